@@ -1,0 +1,239 @@
+// Every message between the extension host, the worker and the webview, as discriminated unions.
+// All three sides import these types; nothing else crosses a boundary.
+import type { AnalysisResult, ModelResult, Shape } from './shapes/types';
+
+// ───────────────────────────── shared payloads ─────────────────────────────
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type SamplerName = 'inverse-cdf' | 'rejection' | 'mh' | 'slice' | 'hmc' | 'nuts';
+export const SAMPLERS: readonly SamplerName[] = ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'];
+
+/** Which model to train: a built-in net, or a model from a Python source. */
+export type ModelSpec =
+  | { kind: 'builtin'; name: 'mlp' | 'cnn' }
+  | { kind: 'source'; file: string; source: string; className?: string };
+
+export interface TrainRequestParams {
+  models: ModelSpec[];
+  epochs: number;
+  batchSize: number;
+  /** Use at most this many training images (0 = all). */
+  limit: number;
+  /** Folder with IDX files; empty means the embedded subset. */
+  dataPath: string;
+  seed: number;
+  backend: BackendName;
+  /** A folder from which to `require('@tensorflow/tfjs-node')`, e.g. a global npm install. */
+  tfjsNodePath?: string;
+  learningRate?: number;
+}
+
+export interface TrainBatchEvent {
+  event: 'batch';
+  runId: string;
+  model: string;
+  epoch: number;
+  batch: number;
+  batches: number;
+  samplesSeen: number;
+  loss: number;
+}
+
+export interface TrainEpochEvent {
+  event: 'epoch';
+  runId: string;
+  model: string;
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  testLoss: number;
+  testAcc: number;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+export interface TrainModelSummary {
+  model: string;
+  params: number;
+  finalTestAcc: number;
+  finalTestLoss: number;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+export interface TrainDoneEvent {
+  event: 'done';
+  runId: string;
+  backend: string;
+  models: TrainModelSummary[];
+  cancelled: boolean;
+}
+
+export interface TrainStartEvent {
+  event: 'start';
+  runId: string;
+  backend: string;
+  models: { model: string; params: number }[];
+  trainSize: number;
+  testSize: number;
+  epochs: number;
+  batchSize: number;
+}
+
+export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainDoneEvent;
+
+export interface SampleRequestParams {
+  expr: string;
+  sampler: SamplerName;
+  n: number;
+  chains: number;
+  seed: number;
+  /** Support or plotting range [a, b]; for 2-D the same range on both axes unless rangeY is given. */
+  range?: [number, number];
+  rangeY?: [number, number];
+  /** The expression is log f rather than f. */
+  logDensity?: boolean;
+  /** Number of histogram bins the worker computes for the panel. */
+  bins?: number;
+  /** Warm-up draws per chain for MCMC (default n/2 capped). */
+  warmup?: number;
+}
+
+export interface Histogram {
+  /** Bin edges, length bins + 1. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface Histogram2D {
+  xEdges: number[];
+  yEdges: number[];
+  /** Row-major counts[yi * nx + xi]. */
+  counts: number[];
+}
+
+/** A batch of draws streamed while a sampler runs (thinned for the trace plot). */
+export interface SampleProgressEvent {
+  event: 'progress';
+  runId: string;
+  chain: number;
+  /** Draw index of the first value in `x`. */
+  start: number;
+  x: number[];
+  y?: number[];
+  done: number;
+  total: number;
+}
+
+export interface SampleDiagnostics {
+  sampler: SamplerName;
+  n: number;
+  chains: number;
+  dims: 1 | 2;
+  acceptance: number | null;
+  essBulk: number;
+  essTail: number;
+  rhat: number;
+  mcseMean: number;
+  mean: number;
+  sd: number;
+  ks: { D: number; p: number } | null;
+  divergences?: number;
+  proposalsPerDraw?: number;
+  uError?: number;
+  seconds: number;
+  drawsPerSec: number;
+}
+
+export interface SampleResult extends SampleDiagnostics {
+  runId: string;
+  expr: string;
+  range: [number, number];
+  rangeY?: [number, number];
+  histogram: Histogram;
+  histogramY?: Histogram;
+  histogram2d?: Histogram2D;
+  /** The normalised true density on a grid, for the overlay (1-D: marginal in x). */
+  density: { x: number[]; y: number[] };
+  densityY?: { x: number[]; y: number[] };
+  /** Density on a grid for the 2-D heat map, row-major. */
+  density2d?: { nx: number; ny: number; values: number[] };
+  autocorrelation: number[];
+  /** A thinned trace per chain (at most a few thousand points each). */
+  traces: number[][];
+  tracesY?: number[][];
+  /** Scatter of draws for 2-D (thinned). */
+  scatter?: { x: number[]; y: number[] };
+}
+
+export interface ExprCheck {
+  ok: boolean;
+  dims?: 1 | 2;
+  error?: string;
+  column?: number;
+}
+
+// ───────────────────────────── host ↔ worker ─────────────────────────────
+
+export type WorkerRequest =
+  | { type: 'train'; id: number; params: TrainRequestParams }
+  | { type: 'sample'; id: number; params: SampleRequestParams }
+  | { type: 'analyze'; id: number; source: string; file: string; defaultInput?: Shape[] }
+  | { type: 'checkExpr'; id: number; expr: string; logDensity?: boolean }
+  | { type: 'cancel'; id: number }
+  | { type: 'ping'; id: number };
+
+export type WorkerResultPayload =
+  | { type: 'train'; done: TrainDoneEvent }
+  | { type: 'sample'; result: SampleResult }
+  | { type: 'analyze'; result: AnalysisResult }
+  | { type: 'checkExpr'; result: ExprCheck }
+  | { type: 'ping'; pid: number; memory: number };
+
+export type WorkerMessage =
+  | { type: 'progress'; id: number; event: TrainEvent | SampleProgressEvent }
+  | { type: 'result'; id: number; payload: WorkerResultPayload }
+  | { type: 'error'; id: number; message: string; cause?: string; cancelled?: boolean }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+
+// ───────────────────────────── host ↔ webview ─────────────────────────────
+
+export interface StoredTrainRun {
+  runId: string;
+  startedAt: string;
+  backend: string;
+  params: TrainRequestParams;
+  models: { model: string; params: number }[];
+  /** Loss per batch, subsampled: [samplesSeen, loss]. */
+  batches: Record<string, [number, number][]>;
+  epochs: TrainEpochEvent[];
+  done?: TrainDoneEvent;
+}
+
+export type HostToWebview =
+  | { type: 'init'; runs: StoredTrainRun[]; samples: SampleResult[]; summary: ModelResult | null; defaults: WebviewDefaults }
+  | { type: 'trainEvent'; event: TrainEvent }
+  | { type: 'trainError'; runId: string; message: string }
+  | { type: 'sampleProgress'; event: SampleProgressEvent }
+  | { type: 'sampleResult'; result: SampleResult }
+  | { type: 'sampleError'; runId: string; message: string }
+  | { type: 'exprCheck'; expr: string; result: ExprCheck }
+  | { type: 'summary'; model: ModelResult | null; file: string }
+  | { type: 'showTab'; tab: 'training' | 'sampling' | 'summary' };
+
+export interface WebviewDefaults {
+  sampler: SamplerName;
+  n: number;
+  chains: number;
+  seed: number;
+  expr: string;
+}
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'runSample'; params: SampleRequestParams }
+  | { type: 'checkExpr'; expr: string; logDensity?: boolean }
+  | { type: 'compare'; epochs: number; limit: number }
+  | { type: 'stop' }
+  | { type: 'saveFile'; name: string; mime: 'text/csv' | 'image/png'; data: string }
+  | { type: 'clearRuns' };

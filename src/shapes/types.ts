@@ -1,0 +1,119 @@
+// The shape engine's public result types. The CLI prints a projection of these (the JSON contract in
+// DESIGN.md); the editor adapters use the extra fields (ranges, formulas, fixes).
+// All lines and columns are 1-based; end columns are exclusive.
+
+/** A dimension: a number when known, a symbolic expression such as "B" or "H-2" otherwise. */
+export type Dim = number | string;
+/** A tensor shape, or null where the engine cannot tell (never a guess). */
+export type Shape = Dim[] | null;
+
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** One spatial dimension's formula with the numbers filled in, for hovers. */
+export interface DimFormula {
+  /** Which output dimension, e.g. "H", "W", "L", "D". */
+  dim: string;
+  /** The formula in symbols: "⌊(I + 2P − D·(K−1) − 1)/S⌋ + 1". */
+  formula: string;
+  /** The same with numbers and the result: "⌊(28 + 2·0 − 1·(3 − 1) − 1)/1⌋ + 1 = 26". */
+  worked: string;
+}
+
+export interface LayerResult {
+  /** Line of the call in forward (or of the entry in a Sequential). */
+  line: number;
+  column: number;
+  /** Range of the call expression, for hovers and inlay hints. */
+  range: SourceRange;
+  /** Dotted path as in `model.named_modules()`: "conv1", "features.0", "layer1.0.conv1". */
+  name: string;
+  /** PyTorch class name: "Conv2d". Functional ops use their qualified name: "F.max_pool2d". */
+  type: string;
+  /** Shape of the first tensor input. */
+  input: Shape;
+  /** Every tensor input, when there are several. */
+  inputs?: Shape[];
+  /** Shape of the (first) output. */
+  output: Shape;
+  /** Every tensor output, when the layer returns a tuple (LSTM: output, (h, c) flattened). */
+  outputs?: Shape[];
+  /** Trainable + non-trainable parameters owned by this module (0 for functional ops). */
+  params: number;
+  /** Multiply-adds for one forward pass, where defined and known. */
+  macs?: number;
+  /** Where the module was constructed (the `self.conv1 = nn.Conv2d(...)` line), when known. */
+  definition?: SourceRange;
+  formulas?: DimFormula[];
+  /** Link to the PyTorch documentation of this layer. */
+  docUrl?: string;
+  /** Why the output is unknown, when it is. */
+  unknownReason?: string;
+  /** True for F.* and tensor methods, which do not appear in `named_modules()`. */
+  functional?: boolean;
+}
+
+/** The shape a variable holds after the statement on `line` (hover on `x` in forward). */
+export interface VariableShape {
+  name: string;
+  line: number;
+  column: number;
+  shape: Shape;
+}
+
+export type InputSource = 'comment' | 'call' | 'dataset' | 'option' | 'symbolic';
+
+export interface ModelResult {
+  name: string;
+  /** Line of the `class` or of the Sequential assignment. */
+  line: number;
+  kind: 'module' | 'sequential';
+  /** One shape per forward argument. */
+  input: Shape[];
+  inputSource: InputSource;
+  output: Shape;
+  outputs?: Shape[];
+  params: number;
+  macs?: number;
+  layers: LayerResult[];
+  variables: VariableShape[];
+  /** Range of the class name or the assigned name, where a CodeLens goes. */
+  range: SourceRange;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A text edit that fixes a diagnostic (the quick fix). */
+export interface Fix {
+  title: string;
+  range: SourceRange;
+  newText: string;
+}
+
+export interface ShapeDiagnostic {
+  line: number;
+  column: number;
+  range: SourceRange;
+  severity: Severity;
+  /** Stable code, e.g. "linear-in-features", "conv-in-channels", "view-numel". */
+  code: string;
+  message: string;
+  fix?: Fix;
+}
+
+export interface AnalysisResult {
+  file: string;
+  models: ModelResult[];
+  diagnostics: ShapeDiagnostic[];
+}
+
+export interface AnalyzeOptions {
+  /** File name shown in results. */
+  file?: string;
+  /** Input used when the file gives none (`--input`, `tensorLens.defaultInput`). */
+  defaultInput?: Shape[];
+}

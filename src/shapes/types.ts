@@ -55,7 +55,16 @@ export interface LayerResult {
   unknownReason?: string;
   /** True for F.* and tensor methods, which do not appear in `named_modules()`. */
   functional?: boolean;
+  /**
+   * The evaluated constructor (or functional call) arguments, normalised to PyTorch's parameter names
+   * with defaults filled in: { in_channels: 1, out_channels: 32, kernel_size: [3, 3], stride: [1, 1], ... }.
+   * The training translator builds the tfjs layer from this.
+   */
+  config?: LayerConfig;
 }
+
+export type ConfigValue = number | string | boolean | null | ConfigValue[];
+export type LayerConfig = Record<string, ConfigValue>;
 
 /** The shape a variable holds after the statement on `line` (hover on `x` in forward). */
 export interface VariableShape {

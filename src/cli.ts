@@ -1,0 +1,71 @@
+// `tensor-lens`: the headless face of the engines (shapes, train, sample), in-process.
+import { CliError } from './cli/args';
+import { processIO, type CliIO } from './cli/output';
+import { shapesCommand } from './cli/shapes';
+import { trainCommand } from './cli/train';
+import { sampleCommand } from './cli/sample';
+import { version } from '../package.json';
+
+const USAGE = `tensor-lens ${version}: PyTorch shapes, MNIST training and samplers from the command line
+
+Usage:
+  tensor-lens shapes FILE.py [--input 1,1,28,28] [--json]
+  tensor-lens train  [--model mlp|cnn|FILE.py[:Class]] [--epochs N] [--batch-size B] [--limit N]
+                     [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--json]
+  tensor-lens sample EXPR [--sampler inverse-cdf|rejection|mh|slice|hmc|nuts] [--n N] [--chains C]
+                     [--seed S] [--range A,B] [--out draws.csv] [--json]
+
+Subcommands:
+  shapes   every layer's output shape and parameter count, and shape errors, without running Python
+  train    train the built-in MLP or CNN (or a model from a file) on MNIST with TensorFlow.js
+  sample   draw from a density you type, with ESS, R-hat and a KS test
+
+Run 'tensor-lens COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed, 2 bad input.`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+const COMMANDS: Record<string, Command> = { shapes: shapesCommand, train: trainCommand, sample: sampleCommand };
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    io.out(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    io.out(version);
+    return 0;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample (tensor-lens --help)`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(e.message);
+      return e.exitCode;
+    }
+    // Anything else is our bug, but the user still gets one line, not a stack trace.
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`tensor-lens ${cmd}: ${msg.split('\n')[0]}`);
+    if (process.env.TENSOR_LENS_DEBUG && e instanceof Error) io.err(e.stack ?? '');
+    return 1;
+  }
+}
+
+/** Entry point used by bin/tensor-lens.js and by `node dist/cli.js`. */
+export function runFromProcess(): void {
+  main(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`tensor-lens: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) runFromProcess();

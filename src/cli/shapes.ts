@@ -1,0 +1,7 @@
+// `tensor-lens shapes`: placeholder until its engine lands.
+import { CliError } from './args';
+import type { CliIO } from './output';
+
+export async function shapesCommand(_argv: string[], _io: CliIO): Promise<number> {
+  throw new CliError('tensor-lens shapes: this engine has not landed yet in this build; see the open issues', 2);
+}

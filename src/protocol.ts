@@ -194,7 +194,9 @@ export type WorkerMessage =
   | { type: 'progress'; id: number; event: TrainEvent | SampleProgressEvent }
   | { type: 'result'; id: number; payload: WorkerResultPayload }
   | { type: 'error'; id: number; message: string; cause?: string; cancelled?: boolean }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  /** The worker loaded tfjs-node: a restart must then use a child process (tfjs#8388). */
+  | { type: 'nativeLoaded' };
 
 // ───────────────────────────── host ↔ webview ─────────────────────────────
 

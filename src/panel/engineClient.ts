@@ -1,0 +1,274 @@
+// The host side of the worker: one long-lived worker started on first use, request/response by id,
+// streamed progress, cancellation, restart when it dies. No vscode import, so it is unit-tested in Node.
+import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import type {
+  ExprCheck,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
+  TrainDoneEvent,
+  TrainEvent,
+  TrainRequestParams,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerResultPayload,
+} from '../protocol';
+import type { AnalysisResult, Shape } from '../shapes/types';
+
+export interface EngineLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** An error from the engine, with the worker's cause kept for the log. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly causeText?: string,
+    readonly cancelled = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The two ways to run the worker script: a thread (default) or a child process. */
+interface Transport {
+  post(msg: WorkerRequest): void;
+  kill(): void;
+}
+
+type ProgressEvent = TrainEvent | SampleProgressEvent;
+
+interface Pending {
+  type: WorkerRequest['type'];
+  resolve(payload: WorkerResultPayload): void;
+  reject(err: EngineError): void;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Timer that hard-stops the worker when a cancelled run does not end in time. */
+  killTimer?: NodeJS.Timeout;
+}
+
+export interface EngineClientOptions {
+  /** Path of dist/worker.js (or a test worker). */
+  workerPath: string;
+  log: EngineLog;
+  /** How long a cancelled run may take to stop before the worker is terminated. */
+  cancelGraceMs?: number;
+  /** Extra env / execArgv for the worker (tests run TypeScript through tsx). */
+  execArgv?: string[];
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<Exclude<WorkerRequest, { type: 'cancel' }>, 'id'>;
+
+export class EngineClient {
+  private transport: Transport | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** tfjs-node cannot be loaded again by a second worker thread in the same process (tfjs#8388). */
+  private nativeLoaded = false;
+  private useChildProcess = false;
+  private disposed = false;
+  private readonly grace: number;
+
+  constructor(private readonly opts: EngineClientOptions) {
+    this.grace = opts.cancelGraceMs ?? 900;
+  }
+
+  get running(): boolean {
+    return this.transport !== undefined;
+  }
+
+  analyze(source: string, file: string, defaultInput?: Shape[], signal?: AbortSignal): Promise<AnalysisResult> {
+    return this.request({ type: 'analyze', source, file, defaultInput }, signal).then((p) => expect(p, 'analyze').result);
+  }
+
+  train(params: TrainRequestParams, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainDoneEvent> {
+    return this.request({ type: 'train', params }, signal, (e) => {
+      if (e.event !== 'progress') onEvent(e);
+    }).then((p) => expect(p, 'train').done);
+  }
+
+  sample(params: SampleRequestParams, onProgress: (e: SampleProgressEvent) => void, signal?: AbortSignal): Promise<SampleResult> {
+    return this.request({ type: 'sample', params }, signal, (e) => {
+      if (e.event === 'progress') onProgress(e);
+    }).then((p) => expect(p, 'sample').result);
+  }
+
+  checkExpr(expr: string, logDensity?: boolean): Promise<ExprCheck> {
+    return this.request({ type: 'checkExpr', expr, logDensity }).then((p) => expect(p, 'checkExpr').result);
+  }
+
+  ping(): Promise<{ pid: number; memory: number }> {
+    return this.request({ type: 'ping' }).then((p) => {
+      const r = expect(p, 'ping');
+      return { pid: r.pid, memory: r.memory };
+    });
+  }
+
+  /** Cancels every run in flight (Stop Current Run). */
+  cancelAll(): void {
+    for (const id of [...this.pending.keys()]) this.cancel(id);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.failAll(new EngineError('Tensor Lens engine stopped', undefined, true));
+    this.transport?.kill();
+    this.transport = undefined;
+  }
+
+  private request(body: RequestBody, signal?: AbortSignal, onProgress?: (e: ProgressEvent) => void): Promise<WorkerResultPayload> {
+    if (this.disposed) return Promise.reject(new EngineError('Tensor Lens engine is shut down'));
+    if (signal?.aborted) return Promise.reject(new EngineError('cancelled', undefined, true));
+    const id = this.nextId++;
+    return new Promise<WorkerResultPayload>((resolve, reject) => {
+      const onAbort = (): void => this.cancel(id);
+      const cleanup = (): void => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        type: body.type,
+        onProgress,
+        resolve: (p) => {
+          cleanup();
+          resolve(p);
+        },
+        reject: (e) => {
+          cleanup();
+          reject(e);
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        this.ensureTransport().post({ ...body, id } as WorkerRequest);
+      } catch (e) {
+        this.settle(id)?.reject(new EngineError(`could not start the Tensor Lens worker: ${errText(e)}`, errText(e)));
+      }
+    });
+  }
+
+  private cancel(id: number): void {
+    const p = this.pending.get(id);
+    if (!p || p.killTimer) return;
+    this.transport?.post({ type: 'cancel', id });
+    // Cooperative cancellation checks between batches; a run stuck inside one long kernel is stopped
+    // the hard way so Stop always means stopped within about a second.
+    p.killTimer = setTimeout(() => {
+      if (!this.pending.has(id)) return;
+      this.opts.log.warn(`run ${id} did not stop within ${this.grace} ms; restarting the worker`);
+      this.restart(new EngineError('cancelled', undefined, true));
+    }, this.grace);
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    this.pending.delete(id);
+    if (p.killTimer) clearTimeout(p.killTimer);
+    return p;
+  }
+
+  private onMessage(msg: WorkerMessage): void {
+    switch (msg.type) {
+      case 'progress':
+        this.pending.get(msg.id)?.onProgress?.(msg.event);
+        return;
+      case 'result':
+        this.settle(msg.id)?.resolve(msg.payload);
+        return;
+      case 'error': {
+        const p = this.settle(msg.id);
+        if (!msg.cancelled) this.opts.log.error(`${p?.type ?? 'request'} failed: ${msg.message}${msg.cause ? `\n${msg.cause}` : ''}`);
+        p?.reject(new EngineError(msg.message, msg.cause, msg.cancelled ?? false));
+        return;
+      }
+      case 'nativeLoaded':
+        this.nativeLoaded = true;
+        return;
+      case 'log':
+        this.opts.log[msg.level](msg.message);
+        return;
+    }
+  }
+
+  private ensureTransport(): Transport {
+    if (this.transport) return this.transport;
+    const onExit = (how: string): void => {
+      if (!this.transport) return;
+      this.transport = undefined;
+      if (this.nativeLoaded) this.useChildProcess = true;
+      const err = new EngineError(`the Tensor Lens worker stopped unexpectedly (${how}); it restarts on the next request`);
+      if (this.pending.size) this.opts.log.error(err.message);
+      this.failAll(err);
+    };
+    const onMessage = (m: WorkerMessage): void => this.onMessage(m);
+    this.transport = this.useChildProcess
+      ? childTransport(this.opts, onMessage, onExit)
+      : threadTransport(this.opts, onMessage, onExit);
+    this.opts.log.debug(`worker started (${this.useChildProcess ? 'child process' : 'thread'})`);
+    return this.transport;
+  }
+
+  private restart(err: EngineError): void {
+    const t = this.transport;
+    this.transport = undefined;
+    if (this.nativeLoaded) this.useChildProcess = true;
+    this.failAll(err);
+    t?.kill();
+  }
+
+  private failAll(err: EngineError): void {
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(err);
+  }
+}
+
+function threadTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage) => void, onExit: (how: string) => void): Transport {
+  const w = new Worker(opts.workerPath, { execArgv: opts.execArgv });
+  let killed = false;
+  w.on('message', onMessage);
+  w.on('error', (e) => {
+    opts.log.error(`worker error: ${errText(e)}`);
+  });
+  w.on('exit', (code) => {
+    if (!killed) onExit(`exit code ${code}`);
+  });
+  return {
+    post: (m) => w.postMessage(m),
+    kill: () => {
+      killed = true;
+      void w.terminate();
+    },
+  };
+}
+
+function childTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage) => void, onExit: (how: string) => void): Transport {
+  const cp: ChildProcess = fork(opts.workerPath, [], {
+    execArgv: opts.execArgv ?? [],
+    env: { ...process.env, TENSOR_LENS_WORKER_PROCESS: '1' },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let killed = false;
+  cp.stderr?.on('data', (d: Buffer) => opts.log.debug(`worker: ${d.toString().trimEnd()}`));
+  cp.on('message', (m) => onMessage(m as WorkerMessage));
+  cp.on('exit', (code, sig) => {
+    if (!killed) onExit(sig ? `signal ${sig}` : `exit code ${code}`);
+  });
+  return {
+    post: (m) => cp.send(m),
+    kill: () => {
+      killed = true;
+      cp.kill();
+    },
+  };
+}
+
+function expect<T extends WorkerResultPayload['type']>(p: WorkerResultPayload, type: T): Extract<WorkerResultPayload, { type: T }> {
+  if (p.type !== type) throw new EngineError(`the worker answered a ${type} request with ${p.type}`);
+  return p as Extract<WorkerResultPayload, { type: T }>;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { EngineClient, EngineError, type EngineLog } from '../../../src/panel/engineClient';
+import type { SampleRequestParams } from '../../../src/protocol';
+
+const logs: string[] = [];
+const log: EngineLog = {
+  debug: (m) => logs.push('debug ' + m),
+  info: (m) => logs.push('info ' + m),
+  warn: (m) => logs.push('warn ' + m),
+  error: (m) => logs.push('error ' + m),
+};
+const workerPath = join(__dirname, 'fixtures', 'fake-worker.js');
+const make = (): EngineClient => new EngineClient({ workerPath, log, cancelGraceMs: 500 });
+const params = (n: number, chains = 1): SampleRequestParams => ({ expr: 'x', sampler: 'mh', n, chains, seed: 1 });
+
+test('the worker starts on first use, not before', async () => {
+  const c = make();
+  assert.equal(c.running, false);
+  const r = await c.ping();
+  assert.equal(c.running, true);
+  assert.notEqual(r.pid, 0);
+  c.dispose();
+});
+
+test('requests are answered by id with progress streamed in order', async () => {
+  const c = make();
+  const seen: number[] = [];
+  const [a, b] = await Promise.all([
+    c.sample(params(5), (e) => seen.push(e.x[0])),
+    c.checkExpr('x^2'),
+  ]);
+  assert.equal(a.n, 5);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+  assert.deepEqual(b, { ok: true, dims: 1 });
+  c.dispose();
+});
+
+test('a user error arrives as one line; a bug keeps its stack as the cause', async () => {
+  const c = make();
+  await assert.rejects(c.checkExpr('bad'), (e: EngineError) => e.message.includes('column 4') && e.causeText === undefined);
+  await assert.rejects(c.checkExpr('bug'), (e: EngineError) => e.message === 'x is not a function' && /TypeError/.test(e.causeText ?? ''));
+  c.dispose();
+});
+
+test('cancellation stops a cooperative run promptly', async () => {
+  const c = make();
+  const ac = new AbortController();
+  const t0 = Date.now();
+  const run = c.sample(params(1000), () => undefined, ac.signal);
+  setTimeout(() => ac.abort(), 50);
+  await assert.rejects(run, (e: EngineError) => e.cancelled);
+  assert.ok(Date.now() - t0 < 1000 * 10, 'cancelled run must not run to completion (10 s)');
+  // The same worker still serves requests afterwards.
+  assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
+  c.dispose();
+});
+
+test('a run that ignores cancellation is stopped by restarting the worker', async () => {
+  const c = make();
+  const pid1 = (await c.ping()).pid;
+  const ac = new AbortController();
+  const run = c.sample(params(100000, 0), () => undefined, ac.signal);
+  setTimeout(() => ac.abort(), 50);
+  await assert.rejects(run, (e: EngineError) => e.cancelled);
+  assert.ok(logs.some((l) => l.includes('did not stop')));
+  assert.equal(typeof (await c.ping()).pid, 'number', 'a fresh worker answers');
+  assert.equal(pid1, process.pid, 'thread workers share the host pid');
+  c.dispose();
+});
+
+test('a dead worker fails its requests with a message and restarts on the next one', async () => {
+  const c = make();
+  await assert.rejects(c.checkExpr('crash'), (e: EngineError) => /stopped unexpectedly \(exit code 3\)/.test(e.message));
+  assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
+  c.dispose();
+});
+
+test('after tfjs-node was loaded, the restarted worker is a child process (tfjs#8388)', async () => {
+  const c = make();
+  assert.equal((await c.ping()).pid, process.pid);
+  await assert.rejects(c.checkExpr('native'), /stopped unexpectedly/);
+  const pid = (await c.ping()).pid;
+  assert.notEqual(pid, process.pid, 'the new worker runs in its own process');
+  assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
+  c.dispose();
+});

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests need, once, into a cache outside the repository:
+#   - Debian packages: chromium (the browser Playwright drives), ripgrep, and the headers code-server's
+#     native modules build against (libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential);
+#   - code-server 4.100.3 (VS Code 1.100.3 on Node 20) under $CACHE/code-server-4.100.3.
+# Works on a machine whose only network is the npm registry and Debian's apt mirrors: code-server's own
+# post-install would download ripgrep from GitHub, so scripts are skipped and the native modules are
+# rebuilt explicitly, against the local Node headers.
+# A second run only checks the marker and the native modules, and returns in a few seconds.
+#
+# Environment:
+#   TENSOR_LENS_E2E_CACHE  cache folder (default ~/.cache/tensor-lens-e2e)
+#   CODE_SERVER_VERSION    default 4.100.3 (later versions need Node 24)
+set -euo pipefail
+
+CS_VERSION="${CODE_SERVER_VERSION:-4.100.3}"
+CACHE="${TENSOR_LENS_E2E_CACHE:-$HOME/.cache/tensor-lens-e2e}"
+CS_DIR="$CACHE/code-server-$CS_VERSION"
+MARKER="$CS_DIR/.tensor-lens-ready"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+start=$(date +%s)
+
+log() { printf '[e2e-setup %4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
+die() { printf '[e2e-setup] error: %s\n' "$*" >&2; exit 1; }
+
+# ---- Node: code-server 4.100.x runs on Node 20 -------------------------------------------------
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" = 20 ] || log "warning: Node $(node --version); code-server $CS_VERSION is built for Node 20"
+
+# ---- Debian packages -----------------------------------------------------------------------------
+APT_PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
+    SUDO="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  log "apt packages present"
+fi
+command -v chromium >/dev/null || die "chromium not on PATH after install"
+RG="$(command -v rg)" || die "rg not on PATH after install"
+
+# ---- playwright-core comes from the project's own devDependencies --------------------------------
+if [ ! -f "$REPO_ROOT/node_modules/playwright-core/package.json" ]; then
+  log "playwright-core missing from node_modules: running npm ci"
+  (cd "$REPO_ROOT" && npm ci)
+fi
+
+# ---- code-server ---------------------------------------------------------------------------------
+# Checks that the native modules load in this Node (fast; run on every invocation).
+check_natives() {
+  (cd "$CS_DIR" && node -e '
+    const path = require("path");
+    const vs = path.join(process.cwd(), "lib/vscode/node_modules");
+    const mods = [
+      ["argon2", require.resolve("argon2", { paths: [process.cwd()] })],
+      ["node-pty", path.join(vs, "node-pty")],
+      ["kerberos", path.join(vs, "kerberos")],
+      ["@parcel/watcher", path.join(vs, "@parcel/watcher")],
+    ];
+    let bad = 0;
+    for (const [name, p] of mods) {
+      try { require(p); console.log("  ok  " + name); }
+      catch (e) { bad++; console.log("  BAD " + name + ": " + String(e.message).split("\n")[0]); }
+    }
+    process.exit(bad ? 1 : 0);
+  ')
+}
+
+if [ -f "$MARKER" ] && check_natives >/dev/null 2>&1 && [ -x "$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" ]; then
+  log "code-server $CS_VERSION ready in $CS_DIR (cached)"
+  echo "$CS_DIR"
+  exit 0
+fi
+
+log "installing code-server $CS_VERSION into $CS_DIR"
+rm -rf "$CS_DIR"
+mkdir -p "$CACHE/tmp"
+tarball_dir="$(mktemp -d "$CACHE/tmp/pack.XXXXXX")"
+(cd "$tarball_dir" && npm pack "code-server@$CS_VERSION" --silent >/dev/null)
+mkdir -p "$CS_DIR"
+tar -xzf "$tarball_dir"/code-server-*.tgz -C "$CS_DIR" --strip-components=1
+rm -rf "$tarball_dir"
+
+# Build native modules against the local Node headers instead of downloading them from nodejs.org.
+NODE_PREFIX="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+if [ -f "$NODE_PREFIX/include/node/node.h" ]; then export npm_config_nodedir="$NODE_PREFIX"; fi
+export npm_config_yes=true            # node-pty's build calls npx
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+export npm_config_loglevel=warn
+
+log "npm install (package root)"
+(cd "$CS_DIR" && npm install --omit=dev --ignore-scripts --no-package-lock)
+log "npm install (lib/vscode)"
+(cd "$CS_DIR/lib/vscode" && npm install --omit=dev --ignore-scripts --no-package-lock)
+log "npm rebuild kerberos node-pty @parcel/watcher (lib/vscode)"
+(cd "$CS_DIR/lib/vscode" && npm rebuild kerberos node-pty @parcel/watcher --foreground-scripts)
+log "npm rebuild argon2 (package root)"
+(cd "$CS_DIR" && npm rebuild argon2 --foreground-scripts)
+
+log "ripgrep from Debian"
+mkdir -p "$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin"
+cp "$RG" "$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
+chmod +x "$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
+
+# VS Code resolves some modules through node_modules.asar; code-server ships them unpacked.
+ln -sfn node_modules "$CS_DIR/lib/vscode/node_modules.asar"
+
+log "npm install (lib/vscode/extensions: built-in extensions' dependencies)"
+(cd "$CS_DIR/lib/vscode/extensions" && npm install --omit=dev --no-package-lock)
+
+log "checking native modules"
+check_natives || die "a native module did not build; see the log above"
+"$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" --version | head -1
+
+# A throwaway config dir: code-server writes a default config.yaml on first start.
+cfg_tmp="$(mktemp -d)"
+version="$(cd "$CS_DIR" && XDG_CONFIG_HOME="$cfg_tmp" XDG_DATA_HOME="$cfg_tmp" node out/node/entry.js --version 2>/dev/null | tail -1)" \
+  || die "code-server does not start: node out/node/entry.js --version failed"
+rm -rf "$cfg_tmp"
+log "code-server reports: $version"
+
+date -u +%FT%TZ > "$MARKER"
+log "code-server $CS_VERSION ready in $CS_DIR"
+echo "$CS_DIR"

@@ -324,15 +324,17 @@ def make_input(shape, integer, high):
     return torch.randn(*shape)
 
 
-def run_model(path, rec, obj, shapes, events):
-    """One forward pass with hooks; fills `events` with one dict per leaf call."""
+def run_model(path, rec, obj, shapes, events, stack=None):
+    """One forward pass with hooks; fills `events` with one dict per leaf call. `stack` holds the
+    leaf calls under way (after an exception: the layer that raised)."""
     obj.eval()
     lv = leaves(obj)
     first = lv[0][1] if lv else None
     integer = isinstance(first, (nn.Embedding, nn.EmbeddingBag))
     high = first.num_embeddings if integer else 0
     handles = []
-    stack = []
+    if stack is None:
+        stack = []
     for name, m in lv:
         def pre(mod, inp, name=name):
             caller = caller_frame(mod)
@@ -457,8 +459,7 @@ def record_negative(path):
         if kind == 'module':
             with rec:
                 obj = obj()
-        events = []
-        _, stack = run_model(path, rec, obj, shapes, events)
+        run_model(path, rec, obj, shapes, [], stack)
     except Exception as e:  # noqa: BLE001 - the point is to catch what PyTorch raises
         failing = e
     if failing is None:
@@ -478,7 +479,8 @@ def record_negative(path):
         lname, mod, inp, caller = stack[-1]
         x = first_tensor(inp)
         out['line'] = rec.def_line.get(id(mod))
-        out['callLine'] = tb_lines[-1] if tb_lines else None
+        if tb_lines:
+            out['callLine'] = tb_lines[-1]
         out['layer'] = lname
         out['type'] = type(mod).__name__
         ev = expected_value(mod, x)

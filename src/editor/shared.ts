@@ -56,9 +56,15 @@ export function toVsRange(doc: vscode.TextDocument, r: SourceRange): vscode.Rang
   return doc.validateRange(new vscode.Range(r0.start.line, r0.start.character, r0.end.line, r0.end.character));
 }
 
+const linesCache = new WeakMap<vscode.TextDocument, { version: number; lines: string[] }>();
+
+/** The document's lines, split once per version: code actions ask on every cursor move. */
 export function documentLines(doc: vscode.TextDocument): string[] {
+  const hit = linesCache.get(doc);
+  if (hit && hit.version === doc.version) return hit.lines;
   const lines: string[] = [];
   for (let i = 0; i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
+  linesCache.set(doc, { version: doc.version, lines });
   return lines;
 }
 

@@ -26,6 +26,10 @@ export interface TrainRequestParams {
   /** A folder from which to `require('@tensorflow/tfjs-node')`, e.g. a global npm install. */
   tfjsNodePath?: string;
   learningRate?: number;
+  /** Evaluate on at most this many test images (0 or absent = all); keeps tests and quick runs short. */
+  testLimit?: number;
+  /** Id put on every event of the run; generated when absent. */
+  runId?: string;
 }
 
 export interface TrainBatchEvent {
@@ -78,6 +82,8 @@ export interface TrainStartEvent {
   testSize: number;
   epochs: number;
   batchSize: number;
+  /** Which data set: "MNIST", "FashionMNIST" or "embedded MNIST subset". */
+  data?: string;
 }
 
 export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainDoneEvent;

@@ -1,0 +1,160 @@
+// The training loop: Adam, cross-entropy, seeded shuffles, batches built on the fly from the Uint8
+// pixels (the full 60,000-image set never exists as floats), per-batch loss streamed at most 20 times a
+// second, per-epoch train/test metrics, cancellation between batches, and every tensor disposed.
+import type { Optimizer, Scalar, Tensor } from '@tensorflow/tfjs-core';
+import type { TrainBatchEvent, TrainEpochEvent, TrainModelSummary } from '../protocol';
+import type { Tf } from './backend';
+import type { MnistSplit } from './idx';
+import type { Net } from './net';
+import { mulberry32, permutation, subSeed } from './rng';
+
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+/** At most this many batch events per second reach the panel. */
+const BATCH_EVENTS_PER_SEC = 20;
+const EVAL_CHUNK = 500;
+
+/** (x/255 − mean)/std for every byte value: one table lookup per pixel. */
+const NORM = Float32Array.from({ length: 256 }, (_, i) => (i / 255 - MNIST_MEAN) / MNIST_STD);
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  learningRate: number;
+  runId: string;
+  signal?: AbortSignal;
+  onBatch(e: TrainBatchEvent): void;
+  onEpoch(e: TrainEpochEvent): void;
+  /** Clock in milliseconds; tests may replace it. */
+  now?: () => number;
+}
+
+export interface FitResult extends TrainModelSummary {
+  cancelled: boolean;
+}
+
+/** A split restricted to its first `limit` items (0 = all). */
+export function limitSplit(s: MnistSplit, limit: number): MnistSplit {
+  if (!limit || limit >= s.count) return s;
+  const px = s.rows * s.cols;
+  return { ...s, count: limit, images: s.images.subarray(0, limit * px), labels: s.labels.subarray(0, limit) };
+}
+
+/** The batch as the net's input: NHWC [n, 28, 28, 1] for image nets, [n, 784] or [n, 28, 28] otherwise. */
+function makeBatch(tf: Tf, net: Net, split: MnistSplit, idx: ArrayLike<number> | null, start: number, end: number): { x: Tensor; y: Tensor; labels: Tensor } {
+  const n = end - start;
+  const px = split.rows * split.cols;
+  const buf = new Float32Array(n * px);
+  const lab = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = idx ? idx[start + i] : start + i;
+    const off = k * px;
+    for (let j = 0; j < px; j++) buf[i * px + j] = NORM[split.images[off + j]];
+    lab[i] = split.labels[k];
+  }
+  const inShape = net.spec.input;
+  const shape = inShape.length === 3 ? [n, inShape[1], inShape[2], inShape[0]] : [n, ...inShape];
+  const x = tf.tensor(buf, shape);
+  const labels = tf.tensor1d(lab, 'int32');
+  const y = tf.oneHot(labels, 10);
+  return { x, y, labels };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Mean loss and accuracy over a split, in chunks, without gradients. */
+export async function evaluate(tf: Tf, net: Net, split: MnistSplit, signal?: AbortSignal): Promise<{ loss: number; acc: number } | null> {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < split.count; start += EVAL_CHUNK) {
+    if (signal?.aborted) return null;
+    const end = Math.min(split.count, start + EVAL_CHUNK);
+    const [l, c] = tf.tidy(() => {
+      const b = makeBatch(tf, net, split, null, start, end);
+      const logits = net.forward(b.x, false);
+      const loss = tf.neg(tf.sum(tf.mul(b.y, tf.logSoftmax(logits))));
+      const ok = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
+      return [loss.dataSync()[0], ok.dataSync()[0]];
+    });
+    lossSum += l;
+    correct += c;
+    await tick();
+  }
+  return { loss: lossSum / split.count, acc: correct / split.count };
+}
+
+export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit, o: FitOptions): Promise<FitResult> {
+  const now = o.now ?? (() => performance.now());
+  const optimizer: Optimizer = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8);
+  const trainable = net.variables.filter((v) => v.trainable);
+  // The shuffle stream depends on the seed only, so "compare" trains both nets on the same order.
+  const shuffleRand = mulberry32(subSeed(o.seed, 'shuffle'));
+  const batches = Math.ceil(train.count / o.batchSize);
+  let trainSeconds = 0;
+  let samplesSeen = 0;
+  let last: TrainEpochEvent | null = null;
+  let cancelled = false;
+  const t0 = now();
+  try {
+    epochs: for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const order = permutation(train.count, shuffleRand);
+      const e0 = now();
+      let lossSum = 0;
+      let correct = 0;
+      let lastEmit = -Infinity;
+      for (let b = 0; b < batches; b++) {
+        if (o.signal?.aborted) {
+          cancelled = true;
+          break epochs;
+        }
+        const bt = now();
+        const start = b * o.batchSize;
+        const end = Math.min(train.count, start + o.batchSize);
+        const batch = makeBatch(tf, net, train, order, start, end);
+        let ok: Tensor | null = null;
+        const lossT = optimizer.minimize(() => {
+          const logits = net.forward(batch.x, true);
+          ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
+          return tf.losses.softmaxCrossEntropy(batch.y, logits) as Scalar;
+        }, true, trainable) as Scalar;
+        const loss = lossT.dataSync()[0];
+        correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
+        tf.dispose([lossT, batch.x, batch.y, batch.labels, ...(ok ? [ok] : [])]);
+        const n = end - start;
+        lossSum += loss * n;
+        samplesSeen += n;
+        const t = now();
+        trainSeconds += (t - bt) / 1000;
+        if (t - lastEmit >= 1000 / BATCH_EVENTS_PER_SEC || b === batches - 1) {
+          lastEmit = t;
+          o.onBatch({ event: 'batch', runId: o.runId, model: net.name, epoch, batch: b + 1, batches, samplesSeen, loss });
+        }
+        // Let the abort signal (a message or SIGINT) arrive between batches.
+        await tick();
+      }
+      const trainTime = (now() - e0) / 1000;
+      const ev = await evaluate(tf, net, test, o.signal);
+      if (!ev) {
+        cancelled = true;
+        break;
+      }
+      last = {
+        event: 'epoch', runId: o.runId, model: net.name, epoch,
+        trainLoss: lossSum / train.count, trainAcc: correct / train.count,
+        testLoss: ev.loss, testAcc: ev.acc,
+        seconds: (now() - e0) / 1000, samplesPerSec: train.count / Math.max(trainTime, 1e-9),
+      };
+      o.onEpoch(last);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return {
+    model: net.name, params: net.params,
+    finalTestAcc: last?.testAcc ?? NaN, finalTestLoss: last?.testLoss ?? NaN,
+    seconds: (now() - t0) / 1000,
+    samplesPerSec: trainSeconds > 0 ? samplesSeen / trainSeconds : 0,
+    cancelled,
+  };
+}

@@ -1,0 +1,112 @@
+// The training engine's one entry point: the worker and the CLI call runTraining. It resolves the
+// data, loads the backend (lazily), builds each requested net and fits it, streaming TrainEvents.
+import { join } from 'node:path';
+import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from '../protocol';
+import type { ModelResult } from '../shapes/types';
+import { loadBackend } from './backend';
+import { fit, limitSplit } from './fit';
+import { loadData } from './idx';
+import { buildNet } from './net';
+import { CNN, countParams, MLP, type NetSpec } from './spec';
+import { checkMnistCompatible, translateModel, TranslateError } from './translate';
+
+export { BackendError } from './backend';
+export { DataError } from './idx';
+export { TranslateError } from './translate';
+
+export interface TrainHooks {
+  onEvent(e: TrainEvent): void;
+  signal?: AbortSignal;
+  log?(msg: string): void;
+  /** The extension's folder (media/ and dist/ below it); default: found relative to this file. */
+  extensionRoot?: string;
+  /** Folder holding mnist/ (tests pass the repository's media/). */
+  mediaRoot?: string;
+  /** The shape engine, for models from source; default: src/shapes loaded lazily. */
+  analyze?: (source: string, file: string) => ModelResult[];
+}
+
+function defaultAnalyze(_source: string, file: string): ModelResult[] {
+  throw new TranslateError(`${file}: the shape engine is not wired into training in this build, so models from files cannot be trained yet; use --model mlp|cnn`);
+}
+
+/** The NetSpec for a model request: a built-in net, or the named (else first trainable) model of a file. */
+export function resolveModel(m: ModelSpec, analyze: (source: string, file: string) => ModelResult[]): NetSpec {
+  if (m.kind === 'builtin') return m.name === 'mlp' ? MLP : CNN;
+  const models = analyze(m.source, m.file);
+  if (models.length === 0) throw new TranslateError(`${m.file}: no PyTorch model (nn.Module class or nn.Sequential) found`);
+  if (m.className) {
+    const hit = models.find((x) => x.name === m.className);
+    if (!hit) throw new TranslateError(`${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`);
+    const spec = translateModel(hit);
+    checkMnistCompatible(hit, spec);
+    return spec;
+  }
+  // Without a class name: the first model that translates and fits MNIST; else the first one's error.
+  let firstError: unknown = null;
+  for (const model of models) {
+    try {
+      const spec = translateModel(model);
+      checkMnistCompatible(model, spec);
+      return spec;
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  throw firstError;
+}
+
+export async function runTraining(params: TrainRequestParams, hooks: TrainHooks): Promise<TrainDoneEvent> {
+  const runId = params.runId ?? `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const log = hooks.log ?? (() => undefined);
+  const mediaRoot = hooks.mediaRoot ?? (hooks.extensionRoot ? join(hooks.extensionRoot, 'media') : undefined);
+  // Everything that can fail on bad input fails before the backend loads.
+  const data = loadData(params.dataPath, mediaRoot);
+  const specs = params.models.map((m) => resolveModel(m, hooks.analyze ?? defaultAnalyze));
+  const train = limitSplit(data.train, params.limit);
+  const test = limitSplit(data.test, params.testLimit ?? 0);
+  log(`data: ${data.name} from ${data.dir}: ${train.count} training / ${test.count} test images`);
+
+  const loaded = await loadBackend(params.backend, {
+    tfjsNodePath: params.tfjsNodePath,
+    wasmDir: hooks.extensionRoot ? join(hooks.extensionRoot, 'dist') : undefined,
+    log,
+  });
+  const { tf } = loaded;
+  const before = tf.memory().numTensors;
+  hooks.onEvent({
+    event: 'start', runId, backend: loaded.description,
+    models: specs.map((s) => ({ model: s.name, params: countParams(s) })),
+    trainSize: train.count, testSize: test.count, epochs: params.epochs, batchSize: params.batchSize,
+    data: data.name,
+  });
+  const summaries: TrainModelSummary[] = [];
+  let cancelled = false;
+  for (const spec of specs) {
+    if (hooks.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const net = buildNet(tf, spec, params.seed);
+    try {
+      const r = await fit(tf, net, train, test, {
+        epochs: params.epochs, batchSize: params.batchSize, seed: params.seed,
+        learningRate: params.learningRate ?? 1e-3, runId, signal: hooks.signal,
+        onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e),
+      });
+      const { cancelled: c, ...summary } = r;
+      summaries.push(summary);
+      if (c) {
+        cancelled = true;
+        break;
+      }
+    } finally {
+      net.dispose();
+    }
+  }
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) log(`warning: ${leaked} tensors left after the run`);
+  const done: TrainDoneEvent = { event: 'done', runId, backend: loaded.description, models: summaries, cancelled };
+  hooks.onEvent(done);
+  return done;
+}

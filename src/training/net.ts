@@ -1,0 +1,200 @@
+// Builds a NetSpec into tfjs variables and a forward function. Tensors between layers carry PyTorch's
+// meaning; 4-D activations are kept NHWC (what tfjs convolves) and turned back to NCHW wherever PyTorch
+// semantics depend on the order — above all before a flatten, so Linear(1600, 128) sees C·H·W as in
+// PyTorch. Weights follow PyTorch's default initialisation, drawn from our seeded generator so the same
+// seed gives the same net on every backend.
+import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs-core';
+import type { Tf } from './backend';
+import { mulberry32, subSeed } from './rng';
+import type { LayerSpec, NetSpec } from './spec';
+import { countParams } from './spec';
+
+type Layout = 'nhwc' | 'plain';
+interface Act {
+  t: Tensor;
+  /** 'nhwc': a rank-4 tensor standing for PyTorch's [B, C, H, W]; 'plain': PyTorch's own order. */
+  layout: Layout;
+}
+
+export interface Net {
+  name: string;
+  spec: NetSpec;
+  params: number;
+  variables: Variable[];
+  /** x: the batch in PyTorch's input shape, given as NHWC when it is an image ([B, H, W, C]). */
+  forward(x: Tensor, training: boolean): Tensor;
+  dispose(): void;
+}
+
+let buildCount = 0;
+
+function uniform(n: number, bound: number, rand: () => number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = (rand() * 2 - 1) * bound;
+  return a;
+}
+
+export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
+  const rand = mulberry32(subSeed(seed, 'init:' + spec.name));
+  const dropRand = mulberry32(subSeed(seed, 'dropout:' + spec.name));
+  const variables: Variable[] = [];
+  const v = (values: Float32Array, shape: number[], name: string, trainable = true): Variable => {
+    const t = tf.tensor(values, shape);
+    // tfjs keeps one global registry of variable names: make ours unique per build.
+    const variable = tf.variable(t, trainable, `${spec.name}#${++buildCount}/${name}`);
+    t.dispose();
+    variables.push(variable);
+    return variable;
+  };
+
+  // kaiming_uniform_(a=√5) gives bound = √(6/((1+5)·fan_in)) = 1/√fan_in, and the bias uses the same bound.
+  type Step = (a: Act, training: boolean) => Act;
+  const steps: Step[] = spec.layers.map((l, i): Step => makeStep(tf, l, i, v, rand, dropRand));
+
+  return {
+    name: spec.name,
+    spec,
+    params: countParams(spec),
+    variables,
+    forward(x: Tensor, training: boolean): Tensor {
+      let a: Act = { t: x, layout: x.rank === 4 ? 'nhwc' : 'plain' };
+      for (const s of steps) a = s(a, training);
+      return toPlain(tf, a).t;
+    },
+    dispose() {
+      for (const variable of variables) variable.dispose();
+    },
+  };
+}
+
+/** NHWC → PyTorch's NCHW. With one channel the memory order is the same, so a reshape suffices. */
+function toPlain(tf: Tf, a: Act): Act {
+  if (a.layout === 'plain') return a;
+  const [b, h, w, c] = a.t.shape;
+  return { t: c === 1 ? tf.reshape(a.t, [b, 1, h, w]) : tf.transpose(a.t, [0, 3, 1, 2]), layout: 'plain' };
+}
+
+function toNhwc(tf: Tf, a: Act, what: string): Act {
+  if (a.layout === 'nhwc') return a;
+  if (a.t.rank !== 4) throw new Error(`${what} needs a 4-D input [B, C, H, W], got rank ${a.t.rank}`);
+  const [b, c, h, w] = a.t.shape;
+  return { t: c === 1 ? tf.reshape(a.t, [b, h, w, 1]) : tf.transpose(a.t, [0, 2, 3, 1]), layout: 'nhwc' };
+}
+
+type MakeVar = (values: Float32Array, shape: number[], name: string, trainable?: boolean) => Variable;
+
+function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => number, dropRand: () => number): (a: Act, training: boolean) => Act {
+  const what = `${l.type} (${l.name}${l.line ? `, line ${l.line}` : ''})`;
+  switch (l.op) {
+    case 'linear': {
+      const bound = 1 / Math.sqrt(l.inFeatures);
+      const w = v(uniform(l.inFeatures * l.outFeatures, bound, rand), [l.inFeatures, l.outFeatures], `${l.name}.weight`);
+      const b = l.bias ? v(uniform(l.outFeatures, bound, rand), [l.outFeatures], `${l.name}.bias`) : null;
+      return (a) => {
+        const x = toPlain(tf, a).t;
+        // Linear acts on the last axis of any rank, as in PyTorch.
+        const flat = x.rank === 2 ? x : tf.reshape(x, [-1, l.inFeatures]);
+        let y: Tensor = tf.matMul(flat as Tensor, w);
+        if (b) y = tf.add(y, b);
+        return { t: x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), l.outFeatures]), layout: 'plain' };
+      };
+    }
+    case 'conv2d': {
+      const [kh, kw] = l.kernel;
+      const bound = 1 / Math.sqrt(l.inChannels * kh * kw);
+      const w = v(uniform(kh * kw * l.inChannels * l.outChannels, bound, rand), [kh, kw, l.inChannels, l.outChannels], `${l.name}.weight`);
+      const b = l.bias ? v(uniform(l.outChannels, bound, rand), [l.outChannels], `${l.name}.bias`) : null;
+      const pad = l.padding === 'same' ? 'same' as const
+        : l.padding[0] === 0 && l.padding[1] === 0 ? 'valid' as const
+          : [[0, 0], [l.padding[0], l.padding[0]], [l.padding[1], l.padding[1]], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
+      return (a) => {
+        const x = toNhwc(tf, a, what).t as Tensor4D;
+        let y: Tensor = tf.conv2d(x, w as unknown as Tensor4D, l.stride, pad);
+        if (b) y = tf.add(y, b);
+        return { t: y, layout: 'nhwc' };
+      };
+    }
+    case 'maxpool2d':
+    case 'avgpool2d': {
+      const padding = l.op === 'maxpool2d' ? l.padding : [0, 0];
+      if (padding[0] !== padding[1]) throw new Error(`${what}: different paddings per axis are not supported`);
+      const pad = padding[0] === 0 ? 'valid' as const : padding[0];
+      return (a) => {
+        const x = toNhwc(tf, a, what).t as Tensor4D;
+        return { t: l.op === 'maxpool2d' ? tf.maxPool(x, l.kernel, l.stride, pad) : tf.avgPool(x, l.kernel, l.stride, pad), layout: 'nhwc' };
+      };
+    }
+    case 'activation':
+      return (a) => ({ t: activation(tf, l.fn, a.t, l.alpha), layout: a.layout });
+    case 'softmax':
+    case 'log_softmax':
+      return (a) => {
+        const x = toPlain(tf, a).t;
+        const dim = l.dim < 0 ? x.rank + l.dim : l.dim;
+        if (dim !== x.rank - 1) throw new Error(`${what}: softmax over dim ${l.dim} of a rank-${x.rank} tensor is not supported (only the last)`);
+        return { t: l.op === 'softmax' ? tf.softmax(x) : tf.logSoftmax(x), layout: 'plain' };
+      };
+    case 'reshape':
+      return (a) => {
+        const x = toPlain(tf, a).t;
+        return { t: tf.reshape(x, [x.shape[0], ...l.to]), layout: 'plain' };
+      };
+    case 'dropout':
+      return (a, training) => {
+        if (!training || l.p === 0) return a;
+        // A fresh seed per call from our generator: reproducible, and identical across backends
+        // because tfjs draws seeded uniforms in JavaScript.
+        return { t: tf.dropout(a.t, l.p, undefined, Math.floor(dropRand() * 2 ** 31)), layout: a.layout };
+      };
+    case 'batchnorm': {
+      const gamma = l.affine ? v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.weight`) : null;
+      const beta = l.affine ? v(new Float32Array(l.features), [l.features], `${l.name}.bias`) : null;
+      const mean = v(new Float32Array(l.features), [l.features], `${l.name}.running_mean`, false);
+      const variance = v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.running_var`, false);
+      return (a, training) => {
+        // Channels must be the last axis: NHWC for BatchNorm2d, [B, F] for BatchNorm1d.
+        const x = a.t.rank === 4 ? toNhwc(tf, a, what).t : toPlain(tf, a).t;
+        if (x.shape[x.rank - 1] !== l.features) throw new Error(`${what}: expects ${l.features} features, got shape ${x.shape.join('×')}`);
+        const axes = x.rank === 4 ? [0, 1, 2] : [0];
+        let m: Tensor = mean;
+        let s: Tensor = variance;
+        if (training) {
+          const mom = tf.moments(x, axes);
+          m = mom.mean;
+          s = mom.variance;
+          // Running statistics as PyTorch keeps them: momentum-weighted, with the unbiased variance.
+          const n = x.size / l.features;
+          const unbiased = tf.mul(s, n / Math.max(1, n - 1));
+          mean.assign(tf.add(tf.mul(mean, 1 - l.momentum), tf.mul(m, l.momentum)));
+          variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
+        }
+        const y = tf.batchNorm(x, m, s, beta ?? undefined, gamma ?? undefined, l.eps);
+        return { t: y, layout: x.rank === 4 ? 'nhwc' : 'plain' };
+      };
+    }
+    case 'identity':
+      return (a) => a;
+    default: {
+      const never: never = l;
+      throw new Error(`layer ${index}: unknown op ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function activation(tf: Tf, fn: string, x: Tensor, alpha?: number): Tensor {
+  switch (fn) {
+    case 'relu': return tf.relu(x);
+    case 'relu6': return tf.relu6(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'tanh': return tf.tanh(x);
+    case 'elu': return alpha === undefined || alpha === 1 ? tf.elu(x) : tf.where(tf.greater(x, 0), x, tf.mul(tf.sub(tf.exp(x), 1), alpha));
+    case 'selu': return tf.selu(x);
+    case 'leaky_relu': return tf.leakyRelu(x, alpha ?? 0.01);
+    case 'silu': return tf.mul(x, tf.sigmoid(x));
+    case 'softplus': return tf.softplus(x);
+    case 'hardtanh': return tf.clipByValue(x, -1, 1);
+    // GELU (PyTorch's default, exact erf form).
+    case 'gelu': return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1));
+    default: throw new Error(`unknown activation ${fn}`);
+  }
+}

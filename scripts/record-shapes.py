@@ -233,6 +233,7 @@ class Recorder:
     def __init__(self, path):
         self.path = os.path.abspath(path)
         self.def_line = {}
+        self.alive = []
         self._orig_init = nn.Module.__init__
         rec = self
 
@@ -241,8 +242,9 @@ class Recorder:
             f = sys._getframe(1)
             while f is not None and os.path.abspath(f.f_code.co_filename) != rec.path:
                 f = f.f_back
-            if f is not None and id(module) not in rec.def_line:
-                rec.def_line[id(module)] = f.f_lineno
+            # Keep every module alive so that an id is never reused for another module.
+            rec.alive.append(module)
+            rec.def_line[id(module)] = f.f_lineno if f is not None else None
         self._init = init
 
     def __enter__(self):

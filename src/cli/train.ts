@@ -1,7 +1,122 @@
-// `tensor-lens train`: placeholder until its engine lands.
-import { CliError } from './args';
+// `tensor-lens train`: trains the built-in MLP / CNN (or both: compare) or a model from a .py file on
+// MNIST, in-process. --json prints one event per line on stdout (the contract in DESIGN.md); otherwise
+// progress goes to stderr and a summary table to stdout.
+import { readFileSync } from 'node:fs';
+import type { BackendName, ModelSpec, TrainEvent, TrainRequestParams } from '../protocol';
+import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
-export async function trainCommand(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CliError('tensor-lens train: this engine has not landed yet in this build; see the open issues', 2);
+const USAGE = `Usage: tensor-lens train [--model mlp|cnn|compare|FILE.py[:Class]] [--epochs N] [--batch-size B]
+                        [--limit N] [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--json]
+
+Trains on MNIST with TensorFlow.js: the embedded 8,000 / 2,000 subset, or --data DIR (a folder with IDX
+files, or one holding torchvision's MNIST/raw or FashionMNIST/raw).
+
+Options:
+  --model M        mlp (default), cnn, compare (or mlp,cnn: both on the same data and seed), or a PyTorch
+                   file with an optional class name (model.py:Net)
+  --epochs N       epochs (default 3)
+  --batch-size B   batch size (default 64)
+  --limit N        train on the first N images only (default 0 = all)
+  --test-limit N   evaluate on the first N test images only (default 0 = all)
+  --data DIR       folder with MNIST IDX files (gzipped or not)
+  --seed S         random seed (default 42): same seed and backend, same curve
+  --backend B      auto (default: tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu
+  --tfjs-node DIR  folder holding a @tensorflow/tfjs-node install to try first
+  --json           one JSON object per line: batch, epoch, and last done events
+Ctrl-C stops the run cleanly after the current batch.`;
+
+const SPEC: Record<string, FlagSpec> = {
+  model: { kind: 'string', hint: 'mlp|cnn|compare|FILE.py[:Class]' },
+  epochs: { kind: 'int', min: 1, hint: 'N ≥ 1' },
+  'batch-size': { kind: 'int', min: 1, hint: 'B ≥ 1' },
+  limit: { kind: 'int', min: 0, hint: 'N ≥ 0' },
+  'test-limit': { kind: 'int', min: 0, hint: 'N ≥ 0' },
+  data: { kind: 'string', hint: 'DIR' },
+  seed: { kind: 'int', hint: 'an integer' },
+  backend: { kind: 'string', choices: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+  'tfjs-node': { kind: 'string', hint: 'DIR' },
+  json: { kind: 'boolean' },
+  help: { kind: 'boolean' },
+};
+
+/** "mlp", "cnn", "compare", "mlp,cnn", "model.py", "model.py:Net" → model requests. */
+export function parseModels(value: string): ModelSpec[] {
+  const v = value.trim();
+  if (v === 'compare') return [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }];
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.every((p) => p === 'mlp' || p === 'cnn')) return parts.map((p) => ({ kind: 'builtin', name: p as 'mlp' | 'cnn' }));
+  const m = /^(.*\.py)(?::([A-Za-z_][A-Za-z0-9_]*))?$/.exec(v);
+  if (!m) throw new CliError(`tensor-lens train: --model must be mlp, cnn, compare or FILE.py[:Class], not '${value}'`);
+  let source: string;
+  try {
+    source = readFileSync(m[1], 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e instanceof Error ? e.message : String(e));
+    throw new CliError(`tensor-lens train: cannot read ${m[1]} (${why}); give a PyTorch .py file or --model mlp|cnn`);
+  }
+  return [{ kind: 'source', file: m[1], source, ...(m[2] ? { className: m[2] } : {}) }];
+}
+
+const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(USAGE);
+    return 0;
+  }
+  const { flags, positionals } = parseArgs(argv, SPEC, 'train');
+  if (positionals.length > 0) throw new CliError(`tensor-lens train: unexpected argument '${positionals[0]}'; the model goes in --model (tensor-lens train --help)`);
+  const params: TrainRequestParams = {
+    models: parseModels(String(flags.model ?? 'mlp')),
+    epochs: Number(flags.epochs ?? 3),
+    batchSize: Number(flags['batch-size'] ?? 64),
+    limit: Number(flags.limit ?? 0),
+    testLimit: Number(flags['test-limit'] ?? 0),
+    dataPath: String(flags.data ?? ''),
+    seed: Number(flags.seed ?? 42),
+    backend: String(flags.backend ?? 'auto') as BackendName,
+    ...(flags['tfjs-node'] ? { tfjsNodePath: String(flags['tfjs-node']) } : {}),
+  };
+  const json = flags.json === true;
+
+  // Loaded here, not at the top: `tensor-lens --help` and the other subcommands never pay for tfjs.
+  const training = await import('../training/index');
+  let lastProgress = 0;
+  const onEvent = (e: TrainEvent): void => {
+    if (json) {
+      io.out(JSON.stringify(e));
+      return;
+    }
+    if (e.event === 'start') {
+      io.err(`training ${e.models.map((m) => `${m.model} (${fmtInt(m.params)} params)`).join(' and ')} on ${e.data ?? 'MNIST'}: ${fmtInt(e.trainSize)} training / ${fmtInt(e.testSize)} test images, ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, batch ${e.batchSize}, backend ${e.backend}`);
+    } else if (e.event === 'batch') {
+      const now = Date.now();
+      if (now - lastProgress >= 2000) {
+        lastProgress = now;
+        io.err(`  ${e.model} epoch ${e.epoch} batch ${e.batch}/${e.batches}  loss ${e.loss.toFixed(4)}`);
+      }
+    } else if (e.event === 'epoch') {
+      io.err(`${e.model} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)} %, test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)} %, ${e.seconds.toFixed(1)} s, ${fmtInt(e.samplesPerSec)} samples/s`);
+    }
+  };
+  let done;
+  try {
+    done = await training.runTraining(params, { onEvent, signal: io.interrupted, log: json ? undefined : (m) => io.err(m) });
+  } catch (e) {
+    if (e instanceof training.DataError || e instanceof training.TranslateError || e instanceof training.BackendError) {
+      throw new CliError(`tensor-lens train: ${e.message}`, 2);
+    }
+    throw e;
+  }
+  if (!json) {
+    const rows = [['model', 'params', 'test acc', 'test loss', 'seconds', 'samples/s'],
+      ...done.models.map((m) => [m.model, fmtInt(m.params), Number.isNaN(m.finalTestAcc) ? '–' : `${(100 * m.finalTestAcc).toFixed(2)} %`,
+        Number.isNaN(m.finalTestLoss) ? '–' : m.finalTestLoss.toFixed(4), m.seconds.toFixed(1), fmtInt(m.samplesPerSec)])];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    for (const r of rows) io.out(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+    io.out(`backend: ${done.backend}${done.cancelled ? ' — stopped before the end (Ctrl-C)' : ''}`);
+  }
+  // 130 is what a shell reports for a run ended by Ctrl-C.
+  return done.cancelled ? 130 : 0;
 }

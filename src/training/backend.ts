@@ -98,7 +98,14 @@ async function useWasm(opts: BackendOptions): Promise<Tf> {
   if (!tf.findBackend('wasm') || tf.getBackend() !== 'wasm') {
     const dir = opts.wasmDir ?? defaultWasmDir();
     wasm.setWasmPaths(dir.endsWith('/') || dir.endsWith('\\') ? dir : dir + '/');
-    if (!(await tf.setBackend('wasm'))) throw new Error(`the wasm backend did not initialise (looked for .wasm files in ${dir})`);
+    // Emscripten's loader adds process-wide uncaughtException/unhandledRejection handlers that rethrow
+    // (dumping the whole minified module on any later error, even an EPIPE). The host process owns
+    // those events, so take the handlers back off.
+    const before = { ex: process.listeners('uncaughtException'), rej: process.listeners('unhandledRejection') };
+    const ok = await tf.setBackend('wasm');
+    for (const l of process.listeners('uncaughtException')) if (!before.ex.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!before.rej.includes(l)) process.removeListener('unhandledRejection', l);
+    if (!ok) throw new Error(`the wasm backend did not initialise (looked for .wasm files in ${dir})`);
   }
   await tf.ready();
   registerWasmGradKernels(tf);

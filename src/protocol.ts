@@ -103,6 +103,8 @@ export interface SampleRequestParams {
   bins?: number;
   /** Warm-up draws per chain for MCMC (default n/2 capped). */
   warmup?: number;
+  /** Echoed in progress events and the result (default 'sample'). */
+  runId?: string;
 }
 
 export interface Histogram {
@@ -129,6 +131,12 @@ export interface SampleProgressEvent {
   y?: number[];
   done: number;
   total: number;
+  /** 'warmup' events carry no draws, only done/total. */
+  phase?: 'warmup' | 'sampling';
+  /** x[k] is draw start + k·stride (the stream is thinned for the trace plot). */
+  stride?: number;
+  /** Rejection raised its envelope and restarted: discard every draw received so far. */
+  restarted?: boolean;
 }
 
 export interface SampleDiagnostics {
@@ -147,8 +155,25 @@ export interface SampleDiagnostics {
   divergences?: number;
   proposalsPerDraw?: number;
   uError?: number;
+  /** Sampling time (warm-up + draws); setup (support scan, tables) is setupSeconds. */
   seconds: number;
   drawsPerSec: number;
+  setupSeconds?: number;
+  /** Warm-up iterations per chain (0 for i.i.d. samplers). */
+  warmup?: number;
+  /** Mean of x under the numerically integrated density (1-D; x-marginal in 2-D). */
+  trueMean?: number;
+  /** Thinning used for the KS test (⌈N/ESS⌉ for MCMC, 1 for i.i.d.). */
+  ksThin?: number;
+  /** MH proposal scale, slice width, or HMC/NUTS step size after warm-up (mean over chains). */
+  stepSize?: number;
+  leapfrogsPerDraw?: number;
+  meanTreeDepth?: number;
+  /** Slice: density evaluations per draw. */
+  evalsPerDraw?: number;
+  /** Rejection: the proposal and c that were used, and how often the runtime guard restarted. */
+  envelope?: string;
+  restarts?: number;
 }
 
 export interface SampleResult extends SampleDiagnostics {
@@ -219,9 +244,11 @@ export interface StoredTrainRun {
 }
 
 export type HostToWebview =
-  | { type: 'init'; runs: StoredTrainRun[]; samples: SampleResult[]; summary: ModelResult | null; defaults: WebviewDefaults }
+  | { type: 'init'; runs: StoredTrainRun[]; samples: SampleResult[]; summary: ModelResult | null; defaults: WebviewDefaults; summaryFile?: string }
   | { type: 'trainEvent'; event: TrainEvent }
   | { type: 'trainError'; runId: string; message: string }
+  /** A sampling job was queued (the runId is only known from its first progress event). */
+  | { type: 'sampleStart'; params: SampleRequestParams }
   | { type: 'sampleProgress'; event: SampleProgressEvent }
   | { type: 'sampleResult'; result: SampleResult }
   | { type: 'sampleError'; runId: string; message: string }
@@ -235,6 +262,9 @@ export interface WebviewDefaults {
   chains: number;
   seed: number;
   expr: string;
+  /** Training settings, shown next to the Compare button. */
+  epochs?: number;
+  limit?: number;
 }
 
 export type WebviewToHost =
@@ -244,4 +274,6 @@ export type WebviewToHost =
   | { type: 'compare'; epochs: number; limit: number }
   | { type: 'stop' }
   | { type: 'saveFile'; name: string; mime: 'text/csv' | 'image/png'; data: string }
-  | { type: 'clearRuns' };
+  | { type: 'clearRuns' }
+  | { type: 'removeSample'; runId: string }
+  | { type: 'clearSamples' };

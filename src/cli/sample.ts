@@ -1,7 +1,165 @@
-// `tensor-lens sample`: placeholder until its engine lands.
-import { CliError } from './args';
+// `tensor-lens sample EXPR`: run one of the samplers on a typed density, print the diagnostics
+// (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
+import { writeFileSync } from 'node:fs';
+import { SAMPLERS, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
+import { checkExpression, defaultWarmup, runSampler, SampleCancelled } from '../sampling';
+import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
-export async function sampleCommand(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CliError('tensor-lens sample: this engine has not landed yet in this build; see the open issues', 2);
+const HELP = `Usage: tensor-lens sample EXPR [options]
+
+Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
+  tensor-lens sample "exp(-x^2/2) * (1 + sin(3x)^2)"
+  tensor-lens sample "exp(-x)" --range 0,inf --sampler inverse-cdf
+  tensor-lens sample "exp(-(x^2/2 + (y - x^2)^2))" --sampler slice --json
+
+Options:
+  --sampler S      inverse-cdf | rejection | mh | slice | hmc | nuts   (default nuts, as in the
+                   extension; inverse-cdf and rejection are 1-D only)
+  --n N            draws per chain, after warm-up (default 5000)
+  --chains C       number of chains, 1–64 (default 4)
+  --warmup W       MCMC warm-up iterations per chain (default n/2, at least 200, at most 2000)
+  --seed S         random seed; the same seed gives the same draws (default 42)
+  --range A,B      restrict the density to [A, B]; inf/-inf allowed, e.g. 0,inf
+                   (default: all of the real line, with the support found numerically)
+  --range-y A,B    the same for y in 2-D (default: --range)
+  --log-density    EXPR is log f rather than f
+  --out FILE       write the draws as CSV: chain,draw,x (and y in 2-D)
+  --json           print one JSON object instead of the summary
+
+The KS test compares the draws with the numerically integrated CDF (thinned by ESS for MCMC).
+Exit codes: 0 ok, 1 failed or cancelled, 2 bad input.`;
+
+const SPEC: Record<string, FlagSpec> = {
+  sampler: { kind: 'string', choices: SAMPLERS, hint: SAMPLERS.join('|') },
+  n: { kind: 'int', min: 1, hint: 'N ≥ 1' },
+  chains: { kind: 'int', min: 1, hint: '1–64' },
+  warmup: { kind: 'int', min: 0, hint: 'W ≥ 0' },
+  seed: { kind: 'number', hint: 'an integer' },
+  range: { kind: 'string', hint: 'A,B' },
+  'range-y': { kind: 'string', hint: 'A,B' },
+  'log-density': { kind: 'boolean' },
+  out: { kind: 'string', hint: 'FILE.csv' },
+  json: { kind: 'boolean' },
+  help: { kind: 'boolean' },
+};
+
+function parseBound(s: string): number {
+  const t = s.trim().toLowerCase();
+  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return NaN;
+  return Number(t);
+}
+
+function parseRange(text: string, flag: string): [number, number] {
+  const parts = text.replace(/[[\]()\s]/g, '').split(',');
+  const r = parts.map(parseBound);
+  if (parts.length !== 2 || r.some(Number.isNaN) || !(r[0] < r[1])) {
+    throw new CliError(`tensor-lens sample: --${flag} must be A,B with A < B (inf allowed), e.g. --${flag} 0,inf; not '${text}'`);
+  }
+  return [r[0], r[1]];
+}
+
+function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+function summary(r: SampleResult): string {
+  const lines = [
+    `${r.sampler} on ${r.expr} (${r.dims}-D): ${r.n} draws × ${r.chains} chains${r.warmup ? ` after ${r.warmup} warm-up` : ''}`,
+    `  mean ${fmt(r.mean)} ± ${fmt(r.mcseMean, 2)} (MCSE)   sd ${fmt(r.sd)}${r.trueMean !== undefined ? `   numeric mean ${fmt(r.trueMean)}` : ''}`,
+    `  ESS bulk ${fmt(r.essBulk, 5)}   ESS tail ${fmt(r.essTail, 5)}   R-hat ${fmt(r.rhat, 4)}${r.rhat >= 1.01 ? '  (≥ 1.01: chains disagree, run longer)' : ''}`,
+  ];
+  if (r.acceptance !== null) lines.push(`  acceptance ${fmt(r.acceptance, 3)}${r.proposalsPerDraw !== undefined ? `   proposals per draw ${fmt(r.proposalsPerDraw, 3)}` : ''}${r.stepSize !== undefined ? `   step ${fmt(r.stepSize, 3)}` : ''}`);
+  if (r.divergences !== undefined) lines.push(`  divergences ${r.divergences}   leapfrogs per draw ${fmt(r.leapfrogsPerDraw, 3)}${r.meanTreeDepth !== undefined ? `   mean tree depth ${fmt(r.meanTreeDepth, 3)}` : ''}`);
+  if (r.envelope) lines.push(`  envelope ${r.envelope}${r.restarts ? `   restarts ${r.restarts}` : ''}`);
+  if (r.uError !== undefined) lines.push(`  inverse-CDF u-error ${fmt(r.uError, 2)}`);
+  if (r.evalsPerDraw !== undefined) lines.push(`  density evaluations per draw ${fmt(r.evalsPerDraw, 3)}`);
+  if (r.ks) lines.push(`  KS vs numeric CDF${r.dims === 2 ? ' (x-marginal)' : ''}: D ${fmt(r.ks.D, 3)}  p ${fmt(r.ks.p, 3)}${r.ksThin && r.ksThin > 1 ? `  (thinned by ${r.ksThin})` : ''}`);
+  lines.push(`  ${fmt(r.seconds, 3)} s sampling (+${fmt(r.setupSeconds ?? 0, 3)} s setup), ${fmt(r.drawsPerSec, 3)} draws/s`);
+  return lines.join('\n');
+}
+
+function toCsv(xs: Float64Array[], ys: Float64Array[] | null): string {
+  const rows: string[] = [ys ? 'chain,draw,x,y' : 'chain,draw,x'];
+  for (let c = 0; c < xs.length; c++) {
+    const x = xs[c];
+    for (let i = 0; i < x.length; i++) rows.push(ys ? `${c},${i},${x[i]},${ys[c][i]}` : `${c},${i},${x[i]}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** JSON cannot carry NaN or ±∞: write them as null. */
+function jsonSafe(_k: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+export async function sampleCommand(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, SPEC, 'sample');
+  if (flags.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new CliError(positionals.length === 0
+      ? `tensor-lens sample: give a density, e.g. tensor-lens sample "exp(-x^2/2)" (see --help)`
+      : `tensor-lens sample: expected one expression, got ${positionals.length}; quote it, e.g. "exp(-x^2/2) * (1 + sin(3x)^2)"`);
+  }
+  const expr = positionals[0];
+  const logDensity = flags['log-density'] === true;
+  const check = checkExpression(expr, logDensity);
+  if (!check.ok) throw new CliError(`tensor-lens sample: ${check.error ?? 'bad expression'}`);
+  const sampler = (flags.sampler as SamplerName | undefined) ?? 'nuts';
+  const n = (flags.n as number | undefined) ?? 5000;
+  const chains = (flags.chains as number | undefined) ?? 4;
+  if (chains > 64) throw new CliError(`tensor-lens sample: --chains must be at most 64, not ${chains}`);
+  const params: SampleRequestParams = {
+    expr, sampler, n, chains,
+    seed: (flags.seed as number | undefined) ?? 42,
+    logDensity,
+    warmup: (flags.warmup as number | undefined) ?? defaultWarmup(n),
+    runId: 'cli',
+  };
+  if (typeof flags.range === 'string') params.range = parseRange(flags.range, 'range');
+  if (typeof flags['range-y'] === 'string') params.rangeY = parseRange(flags['range-y'], 'range-y');
+  if (check.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
+    throw new CliError(`tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`);
+  }
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  let result: SampleResult;
+  let csv = '';
+  try {
+    result = await runSampler(params, {
+      onProgress: () => undefined,
+      signal: io.interrupted,
+      onDraws: out ? (xs, ys) => { csv = toCsv(xs, ys); } : undefined,
+    });
+  } catch (e) {
+    if (e instanceof SampleCancelled) {
+      io.err('tensor-lens sample: interrupted');
+      return 1;
+    }
+    // Density problems (negative, NaN, not integrable) and bad parameters are the user's input.
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new CliError(`tensor-lens sample: ${msg}`);
+  }
+  if (out) {
+    try {
+      writeFileSync(out, csv);
+    } catch (e) {
+      throw new CliError(`tensor-lens sample: cannot write ${out}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 1);
+    }
+  }
+  if (flags.json) {
+    const { histogram: _h, histogramY: _hy, histogram2d: _h2, density: _d, densityY: _dy, density2d: _d2, traces: _t, tracesY: _ty, scatter: _s, autocorrelation, runId: _r, ...diag } = result;
+    io.out(JSON.stringify({ ...diag, autocorrelation: autocorrelation.slice(0, 21), out: out ?? null }, jsonSafe));
+  } else {
+    io.out(summary(result) + (out ? `\n  draws written to ${out}` : ''));
+  }
+  return 0;
 }

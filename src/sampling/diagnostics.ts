@@ -1,0 +1,263 @@
+// Convergence and accuracy diagnostics, following Vehtari, Gelman, Simpson, Carpenter & Bürkner
+// (2021), "Rank-normalization, folding, and localization: an improved R-hat", in the form ArviZ
+// implements (`_ess`, `_rhat`, `_z_scale`, `_split_chains`, `_mcse_mean`), plus FFT
+// autocorrelation and the Kolmogorov–Smirnov test.
+import { ksPValue, normQuantile } from './special';
+
+export type Chains = Float64Array[];
+
+// ───────────────────────────── FFT autocovariance ─────────────────────────────
+
+/** In-place iterative radix-2 complex FFT; `inverse` applies the conjugate transform without 1/n. */
+function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      let t = re[i]; re[i] = re[j]; re[j] = t;
+      t = im[i]; im[i] = im[j]; im[j] = t;
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = ((inverse ? 2 : -2) * Math.PI) / len;
+    const wr = Math.cos(ang), wi = Math.sin(ang);
+    const half = len >> 1;
+    for (let i = 0; i < n; i += len) {
+      let cr = 1, ci = 0;
+      for (let k = 0; k < half; k++) {
+        const a = i + k, b = a + half;
+        const xr = re[b] * cr - im[b] * ci;
+        const xi = re[b] * ci + im[b] * cr;
+        re[b] = re[a] - xr; im[b] = im[a] - xi;
+        re[a] += xr; im[a] += xi;
+        const ncr = cr * wr - ci * wi;
+        ci = cr * wi + ci * wr;
+        cr = ncr;
+      }
+    }
+  }
+}
+
+/** ĉ(t) = (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄) for t = 0 … N−1, via zero-padded FFT. */
+export function autocov(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i];
+  mean /= n;
+  let m = 1;
+  while (m < 2 * n) m <<= 1;
+  const re = new Float64Array(m), im = new Float64Array(m);
+  for (let i = 0; i < n; i++) re[i] = x[i] - mean;
+  fft(re, im, false);
+  for (let i = 0; i < m; i++) { re[i] = re[i] * re[i] + im[i] * im[i]; im[i] = 0; }
+  fft(re, im, true);
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) out[t] = re[t] / m / n;
+  return out;
+}
+
+/** Autocorrelation up to maxLag, averaged over chains (ĉ_m(t)/ĉ_m(0)). */
+export function autocorrelation(chains: Chains, maxLag: number): number[] {
+  const L = Math.min(maxLag, Math.min(...chains.map((c) => c.length)) - 1);
+  const out = new Array<number>(Math.max(0, L + 1)).fill(0);
+  let used = 0;
+  for (const c of chains) {
+    const ac = autocov(c);
+    if (!(ac[0] > 0)) continue;
+    used++;
+    for (let t = 0; t <= L; t++) out[t] += ac[t] / ac[0];
+  }
+  return out.map((v) => (used ? v / used : NaN));
+}
+
+// ───────────────────────────── ESS ─────────────────────────────
+
+function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+
+function variance(a: ArrayLike<number>, ddof: number): number {
+  const m = mean(a);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
+  return s / (a.length - ddof);
+}
+
+/**
+ * ESS of M chains of N draws (ArviZ `_ess`): multi-chain autocorrelation ρ̂_t = 1 − (W − mean ĉ(t))/var⁺,
+ * Geyer's initial positive then initial monotone sequence on pairs, τ̂ ≥ 1/log10(MN).
+ */
+export function ess(chains: Chains): number {
+  const M = chains.length;
+  const N = chains[0].length;
+  if (N < 4) return NaN;
+  for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
+  const acov = chains.map(autocov);
+  const chainMean = chains.map(mean);
+  const meanVar = mean(acov.map((a) => a[0])) * N / (N - 1);
+  let varPlus = meanVar * (N - 1) / N;
+  if (M > 1) varPlus += variance(chainMean, 1);
+  // A constant chain has no variability to estimate from.
+  if (!(varPlus > 0)) return NaN;
+  const meanAcov = (t: number): number => { let s = 0; for (const a of acov) s += a[t]; return s / M; };
+  const rho = new Float64Array(N);
+  let rhoEven = 1;
+  rho[0] = rhoEven;
+  let rhoOdd = 1 - (meanVar - meanAcov(1)) / varPlus;
+  rho[1] = rhoOdd;
+  let t = 1;
+  while (t < N - 3 && rhoEven + rhoOdd > 0) {
+    rhoEven = 1 - (meanVar - meanAcov(t + 1)) / varPlus;
+    rhoOdd = 1 - (meanVar - meanAcov(t + 2)) / varPlus;
+    if (rhoEven + rhoOdd >= 0) {
+      rho[t + 1] = rhoEven;
+      rho[t + 2] = rhoOdd;
+    }
+    t += 2;
+  }
+  const maxT = t - 2;
+  if (rhoEven > 0) rho[maxT + 1] = rhoEven;
+  t = 1;
+  while (t <= maxT - 2) {
+    if (rho[t + 1] + rho[t + 2] > rho[t - 1] + rho[t]) {
+      rho[t + 1] = (rho[t - 1] + rho[t]) / 2;
+      rho[t + 2] = rho[t + 1];
+    }
+    t += 2;
+  }
+  let sum = 0;
+  for (let i = 0; i <= maxT; i++) sum += rho[i];
+  let tau = -1 + 2 * sum + (maxT + 1 < N ? rho[maxT + 1] : 0);
+  tau = Math.max(tau, 1 / Math.log10(M * N));
+  return (M * N) / tau;
+}
+
+/** Splits each chain into halves (dropping the middle draw of an odd chain), as ArviZ does. */
+export function splitChains(chains: Chains): Chains {
+  const out: Chains = [];
+  for (const c of chains) {
+    const half = Math.floor(c.length / 2);
+    out.push(c.subarray(0, half), c.subarray(c.length - half));
+  }
+  return out;
+}
+
+/** Average ranks (1-based, ties averaged) of all pooled draws. */
+function ranks(chains: Chains): Chains {
+  const total = chains.reduce((s, c) => s + c.length, 0);
+  const vals = new Float64Array(total);
+  let k = 0;
+  for (const c of chains) { vals.set(c, k); k += c.length; }
+  const idx = new Uint32Array(total);
+  for (let i = 0; i < total; i++) idx[i] = i;
+  idx.sort((a, b) => vals[a] - vals[b]);
+  const r = new Float64Array(total);
+  for (let i = 0; i < total;) {
+    let j = i;
+    while (j + 1 < total && vals[idx[j + 1]] === vals[idx[i]]) j++;
+    const avg = (i + j) / 2 + 1;
+    for (let q = i; q <= j; q++) r[idx[q]] = avg;
+    i = j + 1;
+  }
+  const out: Chains = [];
+  k = 0;
+  for (const c of chains) { out.push(r.subarray(k, k + c.length)); k += c.length; }
+  return out;
+}
+
+/** Rank normalisation z = Φ⁻¹((r − 3/8)/(S + 1/4)) over all pooled draws. */
+export function zScale(chains: Chains): Chains {
+  const S = chains.reduce((s, c) => s + c.length, 0);
+  return ranks(chains).map((r) => r.map((v) => normQuantile((v - 0.375) / (S + 0.25))));
+}
+
+/** Quantile with linear interpolation between order statistics (NumPy's default). */
+export function quantile(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+function pooledSorted(chains: Chains): Float64Array {
+  const total = chains.reduce((s, c) => s + c.length, 0);
+  const v = new Float64Array(total);
+  let k = 0;
+  for (const c of chains) { v.set(c, k); k += c.length; }
+  return v.sort();
+}
+
+export function essBulk(chains: Chains): number {
+  return ess(zScale(splitChains(chains)));
+}
+
+/** min over q ∈ {0.05, 0.95} of the ESS of 1[x ≤ q̂] on split chains. */
+export function essTail(chains: Chains): number {
+  const sorted = pooledSorted(chains);
+  const split = splitChains(chains);
+  let best = Infinity;
+  for (const q of [0.05, 0.95]) {
+    const qh = quantile(sorted, q);
+    const ind = split.map((c) => c.map((v) => (v <= qh ? 1 : 0)));
+    const e = ess(ind);
+    best = Math.min(best, e);
+  }
+  return best;
+}
+
+/** Plain (non-rank) R-hat of the given chains: √(((n−1)/n·W + B/n)/W). */
+export function rhatBasic(chains: Chains): number {
+  const n = chains[0].length;
+  const chainMean = chains.map(mean);
+  const chainVar = chains.map((c) => variance(c, 1));
+  const B = n * variance(chainMean, 1);
+  const W = mean(chainVar);
+  return Math.sqrt((B / W + n - 1) / n);
+}
+
+/** Rank-normalised split R-hat: max of bulk R̂(z) and tail R̂(z of |θ − median|). */
+export function rhat(chains: Chains): number {
+  if (chains[0].length < 4) return NaN;
+  const bulk = rhatBasic(zScale(splitChains(chains)));
+  const med = quantile(pooledSorted(chains), 0.5);
+  const folded = chains.map((c) => c.map((v) => Math.abs(v - med)));
+  const tail = rhatBasic(zScale(splitChains(folded)));
+  return Math.max(bulk, tail);
+}
+
+/** MCSE of the mean: sd / √ESS(raw split draws), sd over all pooled draws with ddof 1. */
+export function mcseMean(chains: Chains): { mcse: number; ess: number; mean: number; sd: number } {
+  const pooled = pooledSorted(chains);
+  const e = ess(splitChains(chains));
+  const sd = Math.sqrt(variance(pooled, 1));
+  return { mcse: sd / Math.sqrt(e), ess: e, mean: mean(pooled), sd };
+}
+
+// ───────────────────────────── KS ─────────────────────────────
+
+/** One-sample KS statistic and p-value of draws against a CDF. */
+export function ksTest(draws: ArrayLike<number>, cdf: (x: number) => number): { D: number; p: number } {
+  const xs = Float64Array.from(draws).sort();
+  const n = xs.length;
+  let D = 0;
+  for (let i = 0; i < n; i++) {
+    const F = cdf(xs[i]);
+    D = Math.max(D, (i + 1) / n - F, F - i / n);
+  }
+  return { D, p: ksPValue(D, n) };
+}
+
+/**
+ * KS for possibly autocorrelated chains: thin each chain by ⌈N/ESS⌉ (ESS per chain) so the kept
+ * draws are close to independent, then test the pooled thinned draws. i.i.d. samplers pass thin = 1.
+ */
+export function ksThinned(chains: Chains, cdf: (x: number) => number, essValue: number, iid: boolean): { D: number; p: number; thin: number } {
+  const total = chains.reduce((s, c) => s + c.length, 0);
+  const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
+  const kept: number[] = [];
+  for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) kept.push(c[i]);
+  return { ...ksTest(kept, cdf), thin };
+}

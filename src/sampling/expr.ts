@@ -1,0 +1,469 @@
+// The density compiler. User text is parsed by mathjs, the parse tree is walked against a strict
+// whitelist into a tiny IR of our own, and the IR is compiled to a tree of JavaScript closures.
+// Nothing the user typed is ever evaluated as code: the only things that run are the closures
+// below, which can do arithmetic and call the Math functions named in FUNCTIONS.
+import { parse, derivative, type MathNode } from 'mathjs';
+import { erf } from './special';
+
+export type Fn2 = (x: number, y: number) => number;
+
+/** One-line error with the 1-based column it refers to (when known). */
+export class ExprError extends Error {
+  constructor(message: string, readonly column?: number) {
+    super(message);
+  }
+}
+
+// ───────────────────────────── IR ─────────────────────────────
+
+type BinOp = '+' | '-' | '*' | '/' | '^';
+export type Ir =
+  | { k: 'c'; v: number }
+  | { k: 'x' }
+  | { k: 'y' }
+  | { k: 'op'; op: BinOp; a: Ir; b: Ir }
+  | { k: 'neg'; a: Ir }
+  | { k: 'fn'; name: string; args: Ir[] };
+
+/** Whitelisted functions: name → [implementation, min args, max args]. */
+const FUNCTIONS: Record<string, [(...a: number[]) => number, number, number]> = {
+  exp: [Math.exp, 1, 1],
+  log: [(a: number, b?: number) => (b === undefined ? Math.log(a) : Math.log(a) / Math.log(b)), 1, 2],
+  ln: [Math.log, 1, 1],
+  log10: [Math.log10, 1, 1],
+  log2: [Math.log2, 1, 1],
+  log1p: [Math.log1p, 1, 1],
+  expm1: [Math.expm1, 1, 1],
+  sqrt: [Math.sqrt, 1, 1],
+  cbrt: [Math.cbrt, 1, 1],
+  abs: [Math.abs, 1, 1],
+  sign: [Math.sign, 1, 1],
+  sin: [Math.sin, 1, 1],
+  cos: [Math.cos, 1, 1],
+  tan: [Math.tan, 1, 1],
+  sec: [(a: number) => 1 / Math.cos(a), 1, 1],
+  csc: [(a: number) => 1 / Math.sin(a), 1, 1],
+  cot: [(a: number) => 1 / Math.tan(a), 1, 1],
+  asin: [Math.asin, 1, 1],
+  acos: [Math.acos, 1, 1],
+  atan: [Math.atan, 1, 1],
+  atan2: [Math.atan2, 2, 2],
+  sinh: [Math.sinh, 1, 1],
+  cosh: [Math.cosh, 1, 1],
+  tanh: [Math.tanh, 1, 1],
+  sech: [(a: number) => 1 / Math.cosh(a), 1, 1],
+  csch: [(a: number) => 1 / Math.sinh(a), 1, 1],
+  coth: [(a: number) => 1 / Math.tanh(a), 1, 1],
+  asinh: [Math.asinh, 1, 1],
+  acosh: [Math.acosh, 1, 1],
+  atanh: [Math.atanh, 1, 1],
+  erf: [erf, 1, 1],
+  pow: [Math.pow, 2, 2],
+  square: [(a: number) => a * a, 1, 1],
+  cube: [(a: number) => a * a * a, 1, 1],
+  min: [Math.min, 1, 16],
+  max: [Math.max, 1, 16],
+};
+const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, tau: 2 * Math.PI, PI: Math.PI, E: Math.E };
+const MAX_LENGTH = 2000;
+const MAX_DEPTH = 200;
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+// ───────────────────────────── parse + whitelist ─────────────────────────────
+
+/** Column (1-based) of the first whole-word occurrence of `word` in `text`, else of its first character. */
+function columnOf(text: string, word: string): number | undefined {
+  const re = new RegExp(`(^|[^A-Za-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  const m = re.exec(text);
+  if (m) return m.index + m[1].length + 1;
+  const i = text.indexOf(word);
+  return i >= 0 ? i + 1 : undefined;
+}
+
+function fail(text: string, what: string, token?: string): never {
+  const col = token !== undefined ? columnOf(text, token) : undefined;
+  throw new ExprError(col !== undefined ? `${what} (column ${col})` : what, col);
+}
+
+const HINT = 'use numbers, x (and y), pi, e, + - * / ^ and functions like exp, log, sin, sqrt';
+
+interface Node0 {
+  type: string;
+}
+
+/** Walks the mathjs tree; anything not explicitly allowed is an error. */
+function toIr(node: MathNode, text: string, depth: number): Ir {
+  if (depth > MAX_DEPTH) fail(text, 'expression nested too deeply');
+  const n = node as unknown as Node0 & Record<string, unknown>;
+  switch (n.type) {
+    case 'ConstantNode': {
+      const v = n.value;
+      if (typeof v !== 'number') {
+        fail(text, typeof v === 'string' ? `strings are not allowed in a density; ${HINT}` : `only plain numbers are allowed; ${HINT}`, typeof v === 'string' ? '"' : undefined);
+      }
+      return { k: 'c', v };
+    }
+    case 'SymbolNode': {
+      const name = n.name as string;
+      if (name === 'x') return { k: 'x' };
+      if (name === 'y') return { k: 'y' };
+      if (hasOwn(CONSTANTS, name)) return { k: 'c', v: CONSTANTS[name] };
+      if (hasOwn(FUNCTIONS, name)) fail(text, `'${name}' is a function: write ${name}(…)`, name);
+      fail(text, `unknown name '${name}'; ${HINT}`, name);
+      break;
+    }
+    case 'ParenthesisNode':
+      return toIr(n.content as MathNode, text, depth + 1);
+    case 'OperatorNode': {
+      const fn = n.fn as string;
+      const args = (n.args as MathNode[]).map((a) => toIr(a, text, depth + 1));
+      const binary: Record<string, BinOp> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '^' };
+      if (hasOwn(binary, fn) && args.length === 2) return { k: 'op', op: binary[fn], a: args[0], b: args[1] };
+      if (fn === 'unaryMinus' && args.length === 1) return { k: 'neg', a: args[0] };
+      if (fn === 'unaryPlus' && args.length === 1) return args[0];
+      fail(text, `operator '${n.op as string}' is not allowed in a density; ${HINT}`, n.op as string);
+      break;
+    }
+    case 'FunctionNode': {
+      const fnNode = n.fn as unknown as Node0 & { name?: string };
+      if (fnNode.type !== 'SymbolNode' || typeof fnNode.name !== 'string') fail(text, `only named functions may be called; ${HINT}`, '(');
+      const name = fnNode.name;
+      if (!hasOwn(FUNCTIONS, name)) fail(text, `function '${name}' is not allowed; ${HINT}`, name);
+      const [, lo, hi] = FUNCTIONS[name];
+      const args = (n.args as MathNode[]).map((a) => toIr(a, text, depth + 1));
+      if (args.length < lo || args.length > hi) {
+        fail(text, `${name} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, not ${args.length}`, name);
+      }
+      return { k: 'fn', name, args };
+    }
+    case 'AccessorNode':
+      fail(text, `property access is not allowed in a density; ${HINT}`, text.includes('.') ? '.' : '[');
+      break;
+    case 'AssignmentNode':
+    case 'FunctionAssignmentNode':
+      fail(text, `assignments and definitions are not allowed; type just the density, e.g. exp(-x^2/2)`, '=');
+      break;
+    case 'ArrayNode':
+    case 'IndexNode':
+    case 'RangeNode':
+      fail(text, `matrices, ranges and indexing are not allowed in a density; ${HINT}`, text.includes('[') ? '[' : ':');
+      break;
+    case 'ObjectNode':
+      fail(text, `objects are not allowed in a density; ${HINT}`, '{');
+      break;
+    case 'BlockNode':
+      fail(text, `type one expression, not several separated by ; or newlines`, ';');
+      break;
+    case 'ConditionalNode':
+      fail(text, `conditionals (a ? b : c) are not allowed; use --range to restrict the support`, '?');
+      break;
+    case 'RelationalNode':
+      fail(text, `comparisons are not allowed; use --range to restrict the support`);
+      break;
+    default:
+      fail(text, `'${n.type}' is not allowed in a density; ${HINT}`);
+  }
+}
+
+/** Parses and whitelists `text` into the IR. Throws ExprError (one line, with a column). */
+export function parseIr(text: string): Ir {
+  if (text.length > MAX_LENGTH) throw new ExprError(`expression too long (${text.length} characters, at most ${MAX_LENGTH})`);
+  if (text.trim() === '') throw new ExprError('empty expression; type a density in x, e.g. exp(-x^2/2)');
+  let root: MathNode;
+  try {
+    root = parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const ch = (e as { char?: unknown }).char;
+    const col = typeof ch === 'number' ? Math.max(1, Math.min(ch, text.length + 1)) : undefined;
+    const clean = msg.replace(/\s*\(char \d+\)\s*$/, '');
+    throw new ExprError(col !== undefined ? `${clean} (column ${col})` : clean, col);
+  }
+  return toIr(root, text, 0);
+}
+
+export function usesVar(ir: Ir, v: 'x' | 'y'): boolean {
+  switch (ir.k) {
+    case 'c': return false;
+    case 'x': return v === 'x';
+    case 'y': return v === 'y';
+    case 'op': return usesVar(ir.a, v) || usesVar(ir.b, v);
+    case 'neg': return usesVar(ir.a, v);
+    case 'fn': return ir.args.some((a) => usesVar(a, v));
+  }
+}
+
+// ───────────────────────────── simplification ─────────────────────────────
+
+const C = (v: number): Ir => ({ k: 'c', v });
+
+function evalConst(ir: Ir): number | undefined {
+  return ir.k === 'c' ? ir.v : undefined;
+}
+
+/** Constant folding, so closures never recompute things like 1/(2*0.5^2) per evaluation. */
+export function fold(ir: Ir): Ir {
+  switch (ir.k) {
+    case 'c': case 'x': case 'y': return ir;
+    case 'neg': {
+      const a = fold(ir.a);
+      if (a.k === 'c') return C(-a.v);
+      if (a.k === 'neg') return a.a;
+      return { k: 'neg', a };
+    }
+    case 'op': {
+      const a = fold(ir.a);
+      const b = fold(ir.b);
+      const ca = evalConst(a);
+      const cb = evalConst(b);
+      if (ca !== undefined && cb !== undefined) return C(binop(ir.op, ca, cb));
+      if (ir.op === '*' && (ca === 1)) return b;
+      if ((ir.op === '*' || ir.op === '/') && cb === 1) return a;
+      if (ir.op === '+' && ca === 0) return b;
+      if ((ir.op === '+' || ir.op === '-') && cb === 0) return a;
+      if (ir.op === '^' && cb === 1) return a;
+      if (ir.op === '*' && ca === -1) return fold({ k: 'neg', a: b });
+      return { k: 'op', op: ir.op, a, b };
+    }
+    case 'fn': {
+      const args = ir.args.map(fold);
+      if (args.every((a) => a.k === 'c')) return C(FUNCTIONS[ir.name][0](...args.map((a) => (a as { v: number }).v)));
+      return { k: 'fn', name: ir.name, args };
+    }
+  }
+}
+
+function binop(op: BinOp, a: number, b: number): number {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    case '^': return Math.pow(a, b);
+  }
+}
+
+/**
+ * log f built symbolically where that is exact, so that far tails do not underflow:
+ * log(exp(a)) = a, log(a·b) = log a + log b, log(a/b) = log a − log b, log(a^p) = p·log a
+ * (p·log|a| for even integer p, since a^p ≥ 0 there), log √a = ½ log a. Everything else is log(·).
+ * Where f < 0 these give NaN just as log f would, so negativity is never hidden.
+ */
+export function logOf(ir: Ir): Ir {
+  if (ir.k === 'fn' && ir.name === 'exp') return ir.args[0];
+  if (ir.k === 'fn' && ir.name === 'sqrt') return { k: 'op', op: '*', a: C(0.5), b: logOf(ir.args[0]) };
+  if (ir.k === 'op') {
+    if (ir.op === '*') return { k: 'op', op: '+', a: logOf(ir.a), b: logOf(ir.b) };
+    if (ir.op === '/') return { k: 'op', op: '-', a: logOf(ir.a), b: logOf(ir.b) };
+    if (ir.op === '^' && ir.b.k === 'c') {
+      const p = ir.b.v;
+      if (Number.isInteger(p) && p % 2 === 0) return { k: 'op', op: '*', a: ir.b, b: { k: 'fn', name: 'log', args: [{ k: 'fn', name: 'abs', args: [ir.a] }] } };
+      return { k: 'op', op: '*', a: ir.b, b: logOf(ir.a) };
+    }
+    if (ir.op === '^' && ir.a.k === 'c' && ir.a.v > 0) return { k: 'op', op: '*', a: ir.b, b: C(Math.log(ir.a.v)) };
+  }
+  if (ir.k === 'c') return C(Math.log(ir.v));
+  return { k: 'fn', name: 'log', args: [ir] };
+}
+
+/** IR → mathjs text, fully parenthesised, for `derivative`. */
+export function irToString(ir: Ir): string {
+  switch (ir.k) {
+    case 'c': {
+      if (Number.isNaN(ir.v)) return '(0/0)';
+      if (!Number.isFinite(ir.v)) return ir.v > 0 ? '(1/0)' : '(-1/0)';
+      return ir.v < 0 ? `(${String(ir.v)})` : String(ir.v);
+    }
+    case 'x': return 'x';
+    case 'y': return 'y';
+    case 'neg': return `(-${irToString(ir.a)})`;
+    case 'op': return `(${irToString(ir.a)} ${ir.op} ${irToString(ir.b)})`;
+    case 'fn': return `${ir.name}(${ir.args.map(irToString).join(', ')})`;
+  }
+}
+
+// ───────────────────────────── closure compiler ─────────────────────────────
+
+/**
+ * IR → closure. Specialises the common shapes (constant operands, integer powers, a bare variable
+ * as argument) so a typical density costs a handful of calls per evaluation.
+ */
+export function compileIr(ir0: Ir): Fn2 {
+  return comp(fold(ir0));
+}
+
+function comp(ir: Ir): Fn2 {
+  switch (ir.k) {
+    case 'c': { const v = ir.v; return () => v; }
+    case 'x': return (x) => x;
+    case 'y': return (_x, y) => y;
+    case 'neg': {
+      const a = comp(ir.a);
+      return (x, y) => -a(x, y);
+    }
+    case 'fn': return compFn(ir.name, ir.args);
+    case 'op': return compOp(ir.op, ir.a, ir.b);
+  }
+}
+
+function compFn(name: string, args: Ir[]): Fn2 {
+  const impl = FUNCTIONS[name][0];
+  if (args.length === 1) {
+    const a0 = args[0];
+    // Direct Math.* calls on a compiled argument; V8 inlines these builtins.
+    if (a0.k === 'x') {
+      switch (name) {
+        case 'exp': return (x) => Math.exp(x);
+        case 'sin': return (x) => Math.sin(x);
+        case 'cos': return (x) => Math.cos(x);
+        case 'log': return (x) => Math.log(x);
+        default: return (x) => impl(x);
+      }
+    }
+    const a = comp(a0);
+    switch (name) {
+      case 'exp': return (x, y) => Math.exp(a(x, y));
+      case 'log': case 'ln': return (x, y) => Math.log(a(x, y));
+      case 'sin': return (x, y) => Math.sin(a(x, y));
+      case 'cos': return (x, y) => Math.cos(a(x, y));
+      case 'sqrt': return (x, y) => Math.sqrt(a(x, y));
+      case 'abs': return (x, y) => Math.abs(a(x, y));
+      case 'tanh': return (x, y) => Math.tanh(a(x, y));
+      case 'log1p': return (x, y) => Math.log1p(a(x, y));
+      case 'square': return (x, y) => { const t = a(x, y); return t * t; };
+      default: return (x, y) => impl(a(x, y));
+    }
+  }
+  if (args.length === 2 && name === 'pow') return compOp('^', args[0], args[1]);
+  const cs = args.map(comp);
+  if (cs.length === 2) {
+    const [a, b] = cs;
+    return (x, y) => impl(a(x, y), b(x, y));
+  }
+  const vals = new Float64Array(cs.length);
+  return (x, y) => {
+    for (let i = 0; i < cs.length; i++) vals[i] = cs[i](x, y);
+    return impl(...vals);
+  };
+}
+
+function compOp(op: BinOp, ia: Ir, ib: Ir): Fn2 {
+  if (op === '^' && ib.k === 'c') {
+    const p = ib.v;
+    if (ia.k === 'x') {
+      if (p === 2) return (x) => x * x;
+      if (p === 3) return (x) => x * x * x;
+    }
+    const a = comp(ia);
+    if (p === 2) return (x, y) => { const t = a(x, y); return t * t; };
+    if (p === 3) return (x, y) => { const t = a(x, y); return t * t * t; };
+    if (p === 4) return (x, y) => { const t = a(x, y); const t2 = t * t; return t2 * t2; };
+    if (p === 0.5) return (x, y) => Math.sqrt(a(x, y));
+    if (p === -1) return (x, y) => 1 / a(x, y);
+    if (p === -2) return (x, y) => { const t = a(x, y); return 1 / (t * t); };
+    return (x, y) => Math.pow(a(x, y), p);
+  }
+  if (op === '^' && ia.k === 'c' && ia.v === Math.E) {
+    const b = comp(ib);
+    return (x, y) => Math.exp(b(x, y));
+  }
+  // A constant on either side saves one closure call.
+  if (ia.k === 'c') {
+    const c = ia.v;
+    const b = comp(ib);
+    switch (op) {
+      case '+': return (x, y) => c + b(x, y);
+      case '-': return (x, y) => c - b(x, y);
+      case '*': return (x, y) => c * b(x, y);
+      case '/': return (x, y) => c / b(x, y);
+      case '^': return (x, y) => Math.pow(c, b(x, y));
+    }
+  }
+  if (ib.k === 'c') {
+    const c = ib.v;
+    const a = comp(ia);
+    switch (op) {
+      case '+': return (x, y) => a(x, y) + c;
+      case '-': return (x, y) => a(x, y) - c;
+      case '*': return (x, y) => a(x, y) * c;
+      case '/': { const r = 1 / c; return (x, y) => a(x, y) * r; }
+    }
+  }
+  const a = comp(ia);
+  const b = comp(ib);
+  switch (op) {
+    case '+': return (x, y) => a(x, y) + b(x, y);
+    case '-': return (x, y) => a(x, y) - b(x, y);
+    case '*': return (x, y) => a(x, y) * b(x, y);
+    case '/': return (x, y) => a(x, y) / b(x, y);
+    case '^': return (x, y) => Math.pow(a(x, y), b(x, y));
+  }
+}
+
+// ───────────────────────────── densities ─────────────────────────────
+
+export interface CompiledDensity {
+  expr: string;
+  dims: 1 | 2;
+  /** The text was log f rather than f. */
+  isLog: boolean;
+  /** Exactly what the user typed, compiled: f, or log f when isLog. */
+  raw: Fn2;
+  /** log f (unnormalised), built symbolically where possible (see logOf). */
+  logf: Fn2;
+  /** f (unnormalised): the user's closure, or exp(log f) for a log-density. */
+  f: Fn2;
+  /** ∂ log f/∂x and ∂ log f/∂y (the latter 0 in 1-D). */
+  dlogfdx: Fn2;
+  dlogfdy: Fn2;
+  /** True when the gradient came from mathjs `derivative`, false when it falls back to central differences. */
+  symbolicGradient: boolean;
+}
+
+/** Compiles a user density; throws ExprError with a one-line message on anything not allowed. */
+export function compileDensity(expr: string, logDensity = false): CompiledDensity {
+  const ir = fold(parseIr(expr));
+  const hasX = usesVar(ir, 'x');
+  const hasY = usesVar(ir, 'y');
+  if (!hasX && hasY) throw new ExprError('a 2-D density must use x as well as y; a 1-D density is written in x');
+  if (!hasX) throw new ExprError(`the density must depend on x, e.g. exp(-x^2/2)`);
+  const dims: 1 | 2 = hasY ? 2 : 1;
+  const raw = compileIr(ir);
+  const logIr = fold(logDensity ? ir : logOf(ir));
+  const logf = compileIr(logIr);
+  const f: Fn2 = logDensity ? (x, y) => Math.exp(logf(x, y)) : raw;
+  let symbolic = true;
+  let dx = gradient(logIr, 'x');
+  let dy: Fn2 | undefined = dims === 2 ? gradient(logIr, 'y') : () => 0;
+  if (!dx || !dy) {
+    symbolic = false;
+    dx = (x, y) => {
+      const h = 1e-5 * Math.max(1, Math.abs(x));
+      return (logf(x + h, y) - logf(x - h, y)) / (2 * h);
+    };
+    dy = (x, y) => {
+      const h = 1e-5 * Math.max(1, Math.abs(y));
+      return (logf(x, y + h) - logf(x, y - h)) / (2 * h);
+    };
+  }
+  return { expr, dims, isLog: logDensity, raw, logf, f, dlogfdx: dx, dlogfdy: dy, symbolicGradient: symbolic };
+}
+
+/** d(logIr)/dv by mathjs `derivative`, re-checked through the same whitelist; undefined if that fails. */
+function gradient(logIr: Ir, v: 'x' | 'y'): Fn2 | undefined {
+  if (!usesVar(logIr, v)) return () => 0;
+  try {
+    const text = irToString(logIr);
+    const d = derivative(text, v);
+    const dIr = fold(toIr(d, d.toString(), 0));
+    return compileIr(dIr);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the panel asks while the user types: does this parse, and in how many dimensions? */
+export function describeExpression(expr: string, logDensity = false): { dims: 1 | 2 } {
+  return { dims: compileDensity(expr, logDensity).dims };
+}

@@ -1,0 +1,315 @@
+// Hamiltonian Monte Carlo and the No-U-Turn Sampler.
+// - Metric: diagonal, set from the marginal variances the numeric scan already computed (a
+//   known good scale, so no mass-matrix windows are needed).
+// - Step size: Nesterov dual averaging during warm-up (Hoffman & Gelman 2014, §3.2; γ = 0.05,
+//   t₀ = 10, κ = 0.75), frozen at ε̄ afterwards; target acceptance 0.65 for HMC, 0.8 for NUTS.
+// - HMC: leapfrog with a jittered number of steps; divergence when the energy error exceeds 1000.
+// - NUTS: trajectory doubling in a random direction until a U-turn ((θ⁺−θ⁻)·M⁻¹r⁻ < 0 or
+//   (θ⁺−θ⁻)·M⁻¹r⁺ < 0) on the whole tree or any subtree, a divergence, or depth 10; the next state
+//   is drawn with multinomial weights (uniform within a subtree, biased progressive at the top, as
+//   in Stan and Betancourt 2017).
+import type { Rng } from './rng';
+import { logAddExp } from './special';
+import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
+
+const MAX_DEPTH = 10;
+const DIVERGENCE = 1000;
+
+/** Position, momentum, gradient and log density at one point of a trajectory. */
+interface Point {
+  q: Float64Array;
+  p: Float64Array;
+  g: Float64Array;
+  lp: number;
+}
+
+class DualAveraging {
+  private mu: number;
+  private hbar = 0;
+  private m = 0;
+  logEpsBar = 0;
+  constructor(eps0: number, private readonly delta: number) {
+    this.mu = Math.log(10 * eps0);
+  }
+  restart(eps0: number): void {
+    this.mu = Math.log(10 * eps0);
+    this.hbar = 0;
+    this.m = 0;
+    this.logEpsBar = 0;
+  }
+  /** Feeds one accept statistic; returns the next step size to use in warm-up. */
+  update(acceptStat: number): number {
+    this.m++;
+    const m = this.m, t0 = 10;
+    const a = Number.isFinite(acceptStat) ? Math.min(1, acceptStat) : 0;
+    this.hbar = (1 - 1 / (m + t0)) * this.hbar + (this.delta - a) / (m + t0);
+    const logEps = this.mu - (Math.sqrt(m) / 0.05) * this.hbar;
+    const w = Math.pow(m, -0.75);
+    this.logEpsBar = w * logEps + (1 - w) * this.logEpsBar;
+    return Math.exp(logEps);
+  }
+}
+
+abstract class HamiltonianChain implements Chain {
+  protected readonly d: number;
+  protected readonly minv: Float64Array;
+  /** Range ends per axis (±∞ when open). */
+  protected readonly lo: Float64Array;
+  protected readonly hi: Float64Array;
+  protected readonly sqrtM: Float64Array;
+  protected cur: Point;
+  protected eps: number;
+  protected readonly da: DualAveraging;
+  stats = emptyStats();
+
+  constructor(protected readonly t: Target, protected readonly rng: Rng, delta: number) {
+    this.d = t.dims;
+    this.lo = Float64Array.of(t.xLo, t.yLo);
+    this.hi = Float64Array.of(t.xHi, t.yHi);
+    this.minv = new Float64Array(this.d);
+    this.sqrtM = new Float64Array(this.d);
+    for (let i = 0; i < this.d; i++) {
+      const v = t.sd[i] > 0 && Number.isFinite(t.sd[i]) ? t.sd[i] ** 2 : 1;
+      this.minv[i] = v;
+      this.sqrtM[i] = 1 / Math.sqrt(v);
+    }
+    const [x, y] = initialPoint(t, rng);
+    this.cur = this.point([x, y]);
+    this.eps = this.initialStepSize();
+    this.da = new DualAveraging(this.eps, delta);
+  }
+
+  protected point(q0: number[]): Point {
+    const p: Point = { q: new Float64Array(this.d), p: new Float64Array(this.d), g: new Float64Array(this.d), lp: 0 };
+    for (let i = 0; i < this.d; i++) p.q[i] = q0[i];
+    this.evaluate(p);
+    return p;
+  }
+
+  protected copy(a: Point): Point {
+    return { q: a.q.slice(), p: a.p.slice(), g: a.g.slice(), lp: a.lp };
+  }
+
+  /** Sets lp and g at p.q. */
+  protected evaluate(pt: Point): void {
+    const t = this.t;
+    const x = pt.q[0], y = this.d === 2 ? pt.q[1] : 0;
+    pt.lp = logTarget(t, x, y);
+    if (pt.lp === -Infinity) { pt.g.fill(0); return; }
+    pt.g[0] = t.dlogfdx(x, y);
+    if (this.d === 2) pt.g[1] = t.dlogfdy(x, y);
+  }
+
+  protected kinetic(p: Float64Array): number {
+    let k = 0;
+    for (let i = 0; i < this.d; i++) k += p[i] * p[i] * this.minv[i];
+    return 0.5 * k;
+  }
+
+  protected hamiltonian(pt: Point): number {
+    return -pt.lp + this.kinetic(pt.p);
+  }
+
+  protected sampleMomentum(p: Float64Array): void {
+    for (let i = 0; i < this.d; i++) p[i] = this.rng.normal() * this.sqrtM[i];
+  }
+
+  /**
+   * One leapfrog step of size eps (signed) in place. A finite range end is a hard wall: a position
+   * that crosses it is reflected and its momentum negated (Neal 2011, §5.1), which keeps the map
+   * reversible and volume-preserving, so a density on [0, ∞) needs no transform and no trajectory
+   * is wasted outside the support.
+   */
+  protected leapfrog(pt: Point, eps: number): void {
+    const d = this.d;
+    for (let i = 0; i < d; i++) pt.p[i] += 0.5 * eps * pt.g[i];
+    for (let i = 0; i < d; i++) {
+      let q = pt.q[i] + eps * this.minv[i] * pt.p[i];
+      const lo = this.lo[i], hi = this.hi[i];
+      for (let k = 0; k < 8 && (q < lo || q > hi); k++) {
+        q = q < lo ? 2 * lo - q : 2 * hi - q;
+        pt.p[i] = -pt.p[i];
+      }
+      pt.q[i] = q;
+    }
+    this.evaluate(pt);
+    if (pt.lp === -Infinity || Number.isNaN(pt.lp)) return;
+    for (let i = 0; i < d; i++) pt.p[i] += 0.5 * eps * pt.g[i];
+  }
+
+  /** Hoffman & Gelman Algorithm 4: double or halve ε until one-step acceptance crosses 0.5. */
+  private initialStepSize(): number {
+    let eps = 1;
+    const probe = (e: number): number => {
+      const pt = this.copy(this.cur);
+      this.sampleMomentum(pt.p);
+      const h0 = this.hamiltonian(pt);
+      this.leapfrog(pt, e);
+      const dh = h0 - this.hamiltonian(pt);
+      return Number.isNaN(dh) ? -Infinity : dh;
+    };
+    let logA = probe(eps);
+    const dir = logA > Math.log(0.5) ? 1 : -1;
+    for (let k = 0; k < 60; k++) {
+      if (dir === 1 ? !(logA > Math.log(0.5)) : !(logA < Math.log(0.5))) break;
+      eps = dir === 1 ? eps * 2 : eps / 2;
+      logA = probe(eps);
+    }
+    return eps;
+  }
+
+  /** One transition; returns the accept statistic and updates the stats when `keep`. */
+  protected abstract transition(eps: number, keep: boolean): number;
+
+  warmup(iters: number): void {
+    for (let i = 0; i < iters; i++) {
+      const a = this.transition(this.eps, false);
+      this.eps = this.da.update(a);
+    }
+  }
+
+  endWarmup(): void {
+    this.eps = Math.exp(this.da.logEpsBar);
+    if (!(this.eps > 0 && Number.isFinite(this.eps))) this.eps = 1e-3;
+    this.stats.stepSize = this.eps;
+  }
+
+  draw(xs: Float64Array, ys: Float64Array | null, from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      this.transition(this.eps, true);
+      xs[k] = this.cur.q[0];
+      if (ys) ys[k] = this.cur.q[1];
+    }
+  }
+
+  position(): [number, number] {
+    return [this.cur.q[0], this.d === 2 ? this.cur.q[1] : 0];
+  }
+}
+
+export class HmcChain extends HamiltonianChain {
+  constructor(t: Target, rng: Rng) {
+    super(t, rng, 0.65);
+  }
+
+  protected transition(eps0: number, keep: boolean): number {
+    // Jitter ε by ±10% and integrate for a time drawn around π/2 (a quarter period of a unit
+    // Gaussian in the scaled metric), so the path length never locks onto a resonance.
+    const eps = eps0 * (0.9 + 0.2 * this.rng.uniform());
+    const time = (Math.PI / 2) * (0.5 + this.rng.uniform());
+    const L = Math.max(1, Math.min(1000, Math.round(time / eps)));
+    const pt = this.copy(this.cur);
+    this.sampleMomentum(pt.p);
+    const h0 = this.hamiltonian(pt);
+    let divergent = false;
+    for (let l = 0; l < L; l++) {
+      this.leapfrog(pt, eps);
+      const h = this.hamiltonian(pt);
+      if (!(h - h0 <= DIVERGENCE)) { divergent = true; break; }
+    }
+    const dh = divergent ? -Infinity : h0 - this.hamiltonian(pt);
+    const acceptProb = dh >= 0 ? 1 : Number.isNaN(dh) ? 0 : Math.exp(dh);
+    const accept = this.rng.uniform() < acceptProb;
+    if (accept) this.cur = pt;
+    if (keep) {
+      this.stats.proposals++;
+      if (accept) this.stats.accepted++;
+      if (divergent) this.stats.divergences++;
+      this.stats.acceptStat += acceptProb;
+      this.stats.leapfrogs += L;
+    }
+    return acceptProb;
+  }
+}
+
+/** The result of building one subtree. */
+interface Tree {
+  minus: Point;
+  plus: Point;
+  proposal: Point;
+  logW: number;
+  valid: boolean;
+  divergent: boolean;
+  n: number;
+  sumAccept: number;
+}
+
+export class NutsChain extends HamiltonianChain {
+  constructor(t: Target, rng: Rng) {
+    super(t, rng, 0.8);
+  }
+
+  /** (θ⁺ − θ⁻)·M⁻¹r⁻ ≥ 0 and (θ⁺ − θ⁻)·M⁻¹r⁺ ≥ 0: no U-turn yet. */
+  private noUturn(minus: Point, plus: Point): boolean {
+    let a = 0, b = 0;
+    for (let i = 0; i < this.d; i++) {
+      const dq = plus.q[i] - minus.q[i];
+      a += dq * this.minv[i] * minus.p[i];
+      b += dq * this.minv[i] * plus.p[i];
+    }
+    return a >= 0 && b >= 0;
+  }
+
+  private build(from: Point, dir: number, depth: number, eps: number, h0: number): Tree {
+    if (depth === 0) {
+      const pt = this.copy(from);
+      this.leapfrog(pt, dir * eps);
+      const h = this.hamiltonian(pt);
+      const energyError = h - h0;
+      const divergent = !(energyError <= DIVERGENCE);
+      const logW = Number.isNaN(h) ? -Infinity : -energyError;
+      const acc = Number.isNaN(energyError) ? 0 : Math.min(1, Math.exp(-energyError));
+      return { minus: pt, plus: pt, proposal: pt, logW, valid: !divergent, divergent, n: 1, sumAccept: acc };
+    }
+    const first = this.build(from, dir, depth - 1, eps, h0);
+    if (!first.valid) return first;
+    const edge = dir > 0 ? first.plus : first.minus;
+    const second = this.build(edge, dir, depth - 1, eps, h0);
+    const n = first.n + second.n;
+    const sumAccept = first.sumAccept + second.sumAccept;
+    if (!second.valid) return { ...second, n, sumAccept, valid: false };
+    const logW = logAddExp(first.logW, second.logW);
+    // Uniform (multinomial) choice within the subtree: take the second half with prob w₂/(w₁+w₂).
+    const proposal = Math.log(this.rng.uniform()) < second.logW - logW ? second.proposal : first.proposal;
+    const minus = dir > 0 ? first.minus : second.minus;
+    const plus = dir > 0 ? second.plus : first.plus;
+    const valid = this.noUturn(minus, plus);
+    return { minus, plus, proposal, logW, valid, divergent: false, n, sumAccept };
+  }
+
+  protected transition(eps: number, keep: boolean): number {
+    const start = this.copy(this.cur);
+    this.sampleMomentum(start.p);
+    const h0 = this.hamiltonian(start);
+    let minus = start, plus = start;
+    let sample = this.cur;
+    let logW = 0;
+    let depth = 0;
+    let n = 0, sumAccept = 0;
+    let divergent = false;
+    while (depth < MAX_DEPTH) {
+      const dir = this.rng.uniform() < 0.5 ? -1 : 1;
+      const tree = this.build(dir > 0 ? plus : minus, dir, depth, eps, h0);
+      n += tree.n;
+      sumAccept += tree.sumAccept;
+      if (tree.divergent) divergent = true;
+      depth++;
+      if (!tree.valid) break;
+      if (dir > 0) plus = tree.plus; else minus = tree.minus;
+      // Biased progressive sampling: move to the new subtree with prob min(1, w_new / w_old).
+      if (Math.log(this.rng.uniform()) < tree.logW - logW) sample = tree.proposal;
+      logW = logAddExp(logW, tree.logW);
+      if (!this.noUturn(minus, plus)) break;
+    }
+    this.cur = sample;
+    const a = n > 0 ? sumAccept / n : 0;
+    if (keep) {
+      this.stats.proposals++;
+      this.stats.acceptStat += a;
+      if (divergent) this.stats.divergences++;
+      this.stats.treeDepth += depth;
+      this.stats.leapfrogs += n;
+    }
+    return a;
+  }
+}

@@ -1,0 +1,373 @@
+// The sampling engine's front door, used by the worker and the CLI:
+//   runSampler(params, hooks) → SampleResult   (validates, finds the support, runs, diagnoses)
+//   checkExpression(expr, logDensity) → ExprCheck (what the panel asks while the user types)
+import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
+import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
+import { autocorrelation, essBulk, essTail, ksThinned, mcseMean, rhat, type Chains } from './diagnostics';
+import { compileDensity, ExprError, type CompiledDensity } from './expr';
+import { HmcChain, NutsChain } from './hmc';
+import { MhChain1D, MhChain2D } from './mh';
+import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
+import { Rng } from './rng';
+import { SliceChain } from './slice';
+import { GL5_NODES, GL5_WEIGHTS } from './special';
+import { findSupport1D, findSupport2D, DensityError } from './support';
+import { histogram, histogram2d, linspace, thin } from './summary';
+import { emptyStats, type Chain, type Target } from './target';
+
+export { compileDensity, ExprError } from './expr';
+export { DensityError } from './support';
+
+/** Thrown when the signal aborts a run; `name` is 'AbortError' like DOM aborts. */
+export class SampleCancelled extends Error {
+  constructor() {
+    super('sampling cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+export interface SampleHooks {
+  onProgress(e: SampleProgressEvent): void;
+  signal?: AbortSignal;
+  /** Receives every kept draw (per chain) once sampling ends, e.g. for `--out draws.csv`. */
+  onDraws?(xs: Float64Array[], ys: Float64Array[] | null): void;
+}
+
+export const MAX_DRAWS_TOTAL = 50_000_000;
+const TRACE_POINTS = 2000;
+const BATCH_MS = 25;
+
+/** Warm-up used when params.warmup is absent: half the draws, at least 200, at most 2000. */
+export function defaultWarmup(n: number): number {
+  return Math.min(2000, Math.max(200, Math.ceil(n / 2)));
+}
+
+export function checkExpression(expr: string, logDensity = false): ExprCheck {
+  try {
+    const d = compileDensity(expr, logDensity);
+    return { ok: true, dims: d.dims };
+  } catch (e) {
+    if (e instanceof ExprError) return { ok: false, error: e.message, column: e.column };
+    return { ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+  }
+}
+
+function validate(p: SampleRequestParams): void {
+  if (!SAMPLERS.includes(p.sampler)) throw new Error(`unknown sampler '${String(p.sampler)}'; use one of ${SAMPLERS.join(', ')}`);
+  if (!Number.isInteger(p.n) || p.n < 1) throw new Error(`n must be a whole number ≥ 1, not ${p.n}`);
+  if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new Error(`chains must be a whole number from 1 to 64, not ${p.chains}`);
+  if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new Error(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
+  if (!Number.isFinite(p.seed)) throw new Error(`seed must be a number, not ${p.seed}`);
+  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0)) throw new Error(`warmup must be a whole number ≥ 0, not ${p.warmup}`);
+  for (const r of [p.range, p.rangeY]) {
+    if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new Error(`a range must be two numbers A < B, not ${String(r)}`);
+  }
+}
+
+/** Numeric facts about the target the samplers and diagnostics need. */
+interface Setup {
+  target: Target;
+  /** 1-D: the CDF table (also the inverse-CDF sampler); 2-D: undefined. */
+  table?: CdfTable;
+  /** CDF of x (1-D: the density; 2-D: the x-marginal), for KS. */
+  cdfX: (x: number) => number;
+  plotX: [number, number];
+  plotY?: [number, number];
+  density: { x: number[]; y: number[] };
+  densityY?: { x: number[]; y: number[] };
+  density2d?: { nx: number; ny: number; values: number[] };
+  meanX: number;
+}
+
+function plotRange(q: (u: number) => number, lo: number, hi: number, userRange?: [number, number]): [number, number] {
+  if (userRange && Number.isFinite(userRange[0]) && Number.isFinite(userRange[1])) return [userRange[0], userRange[1]];
+  const a = q(0.0005), b = q(0.9995);
+  const pad = 0.05 * (b - a);
+  return [Math.max(lo, a - pad), Math.min(hi, b + pad)];
+}
+
+function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
+  const sup = findSupport1D(d.raw, d.logf, d.isLog, p.range);
+  const logf1 = (x: number): number => { const v = d.logf(x, 0); return Number.isNaN(v) ? -Infinity : v; };
+  let table: CdfTable;
+  try {
+    table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges });
+  } catch {
+    throw new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+  }
+  // Moments from the table's cells (Gauss–Legendre on each cell).
+  let m1 = 0, m2 = 0;
+  for (let i = 0; i < table.cells; i++) {
+    const a = table.xs[i], b = table.xs[i + 1], h = (b - a) / 2, c = (a + b) / 2;
+    for (let k = 0; k < 5; k++) {
+      const x = c + h * GL5_NODES[k];
+      const w = GL5_WEIGHTS[k] * h * table.pdf(x);
+      m1 += w * x; m2 += w * x * x;
+    }
+  }
+  const sd = Math.sqrt(Math.max(0, m2 - m1 * m1)) || (sup.hi - sup.lo) / 6;
+  const target: Target = {
+    dims: 1, isLog: d.isLog, f: d.f, logf: d.logf, dlogfdx: d.dlogfdx, dlogfdy: d.dlogfdy,
+    xLo: sup.rangeLo, xHi: sup.rangeHi, yLo: -Infinity, yHi: Infinity,
+    sxLo: sup.lo, sxHi: sup.hi, syLo: 0, syHi: 0,
+    mode: [sup.mode, 0], logMax: sup.logMax, sd: [sd, 1],
+  };
+  const plotX = plotRange(table.quantile, sup.lo, sup.hi, p.range);
+  const gx = linspace(plotX[0], plotX[1], 200);
+  return { target, table, cdfX: table.cdf, plotX, density: { x: gx, y: gx.map(table.pdf) }, meanX: m1 };
+}
+
+/**
+ * 2-D: a tensor Gauss–Legendre grid over the effective support gives Z, the marginals, their CDFs
+ * (for KS on x) and moments.
+ */
+function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
+  const sup = findSupport2D(d.raw, d.logf, d.isLog, p.range, p.rangeY);
+  const nxc = 400, nyc = 200;
+  const xNodes = glNodes(sup.x.lo, sup.x.hi, nxc), yNodes = glNodes(sup.y.lo, sup.y.hi, nyc);
+  const NX = xNodes.x.length, NY = yNodes.x.length;
+  const margX = new Float64Array(NX), margY = new Float64Array(NY);
+  for (let i = 0; i < NX; i++) {
+    for (let j = 0; j < NY; j++) {
+      const v = d.logf(xNodes.x[i], yNodes.x[j]);
+      const f = Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax);
+      margX[i] += yNodes.w[j] * f;
+      margY[j] += xNodes.w[i] * f;
+    }
+  }
+  let z = 0;
+  for (let i = 0; i < NX; i++) z += xNodes.w[i] * margX[i];
+  if (!(z > 0) || !Number.isFinite(z)) throw new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+  const moments = (nodes: { x: Float64Array; w: Float64Array }, marg: Float64Array) => {
+    let m1 = 0, m2 = 0;
+    for (let i = 0; i < marg.length; i++) { const w = nodes.w[i] * marg[i] / z; m1 += w * nodes.x[i]; m2 += w * nodes.x[i] ** 2; }
+    return { mean: m1, sd: Math.sqrt(Math.max(0, m2 - m1 * m1)) };
+  };
+  const mx = moments(xNodes, margX), my = moments(yNodes, margY);
+  // Marginal CDF of x: cumulative cell masses at cell edges, with the partial cell from its nodes.
+  const cellMass = new Float64Array(nxc);
+  for (let c = 0; c < nxc; c++) for (let k = 0; k < 5; k++) cellMass[c] += xNodes.w[5 * c + k] * margX[5 * c + k] / z;
+  const cum = new Float64Array(nxc + 1);
+  for (let c = 0; c < nxc; c++) cum[c + 1] = cum[c] + cellMass[c];
+  const hx = (sup.x.hi - sup.x.lo) / nxc;
+  const pdfX = (x: number): number => interpMarginal(x, xNodes.x, margX) / z;
+  const cdfX = (x: number): number => {
+    if (x <= sup.x.lo) return 0;
+    if (x >= sup.x.hi) return 1;
+    const c = Math.min(nxc - 1, Math.floor((x - sup.x.lo) / hx));
+    const a = sup.x.lo + c * hx;
+    // Partial cell by 5-point Gauss–Legendre on [a, x] of the interpolated marginal.
+    const h = (x - a) / 2, mid = (a + x) / 2;
+    let s = 0;
+    for (let k = 0; k < 5; k++) s += GL5_WEIGHTS[k] * pdfX(mid + h * GL5_NODES[k]);
+    return Math.min(1, cum[c] + s * h);
+  };
+  const quant = (nodes: { x: Float64Array; w: Float64Array }, marg: Float64Array) => (u: number): number => {
+    let acc = 0;
+    for (let i = 0; i < marg.length; i++) { acc += nodes.w[i] * marg[i] / z; if (acc >= u) return nodes.x[i]; }
+    return nodes.x[marg.length - 1];
+  };
+  const plotX = plotRange(quant(xNodes, margX), sup.x.lo, sup.x.hi, p.range);
+  const plotY = plotRange(quant(yNodes, margY), sup.y.lo, sup.y.hi, p.rangeY ?? p.range);
+  const gx = linspace(plotX[0], plotX[1], 200), gy = linspace(plotY[0], plotY[1], 200);
+  const g = 60;
+  const hx2 = linspace(plotX[0], plotX[1], g), hy2 = linspace(plotY[0], plotY[1], g);
+  const values: number[] = [];
+  for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) {
+    const v = d.logf(hx2[i], hy2[j]);
+    values.push(Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax) / z);
+  }
+  const target: Target = {
+    dims: 2, isLog: d.isLog, f: d.f, logf: d.logf, dlogfdx: d.dlogfdx, dlogfdy: d.dlogfdy,
+    xLo: sup.x.rangeLo, xHi: sup.x.rangeHi, yLo: sup.y.rangeLo, yHi: sup.y.rangeHi,
+    sxLo: sup.x.lo, sxHi: sup.x.hi, syLo: sup.y.lo, syHi: sup.y.hi,
+    mode: [sup.modeX, sup.modeY], logMax: sup.logMax, sd: [mx.sd || 1, my.sd || 1],
+  };
+  return {
+    target, cdfX, plotX, plotY, meanX: mx.mean,
+    density: { x: gx, y: gx.map(pdfX) },
+    densityY: { x: gy, y: gy.map((y) => interpMarginal(y, yNodes.x, margY) / z) },
+    density2d: { nx: g, ny: g, values },
+  };
+}
+
+function glNodes(lo: number, hi: number, cells: number): { x: Float64Array; w: Float64Array } {
+  const x = new Float64Array(5 * cells), w = new Float64Array(5 * cells);
+  const h = (hi - lo) / cells;
+  for (let c = 0; c < cells; c++) for (let k = 0; k < 5; k++) {
+    x[5 * c + k] = lo + h * (c + 0.5) + (h / 2) * GL5_NODES[k];
+    w[5 * c + k] = (h / 2) * GL5_WEIGHTS[k];
+  }
+  return { x, w };
+}
+
+/** Linear interpolation of a marginal known at sorted nodes. */
+function interpMarginal(x: number, xs: Float64Array, vs: Float64Array): number {
+  const n = xs.length;
+  if (x <= xs[0]) return x < xs[0] - (xs[1] - xs[0]) ? 0 : vs[0];
+  if (x >= xs[n - 1]) return x > xs[n - 1] + (xs[n - 1] - xs[n - 2]) ? 0 : vs[n - 1];
+  let a = 0, b = n - 1;
+  while (b - a > 1) { const m = (a + b) >> 1; if (xs[m] <= x) a = m; else b = m; }
+  const t = (x - xs[a]) / (xs[b] - xs[a]);
+  return vs[a] + t * (vs[b] - vs[a]);
+}
+
+/** The inverse-CDF sampler as a Chain: i.i.d. draws from the table. */
+class InverseCdfChain implements Chain {
+  stats = emptyStats();
+  constructor(private readonly table: CdfTable, private readonly rng: Rng) {}
+  warmup(): void { /* i.i.d. */ }
+  endWarmup(): void { /* i.i.d. */ }
+  draw(xs: Float64Array, _ys: Float64Array | null, from: number, to: number): void {
+    fillInverseCdf(this.table, this.rng, xs, from, to);
+  }
+  position(): [number, number] { return [NaN, 0]; }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function runSampler(params: SampleRequestParams, hooks: SampleHooks): Promise<SampleResult> {
+  validate(params);
+  const t0 = performance.now();
+  const runId = params.runId ?? 'sample';
+  const d = compileDensity(params.expr, params.logDensity ?? false);
+  const sampler: SamplerName = params.sampler;
+  if (d.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
+    throw new Error(`the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`);
+  }
+  const s = d.dims === 1 ? setup1D(d, params) : setup2D(d, params);
+  const target = s.target;
+  const iid = sampler === 'inverse-cdf' || sampler === 'rejection';
+  const n = params.n, C = params.chains;
+  const warmup = iid ? 0 : params.warmup ?? defaultWarmup(n);
+  const envelope = sampler === 'rejection' ? findEnvelope(target, s.meanX) : undefined;
+
+  const makeChain = (c: number): Chain => {
+    const rng = new Rng(params.seed, c);
+    switch (sampler) {
+      case 'inverse-cdf': return new InverseCdfChain(s.table as CdfTable, rng);
+      case 'rejection': return new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
+      case 'mh': return d.dims === 1 ? new MhChain1D(target, rng) : new MhChain2D(target, rng);
+      case 'slice': return new SliceChain(target, rng);
+      case 'hmc': return new HmcChain(target, rng);
+      case 'nuts': return new NutsChain(target, rng);
+    }
+  };
+  let chains = Array.from({ length: C }, (_, c) => makeChain(c));
+  const xs: Chains = Array.from({ length: C }, () => new Float64Array(n));
+  const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => new Float64Array(n)) : null;
+  const setupSeconds = (performance.now() - t0) / 1000;
+  const tSample = performance.now();
+  const stride = Math.max(1, Math.ceil(n / TRACE_POINTS));
+  const total = warmup + n;
+  const checkCancel = async (): Promise<void> => {
+    await yieldToEventLoop();
+    if (hooks.signal?.aborted) throw new SampleCancelled();
+  };
+
+  // Batches sized so one round over all chains takes about BATCH_MS, then the event loop gets a
+  // turn (so a cancel message can arrive) and progress is streamed.
+  let batch = 256;
+  const timed = (work: () => void): void => {
+    const a = performance.now();
+    work();
+    const ms = performance.now() - a;
+    batch = Math.max(16, Math.min(1 << 20, Math.round(batch * Math.min(4, BATCH_MS / Math.max(ms, 0.5)))));
+  };
+  for (let done = 0; done < warmup;) {
+    const k = Math.min(batch, warmup - done);
+    timed(() => { for (const ch of chains) ch.warmup(k, done, warmup); });
+    done += k;
+    for (let c = 0; c < C; c++) hooks.onProgress({ event: 'progress', runId, chain: c, start: 0, x: [], done, total, phase: 'warmup', stride });
+    await checkCancel();
+  }
+  for (const ch of chains) ch.endWarmup();
+  let restarts = 0;
+  for (let done = 0; done < n;) {
+    const k = Math.min(batch, n - done);
+    try {
+      timed(() => { for (let c = 0; c < C; c++) chains[c].draw(xs[c], ys ? ys[c] : null, done, done + k); });
+    } catch (e) {
+      if (!(e instanceof EnvelopeRestart)) throw e;
+      // The envelope was too low somewhere: discard every draw and start again with the larger c.
+      restarts++;
+      if (restarts > 50) throw new Error('rejection: the envelope kept failing; use inverse-cdf or an MCMC sampler');
+      const seedShift = restarts;
+      chains = Array.from({ length: C }, (_, c) => new RejectionChain(target, new Rng(params.seed + seedShift * 7919, c), envelope as NonNullable<typeof envelope>));
+      done = 0;
+      for (let c = 0; c < C; c++) hooks.onProgress({ event: 'progress', runId, chain: c, start: 0, x: [], done: 0, total, phase: 'sampling', stride, restarted: true });
+      await checkCancel();
+      continue;
+    }
+    const first = Math.ceil(done / stride) * stride;
+    for (let c = 0; c < C; c++) {
+      const ev: SampleProgressEvent = { event: 'progress', runId, chain: c, start: first, x: thin(xs[c].subarray(first, done + k), stride), done: warmup + done + k, total, phase: 'sampling', stride };
+      if (ys) ev.y = thin(ys[c].subarray(first, done + k), stride);
+      hooks.onProgress(ev);
+    }
+    done += k;
+    await checkCancel();
+  }
+  const seconds = (performance.now() - tSample) / 1000;
+  hooks.onDraws?.(xs, ys);
+
+  // ─── diagnostics ───
+  const st = chains.map((c) => c.stats);
+  const sum = (f: (x: (typeof st)[number]) => number): number => st.reduce((a, b) => a + f(b), 0);
+  let acceptance: number | null = null;
+  if (sampler === 'mh' || sampler === 'hmc' || sampler === 'rejection') acceptance = sum((x) => x.accepted) / Math.max(1, sum((x) => x.proposals));
+  if (sampler === 'nuts') acceptance = sum((x) => x.acceptStat) / Math.max(1, sum((x) => x.proposals));
+  const bulkX = essBulk(xs), tailX = essTail(xs), rhatX = rhat(xs);
+  let eb = bulkX, et = tailX, rh = rhatX;
+  if (ys) {
+    eb = Math.min(eb, essBulk(ys));
+    et = Math.min(et, essTail(ys));
+    rh = Math.max(rh, rhat(ys));
+  }
+  const mm = mcseMean(xs);
+  const ks = ksThinned(xs, s.cdfX, bulkX, iid);
+  const diag: SampleDiagnostics = {
+    sampler, n, chains: C, dims: d.dims,
+    acceptance, essBulk: eb, essTail: et, rhat: rh, mcseMean: mm.mcse, mean: mm.mean, sd: mm.sd,
+    ks: { D: ks.D, p: ks.p },
+    seconds, drawsPerSec: (n * C) / Math.max(seconds, 1e-9),
+    setupSeconds, warmup, trueMean: s.meanX, ksThin: ks.thin,
+  };
+  if (sampler === 'hmc' || sampler === 'nuts') {
+    diag.divergences = sum((x) => x.divergences);
+    diag.stepSize = sum((x) => x.stepSize) / C;
+    diag.leapfrogsPerDraw = sum((x) => x.leapfrogs) / (n * C);
+  }
+  if (sampler === 'nuts') diag.meanTreeDepth = sum((x) => x.treeDepth) / (n * C);
+  if (sampler === 'mh') diag.stepSize = sum((x) => x.stepSize) / C;
+  if (sampler === 'slice') diag.evalsPerDraw = sum((x) => x.evals) / (n * C);
+  if (sampler === 'rejection' && envelope) {
+    diag.proposalsPerDraw = sum((x) => x.proposals) / (n * C);
+    diag.envelope = `${envelope.kind === 'uniform' ? `uniform(${envelope.lo}, ${envelope.hi})` : `student-t(3, ${envelope.center.toPrecision(4)}, ${envelope.scale.toPrecision(4)})`}, c = ${Math.exp(envelope.logC).toPrecision(5)}`;
+    diag.restarts = restarts;
+  }
+  if (sampler === 'inverse-cdf' && s.table) diag.uError = s.table.uError;
+
+  const bins = params.bins ?? 60;
+  const result: SampleResult = {
+    ...diag,
+    runId, expr: params.expr, range: s.plotX,
+    histogram: histogram(xs, s.plotX[0], s.plotX[1], bins),
+    density: s.density,
+    autocorrelation: autocorrelation(xs, 100),
+    traces: xs.map((c) => thin(c, stride)),
+  };
+  if (ys && s.plotY) {
+    result.rangeY = s.plotY;
+    result.histogramY = histogram(ys, s.plotY[0], s.plotY[1], bins);
+    result.histogram2d = histogram2d(xs, ys, s.plotX, s.plotY, Math.min(bins, 50));
+    result.densityY = s.densityY;
+    result.density2d = s.density2d;
+    result.tracesY = ys.map((c) => thin(c, stride));
+    const sstride = Math.max(1, Math.ceil((n * C) / 4000));
+    const sx: number[] = [], sy: number[] = [];
+    for (let c = 0; c < C; c++) for (let i = 0; i < n; i += sstride) { sx.push(xs[c][i]); sy.push(ys[c][i]); }
+    result.scatter = { x: sx, y: sy };
+  }
+  return result;
+}

@@ -1,0 +1,48 @@
+// Turning draws into what the panel plots: histograms, density overlays, thinned traces. Done in
+// the worker so the webview only draws.
+import type { Histogram, Histogram2D } from '../protocol';
+
+export function histogram(chains: Float64Array[], lo: number, hi: number, bins: number): Histogram {
+  const counts = new Array<number>(bins).fill(0);
+  const w = (hi - lo) / bins;
+  for (const c of chains) {
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i];
+      if (!(v >= lo && v <= hi)) continue;
+      counts[Math.min(bins - 1, Math.floor((v - lo) / w))]++;
+    }
+  }
+  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
+  return { edges, counts };
+}
+
+export function histogram2d(xs: Float64Array[], ys: Float64Array[], xr: [number, number], yr: [number, number], bins: number): Histogram2D {
+  const counts = new Array<number>(bins * bins).fill(0);
+  const wx = (xr[1] - xr[0]) / bins, wy = (yr[1] - yr[0]) / bins;
+  for (let c = 0; c < xs.length; c++) {
+    const x = xs[c], y = ys[c];
+    for (let i = 0; i < x.length; i++) {
+      if (!(x[i] >= xr[0] && x[i] <= xr[1] && y[i] >= yr[0] && y[i] <= yr[1])) continue;
+      const xi = Math.min(bins - 1, Math.floor((x[i] - xr[0]) / wx));
+      const yi = Math.min(bins - 1, Math.floor((y[i] - yr[0]) / wy));
+      counts[yi * bins + xi]++;
+    }
+  }
+  return {
+    xEdges: Array.from({ length: bins + 1 }, (_, i) => xr[0] + i * wx),
+    yEdges: Array.from({ length: bins + 1 }, (_, i) => yr[0] + i * wy),
+    counts,
+  };
+}
+
+/** Every `stride`-th value, as a plain array (for JSON and postMessage). */
+export function thin(c: ArrayLike<number>, stride: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < c.length; i += stride) out.push(c[i]);
+  return out;
+}
+
+/** A plotting grid of n points on [lo, hi]. */
+export function linspace(lo: number, hi: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+}

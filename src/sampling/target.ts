@@ -1,0 +1,79 @@
+// What every sampler gets: the compiled density restricted to its range, scale and mode estimates
+// from the support scan, and a common chain interface so the driver can run any sampler in batches.
+import type { Fn2 } from './expr';
+import type { Rng } from './rng';
+
+export interface Target {
+  dims: 1 | 2;
+  /** The user's text was log f. */
+  isLog: boolean;
+  /** f as typed (unnormalised), without the range restriction. */
+  f: Fn2;
+  /** log f, without the range restriction. */
+  logf: Fn2;
+  dlogfdx: Fn2;
+  dlogfdy: Fn2;
+  /** Range the density is restricted to; infinite ends allowed. */
+  xLo: number; xHi: number; yLo: number; yHi: number;
+  /** Effective (finite) support from the scan, for proposals and initial points. */
+  sxLo: number; sxHi: number; syLo: number; syHi: number;
+  mode: [number, number];
+  logMax: number;
+  /** Marginal standard deviations from numeric integration. */
+  sd: [number, number];
+}
+
+/** log f inside the range, −∞ outside or where log f is NaN. */
+export function logTarget(t: Target, x: number, y: number): number {
+  if (!(x >= t.xLo && x <= t.xHi)) return -Infinity;
+  if (t.dims === 2 && !(y >= t.yLo && y <= t.yHi)) return -Infinity;
+  const v = t.logf(x, y);
+  return Number.isNaN(v) ? -Infinity : v;
+}
+
+/** Per-chain statistics the diagnostics report. */
+export interface ChainStats {
+  /** Accepted proposals after warm-up (MH, HMC), or accepted draws (rejection). */
+  accepted: number;
+  /** Proposals after warm-up (MH, HMC, rejection). */
+  proposals: number;
+  /** Density evaluations after warm-up (slice). */
+  evals: number;
+  divergences: number;
+  /** Sum of NUTS/HMC accept statistics after warm-up. */
+  acceptStat: number;
+  stepSize: number;
+  /** Sum of NUTS tree depths / leapfrog steps after warm-up. */
+  treeDepth: number;
+  leapfrogs: number;
+}
+
+export function emptyStats(): ChainStats {
+  return { accepted: 0, proposals: 0, evals: 0, divergences: 0, acceptStat: 0, stepSize: NaN, treeDepth: 0, leapfrogs: 0 };
+}
+
+/** One chain of a sampler. The driver calls warmup() in batches, then draw() in batches. */
+export interface Chain {
+  /** `iters` warm-up iterations; `done` is how many were already run, `total` the warm-up length. */
+  warmup(iters: number, done: number, total: number): void;
+  /** Freezes adaptation; called once between warm-up and the kept draws. */
+  endWarmup(): void;
+  /** Writes kept draws into xs[from..to) (and ys in 2-D). */
+  draw(xs: Float64Array, ys: Float64Array | null, from: number, to: number): void;
+  /** Current position, for traces during warm-up. */
+  position(): [number, number];
+  stats: ChainStats;
+}
+
+/**
+ * A dispersed starting point: mode + sd·U(−2, 2) per axis (like Stan's uniform(−2, 2) init on
+ * the unconstrained scale), retried until the log density is within 30 of the maximum.
+ */
+export function initialPoint(t: Target, rng: Rng): [number, number] {
+  for (let k = 0; k < 200; k++) {
+    const x = t.mode[0] + t.sd[0] * (4 * rng.uniform() - 2);
+    const y = t.dims === 2 ? t.mode[1] + t.sd[1] * (4 * rng.uniform() - 2) : 0;
+    if (logTarget(t, x, y) > t.logMax - 30) return [x, y];
+  }
+  return [t.mode[0], t.dims === 2 ? t.mode[1] : 0];
+}

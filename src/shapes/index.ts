@@ -1,0 +1,212 @@
+// The shape engine: `analyze(source)` finds the models in a Python file, decides each one's input and
+// traces its forward pass layer by layer. Pure and synchronous; it never throws, whatever the input.
+import { parseFile, type ParsedFile, type Span, type Stmt } from './ast';
+import type { D } from './dims';
+import { flattenTensors, Interp, noArgs, outDim, ProbeFound, PROBE_WHY, type Trace } from './interp';
+import { datasetInput, inputCommentAbove, toDims } from './models';
+import type { AnalysisResult, AnalyzeOptions, InputSource, ModelResult, Shape } from './types';
+import type { ClassInfo, ModuleInst, Value } from './values';
+
+export type { AnalysisResult, AnalyzeOptions, ModelResult, LayerResult, ShapeDiagnostic, Shape, Dim } from './types';
+
+interface Candidate {
+  name: string;
+  kind: 'module' | 'sequential';
+  span: Span;
+  nameSpan: Span;
+  cls?: ClassInfo;
+  seq?: ModuleInst;
+}
+
+export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
+  const file = options.file ?? '<input>';
+  try {
+    return analyzeInner(String(source ?? ''), options, file);
+  } catch (e) {
+    // A bug in the analyser must not take the editor down: report it as one diagnostic.
+    const msg = e instanceof Error ? e.message : String(e);
+    const range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { file, models: [], diagnostics: [{ line: 1, column: 1, range, severity: 'info', code: 'internal', message: `Tensor Lens could not analyse this file: ${msg}` }] };
+  }
+}
+
+function analyzeInner(source: string, options: AnalyzeOptions, file: string): AnalysisResult {
+  const parsed = parseFile(source);
+  const it = new Interp(source);
+  it.globals.vars.set('__name__', { k: 'str', v: '__main__' });
+  // Discovery: run the module's top level once, collecting classes, Sequentials and model calls.
+  it.discovering = true;
+  const frame = { ret: { k: 'none' } as Value, traced: false };
+  for (const st of parsed.stmts) {
+    try {
+      it.exec(st, it.globals, frame);
+    } catch {
+      // Budget exhausted: what was collected so far still counts.
+      break;
+    }
+  }
+  it.discovering = false;
+  const candidates = findCandidates(parsed, it);
+  const dataset = datasetInput(source);
+  const models: ModelResult[] = [];
+  for (const c of candidates) {
+    try {
+      const m = analyzeModel(it, parsed, c, dataset, options);
+      if (m) models.push(m);
+    } catch {
+      // One model failing leaves the others.
+    }
+  }
+  models.sort((a, b) => a.line - b.line);
+  it.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { file, models, diagnostics: it.diagnostics };
+}
+
+function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const visit = (stmts: Stmt[]): void => {
+    for (const st of stmts) {
+      if (st.t === 'class') {
+        const v = it.globals.vars.get(st.name);
+        if (v && v.k === 'class' && v.cls.isModule && v.cls.span === st && !seen.has(st.name)) {
+          seen.add(st.name);
+          out.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, cls: v.cls });
+        }
+      } else if (st.t === 'assign' && st.targets.length === 1 && st.targets[0].t === 'name') {
+        const name = st.targets[0].id;
+        const v = it.globals.vars.get(name);
+        if (v && v.k === 'module' && (v.m.kind === 'Sequential' || v.m.kind === 'leaf') && v.m.origin === name && !seen.has(name)) {
+          seen.add(name);
+          out.push({ name, kind: 'sequential', span: st, nameSpan: st.targets[0], seq: v.m });
+        }
+      }
+    }
+  };
+  visit(parsed.stmts);
+  return out;
+}
+
+function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions): ModelResult | null {
+  const root = buildRoot(it, c);
+  if (!root) return null;
+  const names = new Map<ModuleInst, string>();
+  const walk = (m: ModuleInst, path: string): void => {
+    if (names.has(m)) return;
+    names.set(m, path);
+    for (const [k, ch] of m.children) walk(ch, path ? `${path}.${k}` : k);
+  };
+  walk(root, '');
+
+  // Input, in DESIGN.md's order.
+  let input: D[][] | null = null;
+  let source: InputSource = 'symbolic';
+  const comment = inputCommentAbove(parsed, c.span);
+  if (comment) {
+    input = comment.map(toDims);
+    source = 'comment';
+  }
+  const probe = (): (number | string)[] | null => probeInput(it, root, names);
+  if (!input) {
+    const call = it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
+    if (call) {
+      const fromSummary = call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
+      input = call.inputs.map((s) => (fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[])));
+      source = 'call';
+    }
+  }
+  if (!input && dataset && c.kind === 'module' && it.topInstantiated.has(c.name)) {
+    input = [toDims(dataset)];
+    source = 'dataset';
+  }
+  if (!input && options.defaultInput && options.defaultInput.length) {
+    const ok = options.defaultInput.every((s): s is (number | string)[] => Array.isArray(s));
+    if (ok) {
+      input = (options.defaultInput as (number | string)[][]).map(toDims);
+      source = 'option';
+    }
+  }
+  if (!input) {
+    const p = probe();
+    if (p) input = [toDims(p)];
+    source = 'symbolic';
+  }
+
+  const trace: Trace = { layers: [], variables: [], names, depth: 0 };
+  it.trace = trace;
+  it.reporting = true;
+  let result: Value;
+  try {
+    result = input
+      ? it.callModule(root, noArgs(input.map((s) => ({ k: 'tensor', shape: s }) as Value)), c.nameSpan, c.nameSpan)
+      : { k: 'unknown', why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model' };
+  } catch {
+    result = { k: 'unknown', why: 'analysis stopped (budget exceeded)' };
+  } finally {
+    it.trace = null;
+    it.reporting = false;
+  }
+  const outs = flattenTensors(result);
+  const range = it.lines.range(c.nameSpan);
+  const line = it.lines.pos(c.span.from).line;
+  const params = totalParams(root);
+  const toShape = (s: D[] | null): Shape => (s ? s.map(outDim) : null);
+  const model: ModelResult = {
+    name: c.name,
+    line,
+    kind: c.kind,
+    input: input ? input.map(toShape) : [null],
+    inputSource: source,
+    output: outs[0] ? toShape(outs[0].shape) : null,
+    params: params ?? 0,
+    layers: trace.layers,
+    variables: trace.variables,
+    range,
+  };
+  if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
+  const macs = trace.layers.reduce<number | null>((acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs), 0);
+  if (macs !== null && macs > 0) model.macs = macs;
+  return model;
+}
+
+function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
+  if (c.seq) return c.seq;
+  if (!c.cls) return null;
+  const args = it.firstInstantiation.get(c.cls.name) ?? noArgs();
+  try {
+    const v = it.instantiate(c.cls, args, c.nameSpan);
+    return v.k === 'module' ? v.m : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs forward with a marker input; the first layer that receives it says what it accepts. */
+function probeInput(it: Interp, root: ModuleInst, names: Map<ModuleInst, string>): (number | string)[] | null {
+  it.trace = { layers: [], variables: [], names, depth: 0 };
+  it.probing = true;
+  try {
+    it.callModule(root, noArgs([{ k: 'tensor', shape: null, why: PROBE_WHY }]), { from: 0, to: 0 }, { from: 0, to: 0 });
+  } catch (e) {
+    if (e instanceof ProbeFound) return e.shape;
+  } finally {
+    it.trace = null;
+    it.probing = false;
+  }
+  return null;
+}
+
+/** sum(p.numel() for p in model.parameters()): shared modules once. */
+function totalParams(root: ModuleInst): number | null {
+  const seen = new Set<ModuleInst>();
+  let total: number | null = 0;
+  const walk = (m: ModuleInst): void => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    if (total !== null) total = m.ownParams === null ? null : total + m.ownParams;
+    for (const ch of m.children.values()) walk(ch);
+  };
+  walk(root);
+  return total;
+}
+

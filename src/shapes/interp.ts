@@ -1,0 +1,1334 @@
+// An abstract interpreter for the subset of Python that model files use. It runs `__init__` to build
+// module trees (constant arguments, loops, helper functions, user blocks) and runs `forward` on
+// tensors whose only property is the shape. Whatever it cannot evaluate becomes "unknown" with a
+// reason, and stays unknown downstream: the engine never guesses.
+import type { Arg, Expr, Span, Stmt } from './ast';
+import { LineIndex } from './ast';
+import { add, ceilDiv, dimToString, floorDiv, isNum, mul, neg, sub, type D } from './dims';
+import { LAYERS } from './layers';
+import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
+import { numel, shapeStr } from './layers/util';
+import { callOp } from './ops';
+import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, VariableShape } from './types';
+import { Scope, unknown, type ClassInfo, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
+
+export interface CallArgs {
+  pos: Value[];
+  kw: Map<string, Value>;
+  posSpans: (Span | undefined)[];
+  kwSpans: Map<string, Span>;
+  posConst: boolean[];
+  kwConst: Map<string, boolean>;
+}
+
+export const noArgs = (pos: Value[] = [], kw = new Map<string, Value>()): CallArgs => ({ pos, kw, posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() });
+
+/** What a forward trace collects for one model. */
+export interface Trace {
+  layers: LayerResult[];
+  variables: VariableShape[];
+  names: Map<ModuleInst, string>;
+  /** Functions whose assignments are recorded as variables (forward of traced modules). */
+  depth: number;
+}
+
+/** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */
+export interface SeenCall {
+  key: string;
+  inputs: (D[] | null)[];
+  viaSummary: boolean;
+}
+
+type Flow = 'normal' | 'break' | 'continue' | 'return';
+
+interface Frame {
+  ret: Value;
+  cls?: ClassInfo;
+  self?: Value;
+  traced: boolean;
+}
+
+/** Exceptions that unwind the interpreter on purpose and must not be swallowed per statement. */
+class ControlSignal extends Error {}
+class BudgetExceeded extends ControlSignal {}
+/** Thrown when the probe input reaches its first layer; carries the input that layer accepts. */
+export class ProbeFound extends ControlSignal {
+  constructor(readonly shape: (number | string)[] | null) {
+    super('probe');
+  }
+}
+export const PROBE_WHY = '\u0000probe';
+
+const MAX_STEPS = 200_000;
+const MAX_DEPTH = 60;
+
+export class Interp {
+  readonly globals = new Scope();
+  readonly lines: LineIndex;
+  diagnostics: ShapeDiagnostic[] = [];
+  private diagKeys = new Set<string>();
+  trace: Trace | null = null;
+  /** Discovery mode: module calls are recorded, not traced. */
+  discovering = false;
+  seenCalls: SeenCall[] = [];
+  firstInstantiation = new Map<string, CallArgs>();
+  imports = new Set<string>();
+  steps = 0;
+  private depth = 0;
+  private nextId = 1;
+  /** Set while a model is built for analysis, so diagnostics come only from analysed runs. */
+  reporting = false;
+  probing = false;
+  /** Classes instantiated outside any module's __init__ (the file's own models). */
+  topInstantiated = new Set<string>();
+  private initDepth = 0;
+
+  constructor(readonly src: string) {
+    this.lines = new LineIndex(src);
+    for (const [alias, path] of [
+      ['torch', 'torch'],
+      ['nn', 'torch.nn'],
+      ['F', 'torch.nn.functional'],
+    ]) {
+      this.globals.vars.set(alias, { k: 'ext', path });
+    }
+  }
+
+  // ───────────────────────── modules ─────────────────────────
+
+  newModule(kind: ModuleInst['kind'], type: string, site?: Span): ModuleInst {
+    return { id: this.nextId++, type, kind, config: {}, args: new Map(), argSpans: new Map(), argConst: new Map(), children: new Map(), attrs: new Map(), ownParams: 0, defSpan: site };
+  }
+
+  buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value {
+    const m = this.newModule('leaf', rule.type, site);
+    const values: LayerConfig = {};
+    const unknownArgs = new Set<string>();
+    const bind = (name: string, v: Value, sp: Span | undefined, isConst: boolean): void => {
+      m.args.set(name, v);
+      if (sp) m.argSpans.set(name, sp);
+      m.argConst.set(name, isConst);
+      const cv = toConfig(v);
+      if (cv === undefined) unknownArgs.add(name);
+      else values[name] = cv;
+    };
+    const sig = rule.sig;
+    for (let i = 0; i < a.pos.length && i < sig.length; i++) bind(sig[i][0], a.pos[i], a.posSpans[i], a.posConst[i] ?? false);
+    for (const [k, v] of a.kw) if (sig.some((s) => s[0] === k)) bind(k, v, a.kwSpans.get(k), a.kwConst.get(k) ?? false);
+    for (const [name, def] of sig) {
+      if (name in values || unknownArgs.has(name)) continue;
+      if (def === REQUIRED) {
+        unknownArgs.add(name);
+        m.why = `${rule.type}() is missing the argument ${name}`;
+      } else values[name] = def;
+    }
+    const cfg = new Cfg(values, unknownArgs);
+    rule.normalize?.(cfg);
+    m.config = values;
+    m.ownParams = rule.params ? rule.params(cfg) : 0;
+    (m as ModuleWithRule).rule = rule;
+    (m as ModuleWithRule).cfg = cfg;
+    return { k: 'module', m };
+  }
+
+  instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
+    if (cls.isModule && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
+    if (cls.isModule && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
+    this.initDepth++;
+    try {
+      return this.instantiateInner(cls, a, site);
+    } finally {
+      this.initDepth--;
+    }
+  }
+
+  private instantiateInner(cls: ClassInfo, a: CallArgs, site: Span): Value {
+    const selfV: Value = cls.isModule ? { k: 'module', m: { ...this.newModule('user', cls.name, site), cls } } : { k: 'obj', cls, attrs: new Map() };
+    const init = findMethod(cls, '__init__');
+    if (init) {
+      this.callFunc({ ...init.fn, self: selfV }, a, init.cls);
+    } else if (cls.isModule) {
+      // A class without __init__ inherits its base's: nn.Sequential(*mods) and friends.
+      this.superInit(cls, selfV, a);
+    }
+    return selfV;
+  }
+
+  /** super().__init__(...) reaching a torch.nn base: nn.Sequential/ModuleList/ModuleDict take modules. */
+  private superInit(cls: ClassInfo, selfV: Value, a: CallArgs): void {
+    if (selfV.k !== 'module') return;
+    const base = torchBase(cls);
+    if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential');
+    else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false);
+  }
+
+  setModuleAttr(m: ModuleInst, name: string, v: Value): void {
+    if (v.k === 'module') {
+      m.children.set(name, v.m);
+      m.attrs.delete(name);
+      return;
+    }
+    if (v.k === 'tensor' && (v as ParamTensor).param) {
+      const n = numel(v.shape);
+      m.ownParams = m.ownParams === null || n === null ? null : m.ownParams + n;
+    }
+    if (m.children.has(name) && v.k === 'none') {
+      m.children.delete(name);
+    }
+    m.attrs.set(name, v);
+  }
+
+  // ───────────────────────── diagnostics ─────────────────────────
+
+  diag(code: string, severity: Severity, message: string, span: Span, fix?: { span: Span; value: number | string; title: string }): void {
+    if (!this.reporting) return;
+    const key = `${code}@${span.from}:${span.to}`;
+    if (this.diagKeys.has(key)) return;
+    this.diagKeys.add(key);
+    const range = this.lines.range(span);
+    const d: ShapeDiagnostic = { line: range.line, column: range.column, range, severity, code, message };
+    if (fix) d.fix = { title: fix.title, range: this.lines.range(fix.span), newText: String(fix.value) };
+    this.diagnostics.push(d);
+  }
+
+  // ───────────────────────── statements ─────────────────────────
+
+  execBlock(stmts: Stmt[], scope: Scope, frame: Frame): Flow {
+    for (const s of stmts) {
+      const f = this.exec(s, scope, frame);
+      if (f !== 'normal') return f;
+    }
+    return 'normal';
+  }
+
+  private tick(): void {
+    if (++this.steps > MAX_STEPS) throw new BudgetExceeded('analysis budget exceeded');
+  }
+
+  exec(s: Stmt, scope: Scope, frame: Frame): Flow {
+    this.tick();
+    try {
+      return this.execInner(s, scope, frame);
+    } catch (e) {
+      if (e instanceof ControlSignal) throw e;
+      // An internal failure on one statement loses that statement, not the analysis.
+      if (s.t === 'assign') for (const t of s.targets) this.assign(t, unknown('statement could not be analysed'), scope, frame);
+      return 'normal';
+    }
+  }
+
+  private execInner(s: Stmt, scope: Scope, frame: Frame): Flow {
+    switch (s.t) {
+      case 'expr':
+        this.eval(s.e, scope, frame);
+        return 'normal';
+      case 'assign': {
+        const v = this.eval(s.value, scope, frame);
+        for (const t of s.targets) this.assign(t, v, scope, frame);
+        return 'normal';
+      }
+      case 'aug': {
+        const cur = this.eval(s.target, scope, frame);
+        const rhs = this.eval(s.value, scope, frame);
+        if (cur.k === 'seq' && cur.kind === 'list' && s.op === '+' && (rhs.k === 'seq' || rhs.k === 'module')) {
+          // list += iterable mutates in place (layers += [conv, nn.ReLU()]).
+          const items = iterate(rhs);
+          if (items) cur.items.push(...items);
+          else cur.items.push(unknown('list extended with an unknown iterable'));
+          return 'normal';
+        }
+        this.assign(s.target, this.binop(s.op, cur, rhs, s), scope, frame);
+        return 'normal';
+      }
+      case 'return':
+        frame.ret = s.value ? this.eval(s.value, scope, frame) : { k: 'none' };
+        return 'return';
+      case 'if': {
+        const c = truthy(this.eval(s.test, scope, frame));
+        if (c === true) return this.execBlock(s.body, scope, frame);
+        if (c === false) return this.execBlock(s.orelse, scope, frame);
+        // Unknown condition: anything either branch assigns becomes unknown.
+        for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(`depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`));
+        return 'normal';
+      }
+      case 'for': {
+        const it = this.eval(s.iter, scope, frame);
+        const items = iterate(it);
+        if (!items) {
+          for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(`assigned in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`));
+          return 'normal';
+        }
+        for (const item of items) {
+          this.assign(s.target, item, scope, frame);
+          const f = this.execBlock(s.body, scope, frame);
+          if (f === 'break') break;
+          if (f === 'return') return f;
+        }
+        return 'normal';
+      }
+      case 'while': {
+        for (let i = 0; i < 10_000; i++) {
+          const c = truthy(this.eval(s.test, scope, frame));
+          if (c === false) return 'normal';
+          if (c === null) {
+            for (const name of assignedNames(s.body)) scope.vars.set(name, unknown('assigned in a loop with an unknown condition'));
+            return 'normal';
+          }
+          const f = this.execBlock(s.body, scope, frame);
+          if (f === 'break') break;
+          if (f === 'return') return f;
+        }
+        return 'normal';
+      }
+      case 'def': {
+        const fn: FuncV = { k: 'func', name: s.name, params: s.params, body: s.body, scope, span: s };
+        scope.vars.set(s.name, fn);
+        return 'normal';
+      }
+      case 'class': {
+        const bases = s.bases.map((b) => this.eval(b, scope, frame));
+        const cls: ClassInfo = { name: s.name, span: s, nameSpan: s.nameSpan, bases, body: s.body, methods: new Map(), attrs: new Map(), isModule: false };
+        cls.isModule = bases.some(isModuleBase);
+        const clsScope = new Scope(scope);
+        for (const st of s.body) {
+          if (st.t === 'def') cls.methods.set(st.name, { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
+          else if (st.t === 'assign' || st.t === 'expr') {
+            this.exec(st, clsScope, frame);
+          }
+        }
+        for (const [k, v] of clsScope.vars) cls.attrs.set(k, v);
+        scope.vars.set(s.name, { k: 'class', cls });
+        return 'normal';
+      }
+      case 'import':
+        for (const n of s.names) {
+          scope.vars.set(n.alias, { k: 'ext', path: canonicalImport(n.path) });
+          this.imports.add(n.path);
+        }
+        return 'normal';
+      case 'block':
+        return this.execBlock(s.body, scope, frame);
+      case 'flow':
+        if (s.what === 'break') return 'break';
+        if (s.what === 'continue') return 'continue';
+        if (s.what === 'raise') {
+          frame.ret = unknown('raises an exception');
+          return 'return';
+        }
+        return 'normal';
+    }
+  }
+
+  assign(t: Expr, v: Value, scope: Scope, frame: Frame): void {
+    switch (t.t) {
+      case 'name':
+        scope.vars.set(t.id, v);
+        if (this.discovering && scope === this.globals && v.k === 'module' && !v.m.origin && v.m.kind !== 'user') v.m.origin = t.id;
+        if (frame.traced && this.trace) this.recordVar(t.id, t, v);
+        return;
+      case 'attr': {
+        const obj = this.eval(t.obj, scope, frame);
+        if (obj.k === 'module') this.setModuleAttr(obj.m, t.name, v);
+        else if (obj.k === 'obj') obj.attrs.set(t.name, v);
+        return;
+      }
+      case 'sub': {
+        const obj = this.eval(t.obj, scope, frame);
+        const key = t.items[0]?.t === 'index' ? this.eval(t.items[0].e, scope, frame) : null;
+        if (!key) return;
+        if (obj.k === 'seq' && obj.kind === 'list' && key.k === 'num' && isNum(key.v)) {
+          const i = key.v < 0 ? key.v + obj.items.length : key.v;
+          if (i >= 0 && i < obj.items.length) obj.items[i] = v;
+        } else if (obj.k === 'dict') dictSet(obj, key, v);
+        else if (obj.k === 'module' && obj.m.kind === 'ModuleDict' && key.k === 'str' && v.k === 'module') obj.m.children.set(key.v, v.m);
+        return;
+      }
+      case 'seq': {
+        const starIdx = t.items.findIndex((i) => i.t === 'starred');
+        const items = v.k === 'seq' ? v.items : v.k === 'tensor' && v.shape && isNum(v.shape[0]) ? Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value) : null;
+        if (!items || (starIdx < 0 && items.length !== t.items.length)) {
+          for (const sub of t.items) this.assign(sub.t === 'starred' ? sub.e : sub, unknown(v.k === 'unknown' ? v.why : 'cannot unpack this value'), scope, frame);
+          return;
+        }
+        if (starIdx < 0) {
+          t.items.forEach((sub, i) => this.assign(sub, items[i], scope, frame));
+          return;
+        }
+        const after = t.items.length - starIdx - 1;
+        t.items.forEach((sub, i) => {
+          if (i < starIdx) this.assign(sub, items[i], scope, frame);
+          else if (i === starIdx && sub.t === 'starred') this.assign(sub.e, { k: 'seq', kind: 'list', items: items.slice(starIdx, items.length - after) }, scope, frame);
+          else this.assign(sub, items[items.length - (t.items.length - i)], scope, frame);
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private recordVar(name: string, at: Span, v: Value): void {
+    if (!this.trace) return;
+    const pos = this.lines.pos(at.from);
+    if (v.k === 'tensor') {
+      if (!this.trace.variables.some((x) => x.line === pos.line && x.column === pos.column)) {
+        this.trace.variables.push({ name, line: pos.line, column: pos.column, shape: v.shape ? v.shape.map(outDim) : null });
+      }
+    }
+  }
+
+  // ───────────────────────── expressions ─────────────────────────
+
+  eval(e: Expr, scope: Scope, frame: Frame): Value {
+    this.tick();
+    switch (e.t) {
+      case 'num':
+        return e.int ? { k: 'num', v: e.v } : { k: 'num', v: e.v, float: true };
+      case 'str':
+        return { k: 'str', v: e.v };
+      case 'const':
+        return e.v === null ? { k: 'none' } : { k: 'bool', v: e.v };
+      case 'ellipsis':
+        return { k: 'ext', path: 'Ellipsis' };
+      case 'name': {
+        const v = scope.lookup(e.id) ?? this.globals.lookup(e.id);
+        if (v) return v;
+        if (BUILTINS.has(e.id)) return { k: 'ext', path: 'builtins.' + e.id };
+        return unknown(`'${e.id}' is not defined in this file`);
+      }
+      case 'attr':
+        return this.getAttr(this.eval(e.obj, scope, frame), e.name);
+      case 'sub':
+        return this.subscript(e, scope, frame);
+      case 'call':
+        return this.evalCall(e, scope, frame);
+      case 'bin':
+        return this.evalBin(e, scope, frame);
+      case 'unary': {
+        const v = this.eval(e.e, scope, frame);
+        if (e.op === 'not') {
+          const t = truthy(v);
+          return t === null ? unknown('unknown condition') : { k: 'bool', v: !t };
+        }
+        if (v.k === 'num') return e.op === '-' ? { ...v, v: neg(v.v) } : e.op === '~' && isNum(v.v) ? { k: 'num', v: ~v.v } : v;
+        if (v.k === 'bool') return e.op === '-' ? { k: 'num', v: v.v ? -1 : 0 } : { k: 'num', v: v.v ? 1 : 0 };
+        if (v.k === 'tensor') return v;
+        return unknown(v.k === 'unknown' ? v.why : `unary ${e.op} on an unsupported value`);
+      }
+      case 'seq': {
+        const items: Value[] = [];
+        for (const it of e.items) {
+          if (it.t === 'starred') {
+            const inner = iterate(this.eval(it.e, scope, frame));
+            if (!inner) return unknown('unpacks something the analyser cannot enumerate');
+            items.push(...inner);
+          } else items.push(this.eval(it, scope, frame));
+        }
+        if (e.kind === 'set') return unknown('set');
+        return { k: 'seq', kind: e.kind, items };
+      }
+      case 'starred':
+        return unknown('starred expression');
+      case 'dict': {
+        const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
+        for (const [k, v] of e.entries) dictSet(d, this.eval(k, scope, frame), this.eval(v, scope, frame));
+        return d;
+      }
+      case 'comp':
+        return this.comprehension(e, scope, frame);
+      case 'ifexp': {
+        const c = truthy(this.eval(e.test, scope, frame));
+        if (c === null) return unknown('conditional expression with an unknown condition');
+        return this.eval(c ? e.body : e.orelse, scope, frame);
+      }
+      case 'lambda':
+        return { k: 'func', name: '<lambda>', params: e.params, body: e.body, scope, span: e };
+      case 'unknown':
+        return unknown(`unsupported syntax (${e.what})`);
+    }
+  }
+
+  private comprehension(e: Expr & { t: 'comp' }, scope: Scope, frame: Frame): Value {
+    const out: Value[] = [];
+    const dict: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
+    const inner = new Scope(scope);
+    const innerFrame: Frame = { ...frame, traced: false };
+    const loop = (gi: number): boolean => {
+      if (gi === e.gens.length) {
+        if (e.kind === 'dict' && e.val) dictSet(dict, this.eval(e.elt, inner, innerFrame), this.eval(e.val, inner, innerFrame));
+        else out.push(this.eval(e.elt, inner, innerFrame));
+        return true;
+      }
+      const g = e.gens[gi];
+      const items = iterate(this.eval(g.iter, inner, innerFrame));
+      if (!items) return false;
+      for (const it of items) {
+        this.assign(g.target, it, inner, innerFrame);
+        let ok = true;
+        for (const cond of g.ifs) {
+          const c = truthy(this.eval(cond, inner, innerFrame));
+          if (c === null) return false;
+          if (!c) ok = false;
+        }
+        if (ok && !loop(gi + 1)) return false;
+      }
+      return true;
+    };
+    if (!loop(0)) return unknown('comprehension over something the analyser cannot enumerate');
+    if (e.kind === 'dict') return dict;
+    return { k: 'seq', kind: e.kind === 'gen' ? 'tuple' : 'list', items: out };
+  }
+
+  private evalBin(e: Expr & { t: 'bin' }, scope: Scope, frame: Frame): Value {
+    if (e.op === 'and' || e.op === 'or') {
+      const l = this.eval(e.l, scope, frame);
+      const t = truthy(l);
+      if (t === null) return unknown('unknown condition');
+      if (e.op === 'and') return t ? this.eval(e.r, scope, frame) : l;
+      return t ? l : this.eval(e.r, scope, frame);
+    }
+    return this.binop(e.op, this.eval(e.l, scope, frame), this.eval(e.r, scope, frame), e);
+  }
+
+  binop(op: string, l: Value, r: Value, site: Span): Value {
+    if (op === 'is' || op === 'is not') {
+      const same = l.k === 'none' && r.k === 'none' ? true : (l.k === 'none') !== (r.k === 'none') && l.k !== 'unknown' && r.k !== 'unknown' ? false : l.k === 'module' && r.k === 'module' ? l.m === r.m : null;
+      if (same === null) return unknown('unknown identity test');
+      return { k: 'bool', v: op === 'is' ? same : !same };
+    }
+    if (op === 'in' || op === 'not in') {
+      let found: boolean | null = null;
+      if (r.k === 'seq') found = r.items.some((x) => valueEq(x, l) === true) ? true : r.items.every((x) => valueEq(x, l) === false) ? false : null;
+      else if (r.k === 'dict') found = r.keys.some((x) => valueEq(x, l) === true) ? true : r.keys.every((x) => valueEq(x, l) === false) ? false : null;
+      else if (r.k === 'module' && l.k === 'str') found = r.m.children.has(l.v);
+      else if (r.k === 'str' && l.k === 'str') found = r.v.includes(l.v);
+      if (found === null) return unknown('unknown membership test');
+      return { k: 'bool', v: op === 'in' ? found : !found };
+    }
+    if (['==', '!=', '<', '>', '<=', '>='].includes(op)) {
+      if (l.k === 'tensor' || r.k === 'tensor') return this.tensorBin(op, l, r, site);
+      if (op === '==' || op === '!=') {
+        const eq = valueEq(l, r);
+        if (eq === null) return unknown('unknown comparison');
+        return { k: 'bool', v: op === '==' ? eq : !eq };
+      }
+      const a = numOf(l);
+      const b = numOf(r);
+      if (a === null || b === null || !isNum(a) || !isNum(b)) {
+        if (l.k === 'str' && r.k === 'str') return { k: 'bool', v: op === '<' ? l.v < r.v : op === '>' ? l.v > r.v : op === '<=' ? l.v <= r.v : l.v >= r.v };
+        return unknown('unknown comparison');
+      }
+      return { k: 'bool', v: op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b };
+    }
+    if (l.k === 'tensor' || r.k === 'tensor') return this.tensorBin(op, l, r, site);
+    if (l.k === 'str' || r.k === 'str') return strBin(op, l, r);
+    if (l.k === 'seq' && r.k === 'seq' && op === '+') return { k: 'seq', kind: l.kind, items: [...l.items, ...r.items] };
+    if (l.k === 'seq' && op === '*') {
+      const n = numOf(r);
+      if (n !== null && isNum(n)) return { k: 'seq', kind: l.kind, items: Array.from({ length: Math.max(0, n) }, () => l.items).flat() };
+    }
+    if (l.k === 'module' && r.k === 'module' && op === '+' && l.m.kind === 'Sequential') {
+      const m = this.newModule('Sequential', 'Sequential', site);
+      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map((c) => ({ k: 'module', m: c }) as Value), true);
+      return { k: 'module', m };
+    }
+    const a = numOf(l);
+    const b = numOf(r);
+    if (a === null || b === null) return unknown(l.k === 'unknown' ? l.why : r.k === 'unknown' ? r.why : `'${op}' on values the analyser cannot combine`);
+    const float = (l.k === 'num' && l.float) || (r.k === 'num' && r.float);
+    return arith(op, a, b, !!float);
+  }
+
+  private tensorBin(op: string, l: Value, r: Value, site: Span): Value {
+    return callOp(this, op === '@' ? 'torch.matmul' : 'tensor.__binop__', null, noArgs([l, r, { k: 'str', v: op }]), site) ?? unknown('tensor operation');
+  }
+
+  private subscript(e: Expr & { t: 'sub' }, scope: Scope, frame: Frame): Value {
+    const obj = this.eval(e.obj, scope, frame);
+    const idx: IndexItem[] = e.items.map((it) => {
+      if (it.t === 'index') {
+        if (it.e.t === 'ellipsis') return { t: 'ellipsis' };
+        return { t: 'index', v: this.eval(it.e, scope, frame) };
+      }
+      const num = (x?: Expr): D | null | undefined => {
+        if (!x) return undefined;
+        const v = this.eval(x, scope, frame);
+        if (v.k === 'none') return undefined;
+        return v.k === 'num' && !v.float ? v.v : null;
+      };
+      return { t: 'slice', lo: num(it.lo), hi: num(it.hi), step: num(it.step) };
+    });
+    if (obj.k === 'tensor') return callOp(this, 'tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing');
+    if (idx.length !== 1) return unknown('multi-dimensional index on a non-tensor');
+    const it = idx[0];
+    if (obj.k === 'seq') {
+      if (it.t === 'index') {
+        const n = numOf(it.v);
+        if (n === null || !isNum(n)) return unknown('index is not a known integer');
+        const i = n < 0 ? n + obj.items.length : n;
+        return obj.items[i] ?? unknown(`index ${n} out of range`);
+      }
+      if (it.t === 'slice') {
+        const r = sliceRange(obj.items.length, it);
+        if (!r) return unknown('slice bounds unknown');
+        return { k: 'seq', kind: obj.kind, items: r.map((i) => obj.items[i]) };
+      }
+    }
+    if (obj.k === 'dict' && it.t === 'index') return dictGet(obj, it.v) ?? unknown('key not found');
+    if (obj.k === 'module') {
+      const kids = [...obj.m.children.entries()];
+      if (it.t === 'index') {
+        if (it.v.k === 'str') {
+          const c = obj.m.children.get(it.v.v);
+          return c ? { k: 'module', m: c } : unknown(`no submodule '${it.v.v}'`);
+        }
+        const n = numOf(it.v);
+        if (n === null || !isNum(n)) return unknown('module index is not a known integer');
+        const i = n < 0 ? n + kids.length : n;
+        return kids[i] ? { k: 'module', m: kids[i][1] } : unknown(`index ${n} out of range`);
+      }
+      if (it.t === 'slice') {
+        const r = sliceRange(kids.length, it);
+        if (!r) return unknown('slice bounds unknown');
+        const m = this.newModule(obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential', obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential', e);
+        for (const i of r) m.children.set(kids[i][0], kids[i][1]);
+        return { k: 'module', m };
+      }
+    }
+    if (obj.k === 'str' && it.t === 'index') {
+      const n = numOf(it.v);
+      if (n !== null && isNum(n)) return { k: 'str', v: obj.v.at(n) ?? '' };
+    }
+    return unknown(obj.k === 'unknown' ? obj.why : 'subscript of an unsupported value');
+  }
+
+  getAttr(obj: Value, name: string): Value {
+    switch (obj.k) {
+      case 'ext':
+        if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self };
+        return { k: 'ext', path: obj.path + '.' + name };
+      case 'module': {
+        const m = obj.m;
+        const c = m.children.get(name);
+        if (c) return { k: 'module', m: c };
+        const a = m.attrs.get(name);
+        if (a) return a;
+        if (m.cls) {
+          const meth = findMethod(m.cls, name);
+          if (meth) return { ...meth.fn, self: obj, scope: meth.fn.scope, name: meth.fn.name, clsOwner: meth.cls } as FuncV;
+          const ca = findClassAttr(m.cls, name);
+          if (ca) return ca;
+        }
+        if (name === 'training') return { k: 'bool', v: true };
+        if (m.kind === 'leaf') {
+          const cv = m.config[name];
+          if (cv !== undefined) return fromConfig(cv);
+          if (name === 'weight' || name === 'bias') return { k: 'tensor', shape: null, why: 'parameter shapes are not tracked' };
+        }
+        return { k: 'ext', path: 'module.' + name, self: obj };
+      }
+      case 'obj': {
+        const a = obj.attrs.get(name);
+        if (a) return a;
+        if (obj.cls) {
+          const meth = findMethod(obj.cls, name);
+          if (meth) return { ...meth.fn, self: obj, clsOwner: meth.cls } as FuncV;
+          const ca = findClassAttr(obj.cls, name);
+          if (ca) return ca;
+        }
+        return unknown(`attribute '${name}' is not known`);
+      }
+      case 'class': {
+        const meth = findMethod(obj.cls, name);
+        if (meth) return meth.fn;
+        return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
+      }
+      case 'tensor':
+        return callOp(this, 'tensor.@' + name, obj, noArgs(), { from: 0, to: 0 }) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
+      case 'seq':
+      case 'dict':
+      case 'str':
+        return { k: 'ext', path: obj.k + '.' + name, self: obj };
+      case 'unknown':
+        return obj;
+      default:
+        return unknown(`attribute '${name}' of ${obj.k}`);
+    }
+  }
+
+  private evalCall(e: Expr & { t: 'call' }, scope: Scope, frame: Frame): Value {
+    const fn = this.eval(e.fn, scope, frame);
+    const a: CallArgs = { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() };
+    for (const arg of e.args) this.addArg(a, arg, scope, frame);
+    if (fn.k === 'ext' && fn.path === 'builtins.super') {
+      return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
+    }
+    return this.call(fn, a, e);
+  }
+
+  private addArg(a: CallArgs, arg: Arg, scope: Scope, frame: Frame): void {
+    const v = this.eval(arg.value, scope, frame);
+    const isConst = isConstExpr(arg.value);
+    if (arg.star === '*') {
+      const items = iterate(v);
+      if (items) for (const it of items) {
+        a.pos.push(it);
+        a.posSpans.push(arg.value);
+        a.posConst.push(false);
+      }
+      else {
+        a.pos.push(unknown('*args the analyser cannot enumerate'));
+        a.posSpans.push(arg.value);
+        a.posConst.push(false);
+      }
+      return;
+    }
+    if (arg.star === '**') {
+      if (v.k === 'dict') v.keys.forEach((k, i) => k.k === 'str' && a.kw.set(k.v, v.vals[i]));
+      return;
+    }
+    if (arg.name) {
+      a.kw.set(arg.name, v);
+      a.kwSpans.set(arg.name, arg.value);
+      a.kwConst.set(arg.name, isConst);
+    } else {
+      a.pos.push(v);
+      a.posSpans.push(arg.value);
+      a.posConst.push(isConst);
+    }
+  }
+
+  call(fn: Value, a: CallArgs, site: Span): Value {
+    if (this.depth > MAX_DEPTH) return unknown('recursion too deep');
+    this.depth++;
+    try {
+      switch (fn.k) {
+        case 'func':
+          return this.callFunc(fn, a, (fn as FuncWithOwner).clsOwner);
+        case 'class':
+          return this.instantiate(fn.cls, a, site);
+        case 'module':
+          return this.callModule(fn.m, a, site, site);
+        case 'ext':
+          return this.callExt(fn, a, site);
+        case 'unknown':
+          return fn;
+        default:
+          return unknown(`calling a ${fn.k}`);
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+
+  callFunc(fn: FuncV, a: CallArgs, owner?: ClassInfo): Value {
+    const scope = new Scope(fn.scope);
+    const params = fn.params;
+    let pi = 0;
+    const pos = fn.self ? [fn.self, ...a.pos] : a.pos;
+    let used = 0;
+    for (const p of params) {
+      if (p.star === '*') {
+        scope.vars.set(p.name, { k: 'seq', kind: 'tuple', items: pos.slice(used) });
+        used = pos.length;
+        continue;
+      }
+      if (p.star === '**') {
+        const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
+        for (const [k, v] of a.kw) if (!params.some((q) => q.name === k)) dictSet(d, { k: 'str', v: k }, v);
+        scope.vars.set(p.name, d);
+        continue;
+      }
+      let v: Value | undefined;
+      if (used < pos.length) v = pos[used++];
+      else if (a.kw.has(p.name)) v = a.kw.get(p.name);
+      else if (p.def) v = this.eval(p.def, fn.scope, { ret: { k: 'none' }, traced: false });
+      else v = unknown(`argument '${p.name}' was not given`);
+      scope.vars.set(p.name, v as Value);
+      pi++;
+    }
+    void pi;
+    const isForward = fn.name === 'forward' && this.trace !== null;
+    const frame: Frame = { ret: { k: 'none' }, cls: owner, self: fn.self, traced: isForward };
+    if (Array.isArray(fn.body)) {
+      if (isForward) for (const p of params.slice(1)) {
+        const v = scope.vars.get(p.name);
+        if (v) this.recordVarAtParam(p.name, fn, v);
+      }
+      const flow = this.execBlock(fn.body, scope, frame);
+      return flow === 'return' ? frame.ret : { k: 'none' };
+    }
+    return this.eval(fn.body, scope, frame);
+  }
+
+  private recordVarAtParam(_name: string, _fn: FuncV, _v: Value): void {
+    // Parameters have no assignment line; the model's input shape already covers them.
+  }
+
+  // ───────────────────────── module calls ─────────────────────────
+
+  callModule(m: ModuleInst, a: CallArgs, site: Span, callSite: Span): Value {
+    if (this.discovering || !this.trace) {
+      if (this.discovering) {
+        const key = m.origin ?? m.cls?.name ?? (m.kind === 'Sequential' ? '' : m.type);
+        if (key) this.seenCalls.push({ key, inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)), viaSummary: false });
+      }
+      return unknown('module call outside a traced forward');
+    }
+    if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, site);
+    if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
+    if (m.kind === 'user' && m.cls) {
+      const fwd = findMethod(m.cls, 'forward');
+      if (fwd) return this.callFunc({ ...fwd.fn, self: { k: 'module', m } }, a, fwd.cls);
+      if (torchBase(m.cls) === 'Sequential') return this.runSequential(m, a, callSite);
+      return unknown(`${m.type} has no forward()`);
+    }
+    return unknown(`${m.type} is not callable`);
+  }
+
+  private runSequential(m: ModuleInst, a: CallArgs, callSite: Span): Value {
+    let x: Value = a.pos[0] ?? unknown('no input');
+    for (const c of m.children.values()) {
+      x = this.callModule(c, noArgs([x]), c.defSpan ?? callSite, callSite);
+    }
+    return x;
+  }
+
+  /** Runs a layer rule once, as F.max_pool2d(x, 2) does, recording a functional entry. */
+  applyLeaf(m: ModuleInst, a: CallArgs, site: Span, fname: string): Value {
+    return this.callLeaf(m as ModuleWithRule, a, site, fname);
+  }
+
+  private callLeaf(m: ModuleWithRule, a: CallArgs, site: Span, fname?: string): Value {
+    const rule = m.rule;
+    const cfg = m.cfg;
+    const x0 = a.pos[0];
+    const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow' };
+    if (this.probing && x.shape === null && x.why === PROBE_WHY) throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
+    const formulas: DimFormula[] = [];
+    let macs: number | null = null;
+    const name = fname ?? this.trace?.names.get(m) ?? m.type;
+    const f: Fwd = {
+      cfg,
+      args: a.pos,
+      kwargs: a.kw,
+      x,
+      label: `${name} (${m.type})`,
+      diag: (code, sev, msg, arg, fixValue) => {
+        const sp = arg ? m.argSpans.get(arg) : undefined;
+        const at = sp ?? m.defSpan ?? site;
+        const fix = sp && fixValue !== undefined && m.argConst.get(arg as string) ? { span: sp, value: fixValue, title: `Change ${arg} to ${fixValue}` } : undefined;
+        this.diag(code, sev, msg, at, fix);
+      },
+      formula: (dim, formula, worked) => formulas.push({ dim, formula, worked }),
+      setMacs: (n) => {
+        macs = n;
+      },
+    };
+    let out: Value;
+    if (m.why && cfg.unknownArgs.size) out = { k: 'tensor', shape: null, why: m.why };
+    else {
+      try {
+        out = rule.forward(f);
+      } catch {
+        out = { k: 'tensor', shape: null, why: `${rule.type}: internal analyser error` };
+      }
+    }
+    if (fname) this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: docUrl(rule), functional: true });
+    else this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: docUrl(rule) });
+    return out;
+  }
+
+  recordLayer(r: { name: string; type: string; site: Span; input: TensorV; inputs: Value[]; output: Value; params: number | null; macs: number | null; formulas: DimFormula[]; def?: Span; config?: LayerConfig; doc?: string; functional?: boolean }): void {
+    if (!this.trace) return;
+    const range = this.lines.range(r.site);
+    const outs = flattenTensors(r.output);
+    const first = outs[0];
+    const lr: LayerResult = {
+      line: range.line,
+      column: range.column,
+      range,
+      name: r.name,
+      type: r.type,
+      input: r.input.shape ? r.input.shape.map(outDim) : null,
+      output: first && first.shape ? first.shape.map(outDim) : null,
+      params: r.params ?? 0,
+    };
+    const ins = r.inputs.filter((v): v is TensorV => v.k === 'tensor');
+    if (ins.length > 1) lr.inputs = ins.map((t) => (t.shape ? t.shape.map(outDim) : null));
+    if (outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
+    if (r.macs !== null) lr.macs = r.macs;
+    if (r.def) lr.definition = this.lines.range(r.def);
+    if (r.formulas.length) lr.formulas = r.formulas;
+    if (r.doc) lr.docUrl = r.doc;
+    if (!first || !first.shape) lr.unknownReason = first?.why ?? (r.output.k === 'unknown' ? r.output.why : 'output unknown');
+    if (r.functional) lr.functional = true;
+    if (r.config) lr.config = r.config;
+    this.trace.layers.push(lr);
+  }
+
+  // ───────────────────────── external calls ─────────────────────────
+
+  private callExt(fn: Value & { k: 'ext' }, a: CallArgs, site: Span): Value {
+    const path = fn.path;
+    if (path.startsWith('super.')) {
+      const self = fn.self;
+      const owner = (fn as SuperRef).classRef;
+      const name = path.slice(6);
+      if (owner && self) {
+        for (const b of owner.bases) {
+          if (b.k === 'class') {
+            const meth = findMethod(b.cls, name);
+            if (meth) return this.callFunc({ ...meth.fn, self }, a, meth.cls);
+          }
+        }
+        if (name === '__init__') this.superInit(owner, self, a);
+      }
+      return { k: 'none' };
+    }
+    const short = layerName(path);
+    if (short) {
+      const rule = LAYERS.get(short);
+      if (rule) return this.buildLeaf(rule, a, site);
+      if (short === 'Sequential' || short === 'ModuleList' || short === 'ModuleDict') {
+        const m = this.newModule(short, short, site);
+        if (short === 'Sequential') addChildren(m, a.pos, true);
+        else addChildren(m, a.pos.slice(0, 1), false);
+        return { k: 'module', m };
+      }
+      if (short === 'Parameter') {
+        const t = a.pos[0] ?? a.kw.get('data');
+        if (t && t.k === 'tensor') return { ...t, param: (a.kw.get('requires_grad') ?? a.pos[1])?.k !== 'bool' || (a.pos[1] ?? a.kw.get('requires_grad'))?.k === 'bool' && ((a.pos[1] ?? a.kw.get('requires_grad')) as { v: boolean }).v } as ParamTensor;
+        return { k: 'tensor', shape: null, why: 'parameter of unknown shape', param: true } as ParamTensor;
+      }
+      if (short === 'Module') return { k: 'none' };
+      const prelude = this.globals.lookup('__prelude__' + short);
+      if (prelude && prelude.k === 'class') return this.instantiate(prelude.cls, a, site);
+      return unknown(`nn.${short} is not supported by the analyser`);
+    }
+    if (path.startsWith('module.')) return this.moduleMethod(fn.self, path.slice(7), a, site);
+    const r = callOp(this, path, fn.self ?? null, a, site);
+    if (r) return r;
+    return unknown(`${displayPath(path)}() is not something the analyser understands`);
+  }
+
+  private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
+    if (!self || self.k !== 'module') return unknown('module method');
+    const m = self.m;
+    switch (name) {
+      case 'to':
+      case 'cuda':
+      case 'cpu':
+      case 'eval':
+      case 'train':
+      case 'float':
+      case 'double':
+      case 'half':
+      case 'requires_grad_':
+      case 'apply':
+      case 'type':
+        return self;
+      case 'add_module':
+      case 'register_module': {
+        const n = a.pos[0];
+        const v = a.pos[1];
+        if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
+        return { k: 'none' };
+      }
+      case 'register_parameter': {
+        const n = a.pos[0];
+        const v = a.pos[1];
+        if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
+        return { k: 'none' };
+      }
+      case 'register_buffer':
+        return { k: 'none' };
+      case 'append':
+        if (a.pos[0]) addChildren(m, [a.pos[0]], true, m.children.size);
+        return self;
+      case 'extend': {
+        const items = a.pos[0] ? iterate(a.pos[0]) : null;
+        if (items) addChildren(m, items, true, m.children.size);
+        return self;
+      }
+      case 'insert':
+        return self;
+      case 'children':
+      case 'values':
+        return { k: 'seq', kind: 'list', items: [...m.children.values()].map((c) => ({ k: 'module', m: c }) as Value) };
+      case 'keys':
+        return { k: 'seq', kind: 'list', items: [...m.children.keys()].map((c) => ({ k: 'str', v: c }) as Value) };
+      case 'items':
+        return { k: 'seq', kind: 'list', items: [...m.children.entries()].map(([k, c]) => ({ k: 'seq', kind: 'tuple', items: [{ k: 'str', v: k }, { k: 'module', m: c }] }) as Value) };
+      case 'forward':
+        return this.callModule(m, a, site, site);
+      case 'parameters':
+      case 'named_parameters':
+      case 'modules':
+      case 'named_modules':
+      case 'state_dict':
+      case 'zero_grad':
+        return unknown(`module.${name}()`);
+      default:
+        return unknown(`${m.type}.${name}() is not supported by the analyser`);
+    }
+  }
+}
+
+// ───────────────────────── helpers ─────────────────────────
+
+export interface ModuleWithRule extends ModuleInst {
+  rule: LayerRule;
+  cfg: Cfg;
+}
+
+export interface ParamTensor extends TensorV {
+  param?: boolean;
+}
+
+interface FuncWithOwner extends FuncV {
+  clsOwner?: ClassInfo;
+}
+
+interface SuperRef {
+  k: 'ext';
+  path: string;
+  self?: Value;
+  classRef?: ClassInfo;
+}
+
+export type IndexItem = { t: 'index'; v: Value } | { t: 'slice'; lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined } | { t: 'ellipsis' };
+
+const BUILTINS = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', 'int', 'float', 'min', 'max', 'sum', 'abs', 'isinstance', 'super', 'print', 'getattr', 'setattr', 'hasattr', 'reversed', 'sorted', 'dict', 'str', 'round', 'bool', 'iter', 'next', 'map', 'any', 'all', 'OrderedDict', 'divmod', 'pow', 'type', 'ValueError', 'TypeError', 'NotImplementedError', 'Exception', 'open', 'format']);
+
+/** torch paths normalised: `from torch.nn import Conv2d` and `torch.nn.modules.conv.Conv2d` both reach nn.Conv2d. */
+function canonicalImport(path: string): string {
+  if (path === 'collections.OrderedDict' || path === 'typing.OrderedDict') return 'builtins.OrderedDict';
+  return path;
+}
+
+export function layerName(path: string): string | null {
+  const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
+  return m ? m[1] : null;
+}
+
+export function displayPath(path: string): string {
+  return path.replace(/^torch\.nn\.functional\./, 'F.').replace(/^torch\.nn\./, 'nn.').replace(/^builtins\./, '').replace(/^tensor\./, 'Tensor.');
+}
+
+function isModuleBase(v: Value): boolean {
+  if (v.k === 'class') return v.cls.isModule;
+  if (v.k === 'ext') {
+    const n = layerName(v.path);
+    return n !== null && (n === 'Module' || n === 'Sequential' || n === 'ModuleList' || n === 'ModuleDict' || LAYERS.has(n));
+  }
+  return false;
+}
+
+/** The torch.nn container a user class ultimately derives from, if any. */
+export function torchBase(cls: ClassInfo): string | null {
+  for (const b of cls.bases) {
+    if (b.k === 'ext') {
+      const n = layerName(b.path);
+      if (n) return n;
+    }
+    if (b.k === 'class') {
+      const r = torchBase(b.cls);
+      if (r) return r;
+    }
+  }
+  return null;
+}
+
+export function findMethod(cls: ClassInfo, name: string): { fn: FuncV; cls: ClassInfo } | null {
+  const m = cls.methods.get(name);
+  if (m) return { fn: m, cls };
+  for (const b of cls.bases) if (b.k === 'class') {
+    const r = findMethod(b.cls, name);
+    if (r) return r;
+  }
+  return null;
+}
+
+function findClassAttr(cls: ClassInfo, name: string): Value | null {
+  const a = cls.attrs.get(name);
+  if (a) return a;
+  for (const b of cls.bases) if (b.k === 'class') {
+    const r = findClassAttr(b.cls, name);
+    if (r) return r;
+  }
+  return null;
+}
+
+export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, start = 0): void {
+  const first = items[0];
+  if (items.length === 1 && first && first.k === 'dict') {
+    first.keys.forEach((k, i) => {
+      const v = first.vals[i];
+      if (k.k === 'str' && v.k === 'module') m.children.set(k.v, v.m);
+    });
+    return;
+  }
+  if (!sequential && items.length === 1 && first && first.k === 'seq') {
+    // ModuleList([...]) / ModuleDict([(name, module), ...])
+    if (m.kind === 'ModuleDict') {
+      for (const it of first.items) if (it.k === 'seq' && it.items[0]?.k === 'str' && it.items[1]?.k === 'module') m.children.set((it.items[0] as { v: string }).v, (it.items[1] as { m: ModuleInst }).m);
+    } else first.items.forEach((v, i) => v.k === 'module' && m.children.set(String(start + i), v.m));
+    return;
+  }
+  let i = start;
+  for (const v of items) {
+    if (v.k === 'module') m.children.set(String(i), v.m);
+    else if (v.k !== 'none') m.why = 'contains something that is not a module';
+    i++;
+  }
+}
+
+export function iterate(v: Value): Value[] | null {
+  if (v.k === 'seq') return v.items;
+  if (v.k === 'dict') return v.keys;
+  if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
+  if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential')) return [...v.m.children.values()].map((m) => ({ k: 'module', m }) as Value);
+  if (v.k === 'module' && v.m.kind === 'ModuleDict') return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
+  if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] <= 4096) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
+  return null;
+}
+
+export function truthy(v: Value): boolean | null {
+  switch (v.k) {
+    case 'bool':
+      return v.v;
+    case 'num':
+      return isNum(v.v) ? v.v !== 0 : null;
+    case 'str':
+      return v.v.length > 0;
+    case 'none':
+      return false;
+    case 'seq':
+      return v.items.length > 0;
+    case 'dict':
+      return v.keys.length > 0;
+    case 'module':
+    case 'func':
+    case 'class':
+    case 'obj':
+      return true;
+    default:
+      return null;
+  }
+}
+
+export function numOf(v: Value): D | null {
+  if (v.k === 'num') return v.v;
+  if (v.k === 'bool') return v.v ? 1 : 0;
+  return null;
+}
+
+export function valueEq(a: Value, b: Value): boolean | null {
+  if (a.k === 'unknown' || b.k === 'unknown' || a.k === 'tensor' || b.k === 'tensor') return null;
+  const x = numOf(a);
+  const y = numOf(b);
+  if (x !== null && y !== null) {
+    const d = sub(x, y);
+    return isNum(d) ? d === 0 : null;
+  }
+  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
+  if (a.k === 'none' || b.k === 'none') return a.k === b.k;
+  if (a.k === 'seq' && b.k === 'seq') {
+    if (a.items.length !== b.items.length) return false;
+    let all: boolean | null = true;
+    for (let i = 0; i < a.items.length; i++) {
+      const e = valueEq(a.items[i], b.items[i]);
+      if (e === false) return false;
+      if (e === null) all = null;
+    }
+    return all;
+  }
+  if (a.k === 'module' && b.k === 'module') return a.m === b.m;
+  if (a.k !== b.k) return false;
+  return null;
+}
+
+function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {
+  const i = d.keys.findIndex((x) => valueEq(x, k) === true);
+  if (i >= 0) d.vals[i] = v;
+  else {
+    d.keys.push(k);
+    d.vals.push(v);
+  }
+}
+
+function dictGet(d: Value & { k: 'dict' }, k: Value): Value | null {
+  const i = d.keys.findIndex((x) => valueEq(x, k) === true);
+  return i >= 0 ? d.vals[i] : null;
+}
+
+export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number[] | null {
+  if (it.lo === null || it.hi === null || it.step === null) return null;
+  if ((it.lo !== undefined && !isNum(it.lo)) || (it.hi !== undefined && !isNum(it.hi)) || (it.step !== undefined && !isNum(it.step))) return null;
+  const step = (it.step as number | undefined) ?? 1;
+  if (step === 0) return null;
+  const norm = (x: number): number => {
+    const v = x < 0 ? x + n : x;
+    return step > 0 ? Math.min(Math.max(v, 0), n) : Math.min(Math.max(v, -1), n - 1);
+  };
+  const lo = it.lo === undefined ? (step > 0 ? 0 : n - 1) : norm(it.lo as number);
+  const hi = it.hi === undefined ? (step > 0 ? n : -1) : norm(it.hi as number);
+  const out: number[] = [];
+  if (step > 0) for (let i = lo; i < hi; i += step) out.push(i);
+  else for (let i = lo; i > hi; i += step) out.push(i);
+  return out;
+}
+
+function arith(op: string, a: D, b: D, float: boolean): Value {
+  const both = isNum(a) && isNum(b);
+  switch (op) {
+    case '+':
+      return { k: 'num', v: add(a, b), float };
+    case '-':
+      return { k: 'num', v: sub(a, b), float };
+    case '*':
+      return { k: 'num', v: mul(a, b), float };
+    case '/':
+      if (both) return { k: 'num', v: (a as number) / (b as number), float: true };
+      return unknown('true division of a symbolic size');
+    case '//': {
+      if (both) return (b as number) === 0 ? unknown('division by zero') : { k: 'num', v: Math.floor((a as number) / (b as number)), float };
+      if (isNum(b) && Number.isInteger(b) && b > 0) {
+        const r = floorDiv(a, b);
+        return r === null ? unknown('floor division') : { k: 'num', v: r };
+      }
+      return unknown('floor division of symbolic sizes');
+    }
+    case '%':
+      if (both) return (b as number) === 0 ? unknown('modulo by zero') : { k: 'num', v: (((a as number) % (b as number)) + (b as number)) % (b as number), float };
+      return unknown('modulo of a symbolic size');
+    case '**':
+      if (both) return { k: 'num', v: Math.pow(a as number, b as number), float: float || (b as number) < 0 };
+      return unknown('power of a symbolic size');
+    case '<<':
+      return both ? { k: 'num', v: (a as number) << (b as number) } : unknown('shift');
+    case '>>':
+      return both ? { k: 'num', v: (a as number) >> (b as number) } : unknown('shift');
+    case '&':
+      return both ? { k: 'num', v: (a as number) & (b as number) } : unknown('bitwise and');
+    case '|':
+      return both ? { k: 'num', v: (a as number) | (b as number) } : unknown('bitwise or');
+    default:
+      return unknown(`operator ${op}`);
+  }
+}
+
+export { ceilDiv };
+
+function strBin(op: string, l: Value, r: Value): Value {
+  if (op === '+' && l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
+  if (op === '*' && l.k === 'str' && r.k === 'num' && isNum(r.v)) return { k: 'str', v: l.v.repeat(Math.max(0, r.v)) };
+  if (op === '%' && l.k === 'str') {
+    const args = r.k === 'seq' ? r.items : [r];
+    let i = 0;
+    let ok = true;
+    const v = l.v.replace(/%[-+ 0#]*\d*(?:\.\d+)?([dsifr%])/g, (m, c: string) => {
+      if (c === '%') return '%';
+      const a = args[i++];
+      if (!a) {
+        ok = false;
+        return m;
+      }
+      if (a.k === 'num' && isNum(a.v)) return c === 'd' || c === 'i' ? String(Math.trunc(a.v)) : String(a.v);
+      if (a.k === 'str') return a.v;
+      ok = false;
+      return m;
+    });
+    return ok ? { k: 'str', v } : unknown('string formatting');
+  }
+  return unknown('string operation');
+}
+
+/** Evaluated argument → JSON-able config value; undefined when it is not a constant. */
+export function toConfig(v: Value): ConfigValue | undefined {
+  switch (v.k) {
+    case 'num':
+      return isNum(v.v) ? v.v : undefined;
+    case 'str':
+      return v.v;
+    case 'bool':
+      return v.v;
+    case 'none':
+      return null;
+    case 'seq': {
+      const items = v.items.map(toConfig);
+      return items.some((i) => i === undefined) ? undefined : (items as ConfigValue[]);
+    }
+    case 'ext':
+      // Activation classes passed as arguments (activation=nn.ReLU) and F.relu keep their name.
+      return displayPath(v.path);
+    case 'module':
+      return v.m.type;
+    default:
+      return undefined;
+  }
+}
+
+function fromConfig(c: ConfigValue): Value {
+  if (typeof c === 'number') return { k: 'num', v: c, float: !Number.isInteger(c) };
+  if (typeof c === 'string') return { k: 'str', v: c };
+  if (typeof c === 'boolean') return { k: 'bool', v: c };
+  if (c === null) return { k: 'none' };
+  return { k: 'seq', kind: 'tuple', items: c.map(fromConfig) };
+}
+
+function isConstExpr(e: Expr): boolean {
+  switch (e.t) {
+    case 'num':
+    case 'str':
+    case 'const':
+      return true;
+    case 'bin':
+      return isConstExpr(e.l) && isConstExpr(e.r);
+    case 'unary':
+      return isConstExpr(e.e);
+    case 'seq':
+      return e.items.every(isConstExpr);
+    default:
+      return false;
+  }
+}
+
+export function assignedNames(stmts: Stmt[]): string[] {
+  const out = new Set<string>();
+  const visitTarget = (t: Expr): void => {
+    if (t.t === 'name') out.add(t.id);
+    else if (t.t === 'seq') t.items.forEach(visitTarget);
+    else if (t.t === 'starred') visitTarget(t.e);
+  };
+  const walk = (ss: Stmt[]): void => {
+    for (const s of ss) {
+      if (s.t === 'assign') s.targets.forEach(visitTarget);
+      else if (s.t === 'aug') visitTarget(s.target);
+      else if (s.t === 'for') {
+        visitTarget(s.target);
+        walk(s.body);
+      } else if (s.t === 'if') {
+        walk(s.body);
+        walk(s.orelse);
+      } else if (s.t === 'while' || s.t === 'block') walk(s.body);
+    }
+  };
+  walk(stmts);
+  return [...out];
+}
+
+export function flattenTensors(v: Value): TensorV[] {
+  if (v.k === 'tensor') return [v];
+  if (v.k === 'seq') return v.items.flatMap(flattenTensors);
+  if (v.k === 'unknown') return [{ k: 'tensor', shape: null, why: v.why }];
+  return [];
+}
+
+/** Engine dimension → result dimension (number, or the compact string form). */
+export function outDim(d: D): number | string {
+  return isNum(d) ? d : dimToString(d);
+}
+
+export { shapeStr };

@@ -1,0 +1,191 @@
+// Conv1d/2d/3d and ConvTranspose1d/2d/3d (torch/nn/modules/conv.py).
+import { isNum, knownEqual, type D } from '../dims';
+import { axisNames, convOut, convTransposeOut } from '../formulas';
+import { REQUIRED, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
+import { numel, shapeStr } from './util';
+import type { Value } from '../values';
+
+function convParams(c: Cfg, n: number, transposed: boolean): number | null {
+  const cin = c.int('in_channels');
+  const cout = c.int('out_channels');
+  const g = c.int('groups') ?? 1;
+  const k = c.ints('kernel_size', n);
+  const bias = c.bool('bias');
+  if (cin === null || cout === null || !k || bias === null) return null;
+  const w = transposed ? (cin * cout) / g : (cout * cin) / g;
+  return w * k.reduce((a, b) => a * b, 1) + (bias ? cout : 0);
+}
+
+/** Checks the input rank and channel count PyTorch checks, returning the batch-less-aware layout. */
+export function checkChannels(f: Fwd, n: number, opName: string, cin: number | null, groups: number, what = 'in_channels'): { shape: D[]; chAxis: number } | null {
+  const shape = f.x.shape;
+  if (!shape) return null;
+  if (shape.length !== n + 1 && shape.length !== n + 2) {
+    f.diag('input-rank', 'error', `${f.label} expects a ${n + 1}D (unbatched) or ${n + 2}D (batched) input, but gets ${shapeStr(shape)}; PyTorch raises "Expected ${n + 1}D (unbatched) or ${n + 2}D (batched) input to ${opName}".`);
+    return null;
+  }
+  const chAxis = shape.length - n - 1;
+  const ch = shape[chAxis];
+  if (cin !== null && knownEqual(ch, cin) === false) {
+    f.diag(
+      'conv-in-channels',
+      'error',
+      `${f.label}: ${what}=${cin} but the input ${shapeStr(shape)} has ${String(ch)} channels; PyTorch raises "expected input to have ${cin} channels, but got ${String(ch)} channels instead". Set ${what} to ${String(ch)}.`,
+      what,
+      typeof ch === 'number' ? ch : undefined,
+    );
+  }
+  return { shape, chAxis };
+}
+
+function convRule(n: 1 | 2 | 3): LayerRule {
+  const type = `Conv${n}d`;
+  return {
+    type,
+    sig: [
+      ['in_channels', REQUIRED],
+      ['out_channels', REQUIRED],
+      ['kernel_size', REQUIRED],
+      ['stride', 1],
+      ['padding', 0],
+      ['dilation', 1],
+      ['groups', 1],
+      ['bias', true],
+      ['padding_mode', 'zeros'],
+    ],
+    normalize(c) {
+      for (const a of ['kernel_size', 'stride', 'dilation']) c.expand(a, n);
+      if (typeof c.raw('padding') !== 'string') c.expand('padding', n);
+    },
+    params: (c) => convParams(c, n, false),
+    probe(c) {
+      const cin = c.int('in_channels');
+      return cin === null ? null : ['B', cin, ...axisNames(n)];
+    },
+    forward(f) {
+      const c = f.cfg;
+      const k = c.ints('kernel_size', n);
+      const st = c.ints('stride', n);
+      const dl = c.ints('dilation', n);
+      const pad = c.raw('padding');
+      const cin = c.int('in_channels');
+      const cout = c.int('out_channels');
+      const g = c.int('groups') ?? 1;
+      if (cin !== null && cin % g !== 0) f.diag('conv-groups', 'error', `${f.label}: in_channels (${cin}) must be divisible by groups (${g}); PyTorch raises "in_channels must be divisible by groups".`, 'groups');
+      if (cout !== null && cout % g !== 0) f.diag('conv-groups', 'error', `${f.label}: out_channels (${cout}) must be divisible by groups (${g}); PyTorch raises "out_channels must be divisible by groups".`, 'groups');
+      let padN: number[] | null = null;
+      let same = false;
+      if (pad === 'same') {
+        same = true;
+        if (st && st.some((v) => v !== 1)) {
+          f.diag('padding-same-stride', 'error', `${f.label}: padding='same' is not supported for strided convolutions (stride=${st.join(', ')}); PyTorch raises ValueError. Use stride=1 or an explicit padding.`, 'padding', Math.floor(((dl?.[0] ?? 1) * ((k?.[0] ?? 1) - 1)) / 2));
+          return unknownTensor(`padding='same' with stride > 1 is an error in PyTorch`);
+        }
+      } else if (pad === 'valid') padN = Array(n).fill(0) as number[];
+      else padN = c.ints('padding', n);
+      const checked = checkChannels(f, n, `conv${n}d`, cin, g);
+      if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');
+      if (!checked) return unknownTensor(`input to ${f.label} has the wrong rank`);
+      if (!k || !st || !dl || (!same && !padN) || cout === null) {
+        return unknownTensor(`${f.label}: constructor argument ${c.missing(['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation']) ?? ''} could not be evaluated`);
+      }
+      const { shape, chAxis } = checked;
+      const out: D[] = shape.slice(0, chAxis);
+      out.push(cout);
+      const names = axisNames(n);
+      for (let i = 0; i < n; i++) {
+        const I = shape[chAxis + 1 + i];
+        if (same) {
+          f.formula(names[i], "padding='same': O = I", `${String(I)}`);
+          out.push(I);
+          continue;
+        }
+        const r = convOut(names[i], I, k[i], st[i], (padN as number[])[i], dl[i]);
+        f.formula(names[i], r.formula.formula, r.formula.worked);
+        if (r.out === null) return unknownTensor(`${f.label}: output size not computable`);
+        const padded = typeof I === 'number' ? I + 2 * (padN as number[])[i] : null;
+        if (isNum(r.out) && r.out <= 0) {
+          f.diag('spatial-too-small', 'error', `${f.label}: the input's ${names[i]} is ${String(I)}${padded !== null ? ` (padded ${padded})` : ''}, smaller than the effective kernel ${dl[i] * (k[i] - 1) + 1}; PyTorch raises "Kernel size can't be greater than actual input size".`, 'kernel_size');
+          return unknownTensor(`${f.label}: input smaller than the kernel`);
+        }
+        out.push(r.out);
+      }
+      const outN = numel(out);
+      if (cin !== null && outN !== null) f.setMacs(outN * (cin / g) * k.reduce((a, b) => a * b, 1));
+      return { k: 'tensor', shape: out };
+    },
+  };
+}
+
+function convTransposeRule(n: 1 | 2 | 3): LayerRule {
+  const type = `ConvTranspose${n}d`;
+  return {
+    type,
+    sig: [
+      ['in_channels', REQUIRED],
+      ['out_channels', REQUIRED],
+      ['kernel_size', REQUIRED],
+      ['stride', 1],
+      ['padding', 0],
+      ['output_padding', 0],
+      ['groups', 1],
+      ['bias', true],
+      ['dilation', 1],
+      ['padding_mode', 'zeros'],
+    ],
+    normalize(c) {
+      for (const a of ['kernel_size', 'stride', 'padding', 'output_padding', 'dilation']) c.expand(a, n);
+    },
+    params: (c) => convParams(c, n, true),
+    probe(c) {
+      const cin = c.int('in_channels');
+      return cin === null ? null : ['B', cin, ...axisNames(n)];
+    },
+    forward(f) {
+      const c = f.cfg;
+      const k = c.ints('kernel_size', n);
+      const st = c.ints('stride', n);
+      const dl = c.ints('dilation', n);
+      const pd = c.ints('padding', n);
+      const op = c.ints('output_padding', n);
+      const cin = c.int('in_channels');
+      const cout = c.int('out_channels');
+      const g = c.int('groups') ?? 1;
+      if (op && st && dl && op.some((o, i) => o >= st[i] && o >= dl[i])) {
+        f.diag('output-padding', 'error', `${f.label}: output_padding must be smaller than either stride or dilation; PyTorch raises "output padding must be smaller than either stride or dilation".`, 'output_padding', 0);
+      }
+      const checked = checkChannels(f, n, `conv_transpose${n}d`, cin, g);
+      if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');
+      if (!checked) return unknownTensor(`input to ${f.label} has the wrong rank`);
+      if (!k || !st || !dl || !pd || !op || cout === null) return unknownTensor(`${f.label}: a constructor argument could not be evaluated`);
+      const { shape, chAxis } = checked;
+      const out: D[] = shape.slice(0, chAxis);
+      out.push(cout);
+      const names = axisNames(n);
+      const outSize = f.kwargs.get('output_size') ?? f.args[1];
+      const explicit = outSize ? sizeList(outSize, n) : null;
+      for (let i = 0; i < n; i++) {
+        const r = convTransposeOut(names[i], shape[chAxis + 1 + i], k[i], st[i], pd[i], dl[i], op[i]);
+        f.formula(names[i], r.formula.formula, r.formula.worked);
+        if (explicit) out.push(explicit[i]);
+        else if (r.out === null) return unknownTensor(`${f.label}: output size not computable`);
+        else out.push(r.out);
+      }
+      const inN = numel(shape);
+      if (inN !== null) f.setMacs(inN * (cout / g) * k.reduce((a, b) => a * b, 1));
+      return { k: 'tensor', shape: out };
+    },
+  };
+}
+
+/** `output_size=` given to a transposed conv or unpool: the trailing n entries. */
+export function sizeList(v: Value, n: number): D[] | null {
+  if (v.k === 'seq') {
+    const items = v.items.map((e) => (e.k === 'num' && !e.float ? e.v : null));
+    if (items.some((e) => e === null) || items.length < n) return null;
+    return (items as D[]).slice(items.length - n);
+  }
+  return null;
+}
+
+export const convRules: LayerRule[] = [convRule(1), convRule(2), convRule(3), convTransposeRule(1), convTransposeRule(2), convTransposeRule(3)];

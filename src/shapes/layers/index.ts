@@ -1,0 +1,14 @@
+// Every layer rule by PyTorch class name.
+import { activationRules } from './activation';
+import { multiheadAttention } from './attention';
+import { convRules } from './conv';
+import { linearRules } from './linear';
+import { normRules } from './norm';
+import { poolRules } from './pool';
+import { recurrentRules } from './recurrent';
+import { resampleRules } from './resample';
+import type { LayerRule } from './rule';
+
+export const LAYERS: ReadonlyMap<string, LayerRule> = new Map(
+  [...convRules, ...poolRules, ...linearRules, ...normRules, ...activationRules, ...recurrentRules, ...resampleRules, multiheadAttention].map((r) => [r.type, r]),
+);

@@ -1,0 +1,75 @@
+// RNN, LSTM, GRU (torch/nn/modules/rnn.py). Outputs are tuples: (output, h_n) or (output, (h_n, c_n)).
+import { knownEqual, type D } from '../dims';
+import { REQUIRED, type Cfg, type Default, type LayerRule, unknownTensor } from './rule';
+import { shapeStr } from './util';
+import type { TensorV, Value } from '../values';
+
+function rnnParams(c: Cfg, gates: number): number | null {
+  const inp = c.int('input_size');
+  const h = c.int('hidden_size');
+  const layers = c.int('num_layers');
+  const bias = c.bool('bias');
+  const bi = c.bool('bidirectional');
+  const proj = c.int('proj_size') ?? 0;
+  if (inp === null || h === null || layers === null || bias === null || bi === null) return null;
+  const dirs = bi ? 2 : 1;
+  const hOut = proj > 0 ? proj : h;
+  let total = 0;
+  for (let l = 0; l < layers; l++) {
+    const in_l = l === 0 ? inp : dirs * hOut;
+    const per = gates * h * in_l + gates * h * hOut + (bias ? 2 * gates * h : 0) + (proj > 0 ? proj * h : 0);
+    total += per * dirs;
+  }
+  return total;
+}
+
+function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
+  const gates = type === 'LSTM' ? 4 : type === 'GRU' ? 3 : 1;
+  const sig: [string, Default][] = [['input_size', REQUIRED], ['hidden_size', REQUIRED], ['num_layers', 1]];
+  // RNN takes nonlinearity as its fourth positional argument (rnn.py pops it from args).
+  if (type === 'RNN') sig.push(['nonlinearity', 'tanh']);
+  sig.push(['bias', true], ['batch_first', false], ['dropout', 0.0], ['bidirectional', false]);
+  if (type === 'LSTM') sig.push(['proj_size', 0]);
+  return {
+    type,
+    sig,
+    params: (c) => rnnParams(c, gates),
+    probe: (c) => {
+      const i = c.int('input_size');
+      if (i === null) return null;
+      return c.bool('batch_first') ? ['B', 'L', i] : ['L', 'B', i];
+    },
+    forward(f) {
+      const c = f.cfg;
+      const s = f.x.shape;
+      const h = c.int('hidden_size');
+      const layers = c.int('num_layers');
+      const inp = c.int('input_size');
+      const dirs = c.bool('bidirectional') ? 2 : 1;
+      const proj = c.int('proj_size') ?? 0;
+      if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
+      if (h === null || layers === null) return unknownTensor(`${f.label}: hidden_size/num_layers could not be evaluated`);
+      if (s.length !== 2 && s.length !== 3) {
+        f.diag('input-rank', 'error', `${f.label} expects a 2-D (unbatched) or 3-D input, but gets ${shapeStr(s)}; PyTorch raises "input must have 3 dimensions".`);
+        return unknownTensor(`input to ${f.label} has the wrong rank`);
+      }
+      const last = s[s.length - 1];
+      if (inp !== null && knownEqual(last, inp) === false) {
+        f.diag('rnn-input-size', 'error', `${f.label}: input_size=${inp} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "input.size(-1) must be equal to input_size. Expected ${inp}, got ${String(last)}". Set input_size to ${String(last)}.`, 'input_size', typeof last === 'number' ? last : undefined);
+      }
+      const hOut = proj > 0 ? proj : h;
+      const out: D[] = [...s.slice(0, -1), dirs * hOut];
+      const batched = s.length === 3;
+      const N = batched ? (c.bool('batch_first') ? s[0] : s[1]) : null;
+      const hn: TensorV = { k: 'tensor', shape: N === null ? [dirs * layers, hOut] : [dirs * layers, N, hOut] };
+      const res: Value[] = [{ k: 'tensor', shape: out }];
+      if (type === 'LSTM') {
+        const cn: TensorV = { k: 'tensor', shape: N === null ? [dirs * layers, h] : [dirs * layers, N, h] };
+        res.push({ k: 'seq', kind: 'tuple', items: [hn, cn] });
+      } else res.push(hn);
+      return { k: 'seq', kind: 'tuple', items: res };
+    },
+  };
+}
+
+export const recurrentRules: LayerRule[] = [rnnRule('RNN'), rnnRule('LSTM'), rnnRule('GRU')];

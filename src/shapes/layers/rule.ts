@@ -1,0 +1,104 @@
+// What a layer rule is: PyTorch's constructor signature (names, order, defaults), how many parameters
+// the layer owns, and how it maps input shapes to output shapes. Families live in sibling files.
+import type { ConfigValue, LayerConfig, Severity } from '../types';
+import type { TensorV, Value } from '../values';
+
+/** Marks a constructor argument without a default. */
+export const REQUIRED = '\u0000required';
+export type Default = ConfigValue | typeof REQUIRED;
+
+export interface Fwd {
+  cfg: Cfg;
+  /** Positional tensor-ish arguments of the forward call. */
+  args: Value[];
+  kwargs: Map<string, Value>;
+  /** The first argument as a tensor (unknown-shape tensor if it is not one). */
+  x: TensorV;
+  /** Reports a problem at the constructor argument `arg` (or at the call when absent). */
+  diag(code: string, severity: Severity, message: string, arg?: string, fixValue?: number | string): void;
+  formula(dim: string, formula: string, worked: string): void;
+  setMacs(n: number | null): void;
+  /** Name used in messages: "Conv2d(1, 32, 3)" as written, or the type. */
+  label: string;
+}
+
+export interface LayerRule {
+  type: string;
+  sig: [string, Default][];
+  /** Rewrites scalar-or-tuple arguments into per-axis lists, fills derived defaults. */
+  normalize?(c: Cfg): void;
+  params?(c: Cfg): number | null;
+  forward(f: Fwd): Value;
+  /** A symbolic input this layer accepts, for models whose input nothing in the file states. */
+  probe?(c: Cfg): (number | string)[] | null;
+  /** Documentation page name when it differs from torch.nn.<type>. */
+  doc?: string;
+}
+
+/** Evaluated constructor arguments, with accessors that say "unknown" instead of guessing. */
+export class Cfg {
+  constructor(
+    readonly values: LayerConfig,
+    readonly unknownArgs: Set<string>,
+  ) {}
+
+  has(name: string): boolean {
+    return name in this.values && !this.unknownArgs.has(name);
+  }
+  raw(name: string): ConfigValue | undefined {
+    return this.unknownArgs.has(name) ? undefined : this.values[name];
+  }
+  int(name: string): number | null {
+    const v = this.raw(name);
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return null;
+  }
+  num(name: string): number | null {
+    const v = this.raw(name);
+    return typeof v === 'number' ? v : null;
+  }
+  bool(name: string): boolean | null {
+    const v = this.raw(name);
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number') return v !== 0;
+    if (v === null) return false;
+    return null;
+  }
+  str(name: string): string | null {
+    const v = this.raw(name);
+    return typeof v === 'string' ? v : null;
+  }
+  /** An int or a tuple of ints, as n per-axis ints (PyTorch's _ntuple). */
+  ints(name: string, n: number): number[] | null {
+    const v = this.raw(name);
+    if (typeof v === 'number' && Number.isInteger(v)) return Array(n).fill(v) as number[];
+    if (Array.isArray(v) && v.every((e) => typeof e === 'number' && Number.isInteger(e))) {
+      const arr = v as number[];
+      if (arr.length === n) return arr;
+      if (arr.length === 1) return Array(n).fill(arr[0]) as number[];
+    }
+    return null;
+  }
+  /** Stores the per-axis form so consumers of `config` see one shape of value. */
+  expand(name: string, n: number): void {
+    const e = this.ints(name, n);
+    if (e) this.values[name] = e;
+  }
+  missing(names: string[]): string | null {
+    for (const n of names) if (this.unknownArgs.has(n)) return n;
+    return null;
+  }
+}
+
+export function docUrl(rule: LayerRule): string {
+  return `https://pytorch.org/docs/stable/generated/${rule.doc ?? 'torch.nn.' + rule.type}.html`;
+}
+
+/** Resolves a possibly negative dim index against a rank; null when out of range. */
+export function normDim(dim: number, rank: number): number | null {
+  const d = dim < 0 ? dim + rank : dim;
+  return d >= 0 && d < rank ? d : null;
+}
+
+export const unknownTensor = (why: string): TensorV => ({ k: 'tensor', shape: null, why });

@@ -1,0 +1,12 @@
+// Small helpers shared by the layer families.
+import { dimToString, isNum, product, type D } from '../dims';
+
+export function shapeStr(shape: D[] | null): string {
+  return shape ? `[${shape.map(dimToString).join(', ')}]` : '[?]';
+}
+
+/** Element count when every dimension is a number. */
+export function numel(shape: D[] | null): number | null {
+  if (!shape || !shape.every(isNum)) return null;
+  return product(shape) as number;
+}

@@ -1,0 +1,71 @@
+// Which models a file holds and where each one's input comes from, in DESIGN.md's order:
+// a `# input:` comment, a call in the file, a torchvision dataset, the caller's default, symbols.
+import type { ParsedFile, Span } from './ast';
+import { dimFromInput, type D } from './dims';
+
+/** Parses "(1, 1, 28, 28), (B, 300)" into shapes; null when it is not that form. */
+export function parseInputComment(text: string): (number | string)[][] | null {
+  const m = /^#\s*input\s*:\s*(.+)$/i.exec(text.trim());
+  if (!m) return null;
+  const groups = [...m[1].matchAll(/[([]([^()[\]]*)[)\]]/g)].map((g) => g[1]);
+  if (groups.length === 0) return null;
+  const out: (number | string)[][] = [];
+  for (const g of groups) {
+    const dims = g.split(',').map((d) => d.trim()).filter((d) => d !== '');
+    const shape: (number | string)[] = [];
+    for (const d of dims) {
+      if (/^\d+$/.test(d)) shape.push(Number(d));
+      else if (/^[A-Za-z_]\w*$/.test(d)) shape.push(d);
+      else return null;
+    }
+    out.push(shape);
+  }
+  return out;
+}
+
+/** The `# input:` comment on the line directly above `at` (skipping decorators above a class). */
+export function inputCommentAbove(file: ParsedFile, at: Span): (number | string)[][] | null {
+  const src = file.src;
+  let lineStart = src.lastIndexOf('\n', at.from - 1) + 1;
+  for (let guard = 0; guard < 20 && lineStart > 0; guard++) {
+    const prevEnd = lineStart - 1;
+    const prevStart = src.lastIndexOf('\n', prevEnd - 1) + 1;
+    const line = src.slice(prevStart, prevEnd).trim();
+    if (line.startsWith('@')) {
+      lineStart = prevStart;
+      continue;
+    }
+    return line.startsWith('#') ? parseInputComment(line) : null;
+  }
+  return null;
+}
+
+const DATASETS: Record<string, number[]> = {
+  MNIST: [1, 28, 28],
+  FashionMNIST: [1, 28, 28],
+  KMNIST: [1, 28, 28],
+  EMNIST: [1, 28, 28],
+  QMNIST: [1, 28, 28],
+  CIFAR10: [3, 32, 32],
+  CIFAR100: [3, 32, 32],
+  SVHN: [3, 32, 32],
+};
+
+/** A torchvision dataset constructed in the file, with a DataLoader's literal batch size if any. */
+export function datasetInput(src: string): (number | string)[] | null {
+  const m = /\b(?:datasets|torchvision\.datasets)\.(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src) ?? /\b(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src);
+  if (!m) return null;
+  const dims = DATASETS[m[1]];
+  const sizes = new Set<number>();
+  for (const dl of src.matchAll(/\bDataLoader\s*\(/g)) {
+    const tail = src.slice(dl.index ?? 0, (dl.index ?? 0) + 400);
+    const bs = /batch_size\s*=\s*(\d+)/.exec(tail);
+    if (bs) sizes.add(Number(bs[1]));
+  }
+  const batch: number | string = sizes.size === 1 ? [...sizes][0] : 'B';
+  return [batch, ...dims];
+}
+
+export function toDims(shape: (number | string)[]): D[] {
+  return shape.map(dimFromInput);
+}

@@ -66,6 +66,11 @@ check_natives() {
       ["node-pty", path.join(vs, "node-pty")],
       ["kerberos", path.join(vs, "kerberos")],
       ["@parcel/watcher", path.join(vs, "@parcel/watcher")],
+      // Not in the recipe of issue 8; without them the server writes no log files
+      // (spdlog) and cannot watch its parent process (native-watchdog).
+      ["@vscode/spdlog", path.join(vs, "@vscode/spdlog")],
+      ["native-watchdog", path.join(vs, "native-watchdog")],
+      ["@vscode/deviceid", path.join(vs, "@vscode/deviceid")],
     ];
     let bad = 0;
     for (const [name, p] of mods) {
@@ -102,8 +107,11 @@ log "npm install (package root)"
 (cd "$CS_DIR" && npm install --omit=dev --ignore-scripts --no-package-lock)
 log "npm install (lib/vscode)"
 (cd "$CS_DIR/lib/vscode" && npm install --omit=dev --ignore-scripts --no-package-lock)
-log "npm rebuild kerberos node-pty @parcel/watcher (lib/vscode)"
-(cd "$CS_DIR/lib/vscode" && npm rebuild kerberos node-pty @parcel/watcher --foreground-scripts)
+# spdlog writes the log files (extension host, output channels) the tests read; without it VS Code
+# logs to the console only. native-watchdog and deviceid are loaded by the server too.
+NATIVE_VSCODE=(kerberos node-pty @parcel/watcher @vscode/spdlog native-watchdog @vscode/deviceid)
+log "npm rebuild ${NATIVE_VSCODE[*]} (lib/vscode)"
+(cd "$CS_DIR/lib/vscode" && npm rebuild "${NATIVE_VSCODE[@]}" --foreground-scripts)
 log "npm rebuild argon2 (package root)"
 (cd "$CS_DIR" && npm rebuild argon2 --foreground-scripts)
 

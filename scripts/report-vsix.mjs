@@ -6,7 +6,6 @@
 //   - nothing that only belongs to development slipped in (sources, tests, node_modules, source maps).
 // Reads the zip's central directory itself, so it needs no dependency.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--')) ?? 'tensor-lens.vsix';

@@ -3,7 +3,8 @@
 // tensors whose only property is the shape. Whatever it cannot evaluate becomes "unknown" with a
 // reason, and stays unknown downstream: the engine never guesses.
 import type { Arg, Expr, Span, Stmt } from './ast';
-import { LineIndex } from './ast';
+import { LineIndex, parseFile } from './ast';
+import { PRELUDE } from './prelude';
 import { add, ceilDiv, dimToString, floorDiv, isNum, mul, neg, sub, type D } from './dims';
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
@@ -60,6 +61,7 @@ export class ProbeFound extends ControlSignal {
 export const PROBE_WHY = '\u0000probe';
 
 const MAX_STEPS = 200_000;
+let preludeStmts: Stmt[] | undefined;
 const MAX_DEPTH = 60;
 
 export class Interp {
@@ -91,7 +93,21 @@ export class Interp {
       ['F', 'torch.nn.functional'],
     ]) {
       this.globals.vars.set(alias, { k: 'ext', path });
+      this.prelude.vars.set(alias, { k: 'ext', path });
     }
+    preludeStmts ??= parseFile(PRELUDE).stmts;
+    const frame: Frame = { ret: { k: 'none' }, traced: false };
+    for (const st of preludeStmts) this.exec(st, this.prelude, frame);
+  }
+
+  /** torch.nn classes written in Python (prelude.ts), kept apart from the file's own names. */
+  readonly prelude = new Scope();
+
+  /** copy.deepcopy of a module: a fresh tree with the same configuration. */
+  cloneModule(m: ModuleInst): ModuleInst {
+    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: new Map(m.attrs) };
+    for (const [k, ch] of m.children) c.children.set(k, this.cloneModule(ch));
+    return c;
   }
 
   // ───────────────────────── modules ─────────────────────────
@@ -605,7 +621,7 @@ export class Interp {
   getAttr(obj: Value, name: string): Value {
     switch (obj.k) {
       case 'ext':
-        if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self };
+        if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self, classRef: (obj as SuperRef).classRef } as Value;
         return { k: 'ext', path: obj.path + '.' + name };
       case 'module': {
         const m = obj.m;
@@ -902,11 +918,16 @@ export class Interp {
         return { k: 'tensor', shape: null, why: 'parameter of unknown shape', param: true } as ParamTensor;
       }
       if (short === 'Module') return { k: 'none' };
-      const prelude = this.globals.lookup('__prelude__' + short);
+      const prelude = this.prelude.vars.get(short);
       if (prelude && prelude.k === 'class') return this.instantiate(prelude.cls, a, site);
       return unknown(`nn.${short} is not supported by the analyser`);
     }
     if (path.startsWith('module.')) return this.moduleMethod(fn.self, path.slice(7), a, site);
+    if (path === 'copy.deepcopy' || path === 'copy.copy') {
+      const v = a.pos[0];
+      if (v && v.k === 'module') return { k: 'module', m: this.cloneModule(v.m) };
+      return v ?? unknown('copy()');
+    }
     const r = callOp(this, path, fn.self ?? null, a, site);
     if (r) return r;
     return unknown(`${displayPath(path)}() is not something the analyser understands`);

@@ -11,6 +11,7 @@ import { shapeStr } from './layers/util';
 import * as S from './shapeops';
 import { unknown, type TensorV, type Value } from './values';
 
+const numelOf = (s: D[]): number | null => (s.every(isNum) ? (product(s) as number) : null);
 const T = (shape: D[]): TensorV => ({ k: 'tensor', shape });
 const U = (why: string): TensorV => ({ k: 'tensor', shape: null, why });
 const tup = (items: Value[]): Value => ({ k: 'seq', kind: 'tuple', items });
@@ -53,10 +54,10 @@ function intList(v: Value | undefined): number[] | null {
   return i === null ? null : [i];
 }
 
-function fromShapeOr(it: Interp, r: S.ShapeOr, what: string, site: Span, code: string): TensorV {
+function fromShapeOr(it: Interp, r: S.ShapeOr, what: string, site: Span, code: string, fix?: { span: Span; value: number; title: string }, hint = ''): TensorV {
   if ('shape' in r) return T(r.shape);
   if ('error' in r) {
-    it.diag(code, 'error', `${what}: ${r.error}. PyTorch raises a RuntimeError here.`, site);
+    it.diag(code, 'error', `${what}: ${r.error}. PyTorch raises a RuntimeError here.${hint}`, site, fix);
     return U(`${what}: ${r.error}`);
   }
   return U(r.unknown);
@@ -603,7 +604,19 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       if (!s) return show(U(x.why ?? 'shape unknown'));
       const target = sizeArgs(p.length ? p : a.kw.get('shape') ? [a.kw.get('shape') as Value] : []);
       if (!target) return show(U(`${label}() with a size the analyser cannot evaluate`));
-      return show(fromShapeOr(it, S.view(s, target), `${label}(${target.map((d) => (isNum(d) ? String(d) : '?')).join(', ')})`, site, 'view-numel'));
+      const r = S.view(s, target);
+      let fix: { span: Span; value: number; title: string } | undefined;
+      let hint = '';
+      // The usual mistake is the per-sample size in view(-1, N) / view(x.size(0), N): offer the N that fits.
+      const total = numelOf(s);
+      if ('error' in r && target.length === 2 && total !== null && isNum(s[0]) && s[0] > 0 && total % s[0] === 0) {
+        const per = total / s[0];
+        const idx = target.findIndex((d, i) => i > 0 && d !== -1 && a.posConst[i]);
+        const sp = idx >= 0 ? a.posSpans[idx] : undefined;
+        hint = ` Each of the ${s[0]} samples has ${per} elements: use ${label}(-1, ${per}) or flatten from dim 1.`;
+        if (sp) fix = { span: sp, value: per, title: `Change ${String(target[idx])} to ${per}` };
+      }
+      return show(fromShapeOr(it, r, `${label}(${target.map((d) => (isNum(d) ? String(d) : '?')).join(', ')})`, site, 'view-numel', fix, hint));
     }
     case 'view_as':
     case 'reshape_as':

@@ -49,3 +49,29 @@ export const multiheadAttention: LayerRule = {
     return { k: 'seq', kind: 'tuple', items: [out, weights ? { k: 'tensor', shape: weights } : unknownTensor('attention weights')] };
   },
 };
+
+/** One entry, as the corpus and torchinfo-style summaries treat it: its insides are not traced. */
+export const transformerEncoderLayer: LayerRule = {
+  type: 'TransformerEncoderLayer',
+  sig: [['d_model', REQUIRED], ['nhead', REQUIRED], ['dim_feedforward', 2048], ['dropout', 0.1], ['activation', 'relu'], ['layer_norm_eps', 1e-5], ['batch_first', false], ['norm_first', false]],
+  params(c) {
+    const d = c.int('d_model');
+    const ff = c.int('dim_feedforward');
+    if (d === null || ff === null) return null;
+    // self_attn (packed in_proj + out_proj), linear1, linear2, norm1, norm2.
+    return 4 * d * d + 4 * d + (d * ff + ff) + (ff * d + d) + 4 * d;
+  },
+  probe: (c) => (c.int('d_model') === null ? null : c.bool('batch_first') ? ['B', 'L', c.int('d_model') as number] : ['L', 'B', c.int('d_model') as number]),
+  forward(f) {
+    const s = f.x.shape;
+    if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
+    const d = f.cfg.int('d_model');
+    const h = f.cfg.int('nhead');
+    if (d !== null && h !== null && d % h !== 0) f.diag('mha-heads', 'error', `${f.label}: d_model (${d}) must be divisible by nhead (${h}).`, 'nhead');
+    const last = s[s.length - 1];
+    if (d !== null && knownEqual(last, d) === false) {
+      f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "was expecting embedding dimension of ${d}, but got ${String(last)}".`, 'd_model', typeof last === 'number' ? last : undefined);
+    }
+    return f.x;
+  },
+};

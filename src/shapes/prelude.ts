@@ -1,0 +1,19 @@
+// torch.nn containers whose forward is plain Python over their children, written the way
+// torch/nn/modules/transformer.py writes them, so the interpreter traces them like user code.
+export const PRELUDE = `
+import copy
+class TransformerEncoder(nn.Module):
+    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
+        super().__init__()
+        self.layers = nn.ModuleList([copy.deepcopy(encoder_layer) for i in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, src, mask=None, src_key_padding_mask=None):
+        output = src
+        for mod in self.layers:
+            output = mod(output)
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
+`;

@@ -1,7 +1,131 @@
-// `tensor-lens shapes`: placeholder until its engine lands.
-import { CliError } from './args';
+// `tensor-lens shapes FILE.py [--input 1,1,28,28] [--json]`: the shape engine from the command line.
+import { readFileSync } from 'node:fs';
+import { analyze } from '../shapes';
+import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../shapes/types';
+import { CliError, parseArgs, parseShapeList } from './args';
 import type { CliIO } from './output';
 
-export async function shapesCommand(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CliError('tensor-lens shapes: this engine has not landed yet in this build; see the open issues', 2);
+const HELP = `Usage: tensor-lens shapes FILE.py [--input 1,1,28,28] [--json]
+
+Prints every layer's output shape and parameter count for each PyTorch model in FILE.py, and the
+places where the code would fail at run time, without running Python.
+
+A model's input comes from, in order: a '# input: (1, 1, 28, 28)' comment above it, a call in the
+file (model(torch.randn(...)), summary(model, ...)), a torchvision dataset used in the file,
+--input, else symbols (B, H, W).
+
+Options:
+  --input SHAPE   input used when the file gives none: 1,1,28,28 or B,3,H,W; several inputs
+                  separated by ';' (1,300;1,300)
+  --json          one JSON object (file, models, diagnostics) instead of the table; a model's
+                  "input" is a list with one shape per forward argument, its "layers" one entry
+                  per call of a torch.nn leaf module (functional ops are left out)
+  --help          this text
+
+Exit codes: 0 analysed, no errors found; 1 analysed, and at least one error-severity diagnostic
+(something PyTorch would raise); 2 bad input (unreadable file, bad --input).`;
+
+const SPEC = {
+  input: { kind: 'string', hint: '1,1,28,28' },
+  json: { kind: 'boolean' },
+  help: { kind: 'boolean' },
+} as const;
+
+export async function shapesCommand(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(HELP);
+    return 0;
+  }
+  const { flags, positionals } = parseArgs(argv, { ...SPEC }, 'shapes');
+  if (positionals.length !== 1) throw new CliError('tensor-lens shapes: give exactly one Python file, e.g. tensor-lens shapes model.py (see --help)');
+  const path = positionals[0];
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new CliError(`tensor-lens shapes: cannot read ${path}: ${why}; pass the path of a .py file`);
+  }
+  const defaultInput = typeof flags.input === 'string' ? parseShapeList(flags.input) : undefined;
+  const result = analyze(source, { file: path, defaultInput });
+  io.out(flags.json ? compactJson(toJson(result)) : table(result));
+  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** The DESIGN.md contract: leaf-module calls only (functional ops are editor-only), 1-based positions. */
+export function toJson(r: AnalysisResult): object {
+  return {
+    file: r.file,
+    models: r.models.map((m) => ({
+      name: m.name,
+      line: m.line,
+      input: m.input,
+      output: m.output,
+      ...(m.outputs ? { outputs: m.outputs } : {}),
+      params: m.params,
+      ...(m.macs !== undefined ? { macs: m.macs } : {}),
+      inputSource: m.inputSource,
+      layers: m.layers
+        .filter((l) => !l.functional)
+        .map((l) => ({
+          line: l.line,
+          name: l.name,
+          type: l.type,
+          input: l.input,
+          output: l.output,
+          params: l.params,
+          ...(l.unknownReason ? { unknownReason: l.unknownReason } : {}),
+        })),
+    })),
+    diagnostics: r.diagnostics.map((d) => ({
+      line: d.line,
+      column: d.column,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      ...(d.fix ? { fix: d.fix.newText } : {}),
+    })),
+  };
+}
+
+/** Indented JSON with each shape on one line: `[1, 32, 26, 26]`, not four lines. */
+function compactJson(v: object): string {
+  return JSON.stringify(v, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/,\s*\n\s*/g, ', ')}]`);
+}
+
+const shapeText = (s: Shape): string => (s ? `[${s.join(', ')}]` : '?');
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+function modelTable(m: ModelResult): string[] {
+  const rows: [string, string, string][] = m.layers
+    .filter((l: LayerResult) => !l.functional)
+    .map((l) => [`${l.name} (${l.type})`, l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(), l.params ? thousands(l.params) : '0']);
+  const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
+  const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
+  const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
+  const w2 = Math.max(head[2].length, ...rows.map((r) => r[2].length));
+  const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}`;
+  const rule = '─'.repeat(w0 + w1 + w2 + 4);
+  const input = m.input.map(shapeText).join(', ');
+  const out = [
+    `${m.name} (line ${m.line}): input ${input} (from ${m.inputSource})`,
+    rule,
+    line(head),
+    rule,
+    ...rows.map(line),
+    rule,
+    `Total params: ${thousands(m.params)}`,
+  ];
+  if (m.macs !== undefined) out.push(`Mult-adds: ${thousands(m.macs)}`);
+  out.push(`Output: ${m.outputs ? m.outputs.map(shapeText).join(', ') : shapeText(m.output)}`, '');
+  return out;
+}
+
+function table(r: AnalysisResult): string {
+  const out: string[] = [];
+  if (r.models.length === 0) out.push(`${r.file}: no PyTorch models found (an nn.Module subclass or an nn.Sequential assignment)`, '');
+  for (const m of r.models) out.push(...modelTable(m));
+  for (const d of r.diagnostics) out.push(`${r.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.fix ? ` (fix: ${d.fix.newText})` : ''}`);
+  return out.join('\n').replace(/\n+$/, '');
 }

@@ -1,6 +1,6 @@
 // Gradient kernels for tfjs-backend-wasm 4.22: it has no Conv2DBackpropFilter (a CNN cannot train on it
 // as shipped), and its Conv2DBackpropInput and MaxPoolGrad are naive loops that dominate a training step
-// (REFERENCE §H). The convolution gradients are rewritten as forward convolutions, which run on the
+// (REFERENCE §H); its BatchMatMul is slow with a transposed operand. The convolution gradients are rewritten as forward convolutions, which run on the
 // backend's own XNNPACK Conv2D; the pooling gradient is a single scatter pass over the wasm heap.
 // Every kernel here is checked against the cpu backend in test/unit/training/kernels.test.ts.
 import type { DataId, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -119,23 +119,12 @@ function conv2DBackpropInput(ctx: Ctx, original: KernelConfig, inputs: NamedTens
  * dx of max pooling: every output cell sends its gradient to the first maximum of its window (the cpu
  * backend's rule), accumulated where windows overlap. One pass over the input, in place on the heap.
  */
-function maxPoolGrad(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
-  const dy = req(inputs, 'dy');
-  const input = req(inputs, 'input');
-  const info = ctx.tf.backend_util.computePool2DInfo(input.shape as Shape4, attrs.filterSize as number | [number, number],
-    attrs.strides as number | [number, number], 1, attrs.pad as Pad, attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined);
-  const dx = ctx.backend.makeOutput(input.shape, 'float32');
-  // Views after makeOutput: allocating may grow (and move) the heap.
-  const dxv = ctx.backend.typedArrayFromHeap(dx) as Float32Array;
-  const xv = ctx.backend.typedArrayFromHeap(input) as Float32Array;
-  const dyv = ctx.backend.typedArrayFromHeap(dy) as Float32Array;
-  dxv.fill(0);
-  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-  const { top, left } = info.padInfo;
-  const best = new Int32Array(C);
-  const bestVal = new Float32Array(C);
-  for (let b = 0; b < batchSize; b++) {
-    const xb = b * H * W * C;
+/** The scatter itself, on plain arrays (a separate function so it stays monomorphic and optimised). */
+function maxPoolGradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array, batch: number, H: number, W: number, C: number,
+  OH: number, OW: number, sh: number, sw: number, fh: number, fw: number, top: number, left: number): void {
+  const rowStride = W * C;
+  for (let b = 0; b < batch; b++) {
+    const xb = b * H * rowStride;
     for (let oh = 0; oh < OH; oh++) {
       const h0 = oh * sh - top;
       const hs = Math.max(0, h0);
@@ -144,27 +133,80 @@ function maxPoolGrad(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap):
         const w0 = ow * sw - left;
         const ws = Math.max(0, w0);
         const we = Math.min(W, w0 + fw);
-        best.fill(-1);
-        bestVal.fill(-Infinity);
-        for (let hh = hs; hh < he; hh++) {
-          for (let ww = ws; ww < we; ww++) {
-            const base = xb + (hh * W + ww) * C;
-            for (let c = 0; c < C; c++) {
-              const v = xv[base + c];
+        const dyBase = ((b * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) {
+          let bi = -1;
+          let bv = 0;
+          for (let hh = hs; hh < he; hh++) {
+            let idx = xb + hh * rowStride + ws * C + c;
+            for (let ww = ws; ww < we; ww++, idx += C) {
+              const v = x[idx];
               // Strictly greater: the first maximum in row-major window order wins, as on cpu.
-              if (v > bestVal[c] || best[c] < 0) {
-                bestVal[c] = v;
-                best[c] = base + c;
+              if (bi < 0 || v > bv) {
+                bv = v;
+                bi = idx;
               }
             }
           }
+          if (bi >= 0) dx[bi] += dy[dyBase + c];
         }
-        const dyBase = ((b * OH + oh) * OW + ow) * C;
-        for (let c = 0; c < C; c++) if (best[c] >= 0) dxv[best[c]] += dyv[dyBase + c];
       }
     }
   }
+}
+
+function maxPoolGrad(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+  const dy = req(inputs, 'dy');
+  const input = req(inputs, 'input');
+  const info = ctx.tf.backend_util.computePool2DInfo(input.shape as Shape4, attrs.filterSize as number | [number, number],
+    attrs.strides as number | [number, number], 1, attrs.pad as Pad, attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined);
+  const dx = ctx.backend.makeOutput(input.shape, 'float32');
+  // Views after makeOutput: allocating may grow (and move) the heap. No copies: large temporary arrays
+  // per step cost more in garbage collection than the scatter itself.
+  const heap = (t: TensorInfo): Float32Array => ctx.backend.typedArrayFromHeap(t) as Float32Array;
+  const out = heap(dx);
+  out.fill(0);
+  const { top, left } = info.padInfo;
+  maxPoolGradLoop(heap(input), heap(dy), out, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, top, left);
   return dx;
+}
+
+/** The same buffer seen with another shape (what the backend's own Reshape does, minus the refcount). */
+function view(t: TensorInfo, shape: number[]): TensorInfo {
+  return { dataId: t.dataId, shape, dtype: t.dtype };
+}
+
+/**
+ * C = op(A)·op(B) as a 1×1 convolution: A as an image of M pixels with K channels, B as a [1, 1, K, N]
+ * filter. XNNPACK's convolution is a tuned GEMM; the backend's own BatchMatMul is 2.5× slower on plain
+ * products and about 10× slower when an operand is transposed — which every backward pass of a Linear
+ * layer asks for. Transposed operands are transposed explicitly first (cheap). Only products without a
+ * real batch take this path; batched ones go to the backend's kernel.
+ */
+function batchMatMul(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+  const a = req(inputs, 'a');
+  const b = req(inputs, 'b');
+  const tA = attrs.transposeA === true;
+  const tB = attrs.transposeB === true;
+  const outer = (t: TensorInfo): number => t.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || outer(a) !== 1 || outer(b) !== 1) {
+    const out = original.kernelFunc({ inputs, backend: ctx.backend, attrs });
+    return Array.isArray(out) ? out[0] : out;
+  }
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const [m, k] = tA ? [ac, ar] : [ar, ac];
+  const [k2, n] = tB ? [bc, br] : [br, bc];
+  if (k !== k2) throw new Error(`matMul: inner dimensions ${k} and ${k2} of shapes ${a.shape} and ${b.shape} differ`);
+  const at = tA ? call(ctx, 'Transpose', { x: view(a, [ar, ac]) }, { perm: [1, 0] }) : null;
+  const bt = tB ? call(ctx, 'Transpose', { x: view(b, [br, bc]) }, { perm: [1, 0] }) : null;
+  const out = call(ctx, 'Conv2D', { x: view(at ?? a, [1, 1, m, k]), filter: view(bt ?? b, [1, 1, k, n]) },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  if (at) free(ctx, at);
+  if (bt) free(ctx, bt);
+  const rank = Math.max(a.shape.length, b.shape.length);
+  return view(out, [...new Array<number>(rank - 2).fill(1), m, n]);
 }
 
 let registered = false;
@@ -195,6 +237,10 @@ export function registerWasmGradKernels(tf: Tf): void {
   replace('Conv2DBackpropInput', (original) => ({ inputs, attrs }) => {
     if (!original) throw new Error('wasm backend has no Conv2DBackpropInput to fall back on');
     return conv2DBackpropInput(ctx, original, inputs, attrs ?? {});
+  });
+  replace('BatchMatMul', (original) => ({ inputs, attrs }) => {
+    if (!original) throw new Error('wasm backend has no BatchMatMul to fall back on');
+    return batchMatMul(ctx, original, inputs, attrs ?? {});
   });
   replace('MaxPoolGrad', () => ({ inputs, attrs }) => maxPoolGrad(ctx, inputs, attrs ?? {}));
   registered = true;

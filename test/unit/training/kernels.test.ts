@@ -13,7 +13,7 @@ before(async () => {
 });
 
 test('the wasm backend runs our gradient kernels', () => {
-  for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']) assert.ok(isOurKernel(tf.getKernel(k, 'wasm')), k);
+  for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']) assert.ok(isOurKernel(tf.getKernel(k, 'wasm')), k);
 });
 
 function rand(shape: number[], r: () => number): { shape: number[]; values: Float32Array } {
@@ -107,6 +107,23 @@ test('MaxPoolGrad (wasm) equals cpu, overlapping windows and padding included', 
       tf.dispose([xt, y, dyt, dx]);
     }
     assertClose(results[0], results[1], `maxPoolGrad ${JSON.stringify(c)}`);
+  }
+});
+
+test('BatchMatMul (wasm) equals cpu, with every transpose, rank 2 and 3, batched or not', async () => {
+  const r = mulberry32(5);
+  const cases: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
+    { a: [64, 784], b: [784, 512], tA: false, tB: false },
+    { a: [64, 512], b: [784, 512], tA: false, tB: true },
+    { a: [64, 784], b: [64, 512], tA: true, tB: false },
+    { a: [7, 5], b: [3, 7], tA: true, tB: true },
+    { a: [1, 9, 4], b: [1, 4, 6], tA: false, tB: false },
+    { a: [3, 4, 9], b: [3, 6, 4], tA: true, tB: true },
+  ];
+  for (const c of cases) {
+    const data = { a: rand(c.a, r), b: rand(c.b, r) };
+    const attrs = { transposeA: c.tA, transposeB: c.tB } as unknown as NamedAttrMap;
+    assertClose(await runOn('wasm', 'BatchMatMul', data, attrs), await runOn('cpu', 'BatchMatMul', data, attrs), `matMul ${JSON.stringify(c)}`);
   }
 });
 

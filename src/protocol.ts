@@ -239,6 +239,9 @@ export interface StoredTrainRun {
   models: { model: string; params: number }[];
   /** Loss per batch, subsampled: [samplesSeen, loss]. */
   batches: Record<string, [number, number][]>;
+  /** From the start event: images per epoch (after the limit) and in the test set. */
+  trainSize?: number;
+  testSize?: number;
   epochs: TrainEpochEvent[];
   done?: TrainDoneEvent;
 }

@@ -1,0 +1,69 @@
+// Host-side checks: every message from the webview is validated before the host acts on it (a
+// webview is a web page; treat what it sends as input), plus the small pure helpers the host needs
+// (data-folder detection, save-file decoding). No vscode import, unit-tested.
+import { basename, join } from 'node:path';
+import type { WebviewToHost } from '../protocol';
+import { isSampleRequestParams } from '../../webview/validate';
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function isWebviewToHost(v: unknown): v is WebviewToHost {
+  if (!isObj(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'ready':
+    case 'stop':
+    case 'clearRuns':
+    case 'clearSamples':
+      return true;
+    case 'runSample':
+      return isSampleRequestParams(v.params);
+    case 'checkExpr':
+      return typeof v.expr === 'string' && v.expr.length <= 2000 && (v.logDensity === undefined || typeof v.logDensity === 'boolean');
+    case 'compare':
+      return isNum(v.epochs) && isNum(v.limit);
+    case 'saveFile':
+      return typeof v.name === 'string' && (v.mime === 'text/csv' || v.mime === 'image/png') && typeof v.data === 'string';
+    case 'removeSample':
+      return typeof v.runId === 'string';
+    default:
+      return false;
+  }
+}
+
+/** Where torchvision puts MNIST and Fashion-MNIST under a project's root. */
+export const DATA_CANDIDATES = [join('data', 'MNIST', 'raw'), join('data', 'FashionMNIST', 'raw')];
+
+/** The configured data folder, else the first data/MNIST/raw or data/FashionMNIST/raw in the workspace, else '' (embedded subset). */
+export function resolveDataPath(configured: string, workspaceFolders: readonly string[], isDir: (p: string) => boolean): string {
+  if (configured.trim()) return configured.trim();
+  for (const root of workspaceFolders) {
+    for (const c of DATA_CANDIDATES) {
+      const p = join(root, c);
+      if (isDir(p)) return p;
+    }
+  }
+  return '';
+}
+
+/** The bytes of a saveFile message, or an error text when the payload is not what its mime says. */
+export function decodeSaveFile(mime: 'text/csv' | 'image/png', data: string): Uint8Array | string {
+  if (mime === 'text/csv') return new TextEncoder().encode(data);
+  const prefix = 'data:image/png;base64,';
+  if (!data.startsWith(prefix)) return 'the chart image is not a PNG data URL';
+  const bytes = Buffer.from(data.slice(prefix.length), 'base64');
+  // PNG signature: 89 50 4E 47 0D 0A 1A 0A.
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 8 || sig.some((b, i) => bytes[i] !== b)) return 'the chart image is not a valid PNG';
+  return new Uint8Array(bytes);
+}
+
+/** A plain file name from the webview's suggestion (never a path). */
+export function safeSaveName(name: string, mime: 'text/csv' | 'image/png'): string {
+  const ext = mime === 'text/csv' ? '.csv' : '.png';
+  let n = basename(name.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._ -]+/g, '_').slice(0, 100);
+  if (!n || n.startsWith('.')) n = `tensor-lens${n}`;
+  return n.toLowerCase().endsWith(ext) ? n : `${n}${ext}`;
+}

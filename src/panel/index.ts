@@ -1,0 +1,444 @@
+// The Tensor Lens panel on the host side: the activity-bar webview view (tensorLens.panel) and the
+// same page in an editor panel (tensorLens.editorPanel, restored after a reload by a serializer).
+// It runs training and sampling jobs through the engine client with cancellable progress, forwards
+// their events to every open page, keeps runs in a store and replays them to a page when it says
+// `ready`, so the panel survives hide/show, collapse and window reload.
+import * as vscode from 'vscode';
+import { statSync } from 'node:fs';
+import type { EngineClient } from './engineClient';
+import { EngineError } from './engineClient';
+import type {
+  BackendName,
+  HostToWebview,
+  ModelSpec,
+  SampleRequestParams,
+  SamplerName,
+  TrainRequestParams,
+  WebviewDefaults,
+  WebviewToHost,
+} from '../protocol';
+import { SAMPLERS } from '../protocol';
+import type { ModelResult } from '../shapes/types';
+import { makeNonce, panelHtml } from './html';
+import { decodeSaveFile, isWebviewToHost, resolveDataPath, safeSaveName } from './hostMessages';
+import { RunStore } from './runStore';
+
+export type PanelTab = 'training' | 'sampling' | 'summary';
+
+export interface PanelController {
+  /** Open the activity-bar view (or the editor panel if it is open) on a tab. */
+  reveal(tab?: PanelTab): void;
+  /** tensorLens.openPanel */
+  openEditorPanel(): void;
+  /** tensorLens.compareMlpCnn: train the built-in MLP and CNN with the same seed. */
+  compare(opts?: { epochs?: number; limit?: number }): Promise<void>;
+  /** tensorLens.trainModel from the editor. */
+  train(spec: ModelSpec): Promise<void>;
+  /** tensorLens.sampleDensity (asks with an input box when there is no expression). */
+  sample(params?: Partial<SampleRequestParams>): Promise<void>;
+  /** Updates the Summary tab (does not reveal it; call reveal('summary') for the command). */
+  showSummary(model: ModelResult | null, file: string): void;
+  /** tensorLens.stopRun */
+  stop(): void;
+}
+
+const VIEW_ID = 'tensorLens.panel';
+const EDITOR_VIEW_TYPE = 'tensorLens.editorPanel';
+const BACKENDS: BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+function isCancel(e: unknown): boolean {
+  return e instanceof EngineError && e.cancelled;
+}
+
+export function createPanel(context: vscode.ExtensionContext, client: EngineClient, log: vscode.LogOutputChannel): PanelController {
+  const store = new RunStore(context.globalStorageUri.fsPath, {}, (m) => log.warn(m));
+  const loaded = store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`));
+  const pages = new Set<vscode.Webview>();
+  let view: vscode.WebviewView | undefined;
+  let editorPanel: vscode.WebviewPanel | undefined;
+  let summary: { model: ModelResult | null; file: string } = { model: null, file: '' };
+  /** A tab asked for before the page was ready; sent right after its init. */
+  let pendingTab: PanelTab | undefined;
+
+  // ── jobs ──
+  let training: AbortController | undefined;
+  let nextSample = 1;
+  interface SampleJob {
+    params: SampleRequestParams;
+    abort: AbortController;
+  }
+  const sampleQueue: SampleJob[] = [];
+  let sampling = false;
+
+  const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('tensorLens');
+
+  function defaults(): WebviewDefaults {
+    const c = cfg();
+    const sampler = c.get<string>('sampling.sampler', 'nuts');
+    return {
+      sampler: (SAMPLERS as readonly string[]).includes(sampler) ? (sampler as SamplerName) : 'nuts',
+      n: c.get<number>('sampling.draws', 5000),
+      chains: c.get<number>('sampling.chains', 4),
+      seed: c.get<number>('seed', 42),
+      expr: c.get<string>('sampling.defaultDensity', 'exp(-x^2/2) * (1 + sin(3x)^2)'),
+      epochs: c.get<number>('training.epochs', 3),
+      limit: c.get<number>('training.limit', 0),
+    };
+  }
+
+  function dataPath(): string {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    return resolveDataPath(cfg().get<string>('dataPath', ''), folders, (p) => {
+      try {
+        return statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  function trainParams(models: ModelSpec[], o: { epochs?: number; limit?: number } = {}): TrainRequestParams {
+    const c = cfg();
+    const backend = c.get<string>('backend', 'auto');
+    const p: TrainRequestParams = {
+      models,
+      epochs: Math.max(1, Math.round(o.epochs ?? c.get<number>('training.epochs', 3))),
+      batchSize: Math.max(1, Math.round(c.get<number>('training.batchSize', 64))),
+      limit: Math.max(0, Math.round(o.limit ?? c.get<number>('training.limit', 0))),
+      dataPath: dataPath(),
+      seed: c.get<number>('seed', 42),
+      backend: (BACKENDS as string[]).includes(backend) ? (backend as BackendName) : 'auto',
+      runId: `train-${Date.now().toString(36)}`,
+    };
+    // Loading native code from a folder the workspace names needs trust (restrictedConfigurations
+    // already hides workspace values in untrusted workspaces; this also covers the user value).
+    const tfjsNodePath = c.get<string>('tfjsNodePath', '');
+    if (tfjsNodePath && vscode.workspace.isTrusted) p.tfjsNodePath = tfjsNodePath;
+    return p;
+  }
+
+  function post(page: vscode.Webview, msg: HostToWebview): void {
+    // postMessage fails (resolves false) for a hidden page; the page gets a full replay on `ready`.
+    page.postMessage(msg).then(undefined, (e: unknown) => log.debug(`postMessage failed: ${errText(e)}`));
+  }
+  function broadcast(msg: HostToWebview): void {
+    for (const p of pages) post(p, msg);
+  }
+
+  async function sendInit(page: vscode.Webview): Promise<void> {
+    await loaded;
+    post(page, { type: 'init', runs: store.runs(), samples: store.samples(), summary: summary.model, summaryFile: summary.file, defaults: defaults() });
+    // Jobs still queued or running get their cards back.
+    for (const j of sampleQueue) post(page, { type: 'sampleStart', params: j.params });
+    if (pendingTab) {
+      post(page, { type: 'showTab', tab: pendingTab });
+      pendingTab = undefined;
+    }
+  }
+
+  function replayAll(): void {
+    for (const p of pages) void sendInit(p);
+  }
+
+  async function runTraining(params: TrainRequestParams, title: string): Promise<void> {
+    if (training) {
+      const choice = await vscode.window.showWarningMessage('A training run is in progress.', 'Stop It and Start This One', 'Keep It');
+      if (choice !== 'Stop It and Start This One') return;
+      training.abort();
+    }
+    const abort = new AbortController();
+    training = abort;
+    await loaded;
+    const runId = params.runId ?? '';
+    store.expect(runId, params);
+    controller.reveal('training');
+    log.info(`training ${params.models.map((m) => (m.kind === 'builtin' ? m.name : m.className ?? m.file)).join(' + ')}: ${params.epochs} epoch(s), batch ${params.batchSize}, limit ${params.limit || 'none'}, data ${params.dataPath || 'embedded subset'}, backend ${params.backend}, seed ${params.seed}`);
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        let lastPct = 0;
+        const done = await client.train(
+          params,
+          (e) => {
+            store.onTrainEvent(e);
+            broadcast({ type: 'trainEvent', event: e });
+            if (e.event === 'batch') {
+              const models = params.models.length;
+              const modelIndex = Math.max(0, store.runs().find((r) => r.runId === e.runId)?.models.findIndex((m) => m.model === e.model) ?? 0);
+              const pct = Math.floor((100 * (modelIndex * params.epochs * e.batches + (e.epoch - 1) * e.batches + e.batch)) / (models * params.epochs * e.batches));
+              if (pct > lastPct) {
+                progress.report({ increment: pct - lastPct, message: `${e.model} epoch ${e.epoch}/${params.epochs}` });
+                lastPct = pct;
+              }
+            }
+          },
+          abort.signal,
+        );
+        const summaryText = done.models.map((m) => `${m.model} ${(m.finalTestAcc * 100).toFixed(2)} %`).join(', ');
+        log.info(`training ${done.cancelled ? 'stopped' : 'finished'} on ${done.backend}: ${summaryText}`);
+      });
+    } catch (e) {
+      if (isCancel(e)) {
+        log.info('training stopped');
+        // The worker was stopped before it could send its own done event: close the run here.
+        store.fail(runId);
+        const done = store.runs().find((r) => r.runId === runId)?.done;
+        if (done) broadcast({ type: 'trainEvent', event: done });
+      } else {
+        log.error(`training failed: ${errText(e)}`);
+        store.fail(runId);
+        broadcast({ type: 'trainError', runId, message: errText(e) });
+        void vscode.window.showErrorMessage(`Tensor Lens training failed: ${errText(e)}`);
+      }
+    } finally {
+      if (training === abort) training = undefined;
+    }
+  }
+
+  function enqueueSample(params: SampleRequestParams): void {
+    const job: SampleJob = { params: { ...params, runId: params.runId ?? `sample-${Date.now().toString(36)}-${nextSample++}` }, abort: new AbortController() };
+    sampleQueue.push(job);
+    broadcast({ type: 'sampleStart', params: job.params });
+    void drainSamples();
+  }
+
+  /** One sampling job at a time: the worker is one thread, and results arrive in request order. */
+  async function drainSamples(): Promise<void> {
+    if (sampling) return;
+    sampling = true;
+    try {
+      while (sampleQueue.length) {
+        const job = sampleQueue[0];
+        const p = job.params;
+        const runId = p.runId ?? '';
+        try {
+          if (job.abort.signal.aborted) throw new EngineError('cancelled', undefined, true);
+          await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Sampling ${p.expr} (${p.sampler})`, cancellable: true },
+            async (progress, token) => {
+              token.onCancellationRequested(() => job.abort.abort());
+              let lastPct = 0;
+              // Progress events come per chain many times a second; the pages redraw once per frame.
+              const result = await client.sample(
+                p,
+                (e) => {
+                  broadcast({ type: 'sampleProgress', event: e });
+                  const pct = e.total > 0 ? Math.floor((100 * e.done) / e.total) : 0;
+                  if (e.chain === 0 && pct > lastPct) {
+                    progress.report({ increment: pct - lastPct });
+                    lastPct = pct;
+                  }
+                },
+                job.abort.signal,
+              );
+              const stored = store.addSample(result);
+              broadcast({ type: 'sampleResult', result: stored });
+              log.info(`sampled ${p.expr} with ${p.sampler}: n ${result.n} × ${result.chains}, ESS ${Math.round(result.essBulk)}, R-hat ${Number(result.rhat).toFixed(4)}, ${result.seconds.toFixed(2)} s`);
+            },
+          );
+        } catch (e) {
+          const message = isCancel(e) ? 'stopped' : errText(e);
+          if (!isCancel(e)) log.error(`sampling failed: ${message}`);
+          broadcast({ type: 'sampleError', runId, message });
+        } finally {
+          sampleQueue.shift();
+        }
+      }
+    } finally {
+      sampling = false;
+    }
+  }
+
+  async function onMessage(page: vscode.Webview, raw: unknown): Promise<void> {
+    if (!isWebviewToHost(raw)) {
+      log.warn(`panel: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    const msg: WebviewToHost = raw;
+    switch (msg.type) {
+      case 'ready':
+        return sendInit(page);
+      case 'runSample':
+        return enqueueSample(msg.params);
+      case 'checkExpr': {
+        try {
+          const result = await client.checkExpr(msg.expr, msg.logDensity);
+          post(page, { type: 'exprCheck', expr: msg.expr, result });
+        } catch (e) {
+          post(page, { type: 'exprCheck', expr: msg.expr, result: { ok: false, error: errText(e) } });
+        }
+        return;
+      }
+      case 'compare':
+        return controller.compare({ epochs: msg.epochs, limit: msg.limit });
+      case 'stop':
+        return controller.stop();
+      case 'saveFile':
+        return saveFile(msg.name, msg.mime, msg.data);
+      case 'clearRuns':
+        store.clearRuns();
+        return replayAll();
+      case 'removeSample':
+        store.removeSample(msg.runId);
+        return replayAll();
+      case 'clearSamples':
+        store.clearSamples();
+        return replayAll();
+    }
+  }
+
+  async function saveFile(name: string, mime: 'text/csv' | 'image/png', data: string): Promise<void> {
+    const bytes = decodeSaveFile(mime, data);
+    if (typeof bytes === 'string') {
+      log.warn(`save: ${bytes}`);
+      void vscode.window.showErrorMessage(`Tensor Lens: could not save: ${bytes}`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = safeSaveName(name, mime);
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: mime === 'text/csv' ? { CSV: ['csv'] } : { 'PNG image': ['png'] },
+      saveLabel: 'Save',
+    });
+    if (!uri) return;
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      log.info(`saved ${uri.fsPath || uri.toString()}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Tensor Lens: could not save ${uri.fsPath}: ${errText(e)}`);
+    }
+  }
+
+  /** Options and HTML for a page, and its message wiring. Both the view and the panel use this. */
+  function setUp(webview: vscode.Webview, editor: boolean, disposables: vscode.Disposable[]): void {
+    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      editor,
+    });
+    pages.add(webview);
+    disposables.push(webview.onDidReceiveMessage((m: unknown) => {
+      onMessage(webview, m).catch((e) => log.error(`panel: ${errText(e)}`));
+    }));
+  }
+
+  function adoptEditorPanel(panel: vscode.WebviewPanel): void {
+    editorPanel = panel;
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'tensor-lens.svg');
+    const subs: vscode.Disposable[] = [];
+    setUp(panel.webview, true, subs);
+    panel.onDidDispose(() => {
+      pages.delete(panel.webview);
+      if (editorPanel === panel) editorPanel = undefined;
+      for (const d of subs) d.dispose();
+    });
+  }
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(
+      VIEW_ID,
+      {
+        resolveWebviewView(v) {
+          view = v;
+          const subs: vscode.Disposable[] = [];
+          setUp(v.webview, false, subs);
+          v.onDidDispose(() => {
+            // Collapsing the view disposes the page; it is rebuilt from the store when opened again.
+            pages.delete(v.webview);
+            if (view === v) view = undefined;
+            for (const d of subs) d.dispose();
+          });
+        },
+      },
+      // Hidden views are rebuilt from getState + the host's replay; no need to keep them in memory.
+      { webviewOptions: { retainContextWhenHidden: false } },
+    ),
+    vscode.window.registerWebviewPanelSerializer(EDITOR_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel) {
+        adoptEditorPanel(panel);
+      },
+    }),
+    { dispose: () => void store.flush() },
+  );
+
+  const controller: PanelController = {
+    reveal(tab) {
+      if (tab) {
+        pendingTab = tab;
+        if (pages.size) {
+          broadcast({ type: 'showTab', tab });
+          pendingTab = undefined;
+        }
+      }
+      if (editorPanel) editorPanel.reveal(undefined, true);
+      else if (view) view.show(true);
+      else void vscode.commands.executeCommand(`${VIEW_ID}.focus`).then(undefined, (e: unknown) => log.warn(`could not open the Tensor Lens view: ${errText(e)}`));
+    },
+
+    openEditorPanel() {
+      if (editorPanel) {
+        editorPanel.reveal();
+        return;
+      }
+      const panel = vscode.window.createWebviewPanel(EDITOR_VIEW_TYPE, 'Tensor Lens', vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+      });
+      adoptEditorPanel(panel);
+    },
+
+    compare(opts = {}) {
+      return runTraining(trainParams([{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], opts), 'Tensor Lens: MLP vs CNN');
+    },
+
+    train(spec) {
+      const name = spec.kind === 'builtin' ? spec.name.toUpperCase() : spec.className ?? vscode.workspace.asRelativePath(spec.file);
+      return runTraining(trainParams([spec]), `Tensor Lens: training ${name}`);
+    },
+
+    async sample(partial = {}) {
+      const d = defaults();
+      let expr = partial.expr;
+      if (!expr) {
+        expr = await vscode.window.showInputBox({
+          title: 'Tensor Lens: Sample from Density',
+          prompt: 'An unnormalised density in x (or in x and y), e.g. exp(-x^2/2) * (1 + sin(3x)^2)',
+          value: d.expr,
+          validateInput: async (text) => {
+            if (!text.trim()) return 'Type a density.';
+            try {
+              const r = await client.checkExpr(text, partial.logDensity);
+              return r.ok ? undefined : `${r.error ?? 'cannot parse this density'}${r.column !== undefined ? ` (column ${r.column})` : ''}`;
+            } catch (e) {
+              return errText(e);
+            }
+          },
+        });
+        if (!expr) return;
+      }
+      const params: SampleRequestParams = { sampler: d.sampler, n: d.n, chains: d.chains, seed: d.seed, ...partial, expr };
+      controller.reveal('sampling');
+      enqueueSample(params);
+    },
+
+    showSummary(model, file) {
+      summary = { model, file };
+      broadcast({ type: 'summary', model, file });
+    },
+
+    stop() {
+      training?.abort();
+      for (const j of sampleQueue) j.abort.abort();
+    },
+  };
+  return controller;
+}

@@ -1,0 +1,224 @@
+// Keeps training runs and sampling results for the panel: accumulates the event stream of the live
+// run, subsamples the loss so the JSON stays small, and saves to the extension's global storage so
+// past runs survive a window reload. No vscode import (plain fs), so it is unit-tested in Node.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SampleResult, StoredTrainRun, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../protocol';
+import { decimate, SamplesAxis } from '../../webview/chartData';
+
+export interface RunStoreOptions {
+  /** Runs kept (oldest dropped first). */
+  maxRuns?: number;
+  /** Loss points kept per model per run; halved by decimation when exceeded. */
+  maxLossPoints?: number;
+  /** Sampling results kept. */
+  maxSamples?: number;
+  /** Points kept per chain trace in a stored sampling result. */
+  maxTracePoints?: number;
+}
+
+const RUNS_FILE = 'runs.json';
+const SAMPLES_FILE = 'samples.json';
+
+/** A copy of a result with traces and scatter thinned, so a stored result is tens of kB, not MB. */
+export function compactSample(r: SampleResult, maxTrace: number): SampleResult {
+  const thin = (a: number[]): number[] => {
+    if (a.length <= maxTrace) return a;
+    const step = a.length / maxTrace;
+    const out: number[] = [];
+    for (let i = 0; i < maxTrace; i++) out.push(a[Math.floor(i * step)]);
+    return out;
+  };
+  const c: SampleResult = { ...r, traces: r.traces.map(thin) };
+  if (r.tracesY) c.tracesY = r.tracesY.map(thin);
+  if (r.scatter) {
+    const idx = thin(r.scatter.x.map((_, i) => i));
+    c.scatter = { x: idx.map((i) => r.scatter?.x[i] ?? 0), y: idx.map((i) => r.scatter?.y[i] ?? 0) };
+  }
+  return c;
+}
+
+/**
+ * A run whose worker died mid-run (or the window closed) gets a cancelled done event on load.
+ * Numbers stay finite (JSON would turn NaN into null, which the webview rejects).
+ */
+function closeStale(run: StoredTrainRun): StoredTrainRun {
+  if (run.done) return run;
+  const done: TrainDoneEvent = {
+    event: 'done',
+    runId: run.runId,
+    backend: run.backend,
+    cancelled: true,
+    models: run.models.map((m) => {
+      const last = [...run.epochs].reverse().find((e) => e.model === m.model);
+      return { model: m.model, params: m.params, finalTestAcc: last?.testAcc ?? 0, finalTestLoss: last?.testLoss ?? 0, seconds: last?.seconds ?? 0, samplesPerSec: last?.samplesPerSec ?? 0 };
+    }),
+  };
+  return { ...run, done };
+}
+
+function isRunLike(v: unknown): v is StoredTrainRun {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.runId === 'string' && typeof r.startedAt === 'string' && typeof r.batches === 'object' && Array.isArray(r.epochs) && Array.isArray(r.models) && typeof r.params === 'object';
+}
+
+function isSampleLike(v: unknown): v is SampleResult {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.runId === 'string' && typeof r.expr === 'string' && Array.isArray(r.traces) && typeof r.histogram === 'object';
+}
+
+export class RunStore {
+  private runList: StoredTrainRun[] = [];
+  private sampleList: SampleResult[] = [];
+  private readonly axes = new Map<string, SamplesAxis>();
+  private readonly params = new Map<string, TrainRequestParams>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly o: Required<RunStoreOptions>;
+
+  constructor(
+    private readonly dir: string | undefined,
+    opts: RunStoreOptions = {},
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {
+    this.o = { maxRuns: 30, maxLossPoints: 2000, maxSamples: 12, maxTracePoints: 1000, ...opts };
+  }
+
+  async load(): Promise<void> {
+    if (!this.dir) return;
+    const read = async (name: string): Promise<unknown[]> => {
+      try {
+        const v: unknown = JSON.parse(await readFile(join(this.dir as string, name), 'utf8'));
+        return Array.isArray(v) ? v : [];
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.onError(`could not read ${name}: ${(e as Error).message}`);
+        return [];
+      }
+    };
+    this.runList = (await read(RUNS_FILE)).filter(isRunLike).map(closeStale).slice(-this.o.maxRuns);
+    this.sampleList = (await read(SAMPLES_FILE)).filter(isSampleLike).slice(-this.o.maxSamples);
+  }
+
+  runs(): StoredTrainRun[] {
+    return this.runList;
+  }
+
+  samples(): SampleResult[] {
+    return this.sampleList;
+  }
+
+  /** Remember the request of a run so its stored record says how it was trained. */
+  expect(runId: string, params: TrainRequestParams): void {
+    this.params.set(runId, params);
+  }
+
+  onTrainEvent(e: TrainEvent, now = new Date()): void {
+    if (e.event === 'start') {
+      const params = this.params.get(e.runId) ?? { models: [], epochs: e.epochs, batchSize: e.batchSize, limit: 0, dataPath: '', seed: 0, backend: 'auto' };
+      this.runList = this.runList.filter((r) => r.runId !== e.runId);
+      this.runList.push({
+        runId: e.runId,
+        startedAt: now.toISOString(),
+        backend: e.backend,
+        params,
+        models: e.models,
+        batches: Object.fromEntries(e.models.map((m) => [m.model, []])),
+        epochs: [],
+        trainSize: e.trainSize,
+        testSize: e.testSize,
+      });
+      this.axes.set(e.runId, new SamplesAxis());
+      if (this.runList.length > this.o.maxRuns) this.runList.splice(0, this.runList.length - this.o.maxRuns);
+      this.scheduleSave();
+      return;
+    }
+    const run = this.runList.find((r) => r.runId === e.runId);
+    if (!run) return;
+    if (e.event === 'batch') {
+      let axis = this.axes.get(e.runId);
+      if (!axis) this.axes.set(e.runId, (axis = new SamplesAxis()));
+      const pts = (run.batches[e.model] ??= []);
+      pts.push([axis.x(e.model, e.samplesSeen), e.loss]);
+      if (pts.length > this.o.maxLossPoints) run.batches[e.model] = decimate(pts, this.o.maxLossPoints);
+      // Batches alone are not worth a disk write; the epoch and done events save.
+      return;
+    }
+    if (e.event === 'epoch') run.epochs.push(e);
+    else {
+      run.done = e;
+      if (e.backend) run.backend = e.backend;
+      this.axes.delete(e.runId);
+      this.params.delete(e.runId);
+    }
+    this.scheduleSave();
+  }
+
+  /** A run that failed before or during training: close it so it is not shown as running. */
+  fail(runId: string): void {
+    const i = this.runList.findIndex((r) => r.runId === runId);
+    if (i >= 0) this.runList[i] = closeStale(this.runList[i]);
+    this.scheduleSave();
+  }
+
+  clearRuns(): void {
+    // The live run stays: its events keep coming.
+    this.runList = this.runList.filter((r) => !r.done);
+    this.scheduleSave();
+  }
+
+  addSample(r: SampleResult): SampleResult {
+    const c = compactSample(r, this.o.maxTracePoints);
+    this.sampleList = this.sampleList.filter((s) => s.runId !== r.runId);
+    this.sampleList.push(c);
+    if (this.sampleList.length > this.o.maxSamples) this.sampleList.splice(0, this.sampleList.length - this.o.maxSamples);
+    this.scheduleSave();
+    return c;
+  }
+
+  removeSample(runId: string): void {
+    this.sampleList = this.sampleList.filter((s) => s.runId !== runId);
+    this.scheduleSave();
+  }
+
+  clearSamples(): void {
+    this.sampleList = [];
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (!this.dir || this.saveTimer) return;
+    // Coalesce bursts (two models finishing an epoch, clear + add) into one write.
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.flush();
+    }, 200);
+  }
+
+  /** Writes both files now (also used on deactivate and by tests). */
+  flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+    }
+    const dir = this.dir;
+    if (!dir) return Promise.resolve();
+    const runs = JSON.stringify(this.runList);
+    const samples = JSON.stringify(this.sampleList);
+    this.saving = this.saving.then(async () => {
+      try {
+        await mkdir(dir, { recursive: true });
+        // Write-then-rename, so a crash mid-write never leaves a truncated file behind.
+        for (const [name, text] of [[RUNS_FILE, runs], [SAMPLES_FILE, samples]] as const) {
+          const tmp = join(dir, `${name}.tmp`);
+          await writeFile(tmp, text, 'utf8');
+          await rename(tmp, join(dir, name));
+        }
+      } catch (e) {
+        this.onError(`could not save runs: ${(e as Error).message}`);
+      }
+    });
+    return this.saving;
+  }
+}

@@ -1,0 +1,58 @@
+// Renders the panel in headless Chromium with fixture data in each theme and saves screenshots
+// (to look at by eye). Usage: npx tsx test/browser/screenshots.ts [outDir]
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostToWebview } from '../../src/protocol';
+import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
+import { chromiumAvailable, launch, openHarness, settle, type ThemeKind } from '../unit/panel/harness';
+
+async function main(): Promise<void> {
+  if (!chromiumAvailable()) {
+    console.log('skipped: /usr/bin/chromium is not installed');
+    return;
+  }
+  const out = process.argv[2] ?? 'test-results/panel';
+  mkdirSync(out, { recursive: true });
+  const browser = await launch();
+  try {
+    const themes: ThemeKind[] = ['dark', 'light', 'high-contrast'];
+    for (const theme of themes) {
+      for (const editor of [false, true]) {
+        const hz = await openHarness(browser, { theme, editor, width: editor ? 1200 : 380, height: editor ? 1000 : 1400 });
+        const init: HostToWebview = {
+          type: 'init',
+          runs: [storedRun('run-a')],
+          samples: [sampleResult1d('s1', 'rejection'), sampleResult1d('s2', 'mh', { rhat: 1.03 }), sampleResult2d('s3')],
+          summary: modelSummary(),
+          summaryFile: '/home/user/project/examples/mnist_cnn.py',
+          defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', epochs: 3, limit: 0 },
+        };
+        await hz.send(init);
+        // A live run half-way through.
+        const live = trainStream('run-live', { trainSize: 60000, epochs: 1 });
+        const half = live.filter((e) => e.event !== 'done').slice(0, 1400);
+        for (const e of half) await hz.send({ type: 'trainEvent', event: e });
+        await settle(hz.page);
+        const tag = `${theme}${editor ? '-editor' : ''}`;
+        await hz.page.screenshot({ path: join(out, `training-${tag}.png`), fullPage: true });
+        await hz.page.locator('vscode-tab-header').nth(1).click();
+        await hz.send({ type: 'exprCheck', expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', result: { ok: true, dims: 1 } });
+        await settle(hz.page);
+        await hz.page.waitForTimeout(300);
+        await hz.page.screenshot({ path: join(out, `sampling-${tag}.png`), fullPage: true });
+        await hz.page.locator('vscode-tab-header').nth(2).click();
+        await settle(hz.page);
+        await hz.page.screenshot({ path: join(out, `summary-${tag}.png`), fullPage: true });
+        console.log(tag, hz.problems.length ? hz.problems : 'no problems');
+        await hz.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

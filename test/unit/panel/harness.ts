@@ -1,0 +1,159 @@
+// Loads the real webview bundle in headless Chromium under the exact HTML and CSP the extension
+// serves, with a fake acquireVsCodeApi, and records console errors, page errors and CSP violations.
+// Requests to https://tensor-lens.test/ are answered from disk by Playwright's router, so no server
+// and no network are involved.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { makeNonce, panelHtml } from '../../../src/panel/html';
+import type { HostToWebview } from '../../../src/protocol';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ORIGIN = 'https://tensor-lens.test';
+const ROOT = join(__dirname, '..', '..', '..');
+
+export type ThemeKind = 'dark' | 'light' | 'high-contrast';
+
+/** A subset of the variables VS Code defines, with its default theme values. */
+const THEMES: Record<ThemeKind, Record<string, string>> = {
+  dark: {
+    foreground: '#cccccc', descriptionForeground: '#9d9d9d', errorForeground: '#f85149', 'editor-background': '#1f1f1f',
+    'sideBar-background': '#181818', 'panel-border': '#2b2b2b', 'charts-foreground': '#cccccc', 'charts-lines': 'rgba(204, 204, 204, 0.5)',
+    'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-red': '#f14c4c', 'charts-yellow': '#cca700',
+    'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'textLink-foreground': '#4daafc', 'button-background': '#0078d4', 'button-foreground': '#ffffff',
+    'input-background': '#313131', 'input-foreground': '#cccccc', 'focusBorder': '#0078d4', 'progressBar-background': '#0078d4', 'editorWidget-background': '#202020',
+    'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#5a1d1d',
+  },
+  light: {
+    foreground: '#3b3b3b', descriptionForeground: '#3b3b3b', errorForeground: '#f85149', 'editor-background': '#ffffff',
+    'sideBar-background': '#f8f8f8', 'panel-border': '#e5e5e5', 'charts-foreground': '#616161', 'charts-lines': 'rgba(97, 97, 97, 0.5)',
+    'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'charts-red': '#e51400', 'charts-yellow': '#bf8803',
+    'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8', 'button-background': '#005fb8', 'button-foreground': '#ffffff',
+    'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'focusBorder': '#005fb8', 'progressBar-background': '#005fb8', 'editorWidget-background': '#f8f8f8',
+    'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#f2dede',
+  },
+  'high-contrast': {
+    foreground: '#ffffff', descriptionForeground: '#ffffffb3', errorForeground: '#f48771', 'editor-background': '#000000',
+    'sideBar-background': '#000000', 'panel-border': '#6fc3df', contrastBorder: '#6fc3df', 'charts-foreground': '#ffffff', 'charts-lines': 'rgba(255, 255, 255, 0.5)',
+    'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-red': '#f14c4c', 'charts-yellow': '#ffd700',
+    'badge-background': '#000000', 'badge-foreground': '#ffffff', 'textLink-foreground': '#21a6ff', 'button-background': '#000000', 'button-foreground': '#ffffff',
+    'input-background': '#000000', 'input-foreground': '#ffffff', 'focusBorder': '#f38518', 'progressBar-background': '#6fc3df', 'editorWidget-background': '#0c141f',
+    'inputValidation-errorBorder': '#f48771', 'inputValidation-errorBackground': '#000000',
+  },
+};
+
+function themeCss(kind: ThemeKind): string {
+  const vars = Object.entries(THEMES[kind]).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n');
+  return `html {\n${vars}\n  --vscode-font-family: system-ui, sans-serif;\n  --vscode-font-size: 13px;\n  --vscode-font-weight: normal;\n  --vscode-editor-font-family: monospace;\n}\n`;
+}
+
+let bundle: string | undefined;
+/** Builds webview/main.ts the way esbuild.mjs does, into a temp folder (dist/ may belong to another build). */
+export async function buildBundle(): Promise<string> {
+  if (bundle) return bundle;
+  const out = join(mkdtempSync(join(tmpdir(), 'tl-webview-')), 'webview.js');
+  await esbuild.build({ entryPoints: [join(ROOT, 'webview/main.ts')], bundle: true, outfile: out, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', legalComments: 'none' });
+  bundle = out;
+  return out;
+}
+
+export interface Harness {
+  page: Page;
+  /** Console errors, page errors and CSP violations, in order. */
+  problems: string[];
+  warnings: string[];
+  posted(): Promise<unknown[]>;
+  send(msg: HostToWebview | unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(browser: Browser, opts: { theme?: ThemeKind; editor?: boolean; width?: number; height?: number; state?: unknown } = {}): Promise<Harness> {
+  const theme = opts.theme ?? 'dark';
+  const script = await buildBundle();
+  const nonce = makeNonce();
+  let html = panelHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/panel.css`, editor: opts.editor ?? false });
+  // The theme variables VS Code injects, as a stylesheet from the allowed origin (VS Code sets them
+  // on <html>; a sheet is the closest we can get without an inline style).
+  html = html.replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n<link rel="stylesheet"`);
+  const bodyClass = theme === 'high-contrast' ? 'vscode-high-contrast' : `vscode-${theme}`;
+  html = html.replace('<body class="', `<body class="${bodyClass} `);
+
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.exposeFunction('__tlCsp', (s: string) => problems.push(`CSP violation: ${s}`));
+  // A string, not a function: tsx's keepNames would wrap a function in a __name helper that does not
+  // exist inside the page.
+  await page.addInitScript(`(() => {
+    const posted = [];
+    let st = ${JSON.stringify(opts.state ?? null)};
+    let acquired = false;
+    window.__tlPosted = posted;
+    window.acquireVsCodeApi = () => {
+      if (acquired) throw new Error('acquireVsCodeApi called twice');
+      acquired = true;
+      return { postMessage: (m) => posted.push(m), getState: () => st, setState: (s) => { st = s; window.__tlState = s; } };
+    };
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__tlCsp(e.violatedDirective + ' blocked ' + (e.blockedURI || '(inline)') + ' ' + (e.sourceFile || '') + ':' + (e.lineNumber || ''));
+    });
+  })();`);
+  const files: Record<string, { path?: string; body?: string; type: string }> = {
+    '/index.html': { body: html, type: 'text/html' },
+    '/dist/webview.js': { path: script, type: 'text/javascript' },
+    '/media/panel.css': { path: join(ROOT, 'media/panel.css'), type: 'text/css' },
+    '/theme.css': { body: themeCss(theme), type: 'text/css' },
+  };
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    const f = url.origin === ORIGIN ? files[url.pathname] : undefined;
+    if (!f) {
+      problems.push(`unexpected request: ${route.request().url()}`);
+      return route.abort();
+    }
+    return route.fulfill({ status: 200, contentType: f.type, body: f.body ?? readFileSync(f.path ?? '') });
+  });
+  await page.goto(`${ORIGIN}/index.html`);
+  try {
+    await page.waitForFunction(() => ((window as unknown as { __tlPosted: unknown[] }).__tlPosted ?? []).length > 0, undefined, { timeout: 10000 });
+  } catch (e) {
+    await context.close();
+    throw new Error(`the page never posted 'ready': ${problems.join('; ') || (e as Error).message}`);
+  }
+  return {
+    page,
+    problems,
+    warnings,
+    posted: () => page.evaluate(() => (window as unknown as { __tlPosted: unknown[] }).__tlPosted.slice()),
+    send: async (msg) => {
+      await page.evaluate((m) => window.postMessage(m, '*'), msg as object);
+    },
+    close: () => context.close(),
+  };
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function launch(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Waits two animation frames so the batched redraw has happened. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}

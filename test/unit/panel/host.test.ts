@@ -1,0 +1,149 @@
+// Host-side pure parts: the run store (accumulate, subsample, save, reload), webview → host message
+// checks, data-folder detection, save-file decoding and the page's CSP.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/panel/html';
+import { decodeSaveFile, isWebviewToHost, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
+import { compactSample, RunStore } from '../../../src/panel/runStore';
+import type { TrainRequestParams } from '../../../src/protocol';
+import { isHostToWebview } from '../../../webview/validate';
+import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
+
+const params: TrainRequestParams = { models: [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], epochs: 3, batchSize: 64, limit: 0, dataPath: '', seed: 42, backend: 'auto', runId: 'r1' };
+
+test('the store keeps a full 60,000-image, 3-epoch comparison small and reloads it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-store-'));
+  try {
+    const s = new RunStore(dir, { maxLossPoints: 500 });
+    s.expect('r1', params);
+    for (const e of trainStream('r1', { trainSize: 60000, epochs: 3 })) s.onTrainEvent(e, new Date('2026-11-25T21:00:00Z'));
+    const run = s.runs()[0];
+    assert.equal(run.params.seed, 42);
+    assert.equal(run.trainSize, 60000);
+    assert.ok(run.batches.mlp.length <= 500 && run.batches.mlp.length > 250);
+    assert.equal(run.batches.mlp[run.batches.mlp.length - 1][0], 180000, 'the last point is kept');
+    assert.equal(run.epochs.length, 6);
+    assert.ok(run.done);
+    await s.flush();
+    const bytes = statSync(join(dir, 'runs.json')).size;
+    assert.ok(bytes < 60_000, `runs.json is ${bytes} bytes`);
+    const again = new RunStore(dir);
+    await again.load();
+    assert.deepEqual(again.runs(), s.runs());
+    // What the host replays is what the webview accepts.
+    assert.ok(isHostToWebview({ type: 'init', runs: again.runs(), samples: [], summary: null, defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' } }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run cut off mid-way is closed as cancelled on reload; damaged files are ignored', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-store-'));
+  try {
+    const s = new RunStore(dir);
+    const events = trainStream('r2', { trainSize: 640, epochs: 2 });
+    for (const e of events.slice(0, 15)) s.onTrainEvent(e);
+    await s.flush();
+    const again = new RunStore(dir);
+    await again.load();
+    const run = again.runs()[0];
+    assert.equal(run.done?.cancelled, true);
+    assert.ok(isHostToWebview({ type: 'init', runs: again.runs(), samples: [], summary: null, defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' } }));
+    writeFileSync(join(dir, 'runs.json'), '{not json');
+    const errors: string[] = [];
+    const broken = new RunStore(dir, {}, (m) => errors.push(m));
+    await broken.load();
+    assert.deepEqual(broken.runs(), []);
+    assert.equal(errors.length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('clearRuns keeps the live run; samples are capped, compacted and removable', async () => {
+  const s = new RunStore(undefined, { maxSamples: 3, maxTracePoints: 100 });
+  for (const e of trainStream('done', { trainSize: 640 })) s.onTrainEvent(e);
+  for (const e of trainStream('live', { trainSize: 640 }).slice(0, 3)) s.onTrainEvent(e);
+  s.clearRuns();
+  assert.deepEqual(s.runs().map((r) => r.runId), ['live']);
+  for (let i = 0; i < 5; i++) s.addSample(sampleResult1d(`s${i}`, 'mh', { n: 2000 }));
+  assert.deepEqual(s.samples().map((r) => r.runId), ['s2', 's3', 's4']);
+  assert.ok(s.samples().every((r) => r.traces.every((t) => t.length <= 100)));
+  s.removeSample('s3');
+  assert.deepEqual(s.samples().map((r) => r.runId), ['s2', 's4']);
+  s.clearSamples();
+  assert.deepEqual(s.samples(), []);
+  const c = compactSample(sampleResult2d('z'), 50);
+  assert.equal(c.scatter?.x.length, 50);
+  assert.equal(c.scatter?.y.length, 50);
+  assert.ok(isHostToWebview({ type: 'sampleResult', result: c }));
+});
+
+test('webview → host messages are validated', () => {
+  const good = [
+    { type: 'ready' }, { type: 'stop' }, { type: 'clearRuns' }, { type: 'clearSamples' }, { type: 'removeSample', runId: 'x' },
+    { type: 'runSample', params: { expr: 'x', sampler: 'nuts', n: 10, chains: 1, seed: 1 } },
+    { type: 'checkExpr', expr: 'x^2' }, { type: 'compare', epochs: 1, limit: 0 },
+    { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' },
+  ];
+  for (const m of good) assert.ok(isWebviewToHost(m), JSON.stringify(m));
+  const bad = [
+    {}, { type: 'eval' }, { type: 'compare', epochs: '3', limit: 0 }, { type: 'saveFile', name: 'a', mime: 'text/html', data: '' },
+    { type: 'runSample', params: { expr: 'x', sampler: 'gibbs', n: 10, chains: 1, seed: 1 } }, { type: 'checkExpr', expr: 'x'.repeat(5000) },
+  ];
+  for (const m of bad) assert.equal(isWebviewToHost(m), false, JSON.stringify(m).slice(0, 80));
+});
+
+test('data path: the setting, else data/MNIST/raw or data/FashionMNIST/raw in a workspace folder, else embedded', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tl-ws-'));
+  try {
+    const isDir = (p: string): boolean => {
+      try {
+        return statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    };
+    assert.equal(resolveDataPath('', [root], isDir), '');
+    mkdirSync(join(root, 'data', 'FashionMNIST', 'raw'), { recursive: true });
+    assert.equal(resolveDataPath('', [root], isDir), join(root, 'data', 'FashionMNIST', 'raw'));
+    mkdirSync(join(root, 'data', 'MNIST', 'raw'), { recursive: true });
+    assert.equal(resolveDataPath('', ['/nonexistent', root], isDir), join(root, 'data', 'MNIST', 'raw'));
+    assert.equal(resolveDataPath(' /my/data ', [root], isDir), '/my/data');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('save files: CSV text, PNG data URLs checked by signature, plain names only', () => {
+  assert.deepEqual([...(decodeSaveFile('text/csv', 'a,b\n') as Uint8Array)], [97, 44, 98, 10]);
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]);
+  const ok = decodeSaveFile('image/png', `data:image/png;base64,${png.toString('base64')}`);
+  assert.ok(ok instanceof Uint8Array && ok.length === 10);
+  assert.equal(typeof decodeSaveFile('image/png', 'data:text/html;base64,AAAA'), 'string');
+  assert.equal(typeof decodeSaveFile('image/png', `data:image/png;base64,${Buffer.from('GIF89a..').toString('base64')}`), 'string');
+  assert.equal(safeSaveName('../../x/loss.png', 'image/png'), 'loss.png');
+  assert.equal(safeSaveName('C:\\a\\b.csv', 'text/csv'), 'b.csv');
+  assert.equal(safeSaveName('metrics', 'text/csv'), 'metrics.csv');
+  assert.equal(safeSaveName('.bashrc', 'text/csv'), 'tensor-lens.bashrc.csv');
+});
+
+test('the page: strict CSP with a nonce, no inline styles or scripts without it', () => {
+  const nonce = makeNonce();
+  assert.match(nonce, /^[A-Za-z0-9_-]{20,}$/);
+  assert.notEqual(makeNonce(), nonce);
+  const csp = contentSecurityPolicy('vscode-resource:', nonce);
+  assert.equal(csp, `default-src 'none'; img-src vscode-resource: data:; script-src 'nonce-${nonce}'; style-src vscode-resource:; font-src vscode-resource:;`);
+  const html = panelHtml({ cspSource: 'https://x.test', nonce, scriptUri: 'https://x.test/dist/webview.js', styleUri: 'https://x.test/media/panel.css', editor: true });
+  assert.ok(!html.includes('unsafe-'));
+  assert.ok(!/style=/.test(html));
+  assert.ok(!/<style/.test(html));
+  const scripts = html.match(/<script[^>]*>/g) ?? [];
+  assert.equal(scripts.length, 1);
+  assert.ok(scripts[0].includes(`nonce="${nonce}"`));
+  assert.match(html, /<body class="tl-editor">/);
+  assert.ok(readFileSync(join(__dirname, '../../../media/panel.css'), 'utf8').length > 0);
+});

@@ -1,0 +1,166 @@
+// Chart.js set-up: only the pieces we use are registered (smaller bundle), animations are off (live
+// data arrives many times a second), and every colour comes from VS Code's theme variables so the
+// charts follow light, dark and high-contrast themes.
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartType,
+  type DefaultDataPoint,
+  type Plugin,
+} from 'chart.js';
+import { fmtCompact, type ChartColorName } from './chartData';
+
+Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
+
+export { Chart };
+
+export interface Theme {
+  fg: string;
+  muted: string;
+  grid: string;
+  bg: string;
+  font: string;
+  highContrast: boolean;
+  colors: Record<ChartColorName, string>;
+}
+
+const FALLBACK: Record<ChartColorName, string> = {
+  blue: '#3794ff',
+  orange: '#d18616',
+  green: '#89d185',
+  purple: '#b180d7',
+  red: '#f14c4c',
+  yellow: '#cca700',
+};
+
+function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
+  const v = style.getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export function readTheme(): Theme {
+  const s = getComputedStyle(document.documentElement);
+  const body = getComputedStyle(document.body);
+  const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
+  const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', body.color || '#cccccc'));
+  return {
+    fg,
+    muted: cssVar(s, '--vscode-descriptionForeground', fg),
+    grid: cssVar(s, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
+    // The view and the panel paint different backgrounds; use whatever the body really has so an
+    // exported PNG looks like the chart on screen.
+    bg: body.backgroundColor && body.backgroundColor !== 'rgba(0, 0, 0, 0)' ? body.backgroundColor : cssVar(s, '--vscode-editor-background', '#1e1e1e'),
+    font: cssVar(s, '--vscode-font-family', 'sans-serif'),
+    highContrast,
+    colors: Object.fromEntries(
+      (Object.keys(FALLBACK) as ChartColorName[]).map((k) => [k, cssVar(s, `--vscode-charts-${k}`, FALLBACK[k])]),
+    ) as Record<ChartColorName, string>,
+  };
+}
+
+let theme: Theme | null = null;
+export function currentTheme(): Theme {
+  theme ??= readTheme();
+  return theme;
+}
+
+export function applyTheme(): Theme {
+  theme = readTheme();
+  Chart.defaults.color = theme.fg;
+  Chart.defaults.borderColor = theme.grid;
+  Chart.defaults.font.family = theme.font;
+  Chart.defaults.font.size = 11;
+  return theme;
+}
+
+/** `color` with an alpha, for the faint raw loss line; works for #rgb, #rrggbb and rgb(). */
+export function withAlpha(color: string, alpha: number): string {
+  const c = color.trim();
+  let m = /^#([0-9a-f]{3})$/i.exec(c);
+  if (m) {
+    const [r, g, b] = m[1].split('').map((d) => parseInt(d + d, 16));
+    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+  }
+  m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(c);
+  if (m) {
+    const n = parseInt(m[1], 16);
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  }
+  const r = /^rgba?\(([^,]+),([^,]+),([^,)]+)/i.exec(c);
+  if (r) return `rgba(${r[1].trim()}, ${r[2].trim()}, ${r[3].trim()}, ${alpha})`;
+  return c;
+}
+
+/** Paints the theme background under the chart, so a PNG export is not transparent. */
+const backgroundPlugin: Plugin = {
+  id: 'tlBackground',
+  beforeDraw(chart) {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = currentTheme().bg;
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+Chart.register(backgroundPlugin);
+
+export function axisTitle(text: string): { display: boolean; text: string } {
+  return { display: true, text };
+}
+
+/** Common options: no animation, no per-point dots, compact ticks. */
+export function baseOptions(): NonNullable<ChartConfiguration<'line'>['options']> {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    normalized: true,
+    parsing: false,
+    interaction: { mode: 'nearest', intersect: false },
+    elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.5, tension: 0 } },
+    plugins: { legend: { labels: { boxWidth: 12, boxHeight: 2 } }, tooltip: { enabled: true } },
+    scales: {
+      x: { type: 'linear', ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 } },
+      y: { type: 'linear', ticks: { maxTicksLimit: 6 } },
+    },
+  };
+}
+
+export function makeChart<T extends ChartType, D = DefaultDataPoint<T>>(canvas: HTMLCanvasElement, config: ChartConfiguration<T, D>): Chart<T, D> {
+  return new Chart<T, D>(canvas, config);
+}
+
+/** A chart as a PNG data URL, drawn at its on-screen size. */
+export function chartPng(chart: { toBase64Image(type?: string, quality?: unknown): string }): string {
+  return chart.toBase64Image('image/png', 1);
+}
+
+/**
+ * Draws a pre-rendered heat map into the chart area before the datasets, so the scatter of draws
+ * sits on top and the axes map exactly onto the grid (the scales' min/max are the grid's range).
+ */
+export function heatmapPlugin(image: HTMLCanvasElement): Plugin<'scatter'> {
+  return {
+    id: 'tlHeatmap',
+    beforeDatasetsDraw(chart) {
+      const a = chart.chartArea;
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(image, a.left, a.top, a.right - a.left, a.bottom - a.top);
+      ctx.restore();
+    },
+  };
+}

@@ -1,0 +1,427 @@
+// The Sampling tab: the form (density with parse errors as you type, sampler, n, chains, seed,
+// range) and one card per result — histogram against the normalised true density, trace per chain,
+// autocorrelation, diagnostics — grouped by density so several samplers on one density sit side by
+// side. 2-D densities get a heat map with the draws on top and the two marginals.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { ChartDataset, ChartOptions } from 'chart.js';
+import type { SampleRequestParams, SampleResult, SamplerName } from '../src/protocol';
+import { SAMPLERS } from '../src/protocol';
+import { axisTitle, baseOptions, Chart, chartPng, currentTheme, heatmapPlugin, makeChart, withAlpha } from './charts';
+import { fmtCompact, fmtDuration, fmtInt, fmtNum, heatmapPixels, histogramDensity, lttb, modelColor, MODEL_COLORS, rhatFlag, type Pt } from './chartData';
+import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
+import type { ViewContext } from './context';
+import { clear, h } from './dom';
+import { groupSamples, pendingFraction, type Part, type PendingSample } from './store';
+
+const SAMPLER_LABELS: Record<SamplerName, string> = {
+  'inverse-cdf': 'Inverse CDF',
+  rejection: 'Rejection',
+  mh: 'Metropolis–Hastings',
+  slice: 'Slice',
+  hmc: 'HMC',
+  nuts: 'NUTS',
+};
+/** Points drawn per chain in a trace plot. */
+const TRACE_POINTS = 800;
+/** Scatter points drawn over a 2-D heat map. */
+const SCATTER_POINTS = 1500;
+
+interface Card {
+  el: HTMLElement;
+  charts: Chart[];
+}
+
+/** Parses "a, b" (also "a b" or "a..b") into a range; null when empty, undefined when malformed. */
+export function parseRange(text: string): [number, number] | null | undefined {
+  const t = text.trim();
+  if (!t) return null;
+  const parts = t.replace(/^[[(]|[\])]$/g, '').split(/\s*(?:,|\.\.|\s)\s*/).filter(Boolean);
+  if (parts.length !== 2) return undefined;
+  const a = Number(parts[0]);
+  const b = Number(parts[1]);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) return undefined;
+  return [a, b];
+}
+
+export class SamplingView {
+  private readonly expr = h('vscode-textfield', { class: 'expr', placeholder: 'density in x (or x and y), e.g. exp(-x^2/2) * (1 + sin(3x)^2)', 'aria-label': 'density' });
+  private readonly exprError = h('div', { class: 'field-error', role: 'status', 'aria-live': 'polite' });
+  private readonly logBox = h('vscode-checkbox', { title: 'The expression is log f(x) rather than f(x)' }, 'log density');
+  private readonly sampler = h('vscode-single-select', { 'aria-label': 'sampler' });
+  private readonly n = h('vscode-textfield', { type: 'number', min: 10, class: 'num', 'aria-label': 'draws per chain' });
+  private readonly chains = h('vscode-textfield', { type: 'number', min: 1, max: 64, class: 'num', 'aria-label': 'chains' });
+  private readonly seed = h('vscode-textfield', { type: 'number', class: 'num', 'aria-label': 'seed' });
+  private readonly range = h('vscode-textfield', { class: 'range', placeholder: 'auto', 'aria-label': 'range a, b' });
+  private readonly runBtn = h('vscode-button', { title: 'Run the chosen sampler' }, 'Run');
+  private readonly runAllBtn = h('vscode-button', { secondary: true, title: 'Run all six samplers on this density, side by side' }, 'Run all six');
+  private readonly banner = h('div', { class: 'error-text', role: 'alert' });
+  private readonly pendingBox = h('div', { class: 'pending' });
+  private readonly results = h('div', { class: 'results' });
+  private readonly cards = new Map<string, Card>();
+  private readonly pendingCharts = new Map<PendingSample, { el: HTMLElement; bar: HTMLProgressElement; label: HTMLElement }>();
+  private checkTimer: number | undefined;
+  private lastChecked = '';
+
+  constructor(
+    root: HTMLElement,
+    private readonly ctx: ViewContext,
+  ) {
+    for (const s of SAMPLERS) this.sampler.append(h('vscode-option', { value: s }, SAMPLER_LABELS[s]));
+    const clearBtn = h('button', { class: 'link-button', title: 'Remove every sampling result' }, 'Clear results');
+    clearBtn.addEventListener('click', () => ctx.post({ type: 'clearSamples' }));
+    root.append(
+      h('div', { class: 'sample-form' },
+        h('label', { class: 'wide' }, h('span', null, 'Density'), this.expr),
+        this.exprError,
+        h('div', { class: 'form-row' },
+          h('label', null, h('span', null, 'Sampler'), this.sampler),
+          h('label', null, h('span', null, 'n'), this.n),
+          h('label', null, h('span', null, 'Chains'), this.chains),
+          h('label', null, h('span', null, 'Seed'), this.seed),
+          h('label', null, h('span', null, 'Range'), this.range),
+        ),
+        h('div', { class: 'form-row' }, this.logBox, this.runBtn, this.runAllBtn, clearBtn),
+      ),
+      this.banner,
+      this.pendingBox,
+      this.results,
+    );
+    this.fillForm();
+    const onChange = (): void => this.formChanged();
+    this.expr.addEventListener('input', () => {
+      this.formChanged();
+      this.scheduleCheck();
+    });
+    this.logBox.addEventListener('change', () => {
+      this.formChanged();
+      this.scheduleCheck();
+    });
+    for (const el of [this.n, this.chains, this.seed, this.range]) el.addEventListener('input', onChange);
+    this.sampler.addEventListener('change', onChange);
+    this.runBtn.addEventListener('click', () => this.run([this.sampler.value as SamplerName]));
+    this.runAllBtn.addEventListener('click', () => this.run([...SAMPLERS]));
+    this.expr.addEventListener('keydown', (e: KeyboardEvent) => {
+      if (e.key === 'Enter') this.run([this.sampler.value as SamplerName]);
+    });
+  }
+
+  /** Form values from the remembered UI state (or the settings' defaults on first open). */
+  fillForm(): void {
+    const u = this.ctx.ui;
+    this.expr.value = u.expr;
+    this.logBox.checked = u.logDensity;
+    this.sampler.value = u.sampler;
+    this.n.value = u.n;
+    this.chains.value = u.chains;
+    this.seed.value = u.seed;
+    this.range.value = u.range;
+    this.scheduleCheck(0);
+  }
+
+  private formChanged(): void {
+    const u = this.ctx.ui;
+    u.expr = this.expr.value;
+    u.logDensity = this.logBox.checked;
+    if ((SAMPLERS as readonly string[]).includes(this.sampler.value)) u.sampler = this.sampler.value as SamplerName;
+    u.n = this.n.value;
+    u.chains = this.chains.value;
+    u.seed = this.seed.value;
+    u.range = this.range.value;
+    this.ctx.saveUi();
+    this.validateForm();
+  }
+
+  /** Checks the expression in the worker a moment after typing stops (one request per pause). */
+  private scheduleCheck(delay = 250): void {
+    if (this.checkTimer !== undefined) window.clearTimeout(this.checkTimer);
+    this.checkTimer = window.setTimeout(() => {
+      const expr = this.expr.value.trim();
+      const key = `${expr}\u0000${this.logBox.checked}`;
+      if (!expr || key === this.lastChecked) return this.validateForm();
+      this.lastChecked = key;
+      this.ctx.post({ type: 'checkExpr', expr, logDensity: this.logBox.checked || undefined });
+    }, delay);
+  }
+
+  /** Returns the request, or an error to show next to the form. */
+  private params(sampler: SamplerName): SampleRequestParams | string {
+    const expr = this.expr.value.trim();
+    if (!expr) return 'Type a density first.';
+    const n = Math.round(Number(this.n.value));
+    const chains = Math.round(Number(this.chains.value));
+    const seed = Math.round(Number(this.seed.value));
+    if (!Number.isFinite(n) || n < 10) return 'n must be at least 10.';
+    if (!Number.isFinite(chains) || chains < 1 || chains > 64) return 'Chains must be between 1 and 64.';
+    if (!Number.isFinite(seed)) return 'Seed must be a number.';
+    const range = parseRange(this.range.value);
+    if (range === undefined) return 'Range must look like "-5, 5" with the lower bound first.';
+    const p: SampleRequestParams = { expr, sampler, n, chains, seed };
+    if (range) p.range = range;
+    if (this.logBox.checked) p.logDensity = true;
+    return p;
+  }
+
+  private validateForm(): void {
+    const chk = this.ctx.model.exprCheck;
+    const expr = this.expr.value.trim();
+    const bad = chk && chk.expr === expr && !chk.result.ok;
+    const p = this.params('nuts');
+    this.expr.invalid = Boolean(bad);
+    if (bad) {
+      const col = chk.result.column !== undefined ? ` (column ${chk.result.column})` : '';
+      this.exprError.textContent = `${chk.result.error ?? 'cannot parse this density'}${col}`;
+      this.exprError.className = 'field-error';
+    } else if (typeof p === 'string' && expr) {
+      this.exprError.textContent = p;
+      this.exprError.className = 'field-error';
+    } else {
+      const dims = chk && chk.expr === expr && chk.result.ok ? chk.result.dims : undefined;
+      this.exprError.textContent = dims === 2 ? '2-D density in x and y: heat map with marginals.' : dims === 1 ? 'OK' : '';
+      this.exprError.className = 'field-hint';
+    }
+    const disabled = Boolean(bad) || typeof p === 'string';
+    this.runBtn.toggleAttribute('disabled', disabled);
+    this.runAllBtn.toggleAttribute('disabled', disabled);
+  }
+
+  private run(samplers: SamplerName[]): void {
+    for (const s of samplers) {
+      const p = this.params(s);
+      if (typeof p === 'string') {
+        this.banner.textContent = p;
+        return;
+      }
+      this.ctx.post({ type: 'runSample', params: p });
+    }
+    this.banner.textContent = '';
+  }
+
+  /** Cards bake their colours in; rebuild them for the new theme on the next render. */
+  retheme(): void {
+    for (const c of this.cards.values()) {
+      for (const ch of c.charts) ch.destroy();
+      c.el.remove();
+    }
+    this.cards.clear();
+  }
+
+  render(dirty: Set<Part>): void {
+    if (dirty.has('form')) this.validateForm();
+    if (!dirty.has('sampling')) return;
+    this.banner.textContent = this.ctx.model.sampleError ? `Sampling failed: ${this.ctx.model.sampleError}` : '';
+    this.renderPending();
+    this.renderResults();
+  }
+
+  private renderPending(): void {
+    const pending = this.ctx.model.pending;
+    for (const [p, v] of this.pendingCharts) {
+      if (!pending.includes(p)) {
+        v.el.remove();
+        this.pendingCharts.delete(p);
+      }
+    }
+    for (const p of pending) {
+      let v = this.pendingCharts.get(p);
+      if (!v) {
+        const bar = h('progress', { max: 1, value: 0 });
+        const label = h('span');
+        v = { el: h('div', { class: 'pending-item' }, label, bar), bar, label };
+        this.pendingCharts.set(p, v);
+        this.pendingBox.append(v.el);
+      }
+      const f = pendingFraction(p);
+      v.bar.value = f;
+      const what = p.params.expr ? `${SAMPLER_LABELS[p.params.sampler]} · ${fmtInt(p.params.n)} × ${p.params.chains} on ${p.params.expr}` : 'Sampling';
+      v.label.textContent = `${what} — ${p.phase === 'queued' ? 'queued' : `${p.phase === 'warmup' ? 'warm-up ' : ''}${Math.round(f * 100)} %`}`;
+    }
+  }
+
+  private renderResults(): void {
+    const samples = this.ctx.model.samples;
+    const ids = new Set(samples.map((s) => s.runId));
+    for (const [id, c] of this.cards) {
+      if (!ids.has(id)) {
+        for (const ch of c.charts) ch.destroy();
+        c.el.remove();
+        this.cards.delete(id);
+      }
+    }
+    clear(this.results);
+    if (!samples.length) {
+      this.results.append(h('p', { class: 'muted' }, 'Results appear here, one card per run; runs on the same density sit side by side.'));
+      return;
+    }
+    // Newest density first; within a density, runs in the order they finished.
+    for (const g of groupSamples(samples).reverse()) {
+      const csv = h('button', { class: 'link-button', title: 'Save the diagnostics of these runs as CSV' }, 'Diagnostics CSV');
+      csv.addEventListener('click', () => this.ctx.saveFile(`diagnostics-${safeFileName(g.expr, 'density')}.csv`, 'text/csv', diagnosticsCsv(g.results)));
+      const row = h('div', { class: 'cards' });
+      for (const r of g.results) {
+        let c = this.cards.get(r.runId);
+        if (!c) {
+          c = this.makeCard(r);
+          this.cards.set(r.runId, c);
+        }
+        row.append(c.el);
+      }
+      this.results.append(h('div', { class: 'group' }, h('div', { class: 'section-title' }, h('code', { class: 'expr-title' }, g.expr), csv), row));
+    }
+  }
+
+  private makeCard(r: SampleResult): Card {
+    const charts: Chart[] = [];
+    const t = currentTheme();
+    const color = t.colors[modelColor(r.sampler === 'mh' ? 'cnn' : r.sampler === 'rejection' ? 'mlp' : r.sampler)];
+    const remove = h('button', { class: 'link-button', title: 'Remove this result', 'aria-label': 'remove result' }, '✕');
+    remove.addEventListener('click', () => this.ctx.post({ type: 'removeSample', runId: r.runId }));
+    const drawsCsv = h('button', { class: 'link-button', title: 'Save the (thinned) draws per chain as CSV' }, 'Draws CSV');
+    drawsCsv.addEventListener('click', () => this.ctx.saveFile(`draws-${r.sampler}-${safeFileName(r.expr, 'density')}.csv`, 'text/csv', tracesCsv(r)));
+    const el = h('div', { class: 'card' },
+      h('div', { class: 'card-title' },
+        h('strong', null, SAMPLER_LABELS[r.sampler]),
+        h('span', { class: 'muted' }, ` ${fmtInt(r.n)} × ${r.chains} · ${fmtDuration(r.seconds)}`),
+        h('span', { class: 'actions' }, drawsCsv, remove),
+      ),
+    );
+    const box = (title: string, name: string, short = false): HTMLCanvasElement => {
+      const canvas = h('canvas', { role: 'img', 'aria-label': `${title} (${r.sampler})` });
+      const png = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');
+      const idx = charts.length;
+      png.addEventListener('click', () => this.ctx.saveFile(`${name}-${r.sampler}-${safeFileName(r.expr, 'density')}.png`, 'image/png', chartPng(charts[idx])));
+      el.append(h('div', { class: 'chart-title' }, h('span', null, title), png), h('div', { class: short ? 'chart-box short' : 'chart-box' }, canvas));
+      return canvas;
+    };
+    if (r.dims === 2 && r.density2d) {
+      charts.push(heatmapChart(box('Density and draws', 'heatmap'), r));
+      charts.push(histChart(box('Marginal x', 'marginal-x', true), r.histogram.edges, r.histogram.counts, r.density, color, 'x'));
+      if (r.histogramY && r.densityY) charts.push(histChart(box('Marginal y', 'marginal-y', true), r.histogramY.edges, r.histogramY.counts, r.densityY, color, 'y'));
+    } else {
+      charts.push(histChart(box('Histogram vs true density', 'histogram'), r.histogram.edges, r.histogram.counts, r.density, color, 'x'));
+    }
+    charts.push(traceChart(box('Trace per chain', 'trace', true), r));
+    charts.push(acfChart(box('Autocorrelation', 'acf', true), r.autocorrelation, color));
+    el.append(diagnosticsTable(r));
+    return { el, charts };
+  }
+}
+
+function histChart(canvas: HTMLCanvasElement, edges: number[], counts: number[], density: { x: number[]; y: number[] }, color: string, axis: string): Chart {
+  const t = currentTheme();
+  const bars = histogramDensity(edges, counts);
+  const opts = baseOptions();
+  opts.scales = {
+    x: { type: 'linear', min: edges[0], max: edges[edges.length - 1], title: axisTitle(axis), ticks: { maxTicksLimit: 7 } },
+    y: { type: 'linear', beginAtZero: true, title: axisTitle('density'), ticks: { maxTicksLimit: 5 } },
+  };
+  const data: ChartDataset<'line', Pt[]>[] = [
+    {
+      label: 'draws',
+      data: stepPoints(edges, bars),
+      borderColor: withAlpha(color, 0.9),
+      backgroundColor: withAlpha(color, t.highContrast ? 0.5 : 0.3),
+      fill: 'origin',
+      borderWidth: 1,
+    },
+    { label: 'true density', data: density.x.map((x, i) => ({ x, y: density.y[i] })), borderColor: t.fg, borderWidth: 2 },
+  ];
+  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets: data }, options: opts }) as unknown as Chart;
+}
+
+/**
+ * The histogram as a closed step outline (one horizontal segment per bin). A filled line is cheaper
+ * than a bar chart on a linear axis and keeps the bins exactly at their edges.
+ */
+export function stepPoints(edges: readonly number[], bars: readonly Pt[]): Pt[] {
+  const out: Pt[] = [];
+  if (!bars.length) return out;
+  out.push({ x: edges[0], y: 0 });
+  bars.forEach((b, i) => {
+    out.push({ x: edges[i], y: b.y });
+    out.push({ x: edges[i + 1], y: b.y });
+  });
+  out.push({ x: edges[edges.length - 1], y: 0 });
+  return out;
+}
+
+function traceChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
+  const t = currentTheme();
+  const opts = baseOptions();
+  opts.elements = { point: { radius: 0 }, line: { borderWidth: 1 } };
+  opts.plugins = { ...opts.plugins, legend: { display: r.traces.length > 1 && r.traces.length <= 8, labels: { boxWidth: 10, boxHeight: 2 } } };
+  opts.scales = {
+    x: { type: 'linear', title: axisTitle('draw (thinned)'), ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 6 } },
+    y: { type: 'linear', title: axisTitle('x'), ticks: { maxTicksLimit: 5 } },
+  };
+  const datasets: ChartDataset<'line', Pt[]>[] = r.traces.map((tr, c) => {
+    const col = t.colors[MODEL_COLORS[c % MODEL_COLORS.length]];
+    return { label: `chain ${c + 1}`, data: lttb(tr.map((x, i) => ({ x: i, y: x })), TRACE_POINTS), borderColor: withAlpha(col, 0.8) };
+  });
+  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets }, options: opts }) as unknown as Chart;
+}
+
+function acfChart(canvas: HTMLCanvasElement, acf: number[], color: string): Chart {
+  const opts = baseOptions();
+  opts.plugins = { ...opts.plugins, legend: { display: false } };
+  opts.scales = {
+    x: { type: 'linear', min: 0, max: Math.max(acf.length - 1, 1), title: axisTitle('lag'), ticks: { maxTicksLimit: 6 } },
+    y: { type: 'linear', min: Math.min(-0.2, ...acf), max: 1, title: axisTitle('ρ'), ticks: { maxTicksLimit: 5 } },
+  };
+  // Drawn as vertical sticks (a needle plot): one null-separated segment per lag.
+  // NaN (not null: parsing is off, so every item must be a point) breaks the line between lags.
+  const pts: Pt[] = [];
+  acf.forEach((v, k) => pts.push({ x: k, y: 0 }, { x: k, y: v }, { x: k, y: NaN }));
+  const ds = { label: 'autocorrelation', data: pts, borderColor: color, borderWidth: 2, spanGaps: false };
+  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets: [ds] }, options: opts }) as unknown as Chart;
+}
+
+function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
+  const d = r.density2d;
+  const img = document.createElement('canvas');
+  if (d) {
+    img.width = d.nx;
+    img.height = d.ny;
+    const c2 = img.getContext('2d');
+    if (c2) c2.putImageData(new ImageData(heatmapPixels(d.nx, d.ny, d.values), d.nx, d.ny), 0, 0);
+  }
+  const ry = r.rangeY ?? r.range;
+  const sc = r.scatter ?? { x: [], y: [] };
+  const stride = Math.max(1, Math.ceil(sc.x.length / SCATTER_POINTS));
+  const pts: Pt[] = [];
+  for (let i = 0; i < sc.x.length; i += stride) pts.push({ x: sc.x[i], y: sc.y[i] });
+  const opts = baseOptions();
+  opts.plugins = { ...opts.plugins, legend: { display: false }, tooltip: { enabled: false } };
+  opts.scales = {
+    x: { type: 'linear', min: r.range[0], max: r.range[1], title: axisTitle('x'), ticks: { maxTicksLimit: 7 } },
+    y: { type: 'linear', min: ry[0], max: ry[1], title: axisTitle('y'), ticks: { maxTicksLimit: 7 } },
+  };
+  return makeChart<'scatter', Pt[]>(canvas, {
+    type: 'scatter',
+    data: { datasets: [{ label: 'draws', data: pts, pointRadius: 1.2, borderWidth: 0, backgroundColor: 'rgba(255, 255, 255, 0.55)' }] },
+    options: opts as ChartOptions<'scatter'>,
+    plugins: [heatmapPlugin(img)],
+  }) as unknown as Chart;
+}
+
+function diagnosticsTable(r: SampleResult): HTMLElement {
+  const row = (k: string, v: string, title?: string, bad = false): HTMLElement =>
+    h('tr', { class: bad ? 'bad' : undefined, title }, h('th', null, k), h('td', { class: 'num' }, v));
+  const rhatBad = rhatFlag(r.rhat);
+  const rows = [
+    row('acceptance', r.acceptance === null ? 'n/a' : fmtNum(r.acceptance), 'fraction of proposals accepted (n/a for exact samplers)'),
+    row('ESS bulk', fmtInt(r.essBulk), 'effective sample size of the rank-normalised draws'),
+    row('ESS tail', fmtInt(r.essTail), 'effective sample size of the 5 % and 95 % quantiles'),
+    row('R-hat', `${fmtNum(r.rhat, 4)}${rhatBad ? ' ⚠ ≥ 1.01' : ''}`, 'rank-normalised split R-hat; ≥ 1.01 means the chains disagree', rhatBad),
+    row('KS D', r.ks ? fmtNum(r.ks.D) : 'n/a', 'Kolmogorov–Smirnov distance to the numerically integrated CDF'),
+    row('KS p', r.ks ? fmtNum(r.ks.p) : 'n/a', 'p-value of the KS test (draws are autocorrelated for MCMC, so read it loosely)'),
+    row('mean ± MCSE', `${fmtNum(r.mean)} ± ${fmtNum(r.mcseMean, 2)}`),
+    row('sd', fmtNum(r.sd)),
+  ];
+  if (r.divergences !== undefined) rows.push(row('divergences', fmtInt(r.divergences), undefined, r.divergences > 0));
+  rows.push(row('draws/s', fmtCompact(r.drawsPerSec ?? NaN)));
+  return h('table', { class: 'diag' }, h('tbody', null, ...rows));
+}

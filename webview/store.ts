@@ -1,0 +1,280 @@
+// The webview's model of what the host told it: training runs (live and past), sampling results and
+// jobs in flight, the model summary. `applyMessage` folds one validated message into it and says which
+// parts of the page need a redraw; the view then redraws those parts once per animation frame.
+// Pure (no DOM) so the message handling is unit-tested in Node.
+import type {
+  ExprCheck,
+  HostToWebview,
+  SampleRequestParams,
+  SampleResult,
+  StoredTrainRun,
+  TrainEvent,
+  WebviewDefaults,
+} from '../src/protocol';
+import type { ModelResult } from '../src/shapes/types';
+import { decimate, SamplesAxis, type ProgressSample } from './chartData';
+
+/** Loss points kept per model per run in the webview; the chart draws an LTTB cut of these. */
+export const MAX_LOSS_POINTS = 6000;
+/** Sampling results kept; older ones are dropped (the host keeps its own list). */
+export const MAX_SAMPLES = 24;
+
+export type Tab = 'training' | 'sampling' | 'summary';
+export type Part = 'training' | 'runs' | 'sampling' | 'summary' | 'form' | 'tab';
+
+export interface RunView {
+  run: StoredTrainRun;
+  live: boolean;
+  trainSize: number;
+  epochs: number;
+  axis: SamplesAxis;
+  history: ProgressSample[];
+  current?: { model: string; epoch: number; batch: number; batches: number };
+  error?: string;
+}
+
+export interface PendingSample {
+  params: SampleRequestParams;
+  runId?: string;
+  chains: Map<number, { done: number; total: number }>;
+  /** A thinned live trace per chain, from the progress events. */
+  trace: Map<number, number[]>;
+  phase: 'queued' | 'warmup' | 'sampling';
+}
+
+export interface PanelModel {
+  runs: RunView[];
+  selected: Set<string>;
+  samples: SampleResult[];
+  pending: PendingSample[];
+  sampleError: string | null;
+  /** The last training failure, also when it came before the run's start event. */
+  trainError: string | null;
+  summary: ModelResult | null;
+  summaryFile: string;
+  defaults: WebviewDefaults | null;
+  exprCheck: { expr: string; result: ExprCheck } | null;
+  /** Set by a showTab message; the view applies and clears it. */
+  requestedTab: Tab | null;
+  initialised: boolean;
+}
+
+export function emptyModel(): PanelModel {
+  return {
+    runs: [],
+    selected: new Set(),
+    samples: [],
+    pending: [],
+    sampleError: null,
+    trainError: null,
+    summary: null,
+    summaryFile: '',
+    defaults: null,
+    exprCheck: null,
+    requestedTab: null,
+    initialised: false,
+  };
+}
+
+/** Points kept per live trace in a pending card. */
+const LIVE_TRACE_POINTS = 2000;
+
+function viewFromStored(run: StoredTrainRun): RunView {
+  const trainSize = run.trainSize ?? (run.params.limit > 0 ? run.params.limit : 0);
+  const v: RunView = { run, live: false, trainSize, epochs: run.params.epochs, axis: new SamplesAxis(), history: [] };
+  // Stored losses are already in monotone samples-seen x; prime the axis so a resumed stream continues.
+  for (const [model, pts] of Object.entries(run.batches)) if (pts.length) v.axis.x(model, pts[pts.length - 1][0]);
+  return v;
+}
+
+function findRun(m: PanelModel, runId: string): RunView | undefined {
+  return m.runs.find((r) => r.run.runId === runId);
+}
+
+function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
+  const dirty = new Set<Part>(['training']);
+  let rv = findRun(m, e.runId);
+  if (e.event === 'start') {
+    const run: StoredTrainRun = {
+      runId: e.runId,
+      startedAt: new Date(now).toISOString(),
+      backend: e.backend,
+      params: rv?.run.params ?? { models: [], epochs: e.epochs, batchSize: e.batchSize, limit: 0, dataPath: '', seed: 0, backend: 'auto' },
+      models: e.models,
+      batches: Object.fromEntries(e.models.map((x) => [x.model, []])),
+      epochs: [],
+      trainSize: e.trainSize,
+      testSize: e.testSize,
+    };
+    m.trainError = null;
+    rv = { run, live: true, trainSize: e.trainSize, epochs: e.epochs, axis: new SamplesAxis(), history: [{ t: now, seen: 0 }] };
+    m.runs = m.runs.filter((r) => r.run.runId !== e.runId);
+    m.runs.push(rv);
+    m.selected.add(e.runId);
+    dirty.add('runs');
+    return dirty;
+  }
+  if (!rv) {
+    // A stream whose start we missed (the view was created mid-run): show it anyway.
+    rv = {
+      run: { runId: e.runId, startedAt: new Date(now).toISOString(), backend: e.event === 'done' ? e.backend : '?', params: { models: [], epochs: 0, batchSize: 0, limit: 0, dataPath: '', seed: 0, backend: 'auto' }, models: [], batches: {}, epochs: [] },
+      live: e.event !== 'done',
+      trainSize: 0,
+      epochs: 0,
+      axis: new SamplesAxis(),
+      history: [],
+    };
+    m.runs.push(rv);
+    m.selected.add(e.runId);
+    dirty.add('runs');
+  }
+  const run = rv.run;
+  switch (e.event) {
+    case 'batch': {
+      const x = rv.axis.x(e.model, e.samplesSeen);
+      const pts = (run.batches[e.model] ??= []);
+      pts.push([x, e.loss]);
+      if (pts.length > MAX_LOSS_POINTS) run.batches[e.model] = decimate(pts, MAX_LOSS_POINTS);
+      if (!run.models.some((x) => x.model === e.model)) run.models.push({ model: e.model, params: 0 });
+      rv.current = { model: e.model, epoch: e.epoch, batch: e.batch, batches: e.batches };
+      rv.history.push({ t: now, seen: rv.axis.total() });
+      if (rv.history.length > 400) rv.history.splice(0, rv.history.length - 400);
+      break;
+    }
+    case 'epoch':
+      run.epochs.push(e);
+      dirty.add('runs');
+      break;
+    case 'done':
+      run.done = e;
+      run.backend = e.backend || run.backend;
+      rv.live = false;
+      rv.current = undefined;
+      dirty.add('runs');
+      break;
+  }
+  return dirty;
+}
+
+/** Total samples a run will see (all models, all epochs), or 0 when unknown. */
+export function runTotalSamples(rv: RunView): number {
+  return rv.trainSize * rv.epochs * Math.max(rv.run.models.length, 1);
+}
+
+/** The x of an epoch's accuracy point: the samples that model had seen when the epoch ended. */
+export function epochX(rv: RunView, model: string, epoch: number): number {
+  if (rv.trainSize > 0) return rv.trainSize * epoch;
+  const pts = rv.run.batches[model];
+  if (!pts?.length) return epoch;
+  // Without the train size, spread the epochs evenly over the loss curve's x range.
+  const last = pts[pts.length - 1][0];
+  const epochs = Math.max(rv.epochs, ...rv.run.epochs.filter((x) => x.model === model).map((x) => x.epoch), 1);
+  return (last * epoch) / epochs;
+}
+
+/** Fraction of a pending sampling job that is done, 0..1 (done/total count warm-up too, per chain). */
+export function pendingFraction(p: PendingSample): number {
+  if (!p.chains.size) return 0;
+  let sum = 0;
+  for (const v of p.chains.values()) sum += v.total > 0 ? Math.min(1, v.done / v.total) : 0;
+  return sum / Math.max(p.params.chains, p.chains.size);
+}
+
+export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Set<Part> {
+  switch (msg.type) {
+    case 'init': {
+      const keepSelected = m.initialised ? new Set(m.selected) : null;
+      m.runs = msg.runs.map(viewFromStored);
+      m.samples = msg.samples.slice(-MAX_SAMPLES);
+      m.summary = msg.summary;
+      m.summaryFile = msg.summaryFile ?? '';
+      m.defaults = msg.defaults;
+      m.pending = [];
+      const ids = new Set(m.runs.map((r) => r.run.runId));
+      // A run without its done event is still going on the host (the view was reloaded mid-run).
+      for (const r of m.runs) if (!r.run.done) r.live = true;
+      const sel = keepSelected ?? m.selected;
+      m.selected = new Set([...sel].filter((id) => ids.has(id)));
+      if (!m.selected.size && m.runs.length) m.selected.add(m.runs[m.runs.length - 1].run.runId);
+      for (const r of m.runs) if (r.live) m.selected.add(r.run.runId);
+      m.initialised = true;
+      return new Set<Part>(['training', 'runs', 'sampling', 'summary', 'form']);
+    }
+    case 'trainEvent':
+      return trainEvent(m, msg.event, now);
+    case 'trainError': {
+      m.trainError = msg.message;
+      const rv = findRun(m, msg.runId) ?? m.runs.find((r) => r.live);
+      if (rv) {
+        rv.error = msg.message;
+        rv.live = false;
+      }
+      return new Set<Part>(['training', 'runs']);
+    }
+    case 'sampleStart':
+      // The host puts its own runId on the request; the worker echoes it in every event.
+      m.pending.push({ params: msg.params, runId: msg.params.runId, chains: new Map(), trace: new Map(), phase: 'queued' });
+      m.sampleError = null;
+      return new Set<Part>(['sampling']);
+    case 'sampleProgress': {
+      const e = msg.event;
+      let p = m.pending.find((x) => x.runId === e.runId) ?? m.pending.find((x) => x.runId === undefined);
+      if (!p) {
+        // Progress for a job started before this view existed: show it without its parameters.
+        p = { params: { expr: '', sampler: 'nuts', n: e.total, chains: 1, seed: 0 }, chains: new Map(), trace: new Map(), phase: 'queued' };
+        m.pending.push(p);
+      }
+      p.runId = e.runId;
+      p.phase = e.phase ?? 'sampling';
+      p.chains.set(e.chain, { done: e.done, total: e.total });
+      // Rejection sampling raised its envelope and started over: the draws so far are void.
+      if (e.restarted) p.trace.clear();
+      const tr = p.trace.get(e.chain) ?? [];
+      for (const x of e.x) tr.push(x);
+      p.trace.set(e.chain, tr.length > LIVE_TRACE_POINTS ? decimate(tr, LIVE_TRACE_POINTS) : tr);
+      return new Set<Part>(['sampling']);
+    }
+    case 'sampleResult': {
+      const r = msg.result;
+      const i = m.pending.findIndex((x) => x.runId === r.runId);
+      if (i >= 0) m.pending.splice(i, 1);
+      else {
+        // Results arrive in the order the host ran the jobs.
+        const j = m.pending.findIndex((x) => x.runId === undefined || x.params.expr === r.expr);
+        if (j >= 0) m.pending.splice(j, 1);
+      }
+      m.samples = m.samples.filter((s) => s.runId !== r.runId);
+      m.samples.push(r);
+      if (m.samples.length > MAX_SAMPLES) m.samples.splice(0, m.samples.length - MAX_SAMPLES);
+      return new Set<Part>(['sampling']);
+    }
+    case 'sampleError': {
+      let i = m.pending.findIndex((x) => x.runId === msg.runId);
+      if (i < 0) i = m.pending.length ? 0 : -1;
+      if (i >= 0) m.pending.splice(i, 1);
+      m.sampleError = msg.message;
+      return new Set<Part>(['sampling']);
+    }
+    case 'exprCheck':
+      m.exprCheck = { expr: msg.expr, result: msg.result };
+      return new Set<Part>(['form']);
+    case 'summary':
+      m.summary = msg.model;
+      m.summaryFile = msg.file;
+      return new Set<Part>(['summary']);
+    case 'showTab':
+      m.requestedTab = msg.tab;
+      return new Set<Part>(['tab']);
+  }
+}
+
+/** Sampling results grouped by density (in first-seen order), so runs on one density sit side by side. */
+export function groupSamples(samples: readonly SampleResult[]): { expr: string; results: SampleResult[] }[] {
+  const groups = new Map<string, SampleResult[]>();
+  for (const s of samples) {
+    const g = groups.get(s.expr);
+    if (g) g.push(s);
+    else groups.set(s.expr, [s]);
+  }
+  return [...groups].map(([expr, results]) => ({ expr, results }));
+}

@@ -1,0 +1,56 @@
+// The torchinfo-like summary table as plain rows of text, built from a ModelResult.
+// Pure (no DOM) so it is unit-tested; the view only turns rows into table cells.
+import type { Dim, ModelResult, Shape } from '../src/shapes/types';
+import { fmtInt } from './chartData';
+
+export interface SummaryRow {
+  /** Nesting depth from the dotted name ("layer1.0.conv1" → 2), for indentation. */
+  depth: number;
+  layer: string;
+  type: string;
+  line: number;
+  output: string;
+  params: string;
+  macs: string;
+  unknown: boolean;
+}
+
+export interface SummaryTable {
+  title: string;
+  input: string;
+  output: string;
+  rows: SummaryRow[];
+  totalParams: string;
+  totalMacs: string;
+}
+
+export function fmtShape(s: Shape): string {
+  if (s === null) return 'unknown';
+  return `[${s.map((d: Dim) => String(d)).join(', ')}]`;
+}
+
+export function summaryTable(model: ModelResult): SummaryTable {
+  const rows: SummaryRow[] = model.layers.map((l) => ({
+    depth: l.name.split('.').length - 1,
+    layer: l.name || '(anonymous)',
+    type: l.type,
+    line: l.line,
+    output: fmtShape(l.output),
+    // Functional calls own no parameters; torchinfo prints "--" for those.
+    params: l.functional ? '--' : fmtInt(l.params),
+    macs: l.macs === undefined ? '--' : fmtInt(l.macs),
+    unknown: l.output === null,
+  }));
+  let macs: number | undefined = model.macs;
+  if (macs === undefined && model.layers.length && model.layers.every((l) => l.macs !== undefined || l.functional)) {
+    macs = model.layers.reduce((a, l) => a + (l.macs ?? 0), 0);
+  }
+  return {
+    title: `${model.name} (line ${model.line})`,
+    input: model.input.map(fmtShape).join(', '),
+    output: fmtShape(model.output),
+    rows,
+    totalParams: fmtInt(model.params),
+    totalMacs: macs === undefined ? '--' : fmtInt(macs),
+  };
+}

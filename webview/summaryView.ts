@@ -1,0 +1,55 @@
+// The Summary tab: a torchinfo-like table for the model under the cursor.
+import type { ViewContext } from './context';
+import { clear, h } from './dom';
+import type { Part } from './store';
+import { summaryTable } from './summaryData';
+import { toCsv } from './chartData';
+
+export class SummaryView {
+  private readonly box = h('div', { class: 'summary' });
+
+  constructor(
+    root: HTMLElement,
+    private readonly ctx: ViewContext,
+  ) {
+    root.append(this.box);
+  }
+
+  render(dirty: Set<Part>): void {
+    if (!dirty.has('summary')) return;
+    clear(this.box);
+    const m = this.ctx.model.summary;
+    if (!m) {
+      this.box.append(h('p', { class: 'muted' }, 'Put the cursor in a PyTorch model in a Python file and run "Tensor Lens: Show Model Summary" (or click the CodeLens above the model).'));
+      return;
+    }
+    const t = summaryTable(m);
+    const csv = h('button', { class: 'link-button', title: 'Save this table as CSV' }, 'CSV');
+    csv.addEventListener('click', () =>
+      this.ctx.saveFile(`${m.name}-summary.csv`, 'text/csv', toCsv(['layer', 'type', 'line', 'output', 'params', 'multAdds'], t.rows.map((r) => [r.layer, r.type, r.line, r.output, r.params, r.macs]))),
+    );
+    const file = this.ctx.model.summaryFile;
+    this.box.append(
+      h('div', { class: 'section-title' }, h('strong', null, t.title), csv),
+      file ? h('div', { class: 'muted file' }, file) : '',
+      h('div', { class: 'muted' }, `input ${t.input} → output ${t.output}`),
+    );
+    const body = h('tbody');
+    for (const r of t.rows) {
+      body.append(h('tr', { class: r.unknown ? 'unknown' : undefined },
+        h('td', { class: `layer depth-${Math.min(r.depth, 6)}` }, r.layer),
+        h('td', null, r.type),
+        h('td', { class: 'shape' }, r.output),
+        h('td', { class: 'num' }, r.params),
+        h('td', { class: 'num' }, r.macs),
+      ));
+    }
+    const foot = h('tfoot', null,
+      h('tr', null, h('th', { colspan: 3 }, 'Total params'), h('td', { class: 'num', colspan: 2 }, t.totalParams)),
+      h('tr', null, h('th', { colspan: 3 }, 'Total mult-adds'), h('td', { class: 'num', colspan: 2 }, t.totalMacs)),
+    );
+    this.box.append(h('div', { class: 'table-scroll' }, h('table', { class: 'summary-table' },
+      h('thead', null, h('tr', null, h('th', null, 'Layer'), h('th', null, 'Type'), h('th', null, 'Output shape'), h('th', { class: 'num' }, 'Params'), h('th', { class: 'num' }, 'Mult-adds'))),
+      body, foot)));
+  }
+}

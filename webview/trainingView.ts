@@ -1,0 +1,268 @@
+// The Training tab: header (backend, progress, samples/s, time left, Stop), the loss-per-batch chart
+// (EMA-smoothed line over the faint raw values) and test accuracy per epoch, both against samples
+// seen, and the list of runs with checkboxes to choose which to overlay.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { ChartDataset } from 'chart.js';
+import { axisTitle, baseOptions, Chart, chartPng, currentTheme, makeChart, withAlpha } from './charts';
+import { estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, lossSeries, modelColor, recentRate, type Pt } from './chartData';
+import { epochsCsv, lossCsv } from './csvData';
+import type { ViewContext } from './context';
+import { clear, h } from './dom';
+import { epochX, runTotalSamples, type Part, type RunView } from './store';
+
+/** Points drawn per series; LTTB keeps the shape of a 3,000-batch curve at this size. */
+const DRAW_POINTS = 600;
+const DASHES: number[][] = [[], [6, 3], [2, 3], [10, 3, 2, 3]];
+
+type LineDs = ChartDataset<'line', Pt[]>;
+
+export class TrainingView {
+  private readonly status = h('span', { class: 'status-text' }, 'No training run yet.');
+  private readonly backend = h('span', { class: 'badge', title: 'TensorFlow.js backend' });
+  private readonly rate = h('span', { class: 'metric', title: 'samples per second' });
+  private readonly eta = h('span', { class: 'metric', title: 'time left' });
+  private readonly progress = h('progress', { class: 'run-progress', max: 1, value: 0 });
+  private readonly stopBtn = h('vscode-button', { secondary: true, disabled: true, title: 'Stop the current run' }, 'Stop');
+  private readonly errorBox = h('div', { class: 'error-text', role: 'alert' });
+  private readonly runsBox = h('div', { class: 'runs' });
+  private readonly epochsField = h('vscode-textfield', { type: 'number', min: 1, class: 'num', title: 'epochs', 'aria-label': 'epochs' });
+  private readonly limitField = h('vscode-textfield', { type: 'number', min: 0, class: 'num', title: 'use at most this many training images (0 = all)', 'aria-label': 'limit' });
+  private readonly lossChart: Chart<'line', Pt[]>;
+  private readonly accChart: Chart<'line', Pt[]>;
+
+  constructor(
+    root: HTMLElement,
+    private readonly ctx: ViewContext,
+  ) {
+    const epochs = this.epochsField;
+    const limit = this.limitField;
+    this.fillForm();
+    const compare = h('vscode-button', { title: 'Train the built-in MLP and CNN with the same seed' }, 'Compare MLP vs CNN');
+    epochs.addEventListener('change', () => {
+      ctx.ui.epochs = epochs.value;
+      ctx.saveUi();
+    });
+    limit.addEventListener('change', () => {
+      ctx.ui.limit = limit.value;
+      ctx.saveUi();
+    });
+    compare.addEventListener('click', () => {
+      const e = Math.max(1, Math.round(Number(epochs.value) || 1));
+      const l = Math.max(0, Math.round(Number(limit.value) || 0));
+      ctx.post({ type: 'compare', epochs: e, limit: l });
+    });
+    this.stopBtn.addEventListener('click', () => ctx.post({ type: 'stop' }));
+
+    const smoothing = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: ctx.ui.smoothing, title: 'smoothing (EMA weight)', 'aria-label': 'smoothing' });
+    smoothing.addEventListener('input', () => {
+      ctx.ui.smoothing = Number(smoothing.value);
+      ctx.saveUi();
+      ctx.invalidate('training');
+    });
+
+    const lossCanvas = h('canvas', { 'aria-label': 'training loss per batch', role: 'img' });
+    const accCanvas = h('canvas', { 'aria-label': 'test accuracy per epoch', role: 'img' });
+    root.append(
+      h('div', { class: 'train-header' }, this.backend, this.status, this.rate, this.eta, this.stopBtn),
+      this.progress,
+      this.errorBox,
+      h('div', { class: 'controls' },
+        h('label', null, 'Epochs ', epochs),
+        h('label', null, 'Limit ', limit),
+        compare,
+      ),
+      h('div', { class: 'chart-title' }, h('span', null, 'Loss per batch'), h('label', { class: 'smoothing' }, 'Smoothing ', smoothing), this.exportButton(() => this.lossChart, 'loss.png')),
+      h('div', { class: 'chart-box' }, lossCanvas),
+      h('div', { class: 'chart-title' }, h('span', null, 'Test accuracy per epoch'), this.exportButton(() => this.accChart, 'accuracy.png')),
+      h('div', { class: 'chart-box short' }, accCanvas),
+      h('div', { class: 'section-title' }, h('span', null, 'Runs'), this.runsActions()),
+      this.runsBox,
+    );
+
+    const lossOpts = baseOptions();
+    lossOpts.scales = {
+      x: { type: 'linear', title: axisTitle('samples seen'), ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 } },
+      y: { type: 'linear', title: axisTitle('loss'), beginAtZero: true, ticks: { maxTicksLimit: 6 } },
+    };
+    // Only the smoothed lines get a legend entry; the raw ones share their colour.
+    lossOpts.plugins = { ...lossOpts.plugins, legend: { labels: { boxWidth: 12, boxHeight: 2, filter: (item) => !item.text.endsWith('(raw)') } } };
+    this.lossChart = makeChart<'line', Pt[]>(lossCanvas, { type: 'line', data: { datasets: [] }, options: lossOpts });
+
+    const accOpts = baseOptions();
+    accOpts.elements = { point: { radius: 3, hitRadius: 6 }, line: { borderWidth: 1.5 } };
+    accOpts.scales = {
+      x: { type: 'linear', title: axisTitle('samples seen'), ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 } },
+      y: { type: 'linear', title: axisTitle('test accuracy %'), suggestedMax: 100, ticks: { maxTicksLimit: 6 } },
+    };
+    this.accChart = makeChart<'line', Pt[]>(accCanvas, { type: 'line', data: { datasets: [] }, options: accOpts });
+  }
+
+  fillForm(): void {
+    this.epochsField.value = this.ctx.ui.epochs;
+    this.limitField.value = this.ctx.ui.limit;
+  }
+
+  /** Datasets take their colours at render time; the axes pick up Chart.defaults on update. */
+  retheme(): void {
+    this.lossChart.update('none');
+    this.accChart.update('none');
+  }
+
+  private exportButton(chart: () => { toBase64Image(type?: string, quality?: unknown): string }, name: string): HTMLElement {
+    const b = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');
+    b.addEventListener('click', () => this.ctx.saveFile(name, 'image/png', chartPng(chart())));
+    return b;
+  }
+
+  private runsActions(): HTMLElement {
+    const csv = h('button', { class: 'link-button', title: 'Save per-epoch metrics of the chosen runs as CSV' }, 'Metrics CSV');
+    csv.addEventListener('click', () => {
+      const runs = this.ctx.model.runs.filter((r) => this.ctx.model.selected.has(r.run.runId)).map((r) => r.run);
+      this.ctx.saveFile('training-metrics.csv', 'text/csv', epochsCsv(runs));
+    });
+    const clearBtn = h('button', { class: 'link-button', title: 'Forget every finished run' }, 'Clear');
+    clearBtn.addEventListener('click', () => this.ctx.post({ type: 'clearRuns' }));
+    return h('span', { class: 'actions' }, csv, clearBtn);
+  }
+
+  render(dirty: Set<Part>): void {
+    if (dirty.has('runs')) this.renderRuns();
+    if (dirty.has('training') || dirty.has('runs')) {
+      this.renderHeader();
+      this.renderCharts();
+    }
+  }
+
+  /** The runs drawn: the chosen ones, oldest first, so colours and dashes stay put as runs arrive. */
+  private shown(): RunView[] {
+    return this.ctx.model.runs.filter((r) => this.ctx.model.selected.has(r.run.runId));
+  }
+
+  private renderHeader(): void {
+    const m = this.ctx.model;
+    const live = [...m.runs].reverse().find((r) => r.live);
+    const last = live ?? m.runs[m.runs.length - 1];
+    this.stopBtn.toggleAttribute('disabled', !live);
+    const err = live ? null : (m.trainError ?? last?.error);
+    this.errorBox.textContent = err ? `Training failed: ${err}` : '';
+    if (!last) {
+      this.status.textContent = 'No training run yet. Compare MLP vs CNN, or train the model in a Python file.';
+      this.backend.textContent = '';
+      this.rate.textContent = '';
+      this.eta.textContent = '';
+      this.progress.value = 0;
+      return;
+    }
+    this.backend.textContent = last.run.backend || '…';
+    if (live) {
+      const c = live.current;
+      const epochs = live.epochs || live.run.params.epochs;
+      this.status.textContent = c ? `${c.model} · epoch ${c.epoch}/${epochs} · batch ${fmtInt(c.batch)}/${fmtInt(c.batches)}` : 'starting…';
+      const rate = recentRate(live.history);
+      const total = runTotalSamples(live);
+      this.rate.textContent = rate !== null ? `${fmtCompact(rate)} samples/s` : '';
+      const left = total > 0 ? estimateTimeLeft(live.history, total) : null;
+      this.eta.textContent = left !== null ? `${fmtDuration(left)} left` : '';
+      this.progress.value = total > 0 ? Math.min(1, live.axis.total() / total) : 0;
+    } else {
+      const d = last.run.done;
+      this.status.textContent = d
+        ? `${d.cancelled ? 'Stopped' : 'Done'}: ${d.models.map((x) => `${x.model} ${fmtPercent(x.finalTestAcc)}`).join(' · ')}`
+        : last.error
+          ? 'Failed'
+          : 'Stopped';
+      const sps = d?.models.length ? d.models.reduce((a, x) => a + x.samplesPerSec, 0) / d.models.length : null;
+      this.rate.textContent = sps ? `${fmtCompact(sps)} samples/s` : '';
+      this.eta.textContent = '';
+      this.progress.value = d && !d.cancelled ? 1 : this.progress.value;
+    }
+  }
+
+  private renderCharts(): void {
+    const t = currentTheme();
+    const shown = this.shown();
+    const loss: LineDs[] = [];
+    const acc: LineDs[] = [];
+    const several = shown.length > 1;
+    shown.forEach((rv, k) => {
+      const dash = DASHES[k % DASHES.length];
+      const tag = several ? ` · ${runLabel(rv)}` : '';
+      for (const [model, pts] of Object.entries(rv.run.batches)) {
+        if (!pts.length) continue;
+        const color = t.colors[modelColor(model)];
+        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS);
+        loss.push({ label: `${model}${tag} (raw)`, data: raw, borderColor: withAlpha(color, t.highContrast ? 0.45 : 0.25), borderWidth: 1, borderDash: dash });
+        loss.push({ label: `${model}${tag}`, data: smooth, borderColor: color, backgroundColor: color, borderWidth: 2, borderDash: dash });
+      }
+      const byModel = new Map<string, Pt[]>();
+      for (const e of rv.run.epochs) {
+        const arr = byModel.get(e.model) ?? [];
+        arr.push({ x: epochX(rv, e.model, e.epoch), y: e.testAcc * 100 });
+        byModel.set(e.model, arr);
+      }
+      for (const [model, pts] of byModel) {
+        const color = t.colors[modelColor(model)];
+        acc.push({ label: `${model}${tag}`, data: pts, borderColor: color, backgroundColor: color, borderDash: dash });
+      }
+    });
+    this.lossChart.data.datasets = loss;
+    this.accChart.data.datasets = acc;
+    this.lossChart.update('none');
+    this.accChart.update('none');
+  }
+
+  private renderRuns(): void {
+    const m = this.ctx.model;
+    clear(this.runsBox);
+    if (!m.runs.length) {
+      this.runsBox.append(h('p', { class: 'muted' }, 'Finished runs are kept here, also after a reload.'));
+      return;
+    }
+    const table = h('table', { class: 'runs-table' },
+      h('thead', null, h('tr', null, h('th', null, ''), h('th', null, 'Run'), h('th', null, 'Model'), h('th', { class: 'num' }, 'Test acc'), h('th', { class: 'num' }, 'Params'), h('th', { class: 'num' }, 'Time'), h('th', { class: 'num' }, 'Samples/s'))),
+    );
+    const body = h('tbody');
+    for (const rv of [...m.runs].reverse()) {
+      const id = rv.run.runId;
+      const box = h('vscode-checkbox', { checked: m.selected.has(id), title: 'Show this run in the charts', 'aria-label': `show run ${runLabel(rv)}` });
+      box.addEventListener('change', () => {
+        if (box.checked) m.selected.add(id);
+        else m.selected.delete(id);
+        this.ctx.ui.selected = [...m.selected];
+        this.ctx.saveUi();
+        this.ctx.invalidate('training');
+      });
+      const models = rv.run.models.length ? rv.run.models : [{ model: '?', params: 0 }];
+      models.forEach((mp, i) => {
+        const fin = rv.run.done?.models.find((x) => x.model === mp.model);
+        const lastEpoch = [...rv.run.epochs].reverse().find((e) => e.model === mp.model);
+        const acc = fin?.finalTestAcc ?? lastEpoch?.testAcc;
+        const swatch = h('span', { class: `swatch c-${modelColor(mp.model)}` });
+        const state = rv.live ? ' (running)' : rv.error ? ' (failed)' : rv.run.done?.cancelled ? ' (stopped)' : '';
+        body.append(h('tr', { class: i === 0 ? 'first' : undefined },
+          h('td', null, i === 0 ? box : ''),
+          h('td', { title: rv.run.runId }, i === 0 ? `${runLabel(rv)} · ${rv.run.backend}${state}` : ''),
+          h('td', null, swatch, mp.model),
+          h('td', { class: 'num' }, fmtPercent(acc ?? null)),
+          h('td', { class: 'num' }, fmtInt(fin?.params ?? mp.params)),
+          h('td', { class: 'num' }, fmtDuration(fin?.seconds ?? lastEpoch?.seconds ?? null)),
+          h('td', { class: 'num' }, fmtNum(fin?.samplesPerSec ?? lastEpoch?.samplesPerSec ?? null, 4)),
+        ));
+      });
+      const lossBtn = h('button', { class: 'link-button', title: 'Save the loss per batch as CSV' }, 'loss CSV');
+      lossBtn.addEventListener('click', () => this.ctx.saveFile(`loss-${id}.csv`, 'text/csv', lossCsv(rv.run)));
+      body.append(h('tr', { class: 'run-actions' }, h('td'), h('td', { colspan: 6 }, lossBtn)));
+    }
+    table.append(body);
+    this.runsBox.append(table);
+  }
+}
+
+function runLabel(rv: RunView): string {
+  const d = new Date(rv.run.startedAt);
+  if (Number.isNaN(d.getTime())) return rv.run.runId;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getMonth() + 1}/${d.getDate()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

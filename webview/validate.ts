@@ -1,0 +1,212 @@
+// Type guards for every message the host sends to the webview. Messages cross a process boundary
+// as plain JSON, so the webview checks each one against the protocol before it touches the DOM or a
+// chart; anything malformed is dropped with a console warning instead of breaking the panel.
+// Pure (no DOM), so it is unit-tested in Node.
+import type {
+  ExprCheck,
+  HostToWebview,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
+  StoredTrainRun,
+  TrainEvent,
+  TrainEpochEvent,
+  TrainDoneEvent,
+  WebviewDefaults,
+} from '../src/protocol';
+import { SAMPLERS } from '../src/protocol';
+import type { LayerResult, ModelResult, Shape } from '../src/shapes/types';
+
+type Rec = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+export const isStr = (v: unknown): v is string => typeof v === 'string';
+/** JSON has no NaN/Infinity (they arrive as null), so a number field must be a finite number. */
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const opt = <T>(v: unknown, g: (x: unknown) => x is T): boolean => v === undefined || g(v);
+
+export function isNumArray(v: unknown): v is number[] {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (!isNum(x)) return false;
+  return true;
+}
+function isArrayOf<T>(v: unknown, g: (x: unknown) => x is T): v is T[] {
+  return Array.isArray(v) && v.every(g);
+}
+function isPair(v: unknown): v is [number, number] {
+  return Array.isArray(v) && v.length === 2 && isNum(v[0]) && isNum(v[1]);
+}
+const isSampler = (v: unknown): boolean => isStr(v) && (SAMPLERS as readonly string[]).includes(v);
+
+// ───────────── training ─────────────
+
+function isModelParams(v: unknown): v is { model: string; params: number } {
+  return isObj(v) && isStr(v.model) && isNum(v.params);
+}
+
+export function isEpochEvent(v: unknown): v is TrainEpochEvent {
+  return (
+    isObj(v) && v.event === 'epoch' && isStr(v.runId) && isStr(v.model) && isNum(v.epoch) &&
+    isNum(v.trainLoss) && isNum(v.trainAcc) && isNum(v.testLoss) && isNum(v.testAcc) &&
+    isNum(v.seconds) && isNum(v.samplesPerSec)
+  );
+}
+
+export function isDoneEvent(v: unknown): v is TrainDoneEvent {
+  return (
+    isObj(v) && v.event === 'done' && isStr(v.runId) && isStr(v.backend) && isBool(v.cancelled) &&
+    isArrayOf(v.models, (m): m is TrainDoneEvent['models'][number] =>
+      isObj(m) && isStr(m.model) && isNum(m.params) && isNum(m.finalTestAcc) && isNum(m.finalTestLoss) &&
+      isNum(m.seconds) && isNum(m.samplesPerSec))
+  );
+}
+
+export function isTrainEvent(v: unknown): v is TrainEvent {
+  if (!isObj(v) || !isStr(v.runId)) return false;
+  switch (v.event) {
+    case 'start':
+      return isStr(v.backend) && isArrayOf(v.models, isModelParams) && isNum(v.trainSize) && isNum(v.testSize) &&
+        isNum(v.epochs) && isNum(v.batchSize);
+    case 'batch':
+      return isStr(v.model) && isNum(v.epoch) && isNum(v.batch) && isNum(v.batches) && isNum(v.samplesSeen) && isNum(v.loss);
+    case 'epoch':
+      return isEpochEvent(v);
+    case 'done':
+      return isDoneEvent(v);
+    default:
+      return false;
+  }
+}
+
+export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
+  if (!isObj(v) || !isStr(v.runId) || !isStr(v.startedAt) || !isStr(v.backend) || !isObj(v.params)) return false;
+  if (!isArrayOf(v.models, isModelParams) || !isArrayOf(v.epochs, isEpochEvent)) return false;
+  if (!isObj(v.batches) || !opt(v.trainSize, isNum) || !opt(v.testSize, isNum)) return false;
+  for (const pts of Object.values(v.batches)) if (!isArrayOf(pts, isPair)) return false;
+  return opt(v.done, isDoneEvent);
+}
+
+// ───────────── sampling ─────────────
+
+export function isSampleRequestParams(v: unknown): v is SampleRequestParams {
+  return (
+    isObj(v) && isStr(v.expr) && isSampler(v.sampler) && isNum(v.n) && isNum(v.chains) && isNum(v.seed) &&
+    opt(v.range, isPair) && opt(v.rangeY, isPair) && opt(v.logDensity, isBool) && opt(v.bins, isNum) && opt(v.warmup, isNum) &&
+    opt(v.runId, isStr)
+  );
+}
+
+export function isSampleProgress(v: unknown): v is SampleProgressEvent {
+  return (
+    isObj(v) && v.event === 'progress' && isStr(v.runId) && isNum(v.chain) && isNum(v.start) && isNumArray(v.x) &&
+    opt(v.y, isNumArray) && isNum(v.done) && isNum(v.total) && opt(v.stride, isNum) && opt(v.restarted, isBool) &&
+    (v.phase === undefined || v.phase === 'warmup' || v.phase === 'sampling')
+  );
+}
+
+function isHistogram(v: unknown): v is { edges: number[]; counts: number[] } {
+  return isObj(v) && isNumArray(v.edges) && isNumArray(v.counts) && v.edges.length === v.counts.length + 1;
+}
+function isXY(v: unknown): v is { x: number[]; y: number[] } {
+  return isObj(v) && isNumArray(v.x) && isNumArray(v.y) && v.x.length === v.y.length;
+}
+/** ESS/R-hat can be undefined maths (one chain, constant draws); JSON turns NaN into null. */
+const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
+
+export function isSampleResult(v: unknown): v is SampleResult {
+  if (!isObj(v)) return false;
+  const basic =
+    isStr(v.runId) && isStr(v.expr) && isSampler(v.sampler) && isNum(v.n) && isNum(v.chains) &&
+    (v.dims === 1 || v.dims === 2) && isNumOrNull(v.acceptance) && isNumOrNull(v.essBulk) && isNumOrNull(v.essTail) &&
+    isNumOrNull(v.rhat) && isNumOrNull(v.mcseMean) && isNumOrNull(v.mean) && isNumOrNull(v.sd) &&
+    (v.ks === null || (isObj(v.ks) && isNumOrNull(v.ks.D) && isNumOrNull(v.ks.p))) &&
+    isNum(v.seconds) && isNumOrNull(v.drawsPerSec) && isPair(v.range) && opt(v.rangeY, isPair) &&
+    isHistogram(v.histogram) && opt(v.histogramY, isHistogram) && isXY(v.density) && opt(v.densityY, isXY) &&
+    isNumArray(v.autocorrelation) && isArrayOf(v.traces, isNumArray) && opt(v.tracesY, (t): t is number[][] => isArrayOf(t, isNumArray)) &&
+    opt(v.scatter, isXY) && opt(v.divergences, isNum);
+  if (!basic) return false;
+  if (v.histogram2d !== undefined) {
+    const h = v.histogram2d;
+    if (!isObj(h) || !isNumArray(h.xEdges) || !isNumArray(h.yEdges) || !isNumArray(h.counts)) return false;
+    if (h.counts.length !== (h.xEdges.length - 1) * (h.yEdges.length - 1)) return false;
+  }
+  if (v.density2d !== undefined) {
+    const d = v.density2d;
+    if (!isObj(d) || !isNum(d.nx) || !isNum(d.ny) || !isNumArray(d.values) || d.values.length !== d.nx * d.ny) return false;
+  }
+  return true;
+}
+
+export function isExprCheck(v: unknown): v is ExprCheck {
+  return isObj(v) && isBool(v.ok) && opt(v.dims, (d): d is 1 | 2 => d === 1 || d === 2) && opt(v.error, isStr) && opt(v.column, isNum);
+}
+
+// ───────────── model summary ─────────────
+
+function isShape(v: unknown): v is Shape {
+  return v === null || (Array.isArray(v) && v.every((d) => isNum(d) || isStr(d)));
+}
+function isLayer(v: unknown): v is LayerResult {
+  return isObj(v) && isNum(v.line) && isStr(v.name) && isStr(v.type) && isShape(v.input) && isShape(v.output) &&
+    isNum(v.params) && opt(v.macs, isNum);
+}
+export function isModelResult(v: unknown): v is ModelResult {
+  return (
+    isObj(v) && isStr(v.name) && isNum(v.line) && (v.kind === 'module' || v.kind === 'sequential') &&
+    isArrayOf(v.input, isShape) && isStr(v.inputSource) && isShape(v.output) && isNum(v.params) && opt(v.macs, isNum) &&
+    isArrayOf(v.layers, isLayer)
+  );
+}
+
+function isDefaults(v: unknown): v is WebviewDefaults {
+  return isObj(v) && isSampler(v.sampler) && isNum(v.n) && isNum(v.chains) && isNum(v.seed) && isStr(v.expr) &&
+    opt(v.epochs, isNum) && opt(v.limit, isNum);
+}
+
+const TABS = ['training', 'sampling', 'summary'];
+
+/** The one entry point: is this a well-formed host → webview message? */
+export function isHostToWebview(v: unknown): v is HostToWebview {
+  if (!isObj(v) || !isStr(v.type)) return false;
+  switch (v.type) {
+    case 'init':
+      return isArrayOf(v.runs, isStoredTrainRun) && isArrayOf(v.samples, isSampleResult) &&
+        (v.summary === null || isModelResult(v.summary)) && isDefaults(v.defaults) && opt(v.summaryFile, isStr);
+    case 'trainEvent':
+      return isTrainEvent(v.event);
+    case 'trainError':
+    case 'sampleError':
+      return isStr(v.runId) && isStr(v.message);
+    case 'sampleStart':
+      return isSampleRequestParams(v.params);
+    case 'sampleProgress':
+      return isSampleProgress(v.event);
+    case 'sampleResult':
+      return isSampleResult(v.result);
+    case 'exprCheck':
+      return isStr(v.expr) && isExprCheck(v.result);
+    case 'summary':
+      return (v.model === null || isModelResult(v.model)) && isStr(v.file);
+    case 'showTab':
+      return isStr(v.tab) && TABS.includes(v.tab);
+    default:
+      return false;
+  }
+}
+
+/**
+ * An init message whose envelope is fine but some stored runs or results are not (an older or
+ * damaged runs.json): keep the good ones rather than blanking the whole panel. Null when the rest
+ * of the message is malformed too.
+ */
+export function salvageInit(v: unknown): { msg: HostToWebview; dropped: number } | null {
+  if (!isObj(v) || v.type !== 'init' || !Array.isArray(v.runs) || !Array.isArray(v.samples)) return null;
+  const runs = v.runs.filter(isStoredTrainRun);
+  const samples = v.samples.filter(isSampleResult);
+  const msg = { ...v, runs, samples };
+  if (!isHostToWebview(msg)) return null;
+  return { msg, dropped: v.runs.length - runs.length + v.samples.length - samples.length };
+}

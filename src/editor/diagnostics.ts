@@ -6,6 +6,7 @@ import { errorText } from './analysisCache';
 import { analysisOf, isPython, toVsRange, type EditorState } from './shared';
 
 const DEBOUNCE_MS = 250;
+const IGNORED_SCHEMES = new Set(['git', 'gitlens', 'output', 'vscode-scm', 'vscode-local-history']);
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   // The engine marks as errors exactly the mismatches PyTorch raises on at run time.
@@ -22,7 +23,8 @@ export class ShapeDiagnostics implements vscode.Disposable {
 
   /** Analyse now (open, settings change) or after the debounce (typing). */
   schedule(doc: vscode.TextDocument, delay = DEBOUNCE_MS): void {
-    if (!isPython(doc)) return;
+    // Old revisions opened by the SCM views (git:…) are not the user's code: no squiggles there.
+    if (!isPython(doc) || IGNORED_SCHEMES.has(doc.uri.scheme)) return;
     const key = doc.uri.toString();
     const t = this.timers.get(key);
     if (t) clearTimeout(t);

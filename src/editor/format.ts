@@ -52,9 +52,10 @@ function plural(n: number, one: string, many = one + 's'): string {
 
 // ───────────────────────────── CodeLens ─────────────────────────────
 
-/** `(1, 1, 28, 28) → (1, 10) · 1.2 M params` */
-export function modelLensTitle(model: ModelResult): string {
-  return `${formatShapes(model.input)} → ${formatShape(model.output)} · ${formatCount(model.params)} params`;
+/** `(1, 1, 28, 28) → (1, 10) · 1.2 M params`, plus `· 1 shape error` when the model has some. */
+export function modelLensTitle(model: ModelResult, errors = 0): string {
+  const title = `${formatShapes(model.input)} → ${formatShape(model.output)} · ${formatCount(model.params)} params`;
+  return errors > 0 ? `${title} · $(error) ${plural(errors, 'shape error')}` : title;
 }
 
 const INPUT_SOURCE_TEXT: Record<ModelResult['inputSource'], string> = {

@@ -149,7 +149,11 @@ export interface LayerHit {
 export function layersAt(result: AnalysisResult, line: number, column: number): LayerHit[] {
   const calls = collect(result, line, column, (l) => l.range);
   if (calls.length > 0) return calls.map((h) => ({ ...h, atDefinition: false }));
-  return collect(result, line, column, (l) => l.definition).map((h) => ({ ...h, atDefinition: true }));
+  const defs = collect(result, line, column, (l) => l.definition);
+  if (defs.length > 0) return defs.map((h) => ({ ...h, atDefinition: true }));
+  // The engine's definition range is the constructor call; the name being assigned
+  // (`self.conv1` in `self.conv1 = nn.Conv2d(...)`) belongs to it too.
+  return collect(result, line, column, (l) => (l.definition ? { ...l.definition, column: 1 } : undefined)).map((h) => ({ ...h, atDefinition: true }));
 }
 
 function collect(
@@ -206,7 +210,7 @@ export function variableAt(
     const ext = modelExtent(lines, model);
     if (line < ext.start || line > ext.end) continue;
     let best: VariableShape | undefined;
-    for (const v of model.variables) {
+    for (const v of [...forwardParams(lines, model), ...model.variables]) {
       if (v.name !== name) continue;
       if (v.line === line && v.column === column) { best = v; break; }
       if (v.line < line && (!best || v.line >= best.line)) best = v;
@@ -214,4 +218,46 @@ export function variableAt(
     if (best) found.push({ model, variable: best });
   }
   return preferConcrete(found);
+}
+
+/**
+ * The forward parameters with the model's input shapes (`def forward(self, x)` → x holds input 0).
+ * The engine records assignments only, so without these the `x` of the first forward line would
+ * have no shape to show.
+ */
+export function forwardParams(lines: readonly string[], model: ModelResult): VariableShape[] {
+  if (model.kind !== 'module') return [];
+  const ext = modelExtent(lines, model);
+  for (let ln = ext.start; ln <= ext.end; ln++) {
+    const text = lines[ln - 1] ?? '';
+    const m = /^\s*(?:async\s+)?def\s+forward\s*\(/.exec(text);
+    if (!m) continue;
+    // Gather the parameter text up to the closing bracket (a signature may span lines).
+    const found: VariableShape[] = [];
+    let depth = 1;
+    let index = 0;
+    let expectName = true;
+    for (let l = ln, c = m[0].length; l <= Math.min(ext.end, ln + 20) && depth > 0; l++, c = 0) {
+      const t = lines[l - 1] ?? '';
+      for (; c < t.length && depth > 0; c++) {
+        const ch = t[c];
+        if (ch === '#') break;
+        if (ch === '(' || ch === '[' || ch === '{') depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') depth--;
+        else if (ch === ',' && depth === 1) expectName = true;
+        else if (expectName && depth === 1 && /[A-Za-z_*]/.test(ch)) {
+          expectName = false;
+          const name = /^\**[A-Za-z_][A-Za-z0-9_]*/.exec(t.slice(c))?.[0] ?? '';
+          if (name === 'self' && index === 0) { c += name.length - 1; continue; }
+          if (!name.startsWith('*') && index < model.input.length) {
+            found.push({ name, line: l, column: c + 1, shape: model.input[index] });
+          }
+          index++;
+          c += Math.max(0, name.length - 1);
+        }
+      }
+    }
+    return found;
+  }
+  return [];
 }

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { errorText } from './analysisCache';
 import { layerHoverMarkdown, layerLensTitle, lineHints, modelHoverMarkdown, modelLensTitle, modelLensTooltip, variableHoverMarkdown } from './format';
-import { layersAt, modelNameAt, variableAt } from './positions';
+import { layersAt, modelExtent, modelNameAt, variableAt } from './positions';
 import { analysisOf, config, documentLines, toVsRange, type EditorState } from './shared';
 
 export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
@@ -29,11 +29,14 @@ export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
       if (!result || token.isCancellationRequested) return [];
       const lenses: vscode.CodeLens[] = [];
       if (modelLenses) {
+        const lines = documentLines(doc);
         for (const model of result.models) {
           const range = toVsRange(doc, model.range);
+          const ext = modelExtent(lines, model);
+          const errors = result.diagnostics.filter((d) => d.severity === 'error' && d.line >= ext.start && d.line <= ext.end).length;
           const args = [doc.uri, model.name];
           lenses.push(
-            new vscode.CodeLens(range, { title: modelLensTitle(model), tooltip: modelLensTooltip(model), command: 'tensorLens.setInputShape', arguments: args }),
+            new vscode.CodeLens(range, { title: modelLensTitle(model, errors), tooltip: modelLensTooltip(model), command: 'tensorLens.setInputShape', arguments: args }),
             new vscode.CodeLens(range, { title: '▶ Train', tooltip: `Train ${model.name} on MNIST`, command: 'tensorLens.trainModel', arguments: args }),
             new vscode.CodeLens(range, { title: 'Summary', tooltip: `Show the layer table of ${model.name}`, command: 'tensorLens.showSummary', arguments: args }),
           );

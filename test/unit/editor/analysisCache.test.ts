@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnalysisCache, type Analyzer, type DocLike } from '../../../src/editor/analysisCache';
 import type { AnalysisResult, Shape } from '../../../src/shapes/types';
-import { mnistCnnResult } from './handmade';
+import { mnistCnnResult } from './examples';
 
 function doc(version: number, lineCount = 40, key = 'file:///a.py'): DocLike {
   return { key, version, fileName: '/a.py', lineCount, getText: () => `# v${version}` };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeMarkdown, formatCount, formatExact, formatShape, layerHoverMarkdown, lineHints, modelHoverMarkdown, modelLensTitle, statusText, variableHoverMarkdown } from '../../../src/editor/format';
 import { layersAt, variableAt } from '../../../src/editor/positions';
-import { mnistCnnResult, shapeBugResult } from './handmade';
+import { mnistCnnResult, shapeBugResult } from './examples';
 
 test('shapes print like Python tuples; unknown prints ?', () => {
   assert.equal(formatShape([1, 32, 26, 26]), '(1, 32, 26, 26)');
@@ -28,6 +28,7 @@ test('model CodeLens title is input → output · params', () => {
   assert.equal(modelLensTitle(result.models[0]), '(1, 1, 28, 28) → (1, 10) · 1.2 M params');
   const two = { ...result.models[0], input: [[1, 300], [1, 300]], output: null };
   assert.equal(modelLensTitle(two), '(1, 300), (1, 300) → ? · 1.2 M params');
+  assert.equal(modelLensTitle(two, 2), '(1, 300), (1, 300) → ? · 1.2 M params · $(error) 2 shape errors');
 });
 
 test('one inlay hint per layer line, showing what the line yields', () => {
@@ -45,7 +46,8 @@ test('nested calls on one line: the outermost call gives the hint', () => {
   const l24 = hints.find((h) => h.line === 24);
   assert.equal(l24?.label, '→ (1, 64, 12, 12)');
   assert.deepEqual(l24?.names, ['F.max_pool2d', 'F.relu', 'conv2']);
-  assert.equal(hints.find((h) => h.line === 26)?.label, '→ ?');
+  // The engine carries on after the mismatch with Linear's out_features, as PyTorch's docs define it.
+  assert.equal(hints.find((h) => h.line === 26)?.label, '→ (1, 128)');
 });
 
 test('a call executed several times with different shapes lists each distinct shape', () => {
@@ -63,7 +65,7 @@ test('layer hover: shapes, worked formula per dimension, params, docs link', () 
   const md = layerHoverMarkdown(layersAt(result, 23, 14));
   assert.match(md, /^\*\*conv1\*\* · `nn\.Conv2d`/);
   assert.match(md, /`\(1, 1, 28, 28\)` → `\(1, 32, 26, 26\)`/);
-  assert.ok(md.includes('H: ⌊(I + 2P − D·(K−1) − 1)/S⌋ + 1\n   = ⌊(28 + 2·0 − 1·(3 − 1) − 1)/1⌋ + 1 = 26'), md);
+  assert.ok(md.includes('H: ⌊(I + 2P − D·(K − 1) − 1)/S⌋ + 1\n   = ⌊(28 + 2·0 − 1·(3 − 1) − 1)/1⌋ + 1 = 26'), md);
   assert.ok(md.includes('W: '));
   assert.match(md, /320 params · 194\.7 k multiply-adds/);
   assert.match(md, /\[Conv2d documentation\]\(https:\/\/pytorch\.org\/docs\/stable\/generated\/torch\.nn\.Conv2d\.html\)/);
@@ -75,7 +77,9 @@ test('layer hover: shapes, worked formula per dimension, params, docs link', () 
 
 test('layer hover explains an unknown output and escapes engine text', () => {
   const { result } = shapeBugResult();
-  const md = layerHoverMarkdown(layersAt(result, 26, 24));
+  const hits = layersAt(result, 26, 24).map((h) => ({ ...h, layer: { ...h.layer, output: null, unknownReason: 'in_features is 1600 but the input has 9216 features' } }));
+  const md = layerHoverMarkdown(hits);
+  assert.match(md, /^\*\*fc1\*\* · `nn\.Linear`/);
   assert.match(md, /`\(1, 9216\)` → `\?`/);
   assert.match(md, /Output unknown: in\\_features is 1600/);
   assert.equal(escapeMarkdown('a*b[c](d)'), 'a\\*b\\[c\\]\\(d\\)');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { hasInputComment, inputCommentEdit, inputCommentText, parseDefaultInput, parseInputShapes, suggestInput, validateInputShape } from '../../../src/editor/inputComment';
 import { quickFixes } from '../../../src/editor/fixes';
 import type { ModelResult } from '../../../src/shapes/types';
-import { mnistCnnResult, shapeBugResult } from './handmade';
+import { mnistCnnResult, shapeBugResult } from './examples';
 
 test('input shapes parse in every form users type', () => {
   const ok = (text: string) => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layersAt, modelAtLine, modelExtent, modelNameAt, rangeContains, toRange0, variableAt } from '../../../src/editor/positions';
+import { forwardParams, layersAt, modelAtLine, modelExtent, modelNameAt, rangeContains, toRange0, variableAt } from '../../../src/editor/positions';
 import type { ModelResult } from '../../../src/shapes/types';
-import { mnistCnnResult, readExample, shapeBugResult } from './handmade';
+import { mnistCnnResult, readExample, shapeBugResult } from './examples';
 
 test('1-based engine ranges become 0-based vscode ranges; never negative, never inverted', () => {
   assert.deepEqual(toRange0({ line: 23, column: 13, endLine: 23, endColumn: 26 }), { start: { line: 22, character: 12 }, end: { line: 22, character: 25 } });
@@ -79,4 +79,20 @@ test('a submodule analysed on its own (symbolic) yields to the enclosing model w
   const hits = layersAt({ ...result, models: [symbolic, net] }, 23, 14);
   assert.equal(hits.length, 1);
   assert.equal(hits[0].model.name, 'Net');
+});
+
+test('forward parameters hold the model inputs, also with annotations, defaults and a split signature', () => {
+  const lines = [
+    'class Two(nn.Module):',
+    '    def forward(self, a: torch.Tensor,',
+    '                b=None, *rest, **kw):  # two inputs',
+    '        return a + b',
+  ];
+  const model: ModelResult = { name: 'Two', line: 1, kind: 'module', input: [[1, 300], [1, 200]], inputSource: 'comment', output: null, params: 0, layers: [], variables: [], range: { line: 1, column: 7, endLine: 1, endColumn: 10 } };
+  assert.deepEqual(forwardParams(lines, model), [
+    { name: 'a', line: 2, column: 23, shape: [1, 300] },
+    { name: 'b', line: 3, column: 17, shape: [1, 200] },
+  ]);
+  assert.deepEqual(variableAt({ file: '', models: [model], diagnostics: [] }, lines, 'b', 4, 20)[0].variable.shape, [1, 200]);
+  assert.deepEqual(forwardParams(lines, { ...model, kind: 'sequential' }), []);
 });

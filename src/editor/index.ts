@@ -1,0 +1,80 @@
+// Entry point of the editor features: wires the shape engine (src/shapes) into VS Code for Python
+// files. src/extension.ts calls registerEditorFeatures once on activation.
+import * as vscode from 'vscode';
+import { AnalysisCache } from './analysisCache';
+import { ShapeCodeActionProvider } from './codeActions';
+import { registerCommands } from './commands';
+import { ShapeDiagnostics } from './diagnostics';
+import { inProcessAnalyzer } from './engine';
+import { ShapeCodeLensProvider, ShapeHoverProvider, ShapeInlayHintsProvider } from './providers';
+import { defaultInput, isPython, PYTHON, type EditorServices, type EditorState } from './shared';
+import { ShapeStatusBar } from './statusBar';
+
+export type { EditorServices } from './shared';
+export type { Analyzer } from './analysisCache';
+
+/**
+ * Registers CodeLens, inlay hints, hover, diagnostics, quick fixes, the status bar item and the
+ * commands tensorLens.showSummary, tensorLens.setInputShape and tensorLens.trainModel.
+ * Everything is added to context.subscriptions.
+ */
+export function registerEditorFeatures(context: vscode.ExtensionContext, services: EditorServices): void {
+  const log = services.log;
+  const cache = new AnalysisCache({
+    inProcess: inProcessAnalyzer,
+    offThread: services.workerAnalyzer,
+    override: services.analyzer,
+    defaultInput: () => defaultInput(log),
+    log,
+  });
+  const state: EditorState = { services, cache, log };
+
+  const codeLens = new ShapeCodeLensProvider(state);
+  const inlay = new ShapeInlayHintsProvider(state);
+  const diagnostics = new ShapeDiagnostics(state);
+  const status = new ShapeStatusBar(state);
+
+  const onAnalyzed = cache.onDidAnalyze((key) => {
+    if (vscode.window.activeTextEditor?.document.uri.toString() === key) status.update();
+  });
+
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider(PYTHON, codeLens),
+    vscode.languages.registerInlayHintsProvider(PYTHON, inlay),
+    vscode.languages.registerHoverProvider(PYTHON, new ShapeHoverProvider(state)),
+    vscode.languages.registerCodeActionsProvider(PYTHON, new ShapeCodeActionProvider(state), ShapeCodeActionProvider.metadata),
+    diagnostics,
+    status,
+    onAnalyzed,
+    ...registerCommands(state),
+
+    vscode.workspace.onDidOpenTextDocument((doc) => diagnostics.schedule(doc, 0)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!isPython(e.document) || e.contentChanges.length === 0) return;
+      // Abort the now-stale analysis right away; the next one waits for a typing pause.
+      cache.supersede(e.document.uri.toString(), e.document.version);
+      diagnostics.schedule(e.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      diagnostics.clear(doc);
+      cache.delete(doc.uri.toString());
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => status.update()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tensorLens.defaultInput')) {
+        cache.clear();
+        for (const doc of vscode.workspace.textDocuments) diagnostics.schedule(doc, 0);
+        codeLens.refresh();
+        inlay.refresh();
+        status.update();
+      } else {
+        if (e.affectsConfiguration('tensorLens.codeLens')) codeLens.refresh();
+        if (e.affectsConfiguration('tensorLens.inlayHints')) inlay.refresh();
+      }
+    }),
+  );
+
+  for (const doc of vscode.workspace.textDocuments) diagnostics.schedule(doc, 0);
+  status.update();
+  log.debug('Tensor Lens editor features registered');
+}

@@ -106,7 +106,7 @@ export function floorDiv(a: D, den: number): D | null {
     const f = floorDiv(add(inner.num, c * inner.den), inner.den * den);
     return f === null ? null : add(build(whole), f);
   }
-  const atom: Atom = { kind: 'floor', num: restPoly, den, key: `⌊(${fmt(restPoly)})/${den}⌋` };
+  const atom: Atom = { kind: 'floor', num: restPoly, den, key: `⌊${paren(restPoly)}/${den}⌋` };
   return add(build(whole), build([{ coef: 1, atoms: [atom] }]));
 }
 
@@ -174,6 +174,12 @@ function sortedTerms(p: Poly): Term[] {
   });
 }
 
+/** A numerator in brackets unless it is one symbol: ⌊H/4⌋ but ⌊(H-4)/2⌋. */
+function paren(p: D): string {
+  const t = fmt(p);
+  return /^[A-Za-z_]\w*$/.test(t) || /^\d+$/.test(t) ? t : `(${t})`;
+}
+
 function fmt(p: D): string {
   if (typeof p === 'number') return String(p);
   return sortedTerms(p)
@@ -191,7 +197,7 @@ export function dimToString(d: D): string {
   if (ts.length === 2 && ts[1].atoms.length === 0 && ts[0].coef === 1 && ts[0].atoms.length === 1 && ts[0].atoms[0].kind === 'floor') {
     const f = ts[0].atoms[0];
     const inner = add(f.num, ts[1].coef * f.den);
-    return `⌊(${fmt(inner)})/${f.den}⌋`;
+    return `⌊${paren(inner)}/${f.den}⌋`;
   }
   return fmt(d);
 }

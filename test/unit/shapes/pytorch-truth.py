@@ -1,0 +1,171 @@
+# Records what real PyTorch does for each layer case in CASES: output shape(s) and parameter count.
+# Run with Debian's torch: /usr/bin/python3 test/unit/shapes/pytorch-truth.py > test/unit/shapes/pytorch-truth.json
+# The unit tests feed the same constructor text to the engine and compare against this file.
+import json
+import torch
+import torch.nn as nn
+
+CASES = [
+    # id, constructor (Python text), input shapes, integer input?
+    ("conv2d_basic", "nn.Conv2d(1, 32, 3)", [(1, 1, 28, 28)], False),
+    ("conv2d_stride_pad", "nn.Conv2d(3, 16, kernel_size=5, stride=2, padding=2)", [(2, 3, 33, 31)], False),
+    ("conv2d_dilation", "nn.Conv2d(3, 8, 3, dilation=2)", [(1, 3, 20, 17)], False),
+    ("conv2d_tuple", "nn.Conv2d(3, 8, kernel_size=(3, 5), stride=(1, 2), padding=(1, 0))", [(1, 3, 20, 21)], False),
+    ("conv2d_groups", "nn.Conv2d(32, 64, 3, groups=4, bias=False)", [(1, 32, 10, 10)], False),
+    ("conv2d_depthwise", "nn.Conv2d(16, 16, 3, padding=1, groups=16)", [(1, 16, 9, 9)], False),
+    ("conv2d_same_dil", "nn.Conv2d(4, 4, 3, padding='same', dilation=4)", [(1, 4, 15, 15)], False),
+    ("conv2d_same_even", "nn.Conv2d(4, 6, 4, padding='same')", [(1, 4, 11, 12)], False),
+    ("conv2d_valid", "nn.Conv2d(4, 6, 3, padding='valid')", [(1, 4, 11, 12)], False),
+    ("conv2d_unbatched", "nn.Conv2d(3, 5, 3)", [(3, 10, 10)], False),
+    ("conv1d", "nn.Conv1d(1, 16, kernel_size=80, stride=4)", [(1, 1, 8000)], False),
+    ("conv3d", "nn.Conv3d(3, 8, kernel_size=(3, 3, 3), padding=(1, 0, 0), stride=(1, 2, 2))", [(1, 3, 8, 32, 32)], False),
+    ("convt2d", "nn.ConvTranspose2d(100, 64, 4, 1, 0, bias=False)", [(1, 100, 1, 1)], False),
+    ("convt2d_s2", "nn.ConvTranspose2d(64, 32, 4, 2, 1, bias=False)", [(1, 64, 4, 4)], False),
+    ("convt2d_outpad", "nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)", [(1, 8, 7, 7)], False),
+    ("convt2d_dil", "nn.ConvTranspose2d(8, 4, 3, stride=3, dilation=2, output_padding=1)", [(1, 8, 5, 6)], False),
+    ("convt1d", "nn.ConvTranspose1d(4, 2, 5, stride=3)", [(2, 4, 10)], False),
+    ("convt3d", "nn.ConvTranspose3d(4, 2, (2, 3, 3), stride=2)", [(1, 4, 3, 5, 5)], False),
+    ("maxpool2d", "nn.MaxPool2d(2)", [(1, 8, 25, 24)], False),
+    ("maxpool2d_s_p", "nn.MaxPool2d(3, stride=2, padding=1)", [(1, 8, 25, 24)], False),
+    ("maxpool2d_dil", "nn.MaxPool2d(3, stride=1, dilation=2)", [(1, 8, 12, 12)], False),
+    ("maxpool2d_ceil", "nn.MaxPool2d(2, 2, ceil_mode=True)", [(1, 8, 25, 25)], False),
+    ("maxpool2d_ceil_drop", "nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)", [(1, 1, 6, 6)], False),
+    ("maxpool2d_ceil_drop2", "nn.MaxPool2d(2, stride=2, padding=1, ceil_mode=True)", [(1, 1, 4, 4)], False),
+    ("maxpool2d_ceil_k1s2", "nn.MaxPool2d(1, stride=2, ceil_mode=True)", [(1, 1, 5, 6)], False),
+    ("maxpool1d", "nn.MaxPool1d(4)", [(1, 16, 1999)], False),
+    ("maxpool3d", "nn.MaxPool3d((1, 2, 2))", [(1, 8, 8, 15, 15)], False),
+    ("avgpool2d", "nn.AvgPool2d(3, stride=2, padding=1)", [(1, 4, 15, 16)], False),
+    ("avgpool2d_ceil", "nn.AvgPool2d(3, stride=2, ceil_mode=True)", [(1, 4, 14, 15)], False),
+    ("avgpool2d_ceil_pad", "nn.AvgPool2d(2, stride=2, padding=1, ceil_mode=True)", [(1, 4, 4, 5)], False),
+    ("avgpool1d", "nn.AvgPool1d(3, stride=2)", [(1, 4, 20)], False),
+    ("avgpool3d", "nn.AvgPool3d(2)", [(1, 2, 5, 6, 7)], False),
+    ("lppool2d", "nn.LPPool2d(2, 3, stride=2)", [(1, 4, 15, 16)], False),
+    ("adaptive_avg", "nn.AdaptiveAvgPool2d((5, 7))", [(1, 4, 15, 16)], False),
+    ("adaptive_avg_none", "nn.AdaptiveAvgPool2d((None, 3))", [(1, 4, 15, 16)], False),
+    ("adaptive_max1d", "nn.AdaptiveMaxPool1d(6)", [(1, 4, 50)], False),
+    ("linear", "nn.Linear(9216, 128)", [(1, 9216)], False),
+    ("linear_3d", "nn.Linear(16, 64)", [(32, 16, 16)], False),
+    ("linear_nobias", "nn.Linear(10, 5, bias=False)", [(4, 10)], False),
+    ("bilinear", "nn.Bilinear(20, 30, 40)", [(128, 20), (128, 30)], False),
+    ("flatten", "nn.Flatten()", [(2, 3, 4, 5)], False),
+    ("flatten_range", "nn.Flatten(0, 2)", [(2, 3, 4, 5)], False),
+    ("unflatten", "nn.Unflatten(1, (2, 5, 5))", [(2, 50)], False),
+    ("batchnorm2d", "nn.BatchNorm2d(64)", [(2, 64, 5, 5)], False),
+    ("batchnorm1d_2d", "nn.BatchNorm1d(30)", [(4, 30)], False),
+    ("batchnorm1d_affine_off", "nn.BatchNorm1d(30, affine=False)", [(4, 30, 7)], False),
+    ("batchnorm3d", "nn.BatchNorm3d(8)", [(1, 8, 2, 3, 4)], False),
+    ("layernorm", "nn.LayerNorm([10, 12])", [(3, 10, 12)], False),
+    ("groupnorm", "nn.GroupNorm(4, 32)", [(2, 32, 6, 6)], False),
+    ("instancenorm_affine", "nn.InstanceNorm2d(16, affine=True)", [(2, 16, 6, 6)], False),
+    ("lrn", "nn.LocalResponseNorm(2)", [(2, 16, 6, 6)], False),
+    ("prelu", "nn.PReLU(3)", [(2, 3, 4, 4)], False),
+    ("glu", "nn.GLU(dim=1)", [(2, 10, 4)], False),
+    ("softmax", "nn.Softmax(dim=1)", [(2, 10)], False),
+    ("dropout2d", "nn.Dropout2d(0.25)", [(2, 10, 3, 3)], False),
+    ("embedding", "nn.Embedding(1000, 300)", [(1, 100)], True),
+    ("embeddingbag", "nn.EmbeddingBag(100, 16, mode='sum')", [(4, 7)], True),
+    ("rnn", "nn.RNN(10, 20, 2)", [(5, 3, 10)], False),
+    ("lstm_bf_bi", "nn.LSTM(300, 256, num_layers=2, batch_first=True, bidirectional=True)", [(1, 100, 300)], False),
+    ("lstm_proj", "nn.LSTM(10, 20, num_layers=2, proj_size=5)", [(7, 3, 10)], False),
+    ("gru", "nn.GRU(16, 32, batch_first=True)", [(4, 9, 16)], False),
+    ("gru_bi_3", "nn.GRU(16, 32, num_layers=3, bidirectional=True, bias=False)", [(9, 4, 16)], False),
+    ("upsample_scale", "nn.Upsample(scale_factor=2, mode='nearest')", [(1, 3, 7, 9)], False),
+    ("upsample_frac", "nn.Upsample(scale_factor=1.5, mode='bilinear', align_corners=False)", [(1, 3, 7, 9)], False),
+    ("upsample_size", "nn.Upsample(size=(20, 30))", [(1, 3, 7, 9)], False),
+    ("pixelshuffle", "nn.PixelShuffle(3)", [(1, 18, 4, 5)], False),
+    ("pixelunshuffle", "nn.PixelUnshuffle(2)", [(1, 2, 8, 6)], False),
+    ("reflectionpad", "nn.ReflectionPad2d((1, 2, 3, 4))", [(1, 2, 8, 6)], False),
+    ("zeropad", "nn.ZeroPad2d(2)", [(1, 2, 8, 6)], False),
+    ("constpad1d", "nn.ConstantPad1d((3, 1), 0.5)", [(1, 2, 8)], False),
+    ("replicationpad3d", "nn.ReplicationPad3d(1)", [(1, 2, 3, 4, 5)], False),
+    ("mha", "nn.MultiheadAttention(32, 4, batch_first=True)", [(2, 10, 32), (2, 10, 32), (2, 10, 32)], False),
+    ("mha_kdim", "nn.MultiheadAttention(32, 4, kdim=16, vdim=8)", [(10, 2, 32), (7, 2, 16), (7, 2, 8)], False),
+    ("transformer_layer", "nn.TransformerEncoderLayer(64, 4, 128, batch_first=True)", [(2, 20, 64)], False),
+]
+
+
+def flat(out):
+    if isinstance(out, torch.Tensor):
+        return [list(out.shape)]
+    if isinstance(out, (tuple, list)):
+        return [s for o in out if o is not None for s in flat(o)]
+    return []
+
+
+result = {"torch": torch.__version__, "cases": {}}
+for cid, expr, shapes, integer in CASES:
+    m = eval(expr).eval()
+    if integer:
+        xs = [torch.randint(0, 100, s) for s in shapes]
+    else:
+        xs = [torch.randn(*s) for s in shapes]
+    with torch.no_grad():
+        out = m(*xs)
+    result["cases"][cid] = {
+        "expr": expr,
+        "input": [list(s) for s in shapes],
+        "outputs": flat(out),
+        "params": sum(p.numel() for p in m.parameters()),
+    }
+# Symbolic inputs: the engine's expression in H (and W) must give PyTorch's size for every H tried.
+SYMBOLIC = [
+    ("conv_pool", "nn.Sequential(nn.Conv2d(1, 6, 5), nn.MaxPool2d(2))", (2, 1, "H", "W")),
+    ("lenet_trunk", "nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2))", (2, 1, "H", "W")),
+    ("strided", "nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.Conv2d(8, 8, 3, stride=2, padding=1))", (1, 3, "H", "W")),
+    ("upsample_back", "nn.Sequential(nn.MaxPool2d(2), nn.ConvTranspose2d(4, 4, 2, stride=2))", (1, 4, "H", "W")),
+    ("avg_ceil_free", "nn.Sequential(nn.AvgPool2d(3, stride=2), nn.MaxPool2d(3, stride=2, ceil_mode=True))", (1, 4, "H", "W")),
+    ("flatten_all", "nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten())", (2, 1, "H", "W")),
+]
+result["symbolic"] = {}
+for cid, expr, template in SYMBOLIC:
+    m = eval(expr).eval()
+    runs = []
+    for h, w in [(28, 28), (29, 33), (32, 40), (41, 37), (64, 50)]:
+        shape = [h if d == "H" else w if d == "W" else d for d in template]
+        with torch.no_grad():
+            out = m(torch.randn(*shape))
+        runs.append({"H": h, "W": w, "output": list(out.shape)})
+    result["symbolic"][cid] = {"expr": expr, "input": list(template), "runs": runs}
+
+# Diagnostics: each model raises in PyTorch with the `bad` value and runs with `good`, the value the
+# engine's quick fix must offer (None where no single value fixes it).
+HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+DIAGS = [
+    ("linear-in-features", "nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.MaxPool2d(2), nn.Flatten(), nn.Linear({v}, 128))", (1, 1, 28, 28), 1600, 9216),
+    ("conv-in-channels", "nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.Conv2d({v}, 32, 3))", (1, 3, 32, 32), 3, 16),
+    ("batchnorm-features", "nn.Sequential(nn.Conv2d(3, 64, 3), nn.BatchNorm2d({v}))", (2, 3, 16, 16), 32, 64),
+    ("groupnorm-channels", "nn.Sequential(nn.Conv2d(3, 64, 3), nn.GroupNorm(8, {v}))", (2, 3, 16, 16), 32, 64),
+    ("pool-padding", "nn.Sequential(nn.MaxPool2d(3, stride=1, padding={v}))", (1, 2, 8, 8), 2, 1),
+    ("rnn-input-size", "nn.Sequential(nn.LSTM({v}, 20))", (5, 3, 10), 8, 10),
+    ("layernorm-shape", "nn.Sequential(nn.LayerNorm({v}))", (2, 5, 10), 8, 10),
+    ("spatial-too-small", "nn.Sequential(nn.Conv2d(1, 8, {v}))", (1, 1, 4, 4), 5, None),
+    ("padding-same-stride", "nn.Sequential(nn.Conv2d(1, 8, 3, stride={v}, padding='same'))", (1, 1, 8, 8), 2, None),
+]
+CLASS_DIAGS = [
+    ("view-numel", "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(1, 20, 5)\n\n    def forward(self, x):\n        x = F.max_pool2d(self.conv(x), 2)\n        return x.view(-1, {v})\n", (1, 1, 14, 14), 320, 500),
+    ("cat-mismatch", "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Conv2d(3, 8, 3)\n        self.b = nn.Conv2d(3, 8, {v})\n\n    def forward(self, x):\n        return torch.cat([self.a(x), self.b(x)], dim=1)\n", (1, 3, 16, 16), 5, 3),
+    ("broadcast-mismatch", "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Conv2d(3, 64, 3, padding=1)\n        self.b = nn.Conv2d(3, {v}, 3, padding=1)\n\n    def forward(self, x):\n        return self.a(x) + self.b(x)\n", (1, 3, 16, 16), 32, 64),
+]
+
+
+def run(src, shape):
+    scope = {}
+    exec(HEADER + src, scope)
+    m = scope["Net"]() if "Net" in scope else scope["m"]
+    m.eval()
+    with torch.no_grad():
+        return list(m(torch.randn(*shape))[0].shape) if isinstance(m(torch.randn(*shape)), tuple) else list(m(torch.randn(*shape)).shape)
+
+
+result["diagnostics"] = []
+for code, tmpl, shape, bad, good in [(c, "m = " + t, s, b, g) for c, t, s, b, g in DIAGS] + CLASS_DIAGS:
+    err = None
+    try:
+        run(tmpl.format(v=bad), shape)
+    except Exception as e:  # what PyTorch raises, verbatim
+        err = str(e).split("\n")[0]
+    assert err is not None, code + " should raise"
+    good_out = run(tmpl.format(v=good), shape) if good is not None else None
+    result["diagnostics"].append({"code": code, "source": tmpl, "input": list(shape), "bad": bad, "good": good, "error": err, "goodOutput": good_out})
+
+print(json.dumps(result, indent=1))

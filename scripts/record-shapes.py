@@ -204,7 +204,10 @@ def find_models(path):
                 models.append((st.name, st.lineno, 'module', others[st.name][1], others[st.name][0]))
         elif isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
             v = st.value
-            if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == 'Sequential':
+            is_seq = isinstance(v, ast.Call) and (
+                (isinstance(v.func, ast.Attribute) and v.func.attr == 'Sequential')
+                or (isinstance(v.func, ast.Name) and v.func.id == 'Sequential'))
+            if is_seq:
                 shapes = comment_above(st.lineno)
                 if shapes is not None:
                     models.append((st.targets[0].id, st.lineno, 'sequential', shapes, 'comment'))

@@ -30,9 +30,10 @@ describe('symbolic dimensions agree with PyTorch at every size tried', () => {
       const src = `import torch.nn as nn\n# input: (${c.input.join(', ')})\nm = ${c.expr}\n`;
       const m = analyze(src).models.find((x) => x.name === 'm');
       assert.ok(m && m.output, `an output for ${id}: ${m?.layers.map((l) => l.unknownReason).join('; ')}`);
+      const out: (number | string)[] = m.output;
       for (const run of c.runs) {
-        const got = m.output.map((d) => evalDim(d, { H: run.H, W: run.W, B: 0 }));
-        assert.deepEqual(got, run.output, `H=${run.H} W=${run.W}: ${JSON.stringify(m.output)}`);
+        const got: number[] = out.map((d) => evalDim(d, { H: run.H, W: run.W, B: 0 }));
+        assert.deepEqual(got, run.output, `H=${run.H} W=${run.W}: ${JSON.stringify(out)}`);
       }
     });
   }

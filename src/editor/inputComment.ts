@@ -144,8 +144,9 @@ export interface SuggestedInput {
  * (Conv2d(1, …) → (1, 1, 28, 28), Linear(784, …) → (1, 784)), else the MNIST image shape.
  */
 export function suggestInput(model: ModelResult, defaultInput?: Shape[]): SuggestedInput {
-  if (model.inputSource !== 'symbolic' && isConcrete(model.input)) {
-    return { shapes: model.input.map((s) => [...s]), source: 'inferred', confident: true };
+  if (model.inputSource !== 'symbolic' && model.input.length > 0 && model.input.every((s) => s !== null)) {
+    // Inferred (a call, a dataset, the setting): pin it as found, symbols such as B included.
+    return { shapes: (model.input as Dim[][]).map((s) => [...s]), source: 'inferred', confident: true };
   }
   if (defaultInput && isConcrete(defaultInput)) return { shapes: defaultInput.map((s) => [...s]), source: 'setting', confident: true };
   const guess = guessFromFirstLayer(model);

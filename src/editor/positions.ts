@@ -196,7 +196,9 @@ export function modelNameAt(result: AnalysisResult, line: number, column: number
 /**
  * The shape a variable holds where it is hovered. On its own assignment target (`x` left of `=`)
  * that is the shape after the statement; anywhere else it is the shape from the latest assignment on
- * an earlier line (the `x` right of `=` still holds the old value). Only inside a model's extent.
+ * an earlier line of the same function (the `x` right of `=` still holds the old value).
+ * The engine records variables of every traced forward, including submodules' classes, so the
+ * function is found from the text rather than from the model's extent.
  */
 export function variableAt(
   result: AnalysisResult,
@@ -205,19 +207,51 @@ export function variableAt(
   line: number,
   column: number,
 ): { model: ModelResult; variable: VariableShape }[] {
+  const fnCache = new Map<number, number>();
+  const fnOf = (l: number) => {
+    let f = fnCache.get(l);
+    if (f === undefined) fnCache.set(l, (f = functionStart(lines, l)));
+    return f;
+  };
+  const here = fnOf(line);
+  if (here === 0) return [];
   const found: { model: ModelResult; variable: VariableShape }[] = [];
   for (const model of result.models) {
-    const ext = modelExtent(lines, model);
-    if (line < ext.start || line > ext.end) continue;
     let best: VariableShape | undefined;
     for (const v of [...forwardParams(lines, model), ...model.variables]) {
-      if (v.name !== name) continue;
-      if (v.line === line && v.column === column) { best = v; break; }
-      if (v.line < line && (!best || v.line >= best.line)) best = v;
+      if (v.name !== name || v.line > line) continue;
+      if (v.line === line) {
+        if (v.column === column) { best = v; break; }
+        continue;
+      }
+      if ((!best || v.line >= best.line) && fnOf(v.line) === here) best = v;
     }
     if (best) found.push({ model, variable: best });
   }
   return preferConcrete(found);
+}
+
+/**
+ * The 1-based line of the `def` whose body holds `line` (the def line itself counts as inside),
+ * or 0 at module level.
+ */
+export function functionStart(lines: readonly string[], line: number): number {
+  const isDef = (t: string) => /^\s*(?:async\s+)?def\s/.test(t);
+  const own = lines[line - 1] ?? '';
+  if (isDef(own)) return line;
+  let indent = own.trim() === '' ? Infinity : indentOf(own);
+  // Bounded scan: a function longer than this is not worth a variable hover.
+  for (let l = line - 1; l >= 1 && l >= line - 3000; l--) {
+    const t = lines[l - 1] ?? '';
+    if (t.trim() === '' || /^\s*#/.test(t)) continue;
+    const ind = indentOf(t);
+    if (ind < indent) {
+      if (isDef(t)) return l;
+      if (ind === 0) return 0;
+      indent = ind;
+    }
+  }
+  return 0;
 }
 
 /**

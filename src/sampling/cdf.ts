@@ -2,7 +2,11 @@
 // cells with 5-point Gauss–Legendre masses, refined where the u-error is too large; the inverse is
 // a cubic Hermite in u per cell with slopes dx/du = 1/f̂, limited (Fritsch–Carlson) so it is
 // monotone. Draws cost one uniform, a guide-table lookup and a cubic: no allocation, typed arrays.
-import { GL5_NODES, GL5_WEIGHTS } from './special';
+import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
+
+// Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
+const GL5_NODES = Float64Array.from(NODES);
+const GL5_WEIGHTS = Float64Array.from(WEIGHTS);
 import type { Rng } from './rng';
 
 export interface CdfTable {

@@ -455,7 +455,8 @@ function gradient(logIr: Ir, v: 'x' | 'y'): Fn2 | undefined {
   if (!usesVar(logIr, v)) return () => 0;
   try {
     const text = irToString(logIr);
-    const d = derivative(text, v);
+    // simplify: false — mathjs' simplifier costs ~100 ms on a mixture; fold() does the constant folding.
+    const d = derivative(text, v, { simplify: false });
     const dIr = fold(toIr(d, d.toString(), 0));
     return compileIr(dIr);
   } catch {

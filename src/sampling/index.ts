@@ -10,7 +10,11 @@ import { MhChain1D, MhChain2D } from './mh';
 import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
 import { Rng } from './rng';
 import { SliceChain } from './slice';
-import { GL5_NODES, GL5_WEIGHTS } from './special';
+import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
+
+// Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
+const GL5_NODES = Float64Array.from(NODES);
+const GL5_WEIGHTS = Float64Array.from(WEIGHTS);
 import { findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
 import { emptyStats, type Chain, type Target } from './target';
@@ -123,7 +127,7 @@ function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
  */
 function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport2D(d.raw, d.logf, d.isLog, p.range, p.rangeY);
-  const nxc = 400, nyc = 200;
+  const nxc = 200, nyc = 120;
   const xNodes = glNodes(sup.x.lo, sup.x.hi, nxc), yNodes = glNodes(sup.y.lo, sup.y.hi, nyc);
   const NX = xNodes.x.length, NY = yNodes.x.length;
   const margX = new Float64Array(NX), margY = new Float64Array(NY);

@@ -32,6 +32,12 @@ function fmt(v: number): string {
 /** Checks one value of what the user typed; returns log f. */
 function checkedLog(raw: Fn2, logf: Fn2, isLog: boolean, x: number, y: number, dims: 1 | 2): number {
   const v = raw(x, y);
+  // Fast path first: the message text is built only when something is wrong.
+  if (!isLog && v >= 0 && v < Infinity) {
+    const l = logf(x, y);
+    return Number.isNaN(l) ? (v === 0 ? -Infinity : Math.log(v)) : l;
+  }
+  if (isLog && v < Infinity) return v;
   const at = dims === 1 ? `x = ${fmt(x)}` : `(x, y) = (${fmt(x)}, ${fmt(y)})`;
   if (Number.isNaN(v)) {
     throw new DensityError(`the density is not a number at ${at} (e.g. log or sqrt of a negative, or 0/0); fix the expression or restrict --range`);

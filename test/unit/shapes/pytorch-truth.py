@@ -168,4 +168,65 @@ for code, tmpl, shape, bad, good in [(c, "m = " + t, s, b, g) for c, t, s, b, g 
     good_out = run(tmpl.format(v=good), shape) if good is not None else None
     result["diagnostics"].append({"code": code, "source": tmpl, "input": list(shape), "bad": bad, "good": good, "error": err, "goodOutput": good_out})
 
+# ceil_mode: every small (size, kernel, stride, padding, dilation) PyTorch accepts, 1-d max pooling.
+import torch.nn.functional as F
+ceil = []
+for size in range(1, 13):
+    for k in range(1, 5):
+        for st in range(1, 4):
+            for d in (1, 2):
+                for pad in range(0, ((k - 1) * d + 1) // 2 + 1):
+                    try:
+                        out = F.max_pool1d(torch.randn(1, 1, size), k, st, pad, d, ceil_mode=True)
+                        ceil.append([size, k, st, pad, d, out.shape[-1]])
+                    except RuntimeError:
+                        pass
+result["ceilMode"] = ceil
+
+# Functional and tensor operations in forward: the output shape PyTorch gives.
+OPS = [
+    ("torch_flatten_default", "return torch.flatten(x)", (2, 3, 4, 5)),
+    ("torch_flatten_1", "return torch.flatten(x, 1)", (2, 3, 4, 5)),
+    ("view_size0", "return x.view(x.size(0), -1)", (2, 3, 4, 5)),
+    ("reshape_shape", "return x.reshape(x.shape[0], x.shape[1], -1)", (2, 3, 4, 5)),
+    ("flatten_method", "return x.flatten(2)", (2, 3, 4, 5)),
+    ("size_index", "return x.view(-1, x.size()[1] * x.size(2) * x.shape[-1])", (2, 3, 4, 5)),
+    ("permute", "return x.permute(0, 2, 3, 1)", (2, 3, 4, 5)),
+    ("transpose", "return x.transpose(1, 2)", (2, 3, 4)),
+    ("unsqueeze_squeeze", "return x.unsqueeze(1).squeeze(0)", (1, 3, 4)),
+    ("squeeze_all", "return torch.squeeze(x)", (1, 3, 1, 4)),
+    ("slice_last", "return x[:, -1, :]", (2, 7, 16)),
+    ("slice_range", "return x[:, 1:5, ::2]", (2, 7, 16)),
+    ("index_none", "return x[..., None]", (2, 7)),
+    ("cat", "return torch.cat([x, x * 2], dim=1)", (2, 3, 4)),
+    ("cat_neg", "return torch.cat((x, x), -1)", (2, 3, 4)),
+    ("stack", "return torch.stack([x, x, x], dim=1)", (2, 3)),
+    ("mean_dims", "return x.mean(dim=(2, 3))", (2, 3, 4, 5)),
+    ("sum_keepdim", "return x.sum(1, keepdim=True)", (2, 3, 4)),
+    ("max_dim", "return torch.max(x, dim=1)[0]", (2, 3, 4)),
+    ("broadcast_add", "return x + x[:, :1]", (2, 3, 4)),
+    ("matmul", "return x @ x.transpose(1, 2)", (2, 3, 4)),
+    ("interpolate", "return F.interpolate(x, scale_factor=2, mode='nearest')", (1, 3, 5, 6)),
+    ("interpolate_size", "return F.interpolate(x, size=(9, 11), mode='bilinear', align_corners=False)", (1, 3, 5, 6)),
+    ("pad", "return F.pad(x, (1, 2, 3, 4))", (1, 3, 5, 6)),
+    ("max_pool_f", "return F.max_pool2d(x, kernel_size=3, stride=2, ceil_mode=True)", (1, 3, 10, 11)),
+    ("avg_pool_f", "return F.avg_pool2d(x, 2)", (1, 3, 9, 11)),
+    ("adaptive_f", "return F.adaptive_avg_pool2d(x, 1).view(x.size(0), -1)", (2, 3, 9, 11)),
+    ("chunk", "a, b = x.chunk(2, dim=1)\n        return a", (2, 6, 4)),
+    ("split", "return torch.split(x, 4, dim=2)[-1]", (2, 6, 10)),
+    ("expand", "return x.expand(4, -1, 5)", (1, 3, 1)),
+    ("repeat", "return x.repeat(2, 1, 3)", (1, 3, 2)),
+    ("softmax", "return F.log_softmax(x, dim=1)", (2, 10)),
+    ("pixel_shuffle_f", "return F.pixel_shuffle(x, 2)", (1, 8, 3, 3)),
+    ("t", "return x.t()", (3, 5)),
+    ("unbind", "return x.unbind(1)[0]", (2, 3, 4)),
+]
+result["ops"] = []
+for oid, body, shape in OPS:
+    scope = {}
+    exec(HEADER + "class Net(nn.Module):\n    def forward(self, x):\n        " + body + "\n", scope)
+    with torch.no_grad():
+        out = scope["Net"]()(torch.randn(*shape))
+    result["ops"].append({"id": oid, "body": body, "input": list(shape), "output": list(out.shape)})
+
 print(json.dumps(result, indent=1))

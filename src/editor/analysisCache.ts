@@ -38,7 +38,7 @@ export interface CacheOptions {
   log: CacheLogger;
   /** Files with more lines go off the thread when `offThread` is given. */
   largeLines?: number;
-  /** A file whose last in-process analysis took longer goes off the thread when `offThread` is given. */
+  /** A file whose last two in-process analyses took longer goes off the thread when `offThread` is given. */
   slowMs?: number;
   now?: () => number;
 }
@@ -59,8 +59,8 @@ export type AnalysisListener = (key: string, version: number, result: AnalysisRe
 
 export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
-  /** Last in-process analysis time per document, in ms. */
-  private readonly inProcessMs = new Map<string, number>();
+  /** The last two in-process analysis times per document, in ms, newest last. */
+  private readonly inProcessMs = new Map<string, number[]>();
   private readonly listeners = new Set<AnalysisListener>();
   private readonly largeLines: number;
   private readonly slowMs: number;
@@ -129,17 +129,31 @@ export class AnalysisCache {
   }
 
   lastInProcessMs(key: string): number | undefined {
-    return this.inProcessMs.get(key);
+    const ms = this.inProcessMs.get(key);
+    return ms ? ms[ms.length - 1] : undefined;
   }
 
   /** Which analyzer this document goes to now. */
   route(doc: DocLike): 'override' | 'offThread' | 'inProcess' {
     if (this.opts.override) return 'override';
     if (this.opts.offThread) {
-      const last = this.inProcessMs.get(doc.key);
-      if (doc.lineCount > this.largeLines || (last !== undefined && last > this.slowMs)) return 'offThread';
+      // Two slow analyses in a row, not one: on a busy machine a single GC pause or the engine's
+      // first (cold) run would otherwise send a small file to the worker for good.
+      const recent = this.inProcessMs.get(doc.key) ?? [];
+      const slow = recent.length === 2 && recent.every((ms) => ms > this.slowMs);
+      if (doc.lineCount > this.largeLines || slow) return 'offThread';
     }
     return 'inProcess';
+  }
+
+  private clean(r: AnalysisResult | undefined | null, file: string): AnalysisResult {
+    const out = sanitize(r, file);
+    // The engine reports its own failures as an "internal" diagnostic; in the editor those belong in
+    // the debug log, not in the user's Problems view.
+    const internal = out.diagnostics.filter((d) => d.code === 'internal');
+    if (internal.length === 0) return out;
+    for (const d of internal) this.opts.log.debug(`engine: ${d.message}`);
+    return { ...out, diagnostics: out.diagnostics.filter((d) => d.code !== 'internal') };
   }
 
   private async run(doc: DocLike, signal: AbortSignal): Promise<AnalysisResult | undefined> {
@@ -162,10 +176,10 @@ export class AnalysisCache {
       const analyzer = route === 'override' ? this.opts.override : route === 'offThread' ? this.opts.offThread : this.opts.inProcess;
       const result = await analyzer!(source, doc.fileName, defaultInput, signal);
       const ms = this.now() - t0;
-      if (route === 'inProcess') this.inProcessMs.set(doc.key, ms);
+      if (route === 'inProcess') this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
       this.opts.log.debug(`analysed ${doc.fileName} v${doc.version} (${doc.lineCount} lines) ${route} in ${ms.toFixed(1)} ms: ` +
         `${result.models.length} models, ${result.diagnostics.length} diagnostics`);
-      return signal.aborted ? undefined : sanitize(result, doc.fileName);
+      return signal.aborted ? undefined : this.clean(result, doc.fileName);
     } catch (e) {
       if (signal.aborted) return undefined;
       this.opts.log.debug(`analysis of ${doc.fileName} v${doc.version} failed (${route}): ${errorText(e)}`);
@@ -173,7 +187,7 @@ export class AnalysisCache {
         // The worker may be gone or busy; a slow in-process analysis beats none.
         try {
           const result = await this.opts.inProcess(source, doc.fileName, defaultInput, signal);
-          return signal.aborted ? undefined : sanitize(result, doc.fileName);
+          return signal.aborted ? undefined : this.clean(result, doc.fileName);
         } catch (e2) {
           this.opts.log.debug(`in-process fallback failed too: ${errorText(e2)}`);
         }

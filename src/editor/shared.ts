@@ -17,8 +17,8 @@ export interface EditorServices {
    */
   analyzer?: Analyzer;
   /**
-   * The worker's `{ type: 'analyze' }` request. Used for files over 2,000 lines or whose last
-   * in-process analysis took over 15 ms, so typing never blocks on the engine. Ignored when
+   * The worker's `{ type: 'analyze' }` request. Used for files over 2,000 lines or whose last two
+   * in-process analyses both took over 15 ms, so typing never blocks on the engine. Ignored when
    * `analyzer` is given.
    */
   workerAnalyzer?: Analyzer;

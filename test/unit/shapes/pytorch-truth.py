@@ -229,4 +229,79 @@ for oid, body, shape in OPS:
         out = scope["Net"]()(torch.randn(*shape))
     result["ops"].append({"id": oid, "body": body, "input": list(shape), "output": list(out.shape)})
 
+# Whole models: parameter totals (shared modules once) and every leaf-module call, by forward hooks.
+MODELS = {
+    "shared_and_parameter": """
+class Net(nn.Module):
+    def __init__(self, width=16):
+        super().__init__()
+        self.conv = nn.Conv2d(3, width, 3, padding=1)
+        self.alias = self.conv
+        self.scale = nn.Parameter(torch.ones(1, width, 1, 1))
+        self.blocks = nn.ModuleList([nn.Conv2d(width, width, 3, padding=1) for _ in range(2)])
+        self.heads = nn.ModuleDict({'a': nn.Linear(width, 4), 'b': nn.Linear(width, 2)})
+
+    def forward(self, x):
+        x = self.conv(x) * self.scale
+        for blk in self.blocks:
+            x = F.relu(blk(x))
+        x = self.alias(x[:, :3])
+        x = x.mean(dim=(2, 3))
+        x = torch.cat([x, x, x, x, x, x], dim=1)[:, :16]
+        return self.heads['a'](x), self.heads['b'](x)
+""",
+    "helper_and_block": """
+def make_layers(cfg, in_ch=1):
+    layers = []
+    for v in cfg:
+        if v == 'M':
+            layers += [nn.MaxPool2d(2)]
+        else:
+            layers += [nn.Conv2d(in_ch, v, 3, padding=1), nn.ReLU(inplace=True)]
+            in_ch = v
+    return nn.Sequential(*layers)
+
+
+class Block(nn.Module):
+    def __init__(self, c_in, c_out, stride=1):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or c_in != c_out:
+            self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out))
+
+    def forward(self, x):
+        return F.relu(self.conv(x) + self.shortcut(x))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = make_layers([8, 'M', 16])
+        self.layer = nn.Sequential(Block(16, 16), Block(16, 32, stride=2))
+        self.fc = nn.Linear(32 * 4 * 4, 10)
+
+    def forward(self, x):
+        x = self.layer(self.features(x))
+        return self.fc(torch.flatten(x, 1))
+""",
+}
+result["models"] = {}
+for mid, src in MODELS.items():
+    scope = {}
+    exec(HEADER + src, scope)
+    net = scope["Net"]().eval()
+    calls = []
+    names = {m: n for n, m in net.named_modules()}
+    def hook(mod, inp, out):
+        o = out[0] if isinstance(out, tuple) else out
+        calls.append([names[mod], type(mod).__name__, list(o.shape)])
+    for mod in net.modules():
+        if len(list(mod.children())) == 0:
+            mod.register_forward_hook(hook)
+    with torch.no_grad():
+        out = net(torch.randn(2, 3 if mid == "shared_and_parameter" else 1, 16, 16))
+    outs = [list(o.shape) for o in out] if isinstance(out, tuple) else [list(out.shape)]
+    result["models"][mid] = {"source": src, "input": [2, 3 if mid == "shared_and_parameter" else 1, 16, 16], "params": sum(p.numel() for p in net.parameters()), "calls": calls, "outputs": outs}
+
 print(json.dumps(result, indent=1))

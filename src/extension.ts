@@ -1,0 +1,42 @@
+// Activation wires the thin adapters together; nothing heavy happens here. tfjs, the samplers and
+// big analyses live in the worker, which starts on the first request that needs it.
+import * as vscode from 'vscode';
+import { EngineClient } from './panel/engineClient';
+import { createPanel, type PanelController } from './panel';
+import { registerEditorFeatures } from './editor';
+
+let client: EngineClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Tensor Lens', { log: true });
+  context.subscriptions.push(log);
+  client = new EngineClient({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log });
+  const engine = client;
+  context.subscriptions.push({ dispose: () => engine.dispose() });
+
+  const panel: PanelController = createPanel(context, engine, log);
+  registerEditorFeatures(context, {
+    log,
+    showSummary: (model, file) => {
+      panel.showSummary(model, file);
+      panel.reveal('summary');
+    },
+    workerAnalyzer: (source, file, defaultInput, signal) => engine.analyze(source, file, defaultInput, signal),
+    trainModel: (document, className) =>
+      void panel.train({ kind: 'source', file: document.uri.fsPath, source: document.getText(), className }),
+  });
+
+  const register = (id: string, fn: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  };
+  register('tensorLens.compareMlpCnn', () => panel.compare());
+  register('tensorLens.sampleDensity', () => panel.sample());
+  register('tensorLens.stopRun', () => panel.stop());
+  register('tensorLens.openPanel', () => panel.openEditorPanel());
+  log.info(`Tensor Lens ${String(context.extension.packageJSON.version)} activated`);
+}
+
+export function deactivate(): void {
+  client?.dispose();
+  client = undefined;
+}

@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import types
+import warnings
 
 import torch
 import torch.nn as nn
@@ -107,6 +108,7 @@ def inferred_inputs(tree, lines, class_names):
             if v is not None:
                 consts[st.targets[0].id] = v
     var_class = {}
+    var_tensor = {}  # x = torch.randn(1, 3, 224, 224) ... model(x)
     summary_kind = None
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -117,6 +119,9 @@ def inferred_inputs(tree, lines, class_names):
             cls = instantiated_class(node.value, class_names)
             if cls:
                 var_class[node.targets[0].id] = cls
+            t = tensor_factory_shape(node.value, consts)
+            if t is not None:
+                var_tensor.setdefault(node.targets[0].id, t)
     found = {}
     instantiated = []
 
@@ -133,7 +138,8 @@ def inferred_inputs(tree, lines, class_names):
             instantiated.append(cls)
         target = model_of(node.func)
         if target and node.args:
-            shapes = [tensor_factory_shape(a, consts) for a in node.args]
+            shapes = [var_tensor.get(a.id) if isinstance(a, ast.Name) else tensor_factory_shape(a, consts)
+                      for a in node.args]
             if all(s is not None for s in shapes):
                 found.setdefault(target, ('call', shapes))
         fname = node.func.id if isinstance(node.func, ast.Name) else (node.func.attr if isinstance(node.func, ast.Attribute) else None)
@@ -553,6 +559,7 @@ def write(path, obj):
 
 
 def main(argv):
+    warnings.filterwarnings('ignore')  # PyTorch's UserWarnings (even 'same' kernels, 2-D dropout2d) are noise here
     only = set(argv)
     changed = 0
     count = 0

@@ -41,6 +41,11 @@ export interface CacheOptions {
   /** A file whose last two in-process analyses took longer goes off the thread when `offThread` is given. */
   slowMs?: number;
   now?: () => number;
+  /**
+   * A large or slow file analysed in-process (no worker given) waits this long for typing to pause
+   * first, so a burst of keystrokes costs one analysis, not one per keystroke. Default 500 ms.
+   */
+  heavyDelayMs?: number;
 }
 
 interface Entry {
@@ -136,14 +141,17 @@ export class AnalysisCache {
   /** Which analyzer this document goes to now. */
   route(doc: DocLike): 'override' | 'offThread' | 'inProcess' {
     if (this.opts.override) return 'override';
-    if (this.opts.offThread) {
-      // Two slow analyses in a row, not one: on a busy machine a single GC pause or the engine's
-      // first (cold) run would otherwise send a small file to the worker for good.
-      const recent = this.inProcessMs.get(doc.key) ?? [];
-      const slow = recent.length === 2 && recent.every((ms) => ms > this.slowMs);
-      if (doc.lineCount > this.largeLines || slow) return 'offThread';
-    }
+    if (this.opts.offThread && this.isHeavy(doc)) return 'offThread';
     return 'inProcess';
+  }
+
+  /** Over the line limit, or its last two in-process analyses were both slow. */
+  isHeavy(doc: DocLike): boolean {
+    // Two slow analyses in a row, not one: on a busy machine a single GC pause or the engine's
+    // first (cold) run would otherwise send a small file to the worker for good.
+    const recent = this.inProcessMs.get(doc.key) ?? [];
+    const slow = recent.length === 2 && recent.every((ms) => ms > this.slowMs);
+    return doc.lineCount > this.largeLines || slow;
   }
 
   private clean(r: AnalysisResult | undefined | null, file: string): AnalysisResult {
@@ -162,6 +170,10 @@ export class AnalysisCache {
     await Promise.resolve();
     if (signal.aborted) return undefined;
     const route = this.route(doc);
+    if (route === 'inProcess' && this.isHeavy(doc)) {
+      await new Promise((resolve) => setTimeout(resolve, this.opts.heavyDelayMs ?? 500));
+      if (signal.aborted) return undefined;
+    }
     const defaultInput = this.opts.defaultInput();
     let source: string;
     try {

@@ -150,3 +150,15 @@ test('the engine reporting its own failure goes to the debug log, not the Proble
   assert.deepEqual((await cache.get(doc(1)))?.diagnostics, []);
   assert.ok(logged.some((l) => l.includes('could not analyse this file: oops')));
 });
+
+test('without a worker, a large file waits for a typing pause and analyses only the last version', async () => {
+  const inProc = counting();
+  const cache = new AnalysisCache({ inProcess: inProc.analyzer, defaultInput: () => undefined, log: quiet, heavyDelayMs: 30 });
+  const first = cache.get(doc(1, 5000));
+  await new Promise((r) => setTimeout(r, 5));
+  cache.supersede('file:///a.py', 2);
+  const second = cache.get(doc(2, 5000));
+  assert.equal(await first, undefined);
+  assert.ok(await second);
+  assert.deepEqual(inProc.calls, ['# v2']);
+});

@@ -131,6 +131,7 @@ test('analyze() survives truncated and mutated corpus files (seeded fuzz)', { ti
   const r = rng(SEED);
   const names = Object.keys(MUTATIONS);
   let cases = 0;
+  const failures: string[] = [];
   for (const { name, source } of files) {
     const variants: { how: string; text: string }[] = [{ how: 'truncate', text: MUTATIONS.truncate(source, r) }];
     for (let k = 0; k < CASES_PER_FILE; k++) {
@@ -146,17 +147,24 @@ test('analyze() survives truncated and mutated corpus files (seeded fuzz)', { ti
     }
     for (const { how, text } of variants) {
       const where = `${name} (case ${cases}, ${how}, seed ${SEED})`;
+      cases++;
       let res: AnalysisResult;
       try {
         res = analyze(text, { file: name });
       } catch (e) {
-        assert.fail(`${where}: analyze threw ${e instanceof Error ? e.stack ?? e.message : String(e)}\n--- source ---\n${text}`);
+        failures.push(`${where}: analyze threw ${e instanceof Error ? e.stack ?? e.message : String(e)}\n--- source ---\n${text}`);
+        continue;
       }
-      checkResult(res, where);
-      cases++;
+      try {
+        checkResult(res, where);
+      } catch (e) {
+        failures.push(`${e instanceof Error ? e.message : String(e)}\n--- source ---\n${text}`);
+      }
     }
   }
   assert.ok(cases >= 300, `${cases} cases`);
+  // Every failing case is counted; the first ones are shown in full (mutated source included).
+  assert.equal(failures.length, 0, `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`);
 });
 
 test('analyze() survives every prefix of a small model, line by line', () => {

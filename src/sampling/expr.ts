@@ -210,7 +210,9 @@ export function fold(ir: Ir): Ir {
       const a = fold(ir.a);
       if (a.k === 'c') return C(-a.v);
       if (a.k === 'neg') return a.a;
-      return { k: 'neg', a };
+      // −(c·a) → (−c)·a, so a negated square costs no extra call.
+      if (a.k === 'op' && a.op === '*' && a.a.k === 'c') return { k: 'op', op: '*', a: C(-a.a.v), b: a.b };
+      return fold({ k: 'op', op: '*', a: C(-1), b: a });
     }
     case 'op': {
       const a = fold(ir.a);
@@ -223,7 +225,13 @@ export function fold(ir: Ir): Ir {
       if (ir.op === '+' && ca === 0) return b;
       if ((ir.op === '+' || ir.op === '-') && cb === 0) return a;
       if (ir.op === '^' && cb === 1) return a;
-      if (ir.op === '*' && ca === -1) return fold({ k: 'neg', a: b });
+      // Normalise products to (constant)·(rest) and merge nested constants: x^2/2 → 0.5·x², −(…)
+      // becomes (−1)·(…), c₁·(c₂·a) → (c₁c₂)·a. Fewer closures per evaluation; a/c becomes a·(1/c),
+      // which can differ from a/c in the last bit only.
+      if (ir.op === '/' && cb !== undefined && cb !== 0) return fold({ k: 'op', op: '*', a: C(1 / cb), b: a });
+      if (ir.op === '*' && cb !== undefined) return fold({ k: 'op', op: '*', a: b, b: a });
+      if (ir.op === '*' && ca !== undefined && b.k === 'op' && b.op === '*' && b.a.k === 'c') return fold({ k: 'op', op: '*', a: C(ca * b.a.v), b: b.b });
+      if (ir.op === '*' && ca !== undefined && b.k === 'op' && b.op === '/' && b.a.k === 'c') return { k: 'op', op: '/', a: C(ca * b.a.v), b: b.b };
       return { k: 'op', op: ir.op, a, b };
     }
     case 'fn': {
@@ -321,6 +329,17 @@ function compFn(name: string, args: Ir[]): Fn2 {
         default: return (x) => impl(x);
       }
     }
+    // sin(c·x), exp(c·x²): the shapes almost every density has, without the inner call.
+    if (a0.k === 'op' && a0.op === '*' && a0.a.k === 'c' && a0.b.k === 'x') {
+      const c = a0.a.v;
+      if (name === 'sin') return (x) => Math.sin(c * x);
+      if (name === 'cos') return (x) => Math.cos(c * x);
+      if (name === 'exp') return (x) => Math.exp(c * x);
+    }
+    if (name === 'exp' && a0.k === 'op' && a0.op === '*' && a0.a.k === 'c' && a0.b.k === 'op' && a0.b.op === '^' && a0.b.a.k === 'x' && a0.b.b.k === 'c' && a0.b.b.v === 2) {
+      const c = a0.a.v;
+      return (x) => Math.exp(c * x * x);
+    }
     const a = comp(a0);
     switch (name) {
       case 'exp': return (x, y) => Math.exp(a(x, y));
@@ -369,6 +388,12 @@ function compOp(op: BinOp, ia: Ir, ib: Ir): Fn2 {
     return (x, y) => Math.exp(b(x, y));
   }
   // A constant on either side saves one closure call.
+  if (ia.k === 'c' && op === '*') {
+    const c = ia.v;
+    if (ib.k === 'x') return (x) => c * x;
+    if (ib.k === 'y') return (_x, y) => c * y;
+    if (ib.k === 'op' && ib.op === '^' && ib.a.k === 'x' && ib.b.k === 'c' && ib.b.v === 2) return (x) => c * x * x;
+  }
   if (ia.k === 'c') {
     const c = ia.v;
     const b = comp(ib);

@@ -11,16 +11,16 @@ import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
 import { Rng } from './rng';
 import { SliceChain } from './slice';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
-
-// Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
-const GL5_NODES = Float64Array.from(NODES);
-const GL5_WEIGHTS = Float64Array.from(WEIGHTS);
 import { findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
 import { emptyStats, type Chain, type Target } from './target';
 
 export { compileDensity, ExprError } from './expr';
 export { DensityError } from './support';
+
+// Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
+const GL5_NODES = Float64Array.from(NODES);
+const GL5_WEIGHTS = Float64Array.from(WEIGHTS);
 
 /** Thrown when the signal aborts a run; `name` is 'AbortError' like DOM aborts. */
 export class SampleCancelled extends Error {

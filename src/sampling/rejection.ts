@@ -109,7 +109,9 @@ export class RejectionChain implements Chain {
     const rng = this.rng, env = this.env, t = this.t;
     const uniform = env.kind === 'uniform';
     for (let k = from; k < to; k++) {
-      for (;;) {
+      for (let tries = 0; ; tries++) {
+        // An acceptance this low means the density is far narrower than any envelope we found.
+        if (tries > 10_000_000) throw new Error('rejection: fewer than 1 in 10 million proposals accepted; use inverse-cdf or an MCMC sampler');
         const y = uniform ? env.lo + (env.hi - env.lo) * rng.uniform() : env.center + env.scale * rng.studentT3();
         this.stats.proposals++;
         const lr = logTarget(t, y, 0) - logG(env, y) - env.logC;

@@ -135,6 +135,11 @@ function main(): void {
       ui.selected = [...model.selected];
       saveState(ui);
     }
+    if (model.selected.size !== ui.selected.length) {
+      // A new run was added to the overlay (its start event): remember that choice too.
+      ui.selected = [...model.selected];
+      saveState(ui);
+    }
     schedule();
   });
 

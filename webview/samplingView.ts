@@ -269,7 +269,7 @@ export class SamplingView {
         }
         row.append(c.el);
       }
-      this.results.append(h('div', { class: 'group' }, h('div', { class: 'section-title' }, h('code', { class: 'expr-title' }, g.expr), csv), row));
+      this.results.append(h('div', { class: 'group' }, h('div', { class: 'section-title' }, h('code', { class: 'expr-title', title: g.expr }, g.expr), csv), row));
     }
   }
 

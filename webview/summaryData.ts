@@ -31,7 +31,8 @@ export function fmtShape(s: Shape): string {
 
 export function summaryTable(model: ModelResult): SummaryTable {
   const rows: SummaryRow[] = model.layers.map((l) => ({
-    depth: l.name.split('.').length - 1,
+    // "F.relu" is a function, not a submodule: only module paths nest.
+    depth: l.functional ? 0 : l.name.split('.').length - 1,
     layer: l.name || '(anonymous)',
     type: l.type,
     line: l.line,

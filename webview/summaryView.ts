@@ -37,19 +37,19 @@ export class SummaryView {
     const body = h('tbody');
     for (const r of t.rows) {
       body.append(h('tr', { class: r.unknown ? 'unknown' : undefined },
-        h('td', { class: `layer depth-${Math.min(r.depth, 6)}` }, r.layer),
-        h('td', null, r.type),
+        // The type sits under the name so the table fits a narrow side bar.
+        h('td', { class: `layer depth-${Math.min(r.depth, 6)}`, title: `line ${r.line}` }, h('div', null, r.layer), r.type !== r.layer ? h('div', { class: 'type' }, r.type) : ''),
         h('td', { class: 'shape' }, r.output),
         h('td', { class: 'num' }, r.params),
         h('td', { class: 'num' }, r.macs),
       ));
     }
     const foot = h('tfoot', null,
-      h('tr', null, h('th', { colspan: 3 }, 'Total params'), h('td', { class: 'num', colspan: 2 }, t.totalParams)),
-      h('tr', null, h('th', { colspan: 3 }, 'Total mult-adds'), h('td', { class: 'num', colspan: 2 }, t.totalMacs)),
+      h('tr', null, h('th', { colspan: 2 }, 'Total params'), h('td', { class: 'num', colspan: 2 }, t.totalParams)),
+      h('tr', null, h('th', { colspan: 2 }, 'Total mult-adds'), h('td', { class: 'num', colspan: 2 }, t.totalMacs)),
     );
     this.box.append(h('div', { class: 'table-scroll' }, h('table', { class: 'summary-table' },
-      h('thead', null, h('tr', null, h('th', null, 'Layer'), h('th', null, 'Type'), h('th', null, 'Output shape'), h('th', { class: 'num' }, 'Params'), h('th', { class: 'num' }, 'Mult-adds'))),
+      h('thead', null, h('tr', null, h('th', null, 'Layer (type)'), h('th', null, 'Output shape'), h('th', { class: 'num' }, 'Params'), h('th', { class: 'num' }, 'Mult-adds'))),
       body, foot)));
   }
 }

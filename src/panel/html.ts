@@ -1,5 +1,5 @@
 // The webview's HTML shell. No vscode import, so the exact page VS Code shows is also what the
-// headless-Chromium harness loads (test/unit/panel/browser.test.ts).
+// headless-Chromium harness loads (test/browser/panel.test.ts).
 import { randomBytes } from 'node:crypto';
 
 export interface PanelHtmlParams {

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostToWebview } from '../../src/protocol';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle, type ThemeKind } from '../unit/panel/harness';
+import { chromiumAvailable, launch, openHarness, settle, type ThemeKind } from './harness';
 
 async function main(): Promise<void> {
   if (!chromiumAvailable()) {
@@ -15,10 +15,11 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const browser = await launch();
   try {
-    const themes: ThemeKind[] = ['dark', 'light', 'high-contrast'];
+    const only = process.argv[3];
+    const themes = (['dark', 'light', 'high-contrast'] as ThemeKind[]).filter((t) => !only || t === only);
     for (const theme of themes) {
       for (const editor of [false, true]) {
-        const hz = await openHarness(browser, { theme, editor, width: editor ? 1200 : 380, height: editor ? 1000 : 1400 });
+        const hz = await openHarness(browser, { theme, editor, width: editor ? 1200 : 380, height: 1000 });
         const init: HostToWebview = {
           type: 'init',
           runs: [storedRun('run-a')],
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
         // A live run half-way through.
         const live = trainStream('run-live', { trainSize: 60000, epochs: 1 });
         const half = live.filter((e) => e.event !== 'done').slice(0, 1400);
-        for (const e of half) await hz.send({ type: 'trainEvent', event: e });
+        await hz.sendMany(half.map((event) => ({ type: 'trainEvent', event })));
         await settle(hz.page);
         const tag = `${theme}${editor ? '-editor' : ''}`;
         await hz.page.screenshot({ path: join(out, `training-${tag}.png`), fullPage: true });
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
         await settle(hz.page);
         await hz.page.waitForTimeout(300);
         await hz.page.screenshot({ path: join(out, `sampling-${tag}.png`), fullPage: true });
+        // The first screenful at full resolution, for reading the form and the first card.
+        await hz.page.screenshot({ path: join(out, `sampling-${tag}-top.png`), clip: { x: 0, y: 0, width: editor ? 1200 : 380, height: 1000 } });
         await hz.page.locator('vscode-tab-header').nth(2).click();
         await settle(hz.page);
         await hz.page.screenshot({ path: join(out, `summary-${tag}.png`), fullPage: true });

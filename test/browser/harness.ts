@@ -8,18 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { makeNonce, panelHtml } from '../../../src/panel/html';
-import type { HostToWebview } from '../../../src/protocol';
+import { makeNonce, panelHtml } from '../../src/panel/html';
+import type { HostToWebview } from '../../src/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'https://tensor-lens.test';
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 
 export type ThemeKind = 'dark' | 'light' | 'high-contrast';
 
 /** A subset of the variables VS Code defines, with its default theme values. */
 const THEMES: Record<ThemeKind, Record<string, string>> = {
   dark: {
+    'settings-textInputBackground': '#313131', 'settings-textInputForeground': '#cccccc', 'settings-textInputBorder': '#3c3c3c', 'settings-dropdownBackground': '#313131', 'settings-dropdownForeground': '#cccccc', 'settings-dropdownBorder': '#3c3c3c', 'settings-checkboxBackground': '#313131', 'settings-checkboxForeground': '#cccccc', 'settings-checkboxBorder': '#3c3c3c', 'panelTitle-activeForeground': '#cccccc', 'panelTitle-inactiveForeground': '#9d9d9d', 'panelTitle-activeBorder': '#0078d4', 'panel-background': '#181818', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc',
     foreground: '#cccccc', descriptionForeground: '#9d9d9d', errorForeground: '#f85149', 'editor-background': '#1f1f1f',
     'sideBar-background': '#181818', 'panel-border': '#2b2b2b', 'charts-foreground': '#cccccc', 'charts-lines': 'rgba(204, 204, 204, 0.5)',
     'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-red': '#f14c4c', 'charts-yellow': '#cca700',
@@ -28,6 +29,7 @@ const THEMES: Record<ThemeKind, Record<string, string>> = {
     'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#5a1d1d',
   },
   light: {
+    'settings-textInputBackground': '#ffffff', 'settings-textInputForeground': '#3b3b3b', 'settings-textInputBorder': '#cecece', 'settings-dropdownBackground': '#ffffff', 'settings-dropdownForeground': '#3b3b3b', 'settings-dropdownBorder': '#cecece', 'settings-checkboxBackground': '#f8f8f8', 'settings-checkboxForeground': '#3b3b3b', 'settings-checkboxBorder': '#cecece', 'panelTitle-activeForeground': '#3b3b3b', 'panelTitle-inactiveForeground': '#3b3b3b', 'panelTitle-activeBorder': '#005fb8', 'panel-background': '#f8f8f8', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b',
     foreground: '#3b3b3b', descriptionForeground: '#3b3b3b', errorForeground: '#f85149', 'editor-background': '#ffffff',
     'sideBar-background': '#f8f8f8', 'panel-border': '#e5e5e5', 'charts-foreground': '#616161', 'charts-lines': 'rgba(97, 97, 97, 0.5)',
     'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'charts-red': '#e51400', 'charts-yellow': '#bf8803',
@@ -36,6 +38,7 @@ const THEMES: Record<ThemeKind, Record<string, string>> = {
     'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#f2dede',
   },
   'high-contrast': {
+    'settings-textInputBackground': '#000000', 'settings-textInputForeground': '#ffffff', 'settings-textInputBorder': '#6fc3df', 'settings-dropdownBackground': '#000000', 'settings-dropdownForeground': '#ffffff', 'settings-dropdownBorder': '#6fc3df', 'settings-checkboxBackground': '#000000', 'settings-checkboxForeground': '#ffffff', 'settings-checkboxBorder': '#6fc3df', 'panelTitle-activeForeground': '#ffffff', 'panelTitle-inactiveForeground': '#ffffff', 'panelTitle-activeBorder': '#6fc3df', 'panel-background': '#000000', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff', 'button-border': '#6fc3df',
     foreground: '#ffffff', descriptionForeground: '#ffffffb3', errorForeground: '#f48771', 'editor-background': '#000000',
     'sideBar-background': '#000000', 'panel-border': '#6fc3df', contrastBorder: '#6fc3df', 'charts-foreground': '#ffffff', 'charts-lines': 'rgba(255, 255, 255, 0.5)',
     'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-red': '#f14c4c', 'charts-yellow': '#ffd700',
@@ -67,6 +70,8 @@ export interface Harness {
   warnings: string[];
   posted(): Promise<unknown[]>;
   send(msg: HostToWebview | unknown): Promise<void>;
+  /** Posts all messages in one task, as a burst from the host would arrive. */
+  sendMany(msgs: readonly unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +99,8 @@ export async function openHarness(browser: Browser, opts: { theme?: ThemeKind; e
   // A string, not a function: tsx's keepNames would wrap a function in a __name helper that does not
   // exist inside the page.
   await page.addInitScript(`(() => {
+    // Functions handed to page.evaluate from tests are compiled by tsx, which may call __name.
+    window.__name = (f) => f;
     const posted = [];
     let st = ${JSON.stringify(opts.state ?? null)};
     let acquired = false;
@@ -136,6 +143,11 @@ export async function openHarness(browser: Browser, opts: { theme?: ThemeKind; e
     posted: () => page.evaluate(() => (window as unknown as { __tlPosted: unknown[] }).__tlPosted.slice()),
     send: async (msg) => {
       await page.evaluate((m) => window.postMessage(m, '*'), msg as object);
+    },
+    sendMany: async (msgs) => {
+      await page.evaluate((ms) => {
+        for (const m of ms) window.postMessage(m, '*');
+      }, msgs as object[]);
     },
     close: () => context.close(),
   };

@@ -79,7 +79,7 @@ export function layerLensTitle(hint: LineHint): string {
 // ───────────────────────────── per-line hints ─────────────────────────────
 
 export interface LineHint {
-  /** 1-based line the hint goes at the end of (the last line of the call). */
+  /** 1-based line the hint goes at the end of (the line the call starts on). */
   line: number;
   /** `→ (1, 32, 26, 26)` */
   label: string;
@@ -89,7 +89,7 @@ export interface LineHint {
 }
 
 /**
- * One hint per source line that holds a layer call: the output of the outermost call on the line
+ * One hint per source line where a layer call starts: the output of the outermost call on the line
  * (`F.relu(self.conv1(x))` shows relu's output, which is what the line yields). A call executed
  * several times with different shapes shows each distinct shape, at most three.
  */
@@ -99,10 +99,13 @@ export function lineHints(result: AnalysisResult): LineHint[] {
   for (const model of result.models) {
     for (const layer of model.layers) {
       const r = layer.range;
-      if (!r || !(r.endLine >= 1)) continue;
+      if (!r || !(r.line >= 1)) continue;
       const key = `${r.line}:${r.column}:${r.endLine}:${r.endColumn}`;
-      let sites = byLine.get(r.endLine);
-      if (!sites) byLine.set(r.endLine, (sites = new Map()));
+      // Keyed by the line the call starts on, the layer's `line` in the CLI's JSON: a call split
+      // over several lines gets its hint after its first line, and each line of a nested call split
+      // over lines shows the call starting there.
+      let sites = byLine.get(r.line);
+      if (!sites) byLine.set(r.line, (sites = new Map()));
       let site = sites.get(key);
       if (!site) sites.set(key, (site = { key, range: r, entries: [] }));
       site.entries.push({ model, layer });

@@ -111,3 +111,12 @@ test('status bar text counts models and shape errors', () => {
   assert.equal(bug?.errors, 1);
   assert.equal(statusText({ file: 'x.py', models: [], diagnostics: [] }), null);
 });
+
+test('a call split over lines: hint on the line it starts; a nested call on the next line gets its own', () => {
+  const { result } = mnistCnnResult();
+  const net = result.models[0];
+  const fc2 = { ...net.layers[10], range: { line: 33, column: 13, endLine: 34, endColumn: 20 } };
+  const drop = { ...net.layers[9], range: { line: 34, column: 5, endLine: 34, endColumn: 19 } };
+  const hints = lineHints({ ...result, models: [{ ...net, layers: [drop, fc2] }] });
+  assert.deepEqual(hints.map((h) => [h.line, h.label]), [[33, '→ (1, 10)'], [34, '→ (1, 128)']]);
+});

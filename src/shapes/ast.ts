@@ -526,7 +526,6 @@ export class Converter {
 export interface ParsedFile {
   src: string;
   stmts: Stmt[];
-  comments: { from: number; to: number; text: string }[];
 }
 
 export function parseFile(src: string): ParsedFile {
@@ -541,13 +540,7 @@ export function parseFile(src: string): ParsedFile {
       // A statement the converter cannot read is skipped; the rest of the file still counts.
     }
   }
-  const comments: { from: number; to: number; text: string }[] = [];
-  tree.iterate({
-    enter(n) {
-      if (n.name === 'Comment') comments.push({ from: n.from, to: n.to, text: src.slice(n.from, n.to) });
-    },
-  });
-  return { src, stmts, comments };
+  return { src, stmts };
 }
 
 /** Offsets to 1-based line/column, by binary search over line starts. */

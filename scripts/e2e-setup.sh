@@ -100,6 +100,7 @@ rm -rf "$tarball_dir"
 NODE_PREFIX="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
 if [ -f "$NODE_PREFIX/include/node/node.h" ]; then export npm_config_nodedir="$NODE_PREFIX"; fi
 export npm_config_yes=true            # node-pty's build calls npx
+export npm_config_jobs=max            # node-gyp: compile with every core
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 export npm_config_loglevel=warn
 

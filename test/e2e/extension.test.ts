@@ -17,7 +17,8 @@ import {
 
 const VSIX = process.env.TENSOR_LENS_VSIX ?? join(REPO, 'tensor-lens.vsix');
 const EXAMPLES = join(REPO, 'examples');
-const CLI = join(REPO, 'dist', 'cli.js');
+// TENSOR_LENS_CLI: another build of the CLI (the tests' own development uses a stand-in).
+const CLI = process.env.TENSOR_LENS_CLI ?? join(REPO, 'dist', 'cli.js');
 const MIN = 60_000;
 
 // ─────────────────────────── the engine's answers ───────────────────────────

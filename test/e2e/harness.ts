@@ -328,13 +328,15 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
       timeout: 120_000,
     });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+    // tsx compiles with esbuild's keepNames, which wraps functions passed to evaluate() in a
+    // `__name(...)` helper that only exists in Node; give every frame a no-op one.
+    await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
     const session = new Session(root, workspace, userDataDir, port, server, serverLog, browser, context, page);
     const record = (msg: ConsoleMessage): void => {
       const url = msg.location().url ?? '';
-      const frameUrl = msg.page() ? '' : '';
-      const entry: ConsoleEntry = { type: msg.type(), text: msg.text(), url: url || frameUrl, webview: isWebviewFrame(url) };
+      const entry: ConsoleEntry = { type: msg.type(), text: msg.text(), url, webview: isWebviewFrame(url) };
       session.console.push(entry);
       if (msg.type() === 'error' && entry.webview) session.errors.push(entry);
     };

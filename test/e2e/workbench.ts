@@ -33,6 +33,8 @@ export async function focusEditor(page: Page): Promise<void> {
  * Retries the whole sequence: the first keystrokes after a reload are sometimes dropped.
  */
 async function pick(page: Page, key: string, text: string, match: (label: string) => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  // F1 opens the palette with its ">" prefix in the input; filling replaces the whole value.
+  const value = key === 'F1' ? `>${text}` : text;
   const deadline = Date.now() + timeoutMs;
   let attempt = 0;
   let lastRows: string[] = [];
@@ -43,7 +45,7 @@ async function pick(page: Page, key: string, text: string, match: (label: string
     const opened = await waitFor('quick input', () => quickInputVisible(page), 10_000).then(() => true, () => false);
     if (!opened) continue;
     const input = page.locator(`${QUICK_INPUT} input`);
-    await input.fill(text);
+    await input.fill(value);
     const found = await waitFor(what, async () => {
       const rows = page.locator(QUICK_ROW);
       const n = await rows.count();
@@ -193,9 +195,24 @@ export async function codeActionLabels(page: Page): Promise<string[]> {
       .filter(Boolean));
 }
 
-/** Clicks the action with this label in the open code action menu. */
+/**
+ * Applies the action with this label in the open code action menu, with the keyboard (a pointer
+ * block over the editor swallows clicks while the menu is open): arrow to it, then Enter.
+ */
 export async function chooseCodeAction(page: Page, label: string): Promise<void> {
-  await page.locator(`.action-widget .monaco-list-row.action[aria-label="${label.replace(/"/g, '\\"')}"]`).first().click({ timeout: 10_000 });
+  const focused = async (): Promise<string> =>
+    (await page.locator('.action-widget .monaco-list-row.action.focused').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null)) ?? '';
+  const count = (await codeActionLabels(page)).length;
+  for (let i = 0; i <= count + 1; i++) {
+    if ((await focused()) === label) {
+      await page.keyboard.press('Enter');
+      await waitFor('the code action menu to close', async () => (await codeActionLabels(page)).length === 0, 10_000).catch(() => undefined);
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+    await sleep(150);
+  }
+  throw new Error(`could not select the code action "${label}" (menu: ${JSON.stringify(await codeActionLabels(page))})`);
 }
 
 /** A frame of our webview that holds `selector`, or null. Webviews are nested iframes in code-server. */

@@ -254,10 +254,10 @@ export function ksTest(draws: ArrayLike<number>, cdf: (x: number) => number): { 
  * KS for possibly autocorrelated chains: thin each chain by ⌈N/ESS⌉ (ESS per chain) so the kept
  * draws are close to independent, then test the pooled thinned draws. i.i.d. samplers pass thin = 1.
  */
-export function ksThinned(chains: Chains, cdf: (x: number) => number, essValue: number, iid: boolean): { D: number; p: number; thin: number } {
+export function ksThinned(chains: Chains, cdf: (x: number) => number, essValue: number, iid: boolean): { D: number; p: number; thin: number; n: number } {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
   const kept: number[] = [];
   for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) kept.push(c[i]);
-  return { ...ksTest(kept, cdf), thin };
+  return { ...ksTest(kept, cdf), thin, n: kept.length };
 }

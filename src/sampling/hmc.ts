@@ -26,7 +26,7 @@ interface Point {
 class DualAveraging {
   private mu: number;
   private hbar = 0;
-  private m = 0;
+  m = 0;
   logEpsBar = 0;
   constructor(eps0: number, private readonly delta: number) {
     this.mu = Math.log(10 * eps0);
@@ -155,7 +155,8 @@ abstract class HamiltonianChain implements Chain {
       eps = dir === 1 ? eps * 2 : eps / 2;
       logA = probe(eps);
     }
-    return eps;
+    // Going up, the last doubling is the one that failed: return the step before it.
+    return dir === 1 && eps > 1 ? eps / 2 : eps;
   }
 
   /** One transition; returns the accept statistic and updates the stats when `keep`. */
@@ -169,7 +170,8 @@ abstract class HamiltonianChain implements Chain {
   }
 
   endWarmup(): void {
-    this.eps = Math.exp(this.da.logEpsBar);
+    // Without warm-up there is no averaged step size: keep the initial heuristic one.
+    if (this.da.m > 0) this.eps = Math.exp(this.da.logEpsBar);
     if (!(this.eps > 0 && Number.isFinite(this.eps))) this.eps = 1e-3;
     this.stats.stepSize = this.eps;
   }

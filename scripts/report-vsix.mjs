@@ -85,7 +85,6 @@ const required = [
   'extension/dist/extension.js',
   'extension/dist/worker.js',
   'extension/dist/webview.js',
-  'extension/LICENSE',
 ];
 // Every .wasm binary tfjs-backend-wasm ships (esbuild.mjs copies them to dist/); fall back to the
 // known names when node_modules is absent.
@@ -107,6 +106,8 @@ try {
 } catch { /* no package.json next to us: check the fixed list only */ }
 
 for (const r of required) if (!names.has(r)) problems.push(`missing ${r}`);
+// vsce stores LICENSE as LICENSE.txt and README.md as readme.md.
+if (![...names].some((n) => /^extension\/LICENSE(\.txt|\.md)?$/i.test(n))) problems.push('missing extension/LICENSE(.txt)');
 
 const forbidden = [
   [/^extension\/(src|test|bench|scripts|webview|node_modules|\.ci|\.vscode|\.git)\//, 'development folder'],

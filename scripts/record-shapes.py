@@ -489,12 +489,18 @@ def record_negative(path):
         # A layer raised: the offending argument is in its constructor call.
         lname, mod, inp, caller = stack[-1]
         x = first_tensor(inp)
-        out['line'] = rec.def_line.get(id(mod))
+        def_line = rec.def_line.get(id(mod))
+        ev = expected_value(mod, x)
+        arg = offending_argument(mod, ev)
+        out['line'] = argument_line(path, def_line, type(mod).__name__, arg)
+        if out['line'] != def_line:
+            out['defLine'] = def_line
         if tb_lines:
             out['callLine'] = tb_lines[-1]
         out['layer'] = lname
         out['type'] = type(mod).__name__
-        ev = expected_value(mod, x)
+        if arg:
+            out['argument'] = arg[0]
         if ev is not None:
             out['expectedValue'] = ev
     else:
@@ -504,6 +510,44 @@ def record_negative(path):
         if ev is not None:
             out['expectedValue'] = ev
     return out
+
+
+def offending_argument(mod, ev):
+    """(keyword, position) of the constructor argument that is wrong, or None."""
+    convs = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
+    pools = (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)
+    if isinstance(mod, nn.Linear):
+        return ('in_features', 0)
+    if isinstance(mod, convs):
+        return ('in_channels', 0) if ev is not None else ('kernel_size', 2)
+    if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
+        return ('num_features', 0)
+    if isinstance(mod, nn.GroupNorm):
+        return ('num_channels', 1)
+    if isinstance(mod, pools):
+        return ('padding', 2) if ev is not None else ('kernel_size', 0)
+    return None
+
+
+def argument_line(path, def_line, type_name, arg):
+    """The line of `arg` in the constructor call `type_name(...)` that starts on def_line; else def_line."""
+    if def_line is None or arg is None:
+        return def_line
+    with open(path) as fh:
+        tree = ast.parse(fh.read())
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or node.lineno != def_line:
+            continue
+        f = node.func
+        name = f.attr if isinstance(f, ast.Attribute) else (f.id if isinstance(f, ast.Name) else None)
+        if name != type_name:
+            continue
+        for k in node.keywords:
+            if k.arg == arg[0]:
+                return k.value.lineno
+        if len(node.args) > arg[1] and not any(isinstance(a, ast.Starred) for a in node.args[:arg[1] + 1]):
+            return node.args[arg[1]].lineno
+    return def_line
 
 
 def expected_value(mod, x):

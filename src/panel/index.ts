@@ -57,6 +57,8 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
   const store = new RunStore(context.globalStorageUri.fsPath, {}, (m) => log.warn(m));
   const loaded = store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`));
   const pages = new Set<vscode.Webview>();
+  /** Pages that have had their init: only they get live events (the others get everything in init). */
+  const initialised = new Set<vscode.Webview>();
   let view: vscode.WebviewView | undefined;
   let editorPanel: vscode.WebviewPanel | undefined;
   let summary: { model: ModelResult | null; file: string } = { model: null, file: '' };
@@ -125,11 +127,14 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
     page.postMessage(msg).then(undefined, (e: unknown) => log.debug(`postMessage failed: ${errText(e)}`));
   }
   function broadcast(msg: HostToWebview): void {
-    for (const p of pages) post(p, msg);
+    for (const p of initialised) post(p, msg);
   }
 
   async function sendInit(page: vscode.Webview): Promise<void> {
+    initialised.delete(page);
     await loaded;
+    if (!pages.has(page)) return;
+    initialised.add(page);
     post(page, { type: 'init', runs: store.runs(), samples: store.samples(), summary: summary.model, summaryFile: summary.file, defaults: defaults() });
     // Jobs still queued or running get their cards back.
     for (const j of sampleQueue) post(page, { type: 'sampleStart', params: j.params });
@@ -338,6 +343,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
     setUp(panel.webview, true, subs);
     panel.onDidDispose(() => {
       pages.delete(panel.webview);
+      initialised.delete(panel.webview);
       if (editorPanel === panel) editorPanel = undefined;
       for (const d of subs) d.dispose();
     });
@@ -354,6 +360,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
           v.onDidDispose(() => {
             // Collapsing the view disposes the page; it is rebuilt from the store when opened again.
             pages.delete(v.webview);
+            initialised.delete(v.webview);
             if (view === v) view = undefined;
             for (const d of subs) d.dispose();
           });
@@ -374,7 +381,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
     reveal(tab) {
       if (tab) {
         pendingTab = tab;
-        if (pages.size) {
+        if (initialised.size) {
           broadcast({ type: 'showTab', tab });
           pendingTab = undefined;
         }

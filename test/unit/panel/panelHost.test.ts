@@ -1,0 +1,304 @@
+// createPanel against a small fake of the vscode API and a fake engine: the page it serves, the
+// replay on `ready`, sampling and training jobs forwarded to the page, Stop, saveFile, and that every
+// message it posts passes the webview's own validation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Module from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/protocol';
+import { isHostToWebview } from '../../../webview/validate';
+import { sampleResult1d, trainStream } from './fixtures';
+
+// ── a fake of the parts of vscode the panel uses ──
+interface FakeUri {
+  fsPath: string;
+  toString(): string;
+}
+const uri = (p: string): FakeUri => ({ fsPath: p, toString: () => `file://${p}` });
+type Listener = (m: unknown) => void;
+
+class FakeWebview {
+  options: unknown;
+  html = '';
+  readonly cspSource = 'vscode-webview://fake';
+  readonly posted: unknown[] = [];
+  private listener: Listener | undefined;
+  asWebviewUri(u: FakeUri): FakeUri {
+    return u;
+  }
+  postMessage(m: unknown): Promise<boolean> {
+    this.posted.push(JSON.parse(JSON.stringify(m)));
+    return Promise.resolve(true);
+  }
+  onDidReceiveMessage(l: Listener): { dispose(): void } {
+    this.listener = l;
+    return { dispose: () => (this.listener = undefined) };
+  }
+  /** Simulates the page posting to the host. */
+  receive(m: unknown): void {
+    this.listener?.(m);
+  }
+}
+
+const state = {
+  config: {} as Record<string, unknown>,
+  provider: undefined as undefined | { resolveWebviewView(v: unknown): void },
+  saveTo: undefined as FakeUri | undefined,
+  written: [] as { path: string; bytes: Uint8Array }[],
+  errors: [] as string[],
+  commands: [] as string[],
+  progressCancel: [] as (() => void)[],
+};
+
+const fakeVscode = {
+  Uri: { joinPath: (u: FakeUri, ...p: string[]) => uri(join(u.fsPath, ...p)), file: (p: string) => uri(p) },
+  ProgressLocation: { Notification: 15 },
+  ViewColumn: { Active: -1, Beside: -2 },
+  workspace: {
+    getConfiguration: () => ({ get: <T>(k: string, d: T): T => (k in state.config ? (state.config[k] as T) : d) }),
+    workspaceFolders: undefined as undefined | { uri: FakeUri & { scheme: string } }[],
+    isTrusted: true,
+    fs: { writeFile: async (u: FakeUri, bytes: Uint8Array) => void state.written.push({ path: u.fsPath, bytes }) },
+    asRelativePath: (p: string) => p,
+  },
+  window: {
+    activeTextEditor: undefined,
+    registerWebviewViewProvider: (_id: string, p: { resolveWebviewView(v: unknown): void }) => {
+      state.provider = p;
+      return { dispose() {} };
+    },
+    registerWebviewPanelSerializer: () => ({ dispose() {} }),
+    withProgress: async <T>(_o: unknown, task: (p: { report(): void }, t: { onCancellationRequested(cb: () => void): void }) => Promise<T>): Promise<T> =>
+      task({ report() {} }, { onCancellationRequested: (cb) => void state.progressCancel.push(cb) }),
+    showErrorMessage: async (m: string) => void state.errors.push(m),
+    showWarningMessage: async () => undefined,
+    showInputBox: async () => undefined,
+    showSaveDialog: async () => state.saveTo,
+    createWebviewPanel: () => {
+      throw new Error('not used here');
+    },
+  },
+  commands: { executeCommand: async (id: string) => void state.commands.push(id) },
+};
+
+const M = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
+const origLoad = M._load;
+M._load = function (request: string, parent: unknown, isMain: boolean): unknown {
+  return request === 'vscode' ? fakeVscode : origLoad.call(this, request, parent, isMain);
+};
+// Loaded after the hook so its `import * as vscode` gets the fake.
+const { createPanel } = require('../../../src/panel') as typeof import('../../../src/panel');
+const { EngineError } = require('../../../src/panel/engineClient') as typeof import('../../../src/panel/engineClient');
+
+// ── a fake engine ──
+class FakeEngine {
+  trains: TrainRequestParams[] = [];
+  samples: SampleRequestParams[] = [];
+  /** When set, training waits here until released or aborted. */
+  hold: Promise<void> | undefined;
+  async train(params: TrainRequestParams, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainDoneEvent> {
+    this.trains.push(params);
+    const events = trainStream(params.runId ?? 'r', { trainSize: 640, epochs: params.epochs });
+    for (const e of events.slice(0, -1)) onEvent(e);
+    if (this.hold) {
+      if (signal?.aborted) throw new EngineError('cancelled', undefined, true);
+      await Promise.race([this.hold, new Promise((_, rej) => signal?.addEventListener('abort', () => rej(new EngineError('cancelled', undefined, true))))]);
+    }
+    const done = events[events.length - 1] as TrainDoneEvent;
+    onEvent(done);
+    return done;
+  }
+  async sample(params: SampleRequestParams, onProgress: (e: SampleProgressEvent) => void): Promise<SampleResult> {
+    this.samples.push(params);
+    if (params.expr === 'bad(') throw new EngineError('cannot parse bad(');
+    const runId = params.runId ?? 'sample';
+    onProgress({ event: 'progress', runId, chain: 0, start: 0, x: [0.1, 0.2], done: 2, total: 10, phase: 'sampling', stride: 1 });
+    return { ...sampleResult1d(runId, params.sampler, { n: 2000 }), expr: params.expr };
+  }
+  async checkExpr(expr: string): Promise<ExprCheck> {
+    return expr.includes('(') && !expr.includes(')') ? { ok: false, error: 'missing )', column: expr.length } : { ok: true, dims: 1 };
+  }
+  cancelAll(): void {}
+}
+
+const logLines: string[] = [];
+const log = { info: (m: string) => logLines.push(m), warn: (m: string) => logLines.push(`W ${m}`), error: (m: string) => logLines.push(`E ${m}`), debug() {}, trace() {} };
+
+function setup(): { dir: string; engine: FakeEngine; panel: ReturnType<typeof createPanel>; page: FakeWebview; view: { webview: FakeWebview } } {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
+  const engine = new FakeEngine();
+  const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 'storage')), subscriptions: [] as unknown[] };
+  const panel = createPanel(context as never, engine as never, log as never);
+  const page = new FakeWebview();
+  const view = { webview: page, show() {}, onDidDispose() {} };
+  state.provider?.resolveWebviewView(view);
+  return { dir, engine, panel, page, view };
+}
+
+const tick = (ms = 10): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Polls until `cond` holds (the machine may be busy; fixed sleeps would be flaky). */
+async function until(cond: () => boolean, what: string, timeout = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}`);
+    await tick(5);
+  }
+}
+const types = (p: FakeWebview): string[] => p.posted.map((m) => (m as { type: string }).type);
+
+test('serves the page under the CSP with only dist/ and media/ readable, and replays on ready', async () => {
+  state.config = { 'sampling.sampler': 'mh', 'sampling.draws': 1000, seed: 7 };
+  const { dir, page } = setup();
+  try {
+    const opts = page.options as { enableScripts: boolean; localResourceRoots: FakeUri[] };
+    assert.equal(opts.enableScripts, true);
+    assert.deepEqual(opts.localResourceRoots.map((u) => u.fsPath), ['/ext/dist', '/ext/media']);
+    assert.match(page.html, /Content-Security-Policy" content="default-src 'none'; img-src vscode-webview:\/\/fake data:; script-src 'nonce-[^']+'; style-src vscode-webview:\/\/fake; font-src vscode-webview:\/\/fake;"/);
+    assert.match(page.html, /src="file:\/\/\/ext\/dist\/webview.js"/);
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > 0, 'init');
+    const init = page.posted[0] as { type: string; defaults: { sampler: string; n: number; seed: number } };
+    assert.equal(init.type, 'init');
+    assert.equal(init.defaults.sampler, 'mh');
+    assert.equal(init.defaults.n, 1000);
+    assert.equal(init.defaults.seed, 7);
+    assert.ok(page.posted.every(isHostToWebview));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sampling request runs in the engine and comes back as start → progress → result, then is replayed', async () => {
+  state.config = {};
+  const { dir, engine, page } = setup();
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > 0, 'init');
+    page.receive({ type: 'runSample', params: { expr: 'exp(-x^2)', sampler: 'slice', n: 2000, chains: 4, seed: 1 } });
+    page.receive({ type: 'runSample', params: { expr: 'bad(', sampler: 'mh', n: 2000, chains: 4, seed: 1 } });
+    page.receive({ type: 'checkExpr', expr: 'sin(' });
+    page.receive({ type: 'runSample', params: { expr: 'x', sampler: 'nope', n: 1, chains: 1, seed: 1 } });
+    await until(() => types(page).includes('sampleError') && types(page).includes('init') && types(page).includes('exprCheck'), 'both jobs');
+    const t = types(page);
+    assert.equal(t[0], 'init');
+    // Jobs run one at a time: the first one's progress may come before the second one is queued.
+    assert.equal(t.filter((x) => x === 'sampleStart').length, 2, t.join());
+    assert.ok(t.indexOf('sampleProgress') < t.indexOf('sampleResult') && t.indexOf('sampleResult') < t.indexOf('sampleError'), t.join());
+    const start = page.posted[t.indexOf('sampleStart')] as { params: SampleRequestParams };
+    const result = page.posted[t.indexOf('sampleResult')] as { result: SampleResult };
+    assert.ok(start.params.runId);
+    assert.equal(result.result.runId, start.params.runId);
+    assert.equal(engine.samples.length, 2, 'the malformed request never reached the engine');
+    assert.ok(logLines.some((l) => l.startsWith('W panel: ignored a malformed message')));
+    assert.ok(page.posted.every(isHostToWebview), 'everything posted passes the webview guard');
+    const n = page.posted.length;
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > n, 'the second init');
+    const init = page.posted[n] as { type: string; samples: SampleResult[] };
+    assert.equal(init.type, 'init');
+    assert.equal(init.samples.length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('compare trains MLP + CNN with the settings, forwards every event and stores the run', async () => {
+  state.config = { 'training.epochs': 2, 'training.batchSize': 32, backend: 'wasm' };
+  const { dir, engine, page, panel } = setup();
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > 0, 'init');
+    await panel.compare({ limit: 640 });
+    const p = engine.trains[0];
+    assert.deepEqual(p.models, [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }]);
+    assert.equal(p.epochs, 2);
+    assert.equal(p.batchSize, 32);
+    assert.equal(p.limit, 640);
+    assert.equal(p.backend, 'wasm');
+    assert.equal(p.dataPath, '');
+    const events = page.posted.filter((m) => (m as { type: string }).type === 'trainEvent') as { event: TrainEvent }[];
+    assert.equal(events[0].event.event, 'start');
+    assert.equal(events[events.length - 1].event.event, 'done');
+    assert.ok(page.posted.every(isHostToWebview));
+    await until(() => {
+      try {
+        return readFileSync(join(dir, 'storage', 'runs.json'), 'utf8').includes('"done"');
+      } catch {
+        return false;
+      }
+    }, 'runs.json');
+    const saved = JSON.parse(readFileSync(join(dir, 'storage', 'runs.json'), 'utf8')) as { runId: string; params: TrainRequestParams }[];
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0].params.limit, 640);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Stop ends a running training as cancelled, without an error message', async () => {
+  state.config = {};
+  state.errors = [];
+  const { dir, engine, page, panel } = setup();
+  try {
+    page.receive({ type: 'ready' });
+    engine.hold = new Promise(() => undefined);
+    const run = panel.compare();
+    await until(() => engine.trains.length > 0, 'training to start');
+    page.receive({ type: 'stop' });
+    await run;
+    const last = page.posted[page.posted.length - 1] as { type: string; event: TrainDoneEvent };
+    assert.equal(last.type, 'trainEvent');
+    assert.equal(last.event.event, 'done');
+    assert.equal(last.event.cancelled, true);
+    assert.deepEqual(state.errors, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('saveFile writes CSV text and PNG bytes where the user chose', async () => {
+  state.config = {};
+  const { dir, page } = setup();
+  try {
+    state.saveTo = uri(join(dir, 'out.csv'));
+    page.receive({ type: 'saveFile', name: 'm.csv', mime: 'text/csv', data: 'a,b\n1,2\n' });
+    await until(() => state.written.length > 0, 'the CSV');
+    assert.equal(Buffer.from(state.written[state.written.length - 1].bytes).toString(), 'a,b\n1,2\n');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    page.receive({ type: 'saveFile', name: 'c.png', mime: 'image/png', data: `data:image/png;base64,${png.toString('base64')}` });
+    await until(() => state.written.length > 1, 'the PNG');
+    assert.deepEqual([...state.written[state.written.length - 1].bytes], [...png]);
+    state.saveTo = undefined;
+    const before = state.written.length;
+    page.receive({ type: 'saveFile', name: 'c.csv', mime: 'text/csv', data: 'x' });
+    await tick(100);
+    assert.equal(state.written.length, before, 'cancelled dialog writes nothing');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reveal before any page exists opens the view and sends the tab after init', async () => {
+  state.config = {};
+  state.commands = [];
+  const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
+  try {
+    state.provider = undefined;
+    const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 's')), subscriptions: [] as unknown[] };
+    const panel = createPanel(context as never, new FakeEngine() as never, log as never);
+    panel.reveal('sampling');
+    assert.deepEqual(state.commands, ['tensorLens.panel.focus']);
+    const page = new FakeWebview();
+    // Read through a function: TypeScript would keep the `undefined` narrowing from above.
+    type Provider = { resolveWebviewView(v: unknown): void } | undefined;
+    const provider = (): Provider => state.provider as Provider;
+    provider()?.resolveWebviewView({ webview: page, show() {}, onDidDispose() {} });
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length >= 2, 'init and showTab');
+    assert.deepEqual(types(page), ['init', 'showTab']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

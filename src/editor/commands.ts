@@ -18,7 +18,11 @@ interface Target {
 }
 
 async function documentFor(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg !== '' ? vscode.Uri.parse(arg) : undefined;
+  // A Uri from a CodeLens; a string from a keybinding or another extension: a URI, or a plain path.
+  const uri = arg instanceof vscode.Uri ? arg
+    : typeof arg === 'string' && /^[A-Za-z][\w+.-]+:\/\//.test(arg) ? vscode.Uri.parse(arg)
+    : typeof arg === 'string' && arg !== '' ? vscode.Uri.file(arg)
+    : undefined;
   if (uri) {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     return open ?? (await vscode.workspace.openTextDocument(uri));

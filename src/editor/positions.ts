@@ -120,7 +120,9 @@ export function modelAtLine(result: AnalysisResult, lines: readonly string[], li
   let bestStart = -1;
   for (const m of result.models) {
     const ext = modelExtent(lines, m);
-    if (line >= ext.start && line <= ext.end && ext.start > bestStart) {
+    // The `# input:` comment right above a model belongs to it (Set Input Shape… from there).
+    const start = ext.start >= 2 && /^\s*#\s*input\s*:/i.test(lines[ext.start - 2] ?? '') ? ext.start - 1 : ext.start;
+    if (line >= start && line <= ext.end && ext.start > bestStart) {
       best = m;
       bestStart = ext.start;
     }

@@ -41,6 +41,9 @@ test('the model under the cursor, by line', () => {
   assert.equal(modelAtLine(result, lines, 12)?.name, 'Net');
   assert.equal(modelAtLine(result, lines, 30)?.name, 'Net');
   assert.equal(modelAtLine(result, lines, 5), undefined);
+  // The `# input:` comment above the class counts as the model's.
+  assert.equal(modelAtLine(result, lines, 11)?.name, 'Net');
+  assert.equal(modelAtLine(result, lines, 10), undefined);
   assert.equal(modelNameAt(result, 12, 7)?.name, 'Net');
   assert.equal(modelNameAt(result, 12, 10), undefined);
 });

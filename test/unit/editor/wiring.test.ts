@@ -145,7 +145,9 @@ test('commands: summary and training of the model under the cursor or named in t
   assert.equal(summaries[0].model?.name, 'Net');
   assert.equal(summaries[0].file, '/ex/mnist_cnn.py');
   await fake.state.commands.get('tensorLens.trainModel')?.(doc.uri, 'Net');
-  assert.deepEqual(trained, [{ file: '/ex/mnist_cnn.py', className: 'Net' }]);
+  // A plain path as a string works as well as the Uri a CodeLens passes.
+  await fake.state.commands.get('tensorLens.trainModel')?.('/ex/mnist_cnn.py', 'Net');
+  assert.deepEqual(trained, [{ file: '/ex/mnist_cnn.py', className: 'Net' }, { file: '/ex/mnist_cnn.py', className: 'Net' }]);
   // Not a Python editor: a message, no call.
   fake.state.activeEditor = undefined;
   await fake.state.commands.get('tensorLens.showSummary')?.();

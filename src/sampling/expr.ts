@@ -446,14 +446,23 @@ export interface CompiledDensity {
   symbolicGradient: boolean;
 }
 
-/** Compiles a user density; throws ExprError with a one-line message on anything not allowed. */
-export function compileDensity(expr: string, logDensity = false): CompiledDensity {
-  const ir = fold(parseIr(expr));
+function dimsOf(ir: Ir): 1 | 2 {
   const hasX = usesVar(ir, 'x');
   const hasY = usesVar(ir, 'y');
   if (!hasX && hasY) throw new ExprError('a 2-D density must use x as well as y; a 1-D density is written in x');
   if (!hasX) throw new ExprError(`the density must depend on x, e.g. exp(-x^2/2)`);
-  const dims: 1 | 2 = hasY ? 2 : 1;
+  return hasY ? 2 : 1;
+}
+
+/** Parses and whitelists only, for checks while the user types; throws ExprError like compileDensity. */
+export function exprDims(expr: string): 1 | 2 {
+  return dimsOf(fold(parseIr(expr)));
+}
+
+/** Compiles a user density; throws ExprError with a one-line message on anything not allowed. */
+export function compileDensity(expr: string, logDensity = false): CompiledDensity {
+  const ir = fold(parseIr(expr));
+  const dims = dimsOf(ir);
   const raw = compileIr(ir);
   const logIr = fold(logDensity ? ir : logOf(ir));
   const logf = compileIr(logIr);
@@ -487,9 +496,4 @@ function gradient(logIr: Ir, v: 'x' | 'y'): Fn2 | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** What the panel asks while the user types: does this parse, and in how many dimensions? */
-export function describeExpression(expr: string, logDensity = false): { dims: 1 | 2 } {
-  return { dims: compileDensity(expr, logDensity).dims };
 }

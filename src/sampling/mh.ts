@@ -7,12 +7,16 @@ import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './
 
 export class MhChain1D implements Chain {
   private x: number;
-  /** f(x) for a density, log f(x) for a log-density (whichever the hot loop compares). */
+  /** f(x) when comparing densities, else log f(x) (whichever the hot loop compares). */
   private vx: number;
   sigma: number;
   stats = emptyStats();
 
+  /** Compare densities (no logarithm per step) unless f itself would under- or overflow. */
+  private readonly ratio: boolean;
+
   constructor(private readonly t: Target, private readonly rng: Rng) {
+    this.ratio = !t.isLog && t.logMax > -300 && t.logMax < 300;
     this.x = initialPoint(t, rng)[0];
     this.vx = this.value(this.x);
     this.sigma = 2.4 * t.sd[0];
@@ -20,7 +24,7 @@ export class MhChain1D implements Chain {
 
   private value(x: number): number {
     const t = this.t;
-    if (t.isLog) return logTarget(t, x, 0);
+    if (!this.ratio) return logTarget(t, x, 0);
     if (!(x >= t.xLo && x <= t.xHi)) return 0;
     const v = t.f(x, 0);
     return v > 0 ? v : 0;
@@ -31,7 +35,7 @@ export class MhChain1D implements Chain {
     for (let i = 0; i < iters; i++) {
       const y = this.x + this.sigma * rng.normal();
       const vy = this.value(y);
-      const ratio = this.t.isLog ? Math.exp(Math.min(0, vy - this.vx)) : Math.min(1, vy / this.vx);
+      const ratio = this.ratio ? Math.min(1, vy / this.vx) : Math.exp(Math.min(0, vy - this.vx));
       const alpha = Number.isNaN(ratio) ? 0 : ratio;
       if (rng.uniform() < alpha) { this.x = y; this.vx = vy; }
       // Robbins–Monro with the Rao-Blackwellised acceptance probability; gain n^-0.6.
@@ -44,7 +48,7 @@ export class MhChain1D implements Chain {
   }
 
   draw(xs: Float64Array, _ys: Float64Array | null, from: number, to: number): void {
-    if (this.t.isLog) { this.drawLog(xs, from, to); return; }
+    if (!this.ratio) { this.drawLog(xs, from, to); return; }
     // The hot loop: one normal, one uniform, one density evaluation per step; no allocation.
     // Comparing U·f(x) < f(y) needs no logarithm; f(y) = NaN or 0 is never accepted.
     const rng = this.rng, f = this.t.f, lo = this.t.xLo, hi = this.t.xHi, sigma = this.sigma;

@@ -82,3 +82,12 @@ test('log-density input and 2-D gradients', () => {
   assert.ok(Math.abs(d.dlogfdx(x, y) - (-x + 4 * x * (y - x * x))) < 1e-12);
   assert.ok(Math.abs(d.dlogfdy(x, y) - (-2 * (y - x * x))) < 1e-12);
 });
+
+test('functions mathjs cannot differentiate fall back to central differences', () => {
+  const d = compileDensity('exp(-x^2) * (1 + erf(x))');
+  assert.equal(d.symbolicGradient, false);
+  // d/dx log f = −2x + (2/√π)e^{−x²}/(1 + erf x); erf(0.37) = 0.399205984 (scipy.special.erf).
+  const x = 0.37;
+  const g = -2 * x + (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) / (1 + 0.399205984043);
+  assert.ok(Math.abs(d.dlogfdx(x, 0) - g) < 1e-6, `${d.dlogfdx(x, 0)} vs ${g}`);
+});

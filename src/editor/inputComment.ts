@@ -146,7 +146,7 @@ export interface SuggestedInput {
 export function suggestInput(model: ModelResult, defaultInput?: Shape[]): SuggestedInput {
   if (model.inputSource !== 'symbolic' && model.input.length > 0 && model.input.every((s) => s !== null)) {
     // Inferred (a call, a dataset, the setting): pin it as found, symbols such as B included.
-    return { shapes: (model.input as Dim[][]).map((s) => [...s]), source: 'inferred', confident: true };
+    return { shapes: (model.input as Dim[][]).map((s) => [...s]), source: model.inputSource === 'option' ? 'setting' : 'inferred', confident: true };
   }
   if (defaultInput && isConcrete(defaultInput)) return { shapes: defaultInput.map((s) => [...s]), source: 'setting', confident: true };
   const guess = guessFromFirstLayer(model);

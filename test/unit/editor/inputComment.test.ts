@@ -78,6 +78,7 @@ test('the suggested input: inferred, else the setting, else a guess from the fir
   assert.deepEqual(suggestInput(net), { shapes: [[1, 1, 28, 28]], source: 'inferred', confident: true });
   const sym: ModelResult = { ...net, inputSource: 'symbolic', input: [['B', 'C', 'H', 'W']] };
   assert.deepEqual(suggestInput(sym, [[8, 1, 28, 28]]), { shapes: [[8, 1, 28, 28]], source: 'setting', confident: true });
+  assert.deepEqual(suggestInput({ ...net, inputSource: 'option' }), { shapes: [[1, 1, 28, 28]], source: 'setting', confident: true });
   assert.deepEqual(suggestInput(sym), { shapes: [[1, 1, 28, 28]], source: 'first layer', confident: false });
   const rgb = { ...sym, layers: [{ ...net.layers[0], config: { in_channels: 3, out_channels: 8 } }] };
   assert.deepEqual(suggestInput(rgb).shapes, [[1, 3, 32, 32]]);

@@ -223,3 +223,13 @@ test('an invalid tensorLens.defaultInput is reported once and not used', async (
   await p().provideCodeLenses(doc, fake.token);
   assert.deepEqual(seen[seen.length - 1], [[2, 1, 28, 28]]);
 });
+
+test('a file over 2,000 lines is analysed by the worker analyzer, small ones in-process', async () => {
+  const sent: number[] = [];
+  setup({ workerAnalyzer: async (source) => { sent.push(source.split('\n').length); return { file: 'big.py', models: [], diagnostics: [] }; } });
+  const small = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
+  assert.equal((await p().provideCodeLenses(small, fake.token)).length, 3);
+  const big = fake.openDocument('/ex/big.py', readExample('mnist_cnn.py') + '\n#'.repeat(2100));
+  await p().provideCodeLenses(big, fake.token);
+  assert.deepEqual(sent, [big.lineCount]);
+});

@@ -62,7 +62,7 @@ export class SamplingView {
   private readonly pendingBox = h('div', { class: 'pending' });
   private readonly results = h('div', { class: 'results' });
   private readonly cards = new Map<string, Card>();
-  private readonly pendingCharts = new Map<PendingSample, { el: HTMLElement; bar: HTMLProgressElement; label: HTMLElement }>();
+  private readonly pendingCharts = new Map<PendingSample, { el: HTMLElement; bar: HTMLProgressElement; label: HTMLElement; box: HTMLElement; chart?: Chart<'line', Pt[]> }>();
   private checkTimer: number | undefined;
   private lastChecked = '';
 
@@ -172,8 +172,10 @@ export class SamplingView {
     const p = this.params('nuts');
     this.expr.invalid = Boolean(bad);
     if (bad) {
-      const col = chk.result.column !== undefined ? ` (column ${chk.result.column})` : '';
-      this.exprError.textContent = `${chk.result.error ?? 'cannot parse this density'}${col}`;
+      const text = chk.result.error ?? 'cannot parse this density';
+      // The engine's messages may already say where; do not say it twice.
+      const col = chk.result.column !== undefined && !/column/i.test(text) ? ` (column ${chk.result.column})` : '';
+      this.exprError.textContent = `${text}${col}`;
       this.exprError.className = 'field-error';
     } else if (typeof p === 'string' && expr) {
       this.exprError.textContent = p;
@@ -221,6 +223,7 @@ export class SamplingView {
     const pending = this.ctx.model.pending;
     for (const [p, v] of this.pendingCharts) {
       if (!pending.includes(p)) {
+        v.chart?.destroy();
         v.el.remove();
         this.pendingCharts.delete(p);
       }
@@ -230,9 +233,27 @@ export class SamplingView {
       if (!v) {
         const bar = h('progress', { max: 1, value: 0 });
         const label = h('span');
-        v = { el: h('div', { class: 'pending-item' }, label, bar), bar, label };
+        const box = h('div', { class: 'chart-box live-trace' });
+        v = { el: h('div', { class: 'pending-item' }, label, bar, box), bar, label, box };
         this.pendingCharts.set(p, v);
         this.pendingBox.append(v.el);
+      }
+      // The draws as they come (thinned by the worker): watching a sampler mix is half the point.
+      if (p.trace.size) {
+        if (!v.chart) {
+          const canvas = h('canvas', { role: 'img', 'aria-label': 'live trace' });
+          v.box.append(canvas);
+          v.box.classList.add('shown');
+          v.chart = liveTraceChart(canvas);
+        }
+        const t = currentTheme();
+        v.chart.data.datasets = [...p.trace].sort((a, b) => a[0] - b[0]).map(([c, tr]) => ({
+          label: `chain ${c + 1}`,
+          data: lttb(tr.map((x, i) => ({ x: i, y: x })), 400),
+          borderColor: withAlpha(t.colors[MODEL_COLORS[c % MODEL_COLORS.length]], 0.8),
+          borderWidth: 1,
+        }));
+        v.chart.update('none');
       }
       const f = pendingFraction(p);
       v.bar.value = f;
@@ -346,6 +367,16 @@ export function stepPoints(edges: readonly number[], bars: readonly Pt[]): Pt[] 
   });
   out.push({ x: edges[edges.length - 1], y: 0 });
   return out;
+}
+
+function liveTraceChart(canvas: HTMLCanvasElement): Chart<'line', Pt[]> {
+  const opts = baseOptions();
+  opts.plugins = { ...opts.plugins, legend: { display: false }, tooltip: { enabled: false } };
+  opts.scales = {
+    x: { type: 'linear', ticks: { display: false }, grid: { display: false } },
+    y: { type: 'linear', ticks: { maxTicksLimit: 4 } },
+  };
+  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets: [] }, options: opts });
 }
 
 function traceChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {

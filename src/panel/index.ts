@@ -424,7 +424,8 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
             if (!text.trim()) return 'Type a density.';
             try {
               const r = await client.checkExpr(text, partial.logDensity);
-              return r.ok ? undefined : `${r.error ?? 'cannot parse this density'}${r.column !== undefined ? ` (column ${r.column})` : ''}`;
+              const why = r.error ?? 'cannot parse this density';
+              return r.ok ? undefined : `${why}${r.column !== undefined && !/column/i.test(why) ? ` (column ${r.column})` : ''}`;
             } catch (e) {
               return errText(e);
             }

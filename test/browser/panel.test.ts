@@ -131,6 +131,7 @@ test('sampling tab: cards, heat map, form → checkExpr and runSample, PNG expor
   ]);
   await settle(h.page);
   assert.match(await h.page.locator('.pending-item').textContent() ?? '', /Slice .* 60 %/);
+  assert.equal(await h.page.locator('.pending-item canvas[aria-label="live trace"]').count(), 1, 'the draws so far are plotted');
   await h.send({ type: 'sampleResult', result: { ...sampleResult1d('j1', 'slice'), expr: 'x^2 < 1' } });
   await settle(h.page);
   assert.equal(await h.page.locator('.pending-item').count(), 0);

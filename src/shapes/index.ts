@@ -45,6 +45,17 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string): An
       break;
     }
   }
+  // A call like `net(torch.randn(...))` inside a test function nothing calls still states an input.
+  for (const st of parsed.stmts) {
+    if (st.t !== 'def') continue;
+    const fn = it.globals.vars.get(st.name);
+    if (!fn || fn.k !== 'func' || it.calledFuncs.has(fn.span)) continue;
+    try {
+      it.callFunc(fn, noArgs());
+    } catch {
+      break;
+    }
+  }
   it.discovering = false;
   const candidates = findCandidates(parsed, it);
   const dataset = datasetInput(source);
@@ -150,7 +161,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   const range = it.lines.range(c.nameSpan);
   const line = it.lines.pos(c.span.from).line;
   const params = totalParams(root);
-  const toShape = (s: D[] | null): Shape => (s ? s.map(outDim) : null);
+  const toShape = (s: D[] | null): Shape => (s && !s.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))) ? s.map(outDim) : null);
   const model: ModelResult = {
     name: c.name,
     line,
@@ -203,7 +214,7 @@ function totalParams(root: ModuleInst): number | null {
   const walk = (m: ModuleInst): void => {
     if (seen.has(m)) return;
     seen.add(m);
-    if (total !== null) total = m.ownParams === null ? null : total + m.ownParams;
+    if (total !== null) total = m.ownParams === null ? null : total + m.ownParams - (m.sharedParams ?? 0);
     for (const ch of m.children.values()) walk(ch);
   };
   walk(root);

@@ -81,6 +81,8 @@ export class Interp {
   /** Set while a model is built for analysis, so diagnostics come only from analysed runs. */
   reporting = false;
   probing = false;
+  /** Functions run at least once, so discovery can also look inside the ones nothing calls. */
+  calledFuncs = new Set<Span>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
@@ -138,6 +140,20 @@ export class Interp {
         m.why = `${rule.type}() is missing the argument ${name}`;
       } else values[name] = def;
     }
+    for (const [name, v] of Object.entries(values)) {
+      // PyTorch rejects negative sizes when it allocates the weights ("negative dimension").
+      const nums = Array.isArray(v) ? v : [v];
+      if (SIZE_ARGS.has(name) && nums.some((x) => typeof x === 'number' && (x < 0 || !Number.isInteger(x)))) {
+        m.invalid = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
+        const sp = m.argSpans.get(name);
+        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, sp);
+      }
+      if ((name === 'kernel_size' || name === 'stride') && nums.some((x) => typeof x === 'number' && x <= 0)) {
+        m.invalid = `${rule.type}: ${name} must be greater than zero`;
+        const sp = m.argSpans.get(name);
+        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises an error.`, sp);
+      }
+    }
     const cfg = new Cfg(values, unknownArgs);
     rule.normalize?.(cfg);
     m.config = values;
@@ -179,6 +195,13 @@ export class Interp {
   }
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
+    const pv = v as ParamTensor;
+    if (m.kind === 'leaf' && (name === 'weight' || name === 'bias') && pv.k === 'tensor' && pv.paramOf && pv.paramOf !== m) {
+      // Weight tying (self.wte.weight = self.lm_head.weight): one tensor, counted once in the total.
+      const own = numel(paramShape(m, name));
+      if (own !== null) m.sharedParams = (m.sharedParams ?? 0) + own;
+      return;
+    }
     if (v.k === 'module') {
       m.children.set(name, v.m);
       m.attrs.delete(name);
@@ -356,7 +379,13 @@ export class Interp {
           const i = key.v < 0 ? key.v + obj.items.length : key.v;
           if (i >= 0 && i < obj.items.length) obj.items[i] = v;
         } else if (obj.k === 'dict') dictSet(obj, key, v);
-        else if (obj.k === 'module' && obj.m.kind === 'ModuleDict' && key.k === 'str' && v.k === 'module') obj.m.children.set(key.v, v.m);
+        else if (obj.k === 'module' && key.k === 'str' && v.k === 'module') obj.m.children.set(key.v, v.m);
+        else if (obj.k === 'module' && key.k === 'num' && isNum(key.v) && v.k === 'module') {
+          // seq[0] = nn.Conv2d(...) replaces the child in place, under the same name.
+          const keys = [...obj.m.children.keys()];
+          const name = keys[key.v < 0 ? key.v + keys.length : key.v];
+          if (name !== undefined) obj.m.children.set(name, v.m);
+        }
         return;
       }
       case 'seq': {
@@ -639,7 +668,10 @@ export class Interp {
         if (m.kind === 'leaf') {
           const cv = m.config[name];
           if (cv !== undefined) return fromConfig(cv);
-          if (name === 'weight' || name === 'bias') return { k: 'tensor', shape: null, why: 'parameter shapes are not tracked' };
+          if (name === 'weight' || name === 'bias') {
+            const shape = paramShape(m, name);
+            return { k: 'tensor', shape, why: shape ? undefined : 'parameter shape not tracked for this layer', paramOf: m, paramName: name } as ParamTensor;
+          }
         }
         return { k: 'ext', path: 'module.' + name, self: obj };
       }
@@ -738,6 +770,7 @@ export class Interp {
   }
 
   callFunc(fn: FuncV, a: CallArgs, owner?: ClassInfo): Value {
+    this.calledFuncs.add(fn.span);
     const scope = new Scope(fn.scope);
     const params = fn.params;
     let pi = 0;
@@ -833,7 +866,11 @@ export class Interp {
       diag: (code, sev, msg, arg, fixValue) => {
         const sp = arg ? m.argSpans.get(arg) : undefined;
         const at = sp ?? m.defSpan ?? site;
-        const fix = sp && fixValue !== undefined && m.argConst.get(arg as string) ? { span: sp, value: fixValue, title: `Change ${arg} to ${fixValue}` } : undefined;
+        // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
+        // the number, and the title says which expression it replaces.
+        const written = sp ? this.src.slice(sp.from, sp.to) : '';
+        const title = m.argConst.get(arg as string) ? `Change ${arg} to ${fixValue}` : `Replace ${written} (${arg}) with ${fixValue}`;
+        const fix = sp && fixValue !== undefined ? { span: sp, value: fixValue, title } : undefined;
         this.diag(code, sev, msg, at, fix);
       },
       formula: (dim, formula, worked) => formulas.push({ dim, formula, worked }),
@@ -842,7 +879,8 @@ export class Interp {
       },
     };
     let out: Value;
-    if (m.why && cfg.unknownArgs.size) out = { k: 'tensor', shape: null, why: m.why };
+    if (m.invalid) out = { k: 'tensor', shape: null, why: m.invalid };
+    else if (m.why && cfg.unknownArgs.size) out = { k: 'tensor', shape: null, why: m.why };
     else {
       try {
         out = rule.forward(f);
@@ -850,6 +888,7 @@ export class Interp {
         out = { k: 'tensor', shape: null, why: `${rule.type}: internal analyser error` };
       }
     }
+    out = saneValue(out, `${rule.type} produced an invalid size`);
     if (fname) this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: docUrl(rule), functional: true });
     else this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: docUrl(rule) });
     return out;
@@ -962,8 +1001,12 @@ export class Interp {
         if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
         return { k: 'none' };
       }
-      case 'register_buffer':
+      case 'register_buffer': {
+        const n = a.pos[0];
+        const v = a.pos[1];
+        if (n && n.k === 'str' && v) m.attrs.set(n.v, v);
         return { k: 'none' };
+      }
       case 'append':
         if (a.pos[0]) addChildren(m, [a.pos[0]], true, m.children.size);
         return self;
@@ -1005,6 +1048,37 @@ export interface ModuleWithRule extends ModuleInst {
 
 export interface ParamTensor extends TensorV {
   param?: boolean;
+  /** A layer's own weight or bias, read as `layer.weight`. */
+  paramOf?: ModuleInst;
+  paramName?: string;
+}
+
+/** Shapes of the weight and bias PyTorch allocates, for the layers code reads them from. */
+function paramShape(m: ModuleInst, name: string): D[] | null {
+  const c = m.config;
+  const n = (k: string): number | null => (typeof c[k] === 'number' ? (c[k] as number) : null);
+  if (m.type === 'Linear') {
+    const i = n('in_features');
+    const o = n('out_features');
+    if (i === null || o === null) return null;
+    return name === 'weight' ? [o, i] : c.bias ? [o] : null;
+  }
+  if (m.type === 'Embedding') {
+    const e = n('num_embeddings');
+    const d = n('embedding_dim');
+    return name === 'weight' && e !== null && d !== null ? [e, d] : null;
+  }
+  const conv = /^Conv(Transpose)?[123]d$/.exec(m.type);
+  if (conv) {
+    const i = n('in_channels');
+    const o = n('out_channels');
+    const g = n('groups') ?? 1;
+    const k = Array.isArray(c.kernel_size) && c.kernel_size.every((x) => typeof x === 'number') ? (c.kernel_size as number[]) : null;
+    if (i === null || o === null || !k) return null;
+    if (name === 'bias') return c.bias ? [o] : null;
+    return conv[1] ? [i, o / g, ...k] : [o, i / g, ...k];
+  }
+  return null;
 }
 
 interface FuncWithOwner extends FuncV {
@@ -1019,6 +1093,15 @@ interface SuperRef {
 }
 
 export type IndexItem = { t: 'index'; v: Value } | { t: 'slice'; lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined } | { t: 'ellipsis' };
+
+const SIZE_ARGS = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'num_channels', 'num_groups', 'hidden_size', 'input_size', 'num_layers', 'embedding_dim', 'num_embeddings', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'padding', 'dilation', 'output_padding', 'groups', 'upscale_factor', 'downscale_factor', 'output_size', 'proj_size']);
+
+/** A tensor whose shape has a negative or fractional size is reported as unknown, never shown. */
+export function saneValue(v: Value, why: string): Value {
+  if (v.k === 'tensor') return v.shape && v.shape.some((d) => isNum(d) && (d < 0 || !Number.isInteger(d))) ? { k: 'tensor', shape: null, why } : v;
+  if (v.k === 'seq') return { ...v, items: v.items.map((x) => saneValue(x, why)) };
+  return v;
+}
 
 const BUILTINS = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', 'int', 'float', 'min', 'max', 'sum', 'abs', 'isinstance', 'super', 'print', 'getattr', 'setattr', 'hasattr', 'reversed', 'sorted', 'dict', 'str', 'round', 'bool', 'iter', 'next', 'map', 'any', 'all', 'OrderedDict', 'divmod', 'pow', 'type', 'ValueError', 'TypeError', 'NotImplementedError', 'Exception', 'open', 'format']);
 
@@ -1166,6 +1249,8 @@ export function valueEq(a: Value, b: Value): boolean | null {
     return all;
   }
   if (a.k === 'module' && b.k === 'module') return a.m === b.m;
+  if (a.k === 'ext' && b.k === 'ext' && !a.self && !b.self) return a.path === b.path;
+  if (a.k === 'class' && b.k === 'class') return a.cls === b.cls;
   if (a.k !== b.k) return false;
   return null;
 }

@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { displayPath, iterate, noArgs, numOf, sliceRange, truthy } from './interp';
+import { displayPath, iterate, noArgs, numOf, saneValue, sliceRange, truthy } from './interp';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
 import { shapeStr } from './layers/util';
@@ -70,7 +70,7 @@ const SAME = new Set([
   'masked_fill', 'masked_fill_', 'softmax', 'log_softmax', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout', 'gelu', 'silu', 'mish', 'leaky_relu', 'leaky_relu_',
   'elu', 'elu_', 'selu', 'celu', 'softplus', 'softsign', 'hardtanh', 'hardtanh_', 'hardswish', 'hardsigmoid', 'sign', 'round', 'floor', 'ceil', 'erf', 'logsigmoid', 'tanhshrink', 'softmin',
   'sigmoid', 'reciprocal', 'square', 'normalize', 'layer_norm', 'batch_norm', 'instance_norm', 'group_norm', 'local_response_norm', 'prelu', 'rrelu', 'threshold', 'hardshrink', 'softshrink',
-  'cumsum', 'cumprod', 'flip', 'roll', 'sort', 'nan_to_num', 'detach_', 'squeeze_', 'exp2', 'log1p', 'expm1', 'sigmoid', 'pow', 'pow_', 'fmod', 'remainder',
+  'cumsum', 'cumprod', 'tril', 'triu', 'tril_', 'triu_', 'flip', 'roll', 'sort', 'nan_to_num', 'detach_', 'squeeze_', 'exp2', 'log1p', 'expm1', 'sigmoid', 'pow', 'pow_', 'fmod', 'remainder',
 ]);
 
 const BINARY = new Set(['add', 'sub', 'mul', 'div', 'true_divide', 'add_', 'sub_', 'mul_', 'div_', 'maximum', 'minimum', 'where', 'subtract', 'multiply', 'divide', 'pow', 'atan2']);
@@ -89,6 +89,11 @@ const FUNCTIONAL_RULES: Record<string, string> = {
 };
 
 export function callOp(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
+  const r = callOpInner(it, path, self, a, site, index);
+  return r === undefined ? r : saneValue(r, `${displayPath(path)}() gives an invalid size`);
+}
+
+function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
   if (path.startsWith('builtins.')) return builtin(it, path.slice(9), a, site);
   if (path.startsWith('math.') || path.startsWith('numpy.')) return mathFn(path.slice(path.indexOf('.') + 1), a);
   if (path.startsWith('seq.') || path.startsWith('dict.') || path.startsWith('str.')) return containerMethod(path, self, a);
@@ -127,7 +132,8 @@ export function callOp(it: Interp, path: string, self: Value | null, a: CallArgs
   return undefined;
 }
 
-function record(it: Interp, name: string, x: TensorV, inputs: Value[], out: Value, site: Span, show = true): Value {
+function record(it: Interp, name: string, x: TensorV, inputs: Value[], out0: Value, site: Span, show = true): Value {
+  const out = saneValue(out0, `${name} gives an invalid size`);
   if (show) it.recordLayer({ name, type: name, site, input: x, inputs, output: out, params: 0, macs: null, formulas: [], functional: true });
   return out;
 }
@@ -244,7 +250,13 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       const y = p[1] ? intOf(p[1]) : null;
       return x !== null && y !== null ? n(Math.pow(x, y)) : unknown('pow()');
     }
-    case 'isinstance':
+    case 'isinstance': {
+      const v = p[0];
+      const t = p[1];
+      if (!v || !t) return unknown('isinstance()');
+      const r = isInstance(v, t);
+      return r === null ? unknown('isinstance() of a value the analyser cannot classify') : { k: 'bool', v: r };
+    }
     case 'hasattr':
     case 'type':
     case 'iter':
@@ -305,6 +317,46 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       void site;
       return undefined;
   }
+}
+
+/** isinstance for the types model code tests: Tensor, Python builtins, nn.Module and the file's classes. */
+function isInstance(v: Value, t: Value): boolean | null {
+  if (t.k === 'seq') {
+    let any: boolean | null = false;
+    for (const x of t.items) {
+      const r = isInstance(v, x);
+      if (r === true) return true;
+      if (r === null) any = null;
+    }
+    return any;
+  }
+  if (v.k === 'unknown') return null;
+  if (t.k === 'ext') {
+    const kinds: Record<string, (x: Value) => boolean> = {
+      'torch.Tensor': (x) => x.k === 'tensor',
+      'builtins.list': (x) => x.k === 'seq' && x.kind === 'list',
+      'builtins.tuple': (x) => x.k === 'seq' && x.kind === 'tuple',
+      'builtins.int': (x) => x.k === 'num' && !x.float,
+      'builtins.float': (x) => x.k === 'num' && !!x.float,
+      'builtins.str': (x) => x.k === 'str',
+      'builtins.bool': (x) => x.k === 'bool',
+      'builtins.dict': (x) => x.k === 'dict',
+      'torch.nn.Module': (x) => x.k === 'module',
+    };
+    const f = kinds[t.path];
+    if (f) return f(v);
+    const layer = /^torch\.nn\.(\w+)$/.exec(t.path);
+    if (layer && v.k === 'module') return v.m.type === layer[1] || (v.m.kind === layer[1]);
+    if (layer) return false;
+    return null;
+  }
+  if (t.k === 'class') {
+    const cls = v.k === 'module' ? v.m.cls : v.k === 'obj' ? v.cls : undefined;
+    if (!cls) return v.k === 'tensor' || v.k === 'num' || v.k === 'str' || v.k === 'seq' ? false : null;
+    const derives = (c: typeof cls): boolean => c === t.cls || c.bases.some((b) => b.k === 'class' && derives(b.cls));
+    return derives(cls);
+  }
+  return null;
 }
 
 function mathFn(name: string, a: CallArgs): Value | undefined {
@@ -534,6 +586,13 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
     }
     if (i.t === 'index') {
       if (i.v.k === 'num' && !i.v.float) {
+        d++;
+        continue;
+      }
+      // One list of ints (x[:, [-1], :]) keeps the dimension with the list's length.
+      const advanced = idx.filter((j) => j.t === 'index' && (j.v.k === 'seq' || j.v.k === 'tensor')).length;
+      if (advanced === 1 && i.v.k === 'seq' && i.v.items.every((e) => e.k === 'num' && !e.float)) {
+        out.push(i.v.items.length);
         d++;
         continue;
       }

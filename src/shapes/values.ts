@@ -83,6 +83,10 @@ export interface ModuleInst {
   defSpan?: Span;
   /** Name of the top-level variable a Sequential was assigned to, for input discovery. */
   origin?: string;
+  /** Parameters of this module that are another module's tensors (weight tying), counted once. */
+  sharedParams?: number;
+  /** Set when PyTorch would refuse to construct it (negative size, zero stride). */
+  invalid?: string;
   /** Why the module could not be built fully. */
   why?: string;
 }

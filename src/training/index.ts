@@ -2,6 +2,7 @@
 // data, loads the backend (lazily), builds each requested net and fits it, streaming TrainEvents.
 import { join } from 'node:path';
 import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from '../protocol';
+import { analyze } from '../shapes';
 import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';
 import { fit, limitSplit } from './fit';
@@ -26,19 +27,19 @@ export interface TrainHooks {
   analyze?: (source: string, file: string) => ModelResult[];
 }
 
-function defaultAnalyze(_source: string, file: string): ModelResult[] {
-  throw new TranslateError(`${file}: the shape engine is not wired into training in this build, so models from files cannot be trained yet; use --model mlp|cnn`);
+function defaultAnalyze(source: string, file: string): ModelResult[] {
+  return analyze(source, { file }).models;
 }
 
 /** The NetSpec for a model request: a built-in net, or the named (else first trainable) model of a file. */
-export function resolveModel(m: ModelSpec, analyze: (source: string, file: string) => ModelResult[]): NetSpec {
+export function resolveModel(m: ModelSpec, analyzeFn: (source: string, file: string) => ModelResult[]): NetSpec {
   if (m.kind === 'builtin') return m.name === 'mlp' ? MLP : CNN;
-  const models = analyze(m.source, m.file);
+  const models = analyzeFn(m.source, m.file);
   if (models.length === 0) throw new TranslateError(`${m.file}: no PyTorch model (nn.Module class or nn.Sequential) found`);
   if (m.className) {
     const hit = models.find((x) => x.name === m.className);
     if (!hit) throw new TranslateError(`${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`);
-    const spec = translateModel(hit);
+    const spec = translateModel(hit, m.source);
     checkMnistCompatible(hit, spec);
     return spec;
   }
@@ -46,7 +47,7 @@ export function resolveModel(m: ModelSpec, analyze: (source: string, file: strin
   let firstError: unknown = null;
   for (const model of models) {
     try {
-      const spec = translateModel(model);
+      const spec = translateModel(model, m.source);
       checkMnistCompatible(model, spec);
       return spec;
     } catch (e) {

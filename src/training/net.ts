@@ -49,7 +49,16 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
 
   // kaiming_uniform_(a=√5) gives bound = √(6/((1+5)·fan_in)) = 1/√fan_in, and the bias uses the same bound.
   type Step = (a: Act, training: boolean) => Act;
-  const steps: Step[] = spec.layers.map((l, i): Step => makeStep(tf, l, i, v, rand, dropRand));
+  // A module called twice in forward (`self.hidden[-2](x)` after a loop over `self.hidden`) is one
+  // module with one set of weights, so its step is built once and reused.
+  const byName = new Map<string, Step>();
+  const steps: Step[] = spec.layers.map((l, i): Step => {
+    const shared = byName.get(l.name);
+    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) return shared;
+    const step = makeStep(tf, l, i, v, rand, dropRand);
+    byName.set(l.name, step);
+    return step;
+  });
 
   return {
     name: spec.name,

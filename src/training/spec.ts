@@ -72,7 +72,11 @@ export const CNN: NetSpec = {
 /** Parameter count as PyTorch counts it (weights, biases, BatchNorm's affine pair). */
 export function countParams(spec: NetSpec): number {
   let n = 0;
+  const seen = new Set<string>();
   for (const l of spec.layers) {
+    // A module called twice shares its weights (see buildNet): count it once.
+    if (seen.has(l.name)) continue;
+    seen.add(l.name);
     if (l.op === 'linear') n += l.inFeatures * l.outFeatures + (l.bias ? l.outFeatures : 0);
     else if (l.op === 'conv2d') n += l.inChannels * l.outChannels * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
     else if (l.op === 'batchnorm' && l.affine) n += 2 * l.features;

@@ -97,8 +97,11 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
     return { ...base, op: 'activation', fn, alpha };
   }
   switch (key) {
-    case 'linear':
-      return { ...base, op: 'linear', inFeatures: a.int('in_features'), outFeatures: a.int('out_features'), bias: a.bool('bias', true) };
+    case 'linear': {
+      const inFeatures = a.int('in_features');
+      if (input[input.length - 1] !== inFeatures) refuse(l, `it expects ${inFeatures} input features but receives ${String(input[input.length - 1])} (shape ${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
+      return { ...base, op: 'linear', inFeatures, outFeatures: a.int('out_features'), bias: a.bool('bias', true) };
+    }
     case 'conv2d': {
       const dil = a.pair('dilation', [1, 1]);
       if (dil[0] !== 1 || dil[1] !== 1) refuse(l, `dilation=${dil.join(',')}: tfjs cannot compute gradients of dilated convolutions`);
@@ -107,6 +110,7 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
       if (mode !== undefined && mode !== 'zeros') refuse(l, `padding_mode='${String(mode)}' is not supported (only 'zeros')`);
       const p = a.raw('padding');
       const padding: Pair | 'same' = p === 'same' ? 'same' : p === 'valid' ? [0, 0] : a.pair('padding', [0, 0]);
+      if (input.length !== 4 || input[1] !== a.int('in_channels')) refuse(l, `it expects ${a.int('in_channels')} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
       return { ...base, op: 'conv2d', inChannels: a.int('in_channels'), outChannels: a.int('out_channels'), kernel: a.pair('kernel_size'), stride: a.pair('stride', [1, 1]), padding, bias: a.bool('bias', true) };
     }
     case 'maxpool2d': {
@@ -139,7 +143,10 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
     }
     case 'softmax':
     case 'logsoftmax': {
-      const dim = a.raw('dim');
+      let dim = a.raw('dim');
+      // The engine records no arguments for some functional calls. Over a [B, C] input the only
+      // dimension that makes sense for class scores is 1 — which is also PyTorch's implicit choice.
+      if (dim === undefined && !l.config && input.length === 2) dim = 1;
       if (typeof dim !== 'number') refuse(l, 'softmax without an explicit dim is not supported');
       return { ...base, op: key === 'softmax' ? 'softmax' : 'log_softmax', dim };
     }
@@ -153,6 +160,7 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
       const mom = a.raw('momentum');
       if (mom === null) refuse(l, 'momentum=None (cumulative average) is not supported');
       if (key === 'batchnorm1d' && input.length !== 2) refuse(l, 'BatchNorm1d over a 3-D input is not supported');
+      if (input[1] !== a.int('num_features')) refuse(l, `it expects ${a.int('num_features')} features but receives shape (${input.join(', ')})`);
       return { ...base, op: 'batchnorm', features: a.int('num_features'), eps: a.num('eps', 1e-5), momentum: a.num('momentum', 0.1), affine: a.bool('affine', true) };
     }
     case 'identity':
@@ -168,14 +176,80 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
   }
 }
 
+/** Code of a line without its comment and string literals (so '#' and operators inside strings are ignored). */
+function codeOf(line: string): string {
+  return line.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/g, '""').replace(/#.*$/, '');
+}
+
+/** Bodies of every `def forward` in the file, as 1-based [first, last] line ranges. */
+function forwardBodies(lines: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)def\s+forward\s*\(/.exec(lines[i]);
+    if (!m) continue;
+    const indent = m[1].length;
+    let end = i;
+    for (let j = i + 1; j < lines.length; j++) {
+      if (lines[j].trim() === '' || /^\s*#/.test(lines[j])) continue;
+      if ((/^\s*/.exec(lines[j])?.[0].length ?? 0) <= indent) break;
+      end = j;
+    }
+    out.push([i + 2, end + 1]);
+  }
+  return out;
+}
+
+const NUM = /^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/**
+ * Tensor arithmetic or indexing in a forward statement — `out += self.shortcut(x)`, `x = x * 2`,
+ * `h[:, -1]` — which the shape engine does not list as a layer. Training the layer chain without it
+ * would silently be another model, so such a line is refused. Arithmetic between number literals
+ * (`16 * 5 * 5`) and indexing a module list (`self.convs[i](x)`) are fine.
+ */
+export function findUntracedOp(source: string, model: ModelResult): { line: number; text: string } | null {
+  if (model.kind !== 'module') return null;
+  const lines = source.split(/\r?\n/);
+  const used = new Set<number>([...model.layers.map((l) => l.line), ...model.variables.map((v) => v.line)]);
+  for (const [first, last] of forwardBodies(lines)) {
+    let touched = false;
+    for (let n = first; n <= last && !touched; n++) touched = used.has(n);
+    if (!touched) continue;
+    for (let n = first; n <= last; n++) {
+      const code = codeOf(lines[n - 1]);
+      if (/^\s*(return\s*$|if\b|elif\b|else\b|for\b|while\b|assert\b|raise\b|print\()/.test(code)) continue;
+      const text = lines[n - 1].trim();
+      if (/(\+|-|\*|\/|@|%|\*\*|\/\/)=/.test(code.replace(/[=!<>]=/g, ''))) return { line: n, text };
+      // Binary operators: look at the operand on each side; skip unary minus and literal-only arithmetic.
+      const re = /([\w.)\]]+)\s*(\*\*|\/\/|[-+*/@%])\s*([\w.(]+)/g;
+      for (let m = re.exec(code); m; m = re.exec(code)) {
+        const [lhs, rhs] = [m[1], m[3]];
+        if (NUM.test(lhs) && NUM.test(rhs.replace(/^\(/, ''))) continue;
+        // `x.size(0) * 2`-style sizes inside view/reshape arguments are still arithmetic on Python
+        // ints; the engine traces the resulting shape, and the reshape takes it from the engine.
+        if (/\.(view|reshape|size)\(|\bsize\(|\.shape\b/.test(code) && !/^\s*\w+\s*=\s*\w+\s*[-+*/@]/.test(code)) continue;
+        return { line: n, text };
+      }
+      // Subscripts on something that is not then called: tensor indexing. `x.shape[0]` is a Python int.
+      if (/\w\s*\[[^\]]*\](?!\s*\()/.test(code.replace(/\.shape\s*\[[^\]]*\]/g, '.shape')) && !/^\s*\w+\s*=\s*self\.\w+\s*\[/.test(code)) return { line: n, text };
+    }
+  }
+  return null;
+}
+
 /** The model's layers as a NetSpec, or a TranslateError naming the first construct we cannot train. */
-export function translateModel(model: ModelResult): NetSpec {
+export function translateModel(model: ModelResult, source?: string): NetSpec {
+  if (source !== undefined) {
+    const op = findUntracedOp(source, model);
+    if (op) throw new TranslateError(`line ${op.line}: \`${op.text}\` is tensor arithmetic or indexing (a skip connection, scaling, slicing) that the translator cannot reproduce; only models whose forward is a plain chain of layers can be trained`, op.line);
+  }
   const first = model.input[0];
   if (model.input.length !== 1 || !first || !known(first)) {
     throw new TranslateError(`${model.name} (line ${model.line}): its input shape is not known; add a comment like '# input: (1, 1, 28, 28)' above it`, model.line);
   }
   const inputDims = numeric(first.slice(1));
   if (!inputDims) throw new TranslateError(`${model.name} (line ${model.line}): its input shape (${first.join(', ')}) has symbolic dimensions; give numbers, e.g. '# input: (1, 1, 28, 28)'`, model.line);
+  if (model.outputs && model.outputs.length > 1) throw new TranslateError(`${model.name} (line ${model.line}): its forward returns ${model.outputs.length} tensors; only single-output models can be trained`, model.line);
   if (model.layers.length === 0) throw new TranslateError(`${model.name} (line ${model.line}): no layers were found in it`, model.line);
   const layers: LayerSpec[] = [];
   let prev: Dim[] = first;

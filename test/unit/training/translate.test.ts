@@ -1,0 +1,127 @@
+// The translator from the shape engine's result to tfjs: corpus models built and run on the cpu
+// backend give the engine's output shape and PyTorch's parameter count (the corpus's expected values
+// were recorded from real PyTorch); what cannot be reproduced is refused with its line.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../../src/shapes';
+import type { LayerResult, ModelResult } from '../../../src/shapes/types';
+import { loadBackend, type Tf } from '../../../src/training/backend';
+import { buildNet } from '../../../src/training/net';
+import { countParams, type NetSpec } from '../../../src/training/spec';
+import { translateModel, TranslateError } from '../../../src/training/translate';
+
+const corpus = join(__dirname, '..', '..', 'fixtures', 'shapes');
+let tf: Tf;
+before(async () => {
+  tf = (await loadBackend('cpu')).tf;
+});
+
+function model(file: string, name: string): { m: ModelResult; source: string } {
+  const source = readFileSync(join(corpus, file), 'utf8');
+  const m = analyze(source, { file }).models.find((x) => x.name === name);
+  assert.ok(m, `${file}: model ${name} found by the engine`);
+  return { m, source };
+}
+
+function expectedParams(file: string, name: string): number | undefined {
+  try {
+    const rec = JSON.parse(readFileSync(join(corpus, 'expected', file.replace(/\.py$/, '.json')), 'utf8')) as { models: { name: string; params: number }[] };
+    return rec.models.find((x) => x.name === name)?.params;
+  } catch {
+    return undefined;
+  }
+}
+
+function outputShape(spec: NetSpec, batch: number): number[] {
+  const net = buildNet(tf, spec, 1);
+  try {
+    const inShape = spec.input.length === 3 ? [batch, spec.input[1], spec.input[2], spec.input[0]] : [batch, ...spec.input];
+    const y = tf.tidy(() => net.forward(tf.zeros(inShape), false));
+    const shape = y.shape.slice();
+    y.dispose();
+    return shape;
+  } finally {
+    net.dispose();
+  }
+}
+
+for (const [file, name] of [['mnist_net.py', 'Net'], ['lenet5.py', 'LeNet5'], ['lenet5.py', 'lenet_seq'], ['dcgan.py', 'Discriminator'], ['modulelist_loops.py', 'DeepMLP'], ['blitz_lenet.py', 'Net']]) {
+  test(`${file} ${name}: tfjs output shape and parameters equal the engine's (and PyTorch's)`, () => {
+    const { m, source } = model(file, name);
+    const spec = translateModel(m, source);
+    const batch = (m.input[0] as number[])[0];
+    assert.deepEqual(outputShape(spec, batch), m.output);
+    assert.equal(countParams(spec), m.params);
+    const torch = expectedParams(file, name);
+    if (torch !== undefined) assert.equal(countParams(spec), torch, 'PyTorch parameter count');
+  });
+}
+
+test('refusals name the construct and its line', () => {
+  const cases: [string, string, RegExp][] = [
+    ['resnet18.py', 'ResNet18', /line 30: `out \+= self\.shortcut\(x\)` is tensor arithmetic/],
+    ['grouped_depthwise.py', 'MobileNetTiny', /Conv2d at line 9: grouped convolutions/],
+    ['autoencoder_unpool.py', 'ConvAutoencoder', /MaxPool2d at line 22: it returns several tensors/],
+    ['lstm_classifier.py', 'LSTMClassifier', /line 25: `out = self\.dropout\(out\[:, -1, :\]\)` is tensor arithmetic or indexing/],
+    ['conv_transpose.py', 'Upsampler', /ConvTranspose2d at line 17: ConvTranspose2d has no tfjs translation/],
+    ['feature_extractor.py', 'FeatureTaps', /forward returns 3 tensors/],
+  ];
+  for (const [file, name, re] of cases) {
+    const { m, source } = model(file, name);
+    assert.throws(() => translateModel(m, source), (e: Error) => e instanceof TranslateError && re.test(e.message) && !e.message.includes('\n'), `${file} ${name}`);
+  }
+  const residual = `import torch.nn as nn
+# input: (1, 784)
+class R(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(784, 784)
+        self.b = nn.Linear(784, 10)
+
+    def forward(self, x):
+        y = self.a(x)
+        x = x + y
+        return self.b(x.view(x.size(0), -1))
+`;
+  const m = analyze(residual, { file: 'r.py' }).models[0];
+  assert.throws(() => translateModel(m, residual), /line 11: `x = x \+ y`/);
+});
+
+// Engine-independent: hand-built layer lists in the shape of src/shapes/types.ts.
+function layer(line: number, name: string, type: string, input: number[], output: number[], config?: LayerResult['config'], functional = false): LayerResult {
+  const range = { line, column: 1, endLine: line, endColumn: 2 };
+  return { line, column: 1, range, name, type, input, output, params: 0, config, functional };
+}
+
+test('hand-built chain: conv → relu → pool → flatten → linear, with PyTorch argument names', () => {
+  const m: ModelResult = {
+    name: 'Hand', line: 1, kind: 'module', input: [[2, 3, 10, 10]], inputSource: 'comment', output: [2, 5], params: 0, variables: [],
+    range: { line: 1, column: 1, endLine: 1, endColumn: 2 },
+    layers: [
+      layer(2, 'conv', 'Conv2d', [2, 3, 10, 10], [2, 4, 10, 10], { in_channels: 3, out_channels: 4, kernel_size: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1, bias: true, padding_mode: 'zeros' }),
+      layer(3, 'F.leaky_relu', 'F.leaky_relu', [2, 4, 10, 10], [2, 4, 10, 10], { negative_slope: 0.2 }, true),
+      layer(4, 'pool', 'MaxPool2d', [2, 4, 10, 10], [2, 4, 5, 5], { kernel_size: [2, 2], stride: null, padding: [0, 0], dilation: [1, 1], ceil_mode: false, return_indices: false }),
+      layer(5, 'bn', 'BatchNorm2d', [2, 4, 5, 5], [2, 4, 5, 5], { num_features: 4, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true }),
+      layer(6, 'Tensor.view', 'Tensor.view', [2, 4, 5, 5], [2, 100], undefined, true),
+      layer(7, 'fc', 'Linear', [2, 100], [2, 5], { in_features: 100, out_features: 5, bias: false }),
+    ],
+  };
+  const spec = translateModel(m);
+  assert.deepEqual(spec.layers.map((l) => l.op), ['conv2d', 'activation', 'maxpool2d', 'batchnorm', 'reshape', 'linear']);
+  assert.deepEqual(outputShape(spec, 2), [2, 5]);
+  assert.equal(countParams(spec), 3 * 4 * 9 + 4 + 8 + 500);
+  const bad = { ...m, layers: [m.layers[0], { ...m.layers[1], type: 'F.pad', name: 'F.pad' }] };
+  assert.throws(() => translateModel(bad), /F\.pad at line 3: F\.pad has no tfjs translation/);
+});
+
+test('flatten keeps PyTorch order: C, H, W (the NHWC activations are turned back first)', () => {
+  const spec: NetSpec = { name: 'flat', input: [2, 2, 3], layers: [{ name: 'f', type: 'Flatten', op: 'reshape', to: [12] }] };
+  const nchw = Array.from({ length: 12 }, (_, i) => i);
+  const net = buildNet(tf, spec, 1);
+  const y = tf.tidy(() => net.forward(tf.transpose(tf.tensor4d(nchw, [1, 2, 2, 3]), [0, 2, 3, 1]), false));
+  assert.deepEqual(Array.from(y.dataSync()), nchw);
+  y.dispose();
+  net.dispose();
+});

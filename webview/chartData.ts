@@ -209,6 +209,7 @@ export function fmtCompact(v: number): string {
 
 export function fmtDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  if (seconds < 9.95) return `${Number(seconds.toFixed(seconds < 1 ? 2 : 1))} s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);

@@ -446,7 +446,7 @@ function diagnosticsTable(r: SampleResult): HTMLElement {
     row('acceptance', r.acceptance === null ? 'n/a' : fmtNum(r.acceptance), 'fraction of proposals accepted (n/a for exact samplers)'),
     row('ESS bulk', fmtInt(r.essBulk), 'effective sample size of the rank-normalised draws'),
     row('ESS tail', fmtInt(r.essTail), 'effective sample size of the 5 % and 95 % quantiles'),
-    row('R-hat', `${fmtNum(r.rhat, 4)}${rhatBad ? ' ⚠ ≥ 1.01' : ''}`, 'rank-normalised split R-hat; ≥ 1.01 means the chains disagree', rhatBad),
+    row('R-hat', `${typeof r.rhat === 'number' && Number.isFinite(r.rhat) ? r.rhat.toFixed(3) : '—'}${rhatBad ? ' ⚠ ≥ 1.01' : ''}`, 'rank-normalised split R-hat; ≥ 1.01 means the chains disagree', rhatBad),
     row('KS D', r.ks ? fmtNum(r.ks.D) : 'n/a', 'Kolmogorov–Smirnov distance to the numerically integrated CDF'),
     row('KS p', r.ks ? fmtNum(r.ks.p) : 'n/a', 'p-value of the KS test (draws are autocorrelated for MCMC, so read it loosely)'),
     row('mean ± MCSE', `${fmtNum(r.mean)} ± ${fmtNum(r.mcseMean, 2)}`),

@@ -3,7 +3,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostToWebview } from '../../src/protocol';
+import type { SampleResult, SamplerName } from '../../src/protocol';
+import { runSampler } from '../../src/sampling';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
+
+/** Real results from the samplers (in-process), so the screenshots show what users will see. */
+async function realSamples(): Promise<SampleResult[]> {
+  const out: SampleResult[] = [];
+  const expr = 'exp(-x^2/2) * (1 + sin(3x)^2)';
+  for (const sampler of ['rejection', 'mh', 'nuts'] as SamplerName[]) {
+    out.push(await runSampler({ expr, sampler, n: 20000, chains: 4, seed: 42, runId: `real-${sampler}` }, { onProgress: () => undefined }));
+  }
+  out.push(await runSampler({ expr: 'exp(-(x^2 - 1.4*x*y + y^2))', sampler: 'nuts', n: 3000, chains: 4, seed: 42, runId: 'real-2d' }, { onProgress: () => undefined }));
+  return JSON.parse(JSON.stringify(out)) as SampleResult[];
+}
 import { chromiumAvailable, launch, openHarness, settle, type ThemeKind } from './harness';
 
 async function main(): Promise<void> {
@@ -13,9 +26,10 @@ async function main(): Promise<void> {
   }
   const out = process.argv[2] ?? 'test-results/panel';
   mkdirSync(out, { recursive: true });
+  const real = process.argv.includes('--fixtures') ? null : await realSamples();
   const browser = await launch();
   try {
-    const only = process.argv[3];
+    const only = process.argv.slice(3).find((a) => !a.startsWith('--'));
     const themes = (['dark', 'light', 'high-contrast'] as ThemeKind[]).filter((t) => !only || t === only);
     for (const theme of themes) {
       for (const editor of [false, true]) {
@@ -23,7 +37,7 @@ async function main(): Promise<void> {
         const init: HostToWebview = {
           type: 'init',
           runs: [storedRun('run-a')],
-          samples: [sampleResult1d('s1', 'rejection'), sampleResult1d('s2', 'mh', { rhat: 1.03 }), sampleResult2d('s3')],
+          samples: real ?? [sampleResult1d('s1', 'rejection'), sampleResult1d('s2', 'mh', { rhat: 1.03 }), sampleResult2d('s3')],
           summary: modelSummary(),
           summaryFile: '/home/user/project/examples/mnist_cnn.py',
           defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', epochs: 3, limit: 0 },

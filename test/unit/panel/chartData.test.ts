@@ -97,6 +97,8 @@ test('number formatting', () => {
   assert.equal(fmtCompact(812), '812');
   assert.equal(fmtCompact(Infinity), '—');
   assert.equal(fmtDuration(42), '42 s');
+  assert.equal(fmtDuration(0.414), '0.41 s');
+  assert.equal(fmtDuration(3.26), '3.3 s');
   assert.equal(fmtDuration(125), '2 min 05 s');
   assert.equal(fmtDuration(3 * 3600 + 60), '3 h 01 min');
   assert.equal(fmtPercent(0.9753), '97.53 %');

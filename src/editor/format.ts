@@ -94,6 +94,16 @@ export interface LineHint {
  * several times with different shapes shows each distinct shape, at most three.
  */
 export function lineHints(result: AnalysisResult): LineHint[] {
+  // VS Code asks for inlay hints per visible range, again on every scroll; compute once per result
+  // (one result per document version), since a big file has thousands of layer calls.
+  let hints = hintMemo.get(result);
+  if (!hints) hintMemo.set(result, (hints = computeLineHints(result)));
+  return hints;
+}
+
+const hintMemo = new WeakMap<AnalysisResult, LineHint[]>();
+
+function computeLineHints(result: AnalysisResult): LineHint[] {
   interface Site { key: string; range: LayerResult['range']; entries: { model: ModelResult; layer: LayerResult }[] }
   const byLine = new Map<number, Map<string, Site>>();
   for (const model of result.models) {

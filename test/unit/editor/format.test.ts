@@ -120,3 +120,9 @@ test('a call split over lines: hint on the line it starts; a nested call on the 
   const hints = lineHints({ ...result, models: [{ ...net, layers: [drop, fc2] }] });
   assert.deepEqual(hints.map((h) => [h.line, h.label]), [[33, '→ (1, 10)'], [34, '→ (1, 128)']]);
 });
+
+test('line hints are computed once per analysis result', () => {
+  const { result } = mnistCnnResult();
+  assert.equal(lineHints(result), lineHints(result));
+  assert.notEqual(lineHints({ ...result }), lineHints(result));
+});

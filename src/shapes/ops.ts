@@ -4,7 +4,8 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { displayPath, iterate, noArgs, numOf, saneValue, sliceRange, truthy } from './interp';
+import { displayPath, iterate, noArgs, numOf, saneValue, sliceRange, toConfig, truthy } from './interp';
+import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
 import { shapeStr } from './layers/util';
@@ -132,9 +133,9 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
   return undefined;
 }
 
-function record(it: Interp, name: string, x: TensorV, inputs: Value[], out0: Value, site: Span, show = true): Value {
+function record(it: Interp, name: string, x: TensorV, inputs: Value[], out0: Value, site: Span, show = true, config?: LayerConfig): Value {
   const out = saneValue(out0, `${name} gives an invalid size`);
-  if (show) it.recordLayer({ name, type: name, site, input: x, inputs, output: out, params: 0, macs: null, formulas: [], functional: true });
+  if (show) it.recordLayer({ name, type: name, site, input: x, inputs, output: out, params: 0, macs: null, formulas: [], functional: true, config });
   return out;
 }
 
@@ -634,6 +635,41 @@ function joinOp(it: Interp, name: string, a: CallArgs, site: Span): Value {
   return record(it, 'torch.' + name, items[0] as TensorV, items, out, site);
 }
 
+/** Argument names of the shape-preserving F.* functions after the input, for the training translator. */
+const FUNC_SIGS: Record<string, string[]> = {
+  softmax: ['dim', '_stacklevel', 'dtype'],
+  log_softmax: ['dim', '_stacklevel', 'dtype'],
+  softmin: ['dim', '_stacklevel', 'dtype'],
+  dropout: ['p', 'training', 'inplace'],
+  dropout1d: ['p', 'training', 'inplace'],
+  dropout2d: ['p', 'training', 'inplace'],
+  dropout3d: ['p', 'training', 'inplace'],
+  alpha_dropout: ['p', 'training', 'inplace'],
+  relu: ['inplace'],
+  relu6: ['inplace'],
+  elu: ['alpha', 'inplace'],
+  selu: ['inplace'],
+  leaky_relu: ['negative_slope', 'inplace'],
+  gelu: ['approximate'],
+  hardtanh: ['min_val', 'max_val', 'inplace'],
+  softplus: ['beta', 'threshold'],
+};
+
+/** Evaluated arguments of a functional call by PyTorch name; constants only. */
+function funcConfig(name: string, a: CallArgs): LayerConfig {
+  const cfg: LayerConfig = {};
+  const sig = FUNC_SIGS[name] ?? [];
+  a.pos.forEach((v, i) => {
+    const c = sig[i] ? toConfig(v) : undefined;
+    if (sig[i] && c !== undefined) cfg[sig[i]] = c;
+  });
+  for (const [k, v] of a.kw) {
+    const c = toConfig(v);
+    if (c !== undefined) cfg[k] = c;
+  }
+  return cfg;
+}
+
 function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span, label: string): Value | undefined {
   const s = x.shape;
   const p = a.pos;
@@ -831,8 +867,8 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
     return show(binop(it, noArgs([x, o, { k: 'str', v: '+' }]), site));
   }
   if (SAME.has(name)) {
-    if (need()) return show(need() as TensorV);
-    return show(x);
+    const out = need() ?? x;
+    return record(it, label, x, [x, ...p], out, site, true, funcConfig(name, a));
   }
   return undefined;
 }
@@ -894,7 +930,7 @@ function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | 
       break;
   }
   if (SAME.has(name) || name.endsWith('_')) {
-    return record(it, label, x, [x], x.shape ? x : U(x.why ?? 'shape unknown'), site);
+    return record(it, label, x, [x], x.shape ? x : U(x.why ?? 'shape unknown'), site, true, funcConfig(name, rest));
   }
   if (name === 'cross_entropy' || name === 'nll_loss' || name === 'mse_loss' || name === 'binary_cross_entropy' || name === 'l1_loss') return T([]);
   void displayPath;

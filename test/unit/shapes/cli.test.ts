@@ -1,0 +1,82 @@
+// `tensor-lens shapes`: the JSON contract of DESIGN.md, the table, exit codes and one-line errors.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli';
+import type { CliIO } from '../../../src/cli/output';
+
+function io(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), interrupted: new AbortController().signal };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-shapes-'));
+const good = join(dir, 'net.py');
+writeFileSync(
+  good,
+  `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# input: (1, 1, 28, 28)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 32, 3)
+        self.fc = nn.Linear(32 * 13 * 13, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv(x)), 2)
+        x = self.conv2(x) if False else x
+        return self.fc(torch.flatten(x, 1))
+`,
+);
+const bad = join(dir, 'bad.py');
+writeFileSync(bad, 'import torch.nn as nn\n# input: (1, 1, 28, 28)\nm = nn.Sequential(nn.Conv2d(1, 8, 3), nn.Flatten(), nn.Linear(1600, 10))\n');
+
+describe('tensor-lens shapes', () => {
+  test('--json prints the DESIGN.md object: leaf-module calls only, 1-based positions', async () => {
+    const o = io();
+    const code = await main(['shapes', good, '--json'], o);
+    assert.equal(code, 0);
+    const j = JSON.parse(o.stdout.join('\n')) as { file: string; models: { name: string; line: number; input: unknown; output: unknown; params: number; layers: { line: number; name: string; type: string; input: unknown; output: unknown; params: number }[] }[]; diagnostics: unknown[] };
+    assert.equal(j.file, good);
+    const m = j.models[0];
+    assert.deepEqual([m.name, m.line, m.input, m.output, m.params], ['Net', 6, [[1, 1, 28, 28]], [1, 10], 320 + 54090]);
+    // PyTorch: conv 1→32 (3×3) on 28 gives 26; max_pool2d(2) gives 13; Linear(5408, 10).
+    assert.deepEqual(m.layers.map((l) => [l.line, l.name, l.type, l.input, l.output, l.params]), [
+      [13, 'conv', 'Conv2d', [1, 1, 28, 28], [1, 32, 26, 26], 320],
+      [15, 'fc', 'Linear', [1, 5408], [1, 10], 54090],
+    ]);
+    assert.deepEqual(j.diagnostics, []);
+  });
+  test('the table lists layers, totals and diagnostics as file:line:col: severity: message; errors exit 1', async () => {
+    const o = io();
+    const code = await main(['shapes', bad], o);
+    assert.equal(code, 1);
+    const text = o.stdout.join('\n');
+    assert.match(text, /Layer \(type\)\s+Output Shape\s+Param #/);
+    assert.match(text, /0 \(Conv2d\)\s+\[1, 8, 26, 26\]\s+80/);
+    assert.match(text, /Total params: 16,090/); // Conv2d(1, 8, 3): 80, Linear(1600, 10): 16,010
+    const diagLine = text.split('\n').find((l) => l.startsWith(`${bad}:3:`));
+    assert.ok(diagLine, text);
+    assert.match(diagLine, /^[^:]+:3:\d+: error: .*in_features=1600.*5408/);
+  });
+  test('--input is the fallback input; unreadable files and bad flags exit 2 with one line', async () => {
+    const sym = join(dir, 'sym.py');
+    writeFileSync(sym, 'import torch.nn as nn\nm = nn.Sequential(nn.Linear(4, 2))\n');
+    const o = io();
+    assert.equal(await main(['shapes', sym, '--input', '3,4', '--json'], o), 0);
+    assert.deepEqual((JSON.parse(o.stdout.join('')) as { models: { output: unknown }[] }).models[0].output, [3, 2]);
+    const e = io();
+    assert.equal(await main(['shapes', join(dir, 'missing.py')], e), 2);
+    assert.equal(e.stderr.length, 1);
+    assert.match(e.stderr[0], /cannot read .*missing\.py: no such file/);
+    const f = io();
+    assert.equal(await main(['shapes', good, '--bogus'], f), 2);
+    assert.match(f.stderr[0], /unknown option --bogus/);
+  });
+});

@@ -4,6 +4,7 @@
 // wasm (ships with the extension), else plain-JS cpu. The training code uses the `tf` namespace this
 // returns, because tfjs-node loaded from another folder brings its own tfjs-core instance.
 import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BackendName } from '../protocol';
 import { registerWasmGradKernels } from './wasmKernels';
@@ -81,7 +82,9 @@ function loadTfjsNode(path: string | undefined): Tf {
 function defaultWasmDir(): string {
   // In dist/ the bundle sits next to the .wasm files esbuild.mjs copied there.
   if (readdirSafe(__dirname).some((f) => f.endsWith('.wasm'))) return __dirname;
-  return join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist');
+  // From sources (tests, tsx): the package in node_modules. A variable, so bundlers leave it alone.
+  const pkg = '@tensorflow/tfjs-backend-wasm/package.json';
+  return join(createRequire(__filename).resolve(pkg), '..', 'dist');
 }
 
 function readdirSafe(dir: string): string[] {

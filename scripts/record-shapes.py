@@ -26,7 +26,9 @@ FIXTURES = os.path.join(ROOT, 'test', 'fixtures', 'shapes')
 EXPECTED = os.path.join(FIXTURES, 'expected')
 NEGATIVE = os.path.join(FIXTURES, 'negative')
 
-CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
+# Traced through, never entries: the containers, and the transformer stacks, which are containers of
+# TransformerEncoderLayer/TransformerDecoderLayer copies (plus an optional final norm).
+CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.TransformerEncoder, nn.TransformerDecoder)
 # Values a symbolic dimension takes in the two runs that detect it (see README: symbolic inputs).
 SYMBOL_VALUES = ([5, 7], [6, 9], [10, 14])
 
@@ -258,10 +260,27 @@ class Recorder:
 
     def __enter__(self):
         nn.Module.__init__ = self._init
+        # nn.TransformerEncoder/Decoder deep-copy the layer they are given (no __init__ runs): the
+        # copies take the construction line of the original.
+        import torch.nn.modules.transformer as tr
+        self._orig_clones = tr._get_clones
+        rec = self
+
+        def clones(module, n):
+            result = rec._orig_clones(module, n)
+            for clone in result:
+                rec.alive.append(clone)
+                for a, b in zip(module.modules(), clone.modules()):
+                    rec.alive.append(b)
+                    rec.def_line[id(b)] = rec.def_line.get(id(a))
+            return result
+        tr._get_clones = clones
         return self
 
     def __exit__(self, *exc):
         nn.Module.__init__ = self._orig_init
+        import torch.nn.modules.transformer as tr
+        tr._get_clones = self._orig_clones
 
 
 def load(path, rec):
@@ -283,10 +302,16 @@ def is_leaf(module):
 
 
 def leaves(model):
+    """(named_modules() path, module) of every layer entry. A module registered under two names
+    (TCN's `self.conv1` also in `self.net`) is one module: its first path, as named_modules() gives."""
     out = []
+    seen = set()
 
     def walk(prefix, m):
         for name, child in m.named_children():
+            if id(child) in seen:
+                continue
+            seen.add(id(child))
             path = prefix + name
             if is_leaf(child):
                 out.append((path, child))
@@ -295,6 +320,7 @@ def leaves(model):
     if is_leaf(model):
         out.append(('', model))
     else:
+        seen.add(id(model))
         walk('', model)
     return out
 

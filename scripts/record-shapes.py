@@ -361,14 +361,46 @@ def make_input(shape, integer, high):
     return torch.randn(*shape)
 
 
+class _IntegerInput(Exception):
+    pass
+
+
+def integer_inputs(obj, shapes):
+    """{input index: num_embeddings} for the forward arguments that reach an Embedding/EmbeddingBag
+    as they are (token ids): found by probing with float inputs and stopping at such an Embedding."""
+    found = {}
+    embeddings = [m for m in obj.modules() if isinstance(m, (nn.Embedding, nn.EmbeddingBag))]
+    if not embeddings:
+        return found
+    for _ in range(len(shapes) + 1):
+        inputs = [make_input(s, i in found, found.get(i, 0)) for i, s in enumerate(shapes)]
+
+        def pre(mod, inp):
+            for i, x in enumerate(inputs):
+                if inp and inp[0] is x and i not in found:
+                    found[i] = mod.num_embeddings
+                    raise _IntegerInput()
+        handles = [m.register_forward_pre_hook(pre) for m in embeddings]
+        try:
+            with torch.no_grad():
+                obj(*inputs)
+            return found
+        except _IntegerInput:
+            continue
+        except Exception:  # noqa: BLE001 - the real run reports it
+            return found
+        finally:
+            for h in handles:
+                h.remove()
+    return found
+
+
 def run_model(path, rec, obj, shapes, events, stack=None):
     """One forward pass with hooks; fills `events` with one dict per leaf call. `stack` holds the
     leaf calls under way (after an exception: the layer that raised)."""
     obj.eval()
     lv = leaves(obj)
-    first = lv[0][1] if lv else None
-    integer = isinstance(first, (nn.Embedding, nn.EmbeddingBag))
-    high = first.num_embeddings if integer else 0
+    integer = integer_inputs(obj, shapes)
     handles = []
     if stack is None:
         stack = []
@@ -401,7 +433,7 @@ def run_model(path, rec, obj, shapes, events, stack=None):
         handles.append(m.register_forward_pre_hook(pre))
         handles.append(m.register_forward_hook(post))
     try:
-        inputs = [make_input(s, integer, high) for s in shapes]
+        inputs = [make_input(s, i in integer, integer.get(i, 0)) for i, s in enumerate(shapes)]
         with torch.no_grad():
             out = obj(*inputs)
     finally:

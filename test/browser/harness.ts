@@ -119,6 +119,10 @@ export async function openHarness(browser: Browser, opts: { theme?: ThemeKind; e
     '/dist/webview.js': { path: script, type: 'text/javascript' },
     '/media/panel.css': { path: join(ROOT, 'media/panel.css'), type: 'text/css' },
     '/theme.css': { body: themeCss(theme), type: 'text/css' },
+    // For switching themes at run time, as VS Code does.
+    '/theme-dark.css': { body: themeCss('dark'), type: 'text/css' },
+    '/theme-light.css': { body: themeCss('light'), type: 'text/css' },
+    '/theme-high-contrast.css': { body: themeCss('high-contrast'), type: 'text/css' },
   };
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());

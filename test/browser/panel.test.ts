@@ -160,3 +160,34 @@ test('summary tab and state kept with setState', { skip }, async () => {
   assert.ok(state.selected.includes('live'));
   assert.deepEqual(h.problems, []);
 });
+
+test('a theme switch re-colours the charts (light after dark)', { skip }, async () => {
+  const h = hz as Harness;
+  await h.page.locator('vscode-tab-header', { hasText: 'Training' }).click();
+  await settle(h.page);
+  const corner = (): Promise<number[]> =>
+    h.page.locator('canvas[aria-label="training loss per batch"]').evaluate((c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')?.getImageData(1, 1, 1, 1).data;
+      return d ? [d[0], d[1], d[2]] : [];
+    });
+  assert.deepEqual(await corner(), [0x18, 0x18, 0x18], 'dark side bar background under the chart');
+  await h.page.evaluate(async () => {
+    const link = document.querySelector('link[href$="/theme.css"]') as HTMLLinkElement;
+    const next = document.createElement('link');
+    next.rel = 'stylesheet';
+    next.href = link.href.replace('theme.css', 'theme-light.css');
+    await new Promise((r) => {
+      next.onload = r;
+      document.head.append(next);
+    });
+    link.remove();
+    document.body.classList.replace('vscode-dark', 'vscode-light');
+  });
+  await settle(h.page);
+  await settle(h.page);
+  assert.deepEqual(await corner(), [0xf8, 0xf8, 0xf8], 'light side bar background after the switch');
+  await h.page.locator('vscode-tab-header', { hasText: 'Sampling' }).click();
+  await settle(h.page);
+  assert.ok((await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500, 'cards rebuilt');
+  assert.deepEqual(h.problems, []);
+});

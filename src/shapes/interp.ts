@@ -81,6 +81,7 @@ export class Interp {
   /** Set while a model is built for analysis, so diagnostics come only from analysed runs. */
   reporting = false;
   probing = false;
+  private torchDepth = 0;
   /** Functions run at least once, so discovery can also look inside the ones nothing calls. */
   calledFuncs = new Set<Span>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
@@ -797,8 +798,19 @@ export class Interp {
       pi++;
     }
     void pi;
-    const isForward = fn.name === 'forward' && this.trace !== null;
+    // torch's own Python (prelude.ts) calls its children "from torch": they get their construction line.
+    const torchCode = fn.scope === this.prelude;
+    const isForward = fn.name === 'forward' && this.trace !== null && !torchCode;
     const frame: Frame = { ret: { k: 'none' }, cls: owner, self: fn.self, traced: isForward };
+    if (torchCode) this.torchDepth++;
+    try {
+      return this.runFunc(fn, scope, frame, params, isForward);
+    } finally {
+      if (torchCode) this.torchDepth--;
+    }
+  }
+
+  private runFunc(fn: FuncV, scope: Scope, frame: Frame, params: FuncV['params'], isForward: boolean): Value {
     if (Array.isArray(fn.body)) {
       if (isForward) for (const p of params.slice(1)) {
         const v = scope.vars.get(p.name);
@@ -824,7 +836,7 @@ export class Interp {
       }
       return unknown('module call outside a traced forward');
     }
-    if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, site);
+    if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, this.torchDepth > 0 ? (m.defSpan ?? site) : site);
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
     if (m.kind === 'user' && m.cls) {
       const fwd = findMethod(m.cls, 'forward');

@@ -273,12 +273,16 @@ export async function runSampler(params: SampleRequestParams, hooks: SampleHooks
 
   // Batches sized so one round over all chains takes about BATCH_MS, then the event loop gets a
   // turn (so a cancel message can arrive) and progress is streamed.
-  let batch = 256;
+  // Draws never depend on batch boundaries (each chain consumes its own stream in order), except for
+  // rejection: which chain first exposes a too-low envelope decides the raised c, so rejection runs
+  // in fixed batches to keep same seed ⇒ same draws.
+  const fixed = sampler === 'rejection';
+  let batch = fixed ? 4096 : 256;
   const timed = (work: () => void): void => {
     const a = performance.now();
     work();
     const ms = performance.now() - a;
-    batch = Math.max(16, Math.min(1 << 20, Math.round(batch * Math.min(4, BATCH_MS / Math.max(ms, 0.5)))));
+    if (!fixed) batch = Math.max(16, Math.min(1 << 20, Math.round(batch * Math.min(4, BATCH_MS / Math.max(ms, 0.5)))));
   };
   for (let done = 0; done < warmup;) {
     const k = Math.min(batch, warmup - done);

@@ -135,3 +135,17 @@ test('rejection: a too-low envelope is detected at run time and c is raised past
   assert.equal(env.restarts, 1);
   assert.ok(env.logC > good - Math.log(3));
 });
+
+test('a 2-D density restricted to a quadrant: half-normal marginals (reflection at the walls)', async () => {
+  // f ∝ exp(−(x² + y²)/2) on [0, ∞)²: each marginal is half-normal, F(x) = 2Φ(x) − 1, mean √(2/π).
+  for (const sampler of ['mh', 'slice', 'hmc', 'nuts'] as SamplerName[]) {
+    const { xs, ys, essBulk } = await draws({ expr: 'exp(-(x^2 + y^2)/2)', sampler, n: 2000, chains: 2, seed: 9, range: [0, Infinity] });
+    for (const c of [xs, ys as Float64Array[]]) {
+      for (const arr of c) assert.ok(arr.every((v) => v >= 0), `${sampler}: a draw left the range`);
+      const ks = ksThinned(c, (x) => (x <= 0 ? 0 : 2 * Phi(x) - 1), essBulk, false);
+      const m = mcseMean(c);
+      assert.ok(ks.p > 0.001, `${sampler} quadrant: KS p = ${ks.p}`);
+      assert.ok(Math.abs(m.mean - Math.sqrt(2 / Math.PI)) < 4 * m.mcse, `${sampler} quadrant: mean ${m.mean}, MCSE ${m.mcse}`);
+    }
+  }
+});

@@ -101,6 +101,42 @@ describe('shape corpus: every layer of every model agrees with PyTorch', () => {
   }
 });
 
+describe('shape corpus: a half-typed model at the end leaves the models above it intact', () => {
+  // The file is cut just above its last model's `# input:` comment and a class typed halfway is
+  // appended; every model above the cut must still come out exactly as PyTorch has it.
+  const HALF_TYPED = [
+    '# input: (1, 3, 32, 32)',
+    'class HalfTyped(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(3, 16, kernel_size=3, padd',
+  ].join('\n');
+  for (const f of fixtures(FIXTURES)) {
+    const expected = readJson<ExpectedFile>(join(EXPECTED, f.replace(/\.py$/, '.json')));
+    const source = readFileSync(join(FIXTURES, f), 'utf8');
+    const last = expected.models[expected.models.length - 1];
+    const lines = source.split('\n');
+    const commentLine = last.line - 1;
+    const above = expected.models.filter((m) => m.line < commentLine);
+    if (above.length === 0 || !/^\s*#\s*input:/.test(lines[commentLine - 1] ?? '')) continue;
+    test(f, () => {
+      const cut = lines.slice(0, commentLine - 1).join('\n') + '\n\n' + HALF_TYPED;
+      const result = analyze(cut, { file: expected.file });
+      for (const em of above) {
+        const found = result.models.filter((m) => m.name === em.name);
+        assert.equal(found.length, 1, `${f}: one model named ${em.name}`);
+        const am = found[0];
+        const want = { model: modelRow(em), layers: em.layers.map(layerRow) };
+        const got = {
+          model: modelRow(em.outputs ? am : { ...am, outputs: undefined }),
+          layers: am.layers.filter((l) => !l.functional).map(layerRow),
+        };
+        assert.deepEqual(got, want, `${f}: model ${em.name} above the half-typed one`);
+      }
+    });
+  }
+});
+
 describe('shape corpus: negative fixtures get an error where PyTorch raises', () => {
   for (const f of fixtures(NEGATIVE)) {
     test(f, () => {

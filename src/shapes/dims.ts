@@ -193,6 +193,50 @@ function fmt(p: D): string {
  */
 export function dimToString(d: D): string {
   if (typeof d === 'number') return String(d);
+  const f = factored(d);
+  if (f) return f;
+  return linearToString(d);
+}
+
+/**
+ * A multilinear polynomial that is c·∏(xᵢ + kᵢ) prints as that product, so flattening
+ * (16, ⌊(H-12)/4⌋, ⌊(W-12)/4⌋) reads "16*⌊(H-12)/4⌋*⌊(W-12)/4⌋" rather than its expansion.
+ */
+function factored(p: Poly): string | null {
+  const terms = [...p.terms.values()];
+  const atoms = new Map<string, Atom>();
+  for (const t of terms) {
+    const keys = new Set<string>();
+    for (const a of t.atoms) {
+      if (keys.has(a.key)) return null; // not multilinear
+      keys.add(a.key);
+      atoms.set(a.key, a);
+    }
+  }
+  if (atoms.size < 2 && terms.every((t) => t.atoms.length <= 1)) return null;
+  const all = [...atoms.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  const fullKey = termKey(all);
+  const c = p.terms.get(fullKey)?.coef;
+  if (c === undefined) return null;
+  const factors: D[] = [];
+  for (const a of all) {
+    const rest = termKey(all.filter((x) => x !== a));
+    const k = (rest === '' ? p.terms.get('')?.coef : p.terms.get(rest)?.coef) ?? 0;
+    if (k % c !== 0) return null;
+    factors.push(add(build([{ coef: 1, atoms: [a] }]), k / c));
+  }
+  const expanded = mul(c, product(factors));
+  if (!equal(expanded, p)) return null;
+  if (factors.length < 2 && c === 1) return null;
+  const parts = factors.map((f) => {
+    const s = linearToString(f);
+    return /^[A-Za-z_]\w*$|^⌊[^⌊⌋]*⌋$/.test(s) ? s : `(${s})`;
+  });
+  return (c === 1 ? '' : c === -1 ? '-' : `${c}*`) + parts.join('*');
+}
+
+function linearToString(d: D): string {
+  if (typeof d === 'number') return String(d);
   const ts = sortedTerms(d);
   if (ts.length === 2 && ts[1].atoms.length === 0 && ts[0].coef === 1 && ts[0].atoms.length === 1 && ts[0].atoms[0].kind === 'floor') {
     const f = ts[0].atoms[0];

@@ -66,3 +66,13 @@ describe('symbolic dimension algebra', () => {
     for (let a = -7; a <= 7; a++) for (const b of [1, 2, 3]) assert.equal(ceilDiv(a, b), Math.ceil(a / b));
   });
 });
+
+describe('products of symbolic sizes print factored', () => {
+  test('flatten after conv and pool: B, 8·⌊(H-2)/2⌋·⌊(W-2)/2⌋', () => {
+    const src = 'import torch.nn as nn\nm = nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2), nn.Flatten())\n';
+    const m = analyze(src).models[0];
+    assert.deepEqual(m.output, ['B', '8*⌊(H-2)/2⌋*⌊(W-2)/2⌋']);
+    // PyTorch on (2, 3, 29, 33): Conv2d(3, 8, 3) → 27×31, MaxPool2d(2) → 13×15, Flatten → 8·13·15 = 1560.
+    assert.equal(evalDim((m.output as (number | string)[])[1], { H: 29, W: 33 }), 1560);
+  });
+});

@@ -295,7 +295,16 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
   const port = await freePort();
   const serverLog = join(root, 'code-server.log');
   const fd = openSync(serverLog, 'a');
-  const server = spawn(process.execPath, [
+  // code-server runs under a small bash watchdog that leads its own process group: when this test
+  // process dies without cleaning up (SIGKILL, a CI timeout), the watchdog sees it within two seconds
+  // and takes the whole group (code-server, its extension host, the worker) down with it.
+  const watchdog = [
+    'parent=$1; shift',
+    '"$@" & child=$!',
+    'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 2; done',
+    'kill -TERM -- -$$ 2>/dev/null',
+  ].join('\n');
+  const server = spawn('bash', ['-c', watchdog, 'code-server-watchdog', String(process.pid), process.execPath,
     ...codeServerArgs(userDataDir, extensionsDir),
     '--config', configFile,
     '--auth', 'none',

@@ -51,6 +51,12 @@ async function main(): Promise<void> {
         const tag = `${theme}${editor ? '-editor' : ''}`;
         await hz.page.screenshot({ path: join(out, `training-${tag}.png`), fullPage: true });
         await hz.page.locator('vscode-tab-header').nth(1).click();
+        // A job in flight: its card shows progress and the draws so far.
+        const tr = (c: number): number[] => Array.from({ length: 600 }, (_, i) => Math.sin(i / (20 + 7 * c)) * 1.5 + Math.cos(i / 3.1 + c) * 0.6);
+        await hz.sendMany([
+          { type: 'sampleStart', params: { expr: 'exp(-abs(x)) * (2 + cos(5x))', sampler: 'slice', n: 250000, chains: 4, seed: 42, runId: 'live-job' } },
+          ...[0, 1, 2, 3].map((c) => ({ type: 'sampleProgress', event: { event: 'progress', runId: 'live-job', chain: c, start: 0, x: tr(c), done: 150000, total: 252000, phase: 'sampling', stride: 250 } })),
+        ]);
         await hz.send({ type: 'exprCheck', expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', result: { ok: true, dims: 1 } });
         await settle(hz.page);
         await hz.page.waitForTimeout(300);

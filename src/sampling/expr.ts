@@ -3,6 +3,7 @@
 // Nothing the user typed is ever evaluated as code: the only things that run are the closures
 // below, which can do arithmetic and call the Math functions named in FUNCTIONS.
 import type { MathJsInstance, MathNode } from 'mathjs';
+import { SamplingInputError } from './errors';
 
 // mathjs' number-only build: about half the load time of the full one, and no complex, BigNumber or
 // unit semantics to surprise a density. TypeScript's node10 resolution cannot see the `./number`
@@ -13,7 +14,7 @@ import { erf } from './special';
 export type Fn2 = (x: number, y: number) => number;
 
 /** One-line error with the 1-based column it refers to (when known). */
-export class ExprError extends Error {
+export class ExprError extends SamplingInputError {
   constructor(message: string, readonly column?: number) {
     super(message);
   }

@@ -14,9 +14,11 @@ import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
 import { emptyStats, type Chain, type Target } from './target';
+import { SamplingInputError } from './errors';
 
 export { compileDensity, ExprError } from './expr';
 export { DensityError } from './support';
+export { SamplingInputError } from './errors';
 
 // Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
 const GL5_NODES = Float64Array.from(NODES);
@@ -58,14 +60,14 @@ export function checkExpression(expr: string, _logDensity = false): ExprCheck {
 }
 
 function validate(p: SampleRequestParams): void {
-  if (!SAMPLERS.includes(p.sampler)) throw new Error(`unknown sampler '${String(p.sampler)}'; use one of ${SAMPLERS.join(', ')}`);
-  if (!Number.isInteger(p.n) || p.n < 1) throw new Error(`n must be a whole number ≥ 1, not ${p.n}`);
-  if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new Error(`chains must be a whole number from 1 to 64, not ${p.chains}`);
-  if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new Error(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
-  if (!Number.isFinite(p.seed)) throw new Error(`seed must be a number, not ${p.seed}`);
-  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0)) throw new Error(`warmup must be a whole number ≥ 0, not ${p.warmup}`);
+  if (!SAMPLERS.includes(p.sampler)) throw new SamplingInputError(`unknown sampler '${String(p.sampler)}'; use one of ${SAMPLERS.join(', ')}`);
+  if (!Number.isInteger(p.n) || p.n < 1) throw new SamplingInputError(`n must be a whole number ≥ 1, not ${p.n}`);
+  if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new SamplingInputError(`chains must be a whole number from 1 to 64, not ${p.chains}`);
+  if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new SamplingInputError(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
+  if (!Number.isFinite(p.seed)) throw new SamplingInputError(`seed must be a number, not ${p.seed}`);
+  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0)) throw new SamplingInputError(`warmup must be a whole number ≥ 0, not ${p.warmup}`);
   for (const r of [p.range, p.rangeY]) {
-    if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new Error(`a range must be two numbers A < B, not ${String(r)}`);
+    if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
   }
 }
 
@@ -232,14 +234,22 @@ class InverseCdfChain implements Chain {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function runSampler(params: SampleRequestParams, hooks: SampleHooks): Promise<SampleResult> {
+/** JSON turns ±Infinity into null (webview messages are JSON): read a null end as open. */
+function openEnds(r: [number, number] | undefined): [number, number] | undefined {
+  if (!r) return r;
+  const a = r[0] as number | null, b = r[1] as number | null;
+  return [a === null ? -Infinity : a, b === null ? Infinity : b];
+}
+
+export async function runSampler(params0: SampleRequestParams, hooks: SampleHooks): Promise<SampleResult> {
+  const params: SampleRequestParams = { ...params0, range: openEnds(params0.range), rangeY: openEnds(params0.rangeY) };
   validate(params);
   const t0 = performance.now();
   const runId = params.runId ?? 'sample';
   const d = compileDensity(params.expr, params.logDensity ?? false);
   const sampler: SamplerName = params.sampler;
   if (d.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
-    throw new Error(`the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`);
+    throw new SamplingInputError(`the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`);
   }
   const s = d.dims === 1 ? setup1D(d, params) : setup2D(d, params);
   const target = s.target;

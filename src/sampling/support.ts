@@ -5,9 +5,10 @@
 // 3. Negative, NaN or infinite values, a density that is 0 everywhere, and tails that do not decay
 //    within the scan (not integrable, or too heavy to sample on an unbounded range) are errors
 //    with one line that says what to change.
+import { SamplingInputError } from './errors';
 import type { Fn2 } from './expr';
 
-export class DensityError extends Error {}
+export class DensityError extends SamplingInputError {}
 
 export const LOG_CUT = 40;
 const FAR = 1e15;

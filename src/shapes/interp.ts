@@ -1204,8 +1204,9 @@ export function iterate(v: Value): Value[] | null {
   if (v.k === 'seq') return v.items;
   if (v.k === 'dict') return v.keys;
   if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
-  if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential')) return [...v.m.children.values()].map((m) => ({ k: 'module', m }) as Value);
-  if (v.k === 'module' && v.m.kind === 'ModuleDict') return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
+  const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
+  if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map((m) => ({ k: 'module', m }) as Value);
+  if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
   if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] <= 4096) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
   return null;
 }

@@ -283,9 +283,14 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
         return controller.stop();
       case 'saveFile':
         return saveFile(msg.name, msg.mime, msg.data);
-      case 'clearRuns':
+      case 'clearRuns': {
+        const n = store.runs().filter((r) => r.done).length;
+        if (!n) return;
+        const ok = await vscode.window.showWarningMessage(`Forget ${n} finished training run${n === 1 ? '' : 's'}?`, { modal: true }, 'Forget');
+        if (ok !== 'Forget') return;
         store.clearRuns();
         return replayAll();
+      }
       case 'removeSample':
         store.removeSample(msg.runId);
         return replayAll();

@@ -111,7 +111,10 @@ export class RunStore {
 
   /** Remember the request of a run so its stored record says how it was trained. */
   expect(runId: string, params: TrainRequestParams): void {
-    this.params.set(runId, params);
+    // The Python source is needed to train, not to remember the run: keep the user's code out of
+    // global storage (and the file small).
+    const models = params.models.map((m) => (m.kind === 'source' ? { ...m, source: '' } : m));
+    this.params.set(runId, { ...params, models });
   }
 
   onTrainEvent(e: TrainEvent, now = new Date()): void {

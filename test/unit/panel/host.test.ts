@@ -63,6 +63,13 @@ test('a run cut off mid-way is closed as cancelled on reload; damaged files are 
   }
 });
 
+test('the user\'s Python source is not kept in the stored run', () => {
+  const s = new RunStore(undefined);
+  s.expect('src', { ...params, models: [{ kind: 'source', file: '/w/net.py', source: 'class Net: ...', className: 'Net' }], runId: 'src' });
+  s.onTrainEvent({ event: 'start', runId: 'src', backend: 'cpu', models: [{ model: 'Net', params: 10 }], trainSize: 64, testSize: 10, epochs: 1, batchSize: 64 });
+  assert.deepEqual(s.runs()[0].params.models, [{ kind: 'source', file: '/w/net.py', source: '', className: 'Net' }]);
+});
+
 test('clearRuns keeps the live run; samples are capped, compacted and removable', async () => {
   const s = new RunStore(undefined, { maxSamples: 3, maxTracePoints: 100 });
   for (const e of trainStream('done', { trainSize: 640 })) s.onTrainEvent(e);

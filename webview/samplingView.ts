@@ -64,6 +64,8 @@ export class SamplingView {
   private readonly cards = new Map<string, Card>();
   private readonly pendingCharts = new Map<PendingSample, { el: HTMLElement; bar: HTMLProgressElement; label: HTMLElement; box: HTMLElement; chart?: Chart<'line', Pt[]> }>();
   private checkTimer: number | undefined;
+  /** The run ids the results area was last built for; progress events must not rebuild it. */
+  private shownSig = '';
   private lastChecked = '';
 
   constructor(
@@ -209,6 +211,7 @@ export class SamplingView {
       c.el.remove();
     }
     this.cards.clear();
+    this.shownSig = '\u0001';
   }
 
   render(dirty: Set<Part>): void {
@@ -216,7 +219,13 @@ export class SamplingView {
     if (!dirty.has('sampling')) return;
     this.banner.textContent = this.ctx.model.sampleError ? `Sampling failed: ${this.ctx.model.sampleError}` : '';
     this.renderPending();
-    this.renderResults();
+    // Moving cards in the DOM would fire every chart's ResizeObserver and redraw them all, so the
+    // results area is only rebuilt when the list of results changed.
+    const sig = this.ctx.model.samples.map((x) => x.runId).join('\u0000');
+    if (sig !== this.shownSig || this.cards.size === 0) {
+      this.shownSig = sig;
+      this.renderResults();
+    }
   }
 
   private renderPending(): void {

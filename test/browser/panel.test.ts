@@ -132,6 +132,22 @@ test('sampling tab: cards, heat map, form → checkExpr and runSample, PNG expor
   await settle(h.page);
   assert.match(await h.page.locator('.pending-item').textContent() ?? '', /Slice .* 60 %/);
   assert.equal(await h.page.locator('.pending-item canvas[aria-label="live trace"]').count(), 1, 'the draws so far are plotted');
+  // Progress must not redraw the finished cards (a long run sends hundreds of events).
+  await h.page.locator('canvas[aria-label^="Histogram vs true density (rejection)"]').evaluate((c) => {
+    const w = window as unknown as { __cardDraws: number };
+    w.__cardDraws = 0;
+    const ctx = (c as HTMLCanvasElement).getContext('2d') as CanvasRenderingContext2D;
+    const orig = ctx.clearRect.bind(ctx);
+    ctx.clearRect = (...a: Parameters<CanvasRenderingContext2D['clearRect']>) => {
+      w.__cardDraws++;
+      orig(...a);
+    };
+  });
+  for (let i = 0; i < 5; i++) {
+    await h.send({ type: 'sampleProgress', event: { event: 'progress', runId: 'j1', chain: 0, start: 2 + i, x: [0.3], done: 61 + i, total: 100, phase: 'sampling' } });
+    await settle(h.page);
+  }
+  assert.equal(await h.page.evaluate(() => (window as unknown as { __cardDraws: number }).__cardDraws), 0, 'finished cards were redrawn by progress events');
   await h.send({ type: 'sampleResult', result: { ...sampleResult1d('j1', 'slice'), expr: 'x^2 < 1' } });
   await settle(h.page);
   assert.equal(await h.page.locator('.pending-item').count(), 0);

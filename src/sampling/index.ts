@@ -287,7 +287,9 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
   // rejection: which chain first exposes a too-low envelope decides the raised c, so rejection runs
   // in fixed batches to keep same seed ⇒ same draws.
   const fixed = sampler === 'rejection';
-  let batch = fixed ? 4096 : 256;
+  // First round: cheap i.i.d. draws and MH steps start big (per-round overhead would dominate),
+  // tree-building samplers small; the timing below adapts from there.
+  let batch = fixed ? 4096 : sampler === 'inverse-cdf' ? 1 << 16 : sampler === 'mh' ? 8192 : 256;
   const timed = (work: () => void): void => {
     const a = performance.now();
     work();

@@ -41,6 +41,11 @@ function checkedLog(raw: Fn2, logf: Fn2, isLog: boolean, x: number, y: number, d
   if (isLog && v < Infinity) return v;
   const at = dims === 1 ? `x = ${fmt(x)}` : `(x, y) = (${fmt(x)}, ${fmt(y)})`;
   if (Number.isNaN(v)) {
+    // A removable singularity such as sin(x)/x at 0 is NaN at one point only and has measure zero:
+    // accept it when the values just beside it are fine.
+    const h = 1e-7 * Math.max(1, Math.abs(x));
+    const a = raw(x - h, y), b = raw(x + h, y);
+    if (Number.isFinite(a) && Number.isFinite(b) && (isLog || (a >= 0 && b >= 0))) return isLog ? (a + b) / 2 : Math.log((a + b) / 2);
     throw new DensityError(`the density is not a number at ${at} (e.g. log or sqrt of a negative, or 0/0); fix the expression or restrict --range`);
   }
   if (isLog) {

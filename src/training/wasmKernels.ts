@@ -119,6 +119,31 @@ function conv2DBackpropInput(ctx: Ctx, original: KernelConfig, inputs: NamedTens
  * dx of max pooling: every output cell sends its gradient to the first maximum of its window (the cpu
  * backend's rule), accumulated where windows overlap. One pass over the input, in place on the heap.
  */
+/** The usual 2×2, stride-2 pooling: four contiguous channel rows per window, read sequentially. */
+function maxPool2x2GradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array, batch: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  const row = W * C;
+  let d = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const i0 = (b * H + 2 * oh) * row + 2 * ow * C;
+        const i1 = i0 + C;
+        const i2 = i0 + row;
+        const i3 = i2 + C;
+        for (let c = 0; c < C; c++, d++) {
+          // First maximum in row-major window order, as on cpu (ties keep the earlier position).
+          let bi = i0 + c;
+          let bv = x[bi];
+          if (x[i1 + c] > bv) { bi = i1 + c; bv = x[bi]; }
+          if (x[i2 + c] > bv) { bi = i2 + c; bv = x[bi]; }
+          if (x[i3 + c] > bv) bi = i3 + c;
+          dx[bi] = dy[d];
+        }
+      }
+    }
+  }
+}
+
 /** The scatter itself, on plain arrays (a separate function so it stays monomorphic and optimised). */
 function maxPoolGradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array, batch: number, H: number, W: number, C: number,
   OH: number, OW: number, sh: number, sw: number, fh: number, fw: number, top: number, left: number): void {
@@ -167,6 +192,10 @@ function maxPoolGrad(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap):
   const out = heap(dx);
   out.fill(0);
   const { top, left } = info.padInfo;
+  if (info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 && top === 0 && left === 0) {
+    maxPool2x2GradLoop(heap(input), heap(dy), out, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
+    return dx;
+  }
   maxPoolGradLoop(heap(input), heap(dy), out, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
     info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, top, left);
   return dx;
@@ -209,6 +238,36 @@ function batchMatMul(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMa
   return view(out, [...new Array<number>(rank - 2).fill(1), m, n]);
 }
 
+/**
+ * Sum over leading axes (a bias gradient: dy [B, H, W, C] summed to [C]). The backend transposes the
+ * reduced axes to the end first; here it is one sequential pass, accumulated in double precision.
+ * Any other reduction goes to the backend's kernel.
+ */
+function sumLeading(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+  const x = req(inputs, 'x');
+  const rank = x.shape.length;
+  const raw = attrs.axis as number | number[];
+  const axes = (Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
+  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+  if (x.dtype !== 'float32' || !leading) {
+    const out = original.kernelFunc({ inputs, backend: ctx.backend, attrs });
+    return Array.isArray(out) ? out[0] : out;
+  }
+  const keep = x.shape.slice(axes.length);
+  const c = keep.reduce((p, q) => p * q, 1);
+  const n = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+  const outShape = attrs.keepDims === true ? [...new Array<number>(axes.length).fill(1), ...keep] : keep;
+  const out = ctx.backend.makeOutput(outShape, 'float32');
+  sumRows(ctx.backend.typedArrayFromHeap(x) as Float32Array, n, c, ctx.backend.typedArrayFromHeap(out) as Float32Array);
+  return out;
+}
+
+function sumRows(x: Float32Array, n: number, c: number, out: Float32Array): void {
+  const acc = new Float64Array(c);
+  for (let i = 0, off = 0; i < n; i++, off += c) for (let j = 0; j < c; j++) acc[j] += x[off + j];
+  for (let j = 0; j < c; j++) out[j] = acc[j];
+}
+
 let registered = false;
 /** Kernel functions we registered, so tests can check that the backend really runs ours. */
 const ours = new WeakSet<KernelConfig['kernelFunc']>();
@@ -241,6 +300,10 @@ export function registerWasmGradKernels(tf: Tf): void {
   replace('BatchMatMul', (original) => ({ inputs, attrs }) => {
     if (!original) throw new Error('wasm backend has no BatchMatMul to fall back on');
     return batchMatMul(ctx, original, inputs, attrs ?? {});
+  });
+  replace('Sum', (original) => ({ inputs, attrs }) => {
+    if (!original) throw new Error('wasm backend has no Sum to fall back on');
+    return sumLeading(ctx, original, inputs, attrs ?? {});
   });
   replace('MaxPoolGrad', () => ({ inputs, attrs }) => maxPoolGrad(ctx, inputs, attrs ?? {}));
   registered = true;

@@ -13,7 +13,7 @@ before(async () => {
 });
 
 test('the wasm backend runs our gradient kernels', () => {
-  for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']) assert.ok(isOurKernel(tf.getKernel(k, 'wasm')), k);
+  for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum']) assert.ok(isOurKernel(tf.getKernel(k, 'wasm')), k);
 });
 
 function rand(shape: number[], r: () => number): { shape: number[]; values: Float32Array } {
@@ -124,6 +124,23 @@ test('BatchMatMul (wasm) equals cpu, with every transpose, rank 2 and 3, batched
     const data = { a: rand(c.a, r), b: rand(c.b, r) };
     const attrs = { transposeA: c.tA, transposeB: c.tB } as unknown as NamedAttrMap;
     assertClose(await runOn('wasm', 'BatchMatMul', data, attrs), await runOn('cpu', 'BatchMatMul', data, attrs), `matMul ${JSON.stringify(c)}`);
+  }
+});
+
+test('Sum (wasm) equals cpu over leading axes and falls back otherwise', async () => {
+  const r = mulberry32(6);
+  const cases: { x: number[]; axis: number | number[]; keepDims: boolean }[] = [
+    { x: [64, 26, 26, 32], axis: [0, 1, 2], keepDims: false },
+    { x: [64, 10], axis: 0, keepDims: false },
+    { x: [5, 4, 3], axis: [1, 0], keepDims: true },
+    { x: [5, 4, 3], axis: [-1], keepDims: false },
+    { x: [5, 4, 3], axis: [0, 2], keepDims: false },
+    { x: [6, 7], axis: [0, 1], keepDims: false },
+  ];
+  for (const c of cases) {
+    const data = { x: rand(c.x, r) };
+    const attrs = { axis: c.axis, keepDims: c.keepDims } as unknown as NamedAttrMap;
+    assertClose(await runOn('wasm', 'Sum', data, attrs), await runOn('cpu', 'Sum', data, attrs), `sum ${JSON.stringify(c)}`);
   }
 });
 

@@ -3,7 +3,7 @@
 // Requests to https://tensor-lens.test/ are answered from disk by Playwright's router, so no server
 // and no network are involved.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -57,7 +57,10 @@ let bundle: string | undefined;
 /** Builds webview/main.ts the way esbuild.mjs does, into a temp folder (dist/ may belong to another build). */
 export async function buildBundle(): Promise<string> {
   if (bundle) return bundle;
-  const out = join(mkdtempSync(join(tmpdir(), 'tl-webview-')), 'webview.js');
+  const dir = mkdtempSync(join(tmpdir(), 'tl-webview-'));
+  // Leave no temp folders behind, however the test run ends.
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'webview.js');
   await esbuild.build({ entryPoints: [join(ROOT, 'webview/main.ts')], bundle: true, outfile: out, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', legalComments: 'none' });
   bundle = out;
   return out;

@@ -2,7 +2,43 @@
 // and recovers from errors with "⚠" nodes; converting once into plain objects keeps the interpreter
 // free of cursor bookkeeping and lets it ignore anything the parser could not make sense of.
 import { parser } from '@lezer/python';
-import type { SyntaxNode } from '@lezer/common';
+
+/**
+ * The concrete tree as plain linked objects, built in one cursor pass. Walking lezer's SyntaxNode API
+ * allocates a node object per step (firstChild/nextSibling), which cost three times the parse itself.
+ */
+export interface SyntaxNode {
+  name: string;
+  from: number;
+  to: number;
+  firstChild: SyntaxNode | null;
+  nextSibling: SyntaxNode | null;
+}
+
+function plainTree(src: string): SyntaxNode {
+  const tree = parser.parse(src);
+  const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
+  const stack: SyntaxNode[] = [];
+  const last: (SyntaxNode | null)[] = [];
+  tree.iterate({
+    enter(n) {
+      const node: SyntaxNode = stack.length === 0 ? root : { name: n.type.name, from: n.from, to: n.to, firstChild: null, nextSibling: null };
+      if (stack.length > 0) {
+        const depth = stack.length - 1;
+        const prev = last[depth];
+        if (prev) prev.nextSibling = node;
+        else stack[depth].firstChild = node;
+        last[depth] = node;
+      }
+      stack.push(node);
+      last[stack.length - 1] = null;
+    },
+    leave() {
+      stack.pop();
+    },
+  });
+  return root;
+}
 
 export interface Span {
   from: number;
@@ -529,10 +565,9 @@ export interface ParsedFile {
 }
 
 export function parseFile(src: string): ParsedFile {
-  const tree = parser.parse(src);
   const conv = new Converter(src);
   const stmts: Stmt[] = [];
-  const top = tree.topNode;
+  const top = plainTree(src);
   for (let c = top.firstChild; c; c = c.nextSibling) {
     try {
       conv.stmtInto(c, stmts);

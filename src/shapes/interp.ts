@@ -9,7 +9,7 @@ import { add, ceilDiv, dimToString, floorDiv, isNum, mul, neg, sub, type D } fro
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
-import { callOp } from './ops';
+import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, VariableShape } from './types';
 import { Scope, unknown, type ClassInfo, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
 
@@ -22,7 +22,21 @@ export interface CallArgs {
   kwConst: Map<string, boolean>;
 }
 
-export const noArgs = (pos: Value[] = [], kw = new Map<string, Value>()): CallArgs => ({ pos, kw, posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() });
+// Shared empty maps: CallArgs built here are never mutated, and most calls have no keywords.
+const EMPTY_VALUES: ReadonlyMap<string, Value> = new Map();
+const EMPTY_SPANS: ReadonlyMap<string, Span> = new Map();
+const EMPTY_FLAGS: ReadonlyMap<string, boolean> = new Map();
+const NO_SPANS: (Span | undefined)[] = [];
+const NO_FLAGS: boolean[] = [];
+
+export const noArgs = (pos: Value[] = [], kw?: Map<string, Value>): CallArgs => ({
+  pos,
+  kw: kw ?? (EMPTY_VALUES as Map<string, Value>),
+  posSpans: NO_SPANS,
+  kwSpans: EMPTY_SPANS as Map<string, Span>,
+  posConst: NO_FLAGS,
+  kwConst: EMPTY_FLAGS as Map<string, boolean>,
+});
 
 /** What a forward trace collects for one model. */
 export interface Trace {
@@ -49,8 +63,13 @@ interface Frame {
   traced: boolean;
 }
 
-/** Exceptions that unwind the interpreter on purpose and must not be swallowed per statement. */
-class ControlSignal extends Error {}
+/**
+ * Exceptions that unwind the interpreter on purpose and must not be swallowed per statement.
+ * Not an Error subclass: capturing a stack trace per probe costs more than the probe itself.
+ */
+class ControlSignal {
+  constructor(readonly message: string) {}
+}
 class BudgetExceeded extends ControlSignal {}
 /** Thrown when the probe input reaches its first layer; carries the input that layer accepts. */
 export class ProbeFound extends ControlSignal {
@@ -693,7 +712,7 @@ export class Interp {
         return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
       }
       case 'tensor':
-        return callOp(this, 'tensor.@' + name, obj, noArgs(), { from: 0, to: 0 }) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
+        return tensorAttr(obj, name) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
       case 'seq':
       case 'dict':
       case 'str':
@@ -707,7 +726,10 @@ export class Interp {
 
   private evalCall(e: Expr & { t: 'call' }, scope: Scope, frame: Frame): Value {
     const fn = this.eval(e.fn, scope, frame);
-    const a: CallArgs = { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() };
+    const hasKw = e.args.some((x) => x.name !== undefined || x.star === '**');
+    const a: CallArgs = hasKw
+      ? { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() }
+      : { pos: [], kw: EMPTY_VALUES as Map<string, Value>, posSpans: [], kwSpans: EMPTY_SPANS as Map<string, Span>, posConst: [], kwConst: EMPTY_FLAGS as Map<string, boolean> };
     for (const arg of e.args) this.addArg(a, arg, scope, frame);
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;

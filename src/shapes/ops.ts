@@ -518,7 +518,7 @@ function creation(name: string, a: CallArgs): Value | null {
   }
 }
 
-function tensorAttr(self: Value | null, name: string): Value | undefined {
+export function tensorAttr(self: Value | null, name: string): Value | undefined {
   if (!self || self.k !== 'tensor') return undefined;
   const s = self.shape;
   switch (name) {

@@ -50,13 +50,33 @@ function best(reps: number, n: number, work: (n: number) => void): number {
   return rate;
 }
 
-function mhRate(f: Fn2, steps: number, reps: number): { rate: number; acceptance: number } {
+function mhRate(f: Fn2, steps: number, reps: number): { rate: number; acceptance: number; sigma: number } {
   const chain = new MhChain1D(target(f), new Rng(1));
   chain.warmup(2000, 0);
   chain.endWarmup();
   const buf = new Float64Array(steps);
   const rate = best(reps, steps, (n) => chain.draw(buf, null, 0, n));
-  return { rate, acceptance: chain.stats.accepted / chain.stats.proposals };
+  return { rate, acceptance: chain.stats.accepted / chain.stats.proposals, sigma: chain.sigma };
+}
+
+/**
+ * The practical limit: the same MH loop written by hand with the density inlined (monomorphic, no
+ * closure call), the same RNG and the same σ.
+ */
+function handMhRate(sigma: number, steps: number, reps: number): number {
+  const rng = new Rng(1);
+  const out = new Float64Array(steps);
+  let x = 0;
+  let fx = hand(0, 0);
+  return best(reps, steps, (n) => {
+    for (let k = 0; k < n; k++) {
+      const y = x + sigma * rng.normal();
+      const s = Math.sin(3 * y);
+      const fy = Math.exp(-0.5 * y * y) * (1 + s * s);
+      if (fy >= fx || rng.uniform() * fx < fy) { x = y; fx = fy; }
+      out[k] = x;
+    }
+  });
 }
 
 const M = (r: number): string => (r / 1e6).toFixed(2) + ' M/s';
@@ -66,10 +86,9 @@ export async function run(): Promise<BenchSection> {
   const d = compileDensity(EXPR);
   // Warm-up so every variant is optimised before it is timed.
   mhRate(d.f, 200_000, 1);
-  mhRate(hand, 200_000, 1);
   // Short repetitions, many of them: on a shared machine the best window is the least disturbed.
   const ours = mhRate(d.f, 1_000_000, 11);
-  const handMh = mhRate(hand, 1_000_000, 11);
+  const handMh = { rate: handMhRate(ours.sigma, 1_000_000, 11) };
   const mj = mhRate(viaMathjs, 200_000, 3);
 
   // Inverse-CDF: set-up with each evaluator, then draws from the finished table.
@@ -93,7 +112,7 @@ export async function run(): Promise<BenchSection> {
   const icOurs = drawRate(sOurs.table), icHand = drawRate(sHand.table), icMj = drawRate(sMj.table);
 
   const rows = [
-    '| measurement | whitelisted closure (ours) | hand-written closure | mathjs evaluate | ours / hand | ours / mathjs | target |',
+    '| measurement | whitelisted closure (ours) | hand-written | mathjs evaluate | ours / hand | ours / mathjs | target |',
     '|---|---|---|---|---|---|---|',
     `| random-walk MH, steps/s (σ = ${(2.4).toFixed(1)}·sd adapted; acceptance ${ours.acceptance.toFixed(3)}) | ${M(ours.rate)} | ${M(handMh.rate)} | ${M(mj.rate)} | ${(ours.rate / handMh.rate).toFixed(2)} | ${(ours.rate / mj.rate).toFixed(1)}× | ${verdict(ours.rate, 15e6)} |`,
     `| inverse-CDF draws/s after set-up | ${M(icOurs)} | ${M(icHand)} | ${M(icMj)} | ${(icOurs / icHand).toFixed(2)} | ${(icOurs / icMj).toFixed(2)} | ${verdict(icOurs, 20e6)} |`,
@@ -103,7 +122,7 @@ export async function run(): Promise<BenchSection> {
     '',
     `Density \`${EXPR}\`; table: ${sOurs.table.cells} cells, u-error ${sOurs.table.uError.toExponential(1)}, Z = ${(sOurs.table.z * Math.exp(sOurs.table.shift)).toPrecision(16)} (exact √(2π)(1 + ½(1 − e⁻¹⁸)) = ${(Math.sqrt(2 * Math.PI) * (1 + 0.5 * (1 - Math.exp(-18)))).toPrecision(16)}).`,
     'Inverse-CDF draws do not touch the density once the table exists, so the three draw rates differ only by noise; the evaluator matters for the set-up.',
-    'Best of 11 repetitions (mathjs: 3), one thread; MH loop: one ziggurat normal, one uniform and one density evaluation per step, accept when U·f(x) < f(y).',
+    'Best of 11 repetitions (mathjs: 3), one thread. MH: one ziggurat normal, one density evaluation and (downhill only) one uniform per step, accept when U·f(x) < f(y); "hand-written" is that loop written out with the density inlined, the practical limit; mathjs runs the engine loop with `evaluate` as the density.',
   ];
   // Every sampler end to end (runSampler: batches, progress, diagnostics), 4 chains × 20 000 draws.
   const all = ['', '| sampler (note density, 4 × 20 000 draws) | draws/s | ESS bulk | ESS bulk/s | R-hat | KS p | set-up s |', '|---|---|---|---|---|---|---|'];

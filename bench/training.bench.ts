@@ -49,7 +49,7 @@ export async function run(): Promise<BenchSection> {
       { onEvent: () => undefined, mediaRoot: join(ROOT, 'media'), log: (m) => process.stderr.write(`  ${m}\n`) },
     );
     const c = process.cpuUsage(c0);
-    backend = done.backend;
+    backend = `${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}`;
     ours.push({ ...done.models[0], cpuSeconds: (c.user + c.system) / 1e6 });
   }
   const torch = runTorch();

@@ -68,7 +68,10 @@ export interface TrainModelSummary {
 export interface TrainDoneEvent {
   event: 'done';
   runId: string;
+  /** 'tensorflow' | 'wasm' | 'cpu': the backend that actually ran. */
   backend: string;
+  /** Its version and build, for display: "tfjs 4.22.0, SIMD". */
+  backendDetail?: string;
   models: TrainModelSummary[];
   cancelled: boolean;
 }
@@ -76,7 +79,10 @@ export interface TrainDoneEvent {
 export interface TrainStartEvent {
   event: 'start';
   runId: string;
+  /** 'tensorflow' | 'wasm' | 'cpu': the backend that actually runs. */
   backend: string;
+  /** Its version and build, for display: "tfjs 4.22.0, SIMD". */
+  backendDetail?: string;
   models: { model: string; params: number }[];
   trainSize: number;
   testSize: number;

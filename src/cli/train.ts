@@ -89,7 +89,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
       return;
     }
     if (e.event === 'start') {
-      io.err(`training ${e.models.map((m) => `${m.model} (${fmtInt(m.params)} params)`).join(' and ')} on ${e.data ?? 'MNIST'}: ${fmtInt(e.trainSize)} training / ${fmtInt(e.testSize)} test images, ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, batch ${e.batchSize}, backend ${e.backend}`);
+      io.err(`training ${e.models.map((m) => `${m.model} (${fmtInt(m.params)} params)`).join(' and ')} on ${e.data ?? 'MNIST'}: ${fmtInt(e.trainSize)} training / ${fmtInt(e.testSize)} test images, ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, batch ${e.batchSize}, backend ${e.backend}${e.backendDetail ? ` (${e.backendDetail})` : ''}`);
     } else if (e.event === 'batch') {
       const now = Date.now();
       if (now - lastProgress >= 2000) {
@@ -115,7 +115,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
         Number.isNaN(m.finalTestLoss) ? '–' : m.finalTestLoss.toFixed(4), m.seconds.toFixed(1), fmtInt(m.samplesPerSec)])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows) io.out(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-    io.out(`backend: ${done.backend}${done.cancelled ? ' — stopped before the end (Ctrl-C)' : ''}`);
+    io.out(`backend: ${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}${done.cancelled ? ' — stopped before the end (Ctrl-C)' : ''}`);
   }
   // 130 is what a shell reports for a run ended by Ctrl-C.
   return done.cancelled ? 130 : 0;

@@ -15,8 +15,10 @@ export type ResolvedBackend = 'tensorflow' | 'wasm' | 'cpu';
 export interface LoadedBackend {
   tf: Tf;
   backend: ResolvedBackend;
-  /** What a run reports: "wasm (tfjs 4.22.0, SIMD)". */
+  /** What a run shows: "wasm (tfjs 4.22.0, SIMD)". */
   description: string;
+  /** The part in parentheses: "tfjs 4.22.0, SIMD". */
+  detail: string;
   /** Why `auto` skipped a backend, for the log. */
   notes: string[];
 }
@@ -139,9 +141,10 @@ export async function loadBackend(requested: BackendName, opts: BackendOptions =
         tf = await useCpu();
       }
       const simd = b === 'wasm' ? (tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ', SIMD' : ', no SIMD') : '';
-      const description = `${b} (tfjs ${tf.version_core}${simd})`;
+      const detail = `tfjs ${tf.version_core}${simd}`;
+      const description = `${b} (${detail})`;
       opts.log?.(`backend: ${description}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
-      return { tf, backend: b, description, notes };
+      return { tf, backend: b, description, detail, notes };
     } catch (e) {
       const why = message(e);
       if (requested !== 'auto') {

@@ -76,7 +76,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   const { tf } = loaded;
   const before = tf.memory().numTensors;
   hooks.onEvent({
-    event: 'start', runId, backend: loaded.description,
+    event: 'start', runId, backend: loaded.backend, backendDetail: loaded.detail,
     models: specs.map((s) => ({ model: s.name, params: countParams(s) })),
     trainSize: train.count, testSize: test.count, epochs: params.epochs, batchSize: params.batchSize,
     data: data.name,
@@ -107,7 +107,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   }
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) log(`warning: ${leaked} tensors left after the run`);
-  const done: TrainDoneEvent = { event: 'done', runId, backend: loaded.description, models: summaries, cancelled };
+  const done: TrainDoneEvent = { event: 'done', runId, backend: loaded.backend, backendDetail: loaded.detail, models: summaries, cancelled };
   hooks.onEvent(done);
   return done;
 }

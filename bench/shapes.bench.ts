@@ -24,7 +24,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeAnalyze(src: string, warm: number, runs: number, f: (s: string) => unknown = analyze): number {
+function timings(src: string, warm: number, runs: number, f: (s: string) => unknown = analyze): number[] {
   for (let i = 0; i < warm; i++) f(src);
   const t: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -32,7 +32,11 @@ function timeAnalyze(src: string, warm: number, runs: number, f: (s: string) => 
     f(src);
     t.push(performance.now() - a);
   }
-  return median(t);
+  return t;
+}
+
+function timeAnalyze(src: string, warm: number, runs: number, f: (s: string) => unknown = analyze): number {
+  return median(timings(src, warm, runs, f));
 }
 
 /** Repeats corpus files, renaming each copy's classes so every copy is its own model, up to n lines. */
@@ -93,20 +97,23 @@ export async function run(): Promise<BenchSection> {
     const path = join(FIXTURES, t.file);
     if (!existsSync(path)) continue;
     const src = readFileSync(path, 'utf8');
-    const ms = timeAnalyze(src, 30, 101);
+    const all = timings(src, 30, 101);
+    const ms = median(all);
+    const best = Math.min(...all);
     const pms = timeAnalyze(src, 10, 101, parseOnly);
     typicalMedians.push(ms);
     const torch = pytorchTiming(t.file, t.model, t.input);
     const torchCols = torch
       ? `${torch.importMs.toFixed(0)} ms | ${torch.buildForwardMs.toFixed(1)} ms | ${torch.wallMs.toFixed(0)} ms | ${((torch.importMs + torch.buildForwardMs) / ms).toFixed(0)}×`
       : 'n/a | n/a | n/a | n/a';
-    rows.push(`| ${t.file} | ${src.split('\n').length} | ${ms.toFixed(2)} ms | ${pms.toFixed(2)} ms | ≤ 2 ms ${ms <= 2 ? '✓' : '✗'} | ${torchCols} |`);
+    rows.push(`| ${t.file} | ${src.split('\n').length} | ${ms.toFixed(2)} ms (best ${best.toFixed(2)}) | ${pms.toFixed(2)} ms | ≤ 2 ms ${ms <= 2 ? '✓' : '✗'} | ${torchCols} |`);
   }
   const big = bigFile(5000);
-  const bigMs = timeAnalyze(big, 3, 11);
+  const bigAll = timings(big, 3, 11);
+  const bigMs = median(bigAll);
   const bigParse = timeAnalyze(big, 2, 7, parseOnly);
   const models = analyze(big).models.length;
-  rows.push(`| generated (corpus files repeated, ${models} models) | 5000 | ${bigMs.toFixed(1)} ms | ${bigParse.toFixed(1)} ms | ≤ 50 ms ${bigMs <= 50 ? '✓' : '✗'} | | | | |`);
+  rows.push(`| generated (corpus files repeated, ${models} models) | 5000 | ${bigMs.toFixed(1)} ms (best ${Math.min(...bigAll).toFixed(1)}) | ${bigParse.toFixed(1)} ms | ≤ 50 ms ${bigMs <= 50 ? '✓' : '✗'} | | | | |`);
   const load1 = loadavg()[0];
   const md = [
     ...rows,

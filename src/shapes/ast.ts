@@ -63,6 +63,7 @@ export type Expr = Span &
     | { t: 'comp'; kind: 'list' | 'gen' | 'set' | 'dict'; elt: Expr; val?: Expr; gens: CompFor[] }
     | { t: 'ifexp'; test: Expr; body: Expr; orelse: Expr }
     | { t: 'lambda'; params: Param[]; body: Expr }
+    | { t: 'fstr'; parts: (string | Expr)[] }
     | { t: 'unknown'; what: string }
   );
 
@@ -153,12 +154,19 @@ export class Converter {
       case 'String':
         return { t: 'str', v: this.stringValue(this.text(n)), ...sp };
       case 'ContinuedString': {
-        const parts = kids(n).map((k) => (k.name === 'String' ? this.stringValue(this.text(k)) : null));
-        if (parts.some((p) => p === null)) return this.unknown(n, 'f-string');
-        return { t: 'str', v: parts.join(''), ...sp };
+        const parts: (string | Expr)[] = [];
+        for (const k of kids(n)) {
+          if (k.name === 'String') parts.push(this.stringValue(this.text(k)));
+          else if (k.name === 'FormatString') {
+            const f = this.fstring(k);
+            if (f.t !== 'fstr') return f;
+            parts.push(...f.parts);
+          } else return this.unknown(n, 'string');
+        }
+        return parts.every((p) => typeof p === 'string') ? { t: 'str', v: parts.join(''), ...sp } : { t: 'fstr', parts, ...sp };
       }
       case 'FormatString':
-        return this.unknown(n, 'f-string');
+        return this.fstring(n);
       case 'VariableName':
         return { t: 'name', id: this.text(n), ...sp };
       case 'Boolean':
@@ -218,6 +226,27 @@ export class Converter {
       default:
         return this.unknown(n, n.name);
     }
+  }
+
+  /** f"conv{i}": literal pieces and replacement expressions; a format spec or conversion is unknown. */
+  private fstring(n: SyntaxNode): Expr {
+    const raw = this.text(n);
+    const m = /^([a-zA-Z]*)('''|"""|'|")/.exec(raw);
+    if (!m) return this.unknown(n, 'f-string');
+    const bodyFrom = n.from + m[0].length;
+    const bodyTo = n.to - m[2].length;
+    const parts: (string | Expr)[] = [];
+    let at = bodyFrom;
+    for (const r of kids(n)) {
+      if (r.name !== 'FormatReplacement') continue;
+      if (r.from > at) parts.push(this.src.slice(at, r.from).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+      const inner = kids(r).filter((c) => c.name !== '{' && c.name !== '}');
+      if (inner.length !== 1) return this.unknown(n, 'f-string with a format spec');
+      parts.push(this.expr(inner[0]));
+      at = r.to;
+    }
+    if (bodyTo > at) parts.push(this.src.slice(at, bodyTo).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+    return { t: 'fstr', parts, from: n.from, to: n.to };
   }
 
   private stringValue(raw: string): string {

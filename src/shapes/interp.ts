@@ -508,6 +508,21 @@ export class Interp {
       }
       case 'lambda':
         return { k: 'func', name: '<lambda>', params: e.params, body: e.body, scope, span: e };
+      case 'fstr': {
+        let out = '';
+        for (const part of e.parts) {
+          if (typeof part === 'string') {
+            out += part;
+            continue;
+          }
+          const v = this.eval(part, scope, frame);
+          if (v.k === 'str') out += v.v;
+          else if (v.k === 'num' && isNum(v.v) && !v.float) out += String(v.v);
+          else if (v.k === 'bool') out += v.v ? 'True' : 'False';
+          else return unknown('f-string with a value the analyser cannot print');
+        }
+        return { k: 'str', v: out };
+      }
       case 'unknown':
         return unknown(`unsupported syntax (${e.what})`);
     }

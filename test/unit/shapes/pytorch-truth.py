@@ -285,6 +285,22 @@ class Net(nn.Module):
         x = self.layer(self.features(x))
         return self.fc(torch.flatten(x, 1))
 """,
+    "fstring_names": """
+class Net(nn.Module):
+    def __init__(self, depth=3):
+        super().__init__()
+        self.depth = depth
+        ch = 1
+        for i in range(depth):
+            self.add_module(f"conv{i + 1}", nn.Conv2d(ch, 4 * (i + 1), 3, padding=1))
+            ch = 4 * (i + 1)
+        setattr(self, f"head_{'fc'}", nn.Linear(ch, 5))
+
+    def forward(self, x):
+        for i in range(self.depth):
+            x = F.relu(getattr(self, f"conv{i + 1}")(x))
+        return self.head_fc(x.mean(dim=(2, 3)))
+""",
 }
 result["models"] = {}
 for mid, src in MODELS.items():
@@ -300,8 +316,8 @@ for mid, src in MODELS.items():
         if len(list(mod.children())) == 0:
             mod.register_forward_hook(hook)
     with torch.no_grad():
-        out = net(torch.randn(2, 3 if mid == "shared_and_parameter" else 1, 16, 16))
+        out = net(torch.randn(*({"shared_and_parameter": (2, 3, 16, 16)}.get(mid, (2, 1, 16, 16)))))
     outs = [list(o.shape) for o in out] if isinstance(out, tuple) else [list(out.shape)]
-    result["models"][mid] = {"source": src, "input": [2, 3 if mid == "shared_and_parameter" else 1, 16, 16], "params": sum(p.numel() for p in net.parameters()), "calls": calls, "outputs": outs}
+    result["models"][mid] = {"source": src, "input": list({"shared_and_parameter": (2, 3, 16, 16)}.get(mid, (2, 1, 16, 16))), "params": sum(p.numel() for p in net.parameters()), "calls": calls, "outputs": outs}
 
 print(json.dumps(result, indent=1))

@@ -1011,6 +1011,25 @@ export class Interp {
       return unknown(`nn.${short} is not supported by the analyser`);
     }
     if (path.startsWith('module.')) return this.moduleMethod(fn.self, path.slice(7), a, site);
+    if (path === 'functools.partial' && a.pos[0]) {
+      // partial(nn.BatchNorm2d, eps=1e-3): remember the callee and its bound arguments.
+      const bound: Value = { k: 'seq', kind: 'tuple', items: [a.pos[0], { k: 'seq', kind: 'tuple', items: a.pos.slice(1) }] };
+      return { k: 'ext', path: 'functools.partial()', self: bound, partialArgs: a } as Value;
+    }
+    if (path === 'functools.partial()' && fn.self && fn.self.k === 'seq') {
+      const target = fn.self.items[0];
+      const pre = (fn as PartialRef).partialArgs;
+      if (!pre) return unknown('partial()');
+      const merged: CallArgs = {
+        pos: [...pre.pos.slice(1), ...a.pos],
+        posSpans: [...pre.posSpans.slice(1), ...a.posSpans],
+        posConst: [...pre.posConst.slice(1), ...a.posConst],
+        kw: new Map([...pre.kw, ...a.kw]),
+        kwSpans: new Map([...pre.kwSpans, ...a.kwSpans]),
+        kwConst: new Map([...pre.kwConst, ...a.kwConst]),
+      };
+      return this.call(target, merged, site);
+    }
     if (path === 'copy.deepcopy' || path === 'copy.copy') {
       const v = a.pos[0];
       if (v && v.k === 'module') return { k: 'module', m: this.cloneModule(v.m) };
@@ -1132,6 +1151,12 @@ function paramShape(m: ModuleInst, name: string): D[] | null {
 
 interface FuncWithOwner extends FuncV {
   clsOwner?: ClassInfo;
+}
+
+interface PartialRef {
+  k: 'ext';
+  path: string;
+  partialArgs?: CallArgs;
 }
 
 interface SuperRef {

@@ -200,7 +200,8 @@ export class Session {
         if (!/\[error\]/i.test(line)) continue;
         // A stack trace follows the error line; keep a few lines of it for the report.
         const context = lines.slice(i, i + 6).join('\n');
-        if (ours || /tensor-lens|tensorLens|Tensor Lens/.test(context)) found.push(`${base}: ${context}`);
+        // Our extension id (also in the install path of our files), our command/setting prefix, our name.
+        if (ours || /tensor-lens\.tensor-lens|tensorLens\.|Tensor Lens/.test(context)) found.push(`${base}: ${context}`);
       }
     }
     return found;
@@ -270,7 +271,9 @@ function codeServerEnv(root: string): NodeJS.ProcessEnv {
 
 /** Starts code-server with the .vsix installed and a browser on its workbench. */
 export async function launch(opts: LaunchOptions): Promise<Session> {
-  const root = mkdtempSync(join(tmpdir(), 'tensor-lens-e2e-'));
+  // The prefix must not contain "tensor-lens": log lines that only mention the workspace path would
+  // look like ours.
+  const root = mkdtempSync(join(tmpdir(), 'tlens-e2e-'));
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   const workspace = join(root, 'workspace');
@@ -350,8 +353,13 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
       if (msg.type() === 'error' && entry.webview) session.errors.push(entry);
     };
     page.on('console', record);
+    // Uncaught exceptions of every frame of the page arrive here without their frame; the stack tells
+    // whether they come from our webview script.
     page.on('pageerror', (err) => {
-      session.console.push({ type: 'pageerror', text: err.message, url: '', webview: false });
+      const stack = err.stack ?? '';
+      const entry: ConsoleEntry = { type: 'pageerror', text: `${err.name}: ${err.message}`, url: stack.split('\n')[1]?.trim() ?? '', webview: /dist\/webview\.js|tensor-lens\.tensor-lens|\/webview\/browser\/pre\//.test(stack) };
+      session.console.push(entry);
+      if (entry.webview) session.errors.push(entry);
     });
     await page.goto(session.url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 180_000 });

@@ -87,6 +87,16 @@ function variance(a: ArrayLike<number>, ddof: number): number {
   return s / (a.length - ddof);
 }
 
+const DIRECT_LAGS = 48;
+
+/** (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄), directly. */
+function lagCov(x: Float64Array, m: number, t: number): number {
+  const n = x.length;
+  let s = 0;
+  for (let i = 0; i + t < n; i++) s += (x[i] - m) * (x[i + t] - m);
+  return s / n;
+}
+
 /**
  * ESS of M chains of N draws (ArviZ `_ess`): multi-chain autocorrelation ρ̂_t = 1 − (W − mean ĉ(t))/var⁺,
  * Geyer's initial positive then initial monotone sequence on pairs, τ̂ ≥ 1/log10(MN).
@@ -96,14 +106,29 @@ export function ess(chains: Chains): number {
   const N = chains[0].length;
   if (N < 4) return NaN;
   for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
-  const acov = chains.map(autocov);
   const chainMean = chains.map(mean);
-  const meanVar = mean(acov.map((a) => a[0])) * N / (N - 1);
+  // Autocovariances on demand: Geyer's sequence usually stops after a few lags, where direct sums
+  // (O(N) per lag) beat FFTs of every chain by far on long runs; past DIRECT_LAGS switch to the FFT.
+  let acov: Float64Array[] | null = null;
+  const cache: number[] = [];
+  const meanAcov = (t: number): number => {
+    if (acov) { let s = 0; for (const a of acov) s += a[t]; return s / M; }
+    if (t < DIRECT_LAGS) {
+      if (cache[t] === undefined) {
+        let s = 0;
+        for (let m = 0; m < M; m++) s += lagCov(chains[m], chainMean[m], t);
+        cache[t] = s / M;
+      }
+      return cache[t];
+    }
+    acov = chains.map(autocov);
+    return meanAcov(t);
+  };
+  const meanVar = meanAcov(0) * N / (N - 1);
   let varPlus = meanVar * (N - 1) / N;
   if (M > 1) varPlus += variance(chainMean, 1);
   // A constant chain has no variability to estimate from.
   if (!(varPlus > 0)) return NaN;
-  const meanAcov = (t: number): number => { let s = 0; for (const a of acov) s += a[t]; return s / M; };
   const rho = new Float64Array(N);
   let rhoEven = 1;
   rho[0] = rhoEven;
@@ -146,21 +171,57 @@ export function splitChains(chains: Chains): Chains {
   return out;
 }
 
+/**
+ * Indices that sort `vals` ascending: LSD radix sort on the IEEE bits (made order-preserving by
+ * flipping), 8 bits per pass, keys carried along so every pass reads sequentially. A comparator
+ * sort or per-value binary searches cost seconds at millions of draws (cache misses); this does not.
+ */
+export function argsort(vals: Float64Array): Uint32Array {
+  const n = vals.length;
+  const bits = new Uint32Array(vals.buffer.slice(vals.byteOffset, vals.byteOffset + 8 * n));
+  let lo = new Uint32Array(n), hi = new Uint32Array(n), idx = new Uint32Array(n);
+  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n), idx2 = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = bits[2 * i], h = bits[2 * i + 1];
+    // Negative numbers: flip every bit; positive: flip the sign bit. Then unsigned order = numeric order.
+    if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
+    idx[i] = i;
+  }
+  // 8-bit digits: 256 buckets keep the scatter targets in cache (16-bit digits thrash it).
+  const count = new Uint32Array(256);
+  for (let pass = 0; pass < 8; pass++) {
+    const src = pass < 4 ? lo : hi;
+    const shift = 8 * (pass % 4);
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xff]++;
+    // A digit that is the same for every key (common in the high bits) needs no pass.
+    if (count[(src[0] >>> shift) & 0xff] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) { const c = count[d]; count[d] = sum; sum += c; }
+    for (let i = 0; i < n; i++) {
+      const j = count[(src[i] >>> shift) & 0xff]++;
+      lo2[j] = lo[i]; hi2[j] = hi[i]; idx2[j] = idx[i];
+    }
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+    [idx, idx2] = [idx2, idx];
+  }
+  return idx;
+}
+
 /** Average ranks (1-based, ties averaged) of all pooled draws. */
 function ranks(chains: Chains): Chains {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const vals = new Float64Array(total);
   let k = 0;
   for (const c of chains) { vals.set(c, k); k += c.length; }
-  const idx = new Uint32Array(total);
-  for (let i = 0; i < total; i++) idx[i] = i;
-  idx.sort((a, b) => vals[a] - vals[b]);
+  const order = argsort(vals);
   const r = new Float64Array(total);
   for (let i = 0; i < total;) {
     let j = i;
-    while (j + 1 < total && vals[idx[j + 1]] === vals[idx[i]]) j++;
+    while (j + 1 < total && vals[order[j + 1]] === vals[order[i]]) j++;
     const avg = (i + j) / 2 + 1;
-    for (let q = i; q <= j; q++) r[idx[q]] = avg;
+    for (let q = i; q <= j; q++) r[order[q]] = avg;
     i = j + 1;
   }
   const out: Chains = [];

@@ -39,8 +39,9 @@ export interface SampleHooks {
   onDraws?(xs: Float64Array[], ys: Float64Array[] | null): void;
 }
 
-// Draws are kept in memory for the diagnostics (ranks, FFTs): 10 M doubles is ~80 MB plus copies.
-export const MAX_DRAWS_TOTAL = 10_000_000;
+// Draws are kept in memory for the diagnostics (ranks, FFTs, several copies): past a few million they
+// take longer than the sampling itself, so runs are capped.
+export const MAX_DRAWS_TOTAL = 4_000_000;
 const TRACE_POINTS = 2000;
 const BATCH_MS = 25;
 

@@ -63,7 +63,7 @@ test('cancellation stops a long run promptly with SampleCancelled', async () => 
   const ac = new AbortController();
   let events = 0;
   const started = Date.now();
-  await assert.rejects(runSampler({ expr: 'exp(-x^2/2)', sampler: 'slice', n: 2_000_000, chains: 4, seed: 1 }, {
+  await assert.rejects(runSampler({ expr: 'exp(-x^2/2)', sampler: 'slice', n: 1_000_000, chains: 4, seed: 1 }, {
     signal: ac.signal,
     onProgress: () => { if (++events === 3) ac.abort(); },
   }), (e: unknown) => e instanceof SampleCancelled);

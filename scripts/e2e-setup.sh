@@ -104,10 +104,11 @@ export npm_config_jobs=max            # node-gyp: compile with every core
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 export npm_config_loglevel=warn
 
+# code-server ships npm-shrinkwrap.json files: the installs below follow them (the versions it was tested with).
 log "npm install (package root)"
-(cd "$CS_DIR" && npm install --omit=dev --ignore-scripts --no-package-lock)
+(cd "$CS_DIR" && npm install --omit=dev --ignore-scripts)
 log "npm install (lib/vscode)"
-(cd "$CS_DIR/lib/vscode" && npm install --omit=dev --ignore-scripts --no-package-lock)
+(cd "$CS_DIR/lib/vscode" && npm install --omit=dev --ignore-scripts)
 # spdlog writes the log files (extension host, output channels) the tests read; without it VS Code
 # logs to the console only. native-watchdog and deviceid are loaded by the server too.
 NATIVE_VSCODE=(kerberos node-pty @parcel/watcher @vscode/spdlog native-watchdog @vscode/deviceid)
@@ -125,7 +126,7 @@ chmod +x "$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
 ln -sfn node_modules "$CS_DIR/lib/vscode/node_modules.asar"
 
 log "npm install (lib/vscode/extensions: built-in extensions' dependencies)"
-(cd "$CS_DIR/lib/vscode/extensions" && npm install --omit=dev --no-package-lock)
+(cd "$CS_DIR/lib/vscode/extensions" && npm install --omit=dev)
 
 log "checking native modules"
 check_natives || die "a native module did not build; see the log above"

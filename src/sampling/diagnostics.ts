@@ -279,6 +279,16 @@ export function rhatBasic(chains: Chains): number {
   return Math.sqrt((B / W + n - 1) / n);
 }
 
+/** ESS bulk, ESS tail and rank-normalised split R-hat together, sharing the rank normalisation. */
+export function convergence(chains: Chains): { essBulk: number; essTail: number; rhat: number } {
+  if (chains[0].length < 4) return { essBulk: NaN, essTail: essTail(chains), rhat: NaN };
+  const z = zScale(splitChains(chains));
+  const med = quantile(pooledSorted(chains), 0.5);
+  const folded = chains.map((c) => c.map((v) => Math.abs(v - med)));
+  const r = Math.max(rhatBasic(z), rhatBasic(zScale(splitChains(folded))));
+  return { essBulk: ess(z), essTail: essTail(chains), rhat: r };
+}
+
 /** Rank-normalised split R-hat: max of bulk R̂(z) and tail R̂(z of |θ − median|). */
 export function rhat(chains: Chains): number {
   if (chains[0].length < 4) return NaN;

@@ -3,7 +3,7 @@
 //   checkExpression(expr, logDensity) → ExprCheck (what the panel asks while the user types)
 import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
 import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
-import { autocorrelation, essBulk, essTail, ksThinned, mcseMean, rhat, type Chains } from './diagnostics';
+import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
 import { compileDensity, exprDims, ExprError, type CompiledDensity } from './expr';
 import { HmcChain, NutsChain } from './hmc';
 import { MhChain1D, MhChain2D } from './mh';
@@ -340,12 +340,14 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
   let acceptance: number | null = null;
   if (sampler === 'mh' || sampler === 'hmc' || sampler === 'rejection') acceptance = sum((x) => x.accepted) / Math.max(1, sum((x) => x.proposals));
   if (sampler === 'nuts') acceptance = sum((x) => x.acceptStat) / Math.max(1, sum((x) => x.proposals));
-  const bulkX = essBulk(xs), tailX = essTail(xs), rhatX = rhat(xs);
-  let eb = bulkX, et = tailX, rh = rhatX;
+  const cx = convergence(xs);
+  const bulkX = cx.essBulk;
+  let eb = cx.essBulk, et = cx.essTail, rh = cx.rhat;
   if (ys) {
-    eb = Math.min(eb, essBulk(ys));
-    et = Math.min(et, essTail(ys));
-    rh = Math.max(rh, rhat(ys));
+    const cy = convergence(ys);
+    eb = Math.min(eb, cy.essBulk);
+    et = Math.min(et, cy.essTail);
+    rh = Math.max(rh, cy.rhat);
   }
   const mm = mcseMean(xs);
   const ks = ksThinned(xs, s.cdfX, bulkX, iid);

@@ -2,7 +2,7 @@
 // direct O(n²) implementation of the published formulas (Vehtari et al. 2021; Geyer 1992).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autocov, ess, essBulk, essTail, ksTest, mcseMean, rhat, rhatBasic, splitChains, zScale } from '../../../src/sampling/diagnostics';
+import { autocov, convergence, ess, essBulk, essTail, ksTest, mcseMean, rhat, rhatBasic, splitChains, zScale } from '../../../src/sampling/diagnostics';
 import { ksPValue, normQuantile } from '../../../src/sampling/special';
 import { Rng } from '../../../src/sampling/rng';
 
@@ -100,6 +100,7 @@ test('R-hat by hand', () => {
   // so the reported value is 2.999421.
   const c = [Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8)];
   close(rhat(c), 2.9994207791566874, 1e-9);
+  close(convergence(c).rhat, 2.9994207791566874, 1e-9);
   const z = zScale(splitChains(c));
   close(z[0][0], -1.4342001596863792, 1e-12);
   close(z[3][1], 1.4342001596863792, 1e-12);
@@ -112,6 +113,10 @@ test('ESS bulk/tail and MCSE on i.i.d. normals are about N, and MCSE ≈ sd/√N
   const chains = Array.from({ length: 4 }, (_, i) => ar1(i + 40, 2500, 0));
   const N = 10000;
   const b = essBulk(chains), t = essTail(chains);
+  const all = convergence(chains);
+  assert.equal(all.essBulk, b);
+  assert.equal(all.essTail, t);
+  assert.equal(all.rhat, rhat(chains));
   assert.ok(b > 0.85 * N && b < 1.15 * N, `bulk ${b}`);
   assert.ok(t > 0.8 * N && t < 1.2 * N, `tail ${t}`);
   const m = mcseMean(chains);

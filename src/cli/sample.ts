@@ -16,7 +16,7 @@ Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
 Options:
   --sampler S      inverse-cdf | rejection | mh | slice | hmc | nuts   (default nuts, as in the
                    extension; inverse-cdf and rejection are 1-D only)
-  --n N            draws per chain, after warm-up (default 5000)
+  --n N            draws per chain, after warm-up (default 5000; n × chains ≤ 4,000,000)
   --chains C       number of chains, 1–64 (default 4)
   --warmup W       MCMC warm-up iterations per chain (default n/2, at least 200, at most 2000)
   --seed S         random seed; the same seed gives the same draws (default 42)

@@ -92,15 +92,20 @@ export async function run(): Promise<BenchSection> {
   const mj = mhRate(viaMathjs, 200_000, 3);
 
   // Inverse-CDF: set-up with each evaluator, then draws from the finished table.
+  // Set-up: best of 3, since one scheduling hiccup on a shared machine can double a single timing.
   const setup = (f: Fn2): { ms: number; table: ReturnType<typeof buildCdf> } => {
     const logf: Fn2 = (x) => Math.log(f(x, 0));
-    const t0 = performance.now();
-    const sup = findSupport1D(f, logf, false);
-    const table = buildCdf((x) => logf(x, 0), sup.lo, sup.hi, sup.logMax, { edges: sup.edges });
-    return { ms: performance.now() - t0, table };
+    let ms = Infinity;
+    let table: ReturnType<typeof buildCdf> | undefined;
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      const sup = findSupport1D(f, logf, false);
+      table = buildCdf((x) => logf(x, 0), sup.lo, sup.hi, sup.logMax, { edges: sup.edges });
+      ms = Math.min(ms, performance.now() - t0);
+    }
+    return { ms, table: table as ReturnType<typeof buildCdf> };
   };
-  setup(d.f);
-  const sOurs = setup(d.logf === d.f ? d.f : (x, y) => d.f(x, y));
+  const sOurs = setup(d.f);
   const sHand = setup(hand);
   const sMj = setup(viaMathjs);
   const buf = new Float64Array(2_000_000);

@@ -9,6 +9,14 @@ export interface CliIO {
 export function processIO(): CliIO {
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort());
+  // `tensor-lens train --json | head` closes the pipe early: stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      ac.abort();
+      process.exit(0);
+    }
+    throw e;
+  });
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),

@@ -44,6 +44,7 @@ export function bigFile(lines: number): string {
   const files = ['mnist_net.py', 'resnet18.py', 'vgg.py', 'unet.py', 'lstm_classifier.py', 'dcgan.py', 'lenet5.py', 'transformer_encoder.py'].filter((f) => existsSync(join(FIXTURES, f)));
   const out: string[] = [];
   let copy = 0;
+  if (files.length === 0) throw new Error(`no corpus files under ${FIXTURES}`);
   while (out.length < lines) {
     for (const f of files) {
       let src = readFileSync(join(FIXTURES, f), 'utf8');

@@ -99,6 +99,8 @@ function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
 }
 
 function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions): ModelResult | null {
+  // Each model gets the whole step budget, so a long file does not starve the models at its end.
+  it.steps = 0;
   const root = buildRoot(it, c);
   if (!root) return null;
   const names = new Map<ModuleInst, string>();

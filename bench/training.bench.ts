@@ -10,6 +10,9 @@ import type { TrainModelSummary } from '../src/protocol';
 import { runTraining } from '../src/training/index';
 import type { BenchSection } from './run';
 
+/** A finished (never stopped) run always has a test accuracy. */
+type Summary = TrainModelSummary & { finalTestAcc: number; cpuSeconds: number };
+
 const ROOT = join(__dirname, '..');
 const EPOCHS = Number(process.env.TL_BENCH_EPOCHS ?? 3);
 const BATCH = 64;
@@ -20,7 +23,7 @@ interface TorchResult {
   torch: string;
   threads: number;
   trainSize: number;
-  models: (TrainModelSummary & { cpuSeconds: number })[];
+  models: Summary[];
 }
 
 function runTorch(threads: number): TorchResult | string {
@@ -40,7 +43,7 @@ export async function run(): Promise<BenchSection> {
   const load0 = loadavg()[0];
   // One run per net so each gets its own CPU-time reading (all threads of this process, evaluation
   // included — which only counts against us). CPU time is what a busy shared machine distorts least.
-  const ours: (TrainModelSummary & { cpuSeconds: number })[] = [];
+  const ours: Summary[] = [];
   let backend = '';
   for (const name of ['mlp', 'cnn'] as const) {
     const c0 = process.cpuUsage();
@@ -50,7 +53,7 @@ export async function run(): Promise<BenchSection> {
     );
     const c = process.cpuUsage(c0);
     backend = `${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}`;
-    ours.push({ ...done.models[0], cpuSeconds: (c.user + c.system) / 1e6 });
+    ours.push({ ...done.models[0], finalTestAcc: done.models[0].finalTestAcc ?? NaN, cpuSeconds: (c.user + c.system) / 1e6 });
   }
   const torch = runTorch(cpus().length);
   // A single-thread run too: on a busy shared machine two OpenMP threads spin against other

@@ -59,8 +59,9 @@ export interface TrainEpochEvent {
 export interface TrainModelSummary {
   model: string;
   params: number;
-  finalTestAcc: number;
-  finalTestLoss: number;
+  /** null when the run was stopped before the model finished an epoch (nothing was evaluated). */
+  finalTestAcc: number | null;
+  finalTestLoss: number | null;
   seconds: number;
   samplesPerSec: number;
 }

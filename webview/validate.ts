@@ -26,6 +26,8 @@ export const isStr = (v: unknown): v is string => typeof v === 'string';
 /** JSON has no NaN/Infinity (they arrive as null), so a number field must be a finite number. */
 export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+/** Undefined maths (ESS/R-hat of one chain, accuracy of a model stopped before its first epoch): JSON turns NaN into null. */
+const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
 const opt = <T>(v: unknown, g: (x: unknown) => x is T): boolean => v === undefined || g(v);
 
 export function isNumArray(v: unknown): v is number[] {
@@ -59,7 +61,7 @@ export function isDoneEvent(v: unknown): v is TrainDoneEvent {
   return (
     isObj(v) && v.event === 'done' && isStr(v.runId) && isStr(v.backend) && isBool(v.cancelled) &&
     isArrayOf(v.models, (m): m is TrainDoneEvent['models'][number] =>
-      isObj(m) && isStr(m.model) && isNum(m.params) && isNum(m.finalTestAcc) && isNum(m.finalTestLoss) &&
+      isObj(m) && isStr(m.model) && isNum(m.params) && isNumOrNull(m.finalTestAcc) && isNumOrNull(m.finalTestLoss) &&
       isNum(m.seconds) && isNum(m.samplesPerSec))
   );
 }
@@ -113,8 +115,6 @@ function isHistogram(v: unknown): v is { edges: number[]; counts: number[] } {
 function isXY(v: unknown): v is { x: number[]; y: number[] } {
   return isObj(v) && isNumArray(v.x) && isNumArray(v.y) && v.x.length === v.y.length;
 }
-/** ESS/R-hat can be undefined maths (one chain, constant draws); JSON turns NaN into null. */
-const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
 
 export function isSampleResult(v: unknown): v is SampleResult {
   if (!isObj(v)) return false;

@@ -111,8 +111,8 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (!json) {
     const rows = [['model', 'params', 'test acc', 'test loss', 'seconds', 'samples/s'],
-      ...done.models.map((m) => [m.model, fmtInt(m.params), Number.isNaN(m.finalTestAcc) ? '–' : `${(100 * m.finalTestAcc).toFixed(2)} %`,
-        Number.isNaN(m.finalTestLoss) ? '–' : m.finalTestLoss.toFixed(4), m.seconds.toFixed(1), fmtInt(m.samplesPerSec)])];
+      ...done.models.map((m) => [m.model, fmtInt(m.params), m.finalTestAcc === null ? '–' : `${(100 * m.finalTestAcc).toFixed(2)} %`,
+        m.finalTestLoss === null ? '–' : m.finalTestLoss.toFixed(4), m.seconds.toFixed(1), fmtInt(m.samplesPerSec)])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows) io.out(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
     io.out(`backend: ${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}${done.cancelled ? ' — stopped before the end (Ctrl-C)' : ''}`);

@@ -182,7 +182,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
           },
           abort.signal,
         );
-        const summaryText = done.models.map((m) => `${m.model} ${(m.finalTestAcc * 100).toFixed(2)} %`).join(', ');
+        const summaryText = done.models.map((m) => `${m.model} ${m.finalTestAcc === null ? 'no epoch finished' : `${(m.finalTestAcc * 100).toFixed(2)} %`}`).join(', ');
         log.info(`training ${done.cancelled ? 'stopped' : 'finished'} on ${done.backend}: ${summaryText}`);
       });
     } catch (e) {

@@ -40,7 +40,7 @@ export function compactSample(r: SampleResult, maxTrace: number): SampleResult {
 
 /**
  * A run whose worker died mid-run (or the window closed) gets a cancelled done event on load.
- * Numbers stay finite (JSON would turn NaN into null, which the webview rejects).
+ * A model with no finished epoch has no test accuracy (null), not 0 %.
  */
 function closeStale(run: StoredTrainRun): StoredTrainRun {
   if (run.done) return run;
@@ -51,7 +51,7 @@ function closeStale(run: StoredTrainRun): StoredTrainRun {
     cancelled: true,
     models: run.models.map((m) => {
       const last = [...run.epochs].reverse().find((e) => e.model === m.model);
-      return { model: m.model, params: m.params, finalTestAcc: last?.testAcc ?? 0, finalTestLoss: last?.testLoss ?? 0, seconds: last?.seconds ?? 0, samplesPerSec: last?.samplesPerSec ?? 0 };
+      return { model: m.model, params: m.params, finalTestAcc: last?.testAcc ?? null, finalTestLoss: last?.testLoss ?? null, seconds: last?.seconds ?? 0, samplesPerSec: last?.samplesPerSec ?? 0 };
     }),
   };
   return { ...run, done };

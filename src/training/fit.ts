@@ -152,7 +152,7 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
   }
   return {
     model: net.name, params: net.params,
-    finalTestAcc: last?.testAcc ?? NaN, finalTestLoss: last?.testLoss ?? NaN,
+    finalTestAcc: last?.testAcc ?? null, finalTestLoss: last?.testLoss ?? null,
     seconds: (now() - t0) / 1000,
     samplesPerSec: trainSeconds > 0 ? samplesSeen / trainSeconds : 0,
     cancelled,

@@ -53,6 +53,21 @@ test('JSON nulls for undefined diagnostics (one chain: R-hat NaN) are accepted',
   assert.ok(isHostToWebview({ type: 'sampleResult', result: r }));
 });
 
+test('a run stopped before a model finished an epoch (no test accuracy) is accepted, live and stored', () => {
+  // Compare, then Stop while the CNN is in its first epoch: the CNN has no test accuracy (null).
+  const done = {
+    event: 'done', runId: 'r', backend: 'wasm', cancelled: true,
+    models: [
+      { model: 'mlp', params: 1, finalTestAcc: 0.9, finalTestLoss: 0.3, seconds: 1, samplesPerSec: 10 },
+      { model: 'cnn', params: 2, finalTestAcc: null, finalTestLoss: null, seconds: 1, samplesPerSec: 10 },
+    ],
+  };
+  const wire = JSON.parse(JSON.stringify({ type: 'trainEvent', event: done })) as unknown;
+  assert.ok(isHostToWebview(wire));
+  const stored = JSON.parse(JSON.stringify({ ...init(), runs: [{ ...storedRun('r'), done }] })) as unknown;
+  assert.ok(isHostToWebview(stored));
+});
+
 test('an init with one damaged stored run keeps the others', () => {
   const msg = { ...init(), runs: [storedRun('a'), { runId: 'b' }] };
   assert.equal(isHostToWebview(msg), false);

@@ -81,6 +81,9 @@ test('cancel mid-epoch stops at the next batch and reports a cancelled run', asy
   assert.ok(done.event === 'done' && done.cancelled);
   assert.equal(evs.filter((e) => e.event === 'epoch').length, 0);
   assert.equal(batchesAfterAbort, 0);
+  // No epoch finished, so nothing was evaluated: no accuracy (null survives JSON; NaN did not).
+  assert.equal(done.models[0].finalTestAcc, null);
+  assert.equal(done.models[0].finalTestLoss, null);
 });
 
 test('a bad data path and a corrupt IDX file fail with one-line errors, before training', async () => {

@@ -66,6 +66,7 @@ function validate(p: SampleRequestParams): void {
   if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new SamplingInputError(`chains must be a whole number from 1 to 64, not ${p.chains}`);
   if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new SamplingInputError(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
   if (!Number.isFinite(p.seed)) throw new SamplingInputError(`seed must be a number, not ${p.seed}`);
+  if (p.bins !== undefined && (!Number.isInteger(p.bins) || p.bins < 1 || p.bins > 1000)) throw new SamplingInputError(`bins must be a whole number from 1 to 1000, not ${p.bins}`);
   if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0)) throw new SamplingInputError(`warmup must be a whole number ≥ 0, not ${p.warmup}`);
   for (const r of [p.range, p.rangeY]) {
     if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);

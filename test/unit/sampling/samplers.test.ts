@@ -2,7 +2,7 @@
 // MCMC) exceeds 0.001 and the mean lies within 4 MCSE of the true mean.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runSampler, SampleCancelled } from '../../../src/sampling';
+import { runSampler, SampleCancelled, SamplingInputError } from '../../../src/sampling';
 import { ksThinned, mcseMean } from '../../../src/sampling/diagnostics';
 import { compileDensity } from '../../../src/sampling/expr';
 import { findSupport1D } from '../../../src/sampling/support';
@@ -101,6 +101,11 @@ test('bad densities are refused with one clear line before anything runs', async
   }
   await assert.rejects(runSampler({ expr: 'exp(-x^2)', sampler: 'gibbs' as SamplerName, n: 100, chains: 1, seed: 1 }, { onProgress: () => undefined }), /unknown sampler/);
   await assert.rejects(runSampler({ expr: 'exp(-x^2-y^2)', sampler: 'inverse-cdf', n: 100, chains: 1, seed: 1 }, { onProgress: () => undefined }), /1-D only/);
+  // bins comes from the webview's message: a fraction or a negative count was a RangeError from new Array.
+  for (const bins of [1.5, -3, 0]) {
+    await assert.rejects(runSampler({ expr: 'exp(-x^2)', sampler: 'inverse-cdf', n: 100, chains: 1, seed: 1, bins }, { onProgress: () => undefined }),
+      (e: unknown) => e instanceof SamplingInputError && /bins must be/.test(e.message), String(bins));
+  }
 });
 
 test('inverse-CDF table: Z of the note density and the u-error', () => {

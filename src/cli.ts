@@ -35,7 +35,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.out(version);
     return 0;
   }
-  const run = COMMANDS[cmd];
+  // Own keys only: 'constructor' or 'toString' would otherwise find Object.prototype's functions.
+  const run = Object.prototype.hasOwnProperty.call(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!run) {
     io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample (tensor-lens --help)`);
     return 2;

@@ -35,6 +35,12 @@ test('an unknown command is one line on stderr, exit 2', async () => {
   assert.equal(await main(['shape'], o), 2);
   assert.equal(o.stderr.length, 1);
   assert.match(o.stderr[0], /unknown command 'shape'.*shapes, train, sample/);
+  // Names of Object.prototype's members are unknown commands too, not a crash setting exitCode.
+  for (const name of ['constructor', 'toString', '__proto__']) {
+    const p = io();
+    assert.equal(await main([name], p), 2, name);
+    assert.match(p.stderr[0], /unknown command/);
+  }
 });
 
 const spec = { n: { kind: 'int', min: 1 }, json: { kind: 'boolean' }, sampler: { kind: 'string', choices: ['mh', 'nuts'] }, range: { kind: 'string' } } as const;

@@ -41,7 +41,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const s = spec[name];
+    const s = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
     if (!s) {
       const known = Object.keys(spec).map((k) => '--' + k).join(', ');
       throw new CliError(`tensor-lens ${command}: unknown option --${name} (known: ${known}; see tensor-lens ${command} --help)`);

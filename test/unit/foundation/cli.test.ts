@@ -54,6 +54,8 @@ test('flags: forms, values and positionals', () => {
 test('flags: each bad input names the flag and what it accepts', () => {
   const cases: [string[], RegExp][] = [
     [['--bogus'], /unknown option --bogus \(known: --n, --json, --sampler, --range/],
+    [['--toString', '5'], /unknown option --toString/],
+    [['--constructor=1'], /unknown option --constructor/],
     [['--n'], /--n needs a value/],
     [['--n', 'ten'], /--n must be an integer, not 'ten'/],
     [['--n', '2.5'], /--n must be an integer/],

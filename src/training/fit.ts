@@ -113,14 +113,20 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
         const end = Math.min(train.count, start + o.batchSize);
         const batch = makeBatch(tf, net, train, order, start, end);
         let ok: Tensor | null = null;
-        const lossT = optimizer.minimize(() => {
-          const logits = net.forward(batch.x, true);
-          ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
-          return tf.losses.softmaxCrossEntropy(batch.y, logits) as Scalar;
-        }, true, trainable) as Scalar;
-        const loss = lossT.dataSync()[0];
-        correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
-        tf.dispose([lossT, batch.x, batch.y, batch.labels, ...(ok ? [ok] : [])]);
+        let lossT: Scalar | null = null;
+        let loss: number;
+        try {
+          lossT = optimizer.minimize(() => {
+            const logits = net.forward(batch.x, true);
+            ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
+            return tf.losses.softmaxCrossEntropy(batch.y, logits) as Scalar;
+          }, true, trainable) as Scalar;
+          loss = lossT.dataSync()[0];
+          correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
+        } finally {
+          // Also when a kernel throws: the worker lives on, and so would leaked batch tensors.
+          tf.dispose([batch.x, batch.y, batch.labels, ...(lossT ? [lossT] : []), ...(ok ? [ok] : [])]);
+        }
         const n = end - start;
         lossSum += loss * n;
         samplesSeen += n;

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import type { TrainEpochEvent, TrainEvent, TrainRequestParams } from '../../../src/protocol';
 import { loadBackend } from '../../../src/training/backend';
 import { DataError, runTraining } from '../../../src/training/index';
-import { writeIdx } from '../../../src/training/idx';
+import { loadData, writeIdx } from '../../../src/training/idx';
+import { fit, limitSplit } from '../../../src/training/fit';
+import { buildNet } from '../../../src/training/net';
+import { MLP } from '../../../src/training/spec';
 
 const mediaRoot = join(__dirname, '..', '..', '..', 'media');
 
@@ -84,6 +87,18 @@ test('cancel mid-epoch stops at the next batch and reports a cancelled run', asy
   // No epoch finished, so nothing was evaluated: no accuracy (null survives JSON; NaN did not).
   assert.equal(done.models[0].finalTestAcc, null);
   assert.equal(done.models[0].finalTestLoss, null);
+});
+
+test('a batch whose forward pass throws leaves no tensors behind', async () => {
+  const { tf } = await loadBackend('wasm');
+  const real = buildNet(tf, MLP, 1);
+  const data = loadData('', mediaRoot);
+  const train = limitSplit(data.train, 64);
+  const before = tf.memory().numTensors;
+  const net = { ...real, forward: (): never => { throw new Error('kernel failed'); } };
+  await assert.rejects(fit(tf, net, train, train, { epochs: 1, batchSize: 32, seed: 1, learningRate: 1e-3, runId: 'r', onBatch: () => undefined, onEpoch: () => undefined }), /kernel failed/);
+  assert.equal(tf.memory().numTensors, before, 'the batch tensors were disposed');
+  real.dispose();
 });
 
 test('a bad data path and a corrupt IDX file fail with one-line errors, before training', async () => {

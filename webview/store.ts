@@ -204,7 +204,9 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       return trainEvent(m, msg.event, now);
     case 'trainError': {
       m.trainError = msg.message;
-      const rv = findRun(m, msg.runId) ?? m.runs.find((r) => r.live);
+      // The host always names the run. One that failed before its start event has no row here; then
+      // no other row may take the blame (after Stop It and Start This One the old run is still live).
+      const rv = findRun(m, msg.runId);
       if (rv) {
         rv.error = msg.message;
         rv.live = false;

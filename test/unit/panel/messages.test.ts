@@ -117,6 +117,12 @@ test('events of a run whose start was missed still show up', () => {
   applyMessage(m, { type: 'trainError', runId: 'x', message: 'out of memory' }, 0);
   assert.equal(m.runs[0].live, false);
   assert.equal(m.trainError, 'out of memory');
+  // A run that failed before its start event (bad data folder) does not mark another live run failed.
+  applyMessage(m, { type: 'trainEvent', event: { event: 'batch', runId: 'y', model: 'mlp', epoch: 1, batch: 1, batches: 10, samplesSeen: 64, loss: 2 } }, 0);
+  applyMessage(m, { type: 'trainError', runId: 'z', message: 'data folder not found' }, 0);
+  const y = m.runs.find((r) => r.run.runId === 'y');
+  assert.ok(y && y.live && !y.error);
+  assert.equal(m.trainError, 'data folder not found');
 });
 
 test('init replays stored runs; a run without done is live; selection survives', () => {

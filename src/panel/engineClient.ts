@@ -252,6 +252,9 @@ function childTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage)
   let killed = false;
   cp.stderr?.on('data', (d: Buffer) => opts.log.debug(`worker: ${d.toString().trimEnd()}`));
   cp.on('message', (m) => onMessage(m as WorkerMessage));
+  // A send on a channel that just closed (the child died, its exit not handled yet) and a failed
+  // spawn are 'error' events; unhandled, they would throw in the extension host. 'exit' follows.
+  cp.on('error', (e) => opts.log.error(`worker process error: ${errText(e)}`));
   cp.on('exit', (code, sig) => {
     if (!killed) onExit(sig ? `signal ${sig}` : `exit code ${code}`);
   });

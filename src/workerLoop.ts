@@ -62,6 +62,11 @@ export function startWorkerLoop(handlers: Handlers): void {
   };
 
   if (parentPort) parentPort.on('message', onRequest);
-  else if (process.send) process.on('message', (m) => onRequest(m as WorkerRequest));
+  else if (process.send) {
+    process.on('message', (m) => onRequest(m as WorkerRequest));
+    // The extension host went away (crashed, or was killed without stopping us): nobody can see the
+    // results, so stop now rather than train on for minutes as an orphan.
+    process.on('disconnect', () => process.exit(0));
+  }
   else throw new Error('the Tensor Lens worker must run as a worker thread or a forked process');
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { EngineClient, EngineError, type EngineLog } from '../../../src/panel/engineClient';
 import type { SampleRequestParams } from '../../../src/protocol';
@@ -85,4 +86,18 @@ test('after tfjs-node was loaded, the restarted worker is a child process (tfjs#
   assert.notEqual(pid, process.pid, 'the new worker runs in its own process');
   assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
   c.dispose();
+});
+
+test('a worker process exits when its parent goes away, even in the middle of a run', async () => {
+  const cp = fork(workerPath, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  cp.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // A long cooperative run: 1000 batches of 10 ms.
+  await new Promise<void>((resolve) => { cp.once('message', () => resolve()); cp.send({ type: 'sample', id: 1, params: params(1000) }); });
+  const exited = new Promise<number | null>((resolve) => cp.once('exit', (code) => resolve(code)));
+  cp.disconnect();
+  const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 3000))]);
+  if (code === 'still running') cp.kill();
+  assert.equal(code, 0);
+  assert.equal(stderr, '');
 });

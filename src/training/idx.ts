@@ -120,6 +120,8 @@ function readSplit(dir: string, prefix: 'train' | 't10k'): MnistSplit {
   if (lbl.dims[0] !== count) {
     throw new DataError(`${basename(imgFile)} has ${count} images but ${basename(lblFile)} has ${lbl.dims[0]} labels (in ${dir}); the two files come from different downloads — ${FIX}`);
   }
+  // An empty split would train on nothing and report 0/0 = NaN losses and accuracies.
+  if (count === 0) throw new DataError(`${imgFile}: holds no images; ${FIX}`);
   if (rows !== 28 || cols !== 28) throw new DataError(`${imgFile}: images are ${rows}×${cols}, the models expect 28×28 (MNIST or FashionMNIST)`);
   for (let i = 0; i < count; i++) {
     if (lbl.data[i] > 9) throw new DataError(`${lblFile}: label ${lbl.data[i]} at index ${i} is not a digit class 0–9; ${FIX}`);

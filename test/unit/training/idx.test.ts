@@ -69,6 +69,13 @@ test('mismatched image and label counts', () => {
   });
 });
 
+test('an empty training or test set is a data error, not NaN metrics', () => {
+  withTmp((dir) => {
+    fakeSet(dir, 4, 0, false);
+    assert.throws(() => loadMnist(dir), (e: Error) => e instanceof DataError && /t10k-images-idx3-ubyte: holds no images/.test(e.message) && !e.message.includes('\n'));
+  });
+});
+
 test('a truncated file, plain or gzipped', () => {
   withTmp((dir) => {
     fakeSet(dir, 4, 2, false);

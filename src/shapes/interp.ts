@@ -83,6 +83,9 @@ const MAX_STEPS = 200_000;
 let preludeStmts: Stmt[] | undefined;
 const MAX_DEPTH = 60;
 
+/** Source offsets already recorded in a trace's variable list. */
+const recordedVars = new WeakMap<VariableShape[], Set<number>>();
+
 export class Interp {
   readonly globals = new Scope();
   readonly lines: LineIndex;
@@ -135,7 +138,29 @@ export class Interp {
   // ───────────────────────── modules ─────────────────────────
 
   newModule(kind: ModuleInst['kind'], type: string, site?: Span): ModuleInst {
-    return { id: this.nextId++, type, kind, config: {}, args: new Map(), argSpans: new Map(), argConst: new Map(), children: new Map(), attrs: new Map(), ownParams: 0, defSpan: site };
+    // Every optional field is present from the start, so all modules share one object shape and the
+    // interpreter's property reads stay monomorphic (measurably faster than adding fields later).
+    const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined } = {
+      id: this.nextId++,
+      type,
+      kind,
+      config: {},
+      args: new Map(),
+      argSpans: new Map(),
+      argConst: new Map(),
+      children: new Map(),
+      attrs: new Map(),
+      ownParams: 0,
+      cls: undefined,
+      defSpan: site,
+      origin: undefined,
+      sharedParams: undefined,
+      invalid: undefined,
+      why: undefined,
+      rule: undefined,
+      cfg: undefined,
+    };
+    return m;
   }
 
   buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value {
@@ -195,7 +220,12 @@ export class Interp {
   }
 
   private instantiateInner(cls: ClassInfo, a: CallArgs, site: Span): Value {
-    const selfV: Value = cls.isModule ? { k: 'module', m: { ...this.newModule('user', cls.name, site), cls } } : { k: 'obj', cls, attrs: new Map() };
+    let selfV: Value;
+    if (cls.isModule) {
+      const m = this.newModule('user', cls.name, site);
+      m.cls = cls;
+      selfV = { k: 'module', m };
+    } else selfV = { k: 'obj', cls, attrs: new Map() };
     const init = findMethod(cls, '__init__');
     if (init) {
       this.callFunc({ ...init.fn, self: selfV }, a, init.cls);
@@ -433,13 +463,15 @@ export class Interp {
   }
 
   private recordVar(name: string, at: Span, v: Value): void {
-    if (!this.trace) return;
+    if (!this.trace || v.k !== 'tensor') return;
+    // First assignment at each source position wins; a set of offsets replaces a scan of the list
+    // (an offset is one line and column).
+    let seen = recordedVars.get(this.trace.variables);
+    if (!seen) recordedVars.set(this.trace.variables, (seen = new Set()));
+    if (seen.has(at.from)) return;
+    seen.add(at.from);
     const pos = this.lines.pos(at.from);
-    if (v.k === 'tensor') {
-      if (!this.trace.variables.some((x) => x.line === pos.line && x.column === pos.column)) {
-        this.trace.variables.push({ name, line: pos.line, column: pos.column, shape: v.shape ? v.shape.map(outDim) : null });
-      }
-    }
+    this.trace.variables.push({ name, line: pos.line, column: pos.column, shape: v.shape ? v.shape.map(outDim) : null });
   }
 
   // ───────────────────────── expressions ─────────────────────────
@@ -937,7 +969,7 @@ export class Interp {
         out = { k: 'tensor', shape: null, why: `${rule.type}: internal analyser error` };
       }
     }
-    out = saneValue(out, `${rule.type} produced an invalid size`);
+    out = saneValue(out, () => `${rule.type} produced an invalid size`);
     if (fname) this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: docUrl(rule), functional: true });
     else this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: docUrl(rule) });
     return out;
@@ -1171,8 +1203,8 @@ export type IndexItem = { t: 'index'; v: Value } | { t: 'slice'; lo: D | null | 
 const SIZE_ARGS = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'num_channels', 'num_groups', 'hidden_size', 'input_size', 'num_layers', 'embedding_dim', 'num_embeddings', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'padding', 'dilation', 'output_padding', 'groups', 'upscale_factor', 'downscale_factor', 'output_size', 'proj_size']);
 
 /** A tensor whose shape has a negative or fractional size is reported as unknown, never shown. */
-export function saneValue(v: Value, why: string): Value {
-  if (v.k === 'tensor') return v.shape && v.shape.some((d) => isNum(d) && (d < 0 || !Number.isInteger(d))) ? { k: 'tensor', shape: null, why } : v;
+export function saneValue(v: Value, why: string | (() => string)): Value {
+  if (v.k === 'tensor') return v.shape && v.shape.some((d) => isNum(d) && (d < 0 || !Number.isInteger(d))) ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() } : v;
   if (v.k === 'seq') return { ...v, items: v.items.map((x) => saneValue(x, why)) };
   return v;
 }
@@ -1185,9 +1217,17 @@ function canonicalImport(path: string): string {
   return path;
 }
 
+const layerNames = new Map<string, string | null>();
+
+/** nn.Conv2d → 'Conv2d'; memoised, since every call of an imported name asks. */
 export function layerName(path: string): string | null {
-  const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
-  return m ? m[1] : null;
+  let r = layerNames.get(path);
+  if (r === undefined) {
+    const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
+    r = m ? m[1] : null;
+    if (layerNames.size < 10_000) layerNames.set(path, r);
+  }
+  return r;
 }
 
 export function displayPath(path: string): string {

@@ -91,7 +91,7 @@ const FUNCTIONAL_RULES: Record<string, string> = {
 
 export function callOp(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
   const r = callOpInner(it, path, self, a, site, index);
-  return r === undefined ? r : saneValue(r, `${displayPath(path)}() gives an invalid size`);
+  return r === undefined ? r : saneValue(r, () => `${displayPath(path)}() gives an invalid size`);
 }
 
 function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {

@@ -52,7 +52,8 @@ function isModelParams(v: unknown): v is { model: string; params: number } {
 export function isEpochEvent(v: unknown): v is TrainEpochEvent {
   return (
     isObj(v) && v.event === 'epoch' && isStr(v.runId) && isStr(v.model) && isNum(v.epoch) &&
-    isNum(v.trainLoss) && isNum(v.trainAcc) && isNum(v.testLoss) && isNum(v.testAcc) &&
+    // A diverged model has NaN losses (null after JSON); accuracies are counts over a non-empty set.
+    isNumOrNull(v.trainLoss) && isNum(v.trainAcc) && isNumOrNull(v.testLoss) && isNum(v.testAcc) &&
     isNum(v.seconds) && isNum(v.samplesPerSec)
   );
 }

@@ -140,6 +140,9 @@ export class RunStore {
     const run = this.runList.find((r) => r.runId === e.runId);
     if (!run) return;
     if (e.event === 'batch') {
+      // A diverged loss (NaN) has no point on the curve; stored as null it would make the whole run
+      // unreadable to the webview after a reload.
+      if (!Number.isFinite(e.loss)) return;
       let axis = this.axes.get(e.runId);
       if (!axis) this.axes.set(e.runId, (axis = new SamplesAxis()));
       const pts = (run.batches[e.model] ??= []);

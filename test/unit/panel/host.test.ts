@@ -63,6 +63,28 @@ test('a run cut off mid-way is closed as cancelled on reload; damaged files are 
   }
 });
 
+test('a diverged run (NaN losses) and one stopped before an epoch still reload into the webview', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-store-'));
+  try {
+    const s = new RunStore(dir);
+    const [start] = trainStream('nan', { trainSize: 640, epochs: 1 });
+    s.onTrainEvent(start);
+    s.onTrainEvent({ event: 'batch', runId: 'nan', model: 'mlp', epoch: 1, batch: 1, batches: 10, samplesSeen: 64, loss: 2.3 });
+    s.onTrainEvent({ event: 'batch', runId: 'nan', model: 'mlp', epoch: 1, batch: 2, batches: 10, samplesSeen: 128, loss: NaN });
+    s.onTrainEvent({ event: 'epoch', runId: 'nan', model: 'mlp', epoch: 1, trainLoss: NaN, trainAcc: 0.1, testLoss: NaN, testAcc: 0.1, seconds: 1, samplesPerSec: 640 });
+    // Stopped during the second model's first epoch: no accuracy for it.
+    s.fail('nan');
+    await s.flush();
+    const again = new RunStore(dir);
+    await again.load();
+    const msg = JSON.parse(JSON.stringify({ type: 'init', runs: again.runs(), samples: [], summary: null, defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' } })) as unknown;
+    assert.ok(isHostToWebview(msg), JSON.stringify(again.runs()[0]).slice(0, 400));
+    assert.deepEqual(again.runs()[0].batches.mlp.map((p) => p[1]), [2.3]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the user\'s Python source is not kept in the stored run', () => {
   const s = new RunStore(undefined);
   s.expect('src', { ...params, models: [{ kind: 'source', file: '/w/net.py', source: 'class Net: ...', className: 'Net' }], runId: 'src' });

@@ -153,6 +153,13 @@ export class EngineClient {
     const p = this.pending.get(id);
     if (!p || p.killTimer) return;
     this.transport?.post({ type: 'cancel', id });
+    if (p.type !== 'train' && p.type !== 'sample') {
+      // A quick request (an analysis superseded by typing): answer the caller now and let the worker
+      // finish it; its late result is dropped. Restarting the worker for it would kill every run that
+      // shares the worker, e.g. a training run whose current batch is slow to yield.
+      this.settle(id)?.reject(new EngineError('cancelled', undefined, true));
+      return;
+    }
     // Cooperative cancellation checks between batches; a run stuck inside one long kernel is stopped
     // the hard way so Stop always means stopped within about a second.
     p.killTimer = setTimeout(() => {

@@ -71,6 +71,21 @@ test('a run that ignores cancellation is stopped by restarting the worker', asyn
   c.dispose();
 });
 
+test('cancelling a slow analysis settles it at once and does not restart the worker under a running job', async () => {
+  const c = make();
+  const sampled = c.sample(params(100), () => undefined);
+  const ac = new AbortController();
+  const analysis = c.analyze('slow', 'big.py', undefined, ac.signal);
+  setTimeout(() => ac.abort(), 20);
+  const t0 = Date.now();
+  await assert.rejects(analysis, (e: EngineError) => e.cancelled);
+  assert.ok(Date.now() - t0 < 400, 'the caller does not wait for the worker');
+  // The sampling run sharing the worker goes on to its result (grace is 500 ms, the analysis 800 ms).
+  const r = await sampled;
+  assert.equal(r.n, 100);
+  c.dispose();
+});
+
 test('a dead worker fails its requests with a message and restarts on the next one', async () => {
   const c = make();
   await assert.rejects(c.checkExpr('crash'), (e: EngineError) => /stopped unexpectedly \(exit code 3\)/.test(e.message));

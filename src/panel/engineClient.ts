@@ -165,7 +165,7 @@ export class EngineClient {
     p.killTimer = setTimeout(() => {
       if (!this.pending.has(id)) return;
       this.opts.log.warn(`run ${id} did not stop within ${this.grace} ms; restarting the worker`);
-      this.restart(new EngineError('cancelled', undefined, true));
+      this.restart(id);
     }, this.grace);
   }
 
@@ -218,11 +218,15 @@ export class EngineClient {
     return this.transport;
   }
 
-  private restart(err: EngineError): void {
+  /** Terminates the worker to stop run `id`; the other runs in it were not asked to stop: they fail. */
+  private restart(id: number): void {
     const t = this.transport;
     this.transport = undefined;
     if (this.nativeLoaded) this.useChildProcess = true;
-    this.failAll(err);
+    this.settle(id)?.reject(new EngineError('cancelled', undefined, true));
+    const others = [...this.pending.values()].map((p) => p.type);
+    if (others.length) this.opts.log.warn(`restarting the worker also ended: ${others.join(', ')}`);
+    this.failAll(new EngineError('the Tensor Lens worker was restarted to stop another run that did not respond; start this one again'));
     t?.kill();
   }
 

@@ -71,6 +71,17 @@ test('a run that ignores cancellation is stopped by restarting the worker', asyn
   c.dispose();
 });
 
+test('a job ended by that restart is reported as failed, not as stopped by the user', async () => {
+  const c = make();
+  const ac = new AbortController();
+  const stuck = c.sample(params(100000, 0), () => undefined, ac.signal);
+  const bystander = c.sample(params(1000), () => undefined);
+  setTimeout(() => ac.abort(), 50);
+  await assert.rejects(stuck, (e: EngineError) => e.cancelled);
+  await assert.rejects(bystander, (e: EngineError) => !e.cancelled && /restarted to stop another run/.test(e.message));
+  c.dispose();
+});
+
 test('cancelling a slow analysis settles it at once and does not restart the worker under a running job', async () => {
   const c = make();
   const sampled = c.sample(params(100), () => undefined);

@@ -251,8 +251,8 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       return new Set<Part>(['sampling']);
     }
     case 'sampleError': {
-      let i = m.pending.findIndex((x) => x.runId === msg.runId);
-      if (i < 0) i = m.pending.length ? 0 : -1;
+      // Only that job's card: the host always names it, and another queued job is still coming.
+      const i = m.pending.findIndex((x) => x.runId === msg.runId);
       if (i >= 0) m.pending.splice(i, 1);
       m.sampleError = msg.message;
       return new Set<Part>(['sampling']);

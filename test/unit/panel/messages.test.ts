@@ -154,6 +154,9 @@ test('sampling: queued card, progress by runId, restart, result replaces the car
   assert.equal(pendingFraction(m.pending[1]), 0);
   applyMessage(m, { type: 'sampleResult', result: { ...sampleResult1d('q1', 'rejection'), expr: 'x' } }, 0);
   assert.deepEqual(m.pending.map((p) => p.runId), ['q2']);
+  // An error for a job this page has no card for leaves the other queued cards alone.
+  applyMessage(m, { type: 'sampleError', runId: 'gone', message: 'stopped' }, 0);
+  assert.deepEqual(m.pending.map((p) => p.runId), ['q2']);
   applyMessage(m, { type: 'sampleError', runId: 'q2', message: 'no' }, 0);
   assert.equal(m.pending.length, 0);
   assert.equal(m.sampleError, 'no');

@@ -2,6 +2,7 @@
 // and recovers from errors with "⚠" nodes; converting once into plain objects keeps the interpreter
 // free of cursor bookkeeping and lets it ignore anything the parser could not make sense of.
 import { parser } from '@lezer/python';
+import type { Tree } from '@lezer/common';
 
 /**
  * The concrete tree as plain linked objects, built in one cursor pass. Walking lezer's SyntaxNode API
@@ -15,21 +16,68 @@ export interface SyntaxNode {
   nextSibling: SyntaxNode | null;
 }
 
-function plainTree(src: string): SyntaxNode {
-  const tree = parser.parse(src);
+export function plainTree(src: string, chunkChars = CHUNK_CHARS): SyntaxNode {
+  if (src.length > 2 * chunkChars) {
+    const chunked = chunkedTree(src, chunkChars);
+    if (chunked) return chunked;
+  }
   const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
+  appendTree(parser.parse(src), 0, root, { last: null });
+  return root;
+}
+
+/**
+ * Long files are parsed as runs of top-level statements (split before a `class`, `def` or decorator
+ * line at column 0) and the pieces joined: lezer's parse slows down per line as its one growing
+ * buffer gets large (about 13 µs/line at 5,000 lines against 6 µs/line for a typical file). A piece
+ * that has any parse error (the split fell inside a string or brackets, or the file has a real error)
+ * makes the whole file be parsed in one go, so the tree is always the one a single parse gives.
+ */
+const CHUNK_CHARS = 2000;
+
+function chunkedTree(src: string, chunkChars: number): SyntaxNode | null {
+  const starts = [0];
+  const re = /\n(?=(?:class|def)[ \t])/g;
+  let last = 0;
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    const at = m.index + 1;
+    // Never between a decorator and what it decorates.
+    if (src.charCodeAt(src.lastIndexOf('\n', m.index - 1) + 1) === 64) continue;
+    if (at - last >= chunkChars && src.length - at >= chunkChars / 2) {
+      starts.push(at);
+      last = at;
+    }
+  }
+  if (starts.length < 2) return null;
+  const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
+  const top = { last: null as SyntaxNode | null };
+  for (let i = 0; i < starts.length; i++) {
+    const from = starts[i];
+    const to = i + 1 < starts.length ? starts[i + 1] : src.length;
+    if (!appendTree(parser.parse(src.slice(from, to)), from, root, top)) return null;
+  }
+  return root;
+}
+
+/** Adds a parsed tree's nodes (shifted by `offset`) under `root`, after `top.last`; false on a parse error. */
+function appendTree(tree: Tree, offset: number, root: SyntaxNode, top: { last: SyntaxNode | null }): boolean {
   const stack: SyntaxNode[] = [];
   const last: (SyntaxNode | null)[] = [];
+  let ok = true;
   tree.iterate({
     enter(n) {
-      const node: SyntaxNode = stack.length === 0 ? root : { name: n.type.name, from: n.from, to: n.to, firstChild: null, nextSibling: null };
-      if (stack.length > 0) {
-        const depth = stack.length - 1;
-        const prev = last[depth];
-        if (prev) prev.nextSibling = node;
-        else stack[depth].firstChild = node;
-        last[depth] = node;
+      if (stack.length === 0) {
+        stack.push(root);
+        last[0] = top.last;
+        return;
       }
+      if (n.type.isError) ok = false;
+      const node: SyntaxNode = { name: n.type.name, from: n.from + offset, to: n.to + offset, firstChild: null, nextSibling: null };
+      const depth = stack.length - 1;
+      const prev = last[depth];
+      if (prev) prev.nextSibling = node;
+      else stack[depth].firstChild = node;
+      last[depth] = node;
       stack.push(node);
       last[stack.length - 1] = null;
     },
@@ -37,7 +85,8 @@ function plainTree(src: string): SyntaxNode {
       stack.pop();
     },
   });
-  return root;
+  top.last = last[0];
+  return ok;
 }
 
 export interface Span {

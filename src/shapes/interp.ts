@@ -97,6 +97,50 @@ function sigHas(sig: LayerRule['sig'], name: string): boolean {
   return false;
 }
 
+/**
+ * What a layer rule's forward sees for one call. A class (methods on the prototype, the label built
+ * only if a message needs it) instead of an object of fresh closures per layer call.
+ */
+class LeafCall implements Fwd {
+  readonly cfg: Cfg;
+  readonly args: Value[];
+  readonly kwargs: Map<string, Value>;
+  formulas: DimFormula[] = [];
+  macs: number | null = null;
+  constructor(
+    private readonly it: Interp,
+    private readonly m: ModuleWithRule,
+    private readonly site: Span,
+    a: CallArgs,
+    readonly x: TensorV,
+    private readonly name: string,
+  ) {
+    this.cfg = m.cfg;
+    this.args = a.pos;
+    this.kwargs = a.kw;
+  }
+  get label(): string {
+    return `${this.name} (${this.m.type})`;
+  }
+  diag(code: string, sev: Severity, msg: string, arg?: string, fixValue?: number | string): void {
+    const m = this.m;
+    const sp = arg ? m.argSpans.get(arg) : undefined;
+    const at = sp ?? m.defSpan ?? this.site;
+    // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
+    // the number, and the title says which expression it replaces.
+    const written = sp ? this.it.src.slice(sp.from, sp.to) : '';
+    const title = m.argConst.get(arg as string) ? `Change ${arg} to ${fixValue}` : `Replace ${written} (${arg}) with ${fixValue}`;
+    const fix = sp && fixValue !== undefined ? { span: sp, value: fixValue, title } : undefined;
+    this.it.diag(code, sev, msg, at, fix);
+  }
+  formula(dim: string, formula: string, worked: string): void {
+    this.formulas.push({ dim, formula, worked });
+  }
+  setMacs(n: number | null): void {
+    this.macs = n;
+  }
+}
+
 /** Source offsets already recorded in a trace's variable list. */
 const recordedVars = new WeakMap<VariableShape[], Set<number>>();
 
@@ -958,30 +1002,8 @@ export class Interp {
     const x0 = a.pos[0];
     const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow' };
     if (this.probing && x.shape === null && x.why === PROBE_WHY) throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
-    const formulas: DimFormula[] = [];
-    let macs: number | null = null;
     const name = fname ?? this.trace?.names.get(m) ?? m.type;
-    const f: Fwd = {
-      cfg,
-      args: a.pos,
-      kwargs: a.kw,
-      x,
-      label: `${name} (${m.type})`,
-      diag: (code, sev, msg, arg, fixValue) => {
-        const sp = arg ? m.argSpans.get(arg) : undefined;
-        const at = sp ?? m.defSpan ?? site;
-        // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
-        // the number, and the title says which expression it replaces.
-        const written = sp ? this.src.slice(sp.from, sp.to) : '';
-        const title = m.argConst.get(arg as string) ? `Change ${arg} to ${fixValue}` : `Replace ${written} (${arg}) with ${fixValue}`;
-        const fix = sp && fixValue !== undefined ? { span: sp, value: fixValue, title } : undefined;
-        this.diag(code, sev, msg, at, fix);
-      },
-      formula: (dim, formula, worked) => formulas.push({ dim, formula, worked }),
-      setMacs: (n) => {
-        macs = n;
-      },
-    };
+    const f = new LeafCall(this, m, site, a, x, name);
     let out: Value;
     if (m.invalid) out = { k: 'tensor', shape: null, why: m.invalid };
     else if (m.why && cfg.unknownArgs.size) out = { k: 'tensor', shape: null, why: m.why };
@@ -993,6 +1015,7 @@ export class Interp {
       }
     }
     out = saneValue(out, () => `${rule.type} produced an invalid size`);
+    const { macs, formulas } = f;
     if (fname) this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: docUrl(rule), functional: true });
     else this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: docUrl(rule) });
     return out;

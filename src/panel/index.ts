@@ -61,7 +61,9 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
   const initialised = new Set<vscode.Webview>();
   let view: vscode.WebviewView | undefined;
   let editorPanel: vscode.WebviewPanel | undefined;
-  let summary: { model: ModelResult | null; file: string } = { model: null, file: '' };
+  // The summary outlives a window reload (the host restarts then) through workspace state.
+  const SUMMARY_KEY = 'tensorLens.summary';
+  let summary = context.workspaceState.get<{ model: ModelResult | null; file: string }>(SUMMARY_KEY) ?? { model: null, file: '' };
   /** A tab asked for before the page was ready; sent right after its init. */
   let pendingTab: PanelTab | undefined;
 
@@ -445,6 +447,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
 
     showSummary(model, file) {
       summary = { model, file };
+      context.workspaceState.update(SUMMARY_KEY, summary).then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errText(e)}`));
       broadcast({ type: 'summary', model, file });
     },
 

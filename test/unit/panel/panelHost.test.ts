@@ -126,10 +126,22 @@ class FakeEngine {
 const logLines: string[] = [];
 const log = { info: (m: string) => logLines.push(m), warn: (m: string) => logLines.push(`W ${m}`), error: (m: string) => logLines.push(`E ${m}`), debug() {}, trace() {} };
 
-function setup(): { dir: string; engine: FakeEngine; panel: ReturnType<typeof createPanel>; page: FakeWebview; view: { webview: FakeWebview } } {
+/** workspaceState as VS Code keeps it: JSON values that survive a window reload. */
+class FakeMemento {
+  readonly data = new Map<string, string>();
+  get<T>(key: string): T | undefined {
+    const v = this.data.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.data.set(key, JSON.stringify(value));
+  }
+}
+
+function setup(workspaceState = new FakeMemento()): { dir: string; engine: FakeEngine; panel: ReturnType<typeof createPanel>; page: FakeWebview; view: { webview: FakeWebview } } {
   const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
   const engine = new FakeEngine();
-  const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 'storage')), subscriptions: [] as unknown[] };
+  const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 'storage')), workspaceState, subscriptions: [] as unknown[] };
   const panel = createPanel(context as never, engine as never, log as never);
   const page = new FakeWebview();
   const view = { webview: page, show() {}, onDidDispose() {} };
@@ -286,7 +298,7 @@ test('reveal before any page exists opens the view and sends the tab after init'
   const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
   try {
     state.provider = undefined;
-    const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 's')), subscriptions: [] as unknown[] };
+    const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 's')), workspaceState: new FakeMemento(), subscriptions: [] as unknown[] };
     const panel = createPanel(context as never, new FakeEngine() as never, log as never);
     panel.reveal('sampling');
     assert.deepEqual(state.commands, ['tensorLens.panel.focus']);
@@ -300,5 +312,30 @@ test('reveal before any page exists opens the view and sends the tab after init'
     assert.deepEqual(types(page), ['init', 'showTab']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the model summary survives a window reload (a new host with the same workspace state)', async () => {
+  state.config = {};
+  const memento = new FakeMemento();
+  const first = setup(memento);
+  const model = { name: 'Net', line: 3, kind: 'module', input: [[1, 1, 28, 28]], inputSource: 'comment', output: [1, 10], params: 1199882, layers: [], variables: [], range: { line: 3, column: 7, endLine: 3, endColumn: 10 } } as const;
+  try {
+    first.panel.showSummary(structuredClone(model) as never, '/w/mnist_cnn.py');
+    await until(() => memento.data.size > 0, 'the summary stored');
+  } finally {
+    rmSync(first.dir, { recursive: true, force: true });
+  }
+  const second = setup(memento);
+  try {
+    second.page.receive({ type: 'ready' });
+    await until(() => second.page.posted.length > 0, 'init');
+    const init = second.page.posted[0] as { type: string; summary: { name: string; params: number } | null; summaryFile?: string };
+    assert.equal(init.type, 'init');
+    assert.equal(init.summary?.name, 'Net');
+    assert.equal(init.summary?.params, 1199882);
+    assert.equal(init.summaryFile, '/w/mnist_cnn.py');
+  } finally {
+    rmSync(second.dir, { recursive: true, force: true });
   }
 });

@@ -33,7 +33,7 @@ const shuffle = (a) => { for (let i = a.length - 1; i > 0; i--) { const j = Math
 
 const train = [], test = [];
 perDigit.forEach((p, i) => {
-  // Every fifth sample (up to the quota) goes to test: spread over the package's order, not its tail.
+  // Test samples are spread evenly over the package's order (about one in five), not taken from its tail.
   const step = p.count / testCounts[i];
   const testIdx = new Set(Array.from({ length: testCounts[i] }, (_, k) => Math.floor(k * step)));
   for (let j = 0; j < p.count; j++) (testIdx.has(j) ? test : train).push([p.digit, j]);

@@ -55,7 +55,9 @@ function isCancel(e: unknown): boolean {
 
 export function createPanel(context: vscode.ExtensionContext, client: EngineClient, log: vscode.LogOutputChannel): PanelController {
   const store = new RunStore(context.globalStorageUri.fsPath, {}, (m) => log.warn(m));
-  const loaded = store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`));
+  // Past runs are read when a page or a run first needs them, not at activation.
+  let loading: Promise<void> | undefined;
+  const loaded = (): Promise<void> => (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`)));
   const pages = new Set<vscode.Webview>();
   /** Pages that have had their init: only they get live events (the others get everything in init). */
   const initialised = new Set<vscode.Webview>();
@@ -134,7 +136,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
 
   async function sendInit(page: vscode.Webview): Promise<void> {
     initialised.delete(page);
-    await loaded;
+    await loaded();
     if (!pages.has(page)) return;
     initialised.add(page);
     post(page, { type: 'init', runs: store.runs(), samples: store.samples(), summary: summary.model, summaryFile: summary.file, defaults: defaults() });
@@ -158,7 +160,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
     }
     const abort = new AbortController();
     training = abort;
-    await loaded;
+    await loaded();
     const runId = params.runId ?? '';
     store.expect(runId, params);
     controller.reveal('training');

@@ -3,18 +3,12 @@
 // semantics depend on the order — above all before a flatten, so Linear(1600, 128) sees C·H·W as in
 // PyTorch. Weights follow PyTorch's default initialisation, drawn from our seeded generator so the same
 // seed gives the same net on every backend.
-import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
+import { buildConv, buildConvTranspose, buildEmbedding, buildGroupNorm, buildLayerNorm, buildPool, buildResample, buildSoftmax, channelNoiseShape, toChannelsLast, toPlain, uniform, type Act, type MakeVar } from './layers';
 import { mulberry32, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
 import { countParams } from './spec';
-
-type Layout = 'nhwc' | 'plain';
-interface Act {
-  t: Tensor;
-  /** 'nhwc': a rank-4 tensor standing for PyTorch's [B, C, H, W]; 'plain': PyTorch's own order. */
-  layout: Layout;
-}
 
 export interface Net {
   name: string;
@@ -27,12 +21,6 @@ export interface Net {
 }
 
 let buildCount = 0;
-
-function uniform(n: number, bound: number, rand: () => number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = (rand() * 2 - 1) * bound;
-  return a;
-}
 
 export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const rand = mulberry32(subSeed(seed, 'init:' + spec.name));
@@ -76,22 +64,6 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   };
 }
 
-/** NHWC → PyTorch's NCHW. With one channel the memory order is the same, so a reshape suffices. */
-function toPlain(tf: Tf, a: Act): Act {
-  if (a.layout === 'plain') return a;
-  const [b, h, w, c] = a.t.shape;
-  return { t: c === 1 ? tf.reshape(a.t, [b, 1, h, w]) : tf.transpose(a.t, [0, 3, 1, 2]), layout: 'plain' };
-}
-
-function toNhwc(tf: Tf, a: Act, what: string): Act {
-  if (a.layout === 'nhwc') return a;
-  if (a.t.rank !== 4) throw new Error(`${what} needs a 4-D input [B, C, H, W], got rank ${a.t.rank}`);
-  const [b, c, h, w] = a.t.shape;
-  return { t: c === 1 ? tf.reshape(a.t, [b, h, w, 1]) : tf.transpose(a.t, [0, 2, 3, 1]), layout: 'nhwc' };
-}
-
-type MakeVar = (values: Float32Array, shape: number[], name: string, trainable?: boolean) => Variable;
-
 function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => number, dropRand: () => number): (a: Act, training: boolean) => Act {
   const what = `${l.type} (${l.name}${l.line ? `, line ${l.line}` : ''})`;
   switch (l.op) {
@@ -108,41 +80,30 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
         return { t: x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), l.outFeatures]), layout: 'plain' };
       };
     }
-    case 'conv2d': {
-      const [kh, kw] = l.kernel;
-      const bound = 1 / Math.sqrt(l.inChannels * kh * kw);
-      const w = v(uniform(kh * kw * l.inChannels * l.outChannels, bound, rand), [kh, kw, l.inChannels, l.outChannels], `${l.name}.weight`);
-      const b = l.bias ? v(uniform(l.outChannels, bound, rand), [l.outChannels], `${l.name}.bias`) : null;
-      const pad = l.padding === 'same' ? 'same' as const
-        : l.padding[0] === 0 && l.padding[1] === 0 ? 'valid' as const
-          : [[0, 0], [l.padding[0], l.padding[0]], [l.padding[1], l.padding[1]], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
-      return (a) => {
-        const x = toNhwc(tf, a, what).t as Tensor4D;
-        let y: Tensor = tf.conv2d(x, w as unknown as Tensor4D, l.stride, pad);
-        if (b) y = tf.add(y, b);
-        return { t: y, layout: 'nhwc' };
-      };
-    }
+    case 'conv2d':
+    case 'conv1d':
+      return buildConv(tf, l, v, rand, what);
+    case 'convtranspose2d':
+    case 'convtranspose1d':
+      return buildConvTranspose(tf, l, v, rand, what);
     case 'maxpool2d':
-    case 'avgpool2d': {
-      const padding = l.op === 'maxpool2d' ? l.padding : [0, 0];
-      if (padding[0] !== padding[1]) throw new Error(`${what}: different paddings per axis are not supported`);
-      const pad = padding[0] === 0 ? 'valid' as const : padding[0];
-      return (a) => {
-        const x = toNhwc(tf, a, what).t as Tensor4D;
-        return { t: l.op === 'maxpool2d' ? tf.maxPool(x, l.kernel, l.stride, pad) : tf.avgPool(x, l.kernel, l.stride, pad), layout: 'nhwc' };
-      };
-    }
+    case 'maxpool1d':
+    case 'avgpool2d':
+    case 'avgpool1d':
+      return buildPool(tf, l, what);
+    case 'layernorm':
+      return buildLayerNorm(tf, l, v, what);
+    case 'groupnorm':
+      return buildGroupNorm(tf, l, v, what);
+    case 'embedding':
+      return buildEmbedding(tf, l, v, rand);
+    case 'resample':
+      return buildResample(tf, l, what);
     case 'activation':
       return (a) => ({ t: activation(tf, l.fn, a.t, l.alpha), layout: a.layout });
     case 'softmax':
     case 'log_softmax':
-      return (a) => {
-        const x = toPlain(tf, a).t;
-        const dim = l.dim < 0 ? x.rank + l.dim : l.dim;
-        if (dim !== x.rank - 1) throw new Error(`${what}: softmax over dim ${l.dim} of a rank-${x.rank} tensor is not supported (only the last)`);
-        return { t: l.op === 'softmax' ? tf.softmax(x) : tf.logSoftmax(x), layout: 'plain' };
-      };
+      return buildSoftmax(tf, l, what);
     case 'reshape':
       return (a) => {
         const x = toPlain(tf, a).t;
@@ -153,7 +114,7 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
         if (!training || l.p === 0) return a;
         // A fresh seed per call from our generator: reproducible, and identical across backends
         // because tfjs draws seeded uniforms in JavaScript.
-        return { t: tf.dropout(a.t, l.p, undefined, Math.floor(dropRand() * 2 ** 31)), layout: a.layout };
+        return { t: tf.dropout(a.t, l.p, l.channelwise ? channelNoiseShape(a) : undefined, Math.floor(dropRand() * 2 ** 31)), layout: a.layout };
       };
     case 'batchnorm': {
       const gamma = l.affine ? v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.weight`) : null;
@@ -161,10 +122,10 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
       const mean = v(new Float32Array(l.features), [l.features], `${l.name}.running_mean`, false);
       const variance = v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.running_var`, false);
       return (a, training) => {
-        // Channels must be the last axis: NHWC for BatchNorm2d, [B, F] for BatchNorm1d.
-        const x = a.t.rank === 4 ? toNhwc(tf, a, what).t : toPlain(tf, a).t;
+        // Channels must be the last axis: NHWC for BatchNorm2d, [B, L, C] or [B, F] for BatchNorm1d.
+        const x = a.t.rank >= 3 ? toChannelsLast(tf, a, what, a.t.rank).t : toPlain(tf, a).t;
         if (x.shape[x.rank - 1] !== l.features) throw new Error(`${what}: expects ${l.features} features, got shape ${x.shape.join('×')}`);
-        const axes = x.rank === 4 ? [0, 1, 2] : [0];
+        const axes = x.shape.slice(0, -1).map((_, i) => i);
         let m: Tensor = mean;
         let s: Tensor = variance;
         if (training) {
@@ -178,7 +139,7 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
           variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
         }
         const y = tf.batchNorm(x, m, s, beta ?? undefined, gamma ?? undefined, l.eps);
-        return { t: y, layout: x.rank === 4 ? 'nhwc' : 'plain' };
+        return { t: y, layout: x.rank >= 3 ? 'nhwc' : 'plain' };
       };
     }
     case 'identity':

@@ -15,18 +15,41 @@ interface Base {
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'gelu' | 'selu' | 'silu' | 'softplus' | 'leaky_relu' | 'relu6' | 'hardtanh';
 
+export type InterpMode = 'nearest' | 'nearest-exact' | 'linear' | 'adaptive_avg';
+
 export type LayerSpec = Base &
   (
     | { op: 'linear'; inFeatures: number; outFeatures: number; bias: boolean }
-    | { op: 'conv2d'; inChannels: number; outChannels: number; kernel: Pair; stride: Pair; padding: Pair | 'same'; bias: boolean }
-    | { op: 'maxpool2d'; kernel: Pair; stride: Pair; padding: Pair }
-    | { op: 'avgpool2d'; kernel: Pair; stride: Pair }
+    /** dilation and groups are optional so the built-in nets read as before (both default to 1). */
+    | { op: 'conv2d'; inChannels: number; outChannels: number; kernel: Pair; stride: Pair; padding: Pair | 'same'; bias: boolean; dilation?: Pair; groups?: number }
+    | { op: 'conv1d'; inChannels: number; outChannels: number; kernel: number; stride: number; padding: number | 'same'; dilation: number; groups: number; bias: boolean }
+    /** PyTorch's ConvTranspose: output = (I−1)·S − 2P + D·(K−1) + output_padding + 1. */
+    | { op: 'convtranspose2d'; inChannels: number; outChannels: number; kernel: Pair; stride: Pair; padding: Pair; outputPadding: Pair; dilation: Pair; groups: number; bias: boolean }
+    | { op: 'convtranspose1d'; inChannels: number; outChannels: number; kernel: number; stride: number; padding: number; outputPadding: number; dilation: number; groups: number; bias: boolean }
+    /** padding: per axis (the engine's PyTorch values); ceilMode as in PyTorch's output-size rule. */
+    | { op: 'maxpool2d'; kernel: Pair; stride: Pair; padding: Pair; ceilMode?: boolean }
+    | { op: 'maxpool1d'; kernel: number; stride: number; padding: number; ceilMode: boolean }
+    | { op: 'avgpool2d'; kernel: Pair; stride: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
+    | { op: 'avgpool1d'; kernel: number; stride: number; padding: number; ceilMode: boolean; countIncludePad: boolean }
     | { op: 'activation'; fn: Activation; alpha?: number }
+    /** dim as PyTorch numbers it (negative counts from the end). */
     | { op: 'softmax' | 'log_softmax'; dim: number }
     /** Flatten, view, reshape: the PyTorch output shape without the batch dimension. */
     | { op: 'reshape'; to: number[] }
-    | { op: 'dropout'; p: number }
+    /** channelwise: Dropout1d/2d/3d (PyTorch's feature dropout: whole channels, mask shape [B, C, 1, …]). */
+    | { op: 'dropout'; p: number; channelwise?: boolean }
     | { op: 'batchnorm'; features: number; eps: number; momentum: number; affine: boolean }
+    /** LayerNorm over the trailing dims `shape`, with the biased variance, as PyTorch. */
+    | { op: 'layernorm'; shape: number[]; eps: number; affine: boolean }
+    /** GroupNorm: statistics per sample over (C/G, spatial…), affine per channel. */
+    | { op: 'groupnorm'; groups: number; channels: number; eps: number; affine: boolean }
+    /** Embedding: integer indices (carried as floats) → rows of the table; paddingIdx's row stays zero. */
+    | { op: 'embedding'; num: number; dim: number; paddingIdx: number | null }
+    /**
+     * Upsample / F.interpolate / adaptive average pooling over the spatial dims: `from` → `to` sizes,
+     * `scale` the scale_factor PyTorch passes to its kernel (it sets the source-index rule), or null.
+     */
+    | { op: 'resample'; mode: InterpMode; from: number[]; to: number[]; scale: (number | null)[] | null; alignCorners: boolean }
     | { op: 'identity' }
   );
 
@@ -69,7 +92,7 @@ export const CNN: NetSpec = {
   ],
 };
 
-/** Parameter count as PyTorch counts it (weights, biases, BatchNorm's affine pair). */
+/** Parameter count as PyTorch counts it (weights, biases, the norms' affine pairs, embedding tables). */
 export function countParams(spec: NetSpec): number {
   let n = 0;
   const seen = new Set<string>();
@@ -78,8 +101,15 @@ export function countParams(spec: NetSpec): number {
     if (seen.has(l.name)) continue;
     seen.add(l.name);
     if (l.op === 'linear') n += l.inFeatures * l.outFeatures + (l.bias ? l.outFeatures : 0);
-    else if (l.op === 'conv2d') n += l.inChannels * l.outChannels * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
+    else if (l.op === 'conv2d') n += (l.inChannels / (l.groups ?? 1)) * l.outChannels * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
+    else if (l.op === 'conv1d') n += (l.inChannels / l.groups) * l.outChannels * l.kernel + (l.bias ? l.outChannels : 0);
+    // Transposed weights are [in, out/groups, k…].
+    else if (l.op === 'convtranspose2d') n += l.inChannels * (l.outChannels / l.groups) * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
+    else if (l.op === 'convtranspose1d') n += l.inChannels * (l.outChannels / l.groups) * l.kernel + (l.bias ? l.outChannels : 0);
     else if (l.op === 'batchnorm' && l.affine) n += 2 * l.features;
+    else if (l.op === 'layernorm' && l.affine) n += 2 * l.shape.reduce((a, b) => a * b, 1);
+    else if (l.op === 'groupnorm' && l.affine) n += 2 * l.channels;
+    else if (l.op === 'embedding') n += l.num * l.dim;
   }
   return n;
 }

@@ -4,7 +4,7 @@
 // construct and its line — a model silently trained differently from the user's code would be worse
 // than none.
 import type { ConfigValue, Dim, LayerConfig, LayerResult, ModelResult, Shape } from '../shapes/types';
-import type { Activation, LayerSpec, NetSpec, Pair } from './spec';
+import type { Activation, InterpMode, LayerSpec, NetSpec, Pair } from './spec';
 
 export class TranslateError extends Error {
   constructor(message: string, readonly line?: number) {
@@ -22,7 +22,16 @@ const ACTIVATIONS: Record<string, Activation> = {
   relu: 'relu', relu6: 'relu6', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', gelu: 'gelu', selu: 'selu',
   silu: 'silu', softplus: 'softplus', leakyrelu: 'leaky_relu', hardtanh: 'hardtanh',
 };
-const RESHAPES = new Set(['flatten', 'view', 'reshape', 'squeeze', 'unsqueeze', 'contiguous']);
+const RESHAPES = new Set(['flatten', 'unflatten', 'view', 'reshape', 'squeeze', 'unsqueeze', 'contiguous']);
+
+/** Layers whose state or attention the chain translation cannot express, named in the refusal. */
+const SEQUENCE_LAYERS: Record<string, string> = {
+  lstm: 'recurrent layers (LSTM)', gru: 'recurrent layers (GRU)', rnn: 'recurrent layers (RNN)',
+  lstmcell: 'recurrent cells (LSTMCell)', grucell: 'recurrent cells (GRUCell)', rnncell: 'recurrent cells (RNNCell)',
+  multiheadattention: 'attention layers (MultiheadAttention)', transformerencoderlayer: 'transformer layers (TransformerEncoderLayer)',
+  transformerdecoderlayer: 'transformer layers (TransformerDecoderLayer)', transformerencoder: 'transformer layers (TransformerEncoder)',
+  transformer: 'transformer layers (Transformer)', scaleddotproductattention: 'attention (scaled_dot_product_attention)',
+};
 
 function where(l: LayerResult): string {
   return `${l.type} at line ${l.line}`;
@@ -60,7 +69,8 @@ class Args {
   }
   bool(name: string, dflt: boolean): boolean {
     const v = this.c[name];
-    if (v === undefined) return dflt;
+    // None where PyTorch means "the default" (align_corners=None, recompute_scale_factor=None).
+    if (v === undefined || v === null) return dflt;
     if (typeof v === 'boolean') return v;
     if (typeof v === 'number') return v !== 0;
     return this.fail(name, `is not a known boolean (${JSON.stringify(v)})`);
@@ -75,6 +85,14 @@ class Args {
       if (a.length === 1) return [a[0], a[0]];
     }
     return this.fail(name, `is not a known int or pair (${JSON.stringify(v)})`);
+  }
+  /** A 1-D layer's int, written as 3 or (3,). */
+  one(name: string, dflt?: number): number {
+    const v = this.c[name];
+    if ((v === undefined || v === null) && dflt !== undefined) return dflt;
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'number' && Number.isInteger(v[0])) return v[0];
+    return this.fail(name, `is not a known int (${JSON.stringify(v)})`);
   }
 }
 
@@ -102,44 +120,118 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
       if (input[input.length - 1] !== inFeatures) refuse(l, `it expects ${inFeatures} input features but receives ${String(input[input.length - 1])} (shape ${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
       return { ...base, op: 'linear', inFeatures, outFeatures: a.int('out_features'), bias: a.bool('bias', true) };
     }
+    case 'conv1d':
     case 'conv2d': {
-      const dil = a.pair('dilation', [1, 1]);
-      if (dil[0] !== 1 || dil[1] !== 1) refuse(l, `dilation=${dil.join(',')}: tfjs cannot compute gradients of dilated convolutions`);
-      if (a.int('groups', 1) !== 1) refuse(l, 'grouped convolutions (groups > 1) are not supported');
       const mode = a.raw('padding_mode');
       if (mode !== undefined && mode !== 'zeros') refuse(l, `padding_mode='${String(mode)}' is not supported (only 'zeros')`);
+      const inChannels = a.int('in_channels');
+      const outChannels = a.int('out_channels');
+      const groups = a.int('groups', 1);
+      const rank = key === 'conv1d' ? 3 : 4;
+      if (input.length !== rank || input[1] !== inChannels) refuse(l, `it expects ${inChannels} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
+      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) refuse(l, `groups=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
       const p = a.raw('padding');
+      const common = { ...base, inChannels, outChannels, groups, bias: a.bool('bias', true) };
+      if (key === 'conv1d') {
+        const padding = p === 'same' ? 'same' as const : p === 'valid' ? 0 : a.one('padding', 0);
+        return { ...common, op: 'conv1d', kernel: a.one('kernel_size'), stride: a.one('stride', 1), padding, dilation: a.one('dilation', 1) };
+      }
       const padding: Pair | 'same' = p === 'same' ? 'same' : p === 'valid' ? [0, 0] : a.pair('padding', [0, 0]);
-      if (input.length !== 4 || input[1] !== a.int('in_channels')) refuse(l, `it expects ${a.int('in_channels')} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
-      return { ...base, op: 'conv2d', inChannels: a.int('in_channels'), outChannels: a.int('out_channels'), kernel: a.pair('kernel_size'), stride: a.pair('stride', [1, 1]), padding, bias: a.bool('bias', true) };
+      return { ...common, op: 'conv2d', kernel: a.pair('kernel_size'), stride: a.pair('stride', [1, 1]), padding, dilation: a.pair('dilation', [1, 1]) };
     }
+    case 'convtranspose1d':
+    case 'convtranspose2d': {
+      const mode = a.raw('padding_mode');
+      if (mode !== undefined && mode !== 'zeros') refuse(l, `padding_mode='${String(mode)}' is not supported (only 'zeros')`);
+      const inChannels = a.int('in_channels');
+      const outChannels = a.int('out_channels');
+      const groups = a.int('groups', 1);
+      const rank = key === 'convtranspose1d' ? 3 : 4;
+      if (input.length !== rank || input[1] !== inChannels) refuse(l, `it expects ${inChannels} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
+      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) refuse(l, `groups=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
+      // output_size= in the call picks output_padding per call; the engine records the module's own.
+      const common = { ...base, inChannels, outChannels, groups, bias: a.bool('bias', true) };
+      const spec: LayerSpec = key === 'convtranspose1d'
+        ? { ...common, op: 'convtranspose1d', kernel: a.one('kernel_size'), stride: a.one('stride', 1), padding: a.one('padding', 0), outputPadding: a.one('output_padding', 0), dilation: a.one('dilation', 1) }
+        : { ...common, op: 'convtranspose2d', kernel: a.pair('kernel_size'), stride: a.pair('stride', [1, 1]), padding: a.pair('padding', [0, 0]), outputPadding: a.pair('output_padding', [0, 0]), dilation: a.pair('dilation', [1, 1]) };
+      const spatial = input.slice(2);
+      const expect = spatial.map((n, i) => {
+        const g = (v: number | Pair): number => (typeof v === 'number' ? v : v[rank === 3 ? 1 : i]);
+        return typeof n === 'number' ? (n - 1) * g(spec.stride) - 2 * g(spec.padding) + g(spec.dilation) * (g(spec.kernel) - 1) + g(spec.outputPadding) + 1 : n;
+      });
+      if (expect.some((n, i) => n !== output[i + 2])) refuse(l, `its output (${output.join(', ')}) differs from the module's own output_padding result (${expect.join(', ')}) — an output_size argument in the call is not supported`);
+      return spec;
+    }
+    case 'maxpool1d':
     case 'maxpool2d': {
-      const kernel = a.pair('kernel_size');
-      if (a.bool('ceil_mode', false)) refuse(l, 'ceil_mode=True is not supported');
       if (a.bool('return_indices', false)) refuse(l, 'return_indices=True is not supported');
+      const ceilMode = a.bool('ceil_mode', false);
+      if (key === 'maxpool1d') {
+        if (a.one('dilation', 1) !== 1) refuse(l, 'dilated max pooling is not supported (tfjs max pooling has no dilation)');
+        const kernel = a.one('kernel_size');
+        return { ...base, op: 'maxpool1d', kernel, stride: a.one('stride', kernel), padding: a.one('padding', 0), ceilMode };
+      }
       const dil = a.pair('dilation', [1, 1]);
-      if (dil[0] !== 1 || dil[1] !== 1) refuse(l, 'dilated max pooling is not supported');
-      const padding = a.pair('padding', [0, 0]);
-      if (padding[0] !== padding[1]) refuse(l, 'different paddings per axis are not supported in max pooling');
-      return { ...base, op: 'maxpool2d', kernel, stride: a.pair('stride', kernel), padding };
-    }
-    case 'avgpool2d': {
+      if (dil[0] !== 1 || dil[1] !== 1) refuse(l, 'dilated max pooling is not supported (tfjs max pooling has no dilation)');
       const kernel = a.pair('kernel_size');
-      const padding = a.pair('padding', [0, 0]);
-      if (padding[0] !== 0 || padding[1] !== 0) refuse(l, 'average pooling with padding is not supported (PyTorch counts the padding, tfjs does not)');
-      if (a.bool('ceil_mode', false)) refuse(l, 'ceil_mode=True is not supported');
-      const div = a.raw('divisor_override');
-      if (div !== undefined && div !== null) refuse(l, 'divisor_override is not supported');
-      return { ...base, op: 'avgpool2d', kernel, stride: a.pair('stride', kernel) };
+      return { ...base, op: 'maxpool2d', kernel, stride: a.pair('stride', kernel), padding: a.pair('padding', [0, 0]), ceilMode };
     }
-    case 'adaptiveavgpool2d': {
-      const inHW = numeric(input.slice(-2));
-      const outHW = numeric(output.slice(-2));
-      if (!inHW || !outHW || input.length !== 4) refuse(l, 'needs a known 4-D input');
-      if (inHW[0] % outHW[0] !== 0 || inHW[1] % outHW[1] !== 0) refuse(l, `adaptive pooling from ${inHW.join('×')} to ${outHW.join('×')} is not a plain pooling (sizes do not divide)`);
-      const k: Pair = [inHW[0] / outHW[0], inHW[1] / outHW[1]];
-      if (k[0] === 1 && k[1] === 1) return { ...base, op: 'identity' };
-      return { ...base, op: 'avgpool2d', kernel: k, stride: k };
+    case 'avgpool1d':
+    case 'avgpool2d': {
+      const ceilMode = a.bool('ceil_mode', false);
+      const countIncludePad = a.bool('count_include_pad', true);
+      if (key === 'avgpool1d') {
+        const kernel = a.one('kernel_size');
+        return { ...base, op: 'avgpool1d', kernel, stride: a.one('stride', kernel), padding: a.one('padding', 0), ceilMode, countIncludePad };
+      }
+      const div = a.raw('divisor_override');
+      const kernel = a.pair('kernel_size');
+      return { ...base, op: 'avgpool2d', kernel, stride: a.pair('stride', kernel), padding: a.pair('padding', [0, 0]), ceilMode, countIncludePad, divisorOverride: div === undefined || div === null ? null : a.int('divisor_override') };
+    }
+    case 'adaptiveavgpool1d':
+    case 'adaptiveavgpool2d':
+    case 'adaptivemaxpool1d':
+    case 'adaptivemaxpool2d': {
+      const rank = key.endsWith('1d') ? 3 : 4;
+      const inS = numeric(input.slice(2));
+      const outS = numeric(output.slice(2));
+      if (!inS || !outS || input.length !== rank) refuse(l, `needs a known ${rank}-D input`);
+      if (key.startsWith('adaptivemax')) {
+        if (a.bool('return_indices', false)) refuse(l, 'return_indices=True is not supported');
+        // Windows of equal size only when the output divides the input; otherwise they overlap unevenly.
+        if (inS.some((n, i) => n % (outS[i] ?? 1) !== 0)) refuse(l, `adaptive max pooling from ${inS.join('×')} to ${outS.join('×')} is not supported (sizes do not divide)`);
+        const k = inS.map((n, i) => n / (outS[i] ?? 1));
+        if (k.every((x) => x === 1)) return { ...base, op: 'identity' };
+        return rank === 3 ? { ...base, op: 'maxpool1d', kernel: k[0] ?? 1, stride: k[0] ?? 1, padding: 0, ceilMode: false }
+          : { ...base, op: 'maxpool2d', kernel: [k[0] ?? 1, k[1] ?? 1], stride: [k[0] ?? 1, k[1] ?? 1], padding: [0, 0] };
+      }
+      // PyTorch's adaptive windows [⌊i·I/O⌋, ⌈(i+1)·I/O⌉) for any sizes, as one averaging matrix per axis.
+      return { ...base, op: 'resample', mode: 'adaptive_avg', from: inS, to: outS, scale: null, alignCorners: false };
+    }
+    case 'upsample':
+    case 'upsamplingnearest2d':
+    case 'upsamplingbilinear2d':
+    case 'interpolate': {
+      const inS = numeric(input.slice(2));
+      const outS = numeric(output.slice(2));
+      if (!inS || !outS || input.length < 3) refuse(l, 'needs a known input with spatial dims');
+      const mode = key === 'upsamplingnearest2d' ? 'nearest' : key === 'upsamplingbilinear2d' ? 'bilinear' : a.raw('mode') ?? 'nearest';
+      if (a.bool('antialias', false)) refuse(l, 'antialias=True is not supported');
+      const modes: Record<string, InterpMode> = { nearest: 'nearest', 'nearest-exact': 'nearest-exact', linear: 'linear', bilinear: 'linear', trilinear: 'linear', area: 'adaptive_avg' };
+      const m = typeof mode === 'string' ? modes[mode] : undefined;
+      if (!m) refuse(l, `mode=${JSON.stringify(mode)} is not supported (nearest, nearest-exact, linear, bilinear, trilinear, area are)`);
+      // UpsamplingBilinear2d is bilinear with align_corners=True.
+      const alignCorners = key === 'upsamplingbilinear2d' ? true : m === 'linear' ? a.bool('align_corners', false) : false;
+      // PyTorch's kernels take the source-index scale from scale_factor when given (and not recomputed),
+      // which can differ from in/out when the factor is not an integer.
+      const sf = a.raw('scale_factor');
+      let scale: (number | null)[] | null = null;
+      if (sf !== undefined && sf !== null && !a.bool('recompute_scale_factor', false) && key !== 'upsamplingbilinear2d') {
+        const list = Array.isArray(sf) ? sf : inS.map(() => sf);
+        if (list.length !== inS.length || !list.every((x): x is number => typeof x === 'number')) refuse(l, `scale_factor ${JSON.stringify(sf)} is not known`);
+        scale = list;
+      }
+      return { ...base, op: 'resample', mode: m, from: inS, to: outS, scale, alignCorners };
     }
     case 'softmax':
     case 'logsoftmax': {
@@ -150,18 +242,54 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
       if (typeof dim !== 'number') refuse(l, 'softmax without an explicit dim is not supported');
       return { ...base, op: key === 'softmax' ? 'softmax' : 'log_softmax', dim };
     }
+    case 'softmax2d':
+      // Softmax over the channels of [B, C, H, W] (dim −3).
+      return { ...base, op: 'softmax', dim: -3 };
     case 'dropout': {
       if (l.functional && a.raw('training') === false) return { ...base, op: 'identity' };
       return { ...base, op: 'dropout', p: a.num('p', 0.5) };
+    }
+    case 'dropout1d':
+    case 'dropout2d':
+    case 'dropout3d': {
+      if (l.functional && a.raw('training') === false) return { ...base, op: 'identity' };
+      // PyTorch's feature dropout: whole channels of [B, C, …]; on a 2-D input each element (as 1.13 does).
+      return { ...base, op: 'dropout', p: a.num('p', 0.5), channelwise: true };
     }
     case 'batchnorm1d':
     case 'batchnorm2d': {
       if (!a.bool('track_running_stats', true)) refuse(l, 'track_running_stats=False is not supported');
       const mom = a.raw('momentum');
       if (mom === null) refuse(l, 'momentum=None (cumulative average) is not supported');
-      if (key === 'batchnorm1d' && input.length !== 2) refuse(l, 'BatchNorm1d over a 3-D input is not supported');
+      if (input.length !== (key === 'batchnorm2d' ? 4 : input.length === 3 ? 3 : 2)) refuse(l, `it expects a ${key === 'batchnorm2d' ? '4-D' : '2-D or 3-D'} input but receives shape (${input.join(', ')})`);
       if (input[1] !== a.int('num_features')) refuse(l, `it expects ${a.int('num_features')} features but receives shape (${input.join(', ')})`);
       return { ...base, op: 'batchnorm', features: a.int('num_features'), eps: a.num('eps', 1e-5), momentum: a.num('momentum', 0.1), affine: a.bool('affine', true) };
+    }
+    case 'layernorm': {
+      if (l.functional) refuse(l, 'F.layer_norm is not supported; use the nn.LayerNorm module');
+      const ns = a.raw('normalized_shape');
+      const shape = typeof ns === 'number' ? [ns] : Array.isArray(ns) && ns.every((x): x is number => typeof x === 'number') ? ns : refuse(l, `normalized_shape ${JSON.stringify(ns)} is not known`);
+      if (input.slice(-shape.length).join(',') !== shape.join(',')) refuse(l, `normalized_shape (${shape.join(', ')}) does not match the input's trailing dims (${input.join(', ')})`);
+      return { ...base, op: 'layernorm', shape, eps: a.num('eps', 1e-5), affine: a.bool('elementwise_affine', true) };
+    }
+    case 'groupnorm': {
+      if (l.functional) refuse(l, 'F.group_norm is not supported; use the nn.GroupNorm module');
+      const groups = a.int('num_groups');
+      const channels = a.int('num_channels');
+      if (channels % groups !== 0) refuse(l, `num_channels ${channels} is not divisible by num_groups ${groups}`);
+      if (input.length < 2 || input[1] !== channels) refuse(l, `it expects ${channels} channels but receives shape (${input.join(', ')})`);
+      return { ...base, op: 'groupnorm', groups, channels, eps: a.num('eps', 1e-5), affine: a.bool('affine', true) };
+    }
+    case 'embedding': {
+      if (l.functional) refuse(l, 'F.embedding is not supported; use the nn.Embedding module');
+      const mn = a.raw('max_norm');
+      if (mn !== undefined && mn !== null) refuse(l, 'max_norm is not supported (PyTorch renormalises the looked-up rows in place)');
+      if (a.bool('scale_grad_by_freq', false)) refuse(l, 'scale_grad_by_freq=True is not supported');
+      if (a.bool('sparse', false)) refuse(l, 'sparse=True is not supported (sparse gradients; PyTorch\'s Adam refuses them too)');
+      const num = a.int('num_embeddings');
+      const pi = a.raw('padding_idx');
+      const paddingIdx = pi === undefined || pi === null ? null : a.int('padding_idx');
+      return { ...base, op: 'embedding', num, dim: a.int('embedding_dim'), paddingIdx: paddingIdx !== null && paddingIdx < 0 ? num + paddingIdx : paddingIdx };
     }
     case 'identity':
       return { ...base, op: 'identity' };
@@ -172,7 +300,7 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
         if (output[0] !== input[0]) refuse(l, 'it changes the batch dimension');
         return { ...base, op: 'reshape', to };
       }
-      return refuse(l, `${l.type} has no tfjs translation here (supported: Linear, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d/2d, Dropout, Flatten/view/reshape, ReLU and other activations, (Log)Softmax)`);
+      return refuse(l, `${l.type} has no tfjs translation here (supported: Linear, Conv1d/2d, ConvTranspose1d/2d, Max/AvgPool1d/2d, AdaptiveAvg/MaxPool1d/2d, BatchNorm1d/2d, LayerNorm, GroupNorm, Embedding, Upsample/interpolate, Dropout/Dropout1d/2d, Flatten/view/reshape, ReLU and other activations, (Log)Softmax)`);
   }
 }
 
@@ -254,6 +382,8 @@ export function translateModel(model: ModelResult, source?: string): NetSpec {
   const layers: LayerSpec[] = [];
   let prev: Dim[] = first;
   for (const l of model.layers) {
+    const seq = SEQUENCE_LAYERS[typeKey(l.type)];
+    if (seq) refuse(l, `${seq} have no tfjs translation here; only feed-forward chains (convolution, pooling, normalisation, linear layers) can be trained`);
     if (l.inputs && l.inputs.length > 1) refuse(l, 'it takes several tensors (a skip connection, concatenation or branch); only models whose forward is a single chain can be trained');
     if (l.outputs && l.outputs.length > 1) refuse(l, 'it returns several tensors; only single-output chains can be trained');
     if (!known(l.input) || !known(l.output)) refuse(l, `its ${known(l.input) ? 'output' : 'input'} shape is unknown${l.unknownReason ? ` (${l.unknownReason})` : ''}`);
@@ -271,6 +401,8 @@ export function translateModel(model: ModelResult, source?: string): NetSpec {
 
 /** MNIST gives [B, 1, 28, 28] images; a model may also take them as [B, 784] or [B, 28, 28]. */
 export function checkMnistCompatible(model: ModelResult, spec: NetSpec): void {
+  const emb = spec.layers.find((l) => l.op === 'embedding');
+  if (emb) throw new TranslateError(`${emb.type} at line ${emb.line ?? model.line}: an Embedding takes token indices, and MNIST gives pixel intensities; this model cannot be trained on MNIST`, emb.line ?? model.line);
   const inOk = ['1,28,28', '784', '28,28'].includes(spec.input.join(','));
   if (!inOk) {
     throw new TranslateError(`${model.name} (line ${model.line}): its input is (${(model.input[0] ?? []).join(', ')}) but MNIST digits are (B, 1, 28, 28); set '# input: (1, 1, 28, 28)' or adapt the model`, model.line);

@@ -10,7 +10,7 @@ import type { LayerResult, ModelResult } from '../../../src/shapes/types';
 import { loadBackend, type Tf } from '../../../src/training/backend';
 import { buildNet } from '../../../src/training/net';
 import { countParams, type NetSpec } from '../../../src/training/spec';
-import { translateModel, TranslateError } from '../../../src/training/translate';
+import { checkMnistCompatible, translateModel, TranslateError } from '../../../src/training/translate';
 
 const corpus = join(__dirname, '..', '..', 'fixtures', 'shapes');
 let tf: Tf;
@@ -47,12 +47,27 @@ function outputShape(spec: NetSpec, batch: number): number[] {
   }
 }
 
-for (const [file, name] of [['mnist_net.py', 'Net'], ['lenet5.py', 'LeNet5'], ['lenet5.py', 'lenet_seq'], ['dcgan.py', 'Discriminator'], ['modulelist_loops.py', 'DeepMLP'], ['blitz_lenet.py', 'Net']]) {
+const CORPUS: [string, string][] = [
+  ['mnist_net.py', 'Net'], ['lenet5.py', 'LeNet5'], ['lenet5.py', 'lenet_seq'], ['dcgan.py', 'Discriminator'], ['modulelist_loops.py', 'DeepMLP'], ['blitz_lenet.py', 'Net'],
+  // Conv1d, BatchNorm1d over [B, C, L], MaxPool1d, AvgPool1d:
+  ['audio_cnn1d.py', 'KeywordSpotter'], ['conv_variants.py', 'conv1d_forms'], ['softmax_dropout.py', 'Dropout1dNet'],
+  // ConvTranspose2d/1d (DCGAN's generator, output_padding, dilation):
+  ['dcgan.py', 'Generator'], ['conv_transpose.py', 'Upsampler'], ['conv_transpose.py', 'Transpose1d'],
+  // depthwise and grouped convolutions, AdaptiveAvgPool2d(1):
+  ['grouped_depthwise.py', 'MobileNetTiny'], ['mobilenet_v2.py', 'MobileNetV2Small'],
+  // Upsample / interpolate (nearest, bilinear, 1-D linear, 3-D) and ceil_mode pooling, Unflatten, Dropout2d:
+  ['upsample_interpolate.py', 'Decoder'], ['upsample_interpolate.py', 'Upsample1d'], ['upsample_interpolate.py', 'Upsample3d'],
+  ['ceil_mode_pools.py', 'CeilDrop'], ['ceil_mode_pools.py', 'Ceil1d'], ['flatten_unflatten.py', 'unflatten_doc'], ['input_from_summary.py', 'Net'],
+  ['alexnet.py', 'AlexNet'], ['zip_modulelists.py', 'ZipConvBN'],
+];
+
+for (const [file, name] of CORPUS) {
   test(`${file} ${name}: tfjs output shape and parameters equal the engine's (and PyTorch's)`, () => {
     const { m, source } = model(file, name);
     const spec = translateModel(m, source);
-    const batch = (m.input[0] as number[])[0];
-    assert.deepEqual(outputShape(spec, batch), m.output);
+    const first = (m.input[0] as (number | string)[])[0];
+    const batch = typeof first === 'number' ? first : 2;
+    assert.deepEqual(outputShape(spec, batch), (m.output as (number | string)[]).map((d, i) => (i === 0 ? batch : d)));
     assert.equal(countParams(spec), m.params);
     const torch = expectedParams(file, name);
     if (torch !== undefined) assert.equal(countParams(spec), torch, 'PyTorch parameter count');
@@ -62,10 +77,19 @@ for (const [file, name] of [['mnist_net.py', 'Net'], ['lenet5.py', 'LeNet5'], ['
 test('refusals name the construct and its line', () => {
   const cases: [string, string, RegExp][] = [
     ['resnet18.py', 'ResNet18', /line 30: `out \+= self\.shortcut\(x\)` is tensor arithmetic/],
-    ['grouped_depthwise.py', 'MobileNetTiny', /Conv2d at line 9: grouped convolutions/],
+    ['grouped_depthwise.py', 'ResNeXtGroups', /ChannelShuffle at line 88: ChannelShuffle has no tfjs translation/],
     ['autoencoder_unpool.py', 'ConvAutoencoder', /MaxPool2d at line 22: it returns several tensors/],
     ['lstm_classifier.py', 'LSTMClassifier', /line 25: `out = self\.dropout\(out\[:, -1, :\]\)` is tensor arithmetic or indexing/],
-    ['conv_transpose.py', 'Upsampler', /ConvTranspose2d at line 17: ConvTranspose2d has no tfjs translation/],
+    ['conv_transpose.py', 'TransposeOutputSize', /ConvTranspose2d at line 56: .*an output_size argument in the call is not supported/],
+    ['conv_transpose.py', 'Transpose3d', /ConvTranspose3d at line 42: ConvTranspose3d has no tfjs translation/],
+    ['lstm_classifier.py', 'LSTMTagger', /LSTM at line 41: recurrent layers \(LSTM\) have no tfjs translation/],
+    ['gru_models.py', 'BiGRU', /GRU at line 28: recurrent layers \(GRU\)/],
+    ['transformer_encoder.py', 'EncoderLayerSeqFirst', /TransformerEncoderLayer at line 75: transformer layers/],
+    ['transformer_encoder.py', 'SelfAttentionBlock', /line 48: `x = self\.ln1\(x \+ attn_out\)` is tensor arithmetic/],
+    ['densenet_block.py', 'TinyDenseNet', /torch\.cat at line 18: it takes several tensors/],
+    ['bilinear_embedding.py', 'TokenGrid', /Embedding at line 50: max_norm is not supported/],
+    ['conv_variants.py', 'conv2d_forms', /Conv2d at line 13: padding_mode='replicate' is not supported/],
+    ['adaptive_lppool.py', 'Adaptive3d', /AdaptiveAvgPool3d at line 45: AdaptiveAvgPool3d has no tfjs translation/],
     ['feature_extractor.py', 'FeatureTaps', /forward returns 3 tensors/],
   ];
   for (const [file, name, re] of cases) {
@@ -124,4 +148,25 @@ test('flatten keeps PyTorch order: C, H, W (the NHWC activations are turned back
   assert.deepEqual(Array.from(y.dataSync()), nchw);
   y.dispose();
   net.dispose();
+});
+
+test('an Embedding model translates, but is refused for MNIST (pixels are not token indices)', () => {
+  const src = `import torch.nn as nn
+# input: (2, 784)
+class Tok(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(256, 4)
+        self.fc = nn.Linear(784 * 4, 10)
+
+    def forward(self, x):
+        x = self.emb(x)
+        return self.fc(x.view(x.size(0), -1))
+`;
+  const m = analyze(src, { file: 'tok.py' }).models[0];
+  assert.ok(m);
+  const spec = translateModel(m, src);
+  assert.deepEqual(spec.layers.map((l) => l.op), ['embedding', 'reshape', 'linear']);
+  assert.equal(countParams(spec), m.params);
+  assert.throws(() => checkMnistCompatible(m, spec), /Embedding at line 10: an Embedding takes token indices/);
 });

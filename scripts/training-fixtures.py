@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""PyTorch's own numbers for the tfjs layer translation (test/unit/training/layers.test.ts).
+
+Each case is a small model written as a user would write it. PyTorch (Debian's python3-torch 1.13) builds
+it with a fixed seed, norm layers get non-trivial affine parameters and running statistics, and we
+record: the state_dict, an input, the eval-mode output, and the gradient of sum(output * r) for a fixed
+random r with respect to every parameter and the (float) input. The test runs the same source through the shape engine, the
+translator and the tfjs builder, loads the state_dict, and compares.
+
+    /usr/bin/python3 scripts/training-fixtures.py   # writes test/fixtures/training/torch-layers.json
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n"
+
+CASES = [
+    ("Conv1dNet", [2, 3, 20], "float", """
+# input: (2, 3, 20)
+class Conv1dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(3, 8, 5, stride=2, padding=2)
+        self.c2 = nn.Conv1d(8, 8, 3, padding='same', dilation=2, groups=4)
+        self.bn = nn.BatchNorm1d(8)
+        self.pool = nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True)
+        self.avg = nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False)
+        self.fc = nn.Linear(24, 5)
+
+    def forward(self, x):
+        x = F.relu(self.c1(x))
+        x = self.bn(self.c2(x))
+        x = self.avg(self.pool(x))
+        x = torch.flatten(x, 1)
+        return self.fc(x)
+"""),
+    ("Conv2dVariants", [2, 4, 11, 10], "float", """
+# input: (2, 4, 11, 10)
+class Conv2dVariants(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.dil = nn.Conv2d(4, 8, 3, padding=2, dilation=2)
+        self.dw = nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8, bias=False)
+        self.grp = nn.Conv2d(8, 6, (3, 1), padding=(1, 0), groups=2)
+        self.same = nn.Conv2d(6, 4, 3, padding='same', dilation=(1, 2))
+        self.dwm = nn.Conv2d(4, 8, 2, groups=4)
+
+    def forward(self, x):
+        x = torch.tanh(self.dil(x))
+        x = self.dw(x)
+        x = F.relu(self.grp(x))
+        x = self.same(x)
+        return self.dwm(x)
+"""),
+    ("TransposeNet", [2, 4, 2, 3], "float", """
+# input: (2, 4, 2, 3)
+class TransposeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.t1 = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1)
+        self.t2 = nn.ConvTranspose2d(6, 4, 4, stride=2, padding=1, groups=2)
+        self.t3 = nn.ConvTranspose2d(4, 2, 3, dilation=2, bias=False)
+        self.t4 = nn.ConvTranspose2d(2, 3, (2, 3), stride=(2, 1), output_padding=(1, 0))
+
+    def forward(self, x):
+        x = F.relu(self.t1(x))
+        x = self.t2(x)
+        x = self.t3(x)
+        return self.t4(x)
+"""),
+    ("Transpose1dNet", [2, 3, 7], "float", """
+# input: (2, 3, 7)
+class Transpose1dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.t1 = nn.ConvTranspose1d(3, 4, 4, stride=2, padding=1)
+        self.t2 = nn.ConvTranspose1d(4, 4, 3, stride=2, output_padding=1, groups=4, dilation=2)
+
+    def forward(self, x):
+        return self.t2(F.elu(self.t1(x)))
+"""),
+    ("SeqNorms", [2, 6], "tokens", """
+# input: (2, 6)
+class SeqNorms(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 8, padding_idx=0)
+        self.ln = nn.LayerNorm(8)
+        self.fc = nn.Linear(8, 5)
+        self.ln2 = nn.LayerNorm([6, 5], eps=1e-3)
+        self.out = nn.Linear(30, 3)
+
+    def forward(self, x):
+        x = self.ln(self.emb(x))
+        x = self.ln2(F.gelu(self.fc(x)))
+        x = x.view(x.size(0), -1)
+        return F.log_softmax(self.out(x), dim=1)
+"""),
+    ("GroupNormNet", [2, 3, 7, 6], "float", """
+# input: (2, 3, 7, 6)
+class GroupNormNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.gn = nn.GroupNorm(4, 8)
+        self.gn2 = nn.GroupNorm(8, 8, affine=False, eps=1e-3)
+        self.conv2 = nn.Conv2d(8, 4, 1)
+        self.sm = nn.Softmax2d()
+        self.lsm = nn.LogSoftmax(dim=2)
+
+    def forward(self, x):
+        x = F.relu(self.gn(self.conv(x)))
+        x = self.conv2(self.gn2(x))
+        return self.lsm(self.sm(x))
+"""),
+    ("Resamplers", [2, 3, 5, 4], "float", """
+# input: (2, 3, 5, 4)
+class Resamplers(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.Upsample(scale_factor=2, mode='nearest')
+        self.up2 = nn.Upsample(size=(13, 11), mode='bilinear', align_corners=False)
+        self.up3 = nn.Upsample(scale_factor=1.5, mode='nearest')
+        self.up4 = nn.UpsamplingBilinear2d(size=(9, 8))
+        self.conv = nn.Conv2d(3, 3, 3)
+        self.pool = nn.AdaptiveAvgPool2d((3, 5))
+
+    def forward(self, x):
+        x = self.up2(self.up1(x))
+        x = self.up3(x)
+        x = F.interpolate(x, scale_factor=1.7, mode='bilinear', align_corners=False)
+        x = self.conv(self.up4(x))
+        x = F.interpolate(x, scale_factor=2.3, mode='bilinear', align_corners=True)
+        x = F.interpolate(x, size=(10, 7), mode='area')
+        return self.pool(x)
+"""),
+    ("Resample1d", [2, 3, 9], "float", """
+# input: (2, 3, 9)
+class Resample1d(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.up = nn.Upsample(scale_factor=2.5, mode='linear')
+        self.conv = nn.Conv1d(3, 4, 3)
+        self.gp = nn.AdaptiveAvgPool1d(1)
+
+    def forward(self, x):
+        x = self.conv(self.up(x))
+        x = F.interpolate(x, size=31, mode='nearest')
+        return self.gp(x)
+"""),
+    ("Pools2d", [2, 3, 11, 9], "float", """
+# input: (2, 3, 11, 9)
+class Pools2d(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a1 = nn.AvgPool2d(3, stride=2, padding=1)
+        self.a2 = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
+        self.m1 = nn.MaxPool2d((3, 2), stride=(2, 1), padding=(1, 0), ceil_mode=True)
+        self.a3 = nn.AvgPool2d(2, stride=1, divisor_override=3)
+        self.gmp = nn.AdaptiveMaxPool2d(1)
+
+    def forward(self, x):
+        x = self.a1(torch.sigmoid(x))
+        x = self.a2(x)
+        x = self.m1(x)
+        x = self.a3(x)
+        return self.gmp(x)
+"""),
+]
+
+
+def tensor_json(t):
+    t = t.detach().to(torch.float32)
+    return {"shape": list(t.shape), "data": [float(f"{v:.9g}") for v in t.flatten().tolist()]}
+
+
+def main():
+    out = []
+    for i, (name, shape, kind, body) in enumerate(CASES):
+        source = HEADER + body.lstrip("\n")
+        ns = {}
+        exec(compile(source, name + ".py", "exec"), ns)
+        torch.manual_seed(100 + i)
+        model = ns[name]()
+        with torch.no_grad():
+            # Non-trivial affine parameters and running statistics, so their placement is checked.
+            for m in model.modules():
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                    m.running_mean.uniform_(-0.5, 0.5)
+                    m.running_var.uniform_(0.5, 2.0)
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.5, 0.5)
+        model.eval()
+        if kind == "tokens":
+            x = torch.randint(0, 20, shape)
+            x[0, :2] = 0  # the padding index appears
+        else:
+            x = torch.randn(*shape).requires_grad_()
+        y = model(x)
+        r = torch.randn_like(y)
+        (y * r).sum().backward()
+        state = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        grads = {k: tensor_json(p.grad) for k, p in model.named_parameters() if p.grad is not None}
+        if x.grad is not None:
+            grads["input"] = tensor_json(x.grad)
+        out.append({
+            "name": name, "source": source, "input": tensor_json(x.float()), "output": tensor_json(y),
+            "r": tensor_json(r), "state": state, "grads": grads,
+        })
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-layers.json")
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} cases to {os.path.normpath(dest)}")
+
+
+if __name__ == "__main__":
+    main()

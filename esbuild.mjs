@@ -1,4 +1,5 @@
-// Four bundles into dist/: extension (node, cjs), worker (node), cli (node), webview (browser).
+// Bundles into dist/: extension (node, cjs), worker and its gradient sub-worker (node), cli (node),
+// webview (browser).
 // `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
@@ -26,6 +27,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
+  // Gradient sub-workers of a training run (src/training/shards.ts starts them next to worker.js).
+  { ...node, entryPoints: ['src/training/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
   {
     ...common,

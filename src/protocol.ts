@@ -30,6 +30,9 @@ export interface TrainRequestParams {
   testLimit?: number;
   /** Id put on every event of the run; generated when absent. */
   runId?: string;
+  /** Training threads on wasm (0 or absent = os.availableParallelism()); 1 forces one thread. The
+   * curve is the same for any count (training/shards.ts), only the speed differs. */
+  threads?: number;
 }
 
 export interface TrainBatchEvent {
@@ -64,6 +67,8 @@ export interface TrainModelSummary {
   finalTestLoss: number | null;
   seconds: number;
   samplesPerSec: number;
+  /** Threads that computed the training steps (absent in runs recorded before threads existed). */
+  threads?: number;
 }
 
 export interface TrainDoneEvent {

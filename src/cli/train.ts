@@ -7,7 +7,7 @@ import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
 const USAGE = `Usage: tensor-lens train [--model mlp|cnn|compare|FILE.py[:Class]] [--epochs N] [--batch-size B]
-                        [--limit N] [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--json]
+                        [--limit N] [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--json]
 
 Trains on MNIST with TensorFlow.js: the embedded 8,000 / 2,000 subset, or --data DIR (a folder with IDX
 files, or one holding torchvision's MNIST/raw or FashionMNIST/raw).
@@ -23,6 +23,8 @@ Options:
   --seed S         random seed (default 42): same seed and backend, same curve
   --backend B      auto (default: tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu
   --tfjs-node DIR  folder holding a @tensorflow/tfjs-node install to try first
+  --threads N      training threads on wasm (default 0 = one per core, at most 2); 1 forces one.
+                   The curve is the same for any N
   --json           one JSON object per line: batch, epoch, and last done events
 Ctrl-C stops the run cleanly after the current batch.`;
 
@@ -36,6 +38,7 @@ const SPEC: Record<string, FlagSpec> = {
   seed: { kind: 'int', hint: 'an integer' },
   backend: { kind: 'string', choices: ['auto', 'tensorflow', 'wasm', 'cpu'] },
   'tfjs-node': { kind: 'string', hint: 'DIR' },
+  threads: { kind: 'int', min: 0, hint: 'N ≥ 0' },
   json: { kind: 'boolean' },
   help: { kind: 'boolean' },
 };
@@ -77,6 +80,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     seed: Number(flags.seed ?? 42),
     backend: String(flags.backend ?? 'auto') as BackendName,
     ...(flags['tfjs-node'] ? { tfjsNodePath: String(flags['tfjs-node']) } : {}),
+    ...(flags.threads !== undefined ? { threads: Number(flags.threads) } : {}),
   };
   const json = flags.json === true;
 

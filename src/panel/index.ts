@@ -118,6 +118,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
       seed: c.get<number>('seed', 42),
       backend: (BACKENDS as string[]).includes(backend) ? (backend as BackendName) : 'auto',
       runId: `train-${Date.now().toString(36)}`,
+      threads: Math.max(0, Math.round(c.get<number>('training.threads', 0))),
     };
     // Loading native code from a folder the workspace names needs trust (restrictedConfigurations
     // already hides workspace values in untrusted workspaces; this also covers the user value).

@@ -21,6 +21,8 @@ export interface LoadedBackend {
   detail: string;
   /** Why `auto` skipped a backend, for the log. */
   notes: string[];
+  /** wasm only: the folder its .wasm files came from (gradient sub-workers load the same ones). */
+  wasmDir?: string;
 }
 
 export interface BackendOptions {
@@ -36,6 +38,7 @@ export class BackendError extends Error {}
 
 let nodeTf: Tf | null = null;
 let coreTf: Tf | null = null;
+let wasmDirUsed: string | undefined;
 
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -111,6 +114,7 @@ async function useWasm(opts: BackendOptions): Promise<Tf> {
     for (const l of process.listeners('uncaughtException')) if (!before.ex.includes(l)) process.removeListener('uncaughtException', l);
     for (const l of process.listeners('unhandledRejection')) if (!before.rej.includes(l)) process.removeListener('unhandledRejection', l);
     if (!ok) throw new Error(`the wasm backend did not initialise (looked for .wasm files in ${dir})`);
+    wasmDirUsed = dir;
   }
   await tf.ready();
   registerWasmGradKernels(tf);
@@ -144,7 +148,7 @@ export async function loadBackend(requested: BackendName, opts: BackendOptions =
       const detail = `tfjs ${tf.version_core}${simd}`;
       const description = `${b} (${detail})`;
       opts.log?.(`backend: ${description}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
-      return { tf, backend: b, description, detail, notes };
+      return { tf, backend: b, description, detail, notes, ...(b === 'wasm' ? { wasmDir: wasmDirUsed } : {}) };
     } catch (e) {
       const why = message(e);
       if (requested !== 'auto') {

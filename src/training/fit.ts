@@ -7,6 +7,7 @@ import type { Tf } from './backend';
 import type { MnistSplit } from './idx';
 import type { Net } from './net';
 import { mulberry32, permutation, subSeed } from './rng';
+import { ShardedTrainer, shardable } from './shards';
 
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
@@ -28,6 +29,12 @@ export interface FitOptions {
   onEpoch(e: TrainEpochEvent): void;
   /** Clock in milliseconds; tests may replace it. */
   now?: () => number;
+  /**
+   * Compute each step as shards.ts's fixed parts, on up to `threads` threads (wasm only: sub-workers
+   * load the wasm backend). Ignored for nets with batch norm or dropout. Absent: one plain step.
+   */
+  parallel?: { threads: number; wasmDir?: string };
+  log?(msg: string): void;
 }
 
 export interface FitResult extends TrainModelSummary {
@@ -41,8 +48,14 @@ export function limitSplit(s: MnistSplit, limit: number): MnistSplit {
   return { ...s, count: limit, images: s.images.subarray(0, limit * px), labels: s.labels.subarray(0, limit) };
 }
 
-/** The batch as the net's input: NHWC [n, 28, 28, 1] for image nets, [n, 784] or [n, 28, 28] otherwise. */
-function makeBatch(tf: Tf, net: Net, split: MnistSplit, idx: ArrayLike<number> | null, start: number, end: number): { x: Tensor; y: Tensor; labels: Tensor } {
+/** The net's input shape for n rows: NHWC [n, 28, 28, 1] for image nets, [n, 784] or [n, 28, 28] otherwise. */
+function inputShape(net: Net, n: number): number[] {
+  const inShape = net.spec.input;
+  return inShape.length === 3 ? [n, inShape[1], inShape[2], inShape[0]] : [n, ...inShape];
+}
+
+/** Normalised pixels and labels of rows idx[start..end) (or start..end without idx), as host arrays. */
+function fillBatch(split: MnistSplit, idx: ArrayLike<number> | null, start: number, end: number): { buf: Float32Array; lab: Int32Array } {
   const n = end - start;
   const px = split.rows * split.cols;
   const buf = new Float32Array(n * px);
@@ -53,9 +66,12 @@ function makeBatch(tf: Tf, net: Net, split: MnistSplit, idx: ArrayLike<number> |
     for (let j = 0; j < px; j++) buf[i * px + j] = NORM[split.images[off + j]];
     lab[i] = split.labels[k];
   }
-  const inShape = net.spec.input;
-  const shape = inShape.length === 3 ? [n, inShape[1], inShape[2], inShape[0]] : [n, ...inShape];
-  const x = tf.tensor(buf, shape);
+  return { buf, lab };
+}
+
+function makeBatch(tf: Tf, net: Net, split: MnistSplit, idx: ArrayLike<number> | null, start: number, end: number): { x: Tensor; y: Tensor; labels: Tensor } {
+  const { buf, lab } = fillBatch(split, idx, start, end);
+  const x = tf.tensor(buf, inputShape(net, end - start));
   const labels = tf.tensor1d(lab, 'int32');
   const y = tf.oneHot(labels, 10);
   return { x, y, labels };
@@ -86,7 +102,8 @@ export async function evaluate(tf: Tf, net: Net, split: MnistSplit, signal?: Abo
 
 export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit, o: FitOptions): Promise<FitResult> {
   const now = o.now ?? (() => performance.now());
-  const optimizer: Optimizer = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8);
+  const adam = { lr: o.learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  const optimizer: Optimizer = tf.train.adam(adam.lr, adam.beta1, adam.beta2, adam.eps);
   const trainable = net.variables.filter((v) => v.trainable);
   // The shuffle stream depends on the seed only, so "compare" trains both nets on the same order.
   const shuffleRand = mulberry32(subSeed(o.seed, 'shuffle'));
@@ -96,7 +113,13 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
   let last: TrainEpochEvent | null = null;
   let cancelled = false;
   const t0 = now();
+  let sharded: ShardedTrainer | null = null;
+  let threads = 1;
   try {
+    if (o.parallel && shardable(net.spec)) {
+      sharded = await ShardedTrainer.start(tf, net, { threads: o.parallel.threads, seed: o.seed, adam, wasmDir: o.parallel.wasmDir, maxRows: o.batchSize, log: o.log });
+      threads = sharded.threads;
+    }
     epochs: for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = permutation(train.count, shuffleRand);
       const e0 = now();
@@ -111,21 +134,28 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
         const bt = now();
         const start = b * o.batchSize;
         const end = Math.min(train.count, start + o.batchSize);
-        const batch = makeBatch(tf, net, train, order, start, end);
-        let ok: Tensor | null = null;
-        let lossT: Scalar | null = null;
         let loss: number;
-        try {
-          lossT = optimizer.minimize(() => {
-            const logits = net.forward(batch.x, true);
-            ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
-            return tf.losses.softmaxCrossEntropy(batch.y, logits) as Scalar;
-          }, true, trainable) as Scalar;
-          loss = lossT.dataSync()[0];
-          correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
-        } finally {
-          // Also when a kernel throws: the worker lives on, and so would leaked batch tensors.
-          tf.dispose([batch.x, batch.y, batch.labels, ...(lossT ? [lossT] : []), ...(ok ? [ok] : [])]);
+        if (sharded) {
+          const { buf, lab } = fillBatch(train, order, start, end);
+          const r = await sharded.step(buf, lab);
+          loss = r.loss;
+          correct += r.correct;
+        } else {
+          const batch = makeBatch(tf, net, train, order, start, end);
+          let ok: Tensor | null = null;
+          let lossT: Scalar | null = null;
+          try {
+            lossT = optimizer.minimize(() => {
+              const logits = net.forward(batch.x, true);
+              ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
+              return tf.losses.softmaxCrossEntropy(batch.y, logits) as Scalar;
+            }, true, trainable) as Scalar;
+            loss = lossT.dataSync()[0];
+            correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
+          } finally {
+            // Also when a kernel throws: the worker lives on, and so would leaked batch tensors.
+            tf.dispose([batch.x, batch.y, batch.labels, ...(lossT ? [lossT] : []), ...(ok ? [ok] : [])]);
+          }
         }
         const n = end - start;
         lossSum += loss * n;
@@ -155,12 +185,15 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
     }
   } finally {
     optimizer.dispose();
+    // Ends the sub-workers, also on cancel and on error: no thread outlives its run.
+    await sharded?.dispose();
   }
   return {
     model: net.name, params: net.params,
     finalTestAcc: last?.testAcc ?? null, finalTestLoss: last?.testLoss ?? null,
     seconds: (now() - t0) / 1000,
     samplesPerSec: trainSeconds > 0 ? samplesSeen / trainSeconds : 0,
+    threads,
     cancelled,
   };
 }

@@ -1,5 +1,6 @@
 // The training engine's one entry point: the worker and the CLI call runTraining. It resolves the
 // data, loads the backend (lazily), builds each requested net and fits it, streaming TrainEvents.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from '../protocol';
 import { analyze } from '../shapes';
@@ -75,6 +76,10 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   });
   const { tf } = loaded;
   const before = tf.memory().numTensors;
+  // Sub-workers need their own backend instance: wasm can have one per thread; tfjs-node cannot
+  // (REFERENCE §F), and cpu is too slow to matter.
+  const threads = params.threads && params.threads > 0 ? Math.floor(params.threads) : availableParallelism();
+  const parallel = loaded.backend === 'wasm' ? { threads, wasmDir: loaded.wasmDir } : undefined;
   hooks.onEvent({
     event: 'start', runId, backend: loaded.backend, backendDetail: loaded.detail,
     models: specs.map((s) => ({ model: s.name, params: countParams(s) })),
@@ -94,6 +99,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
         epochs: params.epochs, batchSize: params.batchSize, seed: params.seed,
         learningRate: params.learningRate ?? 1e-3, runId, signal: hooks.signal,
         onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e),
+        parallel, log,
       });
       const { cancelled: c, ...summary } = r;
       summaries.push(summary);

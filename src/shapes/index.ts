@@ -30,8 +30,15 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
   }
 }
 
-function analyzeInner(source: string, options: AnalyzeOptions, file: string): AnalysisResult {
-  const parsed = parseFile(source);
+/**
+ * The analysis of an already parsed file: what `analyze` does after parsing. Exported so the
+ * benchmark can time the interpreter apart from the parser.
+ */
+export function analyzeParsed(parsed: ParsedFile, source: string, options: AnalyzeOptions = {}): AnalysisResult {
+  return analyzeInner(source, options, options.file ?? '<input>', parsed);
+}
+
+function analyzeInner(source: string, options: AnalyzeOptions, file: string, parsed: ParsedFile = parseFile(source)): AnalysisResult {
   const it = new Interp(source);
   it.globals.vars.set('__name__', { k: 'str', v: '__main__' });
   // Discovery: run the module's top level once, collecting classes, Sequentials and model calls.
@@ -151,7 +158,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   let result: Value;
   try {
     result = input
-      ? it.callModule(root, noArgs(input.map((s) => ({ k: 'tensor', shape: s }) as Value)), c.nameSpan, c.nameSpan)
+      ? it.callModule(root, noArgs(input.map((s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value)), c.nameSpan, c.nameSpan)
       : { k: 'unknown', why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model' };
   } catch {
     result = { k: 'unknown', why: 'analysis stopped (budget exceeded)' };

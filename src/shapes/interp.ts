@@ -11,7 +11,7 @@ import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
 import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, VariableShape } from './types';
-import { Scope, unknown, type ClassInfo, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
+import { modValue, Scope, unknown, type ClassInfo, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
 
 export interface CallArgs {
   pos: Value[];
@@ -97,6 +97,67 @@ function sigHas(sig: LayerRule['sig'], name: string): boolean {
   return false;
 }
 
+const ruleDocs = new WeakMap<LayerRule, string>();
+/** docUrl(rule), built once per rule rather than once per traced call. */
+function ruleDoc(rule: LayerRule): string {
+  let d = ruleDocs.get(rule);
+  if (d === undefined) ruleDocs.set(rule, (d = docUrl(rule)));
+  return d;
+}
+
+const ruleNames = new WeakMap<LayerRule, string[]>();
+/** A rule's parameter names in order, computed once per rule. */
+function sigNames(rule: LayerRule): string[] {
+  let names = ruleNames.get(rule);
+  if (!names) ruleNames.set(rule, (names = rule.sig.map((p) => p[0])));
+  return names;
+}
+
+function bindConfig(values: LayerConfig, unknownArgs: Set<string>, name: string, v: Value): void {
+  const cv = toConfig(v);
+  if (cv === undefined) unknownArgs.add(name);
+  else values[name] = cv;
+}
+
+const badSize = (x: number): boolean => x < 0 || !Number.isInteger(x);
+const nonPositive = (x: number): boolean => x <= 0;
+/** Whether a config value (a number or a list of them) has a number failing `bad`. */
+function someNum(v: ConfigValue, bad: (x: number) => boolean): boolean {
+  if (typeof v === 'number') return bad(v);
+  if (Array.isArray(v)) for (const x of v) if (typeof x === 'number' && bad(x)) return true;
+  return false;
+}
+
+/**
+ * Where a leaf's constructor argument `name` was written and whether it was a constant; null when it
+ * was not given. A keyword wins over a positional for the same name, as Python binding would reject
+ * and the old per-argument maps resolved.
+ */
+export function argSite(m: ModuleInst, name: string): { span: Span; isConst: boolean } | null {
+  const c = m.ctorArgs;
+  if (!c) return null;
+  const i = c.names.indexOf(name);
+  if (i < 0) return null;
+  const byKw = c.kw.has(name);
+  const posSpan = i < c.npos ? c.posSpans[i] : undefined;
+  const span = (byKw ? c.kwSpans.get(name) : undefined) ?? posSpan;
+  if (!span) return null;
+  const isConst = byKw ? (c.kwConst.get(name) ?? false) : i < c.npos ? (c.posConst[i] ?? false) : false;
+  return { span, isConst };
+}
+
+/** The shared empty maps of leaves (see newModule); ownChildren/ownAttrs replace them before a write. */
+const NO_CHILDREN: ReadonlyMap<string, ModuleInst> = new Map();
+const NO_ATTRS: ReadonlyMap<string, Value> = new Map();
+export function ownChildren(m: ModuleInst): Map<string, ModuleInst> {
+  if (m.children === NO_CHILDREN) m.children = new Map();
+  return m.children;
+}
+function ownAttrs(m: ModuleInst): Map<string, Value> {
+  if (m.attrs === NO_ATTRS) m.attrs = new Map();
+  return m.attrs;
+}
+
 /**
  * What a layer rule's forward sees for one call. A class (methods on the prototype, the label built
  * only if a message needs it) instead of an object of fresh closures per layer call.
@@ -105,7 +166,8 @@ class LeafCall implements Fwd {
   readonly cfg: Cfg;
   readonly args: Value[];
   readonly kwargs: Map<string, Value>;
-  formulas: DimFormula[] = [];
+  /** Created by the first formula: most layers (activations, norms, linear) have none. */
+  formulas: DimFormula[] | null = null;
   macs: number | null = null;
   constructor(
     private readonly it: Interp,
@@ -124,21 +186,56 @@ class LeafCall implements Fwd {
   }
   diag(code: string, sev: Severity, msg: string, arg?: string, fixValue?: number | string): void {
     const m = this.m;
-    const sp = arg ? m.argSpans.get(arg) : undefined;
+    const site = arg ? argSite(m, arg) : null;
+    const sp = site?.span;
     const at = sp ?? m.defSpan ?? this.site;
     // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
     // the number, and the title says which expression it replaces.
     const written = sp ? this.it.src.slice(sp.from, sp.to) : '';
-    const title = m.argConst.get(arg as string) ? `Change ${arg} to ${fixValue}` : `Replace ${written} (${arg}) with ${fixValue}`;
+    const title = site?.isConst ? `Change ${arg} to ${fixValue}` : `Replace ${written} (${arg}) with ${fixValue}`;
     const fix = sp && fixValue !== undefined ? { span: sp, value: fixValue, title } : undefined;
     this.it.diag(code, sev, msg, at, fix);
   }
   formula(dim: string, formula: string, worked: string): void {
-    this.formulas.push({ dim, formula, worked });
+    (this.formulas ??= []).push({ dim, formula, worked });
   }
   setMacs(n: number | null): void {
     this.macs = n;
   }
+}
+
+/** The parts of a call's arguments that depend only on the source: where each is and whether it is a constant. */
+interface CallSiteInfo {
+  posSpans: Span[];
+  posConst: boolean[];
+  kwSpans: Map<string, Span>;
+  kwConst: Map<string, boolean>;
+}
+
+/** Per call expression, computed on its first evaluation (null for calls with * or ** arguments). */
+function callSite(callSites: Map<Expr, CallSiteInfo | null>, e: Expr & { t: 'call' }): CallSiteInfo | null {
+  let info = callSites.get(e);
+  if (info !== undefined) return info;
+  info = { posSpans: [], posConst: [], kwSpans: EMPTY_SPANS as Map<string, Span>, kwConst: EMPTY_FLAGS as Map<string, boolean> };
+  for (const arg of e.args) {
+    if (arg.star) {
+      info = null;
+      break;
+    }
+    if (arg.name) {
+      if (info.kwSpans.size === 0) {
+        info.kwSpans = new Map();
+        info.kwConst = new Map();
+      }
+      info.kwSpans.set(arg.name, arg.value);
+      info.kwConst.set(arg.name, isConstExpr(arg.value));
+    } else {
+      info.posSpans.push(arg.value);
+      info.posConst.push(isConstExpr(arg.value));
+    }
+  }
+  callSites.set(e, info);
+  return info;
 }
 
 /** Source offsets already recorded in a trace's variable list. */
@@ -167,6 +264,8 @@ export class Interp {
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
+  /** Source-only facts about each call expression evaluated so far (see callSite). */
+  private readonly callSites = new Map<Expr, CallSiteInfo | null>();
 
   constructor(readonly src: string) {
     this.lines = new LineIndex(src);
@@ -188,7 +287,7 @@ export class Interp {
 
   /** copy.deepcopy of a module: a fresh tree with the same configuration. */
   cloneModule(m: ModuleInst): ModuleInst {
-    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: new Map(m.attrs) };
+    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: new Map(m.attrs), ref: undefined };
     for (const [k, ch] of m.children) c.children.set(k, this.cloneModule(ch));
     return c;
   }
@@ -203,11 +302,10 @@ export class Interp {
       type,
       kind,
       config: {},
-      args: new Map(),
-      argSpans: new Map(),
-      argConst: new Map(),
-      children: new Map(),
-      attrs: new Map(),
+      ctorArgs: undefined,
+      // A leaf rarely gets submodules or attributes: it shares the empty maps until it does.
+      children: kind === 'leaf' ? (NO_CHILDREN as Map<string, ModuleInst>) : new Map(),
+      attrs: kind === 'leaf' ? (NO_ATTRS as Map<string, Value>) : new Map(),
       ownParams: 0,
       cls: undefined,
       defSpan: site,
@@ -215,6 +313,7 @@ export class Interp {
       sharedParams: undefined,
       invalid: undefined,
       why: undefined,
+      ref: undefined,
       rule: undefined,
       cfg: undefined,
     };
@@ -224,46 +323,35 @@ export class Interp {
   buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value {
     const m = this.newModule('leaf', rule.type, site);
     const values: LayerConfig = {};
-    // The names in `values` in insertion order (what Object.entries would give, without its cost).
-    const order: string[] = [];
     const unknownArgs = new Set<string>();
     const sig = rule.sig;
-    const bind = (name: string, v: Value, sp: Span | undefined, isConst: boolean): void => {
-      m.args.set(name, v);
-      if (sp) m.argSpans.set(name, sp);
-      m.argConst.set(name, isConst);
-      const cv = toConfig(v);
-      if (cv === undefined) unknownArgs.add(name);
-      else {
-        if (!(name in values)) order.push(name);
-        values[name] = cv;
-      }
-    };
-    for (let i = 0; i < a.pos.length && i < sig.length; i++) bind(sig[i][0], a.pos[i], a.posSpans[i], a.posConst[i] ?? false);
-    if (a.kw.size) for (const [k, v] of a.kw) if (sigHas(sig, k)) bind(k, v, a.kwSpans.get(k), a.kwConst.get(k) ?? false);
+    const names = sigNames(rule);
+    // Bind positional then keyword arguments to the signature's names (a keyword given twice, or
+    // after the same positional, wins, as the old per-argument maps had it).
+    const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
+    for (let i = 0; i < npos; i++) bindConfig(values, unknownArgs, names[i], a.pos[i]);
+    if (a.kw.size) for (const [k, v] of a.kw) if (sigHas(sig, k)) bindConfig(values, unknownArgs, k, v);
+    m.ctorArgs = { kw: a.kw, posSpans: a.posSpans, kwSpans: a.kwSpans, posConst: a.posConst, kwConst: a.kwConst, names, npos };
     for (const [name, def] of sig) {
       if (name in values || unknownArgs.has(name)) continue;
       if (def === REQUIRED) {
         unknownArgs.add(name);
         m.why = `${rule.type}() is missing the argument ${name}`;
-      } else {
-        order.push(name);
-        values[name] = def;
-      }
+      } else values[name] = def;
     }
-    for (const name of order) {
+    // Insertion order of `values` is the order the checks below have always run in.
+    for (const name in values) {
       const v = values[name];
       // PyTorch rejects negative sizes when it allocates the weights ("negative dimension").
-      const nums = Array.isArray(v) ? v : [v];
-      if (SIZE_ARGS.has(name) && nums.some((x) => typeof x === 'number' && (x < 0 || !Number.isInteger(x)))) {
+      if (SIZE_ARGS.has(name) && someNum(v, badSize)) {
         m.invalid = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
-        const sp = m.argSpans.get(name);
-        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, sp);
+        const sp = argSite(m, name);
+        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, sp.span);
       }
-      if ((name === 'kernel_size' || name === 'stride') && nums.some((x) => typeof x === 'number' && x <= 0)) {
+      if ((name === 'kernel_size' || name === 'stride') && someNum(v, nonPositive)) {
         m.invalid = `${rule.type}: ${name} must be greater than zero`;
-        const sp = m.argSpans.get(name);
-        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises an error.`, sp);
+        const sp = argSite(m, name);
+        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises an error.`, sp.span);
       }
     }
     const cfg = new Cfg(values, unknownArgs);
@@ -272,7 +360,7 @@ export class Interp {
     m.ownParams = rule.params ? rule.params(cfg) : 0;
     (m as ModuleWithRule).rule = rule;
     (m as ModuleWithRule).cfg = cfg;
-    return { k: 'module', m };
+    return modValue(m);
   }
 
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
@@ -291,7 +379,7 @@ export class Interp {
     if (cls.isModule) {
       const m = this.newModule('user', cls.name, site);
       m.cls = cls;
-      selfV = { k: 'module', m };
+      selfV = modValue(m);
     } else selfV = { k: 'obj', cls, attrs: new Map() };
     const init = findMethod(cls, '__init__');
     if (init) {
@@ -320,7 +408,7 @@ export class Interp {
       return;
     }
     if (v.k === 'module') {
-      m.children.set(name, v.m);
+      ownChildren(m).set(name, v.m);
       m.attrs.delete(name);
       return;
     }
@@ -331,7 +419,7 @@ export class Interp {
     if (m.children.has(name) && v.k === 'none') {
       m.children.delete(name);
     }
-    m.attrs.set(name, v);
+    ownAttrs(m).set(name, v);
   }
 
   // ───────────────────────── diagnostics ─────────────────────────
@@ -496,12 +584,12 @@ export class Interp {
           const i = key.v < 0 ? key.v + obj.items.length : key.v;
           if (i >= 0 && i < obj.items.length) obj.items[i] = v;
         } else if (obj.k === 'dict') dictSet(obj, key, v);
-        else if (obj.k === 'module' && key.k === 'str' && v.k === 'module') obj.m.children.set(key.v, v.m);
+        else if (obj.k === 'module' && key.k === 'str' && v.k === 'module') ownChildren(obj.m).set(key.v, v.m);
         else if (obj.k === 'module' && key.k === 'num' && isNum(key.v) && v.k === 'module') {
           // seq[0] = nn.Conv2d(...) replaces the child in place, under the same name.
           const keys = [...obj.m.children.keys()];
           const name = keys[key.v < 0 ? key.v + keys.length : key.v];
-          if (name !== undefined) obj.m.children.set(name, v.m);
+          if (name !== undefined) ownChildren(obj.m).set(name, v.m);
         }
         return;
       }
@@ -708,8 +796,8 @@ export class Interp {
     }
     if (l.k === 'module' && r.k === 'module' && op === '+' && l.m.kind === 'Sequential') {
       const m = this.newModule('Sequential', 'Sequential', site);
-      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map((c) => ({ k: 'module', m: c }) as Value), true);
-      return { k: 'module', m };
+      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map(modValue), true);
+      return modValue(m);
     }
     const a = numOf(l);
     const b = numOf(r);
@@ -759,19 +847,19 @@ export class Interp {
       if (it.t === 'index') {
         if (it.v.k === 'str') {
           const c = obj.m.children.get(it.v.v);
-          return c ? { k: 'module', m: c } : unknown(`no submodule '${it.v.v}'`);
+          return c ? modValue(c) : unknown(`no submodule '${it.v.v}'`);
         }
         const n = numOf(it.v);
         if (n === null || !isNum(n)) return unknown('module index is not a known integer');
         const i = n < 0 ? n + kids.length : n;
-        return kids[i] ? { k: 'module', m: kids[i][1] } : unknown(`index ${n} out of range`);
+        return kids[i] ? modValue(kids[i][1]) : unknown(`index ${n} out of range`);
       }
       if (it.t === 'slice') {
         const r = sliceRange(kids.length, it);
         if (!r) return unknown('slice bounds unknown');
         const m = this.newModule(obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential', obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential', e);
         for (const i of r) m.children.set(kids[i][0], kids[i][1]);
-        return { k: 'module', m };
+        return modValue(m);
       }
     }
     if (obj.k === 'str' && it.t === 'index') {
@@ -785,11 +873,11 @@ export class Interp {
     switch (obj.k) {
       case 'ext':
         if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self, classRef: (obj as SuperRef).classRef } as Value;
-        return { k: 'ext', path: obj.path + '.' + name };
+        return extAttr(obj.path, name);
       case 'module': {
         const m = obj.m;
         const c = m.children.get(name);
-        if (c) return { k: 'module', m: c };
+        if (c) return modValue(c);
         const a = m.attrs.get(name);
         if (a) return a;
         if (m.cls) {
@@ -840,11 +928,23 @@ export class Interp {
 
   private evalCall(e: Expr & { t: 'call' }, scope: Scope, frame: Frame): Value {
     const fn = this.eval(e.fn, scope, frame);
-    const hasKw = e.args.some((x) => x.name !== undefined || x.star === '**');
-    const a: CallArgs = hasKw
-      ? { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() }
-      : { pos: [], kw: EMPTY_VALUES as Map<string, Value>, posSpans: [], kwSpans: EMPTY_SPANS as Map<string, Span>, posConst: [], kwConst: EMPTY_FLAGS as Map<string, boolean> };
-    for (const arg of e.args) this.addArg(a, arg, scope, frame);
+    const site = callSite(this.callSites, e);
+    let a: CallArgs;
+    if (site) {
+      // No * or ** arguments: spans and constness are the call site's own, shared by every evaluation.
+      a = { pos: [], kw: site.kwSpans.size ? new Map() : (EMPTY_VALUES as Map<string, Value>), posSpans: site.posSpans, kwSpans: site.kwSpans, posConst: site.posConst, kwConst: site.kwConst };
+      for (const arg of e.args) {
+        const v = this.eval(arg.value, scope, frame);
+        if (arg.name) a.kw.set(arg.name, v);
+        else a.pos.push(v);
+      }
+    } else {
+      const hasKw = e.args.some((x) => x.name !== undefined || x.star === '**');
+      a = hasKw
+        ? { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() }
+        : { pos: [], kw: EMPTY_VALUES as Map<string, Value>, posSpans: [], kwSpans: EMPTY_SPANS as Map<string, Span>, posConst: [], kwConst: EMPTY_FLAGS as Map<string, boolean> };
+      for (const arg of e.args) this.addArg(a, arg, scope, frame);
+    }
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
@@ -976,7 +1076,7 @@ export class Interp {
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
     if (m.kind === 'user' && m.cls) {
       const fwd = findMethod(m.cls, 'forward');
-      if (fwd) return this.callFunc(bound(fwd.fn, { k: 'module', m }), a, fwd.cls);
+      if (fwd) return this.callFunc(bound(fwd.fn, modValue(m)), a, fwd.cls);
       if (torchBase(m.cls) === 'Sequential') return this.runSequential(m, a, callSite);
       return unknown(`${m.type} has no forward()`);
     }
@@ -1014,15 +1114,15 @@ export class Interp {
         out = { k: 'tensor', shape: null, why: `${rule.type}: internal analyser error` };
       }
     }
-    out = saneValue(out, () => `${rule.type} produced an invalid size`);
+    if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
     const { macs, formulas } = f;
-    if (fname) this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: docUrl(rule), functional: true });
-    else this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: docUrl(rule) });
-    return out;
+    if (fname) return this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: ruleDoc(rule), functional: true });
+    return this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: ruleDoc(rule) });
   }
 
-  recordLayer(r: { name: string; type: string; site: Span; input: TensorV; inputs: Value[]; output: Value; params: number | null; macs: number | null; formulas: DimFormula[]; def?: Span; config?: LayerConfig; doc?: string; functional?: boolean }): void {
-    if (!this.trace) return;
+  recordLayer(r: { name: string; type: string; site: Span; input: TensorV; inputs: Value[]; output: Value; params: number | null; macs: number | null; formulas: DimFormula[] | null; def?: Span; config?: LayerConfig; doc?: string; functional?: boolean }): Value {
+    const trace = this.trace;
+    if (!trace) return r.output;
     const range = this.lines.range(r.site);
     const outs = flattenTensors(r.output);
     const first = outs[0];
@@ -1041,12 +1141,42 @@ export class Interp {
     if (outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
     if (r.macs !== null) lr.macs = r.macs;
     if (r.def) lr.definition = this.lines.range(r.def);
-    if (r.formulas.length) lr.formulas = r.formulas;
+    if (r.formulas && r.formulas.length) lr.formulas = r.formulas;
     if (r.doc) lr.docUrl = r.doc;
     if (!first || !first.shape) lr.unknownReason = first?.why ?? (r.output.k === 'unknown' ? r.output.why : 'output unknown');
     if (r.functional) lr.functional = true;
     if (r.config) lr.config = r.config;
-    this.trace.layers.push(lr);
+    lr.producers = this.sourcesOf(r.inputs, null) as number[];
+    const index = trace.layers.length;
+    trace.layers.push(lr);
+    // The outputs are copies that name this call as their producer: a rule may return its input
+    // object itself (Identity, Dropout), whose other uses must keep their own producer.
+    return tagTensors(r.output, [index], trace);
+  }
+
+  /** Union of the producers of the tensors in `vals` (and in tuples/lists among them), for this trace. */
+  sourcesOf(vals: readonly Value[], self: Value | null): readonly number[] {
+    let out: readonly number[] = NO_SOURCES;
+    const add = (v: Value): void => {
+      if (v.k === 'tensor') {
+        if (v.src && v.srcTrace === this.trace) out = mergeSources(out, v.src);
+      } else if (v.k === 'seq') for (const x of v.items) add(x);
+    };
+    if (self) add(self);
+    for (const v of vals) add(v);
+    return out === NO_SOURCES ? [] : out;
+  }
+
+  /**
+   * An operation that is not a layer entry (tensor arithmetic, indexing, a tuple of tensors) passes its
+   * operands' producers on to the tensors it makes; tensors that already name a producer keep it.
+   */
+  inheritSources(v: Value, self: Value | null, a: CallArgs): Value {
+    const trace = this.trace;
+    if (!trace || !lacksSource(v, trace)) return v;
+    let src = this.sourcesOf(a.pos, self);
+    if (a.kw.size) src = mergeSources(src, this.sourcesOf([...a.kw.values()], null));
+    return src.length ? tagTensors(v, src, trace, true) : v;
   }
 
   // ───────────────────────── external calls ─────────────────────────
@@ -1076,7 +1206,7 @@ export class Interp {
         const m = this.newModule(short, short, site);
         if (short === 'Sequential') addChildren(m, a.pos, true);
         else addChildren(m, a.pos.slice(0, 1), false);
-        return { k: 'module', m };
+        return modValue(m);
       }
       if (short === 'Parameter') {
         const t = a.pos[0] ?? a.kw.get('data');
@@ -1110,7 +1240,7 @@ export class Interp {
     }
     if (path === 'copy.deepcopy' || path === 'copy.copy') {
       const v = a.pos[0];
-      if (v && v.k === 'module') return { k: 'module', m: this.cloneModule(v.m) };
+      if (v && v.k === 'module') return modValue(this.cloneModule(v.m));
       return v ?? unknown('copy()');
     }
     const r = callOp(this, path, fn.self ?? null, a, site);
@@ -1150,7 +1280,7 @@ export class Interp {
       case 'register_buffer': {
         const n = a.pos[0];
         const v = a.pos[1];
-        if (n && n.k === 'str' && v) m.attrs.set(n.v, v);
+        if (n && n.k === 'str' && v) ownAttrs(m).set(n.v, v);
         return { k: 'none' };
       }
       case 'append':
@@ -1165,11 +1295,11 @@ export class Interp {
         return self;
       case 'children':
       case 'values':
-        return { k: 'seq', kind: 'list', items: [...m.children.values()].map((c) => ({ k: 'module', m: c }) as Value) };
+        return { k: 'seq', kind: 'list', items: [...m.children.values()].map(modValue) };
       case 'keys':
         return { k: 'seq', kind: 'list', items: [...m.children.keys()].map((c) => ({ k: 'str', v: c }) as Value) };
       case 'items':
-        return { k: 'seq', kind: 'list', items: [...m.children.entries()].map(([k, c]) => ({ k: 'seq', kind: 'tuple', items: [{ k: 'str', v: k }, { k: 'module', m: c }] }) as Value) };
+        return { k: 'seq', kind: 'list', items: [...m.children.entries()].map(([k, c]) => ({ k: 'seq', kind: 'tuple', items: [{ k: 'str', v: k }, modValue(c)] }) as Value) };
       case 'forward':
         return this.callModule(m, a, site, site);
       case 'parameters':
@@ -1248,9 +1378,22 @@ export type IndexItem = { t: 'index'; v: Value } | { t: 'slice'; lo: D | null | 
 
 const SIZE_ARGS = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'num_channels', 'num_groups', 'hidden_size', 'input_size', 'num_layers', 'embedding_dim', 'num_embeddings', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'padding', 'dilation', 'output_padding', 'groups', 'upscale_factor', 'downscale_factor', 'output_size', 'proj_size']);
 
+function badDims(shape: D[]): boolean {
+  for (const d of shape) if (typeof d === 'number' && (d < 0 || !Number.isInteger(d))) return true;
+  return false;
+}
+
+/**
+ * True when saneValue would return `v` itself: checked first so the common case builds neither the
+ * message nor a closure for it. (A sequence is always rebuilt by saneValue, so it is never "sane" here.)
+ */
+export function isSane(v: Value): boolean {
+  return v.k === 'tensor' ? !v.shape || !badDims(v.shape) : v.k !== 'seq';
+}
+
 /** A tensor whose shape has a negative or fractional size is reported as unknown, never shown. */
 export function saneValue(v: Value, why: string | (() => string)): Value {
-  if (v.k === 'tensor') return v.shape && v.shape.some((d) => isNum(d) && (d < 0 || !Number.isInteger(d))) ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() } : v;
+  if (v.k === 'tensor') return v.shape && badDims(v.shape) ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() } : v;
   if (v.k === 'seq') return { ...v, items: v.items.map((x) => saneValue(x, why)) };
   return v;
 }
@@ -1261,6 +1404,26 @@ const BUILTINS = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', '
 function canonicalImport(path: string): string {
   if (path === 'collections.OrderedDict' || path === 'typing.OrderedDict') return 'builtins.OrderedDict';
   return path;
+}
+
+/**
+ * `nn.Conv2d`, `torch.flatten`, `F.relu`: the value of an attribute of an external name. Ext values
+ * without a receiver are never mutated, so one object per path is shared, which saves building and
+ * hashing a fresh path string on every read.
+ */
+const extAttrs = new Map<string, Map<string, Value>>();
+function extAttr(path: string, name: string): Value {
+  let byName = extAttrs.get(path);
+  if (!byName) {
+    if (extAttrs.size > 10_000) return { k: 'ext', path: path + '.' + name };
+    extAttrs.set(path, (byName = new Map()));
+  }
+  let v = byName.get(name);
+  if (!v) {
+    v = { k: 'ext', path: path + '.' + name };
+    if (byName.size < 10_000) byName.set(name, v);
+  }
+  return v;
 }
 
 const layerNames = new Map<string, string | null>();
@@ -1304,11 +1467,26 @@ export function torchBase(cls: ClassInfo): string | null {
   return null;
 }
 
-export function findMethod(cls: ClassInfo, name: string): { fn: FuncV; cls: ClassInfo } | null {
+type Resolved = { fn: FuncV; cls: ClassInfo } | null;
+/**
+ * Method resolution, memoised per class: a class's methods and bases are fixed once its statement
+ * has run, and `self.conv1(x)`, `forward` and `__init__` look the same names up on every call.
+ */
+const resolvedMethods = new WeakMap<ClassInfo, Map<string, Resolved>>();
+
+export function findMethod(cls: ClassInfo, name: string): Resolved {
+  let byName = resolvedMethods.get(cls);
+  if (!byName) resolvedMethods.set(cls, (byName = new Map()));
+  let r = byName.get(name);
+  if (r === undefined) byName.set(name, (r = resolveMethod(cls, name)));
+  return r;
+}
+
+function resolveMethod(cls: ClassInfo, name: string): Resolved {
   const m = cls.methods.get(name);
   if (m) return { fn: m, cls };
   for (const b of cls.bases) if (b.k === 'class') {
-    const r = findMethod(b.cls, name);
+    const r = resolveMethod(b.cls, name);
     if (r) return r;
   }
   return null;
@@ -1326,6 +1504,7 @@ function findClassAttr(cls: ClassInfo, name: string): Value | null {
 
 export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, start = 0): void {
   const first = items[0];
+  ownChildren(m);
   if (items.length === 1 && first && first.k === 'dict') {
     first.keys.forEach((k, i) => {
       const v = first.vals[i];
@@ -1353,7 +1532,7 @@ export function iterate(v: Value): Value[] | null {
   if (v.k === 'dict') return v.keys;
   if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
   const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
-  if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map((m) => ({ k: 'module', m }) as Value);
+  if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map(modValue);
   if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
   if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] <= 4096) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
   return null;
@@ -1584,6 +1763,43 @@ export function assignedNames(stmts: Stmt[]): string[] {
   };
   walk(stmts);
   return [...out];
+}
+
+const NO_SOURCES: readonly number[] = [];
+
+/** Sorted union of two sorted, repeat-free index lists. */
+function mergeSources(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0 || a === b) return a;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i] : Infinity;
+    const y = j < b.length ? b[j] : Infinity;
+    if (x <= y) {
+      out.push(x);
+      i++;
+      if (x === y) j++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+function lacksSource(v: Value, trace: object): boolean {
+  if (v.k === 'tensor') return !v.src || v.srcTrace !== trace;
+  if (v.k === 'seq') return v.items.some((x) => lacksSource(x, trace));
+  return false;
+}
+
+/** Copies of the tensors in `v` (through tuples and lists) marked as coming from `src`. */
+function tagTensors(v: Value, src: readonly number[], trace: object, onlyMissing = false): Value {
+  if (v.k === 'tensor') return onlyMissing && v.src && v.srcTrace === trace ? v : { ...v, src, srcTrace: trace };
+  if (v.k === 'seq') return { k: 'seq', kind: v.kind, items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)) };
+  return v;
 }
 
 export function flattenTensors(v: Value): TensorV[] {

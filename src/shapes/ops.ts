@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { displayPath, iterate, noArgs, numOf, saneValue, sliceRange, toConfig, truthy } from './interp';
+import { displayPath, isSane, iterate, noArgs, numOf, saneValue, sliceRange, toConfig, truthy } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
@@ -91,7 +91,9 @@ const FUNCTIONAL_RULES: Record<string, string> = {
 
 export function callOp(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
   const r = callOpInner(it, path, self, a, site, index);
-  return r === undefined ? r : saneValue(r, () => `${displayPath(path)}() gives an invalid size`);
+  if (r === undefined) return r;
+  const v = isSane(r) ? r : saneValue(r, `${displayPath(path)}() gives an invalid size`);
+  return it.trace ? it.inheritSources(v, self, a) : v;
 }
 
 function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
@@ -134,8 +136,8 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
 }
 
 function record(it: Interp, name: string, x: TensorV, inputs: Value[], out0: Value, site: Span, show = true, config?: LayerConfig): Value {
-  const out = saneValue(out0, `${name} gives an invalid size`);
-  if (show) it.recordLayer({ name, type: name, site, input: x, inputs, output: out, params: 0, macs: null, formulas: [], functional: true, config });
+  const out = isSane(out0) ? out0 : saneValue(out0, `${name} gives an invalid size`);
+  if (show) return it.recordLayer({ name, type: name, site, input: x, inputs, output: out, params: 0, macs: null, formulas: null, functional: true, config });
   return out;
 }
 

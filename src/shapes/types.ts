@@ -38,6 +38,15 @@ export interface LayerResult {
   input: Shape;
   /** Every tensor input, when there are several. */
   inputs?: Shape[];
+  /**
+   * Data flow: the earlier layer calls whose outputs reach this call's tensor inputs, as indices into
+   * the model's `layers`, sorted, no repeats; −1 stands for the model's first forward argument (−2 the
+   * second, …). Tensor arithmetic that is not itself a layer entry (`out += shortcut`, indexing) passes
+   * its operands' producers on, so ResNet's `F.relu(out)` after `out += self.shortcut(x)` lists both
+   * branches. Tensors made inside forward (torch.zeros, a parameter) add nothing. A chain has exactly
+   * one producer per call, each the call before it (or −1 for the first). Set on every traced call.
+   */
+  producers?: number[];
   /** Shape of the (first) output. */
   output: Shape;
   /** Every tensor output, when the layer returns a tuple (LSTM: output, (h, c) flattened). */

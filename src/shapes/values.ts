@@ -10,6 +10,14 @@ export interface TensorV {
   /** null when unknown; `why` then says where knowledge was lost. */
   shape: D[] | null;
   why?: string;
+  /**
+   * Data flow while a forward is traced: the layer calls (indices in the trace's layer list; −1 − k
+   * for the model's k-th input) whose outputs this tensor comes from, through any untraced tensor
+   * arithmetic in between; sorted, no repeats. Absent for tensors made inside forward (torch.zeros,
+   * parameters). Valid only for the trace in `srcTrace`, so a tensor kept from another run says nothing.
+   */
+  src?: readonly number[];
+  srcTrace?: object;
 }
 
 export interface ClassInfo {
@@ -63,18 +71,31 @@ export class Scope {
   }
 }
 
+/** Where a constructor call's arguments are in the source, as the interpreter's CallArgs keeps them. */
+export interface CtorArgs {
+  kw: ReadonlyMap<string, Value>;
+  posSpans: readonly (Span | undefined)[];
+  kwSpans: ReadonlyMap<string, Span>;
+  posConst: readonly boolean[];
+  kwConst: ReadonlyMap<string, boolean>;
+  /** The rule's parameter names in order, which positional arguments bind to. */
+  names: readonly string[];
+  npos: number;
+}
+
 export interface ModuleInst {
   id: number;
   /** PyTorch class name or the user's class name. */
   type: string;
   kind: 'leaf' | 'Sequential' | 'ModuleList' | 'ModuleDict' | 'user';
   config: LayerConfig;
-  /** Evaluated arguments by PyTorch parameter name, for rules that need more than the config. */
-  args: Map<string, Value>;
-  /** Source span of each argument as written, for diagnostics at the exact argument. */
-  argSpans: Map<string, Span>;
-  /** Whether an argument was written as a constant expression (so a quick fix can replace it). */
-  argConst: Map<string, boolean>;
+  /**
+   * A leaf's constructor arguments as written: where each is and whether it is a constant (for
+   * diagnostics at the exact argument and their quick fixes). Looked up by name only when a
+   * diagnostic needs it (see argSite in interp.ts), so building a layer creates no per-argument maps.
+   */
+  ctorArgs?: CtorArgs;
+  /** Submodules. Empty leaves share one map until something is added (see ownChildren in interp.ts). */
   children: Map<string, ModuleInst>;
   attrs: Map<string, Value>;
   /** Parameters owned directly (nn.Parameter attributes, or a leaf layer's weights); null if unknown. */
@@ -89,6 +110,13 @@ export interface ModuleInst {
   invalid?: string;
   /** Why the module could not be built fully. */
   why?: string;
+  /** The one `{ k: 'module', m }` value for this module (see modValue), so reads allocate nothing. */
+  ref?: Value;
+}
+
+/** The value that refers to module `m`; one per module, since module values are never mutated. */
+export function modValue(m: ModuleInst): Value {
+  return (m.ref ??= { k: 'module', m });
 }
 
 export const unknown = (why: string): Value => ({ k: 'unknown', why });

@@ -110,6 +110,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   it.steps = 0;
   const root = buildRoot(it, c);
   if (!root) return null;
+  it.reportConstruction(root);
   const names = new Map<ModuleInst, string>();
   const walk = (m: ModuleInst, path: string): void => {
     if (names.has(m)) return;

@@ -11,7 +11,7 @@ import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
 import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, VariableShape } from './types';
-import { modValue, Scope, unknown, type ClassInfo, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
+import { modValue, Scope, unknown, type ClassInfo, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
 
 export interface CallArgs {
   pos: Value[];
@@ -185,16 +185,7 @@ class LeafCall implements Fwd {
     return `${this.name} (${this.m.type})`;
   }
   diag(code: string, sev: Severity, msg: string, arg?: string, fixValue?: number | string): void {
-    const m = this.m;
-    const site = arg ? argSite(m, arg) : null;
-    const sp = site?.span;
-    const at = sp ?? m.defSpan ?? this.site;
-    // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
-    // the number, and the title says which expression it replaces.
-    const written = sp ? this.it.src.slice(sp.from, sp.to) : '';
-    const title = site?.isConst ? `Change ${arg} to ${fixValue}` : `Replace ${written} (${arg}) with ${fixValue}`;
-    const fix = sp && fixValue !== undefined ? { span: sp, value: fixValue, title } : undefined;
-    this.it.diag(code, sev, msg, at, fix);
+    this.it.argDiag(this.m, { code, severity: sev, message: msg, arg, fixValue }, this.site);
   }
   formula(dim: string, formula: string, worked: string): void {
     (this.formulas ??= []).push({ dim, formula, worked });
@@ -313,6 +304,7 @@ export class Interp {
       sharedParams: undefined,
       invalid: undefined,
       why: undefined,
+      ctorDiags: undefined,
       ref: undefined,
       rule: undefined,
       cfg: undefined,
@@ -339,23 +331,30 @@ export class Interp {
         m.why = `${rule.type}() is missing the argument ${name}`;
       } else values[name] = def;
     }
+    // Construction errors are kept on the module and reported when a model containing it is analysed
+    // (reportConstruction), since PyTorch raises them when it is built, not when it is called.
+    const fail = (d: CtorDiag, why: string): void => {
+      m.invalid = why;
+      (m.ctorDiags ??= []).push(d);
+      this.argDiag(m, d);
+    };
     // Insertion order of `values` is the order the checks below have always run in.
     for (const name in values) {
       const v = values[name];
       // PyTorch rejects negative sizes when it allocates the weights ("negative dimension").
       if (SIZE_ARGS.has(name) && someNum(v, badSize)) {
-        m.invalid = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
-        const sp = argSite(m, name);
-        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, sp.span);
+        const why = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
+        fail({ code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, arg: name }, why);
       }
       if ((name === 'kernel_size' || name === 'stride') && someNum(v, nonPositive)) {
-        m.invalid = `${rule.type}: ${name} must be greater than zero`;
-        const sp = argSite(m, name);
-        if (sp) this.diag('invalid-argument', 'error', `${m.invalid}; PyTorch raises an error.`, sp.span);
+        const why = `${rule.type}: ${name} must be greater than zero`;
+        fail({ code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises an error.`, arg: name }, why);
       }
     }
     const cfg = new Cfg(values, unknownArgs);
     rule.normalize?.(cfg);
+    const bad = rule.check?.(cfg);
+    if (bad) fail(bad, bad.why);
     m.config = values;
     m.ownParams = rule.params ? rule.params(cfg) : 0;
     (m as ModuleWithRule).rule = rule;
@@ -423,6 +422,42 @@ export class Interp {
   }
 
   // ───────────────────────── diagnostics ─────────────────────────
+
+  /** A layer's diagnostic, at the constructor argument `d.arg` when it was written, with its quick fix. */
+  argDiag(m: ModuleInst, d: CtorDiag, site?: Span): void {
+    if (!this.reporting) return;
+    const found = d.arg ? argSite(m, d.arg) : null;
+    const sp = found?.span;
+    const at = sp ?? m.defSpan ?? site;
+    if (!at) return;
+    // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
+    // the number, and the title says which expression it replaces.
+    const written = sp ? this.src.slice(sp.from, sp.to) : '';
+    const title = found?.isConst ? `Change ${d.arg} to ${d.fixValue}` : `Replace ${written} (${d.arg}) with ${d.fixValue}`;
+    const fix = sp && d.fixValue !== undefined ? { span: sp, value: d.fixValue, title } : undefined;
+    this.diag(d.code, d.severity, d.message, at, fix);
+  }
+
+  /**
+   * Reports what PyTorch would raise while building the modules of an analysed model (a negative size,
+   * padding='same' with a stride), whether or not forward reaches them: the model cannot be built.
+   */
+  reportConstruction(root: ModuleInst): void {
+    const seen = new Set<ModuleInst>();
+    const walk = (m: ModuleInst): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      if (m.ctorDiags) for (const d of m.ctorDiags) this.argDiag(m, d);
+      for (const ch of m.children.values()) walk(ch);
+    };
+    const was = this.reporting;
+    this.reporting = true;
+    try {
+      walk(root);
+    } finally {
+      this.reporting = was;
+    }
+  }
 
   diag(code: string, severity: Severity, message: string, span: Span, fix?: { span: Span; value: number | string; title: string }): void {
     if (!this.reporting) return;

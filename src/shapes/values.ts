@@ -71,6 +71,15 @@ export class Scope {
   }
 }
 
+/** A construction-time error of a layer, at its constructor argument `arg` when that was written. */
+export interface CtorDiag {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  arg?: string;
+  fixValue?: number | string;
+}
+
 /** Where a constructor call's arguments are in the source, as the interpreter's CallArgs keeps them. */
 export interface CtorArgs {
   kw: ReadonlyMap<string, Value>;
@@ -110,6 +119,8 @@ export interface ModuleInst {
   invalid?: string;
   /** Why the module could not be built fully. */
   why?: string;
+  /** What PyTorch raises when this module is constructed, reported for each analysed model holding it. */
+  ctorDiags?: CtorDiag[];
   /** The one `{ k: 'module', m }` value for this module (see modValue), so reads allocate nothing. */
   ref?: Value;
 }

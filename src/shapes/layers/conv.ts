@@ -58,6 +58,21 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       if (typeof c.raw('padding') !== 'string') c.expand('padding', n);
     },
     params: (c) => convParams(c, n, false),
+    check(c) {
+      // torch/nn/modules/conv.py, _ConvNd.__init__: "padding='same' is not supported for strided convolutions".
+      const st = c.ints('stride', n);
+      if (c.raw('padding') !== 'same' || !st || st.every((v) => v === 1)) return null;
+      const k = c.ints('kernel_size', n);
+      const dl = c.ints('dilation', n);
+      return {
+        code: 'padding-same-stride',
+        severity: 'error',
+        message: `${type}: padding='same' is not supported for strided convolutions (stride=${st.join(', ')}); PyTorch raises ValueError when the layer is built. Use stride=1 or an explicit padding.`,
+        arg: 'padding',
+        fixValue: Math.floor(((dl?.[0] ?? 1) * ((k?.[0] ?? 1) - 1)) / 2),
+        why: `padding='same' with stride > 1 is an error in PyTorch`,
+      };
+    },
     probe(c) {
       const cin = c.int('in_channels');
       return cin === null ? null : ['B', cin, ...axisNames(n)];
@@ -76,11 +91,8 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       let padN: number[] | null = null;
       let same = false;
       if (pad === 'same') {
+        // Strided 'same' never gets here: check() marks the layer invalid when it is built.
         same = true;
-        if (st && st.some((v) => v !== 1)) {
-          f.diag('padding-same-stride', 'error', `${f.label}: padding='same' is not supported for strided convolutions (stride=${st.join(', ')}); PyTorch raises ValueError. Use stride=1 or an explicit padding.`, 'padding', Math.floor(((dl?.[0] ?? 1) * ((k?.[0] ?? 1) - 1)) / 2));
-          return unknownTensor(`padding='same' with stride > 1 is an error in PyTorch`);
-        }
       } else if (pad === 'valid') padN = Array(n).fill(0) as number[];
       else padN = c.ints('padding', n);
       const checked = checkChannels(f, n, `conv${n}d`, cin, g);

@@ -1,7 +1,7 @@
 // What a layer rule is: PyTorch's constructor signature (names, order, defaults), how many parameters
 // the layer owns, and how it maps input shapes to output shapes. Families live in sibling files.
 import type { ConfigValue, LayerConfig, Severity } from '../types';
-import type { TensorV, Value } from '../values';
+import type { CtorDiag, TensorV, Value } from '../values';
 
 /** Marks a constructor argument without a default. */
 export const REQUIRED = '\u0000required';
@@ -29,6 +29,11 @@ export interface LayerRule {
   normalize?(c: Cfg): void;
   params?(c: Cfg): number | null;
   forward(f: Fwd): Value;
+  /**
+   * What PyTorch raises in the constructor for these arguments (checked when the layer is built, so a
+   * layer forward never reaches is still reported); `why` becomes the unknown output's reason.
+   */
+  check?(c: Cfg): (CtorDiag & { why: string }) | null;
   /** A symbolic input this layer accepts, for models whose input nothing in the file states. */
   probe?(c: Cfg): (number | string)[] | null;
   /** Documentation page name when it differs from torch.nn.<type>. */

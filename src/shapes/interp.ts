@@ -5,7 +5,7 @@
 import type { Arg, Expr, Span, Stmt } from './ast';
 import { LineIndex, parseFile } from './ast';
 import { PRELUDE } from './prelude';
-import { add, ceilDiv, dimToString, floorDiv, isNum, mul, neg, sub, type D } from './dims';
+import { add, ceilDiv, dimToString, floorDiv, isNum, knownEqual, mul, neg, sub, type D } from './dims';
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
@@ -61,6 +61,11 @@ interface Frame {
   cls?: ClassInfo;
   self?: Value;
   traced: boolean;
+  /**
+   * Values returned early under a condition the analyser cannot decide (`if c: return x`); the
+   * function's result is the merge of these and its final return (see mergeValues).
+   */
+  altRets?: { v: Value; line: number }[];
 }
 
 /**
@@ -526,7 +531,8 @@ export class Interp {
         const c = truthy(this.eval(s.test, scope, frame));
         if (c === true) return this.execBlock(s.body, scope, frame);
         if (c === false) return this.execBlock(s.orelse, scope, frame);
-        // Unknown condition: anything either branch assigns becomes unknown.
+        if (this.trace && !this.discovering) return this.execBothBranches(s, scope, frame);
+        // Unknown condition outside a traced forward: anything either branch assigns becomes unknown.
         for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(`depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`));
         return 'normal';
       }
@@ -596,6 +602,58 @@ export class Interp {
         }
         return 'normal';
     }
+  }
+
+  /**
+   * An `if` in a traced forward whose condition is unknown: both branches run on copies of the local
+   * variables; a variable both leave with the same shape (or the same value) keeps it, any other
+   * becomes unknown with the reason. Diagnostics are held back inside the branches, since either may
+   * never run. Layers in both branches are traced (each with the input it would get).
+   */
+  private execBothBranches(s: Stmt & { t: 'if' }, scope: Scope, frame: Frame): Flow {
+    const line = this.lines.pos(s.from).line;
+    const run = (body: Stmt[]): { vars: Map<string, Value>; flow: Flow; ret: Value } => {
+      const branch = scope.fork();
+      const saved = frame.ret;
+      const was = this.reporting;
+      this.reporting = false;
+      try {
+        const flow = this.execBlock(body, branch, frame);
+        return { vars: branch.vars, flow, ret: frame.ret };
+      } finally {
+        this.reporting = was;
+        frame.ret = saved;
+      }
+    };
+    const a = run(s.body);
+    const b = run(s.orelse);
+    const why = `differs between the branches of the condition on line ${line}, which the analyser cannot evaluate`;
+    if (a.flow === 'return' && b.flow === 'return') {
+      frame.ret = mergeValues(a.ret, b.ret, why);
+      return 'return';
+    }
+    if ((a.flow === 'return' && b.flow === 'normal') || (a.flow === 'normal' && b.flow === 'return')) {
+      // One branch returns early: carry on with the other's variables, and merge the early return
+      // into whatever the function returns at its end.
+      const [ret, rest] = a.flow === 'return' ? [a, b] : [b, a];
+      (frame.altRets ??= []).push({ v: ret.ret, line });
+      for (const [k, v] of rest.vars) scope.vars.set(k, v);
+      return 'normal';
+    }
+    const names = assignedNames([...s.body, ...s.orelse]);
+    if (a.flow !== 'normal' || b.flow !== 'normal') {
+      // break/continue in a branch: which iterations run is unknown.
+      for (const name of names) scope.vars.set(name, unknown(`depends on a condition the analyser cannot evaluate (line ${line})`));
+      return 'normal';
+    }
+    // Every local either branch may have changed: assigned names, and lists/dicts mutated in place.
+    for (const name of new Set([...a.vars.keys(), ...b.vars.keys()])) {
+      const va = a.vars.get(name);
+      const vb = b.vars.get(name);
+      if (va === undefined || vb === undefined) scope.vars.set(name, unknown(`assigned in only one branch of the condition on line ${line}, which the analyser cannot evaluate`));
+      else if (va !== vb || va !== scope.vars.get(name)) scope.vars.set(name, mergeValues(va, vb, why));
+    }
+    return 'normal';
   }
 
   assign(t: Expr, v: Value, scope: Scope, frame: Frame): void {
@@ -1088,7 +1146,9 @@ export class Interp {
         if (v) this.recordVarAtParam(p.name, fn, v);
       }
       const flow = this.execBlock(fn.body, scope, frame);
-      return flow === 'return' ? frame.ret : { k: 'none' };
+      let ret: Value = flow === 'return' ? frame.ret : { k: 'none' };
+      if (frame.altRets) for (const alt of frame.altRets) ret = mergeValues(alt.v, ret, `the value returned differs between the branches of the condition on line ${alt.line}, which the analyser cannot evaluate`);
+      return ret;
     }
     return this.eval(fn.body, scope, frame);
   }
@@ -1798,6 +1858,34 @@ export function assignedNames(stmts: Stmt[]): string[] {
   };
   walk(stmts);
   return [...out];
+}
+
+/**
+ * What a variable holds after two paths that may each have run: the value when both agree (tensors of
+ * equal shape, equal constants, the same object), else unknown with `why`.
+ */
+export function mergeValues(a: Value, b: Value, why: string): Value {
+  if (a === b) return a;
+  if (a.k === 'tensor' && b.k === 'tensor') {
+    if (!a.shape || !b.shape) return { k: 'tensor', shape: null, why: a.why ?? b.why ?? why };
+    if (a.shape.length !== b.shape.length) return { k: 'tensor', shape: null, why: `rank ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}` };
+    for (let i = 0; i < a.shape.length; i++) {
+      if (knownEqual(a.shape[i], b.shape[i]) !== true) return { k: 'tensor', shape: null, why: `shape ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}` };
+    }
+    // Same shape either way; the data may come from either branch's producers.
+    if (a.src && b.src && a.srcTrace === b.srcTrace) return { ...a, src: mergeSources(a.src, b.src) };
+    return a;
+  }
+  if (a.k === 'seq' && b.k === 'seq' && a.kind === b.kind && a.items.length === b.items.length) {
+    return { k: 'seq', kind: a.kind, items: a.items.map((x, i) => mergeValues(x, b.items[i], why)) };
+  }
+  if (a.k === 'dict' && b.k === 'dict' && a.keys.length === b.keys.length && a.keys.every((k, i) => valueEq(k, b.keys[i]) === true)) {
+    return { k: 'dict', keys: a.keys, vals: a.vals.map((x, i) => mergeValues(x, b.vals[i], why)) };
+  }
+  if (a.k === 'unknown') return a;
+  if (b.k === 'unknown') return b;
+  if (a.k !== 'tensor' && b.k !== 'tensor' && valueEq(a, b) === true) return a;
+  return unknown(`value ${why}`);
 }
 
 const NO_SOURCES: readonly number[] = [];

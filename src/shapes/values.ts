@@ -59,6 +59,18 @@ export type Value =
 export class Scope {
   readonly vars = new Map<string, Value>();
   constructor(readonly parent?: Scope) {}
+  /** A sibling with a copy of this scope's own variables, for running one branch of an unknown `if`. */
+  fork(): Scope {
+    const s = new Scope(this.parent);
+    // Lists and dicts are copied one level deep, so `outs.append(...)` in one branch is not seen by
+    // the other (and the merge then compares the two).
+    for (const [k, v] of this.vars) {
+      if (v.k === 'seq') s.vars.set(k, { k: 'seq', kind: v.kind, items: [...v.items] });
+      else if (v.k === 'dict') s.vars.set(k, { k: 'dict', keys: [...v.keys], vals: [...v.vals] });
+      else s.vars.set(k, v);
+    }
+    return s;
+  }
   lookup(name: string): Value | undefined {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     let s: Scope | undefined = this;

@@ -16,4 +16,19 @@ class TransformerEncoder(nn.Module):
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+class TransformerDecoder(nn.Module):
+    def __init__(self, decoder_layer, num_layers, norm=None):
+        super().__init__()
+        self.layers = nn.ModuleList([copy.deepcopy(decoder_layer) for i in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None):
+        output = tgt
+        for mod in self.layers:
+            output = mod(output, memory)
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
 `;

@@ -1,7 +1,9 @@
-// MultiheadAttention (torch/nn/modules/activation.py). TransformerEncoderLayer is built from it in
-// prelude.ts, as PyTorch's own Python composes it, so its inner layers get real names and hooks.
+// MultiheadAttention (torch/nn/modules/activation.py) and the transformer composites
+// (torch/nn/modules/transformer.py): TransformerEncoderLayer, TransformerDecoderLayer and Transformer
+// are one entry each, as the corpus and torchinfo-style summaries treat them; the stacks
+// TransformerEncoder/TransformerDecoder are containers written in Python in prelude.ts.
 import { knownEqual, type D } from '../dims';
-import { REQUIRED, type LayerRule, unknownTensor } from './rule';
+import { REQUIRED, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
 import { shapeStr } from './util';
 import type { TensorV } from '../values';
 
@@ -73,5 +75,108 @@ export const transformerEncoderLayer: LayerRule = {
       f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "was expecting embedding dimension of ${d}, but got ${String(last)}".`, 'd_model', typeof last === 'number' ? last : undefined);
     }
     return f.x;
+  },
+};
+
+/** Parameters of one encoder layer: self_attn (packed in_proj + out_proj), linear1, linear2, norm1, norm2. */
+function encoderLayerParams(d: number, ff: number): number {
+  return 4 * d * d + 4 * d + (d * ff + ff) + (ff * d + d) + 4 * d;
+}
+
+/** One decoder layer: self_attn and multihead_attn (each packed in_proj + out_proj), linear1, linear2, norm1-3. */
+function decoderLayerParams(d: number, ff: number): number {
+  return 2 * (4 * d * d + 4 * d) + (d * ff + ff) + (ff * d + d) + 6 * d;
+}
+
+/**
+ * PyTorch's checks on d_model and the heads, then the input's feature size against d_model: the query
+ * side fails MultiheadAttention's assertion, the memory side (cross-attention keys) its projection.
+ */
+function checkModel(f: Fwd, c: Cfg, what: 'target' | 'memory', shape: D[] | null): void {
+  const d = c.int('d_model');
+  const h = c.int('nhead');
+  if (d !== null && h !== null && d % h !== 0) f.diag('mha-heads', 'error', `${f.label}: d_model (${d}) must be divisible by nhead (${h}).`, 'nhead');
+  if (!shape || d === null) return;
+  const last = shape[shape.length - 1];
+  if (knownEqual(last, d) === false) {
+    const raised = what === 'target' ? `"was expecting embedding dimension of ${d}, but got ${String(last)}"` : `"mat1 and mat2 shapes cannot be multiplied" in the cross-attention`;
+    f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the ${what} ${shapeStr(shape)} has ${String(last)} features; PyTorch raises ${raised}.`, 'd_model', what === 'target' && typeof last === 'number' ? last : undefined);
+  }
+}
+
+const LAYER_SIG: LayerRule['sig'] = [['d_model', REQUIRED], ['nhead', REQUIRED], ['dim_feedforward', 2048], ['dropout', 0.1], ['activation', 'relu'], ['layer_norm_eps', 1e-5], ['batch_first', false], ['norm_first', false]];
+
+/** decoder_layer(tgt, memory): the output has tgt's shape. */
+export const transformerDecoderLayer: LayerRule = {
+  type: 'TransformerDecoderLayer',
+  sig: LAYER_SIG,
+  params(c) {
+    const d = c.int('d_model');
+    const ff = c.int('dim_feedforward');
+    return d === null || ff === null ? null : decoderLayerParams(d, ff);
+  },
+  forward(f) {
+    const t = f.x.shape;
+    if (!t) return unknownTensor(f.x.why ?? 'input shape unknown');
+    checkModel(f, f.cfg, 'target', t);
+    const mem = f.args[1] ?? f.kwargs.get('memory');
+    if (mem && mem.k === 'tensor') checkModel(f, f.cfg, 'memory', mem.shape);
+    const d = f.cfg.int('d_model');
+    const bad = (s: D[] | null | undefined): boolean => !!s && d !== null && knownEqual(s[s.length - 1], d) === false;
+    if (bad(t) || (mem && mem.k === 'tensor' && bad(mem.shape))) return unknownTensor(`${f.label}: features differ from d_model`);
+    return { k: 'tensor', shape: t };
+  },
+};
+
+/** nn.Transformer(src, tgt): encoder over src, decoder over tgt; the output has tgt's shape. */
+export const transformer: LayerRule = {
+  type: 'Transformer',
+  sig: [
+    ['d_model', 512],
+    ['nhead', 8],
+    ['num_encoder_layers', 6],
+    ['num_decoder_layers', 6],
+    ['dim_feedforward', 2048],
+    ['dropout', 0.1],
+    ['activation', 'relu'],
+    ['custom_encoder', null],
+    ['custom_decoder', null],
+    ['layer_norm_eps', 1e-5],
+    ['batch_first', false],
+    ['norm_first', false],
+  ],
+  params(c) {
+    const d = c.int('d_model');
+    const ff = c.int('dim_feedforward');
+    const ne = c.int('num_encoder_layers');
+    const nd = c.int('num_decoder_layers');
+    // A custom encoder or decoder brings parameters this rule does not see.
+    if (d === null || ff === null || ne === null || nd === null || c.raw('custom_encoder') !== null || c.raw('custom_decoder') !== null) return null;
+    // Each stack ends in a LayerNorm(d_model).
+    return ne * encoderLayerParams(d, ff) + 2 * d + nd * decoderLayerParams(d, ff) + 2 * d;
+  },
+  forward(f) {
+    const src = f.x.shape;
+    const tv = f.args[1] ?? f.kwargs.get('tgt');
+    if (!tv || tv.k !== 'tensor') return unknownTensor(`${f.label}: no target tensor`);
+    const tgt = tv.shape;
+    if (!src || !tgt) return unknownTensor(f.x.why ?? tv.why ?? 'input shape unknown');
+    const bf = f.cfg.bool('batch_first') ?? false;
+    if (src.length === 3 && tgt.length === 3) {
+      const b = bf ? 0 : 1;
+      if (knownEqual(src[b], tgt[b]) === false) {
+        f.diag('transformer-batch', 'error', `${f.label}: src ${shapeStr(src)} and tgt ${shapeStr(tgt)} have different batch sizes; PyTorch raises "the batch number of src and tgt must be equal".`);
+        return unknownTensor('src and tgt batch sizes differ');
+      }
+    }
+    const d = f.cfg.int('d_model');
+    for (const [what, s] of [['source', src], ['target', tgt]] as const) {
+      if (d !== null && knownEqual(s[s.length - 1], d) === false) {
+        f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the ${what} ${shapeStr(s)} has ${String(s[s.length - 1])} features; PyTorch raises "the feature number of src and tgt must be equal to d_model".`, 'd_model');
+        return unknownTensor(`${what} features differ from d_model`);
+      }
+    }
+    checkModel(f, f.cfg, 'target', null);
+    return { k: 'tensor', shape: tgt };
   },
 };

@@ -18,9 +18,11 @@ import type { NetSpec } from './spec';
 /** Parts per batch. Fixed (not the core count) so the curve does not depend on the machine. */
 export const SHARDS = 2;
 
-/** Layers whose forward pass is a pure function of input and weights. Batch norm (statistics over the
- * batch, running averages) and dropout (a random stream) would change meaning when split. */
-const STATELESS = new Set(['linear', 'conv2d', 'maxpool2d', 'avgpool2d', 'activation', 'softmax', 'log_softmax', 'reshape', 'identity']);
+/** Layers whose forward pass works sample by sample from input and weights alone. Batch norm
+ * (statistics over the batch, running averages) and dropout (a random stream) would change meaning
+ * when split; a layer kind not listed here is treated the same way, so a new one is safe by default. */
+const STATELESS = new Set(['linear', 'conv2d', 'conv1d', 'convtranspose2d', 'convtranspose1d', 'maxpool2d', 'maxpool1d', 'avgpool2d', 'avgpool1d',
+  'activation', 'softmax', 'log_softmax', 'reshape', 'layernorm', 'groupnorm', 'embedding', 'resample', 'identity']);
 
 export function shardable(spec: NetSpec): boolean {
   return spec.layers.every((l) => STATELESS.has(l.op));

@@ -53,6 +53,10 @@ const convCases: { x: [number, number, number, number]; f: [number, number, numb
   { x: [3, 8, 7, 4], f: [3, 2, 4, 3], strides: [2, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { x: [2, 7, 7, 3], f: [3, 3, 3, 2], strides: 1, pad: 1 },
   { x: [1, 6, 9, 2], f: [1, 4, 2, 3], strides: [1, 2], pad: 'same' },
+  // One input channel: the filter gradient's im2col GEMM path, strided and padded too.
+  { x: [2, 9, 11, 1], f: [5, 5, 1, 3], strides: 2, pad: 'same' },
+  { x: [3, 8, 7, 1], f: [3, 2, 1, 4], strides: [2, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  { x: [2, 10, 10, 1], f: [3, 3, 1, 2], strides: 3, pad: 'valid' },
 ];
 
 function convInfo(c: (typeof convCases)[number]) {

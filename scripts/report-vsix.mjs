@@ -84,6 +84,7 @@ const required = [
   'extension/package.json',
   'extension/dist/extension.js',
   'extension/dist/worker.js',
+  'extension/dist/gradWorker.js',
   'extension/dist/webview.js',
 ];
 // Every .wasm binary tfjs-backend-wasm ships (esbuild.mjs copies them to dist/); fall back to the

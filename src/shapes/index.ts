@@ -110,7 +110,6 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   it.steps = 0;
   const root = buildRoot(it, c);
   if (!root) return null;
-  it.reportConstruction(root);
   const names = new Map<ModuleInst, string>();
   const walk = (m: ModuleInst, path: string): void => {
     if (names.has(m)) return;
@@ -118,6 +117,8 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     for (const [k, ch] of m.children) walk(ch, path ? `${path}.${k}` : k);
   };
   walk(root, '');
+  // Every module of the tree, once each (the names map holds exactly those).
+  it.reportConstruction(names.keys());
 
   // Input, in DESIGN.md's order.
   let input: D[][] | null = null;
@@ -217,7 +218,10 @@ function probeInput(it: Interp, root: ModuleInst, names: Map<ModuleInst, string>
   return null;
 }
 
-/** sum(p.numel() for p in model.parameters()): shared modules once. */
+/**
+ * sum(p.numel() for p in model.parameters()): shared modules once. Walked after the trace (not from
+ * the names taken before it), since forward may add modules (`self.fc = nn.Linear(...)` on first call).
+ */
 function totalParams(root: ModuleInst): number | null {
   const seen = new Set<ModuleInst>();
   let total: number | null = 0;

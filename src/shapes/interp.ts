@@ -3,14 +3,14 @@
 // tensors whose only property is the shape. Whatever it cannot evaluate becomes "unknown" with a
 // reason, and stays unknown downstream: the engine never guesses.
 import type { Arg, Expr, Span, Stmt } from './ast';
-import { LineIndex, parseFile } from './ast';
+import { parseFile } from './ast';
 import { PRELUDE } from './prelude';
 import { add, ceilDiv, dimToString, floorDiv, isNum, knownEqual, mul, neg, sub, type D } from './dims';
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
 import { callOp, tensorAttr } from './ops';
-import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, VariableShape } from './types';
+import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, SourceRange, VariableShape } from './types';
 import { modValue, Scope, unknown, type ClassInfo, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
 
 export interface CallArgs {
@@ -45,6 +45,8 @@ export interface Trace {
   names: Map<ModuleInst, string>;
   /** Functions whose assignments are recorded as variables (forward of traced modules). */
   depth: number;
+  /** Source offsets already in `variables` (an offset is one line and column). */
+  varOffsets?: Set<number>;
 }
 
 /** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */
@@ -200,6 +202,48 @@ class LeafCall implements Fwd {
   }
 }
 
+/**
+ * Offsets to 1-based lines and columns (ast.ts's LineIndex, specialised for the interpreter): line
+ * starts in a typed array, and `range` builds its one result object directly, since every traced
+ * layer call asks for one or two ranges.
+ */
+export class SourceLines {
+  private readonly starts: Int32Array;
+  private readonly count: number;
+  constructor(src: string) {
+    let n = 1;
+    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) n++;
+    this.starts = new Int32Array(n);
+    let k = 1;
+    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.starts[k++] = i + 1;
+    this.count = n;
+  }
+  /** 0-based index of the line holding `offset`. */
+  private lineOf(offset: number): number {
+    const st = this.starts;
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (st[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  pos(offset: number): { line: number; column: number } {
+    const l = this.lineOf(offset);
+    return { line: l + 1, column: offset - this.starts[l] + 1 };
+  }
+  range(sp: Span): SourceRange {
+    const a = this.lineOf(sp.from);
+    const b = sp.to === sp.from ? a : this.lineOf(sp.to);
+    return { line: a + 1, column: sp.from - this.starts[a] + 1, endLine: b + 1, endColumn: sp.to - this.starts[b] + 1 };
+  }
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? 0;
+  }
+}
+
 /** The parts of a call's arguments that depend only on the source: where each is and whether it is a constant. */
 interface CallSiteInfo {
   posSpans: Span[];
@@ -234,12 +278,10 @@ function callSite(callSites: Map<Expr, CallSiteInfo | null>, e: Expr & { t: 'cal
   return info;
 }
 
-/** Source offsets already recorded in a trace's variable list. */
-const recordedVars = new WeakMap<VariableShape[], Set<number>>();
 
 export class Interp {
   readonly globals = new Scope();
-  readonly lines: LineIndex;
+  readonly lines: SourceLines;
   diagnostics: ShapeDiagnostic[] = [];
   private diagKeys = new Set<string>();
   trace: Trace | null = null;
@@ -264,7 +306,7 @@ export class Interp {
   private readonly callSites = new Map<Expr, CallSiteInfo | null>();
 
   constructor(readonly src: string) {
-    this.lines = new LineIndex(src);
+    this.lines = new SourceLines(src);
     for (const [alias, path] of [
       ['torch', 'torch'],
       ['nn', 'torch.nn'],
@@ -447,18 +489,11 @@ export class Interp {
    * Reports what PyTorch would raise while building the modules of an analysed model (a negative size,
    * padding='same' with a stride), whether or not forward reaches them: the model cannot be built.
    */
-  reportConstruction(root: ModuleInst): void {
-    const seen = new Set<ModuleInst>();
-    const walk = (m: ModuleInst): void => {
-      if (seen.has(m)) return;
-      seen.add(m);
-      if (m.ctorDiags) for (const d of m.ctorDiags) this.argDiag(m, d);
-      for (const ch of m.children.values()) walk(ch);
-    };
+  reportConstruction(modules: Iterable<ModuleInst>): void {
     const was = this.reporting;
     this.reporting = true;
     try {
-      walk(root);
+      for (const m of modules) if (m.ctorDiags) for (const d of m.ctorDiags) this.argDiag(m, d);
     } finally {
       this.reporting = was;
     }
@@ -714,8 +749,7 @@ export class Interp {
     if (!this.trace || v.k !== 'tensor') return;
     // First assignment at each source position wins; a set of offsets replaces a scan of the list
     // (an offset is one line and column).
-    let seen = recordedVars.get(this.trace.variables);
-    if (!seen) recordedVars.set(this.trace.variables, (seen = new Set()));
+    const seen = (this.trace.varOffsets ??= new Set());
     if (seen.has(at.from)) return;
     seen.add(at.from);
     const pos = this.lines.pos(at.from);
@@ -1103,13 +1137,17 @@ export class Interp {
     this.calledFuncs.add(fn.span);
     const scope = new Scope(fn.scope);
     const params = fn.params;
-    let pi = 0;
-    const pos = fn.self ? [fn.self, ...a.pos] : a.pos;
+    // Positional values are `self` (for a bound method) then a.pos, read by index rather than copied.
+    const self = fn.self;
+    const off = self ? 1 : 0;
+    const npos = a.pos.length + off;
     let used = 0;
     for (const p of params) {
       if (p.star === '*') {
-        scope.vars.set(p.name, { k: 'seq', kind: 'tuple', items: pos.slice(used) });
-        used = pos.length;
+        const rest: Value[] = [];
+        for (let i = used; i < npos; i++) rest.push(i < off ? (self as Value) : a.pos[i - off]);
+        scope.vars.set(p.name, { k: 'seq', kind: 'tuple', items: rest });
+        used = npos;
         continue;
       }
       if (p.star === '**') {
@@ -1119,14 +1157,14 @@ export class Interp {
         continue;
       }
       let v: Value | undefined;
-      if (used < pos.length) v = pos[used++];
-      else if (a.kw.has(p.name)) v = a.kw.get(p.name);
+      if (used < npos) {
+        v = used < off ? self : a.pos[used - off];
+        used++;
+      } else if (a.kw.has(p.name)) v = a.kw.get(p.name);
       else if (p.def) v = this.eval(p.def, fn.scope, { ret: { k: 'none' }, traced: false });
       else v = unknown(`argument '${p.name}' was not given`);
       scope.vars.set(p.name, v as Value);
-      pi++;
     }
-    void pi;
     // torch's own Python (prelude.ts) calls its children "from torch": they get their construction line.
     const torchCode = fn.scope === this.prelude;
     const isForward = fn.name === 'forward' && this.trace !== null && !torchCode;
@@ -1241,7 +1279,8 @@ export class Interp {
     if (!first || !first.shape) lr.unknownReason = first?.why ?? (r.output.k === 'unknown' ? r.output.why : 'output unknown');
     if (r.functional) lr.functional = true;
     if (r.config) lr.config = r.config;
-    lr.producers = this.sourcesOf(r.inputs, null) as number[];
+    // A copy: the tensors' own lists are shared between values, results must not be.
+    lr.producers = this.sourcesOf(r.inputs, null).slice();
     const index = trace.layers.length;
     trace.layers.push(lr);
     // The outputs are copies that name this call as their producer: a rule may return its input
@@ -1920,7 +1959,12 @@ function lacksSource(v: Value, trace: object): boolean {
 
 /** Copies of the tensors in `v` (through tuples and lists) marked as coming from `src`. */
 function tagTensors(v: Value, src: readonly number[], trace: object, onlyMissing = false): Value {
-  if (v.k === 'tensor') return onlyMissing && v.src && v.srcTrace === trace ? v : { ...v, src, srcTrace: trace };
+  if (v.k === 'tensor') {
+    if (onlyMissing && v.src && v.srcTrace === trace) return v;
+    // Written out (an object spread is several times slower); a parameter keeps its extra fields.
+    if ((v as ParamTensor).param !== undefined || (v as ParamTensor).paramOf !== undefined) return { ...v, src, srcTrace: trace };
+    return { k: 'tensor', shape: v.shape, why: v.why, src, srcTrace: trace };
+  }
   if (v.k === 'seq') return { k: 'seq', kind: v.kind, items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)) };
   return v;
 }

@@ -87,7 +87,7 @@ export class ProbeFound extends ControlSignal {
 export const PROBE_WHY = '\u0000probe';
 
 const MAX_STEPS = 200_000;
-let preludeStmts: Stmt[] | undefined;
+let sharedPrelude: Scope | undefined;
 const MAX_DEPTH = 60;
 
 /**
@@ -104,7 +104,7 @@ function sigHas(sig: LayerRule['sig'], name: string): boolean {
   return false;
 }
 
-const ruleDocs = new WeakMap<LayerRule, string>();
+const ruleDocs = new Map<LayerRule, string>();
 /** docUrl(rule), built once per rule rather than once per traced call. */
 function ruleDoc(rule: LayerRule): string {
   let d = ruleDocs.get(rule);
@@ -112,7 +112,7 @@ function ruleDoc(rule: LayerRule): string {
   return d;
 }
 
-const ruleNames = new WeakMap<LayerRule, string[]>();
+const ruleNames = new Map<LayerRule, string[]>();
 /** A rule's parameter names in order, computed once per rule. */
 function sigNames(rule: LayerRule): string[] {
   let names = ruleNames.get(rule);
@@ -313,15 +313,27 @@ export class Interp {
       ['F', 'torch.nn.functional'],
     ]) {
       this.globals.vars.set(alias, { k: 'ext', path });
-      this.prelude.vars.set(alias, { k: 'ext', path });
     }
-    preludeStmts ??= parseFile(PRELUDE).stmts;
-    const frame: Frame = { ret: { k: 'none' }, traced: false };
-    for (const st of preludeStmts) this.exec(st, this.prelude, frame);
+    if (!sharedPrelude) {
+      // Run once per process: its classes and functions never change, and the instances built from
+      // them belong to each analysis, so every Interp can share the one scope.
+      const prelude = new Scope();
+      for (const [alias, path] of [
+        ['torch', 'torch'],
+        ['nn', 'torch.nn'],
+        ['F', 'torch.nn.functional'],
+      ]) {
+        prelude.vars.set(alias, { k: 'ext', path });
+      }
+      const frame: Frame = { ret: { k: 'none' }, traced: false };
+      for (const st of parseFile(PRELUDE).stmts) this.exec(st, prelude, frame);
+      sharedPrelude = prelude;
+    }
+    this.prelude = sharedPrelude;
   }
 
   /** torch.nn classes written in Python (prelude.ts), kept apart from the file's own names. */
-  readonly prelude = new Scope();
+  readonly prelude: Scope;
 
   /** copy.deepcopy of a module: a fresh tree with the same configuration. */
   cloneModule(m: ModuleInst): ModuleInst {
@@ -607,7 +619,7 @@ export class Interp {
       }
       case 'class': {
         const bases = s.bases.map((b) => this.eval(b, scope, frame));
-        const cls: ClassInfo = { name: s.name, span: s, nameSpan: s.nameSpan, bases, body: s.body, methods: new Map(), attrs: new Map(), isModule: false };
+        const cls: ClassInfo = { name: s.name, span: s, nameSpan: s.nameSpan, bases, body: s.body, methods: new Map(), attrs: new Map(), isModule: false, resolved: undefined };
         cls.isModule = bases.some(isModuleBase);
         const clsScope = new Scope(scope);
         for (const st of s.body) {
@@ -1603,14 +1615,13 @@ export function torchBase(cls: ClassInfo): string | null {
 
 type Resolved = { fn: FuncV; cls: ClassInfo } | null;
 /**
- * Method resolution, memoised per class: a class's methods and bases are fixed once its statement
- * has run, and `self.conv1(x)`, `forward` and `__init__` look the same names up on every call.
+ * Method resolution, memoised on the class: a class's methods and bases are fixed once its statement
+ * has run, and `self.conv1(x)`, `forward` and `__init__` look the same names up on every call. (On the
+ * class itself rather than in a WeakMap: a WeakMap keyed by each analysis's fresh classes made the
+ * garbage collector's ephemeron work dominate small files.)
  */
-const resolvedMethods = new WeakMap<ClassInfo, Map<string, Resolved>>();
-
 export function findMethod(cls: ClassInfo, name: string): Resolved {
-  let byName = resolvedMethods.get(cls);
-  if (!byName) resolvedMethods.set(cls, (byName = new Map()));
+  const byName = (cls.resolved ??= new Map());
   let r = byName.get(name);
   if (r === undefined) byName.set(name, (r = resolveMethod(cls, name)));
   return r;

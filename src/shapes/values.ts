@@ -29,6 +29,8 @@ export interface ClassInfo {
   methods: Map<string, FuncV>;
   attrs: Map<string, Value>;
   isModule: boolean;
+  /** Method lookups already resolved through the bases (see findMethod in interp.ts). */
+  resolved?: Map<string, { fn: FuncV; cls: ClassInfo } | null>;
 }
 
 export interface FuncV {

@@ -207,6 +207,9 @@ export interface SampleResult extends SampleDiagnostics {
   tracesY?: number[][];
   /** Scatter of draws for 2-D (thinned). */
   scatter?: { x: number[]; y: number[] };
+  /** The request that produced this run (set by the worker): re-running it gives the same draws, which is
+   * how the panel exports every draw without keeping millions of them. Absent in older stored runs. */
+  request?: SampleRequestParams;
 }
 
 export interface ExprCheck {
@@ -221,6 +224,8 @@ export interface ExprCheck {
 export type WorkerRequest =
   | { type: 'train'; id: number; params: TrainRequestParams }
   | { type: 'sample'; id: number; params: SampleRequestParams }
+  /** Re-runs a sampling request and writes every kept draw to `file` as CSV (chain,draw,x[,y]). */
+  | { type: 'sampleDraws'; id: number; params: SampleRequestParams; file: string }
   | { type: 'analyze'; id: number; source: string; file: string; defaultInput?: Shape[] }
   | { type: 'checkExpr'; id: number; expr: string; logDensity?: boolean }
   | { type: 'cancel'; id: number }
@@ -229,6 +234,7 @@ export type WorkerRequest =
 export type WorkerResultPayload =
   | { type: 'train'; done: TrainDoneEvent }
   | { type: 'sample'; result: SampleResult }
+  | { type: 'sampleDraws'; file: string; draws: number; bytes: number }
   | { type: 'analyze'; result: AnalysisResult }
   | { type: 'checkExpr'; result: ExprCheck }
   | { type: 'ping'; pid: number; memory: number };
@@ -289,6 +295,8 @@ export type WebviewToHost =
   | { type: 'compare'; epochs: number; limit: number }
   | { type: 'stop' }
   | { type: 'saveFile'; name: string; mime: 'text/csv' | 'image/png'; data: string }
+  /** Every draw of a stored sampling run as CSV (the host re-runs its request into a file). */
+  | { type: 'saveDraws'; runId: string }
   | { type: 'clearRuns' }
   | { type: 'removeSample'; runId: string }
   | { type: 'clearSamples' };

@@ -1,6 +1,7 @@
 // The worker thread (or, after tfjs-node was loaded once, a child process): runs training, sampling
 // and big shape analyses off the extension host. Engines are required lazily so the worker starts
 // fast and tfjs is only loaded by the first training run.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { CancelledError, startWorkerLoop, UserError } from './workerLoop';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -14,6 +15,21 @@ async function translateErrors<T>(run: () => Promise<T>, userErrors: ErrorClass[
     if (userErrors.some((c) => e instanceof c)) throw new UserError((e as Error).message);
     throw e;
   }
+}
+
+/** Writes the CSV piece by piece (millions of draws never become one string); a failure is one line. */
+function writeDraws(file: string, chunks: Iterable<string>, xs: readonly Float64Array[]): { draws: number; bytes: number } {
+  let fd: number | undefined;
+  let bytes = 0;
+  try {
+    fd = openSync(file, 'w');
+    for (const c of chunks) bytes += writeSync(fd, c);
+  } catch (e) {
+    throw new UserError(`cannot write ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return { draws: xs.reduce((a, x) => a + x.length, 0), bytes };
 }
 
 startWorkerLoop({
@@ -33,7 +49,23 @@ startWorkerLoop({
       [SamplingInputError],
       [SampleCancelled],
     );
-    return { type: 'sample', result };
+    const { runId: _runId, ...request } = req.params;
+    return { type: 'sample', result: { ...result, request } };
+  },
+  sampleDraws: async (req, ctx) => {
+    const { runSampler, drawsCsvChunks, SamplingInputError, SampleCancelled } = await import('./sampling');
+    let written: { draws: number; bytes: number } | undefined;
+    await translateErrors(
+      () => runSampler(req.params, {
+        onProgress: ctx.progress,
+        signal: ctx.signal,
+        onDraws: (xs, ys) => { written = writeDraws(req.file, drawsCsvChunks(xs, ys), xs); },
+      }),
+      [SamplingInputError],
+      [SampleCancelled],
+    );
+    if (!written) throw new Error('the sampler finished without handing over its draws');
+    return { type: 'sampleDraws', file: req.file, ...written };
   },
   train: async (req, ctx) => {
     const { runTraining, BackendError, DataError, TranslateError } = await import('./training');

@@ -309,8 +309,15 @@ export class SamplingView {
     const color = t.colors[modelColor(r.sampler === 'mh' ? 'cnn' : r.sampler === 'rejection' ? 'mlp' : r.sampler)];
     const remove = h('button', { class: 'link-button', title: 'Remove this result', 'aria-label': 'remove result' }, '✕');
     remove.addEventListener('click', () => this.ctx.post({ type: 'removeSample', runId: r.runId }));
-    const drawsCsv = h('button', { class: 'link-button', title: 'Save the (thinned) draws per chain as CSV' }, 'Draws CSV');
-    drawsCsv.addEventListener('click', () => this.ctx.saveFile(`draws-${r.sampler}-${safeFileName(r.expr, 'density')}.csv`, 'text/csv', tracesCsv(r)));
+    // Runs that carry their request get every draw (the host re-runs it into the file); older stored
+    // runs only have the thinned traces the panel received.
+    const drawsCsv = r.request
+      ? h('button', { class: 'link-button', title: `Save all ${fmtInt(r.n * r.chains)} draws as CSV (re-runs the same seeded request)` }, 'Draws CSV')
+      : h('button', { class: 'link-button', title: 'Save the thinned draws per chain as CSV (this run predates full export)' }, 'Draws CSV');
+    drawsCsv.addEventListener('click', () => {
+      if (r.request) this.ctx.post({ type: 'saveDraws', runId: r.runId });
+      else this.ctx.saveFile(`draws-${r.sampler}-${safeFileName(r.expr, 'density')}.csv`, 'text/csv', tracesCsv(r));
+    });
     const el = h('div', { class: 'card' },
       h('div', { class: 'card-title' },
         h('strong', null, SAMPLER_LABELS[r.sampler]),

@@ -2,7 +2,7 @@
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
 import { writeFileSync } from 'node:fs';
 import { SAMPLERS, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
-import { checkExpression, defaultWarmup, runSampler, SampleCancelled } from '../sampling';
+import { checkExpression, defaultWarmup, drawsCsv, runSampler, SampleCancelled } from '../sampling';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
@@ -85,15 +85,6 @@ function summary(r: SampleResult): string {
   return lines.join('\n');
 }
 
-function toCsv(xs: Float64Array[], ys: Float64Array[] | null): string {
-  const rows: string[] = [ys ? 'chain,draw,x,y' : 'chain,draw,x'];
-  for (let c = 0; c < xs.length; c++) {
-    const x = xs[c];
-    for (let i = 0; i < x.length; i++) rows.push(ys ? `${c},${i},${x[i]},${ys[c][i]}` : `${c},${i},${x[i]}`);
-  }
-  return rows.join('\n') + '\n';
-}
-
 /** JSON cannot carry NaN or ±∞: write them as null. */
 function jsonSafe(_k: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? null : v;
@@ -137,7 +128,7 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     result = await runSampler(params, {
       onProgress: () => undefined,
       signal: io.interrupted,
-      onDraws: out ? (xs, ys) => { csv = toCsv(xs, ys); } : undefined,
+      onDraws: out ? (xs, ys) => { csv = drawsCsv(xs, ys); } : undefined,
     });
   } catch (e) {
     if (e instanceof SampleCancelled) {

@@ -98,6 +98,16 @@ export class EngineClient {
     }).then((p) => expect(p, 'sample').result);
   }
 
+  /** Re-runs `params` in the worker and writes every draw to `file` (same seed ⇒ the run's own draws). */
+  sampleDraws(params: SampleRequestParams, file: string, onProgress: (e: SampleProgressEvent) => void, signal?: AbortSignal): Promise<{ draws: number; bytes: number }> {
+    return this.request({ type: 'sampleDraws', params, file }, signal, (e) => {
+      if (e.event === 'progress') onProgress(e);
+    }).then((p) => {
+      const r = expect(p, 'sampleDraws');
+      return { draws: r.draws, bytes: r.bytes };
+    });
+  }
+
   checkExpr(expr: string, logDensity?: boolean): Promise<ExprCheck> {
     return this.request({ type: 'checkExpr', expr, logDensity }).then((p) => expect(p, 'checkExpr').result);
   }
@@ -153,7 +163,7 @@ export class EngineClient {
     const p = this.pending.get(id);
     if (!p || p.killTimer) return;
     this.transport?.post({ type: 'cancel', id });
-    if (p.type !== 'train' && p.type !== 'sample') {
+    if (p.type !== 'train' && p.type !== 'sample' && p.type !== 'sampleDraws') {
       // A quick request (an analysis superseded by typing): answer the caller now and let the worker
       // finish it; its late result is dropped. Restarting the worker for it would kill every run that
       // shares the worker, e.g. a training run whose current batch is slow to yield.

@@ -27,6 +27,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'saveFile':
       return typeof v.name === 'string' && (v.mime === 'text/csv' || v.mime === 'image/png') && typeof v.data === 'string';
     case 'removeSample':
+    case 'saveDraws':
       return typeof v.runId === 'string';
     default:
       return false;

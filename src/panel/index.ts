@@ -288,6 +288,8 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
         return controller.stop();
       case 'saveFile':
         return saveFile(msg.name, msg.mime, msg.data);
+      case 'saveDraws':
+        return saveDraws(msg.runId);
       case 'clearRuns': {
         const n = store.runs().filter((r) => r.done).length;
         if (!n) return;
@@ -325,6 +327,55 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
       log.info(`saved ${uri.fsPath || uri.toString()}`);
     } catch (e) {
       void vscode.window.showErrorMessage(`Tensor Lens: could not save ${uri.fsPath}: ${errText(e)}`);
+    }
+  }
+
+  /**
+   * Every draw of a stored run: the panel only keeps thinned traces, so the worker re-runs the stored
+   * request (same seed ⇒ the same draws) straight into the chosen file.
+   */
+  async function saveDraws(runId: string): Promise<void> {
+    const r = store.samples().find((s) => s.runId === runId);
+    if (!r?.request) {
+      void vscode.window.showErrorMessage(r
+        ? 'Tensor Lens: this run was recorded before draws could be exported; run it again, then use Draws CSV.'
+        : 'Tensor Lens: that sampling run is no longer stored; run it again, then use Draws CSV.');
+      return;
+    }
+    const request = r.request;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = safeSaveName(`draws-${request.sampler}-${request.seed}.csv`, 'text/csv');
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: { CSV: ['csv'] },
+      saveLabel: 'Save draws',
+    });
+    if (!uri) return;
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(`Tensor Lens: draws can only be written to a local file, not ${uri.toString()}; pick a folder on this machine.`);
+      return;
+    }
+    const abort = new AbortController();
+    try {
+      const done = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Writing ${request.n.toLocaleString('en-US')} × ${request.chains} draws (${request.sampler})`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          let lastPct = 0;
+          return client.sampleDraws(request, uri.fsPath, (e) => {
+            const pct = e.total > 0 ? Math.floor((100 * e.done) / e.total) : 0;
+            if (e.chain === 0 && pct > lastPct) {
+              progress.report({ increment: pct - lastPct });
+              lastPct = pct;
+            }
+          }, abort.signal);
+        },
+      );
+      log.info(`wrote ${done.draws} draws (${done.bytes} bytes) to ${uri.fsPath}`);
+      void vscode.window.showInformationMessage(`Tensor Lens: saved ${done.draws.toLocaleString('en-US')} draws to ${uri.fsPath}`);
+    } catch (e) {
+      if (isCancel(e)) return;
+      void vscode.window.showErrorMessage(`Tensor Lens: could not save the draws: ${errText(e)}`);
     }
   }
 

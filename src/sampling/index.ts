@@ -19,6 +19,7 @@ import { SamplingInputError } from './errors';
 export { compileDensity, ExprError } from './expr';
 export { DensityError } from './support';
 export { SamplingInputError } from './errors';
+export { drawsCsv, drawsCsvChunks } from './drawsCsv';
 
 // Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
 const GL5_NODES = Float64Array.from(NODES);

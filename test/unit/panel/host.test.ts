@@ -116,12 +116,13 @@ test('webview → host messages are validated', () => {
     { type: 'ready' }, { type: 'stop' }, { type: 'clearRuns' }, { type: 'clearSamples' }, { type: 'removeSample', runId: 'x' },
     { type: 'runSample', params: { expr: 'x', sampler: 'nuts', n: 10, chains: 1, seed: 1 } },
     { type: 'checkExpr', expr: 'x^2' }, { type: 'compare', epochs: 1, limit: 0 },
-    { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' },
+    { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' }, { type: 'saveDraws', runId: 'sample-1' },
   ];
   for (const m of good) assert.ok(isWebviewToHost(m), JSON.stringify(m));
   const bad = [
     {}, { type: 'eval' }, { type: 'compare', epochs: '3', limit: 0 }, { type: 'saveFile', name: 'a', mime: 'text/html', data: '' },
     { type: 'runSample', params: { expr: 'x', sampler: 'gibbs', n: 10, chains: 1, seed: 1 } }, { type: 'checkExpr', expr: 'x'.repeat(5000) },
+    { type: 'saveDraws' }, { type: 'saveDraws', runId: 3 },
   ];
   for (const m of bad) assert.equal(isWebviewToHost(m), false, JSON.stringify(m).slice(0, 80));
 });

@@ -48,6 +48,7 @@ const state = {
   saveTo: undefined as FakeUri | undefined,
   written: [] as { path: string; bytes: Uint8Array }[],
   errors: [] as string[],
+  infos: [] as string[],
   commands: [] as string[],
   progressCancel: [] as (() => void)[],
 };
@@ -73,6 +74,7 @@ const fakeVscode = {
     withProgress: async <T>(_o: unknown, task: (p: { report(): void }, t: { onCancellationRequested(cb: () => void): void }) => Promise<T>): Promise<T> =>
       task({ report() {} }, { onCancellationRequested: (cb) => void state.progressCancel.push(cb) }),
     showErrorMessage: async (m: string) => void state.errors.push(m),
+    showInformationMessage: async (m: string) => void state.infos.push(m),
     showWarningMessage: async () => undefined,
     showInputBox: async () => undefined,
     showSaveDialog: async () => state.saveTo,
@@ -116,6 +118,11 @@ class FakeEngine {
     const runId = params.runId ?? 'sample';
     onProgress({ event: 'progress', runId, chain: 0, start: 0, x: [0.1, 0.2], done: 2, total: 10, phase: 'sampling', stride: 1 });
     return { ...sampleResult1d(runId, params.sampler, { n: 2000 }), expr: params.expr };
+  }
+  draws: { params: SampleRequestParams; file: string }[] = [];
+  async sampleDraws(params: SampleRequestParams, file: string): Promise<{ draws: number; bytes: number }> {
+    this.draws.push({ params, file });
+    return { draws: params.n * params.chains, bytes: 1234 };
   }
   async checkExpr(expr: string): Promise<ExprCheck> {
     return expr.includes('(') && !expr.includes(')') ? { ok: false, error: 'missing )', column: expr.length } : { ok: true, dims: 1 };
@@ -337,5 +344,40 @@ test('the model summary survives a window reload (a new host with the same works
     assert.equal(init.summaryFile, '/w/mnist_cnn.py');
   } finally {
     rmSync(second.dir, { recursive: true, force: true });
+  }
+});
+
+test('Draws CSV re-runs the stored request into the chosen file; a run without one gets a clear error', async () => {
+  state.config = {};
+  const { dir, engine, page } = setup();
+  // The fake engine answers like the worker: the result carries its request without the run id.
+  const plain = engine.sample.bind(engine);
+  engine.sample = async (params, onProgress) => {
+    const { runId: _r, ...request } = params;
+    return { ...(await plain(params, onProgress)), request };
+  };
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > 0, 'init');
+    page.receive({ type: 'runSample', params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 } });
+    await until(() => types(page).includes('sampleResult'), 'the run');
+    const result = page.posted.find((m) => (m as { type: string }).type === 'sampleResult') as { result: SampleResult };
+    state.saveTo = Object.assign(uri(join(dir, 'all.csv')), { scheme: 'file' });
+    state.errors = [];
+    state.infos = [];
+    page.receive({ type: 'saveDraws', runId: result.result.runId });
+    await until(() => state.infos.length > 0 || state.errors.length > 0, 'the export');
+    assert.deepEqual(state.errors, []);
+    assert.equal(engine.draws.length, 1);
+    assert.deepEqual(engine.draws[0], { params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 }, file: join(dir, 'all.csv') });
+    assert.match(state.infos[0], /saved 8,000 draws to .*all\.csv/);
+
+    page.receive({ type: 'saveDraws', runId: 'gone' });
+    await until(() => state.errors.length > 0, 'the error');
+    assert.match(state.errors[0], /no longer stored; run it again/);
+    assert.equal(engine.draws.length, 1);
+  } finally {
+    state.saveTo = undefined;
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,27 @@
+// Every kept draw as CSV (`chain,draw,x[,y]`), for the CLI's --out and the panel's "Draws CSV". Chunks,
+// not one string: a capped run still holds millions of draws, and a file can be written piece by piece.
+
+const ROWS_PER_CHUNK = 65536;
+
+export function drawsCsvHeader(twoD: boolean): string {
+  return twoD ? 'chain,draw,x,y\n' : 'chain,draw,x\n';
+}
+
+/** The header, then the rows in blocks; joined they are the whole file. */
+export function* drawsCsvChunks(xs: readonly Float64Array[], ys: readonly Float64Array[] | null): Generator<string> {
+  yield drawsCsvHeader(ys !== null);
+  for (let c = 0; c < xs.length; c++) {
+    const x = xs[c];
+    const y = ys ? ys[c] : null;
+    for (let start = 0; start < x.length; start += ROWS_PER_CHUNK) {
+      const end = Math.min(x.length, start + ROWS_PER_CHUNK);
+      const rows: string[] = new Array<string>(end - start);
+      for (let i = start; i < end; i++) rows[i - start] = y ? `${c},${i},${x[i]},${y[i]}` : `${c},${i},${x[i]}`;
+      yield rows.join('\n') + '\n';
+    }
+  }
+}
+
+export function drawsCsv(xs: readonly Float64Array[], ys: readonly Float64Array[] | null): string {
+  return [...drawsCsvChunks(xs, ys)].join('');
+}

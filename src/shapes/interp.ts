@@ -203,24 +203,25 @@ class LeafCall implements Fwd {
 }
 
 /**
- * Offsets to 1-based lines and columns (ast.ts's LineIndex, specialised for the interpreter): line
- * starts in a typed array, and `range` builds its one result object directly, since every traced
- * layer call asks for one or two ranges.
+ * Offsets to 1-based lines and columns (ast.ts's LineIndex, specialised for the interpreter): `range`
+ * builds its one result object directly, since every traced layer call asks for one or two ranges.
  */
 export class SourceLines {
-  private readonly starts: Int32Array;
+  // A plain array of small integers: a typed array's backing store costs more to allocate than a
+  // small file's whole line table.
+  private readonly starts: number[] = [0];
   private readonly count: number;
   constructor(src: string) {
-    let n = 1;
-    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) n++;
-    this.starts = new Int32Array(n);
-    let k = 1;
-    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.starts[k++] = i + 1;
-    this.count = n;
+    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    this.count = this.starts.length;
   }
+  /** The line found last: consecutive lookups are mostly on the same or a nearby line. */
+  private last = 0;
   /** 0-based index of the line holding `offset`. */
   private lineOf(offset: number): number {
     const st = this.starts;
+    const h = this.last;
+    if (st[h] <= offset && (h + 1 >= this.count || offset < st[h + 1])) return h;
     let lo = 0;
     let hi = this.count - 1;
     while (lo < hi) {
@@ -228,6 +229,7 @@ export class SourceLines {
       if (st[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return lo;
   }
   pos(offset: number): { line: number; column: number } {
@@ -243,41 +245,6 @@ export class SourceLines {
     return this.starts[line - 1] ?? 0;
   }
 }
-
-/** The parts of a call's arguments that depend only on the source: where each is and whether it is a constant. */
-interface CallSiteInfo {
-  posSpans: Span[];
-  posConst: boolean[];
-  kwSpans: Map<string, Span>;
-  kwConst: Map<string, boolean>;
-}
-
-/** Per call expression, computed on its first evaluation (null for calls with * or ** arguments). */
-function callSite(callSites: Map<Expr, CallSiteInfo | null>, e: Expr & { t: 'call' }): CallSiteInfo | null {
-  let info = callSites.get(e);
-  if (info !== undefined) return info;
-  info = { posSpans: [], posConst: [], kwSpans: EMPTY_SPANS as Map<string, Span>, kwConst: EMPTY_FLAGS as Map<string, boolean> };
-  for (const arg of e.args) {
-    if (arg.star) {
-      info = null;
-      break;
-    }
-    if (arg.name) {
-      if (info.kwSpans.size === 0) {
-        info.kwSpans = new Map();
-        info.kwConst = new Map();
-      }
-      info.kwSpans.set(arg.name, arg.value);
-      info.kwConst.set(arg.name, isConstExpr(arg.value));
-    } else {
-      info.posSpans.push(arg.value);
-      info.posConst.push(isConstExpr(arg.value));
-    }
-  }
-  callSites.set(e, info);
-  return info;
-}
-
 
 export class Interp {
   readonly globals = new Scope();
@@ -302,8 +269,6 @@ export class Interp {
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
-  /** Source-only facts about each call expression evaluated so far (see callSite). */
-  private readonly callSites = new Map<Expr, CallSiteInfo | null>();
 
   constructor(readonly src: string) {
     this.lines = new SourceLines(src);
@@ -1067,23 +1032,11 @@ export class Interp {
 
   private evalCall(e: Expr & { t: 'call' }, scope: Scope, frame: Frame): Value {
     const fn = this.eval(e.fn, scope, frame);
-    const site = callSite(this.callSites, e);
-    let a: CallArgs;
-    if (site) {
-      // No * or ** arguments: spans and constness are the call site's own, shared by every evaluation.
-      a = { pos: [], kw: site.kwSpans.size ? new Map() : (EMPTY_VALUES as Map<string, Value>), posSpans: site.posSpans, kwSpans: site.kwSpans, posConst: site.posConst, kwConst: site.kwConst };
-      for (const arg of e.args) {
-        const v = this.eval(arg.value, scope, frame);
-        if (arg.name) a.kw.set(arg.name, v);
-        else a.pos.push(v);
-      }
-    } else {
-      const hasKw = e.args.some((x) => x.name !== undefined || x.star === '**');
-      a = hasKw
-        ? { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() }
-        : { pos: [], kw: EMPTY_VALUES as Map<string, Value>, posSpans: [], kwSpans: EMPTY_SPANS as Map<string, Span>, posConst: [], kwConst: EMPTY_FLAGS as Map<string, boolean> };
-      for (const arg of e.args) this.addArg(a, arg, scope, frame);
-    }
+    const hasKw = e.args.some((x) => x.name !== undefined || x.star === '**');
+    const a: CallArgs = hasKw
+      ? { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() }
+      : { pos: [], kw: EMPTY_VALUES as Map<string, Value>, posSpans: [], kwSpans: EMPTY_SPANS as Map<string, Span>, posConst: [], kwConst: EMPTY_FLAGS as Map<string, boolean> };
+    for (const arg of e.args) this.addArg(a, arg, scope, frame);
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
@@ -1269,8 +1222,9 @@ export class Interp {
     const trace = this.trace;
     if (!trace) return r.output;
     const range = this.lines.range(r.site);
-    const outs = flattenTensors(r.output);
-    const first = outs[0];
+    // A single tensor (the common case) needs no flattening.
+    const outs = r.output.k === 'tensor' ? null : flattenTensors(r.output);
+    const first = outs ? outs[0] : (r.output as TensorV);
     const lr: LayerResult = {
       line: range.line,
       column: range.column,
@@ -1281,9 +1235,10 @@ export class Interp {
       output: first && first.shape ? first.shape.map(outDim) : null,
       params: r.params ?? 0,
     };
-    const ins = r.inputs.filter((v): v is TensorV => v.k === 'tensor');
-    if (ins.length > 1) lr.inputs = ins.map((t) => (t.shape ? t.shape.map(outDim) : null));
-    if (outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
+    let nIns = 0;
+    for (const v of r.inputs) if (v.k === 'tensor') nIns++;
+    if (nIns > 1) lr.inputs = r.inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? t.shape.map(outDim) : null));
+    if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
     if (r.macs !== null) lr.macs = r.macs;
     if (r.def) lr.definition = this.lines.range(r.def);
     if (r.formulas && r.formulas.length) lr.formulas = r.formulas;
@@ -1302,14 +1257,9 @@ export class Interp {
 
   /** Union of the producers of the tensors in `vals` (and in tuples/lists among them), for this trace. */
   sourcesOf(vals: readonly Value[], self: Value | null): readonly number[] {
-    let out: readonly number[] = NO_SOURCES;
-    const add = (v: Value): void => {
-      if (v.k === 'tensor') {
-        if (v.src && v.srcTrace === this.trace) out = mergeSources(out, v.src);
-      } else if (v.k === 'seq') for (const x of v.items) add(x);
-    };
-    if (self) add(self);
-    for (const v of vals) add(v);
+    const trace = this.trace;
+    let out = self ? addSources(NO_SOURCES, self, trace) : NO_SOURCES;
+    for (const v of vals) out = addSources(out, v, trace);
     return out === NO_SOURCES ? [] : out;
   }
 
@@ -1939,6 +1889,13 @@ export function mergeValues(a: Value, b: Value, why: string): Value {
 }
 
 const NO_SOURCES: readonly number[] = [];
+
+/** `out` joined with the producers of the tensors in `v` (through tuples and lists) for `trace`. */
+function addSources(out: readonly number[], v: Value, trace: object | null): readonly number[] {
+  if (v.k === 'tensor') return v.src && v.srcTrace === trace ? mergeSources(out, v.src) : out;
+  if (v.k === 'seq') for (const x of v.items) out = addSources(out, x, trace);
+  return out;
+}
 
 /** Sorted union of two sorted, repeat-free index lists. */
 function mergeSources(a: readonly number[], b: readonly number[]): readonly number[] {

@@ -120,11 +120,16 @@ function sigNames(rule: LayerRule): string[] {
   return names;
 }
 
-function bindConfig(values: LayerConfig, unknownArgs: Set<string>, name: string, v: Value): void {
+/** Stores the argument's config value; false when it is not a constant (the caller marks it unknown). */
+function bindConfig(values: LayerConfig, name: string, v: Value): boolean {
   const cv = toConfig(v);
-  if (cv === undefined) unknownArgs.add(name);
-  else values[name] = cv;
+  if (cv === undefined) return false;
+  values[name] = cv;
+  return true;
 }
+
+/** The unknown-argument set of the (many) layers whose arguments are all known; never written. */
+const NO_UNKNOWN_ARGS: ReadonlySet<string> = new Set();
 
 const badSize = (x: number): boolean => x < 0 || !Number.isInteger(x);
 const nonPositive = (x: number): boolean => x <= 0;
@@ -339,19 +344,20 @@ export class Interp {
   buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value {
     const m = this.newModule('leaf', rule.type, site);
     const values: LayerConfig = {};
-    const unknownArgs = new Set<string>();
+    // Allocated only when some argument is unknown.
+    let unknownArgs: Set<string> | null = null;
     const sig = rule.sig;
     const names = sigNames(rule);
     // Bind positional then keyword arguments to the signature's names (a keyword given twice, or
     // after the same positional, wins, as the old per-argument maps had it).
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
-    for (let i = 0; i < npos; i++) bindConfig(values, unknownArgs, names[i], a.pos[i]);
-    if (a.kw.size) for (const [k, v] of a.kw) if (sigHas(sig, k)) bindConfig(values, unknownArgs, k, v);
+    for (let i = 0; i < npos; i++) if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
+    if (a.kw.size) for (const [k, v] of a.kw) if (sigHas(sig, k) && !bindConfig(values, k, v)) (unknownArgs ??= new Set()).add(k);
     m.ctorArgs = { kw: a.kw, posSpans: a.posSpans, kwSpans: a.kwSpans, posConst: a.posConst, kwConst: a.kwConst, names, npos };
     for (const [name, def] of sig) {
-      if (name in values || unknownArgs.has(name)) continue;
+      if (name in values || unknownArgs?.has(name)) continue;
       if (def === REQUIRED) {
-        unknownArgs.add(name);
+        (unknownArgs ??= new Set()).add(name);
         m.why = `${rule.type}() is missing the argument ${name}`;
       } else values[name] = def;
     }
@@ -375,7 +381,7 @@ export class Interp {
         fail({ code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises an error.`, arg: name }, why);
       }
     }
-    const cfg = new Cfg(values, unknownArgs);
+    const cfg = new Cfg(values, unknownArgs ?? (NO_UNKNOWN_ARGS as Set<string>));
     rule.normalize?.(cfg);
     const bad = rule.check?.(cfg);
     if (bad) fail(bad, bad.why);

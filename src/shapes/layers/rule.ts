@@ -51,7 +51,7 @@ export class Cfg {
     return name in this.values && !this.unknownArgs.has(name);
   }
   raw(name: string): ConfigValue | undefined {
-    return this.unknownArgs.has(name) ? undefined : this.values[name];
+    return this.unknownArgs.size !== 0 && this.unknownArgs.has(name) ? undefined : this.values[name];
   }
   int(name: string): number | null {
     const v = this.raw(name);

@@ -12,6 +12,8 @@ interface Term {
 
 /** A polynomial with integer coefficients. Immutable once built. */
 export class Poly {
+  /** dimToString's result, kept: a size is printed for every layer and variable it reaches. */
+  str: string | undefined = undefined;
   constructor(readonly terms: ReadonlyMap<string, Term>) {}
 }
 
@@ -193,9 +195,7 @@ function fmt(p: D): string {
  */
 export function dimToString(d: D): string {
   if (typeof d === 'number') return String(d);
-  const f = factored(d);
-  if (f) return f;
-  return linearToString(d);
+  return (d.str ??= factored(d) ?? linearToString(d));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Tf } from './backend';
 import type { MnistSplit } from './idx';
 import type { Net } from './net';
 import { mulberry32, permutation, subSeed } from './rng';
-import { ShardedTrainer, shardable } from './shards';
+import { ShardedTrainer, shardable, worthSharding } from './shards';
 
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
@@ -31,7 +31,8 @@ export interface FitOptions {
   now?: () => number;
   /**
    * Compute each step as shards.ts's fixed parts, on up to `threads` threads (wasm only: sub-workers
-   * load the wasm backend). Ignored for nets with batch norm or dropout. Absent: one plain step.
+   * load the wasm backend). Ignored for nets with batch norm or dropout, and for nets without a
+   * convolution (shards.ts worthSharding). Absent: one plain step.
    */
   parallel?: { threads: number; wasmDir?: string };
   log?(msg: string): void;
@@ -116,7 +117,7 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
   let sharded: ShardedTrainer | null = null;
   let threads = 1;
   try {
-    if (o.parallel && shardable(net.spec)) {
+    if (o.parallel && shardable(net.spec) && worthSharding(net.spec)) {
       sharded = await ShardedTrainer.start(tf, net, { threads: o.parallel.threads, seed: o.seed, adam, wasmDir: o.parallel.wasmDir, maxRows: o.batchSize, log: o.log });
       threads = sharded.threads;
     }

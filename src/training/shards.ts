@@ -28,6 +28,17 @@ export function shardable(spec: NetSpec): boolean {
   return spec.layers.every((l) => STATELESS.has(l.op));
 }
 
+/**
+ * Whether splitting pays. A split step moves every weight and gradient through shared memory and runs
+ * Adam in JS, costs that grow with the parameter count; a dense net's compute grows with it too, so
+ * its halves never win (measured: the MLP trained at about half the single-thread rate). A convolution
+ * reuses each weight at every output position, so conv nets have compute to spare for the exchange.
+ * Decided from the net alone, never the machine, so a net's curve does not depend on where it runs.
+ */
+export function worthSharding(spec: NetSpec): boolean {
+  return spec.layers.some((l) => l.op === 'conv2d' || l.op === 'conv1d' || l.op === 'convtranspose2d' || l.op === 'convtranspose1d');
+}
+
 /** Sizes of the parts of an n-sample batch (no empty part). */
 export function shardSizes(n: number, shards = SHARDS): number[] {
   const sizes: number[] = [];

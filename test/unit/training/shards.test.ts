@@ -9,7 +9,7 @@ import { loadBackend, type Tf } from '../../../src/training/backend';
 import { runTraining } from '../../../src/training/index';
 import { buildNet } from '../../../src/training/net';
 import { mulberry32 } from '../../../src/training/rng';
-import { adamStep, combineShards, liveGradWorkers, shardable, shardSizes, ShardedTrainer } from '../../../src/training/shards';
+import { adamStep, combineShards, liveGradWorkers, shardable, shardSizes, ShardedTrainer, worthSharding } from '../../../src/training/shards';
 import { CNN, MLP, type NetSpec } from '../../../src/training/spec';
 import { join } from 'node:path';
 
@@ -90,6 +90,8 @@ test('parts: fixed sizes, no empty part; only stateless nets are split', () => {
   assert.deepEqual(shardSizes(33), [17, 16]);
   assert.deepEqual(shardSizes(1), [1]);
   assert.ok(shardable(CNN) && shardable(MLP));
+  // Splitting pays only where weights are reused across positions: the CNN is split, the MLP is not.
+  assert.ok(worthSharding(CNN) && !worthSharding(MLP));
   assert.ok(!shardable({ ...MLP, layers: [...MLP.layers, { name: 'd', type: 'Dropout', op: 'dropout', p: 0.5 }] }));
   assert.ok(!shardable({ ...MLP, layers: [{ name: 'bn', type: 'BatchNorm1d', op: 'batchnorm', features: 784, eps: 1e-5, momentum: 0.1, affine: true }, ...MLP.layers] }));
 });

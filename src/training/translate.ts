@@ -381,7 +381,7 @@ export function translateModel(model: ModelResult, source?: string): NetSpec {
   if (model.layers.length === 0) throw new TranslateError(`${model.name} (line ${model.line}): no layers were found in it`, model.line);
   const layers: LayerSpec[] = [];
   let prev: Dim[] = first;
-  for (const l of model.layers) {
+  model.layers.forEach((l, i) => {
     const seq = SEQUENCE_LAYERS[typeKey(l.type)];
     if (seq) refuse(l, `${seq} have no tfjs translation here; only feed-forward chains (convolution, pooling, normalisation, linear layers) can be trained`);
     if (l.inputs && l.inputs.length > 1) refuse(l, 'it takes several tensors (a skip connection, concatenation or branch); only models whose forward is a single chain can be trained');
@@ -392,10 +392,22 @@ export function translateModel(model: ModelResult, source?: string): NetSpec {
     if (l.input.length !== prev.length || l.input.some((d, i) => i > 0 && d !== prev[i])) {
       refuse(l, `its input (${l.input.join(', ')}) is not the previous layer's output (${prev.join(', ')}); only models whose forward is a single chain of layers can be trained`);
     }
+    // The engine's data flow: in a chain every call is fed by the call just before it (the first by
+    // the model's input). Anything else is a skip connection, a concatenation, or an `if` whose
+    // condition is only known at run time — the engine traces both branches, and chaining them
+    // would silently train another model.
+    if (l.producers) {
+      const want = i === 0 ? -1 : i - 1;
+      if (l.producers.length !== 1 || l.producers[0] !== want) {
+        const name = (k: number): string => (k < 0 ? `the model's input ${-k}` : `${model.layers[k].name} (line ${model.layers[k].line})`);
+        const from = l.producers.length ? l.producers.map(name).join(' and ') : 'a tensor made inside forward';
+        refuse(l, `it is fed by ${from}, not by ${name(want)} just before it: the forward is not a single chain (a skip connection, a concatenation, or an if that picks layers at run time); only chains can be trained`);
+      }
+    }
     const spec = layerSpec(l, l.input, l.output);
     if (spec) layers.push(spec);
     prev = l.output;
-  }
+  });
   return { name: model.name, input: inputDims, layers };
 }
 

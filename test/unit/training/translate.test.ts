@@ -54,7 +54,7 @@ const CORPUS: [string, string][] = [
   // ConvTranspose2d/1d (DCGAN's generator, output_padding, dilation):
   ['dcgan.py', 'Generator'], ['conv_transpose.py', 'Upsampler'], ['conv_transpose.py', 'Transpose1d'],
   // depthwise and grouped convolutions, AdaptiveAvgPool2d(1):
-  ['grouped_depthwise.py', 'MobileNetTiny'], ['mobilenet_v2.py', 'MobileNetV2Small'],
+  ['grouped_depthwise.py', 'MobileNetTiny'],
   // Upsample / interpolate (nearest, bilinear, 1-D linear, 3-D) and ceil_mode pooling, Unflatten, Dropout2d:
   ['upsample_interpolate.py', 'Decoder'], ['upsample_interpolate.py', 'Upsample1d'], ['upsample_interpolate.py', 'Upsample3d'],
   ['ceil_mode_pools.py', 'CeilDrop'], ['ceil_mode_pools.py', 'Ceil1d'], ['flatten_unflatten.py', 'unflatten_doc'], ['input_from_summary.py', 'Net'],
@@ -91,6 +91,8 @@ test('refusals name the construct and its line', () => {
     ['conv_variants.py', 'conv2d_forms', /Conv2d at line 13: padding_mode='replicate' is not supported/],
     ['adaptive_lppool.py', 'Adaptive3d', /AdaptiveAvgPool3d at line 45: AdaptiveAvgPool3d has no tfjs translation/],
     ['feature_extractor.py', 'FeatureTaps', /forward returns 3 tensors/],
+    // `return x + self.conv(x)` in a block: the engine's data flow shows the residual add.
+    ['mobilenet_v2.py', 'MobileNetV2Small', /Conv2d at line 10: it is fed by features\.2\.conv\.3 \(line 34\) and features\.3\.conv\.3 \(line 34\), not by features\.3\.conv\.3 .*not a single chain/],
   ];
   for (const [file, name, re] of cases) {
     const { m, source } = model(file, name);
@@ -111,6 +113,31 @@ class R(nn.Module):
 `;
   const m = analyze(residual, { file: 'r.py' }).models[0];
   assert.throws(() => translateModel(m, residual), /line 11: `x = x \+ y`/);
+  // Without the source the data flow alone refuses it: b is fed by both a and the input.
+  assert.throws(() => translateModel(m), /Tensor\.view at line 12: it is fed by the model's input 1 and a \(line 10\), not by a \(line 10\) just before it/);
+
+  // An if whose condition is only known at run time: the engine traces both branches (their shapes
+  // agree), but chaining a and b would train a different model.
+  const branchy = `import torch
+import torch.nn as nn
+# input: (1, 784)
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(784, 784)
+        self.b = nn.Linear(784, 784)
+        self.c = nn.Linear(784, 10)
+
+    def forward(self, x):
+        if torch.rand(1).item() > 0.5:
+            x = self.a(x)
+        else:
+            x = self.b(x)
+        return self.c(x)
+`;
+  const mb = analyze(branchy, { file: 'b.py' }).models[0];
+  assert.deepEqual(mb.output, [1, 10], 'the engine knows the output shape either way');
+  assert.throws(() => translateModel(mb, branchy), (e: Error) => e instanceof TranslateError && /^Linear at line 15: it is fed by the model's input 1, not by a \(line 13\) just before it: .*an if that picks layers at run time/.test(e.message));
 });
 
 // Engine-independent: hand-built layer lists in the shape of src/shapes/types.ts.

@@ -309,22 +309,72 @@ function codeOf(line: string): string {
   return line.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/g, '""').replace(/#.*$/, '');
 }
 
-/** Bodies of every `def forward` in the file, as 1-based [first, last] line ranges. */
-function forwardBodies(lines: string[]): [number, number][] {
-  const out: [number, number][] = [];
+/** Last line (0-based) of the block opened on line i: the lines indented deeper than it. */
+function blockEnd(lines: string[], i: number, indent: number): number {
+  let end = i;
+  for (let j = i + 1; j < lines.length; j++) {
+    if (lines[j].trim() === '' || /^\s*#/.test(lines[j])) continue;
+    if ((/^\s*/.exec(lines[j])?.[0].length ?? 0) <= indent) break;
+    end = j;
+  }
+  return end;
+}
+
+/** Bodies of every `def forward` in the file, as 1-based [first, last] line ranges, with the class holding it. */
+function forwardBodies(lines: string[]): { first: number; last: number; cls: string | null }[] {
+  const out: { first: number; last: number; cls: string | null }[] = [];
+  const classes: { name: string; indent: number }[] = [];
   for (let i = 0; i < lines.length; i++) {
+    const c = /^(\s*)class\s+(\w+)/.exec(lines[i]);
+    if (c) {
+      while (classes.length && classes[classes.length - 1].indent >= c[1].length) classes.pop();
+      classes.push({ name: c[2], indent: c[1].length });
+      continue;
+    }
     const m = /^(\s*)def\s+forward\s*\(/.exec(lines[i]);
     if (!m) continue;
     const indent = m[1].length;
-    let end = i;
-    for (let j = i + 1; j < lines.length; j++) {
-      if (lines[j].trim() === '' || /^\s*#/.test(lines[j])) continue;
-      if ((/^\s*/.exec(lines[j])?.[0].length ?? 0) <= indent) break;
-      end = j;
-    }
-    out.push([i + 2, end + 1]);
+    while (classes.length && classes[classes.length - 1].indent >= indent) classes.pop();
+    out.push({ first: i + 2, last: blockEnd(lines, i, indent) + 1, cls: classes.length ? classes[classes.length - 1].name : null });
   }
   return out;
+}
+
+/** The statement starting on line i (0-based), through its closing bracket. */
+function statementText(lines: string[], i: number): string {
+  const out: string[] = [];
+  let depth = 0;
+  for (let j = i; j < lines.length; j++) {
+    const c = codeOf(lines[j]);
+    out.push(c);
+    for (const ch of c) depth += ch === '(' || ch === '[' || ch === '{' ? 1 : ch === ')' || ch === ']' || ch === '}' ? -1 : 0;
+    if (depth <= 0) break;
+  }
+  return out.join('\n');
+}
+
+/**
+ * Classes whose forward can run inside the model: its own class and, transitively, every class of
+ * the file that an involved class's body calls (`Block(...)`); for a Sequential, every class it or
+ * the module level calls. A name called but never reached only makes the check stricter. Needed
+ * because a block's forward holds no layer line of its own when its layers sit in a Sequential.
+ */
+function involvedClasses(lines: string[], model: ModelResult): Set<string> {
+  const bodies = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const c = /^(\s*)class\s+(\w+)/.exec(lines[i]);
+    if (c) bodies.set(c[2], lines.slice(i + 1, blockEnd(lines, i, c[1].length) + 1).map(codeOf).join('\n'));
+  }
+  const calls = (text: string): string[] => [...bodies.keys()].filter((n) => new RegExp(`\\b${n}\\s*\\(`).test(text));
+  const seen = new Set<string>();
+  const todo = model.kind === 'module' ? [model.name] : calls(statementText(lines, model.line - 1));
+  while (todo.length) {
+    const n = todo.pop() as string;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    todo.push(...calls(bodies.get(n) ?? ''));
+  }
+  return seen;
 }
 
 const NUM = /^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
@@ -336,11 +386,11 @@ const NUM = /^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
  * (`16 * 5 * 5`) and indexing a module list (`self.convs[i](x)`) are fine.
  */
 export function findUntracedOp(source: string, model: ModelResult): { line: number; text: string } | null {
-  if (model.kind !== 'module') return null;
   const lines = source.split(/\r?\n/);
   const used = new Set<number>([...model.layers.map((l) => l.line), ...model.variables.map((v) => v.line)]);
-  for (const [first, last] of forwardBodies(lines)) {
-    let touched = false;
+  const involved = involvedClasses(lines, model);
+  for (const { first, last, cls } of forwardBodies(lines)) {
+    let touched = cls !== null && involved.has(cls);
     for (let n = first; n <= last && !touched; n++) touched = used.has(n);
     if (!touched) continue;
     for (let n = first; n <= last; n++) {

@@ -51,7 +51,8 @@ export const parseStats = { fast: 0, lezer: 0 };
  */
 const CHUNK_CHARS = 2000;
 
-function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode | null {
+/** Where a long file is cut into pieces: before a column-0 `class`/`def` (never after a decorator). */
+function chunkStarts(src: string, chunkChars: number): number[] {
   const starts = [0];
   const re = /\n(?=(?:class|def)[ \t])/g;
   let last = 0;
@@ -64,6 +65,11 @@ function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode
       last = at;
     }
   }
+  return starts;
+}
+
+function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode | null {
+  const starts = chunkStarts(src, chunkChars);
   if (starts.length < 2) return null;
   const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
   const top = { last: null as SyntaxNode | null };
@@ -672,14 +678,34 @@ export interface ParsedFile {
 export function parseFile(src: string): ParsedFile {
   const conv = new Converter(src);
   const stmts: Stmt[] = [];
-  const top = plainTree(src);
-  for (let c = top.firstChild; c; c = c.nextSibling) {
-    try {
-      conv.stmtInto(c, stmts);
-    } catch {
-      // A statement the converter cannot read is skipped; the rest of the file still counts.
+  const convert = (top: SyntaxNode): void => {
+    for (let c = top.firstChild; c; c = c.nextSibling) {
+      try {
+        conv.stmtInto(c, stmts);
+      } catch {
+        // A statement the converter cannot read is skipped; the rest of the file still counts.
+      }
     }
+  };
+  // A long file's pieces that pyparse reads are converted one at a time, so each piece's concrete tree
+  // is garbage before the next is built and dies in the young generation: holding the whole file's
+  // tree until conversion got it copied into the old generation, which cost more than converting it.
+  // A piece pyparse gives up on sends the file down the usual path (plainTree), which keeps lezer's
+  // rule that any parse error means one whole-file parse.
+  const starts = src.length > 2 * CHUNK_CHARS ? chunkStarts(src, CHUNK_CHARS) : [];
+  if (starts.length >= 2) {
+    let all = true;
+    for (let i = 0; i < starts.length && all; i++) {
+      const piece = fastParse(src, starts[i], i + 1 < starts.length ? starts[i + 1] : src.length);
+      if (piece) {
+        parseStats.fast++;
+        convert(piece);
+      } else all = false;
+    }
+    if (all) return { src, stmts };
+    stmts.length = 0;
   }
+  convert(plainTree(src));
   return { src, stmts };
 }
 

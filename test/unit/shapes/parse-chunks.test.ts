@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { plainTree, type SyntaxNode } from '../../../src/shapes/ast';
+import { Converter, parseFile, plainTree, type Stmt, type SyntaxNode } from '../../../src/shapes/ast';
 
 type Dump = [string, number, number, Dump[]];
 function dump(n: SyntaxNode): Dump {
@@ -36,5 +36,34 @@ describe('chunked parse', () => {
       'x = 1 + \\\n2\nclass A: pass\ndef a():\n\n    \n  return 1\n  # trailing\n\nclass Q: pass\n',
     ];
     for (const src of cases) assert.deepEqual(dump(plainTree(src, 1)), dump(plainTree(src, Infinity, false)));
+  });
+
+  test('parseFile converts a long file piece by piece into the statements of one whole-file parse', () => {
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.py'));
+    const src = files.map((f) => readFileSync(join(FIXTURES, f), 'utf8')).join('\n');
+    assert.ok(src.length > 20000, 'long enough to be cut into pieces');
+    const conv = new Converter(src);
+    const expected: Stmt[] = [];
+    for (let c = plainTree(src, Infinity, false).firstChild; c; c = c.nextSibling) {
+      try {
+        conv.stmtInto(c, expected);
+      } catch {
+        // skipped, as parseFile skips it
+      }
+    }
+    assert.ok(expected.length > 100);
+    assert.deepEqual(parseFile(src).stmts, expected);
+    // A piece pyparse gives up on (a syntax error at the end) sends the file down the whole-file path.
+    const broken = src + '\ndef h(:\n  pass\n';
+    const conv2 = new Converter(broken);
+    const expected2: Stmt[] = [];
+    for (let c = plainTree(broken, Infinity, false).firstChild; c; c = c.nextSibling) {
+      try {
+        conv2.stmtInto(c, expected2);
+      } catch {
+        // skipped
+      }
+    }
+    assert.deepEqual(parseFile(broken).stmts, expected2);
   });
 });

@@ -27,6 +27,11 @@ export function plainTree(src: string, chunkChars = CHUNK_CHARS, fast = true): S
     const chunked = chunkedTree(src, chunkChars, fast);
     if (chunked) return chunked;
   }
+  return wholeTree(src, fast);
+}
+
+/** One parse of the whole text: pyparse, else lezer. */
+function wholeTree(src: string, fast: boolean): SyntaxNode {
   const quick = fast ? fastParse(src) : null;
   if (quick) {
     parseStats.fast++;
@@ -68,28 +73,40 @@ function chunkStarts(src: string, chunkChars: number): number[] {
   return starts;
 }
 
-function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode | null {
+/**
+ * Hands each piece's tree (top-level statements as children of a piece root) to `visit`, in order,
+ * pyparse first and lezer where it gives up. False, at once, when lezer reads a piece with an error
+ * (or the text has no places to cut): the caller then parses the whole text in one go.
+ */
+function eachPiece(src: string, chunkChars: number, fast: boolean, visit: (piece: SyntaxNode) => void): boolean {
   const starts = chunkStarts(src, chunkChars);
-  if (starts.length < 2) return null;
-  const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
-  const top = { last: null as SyntaxNode | null };
+  if (starts.length < 2) return false;
   for (let i = 0; i < starts.length; i++) {
     const from = starts[i];
     const to = i + 1 < starts.length ? starts[i + 1] : src.length;
-    const quick = fast ? fastParse(src, from, to) : null;
-    if (quick) {
-      parseStats.fast++;
-      for (let c = quick.firstChild; c; c = c.nextSibling) {
-        if (top.last) top.last.nextSibling = c;
-        else root.firstChild = c;
-        top.last = c;
-      }
-    } else {
+    let piece = fast ? fastParse(src, from, to) : null;
+    if (piece) parseStats.fast++;
+    else {
       parseStats.lezer++;
-      if (!appendTree(parser.parse(src.slice(from, to)), from, root, top)) return null;
+      piece = { name: 'Script', from, to, firstChild: null, nextSibling: null };
+      if (!appendTree(parser.parse(src.slice(from, to)), from, piece, { last: null })) return false;
     }
+    visit(piece);
   }
-  return root;
+  return true;
+}
+
+function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode | null {
+  const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
+  let last: SyntaxNode | null = null;
+  const joined = eachPiece(src, chunkChars, fast, (piece) => {
+    for (let c = piece.firstChild; c; c = c.nextSibling) {
+      if (last) last.nextSibling = c;
+      else root.firstChild = c;
+      last = c;
+    }
+  });
+  return joined ? root : null;
 }
 
 /** Adds a parsed tree's nodes (shifted by `offset`) under `root`, after `top.last`; false on a parse error. */
@@ -687,25 +704,13 @@ export function parseFile(src: string): ParsedFile {
       }
     }
   };
-  // A long file's pieces that pyparse reads are converted one at a time, so each piece's concrete tree
-  // is garbage before the next is built and dies in the young generation: holding the whole file's
-  // tree until conversion got it copied into the old generation, which cost more than converting it.
-  // A piece pyparse gives up on sends the file down the usual path (plainTree), which keeps lezer's
-  // rule that any parse error means one whole-file parse.
-  const starts = src.length > 2 * CHUNK_CHARS ? chunkStarts(src, CHUNK_CHARS) : [];
-  if (starts.length >= 2) {
-    let all = true;
-    for (let i = 0; i < starts.length && all; i++) {
-      const piece = fastParse(src, starts[i], i + 1 < starts.length ? starts[i + 1] : src.length);
-      if (piece) {
-        parseStats.fast++;
-        convert(piece);
-      } else all = false;
-    }
-    if (all) return { src, stmts };
-    stmts.length = 0;
-  }
-  convert(plainTree(src));
+  // A long file's pieces are converted as they are parsed, so each piece's concrete tree is garbage
+  // before the next is built and dies in the young generation: holding the whole file's tree until
+  // conversion got it copied into the old generation, which cost more than converting it. A piece
+  // lezer reads with an error means one whole-file parse, as in plainTree.
+  if (src.length > 2 * CHUNK_CHARS && eachPiece(src, CHUNK_CHARS, true, convert)) return { src, stmts };
+  stmts.length = 0;
+  convert(wholeTree(src, true));
   return { src, stmts };
 }
 

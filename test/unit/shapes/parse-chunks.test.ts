@@ -16,6 +16,20 @@ function dump(n: SyntaxNode): Dump {
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'shapes');
 
+/** The statements of one lezer parse of the whole text, converted the way parseFile converts. */
+function oneParseStatements(src: string): Stmt[] {
+  const conv = new Converter(src);
+  const out: Stmt[] = [];
+  for (let c = plainTree(src, Infinity, false).firstChild; c; c = c.nextSibling) {
+    try {
+      conv.stmtInto(c, out);
+    } catch {
+      // skipped, as parseFile skips it
+    }
+  }
+  return out;
+}
+
 describe('chunked parse', () => {
   test('every corpus file gives the same tree in pieces as in one parse', () => {
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.py'));
@@ -42,28 +56,11 @@ describe('chunked parse', () => {
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.py'));
     const src = files.map((f) => readFileSync(join(FIXTURES, f), 'utf8')).join('\n');
     assert.ok(src.length > 20000, 'long enough to be cut into pieces');
-    const conv = new Converter(src);
-    const expected: Stmt[] = [];
-    for (let c = plainTree(src, Infinity, false).firstChild; c; c = c.nextSibling) {
-      try {
-        conv.stmtInto(c, expected);
-      } catch {
-        // skipped, as parseFile skips it
-      }
-    }
+    const expected = oneParseStatements(src);
     assert.ok(expected.length > 100);
     assert.deepEqual(parseFile(src).stmts, expected);
     // A piece pyparse gives up on (a syntax error at the end) sends the file down the whole-file path.
     const broken = src + '\ndef h(:\n  pass\n';
-    const conv2 = new Converter(broken);
-    const expected2: Stmt[] = [];
-    for (let c = plainTree(broken, Infinity, false).firstChild; c; c = c.nextSibling) {
-      try {
-        conv2.stmtInto(c, expected2);
-      } catch {
-        // skipped
-      }
-    }
-    assert.deepEqual(parseFile(broken).stmts, expected2);
+    assert.deepEqual(parseFile(broken).stmts, oneParseStatements(broken));
   });
 });

@@ -100,6 +100,18 @@ function refuse(l: LayerResult, why: string): never {
   throw new TranslateError(`${where(l)}: ${why}`, l.line);
 }
 
+/** What every convolution (plain or transposed) checks first: zero padding, channels that match, groups. */
+function convChannels(l: LayerResult, a: Args, input: Dim[], rank: number): { inChannels: number; outChannels: number; groups: number; bias: boolean } {
+  const mode = a.raw('padding_mode');
+  if (mode !== undefined && mode !== 'zeros') refuse(l, `padding_mode='${String(mode)}' is not supported (only 'zeros')`);
+  const inChannels = a.int('in_channels');
+  const outChannels = a.int('out_channels');
+  const groups = a.int('groups', 1);
+  if (input.length !== rank || input[1] !== inChannels) refuse(l, `it expects ${inChannels} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
+  if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) refuse(l, `groups=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
+  return { inChannels, outChannels, groups, bias: a.bool('bias', true) };
+}
+
 function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | null {
   const key = typeKey(l.type);
   const a = new Args(l, l.config ?? {});
@@ -122,16 +134,8 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
     }
     case 'conv1d':
     case 'conv2d': {
-      const mode = a.raw('padding_mode');
-      if (mode !== undefined && mode !== 'zeros') refuse(l, `padding_mode='${String(mode)}' is not supported (only 'zeros')`);
-      const inChannels = a.int('in_channels');
-      const outChannels = a.int('out_channels');
-      const groups = a.int('groups', 1);
-      const rank = key === 'conv1d' ? 3 : 4;
-      if (input.length !== rank || input[1] !== inChannels) refuse(l, `it expects ${inChannels} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
-      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) refuse(l, `groups=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
+      const common = { ...base, ...convChannels(l, a, input, key === 'conv1d' ? 3 : 4) };
       const p = a.raw('padding');
-      const common = { ...base, inChannels, outChannels, groups, bias: a.bool('bias', true) };
       if (key === 'conv1d') {
         const padding = p === 'same' ? 'same' as const : p === 'valid' ? 0 : a.one('padding', 0);
         return { ...common, op: 'conv1d', kernel: a.one('kernel_size'), stride: a.one('stride', 1), padding, dilation: a.one('dilation', 1) };
@@ -141,16 +145,9 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
     }
     case 'convtranspose1d':
     case 'convtranspose2d': {
-      const mode = a.raw('padding_mode');
-      if (mode !== undefined && mode !== 'zeros') refuse(l, `padding_mode='${String(mode)}' is not supported (only 'zeros')`);
-      const inChannels = a.int('in_channels');
-      const outChannels = a.int('out_channels');
-      const groups = a.int('groups', 1);
       const rank = key === 'convtranspose1d' ? 3 : 4;
-      if (input.length !== rank || input[1] !== inChannels) refuse(l, `it expects ${inChannels} input channels but receives shape (${input.join(', ')}); PyTorch would fail here too — fix the shape error first`);
-      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) refuse(l, `groups=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
       // output_size= in the call picks output_padding per call; the engine records the module's own.
-      const common = { ...base, inChannels, outChannels, groups, bias: a.bool('bias', true) };
+      const common = { ...base, ...convChannels(l, a, input, rank) };
       const spec: LayerSpec = key === 'convtranspose1d'
         ? { ...common, op: 'convtranspose1d', kernel: a.one('kernel_size'), stride: a.one('stride', 1), padding: a.one('padding', 0), outputPadding: a.one('output_padding', 0), dilation: a.one('dilation', 1) }
         : { ...common, op: 'convtranspose2d', kernel: a.pair('kernel_size'), stride: a.pair('stride', [1, 1]), padding: a.pair('padding', [0, 0]), outputPadding: a.pair('output_padding', [0, 0]), dilation: a.pair('dilation', [1, 1]) };

@@ -2,18 +2,7 @@
 // 1-D and 2-D sampling results shaped like what the worker sends, a model summary.
 import type { SampleResult, StoredTrainRun, TrainEvent } from '../../../src/protocol';
 import type { ModelResult } from '../../../src/shapes/types';
-
-/** mulberry32: a tiny seeded PRNG so fixtures are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../src/training/rng';
 
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());

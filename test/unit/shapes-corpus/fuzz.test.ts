@@ -6,23 +6,13 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/shapes';
 import type { AnalysisResult, Shape } from '../../../src/shapes/types';
+import { mulberry32 as rng } from '../../../src/training/rng';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'shapes');
 const SEED = 20261125;
 /** Mutated variants per file (plus one truncation per file): about 60 files x 6 = 360 cases. */
 const CASES_PER_FILE = 5;
 
-/** mulberry32: small, fast, good enough for picking edits. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [
   '(', ')', '[', ']', ',', ':', '=', '.', '-1', '0', '*', '**', '//', ' ', '\n', '\t', '    ', '#', "'", '"',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseStats, plainTree, type SyntaxNode } from '../../../src/shapes/ast';
 import { fastParseStrict } from '../../../src/shapes/pyparse';
 import { bigFile } from '../../../bench/shapes.bench';
+import { mulberry32 as rng } from '../../../src/training/rng';
 
 type Dump = [string, number, number, Dump[]];
 function dump(n: SyntaxNode): Dump {
@@ -38,17 +39,6 @@ function check(src: string, label: string): boolean {
   return true;
 }
 
-/** mulberry32: a small seeded generator, so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('pyparse', () => {
   test('every corpus file: the fast path answers with lezer’s tree', () => {

@@ -307,6 +307,12 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
     }
   }
 
+  /** The save dialog, opening in the first workspace folder with the suggested name. */
+  function askSaveUri(fileName: string, filters: Record<string, string[]>, saveLabel: string): Thenable<vscode.Uri | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined, filters, saveLabel });
+  }
+
   async function saveFile(name: string, mime: 'text/csv' | 'image/png', data: string): Promise<void> {
     const bytes = decodeSaveFile(mime, data);
     if (typeof bytes === 'string') {
@@ -314,13 +320,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
       void vscode.window.showErrorMessage(`Tensor Lens: could not save: ${bytes}`);
       return;
     }
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const fileName = safeSaveName(name, mime);
-    const uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters: mime === 'text/csv' ? { CSV: ['csv'] } : { 'PNG image': ['png'] },
-      saveLabel: 'Save',
-    });
+    const uri = await askSaveUri(safeSaveName(name, mime), mime === 'text/csv' ? { CSV: ['csv'] } : { 'PNG image': ['png'] }, 'Save');
     if (!uri) return;
     try {
       await vscode.workspace.fs.writeFile(uri, bytes);
@@ -343,13 +343,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
       return;
     }
     const request = r.request;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const fileName = safeSaveName(`draws-${request.sampler}-${request.seed}.csv`, 'text/csv');
-    const uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters: { CSV: ['csv'] },
-      saveLabel: 'Save draws',
-    });
+    const uri = await askSaveUri(safeSaveName(`draws-${request.sampler}-${request.seed}.csv`, 'text/csv'), { CSV: ['csv'] }, 'Save draws');
     if (!uri) return;
     if (uri.scheme !== 'file') {
       void vscode.window.showErrorMessage(`Tensor Lens: draws can only be written to a local file, not ${uri.toString()}; pick a folder on this machine.`);

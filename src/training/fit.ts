@@ -7,7 +7,7 @@ import type { Tf } from './backend';
 import type { MnistSplit } from './idx';
 import type { Net } from './net';
 import { mulberry32, permutation, subSeed } from './rng';
-import { ShardedTrainer, shardable, worthSharding } from './shards';
+import { batchLoss, ShardedTrainer, shardable, worthSharding } from './shards';
 
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
@@ -146,11 +146,7 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
           let ok: Tensor | null = null;
           let lossT: Scalar | null = null;
           try {
-            lossT = optimizer.minimize(() => {
-              const logits = net.forward(batch.x, true);
-              ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
-              return tf.losses.softmaxCrossEntropy(batch.y, logits) as Scalar;
-            }, true, trainable) as Scalar;
+            lossT = optimizer.minimize(() => batchLoss(tf, net, batch.x, batch.y, batch.labels, (t) => (ok = t)), true, trainable) as Scalar;
             loss = lossT.dataSync()[0];
             correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
           } finally {

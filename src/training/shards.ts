@@ -60,17 +60,23 @@ export interface ShardResult {
   grads: Float32Array[];
 }
 
+/**
+ * The training objective, one definition for the plain and the split step: mean cross-entropy of a
+ * forward pass in training mode; `keepCorrect` receives the (kept) count of right answers.
+ */
+export function batchLoss(tf: Tf, net: Net, x: Tensor, y: Tensor, labels: Tensor, keepCorrect: (ok: Tensor) => void): Scalar {
+  const logits = net.forward(x, true);
+  keepCorrect(tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'))));
+  return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
+}
+
 /** Gradient of one part on this thread. x: the part's input tensor; labels: int32 [n]. */
 export function shardGradients(tf: Tf, net: Net, trainable: Variable[], x: Tensor, labels: Tensor): ShardResult {
   let ok: Tensor | null = null;
   const y = tf.oneHot(labels, 10);
   const keep: Tensor[] = [y];
   try {
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = net.forward(x, true);
-      ok = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
-      return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
-    }, trainable);
+    const { value, grads } = tf.variableGrads(() => batchLoss(tf, net, x, y, labels, (t) => (ok = t)), trainable);
     keep.push(value, ...Object.values(grads));
     return {
       loss: value.dataSync()[0],

@@ -169,10 +169,9 @@ export type Expr = Span &
 export type SliceItem = Span & ({ t: 'index'; e: Expr } | { t: 'slice'; lo?: Expr; hi?: Expr; step?: Expr });
 
 export interface Arg {
-  name?: string;
-  star?: '*' | '**';
+  name: string | undefined;
+  star: '*' | '**' | undefined;
   value: Expr;
-  span: Span;
 }
 
 export interface CompFor {
@@ -203,7 +202,11 @@ export type Stmt = Span &
     | { t: 'flow'; what: 'pass' | 'break' | 'continue' | 'raise' | 'other' }
   );
 
+const NO_NODES: SyntaxNode[] = [];
+const CHILD_ARRAY_STATEMENTS = new Set(['UpdateStatement', 'IfStatement', 'ForStatement', 'WhileStatement', 'DecoratedStatement', 'ImportStatement', 'WithStatement', 'TryStatement', 'StatementGroup']);
 const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '⚠', 'Comment', '.', 'TypeDef']);
+/** What element and argument lists drop besides the commas that split them. */
+const BRACKETS = new Set(['(', ')', '[', ']', '{', '}', '⚠', 'Comment']);
 
 function kids(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
@@ -211,22 +214,68 @@ function kids(n: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/** The first child named `name`, or null. */
+function child(n: SyntaxNode, name: string): SyntaxNode | null {
+  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name === name) return c;
+  return null;
+}
+
 /** Splits a node's children on commas into groups, dropping brackets, for argument and element lists. */
 function groups(n: SyntaxNode): SyntaxNode[][] {
   const out: SyntaxNode[][] = [];
   let cur: SyntaxNode[] = [];
-  for (const c of kids(n)) {
+  for (let c = n.firstChild; c; c = c.nextSibling) {
     if (c.name === ',') {
-      out.push(cur);
+      if (cur.length) out.push(cur);
       cur = [];
-    } else if (!['(', ')', '[', ']', '{', '}', '⚠', 'Comment'].includes(c.name)) cur.push(c);
+    } else if (!BRACKETS.has(c.name)) cur.push(c);
   }
   if (cur.length) out.push(cur);
-  return out.filter((g) => g.length > 0);
+  return out;
 }
+
+/**
+ * The next element of a comma-separated list from `c` on: its first node, last node and node count
+ * (brackets and comments skipped), and where the list goes on. The converter walks argument lists with
+ * this instead of building an array per group, since every call in the file has one.
+ */
+interface Group {
+  first: SyntaxNode | null;
+  second: SyntaxNode | null;
+  third: SyntaxNode | null;
+  last: SyntaxNode | null;
+  count: number;
+  rest: SyntaxNode | null;
+}
+function nextGroup(c: SyntaxNode | null, g: Group): Group {
+  g.first = g.second = g.third = g.last = null;
+  g.count = 0;
+  for (; c; c = c.nextSibling) {
+    if (c.name === ',') {
+      if (g.count) {
+        g.rest = c.nextSibling;
+        return g;
+      }
+      continue;
+    }
+    if (BRACKETS.has(c.name)) continue;
+    if (g.count === 0) g.first = c;
+    else if (g.count === 1) g.second = c;
+    else if (g.count === 2) g.third = c;
+    g.last = c;
+    g.count++;
+  }
+  g.rest = null;
+  return g;
+}
+
+/** 0x1f, 0o17, 0b101, 12 (underscores allowed): an integer literal, as Python reads it. */
+const INT_LITERAL = /^(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/;
 
 export class Converter {
   constructor(readonly src: string) {}
+  /** Reused by args/params: the group being read (its fields are copied out before the next). */
+  private readonly group: Group = { first: null, second: null, third: null, last: null, count: 0, rest: null };
 
   text(n: Span): string {
     return this.src.slice(n.from, n.to);
@@ -236,25 +285,37 @@ export class Converter {
     return { t: 'unknown', what, from: n.from, to: n.to };
   }
 
+  /** A number literal: plain digits (nearly all of them) without the regexes the other forms need. */
+  private number(n: SyntaxNode): Expr {
+    const src = this.src;
+    let plain = n.to > n.from;
+    for (let i = n.from; i < n.to && plain; i++) {
+      const ch = src.charCodeAt(i);
+      plain = ch >= 48 && ch <= 57;
+    }
+    if (plain && n.to - n.from < 16) return { t: 'num', v: Number(this.text(n)), int: true, from: n.from, to: n.to };
+    const raw = this.text(n).replace(/_/g, '').toLowerCase();
+    if (raw.endsWith('j')) return this.unknown(n, 'complex number');
+    const isInt = INT_LITERAL.test(raw);
+    let v: number;
+    if (raw.startsWith('0o')) v = parseInt(raw.slice(2), 8);
+    else if (raw.startsWith('0b')) v = parseInt(raw.slice(2), 2);
+    else v = Number(raw);
+    return { t: 'num', v, int: isInt, from: n.from, to: n.to };
+  }
+
   expr(n: SyntaxNode | null): Expr {
     if (!n) return { t: 'unknown', what: 'missing expression', from: 0, to: 0 };
-    const sp = { from: n.from, to: n.to };
+    const from = n.from;
+    const to = n.to;
     switch (n.name) {
-      case 'Number': {
-        const raw = this.text(n).replace(/_/g, '').toLowerCase();
-        if (raw.endsWith('j')) return this.unknown(n, 'complex number');
-        const isInt = /^(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/.test(raw);
-        let v: number;
-        if (raw.startsWith('0o')) v = parseInt(raw.slice(2), 8);
-        else if (raw.startsWith('0b')) v = parseInt(raw.slice(2), 2);
-        else v = Number(raw);
-        return { t: 'num', v, int: isInt, ...sp };
-      }
+      case 'Number':
+        return this.number(n);
       case 'String':
-        return { t: 'str', v: this.stringValue(this.text(n)), ...sp };
+        return { t: 'str', v: this.stringValue(this.text(n)), from, to };
       case 'ContinuedString': {
         const parts: (string | Expr)[] = [];
-        for (const k of kids(n)) {
+        for (let k = n.firstChild; k; k = k.nextSibling) {
           if (k.name === 'String') parts.push(this.stringValue(this.text(k)));
           else if (k.name === 'FormatString') {
             const f = this.fstring(k);
@@ -262,42 +323,55 @@ export class Converter {
             parts.push(...f.parts);
           } else return this.unknown(n, 'string');
         }
-        return parts.every((p) => typeof p === 'string') ? { t: 'str', v: parts.join(''), ...sp } : { t: 'fstr', parts, ...sp };
+        return parts.every((p) => typeof p === 'string') ? { t: 'str', v: parts.join(''), from, to } : { t: 'fstr', parts, from, to };
       }
       case 'FormatString':
         return this.fstring(n);
       case 'VariableName':
-        return { t: 'name', id: this.text(n), ...sp };
+        return { t: 'name', id: this.text(n), from, to };
       case 'Boolean':
-        return { t: 'const', v: this.text(n) === 'True', ...sp };
+        return { t: 'const', v: this.text(n) === 'True', from, to };
       case 'None':
-        return { t: 'const', v: null, ...sp };
+        return { t: 'const', v: null, from, to };
       case 'Ellipsis':
-        return { t: 'ellipsis', ...sp };
+        return { t: 'ellipsis', from, to };
       case 'ParenthesizedExpression': {
-        const inner = kids(n).filter((k) => !SKIP.has(k.name));
-        return inner.length === 1 ? this.expr(inner[0]) : this.unknown(n, 'parenthesised expression');
+        let inner: SyntaxNode | null = null;
+        for (let k = n.firstChild; k; k = k.nextSibling) {
+          if (SKIP.has(k.name)) continue;
+          if (inner) return this.unknown(n, 'parenthesised expression');
+          inner = k;
+        }
+        return inner ? this.expr(inner) : this.unknown(n, 'parenthesised expression');
       }
       case 'MemberExpression':
         return this.member(n);
       case 'CallExpression': {
-        const cs = kids(n);
-        const fn = this.expr(cs[0] ?? null);
-        const argList = cs.find((c) => c.name === 'ArgList');
-        return { t: 'call', fn, args: argList ? this.args(argList) : [], ...sp };
+        const fn = this.expr(n.firstChild);
+        const argList = child(n, 'ArgList');
+        return { t: 'call', fn, args: argList ? this.args(argList) : [], from, to };
       }
       case 'BinaryExpression':
         return this.binary(n);
       case 'UnaryExpression': {
-        const cs = kids(n);
-        const op = cs[0] ? this.text(cs[0]) : '-';
-        return { t: 'unary', op, e: this.expr(cs[1] ?? null), ...sp };
+        const opNode = n.firstChild;
+        const op = opNode ? this.text(opNode) : '-';
+        return { t: 'unary', op, e: this.expr(opNode ? opNode.nextSibling : null), from, to };
       }
       case 'TupleExpression':
       case 'ArrayExpression':
       case 'SetExpression': {
         const kind = n.name === 'TupleExpression' ? 'tuple' : n.name === 'ArrayExpression' ? 'list' : 'set';
-        return { t: 'seq', kind, items: groups(n).map((g) => this.element(g)), ...sp };
+        const items: Expr[] = [];
+        const g = this.group;
+        // The group's fields are read before converting, which reuses `g` for nested lists.
+        for (let at = n.firstChild; nextGroup(at, g).count; ) {
+          const first = g.first as SyntaxNode;
+          const second = g.second;
+          at = g.rest;
+          items.push(first.name === '*' && second ? { t: 'starred', e: this.expr(second), from: first.from, to: second.to } : this.expr(first));
+        }
+        return { t: 'seq', kind, items, from, to };
       }
       case 'DictionaryExpression': {
         const entries: [Expr, Expr][] = [];
@@ -305,7 +379,7 @@ export class Converter {
           const parts = g.filter((c) => c.name !== ':');
           if (parts.length === 2) entries.push([this.expr(parts[0]), this.expr(parts[1])]);
         }
-        return { t: 'dict', entries, ...sp };
+        return { t: 'dict', entries, from, to };
       }
       case 'ArrayComprehensionExpression':
       case 'ComprehensionExpression':
@@ -314,13 +388,13 @@ export class Converter {
         return this.comprehension(n);
       case 'ConditionalExpression': {
         const cs = kids(n).filter((c) => c.name !== 'if' && c.name !== 'else');
-        return { t: 'ifexp', body: this.expr(cs[0] ?? null), test: this.expr(cs[1] ?? null), orelse: this.expr(cs[2] ?? null), ...sp };
+        return { t: 'ifexp', body: this.expr(cs[0] ?? null), test: this.expr(cs[1] ?? null), orelse: this.expr(cs[2] ?? null), from, to };
       }
       case 'LambdaExpression': {
         const cs = kids(n);
         const pl = cs.find((c) => c.name === 'ParamList');
         const body = cs[cs.length - 1];
-        return { t: 'lambda', params: pl ? this.params(pl) : [], body: this.expr(body ?? null), ...sp };
+        return { t: 'lambda', params: pl ? this.params(pl) : [], body: this.expr(body ?? null), from, to };
       }
       default:
         return this.unknown(n, n.name);
@@ -354,71 +428,75 @@ export class Converter {
     return m[3].replace(/\\n/g, '\n').replace(/\\(['"\\])/g, '$1');
   }
 
-  private element(g: SyntaxNode[]): Expr {
-    if (g[0]?.name === '*' && g[1]) return { t: 'starred', e: this.expr(g[1]), from: g[0].from, to: g[1].to };
-    return this.expr(g[0] ?? null);
-  }
-
   private member(n: SyntaxNode): Expr {
-    const cs = kids(n);
-    const obj = this.expr(cs[0] ?? null);
-    const sp = { from: n.from, to: n.to };
-    if (cs[1]?.name === '.') {
-      const prop = cs[2];
-      return { t: 'attr', obj, name: prop ? this.text(prop) : '', ...sp };
+    const objNode = n.firstChild;
+    const obj = this.expr(objNode);
+    const from = n.from;
+    const to = n.to;
+    const second = objNode ? objNode.nextSibling : null;
+    if (second?.name === '.') {
+      const prop = second.nextSibling;
+      return { t: 'attr', obj, name: prop ? this.text(prop) : '', from, to };
     }
     // Subscript: children between [ and ] are flat; commas split items, colons split slice parts.
-    const inner = cs.slice(1).filter((c) => c.name !== '[' && c.name !== ']' && c.name !== '⚠');
     const items: SliceItem[] = [];
-    let cur: SyntaxNode[] = [];
     let sawComma = false;
+    let cur: SyntaxNode | null = null;
+    let curLast: SyntaxNode | null = null;
+    let colons = 0;
+    // The up to three slice parts of the current item (the last expression before each colon).
+    let p0: SyntaxNode | null = null;
+    let p1: SyntaxNode | null = null;
+    let p2: SyntaxNode | null = null;
     const flush = (): void => {
-      if (cur.length === 0) return;
-      const from = cur[0].from;
-      const to = cur[cur.length - 1].to;
-      if (cur.some((c) => c.name === ':')) {
-        const parts: (SyntaxNode | undefined)[] = [undefined];
-        for (const c of cur) {
-          if (c.name === ':') parts.push(undefined);
-          else parts[parts.length - 1] = c;
-        }
-        items.push({
-          t: 'slice',
-          lo: parts[0] ? this.expr(parts[0]) : undefined,
-          hi: parts[1] ? this.expr(parts[1]) : undefined,
-          step: parts[2] ? this.expr(parts[2]) : undefined,
-          from,
-          to,
-        });
-      } else items.push({ t: 'index', e: this.expr(cur[0]), from, to });
-      cur = [];
+      if (!cur || !curLast) return;
+      const iFrom = cur.from;
+      const iTo = curLast.to;
+      if (colons > 0) {
+        items.push({ t: 'slice', lo: p0 ? this.expr(p0) : undefined, hi: p1 ? this.expr(p1) : undefined, step: p2 ? this.expr(p2) : undefined, from: iFrom, to: iTo });
+      } else items.push({ t: 'index', e: this.expr(cur), from: iFrom, to: iTo });
+      cur = curLast = p0 = p1 = p2 = null;
+      colons = 0;
     };
-    for (const c of inner) {
-      if (c.name === ',') {
+    for (let c = second; c; c = c.nextSibling) {
+      const name = c.name;
+      if (name === '[' || name === ']' || name === '⚠') continue;
+      if (name === ',') {
         sawComma = true;
         flush();
-      } else cur.push(c);
+        continue;
+      }
+      if (!cur) cur = c;
+      curLast = c;
+      if (name === ':') colons++;
+      else if (colons === 0) p0 = c;
+      else if (colons === 1) p1 = c;
+      else if (colons === 2) p2 = c;
     }
     flush();
-    return { t: 'sub', obj, items, tuple: sawComma, ...sp };
+    return { t: 'sub', obj, items, tuple: sawComma, from, to };
   }
 
   private binary(n: SyntaxNode): Expr {
-    const cs = kids(n);
-    const sp = { from: n.from, to: n.to };
-    const l = this.expr(cs[0] ?? null);
-    const r = this.expr(cs[cs.length - 1] ?? null);
-    const opNodes = cs.slice(1, -1);
-    const op = opNodes.map((o) => this.text(o)).join(' ');
-    if (op === 'and' || op === 'or') return { t: 'bin', op, l, r, ...sp };
-    return { t: 'bin', op, l, r, ...sp };
+    // Operands are the first and last children; the operator is every node between them (`not in`).
+    const first = n.firstChild;
+    let last = first;
+    let op = '';
+    if (first) {
+      for (let c = first.nextSibling; c; c = c.nextSibling) {
+        if (last !== first && last) op = op ? `${op} ${this.text(last)}` : this.text(last);
+        last = c;
+      }
+    }
+    const l = this.expr(first);
+    const r = this.expr(last);
+    return { t: 'bin', op, l, r, from: n.from, to: n.to };
   }
 
   private comprehension(n: SyntaxNode): Expr {
     const kind =
       n.name === 'ArrayComprehensionExpression' ? 'list' : n.name === 'ComprehensionExpression' ? 'gen' : n.name === 'SetComprehensionExpression' ? 'set' : 'dict';
     const cs = kids(n).filter((c) => !['(', ')', '[', ']', '{', '}', '⚠'].includes(c.name));
-    const sp = { from: n.from, to: n.to };
     let i = 0;
     const elt = this.expr(cs[i++] ?? null);
     let val: Expr | undefined;
@@ -443,11 +521,12 @@ export class Converter {
       }
       gens.push({ target: tgt, iter, ifs });
     }
-    return { t: 'comp', kind, elt, val, gens, ...sp };
+    return { t: 'comp', kind, elt, val, gens, from: n.from, to: n.to };
   }
 
   /** `a, b` in a for/comprehension target arrives as flat nodes with commas. */
   private targetFrom(nodes: SyntaxNode[]): Expr {
+    if (nodes.length === 1 && nodes[0].name !== ',') return this.expr(nodes[0]);
     const parts = nodes.filter((c) => c.name !== ',');
     if (parts.length === 1 && !nodes.some((c) => c.name === ',')) return this.expr(parts[0]);
     const from = nodes[0]?.from ?? 0;
@@ -457,17 +536,23 @@ export class Converter {
 
   args(n: SyntaxNode): Arg[] {
     const out: Arg[] = [];
-    for (const g of groups(n)) {
-      const span = { from: g[0].from, to: g[g.length - 1].to };
-      if (g[0].name === '*' || g[0].name === '**') {
-        out.push({ star: g[0].name, value: this.expr(g[1] ?? null), span });
-      } else if (g.length >= 3 && g[1].name === 'AssignOp') {
-        out.push({ name: this.text(g[0]), value: this.expr(g[2]), span });
-      } else if (g.length > 1 && (g[1].name === 'for' || g[1].name === 'async')) {
+    const g = this.group;
+    // The group's fields are read before converting, which reuses `g` for nested argument lists.
+    for (let at = n.firstChild; nextGroup(at, g).count; ) {
+      const first = g.first as SyntaxNode;
+      const second = g.second;
+      const third = g.third;
+      const count = g.count;
+      const lastTo = (g.last as SyntaxNode).to;
+      at = g.rest;
+      if (first.name === '*' || first.name === '**') {
+        out.push({ name: undefined, star: first.name, value: this.expr(second) });
+      } else if (count >= 3 && second?.name === 'AssignOp') {
+        out.push({ name: this.text(first), star: undefined, value: this.expr(third) });
+      } else if (count > 1 && (second?.name === 'for' || second?.name === 'async')) {
         // A bare generator argument: f(x for x in y).
-        const fake = { from: span.from, to: span.to };
-        out.push({ value: { t: 'unknown', what: 'generator argument', ...fake }, span });
-      } else out.push({ value: this.expr(g[0]), span });
+        out.push({ name: undefined, star: undefined, value: { t: 'unknown', what: 'generator argument', from: first.from, to: lastTo } });
+      } else out.push({ name: undefined, star: undefined, value: this.expr(first) });
     }
     return out;
   }
@@ -488,33 +573,35 @@ export class Converter {
     return out;
   }
 
-  body(n: SyntaxNode | undefined): Stmt[] {
-    if (!n) return [];
+  body(n: SyntaxNode | null | undefined): Stmt[] {
     const out: Stmt[] = [];
-    for (const c of kids(n)) this.stmtInto(c, out);
+    if (n) for (let c = n.firstChild; c; c = c.nextSibling) this.stmtInto(c, out);
     return out;
   }
 
   stmtInto(n: SyntaxNode, out: Stmt[]): void {
-    const sp = { from: n.from, to: n.to };
-    const cs = kids(n);
+    const from = n.from;
+    const to = n.to;
+    // The statements read here by index get their children as an array; the frequent ones walk them.
+    const cs = CHILD_ARRAY_STATEMENTS.has(n.name) ? kids(n) : NO_NODES;
     switch (n.name) {
       case 'ExpressionStatement':
-        if (cs[0]) out.push({ t: 'expr', e: this.expr(cs[0]), ...sp });
+        if (n.firstChild) out.push({ t: 'expr', e: this.expr(n.firstChild), from, to });
         return;
       case 'AssignStatement': {
         // Segments separated by '=': every segment but the last is a target; each may be a flat tuple.
         const segs: SyntaxNode[][] = [[]];
-        for (const c of cs) {
+        for (let c = n.firstChild; c; c = c.nextSibling) {
           if (c.name === 'AssignOp') segs.push([]);
           else if (c.name !== 'TypeDef' && c.name !== '⚠') segs[segs.length - 1].push(c);
         }
         if (segs.length < 2) {
-          if (segs[0][0]) out.push({ t: 'expr', e: this.expr(segs[0][0]), ...sp });
+          if (segs[0][0]) out.push({ t: 'expr', e: this.expr(segs[0][0]), from, to });
           return;
         }
-        const exprs = segs.map((s) => this.targetFrom(s));
-        out.push({ t: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1], ...sp });
+        const targets: Expr[] = [];
+        for (let i = 0; i < segs.length - 1; i++) targets.push(this.targetFrom(segs[i]));
+        out.push({ t: 'assign', targets, value: this.targetFrom(segs[segs.length - 1]), from, to });
         return;
       }
       case 'UpdateStatement': {
@@ -525,13 +612,16 @@ export class Converter {
           target: this.targetFrom(cs.slice(0, opIdx)),
           op: this.text(cs[opIdx]).slice(0, -1),
           value: this.targetFrom(cs.slice(opIdx + 1)),
-          ...sp,
+          from, to,
         });
         return;
       }
       case 'ReturnStatement': {
-        const rest = cs.slice(1);
-        out.push({ t: 'return', value: rest.length ? this.targetFrom(rest) : undefined, ...sp });
+        const first = n.firstChild?.nextSibling ?? null;
+        let value: Expr | undefined;
+        if (first && !first.nextSibling && first.name !== ',') value = this.expr(first);
+        else if (first) value = this.targetFrom(kids(n).slice(1));
+        out.push({ t: 'return', value, from, to });
         return;
       }
       case 'IfStatement': {
@@ -548,7 +638,7 @@ export class Converter {
           const cl = clauses[i];
           if (!cl.test) orelse = this.body(cl.body);
           else {
-            const st: Stmt = { t: 'if', test: this.expr(cl.test), body: this.body(cl.body), orelse, ...sp };
+            const st: Stmt = { t: 'if', test: this.expr(cl.test), body: this.body(cl.body), orelse, from, to };
             orelse = [st];
           }
         }
@@ -566,40 +656,42 @@ export class Converter {
           target: this.targetFrom(cs.slice(forIdx + 1, inIdx)),
           iter: this.targetFrom(iterNodes.slice(0, iterNodes.findIndex((c) => c.name === ':') < 0 ? undefined : iterNodes.findIndex((c) => c.name === ':'))),
           body: this.body(bodyNode),
-          ...sp,
+          from, to,
         });
         return;
       }
       case 'WhileStatement': {
         const bodyNode = cs.find((c) => c.name === 'Body');
-        out.push({ t: 'while', test: this.expr(cs[1] ?? null), body: this.body(bodyNode), ...sp });
+        out.push({ t: 'while', test: this.expr(cs[1] ?? null), body: this.body(bodyNode), from, to });
         return;
       }
       case 'FunctionDefinition': {
-        const nameNode = cs.find((c) => c.name === 'VariableName');
-        const pl = cs.find((c) => c.name === 'ParamList');
+        const nameNode = child(n, 'VariableName');
+        const pl = child(n, 'ParamList');
         if (!nameNode) return;
         out.push({
           t: 'def',
           name: this.text(nameNode),
           nameSpan: { from: nameNode.from, to: nameNode.to },
           params: pl ? this.params(pl) : [],
-          body: this.body(cs.find((c) => c.name === 'Body')),
-          ...sp,
+          body: this.body(child(n, 'Body')),
+          from,
+          to,
         });
         return;
       }
       case 'ClassDefinition': {
-        const nameNode = cs.find((c) => c.name === 'VariableName');
+        const nameNode = child(n, 'VariableName');
         if (!nameNode) return;
-        const al = cs.find((c) => c.name === 'ArgList');
+        const al = child(n, 'ArgList');
         out.push({
           t: 'class',
           name: this.text(nameNode),
           nameSpan: { from: nameNode.from, to: nameNode.to },
           bases: al ? this.args(al).map((a) => a.value) : [],
-          body: this.body(cs.find((c) => c.name === 'Body')),
-          ...sp,
+          body: this.body(child(n, 'Body')),
+          from,
+          to,
         });
         return;
       }
@@ -607,7 +699,7 @@ export class Converter {
         for (const c of cs) if (c.name !== 'Decorator') this.stmtInto(c, out);
         return;
       case 'ImportStatement':
-        out.push({ t: 'import', names: this.importNames(cs), ...sp });
+        out.push({ t: 'import', names: this.importNames(cs), from, to });
         return;
       case 'WithStatement':
       case 'TryStatement': {
@@ -620,24 +712,24 @@ export class Converter {
           const asIdx = cs.findIndex((c) => c.name === 'as');
           if (asIdx >= 0 && cs[asIdx + 1]?.name === 'VariableName') {
             const tgt = cs[asIdx + 1];
-            body.push({ t: 'assign', targets: [this.expr(tgt)], value: { t: 'unknown', what: 'context manager', from: tgt.from, to: tgt.to }, ...sp });
+            body.push({ t: 'assign', targets: [this.expr(tgt)], value: { t: 'unknown', what: 'context manager', from: tgt.from, to: tgt.to }, from, to });
           }
         }
         for (const b of first) body.push(...this.body(b));
-        out.push({ t: 'block', body, ...sp });
+        out.push({ t: 'block', body, from, to });
         return;
       }
       case 'PassStatement':
-        out.push({ t: 'flow', what: 'pass', ...sp });
+        out.push({ t: 'flow', what: 'pass', from, to });
         return;
       case 'BreakStatement':
-        out.push({ t: 'flow', what: 'break', ...sp });
+        out.push({ t: 'flow', what: 'break', from, to });
         return;
       case 'ContinueStatement':
-        out.push({ t: 'flow', what: 'continue', ...sp });
+        out.push({ t: 'flow', what: 'continue', from, to });
         return;
       case 'RaiseStatement':
-        out.push({ t: 'flow', what: 'raise', ...sp });
+        out.push({ t: 'flow', what: 'raise', from, to });
         return;
       case 'StatementGroup':
         for (const c of cs) this.stmtInto(c, out);

@@ -11,32 +11,36 @@ import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
 import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, SourceRange, VariableShape } from './types';
-import { modValue, Scope, unknown, type ClassInfo, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
+import { modValue, Scope, unknown, type ClassInfo, type CtorArgs, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
 
-export interface CallArgs {
+/** See CtorArgs: the values are mutable here only while evalCall fills them in. */
+export interface CallArgs extends CtorArgs {
   pos: Value[];
   kw: Map<string, Value>;
-  posSpans: (Span | undefined)[];
-  kwSpans: Map<string, Span>;
-  posConst: boolean[];
-  kwConst: Map<string, boolean>;
 }
 
-// Shared empty maps: CallArgs built here are never mutated, and most calls have no keywords.
+// Shared empty values: CallArgs built here are never mutated, and most calls have no keywords.
 const EMPTY_VALUES: ReadonlyMap<string, Value> = new Map();
-const EMPTY_SPANS: ReadonlyMap<string, Span> = new Map();
-const EMPTY_FLAGS: ReadonlyMap<string, boolean> = new Map();
-const NO_SPANS: (Span | undefined)[] = [];
-const NO_FLAGS: boolean[] = [];
+const NO_ARGS: readonly Arg[] = [];
 
-export const noArgs = (pos: Value[] = [], kw?: Map<string, Value>): CallArgs => ({
-  pos,
-  kw: kw ?? (EMPTY_VALUES as Map<string, Value>),
-  posSpans: NO_SPANS,
-  kwSpans: EMPTY_SPANS as Map<string, Span>,
-  posConst: NO_FLAGS,
-  kwConst: EMPTY_FLAGS as Map<string, boolean>,
-});
+export const noArgs = (pos: Value[] = [], kw?: Map<string, Value>): CallArgs => ({ pos, kw: kw ?? (EMPTY_VALUES as Map<string, Value>), posArgs: NO_ARGS, kwArgs: NO_ARGS });
+
+/** The argument pos[i] was written as, if it was written. */
+export function posArg(a: CtorArgs, i: number): Arg | undefined {
+  return i < a.pos.length ? a.posArgs[i] : undefined;
+}
+
+/** The keyword argument `name` as written (the last one, as Python binding would not allow two). */
+function kwArg(a: CtorArgs, name: string): Arg | undefined {
+  const args = a.kwArgs;
+  for (let i = args.length - 1; i >= 0; i--) if (args[i].name === name && args[i].star === undefined) return args[i];
+  return undefined;
+}
+
+/** Whether an argument was written as a constant; values unpacked from `*xs` never are. */
+export function isConstArg(arg: Arg | undefined): boolean {
+  return arg !== undefined && arg.star === undefined && isConstExpr(arg.value);
+}
 
 /** What a forward trace collects for one model. */
 export interface Trace {
@@ -147,15 +151,16 @@ function someNum(v: ConfigValue, bad: (x: number) => boolean): boolean {
  */
 export function argSite(m: ModuleInst, name: string): { span: Span; isConst: boolean } | null {
   const c = m.ctorArgs;
-  if (!c) return null;
-  const i = c.names.indexOf(name);
+  const rule = (m as Partial<ModuleWithRule>).rule;
+  if (!c || !rule) return null;
+  const i = sigNames(rule).indexOf(name);
   if (i < 0) return null;
   const byKw = c.kw.has(name);
-  const posSpan = i < c.npos ? c.posSpans[i] : undefined;
-  const span = (byKw ? c.kwSpans.get(name) : undefined) ?? posSpan;
-  if (!span) return null;
-  const isConst = byKw ? (c.kwConst.get(name) ?? false) : i < c.npos ? (c.posConst[i] ?? false) : false;
-  return { span, isConst };
+  const p = posArg(c, i);
+  const k = byKw ? kwArg(c, name) : undefined;
+  const found = k ?? p;
+  if (!found) return null;
+  return { span: found.value, isConst: isConstArg(byKw ? k : p) };
 }
 
 /** The shared empty maps of leaves (see newModule); ownChildren/ownAttrs replace them before a write. */
@@ -343,6 +348,8 @@ export class Interp {
 
   buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value {
     const m = this.newModule('leaf', rule.type, site);
+    // Set before any check runs: argSite finds the parameter names through the rule.
+    (m as ModuleWithRule).rule = rule;
     const values: LayerConfig = {};
     // Allocated only when some argument is unknown.
     let unknownArgs: Set<string> | null = null;
@@ -353,7 +360,7 @@ export class Interp {
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
     for (let i = 0; i < npos; i++) if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
     if (a.kw.size) for (const [k, v] of a.kw) if (sigHas(sig, k) && !bindConfig(values, k, v)) (unknownArgs ??= new Set()).add(k);
-    m.ctorArgs = { kw: a.kw, posSpans: a.posSpans, kwSpans: a.kwSpans, posConst: a.posConst, kwConst: a.kwConst, names, npos };
+    m.ctorArgs = a;
     for (const [name, def] of sig) {
       if (name in values || unknownArgs?.has(name)) continue;
       if (def === REQUIRED) {
@@ -387,7 +394,6 @@ export class Interp {
     if (bad) fail(bad, bad.why);
     m.config = values;
     m.ownParams = rule.params ? rule.params(cfg) : 0;
-    (m as ModuleWithRule).rule = rule;
     (m as ModuleWithRule).cfg = cfg;
     return modValue(m);
   }
@@ -1038,31 +1044,41 @@ export class Interp {
 
   private evalCall(e: Expr & { t: 'call' }, scope: Scope, frame: Frame): Value {
     const fn = this.eval(e.fn, scope, frame);
-    const hasKw = e.args.some((x) => x.name !== undefined || x.star === '**');
-    const a: CallArgs = hasKw
-      ? { pos: [], kw: new Map(), posSpans: [], kwSpans: new Map(), posConst: [], kwConst: new Map() }
-      : { pos: [], kw: EMPTY_VALUES as Map<string, Value>, posSpans: [], kwSpans: EMPTY_SPANS as Map<string, Span>, posConst: [], kwConst: EMPTY_FLAGS as Map<string, boolean> };
-    for (const arg of e.args) this.addArg(a, arg, scope, frame);
+    const args = e.args;
+    let hasKw = false;
+    // Whether pos[i] comes from args[i]: no `*xs` and no positional after a keyword. Then the call's
+    // own argument list serves as posArgs, and the call allocates only its values.
+    let aligned = true;
+    for (let i = 0; i < args.length; i++) {
+      const x = args[i];
+      if (x.star !== undefined) {
+        aligned = false;
+        if (x.star === '**') hasKw = true;
+      } else if (x.name !== undefined) hasKw = true;
+      else if (hasKw) aligned = false;
+    }
+    const a: CallArgs = { pos: [], kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>), posArgs: aligned ? args : [], kwArgs: hasKw ? args : NO_ARGS };
+    for (const arg of args) this.addArg(a, arg, aligned, scope, frame);
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
     return this.call(fn, a, e);
   }
 
-  private addArg(a: CallArgs, arg: Arg, scope: Scope, frame: Frame): void {
+  /** Adds one argument's value(s); `aligned` as in evalCall, else a.posArgs is built alongside. */
+  private addArg(a: CallArgs, arg: Arg, aligned: boolean, scope: Scope, frame: Frame): void {
     const v = this.eval(arg.value, scope, frame);
-    const isConst = isConstExpr(arg.value);
     if (arg.star === '*') {
       const items = iterate(v);
-      if (items) for (const it of items) {
-        a.pos.push(it);
-        a.posSpans.push(arg.value);
-        a.posConst.push(false);
-      }
+      const posArgs = a.posArgs as Arg[];
+      if (items)
+        for (const it of items) {
+          a.pos.push(it);
+          posArgs.push(arg);
+        }
       else {
         a.pos.push(unknown('*args the analyser cannot enumerate'));
-        a.posSpans.push(arg.value);
-        a.posConst.push(false);
+        posArgs.push(arg);
       }
       return;
     }
@@ -1070,14 +1086,10 @@ export class Interp {
       if (v.k === 'dict') v.keys.forEach((k, i) => k.k === 'str' && a.kw.set(k.v, v.vals[i]));
       return;
     }
-    if (arg.name) {
-      a.kw.set(arg.name, v);
-      a.kwSpans.set(arg.name, arg.value);
-      a.kwConst.set(arg.name, isConst);
-    } else {
+    if (arg.name) a.kw.set(arg.name, v);
+    else {
       a.pos.push(v);
-      a.posSpans.push(arg.value);
-      a.posConst.push(isConst);
+      if (!aligned) (a.posArgs as Arg[]).push(arg);
     }
   }
 
@@ -1330,13 +1342,14 @@ export class Interp {
       const target = fn.self.items[0];
       const pre = (fn as PartialRef).partialArgs;
       if (!pre) return unknown('partial()');
+      const posArgs: (Arg | undefined)[] = [];
+      for (let i = 1; i < pre.pos.length; i++) posArgs.push(posArg(pre, i));
+      for (let i = 0; i < a.pos.length; i++) posArgs.push(posArg(a, i));
       const merged: CallArgs = {
         pos: [...pre.pos.slice(1), ...a.pos],
-        posSpans: [...pre.posSpans.slice(1), ...a.posSpans],
-        posConst: [...pre.posConst.slice(1), ...a.posConst],
         kw: new Map([...pre.kw, ...a.kw]),
-        kwSpans: new Map([...pre.kwSpans, ...a.kwSpans]),
-        kwConst: new Map([...pre.kwConst, ...a.kwConst]),
+        posArgs,
+        kwArgs: [...pre.kwArgs, ...a.kwArgs],
       };
       return this.call(target, merged, site);
     }

@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { displayPath, isSane, iterate, noArgs, numOf, saneValue, sliceRange, toConfig, truthy } from './interp';
+import { displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
@@ -128,7 +128,7 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
     if (name === 'Size') return a.pos[0] ?? tup([]);
     if (name === 'no_grad' || name === 'manual_seed' || name === 'device' || name === 'set_grad_enabled' || name === 'inference_mode') return { k: 'none' };
     if (name === 'cuda.is_available') return { k: 'bool', v: false };
-    if (x && x.k === 'tensor') return tensorFn(it, name, x, { ...a, pos: a.pos.slice(1), posSpans: a.posSpans.slice(1), posConst: a.posConst.slice(1) }, site, 'torch.' + name);
+    if (x && x.k === 'tensor') return tensorFn(it, name, x, { pos: a.pos.slice(1), kw: a.kw, posArgs: a.posArgs.slice(1), kwArgs: a.kwArgs }, site, 'torch.' + name);
     if (x && x.k === 'unknown') return x;
     return undefined;
   }
@@ -708,8 +708,8 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       const total = numelOf(s);
       if ('error' in r && target.length === 2 && total !== null && isNum(s[0]) && s[0] > 0 && total % s[0] === 0) {
         const per = total / s[0];
-        const idx = target.findIndex((d, i) => i > 0 && d !== -1 && a.posConst[i]);
-        const sp = idx >= 0 ? a.posSpans[idx] : undefined;
+        const idx = target.findIndex((d, i) => i > 0 && d !== -1 && isConstArg(posArg(a, i)));
+        const sp = idx >= 0 ? posArg(a, idx)?.value : undefined;
         hint = ` Each of the ${s[0]} samples has ${per} elements: use ${label}(-1, ${per}) or flatten from dim 1.`;
         if (sp) fix = { span: sp, value: per, title: `Change ${String(target[idx])} to ${per}` };
       }
@@ -879,7 +879,7 @@ function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | 
   const x0 = a.pos[0] ?? a.kw.get('input');
   const label = 'F.' + name;
   const x: TensorV = x0 && x0.k === 'tensor' ? x0 : U(x0 && x0.k === 'unknown' ? x0.why : `${label}: input unknown`);
-  const rest: CallArgs = { ...a, pos: a.pos.slice(1), posSpans: a.posSpans.slice(1), posConst: a.posConst.slice(1) };
+  const rest: CallArgs = { pos: a.pos.slice(1), kw: a.kw, posArgs: a.posArgs.slice(1), kwArgs: a.kwArgs };
   const ruleName = FUNCTIONAL_RULES[name];
   if (ruleName) {
     const rule = LAYERS.get(ruleName);

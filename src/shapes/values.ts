@@ -1,7 +1,7 @@
 // The abstract values the interpreter computes with: Python constants, containers, tensors (whose only
 // property we track is the shape), modules under construction, functions and classes from the file,
 // and "unknown" with the reason, which is what anything we cannot evaluate becomes.
-import type { Span, Stmt, Param, Expr } from './ast';
+import type { Arg, Span, Stmt, Param, Expr } from './ast';
 import type { D } from './dims';
 import type { LayerConfig } from './types';
 
@@ -94,16 +94,22 @@ export interface CtorDiag {
   fixValue?: number | string;
 }
 
-/** Where a constructor call's arguments are in the source, as the interpreter's CallArgs keeps them. */
+/**
+ * A call's arguments as the interpreter passes them: the values, and the AST arguments they were
+ * written as. The AST side is read only when a diagnostic needs a span or a constant test (argSite in
+ * interp.ts), so it is kept as references into the call's own argument list rather than built per call.
+ */
 export interface CtorArgs {
+  pos: readonly Value[];
   kw: ReadonlyMap<string, Value>;
-  posSpans: readonly (Span | undefined)[];
-  kwSpans: ReadonlyMap<string, Span>;
-  posConst: readonly boolean[];
-  kwConst: ReadonlyMap<string, boolean>;
-  /** The rule's parameter names in order, which positional arguments bind to. */
-  names: readonly string[];
-  npos: number;
+  /**
+   * posArgs[i] is the argument pos[i] was written as (undefined for values the analyser made). Valid
+   * only below pos.length: when nothing was unpacked it is the call's whole argument list, so it may
+   * run on into the keywords.
+   */
+  posArgs: readonly (Arg | undefined)[];
+  /** Arguments among which the keywords are found by name (a later one wins); others have no name. */
+  kwArgs: readonly Arg[];
 }
 
 export interface ModuleInst {
@@ -113,9 +119,9 @@ export interface ModuleInst {
   kind: 'leaf' | 'Sequential' | 'ModuleList' | 'ModuleDict' | 'user';
   config: LayerConfig;
   /**
-   * A leaf's constructor arguments as written: where each is and whether it is a constant (for
-   * diagnostics at the exact argument and their quick fixes). Looked up by name only when a
-   * diagnostic needs it (see argSite in interp.ts), so building a layer creates no per-argument maps.
+   * A leaf's constructor call (for diagnostics at the exact argument and their quick fixes), bound to
+   * the rule's parameter names only when a diagnostic needs it (see argSite in interp.ts), so building
+   * a layer creates no per-argument objects.
    */
   ctorArgs?: CtorArgs;
   /** Submodules. Empty leaves share one map until something is added (see ownChildren in interp.ts). */

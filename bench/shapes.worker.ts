@@ -1,0 +1,52 @@
+// The shape bench's timing loop. shapes.bench.ts bundles this file with esbuild as dist/ is bundled
+// (minified, node20) and runs it in a worker thread, so the timings are of the engine as shipped, in a
+// fresh heap configured like the thread that runs it in the product, not of tsx-transpiled sources
+// in a process the other benches have already filled.
+import { parentPort } from 'node:worker_threads';
+import { parser } from '@lezer/python';
+import { analyze } from '../src/shapes';
+import { plainTree } from '../src/shapes/ast';
+import { fastParse } from '../src/shapes/pyparse';
+
+export type TimedFn = 'analyze' | 'lezer' | 'engineParse' | 'fastParse';
+
+export interface TimingJob {
+  src: string;
+  fn: TimedFn;
+  warm: number;
+  runs: number;
+}
+
+export interface TimingResult {
+  /** Milliseconds per run, in run order. */
+  times: number[];
+  /** Whether the function gave a result (fastParse gives up with null). */
+  ok: boolean;
+  /** Models found (analyze only). */
+  models: number;
+}
+
+const FNS: Record<TimedFn, (s: string) => unknown> = {
+  analyze: (s) => analyze(s),
+  lezer: (s) => parser.parse(s),
+  engineParse: (s) => plainTree(s),
+  fastParse: (s) => fastParse(s),
+};
+
+function time(job: TimingJob): TimingResult {
+  const f = FNS[job.fn];
+  let last: unknown = null;
+  for (let i = 0; i < job.warm; i++) last = f(job.src);
+  const times: number[] = [];
+  for (let i = 0; i < job.runs; i++) {
+    const a = performance.now();
+    last = f(job.src);
+    times.push(performance.now() - a);
+  }
+  const models = job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).models.length : 0;
+  return { times, ok: last !== null, models };
+}
+
+parentPort?.on('message', (jobs: TimingJob[]) => {
+  parentPort?.postMessage(jobs.map(time));
+});

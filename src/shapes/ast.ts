@@ -208,6 +208,12 @@ const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '⚠', 'Comment', 
 /** What element and argument lists drop besides the commas that split them. */
 const BRACKETS = new Set(['(', ')', '[', ']', '{', '}', '⚠', 'Comment']);
 
+/** A node that is a whole side of an assignment on its own (not '=', ',', an annotation or an error). */
+function isOperand(c: SyntaxNode): boolean {
+  const name = c.name;
+  return name !== 'AssignOp' && name !== ',' && name !== 'TypeDef' && name !== '⚠';
+}
+
 function kids(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
@@ -589,6 +595,14 @@ export class Converter {
         if (n.firstChild) out.push({ t: 'expr', e: this.expr(n.firstChild), from, to });
         return;
       case 'AssignStatement': {
+        // Nearly every assignment is `target = value`: one node each side of one '='.
+        const t0 = n.firstChild;
+        const eq = t0?.nextSibling;
+        const v0 = eq?.nextSibling;
+        if (t0 && eq && v0 && !v0.nextSibling && eq.name === 'AssignOp' && isOperand(t0) && isOperand(v0)) {
+          out.push({ t: 'assign', targets: [this.expr(t0)], value: this.expr(v0), from, to });
+          return;
+        }
         // Segments separated by '=': every segment but the last is a target; each may be a flat tuple.
         const segs: SyntaxNode[][] = [[]];
         for (let c = n.firstChild; c; c = c.nextSibling) {

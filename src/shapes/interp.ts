@@ -177,26 +177,40 @@ function ownAttrs(m: ModuleInst): Map<string, Value> {
 
 /**
  * What a layer rule's forward sees for one call. A class (methods on the prototype, the label built
- * only if a message needs it) instead of an object of fresh closures per layer call.
+ * only if a message needs it) instead of an object of fresh closures per layer call; the interpreter
+ * reuses one (see callLeaf), since rules use it only while their forward runs.
  */
 class LeafCall implements Fwd {
-  readonly cfg: Cfg;
-  readonly args: Value[];
-  readonly kwargs: Map<string, Value>;
+  cfg: Cfg;
+  args: Value[];
+  kwargs: Map<string, Value>;
   /** Created by the first formula: most layers (activations, norms, linear) have none. */
   formulas: DimFormula[] | null = null;
   macs: number | null = null;
   constructor(
     private readonly it: Interp,
-    private readonly m: ModuleWithRule,
-    private readonly site: Span,
+    private m: ModuleWithRule,
+    private site: Span,
     a: CallArgs,
-    readonly x: TensorV,
-    private readonly name: string,
+    public x: TensorV,
+    private name: string,
   ) {
     this.cfg = m.cfg;
     this.args = a.pos;
     this.kwargs = a.kw;
+  }
+  /** Points this object at another call, as the constructor would. */
+  reset(m: ModuleWithRule, site: Span, a: CallArgs, x: TensorV, name: string): this {
+    this.m = m;
+    this.site = site;
+    this.cfg = m.cfg;
+    this.args = a.pos;
+    this.kwargs = a.kw;
+    this.x = x;
+    this.name = name;
+    this.formulas = null;
+    this.macs = null;
+    return this;
   }
   get label(): string {
     return `${this.name} (${this.m.type})`;
@@ -1049,6 +1063,7 @@ export class Interp {
     // Whether pos[i] comes from args[i]: no `*xs` and no positional after a keyword. Then the call's
     // own argument list serves as posArgs, and the call allocates only its values.
     let aligned = true;
+    let npos = 0;
     for (let i = 0; i < args.length; i++) {
       const x = args[i];
       if (x.star !== undefined) {
@@ -1056,17 +1071,51 @@ export class Interp {
         if (x.star === '**') hasKw = true;
       } else if (x.name !== undefined) hasKw = true;
       else if (hasKw) aligned = false;
+      else npos++;
     }
-    const a: CallArgs = { pos: [], kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>), posArgs: aligned ? args : [], kwArgs: hasKw ? args : NO_ARGS };
-    for (const arg of args) this.addArg(a, arg, aligned, scope, frame);
+    let a: CallArgs;
+    if (aligned) {
+      a = { pos: this.evalPositional(args, npos, scope, frame), kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>), posArgs: args, kwArgs: hasKw ? args : NO_ARGS };
+      for (let i = npos; i < args.length; i++) a.kw.set(args[i].name as string, this.eval(args[i].value, scope, frame));
+    } else {
+      a = { pos: [], kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>), posArgs: [], kwArgs: hasKw ? args : NO_ARGS };
+      for (const arg of args) this.addArg(a, arg, scope, frame);
+    }
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
     return this.call(fn, a, e);
   }
 
-  /** Adds one argument's value(s); `aligned` as in evalCall, else a.posArgs is built alongside. */
-  private addArg(a: CallArgs, arg: Arg, aligned: boolean, scope: Scope, frame: Frame): void {
+  /**
+   * The values of the first n arguments, in order, as an array of exactly that size: pushing onto an
+   * empty array reserves room for 17, and most calls have one to three positionals.
+   */
+  private evalPositional(args: readonly Arg[], n: number, scope: Scope, frame: Frame): Value[] {
+    switch (n) {
+      case 0:
+        return [];
+      case 1:
+        return [this.eval(args[0].value, scope, frame)];
+      case 2: {
+        const v0 = this.eval(args[0].value, scope, frame);
+        return [v0, this.eval(args[1].value, scope, frame)];
+      }
+      case 3: {
+        const v0 = this.eval(args[0].value, scope, frame);
+        const v1 = this.eval(args[1].value, scope, frame);
+        return [v0, v1, this.eval(args[2].value, scope, frame)];
+      }
+      default: {
+        const out: Value[] = [];
+        for (let i = 0; i < n; i++) out.push(this.eval(args[i].value, scope, frame));
+        return out;
+      }
+    }
+  }
+
+  /** Adds one argument's value(s) of a call evalCall could not align, building a.posArgs alongside. */
+  private addArg(a: CallArgs, arg: Arg, scope: Scope, frame: Frame): void {
     const v = this.eval(arg.value, scope, frame);
     if (arg.star === '*') {
       const items = iterate(v);
@@ -1089,7 +1138,7 @@ export class Interp {
     if (arg.name) a.kw.set(arg.name, v);
     else {
       a.pos.push(v);
-      if (!aligned) (a.posArgs as Arg[]).push(arg);
+      (a.posArgs as Arg[]).push(arg);
     }
   }
 
@@ -1219,7 +1268,10 @@ export class Interp {
     const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow' };
     if (this.probing && x.shape === null && x.why === PROBE_WHY) throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
     const name = fname ?? this.trace?.names.get(m) ?? m.type;
-    const f = new LeafCall(this, m, site, a, x, name);
+    // Rules never call back into the interpreter, so this is never in use here; checked all the same.
+    const spare = this.spareLeafCall;
+    const f = spare ? spare.reset(m, site, a, x, name) : new LeafCall(this, m, site, a, x, name);
+    this.spareLeafCall = null;
     let out: Value;
     if (m.invalid) out = { k: 'tensor', shape: null, why: m.invalid };
     else if (m.why && cfg.unknownArgs.size) out = { k: 'tensor', shape: null, why: m.why };
@@ -1231,46 +1283,69 @@ export class Interp {
       }
     }
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
-    const { macs, formulas } = f;
-    if (fname) return this.recordLayer({ name, type: fname, site, input: x, inputs: a.pos, output: out, params: 0, macs, formulas, config: m.config, doc: ruleDoc(rule), functional: true });
-    return this.recordLayer({ name, type: m.type, site, input: x, inputs: a.pos, output: out, params: m.ownParams, macs, formulas, def: m.defSpan, config: m.config, doc: ruleDoc(rule) });
+    const macs = f.macs;
+    const formulas = f.formulas;
+    this.spareLeafCall = f;
+    if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
+    return this.recordLayer(name, m.type, site, x, a.pos, out, m.ownParams, macs, formulas, m.defSpan, m.config, ruleDoc(rule), false);
   }
 
-  recordLayer(r: { name: string; type: string; site: Span; input: TensorV; inputs: Value[]; output: Value; params: number | null; macs: number | null; formulas: DimFormula[] | null; def?: Span; config?: LayerConfig; doc?: string; functional?: boolean }): Value {
+  /** The LeafCall callLeaf reuses; null while one is in use. */
+  private spareLeafCall: LeafCall | null = null;
+
+  /** Adds a layer entry to the trace; its fields as positional parameters, so a call builds no record for them. */
+  recordLayer(name: string, type: string, site: Span, input: TensorV, inputs: Value[], output: Value, params: number | null, macs: number | null, formulas: DimFormula[] | null, def: Span | undefined, config: LayerConfig | undefined, doc: string | undefined, functional: boolean): Value {
     const trace = this.trace;
-    if (!trace) return r.output;
-    const range = this.lines.range(r.site);
+    if (!trace) return output;
+    const range = this.lines.range(site);
     // A single tensor (the common case) needs no flattening.
-    const outs = r.output.k === 'tensor' ? null : flattenTensors(r.output);
-    const first = outs ? outs[0] : (r.output as TensorV);
-    const lr: LayerResult = {
-      line: range.line,
-      column: range.column,
-      range,
-      name: r.name,
-      type: r.type,
-      input: r.input.shape ? r.input.shape.map(outDim) : null,
-      output: first && first.shape ? first.shape.map(outDim) : null,
-      params: r.params ?? 0,
-    };
+    const outs = output.k === 'tensor' ? null : flattenTensors(output);
+    const first = outs ? outs[0] : (output as TensorV);
+    const inShape = input.shape ? input.shape.map(outDim) : null;
+    const outShape = first && first.shape ? first.shape.map(outDim) : null;
+    const nParams = params ?? 0;
+    const forms = formulas && formulas.length ? formulas : null;
     let nIns = 0;
-    for (const v of r.inputs) if (v.k === 'tensor') nIns++;
-    if (nIns > 1) lr.inputs = r.inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? t.shape.map(outDim) : null));
-    if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
-    if (r.macs !== null) lr.macs = r.macs;
-    if (r.def) lr.definition = this.lines.range(r.def);
-    if (r.formulas && r.formulas.length) lr.formulas = r.formulas;
-    if (r.doc) lr.docUrl = r.doc;
-    if (!first || !first.shape) lr.unknownReason = first?.why ?? (r.output.k === 'unknown' ? r.output.why : 'output unknown');
-    if (r.functional) lr.functional = true;
-    if (r.config) lr.config = r.config;
+    for (let i = 0; i < inputs.length; i++) if (inputs[i].k === 'tensor') nIns++;
     // A copy: the tensors' own lists are shared between values, results must not be.
-    lr.producers = this.sourcesOf(r.inputs, null).slice();
+    let src = NO_SOURCES;
+    for (let i = 0; i < inputs.length; i++) src = addSources(src, inputs[i], trace);
+    const producers = src === NO_SOURCES ? [] : src.slice();
+    let lr: LayerResult;
+    if (outShape && nIns <= 1 && !outs && !functional && def && doc && config) {
+      // A layer module with one known output, most entries: one literal per set of fields, in the order
+      // of the general case below, so the object is built at its final size (adding properties one
+      // by one reallocates their backing store several times per entry).
+      const definition = this.lines.range(def);
+      const line = range.line;
+      const column = range.column;
+      if (macs !== null) {
+        lr = forms
+          ? { line, column, range, name, type, input: inShape, output: outShape, params: nParams, macs, definition, formulas: forms, docUrl: doc, config, producers }
+          : { line, column, range, name, type, input: inShape, output: outShape, params: nParams, macs, definition, docUrl: doc, config, producers };
+      } else {
+        lr = forms
+          ? { line, column, range, name, type, input: inShape, output: outShape, params: nParams, definition, formulas: forms, docUrl: doc, config, producers }
+          : { line, column, range, name, type, input: inShape, output: outShape, params: nParams, definition, docUrl: doc, config, producers };
+      }
+    } else {
+      lr = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: nParams };
+      if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? t.shape.map(outDim) : null));
+      if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
+      if (macs !== null) lr.macs = macs;
+      if (def) lr.definition = this.lines.range(def);
+      if (forms) lr.formulas = forms;
+      if (doc) lr.docUrl = doc;
+      if (!first || !first.shape) lr.unknownReason = first?.why ?? (output.k === 'unknown' ? output.why : 'output unknown');
+      if (functional) lr.functional = true;
+      if (config) lr.config = config;
+      lr.producers = producers;
+    }
     const index = trace.layers.length;
     trace.layers.push(lr);
     // The outputs are copies that name this call as their producer: a rule may return its input
     // object itself (Identity, Dropout), whose other uses must keep their own producer.
-    return tagTensors(r.output, [index], trace);
+    return tagTensors(output, [index], trace);
   }
 
   /** Union of the producers of the tensors in `vals` (and in tuples/lists among them), for this trace. */
@@ -1494,7 +1569,10 @@ export type IndexItem = { t: 'index'; v: Value } | { t: 'slice'; lo: D | null | 
 const SIZE_ARGS = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'num_channels', 'num_groups', 'hidden_size', 'input_size', 'num_layers', 'embedding_dim', 'num_embeddings', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'padding', 'dilation', 'output_padding', 'groups', 'upscale_factor', 'downscale_factor', 'output_size', 'proj_size']);
 
 function badDims(shape: D[]): boolean {
-  for (const d of shape) if (typeof d === 'number' && (d < 0 || !Number.isInteger(d))) return true;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d === 'number' && (d < 0 || !Number.isInteger(d))) return true;
+  }
   return false;
 }
 

@@ -137,7 +137,7 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
 
 function record(it: Interp, name: string, x: TensorV, inputs: Value[], out0: Value, site: Span, show = true, config?: LayerConfig): Value {
   const out = isSane(out0) ? out0 : saneValue(out0, `${name} gives an invalid size`);
-  if (show) return it.recordLayer({ name, type: name, site, input: x, inputs, output: out, params: 0, macs: null, formulas: null, functional: true, config });
+  if (show) return it.recordLayer(name, name, site, x, inputs, out, 0, null, null, undefined, config, undefined, true);
   return out;
 }
 

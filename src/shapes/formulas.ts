@@ -95,7 +95,11 @@ export function scaleOut(dim: string, I: D, scale: number): SizeResult {
 
 export { ceilDiv };
 
-/** Names of the spatial axes for a 1-, 2- or 3-d layer. */
-export function axisNames(n: number): string[] {
-  return n === 1 ? ['L'] : n === 2 ? ['H', 'W'] : ['D', 'H', 'W'];
+const AXES_1: readonly string[] = ['L'];
+const AXES_2: readonly string[] = ['H', 'W'];
+const AXES_3: readonly string[] = ['D', 'H', 'W'];
+
+/** Names of the spatial axes for a 1-, 2- or 3-d layer (shared lists: every conv and pool call asks). */
+export function axisNames(n: number): readonly string[] {
+  return n === 1 ? AXES_1 : n === 2 ? AXES_2 : AXES_3;
 }

@@ -184,8 +184,12 @@ class LeafCall implements Fwd {
   cfg: Cfg;
   args: Value[];
   kwargs: Map<string, Value>;
-  /** Created by the first formula: most layers (activations, norms, linear) have none. */
-  formulas: DimFormula[] | null = null;
+  /**
+   * This call's formulas are the first nFormulas entries: the list is kept across calls, since a
+   * push onto a fresh list reserves 17 slots and a layer has one to three (see takeFormulas).
+   */
+  private readonly scratch: DimFormula[] = [];
+  private nFormulas = 0;
   macs: number | null = null;
   constructor(
     private readonly it: Interp,
@@ -208,7 +212,7 @@ class LeafCall implements Fwd {
     this.kwargs = a.kw;
     this.x = x;
     this.name = name;
-    this.formulas = null;
+    this.nFormulas = 0;
     this.macs = null;
     return this;
   }
@@ -219,7 +223,26 @@ class LeafCall implements Fwd {
     this.it.argDiag(this.m, { code, severity: sev, message: msg, arg, fixValue }, this.site);
   }
   formula(dim: string, formula: string, worked: string): void {
-    (this.formulas ??= []).push({ dim, formula, worked });
+    this.scratch[this.nFormulas++] = { dim, formula, worked };
+  }
+  addFormula(f: DimFormula): void {
+    this.scratch[this.nFormulas++] = f;
+  }
+  /** This call's formulas as a list of their own, exactly that long; null without any (most layers). */
+  takeFormulas(): DimFormula[] | null {
+    const s = this.scratch;
+    switch (this.nFormulas) {
+      case 0:
+        return null;
+      case 1:
+        return [s[0]];
+      case 2:
+        return [s[0], s[1]];
+      case 3:
+        return [s[0], s[1], s[2]];
+      default:
+        return s.slice(0, this.nFormulas);
+    }
   }
   setMacs(n: number | null): void {
     this.macs = n;
@@ -333,14 +356,15 @@ export class Interp {
 
   // ───────────────────────── modules ─────────────────────────
 
-  newModule(kind: ModuleInst['kind'], type: string, site?: Span): ModuleInst {
+  /** `config` is given by buildLeaf, which has already built the layer's. */
+  newModule(kind: ModuleInst['kind'], type: string, site?: Span, config?: LayerConfig): ModuleInst {
     // Every optional field is present from the start, so all modules share one object shape and the
     // interpreter's property reads stay monomorphic (measurably faster than adding fields later).
     const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined } = {
       id: this.nextId++,
       type,
       kind,
-      config: {},
+      config: config ?? {},
       ctorArgs: undefined,
       // A leaf rarely gets submodules or attributes: it shares the empty maps until it does.
       children: kind === 'leaf' ? (NO_CHILDREN as Map<string, ModuleInst>) : new Map(),
@@ -361,10 +385,10 @@ export class Interp {
   }
 
   buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value {
-    const m = this.newModule('leaf', rule.type, site);
+    const values: LayerConfig = {};
+    const m = this.newModule('leaf', rule.type, site, values);
     // Set before any check runs: argSite finds the parameter names through the rule.
     (m as ModuleWithRule).rule = rule;
-    const values: LayerConfig = {};
     // Allocated only when some argument is unknown.
     let unknownArgs: Set<string> | null = null;
     const sig = rule.sig;
@@ -373,43 +397,48 @@ export class Interp {
     // after the same positional, wins, as the old per-argument maps had it).
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
     for (let i = 0; i < npos; i++) if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
-    if (a.kw.size) for (const [k, v] of a.kw) if (sigHas(sig, k) && !bindConfig(values, k, v)) (unknownArgs ??= new Set()).add(k);
+    // Keys then get: an entries loop would build a [key, value] pair per argument.
+    if (a.kw.size) for (const k of a.kw.keys()) if (sigHas(sig, k) && !bindConfig(values, k, a.kw.get(k) as Value)) (unknownArgs ??= new Set()).add(k);
     m.ctorArgs = a;
-    for (const [name, def] of sig) {
+    for (let i = 0; i < sig.length; i++) {
+      const name = names[i];
+      const def = sig[i][1];
       if (name in values || unknownArgs?.has(name)) continue;
       if (def === REQUIRED) {
         (unknownArgs ??= new Set()).add(name);
         m.why = `${rule.type}() is missing the argument ${name}`;
       } else values[name] = def;
     }
-    // Construction errors are kept on the module and reported when a model containing it is analysed
-    // (reportConstruction), since PyTorch raises them when it is built, not when it is called.
-    const fail = (d: CtorDiag, why: string): void => {
-      m.invalid = why;
-      (m.ctorDiags ??= []).push(d);
-      this.argDiag(m, d);
-    };
     // Insertion order of `values` is the order the checks below have always run in.
     for (const name in values) {
       const v = values[name];
       // PyTorch rejects negative sizes when it allocates the weights ("negative dimension").
       if (SIZE_ARGS.has(name) && someNum(v, badSize)) {
         const why = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
-        fail({ code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, arg: name }, why);
+        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, arg: name }, why);
       }
       if ((name === 'kernel_size' || name === 'stride') && someNum(v, nonPositive)) {
         const why = `${rule.type}: ${name} must be greater than zero`;
-        fail({ code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises an error.`, arg: name }, why);
+        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises an error.`, arg: name }, why);
       }
     }
     const cfg = new Cfg(values, unknownArgs ?? (NO_UNKNOWN_ARGS as Set<string>));
     rule.normalize?.(cfg);
     const bad = rule.check?.(cfg);
-    if (bad) fail(bad, bad.why);
-    m.config = values;
+    if (bad) this.ctorFail(m, bad, bad.why);
     m.ownParams = rule.params ? rule.params(cfg) : 0;
     (m as ModuleWithRule).cfg = cfg;
     return modValue(m);
+  }
+
+  /**
+   * A construction error of leaf `m`, kept on the module and reported when a model containing it is
+   * analysed (reportConstruction), since PyTorch raises it when the layer is built, not when it is called.
+   */
+  private ctorFail(m: ModuleInst, d: CtorDiag, why: string): void {
+    m.invalid = why;
+    (m.ctorDiags ??= []).push(d);
+    this.argDiag(m, d);
   }
 
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
@@ -1284,7 +1313,7 @@ export class Interp {
     }
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
     const macs = f.macs;
-    const formulas = f.formulas;
+    const formulas = f.takeFormulas();
     this.spareLeafCall = f;
     if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
     return this.recordLayer(name, m.type, site, x, a.pos, out, m.ownParams, macs, formulas, m.defSpan, m.config, ruleDoc(rule), false);

@@ -102,25 +102,26 @@ function convRule(n: 1 | 2 | 3): LayerRule {
         return unknownTensor(`${f.label}: constructor argument ${c.missing(['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation']) ?? ''} could not be evaluated`);
       }
       const { shape, chAxis } = checked;
-      const out: D[] = shape.slice(0, chAxis);
-      out.push(cout);
+      // The input's copy, overwritten from the channel axis on (checkChannels made its rank chAxis + 1 + n):
+      // built at its final size, where pushing onto a slice would reallocate it.
+      const out: D[] = shape.slice();
+      out[chAxis] = cout;
       const names = axisNames(n);
       for (let i = 0; i < n; i++) {
         const I = shape[chAxis + 1 + i];
         if (same) {
           f.formula(names[i], "padding='same': O = I", `${String(I)}`);
-          out.push(I);
           continue;
         }
         const r = convOut(names[i], I, k[i], st[i], (padN as number[])[i], dl[i]);
-        f.formula(names[i], r.formula.formula, r.formula.worked);
+        f.addFormula(r.formula);
         if (r.out === null) return unknownTensor(`${f.label}: output size not computable`);
         const padded = typeof I === 'number' ? I + 2 * (padN as number[])[i] : null;
         if (isNum(r.out) && r.out <= 0) {
           f.diag('spatial-too-small', 'error', `${f.label}: the input's ${names[i]} is ${String(I)}${padded !== null ? ` (padded ${padded})` : ''}, smaller than the effective kernel ${dl[i] * (k[i] - 1) + 1}; PyTorch raises "Kernel size can't be greater than actual input size".`, 'kernel_size');
           return unknownTensor(`${f.label}: input smaller than the kernel`);
         }
-        out.push(r.out);
+        out[chAxis + 1 + i] = r.out;
       }
       const outN = numel(out);
       if (cin !== null && outN !== null) f.setMacs(outN * (cin / g) * k.reduce((a, b) => a * b, 1));
@@ -171,17 +172,18 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
       if (!checked) return unknownTensor(`input to ${f.label} has the wrong rank`);
       if (!k || !st || !dl || !pd || !op || cout === null) return unknownTensor(`${f.label}: a constructor argument could not be evaluated`);
       const { shape, chAxis } = checked;
-      const out: D[] = shape.slice(0, chAxis);
-      out.push(cout);
+      // Built at its final size, as in convRule.
+      const out: D[] = shape.slice();
+      out[chAxis] = cout;
       const names = axisNames(n);
       const outSize = f.kwargs.get('output_size') ?? f.args[1];
       const explicit = outSize ? sizeList(outSize, n) : null;
       for (let i = 0; i < n; i++) {
         const r = convTransposeOut(names[i], shape[chAxis + 1 + i], k[i], st[i], pd[i], dl[i], op[i]);
-        f.formula(names[i], r.formula.formula, r.formula.worked);
-        if (explicit) out.push(explicit[i]);
+        f.addFormula(r.formula);
+        if (explicit) out[chAxis + 1 + i] = explicit[i];
         else if (r.out === null) return unknownTensor(`${f.label}: output size not computable`);
-        else out.push(r.out);
+        else out[chAxis + 1 + i] = r.out;
       }
       const inN = numel(shape);
       if (inN !== null) f.setMacs(inN * (cout / g) * k.reduce((a, b) => a * b, 1));

@@ -44,20 +44,22 @@ function poolForward(f: Fwd, n: number, kind: 'max' | 'avg' | 'lp'): Value {
       return unknownTensor(`${f.label}: padding over half the kernel is an error`);
     }
   }
-  const out = sp.shape.slice(0, sp.lead);
+  // The input's copy with the spatial sizes overwritten: built at its final size, where pushing onto
+  // a slice would reallocate it.
+  const out = sp.shape.slice();
   const names = axisNames(n);
   for (let i = 0; i < n; i++) {
     const I = sp.shape[sp.lead + i];
     let r: SizeResult;
     if (kind === 'max') r = ceil ? ceilModeOut(names[i], I, k[i], st[i], pd[i], dl[i]) : convOut(names[i], I, k[i], st[i], pd[i], dl[i]);
     else r = avgPoolOut(names[i], I, k[i], st[i], pd[i], ceil);
-    f.formula(names[i], r.formula.formula, r.formula.worked);
+    f.addFormula(r.formula);
     if (r.out === null) return unknownTensor(`${f.label}: output size depends on the input in a way the analyser cannot tell`);
     if (isNum(r.out) && r.out <= 0) {
       f.diag('spatial-too-small', 'error', `${f.label}: the input ${shapeStr(sp.shape)} is too small for kernel ${k[i]}; the output ${names[i]} would be ${r.out}. PyTorch raises "Output size is too small".`, 'kernel_size');
       return unknownTensor(`${f.label}: output size ≤ 0`);
     }
-    out.push(r.out);
+    out[sp.lead + i] = r.out;
   }
   const t: TensorV = { k: 'tensor', shape: out };
   if (kind === 'max' && c.bool('return_indices')) return { k: 'seq', kind: 'tuple', items: [t, { k: 'tensor', shape: out }] };
@@ -112,15 +114,14 @@ function adaptive(n: number, kind: 'Avg' | 'Max'): LayerRule {
       const os = f.cfg.raw('output_size');
       const arr = Array.isArray(os) ? os : typeof os === 'number' ? (Array(n).fill(os) as number[]) : null;
       if (!arr || arr.length !== n) return unknownTensor(`${f.label}: output_size could not be evaluated`);
-      const out = sp.shape.slice(0, sp.lead);
+      // Built at its final size, as in poolForward.
+      const out = sp.shape.slice();
       const names = axisNames(n);
       for (let i = 0; i < n; i++) {
         const v = arr[i];
-        const I = sp.shape[sp.lead + i];
-        if (v === null) out.push(I);
-        else if (typeof v === 'number') out.push(v);
-        else return unknownTensor(`${f.label}: output_size could not be evaluated`);
-        f.formula(names[i], 'O = output_size', `${String(v ?? 'None → I')} = ${String(out[out.length - 1])}`);
+        if (typeof v === 'number') out[sp.lead + i] = v;
+        else if (v !== null) return unknownTensor(`${f.label}: output_size could not be evaluated`);
+        f.formula(names[i], 'O = output_size', `${String(v ?? 'None → I')} = ${String(out[sp.lead + i])}`);
       }
       const t: TensorV = { k: 'tensor', shape: out };
       if (kind === 'Max' && f.cfg.bool('return_indices')) return { k: 'seq', kind: 'tuple', items: [t, { k: 'tensor', shape: out }] };
@@ -145,12 +146,12 @@ function maxUnpool(n: number): LayerRule {
       if (!k || !st || !pd) return unknownTensor(`${f.label}: a constructor argument could not be evaluated`);
       const os = f.kwargs.get('output_size') ?? f.args[2];
       const explicit = os ? sizeList(os, n) : null;
-      const out = sp.shape.slice(0, sp.lead);
+      const out = sp.shape.slice();
       const names = axisNames(n);
       for (let i = 0; i < n; i++) {
         const r = unpoolOut(names[i], sp.shape[sp.lead + i], k[i], st[i], pd[i]);
-        f.formula(names[i], r.formula.formula, r.formula.worked);
-        out.push(explicit ? explicit[i] : (r.out as D));
+        f.addFormula(r.formula);
+        out[sp.lead + i] = explicit ? explicit[i] : (r.out as D);
       }
       return { k: 'tensor', shape: out };
     },

@@ -15,12 +15,11 @@ export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigVal
     f.diag('input-rank', 'error', `${f.label} expects a 3-D, 4-D or 5-D input (N, C, *spatial), but gets ${shapeStr(s)}.`);
     return unknownTensor('upsample input rank');
   }
-  const out: D[] = s.slice(0, 2);
   const names = axisNames(n);
   if (size !== null && size !== undefined) {
     const arr = Array.isArray(size) ? size : Array(n).fill(size);
     if (arr.length !== n || !arr.every((v) => typeof v === 'number')) return unknownTensor(`${f.label}: size could not be evaluated`);
-    return { k: 'tensor', shape: [...out, ...(arr as number[])] };
+    return { k: 'tensor', shape: [...s.slice(0, 2), ...(arr as number[])] };
   }
   if (scale === null || scale === undefined) {
     f.diag('upsample-args', 'error', `${f.label}: either size or scale_factor should be defined.`);
@@ -28,11 +27,13 @@ export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigVal
   }
   const sc = Array.isArray(scale) ? scale : Array(n).fill(scale);
   if (sc.length !== n || !sc.every((v) => typeof v === 'number')) return unknownTensor(`${f.label}: scale_factor could not be evaluated`);
+  // The input's copy with the spatial sizes overwritten, built at its final size.
+  const out: D[] = s.slice();
   for (let i = 0; i < n; i++) {
     const r = scaleOut(names[i], s[2 + i], sc[i] as number);
-    f.formula(names[i], r.formula.formula, r.formula.worked);
+    f.addFormula(r.formula);
     if (r.out === null) return unknownTensor(`${f.label}: non-integer scale of a symbolic size`);
-    out.push(r.out);
+    out[2 + i] = r.out;
   }
   return { k: 'tensor', shape: out };
 }

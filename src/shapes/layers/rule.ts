@@ -1,6 +1,6 @@
 // What a layer rule is: PyTorch's constructor signature (names, order, defaults), how many parameters
 // the layer owns, and how it maps input shapes to output shapes. Families live in sibling files.
-import type { ConfigValue, LayerConfig, Severity } from '../types';
+import type { ConfigValue, DimFormula, LayerConfig, Severity } from '../types';
 import type { CtorDiag, TensorV, Value } from '../values';
 
 /** Marks a constructor argument without a default. */
@@ -17,6 +17,8 @@ export interface Fwd {
   /** Reports a problem at the constructor argument `arg` (or at the call when absent). */
   diag(code: string, severity: Severity, message: string, arg?: string, fixValue?: number | string): void;
   formula(dim: string, formula: string, worked: string): void;
+  /** formula(), for an entry already built (by the size functions of formulas.ts). */
+  addFormula(f: DimFormula): void;
   setMacs(n: number | null): void;
   /** Name used in messages: "Conv2d(1, 32, 3)" as written, or the type. */
   label: string;
@@ -78,7 +80,7 @@ export class Cfg {
   ints(name: string, n: number): number[] | null {
     const v = this.raw(name);
     if (typeof v === 'number' && Number.isInteger(v)) return Array(n).fill(v) as number[];
-    if (Array.isArray(v) && v.every((e) => typeof e === 'number' && Number.isInteger(e))) {
+    if (Array.isArray(v) && v.every(isInt)) {
       const arr = v as number[];
       if (arr.length === n) return arr;
       if (arr.length === 1) return Array(n).fill(arr[0]) as number[];
@@ -94,6 +96,10 @@ export class Cfg {
     for (const n of names) if (this.unknownArgs.has(n)) return n;
     return null;
   }
+}
+
+function isInt(e: ConfigValue): boolean {
+  return typeof e === 'number' && Number.isInteger(e);
 }
 
 export function docUrl(rule: LayerRule): string {

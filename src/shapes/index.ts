@@ -110,15 +110,10 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   it.steps = 0;
   const root = buildRoot(it, c);
   if (!root) return null;
-  const names = new Map<ModuleInst, string>();
-  const walk = (m: ModuleInst, path: string): void => {
-    if (names.has(m)) return;
-    names.set(m, path);
-    for (const [k, ch] of m.children) walk(ch, path ? `${path}.${k}` : k);
-  };
-  walk(root, '');
-  // Every module of the tree, once each (the names map holds exactly those).
-  it.reportConstruction(names.keys());
+  const walk = it.newWalk();
+  const failed: ModuleInst[] = [];
+  nameTree(root, '', walk, failed);
+  it.reportConstruction(failed);
 
   // Input, in DESIGN.md's order.
   let input: D[][] | null = null;
@@ -128,7 +123,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     input = comment.map(toDims);
     source = 'comment';
   }
-  const probe = (): (number | string)[] | null => probeInput(it, root, names);
+  const probe = (): (number | string)[] | null => probeInput(it, root, walk);
   if (!input) {
     const call = it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
     if (call) {
@@ -154,7 +149,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     source = 'symbolic';
   }
 
-  const trace: Trace = { layers: [], variables: [], names, depth: 0 };
+  const trace: Trace = { layers: [], variables: [], walk, depth: 0 };
   it.trace = trace;
   it.reporting = true;
   let result: Value;
@@ -171,7 +166,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   const outs = flattenTensors(result);
   const range = it.lines.range(c.nameSpan);
   const line = it.lines.pos(c.span.from).line;
-  const params = totalParams(root);
+  const params = totalParams(root, it.newWalk());
   const toShape = (s: D[] | null): Shape => (s && !s.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))) ? s.map(outDim) : null);
   const model: ModelResult = {
     name: c.name,
@@ -191,6 +186,20 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   return model;
 }
 
+/**
+ * Marks every module of the tree with `walk` and the dotted path it is first reached by (depth first,
+ * children in order), collecting those with construction errors in that order.
+ */
+function nameTree(m: ModuleInst, path: string, walk: number, failed: ModuleInst[]): void {
+  if (m.walk === walk) return;
+  m.walk = walk;
+  m.path = path;
+  if (m.ctorDiags) failed.push(m);
+  const kids = m.children;
+  // Keys then get: an entries loop would build a [key, value] pair per child.
+  for (const k of kids.keys()) nameTree(kids.get(k) as ModuleInst, path ? `${path}.${k}` : k, walk, failed);
+}
+
 function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
   if (c.seq) return c.seq;
   if (!c.cls) return null;
@@ -204,8 +213,8 @@ function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
 }
 
 /** Runs forward with a marker input; the first layer that receives it says what it accepts. */
-function probeInput(it: Interp, root: ModuleInst, names: Map<ModuleInst, string>): (number | string)[] | null {
-  it.trace = { layers: [], variables: [], names, depth: 0 };
+function probeInput(it: Interp, root: ModuleInst, walk: number): (number | string)[] | null {
+  it.trace = { layers: [], variables: [], walk, depth: 0 };
   it.probing = true;
   try {
     it.callModule(root, noArgs([{ k: 'tensor', shape: null, why: PROBE_WHY }]), { from: 0, to: 0 }, { from: 0, to: 0 });
@@ -222,12 +231,11 @@ function probeInput(it: Interp, root: ModuleInst, names: Map<ModuleInst, string>
  * sum(p.numel() for p in model.parameters()): shared modules once. Walked after the trace (not from
  * the names taken before it), since forward may add modules (`self.fc = nn.Linear(...)` on first call).
  */
-function totalParams(root: ModuleInst): number | null {
-  const seen = new Set<ModuleInst>();
+function totalParams(root: ModuleInst, walkId: number): number | null {
   let total: number | null = 0;
   const walk = (m: ModuleInst): void => {
-    if (seen.has(m)) return;
-    seen.add(m);
+    if (m.walk === walkId) return;
+    m.walk = walkId;
     if (total !== null) total = m.ownParams === null ? null : total + m.ownParams - (m.sharedParams ?? 0);
     for (const ch of m.children.values()) walk(ch);
   };

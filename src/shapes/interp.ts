@@ -46,7 +46,8 @@ export function isConstArg(arg: Arg | undefined): boolean {
 export interface Trace {
   layers: LayerResult[];
   variables: VariableShape[];
-  names: Map<ModuleInst, string>;
+  /** The walk that named this model's modules (see nameTree in index.ts): a module's `path` counts only if marked by it. */
+  walk: number;
   /** Functions whose assignments are recorded as variables (forward of traced modules). */
   depth: number;
   /** Source offsets already in `variables` (an offset is one line and column). */
@@ -307,6 +308,7 @@ export class Interp {
   steps = 0;
   private depth = 0;
   private nextId = 1;
+  private nextWalk = 1;
   /** Set while a model is built for analysis, so diagnostics come only from analysed runs. */
   reporting = false;
   probing = false;
@@ -347,9 +349,14 @@ export class Interp {
   /** torch.nn classes written in Python (prelude.ts), kept apart from the file's own names. */
   readonly prelude: Scope;
 
+  /** A number no module's `walk` holds yet, to mark the modules one walk over a tree reaches. */
+  newWalk(): number {
+    return this.nextWalk++;
+  }
+
   /** copy.deepcopy of a module: a fresh tree with the same configuration. */
   cloneModule(m: ModuleInst): ModuleInst {
-    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: new Map(m.attrs), ref: undefined };
+    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: new Map(m.attrs), ref: undefined, walk: 0, path: undefined };
     for (const [k, ch] of m.children) c.children.set(k, this.cloneModule(ch));
     return c;
   }
@@ -378,6 +385,8 @@ export class Interp {
       why: undefined,
       ctorDiags: undefined,
       ref: undefined,
+      walk: 0,
+      path: undefined,
       rule: undefined,
       cfg: undefined,
     };
@@ -1296,7 +1305,8 @@ export class Interp {
     const x0 = a.pos[0];
     const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow' };
     if (this.probing && x.shape === null && x.why === PROBE_WHY) throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
-    const name = fname ?? this.trace?.names.get(m) ?? m.type;
+    const trace = this.trace;
+    const name = fname ?? (trace && m.walk === trace.walk ? m.path : undefined) ?? m.type;
     // Rules never call back into the interpreter, so this is never in use here; checked all the same.
     const spare = this.spareLeafCall;
     const f = spare ? spare.reset(m, site, a, x, name) : new LeafCall(this, m, site, a, x, name);

@@ -143,6 +143,12 @@ export interface ModuleInst {
   ctorDiags?: CtorDiag[];
   /** The one `{ k: 'module', m }` value for this module (see modValue), so reads allocate nothing. */
   ref?: Value;
+  /**
+   * The latest walk over a model's tree that reached this module (Interp.newWalk), and for a naming
+   * walk the dotted path it was first reached by: marks on the modules instead of a map and a set per model.
+   */
+  walk?: number;
+  path?: string;
 }
 
 /** The value that refers to module `m`; one per module, since module values are never mutated. */

@@ -11,7 +11,7 @@ import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
 import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, SourceRange, VariableShape } from './types';
-import { modValue, Scope, unknown, type ClassInfo, type CtorArgs, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
+import { modValue, none, Scope, unknown, type ClassInfo, type CtorArgs, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
 
 /** See CtorArgs: the values are mutable here only while evalCall fills them in. */
 export interface CallArgs extends CtorArgs {
@@ -92,6 +92,12 @@ export class ProbeFound extends ControlSignal {
 export const PROBE_WHY = '\u0000probe';
 
 const MAX_STEPS = 200_000;
+
+// Shared constants: numbers, booleans and None are never mutated (operations build new ones), so a
+// literal `0`, `True` or `None` need not be a fresh object each time it is evaluated.
+const SMALL_INTS: readonly Value[] = Array.from({ length: 1025 }, (_, v): Value => ({ k: 'num', v }));
+const TRUE: Value = { k: 'bool', v: true };
+const FALSE: Value = { k: 'bool', v: false };
 let sharedPrelude: Scope | undefined;
 const MAX_DEPTH = 60;
 
@@ -339,7 +345,7 @@ export class Interp {
       ]) {
         prelude.vars.set(alias, { k: 'ext', path });
       }
-      const frame: Frame = { ret: { k: 'none' }, traced: false };
+      const frame: Frame = { ret: none, traced: false };
       for (const st of parseFile(PRELUDE).stmts) this.exec(st, prelude, frame);
       sharedPrelude = prelude;
     }
@@ -601,7 +607,7 @@ export class Interp {
         return 'normal';
       }
       case 'return':
-        frame.ret = s.value ? this.eval(s.value, scope, frame) : { k: 'none' };
+        frame.ret = s.value ? this.eval(s.value, scope, frame) : none;
         return 'return';
       case 'if': {
         const c = truthy(this.eval(s.test, scope, frame));
@@ -763,22 +769,30 @@ export class Interp {
         return;
       }
       case 'seq': {
-        const starIdx = t.items.findIndex((i) => i.t === 'starred');
+        // Plain loops, not callbacks: loop targets (`for i, x in enumerate(...)`) unpack on every iteration.
+        const targets = t.items;
+        let starIdx = -1;
+        for (let i = 0; i < targets.length; i++)
+          if (targets[i].t === 'starred') {
+            starIdx = i;
+            break;
+          }
         const items = v.k === 'seq' ? v.items : v.k === 'tensor' && v.shape && isNum(v.shape[0]) ? Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value) : null;
-        if (!items || (starIdx < 0 && items.length !== t.items.length)) {
-          for (const sub of t.items) this.assign(sub.t === 'starred' ? sub.e : sub, unknown(v.k === 'unknown' ? v.why : 'cannot unpack this value'), scope, frame);
+        if (!items || (starIdx < 0 && items.length !== targets.length)) {
+          for (const sub of targets) this.assign(sub.t === 'starred' ? sub.e : sub, unknown(v.k === 'unknown' ? v.why : 'cannot unpack this value'), scope, frame);
           return;
         }
         if (starIdx < 0) {
-          t.items.forEach((sub, i) => this.assign(sub, items[i], scope, frame));
+          for (let i = 0; i < targets.length; i++) this.assign(targets[i], items[i], scope, frame);
           return;
         }
-        const after = t.items.length - starIdx - 1;
-        t.items.forEach((sub, i) => {
+        const after = targets.length - starIdx - 1;
+        for (let i = 0; i < targets.length; i++) {
+          const sub = targets[i];
           if (i < starIdx) this.assign(sub, items[i], scope, frame);
           else if (i === starIdx && sub.t === 'starred') this.assign(sub.e, { k: 'seq', kind: 'list', items: items.slice(starIdx, items.length - after) }, scope, frame);
-          else this.assign(sub, items[items.length - (t.items.length - i)], scope, frame);
-        });
+          else this.assign(sub, items[items.length - (targets.length - i)], scope, frame);
+        }
         return;
       }
       default:
@@ -803,11 +817,12 @@ export class Interp {
     this.tick();
     switch (e.t) {
       case 'num':
-        return e.int ? { k: 'num', v: e.v } : { k: 'num', v: e.v, float: true };
+        if (e.int) return e.v >= 0 && e.v < SMALL_INTS.length && Number.isInteger(e.v) ? SMALL_INTS[e.v] : { k: 'num', v: e.v };
+        return { k: 'num', v: e.v, float: true };
       case 'str':
         return { k: 'str', v: e.v };
       case 'const':
-        return e.v === null ? { k: 'none' } : { k: 'bool', v: e.v };
+        return e.v === null ? none : e.v ? TRUE : FALSE;
       case 'ellipsis':
         return { k: 'ext', path: 'Ellipsis' };
       case 'name': {
@@ -1054,7 +1069,7 @@ export class Interp {
           const ca = findClassAttr(m.cls, name);
           if (ca) return ca;
         }
-        if (name === 'training') return { k: 'bool', v: true };
+        if (name === 'training') return TRUE;
         if (m.kind === 'leaf') {
           const cv = m.config[name];
           if (cv !== undefined) return fromConfig(cv);
@@ -1231,14 +1246,14 @@ export class Interp {
         v = used < off ? self : a.pos[used - off];
         used++;
       } else if (a.kw.has(p.name)) v = a.kw.get(p.name);
-      else if (p.def) v = this.eval(p.def, fn.scope, { ret: { k: 'none' }, traced: false });
+      else if (p.def) v = this.eval(p.def, fn.scope, { ret: none, traced: false });
       else v = unknown(`argument '${p.name}' was not given`);
       scope.vars.set(p.name, v as Value);
     }
     // torch's own Python (prelude.ts) calls its children "from torch": they get their construction line.
     const torchCode = fn.scope === this.prelude;
     const isForward = fn.name === 'forward' && this.trace !== null && !torchCode;
-    const frame: Frame = { ret: { k: 'none' }, cls: owner, self: fn.self, traced: isForward };
+    const frame: Frame = { ret: none, cls: owner, self: fn.self, traced: isForward };
     if (torchCode) this.torchDepth++;
     try {
       return this.runFunc(fn, scope, frame, params, isForward);
@@ -1254,7 +1269,7 @@ export class Interp {
         if (v) this.recordVarAtParam(p.name, fn, v);
       }
       const flow = this.execBlock(fn.body, scope, frame);
-      let ret: Value = flow === 'return' ? frame.ret : { k: 'none' };
+      let ret: Value = flow === 'return' ? frame.ret : none;
       if (frame.altRets) for (const alt of frame.altRets) ret = mergeValues(alt.v, ret, `the value returned differs between the branches of the condition on line ${alt.line}, which the analyser cannot evaluate`);
       return ret;
     }
@@ -1424,7 +1439,7 @@ export class Interp {
         }
         if (name === '__init__') this.superInit(owner, self, a);
       }
-      return { k: 'none' };
+      return none;
     }
     const short = layerName(path);
     if (short) {
@@ -1441,7 +1456,7 @@ export class Interp {
         if (t && t.k === 'tensor') return { ...t, param: (a.kw.get('requires_grad') ?? a.pos[1])?.k !== 'bool' || (a.pos[1] ?? a.kw.get('requires_grad'))?.k === 'bool' && ((a.pos[1] ?? a.kw.get('requires_grad')) as { v: boolean }).v } as ParamTensor;
         return { k: 'tensor', shape: null, why: 'parameter of unknown shape', param: true } as ParamTensor;
       }
-      if (short === 'Module') return { k: 'none' };
+      if (short === 'Module') return none;
       const prelude = this.prelude.vars.get(short);
       if (prelude && prelude.k === 'class') return this.instantiate(prelude.cls, a, site);
       return unknown(`nn.${short} is not supported by the analyser`);
@@ -1498,19 +1513,19 @@ export class Interp {
         const n = a.pos[0];
         const v = a.pos[1];
         if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
-        return { k: 'none' };
+        return none;
       }
       case 'register_parameter': {
         const n = a.pos[0];
         const v = a.pos[1];
         if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
-        return { k: 'none' };
+        return none;
       }
       case 'register_buffer': {
         const n = a.pos[0];
         const v = a.pos[1];
         if (n && n.k === 'str' && v) ownAttrs(m).set(n.v, v);
-        return { k: 'none' };
+        return none;
       }
       case 'append':
         if (a.pos[0]) addChildren(m, [a.pos[0]], true, m.children.size);
@@ -1951,7 +1966,7 @@ function fromConfig(c: ConfigValue): Value {
   if (typeof c === 'number') return { k: 'num', v: c, float: !Number.isInteger(c) };
   if (typeof c === 'string') return { k: 'str', v: c };
   if (typeof c === 'boolean') return { k: 'bool', v: c };
-  if (c === null) return { k: 'none' };
+  if (c === null) return none;
   return { k: 'seq', kind: 'tuple', items: c.map(fromConfig) };
 }
 

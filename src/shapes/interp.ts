@@ -111,7 +111,7 @@ function bound(fn: FuncV, self: Value, clsOwner?: ClassInfo): FuncV {
 }
 
 function sigHas(sig: LayerRule['sig'], name: string): boolean {
-  for (const s of sig) if (s[0] === name) return true;
+  for (let i = 0; i < sig.length; i++) if (sig[i][0] === name) return true;
   return false;
 }
 
@@ -362,7 +362,7 @@ export class Interp {
 
   /** copy.deepcopy of a module: a fresh tree with the same configuration. */
   cloneModule(m: ModuleInst): ModuleInst {
-    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: new Map(m.attrs), ref: undefined, walk: 0, path: undefined };
+    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: m.attrs.size ? new Map(m.attrs) : (NO_ATTRS as Map<string, Value>), ref: undefined, walk: 0, path: undefined };
     for (const [k, ch] of m.children) c.children.set(k, this.cloneModule(ch));
     return c;
   }
@@ -379,9 +379,10 @@ export class Interp {
       kind,
       config: config ?? {},
       ctorArgs: undefined,
-      // A leaf rarely gets submodules or attributes: it shares the empty maps until it does.
+      // A leaf rarely gets submodules, and containers rarely attributes: they share the empty maps
+      // until they do.
       children: kind === 'leaf' ? (NO_CHILDREN as Map<string, ModuleInst>) : new Map(),
-      attrs: kind === 'leaf' ? (NO_ATTRS as Map<string, Value>) : new Map(),
+      attrs: NO_ATTRS as Map<string, Value>,
       ownParams: 0,
       cls: undefined,
       defSpan: site,
@@ -560,8 +561,10 @@ export class Interp {
   // ───────────────────────── statements ─────────────────────────
 
   execBlock(stmts: Stmt[], scope: Scope, frame: Frame): Flow {
-    for (const s of stmts) {
-      const f = this.exec(s, scope, frame);
+    // Indexed loops here and in other per-statement and per-call paths: an array iterator is an
+    // allocation whenever the function is not optimised.
+    for (let i = 0; i < stmts.length; i++) {
+      const f = this.exec(stmts[i], scope, frame);
       if (f !== 'normal') return f;
     }
     return 'normal';
@@ -590,7 +593,8 @@ export class Interp {
         return 'normal';
       case 'assign': {
         const v = this.eval(s.value, scope, frame);
-        for (const t of s.targets) this.assign(t, v, scope, frame);
+        const targets = s.targets;
+        for (let i = 0; i < targets.length; i++) this.assign(targets[i], v, scope, frame);
         return 'normal';
       }
       case 'aug': {
@@ -625,8 +629,8 @@ export class Interp {
           for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(`assigned in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`));
           return 'normal';
         }
-        for (const item of items) {
-          this.assign(s.target, item, scope, frame);
+        for (let i = 0; i < items.length; i++) {
+          this.assign(s.target, items[i], scope, frame);
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') break;
           if (f === 'return') return f;
@@ -1227,7 +1231,8 @@ export class Interp {
     const off = self ? 1 : 0;
     const npos = a.pos.length + off;
     let used = 0;
-    for (const p of params) {
+    for (let pi = 0; pi < params.length; pi++) {
+      const p = params[pi];
       if (p.star === '*') {
         const rest: Value[] = [];
         for (let i = used; i < npos; i++) rest.push(i < off ? (self as Value) : a.pos[i - off]);
@@ -1256,28 +1261,22 @@ export class Interp {
     const frame: Frame = { ret: none, cls: owner, self: fn.self, traced: isForward };
     if (torchCode) this.torchDepth++;
     try {
-      return this.runFunc(fn, scope, frame, params, isForward);
+      return this.runFunc(fn, scope, frame);
     } finally {
       if (torchCode) this.torchDepth--;
     }
   }
 
-  private runFunc(fn: FuncV, scope: Scope, frame: Frame, params: FuncV['params'], isForward: boolean): Value {
+  private runFunc(fn: FuncV, scope: Scope, frame: Frame): Value {
+    // A forward's parameters are not recorded as variables: they have no assignment line, and the
+    // model's input shape already covers them.
     if (Array.isArray(fn.body)) {
-      if (isForward) for (const p of params.slice(1)) {
-        const v = scope.vars.get(p.name);
-        if (v) this.recordVarAtParam(p.name, fn, v);
-      }
       const flow = this.execBlock(fn.body, scope, frame);
       let ret: Value = flow === 'return' ? frame.ret : none;
       if (frame.altRets) for (const alt of frame.altRets) ret = mergeValues(alt.v, ret, `the value returned differs between the branches of the condition on line ${alt.line}, which the analyser cannot evaluate`);
       return ret;
     }
     return this.eval(fn.body, scope, frame);
-  }
-
-  private recordVarAtParam(_name: string, _fn: FuncV, _v: Value): void {
-    // Parameters have no assignment line; the model's input shape already covers them.
   }
 
   // ───────────────────────── module calls ─────────────────────────
@@ -1406,7 +1405,7 @@ export class Interp {
   sourcesOf(vals: readonly Value[], self: Value | null): readonly number[] {
     const trace = this.trace;
     let out = self ? addSources(NO_SOURCES, self, trace) : NO_SOURCES;
-    for (const v of vals) out = addSources(out, v, trace);
+    for (let i = 0; i < vals.length; i++) out = addSources(out, vals[i], trace);
     return out === NO_SOURCES ? [] : out;
   }
 
@@ -2044,7 +2043,7 @@ const NO_SOURCES: readonly number[] = [];
 /** `out` joined with the producers of the tensors in `v` (through tuples and lists) for `trace`. */
 function addSources(out: readonly number[], v: Value, trace: object | null): readonly number[] {
   if (v.k === 'tensor') return v.src && v.srcTrace === trace ? mergeSources(out, v.src) : out;
-  if (v.k === 'seq') for (const x of v.items) out = addSources(out, x, trace);
+  if (v.k === 'seq') for (let i = 0; i < v.items.length; i++) out = addSources(out, v.items[i], trace);
   return out;
 }
 

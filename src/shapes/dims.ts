@@ -50,8 +50,14 @@ export function isNum(d: D): d is number {
   return typeof d === 'number';
 }
 
+// The shortcuts below rely on every Poly being canonical (only build and sym make them): adding 0 or
+// multiplying by 1 would rebuild an equal Poly, and a Poly never equals a number, since build turns a
+// constant into a number.
+
 export function add(a: D, b: D): D {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (b === 0) return a;
+  if (a === 0) return b;
   return build([...termsOf(a), ...termsOf(b)]);
 }
 
@@ -65,6 +71,8 @@ export function sub(a: D, b: D): D {
 
 export function mul(a: D, b: D): D {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (b === 1) return a;
+  if (a === 1) return b;
   const out: Term[] = [];
   for (const x of termsOf(a)) {
     for (const y of termsOf(b)) {
@@ -152,6 +160,7 @@ export function equal(a: D, b: D): boolean {
 /** True/false when decidable, null when it depends on symbol values. */
 export function knownEqual(a: D, b: D): boolean | null {
   if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (typeof a === 'number' || typeof b === 'number') return null;
   const d = sub(a, b);
   if (typeof d === 'number') return d === 0;
   return null;

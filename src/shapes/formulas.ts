@@ -10,19 +10,32 @@ export interface SizeResult {
 
 const s = dimToString;
 
+/**
+ * convOut's worked lines for numeric sizes, by convKey. The same few convolutions recur throughout a
+ * file (and its next versions), and each line is a string of a dozen concatenated pieces.
+ */
+const convWorked = new Map<number, string>();
+
+/** One number for (I, K, S, P, D) when each is a small non-negative integer, else −1. */
+const small = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 64;
+
+function convKey(I: D, K: number, S: number, P: number, Dl: number): number {
+  if (typeof I !== 'number' || !Number.isInteger(I) || I < 0 || I >= 65536 || !small(K) || !small(S) || !small(P) || !small(Dl)) return -1;
+  return (((I * 64 + K) * 64 + S) * 64 + P) * 64 + Dl;
+}
+
 /** Conv and max-pool: ⌊(I + 2P − D·(K−1) − 1)/S⌋ + 1. */
 export function convOut(dim: string, I: D, K: number, S: number, P: number, Dl: number): SizeResult {
   const numer = sub(sub(add(I, 2 * P), Dl * (K - 1)), 1);
   const f = floorDiv(numer, S);
   const out = f === null ? null : add(f, 1);
-  return {
-    out,
-    formula: {
-      dim,
-      formula: '⌊(I + 2P − D·(K − 1) − 1)/S⌋ + 1',
-      worked: `⌊(${s(I)} + 2·${P} − ${Dl}·(${K} − 1) − 1)/${S}⌋ + 1 = ${out === null ? '?' : s(out)}`,
-    },
-  };
+  const key = convKey(I, K, S, P, Dl);
+  let worked = key < 0 ? undefined : convWorked.get(key);
+  if (worked === undefined) {
+    worked = `⌊(${s(I)} + 2·${P} − ${Dl}·(${K} − 1) − 1)/${S}⌋ + 1 = ${out === null ? '?' : s(out)}`;
+    if (key >= 0 && convWorked.size < 10_000) convWorked.set(key, worked);
+  }
+  return { out, formula: { dim, formula: '⌊(I + 2P − D·(K − 1) − 1)/S⌋ + 1', worked } };
 }
 
 /** Average pooling has no dilation: ⌊(I + 2P − K)/S⌋ + 1. */

@@ -477,7 +477,7 @@ export class Interp {
     } else selfV = { k: 'obj', cls, attrs: new Map() };
     const init = findMethod(cls, '__init__');
     if (init) {
-      this.callFunc(bound(init.fn, selfV), a, init.cls);
+      this.callFunc(init.fn, a, init.cls, selfV);
     } else if (cls.isModule) {
       // A class without __init__ inherits its base's: nn.Sequential(*mods) and friends.
       this.superInit(cls, selfV, a);
@@ -603,7 +603,8 @@ export class Interp {
         if (cur.k === 'seq' && cur.kind === 'list' && s.op === '+' && (rhs.k === 'seq' || rhs.k === 'module')) {
           // list += iterable mutates in place (layers += [conv, nn.ReLU()]).
           const items = iterate(rhs);
-          if (items) cur.items.push(...items);
+          // A loop rather than push(...items), which copies the items into an argument list first.
+          if (items) for (let i = 0, n = items.length; i < n; i++) cur.items.push(items[i]);
           else cur.items.push(unknown('list extended with an unknown iterable'));
           return 'normal';
         }
@@ -1222,12 +1223,12 @@ export class Interp {
     }
   }
 
-  callFunc(fn: FuncV, a: CallArgs, owner?: ClassInfo): Value {
+  /** `self` binds a method for this call, as bound() would, without building the bound function. */
+  callFunc(fn: FuncV, a: CallArgs, owner?: ClassInfo, self: Value | undefined = fn.self): Value {
     this.calledFuncs.add(fn.span);
     const scope = new Scope(fn.scope);
     const params = fn.params;
     // Positional values are `self` (for a bound method) then a.pos, read by index rather than copied.
-    const self = fn.self;
     const off = self ? 1 : 0;
     const npos = a.pos.length + off;
     let used = 0;
@@ -1258,7 +1259,7 @@ export class Interp {
     // torch's own Python (prelude.ts) calls its children "from torch": they get their construction line.
     const torchCode = fn.scope === this.prelude;
     const isForward = fn.name === 'forward' && this.trace !== null && !torchCode;
-    const frame: Frame = { ret: none, cls: owner, self: fn.self, traced: isForward };
+    const frame: Frame = { ret: none, cls: owner, self, traced: isForward };
     if (torchCode) this.torchDepth++;
     try {
       return this.runFunc(fn, scope, frame);
@@ -1293,7 +1294,7 @@ export class Interp {
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
     if (m.kind === 'user' && m.cls) {
       const fwd = findMethod(m.cls, 'forward');
-      if (fwd) return this.callFunc(bound(fwd.fn, modValue(m)), a, fwd.cls);
+      if (fwd) return this.callFunc(fwd.fn, a, fwd.cls, modValue(m));
       if (torchBase(m.cls) === 'Sequential') return this.runSequential(m, a, callSite);
       return unknown(`${m.type} has no forward()`);
     }
@@ -1433,7 +1434,7 @@ export class Interp {
         for (const b of owner.bases) {
           if (b.k === 'class') {
             const meth = findMethod(b.cls, name);
-            if (meth) return this.callFunc(bound(meth.fn, self), a, meth.cls);
+            if (meth) return this.callFunc(meth.fn, a, meth.cls, self);
           }
         }
         if (name === '__init__') this.superInit(owner, self, a);

@@ -38,6 +38,10 @@ export function checkChannels(f: Fwd, n: number, opName: string, cin: number | n
   return { shape, chAxis };
 }
 
+// The arguments normalize() turns into per-axis lists (constants: every layer built runs it).
+const CONV_TUPLES: readonly string[] = ['kernel_size', 'stride', 'dilation'];
+const CONV_T_TUPLES: readonly string[] = ['kernel_size', 'stride', 'padding', 'output_padding', 'dilation'];
+
 function convRule(n: 1 | 2 | 3): LayerRule {
   const type = `Conv${n}d`;
   return {
@@ -54,7 +58,7 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       ['padding_mode', 'zeros'],
     ],
     normalize(c) {
-      for (const a of ['kernel_size', 'stride', 'dilation']) c.expand(a, n);
+      for (let i = 0; i < CONV_TUPLES.length; i++) c.expand(CONV_TUPLES[i], n);
       if (typeof c.raw('padding') !== 'string') c.expand('padding', n);
     },
     params: (c) => convParams(c, n, false),
@@ -147,7 +151,7 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
       ['padding_mode', 'zeros'],
     ],
     normalize(c) {
-      for (const a of ['kernel_size', 'stride', 'padding', 'output_padding', 'dilation']) c.expand(a, n);
+      for (let i = 0; i < CONV_T_TUPLES.length; i++) c.expand(CONV_T_TUPLES[i], n);
     },
     params: (c) => convParams(c, n, true),
     probe(c) {

@@ -886,7 +886,10 @@ function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | 
     if (!rule) return undefined;
     const mv = it.buildLeaf(rule, rest, site);
     if (mv.k !== 'module') return undefined;
-    return it.applyLeaf(mv.m, noArgs([x, ...rest.pos.slice(rule.sig.length)], new Map([...a.kw].filter(([k]) => !rule.sig.some((sg) => sg[0] === k)))), site, label);
+    // The forward call gets the input and whatever the signature does not take (most calls: the input alone).
+    const pos = rest.pos.length > rule.sig.length ? [x, ...rest.pos.slice(rule.sig.length)] : [x];
+    const kw = a.kw.size ? new Map([...a.kw].filter(([k]) => !rule.sig.some((sg) => sg[0] === k))) : undefined;
+    return it.applyLeaf(mv.m, noArgs(pos, kw), site, label);
   }
   switch (name) {
     case 'interpolate':

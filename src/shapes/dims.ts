@@ -20,7 +20,8 @@ export class Poly {
 /** A dimension value inside the engine. */
 export type D = number | Poly;
 
-const termKey = (atoms: Atom[]): string => atoms.map((a) => a.key).join('*');
+/** The atoms' keys joined by '*'; most terms have none or one, which need no list or join. */
+const termKey = (atoms: Atom[]): string => (atoms.length === 0 ? '' : atoms.length === 1 ? atoms[0].key : atoms.map((a) => a.key).join('*'));
 
 function build(terms: Term[]): D {
   const m = new Map<string, Term>();
@@ -84,7 +85,9 @@ export function mul(a: D, b: D): D {
 }
 
 export function product(ds: D[]): D {
-  return ds.reduce<D>((acc, d) => mul(acc, d), 1);
+  let acc: D = 1;
+  for (let i = 0; i < ds.length; i++) acc = mul(acc, ds[i]);
+  return acc;
 }
 
 const mod = (a: number, n: number): number => ((a % n) + n) % n;

@@ -833,7 +833,8 @@ export class Interp {
       case 'name': {
         const v = scope.lookup(e.id) ?? this.globals.lookup(e.id);
         if (v) return v;
-        if (BUILTINS.has(e.id)) return { k: 'ext', path: 'builtins.' + e.id };
+        // The shared value for the path, as for attributes of external names (see extAttr).
+        if (BUILTINS.has(e.id)) return extAttr('builtins', e.id);
         return unknown(`'${e.id}' is not defined in this file`);
       }
       case 'attr':

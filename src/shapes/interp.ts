@@ -1304,8 +1304,12 @@ export class Interp {
 
   private runSequential(m: ModuleInst, a: CallArgs, callSite: Span): Value {
     let x: Value = a.pos[0] ?? unknown('no input');
+    // One argument list for the whole chain, refilled per child: a module call reads its arguments
+    // while it runs and keeps neither the list nor the object.
+    const args = noArgs([x]);
     for (const c of m.children.values()) {
-      x = this.callModule(c, noArgs([x]), c.defSpan ?? callSite, callSite);
+      args.pos[0] = x;
+      x = this.callModule(c, args, c.defSpan ?? callSite, callSite);
     }
     return x;
   }

@@ -18,10 +18,14 @@ interface Candidate {
   seq?: ModuleInst;
 }
 
+const CRLF = /\r\n/g;
+
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const file = options.file ?? '<input>';
   try {
-    return analyzeInner(String(source ?? ''), options, file);
+    // Python reads "\r\n" as "\n" (universal newlines) and every result position is a line and column,
+    // which the \r at a line's end does not move; as LF the text takes the fast parser (see pyparse.ts).
+    return analyzeInner(String(source ?? '').replace(CRLF, '\n'), options, file);
   } catch (e) {
     // A bug in the analyser must not take the editor down: report it as one diagnostic.
     const msg = e instanceof Error ? e.message : String(e);

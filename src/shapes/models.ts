@@ -3,11 +3,17 @@
 import type { ParsedFile, Span } from './ast';
 import { dimFromInput, type D } from './dims';
 
+/** One bracketed group of an input comment; global, so reset lastIndex before each scan. */
+const GROUP = /[([]([^()[\]]*)[)\]]/g;
+
 /** Parses "(1, 1, 28, 28), (B, 300)" into shapes; null when it is not that form. */
 export function parseInputComment(text: string): (number | string)[][] | null {
   const m = /^#\s*input\s*:\s*(.+)$/i.exec(text.trim());
   if (!m) return null;
-  const groups = [...m[1].matchAll(/[([]([^()[\]]*)[)\]]/g)].map((g) => g[1]);
+  // An exec loop rather than matchAll, which clones the expression on every call (every model's comment).
+  const groups: string[] = [];
+  GROUP.lastIndex = 0;
+  for (let g = GROUP.exec(m[1]); g !== null; g = GROUP.exec(m[1])) groups.push(g[1]);
   if (groups.length === 0) return null;
   const out: (number | string)[][] = [];
   for (const g of groups) {

@@ -184,44 +184,35 @@ function ownAttrs(m: ModuleInst): Map<string, Value> {
 
 /**
  * What a layer rule's forward sees for one call. A class (methods on the prototype, the label built
- * only if a message needs it) instead of an object of fresh closures per layer call; the interpreter
- * reuses one (see callLeaf), since rules use it only while their forward runs.
+ * only if a message needs it) instead of an object of fresh closures per layer call. One per call:
+ * reusing a long-lived one measured slower, since each call's stores into an old object pay the
+ * garbage collector's write barrier.
  */
 class LeafCall implements Fwd {
-  cfg: Cfg;
-  args: Value[];
-  kwargs: Map<string, Value>;
+  readonly cfg: Cfg;
+  readonly args: Value[];
+  readonly kwargs: Map<string, Value>;
   /**
-   * This call's formulas are the first nFormulas entries: the list is kept across calls, since a
-   * push onto a fresh list reserves 17 slots and a layer has one to three (see takeFormulas).
+   * The first three formulas, then the rest: a layer has one to three, and a list pushed onto from
+   * empty reserves 17 slots (see takeFormulas).
    */
-  private readonly scratch: DimFormula[] = [];
+  private f0: DimFormula | undefined = undefined;
+  private f1: DimFormula | undefined = undefined;
+  private f2: DimFormula | undefined = undefined;
+  private more: DimFormula[] | null = null;
   private nFormulas = 0;
   macs: number | null = null;
   constructor(
     private readonly it: Interp,
-    private m: ModuleWithRule,
-    private site: Span,
+    private readonly m: ModuleWithRule,
+    private readonly site: Span,
     a: CallArgs,
-    public x: TensorV,
-    private name: string,
+    readonly x: TensorV,
+    private readonly name: string,
   ) {
     this.cfg = m.cfg;
     this.args = a.pos;
     this.kwargs = a.kw;
-  }
-  /** Points this object at another call, as the constructor would. */
-  reset(m: ModuleWithRule, site: Span, a: CallArgs, x: TensorV, name: string): this {
-    this.m = m;
-    this.site = site;
-    this.cfg = m.cfg;
-    this.args = a.pos;
-    this.kwargs = a.kw;
-    this.x = x;
-    this.name = name;
-    this.nFormulas = 0;
-    this.macs = null;
-    return this;
   }
   get label(): string {
     return `${this.name} (${this.m.type})`;
@@ -230,26 +221,25 @@ class LeafCall implements Fwd {
     this.it.argDiag(this.m, { code, severity: sev, message: msg, arg, fixValue }, this.site);
   }
   formula(dim: string, formula: string, worked: string): void {
-    this.scratch[this.nFormulas++] = { dim, formula, worked };
+    this.addFormula({ dim, formula, worked });
   }
   addFormula(f: DimFormula): void {
-    this.scratch[this.nFormulas++] = f;
+    const n = this.nFormulas++;
+    if (n === 0) this.f0 = f;
+    else if (n === 1) this.f1 = f;
+    else if (n === 2) this.f2 = f;
+    else (this.more ??= []).push(f);
   }
-  /** This call's formulas as a list of their own, exactly that long; null without any (most layers). */
+  /** This call's formulas as a list exactly that long; null without any (most layers). */
   takeFormulas(): DimFormula[] | null {
-    const s = this.scratch;
-    switch (this.nFormulas) {
-      case 0:
-        return null;
-      case 1:
-        return [s[0]];
-      case 2:
-        return [s[0], s[1]];
-      case 3:
-        return [s[0], s[1], s[2]];
-      default:
-        return s.slice(0, this.nFormulas);
-    }
+    const n = this.nFormulas;
+    if (n === 0) return null;
+    const f0 = this.f0 as DimFormula;
+    if (n === 1) return [f0];
+    const f1 = this.f1 as DimFormula;
+    if (n === 2) return [f0, f1];
+    const f2 = this.f2 as DimFormula;
+    return this.more ? [f0, f1, f2, ...this.more] : [f0, f1, f2];
   }
   setMacs(n: number | null): void {
     this.macs = n;
@@ -1327,10 +1317,7 @@ export class Interp {
     if (this.probing && x.shape === null && x.why === PROBE_WHY) throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
     const trace = this.trace;
     const name = fname ?? (trace && m.walk === trace.walk ? m.path : undefined) ?? m.type;
-    // Rules never call back into the interpreter, so this is never in use here; checked all the same.
-    const spare = this.spareLeafCall;
-    const f = spare ? spare.reset(m, site, a, x, name) : new LeafCall(this, m, site, a, x, name);
-    this.spareLeafCall = null;
+    const f = new LeafCall(this, m, site, a, x, name);
     let out: Value;
     if (m.invalid) out = { k: 'tensor', shape: null, why: m.invalid };
     else if (m.why && cfg.unknownArgs.size) out = { k: 'tensor', shape: null, why: m.why };
@@ -1344,13 +1331,10 @@ export class Interp {
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
     const macs = f.macs;
     const formulas = f.takeFormulas();
-    this.spareLeafCall = f;
     if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
     return this.recordLayer(name, m.type, site, x, a.pos, out, m.ownParams, macs, formulas, m.defSpan, m.config, ruleDoc(rule), false);
   }
 
-  /** The LeafCall callLeaf reuses; null while one is in use. */
-  private spareLeafCall: LeafCall | null = null;
 
   /** Adds a layer entry to the trace; its fields as positional parameters, so a call builds no record for them. */
   recordLayer(name: string, type: string, site: Span, input: TensorV, inputs: Value[], output: Value, params: number | null, macs: number | null, formulas: DimFormula[] | null, def: Span | undefined, config: LayerConfig | undefined, doc: string | undefined, functional: boolean): Value {

@@ -1346,44 +1346,22 @@ export class Interp {
     const first = outs ? outs[0] : (output as TensorV);
     const inShape = input.shape ? input.shape.map(outDim) : null;
     const outShape = first && first.shape ? first.shape.map(outDim) : null;
-    const nParams = params ?? 0;
-    const forms = formulas && formulas.length ? formulas : null;
+    const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params ?? 0 };
     let nIns = 0;
     for (let i = 0; i < inputs.length; i++) if (inputs[i].k === 'tensor') nIns++;
+    if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? t.shape.map(outDim) : null));
+    if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
+    if (macs !== null) lr.macs = macs;
+    if (def) lr.definition = this.lines.range(def);
+    if (formulas && formulas.length) lr.formulas = formulas;
+    if (doc) lr.docUrl = doc;
+    if (!first || !first.shape) lr.unknownReason = first?.why ?? (output.k === 'unknown' ? output.why : 'output unknown');
+    if (functional) lr.functional = true;
+    if (config) lr.config = config;
     // A copy: the tensors' own lists are shared between values, results must not be.
     let src = NO_SOURCES;
     for (let i = 0; i < inputs.length; i++) src = addSources(src, inputs[i], trace);
-    const producers = src === NO_SOURCES ? [] : src.slice();
-    let lr: LayerResult;
-    if (outShape && nIns <= 1 && !outs && !functional && def && doc && config) {
-      // A layer module with one known output, most entries: one literal per set of fields, in the order
-      // of the general case below, so the object is built at its final size (adding properties one
-      // by one reallocates their backing store several times per entry).
-      const definition = this.lines.range(def);
-      const line = range.line;
-      const column = range.column;
-      if (macs !== null) {
-        lr = forms
-          ? { line, column, range, name, type, input: inShape, output: outShape, params: nParams, macs, definition, formulas: forms, docUrl: doc, config, producers }
-          : { line, column, range, name, type, input: inShape, output: outShape, params: nParams, macs, definition, docUrl: doc, config, producers };
-      } else {
-        lr = forms
-          ? { line, column, range, name, type, input: inShape, output: outShape, params: nParams, definition, formulas: forms, docUrl: doc, config, producers }
-          : { line, column, range, name, type, input: inShape, output: outShape, params: nParams, definition, docUrl: doc, config, producers };
-      }
-    } else {
-      lr = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: nParams };
-      if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? t.shape.map(outDim) : null));
-      if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
-      if (macs !== null) lr.macs = macs;
-      if (def) lr.definition = this.lines.range(def);
-      if (forms) lr.formulas = forms;
-      if (doc) lr.docUrl = doc;
-      if (!first || !first.shape) lr.unknownReason = first?.why ?? (output.k === 'unknown' ? output.why : 'output unknown');
-      if (functional) lr.functional = true;
-      if (config) lr.config = config;
-      lr.producers = producers;
-    }
+    lr.producers = src === NO_SOURCES ? [] : src.slice();
     const index = trace.layers.length;
     trace.layers.push(lr);
     // The outputs are copies that name this call as their producer: a rule may return its input

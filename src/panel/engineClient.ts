@@ -19,9 +19,10 @@ import type { AnalysisResult, Shape } from '../shapes/types';
 /**
  * The engine worker's young generation, in MB (V8's default is 48: two 16 MB semi-spaces and the
  * young large-object space). Files over 2,000 lines are analysed in this worker: a 5,000-line file
- * allocates about 30 MB per analysis with its AST and results alive throughout, so with the default
- * every analysis ran two scavenges that each copied them (10–20 ms apiece here); 32 MB semi-spaces
- * take one. The cost is at most 64 MB more of the worker's memory while it is busy.
+ * allocates about 20 MB per analysis with its AST and results alive throughout, so with the default
+ * 1.25 scavenges per analysis copied them (11.6 ms per analysis); 32 MB semi-spaces take 0.75
+ * (6–8 ms). 64 MB semi-spaces would take 1.3 ms, but keep 128 MB committed in the worker for good,
+ * twice this setting's cost.
  */
 export const WORKER_YOUNG_GENERATION_MB = 96;
 

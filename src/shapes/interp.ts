@@ -951,7 +951,7 @@ export class Interp {
       if (found === null) return unknown('unknown membership test');
       return { k: 'bool', v: op === 'in' ? found : !found };
     }
-    if (['==', '!=', '<', '>', '<=', '>='].includes(op)) {
+    if (COMPARISONS.has(op)) {
       if (l.k === 'tensor' || r.k === 'tensor') return this.tensorBin(op, l, r, site);
       if (op === '==' || op === '!=') {
         const eq = valueEq(l, r);
@@ -1408,9 +1408,10 @@ export class Interp {
       }
       return none;
     }
-    const short = layerName(path);
-    if (short) {
-      const rule = LAYERS.get(short);
+    const nn = nnName(path);
+    if (nn) {
+      const short = nn.short;
+      const rule = nn.rule;
       if (rule) return this.buildLeaf(rule, a, site);
       if (short === 'Sequential' || short === 'ModuleList' || short === 'ModuleDict') {
         const m = this.newModule(short, short, site);
@@ -1640,17 +1641,31 @@ function extAttr(path: string, name: string): Value {
   return v;
 }
 
-const layerNames = new Map<string, string | null>();
+/** A torch.nn name: its short form, and the layer rule of that name if there is one. */
+interface NnName {
+  short: string;
+  rule: LayerRule | undefined;
+}
+const nnNames = new Map<string, NnName | null>();
 
-/** nn.Conv2d → 'Conv2d'; memoised, since every call of an imported name asks. */
-export function layerName(path: string): string | null {
-  let r = layerNames.get(path);
+/**
+ * nn.Conv2d → 'Conv2d' with its rule; memoised with the rule, since every call of an imported name
+ * asks and a layer call then needs no second lookup.
+ */
+function nnName(path: string): NnName | null {
+  let r = nnNames.get(path);
   if (r === undefined) {
     const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
-    r = m ? m[1] : null;
-    if (layerNames.size < 10_000) layerNames.set(path, r);
+    r = m ? { short: m[1], rule: LAYERS.get(m[1]) } : null;
+    if (nnNames.size < 10_000) nnNames.set(path, r);
   }
   return r;
+}
+
+/** nn.Conv2d → 'Conv2d'. */
+export function layerName(path: string): string | null {
+  const r = nnName(path);
+  return r ? r.short : null;
 }
 
 export function displayPath(path: string): string {
@@ -2005,6 +2020,9 @@ export function mergeValues(a: Value, b: Value, why: string): Value {
   if (a.k !== 'tensor' && b.k !== 'tensor' && valueEq(a, b) === true) return a;
   return unknown(`value ${why}`);
 }
+
+/** Python's comparison operators, a constant rather than a list literal built on every binop. */
+export const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
 const NO_SOURCES: readonly number[] = [];
 

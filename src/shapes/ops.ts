@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy } from './interp';
+import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
@@ -107,7 +107,7 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
     const name = path.slice(7);
     return tensorFn(it, name, self, a, site, 'Tensor.' + name);
   }
-  if (/^(torchsummary|torchinfo)\.summary$/.test(path)) {
+  if (path === 'torchsummary.summary' || path === 'torchinfo.summary') {
     const m = a.pos[0];
     const size = arg(a, 1, 'input_size');
     if (it.discovering && m && m.k === 'module' && size) {
@@ -544,13 +544,16 @@ export function tensorAttr(self: Value | null, name: string): Value | undefined 
   }
 }
 
+/** The arithmetic operators a tensor broadcasts over; a constant rather than a list per operation. */
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^']);
+
 function binop(it: Interp, a: CallArgs, site: Span): Value {
   const [l, r, opv] = a.pos;
   const op = opv && opv.k === 'str' ? opv.v : '+';
   const lt = l.k === 'tensor' ? l : null;
   const rt = r.k === 'tensor' ? r : null;
   const x = (lt ?? rt) as TensorV;
-  if (['==', '!=', '<', '>', '<=', '>='].includes(op) || ['+', '-', '*', '/', '//', '%', '**', '&', '|', '^'].includes(op)) {
+  if (COMPARISONS.has(op) || ARITHMETIC.has(op)) {
     if (lt && rt) {
       if (!lt.shape || !rt.shape) return U(lt.why ?? rt.why ?? 'shape unknown');
       const out = fromShapeOr(it, S.broadcast(lt.shape, rt.shape), `${shapeStr(lt.shape)} ${op} ${shapeStr(rt.shape)}`, site, 'broadcast-mismatch');

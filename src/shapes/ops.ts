@@ -556,8 +556,9 @@ function binop(it: Interp, a: CallArgs, site: Span): Value {
   if (COMPARISONS.has(op) || ARITHMETIC.has(op)) {
     if (lt && rt) {
       if (!lt.shape || !rt.shape) return U(lt.why ?? rt.why ?? 'shape unknown');
-      const out = fromShapeOr(it, S.broadcast(lt.shape, rt.shape), `${shapeStr(lt.shape)} ${op} ${shapeStr(rt.shape)}`, site, 'broadcast-mismatch');
-      return out;
+      const b = S.broadcast(lt.shape, rt.shape);
+      // The message is built only when the shapes do not broadcast: printing both costs more than the broadcast.
+      return 'shape' in b ? T(b.shape) : fromShapeOr(it, b, `${shapeStr(lt.shape)} ${op} ${shapeStr(rt.shape)}`, site, 'broadcast-mismatch');
     }
     const other = lt ? r : l;
     if (other.k === 'num' || other.k === 'bool') return x;
@@ -716,6 +717,8 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
         hint = ` Each of the ${s[0]} samples has ${per} elements: use ${label}(-1, ${per}) or flatten from dim 1.`;
         if (sp) fix = { span: sp, value: per, title: `Change ${String(target[idx])} to ${per}` };
       }
+      // As for broadcasting, the call is printed only for a size that does not fit.
+      if ('shape' in r) return show(T(r.shape));
       return show(fromShapeOr(it, r, `${label}(${target.map((d) => (isNum(d) ? String(d) : '?')).join(', ')})`, site, 'view-numel', fix, hint));
     }
     case 'view_as':

@@ -215,6 +215,19 @@ export function dimToString(d: D): string {
  * (16, ⌊(H-12)/4⌋, ⌊(W-12)/4⌋) reads "16*⌊(H-12)/4⌋*⌊(W-12)/4⌋" rather than its expansion.
  */
 function factored(p: Poly): string | null {
+  // Most sizes (H, ⌊(H-4)/2⌋+1, 16*H) hold at most one distinct atom, one per term: no product to
+  // factor, answered without the lists, maps and sets below.
+  let only: string | null = null;
+  let simple = true;
+  for (const t of p.terms.values()) {
+    if (t.atoms.length === 0) continue;
+    if (t.atoms.length > 1 || (only !== null && only !== t.atoms[0].key)) {
+      simple = false;
+      break;
+    }
+    only = t.atoms[0].key;
+  }
+  if (simple) return null;
   const terms = [...p.terms.values()];
   const atoms = new Map<string, Atom>();
   for (const t of terms) {

@@ -803,7 +803,7 @@ export class Interp {
     if (seen.has(at.from)) return;
     seen.add(at.from);
     const pos = this.lines.pos(at.from);
-    this.trace.variables.push({ name, line: pos.line, column: pos.column, shape: v.shape ? v.shape.map(outDim) : null });
+    this.trace.variables.push({ name, line: pos.line, column: pos.column, shape: v.shape ? resultShape(v.shape) : null });
   }
 
   // ───────────────────────── expressions ─────────────────────────
@@ -1344,13 +1344,13 @@ export class Interp {
     // A single tensor (the common case) needs no flattening.
     const outs = output.k === 'tensor' ? null : flattenTensors(output);
     const first = outs ? outs[0] : (output as TensorV);
-    const inShape = input.shape ? input.shape.map(outDim) : null;
-    const outShape = first && first.shape ? first.shape.map(outDim) : null;
+    const inShape = input.shape ? resultShape(input.shape) : null;
+    const outShape = first && first.shape ? resultShape(first.shape) : null;
     const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params ?? 0 };
     let nIns = 0;
     for (let i = 0; i < inputs.length; i++) if (inputs[i].k === 'tensor') nIns++;
-    if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? t.shape.map(outDim) : null));
-    if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? t.shape.map(outDim) : null));
+    if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? resultShape(t.shape) : null));
+    if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? resultShape(t.shape) : null));
     if (macs !== null) lr.macs = macs;
     if (def) lr.definition = this.lines.range(def);
     if (formulas && formulas.length) lr.formulas = formulas;
@@ -2083,6 +2083,25 @@ export function flattenTensors(v: Value): TensorV[] {
 /** Engine dimension → result dimension (number, or the compact string form). */
 export function outDim(d: D): number | string {
   return isNum(d) ? d : dimToString(d);
+}
+
+/**
+ * A shape's result form: `shape.map(outDim)` written out for the usual ranks, since map's generic
+ * path (shapes hold numbers, sizes or both) was a third of every layer entry's cost.
+ */
+export function resultShape(s: readonly D[]): (number | string)[] {
+  switch (s.length) {
+    case 1:
+      return [outDim(s[0])];
+    case 2:
+      return [outDim(s[0]), outDim(s[1])];
+    case 3:
+      return [outDim(s[0]), outDim(s[1]), outDim(s[2])];
+    case 4:
+      return [outDim(s[0]), outDim(s[1]), outDim(s[2]), outDim(s[3])];
+    default:
+      return s.map(outDim);
+  }
 }
 
 export { shapeStr };

@@ -1,7 +1,7 @@
 // Conv1d/2d/3d and ConvTranspose1d/2d/3d (torch/nn/modules/conv.py).
 import { isNum, knownEqual, type D } from '../dims';
 import { axisNames, convOut, convTransposeOut } from '../formulas';
-import { REQUIRED, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
+import { REQUIRED, repeat, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
 import { numel, shapeStr } from './util';
 import type { Value } from '../values';
 
@@ -97,7 +97,7 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       if (pad === 'same') {
         // Strided 'same' never gets here: check() marks the layer invalid when it is built.
         same = true;
-      } else if (pad === 'valid') padN = Array(n).fill(0) as number[];
+      } else if (pad === 'valid') padN = repeat(0, n);
       else padN = c.ints('padding', n);
       const checked = checkChannels(f, n, `conv${n}d`, cin, g);
       if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');

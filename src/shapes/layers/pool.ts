@@ -1,7 +1,7 @@
 // Max/Avg/LP/adaptive pooling and MaxUnpool (torch/nn/modules/pooling.py; sizes from ATen Pool.h).
 import { isNum, type D } from '../dims';
 import { avgPoolOut, axisNames, ceilModeOut, convOut, unpoolOut, type SizeResult } from '../formulas';
-import { REQUIRED, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
+import { REQUIRED, repeat, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
 import { shapeStr } from './util';
 import { sizeList } from './conv';
 import type { TensorV, Value } from '../values';
@@ -30,8 +30,8 @@ function poolForward(f: Fwd, n: number, kind: 'max' | 'avg' | 'lp'): Value {
   const c = f.cfg;
   const k = c.ints('kernel_size', n);
   const st = c.ints('stride', n);
-  const pd = kind === 'lp' ? (Array(n).fill(0) as number[]) : c.ints('padding', n);
-  const dl = kind === 'max' ? c.ints('dilation', n) : (Array(n).fill(1) as number[]);
+  const pd = kind === 'lp' ? repeat(0, n) : c.ints('padding', n);
+  const dl = kind === 'max' ? c.ints('dilation', n) : repeat(1, n);
   const ceil = c.bool('ceil_mode') ?? false;
   const sp = spatial(f, n, `${kind}_pool${n}d`);
   if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');

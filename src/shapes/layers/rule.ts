@@ -79,11 +79,11 @@ export class Cfg {
   /** An int or a tuple of ints, as n per-axis ints (PyTorch's _ntuple). */
   ints(name: string, n: number): number[] | null {
     const v = this.raw(name);
-    if (typeof v === 'number' && Number.isInteger(v)) return Array(n).fill(v) as number[];
+    if (typeof v === 'number' && Number.isInteger(v)) return repeat(v, n);
     if (Array.isArray(v) && v.every(isInt)) {
       const arr = v as number[];
       if (arr.length === n) return arr;
-      if (arr.length === 1) return Array(n).fill(arr[0]) as number[];
+      if (arr.length === 1) return repeat(arr[0], n);
     }
     return null;
   }
@@ -96,6 +96,14 @@ export class Cfg {
     for (const n of names) if (this.unknownArgs.has(n)) return n;
     return null;
   }
+}
+
+/**
+ * n copies of v. Literals for one to three axes: Array(n).fill(v) goes through a runtime call, and
+ * building and running a layer asks for several of these.
+ */
+export function repeat<T>(v: T, n: number): T[] {
+  return n === 2 ? [v, v] : n === 1 ? [v] : n === 3 ? [v, v, v] : (Array(n).fill(v) as T[]);
 }
 
 function isInt(e: ConfigValue): boolean {

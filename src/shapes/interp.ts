@@ -309,7 +309,7 @@ export class Interp {
   reporting = false;
   probing = false;
   private torchDepth = 0;
-  /** Functions run at least once, so discovery can also look inside the ones nothing calls. */
+  /** Functions run during discovery, so it can also look inside the ones nothing calls. */
   calledFuncs = new Set<Span>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
@@ -1216,7 +1216,8 @@ export class Interp {
 
   /** `self` binds a method for this call, as bound() would, without building the bound function. */
   callFunc(fn: FuncV, a: CallArgs, owner?: ClassInfo, self: Value | undefined = fn.self): Value {
-    this.calledFuncs.add(fn.span);
+    // Read only by discovery (analyzeInner's pass over functions nothing called), so only noted then.
+    if (this.discovering) this.calledFuncs.add(fn.span);
     const scope = new Scope(fn.scope);
     const params = fn.params;
     // Positional values are `self` (for a bound method) then a.pos, read by index rather than copied.

@@ -110,9 +110,10 @@ function bound(fn: FuncV, self: Value, clsOwner?: ClassInfo): FuncV {
   return { k: 'func', name: fn.name, params: fn.params, body: fn.body, scope: fn.scope, span: fn.span, self };
 }
 
-function sigHas(sig: LayerRule['sig'], name: string): boolean {
-  for (let i = 0; i < sig.length; i++) if (sig[i][0] === name) return true;
-  return false;
+/** Index of parameter `name` in the signature, or −1. */
+function sigIndex(sig: LayerRule['sig'], name: string): number {
+  for (let i = 0; i < sig.length; i++) if (sig[i][0] === name) return i;
+  return -1;
 }
 
 const ruleDocs = new Map<LayerRule, string>();
@@ -404,7 +405,13 @@ export class Interp {
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
     for (let i = 0; i < npos; i++) if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
     // Keys then get: an entries loop would build a [key, value] pair per argument.
-    if (a.kw.size) for (const k of a.kw.keys()) if (sigHas(sig, k) && !bindConfig(values, k, a.kw.get(k) as Value)) (unknownArgs ??= new Set()).add(k);
+    // A keyword is stored under the signature's own string for its name: the source's copy is not
+    // internalised, and V8 looks every such property key up in its string table on each store and read.
+    if (a.kw.size)
+      for (const k of a.kw.keys()) {
+        const i = sigIndex(sig, k);
+        if (i >= 0 && !bindConfig(values, names[i], a.kw.get(k) as Value)) (unknownArgs ??= new Set()).add(names[i]);
+      }
     m.ctorArgs = a;
     for (let i = 0; i < sig.length; i++) {
       const name = names[i];

@@ -19,7 +19,8 @@ Options:
                   separated by ';' (1,300;1,300)
   --json          one JSON object (file, models, diagnostics) instead of the table; a model's
                   "input" is a list with one shape per forward argument, its "layers" one entry
-                  per call of a torch.nn leaf module (functional ops are left out)
+                  per call of a torch.nn leaf module (functional ops are left out), each with
+                  "from": the entries whose outputs reach its inputs (-1 is the model's input)
   --help          this text
 
 Exit codes: 0 analysed, no errors found; 1 analysed, and at least one error-severity diagnostic
@@ -66,17 +67,7 @@ export function toJson(r: AnalysisResult): object {
       params: m.params,
       ...(m.macs !== undefined ? { macs: m.macs } : {}),
       inputSource: m.inputSource,
-      layers: m.layers
-        .filter((l) => !l.functional)
-        .map((l) => ({
-          line: l.line,
-          name: l.name,
-          type: l.type,
-          input: l.input,
-          output: l.output,
-          params: l.params,
-          ...(l.unknownReason ? { unknownReason: l.unknownReason } : {}),
-        })),
+      layers: moduleLayers(m.layers),
     })),
     diagnostics: r.diagnostics.map((d) => ({
       line: d.line,
@@ -87,6 +78,44 @@ export function toJson(r: AnalysisResult): object {
       ...(d.fix ? { fix: d.fix.newText } : {}),
     })),
   };
+}
+
+/**
+ * The leaf-module calls of a trace, each with `from`: the entries of this same list whose outputs reach
+ * its inputs (−1 − k for the model's k-th input). The engine's `producers` index the full trace, which
+ * also holds functional calls (F.relu, max_pool2d); those are left out here, so a producer that is one
+ * stands for the module calls that feed it, transitively.
+ */
+function moduleLayers(layers: LayerResult[]): object[] {
+  const index = new Map<number, number>();
+  layers.forEach((l, i) => {
+    if (!l.functional) index.set(i, index.size);
+  });
+  const through = new Map<number, number[]>();
+  const feeds = (i: number): number[] => {
+    if (i < 0) return [i];
+    const own = index.get(i);
+    if (own !== undefined) return [own];
+    let r = through.get(i);
+    if (!r) {
+      // Producers are earlier entries, so this recursion ends.
+      r = [...new Set((layers[i].producers ?? []).flatMap(feeds))];
+      through.set(i, r);
+    }
+    return r;
+  };
+  return layers
+    .filter((l) => !l.functional)
+    .map((l) => ({
+      line: l.line,
+      name: l.name,
+      type: l.type,
+      input: l.input,
+      output: l.output,
+      params: l.params,
+      from: [...new Set((l.producers ?? []).flatMap(feeds))].sort((a, b) => a - b),
+      ...(l.unknownReason ? { unknownReason: l.unknownReason } : {}),
+    }));
 }
 
 /** Indented JSON with each shape on one line: `[1, 32, 26, 26]`, not four lines. */

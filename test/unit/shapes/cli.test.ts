@@ -53,6 +53,37 @@ describe('tensor-lens shapes', () => {
     ]);
     assert.deepEqual(j.diagnostics, []);
   });
+  test('--json gives each layer the layers feeding it, through functional calls and tensor arithmetic', async () => {
+    const res = join(dir, 'res.py');
+    writeFileSync(
+      res,
+      `import torch.nn as nn
+import torch.nn.functional as F
+
+# input: (1, 4)
+class Res(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(4, 4)
+        self.b = nn.Linear(4, 4)
+        self.c = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = F.relu(self.a(x)) + self.b(x)
+        return self.c(F.dropout(h))
+`,
+    );
+    type J = { models: { layers: { name: string; from: number[] }[] }[] };
+    const o = io();
+    assert.equal(await main(['shapes', res, '--json'], o), 0);
+    const fromOf = (j: J): [string, number[]][] => j.models[0].layers.map((l) => [l.name, l.from]);
+    // a and b read the input; c reads relu(a) + b, i.e. both, with the functional calls left out.
+    assert.deepEqual(fromOf(JSON.parse(o.stdout.join('\n')) as J), [['a', [-1]], ['b', [-1]], ['c', [0, 1]]]);
+    // The first test's Net: fc reads conv through relu, max_pool2d and flatten.
+    const o2 = io();
+    assert.equal(await main(['shapes', good, '--json'], o2), 0);
+    assert.deepEqual(fromOf(JSON.parse(o2.stdout.join('\n')) as J), [['conv', [-1]], ['fc', [0]]]);
+  });
   test('the table lists layers, totals and diagnostics as file:line:col: severity: message; errors exit 1', async () => {
     const o = io();
     const code = await main(['shapes', bad], o);

@@ -193,15 +193,8 @@ class LeafCall implements Fwd {
   readonly cfg: Cfg;
   readonly args: Value[];
   readonly kwargs: Map<string, Value>;
-  /**
-   * The first three formulas, then the rest: a layer has one to three, and a list pushed onto from
-   * empty reserves 17 slots (see takeFormulas).
-   */
-  private f0: DimFormula | undefined = undefined;
-  private f1: DimFormula | undefined = undefined;
-  private f2: DimFormula | undefined = undefined;
-  private more: DimFormula[] | null = null;
-  private nFormulas = 0;
+  /** Created by the first formula: most layers (activations, norms, linear) have none. */
+  formulas: DimFormula[] | null = null;
   macs: number | null = null;
   constructor(
     private readonly it: Interp,
@@ -225,22 +218,8 @@ class LeafCall implements Fwd {
     this.addFormula({ dim, formula, worked });
   }
   addFormula(f: DimFormula): void {
-    const n = this.nFormulas++;
-    if (n === 0) this.f0 = f;
-    else if (n === 1) this.f1 = f;
-    else if (n === 2) this.f2 = f;
-    else (this.more ??= []).push(f);
-  }
-  /** This call's formulas as a list exactly that long; null without any (most layers). */
-  takeFormulas(): DimFormula[] | null {
-    const n = this.nFormulas;
-    if (n === 0) return null;
-    const f0 = this.f0 as DimFormula;
-    if (n === 1) return [f0];
-    const f1 = this.f1 as DimFormula;
-    if (n === 2) return [f0, f1];
-    const f2 = this.f2 as DimFormula;
-    return this.more ? [f0, f1, f2, ...this.more] : [f0, f1, f2];
+    if (this.formulas) this.formulas.push(f);
+    else this.formulas = [f];
   }
   setMacs(n: number | null): void {
     this.macs = n;
@@ -1338,11 +1317,10 @@ export class Interp {
     }
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
     const macs = f.macs;
-    const formulas = f.takeFormulas();
+    const formulas = f.formulas;
     if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
     return this.recordLayer(name, m.type, site, x, a.pos, out, m.ownParams, macs, formulas, m.defSpan, m.config, ruleDoc(rule), false);
   }
-
 
   /** Adds a layer entry to the trace; its fields as positional parameters, so a call builds no record for them. */
   recordLayer(name: string, type: string, site: Span, input: TensorV, inputs: Value[], output: Value, params: number | null, macs: number | null, formulas: DimFormula[] | null, def: Span | undefined, config: LayerConfig | undefined, doc: string | undefined, functional: boolean): Value {

@@ -317,39 +317,12 @@ class Parser {
           this.close();
           return;
         case 'del':
-          this.open('DeleteStatement');
-          this.leaf('del');
-          this.expression();
-          while (this.isOp(',')) {
-            this.comma();
-            if (!this.startsExpr()) break;
-            this.expression();
-          }
-          this.close();
-          return;
+          return this.keywordList('DeleteStatement', 'del', () => this.expression(), () => this.startsExpr());
         case 'global':
         case 'nonlocal':
-          this.open('ScopeStatement');
-          this.leaf(lx.val);
-          this.name();
-          while (this.isOp(',')) {
-            this.comma();
-            if (this.tok() !== NAME) break;
-            this.name();
-          }
-          this.close();
-          return;
+          return this.keywordList('ScopeStatement', lx.val, () => this.name(), () => this.tok() === NAME);
         case 'assert':
-          this.open('AssertStatement');
-          this.leaf('assert');
-          this.test();
-          while (this.isOp(',')) {
-            this.comma();
-            if (!this.startsExpr()) break;
-            this.test();
-          }
-          this.close();
-          return;
+          return this.keywordList('AssertStatement', 'assert', () => this.test(), () => this.startsExpr());
         case 'import':
         case 'from':
           return this.importStatement();
@@ -449,6 +422,19 @@ class Parser {
       this.leaf('*');
       this.expression();
     } else this.test();
+  }
+
+  /** `del a, b` / `global x, y` / `assert c, msg`: a keyword, then items separated by commas (a trailing one allowed). */
+  private keywordList(node: string, kw: string, item: () => void, startsItem: () => boolean): void {
+    this.open(node);
+    this.leaf(kw);
+    item();
+    while (this.isOp(',')) {
+      this.comma();
+      if (!startsItem()) break;
+      item();
+    }
+    this.close();
   }
 
   private importStatement(): void {

@@ -130,7 +130,7 @@ log "npm install (lib/vscode/extensions: built-in extensions' dependencies)"
 
 log "checking native modules"
 check_natives || die "a native module did not build; see the log above"
-"$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" --version | head -1
+"$CS_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" --version | sed -n 1p  # sed reads to the end: head would close the pipe early, and rg's broken pipe fails the script under pipefail
 
 # A throwaway config dir: code-server writes a default config.yaml on first start.
 cfg_tmp="$(mktemp -d)"

@@ -4,7 +4,7 @@
 import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
 import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
 import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
-import { compileDensity, exprDims, ExprError, type CompiledDensity } from './expr';
+import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
 import { HmcChain, NutsChain } from './hmc';
 import { MhChain1D, MhChain2D } from './mh';
 import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
@@ -96,24 +96,55 @@ function plotRange(q: (u: number) => number, lo: number, hi: number, userRange?:
   return [Math.max(lo, a - pad), Math.min(hi, b + pad)];
 }
 
+/**
+ * log of the density exactly as typed (the compiled text itself, not the symbolic log f the
+ * samplers use), for the KS reference and the overlay: if the symbolic log were wrong, a reference
+ * built from it would agree with the samplers' wrong draws. A negative value found here is the
+ * user's density being negative between the scan's points: refused like in the scan.
+ */
+function typedLog(d: CompiledDensity): Fn2 {
+  return (x, y) => {
+    const v = d.raw(x, y);
+    if (d.isLog) return Number.isNaN(v) ? -Infinity : v;
+    if (v < 0) {
+      const at = d.dims === 1 ? `x = ${x.toPrecision(6)}` : `(x, y) = (${x.toPrecision(6)}, ${y.toPrecision(6)})`;
+      throw new DensityError(`the density is negative at ${at} (value ${v.toPrecision(3)}); a density must be ≥ 0 on the range, so fix the expression or restrict --range`);
+    }
+    // NaN only at isolated points here (the scan refused NaN elsewhere): measure zero.
+    return Number.isNaN(v) ? -Infinity : Math.log(v);
+  };
+}
+
 function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport1D(d.raw, d.logf, d.isLog, p.range);
   const logf1 = (x: number): number => { const v = d.logf(x, 0); return Number.isNaN(v) ? -Infinity : v; };
-  let table: CdfTable;
+  const typed = typedLog(d);
+  const notIntegrable = (): DensityError => new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+  let ref: CdfTable;
   try {
-    // The inverse-CDF sampler needs the 1e-10 u-error; KS and the overlay are content with 1e-8.
-    table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: p.sampler === 'inverse-cdf' ? 1e-10 : 1e-8 });
-  } catch {
-    throw new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+    ref = buildCdf((x) => typed(x, 0), sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 });
+  } catch (e) {
+    if (e instanceof DensityError) throw e;
+    // f as typed underflows everywhere (log f's maximum below about −745): only the symbolic log
+    // can represent it, so the reference has to come from it.
+    if (sup.logMax > -700) throw notIntegrable();
+    try { ref = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 }); } catch { throw notIntegrable(); }
   }
-  // Moments from the table's cells (Gauss–Legendre on each cell).
+  let table: CdfTable | undefined;
+  if (p.sampler === 'inverse-cdf') {
+    // The inverse-CDF sampler needs the 1e-10 u-error and the symbolic log's far tails.
+    try { table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-10 }); } catch { throw notIntegrable(); }
+  }
+  // Moments from the reference table's cells (Gauss–Legendre on each cell).
   let m1 = 0, m2 = 0;
-  for (let i = 0; i < table.cells; i++) {
-    const a = table.xs[i], b = table.xs[i + 1], h = (b - a) / 2, c = (a + b) / 2;
+  const qx = new Float64Array(5 * ref.cells), qw = new Float64Array(5 * ref.cells);
+  for (let i = 0; i < ref.cells; i++) {
+    const a = ref.xs[i], b = ref.xs[i + 1], h = (b - a) / 2, c = a / 2 + b / 2;
     for (let k = 0; k < 5; k++) {
       const x = c + h * GL5_NODES[k];
-      const w = GL5_WEIGHTS[k] * h * table.pdf(x);
+      const w = GL5_WEIGHTS[k] * h * ref.pdf(x);
       m1 += w * x; m2 += w * x * x;
+      qx[5 * i + k] = x; qw[5 * i + k] = w;
     }
   }
   const sd = Math.sqrt(Math.max(0, m2 - m1 * m1)) || (sup.hi - sup.lo) / 6;
@@ -122,10 +153,11 @@ function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
     xLo: sup.rangeLo, xHi: sup.rangeHi, yLo: -Infinity, yHi: Infinity,
     sxLo: sup.lo, sxHi: sup.hi, syLo: 0, syHi: 0,
     mode: [sup.mode, 0], logMax: sup.logMax, sd: [sd, 1],
+    marginals: [{ x: qx, w: qw }],
   };
-  const plotX = plotRange(table.quantile, sup.lo, sup.hi, p.range);
+  const plotX = plotRange(ref.quantile, sup.lo, sup.hi, p.range);
   const gx = linspace(plotX[0], plotX[1], 200);
-  return { target, table, cdfX: table.cdf, plotX, density: { x: gx, y: gx.map(table.pdf) }, meanX: m1 };
+  return { target, table, cdfX: ref.cdf, plotX, density: { x: gx, y: gx.map(ref.pdf) }, meanX: m1 };
 }
 
 /**
@@ -134,13 +166,15 @@ function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
  */
 function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport2D(d.raw, d.logf, d.isLog, p.range, p.rangeY);
+  // The reference marginals come from the density as typed (see typedLog), unless f underflows everywhere.
+  const lg: Fn2 = sup.logMax > -700 ? typedLog(d) : d.logf;
   const nxc = 200, nyc = 120;
   const xNodes = glNodes(sup.x.lo, sup.x.hi, nxc), yNodes = glNodes(sup.y.lo, sup.y.hi, nyc);
   const NX = xNodes.x.length, NY = yNodes.x.length;
   const margX = new Float64Array(NX), margY = new Float64Array(NY);
   for (let i = 0; i < NX; i++) {
     for (let j = 0; j < NY; j++) {
-      const v = d.logf(xNodes.x[i], yNodes.x[j]);
+      const v = lg(xNodes.x[i], yNodes.x[j]);
       const f = Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax);
       margX[i] += yNodes.w[j] * f;
       margY[j] += xNodes.w[i] * f;
@@ -185,7 +219,7 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const hx2 = linspace(plotX[0], plotX[1], g), hy2 = linspace(plotY[0], plotY[1], g);
   const values: number[] = [];
   for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) {
-    const v = d.logf(hx2[i], hy2[j]);
+    const v = lg(hx2[i], hy2[j]);
     values.push(Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax) / z);
   }
   const target: Target = {
@@ -193,6 +227,10 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
     xLo: sup.x.rangeLo, xHi: sup.x.rangeHi, yLo: sup.y.rangeLo, yHi: sup.y.rangeHi,
     sxLo: sup.x.lo, sxHi: sup.x.hi, syLo: sup.y.lo, syHi: sup.y.hi,
     mode: [sup.modeX, sup.modeY], logMax: sup.logMax, sd: [mx.sd || 1, my.sd || 1],
+    marginals: [
+      { x: xNodes.x, w: xNodes.w.map((w, i) => (w * margX[i]) / z) },
+      { x: yNodes.x, w: yNodes.w.map((w, i) => (w * margY[i]) / z) },
+    ],
   };
   return {
     target, cdfX, plotX, plotY, meanX: mx.mean,

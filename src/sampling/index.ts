@@ -11,9 +11,9 @@ import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
 import { Rng } from './rng';
 import { SliceChain } from './slice';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
-import { findSupport1D, findSupport2D, DensityError } from './support';
+import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
-import { emptyStats, type Chain, type Target } from './target';
+import { emptyStats, type Chain, type ChainStats, type Target } from './target';
 import { SamplingInputError } from './errors';
 
 export { compileDensity, ExprError } from './expr';
@@ -43,6 +43,8 @@ export interface SampleHooks {
 // Draws are kept in memory for the diagnostics (ranks, FFTs, several copies): past a few million they
 // take longer than the sampling itself, so runs are capped.
 export const MAX_DRAWS_TOTAL = 4_000_000;
+/** Warm-up only tunes step sizes; past this it is time spent for nothing (and a typo's hour). */
+export const MAX_WARMUP = 100_000;
 const TRACE_POINTS = 2000;
 const BATCH_MS = 25;
 
@@ -66,11 +68,12 @@ function validate(p: SampleRequestParams): void {
   if (!Number.isInteger(p.n) || p.n < 1) throw new SamplingInputError(`n must be a whole number ≥ 1, not ${p.n}`);
   if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new SamplingInputError(`chains must be a whole number from 1 to 64, not ${p.chains}`);
   if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new SamplingInputError(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
-  if (!Number.isFinite(p.seed)) throw new SamplingInputError(`seed must be a number, not ${p.seed}`);
+  if (!Number.isSafeInteger(p.seed)) throw new SamplingInputError(`seed must be a whole number from −${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${p.seed}`);
   if (p.bins !== undefined && (!Number.isInteger(p.bins) || p.bins < 1 || p.bins > 1000)) throw new SamplingInputError(`bins must be a whole number from 1 to 1000, not ${p.bins}`);
-  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0)) throw new SamplingInputError(`warmup must be a whole number ≥ 0, not ${p.warmup}`);
+  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0 || p.warmup > MAX_WARMUP)) throw new SamplingInputError(`warmup must be a whole number from 0 to ${MAX_WARMUP}, not ${p.warmup}`);
   for (const r of [p.range, p.rangeY]) {
     if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
+    if (r) checkRange(r[0], r[1], r === p.rangeY ? '--range-y' : '--range');
   }
 }
 
@@ -273,6 +276,31 @@ class InverseCdfChain implements Chain {
   position(): [number, number] { return [NaN, 0]; }
 }
 
+/**
+ * A chain that never moved did not sample the density, however good its other numbers look (its
+ * KS test is thinned to a handful of draws, its mean is its starting point): the run fails.
+ */
+function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number): { status: 'ok' | 'failed'; warnings: string[] } {
+  const warnings: string[] = [];
+  const stuck: number[] = [];
+  const allDivergent: number[] = [];
+  if (n >= 2) {
+    for (let c = 0; c < xs.length; c++) {
+      const moved = (a: Float64Array): boolean => a.some((v) => v !== a[0]);
+      if (!moved(xs[c]) && !(ys && moved(ys[c]))) stuck.push(c);
+      else if ((sampler === 'hmc' || sampler === 'nuts') && st[c].divergences >= n) allDivergent.push(c);
+    }
+  }
+  if (stuck.length) warnings.push(`chain${stuck.length > 1 ? 's' : ''} ${stuck.join(', ')} never moved (every draw the same, sd 0): the draws are not from the density; try another sampler or --range`);
+  if (allDivergent.length) warnings.push(`every transition of chain${allDivergent.length > 1 ? 's' : ''} ${allDivergent.join(', ')} diverged: the draws are not from the density; try another sampler or --range`);
+  const failed = warnings.length > 0;
+  const div = st.reduce((a, b) => a + b.divergences, 0);
+  if (!failed && div > 0 && (sampler === 'hmc' || sampler === 'nuts')) {
+    warnings.push(`${div} divergent transition${div > 1 ? 's' : ''} (${((100 * div) / (n * xs.length)).toPrecision(2)}% of draws): the chains may miss part of the density`);
+  }
+  return { status: failed ? 'failed' : 'ok', warnings };
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** JSON turns ±Infinity into null (webview messages are JSON): read a null end as open. */
@@ -413,6 +441,7 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
     diag.restarts = restarts;
   }
   if (sampler === 'inverse-cdf' && s.table) diag.uError = s.table.uError;
+  Object.assign(diag, chainHealth(sampler, xs, ys, st, n));
 
   const bins = params.bins ?? 60;
   const result: SampleResult = {

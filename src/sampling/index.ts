@@ -280,7 +280,7 @@ class InverseCdfChain implements Chain {
  * A chain that never moved did not sample the density, however good its other numbers look (its
  * KS test is thinned to a handful of draws, its mean is its starting point): the run fails.
  */
-function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number): { status: 'ok' | 'failed'; warnings: string[] } {
+export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number): { status: 'ok' | 'failed'; warnings: string[] } {
   const warnings: string[] = [];
   const stuck: number[] = [];
   const allDivergent: number[] = [];

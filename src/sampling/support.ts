@@ -252,8 +252,23 @@ export function findSupport1D(raw: Fn2, logf: Fn2, isLog: boolean, range?: [numb
   if (i0 > i1) { i0 = best; i1 = best; }
   // The cut lies between the last significant grid point and the next one out: found by bisection,
   // so a peak narrower than the grid spacing (a unit normal at 1e6) still gets a tight support.
-  const lo = i0 > 0 ? crossing(g, grid[i0 - 1], Math.min(grid[i0], mode), cut) : Number.isFinite(rangeLo) ? rangeLo : grid[0];
-  const hi = i1 < n - 1 ? crossing(g, grid[i1 + 1], Math.max(grid[i1], mode), cut) : Number.isFinite(rangeHi) ? rangeHi : grid[n - 1];
+  let lo = i0 > 0 ? crossing(g, grid[i0 - 1], Math.min(grid[i0], mode), cut) : Number.isFinite(rangeLo) ? rangeLo : grid[0];
+  let hi = i1 < n - 1 ? crossing(g, grid[i1 + 1], Math.max(grid[i1], mode), cut) : Number.isFinite(rangeHi) ? rangeHi : grid[n - 1];
+  // Other narrow peaks: a grid point beside a unit normal at −1e4 can sit e^-5000 below its top
+  // while the top is as high as the mode's. Refine the highest local maxima of the scan and keep
+  // each one that reaches the cut, with its own support.
+  const needles: [number, number][] = [];
+  const maxima: number[] = [];
+  for (let i = 1; i < n - 1; i++) if (ls[i] > -Infinity && ls[i] >= ls[i - 1] && ls[i] >= ls[i + 1] && !(ls[i] >= cut)) maxima.push(i);
+  maxima.sort((u, v) => ls[v] - ls[u]);
+  for (const i of maxima.slice(0, 16)) {
+    const s = goldenMax(g, grid[i - 1], grid[i + 1]);
+    if (!(g(s) >= cut)) continue;
+    const l = crossing(g, grid[i - 1], s, cut), h = crossing(g, grid[i + 1], s, cut);
+    needles.push([l, h]);
+    lo = Math.min(lo, l);
+    hi = Math.max(hi, h);
+  }
   // Cell edges for the CDF table: a thinned share of the scan points inside [lo, hi], and every point
   // close to an end (where the geometric grid resolves a singular end such as x^-0.5 at 0).
   const inside = grid.filter((x) => x > lo && x < hi);
@@ -261,6 +276,8 @@ export function findSupport1D(raw: Fn2, logf: Fn2, isLog: boolean, range?: [numb
   const near = 1e-3 * (hi - lo);
   const edges = [lo];
   inside.forEach((x, i) => { if (i % stride === 0 || x - lo < near || hi - x < near) edges.push(x); });
+  for (const [l, h] of needles) for (let k = 0; k <= 64; k++) edges.push(lerp(l, h, k / 64));
+  if (needles.length) edges.sort((u, v) => u - v);
   if (pole !== undefined) {
     // Cells shrinking geometrically into the pole: |x|^-0.9 keeps 1% of its mass within 1e-20 of it.
     for (const r of geometric(Math.max(Math.abs(pole) * 4e-16, 1e-300), Math.max(hi - lo, 1e-300))) {

@@ -15,7 +15,7 @@ import { betaCdf, erf, gammaCdf, Phi, SIGNED_TARGETS } from '../unit/sampling/tr
 interface Fixture {
   class: string;
   args: string[];
-  expect: { exit: number; stderr?: string; cdf?: string; mean?: number; below?: number };
+  expect: { exit: number; stderr?: string; status?: string; cdf?: string; mean?: number; below?: number };
 }
 
 const EXACT: Record<string, (x: number) => number> = {
@@ -47,6 +47,11 @@ for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
       assert.equal(lines.length, 1, `${file}: one line expected, got: ${r.stderr}`);
       assert.ok(lines[0].includes(fx.expect.stderr), `${file}: '${lines[0]}' lacks '${fx.expect.stderr}'`);
       assert.ok(!/\bat .+:\d+:\d+/.test(r.stderr), `${file}: stack trace in stderr`);
+    }
+    if (fx.expect.status !== undefined) {
+      const j = JSON.parse(r.stdout) as { status?: string; warnings?: string[] };
+      assert.equal(j.status, fx.expect.status, `${file}: status`);
+      assert.ok((j.warnings ?? []).length > 0, `${file}: no warnings in the JSON`);
     }
     if (fx.expect.cdf) {
       const cdf = EXACT[fx.expect.cdf];

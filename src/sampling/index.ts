@@ -280,7 +280,7 @@ class InverseCdfChain implements Chain {
  * A chain that never moved did not sample the density, however good its other numbers look (its
  * KS test is thinned to a handful of draws, its mean is its starting point): the run fails.
  */
-export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number): { status: 'ok' | 'failed'; warnings: string[] } {
+export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number, rhat = NaN): { status: 'ok' | 'failed'; warnings: string[] } {
   const warnings: string[] = [];
   const stuck: number[] = [];
   const allDivergent: number[] = [];
@@ -298,6 +298,9 @@ export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null,
   if (!failed && div > 0 && (sampler === 'hmc' || sampler === 'nuts')) {
     warnings.push(`${div} divergent transition${div > 1 ? 's' : ''} (${((100 * div) / (n * xs.length)).toPrecision(2)}% of draws): the chains may miss part of the density`);
   }
+  // Chains that disagree this much have not mixed (x²e^{−x²} under HMC: a zero at 0 that
+  // trajectories rarely cross); the draws may still be fine, but the numbers are not yet.
+  if (!failed && rhat >= 1.05) warnings.push(`R-hat ${rhat.toFixed(3)} ≥ 1.05: the chains disagree (modes they rarely cross?); run longer or try another sampler`);
   return { status: failed ? 'failed' : 'ok', warnings };
 }
 
@@ -441,7 +444,7 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
     diag.restarts = restarts;
   }
   if (sampler === 'inverse-cdf' && s.table) diag.uError = s.table.uError;
-  Object.assign(diag, chainHealth(sampler, xs, ys, st, n));
+  Object.assign(diag, chainHealth(sampler, xs, ys, st, n, rh));
 
   const bins = params.bins ?? 60;
   const result: SampleResult = {

@@ -186,6 +186,11 @@ export interface SampleDiagnostics {
   /** Rejection: the proposal and c that were used, and how often the runtime guard restarted. */
   envelope?: string;
   restarts?: number;
+  /** 'failed' when a chain never moved (every kept draw equal, or every transition divergent): the
+   * draws are then not from the density, whatever the other numbers say. */
+  status?: 'ok' | 'failed';
+  /** One line each: why the run failed, or what to be wary of (divergences). */
+  warnings?: string[];
 }
 
 export interface SampleResult extends SampleDiagnostics {

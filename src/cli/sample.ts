@@ -2,7 +2,7 @@
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
 import { writeFileSync } from 'node:fs';
 import { SAMPLERS, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
-import { checkExpression, defaultWarmup, drawsCsv, runSampler, SampleCancelled } from '../sampling';
+import { checkExpression, defaultWarmup, drawsCsv, MAX_WARMUP, runSampler, SampleCancelled } from '../sampling';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
@@ -18,8 +18,9 @@ Options:
                    extension; inverse-cdf and rejection are 1-D only)
   --n N            draws per chain, after warm-up (default 5000; n × chains ≤ 4,000,000)
   --chains C       number of chains, 1–64 (default 4)
-  --warmup W       MCMC warm-up iterations per chain (default n/2, at least 200, at most 2000)
-  --seed S         random seed; the same seed gives the same draws (default 42)
+  --warmup W       MCMC warm-up iterations per chain, 0–100000 (default n/2, at least 200, at
+                   most 2000)
+  --seed S         random seed, a whole number; the same seed gives the same draws (default 42)
   --range A,B      restrict the density to [A, B]; inf/-inf allowed, e.g. 0,inf
                    (default: all of the real line, with the support found numerically)
   --range-y A,B    the same for y in 2-D (default: --range)
@@ -27,15 +28,17 @@ Options:
   --out FILE       write the draws as CSV: chain,draw,x (and y in 2-D)
   --json           print one JSON object instead of the summary
 
-The KS test compares the draws with the numerically integrated CDF (thinned by ESS for MCMC).
+The KS test compares the draws with the CDF integrated numerically from the density as typed
+(thinned by ESS for MCMC). A chain that never moves (every draw the same, or every transition
+divergent) fails the run: a warning line on stderr, "status": "failed" in --json, exit code 1.
 Exit codes: 0 ok, 1 failed or cancelled, 2 bad input.`;
 
 const SPEC: Record<string, FlagSpec> = {
   sampler: { kind: 'string', choices: SAMPLERS, hint: SAMPLERS.join('|') },
   n: { kind: 'int', min: 1, hint: 'N ≥ 1' },
   chains: { kind: 'int', min: 1, hint: '1–64' },
-  warmup: { kind: 'int', min: 0, hint: 'W ≥ 0' },
-  seed: { kind: 'number', hint: 'an integer' },
+  warmup: { kind: 'int', min: 0, hint: `0–${MAX_WARMUP}` },
+  seed: { kind: 'int', hint: 'a whole number' },
   range: { kind: 'string', hint: 'A,B' },
   'range-y': { kind: 'string', hint: 'A,B' },
   'log-density': { kind: 'boolean' },
@@ -109,11 +112,15 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
   const n = (flags.n as number | undefined) ?? 5000;
   const chains = (flags.chains as number | undefined) ?? 4;
   if (chains > 64) throw new CliError(`tensor-lens sample: --chains must be at most 64, not ${chains}`);
+  const seed = (flags.seed as number | undefined) ?? 42;
+  if (!Number.isSafeInteger(seed)) throw new CliError(`tensor-lens sample: --seed must be a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${String(flags.seed)}`);
+  const warmup = flags.warmup as number | undefined;
+  if (warmup !== undefined && warmup > MAX_WARMUP) throw new CliError(`tensor-lens sample: --warmup must be at most ${MAX_WARMUP}, not ${warmup}`);
   const params: SampleRequestParams = {
     expr, sampler, n, chains,
-    seed: (flags.seed as number | undefined) ?? 42,
+    seed,
     logDensity,
-    warmup: (flags.warmup as number | undefined) ?? defaultWarmup(n),
+    warmup: warmup ?? defaultWarmup(n),
     runId: 'cli',
   };
   if (typeof flags.range === 'string') params.range = parseRange(flags.range, 'range');
@@ -152,5 +159,6 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
   } else {
     io.out(summary(result) + (out ? `\n  draws written to ${out}` : ''));
   }
-  return 0;
+  for (const w of result.warnings ?? []) io.err(`tensor-lens sample: ${result.status === 'failed' ? 'FAILED' : 'warning'}: ${w}`);
+  return result.status === 'failed' ? 1 : 0;
 }

@@ -258,27 +258,156 @@ function binop(op: BinOp, a: number, b: number): number {
   }
 }
 
+// ───────────────────────────── log f ─────────────────────────────
+
+/** What is known about the sign of an expression everywhere: > 0, ≥ 0 (NaN allowed in both), or nothing. */
+type Sign = 'pos' | 'nonneg' | 'any';
+const RANK: Record<Sign, number> = { any: 0, nonneg: 1, pos: 2 };
+const weakest = (a: Sign, b: Sign): Sign => (RANK[a] <= RANK[b] ? a : b);
+const atLeastNonneg = (s: Sign): boolean => s !== 'any';
+const isEvenInt = (p: number): boolean => Number.isInteger(p) && p % 2 === 0;
+const same = (a: Ir, b: Ir): boolean => irToString(a) === irToString(b);
+
+/** A conservative sign analysis: 'pos' or 'nonneg' only when it holds for every x (and y). */
+export function signOf(ir: Ir): Sign {
+  switch (ir.k) {
+    case 'c': return ir.v > 0 ? 'pos' : ir.v === 0 ? 'nonneg' : 'any';
+    case 'x': case 'y': case 'neg': return 'any';
+    case 'op': {
+      const a = signOf(ir.a), b = signOf(ir.b);
+      switch (ir.op) {
+        case '+': return a === 'pos' && atLeastNonneg(b) ? 'pos' : b === 'pos' && atLeastNonneg(a) ? 'pos' : weakest(a, b);
+        case '-': return 'any';
+        case '*': return same(ir.a, ir.b) ? (a === 'pos' ? 'pos' : 'nonneg') : weakest(a, b);
+        case '/': return weakest(a, b);
+        case '^':
+          if (ir.b.k === 'c' && isEvenInt(ir.b.v)) return a === 'pos' ? 'pos' : 'nonneg';
+          if (ir.a.k === 'c' && ir.a.v > 0) return 'pos';
+          return a;
+      }
+      break;
+    }
+    case 'fn': {
+      const s = ir.args.map(signOf);
+      switch (ir.name) {
+        case 'exp': case 'cosh': case 'sech': return 'pos';
+        case 'abs': case 'square': return s[0] === 'pos' ? 'pos' : 'nonneg';
+        case 'sqrt': case 'acos': return s[0] === 'pos' && ir.name === 'sqrt' ? 'pos' : 'nonneg';
+        case 'cbrt': case 'cube': return s[0];
+        case 'pow': return signOf({ k: 'op', op: '^', a: ir.args[0], b: ir.args[1] });
+        case 'min': return s.reduce(weakest);
+        case 'max': return s.some((v) => v === 'pos') ? 'pos' : s.some((v) => v === 'nonneg') ? 'nonneg' : 'any';
+        default: return 'any';
+      }
+    }
+  }
+  return 'any';
+}
+
+const LOG = (a: Ir): Ir => ({ k: 'fn', name: 'log', args: [a] });
+const ABS = (a: Ir): Ir => ({ k: 'fn', name: 'abs', args: [a] });
+const mul = (a: Ir, b: Ir): Ir => ({ k: 'op', op: '*', a, b });
+const add = (a: Ir, b: Ir): Ir => ({ k: 'op', op: '+', a, b });
+const sub = (a: Ir, b: Ir): Ir => ({ k: 'op', op: '-', a, b });
+
+/** The constant exponent of a^p or pow(a, p), if it is one. */
+function powParts(ir: Ir): { base: Ir; p: number } | undefined {
+  if (ir.k === 'op' && ir.op === '^' && ir.b.k === 'c') return { base: ir.a, p: ir.b.v };
+  if (ir.k === 'fn' && ir.name === 'pow' && ir.args[1].k === 'c') return { base: ir.args[0], p: ir.args[1].v };
+  return undefined;
+}
+
+/** log |a|, symbolic where that is exact for every sign: log|a·b| = log|a| + log|b| always holds. */
+function logAbs(ir: Ir): Ir {
+  if (ir.k === 'c') return C(Math.log(Math.abs(ir.v)));
+  if (ir.k === 'neg') return logAbs(ir.a);
+  if (ir.k === 'op' && ir.op === '*') return add(logAbs(ir.a), logAbs(ir.b));
+  if (ir.k === 'op' && ir.op === '/') return sub(logAbs(ir.a), logAbs(ir.b));
+  const pw = powParts(ir);
+  if (pw && Number.isInteger(pw.p)) return pw.p === 0 ? C(0) : mul(C(pw.p), logAbs(pw.base));
+  if (ir.k === 'fn') {
+    if (ir.name === 'exp' || ir.name === 'sqrt') return logOf(ir);
+    if (ir.name === 'abs') return logAbs(ir.args[0]);
+    if (ir.name === 'square') return mul(C(2), logAbs(ir.args[0]));
+    if (ir.name === 'cube') return mul(C(3), logAbs(ir.args[0]));
+  }
+  return atLeastNonneg(signOf(ir)) ? logOf(ir) : LOG(ABS(ir));
+}
+
+/** Flattens a chain of * and / into its factors; `den` marks divisors. */
+function factorsOf(ir: Ir, den: boolean, out: { ir: Ir; den: boolean }[]): void {
+  if (ir.k === 'op' && (ir.op === '*' || ir.op === '/')) {
+    factorsOf(ir.a, den, out);
+    factorsOf(ir.b, ir.op === '/' ? !den : den, out);
+  } else out.push({ ir, den });
+}
+
+/**
+ * log of a product or quotient. Rewriting log(a·b) as log a + log b is only right where a, b ≥ 0:
+ * for x·x it gives NaN at every x < 0 although x·x > 0 there. So equal factors are grouped first
+ * (x·x·x·x is x⁴, an even power, whose log is 4·log|x|), factors of known sign (exp, even powers,
+ * positive constants) are split off, and the factors whose sign is unknown stay together as one
+ * product whose log is taken as is: the result is NaN exactly where the whole product is negative.
+ */
+function logOfProduct(ir: Ir): Ir {
+  const fs: { ir: Ir; den: boolean }[] = [];
+  factorsOf(ir, false, fs);
+  const groups = new Map<string, { ir: Ir; den: boolean; count: number }>();
+  for (const f of fs) {
+    const key = (f.den ? '/' : '*') + irToString(f.ir);
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { ir: f.ir, den: f.den, count: 1 });
+  }
+  let known: Ir | undefined;
+  const unknown: { ir: Ir; den: boolean; count: number }[] = [];
+  const addTerm = (term: Ir, den: boolean): void => {
+    known = known === undefined ? (den ? mul(C(-1), term) : term) : den ? sub(known, term) : add(known, term);
+  };
+  for (const g of groups.values()) {
+    if (g.count % 2 === 0) addTerm(mul(C(g.count), logAbs(g.ir)), g.den);
+    else if (atLeastNonneg(signOf(g.ir))) addTerm(g.count === 1 ? logOf(g.ir) : mul(C(g.count), logOf(g.ir)), g.den);
+    else unknown.push(g);
+  }
+  if (unknown.length === 1 && unknown[0].count === 1) {
+    addTerm(logOf(unknown[0].ir), unknown[0].den);
+  } else if (unknown.length > 0) {
+    // Rebuilt as typed (repeated factors multiplied out), so its sign is the product's sign.
+    let num: Ir | undefined, dnm: Ir | undefined;
+    for (const g of unknown) for (let i = 0; i < g.count; i++) {
+      if (g.den) dnm = dnm === undefined ? g.ir : mul(dnm, g.ir);
+      else num = num === undefined ? g.ir : mul(num, g.ir);
+    }
+    const u: Ir = dnm === undefined ? (num as Ir) : { k: 'op', op: '/', a: num ?? C(1), b: dnm };
+    addTerm(LOG(u), false);
+  }
+  return known ?? C(0);
+}
+
 /**
  * log f built symbolically where that is exact, so that far tails do not underflow:
- * log(exp(a)) = a, log(a·b) = log a + log b, log(a/b) = log a − log b, log(a^p) = p·log a
- * (p·log|a| for even integer p, since a^p ≥ 0 there), log √a = ½ log a. Everything else is log(·).
- * Where f < 0 these give NaN just as log f would, so negativity is never hidden.
+ * log(exp(a)) = a, log √a = ½ log a, log(a^p) = p·log a (p·log|a| for even integer p, since
+ * a^p ≥ 0 there), log(c^b) = b·log c for c > 0, products and quotients by logOfProduct.
+ * Everything else is log(·). The invariant: wherever f is a finite number, the result is log f
+ * (NaN where f < 0, −∞ where f = 0), so negativity is never hidden.
  */
 export function logOf(ir: Ir): Ir {
-  if (ir.k === 'fn' && ir.name === 'exp') return ir.args[0];
-  if (ir.k === 'fn' && ir.name === 'sqrt') return { k: 'op', op: '*', a: C(0.5), b: logOf(ir.args[0]) };
-  if (ir.k === 'op') {
-    if (ir.op === '*') return { k: 'op', op: '+', a: logOf(ir.a), b: logOf(ir.b) };
-    if (ir.op === '/') return { k: 'op', op: '-', a: logOf(ir.a), b: logOf(ir.b) };
-    if (ir.op === '^' && ir.b.k === 'c') {
-      const p = ir.b.v;
-      if (Number.isInteger(p) && p % 2 === 0) return { k: 'op', op: '*', a: ir.b, b: { k: 'fn', name: 'log', args: [{ k: 'fn', name: 'abs', args: [ir.a] }] } };
-      return { k: 'op', op: '*', a: ir.b, b: logOf(ir.a) };
-    }
-    if (ir.op === '^' && ir.a.k === 'c' && ir.a.v > 0) return { k: 'op', op: '*', a: ir.b, b: C(Math.log(ir.a.v)) };
-  }
   if (ir.k === 'c') return C(Math.log(ir.v));
-  return { k: 'fn', name: 'log', args: [ir] };
+  if (ir.k === 'fn' && ir.name === 'exp') return ir.args[0];
+  if (ir.k === 'fn' && ir.name === 'sqrt') return mul(C(0.5), logOf(ir.args[0]));
+  if (ir.k === 'fn' && ir.name === 'abs') return logAbs(ir.args[0]);
+  if (ir.k === 'fn' && ir.name === 'square') return mul(C(2), logAbs(ir.args[0]));
+  if (ir.k === 'op' && (ir.op === '*' || ir.op === '/')) return logOfProduct(ir);
+  const pw = powParts(ir);
+  if (pw) {
+    // a^0 is 1 even for a = NaN or ∞ (Math.pow), where 0·log a would be NaN.
+    if (pw.p === 0) return C(0);
+    if (isEvenInt(pw.p)) return mul(C(pw.p), logAbs(pw.base));
+    // Odd or fractional p: a < 0 gives a^p < 0 or NaN, and log a is NaN there too.
+    return mul(C(pw.p), logOf(pw.base));
+  }
+  if (ir.k === 'op' && ir.op === '^' && ir.a.k === 'c' && ir.a.v > 0) return mul(ir.b, C(Math.log(ir.a.v)));
+  return LOG(ir);
 }
 
 /** IR → mathjs text, fully parenthesised, for `derivative`. */

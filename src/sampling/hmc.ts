@@ -1,6 +1,12 @@
 // Hamiltonian Monte Carlo and the No-U-Turn Sampler.
-// - Metric: diagonal, set from the marginal variances the numeric scan already computed (a
-//   known good scale, so no mass-matrix windows are needed).
+// - Bounded ranges: the chain moves in an unconstrained space u with Stan's transforms (x = lo + e^u
+//   for a lower bound, hi − e^u for an upper one, lo + (hi − lo)·logistic(u) for both) and the log
+//   density gains the log-Jacobian. Reflecting at a wall instead leaves the region next to a wall
+//   where f → 0 almost unvisited (x(1−x)^4 on [0, 1] had no draws below 0.01 in 80,000). A range
+//   end far from the mass (±1e300 around a unit normal) is not transformed: a logistic over 2e300
+//   could not resolve x near 5, and f there is 0 to double precision anyway.
+// - Metric: diagonal, set from the marginal variances of u under the numerically integrated
+//   density (a known good scale, so no mass-matrix windows are needed).
 // - Step size: Nesterov dual averaging during warm-up (Hoffman & Gelman 2014, §3.2; γ = 0.05,
 //   t₀ = 10, κ = 0.75), frozen at ε̄ afterwards; target acceptance 0.65 for HMC, 0.8 for NUTS.
 // - HMC: leapfrog with a jittered number of steps; divergence when the energy error exceeds 1000.
@@ -11,6 +17,7 @@
 import type { Rng } from './rng';
 import { logAddExp } from './special';
 import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
+import { axisTransform, type AxisTransform } from './transform';
 
 const MAX_DEPTH = 10;
 const DIVERGENCE = 1000;
@@ -50,12 +57,25 @@ class DualAveraging {
   }
 }
 
+/** sd of u = T⁻¹(x) under the marginal of x (quadrature nodes and normalised weights). */
+function sdOf(tr: AxisTransform, m: { x: Float64Array; w: Float64Array } | undefined): number {
+  if (!m) return 1;
+  let s0 = 0, s1 = 0, s2 = 0;
+  for (let i = 0; i < m.x.length; i++) {
+    const u = tr.toU(m.x[i]);
+    if (!Number.isFinite(u) || !(m.w[i] > 0)) continue;
+    s0 += m.w[i]; s1 += m.w[i] * u; s2 += m.w[i] * u * u;
+  }
+  if (!(s0 > 0)) return 1;
+  const mean = s1 / s0;
+  return Math.sqrt(Math.max(0, s2 / s0 - mean * mean));
+}
+
 abstract class HamiltonianChain implements Chain {
   protected readonly d: number;
   protected readonly minv: Float64Array;
-  /** Range ends per axis (±∞ when open). */
-  protected readonly lo: Float64Array;
-  protected readonly hi: Float64Array;
+  /** x(u) per axis. */
+  protected readonly tr: AxisTransform[];
   protected readonly sqrtM: Float64Array;
   protected cur: Point;
   protected eps: number;
@@ -64,17 +84,19 @@ abstract class HamiltonianChain implements Chain {
 
   constructor(protected readonly t: Target, protected readonly rng: Rng, delta: number) {
     this.d = t.dims;
-    this.lo = Float64Array.of(t.xLo, t.yLo);
-    this.hi = Float64Array.of(t.xHi, t.yHi);
+    this.tr = [axisTransform(t.xLo, t.xHi, t.sxLo, t.sxHi), axisTransform(t.yLo, t.yHi, t.syLo, t.syHi)];
     this.minv = new Float64Array(this.d);
     this.sqrtM = new Float64Array(this.d);
     for (let i = 0; i < this.d; i++) {
-      const v = t.sd[i] > 0 && Number.isFinite(t.sd[i]) ? t.sd[i] ** 2 : 1;
+      const sd = this.tr[i].kind === 'none' ? t.sd[i] : sdOf(this.tr[i], t.marginals?.[i]);
+      const v = sd > 0 && Number.isFinite(sd) ? sd ** 2 : 1;
       this.minv[i] = v;
       this.sqrtM[i] = 1 / Math.sqrt(v);
     }
     const [x, y] = initialPoint(t, rng);
-    this.cur = this.point([x, y]);
+    // A start exactly on a bound has u = ±∞: start from the mode instead.
+    const u0 = [x, y].map((v, i) => { const u = this.tr[i].toU(v); return Number.isFinite(u) ? u : this.tr[i].toU(t.mode[i]); });
+    this.cur = this.point(u0.map((u) => (Number.isFinite(u) ? u : 0)));
     this.eps = this.initialStepSize();
     this.da = new DualAveraging(this.eps, delta);
   }
@@ -90,14 +112,22 @@ abstract class HamiltonianChain implements Chain {
     return { q: a.q.slice(), p: a.p.slice(), g: a.g.slice(), lp: a.lp };
   }
 
-  /** Sets lp and g at p.q. */
+  /** The point in the user's coordinates. */
+  protected toX(q: Float64Array): [number, number] {
+    return [this.tr[0].toX(q[0]), this.d === 2 ? this.tr[1].toX(q[1]) : 0];
+  }
+
+  /** Sets lp and g at p.q: log f(x(u)) + log|dx/du| and its gradient in u. */
   protected evaluate(pt: Point): void {
     const t = this.t;
-    const x = pt.q[0], y = this.d === 2 ? pt.q[1] : 0;
-    pt.lp = logTarget(t, x, y);
-    if (pt.lp === -Infinity) { pt.g.fill(0); return; }
-    pt.g[0] = t.dlogfdx(x, y);
-    if (this.d === 2) pt.g[1] = t.dlogfdy(x, y);
+    const [x, y] = this.toX(pt.q);
+    const tx = this.tr[0], ty = this.tr[1];
+    const lf = logTarget(t, x, y);
+    if (lf === -Infinity) { pt.lp = -Infinity; pt.g.fill(0); return; }
+    pt.lp = lf + tx.logJ(pt.q[0]) + (this.d === 2 ? ty.logJ(pt.q[1]) : 0);
+    pt.g[0] = t.dlogfdx(x, y) * tx.dxdu(pt.q[0]) + tx.dlogJ(pt.q[0]);
+    if (this.d === 2) pt.g[1] = t.dlogfdy(x, y) * ty.dxdu(pt.q[1]) + ty.dlogJ(pt.q[1]);
+    if (!(pt.lp < Infinity) || Number.isNaN(pt.g[0]) || (this.d === 2 && Number.isNaN(pt.g[1]))) { pt.lp = -Infinity; pt.g.fill(0); }
   }
 
   protected kinetic(p: Float64Array): number {
@@ -115,23 +145,13 @@ abstract class HamiltonianChain implements Chain {
   }
 
   /**
-   * One leapfrog step of size eps (signed) in place. A finite range end is a hard wall: a position
-   * that crosses it is reflected and its momentum negated (Neal 2011, §5.1), which keeps the map
-   * reversible and volume-preserving, so a density on [0, ∞) needs no transform and no trajectory
-   * is wasted outside the support.
+   * One leapfrog step of size eps (signed) in place, in u. An untransformed finite end (one far
+   * from the mass) is outside the support: log f = −∞ there, so such a step is a divergence.
    */
   protected leapfrog(pt: Point, eps: number): void {
     const d = this.d;
     for (let i = 0; i < d; i++) pt.p[i] += 0.5 * eps * pt.g[i];
-    for (let i = 0; i < d; i++) {
-      let q = pt.q[i] + eps * this.minv[i] * pt.p[i];
-      const lo = this.lo[i], hi = this.hi[i];
-      for (let k = 0; k < 8 && (q < lo || q > hi); k++) {
-        q = q < lo ? 2 * lo - q : 2 * hi - q;
-        pt.p[i] = -pt.p[i];
-      }
-      pt.q[i] = q;
-    }
+    for (let i = 0; i < d; i++) pt.q[i] += eps * this.minv[i] * pt.p[i];
     this.evaluate(pt);
     if (pt.lp === -Infinity || Number.isNaN(pt.lp)) return;
     for (let i = 0; i < d; i++) pt.p[i] += 0.5 * eps * pt.g[i];
@@ -179,13 +199,14 @@ abstract class HamiltonianChain implements Chain {
   draw(xs: Float64Array, ys: Float64Array | null, from: number, to: number): void {
     for (let k = from; k < to; k++) {
       this.transition(this.eps, true);
-      xs[k] = this.cur.q[0];
-      if (ys) ys[k] = this.cur.q[1];
+      const [x, y] = this.toX(this.cur.q);
+      xs[k] = x;
+      if (ys) ys[k] = y;
     }
   }
 
   position(): [number, number] {
-    return [this.cur.q[0], this.d === 2 ? this.cur.q[1] : 0];
+    return this.toX(this.cur.q);
   }
 }
 

@@ -4,16 +4,16 @@
 import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
 import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
 import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
-import { compileDensity, exprDims, ExprError, type CompiledDensity } from './expr';
+import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
 import { HmcChain, NutsChain } from './hmc';
 import { MhChain1D, MhChain2D } from './mh';
 import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
 import { Rng } from './rng';
 import { SliceChain } from './slice';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
-import { findSupport1D, findSupport2D, DensityError } from './support';
+import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
-import { emptyStats, type Chain, type Target } from './target';
+import { emptyStats, type Chain, type ChainStats, type Target } from './target';
 import { SamplingInputError } from './errors';
 
 export { compileDensity, ExprError } from './expr';
@@ -43,6 +43,8 @@ export interface SampleHooks {
 // Draws are kept in memory for the diagnostics (ranks, FFTs, several copies): past a few million they
 // take longer than the sampling itself, so runs are capped.
 export const MAX_DRAWS_TOTAL = 4_000_000;
+/** Warm-up only tunes step sizes; past this it is time spent for nothing (and a typo's hour). */
+export const MAX_WARMUP = 100_000;
 const TRACE_POINTS = 2000;
 const BATCH_MS = 25;
 
@@ -66,11 +68,12 @@ function validate(p: SampleRequestParams): void {
   if (!Number.isInteger(p.n) || p.n < 1) throw new SamplingInputError(`n must be a whole number ≥ 1, not ${p.n}`);
   if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new SamplingInputError(`chains must be a whole number from 1 to 64, not ${p.chains}`);
   if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new SamplingInputError(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
-  if (!Number.isFinite(p.seed)) throw new SamplingInputError(`seed must be a number, not ${p.seed}`);
+  if (!Number.isSafeInteger(p.seed)) throw new SamplingInputError(`seed must be a whole number from −${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${p.seed}`);
   if (p.bins !== undefined && (!Number.isInteger(p.bins) || p.bins < 1 || p.bins > 1000)) throw new SamplingInputError(`bins must be a whole number from 1 to 1000, not ${p.bins}`);
-  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0)) throw new SamplingInputError(`warmup must be a whole number ≥ 0, not ${p.warmup}`);
+  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0 || p.warmup > MAX_WARMUP)) throw new SamplingInputError(`warmup must be a whole number from 0 to ${MAX_WARMUP}, not ${p.warmup}`);
   for (const r of [p.range, p.rangeY]) {
     if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
+    if (r) checkRange(r[0], r[1], r === p.rangeY ? '--range-y' : '--range');
   }
 }
 
@@ -96,24 +99,55 @@ function plotRange(q: (u: number) => number, lo: number, hi: number, userRange?:
   return [Math.max(lo, a - pad), Math.min(hi, b + pad)];
 }
 
+/**
+ * log of the density exactly as typed (the compiled text itself, not the symbolic log f the
+ * samplers use), for the KS reference and the overlay: if the symbolic log were wrong, a reference
+ * built from it would agree with the samplers' wrong draws. A negative value found here is the
+ * user's density being negative between the scan's points: refused like in the scan.
+ */
+function typedLog(d: CompiledDensity): Fn2 {
+  return (x, y) => {
+    const v = d.raw(x, y);
+    if (d.isLog) return Number.isNaN(v) ? -Infinity : v;
+    if (v < 0) {
+      const at = d.dims === 1 ? `x = ${x.toPrecision(6)}` : `(x, y) = (${x.toPrecision(6)}, ${y.toPrecision(6)})`;
+      throw new DensityError(`the density is negative at ${at} (value ${v.toPrecision(3)}); a density must be ≥ 0 on the range, so fix the expression or restrict --range`);
+    }
+    // NaN only at isolated points here (the scan refused NaN elsewhere): measure zero.
+    return Number.isNaN(v) ? -Infinity : Math.log(v);
+  };
+}
+
 function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport1D(d.raw, d.logf, d.isLog, p.range);
   const logf1 = (x: number): number => { const v = d.logf(x, 0); return Number.isNaN(v) ? -Infinity : v; };
-  let table: CdfTable;
+  const typed = typedLog(d);
+  const notIntegrable = (): DensityError => new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+  let ref: CdfTable;
   try {
-    // The inverse-CDF sampler needs the 1e-10 u-error; KS and the overlay are content with 1e-8.
-    table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: p.sampler === 'inverse-cdf' ? 1e-10 : 1e-8 });
-  } catch {
-    throw new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+    ref = buildCdf((x) => typed(x, 0), sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 });
+  } catch (e) {
+    if (e instanceof DensityError) throw e;
+    // f as typed underflows everywhere (log f's maximum below about −745): only the symbolic log
+    // can represent it, so the reference has to come from it.
+    if (sup.logMax > -700) throw notIntegrable();
+    try { ref = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 }); } catch { throw notIntegrable(); }
   }
-  // Moments from the table's cells (Gauss–Legendre on each cell).
+  let table: CdfTable | undefined;
+  if (p.sampler === 'inverse-cdf') {
+    // The inverse-CDF sampler needs the 1e-10 u-error and the symbolic log's far tails.
+    try { table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-10 }); } catch { throw notIntegrable(); }
+  }
+  // Moments from the reference table's cells (Gauss–Legendre on each cell).
   let m1 = 0, m2 = 0;
-  for (let i = 0; i < table.cells; i++) {
-    const a = table.xs[i], b = table.xs[i + 1], h = (b - a) / 2, c = (a + b) / 2;
+  const qx = new Float64Array(5 * ref.cells), qw = new Float64Array(5 * ref.cells);
+  for (let i = 0; i < ref.cells; i++) {
+    const a = ref.xs[i], b = ref.xs[i + 1], h = (b - a) / 2, c = a / 2 + b / 2;
     for (let k = 0; k < 5; k++) {
       const x = c + h * GL5_NODES[k];
-      const w = GL5_WEIGHTS[k] * h * table.pdf(x);
+      const w = GL5_WEIGHTS[k] * h * ref.pdf(x);
       m1 += w * x; m2 += w * x * x;
+      qx[5 * i + k] = x; qw[5 * i + k] = w;
     }
   }
   const sd = Math.sqrt(Math.max(0, m2 - m1 * m1)) || (sup.hi - sup.lo) / 6;
@@ -122,10 +156,11 @@ function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
     xLo: sup.rangeLo, xHi: sup.rangeHi, yLo: -Infinity, yHi: Infinity,
     sxLo: sup.lo, sxHi: sup.hi, syLo: 0, syHi: 0,
     mode: [sup.mode, 0], logMax: sup.logMax, sd: [sd, 1],
+    marginals: [{ x: qx, w: qw }],
   };
-  const plotX = plotRange(table.quantile, sup.lo, sup.hi, p.range);
+  const plotX = plotRange(ref.quantile, sup.lo, sup.hi, p.range);
   const gx = linspace(plotX[0], plotX[1], 200);
-  return { target, table, cdfX: table.cdf, plotX, density: { x: gx, y: gx.map(table.pdf) }, meanX: m1 };
+  return { target, table, cdfX: ref.cdf, plotX, density: { x: gx, y: gx.map(ref.pdf) }, meanX: m1 };
 }
 
 /**
@@ -134,13 +169,15 @@ function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
  */
 function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport2D(d.raw, d.logf, d.isLog, p.range, p.rangeY);
+  // The reference marginals come from the density as typed (see typedLog), unless f underflows everywhere.
+  const lg: Fn2 = sup.logMax > -700 ? typedLog(d) : d.logf;
   const nxc = 200, nyc = 120;
   const xNodes = glNodes(sup.x.lo, sup.x.hi, nxc), yNodes = glNodes(sup.y.lo, sup.y.hi, nyc);
   const NX = xNodes.x.length, NY = yNodes.x.length;
   const margX = new Float64Array(NX), margY = new Float64Array(NY);
   for (let i = 0; i < NX; i++) {
     for (let j = 0; j < NY; j++) {
-      const v = d.logf(xNodes.x[i], yNodes.x[j]);
+      const v = lg(xNodes.x[i], yNodes.x[j]);
       const f = Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax);
       margX[i] += yNodes.w[j] * f;
       margY[j] += xNodes.w[i] * f;
@@ -185,7 +222,7 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const hx2 = linspace(plotX[0], plotX[1], g), hy2 = linspace(plotY[0], plotY[1], g);
   const values: number[] = [];
   for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) {
-    const v = d.logf(hx2[i], hy2[j]);
+    const v = lg(hx2[i], hy2[j]);
     values.push(Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax) / z);
   }
   const target: Target = {
@@ -193,6 +230,10 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
     xLo: sup.x.rangeLo, xHi: sup.x.rangeHi, yLo: sup.y.rangeLo, yHi: sup.y.rangeHi,
     sxLo: sup.x.lo, sxHi: sup.x.hi, syLo: sup.y.lo, syHi: sup.y.hi,
     mode: [sup.modeX, sup.modeY], logMax: sup.logMax, sd: [mx.sd || 1, my.sd || 1],
+    marginals: [
+      { x: xNodes.x, w: xNodes.w.map((w, i) => (w * margX[i]) / z) },
+      { x: yNodes.x, w: yNodes.w.map((w, i) => (w * margY[i]) / z) },
+    ],
   };
   return {
     target, cdfX, plotX, plotY, meanX: mx.mean,
@@ -233,6 +274,34 @@ class InverseCdfChain implements Chain {
     fillInverseCdf(this.table, this.rng, xs, from, to);
   }
   position(): [number, number] { return [NaN, 0]; }
+}
+
+/**
+ * A chain that never moved did not sample the density, however good its other numbers look (its
+ * KS test is thinned to a handful of draws, its mean is its starting point): the run fails.
+ */
+export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number, rhat = NaN): { status: 'ok' | 'failed'; warnings: string[] } {
+  const warnings: string[] = [];
+  const stuck: number[] = [];
+  const allDivergent: number[] = [];
+  if (n >= 2) {
+    for (let c = 0; c < xs.length; c++) {
+      const moved = (a: Float64Array): boolean => a.some((v) => v !== a[0]);
+      if (!moved(xs[c]) && !(ys && moved(ys[c]))) stuck.push(c);
+      else if ((sampler === 'hmc' || sampler === 'nuts') && st[c].divergences >= n) allDivergent.push(c);
+    }
+  }
+  if (stuck.length) warnings.push(`chain${stuck.length > 1 ? 's' : ''} ${stuck.join(', ')} never moved (every draw the same, sd 0): the draws are not from the density; try another sampler or --range`);
+  if (allDivergent.length) warnings.push(`every transition of chain${allDivergent.length > 1 ? 's' : ''} ${allDivergent.join(', ')} diverged: the draws are not from the density; try another sampler or --range`);
+  const failed = warnings.length > 0;
+  const div = st.reduce((a, b) => a + b.divergences, 0);
+  if (!failed && div > 0 && (sampler === 'hmc' || sampler === 'nuts')) {
+    warnings.push(`${div} divergent transition${div > 1 ? 's' : ''} (${((100 * div) / (n * xs.length)).toPrecision(2)}% of draws): the chains may miss part of the density`);
+  }
+  // Chains that disagree this much have not mixed (x²e^{−x²} under HMC: a zero at 0 that
+  // trajectories rarely cross); the draws may still be fine, but the numbers are not yet.
+  if (!failed && rhat >= 1.05) warnings.push(`R-hat ${rhat.toFixed(3)} ≥ 1.05: the chains disagree (modes they rarely cross?); run longer or try another sampler`);
+  return { status: failed ? 'failed' : 'ok', warnings };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -375,6 +444,7 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
     diag.restarts = restarts;
   }
   if (sampler === 'inverse-cdf' && s.table) diag.uError = s.table.uError;
+  Object.assign(diag, chainHealth(sampler, xs, ys, st, n, rh));
 
   const bins = params.bins ?? 60;
   const result: SampleResult = {

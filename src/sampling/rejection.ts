@@ -1,5 +1,5 @@
 // Rejection sampling with an automatically found envelope c·g ≥ f.
-// - Proposal g by support and tails: uniform on a bounded range; otherwise Student-t with ν = 3
+// - Proposal g by support and tails: uniform on a bounded range (over its effective support); otherwise Student-t with ν = 3
 //   centred at the mode with scale (−ℓ''(m))^(−1/2) (or the numeric sd), so its tails are heavier
 //   than any density with a finite variance.
 // - c: r(x) = log f(x) − log g(x) on a dense grid over the effective support, local maxima refined
@@ -68,7 +68,11 @@ function envelopeLogC(t: Target, env: Envelope): number {
 export function findEnvelope(t: Target, mean: number): Envelope {
   const bounded = Number.isFinite(t.xLo) && Number.isFinite(t.xHi);
   if (bounded) {
-    const env: Envelope = { kind: 'uniform', center: 0, scale: 1, lo: t.xLo, hi: t.xHi, logC: 0, restarts: 0 };
+    // Uniform over where the mass is, not over the whole range: on ±1e7 around a unit normal a
+    // uniform over the range would accept one proposal in millions. Outside the effective support
+    // f < e^-40 of its maximum (the CDF table makes the same cut).
+    const lo = Math.max(t.xLo, t.sxLo), hi = Math.min(t.xHi, t.sxHi);
+    const env: Envelope = { kind: 'uniform', center: 0, scale: 1, lo, hi, logC: 0, restarts: 0 };
     const best = envelopeLogC(t, env);
     if (best === -Infinity) throw new Error('rejection: could not place an envelope over the density');
     env.logC = best + MARGIN;

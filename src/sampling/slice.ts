@@ -2,10 +2,17 @@
 // steps, then shrinkage. In 2-D, slice-within-Gibbs: a 1-D slice update of x given y, then of y
 // given x; each update leaves the joint density invariant, so the sweep does too. The width is
 // tuned during warm-up only (to about twice the mean jump) and then frozen.
+// Every update ends: stepping out is capped at MAX_STEPS, and shrinkage stops once the bracket is
+// below the float resolution around the current point (relative, so it also ends at x = 1e6, where
+// an absolute 1e-300 bound never would), or after MAX_SHRINK proposals. A point of zero density
+// has no slice: the update leaves it in place, and the driver reports a chain that never moves.
 import type { Rng } from './rng';
 import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
 
 const MAX_STEPS = 32;
+const MAX_SHRINK = 2000;
+
+const width = (w: number): number => (w > 0 && Number.isFinite(w) ? w : 1);
 
 export class SliceChain implements Chain {
   private q: [number, number];
@@ -18,7 +25,7 @@ export class SliceChain implements Chain {
   constructor(private readonly t: Target, private readonly rng: Rng) {
     this.q = initialPoint(t, rng);
     this.lq = logTarget(t, this.q[0], this.q[1]);
-    this.w = [2 * t.sd[0], 2 * t.sd[1]];
+    this.w = [width(2 * t.sd[0]), width(2 * t.sd[1])];
   }
 
   /** One slice update of coordinate `axis`; returns the number of density evaluations. */
@@ -26,6 +33,7 @@ export class SliceChain implements Chain {
     const rng = this.rng, t = this.t, q = this.q;
     const lp = (v: number): number => (axis === 0 ? logTarget(t, v, q[1]) : logTarget(t, q[0], v));
     const x0 = q[axis];
+    if (!(this.lq > -Infinity)) return 0;
     const w = this.w[axis];
     const logy = this.lq - rng.exponential();
     let L = x0 - w * rng.uniform();
@@ -36,7 +44,8 @@ export class SliceChain implements Chain {
     while (J > 0 && logy < lp(L)) { L -= w; J--; evals++; }
     while (K > 0 && logy < lp(R)) { R += w; K--; evals++; }
     evals += 2;
-    for (;;) {
+    const tiny = 1e-13 * (Math.abs(x0) + w);
+    for (let k = 0; k < MAX_SHRINK; k++) {
       const x1 = L + rng.uniform() * (R - L);
       const l1 = lp(x1);
       evals++;
@@ -47,9 +56,10 @@ export class SliceChain implements Chain {
         return evals;
       }
       if (x1 < x0) L = x1; else R = x1;
-      // Guard against a slice that collapsed onto x0 (possible only through rounding).
-      if (R - L < 1e-300) return evals;
+      // The bracket collapsed onto x0, which is in the slice: only rounding gets here.
+      if (R - L <= tiny) break;
     }
+    return evals;
   }
 
   private sweep(): number {
@@ -68,7 +78,7 @@ export class SliceChain implements Chain {
       if (Number.isInteger(k) && (k & (k - 1)) === 0) {
         for (const a of [0, 1] as const) {
           const mj = this.jump[a] / this.jumps;
-          if (mj > 0 && Number.isFinite(mj)) this.w[a] = 2 * mj;
+          if (mj > 0 && Number.isFinite(mj)) this.w[a] = width(2 * mj);
         }
         this.jump = [0, 0];
         this.jumps = 0;

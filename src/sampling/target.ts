@@ -21,6 +21,8 @@ export interface Target {
   logMax: number;
   /** Marginal standard deviations from numeric integration. */
   sd: [number, number];
+  /** Quadrature of each marginal (nodes, weights summing to 1), for moments of transformed coordinates. */
+  marginals?: { x: Float64Array; w: Float64Array }[];
 }
 
 /** log f inside the range, −∞ outside or where log f is NaN. */

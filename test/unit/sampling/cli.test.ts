@@ -76,3 +76,21 @@ test('--range 0,inf samples the exponential', async () => {
   assert.ok(Math.abs(j.mean - 1) < 4 * j.mcseMean);
   assert.ok(j.ks.p > 0.001);
 });
+
+test('seeds must be whole numbers within ±2^53, warm-up at most 100,000, ranges not degenerate', async () => {
+  for (const [args, re] of [
+    [['--seed', '1.5'], /--seed must be an integer/],
+    [['--seed', '1e300'], /--seed must be a whole number from/],
+    [['--warmup', '100001'], /--warmup must be at most 100000/],
+    [['--range', '2,2'], /A < B/],
+    [['--range', '1,1.0000000000000002'], /too narrow/],
+  ] as [string[], RegExp][]) {
+    const r = await run(['exp(-x^2/2)', '--n', '100', ...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, re, args.join(' '));
+    assert.equal(r.err.trim().split('\n').length, 1);
+  }
+  const ok = await run(['exp(-x^2/2)', '--n', '100', '--chains', '1', '--seed', '-7', '--warmup', '100000', '--sampler', 'mh', '--json']);
+  assert.equal(ok.code, 0, ok.err);
+  assert.equal((JSON.parse(ok.out) as { status: string }).status, 'ok');
+});

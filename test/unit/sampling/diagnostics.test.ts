@@ -142,3 +142,25 @@ test('normal quantile inverts a few known points', () => {
   close(normQuantile(0.5), 0, 1e-15);
   close(normQuantile(1e-10), -6.361340902404056, 1e-12);
 });
+
+test('a chain that never moved fails the run; divergences alone only warn', async () => {
+  const { chainHealth } = await import('../../../src/sampling/index');
+  const { emptyStats } = await import('../../../src/sampling/target');
+  const moving = Float64Array.from({ length: 100 }, (_, i) => Math.sin(i));
+  const still = new Float64Array(100).fill(-1);
+  const ok = chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100);
+  assert.deepEqual(ok, { status: 'ok', warnings: [] });
+  const stuck = chainHealth('nuts', [moving, still], null, [emptyStats(), { ...emptyStats(), divergences: 100 }], 100);
+  assert.equal(stuck.status, 'failed');
+  assert.match(stuck.warnings[0], /chain 1 never moved/);
+  const diverged = chainHealth('hmc', [moving, moving], null, [{ ...emptyStats(), divergences: 100 }, { ...emptyStats(), divergences: 3 }], 100);
+  assert.equal(diverged.status, 'failed');
+  assert.match(diverged.warnings[0], /every transition of chain 0 diverged/);
+  const some = chainHealth('hmc', [moving, moving], null, [{ ...emptyStats(), divergences: 2 }, emptyStats()], 100);
+  assert.equal(some.status, 'ok');
+  assert.match(some.warnings[0], /2 divergent transitions/);
+  assert.match(chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).warnings[0], /R-hat 1.200 ≥ 1.05/);
+  assert.equal(chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).status, 'ok');
+  // In 2-D a chain that moves only in y still moves.
+  assert.equal(chainHealth('slice', [still], [moving], [emptyStats()], 100).status, 'ok');
+});

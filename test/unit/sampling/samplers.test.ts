@@ -141,7 +141,7 @@ test('rejection: a too-low envelope is detected at run time and c is raised past
   assert.ok(env.logC > good - Math.log(3));
 });
 
-test('a 2-D density restricted to a quadrant: half-normal marginals (reflection at the walls)', async () => {
+test('a 2-D density restricted to a quadrant: half-normal marginals (HMC/NUTS through the log transform at the walls)', async () => {
   // f ∝ exp(−(x² + y²)/2) on [0, ∞)²: each marginal is half-normal, F(x) = 2Φ(x) − 1, mean √(2/π).
   for (const sampler of ['mh', 'slice', 'hmc', 'nuts'] as SamplerName[]) {
     const { xs, ys, essBulk } = await draws({ expr: 'exp(-(x^2 + y^2)/2)', sampler, n: 2000, chains: 2, seed: 9, range: [0, Infinity] });

@@ -1,6 +1,8 @@
-// CSV exports of training metrics and sampling draws/diagnostics. Pure, unit-tested.
+// CSV exports of training metrics, sampling draws/diagnostics and the model summary. Pure,
+// unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
 import type { SampleResult, StoredTrainRun } from '../src/protocol';
-import { toCsv } from './chartData';
+import { toCsv } from '../src/shared/csv';
+import type { SummaryTable } from './summaryData';
 
 /** One row per model per epoch, for every given run. */
 export function epochsCsv(runs: readonly StoredTrainRun[]): string {
@@ -40,6 +42,11 @@ export function diagnosticsCsv(results: readonly SampleResult[]): string {
     ['run', 'expr', 'sampler', 'n', 'chains', 'acceptance', 'essBulk', 'essTail', 'rhat', 'mean', 'sd', 'mcseMean', 'ksD', 'ksP', 'divergences', 'seconds', 'drawsPerSec'],
     rows,
   );
+}
+
+/** The Summary tab's table; layer names come from the user's file (`add_module` takes any string). */
+export function summaryCsv(t: SummaryTable): string {
+  return toCsv(['layer', 'type', 'line', 'output', 'params', 'multAdds'], t.rows.map((r) => [r.layer, r.type, r.line, r.output, r.params, r.macs]));
 }
 
 /** A file name from free text (a density), safe on every OS. */

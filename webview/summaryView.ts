@@ -26,7 +26,7 @@ export class SummaryView {
     const t = summaryTable(m);
     const csv = h('button', { class: 'link-button', title: 'Save this table as CSV' }, 'CSV');
     csv.addEventListener('click', () =>
-      this.ctx.saveFile(`${m.name}-summary.csv`, 'text/csv', summaryCsv(t)),
+      this.ctx.saveFile(`${m.name}-summary.csv`, 'text/csv', summaryCsv(m)),
     );
     const file = this.ctx.model.summaryFile;
     this.box.append(

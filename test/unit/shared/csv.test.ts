@@ -6,8 +6,7 @@ import { csvCell, csvNumber, csvRow, toCsv } from '../../../src/shared/csv';
 import { drawsCsv } from '../../../src/sampling/drawsCsv';
 import { analyze } from '../../../src/shapes';
 import { diagnosticsCsv, epochsCsv, summaryCsv } from '../../../webview/csvData';
-import { summaryTable } from '../../../webview/summaryData';
-import { sampleResult1d, storedRun } from '../panel/fixtures';
+import { modelSummary, sampleResult1d, storedRun } from '../panel/fixtures';
 
 /** Reads one CSV line back per RFC 4180 (quoted fields, doubled quotes), to check the writer round-trips. */
 function parseCsvLine(line: string): string[] {
@@ -92,13 +91,22 @@ test('a layer named =HYPERLINK(...) through add_module reaches the Summary CSV a
   assert.ok(model, 'the model is found');
   const layerNames = model.layers.map((l) => l.name);
   assert.ok(layerNames.includes(name), `the engine keeps the add_module name (layers: ${JSON.stringify(layerNames)})`);
-  const lines = summaryCsv(summaryTable(model)).trim().split('\n');
+  const lines = summaryCsv(model).trim().split('\n');
   assert.equal(lines[0], 'layer,type,line,output,params,multAdds');
   const cells = lines.slice(1).map(parseCsvLine);
   const layerCells = cells.map((c) => c[0]);
   assert.ok(layerCells.includes("'" + name), `neutralised: ${JSON.stringify(layerCells)}`);
   assert.ok(layerCells.includes("'@evil"));
   assert.ok(layerCells.every((c) => !/^[=+\-@]/.test(c)), 'no cell starts a formula');
+});
+
+test('the Summary CSV holds numbers, and leaves what is not counted empty', () => {
+  const m = modelSummary();
+  m.layers[3] = { ...m.layers[3], output: null, macs: undefined };
+  const rows = summaryCsv(m).trim().split('\n').map(parseCsvLine);
+  assert.deepEqual(rows[1], ['conv1', 'Conv2d', '12', '[B, 32, 26, 26]', '320', '194688']);
+  assert.deepEqual(rows[2], ['F.relu', 'F.relu', '13', '[B, 32, 26, 26]', '', ''], 'a functional call owns no parameters; its mult-adds are not counted');
+  assert.deepEqual(rows[4], ['conv2', 'Conv2d', '15', 'unknown', '18496', ''], 'unknown mult-adds are empty, not 0');
 });
 
 test('every export goes through the writer: diagnostics, training metrics, draws', () => {

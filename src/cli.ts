@@ -46,8 +46,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample (tensor-lens --help)`);
     return 2;
   }
+  let run: Command;
   try {
-    const run = await load();
+    run = await load();
+  } catch (e) {
+    // Only the subcommand's bundle is required here (its dependencies are inside it).
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    io.err(`tensor-lens: dist/cli-${cmd}.js is missing; run \`npm run build\` in the tensor-lens folder`);
+    return 1;
+  }
+  try {
     return await run(rest, io);
   } catch (e) {
     // Not instanceof: a subcommand's bundle carries its own copy of the CliError class.

@@ -1,5 +1,5 @@
-// Bundles into dist/: extension (node, cjs), worker and its gradient sub-worker (node), cli (node),
-// webview (browser).
+// Bundles into dist/: extension (node, cjs), worker and its gradient sub-worker (node), cli (node: a
+// small entry and one bundle per subcommand), webview (browser).
 // `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
@@ -24,12 +24,27 @@ const node = {
   external: ['vscode', '@tensorflow/tfjs-node'],
 };
 
+// The CLI's entry (dist/cli.js) is only usage and dispatch; each subcommand is a bundle of its own
+// that the entry requires when that subcommand runs, so `--help` and `shapes` never parse tfjs.
+const CLI_COMMANDS = ['shapes', 'train', 'sample'];
+const lazyCliCommands = {
+  name: 'lazy-cli-commands',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli\/(shapes|train|sample)$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli.ts')) ? { path: `./cli-${args.path.slice('./cli/'.length)}.js`, external: true } : undefined);
+  },
+};
+
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
   // Gradient sub-workers of a training run (src/training/shards.ts starts them next to worker.js).
   { ...node, entryPoints: ['src/training/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
+  // No native import(): esbuild writes the subcommand loads as require(), which skips Node's ESM loader.
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [lazyCliCommands], supported: { 'dynamic-import': false } },
+  // Minified in every build, with the source map kept in development: `npx tensor-lens` runs the
+  // development build that `npm install` makes, and compiling the bundle is most of its start-up.
+  ...CLI_COMMANDS.map((c) => ({ ...node, minify: true, entryPoints: [`src/cli/${c}.ts`], outfile: `dist/cli-${c}.js` })),
   {
     ...common,
     entryPoints: ['webview/main.ts'],

@@ -19,6 +19,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/editor, src/panel and src/extension.ts may import vscode.' }] }] },
   },
   {
+    // Shared by the webview and the host: neither Node nor the DOM.
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', 'worker_threads', 'vscode'], message: 'src/shared/ is imported by the webview and the host: no Node, no DOM.' }] }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
     files: ['webview/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', 'worker_threads', 'vscode'], message: 'webview/ is browser code.' }] }] },
   },

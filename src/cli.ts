@@ -1,9 +1,9 @@
 // `tensor-lens`: the headless face of the engines (shapes, train, sample), in-process.
-import { CliError } from './cli/args';
+// This entry holds only the usage and the dispatch: each subcommand is imported when it runs, and
+// esbuild.mjs bundles each into its own file (dist/cli-shapes.js, …), so `--help` parses none of
+// them and `shapes` never parses tfjs.
+import { isCliError } from './cli/args';
 import { processIO, type CliIO } from './cli/output';
-import { shapesCommand } from './cli/shapes';
-import { trainCommand } from './cli/train';
-import { sampleCommand } from './cli/sample';
 import { version } from '../package.json';
 
 const USAGE = `tensor-lens ${version}: PyTorch shapes, MNIST training and samplers from the command line
@@ -23,7 +23,12 @@ Subcommands:
 Run 'tensor-lens COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed, 2 bad input.`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
-const COMMANDS: Record<string, Command> = { shapes: shapesCommand, train: trainCommand, sample: sampleCommand };
+// esbuild.mjs turns these three import paths into requires of the subcommand bundles.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  shapes: async () => (await import('./cli/shapes')).shapesCommand,
+  train: async () => (await import('./cli/train')).trainCommand,
+  sample: async () => (await import('./cli/sample')).sampleCommand,
+};
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -36,15 +41,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   // Own keys only: 'constructor' or 'toString' would otherwise find Object.prototype's functions.
-  const run = Object.prototype.hasOwnProperty.call(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-  if (!run) {
+  const load = Object.prototype.hasOwnProperty.call(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!load) {
     io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample (tensor-lens --help)`);
     return 2;
+  }
+  let run: Command;
+  try {
+    run = await load();
+  } catch (e) {
+    // Only the subcommand's bundle is required here (its dependencies are inside it).
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    io.err(`tensor-lens: dist/cli-${cmd}.js is missing; run \`npm run build\` in the tensor-lens folder`);
+    return 1;
   }
   try {
     return await run(rest, io);
   } catch (e) {
-    if (e instanceof CliError) {
+    // Not instanceof: a subcommand's bundle carries its own copy of the CliError class.
+    if (isCliError(e)) {
       io.err(e.message);
       return e.exitCode;
     }

@@ -1,4 +1,4 @@
-// Preparation of chart data: smoothing, downsampling, histogram scaling, time-left estimates, CSV,
+// Preparation of chart data: smoothing, downsampling, histogram scaling, time-left estimates,
 // number formatting. Pure functions (no DOM) so they are unit-tested in Node and the view code only
 // has to hand the results to Chart.js.
 
@@ -165,21 +165,6 @@ export class SamplesAxis {
     for (const m of this.last.keys()) t += this.current(m);
     return t;
   }
-}
-
-// ───────────── CSV ─────────────
-
-/** RFC 4180 field quoting: user-typed densities contain commas and quotes. */
-export function csvField(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
-  const lines = [header.map(csvField).join(',')];
-  for (const r of rows) lines.push(r.map(csvField).join(','));
-  return lines.join('\n') + '\n';
 }
 
 // ───────────── formatting ─────────────

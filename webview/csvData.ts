@@ -1,6 +1,9 @@
-// CSV exports of training metrics and sampling draws/diagnostics. Pure, unit-tested.
+// CSV exports of training metrics, sampling draws/diagnostics and the model summary. Pure,
+// unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
 import type { SampleResult, StoredTrainRun } from '../src/protocol';
-import { toCsv } from './chartData';
+import { toCsv } from '../src/shared/csv';
+import type { ModelResult } from '../src/shapes/types';
+import { fmtShape } from './summaryData';
 
 /** One row per model per epoch, for every given run. */
 export function epochsCsv(runs: readonly StoredTrainRun[]): string {
@@ -40,6 +43,18 @@ export function diagnosticsCsv(results: readonly SampleResult[]): string {
     ['run', 'expr', 'sampler', 'n', 'chains', 'acceptance', 'essBulk', 'essTail', 'rhat', 'mean', 'sd', 'mcseMean', 'ksD', 'ksP', 'divergences', 'seconds', 'drawsPerSec'],
     rows,
   );
+}
+
+/**
+ * The Summary tab's table as data: counts as plain numbers (the table's thin-space grouping would
+ * make them text), and what is not known (a functional call's parameters, mult-adds the engine could
+ * not count) as an empty cell, never 0. Layer names come from the user's file (`add_module` takes
+ * any string), so they go through the writer's formula guard like every other cell.
+ */
+export function summaryCsv(model: ModelResult): string {
+  return toCsv(['layer', 'type', 'line', 'output', 'params', 'multAdds'], model.layers.map((l) => [
+    l.name || '(anonymous)', l.type, l.line, fmtShape(l.output), l.functional ? null : l.params, l.macs ?? null,
+  ]));
 }
 
 /** A file name from free text (a density), safe on every OS. */

@@ -3,7 +3,7 @@ import type { ViewContext } from './context';
 import { clear, h } from './dom';
 import type { Part } from './store';
 import { summaryTable } from './summaryData';
-import { toCsv } from './chartData';
+import { summaryCsv } from './csvData';
 
 export class SummaryView {
   private readonly box = h('div', { class: 'summary' });
@@ -26,7 +26,7 @@ export class SummaryView {
     const t = summaryTable(m);
     const csv = h('button', { class: 'link-button', title: 'Save this table as CSV' }, 'CSV');
     csv.addEventListener('click', () =>
-      this.ctx.saveFile(`${m.name}-summary.csv`, 'text/csv', toCsv(['layer', 'type', 'line', 'output', 'params', 'multAdds'], t.rows.map((r) => [r.layer, r.type, r.line, r.output, r.params, r.macs]))),
+      this.ctx.saveFile(`${m.name}-summary.csv`, 'text/csv', summaryCsv(m)),
     );
     const file = this.ctx.model.summaryFile;
     this.box.append(

@@ -2,9 +2,18 @@
 // errors with a one-line message that names the flag and what it accepts.
 
 export class CliError extends Error {
+  readonly cliError = true;
   constructor(message: string, readonly exitCode = 2) {
     super(message);
   }
+}
+
+/**
+ * A CliError from any bundle: the entry (dist/cli.js) and each subcommand's bundle have their own
+ * copy of the class, so `instanceof` only holds within one of them.
+ */
+export function isCliError(e: unknown): e is CliError {
+  return e instanceof Error && (e as Partial<CliError>).cliError === true && typeof (e as Partial<CliError>).exitCode === 'number';
 }
 
 export type FlagKind = 'string' | 'int' | 'number' | 'boolean';

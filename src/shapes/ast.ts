@@ -1,9 +1,18 @@
 // A small typed AST built from @lezer/python's concrete tree. Lezer keeps punctuation as flat children
 // and recovers from errors with "⚠" nodes; converting once into plain objects keeps the interpreter
 // free of cursor bookkeeping and lets it ignore anything the parser could not make sense of.
-import { parser } from '@lezer/python';
 import type { Tree } from '@lezer/common';
 import { fastParse } from './pyparse';
+
+type LezerPython = typeof import('@lezer/python');
+let lezer: LezerPython['parser'] | undefined;
+/**
+ * @lezer/python, loaded on first use: it builds its parse tables when loaded, which was a third of
+ * `tensor-lens shapes`' start-up, and most files never reach it (pyparse reads them).
+ */
+function lezerParser(): LezerPython['parser'] {
+  return (lezer ??= (require('@lezer/python') as LezerPython).parser);
+}
 
 /**
  * The concrete tree as plain linked objects, built in one cursor pass. Walking lezer's SyntaxNode API
@@ -39,7 +48,7 @@ function wholeTree(src: string, fast: boolean): SyntaxNode {
   }
   parseStats.lezer++;
   const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
-  appendTree(parser.parse(src), 0, root, { last: null });
+  appendTree(lezerParser().parse(src), 0, root, { last: null });
   return root;
 }
 
@@ -89,7 +98,7 @@ function eachPiece(src: string, chunkChars: number, fast: boolean, visit: (piece
     else {
       parseStats.lezer++;
       piece = { name: 'Script', from, to, firstChild: null, nextSibling: null };
-      if (!appendTree(parser.parse(src.slice(from, to)), from, piece, { last: null })) return false;
+      if (!appendTree(lezerParser().parse(src.slice(from, to)), from, piece, { last: null })) return false;
     }
     visit(piece);
   }

@@ -3,7 +3,7 @@
 // the full 60,000-image set costs 47 MB; batches are turned into float tensors on the fly.
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 
 /** A bad data folder or a corrupt file: the message is one line that names the file and the fix. */
 export class DataError extends Error {}
@@ -35,36 +35,123 @@ export interface MnistData {
 
 const FIX = 're-download it (torchvision.datasets.MNIST(root, download=True)) or run `npm run build` for the embedded files';
 
-/** Reads one IDX file of unsigned bytes; `expectDims` is 3 for images, 1 for labels. */
-export function readIdx(file: string, expectDims?: number): IdxFile {
-  if (!existsSync(file)) throw new DataError(`${file}: file not found; ${FIX}`);
-  let buf: Buffer = readFileSync(file);
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = gunzipSync(buf);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new DataError(`${file}: truncated or corrupt gzip data (${why}); ${FIX}`);
+/**
+ * The most data bytes one IDX file may declare: 1 GiB, about 1.37 M images of 28×28 (full MNIST is
+ * 47 MB, EMNIST ByClass 547 MB). The pixels stay in memory as bytes, so a header that declares more
+ * is refused before anything is inflated or allocated.
+ */
+export const MAX_IDX_DATA_BYTES = 2 ** 30;
+
+/** IDX headers are at most 4 + 4·4 bytes (the reader accepts 1 to 4 dimensions). */
+const MAX_HEADER = 20;
+/** Compressed bytes inflated to find the header: real files have it in their first block. */
+const HEADER_SEARCH = [1024, 16 * 1024];
+
+/** An IDX file whose header has been read and checked, and whose data has not been inflated yet. */
+export interface IdxHeader {
+  file: string;
+  dims: number[];
+  /** Bytes of data the header declares (the product of dims). */
+  size: number;
+  /** Bytes of header before the data. */
+  offset: number;
+  gzip: boolean;
+  /** The file as it is on disk (compressed when `gzip`). */
+  raw: Buffer;
+}
+
+function gzipError(file: string, e: unknown): DataError {
+  const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return new DataError(`${file}: truncated or corrupt gzip data (${why}); ${FIX}`);
+}
+
+/**
+ * The first bytes of a gzip file's content, from growing prefixes of the compressed input, so the
+ * header is known before the whole file is inflated (a small file that decompresses to gigabytes
+ * must not be inflated to find out what it claims to hold).
+ */
+function gzipHead(file: string, raw: Buffer): Buffer {
+  let out = Buffer.alloc(0);
+  for (const n of HEADER_SEARCH) {
+    if (n >= raw.length) {
+      // The whole file is this small: inflate it strictly, so a cut-off stream is reported as such.
+      try {
+        return gunzipSync(raw);
+      } catch (e) {
+        throw gzipError(file, e);
+      }
     }
+    try {
+      // Z_SYNC_FLUSH returns what a cut-off prefix decodes to instead of failing on its missing end.
+      out = gunzipSync(raw.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch (e) {
+      throw gzipError(file, e);
+    }
+    if (out.length >= MAX_HEADER) return out;
   }
-  if (buf.length < 4) throw new DataError(`${file}: truncated (${buf.length} bytes, no IDX header); ${FIX}`);
-  const magic = buf.readUInt32BE(0);
+  return out;
+}
+
+/** Reads and checks an IDX header; `expectDims` is 3 for images, 1 for labels. Inflates only the first bytes. */
+export function readIdxHeader(file: string, expectDims?: number): IdxHeader {
+  if (!existsSync(file)) throw new DataError(`${file}: file not found; ${FIX}`);
+  const bytes = statSync(file).size;
+  // Even stored (uncompressed) gzip blocks add well under 1 % to the data.
+  if (bytes > MAX_IDX_DATA_BYTES * 1.01 + 1024) {
+    throw new DataError(`${file}: ${bytes} bytes, more than an IDX file may hold here (${MAX_IDX_DATA_BYTES} bytes of data); ${FIX}`);
+  }
+  const raw = readFileSync(file);
+  const gzip = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  const head = gzip ? gzipHead(file, raw) : raw.subarray(0, MAX_HEADER);
+  if (head.length < 4) throw new DataError(`${file}: truncated (${head.length} bytes, no IDX header); ${FIX}`);
+  const magic = head.readUInt32BE(0);
   const type = (magic >> 8) & 0xff;
   const ndims = magic & 0xff;
   if (magic >>> 16 !== 0 || type !== UBYTE || ndims < 1 || ndims > 4 || (expectDims !== undefined && ndims !== expectDims)) {
     const want = expectDims === undefined ? '0x0000080N' : '0x' + (0x800 + expectDims).toString(16).padStart(8, '0');
     throw new DataError(`${file}: wrong magic number 0x${magic.toString(16).padStart(8, '0')} (expected ${want}); not an MNIST IDX file of unsigned bytes — ${FIX}`);
   }
-  const header = 4 + 4 * ndims;
-  if (buf.length < header) throw new DataError(`${file}: truncated header (${buf.length} bytes); ${FIX}`);
+  const offset = 4 + 4 * ndims;
+  if (head.length < offset) throw new DataError(`${file}: truncated header (${head.length} bytes); ${FIX}`);
   const dims: number[] = [];
-  for (let i = 0; i < ndims; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
+  for (let i = 0; i < ndims; i++) dims.push(head.readUInt32BE(4 + 4 * i));
+  // Four 32-bit dims multiply to at most 2^128: exact enough in a double to compare with the limit.
   const size = dims.reduce((a, b) => a * b, 1);
-  if (buf.length < header + size) {
-    throw new DataError(`${file}: truncated: the header promises ${dims.join('×')} = ${size} bytes of data but ${buf.length - header} are there; ${FIX}`);
+  if (size > MAX_IDX_DATA_BYTES) {
+    throw new DataError(`${file}: the header declares ${dims.join('×')} = ${size} bytes of data, more than the ${MAX_IDX_DATA_BYTES} an IDX file may hold here; a corrupt file — ${FIX}`);
+  }
+  return { file, dims, size, offset, gzip, raw };
+}
+
+/** The data of a checked header: inflated to at most the size it declares, which must be exact. */
+export function readIdxData(h: IdxHeader): IdxFile {
+  const { file, dims, size, offset } = h;
+  const total = offset + size;
+  let buf = h.raw;
+  if (h.gzip) {
+    try {
+      // The limit stops zlib as soon as the output passes what the header declared.
+      buf = gunzipSync(h.raw, { maxOutputLength: total });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new DataError(`${file}: decompresses to more than the ${total} bytes its header declares (${dims.join('×')}); a corrupt or mislabelled file — ${FIX}`);
+      }
+      throw gzipError(file, e);
+    }
+  }
+  if (buf.length < total) {
+    throw new DataError(`${file}: truncated: the header promises ${dims.join('×')} = ${size} bytes of data but ${buf.length - offset} are there; ${FIX}`);
+  }
+  if (buf.length > total) {
+    throw new DataError(`${file}: ${buf.length - total} bytes follow the ${dims.join('×')} = ${size} bytes of data its header declares; a corrupt or mislabelled file — ${FIX}`);
   }
   // A view, not a copy: the decompressed buffer is ours alone.
-  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + header, size) };
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, size) };
+}
+
+/** Reads one IDX file of unsigned bytes; `expectDims` is 3 for images, 1 for labels. */
+export function readIdx(file: string, expectDims?: number): IdxFile {
+  return readIdxData(readIdxHeader(file, expectDims));
 }
 
 /** Writes an IDX file of unsigned bytes (gzip when the name ends in .gz). Used by tests and tools. */
@@ -114,15 +201,18 @@ function readSplit(dir: string, prefix: 'train' | 't10k'): MnistSplit {
   const lblFile = findFile(dir, prefix, 'labels');
   if (!imgFile) throw new DataError(`${join(dir, `${prefix}-images-idx3-ubyte`)}: ${what} images missing (neither it nor .gz is there); ${FIX}`);
   if (!lblFile) throw new DataError(`${join(dir, `${prefix}-labels-idx1-ubyte`)}: ${what} labels missing (neither it nor .gz is there); ${FIX}`);
-  const img = readIdx(imgFile, 3);
-  const lbl = readIdx(lblFile, 1);
-  const [count, rows, cols] = img.dims;
-  if (lbl.dims[0] !== count) {
-    throw new DataError(`${basename(imgFile)} has ${count} images but ${basename(lblFile)} has ${lbl.dims[0]} labels (in ${dir}); the two files come from different downloads — ${FIX}`);
+  // Both headers are checked against each other before either file's data is inflated.
+  const imgHead = readIdxHeader(imgFile, 3);
+  const lblHead = readIdxHeader(lblFile, 1);
+  const [count, rows, cols] = imgHead.dims;
+  if (lblHead.dims[0] !== count) {
+    throw new DataError(`${basename(imgFile)} has ${count} images but ${basename(lblFile)} has ${lblHead.dims[0]} labels (in ${dir}); the two files come from different downloads — ${FIX}`);
   }
   // An empty split would train on nothing and report 0/0 = NaN losses and accuracies.
   if (count === 0) throw new DataError(`${imgFile}: holds no images; ${FIX}`);
   if (rows !== 28 || cols !== 28) throw new DataError(`${imgFile}: images are ${rows}×${cols}, the models expect 28×28 (MNIST or FashionMNIST)`);
+  const img = readIdxData(imgHead);
+  const lbl = readIdxData(lblHead);
   for (let i = 0; i < count; i++) {
     if (lbl.data[i] > 9) throw new DataError(`${lblFile}: label ${lbl.data[i]} at index ${i} is not a digit class 0–9; ${FIX}`);
   }

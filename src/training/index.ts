@@ -10,7 +10,7 @@ import { fit, limitSplit } from './fit';
 import { loadData } from './idx';
 import { buildNet } from './net';
 import { CNN, countParams, MLP, type NetSpec } from './spec';
-import { checkMnistCompatible, translateModel, TranslateError } from './translate';
+import { checkMnistCompatible, checkParamLimit, translateModel, TranslateError } from './translate';
 
 export { BackendError } from './backend';
 export { DataError } from './idx';
@@ -42,6 +42,7 @@ export function resolveModel(m: ModelSpec, analyzeFn: (source: string, file: str
     if (!hit) throw new TranslateError(`${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`);
     const spec = translateModel(hit, m.source);
     checkMnistCompatible(hit, spec);
+    checkParamLimit(spec, hit.line);
     return spec;
   }
   // Without a class name: the first model that translates and fits MNIST; else the first one's error.
@@ -50,6 +51,7 @@ export function resolveModel(m: ModelSpec, analyzeFn: (source: string, file: str
     try {
       const spec = translateModel(model, m.source);
       checkMnistCompatible(model, spec);
+      checkParamLimit(spec, model.line);
       return spec;
     } catch (e) {
       firstError ??= e;
@@ -65,6 +67,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   // Everything that can fail on bad input fails before the backend loads.
   const data = loadData(params.dataPath, mediaRoot);
   const specs = params.models.map((m) => resolveModel(m, hooks.analyze ?? defaultAnalyze));
+  for (const s of specs) checkParamLimit(s);
   const train = limitSplit(data.train, params.limit);
   const test = limitSplit(data.test, params.testLimit ?? 0);
   log(`data: ${data.name} from ${data.dir}: ${train.count} training / ${test.count} test images`);

@@ -92,24 +92,49 @@ export const CNN: NetSpec = {
   ],
 };
 
-/** Parameter count as PyTorch counts it (weights, biases, the norms' affine pairs, embedding tables). */
-export function countParams(spec: NetSpec): number {
-  let n = 0;
+/** One layer's own parameters as PyTorch counts them (weights, biases, the norms' affine pairs, embedding tables). */
+export function layerParams(l: LayerSpec): number {
+  if (l.op === 'linear') return l.inFeatures * l.outFeatures + (l.bias ? l.outFeatures : 0);
+  if (l.op === 'conv2d') return (l.inChannels / (l.groups ?? 1)) * l.outChannels * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
+  if (l.op === 'conv1d') return (l.inChannels / l.groups) * l.outChannels * l.kernel + (l.bias ? l.outChannels : 0);
+  // Transposed weights are [in, out/groups, k…].
+  if (l.op === 'convtranspose2d') return l.inChannels * (l.outChannels / l.groups) * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
+  if (l.op === 'convtranspose1d') return l.inChannels * (l.outChannels / l.groups) * l.kernel + (l.bias ? l.outChannels : 0);
+  if (l.op === 'batchnorm' && l.affine) return 2 * l.features;
+  if (l.op === 'layernorm' && l.affine) return 2 * l.shape.reduce((a, b) => a * b, 1);
+  if (l.op === 'groupnorm' && l.affine) return 2 * l.channels;
+  if (l.op === 'embedding') return l.num * l.dim;
+  return 0;
+}
+
+/** The layers that own parameters, each once: a module called twice shares its weights (see buildNet). */
+function ownLayers(spec: NetSpec): LayerSpec[] {
   const seen = new Set<string>();
-  for (const l of spec.layers) {
-    // A module called twice shares its weights (see buildNet): count it once.
-    if (seen.has(l.name)) continue;
-    seen.add(l.name);
-    if (l.op === 'linear') n += l.inFeatures * l.outFeatures + (l.bias ? l.outFeatures : 0);
-    else if (l.op === 'conv2d') n += (l.inChannels / (l.groups ?? 1)) * l.outChannels * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
-    else if (l.op === 'conv1d') n += (l.inChannels / l.groups) * l.outChannels * l.kernel + (l.bias ? l.outChannels : 0);
-    // Transposed weights are [in, out/groups, k…].
-    else if (l.op === 'convtranspose2d') n += l.inChannels * (l.outChannels / l.groups) * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
-    else if (l.op === 'convtranspose1d') n += l.inChannels * (l.outChannels / l.groups) * l.kernel + (l.bias ? l.outChannels : 0);
-    else if (l.op === 'batchnorm' && l.affine) n += 2 * l.features;
-    else if (l.op === 'layernorm' && l.affine) n += 2 * l.shape.reduce((a, b) => a * b, 1);
-    else if (l.op === 'groupnorm' && l.affine) n += 2 * l.channels;
-    else if (l.op === 'embedding') n += l.num * l.dim;
-  }
-  return n;
+  return spec.layers.filter((l) => !seen.has(l.name) && (seen.add(l.name), true));
+}
+
+/** Parameter count as PyTorch counts it. */
+export function countParams(spec: NetSpec): number {
+  return ownLayers(spec).reduce((n, l) => n + layerParams(l), 0);
+}
+
+/**
+ * The most parameters a net may have to be trained here. Measured on the wasm backend (one step of
+ * batch 64, an MLP 784 → N → 10): a process peaks near 70 bytes per parameter (weight, gradient,
+ * Adam's two moments, the step's temporaries, a WebAssembly memory that grows by doubling): 0.86 GB
+ * at 10 M parameters, 3.7 GB at 48.5 M, and that memory cannot pass 4 GB. 20 M (about 1.5 GB) leaves
+ * room in the editor's worker; bigger nets died inside tfjs ("Invalid typed array length") or ran
+ * for minutes without finishing a step.
+ */
+export const MAX_TRAIN_PARAMS = 20_000_000;
+
+/** Why `spec` is too big to train (one line naming its largest layer), or null when it is not. */
+export function paramLimitProblem(spec: NetSpec): string | null {
+  const n = countParams(spec);
+  if (n <= MAX_TRAIN_PARAMS) return null;
+  const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
+  let big: LayerSpec | undefined;
+  for (const l of ownLayers(spec)) if (!big || layerParams(l) > layerParams(big)) big = l;
+  const where = big ? `; the largest layer, ${big.type} ${big.name}${big.line ? ` (line ${big.line})` : ''}, has ${fmt(layerParams(big))}` : '';
+  return `${spec.name} has ${fmt(n)} parameters, more than the ${fmt(MAX_TRAIN_PARAMS)} Tensor Lens trains (training takes about 70 bytes per parameter and the wasm backend's memory stops at 4 GB)${where}; make the model smaller to train it here`;
 }

@@ -4,7 +4,7 @@
 // construct and its line — a model silently trained differently from the user's code would be worse
 // than none.
 import type { ConfigValue, Dim, LayerConfig, LayerResult, ModelResult, Shape } from '../shapes/types';
-import type { Activation, InterpMode, LayerSpec, NetSpec, Pair } from './spec';
+import { paramLimitProblem, type Activation, type InterpMode, type LayerSpec, type NetSpec, type Pair } from './spec';
 
 export class TranslateError extends Error {
   constructor(message: string, readonly line?: number) {
@@ -459,6 +459,12 @@ export function translateModel(model: ModelResult, source?: string): NetSpec {
 }
 
 /** MNIST gives [B, 1, 28, 28] images; a model may also take them as [B, 784] or [B, 28, 28]. */
+/** Refuses a net too big to train here, from its spec alone: nothing is allocated yet. */
+export function checkParamLimit(spec: NetSpec, line?: number): void {
+  const problem = paramLimitProblem(spec);
+  if (problem) throw new TranslateError(problem, line);
+}
+
 export function checkMnistCompatible(model: ModelResult, spec: NetSpec): void {
   const emb = spec.layers.find((l) => l.op === 'embedding');
   if (emb) throw new TranslateError(`${emb.type} at line ${emb.line ?? model.line}: an Embedding takes token indices, and MNIST gives pixel intensities; this model cannot be trained on MNIST`, emb.line ?? model.line);

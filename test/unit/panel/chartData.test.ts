@@ -1,9 +1,9 @@
-// Chart data preparation: smoothing, downsampling, histogram scaling, time left, CSV and formatting.
+// Chart data preparation: smoothing, downsampling, histogram scaling, time left and formatting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  csvField, decimate, ema, estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, heatmapPixels,
-  histogramDensity, lossSeries, lttb, modelColor, recentRate, rhatFlag, SamplesAxis, toCsv, viridis, type Pt,
+  decimate, ema, estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, heatmapPixels,
+  histogramDensity, lossSeries, lttb, modelColor, recentRate, rhatFlag, SamplesAxis, viridis, type Pt,
 } from '../../../webview/chartData';
 
 test('ema is debiased: a constant series stays constant from the first point', () => {
@@ -76,14 +76,6 @@ test('SamplesAxis keeps x increasing whether the worker counts per epoch or cumu
   assert.deepEqual([100, 200, 300].map((s) => b.x('cnn', s)), [100, 200, 300]);
   b.x('mlp', 10);
   assert.equal(b.total(), 310);
-});
-
-test('CSV quotes what needs quoting (RFC 4180)', () => {
-  assert.equal(csvField('exp(-x^2/2), "a"'), '"exp(-x^2/2), ""a"""');
-  assert.equal(csvField(1.5), '1.5');
-  assert.equal(csvField(NaN), '');
-  assert.equal(csvField(null), '');
-  assert.equal(toCsv(['a', 'b'], [[1, 'x,y'], [2, null]]), 'a,b\n1,"x,y"\n2,\n');
 });
 
 test('number formatting', () => {

@@ -115,3 +115,69 @@ test('the embedded subset: 8,000 / 2,000, every class present in its share', () 
   for (let i = 0; i < 784 * 100; i++) if (data.train.images[i] > 128) ink++;
   assert.ok(ink > 784 * 100 * 0.05 && ink < 784 * 100 * 0.4, `ink fraction ${ink / 78400}`);
 });
+
+/** An IDX header for unsigned bytes with the given dims, as raw bytes. */
+function idxHeader(dims: number[]): Buffer {
+  const h = Buffer.alloc(4 + 4 * dims.length);
+  h.writeUInt32BE(0x800 + dims.length, 0);
+  dims.forEach((d, i) => h.writeUInt32BE(d, 4 + 4 * i));
+  return h;
+}
+
+test('a gzip file that inflates past what its header declares stops at the declared size', () => {
+  withTmp((dir) => {
+    fakeSet(dir, 2, 2, true);
+    // Declares 2 images (1,568 bytes) but holds 16 MB of zeros: a few kB compressed.
+    const bomb = gzipSync(Buffer.concat([idxHeader([2, 28, 28]), Buffer.alloc(16 * 1024 * 1024)]), { level: 9 });
+    assert.ok(bomb.length < 200_000);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), bomb);
+    assert.throws(() => loadMnist(dir), (e: Error) => e instanceof DataError && /train-images-idx3-ubyte\.gz: decompresses to more than the 1584 bytes its header declares \(2×28×28\)/.test(e.message) && !e.message.includes('\n'));
+    // One byte more than declared, plain or gzipped, is refused too.
+    const extra = Buffer.concat([idxHeader([3]), Buffer.from([1, 2, 3, 4])]);
+    writeFileSync(join(dir, 'l.gz'), gzipSync(extra));
+    assert.throws(() => readIdx(join(dir, 'l.gz'), 1), (e: Error) => e instanceof DataError && /decompresses to more than the 11 bytes/.test(e.message));
+    writeFileSync(join(dir, 'l'), extra);
+    assert.throws(() => readIdx(join(dir, 'l'), 1), (e: Error) => e instanceof DataError && /1 bytes follow the 3 = 3 bytes of data its header declares/.test(e.message));
+  });
+});
+
+test('a header declaring more than the limit is refused before anything is inflated', () => {
+  withTmp((dir) => {
+    fakeSet(dir, 2, 2, true);
+    // 4 billion images: the header alone, then a little data; a naive reader would try to allocate 3 TB.
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([idxHeader([4_000_000_000, 28, 28]), Buffer.alloc(784)])));
+    writeIdx(join(dir, 'train-labels-idx1-ubyte.gz'), [2], new Uint8Array(2));
+    assert.throws(() => loadMnist(dir), (e: Error) => e instanceof DataError && /declares 4000000000×28×28 = 3136000000000 bytes of data, more than the 1073741824/.test(e.message) && !e.message.includes('\n'));
+    const f = join(dir, 'big');
+    writeFileSync(f, Buffer.concat([idxHeader([65536, 65536]), Buffer.alloc(16)]));
+    assert.throws(() => readIdx(f), (e: Error) => e instanceof DataError && /more than the 1073741824 an IDX file may hold/.test(e.message));
+  });
+});
+
+test('image and label counts are compared from the headers, before either file is inflated', () => {
+  withTmp((dir) => {
+    fakeSet(dir, 2, 2, true);
+    // Images that lie about their size, and labels that disagree with their count: the count
+    // mismatch is what is reported, so the image data was never inflated.
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([idxHeader([5, 28, 28]), Buffer.alloc(8 * 1024 * 1024)])));
+    writeIdx(join(dir, 'train-labels-idx1-ubyte.gz'), [4], new Uint8Array(4));
+    assert.throws(() => loadMnist(dir), (e: Error) => e instanceof DataError && /has 5 images but train-labels-idx1-ubyte\.gz has 4 labels/.test(e.message));
+    // Images that are not 28×28 are refused from the header as well.
+    writeIdx(join(dir, 'train-images-idx3-ubyte.gz'), [4, 32, 32], new Uint8Array(4 * 1024));
+    assert.throws(() => loadMnist(dir), (e: Error) => e instanceof DataError && /images are 32×32, the models expect 28×28/.test(e.message));
+  });
+});
+
+test('a gzip header with a long file name field still finds the IDX header', () => {
+  withTmp((dir) => {
+    const data = new Uint8Array(30).map((_, i) => i);
+    const body = gzipSync(Buffer.concat([idxHeader([30]), Buffer.from(data)]));
+    // Rebuild the member with FNAME set (flag 0x08) and a 3,000-byte name, as a tool might write.
+    const name = Buffer.concat([Buffer.alloc(3000, 0x61), Buffer.from([0])]);
+    const flagged = Buffer.from(body.subarray(0, 10));
+    flagged[3] |= 0x08;
+    const f = join(dir, 'named.gz');
+    writeFileSync(f, Buffer.concat([flagged, name, body.subarray(10)]));
+    assert.deepEqual(Array.from(readIdx(f, 1).data), Array.from(data));
+  });
+});

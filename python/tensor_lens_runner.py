@@ -152,6 +152,19 @@ def import_user_file(path):
     return mod
 
 
+def decode_ctor(v):
+    """JSON from the shape engine back to Python values: {"$tuple": [...]} and {"$float": x}."""
+    if isinstance(v, list):
+        return [decode_ctor(x) for x in v]
+    if isinstance(v, dict):
+        if "$tuple" in v:
+            return tuple(decode_ctor(x) for x in v["$tuple"])
+        if "$float" in v:
+            return float(v["$float"])
+        return {k: decode_ctor(x) for k, x in v.items()}
+    return v
+
+
 def build_model(torch, mod, path, name, kind, ctor):
     obj = getattr(mod, name, None)
     if obj is None:
@@ -161,7 +174,7 @@ def build_model(torch, mod, path, name, kind, ctor):
             if not isinstance(obj, torch.nn.Module):
                 raise BadInput(f"{os.path.basename(path)}: {name} is a {type(obj).__name__}, not an nn.Module")
             return obj
-        return obj(*ctor.get("args", []), **ctor.get("kwargs", {}))
+        return obj(*decode_ctor(ctor.get("args", [])), **decode_ctor(ctor.get("kwargs", {})))
     except BadInput:
         raise
     except Exception as e:  # noqa: BLE001
@@ -236,8 +249,10 @@ def train(args, rank, world, local_rank, stop):
         if world > 1:
             net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank] if device.startswith("cuda") else None)
         opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-        # Dropout draws differ per rank; the shuffle is the same everywhere.
-        torch.manual_seed(args.seed + rank)
+        # Dropout draws differ per rank (rank 0 goes on as a plain script would); the shuffle
+        # generator is the same everywhere.
+        if rank:
+            torch.manual_seed(args.seed + rank)
         gen = torch.Generator().manual_seed(args.seed)
 
         n = train_x.shape[0]

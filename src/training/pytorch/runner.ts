@@ -42,6 +42,8 @@ export interface RunnerArgs {
 export interface RunnerHooks {
   onEvent(e: TrainEvent): void;
   signal?: AbortSignal;
+  /** The runner's pid (its process group's id), once started. */
+  onSpawn?(pid: number): void;
   /** Lines the runner writes to stderr (warnings, DDP chatter). */
   onStderr?(line: string): void;
   /** Folder that holds python/ (the extension root); default: found above this file. */
@@ -81,6 +83,7 @@ export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDone
       stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true,
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });
+    if (child.pid !== undefined) hooks.onSpawn?.(child.pid);
     let done: TrainDoneEvent | null = null;
     let failure: RunnerError | null = null;
     let stopping = false;

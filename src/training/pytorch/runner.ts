@@ -151,6 +151,9 @@ export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDone
     child.on('close', (code, sig) => {
       hooks.signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
+      // The launcher is gone; whatever it left in its group (a rank still tearing down, the
+      // multiprocessing resource tracker) goes with it.
+      if (process.platform !== 'win32') signalGroup('SIGKILL');
       if (failure) return reject(failure);
       if (done) return resolve(done);
       if (stopping) {

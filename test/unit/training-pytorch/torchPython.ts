@@ -21,3 +21,16 @@ export const skip: string | false = torchPython
   : `no Python with torch (tried ${candidates.join(', ')}): python3 -c "import torch" fails; install torch (e.g. apt-get install python3-torch) or set TENSOR_LENS_TEST_PYTHON`;
 
 if (skip) console.log(`# SKIP training-pytorch: ${skip}`);
+
+/** Whether no process of group `pgid` is left, waiting up to 5 s for the kernel to reap them. */
+export async function groupGone(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}

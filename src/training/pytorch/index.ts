@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ModelSpec, TrainDoneEvent, TrainRequestParams } from '../../protocol';
 import { analyze } from '../../shapes';
 import type { ModelResult } from '../../shapes/types';
-import { loadData } from '../idx';
+import { DataError, findIdxDir } from '../idx';
 import { TranslateError } from '../translate';
 import { planRunnerModel } from './plan';
 import { choosePython, pythonInfo, type PythonInfo } from './python';
@@ -40,6 +40,21 @@ function findMediaRoot(extensionRoot?: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The IDX folder and its name, without reading the images: the runner reads them in Python (and says
+ * what is wrong with a bad file), so the extension host never spends time decompressing 60,000 digits.
+ */
+function dataFolder(dataPath: string, extensionRoot?: string): { dir: string; name: string } {
+  if (dataPath.trim()) {
+    const dir = findIdxDir(dataPath.trim());
+    return { dir, name: /fashion/i.test(dir) ? 'FashionMNIST' : 'MNIST' };
+  }
+  const media = findMediaRoot(extensionRoot);
+  const dir = media ? join(media, 'mnist') : '';
+  if (!dir || !existsSync(dir)) throw new DataError('the embedded MNIST subset (media/mnist) is missing; run `npm run build` (node scripts/build-mnist.mjs) or pass --data DIR');
+  return { dir, name: 'embedded MNIST subset' };
+}
+
 /** The one model of a request the runner can train: PyTorch runs one file's model per run. */
 export function sourceModel(models: ModelSpec[]): Extract<ModelSpec, { kind: 'source' }> {
   const m = models.length === 1 ? models[0] : undefined;
@@ -58,7 +73,7 @@ export async function runPytorchTraining(
 ): Promise<TrainDoneEvent> {
   const m = sourceModel(params.models);
   // Bad input fails here, before Python starts: the data, then the model.
-  const data = loadData(params.dataPath, findMediaRoot(hooks.extensionRoot));
+  const data = dataFolder(params.dataPath, hooks.extensionRoot);
   const models = hooks.analyze ? hooks.analyze(m.source, m.file) : analyze(m.source, { file: m.file }).models;
   const model = planRunnerModel(models, m.file, m.className);
   const info = await pythonInfo(choosePython(opts.python));

@@ -62,3 +62,26 @@ test('the user\'s error through the CLI: one line with file and line, exit 1; --
   assert.match(o.stderr.join('\n'), /Traceback \(most recent call last\)/);
   assert.match(o.stderr[o.stderr.length - 1], /^tensor-lens train: broken\.py:12: ValueError/);
 });
+
+const RESIDUAL = `import torch.nn as nn
+
+
+# input: (1, 784)
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(784, 784)
+        self.out = nn.Linear(784, 10)
+
+    def forward(self, x):
+        return self.out(x + self.a(x))
+`;
+
+test('auto: a file\'s model that tfjs cannot reproduce (a residual add) trains in PyTorch, and says so', { skip }, async () => {
+  const file = writeModel('residual.py', RESIDUAL);
+  const o = io();
+  const code = await main(['train', '--model', file, '--python', torchPython as string, '--device', 'cpu', '--epochs', '1', '--limit', '128', '--test-limit', '64', '--data', MNIST], o);
+  assert.equal(code, 0, o.stderr.join('\n'));
+  assert.match(o.stderr[0], /^tfjs cannot train this model \(.*\); training it in .* torch \d/);
+  assert.match(o.stdout[o.stdout.length - 1], /^backend: pytorch \(torch /);
+});

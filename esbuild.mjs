@@ -26,7 +26,7 @@ const node = {
 
 // The CLI's entry (dist/cli.js) is only usage and dispatch; each subcommand is a bundle of its own
 // that the entry requires when that subcommand runs, so `--help` and `shapes` never parse tfjs.
-const CLI_COMMANDS = ['shapes', 'train', 'sample'];
+const CLI_COMMANDS = ['shapes', 'train', 'sample', 'follow'];
 const lazyCliCommands = {
   name: 'lazy-cli-commands',
   setup(build) {

@@ -11,23 +11,27 @@ const USAGE = `tensor-lens ${version}: PyTorch shapes, MNIST training and sample
 Usage:
   tensor-lens shapes FILE.py [--input 1,1,28,28] [--json]
   tensor-lens train  [--model mlp|cnn|FILE.py[:Class]] [--epochs N] [--batch-size B] [--limit N]
-                     [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--json]
+                     [--data DIR] [--seed S] [--backend auto|pytorch|tensorflow|wasm|cpu] [--python PATH]
+                     [--procs N] [--log-dir DIR] [--json]
   tensor-lens sample EXPR [--sampler inverse-cdf|rejection|mh|slice|hmc|nuts] [--n N] [--chains C]
                      [--seed S] [--range A,B] [--out draws.csv] [--json]
+  tensor-lens follow DIR [--json] [--once]
 
 Subcommands:
   shapes   every layer's output shape and parameter count, and shape errors, without running Python
   train    train the built-in MLP or CNN (or a model from a file) on MNIST with TensorFlow.js
   sample   draw from a density you type, with ESS, R-hat and a KS test
+  follow   tail training runs written elsewhere (events.jsonl from --log-dir, TensorBoard scalars)
 
 Run 'tensor-lens COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed, 2 bad input.`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
-// esbuild.mjs turns these three import paths into requires of the subcommand bundles.
+// esbuild.mjs turns these import paths into requires of the subcommand bundles.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   shapes: async () => (await import('./cli/shapes')).shapesCommand,
   train: async () => (await import('./cli/train')).trainCommand,
   sample: async () => (await import('./cli/sample')).sampleCommand,
+  follow: async () => (await import('./cli/follow')).followCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -43,7 +47,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   // Own keys only: 'constructor' or 'toString' would otherwise find Object.prototype's functions.
   const load = Object.prototype.hasOwnProperty.call(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!load) {
-    io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample (tensor-lens --help)`);
+    io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample, follow (tensor-lens --help)`);
     return 2;
   }
   let run: Command;

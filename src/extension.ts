@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from './panel/engineClient';
 import { createPanel, type PanelController } from './panel';
 import { registerEditorFeatures } from './editor';
+import { withPytorchBackend } from './pytorchBackend';
 
 let client: EngineClient | undefined;
 
@@ -14,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = client;
   context.subscriptions.push({ dispose: () => engine.dispose() });
 
-  const panel: PanelController = createPanel(context, engine, log);
+  const panel: PanelController = createPanel(context, withPytorchBackend(engine, context, log), log);
   registerEditorFeatures(context, {
     log,
     showSummary: (model, file) => {

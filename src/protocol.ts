@@ -96,6 +96,10 @@ export interface TrainStartEvent {
   batchSize: number;
   /** Which data set: "MNIST", "FashionMNIST" or "embedded MNIST subset". */
   data?: string;
+  /** Where the PyTorch runner computes: "cpu", "cuda", "cuda:0", "mps" (absent on tfjs). */
+  device?: string;
+  /** The PyTorch runner's hyper-parameters: optimizer, lr, batchSize, seed, processes. */
+  hyper?: Record<string, string | number>;
 }
 
 export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainDoneEvent;

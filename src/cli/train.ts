@@ -2,12 +2,13 @@
 // MNIST, in-process. --json prints one event per line on stdout (the contract in DESIGN.md); otherwise
 // progress goes to stderr and a summary table to stdout.
 import { readFileSync } from 'node:fs';
-import type { BackendName, ModelSpec, TrainEvent, TrainRequestParams } from '../protocol';
+import type { BackendName, ModelSpec, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../protocol';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
 const USAGE = `Usage: tensor-lens train [--model mlp|cnn|compare|FILE.py[:Class]] [--epochs N] [--batch-size B]
-                        [--limit N] [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--json]
+                        [--limit N] [--data DIR] [--seed S] [--backend auto|pytorch|tensorflow|wasm|cpu] [--threads N]
+                        [--python PATH] [--device D] [--procs N] [--log-dir DIR] [--verbose] [--json]
 
 Trains on MNIST with TensorFlow.js: the embedded 8,000 / 2,000 subset, or --data DIR (a folder with IDX
 files, or one holding torchvision's MNIST/raw or FashionMNIST/raw).
@@ -21,7 +22,15 @@ Options:
   --test-limit N   evaluate on the first N test images only (default 0 = all)
   --data DIR       folder with MNIST IDX files (gzipped or not)
   --seed S         random seed (default 42): same seed and backend, same curve
-  --backend B      auto (default: tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu
+  --backend B      auto (default: tfjs-node, else wasm, else cpu; a file's model that tfjs cannot
+                   reproduce goes to pytorch when --python / python3 imports torch), pytorch (your own
+                   Python and torch run your file), tensorflow, wasm or cpu
+  --python PATH    the Python for --backend pytorch (default python3)
+  --device D       pytorch device: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps
+  --procs N        pytorch: N local processes with DistributedDataParallel (gloo on CPU, NCCL on CUDA);
+                   --batch-size stays the global batch
+  --log-dir DIR    pytorch: also append the events to DIR/<run>/events.jsonl (tensor-lens follow DIR)
+  --verbose        print the full Python traceback when your code fails
   --tfjs-node DIR  folder holding a @tensorflow/tfjs-node install to try first
   --threads N      training threads on wasm (default 0 = one per core, at most 2); 1 forces one.
                    The curve is the same for any N
@@ -36,7 +45,12 @@ const SPEC: Record<string, FlagSpec> = {
   'test-limit': { kind: 'int', min: 0, hint: 'N ≥ 0' },
   data: { kind: 'string', hint: 'DIR' },
   seed: { kind: 'int', hint: 'an integer' },
-  backend: { kind: 'string', choices: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+  backend: { kind: 'string', choices: ['auto', 'pytorch', 'tensorflow', 'wasm', 'cpu'] },
+  python: { kind: 'string', hint: 'PATH' },
+  device: { kind: 'string', hint: 'auto|cpu|cuda|cuda:N|mps' },
+  procs: { kind: 'int', min: 1, hint: 'N ≥ 1' },
+  'log-dir': { kind: 'string', hint: 'DIR' },
+  verbose: { kind: 'boolean' },
   'tfjs-node': { kind: 'string', hint: 'DIR' },
   threads: { kind: 'int', min: 0, hint: 'N ≥ 0' },
   json: { kind: 'boolean' },
@@ -78,7 +92,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     testLimit: Number(flags['test-limit'] ?? 0),
     dataPath: String(flags.data ?? ''),
     seed: Number(flags.seed ?? 42),
-    backend: String(flags.backend ?? 'auto') as BackendName,
+    backend: (flags.backend === 'pytorch' ? 'auto' : String(flags.backend ?? 'auto')) as BackendName,
     ...(flags['tfjs-node'] ? { tfjsNodePath: String(flags['tfjs-node']) } : {}),
     ...(flags.threads !== undefined ? { threads: Number(flags.threads) } : {}),
   };
@@ -104,9 +118,17 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
       io.err(`${e.model} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)} %, test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)} %, ${e.seconds.toFixed(1)} s, ${fmtInt(e.samplesPerSec)} samples/s`);
     }
   };
+  const torchFlags = (['python', 'device', 'procs', 'log-dir'] as const).filter((f) => flags[f] !== undefined);
+  let usePytorch = flags.backend === 'pytorch';
+  if (!usePytorch && flags.backend !== undefined && flags.backend !== 'auto' && torchFlags.length) {
+    throw new CliError(`tensor-lens train: --${torchFlags[0]} is for --backend pytorch, not ${String(flags.backend)}`);
+  }
   let done;
   try {
-    done = await training.runTraining(params, { onEvent, signal: io.interrupted, log: json ? undefined : (m) => io.err(m) });
+    if (!usePytorch && params.backend === 'auto') usePytorch = await autoPicksPytorch(params, flags.python as string | undefined, io, json);
+    done = usePytorch
+      ? await trainOnPytorch(params, flags, onEvent, io)
+      : await training.runTraining(params, { onEvent, signal: io.interrupted, log: json ? undefined : (m) => io.err(m) });
   } catch (e) {
     if (e instanceof training.DataError || e instanceof training.TranslateError || e instanceof training.BackendError) {
       throw new CliError(`tensor-lens train: ${e.message}`, 2);
@@ -123,4 +145,45 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
   }
   // 130 is what a shell reports for a run ended by Ctrl-C.
   return done.cancelled ? 130 : 0;
+}
+
+/**
+ * `auto` in the CLI stays tfjs, except for a file's model that tfjs cannot reproduce: that one goes to
+ * PyTorch when the chosen Python imports torch (said on stderr), else the tfjs refusal stands.
+ */
+async function autoPicksPytorch(params: TrainRequestParams, python: string | undefined, io: CliIO, json: boolean): Promise<boolean> {
+  const m = params.models.length === 1 ? params.models[0] : undefined;
+  if (!m || m.kind !== 'source') return false;
+  const training = await import('../training/index');
+  const { analyze } = await import('../shapes');
+  try {
+    training.resolveModel(m, (source, file) => analyze(source, { file }).models);
+    return false;
+  } catch (e) {
+    if (!(e instanceof training.TranslateError)) return false;
+    const pt = await import('../training/pytorch/index');
+    const info = await pt.checkPython(python);
+    if (!info.torch) return false;
+    if (!json) io.err(`tfjs cannot train this model (${e.message}); training it in ${info.python}'s torch ${info.torch} instead`);
+    return true;
+  }
+}
+
+async function trainOnPytorch(params: TrainRequestParams, flags: Record<string, string | number | boolean | undefined>, onEvent: (e: TrainEvent) => void, io: CliIO): Promise<TrainDoneEvent> {
+  const pt = await import('../training/pytorch/index');
+  try {
+    return await pt.runPytorchTraining(params, {
+      python: flags.python as string | undefined, device: flags.device as string | undefined,
+      procs: flags.procs as number | undefined, logDir: flags['log-dir'] as string | undefined,
+    }, { onEvent, signal: io.interrupted, onStderr: flags.verbose ? (l) => io.err(l) : undefined });
+  } catch (e) {
+    if (e instanceof pt.PythonError) throw new CliError(`tensor-lens train: ${e.message}`, 2);
+    if (e instanceof pt.RunnerError) {
+      // One line naming the user's file and line; the traceback only on request.
+      if (e.traceback && flags.verbose) io.err(e.traceback.trimEnd());
+      const hint = e.kind === 'user' && e.traceback && !flags.verbose ? ' (--verbose prints the traceback)' : '';
+      throw new CliError(`tensor-lens train: ${e.message}${hint}`, e.kind === 'input' ? 2 : 1);
+    }
+    throw e;
+  }
 }

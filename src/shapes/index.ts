@@ -2,9 +2,9 @@
 // traces its forward pass layer by layer. Pure and synchronous; it never throws, whatever the input.
 import { parseFile, type ParsedFile, type Span, type Stmt } from './ast';
 import type { D } from './dims';
-import { flattenTensors, Interp, noArgs, outDim, ProbeFound, PROBE_WHY, type Trace } from './interp';
+import { flattenTensors, Interp, noArgs, outDim, ProbeFound, PROBE_WHY, type CallArgs, type Trace } from './interp';
 import { datasetInput, inputCommentAbove, toDims } from './models';
-import type { AnalysisResult, AnalyzeOptions, InputSource, ModelResult, Shape } from './types';
+import type { AnalysisResult, AnalyzeOptions, CtorValue, InputSource, ModelResult, Shape } from './types';
 import type { ClassInfo, ModuleInst, Value } from './values';
 
 export type { AnalysisResult, AnalyzeOptions, ModelResult, LayerResult, ShapeDiagnostic, Shape, Dim } from './types';
@@ -184,6 +184,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     variables: trace.variables,
     range,
   };
+  if (c.cls) model.construct = constructArgs(it.firstInstantiation.get(c.cls.name));
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
   const macs = trace.layers.reduce<number | null>((acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs), 0);
   if (macs !== null && macs > 0) model.macs = macs;
@@ -214,6 +215,30 @@ function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
   } catch {
     return null;
   }
+}
+
+/** Constant constructor arguments as JSON; null when any is not a constant (unknown propagates). */
+function constructArgs(a: CallArgs | undefined): ModelResult['construct'] {
+  if (!a) return { args: [], kwargs: {} };
+  const conv = (v: Value): CtorValue | undefined => {
+    if (v.k === 'num') return typeof v.v === 'number' && Number.isFinite(v.v) ? (v.float ? { $float: v.v } : v.v) : undefined;
+    if (v.k === 'str' || v.k === 'bool') return v.v;
+    if (v.k === 'none') return null;
+    if (v.k === 'seq') {
+      const items = v.items.map(conv);
+      if (items.some((x) => x === undefined)) return undefined;
+      return v.kind === 'tuple' ? { $tuple: items as CtorValue[] } : (items as CtorValue[]);
+    }
+    return undefined;
+  };
+  const args = a.pos.map(conv);
+  const kwargs: Record<string, CtorValue> = {};
+  for (const [k, v] of a.kw) {
+    const c = conv(v);
+    if (c === undefined) return null;
+    kwargs[k] = c;
+  }
+  return args.some((x) => x === undefined) ? null : { args: args as CtorValue[], kwargs };
 }
 
 /** Runs forward with a marker input; the first layer that receives it says what it accepts. */

@@ -85,6 +85,8 @@ export interface VariableShape {
 
 export type InputSource = 'comment' | 'call' | 'dataset' | 'option' | 'symbolic';
 
+export type CtorValue = number | string | boolean | null | CtorValue[] | { $tuple: CtorValue[] } | { $float: number };
+
 export interface ModelResult {
   name: string;
   /** Line of the `class` or of the Sequential assignment. */
@@ -99,6 +101,12 @@ export interface ModelResult {
   macs?: number;
   layers: LayerResult[];
   variables: VariableShape[];
+  /**
+   * A class's constructor arguments at the file's first instantiation of it ([] when there is none),
+   * as JSON (a tuple is `{"$tuple": [...]}`, a float `{"$float": x}`), so the PyTorch runner builds
+   * the same model; null when any argument is not a constant. Absent for a Sequential.
+   */
+  construct?: { args: CtorValue[]; kwargs: Record<string, CtorValue> } | null;
   /** Range of the class name or the assigned name, where a CodeLens goes. */
   range: SourceRange;
 }

@@ -39,7 +39,7 @@ test('bad input: one line, exit 2', async () => {
     [['--data', '/no/such/dir'], /folder not found/],
     [['--model', 'nope.py'], /cannot read nope\.py/],
     [['--model', 'resnet'], /--model must be mlp, cnn, compare/],
-    [['--backend', 'gpu'], /--backend must be one of auto\|tensorflow\|wasm\|cpu/],
+    [['--backend', 'gpu'], /--backend must be one of auto\|pytorch\|tensorflow\|wasm\|cpu/],
     [['--epochs', '0'], /--epochs must be at least 1/],
   ] as [string[], RegExp][]) {
     const o = io();

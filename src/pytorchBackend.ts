@@ -1,0 +1,40 @@
+// The editor's way into the PyTorch runner: wraps the engine client so that a training request the
+// settings send to PyTorch (tensorLens.backend, pythonPath, training.device / .processes) runs in
+// the user's Python instead of the tfjs worker. The panel keeps calling `train` as before.
+import * as vscode from 'vscode';
+import type { EngineClient } from './panel/engineClient';
+import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from './protocol';
+import { chooseBackend } from './training/pytorch/choose';
+import { choosePython, clearPythonCache, pythonInfo } from './training/pytorch/python';
+
+export function withPytorchBackend(engine: EngineClient, context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineClient {
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    // A new interpreter (or torch installed into it) is asked again.
+    if (e.affectsConfiguration('tensorLens.pythonPath')) clearPythonCache();
+  }));
+  const train = async (params: TrainRequestParams, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainDoneEvent> => {
+    const c = vscode.workspace.getConfiguration('tensorLens');
+    const python = choosePython(c.get<string>('pythonPath', ''));
+    const choice = await chooseBackend(c.get<string>('backend', 'auto'), vscode.workspace.isTrusted, params.models, () => pythonInfo(python));
+    if (choice.use === 'tfjs') return engine.train(params, onEvent, signal);
+    if (choice.use === 'refuse') throw new Error(choice.why);
+    log.info(`training on PyTorch: ${choice.info.python} (Python ${choice.info.pythonVersion ?? '?'}, torch ${choice.info.torch ?? '?'})`);
+    const pt = await import('./training/pytorch/index');
+    try {
+      return await pt.runPytorchTraining(params, {
+        python, device: c.get<string>('training.device', 'auto'), procs: Math.max(1, Math.round(c.get<number>('training.processes', 1))),
+      }, { onEvent, signal, extensionRoot: context.extensionUri.fsPath, onStderr: (l) => log.debug(`runner: ${l}`) });
+    } catch (e) {
+      // The traceback goes to the output channel; the notification gets the one line.
+      if (e instanceof pt.RunnerError && e.traceback) log.error(e.traceback.trimEnd());
+      throw e;
+    }
+  };
+  return new Proxy(engine, {
+    get(target, prop) {
+      if (prop === 'train') return train;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

@@ -1,0 +1,143 @@
+// `tensor-lens follow`: events.jsonl files and TensorBoard event files, the latter written here by
+// hand with the documented TFRecord framing and protobuf encoding (tensorboard is not installed).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../../src/cli';
+import type { CliIO } from '../../../src/cli/output';
+import { SMALL_CNN, writeModel } from './models';
+import { skip, torchPython } from './torchPython';
+
+function io(signal = new AbortController().signal): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), interrupted: signal };
+}
+
+// CRC-32C (Castagnoli, reflected 0x82F63B78), bit by bit: independent of the package the code uses.
+function crc32c(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) {
+    c ^= x;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+const masked = (b: Uint8Array): number => {
+  const c = crc32c(b);
+  return ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
+};
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+const key = (field: number, wire: number): number[] => varint(field * 8 + wire);
+const lenDelim = (field: number, bytes: number[]): number[] => [...key(field, 2), ...varint(bytes.length), ...bytes];
+const f32 = (v: number): number[] => [...new Uint8Array(new Float32Array([v]).buffer)];
+const f64 = (v: number): number[] => [...new Uint8Array(new Float64Array([v]).buffer)];
+
+/** Event{wall_time, step, summary{value{tag, simple_value}}}; `tensor` writes torch's new-style scalar. */
+function event(step: number, tag: string, value: number, tensor = false): number[] {
+  const v = tensor
+    ? [...lenDelim(1, [...Buffer.from(tag)]), ...lenDelim(8, [...key(1, 0), 1, ...lenDelim(5, f32(value))])]
+    : [...lenDelim(1, [...Buffer.from(tag)]), ...key(2, 5), ...f32(value)];
+  return [...key(1, 1), ...f64(1700000000.5), ...key(2, 0), ...varint(step), ...lenDelim(5, lenDelim(1, v))];
+}
+
+function record(data: number[]): Buffer {
+  const d = Uint8Array.from(data);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(d.length));
+  const out = Buffer.alloc(12 + d.length + 4);
+  len.copy(out, 0);
+  out.writeUInt32LE(masked(len), 8);
+  Buffer.from(d).copy(out, 12);
+  out.writeUInt32LE(masked(d), 12 + d.length);
+  return out;
+}
+
+test('our CRC-32C matches the standard check value, so the files below are framed as documented', () => {
+  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+});
+
+test('follow --once --json: TensorBoard scalars (simple_value and tensor) from a hand-written event file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
+  mkdirSync(join(dir, 'run1'));
+  // The file-version record has no summary: it yields nothing.
+  const version = [...key(1, 1), ...f64(1700000000), ...lenDelim(3, [...Buffer.from('brain.Event:2')])];
+  writeFileSync(join(dir, 'run1', 'events.out.tfevents.1700000000.host.1.0'), Buffer.concat([
+    record(version), record(event(1, 'loss', 0.5)), record(event(2, 'loss', 0.25)), record(event(2, 'acc', 0.875, true)),
+  ]));
+  const o = io();
+  assert.equal(await main(['follow', dir, '--once', '--json'], o), 0, o.stderr.join('\n'));
+  assert.deepEqual(o.stdout.map((l) => JSON.parse(l) as unknown), [
+    { event: 'scalar', run: 'run1', tag: 'loss', step: 1, value: 0.5, wallTime: 1700000000.5 },
+    { event: 'scalar', run: 'run1', tag: 'loss', step: 2, value: 0.25, wallTime: 1700000000.5 },
+    { event: 'scalar', run: 'run1', tag: 'acc', step: 2, value: 0.875, wallTime: 1700000000.5 },
+  ]);
+});
+
+test('follow: a corrupt event file is one line, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
+  const bad = record(event(1, 'loss', 0.5));
+  bad[bad.length - 1] ^= 0xff;
+  writeFileSync(join(dir, 'events.out.tfevents.1.host'), bad);
+  const o = io();
+  assert.equal(await main(['follow', dir, '--once'], o), 2);
+  assert.equal(o.stderr.length, 1);
+  assert.match(o.stderr[0], /^tensor-lens follow: .*events\.out\.tfevents\.1\.host: bad data checksum/);
+});
+
+test('follow tails: lines and records appended later (half-written ones wait) are printed once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
+  mkdirSync(join(dir, 'r'));
+  const jsonl = join(dir, 'r', 'events.jsonl');
+  const tf = join(dir, 'r', 'events.out.tfevents.2.host');
+  writeFileSync(jsonl, '{"event":"start","backend":"pytorch","device":"cpu","epochs":1,"batchSize":64}\n{"event":"epo');
+  const rec = record(event(3, 'loss', 1.5));
+  writeFileSync(tf, rec.subarray(0, 10));
+  const ac = new AbortController();
+  const o = io(ac.signal);
+  let grew: () => void = () => undefined;
+  const out = o.out;
+  o.out = (t) => {
+    out(t);
+    grew();
+  };
+  const waitFor = (n: number): Promise<void> => new Promise((r) => {
+    grew = () => (o.stdout.length >= n ? r() : undefined);
+    grew();
+  });
+  const running = main(['follow', dir, '--json', '--interval', '50'], o);
+  await waitFor(1);
+  appendFileSync(jsonl, 'ch","model":"Net","epoch":1,"trainLoss":0.5,"trainAcc":0.8,"testLoss":0.4,"testAcc":0.9}\n');
+  appendFileSync(tf, rec.subarray(10));
+  await waitFor(3);
+  ac.abort();
+  assert.equal(await running, 0);
+  const got = o.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+  // One scan reads the run's files in name order: events.jsonl before events.out.tfevents.*.
+  assert.deepEqual(got.map((e) => [e.event, e.run]), [['start', 'r'], ['epoch', 'r'], ['scalar', 'r']]);
+  assert.equal(got.find((e) => e.event === 'scalar')?.value, 1.5);
+  assert.equal(got.find((e) => e.event === 'epoch')?.testAcc, 0.9);
+});
+
+test('train --log-dir writes DIR/<run>/events.jsonl, and follow prints the same events', { skip }, async () => {
+  const file = writeModel('small.py', SMALL_CNN);
+  const logs = mkdtempSync(join(tmpdir(), 'tl-logs-'));
+  const t = io();
+  assert.equal(await main(['train', '--model', file, '--backend', 'pytorch', '--python', torchPython as string, '--device', 'cpu', '--epochs', '1',
+    '--limit', '128', '--test-limit', '64', '--data', resolve(__dirname, '../../../media/mnist'), '--log-dir', logs, '--json'], t), 0, t.stderr.join('\n'));
+  const f = io();
+  assert.equal(await main(['follow', logs, '--once', '--json'], f), 0);
+  const runId = (JSON.parse(t.stdout[0]) as { runId: string }).runId;
+  assert.deepEqual(f.stdout.map((l) => JSON.parse(l) as unknown), t.stdout.map((l) => ({ ...(JSON.parse(l) as object), run: runId })));
+});

@@ -26,7 +26,7 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
   // Gradient sub-workers of a training run (src/training/shards.ts starts them next to worker.js).
   { ...node, entryPoints: ['src/training/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },

@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Pure engines and browser code must not reach the editor API.
-    files: ['src/shapes/**', 'src/training/**', 'src/sampling/**', 'src/worker.ts', 'src/cli.ts', 'src/cli/**', 'webview/**'],
+    files: ['src/shapes/**', 'src/training/**', 'src/sampling/**', 'src/worker/loop.ts', 'src/worker/main.ts', 'src/worker/protocol.ts', 'src/cli.ts', 'src/cli/**', 'webview/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/editor, src/panel and src/extension.ts may import vscode.' }] }] },
   },
   {

@@ -1,7 +1,7 @@
 // Activation wires the thin adapters together; nothing heavy happens here. tfjs, the samplers and
 // big analyses live in the worker, which starts on the first request that needs it.
 import * as vscode from 'vscode';
-import { EngineClient } from './panel/engineClient';
+import { EngineClient } from './worker/client';
 import { createPanel, type PanelController } from './panel';
 import { registerEditorFeatures } from './editor';
 
@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
       panel.showSummary(model, file);
       panel.reveal('summary');
     },
-    workerAnalyzer: (source, file, defaultInput, signal) => engine.analyze(source, file, defaultInput, signal),
+    workerAnalyzer: (source, file, defaultInput, signal) => engine.request('analyze', { source, file, defaultInput }, undefined, signal),
     trainModel: (document, className) =>
       void panel.train({ kind: 'source', file: document.uri.fsPath, source: document.getText(), className }),
   });

@@ -1,5 +1,6 @@
 // CSV exports of training metrics and sampling draws/diagnostics. Pure, unit-tested.
-import type { SampleResult, StoredTrainRun } from '../src/protocol';
+import type { SampleResult } from '../src/sampling/types';
+import type { StoredTrainRun } from '../src/shared/messages';
 import { toCsv } from './chartData';
 
 /** One row per model per epoch, for every given run. */

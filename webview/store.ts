@@ -2,15 +2,9 @@
 // jobs in flight, the model summary. `applyMessage` folds one validated message into it and says which
 // parts of the page need a redraw; the view then redraws those parts once per animation frame.
 // Pure (no DOM) so the message handling is unit-tested in Node.
-import type {
-  ExprCheck,
-  HostToWebview,
-  SampleRequestParams,
-  SampleResult,
-  StoredTrainRun,
-  TrainEvent,
-  WebviewDefaults,
-} from '../src/protocol';
+import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/sampling/types';
+import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/shared/messages';
+import type { TrainEvent } from '../src/training/types';
 import type { ModelResult } from '../src/shapes/types';
 import { decimate, SamplesAxis, type ProgressSample } from './chartData';
 

@@ -2,19 +2,10 @@
 // as plain JSON, so the webview checks each one against the protocol before it touches the DOM or a
 // chart; anything malformed is dropped with a console warning instead of breaking the panel.
 // Pure (no DOM), so it is unit-tested in Node.
-import type {
-  ExprCheck,
-  HostToWebview,
-  SampleProgressEvent,
-  SampleRequestParams,
-  SampleResult,
-  StoredTrainRun,
-  TrainEvent,
-  TrainEpochEvent,
-  TrainDoneEvent,
-  WebviewDefaults,
-} from '../src/protocol';
-import { SAMPLERS } from '../src/protocol';
+import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../src/sampling/types';
+import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/shared/messages';
+import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../src/training/types';
+import { SAMPLERS } from '../src/sampling/types';
 import type { LayerResult, ModelResult, Shape } from '../src/shapes/types';
 
 type Rec = Record<string, unknown>;

@@ -2,7 +2,7 @@
 // MNIST, in-process. --json prints one event per line on stdout (the contract in DESIGN.md); otherwise
 // progress goes to stderr and a summary table to stdout.
 import { readFileSync } from 'node:fs';
-import type { BackendName, ModelSpec, TrainEvent, TrainRequestParams } from '../protocol';
+import type { BackendName, ModelSpec, TrainEvent, TrainRequestParams } from '../training/types';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 

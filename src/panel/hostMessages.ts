@@ -2,7 +2,7 @@
 // webview is a web page; treat what it sends as input), plus the small pure helpers the host needs
 // (data-folder detection, save-file decoding). No vscode import, unit-tested.
 import { basename, join } from 'node:path';
-import type { WebviewToHost } from '../protocol';
+import type { WebviewToHost } from '../shared/messages';
 import { isSampleRequestParams } from '../../webview/validate';
 
 function isObj(v: unknown): v is Record<string, unknown> {

@@ -5,19 +5,12 @@
 // `ready`, so the panel survives hide/show, collapse and window reload.
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
-import type { EngineClient } from './engineClient';
-import { EngineError } from './engineClient';
-import type {
-  BackendName,
-  HostToWebview,
-  ModelSpec,
-  SampleRequestParams,
-  SamplerName,
-  TrainRequestParams,
-  WebviewDefaults,
-  WebviewToHost,
-} from '../protocol';
-import { SAMPLERS } from '../protocol';
+import type { EngineClient } from '../worker/client';
+import { EngineError } from '../worker/client';
+import type { BackendName, ModelSpec, TrainRequestParams } from '../training/types';
+import type { HostToWebview, WebviewDefaults, WebviewToHost } from '../shared/messages';
+import type { SampleRequestParams, SamplerName } from '../sampling/types';
+import { SAMPLERS } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import { makeNonce, panelHtml } from './html';
 import { decodeSaveFile, isWebviewToHost, resolveDataPath, safeSaveName } from './hostMessages';
@@ -170,7 +163,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         let lastPct = 0;
-        const done = await client.train(
+        const done = await client.request('train',
           params,
           (e) => {
             store.onTrainEvent(e);
@@ -232,7 +225,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
               token.onCancellationRequested(() => job.abort.abort());
               let lastPct = 0;
               // Progress events come per chain many times a second; the pages redraw once per frame.
-              const result = await client.sample(
+              const result = await client.request('sample',
                 p,
                 (e) => {
                   broadcast({ type: 'sampleProgress', event: e });
@@ -275,7 +268,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
         return enqueueSample(msg.params);
       case 'checkExpr': {
         try {
-          const result = await client.checkExpr(msg.expr, msg.logDensity);
+          const result = await client.request('checkExpr', { expr: msg.expr, logDensity: msg.logDensity });
           post(page, { type: 'exprCheck', expr: msg.expr, result });
         } catch (e) {
           post(page, { type: 'exprCheck', expr: msg.expr, result: { ok: false, error: errText(e) } });
@@ -356,7 +349,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           let lastPct = 0;
-          return client.sampleDraws(request, uri.fsPath, (e) => {
+          return client.request('sampleDraws', { request, file: uri.fsPath }, (e) => {
             const pct = e.total > 0 ? Math.floor((100 * e.done) / e.total) : 0;
             if (e.chain === 0 && pct > lastPct) {
               progress.report({ increment: pct - lastPct });
@@ -478,7 +471,7 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
           validateInput: async (text) => {
             if (!text.trim()) return 'Type a density.';
             try {
-              const r = await client.checkExpr(text, partial.logDensity);
+              const r = await client.request('checkExpr', { expr: text, logDensity: partial.logDensity });
               const why = r.error ?? 'cannot parse this density';
               return r.ok ? undefined : `${why}${r.column !== undefined && !/column/i.test(why) ? ` (column ${r.column})` : ''}`;
             } catch (e) {

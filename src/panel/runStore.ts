@@ -3,7 +3,9 @@
 // past runs survive a window reload. No vscode import (plain fs), so it is unit-tested in Node.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SampleResult, StoredTrainRun, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../protocol';
+import type { SampleResult } from '../sampling/types';
+import type { StoredTrainRun } from '../shared/messages';
+import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
 import { decimate, SamplesAxis } from '../../webview/chartData';
 
 export interface RunStoreOptions {

@@ -2,7 +2,7 @@
 // data, loads the backend (lazily), builds each requested net and fits it, streaming TrainEvents.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from '../protocol';
+import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from './types';
 import { analyze } from '../shapes';
 import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';

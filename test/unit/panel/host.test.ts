@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/panel/html';
 import { decodeSaveFile, isWebviewToHost, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
 import { compactSample, RunStore } from '../../../src/panel/runStore';
-import type { TrainRequestParams } from '../../../src/protocol';
+import type { TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview } from '../../../webview/validate';
 import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
 

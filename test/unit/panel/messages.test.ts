@@ -2,7 +2,7 @@
 // dropped), and folding messages into the webview's model gives the right runs, cards and tabs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostToWebview } from '../../../src/protocol';
+import type { HostToWebview } from '../../../src/shared/messages';
 import { applyMessage, emptyModel, epochX, groupSamples, MAX_LOSS_POINTS, pendingFraction, runTotalSamples } from '../../../webview/store';
 import { isHostToWebview, salvageInit } from '../../../webview/validate';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from './fixtures';

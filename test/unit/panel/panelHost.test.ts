@@ -7,7 +7,8 @@ import Module from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/protocol';
+import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../../../src/sampling/types';
+import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview } from '../../../webview/validate';
 import { sampleResult1d, trainStream } from './fixtures';
 
@@ -92,7 +93,7 @@ M._load = function (request: string, parent: unknown, isMain: boolean): unknown 
 };
 // Loaded after the hook so its `import * as vscode` gets the fake.
 const { createPanel } = require('../../../src/panel') as typeof import('../../../src/panel');
-const { EngineError } = require('../../../src/panel/engineClient') as typeof import('../../../src/panel/engineClient');
+const { EngineError } = require('../../../src/worker/client') as typeof import('../../../src/worker/client');
 
 // ── a fake engine ──
 class FakeEngine {
@@ -128,6 +129,19 @@ class FakeEngine {
     return expr.includes('(') && !expr.includes(')') ? { ok: false, error: 'missing )', column: expr.length } : { ok: true, dims: 1 };
   }
   cancelAll(): void {}
+  /** The client's one entry point, dispatched to the fakes above. */
+  request(method: string, params: never, onProgress: (e: unknown) => void = () => undefined, signal?: AbortSignal): Promise<unknown> {
+    switch (method) {
+      case 'train': return this.train(params, onProgress, signal);
+      case 'sample': return this.sample(params, onProgress);
+      case 'sampleDraws': {
+        const p: { request: SampleRequestParams; file: string } = params;
+        return this.sampleDraws(p.request, p.file);
+      }
+      case 'checkExpr': return this.checkExpr((params as { expr: string }).expr);
+      default: return Promise.reject(new Error(`the fake engine has no ${method}`));
+    }
+  }
 }
 
 const logLines: string[] = [];

@@ -1,5 +1,5 @@
 // CSV exports of training metrics and sampling draws/diagnostics. Pure, unit-tested.
-import type { SampleResult } from '../src/sampling/types';
+import type { SampleResult } from '../src/shared/messages';
 import type { StoredTrainRun } from '../src/shared/messages';
 import { toCsv } from './chartData';
 

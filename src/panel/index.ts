@@ -7,13 +7,14 @@ import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { EngineClient } from '../worker/client';
 import { EngineError } from '../worker/client';
-import type { BackendName, ModelSpec, TrainRequestParams } from '../training/types';
+import type { ModelSpec, TrainRequestParams } from '../training/types';
 import type { HostToWebview, WebviewDefaults, WebviewToHost } from '../shared/messages';
-import type { SampleRequestParams, SamplerName } from '../sampling/types';
-import { SAMPLERS } from '../sampling/types';
+import type { SampleRequestParams } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import { makeNonce, panelHtml } from './html';
-import { decodeSaveFile, isWebviewToHost, resolveDataPath, safeSaveName } from './hostMessages';
+import { decodeSaveFile, resolveDataPath, safeSaveName } from './hostMessages';
+import { isWebviewToHost } from '../shared/guards';
+import { readSettings, type Settings } from '../shared/settings';
 import { RunStore } from './runStore';
 
 export type PanelTab = 'training' | 'sampling' | 'summary';
@@ -37,7 +38,6 @@ export interface PanelController {
 
 const VIEW_ID = 'tensorLens.panel';
 const EDITOR_VIEW_TYPE = 'tensorLens.editorPanel';
-const BACKENDS: BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -74,23 +74,27 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
 
   const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('tensorLens');
 
-  function defaults(): WebviewDefaults {
+  const settings = (): Settings => {
     const c = cfg();
-    const sampler = c.get<string>('sampling.sampler', 'nuts');
+    return readSettings((key) => c.get(key));
+  };
+
+  function defaults(): WebviewDefaults {
+    const s = settings();
     return {
-      sampler: (SAMPLERS as readonly string[]).includes(sampler) ? (sampler as SamplerName) : 'nuts',
-      n: c.get<number>('sampling.draws', 5000),
-      chains: c.get<number>('sampling.chains', 4),
-      seed: c.get<number>('seed', 42),
-      expr: c.get<string>('sampling.defaultDensity', 'exp(-x^2/2) * (1 + sin(3x)^2)'),
-      epochs: c.get<number>('training.epochs', 3),
-      limit: c.get<number>('training.limit', 0),
+      sampler: s['sampling.sampler'],
+      n: s['sampling.draws'],
+      chains: s['sampling.chains'],
+      seed: s.seed,
+      expr: s['sampling.defaultDensity'],
+      epochs: s['training.epochs'],
+      limit: s['training.limit'],
     };
   }
 
-  function dataPath(): string {
+  function dataPath(configured: string): string {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    return resolveDataPath(cfg().get<string>('dataPath', ''), folders, (p) => {
+    return resolveDataPath(configured, folders, (p) => {
       try {
         return statSync(p).isDirectory();
       } catch {
@@ -100,23 +104,21 @@ export function createPanel(context: vscode.ExtensionContext, client: EngineClie
   }
 
   function trainParams(models: ModelSpec[], o: { epochs?: number; limit?: number } = {}): TrainRequestParams {
-    const c = cfg();
-    const backend = c.get<string>('backend', 'auto');
+    const s = settings();
     const p: TrainRequestParams = {
       models,
-      epochs: Math.max(1, Math.round(o.epochs ?? c.get<number>('training.epochs', 3))),
-      batchSize: Math.max(1, Math.round(c.get<number>('training.batchSize', 64))),
-      limit: Math.max(0, Math.round(o.limit ?? c.get<number>('training.limit', 0))),
-      dataPath: dataPath(),
-      seed: c.get<number>('seed', 42),
-      backend: (BACKENDS as string[]).includes(backend) ? (backend as BackendName) : 'auto',
+      epochs: Math.max(1, Math.round(o.epochs ?? s['training.epochs'])),
+      batchSize: Math.max(1, Math.round(s['training.batchSize'])),
+      limit: Math.max(0, Math.round(o.limit ?? s['training.limit'])),
+      dataPath: dataPath(s.dataPath),
+      seed: s.seed,
+      backend: s.backend,
       runId: `train-${Date.now().toString(36)}`,
-      threads: Math.max(0, Math.round(c.get<number>('training.threads', 0))),
+      threads: Math.max(0, Math.round(s['training.threads'])),
     };
     // Loading native code from a folder the workspace names needs trust (restrictedConfigurations
     // already hides workspace values in untrusted workspaces; this also covers the user value).
-    const tfjsNodePath = c.get<string>('tfjsNodePath', '');
-    if (tfjsNodePath && vscode.workspace.isTrusted) p.tfjsNodePath = tfjsNodePath;
+    if (s.tfjsNodePath && vscode.workspace.isTrusted) p.tfjsNodePath = s.tfjsNodePath;
     return p;
   }
 

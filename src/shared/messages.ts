@@ -4,6 +4,12 @@ import type { SampleRequestParams, SampleResult, SamplerName, ExprCheck, SampleP
 import type { ModelResult } from '../shapes/types';
 import type { TrainDoneEvent, TrainEpochEvent, TrainEvent, TrainRequestParams } from '../training/types';
 
+// The engines' types the page draws, re-exported so that the page imports this folder only.
+export type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult, SamplerName } from '../sampling/types';
+export { SAMPLERS } from '../sampling/types';
+export type { Dim, LayerResult, ModelResult, Shape } from '../shapes/types';
+export type { TrainDoneEvent, TrainEpochEvent, TrainEvent } from '../training/types';
+
 export type PanelTab = 'training' | 'sampling' | 'summary';
 
 export interface StoredTrainRun {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../../../src/sampling/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
-import { isHostToWebview } from '../../../webview/validate';
+import { isHostToWebview } from '../../../src/shared/guards';
 import { sampleResult1d, trainStream } from './fixtures';
 
 // ── a fake of the parts of vscode the panel uses ──

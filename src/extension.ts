@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from './worker/client';
 import { createPanel, type PanelController } from './panel';
 import { registerEditorFeatures } from './editor';
+import { registerCommands } from './commands';
 
 let client: EngineClient | undefined;
 
@@ -15,7 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => engine.dispose() });
 
   const panel: PanelController = createPanel(context, engine, log);
-  registerEditorFeatures(context, {
+  const editorCommands = registerEditorFeatures(context, {
     log,
     showSummary: (model, file) => {
       panel.showSummary(model, file);
@@ -26,13 +27,13 @@ export function activate(context: vscode.ExtensionContext): void {
       void panel.train({ kind: 'source', file: document.uri.fsPath, source: document.getText(), className }),
   });
 
-  const register = (id: string, fn: (...args: unknown[]) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  };
-  register('tensorLens.compareMlpCnn', () => panel.compare());
-  register('tensorLens.sampleDensity', () => panel.sample());
-  register('tensorLens.stopRun', () => panel.stop());
-  register('tensorLens.openPanel', () => panel.openEditorPanel());
+  registerCommands(context, {
+    ...editorCommands,
+    'tensorLens.compareMlpCnn': () => panel.compare(),
+    'tensorLens.sampleDensity': () => panel.sample(),
+    'tensorLens.stopRun': () => panel.stop(),
+    'tensorLens.openPanel': () => panel.openEditorPanel(),
+  });
   log.info(`Tensor Lens ${String(context.extension.packageJSON.version)} activated`);
 }
 

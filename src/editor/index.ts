@@ -11,7 +11,6 @@ import { defaultInput, isPython, PYTHON, type EditorServices, type EditorState }
 import { ShapeStatusBar } from './statusBar';
 
 export type { EditorServices } from './shared';
-export type { Analyzer } from './analysisCache';
 
 /**
  * Registers CodeLens, inlay hints, hover, diagnostics, quick fixes and the status bar item (all added

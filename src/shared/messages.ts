@@ -7,7 +7,7 @@ import type { TrainDoneEvent, TrainEpochEvent, TrainEvent, TrainRequestParams } 
 // The engines' types the page draws, re-exported so that the page imports this folder only.
 export type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult, SamplerName } from '../sampling/types';
 export { SAMPLERS } from '../sampling/types';
-export type { Dim, LayerResult, ModelResult, Shape } from '../shapes/types';
+export type { Dim, ModelResult, Shape } from '../shapes/types';
 export type { TrainDoneEvent, TrainEpochEvent, TrainEvent } from '../training/types';
 
 export type PanelTab = 'training' | 'sampling' | 'summary';

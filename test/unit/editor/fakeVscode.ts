@@ -46,6 +46,7 @@ export class Hover { constructor(readonly contents: MarkdownString, readonly ran
 export interface Command { title: string; command: string; tooltip?: string; arguments?: unknown[] }
 export class CodeLens { constructor(readonly range: Range, readonly command?: Command) {} }
 export class InlayHint { paddingLeft?: boolean; tooltip?: string; constructor(readonly position: Position, readonly label: string) {} }
+/** @public (all members, as in vscode) */
 export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
 export class Diagnostic {
   source?: string;

@@ -1,5 +1,5 @@
 // `tensor-lens train`: trains the built-in MLP / CNN (or both: compare) or a model from a .py file on
-// MNIST, in-process. --json prints one event per line on stdout (the contract in DESIGN.md); otherwise
+// MNIST, in-process. --json prints one event per line on stdout (the contract in docs/cli-contract.md); otherwise
 // progress goes to stderr and a summary table to stdout.
 import { readFileSync } from 'node:fs';
 import type { BackendName, ModelSpec, TrainEvent, TrainRequestParams } from '../training/types';

@@ -77,7 +77,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   const { tf } = loaded;
   const before = tf.memory().numTensors;
   // Sub-workers need their own backend instance: wasm can have one per thread; tfjs-node cannot
-  // (REFERENCE §F), and cpu is too slow to matter.
+  // (docs/tfjs.md), and cpu is too slow to matter.
   const threads = params.threads && params.threads > 0 ? Math.floor(params.threads) : availableParallelism();
   const parallel = loaded.backend === 'wasm' ? { threads, wasmDir: loaded.wasmDir } : undefined;
   hooks.onEvent({

@@ -4,7 +4,7 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelResult } from '../../../src/shapes/types';
-import * as fake from './fakeVscode';
+import * as fake from '../../support/vscode';
 import { mnistCnnResult, readExample } from './examples';
 
 fake.installFakeVscode();

@@ -4,14 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFakeVscode } from '../../support/fakeVscode';
+import { installFakeVscode, uninstallFakeVscode } from '../../support/vscode';
 
 interface Pkg { contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]> } }
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as Pkg;
 
 test('the command table and contributes.commands name the same commands; menus name only those', () => {
-  const fake = createFakeVscode();
-  fake.install();
+  installFakeVscode();
   try {
     const { COMMAND_IDS } = require('../../../src/commands') as typeof import('../../../src/commands');
     const contributed = pkg.contributes.commands.map((c) => c.command);
@@ -20,6 +19,6 @@ test('the command table and contributes.commands name the same commands; menus n
       for (const item of items) assert.ok((COMMAND_IDS as readonly string[]).includes(item.command), `${menu} names ${item.command}, which has no handler`);
     }
   } finally {
-    fake.uninstall();
+    uninstallFakeVscode();
   }
 });

@@ -37,7 +37,7 @@ const lazyCliCommands = {
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
   // Gradient sub-workers of a training run (src/training/shards.ts starts them next to worker.js).
   { ...node, entryPoints: ['src/training/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
   // No native import(): esbuild writes the subcommand loads as require(), which skips Node's ESM loader.

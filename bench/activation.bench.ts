@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createFakeVscode } from '../test/support/fakeVscode';
+import { createContext, installFakeVscode, uninstallFakeVscode } from '../test/support/vscode';
 import type { BenchSection } from './run';
 
 const root = join(__dirname, '..');
@@ -12,18 +12,17 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function run(): Promise<BenchSection> {
   const bundle = join(root, 'dist', 'extension.js');
   if (!existsSync(bundle)) throw new Error('dist/extension.js is missing; run npm run build');
-  const fake = createFakeVscode();
-  fake.install();
+  installFakeVscode();
   const times: number[] = [];
   for (let i = 0; i < 15; i++) {
     delete require.cache[bundle];
     const t0 = performance.now();
     const ext = require(bundle) as { activate(ctx: unknown): void; deactivate(): void };
-    ext.activate(fake.context);
+    ext.activate(createContext(root));
     times.push(performance.now() - t0);
     ext.deactivate();
   }
-  fake.uninstall();
+  uninstallFakeVscode();
   const tfLoaded = Object.keys(require.cache).some((k) => k.includes('@tensorflow'));
   const bundleHasTf = /registerKernel|tfjs-core/.test(readFileSync(bundle, 'utf8'));
   const t0 = performance.now();

@@ -5,7 +5,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainDoneEvent } from '../src/protocol';
+import type { TrainDoneEvent } from '../src/training/types';
 import { runPytorchTraining } from '../src/training/pytorch/index';
 import type { BenchSection } from './run';
 

@@ -14,7 +14,7 @@ import { Rng } from '../src/sampling/rng';
 import { findSupport1D } from '../src/sampling/support';
 import type { Target } from '../src/sampling/target';
 import { runSampler } from '../src/sampling';
-import type { SamplerName } from '../src/protocol';
+import type { SamplerName } from '../src/sampling/types';
 import type { BenchSection } from './run';
 
 const EXPR = 'exp(-x^2/2) * (1 + sin(3x)^2)';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { TrainModelSummary } from '../src/protocol';
+import type { TrainModelSummary } from '../src/training/types';
 import { runTraining } from '../src/training/index';
 import type { BenchSection } from './run';
 

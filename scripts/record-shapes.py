@@ -5,7 +5,7 @@
     /usr/bin/python3 scripts/record-shapes.py vgg.py     # only the named fixtures (basenames)
 
 For every test/fixtures/shapes/*.py it writes test/fixtures/shapes/expected/<file>.json in the
-`shapes --json` contract of DESIGN.md; for every test/fixtures/shapes/negative/*.py it writes
+`shapes --json` contract of docs/cli-contract.md; for every test/fixtures/shapes/negative/*.py it writes
 test/fixtures/shapes/expected/negative/<file>.json with the exception PyTorch raises.
 The rules (which models, which input, which line a layer gets) are in test/fixtures/shapes/README.md;
 this script is their executable form. Output is deterministic: running it twice changes nothing.

@@ -1,10 +1,11 @@
 // Activation wires the thin adapters together; nothing heavy happens here. tfjs, the samplers and
 // big analyses live in the worker, which starts on the first request that needs it.
 import * as vscode from 'vscode';
-import { EngineClient } from './panel/engineClient';
+import { EngineClient } from './worker/client';
 import { createPanel, type PanelController } from './panel';
 import { registerEditorFeatures } from './editor';
 import { withPytorchBackend } from './pytorchBackend';
+import { registerCommands } from './commands';
 
 let client: EngineClient | undefined;
 
@@ -16,24 +17,24 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => engine.dispose() });
 
   const panel: PanelController = createPanel(context, withPytorchBackend(engine, context, log), log);
-  registerEditorFeatures(context, {
+  const editorCommands = registerEditorFeatures(context, {
     log,
     showSummary: (model, file) => {
       panel.showSummary(model, file);
       panel.reveal('summary');
     },
-    workerAnalyzer: (source, file, defaultInput, signal) => engine.analyze(source, file, defaultInput, signal),
+    workerAnalyzer: (source, file, defaultInput, signal) => engine.request('analyze', { source, file, defaultInput }, undefined, signal),
     trainModel: (document, className) =>
       void panel.train({ kind: 'source', file: document.uri.fsPath, source: document.getText(), className }),
   });
 
-  const register = (id: string, fn: (...args: unknown[]) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  };
-  register('tensorLens.compareMlpCnn', () => panel.compare());
-  register('tensorLens.sampleDensity', () => panel.sample());
-  register('tensorLens.stopRun', () => panel.stop());
-  register('tensorLens.openPanel', () => panel.openEditorPanel());
+  registerCommands(context, {
+    ...editorCommands,
+    'tensorLens.compareMlpCnn': () => panel.compare(),
+    'tensorLens.sampleDensity': () => panel.sample(),
+    'tensorLens.stopRun': () => panel.stop(),
+    'tensorLens.openPanel': () => panel.openEditorPanel(),
+  });
   log.info(`Tensor Lens ${String(context.extension.packageJSON.version)} activated`);
 }
 

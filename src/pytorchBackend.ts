@@ -2,8 +2,9 @@
 // settings send to PyTorch (tensorLens.backend, pythonPath, training.device / .processes) runs in
 // the user's Python instead of the tfjs worker. The panel keeps calling `train` as before.
 import * as vscode from 'vscode';
-import type { EngineClient } from './panel/engineClient';
-import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from './protocol';
+import type { EngineClient } from './worker/client';
+import type { Method, Params, Progress, Result } from './worker/protocol';
+import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from './training/types';
 import { chooseBackend } from './training/pytorch/choose';
 import { choosePython, clearPythonCache, pythonInfo } from './training/pytorch/python';
 
@@ -16,7 +17,7 @@ export function withPytorchBackend(engine: EngineClient, context: vscode.Extensi
     const c = vscode.workspace.getConfiguration('tensorLens');
     const python = choosePython(c.get<string>('pythonPath', ''));
     const choice = await chooseBackend(c.get<string>('backend', 'auto'), vscode.workspace.isTrusted, params.models, () => pythonInfo(python));
-    if (choice.use === 'tfjs') return engine.train(params, onEvent, signal);
+    if (choice.use === 'tfjs') return engine.request('train', params, onEvent, signal);
     if (choice.use === 'refuse') throw new Error(choice.why);
     log.info(`training on PyTorch: ${choice.info.python} (Python ${choice.info.pythonVersion ?? '?'}, torch ${choice.info.torch ?? '?'})`);
     const pt = await import('./training/pytorch/index');
@@ -30,9 +31,15 @@ export function withPytorchBackend(engine: EngineClient, context: vscode.Extensi
       throw e;
     }
   };
+  // Only 'train' is rerouted; every other method goes to the worker unchanged.
+  function request<M extends Method>(method: M, params: Params<M>, onProgress?: (e: Progress<M>) => void, signal?: AbortSignal): Promise<Result<M>> {
+    if (method !== 'train') return engine.request(method, params, onProgress, signal);
+    // The method table ties these types to 'train'; TypeScript cannot narrow M from the comparison.
+    return train(params as Params<'train'>, (onProgress ?? (() => {})) as (e: TrainEvent) => void, signal) as Promise<Result<M>>;
+  }
   return new Proxy(engine, {
     get(target, prop) {
-      if (prop === 'train') return train;
+      if (prop === 'request') return request;
       const v: unknown = Reflect.get(target, prop, target);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

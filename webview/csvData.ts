@@ -1,6 +1,6 @@
 // CSV exports of training metrics, sampling draws/diagnostics and the model summary. Pure,
 // unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
-import type { SampleResult, StoredTrainRun } from '../src/protocol';
+import type { SampleResult, StoredTrainRun } from '../src/shared/messages';
 import { toCsv } from '../src/shared/csv';
 import type { ModelResult } from '../src/shapes/types';
 import { fmtShape } from './summaryData';

@@ -13,7 +13,8 @@ import { SamplingView } from './samplingView';
 import { applyMessage, emptyModel, type Part, type Tab } from './store';
 import { SummaryView } from './summaryView';
 import { TrainingView } from './trainingView';
-import { isHostToWebview, salvageInit } from './validate';
+import { isHostToWebview, salvageInit } from '../src/shared/guards';
+import { SETTING_DEFAULTS } from '../src/shared/settings';
 
 const TABS: Tab[] = ['training', 'sampling', 'summary'];
 
@@ -22,15 +23,15 @@ function defaultUi(): UiState {
     tab: 'training',
     expr: '',
     logDensity: false,
-    sampler: 'nuts',
-    n: '5000',
-    chains: '4',
-    seed: '42',
+    sampler: SETTING_DEFAULTS['sampling.sampler'],
+    n: String(SETTING_DEFAULTS['sampling.draws']),
+    chains: String(SETTING_DEFAULTS['sampling.chains']),
+    seed: String(SETTING_DEFAULTS.seed),
     range: '',
     selected: [],
     smoothing: 0.6,
-    epochs: '3',
-    limit: '0',
+    epochs: String(SETTING_DEFAULTS['training.epochs']),
+    limit: String(SETTING_DEFAULTS['training.limit']),
   };
 }
 

@@ -2,17 +2,13 @@
 // jobs in flight, the model summary. `applyMessage` folds one validated message into it and says which
 // parts of the page need a redraw; the view then redraws those parts once per animation frame.
 // Pure (no DOM) so the message handling is unit-tested in Node.
-import type {
-  ExprCheck,
-  HostToWebview,
-  SampleRequestParams,
-  SampleResult,
-  StoredTrainRun,
-  TrainEvent,
-  WebviewDefaults,
-} from '../src/protocol';
-import type { ModelResult } from '../src/shapes/types';
-import { decimate, SamplesAxis, type ProgressSample } from './chartData';
+import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/shared/messages';
+import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/shared/messages';
+import type { TrainEvent } from '../src/shared/messages';
+import type { ModelResult } from '../src/shared/messages';
+import type { ProgressSample } from './chartData';
+import { foldTrainEvent, startRun, unknownParams } from '../src/shared/runReducer';
+import { decimate, SamplesAxis } from '../src/shared/series';
 
 /** Loss points kept per model per run in the webview; the chart draws an LTTB cut of these. */
 export const MAX_LOSS_POINTS = 6000;
@@ -95,17 +91,7 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
   const dirty = new Set<Part>(['training']);
   let rv = findRun(m, e.runId);
   if (e.event === 'start') {
-    const run: StoredTrainRun = {
-      runId: e.runId,
-      startedAt: new Date(now).toISOString(),
-      backend: e.backend,
-      params: rv?.run.params ?? { models: [], epochs: e.epochs, batchSize: e.batchSize, limit: 0, dataPath: '', seed: 0, backend: 'auto' },
-      models: e.models,
-      batches: Object.fromEntries(e.models.map((x) => [x.model, []])),
-      epochs: [],
-      trainSize: e.trainSize,
-      testSize: e.testSize,
-    };
+    const run = startRun(e, rv?.run.params, new Date(now).toISOString());
     m.trainError = null;
     rv = { run, live: true, trainSize: e.trainSize, epochs: e.epochs, axis: new SamplesAxis(), history: [{ t: now, seen: 0 }] };
     m.runs = m.runs.filter((r) => r.run.runId !== e.runId);
@@ -117,7 +103,7 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
   if (!rv) {
     // A stream whose start we missed (the view was created mid-run): show it anyway.
     rv = {
-      run: { runId: e.runId, startedAt: new Date(now).toISOString(), backend: e.event === 'done' ? e.backend : '?', params: { models: [], epochs: 0, batchSize: 0, limit: 0, dataPath: '', seed: 0, backend: 'auto' }, models: [], batches: {}, epochs: [] },
+      run: { runId: e.runId, startedAt: new Date(now).toISOString(), backend: e.event === 'done' ? e.backend : '?', params: unknownParams(0, 0), models: [], batches: {}, epochs: [] },
       live: e.event !== 'done',
       trainSize: 0,
       epochs: 0,
@@ -129,25 +115,18 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
     dirty.add('runs');
   }
   const run = rv.run;
+  if (!foldTrainEvent(run, rv.axis, e, MAX_LOSS_POINTS)) return dirty;
   switch (e.event) {
-    case 'batch': {
-      const x = rv.axis.x(e.model, e.samplesSeen);
-      const pts = (run.batches[e.model] ??= []);
-      pts.push([x, e.loss]);
-      if (pts.length > MAX_LOSS_POINTS) run.batches[e.model] = decimate(pts, MAX_LOSS_POINTS);
+    case 'batch':
       if (!run.models.some((x) => x.model === e.model)) run.models.push({ model: e.model, params: 0 });
       rv.current = { model: e.model, epoch: e.epoch, batch: e.batch, batches: e.batches };
       rv.history.push({ t: now, seen: rv.axis.total() });
       if (rv.history.length > 400) rv.history.splice(0, rv.history.length - 400);
       break;
-    }
     case 'epoch':
-      run.epochs.push(e);
       dirty.add('runs');
       break;
     case 'done':
-      run.done = e;
-      run.backend = e.backend || run.backend;
       rv.live = false;
       rv.current = undefined;
       dirty.add('runs');

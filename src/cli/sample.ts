@@ -1,7 +1,7 @@
 // `tensor-lens sample EXPR`: run one of the samplers on a typed density, print the diagnostics
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
 import { writeFileSync } from 'node:fs';
-import { SAMPLERS, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
+import { SAMPLERS, type SampleRequestParams, type SampleResult, type SamplerName } from '../sampling/types';
 import { checkExpression, defaultWarmup, drawsCsv, MAX_WARMUP, runSampler, SampleCancelled } from '../sampling';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';

@@ -54,7 +54,7 @@ export async function shapesCommand(argv: string[], io: CliIO): Promise<number> 
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
-/** The DESIGN.md contract: leaf-module calls only (functional ops are editor-only), 1-based positions. */
+/** The docs/cli-contract.md contract: leaf-module calls only (functional ops are editor-only), 1-based positions. */
 export function toJson(r: AnalysisResult): object {
   return {
     file: r.file,

@@ -1,8 +1,8 @@
 // `tensor-lens train`: trains the built-in MLP / CNN (or both: compare) or a model from a .py file on
-// MNIST, in-process. --json prints one event per line on stdout (the contract in DESIGN.md); otherwise
+// MNIST, in-process. --json prints one event per line on stdout (the contract in docs/cli-contract.md); otherwise
 // progress goes to stderr and a summary table to stdout.
 import { readFileSync } from 'node:fs';
-import type { BackendName, ModelSpec, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../protocol';
+import type { BackendName, ModelSpec, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 

@@ -1,8 +1,10 @@
-// The commands tensorLens.showSummary, tensorLens.setInputShape and tensorLens.trainModel.
+// The handlers of tensorLens.showSummary, tensorLens.setInputShape and tensorLens.trainModel
+// (registered with the others by src/commands.ts).
 // Each takes optional (uri, modelName) arguments, as the CodeLenses pass them; without them they
 // act on the model under the cursor of the active Python editor.
 import * as vscode from 'vscode';
 import type { AnalysisResult, ModelResult } from '../shapes/types';
+import type { CommandTable } from '../commands';
 import { errorText } from './analysisCache';
 import { formatInputShapes, inputCommentEdit, parseInputShapes, suggestInput, validateInputShape } from './inputComment';
 import { modelAtLine, modelByName } from './positions';
@@ -59,7 +61,9 @@ function fileOf(doc: vscode.TextDocument): string {
   return doc.uri.scheme === 'file' ? doc.fileName : doc.uri.toString();
 }
 
-export function registerCommands(state: EditorState): vscode.Disposable[] {
+export type EditorCommands = Pick<CommandTable, 'tensorLens.showSummary' | 'tensorLens.trainModel' | 'tensorLens.setInputShape'>;
+
+export function editorCommands(state: EditorState): EditorCommands {
   const guard = (name: string, fn: (...args: unknown[]) => Promise<void>) => async (...args: unknown[]): Promise<void> => {
     try {
       await fn(...args);
@@ -69,8 +73,8 @@ export function registerCommands(state: EditorState): vscode.Disposable[] {
     }
   };
 
-  return [
-    vscode.commands.registerCommand('tensorLens.showSummary', guard('showSummary', async (uri?: unknown, name?: unknown) => {
+  return {
+    'tensorLens.showSummary': guard('showSummary', async (uri?: unknown, name?: unknown) => {
       const t = await resolveTarget(state, uri, name, 'to summarise');
       if (!t) {
         void vscode.window.showInformationMessage('Tensor Lens: open a Python file with a PyTorch model to see its summary.');
@@ -78,9 +82,9 @@ export function registerCommands(state: EditorState): vscode.Disposable[] {
       }
       if (t.dismissed) return;
       state.services.showSummary(t.model ?? null, fileOf(t.doc));
-    })),
+    }),
 
-    vscode.commands.registerCommand('tensorLens.trainModel', guard('trainModel', async (uri?: unknown, name?: unknown) => {
+    'tensorLens.trainModel': guard('trainModel', async (uri?: unknown, name?: unknown) => {
       const t = await resolveTarget(state, uri, name, 'to train');
       if (!t) {
         void vscode.window.showInformationMessage('Tensor Lens: open a Python file with a PyTorch model to train it.');
@@ -88,9 +92,9 @@ export function registerCommands(state: EditorState): vscode.Disposable[] {
       }
       if (t.dismissed) return;
       state.services.trainModel(t.doc, t.model?.name);
-    })),
+    }),
 
-    vscode.commands.registerCommand('tensorLens.setInputShape', guard('setInputShape', async (uri?: unknown, name?: unknown) => {
+    'tensorLens.setInputShape': guard('setInputShape', async (uri?: unknown, name?: unknown) => {
       const t = await resolveTarget(state, uri, name, 'gets the input shape');
       if (!t || t.dismissed) {
         if (!t) void vscode.window.showInformationMessage('Tensor Lens: open a Python file with a PyTorch model first.');
@@ -119,6 +123,6 @@ export function registerCommands(state: EditorState): vscode.Disposable[] {
       const we = new vscode.WorkspaceEdit();
       we.replace(t.doc.uri, toVsRange(t.doc, edit.range), edit.newText);
       await vscode.workspace.applyEdit(we);
-    })),
-  ];
+    }),
+  };
 }

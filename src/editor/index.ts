@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { AnalysisCache } from './analysisCache';
 import { ShapeCodeActionProvider } from './codeActions';
-import { registerCommands } from './commands';
+import { editorCommands, type EditorCommands } from './commands';
 import { ShapeDiagnostics } from './diagnostics';
 import { inProcessAnalyzer } from './engine';
 import { ShapeCodeLensProvider, ShapeHoverProvider, ShapeInlayHintsProvider } from './providers';
@@ -11,14 +11,12 @@ import { defaultInput, isPython, PYTHON, type EditorServices, type EditorState }
 import { ShapeStatusBar } from './statusBar';
 
 export type { EditorServices } from './shared';
-export type { Analyzer } from './analysisCache';
 
 /**
- * Registers CodeLens, inlay hints, hover, diagnostics, quick fixes, the status bar item and the
- * commands tensorLens.showSummary, tensorLens.setInputShape and tensorLens.trainModel.
- * Everything is added to context.subscriptions.
+ * Registers CodeLens, inlay hints, hover, diagnostics, quick fixes and the status bar item (all added
+ * to context.subscriptions), and returns the handlers of the editor's commands for src/commands.ts.
  */
-export function registerEditorFeatures(context: vscode.ExtensionContext, services: EditorServices): void {
+export function registerEditorFeatures(context: vscode.ExtensionContext, services: EditorServices): EditorCommands {
   const log = services.log;
   const cache = new AnalysisCache({
     inProcess: inProcessAnalyzer,
@@ -46,7 +44,6 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, service
     diagnostics,
     status,
     onAnalyzed,
-    ...registerCommands(state),
 
     vscode.workspace.onDidOpenTextDocument((doc) => diagnostics.schedule(doc, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => {
@@ -77,4 +74,5 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, service
   for (const doc of vscode.workspace.textDocuments) diagnostics.schedule(doc, 0);
   status.update();
   log.debug('Tensor Lens editor features registered');
+  return editorCommands(state);
 }

@@ -106,11 +106,6 @@ function bracketEnd(lines: readonly string[], start: number): number {
   return last;
 }
 
-/** Split source text into lines the way VS Code counts them (\n, \r\n and \r). */
-export function splitLines(source: string): string[] {
-  return source.split(/\r\n|\r|\n/);
-}
-
 /**
  * The model the 1-based line belongs to: the innermost model whose extent contains it. Without one,
  * undefined (the command then asks, or uses the only model).

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { errorText } from './analysisCache';
 import { layerHoverMarkdown, layerLensTitle, lineHints, modelHoverMarkdown, modelLensTitle, modelLensTooltip, variableHoverMarkdown } from './format';
 import { layersAt, modelExtent, modelNameAt, variableAt } from './positions';
-import { analysisOf, config, documentLines, toVsRange, type EditorState } from './shared';
+import { analysisOf, setting, documentLines, toVsRange, type EditorState } from './shared';
 
 export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -19,11 +19,10 @@ export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     try {
-      const cfg = config();
-      const modelLenses = cfg.get<boolean>('codeLens.enabled', true);
-      // Per-layer lenses are opt-in (not declared in package.json): a lens above every layer line
-      // doubles the model's height and shifts the code while typing; inlay hints are the default.
-      const layerLenses = cfg.get<boolean>('codeLens.layers', false);
+      const modelLenses = setting('codeLens.enabled');
+      // Per-layer lenses are opt-in: a lens above every layer line doubles the model's height and
+      // shifts the code while typing; inlay hints are the default.
+      const layerLenses = setting('codeLens.layers');
       if (!modelLenses && !layerLenses) return [];
       const result = await analysisOf(this.state, doc);
       if (!result || token.isCancellationRequested) return [];
@@ -68,7 +67,7 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
 
   async provideInlayHints(doc: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.InlayHint[]> {
     try {
-      if (!config().get<boolean>('inlayHints.enabled', true)) return [];
+      if (!setting('inlayHints.enabled')) return [];
       const result = await analysisOf(this.state, doc);
       if (!result || token.isCancellationRequested) return [];
       const hints: vscode.InlayHint[] = [];

@@ -4,6 +4,7 @@ import type { AnalysisResult, ModelResult, Shape, SourceRange } from '../shapes/
 import type { AnalysisCache, Analyzer, DocLike } from './analysisCache';
 import { parseDefaultInput } from './inputComment';
 import { toRange0 } from './positions';
+import { checkSetting, type SettingKey, type Settings } from '../shared/settings';
 
 export interface EditorServices {
   log: vscode.LogOutputChannel;
@@ -68,15 +69,16 @@ export function documentLines(doc: vscode.TextDocument): string[] {
   return lines;
 }
 
-export function config(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('tensorLens');
+/** One tensorLens setting, typed and checked against its default (src/shared/settings.ts). */
+export function setting<K extends SettingKey>(key: K): Settings[K] {
+  return checkSetting(key, vscode.workspace.getConfiguration('tensorLens').get(key));
 }
 
 let lastDefaultInputError: string | undefined;
 
 /** tensorLens.defaultInput parsed; an invalid value is logged once and ignored. */
 export function defaultInput(log: vscode.LogOutputChannel): Shape[] | undefined {
-  const raw = config().get<string>('defaultInput', '');
+  const raw = setting('defaultInput');
   const parsed = parseDefaultInput(raw);
   if (parsed.error && parsed.error !== lastDefaultInputError) {
     log.warn(`tensorLens.defaultInput "${raw}" is not a shape: ${parsed.error}`);

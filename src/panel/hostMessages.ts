@@ -1,38 +1,6 @@
-// Host-side checks: every message from the webview is validated before the host acts on it (a
-// webview is a web page; treat what it sends as input), plus the small pure helpers the host needs
-// (data-folder detection, save-file decoding). No vscode import, unit-tested.
+// The small pure helpers the panel host needs: data-folder detection and save-file decoding (the
+// webview's messages themselves are checked by src/shared/guards.ts). No vscode import, unit-tested.
 import { basename, join } from 'node:path';
-import type { WebviewToHost } from '../protocol';
-import { isSampleRequestParams } from '../../webview/validate';
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-export function isWebviewToHost(v: unknown): v is WebviewToHost {
-  if (!isObj(v) || typeof v.type !== 'string') return false;
-  switch (v.type) {
-    case 'ready':
-    case 'stop':
-    case 'clearRuns':
-    case 'clearSamples':
-      return true;
-    case 'runSample':
-      return isSampleRequestParams(v.params);
-    case 'checkExpr':
-      return typeof v.expr === 'string' && v.expr.length <= 2000 && (v.logDensity === undefined || typeof v.logDensity === 'boolean');
-    case 'compare':
-      return isNum(v.epochs) && isNum(v.limit);
-    case 'saveFile':
-      return typeof v.name === 'string' && (v.mime === 'text/csv' || v.mime === 'image/png') && typeof v.data === 'string';
-    case 'removeSample':
-    case 'saveDraws':
-      return typeof v.runId === 'string';
-    default:
-      return false;
-  }
-}
 
 /** Where torchvision puts MNIST and Fashion-MNIST under a project's root. */
 export const DATA_CANDIDATES = [join('data', 'MNIST', 'raw'), join('data', 'FashionMNIST', 'raw')];

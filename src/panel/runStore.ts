@@ -3,8 +3,11 @@
 // past runs survive a window reload. No vscode import (plain fs), so it is unit-tested in Node.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SampleResult, StoredTrainRun, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../protocol';
-import { decimate, SamplesAxis } from '../../webview/chartData';
+import type { SampleResult } from '../sampling/types';
+import type { StoredTrainRun } from '../shared/messages';
+import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
+import { foldTrainEvent, startRun } from '../shared/runReducer';
+import { SamplesAxis } from '../shared/series';
 
 export interface RunStoreOptions {
   /** Runs kept (oldest dropped first). */
@@ -119,19 +122,8 @@ export class RunStore {
 
   onTrainEvent(e: TrainEvent, now = new Date()): void {
     if (e.event === 'start') {
-      const params = this.params.get(e.runId) ?? { models: [], epochs: e.epochs, batchSize: e.batchSize, limit: 0, dataPath: '', seed: 0, backend: 'auto' };
       this.runList = this.runList.filter((r) => r.runId !== e.runId);
-      this.runList.push({
-        runId: e.runId,
-        startedAt: now.toISOString(),
-        backend: e.backend,
-        params,
-        models: e.models,
-        batches: Object.fromEntries(e.models.map((m) => [m.model, []])),
-        epochs: [],
-        trainSize: e.trainSize,
-        testSize: e.testSize,
-      });
+      this.runList.push(startRun(e, this.params.get(e.runId), now.toISOString()));
       this.axes.set(e.runId, new SamplesAxis());
       if (this.runList.length > this.o.maxRuns) this.runList.splice(0, this.runList.length - this.o.maxRuns);
       this.scheduleSave();
@@ -139,22 +131,12 @@ export class RunStore {
     }
     const run = this.runList.find((r) => r.runId === e.runId);
     if (!run) return;
-    if (e.event === 'batch') {
-      // A diverged loss (NaN) has no point on the curve; stored as null it would make the whole run
-      // unreadable to the webview after a reload.
-      if (!Number.isFinite(e.loss)) return;
-      let axis = this.axes.get(e.runId);
-      if (!axis) this.axes.set(e.runId, (axis = new SamplesAxis()));
-      const pts = (run.batches[e.model] ??= []);
-      pts.push([axis.x(e.model, e.samplesSeen), e.loss]);
-      if (pts.length > this.o.maxLossPoints) run.batches[e.model] = decimate(pts, this.o.maxLossPoints);
-      // Batches alone are not worth a disk write; the epoch and done events save.
-      return;
-    }
-    if (e.event === 'epoch') run.epochs.push(e);
-    else {
-      run.done = e;
-      if (e.backend) run.backend = e.backend;
+    let axis = this.axes.get(e.runId);
+    if (!axis) this.axes.set(e.runId, (axis = new SamplesAxis()));
+    if (!foldTrainEvent(run, axis, e, this.o.maxLossPoints)) return;
+    // Batches alone are not worth a disk write; the epoch and done events save.
+    if (e.event === 'batch') return;
+    if (e.event === 'done') {
       this.axes.delete(e.runId);
       this.params.delete(e.runId);
     }

@@ -1,7 +1,7 @@
 // The sampling engine's front door, used by the worker and the CLI:
 //   runSampler(params, hooks) → SampleResult   (validates, finds the support, runs, diagnoses)
 //   checkExpression(expr, logDensity) → ExprCheck (what the panel asks while the user types)
-import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from '../protocol';
+import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from './types';
 import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
 import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';

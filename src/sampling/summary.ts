@@ -1,6 +1,6 @@
 // Turning draws into what the panel plots: histograms, density overlays, thinned traces. Done in
 // the worker so the webview only draws.
-import type { Histogram, Histogram2D } from '../protocol';
+import type { Histogram, Histogram2D } from './types';
 
 export function histogram(chains: Float64Array[], lo: number, hi: number, bins: number): Histogram {
   const counts = new Array<number>(bins).fill(0);

@@ -119,7 +119,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   nameTree(root, '', walk, failed);
   it.reportConstruction(failed);
 
-  // Input, in DESIGN.md's order.
+  // Input, in the order of docs/cli-contract.md.
   let input: D[][] | null = null;
   let source: InputSource = 'symbolic';
   const comment = inputCommentAbove(parsed, c.span);

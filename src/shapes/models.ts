@@ -1,4 +1,4 @@
-// Which models a file holds and where each one's input comes from, in DESIGN.md's order:
+// Which models a file holds and where each one's input comes from, in the order of docs/cli-contract.md:
 // a `# input:` comment, a call in the file, a torchvision dataset, the caller's default, symbols.
 import type { ParsedFile, Span } from './ast';
 import { dimFromInput, type D } from './dims';

@@ -1,5 +1,5 @@
 // The shape engine's public result types. The CLI prints a projection of these (the JSON contract in
-// DESIGN.md); the editor adapters use the extra fields (ranges, formulas, fixes).
+// docs/cli-contract.md); the editor adapters use the extra fields (ranges, formulas, fixes).
 // All lines and columns are 1-based; end columns are exclusive.
 
 /** A dimension: a number when known, a symbolic expression such as "B" or "H-2" otherwise. */

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BackendName } from '../protocol';
+import type { BackendName } from './types';
 import { registerWasmGradKernels } from './wasmKernels';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');

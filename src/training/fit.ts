@@ -2,7 +2,7 @@
 // pixels (the full 60,000-image set never exists as floats), per-batch loss streamed at most 20 times a
 // second, per-epoch train/test metrics, cancellation between batches, and every tensor disposed.
 import type { Optimizer, Scalar, Tensor } from '@tensorflow/tfjs-core';
-import type { TrainBatchEvent, TrainEpochEvent, TrainModelSummary } from '../protocol';
+import type { TrainBatchEvent, TrainEpochEvent, TrainModelSummary } from './types';
 import type { Tf } from './backend';
 import type { MnistSplit } from './idx';
 import type { Net } from './net';

@@ -2,7 +2,7 @@
 // data, loads the backend (lazily), builds each requested net and fits it, streaming TrainEvents.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from '../protocol';
+import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from './types';
 import { analyze } from '../shapes';
 import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';
@@ -80,7 +80,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   const { tf } = loaded;
   const before = tf.memory().numTensors;
   // Sub-workers need their own backend instance: wasm can have one per thread; tfjs-node cannot
-  // (REFERENCE §F), and cpu is too slow to matter.
+  // (docs/tfjs.md), and cpu is too slow to matter.
   const threads = params.threads && params.threads > 0 ? Math.floor(params.threads) : availableParallelism();
   const parallel = loaded.backend === 'wasm' ? { threads, wasmDir: loaded.wasmDir } : undefined;
   hooks.onEvent({

@@ -1,6 +1,6 @@
 // Gradient kernels for tfjs-backend-wasm 4.22: it has no Conv2DBackpropFilter (a CNN cannot train on it
 // as shipped), and its Conv2DBackpropInput and MaxPoolGrad are naive loops that dominate a training step
-// (REFERENCE §H); its BatchMatMul is slow with a transposed operand. The convolution gradients are rewritten as forward convolutions, which run on the
+// (docs/tfjs.md); its BatchMatMul is slow with a transposed operand. The convolution gradients are rewritten as forward convolutions, which run on the
 // backend's own XNNPACK Conv2D; the pooling gradient is a single scatter pass over the wasm heap.
 // Every kernel here is checked against the cpu backend in test/unit/training/kernels.test.ts.
 import type { DataId, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';

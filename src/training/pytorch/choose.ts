@@ -1,7 +1,7 @@
 // Whether a training request in the editor goes to the user's PyTorch or to tfjs. Pure, so the rules
 // are tested without VS Code: `pytorch` is explicit and refuses (with the reason) when it cannot run;
 // `auto` takes PyTorch only for a file's model, in a trusted workspace, when the Python imports torch.
-import type { ModelSpec } from '../../protocol';
+import type { ModelSpec } from '../types';
 import type { PythonInfo } from './python';
 
 export type BackendChoice = { use: 'tfjs' } | { use: 'pytorch'; info: PythonInfo } | { use: 'refuse'; why: string };

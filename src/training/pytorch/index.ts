@@ -2,7 +2,7 @@
 // in the Python the user names (else python3). The same events as the tfjs path reach the caller.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ModelSpec, TrainDoneEvent, TrainRequestParams } from '../../protocol';
+import type { ModelSpec, TrainDoneEvent, TrainRequestParams } from '../types';
 import { analyze } from '../../shapes';
 import type { ModelResult } from '../../shapes/types';
 import { DataError, findIdxDir } from '../idx';

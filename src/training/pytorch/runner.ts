@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TrainDoneEvent, TrainEvent } from '../../protocol';
+import type { TrainDoneEvent, TrainEvent } from '../types';
 
 /** Time a stopped run gets to finish its batch and say `done` before it is killed. */
 export const STOP_GRACE_MS = 800;

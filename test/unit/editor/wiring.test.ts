@@ -4,12 +4,13 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelResult } from '../../../src/shapes/types';
-import * as fake from './fakeVscode';
+import * as fake from '../../support/vscode';
 import { mnistCnnResult, readExample } from './examples';
 
 fake.installFakeVscode();
 // Loaded after the hook so that its `require('vscode')` gets the fake.
 const editor = require('../../../src/editor/index') as typeof import('../../../src/editor/index');
+const { registerCommands } = require('../../../src/commands') as typeof import('../../../src/commands');
 
 interface Provided {
   provideCodeLenses(doc: unknown, token: unknown): Promise<fake.CodeLens[]>;
@@ -33,12 +34,14 @@ function setup(extra: Partial<import('../../../src/editor/index').EditorServices
     trace: (m: string) => logLines.push('trace ' + m), debug: (m: string) => logLines.push('debug ' + m), info: (m: string) => logLines.push('info ' + m),
     warn: (m: string) => logLines.push('warn ' + m), error: (m: string) => logLines.push('error ' + m),
   };
-  editor.registerEditorFeatures(context as never, {
+  const commands = editor.registerEditorFeatures(context as never, {
     log: log as never,
     showSummary: (model, file) => summaries.push({ model, file }),
     trainModel: (doc, className) => trained.push({ file: doc.fileName, className }),
     ...extra,
   });
+  const panelCommand = (): void => undefined;
+  registerCommands(context as never, { ...commands, 'tensorLens.compareMlpCnn': panelCommand, 'tensorLens.sampleDensity': panelCommand, 'tensorLens.stopRun': panelCommand, 'tensorLens.openPanel': panelCommand });
 }
 
 const p = (): Provided => ({

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFakeVscode } from '../../support/fakeVscode';
+import { createContext, installFakeVscode, reset, state, uninstallFakeVscode } from '../../support/vscode';
 
 const root = join(__dirname, '..', '..', '..');
 const bundle = join(root, 'dist', 'extension.js');
@@ -16,24 +16,24 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 
 test('activation registers every contributed command and the panel view, without tfjs or a worker', (t) => {
   if (!existsSync(bundle)) return t.skip('dist/extension.js is missing: run npm run build (npm test does)');
-  const fake = createFakeVscode();
-  fake.install();
+  reset();
+  installFakeVscode();
   try {
     delete require.cache[bundle];
     const ext = require(bundle) as { activate(ctx: unknown): void; deactivate(): void };
-    ext.activate(fake.context);
+    ext.activate(createContext(root));
     for (const c of pkg.contributes.commands) {
-      assert.ok(fake.calls.includes(`vscode.commands.registerCommand(${c.command})`), `${c.command} is registered`);
+      assert.ok(state.calls.includes(`vscode.commands.registerCommand(${c.command})`), `${c.command} is registered`);
       assert.equal(c.category, 'Tensor Lens');
     }
     for (const v of Object.values(pkg.contributes.views).flat()) {
-      assert.ok(fake.calls.includes(`vscode.window.registerWebviewViewProvider(${v.id})`), `${v.id} has a provider`);
+      assert.ok(state.calls.includes(`vscode.window.registerWebviewViewProvider(${v.id})`), `${v.id} has a provider`);
     }
-    assert.ok(fake.calls.some((c) => c.startsWith('vscode.window.createOutputChannel(Tensor Lens)')), 'log channel created');
+    assert.ok(state.calls.some((c) => c.startsWith('vscode.window.createOutputChannel(Tensor Lens)')), 'log channel created');
     assert.ok(!Object.keys(require.cache).some((k) => k.includes('@tensorflow')), 'tfjs not loaded at activation');
     ext.deactivate();
   } finally {
-    fake.uninstall();
+    uninstallFakeVscode();
   }
   assert.doesNotMatch(readFileSync(bundle, 'utf8'), /registerKernel\(/, 'no tfjs code in the extension bundle');
 });

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { EngineClient, EngineError, type EngineLog } from '../../../src/panel/engineClient';
-import type { SampleRequestParams } from '../../../src/protocol';
+import { EngineClient, EngineError, type EngineLog } from '../../../src/worker/client';
+import type { SampleRequestParams } from '../../../src/sampling/types';
 
 const logs: string[] = [];
 const log: EngineLog = {
@@ -19,7 +19,7 @@ const params = (n: number, chains = 1): SampleRequestParams => ({ expr: 'x', sam
 test('the worker starts on first use, not before', async () => {
   const c = make();
   assert.equal(c.running, false);
-  const r = await c.ping();
+  const r = await c.request('ping', {});
   assert.equal(c.running, true);
   assert.notEqual(r.pid, 0);
   c.dispose();
@@ -29,8 +29,8 @@ test('requests are answered by id with progress streamed in order', async () => 
   const c = make();
   const seen: number[] = [];
   const [a, b] = await Promise.all([
-    c.sample(params(5), (e) => seen.push(e.x[0])),
-    c.checkExpr('x^2'),
+    c.request('sample', params(5), (e) => seen.push(e.x[0])),
+    c.request('checkExpr', { expr: 'x^2' }),
   ]);
   assert.equal(a.n, 5);
   assert.deepEqual(seen, [0, 1, 2, 3, 4]);
@@ -40,8 +40,8 @@ test('requests are answered by id with progress streamed in order', async () => 
 
 test('a user error arrives as one line; a bug keeps its stack as the cause', async () => {
   const c = make();
-  await assert.rejects(c.checkExpr('bad'), (e: EngineError) => e.message.includes('column 4') && e.causeText === undefined);
-  await assert.rejects(c.checkExpr('bug'), (e: EngineError) => e.message === 'x is not a function' && /TypeError/.test(e.causeText ?? ''));
+  await assert.rejects(c.request('checkExpr', { expr: 'bad' }), (e: EngineError) => e.message.includes('column 4') && e.causeText === undefined);
+  await assert.rejects(c.request('checkExpr', { expr: 'bug' }), (e: EngineError) => e.message === 'x is not a function' && /TypeError/.test(e.causeText ?? ''));
   c.dispose();
 });
 
@@ -49,24 +49,24 @@ test('cancellation stops a cooperative run promptly', async () => {
   const c = make();
   const ac = new AbortController();
   const t0 = Date.now();
-  const run = c.sample(params(1000), () => undefined, ac.signal);
+  const run = c.request('sample', params(1000), () => undefined, ac.signal);
   setTimeout(() => ac.abort(), 50);
   await assert.rejects(run, (e: EngineError) => e.cancelled);
   assert.ok(Date.now() - t0 < 1000 * 10, 'cancelled run must not run to completion (10 s)');
   // The same worker still serves requests afterwards.
-  assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
+  assert.deepEqual(await c.request('checkExpr', { expr: 'x' }), { ok: true, dims: 1 });
   c.dispose();
 });
 
 test('a run that ignores cancellation is stopped by restarting the worker', async () => {
   const c = make();
-  const pid1 = (await c.ping()).pid;
+  const pid1 = (await c.request('ping', {})).pid;
   const ac = new AbortController();
-  const run = c.sample(params(100000, 0), () => undefined, ac.signal);
+  const run = c.request('sample', params(100000, 0), () => undefined, ac.signal);
   setTimeout(() => ac.abort(), 50);
   await assert.rejects(run, (e: EngineError) => e.cancelled);
   assert.ok(logs.some((l) => l.includes('did not stop')));
-  assert.equal(typeof (await c.ping()).pid, 'number', 'a fresh worker answers');
+  assert.equal(typeof (await c.request('ping', {})).pid, 'number', 'a fresh worker answers');
   assert.equal(pid1, process.pid, 'thread workers share the host pid');
   c.dispose();
 });
@@ -74,8 +74,8 @@ test('a run that ignores cancellation is stopped by restarting the worker', asyn
 test('a job ended by that restart is reported as failed, not as stopped by the user', async () => {
   const c = make();
   const ac = new AbortController();
-  const stuck = c.sample(params(100000, 0), () => undefined, ac.signal);
-  const bystander = c.sample(params(1000), () => undefined);
+  const stuck = c.request('sample', params(100000, 0), () => undefined, ac.signal);
+  const bystander = c.request('sample', params(1000), () => undefined);
   setTimeout(() => ac.abort(), 50);
   await assert.rejects(stuck, (e: EngineError) => e.cancelled);
   await assert.rejects(bystander, (e: EngineError) => !e.cancelled && /restarted to stop another run/.test(e.message));
@@ -84,9 +84,9 @@ test('a job ended by that restart is reported as failed, not as stopped by the u
 
 test('cancelling a slow analysis settles it at once and does not restart the worker under a running job', async () => {
   const c = make();
-  const sampled = c.sample(params(100), () => undefined);
+  const sampled = c.request('sample', params(100), () => undefined);
   const ac = new AbortController();
-  const analysis = c.analyze('slow', 'big.py', undefined, ac.signal);
+  const analysis = c.request('analyze', { source: 'slow', file: 'big.py' }, undefined, ac.signal);
   setTimeout(() => ac.abort(), 20);
   const t0 = Date.now();
   await assert.rejects(analysis, (e: EngineError) => e.cancelled);
@@ -99,18 +99,18 @@ test('cancelling a slow analysis settles it at once and does not restart the wor
 
 test('a dead worker fails its requests with a message and restarts on the next one', async () => {
   const c = make();
-  await assert.rejects(c.checkExpr('crash'), (e: EngineError) => /stopped unexpectedly \(exit code 3\)/.test(e.message));
-  assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
+  await assert.rejects(c.request('checkExpr', { expr: 'crash' }), (e: EngineError) => /stopped unexpectedly \(exit code 3\)/.test(e.message));
+  assert.deepEqual(await c.request('checkExpr', { expr: 'x' }), { ok: true, dims: 1 });
   c.dispose();
 });
 
 test('after tfjs-node was loaded, the restarted worker is a child process (tfjs#8388)', async () => {
   const c = make();
-  assert.equal((await c.ping()).pid, process.pid);
-  await assert.rejects(c.checkExpr('native'), /stopped unexpectedly/);
-  const pid = (await c.ping()).pid;
+  assert.equal((await c.request('ping', {})).pid, process.pid);
+  await assert.rejects(c.request('checkExpr', { expr: 'native' }), /stopped unexpectedly/);
+  const pid = (await c.request('ping', {})).pid;
   assert.notEqual(pid, process.pid, 'the new worker runs in its own process');
-  assert.deepEqual(await c.checkExpr('x'), { ok: true, dims: 1 });
+  assert.deepEqual(await c.request('checkExpr', { expr: 'x' }), { ok: true, dims: 1 });
   c.dispose();
 });
 

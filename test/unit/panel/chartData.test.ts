@@ -2,9 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decimate, ema, estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, heatmapPixels,
-  histogramDensity, lossSeries, lttb, modelColor, recentRate, rhatFlag, SamplesAxis, viridis, type Pt,
+  ema, estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, heatmapPixels,
+  histogramDensity, lossSeries, lttb, modelColor, recentRate, rhatFlag, viridis, type Pt,
 } from '../../../webview/chartData';
+import { decimate, SamplesAxis } from '../../../src/shared/series';
 
 test('ema is debiased: a constant series stays constant from the first point', () => {
   assert.deepEqual(ema([2, 2, 2, 2], 0.9).map((v) => Number(v.toFixed(12))), [2, 2, 2, 2]);

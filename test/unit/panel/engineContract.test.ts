@@ -3,10 +3,10 @@
 // in 1-D and 2-D. If the engine's result shape drifts, this fails here rather than as an empty panel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SampleProgressEvent, SamplerName } from '../../../src/protocol';
-import { SAMPLERS } from '../../../src/protocol';
+import type { SampleProgressEvent, SamplerName } from '../../../src/sampling/types';
+import { SAMPLERS } from '../../../src/sampling/types';
 import { checkExpression, runSampler } from '../../../src/sampling';
-import { isHostToWebview } from '../../../webview/validate';
+import { isHostToWebview } from '../../../src/shared/guards';
 
 const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/panel/html';
-import { decodeSaveFile, isWebviewToHost, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
+import { decodeSaveFile, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
 import { compactSample, RunStore } from '../../../src/panel/runStore';
-import type { TrainRequestParams } from '../../../src/protocol';
-import { isHostToWebview } from '../../../webview/validate';
+import type { TrainRequestParams } from '../../../src/training/types';
+import { isHostToWebview, isWebviewToHost } from '../../../src/shared/guards';
 import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
 
 const params: TrainRequestParams = { models: [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], epochs: 3, batchSize: 64, limit: 0, dataPath: '', seed: 42, backend: 'auto', runId: 'r1' };

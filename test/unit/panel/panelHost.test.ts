@@ -3,21 +3,25 @@
 // message it posts passes the webview's own validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/protocol';
-import { isHostToWebview } from '../../../webview/validate';
+import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../../../src/sampling/types';
+import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
+import { isHostToWebview } from '../../../src/shared/guards';
 import { sampleResult1d, trainStream } from './fixtures';
+import { createContext, FakeMemento, installFakeVscode, state, Uri } from '../../support/vscode';
 
-// ── a fake of the parts of vscode the panel uses ──
-interface FakeUri {
-  fsPath: string;
-  toString(): string;
-}
-const uri = (p: string): FakeUri => ({ fsPath: p, toString: () => `file://${p}` });
+// ── the vscode stand-in, and a webview for the panel to serve ──
+installFakeVscode();
+type FakeUri = Uri;
 type Listener = (m: unknown) => void;
+
+/** The tensorLens settings for the next panel (every other setting at its default). */
+function configure(values: Record<string, unknown>): void {
+  state.config.clear();
+  for (const [k, v] of Object.entries(values)) state.config.set(`tensorLens.${k}`, v);
+}
 
 class FakeWebview {
   options: unknown;
@@ -42,57 +46,9 @@ class FakeWebview {
   }
 }
 
-const state = {
-  config: {} as Record<string, unknown>,
-  provider: undefined as undefined | { resolveWebviewView(v: unknown): void },
-  saveTo: undefined as FakeUri | undefined,
-  written: [] as { path: string; bytes: Uint8Array }[],
-  errors: [] as string[],
-  infos: [] as string[],
-  commands: [] as string[],
-  progressCancel: [] as (() => void)[],
-};
-
-const fakeVscode = {
-  Uri: { joinPath: (u: FakeUri, ...p: string[]) => uri(join(u.fsPath, ...p)), file: (p: string) => uri(p) },
-  ProgressLocation: { Notification: 15 },
-  ViewColumn: { Active: -1, Beside: -2 },
-  workspace: {
-    getConfiguration: () => ({ get: <T>(k: string, d: T): T => (k in state.config ? (state.config[k] as T) : d) }),
-    workspaceFolders: undefined as undefined | { uri: FakeUri & { scheme: string } }[],
-    isTrusted: true,
-    fs: { writeFile: async (u: FakeUri, bytes: Uint8Array) => void state.written.push({ path: u.fsPath, bytes }) },
-    asRelativePath: (p: string) => p,
-  },
-  window: {
-    activeTextEditor: undefined,
-    registerWebviewViewProvider: (_id: string, p: { resolveWebviewView(v: unknown): void }) => {
-      state.provider = p;
-      return { dispose() {} };
-    },
-    registerWebviewPanelSerializer: () => ({ dispose() {} }),
-    withProgress: async <T>(_o: unknown, task: (p: { report(): void }, t: { onCancellationRequested(cb: () => void): void }) => Promise<T>): Promise<T> =>
-      task({ report() {} }, { onCancellationRequested: (cb) => void state.progressCancel.push(cb) }),
-    showErrorMessage: async (m: string) => void state.errors.push(m),
-    showInformationMessage: async (m: string) => void state.infos.push(m),
-    showWarningMessage: async () => undefined,
-    showInputBox: async () => undefined,
-    showSaveDialog: async () => state.saveTo,
-    createWebviewPanel: () => {
-      throw new Error('not used here');
-    },
-  },
-  commands: { executeCommand: async (id: string) => void state.commands.push(id) },
-};
-
-const M = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
-const origLoad = M._load;
-M._load = function (request: string, parent: unknown, isMain: boolean): unknown {
-  return request === 'vscode' ? fakeVscode : origLoad.call(this, request, parent, isMain);
-};
 // Loaded after the hook so its `import * as vscode` gets the fake.
 const { createPanel } = require('../../../src/panel') as typeof import('../../../src/panel');
-const { EngineError } = require('../../../src/panel/engineClient') as typeof import('../../../src/panel/engineClient');
+const { EngineError } = require('../../../src/worker/client') as typeof import('../../../src/worker/client');
 
 // ── a fake engine ──
 class FakeEngine {
@@ -128,31 +84,32 @@ class FakeEngine {
     return expr.includes('(') && !expr.includes(')') ? { ok: false, error: 'missing )', column: expr.length } : { ok: true, dims: 1 };
   }
   cancelAll(): void {}
+  /** The client's one entry point, dispatched to the fakes above. */
+  request(method: string, params: never, onProgress: (e: unknown) => void = () => undefined, signal?: AbortSignal): Promise<unknown> {
+    switch (method) {
+      case 'train': return this.train(params, onProgress, signal);
+      case 'sample': return this.sample(params, onProgress);
+      case 'sampleDraws': {
+        const p: { request: SampleRequestParams; file: string } = params;
+        return this.sampleDraws(p.request, p.file);
+      }
+      case 'checkExpr': return this.checkExpr((params as { expr: string }).expr);
+      default: return Promise.reject(new Error(`the fake engine has no ${method}`));
+    }
+  }
 }
 
 const logLines: string[] = [];
 const log = { info: (m: string) => logLines.push(m), warn: (m: string) => logLines.push(`W ${m}`), error: (m: string) => logLines.push(`E ${m}`), debug() {}, trace() {} };
 
-/** workspaceState as VS Code keeps it: JSON values that survive a window reload. */
-class FakeMemento {
-  readonly data = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.stringify(value));
-  }
-}
-
 function setup(workspaceState = new FakeMemento()): { dir: string; engine: FakeEngine; panel: ReturnType<typeof createPanel>; page: FakeWebview; view: { webview: FakeWebview } } {
   const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
   const engine = new FakeEngine();
-  const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 'storage')), workspaceState, subscriptions: [] as unknown[] };
+  const context = createContext('/ext', join(dir, 'storage'), workspaceState);
   const panel = createPanel(context as never, engine as never, log as never);
   const page = new FakeWebview();
   const view = { webview: page, show() {}, onDidDispose() {} };
-  state.provider?.resolveWebviewView(view);
+  state.viewProvider?.resolveWebviewView(view);
   return { dir, engine, panel, page, view };
 }
 
@@ -168,7 +125,7 @@ async function until(cond: () => boolean, what: string, timeout = 5000): Promise
 const types = (p: FakeWebview): string[] => p.posted.map((m) => (m as { type: string }).type);
 
 test('serves the page under the CSP with only dist/ and media/ readable, and replays on ready', async () => {
-  state.config = { 'sampling.sampler': 'mh', 'sampling.draws': 1000, seed: 7 };
+  configure({ 'sampling.sampler': 'mh', 'sampling.draws': 1000, seed: 7 });
   const { dir, page } = setup();
   try {
     const opts = page.options as { enableScripts: boolean; localResourceRoots: FakeUri[] };
@@ -190,7 +147,7 @@ test('serves the page under the CSP with only dist/ and media/ readable, and rep
 });
 
 test('a sampling request runs in the engine and comes back as start → progress → result, then is replayed', async () => {
-  state.config = {};
+  configure({});
   const { dir, engine, page } = setup();
   try {
     page.receive({ type: 'ready' });
@@ -224,7 +181,7 @@ test('a sampling request runs in the engine and comes back as start → progress
 });
 
 test('compare trains MLP + CNN with the settings, forwards every event and stores the run', async () => {
-  state.config = { 'training.epochs': 2, 'training.batchSize': 32, backend: 'wasm' };
+  configure({ 'training.epochs': 2, 'training.batchSize': 32, backend: 'wasm' });
   const { dir, engine, page, panel } = setup();
   try {
     page.receive({ type: 'ready' });
@@ -257,7 +214,7 @@ test('compare trains MLP + CNN with the settings, forwards every event and store
 });
 
 test('Stop ends a running training as cancelled, without an error message', async () => {
-  state.config = {};
+  configure({});
   state.errors = [];
   const { dir, engine, page, panel } = setup();
   try {
@@ -278,10 +235,10 @@ test('Stop ends a running training as cancelled, without an error message', asyn
 });
 
 test('saveFile writes CSV text and PNG bytes where the user chose', async () => {
-  state.config = {};
+  configure({});
   const { dir, page } = setup();
   try {
-    state.saveTo = uri(join(dir, 'out.csv'));
+    state.saveTo = Uri.file(join(dir, 'out.csv'));
     page.receive({ type: 'saveFile', name: 'm.csv', mime: 'text/csv', data: 'a,b\n1,2\n' });
     await until(() => state.written.length > 0, 'the CSV');
     assert.equal(Buffer.from(state.written[state.written.length - 1].bytes).toString(), 'a,b\n1,2\n');
@@ -300,19 +257,19 @@ test('saveFile writes CSV text and PNG bytes where the user chose', async () => 
 });
 
 test('reveal before any page exists opens the view and sends the tab after init', async () => {
-  state.config = {};
-  state.commands = [];
+  configure({});
+  state.executed = [];
   const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
   try {
-    state.provider = undefined;
-    const context = { extensionUri: uri('/ext'), globalStorageUri: uri(join(dir, 's')), workspaceState: new FakeMemento(), subscriptions: [] as unknown[] };
+    state.viewProvider = undefined;
+    const context = createContext('/ext', join(dir, 's'));
     const panel = createPanel(context as never, new FakeEngine() as never, log as never);
     panel.reveal('sampling');
-    assert.deepEqual(state.commands, ['tensorLens.panel.focus']);
+    assert.deepEqual(state.executed, ['tensorLens.panel.focus']);
     const page = new FakeWebview();
     // Read through a function: TypeScript would keep the `undefined` narrowing from above.
     type Provider = { resolveWebviewView(v: unknown): void } | undefined;
-    const provider = (): Provider => state.provider as Provider;
+    const provider = (): Provider => state.viewProvider as Provider;
     provider()?.resolveWebviewView({ webview: page, show() {}, onDidDispose() {} });
     page.receive({ type: 'ready' });
     await until(() => page.posted.length >= 2, 'init and showTab');
@@ -323,7 +280,7 @@ test('reveal before any page exists opens the view and sends the tab after init'
 });
 
 test('the model summary survives a window reload (a new host with the same workspace state)', async () => {
-  state.config = {};
+  configure({});
   const memento = new FakeMemento();
   const first = setup(memento);
   const model = { name: 'Net', line: 3, kind: 'module', input: [[1, 1, 28, 28]], inputSource: 'comment', output: [1, 10], params: 1199882, layers: [], variables: [], range: { line: 3, column: 7, endLine: 3, endColumn: 10 } } as const;
@@ -348,7 +305,7 @@ test('the model summary survives a window reload (a new host with the same works
 });
 
 test('Draws CSV re-runs the stored request into the chosen file; a run without one gets a clear error', async () => {
-  state.config = {};
+  configure({});
   const { dir, engine, page } = setup();
   // The fake engine answers like the worker: the result carries its request without the run id.
   const plain = engine.sample.bind(engine);
@@ -362,7 +319,7 @@ test('Draws CSV re-runs the stored request into the chosen file; a run without o
     page.receive({ type: 'runSample', params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 } });
     await until(() => types(page).includes('sampleResult'), 'the run');
     const result = page.posted.find((m) => (m as { type: string }).type === 'sampleResult') as { result: SampleResult };
-    state.saveTo = Object.assign(uri(join(dir, 'all.csv')), { scheme: 'file' });
+    state.saveTo = Uri.file(join(dir, 'all.csv'));
     state.errors = [];
     state.infos = [];
     page.receive({ type: 'saveDraws', runId: result.result.runId });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { runSampler } from '../../../src/sampling';
 import { ksThinned, mcseMean } from '../../../src/sampling/diagnostics';
 import { compileDensity } from '../../../src/sampling/expr';
-import type { SamplerName } from '../../../src/protocol';
+import type { SamplerName } from '../../../src/sampling/types';
 import { SIGNED_TARGETS } from './truth';
 
 const SAMPLERS: SamplerName[] = ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'];

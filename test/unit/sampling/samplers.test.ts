@@ -10,7 +10,7 @@ import { buildCdf } from '../../../src/sampling/cdf';
 import { findEnvelope, RejectionChain, EnvelopeRestart } from '../../../src/sampling/rejection';
 import { Rng } from '../../../src/sampling/rng';
 import type { Target } from '../../../src/sampling/target';
-import type { SampleRequestParams, SamplerName } from '../../../src/protocol';
+import type { SampleRequestParams, SamplerName } from '../../../src/sampling/types';
 import { NOTE_Z, Phi, TARGETS } from './truth';
 
 async function draws(params: SampleRequestParams): Promise<{ xs: Float64Array[]; ys: Float64Array[] | null; essBulk: number }> {

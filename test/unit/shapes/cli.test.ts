@@ -1,4 +1,4 @@
-// `tensor-lens shapes`: the JSON contract of DESIGN.md, the table, exit codes and one-line errors.
+// `tensor-lens shapes`: the JSON contract of docs/cli-contract.md, the table, exit codes and one-line errors.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ const bad = join(dir, 'bad.py');
 writeFileSync(bad, 'import torch.nn as nn\n# input: (1, 1, 28, 28)\nm = nn.Sequential(nn.Conv2d(1, 8, 3), nn.Flatten(), nn.Linear(1600, 10))\n');
 
 describe('tensor-lens shapes', () => {
-  test('--json prints the DESIGN.md object: leaf-module calls only, 1-based positions', async () => {
+  test('--json prints the docs/cli-contract.md object: leaf-module calls only, 1-based positions', async () => {
     const o = io();
     const code = await main(['shapes', good, '--json'], o);
     assert.equal(code, 0);

@@ -26,7 +26,7 @@ describe('ceil_mode follows ATen (pooling_output_shape_pad_lr)', () => {
 });
 
 describe('worked formulas for hovers', () => {
-  test('Conv2d(1, 32, 3) on 28: the DESIGN.md example', () => {
+  test('Conv2d(1, 32, 3) on 28: the README example', () => {
     const r = convOut('H', 28, 3, 1, 0, 1);
     assert.equal(r.out, 26);
     assert.equal(r.formula.worked, '⌊(28 + 2·0 − 1·(3 − 1) − 1)/1⌋ + 1 = 26');

@@ -48,7 +48,7 @@ class Net(nn.Module):
         return self.fc(x)
 `;
 
-describe('input sources, in the order DESIGN.md gives', () => {
+describe('input sources, in the order docs/cli-contract.md gives', () => {
   test('a # input: comment wins over a call in the file', () => {
     const src = NET.replace('class Net', '# input: (3, 1, 28, 28)\nclass Net') + '\nnet = Net()\nnet(torch.randn(5, 1, 28, 28))\n';
     const m = analyze(src).models[0];

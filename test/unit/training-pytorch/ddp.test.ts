@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import type { TrainEpochEvent, TrainEvent, TrainRequestParams, TrainStartEvent } from '../../../src/protocol';
+import type { TrainEpochEvent, TrainEvent, TrainRequestParams, TrainStartEvent } from '../../../src/training/types';
 import { runPytorchTraining } from '../../../src/training/pytorch/index';
 import { SMALL_CNN, writeModel } from './models';
 import { groupGone, skip, torchPython } from './torchPython';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { TrainEpochEvent, TrainEvent, TrainRequestParams, TrainStartEvent } from '../../../src/protocol';
+import type { TrainEpochEvent, TrainEvent, TrainRequestParams, TrainStartEvent } from '../../../src/training/types';
 import { runPytorchTraining, RunnerError } from '../../../src/training/pytorch/index';
 import { BROKEN, SMALL_CNN, writeModel } from './models';
 import { groupGone, skip, torchPython } from './torchPython';

@@ -1,4 +1,4 @@
-// `tensor-lens train` against the command-line contract in DESIGN.md, in-process.
+// `tensor-lens train` against the command-line contract in docs/cli-contract.md, in-process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../src/cli';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainEpochEvent, TrainEvent, TrainRequestParams } from '../../../src/protocol';
+import type { TrainEpochEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { loadBackend } from '../../../src/training/backend';
 import { DataError, runTraining } from '../../../src/training/index';
 import { loadData, writeIdx } from '../../../src/training/idx';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import type { TrainEpochEvent, TrainEvent, TrainRequestParams } from '../../../src/protocol';
+import type { TrainEpochEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { loadBackend, type Tf } from '../../../src/training/backend';
 import { runTraining } from '../../../src/training/index';
 import { buildNet } from '../../../src/training/net';

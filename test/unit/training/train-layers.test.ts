@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { TrainEpochEvent, TrainEvent } from '../../../src/protocol';
+import type { TrainEpochEvent, TrainEvent } from '../../../src/training/types';
 import { runTraining } from '../../../src/training/index';
 
 const mediaRoot = join(__dirname, '..', '..', '..', 'media');

@@ -2,7 +2,7 @@
 // and big shape analyses off the extension host. Engines are required lazily so the worker starts
 // fast and tfjs is only loaded by the first training run.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { CancelledError, startWorkerLoop, UserError } from './workerLoop';
+import { CancelledError, startWorkerLoop, UserError } from './loop';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -33,46 +33,46 @@ function writeDraws(file: string, chunks: Iterable<string>, xs: readonly Float64
 }
 
 startWorkerLoop({
-  ping: async () => ({ type: 'ping', pid: process.pid, memory: process.memoryUsage().rss }),
-  analyze: async (req) => {
-    const { analyze } = await import('./shapes');
-    return { type: 'analyze', result: analyze(req.source, { file: req.file, defaultInput: req.defaultInput }) };
+  ping: async () => ({ pid: process.pid, memory: process.memoryUsage().rss }),
+  analyze: async (p) => {
+    const { analyze } = await import('../shapes');
+    return analyze(p.source, { file: p.file, defaultInput: p.defaultInput });
   },
-  checkExpr: async (req) => {
-    const { checkExpression } = await import('./sampling');
-    return { type: 'checkExpr', result: checkExpression(req.expr, req.logDensity) };
+  checkExpr: async (p) => {
+    const { checkExpression } = await import('../sampling');
+    return checkExpression(p.expr, p.logDensity);
   },
-  sample: async (req, ctx) => {
-    const { runSampler, SamplingInputError, SampleCancelled } = await import('./sampling');
+  sample: async (params, ctx) => {
+    const { runSampler, SamplingInputError, SampleCancelled } = await import('../sampling');
     const result = await translateErrors(
-      () => runSampler(req.params, { onProgress: ctx.progress, signal: ctx.signal }),
+      () => runSampler(params, { onProgress: ctx.progress, signal: ctx.signal }),
       [SamplingInputError],
       [SampleCancelled],
     );
-    const { runId: _runId, ...request } = req.params;
-    return { type: 'sample', result: { ...result, request } };
+    const { runId: _runId, ...request } = params;
+    return { ...result, request };
   },
-  sampleDraws: async (req, ctx) => {
-    const { runSampler, drawsCsvChunks, SamplingInputError, SampleCancelled } = await import('./sampling');
+  sampleDraws: async (p, ctx) => {
+    const { runSampler, drawsCsvChunks, SamplingInputError, SampleCancelled } = await import('../sampling');
     let written: { draws: number; bytes: number } | undefined;
     await translateErrors(
-      () => runSampler(req.params, {
+      () => runSampler(p.request, {
         onProgress: ctx.progress,
         signal: ctx.signal,
-        onDraws: (xs, ys) => { written = writeDraws(req.file, drawsCsvChunks(xs, ys), xs); },
+        onDraws: (xs, ys) => { written = writeDraws(p.file, drawsCsvChunks(xs, ys), xs); },
       }),
       [SamplingInputError],
       [SampleCancelled],
     );
     if (!written) throw new Error('the sampler finished without handing over its draws');
-    return { type: 'sampleDraws', file: req.file, ...written };
+    return { file: p.file, ...written };
   },
-  train: async (req, ctx) => {
-    const { runTraining, BackendError, DataError, TranslateError } = await import('./training');
-    const { analyze } = await import('./shapes');
-    const done = await translateErrors(
+  train: async (params, ctx) => {
+    const { runTraining, BackendError, DataError, TranslateError } = await import('../training');
+    const { analyze } = await import('../shapes');
+    return translateErrors(
       () =>
-        runTraining(req.params, {
+        runTraining(params, {
           onEvent: (e) => {
             // tfjs-node cannot be loaded by a second worker thread (tfjs#8388): tell the host, so a
             // restart after this point uses a child process.
@@ -86,6 +86,5 @@ startWorkerLoop({
       [BackendError, DataError, TranslateError],
       [],
     );
-    return { type: 'train', done };
   },
 });

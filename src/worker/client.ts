@@ -1,20 +1,8 @@
-// The host side of the worker: one long-lived worker started on first use, request/response by id,
+// The host side of the worker (the panel and the editor both use it): one long-lived worker started on first use, request/response by id,
 // streamed progress, cancellation, restart when it dies. No vscode import, so it is unit-tested in Node.
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import type {
-  ExprCheck,
-  SampleProgressEvent,
-  SampleRequestParams,
-  SampleResult,
-  TrainDoneEvent,
-  TrainEvent,
-  TrainRequestParams,
-  WorkerMessage,
-  WorkerRequest,
-  WorkerResultPayload,
-} from '../protocol';
-import type { AnalysisResult, Shape } from '../shapes/types';
+import { LONG, type Call, type Method, type Params, type Progress, type Result, type WorkerMessage, type WorkerRequest } from './protocol';
 
 /**
  * The engine worker's young generation, in MB (V8's default is 48: two 16 MB semi-spaces and the
@@ -50,13 +38,13 @@ interface Transport {
   kill(): void;
 }
 
-type ProgressEvent = TrainEvent | SampleProgressEvent;
-
+/** A call in flight. Its result and progress types are erased here (the map holds every method);
+ * `request` restores them, since a worker answers an id with what that id's method returns. */
 interface Pending {
-  type: WorkerRequest['type'];
-  resolve(payload: WorkerResultPayload): void;
+  method: Method;
+  resolve(result: Result<Method>): void;
   reject(err: EngineError): void;
-  onProgress?: (e: ProgressEvent) => void;
+  onProgress?: (e: Progress<Method>) => void;
   /** Timer that hard-stops the worker when a cancelled run does not end in time. */
   killTimer?: NodeJS.Timeout;
 }
@@ -70,9 +58,6 @@ export interface EngineClientOptions {
   /** Extra env / execArgv for the worker (tests run TypeScript through tsx). */
   execArgv?: string[];
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type RequestBody = DistributiveOmit<Exclude<WorkerRequest, { type: 'cancel' }>, 'id'>;
 
 export class EngineClient {
   private transport: Transport | undefined;
@@ -92,43 +77,6 @@ export class EngineClient {
     return this.transport !== undefined;
   }
 
-  analyze(source: string, file: string, defaultInput?: Shape[], signal?: AbortSignal): Promise<AnalysisResult> {
-    return this.request({ type: 'analyze', source, file, defaultInput }, signal).then((p) => expect(p, 'analyze').result);
-  }
-
-  train(params: TrainRequestParams, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainDoneEvent> {
-    return this.request({ type: 'train', params }, signal, (e) => {
-      if (e.event !== 'progress') onEvent(e);
-    }).then((p) => expect(p, 'train').done);
-  }
-
-  sample(params: SampleRequestParams, onProgress: (e: SampleProgressEvent) => void, signal?: AbortSignal): Promise<SampleResult> {
-    return this.request({ type: 'sample', params }, signal, (e) => {
-      if (e.event === 'progress') onProgress(e);
-    }).then((p) => expect(p, 'sample').result);
-  }
-
-  /** Re-runs `params` in the worker and writes every draw to `file` (same seed ⇒ the run's own draws). */
-  sampleDraws(params: SampleRequestParams, file: string, onProgress: (e: SampleProgressEvent) => void, signal?: AbortSignal): Promise<{ draws: number; bytes: number }> {
-    return this.request({ type: 'sampleDraws', params, file }, signal, (e) => {
-      if (e.event === 'progress') onProgress(e);
-    }).then((p) => {
-      const r = expect(p, 'sampleDraws');
-      return { draws: r.draws, bytes: r.bytes };
-    });
-  }
-
-  checkExpr(expr: string, logDensity?: boolean): Promise<ExprCheck> {
-    return this.request({ type: 'checkExpr', expr, logDensity }).then((p) => expect(p, 'checkExpr').result);
-  }
-
-  ping(): Promise<{ pid: number; memory: number }> {
-    return this.request({ type: 'ping' }).then((p) => {
-      const r = expect(p, 'ping');
-      return { pid: r.pid, memory: r.memory };
-    });
-  }
-
   /** Cancels every run in flight (Stop Current Run). */
   cancelAll(): void {
     for (const id of [...this.pending.keys()]) this.cancel(id);
@@ -141,19 +89,21 @@ export class EngineClient {
     this.transport = undefined;
   }
 
-  private request(body: RequestBody, signal?: AbortSignal, onProgress?: (e: ProgressEvent) => void): Promise<WorkerResultPayload> {
+  /** Runs `method` in the worker: resolves with its result, streams its progress, and is cancelled by `signal`. */
+  request<M extends Method>(method: M, params: Params<M>, onProgress?: (e: Progress<M>) => void, signal?: AbortSignal): Promise<Result<M>> {
     if (this.disposed) return Promise.reject(new EngineError('Tensor Lens engine is shut down'));
     if (signal?.aborted) return Promise.reject(new EngineError('cancelled', undefined, true));
     const id = this.nextId++;
-    return new Promise<WorkerResultPayload>((resolve, reject) => {
+    return new Promise<Result<M>>((resolve, reject) => {
       const onAbort = (): void => this.cancel(id);
       const cleanup = (): void => signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
-        type: body.type,
-        onProgress,
-        resolve: (p) => {
+        method,
+        // The one place the types are restored: the worker answers id with method M's result and progress.
+        onProgress: onProgress as ((e: Progress<Method>) => void) | undefined,
+        resolve: (r) => {
           cleanup();
-          resolve(p);
+          resolve(r as Result<M>);
         },
         reject: (e) => {
           cleanup();
@@ -162,7 +112,8 @@ export class EngineClient {
       });
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        this.ensureTransport().post({ ...body, id } as WorkerRequest);
+        const call: Call<M> = { type: 'call', id, method, params };
+        this.ensureTransport().post(call);
       } catch (e) {
         this.settle(id)?.reject(new EngineError(`could not start the Tensor Lens worker: ${errText(e)}`, errText(e)));
       }
@@ -173,7 +124,7 @@ export class EngineClient {
     const p = this.pending.get(id);
     if (!p || p.killTimer) return;
     this.transport?.post({ type: 'cancel', id });
-    if (p.type !== 'train' && p.type !== 'sample' && p.type !== 'sampleDraws') {
+    if (!LONG[p.method]) {
       // A quick request (an analysis superseded by typing): answer the caller now and let the worker
       // finish it; its late result is dropped. Restarting the worker for it would kill every run that
       // shares the worker, e.g. a training run whose current batch is slow to yield.
@@ -203,11 +154,11 @@ export class EngineClient {
         this.pending.get(msg.id)?.onProgress?.(msg.event);
         return;
       case 'result':
-        this.settle(msg.id)?.resolve(msg.payload);
+        this.settle(msg.id)?.resolve(msg.result);
         return;
       case 'error': {
         const p = this.settle(msg.id);
-        if (!msg.cancelled) this.opts.log.error(`${p?.type ?? 'request'} failed: ${msg.message}${msg.cause ? `\n${msg.cause}` : ''}`);
+        if (!msg.cancelled) this.opts.log.error(`${p?.method ?? 'request'} failed: ${msg.message}${msg.cause ? `\n${msg.cause}` : ''}`);
         p?.reject(new EngineError(msg.message, msg.cause, msg.cancelled ?? false));
         return;
       }
@@ -244,7 +195,7 @@ export class EngineClient {
     this.transport = undefined;
     if (this.nativeLoaded) this.useChildProcess = true;
     this.settle(id)?.reject(new EngineError('cancelled', undefined, true));
-    const others = [...this.pending.values()].map((p) => p.type);
+    const others = [...this.pending.values()].map((p) => p.method);
     if (others.length) this.opts.log.warn(`restarting the worker also ended: ${others.join(', ')}`);
     this.failAll(new EngineError('the Tensor Lens worker was restarted to stop another run that did not respond; start this one again'));
     t?.kill();
@@ -297,11 +248,6 @@ function childTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage)
       cp.kill();
     },
   };
-}
-
-function expect<T extends WorkerResultPayload['type']>(p: WorkerResultPayload, type: T): Extract<WorkerResultPayload, { type: T }> {
-  if (p.type !== type) throw new EngineError(`the worker answered a ${type} request with ${p.type}`);
-  return p as Extract<WorkerResultPayload, { type: T }>;
 }
 
 function errText(e: unknown): string {

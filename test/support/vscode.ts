@@ -1,8 +1,10 @@
-// A minimal stand-in for the `vscode` module, just enough of the API the editor adapters use, so
-// that registerEditorFeatures can be driven end to end under Node's test runner. It records what
-// the adapters register and lets a test open, edit and close documents. It is not VS Code: the
-// end-to-end tests check the real thing.
+// The one stand-in for the `vscode` module in the unit tests and benches: just enough of the API the
+// extension uses, typed, so that activation, the editor adapters and the panel host run under Node.
+// It records what is registered (`state`, and `state.calls` in order) and lets a test open, edit and
+// close documents, answer dialogs and see messages. It is not VS Code: the end-to-end tests check the
+// real thing.
 import Module from 'node:module';
+import { join } from 'node:path';
 
 export class Position {
   constructor(readonly line: number, readonly character: number) {
@@ -27,6 +29,7 @@ export class Range {
 export class Uri {
   private constructor(readonly scheme: string, readonly path: string) {}
   static file(p: string): Uri { return new Uri('file', p); }
+  static joinPath(u: Uri, ...parts: string[]): Uri { return new Uri(u.scheme, join(u.path, ...parts)); }
   static parse(s: string): Uri { const m = /^(\w+):\/\/(.*)$/.exec(s); return m ? new Uri(m[1], m[2]) : new Uri('file', s); }
   get fsPath(): string { return this.path; }
   toString(): string { return `${this.scheme}://${this.path}`; }
@@ -46,6 +49,7 @@ export class Hover { constructor(readonly contents: MarkdownString, readonly ran
 export interface Command { title: string; command: string; tooltip?: string; arguments?: unknown[] }
 export class CodeLens { constructor(readonly range: Range, readonly command?: Command) {} }
 export class InlayHint { paddingLeft?: boolean; tooltip?: string; constructor(readonly position: Position, readonly label: string) {} }
+/** @public (all members, as in vscode) */
 export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
 export class Diagnostic {
   source?: string;
@@ -69,6 +73,8 @@ export class CodeAction {
 }
 export class ThemeColor { constructor(readonly id: string) {} }
 export enum StatusBarAlignment { Left = 1, Right = 2 }
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+export enum ViewColumn { Active = -1, Beside = -2 }
 
 export class FakeDocument {
   version = 1;
@@ -117,6 +123,7 @@ export class FakeDocument {
 }
 
 type Provider = unknown;
+interface ViewProvider { resolveWebviewView(v: unknown): void }
 
 /** Everything the fake records; reset per test with `reset()`. */
 export const state = {
@@ -138,6 +145,20 @@ export const state = {
   onClose: new EventEmitter<FakeDocument>(),
   onActive: new EventEmitter<unknown>(),
   onConfig: new EventEmitter<{ affectsConfiguration(s: string): boolean }>(),
+  /** Every registration and output channel, in order: `vscode.commands.registerCommand(id)`. */
+  calls: [] as string[],
+  /** The webview view provider the panel registered. */
+  viewProvider: undefined as ViewProvider | undefined,
+  /** What the save dialog answers. */
+  saveTo: undefined as Uri | undefined,
+  written: [] as { path: string; bytes: Uint8Array }[],
+  errors: [] as string[],
+  infos: [] as string[],
+  /** Commands run through executeCommand. */
+  executed: [] as string[],
+  /** The cancel buttons of the progress notifications shown so far. */
+  progressCancel: [] as (() => void)[],
+  workspaceFolders: undefined as { uri: Uri }[] | undefined,
 };
 
 export function reset(): void {
@@ -147,7 +168,11 @@ export function reset(): void {
   state.inputBox = undefined; state.quickPick = undefined;
   state.onOpen = new EventEmitter(); state.onChange = new EventEmitter(); state.onClose = new EventEmitter();
   state.onActive = new EventEmitter(); state.onConfig = new EventEmitter();
+  state.calls = []; state.viewProvider = undefined; state.saveTo = undefined; state.written = [];
+  state.errors = []; state.infos = []; state.executed = []; state.progressCancel = []; state.workspaceFolders = undefined;
 }
+
+const record = (what: string) => { state.calls.push(what); return { dispose: () => undefined }; };
 
 const reg = (list: Provider[], p: Provider) => { list.push(p); return { dispose: () => undefined }; };
 
@@ -163,16 +188,26 @@ export const languages = {
   },
 };
 
+const logChannel = () => ({ trace() {}, debug() {}, info() {}, warn() {}, error() {}, dispose() {} });
+
 export const window = {
   get activeTextEditor() { return state.activeEditor; },
+  createOutputChannel: (name: string) => { record(`vscode.window.createOutputChannel(${name})`); return logChannel(); },
+  registerWebviewViewProvider: (id: string, p: ViewProvider) => { state.viewProvider = p; return record(`vscode.window.registerWebviewViewProvider(${id})`); },
+  registerWebviewPanelSerializer: (viewType: string) => record(`vscode.window.registerWebviewPanelSerializer(${viewType})`),
+  createWebviewPanel: (): never => { throw new Error('the stand-in has no editor panels'); },
+  withProgress: async <T>(_o: unknown, task: (p: { report(): void }, t: { onCancellationRequested(cb: () => void): void }) => Promise<T>): Promise<T> =>
+    task({ report() {} }, { onCancellationRequested: (cb) => void state.progressCancel.push(cb) }),
+  showWarningMessage: async () => undefined,
+  showSaveDialog: async () => state.saveTo,
   createStatusBarItem: () => {
     const item = { text: '', tooltip: undefined as string | undefined, visible: false, command: undefined as string | undefined, name: '', backgroundColor: undefined as unknown,
       show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
     state.statusItems.push(item);
     return item;
   },
-  showInformationMessage: async (m: string) => { state.messages.push(m); return undefined; },
-  showErrorMessage: async (m: string) => { state.messages.push('error: ' + m); return undefined; },
+  showInformationMessage: async (m: string) => { state.messages.push(m); state.infos.push(m); return undefined; },
+  showErrorMessage: async (m: string) => { state.messages.push('error: ' + m); state.errors.push(m); return undefined; },
   showInputBox: async (opts: { value?: string; validateInput?: (v: string) => string | undefined }) => state.inputBox?.(opts),
   showQuickPick: async (items: { label: string }[]) => state.quickPick?.(items),
   onDidChangeActiveTextEditor: (l: Listener<unknown>) => state.onActive.event(l),
@@ -180,7 +215,11 @@ export const window = {
 
 export const workspace = {
   get textDocuments() { return state.documents.filter((d) => !d.isClosed); },
-  getConfiguration: (section: string) => ({ get: <T>(key: string, def: T): T => (state.config.has(`${section}.${key}`) ? state.config.get(`${section}.${key}`) as T : def) }),
+  getConfiguration: (section: string) => ({ get: <T>(key: string, def?: T): T | undefined => (state.config.has(`${section}.${key}`) ? state.config.get(`${section}.${key}`) as T : def) }),
+  get workspaceFolders() { return state.workspaceFolders; },
+  isTrusted: true,
+  fs: { writeFile: async (u: Uri, bytes: Uint8Array) => void state.written.push({ path: u.fsPath, bytes }) },
+  asRelativePath: (p: string) => p,
   onDidOpenTextDocument: (l: Listener<FakeDocument>) => state.onOpen.event(l),
   onDidChangeTextDocument: (l: Listener<{ document: FakeDocument; contentChanges: unknown[] }>) => state.onChange.event(l),
   onDidCloseTextDocument: (l: Listener<FakeDocument>) => state.onClose.event(l),
@@ -204,8 +243,10 @@ export const workspace = {
 export const commands = {
   registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
     state.commands.set(id, fn);
+    record(`vscode.commands.registerCommand(${id})`);
     return { dispose: () => state.commands.delete(id) };
   },
+  executeCommand: async (id: string) => void state.executed.push(id),
 };
 
 // Test helpers.
@@ -226,17 +267,46 @@ export function setCursor(line0: number, char0 = 0): void {
 
 export const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
 
+/** workspaceState as VS Code keeps it: JSON values that survive a window reload. */
+export class FakeMemento {
+  readonly data = new Map<string, string>();
+  get<T>(key: string): T | undefined {
+    const v = this.data.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.data.set(key, JSON.stringify(value));
+  }
+}
+
+/** An ExtensionContext: the extension at `extensionPath`, global storage in `storagePath`. */
+export function createContext(extensionPath = '/ext', storagePath = '/tmp/tensor-lens-storage', workspaceState = new FakeMemento()) {
+  return {
+    extensionUri: Uri.file(extensionPath),
+    globalStorageUri: Uri.file(storagePath),
+    workspaceState,
+    subscriptions: [] as { dispose(): unknown }[],
+    extension: { packageJSON: { version: '0.0.0-test' } },
+  };
+}
+
 const fake = {
   Position, Range, Uri, EventEmitter, MarkdownString, Hover, CodeLens, InlayHint, DiagnosticSeverity, Diagnostic,
-  CodeActionKind, WorkspaceEdit, CodeAction, ThemeColor, StatusBarAlignment, languages, window, workspace, commands,
+  CodeActionKind, WorkspaceEdit, CodeAction, ThemeColor, StatusBarAlignment, ProgressLocation, ViewColumn, languages, window, workspace, commands,
 };
 
-/** Make `require('vscode')` return this fake. Call before loading src/editor. */
+type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
+const loader = Module as unknown as { _load: Loader };
+const originalLoad = loader._load;
+
+/** Make `require('vscode')` return this stand-in (also inside a bundle). Call before loading the code under test. */
 export function installFakeVscode(): void {
-  const mod = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
-  const orig = mod._load;
-  mod._load = function (request: string, parent: unknown, isMain: boolean) {
+  loader._load = function (request: string, parent: unknown, isMain: boolean) {
     if (request === 'vscode') return fake;
-    return orig.call(this, request, parent, isMain);
+    return originalLoad.call(this, request, parent, isMain);
   };
+}
+
+export function uninstallFakeVscode(): void {
+  loader._load = originalLoad;
 }

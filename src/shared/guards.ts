@@ -1,21 +1,13 @@
-// Type guards for every message the host sends to the webview. Messages cross a process boundary
-// as plain JSON, so the webview checks each one against the protocol before it touches the DOM or a
-// chart; anything malformed is dropped with a console warning instead of breaking the panel.
-// Pure (no DOM), so it is unit-tested in Node.
-import type {
-  ExprCheck,
-  HostToWebview,
-  SampleProgressEvent,
-  SampleRequestParams,
-  SampleResult,
-  StoredTrainRun,
-  TrainEvent,
-  TrainEpochEvent,
-  TrainDoneEvent,
-  WebviewDefaults,
-} from '../src/protocol';
-import { SAMPLERS } from '../src/protocol';
-import type { LayerResult, ModelResult, Shape } from '../src/shapes/types';
+// Type guards for every message between host and page, both ways. Messages cross a process boundary
+// as plain JSON, so each side checks what it receives before acting on it: the page before it touches
+// the DOM or a chart, the host before it runs a job or writes a file (a webview is a web page; what
+// it sends is input). One guard per message type, in tables keyed by the type, so a new message does
+// not compile until it has a guard. Pure, unit-tested in Node.
+import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../sampling/types';
+import type { HostToWebview, StoredTrainRun, WebviewDefaults, WebviewToHost } from './messages';
+import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../training/types';
+import { SAMPLERS } from '../sampling/types';
+import type { LayerResult, ModelResult, Shape } from '../shapes/types';
 
 type Rec = Record<string, unknown>;
 
@@ -169,33 +161,54 @@ function isDefaults(v: unknown): v is WebviewDefaults {
 
 const TABS = ['training', 'sampling', 'summary'];
 
-/** The one entry point: is this a well-formed host → webview message? */
+type Fields<U extends { type: string }, T extends U['type']> = { [K in keyof Omit<Extract<U, { type: T }>, 'type'>]-?: unknown };
+/** A guard for each message type, given the message's other fields as unknowns. */
+type GuardTable<U extends { type: string }> = { [T in U['type']]: (v: Fields<U, T>) => boolean };
+
+const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
+  init: (v) =>
+    isArrayOf(v.runs, isStoredTrainRun) && isArrayOf(v.samples, isSampleResult) &&
+    (v.summary === null || isModelResult(v.summary)) && isDefaults(v.defaults) && opt(v.summaryFile, isStr),
+  trainEvent: (v) => isTrainEvent(v.event),
+  trainError: (v) => isStr(v.runId) && isStr(v.message),
+  sampleError: (v) => isStr(v.runId) && isStr(v.message),
+  sampleStart: (v) => isSampleRequestParams(v.params),
+  sampleProgress: (v) => isSampleProgress(v.event),
+  sampleResult: (v) => isSampleResult(v.result),
+  exprCheck: (v) => isStr(v.expr) && isExprCheck(v.result),
+  summary: (v) => (v.model === null || isModelResult(v.model)) && isStr(v.file),
+  showTab: (v) => isStr(v.tab) && TABS.includes(v.tab),
+};
+
+const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
+  ready: () => true,
+  stop: () => true,
+  clearRuns: () => true,
+  clearSamples: () => true,
+  runSample: (v) => isSampleRequestParams(v.params),
+  checkExpr: (v) => isStr(v.expr) && v.expr.length <= 2000 && opt(v.logDensity, isBool),
+  compare: (v) => isNum(v.epochs) && isNum(v.limit),
+  saveFile: (v) => isStr(v.name) && (v.mime === 'text/csv' || v.mime === 'image/png') && isStr(v.data),
+  removeSample: (v) => isStr(v.runId),
+  saveDraws: (v) => isStr(v.runId),
+};
+
+function checkWith<U extends { type: string }>(table: GuardTable<U>, v: unknown): v is U {
+  if (!isObj(v) || !isStr(v.type) || !Object.hasOwn(table, v.type)) return false;
+  // The table is keyed by type, so the guard found is the one for v.type; the fields it reads are
+  // unknowns it checks itself.
+  const guard = table[v.type as U['type']] as (fields: Rec) => boolean;
+  return guard(v);
+}
+
+/** Is this a well-formed host → webview message? (The page's one entry point.) */
 export function isHostToWebview(v: unknown): v is HostToWebview {
-  if (!isObj(v) || !isStr(v.type)) return false;
-  switch (v.type) {
-    case 'init':
-      return isArrayOf(v.runs, isStoredTrainRun) && isArrayOf(v.samples, isSampleResult) &&
-        (v.summary === null || isModelResult(v.summary)) && isDefaults(v.defaults) && opt(v.summaryFile, isStr);
-    case 'trainEvent':
-      return isTrainEvent(v.event);
-    case 'trainError':
-    case 'sampleError':
-      return isStr(v.runId) && isStr(v.message);
-    case 'sampleStart':
-      return isSampleRequestParams(v.params);
-    case 'sampleProgress':
-      return isSampleProgress(v.event);
-    case 'sampleResult':
-      return isSampleResult(v.result);
-    case 'exprCheck':
-      return isStr(v.expr) && isExprCheck(v.result);
-    case 'summary':
-      return (v.model === null || isModelResult(v.model)) && isStr(v.file);
-    case 'showTab':
-      return isStr(v.tab) && TABS.includes(v.tab);
-    default:
-      return false;
-  }
+  return checkWith(HOST_TO_WEBVIEW, v);
+}
+
+/** Is this a well-formed webview → host message? (The host's one entry point.) */
+export function isWebviewToHost(v: unknown): v is WebviewToHost {
+  return checkWith(WEBVIEW_TO_HOST, v);
 }
 
 /**

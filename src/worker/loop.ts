@@ -1,21 +1,18 @@
-// The worker side of the protocol: receives requests from a thread's parentPort or a forked process's
+// The worker side of the protocol: receives calls from a thread's parentPort or a forked process's
 // IPC channel, runs each with its own AbortController, streams progress and answers by id.
 // Engines are passed in as handlers so this loop is tested on its own with fake jobs.
 import { parentPort } from 'node:worker_threads';
-import type { WorkerMessage, WorkerRequest, WorkerResultPayload } from './protocol';
+import type { Call, Method, Params, Progress, Result, WorkerMessage, WorkerRequest } from './protocol';
 
-type Job = Exclude<WorkerRequest, { type: 'cancel' }>;
-
-export interface JobContext {
+export interface JobContext<M extends Method> {
   signal: AbortSignal;
-  progress(event: Extract<WorkerMessage, { type: 'progress' }>['event']): void;
+  progress(event: Progress<M>): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   send(msg: WorkerMessage): void;
 }
 
-export type Handlers = {
-  [K in Job['type']]: (req: Extract<Job, { type: K }>, ctx: JobContext) => Promise<WorkerResultPayload>;
-};
+export type Handler<M extends Method> = (params: Params<M>, ctx: JobContext<M>) => Promise<Result<M>>;
+export type Handlers = { [M in Method]: Handler<M> };
 
 /** Errors a handler throws to mean "bad input": the message is shown as is, without a stack. */
 export class UserError extends Error {}
@@ -33,32 +30,33 @@ export function startWorkerLoop(handlers: Handlers): void {
   };
   const running = new Map<number, AbortController>();
 
-  const onRequest = (req: WorkerRequest): void => {
-    if (req.type === 'cancel') {
-      running.get(req.id)?.abort();
-      return;
-    }
+  function run<M extends Method>(call: Call<M>): void {
     const ac = new AbortController();
-    running.set(req.id, ac);
-    const ctx: JobContext = {
+    running.set(call.id, ac);
+    const ctx: JobContext<M> = {
       signal: ac.signal,
-      progress: (event) => send({ type: 'progress', id: req.id, event }),
+      progress: (event) => send({ type: 'progress', id: call.id, event }),
       log: (level, message) => send({ type: 'log', level, message }),
       send,
     };
-    const handler = handlers[req.type] as (r: Job, c: JobContext) => Promise<WorkerResultPayload>;
+    const handler: Handler<M> = handlers[call.method];
     Promise.resolve()
-      .then(() => handler(req, ctx))
+      .then(() => handler(call.params, ctx))
       .then(
-        (payload) => send({ type: 'result', id: req.id, payload }),
+        (result) => send({ type: 'result', id: call.id, result }),
         (e: unknown) => {
           const cancelled = ac.signal.aborted || e instanceof CancelledError;
           const message = cancelled ? 'cancelled' : e instanceof Error ? e.message.split('\n')[0] : String(e);
           const cause = e instanceof UserError || cancelled ? undefined : e instanceof Error ? e.stack : undefined;
-          send({ type: 'error', id: req.id, message, cause, cancelled });
+          send({ type: 'error', id: call.id, message, cause, cancelled });
         },
       )
-      .finally(() => running.delete(req.id));
+      .finally(() => running.delete(call.id));
+  }
+
+  const onRequest = (req: WorkerRequest): void => {
+    if (req.type === 'cancel') running.get(req.id)?.abort();
+    else run(req);
   };
 
   if (parentPort) parentPort.on('message', onRequest);

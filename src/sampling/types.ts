@@ -1,0 +1,129 @@
+// What the sampling engine takes and reports: its request, its progress stream and its result. The
+// worker protocol (src/worker/protocol.ts), the panel and the CLI import these; the engine owns them.
+
+export type SamplerName = 'inverse-cdf' | 'rejection' | 'mh' | 'slice' | 'hmc' | 'nuts';
+export const SAMPLERS: readonly SamplerName[] = ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'];
+
+export interface SampleRequestParams {
+  expr: string;
+  sampler: SamplerName;
+  n: number;
+  chains: number;
+  seed: number;
+  /** Support or plotting range [a, b]; for 2-D the same range on both axes unless rangeY is given. */
+  range?: [number, number];
+  rangeY?: [number, number];
+  /** The expression is log f rather than f. */
+  logDensity?: boolean;
+  /** Number of histogram bins the worker computes for the panel. */
+  bins?: number;
+  /** Warm-up draws per chain for MCMC (default n/2 capped). */
+  warmup?: number;
+  /** Echoed in progress events and the result (default 'sample'). */
+  runId?: string;
+}
+
+export interface Histogram {
+  /** Bin edges, length bins + 1. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface Histogram2D {
+  xEdges: number[];
+  yEdges: number[];
+  /** Row-major counts[yi * nx + xi]. */
+  counts: number[];
+}
+
+/** A batch of draws streamed while a sampler runs (thinned for the trace plot). */
+export interface SampleProgressEvent {
+  event: 'progress';
+  runId: string;
+  chain: number;
+  /** Draw index of the first value in `x`. */
+  start: number;
+  x: number[];
+  y?: number[];
+  done: number;
+  total: number;
+  /** 'warmup' events carry no draws, only done/total. */
+  phase?: 'warmup' | 'sampling';
+  /** x[k] is draw start + k·stride (the stream is thinned for the trace plot). */
+  stride?: number;
+  /** Rejection raised its envelope and restarted: discard every draw received so far. */
+  restarted?: boolean;
+}
+
+export interface SampleDiagnostics {
+  sampler: SamplerName;
+  n: number;
+  chains: number;
+  dims: 1 | 2;
+  acceptance: number | null;
+  essBulk: number;
+  essTail: number;
+  rhat: number;
+  mcseMean: number;
+  mean: number;
+  sd: number;
+  ks: { D: number; p: number } | null;
+  divergences?: number;
+  proposalsPerDraw?: number;
+  uError?: number;
+  /** Sampling time (warm-up + draws); setup (support scan, tables) is setupSeconds. */
+  seconds: number;
+  drawsPerSec: number;
+  setupSeconds?: number;
+  /** Warm-up iterations per chain (0 for i.i.d. samplers). */
+  warmup?: number;
+  /** Mean of x under the numerically integrated density (1-D; x-marginal in 2-D). */
+  trueMean?: number;
+  /** Thinning used for the KS test (⌈N/ESS⌉ for MCMC, 1 for i.i.d.). */
+  ksThin?: number;
+  /** MH proposal scale, slice width, or HMC/NUTS step size after warm-up (mean over chains). */
+  stepSize?: number;
+  leapfrogsPerDraw?: number;
+  meanTreeDepth?: number;
+  /** Slice: density evaluations per draw. */
+  evalsPerDraw?: number;
+  /** Rejection: the proposal and c that were used, and how often the runtime guard restarted. */
+  envelope?: string;
+  restarts?: number;
+  /** 'failed' when a chain never moved (every kept draw equal, or every transition divergent): the
+   * draws are then not from the density, whatever the other numbers say. */
+  status?: 'ok' | 'failed';
+  /** One line each: why the run failed, or what to be wary of (divergences). */
+  warnings?: string[];
+}
+
+export interface SampleResult extends SampleDiagnostics {
+  runId: string;
+  expr: string;
+  range: [number, number];
+  rangeY?: [number, number];
+  histogram: Histogram;
+  histogramY?: Histogram;
+  histogram2d?: Histogram2D;
+  /** The normalised true density on a grid, for the overlay (1-D: marginal in x). */
+  density: { x: number[]; y: number[] };
+  densityY?: { x: number[]; y: number[] };
+  /** Density on a grid for the 2-D heat map, row-major. */
+  density2d?: { nx: number; ny: number; values: number[] };
+  autocorrelation: number[];
+  /** A thinned trace per chain (at most a few thousand points each). */
+  traces: number[][];
+  tracesY?: number[][];
+  /** Scatter of draws for 2-D (thinned). */
+  scatter?: { x: number[]; y: number[] };
+  /** The request that produced this run (set by the worker): re-running it gives the same draws, which is
+   * how the panel exports every draw without keeping millions of them. Absent in older stored runs. */
+  request?: SampleRequestParams;
+}
+
+export interface ExprCheck {
+  ok: boolean;
+  dims?: 1 | 2;
+  error?: string;
+  column?: number;
+}

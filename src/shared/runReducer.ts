@@ -1,0 +1,50 @@
+// The one fold of a training run's event stream into its record. The host's run store (what is saved
+// and replayed) and the page (what is drawn live) both use it, so a run looks the same whether the page
+// watched it live or got it back after a reload.
+import type { StoredTrainRun } from './messages';
+import type { TrainEvent, TrainRequestParams, TrainStartEvent } from '../training/types';
+import { decimate, type SamplesAxis } from './series';
+
+/** A run's record from its start event. `params` is what the host asked for; unknown on the page. */
+export function startRun(e: TrainStartEvent, params: TrainRequestParams | undefined, startedAt: string): StoredTrainRun {
+  return {
+    runId: e.runId,
+    startedAt,
+    backend: e.backend,
+    params: params ?? unknownParams(e.epochs, e.batchSize),
+    models: e.models,
+    batches: Object.fromEntries(e.models.map((m) => [m.model, []])),
+    epochs: [],
+    trainSize: e.trainSize,
+    testSize: e.testSize,
+  };
+}
+
+/** The request of a run whose start we did not see: only what its events say is known. */
+export function unknownParams(epochs: number, batchSize: number): TrainRequestParams {
+  return { models: [], epochs, batchSize, limit: 0, dataPath: '', seed: 0, backend: 'auto' };
+}
+
+/**
+ * Folds one batch, epoch or done event into `run`. A diverged loss (NaN) has no point on the curve:
+ * it would be null after JSON, which no chart can draw and no stored run may hold. Loss points beyond
+ * `maxLossPoints` per model are decimated. Returns false for an event that changed nothing.
+ */
+export function foldTrainEvent(run: StoredTrainRun, axis: SamplesAxis, e: Exclude<TrainEvent, TrainStartEvent>, maxLossPoints: number): boolean {
+  switch (e.event) {
+    case 'batch': {
+      if (!Number.isFinite(e.loss)) return false;
+      const pts = (run.batches[e.model] ??= []);
+      pts.push([axis.x(e.model, e.samplesSeen), e.loss]);
+      if (pts.length > maxLossPoints) run.batches[e.model] = decimate(pts, maxLossPoints);
+      return true;
+    }
+    case 'epoch':
+      run.epochs.push(e);
+      return true;
+    case 'done':
+      run.done = e;
+      if (e.backend) run.backend = e.backend;
+      return true;
+  }
+}

@@ -1,0 +1,100 @@
+// What the training engine takes and reports: its request, its event stream and its summary. The
+// worker protocol (src/worker/protocol.ts) and the CLI import these; the engine owns them.
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Which model to train: a built-in net, or a model from a Python source. */
+export type ModelSpec =
+  | { kind: 'builtin'; name: 'mlp' | 'cnn' }
+  | { kind: 'source'; file: string; source: string; className?: string };
+
+export interface TrainRequestParams {
+  models: ModelSpec[];
+  epochs: number;
+  batchSize: number;
+  /** Use at most this many training images (0 = all). */
+  limit: number;
+  /** Folder with IDX files; empty means the embedded subset. */
+  dataPath: string;
+  seed: number;
+  backend: BackendName;
+  /** A folder from which to `require('@tensorflow/tfjs-node')`, e.g. a global npm install. */
+  tfjsNodePath?: string;
+  learningRate?: number;
+  /** Evaluate on at most this many test images (0 or absent = all); keeps tests and quick runs short. */
+  testLimit?: number;
+  /** Id put on every event of the run; generated when absent. */
+  runId?: string;
+  /** Training threads on wasm (0 or absent = os.availableParallelism()); 1 forces one thread. The
+   * curve is the same for any count (training/shards.ts), only the speed differs. */
+  threads?: number;
+}
+
+export interface TrainBatchEvent {
+  event: 'batch';
+  runId: string;
+  model: string;
+  epoch: number;
+  batch: number;
+  batches: number;
+  samplesSeen: number;
+  loss: number;
+}
+
+export interface TrainEpochEvent {
+  event: 'epoch';
+  runId: string;
+  model: string;
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  testLoss: number;
+  testAcc: number;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+export interface TrainModelSummary {
+  model: string;
+  params: number;
+  /** null when the run was stopped before the model finished an epoch (nothing was evaluated). */
+  finalTestAcc: number | null;
+  finalTestLoss: number | null;
+  seconds: number;
+  samplesPerSec: number;
+  /** Threads that computed the training steps (absent in runs recorded before threads existed). */
+  threads?: number;
+}
+
+export interface TrainDoneEvent {
+  event: 'done';
+  runId: string;
+  /** 'tensorflow' | 'wasm' | 'cpu': the backend that actually ran. */
+  backend: string;
+  /** Its version and build, for display: "tfjs 4.22.0, SIMD". */
+  backendDetail?: string;
+  models: TrainModelSummary[];
+  cancelled: boolean;
+}
+
+export interface TrainStartEvent {
+  event: 'start';
+  runId: string;
+  /** 'tensorflow' | 'wasm' | 'cpu': the backend that actually runs. */
+  backend: string;
+  /** Its version and build, for display: "tfjs 4.22.0, SIMD". */
+  backendDetail?: string;
+  models: { model: string; params: number }[];
+  trainSize: number;
+  testSize: number;
+  epochs: number;
+  batchSize: number;
+  /** Which data set: "MNIST", "FashionMNIST" or "embedded MNIST subset". */
+  data?: string;
+  /** Where the PyTorch runner computes: "cpu", "cuda", "cuda:0", "mps" (absent on tfjs). */
+  device?: string;
+  /** The PyTorch runner's hyper-parameters: optimizer, lr, batchSize, seed, processes. */
+  hyper?: Record<string, string | number>;
+}
+
+export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainDoneEvent;

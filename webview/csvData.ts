@@ -2,7 +2,7 @@
 // unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
 import type { SampleResult, StoredTrainRun } from '../src/shared/messages';
 import { toCsv } from '../src/shared/csv';
-import type { ModelResult } from '../src/shapes/types';
+import type { ModelResult } from '../src/shared/messages';
 import { fmtShape } from './summaryData';
 
 /** One row per model per epoch, for every given run. */

@@ -11,9 +11,8 @@ import { planRunnerModel } from './plan';
 import { choosePython, pythonInfo, type PythonInfo } from './python';
 import { runPytorch, type RunnerHooks } from './runner';
 
-export { planRunnerModel, type RunnerModel } from './plan';
-export { choosePython, clearPythonCache, pythonInfo, type PythonInfo } from './python';
-export { RunnerError, runnerScript, STOP_GRACE_MS } from './runner';
+export { type PythonInfo } from './python';
+export { RunnerError } from './runner';
 
 /** A Python that cannot train (missing, or no torch): one line with the fix. */
 export class PythonError extends Error {}

@@ -96,9 +96,37 @@ export interface TrainStartEvent {
   batchSize: number;
   /** Which data set: "MNIST", "FashionMNIST" or "embedded MNIST subset". */
   data?: string;
+  /** The run's hyperparameters, so a recorded run says how it was made. */
+  hyper?: TrainHyper;
 }
 
-export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainDoneEvent;
+export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainEvalEvent | TrainDoneEvent;
+
+export interface TrainHyper {
+  /** The models' names, in training order. */
+  model: string[];
+  data: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  backend: string;
+  threads: number;
+}
+
+/** After each epoch: the test set's confusion matrix (rows: true class, columns: predicted), each
+ * class's accuracy (null for a class absent from the test set) and the most confident mistakes. */
+export interface TrainEvalEvent {
+  event: 'eval';
+  runId: string;
+  model: string;
+  epoch: number;
+  classes: string[];
+  confusion: number[][];
+  perClass: (number | null)[];
+  /** index: position in the test set; p: the probability the model gave its (wrong) prediction. */
+  mistakes: { index: number; label: number; pred: number; p: number }[];
+}
 
 export interface SampleRequestParams {
   expr: string;

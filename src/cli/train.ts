@@ -25,7 +25,8 @@ Options:
   --tfjs-node DIR  folder holding a @tensorflow/tfjs-node install to try first
   --threads N      training threads on wasm (default 0 = one per core, at most 2); 1 forces one.
                    The curve is the same for any N
-  --json           one JSON object per line: batch, epoch, and last done events
+  --json           one JSON object per line: start (with the hyperparameters), batch, epoch, eval
+                   (confusion matrix, per-class accuracy, most confident mistakes), and last done
 Ctrl-C stops the run cleanly after the current batch.`;
 
 const SPEC: Record<string, FlagSpec> = {
@@ -102,6 +103,9 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
       }
     } else if (e.event === 'epoch') {
       io.err(`${e.model} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)} %, test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)} %, ${e.seconds.toFixed(1)} s, ${fmtInt(e.samplesPerSec)} samples/s`);
+    } else if (e.event === 'eval') {
+      io.err(`${e.model} epoch ${e.epoch} on the test set:`);
+      for (const line of training.formatEval(e)) io.err(line);
     }
   };
   let done;

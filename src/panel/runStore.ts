@@ -151,6 +151,8 @@ export class RunStore {
       // Batches alone are not worth a disk write; the epoch and done events save.
       return;
     }
+    // The panel does not draw evaluation details yet; they are in the CLI's --json stream.
+    if (e.event === 'eval') return;
     if (e.event === 'epoch') run.epochs.push(e);
     else {
       run.done = e;

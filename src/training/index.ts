@@ -15,6 +15,7 @@ import { checkMnistCompatible, translateModel, TranslateError } from './translat
 export { BackendError } from './backend';
 export { DataError } from './idx';
 export { TranslateError } from './translate';
+export { formatEval } from './eval';
 
 export interface TrainHooks {
   onEvent(e: TrainEvent): void;
@@ -85,6 +86,12 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
     models: specs.map((s) => ({ model: s.name, params: countParams(s) })),
     trainSize: train.count, testSize: test.count, epochs: params.epochs, batchSize: params.batchSize,
     data: data.name,
+    hyper: {
+      model: specs.map((s) => s.name), data: data.name, epochs: params.epochs, batchSize: params.batchSize,
+      lr: params.learningRate ?? 1e-3, seed: params.seed, backend: loaded.backend,
+      // As asked; each model's summary in the done event says how many threads it really used.
+      threads: parallel ? threads : 1,
+    },
   });
   const summaries: TrainModelSummary[] = [];
   let cancelled = false;
@@ -98,7 +105,7 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
       const r = await fit(tf, net, train, test, {
         epochs: params.epochs, batchSize: params.batchSize, seed: params.seed,
         learningRate: params.learningRate ?? 1e-3, runId, signal: hooks.signal,
-        onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e),
+        onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e), onEval: (e) => hooks.onEvent(e),
         parallel, log,
       });
       const { cancelled: c, ...summary } = r;

@@ -8,9 +8,23 @@ random r with respect to every parameter and the (float) input. The test runs th
 translator and the tfjs builder, loads the state_dict, and compares.
 
     /usr/bin/python3 scripts/training-fixtures.py   # writes test/fixtures/training/torch-layers.json
+
+With --data it writes small data sets in torchvision's download layouts instead
+(test/fixtures/training/data/, read by test/unit/training/data.test.ts): CIFAR-10 as Python 2 pickles (the
+way the real cifar-10-batches-py files were written: byte strings as SHORT_BINSTRING/BINSTRING, numpy
+arrays through numpy.core.multiarray._reconstruct), CIFAR-100 as Python 3 writes protocol 2 (byte strings
+through _codecs.encode), and cifar-10-batches-bin. Pixel (i, c, y, x) of image i is
+(13·i + 71·c + 7·y + 3·x + 11·label) mod 256, so a test can check the CHW layout from the formula.
+
+    /usr/bin/python3 scripts/training-fixtures.py --data
 """
 import json
 import os
+import pickle
+import struct
+import sys
+
+import numpy as np
 
 import torch
 import torch.nn as nn
@@ -220,5 +234,110 @@ def main():
     print(f"wrote {len(out)} cases to {os.path.normpath(dest)}")
 
 
+def cifar_images(first, count, labels):
+    i = np.arange(first, first + count).reshape(-1, 1, 1, 1)
+    c = np.arange(3).reshape(1, 3, 1, 1)
+    y = np.arange(32).reshape(1, 1, 32, 1)
+    x = np.arange(32).reshape(1, 1, 1, 32)
+    lab = np.asarray(labels).reshape(-1, 1, 1, 1)
+    return ((13 * i + 71 * c + 7 * y + 3 * x + 11 * lab) % 256).astype(np.uint8).reshape(count, 3072)
+
+
+class Py2Pickler(pickle._Pickler):
+    """Writes bytes as Python 2 wrote str (what cPickle.dump(d, f, 2) gave for the CIFAR files), and
+    numpy's array rebuild function under the module name it had then."""
+    dispatch = pickle._Pickler.dispatch.copy()
+
+    def save_py2_str(self, obj):
+        n = len(obj)
+        if n < 256:
+            self.write(pickle.SHORT_BINSTRING + bytes([n]) + obj)
+        else:
+            self.write(pickle.BINSTRING + struct.pack("<I", n) + obj)
+        self.memoize(obj)
+
+    dispatch[bytes] = save_py2_str
+
+    def save_global(self, obj, name=None):
+        if getattr(obj, "__name__", None) == "_reconstruct":
+            self.write(pickle.GLOBAL + b"numpy.core.multiarray\n_reconstruct\n")
+            self.memoize(obj)
+            return
+        super().save_global(obj, name)
+
+
+def write_data_fixtures():
+    root = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "data")
+    names10 = [b"airplane", b"automobile", b"bird", b"cat", b"deer", b"dog", b"frog", b"horse", b"ship", b"truck"]
+    expected = {}
+
+    # CIFAR-10, python pickles: five training batches of 2 images, a test batch of 4.
+    d10 = os.path.join(root, "cifar-10-batches-py")
+    bin10 = os.path.join(root, "cifar-10-batches-bin")
+    os.makedirs(d10, exist_ok=True)
+    os.makedirs(bin10, exist_ok=True)
+    first = 0
+    train_labels = []
+    batches = [("data_batch_%d" % k, 2) for k in range(1, 6)] + [("test_batch", 4)]
+    for fname, n in batches:
+        labels = [(first + j) * 3 % 10 for j in range(n)]
+        data = cifar_images(first, n, labels)
+        d = {b"batch_label": b"fixture " + fname.encode(), b"labels": labels, b"data": data,
+             b"filenames": [b"img_%d.png" % (first + j) for j in range(n)]}
+        with open(os.path.join(d10, fname), "wb") as f:
+            Py2Pickler(f, 2).dump(d)
+        with open(os.path.join(bin10, fname + ".bin"), "wb") as f:
+            for j in range(n):
+                f.write(bytes([labels[j]]) + data[j].tobytes())
+        if fname != "test_batch":
+            train_labels += labels
+        else:
+            expected["cifar10"] = {"trainLabels": train_labels, "testLabels": labels, "trainFirst": 0, "testFirst": first}
+        first += n
+    with open(os.path.join(d10, "batches.meta"), "wb") as f:
+        Py2Pickler(f, 2).dump({b"num_cases_per_batch": 2, b"label_names": names10, b"num_vis": 3072})
+    with open(os.path.join(bin10, "batches.meta.txt"), "w") as f:
+        f.write("\n".join(n.decode() for n in names10) + "\n\n")
+
+    # CIFAR-100 as Python 3 re-saves it at protocol 2: str keys and names, the array's bytes through
+    # _codecs.encode.
+    d100 = os.path.join(root, "cifar-100-python")
+    os.makedirs(d100, exist_ok=True)
+    fine = ["class_%02d" % k for k in range(100)]
+    split_first = {"train": 100, "test": 108}
+    for fname, n in [("train", 8), ("test", 5)]:
+        labels = [(split_first[fname] + j) * 37 % 100 for j in range(n)]
+        d = {"filenames": ["f%d.png" % j for j in range(n)], "batch_label": fname,
+             "fine_labels": labels, "coarse_labels": [l // 5 for l in labels],
+             "data": cifar_images(split_first[fname], n, labels)}
+        with open(os.path.join(d100, fname), "wb") as f:
+            pickle.dump(d, f, protocol=2)
+        expected.setdefault("cifar100", {})[fname + "Labels"] = labels
+        expected["cifar100"][fname + "First"] = split_first[fname]
+    with open(os.path.join(d100, "meta"), "wb") as f:
+        pickle.dump({"fine_label_names": fine, "coarse_label_names": ["c%d" % k for k in range(20)]}, f, protocol=2)
+
+    # What torchvision itself reads from these files: the loaders must agree with it.
+    import torchvision
+    import torchvision.datasets.cifar as tv_cifar
+
+    # The fixtures are not the published files, so torchvision's md5 checks are skipped; its reading is not.
+    tv_cifar.check_integrity = lambda *args, **kwargs: True
+    for key, cls in [("cifar10", torchvision.datasets.CIFAR10), ("cifar100", torchvision.datasets.CIFAR100)]:
+        for train in (True, False):
+            ds = cls(root, train=train, download=False)
+            split = "train" if train else "test"
+            expected[key][split + "Sums"] = [int(ds.data[j].astype(np.int64).sum()) for j in range(len(ds))]
+            assert list(ds.targets) == expected[key][split + "Labels"], (key, split)
+        expected[key]["classes"] = list(cls(root, train=False, download=False).classes)
+    with open(os.path.join(root, "expected.json"), "w") as f:
+        json.dump(expected, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote CIFAR fixtures to {os.path.normpath(root)}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--data" in sys.argv[1:]:
+        write_data_fixtures()
+    else:
+        main()

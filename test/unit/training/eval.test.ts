@@ -40,7 +40,7 @@ test('formatEval: a table for few classes, the largest confusions for many', () 
     '  most confident mistakes: #4 dog→cat (p 0.930)',
   ]);
   const k = 30;
-  const confusion = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 3 : 0)));
+  const confusion: number[][] = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 3 : 0)));
   confusion[4][7] = 9;
   const many = formatEval({ classes: confusion.map((_, i) => `c${i}`), confusion, perClass: confusion.map(() => 0.25), mistakes: [] });
   assert.equal(many.length, 2);

@@ -13,7 +13,8 @@ With --data it writes small data sets in torchvision's download layouts instead
 (test/fixtures/training/data/, read by test/unit/training/data.test.ts): CIFAR-10 as Python 2 pickles (the
 way the real cifar-10-batches-py files were written: byte strings as SHORT_BINSTRING/BINSTRING, numpy
 arrays through numpy.core.multiarray._reconstruct), CIFAR-100 as Python 3 writes protocol 2 (byte strings
-through _codecs.encode), and cifar-10-batches-bin. Pixel (i, c, y, x) of image i is
+through _codecs.encode), cifar-10-batches-bin, and an ImageFolder of PNGs and JPEGs with what torchvision + PIL read from
+them. Pixel (i, c, y, x) of image i is
 (13·i + 71·c + 7·y + 3·x + 11·label) mod 256, so a test can check the CHW layout from the formula.
 
     /usr/bin/python3 scripts/training-fixtures.py --data
@@ -334,6 +335,59 @@ def write_data_fixtures():
         json.dump(expected, f, separators=(",", ":"))
         f.write("\n")
     print(f"wrote CIFAR fixtures to {os.path.normpath(root)}")
+    write_image_folder(os.path.join(root, "images"))
+
+
+def write_image_folder(root):
+    """An ImageFolder (train/ and test/, three classes) of PNGs and JPEGs of several sizes and modes, and
+    what torchvision makes of each: pil_loader's convert('RGB'), optionally convert('L'), then
+    Resize((16, 16)) (PIL's antialiased bilinear)."""
+    from PIL import Image
+    from torchvision.datasets.folder import ImageFolder
+
+    rng = np.random.default_rng(5)
+    specs = [  # (split, class, name, width, height, mode, format)
+        ("train", "bird", "a.png", 40, 30, "RGB", "PNG"),
+        ("train", "bird", "b.jpg", 36, 36, "RGB", "JPEG"),
+        ("train", "cat", "a.png", 20, 24, "RGBA", "PNG"),
+        ("train", "cat", "b.jpeg", 64, 48, "RGB", "JPEG"),
+        ("train", "dog", "a.png", 10, 12, "L", "PNG"),
+        ("train", "dog", "b.png", 16, 16, "RGB", "PNG"),
+        ("test", "bird", "c.png", 33, 17, "RGB", "PNG"),
+        ("test", "cat", "c.jpg", 25, 31, "L", "JPEG"),
+        ("test", "dog", "c.png", 8, 8, "P", "PNG"),
+    ]
+    for split, cls, name, w, h, mode, fmt in specs:
+        yy, xx = np.mgrid[0:h, 0:w]
+        planes = [(127 + 120 * np.sin(xx / (2 + k) + yy / (3 + 2 * k) + k)) for k in range(4)]
+        arr = np.stack(planes, -1) + rng.normal(0, 8, (h, w, 4))
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+        img = Image.fromarray(arr, "RGBA")
+        if mode == "RGB":
+            img = img.convert("RGB")
+        elif mode == "L":
+            img = img.convert("L")
+        elif mode == "P":
+            img = img.convert("RGB").convert("P", palette=Image.ADAPTIVE, colors=16)
+        os.makedirs(os.path.join(root, split, cls), exist_ok=True)
+        img.save(os.path.join(root, split, cls, name), fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    truth = {}
+    for split in ("train", "test"):
+        ds = ImageFolder(os.path.join(root, split))
+        rows = []
+        for path, label in ds.samples:
+            rgb = ds.loader(path)
+            rows.append({
+                "file": os.path.relpath(path, root), "label": label,
+                "rgb16": np.asarray(rgb.resize((16, 16), Image.BILINEAR)).transpose(2, 0, 1).flatten().tolist(),
+                "grey16": np.asarray(rgb.convert("L").resize((16, 16), Image.BILINEAR)).flatten().tolist(),
+                "grey": np.asarray(rgb.convert("L")).flatten().tolist() if rgb.size[0] * rgb.size[1] <= 400 else None,
+            })
+        truth[split] = {"classes": ds.classes, "samples": rows}
+    with open(os.path.join(root, "..", "expected-images.json"), "w") as f:
+        json.dump(truth, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote an image folder to {os.path.normpath(root)}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ them. Pixel (i, c, y, x) of image i is
 (13·i + 71·c + 7·y + 3·x + 11·label) mod 256, so a test can check the CHW layout from the formula.
 
     /usr/bin/python3 scripts/training-fixtures.py --data
+
+With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurrent.json).
 """
 import json
 import os
@@ -390,8 +392,72 @@ def write_image_folder(root):
     print(f"wrote an image folder to {os.path.normpath(root)}")
 
 
+RECURRENT = [  # (name, module kwargs, input shape, with initial states)
+    ("lstm_2layer_bi_batchfirst", dict(mode="LSTM", input_size=5, hidden_size=4, num_layers=2, batch_first=True, bidirectional=True), [2, 3, 5], False),
+    ("lstm_h0c0", dict(mode="LSTM", input_size=3, hidden_size=6, num_layers=1, batch_first=True), [2, 4, 3], True),
+    ("gru_2layer_bi_timefirst", dict(mode="GRU", input_size=5, hidden_size=4, num_layers=2, bidirectional=True), [3, 2, 5], False),
+    ("gru_h0", dict(mode="GRU", input_size=4, hidden_size=3, num_layers=2, batch_first=True), [2, 5, 4], True),
+    ("rnn_relu_nobias", dict(mode="RNN", nonlinearity="relu", input_size=5, hidden_size=4, bias=False, batch_first=True), [2, 3, 5], False),
+    ("rnn_tanh_3layer_bi", dict(mode="RNN", input_size=2, hidden_size=3, num_layers=3, bidirectional=True, batch_first=True), [1, 4, 2], False),
+]
+
+
+def write_recurrent_fixtures():
+    """PyTorch's RNN / LSTM / GRU outputs and gradients (test/unit/training/recurrent.test.ts): for each case
+    the state_dict, input (and initial states), the tuple the module returns, and the gradients of
+    sum(output·r) + sum(h_n·rh) (+ sum(c_n·rc)) for every parameter, the input and the initial states."""
+    out = []
+    for i, (name, kw, shape, with_state) in enumerate(RECURRENT):
+        kw = dict(kw)
+        mode = kw.pop("mode")
+        torch.manual_seed(300 + i)
+        m = getattr(nn, mode)(**kw)
+        x = torch.randn(*shape).requires_grad_()
+        dirs = 2 if kw.get("bidirectional") else 1
+        batch = shape[0] if kw.get("batch_first") else shape[1]
+        state_shape = [kw.get("num_layers", 1) * dirs, batch, kw["hidden_size"]]
+        h0 = torch.randn(*state_shape).requires_grad_() if with_state else None
+        c0 = torch.randn(*state_shape).requires_grad_() if with_state and mode == "LSTM" else None
+        if mode == "LSTM":
+            y, (h, c) = m(x, (h0, c0)) if with_state else m(x)
+        else:
+            y, h = m(x, h0) if with_state else m(x)
+            c = None
+        r, rh = torch.randn_like(y), torch.randn_like(h)
+        loss = (y * r).sum() + (h * rh).sum()
+        rc = torch.randn_like(c) if c is not None else None
+        if c is not None:
+            loss = loss + (c * rc).sum()
+        loss.backward()
+        case = {
+            "name": name, "mode": {"LSTM": "lstm", "GRU": "gru"}.get(mode, "rnn_" + kw.get("nonlinearity", "tanh")),
+            "inputSize": kw["input_size"], "hiddenSize": kw["hidden_size"], "numLayers": kw.get("num_layers", 1),
+            "bias": kw.get("bias", True), "batchFirst": kw.get("batch_first", False), "bidirectional": kw.get("bidirectional", False),
+            "input": tensor_json(x), "output": tensor_json(y), "h": tensor_json(h), "r": tensor_json(r), "rh": tensor_json(rh),
+            "state": {k: tensor_json(v) for k, v in m.state_dict().items()},
+            "grads": {k: tensor_json(p.grad) for k, p in m.named_parameters()},
+        }
+        case["grads"]["input"] = tensor_json(x.grad)
+        if c is not None:
+            case["c"], case["rc"] = tensor_json(c), tensor_json(rc)
+        if with_state:
+            case["h0"] = tensor_json(h0)
+            case["grads"]["h0"] = tensor_json(h0.grad)
+            if c0 is not None:
+                case["c0"] = tensor_json(c0)
+                case["grads"]["c0"] = tensor_json(c0.grad)
+        out.append(case)
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-recurrent.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} recurrent cases to {os.path.normpath(dest)}")
+
+
 if __name__ == "__main__":
     if "--data" in sys.argv[1:]:
         write_data_fixtures()
+    elif "--recurrent" in sys.argv[1:]:
+        write_recurrent_fixtures()
     else:
         main()

@@ -19,7 +19,8 @@ them. Pixel (i, c, y, x) of image i is
 
     /usr/bin/python3 scripts/training-fixtures.py --data
 
-With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurrent.json).
+With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurrent.json); with
+--batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json).
 """
 import json
 import os
@@ -454,7 +455,94 @@ def write_recurrent_fixtures():
     print(f"wrote {len(out)} recurrent cases to {os.path.normpath(dest)}")
 
 
+BATCHNORM_TRAIN = [
+    ("BN2dNet", [4, 3, 5, 6], """
+# input: (4, 3, 5, 6)
+class BN2dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 5, 3)
+        self.bn = nn.BatchNorm2d(5, momentum=0.3)
+        self.bn2 = nn.BatchNorm2d(5, affine=False, eps=1e-3)
+        self.fc = nn.Linear(5 * 3 * 4, 4)
+
+    def forward(self, x):
+        x = self.bn2(F.relu(self.bn(self.conv(x))))
+        return self.fc(torch.flatten(x, 1))
+"""),
+    ("BN1dNet", [6, 7], """
+# input: (6, 7)
+class BN1dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(7, 8)
+        self.bn = nn.BatchNorm1d(8)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.bn(self.fc1(x))))
+"""),
+    ("BN1dSeq", [3, 4, 9], """
+# input: (3, 4, 9)
+class BN1dSeq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bn = nn.BatchNorm1d(4, momentum=0.5)
+        self.conv = nn.Conv1d(4, 2, 3)
+
+    def forward(self, x):
+        return self.conv(self.bn(x))
+"""),
+]
+
+
+def write_batchnorm_fixtures():
+    """BatchNorm in training mode (test/unit/training/batchnorm.test.ts): from a state_dict with set running
+    statistics, two train-mode forward passes on two batches; recorded are the second pass's output and
+    the gradients of sum(output·r) through it (batch statistics, biased variance), the running statistics
+    after both passes (momentum, unbiased variance), and an eval-mode output on a third batch that uses them."""
+    out = []
+    for i, (name, shape, body) in enumerate(BATCHNORM_TRAIN):
+        source = HEADER + body.lstrip("\n")
+        ns = {}
+        exec(compile(source, name + ".py", "exec"), ns)
+        torch.manual_seed(500 + i)
+        model = ns[name]()
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                    m.running_mean.uniform_(-0.5, 0.5)
+                    m.running_var.uniform_(0.5, 2.0)
+                    if m.affine:
+                        m.weight.uniform_(0.5, 1.5)
+                        m.bias.uniform_(-0.5, 0.5)
+        state0 = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        x1, x2, x3 = (torch.randn(*shape) * 2 + 0.5 for _ in range(3))
+        model.train()
+        model(x1)
+        y = model(x2)
+        r = torch.randn_like(y)
+        (y * r).sum().backward()
+        running = {k: tensor_json(v) for k, v in model.state_dict().items() if "running" in k}
+        model.eval()
+        with torch.no_grad():
+            y3 = model(x3)
+        out.append({
+            "name": name, "source": source, "state": state0, "x1": tensor_json(x1), "x2": tensor_json(x2), "x3": tensor_json(x3),
+            "output": tensor_json(y), "r": tensor_json(r), "running": running, "evalOutput": tensor_json(y3),
+            "grads": {k: tensor_json(p.grad) for k, p in model.named_parameters()},
+        })
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-batchnorm-train.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} batch-norm cases to {os.path.normpath(dest)}")
+
+
 if __name__ == "__main__":
+    if "--batchnorm" in sys.argv[1:]:
+        write_batchnorm_fixtures()
+        sys.exit(0)
     if "--data" in sys.argv[1:]:
         write_data_fixtures()
     elif "--recurrent" in sys.argv[1:]:

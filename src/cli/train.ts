@@ -9,8 +9,11 @@ import type { CliIO } from './output';
 const USAGE = `Usage: tensor-lens train [--model mlp|cnn|compare|FILE.py[:Class]] [--epochs N] [--batch-size B]
                         [--limit N] [--data DIR] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--json]
 
-Trains on MNIST with TensorFlow.js: the embedded 8,000 / 2,000 subset, or --data DIR (a folder with IDX
-files, or one holding torchvision's MNIST/raw or FashionMNIST/raw).
+Trains with TensorFlow.js on the data that fits the model's input and classes: (1, 28, 28), (28, 28) or (784)
+with 10 classes: MNIST, FashionMNIST or KMNIST (IDX files), else the embedded 8,000 / 2,000 MNIST subset;
+(3, 32, 32) or (3072): CIFAR-10 or CIFAR-100 (cifar-10-batches-py, cifar-100-python, cifar-10-batches-bin);
+any (C, H, W): an image folder (train/ and test/ with a subfolder of PNG/JPEG images per class), resized.
+Without --data, a root= given to a torchvision dataset in the model's file is used when it holds such data.
 
 Options:
   --model M        mlp (default), cnn, compare (or mlp,cnn: both on the same data and seed), or a PyTorch
@@ -19,7 +22,8 @@ Options:
   --batch-size B   batch size (default 64)
   --limit N        train on the first N images only (default 0 = all)
   --test-limit N   evaluate on the first N test images only (default 0 = all)
-  --data DIR       folder with MNIST IDX files (gzipped or not)
+  --data DIR       data folder: MNIST IDX files (gzipped or not) or torchvision's root holding MNIST/raw,
+                   FashionMNIST/raw, KMNIST/raw or the CIFAR folders; or an image folder
   --seed S         random seed (default 42): same seed and backend, same curve
   --backend B      auto (default: tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu
   --tfjs-node DIR  folder holding a @tensorflow/tfjs-node install to try first

@@ -20,7 +20,8 @@ them. Pixel (i, c, y, x) of image i is
     /usr/bin/python3 scripts/training-fixtures.py --data
 
 With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurrent.json); with
---batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json).
+--batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json); with
+--attention: MultiheadAttention and TransformerEncoderLayer (test/fixtures/training/torch-attention.json).
 """
 import json
 import os
@@ -539,7 +540,55 @@ def write_batchnorm_fixtures():
     print(f"wrote {len(out)} batch-norm cases to {os.path.normpath(dest)}")
 
 
+ATTENTION = [  # (name, class, kwargs, input shape)
+    ("mha_batchfirst", "MultiheadAttention", dict(embed_dim=8, num_heads=2, batch_first=True), [2, 5, 8]),
+    ("mha_timefirst_nobias", "MultiheadAttention", dict(embed_dim=6, num_heads=3, bias=False), [4, 2, 6]),
+    ("encoder_postnorm_relu", "TransformerEncoderLayer", dict(d_model=8, nhead=2, dim_feedforward=16, dropout=0.0, batch_first=True), [2, 5, 8]),
+    ("encoder_prenorm_gelu", "TransformerEncoderLayer", dict(d_model=6, nhead=3, dim_feedforward=10, dropout=0.0, activation="gelu", norm_first=True, layer_norm_eps=1e-4), [4, 2, 6]),
+]
+
+
+def write_attention_fixtures():
+    """nn.MultiheadAttention (self-attention, no masks) and nn.TransformerEncoderLayer in eval mode
+    (test/unit/training/attention.test.ts): state_dict, input, outputs (and the head-averaged attention
+    weights), and the gradients of sum(output·r) (+ sum(weights·rw)) for every parameter and the input."""
+    out = []
+    for i, (name, cls, kw, shape) in enumerate(ATTENTION):
+        torch.manual_seed(700 + i)
+        m = getattr(nn, cls)(**kw)
+        with torch.no_grad():
+            for k, p in m.named_parameters():
+                if "bias" in k or "norm" in k:
+                    p.uniform_(-0.5, 0.5) if "bias" in k else p.uniform_(0.5, 1.5)
+        m.eval()
+        x = torch.randn(*shape).requires_grad_()
+        case = {"name": name, "kind": cls, "kwargs": kw, "input": tensor_json(x)}
+        if cls == "MultiheadAttention":
+            y, w = m(x, x, x)
+            r, rw = torch.randn_like(y), torch.randn_like(w)
+            ((y * r).sum() + (w * rw).sum()).backward()
+            case.update({"weights": tensor_json(w), "rw": tensor_json(rw)})
+        else:
+            y = m(x)
+            r = torch.randn_like(y)
+            (y * r).sum().backward()
+        case.update({
+            "output": tensor_json(y), "r": tensor_json(r),
+            "state": {k: tensor_json(v) for k, v in m.state_dict().items()},
+            "grads": {**{k: tensor_json(p.grad) for k, p in m.named_parameters()}, "input": tensor_json(x.grad)},
+        })
+        out.append(case)
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-attention.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} attention cases to {os.path.normpath(dest)}")
+
+
 if __name__ == "__main__":
+    if "--attention" in sys.argv[1:]:
+        write_attention_fixtures()
+        sys.exit(0)
     if "--batchnorm" in sys.argv[1:]:
         write_batchnorm_fixtures()
         sys.exit(0)

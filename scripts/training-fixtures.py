@@ -189,6 +189,19 @@ class Pools2d(nn.Module):
         x = self.a3(x)
         return self.gmp(x)
 """),
+    ("RowEncoder", [2, 7, 12], "float", """
+# input: (2, 7, 12)
+class RowEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.TransformerEncoderLayer(12, 3, dim_feedforward=20, batch_first=True)
+        self.enc2 = nn.TransformerEncoderLayer(12, 2, dim_feedforward=16, activation='gelu', norm_first=True)
+        self.fc = nn.Linear(84, 5)
+
+    def forward(self, x):
+        x = self.enc2(self.enc(x))
+        return self.fc(x.flatten(1))
+"""),
 ]
 
 
@@ -211,6 +224,8 @@ def main():
                 if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                     m.running_mean.uniform_(-0.5, 0.5)
                     m.running_var.uniform_(0.5, 2.0)
+                if isinstance(m, nn.MultiheadAttention):
+                    m.in_proj_bias.uniform_(-0.5, 0.5)  # zero by default: give the test something to place
                 if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
                     m.weight.uniform_(0.5, 1.5)
                     m.bias.uniform_(-0.5, 0.5)

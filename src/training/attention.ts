@@ -84,7 +84,8 @@ export function buildMultiheadAttention(tf: Tf, s: MhaSpec, v: MakeVar, rand: ()
   };
 }
 
-export function buildTransformerEncoderLayer(tf: Tf, s: EncoderLayerSpec, v: MakeVar, rand: () => number, prefix: string): AttentionModule & { forward(x: Tensor, training: boolean): Tensor } {
+/** dropSeed: a seed for each dropout mask, so training curves repeat with the run's seed. */
+export function buildTransformerEncoderLayer(tf: Tf, s: EncoderLayerSpec, v: MakeVar, rand: () => number, prefix: string, dropSeed?: () => number): AttentionModule & { forward(x: Tensor, training: boolean): Tensor } {
   const E = s.dModel;
   const F = s.dimFeedforward;
   const { params, make } = registry(v, prefix);
@@ -101,7 +102,7 @@ export function buildTransformerEncoderLayer(tf: Tf, s: EncoderLayerSpec, v: Mak
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, s.layerNormEps))), w), b);
   };
-  const drop = (x: Tensor, training: boolean): Tensor => (training && s.dropout > 0 ? tf.dropout(x, s.dropout) : x);
+  const drop = (x: Tensor, training: boolean): Tensor => (training && s.dropout > 0 ? tf.dropout(x, s.dropout, undefined, dropSeed?.()) : x);
   const act = (x: Tensor): Tensor => (s.activation === 'relu' ? tf.relu(x) : tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1)));
   const ff = (x: Tensor, training: boolean): Tensor => {
     const [B, T] = x.shape;

@@ -265,7 +265,8 @@ def train(args, rank, world, local_rank, stop):
             "device": device, "models": [{"model": args.name, "params": params}],
             "trainSize": n, "testSize": test_x.shape[0], "epochs": args.epochs, "batchSize": B,
             "data": args.data_name,
-            "hyper": {"optimizer": "adam", "lr": args.lr, "batchSize": B, "seed": args.seed, "processes": world},
+            "hyper": {"model": [args.name], "data": args.data_name, "epochs": args.epochs, "batchSize": B, "lr": args.lr,
+                      "seed": args.seed, "backend": "pytorch", "optimizer": "adam", "device": device, "processes": world},
         })
 
         samples_seen = 0

@@ -8,9 +8,28 @@ random r with respect to every parameter and the (float) input. The test runs th
 translator and the tfjs builder, loads the state_dict, and compares.
 
     /usr/bin/python3 scripts/training-fixtures.py   # writes test/fixtures/training/torch-layers.json
+
+With --data it writes small data sets in torchvision's download layouts instead
+(test/fixtures/training/data/, read by test/unit/training/data.test.ts): CIFAR-10 as Python 2 pickles (the
+way the real cifar-10-batches-py files were written: byte strings as SHORT_BINSTRING/BINSTRING, numpy
+arrays through numpy.core.multiarray._reconstruct), CIFAR-100 as Python 3 writes protocol 2 (byte strings
+through _codecs.encode), cifar-10-batches-bin, and an ImageFolder of PNGs and JPEGs with what torchvision + PIL read from
+them. Pixel (i, c, y, x) of image i is
+(13·i + 71·c + 7·y + 3·x + 11·label) mod 256, so a test can check the CHW layout from the formula.
+
+    /usr/bin/python3 scripts/training-fixtures.py --data
+
+With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurrent.json); with
+--batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json); with
+--attention: MultiheadAttention and TransformerEncoderLayer (test/fixtures/training/torch-attention.json).
 """
 import json
 import os
+import pickle
+import struct
+import sys
+
+import numpy as np
 
 import torch
 import torch.nn as nn
@@ -170,6 +189,19 @@ class Pools2d(nn.Module):
         x = self.a3(x)
         return self.gmp(x)
 """),
+    ("RowEncoder", [2, 7, 12], "float", """
+# input: (2, 7, 12)
+class RowEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.TransformerEncoderLayer(12, 3, dim_feedforward=20, batch_first=True)
+        self.enc2 = nn.TransformerEncoderLayer(12, 2, dim_feedforward=16, activation='gelu', norm_first=True)
+        self.fc = nn.Linear(84, 5)
+
+    def forward(self, x):
+        x = self.enc2(self.enc(x))
+        return self.fc(x.flatten(1))
+"""),
 ]
 
 
@@ -192,6 +224,8 @@ def main():
                 if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                     m.running_mean.uniform_(-0.5, 0.5)
                     m.running_var.uniform_(0.5, 2.0)
+                if isinstance(m, nn.MultiheadAttention):
+                    m.in_proj_bias.uniform_(-0.5, 0.5)  # zero by default: give the test something to place
                 if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
                     m.weight.uniform_(0.5, 1.5)
                     m.bias.uniform_(-0.5, 0.5)
@@ -220,5 +254,362 @@ def main():
     print(f"wrote {len(out)} cases to {os.path.normpath(dest)}")
 
 
+def cifar_images(first, count, labels):
+    i = np.arange(first, first + count).reshape(-1, 1, 1, 1)
+    c = np.arange(3).reshape(1, 3, 1, 1)
+    y = np.arange(32).reshape(1, 1, 32, 1)
+    x = np.arange(32).reshape(1, 1, 1, 32)
+    lab = np.asarray(labels).reshape(-1, 1, 1, 1)
+    return ((13 * i + 71 * c + 7 * y + 3 * x + 11 * lab) % 256).astype(np.uint8).reshape(count, 3072)
+
+
+class Py2Pickler(pickle._Pickler):
+    """Writes bytes as Python 2 wrote str (what cPickle.dump(d, f, 2) gave for the CIFAR files), and
+    numpy's array rebuild function under the module name it had then."""
+    dispatch = pickle._Pickler.dispatch.copy()
+
+    def save_py2_str(self, obj):
+        n = len(obj)
+        if n < 256:
+            self.write(pickle.SHORT_BINSTRING + bytes([n]) + obj)
+        else:
+            self.write(pickle.BINSTRING + struct.pack("<I", n) + obj)
+        self.memoize(obj)
+
+    dispatch[bytes] = save_py2_str
+
+    def save_global(self, obj, name=None):
+        if getattr(obj, "__name__", None) == "_reconstruct":
+            self.write(pickle.GLOBAL + b"numpy.core.multiarray\n_reconstruct\n")
+            self.memoize(obj)
+            return
+        super().save_global(obj, name)
+
+
+def write_data_fixtures():
+    root = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "data")
+    names10 = [b"airplane", b"automobile", b"bird", b"cat", b"deer", b"dog", b"frog", b"horse", b"ship", b"truck"]
+    expected = {}
+
+    # CIFAR-10, python pickles: five training batches of 2 images, a test batch of 4.
+    d10 = os.path.join(root, "cifar-10-batches-py")
+    bin10 = os.path.join(root, "cifar-10-batches-bin")
+    os.makedirs(d10, exist_ok=True)
+    os.makedirs(bin10, exist_ok=True)
+    first = 0
+    train_labels = []
+    batches = [("data_batch_%d" % k, 2) for k in range(1, 6)] + [("test_batch", 4)]
+    for fname, n in batches:
+        labels = [(first + j) * 3 % 10 for j in range(n)]
+        data = cifar_images(first, n, labels)
+        d = {b"batch_label": b"fixture " + fname.encode(), b"labels": labels, b"data": data,
+             b"filenames": [b"img_%d.png" % (first + j) for j in range(n)]}
+        with open(os.path.join(d10, fname), "wb") as f:
+            Py2Pickler(f, 2).dump(d)
+        with open(os.path.join(bin10, fname + ".bin"), "wb") as f:
+            for j in range(n):
+                f.write(bytes([labels[j]]) + data[j].tobytes())
+        if fname != "test_batch":
+            train_labels += labels
+        else:
+            expected["cifar10"] = {"trainLabels": train_labels, "testLabels": labels, "trainFirst": 0, "testFirst": first}
+        first += n
+    with open(os.path.join(d10, "batches.meta"), "wb") as f:
+        Py2Pickler(f, 2).dump({b"num_cases_per_batch": 2, b"label_names": names10, b"num_vis": 3072})
+    with open(os.path.join(bin10, "batches.meta.txt"), "w") as f:
+        f.write("\n".join(n.decode() for n in names10) + "\n\n")
+
+    # CIFAR-100 as Python 3 re-saves it at protocol 2: str keys and names, the array's bytes through
+    # _codecs.encode.
+    d100 = os.path.join(root, "cifar-100-python")
+    os.makedirs(d100, exist_ok=True)
+    fine = ["class_%02d" % k for k in range(100)]
+    split_first = {"train": 100, "test": 108}
+    for fname, n in [("train", 8), ("test", 5)]:
+        labels = [(split_first[fname] + j) * 37 % 100 for j in range(n)]
+        d = {"filenames": ["f%d.png" % j for j in range(n)], "batch_label": fname,
+             "fine_labels": labels, "coarse_labels": [l // 5 for l in labels],
+             "data": cifar_images(split_first[fname], n, labels)}
+        with open(os.path.join(d100, fname), "wb") as f:
+            pickle.dump(d, f, protocol=2)
+        expected.setdefault("cifar100", {})[fname + "Labels"] = labels
+        expected["cifar100"][fname + "First"] = split_first[fname]
+    with open(os.path.join(d100, "meta"), "wb") as f:
+        pickle.dump({"fine_label_names": fine, "coarse_label_names": ["c%d" % k for k in range(20)]}, f, protocol=2)
+
+    # What torchvision itself reads from these files: the loaders must agree with it.
+    import torchvision
+    import torchvision.datasets.cifar as tv_cifar
+
+    # The fixtures are not the published files, so torchvision's md5 checks are skipped; its reading is not.
+    tv_cifar.check_integrity = lambda *args, **kwargs: True
+    for key, cls in [("cifar10", torchvision.datasets.CIFAR10), ("cifar100", torchvision.datasets.CIFAR100)]:
+        for train in (True, False):
+            ds = cls(root, train=train, download=False)
+            split = "train" if train else "test"
+            expected[key][split + "Sums"] = [int(ds.data[j].astype(np.int64).sum()) for j in range(len(ds))]
+            assert list(ds.targets) == expected[key][split + "Labels"], (key, split)
+        expected[key]["classes"] = list(cls(root, train=False, download=False).classes)
+    with open(os.path.join(root, "expected.json"), "w") as f:
+        json.dump(expected, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote CIFAR fixtures to {os.path.normpath(root)}")
+    write_image_folder(os.path.join(root, "images"))
+
+
+def write_image_folder(root):
+    """An ImageFolder (train/ and test/, three classes) of PNGs and JPEGs of several sizes and modes, and
+    what torchvision makes of each: pil_loader's convert('RGB'), optionally convert('L'), then
+    Resize((16, 16)) (PIL's antialiased bilinear)."""
+    from PIL import Image
+    from torchvision.datasets.folder import ImageFolder
+
+    rng = np.random.default_rng(5)
+    specs = [  # (split, class, name, width, height, mode, format)
+        ("train", "bird", "a.png", 40, 30, "RGB", "PNG"),
+        ("train", "bird", "b.jpg", 36, 36, "RGB", "JPEG"),
+        ("train", "cat", "a.png", 20, 24, "RGBA", "PNG"),
+        ("train", "cat", "b.jpeg", 64, 48, "RGB", "JPEG"),
+        ("train", "dog", "a.png", 10, 12, "L", "PNG"),
+        ("train", "dog", "b.png", 16, 16, "RGB", "PNG"),
+        ("test", "bird", "c.png", 33, 17, "RGB", "PNG"),
+        ("test", "cat", "c.jpg", 25, 31, "L", "JPEG"),
+        ("test", "dog", "c.png", 8, 8, "P", "PNG"),
+    ]
+    for split, cls, name, w, h, mode, fmt in specs:
+        yy, xx = np.mgrid[0:h, 0:w]
+        planes = [(127 + 120 * np.sin(xx / (2 + k) + yy / (3 + 2 * k) + k)) for k in range(4)]
+        arr = np.stack(planes, -1) + rng.normal(0, 8, (h, w, 4))
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+        img = Image.fromarray(arr, "RGBA")
+        if mode == "RGB":
+            img = img.convert("RGB")
+        elif mode == "L":
+            img = img.convert("L")
+        elif mode == "P":
+            img = img.convert("RGB").convert("P", palette=Image.ADAPTIVE, colors=16)
+        os.makedirs(os.path.join(root, split, cls), exist_ok=True)
+        img.save(os.path.join(root, split, cls, name), fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    truth = {}
+    for split in ("train", "test"):
+        ds = ImageFolder(os.path.join(root, split))
+        rows = []
+        for path, label in ds.samples:
+            rgb = ds.loader(path)
+            rows.append({
+                "file": os.path.relpath(path, root), "label": label,
+                "rgb16": np.asarray(rgb.resize((16, 16), Image.BILINEAR)).transpose(2, 0, 1).flatten().tolist(),
+                "grey16": np.asarray(rgb.convert("L").resize((16, 16), Image.BILINEAR)).flatten().tolist(),
+                "grey": np.asarray(rgb.convert("L")).flatten().tolist() if rgb.size[0] * rgb.size[1] <= 400 else None,
+            })
+        truth[split] = {"classes": ds.classes, "samples": rows}
+    with open(os.path.join(root, "..", "expected-images.json"), "w") as f:
+        json.dump(truth, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote an image folder to {os.path.normpath(root)}")
+
+
+RECURRENT = [  # (name, module kwargs, input shape, with initial states)
+    ("lstm_2layer_bi_batchfirst", dict(mode="LSTM", input_size=5, hidden_size=4, num_layers=2, batch_first=True, bidirectional=True), [2, 3, 5], False),
+    ("lstm_h0c0", dict(mode="LSTM", input_size=3, hidden_size=6, num_layers=1, batch_first=True), [2, 4, 3], True),
+    ("gru_2layer_bi_timefirst", dict(mode="GRU", input_size=5, hidden_size=4, num_layers=2, bidirectional=True), [3, 2, 5], False),
+    ("gru_h0", dict(mode="GRU", input_size=4, hidden_size=3, num_layers=2, batch_first=True), [2, 5, 4], True),
+    ("rnn_relu_nobias", dict(mode="RNN", nonlinearity="relu", input_size=5, hidden_size=4, bias=False, batch_first=True), [2, 3, 5], False),
+    ("rnn_tanh_3layer_bi", dict(mode="RNN", input_size=2, hidden_size=3, num_layers=3, bidirectional=True, batch_first=True), [1, 4, 2], False),
+]
+
+
+def write_recurrent_fixtures():
+    """PyTorch's RNN / LSTM / GRU outputs and gradients (test/unit/training/recurrent.test.ts): for each case
+    the state_dict, input (and initial states), the tuple the module returns, and the gradients of
+    sum(output·r) + sum(h_n·rh) (+ sum(c_n·rc)) for every parameter, the input and the initial states."""
+    out = []
+    for i, (name, kw, shape, with_state) in enumerate(RECURRENT):
+        kw = dict(kw)
+        mode = kw.pop("mode")
+        torch.manual_seed(300 + i)
+        m = getattr(nn, mode)(**kw)
+        x = torch.randn(*shape).requires_grad_()
+        dirs = 2 if kw.get("bidirectional") else 1
+        batch = shape[0] if kw.get("batch_first") else shape[1]
+        state_shape = [kw.get("num_layers", 1) * dirs, batch, kw["hidden_size"]]
+        h0 = torch.randn(*state_shape).requires_grad_() if with_state else None
+        c0 = torch.randn(*state_shape).requires_grad_() if with_state and mode == "LSTM" else None
+        if mode == "LSTM":
+            y, (h, c) = m(x, (h0, c0)) if with_state else m(x)
+        else:
+            y, h = m(x, h0) if with_state else m(x)
+            c = None
+        r, rh = torch.randn_like(y), torch.randn_like(h)
+        loss = (y * r).sum() + (h * rh).sum()
+        rc = torch.randn_like(c) if c is not None else None
+        if c is not None:
+            loss = loss + (c * rc).sum()
+        loss.backward()
+        case = {
+            "name": name, "mode": {"LSTM": "lstm", "GRU": "gru"}.get(mode, "rnn_" + kw.get("nonlinearity", "tanh")),
+            "inputSize": kw["input_size"], "hiddenSize": kw["hidden_size"], "numLayers": kw.get("num_layers", 1),
+            "bias": kw.get("bias", True), "batchFirst": kw.get("batch_first", False), "bidirectional": kw.get("bidirectional", False),
+            "input": tensor_json(x), "output": tensor_json(y), "h": tensor_json(h), "r": tensor_json(r), "rh": tensor_json(rh),
+            "state": {k: tensor_json(v) for k, v in m.state_dict().items()},
+            "grads": {k: tensor_json(p.grad) for k, p in m.named_parameters()},
+        }
+        case["grads"]["input"] = tensor_json(x.grad)
+        if c is not None:
+            case["c"], case["rc"] = tensor_json(c), tensor_json(rc)
+        if with_state:
+            case["h0"] = tensor_json(h0)
+            case["grads"]["h0"] = tensor_json(h0.grad)
+            if c0 is not None:
+                case["c0"] = tensor_json(c0)
+                case["grads"]["c0"] = tensor_json(c0.grad)
+        out.append(case)
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-recurrent.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} recurrent cases to {os.path.normpath(dest)}")
+
+
+BATCHNORM_TRAIN = [
+    ("BN2dNet", [4, 3, 5, 6], """
+# input: (4, 3, 5, 6)
+class BN2dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 5, 3)
+        self.bn = nn.BatchNorm2d(5, momentum=0.3)
+        self.bn2 = nn.BatchNorm2d(5, affine=False, eps=1e-3)
+        self.fc = nn.Linear(5 * 3 * 4, 4)
+
+    def forward(self, x):
+        x = self.bn2(F.relu(self.bn(self.conv(x))))
+        return self.fc(torch.flatten(x, 1))
+"""),
+    ("BN1dNet", [6, 7], """
+# input: (6, 7)
+class BN1dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(7, 8)
+        self.bn = nn.BatchNorm1d(8)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.bn(self.fc1(x))))
+"""),
+    ("BN1dSeq", [3, 4, 9], """
+# input: (3, 4, 9)
+class BN1dSeq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bn = nn.BatchNorm1d(4, momentum=0.5)
+        self.conv = nn.Conv1d(4, 2, 3)
+
+    def forward(self, x):
+        return self.conv(self.bn(x))
+"""),
+]
+
+
+def write_batchnorm_fixtures():
+    """BatchNorm in training mode (test/unit/training/batchnorm.test.ts): from a state_dict with set running
+    statistics, two train-mode forward passes on two batches; recorded are the second pass's output and
+    the gradients of sum(output·r) through it (batch statistics, biased variance), the running statistics
+    after both passes (momentum, unbiased variance), and an eval-mode output on a third batch that uses them."""
+    out = []
+    for i, (name, shape, body) in enumerate(BATCHNORM_TRAIN):
+        source = HEADER + body.lstrip("\n")
+        ns = {}
+        exec(compile(source, name + ".py", "exec"), ns)
+        torch.manual_seed(500 + i)
+        model = ns[name]()
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                    m.running_mean.uniform_(-0.5, 0.5)
+                    m.running_var.uniform_(0.5, 2.0)
+                    if m.affine:
+                        m.weight.uniform_(0.5, 1.5)
+                        m.bias.uniform_(-0.5, 0.5)
+        state0 = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        x1, x2, x3 = (torch.randn(*shape) * 2 + 0.5 for _ in range(3))
+        model.train()
+        model(x1)
+        y = model(x2)
+        r = torch.randn_like(y)
+        (y * r).sum().backward()
+        running = {k: tensor_json(v) for k, v in model.state_dict().items() if "running" in k}
+        model.eval()
+        with torch.no_grad():
+            y3 = model(x3)
+        out.append({
+            "name": name, "source": source, "state": state0, "x1": tensor_json(x1), "x2": tensor_json(x2), "x3": tensor_json(x3),
+            "output": tensor_json(y), "r": tensor_json(r), "running": running, "evalOutput": tensor_json(y3),
+            "grads": {k: tensor_json(p.grad) for k, p in model.named_parameters()},
+        })
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-batchnorm-train.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} batch-norm cases to {os.path.normpath(dest)}")
+
+
+ATTENTION = [  # (name, class, kwargs, input shape)
+    ("mha_batchfirst", "MultiheadAttention", dict(embed_dim=8, num_heads=2, batch_first=True), [2, 5, 8]),
+    ("mha_timefirst_nobias", "MultiheadAttention", dict(embed_dim=6, num_heads=3, bias=False), [4, 2, 6]),
+    ("encoder_postnorm_relu", "TransformerEncoderLayer", dict(d_model=8, nhead=2, dim_feedforward=16, dropout=0.0, batch_first=True), [2, 5, 8]),
+    ("encoder_prenorm_gelu", "TransformerEncoderLayer", dict(d_model=6, nhead=3, dim_feedforward=10, dropout=0.0, activation="gelu", norm_first=True, layer_norm_eps=1e-4), [4, 2, 6]),
+]
+
+
+def write_attention_fixtures():
+    """nn.MultiheadAttention (self-attention, no masks) and nn.TransformerEncoderLayer in eval mode
+    (test/unit/training/attention.test.ts): state_dict, input, outputs (and the head-averaged attention
+    weights), and the gradients of sum(output·r) (+ sum(weights·rw)) for every parameter and the input."""
+    out = []
+    for i, (name, cls, kw, shape) in enumerate(ATTENTION):
+        torch.manual_seed(700 + i)
+        m = getattr(nn, cls)(**kw)
+        with torch.no_grad():
+            for k, p in m.named_parameters():
+                if "bias" in k or "norm" in k:
+                    p.uniform_(-0.5, 0.5) if "bias" in k else p.uniform_(0.5, 1.5)
+        m.eval()
+        x = torch.randn(*shape).requires_grad_()
+        case = {"name": name, "kind": cls, "kwargs": kw, "input": tensor_json(x)}
+        if cls == "MultiheadAttention":
+            y, w = m(x, x, x)
+            r, rw = torch.randn_like(y), torch.randn_like(w)
+            ((y * r).sum() + (w * rw).sum()).backward()
+            case.update({"weights": tensor_json(w), "rw": tensor_json(rw)})
+        else:
+            y = m(x)
+            r = torch.randn_like(y)
+            (y * r).sum().backward()
+        case.update({
+            "output": tensor_json(y), "r": tensor_json(r),
+            "state": {k: tensor_json(v) for k, v in m.state_dict().items()},
+            "grads": {**{k: tensor_json(p.grad) for k, p in m.named_parameters()}, "input": tensor_json(x.grad)},
+        })
+        out.append(case)
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-attention.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} attention cases to {os.path.normpath(dest)}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--attention" in sys.argv[1:]:
+        write_attention_fixtures()
+        sys.exit(0)
+    if "--batchnorm" in sys.argv[1:]:
+        write_batchnorm_fixtures()
+        sys.exit(0)
+    if "--data" in sys.argv[1:]:
+        write_data_fixtures()
+    elif "--recurrent" in sys.argv[1:]:
+        write_recurrent_fixtures()
+    else:
+        main()

@@ -10,8 +10,11 @@ const USAGE = `Usage: tensor-lens train [--model mlp|cnn|compare|FILE.py[:Class]
                         [--limit N] [--data DIR] [--seed S] [--backend auto|pytorch|tensorflow|wasm|cpu] [--threads N]
                         [--python PATH] [--device D] [--procs N] [--log-dir DIR] [--verbose] [--json]
 
-Trains on MNIST with TensorFlow.js: the embedded 8,000 / 2,000 subset, or --data DIR (a folder with IDX
-files, or one holding torchvision's MNIST/raw or FashionMNIST/raw).
+Trains with TensorFlow.js on the data that fits the model's input and classes: (1, 28, 28), (28, 28) or (784)
+with 10 classes: MNIST, FashionMNIST or KMNIST (IDX files), else the embedded 8,000 / 2,000 MNIST subset;
+(3, 32, 32) or (3072): CIFAR-10 or CIFAR-100 (cifar-10-batches-py, cifar-100-python, cifar-10-batches-bin);
+any (C, H, W): an image folder (train/ and test/ with a subfolder of PNG/JPEG images per class), resized.
+Without --data, a root= given to a torchvision dataset in the model's file is used when it holds such data.
 
 Options:
   --model M        mlp (default), cnn, compare (or mlp,cnn: both on the same data and seed), or a PyTorch
@@ -20,7 +23,8 @@ Options:
   --batch-size B   batch size (default 64)
   --limit N        train on the first N images only (default 0 = all)
   --test-limit N   evaluate on the first N test images only (default 0 = all)
-  --data DIR       folder with MNIST IDX files (gzipped or not)
+  --data DIR       data folder: MNIST IDX files (gzipped or not) or torchvision's root holding MNIST/raw,
+                   FashionMNIST/raw, KMNIST/raw or the CIFAR folders; or an image folder
   --seed S         random seed (default 42): same seed and backend, same curve
   --backend B      auto (default: tfjs-node, else wasm, else cpu; a file's model that tfjs cannot
                    reproduce goes to pytorch when --python / python3 imports torch), pytorch (your own
@@ -34,7 +38,8 @@ Options:
   --tfjs-node DIR  folder holding a @tensorflow/tfjs-node install to try first
   --threads N      training threads on wasm (default 0 = one per core, at most 2); 1 forces one.
                    The curve is the same for any N
-  --json           one JSON object per line: batch, epoch, and last done events
+  --json           one JSON object per line: start (with the hyperparameters), batch, epoch, eval
+                   (confusion matrix, per-class accuracy, most confident mistakes), and last done
 Ctrl-C stops the run cleanly after the current batch.`;
 
 const SPEC: Record<string, FlagSpec> = {
@@ -116,6 +121,9 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
       }
     } else if (e.event === 'epoch') {
       io.err(`${e.model} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)} %, test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)} %, ${e.seconds.toFixed(1)} s, ${fmtInt(e.samplesPerSec)} samples/s`);
+    } else if (e.event === 'eval') {
+      io.err(`${e.model} epoch ${e.epoch} on the test set:`);
+      for (const line of training.formatEval(e)) io.err(line);
     }
   };
   const torchFlags = (['python', 'device', 'procs', 'log-dir'] as const).filter((f) => flags[f] !== undefined);

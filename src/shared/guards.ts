@@ -71,6 +71,9 @@ export function isTrainEvent(v: unknown): v is TrainEvent {
       return isEpochEvent(v);
     case 'done':
       return isDoneEvent(v);
+    case 'eval':
+      return isStr(v.model) && isNum(v.epoch) && isArrayOf(v.classes, isStr) && isArrayOf(v.confusion, (r): r is number[] => isArrayOf(r, isNum)) &&
+        isArrayOf(v.perClass, (x): x is number | null => isNumOrNull(x)) && Array.isArray(v.mistakes);
     default:
       return false;
   }

@@ -46,5 +46,8 @@ export function foldTrainEvent(run: StoredTrainRun, axis: SamplesAxis, e: Exclud
       run.done = e;
       if (e.backend) run.backend = e.backend;
       return true;
+    case 'eval':
+      // Evaluation details are not stored with the run yet (the panel does not draw them).
+      return false;
   }
 }

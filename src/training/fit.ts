@@ -2,9 +2,10 @@
 // pixels (the full 60,000-image set never exists as floats), per-batch loss streamed at most 20 times a
 // second, per-epoch train/test metrics, cancellation between batches, and every tensor disposed.
 import type { Optimizer, Scalar, Tensor } from '@tensorflow/tfjs-core';
-import type { TrainBatchEvent, TrainEpochEvent, TrainModelSummary } from './types';
+import type { TrainBatchEvent, TrainEpochEvent, TrainEvalEvent, TrainModelSummary } from './types';
 import type { Tf } from './backend';
-import type { MnistSplit } from './idx';
+import { channelsOf, type ImageSplit } from './data/types';
+import { EvalTally, type EvalSummary } from './eval';
 import type { Net } from './net';
 import { mulberry32, permutation, subSeed } from './rng';
 import { batchLoss, ShardedTrainer, shardable, worthSharding } from './shards';
@@ -15,8 +16,22 @@ export const MNIST_STD = 0.3081;
 const BATCH_EVENTS_PER_SEC = 20;
 const EVAL_CHUNK = 500;
 
-/** (x/255 − mean)/std for every byte value: one table lookup per pixel. */
-const NORM = Float32Array.from({ length: 256 }, (_, i) => (i / 255 - MNIST_MEAN) / MNIST_STD);
+/** What the loop needs to know about the data beyond its bytes. */
+export interface DataInfo {
+  classes: string[];
+  /** Per-channel mean and std of x/255 (torchvision's Normalize). */
+  mean: number[];
+  std: number[];
+}
+
+export const MNIST_INFO: DataInfo = { classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], mean: [MNIST_MEAN], std: [MNIST_STD] };
+
+/** Per channel, (x/255 − mean)/std for every byte value: one table lookup per pixel. */
+type Norm = Float32Array[];
+
+function normTables(info: DataInfo): Norm {
+  return info.mean.map((m, c) => Float32Array.from({ length: 256 }, (_, i) => (i / 255 - m) / info.std[c]));
+}
 
 export interface FitOptions {
   epochs: number;
@@ -27,6 +42,10 @@ export interface FitOptions {
   signal?: AbortSignal;
   onBatch(e: TrainBatchEvent): void;
   onEpoch(e: TrainEpochEvent): void;
+  /** The test set's confusion matrix and mistakes after each epoch. */
+  onEval?(e: TrainEvalEvent): void;
+  /** Classes and normalisation; absent: MNIST's. */
+  data?: DataInfo;
   /** Clock in milliseconds; tests may replace it. */
   now?: () => number;
   /**
@@ -43,9 +62,9 @@ export interface FitResult extends TrainModelSummary {
 }
 
 /** A split restricted to its first `limit` items (0 = all). */
-export function limitSplit(s: MnistSplit, limit: number): MnistSplit {
+export function limitSplit<S extends ImageSplit>(s: S, limit: number): S {
   if (!limit || limit >= s.count) return s;
-  const px = s.rows * s.cols;
+  const px = s.rows * s.cols * channelsOf(s);
   return { ...s, count: limit, images: s.images.subarray(0, limit * px), labels: s.labels.subarray(0, limit) };
 }
 
@@ -55,53 +74,97 @@ function inputShape(net: Net, n: number): number[] {
   return inShape.length === 3 ? [n, inShape[1], inShape[2], inShape[0]] : [n, ...inShape];
 }
 
-/** Normalised pixels and labels of rows idx[start..end) (or start..end without idx), as host arrays. */
-function fillBatch(split: MnistSplit, idx: ArrayLike<number> | null, start: number, end: number): { buf: Float32Array; lab: Int32Array } {
+/**
+ * Normalised pixels and labels of rows idx[start..end) (or start..end without idx), as host arrays.
+ * hwc: write each image channels-last (what an image net takes); else in the stored CHW order, which is
+ * what a net that starts by flattening sees in PyTorch.
+ */
+function fillBatch(split: ImageSplit, norm: Norm, hwc: boolean, idx: ArrayLike<number> | null, start: number, end: number): { buf: Float32Array; lab: Int32Array } {
   const n = end - start;
-  const px = split.rows * split.cols;
+  const ch = channelsOf(split);
+  const hw = split.rows * split.cols;
+  const px = hw * ch;
   const buf = new Float32Array(n * px);
   const lab = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const k = idx ? idx[start + i] : start + i;
     const off = k * px;
-    for (let j = 0; j < px; j++) buf[i * px + j] = NORM[split.images[off + j]];
+    const o = i * px;
+    if (ch === 1 || !hwc) {
+      for (let c = 0; c < ch; c++) {
+        const t = norm[c];
+        for (let j = c * hw; j < (c + 1) * hw; j++) buf[o + j] = t[split.images[off + j]];
+      }
+    } else {
+      for (let c = 0; c < ch; c++) {
+        const t = norm[c];
+        const src = off + c * hw;
+        for (let j = 0; j < hw; j++) buf[o + j * ch + c] = t[split.images[src + j]];
+      }
+    }
     lab[i] = split.labels[k];
   }
   return { buf, lab };
 }
 
-function makeBatch(tf: Tf, net: Net, split: MnistSplit, idx: ArrayLike<number> | null, start: number, end: number): { x: Tensor; y: Tensor; labels: Tensor } {
-  const { buf, lab } = fillBatch(split, idx, start, end);
-  const x = tf.tensor(buf, inputShape(net, end - start));
-  const labels = tf.tensor1d(lab, 'int32');
-  const y = tf.oneHot(labels, 10);
-  return { x, y, labels };
+interface Batcher {
+  fill(split: ImageSplit, idx: ArrayLike<number> | null, start: number, end: number): { buf: Float32Array; lab: Int32Array };
+  make(split: ImageSplit, idx: ArrayLike<number> | null, start: number, end: number): { x: Tensor; y: Tensor; labels: Tensor };
+  classes: number;
+}
+
+function batcher(tf: Tf, net: Net, info: DataInfo): Batcher {
+  const norm = normTables(info);
+  const hwc = net.spec.input.length === 3;
+  const classes = info.classes.length;
+  const fill = (split: ImageSplit, idx: ArrayLike<number> | null, start: number, end: number) => {
+    if (channelsOf(split) !== norm.length) throw new Error(`internal: ${channelsOf(split)}-channel images with ${norm.length} normalisation channels`);
+    return fillBatch(split, norm, hwc, idx, start, end);
+  };
+  return {
+    fill,
+    classes,
+    make(split, idx, start, end) {
+      const { buf, lab } = fill(split, idx, start, end);
+      const x = tf.tensor(buf, inputShape(net, end - start));
+      const labels = tf.tensor1d(lab, 'int32');
+      const y = tf.oneHot(labels, classes);
+      return { x, y, labels };
+    },
+  };
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** Mean loss and accuracy over a split, in chunks, without gradients. */
-export async function evaluate(tf: Tf, net: Net, split: MnistSplit, signal?: AbortSignal): Promise<{ loss: number; acc: number } | null> {
+/**
+ * Mean loss and accuracy over a split, in chunks, without gradients, with the confusion matrix and the
+ * most confident mistakes (the probabilities come back to the host one chunk at a time).
+ */
+export async function evaluate(tf: Tf, net: Net, split: ImageSplit, signal?: AbortSignal, data: DataInfo = MNIST_INFO): Promise<({ loss: number; acc: number } & EvalSummary) | null> {
+  const b = batcher(tf, net, data);
+  const tally = new EvalTally(b.classes);
   let lossSum = 0;
-  let correct = 0;
   for (let start = 0; start < split.count; start += EVAL_CHUNK) {
     if (signal?.aborted) return null;
     const end = Math.min(split.count, start + EVAL_CHUNK);
-    const [l, c] = tf.tidy(() => {
-      const b = makeBatch(tf, net, split, null, start, end);
-      const logits = net.forward(b.x, false);
-      const loss = tf.neg(tf.sum(tf.mul(b.y, tf.logSoftmax(logits))));
-      const ok = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
-      return [loss.dataSync()[0], ok.dataSync()[0]];
+    const [l, probs] = tf.tidy(() => {
+      const batch = b.make(split, null, start, end);
+      const logits = net.forward(batch.x, false);
+      const logp = tf.logSoftmax(logits);
+      const loss = tf.neg(tf.sum(tf.mul(batch.y, logp)));
+      return [loss.dataSync()[0], tf.exp(logp).dataSync()] as const;
     });
     lossSum += l;
-    correct += c;
+    tally.add(probs, split.labels.subarray(start, end), start);
     await tick();
   }
-  return { loss: lossSum / split.count, acc: correct / split.count };
+  const summary = tally.result();
+  return { loss: lossSum / split.count, acc: summary.correct / split.count, ...summary };
 }
 
-export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit, o: FitOptions): Promise<FitResult> {
+export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit, o: FitOptions): Promise<FitResult> {
+  const data = o.data ?? MNIST_INFO;
+  const bat = batcher(tf, net, data);
   const now = o.now ?? (() => performance.now());
   const adam = { lr: o.learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   const optimizer: Optimizer = tf.train.adam(adam.lr, adam.beta1, adam.beta2, adam.eps);
@@ -117,7 +180,8 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
   let sharded: ShardedTrainer | null = null;
   let threads = 1;
   try {
-    if (o.parallel && shardable(net.spec) && worthSharding(net.spec)) {
+    // The sub-workers' loss is written for ten classes (shards.ts), so other class counts train on one thread.
+    if (o.parallel && bat.classes === 10 && shardable(net.spec) && worthSharding(net.spec)) {
       sharded = await ShardedTrainer.start(tf, net, { threads: o.parallel.threads, seed: o.seed, adam, wasmDir: o.parallel.wasmDir, maxRows: o.batchSize, log: o.log });
       threads = sharded.threads;
     }
@@ -137,12 +201,12 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
         const end = Math.min(train.count, start + o.batchSize);
         let loss: number;
         if (sharded) {
-          const { buf, lab } = fillBatch(train, order, start, end);
+          const { buf, lab } = bat.fill(train, order, start, end);
           const r = await sharded.step(buf, lab);
           loss = r.loss;
           correct += r.correct;
         } else {
-          const batch = makeBatch(tf, net, train, order, start, end);
+          const batch = bat.make(train, order, start, end);
           let ok: Tensor | null = null;
           let lossT: Scalar | null = null;
           try {
@@ -167,7 +231,7 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
         await tick();
       }
       const trainTime = (now() - e0) / 1000;
-      const ev = await evaluate(tf, net, test, o.signal);
+      const ev = await evaluate(tf, net, test, o.signal, data);
       if (!ev) {
         cancelled = true;
         break;
@@ -179,6 +243,10 @@ export async function fit(tf: Tf, net: Net, train: MnistSplit, test: MnistSplit,
         seconds: (now() - e0) / 1000, samplesPerSec: train.count / Math.max(trainTime, 1e-9),
       };
       o.onEpoch(last);
+      o.onEval?.({
+        event: 'eval', runId: o.runId, model: net.name, epoch, classes: data.classes,
+        confusion: ev.confusion, perClass: ev.perClass, mistakes: ev.mistakes,
+      });
     }
   } finally {
     optimizer.dispose();

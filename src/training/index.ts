@@ -6,15 +6,16 @@ import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainReq
 import { analyze } from '../shapes';
 import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';
+import { loadDataFor, needOf, type DataNeed } from './data/select';
 import { fit, limitSplit } from './fit';
-import { loadData } from './idx';
 import { buildNet } from './net';
 import { CNN, countParams, MLP, type NetSpec } from './spec';
-import { checkMnistCompatible, checkParamLimit, translateModel, TranslateError } from './translate';
+import { checkParamLimit, translateModel, TranslateError } from './translate';
 
 export { BackendError } from './backend';
 export { DataError } from './idx';
 export { TranslateError } from './translate';
+export { formatEval } from './eval';
 
 export interface TrainHooks {
   onEvent(e: TrainEvent): void;
@@ -34,25 +35,29 @@ function defaultAnalyze(source: string, file: string): ModelResult[] {
 
 /** The NetSpec for a model request: a built-in net, or the named (else first trainable) model of a file. */
 export function resolveModel(m: ModelSpec, analyzeFn: (source: string, file: string) => ModelResult[]): NetSpec {
-  if (m.kind === 'builtin') return m.name === 'mlp' ? MLP : CNN;
+  return resolveWithNeed(m, analyzeFn).spec;
+}
+
+/** The NetSpec and the data it needs (input shape, classes, the file whose root= may name a folder). */
+function resolveWithNeed(m: ModelSpec, analyzeFn: (source: string, file: string) => ModelResult[]): { spec: NetSpec; need: DataNeed } {
+  if (m.kind === 'builtin') return { spec: m.name === 'mlp' ? MLP : CNN, need: { input: [1, 28, 28], classes: 10 } };
   const models = analyzeFn(m.source, m.file);
   if (models.length === 0) throw new TranslateError(`${m.file}: no PyTorch model (nn.Module class or nn.Sequential) found`);
+  const source = { text: m.source, file: m.file };
   if (m.className) {
     const hit = models.find((x) => x.name === m.className);
     if (!hit) throw new TranslateError(`${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`);
     const spec = translateModel(hit, m.source);
-    checkMnistCompatible(hit, spec);
     checkParamLimit(spec, hit.line);
-    return spec;
+    return { spec, need: needOf(hit, spec, source) };
   }
-  // Without a class name: the first model that translates and fits MNIST; else the first one's error.
+  // Without a class name: the first model that translates and classifies images; else the first one's error.
   let firstError: unknown = null;
   for (const model of models) {
     try {
       const spec = translateModel(model, m.source);
-      checkMnistCompatible(model, spec);
       checkParamLimit(spec, model.line);
-      return spec;
+      return { spec, need: needOf(model, spec, source) };
     } catch (e) {
       firstError ??= e;
     }
@@ -65,9 +70,16 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   const log = hooks.log ?? (() => undefined);
   const mediaRoot = hooks.mediaRoot ?? (hooks.extensionRoot ? join(hooks.extensionRoot, 'media') : undefined);
   // Everything that can fail on bad input fails before the backend loads.
-  const data = loadData(params.dataPath, mediaRoot);
-  const specs = params.models.map((m) => resolveModel(m, hooks.analyze ?? defaultAnalyze));
+  const resolved = params.models.map((m) => resolveWithNeed(m, hooks.analyze ?? defaultAnalyze));
+  const specs = resolved.map((r) => r.spec);
+  // Before any data is read or any weight drawn: a net too big to train is refused in one line.
   for (const s of specs) checkParamLimit(s);
+  const need = resolved[0].need;
+  const other = resolved.find((r) => r.need.input.join(',') !== need.input.join(',') || r.need.classes !== need.classes);
+  if (other) {
+    throw new TranslateError(`${specs[0].name} takes (${need.input.join(', ')}) with ${need.classes} classes but ${other.spec.name} takes (${other.need.input.join(', ')}) with ${other.need.classes}; models trained together must fit the same data`);
+  }
+  const data = loadDataFor(need, params.dataPath, mediaRoot);
   const train = limitSplit(data.train, params.limit);
   const test = limitSplit(data.test, params.testLimit ?? 0);
   log(`data: ${data.name} from ${data.dir}: ${train.count} training / ${test.count} test images`);
@@ -88,6 +100,12 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
     models: specs.map((s) => ({ model: s.name, params: countParams(s) })),
     trainSize: train.count, testSize: test.count, epochs: params.epochs, batchSize: params.batchSize,
     data: data.name,
+    hyper: {
+      model: specs.map((s) => s.name), data: data.name, epochs: params.epochs, batchSize: params.batchSize,
+      lr: params.learningRate ?? 1e-3, seed: params.seed, backend: loaded.backend,
+      // As asked; each model's summary in the done event says how many threads it really used.
+      threads: parallel ? threads : 1,
+    },
   });
   const summaries: TrainModelSummary[] = [];
   let cancelled = false;
@@ -101,7 +119,8 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
       const r = await fit(tf, net, train, test, {
         epochs: params.epochs, batchSize: params.batchSize, seed: params.seed,
         learningRate: params.learningRate ?? 1e-3, runId, signal: hooks.signal,
-        onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e),
+        onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e), onEval: (e) => hooks.onEvent(e),
+        data: { classes: data.classes, mean: data.mean, std: data.std },
         parallel, log,
       });
       const { cancelled: c, ...summary } = r;

@@ -6,6 +6,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
 import { buildConv, buildConvTranspose, buildEmbedding, buildGroupNorm, buildLayerNorm, buildPool, buildResample, buildSoftmax, channelNoiseShape, toChannelsLast, toPlain, uniform, type Act, type MakeVar } from './layers';
+import { buildTransformerEncoderLayer } from './attention';
 import { mulberry32, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
 import { countParams } from './spec';
@@ -138,9 +139,15 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
           mean.assign(tf.add(tf.mul(mean, 1 - l.momentum), tf.mul(m, l.momentum)));
           variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
         }
-        const y = tf.batchNorm(x, m, s, beta ?? undefined, gamma ?? undefined, l.eps);
+        // Without affine parameters the normalisation is written out: tfjs's batchNorm gradient fails
+        // when scale and offset are absent (affine=False in training mode).
+        const y = gamma && beta ? tf.batchNorm(x, m, s, beta, gamma, l.eps) : tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(s, l.eps)));
         return { t: y, layout: x.rank >= 3 ? 'nhwc' : 'plain' };
       };
+    }
+    case 'encoder': {
+      const m = buildTransformerEncoderLayer(tf, l, v, rand, `${l.name}.`, () => Math.floor(dropRand() * 2 ** 31));
+      return (a, training) => ({ t: m.forward(toPlain(tf, a).t, training), layout: 'plain' });
     }
     case 'identity':
       return (a) => a;

@@ -50,6 +50,8 @@ export type LayerSpec = Base &
      * `scale` the scale_factor PyTorch passes to its kernel (it sets the source-index rule), or null.
      */
     | { op: 'resample'; mode: InterpMode; from: number[]; to: number[]; scale: (number | null)[] | null; alignCorners: boolean }
+    /** nn.TransformerEncoderLayer without masks (attention.ts); input [B, T, E] (or [T, B, E]). */
+    | { op: 'encoder'; dModel: number; nhead: number; dimFeedforward: number; dropout: number; activation: 'relu' | 'gelu'; layerNormEps: number; batchFirst: boolean; normFirst: boolean }
     | { op: 'identity' }
   );
 
@@ -104,6 +106,8 @@ export function layerParams(l: LayerSpec): number {
   if (l.op === 'layernorm' && l.affine) return 2 * l.shape.reduce((a, b) => a * b, 1);
   if (l.op === 'groupnorm' && l.affine) return 2 * l.channels;
   if (l.op === 'embedding') return l.num * l.dim;
+  // Packed in_proj (3E² + 3E), out_proj (E² + E), two linears, two LayerNorms.
+  if (l.op === 'encoder') return 4 * l.dModel * l.dModel + 4 * l.dModel + 2 * l.dModel * l.dimFeedforward + l.dimFeedforward + l.dModel + 4 * l.dModel;
   return 0;
 }
 

@@ -28,7 +28,7 @@ const RESHAPES = new Set(['flatten', 'unflatten', 'view', 'reshape', 'squeeze', 
 const SEQUENCE_LAYERS: Record<string, string> = {
   lstm: 'recurrent layers (LSTM)', gru: 'recurrent layers (GRU)', rnn: 'recurrent layers (RNN)',
   lstmcell: 'recurrent cells (LSTMCell)', grucell: 'recurrent cells (GRUCell)', rnncell: 'recurrent cells (RNNCell)',
-  multiheadattention: 'attention layers (MultiheadAttention)', transformerencoderlayer: 'transformer layers (TransformerEncoderLayer)',
+  multiheadattention: 'attention layers (MultiheadAttention)',
   transformerdecoderlayer: 'transformer layers (TransformerDecoderLayer)', transformerencoder: 'transformer layers (TransformerEncoder)',
   transformer: 'transformer layers (Transformer)', scaleddotproductattention: 'attention (scaled_dot_product_attention)',
 };
@@ -262,6 +262,18 @@ function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | nul
       if (input[1] !== a.int('num_features')) refuse(l, `it expects ${a.int('num_features')} features but receives shape (${input.join(', ')})`);
       return { ...base, op: 'batchnorm', features: a.int('num_features'), eps: a.num('eps', 1e-5), momentum: a.num('momentum', 0.1), affine: a.bool('affine', true) };
     }
+    case 'transformerencoderlayer': {
+      const act = a.raw('activation') ?? 'relu';
+      if (act !== 'relu' && act !== 'gelu') refuse(l, `activation ${JSON.stringify(act)} is not supported (only 'relu' or 'gelu')`);
+      const dModel = a.int('d_model');
+      const nhead = a.int('nhead');
+      if (dModel % nhead !== 0) refuse(l, `d_model ${dModel} is not divisible by nhead ${nhead}`);
+      if (input.length !== 3 || input[2] !== dModel) refuse(l, `it expects (B, T, ${dModel}) but receives (${input.join(', ')})`);
+      return {
+        ...base, op: 'encoder', dModel, nhead, dimFeedforward: a.int('dim_feedforward', 2048), dropout: a.num('dropout', 0.1),
+        activation: act, layerNormEps: a.num('layer_norm_eps', 1e-5), batchFirst: a.bool('batch_first', false), normFirst: a.bool('norm_first', false),
+      };
+    }
     case 'layernorm': {
       if (l.functional) refuse(l, 'F.layer_norm is not supported; use the nn.LayerNorm module');
       const ns = a.raw('normalized_shape');
@@ -412,6 +424,33 @@ export function findUntracedOp(source: string, model: ModelResult): { line: numb
   return null;
 }
 
+/**
+ * A TransformerEncoderLayer is translated without masks, so every explicit call `self.<name>(…)` must
+ * pass the input alone: a src_mask or src_key_padding_mask silently dropped would train another model.
+ */
+function checkSingleArgCalls(l: LayerResult, source: string | undefined): void {
+  if (source === undefined) refuse(l, 'its calls cannot be checked for masks without the source');
+  const re = new RegExp(`self\\.${l.name.replace(/\./g, '\\.')}\\s*\\(`, 'g');
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    let depth = 1;
+    let commas = 0;
+    let i = m.index + m[0].length;
+    let last = '';
+    for (; i < source.length && depth > 0; i++) {
+      const ch = source[i];
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') depth--;
+      else if (ch === ',' && depth === 1) commas++;
+      if (depth > 0 && !/\s/.test(ch)) last = ch;
+    }
+    // `self.enc(x, )` has a trailing comma and one argument; anything more is a mask or an option.
+    if (commas > 1 || (commas === 1 && last !== ',')) {
+      const line = source.slice(0, m.index).split('\n').length;
+      throw new TranslateError(`${l.type} at line ${line}: it is called with more than the input (a mask or is_causal), which the translation does not reproduce; call it with the input alone to train it`, line);
+    }
+  }
+}
+
 /** The model's layers as a NetSpec, or a TranslateError naming the first construct we cannot train. */
 export function translateModel(model: ModelResult, source?: string): NetSpec {
   if (source !== undefined) {
@@ -452,6 +491,7 @@ export function translateModel(model: ModelResult, source?: string): NetSpec {
       }
     }
     const spec = layerSpec(l, l.input, l.output);
+    if (spec?.op === 'encoder') checkSingleArgCalls(l, source);
     if (spec) layers.push(spec);
     prev = l.output;
   });

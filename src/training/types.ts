@@ -93,8 +93,39 @@ export interface TrainStartEvent {
   data?: string;
   /** Where the PyTorch runner computes: "cpu", "cuda", "cuda:0", "mps" (absent on tfjs). */
   device?: string;
-  /** The PyTorch runner's hyper-parameters: optimizer, lr, batchSize, seed, processes. */
-  hyper?: Record<string, string | number>;
+  /** The run's hyperparameters, so a recorded run says how it was made (both backends write them). */
+  hyper?: TrainHyper;
 }
 
-export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainDoneEvent;
+export interface TrainHyper {
+  /** The models' names, in training order. */
+  model: string[];
+  data: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  backend: string;
+  /** tfjs wasm: threads per step. */
+  threads?: number;
+  /** PyTorch runner: the optimizer, the device and the number of data-parallel processes. */
+  optimizer?: string;
+  device?: string;
+  processes?: number;
+}
+
+/** After each epoch: the test set's confusion matrix (rows: true class, columns: predicted), each
+ * class's accuracy (null for a class absent from the test set) and the most confident mistakes. */
+export interface TrainEvalEvent {
+  event: 'eval';
+  runId: string;
+  model: string;
+  epoch: number;
+  classes: string[];
+  confusion: number[][];
+  perClass: (number | null)[];
+  /** index: position in the test set; p: the probability the model gave its (wrong) prediction. */
+  mistakes: { index: number; label: number; pred: number; p: number }[];
+}
+
+export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainEvalEvent | TrainDoneEvent;

@@ -60,7 +60,7 @@ export function storedRun(runId: string, startedAt = '2026-11-25T20:00:00.000Z')
     if (e.event === 'start') run.models = e.models;
     else if (e.event === 'batch') (run.batches[e.model] ??= []).push([e.samplesSeen, e.loss]);
     else if (e.event === 'epoch') run.epochs.push(e);
-    else run.done = e;
+    else if (e.event === 'done') run.done = e;
   }
   return run;
 }

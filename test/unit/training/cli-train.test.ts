@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../src/cli';
 import type { CliIO } from '../../../src/cli/output';
+import { join } from 'node:path';
 
 function io(signal = new AbortController().signal): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -57,4 +58,26 @@ test('Ctrl-C stops the run cleanly with exit 130', async () => {
   assert.equal(code, 130);
   const done = JSON.parse(o.stdout[o.stdout.length - 1]) as { event: string; cancelled: boolean };
   assert.ok(done.event === 'done' && done.cancelled);
+});
+
+test('train --json: hyper in the start event and an eval event per model and epoch; the text mode prints the table', async () => {
+  const o = io();
+  assert.equal(await main(['train', '--model', 'mlp', '--epochs', '1', '--limit', '64', '--test-limit', '30', '--seed', '4', '--backend', 'wasm', '--threads', '1', '--json'], o), 0);
+  const events = o.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(events[0].hyper, { model: ['mlp'], data: 'embedded MNIST subset', epochs: 1, batchSize: 64, lr: 0.001, seed: 4, backend: 'wasm', threads: 1 });
+  const ev = events.filter((e) => e.event === 'eval');
+  assert.equal(ev.length, 1);
+  for (const k of ['epoch', 'classes', 'confusion', 'perClass', 'mistakes']) assert.ok(k in ev[0], k);
+  const t = io();
+  assert.equal(await main(['train', '--epochs', '1', '--limit', '64', '--test-limit', '30', '--backend', 'wasm'], t), 0);
+  assert.ok(t.stderr.some((l) => /^ {2}true \\ pred +0 +1 /.test(l)), t.stderr.join('\n'));
+  assert.ok(t.stderr.some((l) => /^ {2}per class: 0 /.test(l)));
+});
+
+test('data that does not fit the model: one line naming what is there and what to download, exit 2', async () => {
+  const o = io();
+  const cifar = join(__dirname, '..', '..', 'fixtures', 'training', 'data');
+  assert.equal(await main(['train', '--data', cifar, '--backend', 'wasm'], o), 2);
+  assert.equal(o.stderr.length, 1);
+  assert.match(o.stderr[0], /holds CIFAR-10 \(3, 32, 32\) images of 10 classes .* but the model takes \(1, 28, 28\) with 10 classes; download it with torchvision\.datasets\.MNIST/);
 });

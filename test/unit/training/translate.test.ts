@@ -74,6 +74,14 @@ for (const [file, name] of CORPUS) {
   });
 }
 
+test('a TransformerEncoderLayer called with its input alone is a chain layer (time-first here)', () => {
+  const { m, source } = model('transformer_encoder.py', 'EncoderLayerSeqFirst');
+  const spec = translateModel(m, source);
+  assert.deepEqual(spec.layers.map((l) => l.op), ['encoder', 'linear']);
+  const enc = spec.layers[0];
+  assert.ok(enc.op === 'encoder' && !enc.batchFirst && enc.dimFeedforward === 64 && enc.nhead === 2 && enc.dropout === 0.1);
+});
+
 test('refusals name the construct and its line', () => {
   const cases: [string, string, RegExp][] = [
     ['resnet18.py', 'ResNet18', /line 30: `out \+= self\.shortcut\(x\)` is tensor arithmetic/],
@@ -84,7 +92,6 @@ test('refusals name the construct and its line', () => {
     ['conv_transpose.py', 'Transpose3d', /ConvTranspose3d at line 42: ConvTranspose3d has no tfjs translation/],
     ['lstm_classifier.py', 'LSTMTagger', /LSTM at line 41: recurrent layers \(LSTM\) have no tfjs translation/],
     ['gru_models.py', 'BiGRU', /GRU at line 28: recurrent layers \(GRU\)/],
-    ['transformer_encoder.py', 'EncoderLayerSeqFirst', /TransformerEncoderLayer at line 75: transformer layers/],
     ['transformer_encoder.py', 'SelfAttentionBlock', /line 48: `x = self\.ln1\(x \+ attn_out\)` is tensor arithmetic/],
     ['densenet_block.py', 'TinyDenseNet', /torch\.cat at line 18: it takes several tensors/],
     ['bilinear_embedding.py', 'TokenGrid', /Embedding at line 50: max_norm is not supported/],

@@ -360,6 +360,7 @@ export class Interp {
       sharedParams: undefined,
       invalid: undefined,
       why: undefined,
+      opaque: undefined,
       ctorDiags: undefined,
       ref: undefined,
       walk: 0,
@@ -433,6 +434,20 @@ export class Interp {
     this.argDiag(m, d);
   }
 
+  /**
+   * A stand-in for a module the analyser cannot build (an imported class, an unsupported layer, an
+   * unknown item of a Sequential): calling it gives an unknown output, and its parameters are unknown.
+   */
+  opaqueModule(why: string, site?: Span): ModuleInst {
+    const m = this.newModule('user', 'unknown', site);
+    m.opaque = why;
+    m.ownParams = null;
+    return m;
+  }
+
+  /** What addChildren stores for an item that is not a module. */
+  private readonly opaqueChild = (v: Value): ModuleInst => this.opaqueModule(v.k === 'unknown' ? v.why : `a ${v.k} where a module was expected`);
+
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
     if (cls.isModule && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
     if (cls.isModule && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
@@ -465,8 +480,8 @@ export class Interp {
   private superInit(cls: ClassInfo, selfV: Value, a: CallArgs): void {
     if (selfV.k !== 'module') return;
     const base = torchBase(cls);
-    if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential');
-    else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false);
+    if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential', this.opaqueChild);
+    else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false, this.opaqueChild);
   }
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
@@ -479,6 +494,12 @@ export class Interp {
     }
     if (v.k === 'module') {
       ownChildren(m).set(name, v.m);
+      m.attrs.delete(name);
+      return;
+    }
+    if (v.k === 'unknown' && v.call === 'module') {
+      // `self.block = ImportedBlock(3, 64)`: may be a submodule, with parameters the total must not miss.
+      ownChildren(m).set(name, this.opaqueModule(v.why));
       m.attrs.delete(name);
       return;
     }
@@ -595,15 +616,19 @@ export class Interp {
         if (c === true) return this.execBlock(s.body, scope, frame);
         if (c === false) return this.execBlock(s.orelse, scope, frame);
         if (this.trace && !this.discovering) return this.execBothBranches(s, scope, frame);
-        // Unknown condition outside a traced forward: anything either branch assigns becomes unknown.
-        for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(`depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`));
+        // Unknown condition outside a traced forward: anything either branch assigns or may change becomes unknown.
+        const why = `depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`;
+        for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(why));
+        this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
         return 'normal';
       }
       case 'for': {
         const it = this.eval(s.iter, scope, frame);
         const items = iterate(it);
         if (!items) {
-          for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(`assigned in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`));
+          const why = `changed in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`;
+          for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
+          this.forgetMutations(s.body, scope, frame, why);
           return 'normal';
         }
         for (let i = 0; i < items.length; i++) {
@@ -620,6 +645,7 @@ export class Interp {
           if (c === false) return 'normal';
           if (c === null) {
             for (const name of assignedNames(s.body)) scope.vars.set(name, unknown('assigned in a loop with an unknown condition'));
+            this.forgetMutations(s.body, scope, frame, 'changed in a loop with an unknown condition');
             return 'normal';
           }
           const f = this.execBlock(s.body, scope, frame);
@@ -961,7 +987,7 @@ export class Interp {
     }
     if (l.k === 'module' && r.k === 'module' && op === '+' && l.m.kind === 'Sequential') {
       const m = this.newModule('Sequential', 'Sequential', site);
-      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map(modValue), true);
+      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map(modValue), true, this.opaqueChild);
       return modValue(m);
     }
     const a = numOf(l);
@@ -1119,7 +1145,158 @@ export class Interp {
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
-    return this.call(fn, a, e);
+    const r = this.call(fn, a, e);
+    if (r.k === 'unknown' && r.call) {
+      // A call the analyser did not understand may have changed its receiver and what it was given
+      // (torchvision's `_ovewrite_named_param(kwargs, ...)`).
+      const why = `may be changed by ${this.src.slice(e.fn.from, e.fn.to)}(), which the analyser does not understand`;
+      // Modules are left as they are: such calls are mostly weight initialisers and loaders.
+      if (e.fn.t === 'attr') this.forget(e.fn.obj, scope, frame, why, null);
+      for (let i = 0; i < args.length; i++) if (args[i].star !== '**') this.forget(args[i].value, scope, frame, why, null);
+    }
+    return r;
+  }
+
+  /**
+   * Makes what `e` names unknown when it is something a call or a statement could change in place: a
+   * list, a dict or an object becomes unknown (the variable or attribute holding it); a module
+   * container loses its contents. `builds` says a module may have been added to `e` itself
+   * (`self.add_module(...)`, `self.fc = ...` in a loop the analyser cannot follow): its parameters are
+   * then unknown; null leaves modules alone.
+   */
+  private forget(e: Expr, scope: Scope, frame: Frame, why: string, builds: boolean | null): void {
+    if (e.t === 'starred') return this.forget(e.e, scope, frame, why, builds);
+    if (e.t !== 'name' && e.t !== 'attr') return;
+    const v = this.eval(e, scope, frame);
+    if (v.k === 'module') {
+      if (builds === null) return;
+      const m = v.m;
+      const base = m.kind === 'user' && m.cls ? torchBase(m.cls) : null;
+      if (m.kind === 'Sequential' || m.kind === 'ModuleList' || m.kind === 'ModuleDict' || base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict') loseContents(m, why);
+      else if (builds && !m.opaque) {
+        m.ownParams = null;
+        m.why ??= why;
+      }
+      return;
+    }
+    if (v.k === 'obj') {
+      for (const k of v.attrs.keys()) v.attrs.set(k, unknown(why));
+      return;
+    }
+    if (!((v.k === 'seq' && v.kind === 'list') || v.k === 'dict')) return;
+    if (e.t === 'name') {
+      for (let s: Scope | undefined = scope; s; s = s.parent) {
+        if (s.vars.has(e.id)) {
+          s.vars.set(e.id, unknown(why));
+          return;
+        }
+      }
+      if (this.globals.vars.has(e.id)) this.globals.vars.set(e.id, unknown(why));
+      return;
+    }
+    const o = this.eval(e.obj, scope, frame);
+    if (o.k === 'module' && o.m.attrs.get(e.name) === v) o.m.attrs.set(e.name, unknown(why));
+    else if (o.k === 'obj') o.attrs.set(e.name, unknown(why));
+  }
+
+  /**
+   * Statements that did not run as written (a loop over something the analyser cannot enumerate, a
+   * branch of an unknown condition): everything they could have changed in place becomes unknown:
+   * receivers of method calls, what calls are given, targets of item and attribute assignments.
+   */
+  private forgetMutations(stmts: Stmt[], scope: Scope, frame: Frame, why: string): void {
+    const found: { e: Expr; builds: boolean }[] = [];
+    const visitExpr = (e: Expr | undefined): void => {
+      if (!e) return;
+      switch (e.t) {
+        case 'call':
+          if (e.fn.t === 'attr') {
+            found.push({ e: e.fn.obj, builds: BUILDING_METHODS.has(e.fn.name) });
+            visitExpr(e.fn.obj);
+          } else visitExpr(e.fn);
+          for (let i = 0; i < e.args.length; i++) {
+            const builds = i === 0 && e.fn.t === 'name' && e.fn.id === 'setattr';
+            found.push({ e: e.args[i].value, builds });
+            visitExpr(e.args[i].value);
+          }
+          return;
+        case 'attr':
+          return visitExpr(e.obj);
+        case 'sub':
+          visitExpr(e.obj);
+          for (const it of e.items) if (it.t === 'index') visitExpr(it.e);
+          return;
+        case 'bin':
+          visitExpr(e.l);
+          return visitExpr(e.r);
+        case 'unary':
+        case 'starred':
+          return visitExpr(e.e);
+        case 'seq':
+          return e.items.forEach(visitExpr);
+        case 'dict':
+          for (const [k, v] of e.entries) {
+            visitExpr(k);
+            visitExpr(v);
+          }
+          return;
+        case 'ifexp':
+          visitExpr(e.test);
+          visitExpr(e.body);
+          return visitExpr(e.orelse);
+        default:
+          return;
+      }
+    };
+    const visitTarget = (t: Expr, value: Expr | undefined): void => {
+      if (t.t === 'sub') found.push({ e: t.obj, builds: true });
+      else if (t.t === 'attr') found.push({ e: t.obj, builds: value === undefined || value.t === 'call' });
+      else if (t.t === 'seq') for (const x of t.items) visitTarget(x, undefined);
+      else if (t.t === 'starred') visitTarget(t.e, undefined);
+    };
+    const walk = (ss: Stmt[]): void => {
+      for (const st of ss) {
+        switch (st.t) {
+          case 'expr':
+            visitExpr(st.e);
+            break;
+          case 'assign':
+            visitExpr(st.value);
+            for (const t of st.targets) visitTarget(t, st.value);
+            break;
+          case 'aug':
+            visitExpr(st.value);
+            if (st.target.t === 'name') found.push({ e: st.target, builds: false });
+            else visitTarget(st.target, st.value);
+            break;
+          case 'return':
+            visitExpr(st.value);
+            break;
+          case 'if':
+            visitExpr(st.test);
+            walk(st.body);
+            walk(st.orelse);
+            break;
+          case 'for':
+            visitExpr(st.iter);
+            visitTarget(st.target, undefined);
+            walk(st.body);
+            break;
+          case 'while':
+            visitExpr(st.test);
+            walk(st.body);
+            break;
+          case 'block':
+            walk(st.body);
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    walk(stmts);
+    // Only names that exist before the statements: what they assign is already unknown.
+    for (const f of found) if (f.e.t === 'name' || f.e.t === 'attr') this.forget(f.e, scope, frame, why, f.builds);
   }
 
   /**
@@ -1191,7 +1368,7 @@ export class Interp {
         case 'ext':
           return this.callExt(fn, a, site);
         case 'unknown':
-          return fn;
+          return { k: 'unknown', why: fn.why, call: 'module' };
         default:
           return unknown(`calling a ${fn.k}`);
       }
@@ -1267,6 +1444,13 @@ export class Interp {
         if (key) this.seenCalls.push({ key, inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)), viaSummary: false });
       }
       return unknown('module call outside a traced forward');
+    }
+    if (m.opaque) {
+      const x0 = a.pos[0];
+      const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'no tensor input' };
+      const trace = this.trace;
+      const name = (m.walk === trace.walk ? m.path : undefined) ?? m.type;
+      return this.recordLayer(name, m.type, m.defSpan ?? site, x, a.pos, { k: 'tensor', shape: null, why: m.opaque }, null, null, null, m.defSpan, undefined, undefined, false);
     }
     if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, this.torchDepth > 0 ? (m.defSpan ?? site) : site);
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
@@ -1401,8 +1585,8 @@ export class Interp {
       if (rule) return this.buildLeaf(rule, a, site);
       if (short === 'Sequential' || short === 'ModuleList' || short === 'ModuleDict') {
         const m = this.newModule(short, short, site);
-        if (short === 'Sequential') addChildren(m, a.pos, true);
-        else addChildren(m, a.pos.slice(0, 1), false);
+        if (short === 'Sequential') addChildren(m, a.pos, true, this.opaqueChild);
+        else addChildren(m, a.pos.slice(0, 1), false, this.opaqueChild);
         return modValue(m);
       }
       if (short === 'Parameter') {
@@ -1413,7 +1597,7 @@ export class Interp {
       if (short === 'Module') return none;
       const prelude = this.prelude.vars.get(short);
       if (prelude && prelude.k === 'class') return this.instantiate(prelude.cls, a, site);
-      return unknown(`nn.${short} is not supported by the analyser`);
+      return { k: 'unknown', why: `nn.${short} is not supported by the analyser`, call: 'module' };
     }
     if (path.startsWith('module.')) return this.moduleMethod(fn.self, path.slice(7), a, site);
     if (path === 'functools.partial' && a.pos[0]) {
@@ -1443,7 +1627,9 @@ export class Interp {
     }
     const r = callOp(this, path, fn.self ?? null, a, site);
     if (r) return r;
-    return unknown(`${displayPath(path)}() is not something the analyser understands`);
+    // Anything else may change what it is given, and unless it is one of torch's tensor functions it
+    // may build a module (an imported class, a factory such as torchvision's resnet18()).
+    return { k: 'unknown', why: `${displayPath(path)}() is not something the analyser understands`, call: NOT_MODULES.test(path) ? 'opaque' : 'module' };
   }
 
   private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
@@ -1482,15 +1668,28 @@ export class Interp {
         return none;
       }
       case 'append':
-        if (a.pos[0]) addChildren(m, [a.pos[0]], true, m.children.size);
+        if (a.pos[0]) addChildren(m, [a.pos[0]], true, this.opaqueChild, m.children.size);
         return self;
       case 'extend': {
         const items = a.pos[0] ? iterate(a.pos[0]) : null;
-        if (items) addChildren(m, items, true, m.children.size);
+        if (items) addChildren(m, items, true, this.opaqueChild, m.children.size);
+        else loseContents(m, 'extended with something the analyser cannot enumerate');
         return self;
       }
-      case 'insert':
-        return self;
+      case 'insert': {
+        const at = a.pos[0] ? numOf(a.pos[0]) : null;
+        const v = a.pos[1];
+        const kids = [...m.children.values()];
+        if (at === null || !isNum(at) || !v) {
+          loseContents(m, 'insert() at a position the analyser cannot evaluate');
+          return none;
+        }
+        const i = at < 0 ? Math.max(0, kids.length + at) : Math.min(at, kids.length);
+        kids.splice(i, 0, v.k === 'module' ? v.m : this.opaqueChild(v));
+        m.children.clear();
+        kids.forEach((c, j) => m.children.set(String(j), c));
+        return none;
+      }
       case 'children':
       case 'values':
         return { k: 'seq', kind: 'list', items: [...m.children.values()].map(modValue) };
@@ -1598,6 +1797,15 @@ export function saneValue(v: Value, why: string | (() => string)): Value {
   if (v.k === 'seq') return { ...v, items: v.items.map((x) => saneValue(x, why)) };
   return v;
 }
+
+/**
+ * External callables whose results are never modules: torch's tensor functions and data utilities,
+ * Python's standard library, numpy. Anything else not understood may build one.
+ */
+const NOT_MODULES = /^(?:torch\.(?!nn\.|hub\.)|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
+
+/** Methods that may add a module to their receiver. */
+const BUILDING_METHODS = new Set(['add_module', 'register_module', 'register_parameter', 'append', 'extend', 'insert', 'update', '__setattr__', 'setdefault']);
 
 const BUILTINS = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', 'int', 'float', 'min', 'max', 'sum', 'abs', 'isinstance', 'super', 'print', 'getattr', 'setattr', 'hasattr', 'reversed', 'sorted', 'dict', 'str', 'round', 'bool', 'iter', 'next', 'map', 'any', 'all', 'OrderedDict', 'divmod', 'pow', 'type', 'ValueError', 'TypeError', 'NotImplementedError', 'Exception', 'open', 'format']);
 
@@ -1716,29 +1924,52 @@ function findClassAttr(cls: ClassInfo, name: string): Value | null {
   return null;
 }
 
-export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, start = 0): void {
+/**
+ * Fills a container from its constructor's (or append's) arguments. An item that is not a module (an
+ * unknown value: an imported class's instance, an unsupported layer) becomes the stand-in `opaque`
+ * makes, so nothing after it is computed as if it were not there; a ModuleList or ModuleDict whose
+ * whole contents are unknown loses its contents (see loseContents).
+ */
+export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, opaque: (v: Value) => ModuleInst, start = 0): void {
   const first = items[0];
   ownChildren(m);
   if (items.length === 1 && first && first.k === 'dict') {
     first.keys.forEach((k, i) => {
       const v = first.vals[i];
-      if (k.k === 'str' && v.k === 'module') m.children.set(k.v, v.m);
+      if (k.k === 'str') m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
+      else loseContents(m, 'a key the analyser cannot evaluate');
     });
     return;
   }
   if (!sequential && items.length === 1 && first && first.k === 'seq') {
     // ModuleList([...]) / ModuleDict([(name, module), ...])
     if (m.kind === 'ModuleDict') {
-      for (const it of first.items) if (it.k === 'seq' && it.items[0]?.k === 'str' && it.items[1]?.k === 'module') m.children.set((it.items[0] as { v: string }).v, (it.items[1] as { m: ModuleInst }).m);
-    } else first.items.forEach((v, i) => v.k === 'module' && m.children.set(String(start + i), v.m));
+      for (const it of first.items) {
+        const [k, v] = it.k === 'seq' ? it.items : [];
+        if (k && k.k === 'str' && v) m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
+        else loseContents(m, 'an entry the analyser cannot evaluate');
+      }
+    } else first.items.forEach((v, i) => m.children.set(String(start + i), v.k === 'module' ? v.m : opaque(v)));
+    return;
+  }
+  if (!sequential && items.length === 1 && first && first.k === 'unknown') {
+    loseContents(m, first.why);
     return;
   }
   let i = start;
   for (const v of items) {
-    if (v.k === 'module') m.children.set(String(i), v.m);
-    else if (v.k !== 'none') m.why = 'contains something that is not a module';
+    if (v.k !== 'none') m.children.set(String(i), v.k === 'module' ? v.m : opaque(v));
     i++;
   }
+}
+
+/**
+ * A container whose contents are not all known (filled from a list the analyser cannot enumerate, or
+ * in a loop over one): its parameters are unknown, and so is what running or iterating it gives.
+ */
+export function loseContents(m: ModuleInst, why: string): void {
+  m.opaque ??= why;
+  m.ownParams = null;
 }
 
 export function iterate(v: Value): Value[] | null {
@@ -1746,6 +1977,7 @@ export function iterate(v: Value): Value[] | null {
   if (v.k === 'dict') return v.keys;
   if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
   const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
+  if (v.k === 'module' && v.m.opaque) return null;
   if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map(modValue);
   if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
   if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] <= 4096) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);

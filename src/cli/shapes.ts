@@ -65,6 +65,7 @@ export function toJson(r: AnalysisResult): object {
       output: m.output,
       ...(m.outputs ? { outputs: m.outputs } : {}),
       params: m.params,
+      ...(m.paramsKnown !== undefined ? { paramsKnown: m.paramsKnown } : {}),
       ...(m.macs !== undefined ? { macs: m.macs } : {}),
       inputSource: m.inputSource,
       layers: moduleLayers(m.layers),
@@ -129,7 +130,7 @@ const thousands = (n: number): string => n.toLocaleString('en-US');
 function modelTable(m: ModelResult): string[] {
   const rows: [string, string, string][] = m.layers
     .filter((l: LayerResult) => !l.functional)
-    .map((l) => [`${l.name} (${l.type})`, l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(), l.params ? thousands(l.params) : '0']);
+    .map((l) => [`${l.name} (${l.type})`, l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(), l.params === null ? '?' : thousands(l.params)]);
   const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
   const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
   const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
@@ -144,7 +145,7 @@ function modelTable(m: ModelResult): string[] {
     rule,
     ...rows.map(line),
     rule,
-    `Total params: ${thousands(m.params)}`,
+    `Total params: ${m.params === null ? `? (${thousands(m.paramsKnown ?? 0)} known)` : thousands(m.params)}`,
   ];
   if (m.macs !== undefined) out.push(`Mult-adds: ${thousands(m.macs)}`);
   out.push(`Output: ${m.outputs ? m.outputs.map(shapeText).join(', ') : shapeText(m.output)}`, '');

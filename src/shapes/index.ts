@@ -170,7 +170,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   const outs = flattenTensors(result);
   const range = it.lines.range(c.nameSpan);
   const line = it.lines.pos(c.span.from).line;
-  const params = totalParams(root, it.newWalk());
+  const { total: params, known } = totalParams(root, it.newWalk());
   const toShape = (s: D[] | null): Shape => (s && !s.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))) ? s.map(outDim) : null);
   const model: ModelResult = {
     name: c.name,
@@ -179,11 +179,12 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     input: input ? input.map(toShape) : [null],
     inputSource: source,
     output: outs[0] ? toShape(outs[0].shape) : null,
-    params: params ?? 0,
+    params,
     layers: trace.layers,
     variables: trace.variables,
     range,
   };
+  if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
   const macs = trace.layers.reduce<number | null>((acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs), 0);
   if (macs !== null && macs > 0) model.macs = macs;
@@ -235,15 +236,19 @@ function probeInput(it: Interp, root: ModuleInst, walk: number): (number | strin
  * sum(p.numel() for p in model.parameters()): shared modules once. Walked after the trace (not from
  * the names taken before it), since forward may add modules (`self.fc = nn.Linear(...)` on first call).
  */
-function totalParams(root: ModuleInst, walkId: number): number | null {
-  let total: number | null = 0;
+function totalParams(root: ModuleInst, walkId: number): { total: number | null; known: number } {
+  let known = 0;
+  let complete = true;
   const walk = (m: ModuleInst): void => {
     if (m.walk === walkId) return;
     m.walk = walkId;
-    if (total !== null) total = m.ownParams === null ? null : total + m.ownParams - (m.sharedParams ?? 0);
+    const own = m.ownParams === null ? null : m.ownParams - (m.sharedParams ?? 0);
+    // A count PyTorch could never have (a layer it refuses to build) is unknown, never printed.
+    if (own === null || own < 0 || !Number.isInteger(own)) complete = false;
+    else known += own;
     for (const ch of m.children.values()) walk(ch);
   };
   walk(root);
-  return total;
+  return { total: complete ? known : null, known };
 }
 

@@ -143,6 +143,16 @@ function bindConfig(values: LayerConfig, name: string, v: Value): boolean {
 /** The unknown-argument set of the (many) layers whose arguments are all known; never written. */
 const NO_UNKNOWN_ARGS: ReadonlySet<string> = new Set();
 
+/** Sizes PyTorch passes to torch.empty for a weight, which takes only ints. */
+const WEIGHT_SIZES = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'hidden_size', 'input_size', 'embedding_dim', 'num_embeddings', 'embed_dim', 'proj_size']);
+
+/** A float (an int-valued one too: 16.0) given for a weight's size; a conv's kernel size makes its weight too. */
+function isFloatSize(type: string, name: string, v: Value): boolean {
+  if (!(WEIGHT_SIZES.has(name) || (name === 'kernel_size' && type.startsWith('Conv')))) return false;
+  if (v.k === 'num') return v.float === true;
+  return v.k === 'seq' && v.items.some((x) => x.k === 'num' && x.float === true);
+}
+
 const badSize = (x: number): boolean => x < 0 || !Number.isInteger(x);
 const nonPositive = (x: number): boolean => x <= 0;
 /** Whether a config value (a number or a list of them) has a number failing `bad`. */
@@ -383,14 +393,21 @@ export class Interp {
     // Bind positional then keyword arguments to the signature's names (a keyword given twice, or
     // after the same positional, wins, as the old per-argument maps had it).
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
-    for (let i = 0; i < npos; i++) if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
+    let floats: string[] | null = null;
+    for (let i = 0; i < npos; i++) {
+      if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
+      else if (isFloatSize(rule.type, names[i], a.pos[i])) (floats ??= []).push(names[i]);
+    }
     // Keys then get: an entries loop would build a [key, value] pair per argument.
     // A keyword is stored under the signature's own string for its name: the source's copy is not
     // internalised, and V8 looks every such property key up in its string table on each store and read.
     if (a.kw.size)
       for (const k of a.kw.keys()) {
         const i = sigIndex(sig, k);
-        if (i >= 0 && !bindConfig(values, names[i], a.kw.get(k) as Value)) (unknownArgs ??= new Set()).add(names[i]);
+        if (i < 0) continue;
+        const v = a.kw.get(k) as Value;
+        if (!bindConfig(values, names[i], v)) (unknownArgs ??= new Set()).add(names[i]);
+        else if (isFloatSize(rule.type, names[i], v)) (floats ??= []).push(names[i]);
       }
     m.ctorArgs = a;
     for (let i = 0; i < sig.length; i++) {
@@ -402,6 +419,13 @@ export class Interp {
         m.why = `${rule.type}() is missing the argument ${name}`;
       } else values[name] = def;
     }
+    // A float where PyTorch allocates a weight of that size (`mid = planes / 4`) is a TypeError.
+    if (floats)
+      for (const name of floats) {
+        const v = values[name];
+        const why = `${rule.type}: ${name}=${typeof v === 'number' && Number.isInteger(v) ? v.toFixed(1) : JSON.stringify(v)} is a float`;
+        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises TypeError ("empty() received an invalid combination of arguments"). Use an int (\`//\` divides to an int).`, arg: name }, why);
+      }
     // Insertion order of `values` is the order the checks below have always run in.
     for (const name in values) {
       const v = values[name];
@@ -419,7 +443,8 @@ export class Interp {
     rule.normalize?.(cfg);
     const bad = rule.check?.(cfg);
     if (bad) this.ctorFail(m, bad, bad.why);
-    m.ownParams = rule.params ? rule.params(cfg) : 0;
+    // A layer PyTorch refuses to build has no parameters to count.
+    m.ownParams = m.invalid ? null : rule.params ? rule.params(cfg) : 0;
     (m as ModuleWithRule).cfg = cfg;
     return modValue(m);
   }
@@ -1516,7 +1541,7 @@ export class Interp {
     const first = outs ? outs[0] : (output as TensorV);
     const inShape = input.shape ? resultShape(input.shape) : null;
     const outShape = first && first.shape ? resultShape(first.shape) : null;
-    const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params ?? 0 };
+    const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params !== null && params >= 0 && Number.isInteger(params) ? params : null };
     let nIns = 0;
     for (let i = 0; i < inputs.length; i++) if (inputs[i].k === 'tensor') nIns++;
     if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? resultShape(t.shape) : null));

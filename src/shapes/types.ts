@@ -51,8 +51,8 @@ export interface LayerResult {
   output: Shape;
   /** Every tensor output, when the layer returns a tuple (LSTM: output, (h, c) flattened). */
   outputs?: Shape[];
-  /** Trainable + non-trainable parameters owned by this module (0 for functional ops). */
-  params: number;
+  /** Trainable + non-trainable parameters owned by this module (0 for functional ops); null when unknown. */
+  params: number | null;
   /** Multiply-adds for one forward pass, where defined and known. */
   macs?: number;
   /** Where the module was constructed (the `self.conv1 = nn.Conv2d(...)` line), when known. */
@@ -95,7 +95,10 @@ export interface ModelResult {
   inputSource: InputSource;
   output: Shape;
   outputs?: Shape[];
-  params: number;
+  /** sum(p.numel() for p in model.parameters()); null when any part of it is unknown. */
+  params: number | null;
+  /** When `params` is null: the sum of the parts that are known (a lower bound, never the total). */
+  paramsKnown?: number;
   macs?: number;
   layers: LayerResult[];
   variables: VariableShape[];

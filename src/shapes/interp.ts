@@ -690,7 +690,7 @@ export class Interp {
         cls.isModule = bases.some(isModuleBase);
         const clsScope = new Scope(scope);
         for (const st of s.body) {
-          if (st.t === 'def') cls.methods.set(st.name, { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
+          if (st.t === 'def') cls.methods.set(st.name, st.binding ? { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st, binding: st.binding } : { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
           else if (st.t === 'assign' || st.t === 'expr') {
             this.exec(st, clsScope, frame);
           }
@@ -1098,7 +1098,7 @@ export class Interp {
         if (a) return a;
         if (m.cls) {
           const meth = findMethod(m.cls, name);
-          if (meth) return bound(meth.fn, obj, meth.cls);
+          if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, m.cls) : bound(meth.fn, obj, meth.cls);
           const ca = findClassAttr(m.cls, name);
           if (ca) return ca;
         }
@@ -1118,7 +1118,7 @@ export class Interp {
         if (a) return a;
         if (obj.cls) {
           const meth = findMethod(obj.cls, name);
-          if (meth) return bound(meth.fn, obj, meth.cls);
+          if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, obj.cls) : bound(meth.fn, obj, meth.cls);
           const ca = findClassAttr(obj.cls, name);
           if (ca) return ca;
         }
@@ -1126,7 +1126,7 @@ export class Interp {
       }
       case 'class': {
         const meth = findMethod(obj.cls, name);
-        if (meth) return meth.fn;
+        if (meth) return meth.fn.binding ? this.bindSpecial(meth, null, obj.cls) : meth.fn;
         return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
       }
       case 'tensor':
@@ -1139,6 +1139,21 @@ export class Interp {
         return obj;
       default:
         return unknown(`attribute '${name}' of ${obj.k}`);
+    }
+  }
+
+  /**
+   * A decorated method reached through an instance (or, with `inst` null, its class): a staticmethod
+   * binds nothing, a classmethod binds the class, a property is its value.
+   */
+  private bindSpecial(meth: { fn: FuncV; cls: ClassInfo }, inst: Value | null, cls: ClassInfo): Value {
+    switch (meth.fn.binding) {
+      case 'static':
+        return meth.fn;
+      case 'class':
+        return bound(meth.fn, { k: 'class', cls }, meth.cls);
+      default:
+        return inst ? this.callFunc(meth.fn, noArgs(), meth.cls, inst) : meth.fn;
     }
   }
 

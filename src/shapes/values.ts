@@ -1,7 +1,7 @@
 // The abstract values the interpreter computes with: Python constants, containers, tensors (whose only
 // property we track is the shape), modules under construction, functions and classes from the file,
 // and "unknown" with the reason, which is what anything we cannot evaluate becomes.
-import type { Arg, Span, Stmt, Param, Expr } from './ast';
+import type { Arg, Span, Stmt, Param, Expr, MethodBinding } from './ast';
 import type { D } from './dims';
 import type { LayerConfig } from './types';
 
@@ -41,6 +41,7 @@ export interface FuncV {
   scope: Scope;
   self?: Value;
   span: Span;
+  binding?: MethodBinding;
 }
 
 export type Value =

@@ -67,6 +67,7 @@ export function modelLensTitle(model: ModelResult, errors = 0): string {
 const INPUT_SOURCE_TEXT: Record<ModelResult['inputSource'], string> = {
   comment: 'from the `# input:` comment',
   call: 'from a call in this file',
+  parent: 'as the model holding it calls it',
   dataset: 'from the dataset used in this file',
   option: 'from the tensorLens.defaultInput setting',
   symbolic: 'symbolic: no `# input:` comment, call, dataset or default input found',

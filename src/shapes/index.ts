@@ -69,11 +69,22 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
   }
   it.discovering = false;
   const candidates = findCandidates(parsed, it);
-  const dataset = datasetInput(source);
+  // The training code is what lies outside the classes: there the images may be reshaped first.
+  let outside = '';
+  let at = 0;
+  for (const st of parsed.stmts) if (st.t === 'class') {
+    outside += source.slice(at, st.from);
+    at = st.to;
+  }
+  const dataset = datasetInput(source, outside + source.slice(at));
   const models: ModelResult[] = [];
+  // Models before the building blocks they hold (classes built only inside another module's
+  // __init__): a block then takes the input its parent gives it.
+  const isBlock = (c: Candidate): boolean => !!c.cls && !it.topInstantiated.has(c.name) && it.firstInstantiation.has(c.name);
+  candidates.sort((a, b) => Number(isBlock(a)) - Number(isBlock(b)));
   for (const c of candidates) {
     try {
-      const m = analyzeModel(it, parsed, c, dataset, options);
+      const m = analyzeModel(it, parsed, c, dataset, options, isBlock(c));
       if (m) models.push(m);
     } catch {
       // One model failing leaves the others.
@@ -109,10 +120,14 @@ function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
   return out;
 }
 
-function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions): ModelResult | null {
+function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions, block: boolean): ModelResult | null {
   // Each model gets the whole step budget, so a long file does not starve the models at its end.
   it.steps = 0;
-  const root = buildRoot(it, c);
+  const comment = inputCommentAbove(parsed, c.span);
+  const call = comment ? undefined : it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
+  // A block its parent called is analysed as that instance, with the input it was given there.
+  const fromParent = block && !comment && !call ? it.blockInputs.get(c.name) : undefined;
+  const root = fromParent ? fromParent.m : buildRoot(it, c);
   if (!root) return null;
   const walk = it.newWalk();
   const failed: ModuleInst[] = [];
@@ -122,25 +137,28 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   // Input, in DESIGN.md's order.
   let input: D[][] | null = null;
   let source: InputSource = 'symbolic';
-  const comment = inputCommentAbove(parsed, c.span);
   if (comment) {
     input = comment.map(toDims);
     source = 'comment';
   }
   const probe = (): (number | string)[] | null => probeInput(it, root, walk);
   if (!input) {
-    const call = it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
     if (call) {
       const fromSummary = call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
       input = call.inputs.map((s) => (fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[])));
       source = 'call';
     }
   }
+  if (!input && fromParent) {
+    input = fromParent.inputs;
+    source = 'parent';
+  }
   if (!input && dataset && c.kind === 'module' && it.topInstantiated.has(c.name)) {
     input = [toDims(dataset)];
     source = 'dataset';
   }
-  if (!input && options.defaultInput && options.defaultInput.length) {
+  // --input and tensorLens.defaultInput are for the file's models, not for every block they hold.
+  if (!input && !block && options.defaultInput && options.defaultInput.length) {
     const ok = options.defaultInput.every((s): s is (number | string)[] => Array.isArray(s));
     if (ok) {
       input = (options.defaultInput as (number | string)[][]).map(toDims);
@@ -155,7 +173,8 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
 
   const trace: Trace = { layers: [], variables: [], walk, depth: 0 };
   it.trace = trace;
-  it.reporting = true;
+  // A block alone, on a guessed input, may well be fine where it is used: no diagnostics from its trace.
+  it.reporting = !(block && source === 'symbolic');
   let result: Value;
   try {
     result = input

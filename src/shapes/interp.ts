@@ -301,6 +301,11 @@ export class Interp {
   private torchDepth = 0;
   /** Functions run during discovery, so it can also look inside the ones nothing calls. */
   calledFuncs = new Set<Span>();
+  /**
+   * The first traced call of each class's instances with known input shapes, by class name: a building
+   * block's input is the one its parent gives it.
+   */
+  blockInputs = new Map<string, { m: ModuleInst; inputs: D[][] }>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
@@ -1495,6 +1500,11 @@ export class Interp {
     if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, this.torchDepth > 0 ? (m.defSpan ?? site) : site);
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
     if (m.kind === 'user' && m.cls) {
+      if (this.reporting && !this.probing && !this.blockInputs.has(m.cls.name) && a.pos.length > 0 && a.kw.size === 0) {
+        const ins: D[][] = [];
+        for (const p of a.pos) if (p.k === 'tensor' && p.shape) ins.push(p.shape);
+        if (ins.length === a.pos.length) this.blockInputs.set(m.cls.name, { m, inputs: ins });
+      }
       const fwd = findMethod(m.cls, 'forward');
       if (fwd) return this.callFunc(fwd.fn, a, fwd.cls, modValue(m));
       if (torchBase(m.cls) === 'Sequential') return this.runSequential(m, a, callSite);

@@ -83,7 +83,8 @@ export interface VariableShape {
   shape: Shape;
 }
 
-export type InputSource = 'comment' | 'call' | 'dataset' | 'option' | 'symbolic';
+/** 'parent': a building block's input, as the model that holds it calls it. */
+export type InputSource = 'comment' | 'call' | 'parent' | 'dataset' | 'option' | 'symbolic';
 
 export interface ModelResult {
   name: string;

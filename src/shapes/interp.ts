@@ -17,6 +17,11 @@ import { modValue, none, Scope, unknown, type ClassInfo, type CtorArgs, type Cto
 export interface CallArgs extends CtorArgs {
   pos: Value[];
   kw: Map<string, Value>;
+  /**
+   * Set when `*xs` or `**kw` unpacked something the analyser cannot enumerate: only the first `pos`
+   * positionals and the keywords written out are known; every other parameter is unknown, never its default.
+   */
+  lost?: { why: string; pos: number };
 }
 
 // Shared empty values: CallArgs built here are never mutated, and most calls have no keywords.
@@ -415,6 +420,12 @@ export class Interp {
         else if (isFloatSize(rule.type, names[i], v)) (floats ??= []).push(names[i]);
       }
     m.ctorArgs = a;
+    if (a.lost)
+      for (let i = a.lost.pos; i < sig.length; i++) if (!a.kw.has(names[i])) {
+        delete values[names[i]];
+        (unknownArgs ??= new Set()).add(names[i]);
+        m.why = `${rule.type}(): ${a.lost.why}`;
+      }
     for (let i = 0; i < sig.length; i++) {
       const name = names[i];
       const def = sig[i][1];
@@ -512,6 +523,7 @@ export class Interp {
     const base = torchBase(cls);
     if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential', this.opaqueChild);
     else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false, this.opaqueChild);
+    if (a.lost && (base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict')) loseContents(selfV.m, a.lost.why);
   }
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
@@ -1382,14 +1394,12 @@ export class Interp {
           a.pos.push(it);
           posArgs.push(arg);
         }
-      else {
-        a.pos.push(unknown('*args the analyser cannot enumerate'));
-        posArgs.push(arg);
-      }
+      else a.lost ??= { why: v.k === 'unknown' ? v.why : '*args the analyser cannot enumerate', pos: a.pos.length };
       return;
     }
     if (arg.star === '**') {
-      if (v.k === 'dict') v.keys.forEach((k, i) => k.k === 'str' && a.kw.set(k.v, v.vals[i]));
+      if (v.k === 'dict' && v.keys.every((k) => k.k === 'str')) v.keys.forEach((k, i) => a.kw.set((k as { v: string }).v, v.vals[i]));
+      else a.lost ??= { why: v.k === 'unknown' ? v.why : '**kwargs the analyser cannot enumerate', pos: a.pos.length };
       return;
     }
     if (arg.name) a.kw.set(arg.name, v);
@@ -1434,6 +1444,12 @@ export class Interp {
     let used = 0;
     for (let pi = 0; pi < params.length; pi++) {
       const p = params[pi];
+      if (a.lost && (p.star !== undefined || (used >= a.lost.pos + off && !a.kw.has(p.name)))) {
+        // Whatever the unknown unpacking may have supplied: not the default.
+        scope.vars.set(p.name, unknown(a.lost.why));
+        if (p.star === undefined && used < npos) used++;
+        continue;
+      }
       if (p.star === '*') {
         const rest: Value[] = [];
         for (let i = used; i < npos; i++) rest.push(i < off ? (self as Value) : a.pos[i - off]);
@@ -1637,6 +1653,7 @@ export class Interp {
         const m = this.newModule(short, short, site);
         if (short === 'Sequential') addChildren(m, a.pos, true, this.opaqueChild);
         else addChildren(m, a.pos.slice(0, 1), false, this.opaqueChild);
+        if (a.lost) loseContents(m, a.lost.why);
         return modValue(m);
       }
       if (short === 'Parameter') {
@@ -1668,6 +1685,8 @@ export class Interp {
         posArgs,
         kwArgs: [...pre.kwArgs, ...a.kwArgs],
       };
+      if (pre.lost) merged.lost = { why: pre.lost.why, pos: Math.max(0, pre.lost.pos - 1) };
+      else if (a.lost) merged.lost = { why: a.lost.why, pos: pre.pos.length - 1 + a.lost.pos };
       return this.call(target, merged, site);
     }
     if (path === 'copy.deepcopy' || path === 'copy.copy') {

@@ -16,6 +16,8 @@ interface Candidate {
   nameSpan: Span;
   cls?: ClassInfo;
   seq?: ModuleInst;
+  /** A factory function's model: the module it returned. */
+  root?: ModuleInst;
 }
 
 const CRLF = /\r\n/g;
@@ -57,18 +59,28 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
     }
   }
   // A call like `net(torch.randn(...))` inside a test function nothing calls still states an input.
+  // A function that builds a model with no arguments (`def ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])`)
+  // is a model of its own, reported under its name.
+  const factories: Candidate[] = [];
+  it.speculative = true;
   for (const st of parsed.stmts) {
     if (st.t !== 'def') continue;
     const fn = it.globals.vars.get(st.name);
-    if (!fn || fn.k !== 'func' || it.calledFuncs.has(fn.span)) continue;
+    if (!fn || fn.k !== 'func' || fn.span !== st) continue;
+    const noArgsOk = st.params.every((p) => p.def !== undefined || p.star !== undefined);
+    if (it.calledFuncs.has(fn.span) && !(noArgsOk && !st.name.startsWith('_'))) continue;
+    let r: Value;
     try {
-      it.callFunc(fn, noArgs());
+      r = it.callFunc(fn, noArgs());
     } catch {
       break;
     }
+    if (noArgsOk && !st.name.startsWith('_') && r.k === 'module' && (r.m.kind === 'user' || r.m.kind === 'Sequential') && !r.m.opaque)
+      factories.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, root: r.m });
   }
+  it.speculative = false;
   it.discovering = false;
-  const candidates = findCandidates(parsed, it);
+  const candidates = [...findCandidates(parsed, it), ...factories.filter((f) => !it.globals.vars.has(f.name) || it.globals.vars.get(f.name)?.k === 'func')];
   // The training code is what lies outside the classes: there the images may be reshaped first.
   let outside = '';
   let at = 0;
@@ -80,7 +92,7 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
   const models: ModelResult[] = [];
   // Models before the building blocks they hold (classes built only inside another module's
   // __init__): a block then takes the input its parent gives it.
-  const isBlock = (c: Candidate): boolean => !!c.cls && !it.topInstantiated.has(c.name) && it.firstInstantiation.has(c.name);
+  const isBlock = (c: Candidate): boolean => !!c.cls && !it.topInstantiated.has(c.name) && it.nestedClasses.has(c.name);
   candidates.sort((a, b) => Number(isBlock(a)) - Number(isBlock(b)));
   for (const c of candidates) {
     try {
@@ -226,6 +238,7 @@ function nameTree(m: ModuleInst, path: string, walk: number, failed: ModuleInst[
 
 function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
   if (c.seq) return c.seq;
+  if (c.root) return c.root;
   if (!c.cls) return null;
   const args = it.firstInstantiation.get(c.cls.name) ?? noArgs();
   try {

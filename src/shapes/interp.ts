@@ -311,6 +311,13 @@ export class Interp {
    * block's input is the one its parent gives it.
    */
   blockInputs = new Map<string, { m: ModuleInst; inputs: D[][] }>();
+  /**
+   * Set while discovery runs a function nothing called, with no arguments: what it builds says nothing
+   * about how the file builds its classes, so it records no instantiation.
+   */
+  speculative = false;
+  /** Module classes instantiated inside another module's __init__: building blocks, unless also built on their own. */
+  nestedClasses = new Set<string>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
@@ -490,8 +497,9 @@ export class Interp {
   private readonly opaqueChild = (v: Value): ModuleInst => this.opaqueModule(v.k === 'unknown' ? v.why : `a ${v.k} where a module was expected`);
 
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
-    if (cls.isModule && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
-    if (cls.isModule && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
+    if (cls.isModule && !this.speculative && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
+    if (cls.isModule && !this.speculative && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
+    if (cls.isModule && this.initDepth > 0) this.nestedClasses.add(cls.name);
     this.initDepth++;
     try {
       return this.instantiateInner(cls, a, site);

@@ -92,7 +92,13 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
   const models: ModelResult[] = [];
   // Models before the building blocks they hold (classes built only inside another module's
   // __init__): a block then takes the input its parent gives it.
-  const isBlock = (c: Candidate): boolean => !!c.cls && !it.topInstantiated.has(c.name) && it.nestedClasses.has(c.name);
+  const classes = candidates.filter((c) => c.cls);
+  const usedInside = (c: Candidate): boolean => {
+    const call = new RegExp(`\\b${c.name}\\s*\\(`);
+    return classes.some((o) => o !== c && call.test(source.slice(o.span.from, o.span.to)));
+  };
+  const blocks = new Set(candidates.filter((c) => !!c.cls && !it.topInstantiated.has(c.name) && (it.nestedClasses.has(c.name) || usedInside(c))));
+  const isBlock = (c: Candidate): boolean => blocks.has(c);
   candidates.sort((a, b) => Number(isBlock(a)) - Number(isBlock(b)));
   for (const c of candidates) {
     try {

@@ -370,7 +370,7 @@ export class Interp {
   newModule(kind: ModuleInst['kind'], type: string, site?: Span, config?: LayerConfig): ModuleInst {
     // Every optional field is present from the start, so all modules share one object shape and the
     // interpreter's property reads stay monomorphic (measurably faster than adding fields later).
-    const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined } = {
+    const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined; argWhy: string | undefined } = {
       id: this.nextId++,
       type,
       kind,
@@ -394,6 +394,7 @@ export class Interp {
       path: undefined,
       rule: undefined,
       cfg: undefined,
+      argWhy: undefined,
     };
     return m;
   }
@@ -412,7 +413,10 @@ export class Interp {
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
     let floats: string[] | null = null;
     for (let i = 0; i < npos; i++) {
-      if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
+      if (!bindConfig(values, names[i], a.pos[i])) {
+        (unknownArgs ??= new Set()).add(names[i]);
+        if (a.pos[i].k === 'unknown') (m as ModuleWithRule).argWhy ??= (a.pos[i] as { why: string }).why;
+      }
       else if (isFloatSize(rule.type, names[i], a.pos[i])) (floats ??= []).push(names[i]);
     }
     // Keys then get: an entries loop would build a [key, value] pair per argument.
@@ -423,8 +427,10 @@ export class Interp {
         const i = sigIndex(sig, k);
         if (i < 0) continue;
         const v = a.kw.get(k) as Value;
-        if (!bindConfig(values, names[i], v)) (unknownArgs ??= new Set()).add(names[i]);
-        else if (isFloatSize(rule.type, names[i], v)) (floats ??= []).push(names[i]);
+        if (!bindConfig(values, names[i], v)) {
+          (unknownArgs ??= new Set()).add(names[i]);
+          if (v.k === 'unknown') (m as ModuleWithRule).argWhy ??= v.why;
+        } else if (isFloatSize(rule.type, names[i], v)) (floats ??= []).push(names[i]);
       }
     m.ctorArgs = a;
     if (a.lost)
@@ -1574,6 +1580,8 @@ export class Interp {
       }
     }
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
+    // "out_features could not be evaluated" says where; the argument's own reason says why.
+    if (m.argWhy && out.k === 'tensor' && out.shape === null && out.why && out.why.includes('could not be evaluated')) out = { k: 'tensor', shape: null, why: `${out.why}: ${m.argWhy}` };
     const macs = f.macs;
     const formulas = f.formulas;
     if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
@@ -1794,6 +1802,8 @@ export class Interp {
 export interface ModuleWithRule extends ModuleInst {
   rule: LayerRule;
   cfg: Cfg;
+  /** Why the first constructor argument the analyser could not evaluate is unknown, for the output's reason. */
+  argWhy: string | undefined;
 }
 
 export interface ParamTensor extends TensorV {

@@ -1119,6 +1119,7 @@ export class Interp {
   getAttr(obj: Value, name: string): Value {
     switch (obj.k) {
       case 'ext':
+        if (obj.path === 'objdict' && obj.self) return { k: 'ext', path: 'objdict.' + name, self: obj.self };
         if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self, classRef: (obj as SuperRef).classRef } as Value;
         return extAttr(obj.path, name);
       case 'module': {
@@ -1147,6 +1148,7 @@ export class Interp {
       case 'obj': {
         const a = obj.attrs.get(name);
         if (a) return a;
+        if (name === '__dict__') return { k: 'ext', path: 'objdict', self: obj };
         if (obj.cls) {
           const meth = findMethod(obj.cls, name);
           if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, obj.cls) : bound(meth.fn, obj, meth.cls);
@@ -1705,6 +1707,16 @@ export class Interp {
       else if (a.lost) merged.lost = { why: a.lost.why, pos: pre.pos.length - 1 + a.lost.pos };
       return this.call(target, merged, site);
     }
+    if (path === 'typing.cast') return a.pos[1] ?? unknown('cast() without a value');
+    if (path === 'objdict.update' && fn.self && fn.self.k === 'obj') {
+      // config.__dict__.update(d, k=v): the object's attributes.
+      const o = fn.self;
+      const d = a.pos[0];
+      if (d && d.k === 'dict') d.keys.forEach((k, i) => k.k === 'str' && o.attrs.set(k.v, d.vals[i]));
+      else if (d) for (const k of o.attrs.keys()) o.attrs.set(k, unknown('changed by __dict__.update() with something the analyser cannot enumerate'));
+      for (const [k, v] of a.kw) o.attrs.set(k, v);
+      return none;
+    }
     if (path === 'copy.deepcopy' || path === 'copy.copy') {
       const v = a.pos[0];
       if (v && v.k === 'module') return modValue(this.cloneModule(v.m));
@@ -1734,6 +1746,7 @@ export class Interp {
       case 'type':
         return self;
       case 'add_module':
+      case '__setattr__':
       case 'register_module': {
         const n = a.pos[0];
         const v = a.pos[1];

@@ -1164,7 +1164,11 @@ export class Interp {
       }
       case 'tensor':
         return tensorAttr(obj, name) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
-      case 'seq':
+      case 'seq': {
+        const at = (obj as NamedTuple).fields?.indexOf(name) ?? -1;
+        if (at >= 0) return obj.items[at];
+        return { k: 'ext', path: 'seq.' + name, self: obj };
+      }
       case 'dict':
       case 'str':
         return { k: 'ext', path: obj.k + '.' + name, self: obj };
@@ -1708,6 +1712,18 @@ export class Interp {
       return this.call(target, merged, site);
     }
     if (path === 'typing.cast') return a.pos[1] ?? unknown('cast() without a value');
+    if (path === 'collections.namedtuple') {
+      // namedtuple('Out', ['logits', 'aux']) or 'logits aux' / 'logits, aux': a tuple type with field names.
+      const f = a.pos[1] ?? a.kw.get('field_names');
+      const names = f?.k === 'str' ? f.v.split(/[\s,]+/).filter((x) => x !== '') : f?.k === 'seq' && f.items.every((x) => x.k === 'str') ? f.items.map((x) => (x as { v: string }).v) : null;
+      if (!names) return unknown('namedtuple() with field names the analyser cannot evaluate');
+      return { k: 'ext', path: 'namedtuple()', self: { k: 'seq', kind: 'tuple', items: names.map((v): Value => ({ k: 'str', v })) } };
+    }
+    if (path === 'namedtuple()' && fn.self && fn.self.k === 'seq') {
+      const fields = fn.self.items.map((x) => (x as { v: string }).v);
+      const items: Value[] = fields.map((name, i) => a.pos[i] ?? a.kw.get(name) ?? unknown(`namedtuple field '${name}' not given`));
+      return { k: 'seq', kind: 'tuple', items, fields } as NamedTuple;
+    }
     if (path === 'objdict.update' && fn.self && fn.self.k === 'obj') {
       // config.__dict__.update(d, k=v): the object's attributes.
       const o = fn.self;
@@ -1863,6 +1879,9 @@ interface PartialRef {
   path: string;
   partialArgs?: CallArgs;
 }
+
+/** A namedtuple's value: a tuple whose items are also reached by field name. */
+type NamedTuple = Value & { k: 'seq'; fields?: string[] };
 
 interface SuperRef {
   k: 'ext';

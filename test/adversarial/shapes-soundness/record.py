@@ -73,7 +73,8 @@ def main():
             if 'parent' in want:
                 ins, res = seen['io']
                 shapes = [list(t.shape) for t in ins]
-            out[name] = {'input': [list(s) for s in shapes], 'output': list(res.shape), 'params': params(target)}
+            first = res[0] if isinstance(res, tuple) else res  # the engine's `output` is the first tensor
+            out[name] = {'input': [list(s) for s in shapes], 'output': list(first.shape), 'params': params(target)}
         truth[fixture] = out
     with open(os.path.join(HERE, 'truth.json'), 'w') as f:
         json.dump(truth, f, indent=2, sort_keys=True)

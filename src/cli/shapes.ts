@@ -11,8 +11,10 @@ Prints every layer's output shape and parameter count for each PyTorch model in 
 places where the code would fail at run time, without running Python.
 
 A model's input comes from, in order: a '# input: (1, 1, 28, 28)' comment above it, a call in the
-file (model(torch.randn(...)), summary(model, ...)), a torchvision dataset used in the file,
---input, else symbols (B, H, W).
+file (model(torch.randn(...)), summary(model, ...)), for a class built inside another model the
+input that model gives it, a torchvision dataset used in the file, --input (top-level models
+only), else symbols (B, H, W). A parameter total with an unknown part prints as '? (N known)'
+("params": null and "paramsKnown": N in --json).
 
 Options:
   --input SHAPE   input used when the file gives none: 1,1,28,28 or B,3,H,W; several inputs

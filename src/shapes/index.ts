@@ -94,7 +94,8 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
   // __init__): a block then takes the input its parent gives it.
   const classes = candidates.filter((c) => c.cls);
   const usedInside = (c: Candidate): boolean => {
-    const call = new RegExp(`\\b${c.name}\\s*\\(`);
+    // Named in another module class (called, or listed as `blocks = [BasicConv2d, Inception]`).
+    const call = new RegExp(`\\b${c.name}\\b`);
     return classes.some((o) => o !== c && call.test(source.slice(o.span.from, o.span.to)));
   };
   const blocks = new Set(candidates.filter((c) => !!c.cls && !it.topInstantiated.has(c.name) && (it.nestedClasses.has(c.name) || usedInside(c))));

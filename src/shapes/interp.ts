@@ -538,6 +538,26 @@ export class Interp {
     if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential', this.opaqueChild);
     else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false, this.opaqueChild);
     if (a.lost && (base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict')) loseContents(selfV.m, a.lost.why);
+    const rule = base ? LAYERS.get(base) : undefined;
+    if (rule) {
+      // class LayerNorm2d(nn.LayerNorm), class MyTransformer(nn.Transformer): the instance is that layer,
+      // built from these arguments; its parameters are the module's own.
+      const leaf = this.buildLeaf(rule, a, selfV.m.defSpan ?? { from: 0, to: 0 });
+      if (leaf.k === 'module') {
+        selfV.m.ownParams = leaf.m.ownParams;
+        ownAttrs(selfV.m).set(BASE_LAYER, leaf);
+      }
+    }
+  }
+
+  /** A call of the torch layer a user class derives from (its forward, or super().forward), under the instance's name. */
+  private callBaseLayer(m: ModuleInst, a: CallArgs, site: Span): Value | null {
+    const b = m.attrs.get(BASE_LAYER);
+    if (!b || b.k !== 'module') return null;
+    b.m.walk = m.walk;
+    b.m.path = m.path;
+    b.m.defSpan ??= m.defSpan;
+    return this.callModule(b.m, a, site, site);
   }
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
@@ -1135,6 +1155,8 @@ export class Interp {
           if (ca) return ca;
         }
         if (name === 'training') return TRUE;
+        const base = m.attrs.get(BASE_LAYER);
+        if (base) return this.getAttr(base, name);
         if (m.kind === 'leaf') {
           const cv = m.config[name];
           if (cv !== undefined) return fromConfig(cv);
@@ -1544,7 +1566,7 @@ export class Interp {
       const fwd = findMethod(m.cls, 'forward');
       if (fwd) return this.callFunc(fwd.fn, a, fwd.cls, modValue(m));
       if (torchBase(m.cls) === 'Sequential') return this.runSequential(m, a, callSite);
-      return unknown(`${m.type} has no forward()`);
+      return this.callBaseLayer(m, a, callSite) ?? unknown(`${m.type} has no forward()`);
     }
     return unknown(`${m.type} is not callable`);
   }
@@ -1663,8 +1685,9 @@ export class Interp {
           }
         }
         if (name === '__init__') this.superInit(owner, self, a);
+        if (name === 'forward' && self.k === 'module') return this.callBaseLayer(self.m, a, site) ?? unknown('super().forward() of a base the analyser does not know');
       }
-      return none;
+      return name === 'forward' ? unknown('super().forward() of a base the analyser does not know') : none;
     }
     const nn = nnName(path);
     if (nn) {
@@ -1922,6 +1945,9 @@ export function saneValue(v: Value, why: string | (() => string)): Value {
  * Python's standard library, numpy. Anything else not understood may build one.
  */
 const NOT_MODULES = /^(?:torch\.(?!nn\.|hub\.)|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
+
+/** The attribute holding the torch layer a user class derives from (a name no Python code can write). */
+const BASE_LAYER = '\u0000base';
 
 /** Methods that may add a module to their receiver. */
 const BUILDING_METHODS = new Set(['add_module', 'register_module', 'register_parameter', 'append', 'extend', 'insert', 'update', '__setattr__', 'setdefault']);

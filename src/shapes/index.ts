@@ -67,7 +67,8 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
     if (st.t !== 'def') continue;
     const fn = it.globals.vars.get(st.name);
     if (!fn || fn.k !== 'func' || fn.span !== st) continue;
-    const noArgsOk = st.params.every((p) => p.def !== undefined || p.star !== undefined);
+    // A factory returns what it builds; a `main()` that returns nothing is not run a second time.
+    const noArgsOk = st.params.every((p) => p.def !== undefined || p.star !== undefined) && st.body.some((b) => b.t === 'return' && b.value !== undefined);
     if (it.calledFuncs.has(fn.span) && !(noArgsOk && !st.name.startsWith('_'))) continue;
     let r: Value;
     try {

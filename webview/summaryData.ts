@@ -38,7 +38,7 @@ export function summaryTable(model: ModelResult): SummaryTable {
     line: l.line,
     output: fmtShape(l.output),
     // Functional calls own no parameters; torchinfo prints "--" for those.
-    params: l.functional ? '--' : fmtInt(l.params),
+    params: l.functional ? '--' : l.params === null ? '?' : fmtInt(l.params),
     macs: l.macs === undefined ? '--' : fmtInt(l.macs),
     unknown: l.output === null,
   }));
@@ -51,7 +51,7 @@ export function summaryTable(model: ModelResult): SummaryTable {
     input: model.input.map(fmtShape).join(', '),
     output: fmtShape(model.output),
     rows,
-    totalParams: fmtInt(model.params),
+    totalParams: model.params === null ? `? (${fmtInt(model.paramsKnown ?? 0)} known)` : fmtInt(model.params),
     totalMacs: macs === undefined ? '--' : fmtInt(macs),
   };
 }

@@ -11,8 +11,10 @@ Prints every layer's output shape and parameter count for each PyTorch model in 
 places where the code would fail at run time, without running Python.
 
 A model's input comes from, in order: a '# input: (1, 1, 28, 28)' comment above it, a call in the
-file (model(torch.randn(...)), summary(model, ...)), a torchvision dataset used in the file,
---input, else symbols (B, H, W).
+file (model(torch.randn(...)), summary(model, ...)), for a class built inside another model the
+input that model gives it, a torchvision dataset used in the file, --input (top-level models
+only), else symbols (B, H, W). A parameter total with an unknown part prints as '? (N known)'
+("params": null and "paramsKnown": N in --json).
 
 Options:
   --input SHAPE   input used when the file gives none: 1,1,28,28 or B,3,H,W; several inputs
@@ -65,6 +67,7 @@ export function toJson(r: AnalysisResult): object {
       output: m.output,
       ...(m.outputs ? { outputs: m.outputs } : {}),
       params: m.params,
+      ...(m.paramsKnown !== undefined ? { paramsKnown: m.paramsKnown } : {}),
       ...(m.macs !== undefined ? { macs: m.macs } : {}),
       inputSource: m.inputSource,
       layers: moduleLayers(m.layers),
@@ -130,7 +133,7 @@ const thousands = (n: number): string => (Number.isSafeInteger(n) ? String(n).re
 function modelTable(m: ModelResult): string[] {
   const rows: [string, string, string][] = m.layers
     .filter((l: LayerResult) => !l.functional)
-    .map((l) => [`${l.name} (${l.type})`, l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(), l.params ? thousands(l.params) : '0']);
+    .map((l) => [`${l.name} (${l.type})`, l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(), l.params === null ? '?' : thousands(l.params)]);
   const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
   const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
   const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
@@ -145,7 +148,7 @@ function modelTable(m: ModelResult): string[] {
     rule,
     ...rows.map(line),
     rule,
-    `Total params: ${thousands(m.params)}`,
+    `Total params: ${m.params === null ? `? (${thousands(m.paramsKnown ?? 0)} known)` : thousands(m.params)}`,
   ];
   if (m.macs !== undefined) out.push(`Mult-adds: ${thousands(m.macs)}`);
   out.push(`Output: ${m.outputs ? m.outputs.map(shapeText).join(', ') : shapeText(m.output)}`, '');

@@ -41,6 +41,12 @@ function trimZero(s: string): string {
 }
 
 /** Exact counts for hovers and tooltips: 1,199,882. */
+/** A model's total for one-glance texts: `1.2 M`, or `? (1.2 M known)` when part of it is unknown. */
+export function formatParamTotal(model: Pick<ModelResult, 'params' | 'paramsKnown'>, exact = false): string {
+  const f = exact ? formatExact : formatCount;
+  return model.params === null ? `? (${f(model.paramsKnown ?? 0)} known)` : f(model.params);
+}
+
 export function formatExact(n: number): string {
   if (!Number.isFinite(n)) return '?';
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -54,13 +60,14 @@ function plural(n: number, one: string, many = one + 's'): string {
 
 /** `(1, 1, 28, 28) → (1, 10) · 1.2 M params`, plus `· 1 shape error` when the model has some. */
 export function modelLensTitle(model: ModelResult, errors = 0): string {
-  const title = `${formatShapes(model.input)} → ${formatShape(model.output)} · ${formatCount(model.params)} params`;
+  const title = `${formatShapes(model.input)} → ${formatShape(model.output)} · ${formatParamTotal(model)} params`;
   return errors > 0 ? `${title} · $(error) ${plural(errors, 'shape error')}` : title;
 }
 
 const INPUT_SOURCE_TEXT: Record<ModelResult['inputSource'], string> = {
   comment: 'from the `# input:` comment',
   call: 'from a call in this file',
+  parent: 'as the model holding it calls it',
   dataset: 'from the dataset used in this file',
   option: 'from the tensorLens.defaultInput setting',
   symbolic: 'symbolic: no `# input:` comment, call, dataset or default input found',
@@ -68,7 +75,7 @@ const INPUT_SOURCE_TEXT: Record<ModelResult['inputSource'], string> = {
 
 export function modelLensTooltip(model: ModelResult): string {
   return `${model.name}: input ${formatShapes(model.input)} (${INPUT_SOURCE_TEXT[model.inputSource]}), ` +
-    `output ${formatShape(model.output)}, ${formatExact(model.params)} parameters. Click to set the input shape.`;
+    `output ${formatShape(model.output)}, ${formatParamTotal(model, true)} parameters. Click to set the input shape.`;
 }
 
 /** Per-layer CodeLens title (the opt-in alternative to inlay hints). */
@@ -215,7 +222,8 @@ export function layerHoverMarkdown(hits: readonly LayerHit[]): string {
   }
   if (distinct.length > 4) parts.push(`… and ${distinct.length - 4} more.`);
   const stats: string[] = [];
-  if (!first.functional || first.params > 0) stats.push(`${formatExact(first.params)} params`);
+  if (first.params === null) stats.push('? params (unknown)');
+  else if (!first.functional || first.params > 0) stats.push(`${formatExact(first.params)} params`);
   const macs = distinct[0].layer.macs;
   if (macs !== undefined && macs > 0) stats.push(`${formatCount(macs)} multiply-adds`);
   if (stats.length > 0) parts.push(stats.join(' · '));
@@ -240,7 +248,7 @@ export function modelHoverMarkdown(model: ModelResult): string {
     `${code(formatShapes(model.input))} → ${code(formatShape(model.output))}`,
     `Input ${INPUT_SOURCE_TEXT[model.inputSource]}.`,
   ];
-  const stats = [`${formatExact(model.params)} params`];
+  const stats = [`${formatParamTotal(model, true)} params`];
   if (model.macs !== undefined && model.macs > 0) stats.push(`${formatCount(model.macs)} multiply-adds`);
   stats.push(plural(model.layers.length, 'layer call'));
   lines.push(stats.join(' · '));

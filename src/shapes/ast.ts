@@ -163,7 +163,7 @@ export type Expr = Span &
     | { t: 'attr'; obj: Expr; name: string }
     | { t: 'sub'; obj: Expr; items: SliceItem[]; tuple: boolean }
     | { t: 'call'; fn: Expr; args: Arg[] }
-    | { t: 'bin'; op: string; l: Expr; r: Expr }
+    | { t: 'bin'; op: string; l: Expr; r: Expr; chain?: true }
     | { t: 'unary'; op: string; e: Expr }
     | { t: 'seq'; kind: 'tuple' | 'list' | 'set'; items: Expr[] }
     | { t: 'starred'; e: Expr }
@@ -174,6 +174,11 @@ export type Expr = Span &
     | { t: 'fstr'; parts: (string | Expr)[] }
     | { t: 'unknown'; what: string }
   );
+
+const COMPARE_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not']);
+
+/** How a method decorated with @staticmethod, @classmethod or @property is reached through an instance. */
+export type MethodBinding = 'static' | 'class' | 'property';
 
 export type SliceItem = Span & ({ t: 'index'; e: Expr } | { t: 'slice'; lo?: Expr; hi?: Expr; step?: Expr });
 
@@ -204,7 +209,7 @@ export type Stmt = Span &
     | { t: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }
     | { t: 'for'; target: Expr; iter: Expr; body: Stmt[] }
     | { t: 'while'; test: Expr; body: Stmt[] }
-    | { t: 'def'; name: string; nameSpan: Span; params: Param[]; body: Stmt[] }
+    | { t: 'def'; name: string; nameSpan: Span; params: Param[]; body: Stmt[]; binding?: MethodBinding }
     | { t: 'class'; name: string; nameSpan: Span; bases: Expr[]; body: Stmt[] }
     | { t: 'import'; names: { path: string; alias: string }[] }
     | { t: 'block'; body: Stmt[] }
@@ -505,6 +510,12 @@ export class Converter {
     }
     const l = this.expr(first);
     const r = this.expr(last);
+    // `a < b < c` parses as (a < b) < c; Python means `a < b and b < c` (b once, which only a call
+    // with side effects could tell apart). A parenthesised left side is another node, so stays as written.
+    if (COMPARE_OPS.has(op) && first && first.name === 'BinaryExpression' && l.t === 'bin' && (COMPARE_OPS.has(l.op) || l.chain)) {
+      const mid = l.chain ? (l.r as Expr & { t: 'bin' }).r : l.r;
+      return { t: 'bin', op: 'and', l, r: { t: 'bin', op, l: mid, r, from: mid.from, to: n.to }, chain: true, from: n.from, to: n.to };
+    }
     return { t: 'bin', op, l, r, from: n.from, to: n.to };
   }
 
@@ -718,9 +729,21 @@ export class Converter {
         });
         return;
       }
-      case 'DecoratedStatement':
+      case 'DecoratedStatement': {
+        let binding: MethodBinding | undefined;
+        for (const c of cs) {
+          if (c.name !== 'Decorator') continue;
+          const d = this.text(c).replace(/^@\s*/, '').trim();
+          if (d === 'staticmethod') binding = 'static';
+          else if (d === 'classmethod') binding = 'class';
+          else if (d === 'property') binding = 'property';
+        }
+        const at = out.length;
         for (const c of cs) if (c.name !== 'Decorator') this.stmtInto(c, out);
+        const st = out[at];
+        if (binding && st && st.t === 'def') st.binding = binding;
         return;
+      }
       case 'ImportStatement':
         out.push({ t: 'import', names: this.importNames(cs), from, to });
         return;

@@ -16,6 +16,8 @@ interface Candidate {
   nameSpan: Span;
   cls?: ClassInfo;
   seq?: ModuleInst;
+  /** A factory function's model: the module it returned. */
+  root?: ModuleInst;
 }
 
 const CRLF = /\r\n/g;
@@ -57,23 +59,52 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
     }
   }
   // A call like `net(torch.randn(...))` inside a test function nothing calls still states an input.
+  // A function that builds a model with no arguments (`def ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])`)
+  // is a model of its own, reported under its name.
+  const factories: Candidate[] = [];
+  it.speculative = true;
   for (const st of parsed.stmts) {
     if (st.t !== 'def') continue;
     const fn = it.globals.vars.get(st.name);
-    if (!fn || fn.k !== 'func' || it.calledFuncs.has(fn.span)) continue;
+    if (!fn || fn.k !== 'func' || fn.span !== st) continue;
+    // A factory returns what it builds; a `main()` that returns nothing is not run a second time.
+    const noArgsOk = st.params.every((p) => p.def !== undefined || p.star !== undefined) && st.body.some((b) => b.t === 'return' && b.value !== undefined);
+    if (it.calledFuncs.has(fn.span) && !(noArgsOk && !st.name.startsWith('_'))) continue;
+    let r: Value;
     try {
-      it.callFunc(fn, noArgs());
+      r = it.callFunc(fn, noArgs());
     } catch {
       break;
     }
+    if (noArgsOk && !st.name.startsWith('_') && r.k === 'module' && (r.m.kind === 'user' || r.m.kind === 'Sequential') && !r.m.opaque)
+      factories.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, root: r.m });
   }
+  it.speculative = false;
   it.discovering = false;
-  const candidates = findCandidates(parsed, it);
-  const dataset = datasetInput(source);
+  const candidates = [...findCandidates(parsed, it), ...factories.filter((f) => !it.globals.vars.has(f.name) || it.globals.vars.get(f.name)?.k === 'func')];
+  // The training code is what lies outside the classes: there the images may be reshaped first.
+  let outside = '';
+  let at = 0;
+  for (const st of parsed.stmts) if (st.t === 'class') {
+    outside += source.slice(at, st.from);
+    at = st.to;
+  }
+  const dataset = datasetInput(source, outside + source.slice(at));
   const models: ModelResult[] = [];
+  // Models before the building blocks they hold (classes built only inside another module's
+  // __init__): a block then takes the input its parent gives it.
+  const classes = candidates.filter((c) => c.cls);
+  const usedInside = (c: Candidate): boolean => {
+    // Named in another module class (called, or listed as `blocks = [BasicConv2d, Inception]`).
+    const call = new RegExp(`\\b${c.name}\\b`);
+    return classes.some((o) => o !== c && call.test(source.slice(o.span.from, o.span.to)));
+  };
+  const blocks = new Set(candidates.filter((c) => !!c.cls && !it.topInstantiated.has(c.name) && (it.nestedClasses.has(c.name) || usedInside(c))));
+  const isBlock = (c: Candidate): boolean => blocks.has(c);
+  candidates.sort((a, b) => Number(isBlock(a)) - Number(isBlock(b)));
   for (const c of candidates) {
     try {
-      const m = analyzeModel(it, parsed, c, dataset, options);
+      const m = analyzeModel(it, parsed, c, dataset, options, isBlock(c));
       if (m) models.push(m);
     } catch {
       // One model failing leaves the others.
@@ -109,10 +140,14 @@ function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
   return out;
 }
 
-function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions): ModelResult | null {
+function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions, block: boolean): ModelResult | null {
   // Each model gets the whole step budget, so a long file does not starve the models at its end.
   it.steps = 0;
-  const root = buildRoot(it, c);
+  const comment = inputCommentAbove(parsed, c.span);
+  const call = comment ? undefined : it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
+  // A block its parent called is analysed as that instance, with the input it was given there.
+  const fromParent = block && !comment && !call ? it.blockInputs.get(c.name) : undefined;
+  const root = fromParent ? fromParent.m : buildRoot(it, c);
   if (!root) return null;
   const walk = it.newWalk();
   const failed: ModuleInst[] = [];
@@ -122,25 +157,28 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   // Input, in the order of docs/cli-contract.md.
   let input: D[][] | null = null;
   let source: InputSource = 'symbolic';
-  const comment = inputCommentAbove(parsed, c.span);
   if (comment) {
     input = comment.map(toDims);
     source = 'comment';
   }
   const probe = (): (number | string)[] | null => probeInput(it, root, walk);
   if (!input) {
-    const call = it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
     if (call) {
       const fromSummary = call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
       input = call.inputs.map((s) => (fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[])));
       source = 'call';
     }
   }
+  if (!input && fromParent) {
+    input = fromParent.inputs;
+    source = 'parent';
+  }
   if (!input && dataset && c.kind === 'module' && it.topInstantiated.has(c.name)) {
     input = [toDims(dataset)];
     source = 'dataset';
   }
-  if (!input && options.defaultInput && options.defaultInput.length) {
+  // --input and tensorLens.defaultInput are for the file's models, not for every block they hold.
+  if (!input && !block && options.defaultInput && options.defaultInput.length) {
     const ok = options.defaultInput.every((s): s is (number | string)[] => Array.isArray(s));
     if (ok) {
       input = (options.defaultInput as (number | string)[][]).map(toDims);
@@ -155,7 +193,8 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
 
   const trace: Trace = { layers: [], variables: [], walk, depth: 0 };
   it.trace = trace;
-  it.reporting = true;
+  // A block alone, on a guessed input, may well be fine where it is used: no diagnostics from its trace.
+  it.reporting = !(block && source === 'symbolic');
   let result: Value;
   try {
     result = input
@@ -170,7 +209,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   const outs = flattenTensors(result);
   const range = it.lines.range(c.nameSpan);
   const line = it.lines.pos(c.span.from).line;
-  const params = totalParams(root, it.newWalk());
+  const { total: params, known } = totalParams(root, it.newWalk());
   const toShape = (s: D[] | null): Shape => (s && !s.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))) ? s.map(outDim) : null);
   const model: ModelResult = {
     name: c.name,
@@ -179,12 +218,13 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     input: input ? input.map(toShape) : [null],
     inputSource: source,
     output: outs[0] ? toShape(outs[0].shape) : null,
-    params: params ?? 0,
+    params,
     layers: trace.layers,
     variables: trace.variables,
     range,
   };
   if (c.cls) model.construct = constructArgs(it.firstInstantiation.get(c.cls.name));
+  if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
   const macs = trace.layers.reduce<number | null>((acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs), 0);
   if (macs !== null && macs > 0) model.macs = macs;
@@ -207,6 +247,7 @@ function nameTree(m: ModuleInst, path: string, walk: number, failed: ModuleInst[
 
 function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
   if (c.seq) return c.seq;
+  if (c.root) return c.root;
   if (!c.cls) return null;
   const args = it.firstInstantiation.get(c.cls.name) ?? noArgs();
   try {
@@ -260,15 +301,19 @@ function probeInput(it: Interp, root: ModuleInst, walk: number): (number | strin
  * sum(p.numel() for p in model.parameters()): shared modules once. Walked after the trace (not from
  * the names taken before it), since forward may add modules (`self.fc = nn.Linear(...)` on first call).
  */
-function totalParams(root: ModuleInst, walkId: number): number | null {
-  let total: number | null = 0;
+function totalParams(root: ModuleInst, walkId: number): { total: number | null; known: number } {
+  let known = 0;
+  let complete = true;
   const walk = (m: ModuleInst): void => {
     if (m.walk === walkId) return;
     m.walk = walkId;
-    if (total !== null) total = m.ownParams === null ? null : total + m.ownParams - (m.sharedParams ?? 0);
+    const own = m.ownParams === null ? null : m.ownParams - (m.sharedParams ?? 0);
+    // A count PyTorch could never have (a layer it refuses to build) is unknown, never printed.
+    if (own === null || own < 0 || !Number.isInteger(own)) complete = false;
+    else known += own;
     for (const ch of m.children.values()) walk(ch);
   };
   walk(root);
-  return total;
+  return { total: complete ? known : null, known };
 }
 

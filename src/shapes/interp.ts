@@ -17,6 +17,11 @@ import { modValue, none, Scope, unknown, type ClassInfo, type CtorArgs, type Cto
 export interface CallArgs extends CtorArgs {
   pos: Value[];
   kw: Map<string, Value>;
+  /**
+   * Set when `*xs` or `**kw` unpacked something the analyser cannot enumerate: only the first `pos`
+   * positionals and the keywords written out are known; every other parameter is unknown, never its default.
+   */
+  lost?: { why: string; pos: number };
 }
 
 // Shared empty values: CallArgs built here are never mutated, and most calls have no keywords.
@@ -142,6 +147,16 @@ function bindConfig(values: LayerConfig, name: string, v: Value): boolean {
 
 /** The unknown-argument set of the (many) layers whose arguments are all known; never written. */
 const NO_UNKNOWN_ARGS: ReadonlySet<string> = new Set();
+
+/** Sizes PyTorch passes to torch.empty for a weight, which takes only ints. */
+const WEIGHT_SIZES = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'hidden_size', 'input_size', 'embedding_dim', 'num_embeddings', 'embed_dim', 'proj_size']);
+
+/** A float (an int-valued one too: 16.0) given for a weight's size; a conv's kernel size makes its weight too. */
+function isFloatSize(type: string, name: string, v: Value): boolean {
+  if (!(WEIGHT_SIZES.has(name) || (name === 'kernel_size' && type.startsWith('Conv')))) return false;
+  if (v.k === 'num') return v.float === true;
+  return v.k === 'seq' && v.items.some((x) => x.k === 'num' && x.float === true);
+}
 
 const badSize = (x: number): boolean => x < 0 || !Number.isInteger(x);
 const nonPositive = (x: number): boolean => x <= 0;
@@ -291,6 +306,18 @@ export class Interp {
   private torchDepth = 0;
   /** Functions run during discovery, so it can also look inside the ones nothing calls. */
   calledFuncs = new Set<Span>();
+  /**
+   * The first traced call of each class's instances with known input shapes, by class name: a building
+   * block's input is the one its parent gives it.
+   */
+  blockInputs = new Map<string, { m: ModuleInst; inputs: D[][] }>();
+  /**
+   * Set while discovery runs a function nothing called, with no arguments: what it builds says nothing
+   * about how the file builds its classes, so it records no instantiation.
+   */
+  speculative = false;
+  /** Module classes instantiated inside another module's __init__: building blocks, unless also built on their own. */
+  nestedClasses = new Set<string>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
@@ -343,7 +370,7 @@ export class Interp {
   newModule(kind: ModuleInst['kind'], type: string, site?: Span, config?: LayerConfig): ModuleInst {
     // Every optional field is present from the start, so all modules share one object shape and the
     // interpreter's property reads stay monomorphic (measurably faster than adding fields later).
-    const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined } = {
+    const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined; argWhy: string | undefined } = {
       id: this.nextId++,
       type,
       kind,
@@ -360,12 +387,14 @@ export class Interp {
       sharedParams: undefined,
       invalid: undefined,
       why: undefined,
+      opaque: undefined,
       ctorDiags: undefined,
       ref: undefined,
       walk: 0,
       path: undefined,
       rule: undefined,
       cfg: undefined,
+      argWhy: undefined,
     };
     return m;
   }
@@ -382,16 +411,34 @@ export class Interp {
     // Bind positional then keyword arguments to the signature's names (a keyword given twice, or
     // after the same positional, wins, as the old per-argument maps had it).
     const npos = a.pos.length < sig.length ? a.pos.length : sig.length;
-    for (let i = 0; i < npos; i++) if (!bindConfig(values, names[i], a.pos[i])) (unknownArgs ??= new Set()).add(names[i]);
+    let floats: string[] | null = null;
+    for (let i = 0; i < npos; i++) {
+      if (!bindConfig(values, names[i], a.pos[i])) {
+        (unknownArgs ??= new Set()).add(names[i]);
+        if (a.pos[i].k === 'unknown') (m as ModuleWithRule).argWhy ??= (a.pos[i] as { why: string }).why;
+      }
+      else if (isFloatSize(rule.type, names[i], a.pos[i])) (floats ??= []).push(names[i]);
+    }
     // Keys then get: an entries loop would build a [key, value] pair per argument.
     // A keyword is stored under the signature's own string for its name: the source's copy is not
     // internalised, and V8 looks every such property key up in its string table on each store and read.
     if (a.kw.size)
       for (const k of a.kw.keys()) {
         const i = sigIndex(sig, k);
-        if (i >= 0 && !bindConfig(values, names[i], a.kw.get(k) as Value)) (unknownArgs ??= new Set()).add(names[i]);
+        if (i < 0) continue;
+        const v = a.kw.get(k) as Value;
+        if (!bindConfig(values, names[i], v)) {
+          (unknownArgs ??= new Set()).add(names[i]);
+          if (v.k === 'unknown') (m as ModuleWithRule).argWhy ??= v.why;
+        } else if (isFloatSize(rule.type, names[i], v)) (floats ??= []).push(names[i]);
       }
     m.ctorArgs = a;
+    if (a.lost)
+      for (let i = a.lost.pos; i < sig.length; i++) if (!a.kw.has(names[i])) {
+        delete values[names[i]];
+        (unknownArgs ??= new Set()).add(names[i]);
+        m.why = `${rule.type}(): ${a.lost.why}`;
+      }
     for (let i = 0; i < sig.length; i++) {
       const name = names[i];
       const def = sig[i][1];
@@ -401,6 +448,13 @@ export class Interp {
         m.why = `${rule.type}() is missing the argument ${name}`;
       } else values[name] = def;
     }
+    // A float where PyTorch allocates a weight of that size (`mid = planes / 4`) is a TypeError.
+    if (floats)
+      for (const name of floats) {
+        const v = values[name];
+        const why = `${rule.type}: ${name}=${typeof v === 'number' && Number.isInteger(v) ? v.toFixed(1) : JSON.stringify(v)} is a float`;
+        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises TypeError ("empty() received an invalid combination of arguments"). Use an int (\`//\` divides to an int).`, arg: name }, why);
+      }
     // Insertion order of `values` is the order the checks below have always run in.
     for (const name in values) {
       const v = values[name];
@@ -418,7 +472,8 @@ export class Interp {
     rule.normalize?.(cfg);
     const bad = rule.check?.(cfg);
     if (bad) this.ctorFail(m, bad, bad.why);
-    m.ownParams = rule.params ? rule.params(cfg) : 0;
+    // A layer PyTorch refuses to build has no parameters to count.
+    m.ownParams = m.invalid ? null : rule.params ? rule.params(cfg) : 0;
     (m as ModuleWithRule).cfg = cfg;
     return modValue(m);
   }
@@ -433,9 +488,24 @@ export class Interp {
     this.argDiag(m, d);
   }
 
+  /**
+   * A stand-in for a module the analyser cannot build (an imported class, an unsupported layer, an
+   * unknown item of a Sequential): calling it gives an unknown output, and its parameters are unknown.
+   */
+  opaqueModule(why: string, site?: Span): ModuleInst {
+    const m = this.newModule('user', 'unknown', site);
+    m.opaque = why;
+    m.ownParams = null;
+    return m;
+  }
+
+  /** What addChildren stores for an item that is not a module. */
+  private readonly opaqueChild = (v: Value): ModuleInst => this.opaqueModule(v.k === 'unknown' ? v.why : `a ${v.k} where a module was expected`);
+
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
-    if (cls.isModule && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
-    if (cls.isModule && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
+    if (cls.isModule && !this.speculative && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
+    if (cls.isModule && !this.speculative && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
+    if (cls.isModule && this.initDepth > 0) this.nestedClasses.add(cls.name);
     this.initDepth++;
     try {
       return this.instantiateInner(cls, a, site);
@@ -465,8 +535,29 @@ export class Interp {
   private superInit(cls: ClassInfo, selfV: Value, a: CallArgs): void {
     if (selfV.k !== 'module') return;
     const base = torchBase(cls);
-    if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential');
-    else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false);
+    if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential', this.opaqueChild);
+    else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false, this.opaqueChild);
+    if (a.lost && (base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict')) loseContents(selfV.m, a.lost.why);
+    const rule = base ? LAYERS.get(base) : undefined;
+    if (rule) {
+      // class LayerNorm2d(nn.LayerNorm), class MyTransformer(nn.Transformer): the instance is that layer,
+      // built from these arguments; its parameters are the module's own.
+      const leaf = this.buildLeaf(rule, a, selfV.m.defSpan ?? { from: 0, to: 0 });
+      if (leaf.k === 'module') {
+        selfV.m.ownParams = leaf.m.ownParams;
+        ownAttrs(selfV.m).set(BASE_LAYER, leaf);
+      }
+    }
+  }
+
+  /** A call of the torch layer a user class derives from (its forward, or super().forward), under the instance's name. */
+  private callBaseLayer(m: ModuleInst, a: CallArgs, site: Span): Value | null {
+    const b = m.attrs.get(BASE_LAYER);
+    if (!b || b.k !== 'module') return null;
+    b.m.walk = m.walk;
+    b.m.path = m.path;
+    b.m.defSpan ??= m.defSpan;
+    return this.callModule(b.m, a, site, site);
   }
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
@@ -479,6 +570,12 @@ export class Interp {
     }
     if (v.k === 'module') {
       ownChildren(m).set(name, v.m);
+      m.attrs.delete(name);
+      return;
+    }
+    if (v.k === 'unknown' && v.call === 'module') {
+      // `self.block = ImportedBlock(3, 64)`: may be a submodule, with parameters the total must not miss.
+      ownChildren(m).set(name, this.opaqueModule(v.why));
       m.attrs.delete(name);
       return;
     }
@@ -595,15 +692,19 @@ export class Interp {
         if (c === true) return this.execBlock(s.body, scope, frame);
         if (c === false) return this.execBlock(s.orelse, scope, frame);
         if (this.trace && !this.discovering) return this.execBothBranches(s, scope, frame);
-        // Unknown condition outside a traced forward: anything either branch assigns becomes unknown.
-        for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(`depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`));
+        // Unknown condition outside a traced forward: anything either branch assigns or may change becomes unknown.
+        const why = `depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`;
+        for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(why));
+        this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
         return 'normal';
       }
       case 'for': {
         const it = this.eval(s.iter, scope, frame);
         const items = iterate(it);
         if (!items) {
-          for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(`assigned in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`));
+          const why = `changed in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`;
+          for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
+          this.forgetMutations(s.body, scope, frame, why);
           return 'normal';
         }
         for (let i = 0; i < items.length; i++) {
@@ -620,6 +721,7 @@ export class Interp {
           if (c === false) return 'normal';
           if (c === null) {
             for (const name of assignedNames(s.body)) scope.vars.set(name, unknown('assigned in a loop with an unknown condition'));
+            this.forgetMutations(s.body, scope, frame, 'changed in a loop with an unknown condition');
             return 'normal';
           }
           const f = this.execBlock(s.body, scope, frame);
@@ -639,7 +741,7 @@ export class Interp {
         cls.isModule = bases.some(isModuleBase);
         const clsScope = new Scope(scope);
         for (const st of s.body) {
-          if (st.t === 'def') cls.methods.set(st.name, { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
+          if (st.t === 'def') cls.methods.set(st.name, st.binding ? { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st, binding: st.binding } : { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
           else if (st.t === 'assign' || st.t === 'expr') {
             this.exec(st, clsScope, frame);
           }
@@ -961,7 +1063,7 @@ export class Interp {
     }
     if (l.k === 'module' && r.k === 'module' && op === '+' && l.m.kind === 'Sequential') {
       const m = this.newModule('Sequential', 'Sequential', site);
-      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map(modValue), true);
+      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map(modValue), true, this.opaqueChild);
       return modValue(m);
     }
     const a = numOf(l);
@@ -1037,6 +1139,7 @@ export class Interp {
   getAttr(obj: Value, name: string): Value {
     switch (obj.k) {
       case 'ext':
+        if (obj.path === 'objdict' && obj.self) return { k: 'ext', path: 'objdict.' + name, self: obj.self };
         if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self, classRef: (obj as SuperRef).classRef } as Value;
         return extAttr(obj.path, name);
       case 'module': {
@@ -1047,11 +1150,13 @@ export class Interp {
         if (a) return a;
         if (m.cls) {
           const meth = findMethod(m.cls, name);
-          if (meth) return bound(meth.fn, obj, meth.cls);
+          if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, m.cls) : bound(meth.fn, obj, meth.cls);
           const ca = findClassAttr(m.cls, name);
           if (ca) return ca;
         }
         if (name === 'training') return TRUE;
+        const base = m.attrs.get(BASE_LAYER);
+        if (base) return this.getAttr(base, name);
         if (m.kind === 'leaf') {
           const cv = m.config[name];
           if (cv !== undefined) return fromConfig(cv);
@@ -1065,9 +1170,10 @@ export class Interp {
       case 'obj': {
         const a = obj.attrs.get(name);
         if (a) return a;
+        if (name === '__dict__') return { k: 'ext', path: 'objdict', self: obj };
         if (obj.cls) {
           const meth = findMethod(obj.cls, name);
-          if (meth) return bound(meth.fn, obj, meth.cls);
+          if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, obj.cls) : bound(meth.fn, obj, meth.cls);
           const ca = findClassAttr(obj.cls, name);
           if (ca) return ca;
         }
@@ -1075,12 +1181,16 @@ export class Interp {
       }
       case 'class': {
         const meth = findMethod(obj.cls, name);
-        if (meth) return meth.fn;
+        if (meth) return meth.fn.binding ? this.bindSpecial(meth, null, obj.cls) : meth.fn;
         return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
       }
       case 'tensor':
         return tensorAttr(obj, name) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
-      case 'seq':
+      case 'seq': {
+        const at = (obj as NamedTuple).fields?.indexOf(name) ?? -1;
+        if (at >= 0) return obj.items[at];
+        return { k: 'ext', path: 'seq.' + name, self: obj };
+      }
       case 'dict':
       case 'str':
         return { k: 'ext', path: obj.k + '.' + name, self: obj };
@@ -1088,6 +1198,21 @@ export class Interp {
         return obj;
       default:
         return unknown(`attribute '${name}' of ${obj.k}`);
+    }
+  }
+
+  /**
+   * A decorated method reached through an instance (or, with `inst` null, its class): a staticmethod
+   * binds nothing, a classmethod binds the class, a property is its value.
+   */
+  private bindSpecial(meth: { fn: FuncV; cls: ClassInfo }, inst: Value | null, cls: ClassInfo): Value {
+    switch (meth.fn.binding) {
+      case 'static':
+        return meth.fn;
+      case 'class':
+        return bound(meth.fn, { k: 'class', cls }, meth.cls);
+      default:
+        return inst ? this.callFunc(meth.fn, noArgs(), meth.cls, inst) : meth.fn;
     }
   }
 
@@ -1119,7 +1244,158 @@ export class Interp {
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
-    return this.call(fn, a, e);
+    const r = this.call(fn, a, e);
+    if (r.k === 'unknown' && r.call) {
+      // A call the analyser did not understand may have changed its receiver and what it was given
+      // (torchvision's `_ovewrite_named_param(kwargs, ...)`).
+      const why = `may be changed by ${this.src.slice(e.fn.from, e.fn.to)}(), which the analyser does not understand`;
+      // Modules are left as they are: such calls are mostly weight initialisers and loaders.
+      if (e.fn.t === 'attr') this.forget(e.fn.obj, scope, frame, why, null);
+      for (let i = 0; i < args.length; i++) if (args[i].star !== '**') this.forget(args[i].value, scope, frame, why, null);
+    }
+    return r;
+  }
+
+  /**
+   * Makes what `e` names unknown when it is something a call or a statement could change in place: a
+   * list, a dict or an object becomes unknown (the variable or attribute holding it); a module
+   * container loses its contents. `builds` says a module may have been added to `e` itself
+   * (`self.add_module(...)`, `self.fc = ...` in a loop the analyser cannot follow): its parameters are
+   * then unknown; null leaves modules alone.
+   */
+  private forget(e: Expr, scope: Scope, frame: Frame, why: string, builds: boolean | null): void {
+    if (e.t === 'starred') return this.forget(e.e, scope, frame, why, builds);
+    if (e.t !== 'name' && e.t !== 'attr') return;
+    const v = this.eval(e, scope, frame);
+    if (v.k === 'module') {
+      if (builds === null) return;
+      const m = v.m;
+      const base = m.kind === 'user' && m.cls ? torchBase(m.cls) : null;
+      if (m.kind === 'Sequential' || m.kind === 'ModuleList' || m.kind === 'ModuleDict' || base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict') loseContents(m, why);
+      else if (builds && !m.opaque) {
+        m.ownParams = null;
+        m.why ??= why;
+      }
+      return;
+    }
+    if (v.k === 'obj') {
+      for (const k of v.attrs.keys()) v.attrs.set(k, unknown(why));
+      return;
+    }
+    if (!((v.k === 'seq' && v.kind === 'list') || v.k === 'dict')) return;
+    if (e.t === 'name') {
+      for (let s: Scope | undefined = scope; s; s = s.parent) {
+        if (s.vars.has(e.id)) {
+          s.vars.set(e.id, unknown(why));
+          return;
+        }
+      }
+      if (this.globals.vars.has(e.id)) this.globals.vars.set(e.id, unknown(why));
+      return;
+    }
+    const o = this.eval(e.obj, scope, frame);
+    if (o.k === 'module' && o.m.attrs.get(e.name) === v) o.m.attrs.set(e.name, unknown(why));
+    else if (o.k === 'obj') o.attrs.set(e.name, unknown(why));
+  }
+
+  /**
+   * Statements that did not run as written (a loop over something the analyser cannot enumerate, a
+   * branch of an unknown condition): everything they could have changed in place becomes unknown:
+   * receivers of method calls, what calls are given, targets of item and attribute assignments.
+   */
+  private forgetMutations(stmts: Stmt[], scope: Scope, frame: Frame, why: string): void {
+    const found: { e: Expr; builds: boolean }[] = [];
+    const visitExpr = (e: Expr | undefined): void => {
+      if (!e) return;
+      switch (e.t) {
+        case 'call':
+          if (e.fn.t === 'attr') {
+            found.push({ e: e.fn.obj, builds: BUILDING_METHODS.has(e.fn.name) });
+            visitExpr(e.fn.obj);
+          } else visitExpr(e.fn);
+          for (let i = 0; i < e.args.length; i++) {
+            const builds = i === 0 && e.fn.t === 'name' && e.fn.id === 'setattr';
+            found.push({ e: e.args[i].value, builds });
+            visitExpr(e.args[i].value);
+          }
+          return;
+        case 'attr':
+          return visitExpr(e.obj);
+        case 'sub':
+          visitExpr(e.obj);
+          for (const it of e.items) if (it.t === 'index') visitExpr(it.e);
+          return;
+        case 'bin':
+          visitExpr(e.l);
+          return visitExpr(e.r);
+        case 'unary':
+        case 'starred':
+          return visitExpr(e.e);
+        case 'seq':
+          return e.items.forEach(visitExpr);
+        case 'dict':
+          for (const [k, v] of e.entries) {
+            visitExpr(k);
+            visitExpr(v);
+          }
+          return;
+        case 'ifexp':
+          visitExpr(e.test);
+          visitExpr(e.body);
+          return visitExpr(e.orelse);
+        default:
+          return;
+      }
+    };
+    const visitTarget = (t: Expr, value: Expr | undefined): void => {
+      if (t.t === 'sub') found.push({ e: t.obj, builds: true });
+      else if (t.t === 'attr') found.push({ e: t.obj, builds: value === undefined || value.t === 'call' });
+      else if (t.t === 'seq') for (const x of t.items) visitTarget(x, undefined);
+      else if (t.t === 'starred') visitTarget(t.e, undefined);
+    };
+    const walk = (ss: Stmt[]): void => {
+      for (const st of ss) {
+        switch (st.t) {
+          case 'expr':
+            visitExpr(st.e);
+            break;
+          case 'assign':
+            visitExpr(st.value);
+            for (const t of st.targets) visitTarget(t, st.value);
+            break;
+          case 'aug':
+            visitExpr(st.value);
+            if (st.target.t === 'name') found.push({ e: st.target, builds: false });
+            else visitTarget(st.target, st.value);
+            break;
+          case 'return':
+            visitExpr(st.value);
+            break;
+          case 'if':
+            visitExpr(st.test);
+            walk(st.body);
+            walk(st.orelse);
+            break;
+          case 'for':
+            visitExpr(st.iter);
+            visitTarget(st.target, undefined);
+            walk(st.body);
+            break;
+          case 'while':
+            visitExpr(st.test);
+            walk(st.body);
+            break;
+          case 'block':
+            walk(st.body);
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    walk(stmts);
+    // Only names that exist before the statements: what they assign is already unknown.
+    for (const f of found) if (f.e.t === 'name' || f.e.t === 'attr') this.forget(f.e, scope, frame, why, f.builds);
   }
 
   /**
@@ -1160,14 +1436,12 @@ export class Interp {
           a.pos.push(it);
           posArgs.push(arg);
         }
-      else {
-        a.pos.push(unknown('*args the analyser cannot enumerate'));
-        posArgs.push(arg);
-      }
+      else a.lost ??= { why: v.k === 'unknown' ? v.why : '*args the analyser cannot enumerate', pos: a.pos.length };
       return;
     }
     if (arg.star === '**') {
-      if (v.k === 'dict') v.keys.forEach((k, i) => k.k === 'str' && a.kw.set(k.v, v.vals[i]));
+      if (v.k === 'dict' && v.keys.every((k) => k.k === 'str')) v.keys.forEach((k, i) => a.kw.set((k as { v: string }).v, v.vals[i]));
+      else a.lost ??= { why: v.k === 'unknown' ? v.why : '**kwargs the analyser cannot enumerate', pos: a.pos.length };
       return;
     }
     if (arg.name) a.kw.set(arg.name, v);
@@ -1191,7 +1465,7 @@ export class Interp {
         case 'ext':
           return this.callExt(fn, a, site);
         case 'unknown':
-          return fn;
+          return { k: 'unknown', why: fn.why, call: 'module' };
         default:
           return unknown(`calling a ${fn.k}`);
       }
@@ -1212,6 +1486,12 @@ export class Interp {
     let used = 0;
     for (let pi = 0; pi < params.length; pi++) {
       const p = params[pi];
+      if (a.lost && (p.star !== undefined || (used >= a.lost.pos + off && !a.kw.has(p.name)))) {
+        // Whatever the unknown unpacking may have supplied: not the default.
+        scope.vars.set(p.name, unknown(a.lost.why));
+        if (p.star === undefined && used < npos) used++;
+        continue;
+      }
       if (p.star === '*') {
         const rest: Value[] = [];
         for (let i = used; i < npos; i++) rest.push(i < off ? (self as Value) : a.pos[i - off]);
@@ -1268,13 +1548,25 @@ export class Interp {
       }
       return unknown('module call outside a traced forward');
     }
+    if (m.opaque) {
+      const x0 = a.pos[0];
+      const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'no tensor input' };
+      const trace = this.trace;
+      const name = (m.walk === trace.walk ? m.path : undefined) ?? m.type;
+      return this.recordLayer(name, m.type, m.defSpan ?? site, x, a.pos, { k: 'tensor', shape: null, why: m.opaque }, null, null, null, m.defSpan, undefined, undefined, false);
+    }
     if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, this.torchDepth > 0 ? (m.defSpan ?? site) : site);
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
     if (m.kind === 'user' && m.cls) {
+      if (this.reporting && !this.probing && !this.blockInputs.has(m.cls.name) && a.pos.length > 0 && a.kw.size === 0) {
+        const ins: D[][] = [];
+        for (const p of a.pos) if (p.k === 'tensor' && p.shape) ins.push(p.shape);
+        if (ins.length === a.pos.length) this.blockInputs.set(m.cls.name, { m, inputs: ins });
+      }
       const fwd = findMethod(m.cls, 'forward');
       if (fwd) return this.callFunc(fwd.fn, a, fwd.cls, modValue(m));
       if (torchBase(m.cls) === 'Sequential') return this.runSequential(m, a, callSite);
-      return unknown(`${m.type} has no forward()`);
+      return this.callBaseLayer(m, a, callSite) ?? unknown(`${m.type} has no forward()`);
     }
     return unknown(`${m.type} is not callable`);
   }
@@ -1316,6 +1608,8 @@ export class Interp {
       }
     }
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
+    // "out_features could not be evaluated" says where; the argument's own reason says why.
+    if (m.argWhy && out.k === 'tensor' && out.shape === null && out.why && out.why.includes('could not be evaluated')) out = { k: 'tensor', shape: null, why: `${out.why}: ${m.argWhy}` };
     const macs = f.macs;
     const formulas = f.formulas;
     if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
@@ -1332,7 +1626,7 @@ export class Interp {
     const first = outs ? outs[0] : (output as TensorV);
     const inShape = input.shape ? resultShape(input.shape) : null;
     const outShape = first && first.shape ? resultShape(first.shape) : null;
-    const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params ?? 0 };
+    const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params !== null && params >= 0 && Number.isInteger(params) ? params : null };
     let nIns = 0;
     for (let i = 0; i < inputs.length; i++) if (inputs[i].k === 'tensor') nIns++;
     if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? resultShape(t.shape) : null));
@@ -1391,8 +1685,9 @@ export class Interp {
           }
         }
         if (name === '__init__') this.superInit(owner, self, a);
+        if (name === 'forward' && self.k === 'module') return this.callBaseLayer(self.m, a, site) ?? unknown('super().forward() of a base the analyser does not know');
       }
-      return none;
+      return name === 'forward' ? unknown('super().forward() of a base the analyser does not know') : none;
     }
     const nn = nnName(path);
     if (nn) {
@@ -1401,8 +1696,9 @@ export class Interp {
       if (rule) return this.buildLeaf(rule, a, site);
       if (short === 'Sequential' || short === 'ModuleList' || short === 'ModuleDict') {
         const m = this.newModule(short, short, site);
-        if (short === 'Sequential') addChildren(m, a.pos, true);
-        else addChildren(m, a.pos.slice(0, 1), false);
+        if (short === 'Sequential') addChildren(m, a.pos, true, this.opaqueChild);
+        else addChildren(m, a.pos.slice(0, 1), false, this.opaqueChild);
+        if (a.lost) loseContents(m, a.lost.why);
         return modValue(m);
       }
       if (short === 'Parameter') {
@@ -1413,7 +1709,7 @@ export class Interp {
       if (short === 'Module') return none;
       const prelude = this.prelude.vars.get(short);
       if (prelude && prelude.k === 'class') return this.instantiate(prelude.cls, a, site);
-      return unknown(`nn.${short} is not supported by the analyser`);
+      return { k: 'unknown', why: `nn.${short} is not supported by the analyser`, call: 'module' };
     }
     if (path.startsWith('module.')) return this.moduleMethod(fn.self, path.slice(7), a, site);
     if (path === 'functools.partial' && a.pos[0]) {
@@ -1434,7 +1730,31 @@ export class Interp {
         posArgs,
         kwArgs: [...pre.kwArgs, ...a.kwArgs],
       };
+      if (pre.lost) merged.lost = { why: pre.lost.why, pos: Math.max(0, pre.lost.pos - 1) };
+      else if (a.lost) merged.lost = { why: a.lost.why, pos: pre.pos.length - 1 + a.lost.pos };
       return this.call(target, merged, site);
+    }
+    if (path === 'typing.cast') return a.pos[1] ?? unknown('cast() without a value');
+    if (path === 'collections.namedtuple') {
+      // namedtuple('Out', ['logits', 'aux']) or 'logits aux' / 'logits, aux': a tuple type with field names.
+      const f = a.pos[1] ?? a.kw.get('field_names');
+      const names = f?.k === 'str' ? f.v.split(/[\s,]+/).filter((x) => x !== '') : f?.k === 'seq' && f.items.every((x) => x.k === 'str') ? f.items.map((x) => (x as { v: string }).v) : null;
+      if (!names) return unknown('namedtuple() with field names the analyser cannot evaluate');
+      return { k: 'ext', path: 'namedtuple()', self: { k: 'seq', kind: 'tuple', items: names.map((v): Value => ({ k: 'str', v })) } };
+    }
+    if (path === 'namedtuple()' && fn.self && fn.self.k === 'seq') {
+      const fields = fn.self.items.map((x) => (x as { v: string }).v);
+      const items: Value[] = fields.map((name, i) => a.pos[i] ?? a.kw.get(name) ?? unknown(`namedtuple field '${name}' not given`));
+      return { k: 'seq', kind: 'tuple', items, fields } as NamedTuple;
+    }
+    if (path === 'objdict.update' && fn.self && fn.self.k === 'obj') {
+      // config.__dict__.update(d, k=v): the object's attributes.
+      const o = fn.self;
+      const d = a.pos[0];
+      if (d && d.k === 'dict') d.keys.forEach((k, i) => k.k === 'str' && o.attrs.set(k.v, d.vals[i]));
+      else if (d) for (const k of o.attrs.keys()) o.attrs.set(k, unknown('changed by __dict__.update() with something the analyser cannot enumerate'));
+      for (const [k, v] of a.kw) o.attrs.set(k, v);
+      return none;
     }
     if (path === 'copy.deepcopy' || path === 'copy.copy') {
       const v = a.pos[0];
@@ -1443,7 +1763,9 @@ export class Interp {
     }
     const r = callOp(this, path, fn.self ?? null, a, site);
     if (r) return r;
-    return unknown(`${displayPath(path)}() is not something the analyser understands`);
+    // Anything else may change what it is given, and unless it is one of torch's tensor functions it
+    // may build a module (an imported class, a factory such as torchvision's resnet18()).
+    return { k: 'unknown', why: `${displayPath(path)}() is not something the analyser understands`, call: NOT_MODULES.test(path) ? 'opaque' : 'module' };
   }
 
   private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
@@ -1463,6 +1785,7 @@ export class Interp {
       case 'type':
         return self;
       case 'add_module':
+      case '__setattr__':
       case 'register_module': {
         const n = a.pos[0];
         const v = a.pos[1];
@@ -1482,15 +1805,28 @@ export class Interp {
         return none;
       }
       case 'append':
-        if (a.pos[0]) addChildren(m, [a.pos[0]], true, m.children.size);
+        if (a.pos[0]) addChildren(m, [a.pos[0]], true, this.opaqueChild, m.children.size);
         return self;
       case 'extend': {
         const items = a.pos[0] ? iterate(a.pos[0]) : null;
-        if (items) addChildren(m, items, true, m.children.size);
+        if (items) addChildren(m, items, true, this.opaqueChild, m.children.size);
+        else loseContents(m, 'extended with something the analyser cannot enumerate');
         return self;
       }
-      case 'insert':
-        return self;
+      case 'insert': {
+        const at = a.pos[0] ? numOf(a.pos[0]) : null;
+        const v = a.pos[1];
+        const kids = [...m.children.values()];
+        if (at === null || !isNum(at) || !v) {
+          loseContents(m, 'insert() at a position the analyser cannot evaluate');
+          return none;
+        }
+        const i = at < 0 ? Math.max(0, kids.length + at) : Math.min(at, kids.length);
+        kids.splice(i, 0, v.k === 'module' ? v.m : this.opaqueChild(v));
+        m.children.clear();
+        kids.forEach((c, j) => m.children.set(String(j), c));
+        return none;
+      }
       case 'children':
       case 'values':
         return { k: 'seq', kind: 'list', items: [...m.children.values()].map(modValue) };
@@ -1518,6 +1854,8 @@ export class Interp {
 export interface ModuleWithRule extends ModuleInst {
   rule: LayerRule;
   cfg: Cfg;
+  /** Why the first constructor argument the analyser could not evaluate is unknown, for the output's reason. */
+  argWhy: string | undefined;
 }
 
 export interface ParamTensor extends TensorV {
@@ -1565,6 +1903,9 @@ interface PartialRef {
   partialArgs?: CallArgs;
 }
 
+/** A namedtuple's value: a tuple whose items are also reached by field name. */
+type NamedTuple = Value & { k: 'seq'; fields?: string[] };
+
 interface SuperRef {
   k: 'ext';
   path: string;
@@ -1598,6 +1939,18 @@ export function saneValue(v: Value, why: string | (() => string)): Value {
   if (v.k === 'seq') return { ...v, items: v.items.map((x) => saneValue(x, why)) };
   return v;
 }
+
+/**
+ * External callables whose results are never modules: torch's tensor functions and data utilities,
+ * Python's standard library, numpy. Anything else not understood may build one.
+ */
+const NOT_MODULES = /^(?:torch\.(?!nn\.|hub\.)|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
+
+/** The attribute holding the torch layer a user class derives from (a name no Python code can write). */
+const BASE_LAYER = '\u0000base';
+
+/** Methods that may add a module to their receiver. */
+const BUILDING_METHODS = new Set(['add_module', 'register_module', 'register_parameter', 'append', 'extend', 'insert', 'update', '__setattr__', 'setdefault']);
 
 const BUILTINS = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', 'int', 'float', 'min', 'max', 'sum', 'abs', 'isinstance', 'super', 'print', 'getattr', 'setattr', 'hasattr', 'reversed', 'sorted', 'dict', 'str', 'round', 'bool', 'iter', 'next', 'map', 'any', 'all', 'OrderedDict', 'divmod', 'pow', 'type', 'ValueError', 'TypeError', 'NotImplementedError', 'Exception', 'open', 'format']);
 
@@ -1716,29 +2069,52 @@ function findClassAttr(cls: ClassInfo, name: string): Value | null {
   return null;
 }
 
-export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, start = 0): void {
+/**
+ * Fills a container from its constructor's (or append's) arguments. An item that is not a module (an
+ * unknown value: an imported class's instance, an unsupported layer) becomes the stand-in `opaque`
+ * makes, so nothing after it is computed as if it were not there; a ModuleList or ModuleDict whose
+ * whole contents are unknown loses its contents (see loseContents).
+ */
+export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, opaque: (v: Value) => ModuleInst, start = 0): void {
   const first = items[0];
   ownChildren(m);
   if (items.length === 1 && first && first.k === 'dict') {
     first.keys.forEach((k, i) => {
       const v = first.vals[i];
-      if (k.k === 'str' && v.k === 'module') m.children.set(k.v, v.m);
+      if (k.k === 'str') m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
+      else loseContents(m, 'a key the analyser cannot evaluate');
     });
     return;
   }
   if (!sequential && items.length === 1 && first && first.k === 'seq') {
     // ModuleList([...]) / ModuleDict([(name, module), ...])
     if (m.kind === 'ModuleDict') {
-      for (const it of first.items) if (it.k === 'seq' && it.items[0]?.k === 'str' && it.items[1]?.k === 'module') m.children.set((it.items[0] as { v: string }).v, (it.items[1] as { m: ModuleInst }).m);
-    } else first.items.forEach((v, i) => v.k === 'module' && m.children.set(String(start + i), v.m));
+      for (const it of first.items) {
+        const [k, v] = it.k === 'seq' ? it.items : [];
+        if (k && k.k === 'str' && v) m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
+        else loseContents(m, 'an entry the analyser cannot evaluate');
+      }
+    } else first.items.forEach((v, i) => m.children.set(String(start + i), v.k === 'module' ? v.m : opaque(v)));
+    return;
+  }
+  if (!sequential && items.length === 1 && first && first.k === 'unknown') {
+    loseContents(m, first.why);
     return;
   }
   let i = start;
   for (const v of items) {
-    if (v.k === 'module') m.children.set(String(i), v.m);
-    else if (v.k !== 'none') m.why = 'contains something that is not a module';
+    if (v.k !== 'none') m.children.set(String(i), v.k === 'module' ? v.m : opaque(v));
     i++;
   }
+}
+
+/**
+ * A container whose contents are not all known (filled from a list the analyser cannot enumerate, or
+ * in a loop over one): its parameters are unknown, and so is what running or iterating it gives.
+ */
+export function loseContents(m: ModuleInst, why: string): void {
+  m.opaque ??= why;
+  m.ownParams = null;
 }
 
 export function iterate(v: Value): Value[] | null {
@@ -1746,6 +2122,7 @@ export function iterate(v: Value): Value[] | null {
   if (v.k === 'dict') return v.keys;
   if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
   const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
+  if (v.k === 'module' && v.m.opaque) return null;
   if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map(modValue);
   if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
   if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] <= 4096) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);

@@ -57,8 +57,13 @@ const DATASETS: Record<string, number[]> = {
   SVHN: [3, 32, 32],
 };
 
-/** A torchvision dataset constructed in the file, with a DataLoader's literal batch size if any. */
-export function datasetInput(src: string): (number | string)[] | null {
+/**
+ * A torchvision dataset constructed in the file, with a DataLoader's literal batch size if any.
+ * `outside` is the text outside the model classes (the training code): when it flattens the images
+ * before the model (`images.reshape(-1, 28*28)`, `x.view(x.size(0), -1)`, `torch.flatten(x, 1)`),
+ * the guess is the flattened shape; when it reshapes them some other way, there is no guess.
+ */
+export function datasetInput(src: string, outside: string = src): (number | string)[] | null {
   const m = /\b(?:datasets|torchvision\.datasets)\.(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src) ?? /\b(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src);
   if (!m) return null;
   const dims = DATASETS[m[1]];
@@ -69,7 +74,20 @@ export function datasetInput(src: string): (number | string)[] | null {
     if (bs) sizes.add(Number(bs[1]));
   }
   const batch: number | string = sizes.size === 1 ? [...sizes][0] : 'B';
-  return [batch, ...dims];
+  const size = dims.reduce((a, b) => a * b, 1);
+  let flat = false;
+  // `.view(-1)` and `.view_as(...)` reshape labels and outputs, not what a model is given.
+  for (const r of outside.matchAll(/\.(?:reshape|view)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
+    const args = r[1].split(',').map((a) => a.trim()).filter((a) => a !== '');
+    if (args.length < 2) continue;
+    if (args.length !== 2) return null;
+    const last = args[1];
+    const prod = /^\d+(?:\s*\*\s*\d+)*$/.test(last) ? last.split('*').reduce((a, b) => a * Number(b.trim()), 1) : null;
+    if (last === '-1' || prod === size) flat = true;
+    else return null;
+  }
+  if (/\bflatten\s*\(\s*(?:\w+\s*,\s*)?(?:start_dim\s*=\s*)?1\s*\)/.test(outside)) flat = true;
+  return flat ? [batch, size] : [batch, ...dims];
 }
 
 export function toDims(shape: (number | string)[]): D[] {

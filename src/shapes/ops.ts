@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy } from './interp';
+import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy, valueEq } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
@@ -260,7 +260,17 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       const r = isInstance(v, t);
       return r === null ? unknown('isinstance() of a value the analyser cannot classify') : { k: 'bool', v: r };
     }
-    case 'hasattr':
+    case 'hasattr': {
+      // True when the analyser knows the attribute (set in __init__, a method); otherwise it cannot
+      // tell: nn.Module has many attributes of its own.
+      const o = p[0];
+      const nm = p[1];
+      if (o && nm && nm.k === 'str' && (o.k === 'module' || o.k === 'obj')) {
+        const r = it.getAttr(o, nm.v);
+        if (r.k !== 'unknown' && !(r.k === 'ext' && r.path.startsWith('module.'))) return { k: 'bool', v: true };
+      }
+      return unknown('hasattr() of an attribute the analyser does not know');
+    }
     case 'type':
     case 'iter':
     case 'next':
@@ -428,6 +438,45 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
       const i = a.pos[0] ? self.keys.findIndex((k) => k.k === 'str' && a.pos[0].k === 'str' && k.v === a.pos[0].v) : -1;
       return i >= 0 ? self.vals[i] : (a.pos[1] ?? { k: 'none' });
     }
+    if ((name === 'pop' || name === 'setdefault') && a.pos[0]) {
+      const key = a.pos[0];
+      let i = -1;
+      for (let j = 0; j < self.keys.length; j++) {
+        const eq = valueEq(self.keys[j], key);
+        if (eq === null) return undefined;
+        if (eq) i = j;
+      }
+      if (i >= 0) {
+        const v = self.vals[i];
+        if (name === 'pop') {
+          self.keys.splice(i, 1);
+          self.vals.splice(i, 1);
+        }
+        return v;
+      }
+      const dflt = a.pos[1] ?? (name === 'setdefault' ? { k: 'none' } : undefined);
+      if (!dflt) return unknown(`dict.pop() of a missing key raises KeyError`);
+      if (name === 'setdefault') {
+        self.keys.push(key);
+        self.vals.push(dflt);
+      }
+      return dflt;
+    }
+    if (name === 'update') {
+      const d = a.pos[0];
+      if (d && d.k !== 'dict') return undefined;
+      const pairs: [Value, Value][] = d ? d.keys.map((k, i) => [k, d.vals[i]]) : [];
+      for (const [k, v] of a.kw) pairs.push([{ k: 'str', v: k }, v]);
+      for (const [k, v] of pairs) {
+        const j = self.keys.findIndex((x) => valueEq(x, k) === true);
+        if (j >= 0) self.vals[j] = v;
+        else {
+          self.keys.push(k);
+          self.vals.push(v);
+        }
+      }
+      return { k: 'none' };
+    }
   }
   if (self.k === 'str') {
     if (name === 'format') {
@@ -530,6 +579,11 @@ export function tensorAttr(self: Value | null, name: string): Value | undefined 
       return s ? n(s.length) : unknown(self.why ?? 'shape unknown');
     case 'T':
       return s ? T([...s].reverse()) : self;
+    case 'mT':
+    case 'mH':
+      // The last two dimensions swapped (batched matrix transpose).
+      if (!s) return self;
+      return s.length >= 2 ? T([...s.slice(0, -2), s[s.length - 1], s[s.length - 2]]) : unknown(`tensor.${name} needs at least 2 dimensions`);
     case 'data':
     case 'real':
       return self;
@@ -844,6 +898,7 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
     }
     case 'matmul':
     case 'mm':
+    case 'spmm':
     case 'bmm': {
       const o = p[0];
       if (!s || !o || o.k !== 'tensor' || !o.shape) return show(U('matmul with an unknown shape'));

@@ -51,8 +51,8 @@ export interface LayerResult {
   output: Shape;
   /** Every tensor output, when the layer returns a tuple (LSTM: output, (h, c) flattened). */
   outputs?: Shape[];
-  /** Trainable + non-trainable parameters owned by this module (0 for functional ops). */
-  params: number;
+  /** Trainable + non-trainable parameters owned by this module (0 for functional ops); null when unknown. */
+  params: number | null;
   /** Multiply-adds for one forward pass, where defined and known. */
   macs?: number;
   /** Where the module was constructed (the `self.conv1 = nn.Conv2d(...)` line), when known. */
@@ -83,7 +83,8 @@ export interface VariableShape {
   shape: Shape;
 }
 
-export type InputSource = 'comment' | 'call' | 'dataset' | 'option' | 'symbolic';
+/** 'parent': a building block's input, as the model that holds it calls it. */
+export type InputSource = 'comment' | 'call' | 'parent' | 'dataset' | 'option' | 'symbolic';
 
 export type CtorValue = number | string | boolean | null | CtorValue[] | { $tuple: CtorValue[] } | { $float: number };
 
@@ -97,7 +98,10 @@ export interface ModelResult {
   inputSource: InputSource;
   output: Shape;
   outputs?: Shape[];
-  params: number;
+  /** sum(p.numel() for p in model.parameters()); null when any part of it is unknown. */
+  params: number | null;
+  /** When `params` is null: the sum of the parts that are known (a lower bound, never the total). */
+  paramsKnown?: number;
   macs?: number;
   layers: LayerResult[];
   variables: VariableShape[];

@@ -1,7 +1,7 @@
 // The abstract values the interpreter computes with: Python constants, containers, tensors (whose only
 // property we track is the shape), modules under construction, functions and classes from the file,
 // and "unknown" with the reason, which is what anything we cannot evaluate becomes.
-import type { Arg, Span, Stmt, Param, Expr } from './ast';
+import type { Arg, Span, Stmt, Param, Expr, MethodBinding } from './ast';
 import type { D } from './dims';
 import type { LayerConfig } from './types';
 
@@ -41,6 +41,7 @@ export interface FuncV {
   scope: Scope;
   self?: Value;
   span: Span;
+  binding?: MethodBinding;
 }
 
 export type Value =
@@ -56,7 +57,18 @@ export type Value =
   | { k: 'class'; cls: ClassInfo }
   | { k: 'ext'; path: string; self?: Value }
   | { k: 'obj'; cls?: ClassInfo; attrs: Map<string, Value> }
-  | { k: 'unknown'; why: string };
+  | UnknownV;
+
+/**
+ * A value the analyser does not know. `call` marks the result of a call it did not understand:
+ * 'opaque' when the callee may have mutated its receiver and arguments, 'module' when the result may
+ * moreover be a module (an imported class, an unsupported layer), whose output and parameters are unknown.
+ */
+export interface UnknownV {
+  k: 'unknown';
+  why: string;
+  call?: 'opaque' | 'module';
+}
 
 export class Scope {
   readonly vars = new Map<string, Value>();
@@ -139,6 +151,11 @@ export interface ModuleInst {
   invalid?: string;
   /** Why the module could not be built fully. */
   why?: string;
+  /**
+   * Set for a stand-in the analyser could not build (an imported class, an unsupported layer, a
+   * container filled from something it cannot enumerate): its output and its parameters are unknown.
+   */
+  opaque?: string;
   /** What PyTorch raises when this module is constructed, reported for each analysed model holding it. */
   ctorDiags?: CtorDiag[];
   /** The one `{ k: 'module', m }` value for this module (see modValue), so reads allocate nothing. */

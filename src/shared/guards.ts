@@ -147,12 +147,12 @@ function isShape(v: unknown): v is Shape {
 }
 function isLayer(v: unknown): v is LayerResult {
   return isObj(v) && isNum(v.line) && isStr(v.name) && isStr(v.type) && isShape(v.input) && isShape(v.output) &&
-    isNum(v.params) && opt(v.macs, isNum);
+    (isNum(v.params) || v.params === null) && opt(v.macs, isNum);
 }
 export function isModelResult(v: unknown): v is ModelResult {
   return (
     isObj(v) && isStr(v.name) && isNum(v.line) && (v.kind === 'module' || v.kind === 'sequential') &&
-    isArrayOf(v.input, isShape) && isStr(v.inputSource) && isShape(v.output) && isNum(v.params) && opt(v.macs, isNum) &&
+    isArrayOf(v.input, isShape) && isStr(v.inputSource) && isShape(v.output) && (isNum(v.params) || v.params === null) && opt(v.paramsKnown, isNum) && opt(v.macs, isNum) &&
     isArrayOf(v.layers, isLayer)
   );
 }

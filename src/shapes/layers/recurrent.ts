@@ -72,4 +72,45 @@ function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
   };
 }
 
-export const recurrentRules: LayerRule[] = [rnnRule('RNN'), rnnRule('LSTM'), rnnRule('GRU')];
+/** One time step: LSTMCell gives (h', c'), GRUCell and RNNCell h', each (N, hidden_size) or (hidden_size,). */
+function cellRule(type: 'RNNCell' | 'LSTMCell' | 'GRUCell'): LayerRule {
+  const gates = type === 'LSTMCell' ? 4 : type === 'GRUCell' ? 3 : 1;
+  const sig: [string, Default][] = [['input_size', REQUIRED], ['hidden_size', REQUIRED], ['bias', true]];
+  if (type === 'RNNCell') sig.push(['nonlinearity', 'tanh']);
+  return {
+    type,
+    sig,
+    params: (c) => {
+      const i = c.int('input_size');
+      const h = c.int('hidden_size');
+      const bias = c.bool('bias');
+      if (i === null || h === null || bias === null) return null;
+      return gates * h * (i + h) + (bias ? 2 * gates * h : 0);
+    },
+    probe: (c) => {
+      const i = c.int('input_size');
+      return i === null ? null : ['B', i];
+    },
+    forward(f) {
+      const c = f.cfg;
+      const s = f.x.shape;
+      const h = c.int('hidden_size');
+      const inp = c.int('input_size');
+      if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
+      if (h === null) return unknownTensor(`${f.label}: hidden_size could not be evaluated`);
+      if (s.length !== 1 && s.length !== 2) {
+        f.diag('input-rank', 'error', `${f.label} expects a 1-D or 2-D input, but gets ${shapeStr(s)}; PyTorch raises "${type}: Expected input to be 1-D or 2-D".`);
+        return unknownTensor(`input to ${f.label} has the wrong rank`);
+      }
+      const last = s[s.length - 1];
+      if (inp !== null && knownEqual(last, inp) === false) {
+        f.diag('rnn-input-size', 'error', `${f.label}: input_size=${inp} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "input has inconsistent input_size". Set input_size to ${String(last)}.`, 'input_size', typeof last === 'number' ? last : undefined);
+      }
+      const out: TensorV = { k: 'tensor', shape: [...s.slice(0, -1), h] };
+      if (type !== 'LSTMCell') return out;
+      return { k: 'seq', kind: 'tuple', items: [out, { k: 'tensor', shape: [...s.slice(0, -1), h] }] };
+    },
+  };
+}
+
+export const recurrentRules: LayerRule[] = [rnnRule('RNN'), rnnRule('LSTM'), rnnRule('GRU'), cellRule('RNNCell'), cellRule('LSTMCell'), cellRule('GRUCell')];

@@ -114,8 +114,8 @@ export class Budget {
       return null;
     }
     this.exceeded ??= 'elements';
-    const size = Number.isFinite(n) ? `${fmt(n)} elements` : 'unbounded size';
-    return `${what} of ${size} is too large to analyse (the analyser's budget is ${fmt(this.limits.elements)} elements per file, ${fmt(Math.max(0, left))} left)`;
+    const size = n === 1 ? '' : Number.isFinite(n) ? ` of ${fmt(n)} elements` : ' of unbounded size';
+    return `${what}${size} is too large to analyse (the analyser's budget is ${fmt(this.limits.elements)} elements per file, ${fmt(Math.max(0, left))} left)`;
   }
 
   private stop(kind: BudgetKind, message: string): never {

@@ -890,6 +890,7 @@ export class Interp {
             out += v.v;
           } else if (v.k === 'num' && isNum(v.v) && !v.float) out += String(v.v);
           else if (v.k === 'bool') out += v.v ? 'True' : 'False';
+          else if (v.k === 'unknown') return v;
           else return unknown('f-string with a value the analyser cannot print');
         }
         return { k: 'str', v: out };
@@ -907,7 +908,7 @@ export class Interp {
     let why = 'comprehension over something the analyser cannot enumerate';
     const loop = (gi: number): boolean => {
       if (gi === e.gens.length) {
-        const over = allocate(1, 'a comprehension element');
+        const over = allocate(1, 'a comprehension');
         if (over) {
           why = over;
           return false;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { EngineClient, EngineError } from '../../src/panel/engineClient';
 import type { AnalysisResult, Shape } from '../../src/shapes/types';
 import type { AnalyzeJob, AnalyzeReply } from './shapes-resources/analyze-worker';
 
@@ -140,4 +141,24 @@ test('adversarial files end in a small heap with unknown values and their reason
     else failures.push(...check(file, r, EXPECT[file]));
   }
   assert.deepEqual(failures, []);
+});
+
+test('a runaway analysis ends only the engine worker, which restarts on the next request', { timeout: 4 * TIMEOUT_MS }, async () => {
+  const logs: string[] = [];
+  const log = { debug: () => undefined, info: () => undefined, warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+  // The product's limits apart from a smaller old generation, so the test fills it quickly.
+  const client = new EngineClient({ workerPath: join(DIR, 'runaway-worker.js'), log, maxOldGenerationMb: 64 });
+  try {
+    const first = await client.ping();
+    await assert.rejects(client.analyze('runaway', 'runaway.py'), (e: EngineError) => /stopped unexpectedly/.test(e.message));
+    assert.ok(logs.some((m) => /memory limit|out of memory/i.test(m)), `the worker's death is logged: ${logs.join(' | ')}`);
+    // This process (the extension host's stand-in) is still here, and so is a new worker.
+    const source = readFileSync(join(DIR, 'huge_range.py'), 'utf8');
+    const r = await client.analyze(source, 'huge_range.py');
+    assert.equal(r.models[0]?.name, 'model');
+    const second = await client.ping();
+    assert.equal(second.pid, first.pid, 'a worker thread, in the same process');
+  } finally {
+    client.dispose();
+  }
 });

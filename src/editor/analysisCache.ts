@@ -236,7 +236,9 @@ function sanitize(r: AnalysisResult | undefined | null, file: string): AnalysisR
     m.layers = m.layers.filter((l) => l && l.range);
   }
   const diagnostics = Array.isArray(r.diagnostics) ? r.diagnostics.filter((d) => d && d.range && typeof d.message === 'string') : [];
-  return { file: r.file ?? file, models, diagnostics };
+  const out: AnalysisResult = { file: r.file ?? file, models, diagnostics };
+  if (r.budgetExceeded === 'steps' || r.budgetExceeded === 'elements' || r.budgetExceeded === 'time') out.budgetExceeded = r.budgetExceeded;
+  return out;
 }
 
 export function errorText(e: unknown): string {

@@ -162,3 +162,32 @@ test('without a worker, a large file waits for a typing pause and analyses only 
   assert.ok(await second);
   assert.deepEqual(inProc.calls, ['# v2']);
 });
+
+test('an in-process analysis cut short by the host time budget is done again in the worker, and so are the next versions', async () => {
+  const cut: AnalysisResult = { ...mnistCnnResult().result, budgetExceeded: 'time' };
+  const host = counting(cut);
+  const worker = counting();
+  const cache = new AnalysisCache({ inProcess: host.analyzer, offThread: worker.analyzer, defaultInput: () => undefined, log: quiet });
+  const r = await cache.get(doc(1));
+  assert.equal(r?.budgetExceeded, undefined, 'the worker result replaces the cut one');
+  assert.deepEqual(host.calls, ['# v1']);
+  assert.deepEqual(worker.calls, ['# v1']);
+  assert.equal(cache.route(doc(2)), 'offThread');
+  await cache.get(doc(2));
+  assert.deepEqual(host.calls, ['# v1']);
+  // Limits that do not depend on the machine (steps, elements) give the same result anywhere: kept.
+  const steps = counting({ ...mnistCnnResult().result, budgetExceeded: 'steps' });
+  const w2 = counting();
+  const c2 = new AnalysisCache({ inProcess: steps.analyzer, offThread: w2.analyzer, defaultInput: () => undefined, log: quiet });
+  assert.equal((await c2.get(doc(1)))?.budgetExceeded, 'steps');
+  assert.deepEqual(w2.calls, []);
+});
+
+test('a file of few lines but many characters goes to the worker (its parse cannot be interrupted)', async () => {
+  const host = counting();
+  const worker = counting();
+  const cache = new AnalysisCache({ inProcess: host.analyzer, offThread: worker.analyzer, defaultInput: () => undefined, log: quiet, largeChars: 3 });
+  await cache.get(doc(1));
+  assert.deepEqual(host.calls, []);
+  assert.deepEqual(worker.calls, ['# v1']);
+});

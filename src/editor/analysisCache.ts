@@ -197,11 +197,12 @@ export class AnalysisCache {
       let result = await analyzer!(source, doc.fileName, defaultInput, signal);
       const ms = this.now() - t0;
       if (route === 'inProcess') this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
-      if (route === 'inProcess' && result.budgetExceeded === 'time' && this.opts.offThread && !signal.aborted) {
-        // The host's time budget cut the analysis short (unknown values): the worker has the time.
-        // The file counts as slow from now on, so its next versions go straight to the worker.
+      if (route === 'inProcess' && result.budgetExceeded && this.opts.offThread && !signal.aborted) {
+        // The host's budget (src/editor/engine.ts) cut the analysis short (unknown values): the
+        // worker has the engine's full budget. The file counts as slow from now on, so its next
+        // versions go straight to the worker.
         this.inProcessMs.set(doc.key, [Infinity, Infinity]);
-        this.opts.log.debug(`analysis of ${doc.fileName} v${doc.version} took over the host's time budget; analysing it in the worker`);
+        this.opts.log.debug(`analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`);
         route = 'offThread';
         result = await this.opts.offThread(source, doc.fileName, defaultInput, signal);
       }

@@ -1849,7 +1849,7 @@ export function valueEq(a: Value, b: Value): boolean | null {
 
 function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {
   // A linear scan per key: building a dict of n keys is O(n²), so the scans are charged.
-  spend(d.keys.length >> 4);
+  spend(d.keys.length >> 2);
   const i = d.keys.findIndex((x) => valueEq(x, k) === true);
   if (i >= 0) d.vals[i] = v;
   else {
@@ -1859,7 +1859,7 @@ function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {
 }
 
 function dictGet(d: Value & { k: 'dict' }, k: Value): Value | null {
-  spend(d.keys.length >> 4);
+  spend(d.keys.length >> 2);
   const i = d.keys.findIndex((x) => valueEq(x, k) === true);
   return i >= 0 ? d.vals[i] : null;
 }

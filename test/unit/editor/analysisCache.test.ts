@@ -163,7 +163,7 @@ test('without a worker, a large file waits for a typing pause and analyses only 
   assert.deepEqual(inProc.calls, ['# v2']);
 });
 
-test('an in-process analysis cut short by the host time budget is done again in the worker, and so are the next versions', async () => {
+test('an in-process analysis cut short by the host budget is done again in the worker, and so are the next versions', async () => {
   const cut: AnalysisResult = { ...mnistCnnResult().result, budgetExceeded: 'time' };
   const host = counting(cut);
   const worker = counting();
@@ -175,12 +175,15 @@ test('an in-process analysis cut short by the host time budget is done again in 
   assert.equal(cache.route(doc(2)), 'offThread');
   await cache.get(doc(2));
   assert.deepEqual(host.calls, ['# v1']);
-  // Limits that do not depend on the machine (steps, elements) give the same result anywhere: kept.
+  // Every limit: the host's are smaller than the worker's. What the worker reaches stays.
   const steps = counting({ ...mnistCnnResult().result, budgetExceeded: 'steps' });
-  const w2 = counting();
+  const w2 = counting({ ...mnistCnnResult().result, budgetExceeded: 'elements' });
   const c2 = new AnalysisCache({ inProcess: steps.analyzer, offThread: w2.analyzer, defaultInput: () => undefined, log: quiet });
-  assert.equal((await c2.get(doc(1)))?.budgetExceeded, 'steps');
-  assert.deepEqual(w2.calls, []);
+  assert.equal((await c2.get(doc(1)))?.budgetExceeded, 'elements');
+  assert.deepEqual(w2.calls, ['# v1']);
+  // Without a worker the host's result is the answer.
+  const c3 = new AnalysisCache({ inProcess: counting(cut).analyzer, defaultInput: () => undefined, log: quiet });
+  assert.equal((await c3.get(doc(1)))?.budgetExceeded, 'time');
 });
 
 test('a file of few lines but many characters goes to the worker (its parse cannot be interrupted)', async () => {

@@ -134,8 +134,9 @@ export class Budget {
   }
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+/** 1,000,000: thousands separated as in the rest of the engine's messages (toLocaleString is ~100× slower). */
+export function fmt(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 // The budget of the analysis running now. The engine is synchronous, so one analysis runs at a time

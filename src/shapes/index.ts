@@ -47,7 +47,14 @@ export function analyzeParsed(parsed: ParsedFile, source: string, options: Analy
 function analyzeInner(source: string, options: AnalyzeOptions, file: string, parsed?: ParsedFile): AnalysisResult {
   // The clock starts before parsing, so the time limit covers the whole analysis.
   const budget = new Budget({ ...DEFAULT_BUDGET, ...definedLimits(options.budget) });
-  const result = withBudget(budget, () => analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)));
+  let result: AnalysisResult;
+  try {
+    result = withBudget(budget, () => analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)));
+  } catch (e) {
+    // The time ran out outside any statement or model (while setting up): nothing is known.
+    if (!(e instanceof BudgetExceeded)) throw e;
+    result = { file, models: [], diagnostics: [] };
+  }
   if (budget.exceeded) result.budgetExceeded = budget.exceeded;
   return result;
 }

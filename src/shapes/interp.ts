@@ -9,7 +9,7 @@ import { add, ceilDiv, dimToString, floorDiv, isNum, knownEqual, mul, neg, sub, 
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
-import { activeBudget, allocate, Budget, BudgetExceeded, MAX_ITERATIONS, spend } from './budget';
+import { activeBudget, allocate, Budget, BudgetExceeded, MAX_ITERATIONS, spend, withBudget } from './budget';
 import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, SourceRange, VariableShape } from './types';
 import { modValue, none, Scope, unknown, type ClassInfo, type CtorArgs, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
@@ -318,7 +318,13 @@ export class Interp {
         prelude.vars.set(alias, { k: 'ext', path });
       }
       const frame: Frame = { ret: none, traced: false };
-      for (const st of parseFile(PRELUDE).stmts) this.exec(st, prelude, frame);
+      // On a budget of its own: the prelude is the same for every file, and no file's limits may cut it short.
+      const own = new Budget();
+      this.budget = own;
+      withBudget(own, () => {
+        for (const st of parseFile(PRELUDE).stmts) this.exec(st, prelude, frame);
+      });
+      this.budget = budget;
       sharedPrelude = prelude;
     }
     this.prelude = sharedPrelude;
@@ -1030,6 +1036,9 @@ export class Interp {
         return obj.items[i] ?? unknown(`index ${n} out of range`);
       }
       if (it.t === 'slice') {
+        const count = sliceLength(obj.items.length, it);
+        const over = count !== null && allocate(count, 'a slice');
+        if (over) return unknown(over);
         const r = sliceRange(obj.items.length, it);
         if (!r) return unknown('slice bounds unknown');
         return { k: 'seq', kind: obj.kind, items: r.map((i) => obj.items[i]) };
@@ -1037,6 +1046,7 @@ export class Interp {
     }
     if (obj.k === 'dict' && it.t === 'index') return dictGet(obj, it.v) ?? unknown('key not found');
     if (obj.k === 'module') {
+      spend(obj.m.children.size >> 4);
       const kids = [...obj.m.children.entries()];
       if (it.t === 'index') {
         if (it.v.k === 'str') {
@@ -1781,6 +1791,7 @@ export function iterate(v: Value): Value[] | null {
   // the loop or call over them then treats the iterable as unknown).
   if (v.k === 'str') return allocate(v.v.length, 'a string') ? null : [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
   const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
+  if (v.k === 'module') spend(v.m.children.size >> 4);
   if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map(modValue);
   if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
   if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] >= 0 && v.shape[0] <= 4096 && !allocate(v.shape[0], 'a tensor unpacked along its first dimension')) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
@@ -1864,7 +1875,9 @@ function dictGet(d: Value & { k: 'dict' }, k: Value): Value | null {
   return i >= 0 ? d.vals[i] : null;
 }
 
-export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number[] | null {
+function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: true): number | null;
+function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: false): number[] | null;
+function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: boolean): number[] | number | null {
   if (it.lo === null || it.hi === null || it.step === null) return null;
   if ((it.lo !== undefined && !isNum(it.lo)) || (it.hi !== undefined && !isNum(it.hi)) || (it.step !== undefined && !isNum(it.step))) return null;
   const step = (it.step as number | undefined) ?? 1;
@@ -1875,10 +1888,22 @@ export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | nu
   };
   const lo = it.lo === undefined ? (step > 0 ? 0 : n - 1) : norm(it.lo as number);
   const hi = it.hi === undefined ? (step > 0 ? n : -1) : norm(it.hi as number);
+  // Counted first: a tensor dimension may be 10**9, and only the count is wanted there (sliceLength).
+  const count = step > 0 ? Math.max(0, Math.ceil((hi - lo) / step)) : Math.max(0, Math.ceil((lo - hi) / -step));
+  if (countOnly) return count;
   const out: number[] = [];
   if (step > 0) for (let i = lo; i < hi; i += step) out.push(i);
   else for (let i = lo; i > hi; i += step) out.push(i);
   return out;
+}
+
+/** How many indices a slice of a sequence of length n selects, without listing them. */
+export function sliceLength(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number | null {
+  return sliceIndices(n, it, true);
+}
+
+export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number[] | null {
+  return sliceIndices(n, it, false);
 }
 
 function arith(op: string, a: D, b: D, float: boolean): Value {
@@ -1925,7 +1950,7 @@ export { ceilDiv };
 /** `list * n` and `tuple * n`, charged to the budget before anything is allocated. */
 function repeatSeq(l: Value & { k: 'seq' }, n: number): Value {
   if (!Number.isInteger(n)) return unknown(`can't multiply a sequence by a non-integer`);
-  const times = Math.max(0, n);
+  const times = l.items.length === 0 ? 0 : Math.max(0, n);
   const over = allocate(l.items.length * times, `a repeated ${l.kind}`);
   if (over) return unknown(over);
   const items: Value[] = [];
@@ -1945,6 +1970,9 @@ function strBin(op: string, l: Value, r: Value): Value {
   }
   if (op === '%' && l.k === 'str') {
     const args = r.k === 'seq' ? r.items : [r];
+    // At most the format and every string argument once each (`'%s%s' % (s, s)` doubles s).
+    const over = allocate(args.reduce((acc, a) => acc + (a.k === 'str' ? a.v.length : 24), l.v.length), 'a formatted string');
+    if (over) return unknown(over);
     let i = 0;
     let ok = true;
     const v = l.v.replace(/%[-+ 0#]*\d*(?:\.\d+)?([dsifr%])/g, (m, c: string) => {

@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy } from './interp';
+import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceLength, toConfig, truthy } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
@@ -634,9 +634,9 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
       continue;
     }
     if (!isNum(size)) return U('slice of a symbolic dimension');
-    const r = sliceRange(size, i);
-    if (!r) return U('slice bounds unknown');
-    out.push(r.length);
+    const r = sliceLength(size, i);
+    if (r === null) return U('slice bounds unknown');
+    out.push(r);
   }
   while (d < s.length) out.push(s[d++]);
   return T(out);

@@ -64,6 +64,8 @@ const EXPECT: Record<string, Expect> = {
   // there are exactly 1,000 of them.
   'nested_comprehension.py': { model: 'model', layers: { '0': [1, 1000], '1': BUDGET, '2': tooLarge('a repeated list', '100,000') }, exceeded: 'steps', stoppedAt: 5 },
   'self_nesting.py': { model: 'Net', layers: { fc: [1, 10] }, exceeded: 'steps', stoppedAt: 8 },
+  // 10**9 // 2 rows, counted without listing them; the copies run over the elements.
+  'slices.py': { model: 'model', layers: { '0': [1, 50], '1': tooLarge('a slice', '100,000') }, exceeded: 'elements' },
   'big_dict.py': { model: 'model', layers: { '0': BUDGET }, exceeded: 'steps', stoppedAt: 4 },
 };
 

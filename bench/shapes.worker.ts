@@ -24,6 +24,8 @@ export interface TimingResult {
   ok: boolean;
   /** Models found (analyze only). */
   models: number;
+  /** The budget limit the analysis reached (analyze only; src/shapes/budget.ts), if any. */
+  exceeded?: string;
 }
 
 const FNS: Record<TimedFn, (s: string) => unknown> = {
@@ -44,7 +46,8 @@ function time(job: TimingJob): TimingResult {
     times.push(performance.now() - a);
   }
   const models = job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).models.length : 0;
-  return { times, ok: last !== null, models };
+  const exceeded = job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).budgetExceeded : undefined;
+  return { times, ok: last !== null, models, ...(exceeded ? { exceeded } : {}) };
 }
 
 parentPort?.on('message', (jobs: TimingJob[]) => {

@@ -38,6 +38,11 @@ export interface CacheOptions {
   log: CacheLogger;
   /** Files with more lines go off the thread when `offThread` is given. */
   largeLines?: number;
+  /**
+   * Files with more characters go off the thread when `offThread` is given: parsing is not
+   * interruptible, so a few very long lines must not reach the host thread either. Default 200,000.
+   */
+  largeChars?: number;
   /** A file whose last two in-process analyses took longer goes off the thread when `offThread` is given. */
   slowMs?: number;
   now?: () => number;
@@ -68,6 +73,7 @@ export class AnalysisCache {
   private readonly inProcessMs = new Map<string, number[]>();
   private readonly listeners = new Set<AnalysisListener>();
   private readonly largeLines: number;
+  private readonly largeChars: number;
   private readonly slowMs: number;
   private readonly now: () => number;
   /** Number of analyses started, for tests and the debug log. */
@@ -75,6 +81,7 @@ export class AnalysisCache {
 
   constructor(private readonly opts: CacheOptions) {
     this.largeLines = opts.largeLines ?? 2000;
+    this.largeChars = opts.largeChars ?? 200_000;
     this.slowMs = opts.slowMs ?? 15;
     this.now = opts.now ?? (() => performance.now());
   }
@@ -169,7 +176,7 @@ export class AnalysisCache {
     // last one (the earlier ones are aborted before they start).
     await Promise.resolve();
     if (signal.aborted) return undefined;
-    const route = this.route(doc);
+    let route = this.route(doc);
     if (route === 'inProcess' && this.isHeavy(doc)) {
       await new Promise((resolve) => setTimeout(resolve, this.opts.heavyDelayMs ?? 500));
       if (signal.aborted) return undefined;
@@ -182,13 +189,23 @@ export class AnalysisCache {
       this.opts.log.debug(`cannot read ${doc.fileName}: ${errorText(e)}`);
       return emptyResult(doc.fileName);
     }
+    if (route === 'inProcess' && this.opts.offThread && source.length > this.largeChars) route = 'offThread';
     this.analyses++;
     const t0 = this.now();
     try {
       const analyzer = route === 'override' ? this.opts.override : route === 'offThread' ? this.opts.offThread : this.opts.inProcess;
-      const result = await analyzer!(source, doc.fileName, defaultInput, signal);
+      let result = await analyzer!(source, doc.fileName, defaultInput, signal);
       const ms = this.now() - t0;
       if (route === 'inProcess') this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
+      if (route === 'inProcess' && result.budgetExceeded && this.opts.offThread && !signal.aborted) {
+        // The host's budget (src/editor/engine.ts) cut the analysis short (unknown values): the
+        // worker has the engine's full budget. The file counts as slow from now on, so its next
+        // versions go straight to the worker.
+        this.inProcessMs.set(doc.key, [Infinity, Infinity]);
+        this.opts.log.debug(`analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`);
+        route = 'offThread';
+        result = await this.opts.offThread(source, doc.fileName, defaultInput, signal);
+      }
       this.opts.log.debug(`analysed ${doc.fileName} v${doc.version} (${doc.lineCount} lines) ${route} in ${ms.toFixed(1)} ms: ` +
         `${result.models.length} models, ${result.diagnostics.length} diagnostics`);
       return signal.aborted ? undefined : this.clean(result, doc.fileName);
@@ -220,7 +237,9 @@ function sanitize(r: AnalysisResult | undefined | null, file: string): AnalysisR
     m.layers = m.layers.filter((l) => l && l.range);
   }
   const diagnostics = Array.isArray(r.diagnostics) ? r.diagnostics.filter((d) => d && d.range && typeof d.message === 'string') : [];
-  return { file: r.file ?? file, models, diagnostics };
+  const out: AnalysisResult = { file: r.file ?? file, models, diagnostics };
+  if (r.budgetExceeded === 'steps' || r.budgetExceeded === 'elements' || r.budgetExceeded === 'time') out.budgetExceeded = r.budgetExceeded;
+  return out;
 }
 
 export function errorText(e: unknown): string {

@@ -1,8 +1,9 @@
 // The shape engine: `analyze(source)` finds the models in a Python file, decides each one's input and
 // traces its forward pass layer by layer. Pure and synchronous; it never throws, whatever the input.
 import { parseFile, type ParsedFile, type Span, type Stmt } from './ast';
+import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './budget';
 import type { D } from './dims';
-import { flattenTensors, Interp, noArgs, outDim, ProbeFound, PROBE_WHY, type CallArgs, type Trace } from './interp';
+import { assignedNames, flattenTensors, Interp, noArgs, outDim, ProbeFound, PROBE_WHY, type CallArgs, type Trace } from './interp';
 import { datasetInput, inputCommentAbove, toDims } from './models';
 import type { AnalysisResult, AnalyzeOptions, CtorValue, InputSource, ModelResult, Shape } from './types';
 import type { ClassInfo, ModuleInst, Value } from './values';
@@ -29,6 +30,7 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
     // which the \r at a line's end does not move; as LF the text takes the fast parser (see pyparse.ts).
     return analyzeInner(String(source ?? '').replace(CRLF, '\n'), options, file);
   } catch (e) {
+    if (options.strict) throw e;
     // A bug in the analyser must not take the editor down: report it as one diagnostic.
     const msg = e instanceof Error ? e.message : String(e);
     const range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -44,18 +46,74 @@ export function analyzeParsed(parsed: ParsedFile, source: string, options: Analy
   return analyzeInner(source, options, options.file ?? '<input>', parsed);
 }
 
-function analyzeInner(source: string, options: AnalyzeOptions, file: string, parsed: ParsedFile = parseFile(source)): AnalysisResult {
-  const it = new Interp(source);
+function analyzeInner(source: string, options: AnalyzeOptions, file: string, parsed?: ParsedFile): AnalysisResult {
+  // The clock starts before parsing, so the time limit covers the whole analysis.
+  const budget = new Budget({ ...DEFAULT_BUDGET, ...definedLimits(options.budget) });
+  let result: AnalysisResult;
+  try {
+    result = withBudget(budget, () => analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)));
+  } catch (e) {
+    // The time ran out outside any statement or model (while setting up): nothing is known.
+    if (!(e instanceof BudgetExceeded)) throw e;
+    result = { file, models: [], diagnostics: [] };
+  }
+  if (budget.exceeded) result.budgetExceeded = budget.exceeded;
+  return result;
+}
+
+function definedLimits(b: AnalyzeOptions['budget']): Partial<typeof DEFAULT_BUDGET> {
+  const out: { steps?: number; elements?: number; timeMs?: number } = {};
+  if (b?.steps !== undefined) out.steps = b.steps;
+  if (b?.elements !== undefined) out.elements = b.elements;
+  if (b?.timeMs !== undefined) out.timeMs = b.timeMs;
+  return out;
+}
+
+/**
+ * The share of the steps left that one top-level statement, one uncalled function or one model may
+ * use: a runaway part of the file then costs its own values, and the parts after it are still analysed.
+ */
+const SHARE = 0.5;
+
+/**
+ * Where the budget stopped the analysis: one info diagnostic on `span` saying so (the values it cuts
+ * short are unknown with the same reason, but may never be shown). Returns the reason.
+ */
+function budgetNote(it: Interp, e: unknown, span: Span, what: string): string {
+  const why = e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error';
+  if (!(e instanceof BudgetExceeded)) return why;
+  const was = it.reporting;
+  it.reporting = true;
+  try {
+    it.diag('analysis-budget', 'info', `Tensor Lens did not finish analysing ${what}, so what depends on it is unknown: ${why}.`, span);
+  } finally {
+    it.reporting = was;
+  }
+  return why;
+}
+
+/** A caught exception that is not the budget running out is a bug: strict mode (tests) rethrows it. */
+function contained(it: Interp, e: unknown): void {
+  if (it.strict && !(e instanceof BudgetExceeded)) throw e;
+}
+
+function analyzeBudgeted(source: string, options: AnalyzeOptions, file: string, budget: Budget, parsed: ParsedFile): AnalysisResult {
+  const it = new Interp(source, budget);
+  it.strict = options.strict === true;
   it.globals.vars.set('__name__', { k: 'str', v: '__main__' });
   // Discovery: run the module's top level once, collecting classes, Sequentials and model calls.
   it.discovering = true;
   const frame = { ret: { k: 'none' } as Value, traced: false };
   for (const st of parsed.stmts) {
     try {
-      it.exec(st, it.globals, frame);
-    } catch {
-      // Budget exhausted: what was collected so far still counts.
-      break;
+      budget.capped(SHARE, () => it.exec(st, it.globals, frame));
+    } catch (e) {
+      contained(it, e);
+      // What was collected so far still counts; a statement stopped on its share of the budget
+      // leaves what it assigns unknown, and the file goes on.
+      const why = budgetNote(it, e, st, 'this statement');
+      if (!(e instanceof BudgetExceeded && e.partial)) break;
+      for (const name of assignedNames([st])) it.globals.vars.set(name, { k: 'unknown', why });
     }
   }
   // A call like `net(torch.randn(...))` inside a test function nothing calls still states an input.
@@ -72,9 +130,11 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
     if (it.calledFuncs.has(fn.span) && !(noArgsOk && !st.name.startsWith('_'))) continue;
     let r: Value;
     try {
-      r = it.callFunc(fn, noArgs());
-    } catch {
-      break;
+      r = budget.capped(SHARE, () => it.callFunc(fn, noArgs()));
+    } catch (e) {
+      contained(it, e);
+      if (!(e instanceof BudgetExceeded && e.partial)) break;
+      continue;
     }
     if (noArgsOk && !st.name.startsWith('_') && r.k === 'module' && (r.m.kind === 'user' || r.m.kind === 'Sequential') && !r.m.opaque)
       factories.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, root: r.m });
@@ -104,10 +164,11 @@ function analyzeInner(source: string, options: AnalyzeOptions, file: string, par
   candidates.sort((a, b) => Number(isBlock(a)) - Number(isBlock(b)));
   for (const c of candidates) {
     try {
-      const m = analyzeModel(it, parsed, c, dataset, options, isBlock(c));
+      const m = budget.capped(SHARE, () => analyzeModel(it, parsed, c, dataset, options, isBlock(c)));
       if (m) models.push(m);
-    } catch {
+    } catch (e) {
       // One model failing leaves the others.
+      contained(it, e);
     }
   }
   models.sort((a, b) => a.line - b.line);
@@ -141,8 +202,6 @@ function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
 }
 
 function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions, block: boolean): ModelResult | null {
-  // Each model gets the whole step budget, so a long file does not starve the models at its end.
-  it.steps = 0;
   const comment = inputCommentAbove(parsed, c.span);
   const call = comment ? undefined : it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
   // A block its parent called is analysed as that instance, with the input it was given there.
@@ -200,13 +259,22 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     result = input
       ? it.callModule(root, noArgs(input.map((s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value)), c.nameSpan, c.nameSpan)
       : { k: 'unknown', why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model' };
-  } catch {
-    result = { k: 'unknown', why: 'analysis stopped (budget exceeded)' };
+  } catch (e) {
+    contained(it, e);
+    result = { k: 'unknown', why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error' };
   } finally {
     it.trace = null;
     it.reporting = false;
   }
-  const outs = flattenTensors(result);
+  let outs: ReturnType<typeof flattenTensors>;
+  try {
+    outs = flattenTensors(result);
+  } catch (e) {
+    // A result that holds itself many times over runs out of the model's steps when walked.
+    contained(it, e);
+    result = { k: 'unknown', why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error' };
+    outs = flattenTensors(result);
+  }
   const range = it.lines.range(c.nameSpan);
   const line = it.lines.pos(c.span.from).line;
   const { total: params, known } = totalParams(root, it.newWalk());
@@ -253,7 +321,9 @@ function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
   try {
     const v = it.instantiate(c.cls, args, c.nameSpan);
     return v.k === 'module' ? v.m : null;
-  } catch {
+  } catch (e) {
+    contained(it, e);
+    budgetNote(it, e, c.nameSpan, `the construction of ${c.name}`);
     return null;
   }
 }
@@ -290,6 +360,7 @@ function probeInput(it: Interp, root: ModuleInst, walk: number): (number | strin
     it.callModule(root, noArgs([{ k: 'tensor', shape: null, why: PROBE_WHY }]), { from: 0, to: 0 }, { from: 0, to: 0 });
   } catch (e) {
     if (e instanceof ProbeFound) return e.shape;
+    contained(it, e);
   } finally {
     it.trace = null;
     it.probing = false;

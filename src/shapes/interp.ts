@@ -9,6 +9,7 @@ import { add, ceilDiv, dimToString, floorDiv, isNum, knownEqual, mul, neg, sub, 
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
+import { activeBudget, allocate, Budget, BudgetExceeded, MAX_ITERATIONS, spend, withBudget } from './budget';
 import { callOp, tensorAttr } from './ops';
 import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, SourceRange, VariableShape } from './types';
 import { modValue, none, Scope, unknown, type ClassInfo, type CtorArgs, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
@@ -87,7 +88,6 @@ interface Frame {
 class ControlSignal {
   constructor(readonly message: string) {}
 }
-class BudgetExceeded extends ControlSignal {}
 /** Thrown when the probe input reaches its first layer; carries the input that layer accepts. */
 export class ProbeFound extends ControlSignal {
   constructor(readonly shape: (number | string)[] | null) {
@@ -95,8 +95,6 @@ export class ProbeFound extends ControlSignal {
   }
 }
 export const PROBE_WHY = '\u0000probe';
-
-const MAX_STEPS = 200_000;
 
 // Shared constants: numbers, booleans and None are never mutated (operations build new ones), so a
 // literal `0`, `True` or `None` need not be a fresh object each time it is evaluated.
@@ -296,7 +294,10 @@ export class Interp {
   seenCalls: SeenCall[] = [];
   firstInstantiation = new Map<string, CallArgs>();
   imports = new Set<string>();
-  steps = 0;
+  /** Steps, elements and time for this file (budget.ts); free functions charge it through the active budget. */
+  budget: Budget;
+  /** Tests: an internal error is thrown instead of costing one statement (or one model). */
+  strict = false;
   private depth = 0;
   private nextId = 1;
   private nextWalk = 1;
@@ -322,7 +323,8 @@ export class Interp {
   topInstantiated = new Set<string>();
   private initDepth = 0;
 
-  constructor(readonly src: string) {
+  constructor(readonly src: string, budget: Budget = activeBudget()) {
+    this.budget = budget;
     this.lines = new SourceLines(src);
     for (const [alias, path] of [
       ['torch', 'torch'],
@@ -343,7 +345,13 @@ export class Interp {
         prelude.vars.set(alias, { k: 'ext', path });
       }
       const frame: Frame = { ret: none, traced: false };
-      for (const st of parseFile(PRELUDE).stmts) this.exec(st, prelude, frame);
+      // On a budget of its own: the prelude is the same for every file, and no file's limits may cut it short.
+      const own = new Budget();
+      this.budget = own;
+      withBudget(own, () => {
+        for (const st of parseFile(PRELUDE).stmts) this.exec(st, prelude, frame);
+      });
+      this.budget = budget;
       sharedPrelude = prelude;
     }
     this.prelude = sharedPrelude;
@@ -419,6 +427,9 @@ export class Interp {
       }
       else if (isFloatSize(rule.type, names[i], a.pos[i])) (floats ??= []).push(names[i]);
     }
+    // The first unknown positional argument's reason (a value over the budget, a loop that did not
+    // end) becomes the layer's, rather than only "out_features could not be evaluated".
+    if (unknownArgs) for (let i = 0; i < npos && !m.why; i++) if (a.pos[i].k === 'unknown' && unknownArgs.has(names[i])) m.why = `${rule.type}: ${names[i]} is unknown: ${(a.pos[i] as { why: string }).why}`;
     // Keys then get: an entries loop would build a [key, value] pair per argument.
     // A keyword is stored under the signature's own string for its name: the source's copy is not
     // internalised, and V8 looks every such property key up in its string table on each store and read.
@@ -644,7 +655,7 @@ export class Interp {
   }
 
   private tick(): void {
-    if (++this.steps > MAX_STEPS) throw new BudgetExceeded('analysis budget exceeded');
+    this.budget.step();
   }
 
   exec(s: Stmt, scope: Scope, frame: Frame): Flow {
@@ -652,7 +663,7 @@ export class Interp {
     try {
       return this.execInner(s, scope, frame);
     } catch (e) {
-      if (e instanceof ControlSignal) throw e;
+      if (e instanceof ControlSignal || e instanceof BudgetExceeded || this.strict) throw e;
       // An internal failure on one statement loses that statement, not the analysis.
       if (s.t === 'assign') for (const t of s.targets) this.assign(t, unknown('statement could not be analysed'), scope, frame);
       return 'normal';
@@ -702,7 +713,8 @@ export class Interp {
         const it = this.eval(s.iter, scope, frame);
         const items = iterate(it);
         if (!items) {
-          const why = `changed in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})`;
+          const because = it.k === 'unknown' ? `: ${it.why}` : '';
+          const why = `changed in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})${because}`;
           for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
           this.forgetMutations(s.body, scope, frame, why);
           return 'normal';
@@ -716,7 +728,7 @@ export class Interp {
         return 'normal';
       }
       case 'while': {
-        for (let i = 0; i < 10_000; i++) {
+        for (let i = 0; i < MAX_ITERATIONS; i++) {
           const c = truthy(this.eval(s.test, scope, frame));
           if (c === false) return 'normal';
           if (c === null) {
@@ -725,9 +737,14 @@ export class Interp {
             return 'normal';
           }
           const f = this.execBlock(s.body, scope, frame);
-          if (f === 'break') break;
+          if (f === 'break') return 'normal';
           if (f === 'return') return f;
         }
+        // Still running at the cap: what the loop assigns depends on when it would end, so it is unknown
+        // (the values at the cap are an artefact of the cap). Lists it appends to are replaced likewise.
+        const why = `assigned in a while loop still running after ${MAX_ITERATIONS.toLocaleString('en-US')} iterations (line ${this.lines.pos(s.from).line})`;
+        for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
+        for (const name of mutatedNames(s.body)) if (scope.vars.has(name)) scope.vars.set(name, unknown(why));
         return 'normal';
       }
       case 'def': {
@@ -860,9 +877,11 @@ export class Interp {
             starIdx = i;
             break;
           }
-        const items = v.k === 'seq' ? v.items : v.k === 'tensor' && v.shape && isNum(v.shape[0]) ? Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value) : null;
+        // A tensor unpacks along its first dimension; one of unknown or unequal length is not enumerated.
+        const items = v.k === 'seq' ? v.items : v.k === 'tensor' && v.shape && isNum(v.shape[0]) && (starIdx >= 0 || v.shape[0] === targets.length) ? iterate(v) : null;
         if (!items || (starIdx < 0 && items.length !== targets.length)) {
-          for (const sub of targets) this.assign(sub.t === 'starred' ? sub.e : sub, unknown(v.k === 'unknown' ? v.why : 'cannot unpack this value'), scope, frame);
+          const why = v.k === 'unknown' ? v.why : v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] > 4096 ? `unpacks a tensor of ${v.shape[0]} rows, more than the analyser enumerates` : 'cannot unpack this value';
+          for (const sub of targets) this.assign(sub.t === 'starred' ? sub.e : sub, unknown(why), scope, frame);
           return;
         }
         if (starIdx < 0) {
@@ -938,9 +957,12 @@ export class Interp {
         const items: Value[] = [];
         for (const it of e.items) {
           if (it.t === 'starred') {
-            const inner = iterate(this.eval(it.e, scope, frame));
-            if (!inner) return unknown('unpacks something the analyser cannot enumerate');
-            items.push(...inner);
+            const v = this.eval(it.e, scope, frame);
+            const inner = iterate(v);
+            if (!inner) return unknown(v.k === 'unknown' ? v.why : 'unpacks something the analyser cannot enumerate');
+            const over = allocate(inner.length, 'an unpacked sequence');
+            if (over) return unknown(over);
+            for (let i = 0; i < inner.length; i++) items.push(inner[i]);
           } else items.push(this.eval(it, scope, frame));
         }
         if (e.kind === 'set') return unknown('set');
@@ -970,9 +992,13 @@ export class Interp {
             continue;
           }
           const v = this.eval(part, scope, frame);
-          if (v.k === 'str') out += v.v;
-          else if (v.k === 'num' && isNum(v.v) && !v.float) out += String(v.v);
+          if (v.k === 'str') {
+            const over = allocate(v.v.length, 'an f-string');
+            if (over) return unknown(over);
+            out += v.v;
+          } else if (v.k === 'num' && isNum(v.v) && !v.float) out += String(v.v);
           else if (v.k === 'bool') out += v.v ? 'True' : 'False';
+          else if (v.k === 'unknown') return v;
           else return unknown('f-string with a value the analyser cannot print');
         }
         return { k: 'str', v: out };
@@ -987,8 +1013,14 @@ export class Interp {
     const dict: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
     const inner = new Scope(scope);
     const innerFrame: Frame = { ...frame, traced: false };
+    let why = 'comprehension over something the analyser cannot enumerate';
     const loop = (gi: number): boolean => {
       if (gi === e.gens.length) {
+        const over = allocate(1, 'a comprehension');
+        if (over) {
+          why = over;
+          return false;
+        }
         if (e.kind === 'dict' && e.val) dictSet(dict, this.eval(e.elt, inner, innerFrame), this.eval(e.val, inner, innerFrame));
         else out.push(this.eval(e.elt, inner, innerFrame));
         return true;
@@ -1008,7 +1040,7 @@ export class Interp {
       }
       return true;
     };
-    if (!loop(0)) return unknown('comprehension over something the analyser cannot enumerate');
+    if (!loop(0)) return unknown(why);
     if (e.kind === 'dict') return dict;
     return { k: 'seq', kind: e.kind === 'gen' ? 'tuple' : 'list', items: out };
   }
@@ -1056,10 +1088,13 @@ export class Interp {
     }
     if (l.k === 'tensor' || r.k === 'tensor') return this.tensorBin(op, l, r, site);
     if (l.k === 'str' || r.k === 'str') return strBin(op, l, r);
-    if (l.k === 'seq' && r.k === 'seq' && op === '+') return { k: 'seq', kind: l.kind, items: [...l.items, ...r.items] };
+    if (l.k === 'seq' && r.k === 'seq' && op === '+') {
+      const over = allocate(l.items.length + r.items.length, `a ${l.kind} concatenation`);
+      return over ? unknown(over) : { k: 'seq', kind: l.kind, items: l.items.concat(r.items) };
+    }
     if (l.k === 'seq' && op === '*') {
       const n = numOf(r);
-      if (n !== null && isNum(n)) return { k: 'seq', kind: l.kind, items: Array.from({ length: Math.max(0, n) }, () => l.items).flat() };
+      if (n !== null && isNum(n)) return repeatSeq(l, n);
     }
     if (l.k === 'module' && r.k === 'module' && op === '+' && l.m.kind === 'Sequential') {
       const m = this.newModule('Sequential', 'Sequential', site);
@@ -1103,6 +1138,9 @@ export class Interp {
         return obj.items[i] ?? unknown(`index ${n} out of range`);
       }
       if (it.t === 'slice') {
+        const count = sliceLength(obj.items.length, it);
+        const over = count !== null && allocate(count, 'a slice');
+        if (over) return unknown(over);
         const r = sliceRange(obj.items.length, it);
         if (!r) return unknown('slice bounds unknown');
         return { k: 'seq', kind: obj.kind, items: r.map((i) => obj.items[i]) };
@@ -1110,6 +1148,7 @@ export class Interp {
     }
     if (obj.k === 'dict' && it.t === 'index') return dictGet(obj, it.v) ?? unknown('key not found');
     if (obj.k === 'module') {
+      spend(obj.m.children.size >> 4);
       const kids = [...obj.m.children.entries()];
       if (it.t === 'index') {
         if (it.v.k === 'str') {
@@ -1603,7 +1642,8 @@ export class Interp {
     else {
       try {
         out = rule.forward(f);
-      } catch {
+      } catch (e) {
+        if (e instanceof BudgetExceeded || this.strict) throw e;
         out = { k: 'tensor', shape: null, why: `${rule.type}: internal analyser error` };
       }
     }
@@ -1936,7 +1976,10 @@ export function isSane(v: Value): boolean {
 /** A tensor whose shape has a negative or fractional size is reported as unknown, never shown. */
 export function saneValue(v: Value, why: string | (() => string)): Value {
   if (v.k === 'tensor') return v.shape && badDims(v.shape) ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() } : v;
-  if (v.k === 'seq') return { ...v, items: v.items.map((x) => saneValue(x, why)) };
+  if (v.k === 'seq') {
+    spend(v.items.length);
+    return { ...v, items: v.items.map((x) => saneValue(x, why)) };
+  }
   return v;
 }
 
@@ -2120,12 +2163,15 @@ export function loseContents(m: ModuleInst, why: string): void {
 export function iterate(v: Value): Value[] | null {
   if (v.k === 'seq') return v.items;
   if (v.k === 'dict') return v.keys;
-  if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
+  // Values made here are new elements: charged to the budget, and not made at all past it (null:
+  // the loop or call over them then treats the iterable as unknown).
+  if (v.k === 'str') return allocate(v.v.length, 'a string') ? null : [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
   const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
   if (v.k === 'module' && v.m.opaque) return null;
+  if (v.k === 'module') spend(v.m.children.size >> 4);
   if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map(modValue);
   if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
-  if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] <= 4096) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
+  if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] >= 0 && v.shape[0] <= 4096 && !allocate(v.shape[0], 'a tensor unpacked along its first dimension')) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
   return null;
 }
 
@@ -2171,6 +2217,9 @@ export function valueEq(a: Value, b: Value): boolean | null {
   if (a.k === 'none' || b.k === 'none') return a.k === b.k;
   if (a.k === 'seq' && b.k === 'seq') {
     if (a.items.length !== b.items.length) return false;
+    // Charged: a list can hold itself many times over (x = [x, x] in a loop), so a deep comparison
+    // may visit exponentially many items.
+    spend(a.items.length);
     let all: boolean | null = true;
     for (let i = 0; i < a.items.length; i++) {
       const e = valueEq(a.items[i], b.items[i]);
@@ -2187,6 +2236,8 @@ export function valueEq(a: Value, b: Value): boolean | null {
 }
 
 function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {
+  // A linear scan per key: building a dict of n keys is O(n²), so the scans are charged.
+  spend(d.keys.length >> 2);
   const i = d.keys.findIndex((x) => valueEq(x, k) === true);
   if (i >= 0) d.vals[i] = v;
   else {
@@ -2196,11 +2247,14 @@ function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {
 }
 
 function dictGet(d: Value & { k: 'dict' }, k: Value): Value | null {
+  spend(d.keys.length >> 2);
   const i = d.keys.findIndex((x) => valueEq(x, k) === true);
   return i >= 0 ? d.vals[i] : null;
 }
 
-export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number[] | null {
+function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: true): number | null;
+function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: false): number[] | null;
+function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: boolean): number[] | number | null {
   if (it.lo === null || it.hi === null || it.step === null) return null;
   if ((it.lo !== undefined && !isNum(it.lo)) || (it.hi !== undefined && !isNum(it.hi)) || (it.step !== undefined && !isNum(it.step))) return null;
   const step = (it.step as number | undefined) ?? 1;
@@ -2211,10 +2265,22 @@ export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | nu
   };
   const lo = it.lo === undefined ? (step > 0 ? 0 : n - 1) : norm(it.lo as number);
   const hi = it.hi === undefined ? (step > 0 ? n : -1) : norm(it.hi as number);
+  // Counted first: a tensor dimension may be 10**9, and only the count is wanted there (sliceLength).
+  const count = step > 0 ? Math.max(0, Math.ceil((hi - lo) / step)) : Math.max(0, Math.ceil((lo - hi) / -step));
+  if (countOnly) return count;
   const out: number[] = [];
   if (step > 0) for (let i = lo; i < hi; i += step) out.push(i);
   else for (let i = lo; i > hi; i += step) out.push(i);
   return out;
+}
+
+/** How many indices a slice of a sequence of length n selects, without listing them. */
+export function sliceLength(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number | null {
+  return sliceIndices(n, it, true);
+}
+
+export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number[] | null {
+  return sliceIndices(n, it, false);
 }
 
 function arith(op: string, a: D, b: D, float: boolean): Value {
@@ -2258,11 +2324,32 @@ function arith(op: string, a: D, b: D, float: boolean): Value {
 
 export { ceilDiv };
 
+/** `list * n` and `tuple * n`, charged to the budget before anything is allocated. */
+function repeatSeq(l: Value & { k: 'seq' }, n: number): Value {
+  if (!Number.isInteger(n)) return unknown(`can't multiply a sequence by a non-integer`);
+  const times = l.items.length === 0 ? 0 : Math.max(0, n);
+  const over = allocate(l.items.length * times, `a repeated ${l.kind}`);
+  if (over) return unknown(over);
+  const items: Value[] = [];
+  for (let t = 0; t < times; t++) for (let i = 0; i < l.items.length; i++) items.push(l.items[i]);
+  return { k: 'seq', kind: l.kind, items };
+}
+
 function strBin(op: string, l: Value, r: Value): Value {
-  if (op === '+' && l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
-  if (op === '*' && l.k === 'str' && r.k === 'num' && isNum(r.v)) return { k: 'str', v: l.v.repeat(Math.max(0, r.v)) };
+  if (op === '+' && l.k === 'str' && r.k === 'str') {
+    const over = allocate(l.v.length + r.v.length, 'a string concatenation');
+    return over ? unknown(over) : { k: 'str', v: l.v + r.v };
+  }
+  if (op === '*' && l.k === 'str' && r.k === 'num' && isNum(r.v) && Number.isInteger(r.v)) {
+    const times = Math.max(0, r.v);
+    const over = allocate(l.v.length * times, 'a repeated string');
+    return over ? unknown(over) : { k: 'str', v: l.v.repeat(times) };
+  }
   if (op === '%' && l.k === 'str') {
     const args = r.k === 'seq' ? r.items : [r];
+    // At most the format and every string argument once each (`'%s%s' % (s, s)` doubles s).
+    const over = allocate(args.reduce((acc, a) => acc + (a.k === 'str' ? a.v.length : 24), l.v.length), 'a formatted string');
+    if (over) return unknown(over);
     let i = 0;
     let ok = true;
     const v = l.v.replace(/%[-+ 0#]*\d*(?:\.\d+)?([dsifr%])/g, (m, c: string) => {
@@ -2332,6 +2419,26 @@ function isConstExpr(e: Expr): boolean {
   }
 }
 
+/** Names whose value a block changes in place: `xs.append(...)`, `xs[i] = ...`, `xs += ...` (by call or store). */
+function mutatedNames(stmts: Stmt[]): string[] {
+  const out = new Set<string>();
+  const walk = (ss: Stmt[]): void => {
+    for (const s of ss) {
+      if (s.t === 'expr' && s.e.t === 'call' && s.e.fn.t === 'attr' && s.e.fn.obj.t === 'name') out.add(s.e.fn.obj.id);
+      else if (s.t === 'assign') {
+        for (const t of s.targets) if (t.t === 'sub' && t.obj.t === 'name') out.add(t.obj.id);
+      } else if (s.t === 'aug' && s.target.t === 'name') out.add(s.target.id);
+      else if (s.t === 'for' || s.t === 'while' || s.t === 'block') walk(s.body);
+      else if (s.t === 'if') {
+        walk(s.body);
+        walk(s.orelse);
+      }
+    }
+  };
+  walk(stmts);
+  return [...out];
+}
+
 export function assignedNames(stmts: Stmt[]): string[] {
   const out = new Set<string>();
   const visitTarget = (t: Expr): void => {
@@ -2373,6 +2480,7 @@ export function mergeValues(a: Value, b: Value, why: string): Value {
     return a;
   }
   if (a.k === 'seq' && b.k === 'seq' && a.kind === b.kind && a.items.length === b.items.length) {
+    spend(a.items.length);
     return { k: 'seq', kind: a.kind, items: a.items.map((x, i) => mergeValues(x, b.items[i], why)) };
   }
   if (a.k === 'dict' && b.k === 'dict' && a.keys.length === b.keys.length && a.keys.every((k, i) => valueEq(k, b.keys[i]) === true)) {
@@ -2392,7 +2500,10 @@ const NO_SOURCES: readonly number[] = [];
 /** `out` joined with the producers of the tensors in `v` (through tuples and lists) for `trace`. */
 function addSources(out: readonly number[], v: Value, trace: object | null): readonly number[] {
   if (v.k === 'tensor') return v.src && v.srcTrace === trace ? mergeSources(out, v.src) : out;
-  if (v.k === 'seq') for (let i = 0; i < v.items.length; i++) out = addSources(out, v.items[i], trace);
+  if (v.k === 'seq') {
+    spend(v.items.length);
+    for (let i = 0; i < v.items.length; i++) out = addSources(out, v.items[i], trace);
+  }
   return out;
 }
 
@@ -2420,7 +2531,10 @@ function mergeSources(a: readonly number[], b: readonly number[]): readonly numb
 
 function lacksSource(v: Value, trace: object): boolean {
   if (v.k === 'tensor') return !v.src || v.srcTrace !== trace;
-  if (v.k === 'seq') return v.items.some((x) => lacksSource(x, trace));
+  if (v.k === 'seq') {
+    spend(v.items.length);
+    return v.items.some((x) => lacksSource(x, trace));
+  }
   return false;
 }
 
@@ -2432,13 +2546,19 @@ function tagTensors(v: Value, src: readonly number[], trace: object, onlyMissing
     if ((v as ParamTensor).param !== undefined || (v as ParamTensor).paramOf !== undefined) return { ...v, src, srcTrace: trace };
     return { k: 'tensor', shape: v.shape, why: v.why, src, srcTrace: trace };
   }
-  if (v.k === 'seq') return { k: 'seq', kind: v.kind, items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)) };
+  if (v.k === 'seq') {
+    spend(v.items.length);
+    return { k: 'seq', kind: v.kind, items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)) };
+  }
   return v;
 }
 
 export function flattenTensors(v: Value): TensorV[] {
   if (v.k === 'tensor') return [v];
-  if (v.k === 'seq') return v.items.flatMap(flattenTensors);
+  if (v.k === 'seq') {
+    spend(v.items.length);
+    return v.items.flatMap(flattenTensors);
+  }
   if (v.k === 'unknown') return [{ k: 'tensor', shape: null, why: v.why }];
   return [];
 }

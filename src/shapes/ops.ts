@@ -4,12 +4,13 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceRange, toConfig, truthy, valueEq } from './interp';
+import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceLength, sliceRange, toConfig, truthy, valueEq } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
 import { shapeStr } from './layers/util';
 import * as S from './shapeops';
+import { allocate, MAX_ITERATIONS } from './budget';
 import { unknown, type TensorV, type Value } from './values';
 
 const numelOf = (s: D[]): number | null => (s.every(isNum) ? (product(s) as number) : null);
@@ -151,16 +152,19 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       if (ints.some((x) => x === null) || ints.length === 0) return unknown('range() with bounds the analyser cannot evaluate');
       const [start, stop, step] = ints.length === 1 ? [0, ints[0] as number, 1] : [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
       if (step === 0) return unknown('range() step 0');
-      const items: Value[] = [];
-      for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-        items.push(n(i));
-        if (items.length > 10_000) return unknown('range() too long to enumerate');
-      }
+      // Its length first, so a long range costs nothing: it is unknown past MAX_ITERATIONS.
+      const len = Math.max(0, Math.ceil((stop - start) / step));
+      if (!(len <= MAX_ITERATIONS)) return unknown(`range() of ${Number.isFinite(len) ? len.toLocaleString('en-US') : 'unbounded'} items is longer than the ${MAX_ITERATIONS.toLocaleString('en-US')} the analyser enumerates`);
+      const over = allocate(len, 'range()');
+      if (over) return unknown(over);
+      const items: Value[] = new Array<Value>(len);
+      for (let k = 0; k < len; k++) items[k] = n(start + k * step);
       return { k: 'seq', kind: 'list', items };
     }
     case 'len': {
       const v = p[0];
       if (!v) return unknown('len()');
+      if (v.k === 'unknown') return v;
       if (v.k === 'seq') return n(v.items.length);
       if (v.k === 'dict') return n(v.keys.length);
       if (v.k === 'str') return n(v.v.length);
@@ -172,12 +176,16 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
     case 'tuple': {
       if (!p[0]) return { k: 'seq', kind: name, items: [] };
       const items = iterate(p[0]);
+      const over = items && allocate(items.length, `${name}()`);
+      if (over) return unknown(over);
       return items ? { k: 'seq', kind: name, items: [...items] } : unknown(`${name}() of something the analyser cannot enumerate`);
     }
     case 'reversed':
     case 'sorted': {
       const items = p[0] ? iterate(p[0]) : null;
       if (!items) return unknown(`${name}()`);
+      const over = allocate(items.length, `${name}()`);
+      if (over) return unknown(over);
       if (name === 'reversed') return { k: 'seq', kind: 'list', items: [...items].reverse() };
       const nums = items.map(intOf);
       if (nums.some((x) => x === null)) return unknown('sorted() of non-numbers');
@@ -186,12 +194,16 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
     case 'enumerate': {
       const items = p[0] ? iterate(p[0]) : null;
       const start = intOf(arg(a, 1, 'start')) ?? 0;
+      const over = items && allocate(3 * items.length, 'enumerate()');
+      if (over) return unknown(over);
       return items ? { k: 'seq', kind: 'list', items: items.map((v, i) => tup([n(i + start), v])) } : unknown('enumerate() of something the analyser cannot enumerate');
     }
     case 'zip': {
       const lists = p.map(iterate);
       if (lists.some((l) => l === null)) return unknown('zip() of something the analyser cannot enumerate');
-      const len = Math.min(...lists.map((l) => (l as Value[]).length));
+      const len = lists.reduce((m, l) => Math.min(m, (l as Value[]).length), Infinity);
+      const over = allocate((lists.length + 1) * (Number.isFinite(len) ? len : 0), 'zip()');
+      if (over) return unknown(over);
       return { k: 'seq', kind: 'list', items: Array.from({ length: len }, (_, i) => tup(lists.map((l) => (l as Value[])[i]))) };
     }
     case 'int': {
@@ -308,6 +320,8 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       if (src) {
         const items = src.k === 'dict' ? src.keys.map((k, i) => tup([k, src.vals[i]])) : iterate(src);
         if (!items) return unknown(`${name}() of unknown items`);
+        const over = allocate(2 * items.length, `${name}()`);
+        if (over) return unknown(over);
         for (const item of items) if (item.k === 'seq' && item.items.length === 2) {
           d.keys.push(item.items[0]);
           d.vals.push(item.items[1]);
@@ -414,8 +428,10 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
     }
     if (name === 'extend' && a.pos[0]) {
       const items = iterate(a.pos[0]);
-      if (items) self.items.push(...items);
-      else self.items.push(unknown('extended with an unknown iterable'));
+      const over = items && allocate(items.length, 'list.extend()');
+      // A loop rather than push(...items), whose argument list overflows the stack on long lists.
+      if (items && !over) for (let i = 0; i < items.length; i++) self.items.push(items[i]);
+      else self.items.push(unknown(over || 'extended with an unknown iterable'));
       return { k: 'none' };
     }
     if (name === 'insert' && a.pos[1]) {
@@ -431,6 +447,8 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
     if (name === 'index' || name === 'count') return unknown(`list.${name}()`);
   }
   if (self.k === 'dict') {
+    const over = (name === 'items' || name === 'keys' || name === 'values') && allocate((name === 'items' ? 3 : 1) * self.keys.length, `dict.${name}()`);
+    if (over) return unknown(over);
     if (name === 'items') return { k: 'seq', kind: 'list', items: self.keys.map((k, i) => tup([k, self.vals[i]])) };
     if (name === 'keys') return { k: 'seq', kind: 'list', items: [...self.keys] };
     if (name === 'values') return { k: 'seq', kind: 'list', items: [...self.vals] };
@@ -489,8 +507,12 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
         ok = false;
         return '';
       });
+      const over = ok && allocate(v.length, 'str.format()');
+      if (over) return unknown(over);
       return ok ? { k: 'str', v } : unknown('str.format()');
     }
+    const over = (name === 'lower' || name === 'upper') && allocate(self.v.length, `str.${name}()`);
+    if (over) return unknown(over);
     if (name === 'lower') return { k: 'str', v: self.v.toLowerCase() };
     if (name === 'upper') return { k: 'str', v: self.v.toUpperCase() };
   }
@@ -666,9 +688,9 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
       continue;
     }
     if (!isNum(size)) return U('slice of a symbolic dimension');
-    const r = sliceRange(size, i);
-    if (!r) return U('slice bounds unknown');
-    out.push(r.length);
+    const r = sliceLength(size, i);
+    if (r === null) return U('slice bounds unknown');
+    out.push(r);
   }
   while (d < s.length) out.push(s[d++]);
   return T(out);
@@ -857,6 +879,9 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       const size = nd === null ? null : s[nd];
       if (k === null || nd === null || size === null || !isNum(size)) return unknown(`${name}() sizes unknown`);
       const piece = name === 'split' ? k : Math.ceil(size / k);
+      if (!(piece >= 1)) return unknown(`${name}() with a size below 1`);
+      const over = allocate(Math.ceil(size / piece), `${name}()`);
+      if (over) return unknown(over);
       const parts: Value[] = [];
       for (let start = 0; start < size; start += piece) {
         const sh = [...s];
@@ -870,6 +895,8 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       const d = intOf(arg(a, 0, 'dim') ?? n(0));
       const nd = d === null ? null : normDim(d, s.length);
       if (nd === null || !isNum(s[nd])) return unknown('unbind sizes unknown');
+      const over = allocate(s[nd] as number, 'unbind()');
+      if (over) return unknown(over);
       return tup(Array.from({ length: s[nd] as number }, () => T(s.filter((_, i) => i !== nd))));
     }
     case 'max':

@@ -139,6 +139,12 @@ export interface AnalysisResult {
   file: string;
   models: ModelResult[];
   diagnostics: ShapeDiagnostic[];
+  /**
+   * Set when the analysis reached a limit of its budget (src/shapes/budget.ts): which one was reached
+   * first. What it cut short is unknown, with the reason; 'time' depends on the machine, so the editor
+   * analyses such a file again in the worker, which has more time.
+   */
+  budgetExceeded?: 'steps' | 'elements' | 'time';
 }
 
 export interface AnalyzeOptions {
@@ -146,4 +152,12 @@ export interface AnalyzeOptions {
   file?: string;
   /** Input used when the file gives none (`--input`, `tensorLens.defaultInput`). */
   defaultInput?: Shape[];
+  /** Limits of this analysis's budget, each defaulting to DEFAULT_BUDGET's (src/shapes/budget.ts). */
+  budget?: { steps?: number; elements?: number; timeMs?: number };
+  /**
+   * Tests: an internal error of the analyser is thrown instead of being contained (one statement, one
+   * model, or the whole file reported as an "internal" diagnostic), so a bug cannot pass for an
+   * unknown value or a budget limit.
+   */
+  strict?: boolean;
 }

@@ -4,6 +4,7 @@
 import type { Arg, Span, Stmt, Param, Expr, MethodBinding } from './ast';
 import type { D } from './dims';
 import type { LayerConfig } from './types';
+import { allocate } from './budget';
 
 export interface TensorV {
   k: 'tensor';
@@ -78,8 +79,12 @@ export class Scope {
     const s = new Scope(this.parent);
     // Lists and dicts are copied one level deep, so `outs.append(...)` in one branch is not seen by
     // the other (and the merge then compares the two).
+    // The copies are charged to the budget: an unknown condition in a loop over a long list would
+    // otherwise copy it on every iteration unseen. One over the budget is unknown in the branch.
     for (const [k, v] of this.vars) {
-      if (v.k === 'seq') s.vars.set(k, { k: 'seq', kind: v.kind, items: [...v.items] });
+      const over = v.k === 'seq' ? allocate(v.items.length, `a copy of '${k}'`) : v.k === 'dict' ? allocate(2 * v.keys.length, `a copy of '${k}'`) : null;
+      if (over) s.vars.set(k, unknown(over));
+      else if (v.k === 'seq') s.vars.set(k, { k: 'seq', kind: v.kind, items: [...v.items] });
       else if (v.k === 'dict') s.vars.set(k, { k: 'dict', keys: [...v.keys], vals: [...v.vals] });
       else s.vars.set(k, v);
     }

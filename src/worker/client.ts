@@ -14,6 +14,15 @@ import { LONG, type Call, type Method, type Params, type Progress, type Result, 
  */
 export const WORKER_YOUNG_GENERATION_MB = 96;
 
+/**
+ * The worker's old generation cap, in MB. The worker shares the extension host's process: without a
+ * cap a runaway (a bug past the shape engine's budget, a huge sampling run) would grow until V8 aborts
+ * the whole process. With it, V8 ends only the worker (ERR_WORKER_OUT_OF_MEMORY), the requests in
+ * flight fail, and the next request starts a new worker. Training and sampling data live in typed
+ * arrays outside this heap; 1 GB is far above what any of them keeps on it.
+ */
+export const WORKER_OLD_GENERATION_MB = 1024;
+
 export interface EngineLog {
   debug(message: string): void;
   info(message: string): void;
@@ -57,6 +66,8 @@ export interface EngineClientOptions {
   cancelGraceMs?: number;
   /** Extra env / execArgv for the worker (tests run TypeScript through tsx). */
   execArgv?: string[];
+  /** Old generation cap of the worker thread in MB (tests); default WORKER_OLD_GENERATION_MB. */
+  maxOldGenerationMb?: number;
 }
 
 export class EngineClient {
@@ -207,7 +218,10 @@ export class EngineClient {
 }
 
 function threadTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage) => void, onExit: (how: string) => void): Transport {
-  const w = new Worker(opts.workerPath, { execArgv: opts.execArgv, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  const w = new Worker(opts.workerPath, {
+    execArgv: opts.execArgv,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: opts.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB },
+  });
   let killed = false;
   w.on('message', onMessage);
   w.on('error', (e) => {
@@ -228,7 +242,7 @@ function threadTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage
 function childTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage) => void, onExit: (how: string) => void): Transport {
   const cp: ChildProcess = fork(opts.workerPath, [], {
     // A process sets the semi-space, a third of the young generation (see WORKER_YOUNG_GENERATION_MB).
-    execArgv: [`--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`, ...(opts.execArgv ?? [])],
+    execArgv: [`--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`, `--max-old-space-size=${opts.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB}`, ...(opts.execArgv ?? [])],
     env: { ...process.env, TENSOR_LENS_WORKER_PROCESS: '1' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

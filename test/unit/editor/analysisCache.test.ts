@@ -162,3 +162,35 @@ test('without a worker, a large file waits for a typing pause and analyses only 
   assert.ok(await second);
   assert.deepEqual(inProc.calls, ['# v2']);
 });
+
+test('an in-process analysis cut short by the host budget is done again in the worker, and so are the next versions', async () => {
+  const cut: AnalysisResult = { ...mnistCnnResult().result, budgetExceeded: 'time' };
+  const host = counting(cut);
+  const worker = counting();
+  const cache = new AnalysisCache({ inProcess: host.analyzer, offThread: worker.analyzer, defaultInput: () => undefined, log: quiet });
+  const r = await cache.get(doc(1));
+  assert.equal(r?.budgetExceeded, undefined, 'the worker result replaces the cut one');
+  assert.deepEqual(host.calls, ['# v1']);
+  assert.deepEqual(worker.calls, ['# v1']);
+  assert.equal(cache.route(doc(2)), 'offThread');
+  await cache.get(doc(2));
+  assert.deepEqual(host.calls, ['# v1']);
+  // Every limit: the host's are smaller than the worker's. What the worker reaches stays.
+  const steps = counting({ ...mnistCnnResult().result, budgetExceeded: 'steps' });
+  const w2 = counting({ ...mnistCnnResult().result, budgetExceeded: 'elements' });
+  const c2 = new AnalysisCache({ inProcess: steps.analyzer, offThread: w2.analyzer, defaultInput: () => undefined, log: quiet });
+  assert.equal((await c2.get(doc(1)))?.budgetExceeded, 'elements');
+  assert.deepEqual(w2.calls, ['# v1']);
+  // Without a worker the host's result is the answer.
+  const c3 = new AnalysisCache({ inProcess: counting(cut).analyzer, defaultInput: () => undefined, log: quiet });
+  assert.equal((await c3.get(doc(1)))?.budgetExceeded, 'time');
+});
+
+test('a file of few lines but many characters goes to the worker (its parse cannot be interrupted)', async () => {
+  const host = counting();
+  const worker = counting();
+  const cache = new AnalysisCache({ inProcess: host.analyzer, offThread: worker.analyzer, defaultInput: () => undefined, log: quiet, largeChars: 3 });
+  await cache.get(doc(1));
+  assert.deepEqual(host.calls, []);
+  assert.deepEqual(worker.calls, ['# v1']);
+});

@@ -21,9 +21,38 @@ const SNIPPETS = [
   '# input: (1, 3', '# input: (', '1e9', '-0', '99999999999', 'padding="same"', 'groups=0', 'stride=0',
 ];
 
+/**
+ * Code that allocates without bound or never ends (the runaways of test/adversarial), inserted whole at
+ * a random line with that line's indentation: at the top level, in __init__ or in forward.
+ */
+const BOMBS = [
+  'x = [1]\nfor i in range(100):\n    x = x + x',
+  'z = [0] * 10**9',
+  's = "a" * 10**8\nfor c in s:\n    pass',
+  'n = 0\nwhile True:\n    n += 1',
+  'n = 0\nwhile n < 10**9:\n    n += 1',
+  'for i in range(10**7):\n    w = i',
+  'g = [[0] * 1000 for i in range(1000)]',
+  'g = [[[0 for k in range(1000)] for j in range(1000)] for i in range(1000)]',
+  'y = [0]\nfor i in range(40):\n    y = [y, y]\nq = y == y',
+  'def r(n):\n    return r(n + 1) + r(n + 2)\nv = r(0)',
+  'd = {i: i for i in range(100000)}',
+  't = [*range(100000), *range(100000)]',
+  'a, *b = torch.zeros(10**9, 3)',
+  'p = torch.zeros(10**9).split(1)',
+];
+
 type Mutation = (src: string, r: () => number) => string;
 const pick = <T>(xs: readonly T[], r: () => number): T => xs[Math.floor(r() * xs.length)];
 const at = (src: string, r: () => number): number => Math.floor(r() * (src.length + 1));
+
+function insertBomb(s: string, r: () => number): string {
+  const lines = s.split('\n');
+  const i = Math.floor(r() * lines.length);
+  const indent = /^\s*/.exec(lines[i])?.[0] ?? '';
+  lines.splice(i, 0, ...pick(BOMBS, r).split('\n').map((l) => indent + l));
+  return lines.join('\n');
+}
 
 const MUTATIONS: Record<string, Mutation> = {
   truncate: (s, r) => s.slice(0, at(s, r)),
@@ -153,6 +182,38 @@ test('analyze() survives truncated and mutated corpus files (seeded fuzz)', { ti
     }
   }
   assert.ok(cases >= 300, `${cases} cases`);
+  // Every failing case is counted; the first ones are shown in full (mutated source included).
+  assert.equal(failures.length, 0, `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test('analyze() survives corpus files with runaway code inserted (seeded fuzz: allocation bombs, endless loops)', { timeout: 240_000 }, () => {
+  const files = corpus();
+  const r = rng(SEED + 1);
+  const failures: string[] = [];
+  let cases = 0;
+  let stopped = 0;
+  for (const { name, source } of files) {
+    const text = insertBomb(source, r);
+    const where = `${name} (bomb case ${cases}, seed ${SEED + 1})`;
+    cases++;
+    let res: AnalysisResult;
+    try {
+      // A tenth of the default budget keeps each case short; the limits are what is under test, not their size.
+      res = analyze(text, { file: name, budget: { steps: 100_000, elements: 100_000 } });
+    } catch (e) {
+      failures.push(`${where}: analyze threw ${e instanceof Error ? e.stack ?? e.message : String(e)}\n--- source ---\n${text}`);
+      continue;
+    }
+    if (res.budgetExceeded) stopped++;
+    try {
+      checkResult(res, where);
+    } catch (e) {
+      failures.push(`${e instanceof Error ? e.message : String(e)}\n--- source ---\n${text}`);
+    }
+  }
+  assert.ok(cases >= 60, `${cases} cases`);
+  // Most insertions land where they run (top level, __init__, forward); some budget limit must be hit.
+  assert.ok(stopped > cases / 4, `${stopped} of ${cases} cases reached a budget limit`);
   // Every failing case is counted; the first ones are shown in full (mutated source included).
   assert.equal(failures.length, 0, `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`);
 });

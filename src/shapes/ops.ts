@@ -4,7 +4,7 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceLength, sliceRange, toConfig, truthy, valueEq } from './interp';
+import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceLength, toConfig, truthy, valueEq } from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';

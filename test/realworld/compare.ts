@@ -48,14 +48,16 @@ interface JsonLayer {
   name: string;
   type: string;
   output: Dims;
-  params: number;
+  /** null: the engine does not know it (never a number it states). */
+  params: number | null;
   unknownReason?: string;
 }
 interface JsonModel {
   name: string;
   input: Dims[];
   output: Dims;
-  params: number;
+  /** null: some part is unknown; paramsKnown then holds the known part, which is not compared. */
+  params: number | null;
   inputSource: string;
   layers: JsonLayer[];
 }
@@ -120,7 +122,8 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
     unknown.push(`the engine did not take the driver's call as ${f.class}'s input (input ${m.input.map(shapeText).join(', ')} from ${m.inputSource})`);
     return out(0);
   }
-  if (m.params !== f.params) wrong.push(`parameter total: engine ${m.params}, PyTorch ${f.params}`);
+  if (m.params === null) unknown.push(`parameter total unknown (PyTorch ${f.params})`);
+  else if (m.params !== f.params) wrong.push(`parameter total: engine ${m.params}, PyTorch ${f.params}`);
   let matched = 0;
   let firstUnknown = -1;
   const n = Math.min(m.layers.length, f.layers.length);
@@ -130,7 +133,10 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
     const [name, type, output, params] = f.layers[i];
     if (e.name !== name || e.type !== type) break;
     let ok = true;
-    if (params !== e.params) {
+    if (e.params === null) {
+      ok = false;
+      unknown.push(`entry ${i} ${name} (${type}) params unknown (PyTorch ${params})`);
+    } else if (params !== e.params) {
       wrong.push(`entry ${i} ${name} (${type}) params: engine ${e.params}, PyTorch ${params}`);
       ok = false;
     }

@@ -82,7 +82,9 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
       limit: Math.max(0, Math.round(o.limit ?? s['training.limit'])),
       dataPath: dataPath(s.dataPath),
       seed: s.seed,
-      backend: s.backend,
+      // 'pytorch' is decided around the worker (src/pytorchBackend.ts reads the setting itself); a run
+      // that stays on tfjs picks its tfjs backend as auto does.
+      backend: s.backend === 'pytorch' ? 'auto' : s.backend,
       runId: `train-${Date.now().toString(36)}`,
       threads: Math.max(0, Math.round(s['training.threads'])),
     };

@@ -206,6 +206,8 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   const call = comment ? undefined : it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
   // A block its parent called is analysed as that instance, with the input it was given there.
   const fromParent = block && !comment && !call ? it.blockInputs.get(c.name) : undefined;
+  // Read before buildRoot, whose own instantiation would otherwise be the first one recorded.
+  const ctorArgs = c.cls ? (it.firstInstantiation.get(c.cls.name) ?? it.speculativeInstantiation.get(c.cls.name)) : undefined;
   const root = fromParent ? fromParent.m : buildRoot(it, c);
   if (!root) return null;
   const walk = it.newWalk();
@@ -291,7 +293,7 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
     variables: trace.variables,
     range,
   };
-  if (c.cls) model.construct = constructArgs(it.firstInstantiation.get(c.cls.name));
+  if (c.cls) model.construct = constructArgs(ctorArgs);
   if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
   const macs = trace.layers.reduce<number | null>((acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs), 0);

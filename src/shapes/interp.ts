@@ -317,6 +317,12 @@ export class Interp {
    * about how the file builds its classes, so it records no instantiation.
    */
   speculative = false;
+  /**
+   * The first instantiation of each class made while `speculative`: not used for shapes (see above),
+   * only as the constructor arguments the PyTorch runner builds a class with when nothing else built it
+   * (`def make_model(): return Net(4)`).
+   */
+  speculativeInstantiation = new Map<string, CallArgs>();
   /** Module classes instantiated inside another module's __init__: building blocks, unless also built on their own. */
   nestedClasses = new Set<string>();
   /** Classes instantiated outside any module's __init__ (the file's own models). */
@@ -515,6 +521,7 @@ export class Interp {
 
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
     if (cls.isModule && !this.speculative && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
+    if (cls.isModule && this.speculative && !this.speculativeInstantiation.has(cls.name)) this.speculativeInstantiation.set(cls.name, a);
     if (cls.isModule && !this.speculative && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
     if (cls.isModule && this.initDepth > 0) this.nestedClasses.add(cls.name);
     this.initDepth++;

@@ -4,13 +4,17 @@
 import { SAMPLERS, type SamplerName } from '../sampling/types';
 import type { BackendName } from '../training/types';
 
-export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** The backend setting: the tfjs backends, or the user's own PyTorch (src/pytorchBackend.ts). */
+export type BackendSetting = BackendName | 'pytorch';
+export const BACKENDS: readonly BackendSetting[] = ['auto', 'pytorch', 'tensorflow', 'wasm', 'cpu'];
+export const DEVICES = ['auto', 'cpu', 'cuda', 'mps'] as const;
 
 /** Setting key (without the `tensorLens.` prefix) → default. */
 export const SETTING_DEFAULTS = {
   defaultInput: '',
-  backend: 'auto' as BackendName,
+  backend: 'auto' as BackendSetting,
   tfjsNodePath: '',
+  pythonPath: '',
   dataPath: '',
   'codeLens.enabled': true,
   'codeLens.layers': false,
@@ -19,6 +23,8 @@ export const SETTING_DEFAULTS = {
   'training.batchSize': 64,
   'training.threads': 0,
   'training.limit': 0,
+  'training.device': 'auto' as (typeof DEVICES)[number],
+  'training.processes': 1,
   'sampling.sampler': 'nuts' as SamplerName,
   'sampling.draws': 5000,
   'sampling.chains': 4,
@@ -30,7 +36,7 @@ export type SettingKey = keyof typeof SETTING_DEFAULTS;
 export type Settings = { -readonly [K in SettingKey]: (typeof SETTING_DEFAULTS)[K] };
 
 /** The enum settings: a value outside the list (a typo in settings.json) falls back to the default. */
-const ENUMS: Partial<Record<SettingKey, readonly string[]>> = { backend: BACKENDS, 'sampling.sampler': SAMPLERS };
+const ENUMS: Partial<Record<SettingKey, readonly string[]>> = { backend: BACKENDS, 'training.device': DEVICES, 'sampling.sampler': SAMPLERS };
 
 /** A setting's value checked against its default's type: a wrong type or an unknown enum value gives the default. */
 export function checkSetting<K extends SettingKey>(key: K, v: unknown): Settings[K] {

@@ -44,7 +44,7 @@ test('train --backend pytorch --json: start (backend, device), epoch and done li
   assert.equal(events[0].backend, 'pytorch');
   assert.equal(events[0].device, 'cpu');
   assert.equal(events[0].data, 'MNIST');
-  assert.deepEqual(events[0].hyper, { optimizer: 'adam', lr: 0.001, batchSize: 64, seed: 42, processes: 1 });
+  assert.deepEqual(events[0].hyper, { model: ['SmallNet'], data: 'MNIST', epochs: 1, batchSize: 64, lr: 0.001, seed: 42, backend: 'pytorch', optimizer: 'adam', device: 'cpu', processes: 1 });
   const epoch = events.find((e) => e.event === 'epoch');
   for (const k of ['model', 'epoch', 'trainLoss', 'trainAcc', 'testLoss', 'testAcc', 'seconds', 'samplesPerSec']) assert.ok(epoch && k in epoch, k);
   assert.equal(events[events.length - 1].event, 'done');

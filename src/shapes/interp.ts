@@ -1992,9 +1992,12 @@ export function saneValue(v: Value, why: string | (() => string)): Value {
 
 /**
  * External callables whose results are never modules: torch's tensor functions and data utilities,
- * Python's standard library, numpy. Anything else not understood may build one.
+ * Python's standard library, numpy. Anything else not understood may build one, including torch's
+ * namespaces that return modules (quantization wrappers such as `QuantWrapper(nn.Linear(3, 5))`,
+ * `torch.jit.script`, `torch.fx.symbolic_trace`, `torch.load`); of those, only the qconfig factories
+ * (`get_default_qconfig`, `QConfig`) are known to build a config rather than a module.
  */
-const NOT_MODULES = /^(?:torch\.(?!nn\.|hub\.)|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
+const NOT_MODULES = /^(?:torch\.(?!nn\.|hub\.|ao\.|quantization\.|jit\.|fx\.|package\.|load$|compile$)|torch\.(?:ao\.)?quantization\.(?:[\w.]*\.)?\w*[qQ][cC]onfig\w*$|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
 
 /** The attribute holding the torch layer a user class derives from (a name no Python code can write). */
 const BASE_LAYER = '\u0000base';

@@ -1,6 +1,6 @@
 // Shape arithmetic shared by layers and tensor operations: flatten, view with -1, broadcasting,
 // concatenation. Each returns an error message instead of a shape when PyTorch would raise.
-import { add as addD, exactDiv, knownEqual, product, dimToString, type D } from './dims';
+import { add as addD, exactDiv, isNum, knownEqual, product, dimToString, type D } from './dims';
 import { normDim } from './layers/rule';
 
 export type ShapeOr = { shape: D[] } | { error: string } | { unknown: string };
@@ -54,9 +54,14 @@ export function broadcast(a: D[], b: D[]): ShapeOr {
   return { shape: out };
 }
 
-export function cat(shapes: D[][], dim: number): ShapeOr {
+export function cat(all: D[][], dim: number): ShapeOr {
+  if (!all[0]) return { error: 'torch.cat(): expected a non-empty list of Tensors' };
+  // PyTorch (1.13) skips 1-d tensors of size 0, whatever the others' rank (legacy rule torchaudio's
+  // Emformer relies on); a 1-d tensor whose size is symbolic may be one of them.
+  const shapes = all.filter((s) => !(s.length === 1 && s[0] === 0));
   const first = shapes[0];
-  if (!first) return { error: 'torch.cat(): expected a non-empty list of Tensors' };
+  if (!first) return { shape: [0] };
+  if (shapes.some((s) => s.length !== first.length) && shapes.some((s) => s.length === 1 && !isNum(s[0]))) return { unknown: 'a 1-d tensor of symbolic size in torch.cat may be empty, and then skipped' };
   const d = normDim(dim, first.length);
   if (d === null) return { error: `Dimension out of range (expected to be in range of [${-first.length}, ${first.length - 1}], but got ${dim})` };
   let sum: D = 0;
@@ -65,7 +70,7 @@ export function cat(shapes: D[][], dim: number): ShapeOr {
     for (let i = 0; i < s.length; i++) {
       if (i === d) continue;
       const eq = knownEqual(s[i], first[i]);
-      if (eq === false) return { error: `Sizes of tensors must match except in dimension ${d}. Expected size ${dimToString(first[i])} but got size ${dimToString(s[i])} for tensor number ${shapes.indexOf(s)} in the list` };
+      if (eq === false) return { error: `Sizes of tensors must match except in dimension ${d}. Expected size ${dimToString(first[i])} but got size ${dimToString(s[i])} for tensor number ${all.indexOf(s)} in the list` };
       if (eq === null) return { unknown: `cannot tell whether ${dimToString(first[i])} equals ${dimToString(s[i])}` };
     }
     sum = sum === 0 ? s[d] : addD(sum, s[d]);

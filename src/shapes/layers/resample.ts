@@ -6,7 +6,7 @@ import { shapeStr } from './util';
 import type { Value } from '../values';
 import type { ConfigValue } from '../types';
 
-/** Shared by nn.Upsample and F.interpolate: size wins over scale_factor. */
+/** Shared by nn.Upsample and F.interpolate: size wins over scale_factor. null is None, undefined unknown. */
 export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigValue | undefined): Value {
   const s = f.x.shape;
   if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
@@ -16,12 +16,16 @@ export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigVal
     return unknownTensor('upsample input rank');
   }
   const names = axisNames(n);
-  if (size !== null && size !== undefined) {
+  // undefined: an argument given but not evaluated (`size=x.shape[-2:]` with symbolic sizes), which
+  // may be anything but None, so it is no ground for the "neither given" error.
+  if (size === undefined) return unknownTensor(`${f.label}: size could not be evaluated`);
+  if (size !== null) {
     const arr = Array.isArray(size) ? size : Array(n).fill(size);
     if (arr.length !== n || !arr.every((v) => typeof v === 'number')) return unknownTensor(`${f.label}: size could not be evaluated`);
     return { k: 'tensor', shape: [...s.slice(0, 2), ...(arr as number[])] };
   }
-  if (scale === null || scale === undefined) {
+  if (scale === undefined) return unknownTensor(`${f.label}: scale_factor could not be evaluated`);
+  if (scale === null) {
     f.diag('upsample-args', 'error', `${f.label}: either size or scale_factor should be defined.`);
     return unknownTensor('upsample without size or scale_factor');
   }

@@ -180,6 +180,37 @@ const COMPARE_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', '
 /** How a method decorated with @staticmethod, @classmethod or @property is reached through an instance. */
 export type MethodBinding = 'static' | 'class' | 'property';
 
+/**
+ * Decorators other than the binding ones. `unknown` lists those the analyser does not know: what they
+ * return could be anything, so the decorated name is unknown (never the undecorated function). `accessor`
+ * is set for `@x.setter` / `.deleter` / `.getter`, which add to a property rather than rebind its name.
+ */
+export interface Decorators {
+  unknown: string[];
+  accessor: boolean;
+}
+
+/**
+ * Decorators that return what they decorate, as far as shapes and parameters go: gradient and
+ * autocast modes, TorchScript markers, caching, typing and abstract-method markers.
+ */
+const SHAPE_NEUTRAL_DECORATORS = new Set([
+  'torch.no_grad', 'torch.inference_mode', 'torch.enable_grad', 'torch.set_grad_enabled',
+  'torch.autocast', 'torch.cuda.amp.autocast', 'torch.cpu.amp.autocast', 'autocast',
+  'torch.jit.unused', 'torch.jit.ignore', 'torch.jit.export', 'torch.jit.script', 'torch.jit.script_method', 'torch.jit.interface',
+  'torch.fx.wrap',
+  'abstractmethod', 'abc.abstractmethod', 'abstractproperty', 'abc.abstractproperty',
+  'functools.wraps', 'wraps', 'functools.lru_cache', 'lru_cache', 'functools.cache', 'cache',
+  'overload', 'typing.overload', 'final', 'typing.final', 'override', 'typing.override', 'typing_extensions.override',
+]);
+
+/** The decorator's name without its `@` and call arguments: `@torch.no_grad()` → `torch.no_grad`. */
+function decoratorName(text: string): string {
+  const t = text.replace(/^@\s*/, '').trim();
+  const paren = t.indexOf('(');
+  return (paren >= 0 ? t.slice(0, paren) : t).replace(/\s+/g, '');
+}
+
 export type SliceItem = Span & ({ t: 'index'; e: Expr } | { t: 'slice'; lo?: Expr; hi?: Expr; step?: Expr });
 
 export interface Arg {
@@ -209,8 +240,8 @@ export type Stmt = Span &
     | { t: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }
     | { t: 'for'; target: Expr; iter: Expr; body: Stmt[] }
     | { t: 'while'; test: Expr; body: Stmt[] }
-    | { t: 'def'; name: string; nameSpan: Span; params: Param[]; body: Stmt[]; binding?: MethodBinding }
-    | { t: 'class'; name: string; nameSpan: Span; bases: Expr[]; body: Stmt[] }
+    | { t: 'def'; name: string; nameSpan: Span; params: Param[]; body: Stmt[]; binding?: MethodBinding; decorators?: Decorators }
+    | { t: 'class'; name: string; nameSpan: Span; bases: Expr[]; body: Stmt[]; decorators?: Decorators }
     | { t: 'import'; names: { path: string; alias: string }[] }
     | { t: 'block'; body: Stmt[] }
     | { t: 'flow'; what: 'pass' | 'break' | 'continue' | 'raise' | 'other' }
@@ -731,17 +762,22 @@ export class Converter {
       }
       case 'DecoratedStatement': {
         let binding: MethodBinding | undefined;
+        const decorators: Decorators = { unknown: [], accessor: false };
         for (const c of cs) {
           if (c.name !== 'Decorator') continue;
           const d = this.text(c).replace(/^@\s*/, '').trim();
+          const name = decoratorName(d);
           if (d === 'staticmethod') binding = 'static';
           else if (d === 'classmethod') binding = 'class';
           else if (d === 'property') binding = 'property';
+          else if (/\.(setter|getter|deleter)$/.test(name)) decorators.accessor = true;
+          else if (!SHAPE_NEUTRAL_DECORATORS.has(name)) decorators.unknown.push(d.split('\n')[0]);
         }
         const at = out.length;
         for (const c of cs) if (c.name !== 'Decorator') this.stmtInto(c, out);
         const st = out[at];
         if (binding && st && st.t === 'def') st.binding = binding;
+        if ((decorators.unknown.length || decorators.accessor) && st && (st.t === 'def' || st.t === 'class')) st.decorators = decorators;
         return;
       }
       case 'ImportStatement':

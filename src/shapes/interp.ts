@@ -2,7 +2,7 @@
 // module trees (constant arguments, loops, helper functions, user blocks) and runs `forward` on
 // tensors whose only property is the shape. Whatever it cannot evaluate becomes "unknown" with a
 // reason, and stays unknown downstream: the engine never guesses.
-import type { Arg, Expr, Span, Stmt } from './ast';
+import type { Arg, Decorators, Expr, Span, Stmt } from './ast';
 import { parseFile } from './ast';
 import { PRELUDE } from './prelude';
 import { add, ceilDiv, dimToString, floorDiv, isNum, knownEqual, mul, neg, sub, type D } from './dims';
@@ -755,17 +755,30 @@ export class Interp {
         return 'normal';
       }
       case 'def': {
+        // A property's setter or deleter adds to the property; the name keeps its getter.
+        if (s.decorators?.accessor) return 'normal';
+        if (s.decorators?.unknown.length) {
+          scope.vars.set(s.name, unknown(decoratedWhy(s.decorators)));
+          return 'normal';
+        }
         const fn: FuncV = { k: 'func', name: s.name, params: s.params, body: s.body, scope, span: s };
         scope.vars.set(s.name, fn);
         return 'normal';
       }
       case 'class': {
+        if (s.decorators?.unknown.length) {
+          // `@dataclass`, a registry or a wrapper may change what the class builds: nothing is assumed.
+          scope.vars.set(s.name, unknown(decoratedWhy(s.decorators)));
+          return 'normal';
+        }
         const bases = s.bases.map((b) => this.eval(b, scope, frame));
         const cls: ClassInfo = { name: s.name, span: s, nameSpan: s.nameSpan, bases, body: s.body, methods: new Map(), attrs: new Map(), isModule: false, resolved: undefined };
         cls.isModule = bases.some(isModuleBase);
         const clsScope = new Scope(scope);
         for (const st of s.body) {
-          if (st.t === 'def') cls.methods.set(st.name, st.binding ? { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st, binding: st.binding } : { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
+          if (st.t === 'def' && st.decorators?.accessor) continue;
+          if (st.t === 'def' && st.decorators?.unknown.length) clsScope.vars.set(st.name, unknown(decoratedWhy(st.decorators)));
+          else if (st.t === 'def') cls.methods.set(st.name, st.binding ? { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st, binding: st.binding } : { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
           else if (st.t === 'assign' || st.t === 'expr') {
             this.exec(st, clsScope, frame);
           }
@@ -2168,6 +2181,11 @@ export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, 
 export function loseContents(m: ModuleInst, why: string): void {
   m.opaque ??= why;
   m.ownParams = null;
+}
+
+/** Why a decorated name is unknown: the decorator returns something the analyser cannot know. */
+function decoratedWhy(d: Decorators): string {
+  return `decorated with @${d.unknown[0]}, which the analyser does not know (it may return something other than what it decorates)`;
 }
 
 export function iterate(v: Value): Value[] | null {

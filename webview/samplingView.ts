@@ -325,6 +325,11 @@ export class SamplingView {
         h('span', { class: 'actions' }, drawsCsv, remove),
       ),
     );
+    // A run whose chains never moved is not a result: say so above its charts, which would otherwise
+    // look like any other run's. Warnings (divergences, R-hat) are shown the same way, quieter.
+    const warnings = r.warnings ?? [];
+    if (r.status === 'failed') el.append(h('div', { class: 'error-text run-failed', role: 'alert' }, `Failed: these draws are not from the density. ${warnings.join(' ')}`.trim()));
+    else if (warnings.length) el.append(h('div', { class: 'warn-text' }, ...warnings.map((w) => h('div', null, `⚠ ${w}`))));
     const box = (title: string, name: string, short = false): HTMLCanvasElement => {
       const canvas = h('canvas', { role: 'img', 'aria-label': `${title} (${r.sampler})` });
       const png = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');

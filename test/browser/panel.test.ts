@@ -155,6 +155,19 @@ test('sampling tab: cards, heat map, form → checkExpr and runSample, PNG expor
   assert.deepEqual(h.problems, []);
 });
 
+test('a run whose chains never moved says so above its charts; warnings are shown too', { skip }, async () => {
+  const h = hz as Harness;
+  const failed = { ...sampleResult1d('f1', 'mh'), expr: 'exp(-x^2)', status: 'failed' as const, warnings: ['every chain stayed at its first draw (sd 0)'] };
+  const warned = { ...sampleResult1d('w1', 'nuts'), expr: 'exp(-x^2)', status: 'ok' as const, warnings: ['12 divergent transitions'] };
+  await h.send({ type: 'sampleResult', result: failed });
+  await h.send({ type: 'sampleResult', result: warned });
+  await settle(h.page);
+  assert.match(await h.page.locator('.run-failed').first().textContent() ?? '', /^Failed: these draws are not from the density\. every chain stayed at its first draw/);
+  assert.equal(await h.page.locator('.run-failed').count(), 1, 'only the failed run is marked failed');
+  assert.match(await h.page.locator('.warn-text').first().textContent() ?? '', /12 divergent transitions/);
+  assert.deepEqual(h.problems, []);
+});
+
 test('an expression error shows inline and disables Run', { skip }, async () => {
   const h = hz as Harness;
   await h.send({ type: 'exprCheck', expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', result: { ok: false, error: 'unknown function sinn', column: 4 } });

@@ -7,9 +7,9 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 // ARCHITECTURE.md explains each rule and how to add one.
 const NODE = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'], message: 'browser code: the panel page never imports Node.' };
 const VSCODE = { name: 'vscode', message: 'Only src/editor, src/panel, src/extension.ts and src/commands.ts may import vscode.' };
-const NO_PAGE = { regex: '(^|/)webview(/|$)', message: 'Host code never imports the page (webview/); share through src/shared.' };
-const PAGE_ONLY_SHARED = { regex: '^\\.\\./src/(?!shared/)', message: 'The page reaches src/ only through src/shared.' };
-const SHARED_LEAF = { regex: '^\\.\\./(?!(sampling|training|shapes)/types$)', message: 'src/shared imports only itself and the engines\' types files.' };
+const NO_PAGE = { regex: '(^|/)webview(/|$)', message: 'Host code never imports the page (webview/); share through src/common.' };
+const PAGE_ONLY_SHARED = { regex: '^\\.\\./src/(?!common/)', message: 'The page reaches src/ only through src/common.' };
+const SHARED_LEAF = { regex: '^\\.\\./(?!(sampling|training|shapes)/types$)', message: 'src/common imports only itself and the engines\' types files.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'media/**', 'test-results/**', '**/*.vsix', 'bench/results/**', '.vscode-test/**'] },
@@ -52,14 +52,14 @@ export default tseslint.config(
   },
   {
     // What host and page share: runs in both, so neither Node nor vscode, and nothing of either side.
-    files: ['src/shared/**'],
+    files: ['src/common/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [NODE, NO_PAGE, SHARED_LEAF] }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require'],
     },
   },
   {
-    // The page: browser code that reaches src/ only through src/shared.
+    // The page: browser code that reaches src/ only through src/common.
     files: ['webview/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [NODE, PAGE_ONLY_SHARED] }] },
   },

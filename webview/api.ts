@@ -1,9 +1,9 @@
 // The only door to the host. acquireVsCodeApi may be called once per page and the docs ask to keep
 // the object private, so it lives in this module's closure (the bundle is an IIFE) and only typed
 // helpers are exported.
-import type { SamplerName } from '../src/shared/messages';
-import type { WebviewToHost } from '../src/shared/messages';
-import { SAMPLERS } from '../src/shared/messages';
+import type { SamplerName } from '../src/common/messages';
+import type { WebviewToHost } from '../src/common/messages';
+import { SAMPLERS } from '../src/common/messages';
 import type { Tab } from './store';
 
 interface VsCodeApi {

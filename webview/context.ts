@@ -1,5 +1,5 @@
 // What every tab's view gets from main.ts: the model, the remembered UI state and the way out.
-import type { WebviewToHost } from '../src/shared/messages';
+import type { WebviewToHost } from '../src/common/messages';
 import type { UiState } from './api';
 import type { PanelModel } from './store';
 

@@ -1,8 +1,8 @@
 // CSV exports of training metrics, sampling draws/diagnostics and the model summary. Pure,
 // unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
-import type { SampleResult, StoredTrainRun } from '../src/shared/messages';
-import { toCsv } from '../src/shared/csv';
-import type { ModelResult } from '../src/shared/messages';
+import type { SampleResult, StoredTrainRun } from '../src/common/messages';
+import { toCsv } from '../src/common/csv';
+import type { ModelResult } from '../src/common/messages';
 import { fmtShape } from './summaryData';
 
 /** One row per model per epoch, for every given run. */

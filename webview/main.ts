@@ -13,8 +13,8 @@ import { SamplingView } from './samplingView';
 import { applyMessage, emptyModel, type Part, type Tab } from './store';
 import { SummaryView } from './summaryView';
 import { TrainingView } from './trainingView';
-import { isHostToWebview, salvageInit } from '../src/shared/guards';
-import { SETTING_DEFAULTS } from '../src/shared/settings';
+import { isHostToWebview, salvageInit } from '../src/common/guards';
+import { SETTING_DEFAULTS } from '../src/common/settings';
 
 const TABS: Tab[] = ['training', 'sampling', 'summary'];
 

@@ -2,13 +2,13 @@
 // jobs in flight, the model summary. `applyMessage` folds one validated message into it and says which
 // parts of the page need a redraw; the view then redraws those parts once per animation frame.
 // Pure (no DOM) so the message handling is unit-tested in Node.
-import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/shared/messages';
-import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/shared/messages';
-import type { TrainEvent } from '../src/shared/messages';
-import type { ModelResult } from '../src/shared/messages';
+import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/common/messages';
+import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/common/messages';
+import type { TrainEvent } from '../src/common/messages';
+import type { ModelResult } from '../src/common/messages';
 import type { ProgressSample } from './chartData';
-import { foldTrainEvent, startRun, unknownParams } from '../src/shared/runReducer';
-import { decimate, SamplesAxis } from '../src/shared/series';
+import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
+import { decimate, SamplesAxis } from '../src/common/series';
 
 /** Loss points kept per model per run in the webview; the chart draws an LTTB cut of these. */
 export const MAX_LOSS_POINTS = 6000;

@@ -1,6 +1,6 @@
 // The torchinfo-like summary table as plain rows of text, built from a ModelResult.
 // Pure (no DOM) so it is unit-tested; the view only turns rows into table cells.
-import type { Dim, ModelResult, Shape } from '../src/shared/messages';
+import type { Dim, ModelResult, Shape } from '../src/common/messages';
 import { fmtInt } from './chartData';
 
 export interface SummaryRow {

@@ -4,7 +4,7 @@ import type { AnalysisResult, ModelResult, Shape, SourceRange } from '../shapes/
 import type { AnalysisCache, Analyzer, DocLike } from './analysisCache';
 import { parseDefaultInput } from './inputComment';
 import { toRange0 } from './positions';
-import { checkSetting, type SettingKey, type Settings } from '../shared/settings';
+import { checkSetting, type SettingKey, type Settings } from '../common/settings';
 
 export interface EditorServices {
   log: vscode.LogOutputChannel;
@@ -69,7 +69,7 @@ export function documentLines(doc: vscode.TextDocument): string[] {
   return lines;
 }
 
-/** One tensorLens setting, typed and checked against its default (src/shared/settings.ts). */
+/** One tensorLens setting, typed and checked against its default (src/common/settings.ts). */
 export function setting<K extends SettingKey>(key: K): Settings[K] {
   return checkSetting(key, vscode.workspace.getConfiguration('tensorLens').get(key));
 }

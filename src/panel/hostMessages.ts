@@ -1,5 +1,5 @@
 // The small pure helpers the panel host needs: data-folder detection and save-file decoding (the
-// webview's messages themselves are checked by src/shared/guards.ts). No vscode import, unit-tested.
+// webview's messages themselves are checked by src/common/guards.ts). No vscode import, unit-tested.
 import { basename, join } from 'node:path';
 
 /** Where torchvision puts MNIST and Fashion-MNIST under a project's root. */

@@ -4,8 +4,8 @@
 // router (router.ts); this file wires the parts together and answers the commands.
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
-import type { HostToWebview, PanelTab, WebviewDefaults } from '../shared/messages';
-import { readSettings, type Settings } from '../shared/settings';
+import type { HostToWebview, PanelTab, WebviewDefaults } from '../common/messages';
+import { readSettings, type Settings } from '../common/settings';
 import type { SampleRequestParams } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import type { ModelSpec, TrainRequestParams } from '../training/types';
@@ -15,7 +15,7 @@ import { errText, Pages } from './pages';
 import { route, type Routes } from './router';
 import { RunStore } from './runStore';
 
-export type { PanelTab } from '../shared/messages';
+export type { PanelTab } from '../common/messages';
 
 export interface PanelController {
   /** Open the activity-bar view (or the editor panel if it is open) on a tab. */

@@ -2,7 +2,7 @@
 // (tensorLens.editorPanel, restored after a reload by a serializer). Serves their HTML, sends each its
 // init when it says `ready`, and forwards live messages to the pages that have had theirs.
 import * as vscode from 'vscode';
-import type { HostToWebview, PanelTab } from '../shared/messages';
+import type { HostToWebview, PanelTab } from '../common/messages';
 import { makeNonce, panelHtml } from './html';
 
 const VIEW_ID = 'tensorLens.panel';

@@ -1,9 +1,9 @@
 // Routes a page's message to its handler: one handler per message type, in a table keyed by the type,
 // so a new WebviewToHost message does not compile until it has a route. Nothing runs before the
-// message has passed its guard (src/shared/guards.ts).
+// message has passed its guard (src/common/guards.ts).
 import type * as vscode from 'vscode';
-import { isWebviewToHost } from '../shared/guards';
-import type { WebviewToHost } from '../shared/messages';
+import { isWebviewToHost } from '../common/guards';
+import type { WebviewToHost } from '../common/messages';
 
 export type Routes = {
   [T in WebviewToHost['type']]: (msg: Extract<WebviewToHost, { type: T }>, page: vscode.Webview) => void | Promise<void>;

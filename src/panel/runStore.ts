@@ -4,10 +4,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SampleResult } from '../sampling/types';
-import type { StoredTrainRun } from '../shared/messages';
+import type { StoredTrainRun } from '../common/messages';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
-import { foldTrainEvent, startRun } from '../shared/runReducer';
-import { SamplesAxis } from '../shared/series';
+import { foldTrainEvent, startRun } from '../common/runReducer';
+import { SamplesAxis } from '../common/series';
 
 export interface RunStoreOptions {
   /** Runs kept (oldest dropped first). */

@@ -2,7 +2,7 @@
 // not one string: a capped run still holds millions of draws, and a file can be written piece by piece.
 // Cells go through the shared CSV writer like every other export (a draw is always a plain number, so
 // this one only ever takes its number path, which leaves -1.5 as -1.5).
-import { csvNumber, csvRow } from '../shared/csv';
+import { csvNumber, csvRow } from '../common/csv';
 
 const ROWS_PER_CHUNK = 65536;
 

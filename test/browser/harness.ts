@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { makeNonce, panelHtml } from '../../src/panel/html';
-import type { HostToWebview } from '../../src/shared/messages';
+import type { HostToWebview } from '../../src/common/messages';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'https://tensor-lens.test';

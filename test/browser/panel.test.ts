@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { HostToWebview } from '../../src/shared/messages';
+import type { HostToWebview } from '../../src/common/messages';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
 import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
 

@@ -2,7 +2,7 @@
 // (to look at by eye). Usage: npx tsx test/browser/screenshots.ts [outDir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostToWebview } from '../../src/shared/messages';
+import type { HostToWebview } from '../../src/common/messages';
 import type { SampleResult, SamplerName } from '../../src/sampling/types';
 import { runSampler } from '../../src/sampling';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';

@@ -1,10 +1,10 @@
-// The settings table in src/shared/settings.ts against the settings VS Code shows (package.json):
+// The settings table in src/common/settings.ts against the settings VS Code shows (package.json):
 // the same keys, the same defaults and the same enum values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKENDS, checkSetting, readSettings, SETTING_DEFAULTS, type SettingKey } from '../../../src/shared/settings';
+import { BACKENDS, checkSetting, readSettings, SETTING_DEFAULTS, type SettingKey } from '../../../src/common/settings';
 import { SAMPLERS } from '../../../src/sampling/types';
 
 interface Property { default: unknown; enum?: unknown[] }

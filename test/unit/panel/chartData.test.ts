@@ -5,7 +5,7 @@ import {
   ema, estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, heatmapPixels,
   histogramDensity, lossSeries, lttb, modelColor, recentRate, rhatFlag, viridis, type Pt,
 } from '../../../webview/chartData';
-import { decimate, SamplesAxis } from '../../../src/shared/series';
+import { decimate, SamplesAxis } from '../../../src/common/series';
 
 test('ema is debiased: a constant series stays constant from the first point', () => {
   assert.deepEqual(ema([2, 2, 2, 2], 0.9).map((v) => Number(v.toFixed(12))), [2, 2, 2, 2]);

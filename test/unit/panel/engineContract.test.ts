@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { SampleProgressEvent, SamplerName } from '../../../src/sampling/types';
 import { SAMPLERS } from '../../../src/sampling/types';
 import { checkExpression, runSampler } from '../../../src/sampling';
-import { isHostToWebview } from '../../../src/shared/guards';
+import { isHostToWebview } from '../../../src/common/guards';
 
 const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

@@ -1,7 +1,7 @@
 // Realistic protocol messages for the panel tests and the browser harness: a seeded MLP vs CNN run,
 // 1-D and 2-D sampling results shaped like what the worker sends, a model summary.
 import type { SampleResult } from '../../../src/sampling/types';
-import type { StoredTrainRun } from '../../../src/shared/messages';
+import type { StoredTrainRun } from '../../../src/common/messages';
 import type { TrainEvent } from '../../../src/training/types';
 import type { ModelResult } from '../../../src/shapes/types';
 import { mulberry32 as rng } from '../../../src/training/rng';

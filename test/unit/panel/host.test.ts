@@ -9,7 +9,7 @@ import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/panel/
 import { decodeSaveFile, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
 import { compactSample, RunStore } from '../../../src/panel/runStore';
 import type { TrainRequestParams } from '../../../src/training/types';
-import { isHostToWebview, isWebviewToHost } from '../../../src/shared/guards';
+import { isHostToWebview, isWebviewToHost } from '../../../src/common/guards';
 import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
 
 const params: TrainRequestParams = { models: [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], epochs: 3, batchSize: 64, limit: 0, dataPath: '', seed: 42, backend: 'auto', runId: 'r1' };

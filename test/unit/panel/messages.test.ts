@@ -2,9 +2,9 @@
 // dropped), and folding messages into the webview's model gives the right runs, cards and tabs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostToWebview } from '../../../src/shared/messages';
+import type { HostToWebview } from '../../../src/common/messages';
 import { applyMessage, emptyModel, epochX, groupSamples, MAX_LOSS_POINTS, pendingFraction, runTotalSamples } from '../../../webview/store';
-import { isHostToWebview, salvageInit } from '../../../src/shared/guards';
+import { isHostToWebview, salvageInit } from '../../../src/common/guards';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from './fixtures';
 
 const defaults = { sampler: 'nuts' as const, n: 5000, chains: 4, seed: 42, expr: 'exp(-x^2/2)', epochs: 3, limit: 0 };

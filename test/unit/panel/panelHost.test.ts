@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../../../src/sampling/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
-import { isHostToWebview } from '../../../src/shared/guards';
+import { isHostToWebview } from '../../../src/common/guards';
 import { sampleResult1d, trainStream } from './fixtures';
 import { createContext, FakeMemento, installFakeVscode, state, Uri } from '../../support/vscode';
 

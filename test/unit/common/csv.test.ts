@@ -2,7 +2,7 @@
 // and that every export goes through it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, csvNumber, csvRow, toCsv } from '../../../src/shared/csv';
+import { csvCell, csvNumber, csvRow, toCsv } from '../../../src/common/csv';
 import { drawsCsv } from '../../../src/sampling/drawsCsv';
 import { analyze } from '../../../src/shapes';
 import { diagnosticsCsv, epochsCsv, summaryCsv } from '../../../webview/csvData';

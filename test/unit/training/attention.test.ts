@@ -5,13 +5,12 @@
 // on cpu and wasm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { buildMultiheadAttention, buildTransformerEncoderLayer } from '../../../src/training/attention';
 import { loadBackend } from '../../../src/training/backend';
 import type { TorchTensor } from '../../../src/training/layers';
 import { mulberry32 } from '../../../src/training/rng';
+import { assertClose, readTorchFixtures } from './torchFixtures';
 
 interface Case {
   name: string;
@@ -25,15 +24,8 @@ interface Case {
   state: Record<string, TorchTensor>;
   grads: Record<string, TorchTensor>;
 }
-const fixtures = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'training', 'torch-attention.json'), 'utf8')) as { cases: Case[] };
+const fixtures = readTorchFixtures<Case>('torch-attention.json');
 
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tol = 2e-5): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  assert.ok(worst <= tol * scale, `${what}: max |diff| ${worst}, scale ${scale}`);
-}
 
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {

@@ -5,15 +5,12 @@
 // without affine parameters, on cpu and wasm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { analyze } from '../../../src/shapes';
-import { loadBackend, type Tf } from '../../../src/training/backend';
+import { loadBackend } from '../../../src/training/backend';
 import { setTorchWeights, torchKey, torchToOurs, type TorchTensor } from '../../../src/training/layers';
 import { buildNet } from '../../../src/training/net';
-import type { NetSpec } from '../../../src/training/spec';
 import { translateModel } from '../../../src/training/translate';
+import { assertClose, netInput, readTorchFixtures } from './torchFixtures';
 
 interface Case {
   name: string;
@@ -28,20 +25,9 @@ interface Case {
   evalOutput: TorchTensor;
   grads: Record<string, TorchTensor>;
 }
-const fixtures = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'training', 'torch-batchnorm-train.json'), 'utf8')) as { cases: Case[] };
+const fixtures = readTorchFixtures<Case>('torch-batchnorm-train.json');
 
-function netInput(tf: Tf, spec: NetSpec, x: TorchTensor): Tensor {
-  const t = tf.tensor(x.data, x.shape);
-  return spec.input.length === 3 ? tf.transpose(t, [0, 2, 3, 1]) : t;
-}
 
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tol = 2e-5): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  assert.ok(worst <= tol * scale, `${what}: max |diff| ${worst}, scale ${scale}`);
-}
 
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {

@@ -6,15 +6,13 @@
 // gradient kernels there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { analyze } from '../../../src/shapes';
-import { loadBackend, type Tf } from '../../../src/training/backend';
+import { loadBackend } from '../../../src/training/backend';
 import { channelNoiseShape, interpMatrix, setTorchWeights, torchKey, torchToOurs, type TorchTensor } from '../../../src/training/layers';
 import { buildNet } from '../../../src/training/net';
 import { countParams, type NetSpec } from '../../../src/training/spec';
 import { translateModel } from '../../../src/training/translate';
+import { assertClose, netInput, readTorchFixtures } from './torchFixtures';
 
 interface Case {
   name: string;
@@ -25,25 +23,9 @@ interface Case {
   state: Record<string, TorchTensor>;
   grads: Record<string, TorchTensor>;
 }
-const fixtures = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'training', 'torch-layers.json'), 'utf8')) as { cases: Case[] };
+const fixtures = readTorchFixtures<Case>('torch-layers.json');
 
-/** PyTorch's [B, C, H, W] input as the net takes it (NHWC for images). */
-function netInput(tf: Tf, spec: NetSpec, x: TorchTensor): Tensor {
-  const t = tf.tensor(x.data, x.shape);
-  return spec.input.length === 3 ? tf.transpose(t, [0, 2, 3, 1]) : t;
-}
 
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tol = 2e-5): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
-    if (!(d <= worst)) { worst = d; at = i; }
-  }
-  assert.ok(worst <= tol * scale, `${what}: max |diff| ${worst} at ${at} (ours ${actual[at]}, PyTorch ${expected[at]}), scale ${scale}`);
-}
 
 function paramCount(state: Record<string, TorchTensor>): number {
   return Object.entries(state).filter(([k]) => !/running_(mean|var)$/.test(k)).reduce((n, [, t]) => n + t.data.length, 0);

@@ -28,24 +28,9 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" = 20 ] || log "warning: Node $(node --version); code-server $CS_VERSION is built for Node 20"
 
 # ---- Debian packages -----------------------------------------------------------------------------
-APT_PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "apt-get install ${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
-    SUDO="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-else
-  log "apt packages present"
-fi
+# shellcheck source=lib/apt.sh
+source "$REPO_ROOT/scripts/lib/apt.sh"
+apt_install_missing chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential
 command -v chromium >/dev/null || die "chromium not on PATH after install"
 RG="$(command -v rg)" || die "rg not on PATH after install"
 

@@ -5,23 +5,12 @@
 set -euo pipefail
 
 APT_PACKAGES=(python3-torch python3-torchvision python3-torchaudio python3-torchtext)
+log() { printf '[setup-python] %s\n' "$*"; }
 die() { printf '[setup-python] error: %s\n' "$*" >&2; exit 1; }
 
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  printf '[setup-python] apt-get install %s\n' "${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
-    SUDO="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+apt_install_missing "${APT_PACKAGES[@]}"
 for p in "${APT_PACKAGES[@]}"; do
   printf '[setup-python] %s %s\n' "$p" "$(dpkg-query -W -f='${Version}' "$p")"
 done

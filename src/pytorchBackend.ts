@@ -24,7 +24,12 @@ export function withPytorchBackend(engine: EngineClient, context: vscode.Extensi
     try {
       return await pt.runPytorchTraining(params, {
         python, device: c.get<string>('training.device', 'auto'), procs: Math.max(1, Math.round(c.get<number>('training.processes', 1))),
-      }, { onEvent, signal, extensionRoot: context.extensionUri.fsPath, onStderr: (l) => log.debug(`runner: ${l}`) });
+      }, {
+        onEvent, signal, extensionRoot: context.extensionUri.fsPath, onStderr: (l) => log.debug(`runner: ${l}`),
+        // The model's constructor arguments come from the shape engine, run in the worker: a large file's
+        // analysis must not hold the extension host thread.
+        analyze: async (source, file) => (await engine.request('analyze', { source, file }, undefined, signal)).models,
+      });
     } catch (e) {
       // The traceback goes to the output channel; the notification gets the one line.
       if (e instanceof pt.RunnerError && e.traceback) log.error(e.traceback.trimEnd());

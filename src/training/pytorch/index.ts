@@ -68,12 +68,12 @@ export async function checkPython(python?: string): Promise<PythonInfo> {
 
 export async function runPytorchTraining(
   params: TrainRequestParams, opts: PytorchOptions,
-  hooks: RunnerHooks & { analyze?: (source: string, file: string) => ModelResult[] },
+  hooks: RunnerHooks & { analyze?: (source: string, file: string) => ModelResult[] | Promise<ModelResult[]> },
 ): Promise<TrainDoneEvent> {
   const m = sourceModel(params.models);
   // Bad input fails here, before Python starts: the data, then the model.
   const data = dataFolder(params.dataPath, hooks.extensionRoot);
-  const models = hooks.analyze ? hooks.analyze(m.source, m.file) : analyze(m.source, { file: m.file }).models;
+  const models = hooks.analyze ? await hooks.analyze(m.source, m.file) : analyze(m.source, { file: m.file }).models;
   const model = planRunnerModel(models, m.file, m.className);
   const info = await pythonInfo(choosePython(opts.python));
   if (!info.torch) throw new PythonError(info.why ?? `${info.python}: cannot import torch`);

@@ -31,7 +31,10 @@ const lazyCliCommands = {
   name: 'lazy-cli-commands',
   setup(build) {
     build.onResolve({ filter: /^\.\/cli\/(shapes|train|sample)$/ }, (args) =>
-      args.importer.endsWith(join('src', 'cli.ts')) ? { path: `./cli-${args.path.slice('./cli/'.length)}.js`, external: true } : undefined);
+      args.importer.endsWith(join('src', 'cli.ts'))
+        ? { path: `./cli-${args.path.slice('./cli/'.length)}.js`, external: true }
+        : undefined,
+    );
   },
 };
 
@@ -41,10 +44,21 @@ const builds = [
   // Gradient sub-workers of a training run (src/training/shards.ts starts them next to worker.js).
   { ...node, entryPoints: ['src/training/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
   // No native import(): esbuild writes the subcommand loads as require(), which skips Node's ESM loader.
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [lazyCliCommands], supported: { 'dynamic-import': false } },
+  {
+    ...node,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    plugins: [lazyCliCommands],
+    supported: { 'dynamic-import': false },
+  },
   // Minified in every build, with the source map kept in development: `npx tensor-lens` runs the
   // development build that `npm install` makes, and compiling the bundle is most of its start-up.
-  ...CLI_COMMANDS.map((c) => ({ ...node, minify: true, entryPoints: [`src/cli/${c}.ts`], outfile: `dist/cli-${c}.js` })),
+  ...CLI_COMMANDS.map((c) => ({
+    ...node,
+    minify: true,
+    entryPoints: [`src/cli/${c}.ts`],
+    outfile: `dist/cli-${c}.js`,
+  })),
   {
     ...common,
     entryPoints: ['webview/main.ts'],
@@ -58,7 +72,8 @@ const builds = [
 mkdirSync('dist', { recursive: true });
 // tfjs-backend-wasm reads its .wasm binaries from a path we set with setWasmPaths(dist/).
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
-for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join('dist', f));
+for (const f of readdirSync(wasmDir))
+  if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join('dist', f));
 
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));

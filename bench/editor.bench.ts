@@ -18,7 +18,10 @@ const VERSIONS = 3;
 
 function pyFiles(dir: string, prefix: string): { name: string; source: string }[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => ({ name: `${prefix}${f}`, source: readFileSync(join(dir, f), 'utf8') }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f) => ({ name: `${prefix}${f}`, source: readFileSync(join(dir, f), 'utf8') }));
 }
 
 interface FileRow {
@@ -33,8 +36,14 @@ interface FileRow {
 
 export async function run(): Promise<BenchSection> {
   const workerPath = join(ROOT, 'dist', 'worker.js');
-  if (!existsSync(workerPath)) throw new Error('dist/worker.js is missing: run npm run build (npm run bench does)');
-  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  if (!existsSync(workerPath))
+    throw new Error('dist/worker.js is missing: run npm run build (npm run bench does)');
+  const quiet = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
   const client = new EngineClient({ workerPath, log: quiet });
   let syncMax = 0;
   // The in-process analyzer as the editor calls it; its synchronous part is the whole analysis.
@@ -52,10 +61,19 @@ export async function run(): Promise<BenchSection> {
       return client.request('analyze', { source, file, defaultInput }, undefined, signal);
     },
     defaultInput: () => undefined,
-    log: { debug: (m) => { const b = /reached the host's (\w+) budget/.exec(m); if (b) routes.push(`host ${b[1]} budget → worker`); } },
+    log: {
+      debug: (m) => {
+        const b = /reached the host's (\w+) budget/.exec(m);
+        if (b) routes.push(`host ${b[1]} budget → worker`);
+      },
+    },
     heavyDelayMs: 0,
   });
-  const files = [...pyFiles(join(ROOT, 'test', 'adversarial', 'shapes-resources'), 'adversarial/'), ...pyFiles(join(ROOT, 'test', 'fixtures', 'shapes'), ''), ...pyFiles(join(ROOT, 'test', 'fixtures', 'shapes', 'negative'), 'negative/')];
+  const files = [
+    ...pyFiles(join(ROOT, 'test', 'adversarial', 'shapes-resources'), 'adversarial/'),
+    ...pyFiles(join(ROOT, 'test', 'fixtures', 'shapes'), ''),
+    ...pyFiles(join(ROOT, 'test', 'fixtures', 'shapes', 'negative'), 'negative/'),
+  ];
   const rows: FileRow[] = [];
   const load0 = loadavg()[0];
   let coldMs = 0;
@@ -75,8 +93,15 @@ export async function run(): Promise<BenchSection> {
       const h = monitorEventLoopDelay({ resolution: 1 });
       h.enable();
       for (let v = 1; v <= VERSIONS; v++) {
-        const doc: DocLike = { key: `file:///${f.name}`, version: v, fileName: f.name, lineCount: f.source.split('\n').length, getText: () => f.source };
-        if (routes.length === 0 || v > 1) routes.push(cache.route(doc) === 'inProcess' ? 'host' : 'worker');
+        const doc: DocLike = {
+          key: `file:///${f.name}`,
+          version: v,
+          fileName: f.name,
+          lineCount: f.source.split('\n').length,
+          getText: () => f.source,
+        };
+        if (routes.length === 0 || v > 1)
+          routes.push(cache.route(doc) === 'inProcess' ? 'host' : 'worker');
         await cache.get(doc);
         // Let the histogram's timer fire after the analysis, so a block at the end is recorded.
         await new Promise((r) => setTimeout(r, 5));
@@ -84,7 +109,13 @@ export async function run(): Promise<BenchSection> {
       h.disable();
       cache.delete(`file:///${f.name}`);
       // The histogram records the timer's lateness over its 1 ms period.
-      rows.push({ name: f.name, lines: f.source.split('\n').length, syncMs: syncMax, loopMs: Math.max(0, h.max / 1e6 - 1), routes: new Set(routes) });
+      rows.push({
+        name: f.name,
+        lines: f.source.split('\n').length,
+        syncMs: syncMax,
+        loopMs: Math.max(0, h.max / 1e6 - 1),
+        routes: new Set(routes),
+      });
     }
   } finally {
     client.dispose();
@@ -93,12 +124,21 @@ export async function run(): Promise<BenchSection> {
   const worst = Math.max(...rows.map((r) => Math.max(r.syncMs, r.loopMs)));
   const adv = rows.filter((r) => r.name.startsWith('adversarial/'));
   const corpus = rows.filter((r) => !r.name.startsWith('adversarial/'));
-  const worstOf = (rs: FileRow[]): FileRow => rs.reduce((a, b) => (Math.max(b.syncMs, b.loopMs) > Math.max(a.syncMs, a.loopMs) ? b : a));
+  const worstOf = (rs: FileRow[]): FileRow =>
+    rs.reduce((a, b) => (Math.max(b.syncMs, b.loopMs) > Math.max(a.syncMs, a.loopMs) ? b : a));
   const ms = (x: number): string => `${x.toFixed(1)} ms`;
-  const table = ['| file | lines | longest in-process analysis | longest event-loop delay | analysed on |', '|---|---|---|---|---|'];
-  for (const r of adv) table.push(`| ${r.name} | ${r.lines} | ${ms(r.syncMs)} | ${ms(r.loopMs)} | ${[...r.routes].join(', ')} |`);
+  const table = [
+    '| file | lines | longest in-process analysis | longest event-loop delay | analysed on |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of adv)
+    table.push(
+      `| ${r.name} | ${r.lines} | ${ms(r.syncMs)} | ${ms(r.loopMs)} | ${[...r.routes].join(', ')} |`,
+    );
   const wc = worstOf(corpus);
-  table.push(`| corpus: ${corpus.length} files, worst (${wc.name}) | ${wc.lines} | ${ms(wc.syncMs)} | ${ms(wc.loopMs)} | ${[...wc.routes].join(', ')} |`);
+  table.push(
+    `| corpus: ${corpus.length} files, worst (${wc.name}) | ${wc.lines} | ${ms(wc.syncMs)} | ${ms(wc.loopMs)} | ${[...wc.routes].join(', ')} |`,
+  );
   const md = [
     `Longest host-thread block over every file: **${ms(worst)}** (target ≤ ${TARGET_MS} ms ${worst <= TARGET_MS ? '✓' : '✗'}); adversarial files ${ms(Math.max(...adv.map((r) => Math.max(r.syncMs, r.loopMs))))}, corpus files ${ms(Math.max(...corpus.map((r) => Math.max(r.syncMs, r.loopMs))))}. The first analysis in a fresh host (mnist_net.py, cold): ${ms(coldMs)}.`,
     '',
@@ -106,5 +146,8 @@ export async function run(): Promise<BenchSection> {
     '',
     `Each file is analysed through \`AnalysisCache\` as the editor wires it: in-process with \`inProcessAnalyzer\` (src/editor/engine.ts, budget ${HOST_BUDGET.timeMs} ms, ${HOST_BUDGET.steps.toLocaleString('en-US')} steps, ${HOST_BUDGET.elements.toLocaleString('en-US')} elements) and the engine worker (dist/worker.js behind EngineClient) for large files and for files whose in-process analysis reached that budget; ${VERSIONS} versions per file, the first one cold. "Longest in-process analysis" times the analyzer's synchronous call; "longest event-loop delay" is the maximum of \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) while the file was analysed, which also covers the cache's own work and GC pauses. The host side runs from the TypeScript sources through tsx (the extension runs them bundled). Load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${cpus().length} cores.`,
   ];
-  return { title: 'Editor: longest host-thread block per file (adversarial and corpus)', markdown: md.join('\n') };
+  return {
+    title: 'Editor: longest host-thread block per file (adversarial and corpus)',
+    markdown: md.join('\n'),
+  };
 }

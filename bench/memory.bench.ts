@@ -19,7 +19,8 @@ const LIMIT_BYTES = 2 ** 30;
 function tile(src: Uint8Array, itemBytes: number, count: number): Uint8Array {
   const out = new Uint8Array(count * itemBytes);
   const have = src.length / itemBytes;
-  for (let i = 0; i < count; i++) out.set(src.subarray((i % have) * itemBytes, (i % have + 1) * itemBytes), i * itemBytes);
+  for (let i = 0; i < count; i++)
+    out.set(src.subarray((i % have) * itemBytes, ((i % have) + 1) * itemBytes), i * itemBytes);
   return out;
 }
 
@@ -51,7 +52,23 @@ interface Measured {
 /** Runs the CLI, reading its high-water mark until it exits (the last read before exit is the peak). */
 function trainAndWatch(dataDir: string): Promise<Measured> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'train', '--model', 'cnn', '--epochs', '1', '--data', dataDir, '--backend', 'wasm', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'train',
+      '--model',
+      'cnn',
+      '--epochs',
+      '1',
+      '--data',
+      dataDir,
+      '--backend',
+      'wasm',
+      '--json',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let peak = 0;
   let out = '';
   let err = '';
@@ -64,8 +81,22 @@ function trainAndWatch(dataDir: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
       clearInterval(timer);
-      if (code !== 0) return reject(new Error(`tensor-lens train exited ${code}: ${err.trim().split('\n').pop() ?? ''}`));
-      const done = out.trim().split('\n').map((l) => JSON.parse(l) as { event: string; backend?: string; backendDetail?: string; models?: { finalTestAcc: number | null; threads?: number }[] })
+      if (code !== 0)
+        return reject(
+          new Error(`tensor-lens train exited ${code}: ${err.trim().split('\n').pop() ?? ''}`),
+        );
+      const done = out
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              event: string;
+              backend?: string;
+              backendDetail?: string;
+              models?: { finalTestAcc: number | null; threads?: number }[];
+            },
+        )
         .find((e) => e.event === 'done');
       resolve({
         peak,
@@ -80,7 +111,8 @@ function trainAndWatch(dataDir: string): Promise<Measured> {
 
 export async function run(): Promise<BenchSection> {
   const title = 'Training memory on a full-size set';
-  if (!existsSync(CLI)) return { title, markdown: `Not measured: ${CLI} is missing (npm run build).` };
+  if (!existsSync(CLI))
+    return { title, markdown: `Not measured: ${CLI} is missing (npm run build).` };
   const dir = mkdtempSync(join(tmpdir(), 'tl-mem-'));
   try {
     fullSizeSet(dir);

@@ -74,24 +74,54 @@ print(json.dumps({"samplesPerSec": epochs * len(x) / seconds, "torch": torch.__v
 
 function plain(file: string): Promise<{ samplesPerSec: number; torch: string; threads: number }> {
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, ['-c', PLAIN, file, MNIST, String(EPOCHS), String(BATCH)], { encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`plain PyTorch loop failed: ${stderr.split('\n').filter(Boolean).pop() ?? err.message}`));
-      else resolve(JSON.parse(stdout.trim()) as { samplesPerSec: number; torch: string; threads: number });
-    });
+    execFile(
+      PYTHON,
+      ['-c', PLAIN, file, MNIST, String(EPOCHS), String(BATCH)],
+      { encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(
+              `plain PyTorch loop failed: ${stderr.split('\n').filter(Boolean).pop() ?? err.message}`,
+            ),
+          );
+        else
+          resolve(
+            JSON.parse(stdout.trim()) as { samplesPerSec: number; torch: string; threads: number },
+          );
+      },
+    );
   });
 }
 
 async function runner(file: string): Promise<TrainDoneEvent> {
-  return runPytorchTraining({ models: [{ kind: 'source', file, source: MODEL }], epochs: EPOCHS, batchSize: BATCH, limit: 0, testLimit: 0, dataPath: MNIST, seed: 42, backend: 'auto' },
-    { python: PYTHON, device: 'cpu' }, { onEvent: () => undefined });
+  return runPytorchTraining(
+    {
+      models: [{ kind: 'source', file, source: MODEL }],
+      epochs: EPOCHS,
+      batchSize: BATCH,
+      limit: 0,
+      testLimit: 0,
+      dataPath: MNIST,
+      seed: 42,
+      backend: 'auto',
+    },
+    { python: PYTHON, device: 'cpu' },
+    { onEvent: () => undefined },
+  );
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run(): Promise<BenchSection> {
-  const title = 'PyTorch runner overhead (tensor-lens train --backend pytorch vs a plain PyTorch loop)';
+  const title =
+    'PyTorch runner overhead (tensor-lens train --backend pytorch vs a plain PyTorch loop)';
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { title, markdown: `Skipped: ${PYTHON} cannot import torch (install python3-torch or set TENSOR_LENS_BENCH_PYTHON).` };
+  if (probe.status !== 0)
+    return {
+      title,
+      markdown: `Skipped: ${PYTHON} cannot import torch (install python3-torch or set TENSOR_LENS_BENCH_PYTHON).`,
+    };
   const file = join(mkdtempSync(join(tmpdir(), 'tl-bench-')), 'bench_net.py');
   writeFileSync(file, MODEL);
   const load0 = loadavg()[0];
@@ -109,7 +139,9 @@ export async function run(): Promise<BenchSection> {
   const ratios = ours.map((o, i) => o / theirs[i]);
   const overhead = 1 - median(ratios);
   const met = overhead <= 0.05;
-  const rows = ours.map((o, i) => `| ${i + 1} | ${o.toFixed(0)} | ${theirs[i].toFixed(0)} | ${ratios[i].toFixed(3)} |`);
+  const rows = ours.map(
+    (o, i) => `| ${i + 1} | ${o.toFixed(0)} | ${theirs[i].toFixed(0)} | ${ratios[i].toFixed(3)} |`,
+  );
   const markdown = [
     `Embedded MNIST subset (8,000 training images), ${EPOCHS} epochs, batch ${BATCH}, Adam lr 1e-3, a 2-conv CNN (${file.split('/').pop()}), CPU with deterministic algorithms, torch ${info.torch} on ${info.threads} thread(s). ${ROUNDS} rounds; in each the runner and the plain loop train at the same time, so both see the same load.`,
     '',

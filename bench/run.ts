@@ -13,7 +13,9 @@ export interface BenchSection {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort()
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   const sections: BenchSection[] = [];
   for (const f of files) {
@@ -24,8 +26,14 @@ async function main(): Promise<void> {
     sections.push(s);
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-  const body = [`# Benchmark results`, '', `Recorded ${new Date().toISOString()} on ${machine}.`, 'Machines here are shared, so absolute times are noisy; the targets are ratios measured in the same run.', '',
-    ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, ''])].join('\n');
+  const body = [
+    `# Benchmark results`,
+    '',
+    `Recorded ${new Date().toISOString()} on ${machine}.`,
+    'Machines here are shared, so absolute times are noisy; the targets are ratios measured in the same run.',
+    '',
+    ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),
+  ].join('\n');
   if (only.length === 0) writeFileSync(join(__dirname, 'RESULTS.md'), body);
   else process.stdout.write(body + '\n');
 }

@@ -32,9 +32,23 @@ const viaMathjs: Fn2 = (x) => {
 function target(f: Fn2): Target {
   const logf: Fn2 = (x, y) => Math.log(f(x, y));
   return {
-    dims: 1, isLog: false, f, logf, dlogfdx: () => 0, dlogfdy: () => 0,
-    xLo: -Infinity, xHi: Infinity, yLo: -Infinity, yHi: Infinity, sxLo: -9, sxHi: 9, syLo: 0, syHi: 0,
-    mode: [0, 0], logMax: Math.log(2), sd: [1, 1],
+    dims: 1,
+    isLog: false,
+    f,
+    logf,
+    dlogfdx: () => 0,
+    dlogfdy: () => 0,
+    xLo: -Infinity,
+    xHi: Infinity,
+    yLo: -Infinity,
+    yHi: Infinity,
+    sxLo: -9,
+    sxHi: 9,
+    syLo: 0,
+    syHi: 0,
+    mode: [0, 0],
+    logMax: Math.log(2),
+    sd: [1, 1],
   };
 }
 
@@ -50,7 +64,11 @@ function best(reps: number, n: number, work: (n: number) => void): number {
   return rate;
 }
 
-function mhRate(f: Fn2, steps: number, reps: number): { rate: number; acceptance: number; sigma: number } {
+function mhRate(
+  f: Fn2,
+  steps: number,
+  reps: number,
+): { rate: number; acceptance: number; sigma: number } {
   const chain = new MhChain1D(target(f), new Rng(1));
   chain.warmup(2000, 0);
   chain.endWarmup();
@@ -73,14 +91,18 @@ function handMhRate(sigma: number, steps: number, reps: number): number {
       const y = x + sigma * rng.normal();
       const s = Math.sin(3 * y);
       const fy = Math.exp(-0.5 * y * y) * (1 + s * s);
-      if (fy >= fx || rng.uniform() * fx < fy) { x = y; fx = fy; }
+      if (fy >= fx || rng.uniform() * fx < fy) {
+        x = y;
+        fx = fy;
+      }
       out[k] = x;
     }
   });
 }
 
 const M = (r: number): string => (r / 1e6).toFixed(2) + ' M/s';
-const verdict = (r: number, target: number): string => (r >= target ? `meets ≥ ${target / 1e6} M` : `misses ≥ ${target / 1e6} M`);
+const verdict = (r: number, target: number): string =>
+  r >= target ? `meets ≥ ${target / 1e6} M` : `misses ≥ ${target / 1e6} M`;
 
 export async function run(): Promise<BenchSection> {
   const d = compileDensity(EXPR);
@@ -118,7 +140,9 @@ export async function run(): Promise<BenchSection> {
     fillInverseCdf(t, rng, buf, 0, 200_000);
     return best(11, buf.length, (n) => fillInverseCdf(t, rng, buf, 0, n));
   };
-  const icOurs = drawRate(sOurs.table), icHand = drawRate(sHand.table), icMj = drawRate(sMj.table);
+  const icOurs = drawRate(sOurs.table),
+    icHand = drawRate(sHand.table),
+    icMj = drawRate(sMj.table);
 
   const rows = [
     '| measurement | whitelisted closure (ours) | hand-written | mathjs evaluate | ours / hand | ours / mathjs | target |',
@@ -134,10 +158,26 @@ export async function run(): Promise<BenchSection> {
     'Best of 11 repetitions (mathjs: 3), one thread. MH: one ziggurat normal, one density evaluation and (downhill only) one uniform per step, accept when U·f(x) < f(y); "hand-written" is that loop written out with the density inlined, the practical limit; mathjs runs the engine loop with `evaluate` as the density.',
   ];
   // Every sampler end to end (runSampler: batches, progress, diagnostics), 4 chains × 20 000 draws.
-  const all = ['', '| sampler (note density, 4 × 20 000 draws) | draws/s | ESS bulk | ESS bulk/s | R-hat | KS p | set-up s |', '|---|---|---|---|---|---|---|'];
-  for (const sampler of ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'] as SamplerName[]) {
-    const r = await runSampler({ expr: EXPR, sampler, n: 20000, chains: 4, seed: 1 }, { onProgress: () => undefined });
-    all.push(`| ${sampler} | ${(r.drawsPerSec / 1e6).toFixed(3)} M | ${r.essBulk.toFixed(0)} | ${(r.essBulk / r.seconds / 1e3).toFixed(1)} k | ${r.rhat.toFixed(4)} | ${r.ks ? r.ks.p.toFixed(3) : 'n/a'} | ${(r.setupSeconds ?? 0).toFixed(3)} |`);
+  const all = [
+    '',
+    '| sampler (note density, 4 × 20 000 draws) | draws/s | ESS bulk | ESS bulk/s | R-hat | KS p | set-up s |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const sampler of [
+    'inverse-cdf',
+    'rejection',
+    'mh',
+    'slice',
+    'hmc',
+    'nuts',
+  ] as SamplerName[]) {
+    const r = await runSampler(
+      { expr: EXPR, sampler, n: 20000, chains: 4, seed: 1 },
+      { onProgress: () => undefined },
+    );
+    all.push(
+      `| ${sampler} | ${(r.drawsPerSec / 1e6).toFixed(3)} M | ${r.essBulk.toFixed(0)} | ${(r.essBulk / r.seconds / 1e3).toFixed(1)} k | ${r.rhat.toFixed(4)} | ${r.ks ? r.ks.p.toFixed(3) : 'n/a'} | ${(r.setupSeconds ?? 0).toFixed(3)} |`,
+    );
   }
   return { title: 'Sampling engine', markdown: [...rows, ...notes, ...all].join('\n') };
 }

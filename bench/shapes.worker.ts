@@ -46,7 +46,8 @@ function time(job: TimingJob): TimingResult {
     times.push(performance.now() - a);
   }
   const models = job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).models.length : 0;
-  const exceeded = job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).budgetExceeded : undefined;
+  const exceeded =
+    job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).budgetExceeded : undefined;
   return { times, ok: last !== null, models, ...(exceeded ? { exceeded } : {}) };
 }
 

@@ -25,18 +25,34 @@ export async function run(): Promise<BenchSection> {
   const cases: { name: string; args: string[]; target: boolean }[] = [
     { name: '`node -e 0` (baseline)', args: ['-e', '0'], target: false },
     { name: '`tensor-lens --help`', args: [cli, '--help'], target: true },
-    { name: `\`tensor-lens shapes ${typical}\` (${lines} lines)`, args: [cli, 'shapes', typical], target: true },
-    { name: '`tensor-lens sample --help` (for comparison)', args: [cli, 'sample', '--help'], target: false },
-    { name: '`tensor-lens train --help` (loads the tfjs bundle)', args: [cli, 'train', '--help'], target: false },
+    {
+      name: `\`tensor-lens shapes ${typical}\` (${lines} lines)`,
+      args: [cli, 'shapes', typical],
+      target: true,
+    },
+    {
+      name: '`tensor-lens sample --help` (for comparison)',
+      args: [cli, 'sample', '--help'],
+      target: false,
+    },
+    {
+      name: '`tensor-lens train --help` (loads the tfjs bundle)',
+      args: [cli, 'train', '--help'],
+      target: false,
+    },
   ];
   const times = cases.map((): number[] => []);
   const load = loadavg()[0];
   for (let i = 0; i < RUNS; i++) {
     cases.forEach((c, k) => {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, c.args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = spawnSync(process.execPath, c.args, {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       const ms = performance.now() - t0;
-      if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
+      if (r.status !== 0)
+        throw new Error(`${c.name} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
       // The first round warms the file system cache and is not counted.
       if (i > 0) times[k].push(ms);
     });
@@ -48,7 +64,9 @@ export async function run(): Promise<BenchSection> {
     ...cases.map((c, k) => {
       const m = median(times[k]);
       const ratio = m / base;
-      const verdict = !c.target ? '' : `≤ ${TARGET_MS} ms: ${m <= TARGET_MS ? 'met' : 'missed'}; ratio ≤ ${TARGET_RATIO.toFixed(2)}: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}`;
+      const verdict = !c.target
+        ? ''
+        : `≤ ${TARGET_MS} ms: ${m <= TARGET_MS ? 'met' : 'missed'}; ratio ≤ ${TARGET_RATIO.toFixed(2)}: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}`;
       return `| ${c.name} | ${m.toFixed(0)} ms | ${k === 0 ? '' : `${(m - base).toFixed(0)} ms`} | ${ratio.toFixed(2)} | ${verdict} |`;
     }),
   ];

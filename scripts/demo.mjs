@@ -7,7 +7,19 @@ const jobs = [
   [['shapes', 'examples/mnist_cnn.py'], 0],
   [['shapes', 'examples/shape_bug.py'], 1],
   [['train', '--model', 'compare', '--epochs', '1', '--limit', '2000'], 0],
-  [['sample', 'exp(-x^2/2) * (1 + sin(3x)^2)', '--sampler', 'nuts', '--n', '2000', '--chains', '4'], 0],
+  [
+    [
+      'sample',
+      'exp(-x^2/2) * (1 + sin(3x)^2)',
+      '--sampler',
+      'nuts',
+      '--n',
+      '2000',
+      '--chains',
+      '4',
+    ],
+    0,
+  ],
   [['sample', 'exp(-x^2/2) * (1 + sin(3x)^2)', '--sampler', 'rejection', '--n', '20000'], 0],
 ];
 let failed = 0;
@@ -17,6 +29,7 @@ for (const [args, expected] of jobs) {
   if (r.status !== expected) {
     console.error(`demo: expected exit ${expected}, got ${r.status}`);
     failed++;
-  } else if (expected !== 0) console.log(`(exit ${expected}: the deliberate shape bug was found, as intended)`);
+  } else if (expected !== 0)
+    console.log(`(exit ${expected}: the deliberate shape bug was found, as intended)`);
 }
 process.exit(failed ? 1 : 0);

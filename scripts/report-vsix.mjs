@@ -26,7 +26,10 @@ function zipEntries(b) {
   // End of central directory record: signature 0x06054b50, at most 64 KiB of comment after it.
   let eocd = -1;
   for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i--) {
-    if (b.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (b.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) fail(`${file} is not a zip file (no end of central directory)`);
   let count = b.readUInt16LE(eocd + 10);
@@ -68,11 +71,15 @@ for (const e of entries) {
   const parts = rel.split('/');
   const key = parts.length > 1 ? parts[0] + '/' : parts[0];
   const g = groups.get(key) ?? { files: 0, size: 0, compressed: 0 };
-  g.files++; g.size += e.size; g.compressed += e.compressed;
+  g.files++;
+  g.size += e.size;
+  g.compressed += e.compressed;
   groups.set(key, g);
 }
 for (const [key, g] of [...groups].sort((a, b) => b[1].compressed - a[1].compressed)) {
-  console.log(`  ${key.padEnd(28)} ${String(g.files).padStart(4)} files ${kb(g.size)} ${kb(g.compressed)} zipped`);
+  console.log(
+    `  ${key.padEnd(28)} ${String(g.files).padStart(4)} files ${kb(g.size)} ${kb(g.compressed)} zipped`,
+  );
 }
 if (listAll) for (const e of entries) console.log(`    ${e.name} ${kb(e.size)}`);
 
@@ -92,9 +99,18 @@ const required = [
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 const wasm = existsSync(wasmDir)
   ? readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))
-  : ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+  : [
+      'tfjs-backend-wasm.wasm',
+      'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm',
+    ];
 for (const f of wasm) required.push(`extension/dist/${f}`);
-for (const f of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) {
+for (const f of [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+]) {
   required.push(`extension/media/mnist/${f}`);
 }
 // Files package.json points at (the activity bar icon, the extension icon) must be inside too.
@@ -104,24 +120,39 @@ try {
   for (const c of pkg.contributes?.viewsContainers?.activitybar ?? []) {
     if (typeof c.icon === 'string') required.push(`extension/${c.icon.replace(/^\.\//, '')}`);
   }
-} catch { /* no package.json next to us: check the fixed list only */ }
+} catch {
+  /* no package.json next to us: check the fixed list only */
+}
 
 for (const r of required) if (!names.has(r)) problems.push(`missing ${r}`);
 // vsce stores LICENSE as LICENSE.txt and README.md as readme.md.
-if (![...names].some((n) => /^extension\/LICENSE(\.txt|\.md)?$/i.test(n))) problems.push('missing extension/LICENSE(.txt)');
+if (![...names].some((n) => /^extension\/LICENSE(\.txt|\.md)?$/i.test(n)))
+  problems.push('missing extension/LICENSE(.txt)');
 
 const forbidden = [
-  [/^extension\/(src|test|bench|scripts|webview|node_modules|\.ci|\.vscode|\.git)\//, 'development folder'],
+  [
+    /^extension\/(src|test|bench|scripts|webview|node_modules|\.ci|\.vscode|\.git)\//,
+    'development folder',
+  ],
   [/\.map$/, 'source map'],
   [/\.ts$/, 'TypeScript source'],
-  [/^extension\/(tsconfig\.json|esbuild\.mjs|eslint\.config\.mjs|package-lock\.json)$/, 'build config'],
+  [
+    /^extension\/(tsconfig\.json|esbuild\.mjs|eslint\.config\.mjs|package-lock\.json)$/,
+    'build config',
+  ],
 ];
 for (const e of entries) {
-  for (const [re, what] of forbidden) if (re.test(e.name)) { problems.push(`${what} in the package: ${e.name}`); break; }
+  for (const [re, what] of forbidden)
+    if (re.test(e.name)) {
+      problems.push(`${what} in the package: ${e.name}`);
+      break;
+    }
 }
 
 if (problems.length) {
   for (const p of problems) console.error(`  FAIL ${p}`);
   fail(`${problems.length} problem(s); adjust .vscodeignore or the build`);
 }
-console.log(`ok: ${required.length} required files present, no development files, ${mb(buf.length)} ≤ ${maxMb} MB`);
+console.log(
+  `ok: ${required.length} required files present, no development files, ${mb(buf.length)} ≤ ${maxMb} MB`,
+);

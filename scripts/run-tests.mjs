@@ -10,11 +10,19 @@ const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) { if (name !== 'fixtures') walk(p); }
-    else if (/\.test\.(ts|mjs|js)$/.test(name)) files.push(p);
+    if (statSync(p).isDirectory()) {
+      if (name !== 'fixtures') walk(p);
+    } else if (/\.test\.(ts|mjs|js)$/.test(name)) files.push(p);
   }
 }
 for (const r of roots.length ? roots : ['test/unit']) walk(r);
-if (files.length === 0) { console.error('no test files found under ' + roots.join(', ')); process.exit(1); }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files], { stdio: 'inherit' });
+if (files.length === 0) {
+  console.error('no test files found under ' + roots.join(', '));
+  process.exit(1);
+}
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files],
+  { stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

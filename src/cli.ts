@@ -47,7 +47,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   // Own keys only: 'constructor' or 'toString' would otherwise find Object.prototype's functions.
   const load = Object.prototype.hasOwnProperty.call(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!load) {
-    io.err(`tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample, follow (tensor-lens --help)`);
+    io.err(
+      `tensor-lens: unknown command '${cmd}'; use one of shapes, train, sample, follow (tensor-lens --help)`,
+    );
     return 2;
   }
   let run: Command;
@@ -56,7 +58,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     // Only the subcommand's bundle is required here (its dependencies are inside it).
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-    io.err(`tensor-lens: dist/cli-${cmd}.js is missing; run \`npm run build\` in the tensor-lens folder`);
+    io.err(
+      `tensor-lens: dist/cli-${cmd}.js is missing; run \`npm run build\` in the tensor-lens folder`,
+    );
     return 1;
   }
   try {

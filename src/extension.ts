@@ -12,20 +12,33 @@ let client: EngineClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensor Lens', { log: true });
   context.subscriptions.push(log);
-  client = new EngineClient({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log });
+  client = new EngineClient({
+    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
+    log,
+  });
   const engine = client;
   context.subscriptions.push({ dispose: () => engine.dispose() });
 
-  const panel: PanelController = createPanel(context, withPytorchBackend(engine, context, log), log);
+  const panel: PanelController = createPanel(
+    context,
+    withPytorchBackend(engine, context, log),
+    log,
+  );
   const editorCommands = registerEditorFeatures(context, {
     log,
     showSummary: (model, file) => {
       panel.showSummary(model, file);
       panel.reveal('summary');
     },
-    workerAnalyzer: (source, file, defaultInput, signal) => engine.request('analyze', { source, file, defaultInput }, undefined, signal),
+    workerAnalyzer: (source, file, defaultInput, signal) =>
+      engine.request('analyze', { source, file, defaultInput }, undefined, signal),
     trainModel: (document, className) =>
-      void panel.train({ kind: 'source', file: document.uri.fsPath, source: document.getText(), className }),
+      void panel.train({
+        kind: 'source',
+        file: document.uri.fsPath,
+        source: document.getText(),
+        className,
+      }),
   });
 
   registerCommands(context, {

@@ -8,28 +8,55 @@ import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from './training/
 import { chooseBackend } from './training/pytorch/choose';
 import { choosePython, clearPythonCache, pythonInfo } from './training/pytorch/python';
 
-export function withPytorchBackend(engine: EngineClient, context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineClient {
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    // A new interpreter (or torch installed into it) is asked again.
-    if (e.affectsConfiguration('tensorLens.pythonPath')) clearPythonCache();
-  }));
-  const train = async (params: TrainRequestParams, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainDoneEvent> => {
+export function withPytorchBackend(
+  engine: EngineClient,
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): EngineClient {
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // A new interpreter (or torch installed into it) is asked again.
+      if (e.affectsConfiguration('tensorLens.pythonPath')) clearPythonCache();
+    }),
+  );
+  const train = async (
+    params: TrainRequestParams,
+    onEvent: (e: TrainEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<TrainDoneEvent> => {
     const c = vscode.workspace.getConfiguration('tensorLens');
     const python = choosePython(c.get<string>('pythonPath', ''));
-    const choice = await chooseBackend(c.get<string>('backend', 'auto'), vscode.workspace.isTrusted, params.models, () => pythonInfo(python));
+    const choice = await chooseBackend(
+      c.get<string>('backend', 'auto'),
+      vscode.workspace.isTrusted,
+      params.models,
+      () => pythonInfo(python),
+    );
     if (choice.use === 'tfjs') return engine.request('train', params, onEvent, signal);
     if (choice.use === 'refuse') throw new Error(choice.why);
-    log.info(`training on PyTorch: ${choice.info.python} (Python ${choice.info.pythonVersion ?? '?'}, torch ${choice.info.torch ?? '?'})`);
+    log.info(
+      `training on PyTorch: ${choice.info.python} (Python ${choice.info.pythonVersion ?? '?'}, torch ${choice.info.torch ?? '?'})`,
+    );
     const pt = await import('./training/pytorch/index');
     try {
-      return await pt.runPytorchTraining(params, {
-        python, device: c.get<string>('training.device', 'auto'), procs: Math.max(1, Math.round(c.get<number>('training.processes', 1))),
-      }, {
-        onEvent, signal, extensionRoot: context.extensionUri.fsPath, onStderr: (l) => log.debug(`runner: ${l}`),
-        // The model's constructor arguments come from the shape engine, run in the worker: a large file's
-        // analysis must not hold the extension host thread.
-        analyze: async (source, file) => (await engine.request('analyze', { source, file }, undefined, signal)).models,
-      });
+      return await pt.runPytorchTraining(
+        params,
+        {
+          python,
+          device: c.get<string>('training.device', 'auto'),
+          procs: Math.max(1, Math.round(c.get<number>('training.processes', 1))),
+        },
+        {
+          onEvent,
+          signal,
+          extensionRoot: context.extensionUri.fsPath,
+          onStderr: (l) => log.debug(`runner: ${l}`),
+          // The model's constructor arguments come from the shape engine, run in the worker: a large file's
+          // analysis must not hold the extension host thread.
+          analyze: async (source, file) =>
+            (await engine.request('analyze', { source, file }, undefined, signal)).models,
+        },
+      );
     } catch (e) {
       // The traceback goes to the output channel; the notification gets the one line.
       if (e instanceof pt.RunnerError && e.traceback) log.error(e.traceback.trimEnd());
@@ -37,10 +64,19 @@ export function withPytorchBackend(engine: EngineClient, context: vscode.Extensi
     }
   };
   // Only 'train' is rerouted; every other method goes to the worker unchanged.
-  function request<M extends Method>(method: M, params: Params<M>, onProgress?: (e: Progress<M>) => void, signal?: AbortSignal): Promise<Result<M>> {
+  function request<M extends Method>(
+    method: M,
+    params: Params<M>,
+    onProgress?: (e: Progress<M>) => void,
+    signal?: AbortSignal,
+  ): Promise<Result<M>> {
     if (method !== 'train') return engine.request(method, params, onProgress, signal);
     // The method table ties these types to 'train'; TypeScript cannot narrow M from the comparison.
-    return train(params as Params<'train'>, (onProgress ?? (() => {})) as (e: TrainEvent) => void, signal) as Promise<Result<M>>;
+    return train(
+      params as Params<'train'>,
+      (onProgress ?? (() => {})) as (e: TrainEvent) => void,
+      signal,
+    ) as Promise<Result<M>>;
   }
   return new Proxy(engine, {
     get(target, prop) {

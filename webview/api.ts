@@ -41,10 +41,13 @@ export function loadState(): Partial<UiState> {
   const r = s as Record<string, unknown>;
   const out: Partial<UiState> = {};
   if (r.tab === 'training' || r.tab === 'sampling' || r.tab === 'summary') out.tab = r.tab;
-  for (const k of ['expr', 'n', 'chains', 'seed', 'range', 'epochs', 'limit'] as const) if (typeof r[k] === 'string') out[k] = r[k];
+  for (const k of ['expr', 'n', 'chains', 'seed', 'range', 'epochs', 'limit'] as const)
+    if (typeof r[k] === 'string') out[k] = r[k];
   if (typeof r.logDensity === 'boolean') out.logDensity = r.logDensity;
-  if (typeof r.sampler === 'string' && (SAMPLERS as readonly string[]).includes(r.sampler)) out.sampler = r.sampler as SamplerName;
-  if (Array.isArray(r.selected)) out.selected = r.selected.filter((x): x is string => typeof x === 'string');
+  if (typeof r.sampler === 'string' && (SAMPLERS as readonly string[]).includes(r.sampler))
+    out.sampler = r.sampler as SamplerName;
+  if (Array.isArray(r.selected))
+    out.selected = r.selected.filter((x): x is string => typeof x === 'string');
   if (typeof r.smoothing === 'number' && Number.isFinite(r.smoothing)) out.smoothing = r.smoothing;
   return out;
 }

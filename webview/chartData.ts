@@ -58,7 +58,9 @@ export function lttb(points: readonly Pt[], threshold: number): Pt[] {
     let bestArea = -1;
     const pa = points[a];
     for (let j = start; j < end; j++) {
-      const area = Math.abs((pa.x - ax) * (points[j].y - pa.y) - (pa.x - points[j].x) * (ay - pa.y));
+      const area = Math.abs(
+        (pa.x - ax) * (points[j].y - pa.y) - (pa.x - points[j].x) * (ay - pa.y),
+      );
       if (area > bestArea) {
         bestArea = area;
         best = j;
@@ -72,7 +74,11 @@ export function lttb(points: readonly Pt[], threshold: number): Pt[] {
 }
 
 /** Raw + smoothed loss series for one model, cut to at most `maxPoints` for drawing. */
-export function lossSeries(points: readonly [number, number][], smoothing: number, maxPoints: number): { raw: Pt[]; smooth: Pt[] } {
+export function lossSeries(
+  points: readonly [number, number][],
+  smoothing: number,
+  maxPoints: number,
+): { raw: Pt[]; smooth: Pt[] } {
   const ys = points.map((p) => p[1]);
   const sm = ema(ys, smoothing);
   const raw = points.map((p) => ({ x: p[0], y: p[1] }));
@@ -87,7 +93,10 @@ export function histogramDensity(edges: readonly number[], counts: readonly numb
   const out: Pt[] = [];
   for (let i = 0; i < counts.length; i++) {
     const w = edges[i + 1] - edges[i];
-    out.push({ x: (edges[i] + edges[i + 1]) / 2, y: total > 0 && w > 0 ? counts[i] / (total * w) : 0 });
+    out.push({
+      x: (edges[i] + edges[i + 1]) / 2,
+      y: total > 0 && w > 0 ? counts[i] / (total * w) : 0,
+    });
   }
   return out;
 }
@@ -104,7 +113,11 @@ export interface ProgressSample {
  * Seconds left, from the rate over the last `windowMs` of progress (a recent window follows the
  * switch from a fast MLP to a slow CNN within one comparison). Null until there is a rate.
  */
-export function estimateTimeLeft(history: readonly ProgressSample[], total: number, windowMs = 15000): number | null {
+export function estimateTimeLeft(
+  history: readonly ProgressSample[],
+  total: number,
+  windowMs = 15000,
+): number | null {
   if (history.length < 2) return null;
   const last = history[history.length - 1];
   let first = history[0];
@@ -143,7 +156,9 @@ export function fmtNum(v: number | null | undefined, digits = 3): string {
 export function fmtInt(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   // Thin spaces group the digits the same way in every locale.
-  return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+  return Math.round(v)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
 }
 
 /** 1.2 M, 35 k, 812: compact counts for headers and axis ticks. */
@@ -202,14 +217,22 @@ export function viridis(t: number): [number, number, number] {
   const f = u - i;
   const a = VIRIDIS[i];
   const b = VIRIDIS[i + 1];
-  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
+  return [
+    Math.round(a[0] + (b[0] - a[0]) * f),
+    Math.round(a[1] + (b[1] - a[1]) * f),
+    Math.round(a[2] + (b[2] - a[2]) * f),
+  ];
 }
 
 /**
  * A row-major grid (row 0 = lowest y) → RGBA pixels with row 0 at the top, as ImageData wants, the
  * values scaled to the grid's maximum.
  */
-export function heatmapPixels(nx: number, ny: number, values: readonly number[]): Uint8ClampedArray<ArrayBuffer> {
+export function heatmapPixels(
+  nx: number,
+  ny: number,
+  values: readonly number[],
+): Uint8ClampedArray<ArrayBuffer> {
   let max = 0;
   for (const v of values) if (Number.isFinite(v) && v > max) max = v;
   const px = new Uint8ClampedArray(new ArrayBuffer(nx * ny * 4));

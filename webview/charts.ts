@@ -21,7 +21,19 @@ import {
 } from 'chart.js';
 import { fmtCompact, type ChartColorName } from './chartData';
 
-Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+);
 
 export { Chart };
 
@@ -52,19 +64,31 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
 export function readTheme(): Theme {
   const s = getComputedStyle(document.documentElement);
   const body = getComputedStyle(document.body);
-  const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
-  const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', body.color || '#cccccc'));
+  const highContrast =
+    document.body.classList.contains('vscode-high-contrast') ||
+    document.body.classList.contains('vscode-high-contrast-light');
+  const fg = cssVar(
+    s,
+    '--vscode-charts-foreground',
+    cssVar(s, '--vscode-foreground', body.color || '#cccccc'),
+  );
   return {
     fg,
     muted: cssVar(s, '--vscode-descriptionForeground', fg),
     grid: cssVar(s, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
     // The view and the panel paint different backgrounds; use whatever the body really has so an
     // exported PNG looks like the chart on screen.
-    bg: body.backgroundColor && body.backgroundColor !== 'rgba(0, 0, 0, 0)' ? body.backgroundColor : cssVar(s, '--vscode-editor-background', '#1e1e1e'),
+    bg:
+      body.backgroundColor && body.backgroundColor !== 'rgba(0, 0, 0, 0)'
+        ? body.backgroundColor
+        : cssVar(s, '--vscode-editor-background', '#1e1e1e'),
     font: cssVar(s, '--vscode-font-family', 'sans-serif'),
     highContrast,
     colors: Object.fromEntries(
-      (Object.keys(FALLBACK) as ChartColorName[]).map((k) => [k, cssVar(s, `--vscode-charts-${k}`, FALLBACK[k])]),
+      (Object.keys(FALLBACK) as ChartColorName[]).map((k) => [
+        k,
+        cssVar(s, `--vscode-charts-${k}`, FALLBACK[k]),
+      ]),
     ) as Record<ChartColorName, string>,
   };
 }
@@ -138,12 +162,17 @@ export function baseOptions(): NonNullable<ChartConfiguration<'line'>['options']
   };
 }
 
-export function makeChart<T extends ChartType, D = DefaultDataPoint<T>>(canvas: HTMLCanvasElement, config: ChartConfiguration<T, D>): Chart<T, D> {
+export function makeChart<T extends ChartType, D = DefaultDataPoint<T>>(
+  canvas: HTMLCanvasElement,
+  config: ChartConfiguration<T, D>,
+): Chart<T, D> {
   return new Chart<T, D>(canvas, config);
 }
 
 /** A chart as a PNG data URL, drawn at its on-screen size. */
-export function chartPng(chart: { toBase64Image(type?: string, quality?: unknown): string }): string {
+export function chartPng(chart: {
+  toBase64Image(type?: string, quality?: unknown): string;
+}): string {
   return chart.toBase64Image('image/png', 1);
 }
 

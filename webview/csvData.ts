@@ -8,14 +8,43 @@ import { fmtShape } from './summaryData';
 /** One row per model per epoch, for every given run. */
 export function epochsCsv(runs: readonly StoredTrainRun[]): string {
   const rows = runs.flatMap((r) =>
-    r.epochs.map((e) => [r.runId, r.startedAt, r.backend, e.model, e.epoch, e.trainLoss, e.trainAcc, e.testLoss, e.testAcc, e.seconds, e.samplesPerSec]),
+    r.epochs.map((e) => [
+      r.runId,
+      r.startedAt,
+      r.backend,
+      e.model,
+      e.epoch,
+      e.trainLoss,
+      e.trainAcc,
+      e.testLoss,
+      e.testAcc,
+      e.seconds,
+      e.samplesPerSec,
+    ]),
   );
-  return toCsv(['run', 'started', 'backend', 'model', 'epoch', 'trainLoss', 'trainAcc', 'testLoss', 'testAcc', 'seconds', 'samplesPerSec'], rows);
+  return toCsv(
+    [
+      'run',
+      'started',
+      'backend',
+      'model',
+      'epoch',
+      'trainLoss',
+      'trainAcc',
+      'testLoss',
+      'testAcc',
+      'seconds',
+      'samplesPerSec',
+    ],
+    rows,
+  );
 }
 
 /** The per-batch loss as stored (subsampled for long runs). */
 export function lossCsv(run: StoredTrainRun): string {
-  const rows = Object.entries(run.batches).flatMap(([model, pts]) => pts.map(([x, loss]) => [model, x, loss]));
+  const rows = Object.entries(run.batches).flatMap(([model, pts]) =>
+    pts.map(([x, loss]) => [model, x, loss]),
+  );
   return toCsv(['model', 'samplesSeen', 'loss'], rows);
 }
 
@@ -36,11 +65,44 @@ export function tracesCsv(r: SampleResult): string {
 
 export function diagnosticsCsv(results: readonly SampleResult[]): string {
   const rows = results.map((r) => [
-    r.runId, r.expr, r.sampler, r.n, r.chains, r.acceptance, r.essBulk, r.essTail, r.rhat, r.mean, r.sd, r.mcseMean,
-    r.ks?.D ?? null, r.ks?.p ?? null, r.divergences ?? null, r.seconds, r.drawsPerSec,
+    r.runId,
+    r.expr,
+    r.sampler,
+    r.n,
+    r.chains,
+    r.acceptance,
+    r.essBulk,
+    r.essTail,
+    r.rhat,
+    r.mean,
+    r.sd,
+    r.mcseMean,
+    r.ks?.D ?? null,
+    r.ks?.p ?? null,
+    r.divergences ?? null,
+    r.seconds,
+    r.drawsPerSec,
   ]);
   return toCsv(
-    ['run', 'expr', 'sampler', 'n', 'chains', 'acceptance', 'essBulk', 'essTail', 'rhat', 'mean', 'sd', 'mcseMean', 'ksD', 'ksP', 'divergences', 'seconds', 'drawsPerSec'],
+    [
+      'run',
+      'expr',
+      'sampler',
+      'n',
+      'chains',
+      'acceptance',
+      'essBulk',
+      'essTail',
+      'rhat',
+      'mean',
+      'sd',
+      'mcseMean',
+      'ksD',
+      'ksP',
+      'divergences',
+      'seconds',
+      'drawsPerSec',
+    ],
     rows,
   );
 }
@@ -52,13 +114,24 @@ export function diagnosticsCsv(results: readonly SampleResult[]): string {
  * any string), so they go through the writer's formula guard like every other cell.
  */
 export function summaryCsv(model: ModelResult): string {
-  return toCsv(['layer', 'type', 'line', 'output', 'params', 'multAdds'], model.layers.map((l) => [
-    l.name || '(anonymous)', l.type, l.line, fmtShape(l.output), l.functional ? null : l.params, l.macs ?? null,
-  ]));
+  return toCsv(
+    ['layer', 'type', 'line', 'output', 'params', 'multAdds'],
+    model.layers.map((l) => [
+      l.name || '(anonymous)',
+      l.type,
+      l.line,
+      fmtShape(l.output),
+      l.functional ? null : l.params,
+      l.macs ?? null,
+    ]),
+  );
 }
 
 /** A file name from free text (a density), safe on every OS. */
 export function safeFileName(s: string, fallback = 'export'): string {
-  const t = s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60);
+  const t = s
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
   return t || fallback;
 }

@@ -80,7 +80,9 @@ function main(): void {
   };
 
   const panels = TABS.map((t) => h('vscode-tab-panel', { 'data-tab': t }));
-  const tabs = h('vscode-tabs', { 'selected-index': Math.max(0, TABS.indexOf(ui.tab)) },
+  const tabs = h(
+    'vscode-tabs',
+    { 'selected-index': Math.max(0, TABS.indexOf(ui.tab)) },
     h('vscode-tab-header', { slot: 'header' }, 'Training'),
     panels[0],
     h('vscode-tab-header', { slot: 'header' }, 'Sampling'),
@@ -91,7 +93,8 @@ function main(): void {
   const app = document.getElementById('app') ?? document.body;
   app.append(tabs);
   tabs.addEventListener('vsc-tabs-select', (ev: Event) => {
-    const i = (ev as CustomEvent<{ selectedIndex: number }>).detail?.selectedIndex ?? tabs.selectedIndex;
+    const i =
+      (ev as CustomEvent<{ selectedIndex: number }>).detail?.selectedIndex ?? tabs.selectedIndex;
     ui.tab = TABS[i] ?? 'training';
     saveState(ui);
   });
@@ -112,12 +115,17 @@ function main(): void {
     if (!isHostToWebview(msg)) {
       const salvaged = salvageInit(msg);
       if (salvaged) {
-        console.warn(`Tensor Lens panel: dropped ${salvaged.dropped} malformed stored run(s) or result(s)`);
+        console.warn(
+          `Tensor Lens panel: dropped ${salvaged.dropped} malformed stored run(s) or result(s)`,
+        );
         msg = salvaged.msg;
       }
     }
     if (!isHostToWebview(msg)) {
-      const type = typeof msg === 'object' && msg !== null && 'type' in msg ? String((msg as { type: unknown }).type) : typeof msg;
+      const type =
+        typeof msg === 'object' && msg !== null && 'type' in msg
+          ? String((msg as { type: unknown }).type)
+          : typeof msg;
       console.warn(`Tensor Lens panel: dropped an invalid message (${type})`);
       return;
     }
@@ -127,7 +135,13 @@ function main(): void {
       // Settings give the form its first values; after that the user's own edits win.
       if (firstInit && saved.expr === undefined) {
         const d = msg.defaults;
-        Object.assign(ui, { expr: d.expr, sampler: d.sampler, n: String(d.n), chains: String(d.chains), seed: String(d.seed) });
+        Object.assign(ui, {
+          expr: d.expr,
+          sampler: d.sampler,
+          n: String(d.n),
+          chains: String(d.chains),
+          seed: String(d.seed),
+        });
         if (d.epochs !== undefined) ui.epochs = String(d.epochs);
         if (d.limit !== undefined) ui.limit = String(d.limit);
         sampling.fillForm();

@@ -10,8 +10,29 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ChartDataset, ChartOptions } from 'chart.js';
 import type { SampleRequestParams, SampleResult, SamplerName } from '../src/common/messages';
 import { SAMPLERS } from '../src/common/messages';
-import { axisTitle, baseOptions, Chart, chartPng, currentTheme, heatmapPlugin, makeChart, withAlpha } from './charts';
-import { fmtCompact, fmtDuration, fmtInt, fmtNum, heatmapPixels, histogramDensity, lttb, modelColor, MODEL_COLORS, rhatFlag, type Pt } from './chartData';
+import {
+  axisTitle,
+  baseOptions,
+  Chart,
+  chartPng,
+  currentTheme,
+  heatmapPlugin,
+  makeChart,
+  withAlpha,
+} from './charts';
+import {
+  fmtCompact,
+  fmtDuration,
+  fmtInt,
+  fmtNum,
+  heatmapPixels,
+  histogramDensity,
+  lttb,
+  modelColor,
+  MODEL_COLORS,
+  rhatFlag,
+  type Pt,
+} from './chartData';
 import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
 import type { ViewContext } from './context';
 import { clear, h } from './dom';
@@ -39,7 +60,10 @@ interface Card {
 export function parseRange(text: string): [number, number] | null | undefined {
   const t = text.trim();
   if (!t) return null;
-  const parts = t.replace(/^[[(]|[\])]$/g, '').split(/\s*(?:,|\.\.|\s)\s*/).filter(Boolean);
+  const parts = t
+    .replace(/^[[(]|[\])]$/g, '')
+    .split(/\s*(?:,|\.\.|\s)\s*/)
+    .filter(Boolean);
   if (parts.length !== 2) return undefined;
   const a = Number(parts[0]);
   const b = Number(parts[1]);
@@ -48,21 +72,65 @@ export function parseRange(text: string): [number, number] | null | undefined {
 }
 
 export class SamplingView {
-  private readonly expr = h('vscode-textfield', { class: 'expr', placeholder: 'density in x (or x and y), e.g. exp(-x^2/2) * (1 + sin(3x)^2)', 'aria-label': 'density' });
-  private readonly exprError = h('div', { class: 'field-error', role: 'status', 'aria-live': 'polite' });
-  private readonly logBox = h('vscode-checkbox', { title: 'The expression is log f(x) rather than f(x)' }, 'log density');
+  private readonly expr = h('vscode-textfield', {
+    class: 'expr',
+    placeholder: 'density in x (or x and y), e.g. exp(-x^2/2) * (1 + sin(3x)^2)',
+    'aria-label': 'density',
+  });
+  private readonly exprError = h('div', {
+    class: 'field-error',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  private readonly logBox = h(
+    'vscode-checkbox',
+    { title: 'The expression is log f(x) rather than f(x)' },
+    'log density',
+  );
   private readonly sampler = h('vscode-single-select', { 'aria-label': 'sampler' });
-  private readonly n = h('vscode-textfield', { type: 'number', min: 10, class: 'num', 'aria-label': 'draws per chain' });
-  private readonly chains = h('vscode-textfield', { type: 'number', min: 1, max: 64, class: 'num', 'aria-label': 'chains' });
-  private readonly seed = h('vscode-textfield', { type: 'number', class: 'num', 'aria-label': 'seed' });
-  private readonly range = h('vscode-textfield', { class: 'range', placeholder: 'auto', 'aria-label': 'range a, b' });
+  private readonly n = h('vscode-textfield', {
+    type: 'number',
+    min: 10,
+    class: 'num',
+    'aria-label': 'draws per chain',
+  });
+  private readonly chains = h('vscode-textfield', {
+    type: 'number',
+    min: 1,
+    max: 64,
+    class: 'num',
+    'aria-label': 'chains',
+  });
+  private readonly seed = h('vscode-textfield', {
+    type: 'number',
+    class: 'num',
+    'aria-label': 'seed',
+  });
+  private readonly range = h('vscode-textfield', {
+    class: 'range',
+    placeholder: 'auto',
+    'aria-label': 'range a, b',
+  });
   private readonly runBtn = h('vscode-button', { title: 'Run the chosen sampler' }, 'Run');
-  private readonly runAllBtn = h('vscode-button', { secondary: true, title: 'Run all six samplers on this density, side by side' }, 'Run all six');
+  private readonly runAllBtn = h(
+    'vscode-button',
+    { secondary: true, title: 'Run all six samplers on this density, side by side' },
+    'Run all six',
+  );
   private readonly banner = h('div', { class: 'error-text', role: 'alert' });
   private readonly pendingBox = h('div', { class: 'pending' });
   private readonly results = h('div', { class: 'results' });
   private readonly cards = new Map<string, Card>();
-  private readonly pendingCharts = new Map<PendingSample, { el: HTMLElement; bar: HTMLProgressElement; label: HTMLElement; box: HTMLElement; chart?: Chart<'line', Pt[]> }>();
+  private readonly pendingCharts = new Map<
+    PendingSample,
+    {
+      el: HTMLElement;
+      bar: HTMLProgressElement;
+      label: HTMLElement;
+      box: HTMLElement;
+      chart?: Chart<'line', Pt[]>;
+    }
+  >();
   private checkTimer: number | undefined;
   /** The run ids the results area was last built for; progress events must not rebuild it. */
   private shownSig = '';
@@ -72,14 +140,23 @@ export class SamplingView {
     root: HTMLElement,
     private readonly ctx: ViewContext,
   ) {
-    for (const s of SAMPLERS) this.sampler.append(h('vscode-option', { value: s }, SAMPLER_LABELS[s]));
-    const clearBtn = h('button', { class: 'link-button', title: 'Remove every sampling result' }, 'Clear results');
+    for (const s of SAMPLERS)
+      this.sampler.append(h('vscode-option', { value: s }, SAMPLER_LABELS[s]));
+    const clearBtn = h(
+      'button',
+      { class: 'link-button', title: 'Remove every sampling result' },
+      'Clear results',
+    );
     clearBtn.addEventListener('click', () => ctx.post({ type: 'clearSamples' }));
     root.append(
-      h('div', { class: 'sample-form' },
+      h(
+        'div',
+        { class: 'sample-form' },
         h('label', { class: 'wide' }, h('span', null, 'Density'), this.expr),
         this.exprError,
-        h('div', { class: 'form-row' },
+        h(
+          'div',
+          { class: 'form-row' },
           h('label', null, h('span', null, 'Sampler'), this.sampler),
           h('label', null, h('span', null, 'n'), this.n),
           h('label', null, h('span', null, 'Chains'), this.chains),
@@ -102,7 +179,8 @@ export class SamplingView {
       this.formChanged();
       this.scheduleCheck();
     });
-    for (const el of [this.n, this.chains, this.seed, this.range]) el.addEventListener('input', onChange);
+    for (const el of [this.n, this.chains, this.seed, this.range])
+      el.addEventListener('input', onChange);
     this.sampler.addEventListener('change', onChange);
     this.runBtn.addEventListener('click', () => this.run([this.sampler.value as SamplerName]));
     this.runAllBtn.addEventListener('click', () => this.run([...SAMPLERS]));
@@ -128,7 +206,8 @@ export class SamplingView {
     const u = this.ctx.ui;
     u.expr = this.expr.value;
     u.logDensity = this.logBox.checked;
-    if ((SAMPLERS as readonly string[]).includes(this.sampler.value)) u.sampler = this.sampler.value as SamplerName;
+    if ((SAMPLERS as readonly string[]).includes(this.sampler.value))
+      u.sampler = this.sampler.value as SamplerName;
     u.n = this.n.value;
     u.chains = this.chains.value;
     u.seed = this.seed.value;
@@ -157,7 +236,8 @@ export class SamplingView {
     const chains = Math.round(Number(this.chains.value));
     const seed = Math.round(Number(this.seed.value));
     if (!Number.isFinite(n) || n < 10) return 'n must be at least 10.';
-    if (!Number.isFinite(chains) || chains < 1 || chains > 64) return 'Chains must be between 1 and 64.';
+    if (!Number.isFinite(chains) || chains < 1 || chains > 64)
+      return 'Chains must be between 1 and 64.';
     if (!Number.isFinite(seed)) return 'Seed must be a number.';
     const range = parseRange(this.range.value);
     if (range === undefined) return 'Range must look like "-5, 5" with the lower bound first.';
@@ -176,7 +256,10 @@ export class SamplingView {
     if (bad) {
       const text = chk.result.error ?? 'cannot parse this density';
       // The engine's messages may already say where; do not say it twice.
-      const col = chk.result.column !== undefined && !/column/i.test(text) ? ` (column ${chk.result.column})` : '';
+      const col =
+        chk.result.column !== undefined && !/column/i.test(text)
+          ? ` (column ${chk.result.column})`
+          : '';
       this.exprError.textContent = `${text}${col}`;
       this.exprError.className = 'field-error';
     } else if (typeof p === 'string' && expr) {
@@ -184,7 +267,8 @@ export class SamplingView {
       this.exprError.className = 'field-error';
     } else {
       const dims = chk && chk.expr === expr && chk.result.ok ? chk.result.dims : undefined;
-      this.exprError.textContent = dims === 2 ? '2-D density in x and y: heat map with marginals.' : dims === 1 ? 'OK' : '';
+      this.exprError.textContent =
+        dims === 2 ? '2-D density in x and y: heat map with marginals.' : dims === 1 ? 'OK' : '';
       this.exprError.className = 'field-hint';
     }
     const disabled = Boolean(bad) || typeof p === 'string';
@@ -217,7 +301,9 @@ export class SamplingView {
   render(dirty: Set<Part>): void {
     if (dirty.has('form')) this.validateForm();
     if (!dirty.has('sampling')) return;
-    this.banner.textContent = this.ctx.model.sampleError ? `Sampling failed: ${this.ctx.model.sampleError}` : '';
+    this.banner.textContent = this.ctx.model.sampleError
+      ? `Sampling failed: ${this.ctx.model.sampleError}`
+      : '';
     this.renderPending();
     // Moving cards in the DOM would fire every chart's ResizeObserver and redraw them all, so the
     // results area is only rebuilt when the list of results changed.
@@ -256,17 +342,24 @@ export class SamplingView {
           v.chart = liveTraceChart(canvas);
         }
         const t = currentTheme();
-        v.chart.data.datasets = [...p.trace].sort((a, b) => a[0] - b[0]).map(([c, tr]) => ({
-          label: `chain ${c + 1}`,
-          data: lttb(tr.map((x, i) => ({ x: i, y: x })), 400),
-          borderColor: withAlpha(t.colors[MODEL_COLORS[c % MODEL_COLORS.length]], 0.8),
-          borderWidth: 1,
-        }));
+        v.chart.data.datasets = [...p.trace]
+          .sort((a, b) => a[0] - b[0])
+          .map(([c, tr]) => ({
+            label: `chain ${c + 1}`,
+            data: lttb(
+              tr.map((x, i) => ({ x: i, y: x })),
+              400,
+            ),
+            borderColor: withAlpha(t.colors[MODEL_COLORS[c % MODEL_COLORS.length]], 0.8),
+            borderWidth: 1,
+          }));
         v.chart.update('none');
       }
       const f = pendingFraction(p);
       v.bar.value = f;
-      const what = p.params.expr ? `${SAMPLER_LABELS[p.params.sampler]} · ${fmtInt(p.params.n)} × ${p.params.chains} on ${p.params.expr}` : 'Sampling';
+      const what = p.params.expr
+        ? `${SAMPLER_LABELS[p.params.sampler]} · ${fmtInt(p.params.n)} × ${p.params.chains} on ${p.params.expr}`
+        : 'Sampling';
       v.label.textContent = `${what} — ${p.phase === 'queued' ? 'queued' : `${p.phase === 'warmup' ? 'warm-up ' : ''}${Math.round(f * 100)} %`}`;
     }
   }
@@ -283,13 +376,29 @@ export class SamplingView {
     }
     clear(this.results);
     if (!samples.length) {
-      this.results.append(h('p', { class: 'muted' }, 'Results appear here, one card per run; runs on the same density sit side by side.'));
+      this.results.append(
+        h(
+          'p',
+          { class: 'muted' },
+          'Results appear here, one card per run; runs on the same density sit side by side.',
+        ),
+      );
       return;
     }
     // Newest density first; within a density, runs in the order they finished.
     for (const g of groupSamples(samples).reverse()) {
-      const csv = h('button', { class: 'link-button', title: 'Save the diagnostics of these runs as CSV' }, 'Diagnostics CSV');
-      csv.addEventListener('click', () => this.ctx.saveFile(`diagnostics-${safeFileName(g.expr, 'density')}.csv`, 'text/csv', diagnosticsCsv(g.results)));
+      const csv = h(
+        'button',
+        { class: 'link-button', title: 'Save the diagnostics of these runs as CSV' },
+        'Diagnostics CSV',
+      );
+      csv.addEventListener('click', () =>
+        this.ctx.saveFile(
+          `diagnostics-${safeFileName(g.expr, 'density')}.csv`,
+          'text/csv',
+          diagnosticsCsv(g.results),
+        ),
+      );
       const row = h('div', { class: 'cards' });
       for (const r of g.results) {
         let c = this.cards.get(r.runId);
@@ -299,27 +408,69 @@ export class SamplingView {
         }
         row.append(c.el);
       }
-      this.results.append(h('div', { class: 'group' }, h('div', { class: 'section-title' }, h('code', { class: 'expr-title', title: g.expr }, g.expr), csv), row));
+      this.results.append(
+        h(
+          'div',
+          { class: 'group' },
+          h(
+            'div',
+            { class: 'section-title' },
+            h('code', { class: 'expr-title', title: g.expr }, g.expr),
+            csv,
+          ),
+          row,
+        ),
+      );
     }
   }
 
   private makeCard(r: SampleResult): Card {
     const charts: Chart[] = [];
     const t = currentTheme();
-    const color = t.colors[modelColor(r.sampler === 'mh' ? 'cnn' : r.sampler === 'rejection' ? 'mlp' : r.sampler)];
-    const remove = h('button', { class: 'link-button', title: 'Remove this result', 'aria-label': 'remove result' }, '✕');
+    const color =
+      t.colors[
+        modelColor(r.sampler === 'mh' ? 'cnn' : r.sampler === 'rejection' ? 'mlp' : r.sampler)
+      ];
+    const remove = h(
+      'button',
+      { class: 'link-button', title: 'Remove this result', 'aria-label': 'remove result' },
+      '✕',
+    );
     remove.addEventListener('click', () => this.ctx.post({ type: 'removeSample', runId: r.runId }));
     // Runs that carry their request get every draw (the host re-runs it into the file); older stored
     // runs only have the thinned traces the panel received.
     const drawsCsv = r.request
-      ? h('button', { class: 'link-button', title: `Save all ${fmtInt(r.n * r.chains)} draws as CSV (re-runs the same seeded request)` }, 'Draws CSV')
-      : h('button', { class: 'link-button', title: 'Save the thinned draws per chain as CSV (this run predates full export)' }, 'Draws CSV');
+      ? h(
+          'button',
+          {
+            class: 'link-button',
+            title: `Save all ${fmtInt(r.n * r.chains)} draws as CSV (re-runs the same seeded request)`,
+          },
+          'Draws CSV',
+        )
+      : h(
+          'button',
+          {
+            class: 'link-button',
+            title: 'Save the thinned draws per chain as CSV (this run predates full export)',
+          },
+          'Draws CSV',
+        );
     drawsCsv.addEventListener('click', () => {
       if (r.request) this.ctx.post({ type: 'saveDraws', runId: r.runId });
-      else this.ctx.saveFile(`draws-${r.sampler}-${safeFileName(r.expr, 'density')}.csv`, 'text/csv', tracesCsv(r));
+      else
+        this.ctx.saveFile(
+          `draws-${r.sampler}-${safeFileName(r.expr, 'density')}.csv`,
+          'text/csv',
+          tracesCsv(r),
+        );
     });
-    const el = h('div', { class: 'card' },
-      h('div', { class: 'card-title' },
+    const el = h(
+      'div',
+      { class: 'card' },
+      h(
+        'div',
+        { class: 'card-title' },
         h('strong', null, SAMPLER_LABELS[r.sampler]),
         h('span', { class: 'muted' }, ` ${fmtInt(r.n)} × ${r.chains} · ${fmtDuration(r.seconds)}`),
         h('span', { class: 'actions' }, drawsCsv, remove),
@@ -328,22 +479,67 @@ export class SamplingView {
     // A run whose chains never moved is not a result: say so above its charts, which would otherwise
     // look like any other run's. Warnings (divergences, R-hat) are shown the same way, quieter.
     const warnings = r.warnings ?? [];
-    if (r.status === 'failed') el.append(h('div', { class: 'error-text run-failed', role: 'alert' }, `Failed: these draws are not from the density. ${warnings.join(' ')}`.trim()));
-    else if (warnings.length) el.append(h('div', { class: 'warn-text' }, ...warnings.map((w) => h('div', null, `⚠ ${w}`))));
+    if (r.status === 'failed')
+      el.append(
+        h(
+          'div',
+          { class: 'error-text run-failed', role: 'alert' },
+          `Failed: these draws are not from the density. ${warnings.join(' ')}`.trim(),
+        ),
+      );
+    else if (warnings.length)
+      el.append(h('div', { class: 'warn-text' }, ...warnings.map((w) => h('div', null, `⚠ ${w}`))));
     const box = (title: string, name: string, short = false): HTMLCanvasElement => {
       const canvas = h('canvas', { role: 'img', 'aria-label': `${title} (${r.sampler})` });
       const png = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');
       const idx = charts.length;
-      png.addEventListener('click', () => this.ctx.saveFile(`${name}-${r.sampler}-${safeFileName(r.expr, 'density')}.png`, 'image/png', chartPng(charts[idx])));
-      el.append(h('div', { class: 'chart-title' }, h('span', null, title), png), h('div', { class: short ? 'chart-box short' : 'chart-box' }, canvas));
+      png.addEventListener('click', () =>
+        this.ctx.saveFile(
+          `${name}-${r.sampler}-${safeFileName(r.expr, 'density')}.png`,
+          'image/png',
+          chartPng(charts[idx]),
+        ),
+      );
+      el.append(
+        h('div', { class: 'chart-title' }, h('span', null, title), png),
+        h('div', { class: short ? 'chart-box short' : 'chart-box' }, canvas),
+      );
       return canvas;
     };
     if (r.dims === 2 && r.density2d) {
       charts.push(heatmapChart(box('Density and draws', 'heatmap'), r));
-      charts.push(histChart(box('Marginal x', 'marginal-x', true), r.histogram.edges, r.histogram.counts, r.density, color, 'x'));
-      if (r.histogramY && r.densityY) charts.push(histChart(box('Marginal y', 'marginal-y', true), r.histogramY.edges, r.histogramY.counts, r.densityY, color, 'y'));
+      charts.push(
+        histChart(
+          box('Marginal x', 'marginal-x', true),
+          r.histogram.edges,
+          r.histogram.counts,
+          r.density,
+          color,
+          'x',
+        ),
+      );
+      if (r.histogramY && r.densityY)
+        charts.push(
+          histChart(
+            box('Marginal y', 'marginal-y', true),
+            r.histogramY.edges,
+            r.histogramY.counts,
+            r.densityY,
+            color,
+            'y',
+          ),
+        );
     } else {
-      charts.push(histChart(box('Histogram vs true density', 'histogram'), r.histogram.edges, r.histogram.counts, r.density, color, 'x'));
+      charts.push(
+        histChart(
+          box('Histogram vs true density', 'histogram'),
+          r.histogram.edges,
+          r.histogram.counts,
+          r.density,
+          color,
+          'x',
+        ),
+      );
     }
     charts.push(traceChart(box('Trace per chain', 'trace', true), r));
     charts.push(acfChart(box('Autocorrelation', 'acf', true), r.autocorrelation, color));
@@ -352,13 +548,31 @@ export class SamplingView {
   }
 }
 
-function histChart(canvas: HTMLCanvasElement, edges: number[], counts: number[], density: { x: number[]; y: number[] }, color: string, axis: string): Chart {
+function histChart(
+  canvas: HTMLCanvasElement,
+  edges: number[],
+  counts: number[],
+  density: { x: number[]; y: number[] },
+  color: string,
+  axis: string,
+): Chart {
   const t = currentTheme();
   const bars = histogramDensity(edges, counts);
   const opts = baseOptions();
   opts.scales = {
-    x: { type: 'linear', min: edges[0], max: edges[edges.length - 1], title: axisTitle(axis), ticks: { maxTicksLimit: 7 } },
-    y: { type: 'linear', beginAtZero: true, title: axisTitle('density'), ticks: { maxTicksLimit: 5 } },
+    x: {
+      type: 'linear',
+      min: edges[0],
+      max: edges[edges.length - 1],
+      title: axisTitle(axis),
+      ticks: { maxTicksLimit: 7 },
+    },
+    y: {
+      type: 'linear',
+      beginAtZero: true,
+      title: axisTitle('density'),
+      ticks: { maxTicksLimit: 5 },
+    },
   };
   const data: ChartDataset<'line', Pt[]>[] = [
     {
@@ -369,9 +583,18 @@ function histChart(canvas: HTMLCanvasElement, edges: number[], counts: number[],
       fill: 'origin',
       borderWidth: 1,
     },
-    { label: 'true density', data: density.x.map((x, i) => ({ x, y: density.y[i] })), borderColor: t.fg, borderWidth: 2 },
+    {
+      label: 'true density',
+      data: density.x.map((x, i) => ({ x, y: density.y[i] })),
+      borderColor: t.fg,
+      borderWidth: 2,
+    },
   ];
-  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets: data }, options: opts }) as unknown as Chart;
+  return makeChart<'line', Pt[]>(canvas, {
+    type: 'line',
+    data: { datasets: data },
+    options: opts,
+  }) as unknown as Chart;
 }
 
 /**
@@ -404,31 +627,74 @@ function traceChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
   const t = currentTheme();
   const opts = baseOptions();
   opts.elements = { point: { radius: 0 }, line: { borderWidth: 1 } };
-  opts.plugins = { ...opts.plugins, legend: { display: r.traces.length > 1 && r.traces.length <= 8, labels: { boxWidth: 10, boxHeight: 2 } } };
+  opts.plugins = {
+    ...opts.plugins,
+    legend: {
+      display: r.traces.length > 1 && r.traces.length <= 8,
+      labels: { boxWidth: 10, boxHeight: 2 },
+    },
+  };
   opts.scales = {
-    x: { type: 'linear', title: axisTitle('draw (thinned)'), ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 6 } },
+    x: {
+      type: 'linear',
+      title: axisTitle('draw (thinned)'),
+      ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 6 },
+    },
     y: { type: 'linear', title: axisTitle('x'), ticks: { maxTicksLimit: 5 } },
   };
   const datasets: ChartDataset<'line', Pt[]>[] = r.traces.map((tr, c) => {
     const col = t.colors[MODEL_COLORS[c % MODEL_COLORS.length]];
-    return { label: `chain ${c + 1}`, data: lttb(tr.map((x, i) => ({ x: i, y: x })), TRACE_POINTS), borderColor: withAlpha(col, 0.8) };
+    return {
+      label: `chain ${c + 1}`,
+      data: lttb(
+        tr.map((x, i) => ({ x: i, y: x })),
+        TRACE_POINTS,
+      ),
+      borderColor: withAlpha(col, 0.8),
+    };
   });
-  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets }, options: opts }) as unknown as Chart;
+  return makeChart<'line', Pt[]>(canvas, {
+    type: 'line',
+    data: { datasets },
+    options: opts,
+  }) as unknown as Chart;
 }
 
 function acfChart(canvas: HTMLCanvasElement, acf: number[], color: string): Chart {
   const opts = baseOptions();
   opts.plugins = { ...opts.plugins, legend: { display: false } };
   opts.scales = {
-    x: { type: 'linear', min: 0, max: Math.max(acf.length - 1, 1), title: axisTitle('lag'), ticks: { maxTicksLimit: 6 } },
-    y: { type: 'linear', min: Math.min(-0.2, ...acf), max: 1, title: axisTitle('ρ'), ticks: { maxTicksLimit: 5 } },
+    x: {
+      type: 'linear',
+      min: 0,
+      max: Math.max(acf.length - 1, 1),
+      title: axisTitle('lag'),
+      ticks: { maxTicksLimit: 6 },
+    },
+    y: {
+      type: 'linear',
+      min: Math.min(-0.2, ...acf),
+      max: 1,
+      title: axisTitle('ρ'),
+      ticks: { maxTicksLimit: 5 },
+    },
   };
   // Drawn as vertical sticks (a needle plot): one null-separated segment per lag.
   // NaN (not null: parsing is off, so every item must be a point) breaks the line between lags.
   const pts: Pt[] = [];
   acf.forEach((v, k) => pts.push({ x: k, y: 0 }, { x: k, y: v }, { x: k, y: NaN }));
-  const ds = { label: 'autocorrelation', data: pts, borderColor: color, borderWidth: 2, spanGaps: false };
-  return makeChart<'line', Pt[]>(canvas, { type: 'line', data: { datasets: [ds] }, options: opts }) as unknown as Chart;
+  const ds = {
+    label: 'autocorrelation',
+    data: pts,
+    borderColor: color,
+    borderWidth: 2,
+    spanGaps: false,
+  };
+  return makeChart<'line', Pt[]>(canvas, {
+    type: 'line',
+    data: { datasets: [ds] },
+    options: opts,
+  }) as unknown as Chart;
 }
 
 function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
@@ -448,12 +714,34 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
   const opts = baseOptions();
   opts.plugins = { ...opts.plugins, legend: { display: false }, tooltip: { enabled: false } };
   opts.scales = {
-    x: { type: 'linear', min: r.range[0], max: r.range[1], title: axisTitle('x'), ticks: { maxTicksLimit: 7 } },
-    y: { type: 'linear', min: ry[0], max: ry[1], title: axisTitle('y'), ticks: { maxTicksLimit: 7 } },
+    x: {
+      type: 'linear',
+      min: r.range[0],
+      max: r.range[1],
+      title: axisTitle('x'),
+      ticks: { maxTicksLimit: 7 },
+    },
+    y: {
+      type: 'linear',
+      min: ry[0],
+      max: ry[1],
+      title: axisTitle('y'),
+      ticks: { maxTicksLimit: 7 },
+    },
   };
   return makeChart<'scatter', Pt[]>(canvas, {
     type: 'scatter',
-    data: { datasets: [{ label: 'draws', data: pts, pointRadius: 1.2, borderWidth: 0, backgroundColor: 'rgba(255, 255, 255, 0.55)' }] },
+    data: {
+      datasets: [
+        {
+          label: 'draws',
+          data: pts,
+          pointRadius: 1.2,
+          borderWidth: 0,
+          backgroundColor: 'rgba(255, 255, 255, 0.55)',
+        },
+      ],
+    },
     options: opts as ChartOptions<'scatter'>,
     plugins: [heatmapPlugin(img)],
   }) as unknown as Chart;
@@ -461,19 +749,42 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
 
 function diagnosticsTable(r: SampleResult): HTMLElement {
   const row = (k: string, v: string, title?: string, bad = false): HTMLElement =>
-    h('tr', { class: bad ? 'bad' : undefined, title }, h('th', null, k), h('td', { class: 'num' }, v));
+    h(
+      'tr',
+      { class: bad ? 'bad' : undefined, title },
+      h('th', null, k),
+      h('td', { class: 'num' }, v),
+    );
   const rhatBad = rhatFlag(r.rhat);
   const rows = [
-    row('acceptance', r.acceptance === null ? 'n/a' : fmtNum(r.acceptance), 'fraction of proposals accepted (n/a for exact samplers)'),
+    row(
+      'acceptance',
+      r.acceptance === null ? 'n/a' : fmtNum(r.acceptance),
+      'fraction of proposals accepted (n/a for exact samplers)',
+    ),
     row('ESS bulk', fmtInt(r.essBulk), 'effective sample size of the rank-normalised draws'),
     row('ESS tail', fmtInt(r.essTail), 'effective sample size of the 5 % and 95 % quantiles'),
-    row('R-hat', `${typeof r.rhat === 'number' && Number.isFinite(r.rhat) ? r.rhat.toFixed(3) : '—'}${rhatBad ? ' ⚠ ≥ 1.01' : ''}`, 'rank-normalised split R-hat; ≥ 1.01 means the chains disagree', rhatBad),
-    row('KS D', r.ks ? fmtNum(r.ks.D) : 'n/a', 'Kolmogorov–Smirnov distance to the numerically integrated CDF'),
-    row('KS p', r.ks ? fmtNum(r.ks.p) : 'n/a', 'p-value of the KS test (draws are autocorrelated for MCMC, so read it loosely)'),
+    row(
+      'R-hat',
+      `${typeof r.rhat === 'number' && Number.isFinite(r.rhat) ? r.rhat.toFixed(3) : '—'}${rhatBad ? ' ⚠ ≥ 1.01' : ''}`,
+      'rank-normalised split R-hat; ≥ 1.01 means the chains disagree',
+      rhatBad,
+    ),
+    row(
+      'KS D',
+      r.ks ? fmtNum(r.ks.D) : 'n/a',
+      'Kolmogorov–Smirnov distance to the numerically integrated CDF',
+    ),
+    row(
+      'KS p',
+      r.ks ? fmtNum(r.ks.p) : 'n/a',
+      'p-value of the KS test (draws are autocorrelated for MCMC, so read it loosely)',
+    ),
     row('mean ± MCSE', `${fmtNum(r.mean)} ± ${fmtNum(r.mcseMean, 2)}`),
     row('sd', fmtNum(r.sd)),
   ];
-  if (r.divergences !== undefined) rows.push(row('divergences', fmtInt(r.divergences), undefined, r.divergences > 0));
+  if (r.divergences !== undefined)
+    rows.push(row('divergences', fmtInt(r.divergences), undefined, r.divergences > 0));
   rows.push(row('draws/s', fmtCompact(r.drawsPerSec ?? NaN)));
   return h('table', { class: 'diag' }, h('tbody', null, ...rows));
 }

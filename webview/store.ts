@@ -77,9 +77,17 @@ const LIVE_TRACE_POINTS = 2000;
 
 function viewFromStored(run: StoredTrainRun): RunView {
   const trainSize = run.trainSize ?? (run.params.limit > 0 ? run.params.limit : 0);
-  const v: RunView = { run, live: false, trainSize, epochs: run.params.epochs, axis: new SamplesAxis(), history: [] };
+  const v: RunView = {
+    run,
+    live: false,
+    trainSize,
+    epochs: run.params.epochs,
+    axis: new SamplesAxis(),
+    history: [],
+  };
   // Stored losses are already in monotone samples-seen x; prime the axis so a resumed stream continues.
-  for (const [model, pts] of Object.entries(run.batches)) if (pts.length) v.axis.x(model, pts[pts.length - 1][0]);
+  for (const [model, pts] of Object.entries(run.batches))
+    if (pts.length) v.axis.x(model, pts[pts.length - 1][0]);
   return v;
 }
 
@@ -93,7 +101,14 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
   if (e.event === 'start') {
     const run = startRun(e, rv?.run.params, new Date(now).toISOString());
     m.trainError = null;
-    rv = { run, live: true, trainSize: e.trainSize, epochs: e.epochs, axis: new SamplesAxis(), history: [{ t: now, seen: 0 }] };
+    rv = {
+      run,
+      live: true,
+      trainSize: e.trainSize,
+      epochs: e.epochs,
+      axis: new SamplesAxis(),
+      history: [{ t: now, seen: 0 }],
+    };
     m.runs = m.runs.filter((r) => r.run.runId !== e.runId);
     m.runs.push(rv);
     m.selected.add(e.runId);
@@ -103,7 +118,15 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
   if (!rv) {
     // A stream whose start we missed (the view was created mid-run): show it anyway.
     rv = {
-      run: { runId: e.runId, startedAt: new Date(now).toISOString(), backend: e.event === 'done' ? e.backend : '?', params: unknownParams(0, 0), models: [], batches: {}, epochs: [] },
+      run: {
+        runId: e.runId,
+        startedAt: new Date(now).toISOString(),
+        backend: e.event === 'done' ? e.backend : '?',
+        params: unknownParams(0, 0),
+        models: [],
+        batches: {},
+        epochs: [],
+      },
       live: e.event !== 'done',
       trainSize: 0,
       epochs: 0,
@@ -118,7 +141,8 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
   if (!foldTrainEvent(run, rv.axis, e, MAX_LOSS_POINTS)) return dirty;
   switch (e.event) {
     case 'batch':
-      if (!run.models.some((x) => x.model === e.model)) run.models.push({ model: e.model, params: 0 });
+      if (!run.models.some((x) => x.model === e.model))
+        run.models.push({ model: e.model, params: 0 });
       rv.current = { model: e.model, epoch: e.epoch, batch: e.batch, batches: e.batches };
       rv.history.push({ t: now, seen: rv.axis.total() });
       if (rv.history.length > 400) rv.history.splice(0, rv.history.length - 400);
@@ -147,7 +171,11 @@ export function epochX(rv: RunView, model: string, epoch: number): number {
   if (!pts?.length) return epoch;
   // Without the train size, spread the epochs evenly over the loss curve's x range.
   const last = pts[pts.length - 1][0];
-  const epochs = Math.max(rv.epochs, ...rv.run.epochs.filter((x) => x.model === model).map((x) => x.epoch), 1);
+  const epochs = Math.max(
+    rv.epochs,
+    ...rv.run.epochs.filter((x) => x.model === model).map((x) => x.epoch),
+    1,
+  );
   return (last * epoch) / epochs;
 }
 
@@ -194,15 +222,27 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
     }
     case 'sampleStart':
       // The host puts its own runId on the request; the worker echoes it in every event.
-      m.pending.push({ params: msg.params, runId: msg.params.runId, chains: new Map(), trace: new Map(), phase: 'queued' });
+      m.pending.push({
+        params: msg.params,
+        runId: msg.params.runId,
+        chains: new Map(),
+        trace: new Map(),
+        phase: 'queued',
+      });
       m.sampleError = null;
       return new Set<Part>(['sampling']);
     case 'sampleProgress': {
       const e = msg.event;
-      let p = m.pending.find((x) => x.runId === e.runId) ?? m.pending.find((x) => x.runId === undefined);
+      let p =
+        m.pending.find((x) => x.runId === e.runId) ?? m.pending.find((x) => x.runId === undefined);
       if (!p) {
         // Progress for a job started before this view existed: show it without its parameters.
-        p = { params: { expr: '', sampler: 'nuts', n: e.total, chains: 1, seed: 0 }, chains: new Map(), trace: new Map(), phase: 'queued' };
+        p = {
+          params: { expr: '', sampler: 'nuts', n: e.total, chains: 1, seed: 0 },
+          chains: new Map(),
+          trace: new Map(),
+          phase: 'queued',
+        };
         m.pending.push(p);
       }
       p.runId = e.runId;
@@ -250,7 +290,9 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
 }
 
 /** Sampling results grouped by density (in first-seen order), so runs on one density sit side by side. */
-export function groupSamples(samples: readonly SampleResult[]): { expr: string; results: SampleResult[] }[] {
+export function groupSamples(
+  samples: readonly SampleResult[],
+): { expr: string; results: SampleResult[] }[] {
   const groups = new Map<string, SampleResult[]>();
   for (const s of samples) {
     const g = groups.get(s.expr);

@@ -43,7 +43,11 @@ export function summaryTable(model: ModelResult): SummaryTable {
     unknown: l.output === null,
   }));
   let macs: number | undefined = model.macs;
-  if (macs === undefined && model.layers.length && model.layers.every((l) => l.macs !== undefined || l.functional)) {
+  if (
+    macs === undefined &&
+    model.layers.length &&
+    model.layers.every((l) => l.macs !== undefined || l.functional)
+  ) {
     macs = model.layers.reduce((a, l) => a + (l.macs ?? 0), 0);
   }
   return {
@@ -51,7 +55,8 @@ export function summaryTable(model: ModelResult): SummaryTable {
     input: model.input.map(fmtShape).join(', '),
     output: fmtShape(model.output),
     rows,
-    totalParams: model.params === null ? `? (${fmtInt(model.paramsKnown ?? 0)} known)` : fmtInt(model.params),
+    totalParams:
+      model.params === null ? `? (${fmtInt(model.paramsKnown ?? 0)} known)` : fmtInt(model.params),
     totalMacs: macs === undefined ? '--' : fmtInt(macs),
   };
 }

@@ -20,7 +20,13 @@ export class SummaryView {
     clear(this.box);
     const m = this.ctx.model.summary;
     if (!m) {
-      this.box.append(h('p', { class: 'muted' }, 'Put the cursor in a PyTorch model in a Python file and run "Tensor Lens: Show Model Summary" (or click the CodeLens above the model).'));
+      this.box.append(
+        h(
+          'p',
+          { class: 'muted' },
+          'Put the cursor in a PyTorch model in a Python file and run "Tensor Lens: Show Model Summary" (or click the CodeLens above the model).',
+        ),
+      );
       return;
     }
     const t = summaryTable(m);
@@ -36,20 +42,62 @@ export class SummaryView {
     );
     const body = h('tbody');
     for (const r of t.rows) {
-      body.append(h('tr', { class: r.unknown ? 'unknown' : undefined },
-        // The type sits under the name so the table fits a narrow side bar.
-        h('td', { class: `layer depth-${Math.min(r.depth, 6)}`, title: `line ${r.line}` }, h('div', null, r.layer), r.type !== r.layer ? h('div', { class: 'type' }, r.type) : ''),
-        h('td', { class: 'shape' }, r.output),
-        h('td', { class: 'num' }, r.params),
-        h('td', { class: 'num' }, r.macs),
-      ));
+      body.append(
+        h(
+          'tr',
+          { class: r.unknown ? 'unknown' : undefined },
+          // The type sits under the name so the table fits a narrow side bar.
+          h(
+            'td',
+            { class: `layer depth-${Math.min(r.depth, 6)}`, title: `line ${r.line}` },
+            h('div', null, r.layer),
+            r.type !== r.layer ? h('div', { class: 'type' }, r.type) : '',
+          ),
+          h('td', { class: 'shape' }, r.output),
+          h('td', { class: 'num' }, r.params),
+          h('td', { class: 'num' }, r.macs),
+        ),
+      );
     }
-    const foot = h('tfoot', null,
-      h('tr', null, h('th', { colspan: 2 }, 'Total params'), h('td', { class: 'num', colspan: 2 }, t.totalParams)),
-      h('tr', null, h('th', { colspan: 2 }, 'Total mult-adds'), h('td', { class: 'num', colspan: 2 }, t.totalMacs)),
+    const foot = h(
+      'tfoot',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { colspan: 2 }, 'Total params'),
+        h('td', { class: 'num', colspan: 2 }, t.totalParams),
+      ),
+      h(
+        'tr',
+        null,
+        h('th', { colspan: 2 }, 'Total mult-adds'),
+        h('td', { class: 'num', colspan: 2 }, t.totalMacs),
+      ),
     );
-    this.box.append(h('div', { class: 'table-scroll' }, h('table', { class: 'summary-table' },
-      h('thead', null, h('tr', null, h('th', null, 'Layer (type)'), h('th', null, 'Output shape'), h('th', { class: 'num' }, 'Params'), h('th', { class: 'num' }, 'Mult-adds'))),
-      body, foot)));
+    this.box.append(
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'summary-table' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', null, 'Layer (type)'),
+              h('th', null, 'Output shape'),
+              h('th', { class: 'num' }, 'Params'),
+              h('th', { class: 'num' }, 'Mult-adds'),
+            ),
+          ),
+          body,
+          foot,
+        ),
+      ),
+    );
   }
 }

@@ -5,8 +5,27 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ChartDataset } from 'chart.js';
-import { axisTitle, baseOptions, Chart, chartPng, currentTheme, makeChart, withAlpha } from './charts';
-import { estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, lossSeries, modelColor, recentRate, type Pt } from './chartData';
+import {
+  axisTitle,
+  baseOptions,
+  Chart,
+  chartPng,
+  currentTheme,
+  makeChart,
+  withAlpha,
+} from './charts';
+import {
+  estimateTimeLeft,
+  fmtCompact,
+  fmtDuration,
+  fmtInt,
+  fmtNum,
+  fmtPercent,
+  lossSeries,
+  modelColor,
+  recentRate,
+  type Pt,
+} from './chartData';
 import { epochsCsv, lossCsv } from './csvData';
 import type { ViewContext } from './context';
 import { clear, h } from './dom';
@@ -24,11 +43,27 @@ export class TrainingView {
   private readonly rate = h('span', { class: 'metric', title: 'samples per second' });
   private readonly eta = h('span', { class: 'metric', title: 'time left' });
   private readonly progress = h('progress', { class: 'run-progress', max: 1, value: 0 });
-  private readonly stopBtn = h('vscode-button', { secondary: true, disabled: true, title: 'Stop the current run' }, 'Stop');
+  private readonly stopBtn = h(
+    'vscode-button',
+    { secondary: true, disabled: true, title: 'Stop the current run' },
+    'Stop',
+  );
   private readonly errorBox = h('div', { class: 'error-text', role: 'alert' });
   private readonly runsBox = h('div', { class: 'runs' });
-  private readonly epochsField = h('vscode-textfield', { type: 'number', min: 1, class: 'num', title: 'epochs', 'aria-label': 'epochs' });
-  private readonly limitField = h('vscode-textfield', { type: 'number', min: 0, class: 'num', title: 'use at most this many training images (0 = all)', 'aria-label': 'limit' });
+  private readonly epochsField = h('vscode-textfield', {
+    type: 'number',
+    min: 1,
+    class: 'num',
+    title: 'epochs',
+    'aria-label': 'epochs',
+  });
+  private readonly limitField = h('vscode-textfield', {
+    type: 'number',
+    min: 0,
+    class: 'num',
+    title: 'use at most this many training images (0 = all)',
+    'aria-label': 'limit',
+  });
   private readonly lossChart: Chart<'line', Pt[]>;
   private readonly accChart: Chart<'line', Pt[]>;
 
@@ -39,7 +74,11 @@ export class TrainingView {
     const epochs = this.epochsField;
     const limit = this.limitField;
     this.fillForm();
-    const compare = h('vscode-button', { title: 'Train the built-in MLP and CNN with the same seed' }, 'Compare MLP vs CNN');
+    const compare = h(
+      'vscode-button',
+      { title: 'Train the built-in MLP and CNN with the same seed' },
+      'Compare MLP vs CNN',
+    );
     epochs.addEventListener('change', () => {
       ctx.ui.epochs = epochs.value;
       ctx.saveUi();
@@ -55,7 +94,15 @@ export class TrainingView {
     });
     this.stopBtn.addEventListener('click', () => ctx.post({ type: 'stop' }));
 
-    const smoothing = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: ctx.ui.smoothing, title: 'smoothing (EMA weight)', 'aria-label': 'smoothing' });
+    const smoothing = h('input', {
+      type: 'range',
+      min: 0,
+      max: 0.99,
+      step: 0.01,
+      value: ctx.ui.smoothing,
+      title: 'smoothing (EMA weight)',
+      'aria-label': 'smoothing',
+    });
     smoothing.addEventListener('input', () => {
       ctx.ui.smoothing = Number(smoothing.value);
       ctx.saveUi();
@@ -65,17 +112,38 @@ export class TrainingView {
     const lossCanvas = h('canvas', { 'aria-label': 'training loss per batch', role: 'img' });
     const accCanvas = h('canvas', { 'aria-label': 'test accuracy per epoch', role: 'img' });
     root.append(
-      h('div', { class: 'train-header' }, this.backend, this.status, this.rate, this.eta, this.stopBtn),
+      h(
+        'div',
+        { class: 'train-header' },
+        this.backend,
+        this.status,
+        this.rate,
+        this.eta,
+        this.stopBtn,
+      ),
       this.progress,
       this.errorBox,
-      h('div', { class: 'controls' },
+      h(
+        'div',
+        { class: 'controls' },
         h('label', null, 'Epochs ', epochs),
         h('label', null, 'Limit ', limit),
         compare,
       ),
-      h('div', { class: 'chart-title' }, h('span', null, 'Loss per batch'), h('label', { class: 'smoothing' }, 'Smoothing ', smoothing), this.exportButton(() => this.lossChart, 'loss.png')),
+      h(
+        'div',
+        { class: 'chart-title' },
+        h('span', null, 'Loss per batch'),
+        h('label', { class: 'smoothing' }, 'Smoothing ', smoothing),
+        this.exportButton(() => this.lossChart, 'loss.png'),
+      ),
       h('div', { class: 'chart-box' }, lossCanvas),
-      h('div', { class: 'chart-title' }, h('span', null, 'Test accuracy per epoch'), this.exportButton(() => this.accChart, 'accuracy.png')),
+      h(
+        'div',
+        { class: 'chart-title' },
+        h('span', null, 'Test accuracy per epoch'),
+        this.exportButton(() => this.accChart, 'accuracy.png'),
+      ),
       h('div', { class: 'chart-box short' }, accCanvas),
       h('div', { class: 'section-title' }, h('span', null, 'Runs'), this.runsActions()),
       this.runsBox,
@@ -83,20 +151,51 @@ export class TrainingView {
 
     const lossOpts = baseOptions();
     lossOpts.scales = {
-      x: { type: 'linear', title: axisTitle('samples seen'), ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 } },
-      y: { type: 'linear', title: axisTitle('loss'), beginAtZero: true, ticks: { maxTicksLimit: 6 } },
+      x: {
+        type: 'linear',
+        title: axisTitle('samples seen'),
+        ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 },
+      },
+      y: {
+        type: 'linear',
+        title: axisTitle('loss'),
+        beginAtZero: true,
+        ticks: { maxTicksLimit: 6 },
+      },
     };
     // Only the smoothed lines get a legend entry; the raw ones share their colour.
-    lossOpts.plugins = { ...lossOpts.plugins, legend: { labels: { boxWidth: 12, boxHeight: 2, filter: (item) => !item.text.endsWith('(raw)') } } };
-    this.lossChart = makeChart<'line', Pt[]>(lossCanvas, { type: 'line', data: { datasets: [] }, options: lossOpts });
+    lossOpts.plugins = {
+      ...lossOpts.plugins,
+      legend: {
+        labels: { boxWidth: 12, boxHeight: 2, filter: (item) => !item.text.endsWith('(raw)') },
+      },
+    };
+    this.lossChart = makeChart<'line', Pt[]>(lossCanvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: lossOpts,
+    });
 
     const accOpts = baseOptions();
     accOpts.elements = { point: { radius: 3, hitRadius: 6 }, line: { borderWidth: 1.5 } };
     accOpts.scales = {
-      x: { type: 'linear', title: axisTitle('samples seen'), ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 } },
-      y: { type: 'linear', title: axisTitle('test accuracy %'), suggestedMax: 100, ticks: { maxTicksLimit: 6 } },
+      x: {
+        type: 'linear',
+        title: axisTitle('samples seen'),
+        ticks: { callback: (v) => fmtCompact(Number(v)), maxTicksLimit: 7 },
+      },
+      y: {
+        type: 'linear',
+        title: axisTitle('test accuracy %'),
+        suggestedMax: 100,
+        ticks: { maxTicksLimit: 6 },
+      },
     };
-    this.accChart = makeChart<'line', Pt[]>(accCanvas, { type: 'line', data: { datasets: [] }, options: accOpts });
+    this.accChart = makeChart<'line', Pt[]>(accCanvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: accOpts,
+    });
   }
 
   fillForm(): void {
@@ -110,19 +209,32 @@ export class TrainingView {
     this.accChart.update('none');
   }
 
-  private exportButton(chart: () => { toBase64Image(type?: string, quality?: unknown): string }, name: string): HTMLElement {
+  private exportButton(
+    chart: () => { toBase64Image(type?: string, quality?: unknown): string },
+    name: string,
+  ): HTMLElement {
     const b = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');
     b.addEventListener('click', () => this.ctx.saveFile(name, 'image/png', chartPng(chart())));
     return b;
   }
 
   private runsActions(): HTMLElement {
-    const csv = h('button', { class: 'link-button', title: 'Save per-epoch metrics of the chosen runs as CSV' }, 'Metrics CSV');
+    const csv = h(
+      'button',
+      { class: 'link-button', title: 'Save per-epoch metrics of the chosen runs as CSV' },
+      'Metrics CSV',
+    );
     csv.addEventListener('click', () => {
-      const runs = this.ctx.model.runs.filter((r) => this.ctx.model.selected.has(r.run.runId)).map((r) => r.run);
+      const runs = this.ctx.model.runs
+        .filter((r) => this.ctx.model.selected.has(r.run.runId))
+        .map((r) => r.run);
       this.ctx.saveFile('training-metrics.csv', 'text/csv', epochsCsv(runs));
     });
-    const clearBtn = h('button', { class: 'link-button', title: 'Forget every finished run' }, 'Clear');
+    const clearBtn = h(
+      'button',
+      { class: 'link-button', title: 'Forget every finished run' },
+      'Clear',
+    );
     clearBtn.addEventListener('click', () => this.ctx.post({ type: 'clearRuns' }));
     return h('span', { class: 'actions' }, csv, clearBtn);
   }
@@ -148,7 +260,8 @@ export class TrainingView {
     const err = live ? null : (m.trainError ?? last?.error);
     this.errorBox.textContent = err ? `Training failed: ${err}` : '';
     if (!last) {
-      this.status.textContent = 'No training run yet. Compare MLP vs CNN, or train the model in a Python file.';
+      this.status.textContent =
+        'No training run yet. Compare MLP vs CNN, or train the model in a Python file.';
       this.backend.textContent = '';
       this.rate.textContent = '';
       this.eta.textContent = '';
@@ -159,7 +272,9 @@ export class TrainingView {
     if (live) {
       const c = live.current;
       const epochs = live.epochs || live.run.params.epochs;
-      this.status.textContent = c ? `${c.model} · epoch ${c.epoch}/${epochs} · batch ${fmtInt(c.batch)}/${fmtInt(c.batches)}` : 'starting…';
+      this.status.textContent = c
+        ? `${c.model} · epoch ${c.epoch}/${epochs} · batch ${fmtInt(c.batch)}/${fmtInt(c.batches)}`
+        : 'starting…';
       const rate = recentRate(live.history);
       const total = runTotalSamples(live);
       this.rate.textContent = rate !== null ? `${fmtCompact(rate)} samples/s` : '';
@@ -173,7 +288,9 @@ export class TrainingView {
         : last.error
           ? 'Failed'
           : 'Stopped';
-      const sps = d?.models.length ? d.models.reduce((a, x) => a + x.samplesPerSec, 0) / d.models.length : null;
+      const sps = d?.models.length
+        ? d.models.reduce((a, x) => a + x.samplesPerSec, 0) / d.models.length
+        : null;
       this.rate.textContent = sps ? `${fmtCompact(sps)} samples/s` : '';
       this.eta.textContent = '';
       this.progress.value = d && !d.cancelled ? 1 : this.progress.value;
@@ -193,8 +310,21 @@ export class TrainingView {
         if (!pts.length) continue;
         const color = t.colors[modelColor(model)];
         const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS);
-        loss.push({ label: `${model}${tag} (raw)`, data: raw, borderColor: withAlpha(color, t.highContrast ? 0.45 : 0.25), borderWidth: 1, borderDash: dash });
-        loss.push({ label: `${model}${tag}`, data: smooth, borderColor: color, backgroundColor: color, borderWidth: 2, borderDash: dash });
+        loss.push({
+          label: `${model}${tag} (raw)`,
+          data: raw,
+          borderColor: withAlpha(color, t.highContrast ? 0.45 : 0.25),
+          borderWidth: 1,
+          borderDash: dash,
+        });
+        loss.push({
+          label: `${model}${tag}`,
+          data: smooth,
+          borderColor: color,
+          backgroundColor: color,
+          borderWidth: 2,
+          borderDash: dash,
+        });
       }
       const byModel = new Map<string, Pt[]>();
       for (const e of rv.run.epochs) {
@@ -204,7 +334,13 @@ export class TrainingView {
       }
       for (const [model, pts] of byModel) {
         const color = t.colors[modelColor(model)];
-        acc.push({ label: `${model}${tag}`, data: pts, borderColor: color, backgroundColor: color, borderDash: dash });
+        acc.push({
+          label: `${model}${tag}`,
+          data: pts,
+          borderColor: color,
+          backgroundColor: color,
+          borderDash: dash,
+        });
       }
     });
     this.lossChart.data.datasets = loss;
@@ -217,16 +353,38 @@ export class TrainingView {
     const m = this.ctx.model;
     clear(this.runsBox);
     if (!m.runs.length) {
-      this.runsBox.append(h('p', { class: 'muted' }, 'Finished runs are kept here, also after a reload.'));
+      this.runsBox.append(
+        h('p', { class: 'muted' }, 'Finished runs are kept here, also after a reload.'),
+      );
       return;
     }
-    const table = h('table', { class: 'runs-table' },
-      h('thead', null, h('tr', null, h('th', null, ''), h('th', null, 'Run'), h('th', null, 'Model'), h('th', { class: 'num' }, 'Test acc'), h('th', { class: 'num' }, 'Params'), h('th', { class: 'num' }, 'Time'), h('th', { class: 'num' }, 'Samples/s'))),
+    const table = h(
+      'table',
+      { class: 'runs-table' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, ''),
+          h('th', null, 'Run'),
+          h('th', null, 'Model'),
+          h('th', { class: 'num' }, 'Test acc'),
+          h('th', { class: 'num' }, 'Params'),
+          h('th', { class: 'num' }, 'Time'),
+          h('th', { class: 'num' }, 'Samples/s'),
+        ),
+      ),
     );
     const body = h('tbody');
     for (const rv of [...m.runs].reverse()) {
       const id = rv.run.runId;
-      const box = h('vscode-checkbox', { checked: m.selected.has(id), title: 'Show this run in the charts', 'aria-label': `show run ${runLabel(rv)}` });
+      const box = h('vscode-checkbox', {
+        checked: m.selected.has(id),
+        title: 'Show this run in the charts',
+        'aria-label': `show run ${runLabel(rv)}`,
+      });
       box.addEventListener('change', () => {
         if (box.checked) m.selected.add(id);
         else m.selected.delete(id);
@@ -240,19 +398,43 @@ export class TrainingView {
         const lastEpoch = [...rv.run.epochs].reverse().find((e) => e.model === mp.model);
         const acc = fin?.finalTestAcc ?? lastEpoch?.testAcc;
         const swatch = h('span', { class: `swatch c-${modelColor(mp.model)}` });
-        const state = rv.live ? ' (running)' : rv.error ? ' (failed)' : rv.run.done?.cancelled ? ' (stopped)' : '';
-        body.append(h('tr', { class: i === 0 ? 'first' : undefined },
-          h('td', null, i === 0 ? box : ''),
-          h('td', { title: rv.run.runId }, i === 0 ? `${runLabel(rv)} · ${rv.run.backend}${state}` : ''),
-          h('td', null, swatch, mp.model),
-          h('td', { class: 'num' }, fmtPercent(acc ?? null)),
-          h('td', { class: 'num' }, fmtInt(fin?.params ?? mp.params)),
-          h('td', { class: 'num' }, fmtDuration(fin?.seconds ?? lastEpoch?.seconds ?? null)),
-          h('td', { class: 'num' }, fmtNum(fin?.samplesPerSec ?? lastEpoch?.samplesPerSec ?? null, 4)),
-        ));
+        const state = rv.live
+          ? ' (running)'
+          : rv.error
+            ? ' (failed)'
+            : rv.run.done?.cancelled
+              ? ' (stopped)'
+              : '';
+        body.append(
+          h(
+            'tr',
+            { class: i === 0 ? 'first' : undefined },
+            h('td', null, i === 0 ? box : ''),
+            h(
+              'td',
+              { title: rv.run.runId },
+              i === 0 ? `${runLabel(rv)} · ${rv.run.backend}${state}` : '',
+            ),
+            h('td', null, swatch, mp.model),
+            h('td', { class: 'num' }, fmtPercent(acc ?? null)),
+            h('td', { class: 'num' }, fmtInt(fin?.params ?? mp.params)),
+            h('td', { class: 'num' }, fmtDuration(fin?.seconds ?? lastEpoch?.seconds ?? null)),
+            h(
+              'td',
+              { class: 'num' },
+              fmtNum(fin?.samplesPerSec ?? lastEpoch?.samplesPerSec ?? null, 4),
+            ),
+          ),
+        );
       });
-      const lossBtn = h('button', { class: 'link-button', title: 'Save the loss per batch as CSV' }, 'loss CSV');
-      lossBtn.addEventListener('click', () => this.ctx.saveFile(`loss-${id}.csv`, 'text/csv', lossCsv(rv.run)));
+      const lossBtn = h(
+        'button',
+        { class: 'link-button', title: 'Save the loss per batch as CSV' },
+        'loss CSV',
+      );
+      lossBtn.addEventListener('click', () =>
+        this.ctx.saveFile(`loss-${id}.csv`, 'text/csv', lossCsv(rv.run)),
+      );
       body.append(h('tr', { class: 'run-actions' }, h('td'), h('td', { colspan: 6 }, lossBtn)));
     }
     table.append(body);

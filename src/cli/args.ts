@@ -3,7 +3,10 @@
 
 export class CliError extends Error {
   readonly cliError = true;
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -13,7 +16,11 @@ export class CliError extends Error {
  * copy of the class, so `instanceof` only holds within one of them.
  */
 export function isCliError(e: unknown): e is CliError {
-  return e instanceof Error && (e as Partial<CliError>).cliError === true && typeof (e as Partial<CliError>).exitCode === 'number';
+  return (
+    e instanceof Error &&
+    (e as Partial<CliError>).cliError === true &&
+    typeof (e as Partial<CliError>).exitCode === 'number'
+  );
 }
 
 export type FlagKind = 'string' | 'int' | 'number' | 'boolean';
@@ -35,7 +42,11 @@ export interface ParsedArgs {
 }
 
 /** Parses `--flag value`, `--flag=value` and boolean `--flag`. A lone `-` and negative numbers are values. */
-export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  spec: Record<string, FlagSpec>,
+  command: string,
+): ParsedArgs {
   const flags: FlagValues = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -52,8 +63,12 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const s = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
     if (!s) {
-      const known = Object.keys(spec).map((k) => '--' + k).join(', ');
-      throw new CliError(`tensor-lens ${command}: unknown option --${name} (known: ${known}; see tensor-lens ${command} --help)`);
+      const known = Object.keys(spec)
+        .map((k) => '--' + k)
+        .join(', ');
+      throw new CliError(
+        `tensor-lens ${command}: unknown option --${name} (known: ${known}; see tensor-lens ${command} --help)`,
+      );
     }
     if (s.kind === 'boolean') {
       if (eq >= 0) throw new CliError(`tensor-lens ${command}: --${name} takes no value`);
@@ -66,7 +81,8 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
       raw = argv[i + 1];
       i++;
     }
-    if (raw === undefined || raw === '') throw new CliError(`tensor-lens ${command}: --${name} needs a value (${s.hint ?? s.kind})`);
+    if (raw === undefined || raw === '')
+      throw new CliError(`tensor-lens ${command}: --${name} needs a value (${s.hint ?? s.kind})`);
     flags[name] = convert(raw, name, s, command);
   }
   return { flags, positionals };
@@ -75,14 +91,18 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
 function convert(raw: string, name: string, s: FlagSpec, command: string): string | number {
   if (s.kind === 'string') {
     if (s.choices && !s.choices.includes(raw)) {
-      throw new CliError(`tensor-lens ${command}: --${name} must be one of ${s.choices.join('|')}, not '${raw}'`);
+      throw new CliError(
+        `tensor-lens ${command}: --${name} must be one of ${s.choices.join('|')}, not '${raw}'`,
+      );
     }
     return raw;
   }
   const v = Number(raw);
   const intOk = s.kind !== 'int' || Number.isInteger(v);
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim()) || !Number.isFinite(v) || !intOk) {
-    throw new CliError(`tensor-lens ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${s.hint ? ` (${s.hint})` : ''}, not '${raw}'`);
+    throw new CliError(
+      `tensor-lens ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${s.hint ? ` (${s.hint})` : ''}, not '${raw}'`,
+    );
   }
   if (s.min !== undefined && v < s.min) {
     throw new CliError(`tensor-lens ${command}: --${name} must be at least ${s.min}, not ${raw}`);
@@ -96,10 +116,15 @@ export function parseShapeList(text: string): (number | string)[][] {
   return groups.map((g) => {
     const body = g.replace(/[()[\]\s]/g, '');
     if (!body) throw new CliError(`empty input shape in '${text}'; write it like 1,1,28,28`);
-    return body.split(',').filter((d) => d !== '').map((d) => {
-      if (/^\d+$/.test(d)) return Number(d);
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) return d;
-      throw new CliError(`bad dimension '${d}' in input shape '${text}'; use positive integers or names, like 1,1,28,28 or B,3,H,W`);
-    });
+    return body
+      .split(',')
+      .filter((d) => d !== '')
+      .map((d) => {
+        if (/^\d+$/.test(d)) return Number(d);
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) return d;
+        throw new CliError(
+          `bad dimension '${d}' in input shape '${text}'; use positive integers or names, like 1,1,28,28 or B,3,H,W`,
+        );
+      });
   });
 }

@@ -46,9 +46,15 @@ export async function followCommand(argv: string[], io: CliIO): Promise<number> 
     return 0;
   }
   const { flags, positionals } = parseArgs(argv, SPEC, 'follow');
-  if (positionals.length !== 1) throw new CliError('tensor-lens follow: give one folder to follow, e.g. tensor-lens follow runs/ (tensor-lens follow --help)');
+  if (positionals.length !== 1)
+    throw new CliError(
+      'tensor-lens follow: give one folder to follow, e.g. tensor-lens follow runs/ (tensor-lens follow --help)',
+    );
   const dir = positionals[0];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`tensor-lens follow: ${dir} is not a folder; give the --log-dir of a run, or a TensorBoard log folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new CliError(
+      `tensor-lens follow: ${dir} is not a folder; give the --log-dir of a run, or a TensorBoard log folder`,
+    );
   const { Follower } = await import('../training/pytorch/follow');
   const { TfEventsError } = await import('../training/pytorch/tfevents');
   const follower = new Follower(dir, (m) => io.err(m));
@@ -56,9 +62,21 @@ export async function followCommand(argv: string[], io: CliIO): Promise<number> 
   const interval = Number(flags.interval ?? 500);
   const print = (): void => {
     for (const item of follower.scan()) {
-      if (json) io.out(JSON.stringify(item.kind === 'scalar'
-        ? { event: 'scalar', run: item.run, tag: item.tag, step: item.step, value: item.value, wallTime: item.wallTime }
-        : { ...item.event, run: item.run }));
+      if (json)
+        io.out(
+          JSON.stringify(
+            item.kind === 'scalar'
+              ? {
+                  event: 'scalar',
+                  run: item.run,
+                  tag: item.tag,
+                  step: item.step,
+                  value: item.value,
+                  wallTime: item.wallTime,
+                }
+              : { ...item.event, run: item.run },
+          ),
+        );
       else {
         const line = human(item);
         if (line) io.out(line);

@@ -1,8 +1,20 @@
 // `tensor-lens sample EXPR`: run one of the samplers on a typed density, print the diagnostics
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
 import { writeFileSync } from 'node:fs';
-import { SAMPLERS, type SampleRequestParams, type SampleResult, type SamplerName } from '../sampling/types';
-import { checkExpression, defaultWarmup, drawsCsv, MAX_WARMUP, runSampler, SampleCancelled } from '../sampling';
+import {
+  SAMPLERS,
+  type SampleRequestParams,
+  type SampleResult,
+  type SamplerName,
+} from '../sampling/types';
+import {
+  checkExpression,
+  defaultWarmup,
+  drawsCsv,
+  MAX_WARMUP,
+  runSampler,
+  SampleCancelled,
+} from '../sampling';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
@@ -59,7 +71,9 @@ function parseRange(text: string, flag: string): [number, number] {
   const parts = text.replace(/[[\]()\s]/g, '').split(',');
   const r = parts.map(parseBound);
   if (parts.length !== 2 || r.some(Number.isNaN) || !(r[0] < r[1])) {
-    throw new CliError(`tensor-lens sample: --${flag} must be A,B with A < B (inf allowed), e.g. --${flag} 0,inf; not '${text}'`);
+    throw new CliError(
+      `tensor-lens sample: --${flag} must be A,B with A < B (inf allowed), e.g. --${flag} 0,inf; not '${text}'`,
+    );
   }
   return [r[0], r[1]];
 }
@@ -78,13 +92,26 @@ function summary(r: SampleResult): string {
     `  mean ${fmt(r.mean)} ± ${fmt(r.mcseMean, 2)} (MCSE)   sd ${fmt(r.sd)}${r.trueMean !== undefined ? `   numeric mean ${fmt(r.trueMean)}` : ''}`,
     `  ESS bulk ${fmt(r.essBulk, 5)}   ESS tail ${fmt(r.essTail, 5)}   R-hat ${fmt(r.rhat, 4)}${r.rhat >= 1.01 ? '  (≥ 1.01: chains disagree, run longer)' : ''}`,
   ];
-  if (r.acceptance !== null) lines.push(`  acceptance ${fmt(r.acceptance, 3)}${r.proposalsPerDraw !== undefined ? `   proposals per draw ${fmt(r.proposalsPerDraw, 3)}` : ''}${r.stepSize !== undefined ? `   step ${fmt(r.stepSize, 3)}` : ''}`);
-  if (r.divergences !== undefined) lines.push(`  divergences ${r.divergences}   leapfrogs per draw ${fmt(r.leapfrogsPerDraw, 3)}${r.meanTreeDepth !== undefined ? `   mean tree depth ${fmt(r.meanTreeDepth, 3)}` : ''}`);
-  if (r.envelope) lines.push(`  envelope ${r.envelope}${r.restarts ? `   restarts ${r.restarts}` : ''}`);
+  if (r.acceptance !== null)
+    lines.push(
+      `  acceptance ${fmt(r.acceptance, 3)}${r.proposalsPerDraw !== undefined ? `   proposals per draw ${fmt(r.proposalsPerDraw, 3)}` : ''}${r.stepSize !== undefined ? `   step ${fmt(r.stepSize, 3)}` : ''}`,
+    );
+  if (r.divergences !== undefined)
+    lines.push(
+      `  divergences ${r.divergences}   leapfrogs per draw ${fmt(r.leapfrogsPerDraw, 3)}${r.meanTreeDepth !== undefined ? `   mean tree depth ${fmt(r.meanTreeDepth, 3)}` : ''}`,
+    );
+  if (r.envelope)
+    lines.push(`  envelope ${r.envelope}${r.restarts ? `   restarts ${r.restarts}` : ''}`);
   if (r.uError !== undefined) lines.push(`  inverse-CDF u-error ${fmt(r.uError, 2)}`);
-  if (r.evalsPerDraw !== undefined) lines.push(`  density evaluations per draw ${fmt(r.evalsPerDraw, 3)}`);
-  if (r.ks) lines.push(`  KS vs numeric CDF${r.dims === 2 ? ' (x-marginal)' : ''}: D ${fmt(r.ks.D, 3)}  p ${fmt(r.ks.p, 3)}${r.ksThin && r.ksThin > 1 ? `  (thinned by ${r.ksThin})` : ''}`);
-  lines.push(`  ${fmt(r.seconds, 3)} s sampling (+${fmt(r.setupSeconds ?? 0, 3)} s setup), ${fmt(r.drawsPerSec, 3)} draws/s`);
+  if (r.evalsPerDraw !== undefined)
+    lines.push(`  density evaluations per draw ${fmt(r.evalsPerDraw, 3)}`);
+  if (r.ks)
+    lines.push(
+      `  KS vs numeric CDF${r.dims === 2 ? ' (x-marginal)' : ''}: D ${fmt(r.ks.D, 3)}  p ${fmt(r.ks.p, 3)}${r.ksThin && r.ksThin > 1 ? `  (thinned by ${r.ksThin})` : ''}`,
+    );
+  lines.push(
+    `  ${fmt(r.seconds, 3)} s sampling (+${fmt(r.setupSeconds ?? 0, 3)} s setup), ${fmt(r.drawsPerSec, 3)} draws/s`,
+  );
   return lines.join('\n');
 }
 
@@ -100,9 +127,11 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new CliError(positionals.length === 0
-      ? `tensor-lens sample: give a density, e.g. tensor-lens sample "exp(-x^2/2)" (see --help)`
-      : `tensor-lens sample: expected one expression, got ${positionals.length}; quote it, e.g. "exp(-x^2/2) * (1 + sin(3x)^2)"`);
+    throw new CliError(
+      positionals.length === 0
+        ? `tensor-lens sample: give a density, e.g. tensor-lens sample "exp(-x^2/2)" (see --help)`
+        : `tensor-lens sample: expected one expression, got ${positionals.length}; quote it, e.g. "exp(-x^2/2) * (1 + sin(3x)^2)"`,
+    );
   }
   const expr = positionals[0];
   const logDensity = flags['log-density'] === true;
@@ -111,13 +140,21 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
   const sampler = (flags.sampler as SamplerName | undefined) ?? 'nuts';
   const n = (flags.n as number | undefined) ?? 5000;
   const chains = (flags.chains as number | undefined) ?? 4;
-  if (chains > 64) throw new CliError(`tensor-lens sample: --chains must be at most 64, not ${chains}`);
+  if (chains > 64)
+    throw new CliError(`tensor-lens sample: --chains must be at most 64, not ${chains}`);
   const seed = (flags.seed as number | undefined) ?? 42;
-  if (!Number.isSafeInteger(seed)) throw new CliError(`tensor-lens sample: --seed must be a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${String(flags.seed)}`);
+  if (!Number.isSafeInteger(seed))
+    throw new CliError(
+      `tensor-lens sample: --seed must be a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${String(flags.seed)}`,
+    );
   const warmup = flags.warmup as number | undefined;
-  if (warmup !== undefined && warmup > MAX_WARMUP) throw new CliError(`tensor-lens sample: --warmup must be at most ${MAX_WARMUP}, not ${warmup}`);
+  if (warmup !== undefined && warmup > MAX_WARMUP)
+    throw new CliError(`tensor-lens sample: --warmup must be at most ${MAX_WARMUP}, not ${warmup}`);
   const params: SampleRequestParams = {
-    expr, sampler, n, chains,
+    expr,
+    sampler,
+    n,
+    chains,
     seed,
     logDensity,
     warmup: warmup ?? defaultWarmup(n),
@@ -126,7 +163,9 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
   if (typeof flags.range === 'string') params.range = parseRange(flags.range, 'range');
   if (typeof flags['range-y'] === 'string') params.rangeY = parseRange(flags['range-y'], 'range-y');
   if (check.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
-    throw new CliError(`tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`);
+    throw new CliError(
+      `tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
+    );
   }
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   let result: SampleResult;
@@ -135,7 +174,11 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     result = await runSampler(params, {
       onProgress: () => undefined,
       signal: io.interrupted,
-      onDraws: out ? (xs, ys) => { csv = drawsCsv(xs, ys); } : undefined,
+      onDraws: out
+        ? (xs, ys) => {
+            csv = drawsCsv(xs, ys);
+          }
+        : undefined,
     });
   } catch (e) {
     if (e instanceof SampleCancelled) {
@@ -150,15 +193,37 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     try {
       writeFileSync(out, csv);
     } catch (e) {
-      throw new CliError(`tensor-lens sample: cannot write ${out}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 1);
+      throw new CliError(
+        `tensor-lens sample: cannot write ${out}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+        1,
+      );
     }
   }
   if (flags.json) {
-    const { histogram: _h, histogramY: _hy, histogram2d: _h2, density: _d, densityY: _dy, density2d: _d2, traces: _t, tracesY: _ty, scatter: _s, autocorrelation, runId: _r, ...diag } = result;
-    io.out(JSON.stringify({ ...diag, autocorrelation: autocorrelation.slice(0, 21), out: out ?? null }, jsonSafe));
+    const {
+      histogram: _h,
+      histogramY: _hy,
+      histogram2d: _h2,
+      density: _d,
+      densityY: _dy,
+      density2d: _d2,
+      traces: _t,
+      tracesY: _ty,
+      scatter: _s,
+      autocorrelation,
+      runId: _r,
+      ...diag
+    } = result;
+    io.out(
+      JSON.stringify(
+        { ...diag, autocorrelation: autocorrelation.slice(0, 21), out: out ?? null },
+        jsonSafe,
+      ),
+    );
   } else {
     io.out(summary(result) + (out ? `\n  draws written to ${out}` : ''));
   }
-  for (const w of result.warnings ?? []) io.err(`tensor-lens sample: ${result.status === 'failed' ? 'FAILED' : 'warning'}: ${w}`);
+  for (const w of result.warnings ?? [])
+    io.err(`tensor-lens sample: ${result.status === 'failed' ? 'FAILED' : 'warning'}: ${w}`);
   return result.status === 'failed' ? 1 : 0;
 }

@@ -40,15 +40,27 @@ export async function shapesCommand(argv: string[], io: CliIO): Promise<number> 
     return 0;
   }
   const { flags, positionals } = parseArgs(argv, { ...SPEC }, 'shapes');
-  if (positionals.length !== 1) throw new CliError('tensor-lens shapes: give exactly one Python file, e.g. tensor-lens shapes model.py (see --help)');
+  if (positionals.length !== 1)
+    throw new CliError(
+      'tensor-lens shapes: give exactly one Python file, e.g. tensor-lens shapes model.py (see --help)',
+    );
   const path = positionals[0];
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new CliError(`tensor-lens shapes: cannot read ${path}: ${why}; pass the path of a .py file`);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message;
+    throw new CliError(
+      `tensor-lens shapes: cannot read ${path}: ${why}; pass the path of a .py file`,
+    );
   }
   const defaultInput = typeof flags.input === 'string' ? parseShapeList(flags.input) : undefined;
   const result = analyze(source, { file: path, defaultInput });
@@ -123,22 +135,33 @@ function moduleLayers(layers: LayerResult[]): object[] {
 
 /** Indented JSON with each shape on one line: `[1, 32, 26, 26]`, not four lines. */
 function compactJson(v: object): string {
-  return JSON.stringify(v, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/,\s*\n\s*/g, ', ')}]`);
+  return JSON.stringify(v, null, 2).replace(
+    /\[\s+([^[\]{}]*?)\s+\]/g,
+    (_m, inner: string) => `[${inner.replace(/,\s*\n\s*/g, ', ')}]`,
+  );
 }
 
 const shapeText = (s: Shape): string => (s ? `[${s.join(', ')}]` : '?');
 // Not toLocaleString: its first call loads ICU's locale data, a tenth of `shapes`' whole run.
-const thousands = (n: number): string => (Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US'));
+const thousands = (n: number): string =>
+  Number.isSafeInteger(n)
+    ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+    : n.toLocaleString('en-US');
 
 function modelTable(m: ModelResult): string[] {
   const rows: [string, string, string][] = m.layers
     .filter((l: LayerResult) => !l.functional)
-    .map((l) => [`${l.name} (${l.type})`, l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(), l.params === null ? '?' : thousands(l.params)]);
+    .map((l) => [
+      `${l.name} (${l.type})`,
+      l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(),
+      l.params === null ? '?' : thousands(l.params),
+    ]);
   const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
   const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
   const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
   const w2 = Math.max(head[2].length, ...rows.map((r) => r[2].length));
-  const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}`;
+  const line = (r: [string, string, string]): string =>
+    `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}`;
   const rule = '─'.repeat(w0 + w1 + w2 + 4);
   const input = m.input.map(shapeText).join(', ');
   const out = [
@@ -157,8 +180,15 @@ function modelTable(m: ModelResult): string[] {
 
 function table(r: AnalysisResult): string {
   const out: string[] = [];
-  if (r.models.length === 0) out.push(`${r.file}: no PyTorch models found (an nn.Module subclass or an nn.Sequential assignment)`, '');
+  if (r.models.length === 0)
+    out.push(
+      `${r.file}: no PyTorch models found (an nn.Module subclass or an nn.Sequential assignment)`,
+      '',
+    );
   for (const m of r.models) out.push(...modelTable(m));
-  for (const d of r.diagnostics) out.push(`${r.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.fix ? ` (fix: ${d.fix.newText})` : ''}`);
+  for (const d of r.diagnostics)
+    out.push(
+      `${r.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.fix ? ` (fix: ${d.fix.newText})` : ''}`,
+    );
   return out.join('\n').replace(/\n+$/, '');
 }

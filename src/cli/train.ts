@@ -2,7 +2,13 @@
 // MNIST, in-process. --json prints one event per line on stdout (the contract in docs/cli-contract.md); otherwise
 // progress goes to stderr and a summary table to stdout.
 import { readFileSync } from 'node:fs';
-import type { BackendName, ModelSpec, TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
+import type {
+  BackendName,
+  ModelSpec,
+  TrainDoneEvent,
+  TrainEvent,
+  TrainRequestParams,
+} from '../training/types';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
@@ -65,17 +71,32 @@ const SPEC: Record<string, FlagSpec> = {
 /** "mlp", "cnn", "compare", "mlp,cnn", "model.py", "model.py:Net" → model requests. */
 export function parseModels(value: string): ModelSpec[] {
   const v = value.trim();
-  if (v === 'compare') return [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }];
+  if (v === 'compare')
+    return [
+      { kind: 'builtin', name: 'mlp' },
+      { kind: 'builtin', name: 'cnn' },
+    ];
   const parts = v.split(',').map((s) => s.trim());
-  if (parts.every((p) => p === 'mlp' || p === 'cnn')) return parts.map((p) => ({ kind: 'builtin', name: p as 'mlp' | 'cnn' }));
+  if (parts.every((p) => p === 'mlp' || p === 'cnn'))
+    return parts.map((p) => ({ kind: 'builtin', name: p as 'mlp' | 'cnn' }));
   const m = /^(.*\.py)(?::([A-Za-z_][A-Za-z0-9_]*))?$/.exec(v);
-  if (!m) throw new CliError(`tensor-lens train: --model must be mlp, cnn, compare or FILE.py[:Class], not '${value}'`);
+  if (!m)
+    throw new CliError(
+      `tensor-lens train: --model must be mlp, cnn, compare or FILE.py[:Class], not '${value}'`,
+    );
   let source: string;
   try {
     source = readFileSync(m[1], 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e instanceof Error ? e.message : String(e));
-    throw new CliError(`tensor-lens train: cannot read ${m[1]} (${why}); give a PyTorch .py file or --model mlp|cnn`);
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw new CliError(
+      `tensor-lens train: cannot read ${m[1]} (${why}); give a PyTorch .py file or --model mlp|cnn`,
+    );
   }
   return [{ kind: 'source', file: m[1], source, ...(m[2] ? { className: m[2] } : {}) }];
 }
@@ -88,7 +109,10 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const { flags, positionals } = parseArgs(argv, SPEC, 'train');
-  if (positionals.length > 0) throw new CliError(`tensor-lens train: unexpected argument '${positionals[0]}'; the model goes in --model (tensor-lens train --help)`);
+  if (positionals.length > 0)
+    throw new CliError(
+      `tensor-lens train: unexpected argument '${positionals[0]}'; the model goes in --model (tensor-lens train --help)`,
+    );
   const params: TrainRequestParams = {
     models: parseModels(String(flags.model ?? 'mlp')),
     epochs: Number(flags.epochs ?? 3),
@@ -97,7 +121,9 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     testLimit: Number(flags['test-limit'] ?? 0),
     dataPath: String(flags.data ?? ''),
     seed: Number(flags.seed ?? 42),
-    backend: (flags.backend === 'pytorch' ? 'auto' : String(flags.backend ?? 'auto')) as BackendName,
+    backend: (flags.backend === 'pytorch'
+      ? 'auto'
+      : String(flags.backend ?? 'auto')) as BackendName,
     ...(flags['tfjs-node'] ? { tfjsNodePath: String(flags['tfjs-node']) } : {}),
     ...(flags.threads !== undefined ? { threads: Number(flags.threads) } : {}),
   };
@@ -112,44 +138,74 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
       return;
     }
     if (e.event === 'start') {
-      io.err(`training ${e.models.map((m) => `${m.model} (${fmtInt(m.params)} params)`).join(' and ')} on ${e.data ?? 'MNIST'}: ${fmtInt(e.trainSize)} training / ${fmtInt(e.testSize)} test images, ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, batch ${e.batchSize}, backend ${e.backend}${e.backendDetail ? ` (${e.backendDetail})` : ''}`);
+      io.err(
+        `training ${e.models.map((m) => `${m.model} (${fmtInt(m.params)} params)`).join(' and ')} on ${e.data ?? 'MNIST'}: ${fmtInt(e.trainSize)} training / ${fmtInt(e.testSize)} test images, ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, batch ${e.batchSize}, backend ${e.backend}${e.backendDetail ? ` (${e.backendDetail})` : ''}`,
+      );
     } else if (e.event === 'batch') {
       const now = Date.now();
       if (now - lastProgress >= 2000) {
         lastProgress = now;
-        io.err(`  ${e.model} epoch ${e.epoch} batch ${e.batch}/${e.batches}  loss ${e.loss.toFixed(4)}`);
+        io.err(
+          `  ${e.model} epoch ${e.epoch} batch ${e.batch}/${e.batches}  loss ${e.loss.toFixed(4)}`,
+        );
       }
     } else if (e.event === 'epoch') {
-      io.err(`${e.model} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)} %, test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)} %, ${e.seconds.toFixed(1)} s, ${fmtInt(e.samplesPerSec)} samples/s`);
+      io.err(
+        `${e.model} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)} %, test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)} %, ${e.seconds.toFixed(1)} s, ${fmtInt(e.samplesPerSec)} samples/s`,
+      );
     } else if (e.event === 'eval') {
       io.err(`${e.model} epoch ${e.epoch} on the test set:`);
       for (const line of training.formatEval(e)) io.err(line);
     }
   };
-  const torchFlags = (['python', 'device', 'procs', 'log-dir'] as const).filter((f) => flags[f] !== undefined);
+  const torchFlags = (['python', 'device', 'procs', 'log-dir'] as const).filter(
+    (f) => flags[f] !== undefined,
+  );
   let usePytorch = flags.backend === 'pytorch';
   if (!usePytorch && flags.backend !== undefined && flags.backend !== 'auto' && torchFlags.length) {
-    throw new CliError(`tensor-lens train: --${torchFlags[0]} is for --backend pytorch, not ${String(flags.backend)}`);
+    throw new CliError(
+      `tensor-lens train: --${torchFlags[0]} is for --backend pytorch, not ${String(flags.backend)}`,
+    );
   }
   let done;
   try {
-    if (!usePytorch && params.backend === 'auto') usePytorch = await autoPicksPytorch(params, flags.python as string | undefined, io, json);
+    if (!usePytorch && params.backend === 'auto')
+      usePytorch = await autoPicksPytorch(params, flags.python as string | undefined, io, json);
     done = usePytorch
       ? await trainOnPytorch(params, flags, onEvent, io)
-      : await training.runTraining(params, { onEvent, signal: io.interrupted, log: json ? undefined : (m) => io.err(m) });
+      : await training.runTraining(params, {
+          onEvent,
+          signal: io.interrupted,
+          log: json ? undefined : (m) => io.err(m),
+        });
   } catch (e) {
-    if (e instanceof training.DataError || e instanceof training.TranslateError || e instanceof training.BackendError) {
+    if (
+      e instanceof training.DataError ||
+      e instanceof training.TranslateError ||
+      e instanceof training.BackendError
+    ) {
       throw new CliError(`tensor-lens train: ${e.message}`, 2);
     }
     throw e;
   }
   if (!json) {
-    const rows = [['model', 'params', 'test acc', 'test loss', 'seconds', 'samples/s'],
-      ...done.models.map((m) => [m.model, fmtInt(m.params), m.finalTestAcc === null ? '–' : `${(100 * m.finalTestAcc).toFixed(2)} %`,
-        m.finalTestLoss === null ? '–' : m.finalTestLoss.toFixed(4), m.seconds.toFixed(1), fmtInt(m.samplesPerSec)])];
+    const rows = [
+      ['model', 'params', 'test acc', 'test loss', 'seconds', 'samples/s'],
+      ...done.models.map((m) => [
+        m.model,
+        fmtInt(m.params),
+        m.finalTestAcc === null ? '–' : `${(100 * m.finalTestAcc).toFixed(2)} %`,
+        m.finalTestLoss === null ? '–' : m.finalTestLoss.toFixed(4),
+        m.seconds.toFixed(1),
+        fmtInt(m.samplesPerSec),
+      ]),
+    ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) io.out(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-    io.out(`backend: ${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}${done.cancelled ? ' — stopped before the end (Ctrl-C)' : ''}`);
+    for (const r of rows)
+      io.out(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+    io.out(
+      `backend: ${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}${done.cancelled ? ' — stopped before the end (Ctrl-C)' : ''}`,
+    );
   }
   // 130 is what a shell reports for a run ended by Ctrl-C.
   return done.cancelled ? 130 : 0;
@@ -159,7 +215,12 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
  * `auto` in the CLI stays tfjs, except for a file's model that tfjs cannot reproduce: that one goes to
  * PyTorch when the chosen Python imports torch (said on stderr), else the tfjs refusal stands.
  */
-async function autoPicksPytorch(params: TrainRequestParams, python: string | undefined, io: CliIO, json: boolean): Promise<boolean> {
+async function autoPicksPytorch(
+  params: TrainRequestParams,
+  python: string | undefined,
+  io: CliIO,
+  json: boolean,
+): Promise<boolean> {
   const m = params.models.length === 1 ? params.models[0] : undefined;
   if (!m || m.kind !== 'source') return false;
   const training = await import('../training/index');
@@ -172,24 +233,41 @@ async function autoPicksPytorch(params: TrainRequestParams, python: string | und
     const pt = await import('../training/pytorch/index');
     const info = await pt.checkPython(python);
     if (!info.torch) return false;
-    if (!json) io.err(`tfjs cannot train this model (${e.message}); training it in ${info.python}'s torch ${info.torch} instead`);
+    if (!json)
+      io.err(
+        `tfjs cannot train this model (${e.message}); training it in ${info.python}'s torch ${info.torch} instead`,
+      );
     return true;
   }
 }
 
-async function trainOnPytorch(params: TrainRequestParams, flags: Record<string, string | number | boolean | undefined>, onEvent: (e: TrainEvent) => void, io: CliIO): Promise<TrainDoneEvent> {
+async function trainOnPytorch(
+  params: TrainRequestParams,
+  flags: Record<string, string | number | boolean | undefined>,
+  onEvent: (e: TrainEvent) => void,
+  io: CliIO,
+): Promise<TrainDoneEvent> {
   const pt = await import('../training/pytorch/index');
   try {
-    return await pt.runPytorchTraining(params, {
-      python: flags.python as string | undefined, device: flags.device as string | undefined,
-      procs: flags.procs as number | undefined, logDir: flags['log-dir'] as string | undefined,
-    }, { onEvent, signal: io.interrupted, onStderr: flags.verbose ? (l) => io.err(l) : undefined });
+    return await pt.runPytorchTraining(
+      params,
+      {
+        python: flags.python as string | undefined,
+        device: flags.device as string | undefined,
+        procs: flags.procs as number | undefined,
+        logDir: flags['log-dir'] as string | undefined,
+      },
+      { onEvent, signal: io.interrupted, onStderr: flags.verbose ? (l) => io.err(l) : undefined },
+    );
   } catch (e) {
     if (e instanceof pt.PythonError) throw new CliError(`tensor-lens train: ${e.message}`, 2);
     if (e instanceof pt.RunnerError) {
       // One line naming the user's file and line; the traceback only on request.
       if (e.traceback && flags.verbose) io.err(e.traceback.trimEnd());
-      const hint = e.kind === 'user' && e.traceback && !flags.verbose ? ' (--verbose prints the traceback)' : '';
+      const hint =
+        e.kind === 'user' && e.traceback && !flags.verbose
+          ? ' (--verbose prints the traceback)'
+          : '';
       throw new CliError(`tensor-lens train: ${e.message}${hint}`, e.kind === 'input' ? 2 : 1);
     }
     throw e;

@@ -3,7 +3,12 @@
 // the DOM or a chart, the host before it runs a job or writes a file (a webview is a web page; what
 // it sends is input). One guard per message type, in tables keyed by the type, so a new message does
 // not compile until it has a guard. Pure, unit-tested in Node.
-import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../sampling/types';
+import type {
+  ExprCheck,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
+} from '../sampling/types';
 import type { HostToWebview, StoredTrainRun, WebviewDefaults, WebviewToHost } from './messages';
 import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../training/types';
 import { SAMPLERS } from '../sampling/types';
@@ -43,19 +48,39 @@ function isModelParams(v: unknown): v is { model: string; params: number } {
 
 export function isEpochEvent(v: unknown): v is TrainEpochEvent {
   return (
-    isObj(v) && v.event === 'epoch' && isStr(v.runId) && isStr(v.model) && isNum(v.epoch) &&
+    isObj(v) &&
+    v.event === 'epoch' &&
+    isStr(v.runId) &&
+    isStr(v.model) &&
+    isNum(v.epoch) &&
     // A diverged model has NaN losses (null after JSON); accuracies are counts over a non-empty set.
-    isNumOrNull(v.trainLoss) && isNum(v.trainAcc) && isNumOrNull(v.testLoss) && isNum(v.testAcc) &&
-    isNum(v.seconds) && isNum(v.samplesPerSec)
+    isNumOrNull(v.trainLoss) &&
+    isNum(v.trainAcc) &&
+    isNumOrNull(v.testLoss) &&
+    isNum(v.testAcc) &&
+    isNum(v.seconds) &&
+    isNum(v.samplesPerSec)
   );
 }
 
 export function isDoneEvent(v: unknown): v is TrainDoneEvent {
   return (
-    isObj(v) && v.event === 'done' && isStr(v.runId) && isStr(v.backend) && isBool(v.cancelled) &&
-    isArrayOf(v.models, (m): m is TrainDoneEvent['models'][number] =>
-      isObj(m) && isStr(m.model) && isNum(m.params) && isNumOrNull(m.finalTestAcc) && isNumOrNull(m.finalTestLoss) &&
-      isNum(m.seconds) && isNum(m.samplesPerSec))
+    isObj(v) &&
+    v.event === 'done' &&
+    isStr(v.runId) &&
+    isStr(v.backend) &&
+    isBool(v.cancelled) &&
+    isArrayOf(
+      v.models,
+      (m): m is TrainDoneEvent['models'][number] =>
+        isObj(m) &&
+        isStr(m.model) &&
+        isNum(m.params) &&
+        isNumOrNull(m.finalTestAcc) &&
+        isNumOrNull(m.finalTestLoss) &&
+        isNum(m.seconds) &&
+        isNum(m.samplesPerSec),
+    )
   );
 }
 
@@ -63,24 +88,44 @@ export function isTrainEvent(v: unknown): v is TrainEvent {
   if (!isObj(v) || !isStr(v.runId)) return false;
   switch (v.event) {
     case 'start':
-      return isStr(v.backend) && isArrayOf(v.models, isModelParams) && isNum(v.trainSize) && isNum(v.testSize) &&
-        isNum(v.epochs) && isNum(v.batchSize);
+      return (
+        isStr(v.backend) &&
+        isArrayOf(v.models, isModelParams) &&
+        isNum(v.trainSize) &&
+        isNum(v.testSize) &&
+        isNum(v.epochs) &&
+        isNum(v.batchSize)
+      );
     case 'batch':
-      return isStr(v.model) && isNum(v.epoch) && isNum(v.batch) && isNum(v.batches) && isNum(v.samplesSeen) && isNum(v.loss);
+      return (
+        isStr(v.model) &&
+        isNum(v.epoch) &&
+        isNum(v.batch) &&
+        isNum(v.batches) &&
+        isNum(v.samplesSeen) &&
+        isNum(v.loss)
+      );
     case 'epoch':
       return isEpochEvent(v);
     case 'done':
       return isDoneEvent(v);
     case 'eval':
-      return isStr(v.model) && isNum(v.epoch) && isArrayOf(v.classes, isStr) && isArrayOf(v.confusion, (r): r is number[] => isArrayOf(r, isNum)) &&
-        isArrayOf(v.perClass, (x): x is number | null => isNumOrNull(x)) && Array.isArray(v.mistakes);
+      return (
+        isStr(v.model) &&
+        isNum(v.epoch) &&
+        isArrayOf(v.classes, isStr) &&
+        isArrayOf(v.confusion, (r): r is number[] => isArrayOf(r, isNum)) &&
+        isArrayOf(v.perClass, (x): x is number | null => isNumOrNull(x)) &&
+        Array.isArray(v.mistakes)
+      );
     default:
       return false;
   }
 }
 
 export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
-  if (!isObj(v) || !isStr(v.runId) || !isStr(v.startedAt) || !isStr(v.backend) || !isObj(v.params)) return false;
+  if (!isObj(v) || !isStr(v.runId) || !isStr(v.startedAt) || !isStr(v.backend) || !isObj(v.params))
+    return false;
   if (!isArrayOf(v.models, isModelParams) || !isArrayOf(v.epochs, isEpochEvent)) return false;
   if (!isObj(v.batches) || !opt(v.trainSize, isNum) || !opt(v.testSize, isNum)) return false;
   for (const pts of Object.values(v.batches)) if (!isArrayOf(pts, isPair)) return false;
@@ -91,22 +136,45 @@ export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
 
 export function isSampleRequestParams(v: unknown): v is SampleRequestParams {
   return (
-    isObj(v) && isStr(v.expr) && isSampler(v.sampler) && isNum(v.n) && isNum(v.chains) && isNum(v.seed) &&
-    opt(v.range, isPair) && opt(v.rangeY, isPair) && opt(v.logDensity, isBool) && opt(v.bins, isNum) && opt(v.warmup, isNum) &&
+    isObj(v) &&
+    isStr(v.expr) &&
+    isSampler(v.sampler) &&
+    isNum(v.n) &&
+    isNum(v.chains) &&
+    isNum(v.seed) &&
+    opt(v.range, isPair) &&
+    opt(v.rangeY, isPair) &&
+    opt(v.logDensity, isBool) &&
+    opt(v.bins, isNum) &&
+    opt(v.warmup, isNum) &&
     opt(v.runId, isStr)
   );
 }
 
 export function isSampleProgress(v: unknown): v is SampleProgressEvent {
   return (
-    isObj(v) && v.event === 'progress' && isStr(v.runId) && isNum(v.chain) && isNum(v.start) && isNumArray(v.x) &&
-    opt(v.y, isNumArray) && isNum(v.done) && isNum(v.total) && opt(v.stride, isNum) && opt(v.restarted, isBool) &&
+    isObj(v) &&
+    v.event === 'progress' &&
+    isStr(v.runId) &&
+    isNum(v.chain) &&
+    isNum(v.start) &&
+    isNumArray(v.x) &&
+    opt(v.y, isNumArray) &&
+    isNum(v.done) &&
+    isNum(v.total) &&
+    opt(v.stride, isNum) &&
+    opt(v.restarted, isBool) &&
     (v.phase === undefined || v.phase === 'warmup' || v.phase === 'sampling')
   );
 }
 
 function isHistogram(v: unknown): v is { edges: number[]; counts: number[] } {
-  return isObj(v) && isNumArray(v.edges) && isNumArray(v.counts) && v.edges.length === v.counts.length + 1;
+  return (
+    isObj(v) &&
+    isNumArray(v.edges) &&
+    isNumArray(v.counts) &&
+    v.edges.length === v.counts.length + 1
+  );
 }
 function isXY(v: unknown): v is { x: number[]; y: number[] } {
   return isObj(v) && isNumArray(v.x) && isNumArray(v.y) && v.x.length === v.y.length;
@@ -115,29 +183,62 @@ function isXY(v: unknown): v is { x: number[]; y: number[] } {
 export function isSampleResult(v: unknown): v is SampleResult {
   if (!isObj(v)) return false;
   const basic =
-    isStr(v.runId) && isStr(v.expr) && isSampler(v.sampler) && isNum(v.n) && isNum(v.chains) &&
-    (v.dims === 1 || v.dims === 2) && isNumOrNull(v.acceptance) && isNumOrNull(v.essBulk) && isNumOrNull(v.essTail) &&
-    isNumOrNull(v.rhat) && isNumOrNull(v.mcseMean) && isNumOrNull(v.mean) && isNumOrNull(v.sd) &&
+    isStr(v.runId) &&
+    isStr(v.expr) &&
+    isSampler(v.sampler) &&
+    isNum(v.n) &&
+    isNum(v.chains) &&
+    (v.dims === 1 || v.dims === 2) &&
+    isNumOrNull(v.acceptance) &&
+    isNumOrNull(v.essBulk) &&
+    isNumOrNull(v.essTail) &&
+    isNumOrNull(v.rhat) &&
+    isNumOrNull(v.mcseMean) &&
+    isNumOrNull(v.mean) &&
+    isNumOrNull(v.sd) &&
     (v.ks === null || (isObj(v.ks) && isNumOrNull(v.ks.D) && isNumOrNull(v.ks.p))) &&
-    isNum(v.seconds) && isNumOrNull(v.drawsPerSec) && isPair(v.range) && opt(v.rangeY, isPair) &&
-    isHistogram(v.histogram) && opt(v.histogramY, isHistogram) && isXY(v.density) && opt(v.densityY, isXY) &&
-    isNumArray(v.autocorrelation) && isArrayOf(v.traces, isNumArray) && opt(v.tracesY, (t): t is number[][] => isArrayOf(t, isNumArray)) &&
-    opt(v.scatter, isXY) && opt(v.divergences, isNum);
+    isNum(v.seconds) &&
+    isNumOrNull(v.drawsPerSec) &&
+    isPair(v.range) &&
+    opt(v.rangeY, isPair) &&
+    isHistogram(v.histogram) &&
+    opt(v.histogramY, isHistogram) &&
+    isXY(v.density) &&
+    opt(v.densityY, isXY) &&
+    isNumArray(v.autocorrelation) &&
+    isArrayOf(v.traces, isNumArray) &&
+    opt(v.tracesY, (t): t is number[][] => isArrayOf(t, isNumArray)) &&
+    opt(v.scatter, isXY) &&
+    opt(v.divergences, isNum);
   if (!basic) return false;
   if (v.histogram2d !== undefined) {
     const h = v.histogram2d;
-    if (!isObj(h) || !isNumArray(h.xEdges) || !isNumArray(h.yEdges) || !isNumArray(h.counts)) return false;
+    if (!isObj(h) || !isNumArray(h.xEdges) || !isNumArray(h.yEdges) || !isNumArray(h.counts))
+      return false;
     if (h.counts.length !== (h.xEdges.length - 1) * (h.yEdges.length - 1)) return false;
   }
   if (v.density2d !== undefined) {
     const d = v.density2d;
-    if (!isObj(d) || !isNum(d.nx) || !isNum(d.ny) || !isNumArray(d.values) || d.values.length !== d.nx * d.ny) return false;
+    if (
+      !isObj(d) ||
+      !isNum(d.nx) ||
+      !isNum(d.ny) ||
+      !isNumArray(d.values) ||
+      d.values.length !== d.nx * d.ny
+    )
+      return false;
   }
   return true;
 }
 
 export function isExprCheck(v: unknown): v is ExprCheck {
-  return isObj(v) && isBool(v.ok) && opt(v.dims, (d): d is 1 | 2 => d === 1 || d === 2) && opt(v.error, isStr) && opt(v.column, isNum);
+  return (
+    isObj(v) &&
+    isBool(v.ok) &&
+    opt(v.dims, (d): d is 1 | 2 => d === 1 || d === 2) &&
+    opt(v.error, isStr) &&
+    opt(v.column, isNum)
+  );
 }
 
 // ───────────── model summary ─────────────
@@ -146,32 +247,61 @@ function isShape(v: unknown): v is Shape {
   return v === null || (Array.isArray(v) && v.every((d) => isNum(d) || isStr(d)));
 }
 function isLayer(v: unknown): v is LayerResult {
-  return isObj(v) && isNum(v.line) && isStr(v.name) && isStr(v.type) && isShape(v.input) && isShape(v.output) &&
-    (isNum(v.params) || v.params === null) && opt(v.macs, isNum);
+  return (
+    isObj(v) &&
+    isNum(v.line) &&
+    isStr(v.name) &&
+    isStr(v.type) &&
+    isShape(v.input) &&
+    isShape(v.output) &&
+    (isNum(v.params) || v.params === null) &&
+    opt(v.macs, isNum)
+  );
 }
 export function isModelResult(v: unknown): v is ModelResult {
   return (
-    isObj(v) && isStr(v.name) && isNum(v.line) && (v.kind === 'module' || v.kind === 'sequential') &&
-    isArrayOf(v.input, isShape) && isStr(v.inputSource) && isShape(v.output) && (isNum(v.params) || v.params === null) && opt(v.paramsKnown, isNum) && opt(v.macs, isNum) &&
+    isObj(v) &&
+    isStr(v.name) &&
+    isNum(v.line) &&
+    (v.kind === 'module' || v.kind === 'sequential') &&
+    isArrayOf(v.input, isShape) &&
+    isStr(v.inputSource) &&
+    isShape(v.output) &&
+    (isNum(v.params) || v.params === null) &&
+    opt(v.paramsKnown, isNum) &&
+    opt(v.macs, isNum) &&
     isArrayOf(v.layers, isLayer)
   );
 }
 
 function isDefaults(v: unknown): v is WebviewDefaults {
-  return isObj(v) && isSampler(v.sampler) && isNum(v.n) && isNum(v.chains) && isNum(v.seed) && isStr(v.expr) &&
-    opt(v.epochs, isNum) && opt(v.limit, isNum);
+  return (
+    isObj(v) &&
+    isSampler(v.sampler) &&
+    isNum(v.n) &&
+    isNum(v.chains) &&
+    isNum(v.seed) &&
+    isStr(v.expr) &&
+    opt(v.epochs, isNum) &&
+    opt(v.limit, isNum)
+  );
 }
 
 const TABS = ['training', 'sampling', 'summary'];
 
-type Fields<U extends { type: string }, T extends U['type']> = { [K in keyof Omit<Extract<U, { type: T }>, 'type'>]-?: unknown };
+type Fields<U extends { type: string }, T extends U['type']> = {
+  [K in keyof Omit<Extract<U, { type: T }>, 'type'>]-?: unknown;
+};
 /** A guard for each message type, given the message's other fields as unknowns. */
 type GuardTable<U extends { type: string }> = { [T in U['type']]: (v: Fields<U, T>) => boolean };
 
 const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
   init: (v) =>
-    isArrayOf(v.runs, isStoredTrainRun) && isArrayOf(v.samples, isSampleResult) &&
-    (v.summary === null || isModelResult(v.summary)) && isDefaults(v.defaults) && opt(v.summaryFile, isStr),
+    isArrayOf(v.runs, isStoredTrainRun) &&
+    isArrayOf(v.samples, isSampleResult) &&
+    (v.summary === null || isModelResult(v.summary)) &&
+    isDefaults(v.defaults) &&
+    opt(v.summaryFile, isStr),
   trainEvent: (v) => isTrainEvent(v.event),
   trainError: (v) => isStr(v.runId) && isStr(v.message),
   sampleError: (v) => isStr(v.runId) && isStr(v.message),
@@ -191,7 +321,8 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
   runSample: (v) => isSampleRequestParams(v.params),
   checkExpr: (v) => isStr(v.expr) && v.expr.length <= 2000 && opt(v.logDensity, isBool),
   compare: (v) => isNum(v.epochs) && isNum(v.limit),
-  saveFile: (v) => isStr(v.name) && (v.mime === 'text/csv' || v.mime === 'image/png') && isStr(v.data),
+  saveFile: (v) =>
+    isStr(v.name) && (v.mime === 'text/csv' || v.mime === 'image/png') && isStr(v.data),
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
 };
@@ -220,7 +351,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
  * of the message is malformed too.
  */
 export function salvageInit(v: unknown): { msg: HostToWebview; dropped: number } | null {
-  if (!isObj(v) || v.type !== 'init' || !Array.isArray(v.runs) || !Array.isArray(v.samples)) return null;
+  if (!isObj(v) || v.type !== 'init' || !Array.isArray(v.runs) || !Array.isArray(v.samples))
+    return null;
   const runs = v.runs.filter(isStoredTrainRun);
   const samples = v.samples.filter(isSampleResult);
   const msg = { ...v, runs, samples };

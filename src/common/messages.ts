@@ -1,11 +1,28 @@
 // Host ↔ webview: every message between the extension host's panel and the panel page, both ways.
 // The page is browser code and the host is Node: this folder is all they share.
-import type { SampleRequestParams, SampleResult, SamplerName, ExprCheck, SampleProgressEvent } from '../sampling/types';
+import type {
+  SampleRequestParams,
+  SampleResult,
+  SamplerName,
+  ExprCheck,
+  SampleProgressEvent,
+} from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
-import type { TrainDoneEvent, TrainEpochEvent, TrainEvent, TrainRequestParams } from '../training/types';
+import type {
+  TrainDoneEvent,
+  TrainEpochEvent,
+  TrainEvent,
+  TrainRequestParams,
+} from '../training/types';
 
 // The engines' types the page draws, re-exported so that the page imports this folder only.
-export type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult, SamplerName } from '../sampling/types';
+export type {
+  ExprCheck,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
+  SamplerName,
+} from '../sampling/types';
 export { SAMPLERS } from '../sampling/types';
 export type { Dim, ModelResult, Shape } from '../shapes/types';
 export type { TrainDoneEvent, TrainEpochEvent, TrainEvent } from '../training/types';
@@ -28,7 +45,14 @@ export interface StoredTrainRun {
 }
 
 export type HostToWebview =
-  | { type: 'init'; runs: StoredTrainRun[]; samples: SampleResult[]; summary: ModelResult | null; defaults: WebviewDefaults; summaryFile?: string }
+  | {
+      type: 'init';
+      runs: StoredTrainRun[];
+      samples: SampleResult[];
+      summary: ModelResult | null;
+      defaults: WebviewDefaults;
+      summaryFile?: string;
+    }
   | { type: 'trainEvent'; event: TrainEvent }
   | { type: 'trainError'; runId: string; message: string }
   /** A sampling job was queued (the runId is only known from its first progress event). */

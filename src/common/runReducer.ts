@@ -6,7 +6,11 @@ import type { TrainEvent, TrainRequestParams, TrainStartEvent } from '../trainin
 import { decimate, type SamplesAxis } from './series';
 
 /** A run's record from its start event. `params` is what the host asked for; unknown on the page. */
-export function startRun(e: TrainStartEvent, params: TrainRequestParams | undefined, startedAt: string): StoredTrainRun {
+export function startRun(
+  e: TrainStartEvent,
+  params: TrainRequestParams | undefined,
+  startedAt: string,
+): StoredTrainRun {
   return {
     runId: e.runId,
     startedAt,
@@ -30,7 +34,12 @@ export function unknownParams(epochs: number, batchSize: number): TrainRequestPa
  * it would be null after JSON, which no chart can draw and no stored run may hold. Loss points beyond
  * `maxLossPoints` per model are decimated. Returns false for an event that changed nothing.
  */
-export function foldTrainEvent(run: StoredTrainRun, axis: SamplesAxis, e: Exclude<TrainEvent, TrainStartEvent>, maxLossPoints: number): boolean {
+export function foldTrainEvent(
+  run: StoredTrainRun,
+  axis: SamplesAxis,
+  e: Exclude<TrainEvent, TrainStartEvent>,
+  maxLossPoints: number,
+): boolean {
   switch (e.event) {
     case 'batch': {
       if (!Number.isFinite(e.loss)) return false;

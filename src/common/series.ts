@@ -13,7 +13,6 @@ export function decimate<T>(points: T[], max: number): T[] {
   return out;
 }
 
-
 /**
  * Samples seen as a monotone x value per model. The worker may count per epoch or cumulatively; when
  * the raw count drops, the previous count is added as an offset so the axis keeps going up.

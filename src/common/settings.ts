@@ -36,19 +36,27 @@ export type SettingKey = keyof typeof SETTING_DEFAULTS;
 export type Settings = { -readonly [K in SettingKey]: (typeof SETTING_DEFAULTS)[K] };
 
 /** The enum settings: a value outside the list (a typo in settings.json) falls back to the default. */
-const ENUMS: Partial<Record<SettingKey, readonly string[]>> = { backend: BACKENDS, 'training.device': DEVICES, 'sampling.sampler': SAMPLERS };
+const ENUMS: Partial<Record<SettingKey, readonly string[]>> = {
+  backend: BACKENDS,
+  'training.device': DEVICES,
+  'sampling.sampler': SAMPLERS,
+};
 
 /** A setting's value checked against its default's type: a wrong type or an unknown enum value gives the default. */
 export function checkSetting<K extends SettingKey>(key: K, v: unknown): Settings[K] {
   const d = SETTING_DEFAULTS[key];
   const allowed = ENUMS[key];
-  const ok = typeof v === typeof d && (typeof v !== 'number' || Number.isFinite(v)) && (!allowed || allowed.includes(v as string));
+  const ok =
+    typeof v === typeof d &&
+    (typeof v !== 'number' || Number.isFinite(v)) &&
+    (!allowed || allowed.includes(v as string));
   return (ok ? v : d) as Settings[K];
 }
 
 /** All settings from `get` (vscode's `WorkspaceConfiguration.get`, or a test's map), each checked. */
 export function readSettings(get: (key: SettingKey) => unknown): Settings {
   const out: Partial<Record<SettingKey, unknown>> = {};
-  for (const key of Object.keys(SETTING_DEFAULTS) as SettingKey[]) out[key] = checkSetting(key, get(key));
+  for (const key of Object.keys(SETTING_DEFAULTS) as SettingKey[])
+    out[key] = checkSetting(key, get(key));
   return out as Settings;
 }

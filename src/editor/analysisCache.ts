@@ -11,7 +11,12 @@ import type { AnalysisResult, Shape } from '../shapes/types';
  * Analyses one source text. Resolves with the result; rejects (or resolves late) when `signal` is
  * aborted because a newer version superseded it.
  */
-export type Analyzer = (source: string, file: string, defaultInput: Shape[] | undefined, signal: AbortSignal) => Promise<AnalysisResult>;
+export type Analyzer = (
+  source: string,
+  file: string,
+  defaultInput: Shape[] | undefined,
+  signal: AbortSignal,
+) => Promise<AnalysisResult>;
 
 /** What the cache needs from a `vscode.TextDocument`. */
 export interface DocLike {
@@ -97,13 +102,22 @@ export class AnalysisCache {
     if (old && old.version === doc.version && old.settingsKey === settingsKey) return old.promise;
     if (old) old.controller.abort();
     const controller = new AbortController();
-    const entry: Entry = { version: doc.version, settingsKey, controller, promise: Promise.resolve(undefined) };
+    const entry: Entry = {
+      version: doc.version,
+      settingsKey,
+      controller,
+      promise: Promise.resolve(undefined),
+    };
     this.entries.set(doc.key, entry);
     entry.promise = this.run(doc, controller.signal).then((result) => {
       if (controller.signal.aborted || result === undefined) return undefined;
       entry.result = result;
       for (const l of this.listeners) {
-        try { l(doc.key, doc.version, result); } catch (e) { this.opts.log.debug(`analysis listener failed: ${errorText(e)}`); }
+        try {
+          l(doc.key, doc.version, result);
+        } catch (e) {
+          this.opts.log.debug(`analysis listener failed: ${errorText(e)}`);
+        }
       }
       return result;
     });
@@ -189,29 +203,47 @@ export class AnalysisCache {
       this.opts.log.debug(`cannot read ${doc.fileName}: ${errorText(e)}`);
       return emptyResult(doc.fileName);
     }
-    if (route === 'inProcess' && this.opts.offThread && source.length > this.largeChars) route = 'offThread';
+    if (route === 'inProcess' && this.opts.offThread && source.length > this.largeChars)
+      route = 'offThread';
     this.analyses++;
     const t0 = this.now();
     try {
-      const analyzer = route === 'override' ? this.opts.override : route === 'offThread' ? this.opts.offThread : this.opts.inProcess;
+      const analyzer =
+        route === 'override'
+          ? this.opts.override
+          : route === 'offThread'
+            ? this.opts.offThread
+            : this.opts.inProcess;
       let result = await analyzer!(source, doc.fileName, defaultInput, signal);
       const ms = this.now() - t0;
-      if (route === 'inProcess') this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
-      if (route === 'inProcess' && result.budgetExceeded && this.opts.offThread && !signal.aborted) {
+      if (route === 'inProcess')
+        this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
+      if (
+        route === 'inProcess' &&
+        result.budgetExceeded &&
+        this.opts.offThread &&
+        !signal.aborted
+      ) {
         // The host's budget (src/editor/engine.ts) cut the analysis short (unknown values): the
         // worker has the engine's full budget. The file counts as slow from now on, so its next
         // versions go straight to the worker.
         this.inProcessMs.set(doc.key, [Infinity, Infinity]);
-        this.opts.log.debug(`analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`);
+        this.opts.log.debug(
+          `analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`,
+        );
         route = 'offThread';
         result = await this.opts.offThread(source, doc.fileName, defaultInput, signal);
       }
-      this.opts.log.debug(`analysed ${doc.fileName} v${doc.version} (${doc.lineCount} lines) ${route} in ${ms.toFixed(1)} ms: ` +
-        `${result.models.length} models, ${result.diagnostics.length} diagnostics`);
+      this.opts.log.debug(
+        `analysed ${doc.fileName} v${doc.version} (${doc.lineCount} lines) ${route} in ${ms.toFixed(1)} ms: ` +
+          `${result.models.length} models, ${result.diagnostics.length} diagnostics`,
+      );
       return signal.aborted ? undefined : this.clean(result, doc.fileName);
     } catch (e) {
       if (signal.aborted) return undefined;
-      this.opts.log.debug(`analysis of ${doc.fileName} v${doc.version} failed (${route}): ${errorText(e)}`);
+      this.opts.log.debug(
+        `analysis of ${doc.fileName} v${doc.version} failed (${route}): ${errorText(e)}`,
+      );
       if (route === 'offThread') {
         // The worker may be gone or busy; a slow in-process analysis beats none.
         try {
@@ -229,16 +261,25 @@ export class AnalysisCache {
 /** Guard against a partial result from a worker (missing arrays) reaching the providers. */
 function sanitize(r: AnalysisResult | undefined | null, file: string): AnalysisResult {
   if (!r || typeof r !== 'object') return emptyResult(file);
-  const models = Array.isArray(r.models) ? r.models.filter((m) => m && typeof m.name === 'string' && m.range) : [];
+  const models = Array.isArray(r.models)
+    ? r.models.filter((m) => m && typeof m.name === 'string' && m.range)
+    : [];
   for (const m of models) {
     if (!Array.isArray(m.layers)) m.layers = [];
     if (!Array.isArray(m.variables)) m.variables = [];
     if (!Array.isArray(m.input)) m.input = [];
     m.layers = m.layers.filter((l) => l && l.range);
   }
-  const diagnostics = Array.isArray(r.diagnostics) ? r.diagnostics.filter((d) => d && d.range && typeof d.message === 'string') : [];
+  const diagnostics = Array.isArray(r.diagnostics)
+    ? r.diagnostics.filter((d) => d && d.range && typeof d.message === 'string')
+    : [];
   const out: AnalysisResult = { file: r.file ?? file, models, diagnostics };
-  if (r.budgetExceeded === 'steps' || r.budgetExceeded === 'elements' || r.budgetExceeded === 'time') out.budgetExceeded = r.budgetExceeded;
+  if (
+    r.budgetExceeded === 'steps' ||
+    r.budgetExceeded === 'elements' ||
+    r.budgetExceeded === 'time'
+  )
+    out.budgetExceeded = r.budgetExceeded;
   return out;
 }
 

@@ -6,9 +6,22 @@ import * as vscode from 'vscode';
 import type { AnalysisResult, ModelResult } from '../shapes/types';
 import type { CommandTable } from '../commands';
 import { errorText } from './analysisCache';
-import { formatInputShapes, inputCommentEdit, parseInputShapes, suggestInput, validateInputShape } from './inputComment';
+import {
+  formatInputShapes,
+  inputCommentEdit,
+  parseInputShapes,
+  suggestInput,
+  validateInputShape,
+} from './inputComment';
 import { modelAtLine, modelByName } from './positions';
-import { analysisOf, defaultInput, documentLines, isPython, toVsRange, type EditorState } from './shared';
+import {
+  analysisOf,
+  defaultInput,
+  documentLines,
+  isPython,
+  toVsRange,
+  type EditorState,
+} from './shared';
 
 interface Target {
   doc: vscode.TextDocument;
@@ -21,10 +34,14 @@ interface Target {
 
 async function documentFor(arg: unknown): Promise<vscode.TextDocument | undefined> {
   // A Uri from a CodeLens; a string from a keybinding or another extension: a URI, or a plain path.
-  const uri = arg instanceof vscode.Uri ? arg
-    : typeof arg === 'string' && /^[A-Za-z][\w+.-]+:\/\//.test(arg) ? vscode.Uri.parse(arg)
-    : typeof arg === 'string' && arg !== '' ? vscode.Uri.file(arg)
-    : undefined;
+  const uri =
+    arg instanceof vscode.Uri
+      ? arg
+      : typeof arg === 'string' && /^[A-Za-z][\w+.-]+:\/\//.test(arg)
+        ? vscode.Uri.parse(arg)
+        : typeof arg === 'string' && arg !== ''
+          ? vscode.Uri.file(arg)
+          : undefined;
   if (uri) {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     return open ?? (await vscode.workspace.openTextDocument(uri));
@@ -34,7 +51,12 @@ async function documentFor(arg: unknown): Promise<vscode.TextDocument | undefine
 }
 
 /** Resolve the document and model a command acts on: argument, else cursor, else the only model, else ask. */
-async function resolveTarget(state: EditorState, uriArg: unknown, nameArg: unknown, purpose: string): Promise<Target | undefined> {
+async function resolveTarget(
+  state: EditorState,
+  uriArg: unknown,
+  nameArg: unknown,
+  purpose: string,
+): Promise<Target | undefined> {
   const doc = await documentFor(uriArg);
   if (!doc) return undefined;
   const result = await analysisOf(state, doc);
@@ -43,7 +65,8 @@ async function resolveTarget(state: EditorState, uriArg: unknown, nameArg: unkno
   let model = modelByName(result, name);
   if (!model) {
     const editor = vscode.window.activeTextEditor;
-    if (editor && editor.document === doc) model = modelAtLine(result, documentLines(doc), editor.selection.active.line + 1);
+    if (editor && editor.document === doc)
+      model = modelAtLine(result, documentLines(doc), editor.selection.active.line + 1);
   }
   if (!model && result.models.length === 1) model = result.models[0];
   if (!model && result.models.length > 1) {
@@ -61,23 +84,30 @@ function fileOf(doc: vscode.TextDocument): string {
   return doc.uri.scheme === 'file' ? doc.fileName : doc.uri.toString();
 }
 
-export type EditorCommands = Pick<CommandTable, 'tensorLens.showSummary' | 'tensorLens.trainModel' | 'tensorLens.setInputShape'>;
+export type EditorCommands = Pick<
+  CommandTable,
+  'tensorLens.showSummary' | 'tensorLens.trainModel' | 'tensorLens.setInputShape'
+>;
 
 export function editorCommands(state: EditorState): EditorCommands {
-  const guard = (name: string, fn: (...args: unknown[]) => Promise<void>) => async (...args: unknown[]): Promise<void> => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      state.log.error(`${name} failed: ${errorText(e)}`);
-      void vscode.window.showErrorMessage(`Tensor Lens: ${errorText(e)}`);
-    }
-  };
+  const guard =
+    (name: string, fn: (...args: unknown[]) => Promise<void>) =>
+    async (...args: unknown[]): Promise<void> => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        state.log.error(`${name} failed: ${errorText(e)}`);
+        void vscode.window.showErrorMessage(`Tensor Lens: ${errorText(e)}`);
+      }
+    };
 
   return {
     'tensorLens.showSummary': guard('showSummary', async (uri?: unknown, name?: unknown) => {
       const t = await resolveTarget(state, uri, name, 'to summarise');
       if (!t) {
-        void vscode.window.showInformationMessage('Tensor Lens: open a Python file with a PyTorch model to see its summary.');
+        void vscode.window.showInformationMessage(
+          'Tensor Lens: open a Python file with a PyTorch model to see its summary.',
+        );
         return;
       }
       if (t.dismissed) return;
@@ -87,7 +117,9 @@ export function editorCommands(state: EditorState): EditorCommands {
     'tensorLens.trainModel': guard('trainModel', async (uri?: unknown, name?: unknown) => {
       const t = await resolveTarget(state, uri, name, 'to train');
       if (!t) {
-        void vscode.window.showInformationMessage('Tensor Lens: open a Python file with a PyTorch model to train it.');
+        void vscode.window.showInformationMessage(
+          'Tensor Lens: open a Python file with a PyTorch model to train it.',
+        );
         return;
       }
       if (t.dismissed) return;
@@ -97,11 +129,16 @@ export function editorCommands(state: EditorState): EditorCommands {
     'tensorLens.setInputShape': guard('setInputShape', async (uri?: unknown, name?: unknown) => {
       const t = await resolveTarget(state, uri, name, 'gets the input shape');
       if (!t || t.dismissed) {
-        if (!t) void vscode.window.showInformationMessage('Tensor Lens: open a Python file with a PyTorch model first.');
+        if (!t)
+          void vscode.window.showInformationMessage(
+            'Tensor Lens: open a Python file with a PyTorch model first.',
+          );
         return;
       }
       if (!t.model) {
-        void vscode.window.showInformationMessage('Tensor Lens: no PyTorch model (nn.Module class or nn.Sequential) found in this file.');
+        void vscode.window.showInformationMessage(
+          'Tensor Lens: no PyTorch model (nn.Module class or nn.Sequential) found in this file.',
+        );
         return;
       }
       const model = t.model;
@@ -109,7 +146,8 @@ export function editorCommands(state: EditorState): EditorCommands {
       const current = model.inputSource === 'symbolic' ? suggestion.shapes : model.input;
       const text = await vscode.window.showInputBox({
         title: `Input shape of ${model.name}`,
-        prompt: 'Batch first, e.g. 1, 1, 28, 28 — names such as B or H stay symbolic; several inputs: (1, 300), (1, 300)',
+        prompt:
+          'Batch first, e.g. 1, 1, 28, 28 — names such as B or H stay symbolic; several inputs: (1, 300), (1, 300)',
         value: formatInputShapes(current),
         validateInput: validateInputShape,
       });

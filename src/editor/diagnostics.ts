@@ -28,10 +28,13 @@ export class ShapeDiagnostics implements vscode.Disposable {
     const key = doc.uri.toString();
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.update(doc);
-    }, delay));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.update(doc);
+      }, delay),
+    );
   }
 
   async update(doc: vscode.TextDocument): Promise<void> {
@@ -62,9 +65,16 @@ export class ShapeDiagnostics implements vscode.Disposable {
   }
 }
 
-export function toDiagnostics(doc: vscode.TextDocument, result: AnalysisResult): vscode.Diagnostic[] {
+export function toDiagnostics(
+  doc: vscode.TextDocument,
+  result: AnalysisResult,
+): vscode.Diagnostic[] {
   return result.diagnostics.map((d) => {
-    const diag = new vscode.Diagnostic(toVsRange(doc, d.range), d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Warning);
+    const diag = new vscode.Diagnostic(
+      toVsRange(doc, d.range),
+      d.message,
+      SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Warning,
+    );
     diag.source = 'Tensor Lens';
     diag.code = d.code;
     return diag;

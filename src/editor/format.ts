@@ -1,6 +1,13 @@
 // Texts the editor shows: CodeLens titles, inlay hint labels, hover markdown, status bar text.
 // Pure: no `vscode` import, so every text is unit-tested against the engine's real output.
-import type { AnalysisResult, Dim, LayerResult, ModelResult, Shape, VariableShape } from '../shapes/types';
+import type {
+  AnalysisResult,
+  Dim,
+  LayerResult,
+  ModelResult,
+  Shape,
+  VariableShape,
+} from '../shapes/types';
 import type { LayerHit } from './positions';
 import { preferConcrete } from './positions';
 
@@ -23,13 +30,18 @@ export function formatShapes(shapes: readonly Shape[] | undefined): string {
 /** Compact counts for one-glance texts: 320, 18.8 k, 1.2 M, 3.4 G. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return '?';
-  const units: [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (let i = 0; i < units.length; i++) {
     const [size, unit] = units[i];
     if (Math.abs(n) >= size * 0.9995) {
       const v = n / size;
       // Rounding 999,960 to "1000.0 k" would be wrong-looking; step up a unit instead.
-      if (i > 0 && Math.abs(v) >= 999.95) return trimZero((n / units[i - 1][0]).toFixed(1)) + ' ' + units[i - 1][1];
+      if (i > 0 && Math.abs(v) >= 999.95)
+        return trimZero((n / units[i - 1][0]).toFixed(1)) + ' ' + units[i - 1][1];
       return trimZero(v.toFixed(1)) + ' ' + unit;
     }
   }
@@ -42,14 +54,19 @@ function trimZero(s: string): string {
 
 /** Exact counts for hovers and tooltips: 1,199,882. */
 /** A model's total for one-glance texts: `1.2 M`, or `? (1.2 M known)` when part of it is unknown. */
-export function formatParamTotal(model: Pick<ModelResult, 'params' | 'paramsKnown'>, exact = false): string {
+export function formatParamTotal(
+  model: Pick<ModelResult, 'params' | 'paramsKnown'>,
+  exact = false,
+): string {
   const f = exact ? formatExact : formatCount;
   return model.params === null ? `? (${f(model.paramsKnown ?? 0)} known)` : f(model.params);
 }
 
 export function formatExact(n: number): string {
   if (!Number.isFinite(n)) return '?';
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function plural(n: number, one: string, many = one + 's'): string {
@@ -74,8 +91,10 @@ const INPUT_SOURCE_TEXT: Record<ModelResult['inputSource'], string> = {
 };
 
 export function modelLensTooltip(model: ModelResult): string {
-  return `${model.name}: input ${formatShapes(model.input)} (${INPUT_SOURCE_TEXT[model.inputSource]}), ` +
-    `output ${formatShape(model.output)}, ${formatParamTotal(model, true)} parameters. Click to set the input shape.`;
+  return (
+    `${model.name}: input ${formatShapes(model.input)} (${INPUT_SOURCE_TEXT[model.inputSource]}), ` +
+    `output ${formatShape(model.output)}, ${formatParamTotal(model, true)} parameters. Click to set the input shape.`
+  );
 }
 
 /** Per-layer CodeLens title (the opt-in alternative to inlay hints). */
@@ -111,7 +130,11 @@ export function lineHints(result: AnalysisResult): LineHint[] {
 const hintMemo = new WeakMap<AnalysisResult, LineHint[]>();
 
 function computeLineHints(result: AnalysisResult): LineHint[] {
-  interface Site { key: string; range: LayerResult['range']; entries: { model: ModelResult; layer: LayerResult }[] }
+  interface Site {
+    key: string;
+    range: LayerResult['range'];
+    entries: { model: ModelResult; layer: LayerResult }[];
+  }
   const byLine = new Map<number, Map<string, Site>>();
   for (const model of result.models) {
     for (const layer of model.layers) {
@@ -149,16 +172,28 @@ function computeLineHints(result: AnalysisResult): LineHint[] {
       const e = preferConcrete(s.entries)[0];
       return `${displayName(e.layer)} (${e.layer.type}): ${formatShapes(layerInputs(e.layer))} → ${formatShapes(layerOutputs(e.layer))}`;
     });
-    hints.push({ line, label: `→ ${shown.join(' | ')}`, tooltip: uniq(tooltipLines).join('\n'), names });
+    hints.push({
+      line,
+      label: `→ ${shown.join(' | ')}`,
+      tooltip: uniq(tooltipLines).join('\n'),
+      names,
+    });
   }
   hints.sort((a, b) => a.line - b.line);
   return hints;
 }
 
 function contains(outer: LayerResult['range'], inner: LayerResult['range']): boolean {
-  const startsBefore = outer.line < inner.line || (outer.line === inner.line && outer.column <= inner.column);
-  const endsAfter = outer.endLine > inner.endLine || (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
-  const same = outer.line === inner.line && outer.column === inner.column && outer.endLine === inner.endLine && outer.endColumn === inner.endColumn;
+  const startsBefore =
+    outer.line < inner.line || (outer.line === inner.line && outer.column <= inner.column);
+  const endsAfter =
+    outer.endLine > inner.endLine ||
+    (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
+  const same =
+    outer.line === inner.line &&
+    outer.column === inner.column &&
+    outer.endLine === inner.endLine &&
+    outer.endColumn === inner.endColumn;
   return startsBefore && endsAfter && !same;
 }
 
@@ -203,19 +238,34 @@ export function layerHoverMarkdown(hits: readonly LayerHit[]): string {
   parts.push(hits[0].atDefinition ? `${header} — defined here` : header);
   const seen = new Set<string>();
   const distinct = hits.filter((h) => {
-    const k = JSON.stringify([h.layer.inputs ?? h.layer.input, h.layer.outputs ?? h.layer.output, h.layer.formulas]);
+    const k = JSON.stringify([
+      h.layer.inputs ?? h.layer.input,
+      h.layer.outputs ?? h.layer.output,
+      h.layer.formulas,
+    ]);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
   });
-  if (hits.length > 1) parts.push(`Called ${hits.length} times${distinct.length < hits.length ? ` (${plural(distinct.length, 'distinct shape')})` : ''}.`);
+  if (hits.length > 1)
+    parts.push(
+      `Called ${hits.length} times${distinct.length < hits.length ? ` (${plural(distinct.length, 'distinct shape')})` : ''}.`,
+    );
   for (const { layer, model } of distinct.slice(0, 4)) {
     const lines: string[] = [];
-    const ctx = distinct.length > 1 || hits.some((h) => h.model !== model) ? ` *(in ${escapeMarkdown(model.name)})*` : '';
-    lines.push(`${code(formatShapes(layerInputs(layer)))} → ${code(formatShapes(layerOutputs(layer)))}${ctx}`);
+    const ctx =
+      distinct.length > 1 || hits.some((h) => h.model !== model)
+        ? ` *(in ${escapeMarkdown(model.name)})*`
+        : '';
+    lines.push(
+      `${code(formatShapes(layerInputs(layer)))} → ${code(formatShapes(layerOutputs(layer)))}${ctx}`,
+    );
     if (layer.unknownReason) lines.push(`Output unknown: ${escapeMarkdown(layer.unknownReason)}`);
     if (layer.formulas && layer.formulas.length > 0) {
-      const block = layer.formulas.map((f) => `${f.dim}: ${f.formula}\n${' '.repeat(f.dim.length)}  ${f.worked.startsWith('=') ? f.worked : '= ' + f.worked}`);
+      const block = layer.formulas.map(
+        (f) =>
+          `${f.dim}: ${f.formula}\n${' '.repeat(f.dim.length)}  ${f.worked.startsWith('=') ? f.worked : '= ' + f.worked}`,
+      );
       lines.push('```text\n' + block.join('\n') + '\n```');
     }
     parts.push(lines.join('\n\n'));
@@ -227,18 +277,24 @@ export function layerHoverMarkdown(hits: readonly LayerHit[]): string {
   const macs = distinct[0].layer.macs;
   if (macs !== undefined && macs > 0) stats.push(`${formatCount(macs)} multiply-adds`);
   if (stats.length > 0) parts.push(stats.join(' · '));
-  if (first.docUrl && /^https:\/\//.test(first.docUrl)) parts.push(`[${escapeMarkdown(first.type)} documentation](${first.docUrl})`);
+  if (first.docUrl && /^https:\/\//.test(first.docUrl))
+    parts.push(`[${escapeMarkdown(first.type)} documentation](${first.docUrl})`);
   return parts.join('\n\n');
 }
 
 /** Hover on a tensor variable in forward: its shape at that line. */
-export function variableHoverMarkdown(hits: readonly { model: ModelResult; variable: VariableShape }[]): string {
+export function variableHoverMarkdown(
+  hits: readonly { model: ModelResult; variable: VariableShape }[],
+): string {
   if (hits.length === 0) return '';
   const v = hits[0].variable;
   const shapes = uniq(hits.map((h) => formatShape(h.variable.shape)));
-  const where = hits.length > 1 ? ` *(in ${hits.map((h) => escapeMarkdown(h.model.name)).join(', ')})*` : '';
-  return `**${escapeMarkdown(v.name)}**: ${shapes.map(code).join(' | ')}${where}\n\n` +
-    `Shape after line ${v.line}.`;
+  const where =
+    hits.length > 1 ? ` *(in ${hits.map((h) => escapeMarkdown(h.model.name)).join(', ')})*` : '';
+  return (
+    `**${escapeMarkdown(v.name)}**: ${shapes.map(code).join(' | ')}${where}\n\n` +
+    `Shape after line ${v.line}.`
+  );
 }
 
 /** Hover on a model's name: the same facts as its CodeLens, with exact numbers. */
@@ -249,7 +305,8 @@ export function modelHoverMarkdown(model: ModelResult): string {
     `Input ${INPUT_SOURCE_TEXT[model.inputSource]}.`,
   ];
   const stats = [`${formatParamTotal(model, true)} params`];
-  if (model.macs !== undefined && model.macs > 0) stats.push(`${formatCount(model.macs)} multiply-adds`);
+  if (model.macs !== undefined && model.macs > 0)
+    stats.push(`${formatCount(model.macs)} multiply-adds`);
   stats.push(plural(model.layers.length, 'layer call'));
   lines.push(stats.join(' · '));
   return lines.join('\n\n');
@@ -269,6 +326,8 @@ export function statusText(result: AnalysisResult): StatusText | null {
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const icon = errors > 0 ? '$(error)' : '$(symbol-structure)';
   const text = `${icon} ${plural(result.models.length, 'model')} · ${plural(errors, 'shape error')}`;
-  const names = result.models.map((m) => `${m.name}: ${formatShapes(m.input)} → ${formatShape(m.output)}`).join('\n');
+  const names = result.models
+    .map((m) => `${m.name}: ${formatShapes(m.input)} → ${formatShape(m.output)}`)
+    .join('\n');
   return { text, tooltip: `Tensor Lens — click for the model summary\n${names}`, errors };
 }

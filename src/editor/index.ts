@@ -16,7 +16,10 @@ export type { EditorServices } from './shared';
  * Registers CodeLens, inlay hints, hover, diagnostics, quick fixes and the status bar item (all added
  * to context.subscriptions), and returns the handlers of the editor's commands for src/commands.ts.
  */
-export function registerEditorFeatures(context: vscode.ExtensionContext, services: EditorServices): EditorCommands {
+export function registerEditorFeatures(
+  context: vscode.ExtensionContext,
+  services: EditorServices,
+): EditorCommands {
   const log = services.log;
   const cache = new AnalysisCache({
     inProcess: inProcessAnalyzer,
@@ -40,7 +43,11 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, service
     vscode.languages.registerCodeLensProvider(PYTHON, codeLens),
     vscode.languages.registerInlayHintsProvider(PYTHON, inlay),
     vscode.languages.registerHoverProvider(PYTHON, new ShapeHoverProvider(state)),
-    vscode.languages.registerCodeActionsProvider(PYTHON, new ShapeCodeActionProvider(state), ShapeCodeActionProvider.metadata),
+    vscode.languages.registerCodeActionsProvider(
+      PYTHON,
+      new ShapeCodeActionProvider(state),
+      ShapeCodeActionProvider.metadata,
+    ),
     diagnostics,
     status,
     onAnalyzed,

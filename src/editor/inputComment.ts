@@ -17,7 +17,11 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function parseInputShapes(text: string): ParseResult {
   const t = text.trim().replace(/^#\s*input\s*:\s*/i, '');
-  if (t === '') return { ok: false, message: 'Type a shape such as 1, 1, 28, 28 — or several inputs as (1, 300), (1, 300).' };
+  if (t === '')
+    return {
+      ok: false,
+      message: 'Type a shape such as 1, 1, 28, 28 — or several inputs as (1, 300), (1, 300).',
+    };
   const groups: string[] = [];
   if (/^[([]/.test(t)) {
     // Several bracketed groups separated by commas.
@@ -25,11 +29,16 @@ export function parseInputShapes(text: string): ParseResult {
     while (rest.length > 0) {
       const open = rest[0];
       const close = open === '(' ? ')' : open === '[' ? ']' : '';
-      if (!close) return { ok: false, message: `Expected "(" to start a shape at "${clip(rest)}".` };
+      if (!close)
+        return { ok: false, message: `Expected "(" to start a shape at "${clip(rest)}".` };
       const end = rest.indexOf(close);
       if (end < 0) return { ok: false, message: `Missing "${close}" to close the shape.` };
       const inner = rest.slice(1, end);
-      if (/[()[\]]/.test(inner)) return { ok: false, message: 'Shapes cannot be nested; write (1, 300), (1, 300) for several inputs.' };
+      if (/[()[\]]/.test(inner))
+        return {
+          ok: false,
+          message: 'Shapes cannot be nested; write (1, 300), (1, 300) for several inputs.',
+        };
       groups.push(inner);
       rest = rest.slice(end + 1).trim();
       if (rest.startsWith(',')) {
@@ -40,7 +49,11 @@ export function parseInputShapes(text: string): ParseResult {
       }
     }
   } else {
-    if (/[()[\]]/.test(t)) return { ok: false, message: 'Either bracket every shape, (1, 300), (1, 300), or none: 1, 1, 28, 28.' };
+    if (/[()[\]]/.test(t))
+      return {
+        ok: false,
+        message: 'Either bracket every shape, (1, 300), (1, 300), or none: 1, 1, 28, 28.',
+      };
     groups.push(t);
   }
   const shapes: Dim[][] = [];
@@ -48,8 +61,10 @@ export function parseInputShapes(text: string): ParseResult {
     const parts = g.split(',').map((p) => p.trim());
     // A trailing comma is Python's one-element tuple `(10,)`.
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-    if (parts.length === 1 && parts[0] === '') return { ok: false, message: 'A shape needs at least one dimension, e.g. (1, 784).' };
-    if (parts.length > MAX_RANK) return { ok: false, message: `At most ${MAX_RANK} dimensions per shape.` };
+    if (parts.length === 1 && parts[0] === '')
+      return { ok: false, message: 'A shape needs at least one dimension, e.g. (1, 784).' };
+    if (parts.length > MAX_RANK)
+      return { ok: false, message: `At most ${MAX_RANK} dimensions per shape.` };
     const dims: Dim[] = [];
     for (const p of parts) {
       if (p === '') return { ok: false, message: 'Empty dimension: remove the extra comma.' };
@@ -63,7 +78,10 @@ export function parseInputShapes(text: string): ParseResult {
       } else if (/^-?\d+(\.\d*)?$/.test(p)) {
         return { ok: false, message: `Dimension ${p} must be a whole number of at least 1.` };
       } else {
-        return { ok: false, message: `"${clip(p)}" is neither a number nor a name such as B or H.` };
+        return {
+          ok: false,
+          message: `"${clip(p)}" is neither a number nor a name such as B or H.`,
+        };
       }
     }
     shapes.push(dims);
@@ -108,14 +126,21 @@ export interface TextEdit1 {
  * The edit that writes `# input: …` on the line above the model: replaces an existing input
  * comment there, else inserts a new line with the model line's indentation.
  */
-export function inputCommentEdit(lines: readonly string[], model: ModelResult, shapes: readonly Shape[]): TextEdit1 {
+export function inputCommentEdit(
+  lines: readonly string[],
+  model: ModelResult,
+  shapes: readonly Shape[],
+): TextEdit1 {
   const line = Math.max(1, Math.min(model.line, lines.length || 1));
   const modelText = lines[line - 1] ?? '';
   const indent = /^[ \t]*/.exec(modelText)?.[0] ?? '';
   const comment = indent + inputCommentText(shapes);
   const above = line >= 2 ? lines[line - 2] : undefined;
   if (above !== undefined && INPUT_COMMENT.test(above)) {
-    return { range: { line: line - 1, column: 1, endLine: line - 1, endColumn: above.length + 1 }, newText: comment };
+    return {
+      range: { line: line - 1, column: 1, endLine: line - 1, endColumn: above.length + 1 },
+      newText: comment,
+    };
   }
   return { range: { line, column: 1, endLine: line, endColumn: 1 }, newText: comment + '\n' };
 }
@@ -127,7 +152,9 @@ export function hasInputComment(lines: readonly string[], model: ModelResult): b
 }
 
 function isConcrete(shapes: readonly Shape[]): shapes is Dim[][] {
-  return shapes.length > 0 && shapes.every((s) => s !== null && s.every((d) => typeof d === 'number'));
+  return (
+    shapes.length > 0 && shapes.every((s) => s !== null && s.every((d) => typeof d === 'number'))
+  );
 }
 
 export interface SuggestedInput {
@@ -144,11 +171,20 @@ export interface SuggestedInput {
  * (Conv2d(1, …) → (1, 1, 28, 28), Linear(784, …) → (1, 784)), else the MNIST image shape.
  */
 export function suggestInput(model: ModelResult, defaultInput?: Shape[]): SuggestedInput {
-  if (model.inputSource !== 'symbolic' && model.input.length > 0 && model.input.every((s) => s !== null)) {
+  if (
+    model.inputSource !== 'symbolic' &&
+    model.input.length > 0 &&
+    model.input.every((s) => s !== null)
+  ) {
     // Inferred (a call, a dataset, the setting): pin it as found, symbols such as B included.
-    return { shapes: (model.input as Dim[][]).map((s) => [...s]), source: model.inputSource === 'option' ? 'setting' : 'inferred', confident: true };
+    return {
+      shapes: (model.input as Dim[][]).map((s) => [...s]),
+      source: model.inputSource === 'option' ? 'setting' : 'inferred',
+      confident: true,
+    };
   }
-  if (defaultInput && isConcrete(defaultInput)) return { shapes: defaultInput.map((s) => [...s]), source: 'setting', confident: true };
+  if (defaultInput && isConcrete(defaultInput))
+    return { shapes: defaultInput.map((s) => [...s]), source: 'setting', confident: true };
   const guess = guessFromFirstLayer(model);
   if (guess) return { shapes: [guess], source: 'first layer', confident: false };
   return { shapes: [[1, 1, 28, 28]], source: 'example', confident: false };

@@ -1,7 +1,13 @@
 // Position arithmetic between the engine (1-based lines and columns, end exclusive, UTF-16 columns
 // because lezer works on JS string offsets) and VS Code (0-based lines and characters).
 // Pure: no `vscode` import, so it is unit-tested against the engine's real output.
-import type { AnalysisResult, LayerResult, ModelResult, SourceRange, VariableShape } from '../shapes/types';
+import type {
+  AnalysisResult,
+  LayerResult,
+  ModelResult,
+  SourceRange,
+  VariableShape,
+} from '../shapes/types';
 
 /** A 0-based position, the shape of `vscode.Position`. */
 export interface Pos0 {
@@ -24,7 +30,8 @@ export function toPos0(line: number, column: number): Pos0 {
 export function toRange0(r: SourceRange): Range0 {
   const start = toPos0(r.line, r.column);
   let end = toPos0(r.endLine, r.endColumn);
-  if (end.line < start.line || (end.line === start.line && end.character < start.character)) end = start;
+  if (end.line < start.line || (end.line === start.line && end.character < start.character))
+    end = start;
   return { start, end };
 }
 
@@ -46,7 +53,10 @@ function rangeSize(r: SourceRange): number {
  * deeper than it (blank and comment lines inside count); a Sequential assignment runs until its
  * brackets close. The engine gives only the name's range, so the extent is read from the text.
  */
-export function modelExtent(lines: readonly string[], model: ModelResult): { start: number; end: number } {
+export function modelExtent(
+  lines: readonly string[],
+  model: ModelResult,
+): { start: number; end: number } {
   const start = Math.max(1, model.line);
   let end = start;
   // Layers and variables can only lie inside the model's own text when they are below it; they
@@ -97,8 +107,10 @@ function bracketEnd(lines: readonly string[], start: number): number {
       }
       if (ch === '#') break;
       if (ch === '"' || ch === "'") quote = ch;
-      else if (ch === '(' || ch === '[' || ch === '{') { depth++; opened = true; }
-      else if (ch === ')' || ch === ']' || ch === '}') depth--;
+      else if (ch === '(' || ch === '[' || ch === '{') {
+        depth++;
+        opened = true;
+      } else if (ch === ')' || ch === ']' || ch === '}') depth--;
     }
     if (opened && depth <= 0) return ln;
     if (!opened && ln === start) return ln;
@@ -110,13 +122,20 @@ function bracketEnd(lines: readonly string[], start: number): number {
  * The model the 1-based line belongs to: the innermost model whose extent contains it. Without one,
  * undefined (the command then asks, or uses the only model).
  */
-export function modelAtLine(result: AnalysisResult, lines: readonly string[], line: number): ModelResult | undefined {
+export function modelAtLine(
+  result: AnalysisResult,
+  lines: readonly string[],
+  line: number,
+): ModelResult | undefined {
   let best: ModelResult | undefined;
   let bestStart = -1;
   for (const m of result.models) {
     const ext = modelExtent(lines, m);
     // The `# input:` comment right above a model belongs to it (Set Input Shape… from there).
-    const start = ext.start >= 2 && /^\s*#\s*input\s*:/i.test(lines[ext.start - 2] ?? '') ? ext.start - 1 : ext.start;
+    const start =
+      ext.start >= 2 && /^\s*#\s*input\s*:/i.test(lines[ext.start - 2] ?? '')
+        ? ext.start - 1
+        : ext.start;
     if (line >= start && line <= ext.end && ext.start > bestStart) {
       best = m;
       bestStart = ext.start;
@@ -126,7 +145,10 @@ export function modelAtLine(result: AnalysisResult, lines: readonly string[], li
 }
 
 /** Find a model by name (the CodeLens argument), first match. */
-export function modelByName(result: AnalysisResult, name: string | undefined): ModelResult | undefined {
+export function modelByName(
+  result: AnalysisResult,
+  name: string | undefined,
+): ModelResult | undefined {
   if (name === undefined) return undefined;
   return result.models.find((m) => m.name === name);
 }
@@ -150,7 +172,9 @@ export function layersAt(result: AnalysisResult, line: number, column: number): 
   if (defs.length > 0) return defs.map((h) => ({ ...h, atDefinition: true }));
   // The engine's definition range is the constructor call; the name being assigned
   // (`self.conv1` in `self.conv1 = nn.Conv2d(...)`) belongs to it too.
-  return collect(result, line, column, (l) => (l.definition ? { ...l.definition, column: 1 } : undefined)).map((h) => ({ ...h, atDefinition: true }));
+  return collect(result, line, column, (l) =>
+    l.definition ? { ...l.definition, column: 1 } : undefined,
+  ).map((h) => ({ ...h, atDefinition: true }));
 }
 
 function collect(
@@ -169,7 +193,10 @@ function collect(
       const size = rangeSize(r);
       const key = `${r.line}:${r.column}:${r.endLine}:${r.endColumn}`;
       hits.push({ model, layer, key, size });
-      if (size < bestSize) { bestSize = size; bestKey = key; }
+      if (size < bestSize) {
+        bestSize = size;
+        bestKey = key;
+      }
     }
   }
   return preferConcrete(hits.filter((h) => h.key === bestKey));
@@ -186,7 +213,11 @@ export function preferConcrete<T extends { model: ModelResult }>(hits: T[]): T[]
 }
 
 /** The model whose name range (the CodeLens anchor) contains the position. */
-export function modelNameAt(result: AnalysisResult, line: number, column: number): ModelResult | undefined {
+export function modelNameAt(
+  result: AnalysisResult,
+  line: number,
+  column: number,
+): ModelResult | undefined {
   return result.models.find((m) => rangeContains(m.range, line, column));
 }
 
@@ -218,7 +249,10 @@ export function variableAt(
     for (const v of [...forwardParams(lines, model), ...model.variables]) {
       if (v.name !== name || v.line > line) continue;
       if (v.line === line) {
-        if (v.column === column) { best = v; break; }
+        if (v.column === column) {
+          best = v;
+          break;
+        }
         continue;
       }
       if ((!best || v.line >= best.line) && fnOf(v.line) === here) best = v;
@@ -279,7 +313,10 @@ export function forwardParams(lines: readonly string[], model: ModelResult): Var
         else if (expectName && depth === 1 && /[A-Za-z_*]/.test(ch)) {
           expectName = false;
           const name = /^\**[A-Za-z_][A-Za-z0-9_]*/.exec(t.slice(c))?.[0] ?? '';
-          if (name === 'self' && index === 0) { c += name.length - 1; continue; }
+          if (name === 'self' && index === 0) {
+            c += name.length - 1;
+            continue;
+          }
           if (!name.startsWith('*') && index < model.input.length) {
             found.push({ name, line: l, column: c + 1, shape: model.input[index] });
           }

@@ -3,7 +3,15 @@
 // that throws shows an error in VS Code's log for every keystroke) and logs them at debug level.
 import * as vscode from 'vscode';
 import { errorText } from './analysisCache';
-import { layerHoverMarkdown, layerLensTitle, lineHints, modelHoverMarkdown, modelLensTitle, modelLensTooltip, variableHoverMarkdown } from './format';
+import {
+  layerHoverMarkdown,
+  layerLensTitle,
+  lineHints,
+  modelHoverMarkdown,
+  modelLensTitle,
+  modelLensTooltip,
+  variableHoverMarkdown,
+} from './format';
 import { layersAt, modelExtent, modelNameAt, variableAt } from './positions';
 import { analysisOf, setting, documentLines, toVsRange, type EditorState } from './shared';
 
@@ -17,7 +25,10 @@ export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
     this.changed.fire();
   }
 
-  async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+  async provideCodeLenses(
+    doc: vscode.TextDocument,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeLens[]> {
     try {
       const modelLenses = setting('codeLens.enabled');
       // Per-layer lenses are opt-in: a lens above every layer line doubles the model's height and
@@ -32,19 +43,42 @@ export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
         for (const model of result.models) {
           const range = toVsRange(doc, model.range);
           const ext = modelExtent(lines, model);
-          const errors = result.diagnostics.filter((d) => d.severity === 'error' && d.line >= ext.start && d.line <= ext.end).length;
+          const errors = result.diagnostics.filter(
+            (d) => d.severity === 'error' && d.line >= ext.start && d.line <= ext.end,
+          ).length;
           const args = [doc.uri, model.name];
           lenses.push(
-            new vscode.CodeLens(range, { title: modelLensTitle(model, errors), tooltip: modelLensTooltip(model), command: 'tensorLens.setInputShape', arguments: args }),
-            new vscode.CodeLens(range, { title: '▶ Train', tooltip: `Train ${model.name} on MNIST`, command: 'tensorLens.trainModel', arguments: args }),
-            new vscode.CodeLens(range, { title: 'Summary', tooltip: `Show the layer table of ${model.name}`, command: 'tensorLens.showSummary', arguments: args }),
+            new vscode.CodeLens(range, {
+              title: modelLensTitle(model, errors),
+              tooltip: modelLensTooltip(model),
+              command: 'tensorLens.setInputShape',
+              arguments: args,
+            }),
+            new vscode.CodeLens(range, {
+              title: '▶ Train',
+              tooltip: `Train ${model.name} on MNIST`,
+              command: 'tensorLens.trainModel',
+              arguments: args,
+            }),
+            new vscode.CodeLens(range, {
+              title: 'Summary',
+              tooltip: `Show the layer table of ${model.name}`,
+              command: 'tensorLens.showSummary',
+              arguments: args,
+            }),
           );
         }
       }
       if (layerLenses) {
         for (const hint of lineHints(result)) {
           const line = Math.min(hint.line - 1, doc.lineCount - 1);
-          lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: layerLensTitle(hint), tooltip: hint.tooltip, command: '' }));
+          lenses.push(
+            new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+              title: layerLensTitle(hint),
+              tooltip: hint.tooltip,
+              command: '',
+            }),
+          );
         }
       }
       return lenses;
@@ -65,7 +99,11 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
     this.changed.fire();
   }
 
-  async provideInlayHints(doc: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.InlayHint[]> {
+  async provideInlayHints(
+    doc: vscode.TextDocument,
+    range: vscode.Range,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlayHint[]> {
     try {
       if (!setting('inlayHints.enabled')) return [];
       const result = await analysisOf(this.state, doc);
@@ -91,20 +129,28 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
 export class ShapeHoverProvider implements vscode.HoverProvider {
   constructor(private readonly state: EditorState) {}
 
-  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async provideHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     try {
       const result = await analysisOf(this.state, doc);
       if (!result || token.isCancellationRequested || result.models.length === 0) return undefined;
       const line = pos.line + 1;
       const column = pos.character + 1;
       const model = modelNameAt(result, line, column);
-      if (model) return new vscode.Hover(markdown(modelHoverMarkdown(model)), toVsRange(doc, model.range));
+      if (model)
+        return new vscode.Hover(markdown(modelHoverMarkdown(model)), toVsRange(doc, model.range));
       const word = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
       // A variable under the cursor wins over the call around it: in `self.fc1(x)` hovering `x`
       // asks about x, hovering `fc1` about the layer.
       if (word) {
         const name = doc.getText(word);
-        const prev = word.start.character > 0 ? doc.getText(new vscode.Range(word.start.translate(0, -1), word.start)) : '';
+        const prev =
+          word.start.character > 0
+            ? doc.getText(new vscode.Range(word.start.translate(0, -1), word.start))
+            : '';
         if (prev !== '.') {
           const vars = variableAt(result, documentLines(doc), name, line, word.start.character + 1);
           if (vars.length > 0) return new vscode.Hover(markdown(variableHoverMarkdown(vars)), word);
@@ -113,7 +159,10 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
       const hits = layersAt(result, line, column);
       if (hits.length > 0) {
         const r = hits[0].atDefinition ? hits[0].layer.definition : hits[0].layer.range;
-        return new vscode.Hover(markdown(layerHoverMarkdown(hits)), r ? toVsRange(doc, r) : undefined);
+        return new vscode.Hover(
+          markdown(layerHoverMarkdown(hits)),
+          r ? toVsRange(doc, r) : undefined,
+        );
       }
       return undefined;
     } catch (e) {

@@ -47,14 +47,19 @@ export function docLike(doc: vscode.TextDocument): DocLike {
   };
 }
 
-export function analysisOf(state: EditorState, doc: vscode.TextDocument): Promise<AnalysisResult | undefined> {
+export function analysisOf(
+  state: EditorState,
+  doc: vscode.TextDocument,
+): Promise<AnalysisResult | undefined> {
   return state.cache.get(docLike(doc));
 }
 
 /** The engine's 1-based range as a vscode.Range, clamped to the document's current text. */
 export function toVsRange(doc: vscode.TextDocument, r: SourceRange): vscode.Range {
   const r0 = toRange0(r);
-  return doc.validateRange(new vscode.Range(r0.start.line, r0.start.character, r0.end.line, r0.end.character));
+  return doc.validateRange(
+    new vscode.Range(r0.start.line, r0.start.character, r0.end.line, r0.end.character),
+  );
 }
 
 const linesCache = new WeakMap<vscode.TextDocument, { version: number; lines: string[] }>();

@@ -6,7 +6,11 @@ import { analysisOf, isPython, type EditorState } from './shared';
 
 export class ShapeStatusBar implements vscode.Disposable {
   private shownKey: string | undefined;
-  private readonly item = vscode.window.createStatusBarItem('tensorLens.shapes', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'tensorLens.shapes',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
 
   constructor(private readonly state: EditorState) {
     this.item.name = 'Tensor Lens shapes';
@@ -37,7 +41,8 @@ export class ShapeStatusBar implements vscode.Disposable {
     }
     this.item.text = status.text;
     this.item.tooltip = status.tooltip;
-    this.item.backgroundColor = status.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor =
+      status.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
 

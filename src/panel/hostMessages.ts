@@ -6,7 +6,11 @@ import { basename, join } from 'node:path';
 export const DATA_CANDIDATES = [join('data', 'MNIST', 'raw'), join('data', 'FashionMNIST', 'raw')];
 
 /** The configured data folder, else the first data/MNIST/raw or data/FashionMNIST/raw in the workspace, else '' (embedded subset). */
-export function resolveDataPath(configured: string, workspaceFolders: readonly string[], isDir: (p: string) => boolean): string {
+export function resolveDataPath(
+  configured: string,
+  workspaceFolders: readonly string[],
+  isDir: (p: string) => boolean,
+): string {
   if (configured.trim()) return configured.trim();
   for (const root of workspaceFolders) {
     for (const c of DATA_CANDIDATES) {
@@ -25,14 +29,17 @@ export function decodeSaveFile(mime: 'text/csv' | 'image/png', data: string): Ui
   const bytes = Buffer.from(data.slice(prefix.length), 'base64');
   // PNG signature: 89 50 4E 47 0D 0A 1A 0A.
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length < 8 || sig.some((b, i) => bytes[i] !== b)) return 'the chart image is not a valid PNG';
+  if (bytes.length < 8 || sig.some((b, i) => bytes[i] !== b))
+    return 'the chart image is not a valid PNG';
   return new Uint8Array(bytes);
 }
 
 /** A plain file name from the webview's suggestion (never a path). */
 export function safeSaveName(name: string, mime: 'text/csv' | 'image/png'): string {
   const ext = mime === 'text/csv' ? '.csv' : '.png';
-  let n = basename(name.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._ -]+/g, '_').slice(0, 100);
+  let n = basename(name.replace(/\\/g, '/'))
+    .replace(/[^A-Za-z0-9._ -]+/g, '_')
+    .slice(0, 100);
   if (!n || n.startsWith('.')) n = `tensor-lens${n}`;
   return n.toLowerCase().endsWith(ext) ? n : `${n}${ext}`;
 }

@@ -16,7 +16,9 @@ export interface PanelHtmlParams {
 
 /** A fresh nonce per page load: 128 random bits, base64 without characters that need escaping. */
 export function makeNonce(): string {
-  return randomBytes(16).toString('base64').replace(/[+/=]/g, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''));
+  return randomBytes(16)
+    .toString('base64')
+    .replace(/[+/=]/g, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''));
 }
 
 /**
@@ -25,17 +27,23 @@ export function makeNonce(): string {
  * govern, and lit uses constructable stylesheets, so neither needs 'unsafe-inline'.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-  ].join('; ') + ';';
+  return (
+    [
+      "default-src 'none'",
+      `img-src ${cspSource} data:`,
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${cspSource}`,
+      `font-src ${cspSource}`,
+    ].join('; ') + ';'
+  );
 }
 
 function attr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export function panelHtml(p: PanelHtmlParams): string {

@@ -37,12 +37,19 @@ export interface PanelController {
 // The summary outlives a window reload (the host restarts then) through workspace state.
 const SUMMARY_KEY = 'tensorLens.summary';
 
-export function createPanel(context: vscode.ExtensionContext, client: Engine, log: vscode.LogOutputChannel): PanelController {
+export function createPanel(
+  context: vscode.ExtensionContext,
+  client: Engine,
+  log: vscode.LogOutputChannel,
+): PanelController {
   const store = new RunStore(context.globalStorageUri.fsPath, {}, (m) => log.warn(m));
   // Past runs are read when a page or a run first needs them, not at activation.
   let loading: Promise<void> | undefined;
-  const loaded = (): Promise<void> => (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`)));
-  let summary = context.workspaceState.get<{ model: ModelResult | null; file: string }>(SUMMARY_KEY) ?? { model: null, file: '' };
+  const loaded = (): Promise<void> =>
+    (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`)));
+  let summary = context.workspaceState.get<{ model: ModelResult | null; file: string }>(
+    SUMMARY_KEY,
+  ) ?? { model: null, file: '' };
 
   const settings = (): Settings => {
     const c = vscode.workspace.getConfiguration('tensorLens');
@@ -63,7 +70,9 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
   }
 
   function dataPath(configured: string): string {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const folders = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
     return resolveDataPath(configured, folders, (p) => {
       try {
         return statSync(p).isDirectory();
@@ -73,7 +82,10 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
     });
   }
 
-  function trainParams(models: ModelSpec[], o: { epochs?: number; limit?: number } = {}): TrainRequestParams {
+  function trainParams(
+    models: ModelSpec[],
+    o: { epochs?: number; limit?: number } = {},
+  ): TrainRequestParams {
     const s = settings();
     const p: TrainRequestParams = {
       models,
@@ -98,7 +110,14 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
     async initMessages(): Promise<HostToWebview[]> {
       await loaded();
       return [
-        { type: 'init', runs: store.runs(), samples: store.samples(), summary: summary.model, summaryFile: summary.file, defaults: defaults() },
+        {
+          type: 'init',
+          runs: store.runs(),
+          samples: store.samples(),
+          summary: summary.model,
+          summaryFile: summary.file,
+          defaults: defaults(),
+        },
         // Jobs still queued or running get their cards back.
         ...jobs.queuedSamples().map((params): HostToWebview => ({ type: 'sampleStart', params })),
       ];
@@ -108,25 +127,43 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
   const jobs = new Jobs(client, store, pages, log, loaded);
 
   /** The save dialog, opening in the first workspace folder with the suggested name. */
-  function askSaveUri(fileName: string, filters: Record<string, string[]>, saveLabel: string): Thenable<vscode.Uri | undefined> {
+  function askSaveUri(
+    fileName: string,
+    filters: Record<string, string[]>,
+    saveLabel: string,
+  ): Thenable<vscode.Uri | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined, filters, saveLabel });
+    return vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters,
+      saveLabel,
+    });
   }
 
-  async function saveFile(name: string, mime: 'text/csv' | 'image/png', data: string): Promise<void> {
+  async function saveFile(
+    name: string,
+    mime: 'text/csv' | 'image/png',
+    data: string,
+  ): Promise<void> {
     const bytes = decodeSaveFile(mime, data);
     if (typeof bytes === 'string') {
       log.warn(`save: ${bytes}`);
       void vscode.window.showErrorMessage(`Tensor Lens: could not save: ${bytes}`);
       return;
     }
-    const uri = await askSaveUri(safeSaveName(name, mime), mime === 'text/csv' ? { CSV: ['csv'] } : { 'PNG image': ['png'] }, 'Save');
+    const uri = await askSaveUri(
+      safeSaveName(name, mime),
+      mime === 'text/csv' ? { CSV: ['csv'] } : { 'PNG image': ['png'] },
+      'Save',
+    );
     if (!uri) return;
     try {
       await vscode.workspace.fs.writeFile(uri, bytes);
       log.info(`saved ${uri.fsPath || uri.toString()}`);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Tensor Lens: could not save ${uri.fsPath}: ${errText(e)}`);
+      void vscode.window.showErrorMessage(
+        `Tensor Lens: could not save ${uri.fsPath}: ${errText(e)}`,
+      );
     }
   }
 
@@ -135,20 +172,32 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
     runSample: (msg) => jobs.enqueueSample(msg.params),
     checkExpr: async (msg, page) => {
       try {
-        const result = await client.request('checkExpr', { expr: msg.expr, logDensity: msg.logDensity });
+        const result = await client.request('checkExpr', {
+          expr: msg.expr,
+          logDensity: msg.logDensity,
+        });
         pages.post(page, { type: 'exprCheck', expr: msg.expr, result });
       } catch (e) {
-        pages.post(page, { type: 'exprCheck', expr: msg.expr, result: { ok: false, error: errText(e) } });
+        pages.post(page, {
+          type: 'exprCheck',
+          expr: msg.expr,
+          result: { ok: false, error: errText(e) },
+        });
       }
     },
     compare: (msg) => controller.compare({ epochs: msg.epochs, limit: msg.limit }),
     stop: () => controller.stop(),
     saveFile: (msg) => saveFile(msg.name, msg.mime, msg.data),
-    saveDraws: (msg) => jobs.saveDraws(msg.runId, (name) => askSaveUri(name, { CSV: ['csv'] }, 'Save draws')),
+    saveDraws: (msg) =>
+      jobs.saveDraws(msg.runId, (name) => askSaveUri(name, { CSV: ['csv'] }, 'Save draws')),
     clearRuns: async () => {
       const n = store.runs().filter((r) => r.done).length;
       if (!n) return;
-      const ok = await vscode.window.showWarningMessage(`Forget ${n} finished training run${n === 1 ? '' : 's'}?`, { modal: true }, 'Forget');
+      const ok = await vscode.window.showWarningMessage(
+        `Forget ${n} finished training run${n === 1 ? '' : 's'}?`,
+        { modal: true },
+        'Forget',
+      );
       if (ok !== 'Forget') return;
       store.clearRuns();
       pages.replayAll();
@@ -170,11 +219,23 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
     openEditorPanel: () => pages.openEditorPanel(),
 
     compare(opts = {}) {
-      return jobs.train(trainParams([{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], opts), 'Tensor Lens: MLP vs CNN');
+      return jobs.train(
+        trainParams(
+          [
+            { kind: 'builtin', name: 'mlp' },
+            { kind: 'builtin', name: 'cnn' },
+          ],
+          opts,
+        ),
+        'Tensor Lens: MLP vs CNN',
+      );
     },
 
     train(spec) {
-      const name = spec.kind === 'builtin' ? spec.name.toUpperCase() : spec.className ?? vscode.workspace.asRelativePath(spec.file);
+      const name =
+        spec.kind === 'builtin'
+          ? spec.name.toUpperCase()
+          : (spec.className ?? vscode.workspace.asRelativePath(spec.file));
       return jobs.train(trainParams([spec]), `Tensor Lens: training ${name}`);
     },
 
@@ -184,14 +245,20 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
       if (!expr) {
         expr = await vscode.window.showInputBox({
           title: 'Tensor Lens: Sample from Density',
-          prompt: 'An unnormalised density in x (or in x and y), e.g. exp(-x^2/2) * (1 + sin(3x)^2)',
+          prompt:
+            'An unnormalised density in x (or in x and y), e.g. exp(-x^2/2) * (1 + sin(3x)^2)',
           value: d.expr,
           validateInput: async (text) => {
             if (!text.trim()) return 'Type a density.';
             try {
-              const r = await client.request('checkExpr', { expr: text, logDensity: partial.logDensity });
+              const r = await client.request('checkExpr', {
+                expr: text,
+                logDensity: partial.logDensity,
+              });
               const why = r.error ?? 'cannot parse this density';
-              return r.ok ? undefined : `${why}${r.column !== undefined && !/column/i.test(why) ? ` (column ${r.column})` : ''}`;
+              return r.ok
+                ? undefined
+                : `${why}${r.column !== undefined && !/column/i.test(why) ? ` (column ${r.column})` : ''}`;
             } catch (e) {
               return errText(e);
             }
@@ -199,14 +266,23 @@ export function createPanel(context: vscode.ExtensionContext, client: Engine, lo
         });
         if (!expr) return;
       }
-      const params: SampleRequestParams = { sampler: d.sampler, n: d.n, chains: d.chains, seed: d.seed, ...partial, expr };
+      const params: SampleRequestParams = {
+        sampler: d.sampler,
+        n: d.n,
+        chains: d.chains,
+        seed: d.seed,
+        ...partial,
+        expr,
+      };
       pages.reveal('sampling');
       jobs.enqueueSample(params);
     },
 
     showSummary(model, file) {
       summary = { model, file };
-      context.workspaceState.update(SUMMARY_KEY, summary).then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errText(e)}`));
+      context.workspaceState
+        .update(SUMMARY_KEY, summary)
+        .then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errText(e)}`));
       pages.broadcast({ type: 'summary', model, file });
     },
 

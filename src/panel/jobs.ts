@@ -22,19 +22,27 @@ export function isCancel(e: unknown): boolean {
  * A cancellable notification for a job: `abort` fires when the user cancels it, and `report(pct)`
  * advances the bar to pct % (reports that do not move it forward are dropped).
  */
-function withJobProgress<T>(title: string, abort: AbortController, job: (report: (pct: number, message?: string) => void) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    token.onCancellationRequested(() => abort.abort());
-    let last = 0;
-    return job((pct, message) => {
-      if (pct <= last) return;
-      progress.report({ increment: pct - last, message });
-      last = pct;
-    });
-  });
+function withJobProgress<T>(
+  title: string,
+  abort: AbortController,
+  job: (report: (pct: number, message?: string) => void) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      return job((pct, message) => {
+        if (pct <= last) return;
+        progress.report({ increment: pct - last, message });
+        last = pct;
+      });
+    },
+  );
 }
 
-const percent = (done: number, total: number): number => (total > 0 ? Math.floor((100 * done) / total) : 0);
+const percent = (done: number, total: number): number =>
+  total > 0 ? Math.floor((100 * done) / total) : 0;
 
 interface SampleJob {
   params: SampleRequestParams;
@@ -63,7 +71,11 @@ export class Jobs {
 
   async train(params: TrainRequestParams, title: string): Promise<void> {
     if (this.training) {
-      const choice = await vscode.window.showWarningMessage('A training run is in progress.', 'Stop It and Start This One', 'Keep It');
+      const choice = await vscode.window.showWarningMessage(
+        'A training run is in progress.',
+        'Stop It and Start This One',
+        'Keep It',
+      );
       if (choice !== 'Stop It and Start This One') return;
       this.training.abort();
     }
@@ -74,7 +86,9 @@ export class Jobs {
     const runId = params.runId ?? '';
     store.expect(runId, params);
     pages.reveal('training');
-    log.info(`training ${params.models.map((m) => (m.kind === 'builtin' ? m.name : m.className ?? m.file)).join(' + ')}: ${params.epochs} epoch(s), batch ${params.batchSize}, limit ${params.limit || 'none'}, data ${params.dataPath || 'embedded subset'}, backend ${params.backend}, seed ${params.seed}`);
+    log.info(
+      `training ${params.models.map((m) => (m.kind === 'builtin' ? m.name : (m.className ?? m.file))).join(' + ')}: ${params.epochs} epoch(s), batch ${params.batchSize}, limit ${params.limit || 'none'}, data ${params.dataPath || 'embedded subset'}, backend ${params.backend}, seed ${params.seed}`,
+    );
     try {
       await withJobProgress(title, abort, async (report) => {
         const done = await this.client.request(
@@ -85,14 +99,33 @@ export class Jobs {
             pages.broadcast({ type: 'trainEvent', event: e });
             if (e.event === 'batch') {
               const models = params.models.length;
-              const modelIndex = Math.max(0, store.runs().find((r) => r.runId === e.runId)?.models.findIndex((m) => m.model === e.model) ?? 0);
-              report(percent(modelIndex * params.epochs * e.batches + (e.epoch - 1) * e.batches + e.batch, models * params.epochs * e.batches), `${e.model} epoch ${e.epoch}/${params.epochs}`);
+              const modelIndex = Math.max(
+                0,
+                store
+                  .runs()
+                  .find((r) => r.runId === e.runId)
+                  ?.models.findIndex((m) => m.model === e.model) ?? 0,
+              );
+              report(
+                percent(
+                  modelIndex * params.epochs * e.batches + (e.epoch - 1) * e.batches + e.batch,
+                  models * params.epochs * e.batches,
+                ),
+                `${e.model} epoch ${e.epoch}/${params.epochs}`,
+              );
             }
           },
           abort.signal,
         );
-        const summaryText = done.models.map((m) => `${m.model} ${m.finalTestAcc === null ? 'no epoch finished' : `${(m.finalTestAcc * 100).toFixed(2)} %`}`).join(', ');
-        log.info(`training ${done.cancelled ? 'stopped' : 'finished'} on ${done.backend}: ${summaryText}`);
+        const summaryText = done.models
+          .map(
+            (m) =>
+              `${m.model} ${m.finalTestAcc === null ? 'no epoch finished' : `${(m.finalTestAcc * 100).toFixed(2)} %`}`,
+          )
+          .join(', ');
+        log.info(
+          `training ${done.cancelled ? 'stopped' : 'finished'} on ${done.backend}: ${summaryText}`,
+        );
       });
     } catch (e) {
       if (isCancel(e)) {
@@ -113,7 +146,13 @@ export class Jobs {
   }
 
   enqueueSample(params: SampleRequestParams): void {
-    const job: SampleJob = { params: { ...params, runId: params.runId ?? `sample-${Date.now().toString(36)}-${this.nextSample++}` }, abort: new AbortController() };
+    const job: SampleJob = {
+      params: {
+        ...params,
+        runId: params.runId ?? `sample-${Date.now().toString(36)}-${this.nextSample++}`,
+      },
+      abort: new AbortController(),
+    };
     this.sampleQueue.push(job);
     this.pages.broadcast({ type: 'sampleStart', params: job.params });
     void this.drainSamples();
@@ -129,31 +168,47 @@ export class Jobs {
    * Every draw of a stored run: the panel only keeps thinned traces, so the worker re-runs the stored
    * request (same seed ⇒ the same draws) straight into the chosen file.
    */
-  async saveDraws(runId: string, askSaveUri: (name: string) => Thenable<vscode.Uri | undefined>): Promise<void> {
+  async saveDraws(
+    runId: string,
+    askSaveUri: (name: string) => Thenable<vscode.Uri | undefined>,
+  ): Promise<void> {
     const r = this.store.samples().find((s) => s.runId === runId);
     if (!r?.request) {
-      void vscode.window.showErrorMessage(r
-        ? 'Tensor Lens: this run was recorded before draws could be exported; run it again, then use Draws CSV.'
-        : 'Tensor Lens: that sampling run is no longer stored; run it again, then use Draws CSV.');
+      void vscode.window.showErrorMessage(
+        r
+          ? 'Tensor Lens: this run was recorded before draws could be exported; run it again, then use Draws CSV.'
+          : 'Tensor Lens: that sampling run is no longer stored; run it again, then use Draws CSV.',
+      );
       return;
     }
     const request = r.request;
-    const uri = await askSaveUri(safeSaveName(`draws-${request.sampler}-${request.seed}.csv`, 'text/csv'));
+    const uri = await askSaveUri(
+      safeSaveName(`draws-${request.sampler}-${request.seed}.csv`, 'text/csv'),
+    );
     if (!uri) return;
     if (uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`Tensor Lens: draws can only be written to a local file, not ${uri.toString()}; pick a folder on this machine.`);
+      void vscode.window.showErrorMessage(
+        `Tensor Lens: draws can only be written to a local file, not ${uri.toString()}; pick a folder on this machine.`,
+      );
       return;
     }
     const abort = new AbortController();
     try {
       const title = `Writing ${request.n.toLocaleString('en-US')} × ${request.chains} draws (${request.sampler})`;
       const done = await withJobProgress(title, abort, (report) =>
-        this.client.request('sampleDraws', { request, file: uri.fsPath }, (e) => {
-          if (e.chain === 0) report(percent(e.done, e.total));
-        }, abort.signal),
+        this.client.request(
+          'sampleDraws',
+          { request, file: uri.fsPath },
+          (e) => {
+            if (e.chain === 0) report(percent(e.done, e.total));
+          },
+          abort.signal,
+        ),
       );
       this.log.info(`wrote ${done.draws} draws (${done.bytes} bytes) to ${uri.fsPath}`);
-      void vscode.window.showInformationMessage(`Tensor Lens: saved ${done.draws.toLocaleString('en-US')} draws to ${uri.fsPath}`);
+      void vscode.window.showInformationMessage(
+        `Tensor Lens: saved ${done.draws.toLocaleString('en-US')} draws to ${uri.fsPath}`,
+      );
     } catch (e) {
       if (isCancel(e)) return;
       void vscode.window.showErrorMessage(`Tensor Lens: could not save the draws: ${errText(e)}`);
@@ -184,7 +239,9 @@ export class Jobs {
             );
             const stored = store.addSample(result);
             pages.broadcast({ type: 'sampleResult', result: stored });
-            log.info(`sampled ${p.expr} with ${p.sampler}: n ${result.n} × ${result.chains}, ESS ${Math.round(result.essBulk)}, R-hat ${Number(result.rhat).toFixed(4)}, ${result.seconds.toFixed(2)} s`);
+            log.info(
+              `sampled ${p.expr} with ${p.sampler}: n ${result.n} × ${result.chains}, ESS ${Math.round(result.essBulk)}, R-hat ${Number(result.rhat).toFixed(4)}, ${result.seconds.toFixed(2)} s`,
+            );
           });
         } catch (e) {
           const message = isCancel(e) ? 'stopped' : errText(e);

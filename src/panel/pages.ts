@@ -58,7 +58,9 @@ export class Pages {
 
   post(page: vscode.Webview, msg: HostToWebview): void {
     // postMessage fails (resolves false) for a hidden page; the page gets a full replay on `ready`.
-    page.postMessage(msg).then(undefined, (e: unknown) => this.log.debug(`postMessage failed: ${errText(e)}`));
+    page
+      .postMessage(msg)
+      .then(undefined, (e: unknown) => this.log.debug(`postMessage failed: ${errText(e)}`));
   }
 
   broadcast(msg: HostToWebview): void {
@@ -93,7 +95,12 @@ export class Pages {
     }
     if (this.editorPanel) this.editorPanel.reveal(undefined, true);
     else if (this.view) this.view.show(true);
-    else void vscode.commands.executeCommand(`${VIEW_ID}.focus`).then(undefined, (e: unknown) => this.log.warn(`could not open the Tensor Lens view: ${errText(e)}`));
+    else
+      void vscode.commands
+        .executeCommand(`${VIEW_ID}.focus`)
+        .then(undefined, (e: unknown) =>
+          this.log.warn(`could not open the Tensor Lens view: ${errText(e)}`),
+        );
   }
 
   openEditorPanel(): void {
@@ -101,10 +108,18 @@ export class Pages {
       this.editorPanel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(EDITOR_VIEW_TYPE, 'Tensor Lens', vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      EDITOR_VIEW_TYPE,
+      'Tensor Lens',
+      vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(this.context.extensionUri, 'dist'),
+          vscode.Uri.joinPath(this.context.extensionUri, 'media'),
+        ],
+      },
+    );
     this.adoptEditorPanel(panel);
   }
 
@@ -121,9 +136,11 @@ export class Pages {
       editor,
     });
     this.all.add(webview);
-    disposables.push(webview.onDidReceiveMessage((m: unknown) => {
-      this.hooks.onMessage(webview, m).catch((e) => this.log.error(`panel: ${errText(e)}`));
-    }));
+    disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        this.hooks.onMessage(webview, m).catch((e) => this.log.error(`panel: ${errText(e)}`));
+      }),
+    );
   }
 
   private adoptEditorPanel(panel: vscode.WebviewPanel): void {

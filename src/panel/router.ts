@@ -6,15 +6,28 @@ import { isWebviewToHost } from '../common/guards';
 import type { WebviewToHost } from '../common/messages';
 
 export type Routes = {
-  [T in WebviewToHost['type']]: (msg: Extract<WebviewToHost, { type: T }>, page: vscode.Webview) => void | Promise<void>;
+  [T in WebviewToHost['type']]: (
+    msg: Extract<WebviewToHost, { type: T }>,
+    page: vscode.Webview,
+  ) => void | Promise<void>;
 };
 
-export async function route(routes: Routes, page: vscode.Webview, raw: unknown, warn: (message: string) => void): Promise<void> {
+export async function route(
+  routes: Routes,
+  page: vscode.Webview,
+  raw: unknown,
+  warn: (message: string) => void,
+): Promise<void> {
   if (!isWebviewToHost(raw)) {
-    warn(`panel: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+    warn(
+      `panel: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`,
+    );
     return;
   }
   // The table is keyed by type, so the route found takes this very message.
-  const handler = routes[raw.type] as (msg: WebviewToHost, page: vscode.Webview) => void | Promise<void>;
+  const handler = routes[raw.type] as (
+    msg: WebviewToHost,
+    page: vscode.Webview,
+  ) => void | Promise<void>;
   await handler(raw, page);
 }

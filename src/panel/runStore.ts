@@ -36,7 +36,10 @@ export function compactSample(r: SampleResult, maxTrace: number): SampleResult {
   if (r.tracesY) c.tracesY = r.tracesY.map(thin);
   if (r.scatter) {
     const idx = thin(r.scatter.x.map((_, i) => i));
-    c.scatter = { x: idx.map((i) => r.scatter?.x[i] ?? 0), y: idx.map((i) => r.scatter?.y[i] ?? 0) };
+    c.scatter = {
+      x: idx.map((i) => r.scatter?.x[i] ?? 0),
+      y: idx.map((i) => r.scatter?.y[i] ?? 0),
+    };
   }
   return c;
 }
@@ -54,7 +57,14 @@ function closeStale(run: StoredTrainRun): StoredTrainRun {
     cancelled: true,
     models: run.models.map((m) => {
       const last = [...run.epochs].reverse().find((e) => e.model === m.model);
-      return { model: m.model, params: m.params, finalTestAcc: last?.testAcc ?? null, finalTestLoss: last?.testLoss ?? null, seconds: last?.seconds ?? 0, samplesPerSec: last?.samplesPerSec ?? 0 };
+      return {
+        model: m.model,
+        params: m.params,
+        finalTestAcc: last?.testAcc ?? null,
+        finalTestLoss: last?.testLoss ?? null,
+        seconds: last?.seconds ?? 0,
+        samplesPerSec: last?.samplesPerSec ?? 0,
+      };
     }),
   };
   return { ...run, done };
@@ -63,13 +73,25 @@ function closeStale(run: StoredTrainRun): StoredTrainRun {
 function isRunLike(v: unknown): v is StoredTrainRun {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r.runId === 'string' && typeof r.startedAt === 'string' && typeof r.batches === 'object' && Array.isArray(r.epochs) && Array.isArray(r.models) && typeof r.params === 'object';
+  return (
+    typeof r.runId === 'string' &&
+    typeof r.startedAt === 'string' &&
+    typeof r.batches === 'object' &&
+    Array.isArray(r.epochs) &&
+    Array.isArray(r.models) &&
+    typeof r.params === 'object'
+  );
 }
 
 function isSampleLike(v: unknown): v is SampleResult {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r.runId === 'string' && typeof r.expr === 'string' && Array.isArray(r.traces) && typeof r.histogram === 'object';
+  return (
+    typeof r.runId === 'string' &&
+    typeof r.expr === 'string' &&
+    Array.isArray(r.traces) &&
+    typeof r.histogram === 'object'
+  );
 }
 
 export class RunStore {
@@ -96,7 +118,8 @@ export class RunStore {
         const v: unknown = JSON.parse(await readFile(join(this.dir as string, name), 'utf8'));
         return Array.isArray(v) ? v : [];
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.onError(`could not read ${name}: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          this.onError(`could not read ${name}: ${(e as Error).message}`);
         return [];
       }
     };
@@ -125,7 +148,8 @@ export class RunStore {
       this.runList = this.runList.filter((r) => r.runId !== e.runId);
       this.runList.push(startRun(e, this.params.get(e.runId), now.toISOString()));
       this.axes.set(e.runId, new SamplesAxis());
-      if (this.runList.length > this.o.maxRuns) this.runList.splice(0, this.runList.length - this.o.maxRuns);
+      if (this.runList.length > this.o.maxRuns)
+        this.runList.splice(0, this.runList.length - this.o.maxRuns);
       this.scheduleSave();
       return;
     }
@@ -160,7 +184,8 @@ export class RunStore {
     const c = compactSample(r, this.o.maxTracePoints);
     this.sampleList = this.sampleList.filter((s) => s.runId !== r.runId);
     this.sampleList.push(c);
-    if (this.sampleList.length > this.o.maxSamples) this.sampleList.splice(0, this.sampleList.length - this.o.maxSamples);
+    if (this.sampleList.length > this.o.maxSamples)
+      this.sampleList.splice(0, this.sampleList.length - this.o.maxSamples);
     this.scheduleSave();
     return c;
   }
@@ -198,7 +223,10 @@ export class RunStore {
       try {
         await mkdir(dir, { recursive: true });
         // Write-then-rename, so a crash mid-write never leaves a truncated file behind.
-        for (const [name, text] of [[RUNS_FILE, runs], [SAMPLES_FILE, samples]] as const) {
+        for (const [name, text] of [
+          [RUNS_FILE, runs],
+          [SAMPLES_FILE, samples],
+        ] as const) {
           const tmp = join(dir, `${name}.tmp`);
           await writeFile(tmp, text, 'utf8');
           await rename(tmp, join(dir, name));

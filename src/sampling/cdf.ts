@@ -36,7 +36,8 @@ export interface CdfTable {
 }
 
 function glCell(g: (x: number) => number, a: number, b: number): number {
-  const h = (b - a) / 2, m = (a + b) / 2;
+  const h = (b - a) / 2,
+    m = (a + b) / 2;
   let s = 0;
   for (let k = 0; k < 5; k++) s += GL5_WEIGHTS[k] * g(m + h * GL5_NODES[k]);
   return s * h;
@@ -47,7 +48,13 @@ function glCell(g: (x: number) => number, a: number, b: number): number {
  * overflows. Cells are refined (bisected) where the Gauss–Legendre mass disagrees with two halves or
  * the inverse misses the u-error target, up to maxCells.
  */
-export function buildCdf(logf: (x: number) => number, lo: number, hi: number, logMax: number, opts: { uTarget?: number; maxCells?: number; edges?: number[] } = {}): CdfTable {
+export function buildCdf(
+  logf: (x: number) => number,
+  lo: number,
+  hi: number,
+  logMax: number,
+  opts: { uTarget?: number; maxCells?: number; edges?: number[] } = {},
+): CdfTable {
   const uTarget = opts.uTarget ?? 1e-10;
   const maxCells = opts.maxCells ?? 1 << 16;
   const g = (x: number): number => {
@@ -69,15 +76,22 @@ export function buildCdf(logf: (x: number) => number, lo: number, hi: number, lo
     const nm: number[] = [];
     let split = 0;
     for (let i = 0; i < masses.length; i++) {
-      const a = edges[i], b = edges[i + 1], mid = (a + b) / 2;
-      const m1 = glCell(g, a, mid), m2 = glCell(g, mid, b);
+      const a = edges[i],
+        b = edges[i + 1],
+        mid = (a + b) / 2;
+      const m1 = glCell(g, a, mid),
+        m2 = glCell(g, mid, b);
       if (Math.abs(m1 + m2 - masses[i]) > 1e-13 * total && edges.length + split < maxCells) {
-        ne.push(mid, b); nm.push(m1, m2); split++;
+        ne.push(mid, b);
+        nm.push(m1, m2);
+        split++;
       } else {
-        ne.push(b); nm.push(m1 + m2);
+        ne.push(b);
+        nm.push(m1 + m2);
       }
     }
-    edges = ne; masses = nm;
+    edges = ne;
+    masses = nm;
     if (split === 0) break;
   }
   let table = assemble(g, edges, masses, logMax);
@@ -87,28 +101,41 @@ export function buildCdf(logf: (x: number) => number, lo: number, hi: number, lo
     const ne: number[] = [edges[0]];
     const nm: number[] = [];
     for (let i = 0; i < masses.length; i++) {
-      const a = edges[i], b = edges[i + 1];
+      const a = edges[i],
+        b = edges[i + 1];
       if (bad[i] && ne.length + (masses.length - i) < maxCells) {
         const mid = (a + b) / 2;
-        ne.push(mid, b); nm.push(glCell(g, a, mid), glCell(g, mid, b));
+        ne.push(mid, b);
+        nm.push(glCell(g, a, mid), glCell(g, mid, b));
       } else {
-        ne.push(b); nm.push(masses[i]);
+        ne.push(b);
+        nm.push(masses[i]);
       }
     }
-    edges = ne; masses = nm;
+    edges = ne;
+    masses = nm;
     table = assemble(g, edges, masses, logMax);
   }
   return table;
 }
 
-function assemble(g: (x: number) => number, edges: number[], masses: number[], shift: number): CdfTable {
+function assemble(
+  g: (x: number) => number,
+  edges: number[],
+  masses: number[],
+  shift: number,
+): CdfTable {
   const M = masses.length;
   const xs = Float64Array.from(edges);
   const cs = new Float64Array(M + 1);
   let acc = 0;
-  for (let i = 0; i < M; i++) { acc += masses[i]; cs[i + 1] = acc; }
+  for (let i = 0; i < M; i++) {
+    acc += masses[i];
+    cs[i + 1] = acc;
+  }
   const z = acc;
-  if (!(z > 0) || !Number.isFinite(z)) throw new Error('the density integrates to 0 or infinity on the range');
+  if (!(z > 0) || !Number.isFinite(z))
+    throw new Error('the density integrates to 0 or infinity on the range');
   for (let i = 1; i <= M; i++) cs[i] /= z;
   cs[M] = 1;
   const ds = new Float64Array(M + 1);
@@ -117,7 +144,8 @@ function assemble(g: (x: number) => number, edges: number[], masses: number[], s
   for (let i = 0; i < M; i++) {
     const h = xs[i + 1] - xs[i];
     const dc = cs[i + 1] - cs[i];
-    let m0 = 1, m1 = 1;
+    let m0 = 1,
+      m1 = 1;
     if (dc > 0) {
       // Slopes in the normalised variable t = (u − C_i)/ΔC: m = (dx/du)·ΔC/h = ΔC/(h·f̂). Clipping to
       // [0, 3] keeps the cubic monotone (Fritsch–Carlson); where f ≈ 0 the slope is capped at 3.
@@ -144,12 +172,29 @@ function assemble(g: (x: number) => number, edges: number[], masses: number[], s
   const cdf = (x: number): number => {
     if (x <= xs[0]) return 0;
     if (x >= xs[M]) return 1;
-    let a = 0, b = M;
-    while (b - a > 1) { const mid = (a + b) >> 1; if (xs[mid] <= x) a = mid; else b = mid; }
+    let a = 0,
+      b = M;
+    while (b - a > 1) {
+      const mid = (a + b) >> 1;
+      if (xs[mid] <= x) a = mid;
+      else b = mid;
+    }
     return Math.min(1, cs[a] + glCell(g, xs[a], x) / z);
   };
   const table: CdfTable = {
-    lo: xs[0], hi: xs[M], z, shift, cells: M, xs, cs, ds, coef, guide, uError: 0, pdf, cdf,
+    lo: xs[0],
+    hi: xs[M],
+    z,
+    shift,
+    cells: M,
+    xs,
+    cs,
+    ds,
+    coef,
+    guide,
+    uError: 0,
+    pdf,
+    cdf,
     quantile: (u: number) => invert(table, u),
   };
   table.uError = Math.max(...cellErrors(table, g));
@@ -158,7 +203,9 @@ function assemble(g: (x: number) => number, edges: number[], masses: number[], s
 
 /** F̂⁻¹(u): guide table, forward search, cubic. */
 export function invert(t: CdfTable, u: number): number {
-  const cs = t.cs, coef = t.coef, M = t.cells;
+  const cs = t.cs,
+    coef = t.coef,
+    M = t.cells;
   let i = t.guide[(u * M) | 0];
   while (i < M - 1 && cs[i + 1] <= u) i++;
   const o = 6 * i;
@@ -186,8 +233,18 @@ function cellErrors(t: CdfTable, g: (x: number) => number): number[] {
 }
 
 /** Fills out[from..to) with inverse-CDF draws; the hot loop of the inverse-CDF sampler. */
-export function fillInverseCdf(t: CdfTable, rng: Rng, out: Float64Array, from: number, to: number): void {
-  const cs = t.cs, coef = t.coef, guide = t.guide, M = t.cells, last = M - 1;
+export function fillInverseCdf(
+  t: CdfTable,
+  rng: Rng,
+  out: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const cs = t.cs,
+    coef = t.coef,
+    guide = t.guide,
+    M = t.cells,
+    last = M - 1;
   for (let k = from; k < to; k++) {
     const u = rng.uniform();
     let i = guide[(u * M) | 0];

@@ -16,22 +16,31 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      let t = re[i]; re[i] = re[j]; re[j] = t;
-      t = im[i]; im[i] = im[j]; im[j] = t;
+      let t = re[i];
+      re[i] = re[j];
+      re[j] = t;
+      t = im[i];
+      im[i] = im[j];
+      im[j] = t;
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = ((inverse ? 2 : -2) * Math.PI) / len;
-    const wr = Math.cos(ang), wi = Math.sin(ang);
+    const wr = Math.cos(ang),
+      wi = Math.sin(ang);
     const half = len >> 1;
     for (let i = 0; i < n; i += len) {
-      let cr = 1, ci = 0;
+      let cr = 1,
+        ci = 0;
       for (let k = 0; k < half; k++) {
-        const a = i + k, b = a + half;
+        const a = i + k,
+          b = a + half;
         const xr = re[b] * cr - im[b] * ci;
         const xi = re[b] * ci + im[b] * cr;
-        re[b] = re[a] - xr; im[b] = im[a] - xi;
-        re[a] += xr; im[a] += xi;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
         const ncr = cr * wr - ci * wi;
         ci = cr * wi + ci * wr;
         cr = ncr;
@@ -48,10 +57,14 @@ export function autocov(x: ArrayLike<number>): Float64Array {
   mean /= n;
   let m = 1;
   while (m < 2 * n) m <<= 1;
-  const re = new Float64Array(m), im = new Float64Array(m);
+  const re = new Float64Array(m),
+    im = new Float64Array(m);
   for (let i = 0; i < n; i++) re[i] = x[i] - mean;
   fft(re, im, false);
-  for (let i = 0; i < m; i++) { re[i] = re[i] * re[i] + im[i] * im[i]; im[i] = 0; }
+  for (let i = 0; i < m; i++) {
+    re[i] = re[i] * re[i] + im[i] * im[i];
+    im[i] = 0;
+  }
   fft(re, im, true);
   const out = new Float64Array(n);
   for (let t = 0; t < n; t++) out[t] = re[t] / m / n;
@@ -112,7 +125,11 @@ export function ess(chains: Chains): number {
   let acov: Float64Array[] | null = null;
   const cache: number[] = [];
   const meanAcov = (t: number): number => {
-    if (acov) { let s = 0; for (const a of acov) s += a[t]; return s / M; }
+    if (acov) {
+      let s = 0;
+      for (const a of acov) s += a[t];
+      return s / M;
+    }
     if (t < DIRECT_LAGS) {
       if (cache[t] === undefined) {
         let s = 0;
@@ -124,8 +141,8 @@ export function ess(chains: Chains): number {
     acov = chains.map(autocov);
     return meanAcov(t);
   };
-  const meanVar = meanAcov(0) * N / (N - 1);
-  let varPlus = meanVar * (N - 1) / N;
+  const meanVar = (meanAcov(0) * N) / (N - 1);
+  let varPlus = (meanVar * (N - 1)) / N;
   if (M > 1) varPlus += variance(chainMean, 1);
   // A constant chain has no variability to estimate from.
   if (!(varPlus > 0)) return NaN;
@@ -179,12 +196,23 @@ export function splitChains(chains: Chains): Chains {
 export function argsort(vals: Float64Array): Uint32Array {
   const n = vals.length;
   const bits = new Uint32Array(vals.buffer.slice(vals.byteOffset, vals.byteOffset + 8 * n));
-  let lo = new Uint32Array(n), hi = new Uint32Array(n), idx = new Uint32Array(n);
-  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n), idx2 = new Uint32Array(n);
+  let lo = new Uint32Array(n),
+    hi = new Uint32Array(n),
+    idx = new Uint32Array(n);
+  let lo2 = new Uint32Array(n),
+    hi2 = new Uint32Array(n),
+    idx2 = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const l = bits[2 * i], h = bits[2 * i + 1];
+    const l = bits[2 * i],
+      h = bits[2 * i + 1];
     // Negative numbers: flip every bit; positive: flip the sign bit. Then unsigned order = numeric order.
-    if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
+    if (h & 0x80000000) {
+      hi[i] = ~h >>> 0;
+      lo[i] = ~l >>> 0;
+    } else {
+      hi[i] = (h | 0x80000000) >>> 0;
+      lo[i] = l;
+    }
     idx[i] = i;
   }
   // 8-bit digits: 256 buckets keep the scatter targets in cache (16-bit digits thrash it).
@@ -197,10 +225,16 @@ export function argsort(vals: Float64Array): Uint32Array {
     // A digit that is the same for every key (common in the high bits) needs no pass.
     if (count[(src[0] >>> shift) & 0xff] === n) continue;
     let sum = 0;
-    for (let d = 0; d < 256; d++) { const c = count[d]; count[d] = sum; sum += c; }
+    for (let d = 0; d < 256; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
     for (let i = 0; i < n; i++) {
       const j = count[(src[i] >>> shift) & 0xff]++;
-      lo2[j] = lo[i]; hi2[j] = hi[i]; idx2[j] = idx[i];
+      lo2[j] = lo[i];
+      hi2[j] = hi[i];
+      idx2[j] = idx[i];
     }
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
@@ -214,7 +248,10 @@ function ranks(chains: Chains): Chains {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const vals = new Float64Array(total);
   let k = 0;
-  for (const c of chains) { vals.set(c, k); k += c.length; }
+  for (const c of chains) {
+    vals.set(c, k);
+    k += c.length;
+  }
   const order = argsort(vals);
   const r = new Float64Array(total);
   for (let i = 0; i < total;) {
@@ -226,7 +263,10 @@ function ranks(chains: Chains): Chains {
   }
   const out: Chains = [];
   k = 0;
-  for (const c of chains) { out.push(r.subarray(k, k + c.length)); k += c.length; }
+  for (const c of chains) {
+    out.push(r.subarray(k, k + c.length));
+    k += c.length;
+  }
   return out;
 }
 
@@ -239,7 +279,8 @@ export function zScale(chains: Chains): Chains {
 /** Quantile with linear interpolation between order statistics (NumPy's default). */
 export function quantile(sorted: Float64Array, q: number): number {
   const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
@@ -247,7 +288,10 @@ function pooledSorted(chains: Chains): Float64Array {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const v = new Float64Array(total);
   let k = 0;
-  for (const c of chains) { v.set(c, k); k += c.length; }
+  for (const c of chains) {
+    v.set(c, k);
+    k += c.length;
+  }
   return v.sort();
 }
 
@@ -310,7 +354,10 @@ export function mcseMean(chains: Chains): { mcse: number; ess: number; mean: num
 // ───────────────────────────── KS ─────────────────────────────
 
 /** One-sample KS statistic and p-value of draws against a CDF. */
-export function ksTest(draws: ArrayLike<number>, cdf: (x: number) => number): { D: number; p: number } {
+export function ksTest(
+  draws: ArrayLike<number>,
+  cdf: (x: number) => number,
+): { D: number; p: number } {
   const xs = Float64Array.from(draws).sort();
   const n = xs.length;
   let D = 0;
@@ -325,7 +372,12 @@ export function ksTest(draws: ArrayLike<number>, cdf: (x: number) => number): { 
  * KS for possibly autocorrelated chains: thin each chain by ⌈N/ESS⌉ (ESS per chain) so the kept
  * draws are close to independent, then test the pooled thinned draws. i.i.d. samplers pass thin = 1.
  */
-export function ksThinned(chains: Chains, cdf: (x: number) => number, essValue: number, iid: boolean): { D: number; p: number; thin: number; n: number } {
+export function ksThinned(
+  chains: Chains,
+  cdf: (x: number) => number,
+  essValue: number,
+  iid: boolean,
+): { D: number; p: number; thin: number; n: number } {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
   const kept: number[] = [];

@@ -11,7 +11,10 @@ export function drawsCsvHeader(twoD: boolean): string {
 }
 
 /** The header, then the rows in blocks; joined they are the whole file. */
-export function* drawsCsvChunks(xs: readonly Float64Array[], ys: readonly Float64Array[] | null): Generator<string> {
+export function* drawsCsvChunks(
+  xs: readonly Float64Array[],
+  ys: readonly Float64Array[] | null,
+): Generator<string> {
   yield drawsCsvHeader(ys !== null);
   for (let c = 0; c < xs.length; c++) {
     const x = xs[c];
@@ -19,7 +22,10 @@ export function* drawsCsvChunks(xs: readonly Float64Array[], ys: readonly Float6
     for (let start = 0; start < x.length; start += ROWS_PER_CHUNK) {
       const end = Math.min(x.length, start + ROWS_PER_CHUNK);
       const rows: string[] = new Array<string>(end - start);
-      for (let i = start; i < end; i++) rows[i - start] = y ? `${c},${i},${csvNumber(x[i])},${csvNumber(y[i])}` : `${c},${i},${csvNumber(x[i])}`;
+      for (let i = start; i < end; i++)
+        rows[i - start] = y
+          ? `${c},${i},${csvNumber(x[i])},${csvNumber(y[i])}`
+          : `${c},${i},${csvNumber(x[i])}`;
       yield rows.join('\n') + '\n';
     }
   }

@@ -8,14 +8,20 @@ import { SamplingInputError } from './errors';
 // mathjs' number-only build: about half the load time of the full one, and no complex, BigNumber or
 // unit semantics to surprise a density. TypeScript's node10 resolution cannot see the `./number`
 // export, so it is required and typed as the matching part of the full instance.
-const { parse, derivative } = require('mathjs/number') as Pick<MathJsInstance, 'parse' | 'derivative'>;
+const { parse, derivative } = require('mathjs/number') as Pick<
+  MathJsInstance,
+  'parse' | 'derivative'
+>;
 import { erf } from './special';
 
 export type Fn2 = (x: number, y: number) => number;
 
 /** One-line error with the 1-based column it refers to (when known). */
 export class ExprError extends SamplingInputError {
-  constructor(message: string, readonly column?: number) {
+  constructor(
+    message: string,
+    readonly column?: number,
+  ) {
     super(message);
   }
 }
@@ -34,7 +40,11 @@ export type Ir =
 /** Whitelisted functions: name → [implementation, min args, max args]. */
 const FUNCTIONS: Record<string, [(...a: number[]) => number, number, number]> = {
   exp: [Math.exp, 1, 1],
-  log: [(a: number, b?: number) => (b === undefined ? Math.log(a) : Math.log(a) / Math.log(b)), 1, 2],
+  log: [
+    (a: number, b?: number) => (b === undefined ? Math.log(a) : Math.log(a) / Math.log(b)),
+    1,
+    2,
+  ],
   ln: [Math.log, 1, 1],
   log10: [Math.log10, 1, 1],
   log2: [Math.log2, 1, 1],
@@ -70,7 +80,13 @@ const FUNCTIONS: Record<string, [(...a: number[]) => number, number, number]> = 
   min: [Math.min, 1, 16],
   max: [Math.max, 1, 16],
 };
-const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, tau: 2 * Math.PI, PI: Math.PI, E: Math.E };
+const CONSTANTS: Record<string, number> = {
+  pi: Math.PI,
+  e: Math.E,
+  tau: 2 * Math.PI,
+  PI: Math.PI,
+  E: Math.E,
+};
 const MAX_LENGTH = 2000;
 const MAX_DEPTH = 200;
 
@@ -106,7 +122,13 @@ function toIr(node: MathNode, text: string, depth: number): Ir {
     case 'ConstantNode': {
       const v = n.value;
       if (typeof v !== 'number') {
-        fail(text, typeof v === 'string' ? `strings are not allowed in a density; ${HINT}` : `only plain numbers are allowed; ${HINT}`, typeof v === 'string' ? '"' : undefined);
+        fail(
+          text,
+          typeof v === 'string'
+            ? `strings are not allowed in a density; ${HINT}`
+            : `only plain numbers are allowed; ${HINT}`,
+          typeof v === 'string' ? '"' : undefined,
+        );
       }
       return { k: 'c', v };
     }
@@ -124,36 +146,64 @@ function toIr(node: MathNode, text: string, depth: number): Ir {
     case 'OperatorNode': {
       const fn = n.fn as string;
       const args = (n.args as MathNode[]).map((a) => toIr(a, text, depth + 1));
-      const binary: Record<string, BinOp> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '^' };
-      if (hasOwn(binary, fn) && args.length === 2) return { k: 'op', op: binary[fn], a: args[0], b: args[1] };
+      const binary: Record<string, BinOp> = {
+        add: '+',
+        subtract: '-',
+        multiply: '*',
+        divide: '/',
+        pow: '^',
+      };
+      if (hasOwn(binary, fn) && args.length === 2)
+        return { k: 'op', op: binary[fn], a: args[0], b: args[1] };
       if (fn === 'unaryMinus' && args.length === 1) return { k: 'neg', a: args[0] };
       if (fn === 'unaryPlus' && args.length === 1) return args[0];
-      fail(text, `operator '${n.op as string}' is not allowed in a density; ${HINT}`, n.op as string);
+      fail(
+        text,
+        `operator '${n.op as string}' is not allowed in a density; ${HINT}`,
+        n.op as string,
+      );
       break;
     }
     case 'FunctionNode': {
       const fnNode = n.fn as unknown as Node0 & { name?: string };
-      if (fnNode.type !== 'SymbolNode' || typeof fnNode.name !== 'string') fail(text, `only named functions may be called; ${HINT}`, '(');
+      if (fnNode.type !== 'SymbolNode' || typeof fnNode.name !== 'string')
+        fail(text, `only named functions may be called; ${HINT}`, '(');
       const name = fnNode.name;
       if (!hasOwn(FUNCTIONS, name)) fail(text, `function '${name}' is not allowed; ${HINT}`, name);
       const [, lo, hi] = FUNCTIONS[name];
       const args = (n.args as MathNode[]).map((a) => toIr(a, text, depth + 1));
       if (args.length < lo || args.length > hi) {
-        fail(text, `${name} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, not ${args.length}`, name);
+        fail(
+          text,
+          `${name} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, not ${args.length}`,
+          name,
+        );
       }
       return { k: 'fn', name, args };
     }
     case 'AccessorNode':
-      fail(text, `property access is not allowed in a density; ${HINT}`, text.includes('.') ? '.' : '[');
+      fail(
+        text,
+        `property access is not allowed in a density; ${HINT}`,
+        text.includes('.') ? '.' : '[',
+      );
       break;
     case 'AssignmentNode':
     case 'FunctionAssignmentNode':
-      fail(text, `assignments and definitions are not allowed; type just the density, e.g. exp(-x^2/2)`, '=');
+      fail(
+        text,
+        `assignments and definitions are not allowed; type just the density, e.g. exp(-x^2/2)`,
+        '=',
+      );
       break;
     case 'ArrayNode':
     case 'IndexNode':
     case 'RangeNode':
-      fail(text, `matrices, ranges and indexing are not allowed in a density; ${HINT}`, text.includes('[') ? '[' : ':');
+      fail(
+        text,
+        `matrices, ranges and indexing are not allowed in a density; ${HINT}`,
+        text.includes('[') ? '[' : ':',
+      );
       break;
     case 'ObjectNode':
       fail(text, `objects are not allowed in a density; ${HINT}`, '{');
@@ -162,7 +212,11 @@ function toIr(node: MathNode, text: string, depth: number): Ir {
       fail(text, `type one expression, not several separated by ; or newlines`, ';');
       break;
     case 'ConditionalNode':
-      fail(text, `conditionals (a ? b : c) are not allowed; use --range to restrict the support`, '?');
+      fail(
+        text,
+        `conditionals (a ? b : c) are not allowed; use --range to restrict the support`,
+        '?',
+      );
       break;
     case 'RelationalNode':
       fail(text, `comparisons are not allowed; use --range to restrict the support`);
@@ -174,8 +228,10 @@ function toIr(node: MathNode, text: string, depth: number): Ir {
 
 /** Parses and whitelists `text` into the IR. Throws ExprError (one line, with a column). */
 export function parseIr(text: string): Ir {
-  if (text.length > MAX_LENGTH) throw new ExprError(`expression too long (${text.length} characters, at most ${MAX_LENGTH})`);
-  if (text.trim() === '') throw new ExprError('empty expression; type a density in x, e.g. exp(-x^2/2)');
+  if (text.length > MAX_LENGTH)
+    throw new ExprError(`expression too long (${text.length} characters, at most ${MAX_LENGTH})`);
+  if (text.trim() === '')
+    throw new ExprError('empty expression; type a density in x, e.g. exp(-x^2/2)');
   let root: MathNode;
   try {
     root = parse(text);
@@ -191,12 +247,18 @@ export function parseIr(text: string): Ir {
 
 export function usesVar(ir: Ir, v: 'x' | 'y'): boolean {
   switch (ir.k) {
-    case 'c': return false;
-    case 'x': return v === 'x';
-    case 'y': return v === 'y';
-    case 'op': return usesVar(ir.a, v) || usesVar(ir.b, v);
-    case 'neg': return usesVar(ir.a, v);
-    case 'fn': return ir.args.some((a) => usesVar(a, v));
+    case 'c':
+      return false;
+    case 'x':
+      return v === 'x';
+    case 'y':
+      return v === 'y';
+    case 'op':
+      return usesVar(ir.a, v) || usesVar(ir.b, v);
+    case 'neg':
+      return usesVar(ir.a, v);
+    case 'fn':
+      return ir.args.some((a) => usesVar(a, v));
   }
 }
 
@@ -211,13 +273,17 @@ function evalConst(ir: Ir): number | undefined {
 /** Constant folding, so closures never recompute things like 1/(2*0.5^2) per evaluation. */
 export function fold(ir: Ir): Ir {
   switch (ir.k) {
-    case 'c': case 'x': case 'y': return ir;
+    case 'c':
+    case 'x':
+    case 'y':
+      return ir;
     case 'neg': {
       const a = fold(ir.a);
       if (a.k === 'c') return C(-a.v);
       if (a.k === 'neg') return a.a;
       // −(c·a) → (−c)·a, so a negated square costs no extra call.
-      if (a.k === 'op' && a.op === '*' && a.a.k === 'c') return { k: 'op', op: '*', a: C(-a.a.v), b: a.b };
+      if (a.k === 'op' && a.op === '*' && a.a.k === 'c')
+        return { k: 'op', op: '*', a: C(-a.a.v), b: a.b };
       return fold({ k: 'op', op: '*', a: C(-1), b: a });
     }
     case 'op': {
@@ -226,7 +292,7 @@ export function fold(ir: Ir): Ir {
       const ca = evalConst(a);
       const cb = evalConst(b);
       if (ca !== undefined && cb !== undefined) return C(binop(ir.op, ca, cb));
-      if (ir.op === '*' && (ca === 1)) return b;
+      if (ir.op === '*' && ca === 1) return b;
       if ((ir.op === '*' || ir.op === '/') && cb === 1) return a;
       if (ir.op === '+' && ca === 0) return b;
       if ((ir.op === '+' || ir.op === '-') && cb === 0) return a;
@@ -234,15 +300,19 @@ export function fold(ir: Ir): Ir {
       // Normalise products to (constant)·(rest) and merge nested constants: x^2/2 → 0.5·x², −(…)
       // becomes (−1)·(…), c₁·(c₂·a) → (c₁c₂)·a. Fewer closures per evaluation; a/c becomes a·(1/c),
       // which can differ from a/c in the last bit only.
-      if (ir.op === '/' && cb !== undefined && cb !== 0) return fold({ k: 'op', op: '*', a: C(1 / cb), b: a });
+      if (ir.op === '/' && cb !== undefined && cb !== 0)
+        return fold({ k: 'op', op: '*', a: C(1 / cb), b: a });
       if (ir.op === '*' && cb !== undefined) return fold({ k: 'op', op: '*', a: b, b: a });
-      if (ir.op === '*' && ca !== undefined && b.k === 'op' && b.op === '*' && b.a.k === 'c') return fold({ k: 'op', op: '*', a: C(ca * b.a.v), b: b.b });
-      if (ir.op === '*' && ca !== undefined && b.k === 'op' && b.op === '/' && b.a.k === 'c') return { k: 'op', op: '/', a: C(ca * b.a.v), b: b.b };
+      if (ir.op === '*' && ca !== undefined && b.k === 'op' && b.op === '*' && b.a.k === 'c')
+        return fold({ k: 'op', op: '*', a: C(ca * b.a.v), b: b.b });
+      if (ir.op === '*' && ca !== undefined && b.k === 'op' && b.op === '/' && b.a.k === 'c')
+        return { k: 'op', op: '/', a: C(ca * b.a.v), b: b.b };
       return { k: 'op', op: ir.op, a, b };
     }
     case 'fn': {
       const args = ir.args.map(fold);
-      if (args.every((a) => a.k === 'c')) return C(FUNCTIONS[ir.name][0](...args.map((a) => (a as { v: number }).v)));
+      if (args.every((a) => a.k === 'c'))
+        return C(FUNCTIONS[ir.name][0](...args.map((a) => (a as { v: number }).v)));
       return { k: 'fn', name: ir.name, args };
     }
   }
@@ -250,11 +320,16 @@ export function fold(ir: Ir): Ir {
 
 function binop(op: BinOp, a: number, b: number): number {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return a / b;
-    case '^': return Math.pow(a, b);
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '^':
+      return Math.pow(a, b);
   }
 }
 
@@ -271,15 +346,28 @@ const same = (a: Ir, b: Ir): boolean => irToString(a) === irToString(b);
 /** A conservative sign analysis: 'pos' or 'nonneg' only when it holds for every x (and y). */
 export function signOf(ir: Ir): Sign {
   switch (ir.k) {
-    case 'c': return ir.v > 0 ? 'pos' : ir.v === 0 ? 'nonneg' : 'any';
-    case 'x': case 'y': case 'neg': return 'any';
+    case 'c':
+      return ir.v > 0 ? 'pos' : ir.v === 0 ? 'nonneg' : 'any';
+    case 'x':
+    case 'y':
+    case 'neg':
+      return 'any';
     case 'op': {
-      const a = signOf(ir.a), b = signOf(ir.b);
+      const a = signOf(ir.a),
+        b = signOf(ir.b);
       switch (ir.op) {
-        case '+': return a === 'pos' && atLeastNonneg(b) ? 'pos' : b === 'pos' && atLeastNonneg(a) ? 'pos' : weakest(a, b);
-        case '-': return 'any';
-        case '*': return same(ir.a, ir.b) ? (a === 'pos' ? 'pos' : 'nonneg') : weakest(a, b);
-        case '/': return weakest(a, b);
+        case '+':
+          return a === 'pos' && atLeastNonneg(b)
+            ? 'pos'
+            : b === 'pos' && atLeastNonneg(a)
+              ? 'pos'
+              : weakest(a, b);
+        case '-':
+          return 'any';
+        case '*':
+          return same(ir.a, ir.b) ? (a === 'pos' ? 'pos' : 'nonneg') : weakest(a, b);
+        case '/':
+          return weakest(a, b);
         case '^':
           if (ir.b.k === 'c' && isEvenInt(ir.b.v)) return a === 'pos' ? 'pos' : 'nonneg';
           if (ir.a.k === 'c' && ir.a.v > 0) return 'pos';
@@ -290,14 +378,31 @@ export function signOf(ir: Ir): Sign {
     case 'fn': {
       const s = ir.args.map(signOf);
       switch (ir.name) {
-        case 'exp': case 'cosh': case 'sech': return 'pos';
-        case 'abs': case 'square': return s[0] === 'pos' ? 'pos' : 'nonneg';
-        case 'sqrt': case 'acos': return s[0] === 'pos' && ir.name === 'sqrt' ? 'pos' : 'nonneg';
-        case 'cbrt': case 'cube': return s[0];
-        case 'pow': return signOf({ k: 'op', op: '^', a: ir.args[0], b: ir.args[1] });
-        case 'min': return s.reduce(weakest);
-        case 'max': return s.some((v) => v === 'pos') ? 'pos' : s.some((v) => v === 'nonneg') ? 'nonneg' : 'any';
-        default: return 'any';
+        case 'exp':
+        case 'cosh':
+        case 'sech':
+          return 'pos';
+        case 'abs':
+        case 'square':
+          return s[0] === 'pos' ? 'pos' : 'nonneg';
+        case 'sqrt':
+        case 'acos':
+          return s[0] === 'pos' && ir.name === 'sqrt' ? 'pos' : 'nonneg';
+        case 'cbrt':
+        case 'cube':
+          return s[0];
+        case 'pow':
+          return signOf({ k: 'op', op: '^', a: ir.args[0], b: ir.args[1] });
+        case 'min':
+          return s.reduce(weakest);
+        case 'max':
+          return s.some((v) => v === 'pos')
+            ? 'pos'
+            : s.some((v) => v === 'nonneg')
+              ? 'nonneg'
+              : 'any';
+        default:
+          return 'any';
       }
     }
   }
@@ -313,7 +418,8 @@ const sub = (a: Ir, b: Ir): Ir => ({ k: 'op', op: '-', a, b });
 /** The constant exponent of a^p or pow(a, p), if it is one. */
 function powParts(ir: Ir): { base: Ir; p: number } | undefined {
   if (ir.k === 'op' && ir.op === '^' && ir.b.k === 'c') return { base: ir.a, p: ir.b.v };
-  if (ir.k === 'fn' && ir.name === 'pow' && ir.args[1].k === 'c') return { base: ir.args[0], p: ir.args[1].v };
+  if (ir.k === 'fn' && ir.name === 'pow' && ir.args[1].k === 'c')
+    return { base: ir.args[0], p: ir.args[1].v };
   return undefined;
 }
 
@@ -362,11 +468,19 @@ function logOfProduct(ir: Ir): Ir {
   let known: Ir | undefined;
   const unknown: { ir: Ir; den: boolean; count: number }[] = [];
   const addTerm = (term: Ir, den: boolean): void => {
-    known = known === undefined ? (den ? mul(C(-1), term) : term) : den ? sub(known, term) : add(known, term);
+    known =
+      known === undefined
+        ? den
+          ? mul(C(-1), term)
+          : term
+        : den
+          ? sub(known, term)
+          : add(known, term);
   };
   for (const g of groups.values()) {
     if (g.count % 2 === 0) addTerm(mul(C(g.count), logAbs(g.ir)), g.den);
-    else if (atLeastNonneg(signOf(g.ir))) addTerm(g.count === 1 ? logOf(g.ir) : mul(C(g.count), logOf(g.ir)), g.den);
+    else if (atLeastNonneg(signOf(g.ir)))
+      addTerm(g.count === 1 ? logOf(g.ir) : mul(C(g.count), logOf(g.ir)), g.den);
     else unknown.push(g);
   }
   if (unknown.length === 1 && unknown[0].count === 1) {
@@ -374,10 +488,11 @@ function logOfProduct(ir: Ir): Ir {
   } else if (unknown.length > 0) {
     // Rebuilt as typed (repeated factors multiplied out), so its sign is the product's sign.
     let num: Ir | undefined, dnm: Ir | undefined;
-    for (const g of unknown) for (let i = 0; i < g.count; i++) {
-      if (g.den) dnm = dnm === undefined ? g.ir : mul(dnm, g.ir);
-      else num = num === undefined ? g.ir : mul(num, g.ir);
-    }
+    for (const g of unknown)
+      for (let i = 0; i < g.count; i++) {
+        if (g.den) dnm = dnm === undefined ? g.ir : mul(dnm, g.ir);
+        else num = num === undefined ? g.ir : mul(num, g.ir);
+      }
     const u: Ir = dnm === undefined ? (num as Ir) : { k: 'op', op: '/', a: num ?? C(1), b: dnm };
     addTerm(LOG(u), false);
   }
@@ -406,7 +521,8 @@ export function logOf(ir: Ir): Ir {
     // Odd or fractional p: a < 0 gives a^p < 0 or NaN, and log a is NaN there too.
     return mul(C(pw.p), logOf(pw.base));
   }
-  if (ir.k === 'op' && ir.op === '^' && ir.a.k === 'c' && ir.a.v > 0) return mul(ir.b, C(Math.log(ir.a.v)));
+  if (ir.k === 'op' && ir.op === '^' && ir.a.k === 'c' && ir.a.v > 0)
+    return mul(ir.b, C(Math.log(ir.a.v)));
   return LOG(ir);
 }
 
@@ -418,11 +534,16 @@ export function irToString(ir: Ir): string {
       if (!Number.isFinite(ir.v)) return ir.v > 0 ? '(1/0)' : '(-1/0)';
       return ir.v < 0 ? `(${String(ir.v)})` : String(ir.v);
     }
-    case 'x': return 'x';
-    case 'y': return 'y';
-    case 'neg': return `(-${irToString(ir.a)})`;
-    case 'op': return `(${irToString(ir.a)} ${ir.op} ${irToString(ir.b)})`;
-    case 'fn': return `${ir.name}(${ir.args.map(irToString).join(', ')})`;
+    case 'x':
+      return 'x';
+    case 'y':
+      return 'y';
+    case 'neg':
+      return `(-${irToString(ir.a)})`;
+    case 'op':
+      return `(${irToString(ir.a)} ${ir.op} ${irToString(ir.b)})`;
+    case 'fn':
+      return `${ir.name}(${ir.args.map(irToString).join(', ')})`;
   }
 }
 
@@ -438,15 +559,22 @@ export function compileIr(ir0: Ir): Fn2 {
 
 function comp(ir: Ir): Fn2 {
   switch (ir.k) {
-    case 'c': { const v = ir.v; return () => v; }
-    case 'x': return (x) => x;
-    case 'y': return (_x, y) => y;
+    case 'c': {
+      const v = ir.v;
+      return () => v;
+    }
+    case 'x':
+      return (x) => x;
+    case 'y':
+      return (_x, y) => y;
     case 'neg': {
       const a = comp(ir.a);
       return (x, y) => -a(x, y);
     }
-    case 'fn': return compFn(ir.name, ir.args);
-    case 'op': return compOp(ir.op, ir.a, ir.b);
+    case 'fn':
+      return compFn(ir.name, ir.args);
+    case 'op':
+      return compOp(ir.op, ir.a, ir.b);
   }
 }
 
@@ -457,11 +585,16 @@ function compFn(name: string, args: Ir[]): Fn2 {
     // Direct Math.* calls on a compiled argument; V8 inlines these builtins.
     if (a0.k === 'x') {
       switch (name) {
-        case 'exp': return (x) => Math.exp(x);
-        case 'sin': return (x) => Math.sin(x);
-        case 'cos': return (x) => Math.cos(x);
-        case 'log': return (x) => Math.log(x);
-        default: return (x) => impl(x);
+        case 'exp':
+          return (x) => Math.exp(x);
+        case 'sin':
+          return (x) => Math.sin(x);
+        case 'cos':
+          return (x) => Math.cos(x);
+        case 'log':
+          return (x) => Math.log(x);
+        default:
+          return (x) => impl(x);
       }
     }
     // sin(c·x), exp(c·x²): the shapes almost every density has, without the inner call.
@@ -471,22 +604,46 @@ function compFn(name: string, args: Ir[]): Fn2 {
       if (name === 'cos') return (x) => Math.cos(c * x);
       if (name === 'exp') return (x) => Math.exp(c * x);
     }
-    if (name === 'exp' && a0.k === 'op' && a0.op === '*' && a0.a.k === 'c' && a0.b.k === 'op' && a0.b.op === '^' && a0.b.a.k === 'x' && a0.b.b.k === 'c' && a0.b.b.v === 2) {
+    if (
+      name === 'exp' &&
+      a0.k === 'op' &&
+      a0.op === '*' &&
+      a0.a.k === 'c' &&
+      a0.b.k === 'op' &&
+      a0.b.op === '^' &&
+      a0.b.a.k === 'x' &&
+      a0.b.b.k === 'c' &&
+      a0.b.b.v === 2
+    ) {
       const c = a0.a.v;
       return (x) => Math.exp(c * x * x);
     }
     const a = comp(a0);
     switch (name) {
-      case 'exp': return (x, y) => Math.exp(a(x, y));
-      case 'log': case 'ln': return (x, y) => Math.log(a(x, y));
-      case 'sin': return (x, y) => Math.sin(a(x, y));
-      case 'cos': return (x, y) => Math.cos(a(x, y));
-      case 'sqrt': return (x, y) => Math.sqrt(a(x, y));
-      case 'abs': return (x, y) => Math.abs(a(x, y));
-      case 'tanh': return (x, y) => Math.tanh(a(x, y));
-      case 'log1p': return (x, y) => Math.log1p(a(x, y));
-      case 'square': return (x, y) => { const t = a(x, y); return t * t; };
-      default: return (x, y) => impl(a(x, y));
+      case 'exp':
+        return (x, y) => Math.exp(a(x, y));
+      case 'log':
+      case 'ln':
+        return (x, y) => Math.log(a(x, y));
+      case 'sin':
+        return (x, y) => Math.sin(a(x, y));
+      case 'cos':
+        return (x, y) => Math.cos(a(x, y));
+      case 'sqrt':
+        return (x, y) => Math.sqrt(a(x, y));
+      case 'abs':
+        return (x, y) => Math.abs(a(x, y));
+      case 'tanh':
+        return (x, y) => Math.tanh(a(x, y));
+      case 'log1p':
+        return (x, y) => Math.log1p(a(x, y));
+      case 'square':
+        return (x, y) => {
+          const t = a(x, y);
+          return t * t;
+        };
+      default:
+        return (x, y) => impl(a(x, y));
     }
   }
   if (args.length === 2 && name === 'pow') return compOp('^', args[0], args[1]);
@@ -510,12 +667,29 @@ function compOp(op: BinOp, ia: Ir, ib: Ir): Fn2 {
       if (p === 3) return (x) => x * x * x;
     }
     const a = comp(ia);
-    if (p === 2) return (x, y) => { const t = a(x, y); return t * t; };
-    if (p === 3) return (x, y) => { const t = a(x, y); return t * t * t; };
-    if (p === 4) return (x, y) => { const t = a(x, y); const t2 = t * t; return t2 * t2; };
+    if (p === 2)
+      return (x, y) => {
+        const t = a(x, y);
+        return t * t;
+      };
+    if (p === 3)
+      return (x, y) => {
+        const t = a(x, y);
+        return t * t * t;
+      };
+    if (p === 4)
+      return (x, y) => {
+        const t = a(x, y);
+        const t2 = t * t;
+        return t2 * t2;
+      };
     if (p === 0.5) return (x, y) => Math.sqrt(a(x, y));
     if (p === -1) return (x, y) => 1 / a(x, y);
-    if (p === -2) return (x, y) => { const t = a(x, y); return 1 / (t * t); };
+    if (p === -2)
+      return (x, y) => {
+        const t = a(x, y);
+        return 1 / (t * t);
+      };
     return (x, y) => Math.pow(a(x, y), p);
   }
   if (op === '^' && ia.k === 'c' && ia.v === Math.E) {
@@ -527,37 +701,54 @@ function compOp(op: BinOp, ia: Ir, ib: Ir): Fn2 {
     const c = ia.v;
     if (ib.k === 'x') return (x) => c * x;
     if (ib.k === 'y') return (_x, y) => c * y;
-    if (ib.k === 'op' && ib.op === '^' && ib.a.k === 'x' && ib.b.k === 'c' && ib.b.v === 2) return (x) => c * x * x;
+    if (ib.k === 'op' && ib.op === '^' && ib.a.k === 'x' && ib.b.k === 'c' && ib.b.v === 2)
+      return (x) => c * x * x;
   }
   if (ia.k === 'c') {
     const c = ia.v;
     const b = comp(ib);
     switch (op) {
-      case '+': return (x, y) => c + b(x, y);
-      case '-': return (x, y) => c - b(x, y);
-      case '*': return (x, y) => c * b(x, y);
-      case '/': return (x, y) => c / b(x, y);
-      case '^': return (x, y) => Math.pow(c, b(x, y));
+      case '+':
+        return (x, y) => c + b(x, y);
+      case '-':
+        return (x, y) => c - b(x, y);
+      case '*':
+        return (x, y) => c * b(x, y);
+      case '/':
+        return (x, y) => c / b(x, y);
+      case '^':
+        return (x, y) => Math.pow(c, b(x, y));
     }
   }
   if (ib.k === 'c') {
     const c = ib.v;
     const a = comp(ia);
     switch (op) {
-      case '+': return (x, y) => a(x, y) + c;
-      case '-': return (x, y) => a(x, y) - c;
-      case '*': return (x, y) => a(x, y) * c;
-      case '/': { const r = 1 / c; return (x, y) => a(x, y) * r; }
+      case '+':
+        return (x, y) => a(x, y) + c;
+      case '-':
+        return (x, y) => a(x, y) - c;
+      case '*':
+        return (x, y) => a(x, y) * c;
+      case '/': {
+        const r = 1 / c;
+        return (x, y) => a(x, y) * r;
+      }
     }
   }
   const a = comp(ia);
   const b = comp(ib);
   switch (op) {
-    case '+': return (x, y) => a(x, y) + b(x, y);
-    case '-': return (x, y) => a(x, y) - b(x, y);
-    case '*': return (x, y) => a(x, y) * b(x, y);
-    case '/': return (x, y) => a(x, y) / b(x, y);
-    case '^': return (x, y) => Math.pow(a(x, y), b(x, y));
+    case '+':
+      return (x, y) => a(x, y) + b(x, y);
+    case '-':
+      return (x, y) => a(x, y) - b(x, y);
+    case '*':
+      return (x, y) => a(x, y) * b(x, y);
+    case '/':
+      return (x, y) => a(x, y) / b(x, y);
+    case '^':
+      return (x, y) => Math.pow(a(x, y), b(x, y));
   }
 }
 
@@ -584,7 +775,8 @@ export interface CompiledDensity {
 function dimsOf(ir: Ir): 1 | 2 {
   const hasX = usesVar(ir, 'x');
   const hasY = usesVar(ir, 'y');
-  if (!hasX && hasY) throw new ExprError('a 2-D density must use x as well as y; a 1-D density is written in x');
+  if (!hasX && hasY)
+    throw new ExprError('a 2-D density must use x as well as y; a 1-D density is written in x');
   if (!hasX) throw new ExprError(`the density must depend on x, e.g. exp(-x^2/2)`);
   return hasY ? 2 : 1;
 }
@@ -616,7 +808,17 @@ export function compileDensity(expr: string, logDensity = false): CompiledDensit
       return (logf(x, y + h) - logf(x, y - h)) / (2 * h);
     };
   }
-  return { expr, dims, isLog: logDensity, raw, logf, f, dlogfdx: dx, dlogfdy: dy, symbolicGradient: symbolic };
+  return {
+    expr,
+    dims,
+    isLog: logDensity,
+    raw,
+    logf,
+    f,
+    dlogfdx: dx,
+    dlogfdy: dy,
+    symbolicGradient: symbolic,
+  };
 }
 
 /** d(logIr)/dv by mathjs `derivative`, re-checked through the same whitelist; undefined if that fails. */

@@ -35,7 +35,10 @@ class DualAveraging {
   private hbar = 0;
   m = 0;
   logEpsBar = 0;
-  constructor(eps0: number, private readonly delta: number) {
+  constructor(
+    eps0: number,
+    private readonly delta: number,
+  ) {
     this.mu = Math.log(10 * eps0);
   }
   restart(eps0: number): void {
@@ -47,7 +50,8 @@ class DualAveraging {
   /** Feeds one accept statistic; returns the next step size to use in warm-up. */
   update(acceptStat: number): number {
     this.m++;
-    const m = this.m, t0 = 10;
+    const m = this.m,
+      t0 = 10;
     const a = Number.isFinite(acceptStat) ? Math.min(1, acceptStat) : 0;
     this.hbar = (1 - 1 / (m + t0)) * this.hbar + (this.delta - a) / (m + t0);
     const logEps = this.mu - (Math.sqrt(m) / 0.05) * this.hbar;
@@ -60,11 +64,15 @@ class DualAveraging {
 /** sd of u = T⁻¹(x) under the marginal of x (quadrature nodes and normalised weights). */
 function sdOf(tr: AxisTransform, m: { x: Float64Array; w: Float64Array } | undefined): number {
   if (!m) return 1;
-  let s0 = 0, s1 = 0, s2 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0;
   for (let i = 0; i < m.x.length; i++) {
     const u = tr.toU(m.x[i]);
     if (!Number.isFinite(u) || !(m.w[i] > 0)) continue;
-    s0 += m.w[i]; s1 += m.w[i] * u; s2 += m.w[i] * u * u;
+    s0 += m.w[i];
+    s1 += m.w[i] * u;
+    s2 += m.w[i] * u * u;
   }
   if (!(s0 > 0)) return 1;
   const mean = s1 / s0;
@@ -82,9 +90,16 @@ abstract class HamiltonianChain implements Chain {
   protected readonly da: DualAveraging;
   stats = emptyStats();
 
-  constructor(protected readonly t: Target, protected readonly rng: Rng, delta: number) {
+  constructor(
+    protected readonly t: Target,
+    protected readonly rng: Rng,
+    delta: number,
+  ) {
     this.d = t.dims;
-    this.tr = [axisTransform(t.xLo, t.xHi, t.sxLo, t.sxHi), axisTransform(t.yLo, t.yHi, t.syLo, t.syHi)];
+    this.tr = [
+      axisTransform(t.xLo, t.xHi, t.sxLo, t.sxHi),
+      axisTransform(t.yLo, t.yHi, t.syLo, t.syHi),
+    ];
     this.minv = new Float64Array(this.d);
     this.sqrtM = new Float64Array(this.d);
     for (let i = 0; i < this.d; i++) {
@@ -95,14 +110,22 @@ abstract class HamiltonianChain implements Chain {
     }
     const [x, y] = initialPoint(t, rng);
     // A start exactly on a bound has u = ±∞: start from the mode instead.
-    const u0 = [x, y].map((v, i) => { const u = this.tr[i].toU(v); return Number.isFinite(u) ? u : this.tr[i].toU(t.mode[i]); });
+    const u0 = [x, y].map((v, i) => {
+      const u = this.tr[i].toU(v);
+      return Number.isFinite(u) ? u : this.tr[i].toU(t.mode[i]);
+    });
     this.cur = this.point(u0.map((u) => (Number.isFinite(u) ? u : 0)));
     this.eps = this.initialStepSize();
     this.da = new DualAveraging(this.eps, delta);
   }
 
   protected point(q0: number[]): Point {
-    const p: Point = { q: new Float64Array(this.d), p: new Float64Array(this.d), g: new Float64Array(this.d), lp: 0 };
+    const p: Point = {
+      q: new Float64Array(this.d),
+      p: new Float64Array(this.d),
+      g: new Float64Array(this.d),
+      lp: 0,
+    };
     for (let i = 0; i < this.d; i++) p.q[i] = q0[i];
     this.evaluate(p);
     return p;
@@ -121,13 +144,21 @@ abstract class HamiltonianChain implements Chain {
   protected evaluate(pt: Point): void {
     const t = this.t;
     const [x, y] = this.toX(pt.q);
-    const tx = this.tr[0], ty = this.tr[1];
+    const tx = this.tr[0],
+      ty = this.tr[1];
     const lf = logTarget(t, x, y);
-    if (lf === -Infinity) { pt.lp = -Infinity; pt.g.fill(0); return; }
+    if (lf === -Infinity) {
+      pt.lp = -Infinity;
+      pt.g.fill(0);
+      return;
+    }
     pt.lp = lf + tx.logJ(pt.q[0]) + (this.d === 2 ? ty.logJ(pt.q[1]) : 0);
     pt.g[0] = t.dlogfdx(x, y) * tx.dxdu(pt.q[0]) + tx.dlogJ(pt.q[0]);
     if (this.d === 2) pt.g[1] = t.dlogfdy(x, y) * ty.dxdu(pt.q[1]) + ty.dlogJ(pt.q[1]);
-    if (!(pt.lp < Infinity) || Number.isNaN(pt.g[0]) || (this.d === 2 && Number.isNaN(pt.g[1]))) { pt.lp = -Infinity; pt.g.fill(0); }
+    if (!(pt.lp < Infinity) || Number.isNaN(pt.g[0]) || (this.d === 2 && Number.isNaN(pt.g[1]))) {
+      pt.lp = -Infinity;
+      pt.g.fill(0);
+    }
   }
 
   protected kinetic(p: Float64Array): number {
@@ -228,7 +259,10 @@ export class HmcChain extends HamiltonianChain {
     for (let l = 0; l < L; l++) {
       this.leapfrog(pt, eps);
       const h = this.hamiltonian(pt);
-      if (!(h - h0 <= DIVERGENCE)) { divergent = true; break; }
+      if (!(h - h0 <= DIVERGENCE)) {
+        divergent = true;
+        break;
+      }
     }
     const dh = divergent ? -Infinity : h0 - this.hamiltonian(pt);
     const acceptProb = dh >= 0 ? 1 : Number.isNaN(dh) ? 0 : Math.exp(dh);
@@ -264,7 +298,8 @@ export class NutsChain extends HamiltonianChain {
 
   /** (θ⁺ − θ⁻)·M⁻¹r⁻ ≥ 0 and (θ⁺ − θ⁻)·M⁻¹r⁺ ≥ 0: no U-turn yet. */
   private noUturn(minus: Point, plus: Point): boolean {
-    let a = 0, b = 0;
+    let a = 0,
+      b = 0;
     for (let i = 0; i < this.d; i++) {
       const dq = plus.q[i] - minus.q[i];
       a += dq * this.minv[i] * minus.p[i];
@@ -282,7 +317,16 @@ export class NutsChain extends HamiltonianChain {
       const divergent = !(energyError <= DIVERGENCE);
       const logW = Number.isNaN(h) ? -Infinity : -energyError;
       const acc = Number.isNaN(energyError) ? 0 : Math.min(1, Math.exp(-energyError));
-      return { minus: pt, plus: pt, proposal: pt, logW, valid: !divergent, divergent, n: 1, sumAccept: acc };
+      return {
+        minus: pt,
+        plus: pt,
+        proposal: pt,
+        logW,
+        valid: !divergent,
+        divergent,
+        n: 1,
+        sumAccept: acc,
+      };
     }
     const first = this.build(from, dir, depth - 1, eps, h0);
     if (!first.valid) return first;
@@ -293,7 +337,8 @@ export class NutsChain extends HamiltonianChain {
     if (!second.valid) return { ...second, n, sumAccept, valid: false };
     const logW = logAddExp(first.logW, second.logW);
     // Uniform (multinomial) choice within the subtree: take the second half with prob w₂/(w₁+w₂).
-    const proposal = Math.log(this.rng.uniform()) < second.logW - logW ? second.proposal : first.proposal;
+    const proposal =
+      Math.log(this.rng.uniform()) < second.logW - logW ? second.proposal : first.proposal;
     const minus = dir > 0 ? first.minus : second.minus;
     const plus = dir > 0 ? second.plus : first.plus;
     const valid = this.noUturn(minus, plus);
@@ -304,11 +349,13 @@ export class NutsChain extends HamiltonianChain {
     const start = this.copy(this.cur);
     this.sampleMomentum(start.p);
     const h0 = this.hamiltonian(start);
-    let minus = start, plus = start;
+    let minus = start,
+      plus = start;
     let sample = this.cur;
     let logW = 0;
     let depth = 0;
-    let n = 0, sumAccept = 0;
+    let n = 0,
+      sumAccept = 0;
     let divergent = false;
     while (depth < MAX_DEPTH) {
       const dir = this.rng.uniform() < 0.5 ? -1 : 1;
@@ -318,7 +365,8 @@ export class NutsChain extends HamiltonianChain {
       if (tree.divergent) divergent = true;
       depth++;
       if (!tree.valid) break;
-      if (dir > 0) plus = tree.plus; else minus = tree.minus;
+      if (dir > 0) plus = tree.plus;
+      else minus = tree.minus;
       // Biased progressive sampling: move to the new subtree with prob min(1, w_new / w_old).
       if (Math.log(this.rng.uniform()) < tree.logW - logW) sample = tree.proposal;
       logW = logAddExp(logW, tree.logW);

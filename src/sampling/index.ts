@@ -1,7 +1,15 @@
 // The sampling engine's front door, used by the worker and the CLI:
 //   runSampler(params, hooks) → SampleResult   (validates, finds the support, runs, diagnoses)
 //   checkExpression(expr, logDensity) → ExprCheck (what the panel asks while the user types)
-import { SAMPLERS, type ExprCheck, type SampleDiagnostics, type SampleProgressEvent, type SampleRequestParams, type SampleResult, type SamplerName } from './types';
+import {
+  SAMPLERS,
+  type ExprCheck,
+  type SampleDiagnostics,
+  type SampleProgressEvent,
+  type SampleRequestParams,
+  type SampleResult,
+  type SamplerName,
+} from './types';
 import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
 import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
@@ -64,15 +72,34 @@ export function checkExpression(expr: string, _logDensity = false): ExprCheck {
 }
 
 function validate(p: SampleRequestParams): void {
-  if (!SAMPLERS.includes(p.sampler)) throw new SamplingInputError(`unknown sampler '${String(p.sampler)}'; use one of ${SAMPLERS.join(', ')}`);
-  if (!Number.isInteger(p.n) || p.n < 1) throw new SamplingInputError(`n must be a whole number ≥ 1, not ${p.n}`);
-  if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64) throw new SamplingInputError(`chains must be a whole number from 1 to 64, not ${p.chains}`);
-  if (p.n * p.chains > MAX_DRAWS_TOTAL) throw new SamplingInputError(`n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`);
-  if (!Number.isSafeInteger(p.seed)) throw new SamplingInputError(`seed must be a whole number from −${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${p.seed}`);
-  if (p.bins !== undefined && (!Number.isInteger(p.bins) || p.bins < 1 || p.bins > 1000)) throw new SamplingInputError(`bins must be a whole number from 1 to 1000, not ${p.bins}`);
-  if (p.warmup !== undefined && (!Number.isInteger(p.warmup) || p.warmup < 0 || p.warmup > MAX_WARMUP)) throw new SamplingInputError(`warmup must be a whole number from 0 to ${MAX_WARMUP}, not ${p.warmup}`);
+  if (!SAMPLERS.includes(p.sampler))
+    throw new SamplingInputError(
+      `unknown sampler '${String(p.sampler)}'; use one of ${SAMPLERS.join(', ')}`,
+    );
+  if (!Number.isInteger(p.n) || p.n < 1)
+    throw new SamplingInputError(`n must be a whole number ≥ 1, not ${p.n}`);
+  if (!Number.isInteger(p.chains) || p.chains < 1 || p.chains > 64)
+    throw new SamplingInputError(`chains must be a whole number from 1 to 64, not ${p.chains}`);
+  if (p.n * p.chains > MAX_DRAWS_TOTAL)
+    throw new SamplingInputError(
+      `n × chains must be at most ${MAX_DRAWS_TOTAL}, not ${p.n * p.chains}`,
+    );
+  if (!Number.isSafeInteger(p.seed))
+    throw new SamplingInputError(
+      `seed must be a whole number from −${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${p.seed}`,
+    );
+  if (p.bins !== undefined && (!Number.isInteger(p.bins) || p.bins < 1 || p.bins > 1000))
+    throw new SamplingInputError(`bins must be a whole number from 1 to 1000, not ${p.bins}`);
+  if (
+    p.warmup !== undefined &&
+    (!Number.isInteger(p.warmup) || p.warmup < 0 || p.warmup > MAX_WARMUP)
+  )
+    throw new SamplingInputError(
+      `warmup must be a whole number from 0 to ${MAX_WARMUP}, not ${p.warmup}`,
+    );
   for (const r of [p.range, p.rangeY]) {
-    if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1]))) throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
+    if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1])))
+      throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
     if (r) checkRange(r[0], r[1], r === p.rangeY ? '--range-y' : '--range');
   }
 }
@@ -92,9 +119,16 @@ interface Setup {
   meanX: number;
 }
 
-function plotRange(q: (u: number) => number, lo: number, hi: number, userRange?: [number, number]): [number, number] {
-  if (userRange && Number.isFinite(userRange[0]) && Number.isFinite(userRange[1])) return [userRange[0], userRange[1]];
-  const a = q(0.0005), b = q(0.9995);
+function plotRange(
+  q: (u: number) => number,
+  lo: number,
+  hi: number,
+  userRange?: [number, number],
+): [number, number] {
+  if (userRange && Number.isFinite(userRange[0]) && Number.isFinite(userRange[1]))
+    return [userRange[0], userRange[1]];
+  const a = q(0.0005),
+    b = q(0.9995);
   const pad = 0.05 * (b - a);
   return [Math.max(lo, a - pad), Math.min(hi, b + pad)];
 }
@@ -110,8 +144,13 @@ function typedLog(d: CompiledDensity): Fn2 {
     const v = d.raw(x, y);
     if (d.isLog) return Number.isNaN(v) ? -Infinity : v;
     if (v < 0) {
-      const at = d.dims === 1 ? `x = ${x.toPrecision(6)}` : `(x, y) = (${x.toPrecision(6)}, ${y.toPrecision(6)})`;
-      throw new DensityError(`the density is negative at ${at} (value ${v.toPrecision(3)}); a density must be ≥ 0 on the range, so fix the expression or restrict --range`);
+      const at =
+        d.dims === 1
+          ? `x = ${x.toPrecision(6)}`
+          : `(x, y) = (${x.toPrecision(6)}, ${y.toPrecision(6)})`;
+      throw new DensityError(
+        `the density is negative at ${at} (value ${v.toPrecision(3)}); a density must be ≥ 0 on the range, so fix the expression or restrict --range`,
+      );
     }
     // NaN only at isolated points here (the scan refused NaN elsewhere): measure zero.
     return Number.isNaN(v) ? -Infinity : Math.log(v);
@@ -120,42 +159,79 @@ function typedLog(d: CompiledDensity): Fn2 {
 
 function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport1D(d.raw, d.logf, d.isLog, p.range);
-  const logf1 = (x: number): number => { const v = d.logf(x, 0); return Number.isNaN(v) ? -Infinity : v; };
+  const logf1 = (x: number): number => {
+    const v = d.logf(x, 0);
+    return Number.isNaN(v) ? -Infinity : v;
+  };
   const typed = typedLog(d);
-  const notIntegrable = (): DensityError => new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+  const notIntegrable = (): DensityError =>
+    new DensityError(
+      'the density does not integrate to a finite positive number on the range; check the expression and --range',
+    );
   let ref: CdfTable;
   try {
-    ref = buildCdf((x) => typed(x, 0), sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 });
+    ref = buildCdf((x) => typed(x, 0), sup.lo, sup.hi, sup.logMax, {
+      edges: sup.edges,
+      uTarget: 1e-8,
+    });
   } catch (e) {
     if (e instanceof DensityError) throw e;
     // f as typed underflows everywhere (log f's maximum below about −745): only the symbolic log
     // can represent it, so the reference has to come from it.
     if (sup.logMax > -700) throw notIntegrable();
-    try { ref = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 }); } catch { throw notIntegrable(); }
+    try {
+      ref = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-8 });
+    } catch {
+      throw notIntegrable();
+    }
   }
   let table: CdfTable | undefined;
   if (p.sampler === 'inverse-cdf') {
     // The inverse-CDF sampler needs the 1e-10 u-error and the symbolic log's far tails.
-    try { table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-10 }); } catch { throw notIntegrable(); }
+    try {
+      table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-10 });
+    } catch {
+      throw notIntegrable();
+    }
   }
   // Moments from the reference table's cells (Gauss–Legendre on each cell).
-  let m1 = 0, m2 = 0;
-  const qx = new Float64Array(5 * ref.cells), qw = new Float64Array(5 * ref.cells);
+  let m1 = 0,
+    m2 = 0;
+  const qx = new Float64Array(5 * ref.cells),
+    qw = new Float64Array(5 * ref.cells);
   for (let i = 0; i < ref.cells; i++) {
-    const a = ref.xs[i], b = ref.xs[i + 1], h = (b - a) / 2, c = a / 2 + b / 2;
+    const a = ref.xs[i],
+      b = ref.xs[i + 1],
+      h = (b - a) / 2,
+      c = a / 2 + b / 2;
     for (let k = 0; k < 5; k++) {
       const x = c + h * GL5_NODES[k];
       const w = GL5_WEIGHTS[k] * h * ref.pdf(x);
-      m1 += w * x; m2 += w * x * x;
-      qx[5 * i + k] = x; qw[5 * i + k] = w;
+      m1 += w * x;
+      m2 += w * x * x;
+      qx[5 * i + k] = x;
+      qw[5 * i + k] = w;
     }
   }
   const sd = Math.sqrt(Math.max(0, m2 - m1 * m1)) || (sup.hi - sup.lo) / 6;
   const target: Target = {
-    dims: 1, isLog: d.isLog, f: d.f, logf: d.logf, dlogfdx: d.dlogfdx, dlogfdy: d.dlogfdy,
-    xLo: sup.rangeLo, xHi: sup.rangeHi, yLo: -Infinity, yHi: Infinity,
-    sxLo: sup.lo, sxHi: sup.hi, syLo: 0, syHi: 0,
-    mode: [sup.mode, 0], logMax: sup.logMax, sd: [sd, 1],
+    dims: 1,
+    isLog: d.isLog,
+    f: d.f,
+    logf: d.logf,
+    dlogfdx: d.dlogfdx,
+    dlogfdy: d.dlogfdy,
+    xLo: sup.rangeLo,
+    xHi: sup.rangeHi,
+    yLo: -Infinity,
+    yHi: Infinity,
+    sxLo: sup.lo,
+    sxHi: sup.hi,
+    syLo: 0,
+    syHi: 0,
+    mode: [sup.mode, 0],
+    logMax: sup.logMax,
+    sd: [sd, 1],
     marginals: [{ x: qx, w: qw }],
   };
   const plotX = plotRange(ref.quantile, sup.lo, sup.hi, p.range);
@@ -171,10 +247,14 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   const sup = findSupport2D(d.raw, d.logf, d.isLog, p.range, p.rangeY);
   // The reference marginals come from the density as typed (see typedLog), unless f underflows everywhere.
   const lg: Fn2 = sup.logMax > -700 ? typedLog(d) : d.logf;
-  const nxc = 200, nyc = 120;
-  const xNodes = glNodes(sup.x.lo, sup.x.hi, nxc), yNodes = glNodes(sup.y.lo, sup.y.hi, nyc);
-  const NX = xNodes.x.length, NY = yNodes.x.length;
-  const margX = new Float64Array(NX), margY = new Float64Array(NY);
+  const nxc = 200,
+    nyc = 120;
+  const xNodes = glNodes(sup.x.lo, sup.x.hi, nxc),
+    yNodes = glNodes(sup.y.lo, sup.y.hi, nyc);
+  const NX = xNodes.x.length,
+    NY = yNodes.x.length;
+  const margX = new Float64Array(NX),
+    margY = new Float64Array(NY);
   for (let i = 0; i < NX; i++) {
     for (let j = 0; j < NY; j++) {
       const v = lg(xNodes.x[i], yNodes.x[j]);
@@ -185,16 +265,26 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
   }
   let z = 0;
   for (let i = 0; i < NX; i++) z += xNodes.w[i] * margX[i];
-  if (!(z > 0) || !Number.isFinite(z)) throw new DensityError('the density does not integrate to a finite positive number on the range; check the expression and --range');
+  if (!(z > 0) || !Number.isFinite(z))
+    throw new DensityError(
+      'the density does not integrate to a finite positive number on the range; check the expression and --range',
+    );
   const moments = (nodes: { x: Float64Array; w: Float64Array }, marg: Float64Array) => {
-    let m1 = 0, m2 = 0;
-    for (let i = 0; i < marg.length; i++) { const w = nodes.w[i] * marg[i] / z; m1 += w * nodes.x[i]; m2 += w * nodes.x[i] ** 2; }
+    let m1 = 0,
+      m2 = 0;
+    for (let i = 0; i < marg.length; i++) {
+      const w = (nodes.w[i] * marg[i]) / z;
+      m1 += w * nodes.x[i];
+      m2 += w * nodes.x[i] ** 2;
+    }
     return { mean: m1, sd: Math.sqrt(Math.max(0, m2 - m1 * m1)) };
   };
-  const mx = moments(xNodes, margX), my = moments(yNodes, margY);
+  const mx = moments(xNodes, margX),
+    my = moments(yNodes, margY);
   // Marginal CDF of x: cumulative cell masses at cell edges, with the partial cell from its nodes.
   const cellMass = new Float64Array(nxc);
-  for (let c = 0; c < nxc; c++) for (let k = 0; k < 5; k++) cellMass[c] += xNodes.w[5 * c + k] * margX[5 * c + k] / z;
+  for (let c = 0; c < nxc; c++)
+    for (let k = 0; k < 5; k++) cellMass[c] += (xNodes.w[5 * c + k] * margX[5 * c + k]) / z;
   const cum = new Float64Array(nxc + 1);
   for (let c = 0; c < nxc; c++) cum[c + 1] = cum[c] + cellMass[c];
   const hx = (sup.x.hi - sup.x.lo) / nxc;
@@ -205,38 +295,64 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
     const c = Math.min(nxc - 1, Math.floor((x - sup.x.lo) / hx));
     const a = sup.x.lo + c * hx;
     // Partial cell by 5-point Gauss–Legendre on [a, x] of the interpolated marginal.
-    const h = (x - a) / 2, mid = (a + x) / 2;
+    const h = (x - a) / 2,
+      mid = (a + x) / 2;
     let s = 0;
     for (let k = 0; k < 5; k++) s += GL5_WEIGHTS[k] * pdfX(mid + h * GL5_NODES[k]);
     return Math.min(1, cum[c] + s * h);
   };
-  const quant = (nodes: { x: Float64Array; w: Float64Array }, marg: Float64Array) => (u: number): number => {
-    let acc = 0;
-    for (let i = 0; i < marg.length; i++) { acc += nodes.w[i] * marg[i] / z; if (acc >= u) return nodes.x[i]; }
-    return nodes.x[marg.length - 1];
-  };
+  const quant =
+    (nodes: { x: Float64Array; w: Float64Array }, marg: Float64Array) =>
+    (u: number): number => {
+      let acc = 0;
+      for (let i = 0; i < marg.length; i++) {
+        acc += (nodes.w[i] * marg[i]) / z;
+        if (acc >= u) return nodes.x[i];
+      }
+      return nodes.x[marg.length - 1];
+    };
   const plotX = plotRange(quant(xNodes, margX), sup.x.lo, sup.x.hi, p.range);
   const plotY = plotRange(quant(yNodes, margY), sup.y.lo, sup.y.hi, p.rangeY ?? p.range);
-  const gx = linspace(plotX[0], plotX[1], 200), gy = linspace(plotY[0], plotY[1], 200);
+  const gx = linspace(plotX[0], plotX[1], 200),
+    gy = linspace(plotY[0], plotY[1], 200);
   const g = 60;
-  const hx2 = linspace(plotX[0], plotX[1], g), hy2 = linspace(plotY[0], plotY[1], g);
+  const hx2 = linspace(plotX[0], plotX[1], g),
+    hy2 = linspace(plotY[0], plotY[1], g);
   const values: number[] = [];
-  for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) {
-    const v = lg(hx2[i], hy2[j]);
-    values.push(Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax) / z);
-  }
+  for (let j = 0; j < g; j++)
+    for (let i = 0; i < g; i++) {
+      const v = lg(hx2[i], hy2[j]);
+      values.push(Number.isNaN(v) ? 0 : Math.exp(v - sup.logMax) / z);
+    }
   const target: Target = {
-    dims: 2, isLog: d.isLog, f: d.f, logf: d.logf, dlogfdx: d.dlogfdx, dlogfdy: d.dlogfdy,
-    xLo: sup.x.rangeLo, xHi: sup.x.rangeHi, yLo: sup.y.rangeLo, yHi: sup.y.rangeHi,
-    sxLo: sup.x.lo, sxHi: sup.x.hi, syLo: sup.y.lo, syHi: sup.y.hi,
-    mode: [sup.modeX, sup.modeY], logMax: sup.logMax, sd: [mx.sd || 1, my.sd || 1],
+    dims: 2,
+    isLog: d.isLog,
+    f: d.f,
+    logf: d.logf,
+    dlogfdx: d.dlogfdx,
+    dlogfdy: d.dlogfdy,
+    xLo: sup.x.rangeLo,
+    xHi: sup.x.rangeHi,
+    yLo: sup.y.rangeLo,
+    yHi: sup.y.rangeHi,
+    sxLo: sup.x.lo,
+    sxHi: sup.x.hi,
+    syLo: sup.y.lo,
+    syHi: sup.y.hi,
+    mode: [sup.modeX, sup.modeY],
+    logMax: sup.logMax,
+    sd: [mx.sd || 1, my.sd || 1],
     marginals: [
       { x: xNodes.x, w: xNodes.w.map((w, i) => (w * margX[i]) / z) },
       { x: yNodes.x, w: yNodes.w.map((w, i) => (w * margY[i]) / z) },
     ],
   };
   return {
-    target, cdfX, plotX, plotY, meanX: mx.mean,
+    target,
+    cdfX,
+    plotX,
+    plotY,
+    meanX: mx.mean,
     density: { x: gx, y: gx.map(pdfX) },
     densityY: { x: gy, y: gy.map((y) => interpMarginal(y, yNodes.x, margY) / z) },
     density2d: { nx: g, ny: g, values },
@@ -244,12 +360,14 @@ function setup2D(d: CompiledDensity, p: SampleRequestParams): Setup {
 }
 
 function glNodes(lo: number, hi: number, cells: number): { x: Float64Array; w: Float64Array } {
-  const x = new Float64Array(5 * cells), w = new Float64Array(5 * cells);
+  const x = new Float64Array(5 * cells),
+    w = new Float64Array(5 * cells);
   const h = (hi - lo) / cells;
-  for (let c = 0; c < cells; c++) for (let k = 0; k < 5; k++) {
-    x[5 * c + k] = lo + h * (c + 0.5) + (h / 2) * GL5_NODES[k];
-    w[5 * c + k] = (h / 2) * GL5_WEIGHTS[k];
-  }
+  for (let c = 0; c < cells; c++)
+    for (let k = 0; k < 5; k++) {
+      x[5 * c + k] = lo + h * (c + 0.5) + (h / 2) * GL5_NODES[k];
+      w[5 * c + k] = (h / 2) * GL5_WEIGHTS[k];
+    }
   return { x, w };
 }
 
@@ -258,8 +376,13 @@ function interpMarginal(x: number, xs: Float64Array, vs: Float64Array): number {
   const n = xs.length;
   if (x <= xs[0]) return x < xs[0] - (xs[1] - xs[0]) ? 0 : vs[0];
   if (x >= xs[n - 1]) return x > xs[n - 1] + (xs[n - 1] - xs[n - 2]) ? 0 : vs[n - 1];
-  let a = 0, b = n - 1;
-  while (b - a > 1) { const m = (a + b) >> 1; if (xs[m] <= x) a = m; else b = m; }
+  let a = 0,
+    b = n - 1;
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if (xs[m] <= x) a = m;
+    else b = m;
+  }
   const t = (x - xs[a]) / (xs[b] - xs[a]);
   return vs[a] + t * (vs[b] - vs[a]);
 }
@@ -267,20 +390,36 @@ function interpMarginal(x: number, xs: Float64Array, vs: Float64Array): number {
 /** The inverse-CDF sampler as a Chain: i.i.d. draws from the table. */
 class InverseCdfChain implements Chain {
   stats = emptyStats();
-  constructor(private readonly table: CdfTable, private readonly rng: Rng) {}
-  warmup(): void { /* i.i.d. */ }
-  endWarmup(): void { /* i.i.d. */ }
+  constructor(
+    private readonly table: CdfTable,
+    private readonly rng: Rng,
+  ) {}
+  warmup(): void {
+    /* i.i.d. */
+  }
+  endWarmup(): void {
+    /* i.i.d. */
+  }
   draw(xs: Float64Array, _ys: Float64Array | null, from: number, to: number): void {
     fillInverseCdf(this.table, this.rng, xs, from, to);
   }
-  position(): [number, number] { return [NaN, 0]; }
+  position(): [number, number] {
+    return [NaN, 0];
+  }
 }
 
 /**
  * A chain that never moved did not sample the density, however good its other numbers look (its
  * KS test is thinned to a handful of draws, its mean is its starting point): the run fails.
  */
-export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null, st: ChainStats[], n: number, rhat = NaN): { status: 'ok' | 'failed'; warnings: string[] } {
+export function chainHealth(
+  sampler: SamplerName,
+  xs: Chains,
+  ys: Chains | null,
+  st: ChainStats[],
+  n: number,
+  rhat = NaN,
+): { status: 'ok' | 'failed'; warnings: string[] } {
   const warnings: string[] = [];
   const stuck: number[] = [];
   const allDivergent: number[] = [];
@@ -288,19 +427,31 @@ export function chainHealth(sampler: SamplerName, xs: Chains, ys: Chains | null,
     for (let c = 0; c < xs.length; c++) {
       const moved = (a: Float64Array): boolean => a.some((v) => v !== a[0]);
       if (!moved(xs[c]) && !(ys && moved(ys[c]))) stuck.push(c);
-      else if ((sampler === 'hmc' || sampler === 'nuts') && st[c].divergences >= n) allDivergent.push(c);
+      else if ((sampler === 'hmc' || sampler === 'nuts') && st[c].divergences >= n)
+        allDivergent.push(c);
     }
   }
-  if (stuck.length) warnings.push(`chain${stuck.length > 1 ? 's' : ''} ${stuck.join(', ')} never moved (every draw the same, sd 0): the draws are not from the density; try another sampler or --range`);
-  if (allDivergent.length) warnings.push(`every transition of chain${allDivergent.length > 1 ? 's' : ''} ${allDivergent.join(', ')} diverged: the draws are not from the density; try another sampler or --range`);
+  if (stuck.length)
+    warnings.push(
+      `chain${stuck.length > 1 ? 's' : ''} ${stuck.join(', ')} never moved (every draw the same, sd 0): the draws are not from the density; try another sampler or --range`,
+    );
+  if (allDivergent.length)
+    warnings.push(
+      `every transition of chain${allDivergent.length > 1 ? 's' : ''} ${allDivergent.join(', ')} diverged: the draws are not from the density; try another sampler or --range`,
+    );
   const failed = warnings.length > 0;
   const div = st.reduce((a, b) => a + b.divergences, 0);
   if (!failed && div > 0 && (sampler === 'hmc' || sampler === 'nuts')) {
-    warnings.push(`${div} divergent transition${div > 1 ? 's' : ''} (${((100 * div) / (n * xs.length)).toPrecision(2)}% of draws): the chains may miss part of the density`);
+    warnings.push(
+      `${div} divergent transition${div > 1 ? 's' : ''} (${((100 * div) / (n * xs.length)).toPrecision(2)}% of draws): the chains may miss part of the density`,
+    );
   }
   // Chains that disagree this much have not mixed (x²e^{−x²} under HMC: a zero at 0 that
   // trajectories rarely cross); the draws may still be fine, but the numbers are not yet.
-  if (!failed && rhat >= 1.05) warnings.push(`R-hat ${rhat.toFixed(3)} ≥ 1.05: the chains disagree (modes they rarely cross?); run longer or try another sampler`);
+  if (!failed && rhat >= 1.05)
+    warnings.push(
+      `R-hat ${rhat.toFixed(3)} ≥ 1.05: the chains disagree (modes they rarely cross?); run longer or try another sampler`,
+    );
   return { status: failed ? 'failed' : 'ok', warnings };
 }
 
@@ -309,41 +460,59 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 /** JSON turns ±Infinity into null (webview messages are JSON): read a null end as open. */
 function openEnds(r: [number, number] | undefined): [number, number] | undefined {
   if (!r) return r;
-  const a = r[0] as number | null, b = r[1] as number | null;
+  const a = r[0] as number | null,
+    b = r[1] as number | null;
   return [a === null ? -Infinity : a, b === null ? Infinity : b];
 }
 
-export async function runSampler(params0: SampleRequestParams, hooks: SampleHooks): Promise<SampleResult> {
-  const params: SampleRequestParams = { ...params0, range: openEnds(params0.range), rangeY: openEnds(params0.rangeY) };
+export async function runSampler(
+  params0: SampleRequestParams,
+  hooks: SampleHooks,
+): Promise<SampleResult> {
+  const params: SampleRequestParams = {
+    ...params0,
+    range: openEnds(params0.range),
+    rangeY: openEnds(params0.rangeY),
+  };
   validate(params);
   const t0 = performance.now();
   const runId = params.runId ?? 'sample';
   const d = compileDensity(params.expr, params.logDensity ?? false);
   const sampler: SamplerName = params.sampler;
   if (d.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
-    throw new SamplingInputError(`the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`);
+    throw new SamplingInputError(
+      `the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
+    );
   }
   const s = d.dims === 1 ? setup1D(d, params) : setup2D(d, params);
   const target = s.target;
   const iid = sampler === 'inverse-cdf' || sampler === 'rejection';
-  const n = params.n, C = params.chains;
-  const warmup = iid ? 0 : params.warmup ?? defaultWarmup(n);
+  const n = params.n,
+    C = params.chains;
+  const warmup = iid ? 0 : (params.warmup ?? defaultWarmup(n));
   const envelope = sampler === 'rejection' ? findEnvelope(target, s.meanX) : undefined;
 
   const makeChain = (c: number): Chain => {
     const rng = new Rng(params.seed, c);
     switch (sampler) {
-      case 'inverse-cdf': return new InverseCdfChain(s.table as CdfTable, rng);
-      case 'rejection': return new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
-      case 'mh': return d.dims === 1 ? new MhChain1D(target, rng) : new MhChain2D(target, rng);
-      case 'slice': return new SliceChain(target, rng);
-      case 'hmc': return new HmcChain(target, rng);
-      case 'nuts': return new NutsChain(target, rng);
+      case 'inverse-cdf':
+        return new InverseCdfChain(s.table as CdfTable, rng);
+      case 'rejection':
+        return new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
+      case 'mh':
+        return d.dims === 1 ? new MhChain1D(target, rng) : new MhChain2D(target, rng);
+      case 'slice':
+        return new SliceChain(target, rng);
+      case 'hmc':
+        return new HmcChain(target, rng);
+      case 'nuts':
+        return new NutsChain(target, rng);
     }
   };
   let chains = Array.from({ length: C }, (_, c) => makeChain(c));
   const xs: Chains = Array.from({ length: C }, () => new Float64Array(n));
-  const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => new Float64Array(n)) : null;
+  const ys: Chains | null =
+    d.dims === 2 ? Array.from({ length: C }, () => new Float64Array(n)) : null;
   const setupSeconds = (performance.now() - t0) / 1000;
   const tSample = performance.now();
   const stride = Math.max(1, Math.ceil(n / TRACE_POINTS));
@@ -366,13 +535,30 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
     const a = performance.now();
     work();
     const ms = performance.now() - a;
-    if (!fixed) batch = Math.max(16, Math.min(1 << 20, Math.round(batch * Math.min(4, BATCH_MS / Math.max(ms, 0.5)))));
+    if (!fixed)
+      batch = Math.max(
+        16,
+        Math.min(1 << 20, Math.round(batch * Math.min(4, BATCH_MS / Math.max(ms, 0.5)))),
+      );
   };
   for (let done = 0; done < warmup;) {
     const k = Math.min(batch, warmup - done);
-    timed(() => { for (const ch of chains) ch.warmup(k, done, warmup); });
+    timed(() => {
+      for (const ch of chains) ch.warmup(k, done, warmup);
+    });
     done += k;
-    for (let c = 0; c < C; c++) hooks.onProgress({ event: 'progress', runId, chain: c, start: 0, x: [], done, total, phase: 'warmup', stride });
+    for (let c = 0; c < C; c++)
+      hooks.onProgress({
+        event: 'progress',
+        runId,
+        chain: c,
+        start: 0,
+        x: [],
+        done,
+        total,
+        phase: 'warmup',
+        stride,
+      });
     await checkCancel();
   }
   for (const ch of chains) ch.endWarmup();
@@ -380,22 +566,55 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
   for (let done = 0; done < n;) {
     const k = Math.min(batch, n - done);
     try {
-      timed(() => { for (let c = 0; c < C; c++) chains[c].draw(xs[c], ys ? ys[c] : null, done, done + k); });
+      timed(() => {
+        for (let c = 0; c < C; c++) chains[c].draw(xs[c], ys ? ys[c] : null, done, done + k);
+      });
     } catch (e) {
       if (!(e instanceof EnvelopeRestart)) throw e;
       // The envelope was too low somewhere: discard every draw and start again with the larger c.
       restarts++;
-      if (restarts > 50) throw new Error('rejection: the envelope kept failing; use inverse-cdf or an MCMC sampler');
+      if (restarts > 50)
+        throw new Error('rejection: the envelope kept failing; use inverse-cdf or an MCMC sampler');
       const seedShift = restarts;
-      chains = Array.from({ length: C }, (_, c) => new RejectionChain(target, new Rng(params.seed + seedShift * 7919, c), envelope as NonNullable<typeof envelope>));
+      chains = Array.from(
+        { length: C },
+        (_, c) =>
+          new RejectionChain(
+            target,
+            new Rng(params.seed + seedShift * 7919, c),
+            envelope as NonNullable<typeof envelope>,
+          ),
+      );
       done = 0;
-      for (let c = 0; c < C; c++) hooks.onProgress({ event: 'progress', runId, chain: c, start: 0, x: [], done: 0, total, phase: 'sampling', stride, restarted: true });
+      for (let c = 0; c < C; c++)
+        hooks.onProgress({
+          event: 'progress',
+          runId,
+          chain: c,
+          start: 0,
+          x: [],
+          done: 0,
+          total,
+          phase: 'sampling',
+          stride,
+          restarted: true,
+        });
       await checkCancel();
       continue;
     }
     const first = Math.ceil(done / stride) * stride;
     for (let c = 0; c < C; c++) {
-      const ev: SampleProgressEvent = { event: 'progress', runId, chain: c, start: first, x: thin(xs[c].subarray(first, done + k), stride), done: warmup + done + k, total, phase: 'sampling', stride };
+      const ev: SampleProgressEvent = {
+        event: 'progress',
+        runId,
+        chain: c,
+        start: first,
+        x: thin(xs[c].subarray(first, done + k), stride),
+        done: warmup + done + k,
+        total,
+        phase: 'sampling',
+        stride,
+      };
       if (ys) ev.y = thin(ys[c].subarray(first, done + k), stride);
       hooks.onProgress(ev);
     }
@@ -409,11 +628,25 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
   const st = chains.map((c) => c.stats);
   const sum = (f: (x: (typeof st)[number]) => number): number => st.reduce((a, b) => a + f(b), 0);
   let acceptance: number | null = null;
-  if (sampler === 'mh' || sampler === 'hmc' || sampler === 'rejection') acceptance = sum((x) => x.accepted) / Math.max(1, sum((x) => x.proposals));
-  if (sampler === 'nuts') acceptance = sum((x) => x.acceptStat) / Math.max(1, sum((x) => x.proposals));
+  if (sampler === 'mh' || sampler === 'hmc' || sampler === 'rejection')
+    acceptance =
+      sum((x) => x.accepted) /
+      Math.max(
+        1,
+        sum((x) => x.proposals),
+      );
+  if (sampler === 'nuts')
+    acceptance =
+      sum((x) => x.acceptStat) /
+      Math.max(
+        1,
+        sum((x) => x.proposals),
+      );
   const cx = convergence(xs);
   const bulkX = cx.essBulk;
-  let eb = cx.essBulk, et = cx.essTail, rh = cx.rhat;
+  let eb = cx.essBulk,
+    et = cx.essTail,
+    rh = cx.rhat;
   if (ys) {
     const cy = convergence(ys);
     eb = Math.min(eb, cy.essBulk);
@@ -423,12 +656,25 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
   const mm = mcseMean(xs);
   const ks = ksThinned(xs, s.cdfX, bulkX, iid);
   const diag: SampleDiagnostics = {
-    sampler, n, chains: C, dims: d.dims,
-    acceptance, essBulk: eb, essTail: et, rhat: rh, mcseMean: mm.mcse, mean: mm.mean, sd: mm.sd,
+    sampler,
+    n,
+    chains: C,
+    dims: d.dims,
+    acceptance,
+    essBulk: eb,
+    essTail: et,
+    rhat: rh,
+    mcseMean: mm.mcse,
+    mean: mm.mean,
+    sd: mm.sd,
     // The asymptotic p-value means little below ~20 (thinned) draws.
     ks: ks.n >= 20 ? { D: ks.D, p: ks.p } : null,
-    seconds, drawsPerSec: (n * C) / Math.max(seconds, 1e-9),
-    setupSeconds, warmup, trueMean: s.meanX, ksThin: ks.thin,
+    seconds,
+    drawsPerSec: (n * C) / Math.max(seconds, 1e-9),
+    setupSeconds,
+    warmup,
+    trueMean: s.meanX,
+    ksThin: ks.thin,
   };
   if (sampler === 'hmc' || sampler === 'nuts') {
     diag.divergences = sum((x) => x.divergences);
@@ -449,7 +695,9 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
   const bins = params.bins ?? 60;
   const result: SampleResult = {
     ...diag,
-    runId, expr: params.expr, range: s.plotX,
+    runId,
+    expr: params.expr,
+    range: s.plotX,
     histogram: histogram(xs, s.plotX[0], s.plotX[1], bins),
     density: s.density,
     autocorrelation: autocorrelation(xs, 100),
@@ -463,8 +711,13 @@ export async function runSampler(params0: SampleRequestParams, hooks: SampleHook
     result.density2d = s.density2d;
     result.tracesY = ys.map((c) => thin(c, stride));
     const sstride = Math.max(1, Math.ceil((n * C) / 4000));
-    const sx: number[] = [], sy: number[] = [];
-    for (let c = 0; c < C; c++) for (let i = 0; i < n; i += sstride) { sx.push(xs[c][i]); sy.push(ys[c][i]); }
+    const sx: number[] = [],
+      sy: number[] = [];
+    for (let c = 0; c < C; c++)
+      for (let i = 0; i < n; i += sstride) {
+        sx.push(xs[c][i]);
+        sy.push(ys[c][i]);
+      }
     result.scatter = { x: sx, y: sy };
   }
   return result;

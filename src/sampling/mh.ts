@@ -15,7 +15,10 @@ export class MhChain1D implements Chain {
   /** Compare densities (no logarithm per step) unless f itself would under- or overflow. */
   private readonly ratio: boolean;
 
-  constructor(private readonly t: Target, private readonly rng: Rng) {
+  constructor(
+    private readonly t: Target,
+    private readonly rng: Rng,
+  ) {
     this.ratio = !t.isLog && t.logMax > -300 && t.logMax < 300;
     this.x = initialPoint(t, rng)[0];
     this.vx = this.value(this.x);
@@ -37,7 +40,10 @@ export class MhChain1D implements Chain {
       const vy = this.value(y);
       const ratio = this.ratio ? Math.min(1, vy / this.vx) : Math.exp(Math.min(0, vy - this.vx));
       const alpha = Number.isNaN(ratio) ? 0 : ratio;
-      if (rng.uniform() < alpha) { this.x = y; this.vx = vy; }
+      if (rng.uniform() < alpha) {
+        this.x = y;
+        this.vx = vy;
+      }
       // Robbins–Monro with the Rao-Blackwellised acceptance probability; gain n^-0.6.
       this.sigma *= Math.exp(Math.pow(done + i + 1, -0.6) * (alpha - 0.44));
     }
@@ -48,35 +54,58 @@ export class MhChain1D implements Chain {
   }
 
   draw(xs: Float64Array, _ys: Float64Array | null, from: number, to: number): void {
-    if (!this.ratio) { this.drawLog(xs, from, to); return; }
+    if (!this.ratio) {
+      this.drawLog(xs, from, to);
+      return;
+    }
     // The hot loop: one normal, one uniform, one density evaluation per step; no allocation.
     // Comparing U·f(x) < f(y) needs no logarithm; f(y) = NaN or 0 is never accepted.
-    const rng = this.rng, f = this.t.f, lo = this.t.xLo, hi = this.t.xHi, sigma = this.sigma;
-    let x = this.x, fx = this.vx, acc = 0;
+    const rng = this.rng,
+      f = this.t.f,
+      lo = this.t.xLo,
+      hi = this.t.xHi,
+      sigma = this.sigma;
+    let x = this.x,
+      fx = this.vx,
+      acc = 0;
     for (let k = from; k < to; k++) {
       const y = x + sigma * rng.normal();
       if (y >= lo && y <= hi) {
         const fy = f(y, 0);
         // Uphill moves are always accepted, so they need no uniform (fewer RNG calls per step).
-        if (fy >= fx || rng.uniform() * fx < fy) { x = y; fx = fy; acc++; }
+        if (fy >= fx || rng.uniform() * fx < fy) {
+          x = y;
+          fx = fy;
+          acc++;
+        }
       }
       xs[k] = x;
     }
-    this.x = x; this.vx = fx;
+    this.x = x;
+    this.vx = fx;
     this.stats.accepted += acc;
     this.stats.proposals += to - from;
   }
 
   private drawLog(xs: Float64Array, from: number, to: number): void {
-    const rng = this.rng, t = this.t, sigma = this.sigma;
-    let x = this.x, lx = this.vx, acc = 0;
+    const rng = this.rng,
+      t = this.t,
+      sigma = this.sigma;
+    let x = this.x,
+      lx = this.vx,
+      acc = 0;
     for (let k = from; k < to; k++) {
       const y = x + sigma * rng.normal();
       const ly = logTarget(t, y, 0);
-      if (ly - lx > -rng.exponential()) { x = y; lx = ly; acc++; }
+      if (ly - lx > -rng.exponential()) {
+        x = y;
+        lx = ly;
+        acc++;
+      }
       xs[k] = x;
     }
-    this.x = x; this.vx = lx;
+    this.x = x;
+    this.vx = lx;
     this.stats.accepted += acc;
     this.stats.proposals += to - from;
   }
@@ -96,10 +125,17 @@ export class MhChain2D implements Chain {
   private l21 = 0;
   private l22: number;
   private n = 0;
-  private mx = 0; private my = 0; private sxx = 0; private sxy = 0; private syy = 0;
+  private mx = 0;
+  private my = 0;
+  private sxx = 0;
+  private sxy = 0;
+  private syy = 0;
   stats = emptyStats();
 
-  constructor(private readonly t: Target, private readonly rng: Rng) {
+  constructor(
+    private readonly t: Target,
+    private readonly rng: Rng,
+  ) {
     [this.x, this.y] = initialPoint(t, rng);
     this.lx = logTarget(t, this.x, this.y);
     this.l11 = t.sd[0];
@@ -108,14 +144,20 @@ export class MhChain2D implements Chain {
 
   private step(adapt: number): number {
     const rng = this.rng;
-    const z1 = rng.normal(), z2 = rng.normal();
+    const z1 = rng.normal(),
+      z2 = rng.normal();
     const px = this.x + this.scale * this.l11 * z1;
     const py = this.y + this.scale * (this.l21 * z1 + this.l22 * z2);
     const lp = logTarget(this.t, px, py);
     const d = lp - this.lx;
     const alpha = d >= 0 ? 1 : Number.isNaN(d) ? 0 : Math.exp(d);
     let acc = 0;
-    if (rng.uniform() < alpha) { this.x = px; this.y = py; this.lx = lp; acc = 1; }
+    if (rng.uniform() < alpha) {
+      this.x = px;
+      this.y = py;
+      this.lx = lp;
+      acc = 1;
+    }
     if (adapt > 0) this.scale *= Math.exp(Math.pow(adapt, -0.6) * (alpha - 0.35));
     return acc;
   }
@@ -127,8 +169,10 @@ export class MhChain2D implements Chain {
       // Welford running covariance over the second half of warm-up (the first half is burn-in).
       if (it > total / 4) {
         this.n++;
-        const dx = this.x - this.mx, dy = this.y - this.my;
-        this.mx += dx / this.n; this.my += dy / this.n;
+        const dx = this.x - this.mx,
+          dy = this.y - this.my;
+        this.mx += dx / this.n;
+        this.my += dy / this.n;
         this.sxx += dx * (this.x - this.mx);
         this.syy += dy * (this.y - this.my);
         this.sxy += dx * (this.y - this.my);
@@ -146,7 +190,9 @@ export class MhChain2D implements Chain {
     const l21 = cxy / l11;
     const r = cyy - l21 * l21;
     if (!(l11 > 0) || !(r > 0)) return;
-    this.l11 = l11; this.l21 = l21; this.l22 = Math.sqrt(r);
+    this.l11 = l11;
+    this.l21 = l21;
+    this.l22 = Math.sqrt(r);
   }
 
   endWarmup(): void {

@@ -32,7 +32,8 @@ export interface Envelope {
 }
 
 function logG(env: Envelope, x: number): number {
-  if (env.kind === 'uniform') return x >= env.lo && x <= env.hi ? -Math.log(env.hi - env.lo) : -Infinity;
+  if (env.kind === 'uniform')
+    return x >= env.lo && x <= env.hi ? -Math.log(env.hi - env.lo) : -Infinity;
   const z = (x - env.center) / env.scale;
   return LOG_T3 - 2 * Math.log1p((z * z) / 3) - Math.log(env.scale);
 }
@@ -43,9 +44,11 @@ function envelopeLogC(t: Target, env: Envelope): number {
     const v = logTarget(t, x, 0) - logG(env, x);
     return Number.isNaN(v) ? -Infinity : v;
   };
-  const lo = Math.max(t.sxLo, t.xLo), hi = Math.min(t.sxHi, t.xHi);
+  const lo = Math.max(t.sxLo, t.xLo),
+    hi = Math.min(t.sxHi, t.xHi);
   const n = 4096;
-  const xs = new Float64Array(n + 1), rs = new Float64Array(n + 1);
+  const xs = new Float64Array(n + 1),
+    rs = new Float64Array(n + 1);
   for (let i = 0; i <= n; i++) {
     xs[i] = lo + ((hi - lo) * i) / n;
     rs[i] = r(xs[i]);
@@ -71,10 +74,12 @@ export function findEnvelope(t: Target, mean: number): Envelope {
     // Uniform over where the mass is, not over the whole range: on ±1e7 around a unit normal a
     // uniform over the range would accept one proposal in millions. Outside the effective support
     // f < e^-40 of its maximum (the CDF table makes the same cut).
-    const lo = Math.max(t.xLo, t.sxLo), hi = Math.min(t.xHi, t.sxHi);
+    const lo = Math.max(t.xLo, t.sxLo),
+      hi = Math.min(t.xHi, t.sxHi);
     const env: Envelope = { kind: 'uniform', center: 0, scale: 1, lo, hi, logC: 0, restarts: 0 };
     const best = envelopeLogC(t, env);
-    if (best === -Infinity) throw new Error('rejection: could not place an envelope over the density');
+    if (best === -Infinity)
+      throw new Error('rejection: could not place an envelope over the density');
     env.logC = best + MARGIN;
     return env;
   }
@@ -89,7 +94,15 @@ export function findEnvelope(t: Target, mean: number): Envelope {
   for (const center of [m, mean]) {
     for (const scale of scales) {
       if (!(scale > 0) || !Number.isFinite(center)) continue;
-      const env: Envelope = { kind: 'student-t', center, scale, lo: -Infinity, hi: Infinity, logC: 0, restarts: 0 };
+      const env: Envelope = {
+        kind: 'student-t',
+        center,
+        scale,
+        lo: -Infinity,
+        hi: Infinity,
+        logC: 0,
+        restarts: 0,
+      };
       env.logC = envelopeLogC(t, env);
       if (env.logC > -Infinity && (!chosen || env.logC < chosen.logC)) chosen = env;
     }
@@ -102,21 +115,36 @@ export function findEnvelope(t: Target, mean: number): Envelope {
 export class RejectionChain implements Chain {
   stats = emptyStats();
 
-  constructor(private readonly t: Target, private readonly rng: Rng, private readonly env: Envelope) {
+  constructor(
+    private readonly t: Target,
+    private readonly rng: Rng,
+    private readonly env: Envelope,
+  ) {
     this.stats.stepSize = NaN;
   }
 
-  warmup(): void { /* i.i.d.: nothing to warm up */ }
-  endWarmup(): void { /* i.i.d. */ }
+  warmup(): void {
+    /* i.i.d.: nothing to warm up */
+  }
+  endWarmup(): void {
+    /* i.i.d. */
+  }
 
   draw(xs: Float64Array, _ys: Float64Array | null, from: number, to: number): void {
-    const rng = this.rng, env = this.env, t = this.t;
+    const rng = this.rng,
+      env = this.env,
+      t = this.t;
     const uniform = env.kind === 'uniform';
     for (let k = from; k < to; k++) {
       for (let tries = 0; ; tries++) {
         // An acceptance this low means the density is far narrower than any envelope we found.
-        if (tries > 10_000_000) throw new Error('rejection: fewer than 1 in 10 million proposals accepted; use inverse-cdf or an MCMC sampler');
-        const y = uniform ? env.lo + (env.hi - env.lo) * rng.uniform() : env.center + env.scale * rng.studentT3();
+        if (tries > 10_000_000)
+          throw new Error(
+            'rejection: fewer than 1 in 10 million proposals accepted; use inverse-cdf or an MCMC sampler',
+          );
+        const y = uniform
+          ? env.lo + (env.hi - env.lo) * rng.uniform()
+          : env.center + env.scale * rng.studentT3();
         this.stats.proposals++;
         const lr = logTarget(t, y, 0) - logG(env, y) - env.logC;
         if (lr > 0) {

@@ -56,7 +56,10 @@ export class Rng {
   /** Next 32 random bits as a signed int32. */
   nextInt32(): number {
     const s = this.s;
-    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    const s0 = s[0],
+      s1 = s[1],
+      s2 = s[2],
+      s3 = s[3];
     const m = Math.imul(s1, 5);
     const result = Math.imul((m << 7) | (m >>> 25), 9);
     const t = s1 << 9;
@@ -118,7 +121,9 @@ export class Rng {
   /** Student-t with ν = 3: Z / √(χ²₃/3). */
   studentT3(): number {
     const z = this.normal();
-    const a = this.normal(), b = this.normal(), c = this.normal();
+    const a = this.normal(),
+      b = this.normal(),
+      c = this.normal();
     return z / Math.sqrt((a * a + b * b + c * c) / 3);
   }
 }

@@ -22,7 +22,10 @@ export class SliceChain implements Chain {
   private jumps = 0;
   stats = emptyStats();
 
-  constructor(private readonly t: Target, private readonly rng: Rng) {
+  constructor(
+    private readonly t: Target,
+    private readonly rng: Rng,
+  ) {
     this.q = initialPoint(t, rng);
     this.lq = logTarget(t, this.q[0], this.q[1]);
     this.w = [width(2 * t.sd[0]), width(2 * t.sd[1])];
@@ -30,7 +33,9 @@ export class SliceChain implements Chain {
 
   /** One slice update of coordinate `axis`; returns the number of density evaluations. */
   private update(axis: 0 | 1): number {
-    const rng = this.rng, t = this.t, q = this.q;
+    const rng = this.rng,
+      t = this.t,
+      q = this.q;
     const lp = (v: number): number => (axis === 0 ? logTarget(t, v, q[1]) : logTarget(t, q[0], v));
     const x0 = q[axis];
     if (!(this.lq > -Infinity)) return 0;
@@ -41,8 +46,16 @@ export class SliceChain implements Chain {
     let J = Math.floor(MAX_STEPS * rng.uniform());
     let K = MAX_STEPS - 1 - J;
     let evals = 0;
-    while (J > 0 && logy < lp(L)) { L -= w; J--; evals++; }
-    while (K > 0 && logy < lp(R)) { R += w; K--; evals++; }
+    while (J > 0 && logy < lp(L)) {
+      L -= w;
+      J--;
+      evals++;
+    }
+    while (K > 0 && logy < lp(R)) {
+      R += w;
+      K--;
+      evals++;
+    }
     evals += 2;
     const tiny = 1e-13 * (Math.abs(x0) + w);
     for (let k = 0; k < MAX_SHRINK; k++) {
@@ -55,7 +68,8 @@ export class SliceChain implements Chain {
         this.jump[axis] += Math.abs(x1 - x0);
         return evals;
       }
-      if (x1 < x0) L = x1; else R = x1;
+      if (x1 < x0) L = x1;
+      else R = x1;
       // The bracket collapsed onto x0, which is in the slice: only rounding gets here.
       if (R - L <= tiny) break;
     }

@@ -16,11 +16,19 @@ export function histogram(chains: Float64Array[], lo: number, hi: number, bins: 
   return { edges, counts };
 }
 
-export function histogram2d(xs: Float64Array[], ys: Float64Array[], xr: [number, number], yr: [number, number], bins: number): Histogram2D {
+export function histogram2d(
+  xs: Float64Array[],
+  ys: Float64Array[],
+  xr: [number, number],
+  yr: [number, number],
+  bins: number,
+): Histogram2D {
   const counts = new Array<number>(bins * bins).fill(0);
-  const wx = (xr[1] - xr[0]) / bins, wy = (yr[1] - yr[0]) / bins;
+  const wx = (xr[1] - xr[0]) / bins,
+    wy = (yr[1] - yr[0]) / bins;
   for (let c = 0; c < xs.length; c++) {
-    const x = xs[c], y = ys[c];
+    const x = xs[c],
+      y = ys[c];
     for (let i = 0; i < x.length; i++) {
       if (!(x[i] >= xr[0] && x[i] <= xr[1] && y[i] >= yr[0] && y[i] <= yr[1])) continue;
       const xi = Math.min(bins - 1, Math.floor((x[i] - xr[0]) / wx));

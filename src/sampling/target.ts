@@ -14,9 +14,15 @@ export interface Target {
   dlogfdx: Fn2;
   dlogfdy: Fn2;
   /** Range the density is restricted to; infinite ends allowed. */
-  xLo: number; xHi: number; yLo: number; yHi: number;
+  xLo: number;
+  xHi: number;
+  yLo: number;
+  yHi: number;
   /** Effective (finite) support from the scan, for proposals and initial points. */
-  sxLo: number; sxHi: number; syLo: number; syHi: number;
+  sxLo: number;
+  sxHi: number;
+  syLo: number;
+  syHi: number;
   mode: [number, number];
   logMax: number;
   /** Marginal standard deviations from numeric integration. */
@@ -51,7 +57,16 @@ export interface ChainStats {
 }
 
 export function emptyStats(): ChainStats {
-  return { accepted: 0, proposals: 0, evals: 0, divergences: 0, acceptStat: 0, stepSize: NaN, treeDepth: 0, leapfrogs: 0 };
+  return {
+    accepted: 0,
+    proposals: 0,
+    evals: 0,
+    divergences: 0,
+    acceptStat: 0,
+    stepSize: NaN,
+    treeDepth: 0,
+    leapfrogs: 0,
+  };
 }
 
 /** One chain of a sampler. The driver calls warmup() in batches, then draw() in batches. */

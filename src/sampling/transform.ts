@@ -15,10 +15,16 @@ export interface AxisTransform {
 
 const logistic = (u: number): number => 1 / (1 + Math.exp(-u));
 /** log logistic(u) without overflow for large |u|. */
-const logLogistic = (u: number): number => (u >= 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u)));
+const logLogistic = (u: number): number =>
+  u >= 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u));
 
 const IDENTITY: AxisTransform = {
-  kind: 'none', toX: (u) => u, toU: (x) => x, logJ: () => 0, dxdu: () => 1, dlogJ: () => 0,
+  kind: 'none',
+  toX: (u) => u,
+  toU: (x) => x,
+  logJ: () => 0,
+  dxdu: () => 1,
+  dlogJ: () => 0,
 };
 
 /**
@@ -28,25 +34,45 @@ const IDENTITY: AxisTransform = {
  */
 export function axisTransform(lo: number, hi: number, sLo: number, sHi: number): AxisTransform {
   const width = Math.max(sHi - sLo, Number.MIN_VALUE);
-  const near = (end: number, edge: number): boolean => Number.isFinite(end) && Math.abs(edge - end) <= 10 * width;
-  const useLo = near(lo, sLo), useHi = near(hi, sHi);
+  const near = (end: number, edge: number): boolean =>
+    Number.isFinite(end) && Math.abs(edge - end) <= 10 * width;
+  const useLo = near(lo, sLo),
+    useHi = near(hi, sHi);
   if (useLo && useHi) {
-    const span = hi - lo, logSpan = Math.log(span);
+    const span = hi - lo,
+      logSpan = Math.log(span);
     return {
       kind: 'both',
       // Each half from its own end, so x near hi keeps its digits (1 − 1e-17 would round to 1).
       toX: (u) => (u <= 0 ? lo + span * logistic(u) : hi - span * logistic(-u)),
       toU: (x) => Math.log(x - lo) - Math.log(hi - x),
       logJ: (u) => logSpan + logLogistic(u) + logLogistic(-u),
-      dxdu: (u) => { const s = logistic(u); return span * s * (1 - s); },
+      dxdu: (u) => {
+        const s = logistic(u);
+        return span * s * (1 - s);
+      },
       dlogJ: (u) => 1 - 2 * logistic(u),
     };
   }
   if (useLo) {
-    return { kind: 'lower', toX: (u) => lo + Math.exp(u), toU: (x) => Math.log(x - lo), logJ: (u) => u, dxdu: (u) => Math.exp(u), dlogJ: () => 1 };
+    return {
+      kind: 'lower',
+      toX: (u) => lo + Math.exp(u),
+      toU: (x) => Math.log(x - lo),
+      logJ: (u) => u,
+      dxdu: (u) => Math.exp(u),
+      dlogJ: () => 1,
+    };
   }
   if (useHi) {
-    return { kind: 'upper', toX: (u) => hi - Math.exp(u), toU: (x) => Math.log(hi - x), logJ: (u) => u, dxdu: (u) => -Math.exp(u), dlogJ: () => 1 };
+    return {
+      kind: 'upper',
+      toX: (u) => hi - Math.exp(u),
+      toU: (x) => Math.log(hi - x),
+      logJ: (u) => u,
+      dxdu: (u) => -Math.exp(u),
+      dlogJ: () => 1,
+    };
   }
   return IDENTITY;
 }

@@ -2,7 +2,14 @@
 // worker protocol (src/worker/protocol.ts), the panel and the CLI import these; the engine owns them.
 
 export type SamplerName = 'inverse-cdf' | 'rejection' | 'mh' | 'slice' | 'hmc' | 'nuts';
-export const SAMPLERS: readonly SamplerName[] = ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'];
+export const SAMPLERS: readonly SamplerName[] = [
+  'inverse-cdf',
+  'rejection',
+  'mh',
+  'slice',
+  'hmc',
+  'nuts',
+];
 
 export interface SampleRequestParams {
   expr: string;

@@ -47,7 +47,13 @@ function wholeTree(src: string, fast: boolean): SyntaxNode {
     return quick;
   }
   parseStats.lezer++;
-  const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
+  const root: SyntaxNode = {
+    name: 'Script',
+    from: 0,
+    to: src.length,
+    firstChild: null,
+    nextSibling: null,
+  };
   appendTree(lezerParser().parse(src), 0, root, { last: null });
   return root;
 }
@@ -87,7 +93,12 @@ function chunkStarts(src: string, chunkChars: number): number[] {
  * pyparse first and lezer where it gives up. False, at once, when lezer reads a piece with an error
  * (or the text has no places to cut): the caller then parses the whole text in one go.
  */
-function eachPiece(src: string, chunkChars: number, fast: boolean, visit: (piece: SyntaxNode) => void): boolean {
+function eachPiece(
+  src: string,
+  chunkChars: number,
+  fast: boolean,
+  visit: (piece: SyntaxNode) => void,
+): boolean {
   const starts = chunkStarts(src, chunkChars);
   if (starts.length < 2) return false;
   for (let i = 0; i < starts.length; i++) {
@@ -98,7 +109,8 @@ function eachPiece(src: string, chunkChars: number, fast: boolean, visit: (piece
     else {
       parseStats.lezer++;
       piece = { name: 'Script', from, to, firstChild: null, nextSibling: null };
-      if (!appendTree(lezerParser().parse(src.slice(from, to)), from, piece, { last: null })) return false;
+      if (!appendTree(lezerParser().parse(src.slice(from, to)), from, piece, { last: null }))
+        return false;
     }
     visit(piece);
   }
@@ -106,7 +118,13 @@ function eachPiece(src: string, chunkChars: number, fast: boolean, visit: (piece
 }
 
 function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode | null {
-  const root: SyntaxNode = { name: 'Script', from: 0, to: src.length, firstChild: null, nextSibling: null };
+  const root: SyntaxNode = {
+    name: 'Script',
+    from: 0,
+    to: src.length,
+    firstChild: null,
+    nextSibling: null,
+  };
   let last: SyntaxNode | null = null;
   const joined = eachPiece(src, chunkChars, fast, (piece) => {
     for (let c = piece.firstChild; c; c = c.nextSibling) {
@@ -119,7 +137,12 @@ function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode
 }
 
 /** Adds a parsed tree's nodes (shifted by `offset`) under `root`, after `top.last`; false on a parse error. */
-function appendTree(tree: Tree, offset: number, root: SyntaxNode, top: { last: SyntaxNode | null }): boolean {
+function appendTree(
+  tree: Tree,
+  offset: number,
+  root: SyntaxNode,
+  top: { last: SyntaxNode | null },
+): boolean {
   const stack: SyntaxNode[] = [];
   const last: (SyntaxNode | null)[] = [];
   let ok = true;
@@ -131,7 +154,13 @@ function appendTree(tree: Tree, offset: number, root: SyntaxNode, top: { last: S
         return;
       }
       if (n.type.isError) ok = false;
-      const node: SyntaxNode = { name: n.type.name, from: n.from + offset, to: n.to + offset, firstChild: null, nextSibling: null };
+      const node: SyntaxNode = {
+        name: n.type.name,
+        from: n.from + offset,
+        to: n.to + offset,
+        firstChild: null,
+        nextSibling: null,
+      };
       const depth = stack.length - 1;
       const prev = last[depth];
       if (prev) prev.nextSibling = node;
@@ -195,13 +224,38 @@ export interface Decorators {
  * autocast modes, TorchScript markers, caching, typing and abstract-method markers.
  */
 const SHAPE_NEUTRAL_DECORATORS = new Set([
-  'torch.no_grad', 'torch.inference_mode', 'torch.enable_grad', 'torch.set_grad_enabled',
-  'torch.autocast', 'torch.cuda.amp.autocast', 'torch.cpu.amp.autocast', 'autocast',
-  'torch.jit.unused', 'torch.jit.ignore', 'torch.jit.export', 'torch.jit.script', 'torch.jit.script_method', 'torch.jit.interface',
+  'torch.no_grad',
+  'torch.inference_mode',
+  'torch.enable_grad',
+  'torch.set_grad_enabled',
+  'torch.autocast',
+  'torch.cuda.amp.autocast',
+  'torch.cpu.amp.autocast',
+  'autocast',
+  'torch.jit.unused',
+  'torch.jit.ignore',
+  'torch.jit.export',
+  'torch.jit.script',
+  'torch.jit.script_method',
+  'torch.jit.interface',
   'torch.fx.wrap',
-  'abstractmethod', 'abc.abstractmethod', 'abstractproperty', 'abc.abstractproperty',
-  'functools.wraps', 'wraps', 'functools.lru_cache', 'lru_cache', 'functools.cache', 'cache',
-  'overload', 'typing.overload', 'final', 'typing.final', 'override', 'typing.override', 'typing_extensions.override',
+  'abstractmethod',
+  'abc.abstractmethod',
+  'abstractproperty',
+  'abc.abstractproperty',
+  'functools.wraps',
+  'wraps',
+  'functools.lru_cache',
+  'lru_cache',
+  'functools.cache',
+  'cache',
+  'overload',
+  'typing.overload',
+  'final',
+  'typing.final',
+  'override',
+  'typing.override',
+  'typing_extensions.override',
 ]);
 
 /** The decorator's name without its `@` and call arguments: `@torch.no_grad()` → `torch.no_grad`. */
@@ -211,7 +265,8 @@ function decoratorName(text: string): string {
   return (paren >= 0 ? t.slice(0, paren) : t).replace(/\s+/g, '');
 }
 
-export type SliceItem = Span & ({ t: 'index'; e: Expr } | { t: 'slice'; lo?: Expr; hi?: Expr; step?: Expr });
+export type SliceItem = Span &
+  ({ t: 'index'; e: Expr } | { t: 'slice'; lo?: Expr; hi?: Expr; step?: Expr });
 
 export interface Arg {
   name: string | undefined;
@@ -240,15 +295,40 @@ export type Stmt = Span &
     | { t: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }
     | { t: 'for'; target: Expr; iter: Expr; body: Stmt[] }
     | { t: 'while'; test: Expr; body: Stmt[] }
-    | { t: 'def'; name: string; nameSpan: Span; params: Param[]; body: Stmt[]; binding?: MethodBinding; decorators?: Decorators }
-    | { t: 'class'; name: string; nameSpan: Span; bases: Expr[]; body: Stmt[]; decorators?: Decorators }
+    | {
+        t: 'def';
+        name: string;
+        nameSpan: Span;
+        params: Param[];
+        body: Stmt[];
+        binding?: MethodBinding;
+        decorators?: Decorators;
+      }
+    | {
+        t: 'class';
+        name: string;
+        nameSpan: Span;
+        bases: Expr[];
+        body: Stmt[];
+        decorators?: Decorators;
+      }
     | { t: 'import'; names: { path: string; alias: string }[] }
     | { t: 'block'; body: Stmt[] }
     | { t: 'flow'; what: 'pass' | 'break' | 'continue' | 'raise' | 'other' }
   );
 
 const NO_NODES: SyntaxNode[] = [];
-const CHILD_ARRAY_STATEMENTS = new Set(['UpdateStatement', 'IfStatement', 'ForStatement', 'WhileStatement', 'DecoratedStatement', 'ImportStatement', 'WithStatement', 'TryStatement', 'StatementGroup']);
+const CHILD_ARRAY_STATEMENTS = new Set([
+  'UpdateStatement',
+  'IfStatement',
+  'ForStatement',
+  'WhileStatement',
+  'DecoratedStatement',
+  'ImportStatement',
+  'WithStatement',
+  'TryStatement',
+  'StatementGroup',
+]);
 const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '⚠', 'Comment', '.', 'TypeDef']);
 /** What element and argument lists drop besides the commas that split them. */
 const BRACKETS = new Set(['(', ')', '[', ']', '{', '}', '⚠', 'Comment']);
@@ -326,7 +406,14 @@ const INT_LITERAL = /^(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/;
 export class Converter {
   constructor(readonly src: string) {}
   /** Reused by args/params: the group being read (its fields are copied out before the next). */
-  private readonly group: Group = { first: null, second: null, third: null, last: null, count: 0, rest: null };
+  private readonly group: Group = {
+    first: null,
+    second: null,
+    third: null,
+    last: null,
+    count: 0,
+    rest: null,
+  };
 
   text(n: Span): string {
     return this.src.slice(n.from, n.to);
@@ -344,7 +431,8 @@ export class Converter {
       const ch = src.charCodeAt(i);
       plain = ch >= 48 && ch <= 57;
     }
-    if (plain && n.to - n.from < 16) return { t: 'num', v: Number(this.text(n)), int: true, from: n.from, to: n.to };
+    if (plain && n.to - n.from < 16)
+      return { t: 'num', v: Number(this.text(n)), int: true, from: n.from, to: n.to };
     const raw = this.text(n).replace(/_/g, '').toLowerCase();
     if (raw.endsWith('j')) return this.unknown(n, 'complex number');
     const isInt = INT_LITERAL.test(raw);
@@ -374,7 +462,9 @@ export class Converter {
             parts.push(...f.parts);
           } else return this.unknown(n, 'string');
         }
-        return parts.every((p) => typeof p === 'string') ? { t: 'str', v: parts.join(''), from, to } : { t: 'fstr', parts, from, to };
+        return parts.every((p) => typeof p === 'string')
+          ? { t: 'str', v: parts.join(''), from, to }
+          : { t: 'fstr', parts, from, to };
       }
       case 'FormatString':
         return this.fstring(n);
@@ -412,15 +502,20 @@ export class Converter {
       case 'TupleExpression':
       case 'ArrayExpression':
       case 'SetExpression': {
-        const kind = n.name === 'TupleExpression' ? 'tuple' : n.name === 'ArrayExpression' ? 'list' : 'set';
+        const kind =
+          n.name === 'TupleExpression' ? 'tuple' : n.name === 'ArrayExpression' ? 'list' : 'set';
         const items: Expr[] = [];
         const g = this.group;
         // The group's fields are read before converting, which reuses `g` for nested lists.
-        for (let at = n.firstChild; nextGroup(at, g).count; ) {
+        for (let at = n.firstChild; nextGroup(at, g).count;) {
           const first = g.first as SyntaxNode;
           const second = g.second;
           at = g.rest;
-          items.push(first.name === '*' && second ? { t: 'starred', e: this.expr(second), from: first.from, to: second.to } : this.expr(first));
+          items.push(
+            first.name === '*' && second
+              ? { t: 'starred', e: this.expr(second), from: first.from, to: second.to }
+              : this.expr(first),
+          );
         }
         return { t: 'seq', kind, items, from, to };
       }
@@ -439,13 +534,26 @@ export class Converter {
         return this.comprehension(n);
       case 'ConditionalExpression': {
         const cs = kids(n).filter((c) => c.name !== 'if' && c.name !== 'else');
-        return { t: 'ifexp', body: this.expr(cs[0] ?? null), test: this.expr(cs[1] ?? null), orelse: this.expr(cs[2] ?? null), from, to };
+        return {
+          t: 'ifexp',
+          body: this.expr(cs[0] ?? null),
+          test: this.expr(cs[1] ?? null),
+          orelse: this.expr(cs[2] ?? null),
+          from,
+          to,
+        };
       }
       case 'LambdaExpression': {
         const cs = kids(n);
         const pl = cs.find((c) => c.name === 'ParamList');
         const body = cs[cs.length - 1];
-        return { t: 'lambda', params: pl ? this.params(pl) : [], body: this.expr(body ?? null), from, to };
+        return {
+          t: 'lambda',
+          params: pl ? this.params(pl) : [],
+          body: this.expr(body ?? null),
+          from,
+          to,
+        };
       }
       default:
         return this.unknown(n, n.name);
@@ -463,13 +571,15 @@ export class Converter {
     let at = bodyFrom;
     for (const r of kids(n)) {
       if (r.name !== 'FormatReplacement') continue;
-      if (r.from > at) parts.push(this.src.slice(at, r.from).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+      if (r.from > at)
+        parts.push(this.src.slice(at, r.from).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
       const inner = kids(r).filter((c) => c.name !== '{' && c.name !== '}');
       if (inner.length !== 1) return this.unknown(n, 'f-string with a format spec');
       parts.push(this.expr(inner[0]));
       at = r.to;
     }
-    if (bodyTo > at) parts.push(this.src.slice(at, bodyTo).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+    if (bodyTo > at)
+      parts.push(this.src.slice(at, bodyTo).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
     return { t: 'fstr', parts, from: n.from, to: n.to };
   }
 
@@ -504,7 +614,14 @@ export class Converter {
       const iFrom = cur.from;
       const iTo = curLast.to;
       if (colons > 0) {
-        items.push({ t: 'slice', lo: p0 ? this.expr(p0) : undefined, hi: p1 ? this.expr(p1) : undefined, step: p2 ? this.expr(p2) : undefined, from: iFrom, to: iTo });
+        items.push({
+          t: 'slice',
+          lo: p0 ? this.expr(p0) : undefined,
+          hi: p1 ? this.expr(p1) : undefined,
+          step: p2 ? this.expr(p2) : undefined,
+          from: iFrom,
+          to: iTo,
+        });
       } else items.push({ t: 'index', e: this.expr(cur), from: iFrom, to: iTo });
       cur = curLast = p0 = p1 = p2 = null;
       colons = 0;
@@ -543,16 +660,36 @@ export class Converter {
     const r = this.expr(last);
     // `a < b < c` parses as (a < b) < c; Python means `a < b and b < c` (b once, which only a call
     // with side effects could tell apart). A parenthesised left side is another node, so stays as written.
-    if (COMPARE_OPS.has(op) && first && first.name === 'BinaryExpression' && l.t === 'bin' && (COMPARE_OPS.has(l.op) || l.chain)) {
+    if (
+      COMPARE_OPS.has(op) &&
+      first &&
+      first.name === 'BinaryExpression' &&
+      l.t === 'bin' &&
+      (COMPARE_OPS.has(l.op) || l.chain)
+    ) {
       const mid = l.chain ? (l.r as Expr & { t: 'bin' }).r : l.r;
-      return { t: 'bin', op: 'and', l, r: { t: 'bin', op, l: mid, r, from: mid.from, to: n.to }, chain: true, from: n.from, to: n.to };
+      return {
+        t: 'bin',
+        op: 'and',
+        l,
+        r: { t: 'bin', op, l: mid, r, from: mid.from, to: n.to },
+        chain: true,
+        from: n.from,
+        to: n.to,
+      };
     }
     return { t: 'bin', op, l, r, from: n.from, to: n.to };
   }
 
   private comprehension(n: SyntaxNode): Expr {
     const kind =
-      n.name === 'ArrayComprehensionExpression' ? 'list' : n.name === 'ComprehensionExpression' ? 'gen' : n.name === 'SetComprehensionExpression' ? 'set' : 'dict';
+      n.name === 'ArrayComprehensionExpression'
+        ? 'list'
+        : n.name === 'ComprehensionExpression'
+          ? 'gen'
+          : n.name === 'SetComprehensionExpression'
+            ? 'set'
+            : 'dict';
     const cs = kids(n).filter((c) => !['(', ')', '[', ']', '{', '}', '⚠'].includes(c.name));
     let i = 0;
     const elt = this.expr(cs[i++] ?? null);
@@ -595,7 +732,7 @@ export class Converter {
     const out: Arg[] = [];
     const g = this.group;
     // The group's fields are read before converting, which reuses `g` for nested argument lists.
-    for (let at = n.firstChild; nextGroup(at, g).count; ) {
+    for (let at = n.firstChild; nextGroup(at, g).count;) {
       const first = g.first as SyntaxNode;
       const second = g.second;
       const third = g.third;
@@ -608,7 +745,11 @@ export class Converter {
         out.push({ name: this.text(first), star: undefined, value: this.expr(third) });
       } else if (count > 1 && (second?.name === 'for' || second?.name === 'async')) {
         // A bare generator argument: f(x for x in y).
-        out.push({ name: undefined, star: undefined, value: { t: 'unknown', what: 'generator argument', from: first.from, to: lastTo } });
+        out.push({
+          name: undefined,
+          star: undefined,
+          value: { t: 'unknown', what: 'generator argument', from: first.from, to: lastTo },
+        });
       } else out.push({ name: undefined, star: undefined, value: this.expr(first) });
     }
     return out;
@@ -650,7 +791,15 @@ export class Converter {
         const t0 = n.firstChild;
         const eq = t0?.nextSibling;
         const v0 = eq?.nextSibling;
-        if (t0 && eq && v0 && !v0.nextSibling && eq.name === 'AssignOp' && isOperand(t0) && isOperand(v0)) {
+        if (
+          t0 &&
+          eq &&
+          v0 &&
+          !v0.nextSibling &&
+          eq.name === 'AssignOp' &&
+          isOperand(t0) &&
+          isOperand(v0)
+        ) {
           out.push({ t: 'assign', targets: [this.expr(t0)], value: this.expr(v0), from, to });
           return;
         }
@@ -677,7 +826,8 @@ export class Converter {
           target: this.targetFrom(cs.slice(0, opIdx)),
           op: this.text(cs[opIdx]).slice(0, -1),
           value: this.targetFrom(cs.slice(opIdx + 1)),
-          from, to,
+          from,
+          to,
         });
         return;
       }
@@ -703,7 +853,14 @@ export class Converter {
           const cl = clauses[i];
           if (!cl.test) orelse = this.body(cl.body);
           else {
-            const st: Stmt = { t: 'if', test: this.expr(cl.test), body: this.body(cl.body), orelse, from, to };
+            const st: Stmt = {
+              t: 'if',
+              test: this.expr(cl.test),
+              body: this.body(cl.body),
+              orelse,
+              from,
+              to,
+            };
             orelse = [st];
           }
         }
@@ -719,15 +876,29 @@ export class Converter {
         out.push({
           t: 'for',
           target: this.targetFrom(cs.slice(forIdx + 1, inIdx)),
-          iter: this.targetFrom(iterNodes.slice(0, iterNodes.findIndex((c) => c.name === ':') < 0 ? undefined : iterNodes.findIndex((c) => c.name === ':'))),
+          iter: this.targetFrom(
+            iterNodes.slice(
+              0,
+              iterNodes.findIndex((c) => c.name === ':') < 0
+                ? undefined
+                : iterNodes.findIndex((c) => c.name === ':'),
+            ),
+          ),
           body: this.body(bodyNode),
-          from, to,
+          from,
+          to,
         });
         return;
       }
       case 'WhileStatement': {
         const bodyNode = cs.find((c) => c.name === 'Body');
-        out.push({ t: 'while', test: this.expr(cs[1] ?? null), body: this.body(bodyNode), from, to });
+        out.push({
+          t: 'while',
+          test: this.expr(cs[1] ?? null),
+          body: this.body(bodyNode),
+          from,
+          to,
+        });
         return;
       }
       case 'FunctionDefinition': {
@@ -777,7 +948,12 @@ export class Converter {
         for (const c of cs) if (c.name !== 'Decorator') this.stmtInto(c, out);
         const st = out[at];
         if (binding && st && st.t === 'def') st.binding = binding;
-        if ((decorators.unknown.length || decorators.accessor) && st && (st.t === 'def' || st.t === 'class')) st.decorators = decorators;
+        if (
+          (decorators.unknown.length || decorators.accessor) &&
+          st &&
+          (st.t === 'def' || st.t === 'class')
+        )
+          st.decorators = decorators;
         return;
       }
       case 'ImportStatement':
@@ -794,7 +970,13 @@ export class Converter {
           const asIdx = cs.findIndex((c) => c.name === 'as');
           if (asIdx >= 0 && cs[asIdx + 1]?.name === 'VariableName') {
             const tgt = cs[asIdx + 1];
-            body.push({ t: 'assign', targets: [this.expr(tgt)], value: { t: 'unknown', what: 'context manager', from: tgt.from, to: tgt.to }, from, to });
+            body.push({
+              t: 'assign',
+              targets: [this.expr(tgt)],
+              value: { t: 'unknown', what: 'context manager', from: tgt.from, to: tgt.to },
+              from,
+              to,
+            });
           }
         }
         for (const b of first) body.push(...this.body(b));
@@ -854,7 +1036,11 @@ export class Converter {
     } else {
       for (const it of readDotted(cs.slice(importIdx + 1))) {
         // `import torch.nn` binds `torch`; `import torch.nn as nn` binds `nn`.
-        out.push(it.alias ? { path: it.path, alias: it.alias } : { path: it.path.split('.')[0], alias: it.path.split('.')[0] });
+        out.push(
+          it.alias
+            ? { path: it.path, alias: it.alias }
+            : { path: it.path.split('.')[0], alias: it.path.split('.')[0] },
+        );
       }
     }
     return out;
@@ -882,7 +1068,8 @@ export function parseFile(src: string): ParsedFile {
   // before the next is built and dies in the young generation: holding the whole file's tree until
   // conversion got it copied into the old generation, which cost more than converting it. A piece
   // lezer reads with an error means one whole-file parse, as in plainTree.
-  if (src.length > 2 * CHUNK_CHARS && eachPiece(src, CHUNK_CHARS, true, convert)) return { src, stmts };
+  if (src.length > 2 * CHUNK_CHARS && eachPiece(src, CHUNK_CHARS, true, convert))
+    return { src, stmts };
   stmts.length = 0;
   convert(wholeTree(src, true));
   return { src, stmts };

@@ -24,7 +24,11 @@ export interface BudgetLimits {
  * file allocate (1 M references, 8 MB) is harmless to the process and takes well under a second.
  * The time limit is a backstop: steps and elements stop every known runaway first, deterministically.
  */
-export const DEFAULT_BUDGET: Readonly<BudgetLimits> = { steps: 1_000_000, elements: 1_000_000, timeMs: 10_000 };
+export const DEFAULT_BUDGET: Readonly<BudgetLimits> = {
+  steps: 1_000_000,
+  elements: 1_000_000,
+  timeMs: 10_000,
+};
 
 /**
  * Longest sequence `range()` and the other iterables enumerate, and most iterations of a `while`.
@@ -93,9 +97,17 @@ export class Budget {
     if (this.stopped) throw this.stopped;
     this.steps += n;
     if (this.steps > this.limit) {
-      if (this.limit >= this.limits.steps) this.stop('steps', `the analysis stopped: it used up its budget of ${fmt(this.limits.steps)} steps (the file loops or recurses more than the analyser follows)`);
+      if (this.limit >= this.limits.steps)
+        this.stop(
+          'steps',
+          `the analysis stopped: it used up its budget of ${fmt(this.limits.steps)} steps (the file loops or recurses more than the analyser follows)`,
+        );
       this.exceeded ??= 'steps';
-      throw new BudgetExceeded('steps', `stopped: it used up its share of the analysis budget, ${fmt(this.share)} steps (it loops or recurses more than the analyser follows)`, true);
+      throw new BudgetExceeded(
+        'steps',
+        `stopped: it used up its share of the analysis budget, ${fmt(this.share)} steps (it loops or recurses more than the analyser follows)`,
+        true,
+      );
     }
     this.clock -= n;
     if (this.clock <= 0) this.checkClock();
@@ -103,7 +115,11 @@ export class Budget {
 
   private checkClock(): void {
     this.clock = CLOCK_EVERY;
-    if (this.now() > this.deadline) this.stop('time', `the analysis stopped: it took longer than its ${fmt(this.limits.timeMs)} ms budget`);
+    if (this.now() > this.deadline)
+      this.stop(
+        'time',
+        `the analysis stopped: it took longer than its ${fmt(this.limits.timeMs)} ms budget`,
+      );
   }
 
   /**
@@ -123,7 +139,8 @@ export class Budget {
       return null;
     }
     this.exceeded ??= 'elements';
-    const size = n === 1 ? '' : Number.isFinite(n) ? ` of ${fmt(n)} elements` : ' of unbounded size';
+    const size =
+      n === 1 ? '' : Number.isFinite(n) ? ` of ${fmt(n)} elements` : ' of unbounded size';
     return `${what}${size} is too large to analyse (the analyser's budget is ${fmt(this.limits.elements)} elements per file, ${fmt(Math.max(0, left))} left)`;
   }
 

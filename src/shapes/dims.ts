@@ -3,7 +3,9 @@
 // and so that `view(-1, C*H*W)` can divide symbolically. Anything outside this algebra is "unknown"
 // (the caller gets null), never an approximation.
 
-export type Atom = { kind: 'sym'; name: string; key: string } | { kind: 'floor'; num: Poly; den: number; key: string };
+export type Atom =
+  | { kind: 'sym'; name: string; key: string }
+  | { kind: 'floor'; num: Poly; den: number; key: string };
 
 interface Term {
   coef: number;
@@ -21,7 +23,8 @@ export class Poly {
 export type D = number | Poly;
 
 /** The atoms' keys joined by '*'; most terms have none or one, which need no list or join. */
-const termKey = (atoms: Atom[]): string => (atoms.length === 0 ? '' : atoms.length === 1 ? atoms[0].key : atoms.map((a) => a.key).join('*'));
+const termKey = (atoms: Atom[]): string =>
+  atoms.length === 0 ? '' : atoms.length === 1 ? atoms[0].key : atoms.map((a) => a.key).join('*');
 
 function build(terms: Term[]): D {
   const m = new Map<string, Term>();
@@ -63,7 +66,9 @@ export function add(a: D, b: D): D {
 }
 
 export function neg(a: D): D {
-  return typeof a === 'number' ? -a : build(termsOf(a).map((t) => ({ coef: -t.coef, atoms: t.atoms })));
+  return typeof a === 'number'
+    ? -a
+    : build(termsOf(a).map((t) => ({ coef: -t.coef, atoms: t.atoms })));
 }
 
 export function sub(a: D, b: D): D {
@@ -77,7 +82,9 @@ export function mul(a: D, b: D): D {
   const out: Term[] = [];
   for (const x of termsOf(a)) {
     for (const y of termsOf(b)) {
-      const atoms = [...x.atoms, ...y.atoms].sort((p, q) => (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
+      const atoms = [...x.atoms, ...y.atoms].sort((p, q) =>
+        p.key < q.key ? -1 : p.key > q.key ? 1 : 0,
+      );
       out.push({ coef: x.coef * y.coef, atoms });
     }
   }
@@ -113,7 +120,12 @@ export function floorDiv(a: D, den: number): D | null {
   const only = termsOf(restPoly);
   const floors = only.filter((t) => t.atoms.length > 0);
   const consts = only.filter((t) => t.atoms.length === 0);
-  if (floors.length === 1 && floors[0].coef === 1 && floors[0].atoms.length === 1 && floors[0].atoms[0].kind === 'floor') {
+  if (
+    floors.length === 1 &&
+    floors[0].coef === 1 &&
+    floors[0].atoms.length === 1 &&
+    floors[0].atoms[0].kind === 'floor'
+  ) {
     const inner = floors[0].atoms[0];
     const c = consts[0]?.coef ?? 0;
     const f = floorDiv(add(inner.num, c * inner.den), inner.den * den);
@@ -263,7 +275,13 @@ function factored(p: Poly): string | null {
 function linearToString(d: D): string {
   if (typeof d === 'number') return String(d);
   const ts = sortedTerms(d);
-  if (ts.length === 2 && ts[1].atoms.length === 0 && ts[0].coef === 1 && ts[0].atoms.length === 1 && ts[0].atoms[0].kind === 'floor') {
+  if (
+    ts.length === 2 &&
+    ts[1].atoms.length === 0 &&
+    ts[0].coef === 1 &&
+    ts[0].atoms.length === 1 &&
+    ts[0].atoms[0].kind === 'floor'
+  ) {
     const f = ts[0].atoms[0];
     const inner = add(f.num, ts[1].coef * f.den);
     return `⌊${paren(inner)}/${f.den}⌋`;

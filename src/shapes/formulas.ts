@@ -20,12 +20,29 @@ const convWorked = new Map<number, string>();
 const small = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 64;
 
 function convKey(I: D, K: number, S: number, P: number, Dl: number): number {
-  if (typeof I !== 'number' || !Number.isInteger(I) || I < 0 || I >= 65536 || !small(K) || !small(S) || !small(P) || !small(Dl)) return -1;
+  if (
+    typeof I !== 'number' ||
+    !Number.isInteger(I) ||
+    I < 0 ||
+    I >= 65536 ||
+    !small(K) ||
+    !small(S) ||
+    !small(P) ||
+    !small(Dl)
+  )
+    return -1;
   return (((I * 64 + K) * 64 + S) * 64 + P) * 64 + Dl;
 }
 
 /** Conv and max-pool: ⌊(I + 2P − D·(K−1) − 1)/S⌋ + 1. */
-export function convOut(dim: string, I: D, K: number, S: number, P: number, Dl: number): SizeResult {
+export function convOut(
+  dim: string,
+  I: D,
+  K: number,
+  S: number,
+  P: number,
+  Dl: number,
+): SizeResult {
   const numer = sub(sub(add(I, 2 * P), Dl * (K - 1)), 1);
   const f = floorDiv(numer, S);
   const out = f === null ? null : add(f, 1);
@@ -39,15 +56,30 @@ export function convOut(dim: string, I: D, K: number, S: number, P: number, Dl: 
 }
 
 /** Average pooling has no dilation: ⌊(I + 2P − K)/S⌋ + 1. */
-export function avgPoolOut(dim: string, I: D, K: number, S: number, P: number, ceil: boolean): SizeResult {
+export function avgPoolOut(
+  dim: string,
+  I: D,
+  K: number,
+  S: number,
+  P: number,
+  ceil: boolean,
+): SizeResult {
   if (ceil) {
     const r = ceilModeOut(dim, I, K, S, P, 1);
-    r.formula.formula = '⌈(I + 2P − K)/S⌉ + 1, minus 1 if the last window starts in the right padding';
+    r.formula.formula =
+      '⌈(I + 2P − K)/S⌉ + 1, minus 1 if the last window starts in the right padding';
     return r;
   }
   const f = floorDiv(sub(add(I, 2 * P), K), S);
   const out = f === null ? null : add(f, 1);
-  return { out, formula: { dim, formula: '⌊(I + 2P − K)/S⌋ + 1', worked: `⌊(${s(I)} + 2·${P} − ${K})/${S}⌋ + 1 = ${out === null ? '?' : s(out)}` } };
+  return {
+    out,
+    formula: {
+      dim,
+      formula: '⌊(I + 2P − K)/S⌋ + 1',
+      worked: `⌊(${s(I)} + 2·${P} − ${K})/${S}⌋ + 1 = ${out === null ? '?' : s(out)}`,
+    },
+  };
 }
 
 /**
@@ -55,7 +87,14 @@ export function avgPoolOut(dim: string, I: D, K: number, S: number, P: number, c
  * start inside the right padding. With a symbolic input the drop is decidable only when it can
  * never happen (no padding and K ≥ S); otherwise the size is unknown.
  */
-export function ceilModeOut(dim: string, I: D, K: number, S: number, P: number, Dl: number): SizeResult {
+export function ceilModeOut(
+  dim: string,
+  I: D,
+  K: number,
+  S: number,
+  P: number,
+  Dl: number,
+): SizeResult {
   const numer = add(sub(sub(add(I, 2 * P), Dl * (K - 1)), 1), S - 1);
   const f = floorDiv(numer, S);
   let out: D | null = f === null ? null : add(f, 1);
@@ -72,14 +111,23 @@ export function ceilModeOut(dim: string, I: D, K: number, S: number, P: number, 
     out,
     formula: {
       dim,
-      formula: '⌈(I + 2P − D·(K − 1) − 1)/S⌉ + 1, minus 1 if the last window starts in the right padding',
+      formula:
+        '⌈(I + 2P − D·(K − 1) − 1)/S⌉ + 1, minus 1 if the last window starts in the right padding',
       worked: `⌈(${s(I)} + 2·${P} − ${Dl}·(${K} − 1) − 1)/${S}⌉ + 1${dropped ? ' − 1' : ''} = ${out === null ? '?' : s(out)}`,
     },
   };
 }
 
 /** Transposed convolution: (I − 1)·S − 2P + D·(K − 1) + OP + 1. */
-export function convTransposeOut(dim: string, I: D, K: number, S: number, P: number, Dl: number, OP: number): SizeResult {
+export function convTransposeOut(
+  dim: string,
+  I: D,
+  K: number,
+  S: number,
+  P: number,
+  Dl: number,
+  OP: number,
+): SizeResult {
   const out = add(add(sub(mul(sub(I, 1), S), 2 * P), Dl * (K - 1)), OP + 1);
   return {
     out,
@@ -94,7 +142,14 @@ export function convTransposeOut(dim: string, I: D, K: number, S: number, P: num
 /** MaxUnpool: (I − 1)·S − 2P + K. */
 export function unpoolOut(dim: string, I: D, K: number, S: number, P: number): SizeResult {
   const out = add(sub(mul(sub(I, 1), S), 2 * P), K);
-  return { out, formula: { dim, formula: '(I − 1)·S − 2P + K', worked: `(${s(I)} − 1)·${S} − 2·${P} + ${K} = ${s(out)}` } };
+  return {
+    out,
+    formula: {
+      dim,
+      formula: '(I − 1)·S − 2P + K',
+      worked: `(${s(I)} − 1)·${S} − 2·${P} + ${K} = ${s(out)}`,
+    },
+  };
 }
 
 /** Upsample / interpolate with a scale factor: ⌊I × scale⌋. */
@@ -103,7 +158,14 @@ export function scaleOut(dim: string, I: D, scale: number): SizeResult {
   if (isNum(I)) out = Math.floor(I * scale);
   else if (Number.isInteger(scale)) out = mul(I, scale);
   else if (Number.isInteger(1 / scale)) out = floorDiv(I, 1 / scale);
-  return { out, formula: { dim, formula: '⌊I × scale⌋', worked: `⌊${s(I)} × ${scale}⌋ = ${out === null ? '?' : s(out)}` } };
+  return {
+    out,
+    formula: {
+      dim,
+      formula: '⌊I × scale⌋',
+      worked: `⌊${s(I)} × ${scale}⌋ = ${out === null ? '?' : s(out)}`,
+    },
+  };
 }
 
 export { ceilDiv };

@@ -3,12 +3,37 @@
 import { parseFile, type ParsedFile, type Span, type Stmt } from './ast';
 import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './budget';
 import type { D } from './dims';
-import { assignedNames, flattenTensors, Interp, noArgs, outDim, ProbeFound, PROBE_WHY, type CallArgs, type Trace } from './interp';
+import {
+  assignedNames,
+  flattenTensors,
+  Interp,
+  noArgs,
+  outDim,
+  ProbeFound,
+  PROBE_WHY,
+  type CallArgs,
+  type Trace,
+} from './interp';
 import { datasetInput, inputCommentAbove, toDims } from './models';
-import type { AnalysisResult, AnalyzeOptions, CtorValue, InputSource, ModelResult, Shape } from './types';
+import type {
+  AnalysisResult,
+  AnalyzeOptions,
+  CtorValue,
+  InputSource,
+  ModelResult,
+  Shape,
+} from './types';
 import type { ClassInfo, ModuleInst, Value } from './values';
 
-export type { AnalysisResult, AnalyzeOptions, ModelResult, LayerResult, ShapeDiagnostic, Shape, Dim } from './types';
+export type {
+  AnalysisResult,
+  AnalyzeOptions,
+  ModelResult,
+  LayerResult,
+  ShapeDiagnostic,
+  Shape,
+  Dim,
+} from './types';
 
 interface Candidate {
   name: string;
@@ -34,7 +59,20 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
     // A bug in the analyser must not take the editor down: report it as one diagnostic.
     const msg = e instanceof Error ? e.message : String(e);
     const range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    return { file, models: [], diagnostics: [{ line: 1, column: 1, range, severity: 'info', code: 'internal', message: `Tensor Lens could not analyse this file: ${msg}` }] };
+    return {
+      file,
+      models: [],
+      diagnostics: [
+        {
+          line: 1,
+          column: 1,
+          range,
+          severity: 'info',
+          code: 'internal',
+          message: `Tensor Lens could not analyse this file: ${msg}`,
+        },
+      ],
+    };
   }
 }
 
@@ -42,16 +80,27 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
  * The analysis of an already parsed file: what `analyze` does after parsing. Exported so the
  * benchmark can time the interpreter apart from the parser.
  */
-export function analyzeParsed(parsed: ParsedFile, source: string, options: AnalyzeOptions = {}): AnalysisResult {
+export function analyzeParsed(
+  parsed: ParsedFile,
+  source: string,
+  options: AnalyzeOptions = {},
+): AnalysisResult {
   return analyzeInner(source, options, options.file ?? '<input>', parsed);
 }
 
-function analyzeInner(source: string, options: AnalyzeOptions, file: string, parsed?: ParsedFile): AnalysisResult {
+function analyzeInner(
+  source: string,
+  options: AnalyzeOptions,
+  file: string,
+  parsed?: ParsedFile,
+): AnalysisResult {
   // The clock starts before parsing, so the time limit covers the whole analysis.
   const budget = new Budget({ ...DEFAULT_BUDGET, ...definedLimits(options.budget) });
   let result: AnalysisResult;
   try {
-    result = withBudget(budget, () => analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)));
+    result = withBudget(budget, () =>
+      analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)),
+    );
   } catch (e) {
     // The time ran out outside any statement or model (while setting up): nothing is known.
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -85,7 +134,12 @@ function budgetNote(it: Interp, e: unknown, span: Span, what: string): string {
   const was = it.reporting;
   it.reporting = true;
   try {
-    it.diag('analysis-budget', 'info', `Tensor Lens did not finish analysing ${what}, so what depends on it is unknown: ${why}.`, span);
+    it.diag(
+      'analysis-budget',
+      'info',
+      `Tensor Lens did not finish analysing ${what}, so what depends on it is unknown: ${why}.`,
+      span,
+    );
   } finally {
     it.reporting = was;
   }
@@ -97,7 +151,13 @@ function contained(it: Interp, e: unknown): void {
   if (it.strict && !(e instanceof BudgetExceeded)) throw e;
 }
 
-function analyzeBudgeted(source: string, options: AnalyzeOptions, file: string, budget: Budget, parsed: ParsedFile): AnalysisResult {
+function analyzeBudgeted(
+  source: string,
+  options: AnalyzeOptions,
+  file: string,
+  budget: Budget,
+  parsed: ParsedFile,
+): AnalysisResult {
   const it = new Interp(source, budget);
   it.strict = options.strict === true;
   it.globals.vars.set('__name__', { k: 'str', v: '__main__' });
@@ -126,7 +186,9 @@ function analyzeBudgeted(source: string, options: AnalyzeOptions, file: string, 
     const fn = it.globals.vars.get(st.name);
     if (!fn || fn.k !== 'func' || fn.span !== st) continue;
     // A factory returns what it builds; a `main()` that returns nothing is not run a second time.
-    const noArgsOk = st.params.every((p) => p.def !== undefined || p.star !== undefined) && st.body.some((b) => b.t === 'return' && b.value !== undefined);
+    const noArgsOk =
+      st.params.every((p) => p.def !== undefined || p.star !== undefined) &&
+      st.body.some((b) => b.t === 'return' && b.value !== undefined);
     if (it.calledFuncs.has(fn.span) && !(noArgsOk && !st.name.startsWith('_'))) continue;
     let r: Value;
     try {
@@ -136,19 +198,31 @@ function analyzeBudgeted(source: string, options: AnalyzeOptions, file: string, 
       if (!(e instanceof BudgetExceeded && e.partial)) break;
       continue;
     }
-    if (noArgsOk && !st.name.startsWith('_') && r.k === 'module' && (r.m.kind === 'user' || r.m.kind === 'Sequential') && !r.m.opaque)
+    if (
+      noArgsOk &&
+      !st.name.startsWith('_') &&
+      r.k === 'module' &&
+      (r.m.kind === 'user' || r.m.kind === 'Sequential') &&
+      !r.m.opaque
+    )
       factories.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, root: r.m });
   }
   it.speculative = false;
   it.discovering = false;
-  const candidates = [...findCandidates(parsed, it), ...factories.filter((f) => !it.globals.vars.has(f.name) || it.globals.vars.get(f.name)?.k === 'func')];
+  const candidates = [
+    ...findCandidates(parsed, it),
+    ...factories.filter(
+      (f) => !it.globals.vars.has(f.name) || it.globals.vars.get(f.name)?.k === 'func',
+    ),
+  ];
   // The training code is what lies outside the classes: there the images may be reshaped first.
   let outside = '';
   let at = 0;
-  for (const st of parsed.stmts) if (st.t === 'class') {
-    outside += source.slice(at, st.from);
-    at = st.to;
-  }
+  for (const st of parsed.stmts)
+    if (st.t === 'class') {
+      outside += source.slice(at, st.from);
+      at = st.to;
+    }
   const dataset = datasetInput(source, outside + source.slice(at));
   const models: ModelResult[] = [];
   // Models before the building blocks they hold (classes built only inside another module's
@@ -159,12 +233,21 @@ function analyzeBudgeted(source: string, options: AnalyzeOptions, file: string, 
     const call = new RegExp(`\\b${c.name}\\b`);
     return classes.some((o) => o !== c && call.test(source.slice(o.span.from, o.span.to)));
   };
-  const blocks = new Set(candidates.filter((c) => !!c.cls && !it.topInstantiated.has(c.name) && (it.nestedClasses.has(c.name) || usedInside(c))));
+  const blocks = new Set(
+    candidates.filter(
+      (c) =>
+        !!c.cls &&
+        !it.topInstantiated.has(c.name) &&
+        (it.nestedClasses.has(c.name) || usedInside(c)),
+    ),
+  );
   const isBlock = (c: Candidate): boolean => blocks.has(c);
   candidates.sort((a, b) => Number(isBlock(a)) - Number(isBlock(b)));
   for (const c of candidates) {
     try {
-      const m = budget.capped(SHARE, () => analyzeModel(it, parsed, c, dataset, options, isBlock(c)));
+      const m = budget.capped(SHARE, () =>
+        analyzeModel(it, parsed, c, dataset, options, isBlock(c)),
+      );
       if (m) models.push(m);
     } catch (e) {
       // One model failing leaves the others.
@@ -190,7 +273,13 @@ function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
       } else if (st.t === 'assign' && st.targets.length === 1 && st.targets[0].t === 'name') {
         const name = st.targets[0].id;
         const v = it.globals.vars.get(name);
-        if (v && v.k === 'module' && (v.m.kind === 'Sequential' || v.m.kind === 'leaf') && v.m.origin === name && !seen.has(name)) {
+        if (
+          v &&
+          v.k === 'module' &&
+          (v.m.kind === 'Sequential' || v.m.kind === 'leaf') &&
+          v.m.origin === name &&
+          !seen.has(name)
+        ) {
           seen.add(name);
           out.push({ name, kind: 'sequential', span: st, nameSpan: st.targets[0], seq: v.m });
         }
@@ -201,13 +290,26 @@ function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
   return out;
 }
 
-function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (number | string)[] | null, options: AnalyzeOptions, block: boolean): ModelResult | null {
+function analyzeModel(
+  it: Interp,
+  parsed: ParsedFile,
+  c: Candidate,
+  dataset: (number | string)[] | null,
+  options: AnalyzeOptions,
+  block: boolean,
+): ModelResult | null {
   const comment = inputCommentAbove(parsed, c.span);
-  const call = comment ? undefined : it.seenCalls.find((s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null));
+  const call = comment
+    ? undefined
+    : it.seenCalls.find(
+        (s) => s.key === c.name && s.inputs.length > 0 && s.inputs.every((x) => x !== null),
+      );
   // A block its parent called is analysed as that instance, with the input it was given there.
   const fromParent = block && !comment && !call ? it.blockInputs.get(c.name) : undefined;
   // Read before buildRoot, whose own instantiation would otherwise be the first one recorded.
-  const ctorArgs = c.cls ? (it.firstInstantiation.get(c.cls.name) ?? it.speculativeInstantiation.get(c.cls.name)) : undefined;
+  const ctorArgs = c.cls
+    ? (it.firstInstantiation.get(c.cls.name) ?? it.speculativeInstantiation.get(c.cls.name))
+    : undefined;
   const root = fromParent ? fromParent.m : buildRoot(it, c);
   if (!root) return null;
   const walk = it.newWalk();
@@ -225,8 +327,11 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   const probe = (): (number | string)[] | null => probeInput(it, root, walk);
   if (!input) {
     if (call) {
-      const fromSummary = call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
-      input = call.inputs.map((s) => (fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[])));
+      const fromSummary =
+        call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
+      input = call.inputs.map((s) =>
+        fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[]),
+      );
       source = 'call';
     }
   }
@@ -259,11 +364,26 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   let result: Value;
   try {
     result = input
-      ? it.callModule(root, noArgs(input.map((s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value)), c.nameSpan, c.nameSpan)
-      : { k: 'unknown', why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model' };
+      ? it.callModule(
+          root,
+          noArgs(
+            input.map(
+              (s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value,
+            ),
+          ),
+          c.nameSpan,
+          c.nameSpan,
+        )
+      : {
+          k: 'unknown',
+          why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model',
+        };
   } catch (e) {
     contained(it, e);
-    result = { k: 'unknown', why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error' };
+    result = {
+      k: 'unknown',
+      why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error',
+    };
   } finally {
     it.trace = null;
     it.reporting = false;
@@ -274,13 +394,19 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   } catch (e) {
     // A result that holds itself many times over runs out of the model's steps when walked.
     contained(it, e);
-    result = { k: 'unknown', why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error' };
+    result = {
+      k: 'unknown',
+      why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error',
+    };
     outs = flattenTensors(result);
   }
   const range = it.lines.range(c.nameSpan);
   const line = it.lines.pos(c.span.from).line;
   const { total: params, known } = totalParams(root, it.newWalk());
-  const toShape = (s: D[] | null): Shape => (s && !s.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))) ? s.map(outDim) : null);
+  const toShape = (s: D[] | null): Shape =>
+    s && !s.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d)))
+      ? s.map(outDim)
+      : null;
   const model: ModelResult = {
     name: c.name,
     line,
@@ -296,7 +422,10 @@ function analyzeModel(it: Interp, parsed: ParsedFile, c: Candidate, dataset: (nu
   if (c.cls) model.construct = constructArgs(ctorArgs);
   if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
-  const macs = trace.layers.reduce<number | null>((acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs), 0);
+  const macs = trace.layers.reduce<number | null>(
+    (acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs),
+    0,
+  );
   if (macs !== null && macs > 0) model.macs = macs;
   return model;
 }
@@ -312,7 +441,8 @@ function nameTree(m: ModuleInst, path: string, walk: number, failed: ModuleInst[
   if (m.ctorDiags) failed.push(m);
   const kids = m.children;
   // Keys then get: an entries loop would build a [key, value] pair per child.
-  for (const k of kids.keys()) nameTree(kids.get(k) as ModuleInst, path ? `${path}.${k}` : k, walk, failed);
+  for (const k of kids.keys())
+    nameTree(kids.get(k) as ModuleInst, path ? `${path}.${k}` : k, walk, failed);
 }
 
 function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
@@ -334,7 +464,12 @@ function buildRoot(it: Interp, c: Candidate): ModuleInst | null {
 function constructArgs(a: CallArgs | undefined): ModelResult['construct'] {
   if (!a) return { args: [], kwargs: {} };
   const conv = (v: Value): CtorValue | undefined => {
-    if (v.k === 'num') return typeof v.v === 'number' && Number.isFinite(v.v) ? (v.float ? { $float: v.v } : v.v) : undefined;
+    if (v.k === 'num')
+      return typeof v.v === 'number' && Number.isFinite(v.v)
+        ? v.float
+          ? { $float: v.v }
+          : v.v
+        : undefined;
     if (v.k === 'str' || v.k === 'bool') return v.v;
     if (v.k === 'none') return null;
     if (v.k === 'seq') {
@@ -359,7 +494,12 @@ function probeInput(it: Interp, root: ModuleInst, walk: number): (number | strin
   it.trace = { layers: [], variables: [], walk, depth: 0 };
   it.probing = true;
   try {
-    it.callModule(root, noArgs([{ k: 'tensor', shape: null, why: PROBE_WHY }]), { from: 0, to: 0 }, { from: 0, to: 0 });
+    it.callModule(
+      root,
+      noArgs([{ k: 'tensor', shape: null, why: PROBE_WHY }]),
+      { from: 0, to: 0 },
+      { from: 0, to: 0 },
+    );
   } catch (e) {
     if (e instanceof ProbeFound) return e.shape;
     contained(it, e);
@@ -389,4 +529,3 @@ function totalParams(root: ModuleInst, walkId: number): { total: number | null; 
   walk(root);
   return { total: complete ? known : null, known };
 }
-

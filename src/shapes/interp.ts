@@ -5,14 +5,54 @@
 import type { Arg, Decorators, Expr, Span, Stmt } from './ast';
 import { parseFile } from './ast';
 import { PRELUDE } from './prelude';
-import { add, ceilDiv, dimToString, floorDiv, isNum, knownEqual, mul, neg, sub, type D } from './dims';
+import {
+  add,
+  ceilDiv,
+  dimToString,
+  floorDiv,
+  isNum,
+  knownEqual,
+  mul,
+  neg,
+  sub,
+  type D,
+} from './dims';
 import { LAYERS } from './layers';
 import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
 import { numel, shapeStr } from './layers/util';
-import { activeBudget, allocate, Budget, BudgetExceeded, MAX_ITERATIONS, spend, withBudget } from './budget';
+import {
+  activeBudget,
+  allocate,
+  Budget,
+  BudgetExceeded,
+  MAX_ITERATIONS,
+  spend,
+  withBudget,
+} from './budget';
 import { callOp, tensorAttr } from './ops';
-import type { ConfigValue, DimFormula, LayerConfig, LayerResult, Severity, ShapeDiagnostic, SourceRange, VariableShape } from './types';
-import { modValue, none, Scope, unknown, type ClassInfo, type CtorArgs, type CtorDiag, type FuncV, type ModuleInst, type TensorV, type Value } from './values';
+import type {
+  ConfigValue,
+  DimFormula,
+  LayerConfig,
+  LayerResult,
+  Severity,
+  ShapeDiagnostic,
+  SourceRange,
+  VariableShape,
+} from './types';
+import {
+  modValue,
+  none,
+  Scope,
+  unknown,
+  type ClassInfo,
+  type CtorArgs,
+  type CtorDiag,
+  type FuncV,
+  type ModuleInst,
+  type TensorV,
+  type Value,
+} from './values';
 
 /** See CtorArgs: the values are mutable here only while evalCall fills them in. */
 export interface CallArgs extends CtorArgs {
@@ -29,7 +69,12 @@ export interface CallArgs extends CtorArgs {
 const EMPTY_VALUES: ReadonlyMap<string, Value> = new Map();
 const NO_ARGS: readonly Arg[] = [];
 
-export const noArgs = (pos: Value[] = [], kw?: Map<string, Value>): CallArgs => ({ pos, kw: kw ?? (EMPTY_VALUES as Map<string, Value>), posArgs: NO_ARGS, kwArgs: NO_ARGS });
+export const noArgs = (pos: Value[] = [], kw?: Map<string, Value>): CallArgs => ({
+  pos,
+  kw: kw ?? (EMPTY_VALUES as Map<string, Value>),
+  posArgs: NO_ARGS,
+  kwArgs: NO_ARGS,
+});
 
 /** The argument pos[i] was written as, if it was written. */
 export function posArg(a: CtorArgs, i: number): Arg | undefined {
@@ -39,7 +84,8 @@ export function posArg(a: CtorArgs, i: number): Arg | undefined {
 /** The keyword argument `name` as written (the last one, as Python binding would not allow two). */
 function kwArg(a: CtorArgs, name: string): Arg | undefined {
   const args = a.kwArgs;
-  for (let i = args.length - 1; i >= 0; i--) if (args[i].name === name && args[i].star === undefined) return args[i];
+  for (let i = args.length - 1; i >= 0; i--)
+    if (args[i].name === name && args[i].star === undefined) return args[i];
   return undefined;
 }
 
@@ -98,7 +144,10 @@ export const PROBE_WHY = '\u0000probe';
 
 // Shared constants: numbers, booleans and None are never mutated (operations build new ones), so a
 // literal `0`, `True` or `None` need not be a fresh object each time it is evaluated.
-const SMALL_INTS: readonly Value[] = Array.from({ length: 1025 }, (_, v): Value => ({ k: 'num', v }));
+const SMALL_INTS: readonly Value[] = Array.from({ length: 1025 }, (_, v): Value => ({
+  k: 'num',
+  v,
+}));
 const TRUE: Value = { k: 'bool', v: true };
 const FALSE: Value = { k: 'bool', v: false };
 let sharedPrelude: Scope | undefined;
@@ -109,8 +158,26 @@ const MAX_DEPTH = 60;
  * these fields), which V8 does far faster than an object spread on a hot path.
  */
 function bound(fn: FuncV, self: Value, clsOwner?: ClassInfo): FuncV {
-  if (clsOwner) return { k: 'func', name: fn.name, params: fn.params, body: fn.body, scope: fn.scope, span: fn.span, self, clsOwner } as FuncV;
-  return { k: 'func', name: fn.name, params: fn.params, body: fn.body, scope: fn.scope, span: fn.span, self };
+  if (clsOwner)
+    return {
+      k: 'func',
+      name: fn.name,
+      params: fn.params,
+      body: fn.body,
+      scope: fn.scope,
+      span: fn.span,
+      self,
+      clsOwner,
+    } as FuncV;
+  return {
+    k: 'func',
+    name: fn.name,
+    params: fn.params,
+    body: fn.body,
+    scope: fn.scope,
+    span: fn.span,
+    self,
+  };
 }
 
 /** Index of parameter `name` in the signature, or −1. */
@@ -147,11 +214,26 @@ function bindConfig(values: LayerConfig, name: string, v: Value): boolean {
 const NO_UNKNOWN_ARGS: ReadonlySet<string> = new Set();
 
 /** Sizes PyTorch passes to torch.empty for a weight, which takes only ints. */
-const WEIGHT_SIZES = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'hidden_size', 'input_size', 'embedding_dim', 'num_embeddings', 'embed_dim', 'proj_size']);
+const WEIGHT_SIZES = new Set([
+  'in_features',
+  'out_features',
+  'in1_features',
+  'in2_features',
+  'in_channels',
+  'out_channels',
+  'num_features',
+  'hidden_size',
+  'input_size',
+  'embedding_dim',
+  'num_embeddings',
+  'embed_dim',
+  'proj_size',
+]);
 
 /** A float (an int-valued one too: 16.0) given for a weight's size; a conv's kernel size makes its weight too. */
 function isFloatSize(type: string, name: string, v: Value): boolean {
-  if (!(WEIGHT_SIZES.has(name) || (name === 'kernel_size' && type.startsWith('Conv')))) return false;
+  if (!(WEIGHT_SIZES.has(name) || (name === 'kernel_size' && type.startsWith('Conv'))))
+    return false;
   if (v.k === 'num') return v.float === true;
   return v.k === 'seq' && v.items.some((x) => x.k === 'num' && x.float === true);
 }
@@ -276,7 +358,12 @@ export class SourceLines {
   range(sp: Span): SourceRange {
     const a = this.lineOf(sp.from);
     const b = sp.to === sp.from ? a : this.lineOf(sp.to);
-    return { line: a + 1, column: sp.from - this.starts[a] + 1, endLine: b + 1, endColumn: sp.to - this.starts[b] + 1 };
+    return {
+      line: a + 1,
+      column: sp.from - this.starts[a] + 1,
+      endLine: b + 1,
+      endColumn: sp.to - this.starts[b] + 1,
+    };
   }
   lineStart(line: number): number {
     return this.starts[line - 1] ?? 0;
@@ -329,7 +416,10 @@ export class Interp {
   topInstantiated = new Set<string>();
   private initDepth = 0;
 
-  constructor(readonly src: string, budget: Budget = activeBudget()) {
+  constructor(
+    readonly src: string,
+    budget: Budget = activeBudget(),
+  ) {
     this.budget = budget;
     this.lines = new SourceLines(src);
     for (const [alias, path] of [
@@ -373,7 +463,15 @@ export class Interp {
 
   /** copy.deepcopy of a module: a fresh tree with the same configuration. */
   cloneModule(m: ModuleInst): ModuleInst {
-    const c: ModuleInst = { ...m, id: this.nextId++, children: new Map(), attrs: m.attrs.size ? new Map(m.attrs) : (NO_ATTRS as Map<string, Value>), ref: undefined, walk: 0, path: undefined };
+    const c: ModuleInst = {
+      ...m,
+      id: this.nextId++,
+      children: new Map(),
+      attrs: m.attrs.size ? new Map(m.attrs) : (NO_ATTRS as Map<string, Value>),
+      ref: undefined,
+      walk: 0,
+      path: undefined,
+    };
     for (const [k, ch] of m.children) c.children.set(k, this.cloneModule(ch));
     return c;
   }
@@ -384,7 +482,11 @@ export class Interp {
   newModule(kind: ModuleInst['kind'], type: string, site?: Span, config?: LayerConfig): ModuleInst {
     // Every optional field is present from the start, so all modules share one object shape and the
     // interpreter's property reads stay monomorphic (measurably faster than adding fields later).
-    const m: ModuleInst & { rule: LayerRule | undefined; cfg: Cfg | undefined; argWhy: string | undefined } = {
+    const m: ModuleInst & {
+      rule: LayerRule | undefined;
+      cfg: Cfg | undefined;
+      argWhy: string | undefined;
+    } = {
       id: this.nextId++,
       type,
       kind,
@@ -429,13 +531,16 @@ export class Interp {
     for (let i = 0; i < npos; i++) {
       if (!bindConfig(values, names[i], a.pos[i])) {
         (unknownArgs ??= new Set()).add(names[i]);
-        if (a.pos[i].k === 'unknown') (m as ModuleWithRule).argWhy ??= (a.pos[i] as { why: string }).why;
-      }
-      else if (isFloatSize(rule.type, names[i], a.pos[i])) (floats ??= []).push(names[i]);
+        if (a.pos[i].k === 'unknown')
+          (m as ModuleWithRule).argWhy ??= (a.pos[i] as { why: string }).why;
+      } else if (isFloatSize(rule.type, names[i], a.pos[i])) (floats ??= []).push(names[i]);
     }
     // The first unknown positional argument's reason (a value over the budget, a loop that did not
     // end) becomes the layer's, rather than only "out_features could not be evaluated".
-    if (unknownArgs) for (let i = 0; i < npos && !m.why; i++) if (a.pos[i].k === 'unknown' && unknownArgs.has(names[i])) m.why = `${rule.type}: ${names[i]} is unknown: ${(a.pos[i] as { why: string }).why}`;
+    if (unknownArgs)
+      for (let i = 0; i < npos && !m.why; i++)
+        if (a.pos[i].k === 'unknown' && unknownArgs.has(names[i]))
+          m.why = `${rule.type}: ${names[i]} is unknown: ${(a.pos[i] as { why: string }).why}`;
     // Keys then get: an entries loop would build a [key, value] pair per argument.
     // A keyword is stored under the signature's own string for its name: the source's copy is not
     // internalised, and V8 looks every such property key up in its string table on each store and read.
@@ -451,11 +556,12 @@ export class Interp {
       }
     m.ctorArgs = a;
     if (a.lost)
-      for (let i = a.lost.pos; i < sig.length; i++) if (!a.kw.has(names[i])) {
-        delete values[names[i]];
-        (unknownArgs ??= new Set()).add(names[i]);
-        m.why = `${rule.type}(): ${a.lost.why}`;
-      }
+      for (let i = a.lost.pos; i < sig.length; i++)
+        if (!a.kw.has(names[i])) {
+          delete values[names[i]];
+          (unknownArgs ??= new Set()).add(names[i]);
+          m.why = `${rule.type}(): ${a.lost.why}`;
+        }
     for (let i = 0; i < sig.length; i++) {
       const name = names[i];
       const def = sig[i][1];
@@ -470,7 +576,16 @@ export class Interp {
       for (const name of floats) {
         const v = values[name];
         const why = `${rule.type}: ${name}=${typeof v === 'number' && Number.isInteger(v) ? v.toFixed(1) : JSON.stringify(v)} is a float`;
-        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises TypeError ("empty() received an invalid combination of arguments"). Use an int (\`//\` divides to an int).`, arg: name }, why);
+        this.ctorFail(
+          m,
+          {
+            code: 'invalid-argument',
+            severity: 'error',
+            message: `${why}; PyTorch raises TypeError ("empty() received an invalid combination of arguments"). Use an int (\`//\` divides to an int).`,
+            arg: name,
+          },
+          why,
+        );
       }
     // Insertion order of `values` is the order the checks below have always run in.
     for (const name in values) {
@@ -478,11 +593,29 @@ export class Interp {
       // PyTorch rejects negative sizes when it allocates the weights ("negative dimension").
       if (SIZE_ARGS.has(name) && someNum(v, badSize)) {
         const why = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
-        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`, arg: name }, why);
+        this.ctorFail(
+          m,
+          {
+            code: 'invalid-argument',
+            severity: 'error',
+            message: `${why}; PyTorch raises "Trying to create tensor with negative dimension" or a similar error.`,
+            arg: name,
+          },
+          why,
+        );
       }
       if ((name === 'kernel_size' || name === 'stride') && someNum(v, nonPositive)) {
         const why = `${rule.type}: ${name} must be greater than zero`;
-        this.ctorFail(m, { code: 'invalid-argument', severity: 'error', message: `${why}; PyTorch raises an error.`, arg: name }, why);
+        this.ctorFail(
+          m,
+          {
+            code: 'invalid-argument',
+            severity: 'error',
+            message: `${why}; PyTorch raises an error.`,
+            arg: name,
+          },
+          why,
+        );
       }
     }
     const cfg = new Cfg(values, unknownArgs ?? (NO_UNKNOWN_ARGS as Set<string>));
@@ -517,12 +650,16 @@ export class Interp {
   }
 
   /** What addChildren stores for an item that is not a module. */
-  private readonly opaqueChild = (v: Value): ModuleInst => this.opaqueModule(v.k === 'unknown' ? v.why : `a ${v.k} where a module was expected`);
+  private readonly opaqueChild = (v: Value): ModuleInst =>
+    this.opaqueModule(v.k === 'unknown' ? v.why : `a ${v.k} where a module was expected`);
 
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
-    if (cls.isModule && !this.speculative && !this.firstInstantiation.has(cls.name)) this.firstInstantiation.set(cls.name, a);
-    if (cls.isModule && this.speculative && !this.speculativeInstantiation.has(cls.name)) this.speculativeInstantiation.set(cls.name, a);
-    if (cls.isModule && !this.speculative && this.discovering && this.initDepth === 0) this.topInstantiated.add(cls.name);
+    if (cls.isModule && !this.speculative && !this.firstInstantiation.has(cls.name))
+      this.firstInstantiation.set(cls.name, a);
+    if (cls.isModule && this.speculative && !this.speculativeInstantiation.has(cls.name))
+      this.speculativeInstantiation.set(cls.name, a);
+    if (cls.isModule && !this.speculative && this.discovering && this.initDepth === 0)
+      this.topInstantiated.add(cls.name);
     if (cls.isModule && this.initDepth > 0) this.nestedClasses.add(cls.name);
     this.initDepth++;
     try {
@@ -553,9 +690,11 @@ export class Interp {
   private superInit(cls: ClassInfo, selfV: Value, a: CallArgs): void {
     if (selfV.k !== 'module') return;
     const base = torchBase(cls);
-    if (base === 'Sequential' || base === 'ModuleList') addChildren(selfV.m, a.pos, base === 'Sequential', this.opaqueChild);
+    if (base === 'Sequential' || base === 'ModuleList')
+      addChildren(selfV.m, a.pos, base === 'Sequential', this.opaqueChild);
     else if (base === 'ModuleDict') addChildren(selfV.m, a.pos, false, this.opaqueChild);
-    if (a.lost && (base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict')) loseContents(selfV.m, a.lost.why);
+    if (a.lost && (base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict'))
+      loseContents(selfV.m, a.lost.why);
     const rule = base ? LAYERS.get(base) : undefined;
     if (rule) {
       // class LayerNorm2d(nn.LayerNorm), class MyTransformer(nn.Transformer): the instance is that layer,
@@ -580,7 +719,13 @@ export class Interp {
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
     const pv = v as ParamTensor;
-    if (m.kind === 'leaf' && (name === 'weight' || name === 'bias') && pv.k === 'tensor' && pv.paramOf && pv.paramOf !== m) {
+    if (
+      m.kind === 'leaf' &&
+      (name === 'weight' || name === 'bias') &&
+      pv.k === 'tensor' &&
+      pv.paramOf &&
+      pv.paramOf !== m
+    ) {
       // Weight tying (self.wte.weight = self.lm_head.weight): one tensor, counted once in the total.
       const own = numel(paramShape(m, name));
       if (own !== null) m.sharedParams = (m.sharedParams ?? 0) + own;
@@ -619,7 +764,9 @@ export class Interp {
     // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
     // the number, and the title says which expression it replaces.
     const written = sp ? this.src.slice(sp.from, sp.to) : '';
-    const title = found?.isConst ? `Change ${d.arg} to ${d.fixValue}` : `Replace ${written} (${d.arg}) with ${d.fixValue}`;
+    const title = found?.isConst
+      ? `Change ${d.arg} to ${d.fixValue}`
+      : `Replace ${written} (${d.arg}) with ${d.fixValue}`;
     const fix = sp && d.fixValue !== undefined ? { span: sp, value: d.fixValue, title } : undefined;
     this.diag(d.code, d.severity, d.message, at, fix);
   }
@@ -638,14 +785,28 @@ export class Interp {
     }
   }
 
-  diag(code: string, severity: Severity, message: string, span: Span, fix?: { span: Span; value: number | string; title: string }): void {
+  diag(
+    code: string,
+    severity: Severity,
+    message: string,
+    span: Span,
+    fix?: { span: Span; value: number | string; title: string },
+  ): void {
     if (!this.reporting) return;
     const key = `${code}@${span.from}:${span.to}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);
     const range = this.lines.range(span);
-    const d: ShapeDiagnostic = { line: range.line, column: range.column, range, severity, code, message };
-    if (fix) d.fix = { title: fix.title, range: this.lines.range(fix.span), newText: String(fix.value) };
+    const d: ShapeDiagnostic = {
+      line: range.line,
+      column: range.column,
+      range,
+      severity,
+      code,
+      message,
+    };
+    if (fix)
+      d.fix = { title: fix.title, range: this.lines.range(fix.span), newText: String(fix.value) };
     this.diagnostics.push(d);
   }
 
@@ -672,7 +833,9 @@ export class Interp {
     } catch (e) {
       if (e instanceof ControlSignal || e instanceof BudgetExceeded || this.strict) throw e;
       // An internal failure on one statement loses that statement, not the analysis.
-      if (s.t === 'assign') for (const t of s.targets) this.assign(t, unknown('statement could not be analysed'), scope, frame);
+      if (s.t === 'assign')
+        for (const t of s.targets)
+          this.assign(t, unknown('statement could not be analysed'), scope, frame);
       return 'normal';
     }
   }
@@ -691,7 +854,12 @@ export class Interp {
       case 'aug': {
         const cur = this.eval(s.target, scope, frame);
         const rhs = this.eval(s.value, scope, frame);
-        if (cur.k === 'seq' && cur.kind === 'list' && s.op === '+' && (rhs.k === 'seq' || rhs.k === 'module')) {
+        if (
+          cur.k === 'seq' &&
+          cur.kind === 'list' &&
+          s.op === '+' &&
+          (rhs.k === 'seq' || rhs.k === 'module')
+        ) {
           // list += iterable mutates in place (layers += [conv, nn.ReLU()]).
           const items = iterate(rhs);
           // A loop rather than push(...items), which copies the items into an argument list first.
@@ -712,7 +880,8 @@ export class Interp {
         if (this.trace && !this.discovering) return this.execBothBranches(s, scope, frame);
         // Unknown condition outside a traced forward: anything either branch assigns or may change becomes unknown.
         const why = `depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`;
-        for (const name of assignedNames([...s.body, ...s.orelse])) scope.vars.set(name, unknown(why));
+        for (const name of assignedNames([...s.body, ...s.orelse]))
+          scope.vars.set(name, unknown(why));
         this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
         return 'normal';
       }
@@ -739,8 +908,14 @@ export class Interp {
           const c = truthy(this.eval(s.test, scope, frame));
           if (c === false) return 'normal';
           if (c === null) {
-            for (const name of assignedNames(s.body)) scope.vars.set(name, unknown('assigned in a loop with an unknown condition'));
-            this.forgetMutations(s.body, scope, frame, 'changed in a loop with an unknown condition');
+            for (const name of assignedNames(s.body))
+              scope.vars.set(name, unknown('assigned in a loop with an unknown condition'));
+            this.forgetMutations(
+              s.body,
+              scope,
+              frame,
+              'changed in a loop with an unknown condition',
+            );
             return 'normal';
           }
           const f = this.execBlock(s.body, scope, frame);
@@ -751,7 +926,8 @@ export class Interp {
         // (the values at the cap are an artefact of the cap). Lists it appends to are replaced likewise.
         const why = `assigned in a while loop still running after ${MAX_ITERATIONS.toLocaleString('en-US')} iterations (line ${this.lines.pos(s.from).line})`;
         for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
-        for (const name of mutatedNames(s.body)) if (scope.vars.has(name)) scope.vars.set(name, unknown(why));
+        for (const name of mutatedNames(s.body))
+          if (scope.vars.has(name)) scope.vars.set(name, unknown(why));
         return 'normal';
       }
       case 'def': {
@@ -761,7 +937,14 @@ export class Interp {
           scope.vars.set(s.name, unknown(decoratedWhy(s.decorators)));
           return 'normal';
         }
-        const fn: FuncV = { k: 'func', name: s.name, params: s.params, body: s.body, scope, span: s };
+        const fn: FuncV = {
+          k: 'func',
+          name: s.name,
+          params: s.params,
+          body: s.body,
+          scope,
+          span: s,
+        };
         scope.vars.set(s.name, fn);
         return 'normal';
       }
@@ -772,13 +955,38 @@ export class Interp {
           return 'normal';
         }
         const bases = s.bases.map((b) => this.eval(b, scope, frame));
-        const cls: ClassInfo = { name: s.name, span: s, nameSpan: s.nameSpan, bases, body: s.body, methods: new Map(), attrs: new Map(), isModule: false, resolved: undefined };
+        const cls: ClassInfo = {
+          name: s.name,
+          span: s,
+          nameSpan: s.nameSpan,
+          bases,
+          body: s.body,
+          methods: new Map(),
+          attrs: new Map(),
+          isModule: false,
+          resolved: undefined,
+        };
         cls.isModule = bases.some(isModuleBase);
         const clsScope = new Scope(scope);
         for (const st of s.body) {
           if (st.t === 'def' && st.decorators?.accessor) continue;
-          if (st.t === 'def' && st.decorators?.unknown.length) clsScope.vars.set(st.name, unknown(decoratedWhy(st.decorators)));
-          else if (st.t === 'def') cls.methods.set(st.name, st.binding ? { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st, binding: st.binding } : { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st });
+          if (st.t === 'def' && st.decorators?.unknown.length)
+            clsScope.vars.set(st.name, unknown(decoratedWhy(st.decorators)));
+          else if (st.t === 'def')
+            cls.methods.set(
+              st.name,
+              st.binding
+                ? {
+                    k: 'func',
+                    name: st.name,
+                    params: st.params,
+                    body: st.body,
+                    scope,
+                    span: st,
+                    binding: st.binding,
+                  }
+                : { k: 'func', name: st.name, params: st.params, body: st.body, scope, span: st },
+            );
           else if (st.t === 'assign' || st.t === 'expr') {
             this.exec(st, clsScope, frame);
           }
@@ -834,7 +1042,10 @@ export class Interp {
       frame.ret = mergeValues(a.ret, b.ret, why);
       return 'return';
     }
-    if ((a.flow === 'return' && b.flow === 'normal') || (a.flow === 'normal' && b.flow === 'return')) {
+    if (
+      (a.flow === 'return' && b.flow === 'normal') ||
+      (a.flow === 'normal' && b.flow === 'return')
+    ) {
       // One branch returns early: carry on with the other's variables, and merge the early return
       // into whatever the function returns at its end.
       const [ret, rest] = a.flow === 'return' ? [a, b] : [b, a];
@@ -845,15 +1056,26 @@ export class Interp {
     const names = assignedNames([...s.body, ...s.orelse]);
     if (a.flow !== 'normal' || b.flow !== 'normal') {
       // break/continue in a branch: which iterations run is unknown.
-      for (const name of names) scope.vars.set(name, unknown(`depends on a condition the analyser cannot evaluate (line ${line})`));
+      for (const name of names)
+        scope.vars.set(
+          name,
+          unknown(`depends on a condition the analyser cannot evaluate (line ${line})`),
+        );
       return 'normal';
     }
     // Every local either branch may have changed: assigned names, and lists/dicts mutated in place.
     for (const name of new Set([...a.vars.keys(), ...b.vars.keys()])) {
       const va = a.vars.get(name);
       const vb = b.vars.get(name);
-      if (va === undefined || vb === undefined) scope.vars.set(name, unknown(`assigned in only one branch of the condition on line ${line}, which the analyser cannot evaluate`));
-      else if (va !== vb || va !== scope.vars.get(name)) scope.vars.set(name, mergeValues(va, vb, why));
+      if (va === undefined || vb === undefined)
+        scope.vars.set(
+          name,
+          unknown(
+            `assigned in only one branch of the condition on line ${line}, which the analyser cannot evaluate`,
+          ),
+        );
+      else if (va !== vb || va !== scope.vars.get(name))
+        scope.vars.set(name, mergeValues(va, vb, why));
     }
     return 'normal';
   }
@@ -862,7 +1084,14 @@ export class Interp {
     switch (t.t) {
       case 'name':
         scope.vars.set(t.id, v);
-        if (this.discovering && scope === this.globals && v.k === 'module' && !v.m.origin && v.m.kind !== 'user') v.m.origin = t.id;
+        if (
+          this.discovering &&
+          scope === this.globals &&
+          v.k === 'module' &&
+          !v.m.origin &&
+          v.m.kind !== 'user'
+        )
+          v.m.origin = t.id;
         if (frame.traced && this.trace) this.recordVar(t.id, t, v);
         return;
       case 'attr': {
@@ -879,7 +1108,8 @@ export class Interp {
           const i = key.v < 0 ? key.v + obj.items.length : key.v;
           if (i >= 0 && i < obj.items.length) obj.items[i] = v;
         } else if (obj.k === 'dict') dictSet(obj, key, v);
-        else if (obj.k === 'module' && key.k === 'str' && v.k === 'module') ownChildren(obj.m).set(key.v, v.m);
+        else if (obj.k === 'module' && key.k === 'str' && v.k === 'module')
+          ownChildren(obj.m).set(key.v, v.m);
         else if (obj.k === 'module' && key.k === 'num' && isNum(key.v) && v.k === 'module') {
           // seq[0] = nn.Conv2d(...) replaces the child in place, under the same name.
           const keys = [...obj.m.children.keys()];
@@ -898,10 +1128,24 @@ export class Interp {
             break;
           }
         // A tensor unpacks along its first dimension; one of unknown or unequal length is not enumerated.
-        const items = v.k === 'seq' ? v.items : v.k === 'tensor' && v.shape && isNum(v.shape[0]) && (starIdx >= 0 || v.shape[0] === targets.length) ? iterate(v) : null;
+        const items =
+          v.k === 'seq'
+            ? v.items
+            : v.k === 'tensor' &&
+                v.shape &&
+                isNum(v.shape[0]) &&
+                (starIdx >= 0 || v.shape[0] === targets.length)
+              ? iterate(v)
+              : null;
         if (!items || (starIdx < 0 && items.length !== targets.length)) {
-          const why = v.k === 'unknown' ? v.why : v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] > 4096 ? `unpacks a tensor of ${v.shape[0]} rows, more than the analyser enumerates` : 'cannot unpack this value';
-          for (const sub of targets) this.assign(sub.t === 'starred' ? sub.e : sub, unknown(why), scope, frame);
+          const why =
+            v.k === 'unknown'
+              ? v.why
+              : v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] > 4096
+                ? `unpacks a tensor of ${v.shape[0]} rows, more than the analyser enumerates`
+                : 'cannot unpack this value';
+          for (const sub of targets)
+            this.assign(sub.t === 'starred' ? sub.e : sub, unknown(why), scope, frame);
           return;
         }
         if (starIdx < 0) {
@@ -912,7 +1156,13 @@ export class Interp {
         for (let i = 0; i < targets.length; i++) {
           const sub = targets[i];
           if (i < starIdx) this.assign(sub, items[i], scope, frame);
-          else if (i === starIdx && sub.t === 'starred') this.assign(sub.e, { k: 'seq', kind: 'list', items: items.slice(starIdx, items.length - after) }, scope, frame);
+          else if (i === starIdx && sub.t === 'starred')
+            this.assign(
+              sub.e,
+              { k: 'seq', kind: 'list', items: items.slice(starIdx, items.length - after) },
+              scope,
+              frame,
+            );
           else this.assign(sub, items[items.length - (targets.length - i)], scope, frame);
         }
         return;
@@ -930,7 +1180,12 @@ export class Interp {
     if (seen.has(at.from)) return;
     seen.add(at.from);
     const pos = this.lines.pos(at.from);
-    this.trace.variables.push({ name, line: pos.line, column: pos.column, shape: v.shape ? resultShape(v.shape) : null });
+    this.trace.variables.push({
+      name,
+      line: pos.line,
+      column: pos.column,
+      shape: v.shape ? resultShape(v.shape) : null,
+    });
   }
 
   // ───────────────────────── expressions ─────────────────────────
@@ -939,7 +1194,10 @@ export class Interp {
     this.tick();
     switch (e.t) {
       case 'num':
-        if (e.int) return e.v >= 0 && e.v < SMALL_INTS.length && Number.isInteger(e.v) ? SMALL_INTS[e.v] : { k: 'num', v: e.v };
+        if (e.int)
+          return e.v >= 0 && e.v < SMALL_INTS.length && Number.isInteger(e.v)
+            ? SMALL_INTS[e.v]
+            : { k: 'num', v: e.v };
         return { k: 'num', v: e.v, float: true };
       case 'str':
         return { k: 'str', v: e.v };
@@ -968,8 +1226,14 @@ export class Interp {
           const t = truthy(v);
           return t === null ? unknown('unknown condition') : { k: 'bool', v: !t };
         }
-        if (v.k === 'num') return e.op === '-' ? { ...v, v: neg(v.v) } : e.op === '~' && isNum(v.v) ? { k: 'num', v: ~v.v } : v;
-        if (v.k === 'bool') return e.op === '-' ? { k: 'num', v: v.v ? -1 : 0 } : { k: 'num', v: v.v ? 1 : 0 };
+        if (v.k === 'num')
+          return e.op === '-'
+            ? { ...v, v: neg(v.v) }
+            : e.op === '~' && isNum(v.v)
+              ? { k: 'num', v: ~v.v }
+              : v;
+        if (v.k === 'bool')
+          return e.op === '-' ? { k: 'num', v: v.v ? -1 : 0 } : { k: 'num', v: v.v ? 1 : 0 };
         if (v.k === 'tensor') return v;
         return unknown(v.k === 'unknown' ? v.why : `unary ${e.op} on an unsupported value`);
       }
@@ -979,7 +1243,10 @@ export class Interp {
           if (it.t === 'starred') {
             const v = this.eval(it.e, scope, frame);
             const inner = iterate(v);
-            if (!inner) return unknown(v.k === 'unknown' ? v.why : 'unpacks something the analyser cannot enumerate');
+            if (!inner)
+              return unknown(
+                v.k === 'unknown' ? v.why : 'unpacks something the analyser cannot enumerate',
+              );
             const over = allocate(inner.length, 'an unpacked sequence');
             if (over) return unknown(over);
             for (let i = 0; i < inner.length; i++) items.push(inner[i]);
@@ -992,7 +1259,8 @@ export class Interp {
         return unknown('starred expression');
       case 'dict': {
         const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
-        for (const [k, v] of e.entries) dictSet(d, this.eval(k, scope, frame), this.eval(v, scope, frame));
+        for (const [k, v] of e.entries)
+          dictSet(d, this.eval(k, scope, frame), this.eval(v, scope, frame));
         return d;
       }
       case 'comp':
@@ -1041,7 +1309,8 @@ export class Interp {
           why = over;
           return false;
         }
-        if (e.kind === 'dict' && e.val) dictSet(dict, this.eval(e.elt, inner, innerFrame), this.eval(e.val, inner, innerFrame));
+        if (e.kind === 'dict' && e.val)
+          dictSet(dict, this.eval(e.elt, inner, innerFrame), this.eval(e.val, inner, innerFrame));
         else out.push(this.eval(e.elt, inner, innerFrame));
         return true;
       }
@@ -1078,14 +1347,31 @@ export class Interp {
 
   binop(op: string, l: Value, r: Value, site: Span): Value {
     if (op === 'is' || op === 'is not') {
-      const same = l.k === 'none' && r.k === 'none' ? true : (l.k === 'none') !== (r.k === 'none') && l.k !== 'unknown' && r.k !== 'unknown' ? false : l.k === 'module' && r.k === 'module' ? l.m === r.m : null;
+      const same =
+        l.k === 'none' && r.k === 'none'
+          ? true
+          : (l.k === 'none') !== (r.k === 'none') && l.k !== 'unknown' && r.k !== 'unknown'
+            ? false
+            : l.k === 'module' && r.k === 'module'
+              ? l.m === r.m
+              : null;
       if (same === null) return unknown('unknown identity test');
       return { k: 'bool', v: op === 'is' ? same : !same };
     }
     if (op === 'in' || op === 'not in') {
       let found: boolean | null = null;
-      if (r.k === 'seq') found = r.items.some((x) => valueEq(x, l) === true) ? true : r.items.every((x) => valueEq(x, l) === false) ? false : null;
-      else if (r.k === 'dict') found = r.keys.some((x) => valueEq(x, l) === true) ? true : r.keys.every((x) => valueEq(x, l) === false) ? false : null;
+      if (r.k === 'seq')
+        found = r.items.some((x) => valueEq(x, l) === true)
+          ? true
+          : r.items.every((x) => valueEq(x, l) === false)
+            ? false
+            : null;
+      else if (r.k === 'dict')
+        found = r.keys.some((x) => valueEq(x, l) === true)
+          ? true
+          : r.keys.every((x) => valueEq(x, l) === false)
+            ? false
+            : null;
       else if (r.k === 'module' && l.k === 'str') found = r.m.children.has(l.v);
       else if (r.k === 'str' && l.k === 'str') found = r.v.includes(l.v);
       if (found === null) return unknown('unknown membership test');
@@ -1101,10 +1387,24 @@ export class Interp {
       const a = numOf(l);
       const b = numOf(r);
       if (a === null || b === null || !isNum(a) || !isNum(b)) {
-        if (l.k === 'str' && r.k === 'str') return { k: 'bool', v: op === '<' ? l.v < r.v : op === '>' ? l.v > r.v : op === '<=' ? l.v <= r.v : l.v >= r.v };
+        if (l.k === 'str' && r.k === 'str')
+          return {
+            k: 'bool',
+            v:
+              op === '<'
+                ? l.v < r.v
+                : op === '>'
+                  ? l.v > r.v
+                  : op === '<='
+                    ? l.v <= r.v
+                    : l.v >= r.v,
+          };
         return unknown('unknown comparison');
       }
-      return { k: 'bool', v: op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b };
+      return {
+        k: 'bool',
+        v: op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b,
+      };
     }
     if (l.k === 'tensor' || r.k === 'tensor') return this.tensorBin(op, l, r, site);
     if (l.k === 'str' || r.k === 'str') return strBin(op, l, r);
@@ -1118,18 +1418,38 @@ export class Interp {
     }
     if (l.k === 'module' && r.k === 'module' && op === '+' && l.m.kind === 'Sequential') {
       const m = this.newModule('Sequential', 'Sequential', site);
-      addChildren(m, [...l.m.children.values(), ...r.m.children.values()].map(modValue), true, this.opaqueChild);
+      addChildren(
+        m,
+        [...l.m.children.values(), ...r.m.children.values()].map(modValue),
+        true,
+        this.opaqueChild,
+      );
       return modValue(m);
     }
     const a = numOf(l);
     const b = numOf(r);
-    if (a === null || b === null) return unknown(l.k === 'unknown' ? l.why : r.k === 'unknown' ? r.why : `'${op}' on values the analyser cannot combine`);
+    if (a === null || b === null)
+      return unknown(
+        l.k === 'unknown'
+          ? l.why
+          : r.k === 'unknown'
+            ? r.why
+            : `'${op}' on values the analyser cannot combine`,
+      );
     const float = (l.k === 'num' && l.float) || (r.k === 'num' && r.float);
     return arith(op, a, b, !!float);
   }
 
   private tensorBin(op: string, l: Value, r: Value, site: Span): Value {
-    return callOp(this, op === '@' ? 'torch.matmul' : 'tensor.__binop__', null, noArgs([l, r, { k: 'str', v: op }]), site) ?? unknown('tensor operation');
+    return (
+      callOp(
+        this,
+        op === '@' ? 'torch.matmul' : 'tensor.__binop__',
+        null,
+        noArgs([l, r, { k: 'str', v: op }]),
+        site,
+      ) ?? unknown('tensor operation')
+    );
   }
 
   private subscript(e: Expr & { t: 'sub' }, scope: Scope, frame: Frame): Value {
@@ -1147,7 +1467,10 @@ export class Interp {
       };
       return { t: 'slice', lo: num(it.lo), hi: num(it.hi), step: num(it.step) };
     });
-    if (obj.k === 'tensor') return callOp(this, 'tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing');
+    if (obj.k === 'tensor')
+      return (
+        callOp(this, 'tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing')
+      );
     if (idx.length !== 1) return unknown('multi-dimensional index on a non-tensor');
     const it = idx[0];
     if (obj.k === 'seq') {
@@ -1183,7 +1506,11 @@ export class Interp {
       if (it.t === 'slice') {
         const r = sliceRange(kids.length, it);
         if (!r) return unknown('slice bounds unknown');
-        const m = this.newModule(obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential', obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential', e);
+        const m = this.newModule(
+          obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential',
+          obj.m.kind === 'ModuleList' ? 'ModuleList' : 'Sequential',
+          e,
+        );
         for (const i of r) m.children.set(kids[i][0], kids[i][1]);
         return modValue(m);
       }
@@ -1198,8 +1525,15 @@ export class Interp {
   getAttr(obj: Value, name: string): Value {
     switch (obj.k) {
       case 'ext':
-        if (obj.path === 'objdict' && obj.self) return { k: 'ext', path: 'objdict.' + name, self: obj.self };
-        if (obj.path === 'super' && obj.self) return { k: 'ext', path: 'super.' + name, self: obj.self, classRef: (obj as SuperRef).classRef } as Value;
+        if (obj.path === 'objdict' && obj.self)
+          return { k: 'ext', path: 'objdict.' + name, self: obj.self };
+        if (obj.path === 'super' && obj.self)
+          return {
+            k: 'ext',
+            path: 'super.' + name,
+            self: obj.self,
+            classRef: (obj as SuperRef).classRef,
+          } as Value;
         return extAttr(obj.path, name);
       case 'module': {
         const m = obj.m;
@@ -1209,7 +1543,10 @@ export class Interp {
         if (a) return a;
         if (m.cls) {
           const meth = findMethod(m.cls, name);
-          if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, m.cls) : bound(meth.fn, obj, meth.cls);
+          if (meth)
+            return meth.fn.binding
+              ? this.bindSpecial(meth, obj, m.cls)
+              : bound(meth.fn, obj, meth.cls);
           const ca = findClassAttr(m.cls, name);
           if (ca) return ca;
         }
@@ -1221,7 +1558,13 @@ export class Interp {
           if (cv !== undefined) return fromConfig(cv);
           if (name === 'weight' || name === 'bias') {
             const shape = paramShape(m, name);
-            return { k: 'tensor', shape, why: shape ? undefined : 'parameter shape not tracked for this layer', paramOf: m, paramName: name } as ParamTensor;
+            return {
+              k: 'tensor',
+              shape,
+              why: shape ? undefined : 'parameter shape not tracked for this layer',
+              paramOf: m,
+              paramName: name,
+            } as ParamTensor;
           }
         }
         return { k: 'ext', path: 'module.' + name, self: obj };
@@ -1232,7 +1575,10 @@ export class Interp {
         if (name === '__dict__') return { k: 'ext', path: 'objdict', self: obj };
         if (obj.cls) {
           const meth = findMethod(obj.cls, name);
-          if (meth) return meth.fn.binding ? this.bindSpecial(meth, obj, obj.cls) : bound(meth.fn, obj, meth.cls);
+          if (meth)
+            return meth.fn.binding
+              ? this.bindSpecial(meth, obj, obj.cls)
+              : bound(meth.fn, obj, meth.cls);
           const ca = findClassAttr(obj.cls, name);
           if (ca) return ca;
         }
@@ -1264,7 +1610,11 @@ export class Interp {
    * A decorated method reached through an instance (or, with `inst` null, its class): a staticmethod
    * binds nothing, a classmethod binds the class, a property is its value.
    */
-  private bindSpecial(meth: { fn: FuncV; cls: ClassInfo }, inst: Value | null, cls: ClassInfo): Value {
+  private bindSpecial(
+    meth: { fn: FuncV; cls: ClassInfo },
+    inst: Value | null,
+    cls: ClassInfo,
+  ): Value {
     switch (meth.fn.binding) {
       case 'static':
         return meth.fn;
@@ -1294,10 +1644,21 @@ export class Interp {
     }
     let a: CallArgs;
     if (aligned) {
-      a = { pos: this.evalPositional(args, npos, scope, frame), kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>), posArgs: args, kwArgs: hasKw ? args : NO_ARGS };
-      for (let i = npos; i < args.length; i++) a.kw.set(args[i].name as string, this.eval(args[i].value, scope, frame));
+      a = {
+        pos: this.evalPositional(args, npos, scope, frame),
+        kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>),
+        posArgs: args,
+        kwArgs: hasKw ? args : NO_ARGS,
+      };
+      for (let i = npos; i < args.length; i++)
+        a.kw.set(args[i].name as string, this.eval(args[i].value, scope, frame));
     } else {
-      a = { pos: [], kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>), posArgs: [], kwArgs: hasKw ? args : NO_ARGS };
+      a = {
+        pos: [],
+        kw: hasKw ? new Map() : (EMPTY_VALUES as Map<string, Value>),
+        posArgs: [],
+        kwArgs: hasKw ? args : NO_ARGS,
+      };
       for (const arg of args) this.addArg(a, arg, scope, frame);
     }
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
@@ -1310,7 +1671,8 @@ export class Interp {
       const why = `may be changed by ${this.src.slice(e.fn.from, e.fn.to)}(), which the analyser does not understand`;
       // Modules are left as they are: such calls are mostly weight initialisers and loaders.
       if (e.fn.t === 'attr') this.forget(e.fn.obj, scope, frame, why, null);
-      for (let i = 0; i < args.length; i++) if (args[i].star !== '**') this.forget(args[i].value, scope, frame, why, null);
+      for (let i = 0; i < args.length; i++)
+        if (args[i].star !== '**') this.forget(args[i].value, scope, frame, why, null);
     }
     return r;
   }
@@ -1330,7 +1692,15 @@ export class Interp {
       if (builds === null) return;
       const m = v.m;
       const base = m.kind === 'user' && m.cls ? torchBase(m.cls) : null;
-      if (m.kind === 'Sequential' || m.kind === 'ModuleList' || m.kind === 'ModuleDict' || base === 'Sequential' || base === 'ModuleList' || base === 'ModuleDict') loseContents(m, why);
+      if (
+        m.kind === 'Sequential' ||
+        m.kind === 'ModuleList' ||
+        m.kind === 'ModuleDict' ||
+        base === 'Sequential' ||
+        base === 'ModuleList' ||
+        base === 'ModuleDict'
+      )
+        loseContents(m, why);
       else if (builds && !m.opaque) {
         m.ownParams = null;
         m.why ??= why;
@@ -1408,7 +1778,8 @@ export class Interp {
     };
     const visitTarget = (t: Expr, value: Expr | undefined): void => {
       if (t.t === 'sub') found.push({ e: t.obj, builds: true });
-      else if (t.t === 'attr') found.push({ e: t.obj, builds: value === undefined || value.t === 'call' });
+      else if (t.t === 'attr')
+        found.push({ e: t.obj, builds: value === undefined || value.t === 'call' });
       else if (t.t === 'seq') for (const x of t.items) visitTarget(x, undefined);
       else if (t.t === 'starred') visitTarget(t.e, undefined);
     };
@@ -1454,7 +1825,8 @@ export class Interp {
     };
     walk(stmts);
     // Only names that exist before the statements: what they assign is already unknown.
-    for (const f of found) if (f.e.t === 'name' || f.e.t === 'attr') this.forget(f.e, scope, frame, why, f.builds);
+    for (const f of found)
+      if (f.e.t === 'name' || f.e.t === 'attr') this.forget(f.e, scope, frame, why, f.builds);
   }
 
   /**
@@ -1495,12 +1867,21 @@ export class Interp {
           a.pos.push(it);
           posArgs.push(arg);
         }
-      else a.lost ??= { why: v.k === 'unknown' ? v.why : '*args the analyser cannot enumerate', pos: a.pos.length };
+      else
+        a.lost ??= {
+          why: v.k === 'unknown' ? v.why : '*args the analyser cannot enumerate',
+          pos: a.pos.length,
+        };
       return;
     }
     if (arg.star === '**') {
-      if (v.k === 'dict' && v.keys.every((k) => k.k === 'str')) v.keys.forEach((k, i) => a.kw.set((k as { v: string }).v, v.vals[i]));
-      else a.lost ??= { why: v.k === 'unknown' ? v.why : '**kwargs the analyser cannot enumerate', pos: a.pos.length };
+      if (v.k === 'dict' && v.keys.every((k) => k.k === 'str'))
+        v.keys.forEach((k, i) => a.kw.set((k as { v: string }).v, v.vals[i]));
+      else
+        a.lost ??= {
+          why: v.k === 'unknown' ? v.why : '**kwargs the analyser cannot enumerate',
+          pos: a.pos.length,
+        };
       return;
     }
     if (arg.name) a.kw.set(arg.name, v);
@@ -1560,7 +1941,8 @@ export class Interp {
       }
       if (p.star === '**') {
         const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
-        for (const [k, v] of a.kw) if (!params.some((q) => q.name === k)) dictSet(d, { k: 'str', v: k }, v);
+        for (const [k, v] of a.kw)
+          if (!params.some((q) => q.name === k)) dictSet(d, { k: 'str', v: k }, v);
         scope.vars.set(p.name, d);
         continue;
       }
@@ -1591,7 +1973,13 @@ export class Interp {
     if (Array.isArray(fn.body)) {
       const flow = this.execBlock(fn.body, scope, frame);
       let ret: Value = flow === 'return' ? frame.ret : none;
-      if (frame.altRets) for (const alt of frame.altRets) ret = mergeValues(alt.v, ret, `the value returned differs between the branches of the condition on line ${alt.line}, which the analyser cannot evaluate`);
+      if (frame.altRets)
+        for (const alt of frame.altRets)
+          ret = mergeValues(
+            alt.v,
+            ret,
+            `the value returned differs between the branches of the condition on line ${alt.line}, which the analyser cannot evaluate`,
+          );
       return ret;
     }
     return this.eval(fn.body, scope, frame);
@@ -1603,21 +1991,58 @@ export class Interp {
     if (this.discovering || !this.trace) {
       if (this.discovering) {
         const key = m.origin ?? m.cls?.name ?? (m.kind === 'Sequential' ? '' : m.type);
-        if (key) this.seenCalls.push({ key, inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)), viaSummary: false });
+        if (key)
+          this.seenCalls.push({
+            key,
+            inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)),
+            viaSummary: false,
+          });
       }
       return unknown('module call outside a traced forward');
     }
     if (m.opaque) {
       const x0 = a.pos[0];
-      const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'no tensor input' };
+      const x: TensorV =
+        x0 && x0.k === 'tensor'
+          ? x0
+          : {
+              k: 'tensor',
+              shape: null,
+              why: x0 && x0.k === 'unknown' ? x0.why : 'no tensor input',
+            };
       const trace = this.trace;
       const name = (m.walk === trace.walk ? m.path : undefined) ?? m.type;
-      return this.recordLayer(name, m.type, m.defSpan ?? site, x, a.pos, { k: 'tensor', shape: null, why: m.opaque }, null, null, null, m.defSpan, undefined, undefined, false);
+      return this.recordLayer(
+        name,
+        m.type,
+        m.defSpan ?? site,
+        x,
+        a.pos,
+        { k: 'tensor', shape: null, why: m.opaque },
+        null,
+        null,
+        null,
+        m.defSpan,
+        undefined,
+        undefined,
+        false,
+      );
     }
-    if (m.kind === 'leaf') return this.callLeaf(m as ModuleWithRule, a, this.torchDepth > 0 ? (m.defSpan ?? site) : site);
+    if (m.kind === 'leaf')
+      return this.callLeaf(
+        m as ModuleWithRule,
+        a,
+        this.torchDepth > 0 ? (m.defSpan ?? site) : site,
+      );
     if (m.kind === 'Sequential') return this.runSequential(m, a, callSite);
     if (m.kind === 'user' && m.cls) {
-      if (this.reporting && !this.probing && !this.blockInputs.has(m.cls.name) && a.pos.length > 0 && a.kw.size === 0) {
+      if (
+        this.reporting &&
+        !this.probing &&
+        !this.blockInputs.has(m.cls.name) &&
+        a.pos.length > 0 &&
+        a.kw.size === 0
+      ) {
         const ins: D[][] = [];
         for (const p of a.pos) if (p.k === 'tensor' && p.shape) ins.push(p.shape);
         if (ins.length === a.pos.length) this.blockInputs.set(m.cls.name, { m, inputs: ins });
@@ -1651,8 +2076,17 @@ export class Interp {
     const rule = m.rule;
     const cfg = m.cfg;
     const x0 = a.pos[0];
-    const x: TensorV = x0 && x0.k === 'tensor' ? x0 : { k: 'tensor', shape: null, why: x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow' };
-    if (this.probing && x.shape === null && x.why === PROBE_WHY) throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
+    const x: TensorV =
+      x0 && x0.k === 'tensor'
+        ? x0
+        : {
+            k: 'tensor',
+            shape: null,
+            why:
+              x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow',
+          };
+    if (this.probing && x.shape === null && x.why === PROBE_WHY)
+      throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
     const trace = this.trace;
     const name = fname ?? (trace && m.walk === trace.walk ? m.path : undefined) ?? m.type;
     const f = new LeafCall(this, m, site, a, x, name);
@@ -1669,15 +2103,65 @@ export class Interp {
     }
     if (!isSane(out)) out = saneValue(out, `${rule.type} produced an invalid size`);
     // "out_features could not be evaluated" says where; the argument's own reason says why.
-    if (m.argWhy && out.k === 'tensor' && out.shape === null && out.why && out.why.includes('could not be evaluated')) out = { k: 'tensor', shape: null, why: `${out.why}: ${m.argWhy}` };
+    if (
+      m.argWhy &&
+      out.k === 'tensor' &&
+      out.shape === null &&
+      out.why &&
+      out.why.includes('could not be evaluated')
+    )
+      out = { k: 'tensor', shape: null, why: `${out.why}: ${m.argWhy}` };
     const macs = f.macs;
     const formulas = f.formulas;
-    if (fname) return this.recordLayer(name, fname, site, x, a.pos, out, 0, macs, formulas, undefined, m.config, ruleDoc(rule), true);
-    return this.recordLayer(name, m.type, site, x, a.pos, out, m.ownParams, macs, formulas, m.defSpan, m.config, ruleDoc(rule), false);
+    if (fname)
+      return this.recordLayer(
+        name,
+        fname,
+        site,
+        x,
+        a.pos,
+        out,
+        0,
+        macs,
+        formulas,
+        undefined,
+        m.config,
+        ruleDoc(rule),
+        true,
+      );
+    return this.recordLayer(
+      name,
+      m.type,
+      site,
+      x,
+      a.pos,
+      out,
+      m.ownParams,
+      macs,
+      formulas,
+      m.defSpan,
+      m.config,
+      ruleDoc(rule),
+      false,
+    );
   }
 
   /** Adds a layer entry to the trace; its fields as positional parameters, so a call builds no record for them. */
-  recordLayer(name: string, type: string, site: Span, input: TensorV, inputs: Value[], output: Value, params: number | null, macs: number | null, formulas: DimFormula[] | null, def: Span | undefined, config: LayerConfig | undefined, doc: string | undefined, functional: boolean): Value {
+  recordLayer(
+    name: string,
+    type: string,
+    site: Span,
+    input: TensorV,
+    inputs: Value[],
+    output: Value,
+    params: number | null,
+    macs: number | null,
+    formulas: DimFormula[] | null,
+    def: Span | undefined,
+    config: LayerConfig | undefined,
+    doc: string | undefined,
+    functional: boolean,
+  ): Value {
     const trace = this.trace;
     if (!trace) return output;
     const range = this.lines.range(site);
@@ -1686,16 +2170,30 @@ export class Interp {
     const first = outs ? outs[0] : (output as TensorV);
     const inShape = input.shape ? resultShape(input.shape) : null;
     const outShape = first && first.shape ? resultShape(first.shape) : null;
-    const lr: LayerResult = { line: range.line, column: range.column, range, name, type, input: inShape, output: outShape, params: params !== null && params >= 0 && Number.isInteger(params) ? params : null };
+    const lr: LayerResult = {
+      line: range.line,
+      column: range.column,
+      range,
+      name,
+      type,
+      input: inShape,
+      output: outShape,
+      params: params !== null && params >= 0 && Number.isInteger(params) ? params : null,
+    };
     let nIns = 0;
     for (let i = 0; i < inputs.length; i++) if (inputs[i].k === 'tensor') nIns++;
-    if (nIns > 1) lr.inputs = inputs.filter((v): v is TensorV => v.k === 'tensor').map((t) => (t.shape ? resultShape(t.shape) : null));
-    if (outs && outs.length > 1) lr.outputs = outs.map((t) => (t.shape ? resultShape(t.shape) : null));
+    if (nIns > 1)
+      lr.inputs = inputs
+        .filter((v): v is TensorV => v.k === 'tensor')
+        .map((t) => (t.shape ? resultShape(t.shape) : null));
+    if (outs && outs.length > 1)
+      lr.outputs = outs.map((t) => (t.shape ? resultShape(t.shape) : null));
     if (macs !== null) lr.macs = macs;
     if (def) lr.definition = this.lines.range(def);
     if (formulas && formulas.length) lr.formulas = formulas;
     if (doc) lr.docUrl = doc;
-    if (!first || !first.shape) lr.unknownReason = first?.why ?? (output.k === 'unknown' ? output.why : 'output unknown');
+    if (!first || !first.shape)
+      lr.unknownReason = first?.why ?? (output.k === 'unknown' ? output.why : 'output unknown');
     if (functional) lr.functional = true;
     if (config) lr.config = config;
     // A copy: the tensors' own lists are shared between values, results must not be.
@@ -1745,9 +2243,15 @@ export class Interp {
           }
         }
         if (name === '__init__') this.superInit(owner, self, a);
-        if (name === 'forward' && self.k === 'module') return this.callBaseLayer(self.m, a, site) ?? unknown('super().forward() of a base the analyser does not know');
+        if (name === 'forward' && self.k === 'module')
+          return (
+            this.callBaseLayer(self.m, a, site) ??
+            unknown('super().forward() of a base the analyser does not know')
+          );
       }
-      return name === 'forward' ? unknown('super().forward() of a base the analyser does not know') : none;
+      return name === 'forward'
+        ? unknown('super().forward() of a base the analyser does not know')
+        : none;
     }
     const nn = nnName(path);
     if (nn) {
@@ -1763,8 +2267,20 @@ export class Interp {
       }
       if (short === 'Parameter') {
         const t = a.pos[0] ?? a.kw.get('data');
-        if (t && t.k === 'tensor') return { ...t, param: (a.kw.get('requires_grad') ?? a.pos[1])?.k !== 'bool' || (a.pos[1] ?? a.kw.get('requires_grad'))?.k === 'bool' && ((a.pos[1] ?? a.kw.get('requires_grad')) as { v: boolean }).v } as ParamTensor;
-        return { k: 'tensor', shape: null, why: 'parameter of unknown shape', param: true } as ParamTensor;
+        if (t && t.k === 'tensor')
+          return {
+            ...t,
+            param:
+              (a.kw.get('requires_grad') ?? a.pos[1])?.k !== 'bool' ||
+              ((a.pos[1] ?? a.kw.get('requires_grad'))?.k === 'bool' &&
+                ((a.pos[1] ?? a.kw.get('requires_grad')) as { v: boolean }).v),
+          } as ParamTensor;
+        return {
+          k: 'tensor',
+          shape: null,
+          why: 'parameter of unknown shape',
+          param: true,
+        } as ParamTensor;
       }
       if (short === 'Module') return none;
       const prelude = this.prelude.vars.get(short);
@@ -1774,7 +2290,11 @@ export class Interp {
     if (path.startsWith('module.')) return this.moduleMethod(fn.self, path.slice(7), a, site);
     if (path === 'functools.partial' && a.pos[0]) {
       // partial(nn.BatchNorm2d, eps=1e-3): remember the callee and its bound arguments.
-      const bound: Value = { k: 'seq', kind: 'tuple', items: [a.pos[0], { k: 'seq', kind: 'tuple', items: a.pos.slice(1) }] };
+      const bound: Value = {
+        k: 'seq',
+        kind: 'tuple',
+        items: [a.pos[0], { k: 'seq', kind: 'tuple', items: a.pos.slice(1) }],
+      };
       return { k: 'ext', path: 'functools.partial()', self: bound, partialArgs: a } as Value;
     }
     if (path === 'functools.partial()' && fn.self && fn.self.k === 'seq') {
@@ -1798,21 +2318,38 @@ export class Interp {
     if (path === 'collections.namedtuple') {
       // namedtuple('Out', ['logits', 'aux']) or 'logits aux' / 'logits, aux': a tuple type with field names.
       const f = a.pos[1] ?? a.kw.get('field_names');
-      const names = f?.k === 'str' ? f.v.split(/[\s,]+/).filter((x) => x !== '') : f?.k === 'seq' && f.items.every((x) => x.k === 'str') ? f.items.map((x) => (x as { v: string }).v) : null;
+      const names =
+        f?.k === 'str'
+          ? f.v.split(/[\s,]+/).filter((x) => x !== '')
+          : f?.k === 'seq' && f.items.every((x) => x.k === 'str')
+            ? f.items.map((x) => (x as { v: string }).v)
+            : null;
       if (!names) return unknown('namedtuple() with field names the analyser cannot evaluate');
-      return { k: 'ext', path: 'namedtuple()', self: { k: 'seq', kind: 'tuple', items: names.map((v): Value => ({ k: 'str', v })) } };
+      return {
+        k: 'ext',
+        path: 'namedtuple()',
+        self: { k: 'seq', kind: 'tuple', items: names.map((v): Value => ({ k: 'str', v })) },
+      };
     }
     if (path === 'namedtuple()' && fn.self && fn.self.k === 'seq') {
       const fields = fn.self.items.map((x) => (x as { v: string }).v);
-      const items: Value[] = fields.map((name, i) => a.pos[i] ?? a.kw.get(name) ?? unknown(`namedtuple field '${name}' not given`));
+      const items: Value[] = fields.map(
+        (name, i) => a.pos[i] ?? a.kw.get(name) ?? unknown(`namedtuple field '${name}' not given`),
+      );
       return { k: 'seq', kind: 'tuple', items, fields } as NamedTuple;
     }
     if (path === 'objdict.update' && fn.self && fn.self.k === 'obj') {
       // config.__dict__.update(d, k=v): the object's attributes.
       const o = fn.self;
       const d = a.pos[0];
-      if (d && d.k === 'dict') d.keys.forEach((k, i) => k.k === 'str' && o.attrs.set(k.v, d.vals[i]));
-      else if (d) for (const k of o.attrs.keys()) o.attrs.set(k, unknown('changed by __dict__.update() with something the analyser cannot enumerate'));
+      if (d && d.k === 'dict')
+        d.keys.forEach((k, i) => k.k === 'str' && o.attrs.set(k.v, d.vals[i]));
+      else if (d)
+        for (const k of o.attrs.keys())
+          o.attrs.set(
+            k,
+            unknown('changed by __dict__.update() with something the analyser cannot enumerate'),
+          );
       for (const [k, v] of a.kw) o.attrs.set(k, v);
       return none;
     }
@@ -1825,7 +2362,11 @@ export class Interp {
     if (r) return r;
     // Anything else may change what it is given, and unless it is one of torch's tensor functions it
     // may build a module (an imported class, a factory such as torchvision's resnet18()).
-    return { k: 'unknown', why: `${displayPath(path)}() is not something the analyser understands`, call: NOT_MODULES.test(path) ? 'opaque' : 'module' };
+    return {
+      k: 'unknown',
+      why: `${displayPath(path)}() is not something the analyser understands`,
+      call: NOT_MODULES.test(path) ? 'opaque' : 'module',
+    };
   }
 
   private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
@@ -1891,9 +2432,20 @@ export class Interp {
       case 'values':
         return { k: 'seq', kind: 'list', items: [...m.children.values()].map(modValue) };
       case 'keys':
-        return { k: 'seq', kind: 'list', items: [...m.children.keys()].map((c) => ({ k: 'str', v: c }) as Value) };
+        return {
+          k: 'seq',
+          kind: 'list',
+          items: [...m.children.keys()].map((c) => ({ k: 'str', v: c }) as Value),
+        };
       case 'items':
-        return { k: 'seq', kind: 'list', items: [...m.children.entries()].map(([k, c]) => ({ k: 'seq', kind: 'tuple', items: [{ k: 'str', v: k }, modValue(c)] }) as Value) };
+        return {
+          k: 'seq',
+          kind: 'list',
+          items: [...m.children.entries()].map(
+            ([k, c]) =>
+              ({ k: 'seq', kind: 'tuple', items: [{ k: 'str', v: k }, modValue(c)] }) as Value,
+          ),
+        };
       case 'forward':
         return this.callModule(m, a, site, site);
       case 'parameters':
@@ -1945,7 +2497,10 @@ function paramShape(m: ModuleInst, name: string): D[] | null {
     const i = n('in_channels');
     const o = n('out_channels');
     const g = n('groups') ?? 1;
-    const k = Array.isArray(c.kernel_size) && c.kernel_size.every((x) => typeof x === 'number') ? (c.kernel_size as number[]) : null;
+    const k =
+      Array.isArray(c.kernel_size) && c.kernel_size.every((x) => typeof x === 'number')
+        ? (c.kernel_size as number[])
+        : null;
     if (i === null || o === null || !k) return null;
     if (name === 'bias') return c.bias ? [o] : null;
     return conv[1] ? [i, o / g, ...k] : [o, i / g, ...k];
@@ -1973,9 +2528,40 @@ interface SuperRef {
   classRef?: ClassInfo;
 }
 
-export type IndexItem = { t: 'index'; v: Value } | { t: 'slice'; lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined } | { t: 'ellipsis' };
+export type IndexItem =
+  | { t: 'index'; v: Value }
+  | { t: 'slice'; lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }
+  | { t: 'ellipsis' };
 
-const SIZE_ARGS = new Set(['in_features', 'out_features', 'in1_features', 'in2_features', 'in_channels', 'out_channels', 'num_features', 'num_channels', 'num_groups', 'hidden_size', 'input_size', 'num_layers', 'embedding_dim', 'num_embeddings', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'padding', 'dilation', 'output_padding', 'groups', 'upscale_factor', 'downscale_factor', 'output_size', 'proj_size']);
+const SIZE_ARGS = new Set([
+  'in_features',
+  'out_features',
+  'in1_features',
+  'in2_features',
+  'in_channels',
+  'out_channels',
+  'num_features',
+  'num_channels',
+  'num_groups',
+  'hidden_size',
+  'input_size',
+  'num_layers',
+  'embedding_dim',
+  'num_embeddings',
+  'embed_dim',
+  'num_heads',
+  'd_model',
+  'nhead',
+  'dim_feedforward',
+  'padding',
+  'dilation',
+  'output_padding',
+  'groups',
+  'upscale_factor',
+  'downscale_factor',
+  'output_size',
+  'proj_size',
+]);
 
 function badDims(shape: D[]): boolean {
   for (let i = 0; i < shape.length; i++) {
@@ -1995,7 +2581,10 @@ export function isSane(v: Value): boolean {
 
 /** A tensor whose shape has a negative or fractional size is reported as unknown, never shown. */
 export function saneValue(v: Value, why: string | (() => string)): Value {
-  if (v.k === 'tensor') return v.shape && badDims(v.shape) ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() } : v;
+  if (v.k === 'tensor')
+    return v.shape && badDims(v.shape)
+      ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() }
+      : v;
   if (v.k === 'seq') {
     spend(v.items.length);
     return { ...v, items: v.items.map((x) => saneValue(x, why)) };
@@ -2010,19 +2599,71 @@ export function saneValue(v: Value, why: string | (() => string)): Value {
  * `torch.jit.script`, `torch.fx.symbolic_trace`, `torch.load`); of those, only the qconfig factories
  * (`get_default_qconfig`, `QConfig`) are known to build a config rather than a module.
  */
-const NOT_MODULES = /^(?:torch\.(?!nn\.|hub\.|ao\.|quantization\.|jit\.|fx\.|package\.|load$|compile$)|torch\.(?:ao\.)?quantization\.(?:[\w.]*\.)?\w*[qQ][cC]onfig\w*$|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
+const NOT_MODULES =
+  /^(?:torch\.(?!nn\.|hub\.|ao\.|quantization\.|jit\.|fx\.|package\.|load$|compile$)|torch\.(?:ao\.)?quantization\.(?:[\w.]*\.)?\w*[qQ][cC]onfig\w*$|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
 
 /** The attribute holding the torch layer a user class derives from (a name no Python code can write). */
 const BASE_LAYER = '\u0000base';
 
 /** Methods that may add a module to their receiver. */
-const BUILDING_METHODS = new Set(['add_module', 'register_module', 'register_parameter', 'append', 'extend', 'insert', 'update', '__setattr__', 'setdefault']);
+const BUILDING_METHODS = new Set([
+  'add_module',
+  'register_module',
+  'register_parameter',
+  'append',
+  'extend',
+  'insert',
+  'update',
+  '__setattr__',
+  'setdefault',
+]);
 
-const BUILTINS = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', 'int', 'float', 'min', 'max', 'sum', 'abs', 'isinstance', 'super', 'print', 'getattr', 'setattr', 'hasattr', 'reversed', 'sorted', 'dict', 'str', 'round', 'bool', 'iter', 'next', 'map', 'any', 'all', 'OrderedDict', 'divmod', 'pow', 'type', 'ValueError', 'TypeError', 'NotImplementedError', 'Exception', 'open', 'format']);
+const BUILTINS = new Set([
+  'range',
+  'len',
+  'list',
+  'tuple',
+  'enumerate',
+  'zip',
+  'int',
+  'float',
+  'min',
+  'max',
+  'sum',
+  'abs',
+  'isinstance',
+  'super',
+  'print',
+  'getattr',
+  'setattr',
+  'hasattr',
+  'reversed',
+  'sorted',
+  'dict',
+  'str',
+  'round',
+  'bool',
+  'iter',
+  'next',
+  'map',
+  'any',
+  'all',
+  'OrderedDict',
+  'divmod',
+  'pow',
+  'type',
+  'ValueError',
+  'TypeError',
+  'NotImplementedError',
+  'Exception',
+  'open',
+  'format',
+]);
 
 /** torch paths normalised: `from torch.nn import Conv2d` and `torch.nn.modules.conv.Conv2d` both reach nn.Conv2d. */
 function canonicalImport(path: string): string {
-  if (path === 'collections.OrderedDict' || path === 'typing.OrderedDict') return 'builtins.OrderedDict';
+  if (path === 'collections.OrderedDict' || path === 'typing.OrderedDict')
+    return 'builtins.OrderedDict';
   return path;
 }
 
@@ -2074,14 +2715,25 @@ export function layerName(path: string): string | null {
 }
 
 export function displayPath(path: string): string {
-  return path.replace(/^torch\.nn\.functional\./, 'F.').replace(/^torch\.nn\./, 'nn.').replace(/^builtins\./, '').replace(/^tensor\./, 'Tensor.');
+  return path
+    .replace(/^torch\.nn\.functional\./, 'F.')
+    .replace(/^torch\.nn\./, 'nn.')
+    .replace(/^builtins\./, '')
+    .replace(/^tensor\./, 'Tensor.');
 }
 
 function isModuleBase(v: Value): boolean {
   if (v.k === 'class') return v.cls.isModule;
   if (v.k === 'ext') {
     const n = layerName(v.path);
-    return n !== null && (n === 'Module' || n === 'Sequential' || n === 'ModuleList' || n === 'ModuleDict' || LAYERS.has(n));
+    return (
+      n !== null &&
+      (n === 'Module' ||
+        n === 'Sequential' ||
+        n === 'ModuleList' ||
+        n === 'ModuleDict' ||
+        LAYERS.has(n))
+    );
   }
   return false;
 }
@@ -2118,20 +2770,22 @@ export function findMethod(cls: ClassInfo, name: string): Resolved {
 function resolveMethod(cls: ClassInfo, name: string): Resolved {
   const m = cls.methods.get(name);
   if (m) return { fn: m, cls };
-  for (const b of cls.bases) if (b.k === 'class') {
-    const r = resolveMethod(b.cls, name);
-    if (r) return r;
-  }
+  for (const b of cls.bases)
+    if (b.k === 'class') {
+      const r = resolveMethod(b.cls, name);
+      if (r) return r;
+    }
   return null;
 }
 
 function findClassAttr(cls: ClassInfo, name: string): Value | null {
   const a = cls.attrs.get(name);
   if (a) return a;
-  for (const b of cls.bases) if (b.k === 'class') {
-    const r = findClassAttr(b.cls, name);
-    if (r) return r;
-  }
+  for (const b of cls.bases)
+    if (b.k === 'class') {
+      const r = findClassAttr(b.cls, name);
+      if (r) return r;
+    }
   return null;
 }
 
@@ -2141,7 +2795,13 @@ function findClassAttr(cls: ClassInfo, name: string): Value | null {
  * makes, so nothing after it is computed as if it were not there; a ModuleList or ModuleDict whose
  * whole contents are unknown loses its contents (see loseContents).
  */
-export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, opaque: (v: Value) => ModuleInst, start = 0): void {
+export function addChildren(
+  m: ModuleInst,
+  items: Value[],
+  sequential: boolean,
+  opaque: (v: Value) => ModuleInst,
+  start = 0,
+): void {
   const first = items[0];
   ownChildren(m);
   if (items.length === 1 && first && first.k === 'dict') {
@@ -2160,7 +2820,10 @@ export function addChildren(m: ModuleInst, items: Value[], sequential: boolean, 
         if (k && k.k === 'str' && v) m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
         else loseContents(m, 'an entry the analyser cannot evaluate');
       }
-    } else first.items.forEach((v, i) => m.children.set(String(start + i), v.k === 'module' ? v.m : opaque(v)));
+    } else
+      first.items.forEach((v, i) =>
+        m.children.set(String(start + i), v.k === 'module' ? v.m : opaque(v)),
+      );
     return;
   }
   if (!sequential && items.length === 1 && first && first.k === 'unknown') {
@@ -2193,13 +2856,35 @@ export function iterate(v: Value): Value[] | null {
   if (v.k === 'dict') return v.keys;
   // Values made here are new elements: charged to the budget, and not made at all past it (null:
   // the loop or call over them then treats the iterable as unknown).
-  if (v.k === 'str') return allocate(v.v.length, 'a string') ? null : [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
+  if (v.k === 'str')
+    return allocate(v.v.length, 'a string')
+      ? null
+      : [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
   const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
   if (v.k === 'module' && v.m.opaque) return null;
   if (v.k === 'module') spend(v.m.children.size >> 4);
-  if (v.k === 'module' && (v.m.kind === 'ModuleList' || v.m.kind === 'Sequential' || base === 'Sequential' || base === 'ModuleList')) return [...v.m.children.values()].map(modValue);
-  if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict')) return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
-  if (v.k === 'tensor' && v.shape && isNum(v.shape[0]) && v.shape[0] >= 0 && v.shape[0] <= 4096 && !allocate(v.shape[0], 'a tensor unpacked along its first dimension')) return Array.from({ length: v.shape[0] }, () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value);
+  if (
+    v.k === 'module' &&
+    (v.m.kind === 'ModuleList' ||
+      v.m.kind === 'Sequential' ||
+      base === 'Sequential' ||
+      base === 'ModuleList')
+  )
+    return [...v.m.children.values()].map(modValue);
+  if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict'))
+    return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
+  if (
+    v.k === 'tensor' &&
+    v.shape &&
+    isNum(v.shape[0]) &&
+    v.shape[0] >= 0 &&
+    v.shape[0] <= 4096 &&
+    !allocate(v.shape[0], 'a tensor unpacked along its first dimension')
+  )
+    return Array.from(
+      { length: v.shape[0] },
+      () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value,
+    );
   return null;
 }
 
@@ -2280,11 +2965,28 @@ function dictGet(d: Value & { k: 'dict' }, k: Value): Value | null {
   return i >= 0 ? d.vals[i] : null;
 }
 
-function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: true): number | null;
-function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: false): number[] | null;
-function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }, countOnly: boolean): number[] | number | null {
+function sliceIndices(
+  n: number,
+  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
+  countOnly: true,
+): number | null;
+function sliceIndices(
+  n: number,
+  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
+  countOnly: false,
+): number[] | null;
+function sliceIndices(
+  n: number,
+  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
+  countOnly: boolean,
+): number[] | number | null {
   if (it.lo === null || it.hi === null || it.step === null) return null;
-  if ((it.lo !== undefined && !isNum(it.lo)) || (it.hi !== undefined && !isNum(it.hi)) || (it.step !== undefined && !isNum(it.step))) return null;
+  if (
+    (it.lo !== undefined && !isNum(it.lo)) ||
+    (it.hi !== undefined && !isNum(it.hi)) ||
+    (it.step !== undefined && !isNum(it.step))
+  )
+    return null;
   const step = (it.step as number | undefined) ?? 1;
   if (step === 0) return null;
   const norm = (x: number): number => {
@@ -2294,7 +2996,8 @@ function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | 
   const lo = it.lo === undefined ? (step > 0 ? 0 : n - 1) : norm(it.lo as number);
   const hi = it.hi === undefined ? (step > 0 ? n : -1) : norm(it.hi as number);
   // Counted first: a tensor dimension may be 10**9, and only the count is wanted there (sliceLength).
-  const count = step > 0 ? Math.max(0, Math.ceil((hi - lo) / step)) : Math.max(0, Math.ceil((lo - hi) / -step));
+  const count =
+    step > 0 ? Math.max(0, Math.ceil((hi - lo) / step)) : Math.max(0, Math.ceil((lo - hi) / -step));
   if (countOnly) return count;
   const out: number[] = [];
   if (step > 0) for (let i = lo; i < hi; i += step) out.push(i);
@@ -2303,11 +3006,17 @@ function sliceIndices(n: number, it: { lo: D | null | undefined; hi: D | null | 
 }
 
 /** How many indices a slice of a sequence of length n selects, without listing them. */
-export function sliceLength(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number | null {
+export function sliceLength(
+  n: number,
+  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
+): number | null {
   return sliceIndices(n, it, true);
 }
 
-export function sliceRange(n: number, it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }): number[] | null {
+export function sliceRange(
+  n: number,
+  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
+): number[] | null {
   return sliceIndices(n, it, false);
 }
 
@@ -2324,7 +3033,10 @@ function arith(op: string, a: D, b: D, float: boolean): Value {
       if (both) return { k: 'num', v: (a as number) / (b as number), float: true };
       return unknown('true division of a symbolic size');
     case '//': {
-      if (both) return (b as number) === 0 ? unknown('division by zero') : { k: 'num', v: Math.floor((a as number) / (b as number)), float };
+      if (both)
+        return (b as number) === 0
+          ? unknown('division by zero')
+          : { k: 'num', v: Math.floor((a as number) / (b as number)), float };
       if (isNum(b) && Number.isInteger(b) && b > 0) {
         const r = floorDiv(a, b);
         return r === null ? unknown('floor division') : { k: 'num', v: r };
@@ -2332,10 +3044,22 @@ function arith(op: string, a: D, b: D, float: boolean): Value {
       return unknown('floor division of symbolic sizes');
     }
     case '%':
-      if (both) return (b as number) === 0 ? unknown('modulo by zero') : { k: 'num', v: (((a as number) % (b as number)) + (b as number)) % (b as number), float };
+      if (both)
+        return (b as number) === 0
+          ? unknown('modulo by zero')
+          : {
+              k: 'num',
+              v: (((a as number) % (b as number)) + (b as number)) % (b as number),
+              float,
+            };
       return unknown('modulo of a symbolic size');
     case '**':
-      if (both) return { k: 'num', v: Math.pow(a as number, b as number), float: float || (b as number) < 0 };
+      if (both)
+        return {
+          k: 'num',
+          v: Math.pow(a as number, b as number),
+          float: float || (b as number) < 0,
+        };
       return unknown('power of a symbolic size');
     case '<<':
       return both ? { k: 'num', v: (a as number) << (b as number) } : unknown('shift');
@@ -2376,7 +3100,10 @@ function strBin(op: string, l: Value, r: Value): Value {
   if (op === '%' && l.k === 'str') {
     const args = r.k === 'seq' ? r.items : [r];
     // At most the format and every string argument once each (`'%s%s' % (s, s)` doubles s).
-    const over = allocate(args.reduce((acc, a) => acc + (a.k === 'str' ? a.v.length : 24), l.v.length), 'a formatted string');
+    const over = allocate(
+      args.reduce((acc, a) => acc + (a.k === 'str' ? a.v.length : 24), l.v.length),
+      'a formatted string',
+    );
     if (over) return unknown(over);
     let i = 0;
     let ok = true;
@@ -2387,7 +3114,8 @@ function strBin(op: string, l: Value, r: Value): Value {
         ok = false;
         return m;
       }
-      if (a.k === 'num' && isNum(a.v)) return c === 'd' || c === 'i' ? String(Math.trunc(a.v)) : String(a.v);
+      if (a.k === 'num' && isNum(a.v))
+        return c === 'd' || c === 'i' ? String(Math.trunc(a.v)) : String(a.v);
       if (a.k === 'str') return a.v;
       ok = false;
       return m;
@@ -2452,7 +3180,8 @@ function mutatedNames(stmts: Stmt[]): string[] {
   const out = new Set<string>();
   const walk = (ss: Stmt[]): void => {
     for (const s of ss) {
-      if (s.t === 'expr' && s.e.t === 'call' && s.e.fn.t === 'attr' && s.e.fn.obj.t === 'name') out.add(s.e.fn.obj.id);
+      if (s.t === 'expr' && s.e.t === 'call' && s.e.fn.t === 'attr' && s.e.fn.obj.t === 'name')
+        out.add(s.e.fn.obj.id);
       else if (s.t === 'assign') {
         for (const t of s.targets) if (t.t === 'sub' && t.obj.t === 'name') out.add(t.obj.id);
       } else if (s.t === 'aug' && s.target.t === 'name') out.add(s.target.id);
@@ -2499,19 +3228,39 @@ export function mergeValues(a: Value, b: Value, why: string): Value {
   if (a === b) return a;
   if (a.k === 'tensor' && b.k === 'tensor') {
     if (!a.shape || !b.shape) return { k: 'tensor', shape: null, why: a.why ?? b.why ?? why };
-    if (a.shape.length !== b.shape.length) return { k: 'tensor', shape: null, why: `rank ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}` };
+    if (a.shape.length !== b.shape.length)
+      return {
+        k: 'tensor',
+        shape: null,
+        why: `rank ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}`,
+      };
     for (let i = 0; i < a.shape.length; i++) {
-      if (knownEqual(a.shape[i], b.shape[i]) !== true) return { k: 'tensor', shape: null, why: `shape ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}` };
+      if (knownEqual(a.shape[i], b.shape[i]) !== true)
+        return {
+          k: 'tensor',
+          shape: null,
+          why: `shape ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}`,
+        };
     }
     // Same shape either way; the data may come from either branch's producers.
-    if (a.src && b.src && a.srcTrace === b.srcTrace) return { ...a, src: mergeSources(a.src, b.src) };
+    if (a.src && b.src && a.srcTrace === b.srcTrace)
+      return { ...a, src: mergeSources(a.src, b.src) };
     return a;
   }
   if (a.k === 'seq' && b.k === 'seq' && a.kind === b.kind && a.items.length === b.items.length) {
     spend(a.items.length);
-    return { k: 'seq', kind: a.kind, items: a.items.map((x, i) => mergeValues(x, b.items[i], why)) };
+    return {
+      k: 'seq',
+      kind: a.kind,
+      items: a.items.map((x, i) => mergeValues(x, b.items[i], why)),
+    };
   }
-  if (a.k === 'dict' && b.k === 'dict' && a.keys.length === b.keys.length && a.keys.every((k, i) => valueEq(k, b.keys[i]) === true)) {
+  if (
+    a.k === 'dict' &&
+    b.k === 'dict' &&
+    a.keys.length === b.keys.length &&
+    a.keys.every((k, i) => valueEq(k, b.keys[i]) === true)
+  ) {
     return { k: 'dict', keys: a.keys, vals: a.vals.map((x, i) => mergeValues(x, b.vals[i], why)) };
   }
   if (a.k === 'unknown') return a;
@@ -2571,12 +3320,17 @@ function tagTensors(v: Value, src: readonly number[], trace: object, onlyMissing
   if (v.k === 'tensor') {
     if (onlyMissing && v.src && v.srcTrace === trace) return v;
     // Written out (an object spread is several times slower); a parameter keeps its extra fields.
-    if ((v as ParamTensor).param !== undefined || (v as ParamTensor).paramOf !== undefined) return { ...v, src, srcTrace: trace };
+    if ((v as ParamTensor).param !== undefined || (v as ParamTensor).paramOf !== undefined)
+      return { ...v, src, srcTrace: trace };
     return { k: 'tensor', shape: v.shape, why: v.why, src, srcTrace: trace };
   }
   if (v.k === 'seq') {
     spend(v.items.length);
-    return { k: 'seq', kind: v.kind, items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)) };
+    return {
+      k: 'seq',
+      kind: v.kind,
+      items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)),
+    };
   }
   return v;
 }

@@ -17,7 +17,10 @@ export function parseInputComment(text: string): (number | string)[][] | null {
   if (groups.length === 0) return null;
   const out: (number | string)[][] = [];
   for (const g of groups) {
-    const dims = g.split(',').map((d) => d.trim()).filter((d) => d !== '');
+    const dims = g
+      .split(',')
+      .map((d) => d.trim())
+      .filter((d) => d !== '');
     const shape: (number | string)[] = [];
     for (const d of dims) {
       if (/^\d+$/.test(d)) shape.push(Number(d));
@@ -64,7 +67,10 @@ const DATASETS: Record<string, number[]> = {
  * the guess is the flattened shape; when it reshapes them some other way, there is no guess.
  */
 export function datasetInput(src: string, outside: string = src): (number | string)[] | null {
-  const m = /\b(?:datasets|torchvision\.datasets)\.(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src) ?? /\b(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src);
+  const m =
+    /\b(?:datasets|torchvision\.datasets)\.(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(
+      src,
+    ) ?? /\b(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR100|CIFAR10|SVHN)\s*\(/.exec(src);
   if (!m) return null;
   const dims = DATASETS[m[1]];
   const sizes = new Set<number>();
@@ -78,11 +84,16 @@ export function datasetInput(src: string, outside: string = src): (number | stri
   let flat = false;
   // `.view(-1)` and `.view_as(...)` reshape labels and outputs, not what a model is given.
   for (const r of outside.matchAll(/\.(?:reshape|view)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
-    const args = r[1].split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const args = r[1]
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
     if (args.length < 2) continue;
     if (args.length !== 2) return null;
     const last = args[1];
-    const prod = /^\d+(?:\s*\*\s*\d+)*$/.test(last) ? last.split('*').reduce((a, b) => a * Number(b.trim()), 1) : null;
+    const prod = /^\d+(?:\s*\*\s*\d+)*$/.test(last)
+      ? last.split('*').reduce((a, b) => a * Number(b.trim()), 1)
+      : null;
     if (last === '-1' || prod === size) flat = true;
     else return null;
   }

@@ -4,7 +4,21 @@
 import type { Span } from './ast';
 import { add, isNum, mul, product, sym, type D } from './dims';
 import type { CallArgs, IndexItem, Interp } from './interp';
-import { COMPARISONS, displayPath, isConstArg, isSane, iterate, noArgs, numOf, posArg, saneValue, sliceLength, toConfig, truthy, valueEq } from './interp';
+import {
+  COMPARISONS,
+  displayPath,
+  isConstArg,
+  isSane,
+  iterate,
+  noArgs,
+  numOf,
+  posArg,
+  saneValue,
+  sliceLength,
+  toConfig,
+  truthy,
+  valueEq,
+} from './interp';
 import type { LayerConfig } from './types';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
@@ -56,10 +70,24 @@ function intList(v: Value | undefined): number[] | null {
   return i === null ? null : [i];
 }
 
-function fromShapeOr(it: Interp, r: S.ShapeOr, what: string, site: Span, code: string, fix?: { span: Span; value: number; title: string }, hint = ''): TensorV {
+function fromShapeOr(
+  it: Interp,
+  r: S.ShapeOr,
+  what: string,
+  site: Span,
+  code: string,
+  fix?: { span: Span; value: number; title: string },
+  hint = '',
+): TensorV {
   if ('shape' in r) return T(r.shape);
   if ('error' in r) {
-    it.diag(code, 'error', `${what}: ${r.error}. PyTorch raises a RuntimeError here.${hint}`, site, fix);
+    it.diag(
+      code,
+      'error',
+      `${what}: ${r.error}. PyTorch raises a RuntimeError here.${hint}`,
+      site,
+      fix,
+    );
     return U(`${what}: ${r.error}`);
   }
   return U(r.unknown);
@@ -67,41 +95,213 @@ function fromShapeOr(it: Interp, r: S.ShapeOr, what: string, site: Span, code: s
 
 /** Operations whose output has the input's shape. */
 const SAME = new Set([
-  'relu', 'relu_', 'relu6', 'sigmoid', 'sigmoid_', 'tanh', 'tanh_', 'exp', 'exp_', 'log', 'log_', 'abs', 'sqrt', 'rsqrt', 'neg', 'sin', 'cos', 'clamp', 'clamp_', 'clip',
-  'float', 'double', 'half', 'long', 'int', 'bool', 'contiguous', 'clone', 'detach', 'to', 'cuda', 'cpu', 'type', 'requires_grad_', 'fill_', 'zero_', 'normal_', 'uniform_',
-  'masked_fill', 'masked_fill_', 'softmax', 'log_softmax', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout', 'gelu', 'silu', 'mish', 'leaky_relu', 'leaky_relu_',
-  'elu', 'elu_', 'selu', 'celu', 'softplus', 'softsign', 'hardtanh', 'hardtanh_', 'hardswish', 'hardsigmoid', 'sign', 'round', 'floor', 'ceil', 'erf', 'logsigmoid', 'tanhshrink', 'softmin',
-  'sigmoid', 'reciprocal', 'square', 'normalize', 'layer_norm', 'batch_norm', 'instance_norm', 'group_norm', 'local_response_norm', 'prelu', 'rrelu', 'threshold', 'hardshrink', 'softshrink',
-  'cumsum', 'cumprod', 'tril', 'triu', 'tril_', 'triu_', 'flip', 'roll', 'sort', 'nan_to_num', 'detach_', 'squeeze_', 'exp2', 'log1p', 'expm1', 'sigmoid', 'pow', 'pow_', 'fmod', 'remainder',
+  'relu',
+  'relu_',
+  'relu6',
+  'sigmoid',
+  'sigmoid_',
+  'tanh',
+  'tanh_',
+  'exp',
+  'exp_',
+  'log',
+  'log_',
+  'abs',
+  'sqrt',
+  'rsqrt',
+  'neg',
+  'sin',
+  'cos',
+  'clamp',
+  'clamp_',
+  'clip',
+  'float',
+  'double',
+  'half',
+  'long',
+  'int',
+  'bool',
+  'contiguous',
+  'clone',
+  'detach',
+  'to',
+  'cuda',
+  'cpu',
+  'type',
+  'requires_grad_',
+  'fill_',
+  'zero_',
+  'normal_',
+  'uniform_',
+  'masked_fill',
+  'masked_fill_',
+  'softmax',
+  'log_softmax',
+  'dropout',
+  'dropout1d',
+  'dropout2d',
+  'dropout3d',
+  'alpha_dropout',
+  'feature_alpha_dropout',
+  'gelu',
+  'silu',
+  'mish',
+  'leaky_relu',
+  'leaky_relu_',
+  'elu',
+  'elu_',
+  'selu',
+  'celu',
+  'softplus',
+  'softsign',
+  'hardtanh',
+  'hardtanh_',
+  'hardswish',
+  'hardsigmoid',
+  'sign',
+  'round',
+  'floor',
+  'ceil',
+  'erf',
+  'logsigmoid',
+  'tanhshrink',
+  'softmin',
+  'sigmoid',
+  'reciprocal',
+  'square',
+  'normalize',
+  'layer_norm',
+  'batch_norm',
+  'instance_norm',
+  'group_norm',
+  'local_response_norm',
+  'prelu',
+  'rrelu',
+  'threshold',
+  'hardshrink',
+  'softshrink',
+  'cumsum',
+  'cumprod',
+  'tril',
+  'triu',
+  'tril_',
+  'triu_',
+  'flip',
+  'roll',
+  'sort',
+  'nan_to_num',
+  'detach_',
+  'squeeze_',
+  'exp2',
+  'log1p',
+  'expm1',
+  'sigmoid',
+  'pow',
+  'pow_',
+  'fmod',
+  'remainder',
 ]);
 
-const BINARY = new Set(['add', 'sub', 'mul', 'div', 'true_divide', 'add_', 'sub_', 'mul_', 'div_', 'maximum', 'minimum', 'where', 'subtract', 'multiply', 'divide', 'pow', 'atan2']);
+const BINARY = new Set([
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'true_divide',
+  'add_',
+  'sub_',
+  'mul_',
+  'div_',
+  'maximum',
+  'minimum',
+  'where',
+  'subtract',
+  'multiply',
+  'divide',
+  'pow',
+  'atan2',
+]);
 
-const REDUCE = new Set(['mean', 'sum', 'prod', 'std', 'var', 'amax', 'amin', 'logsumexp', 'norm', 'argmax', 'argmin', 'all', 'any', 'nansum', 'nanmean', 'count_nonzero']);
+const REDUCE = new Set([
+  'mean',
+  'sum',
+  'prod',
+  'std',
+  'var',
+  'amax',
+  'amin',
+  'logsumexp',
+  'norm',
+  'argmax',
+  'argmin',
+  'all',
+  'any',
+  'nansum',
+  'nanmean',
+  'count_nonzero',
+]);
 
 /** F.* functions that are layer rules applied once (arguments after the input bind like the constructor's). */
 const FUNCTIONAL_RULES: Record<string, string> = {
-  max_pool1d: 'MaxPool1d', max_pool2d: 'MaxPool2d', max_pool3d: 'MaxPool3d',
-  avg_pool1d: 'AvgPool1d', avg_pool2d: 'AvgPool2d', avg_pool3d: 'AvgPool3d',
-  adaptive_avg_pool1d: 'AdaptiveAvgPool1d', adaptive_avg_pool2d: 'AdaptiveAvgPool2d', adaptive_avg_pool3d: 'AdaptiveAvgPool3d',
-  adaptive_max_pool1d: 'AdaptiveMaxPool1d', adaptive_max_pool2d: 'AdaptiveMaxPool2d', adaptive_max_pool3d: 'AdaptiveMaxPool3d',
-  lp_pool1d: 'LPPool1d', lp_pool2d: 'LPPool2d',
-  pixel_shuffle: 'PixelShuffle', pixel_unshuffle: 'PixelUnshuffle', glu: 'GLU',
-  max_unpool1d: 'MaxUnpool1d', max_unpool2d: 'MaxUnpool2d', max_unpool3d: 'MaxUnpool3d',
+  max_pool1d: 'MaxPool1d',
+  max_pool2d: 'MaxPool2d',
+  max_pool3d: 'MaxPool3d',
+  avg_pool1d: 'AvgPool1d',
+  avg_pool2d: 'AvgPool2d',
+  avg_pool3d: 'AvgPool3d',
+  adaptive_avg_pool1d: 'AdaptiveAvgPool1d',
+  adaptive_avg_pool2d: 'AdaptiveAvgPool2d',
+  adaptive_avg_pool3d: 'AdaptiveAvgPool3d',
+  adaptive_max_pool1d: 'AdaptiveMaxPool1d',
+  adaptive_max_pool2d: 'AdaptiveMaxPool2d',
+  adaptive_max_pool3d: 'AdaptiveMaxPool3d',
+  lp_pool1d: 'LPPool1d',
+  lp_pool2d: 'LPPool2d',
+  pixel_shuffle: 'PixelShuffle',
+  pixel_unshuffle: 'PixelUnshuffle',
+  glu: 'GLU',
+  max_unpool1d: 'MaxUnpool1d',
+  max_unpool2d: 'MaxUnpool2d',
+  max_unpool3d: 'MaxUnpool3d',
 };
 
-export function callOp(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
+export function callOp(
+  it: Interp,
+  path: string,
+  self: Value | null,
+  a: CallArgs,
+  site: Span,
+  index?: IndexItem[],
+): Value | undefined {
   const r = callOpInner(it, path, self, a, site, index);
   if (r === undefined) return r;
   const v = isSane(r) ? r : saneValue(r, `${displayPath(path)}() gives an invalid size`);
   return it.trace ? it.inheritSources(v, self, a) : v;
 }
 
-function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, site: Span, index?: IndexItem[]): Value | undefined {
+function callOpInner(
+  it: Interp,
+  path: string,
+  self: Value | null,
+  a: CallArgs,
+  site: Span,
+  index?: IndexItem[],
+): Value | undefined {
   if (path.startsWith('builtins.')) return builtin(it, path.slice(9), a, site);
-  if (path.startsWith('math.') || path.startsWith('numpy.')) return mathFn(path.slice(path.indexOf('.') + 1), a);
-  if (path.startsWith('seq.') || path.startsWith('dict.') || path.startsWith('str.')) return containerMethod(path, self, a);
-  if (path === 'tensor.__getitem__' && self && self.k === 'tensor' && index) return record(it, 'Tensor.__getitem__', self, [self], getitem(it, self, index, site), site, false);
+  if (path.startsWith('math.') || path.startsWith('numpy.'))
+    return mathFn(path.slice(path.indexOf('.') + 1), a);
+  if (path.startsWith('seq.') || path.startsWith('dict.') || path.startsWith('str.'))
+    return containerMethod(path, self, a);
+  if (path === 'tensor.__getitem__' && self && self.k === 'tensor' && index)
+    return record(
+      it,
+      'Tensor.__getitem__',
+      self,
+      [self],
+      getitem(it, self, index, site),
+      site,
+      false,
+    );
   if (path === 'tensor.__binop__') return binop(it, a, site);
   if (path.startsWith('tensor.@')) return tensorAttr(self, path.slice(8));
   if (path.startsWith('tensor.') && self && self.k === 'tensor') {
@@ -113,7 +313,8 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
     const size = arg(a, 1, 'input_size');
     if (it.discovering && m && m.k === 'module' && size) {
       const key = m.m.origin ?? m.m.cls?.name ?? '';
-      const shapes = size.k === 'seq' && size.items.every((x) => x.k === 'seq') ? size.items : [size];
+      const shapes =
+        size.k === 'seq' && size.items.every((x) => x.k === 'seq') ? size.items : [size];
       const inputs = shapes.map((s) => (s.k === 'seq' ? sizeArgs([s]) : null));
       if (key) it.seenCalls.push({ key, inputs, viaSummary: true });
     }
@@ -125,20 +326,67 @@ function callOpInner(it: Interp, path: string, self: Value | null, a: CallArgs, 
     const created = creation(name, a);
     if (created) return created;
     const x = a.pos[0];
-    if (name === 'cat' || name === 'concat' || name === 'concatenate' || name === 'stack' || name === 'hstack' || name === 'vstack') return joinOp(it, name, a, site);
+    if (
+      name === 'cat' ||
+      name === 'concat' ||
+      name === 'concatenate' ||
+      name === 'stack' ||
+      name === 'hstack' ||
+      name === 'vstack'
+    )
+      return joinOp(it, name, a, site);
     if (name === 'Size') return a.pos[0] ?? tup([]);
-    if (name === 'no_grad' || name === 'manual_seed' || name === 'device' || name === 'set_grad_enabled' || name === 'inference_mode') return { k: 'none' };
+    if (
+      name === 'no_grad' ||
+      name === 'manual_seed' ||
+      name === 'device' ||
+      name === 'set_grad_enabled' ||
+      name === 'inference_mode'
+    )
+      return { k: 'none' };
     if (name === 'cuda.is_available') return { k: 'bool', v: false };
-    if (x && x.k === 'tensor') return tensorFn(it, name, x, { pos: a.pos.slice(1), kw: a.kw, posArgs: a.posArgs.slice(1), kwArgs: a.kwArgs }, site, 'torch.' + name);
+    if (x && x.k === 'tensor')
+      return tensorFn(
+        it,
+        name,
+        x,
+        { pos: a.pos.slice(1), kw: a.kw, posArgs: a.posArgs.slice(1), kwArgs: a.kwArgs },
+        site,
+        'torch.' + name,
+      );
     if (x && x.k === 'unknown') return x;
     return undefined;
   }
   return undefined;
 }
 
-function record(it: Interp, name: string, x: TensorV, inputs: Value[], out0: Value, site: Span, show = true, config?: LayerConfig): Value {
+function record(
+  it: Interp,
+  name: string,
+  x: TensorV,
+  inputs: Value[],
+  out0: Value,
+  site: Span,
+  show = true,
+  config?: LayerConfig,
+): Value {
   const out = isSane(out0) ? out0 : saneValue(out0, `${name} gives an invalid size`);
-  if (show) return it.recordLayer(name, name, site, x, inputs, out, 0, null, null, undefined, config, undefined, true);
+  if (show)
+    return it.recordLayer(
+      name,
+      name,
+      site,
+      x,
+      inputs,
+      out,
+      0,
+      null,
+      null,
+      undefined,
+      config,
+      undefined,
+      true,
+    );
   return out;
 }
 
@@ -149,12 +397,19 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
   switch (name) {
     case 'range': {
       const ints = p.map(intOf);
-      if (ints.some((x) => x === null) || ints.length === 0) return unknown('range() with bounds the analyser cannot evaluate');
-      const [start, stop, step] = ints.length === 1 ? [0, ints[0] as number, 1] : [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
+      if (ints.some((x) => x === null) || ints.length === 0)
+        return unknown('range() with bounds the analyser cannot evaluate');
+      const [start, stop, step] =
+        ints.length === 1
+          ? [0, ints[0] as number, 1]
+          : [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
       if (step === 0) return unknown('range() step 0');
       // Its length first, so a long range costs nothing: it is unknown past MAX_ITERATIONS.
       const len = Math.max(0, Math.ceil((stop - start) / step));
-      if (!(len <= MAX_ITERATIONS)) return unknown(`range() of ${Number.isFinite(len) ? len.toLocaleString('en-US') : 'unbounded'} items is longer than the ${MAX_ITERATIONS.toLocaleString('en-US')} the analyser enumerates`);
+      if (!(len <= MAX_ITERATIONS))
+        return unknown(
+          `range() of ${Number.isFinite(len) ? len.toLocaleString('en-US') : 'unbounded'} items is longer than the ${MAX_ITERATIONS.toLocaleString('en-US')} the analyser enumerates`,
+        );
       const over = allocate(len, 'range()');
       if (over) return unknown(over);
       const items: Value[] = new Array<Value>(len);
@@ -169,7 +424,10 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       if (v.k === 'dict') return n(v.keys.length);
       if (v.k === 'str') return n(v.v.length);
       if (v.k === 'module') return n(v.m.children.size);
-      if (v.k === 'tensor') return v.shape && v.shape.length ? n(v.shape[0]) : unknown('len() of a tensor of unknown shape');
+      if (v.k === 'tensor')
+        return v.shape && v.shape.length
+          ? n(v.shape[0])
+          : unknown('len() of a tensor of unknown shape');
       return unknown('len() of an unknown value');
     }
     case 'list':
@@ -178,7 +436,9 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       const items = iterate(p[0]);
       const over = items && allocate(items.length, `${name}()`);
       if (over) return unknown(over);
-      return items ? { k: 'seq', kind: name, items: [...items] } : unknown(`${name}() of something the analyser cannot enumerate`);
+      return items
+        ? { k: 'seq', kind: name, items: [...items] }
+        : unknown(`${name}() of something the analyser cannot enumerate`);
     }
     case 'reversed':
     case 'sorted': {
@@ -189,22 +449,33 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       if (name === 'reversed') return { k: 'seq', kind: 'list', items: [...items].reverse() };
       const nums = items.map(intOf);
       if (nums.some((x) => x === null)) return unknown('sorted() of non-numbers');
-      return { k: 'seq', kind: 'list', items: (nums as number[]).sort((x, y) => x - y).map((x) => n(x)) };
+      return {
+        k: 'seq',
+        kind: 'list',
+        items: (nums as number[]).sort((x, y) => x - y).map((x) => n(x)),
+      };
     }
     case 'enumerate': {
       const items = p[0] ? iterate(p[0]) : null;
       const start = intOf(arg(a, 1, 'start')) ?? 0;
       const over = items && allocate(3 * items.length, 'enumerate()');
       if (over) return unknown(over);
-      return items ? { k: 'seq', kind: 'list', items: items.map((v, i) => tup([n(i + start), v])) } : unknown('enumerate() of something the analyser cannot enumerate');
+      return items
+        ? { k: 'seq', kind: 'list', items: items.map((v, i) => tup([n(i + start), v])) }
+        : unknown('enumerate() of something the analyser cannot enumerate');
     }
     case 'zip': {
       const lists = p.map(iterate);
-      if (lists.some((l) => l === null)) return unknown('zip() of something the analyser cannot enumerate');
+      if (lists.some((l) => l === null))
+        return unknown('zip() of something the analyser cannot enumerate');
       const len = lists.reduce((m, l) => Math.min(m, (l as Value[]).length), Infinity);
       const over = allocate((lists.length + 1) * (Number.isFinite(len) ? len : 0), 'zip()');
       if (over) return unknown(over);
-      return { k: 'seq', kind: 'list', items: Array.from({ length: len }, (_, i) => tup(lists.map((l) => (l as Value[])[i]))) };
+      return {
+        k: 'seq',
+        kind: 'list',
+        items: Array.from({ length: len }, (_, i) => tup(lists.map((l) => (l as Value[])[i]))),
+      };
     }
     case 'int': {
       const v = p[0];
@@ -217,7 +488,8 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
     case 'float': {
       const v = p[0];
       if (v && v.k === 'num' && isNum(v.v)) return { k: 'num', v: v.v, float: true };
-      if (v && v.k === 'str' && !isNaN(Number(v.v))) return { k: 'num', v: Number(v.v), float: true };
+      if (v && v.k === 'str' && !isNaN(Number(v.v)))
+        return { k: 'num', v: Number(v.v), float: true };
       return unknown('float()');
     }
     case 'bool': {
@@ -235,7 +507,8 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       if (!items) return unknown(`${name}()`);
       const nums = items.map((v) => numOf(v));
       if (nums.some((x) => x === null || !isNum(x))) {
-        if (name === 'sum' && nums.every((x) => x !== null)) return n((nums as D[]).reduce<D>((acc, x) => add(acc, x), 0));
+        if (name === 'sum' && nums.every((x) => x !== null))
+          return n((nums as D[]).reduce<D>((acc, x) => add(acc, x), 0));
         return unknown(`${name}() of unknown values`);
       }
       const ns = nums as number[];
@@ -270,7 +543,9 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       const t = p[1];
       if (!v || !t) return unknown('isinstance()');
       const r = isInstance(v, t);
-      return r === null ? unknown('isinstance() of a value the analyser cannot classify') : { k: 'bool', v: r };
+      return r === null
+        ? unknown('isinstance() of a value the analyser cannot classify')
+        : { k: 'bool', v: r };
     }
     case 'hasattr': {
       // True when the analyser knows the attribute (set in __init__, a method); otherwise it cannot
@@ -279,7 +554,8 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       const nm = p[1];
       if (o && nm && nm.k === 'str' && (o.k === 'module' || o.k === 'obj')) {
         const r = it.getAttr(o, nm.v);
-        if (r.k !== 'unknown' && !(r.k === 'ext' && r.path.startsWith('module.'))) return { k: 'bool', v: true };
+        if (r.k !== 'unknown' && !(r.k === 'ext' && r.path.startsWith('module.')))
+          return { k: 'bool', v: true };
       }
       return unknown('hasattr() of an attribute the analyser does not know');
     }
@@ -318,14 +594,16 @@ function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | und
       const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
       const src = p[0];
       if (src) {
-        const items = src.k === 'dict' ? src.keys.map((k, i) => tup([k, src.vals[i]])) : iterate(src);
+        const items =
+          src.k === 'dict' ? src.keys.map((k, i) => tup([k, src.vals[i]])) : iterate(src);
         if (!items) return unknown(`${name}() of unknown items`);
         const over = allocate(2 * items.length, `${name}()`);
         if (over) return unknown(over);
-        for (const item of items) if (item.k === 'seq' && item.items.length === 2) {
-          d.keys.push(item.items[0]);
-          d.vals.push(item.items[1]);
-        }
+        for (const item of items)
+          if (item.k === 'seq' && item.items.length === 2) {
+            d.keys.push(item.items[0]);
+            d.vals.push(item.items[1]);
+          }
       }
       for (const [k, v] of a.kw) {
         d.keys.push({ k: 'str', v: k });
@@ -373,14 +651,16 @@ function isInstance(v: Value, t: Value): boolean | null {
     const f = kinds[t.path];
     if (f) return f(v);
     const layer = /^torch\.nn\.(\w+)$/.exec(t.path);
-    if (layer && v.k === 'module') return v.m.type === layer[1] || (v.m.kind === layer[1]);
+    if (layer && v.k === 'module') return v.m.type === layer[1] || v.m.kind === layer[1];
     if (layer) return false;
     return null;
   }
   if (t.k === 'class') {
     const cls = v.k === 'module' ? v.m.cls : v.k === 'obj' ? v.cls : undefined;
-    if (!cls) return v.k === 'tensor' || v.k === 'num' || v.k === 'str' || v.k === 'seq' ? false : null;
-    const derives = (c: typeof cls): boolean => c === t.cls || c.bases.some((b) => b.k === 'class' && derives(b.cls));
+    if (!cls)
+      return v.k === 'tensor' || v.k === 'num' || v.k === 'str' || v.k === 'seq' ? false : null;
+    const derives = (c: typeof cls): boolean =>
+      c === t.cls || c.bases.some((b) => b.k === 'class' && derives(b.cls));
     return derives(cls);
   }
   return null;
@@ -411,7 +691,9 @@ function mathFn(name: string, a: CallArgs): Value | undefined {
       return { k: 'num', v: Math.exp(x), float: true };
     case 'pow': {
       const y = a.pos[1] ? numOf(a.pos[1]) : null;
-      return y !== null && isNum(y) ? { k: 'num', v: Math.pow(x, y), float: true } : unknown('pow()');
+      return y !== null && isNum(y)
+        ? { k: 'num', v: Math.pow(x, y), float: true }
+        : unknown('pow()');
     }
     default:
       return unknown(`math.${name}()`);
@@ -447,13 +729,18 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
     if (name === 'index' || name === 'count') return unknown(`list.${name}()`);
   }
   if (self.k === 'dict') {
-    const over = (name === 'items' || name === 'keys' || name === 'values') && allocate((name === 'items' ? 3 : 1) * self.keys.length, `dict.${name}()`);
+    const over =
+      (name === 'items' || name === 'keys' || name === 'values') &&
+      allocate((name === 'items' ? 3 : 1) * self.keys.length, `dict.${name}()`);
     if (over) return unknown(over);
-    if (name === 'items') return { k: 'seq', kind: 'list', items: self.keys.map((k, i) => tup([k, self.vals[i]])) };
+    if (name === 'items')
+      return { k: 'seq', kind: 'list', items: self.keys.map((k, i) => tup([k, self.vals[i]])) };
     if (name === 'keys') return { k: 'seq', kind: 'list', items: [...self.keys] };
     if (name === 'values') return { k: 'seq', kind: 'list', items: [...self.vals] };
     if (name === 'get') {
-      const i = a.pos[0] ? self.keys.findIndex((k) => k.k === 'str' && a.pos[0].k === 'str' && k.v === a.pos[0].v) : -1;
+      const i = a.pos[0]
+        ? self.keys.findIndex((k) => k.k === 'str' && a.pos[0].k === 'str' && k.v === a.pos[0].v)
+        : -1;
       return i >= 0 ? self.vals[i] : (a.pos[1] ?? { k: 'none' });
     }
     if ((name === 'pop' || name === 'setdefault') && a.pos[0]) {
@@ -501,7 +788,8 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
       let i = 0;
       let ok = true;
       const v = self.v.replace(/\{([^{}]*)\}/g, (_m, key: string) => {
-        const val = key === '' ? a.pos[i++] : /^\d+$/.test(key) ? a.pos[Number(key)] : a.kw.get(key);
+        const val =
+          key === '' ? a.pos[i++] : /^\d+$/.test(key) ? a.pos[Number(key)] : a.kw.get(key);
         if (val && val.k === 'num' && isNum(val.v)) return String(val.v);
         if (val && val.k === 'str') return val.v;
         ok = false;
@@ -543,8 +831,12 @@ function creation(name: string, a: CallArgs): Value | null {
     }
     case 'arange': {
       const ints = a.pos.map(intOf);
-      if (ints.some((x) => x === null) || ints.length === 0) return U('torch.arange() bounds unknown');
-      const [start, end, step] = ints.length === 1 ? [0, ints[0] as number, 1] : [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
+      if (ints.some((x) => x === null) || ints.length === 0)
+        return U('torch.arange() bounds unknown');
+      const [start, end, step] =
+        ints.length === 1
+          ? [0, ints[0] as number, 1]
+          : [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
       return T([Math.max(0, Math.ceil((end - start) / step))]);
     }
     case 'eye': {
@@ -566,7 +858,11 @@ function creation(name: string, a: CallArgs): Value | null {
       const v = a.pos[0];
       if (!v) return U('empty tensor');
       if (v.k === 'tensor') return v;
-      if ((name === 'Tensor' || name === 'FloatTensor' || name === 'LongTensor') && a.pos.every((x) => x.k === 'num')) return T(a.pos.map((x) => (x as { v: D }).v));
+      if (
+        (name === 'Tensor' || name === 'FloatTensor' || name === 'LongTensor') &&
+        a.pos.every((x) => x.k === 'num')
+      )
+        return T(a.pos.map((x) => (x as { v: D }).v));
       const shape: D[] = [];
       let cur: Value = v;
       while (cur.k === 'seq') {
@@ -574,7 +870,8 @@ function creation(name: string, a: CallArgs): Value | null {
         if (cur.items.length === 0) break;
         cur = cur.items[0];
       }
-      if (cur.k !== 'num' && cur.k !== 'bool' && !(cur.k === 'seq')) return U('tensor data the analyser cannot read');
+      if (cur.k !== 'num' && cur.k !== 'bool' && !(cur.k === 'seq'))
+        return U('tensor data the analyser cannot read');
       return T(shape);
     }
     case 'zeros_like':
@@ -605,7 +902,9 @@ export function tensorAttr(self: Value | null, name: string): Value | undefined 
     case 'mH':
       // The last two dimensions swapped (batched matrix transpose).
       if (!s) return self;
-      return s.length >= 2 ? T([...s.slice(0, -2), s[s.length - 1], s[s.length - 2]]) : unknown(`tensor.${name} needs at least 2 dimensions`);
+      return s.length >= 2
+        ? T([...s.slice(0, -2), s[s.length - 1], s[s.length - 2]])
+        : unknown(`tensor.${name} needs at least 2 dimensions`);
     case 'data':
     case 'real':
       return self;
@@ -621,7 +920,18 @@ export function tensorAttr(self: Value | null, name: string): Value | undefined 
 }
 
 /** The arithmetic operators a tensor broadcasts over; a constant rather than a list per operation. */
-const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^']);
+const ARITHMETIC: ReadonlySet<string> = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '**',
+  '&',
+  '|',
+  '^',
+]);
 
 function binop(it: Interp, a: CallArgs, site: Span): Value {
   const [l, r, opv] = a.pos;
@@ -634,7 +944,15 @@ function binop(it: Interp, a: CallArgs, site: Span): Value {
       if (!lt.shape || !rt.shape) return U(lt.why ?? rt.why ?? 'shape unknown');
       const b = S.broadcast(lt.shape, rt.shape);
       // The message is built only when the shapes do not broadcast: printing both costs more than the broadcast.
-      return 'shape' in b ? T(b.shape) : fromShapeOr(it, b, `${shapeStr(lt.shape)} ${op} ${shapeStr(rt.shape)}`, site, 'broadcast-mismatch');
+      return 'shape' in b
+        ? T(b.shape)
+        : fromShapeOr(
+            it,
+            b,
+            `${shapeStr(lt.shape)} ${op} ${shapeStr(rt.shape)}`,
+            site,
+            'broadcast-mismatch',
+          );
     }
     const other = lt ? r : l;
     if (other.k === 'num' || other.k === 'bool') return x;
@@ -652,7 +970,9 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
   if (!s) return U(x.why ?? 'shape unknown');
   const out: D[] = [];
   let d = 0;
-  const consumed = idx.filter((i) => i.t !== 'ellipsis' && !(i.t === 'index' && i.v.k === 'none')).length;
+  const consumed = idx.filter(
+    (i) => i.t !== 'ellipsis' && !(i.t === 'index' && i.v.k === 'none'),
+  ).length;
   for (const i of idx) {
     if (i.t === 'ellipsis') {
       const skip = s.length - consumed;
@@ -664,7 +984,12 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
       continue;
     }
     if (d >= s.length) {
-      it.diag('index-rank', 'error', `too many indices for a tensor of dimension ${s.length} (${shapeStr(s)}); PyTorch raises IndexError.`, site);
+      it.diag(
+        'index-rank',
+        'error',
+        `too many indices for a tensor of dimension ${s.length} (${shapeStr(s)}); PyTorch raises IndexError.`,
+        site,
+      );
       return U('too many indices');
     }
     if (i.t === 'index') {
@@ -673,7 +998,9 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
         continue;
       }
       // One list of ints (x[:, [-1], :]) keeps the dimension with the list's length.
-      const advanced = idx.filter((j) => j.t === 'index' && (j.v.k === 'seq' || j.v.k === 'tensor')).length;
+      const advanced = idx.filter(
+        (j) => j.t === 'index' && (j.v.k === 'seq' || j.v.k === 'tensor'),
+      ).length;
       if (advanced === 1 && i.v.k === 'seq' && i.v.items.every((e) => e.k === 'num' && !e.float)) {
         out.push(i.v.items.length);
         d++;
@@ -704,14 +1031,26 @@ function joinOp(it: Interp, name: string, a: CallArgs, site: Span): Value {
   if (!items) return U(`torch.${name}() of tensors the analyser cannot enumerate`);
   const shapes: D[][] = [];
   for (const v of items) {
-    if (v.k !== 'tensor' || !v.shape) return record(it, 'torch.' + name, U('x'), items, U(v.k === 'tensor' ? (v.why ?? 'shape unknown') : 'not a tensor'), site);
+    if (v.k !== 'tensor' || !v.shape)
+      return record(
+        it,
+        'torch.' + name,
+        U('x'),
+        items,
+        U(v.k === 'tensor' ? (v.why ?? 'shape unknown') : 'not a tensor'),
+        site,
+      );
     shapes.push(v.shape);
   }
   if (dim === null) return U('dim unknown');
   let r: S.ShapeOr;
   if (name === 'stack') r = S.stack(shapes, dim);
   else if (name === 'hstack') r = S.cat(shapes, shapes[0]?.length === 1 ? 0 : 1);
-  else if (name === 'vstack') r = S.cat(shapes.map((s) => (s.length === 1 ? [1, ...s] : s)), 0);
+  else if (name === 'vstack')
+    r = S.cat(
+      shapes.map((s) => (s.length === 1 ? [1, ...s] : s)),
+      0,
+    );
   else r = S.cat(shapes, dim);
   const out = fromShapeOr(it, r, `torch.${name}`, site, 'cat-mismatch');
   return record(it, 'torch.' + name, items[0] as TensorV, items, out, site);
@@ -752,7 +1091,14 @@ function funcConfig(name: string, a: CallArgs): LayerConfig {
   return cfg;
 }
 
-function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span, label: string): Value | undefined {
+function tensorFn(
+  it: Interp,
+  name: string,
+  x: TensorV,
+  a: CallArgs,
+  site: Span,
+  label: string,
+): Value | undefined {
   const s = x.shape;
   const p = a.pos;
   const show = (out: Value): Value => record(it, label, x, [x, ...p], out, site);
@@ -786,7 +1132,14 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       let hint = '';
       // The usual mistake is the per-sample size in view(-1, N) / view(x.size(0), N): offer the N that fits.
       const total = numelOf(s);
-      if ('error' in r && target.length === 2 && total !== null && isNum(s[0]) && s[0] > 0 && total % s[0] === 0) {
+      if (
+        'error' in r &&
+        target.length === 2 &&
+        total !== null &&
+        isNum(s[0]) &&
+        s[0] > 0 &&
+        total % s[0] === 0
+      ) {
         const per = total / s[0];
         const idx = target.findIndex((d, i) => i > 0 && d !== -1 && isConstArg(posArg(a, i)));
         const sp = idx >= 0 ? posArg(a, idx)?.value : undefined;
@@ -795,7 +1148,17 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       }
       // As for broadcasting, the call is printed only for a size that does not fit.
       if ('shape' in r) return show(T(r.shape));
-      return show(fromShapeOr(it, r, `${label}(${target.map((d) => (isNum(d) ? String(d) : '?')).join(', ')})`, site, 'view-numel', fix, hint));
+      return show(
+        fromShapeOr(
+          it,
+          r,
+          `${label}(${target.map((d) => (isNum(d) ? String(d) : '?')).join(', ')})`,
+          site,
+          'view-numel',
+          fix,
+          hint,
+        ),
+      );
     }
     case 'view_as':
     case 'reshape_as':
@@ -825,7 +1188,10 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
     }
     case 'permute': {
       if (!s) return show(U(x.why ?? 'shape unknown'));
-      const order = p.length === 1 ? intList(p[0]) : intList(tup(p.length ? p : a.kw.get('dims') ? [a.kw.get('dims') as Value] : []));
+      const order =
+        p.length === 1
+          ? intList(p[0])
+          : intList(tup(p.length ? p : a.kw.get('dims') ? [a.kw.get('dims') as Value] : []));
       const ord = p.length === 0 && a.kw.get('dims') ? intList(a.kw.get('dims')) : order;
       if (!ord) return show(U('permute order unknown'));
       return show(fromShapeOr(it, S.permute(s, ord), label, site, 'permute-dims'));
@@ -877,7 +1243,8 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
       const d = intOf(arg(a, 1, 'dim') ?? n(0));
       const nd = d === null ? null : normDim(d, s.length);
       const size = nd === null ? null : s[nd];
-      if (k === null || nd === null || size === null || !isNum(size)) return unknown(`${name}() sizes unknown`);
+      if (k === null || nd === null || size === null || !isNum(size))
+        return unknown(`${name}() sizes unknown`);
       const piece = name === 'split' ? k : Math.ceil(size / k);
       if (!(piece >= 1)) return unknown(`${name}() with a size below 1`);
       const over = allocate(Math.ceil(size / piece), `${name}()`);
@@ -966,8 +1333,14 @@ function tensorFn(it: Interp, name: string, x: TensorV, a: CallArgs, site: Span,
 function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | undefined {
   const x0 = a.pos[0] ?? a.kw.get('input');
   const label = 'F.' + name;
-  const x: TensorV = x0 && x0.k === 'tensor' ? x0 : U(x0 && x0.k === 'unknown' ? x0.why : `${label}: input unknown`);
-  const rest: CallArgs = { pos: a.pos.slice(1), kw: a.kw, posArgs: a.posArgs.slice(1), kwArgs: a.kwArgs };
+  const x: TensorV =
+    x0 && x0.k === 'tensor' ? x0 : U(x0 && x0.k === 'unknown' ? x0.why : `${label}: input unknown`);
+  const rest: CallArgs = {
+    pos: a.pos.slice(1),
+    kw: a.kw,
+    posArgs: a.posArgs.slice(1),
+    kwArgs: a.kwArgs,
+  };
   const ruleName = FUNCTIONAL_RULES[name];
   if (ruleName) {
     const rule = LAYERS.get(ruleName);
@@ -976,7 +1349,9 @@ function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | 
     if (mv.k !== 'module') return undefined;
     // The forward call gets the input and whatever the signature does not take (most calls: the input alone).
     const pos = rest.pos.length > rule.sig.length ? [x, ...rest.pos.slice(rule.sig.length)] : [x];
-    const kw = a.kw.size ? new Map([...a.kw].filter(([k]) => !rule.sig.some((sg) => sg[0] === k))) : undefined;
+    const kw = a.kw.size
+      ? new Map([...a.kw].filter(([k]) => !rule.sig.some((sg) => sg[0] === k)))
+      : undefined;
     return it.applyLeaf(mv.m, noArgs(pos, kw), site, label);
   }
   switch (name) {
@@ -1004,17 +1379,33 @@ function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | 
     }
     case 'linear': {
       const w = arg(rest, 0, 'weight');
-      if (!x.shape || !w || w.k !== 'tensor' || !w.shape || w.shape.length !== 2) return record(it, label, x, [x], U('F.linear weight shape unknown'), site);
-      return record(it, label, x, [x], fromShapeOr(it, S.matmul(x.shape, [w.shape[1], w.shape[0]]), label, site, 'linear-in-features'), site);
+      if (!x.shape || !w || w.k !== 'tensor' || !w.shape || w.shape.length !== 2)
+        return record(it, label, x, [x], U('F.linear weight shape unknown'), site);
+      return record(
+        it,
+        label,
+        x,
+        [x],
+        fromShapeOr(
+          it,
+          S.matmul(x.shape, [w.shape[1], w.shape[0]]),
+          label,
+          site,
+          'linear-in-features',
+        ),
+        site,
+      );
     }
     case 'one_hot': {
       const k = intOf(arg(rest, 0, 'num_classes'));
-      if (!x.shape || k === null || k < 0) return record(it, label, x, [x], U('one_hot classes unknown'), site);
+      if (!x.shape || k === null || k < 0)
+        return record(it, label, x, [x], U('one_hot classes unknown'), site);
       return record(it, label, x, [x], T([...x.shape, k]), site);
     }
     case 'embedding': {
       const w = arg(rest, 0, 'weight');
-      if (!x.shape || !w || w.k !== 'tensor' || !w.shape) return record(it, label, x, [x], U('embedding weight unknown'), site);
+      if (!x.shape || !w || w.k !== 'tensor' || !w.shape)
+        return record(it, label, x, [x], U('embedding weight unknown'), site);
       return record(it, label, x, [x], T([...x.shape, w.shape[w.shape.length - 1]]), site);
     }
     case 'flatten':
@@ -1023,9 +1414,25 @@ function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | 
       break;
   }
   if (SAME.has(name) || name.endsWith('_')) {
-    return record(it, label, x, [x], x.shape ? x : U(x.why ?? 'shape unknown'), site, true, funcConfig(name, rest));
+    return record(
+      it,
+      label,
+      x,
+      [x],
+      x.shape ? x : U(x.why ?? 'shape unknown'),
+      site,
+      true,
+      funcConfig(name, rest),
+    );
   }
-  if (name === 'cross_entropy' || name === 'nll_loss' || name === 'mse_loss' || name === 'binary_cross_entropy' || name === 'l1_loss') return T([]);
+  if (
+    name === 'cross_entropy' ||
+    name === 'nll_loss' ||
+    name === 'mse_loss' ||
+    name === 'binary_cross_entropy' ||
+    name === 'l1_loss'
+  )
+    return T([]);
   void displayPath;
   void sym;
   return undefined;

@@ -30,9 +30,41 @@ export const S_LONG = 4;
 
 /** lezer's kw<…> words (always keywords, never names) and the Boolean specialisation. */
 const KEYWORDS = new Set([
-  'async', 'def', 'if', 'elif', 'else', 'while', 'for', 'in', 'try', 'except', 'finally', 'with', 'as', 'class',
-  'del', 'pass', 'break', 'continue', 'return', 'raise', 'from', 'import', 'global', 'nonlocal', 'assert', 'lambda',
-  'or', 'and', 'not', 'is', 'await', 'yield', 'None', 'True', 'False',
+  'async',
+  'def',
+  'if',
+  'elif',
+  'else',
+  'while',
+  'for',
+  'in',
+  'try',
+  'except',
+  'finally',
+  'with',
+  'as',
+  'class',
+  'del',
+  'pass',
+  'break',
+  'continue',
+  'return',
+  'raise',
+  'from',
+  'import',
+  'global',
+  'nonlocal',
+  'assert',
+  'lambda',
+  'or',
+  'and',
+  'not',
+  'is',
+  'await',
+  'yield',
+  'None',
+  'True',
+  'False',
 ]);
 
 function isIdStart(c: number): boolean {
@@ -74,7 +106,11 @@ export class Lexer {
   private atLineStart = true;
   private eofNewlineDone = false;
 
-  constructor(readonly src: string, start: number, readonly end: number) {
+  constructor(
+    readonly src: string,
+    start: number,
+    readonly end: number,
+  ) {
     this.pos = start;
     // lezer does not run its indentation tokenizer on the text's first line, so an indented first
     // line parses there as if it were not indented; not mirrored.
@@ -376,9 +412,32 @@ export class Lexer {
       case 94:
       case 64:
         if (n === 61) {
-          v = c === 43 ? '+=' : c === 37 ? '%=' : c === 38 ? '&=' : c === 124 ? '|=' : c === 94 ? '^=' : '@=';
+          v =
+            c === 43
+              ? '+='
+              : c === 37
+                ? '%='
+                : c === 38
+                  ? '&='
+                  : c === 124
+                    ? '|='
+                    : c === 94
+                      ? '^='
+                      : '@=';
           len = 2;
-        } else v = c === 43 ? '+' : c === 37 ? '%' : c === 38 ? '&' : c === 124 ? '|' : c === 94 ? '^' : '@';
+        } else
+          v =
+            c === 43
+              ? '+'
+              : c === 37
+                ? '%'
+                : c === 38
+                  ? '&'
+                  : c === 124
+                    ? '|'
+                    : c === 94
+                      ? '^'
+                      : '@';
         break;
       case 126:
         v = '~';
@@ -407,7 +466,9 @@ export class Lexer {
       const start = q;
       while (q < this.end) {
         const d = src.charCodeAt(q);
-        const ok = d === 95 || (n === 120 ? isHex(d) : n === 111 ? d >= 48 && d <= 55 : d === 48 || d === 49);
+        const ok =
+          d === 95 ||
+          (n === 120 ? isHex(d) : n === 111 ? d >= 48 && d <= 55 : d === 48 || d === 49);
         if (!ok) break;
         q++;
       }
@@ -468,7 +529,8 @@ export class Lexer {
 /** Length of an escape's tail after `\` and its letter, as lezer's skipEscape reads it. */
 export function escapeEnd(src: string, q: number, end: number, ch: number): number {
   if (ch === 111) {
-    for (let i = 0; i < 2 && q < end && src.charCodeAt(q) >= 48 && src.charCodeAt(q) <= 55; i++) q++;
+    for (let i = 0; i < 2 && q < end && src.charCodeAt(q) >= 48 && src.charCodeAt(q) <= 55; i++)
+      q++;
   } else if (ch === 120) {
     for (let i = 0; i < 2 && q < end && isHex(src.charCodeAt(q)); i++) q++;
   } else if (ch === 117) {

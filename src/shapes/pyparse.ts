@@ -17,7 +17,25 @@
 //   by wrapping the operand just finished, so a comment between an operand and its operator lands
 //   inside the wrapper as it does in lezer.
 import type { SyntaxNode } from './ast';
-import { CONV, DEDENT, EOF, GIVE_UP, GiveUp, INDENT, KW, Lexer, NAME, NEWLINE, NUM, OP, STR, S_FORMAT, S_LONG, S_RAW, escapeEnd } from './pylex';
+import {
+  CONV,
+  DEDENT,
+  EOF,
+  GIVE_UP,
+  GiveUp,
+  INDENT,
+  KW,
+  Lexer,
+  NAME,
+  NEWLINE,
+  NUM,
+  OP,
+  STR,
+  S_FORMAT,
+  S_LONG,
+  S_RAW,
+  escapeEnd,
+} from './pylex';
 
 // Binary operator precedences (lezer's @precedence, higher binds tighter).
 const OR = 1;
@@ -94,7 +112,13 @@ class Parser {
     this.prevs[i] = last;
     this.lasts[i] = n;
     // Statement lists and comma lists are counted exactly (listed, comma); other repetitions here.
-    if (n.to - this.stack[i].from >= BIG && i > 0 && this.commas[i] < 0 && n.name !== 'Comment' && ++this.lateKids[i] > LATE_KIDS_MAX) {
+    if (
+      n.to - this.stack[i].from >= BIG &&
+      i > 0 &&
+      this.commas[i] < 0 &&
+      n.name !== 'Comment' &&
+      ++this.lateKids[i] > LATE_KIDS_MAX
+    ) {
       const p = this.stack[i].name;
       if (p !== 'Body' && p !== 'Script') throw GIVE_UP;
     }
@@ -317,12 +341,27 @@ class Parser {
           this.close();
           return;
         case 'del':
-          return this.keywordList('DeleteStatement', 'del', () => this.expression(), () => this.startsExpr());
+          return this.keywordList(
+            'DeleteStatement',
+            'del',
+            () => this.expression(),
+            () => this.startsExpr(),
+          );
         case 'global':
         case 'nonlocal':
-          return this.keywordList('ScopeStatement', lx.val, () => this.name(), () => this.tok() === NAME);
+          return this.keywordList(
+            'ScopeStatement',
+            lx.val,
+            () => this.name(),
+            () => this.tok() === NAME,
+          );
         case 'assert':
-          return this.keywordList('AssertStatement', 'assert', () => this.test(), () => this.startsExpr());
+          return this.keywordList(
+            'AssertStatement',
+            'assert',
+            () => this.test(),
+            () => this.startsExpr(),
+          );
         case 'import':
         case 'from':
           return this.importStatement();
@@ -346,7 +385,15 @@ class Parser {
           if (this.isKw('yield')) this.yieldExpr('YieldExpression');
           else this.commaSepStarTest();
         }
-      } else if (v.length >= 2 && v.charCodeAt(v.length - 1) === 61 && v !== '==' && v !== '<=' && v !== '>=' && v !== '!=' && v !== ':=') {
+      } else if (
+        v.length >= 2 &&
+        v.charCodeAt(v.length - 1) === 61 &&
+        v !== '==' &&
+        v !== '<=' &&
+        v !== '>=' &&
+        v !== '!=' &&
+        v !== ':='
+      ) {
         top.name = 'UpdateStatement';
         this.leaf('UpdateOp');
         if (this.isKw('yield')) this.yieldExpr('YieldExpression');
@@ -657,11 +704,21 @@ class Parser {
         return true;
       case OP: {
         const v = lx.val;
-        return v === '(' || v === '[' || v === '{' || v === '-' || v === '+' || v === '~' || v === '...';
+        return (
+          v === '(' || v === '[' || v === '{' || v === '-' || v === '+' || v === '~' || v === '...'
+        );
       }
       case KW: {
         const v = lx.val;
-        return v === 'None' || v === 'True' || v === 'False' || v === 'not' || v === 'lambda' || v === 'await' || v === 'yield';
+        return (
+          v === 'None' ||
+          v === 'True' ||
+          v === 'False' ||
+          v === 'not' ||
+          v === 'lambda' ||
+          v === 'await' ||
+          v === 'yield'
+        );
       }
     }
     return false;
@@ -1080,7 +1137,10 @@ class Parser {
           this.append(node('Escape', p, q));
           p = q;
         }
-      } else if (c === quote && (!long || (src.charCodeAt(p + 1) === quote && src.charCodeAt(p + 2) === quote))) {
+      } else if (
+        c === quote &&
+        (!long || (src.charCodeAt(p + 1) === quote && src.charCodeAt(p + 2) === quote))
+      ) {
         p += long ? 3 : 1;
         break;
       } else if (c === 10 && !long) throw GIVE_UP;

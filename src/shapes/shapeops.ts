@@ -11,7 +11,10 @@ export function flatten(shape: D[], start: number, end: number): ShapeOr {
   if (shape.length === 0) return { shape: [1] };
   const s = normDim(start, shape.length);
   const e = normDim(end, shape.length);
-  if (s === null || e === null) return { error: `flatten dims (${start}, ${end}) are out of range for a ${shape.length}-d input ${str(shape)}` };
+  if (s === null || e === null)
+    return {
+      error: `flatten dims (${start}, ${end}) are out of range for a ${shape.length}-d input ${str(shape)}`,
+    };
   if (s > e) return { error: 'flatten() has invalid args: start_dim cannot come after end_dim' };
   return { shape: [...shape.slice(0, s), product(shape.slice(s, e + 1)), ...shape.slice(e + 1)] };
 }
@@ -23,16 +26,19 @@ export function view(shape: D[], target: D[]): ShapeOr {
   if (minus > 1) return { error: 'only one dimension can be inferred' };
   if (minus === 0) {
     const eq = knownEqual(product(target), total);
-    if (eq === false) return { error: `shape '${str(target)}' is invalid for input of size ${dimToString(total)}` };
+    if (eq === false)
+      return { error: `shape '${str(target)}' is invalid for input of size ${dimToString(total)}` };
     return { shape: target };
   }
   const known = product(target.filter((d) => d !== -1));
   const inferred = exactDiv(total, known);
   if (inferred === null) {
-    if (typeof total === 'number' && typeof known === 'number') return { error: `shape '${str(target)}' is invalid for input of size ${total}` };
+    if (typeof total === 'number' && typeof known === 'number')
+      return { error: `shape '${str(target)}' is invalid for input of size ${total}` };
     return { unknown: `cannot divide ${dimToString(total)} by ${dimToString(known)} symbolically` };
   }
-  if (typeof inferred === 'number' && inferred < 0) return { error: `shape '${str(target)}' is invalid for input of size ${dimToString(total)}` };
+  if (typeof inferred === 'number' && inferred < 0)
+    return { error: `shape '${str(target)}' is invalid for input of size ${dimToString(total)}` };
   return { shape: target.map((d) => (d === -1 ? inferred : d)) };
 }
 
@@ -47,8 +53,12 @@ export function broadcast(a: D[], b: D[]): ShapeOr {
     else {
       const eq = knownEqual(x, y);
       if (eq === true) out.push(x);
-      else if (eq === false) return { error: `The size of tensor a (${dimToString(x)}) must match the size of tensor b (${dimToString(y)}) at non-singleton dimension ${i}` };
-      else return { unknown: `cannot tell whether ${dimToString(x)} and ${dimToString(y)} broadcast` };
+      else if (eq === false)
+        return {
+          error: `The size of tensor a (${dimToString(x)}) must match the size of tensor b (${dimToString(y)}) at non-singleton dimension ${i}`,
+        };
+      else
+        return { unknown: `cannot tell whether ${dimToString(x)} and ${dimToString(y)} broadcast` };
     }
   }
   return { shape: out };
@@ -61,17 +71,33 @@ export function cat(all: D[][], dim: number): ShapeOr {
   const shapes = all.filter((s) => !(s.length === 1 && s[0] === 0));
   const first = shapes[0];
   if (!first) return { shape: [0] };
-  if (shapes.some((s) => s.length !== first.length) && shapes.some((s) => s.length === 1 && !isNum(s[0]))) return { unknown: 'a 1-d tensor of symbolic size in torch.cat may be empty, and then skipped' };
+  if (
+    shapes.some((s) => s.length !== first.length) &&
+    shapes.some((s) => s.length === 1 && !isNum(s[0]))
+  )
+    return { unknown: 'a 1-d tensor of symbolic size in torch.cat may be empty, and then skipped' };
   const d = normDim(dim, first.length);
-  if (d === null) return { error: `Dimension out of range (expected to be in range of [${-first.length}, ${first.length - 1}], but got ${dim})` };
+  if (d === null)
+    return {
+      error: `Dimension out of range (expected to be in range of [${-first.length}, ${first.length - 1}], but got ${dim})`,
+    };
   let sum: D = 0;
   for (const s of shapes) {
-    if (s.length !== first.length) return { error: `Tensors must have same number of dimensions: got ${first.length} and ${s.length}` };
+    if (s.length !== first.length)
+      return {
+        error: `Tensors must have same number of dimensions: got ${first.length} and ${s.length}`,
+      };
     for (let i = 0; i < s.length; i++) {
       if (i === d) continue;
       const eq = knownEqual(s[i], first[i]);
-      if (eq === false) return { error: `Sizes of tensors must match except in dimension ${d}. Expected size ${dimToString(first[i])} but got size ${dimToString(s[i])} for tensor number ${all.indexOf(s)} in the list` };
-      if (eq === null) return { unknown: `cannot tell whether ${dimToString(first[i])} equals ${dimToString(s[i])}` };
+      if (eq === false)
+        return {
+          error: `Sizes of tensors must match except in dimension ${d}. Expected size ${dimToString(first[i])} but got size ${dimToString(s[i])} for tensor number ${all.indexOf(s)} in the list`,
+        };
+      if (eq === null)
+        return {
+          unknown: `cannot tell whether ${dimToString(first[i])} equals ${dimToString(s[i])}`,
+        };
     }
     sum = sum === 0 ? s[d] : addD(sum, s[d]);
   }
@@ -84,7 +110,10 @@ export function stack(shapes: D[][], dim: number): ShapeOr {
   const first = shapes[0];
   if (!first) return { error: 'stack expects a non-empty TensorList' };
   for (const s of shapes) {
-    if (s.length !== first.length || s.some((x, i) => knownEqual(x, first[i]) === false)) return { error: `stack expects each tensor to be equal size, but got ${str(first)} and ${str(s)}` };
+    if (s.length !== first.length || s.some((x, i) => knownEqual(x, first[i]) === false))
+      return {
+        error: `stack expects each tensor to be equal size, but got ${str(first)} and ${str(s)}`,
+      };
   }
   const d = normDim(dim, first.length + 1);
   if (d === null) return { error: `Dimension out of range (got ${dim})` };
@@ -96,7 +125,8 @@ export function stack(shapes: D[][], dim: number): ShapeOr {
 /** Removes the listed (or all size-1) dimensions. */
 export function squeeze(shape: D[], dims: number[] | null): ShapeOr {
   if (dims === null) {
-    if (shape.some((d) => typeof d !== 'number')) return { unknown: 'squeeze() of a symbolic dimension' };
+    if (shape.some((d) => typeof d !== 'number'))
+      return { unknown: 'squeeze() of a symbolic dimension' };
     return { shape: shape.filter((d) => d !== 1) };
   }
   const drop = new Set<number>();
@@ -111,23 +141,31 @@ export function squeeze(shape: D[], dims: number[] | null): ShapeOr {
 
 export function unsqueeze(shape: D[], dim: number): ShapeOr {
   const d = normDim(dim, shape.length + 1);
-  if (d === null) return { error: `Dimension out of range (expected to be in range of [${-shape.length - 1}, ${shape.length}], but got ${dim})` };
+  if (d === null)
+    return {
+      error: `Dimension out of range (expected to be in range of [${-shape.length - 1}, ${shape.length}], but got ${dim})`,
+    };
   const out = [...shape];
   out.splice(d, 0, 1);
   return { shape: out };
 }
 
 export function permute(shape: D[], order: number[]): ShapeOr {
-  if (order.length !== shape.length) return { error: `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${shape.length} is not equal to len(dims) = ${order.length}` };
+  if (order.length !== shape.length)
+    return {
+      error: `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${shape.length} is not equal to len(dims) = ${order.length}`,
+    };
   const idx = order.map((o) => normDim(o, shape.length));
-  if (idx.some((i) => i === null) || new Set(idx).size !== idx.length) return { error: 'permute(): dims are out of range or repeated' };
+  if (idx.some((i) => i === null) || new Set(idx).size !== idx.length)
+    return { error: 'permute(): dims are out of range or repeated' };
   return { shape: (idx as number[]).map((i) => shape[i]) };
 }
 
 export function transpose(shape: D[], a: number, b: number): ShapeOr {
   const x = normDim(a, shape.length);
   const y = normDim(b, shape.length);
-  if (x === null || y === null) return { error: `Dimension out of range (got ${a}, ${b} for a ${shape.length}-d tensor)` };
+  if (x === null || y === null)
+    return { error: `Dimension out of range (got ${a}, ${b} for a ${shape.length}-d tensor)` };
   const out = [...shape];
   out[x] = shape[y];
   out[y] = shape[x];
@@ -140,20 +178,29 @@ export function reduce(shape: D[], dims: number[] | null, keepdim: boolean): Sha
   const set = new Set<number>();
   for (const dim of dims) {
     const d = normDim(dim, shape.length);
-    if (d === null) return { error: `Dimension out of range (got ${dim} for a ${shape.length}-d tensor)` };
+    if (d === null)
+      return { error: `Dimension out of range (got ${dim} for a ${shape.length}-d tensor)` };
     set.add(d);
   }
-  return { shape: keepdim ? shape.map((s, i) => (set.has(i) ? 1 : s)) : shape.filter((_, i) => !set.has(i)) };
+  return {
+    shape: keepdim
+      ? shape.map((s, i) => (set.has(i) ? 1 : s))
+      : shape.filter((_, i) => !set.has(i)),
+  };
 }
 
 export function matmul(a: D[], b: D[]): ShapeOr {
-  if (a.length === 0 || b.length === 0) return { error: 'both arguments to matmul need to be at least 1D' };
+  if (a.length === 0 || b.length === 0)
+    return { error: 'both arguments to matmul need to be at least 1D' };
   const a2 = a.length === 1 ? [1, a[0]] : a;
   const b2 = b.length === 1 ? [b[0], 1] : b;
   const k1 = a2[a2.length - 1];
   const k2 = b2[b2.length - 2];
   const eq = knownEqual(k1, k2);
-  if (eq === false) return { error: `mat1 and mat2 shapes cannot be multiplied (${dimToString(a2[a2.length - 2])}x${dimToString(k1)} and ${dimToString(k2)}x${dimToString(b2[b2.length - 1])})` };
+  if (eq === false)
+    return {
+      error: `mat1 and mat2 shapes cannot be multiplied (${dimToString(a2[a2.length - 2])}x${dimToString(k1)} and ${dimToString(k2)}x${dimToString(b2[b2.length - 1])})`,
+    };
   const batch = broadcast(a2.slice(0, -2), b2.slice(0, -2));
   if (!('shape' in batch)) return batch;
   const out = [...batch.shape];

@@ -86,7 +86,8 @@ export interface VariableShape {
 /** 'parent': a building block's input, as the model that holds it calls it. */
 export type InputSource = 'comment' | 'call' | 'parent' | 'dataset' | 'option' | 'symbolic';
 
-export type CtorValue = number | string | boolean | null | CtorValue[] | { $tuple: CtorValue[] } | { $float: number };
+export type CtorValue =
+  number | string | boolean | null | CtorValue[] | { $tuple: CtorValue[] } | { $float: number };
 
 export interface ModelResult {
   name: string;

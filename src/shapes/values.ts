@@ -82,7 +82,12 @@ export class Scope {
     // The copies are charged to the budget: an unknown condition in a loop over a long list would
     // otherwise copy it on every iteration unseen. One over the budget is unknown in the branch.
     for (const [k, v] of this.vars) {
-      const over = v.k === 'seq' ? allocate(v.items.length, `a copy of '${k}'`) : v.k === 'dict' ? allocate(2 * v.keys.length, `a copy of '${k}'`) : null;
+      const over =
+        v.k === 'seq'
+          ? allocate(v.items.length, `a copy of '${k}'`)
+          : v.k === 'dict'
+            ? allocate(2 * v.keys.length, `a copy of '${k}'`)
+            : null;
       if (over) s.vars.set(k, unknown(over));
       else if (v.k === 'seq') s.vars.set(k, { k: 'seq', kind: v.kind, items: [...v.items] });
       else if (v.k === 'dict') s.vars.set(k, { k: 'dict', keys: [...v.keys], vals: [...v.vals] });
@@ -179,8 +184,9 @@ export function modValue(m: ModuleInst): Value {
 }
 
 export const unknown = (why: string): Value => ({ k: 'unknown', why });
-export const num = (v: D, float = false): Value => (float ? { k: 'num', v, float } : { k: 'num', v });
+export const num = (v: D, float = false): Value =>
+  float ? { k: 'num', v, float } : { k: 'num', v };
 export const none: Value = { k: 'none' };
-export const tensor = (shape: D[] | null, why?: string): TensorV => (shape ? { k: 'tensor', shape } : { k: 'tensor', shape: null, why: why ?? 'unknown shape' });
+export const tensor = (shape: D[] | null, why?: string): TensorV =>
+  shape ? { k: 'tensor', shape } : { k: 'tensor', shape: null, why: why ?? 'unknown shape' };
 export const tuple = (items: Value[]): Value => ({ k: 'seq', kind: 'tuple', items });
-

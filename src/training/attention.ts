@@ -32,7 +32,13 @@ export interface AttentionModule {
 
 const zeros = (n: number): Float32Array => new Float32Array(n);
 
-function registry(v: MakeVar, prefix: string): { params: Map<string, Variable>; make: (name: string, values: Float32Array, shape: number[]) => Variable } {
+function registry(
+  v: MakeVar,
+  prefix: string,
+): {
+  params: Map<string, Variable>;
+  make: (name: string, values: Float32Array, shape: number[]) => Variable;
+} {
   const params = new Map<string, Variable>();
   return {
     params,
@@ -45,12 +51,20 @@ function registry(v: MakeVar, prefix: string): { params: Map<string, Variable>; 
 }
 
 /** Self-attention on [B, T, E] (batch-first internally): output [B, T, E] and head-averaged weights [B, T, T]. */
-function attend(tf: Tf, x: Tensor, p: { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null }, E: number, heads: number): { out: Tensor; weights: Tensor } {
+function attend(
+  tf: Tf,
+  x: Tensor,
+  p: { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null },
+  E: number,
+  heads: number,
+): { out: Tensor; weights: Tensor } {
   const [B, T] = x.shape;
   const d = E / heads;
   const qkv = tf.matMul(tf.reshape(x, [B * T, E]), p.w, false, true);
   const packed = p.b ? tf.add(qkv, p.b) : qkv;
-  const [q, k, v] = tf.split(packed, 3, 1).map((t) => tf.transpose(tf.reshape(t, [B, T, heads, d]), [0, 2, 1, 3]));
+  const [q, k, v] = tf
+    .split(packed, 3, 1)
+    .map((t) => tf.transpose(tf.reshape(t, [B, T, heads, d]), [0, 2, 1, 3]));
   // PyTorch scales q by 1/√d before the product.
   const scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(d)), k, false, true);
   const attn = tf.softmax(scores, -1);
@@ -60,18 +74,36 @@ function attend(tf: Tf, x: Tensor, p: { w: Variable; b: Variable | null; ow: Var
   return { out, weights: tf.mean(attn, 1) };
 }
 
-function mhaParams(make: (name: string, values: Float32Array, shape: number[]) => Variable, E: number, bias: boolean, rand: () => number, pre: string): { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null } {
+function mhaParams(
+  make: (name: string, values: Float32Array, shape: number[]) => Variable,
+  E: number,
+  bias: boolean,
+  rand: () => number,
+  pre: string,
+): { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null } {
   // PyTorch: in_proj_weight xavier_uniform_ over [3E, E] (bound √(6/(E + 3E))), biases zero,
   // out_proj.weight Linear's default (bound 1/√E).
-  const w = make(`${pre}in_proj_weight`, uniform(3 * E * E, Math.sqrt(6 / (E + 3 * E)), rand), [3 * E, E]);
+  const w = make(`${pre}in_proj_weight`, uniform(3 * E * E, Math.sqrt(6 / (E + 3 * E)), rand), [
+    3 * E,
+    E,
+  ]);
   const b = bias ? make(`${pre}in_proj_bias`, zeros(3 * E), [3 * E]) : null;
   const ow = make(`${pre}out_proj.weight`, uniform(E * E, 1 / Math.sqrt(E), rand), [E, E]);
   const ob = bias ? make(`${pre}out_proj.bias`, zeros(E), [E]) : null;
   return { w, b, ow, ob };
 }
 
-export function buildMultiheadAttention(tf: Tf, s: MhaSpec, v: MakeVar, rand: () => number, prefix: string): AttentionModule & { forward(x: Tensor): { output: Tensor; weights: Tensor } } {
-  if (s.embedDim % s.numHeads !== 0) throw new Error(`${prefix}: embed_dim ${s.embedDim} is not divisible by num_heads ${s.numHeads}`);
+export function buildMultiheadAttention(
+  tf: Tf,
+  s: MhaSpec,
+  v: MakeVar,
+  rand: () => number,
+  prefix: string,
+): AttentionModule & { forward(x: Tensor): { output: Tensor; weights: Tensor } } {
+  if (s.embedDim % s.numHeads !== 0)
+    throw new Error(
+      `${prefix}: embed_dim ${s.embedDim} is not divisible by num_heads ${s.numHeads}`,
+    );
   const { params, make } = registry(v, prefix);
   const p = mhaParams(make, s.embedDim, s.bias, rand, '');
   return {
@@ -85,7 +117,14 @@ export function buildMultiheadAttention(tf: Tf, s: MhaSpec, v: MakeVar, rand: ()
 }
 
 /** dropSeed: a seed for each dropout mask, so training curves repeat with the run's seed. */
-export function buildTransformerEncoderLayer(tf: Tf, s: EncoderLayerSpec, v: MakeVar, rand: () => number, prefix: string, dropSeed?: () => number): AttentionModule & { forward(x: Tensor, training: boolean): Tensor } {
+export function buildTransformerEncoderLayer(
+  tf: Tf,
+  s: EncoderLayerSpec,
+  v: MakeVar,
+  rand: () => number,
+  prefix: string,
+  dropSeed?: () => number,
+): AttentionModule & { forward(x: Tensor, training: boolean): Tensor } {
   const E = s.dModel;
   const F = s.dimFeedforward;
   const { params, make } = registry(v, prefix);
@@ -100,16 +139,27 @@ export function buildTransformerEncoderLayer(tf: Tf, s: EncoderLayerSpec, v: Mak
   const n2b = make('norm2.bias', zeros(E), [E]);
   const norm = (x: Tensor, w: Variable, b: Variable): Tensor => {
     const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, s.layerNormEps))), w), b);
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, s.layerNormEps))), w),
+      b,
+    );
   };
-  const drop = (x: Tensor, training: boolean): Tensor => (training && s.dropout > 0 ? tf.dropout(x, s.dropout, undefined, dropSeed?.()) : x);
-  const act = (x: Tensor): Tensor => (s.activation === 'relu' ? tf.relu(x) : tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1)));
+  const drop = (x: Tensor, training: boolean): Tensor =>
+    training && s.dropout > 0 ? tf.dropout(x, s.dropout, undefined, dropSeed?.()) : x;
+  const act = (x: Tensor): Tensor =>
+    s.activation === 'relu'
+      ? tf.relu(x)
+      : tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1));
   const ff = (x: Tensor, training: boolean): Tensor => {
     const [B, T] = x.shape;
-    const h = drop(act(tf.add(tf.matMul(tf.reshape(x, [B * T, E]), l1w, false, true), l1b)), training);
+    const h = drop(
+      act(tf.add(tf.matMul(tf.reshape(x, [B * T, E]), l1w, false, true), l1b)),
+      training,
+    );
     return drop(tf.reshape(tf.add(tf.matMul(h, l2w, false, true), l2b), [B, T, E]), training);
   };
-  const saBlock = (x: Tensor, training: boolean): Tensor => drop(attend(tf, x, sa, E, s.nhead).out, training);
+  const saBlock = (x: Tensor, training: boolean): Tensor =>
+    drop(attend(tf, x, sa, E, s.nhead).out, training);
   return {
     params,
     forward(x, training) {

@@ -74,7 +74,10 @@ function loadTfjsNode(path: string | undefined): Tf {
         break;
       }
     }
-    if (!resolved) throw new Error(`no @tensorflow/tfjs-node under ${p} (looked in it, node_modules and lib/node_modules)`);
+    if (!resolved)
+      throw new Error(
+        `no @tensorflow/tfjs-node under ${p} (looked in it, node_modules and lib/node_modules)`,
+      );
     tf = require(resolved) as Tf;
   } else {
     tf = require('@tensorflow/tfjs-node') as Tf;
@@ -102,18 +105,25 @@ function readdirSafe(dir: string): string[] {
 
 async function useWasm(opts: BackendOptions): Promise<Tf> {
   const tf = loadCore();
-  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  const wasm =
+    require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   if (!tf.findBackend('wasm') || tf.getBackend() !== 'wasm') {
     const dir = opts.wasmDir ?? defaultWasmDir();
     wasm.setWasmPaths(dir.endsWith('/') || dir.endsWith('\\') ? dir : dir + '/');
     // Emscripten's loader adds process-wide uncaughtException/unhandledRejection handlers that rethrow
     // (dumping the whole minified module on any later error, even an EPIPE). The host process owns
     // those events, so take the handlers back off.
-    const before = { ex: process.listeners('uncaughtException'), rej: process.listeners('unhandledRejection') };
+    const before = {
+      ex: process.listeners('uncaughtException'),
+      rej: process.listeners('unhandledRejection'),
+    };
     const ok = await tf.setBackend('wasm');
-    for (const l of process.listeners('uncaughtException')) if (!before.ex.includes(l)) process.removeListener('uncaughtException', l);
-    for (const l of process.listeners('unhandledRejection')) if (!before.rej.includes(l)) process.removeListener('unhandledRejection', l);
-    if (!ok) throw new Error(`the wasm backend did not initialise (looked for .wasm files in ${dir})`);
+    for (const l of process.listeners('uncaughtException'))
+      if (!before.ex.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection'))
+      if (!before.rej.includes(l)) process.removeListener('unhandledRejection', l);
+    if (!ok)
+      throw new Error(`the wasm backend did not initialise (looked for .wasm files in ${dir})`);
     wasmDirUsed = dir;
   }
   await tf.ready();
@@ -129,32 +139,46 @@ async function useCpu(): Promise<Tf> {
 }
 
 /** Loads and activates a backend; `auto` falls through tensorflow → wasm → cpu, noting why. */
-export async function loadBackend(requested: BackendName, opts: BackendOptions = {}): Promise<LoadedBackend> {
+export async function loadBackend(
+  requested: BackendName,
+  opts: BackendOptions = {},
+): Promise<LoadedBackend> {
   const notes: string[] = [];
-  const order: ResolvedBackend[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
+  const order: ResolvedBackend[] =
+    requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
   for (const b of order) {
     try {
       let tf: Tf;
       if (b === 'tensorflow') {
         tf = loadTfjsNode(opts.tfjsNodePath);
-        if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node loaded but its backend did not initialise');
+        if (!(await tf.setBackend('tensorflow')))
+          throw new Error('tfjs-node loaded but its backend did not initialise');
         await tf.ready();
       } else if (b === 'wasm') {
         tf = await useWasm(opts);
       } else {
         tf = await useCpu();
       }
-      const simd = b === 'wasm' ? (tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ', SIMD' : ', no SIMD') : '';
+      const simd =
+        b === 'wasm' ? (tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ', SIMD' : ', no SIMD') : '';
       const detail = `tfjs ${tf.version_core}${simd}`;
       const description = `${b} (${detail})`;
       opts.log?.(`backend: ${description}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
-      return { tf, backend: b, description, detail, notes, ...(b === 'wasm' ? { wasmDir: wasmDirUsed } : {}) };
+      return {
+        tf,
+        backend: b,
+        description,
+        detail,
+        notes,
+        ...(b === 'wasm' ? { wasmDir: wasmDirUsed } : {}),
+      };
     } catch (e) {
       const why = message(e);
       if (requested !== 'auto') {
-        const fix = b === 'tensorflow'
-          ? 'install it (npm i @tensorflow/tfjs-node) or point tensorLens.tfjsNodePath at a folder that has it, or use --backend auto|wasm|cpu'
-          : 'use --backend auto or cpu';
+        const fix =
+          b === 'tensorflow'
+            ? 'install it (npm i @tensorflow/tfjs-node) or point tensorLens.tfjsNodePath at a folder that has it, or use --backend auto|wasm|cpu'
+            : 'use --backend auto or cpu';
         throw new BackendError(`backend ${b} cannot load: ${why}; ${fix}`);
       }
       notes.push(`${b} skipped: ${why}`);

@@ -16,7 +16,10 @@ export class EvalTally {
   /** Sorted by p descending, then index ascending, so ties are broken the same way every run. */
   private readonly mistakes: { index: number; label: number; pred: number; p: number }[] = [];
 
-  constructor(readonly classes: number, private readonly keep = MAX_MISTAKES) {
+  constructor(
+    readonly classes: number,
+    private readonly keep = MAX_MISTAKES,
+  ) {
     this.confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   }
 
@@ -74,25 +77,52 @@ const MAX_TABLE_CLASSES = 20;
  * The CLI's text for one evaluation: a confusion table (rows true, columns predicted, columns headed by
  * class index), each class's accuracy, and the most confident mistakes.
  */
-export function formatEval(e: { classes: string[]; confusion: number[][]; perClass: (number | null)[]; mistakes: { index: number; label: number; pred: number; p: number }[] }): string[] {
+export function formatEval(e: {
+  classes: string[];
+  confusion: number[][];
+  perClass: (number | null)[];
+  mistakes: { index: number; label: number; pred: number; p: number }[];
+}): string[] {
   const k = e.classes.length;
   const lines: string[] = [];
   const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
   if (k <= MAX_TABLE_CLASSES) {
     const head = 'true \\ pred';
     const nameW = Math.max(head.length, ...e.classes.map((c, i) => `${i} ${c}`.length));
-    const cellW = Math.max(String(k - 1).length, ...e.confusion.flat().map((v) => String(v).length));
-    lines.push(`  ${head.padEnd(nameW)}  ${e.classes.map((_, i) => String(i).padStart(cellW)).join(' ')}`);
-    e.confusion.forEach((row, i) => lines.push(`  ${`${i} ${e.classes[i]}`.padEnd(nameW)}  ${row.map((v) => String(v).padStart(cellW)).join(' ')}`));
+    const cellW = Math.max(
+      String(k - 1).length,
+      ...e.confusion.flat().map((v) => String(v).length),
+    );
+    lines.push(
+      `  ${head.padEnd(nameW)}  ${e.classes.map((_, i) => String(i).padStart(cellW)).join(' ')}`,
+    );
+    e.confusion.forEach((row, i) =>
+      lines.push(
+        `  ${`${i} ${e.classes[i]}`.padEnd(nameW)}  ${row.map((v) => String(v).padStart(cellW)).join(' ')}`,
+      ),
+    );
   } else {
     const cells: { i: number; j: number; n: number }[] = [];
-    e.confusion.forEach((row, i) => row.forEach((n, j) => { if (i !== j && n > 0) cells.push({ i, j, n }); }));
+    e.confusion.forEach((row, i) =>
+      row.forEach((n, j) => {
+        if (i !== j && n > 0) cells.push({ i, j, n });
+      }),
+    );
     cells.sort((a, b) => b.n - a.n || a.i - b.i || a.j - b.j);
-    lines.push(`  most frequent confusions (true → predicted): ${cells.slice(0, 10).map((c) => `${e.classes[c.i]} → ${e.classes[c.j]} ${c.n}`).join(', ') || 'none'}`);
+    lines.push(
+      `  most frequent confusions (true → predicted): ${
+        cells
+          .slice(0, 10)
+          .map((c) => `${e.classes[c.i]} → ${e.classes[c.j]} ${c.n}`)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   lines.push(`  per class: ${e.classes.map((c, i) => `${c} ${pct(e.perClass[i])}`).join('  ')}`);
   if (e.mistakes.length > 0) {
-    lines.push(`  most confident mistakes: ${e.mistakes.map((m) => `#${m.index} ${e.classes[m.label]}→${e.classes[m.pred]} (p ${m.p.toFixed(3)})`).join(', ')}`);
+    lines.push(
+      `  most confident mistakes: ${e.mistakes.map((m) => `#${m.index} ${e.classes[m.label]}→${e.classes[m.pred]} (p ${m.p.toFixed(3)})`).join(', ')}`,
+    );
   }
   return lines;
 }

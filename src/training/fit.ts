@@ -24,13 +24,19 @@ export interface DataInfo {
   std: number[];
 }
 
-export const MNIST_INFO: DataInfo = { classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], mean: [MNIST_MEAN], std: [MNIST_STD] };
+export const MNIST_INFO: DataInfo = {
+  classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  mean: [MNIST_MEAN],
+  std: [MNIST_STD],
+};
 
 /** Per channel, (x/255 − mean)/std for every byte value: one table lookup per pixel. */
 type Norm = Float32Array[];
 
 function normTables(info: DataInfo): Norm {
-  return info.mean.map((m, c) => Float32Array.from({ length: 256 }, (_, i) => (i / 255 - m) / info.std[c]));
+  return info.mean.map((m, c) =>
+    Float32Array.from({ length: 256 }, (_, i) => (i / 255 - m) / info.std[c]),
+  );
 }
 
 export interface FitOptions {
@@ -65,7 +71,12 @@ export interface FitResult extends TrainModelSummary {
 export function limitSplit<S extends ImageSplit>(s: S, limit: number): S {
   if (!limit || limit >= s.count) return s;
   const px = s.rows * s.cols * channelsOf(s);
-  return { ...s, count: limit, images: s.images.subarray(0, limit * px), labels: s.labels.subarray(0, limit) };
+  return {
+    ...s,
+    count: limit,
+    images: s.images.subarray(0, limit * px),
+    labels: s.labels.subarray(0, limit),
+  };
 }
 
 /** The net's input shape for n rows: NHWC [n, 28, 28, 1] for image nets, [n, 784] or [n, 28, 28] otherwise. */
@@ -79,7 +90,14 @@ function inputShape(net: Net, n: number): number[] {
  * hwc: write each image channels-last (what an image net takes); else in the stored CHW order, which is
  * what a net that starts by flattening sees in PyTorch.
  */
-function fillBatch(split: ImageSplit, norm: Norm, hwc: boolean, idx: ArrayLike<number> | null, start: number, end: number): { buf: Float32Array; lab: Int32Array } {
+function fillBatch(
+  split: ImageSplit,
+  norm: Norm,
+  hwc: boolean,
+  idx: ArrayLike<number> | null,
+  start: number,
+  end: number,
+): { buf: Float32Array; lab: Int32Array } {
   const n = end - start;
   const ch = channelsOf(split);
   const hw = split.rows * split.cols;
@@ -108,8 +126,18 @@ function fillBatch(split: ImageSplit, norm: Norm, hwc: boolean, idx: ArrayLike<n
 }
 
 interface Batcher {
-  fill(split: ImageSplit, idx: ArrayLike<number> | null, start: number, end: number): { buf: Float32Array; lab: Int32Array };
-  make(split: ImageSplit, idx: ArrayLike<number> | null, start: number, end: number): { x: Tensor; y: Tensor; labels: Tensor };
+  fill(
+    split: ImageSplit,
+    idx: ArrayLike<number> | null,
+    start: number,
+    end: number,
+  ): { buf: Float32Array; lab: Int32Array };
+  make(
+    split: ImageSplit,
+    idx: ArrayLike<number> | null,
+    start: number,
+    end: number,
+  ): { x: Tensor; y: Tensor; labels: Tensor };
   classes: number;
 }
 
@@ -118,7 +146,10 @@ function batcher(tf: Tf, net: Net, info: DataInfo): Batcher {
   const hwc = net.spec.input.length === 3;
   const classes = info.classes.length;
   const fill = (split: ImageSplit, idx: ArrayLike<number> | null, start: number, end: number) => {
-    if (channelsOf(split) !== norm.length) throw new Error(`internal: ${channelsOf(split)}-channel images with ${norm.length} normalisation channels`);
+    if (channelsOf(split) !== norm.length)
+      throw new Error(
+        `internal: ${channelsOf(split)}-channel images with ${norm.length} normalisation channels`,
+      );
     return fillBatch(split, norm, hwc, idx, start, end);
   };
   return {
@@ -140,7 +171,13 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
  * Mean loss and accuracy over a split, in chunks, without gradients, with the confusion matrix and the
  * most confident mistakes (the probabilities come back to the host one chunk at a time).
  */
-export async function evaluate(tf: Tf, net: Net, split: ImageSplit, signal?: AbortSignal, data: DataInfo = MNIST_INFO): Promise<({ loss: number; acc: number } & EvalSummary) | null> {
+export async function evaluate(
+  tf: Tf,
+  net: Net,
+  split: ImageSplit,
+  signal?: AbortSignal,
+  data: DataInfo = MNIST_INFO,
+): Promise<({ loss: number; acc: number } & EvalSummary) | null> {
   const b = batcher(tf, net, data);
   const tally = new EvalTally(b.classes);
   let lossSum = 0;
@@ -162,7 +199,13 @@ export async function evaluate(tf: Tf, net: Net, split: ImageSplit, signal?: Abo
   return { loss: lossSum / split.count, acc: summary.correct / split.count, ...summary };
 }
 
-export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit, o: FitOptions): Promise<FitResult> {
+export async function fit(
+  tf: Tf,
+  net: Net,
+  train: ImageSplit,
+  test: ImageSplit,
+  o: FitOptions,
+): Promise<FitResult> {
   const data = o.data ?? MNIST_INFO;
   const bat = batcher(tf, net, data);
   const now = o.now ?? (() => performance.now());
@@ -182,7 +225,14 @@ export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit,
   try {
     // The sub-workers' loss is written for ten classes (shards.ts), so other class counts train on one thread.
     if (o.parallel && bat.classes === 10 && shardable(net.spec) && worthSharding(net.spec)) {
-      sharded = await ShardedTrainer.start(tf, net, { threads: o.parallel.threads, seed: o.seed, adam, wasmDir: o.parallel.wasmDir, maxRows: o.batchSize, log: o.log });
+      sharded = await ShardedTrainer.start(tf, net, {
+        threads: o.parallel.threads,
+        seed: o.seed,
+        adam,
+        wasmDir: o.parallel.wasmDir,
+        maxRows: o.batchSize,
+        log: o.log,
+      });
       threads = sharded.threads;
     }
     epochs: for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -210,12 +260,22 @@ export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit,
           let ok: Tensor | null = null;
           let lossT: Scalar | null = null;
           try {
-            lossT = optimizer.minimize(() => batchLoss(tf, net, batch.x, batch.y, batch.labels, (t) => (ok = t)), true, trainable) as Scalar;
+            lossT = optimizer.minimize(
+              () => batchLoss(tf, net, batch.x, batch.y, batch.labels, (t) => (ok = t)),
+              true,
+              trainable,
+            ) as Scalar;
             loss = lossT.dataSync()[0];
             correct += (ok as Tensor | null)?.dataSync()[0] ?? 0;
           } finally {
             // Also when a kernel throws: the worker lives on, and so would leaked batch tensors.
-            tf.dispose([batch.x, batch.y, batch.labels, ...(lossT ? [lossT] : []), ...(ok ? [ok] : [])]);
+            tf.dispose([
+              batch.x,
+              batch.y,
+              batch.labels,
+              ...(lossT ? [lossT] : []),
+              ...(ok ? [ok] : []),
+            ]);
           }
         }
         const n = end - start;
@@ -225,7 +285,16 @@ export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit,
         trainSeconds += (t - bt) / 1000;
         if (t - lastEmit >= 1000 / BATCH_EVENTS_PER_SEC || b === batches - 1) {
           lastEmit = t;
-          o.onBatch({ event: 'batch', runId: o.runId, model: net.name, epoch, batch: b + 1, batches, samplesSeen, loss });
+          o.onBatch({
+            event: 'batch',
+            runId: o.runId,
+            model: net.name,
+            epoch,
+            batch: b + 1,
+            batches,
+            samplesSeen,
+            loss,
+          });
         }
         // Let the abort signal (a message or SIGINT) arrive between batches.
         await tick();
@@ -237,15 +306,27 @@ export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit,
         break;
       }
       last = {
-        event: 'epoch', runId: o.runId, model: net.name, epoch,
-        trainLoss: lossSum / train.count, trainAcc: correct / train.count,
-        testLoss: ev.loss, testAcc: ev.acc,
-        seconds: (now() - e0) / 1000, samplesPerSec: train.count / Math.max(trainTime, 1e-9),
+        event: 'epoch',
+        runId: o.runId,
+        model: net.name,
+        epoch,
+        trainLoss: lossSum / train.count,
+        trainAcc: correct / train.count,
+        testLoss: ev.loss,
+        testAcc: ev.acc,
+        seconds: (now() - e0) / 1000,
+        samplesPerSec: train.count / Math.max(trainTime, 1e-9),
       };
       o.onEpoch(last);
       o.onEval?.({
-        event: 'eval', runId: o.runId, model: net.name, epoch, classes: data.classes,
-        confusion: ev.confusion, perClass: ev.perClass, mistakes: ev.mistakes,
+        event: 'eval',
+        runId: o.runId,
+        model: net.name,
+        epoch,
+        classes: data.classes,
+        confusion: ev.confusion,
+        perClass: ev.perClass,
+        mistakes: ev.mistakes,
       });
     }
   } finally {
@@ -254,8 +335,10 @@ export async function fit(tf: Tf, net: Net, train: ImageSplit, test: ImageSplit,
     await sharded?.dispose();
   }
   return {
-    model: net.name, params: net.params,
-    finalTestAcc: last?.testAcc ?? null, finalTestLoss: last?.testLoss ?? null,
+    model: net.name,
+    params: net.params,
+    finalTestAcc: last?.testAcc ?? null,
+    finalTestLoss: last?.testLoss ?? null,
     seconds: (now() - t0) / 1000,
     samplesPerSec: trainSeconds > 0 ? samplesSeen / trainSeconds : 0,
     threads,

@@ -5,7 +5,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBackend } from './backend';
 import { buildNet } from './net';
-import { CLAIM, CMD, COUNT, DONE, ERROR_BYTES, shardGradients, STATUS, type GradWorkerData } from './shards';
+import {
+  CLAIM,
+  CMD,
+  COUNT,
+  DONE,
+  ERROR_BYTES,
+  shardGradients,
+  STATUS,
+  type GradWorkerData,
+} from './shards';
 
 async function main(): Promise<void> {
   const d = workerData as GradWorkerData;

@@ -2,7 +2,13 @@
 // data, loads the backend (lazily), builds each requested net and fits it, streaming TrainEvents.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ModelSpec, TrainDoneEvent, TrainEvent, TrainModelSummary, TrainRequestParams } from './types';
+import type {
+  ModelSpec,
+  TrainDoneEvent,
+  TrainEvent,
+  TrainModelSummary,
+  TrainRequestParams,
+} from './types';
 import { analyze } from '../shapes';
 import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';
@@ -34,19 +40,32 @@ function defaultAnalyze(source: string, file: string): ModelResult[] {
 }
 
 /** The NetSpec for a model request: a built-in net, or the named (else first trainable) model of a file. */
-export function resolveModel(m: ModelSpec, analyzeFn: (source: string, file: string) => ModelResult[]): NetSpec {
+export function resolveModel(
+  m: ModelSpec,
+  analyzeFn: (source: string, file: string) => ModelResult[],
+): NetSpec {
   return resolveWithNeed(m, analyzeFn).spec;
 }
 
 /** The NetSpec and the data it needs (input shape, classes, the file whose root= may name a folder). */
-function resolveWithNeed(m: ModelSpec, analyzeFn: (source: string, file: string) => ModelResult[]): { spec: NetSpec; need: DataNeed } {
-  if (m.kind === 'builtin') return { spec: m.name === 'mlp' ? MLP : CNN, need: { input: [1, 28, 28], classes: 10 } };
+function resolveWithNeed(
+  m: ModelSpec,
+  analyzeFn: (source: string, file: string) => ModelResult[],
+): { spec: NetSpec; need: DataNeed } {
+  if (m.kind === 'builtin')
+    return { spec: m.name === 'mlp' ? MLP : CNN, need: { input: [1, 28, 28], classes: 10 } };
   const models = analyzeFn(m.source, m.file);
-  if (models.length === 0) throw new TranslateError(`${m.file}: no PyTorch model (nn.Module class or nn.Sequential) found`);
+  if (models.length === 0)
+    throw new TranslateError(
+      `${m.file}: no PyTorch model (nn.Module class or nn.Sequential) found`,
+    );
   const source = { text: m.source, file: m.file };
   if (m.className) {
     const hit = models.find((x) => x.name === m.className);
-    if (!hit) throw new TranslateError(`${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`);
+    if (!hit)
+      throw new TranslateError(
+        `${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`,
+      );
     const spec = translateModel(hit, m.source);
     checkParamLimit(spec, hit.line);
     return { spec, need: needOf(hit, spec, source) };
@@ -65,19 +84,29 @@ function resolveWithNeed(m: ModelSpec, analyzeFn: (source: string, file: string)
   throw firstError;
 }
 
-export async function runTraining(params: TrainRequestParams, hooks: TrainHooks): Promise<TrainDoneEvent> {
-  const runId = params.runId ?? `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+export async function runTraining(
+  params: TrainRequestParams,
+  hooks: TrainHooks,
+): Promise<TrainDoneEvent> {
+  const runId =
+    params.runId ??
+    `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
   const log = hooks.log ?? (() => undefined);
-  const mediaRoot = hooks.mediaRoot ?? (hooks.extensionRoot ? join(hooks.extensionRoot, 'media') : undefined);
+  const mediaRoot =
+    hooks.mediaRoot ?? (hooks.extensionRoot ? join(hooks.extensionRoot, 'media') : undefined);
   // Everything that can fail on bad input fails before the backend loads.
   const resolved = params.models.map((m) => resolveWithNeed(m, hooks.analyze ?? defaultAnalyze));
   const specs = resolved.map((r) => r.spec);
   // Before any data is read or any weight drawn: a net too big to train is refused in one line.
   for (const s of specs) checkParamLimit(s);
   const need = resolved[0].need;
-  const other = resolved.find((r) => r.need.input.join(',') !== need.input.join(',') || r.need.classes !== need.classes);
+  const other = resolved.find(
+    (r) => r.need.input.join(',') !== need.input.join(',') || r.need.classes !== need.classes,
+  );
   if (other) {
-    throw new TranslateError(`${specs[0].name} takes (${need.input.join(', ')}) with ${need.classes} classes but ${other.spec.name} takes (${other.need.input.join(', ')}) with ${other.need.classes}; models trained together must fit the same data`);
+    throw new TranslateError(
+      `${specs[0].name} takes (${need.input.join(', ')}) with ${need.classes} classes but ${other.spec.name} takes (${other.need.input.join(', ')}) with ${other.need.classes}; models trained together must fit the same data`,
+    );
   }
   const data = loadDataFor(need, params.dataPath, mediaRoot);
   const train = limitSplit(data.train, params.limit);
@@ -93,16 +122,28 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   const before = tf.memory().numTensors;
   // Sub-workers need their own backend instance: wasm can have one per thread; tfjs-node cannot
   // (docs/tfjs.md), and cpu is too slow to matter.
-  const threads = params.threads && params.threads > 0 ? Math.floor(params.threads) : availableParallelism();
+  const threads =
+    params.threads && params.threads > 0 ? Math.floor(params.threads) : availableParallelism();
   const parallel = loaded.backend === 'wasm' ? { threads, wasmDir: loaded.wasmDir } : undefined;
   hooks.onEvent({
-    event: 'start', runId, backend: loaded.backend, backendDetail: loaded.detail,
+    event: 'start',
+    runId,
+    backend: loaded.backend,
+    backendDetail: loaded.detail,
     models: specs.map((s) => ({ model: s.name, params: countParams(s) })),
-    trainSize: train.count, testSize: test.count, epochs: params.epochs, batchSize: params.batchSize,
+    trainSize: train.count,
+    testSize: test.count,
+    epochs: params.epochs,
+    batchSize: params.batchSize,
     data: data.name,
     hyper: {
-      model: specs.map((s) => s.name), data: data.name, epochs: params.epochs, batchSize: params.batchSize,
-      lr: params.learningRate ?? 1e-3, seed: params.seed, backend: loaded.backend,
+      model: specs.map((s) => s.name),
+      data: data.name,
+      epochs: params.epochs,
+      batchSize: params.batchSize,
+      lr: params.learningRate ?? 1e-3,
+      seed: params.seed,
+      backend: loaded.backend,
       // As asked; each model's summary in the done event says how many threads it really used.
       threads: parallel ? threads : 1,
     },
@@ -117,11 +158,18 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
     const net = buildNet(tf, spec, params.seed);
     try {
       const r = await fit(tf, net, train, test, {
-        epochs: params.epochs, batchSize: params.batchSize, seed: params.seed,
-        learningRate: params.learningRate ?? 1e-3, runId, signal: hooks.signal,
-        onBatch: (e) => hooks.onEvent(e), onEpoch: (e) => hooks.onEvent(e), onEval: (e) => hooks.onEvent(e),
+        epochs: params.epochs,
+        batchSize: params.batchSize,
+        seed: params.seed,
+        learningRate: params.learningRate ?? 1e-3,
+        runId,
+        signal: hooks.signal,
+        onBatch: (e) => hooks.onEvent(e),
+        onEpoch: (e) => hooks.onEvent(e),
+        onEval: (e) => hooks.onEvent(e),
         data: { classes: data.classes, mean: data.mean, std: data.std },
-        parallel, log,
+        parallel,
+        log,
       });
       const { cancelled: c, ...summary } = r;
       summaries.push(summary);
@@ -135,7 +183,14 @@ export async function runTraining(params: TrainRequestParams, hooks: TrainHooks)
   }
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) log(`warning: ${leaked} tensors left after the run`);
-  const done: TrainDoneEvent = { event: 'done', runId, backend: loaded.backend, backendDetail: loaded.detail, models: summaries, cancelled };
+  const done: TrainDoneEvent = {
+    event: 'done',
+    runId,
+    backend: loaded.backend,
+    backendDetail: loaded.detail,
+    models: summaries,
+    cancelled,
+  };
   hooks.onEvent(done);
   return done;
 }

@@ -5,7 +5,22 @@
 // seed gives the same net on every backend.
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
-import { buildConv, buildConvTranspose, buildEmbedding, buildGroupNorm, buildLayerNorm, buildPool, buildResample, buildSoftmax, channelNoiseShape, toChannelsLast, toPlain, uniform, type Act, type MakeVar } from './layers';
+import {
+  buildConv,
+  buildConvTranspose,
+  buildEmbedding,
+  buildGroupNorm,
+  buildLayerNorm,
+  buildPool,
+  buildResample,
+  buildSoftmax,
+  channelNoiseShape,
+  toChannelsLast,
+  toPlain,
+  uniform,
+  type Act,
+  type MakeVar,
+} from './layers';
 import { buildTransformerEncoderLayer } from './attention';
 import { mulberry32, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
@@ -65,20 +80,36 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   };
 }
 
-function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => number, dropRand: () => number): (a: Act, training: boolean) => Act {
+function makeStep(
+  tf: Tf,
+  l: LayerSpec,
+  index: number,
+  v: MakeVar,
+  rand: () => number,
+  dropRand: () => number,
+): (a: Act, training: boolean) => Act {
   const what = `${l.type} (${l.name}${l.line ? `, line ${l.line}` : ''})`;
   switch (l.op) {
     case 'linear': {
       const bound = 1 / Math.sqrt(l.inFeatures);
-      const w = v(uniform(l.inFeatures * l.outFeatures, bound, rand), [l.inFeatures, l.outFeatures], `${l.name}.weight`);
-      const b = l.bias ? v(uniform(l.outFeatures, bound, rand), [l.outFeatures], `${l.name}.bias`) : null;
+      const w = v(
+        uniform(l.inFeatures * l.outFeatures, bound, rand),
+        [l.inFeatures, l.outFeatures],
+        `${l.name}.weight`,
+      );
+      const b = l.bias
+        ? v(uniform(l.outFeatures, bound, rand), [l.outFeatures], `${l.name}.bias`)
+        : null;
       return (a) => {
         const x = toPlain(tf, a).t;
         // Linear acts on the last axis of any rank, as in PyTorch.
         const flat = x.rank === 2 ? x : tf.reshape(x, [-1, l.inFeatures]);
         let y: Tensor = tf.matMul(flat as Tensor, w);
         if (b) y = tf.add(y, b);
-        return { t: x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), l.outFeatures]), layout: 'plain' };
+        return {
+          t: x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), l.outFeatures]),
+          layout: 'plain',
+        };
       };
     }
     case 'conv2d':
@@ -115,17 +146,37 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
         if (!training || l.p === 0) return a;
         // A fresh seed per call from our generator: reproducible, and identical across backends
         // because tfjs draws seeded uniforms in JavaScript.
-        return { t: tf.dropout(a.t, l.p, l.channelwise ? channelNoiseShape(a) : undefined, Math.floor(dropRand() * 2 ** 31)), layout: a.layout };
+        return {
+          t: tf.dropout(
+            a.t,
+            l.p,
+            l.channelwise ? channelNoiseShape(a) : undefined,
+            Math.floor(dropRand() * 2 ** 31),
+          ),
+          layout: a.layout,
+        };
       };
     case 'batchnorm': {
-      const gamma = l.affine ? v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.weight`) : null;
-      const beta = l.affine ? v(new Float32Array(l.features), [l.features], `${l.name}.bias`) : null;
+      const gamma = l.affine
+        ? v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.weight`)
+        : null;
+      const beta = l.affine
+        ? v(new Float32Array(l.features), [l.features], `${l.name}.bias`)
+        : null;
       const mean = v(new Float32Array(l.features), [l.features], `${l.name}.running_mean`, false);
-      const variance = v(new Float32Array(l.features).fill(1), [l.features], `${l.name}.running_var`, false);
+      const variance = v(
+        new Float32Array(l.features).fill(1),
+        [l.features],
+        `${l.name}.running_var`,
+        false,
+      );
       return (a, training) => {
         // Channels must be the last axis: NHWC for BatchNorm2d, [B, L, C] or [B, F] for BatchNorm1d.
         const x = a.t.rank >= 3 ? toChannelsLast(tf, a, what, a.t.rank).t : toPlain(tf, a).t;
-        if (x.shape[x.rank - 1] !== l.features) throw new Error(`${what}: expects ${l.features} features, got shape ${x.shape.join('×')}`);
+        if (x.shape[x.rank - 1] !== l.features)
+          throw new Error(
+            `${what}: expects ${l.features} features, got shape ${x.shape.join('×')}`,
+          );
         const axes = x.shape.slice(0, -1).map((_, i) => i);
         let m: Tensor = mean;
         let s: Tensor = variance;
@@ -141,12 +192,17 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
         }
         // Without affine parameters the normalisation is written out: tfjs's batchNorm gradient fails
         // when scale and offset are absent (affine=False in training mode).
-        const y = gamma && beta ? tf.batchNorm(x, m, s, beta, gamma, l.eps) : tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(s, l.eps)));
+        const y =
+          gamma && beta
+            ? tf.batchNorm(x, m, s, beta, gamma, l.eps)
+            : tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(s, l.eps)));
         return { t: y, layout: x.rank >= 3 ? 'nhwc' : 'plain' };
       };
     }
     case 'encoder': {
-      const m = buildTransformerEncoderLayer(tf, l, v, rand, `${l.name}.`, () => Math.floor(dropRand() * 2 ** 31));
+      const m = buildTransformerEncoderLayer(tf, l, v, rand, `${l.name}.`, () =>
+        Math.floor(dropRand() * 2 ** 31),
+      );
       return (a, training) => ({ t: m.forward(toPlain(tf, a).t, training), layout: 'plain' });
     }
     case 'identity':
@@ -160,18 +216,32 @@ function makeStep(tf: Tf, l: LayerSpec, index: number, v: MakeVar, rand: () => n
 
 function activation(tf: Tf, fn: string, x: Tensor, alpha?: number): Tensor {
   switch (fn) {
-    case 'relu': return tf.relu(x);
-    case 'relu6': return tf.relu6(x);
-    case 'sigmoid': return tf.sigmoid(x);
-    case 'tanh': return tf.tanh(x);
-    case 'elu': return alpha === undefined || alpha === 1 ? tf.elu(x) : tf.where(tf.greater(x, 0), x, tf.mul(tf.sub(tf.exp(x), 1), alpha));
-    case 'selu': return tf.selu(x);
-    case 'leaky_relu': return tf.leakyRelu(x, alpha ?? 0.01);
-    case 'silu': return tf.mul(x, tf.sigmoid(x));
-    case 'softplus': return tf.softplus(x);
-    case 'hardtanh': return tf.clipByValue(x, -1, 1);
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'elu':
+      return alpha === undefined || alpha === 1
+        ? tf.elu(x)
+        : tf.where(tf.greater(x, 0), x, tf.mul(tf.sub(tf.exp(x), 1), alpha));
+    case 'selu':
+      return tf.selu(x);
+    case 'leaky_relu':
+      return tf.leakyRelu(x, alpha ?? 0.01);
+    case 'silu':
+      return tf.mul(x, tf.sigmoid(x));
+    case 'softplus':
+      return tf.softplus(x);
+    case 'hardtanh':
+      return tf.clipByValue(x, -1, 1);
     // GELU (PyTorch's default, exact erf form).
-    case 'gelu': return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1));
-    default: throw new Error(`unknown activation ${fn}`);
+    case 'gelu':
+      return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1));
+    default:
+      throw new Error(`unknown activation ${fn}`);
   }
 }

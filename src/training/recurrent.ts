@@ -33,7 +33,8 @@ export interface RecurrentModule {
   forward(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput;
 }
 
-export const gatesOf = (mode: RecurrentMode): number => (mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1);
+export const gatesOf = (mode: RecurrentMode): number =>
+  mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
 
 /** PyTorch's parameter count for the module. */
 export function recurrentParams(s: RecurrentSpec): number {
@@ -51,13 +52,20 @@ export function recurrentParams(s: RecurrentSpec): number {
  * Builds the module's variables (PyTorch's init: every parameter uniform in ±1/√H) under `prefix`
  * ("lstm." gives "lstm.weight_ih_l0").
  */
-export function buildRecurrent(tf: Tf, s: RecurrentSpec, v: MakeVar, rand: () => number, prefix: string): RecurrentModule {
+export function buildRecurrent(
+  tf: Tf,
+  s: RecurrentSpec,
+  v: MakeVar,
+  rand: () => number,
+  prefix: string,
+): RecurrentModule {
   const H = s.hiddenSize;
   const G = gatesOf(s.mode);
   const dirs = s.bidirectional ? 2 : 1;
   const bound = 1 / Math.sqrt(H);
   const params = new Map<string, Variable>();
-  const cells: { wih: Variable; whh: Variable; bih: Variable | null; bhh: Variable | null }[][] = [];
+  const cells: { wih: Variable; whh: Variable; bih: Variable | null; bhh: Variable | null }[][] =
+    [];
   for (let k = 0; k < s.numLayers; k++) {
     const inSize = k === 0 ? s.inputSize : H * dirs;
     const layer: (typeof cells)[number] = [];
@@ -86,7 +94,8 @@ export function buildRecurrent(tf: Tf, s: RecurrentSpec, v: MakeVar, rand: () =>
   return {
     params,
     forward(x, h0, c0) {
-      if (x.rank !== 3) throw new Error(`${prefix.replace(/\.$/, '')}: expects a 3-D input, got rank ${x.rank}`);
+      if (x.rank !== 3)
+        throw new Error(`${prefix.replace(/\.$/, '')}: expects a 3-D input, got rank ${x.rank}`);
       // Time-major list of [B, in] steps.
       let steps = tf.unstack(x, s.batchFirst ? 1 : 0);
       const B = steps[0].shape[0];
@@ -97,9 +106,14 @@ export function buildRecurrent(tf: Tf, s: RecurrentSpec, v: MakeVar, rand: () =>
         for (let d = 0; d < dirs; d++) {
           const cell = cells[k][d];
           const idx = k * dirs + d;
-          let h: Tensor = h0 ? tf.squeeze(tf.slice(h0, [idx, 0, 0], [1, B, H]), [0]) : tf.zeros([B, H]);
-          let c: Tensor = c0 ? tf.squeeze(tf.slice(c0, [idx, 0, 0], [1, B, H]), [0]) : tf.zeros([B, H]);
-          const order = d === 0 ? steps.map((_, t) => t) : steps.map((_, t) => steps.length - 1 - t);
+          let h: Tensor = h0
+            ? tf.squeeze(tf.slice(h0, [idx, 0, 0], [1, B, H]), [0])
+            : tf.zeros([B, H]);
+          let c: Tensor = c0
+            ? tf.squeeze(tf.slice(c0, [idx, 0, 0], [1, B, H]), [0])
+            : tf.zeros([B, H]);
+          const order =
+            d === 0 ? steps.map((_, t) => t) : steps.map((_, t) => steps.length - 1 - t);
           const out: Tensor[] = new Array<Tensor>(steps.length);
           for (const t of order) {
             const gi = lin(steps[t], cell.wih, cell.bih);
@@ -125,7 +139,9 @@ export function buildRecurrent(tf: Tf, s: RecurrentSpec, v: MakeVar, rand: () =>
           hs.push(h);
           if (s.mode === 'lstm') cs.push(c);
         }
-        steps = outs[0].map((_, t) => (dirs === 1 ? outs[0][t] : tf.concat([outs[0][t], outs[1][t]], 1)));
+        steps = outs[0].map((_, t) =>
+          dirs === 1 ? outs[0][t] : tf.concat([outs[0][t], outs[1][t]], 1),
+        );
       }
       const output = tf.stack(steps, s.batchFirst ? 1 : 0);
       return { output, h: tf.stack(hs, 0), ...(s.mode === 'lstm' ? { c: tf.stack(cs, 0) } : {}) };

@@ -21,8 +21,26 @@ export const SHARDS = 2;
 /** Layers whose forward pass works sample by sample from input and weights alone. Batch norm
  * (statistics over the batch, running averages) and dropout (a random stream) would change meaning
  * when split; a layer kind not listed here is treated the same way, so a new one is safe by default. */
-const STATELESS = new Set(['linear', 'conv2d', 'conv1d', 'convtranspose2d', 'convtranspose1d', 'maxpool2d', 'maxpool1d', 'avgpool2d', 'avgpool1d',
-  'activation', 'softmax', 'log_softmax', 'reshape', 'layernorm', 'groupnorm', 'embedding', 'resample', 'identity']);
+const STATELESS = new Set([
+  'linear',
+  'conv2d',
+  'conv1d',
+  'convtranspose2d',
+  'convtranspose1d',
+  'maxpool2d',
+  'maxpool1d',
+  'avgpool2d',
+  'avgpool1d',
+  'activation',
+  'softmax',
+  'log_softmax',
+  'reshape',
+  'layernorm',
+  'groupnorm',
+  'embedding',
+  'resample',
+  'identity',
+]);
 
 export function shardable(spec: NetSpec): boolean {
   return spec.layers.every((l) => STATELESS.has(l.op));
@@ -36,7 +54,13 @@ export function shardable(spec: NetSpec): boolean {
  * Decided from the net alone, never the machine, so a net's curve does not depend on where it runs.
  */
 export function worthSharding(spec: NetSpec): boolean {
-  return spec.layers.some((l) => l.op === 'conv2d' || l.op === 'conv1d' || l.op === 'convtranspose2d' || l.op === 'convtranspose1d');
+  return spec.layers.some(
+    (l) =>
+      l.op === 'conv2d' ||
+      l.op === 'conv1d' ||
+      l.op === 'convtranspose2d' ||
+      l.op === 'convtranspose1d',
+  );
 }
 
 /** Sizes of the parts of an n-sample batch (no empty part). */
@@ -64,19 +88,35 @@ export interface ShardResult {
  * The training objective, one definition for the plain and the split step: mean cross-entropy of a
  * forward pass in training mode; `keepCorrect` receives the (kept) count of right answers.
  */
-export function batchLoss(tf: Tf, net: Net, x: Tensor, y: Tensor, labels: Tensor, keepCorrect: (ok: Tensor) => void): Scalar {
+export function batchLoss(
+  tf: Tf,
+  net: Net,
+  x: Tensor,
+  y: Tensor,
+  labels: Tensor,
+  keepCorrect: (ok: Tensor) => void,
+): Scalar {
   const logits = net.forward(x, true);
   keepCorrect(tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'))));
   return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
 }
 
 /** Gradient of one part on this thread. x: the part's input tensor; labels: int32 [n]. */
-export function shardGradients(tf: Tf, net: Net, trainable: Variable[], x: Tensor, labels: Tensor): ShardResult {
+export function shardGradients(
+  tf: Tf,
+  net: Net,
+  trainable: Variable[],
+  x: Tensor,
+  labels: Tensor,
+): ShardResult {
   let ok: Tensor | null = null;
   const y = tf.oneHot(labels, 10);
   const keep: Tensor[] = [y];
   try {
-    const { value, grads } = tf.variableGrads(() => batchLoss(tf, net, x, y, labels, (t) => (ok = t)), trainable);
+    const { value, grads } = tf.variableGrads(
+      () => batchLoss(tf, net, x, y, labels, (t) => (ok = t)),
+      trainable,
+    );
     keep.push(value, ...Object.values(grads));
     return {
       loss: value.dataSync()[0],
@@ -125,7 +165,14 @@ export interface AdamConfig {
  * the weights must end up in shared memory for the sub-workers anyway: about 1 ms for the CNN
  * instead of ~9 ms of tfjs kernels plus copies.
  */
-export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, c: AdamConfig): void {
+export function adamStep(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  t: number,
+  c: AdamConfig,
+): void {
   const b1 = c.beta1;
   const b2 = c.beta2;
   const c1 = 1 - b1 ** t;
@@ -170,12 +217,23 @@ export interface GradWorkerData {
   error: SharedArrayBuffer;
 }
 
-type WaitResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+type WaitResult =
+  | { async: false; value: 'not-equal' | 'timed-out' }
+  | { async: true; value: Promise<'ok' | 'timed-out'> };
 /** Atomics.waitAsync (Node ≥ 16) is not in TypeScript's ES2022 lib. */
-const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number, t?: number) => WaitResult }).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync?: (a: Int32Array, i: number, v: number, t?: number) => WaitResult;
+  }
+).waitAsync;
 
 /** Resolves once ctrl[i] = target, without blocking the event loop (messages and aborts still arrive). */
-async function waitUntil(ctrl: Int32Array, i: number, target: number, dead: Promise<never>): Promise<void> {
+async function waitUntil(
+  ctrl: Int32Array,
+  i: number,
+  target: number,
+  dead: Promise<never>,
+): Promise<void> {
   for (let v = Atomics.load(ctrl, i); v !== target; v = Atomics.load(ctrl, i)) {
     if (waitAsync) {
       const r = waitAsync(ctrl, i, v, 1000);
@@ -200,7 +258,10 @@ function spawn(data: GradWorkerData): Worker {
   // worker does not inherit the parent's --import loader for its entry file.
   const tsx = createRequire(__filename).resolve('tsx/cjs');
   const ts = join(__dirname, 'gradWorker.ts');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, { eval: true, workerData: data });
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, {
+    eval: true,
+    workerData: data,
+  });
 }
 
 class Child {
@@ -214,7 +275,10 @@ class Child {
   readonly dead: Promise<never>;
   private step = 0;
 
-  constructor(readonly worker: Worker, data: GradWorkerData) {
+  constructor(
+    readonly worker: Worker,
+    data: GradWorkerData,
+  ) {
     this.ctrl = new Int32Array(data.ctrl);
     this.input = new Float32Array(data.input);
     this.labels = new Int32Array(data.labels);
@@ -247,7 +311,9 @@ class Child {
     await waitUntil(this.ctrl, DONE, this.step, this.dead);
     if (Atomics.load(this.ctrl, STATUS) === 1) {
       const len = this.error.indexOf(0);
-      throw new Error(`gradient worker: ${Buffer.from(this.error.subarray(0, len < 0 ? this.error.length : len)).toString('utf8')}`);
+      throw new Error(
+        `gradient worker: ${Buffer.from(this.error.subarray(0, len < 0 ? this.error.length : len)).toString('utf8')}`,
+      );
     }
     let off = 0;
     // Copies: the next step overwrites the shared buffer.
@@ -297,7 +363,18 @@ export class ShardedTrainer {
    * threads − 1 sub-workers are started (at most SHARDS − 1). If one cannot start, the parts it would
    * have computed run here instead — same numbers, only slower — and `log` says why.
    */
-  static async start(tf: Tf, net: Net, o: { threads: number; seed: number; adam: AdamConfig; wasmDir?: string; maxRows: number; log?: (m: string) => void }): Promise<ShardedTrainer> {
+  static async start(
+    tf: Tf,
+    net: Net,
+    o: {
+      threads: number;
+      seed: number;
+      adam: AdamConfig;
+      wasmDir?: string;
+      maxRows: number;
+      log?: (m: string) => void;
+    },
+  ): Promise<ShardedTrainer> {
     const trainable = net.variables.filter((v) => v.trainable);
     const inShape = net.spec.input;
     const rowShape = inShape.length === 3 ? [inShape[1], inShape[2], inShape[0]] : [...inShape];
@@ -305,16 +382,25 @@ export class ShardedTrainer {
     const maxRows = Math.max(...shardSizes(o.maxRows).slice(1), 1);
     const total = trainable.reduce((s, v) => s + v.size, 0);
     const want = Math.max(0, Math.min(SHARDS, Math.floor(o.threads)) - 1);
-    if (want === 0) return new ShardedTrainer(tf, net, trainable, [], new Float32Array(total), rowShape, o.adam);
+    if (want === 0)
+      return new ShardedTrainer(tf, net, trainable, [], new Float32Array(total), rowShape, o.adam);
     const weightsBuf = new SharedArrayBuffer(4 * total);
     const made: Child[] = [];
     try {
       for (let k = 0; k < want; k++) {
         const data: GradWorkerData = {
-          spec: net.spec, seed: o.seed, wasmDir: o.wasmDir, rowShape, maxRows,
-          ctrl: new SharedArrayBuffer(4 * CTRL_CELLS), weights: weightsBuf,
-          input: new SharedArrayBuffer(4 * rowSize * maxRows), labels: new SharedArrayBuffer(4 * maxRows),
-          grads: new SharedArrayBuffer(4 * total), stats: new SharedArrayBuffer(16), error: new SharedArrayBuffer(ERROR_BYTES),
+          spec: net.spec,
+          seed: o.seed,
+          wasmDir: o.wasmDir,
+          rowShape,
+          maxRows,
+          ctrl: new SharedArrayBuffer(4 * CTRL_CELLS),
+          weights: weightsBuf,
+          input: new SharedArrayBuffer(4 * rowSize * maxRows),
+          labels: new SharedArrayBuffer(4 * maxRows),
+          grads: new SharedArrayBuffer(4 * total),
+          stats: new SharedArrayBuffer(16),
+          error: new SharedArrayBuffer(ERROR_BYTES),
         };
         const w = spawn(data);
         live.add(w);
@@ -322,14 +408,27 @@ export class ShardedTrainer {
         const child = new Child(w, data);
         made.push(child);
         // The child says 'ready' once its backend and net exist.
-        await Promise.race([new Promise<void>((res) => w.once('message', () => res())), child.dead]);
+        await Promise.race([
+          new Promise<void>((res) => w.once('message', () => res())),
+          child.dead,
+        ]);
       }
     } catch (e) {
-      o.log?.(`training threads: 1 instead of ${1 + want} (a gradient worker failed to start: ${e instanceof Error ? e.message : String(e)})`);
+      o.log?.(
+        `training threads: 1 instead of ${1 + want} (a gradient worker failed to start: ${e instanceof Error ? e.message : String(e)})`,
+      );
       await Promise.all(made.map((c) => c.worker.terminate()));
       return new ShardedTrainer(tf, net, trainable, [], new Float32Array(total), rowShape, o.adam);
     }
-    return new ShardedTrainer(tf, net, trainable, made, new Float32Array(weightsBuf), rowShape, o.adam);
+    return new ShardedTrainer(
+      tf,
+      net,
+      trainable,
+      made,
+      new Float32Array(weightsBuf),
+      rowShape,
+      o.adam,
+    );
   }
 
   /** One Adam step on a batch of n rows (x: n × row floats, labels: n ints). */
@@ -341,11 +440,21 @@ export class ShardedTrainer {
     const paramSizes = this.trainable.map((v) => v.size);
     // Parts 1.. go to sub-workers while they last (they read the weights from shared memory); the
     // rest run here after part 0.
-    const remote = sizes.map((_, k) => (k >= 1 && k - 1 < this.children.length ? this.children[k - 1] : null));
-    sizes.forEach((n, k) => remote[k]?.start(x.subarray(starts[k] * rowSize, (starts[k] + n) * rowSize), labels.subarray(starts[k], starts[k] + n)));
+    const remote = sizes.map((_, k) =>
+      k >= 1 && k - 1 < this.children.length ? this.children[k - 1] : null,
+    );
+    sizes.forEach((n, k) =>
+      remote[k]?.start(
+        x.subarray(starts[k] * rowSize, (starts[k] + n) * rowSize),
+        labels.subarray(starts[k], starts[k] + n),
+      ),
+    );
     const local = (k: number): ShardResult => {
       const n = sizes[k];
-      const xt = tf.tensor(x.subarray(starts[k] * rowSize, (starts[k] + n) * rowSize), [n, ...this.rowShape]);
+      const xt = tf.tensor(x.subarray(starts[k] * rowSize, (starts[k] + n) * rowSize), [
+        n,
+        ...this.rowShape,
+      ]);
       const lt = tf.tensor1d(labels.subarray(starts[k], starts[k] + n), 'int32');
       try {
         return shardGradients(tf, this.net, this.trainable, xt, lt);
@@ -377,11 +486,13 @@ export class ShardedTrainer {
   /** Ends every sub-worker; resolves once their threads are gone. */
   async dispose(): Promise<void> {
     const cs = this.children.splice(0);
-    await Promise.all(cs.map(async (c) => {
-      Atomics.store(c.ctrl, STATUS, 2);
-      Atomics.add(c.ctrl, CMD, 1);
-      Atomics.notify(c.ctrl, CMD);
-      await c.worker.terminate();
-    }));
+    await Promise.all(
+      cs.map(async (c) => {
+        Atomics.store(c.ctrl, STATUS, 2);
+        Atomics.add(c.ctrl, CMD, 1);
+        Atomics.notify(c.ctrl, CMD);
+        await c.worker.terminate();
+      }),
+    );
   }
 }

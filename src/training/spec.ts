@@ -13,7 +13,18 @@ interface Base {
   line?: number;
 }
 
-export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'gelu' | 'selu' | 'silu' | 'softplus' | 'leaky_relu' | 'relu6' | 'hardtanh';
+export type Activation =
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'elu'
+  | 'gelu'
+  | 'selu'
+  | 'silu'
+  | 'softplus'
+  | 'leaky_relu'
+  | 'relu6'
+  | 'hardtanh';
 
 export type InterpMode = 'nearest' | 'nearest-exact' | 'linear' | 'adaptive_avg';
 
@@ -21,16 +32,73 @@ export type LayerSpec = Base &
   (
     | { op: 'linear'; inFeatures: number; outFeatures: number; bias: boolean }
     /** dilation and groups are optional so the built-in nets read as before (both default to 1). */
-    | { op: 'conv2d'; inChannels: number; outChannels: number; kernel: Pair; stride: Pair; padding: Pair | 'same'; bias: boolean; dilation?: Pair; groups?: number }
-    | { op: 'conv1d'; inChannels: number; outChannels: number; kernel: number; stride: number; padding: number | 'same'; dilation: number; groups: number; bias: boolean }
+    | {
+        op: 'conv2d';
+        inChannels: number;
+        outChannels: number;
+        kernel: Pair;
+        stride: Pair;
+        padding: Pair | 'same';
+        bias: boolean;
+        dilation?: Pair;
+        groups?: number;
+      }
+    | {
+        op: 'conv1d';
+        inChannels: number;
+        outChannels: number;
+        kernel: number;
+        stride: number;
+        padding: number | 'same';
+        dilation: number;
+        groups: number;
+        bias: boolean;
+      }
     /** PyTorch's ConvTranspose: output = (I−1)·S − 2P + D·(K−1) + output_padding + 1. */
-    | { op: 'convtranspose2d'; inChannels: number; outChannels: number; kernel: Pair; stride: Pair; padding: Pair; outputPadding: Pair; dilation: Pair; groups: number; bias: boolean }
-    | { op: 'convtranspose1d'; inChannels: number; outChannels: number; kernel: number; stride: number; padding: number; outputPadding: number; dilation: number; groups: number; bias: boolean }
+    | {
+        op: 'convtranspose2d';
+        inChannels: number;
+        outChannels: number;
+        kernel: Pair;
+        stride: Pair;
+        padding: Pair;
+        outputPadding: Pair;
+        dilation: Pair;
+        groups: number;
+        bias: boolean;
+      }
+    | {
+        op: 'convtranspose1d';
+        inChannels: number;
+        outChannels: number;
+        kernel: number;
+        stride: number;
+        padding: number;
+        outputPadding: number;
+        dilation: number;
+        groups: number;
+        bias: boolean;
+      }
     /** padding: per axis (the engine's PyTorch values); ceilMode as in PyTorch's output-size rule. */
     | { op: 'maxpool2d'; kernel: Pair; stride: Pair; padding: Pair; ceilMode?: boolean }
     | { op: 'maxpool1d'; kernel: number; stride: number; padding: number; ceilMode: boolean }
-    | { op: 'avgpool2d'; kernel: Pair; stride: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
-    | { op: 'avgpool1d'; kernel: number; stride: number; padding: number; ceilMode: boolean; countIncludePad: boolean }
+    | {
+        op: 'avgpool2d';
+        kernel: Pair;
+        stride: Pair;
+        padding?: Pair;
+        ceilMode?: boolean;
+        countIncludePad?: boolean;
+        divisorOverride?: number | null;
+      }
+    | {
+        op: 'avgpool1d';
+        kernel: number;
+        stride: number;
+        padding: number;
+        ceilMode: boolean;
+        countIncludePad: boolean;
+      }
     | { op: 'activation'; fn: Activation; alpha?: number }
     /** dim as PyTorch numbers it (negative counts from the end). */
     | { op: 'softmax' | 'log_softmax'; dim: number }
@@ -49,9 +117,26 @@ export type LayerSpec = Base &
      * Upsample / F.interpolate / adaptive average pooling over the spatial dims: `from` → `to` sizes,
      * `scale` the scale_factor PyTorch passes to its kernel (it sets the source-index rule), or null.
      */
-    | { op: 'resample'; mode: InterpMode; from: number[]; to: number[]; scale: (number | null)[] | null; alignCorners: boolean }
+    | {
+        op: 'resample';
+        mode: InterpMode;
+        from: number[];
+        to: number[];
+        scale: (number | null)[] | null;
+        alignCorners: boolean;
+      }
     /** nn.TransformerEncoderLayer without masks (attention.ts); input [B, T, E] (or [T, B, E]). */
-    | { op: 'encoder'; dModel: number; nhead: number; dimFeedforward: number; dropout: number; activation: 'relu' | 'gelu'; layerNormEps: number; batchFirst: boolean; normFirst: boolean }
+    | {
+        op: 'encoder';
+        dModel: number;
+        nhead: number;
+        dimFeedforward: number;
+        dropout: number;
+        activation: 'relu' | 'gelu';
+        layerNormEps: number;
+        batchFirst: boolean;
+        normFirst: boolean;
+      }
     | { op: 'identity' }
   );
 
@@ -81,12 +166,46 @@ export const CNN: NetSpec = {
   name: 'cnn',
   input: [1, 28, 28],
   layers: [
-    { name: 'conv1', type: 'Conv2d', op: 'conv2d', inChannels: 1, outChannels: 32, kernel: p2(3), stride: p2(1), padding: p2(0), bias: true },
+    {
+      name: 'conv1',
+      type: 'Conv2d',
+      op: 'conv2d',
+      inChannels: 1,
+      outChannels: 32,
+      kernel: p2(3),
+      stride: p2(1),
+      padding: p2(0),
+      bias: true,
+    },
     { name: 'relu1', type: 'ReLU', op: 'activation', fn: 'relu' },
-    { name: 'pool1', type: 'MaxPool2d', op: 'maxpool2d', kernel: p2(2), stride: p2(2), padding: p2(0) },
-    { name: 'conv2', type: 'Conv2d', op: 'conv2d', inChannels: 32, outChannels: 64, kernel: p2(3), stride: p2(1), padding: p2(0), bias: true },
+    {
+      name: 'pool1',
+      type: 'MaxPool2d',
+      op: 'maxpool2d',
+      kernel: p2(2),
+      stride: p2(2),
+      padding: p2(0),
+    },
+    {
+      name: 'conv2',
+      type: 'Conv2d',
+      op: 'conv2d',
+      inChannels: 32,
+      outChannels: 64,
+      kernel: p2(3),
+      stride: p2(1),
+      padding: p2(0),
+      bias: true,
+    },
     { name: 'relu2', type: 'ReLU', op: 'activation', fn: 'relu' },
-    { name: 'pool2', type: 'MaxPool2d', op: 'maxpool2d', kernel: p2(2), stride: p2(2), padding: p2(0) },
+    {
+      name: 'pool2',
+      type: 'MaxPool2d',
+      op: 'maxpool2d',
+      kernel: p2(2),
+      stride: p2(2),
+      padding: p2(0),
+    },
     { name: 'flatten', type: 'Flatten', op: 'reshape', to: [1600] },
     { name: 'fc1', type: 'Linear', op: 'linear', inFeatures: 1600, outFeatures: 128, bias: true },
     { name: 'relu3', type: 'ReLU', op: 'activation', fn: 'relu' },
@@ -97,17 +216,35 @@ export const CNN: NetSpec = {
 /** One layer's own parameters as PyTorch counts them (weights, biases, the norms' affine pairs, embedding tables). */
 export function layerParams(l: LayerSpec): number {
   if (l.op === 'linear') return l.inFeatures * l.outFeatures + (l.bias ? l.outFeatures : 0);
-  if (l.op === 'conv2d') return (l.inChannels / (l.groups ?? 1)) * l.outChannels * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
-  if (l.op === 'conv1d') return (l.inChannels / l.groups) * l.outChannels * l.kernel + (l.bias ? l.outChannels : 0);
+  if (l.op === 'conv2d')
+    return (
+      (l.inChannels / (l.groups ?? 1)) * l.outChannels * l.kernel[0] * l.kernel[1] +
+      (l.bias ? l.outChannels : 0)
+    );
+  if (l.op === 'conv1d')
+    return (l.inChannels / l.groups) * l.outChannels * l.kernel + (l.bias ? l.outChannels : 0);
   // Transposed weights are [in, out/groups, k…].
-  if (l.op === 'convtranspose2d') return l.inChannels * (l.outChannels / l.groups) * l.kernel[0] * l.kernel[1] + (l.bias ? l.outChannels : 0);
-  if (l.op === 'convtranspose1d') return l.inChannels * (l.outChannels / l.groups) * l.kernel + (l.bias ? l.outChannels : 0);
+  if (l.op === 'convtranspose2d')
+    return (
+      l.inChannels * (l.outChannels / l.groups) * l.kernel[0] * l.kernel[1] +
+      (l.bias ? l.outChannels : 0)
+    );
+  if (l.op === 'convtranspose1d')
+    return l.inChannels * (l.outChannels / l.groups) * l.kernel + (l.bias ? l.outChannels : 0);
   if (l.op === 'batchnorm' && l.affine) return 2 * l.features;
   if (l.op === 'layernorm' && l.affine) return 2 * l.shape.reduce((a, b) => a * b, 1);
   if (l.op === 'groupnorm' && l.affine) return 2 * l.channels;
   if (l.op === 'embedding') return l.num * l.dim;
   // Packed in_proj (3E² + 3E), out_proj (E² + E), two linears, two LayerNorms.
-  if (l.op === 'encoder') return 4 * l.dModel * l.dModel + 4 * l.dModel + 2 * l.dModel * l.dimFeedforward + l.dimFeedforward + l.dModel + 4 * l.dModel;
+  if (l.op === 'encoder')
+    return (
+      4 * l.dModel * l.dModel +
+      4 * l.dModel +
+      2 * l.dModel * l.dimFeedforward +
+      l.dimFeedforward +
+      l.dModel +
+      4 * l.dModel
+    );
   return 0;
 }
 
@@ -139,6 +276,8 @@ export function paramLimitProblem(spec: NetSpec): string | null {
   const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
   let big: LayerSpec | undefined;
   for (const l of ownLayers(spec)) if (!big || layerParams(l) > layerParams(big)) big = l;
-  const where = big ? `; the largest layer, ${big.type} ${big.name}${big.line ? ` (line ${big.line})` : ''}, has ${fmt(layerParams(big))}` : '';
+  const where = big
+    ? `; the largest layer, ${big.type} ${big.name}${big.line ? ` (line ${big.line})` : ''}, has ${fmt(layerParams(big))}`
+    : '';
   return `${spec.name} has ${fmt(n)} parameters, more than the ${fmt(MAX_TRAIN_PARAMS)} Tensor Lens trains (training takes about 70 bytes per parameter and the wasm backend's memory stops at 4 GB)${where}; make the model smaller to train it here`;
 }

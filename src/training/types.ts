@@ -128,4 +128,5 @@ export interface TrainEvalEvent {
   mistakes: { index: number; label: number; pred: number; p: number }[];
 }
 
-export type TrainEvent = TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainEvalEvent | TrainDoneEvent;
+export type TrainEvent =
+  TrainStartEvent | TrainBatchEvent | TrainEpochEvent | TrainEvalEvent | TrainDoneEvent;

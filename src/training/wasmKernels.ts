@@ -3,7 +3,13 @@
 // (docs/tfjs.md); its BatchMatMul is slow with a transposed operand. The convolution gradients are rewritten as forward convolutions, which run on the
 // backend's own XNNPACK Conv2D; the pooling gradient is a single scatter pass over the wasm heap.
 // Every kernel here is checked against the cpu backend in test/unit/training/kernels.test.ts.
-import type { DataId, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type {
+  DataId,
+  KernelConfig,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
 
 /** The parts of BackendWasm we use (its class type lives in a package we load lazily). */
@@ -13,7 +19,11 @@ interface WasmBackend {
   disposeData(dataId: DataId, force?: boolean): boolean;
 }
 
-type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  | 'valid'
+  | 'same'
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];
 
 interface Ctx {
@@ -43,15 +53,27 @@ function free(ctx: Ctx, ...infos: TensorInfo[]): void {
  * dW[kh,kw,ci,co] = Σ_{b,oh,ow} xpad[b, oh·s+kh, ow·s+kw, ci] · dy[b,oh,ow,co]: a forward convolution of
  * x as [Cin, H, W, B] (batch ↔ channels swapped) with dy as a [OH, OW, B, Cout] filter dilated by the stride.
  */
-function conv2DBackpropFilter(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+function conv2DBackpropFilter(
+  ctx: Ctx,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
   const x = req(inputs, 'x');
   const dy = req(inputs, 'dy');
   const strides = attrs.strides as number | [number, number];
   const pad = attrs.pad as Pad;
   const filterShape = attrs.filterShape as Shape4;
   const dimRoundingMode = attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined;
-  if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): NCHW is not supported; use NHWC');
-  const info = ctx.tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode);
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('Conv2DBackpropFilter (wasm): NCHW is not supported; use NHWC');
+  const info = ctx.tf.backend_util.computeConv2DInfo(
+    x.shape as Shape4,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   const [sh, sw] = [info.strideHeight, info.strideWidth];
   const { top, left } = info.padInfo;
@@ -61,9 +83,23 @@ function conv2DBackpropFilter(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: Named
   const needW = (info.outWidth - 1) * sw + kw;
   const bottom = Math.max(0, needH - h - top);
   const right = Math.max(0, needW - w - left);
-  const padded = top || bottom || left || right
-    ? call(ctx, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
-    : null;
+  const padded =
+    top || bottom || left || right
+      ? call(
+          ctx,
+          'PadV2',
+          { x },
+          {
+            paddings: [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        )
+      : null;
   if (x.shape[3] === 1) {
     const out = filterGradOneChannel(ctx, padded ?? x, dy, kh, kw, sh, sw);
     if (padded) free(ctx, padded);
@@ -71,13 +107,23 @@ function conv2DBackpropFilter(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: Named
   }
   const xt = call(ctx, 'Transpose', { x: padded ?? x }, { perm: [3, 1, 2, 0] });
   const dyt = call(ctx, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-  const conv = call(ctx, 'Conv2D', { x: xt, filter: dyt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
+  const conv = call(
+    ctx,
+    'Conv2D',
+    { x: xt, filter: dyt },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] },
+  );
   free(ctx, xt, dyt);
   if (padded) free(ctx, padded);
   // Rows past (OH−1)·s + KH that no output read make the result larger than the filter: crop them.
   let cropped = conv;
   if (conv.shape[1] !== kh || conv.shape[2] !== kw) {
-    cropped = call(ctx, 'Slice', { x: conv }, { begin: [0, 0, 0, 0], size: [conv.shape[0], kh, kw, conv.shape[3]] });
+    cropped = call(
+      ctx,
+      'Slice',
+      { x: conv },
+      { begin: [0, 0, 0, 0], size: [conv.shape[0], kh, kw, conv.shape[3]] },
+    );
     free(ctx, conv);
   }
   const out = call(ctx, 'Transpose', { x: cropped }, { perm: [1, 2, 0, 3] });
@@ -92,7 +138,15 @@ function conv2DBackpropFilter(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: Named
  * a 1×1 convolution on the backend's XNNPACK, it needs no transpose of dy and no output transpose,
  * and avoids the general path's Conv2D with a huge [OH, OW, B, Cout] filter and only KH·KW outputs.
  */
-function filterGradOneChannel(ctx: Ctx, xp: TensorInfo, dy: TensorInfo, kh: number, kw: number, sh: number, sw: number): TensorInfo {
+function filterGradOneChannel(
+  ctx: Ctx,
+  xp: TensorInfo,
+  dy: TensorInfo,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+): TensorInfo {
   const [b, hp, wp] = xp.shape;
   const [, oh, ow, co] = dy.shape;
   const r = b * oh * ow;
@@ -110,7 +164,12 @@ function filterGradOneChannel(ctx: Ctx, xp: TensorInfo, dy: TensorInfo, kh: numb
       }
     }
   }
-  const out = call(ctx, 'Conv2D', { x: pt, filter: view(dy, [1, 1, r, co]) }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  const out = call(
+    ctx,
+    'Conv2D',
+    { x: pt, filter: view(dy, [1, 1, r, co]) },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  );
   free(ctx, pt);
   return view(out, [kh, kw, 1, co]);
 }
@@ -120,29 +179,65 @@ function filterGradOneChannel(ctx: Ctx, xp: TensorInfo, dy: TensorInfo, kh: numb
  * swapped. Only stride 1 takes this path (no zero-insertion needed); other strides and paddings wider
  * than the kernel fall back to the backend's own kernel, which is correct, only slower.
  */
-function conv2DBackpropInput(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+function conv2DBackpropInput(
+  ctx: Ctx,
+  original: KernelConfig,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
   const dy = req(inputs, 'dy');
   const filter = req(inputs, 'filter');
   const inputShape = attrs.inputShape as Shape4;
   const strides = attrs.strides as number | [number, number];
   const pad = attrs.pad as Pad;
   const dimRoundingMode = attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined;
-  const info = ctx.tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
+  const info = ctx.tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as Shape4,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   const { top, left } = info.padInfo;
   const padTop = kh - 1 - top;
   const padLeft = kw - 1 - left;
   const padBottom = info.inHeight + kh - 1 - info.outHeight - padTop;
   const padRight = info.inWidth + kw - 1 - info.outWidth - padLeft;
-  if (attrs.dataFormat === 'NCHW' || info.strideHeight !== 1 || info.strideWidth !== 1 || Math.min(padTop, padLeft, padBottom, padRight) < 0) {
+  if (
+    attrs.dataFormat === 'NCHW' ||
+    info.strideHeight !== 1 ||
+    info.strideWidth !== 1 ||
+    Math.min(padTop, padLeft, padBottom, padRight) < 0
+  ) {
     const out = original.kernelFunc({ inputs, backend: ctx.backend, attrs });
     return Array.isArray(out) ? out[0] : out;
   }
-  const padded = padTop || padLeft || padBottom || padRight
-    ? call(ctx, 'PadV2', { x: dy }, { paddings: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], constantValue: 0 })
-    : null;
+  const padded =
+    padTop || padLeft || padBottom || padRight
+      ? call(
+          ctx,
+          'PadV2',
+          { x: dy },
+          {
+            paddings: [
+              [0, 0],
+              [padTop, padBottom],
+              [padLeft, padRight],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        )
+      : null;
   const swapped = flipSwap(ctx, filter);
-  const out = call(ctx, 'Conv2D', { x: padded ?? dy, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  const out = call(
+    ctx,
+    'Conv2D',
+    { x: padded ?? dy, filter: swapped },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  );
   free(ctx, swapped);
   if (padded) free(ctx, padded);
   return out;
@@ -163,7 +258,8 @@ function flipSwap(ctx: Ctx, f: TensorInfo): TensorInfo {
     for (let w = 0; w < kw; w++) {
       const s0 = ((kh - 1 - h) * kw + (kw - 1 - w)) * ci * co;
       const d0 = (h * kw + w) * co * ci;
-      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) dst[d0 + o * ci + i] = src[s0 + i * co + o];
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) dst[d0 + o * ci + i] = src[s0 + i * co + o];
     }
   }
   return out;
@@ -174,7 +270,17 @@ function flipSwap(ctx: Ctx, f: TensorInfo): TensorInfo {
  * backend's rule), accumulated where windows overlap. One pass over the input, in place on the heap.
  */
 /** The usual 2×2, stride-2 pooling: four contiguous channel rows per window, read sequentially. */
-function maxPool2x2GradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array, batch: number, H: number, W: number, C: number, OH: number, OW: number): void {
+function maxPool2x2GradLoop(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  batch: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+): void {
   const row = W * C;
   let d = 0;
   for (let b = 0; b < batch; b++) {
@@ -188,8 +294,14 @@ function maxPool2x2GradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array,
           // First maximum in row-major window order, as on cpu (ties keep the earlier position).
           let bi = i0 + c;
           let bv = x[bi];
-          if (x[i1 + c] > bv) { bi = i1 + c; bv = x[bi]; }
-          if (x[i2 + c] > bv) { bi = i2 + c; bv = x[bi]; }
+          if (x[i1 + c] > bv) {
+            bi = i1 + c;
+            bv = x[bi];
+          }
+          if (x[i2 + c] > bv) {
+            bi = i2 + c;
+            bv = x[bi];
+          }
           if (x[i3 + c] > bv) bi = i3 + c;
           dx[bi] = dy[d];
         }
@@ -199,8 +311,23 @@ function maxPool2x2GradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array,
 }
 
 /** The scatter itself, on plain arrays (a separate function so it stays monomorphic and optimised). */
-function maxPoolGradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array, batch: number, H: number, W: number, C: number,
-  OH: number, OW: number, sh: number, sw: number, fh: number, fw: number, top: number, left: number): void {
+function maxPoolGradLoop(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  batch: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+  sh: number,
+  sw: number,
+  fh: number,
+  fw: number,
+  top: number,
+  left: number,
+): void {
   const rowStride = W * C;
   for (let b = 0; b < batch; b++) {
     const xb = b * H * rowStride;
@@ -237,8 +364,14 @@ function maxPoolGradLoop(x: Float32Array, dy: Float32Array, dx: Float32Array, ba
 function maxPoolGrad(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
   const dy = req(inputs, 'dy');
   const input = req(inputs, 'input');
-  const info = ctx.tf.backend_util.computePool2DInfo(input.shape as Shape4, attrs.filterSize as number | [number, number],
-    attrs.strides as number | [number, number], 1, attrs.pad as Pad, attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined);
+  const info = ctx.tf.backend_util.computePool2DInfo(
+    input.shape as Shape4,
+    attrs.filterSize as number | [number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
   const dx = ctx.backend.makeOutput(input.shape, 'float32');
   // Views after makeOutput: allocating may grow (and move) the heap. No copies: large temporary arrays
   // per step cost more in garbage collection than the scatter itself.
@@ -246,12 +379,44 @@ function maxPoolGrad(ctx: Ctx, inputs: NamedTensorInfoMap, attrs: NamedAttrMap):
   const out = heap(dx);
   out.fill(0);
   const { top, left } = info.padInfo;
-  if (info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 && top === 0 && left === 0) {
-    maxPool2x2GradLoop(heap(input), heap(dy), out, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
+  if (
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    top === 0 &&
+    left === 0
+  ) {
+    maxPool2x2GradLoop(
+      heap(input),
+      heap(dy),
+      out,
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+    );
     return dx;
   }
-  maxPoolGradLoop(heap(input), heap(dy), out, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, top, left);
+  maxPoolGradLoop(
+    heap(input),
+    heap(dy),
+    out,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.filterHeight,
+    info.filterWidth,
+    top,
+    left,
+  );
   return dx;
 }
 
@@ -267,7 +432,12 @@ function view(t: TensorInfo, shape: number[]): TensorInfo {
  * layer asks for. Transposed operands are transposed explicitly first (cheap). Only products without a
  * real batch take this path; batched ones go to the backend's kernel.
  */
-function batchMatMul(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+function batchMatMul(
+  ctx: Ctx,
+  original: KernelConfig,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
   const a = req(inputs, 'a');
   const b = req(inputs, 'b');
   const tA = attrs.transposeA === true;
@@ -281,11 +451,18 @@ function batchMatMul(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMa
   const [br, bc] = b.shape.slice(-2);
   const [m, k] = tA ? [ac, ar] : [ar, ac];
   const [k2, n] = tB ? [bc, br] : [br, bc];
-  if (k !== k2) throw new Error(`matMul: inner dimensions ${k} and ${k2} of shapes ${a.shape} and ${b.shape} differ`);
+  if (k !== k2)
+    throw new Error(
+      `matMul: inner dimensions ${k} and ${k2} of shapes ${a.shape} and ${b.shape} differ`,
+    );
   const at = tA ? call(ctx, 'Transpose', { x: view(a, [ar, ac]) }, { perm: [1, 0] }) : null;
   const bt = tB ? call(ctx, 'Transpose', { x: view(b, [br, bc]) }, { perm: [1, 0] }) : null;
-  const out = call(ctx, 'Conv2D', { x: view(at ?? a, [1, 1, m, k]), filter: view(bt ?? b, [1, 1, k, n]) },
-    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  const out = call(
+    ctx,
+    'Conv2D',
+    { x: view(at ?? a, [1, 1, m, k]), filter: view(bt ?? b, [1, 1, k, n]) },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  );
   if (at) free(ctx, at);
   if (bt) free(ctx, bt);
   const rank = Math.max(a.shape.length, b.shape.length);
@@ -297,11 +474,18 @@ function batchMatMul(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMa
  * reduced axes to the end first; here it is one sequential pass, accumulated in double precision.
  * Any other reduction goes to the backend's kernel.
  */
-function sumLeading(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+function sumLeading(
+  ctx: Ctx,
+  original: KernelConfig,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
   const x = req(inputs, 'x');
   const rank = x.shape.length;
   const raw = attrs.axis as number | number[];
-  const axes = (Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
+  const axes = (Array.isArray(raw) ? raw : [raw])
+    .map((a) => (a < 0 ? a + rank : a))
+    .sort((p, q) => p - q);
   const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
   if (x.dtype !== 'float32' || !leading) {
     const out = original.kernelFunc({ inputs, backend: ctx.backend, attrs });
@@ -310,9 +494,15 @@ function sumLeading(ctx: Ctx, original: KernelConfig, inputs: NamedTensorInfoMap
   const keep = x.shape.slice(axes.length);
   const c = keep.reduce((p, q) => p * q, 1);
   const n = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
-  const outShape = attrs.keepDims === true ? [...new Array<number>(axes.length).fill(1), ...keep] : keep;
+  const outShape =
+    attrs.keepDims === true ? [...new Array<number>(axes.length).fill(1), ...keep] : keep;
   const out = ctx.backend.makeOutput(outShape, 'float32');
-  sumRows(ctx.backend.typedArrayFromHeap(x) as Float32Array, n, c, ctx.backend.typedArrayFromHeap(out) as Float32Array);
+  sumRows(
+    ctx.backend.typedArrayFromHeap(x) as Float32Array,
+    n,
+    c,
+    ctx.backend.typedArrayFromHeap(out) as Float32Array,
+  );
   return out;
 }
 
@@ -339,14 +529,22 @@ export function registerWasmGradKernels(tf: Tf): void {
   const kernels: Record<string, KernelConfig> = {};
   for (const n of names) kernels[n] = tf.getKernel(n, 'wasm');
   const ctx: Ctx = { tf, backend, kernels };
-  const replace = (kernelName: string, make: (original: KernelConfig | undefined) => KernelConfig['kernelFunc']): void => {
+  const replace = (
+    kernelName: string,
+    make: (original: KernelConfig | undefined) => KernelConfig['kernelFunc'],
+  ): void => {
     const original = tf.getKernel(kernelName, 'wasm') as KernelConfig | undefined;
     if (original) tf.unregisterKernel(kernelName, 'wasm');
     const kernelFunc = make(original);
     ours.add(kernelFunc);
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   };
-  replace('Conv2DBackpropFilter', () => ({ inputs, attrs }) => conv2DBackpropFilter(ctx, inputs, attrs ?? {}));
+  replace(
+    'Conv2DBackpropFilter',
+    () =>
+      ({ inputs, attrs }) =>
+        conv2DBackpropFilter(ctx, inputs, attrs ?? {}),
+  );
   replace('Conv2DBackpropInput', (original) => ({ inputs, attrs }) => {
     if (!original) throw new Error('wasm backend has no Conv2DBackpropInput to fall back on');
     return conv2DBackpropInput(ctx, original, inputs, attrs ?? {});
@@ -359,6 +557,11 @@ export function registerWasmGradKernels(tf: Tf): void {
     if (!original) throw new Error('wasm backend has no Sum to fall back on');
     return sumLeading(ctx, original, inputs, attrs ?? {});
   });
-  replace('MaxPoolGrad', () => ({ inputs, attrs }) => maxPoolGrad(ctx, inputs, attrs ?? {}));
+  replace(
+    'MaxPoolGrad',
+    () =>
+      ({ inputs, attrs }) =>
+        maxPoolGrad(ctx, inputs, attrs ?? {}),
+  );
   registered = true;
 }

@@ -2,7 +2,16 @@
 // streamed progress, cancellation, restart when it dies. No vscode import, so it is unit-tested in Node.
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { LONG, type Call, type Method, type Params, type Progress, type Result, type WorkerMessage, type WorkerRequest } from './protocol';
+import {
+  LONG,
+  type Call,
+  type Method,
+  type Params,
+  type Progress,
+  type Result,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './protocol';
 
 /**
  * The engine worker's young generation, in MB (V8's default is 48: two 16 MB semi-spaces and the
@@ -101,7 +110,12 @@ export class EngineClient {
   }
 
   /** Runs `method` in the worker: resolves with its result, streams its progress, and is cancelled by `signal`. */
-  request<M extends Method>(method: M, params: Params<M>, onProgress?: (e: Progress<M>) => void, signal?: AbortSignal): Promise<Result<M>> {
+  request<M extends Method>(
+    method: M,
+    params: Params<M>,
+    onProgress?: (e: Progress<M>) => void,
+    signal?: AbortSignal,
+  ): Promise<Result<M>> {
     if (this.disposed) return Promise.reject(new EngineError('Tensor Lens engine is shut down'));
     if (signal?.aborted) return Promise.reject(new EngineError('cancelled', undefined, true));
     const id = this.nextId++;
@@ -126,7 +140,9 @@ export class EngineClient {
         const call: Call<M> = { type: 'call', id, method, params };
         this.ensureTransport().post(call);
       } catch (e) {
-        this.settle(id)?.reject(new EngineError(`could not start the Tensor Lens worker: ${errText(e)}`, errText(e)));
+        this.settle(id)?.reject(
+          new EngineError(`could not start the Tensor Lens worker: ${errText(e)}`, errText(e)),
+        );
       }
     });
   }
@@ -169,7 +185,10 @@ export class EngineClient {
         return;
       case 'error': {
         const p = this.settle(msg.id);
-        if (!msg.cancelled) this.opts.log.error(`${p?.method ?? 'request'} failed: ${msg.message}${msg.cause ? `\n${msg.cause}` : ''}`);
+        if (!msg.cancelled)
+          this.opts.log.error(
+            `${p?.method ?? 'request'} failed: ${msg.message}${msg.cause ? `\n${msg.cause}` : ''}`,
+          );
         p?.reject(new EngineError(msg.message, msg.cause, msg.cancelled ?? false));
         return;
       }
@@ -188,7 +207,9 @@ export class EngineClient {
       if (!this.transport) return;
       this.transport = undefined;
       if (this.nativeLoaded) this.useChildProcess = true;
-      const err = new EngineError(`the Tensor Lens worker stopped unexpectedly (${how}); it restarts on the next request`);
+      const err = new EngineError(
+        `the Tensor Lens worker stopped unexpectedly (${how}); it restarts on the next request`,
+      );
       if (this.pending.size) this.opts.log.error(err.message);
       this.failAll(err);
     };
@@ -208,7 +229,11 @@ export class EngineClient {
     this.settle(id)?.reject(new EngineError('cancelled', undefined, true));
     const others = [...this.pending.values()].map((p) => p.method);
     if (others.length) this.opts.log.warn(`restarting the worker also ended: ${others.join(', ')}`);
-    this.failAll(new EngineError('the Tensor Lens worker was restarted to stop another run that did not respond; start this one again'));
+    this.failAll(
+      new EngineError(
+        'the Tensor Lens worker was restarted to stop another run that did not respond; start this one again',
+      ),
+    );
     t?.kill();
   }
 
@@ -217,10 +242,17 @@ export class EngineClient {
   }
 }
 
-function threadTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage) => void, onExit: (how: string) => void): Transport {
+function threadTransport(
+  opts: EngineClientOptions,
+  onMessage: (m: WorkerMessage) => void,
+  onExit: (how: string) => void,
+): Transport {
   const w = new Worker(opts.workerPath, {
     execArgv: opts.execArgv,
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: opts.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB },
+    resourceLimits: {
+      maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: opts.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB,
+    },
   });
   let killed = false;
   w.on('message', onMessage);
@@ -239,10 +271,18 @@ function threadTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage
   };
 }
 
-function childTransport(opts: EngineClientOptions, onMessage: (m: WorkerMessage) => void, onExit: (how: string) => void): Transport {
+function childTransport(
+  opts: EngineClientOptions,
+  onMessage: (m: WorkerMessage) => void,
+  onExit: (how: string) => void,
+): Transport {
   const cp: ChildProcess = fork(opts.workerPath, [], {
     // A process sets the semi-space, a third of the young generation (see WORKER_YOUNG_GENERATION_MB).
-    execArgv: [`--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`, `--max-old-space-size=${opts.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB}`, ...(opts.execArgv ?? [])],
+    execArgv: [
+      `--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`,
+      `--max-old-space-size=${opts.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB}`,
+      ...(opts.execArgv ?? []),
+    ],
     env: { ...process.env, TENSOR_LENS_WORKER_PROCESS: '1' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

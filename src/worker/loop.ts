@@ -2,7 +2,15 @@
 // IPC channel, runs each with its own AbortController, streams progress and answers by id.
 // Engines are passed in as handlers so this loop is tested on its own with fake jobs.
 import { parentPort } from 'node:worker_threads';
-import type { Call, Method, Params, Progress, Result, WorkerMessage, WorkerRequest } from './protocol';
+import type {
+  Call,
+  Method,
+  Params,
+  Progress,
+  Result,
+  WorkerMessage,
+  WorkerRequest,
+} from './protocol';
 
 export interface JobContext<M extends Method> {
   signal: AbortSignal;
@@ -11,7 +19,10 @@ export interface JobContext<M extends Method> {
   send(msg: WorkerMessage): void;
 }
 
-export type Handler<M extends Method> = (params: Params<M>, ctx: JobContext<M>) => Promise<Result<M>>;
+export type Handler<M extends Method> = (
+  params: Params<M>,
+  ctx: JobContext<M>,
+) => Promise<Result<M>>;
 export type Handlers = { [M in Method]: Handler<M> };
 
 /** Errors a handler throws to mean "bad input": the message is shown as is, without a stack. */
@@ -46,8 +57,17 @@ export function startWorkerLoop(handlers: Handlers): void {
         (result) => send({ type: 'result', id: call.id, result }),
         (e: unknown) => {
           const cancelled = ac.signal.aborted || e instanceof CancelledError;
-          const message = cancelled ? 'cancelled' : e instanceof Error ? e.message.split('\n')[0] : String(e);
-          const cause = e instanceof UserError || cancelled ? undefined : e instanceof Error ? e.stack : undefined;
+          const message = cancelled
+            ? 'cancelled'
+            : e instanceof Error
+              ? e.message.split('\n')[0]
+              : String(e);
+          const cause =
+            e instanceof UserError || cancelled
+              ? undefined
+              : e instanceof Error
+                ? e.stack
+                : undefined;
           send({ type: 'error', id: call.id, message, cause, cancelled });
         },
       )
@@ -65,6 +85,5 @@ export function startWorkerLoop(handlers: Handlers): void {
     // The extension host went away (crashed, or was killed without stopping us): nobody can see the
     // results, so stop now rather than train on for minutes as an orphan.
     process.on('disconnect', () => process.exit(0));
-  }
-  else throw new Error('the Tensor Lens worker must run as a worker thread or a forked process');
+  } else throw new Error('the Tensor Lens worker must run as a worker thread or a forked process');
 }

@@ -7,7 +7,11 @@ import { CancelledError, startWorkerLoop, UserError } from './loop';
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** Bad input from the user travels as a one-line message without a stack; cancellations as such. */
-async function translateErrors<T>(run: () => Promise<T>, userErrors: ErrorClass[], cancelled: ErrorClass[]): Promise<T> {
+async function translateErrors<T>(
+  run: () => Promise<T>,
+  userErrors: ErrorClass[],
+  cancelled: ErrorClass[],
+): Promise<T> {
   try {
     return await run();
   } catch (e) {
@@ -18,14 +22,20 @@ async function translateErrors<T>(run: () => Promise<T>, userErrors: ErrorClass[
 }
 
 /** Writes the CSV piece by piece (millions of draws never become one string); a failure is one line. */
-function writeDraws(file: string, chunks: Iterable<string>, xs: readonly Float64Array[]): { draws: number; bytes: number } {
+function writeDraws(
+  file: string,
+  chunks: Iterable<string>,
+  xs: readonly Float64Array[],
+): { draws: number; bytes: number } {
   let fd: number | undefined;
   let bytes = 0;
   try {
     fd = openSync(file, 'w');
     for (const c of chunks) bytes += writeSync(fd, c);
   } catch (e) {
-    throw new UserError(`cannot write ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw new UserError(
+      `cannot write ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    );
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -53,14 +63,18 @@ startWorkerLoop({
     return { ...result, request };
   },
   sampleDraws: async (p, ctx) => {
-    const { runSampler, drawsCsvChunks, SamplingInputError, SampleCancelled } = await import('../sampling');
+    const { runSampler, drawsCsvChunks, SamplingInputError, SampleCancelled } =
+      await import('../sampling');
     let written: { draws: number; bytes: number } | undefined;
     await translateErrors(
-      () => runSampler(p.request, {
-        onProgress: ctx.progress,
-        signal: ctx.signal,
-        onDraws: (xs, ys) => { written = writeDraws(p.file, drawsCsvChunks(xs, ys), xs); },
-      }),
+      () =>
+        runSampler(p.request, {
+          onProgress: ctx.progress,
+          signal: ctx.signal,
+          onDraws: (xs, ys) => {
+            written = writeDraws(p.file, drawsCsvChunks(xs, ys), xs);
+          },
+        }),
       [SamplingInputError],
       [SampleCancelled],
     );
@@ -76,7 +90,8 @@ startWorkerLoop({
           onEvent: (e) => {
             // tfjs-node cannot be loaded by a second worker thread (tfjs#8388): tell the host, so a
             // restart after this point uses a child process.
-            if (e.event === 'start' && e.backend === 'tensorflow') ctx.send({ type: 'nativeLoaded' });
+            if (e.event === 'start' && e.backend === 'tensorflow')
+              ctx.send({ type: 'nativeLoaded' });
             ctx.progress(e);
           },
           signal: ctx.signal,

@@ -1,18 +1,48 @@
 // Host ↔ worker: one table of methods. Each names its parameters, its result, the progress events it
 // streams and whether it is long; the client's `request` and the loop's handlers are typed from it, so
 // a request and its answer cannot disagree without a compile error.
-import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../sampling/types';
+import type {
+  ExprCheck,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
+} from '../sampling/types';
 import type { AnalysisResult, Shape } from '../shapes/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
 
 export interface Methods {
   train: { params: TrainRequestParams; result: TrainDoneEvent; progress: TrainEvent; long: true };
-  sample: { params: SampleRequestParams; result: SampleResult; progress: SampleProgressEvent; long: true };
+  sample: {
+    params: SampleRequestParams;
+    result: SampleResult;
+    progress: SampleProgressEvent;
+    long: true;
+  };
   /** Re-runs a sampling request and writes every kept draw to `file` as CSV (chain,draw,x[,y]). */
-  sampleDraws: { params: { request: SampleRequestParams; file: string }; result: { file: string; draws: number; bytes: number }; progress: SampleProgressEvent; long: true };
-  analyze: { params: { source: string; file: string; defaultInput?: Shape[] }; result: AnalysisResult; progress: never; long: false };
-  checkExpr: { params: { expr: string; logDensity?: boolean }; result: ExprCheck; progress: never; long: false };
-  ping: { params: Record<string, never>; result: { pid: number; memory: number }; progress: never; long: false };
+  sampleDraws: {
+    params: { request: SampleRequestParams; file: string };
+    result: { file: string; draws: number; bytes: number };
+    progress: SampleProgressEvent;
+    long: true;
+  };
+  analyze: {
+    params: { source: string; file: string; defaultInput?: Shape[] };
+    result: AnalysisResult;
+    progress: never;
+    long: false;
+  };
+  checkExpr: {
+    params: { expr: string; logDensity?: boolean };
+    result: ExprCheck;
+    progress: never;
+    long: false;
+  };
+  ping: {
+    params: Record<string, never>;
+    result: { pid: number; memory: number };
+    progress: never;
+    long: false;
+  };
 }
 
 export type Method = keyof Methods;

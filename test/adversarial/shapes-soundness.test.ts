@@ -29,37 +29,65 @@ interface Case {
   errors?: number;
   models: Record<string, Want>;
 }
-type Truth = { input: number[][]; output: number[]; params: number } | { raises: string; line: number };
+type Truth =
+  { input: number[][]; output: number[]; params: number } | { raises: string; line: number };
 
 const cases = JSON.parse(readFileSync(join(DIR, 'cases.json'), 'utf8')) as Record<string, Case>;
-const truth = JSON.parse(readFileSync(join(DIR, 'truth.json'), 'utf8')) as Record<string, Record<string, Truth>>;
+const truth = JSON.parse(readFileSync(join(DIR, 'truth.json'), 'utf8')) as Record<
+  string,
+  Record<string, Truth>
+>;
 
 describe('shapes soundness: unknown propagates, and only PyTorch errors are diagnostics', () => {
   for (const [file, c] of Object.entries(cases)) {
     test(file, () => {
-      const r = analyze(readFileSync(join(DIR, file), 'utf8'), { file, defaultInput: c.option as Shape[] | undefined });
+      const r = analyze(readFileSync(join(DIR, file), 'utf8'), {
+        file,
+        defaultInput: c.option as Shape[] | undefined,
+      });
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
-      if (c.errors !== undefined) assert.deepEqual(errors.map((d) => `${d.line}: ${d.message}`), [], `${file}: no error diagnostics expected`);
+      if (c.errors !== undefined)
+        assert.deepEqual(
+          errors.map((d) => `${d.line}: ${d.message}`),
+          [],
+          `${file}: no error diagnostics expected`,
+        );
       for (const [name, want] of Object.entries(c.models)) {
         const t = truth[file]?.[name];
         assert.ok(t, `${file}: truth.json has no ${name}; run record.py`);
         const m = r.models.find((x) => x.name === name);
-        assert.ok(m, `${file}: model ${name} not reported (got ${r.models.map((x) => x.name).join(', ')})`);
+        assert.ok(
+          m,
+          `${file}: model ${name} not reported (got ${r.models.map((x) => x.name).join(', ')})`,
+        );
         if ('raises' in t) {
           assert.ok(want.raises, `${file}: PyTorch raises ${t.raises} building ${name}`);
-          assert.ok(errors.some((d) => d.line === t.line), `${file}: expected an error diagnostic on line ${t.line} (${t.raises}), got ${JSON.stringify(errors.map((d) => d.line))}`);
+          assert.ok(
+            errors.some((d) => d.line === t.line),
+            `${file}: expected an error diagnostic on line ${t.line} (${t.raises}), got ${JSON.stringify(errors.map((d) => d.line))}`,
+          );
         } else assert.ok(!want.raises, `${file}: ${name} builds in PyTorch`);
         if (want.output === 'unknown') {
           assert.equal(m.output, null, `${file}: ${name} output must be unknown`);
           if (want.reason) {
             const first = m.layers.find((l) => l.output === null);
-            assert.ok(first?.unknownReason?.includes(want.reason), `${file}: reason ${JSON.stringify(first?.unknownReason)} should name ${want.reason}`);
+            assert.ok(
+              first?.unknownReason?.includes(want.reason),
+              `${file}: reason ${JSON.stringify(first?.unknownReason)} should name ${want.reason}`,
+            );
           }
         }
         if (want.params === 'unknown') {
           assert.equal(m.params, null, `${file}: ${name} parameter total must be unknown`);
-          assert.ok(m.layers.every((l) => l.params === null || l.params >= 0), `${file}: no negative layer count`);
-          if (!('raises' in t)) assert.ok((m.paramsKnown ?? 0) <= t.params, `${file}: the known part ${m.paramsKnown} exceeds PyTorch's ${t.params}`);
+          assert.ok(
+            m.layers.every((l) => l.params === null || l.params >= 0),
+            `${file}: no negative layer count`,
+          );
+          if (!('raises' in t))
+            assert.ok(
+              (m.paramsKnown ?? 0) <= t.params,
+              `${file}: the known part ${m.paramsKnown} exceeds PyTorch's ${t.params}`,
+            );
           // JSON says null, never 0 or a partial sum.
           const json = toJson(r) as { models: { name: string; params: number | null }[] };
           assert.equal(json.models.find((x) => x.name === name)?.params, null);
@@ -69,20 +97,27 @@ describe('shapes soundness: unknown propagates, and only PyTorch errors are diag
           assert.deepEqual(m.input, t.input, `${file}: ${name} input`);
           assert.deepEqual(m.output, t.output, `${file}: ${name} output`);
         }
-        if (want.params === 'exact') assert.equal(m.params, t.params, `${file}: ${name} parameters`);
+        if (want.params === 'exact')
+          assert.equal(m.params, t.params, `${file}: ${name} parameters`);
         if (want.source) assert.equal(m.inputSource, want.source, `${file}: ${name} input source`);
       }
     });
   }
 
   test('a building block alone is not given --input, and reports nothing on a guessed input', () => {
-    const src = readFileSync(join(DIR, 'building_block.py'), 'utf8').replace(/\nclass Net[\s\S]*$/, '\n');
+    const src = readFileSync(join(DIR, 'building_block.py'), 'utf8').replace(
+      /\nclass Net[\s\S]*$/,
+      '\n',
+    );
     const r = analyze(src, { defaultInput: [[1, 3, 5, 5]] });
     const block = r.models.find((m) => m.name === 'Block');
     assert.ok(block);
     // Block is built nowhere here, so it is a model of its own and takes the option.
     assert.equal(block.inputSource, 'option');
-    const nested = analyze(readFileSync(join(DIR, 'building_block.py'), 'utf8').replace('model = Net()', ''), { defaultInput: [[1, 1, 28, 28]] });
+    const nested = analyze(
+      readFileSync(join(DIR, 'building_block.py'), 'utf8').replace('model = Net()', ''),
+      { defaultInput: [[1, 1, 28, 28]] },
+    );
     assert.equal(nested.models.find((m) => m.name === 'Block')?.inputSource, 'parent');
   });
 });

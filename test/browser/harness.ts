@@ -20,36 +20,142 @@ export type ThemeKind = 'dark' | 'light' | 'high-contrast';
 /** A subset of the variables VS Code defines, with its default theme values. */
 const THEMES: Record<ThemeKind, Record<string, string>> = {
   dark: {
-    'settings-textInputBackground': '#313131', 'settings-textInputForeground': '#cccccc', 'settings-textInputBorder': '#3c3c3c', 'settings-dropdownBackground': '#313131', 'settings-dropdownForeground': '#cccccc', 'settings-dropdownBorder': '#3c3c3c', 'settings-checkboxBackground': '#313131', 'settings-checkboxForeground': '#cccccc', 'settings-checkboxBorder': '#3c3c3c', 'panelTitle-activeForeground': '#cccccc', 'panelTitle-inactiveForeground': '#9d9d9d', 'panelTitle-activeBorder': '#0078d4', 'panel-background': '#181818', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc',
-    foreground: '#cccccc', descriptionForeground: '#9d9d9d', errorForeground: '#f85149', 'editor-background': '#1f1f1f',
-    'sideBar-background': '#181818', 'panel-border': '#2b2b2b', 'charts-foreground': '#cccccc', 'charts-lines': 'rgba(204, 204, 204, 0.5)',
-    'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-red': '#f14c4c', 'charts-yellow': '#cca700',
-    'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'textLink-foreground': '#4daafc', 'button-background': '#0078d4', 'button-foreground': '#ffffff',
-    'input-background': '#313131', 'input-foreground': '#cccccc', 'focusBorder': '#0078d4', 'progressBar-background': '#0078d4', 'editorWidget-background': '#202020',
-    'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#5a1d1d',
+    'settings-textInputBackground': '#313131',
+    'settings-textInputForeground': '#cccccc',
+    'settings-textInputBorder': '#3c3c3c',
+    'settings-dropdownBackground': '#313131',
+    'settings-dropdownForeground': '#cccccc',
+    'settings-dropdownBorder': '#3c3c3c',
+    'settings-checkboxBackground': '#313131',
+    'settings-checkboxForeground': '#cccccc',
+    'settings-checkboxBorder': '#3c3c3c',
+    'panelTitle-activeForeground': '#cccccc',
+    'panelTitle-inactiveForeground': '#9d9d9d',
+    'panelTitle-activeBorder': '#0078d4',
+    'panel-background': '#181818',
+    'button-secondaryBackground': '#313131',
+    'button-secondaryForeground': '#cccccc',
+    foreground: '#cccccc',
+    descriptionForeground: '#9d9d9d',
+    errorForeground: '#f85149',
+    'editor-background': '#1f1f1f',
+    'sideBar-background': '#181818',
+    'panel-border': '#2b2b2b',
+    'charts-foreground': '#cccccc',
+    'charts-lines': 'rgba(204, 204, 204, 0.5)',
+    'charts-blue': '#3794ff',
+    'charts-orange': '#d18616',
+    'charts-green': '#89d185',
+    'charts-purple': '#b180d7',
+    'charts-red': '#f14c4c',
+    'charts-yellow': '#cca700',
+    'badge-background': '#616161',
+    'badge-foreground': '#f8f8f8',
+    'textLink-foreground': '#4daafc',
+    'button-background': '#0078d4',
+    'button-foreground': '#ffffff',
+    'input-background': '#313131',
+    'input-foreground': '#cccccc',
+    focusBorder: '#0078d4',
+    'progressBar-background': '#0078d4',
+    'editorWidget-background': '#202020',
+    'inputValidation-errorBorder': '#be1100',
+    'inputValidation-errorBackground': '#5a1d1d',
   },
   light: {
-    'settings-textInputBackground': '#ffffff', 'settings-textInputForeground': '#3b3b3b', 'settings-textInputBorder': '#cecece', 'settings-dropdownBackground': '#ffffff', 'settings-dropdownForeground': '#3b3b3b', 'settings-dropdownBorder': '#cecece', 'settings-checkboxBackground': '#f8f8f8', 'settings-checkboxForeground': '#3b3b3b', 'settings-checkboxBorder': '#cecece', 'panelTitle-activeForeground': '#3b3b3b', 'panelTitle-inactiveForeground': '#3b3b3b', 'panelTitle-activeBorder': '#005fb8', 'panel-background': '#f8f8f8', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b',
-    foreground: '#3b3b3b', descriptionForeground: '#3b3b3b', errorForeground: '#f85149', 'editor-background': '#ffffff',
-    'sideBar-background': '#f8f8f8', 'panel-border': '#e5e5e5', 'charts-foreground': '#616161', 'charts-lines': 'rgba(97, 97, 97, 0.5)',
-    'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'charts-red': '#e51400', 'charts-yellow': '#bf8803',
-    'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8', 'button-background': '#005fb8', 'button-foreground': '#ffffff',
-    'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'focusBorder': '#005fb8', 'progressBar-background': '#005fb8', 'editorWidget-background': '#f8f8f8',
-    'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#f2dede',
+    'settings-textInputBackground': '#ffffff',
+    'settings-textInputForeground': '#3b3b3b',
+    'settings-textInputBorder': '#cecece',
+    'settings-dropdownBackground': '#ffffff',
+    'settings-dropdownForeground': '#3b3b3b',
+    'settings-dropdownBorder': '#cecece',
+    'settings-checkboxBackground': '#f8f8f8',
+    'settings-checkboxForeground': '#3b3b3b',
+    'settings-checkboxBorder': '#cecece',
+    'panelTitle-activeForeground': '#3b3b3b',
+    'panelTitle-inactiveForeground': '#3b3b3b',
+    'panelTitle-activeBorder': '#005fb8',
+    'panel-background': '#f8f8f8',
+    'button-secondaryBackground': '#e5e5e5',
+    'button-secondaryForeground': '#3b3b3b',
+    foreground: '#3b3b3b',
+    descriptionForeground: '#3b3b3b',
+    errorForeground: '#f85149',
+    'editor-background': '#ffffff',
+    'sideBar-background': '#f8f8f8',
+    'panel-border': '#e5e5e5',
+    'charts-foreground': '#616161',
+    'charts-lines': 'rgba(97, 97, 97, 0.5)',
+    'charts-blue': '#1a85ff',
+    'charts-orange': '#d18616',
+    'charts-green': '#388a34',
+    'charts-purple': '#652d90',
+    'charts-red': '#e51400',
+    'charts-yellow': '#bf8803',
+    'badge-background': '#cccccc',
+    'badge-foreground': '#3b3b3b',
+    'textLink-foreground': '#005fb8',
+    'button-background': '#005fb8',
+    'button-foreground': '#ffffff',
+    'input-background': '#ffffff',
+    'input-foreground': '#3b3b3b',
+    focusBorder: '#005fb8',
+    'progressBar-background': '#005fb8',
+    'editorWidget-background': '#f8f8f8',
+    'inputValidation-errorBorder': '#be1100',
+    'inputValidation-errorBackground': '#f2dede',
   },
   'high-contrast': {
-    'settings-textInputBackground': '#000000', 'settings-textInputForeground': '#ffffff', 'settings-textInputBorder': '#6fc3df', 'settings-dropdownBackground': '#000000', 'settings-dropdownForeground': '#ffffff', 'settings-dropdownBorder': '#6fc3df', 'settings-checkboxBackground': '#000000', 'settings-checkboxForeground': '#ffffff', 'settings-checkboxBorder': '#6fc3df', 'panelTitle-activeForeground': '#ffffff', 'panelTitle-inactiveForeground': '#ffffff', 'panelTitle-activeBorder': '#6fc3df', 'panel-background': '#000000', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff', 'button-border': '#6fc3df',
-    foreground: '#ffffff', descriptionForeground: '#ffffffb3', errorForeground: '#f48771', 'editor-background': '#000000',
-    'sideBar-background': '#000000', 'panel-border': '#6fc3df', contrastBorder: '#6fc3df', 'charts-foreground': '#ffffff', 'charts-lines': 'rgba(255, 255, 255, 0.5)',
-    'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-red': '#f14c4c', 'charts-yellow': '#ffd700',
-    'badge-background': '#000000', 'badge-foreground': '#ffffff', 'textLink-foreground': '#21a6ff', 'button-background': '#000000', 'button-foreground': '#ffffff',
-    'input-background': '#000000', 'input-foreground': '#ffffff', 'focusBorder': '#f38518', 'progressBar-background': '#6fc3df', 'editorWidget-background': '#0c141f',
-    'inputValidation-errorBorder': '#f48771', 'inputValidation-errorBackground': '#000000',
+    'settings-textInputBackground': '#000000',
+    'settings-textInputForeground': '#ffffff',
+    'settings-textInputBorder': '#6fc3df',
+    'settings-dropdownBackground': '#000000',
+    'settings-dropdownForeground': '#ffffff',
+    'settings-dropdownBorder': '#6fc3df',
+    'settings-checkboxBackground': '#000000',
+    'settings-checkboxForeground': '#ffffff',
+    'settings-checkboxBorder': '#6fc3df',
+    'panelTitle-activeForeground': '#ffffff',
+    'panelTitle-inactiveForeground': '#ffffff',
+    'panelTitle-activeBorder': '#6fc3df',
+    'panel-background': '#000000',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryForeground': '#ffffff',
+    'button-border': '#6fc3df',
+    foreground: '#ffffff',
+    descriptionForeground: '#ffffffb3',
+    errorForeground: '#f48771',
+    'editor-background': '#000000',
+    'sideBar-background': '#000000',
+    'panel-border': '#6fc3df',
+    contrastBorder: '#6fc3df',
+    'charts-foreground': '#ffffff',
+    'charts-lines': 'rgba(255, 255, 255, 0.5)',
+    'charts-blue': '#3794ff',
+    'charts-orange': '#d18616',
+    'charts-green': '#89d185',
+    'charts-purple': '#b180d7',
+    'charts-red': '#f14c4c',
+    'charts-yellow': '#ffd700',
+    'badge-background': '#000000',
+    'badge-foreground': '#ffffff',
+    'textLink-foreground': '#21a6ff',
+    'button-background': '#000000',
+    'button-foreground': '#ffffff',
+    'input-background': '#000000',
+    'input-foreground': '#ffffff',
+    focusBorder: '#f38518',
+    'progressBar-background': '#6fc3df',
+    'editorWidget-background': '#0c141f',
+    'inputValidation-errorBorder': '#f48771',
+    'inputValidation-errorBackground': '#000000',
   },
 };
 
 function themeCss(kind: ThemeKind): string {
-  const vars = Object.entries(THEMES[kind]).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n');
+  const vars = Object.entries(THEMES[kind])
+    .map(([k, v]) => `  --vscode-${k}: ${v};`)
+    .join('\n');
   return `html {\n${vars}\n  --vscode-font-family: system-ui, sans-serif;\n  --vscode-font-size: 13px;\n  --vscode-font-weight: normal;\n  --vscode-editor-font-family: monospace;\n}\n`;
 }
 
@@ -61,7 +167,16 @@ export async function buildBundle(): Promise<string> {
   // Leave no temp folders behind, however the test run ends.
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'webview.js');
-  await esbuild.build({ entryPoints: [join(ROOT, 'webview/main.ts')], bundle: true, outfile: out, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', legalComments: 'none' });
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'webview/main.ts')],
+    bundle: true,
+    outfile: out,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
   bundle = out;
   return out;
 }
@@ -78,18 +193,39 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(browser: Browser, opts: { theme?: ThemeKind; editor?: boolean; width?: number; height?: number; state?: unknown } = {}): Promise<Harness> {
+export async function openHarness(
+  browser: Browser,
+  opts: {
+    theme?: ThemeKind;
+    editor?: boolean;
+    width?: number;
+    height?: number;
+    state?: unknown;
+  } = {},
+): Promise<Harness> {
   const theme = opts.theme ?? 'dark';
   const script = await buildBundle();
   const nonce = makeNonce();
-  let html = panelHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/panel.css`, editor: opts.editor ?? false });
+  let html = panelHtml({
+    cspSource: ORIGIN,
+    nonce,
+    scriptUri: `${ORIGIN}/dist/webview.js`,
+    styleUri: `${ORIGIN}/media/panel.css`,
+    editor: opts.editor ?? false,
+  });
   // The theme variables VS Code injects, as a stylesheet from the allowed origin (VS Code sets them
   // on <html>; a sheet is the closest we can get without an inline style).
-  html = html.replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n<link rel="stylesheet"`);
+  html = html.replace(
+    '<link rel="stylesheet"',
+    `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n<link rel="stylesheet"`,
+  );
   const bodyClass = theme === 'high-contrast' ? 'vscode-high-contrast' : `vscode-${theme}`;
   html = html.replace('<body class="', `<body class="${bodyClass} `);
 
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 900 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 360, height: opts.height ?? 900 },
+    deviceScaleFactor: 1,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -134,20 +270,31 @@ export async function openHarness(browser: Browser, opts: { theme?: ThemeKind; e
       problems.push(`unexpected request: ${route.request().url()}`);
       return route.abort();
     }
-    return route.fulfill({ status: 200, contentType: f.type, body: f.body ?? readFileSync(f.path ?? '') });
+    return route.fulfill({
+      status: 200,
+      contentType: f.type,
+      body: f.body ?? readFileSync(f.path ?? ''),
+    });
   });
   await page.goto(`${ORIGIN}/index.html`);
   try {
-    await page.waitForFunction(() => ((window as unknown as { __tlPosted: unknown[] }).__tlPosted ?? []).length > 0, undefined, { timeout: 10000 });
+    await page.waitForFunction(
+      () => ((window as unknown as { __tlPosted: unknown[] }).__tlPosted ?? []).length > 0,
+      undefined,
+      { timeout: 10000 },
+    );
   } catch (e) {
     await context.close();
-    throw new Error(`the page never posted 'ready': ${problems.join('; ') || (e as Error).message}`);
+    throw new Error(
+      `the page never posted 'ready': ${problems.join('; ') || (e as Error).message}`,
+    );
   }
   return {
     page,
     problems,
     warnings,
-    posted: () => page.evaluate(() => (window as unknown as { __tlPosted: unknown[] }).__tlPosted.slice()),
+    posted: () =>
+      page.evaluate(() => (window as unknown as { __tlPosted: unknown[] }).__tlPosted.slice()),
     send: async (msg) => {
       await page.evaluate((m) => window.postMessage(m, '*'), msg as object);
     },
@@ -168,11 +315,19 @@ export async function launch(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** Waits two animation frames so the batched redraw has happened. */
 export async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  await page.evaluate(
+    () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
+  );
 }

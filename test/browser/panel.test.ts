@@ -6,7 +6,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostToWebview } from '../../src/common/messages';
-import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
+import {
+  modelSummary,
+  sampleResult1d,
+  sampleResult2d,
+  storedRun,
+  trainStream,
+} from '../unit/panel/fixtures';
 import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
@@ -16,24 +22,40 @@ let hz: Harness | undefined;
 const init: HostToWebview = {
   type: 'init',
   runs: [storedRun('past')],
-  samples: [sampleResult1d('s1', 'rejection'), sampleResult1d('s2', 'mh', { rhat: 1.03 }), sampleResult2d('s3')],
+  samples: [
+    sampleResult1d('s1', 'rejection'),
+    sampleResult1d('s2', 'mh', { rhat: 1.03 }),
+    sampleResult2d('s3'),
+  ],
   summary: modelSummary(),
   summaryFile: '/ws/net.py',
-  defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', epochs: 3, limit: 0 },
+  defaults: {
+    sampler: 'nuts',
+    n: 5000,
+    chains: 4,
+    seed: 42,
+    expr: 'exp(-x^2/2) * (1 + sin(3x)^2)',
+    epochs: 3,
+    limit: 0,
+  },
 };
 
 /** Opaque pixels on a canvas: proof that Chart.js drew something. */
 async function ink(h: Harness, selector: string): Promise<number> {
-  return h.page.locator(selector).first().evaluate((c) => {
-    const canvas = c as HTMLCanvasElement;
-    const ctx = canvas.getContext('2d');
-    if (!ctx || !canvas.width || !canvas.height) return 0;
-    const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    // The background plugin fills every pixel; count pixels that differ from the corner.
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-    return n;
-  });
+  return h.page
+    .locator(selector)
+    .first()
+    .evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d');
+      if (!ctx || !canvas.width || !canvas.height) return 0;
+      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      // The background plugin fills every pixel; count pixels that differ from the corner.
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+      return n;
+    });
 }
 
 before(async () => {
@@ -53,20 +75,30 @@ test('loads under the strict CSP and asks for its state', { skip }, async () => 
   await h.send(init);
   await settle(h.page);
   assert.deepEqual(h.problems, []);
-  assert.ok((await ink(h, 'canvas[aria-label="training loss per batch"]')) > 500, 'loss chart drawn');
-  assert.ok((await ink(h, 'canvas[aria-label="test accuracy per epoch"]')) > 50, 'accuracy chart drawn');
-  assert.match(await h.page.locator('.status-text').textContent() ?? '', /^Done: mlp .* cnn /);
+  assert.ok(
+    (await ink(h, 'canvas[aria-label="training loss per batch"]')) > 500,
+    'loss chart drawn',
+  );
+  assert.ok(
+    (await ink(h, 'canvas[aria-label="test accuracy per epoch"]')) > 50,
+    'accuracy chart drawn',
+  );
+  assert.match((await h.page.locator('.status-text').textContent()) ?? '', /^Done: mlp .* cnn /);
 });
 
 test('a 60,000-image epoch of batch events is absorbed in one burst', { skip }, async () => {
   const h = hz as Harness;
-  const events = trainStream('live', { trainSize: 60000, epochs: 1 }).filter((e) => e.event !== 'done');
+  const events = trainStream('live', { trainSize: 60000, epochs: 1 }).filter(
+    (e) => e.event !== 'done',
+  );
   const msgs = events.map((event) => ({ type: 'trainEvent', event }));
   // Count the loss chart's redraws while the burst is processed.
   await h.page.evaluate(() => {
     const w = window as unknown as { __draws: number };
     w.__draws = 0;
-    const c = document.querySelector('canvas[aria-label="training loss per batch"]') as HTMLCanvasElement;
+    const c = document.querySelector(
+      'canvas[aria-label="training loss per batch"]',
+    ) as HTMLCanvasElement;
     const ctx = c.getContext('2d') as CanvasRenderingContext2D & { __orig?: unknown };
     const orig = ctx.clearRect.bind(ctx);
     ctx.clearRect = (...a: Parameters<CanvasRenderingContext2D['clearRect']>) => {
@@ -80,7 +112,12 @@ test('a 60,000-image epoch of batch events is absorbed in one burst', { skip }, 
     for (const m of ms) window.postMessage(m, '*');
     return new Promise<number>((resolve) => {
       const check = (): void => {
-        if (/cnn · epoch 1\/1 · batch 938/.test(document.querySelector('.status-text')?.textContent ?? '')) resolve(performance.now() - t0);
+        if (
+          /cnn · epoch 1\/1 · batch 938/.test(
+            document.querySelector('.status-text')?.textContent ?? '',
+          )
+        )
+          resolve(performance.now() - t0);
         else requestAnimationFrame(check);
       };
       requestAnimationFrame(check);
@@ -88,92 +125,197 @@ test('a 60,000-image epoch of batch events is absorbed in one burst', { skip }, 
   }, msgs);
   await settle(h.page);
   const draws = await h.page.evaluate(() => (window as unknown as { __draws: number }).__draws);
-  console.log(`# ${msgs.length} messages absorbed in ${Math.round(ms)} ms with ${draws} loss-chart redraws`);
+  console.log(
+    `# ${msgs.length} messages absorbed in ${Math.round(ms)} ms with ${draws} loss-chart redraws`,
+  );
   assert.ok(draws <= 3, `the loss chart redrew ${draws} times for ${msgs.length} messages`);
   assert.ok(ms < 3000, `took ${ms} ms`);
-  assert.match(await h.page.locator('.status-text').textContent() ?? '', /cnn · epoch 1\/1 · batch 938/);
+  assert.match(
+    (await h.page.locator('.status-text').textContent()) ?? '',
+    /cnn · epoch 1\/1 · batch 938/,
+  );
   assert.deepEqual(h.problems, []);
 });
 
 test('invalid messages are dropped with a warning, not an error', { skip }, async () => {
   const h = hz as Harness;
-  await h.sendMany([{ type: 'trainEvent', event: { event: 'batch', runId: 'live', loss: 'NaN' } }, { hello: 1 }, 42]);
+  await h.sendMany([
+    { type: 'trainEvent', event: { event: 'batch', runId: 'live', loss: 'NaN' } },
+    { hello: 1 },
+    42,
+  ]);
   await settle(h.page);
   assert.equal(h.warnings.filter((w) => w.includes('dropped an invalid message')).length, 3);
   assert.deepEqual(h.problems, []);
 });
 
-test('sampling tab: cards, heat map, form → checkExpr and runSample, PNG export', { skip }, async () => {
-  const h = hz as Harness;
-  await h.page.locator('vscode-tab-header', { hasText: 'Sampling' }).click();
-  await settle(h.page);
-  assert.equal(await h.page.locator('.card').count(), 3);
-  assert.ok((await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500);
-  assert.ok((await ink(h, 'canvas[aria-label^="Density and draws"]')) > 5000);
-  assert.match(await h.page.locator('tr.bad').first().textContent() ?? '', /R-hat.*1\.013.*≥ 1\.01/);
-  await h.page.waitForFunction(() => (window as unknown as { __tlPosted: { type: string }[] }).__tlPosted.some((m) => m.type === 'checkExpr'));
-  await h.send({ type: 'exprCheck', expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', result: { ok: true, dims: 1 } });
-  await settle(h.page);
-  await h.page.locator('.sample-form vscode-button', { hasText: /^\s*Run\s*$/ }).click();
-  await h.page.locator('.card .chart-title button', { hasText: 'PNG' }).first().click();
-  const posted = (await h.posted()) as { type: string; params?: { sampler: string; n: number; expr: string }; mime?: string; data?: string }[];
-  const run = posted.find((m) => m.type === 'runSample');
-  assert.ok(run?.params);
-  assert.equal(run.params.sampler, 'nuts');
-  assert.equal(run.params.n, 5000);
-  const png = posted.find((m) => m.type === 'saveFile');
-  assert.equal(png?.mime, 'image/png');
-  assert.match(png?.data ?? '', /^data:image\/png;base64,iVBORw0KGgo/);
-  // A job's card shows progress, then the result replaces it.
-  await h.sendMany([
-    { type: 'sampleStart', params: { expr: 'x^2 < 1', sampler: 'slice', n: 100, chains: 1, seed: 1, runId: 'j1' } },
-    { type: 'sampleProgress', event: { event: 'progress', runId: 'j1', chain: 0, start: 0, x: [0.1, 0.2], done: 60, total: 100, phase: 'sampling' } },
-  ]);
-  await settle(h.page);
-  assert.match(await h.page.locator('.pending-item').textContent() ?? '', /Slice .* 60 %/);
-  assert.equal(await h.page.locator('.pending-item canvas[aria-label="live trace"]').count(), 1, 'the draws so far are plotted');
-  // Progress must not redraw the finished cards (a long run sends hundreds of events).
-  await h.page.locator('canvas[aria-label^="Histogram vs true density (rejection)"]').evaluate((c) => {
-    const w = window as unknown as { __cardDraws: number };
-    w.__cardDraws = 0;
-    const ctx = (c as HTMLCanvasElement).getContext('2d') as CanvasRenderingContext2D;
-    const orig = ctx.clearRect.bind(ctx);
-    ctx.clearRect = (...a: Parameters<CanvasRenderingContext2D['clearRect']>) => {
-      w.__cardDraws++;
-      orig(...a);
-    };
-  });
-  for (let i = 0; i < 5; i++) {
-    await h.send({ type: 'sampleProgress', event: { event: 'progress', runId: 'j1', chain: 0, start: 2 + i, x: [0.3], done: 61 + i, total: 100, phase: 'sampling' } });
+test(
+  'sampling tab: cards, heat map, form → checkExpr and runSample, PNG export',
+  { skip },
+  async () => {
+    const h = hz as Harness;
+    await h.page.locator('vscode-tab-header', { hasText: 'Sampling' }).click();
     await settle(h.page);
-  }
-  assert.equal(await h.page.evaluate(() => (window as unknown as { __cardDraws: number }).__cardDraws), 0, 'finished cards were redrawn by progress events');
-  await h.send({ type: 'sampleResult', result: { ...sampleResult1d('j1', 'slice'), expr: 'x^2 < 1' } });
-  await settle(h.page);
-  assert.equal(await h.page.locator('.pending-item').count(), 0);
-  assert.equal(await h.page.locator('.card').count(), 4);
-  assert.deepEqual(h.problems, []);
-});
+    assert.equal(await h.page.locator('.card').count(), 3);
+    assert.ok((await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500);
+    assert.ok((await ink(h, 'canvas[aria-label^="Density and draws"]')) > 5000);
+    assert.match(
+      (await h.page.locator('tr.bad').first().textContent()) ?? '',
+      /R-hat.*1\.013.*≥ 1\.01/,
+    );
+    await h.page.waitForFunction(() =>
+      (window as unknown as { __tlPosted: { type: string }[] }).__tlPosted.some(
+        (m) => m.type === 'checkExpr',
+      ),
+    );
+    await h.send({
+      type: 'exprCheck',
+      expr: 'exp(-x^2/2) * (1 + sin(3x)^2)',
+      result: { ok: true, dims: 1 },
+    });
+    await settle(h.page);
+    await h.page.locator('.sample-form vscode-button', { hasText: /^\s*Run\s*$/ }).click();
+    await h.page.locator('.card .chart-title button', { hasText: 'PNG' }).first().click();
+    const posted = (await h.posted()) as {
+      type: string;
+      params?: { sampler: string; n: number; expr: string };
+      mime?: string;
+      data?: string;
+    }[];
+    const run = posted.find((m) => m.type === 'runSample');
+    assert.ok(run?.params);
+    assert.equal(run.params.sampler, 'nuts');
+    assert.equal(run.params.n, 5000);
+    const png = posted.find((m) => m.type === 'saveFile');
+    assert.equal(png?.mime, 'image/png');
+    assert.match(png?.data ?? '', /^data:image\/png;base64,iVBORw0KGgo/);
+    // A job's card shows progress, then the result replaces it.
+    await h.sendMany([
+      {
+        type: 'sampleStart',
+        params: { expr: 'x^2 < 1', sampler: 'slice', n: 100, chains: 1, seed: 1, runId: 'j1' },
+      },
+      {
+        type: 'sampleProgress',
+        event: {
+          event: 'progress',
+          runId: 'j1',
+          chain: 0,
+          start: 0,
+          x: [0.1, 0.2],
+          done: 60,
+          total: 100,
+          phase: 'sampling',
+        },
+      },
+    ]);
+    await settle(h.page);
+    assert.match((await h.page.locator('.pending-item').textContent()) ?? '', /Slice .* 60 %/);
+    assert.equal(
+      await h.page.locator('.pending-item canvas[aria-label="live trace"]').count(),
+      1,
+      'the draws so far are plotted',
+    );
+    // Progress must not redraw the finished cards (a long run sends hundreds of events).
+    await h.page
+      .locator('canvas[aria-label^="Histogram vs true density (rejection)"]')
+      .evaluate((c) => {
+        const w = window as unknown as { __cardDraws: number };
+        w.__cardDraws = 0;
+        const ctx = (c as HTMLCanvasElement).getContext('2d') as CanvasRenderingContext2D;
+        const orig = ctx.clearRect.bind(ctx);
+        ctx.clearRect = (...a: Parameters<CanvasRenderingContext2D['clearRect']>) => {
+          w.__cardDraws++;
+          orig(...a);
+        };
+      });
+    for (let i = 0; i < 5; i++) {
+      await h.send({
+        type: 'sampleProgress',
+        event: {
+          event: 'progress',
+          runId: 'j1',
+          chain: 0,
+          start: 2 + i,
+          x: [0.3],
+          done: 61 + i,
+          total: 100,
+          phase: 'sampling',
+        },
+      });
+      await settle(h.page);
+    }
+    assert.equal(
+      await h.page.evaluate(() => (window as unknown as { __cardDraws: number }).__cardDraws),
+      0,
+      'finished cards were redrawn by progress events',
+    );
+    await h.send({
+      type: 'sampleResult',
+      result: { ...sampleResult1d('j1', 'slice'), expr: 'x^2 < 1' },
+    });
+    await settle(h.page);
+    assert.equal(await h.page.locator('.pending-item').count(), 0);
+    assert.equal(await h.page.locator('.card').count(), 4);
+    assert.deepEqual(h.problems, []);
+  },
+);
 
-test('a run whose chains never moved says so above its charts; warnings are shown too', { skip }, async () => {
-  const h = hz as Harness;
-  const failed = { ...sampleResult1d('f1', 'mh'), expr: 'exp(-x^2)', status: 'failed' as const, warnings: ['every chain stayed at its first draw (sd 0)'] };
-  const warned = { ...sampleResult1d('w1', 'nuts'), expr: 'exp(-x^2)', status: 'ok' as const, warnings: ['12 divergent transitions'] };
-  await h.send({ type: 'sampleResult', result: failed });
-  await h.send({ type: 'sampleResult', result: warned });
-  await settle(h.page);
-  assert.match(await h.page.locator('.run-failed').first().textContent() ?? '', /^Failed: these draws are not from the density\. every chain stayed at its first draw/);
-  assert.equal(await h.page.locator('.run-failed').count(), 1, 'only the failed run is marked failed');
-  assert.match(await h.page.locator('.warn-text').first().textContent() ?? '', /12 divergent transitions/);
-  assert.deepEqual(h.problems, []);
-});
+test(
+  'a run whose chains never moved says so above its charts; warnings are shown too',
+  { skip },
+  async () => {
+    const h = hz as Harness;
+    const failed = {
+      ...sampleResult1d('f1', 'mh'),
+      expr: 'exp(-x^2)',
+      status: 'failed' as const,
+      warnings: ['every chain stayed at its first draw (sd 0)'],
+    };
+    const warned = {
+      ...sampleResult1d('w1', 'nuts'),
+      expr: 'exp(-x^2)',
+      status: 'ok' as const,
+      warnings: ['12 divergent transitions'],
+    };
+    await h.send({ type: 'sampleResult', result: failed });
+    await h.send({ type: 'sampleResult', result: warned });
+    await settle(h.page);
+    assert.match(
+      (await h.page.locator('.run-failed').first().textContent()) ?? '',
+      /^Failed: these draws are not from the density\. every chain stayed at its first draw/,
+    );
+    assert.equal(
+      await h.page.locator('.run-failed').count(),
+      1,
+      'only the failed run is marked failed',
+    );
+    assert.match(
+      (await h.page.locator('.warn-text').first().textContent()) ?? '',
+      /12 divergent transitions/,
+    );
+    assert.deepEqual(h.problems, []);
+  },
+);
 
 test('an expression error shows inline and disables Run', { skip }, async () => {
   const h = hz as Harness;
-  await h.send({ type: 'exprCheck', expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', result: { ok: false, error: 'unknown function sinn', column: 4 } });
+  await h.send({
+    type: 'exprCheck',
+    expr: 'exp(-x^2/2) * (1 + sin(3x)^2)',
+    result: { ok: false, error: 'unknown function sinn', column: 4 },
+  });
   await settle(h.page);
-  assert.match(await h.page.locator('.field-error').first().textContent() ?? '', /unknown function sinn \(column 4\)/);
-  assert.equal(await h.page.locator('.sample-form vscode-button', { hasText: /^\s*Run\s*$/ }).getAttribute('disabled'), '');
+  assert.match(
+    (await h.page.locator('.field-error').first().textContent()) ?? '',
+    /unknown function sinn \(column 4\)/,
+  );
+  assert.equal(
+    await h.page
+      .locator('.sample-form vscode-button', { hasText: /^\s*Run\s*$/ })
+      .getAttribute('disabled'),
+    '',
+  );
 });
 
 test('summary tab and state kept with setState', { skip }, async () => {
@@ -182,8 +324,10 @@ test('summary tab and state kept with setState', { skip }, async () => {
   await settle(h.page);
   const rows = await h.page.locator('.summary-table tbody tr').count();
   assert.equal(rows, 6);
-  assert.match(await h.page.locator('.summary-table tfoot').textContent() ?? '', /225\u202f034/);
-  const state = (await h.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState)) as { tab: string; expr: string; selected: string[] };
+  assert.match((await h.page.locator('.summary-table tfoot').textContent()) ?? '', /225\u202f034/);
+  const state = (await h.page.evaluate(
+    () => (window as unknown as { __tlState: unknown }).__tlState,
+  )) as { tab: string; expr: string; selected: string[] };
   assert.equal(state.tab, 'summary');
   assert.equal(state.expr, 'exp(-x^2/2) * (1 + sin(3x)^2)');
   assert.ok(state.selected.includes('live'));
@@ -214,9 +358,16 @@ test('a theme switch re-colours the charts (light after dark)', { skip }, async 
   });
   await settle(h.page);
   await settle(h.page);
-  assert.deepEqual(await corner(), [0xf8, 0xf8, 0xf8], 'light side bar background after the switch');
+  assert.deepEqual(
+    await corner(),
+    [0xf8, 0xf8, 0xf8],
+    'light side bar background after the switch',
+  );
   await h.page.locator('vscode-tab-header', { hasText: 'Sampling' }).click();
   await settle(h.page);
-  assert.ok((await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500, 'cards rebuilt');
+  assert.ok(
+    (await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500,
+    'cards rebuilt',
+  );
   assert.deepEqual(h.problems, []);
 });

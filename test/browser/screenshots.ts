@@ -5,16 +5,39 @@ import { join } from 'node:path';
 import type { HostToWebview } from '../../src/common/messages';
 import type { SampleResult, SamplerName } from '../../src/sampling/types';
 import { runSampler } from '../../src/sampling';
-import { modelSummary, sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
+import {
+  modelSummary,
+  sampleResult1d,
+  sampleResult2d,
+  storedRun,
+  trainStream,
+} from '../unit/panel/fixtures';
 
 /** Real results from the samplers (in-process), so the screenshots show what users will see. */
 async function realSamples(): Promise<SampleResult[]> {
   const out: SampleResult[] = [];
   const expr = 'exp(-x^2/2) * (1 + sin(3x)^2)';
   for (const sampler of ['rejection', 'mh', 'nuts'] as SamplerName[]) {
-    out.push(await runSampler({ expr, sampler, n: 20000, chains: 4, seed: 42, runId: `real-${sampler}` }, { onProgress: () => undefined }));
+    out.push(
+      await runSampler(
+        { expr, sampler, n: 20000, chains: 4, seed: 42, runId: `real-${sampler}` },
+        { onProgress: () => undefined },
+      ),
+    );
   }
-  out.push(await runSampler({ expr: 'exp(-(x^2 - 1.4*x*y + y^2))', sampler: 'nuts', n: 3000, chains: 4, seed: 42, runId: 'real-2d' }, { onProgress: () => undefined }));
+  out.push(
+    await runSampler(
+      {
+        expr: 'exp(-(x^2 - 1.4*x*y + y^2))',
+        sampler: 'nuts',
+        n: 3000,
+        chains: 4,
+        seed: 42,
+        runId: 'real-2d',
+      },
+      { onProgress: () => undefined },
+    ),
+  );
   return JSON.parse(JSON.stringify(out)) as SampleResult[];
 }
 import { chromiumAvailable, launch, openHarness, settle, type ThemeKind } from './harness';
@@ -30,17 +53,36 @@ async function main(): Promise<void> {
   const browser = await launch();
   try {
     const only = process.argv.slice(3).find((a) => !a.startsWith('--'));
-    const themes = (['dark', 'light', 'high-contrast'] as ThemeKind[]).filter((t) => !only || t === only);
+    const themes = (['dark', 'light', 'high-contrast'] as ThemeKind[]).filter(
+      (t) => !only || t === only,
+    );
     for (const theme of themes) {
       for (const editor of [false, true]) {
-        const hz = await openHarness(browser, { theme, editor, width: editor ? 1200 : 380, height: 1000 });
+        const hz = await openHarness(browser, {
+          theme,
+          editor,
+          width: editor ? 1200 : 380,
+          height: 1000,
+        });
         const init: HostToWebview = {
           type: 'init',
           runs: [storedRun('run-a')],
-          samples: real ?? [sampleResult1d('s1', 'rejection'), sampleResult1d('s2', 'mh', { rhat: 1.03 }), sampleResult2d('s3')],
+          samples: real ?? [
+            sampleResult1d('s1', 'rejection'),
+            sampleResult1d('s2', 'mh', { rhat: 1.03 }),
+            sampleResult2d('s3'),
+          ],
           summary: modelSummary(),
           summaryFile: '/home/user/project/examples/mnist_cnn.py',
-          defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', epochs: 3, limit: 0 },
+          defaults: {
+            sampler: 'nuts',
+            n: 5000,
+            chains: 4,
+            seed: 42,
+            expr: 'exp(-x^2/2) * (1 + sin(3x)^2)',
+            epochs: 3,
+            limit: 0,
+          },
         };
         await hz.send(init);
         // A live run half-way through.
@@ -52,17 +94,51 @@ async function main(): Promise<void> {
         await hz.page.screenshot({ path: join(out, `training-${tag}.png`), fullPage: true });
         await hz.page.locator('vscode-tab-header').nth(1).click();
         // A job in flight: its card shows progress and the draws so far.
-        const tr = (c: number): number[] => Array.from({ length: 600 }, (_, i) => Math.sin(i / (20 + 7 * c)) * 1.5 + Math.cos(i / 3.1 + c) * 0.6);
+        const tr = (c: number): number[] =>
+          Array.from(
+            { length: 600 },
+            (_, i) => Math.sin(i / (20 + 7 * c)) * 1.5 + Math.cos(i / 3.1 + c) * 0.6,
+          );
         await hz.sendMany([
-          { type: 'sampleStart', params: { expr: 'exp(-abs(x)) * (2 + cos(5x))', sampler: 'slice', n: 250000, chains: 4, seed: 42, runId: 'live-job' } },
-          ...[0, 1, 2, 3].map((c) => ({ type: 'sampleProgress', event: { event: 'progress', runId: 'live-job', chain: c, start: 0, x: tr(c), done: 150000, total: 252000, phase: 'sampling', stride: 250 } })),
+          {
+            type: 'sampleStart',
+            params: {
+              expr: 'exp(-abs(x)) * (2 + cos(5x))',
+              sampler: 'slice',
+              n: 250000,
+              chains: 4,
+              seed: 42,
+              runId: 'live-job',
+            },
+          },
+          ...[0, 1, 2, 3].map((c) => ({
+            type: 'sampleProgress',
+            event: {
+              event: 'progress',
+              runId: 'live-job',
+              chain: c,
+              start: 0,
+              x: tr(c),
+              done: 150000,
+              total: 252000,
+              phase: 'sampling',
+              stride: 250,
+            },
+          })),
         ]);
-        await hz.send({ type: 'exprCheck', expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', result: { ok: true, dims: 1 } });
+        await hz.send({
+          type: 'exprCheck',
+          expr: 'exp(-x^2/2) * (1 + sin(3x)^2)',
+          result: { ok: true, dims: 1 },
+        });
         await settle(hz.page);
         await hz.page.waitForTimeout(300);
         await hz.page.screenshot({ path: join(out, `sampling-${tag}.png`), fullPage: true });
         // The first screenful at full resolution, for reading the form and the first card.
-        await hz.page.screenshot({ path: join(out, `sampling-${tag}-top.png`), clip: { x: 0, y: 0, width: editor ? 1200 : 380, height: 1000 } });
+        await hz.page.screenshot({
+          path: join(out, `sampling-${tag}-top.png`),
+          clip: { x: 0, y: 0, width: editor ? 1200 : 380, height: 1000 },
+        });
         await hz.page.locator('vscode-tab-header').nth(2).click();
         await settle(hz.page);
         await hz.page.screenshot({ path: join(out, `summary-${tag}.png`), fullPage: true });

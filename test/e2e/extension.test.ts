@@ -10,9 +10,31 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { EXTENSION_ID, REPO, Session, dismissNotifications, isWebviewFrame, launch, missingPrerequisite, sleep, waitFor } from './harness';
 import {
-  canvasInk, chooseCodeAction, codeActionLabels, errorSquiggleTops, findWebviewFrame, focusEditor, gotoLine, hoverText, openFile, renderedFile, renderedLines, runCommand, type RenderedLine,
+  EXTENSION_ID,
+  REPO,
+  Session,
+  dismissNotifications,
+  isWebviewFrame,
+  launch,
+  missingPrerequisite,
+  sleep,
+  waitFor,
+} from './harness';
+import {
+  canvasInk,
+  chooseCodeAction,
+  codeActionLabels,
+  errorSquiggleTops,
+  findWebviewFrame,
+  focusEditor,
+  gotoLine,
+  hoverText,
+  openFile,
+  renderedFile,
+  renderedLines,
+  runCommand,
+  type RenderedLine,
 } from './workbench';
 
 const VSIX = process.env.TENSOR_LENS_VSIX ?? join(REPO, 'tensor-lens.vsix');
@@ -25,17 +47,47 @@ const MIN = 60_000;
 
 type Dim = number | string;
 type Shape = Dim[] | null;
-interface CliLayer { line: number; column?: number; name: string; type: string; input: Shape; output: Shape; params: number }
-interface CliModel { name: string; line: number; input: Shape | Shape[]; output: Shape; params: number; layers: CliLayer[] }
-interface CliDiagnostic { line: number; column: number; severity: string; code: string; message: string }
-interface CliShapes { file: string; models: CliModel[]; diagnostics: CliDiagnostic[] }
+interface CliLayer {
+  line: number;
+  column?: number;
+  name: string;
+  type: string;
+  input: Shape;
+  output: Shape;
+  params: number;
+}
+interface CliModel {
+  name: string;
+  line: number;
+  input: Shape | Shape[];
+  output: Shape;
+  params: number;
+  layers: CliLayer[];
+}
+interface CliDiagnostic {
+  line: number;
+  column: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+interface CliShapes {
+  file: string;
+  models: CliModel[];
+  diagnostics: CliDiagnostic[];
+}
 
 function shapesOf(file: string): CliShapes {
-  const r = spawnSync(process.execPath, [CLI, 'shapes', file, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, 'shapes', file, '--json'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   // Like a linter, the CLI exits 1 when the file has error diagnostics; the JSON is printed all the same.
   if (r.status === 1 && r.stdout.trim().startsWith('{')) return JSON.parse(r.stdout) as CliShapes;
   if (r.status !== 0) {
-    throw new Error(`feature missing: \`node dist/cli.js shapes ${file} --json\` exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+    throw new Error(
+      `feature missing: \`node dist/cli.js shapes ${file} --json\` exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`,
+    );
   }
   return JSON.parse(r.stdout) as CliShapes;
 }
@@ -47,15 +99,25 @@ const shapeKey = (s: Shape): string => (s ? s.map(dimText).join(',') : '?');
 function shapesInText(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/\(([^()]*)\)|(?<![\w)])\?(?![\w(])/g)) {
-    if (m[1] === undefined) { out.push('?'); continue; }
-    out.push(m[1].split(',').map((d) => d.trim().replace(/\s+/g, '')).filter((d) => d.length > 0).join(','));
+    if (m[1] === undefined) {
+      out.push('?');
+      continue;
+    }
+    out.push(
+      m[1]
+        .split(',')
+        .map((d) => d.trim().replace(/\s+/g, ''))
+        .filter((d) => d.length > 0)
+        .join(','),
+    );
   }
   return out;
 }
 
 function modelInputs(m: CliModel): Shape[] {
   const i = m.input;
-  if (Array.isArray(i) && i.length > 0 && (Array.isArray(i[0]) || i[0] === null)) return i as Shape[];
+  if (Array.isArray(i) && i.length > 0 && (Array.isArray(i[0]) || i[0] === null))
+    return i as Shape[];
   return [i as Shape];
 }
 
@@ -70,89 +132,138 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
     return s;
   };
   const ours = (f: Frame): boolean => {
-    const chain = [f.url(), f.parentFrame()?.url() ?? '', f.parentFrame()?.parentFrame()?.url() ?? ''];
-    return chain.some((u) => isWebviewFrame(u)) && chain.some((u) => u.includes(`extensionId=${EXTENSION_ID}`));
+    const chain = [
+      f.url(),
+      f.parentFrame()?.url() ?? '',
+      f.parentFrame()?.parentFrame()?.url() ?? '',
+    ];
+    return (
+      chain.some((u) => isWebviewFrame(u)) &&
+      chain.some((u) => u.includes(`extensionId=${EXTENSION_ID}`))
+    );
   };
 
-  before(async () => {
-    const missing = missingPrerequisite(VSIX);
-    if (missing) throw new Error(missing);
-    s = await launch({
-      vsix: VSIX,
-      workspaceFrom: EXAMPLES,
-      settings: {
-        'tensorLens.training.epochs': 1,
-        'tensorLens.training.limit': 512,
-        'tensorLens.training.batchSize': 64,
-        'tensorLens.sampling.draws': 2000,
-        'tensorLens.sampling.chains': 2,
-        'tensorLens.seed': 7,
-      },
-    });
-    await s.screenshot('workbench');
-  }, { timeout: 8 * MIN });
-
-  after(async () => {
-    if (s) await s.close();
-  }, { timeout: 2 * MIN });
-
-  it('(a) CodeLens and inlay hints on mnist_cnn.py equal the engine\'s shapes', { timeout: 8 * MIN }, async () => {
-    const page = session().page;
-    const expected = shapesOf(join(EXAMPLES, 'mnist_cnn.py'));
-    assert.ok(expected.models.length > 0, 'the engine finds no model in examples/mnist_cnn.py');
-    await openFile(page, 'mnist_cnn.py');
-    const lineCount = readFileSync(join(EXAMPLES, 'mnist_cnn.py'), 'utf8').split('\n').length;
-
-    // Expected: one text per model above its class (input → output), and per layer line the output
-    // of the outermost call on that line.
-    const layerLines = new Map<number, CliLayer[]>();
-    for (const m of expected.models) for (const l of m.layers) layerLines.set(l.line, [...(layerLines.get(l.line) ?? []), l]);
-
-    // The extension activates on Python, analyses in its worker, then VS Code asks for lenses and hints.
-    let rendered = new Map<number, RenderedLine>();
-    await waitFor('CodeLens and inlay hints on mnist_cnn.py (is the editor feature in this build?)', async () => {
-      rendered = await renderedFile(page, lineCount);
-      const hinted = [...rendered.values()].filter((l) => l.lenses.length || l.inlays.length).length;
-      return hinted >= Math.min(layerLines.size, 3) && expected.models.every((m) => (rendered.get(m.line)?.lenses.length ?? 0) > 0);
-    }, 4 * MIN, 2000);
-    await gotoLine(page, expected.models[0].line, 1);
-    await session().screenshot('a-mnist-cnn-lenses-and-hints');
-
-    const problems: string[] = [];
-    for (const m of expected.models) {
-      const want = [...modelInputs(m).map(shapeKey), shapeKey(m.output)];
-      const lenses = rendered.get(m.line)?.lenses ?? [];
-      const ok = lenses.some((t) => {
-        const got = shapesInText(t);
-        return got.length >= want.length && want.every((w, i) => got[i] === w);
+  before(
+    async () => {
+      const missing = missingPrerequisite(VSIX);
+      if (missing) throw new Error(missing);
+      s = await launch({
+        vsix: VSIX,
+        workspaceFrom: EXAMPLES,
+        settings: {
+          'tensorLens.training.epochs': 1,
+          'tensorLens.training.limit': 512,
+          'tensorLens.training.batchSize': 64,
+          'tensorLens.sampling.draws': 2000,
+          'tensorLens.sampling.chains': 2,
+          'tensorLens.seed': 7,
+        },
       });
-      if (!ok) problems.push(`model ${m.name} (line ${m.line}): expected a CodeLens with ${want.map((w) => `(${w})`).join(' → ')}, saw ${JSON.stringify(lenses)}`);
-    }
-    for (const [line, layers] of layerLines) {
-      const l = rendered.get(line);
-      // The hint is the text injected at the end of the line, or a per-layer CodeLens above it.
-      const texts = [...(l?.inlays ?? []), ...(l?.lenses ?? []).filter((t) => !/params/.test(t))];
-      const got = texts.flatMap(shapesInText);
-      // Execution order: the last layer called on a line is the outermost call, whose output the line yields.
-      const last = shapeKey(layers[layers.length - 1].output);
-      const allowed = new Set(layers.map((x) => shapeKey(x.output)));
-      if (!got.includes(last)) problems.push(`line ${line} (${layers.map((x) => x.name || x.type).join(', ')}): expected a hint with (${last}), saw ${JSON.stringify(texts)}`);
-      for (const g of got) if (!allowed.has(g)) problems.push(`line ${line}: hint shows (${g}), which is no output of ${layers.map((x) => x.name || x.type).join(', ')}`);
-    }
-    // Lines with only functional ops (F.relu, F.max_pool2d, torch.flatten) get hints too, but the CLI
-    // lists leaf modules only. In a model made of modules and functional glue, each such value is
-    // some module's output or input (or the model's output): the hint must be one of those shapes.
-    for (const [line, l] of rendered) {
-      if (!l.inlays.length || layerLines.has(line)) continue;
-      const model = [...expected.models].reverse().find((m) => m.line < line);
-      if (!model) { problems.push(`line ${line} has a hint ${JSON.stringify(l.inlays)} outside every model the engine reports`); continue; }
-      const known = new Set([shapeKey(model.output), ...model.layers.flatMap((x) => [shapeKey(x.input), shapeKey(x.output)])]);
-      for (const g of l.inlays.flatMap(shapesInText)) {
-        if (!known.has(g)) problems.push(`line ${line} has a hint (${g}) that is no input or output of any layer of ${model.name}`);
+      await s.screenshot('workbench');
+    },
+    { timeout: 8 * MIN },
+  );
+
+  after(
+    async () => {
+      if (s) await s.close();
+    },
+    { timeout: 2 * MIN },
+  );
+
+  it(
+    "(a) CodeLens and inlay hints on mnist_cnn.py equal the engine's shapes",
+    { timeout: 8 * MIN },
+    async () => {
+      const page = session().page;
+      const expected = shapesOf(join(EXAMPLES, 'mnist_cnn.py'));
+      assert.ok(expected.models.length > 0, 'the engine finds no model in examples/mnist_cnn.py');
+      await openFile(page, 'mnist_cnn.py');
+      const lineCount = readFileSync(join(EXAMPLES, 'mnist_cnn.py'), 'utf8').split('\n').length;
+
+      // Expected: one text per model above its class (input → output), and per layer line the output
+      // of the outermost call on that line.
+      const layerLines = new Map<number, CliLayer[]>();
+      for (const m of expected.models)
+        for (const l of m.layers) layerLines.set(l.line, [...(layerLines.get(l.line) ?? []), l]);
+
+      // The extension activates on Python, analyses in its worker, then VS Code asks for lenses and hints.
+      let rendered = new Map<number, RenderedLine>();
+      await waitFor(
+        'CodeLens and inlay hints on mnist_cnn.py (is the editor feature in this build?)',
+        async () => {
+          rendered = await renderedFile(page, lineCount);
+          const hinted = [...rendered.values()].filter(
+            (l) => l.lenses.length || l.inlays.length,
+          ).length;
+          return (
+            hinted >= Math.min(layerLines.size, 3) &&
+            expected.models.every((m) => (rendered.get(m.line)?.lenses.length ?? 0) > 0)
+          );
+        },
+        4 * MIN,
+        2000,
+      );
+      await gotoLine(page, expected.models[0].line, 1);
+      await session().screenshot('a-mnist-cnn-lenses-and-hints');
+
+      const problems: string[] = [];
+      for (const m of expected.models) {
+        const want = [...modelInputs(m).map(shapeKey), shapeKey(m.output)];
+        const lenses = rendered.get(m.line)?.lenses ?? [];
+        const ok = lenses.some((t) => {
+          const got = shapesInText(t);
+          return got.length >= want.length && want.every((w, i) => got[i] === w);
+        });
+        if (!ok)
+          problems.push(
+            `model ${m.name} (line ${m.line}): expected a CodeLens with ${want.map((w) => `(${w})`).join(' → ')}, saw ${JSON.stringify(lenses)}`,
+          );
       }
-    }
-    assert.deepEqual(problems, [], problems.join('\n'));
-  });
+      for (const [line, layers] of layerLines) {
+        const l = rendered.get(line);
+        // The hint is the text injected at the end of the line, or a per-layer CodeLens above it.
+        const texts = [...(l?.inlays ?? []), ...(l?.lenses ?? []).filter((t) => !/params/.test(t))];
+        const got = texts.flatMap(shapesInText);
+        // Execution order: the last layer called on a line is the outermost call, whose output the line yields.
+        const last = shapeKey(layers[layers.length - 1].output);
+        const allowed = new Set(layers.map((x) => shapeKey(x.output)));
+        if (!got.includes(last))
+          problems.push(
+            `line ${line} (${layers.map((x) => x.name || x.type).join(', ')}): expected a hint with (${last}), saw ${JSON.stringify(texts)}`,
+          );
+        for (const g of got)
+          if (!allowed.has(g))
+            problems.push(
+              `line ${line}: hint shows (${g}), which is no output of ${layers.map((x) => x.name || x.type).join(', ')}`,
+            );
+      }
+      // Lines with only functional ops (F.relu, F.max_pool2d, torch.flatten) get hints too, but the CLI
+      // lists leaf modules only. In a model made of modules and functional glue, each such value is
+      // some module's output or input (or the model's output): the hint must be one of those shapes.
+      for (const [line, l] of rendered) {
+        if (!l.inlays.length || layerLines.has(line)) continue;
+        const model = [...expected.models].reverse().find((m) => m.line < line);
+        if (!model) {
+          problems.push(
+            `line ${line} has a hint ${JSON.stringify(l.inlays)} outside every model the engine reports`,
+          );
+          continue;
+        }
+        const known = new Set([
+          shapeKey(model.output),
+          ...model.layers.flatMap((x) => [shapeKey(x.input), shapeKey(x.output)]),
+        ]);
+        for (const g of l.inlays.flatMap(shapesInText)) {
+          if (!known.has(g))
+            problems.push(
+              `line ${line} has a hint (${g}) that is no input or output of any layer of ${model.name}`,
+            );
+        }
+      }
+      assert.deepEqual(problems, [], problems.join('\n'));
+    },
+  );
 
   it('(b) hovering a Conv2d call shows the worked formula', { timeout: 5 * MIN }, async () => {
     const page = session().page;
@@ -168,169 +279,336 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
 
     await openFile(page, 'mnist_cnn.py');
     let shown: string | null = null;
-    await waitFor(`a hover with the worked formula on line ${conv.line}`, async () => {
-      await gotoLine(page, conv.line, col);
-      await runCommand(page, 'Show or Focus Hover', 20_000);
-      shown = await waitFor('hover', () => hoverText(page), 10_000).catch(() => null);
-      // ⌊(28 + 2·0 − 1·(3 − 1) − 1)/1⌋ + 1 = 26: a floor bracket with numbers and the result.
-      const worked = spatial === undefined ? /⌊[^⌋]*\d[^⌋]*⌋/ : new RegExp(`⌊\\(\\d[^⌋]*⌋[^=⌊]*=\\s*${spatial}(?!\\d)`);
-      return shown && worked.test(shown) ? shown : null;
-    }, 3 * MIN, 1000).catch((e: Error) => {
+    await waitFor(
+      `a hover with the worked formula on line ${conv.line}`,
+      async () => {
+        await gotoLine(page, conv.line, col);
+        await runCommand(page, 'Show or Focus Hover', 20_000);
+        shown = await waitFor('hover', () => hoverText(page), 10_000).catch(() => null);
+        // ⌊(28 + 2·0 − 1·(3 − 1) − 1)/1⌋ + 1 = 26: a floor bracket with numbers and the result.
+        const worked =
+          spatial === undefined
+            ? /⌊[^⌋]*\d[^⌋]*⌋/
+            : new RegExp(`⌊\\(\\d[^⌋]*⌋[^=⌊]*=\\s*${spatial}(?!\\d)`);
+        return shown && worked.test(shown) ? shown : null;
+      },
+      3 * MIN,
+      1000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}\nlast hover text: ${JSON.stringify(shown)}`);
     });
     await session().screenshot('b-conv2d-hover');
     await page.keyboard.press('Escape');
   });
 
-  it('(c) the buggy example shows a squiggle and its quick fix corrects the number', { timeout: 8 * MIN }, async () => {
-    const page = session().page;
-    const ws = session().workspace;
-    // The example with an error diagnostic, found by asking the engine about each one.
-    const candidates = readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).sort();
-    const buggy = candidates
-      .map((f) => ({ f, r: shapesOf(join(EXAMPLES, f)) }))
-      .find(({ r }) => r.diagnostics.some((d) => d.severity === 'error'));
-    assert.ok(buggy, `no example has an error diagnostic according to the engine (${candidates.join(', ')})`);
-    const diag = buggy.r.diagnostics.find((d) => d.severity === 'error');
-    assert.ok(diag);
-    const before = readFileSync(join(ws, buggy.f), 'utf8').split('\n');
+  it(
+    '(c) the buggy example shows a squiggle and its quick fix corrects the number',
+    { timeout: 8 * MIN },
+    async () => {
+      const page = session().page;
+      const ws = session().workspace;
+      // The example with an error diagnostic, found by asking the engine about each one.
+      const candidates = readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.py'))
+        .sort();
+      const buggy = candidates
+        .map((f) => ({ f, r: shapesOf(join(EXAMPLES, f)) }))
+        .find(({ r }) => r.diagnostics.some((d) => d.severity === 'error'));
+      assert.ok(
+        buggy,
+        `no example has an error diagnostic according to the engine (${candidates.join(', ')})`,
+      );
+      const diag = buggy.r.diagnostics.find((d) => d.severity === 'error');
+      assert.ok(diag);
+      const before = readFileSync(join(ws, buggy.f), 'utf8').split('\n');
 
-    await openFile(page, buggy.f);
-    await waitFor(`an error squiggle on ${buggy.f}:${diag.line} (${diag.message})`, async () => {
-      await gotoLine(page, diag.line, diag.column);
-      const lines = await renderedLines(page);
-      const top = lines.find((l) => l.line === diag.line)?.top;
-      return top !== undefined && (await errorSquiggleTops(page)).some((t) => Math.abs(t - top) < 1);
-    }, 4 * MIN, 2000);
-    await session().screenshot('c-squiggle');
+      await openFile(page, buggy.f);
+      await waitFor(
+        `an error squiggle on ${buggy.f}:${diag.line} (${diag.message})`,
+        async () => {
+          await gotoLine(page, diag.line, diag.column);
+          const lines = await renderedLines(page);
+          const top = lines.find((l) => l.line === diag.line)?.top;
+          return (
+            top !== undefined && (await errorSquiggleTops(page)).some((t) => Math.abs(t - top) < 1)
+          );
+        },
+        4 * MIN,
+        2000,
+      );
+      await session().screenshot('c-squiggle');
 
-    // Ctrl+. on the diagnostic, then the fix that puts a number in.
-    let labels: string[] = [];
-    await waitFor('a quick fix in the Ctrl+. menu', async () => {
-      await gotoLine(page, diag.line, diag.column + 1);
+      // Ctrl+. on the diagnostic, then the fix that puts a number in.
+      let labels: string[] = [];
+      await waitFor(
+        'a quick fix in the Ctrl+. menu',
+        async () => {
+          await gotoLine(page, diag.line, diag.column + 1);
+          await focusEditor(page);
+          await page.keyboard.press('Control+.');
+          labels = await waitFor(
+            'code actions',
+            async () => {
+              const l = await codeActionLabels(page);
+              return l.length ? l : null;
+            },
+            10_000,
+          ).catch(() => []);
+          if (!labels.some((l) => /\d/.test(l) && !/input/i.test(l))) {
+            await page.keyboard.press('Escape');
+            return false;
+          }
+          return true;
+        },
+        3 * MIN,
+        1000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; the menu offered ${JSON.stringify(labels)}`);
+      });
+      await session().screenshot('c-quick-fix-menu');
+      const fix = labels.find((l) => /\d/.test(l) && !/input/i.test(l));
+      assert.ok(fix);
+      await chooseCodeAction(page, fix);
+      await sleep(500);
       await focusEditor(page);
-      await page.keyboard.press('Control+.');
-      labels = await waitFor('code actions', async () => {
-        const l = await codeActionLabels(page);
-        return l.length ? l : null;
-      }, 10_000).catch(() => []);
-      if (!labels.some((l) => /\d/.test(l) && !/input/i.test(l))) {
-        await page.keyboard.press('Escape');
-        return false;
+      await page.keyboard.press('Control+S');
+      const after = await waitFor(
+        `${buggy.f} saved with the fix`,
+        () => {
+          const now = readFileSync(join(ws, buggy.f), 'utf8').split('\n');
+          return now.join('\n') !== before.join('\n') ? now : null;
+        },
+        MIN,
+      );
+      await session().screenshot('c-fixed');
+
+      // Only numbers changed, on the diagnostic's line, and the engine is now happy with the file.
+      const changed = after.map((l, i) => (l !== before[i] ? i + 1 : 0)).filter(Boolean);
+      assert.deepEqual(
+        changed,
+        [diag.line],
+        `the fix changed lines ${changed.join(', ')}, expected only ${diag.line}`,
+      );
+      assert.equal(
+        before[diag.line - 1].replace(/\d+/g, '#'),
+        after[diag.line - 1].replace(/\d+/g, '#'),
+        `the fix changed more than a number: "${before[diag.line - 1].trim()}" → "${after[diag.line - 1].trim()}"`,
+      );
+      const recheck = shapesOf(join(ws, buggy.f));
+      assert.deepEqual(
+        recheck.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        'the engine still reports an error after the quick fix',
+      );
+      await waitFor(
+        'the squiggle to go away',
+        async () => (await errorSquiggleTops(page)).length === 0,
+        2 * MIN,
+        1000,
+      );
+    },
+  );
+
+  it(
+    '(d) "Compare MLP vs CNN on MNIST" draws both loss curves in the panel',
+    { timeout: 20 * MIN },
+    async () => {
+      const page = session().page;
+      await dismissNotifications(page);
+      await runCommand(page, 'Tensor Lens: Compare MLP vs CNN on MNIST');
+      const loss = 'canvas[aria-label="training loss per batch"]';
+      const frame = await waitFor(
+        'the Tensor Lens panel with its loss chart (is the panel in this build?)',
+        () => findWebviewFrame(page, loss, ours),
+        3 * MIN,
+        1000,
+      );
+      trainingFrame = frame;
+      await session().screenshot('d-training-started');
+
+      // Done when the header says so; a failure shows in the panel's error box.
+      let status = '';
+      await waitFor(
+        'training to finish (status "Done: …")',
+        async () => {
+          status = (
+            (await frame
+              .locator('.status-text')
+              .first()
+              .textContent()
+              .catch(() => '')) ?? ''
+          ).trim();
+          const error = (
+            (await frame
+              .locator('.error-text')
+              .first()
+              .textContent()
+              .catch(() => '')) ?? ''
+          ).trim();
+          if (error) throw new Error(`the panel shows an error: ${error}`);
+          if (/^(Failed|Stopped)/.test(status)) throw new Error(`training ended: ${status}`);
+          return /^Done/.test(status);
+        },
+        15 * MIN,
+        2000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; last status: ${JSON.stringify(status)}`);
+      });
+      await sleep(1000);
+      await session().screenshot('d-training-done');
+
+      assert.match(status, /mlp/i, `status: ${status}`);
+      assert.match(status, /cnn/i, `status: ${status}`);
+      const rows = (await frame.locator('.runs-table tbody tr').allTextContents()).join('\n');
+      assert.match(rows, /mlp/i, 'the runs table lists no MLP run');
+      assert.match(rows, /cnn/i, 'the runs table lists no CNN run');
+
+      // Both curves drawn: enough opaque pixels in the MLP colour and in the CNN colour.
+      const ink = await waitFor(
+        'both loss curves on the canvas',
+        async () => {
+          const i = await canvasInk(frame, loss, {
+            mlp: '--vscode-charts-blue',
+            cnn: '--vscode-charts-orange',
+          });
+          return i && i.byColor.mlp > 60 && i.byColor.cnn > 60 ? i : null;
+        },
+        MIN,
+        1000,
+      ).catch(async (e: Error) => {
+        throw new Error(
+          `${e.message}: ${JSON.stringify(await canvasInk(frame, loss, { mlp: '--vscode-charts-blue', cnn: '--vscode-charts-orange' }))}`,
+        );
+      });
+      console.log(
+        `# loss chart ${ink.width}×${ink.height}: ${ink.inked} inked pixels, MLP colour ${ink.byColor.mlp}, CNN colour ${ink.byColor.cnn}; ${status}`,
+      );
+      const acc = await canvasInk(frame, 'canvas[aria-label="test accuracy per epoch"]');
+      assert.ok(acc && acc.inked > 0, 'the accuracy chart is empty');
+    },
+  );
+
+  it(
+    '(e) a sampler run draws a histogram and fills the diagnostics table',
+    { timeout: 10 * MIN },
+    async () => {
+      const page = session().page;
+      let frame = trainingFrame;
+      const form = '.sample-form';
+      if (
+        !frame ||
+        !(await frame
+          .locator(form)
+          .count()
+          .catch(() => 0))
+      ) {
+        await runCommand(page, 'Tensor Lens: Open Panel');
+        frame = await waitFor(
+          'the Tensor Lens panel with its sampling form (is the panel in this build?)',
+          () => findWebviewFrame(page, form, ours),
+          3 * MIN,
+          1000,
+        );
       }
-      return true;
-    }, 3 * MIN, 1000).catch((e: Error) => { throw new Error(`${e.message}; the menu offered ${JSON.stringify(labels)}`); });
-    await session().screenshot('c-quick-fix-menu');
-    const fix = labels.find((l) => /\d/.test(l) && !/input/i.test(l));
-    assert.ok(fix);
-    await chooseCodeAction(page, fix);
-    await sleep(500);
-    await focusEditor(page);
-    await page.keyboard.press('Control+S');
-    const after = await waitFor(`${buggy.f} saved with the fix`, () => {
-      const now = readFileSync(join(ws, buggy.f), 'utf8').split('\n');
-      return now.join('\n') !== before.join('\n') ? now : null;
-    }, MIN);
-    await session().screenshot('c-fixed');
+      const f = frame;
+      await f.locator('vscode-tab-header', { hasText: 'Sampling' }).first().click();
+      await waitFor(
+        'the sampling form',
+        () =>
+          f
+            .locator(`${form} vscode-button`, { hasText: /^\s*Run\s*$/ })
+            .first()
+            .isVisible(),
+        MIN,
+      );
+      const cardsBefore = await f.locator('.card').count();
+      await f
+        .locator(`${form} vscode-button`, { hasText: /^\s*Run\s*$/ })
+        .first()
+        .click();
 
-    // Only numbers changed, on the diagnostic's line, and the engine is now happy with the file.
-    const changed = after.map((l, i) => (l !== before[i] ? i + 1 : 0)).filter(Boolean);
-    assert.deepEqual(changed, [diag.line], `the fix changed lines ${changed.join(', ')}, expected only ${diag.line}`);
-    assert.equal(before[diag.line - 1].replace(/\d+/g, '#'), after[diag.line - 1].replace(/\d+/g, '#'), `the fix changed more than a number: "${before[diag.line - 1].trim()}" → "${after[diag.line - 1].trim()}"`);
-    const recheck = shapesOf(join(ws, buggy.f));
-    assert.deepEqual(recheck.diagnostics.filter((d) => d.severity === 'error'), [], 'the engine still reports an error after the quick fix');
-    await waitFor('the squiggle to go away', async () => (await errorSquiggleTops(page)).length === 0, 2 * MIN, 1000);
-  });
+      const hist = 'canvas[aria-label^="Histogram vs true density"]';
+      await waitFor(
+        'a sampling result card with a histogram',
+        async () => {
+          const banner = (
+            await f
+              .locator('.sample-form ~ .error-text, .error-text[role="alert"]')
+              .allTextContents()
+              .catch(() => [])
+          )
+            .join(' ')
+            .trim();
+          if (banner) throw new Error(`the panel shows an error: ${banner}`);
+          return (
+            (await f.locator('.card').count()) > cardsBefore &&
+            (await f.locator(`.card ${hist}`).count()) > 0
+          );
+        },
+        8 * MIN,
+        1000,
+      );
+      await sleep(1000);
+      await session().screenshot('e-sampling');
+      await f
+        .locator('.card table.diag')
+        .last()
+        .scrollIntoViewIfNeeded()
+        .catch(() => undefined);
+      await session().screenshot('e-sampling-diagnostics');
 
-  it('(d) "Compare MLP vs CNN on MNIST" draws both loss curves in the panel', { timeout: 20 * MIN }, async () => {
-    const page = session().page;
-    await dismissNotifications(page);
-    await runCommand(page, 'Tensor Lens: Compare MLP vs CNN on MNIST');
-    const loss = 'canvas[aria-label="training loss per batch"]';
-    const frame = await waitFor('the Tensor Lens panel with its loss chart (is the panel in this build?)', () => findWebviewFrame(page, loss, ours), 3 * MIN, 1000);
-    trainingFrame = frame;
-    await session().screenshot('d-training-started');
+      const ink = await waitFor(
+        'the histogram drawn',
+        async () => {
+          const i = await canvasInk(f, `.card:last-child ${hist}, .card ${hist}`);
+          return i && i.inked > 500 ? i : null;
+        },
+        MIN,
+        1000,
+      );
+      console.log(`# histogram ${ink.width}×${ink.height}: ${ink.inked} inked pixels`);
 
-    // Done when the header says so; a failure shows in the panel's error box.
-    let status = '';
-    await waitFor('training to finish (status "Done: …")', async () => {
-      status = ((await frame.locator('.status-text').first().textContent().catch(() => '')) ?? '').trim();
-      const error = ((await frame.locator('.error-text').first().textContent().catch(() => '')) ?? '').trim();
-      if (error) throw new Error(`the panel shows an error: ${error}`);
-      if (/^(Failed|Stopped)/.test(status)) throw new Error(`training ended: ${status}`);
-      return /^Done/.test(status);
-    }, 15 * MIN, 2000).catch((e: Error) => { throw new Error(`${e.message}; last status: ${JSON.stringify(status)}`); });
-    await sleep(1000);
-    await session().screenshot('d-training-done');
+      const table = await f
+        .locator('.card table.diag')
+        .last()
+        .evaluate((t) =>
+          Object.fromEntries(
+            [...t.querySelectorAll('tr')].map((r) => [
+              r.querySelector('th')?.textContent?.trim() ?? '',
+              r.querySelector('td')?.textContent?.trim() ?? '',
+            ]),
+          ),
+        );
+      console.log(`# diagnostics: ${JSON.stringify(table)}`);
+      for (const key of ['ESS bulk', 'ESS tail', 'R-hat']) {
+        assert.ok(
+          key in table,
+          `the diagnostics table has no "${key}" row: ${JSON.stringify(table)}`,
+        );
+        assert.match(table[key], /\d/, `"${key}" is not a number: ${table[key]}`);
+      }
+      assert.ok(
+        Object.values(table).every((v) => !/NaN|undefined/.test(v)),
+        `the table shows NaN/undefined: ${JSON.stringify(table)}`,
+      );
+    },
+  );
 
-    assert.match(status, /mlp/i, `status: ${status}`);
-    assert.match(status, /cnn/i, `status: ${status}`);
-    const rows = (await frame.locator('.runs-table tbody tr').allTextContents()).join('\n');
-    assert.match(rows, /mlp/i, 'the runs table lists no MLP run');
-    assert.match(rows, /cnn/i, 'the runs table lists no CNN run');
-
-    // Both curves drawn: enough opaque pixels in the MLP colour and in the CNN colour.
-    const ink = await waitFor('both loss curves on the canvas', async () => {
-      const i = await canvasInk(frame, loss, { mlp: '--vscode-charts-blue', cnn: '--vscode-charts-orange' });
-      return i && i.byColor.mlp > 60 && i.byColor.cnn > 60 ? i : null;
-    }, MIN, 1000).catch(async (e: Error) => {
-      throw new Error(`${e.message}: ${JSON.stringify(await canvasInk(frame, loss, { mlp: '--vscode-charts-blue', cnn: '--vscode-charts-orange' }))}`);
-    });
-    console.log(`# loss chart ${ink.width}×${ink.height}: ${ink.inked} inked pixels, MLP colour ${ink.byColor.mlp}, CNN colour ${ink.byColor.cnn}; ${status}`);
-    const acc = await canvasInk(frame, 'canvas[aria-label="test accuracy per epoch"]');
-    assert.ok(acc && acc.inked > 0, 'the accuracy chart is empty');
-  });
-
-  it('(e) a sampler run draws a histogram and fills the diagnostics table', { timeout: 10 * MIN }, async () => {
-    const page = session().page;
-    let frame = trainingFrame;
-    const form = '.sample-form';
-    if (!frame || !(await frame.locator(form).count().catch(() => 0))) {
-      await runCommand(page, 'Tensor Lens: Open Panel');
-      frame = await waitFor('the Tensor Lens panel with its sampling form (is the panel in this build?)', () => findWebviewFrame(page, form, ours), 3 * MIN, 1000);
-    }
-    const f = frame;
-    await f.locator('vscode-tab-header', { hasText: 'Sampling' }).first().click();
-    await waitFor('the sampling form', () => f.locator(`${form} vscode-button`, { hasText: /^\s*Run\s*$/ }).first().isVisible(), MIN);
-    const cardsBefore = await f.locator('.card').count();
-    await f.locator(`${form} vscode-button`, { hasText: /^\s*Run\s*$/ }).first().click();
-
-    const hist = 'canvas[aria-label^="Histogram vs true density"]';
-    await waitFor('a sampling result card with a histogram', async () => {
-      const banner = ((await f.locator('.sample-form ~ .error-text, .error-text[role="alert"]').allTextContents().catch(() => [])).join(' ')).trim();
-      if (banner) throw new Error(`the panel shows an error: ${banner}`);
-      return (await f.locator('.card').count()) > cardsBefore && (await f.locator(`.card ${hist}`).count()) > 0;
-    }, 8 * MIN, 1000);
-    await sleep(1000);
-    await session().screenshot('e-sampling');
-    await f.locator('.card table.diag').last().scrollIntoViewIfNeeded().catch(() => undefined);
-    await session().screenshot('e-sampling-diagnostics');
-
-    const ink = await waitFor('the histogram drawn', async () => {
-      const i = await canvasInk(f, `.card:last-child ${hist}, .card ${hist}`);
-      return i && i.inked > 500 ? i : null;
-    }, MIN, 1000);
-    console.log(`# histogram ${ink.width}×${ink.height}: ${ink.inked} inked pixels`);
-
-    const table = await f.locator('.card table.diag').last().evaluate((t) =>
-      Object.fromEntries([...t.querySelectorAll('tr')].map((r) => [r.querySelector('th')?.textContent?.trim() ?? '', r.querySelector('td')?.textContent?.trim() ?? ''])));
-    console.log(`# diagnostics: ${JSON.stringify(table)}`);
-    for (const key of ['ESS bulk', 'ESS tail', 'R-hat']) {
-      assert.ok(key in table, `the diagnostics table has no "${key}" row: ${JSON.stringify(table)}`);
-      assert.match(table[key], /\d/, `"${key}" is not a number: ${table[key]}`);
-    }
-    assert.ok(Object.values(table).every((v) => !/NaN|undefined/.test(v)), `the table shows NaN/undefined: ${JSON.stringify(table)}`);
-  });
-
-  it('no errors in the webview console or from the extension in the extension host log', { timeout: 3 * MIN }, async () => {
-    const sess = session();
-    // Closing the browser ends the extension host, which flushes its logs.
-    await sess.context.close().catch(() => undefined);
-    await sleep(3000);
-    const webview = sess.errors.map((e) => `webview console: ${e.text} (${e.url.slice(0, 120)})`);
-    const host = sess.extensionErrors();
-    const channel = sess.outputChannelLog();
-    console.log(`# webview console: ${sess.console.filter((c) => c.webview).length} messages, ${sess.errors.length} errors; extension log files: ${sess.logFiles().length}; Tensor Lens output channel: ${channel.split('\n').filter(Boolean).length} lines`);
-    assert.deepEqual([...webview, ...host], [], [...webview, ...host].join('\n'));
-  });
+  it(
+    'no errors in the webview console or from the extension in the extension host log',
+    { timeout: 3 * MIN },
+    async () => {
+      const sess = session();
+      // Closing the browser ends the extension host, which flushes its logs.
+      await sess.context.close().catch(() => undefined);
+      await sleep(3000);
+      const webview = sess.errors.map((e) => `webview console: ${e.text} (${e.url.slice(0, 120)})`);
+      const host = sess.extensionErrors();
+      const channel = sess.outputChannelLog();
+      console.log(
+        `# webview console: ${sess.console.filter((c) => c.webview).length} messages, ${sess.errors.length} errors; extension log files: ${sess.logFiles().length}; Tensor Lens output channel: ${channel.split('\n').filter(Boolean).length} lines`,
+      );
+      assert.deepEqual([...webview, ...host], [], [...webview, ...host].join('\n'));
+    },
+  );
 });

@@ -5,11 +5,30 @@
 // afterwards unless E2E_KEEP=1. code-server runs in its own process group, which is killed on close and
 // on process exit, so a crashed test never leaves a server behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Frame, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Frame,
+  type Page,
+} from 'playwright-core';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const RESULTS = join(REPO, 'test-results', 'e2e');
@@ -24,9 +43,12 @@ export function codeServerDir(): string {
 /** Why the e2e tests cannot run here, or null when they can. */
 export function missingPrerequisite(vsix: string): string | null {
   const cs = codeServerDir();
-  if (!existsSync(join(cs, '.tensor-lens-ready'))) return `code-server ${CODE_SERVER_VERSION} is not installed in ${cs}: run \`npm run e2e:setup\``;
-  if (!existsSync(chromiumPath())) return `no Chromium at ${chromiumPath()}: run \`npm run e2e:setup\` (or set CHROMIUM_PATH)`;
-  if (!existsSync(vsix)) return `${vsix} not found: \`npm run test:e2e\` builds it with \`npm run package\``;
+  if (!existsSync(join(cs, '.tensor-lens-ready')))
+    return `code-server ${CODE_SERVER_VERSION} is not installed in ${cs}: run \`npm run e2e:setup\``;
+  if (!existsSync(chromiumPath()))
+    return `no Chromium at ${chromiumPath()}: run \`npm run e2e:setup\` (or set CHROMIUM_PATH)`;
+  if (!existsSync(vsix))
+    return `${vsix} not found: \`npm run test:e2e\` builds it with \`npm run package\``;
   return null;
 }
 
@@ -37,7 +59,12 @@ export function chromiumPath(): string {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes; then throws with `what`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000, intervalMs = 500): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 60_000,
+  intervalMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -48,8 +75,11 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
       lastError = e;
     }
     if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${why}`);
+      const why =
+        lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${why}`,
+      );
     }
     await sleep(intervalMs);
   }
@@ -71,18 +101,30 @@ async function freePort(): Promise<number> {
 function portOpen(port: number): Promise<boolean> {
   return new Promise((res) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); res(true); });
+    s.once('connect', () => {
+      s.destroy();
+      res(true);
+    });
     s.once('error', () => res(false));
   });
 }
 
 /** Kills a process group (the negative pid), ignoring "no such process". */
 function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try { process.kill(-pid, signal); } catch { /* gone already */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* gone already */
+  }
 }
 
 function processAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface ConsoleEntry {
@@ -201,7 +243,8 @@ export class Session {
         // A stack trace follows the error line; keep a few lines of it for the report.
         const context = lines.slice(i, i + 6).join('\n');
         // Our extension id (also in the install path of our files), our command/setting prefix, our name.
-        if (ours || /tensor-lens\.tensor-lens|tensorLens\.|Tensor Lens/.test(context)) found.push(`${base}: ${context}`);
+        if (ours || /tensor-lens\.tensor-lens|tensorLens\.|Tensor Lens/.test(context))
+          found.push(`${base}: ${context}`);
       }
     }
     return found;
@@ -209,17 +252,36 @@ export class Session {
 
   /** The "Tensor Lens" output channel log, for messages. */
   outputChannelLog(): string {
-    return this.logFiles().filter((f) => /Tensor Lens/i.test(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+    return this.logFiles()
+      .filter((f) => /Tensor Lens/i.test(f))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
   }
 
   async close(): Promise<void> {
-    try { await this.context.close(); } catch { /* already closed */ }
-    try { await this.browser.close(); } catch { /* already closed */ }
+    try {
+      await this.context.close();
+    } catch {
+      /* already closed */
+    }
+    try {
+      await this.browser.close();
+    } catch {
+      /* already closed */
+    }
     await stopServer(this.server);
     if (process.env.E2E_KEEP !== '1') {
       // Keep the logs for the CI artifacts, drop the rest.
-      try { cpSync(join(this.userDataDir, 'logs'), join(RESULTS, 'logs'), { recursive: true }); } catch { /* no logs */ }
-      try { cpSync(this.serverLog, join(RESULTS, 'logs', 'code-server.log')); } catch { /* no log */ }
+      try {
+        cpSync(join(this.userDataDir, 'logs'), join(RESULTS, 'logs'), { recursive: true });
+      } catch {
+        /* no logs */
+      }
+      try {
+        cpSync(this.serverLog, join(RESULTS, 'logs', 'code-server.log'));
+      } catch {
+        /* no log */
+      }
       rmSync(this.root, { recursive: true, force: true });
     } else {
       console.log(`# E2E_KEEP=1: profile and workspace kept in ${this.root}`);
@@ -256,8 +318,10 @@ async function stopServer(server: ChildProcess): Promise<void> {
 function codeServerArgs(userDataDir: string, extensionsDir: string): string[] {
   return [
     join(codeServerDir(), 'out', 'node', 'entry.js'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -266,7 +330,12 @@ function codeServerArgs(userDataDir: string, extensionsDir: string): string[] {
 
 function codeServerEnv(root: string): NodeJS.ProcessEnv {
   // A private config/data home: code-server writes config.yaml there, never into the real home.
-  return { ...process.env, XDG_CONFIG_HOME: join(root, 'xdg-config'), XDG_DATA_HOME: join(root, 'xdg-data'), VSCODE_PROXY_URI: '' };
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: join(root, 'xdg-config'),
+    XDG_DATA_HOME: join(root, 'xdg-data'),
+    VSCODE_PROXY_URI: '',
+  };
 }
 
 /** Starts code-server with the .vsix installed and a browser on its workbench. */
@@ -280,14 +349,29 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   cpSync(opts.workspaceFrom, workspace, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2),
+  );
   const configFile = join(root, 'code-server.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
 
   // Install the packaged extension into the fresh extensions dir.
-  const install = spawnSync(process.execPath, [...codeServerArgs(userDataDir, extensionsDir), '--config', configFile, '--install-extension', resolve(opts.vsix)], {
-    env: codeServerEnv(root), encoding: 'utf8', timeout: 180_000,
-  });
+  const install = spawnSync(
+    process.execPath,
+    [
+      ...codeServerArgs(userDataDir, extensionsDir),
+      '--config',
+      configFile,
+      '--install-extension',
+      resolve(opts.vsix),
+    ],
+    {
+      env: codeServerEnv(root),
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   const installOut = `${install.stdout ?? ''}${install.stderr ?? ''}`;
   const installed = readdirSync(extensionsDir).filter((d) => d.startsWith(EXTENSION_ID));
   if (install.status !== 0 || installed.length === 0) {
@@ -307,48 +391,100 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
     'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 2; done',
     'kill -TERM -- -$$ 2>/dev/null',
   ].join('\n');
-  const server = spawn('bash', ['-c', watchdog, 'code-server-watchdog', String(process.pid), process.execPath,
-    ...codeServerArgs(userDataDir, extensionsDir),
-    '--config', configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--ignore-last-opened',
-    '--disable-getting-started-override',
-    '--log', 'info',
-    workspace,
-  ], { detached: true, stdio: ['ignore', fd, fd], env: codeServerEnv(root) });
+  const server = spawn(
+    'bash',
+    [
+      '-c',
+      watchdog,
+      'code-server-watchdog',
+      String(process.pid),
+      process.execPath,
+      ...codeServerArgs(userDataDir, extensionsDir),
+      '--config',
+      configFile,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--ignore-last-opened',
+      '--disable-getting-started-override',
+      '--log',
+      'info',
+      workspace,
+    ],
+    { detached: true, stdio: ['ignore', fd, fd], env: codeServerEnv(root) },
+  );
   closeSync(fd);
   liveServers.add(server);
   let exited: string | null = null;
-  server.once('exit', (code, signal) => { exited = `code-server exited (${code ?? signal})`; liveServers.delete(server); });
+  server.once('exit', (code, signal) => {
+    exited = `code-server exited (${code ?? signal})`;
+    liveServers.delete(server);
+  });
 
   let browser: Browser | undefined;
   try {
-    await waitFor(`code-server to listen on 127.0.0.1:${port} (log: ${serverLog})`, async () => {
-      if (exited) throw new Error(`${exited}:\n${readFileSync(serverLog, 'utf8')}`);
-      return portOpen(port);
-    }, 120_000);
-    await waitFor('code-server /healthz', async () => {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return r.ok;
-    }, 60_000);
+    await waitFor(
+      `code-server to listen on 127.0.0.1:${port} (log: ${serverLog})`,
+      async () => {
+        if (exited) throw new Error(`${exited}:\n${readFileSync(serverLog, 'utf8')}`);
+        return portOpen(port);
+      },
+      120_000,
+    );
+    await waitFor(
+      'code-server /healthz',
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return r.ok;
+      },
+      60_000,
+    );
 
     browser = await chromium.launch({
       executablePath: chromiumPath(),
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+      ],
       timeout: 120_000,
     });
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: { width: 1600, height: 1000 },
+      deviceScaleFactor: 1,
+    });
     // tsx compiles with esbuild's keepNames, which wraps functions passed to evaluate() in a
     // `__name(...)` helper that only exists in Node; give every frame a no-op one.
-    await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+    await context.addInitScript({
+      content: 'globalThis.__name = globalThis.__name || ((f) => f);',
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
-    const session = new Session(root, workspace, userDataDir, port, server, serverLog, browser, context, page);
+    const session = new Session(
+      root,
+      workspace,
+      userDataDir,
+      port,
+      server,
+      serverLog,
+      browser,
+      context,
+      page,
+    );
     const record = (msg: ConsoleMessage): void => {
       const url = msg.location().url ?? '';
-      const entry: ConsoleEntry = { type: msg.type(), text: msg.text(), url, webview: isWebviewFrame(url) };
+      const entry: ConsoleEntry = {
+        type: msg.type(),
+        text: msg.text(),
+        url,
+        webview: isWebviewFrame(url),
+      };
       session.console.push(entry);
       if (msg.type() === 'error' && entry.webview) session.errors.push(entry);
     };
@@ -357,18 +493,29 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
     // whether they come from our webview script.
     page.on('pageerror', (err) => {
       const stack = err.stack ?? '';
-      const entry: ConsoleEntry = { type: 'pageerror', text: `${err.name}: ${err.message}`, url: stack.split('\n')[1]?.trim() ?? '', webview: /dist\/webview\.js|tensor-lens\.tensor-lens|\/webview\/browser\/pre\//.test(stack) };
+      const entry: ConsoleEntry = {
+        type: 'pageerror',
+        text: `${err.name}: ${err.message}`,
+        url: stack.split('\n')[1]?.trim() ?? '',
+        webview: /dist\/webview\.js|tensor-lens\.tensor-lens|\/webview\/browser\/pre\//.test(stack),
+      };
       session.console.push(entry);
       if (entry.webview) session.errors.push(entry);
     });
     await page.goto(session.url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
     // The explorer lists the workspace once the remote file system is connected.
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 180_000 }).catch(() => undefined);
+    await page
+      .waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 180_000 })
+      .catch(() => undefined);
     await dismissNotifications(page);
     return session;
   } catch (e) {
-    try { await browser?.close(); } catch { /* ignore */ }
+    try {
+      await browser?.close();
+    } catch {
+      /* ignore */
+    }
     await stopServer(server);
     throw e;
   }
@@ -376,7 +523,13 @@ export async function launch(opts: LaunchOptions): Promise<Session> {
 
 /** Closes any toast notifications so they do not cover the editor. */
 export async function dismissNotifications(page: Page): Promise<void> {
-  const closeButtons = page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close');
+  const closeButtons = page.locator(
+    '.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close',
+  );
   const n = await closeButtons.count().catch(() => 0);
-  for (let i = n - 1; i >= 0; i--) await closeButtons.nth(i).click({ timeout: 2000 }).catch(() => undefined);
+  for (let i = n - 1; i >= 0; i--)
+    await closeButtons
+      .nth(i)
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
 }

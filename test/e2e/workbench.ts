@@ -9,7 +9,10 @@ const QUICK_INPUT = '.quick-input-widget';
 const QUICK_ROW = '.quick-input-list .monaco-list-row';
 
 async function quickInputVisible(page: Page): Promise<boolean> {
-  return page.locator(`${QUICK_INPUT} input`).isVisible().catch(() => false);
+  return page
+    .locator(`${QUICK_INPUT} input`)
+    .isVisible()
+    .catch(() => false);
 }
 
 async function closeQuickInput(page: Page): Promise<void> {
@@ -21,10 +24,16 @@ async function closeQuickInput(page: Page): Promise<void> {
 
 /** Focuses the editor area so that editor keybindings reach the active editor. */
 export async function focusEditor(page: Page): Promise<void> {
-  const editor = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+  const editor = page
+    .locator('.part.editor .editor-group-container.active .monaco-editor .view-lines')
+    .first();
   if (await editor.isVisible().catch(() => false)) {
     // Clicking would move the cursor; focusing the hidden textarea does not.
-    await page.locator('.part.editor .editor-group-container.active .monaco-editor textarea').first().focus().catch(() => undefined);
+    await page
+      .locator('.part.editor .editor-group-container.active .monaco-editor textarea')
+      .first()
+      .focus()
+      .catch(() => undefined);
   }
 }
 
@@ -32,7 +41,14 @@ export async function focusEditor(page: Page): Promise<void> {
  * Opens the quick input with `key`, types `text`, waits for a row matching `match` and accepts it.
  * Retries the whole sequence: the first keystrokes after a reload are sometimes dropped.
  */
-async function pick(page: Page, key: string, text: string, match: (label: string) => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+async function pick(
+  page: Page,
+  key: string,
+  text: string,
+  match: (label: string) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   // F1 opens the palette with its ">" prefix in the input; filling replaces the whole value.
   const value = key === 'F1' ? `>${text}` : text;
   const deadline = Date.now() + timeoutMs;
@@ -42,59 +58,124 @@ async function pick(page: Page, key: string, text: string, match: (label: string
     attempt++;
     await closeQuickInput(page);
     await page.keyboard.press(key);
-    const opened = await waitFor('quick input', () => quickInputVisible(page), 10_000).then(() => true, () => false);
+    const opened = await waitFor('quick input', () => quickInputVisible(page), 10_000).then(
+      () => true,
+      () => false,
+    );
     if (!opened) continue;
     const input = page.locator(`${QUICK_INPUT} input`);
     await input.fill(value);
-    const found = await waitFor(what, async () => {
-      const rows = page.locator(QUICK_ROW);
-      const n = await rows.count();
-      lastRows = [];
-      for (let i = 0; i < n; i++) {
-        const label = (await rows.nth(i).getAttribute('aria-label').catch(() => null)) ?? (await rows.nth(i).textContent().catch(() => '')) ?? '';
-        lastRows.push(label);
-        if (match(label)) return { index: i };
-      }
-      return null;
-    }, Math.min(20_000 * attempt, Math.max(1000, deadline - Date.now())), 300).catch(() => null);
+    const found = await waitFor(
+      what,
+      async () => {
+        const rows = page.locator(QUICK_ROW);
+        const n = await rows.count();
+        lastRows = [];
+        for (let i = 0; i < n; i++) {
+          const label =
+            (await rows
+              .nth(i)
+              .getAttribute('aria-label')
+              .catch(() => null)) ??
+            (await rows
+              .nth(i)
+              .textContent()
+              .catch(() => '')) ??
+            '';
+          lastRows.push(label);
+          if (match(label)) return { index: i };
+        }
+        return null;
+      },
+      Math.min(20_000 * attempt, Math.max(1000, deadline - Date.now())),
+      300,
+    ).catch(() => null);
     if (!found) continue;
-    await page.locator(QUICK_ROW).nth(found.index).click({ timeout: 10_000 }).catch(async () => {
-      await page.keyboard.press('Enter');
-    });
-    await waitFor('quick input to close', async () => !(await quickInputVisible(page)), 10_000).catch(() => undefined);
+    await page
+      .locator(QUICK_ROW)
+      .nth(found.index)
+      .click({ timeout: 10_000 })
+      .catch(async () => {
+        await page.keyboard.press('Enter');
+      });
+    await waitFor(
+      'quick input to close',
+      async () => !(await quickInputVisible(page)),
+      10_000,
+    ).catch(() => undefined);
     return;
   }
   await closeQuickInput(page);
-  throw new Error(`${what}: not offered after ${attempt} attempt(s); the list showed: ${lastRows.slice(0, 8).join(' | ') || '(nothing)'}`);
+  throw new Error(
+    `${what}: not offered after ${attempt} attempt(s); the list showed: ${lastRows.slice(0, 8).join(' | ') || '(nothing)'}`,
+  );
 }
 
 /** Opens a workspace file by name through Quick Open and waits for its tab to be active. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await pick(page, 'Control+P', name, (l) => l.split(',')[0].trim() === name || l.startsWith(`${name},`) || l.includes(name), `Quick Open entry for ${name}`);
-  await waitFor(`the editor tab of ${name}`, () => page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible(), 60_000);
-  await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
+  await pick(
+    page,
+    'Control+P',
+    name,
+    (l) => l.split(',')[0].trim() === name || l.startsWith(`${name},`) || l.includes(name),
+    `Quick Open entry for ${name}`,
+  );
+  await waitFor(
+    `the editor tab of ${name}`,
+    () => page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible(),
+    60_000,
+  );
+  await page
+    .locator('.part.editor .editor-group-container.active .monaco-editor .view-lines')
+    .first()
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Runs a command by its palette title, e.g. "Tensor Lens: Compare MLP vs CNN on MNIST". */
 export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
   const norm = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
-  await pick(page, 'F1', title, (l) => norm(l).startsWith(norm(title)), `command "${title}" in the palette`, timeoutMs);
+  await pick(
+    page,
+    'F1',
+    title,
+    (l) => norm(l).startsWith(norm(title)),
+    `command "${title}" in the palette`,
+    timeoutMs,
+  );
 }
 
 /** Moves the cursor with Go to Line (1-based line and column) and waits for the status bar to agree. */
 export async function gotoLine(page: Page, line: number, column: number): Promise<void> {
   const want = `Ln ${line}, Col ${column}`;
   const status = async (): Promise<string> =>
-    (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent({ timeout: 2000 }).catch(() => '')) ?? '';
+    (await page
+      .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+      .first()
+      .textContent({ timeout: 2000 })
+      .catch(() => '')) ?? '';
   for (let attempt = 1; attempt <= 4; attempt++) {
     await closeQuickInput(page);
     await focusEditor(page);
     await page.keyboard.press('Control+G');
-    if (!(await waitFor('Go to Line', () => quickInputVisible(page), 10_000).then(() => true, () => false))) continue;
+    if (
+      !(await waitFor('Go to Line', () => quickInputVisible(page), 10_000).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     await page.locator(`${QUICK_INPUT} input`).fill(`:${line}:${column}`);
     await sleep(300);
     await page.keyboard.press('Enter');
-    const ok = await waitFor(want, async () => (await status()).includes(want), 5_000 * attempt, 200).then(() => true, () => false);
+    const ok = await waitFor(
+      want,
+      async () => (await status()).includes(want),
+      5_000 * attempt,
+      200,
+    ).then(
+      () => true,
+      () => false,
+    );
     if (ok) return;
   }
   throw new Error(`could not move the cursor to ${want} (status bar: ${await status()})`);
@@ -116,14 +197,20 @@ export interface RenderedLine {
 /** What the active editor renders now: its visible lines with their inlay hints and CodeLens. */
 export async function renderedLines(page: Page): Promise<RenderedLine[]> {
   return page.evaluate(() => {
-    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
+    const editor = document.querySelector(
+      '.part.editor .editor-group-container.active .monaco-editor',
+    );
     if (!editor) return [];
     const px = (el: Element): number => parseFloat((el as HTMLElement).style.top || 'NaN');
     const clean = (s: string | null): string => (s ?? '').replace(/\u00a0/g, ' ');
     const numbers = [...editor.querySelectorAll('.margin-view-overlays > div')]
-      .map((d) => ({ top: px(d), n: Number(clean(d.querySelector('.line-numbers')?.textContent ?? '').trim()) }))
+      .map((d) => ({
+        top: px(d),
+        n: Number(clean(d.querySelector('.line-numbers')?.textContent ?? '').trim()),
+      }))
       .filter((x) => Number.isFinite(x.top) && x.n > 0);
-    const lineAt = (top: number): number | undefined => numbers.find((x) => Math.abs(x.top - top) < 1)?.n;
+    const lineAt = (top: number): number | undefined =>
+      numbers.find((x) => Math.abs(x.top - top) < 1)?.n;
     const lines = [...editor.querySelectorAll('.view-lines > .view-line')]
       .map((el) => ({
         top: px(el),
@@ -136,7 +223,13 @@ export async function renderedLines(page: Page): Promise<RenderedLine[]> {
       }))
       .filter((l) => Number.isFinite(l.top));
     const result = lines
-      .map((l) => ({ line: lineAt(l.top) ?? -1, text: l.text, inlays: l.inlays, lenses: [] as string[], top: l.top }))
+      .map((l) => ({
+        line: lineAt(l.top) ?? -1,
+        text: l.text,
+        inlays: l.inlays,
+        lenses: [] as string[],
+        top: l.top,
+      }))
       .filter((l) => l.line > 0)
       .sort((a, b) => a.top - b.top);
     // A CodeLens is a content widget drawn in the view zone right above the line it belongs to.
@@ -152,14 +245,18 @@ export async function renderedLines(page: Page): Promise<RenderedLine[]> {
 }
 
 /** Collects rendered lines over the whole file, scrolling from the top with Go to Line. */
-export async function renderedFile(page: Page, lineCount: number): Promise<Map<number, RenderedLine>> {
+export async function renderedFile(
+  page: Page,
+  lineCount: number,
+): Promise<Map<number, RenderedLine>> {
   const seen = new Map<number, RenderedLine>();
   let line = 1;
   for (let guard = 0; guard < 50 && line <= lineCount; guard++) {
     await gotoLine(page, line, 1);
     await sleep(300);
     const visible = await renderedLines(page);
-    for (const l of visible) if (!seen.has(l.line) || l.lenses.length || l.inlays.length) seen.set(l.line, l);
+    for (const l of visible)
+      if (!seen.has(l.line) || l.lenses.length || l.inlays.length) seen.set(l.line, l);
     const last = Math.max(line, ...visible.map((l) => l.line));
     if (last >= lineCount) break;
     line = last;
@@ -170,8 +267,13 @@ export async function renderedFile(page: Page, lineCount: number): Promise<Map<n
 /** The visible hover's text, or null. */
 export async function hoverText(page: Page): Promise<string | null> {
   return page.evaluate(() => {
-    const hovers = [...document.querySelectorAll('.monaco-hover')].filter((h) => !h.classList.contains('hidden') && (h as HTMLElement).offsetParent !== null);
-    const text = hovers.map((h) => (h.textContent ?? '').replace(/\u00a0/g, ' ').trim()).filter(Boolean).join('\n');
+    const hovers = [...document.querySelectorAll('.monaco-hover')].filter(
+      (h) => !h.classList.contains('hidden') && (h as HTMLElement).offsetParent !== null,
+    );
+    const text = hovers
+      .map((h) => (h.textContent ?? '').replace(/\u00a0/g, ' ').trim())
+      .filter(Boolean)
+      .join('\n');
     return text || null;
   });
 }
@@ -179,7 +281,9 @@ export async function hoverText(page: Page): Promise<string | null> {
 /** Tops (px) of the rendered error squiggles in the active editor. */
 export async function errorSquiggleTops(page: Page): Promise<number[]> {
   return page.evaluate(() => {
-    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
+    const editor = document.querySelector(
+      '.part.editor .editor-group-container.active .monaco-editor',
+    );
     if (!editor) return [];
     return [...editor.querySelectorAll('.view-overlays .squiggly-error')]
       .map((s) => parseFloat((s.parentElement as HTMLElement | null)?.style.top ?? 'NaN'))
@@ -192,7 +296,8 @@ export async function codeActionLabels(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll('.action-widget .monaco-list-row.action')]
       .map((r) => r.getAttribute('aria-label') ?? r.textContent ?? '')
-      .filter(Boolean));
+      .filter(Boolean),
+  );
 }
 
 /**
@@ -201,25 +306,42 @@ export async function codeActionLabels(page: Page): Promise<string[]> {
  */
 export async function chooseCodeAction(page: Page, label: string): Promise<void> {
   const focused = async (): Promise<string> =>
-    (await page.locator('.action-widget .monaco-list-row.action.focused').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null)) ?? '';
+    (await page
+      .locator('.action-widget .monaco-list-row.action.focused')
+      .first()
+      .getAttribute('aria-label', { timeout: 2000 })
+      .catch(() => null)) ?? '';
   const count = (await codeActionLabels(page)).length;
   for (let i = 0; i <= count + 1; i++) {
     if ((await focused()) === label) {
       await page.keyboard.press('Enter');
-      await waitFor('the code action menu to close', async () => (await codeActionLabels(page)).length === 0, 10_000).catch(() => undefined);
+      await waitFor(
+        'the code action menu to close',
+        async () => (await codeActionLabels(page)).length === 0,
+        10_000,
+      ).catch(() => undefined);
       return;
     }
     await page.keyboard.press('ArrowDown');
     await sleep(150);
   }
-  throw new Error(`could not select the code action "${label}" (menu: ${JSON.stringify(await codeActionLabels(page))})`);
+  throw new Error(
+    `could not select the code action "${label}" (menu: ${JSON.stringify(await codeActionLabels(page))})`,
+  );
 }
 
 /** A frame of our webview that holds `selector`, or null. Webviews are nested iframes in code-server. */
-export async function findWebviewFrame(page: Page, selector: string, isOurs: (f: Frame) => boolean): Promise<Frame | null> {
+export async function findWebviewFrame(
+  page: Page,
+  selector: string,
+  isOurs: (f: Frame) => boolean,
+): Promise<Frame | null> {
   for (const f of page.frames()) {
     if (!isOurs(f)) continue;
-    const n = await f.locator(selector).count().catch(() => 0);
+    const n = await f
+      .locator(selector)
+      .count()
+      .catch(() => 0);
     if (n > 0) return f;
   }
   return null;
@@ -238,43 +360,56 @@ export interface CanvasInk {
  * Counts the pixels drawn on a canvas, and how many are (nearly) a given CSS colour; colours may be
  * CSS variables (`--vscode-charts-blue`), resolved inside the webview.
  */
-export async function canvasInk(frame: Frame, selector: string, colors: Record<string, string> = {}): Promise<CanvasInk | null> {
-  return frame.evaluate(({ selector, colors }) => {
-    const canvas = document.querySelector(selector) as HTMLCanvasElement | null;
-    if (!canvas || !canvas.width || !canvas.height) return null;
-    const g = canvas.getContext('2d');
-    if (!g) return null;
-    const probe = document.createElement('canvas').getContext('2d');
-    const rgb = (css: string): [number, number, number] | null => {
-      if (!probe || !css) return null;
-      probe.fillStyle = '#010203';
-      probe.fillStyle = css;
-      const v = String(probe.fillStyle);
-      const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(v);
-      if (m) return v === '#010203' && css.trim().toLowerCase() !== '#010203' ? null : [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
-      const r = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(v);
-      return r ? [Number(r[1]), Number(r[2]), Number(r[3])] : null;
-    };
-    const style = getComputedStyle(document.documentElement);
-    const targets = Object.entries(colors).map(([name, css]) => {
-      const value = css.startsWith('--') ? style.getPropertyValue(css).trim() : css;
-      return { name, rgb: rgb(value) };
-    });
-    const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-    let inked = 0;
-    const byColor: Record<string, number> = {};
-    for (const t of targets) byColor[t.name] = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const a = data[i + 3];
-      if (a === 0) continue;
-      inked++;
-      if (a < 200) continue;
-      for (const t of targets) {
-        if (!t.rgb) continue;
-        const d = Math.abs(data[i] - t.rgb[0]) + Math.abs(data[i + 1] - t.rgb[1]) + Math.abs(data[i + 2] - t.rgb[2]);
-        if (d < 60) byColor[t.name]++;
+export async function canvasInk(
+  frame: Frame,
+  selector: string,
+  colors: Record<string, string> = {},
+): Promise<CanvasInk | null> {
+  return frame.evaluate(
+    ({ selector, colors }) => {
+      const canvas = document.querySelector(selector) as HTMLCanvasElement | null;
+      if (!canvas || !canvas.width || !canvas.height) return null;
+      const g = canvas.getContext('2d');
+      if (!g) return null;
+      const probe = document.createElement('canvas').getContext('2d');
+      const rgb = (css: string): [number, number, number] | null => {
+        if (!probe || !css) return null;
+        probe.fillStyle = '#010203';
+        probe.fillStyle = css;
+        const v = String(probe.fillStyle);
+        const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(v);
+        if (m)
+          return v === '#010203' && css.trim().toLowerCase() !== '#010203'
+            ? null
+            : [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
+        const r = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(v);
+        return r ? [Number(r[1]), Number(r[2]), Number(r[3])] : null;
+      };
+      const style = getComputedStyle(document.documentElement);
+      const targets = Object.entries(colors).map(([name, css]) => {
+        const value = css.startsWith('--') ? style.getPropertyValue(css).trim() : css;
+        return { name, rgb: rgb(value) };
+      });
+      const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+      let inked = 0;
+      const byColor: Record<string, number> = {};
+      for (const t of targets) byColor[t.name] = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const a = data[i + 3];
+        if (a === 0) continue;
+        inked++;
+        if (a < 200) continue;
+        for (const t of targets) {
+          if (!t.rgb) continue;
+          const d =
+            Math.abs(data[i] - t.rgb[0]) +
+            Math.abs(data[i + 1] - t.rgb[1]) +
+            Math.abs(data[i + 2] - t.rgb[2]);
+          if (d < 60) byColor[t.name]++;
+        }
       }
-    }
-    return { width: canvas.width, height: canvas.height, inked, byColor };
-  }, { selector, colors });
+      return { width: canvas.width, height: canvas.height, inked, byColor };
+    },
+    { selector, colors },
+  );
 }

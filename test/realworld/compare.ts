@@ -97,10 +97,13 @@ export function runEngine(source: string, file: string): JsonResult {
 
 const shapeText = (s: Dims): string => (s ? `[${s.join(', ')}]` : '?');
 const numeric = (s: Dims): s is number[] => s !== null && s.every((d) => typeof d === 'number');
-const sameShape = (a: number[], b: number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: number[], b: number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
 
 function falseErrors(r: JsonResult): string[] {
-  return r.diagnostics.filter((d) => d.severity === 'error').map((d) => `false error diagnostic on line ${d.line} (${d.code}): ${d.message}`);
+  return r.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => `false error diagnostic on line ${d.line} (${d.code}): ${d.message}`);
 }
 
 /** The model run with its input stated: the file plus the driver. */
@@ -108,22 +111,40 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
   const wrong = falseErrors(r);
   const unknown: string[] = [];
   const out = (matched: number): Outcome => {
-    const verdict: Verdict = wrong.length ? 'wrong' : unknown.length === 0 ? 'exact' : matched > 0 ? 'partly' : 'unknown';
+    const verdict: Verdict = wrong.length
+      ? 'wrong'
+      : unknown.length === 0
+        ? 'exact'
+        : matched > 0
+          ? 'partly'
+          : 'unknown';
     return { verdict, matched, entries: f.layers.length, wrong, unknown };
   };
   const named = r.models.filter((m) => m.name === f.class);
   if (named.length !== 1) {
-    unknown.push(named.length === 0 ? `no model named ${f.class} (engine models: ${r.models.map((m) => m.name).join(', ') || 'none'})` : `${named.length} models named ${f.class}`);
+    unknown.push(
+      named.length === 0
+        ? `no model named ${f.class} (engine models: ${r.models.map((m) => m.name).join(', ') || 'none'})`
+        : `${named.length} models named ${f.class}`,
+    );
     return out(0);
   }
   const m = named[0];
-  const tookInput = m.inputSource === 'call' && m.input.length === f.inputs.length && m.input.every((s, i) => f.inputs[i] === null || (numeric(s) && sameShape(s, f.inputs[i] as number[])));
+  const tookInput =
+    m.inputSource === 'call' &&
+    m.input.length === f.inputs.length &&
+    m.input.every(
+      (s, i) => f.inputs[i] === null || (numeric(s) && sameShape(s, f.inputs[i] as number[])),
+    );
   if (!tookInput) {
-    unknown.push(`the engine did not take the driver's call as ${f.class}'s input (input ${m.input.map(shapeText).join(', ')} from ${m.inputSource})`);
+    unknown.push(
+      `the engine did not take the driver's call as ${f.class}'s input (input ${m.input.map(shapeText).join(', ')} from ${m.inputSource})`,
+    );
     return out(0);
   }
   if (m.params === null) unknown.push(`parameter total unknown (PyTorch ${f.params})`);
-  else if (m.params !== f.params) wrong.push(`parameter total: engine ${m.params}, PyTorch ${f.params}`);
+  else if (m.params !== f.params)
+    wrong.push(`parameter total: engine ${m.params}, PyTorch ${f.params}`);
   let matched = 0;
   let firstUnknown = -1;
   const n = Math.min(m.layers.length, f.layers.length);
@@ -146,10 +167,14 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
       ok = false;
       if (firstUnknown < 0) {
         firstUnknown = i;
-        unknown.push(`entry ${i} ${name} (${type}) output ${shapeText(e.output)}${e.unknownReason ? `: ${e.unknownReason}` : ''} (PyTorch ${shapeText(output)})`);
+        unknown.push(
+          `entry ${i} ${name} (${type}) output ${shapeText(e.output)}${e.unknownReason ? `: ${e.unknownReason}` : ''} (PyTorch ${shapeText(output)})`,
+        );
       }
     } else if (!sameShape(e.output, output)) {
-      wrong.push(`entry ${i} ${name} (${type}) output: engine ${shapeText(e.output)}, PyTorch ${shapeText(output)}`);
+      wrong.push(
+        `entry ${i} ${name} (${type}) output: engine ${shapeText(e.output)}, PyTorch ${shapeText(output)}`,
+      );
       ok = false;
     }
     if (ok) matched++;
@@ -165,8 +190,10 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
   }
   if (f.output !== null) {
     if (!outputKnown) {
-      if (unknown.length === 0) unknown.push(`model output ${shapeText(m.output)} (PyTorch ${shapeText(f.output)})`);
-    } else if (!sameShape(m.output as number[], f.output)) wrong.push(`model output: engine ${shapeText(m.output)}, PyTorch ${shapeText(f.output)}`);
+      if (unknown.length === 0)
+        unknown.push(`model output ${shapeText(m.output)} (PyTorch ${shapeText(f.output)})`);
+    } else if (!sameShape(m.output as number[], f.output))
+      wrong.push(`model output: engine ${shapeText(m.output)}, PyTorch ${shapeText(f.output)}`);
   }
   return out(matched);
 }

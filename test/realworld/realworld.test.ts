@@ -23,7 +23,10 @@ test('every known-wrong entry names a model of the corpus and says why', () => {
   const ids = new Set(corpus.models.map((m) => m.id));
   for (const [id, why] of Object.entries(knownWrong)) {
     assert.ok(ids.has(id), `known-wrong.json lists ${id}, which is not in models.json`);
-    assert.ok(why.trim().length > 0 && !why.includes('\n'), `known-wrong.json: ${id} needs a one-line diagnosis`);
+    assert.ok(
+      why.trim().length > 0 && !why.includes('\n'),
+      `known-wrong.json: ${id} needs a one-line diagnosis`,
+    );
   }
 });
 
@@ -35,9 +38,15 @@ if (!problem) {
       const listed = knownWrong[fact.id];
       if (isWrong(r)) {
         const reasons = [...r.stated.wrong, ...r.asIs.wrong.map((w) => `as it is: ${w}`)];
-        assert.ok(listed, `${fact.id} (${fact.construct} on ${fact.call}) is WRONG and not in known-wrong.json:\n  ${reasons.join('\n  ')}`);
+        assert.ok(
+          listed,
+          `${fact.id} (${fact.construct} on ${fact.call}) is WRONG and not in known-wrong.json:\n  ${reasons.join('\n  ')}`,
+        );
       } else {
-        assert.ok(!listed, `${fact.id} is in known-wrong.json ("${listed}") but is no longer wrong (${r.stated.verdict}): remove it from the list`);
+        assert.ok(
+          !listed,
+          `${fact.id} is in known-wrong.json ("${listed}") but is no longer wrong (${r.stated.verdict}): remove it from the list`,
+        );
       }
     });
   }

@@ -21,10 +21,26 @@ for (const f of corpus.models) {
   const r = runModel(corpus, f, cache);
   runs.push(r);
   const v = isWrong(r) ? 'WRONG' : r.stated.verdict;
-  console.log(`${f.id}: ${v} (${r.stated.matched}/${r.stated.entries} entries, ${Date.now() - t} ms)`);
-  for (const w of [...r.stated.wrong, ...r.asIs.wrong.map((x) => `as it is: ${x}`)].slice(0, 4)) console.log(`   wrong: ${w}`);
+  console.log(
+    `${f.id}: ${v} (${r.stated.matched}/${r.stated.entries} entries, ${Date.now() - t} ms)`,
+  );
+  for (const w of [...r.stated.wrong, ...r.asIs.wrong.map((x) => `as it is: ${x}`)].slice(0, 4))
+    console.log(`   wrong: ${w}`);
   for (const u of r.stated.unknown.slice(0, 2)) console.log(`   unknown: ${u}`);
   console.log(`   as it is: ${r.asIs.note}`);
 }
 console.log(summary(runs));
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(runs.map((r) => ({ id: r.fact.id, verdict: isWrong(r) ? 'wrong' : r.stated.verdict, stated: r.stated, asIs: r.asIs })), null, 1));
+if (jsonOut)
+  writeFileSync(
+    jsonOut,
+    JSON.stringify(
+      runs.map((r) => ({
+        id: r.fact.id,
+        verdict: isWrong(r) ? 'wrong' : r.stated.verdict,
+        stated: r.stated,
+        asIs: r.asIs,
+      })),
+      null,
+      1,
+    ),
+  );

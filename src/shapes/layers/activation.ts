@@ -2,7 +2,11 @@
 import { exactDiv } from '../dims';
 import { type Default, type LayerRule, normDim, unknownTensor } from './rule';
 
-const same = (type: string, sig: [string, Default][] = [], params?: LayerRule['params']): LayerRule => ({ type, sig, params, forward: (f) => f.x });
+const same = (
+  type: string,
+  sig: [string, Default][] = [],
+  params?: LayerRule['params'],
+): LayerRule => ({ type, sig, params, forward: (f) => f.x });
 
 const inplace: [string, Default] = ['inplace', false];
 
@@ -10,7 +14,14 @@ export const activationRules: LayerRule[] = [
   same('ReLU', [inplace]),
   same('ReLU6', [inplace]),
   same('LeakyReLU', [['negative_slope', 0.01], inplace]),
-  same('PReLU', [['num_parameters', 1], ['init', 0.25]], (c) => c.int('num_parameters')),
+  same(
+    'PReLU',
+    [
+      ['num_parameters', 1],
+      ['init', 0.25],
+    ],
+    (c) => c.int('num_parameters'),
+  ),
   same('RReLU', [['lower', 1 / 8], ['upper', 1 / 3], inplace]),
   same('ELU', [['alpha', 1.0], inplace]),
   same('CELU', [['alpha', 1.0], inplace]),
@@ -21,7 +32,10 @@ export const activationRules: LayerRule[] = [
   same('Sigmoid'),
   same('Tanh'),
   same('LogSigmoid'),
-  same('Softplus', [['beta', 1], ['threshold', 20]]),
+  same('Softplus', [
+    ['beta', 1],
+    ['threshold', 20],
+  ]),
   same('Softsign'),
   same('Softshrink', [['lambd', 0.5]]),
   same('Hardshrink', [['lambd', 0.5]]),
@@ -50,7 +64,11 @@ export const activationRules: LayerRule[] = [
       if (d === null) return unknownTensor(`${f.label}: dim out of range`);
       const half = exactDiv(s[d], 2);
       if (half === null) {
-        f.diag('glu-odd', 'error', `${f.label}: GLU halves dimension ${d}, which has odd size ${String(s[d])}; PyTorch raises "Halving dimension must be even".`);
+        f.diag(
+          'glu-odd',
+          'error',
+          `${f.label}: GLU halves dimension ${d}, which has odd size ${String(s[d])}; PyTorch raises "Halving dimension must be even".`,
+        );
         return unknownTensor('GLU on an odd dimension');
       }
       const out = [...s];

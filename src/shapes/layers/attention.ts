@@ -9,7 +9,17 @@ import type { TensorV } from '../values';
 
 export const multiheadAttention: LayerRule = {
   type: 'MultiheadAttention',
-  sig: [['embed_dim', REQUIRED], ['num_heads', REQUIRED], ['dropout', 0.0], ['bias', true], ['add_bias_kv', false], ['add_zero_attn', false], ['kdim', null], ['vdim', null], ['batch_first', false]],
+  sig: [
+    ['embed_dim', REQUIRED],
+    ['num_heads', REQUIRED],
+    ['dropout', 0.0],
+    ['bias', true],
+    ['add_bias_kv', false],
+    ['add_zero_attn', false],
+    ['kdim', null],
+    ['vdim', null],
+    ['batch_first', false],
+  ],
   params(c) {
     const e = c.int('embed_dim');
     if (e === null) return null;
@@ -28,17 +38,31 @@ export const multiheadAttention: LayerRule = {
     if (!q) return unknownTensor(f.x.why ?? 'input shape unknown');
     const e = f.cfg.int('embed_dim');
     const h = f.cfg.int('num_heads');
-    if (e !== null && h !== null && e % h !== 0) f.diag('mha-heads', 'error', `${f.label}: embed_dim (${e}) must be divisible by num_heads (${h}).`, 'num_heads');
-    if (q.length !== 3 && q.length !== 2) return unknownTensor(`${f.label}: query must be 2-D or 3-D`);
+    if (e !== null && h !== null && e % h !== 0)
+      f.diag(
+        'mha-heads',
+        'error',
+        `${f.label}: embed_dim (${e}) must be divisible by num_heads (${h}).`,
+        'num_heads',
+      );
+    if (q.length !== 3 && q.length !== 2)
+      return unknownTensor(`${f.label}: query must be 2-D or 3-D`);
     const last = q[q.length - 1];
     if (e !== null && knownEqual(last, e) === false) {
-      f.diag('mha-embed-dim', 'error', `${f.label}: embed_dim=${e} but the query ${shapeStr(q)} has ${String(last)} features; PyTorch raises "was expecting embedding dimension of ${e}, but got ${String(last)}".`, 'embed_dim', typeof last === 'number' ? last : undefined);
+      f.diag(
+        'mha-embed-dim',
+        'error',
+        `${f.label}: embed_dim=${e} but the query ${shapeStr(q)} has ${String(last)} features; PyTorch raises "was expecting embedding dimension of ${e}, but got ${String(last)}".`,
+        'embed_dim',
+        typeof last === 'number' ? last : undefined,
+      );
     }
     const bf = f.cfg.bool('batch_first') ?? false;
     const ks = key && key.k === 'tensor' ? key.shape : q;
     const out: TensorV = { k: 'tensor', shape: q };
     const needW = f.kwargs.get('need_weights');
-    if (needW && needW.k === 'bool' && !needW.v) return { k: 'seq', kind: 'tuple', items: [out, { k: 'none' }] };
+    if (needW && needW.k === 'bool' && !needW.v)
+      return { k: 'seq', kind: 'tuple', items: [out, { k: 'none' }] };
     let weights: D[] | null = null;
     if (ks && q.length === 3) {
       const N = bf ? q[0] : q[1];
@@ -47,15 +71,29 @@ export const multiheadAttention: LayerRule = {
       weights = [N, L, S];
     } else if (ks && q.length === 2) weights = [q[0], ks[0]];
     const avg = f.kwargs.get('average_attn_weights');
-    if (weights && avg && avg.k === 'bool' && !avg.v && h !== null) weights = q.length === 3 ? [weights[0], h, ...weights.slice(1)] : [h, ...weights];
-    return { k: 'seq', kind: 'tuple', items: [out, weights ? { k: 'tensor', shape: weights } : unknownTensor('attention weights')] };
+    if (weights && avg && avg.k === 'bool' && !avg.v && h !== null)
+      weights = q.length === 3 ? [weights[0], h, ...weights.slice(1)] : [h, ...weights];
+    return {
+      k: 'seq',
+      kind: 'tuple',
+      items: [out, weights ? { k: 'tensor', shape: weights } : unknownTensor('attention weights')],
+    };
   },
 };
 
 /** One entry, as the corpus and torchinfo-style summaries treat it: its insides are not traced. */
 export const transformerEncoderLayer: LayerRule = {
   type: 'TransformerEncoderLayer',
-  sig: [['d_model', REQUIRED], ['nhead', REQUIRED], ['dim_feedforward', 2048], ['dropout', 0.1], ['activation', 'relu'], ['layer_norm_eps', 1e-5], ['batch_first', false], ['norm_first', false]],
+  sig: [
+    ['d_model', REQUIRED],
+    ['nhead', REQUIRED],
+    ['dim_feedforward', 2048],
+    ['dropout', 0.1],
+    ['activation', 'relu'],
+    ['layer_norm_eps', 1e-5],
+    ['batch_first', false],
+    ['norm_first', false],
+  ],
   params(c) {
     const d = c.int('d_model');
     const ff = c.int('dim_feedforward');
@@ -63,16 +101,33 @@ export const transformerEncoderLayer: LayerRule = {
     // self_attn (packed in_proj + out_proj), linear1, linear2, norm1, norm2.
     return 4 * d * d + 4 * d + (d * ff + ff) + (ff * d + d) + 4 * d;
   },
-  probe: (c) => (c.int('d_model') === null ? null : c.bool('batch_first') ? ['B', 'L', c.int('d_model') as number] : ['L', 'B', c.int('d_model') as number]),
+  probe: (c) =>
+    c.int('d_model') === null
+      ? null
+      : c.bool('batch_first')
+        ? ['B', 'L', c.int('d_model') as number]
+        : ['L', 'B', c.int('d_model') as number],
   forward(f) {
     const s = f.x.shape;
     if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
     const d = f.cfg.int('d_model');
     const h = f.cfg.int('nhead');
-    if (d !== null && h !== null && d % h !== 0) f.diag('mha-heads', 'error', `${f.label}: d_model (${d}) must be divisible by nhead (${h}).`, 'nhead');
+    if (d !== null && h !== null && d % h !== 0)
+      f.diag(
+        'mha-heads',
+        'error',
+        `${f.label}: d_model (${d}) must be divisible by nhead (${h}).`,
+        'nhead',
+      );
     const last = s[s.length - 1];
     if (d !== null && knownEqual(last, d) === false) {
-      f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "was expecting embedding dimension of ${d}, but got ${String(last)}".`, 'd_model', typeof last === 'number' ? last : undefined);
+      f.diag(
+        'mha-embed-dim',
+        'error',
+        `${f.label}: d_model=${d} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "was expecting embedding dimension of ${d}, but got ${String(last)}".`,
+        'd_model',
+        typeof last === 'number' ? last : undefined,
+      );
     }
     return f.x;
   },
@@ -95,16 +150,40 @@ function decoderLayerParams(d: number, ff: number): number {
 function checkModel(f: Fwd, c: Cfg, what: 'target' | 'memory', shape: D[] | null): void {
   const d = c.int('d_model');
   const h = c.int('nhead');
-  if (d !== null && h !== null && d % h !== 0) f.diag('mha-heads', 'error', `${f.label}: d_model (${d}) must be divisible by nhead (${h}).`, 'nhead');
+  if (d !== null && h !== null && d % h !== 0)
+    f.diag(
+      'mha-heads',
+      'error',
+      `${f.label}: d_model (${d}) must be divisible by nhead (${h}).`,
+      'nhead',
+    );
   if (!shape || d === null) return;
   const last = shape[shape.length - 1];
   if (knownEqual(last, d) === false) {
-    const raised = what === 'target' ? `"was expecting embedding dimension of ${d}, but got ${String(last)}"` : `"mat1 and mat2 shapes cannot be multiplied" in the cross-attention`;
-    f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the ${what} ${shapeStr(shape)} has ${String(last)} features; PyTorch raises ${raised}.`, 'd_model', what === 'target' && typeof last === 'number' ? last : undefined);
+    const raised =
+      what === 'target'
+        ? `"was expecting embedding dimension of ${d}, but got ${String(last)}"`
+        : `"mat1 and mat2 shapes cannot be multiplied" in the cross-attention`;
+    f.diag(
+      'mha-embed-dim',
+      'error',
+      `${f.label}: d_model=${d} but the ${what} ${shapeStr(shape)} has ${String(last)} features; PyTorch raises ${raised}.`,
+      'd_model',
+      what === 'target' && typeof last === 'number' ? last : undefined,
+    );
   }
 }
 
-const LAYER_SIG: LayerRule['sig'] = [['d_model', REQUIRED], ['nhead', REQUIRED], ['dim_feedforward', 2048], ['dropout', 0.1], ['activation', 'relu'], ['layer_norm_eps', 1e-5], ['batch_first', false], ['norm_first', false]];
+const LAYER_SIG: LayerRule['sig'] = [
+  ['d_model', REQUIRED],
+  ['nhead', REQUIRED],
+  ['dim_feedforward', 2048],
+  ['dropout', 0.1],
+  ['activation', 'relu'],
+  ['layer_norm_eps', 1e-5],
+  ['batch_first', false],
+  ['norm_first', false],
+];
 
 /** decoder_layer(tgt, memory): the output has tgt's shape. */
 export const transformerDecoderLayer: LayerRule = {
@@ -122,8 +201,10 @@ export const transformerDecoderLayer: LayerRule = {
     const mem = f.args[1] ?? f.kwargs.get('memory');
     if (mem && mem.k === 'tensor') checkModel(f, f.cfg, 'memory', mem.shape);
     const d = f.cfg.int('d_model');
-    const bad = (s: D[] | null | undefined): boolean => !!s && d !== null && knownEqual(s[s.length - 1], d) === false;
-    if (bad(t) || (mem && mem.k === 'tensor' && bad(mem.shape))) return unknownTensor(`${f.label}: features differ from d_model`);
+    const bad = (s: D[] | null | undefined): boolean =>
+      !!s && d !== null && knownEqual(s[s.length - 1], d) === false;
+    if (bad(t) || (mem && mem.k === 'tensor' && bad(mem.shape)))
+      return unknownTensor(`${f.label}: features differ from d_model`);
     return { k: 'tensor', shape: t };
   },
 };
@@ -151,7 +232,15 @@ export const transformer: LayerRule = {
     const ne = c.int('num_encoder_layers');
     const nd = c.int('num_decoder_layers');
     // A custom encoder or decoder brings parameters this rule does not see.
-    if (d === null || ff === null || ne === null || nd === null || c.raw('custom_encoder') !== null || c.raw('custom_decoder') !== null) return null;
+    if (
+      d === null ||
+      ff === null ||
+      ne === null ||
+      nd === null ||
+      c.raw('custom_encoder') !== null ||
+      c.raw('custom_decoder') !== null
+    )
+      return null;
     // Each stack ends in a LayerNorm(d_model).
     return ne * encoderLayerParams(d, ff) + 2 * d + nd * decoderLayerParams(d, ff) + 2 * d;
   },
@@ -165,14 +254,26 @@ export const transformer: LayerRule = {
     if (src.length === 3 && tgt.length === 3) {
       const b = bf ? 0 : 1;
       if (knownEqual(src[b], tgt[b]) === false) {
-        f.diag('transformer-batch', 'error', `${f.label}: src ${shapeStr(src)} and tgt ${shapeStr(tgt)} have different batch sizes; PyTorch raises "the batch number of src and tgt must be equal".`);
+        f.diag(
+          'transformer-batch',
+          'error',
+          `${f.label}: src ${shapeStr(src)} and tgt ${shapeStr(tgt)} have different batch sizes; PyTorch raises "the batch number of src and tgt must be equal".`,
+        );
         return unknownTensor('src and tgt batch sizes differ');
       }
     }
     const d = f.cfg.int('d_model');
-    for (const [what, s] of [['source', src], ['target', tgt]] as const) {
+    for (const [what, s] of [
+      ['source', src],
+      ['target', tgt],
+    ] as const) {
       if (d !== null && knownEqual(s[s.length - 1], d) === false) {
-        f.diag('mha-embed-dim', 'error', `${f.label}: d_model=${d} but the ${what} ${shapeStr(s)} has ${String(s[s.length - 1])} features; PyTorch raises "the feature number of src and tgt must be equal to d_model".`, 'd_model');
+        f.diag(
+          'mha-embed-dim',
+          'error',
+          `${f.label}: d_model=${d} but the ${what} ${shapeStr(s)} has ${String(s[s.length - 1])} features; PyTorch raises "the feature number of src and tgt must be equal to d_model".`,
+          'd_model',
+        );
         return unknownTensor(`${what} features differ from d_model`);
       }
     }

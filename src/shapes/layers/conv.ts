@@ -17,11 +17,22 @@ function convParams(c: Cfg, n: number, transposed: boolean): number | null {
 }
 
 /** Checks the input rank and channel count PyTorch checks, returning the batch-less-aware layout. */
-export function checkChannels(f: Fwd, n: number, opName: string, cin: number | null, groups: number, what = 'in_channels'): { shape: D[]; chAxis: number } | null {
+export function checkChannels(
+  f: Fwd,
+  n: number,
+  opName: string,
+  cin: number | null,
+  groups: number,
+  what = 'in_channels',
+): { shape: D[]; chAxis: number } | null {
   const shape = f.x.shape;
   if (!shape) return null;
   if (shape.length !== n + 1 && shape.length !== n + 2) {
-    f.diag('input-rank', 'error', `${f.label} expects a ${n + 1}D (unbatched) or ${n + 2}D (batched) input, but gets ${shapeStr(shape)}; PyTorch raises "Expected ${n + 1}D (unbatched) or ${n + 2}D (batched) input to ${opName}".`);
+    f.diag(
+      'input-rank',
+      'error',
+      `${f.label} expects a ${n + 1}D (unbatched) or ${n + 2}D (batched) input, but gets ${shapeStr(shape)}; PyTorch raises "Expected ${n + 1}D (unbatched) or ${n + 2}D (batched) input to ${opName}".`,
+    );
     return null;
   }
   const chAxis = shape.length - n - 1;
@@ -40,7 +51,13 @@ export function checkChannels(f: Fwd, n: number, opName: string, cin: number | n
 
 // The arguments normalize() turns into per-axis lists (constants: every layer built runs it).
 const CONV_TUPLES: readonly string[] = ['kernel_size', 'stride', 'dilation'];
-const CONV_T_TUPLES: readonly string[] = ['kernel_size', 'stride', 'padding', 'output_padding', 'dilation'];
+const CONV_T_TUPLES: readonly string[] = [
+  'kernel_size',
+  'stride',
+  'padding',
+  'output_padding',
+  'dilation',
+];
 
 function convRule(n: 1 | 2 | 3): LayerRule {
   const type = `Conv${n}d`;
@@ -90,8 +107,20 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       const cin = c.int('in_channels');
       const cout = c.int('out_channels');
       const g = c.int('groups') ?? 1;
-      if (cin !== null && cin % g !== 0) f.diag('conv-groups', 'error', `${f.label}: in_channels (${cin}) must be divisible by groups (${g}); PyTorch raises "in_channels must be divisible by groups".`, 'groups');
-      if (cout !== null && cout % g !== 0) f.diag('conv-groups', 'error', `${f.label}: out_channels (${cout}) must be divisible by groups (${g}); PyTorch raises "out_channels must be divisible by groups".`, 'groups');
+      if (cin !== null && cin % g !== 0)
+        f.diag(
+          'conv-groups',
+          'error',
+          `${f.label}: in_channels (${cin}) must be divisible by groups (${g}); PyTorch raises "in_channels must be divisible by groups".`,
+          'groups',
+        );
+      if (cout !== null && cout % g !== 0)
+        f.diag(
+          'conv-groups',
+          'error',
+          `${f.label}: out_channels (${cout}) must be divisible by groups (${g}); PyTorch raises "out_channels must be divisible by groups".`,
+          'groups',
+        );
       let padN: number[] | null = null;
       let same = false;
       if (pad === 'same') {
@@ -103,7 +132,9 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');
       if (!checked) return unknownTensor(`input to ${f.label} has the wrong rank`);
       if (!k || !st || !dl || (!same && !padN) || cout === null) {
-        return unknownTensor(`${f.label}: constructor argument ${c.missing(['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation']) ?? ''} could not be evaluated`);
+        return unknownTensor(
+          `${f.label}: constructor argument ${c.missing(['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation']) ?? ''} could not be evaluated`,
+        );
       }
       const { shape, chAxis } = checked;
       // The input's copy, overwritten from the channel axis on (checkChannels made its rank chAxis + 1 + n):
@@ -122,7 +153,12 @@ function convRule(n: 1 | 2 | 3): LayerRule {
         if (r.out === null) return unknownTensor(`${f.label}: output size not computable`);
         const padded = typeof I === 'number' ? I + 2 * (padN as number[])[i] : null;
         if (isNum(r.out) && r.out <= 0) {
-          f.diag('spatial-too-small', 'error', `${f.label}: the input's ${names[i]} is ${String(I)}${padded !== null ? ` (padded ${padded})` : ''}, smaller than the effective kernel ${dl[i] * (k[i] - 1) + 1}; PyTorch raises "Kernel size can't be greater than actual input size".`, 'kernel_size');
+          f.diag(
+            'spatial-too-small',
+            'error',
+            `${f.label}: the input's ${names[i]} is ${String(I)}${padded !== null ? ` (padded ${padded})` : ''}, smaller than the effective kernel ${dl[i] * (k[i] - 1) + 1}; PyTorch raises "Kernel size can't be greater than actual input size".`,
+            'kernel_size',
+          );
           return unknownTensor(`${f.label}: input smaller than the kernel`);
         }
         out[chAxis + 1 + i] = r.out;
@@ -169,12 +205,19 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
       const cout = c.int('out_channels');
       const g = c.int('groups') ?? 1;
       if (op && st && dl && op.some((o, i) => o >= st[i] && o >= dl[i])) {
-        f.diag('output-padding', 'error', `${f.label}: output_padding must be smaller than either stride or dilation; PyTorch raises "output padding must be smaller than either stride or dilation".`, 'output_padding', 0);
+        f.diag(
+          'output-padding',
+          'error',
+          `${f.label}: output_padding must be smaller than either stride or dilation; PyTorch raises "output padding must be smaller than either stride or dilation".`,
+          'output_padding',
+          0,
+        );
       }
       const checked = checkChannels(f, n, `conv_transpose${n}d`, cin, g);
       if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');
       if (!checked) return unknownTensor(`input to ${f.label} has the wrong rank`);
-      if (!k || !st || !dl || !pd || !op || cout === null) return unknownTensor(`${f.label}: a constructor argument could not be evaluated`);
+      if (!k || !st || !dl || !pd || !op || cout === null)
+        return unknownTensor(`${f.label}: a constructor argument could not be evaluated`);
       const { shape, chAxis } = checked;
       // Built at its final size, as in convRule.
       const out: D[] = shape.slice();
@@ -183,7 +226,15 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
       const outSize = f.kwargs.get('output_size') ?? f.args[1];
       const explicit = outSize ? sizeList(outSize, n) : null;
       for (let i = 0; i < n; i++) {
-        const r = convTransposeOut(names[i], shape[chAxis + 1 + i], k[i], st[i], pd[i], dl[i], op[i]);
+        const r = convTransposeOut(
+          names[i],
+          shape[chAxis + 1 + i],
+          k[i],
+          st[i],
+          pd[i],
+          dl[i],
+          op[i],
+        );
         f.addFormula(r.formula);
         if (explicit) out[chAxis + 1 + i] = explicit[i];
         else if (r.out === null) return unknownTensor(`${f.label}: output size not computable`);
@@ -206,4 +257,11 @@ export function sizeList(v: Value, n: number): D[] | null {
   return null;
 }
 
-export const convRules: LayerRule[] = [convRule(1), convRule(2), convRule(3), convTransposeRule(1), convTransposeRule(2), convTransposeRule(3)];
+export const convRules: LayerRule[] = [
+  convRule(1),
+  convRule(2),
+  convRule(3),
+  convTransposeRule(1),
+  convTransposeRule(2),
+  convTransposeRule(3),
+];

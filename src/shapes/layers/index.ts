@@ -1,6 +1,11 @@
 // Every layer rule by PyTorch class name.
 import { activationRules } from './activation';
-import { multiheadAttention, transformer, transformerDecoderLayer, transformerEncoderLayer } from './attention';
+import {
+  multiheadAttention,
+  transformer,
+  transformerDecoderLayer,
+  transformerEncoderLayer,
+} from './attention';
 import { convRules } from './conv';
 import { linearRules } from './linear';
 import { normRules } from './norm';
@@ -10,5 +15,17 @@ import { resampleRules } from './resample';
 import type { LayerRule } from './rule';
 
 export const LAYERS: ReadonlyMap<string, LayerRule> = new Map(
-  [...convRules, ...poolRules, ...linearRules, ...normRules, ...activationRules, ...recurrentRules, ...resampleRules, multiheadAttention, transformerEncoderLayer, transformerDecoderLayer, transformer].map((r) => [r.type, r]),
+  [
+    ...convRules,
+    ...poolRules,
+    ...linearRules,
+    ...normRules,
+    ...activationRules,
+    ...recurrentRules,
+    ...resampleRules,
+    multiheadAttention,
+    transformerEncoderLayer,
+    transformerDecoderLayer,
+    transformer,
+  ].map((r) => [r.type, r]),
 );

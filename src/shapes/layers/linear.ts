@@ -7,7 +7,11 @@ import type { Value } from '../values';
 
 const linear: LayerRule = {
   type: 'Linear',
-  sig: [['in_features', REQUIRED], ['out_features', REQUIRED], ['bias', true]],
+  sig: [
+    ['in_features', REQUIRED],
+    ['out_features', REQUIRED],
+    ['bias', true],
+  ],
   params(c) {
     const i = c.int('in_features');
     const o = c.int('out_features');
@@ -45,13 +49,20 @@ const linear: LayerRule = {
 
 const bilinear: LayerRule = {
   type: 'Bilinear',
-  sig: [['in1_features', REQUIRED], ['in2_features', REQUIRED], ['out_features', REQUIRED], ['bias', true]],
+  sig: [
+    ['in1_features', REQUIRED],
+    ['in2_features', REQUIRED],
+    ['out_features', REQUIRED],
+    ['bias', true],
+  ],
   params(c) {
     const a = c.int('in1_features');
     const b = c.int('in2_features');
     const o = c.int('out_features');
     const bias = c.bool('bias');
-    return a === null || b === null || o === null || bias === null ? null : a * b * o + (bias ? o : 0);
+    return a === null || b === null || o === null || bias === null
+      ? null
+      : a * b * o + (bias ? o : 0);
   },
   forward(f) {
     const s = f.x.shape;
@@ -60,7 +71,13 @@ const bilinear: LayerRule = {
     if (o === null) return unknownTensor(`${f.label}: out_features could not be evaluated`);
     const a = f.cfg.int('in1_features');
     if (a !== null && knownEqual(s[s.length - 1], a) === false) {
-      f.diag('linear-in-features', 'error', `${f.label}: in1_features=${a} but the first input's last dimension is ${String(s[s.length - 1])}.`, 'in1_features', typeof s[s.length - 1] === 'number' ? (s[s.length - 1] as number) : undefined);
+      f.diag(
+        'linear-in-features',
+        'error',
+        `${f.label}: in1_features=${a} but the first input's last dimension is ${String(s[s.length - 1])}.`,
+        'in1_features',
+        typeof s[s.length - 1] === 'number' ? (s[s.length - 1] as number) : undefined,
+      );
     }
     return { k: 'tensor', shape: [...s.slice(0, -1), o] };
   },
@@ -74,13 +91,17 @@ const identity: LayerRule = {
 
 const flat: LayerRule = {
   type: 'Flatten',
-  sig: [['start_dim', 1], ['end_dim', -1]],
+  sig: [
+    ['start_dim', 1],
+    ['end_dim', -1],
+  ],
   forward(f) {
     const s = f.x.shape;
     if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
     const a = f.cfg.int('start_dim');
     const b = f.cfg.int('end_dim');
-    if (a === null || b === null) return unknownTensor(`${f.label}: start_dim/end_dim could not be evaluated`);
+    if (a === null || b === null)
+      return unknownTensor(`${f.label}: start_dim/end_dim could not be evaluated`);
     const r = flatten(s, a, b);
     if ('shape' in r) return { k: 'tensor', shape: r.shape };
     if ('error' in r) f.diag('flatten-dims', 'error', `${f.label}: ${r.error}.`);
@@ -90,13 +111,17 @@ const flat: LayerRule = {
 
 const unflatten: LayerRule = {
   type: 'Unflatten',
-  sig: [['dim', REQUIRED], ['unflattened_size', REQUIRED]],
+  sig: [
+    ['dim', REQUIRED],
+    ['unflattened_size', REQUIRED],
+  ],
   forward(f) {
     const s = f.x.shape;
     if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
     const dim = f.cfg.int('dim');
     const sizes = f.cfg.raw('unflattened_size');
-    if (dim === null || !Array.isArray(sizes) || !sizes.every((v) => typeof v === 'number')) return unknownTensor(`${f.label}: arguments could not be evaluated`);
+    if (dim === null || !Array.isArray(sizes) || !sizes.every((v) => typeof v === 'number'))
+      return unknownTensor(`${f.label}: arguments could not be evaluated`);
     const d = normDim(dim, s.length);
     if (d === null) return unknownTensor(`${f.label}: dim out of range`);
     const sz = sizes as number[];
@@ -107,7 +132,12 @@ const unflatten: LayerRule = {
       if (typeof dimSize !== 'number') return unknownTensor(`${f.label}: -1 with a symbolic size`);
       filled = sz.map((v) => (v === -1 ? dimSize / known : v));
     } else if (knownEqual(dimSize, known) === false) {
-      f.diag('unflatten-size', 'error', `${f.label}: unflattened_size ${shapeStr(sz)} multiplies to ${known}, but dimension ${dim} of the input ${shapeStr(s)} has size ${String(dimSize)}; PyTorch raises "unflatten: Provided sizes ... don't multiply up to the size of dim".`, 'unflattened_size');
+      f.diag(
+        'unflatten-size',
+        'error',
+        `${f.label}: unflattened_size ${shapeStr(sz)} multiplies to ${known}, but dimension ${dim} of the input ${shapeStr(s)} has size ${String(dimSize)}; PyTorch raises "unflatten: Provided sizes ... don't multiply up to the size of dim".`,
+        'unflattened_size',
+      );
       return unknownTensor('unflatten sizes do not match');
     }
     return { k: 'tensor', shape: [...s.slice(0, d), ...filled, ...s.slice(d + 1)] };
@@ -116,7 +146,15 @@ const unflatten: LayerRule = {
 
 const embedding: LayerRule = {
   type: 'Embedding',
-  sig: [['num_embeddings', REQUIRED], ['embedding_dim', REQUIRED], ['padding_idx', null], ['max_norm', null], ['norm_type', 2.0], ['scale_grad_by_freq', false], ['sparse', false]],
+  sig: [
+    ['num_embeddings', REQUIRED],
+    ['embedding_dim', REQUIRED],
+    ['padding_idx', null],
+    ['max_norm', null],
+    ['norm_type', 2.0],
+    ['scale_grad_by_freq', false],
+    ['sparse', false],
+  ],
   params(c) {
     const n = c.int('num_embeddings');
     const d = c.int('embedding_dim');
@@ -134,7 +172,18 @@ const embedding: LayerRule = {
 
 const embeddingBag: LayerRule = {
   type: 'EmbeddingBag',
-  sig: [['num_embeddings', REQUIRED], ['embedding_dim', REQUIRED], ['max_norm', null], ['norm_type', 2.0], ['scale_grad_by_freq', false], ['mode', 'mean'], ['sparse', false], ['_weight', null], ['include_last_offset', false], ['padding_idx', null]],
+  sig: [
+    ['num_embeddings', REQUIRED],
+    ['embedding_dim', REQUIRED],
+    ['max_norm', null],
+    ['norm_type', 2.0],
+    ['scale_grad_by_freq', false],
+    ['mode', 'mean'],
+    ['sparse', false],
+    ['_weight', null],
+    ['include_last_offset', false],
+    ['padding_idx', null],
+  ],
   params(c) {
     const n = c.int('num_embeddings');
     const d = c.int('embedding_dim');
@@ -149,11 +198,23 @@ const embeddingBag: LayerRule = {
     if (s.length === 2) return { k: 'tensor', shape: [s[0], d] };
     const offsets: Value | undefined = f.args[1] ?? f.kwargs.get('offsets');
     if (offsets && offsets.k === 'tensor' && offsets.shape && offsets.shape.length === 1) {
-      const bags = f.cfg.bool('include_last_offset') ? (typeof offsets.shape[0] === 'number' ? offsets.shape[0] - 1 : null) : offsets.shape[0];
+      const bags = f.cfg.bool('include_last_offset')
+        ? typeof offsets.shape[0] === 'number'
+          ? offsets.shape[0] - 1
+          : null
+        : offsets.shape[0];
       if (bags !== null) return { k: 'tensor', shape: [bags, d] };
     }
     return unknownTensor(`${f.label}: number of bags unknown`);
   },
 };
 
-export const linearRules: LayerRule[] = [linear, bilinear, identity, flat, unflatten, embedding, embeddingBag];
+export const linearRules: LayerRule[] = [
+  linear,
+  bilinear,
+  identity,
+  flat,
+  unflatten,
+  embedding,
+  embeddingBag,
+];

@@ -17,7 +17,8 @@ function rnnParams(c: Cfg, gates: number): number | null {
   let total = 0;
   for (let l = 0; l < layers; l++) {
     const in_l = l === 0 ? inp : dirs * hOut;
-    const per = gates * h * in_l + gates * h * hOut + (bias ? 2 * gates * h : 0) + (proj > 0 ? proj * h : 0);
+    const per =
+      gates * h * in_l + gates * h * hOut + (bias ? 2 * gates * h : 0) + (proj > 0 ? proj * h : 0);
     total += per * dirs;
   }
   return total;
@@ -25,7 +26,11 @@ function rnnParams(c: Cfg, gates: number): number | null {
 
 function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
   const gates = type === 'LSTM' ? 4 : type === 'GRU' ? 3 : 1;
-  const sig: [string, Default][] = [['input_size', REQUIRED], ['hidden_size', REQUIRED], ['num_layers', 1]];
+  const sig: [string, Default][] = [
+    ['input_size', REQUIRED],
+    ['hidden_size', REQUIRED],
+    ['num_layers', 1],
+  ];
   // RNN takes nonlinearity as its fourth positional argument (rnn.py pops it from args).
   if (type === 'RNN') sig.push(['nonlinearity', 'tanh']);
   sig.push(['bias', true], ['batch_first', false], ['dropout', 0.0], ['bidirectional', false]);
@@ -48,23 +53,40 @@ function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
       const dirs = c.bool('bidirectional') ? 2 : 1;
       const proj = c.int('proj_size') ?? 0;
       if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
-      if (h === null || layers === null) return unknownTensor(`${f.label}: hidden_size/num_layers could not be evaluated`);
+      if (h === null || layers === null)
+        return unknownTensor(`${f.label}: hidden_size/num_layers could not be evaluated`);
       if (s.length !== 2 && s.length !== 3) {
-        f.diag('input-rank', 'error', `${f.label} expects a 2-D (unbatched) or 3-D input, but gets ${shapeStr(s)}; PyTorch raises "input must have 3 dimensions".`);
+        f.diag(
+          'input-rank',
+          'error',
+          `${f.label} expects a 2-D (unbatched) or 3-D input, but gets ${shapeStr(s)}; PyTorch raises "input must have 3 dimensions".`,
+        );
         return unknownTensor(`input to ${f.label} has the wrong rank`);
       }
       const last = s[s.length - 1];
       if (inp !== null && knownEqual(last, inp) === false) {
-        f.diag('rnn-input-size', 'error', `${f.label}: input_size=${inp} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "input.size(-1) must be equal to input_size. Expected ${inp}, got ${String(last)}". Set input_size to ${String(last)}.`, 'input_size', typeof last === 'number' ? last : undefined);
+        f.diag(
+          'rnn-input-size',
+          'error',
+          `${f.label}: input_size=${inp} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "input.size(-1) must be equal to input_size. Expected ${inp}, got ${String(last)}". Set input_size to ${String(last)}.`,
+          'input_size',
+          typeof last === 'number' ? last : undefined,
+        );
       }
       const hOut = proj > 0 ? proj : h;
       const out: D[] = [...s.slice(0, -1), dirs * hOut];
       const batched = s.length === 3;
       const N = batched ? (c.bool('batch_first') ? s[0] : s[1]) : null;
-      const hn: TensorV = { k: 'tensor', shape: N === null ? [dirs * layers, hOut] : [dirs * layers, N, hOut] };
+      const hn: TensorV = {
+        k: 'tensor',
+        shape: N === null ? [dirs * layers, hOut] : [dirs * layers, N, hOut],
+      };
       const res: Value[] = [{ k: 'tensor', shape: out }];
       if (type === 'LSTM') {
-        const cn: TensorV = { k: 'tensor', shape: N === null ? [dirs * layers, h] : [dirs * layers, N, h] };
+        const cn: TensorV = {
+          k: 'tensor',
+          shape: N === null ? [dirs * layers, h] : [dirs * layers, N, h],
+        };
         res.push({ k: 'seq', kind: 'tuple', items: [hn, cn] });
       } else res.push(hn);
       return { k: 'seq', kind: 'tuple', items: res };
@@ -75,7 +97,11 @@ function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
 /** One time step: LSTMCell gives (h', c'), GRUCell and RNNCell h', each (N, hidden_size) or (hidden_size,). */
 function cellRule(type: 'RNNCell' | 'LSTMCell' | 'GRUCell'): LayerRule {
   const gates = type === 'LSTMCell' ? 4 : type === 'GRUCell' ? 3 : 1;
-  const sig: [string, Default][] = [['input_size', REQUIRED], ['hidden_size', REQUIRED], ['bias', true]];
+  const sig: [string, Default][] = [
+    ['input_size', REQUIRED],
+    ['hidden_size', REQUIRED],
+    ['bias', true],
+  ];
   if (type === 'RNNCell') sig.push(['nonlinearity', 'tanh']);
   return {
     type,
@@ -99,18 +125,39 @@ function cellRule(type: 'RNNCell' | 'LSTMCell' | 'GRUCell'): LayerRule {
       if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
       if (h === null) return unknownTensor(`${f.label}: hidden_size could not be evaluated`);
       if (s.length !== 1 && s.length !== 2) {
-        f.diag('input-rank', 'error', `${f.label} expects a 1-D or 2-D input, but gets ${shapeStr(s)}; PyTorch raises "${type}: Expected input to be 1-D or 2-D".`);
+        f.diag(
+          'input-rank',
+          'error',
+          `${f.label} expects a 1-D or 2-D input, but gets ${shapeStr(s)}; PyTorch raises "${type}: Expected input to be 1-D or 2-D".`,
+        );
         return unknownTensor(`input to ${f.label} has the wrong rank`);
       }
       const last = s[s.length - 1];
       if (inp !== null && knownEqual(last, inp) === false) {
-        f.diag('rnn-input-size', 'error', `${f.label}: input_size=${inp} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "input has inconsistent input_size". Set input_size to ${String(last)}.`, 'input_size', typeof last === 'number' ? last : undefined);
+        f.diag(
+          'rnn-input-size',
+          'error',
+          `${f.label}: input_size=${inp} but the input ${shapeStr(s)} has ${String(last)} features; PyTorch raises "input has inconsistent input_size". Set input_size to ${String(last)}.`,
+          'input_size',
+          typeof last === 'number' ? last : undefined,
+        );
       }
       const out: TensorV = { k: 'tensor', shape: [...s.slice(0, -1), h] };
       if (type !== 'LSTMCell') return out;
-      return { k: 'seq', kind: 'tuple', items: [out, { k: 'tensor', shape: [...s.slice(0, -1), h] }] };
+      return {
+        k: 'seq',
+        kind: 'tuple',
+        items: [out, { k: 'tensor', shape: [...s.slice(0, -1), h] }],
+      };
     },
   };
 }
 
-export const recurrentRules: LayerRule[] = [rnnRule('RNN'), rnnRule('LSTM'), rnnRule('GRU'), cellRule('RNNCell'), cellRule('LSTMCell'), cellRule('GRUCell')];
+export const recurrentRules: LayerRule[] = [
+  rnnRule('RNN'),
+  rnnRule('LSTM'),
+  rnnRule('GRU'),
+  cellRule('RNNCell'),
+  cellRule('LSTMCell'),
+  cellRule('GRUCell'),
+];

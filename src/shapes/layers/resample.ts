@@ -7,12 +7,20 @@ import type { Value } from '../values';
 import type { ConfigValue } from '../types';
 
 /** Shared by nn.Upsample and F.interpolate: size wins over scale_factor. null is None, undefined unknown. */
-export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigValue | undefined): Value {
+export function upsample(
+  f: Fwd,
+  size: ConfigValue | undefined,
+  scale: ConfigValue | undefined,
+): Value {
   const s = f.x.shape;
   if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
   const n = s.length - 2;
   if (n < 1 || n > 3) {
-    f.diag('input-rank', 'error', `${f.label} expects a 3-D, 4-D or 5-D input (N, C, *spatial), but gets ${shapeStr(s)}.`);
+    f.diag(
+      'input-rank',
+      'error',
+      `${f.label} expects a 3-D, 4-D or 5-D input (N, C, *spatial), but gets ${shapeStr(s)}.`,
+    );
     return unknownTensor('upsample input rank');
   }
   const names = axisNames(n);
@@ -21,7 +29,8 @@ export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigVal
   if (size === undefined) return unknownTensor(`${f.label}: size could not be evaluated`);
   if (size !== null) {
     const arr = Array.isArray(size) ? size : Array(n).fill(size);
-    if (arr.length !== n || !arr.every((v) => typeof v === 'number')) return unknownTensor(`${f.label}: size could not be evaluated`);
+    if (arr.length !== n || !arr.every((v) => typeof v === 'number'))
+      return unknownTensor(`${f.label}: size could not be evaluated`);
     return { k: 'tensor', shape: [...s.slice(0, 2), ...(arr as number[])] };
   }
   if (scale === undefined) return unknownTensor(`${f.label}: scale_factor could not be evaluated`);
@@ -30,7 +39,8 @@ export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigVal
     return unknownTensor('upsample without size or scale_factor');
   }
   const sc = Array.isArray(scale) ? scale : Array(n).fill(scale);
-  if (sc.length !== n || !sc.every((v) => typeof v === 'number')) return unknownTensor(`${f.label}: scale_factor could not be evaluated`);
+  if (sc.length !== n || !sc.every((v) => typeof v === 'number'))
+    return unknownTensor(`${f.label}: scale_factor could not be evaluated`);
   // The input's copy with the spatial sizes overwritten, built at its final size.
   const out: D[] = s.slice();
   for (let i = 0; i < n; i++) {
@@ -44,12 +54,32 @@ export function upsample(f: Fwd, size: ConfigValue | undefined, scale: ConfigVal
 
 const upsampleRule: LayerRule = {
   type: 'Upsample',
-  sig: [['size', null], ['scale_factor', null], ['mode', 'nearest'], ['align_corners', null], ['recompute_scale_factor', null]],
+  sig: [
+    ['size', null],
+    ['scale_factor', null],
+    ['mode', 'nearest'],
+    ['align_corners', null],
+    ['recompute_scale_factor', null],
+  ],
   forward: (f) => upsample(f, f.cfg.raw('size'), f.cfg.raw('scale_factor')),
 };
 
-const upsamplingNearest: LayerRule = { type: 'UpsamplingNearest2d', sig: [['size', null], ['scale_factor', null]], forward: (f) => upsample(f, f.cfg.raw('size'), f.cfg.raw('scale_factor')) };
-const upsamplingBilinear: LayerRule = { type: 'UpsamplingBilinear2d', sig: [['size', null], ['scale_factor', null]], forward: (f) => upsample(f, f.cfg.raw('size'), f.cfg.raw('scale_factor')) };
+const upsamplingNearest: LayerRule = {
+  type: 'UpsamplingNearest2d',
+  sig: [
+    ['size', null],
+    ['scale_factor', null],
+  ],
+  forward: (f) => upsample(f, f.cfg.raw('size'), f.cfg.raw('scale_factor')),
+};
+const upsamplingBilinear: LayerRule = {
+  type: 'UpsamplingBilinear2d',
+  sig: [
+    ['size', null],
+    ['scale_factor', null],
+  ],
+  forward: (f) => upsample(f, f.cfg.raw('size'), f.cfg.raw('scale_factor')),
+};
 
 export function pixelShuffle(f: Fwd, r: number | null, inverse: boolean): Value {
   const s = f.x.shape;
@@ -61,7 +91,11 @@ export function pixelShuffle(f: Fwd, r: number | null, inverse: boolean): Value 
   if (!inverse) {
     const cc = exactDiv(c, r * r);
     if (cc === null) {
-      f.diag('pixel-shuffle', 'error', `${f.label}: the channel count ${String(c)} is not divisible by upscale_factor² = ${r * r}; PyTorch raises "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor".`);
+      f.diag(
+        'pixel-shuffle',
+        'error',
+        `${f.label}: the channel count ${String(c)} is not divisible by upscale_factor² = ${r * r}; PyTorch raises "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor".`,
+      );
       return unknownTensor('pixel shuffle channels');
     }
     return { k: 'tensor', shape: [...lead, cc, mul(h, r), mul(w, r)] };
@@ -69,15 +103,31 @@ export function pixelShuffle(f: Fwd, r: number | null, inverse: boolean): Value 
   const hh = exactDiv(h, r);
   const ww = exactDiv(w, r);
   if (hh === null || ww === null) {
-    f.diag('pixel-shuffle', 'error', `${f.label}: height and width must be divisible by downscale_factor ${r}.`);
+    f.diag(
+      'pixel-shuffle',
+      'error',
+      `${f.label}: height and width must be divisible by downscale_factor ${r}.`,
+    );
     return unknownTensor('pixel unshuffle size');
   }
   return { k: 'tensor', shape: [...lead, mul(c, r * r), hh, ww] };
 }
 
-const pixelShuffleRule: LayerRule = { type: 'PixelShuffle', sig: [['upscale_factor', REQUIRED]], forward: (f) => pixelShuffle(f, f.cfg.int('upscale_factor'), false) };
-const pixelUnshuffleRule: LayerRule = { type: 'PixelUnshuffle', sig: [['downscale_factor', REQUIRED]], forward: (f) => pixelShuffle(f, f.cfg.int('downscale_factor'), true) };
-const channelShuffle: LayerRule = { type: 'ChannelShuffle', sig: [['groups', REQUIRED]], forward: (f) => f.x };
+const pixelShuffleRule: LayerRule = {
+  type: 'PixelShuffle',
+  sig: [['upscale_factor', REQUIRED]],
+  forward: (f) => pixelShuffle(f, f.cfg.int('upscale_factor'), false),
+};
+const pixelUnshuffleRule: LayerRule = {
+  type: 'PixelUnshuffle',
+  sig: [['downscale_factor', REQUIRED]],
+  forward: (f) => pixelShuffle(f, f.cfg.int('downscale_factor'), true),
+};
+const channelShuffle: LayerRule = {
+  type: 'ChannelShuffle',
+  sig: [['groups', REQUIRED]],
+  forward: (f) => f.x,
+};
 
 /** F.pad semantics: pairs of (left, right) from the last dimension backwards. */
 export function pad(f: Fwd, pads: number[] | null, nSpatial: number | null): Value {
@@ -85,7 +135,11 @@ export function pad(f: Fwd, pads: number[] | null, nSpatial: number | null): Val
   if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
   if (!pads) return unknownTensor(`${f.label}: padding could not be evaluated`);
   if (nSpatial !== null && s.length !== nSpatial + 1 && s.length !== nSpatial + 2) {
-    f.diag('input-rank', 'error', `${f.label} expects a ${nSpatial + 1}D or ${nSpatial + 2}D input, but gets ${shapeStr(s)}.`);
+    f.diag(
+      'input-rank',
+      'error',
+      `${f.label} expects a ${nSpatial + 1}D or ${nSpatial + 2}D input, but gets ${shapeStr(s)}.`,
+    );
     return unknownTensor('padding input rank');
   }
   const out = [...s];
@@ -109,7 +163,8 @@ function padRule(type: string, n: number, withValue: boolean): LayerRule {
     },
     forward(f) {
       const v = f.cfg.raw('padding');
-      const pads = Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null;
+      const pads =
+        Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null;
       return pad(f, pads, n);
     },
   };
@@ -123,4 +178,12 @@ const padRules: LayerRule[] = [1, 2, 3].flatMap((n) => [
   ...(n === 2 || n === 1 || n === 3 ? [padRule(`ZeroPad${n}d`, n, false)] : []),
 ]);
 
-export const resampleRules: LayerRule[] = [upsampleRule, upsamplingNearest, upsamplingBilinear, pixelShuffleRule, pixelUnshuffleRule, channelShuffle, ...padRules];
+export const resampleRules: LayerRule[] = [
+  upsampleRule,
+  upsamplingNearest,
+  upsamplingBilinear,
+  pixelShuffleRule,
+  pixelUnshuffleRule,
+  channelShuffle,
+  ...padRules,
+];

@@ -15,7 +15,13 @@ export interface Fwd {
   /** The first argument as a tensor (unknown-shape tensor if it is not one). */
   x: TensorV;
   /** Reports a problem at the constructor argument `arg` (or at the call when absent). */
-  diag(code: string, severity: Severity, message: string, arg?: string, fixValue?: number | string): void;
+  diag(
+    code: string,
+    severity: Severity,
+    message: string,
+    arg?: string,
+    fixValue?: number | string,
+  ): void;
   formula(dim: string, formula: string, worked: string): void;
   /** formula(), for an entry already built (by the size functions of formulas.ts). */
   addFormula(f: DimFormula): void;
@@ -53,7 +59,9 @@ export class Cfg {
     return name in this.values && !this.unknownArgs.has(name);
   }
   raw(name: string): ConfigValue | undefined {
-    return this.unknownArgs.size !== 0 && this.unknownArgs.has(name) ? undefined : this.values[name];
+    return this.unknownArgs.size !== 0 && this.unknownArgs.has(name)
+      ? undefined
+      : this.values[name];
   }
   int(name: string): number | null {
     const v = this.raw(name);

@@ -27,7 +27,10 @@ export interface ImageFolderLayout {
 
 function subdirs(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -35,7 +38,10 @@ function subdirs(dir: string): string[] {
 
 function images(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && IMAGE_EXT.has(extname(e.name).toLowerCase())).map((e) => e.name).sort();
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && IMAGE_EXT.has(extname(e.name).toLowerCase()))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -55,15 +61,25 @@ export function findImageFolder(dir: string): ImageFolderLayout | null {
     const testDir = join(dir, testName);
     const testClasses = classFolders(testDir);
     const stray = testClasses.filter((c) => !trainClasses.includes(c));
-    if (stray.length > 0) throw new DataError(`${testDir}: class folder${stray.length > 1 ? 's' : ''} ${stray.join(', ')} not in ${trainDir}; the test classes must be training classes`);
-    const list = (d: string) => trainClasses.flatMap((c, label) => images(join(d, c)).map((f) => ({ file: join(d, c, f), label })));
+    if (stray.length > 0)
+      throw new DataError(
+        `${testDir}: class folder${stray.length > 1 ? 's' : ''} ${stray.join(', ')} not in ${trainDir}; the test classes must be training classes`,
+      );
+    const list = (d: string) =>
+      trainClasses.flatMap((c, label) =>
+        images(join(d, c)).map((f) => ({ file: join(d, c, f), label })),
+      );
     return { root: dir, classes: trainClasses, train: list(trainDir), test: list(testDir) };
   }
   const classes = classFolders(dir);
   if (classes.length === 0) return null;
   const train: { file: string; label: number }[] = [];
   const test: { file: string; label: number }[] = [];
-  classes.forEach((c, label) => images(join(dir, c)).forEach((f, i) => ((i % TEST_EVERY === TEST_EVERY - 1) ? test : train).push({ file: join(dir, c, f), label })));
+  classes.forEach((c, label) =>
+    images(join(dir, c)).forEach((f, i) =>
+      (i % TEST_EVERY === TEST_EVERY - 1 ? test : train).push({ file: join(dir, c, f), label }),
+    ),
+  );
   return { root: dir, classes, train, test };
 }
 
@@ -74,7 +90,9 @@ function decode(file: string): { width: number; height: number; rgba: Uint8Array
     if (statSync(file).size === 0) throw new Error('empty file');
     buf = readFileSync(file);
   } catch (e) {
-    throw new DataError(`${file}: cannot read (${e instanceof Error ? e.message : String(e)}); remove it or replace it with a PNG or JPEG image`);
+    throw new DataError(
+      `${file}: cannot read (${e instanceof Error ? e.message : String(e)}); remove it or replace it with a PNG or JPEG image`,
+    );
   }
   try {
     if (buf.length >= 8 && buf.readUInt32BE(0) === 0x89504e47) {
@@ -82,13 +100,21 @@ function decode(file: string): { width: number; height: number; rgba: Uint8Array
       return { width: png.width, height: png.height, rgba: png.data };
     }
     if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) {
-      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: MAX_DECODE_MB });
+      const img = jpeg.decode(buf, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxMemoryUsageInMB: MAX_DECODE_MB,
+      });
       return { width: img.width, height: img.height, rgba: img.data };
     }
   } catch (e) {
-    throw new DataError(`${file}: not a readable image (${e instanceof Error ? e.message : String(e)}); remove it or re-save it as PNG or JPEG`);
+    throw new DataError(
+      `${file}: not a readable image (${e instanceof Error ? e.message : String(e)}); remove it or re-save it as PNG or JPEG`,
+    );
   }
-  throw new DataError(`${file}: neither PNG nor JPEG data despite its name; remove it or re-save it as PNG or JPEG`);
+  throw new DataError(
+    `${file}: neither PNG nor JPEG data despite its name; remove it or re-save it as PNG or JPEG`,
+  );
 }
 
 /** PIL's fixed-point precision for 8-bit resampling: coefficients are integers scaled by 2^22. */
@@ -99,7 +125,10 @@ const PRECISION_BITS = 22;
  * so every source pixel contributes (antialiasing). Per output index: the first source index and the
  * integer coefficients PIL computes (normalised weights × 2^22, rounded).
  */
-export function resampleWeights(inSize: number, outSize: number): { start: number; w: Int32Array }[] {
+export function resampleWeights(
+  inSize: number,
+  outSize: number,
+): { start: number; w: Int32Array }[] {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filterScale; // the triangle filter's support is 1
@@ -117,7 +146,8 @@ export function resampleWeights(inSize: number, outSize: number): { start: numbe
       sum += v;
     }
     const w = new Int32Array(f.length);
-    for (let k = 0; k < f.length; k++) w[k] = Math.trunc((sum > 0 ? f[k] / sum : 0) * 2 ** PRECISION_BITS + 0.5);
+    for (let k = 0; k < f.length; k++)
+      w[k] = Math.trunc((sum > 0 ? f[k] / sum : 0) * 2 ** PRECISION_BITS + 0.5);
     out.push({ start: lo, w });
   }
   return out;
@@ -130,14 +160,23 @@ function clip8(acc: number): number {
 }
 
 /** Planes (CHW bytes) of one image converted to `channels` and resized to rows×cols, written at `offset`. */
-export function toPlanes(img: { width: number; height: number; rgba: Uint8Array }, channels: number, rows: number, cols: number, out: Uint8Array, offset: number): void {
+export function toPlanes(
+  img: { width: number; height: number; rgba: Uint8Array },
+  channels: number,
+  rows: number,
+  cols: number,
+  out: Uint8Array,
+  offset: number,
+): void {
   const { width, height, rgba } = img;
   const n = width * height;
   // PIL: convert('RGB') drops alpha; convert('L') is (R·19595 + G·38470 + B·7471 + 2^15) >> 16.
   const planes: Uint8Array[] = [];
   if (channels === 1) {
     const p = new Uint8Array(n);
-    for (let i = 0; i < n; i++) p[i] = (rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >>> 16;
+    for (let i = 0; i < n; i++)
+      p[i] =
+        (rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >>> 16;
     planes.push(p);
   } else {
     for (let c = 0; c < 3; c++) {
@@ -172,8 +211,17 @@ export function toPlanes(img: { width: number; height: number; rgba: Uint8Array 
   });
 }
 
-function loadSplit(files: { file: string; label: number }[], classes: number, channels: number, rows: number, cols: number, what: string, root: string): ImageSplit {
-  if (files.length === 0) throw new DataError(`${root}: no ${what} images; put PNG or JPEG files in the class folders`);
+function loadSplit(
+  files: { file: string; label: number }[],
+  classes: number,
+  channels: number,
+  rows: number,
+  cols: number,
+  what: string,
+  root: string,
+): ImageSplit {
+  if (files.length === 0)
+    throw new DataError(`${root}: no ${what} images; put PNG or JPEG files in the class folders`);
   const px = channels * rows * cols;
   const imagesOut = new Uint8Array(files.length * px);
   const labels = classes > 255 ? new Uint16Array(files.length) : new Uint8Array(files.length);
@@ -184,10 +232,39 @@ function loadSplit(files: { file: string; label: number }[], classes: number, ch
   return { images: imagesOut, labels, count: files.length, rows, cols, channels };
 }
 
-export function loadImageFolder(layout: ImageFolderLayout, size: { channels: number; rows: number; cols: number }): ImageDataset {
+export function loadImageFolder(
+  layout: ImageFolderLayout,
+  size: { channels: number; rows: number; cols: number },
+): ImageDataset {
   const { channels, rows, cols } = size;
-  if ((channels !== 1 && channels !== 3) || rows < 1 || cols < 1) throw new DataError(`${layout.root}: images can be resized to (1|3, H, W), not (${channels}, ${rows}, ${cols})`);
-  const train = loadSplit(layout.train, layout.classes.length, channels, rows, cols, 'training', layout.root);
-  const test = loadSplit(layout.test, layout.classes.length, channels, rows, cols, 'test', layout.root);
-  return { train, test, dir: layout.root, name: 'ImageFolder', classes: layout.classes, ...channelStats(train) };
+  if ((channels !== 1 && channels !== 3) || rows < 1 || cols < 1)
+    throw new DataError(
+      `${layout.root}: images can be resized to (1|3, H, W), not (${channels}, ${rows}, ${cols})`,
+    );
+  const train = loadSplit(
+    layout.train,
+    layout.classes.length,
+    channels,
+    rows,
+    cols,
+    'training',
+    layout.root,
+  );
+  const test = loadSplit(
+    layout.test,
+    layout.classes.length,
+    channels,
+    rows,
+    cols,
+    'test',
+    layout.root,
+  );
+  return {
+    train,
+    test,
+    dir: layout.root,
+    name: 'ImageFolder',
+    classes: layout.classes,
+    ...channelStats(train),
+  };
 }

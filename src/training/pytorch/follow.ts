@@ -42,7 +42,10 @@ function readFrom(path: string, offset: number): Uint8Array {
 export class Follower {
   private readonly tails = new Map<string, Tail>();
 
-  constructor(readonly dir: string, private readonly onBadLine: (msg: string) => void = () => undefined) {}
+  constructor(
+    readonly dir: string,
+    private readonly onBadLine: (msg: string) => void = () => undefined,
+  ) {}
 
   private discover(): void {
     const walk = (d: string, depth: number): void => {
@@ -64,7 +67,13 @@ export class Follower {
           if (depth < MAX_DEPTH) walk(p, depth + 1);
         } else if (!this.tails.has(p) && (name === 'events.jsonl' || TFEVENTS.test(name))) {
           const run = relative(this.dir, dirname(p)) || basename(this.dir);
-          this.tails.set(p, { path: p, run, kind: name === 'events.jsonl' ? 'jsonl' : 'tfevents', offset: 0, pending: new Uint8Array(0) });
+          this.tails.set(p, {
+            path: p,
+            run,
+            kind: name === 'events.jsonl' ? 'jsonl' : 'tfevents',
+            offset: 0,
+            pending: new Uint8Array(0),
+          });
         }
       }
     };
@@ -89,7 +98,8 @@ export class Follower {
           if (!line.trim()) continue;
           try {
             const event = JSON.parse(line) as unknown;
-            if (event && typeof event === 'object' && !Array.isArray(event)) out.push({ kind: 'event', run: t.run, event: event as Record<string, unknown> });
+            if (event && typeof event === 'object' && !Array.isArray(event))
+              out.push({ kind: 'event', run: t.run, event: event as Record<string, unknown> });
             else this.onBadLine(`${t.path}: a line that is not a JSON object, skipped`);
           } catch {
             this.onBadLine(`${t.path}: a line that is not JSON, skipped: ${line.slice(0, 60)}`);

@@ -50,14 +50,20 @@ function dataFolder(dataPath: string, extensionRoot?: string): { dir: string; na
   }
   const media = findMediaRoot(extensionRoot);
   const dir = media ? join(media, 'mnist') : '';
-  if (!dir || !existsSync(dir)) throw new DataError('the embedded MNIST subset (media/mnist) is missing; run `npm run build` (node scripts/build-mnist.mjs) or pass --data DIR');
+  if (!dir || !existsSync(dir))
+    throw new DataError(
+      'the embedded MNIST subset (media/mnist) is missing; run `npm run build` (node scripts/build-mnist.mjs) or pass --data DIR',
+    );
   return { dir, name: 'embedded MNIST subset' };
 }
 
 /** The one model of a request the runner can train: PyTorch runs one file's model per run. */
 export function sourceModel(models: ModelSpec[]): Extract<ModelSpec, { kind: 'source' }> {
   const m = models.length === 1 ? models[0] : undefined;
-  if (!m || m.kind !== 'source') throw new TranslateError('the PyTorch backend trains a model from your file: give --model FILE.py[:Class] (mlp / cnn / compare train on tfjs)');
+  if (!m || m.kind !== 'source')
+    throw new TranslateError(
+      'the PyTorch backend trains a model from your file: give --model FILE.py[:Class] (mlp / cnn / compare train on tfjs)',
+    );
   return m;
 }
 
@@ -67,21 +73,46 @@ export async function checkPython(python?: string): Promise<PythonInfo> {
 }
 
 export async function runPytorchTraining(
-  params: TrainRequestParams, opts: PytorchOptions,
-  hooks: RunnerHooks & { analyze?: (source: string, file: string) => ModelResult[] | Promise<ModelResult[]> },
+  params: TrainRequestParams,
+  opts: PytorchOptions,
+  hooks: RunnerHooks & {
+    analyze?: (source: string, file: string) => ModelResult[] | Promise<ModelResult[]>;
+  },
 ): Promise<TrainDoneEvent> {
   const m = sourceModel(params.models);
   // Bad input fails here, before Python starts: the data, then the model.
   const data = dataFolder(params.dataPath, hooks.extensionRoot);
-  const models = hooks.analyze ? await hooks.analyze(m.source, m.file) : analyze(m.source, { file: m.file }).models;
+  const models = hooks.analyze
+    ? await hooks.analyze(m.source, m.file)
+    : analyze(m.source, { file: m.file }).models;
   const model = planRunnerModel(models, m.file, m.className);
   const info = await pythonInfo(choosePython(opts.python));
   if (!info.torch) throw new PythonError(info.why ?? `${info.python}: cannot import torch`);
-  const runId = params.runId ?? `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-  return runPytorch({
-    python: info.python, file: resolve(m.file), name: model.name, kind: model.kind, ctor: model.ctor, layout: model.layout,
-    dataDir: data.dir, dataName: data.name, epochs: params.epochs, batchSize: params.batchSize, limit: params.limit,
-    testLimit: params.testLimit ?? 0, seed: params.seed, lr: params.learningRate ?? 1e-3, device: opts.device ?? 'auto',
-    procs: opts.procs ?? 1, logDir: opts.logDir ? resolve(opts.logDir) : undefined, runId, deterministic: opts.deterministic ?? true,
-  }, hooks);
+  const runId =
+    params.runId ??
+    `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  return runPytorch(
+    {
+      python: info.python,
+      file: resolve(m.file),
+      name: model.name,
+      kind: model.kind,
+      ctor: model.ctor,
+      layout: model.layout,
+      dataDir: data.dir,
+      dataName: data.name,
+      epochs: params.epochs,
+      batchSize: params.batchSize,
+      limit: params.limit,
+      testLimit: params.testLimit ?? 0,
+      seed: params.seed,
+      lr: params.learningRate ?? 1e-3,
+      device: opts.device ?? 'auto',
+      procs: opts.procs ?? 1,
+      logDir: opts.logDir ? resolve(opts.logDir) : undefined,
+      runId,
+      deterministic: opts.deterministic ?? true,
+    },
+    hooks,
+  );
 }

@@ -40,22 +40,45 @@ export function choosePython(explicit?: string): string {
 function probe(python: string): Promise<PythonInfo> {
   return new Promise((resolve) => {
     execFile(python, ['-c', PROBE], { timeout: 60_000, windowsHide: true }, (err, stdout) => {
-      const base: PythonInfo = { python, torch: null, pythonVersion: null, cuda: false, mps: false };
+      const base: PythonInfo = {
+        python,
+        torch: null,
+        pythonVersion: null,
+        cuda: false,
+        mps: false,
+      };
       if (err && !stdout) {
         const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT'
-          ? `no Python at '${python}'; install Python 3 with PyTorch or give its path with --python / tensorLens.pythonPath`
-          : `'${python}' did not run (${err.message.split('\n')[0]}); give a working Python with --python / tensorLens.pythonPath`;
+        const why =
+          code === 'ENOENT'
+            ? `no Python at '${python}'; install Python 3 with PyTorch or give its path with --python / tensorLens.pythonPath`
+            : `'${python}' did not run (${err.message.split('\n')[0]}); give a working Python with --python / tensorLens.pythonPath`;
         resolve({ ...base, why });
         return;
       }
       try {
-        const j = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { python?: string; torch?: string; cuda?: boolean; mps?: boolean; error?: string };
-        const info: PythonInfo = { ...base, pythonVersion: j.python ?? null, torch: j.torch ?? null, cuda: j.cuda === true, mps: j.mps === true };
-        if (!info.torch) info.why = `'${python}' (Python ${j.python ?? '?'}) cannot import torch (${j.error ?? 'unknown error'}); install PyTorch there (pip install torch) or give another Python with --python / tensorLens.pythonPath`;
+        const j = JSON.parse(stdout.trim().split('\n').pop() ?? '') as {
+          python?: string;
+          torch?: string;
+          cuda?: boolean;
+          mps?: boolean;
+          error?: string;
+        };
+        const info: PythonInfo = {
+          ...base,
+          pythonVersion: j.python ?? null,
+          torch: j.torch ?? null,
+          cuda: j.cuda === true,
+          mps: j.mps === true,
+        };
+        if (!info.torch)
+          info.why = `'${python}' (Python ${j.python ?? '?'}) cannot import torch (${j.error ?? 'unknown error'}); install PyTorch there (pip install torch) or give another Python with --python / tensorLens.pythonPath`;
         resolve(info);
       } catch {
-        resolve({ ...base, why: `'${python}' printed something unexpected when asked for its torch version; give a plain CPython 3 with --python` });
+        resolve({
+          ...base,
+          why: `'${python}' printed something unexpected when asked for its torch version; give a plain CPython 3 with --python`,
+        });
       }
     });
   });

@@ -11,7 +11,13 @@ export const STOP_GRACE_MS = 800;
 
 /** A failure reported by the runner: the user's code (`user`), bad input (`input`), or the runner itself. */
 export class RunnerError extends Error {
-  constructor(message: string, readonly kind: 'user' | 'input' | 'runner', readonly traceback?: string, readonly file?: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly kind: 'user' | 'input' | 'runner',
+    readonly traceback?: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
     super(message);
   }
 }
@@ -58,15 +64,46 @@ export function runnerScript(extensionRoot?: string): string {
     const p = join(r, 'python', 'tensor_lens_runner.py');
     if (existsSync(p)) return p;
   }
-  throw new RunnerError('python/tensor_lens_runner.py is missing from this install; reinstall Tensor Lens', 'runner');
+  throw new RunnerError(
+    'python/tensor_lens_runner.py is missing from this install; reinstall Tensor Lens',
+    'runner',
+  );
 }
 
 export function runnerArgv(a: RunnerArgs): string[] {
   const argv = [
-    '--file', a.file, '--name', a.name, '--kind', a.kind, '--ctor', a.ctor, '--layout', a.layout,
-    '--data', a.dataDir, '--data-name', a.dataName, '--epochs', String(a.epochs), '--batch-size', String(a.batchSize),
-    '--limit', String(a.limit), '--test-limit', String(a.testLimit), '--seed', String(a.seed), '--lr', String(a.lr),
-    '--device', a.device, '--procs', String(a.procs), '--run-id', a.runId,
+    '--file',
+    a.file,
+    '--name',
+    a.name,
+    '--kind',
+    a.kind,
+    '--ctor',
+    a.ctor,
+    '--layout',
+    a.layout,
+    '--data',
+    a.dataDir,
+    '--data-name',
+    a.dataName,
+    '--epochs',
+    String(a.epochs),
+    '--batch-size',
+    String(a.batchSize),
+    '--limit',
+    String(a.limit),
+    '--test-limit',
+    String(a.testLimit),
+    '--seed',
+    String(a.seed),
+    '--lr',
+    String(a.lr),
+    '--device',
+    a.device,
+    '--procs',
+    String(a.procs),
+    '--run-id',
+    a.runId,
   ];
   if (a.logDir) argv.push('--log-dir', a.logDir);
   if (a.deterministic) argv.push('--deterministic');
@@ -80,7 +117,9 @@ export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDone
   return new Promise((resolve, reject) => {
     // Its own process group: a stop reaches every rank, and a kill leaves no orphan behind.
     const child = spawn(a.python, ['-u', script, ...runnerArgv(a)], {
-      stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });
     if (child.pid !== undefined) hooks.onSpawn?.(child.pid);
@@ -131,8 +170,13 @@ export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDone
       }
       if (e.event === 'error') {
         const kind = e.kind === 'user' || e.kind === 'input' ? e.kind : 'runner';
-        failure = new RunnerError(String(e.message), kind, typeof e.traceback === 'string' ? e.traceback : undefined,
-          typeof e.file === 'string' ? e.file : undefined, typeof e.line === 'number' ? e.line : undefined);
+        failure = new RunnerError(
+          String(e.message),
+          kind,
+          typeof e.traceback === 'string' ? e.traceback : undefined,
+          typeof e.file === 'string' ? e.file : undefined,
+          typeof e.line === 'number' ? e.line : undefined,
+        );
         return;
       }
       if (typeof e.event !== 'string' || !KNOWN.has(e.event)) return;
@@ -146,7 +190,12 @@ export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDone
     });
     child.on('error', (err) => {
       hooks.signal?.removeEventListener('abort', onAbort);
-      reject(new RunnerError(`cannot start '${a.python}' (${err.message}); give a Python with torch via --python / tensorLens.pythonPath`, 'runner'));
+      reject(
+        new RunnerError(
+          `cannot start '${a.python}' (${err.message}); give a Python with torch via --python / tensorLens.pythonPath`,
+          'runner',
+        ),
+      );
     });
     child.on('close', (code, sig) => {
       hooks.signal?.removeEventListener('abort', onAbort);
@@ -158,12 +207,24 @@ export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDone
       if (done) return resolve(done);
       if (stopping) {
         // Killed mid-batch: the run still ends with a `done` saying it was stopped.
-        const d: TrainDoneEvent = { event: 'done', runId: a.runId, backend: 'pytorch', models: [], cancelled: true };
+        const d: TrainDoneEvent = {
+          event: 'done',
+          runId: a.runId,
+          backend: 'pytorch',
+          models: [],
+          cancelled: true,
+        };
         hooks.onEvent(d);
         return resolve(d);
       }
       const last = stderrTail.filter((l) => l.trim()).slice(-1)[0] ?? '';
-      reject(new RunnerError(`the PyTorch runner exited with ${sig ?? `status ${code}`} before finishing${last ? `: ${last.trim()}` : ''}`, 'runner', stderrTail.join('\n')));
+      reject(
+        new RunnerError(
+          `the PyTorch runner exited with ${sig ?? `status ${code}`} before finishing${last ? `: ${last.trim()}` : ''}`,
+          'runner',
+          stderrTail.join('\n'),
+        ),
+      );
     });
   });
 }

@@ -17,22 +17,50 @@ export interface Scalar {
 // Field numbers from tensorflow/core/util/event.proto, framework/summary.proto, framework/tensor.proto.
 const root = protobuf.Root.fromJSON({
   nested: {
-    Event: { fields: { wallTime: { type: 'double', id: 1 }, step: { type: 'int64', id: 2 }, fileVersion: { type: 'string', id: 3 }, summary: { type: 'Summary', id: 5 } } },
+    Event: {
+      fields: {
+        wallTime: { type: 'double', id: 1 },
+        step: { type: 'int64', id: 2 },
+        fileVersion: { type: 'string', id: 3 },
+        summary: { type: 'Summary', id: 5 },
+      },
+    },
     Summary: { fields: { value: { rule: 'repeated', type: 'SummaryValue', id: 1 } } },
-    SummaryValue: { fields: { tag: { type: 'string', id: 1 }, simpleValue: { type: 'float', id: 2 }, tensor: { type: 'TensorProto', id: 8 } } },
+    SummaryValue: {
+      fields: {
+        tag: { type: 'string', id: 1 },
+        simpleValue: { type: 'float', id: 2 },
+        tensor: { type: 'TensorProto', id: 8 },
+      },
+    },
     TensorProto: {
       fields: {
-        dtype: { type: 'int32', id: 1 }, tensorContent: { type: 'bytes', id: 4 },
-        floatVal: { rule: 'repeated', type: 'float', id: 5 }, doubleVal: { rule: 'repeated', type: 'double', id: 6 },
+        dtype: { type: 'int32', id: 1 },
+        tensorContent: { type: 'bytes', id: 4 },
+        floatVal: { rule: 'repeated', type: 'float', id: 5 },
+        doubleVal: { rule: 'repeated', type: 'double', id: 6 },
       },
     },
   },
 });
 const EventType = root.lookupType('Event');
 
-interface TensorMsg { dtype?: number; tensorContent?: Uint8Array; floatVal?: number[]; doubleVal?: number[] }
-interface ValueMsg { tag?: string; simpleValue?: number; tensor?: TensorMsg }
-interface EventMsg { wallTime?: number; step?: number | { toNumber(): number }; summary?: { value?: ValueMsg[] } }
+interface TensorMsg {
+  dtype?: number;
+  tensorContent?: Uint8Array;
+  floatVal?: number[];
+  doubleVal?: number[];
+}
+interface ValueMsg {
+  tag?: string;
+  simpleValue?: number;
+  tensor?: TensorMsg;
+}
+interface EventMsg {
+  wallTime?: number;
+  step?: number | { toNumber(): number };
+  summary?: { value?: ValueMsg[] };
+}
 
 const DT_FLOAT = 1;
 const DT_DOUBLE = 2;
@@ -44,14 +72,17 @@ export function maskedCrc32c(bytes: Uint8Array): number {
 }
 
 function scalarOf(v: ValueMsg): number | null {
-  if (typeof v.simpleValue === 'number' && Object.prototype.hasOwnProperty.call(v, 'simpleValue')) return v.simpleValue;
+  if (typeof v.simpleValue === 'number' && Object.prototype.hasOwnProperty.call(v, 'simpleValue'))
+    return v.simpleValue;
   const t = v.tensor;
   if (!t) return null;
   if (t.floatVal && t.floatVal.length === 1) return t.floatVal[0];
   if (t.doubleVal && t.doubleVal.length === 1) return t.doubleVal[0];
   const c = t.tensorContent;
-  if (c && t.dtype === DT_FLOAT && c.length === 4) return new DataView(c.buffer, c.byteOffset, 4).getFloat32(0, true);
-  if (c && t.dtype === DT_DOUBLE && c.length === 8) return new DataView(c.buffer, c.byteOffset, 8).getFloat64(0, true);
+  if (c && t.dtype === DT_FLOAT && c.length === 4)
+    return new DataView(c.buffer, c.byteOffset, 4).getFloat32(0, true);
+  if (c && t.dtype === DT_DOUBLE && c.length === 8)
+    return new DataView(c.buffer, c.byteOffset, 8).getFloat64(0, true);
   return null;
 }
 
@@ -73,7 +104,11 @@ export function decodeEvent(bytes: Uint8Array): Scalar[] {
  * (a record still being written is left for the next read). A bad CRC is an error: the file is not
  * a TFRecord file, or it is corrupt.
  */
-export function readRecords(buf: Uint8Array, offset: number, name: string): { scalars: Scalar[]; next: number } {
+export function readRecords(
+  buf: Uint8Array,
+  offset: number,
+  name: string,
+): { scalars: Scalar[]; next: number } {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const scalars: Scalar[] = [];
   let at = offset;
@@ -81,17 +116,23 @@ export function readRecords(buf: Uint8Array, offset: number, name: string): { sc
     const lenBytes = buf.subarray(at, at + 8);
     const len = Number(view.getBigUint64(at, true));
     if (view.getUint32(at + 8, true) !== maskedCrc32c(lenBytes)) {
-      throw new TfEventsError(`${name}: bad length checksum at byte ${at}; not a TensorBoard event file, or it is corrupt`);
+      throw new TfEventsError(
+        `${name}: bad length checksum at byte ${at}; not a TensorBoard event file, or it is corrupt`,
+      );
     }
     if (at + 12 + len + 4 > buf.length) break;
     const data = buf.subarray(at + 12, at + 12 + len);
     if (view.getUint32(at + 12 + len, true) !== maskedCrc32c(data)) {
-      throw new TfEventsError(`${name}: bad data checksum in the record at byte ${at}; the file is corrupt`);
+      throw new TfEventsError(
+        `${name}: bad data checksum in the record at byte ${at}; the file is corrupt`,
+      );
     }
     try {
       scalars.push(...decodeEvent(data));
     } catch (e) {
-      throw new TfEventsError(`${name}: the record at byte ${at} is not an Event protobuf (${e instanceof Error ? e.message : String(e)})`);
+      throw new TfEventsError(
+        `${name}: the record at byte ${at} is not an Event protobuf (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
     at += 12 + len + 4;
   }

@@ -9,12 +9,16 @@ export interface AnalyzeJob {
   source: string;
 }
 
-export type AnalyzeReply = { ok: true; result: ReturnType<typeof analyze> } | { ok: false; error: string };
+export type AnalyzeReply =
+  { ok: true; result: ReturnType<typeof analyze> } | { ok: false; error: string };
 
 parentPort?.on('message', (job: AnalyzeJob) => {
   let reply: AnalyzeReply;
   try {
-    reply = { ok: true, result: analyze(job.source, { file: job.file, strict: true, budget: { timeMs: Infinity } }) };
+    reply = {
+      ok: true,
+      result: analyze(job.source, { file: job.file, strict: true, budget: { timeMs: Infinity } }),
+    };
   } catch (e) {
     reply = { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }

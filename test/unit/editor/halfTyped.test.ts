@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/shapes';
 import type { AnalysisResult } from '../../../src/shapes/types';
-import { layerHoverMarkdown, lineHints, modelLensTitle, statusText } from '../../../src/editor/format';
+import {
+  layerHoverMarkdown,
+  lineHints,
+  modelLensTitle,
+  statusText,
+} from '../../../src/editor/format';
 import { quickFixes } from '../../../src/editor/fixes';
 import { layersAt, modelAtLine, modelExtent, variableAt } from '../../../src/editor/positions';
 import { readExample } from './examples';
@@ -13,7 +18,8 @@ import { readExample } from './examples';
 function exercise(source: string): void {
   const lines = source.split('\n');
   const result: AnalysisResult = analyze(source, { file: 'typing.py' });
-  for (const h of lineHints(result)) assert.ok(h.line >= 1 && h.line <= lines.length, `hint at ${h.line} of ${lines.length}`);
+  for (const h of lineHints(result))
+    assert.ok(h.line >= 1 && h.line <= lines.length, `hint at ${h.line} of ${lines.length}`);
   statusText(result);
   for (const m of result.models) {
     modelLensTitle(m);
@@ -34,13 +40,17 @@ for (const name of ['mnist_cnn.py', 'shape_bug.py', 'sequential.py', 'mlp.py']) 
     for (let n = 0; n <= lines.length; n++) {
       exercise(lines.slice(0, n).join('\n'));
       // Half of the next line typed.
-      if (n < lines.length) exercise([...lines.slice(0, n), lines[n].slice(0, Math.ceil(lines[n].length / 2))].join('\n'));
+      if (n < lines.length)
+        exercise(
+          [...lines.slice(0, n), lines[n].slice(0, Math.ceil(lines[n].length / 2))].join('\n'),
+        );
     }
   });
 
   test(`${name} with one character deleted at a time in the model`, () => {
     const source = readExample(name);
     // Every 7th character keeps the test fast while hitting brackets, commas, digits and names.
-    for (let i = source.indexOf('nn.'); i >= 0 && i < source.length; i += 7) exercise(source.slice(0, i) + source.slice(i + 1));
+    for (let i = source.indexOf('nn.'); i >= 0 && i < source.length; i += 7)
+      exercise(source.slice(0, i) + source.slice(i + 1));
   });
 }

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasInputComment, inputCommentEdit, inputCommentText, parseDefaultInput, parseInputShapes, suggestInput, validateInputShape } from '../../../src/editor/inputComment';
+import {
+  hasInputComment,
+  inputCommentEdit,
+  inputCommentText,
+  parseDefaultInput,
+  parseInputShapes,
+  suggestInput,
+  validateInputShape,
+} from '../../../src/editor/inputComment';
 import { quickFixes } from '../../../src/editor/fixes';
 import type { ModelResult } from '../../../src/shapes/types';
 import { mnistCnnResult, shapeBugResult } from './examples';
@@ -17,8 +25,14 @@ test('input shapes parse in every form users type', () => {
   assert.deepEqual(ok('(10,)'), [[10]]);
   assert.deepEqual(ok('(10)'), [[10]]);
   assert.deepEqual(ok('(B, 3, H, W)'), [['B', 3, 'H', 'W']]);
-  assert.deepEqual(ok('(1, 300), (1, 300)'), [[1, 300], [1, 300]]);
-  assert.deepEqual(ok('(1, 300), [1, 300],'), [[1, 300], [1, 300]]);
+  assert.deepEqual(ok('(1, 300), (1, 300)'), [
+    [1, 300],
+    [1, 300],
+  ]);
+  assert.deepEqual(ok('(1, 300), [1, 300],'), [
+    [1, 300],
+    [1, 300],
+  ]);
   assert.deepEqual(ok('# input: (1, 3, 32, 32)'), [[1, 3, 32, 32]]);
   assert.deepEqual(ok('1, 2,'), [[1, 2]]);
 });
@@ -57,15 +71,44 @@ test('the comment replaces an existing # input: line above the model', () => {
   const net = result.models[0];
   assert.equal(hasInputComment(lines, net), true);
   const edit = inputCommentEdit(lines, net, [[64, 1, 28, 28]]);
-  assert.deepEqual(edit, { range: { line: 11, column: 1, endLine: 11, endColumn: 24 }, newText: '# input: (64, 1, 28, 28)' });
+  assert.deepEqual(edit, {
+    range: { line: 11, column: 1, endLine: 11, endColumn: 24 },
+    newText: '# input: (64, 1, 28, 28)',
+  });
 });
 
 test('the comment is inserted above a model without one, with the model line indentation', () => {
-  const lines = ['import torch.nn as nn', '', 'def build():', '    seq = nn.Sequential(nn.Linear(10, 2))', '    return seq'];
-  const seq: ModelResult = { name: 'seq', line: 4, kind: 'sequential', input: [['B', 10]], inputSource: 'symbolic', output: ['B', 2], params: 22, layers: [], variables: [], range: { line: 4, column: 5, endLine: 4, endColumn: 8 } };
+  const lines = [
+    'import torch.nn as nn',
+    '',
+    'def build():',
+    '    seq = nn.Sequential(nn.Linear(10, 2))',
+    '    return seq',
+  ];
+  const seq: ModelResult = {
+    name: 'seq',
+    line: 4,
+    kind: 'sequential',
+    input: [['B', 10]],
+    inputSource: 'symbolic',
+    output: ['B', 2],
+    params: 22,
+    layers: [],
+    variables: [],
+    range: { line: 4, column: 5, endLine: 4, endColumn: 8 },
+  };
   assert.equal(hasInputComment(lines, seq), false);
-  assert.deepEqual(inputCommentEdit(lines, seq, [[1, 10]]), { range: { line: 4, column: 1, endLine: 4, endColumn: 1 }, newText: '    # input: (1, 10)\n' });
-  assert.deepEqual(inputCommentEdit(['class A(nn.Module):'], { ...seq, line: 1 }, [[1, 300], [1, 300]]).newText, '# input: (1, 300), (1, 300)\n');
+  assert.deepEqual(inputCommentEdit(lines, seq, [[1, 10]]), {
+    range: { line: 4, column: 1, endLine: 4, endColumn: 1 },
+    newText: '    # input: (1, 10)\n',
+  });
+  assert.deepEqual(
+    inputCommentEdit(['class A(nn.Module):'], { ...seq, line: 1 }, [
+      [1, 300],
+      [1, 300],
+    ]).newText,
+    '# input: (1, 300), (1, 300)\n',
+  );
   assert.equal(inputCommentText([[10]]), '# input: (10,)');
   // What the comment writes, the parser reads back.
   const back = parseInputShapes(inputCommentText([[10], ['B', 3, 'H', 'W']]));
@@ -75,18 +118,50 @@ test('the comment is inserted above a model without one, with the model line ind
 test('the suggested input: inferred, else the setting, else a guess from the first layer', () => {
   const { result } = mnistCnnResult();
   const net = result.models[0];
-  assert.deepEqual(suggestInput(net), { shapes: [[1, 1, 28, 28]], source: 'inferred', confident: true });
+  assert.deepEqual(suggestInput(net), {
+    shapes: [[1, 1, 28, 28]],
+    source: 'inferred',
+    confident: true,
+  });
   const sym: ModelResult = { ...net, inputSource: 'symbolic', input: [['B', 'C', 'H', 'W']] };
-  assert.deepEqual(suggestInput(sym, [[8, 1, 28, 28]]), { shapes: [[8, 1, 28, 28]], source: 'setting', confident: true });
-  assert.deepEqual(suggestInput({ ...net, inputSource: 'option' }), { shapes: [[1, 1, 28, 28]], source: 'setting', confident: true });
-  assert.deepEqual(suggestInput(sym), { shapes: [[1, 1, 28, 28]], source: 'first layer', confident: false });
-  const rgb = { ...sym, layers: [{ ...net.layers[0], config: { in_channels: 3, out_channels: 8 } }] };
+  assert.deepEqual(suggestInput(sym, [[8, 1, 28, 28]]), {
+    shapes: [[8, 1, 28, 28]],
+    source: 'setting',
+    confident: true,
+  });
+  assert.deepEqual(suggestInput({ ...net, inputSource: 'option' }), {
+    shapes: [[1, 1, 28, 28]],
+    source: 'setting',
+    confident: true,
+  });
+  assert.deepEqual(suggestInput(sym), {
+    shapes: [[1, 1, 28, 28]],
+    source: 'first layer',
+    confident: false,
+  });
+  const rgb = {
+    ...sym,
+    layers: [{ ...net.layers[0], config: { in_channels: 3, out_channels: 8 } }],
+  };
   assert.deepEqual(suggestInput(rgb).shapes, [[1, 3, 32, 32]]);
   const mlp = { ...sym, layers: [{ ...net.layers[7] }] };
   assert.deepEqual(suggestInput(mlp).shapes, [[1, 9216]]);
-  const lstm = { ...sym, layers: [{ ...net.layers[7], type: 'LSTM', config: { input_size: 300, hidden_size: 128, batch_first: true } }] };
+  const lstm = {
+    ...sym,
+    layers: [
+      {
+        ...net.layers[7],
+        type: 'LSTM',
+        config: { input_size: 300, hidden_size: 128, batch_first: true },
+      },
+    ],
+  };
   assert.deepEqual(suggestInput(lstm).shapes, [[1, 16, 300]]);
-  assert.deepEqual(suggestInput({ ...sym, layers: [] }), { shapes: [[1, 1, 28, 28]], source: 'example', confident: false });
+  assert.deepEqual(suggestInput({ ...sym, layers: [] }), {
+    shapes: [[1, 1, 28, 28]],
+    source: 'example',
+    confident: false,
+  });
 });
 
 test('quick fix: the engine fix of a wrong in_features, preferred', () => {
@@ -99,7 +174,10 @@ test('quick fix: the engine fix of a wrong in_features, preferred', () => {
   // Applying the edit to the line gives the corrected code.
   const e = fixes[0].edit;
   const line = lines[e.range.line - 1];
-  assert.equal(line.slice(0, e.range.column - 1) + e.newText + line.slice(e.range.endColumn - 1), '        self.fc1 = nn.Linear(9216, 128)  # deliberate bug: should be 9216');
+  assert.equal(
+    line.slice(0, e.range.column - 1) + e.newText + line.slice(e.range.endColumn - 1),
+    '        self.fc1 = nn.Linear(9216, 128)  # deliberate bug: should be 9216',
+  );
   assert.deepEqual(quickFixes(result, lines, { line: 25, endLine: 25 }), []);
 });
 
@@ -109,15 +187,32 @@ test('quick fix: add the # input: comment on the header of a model without one',
   assert.deepEqual(quickFixes(result, lines, { line: 12, endLine: 12 }), []);
   const stripped = [...lines];
   stripped[10] = '';
-  const sym: ModelResult = { ...result.models[0], inputSource: 'symbolic', input: [['B', 'C', 'H', 'W']] };
+  const sym: ModelResult = {
+    ...result.models[0],
+    inputSource: 'symbolic',
+    input: [['B', 'C', 'H', 'W']],
+  };
   const fixes = quickFixes({ ...result, models: [sym] }, stripped, { line: 12, endLine: 12 });
   assert.equal(fixes.length, 1);
-  assert.equal(fixes[0].title, 'Add "# input: (1, 1, 28, 28)" above Net (guessed from the first layer)');
+  assert.equal(
+    fixes[0].title,
+    'Add "# input: (1, 1, 28, 28)" above Net (guessed from the first layer)',
+  );
   assert.equal(fixes[0].isPreferred, false);
-  assert.deepEqual(fixes[0].edit, { range: { line: 12, column: 1, endLine: 12, endColumn: 1 }, newText: '# input: (1, 1, 28, 28)\n' });
-  const inferred = quickFixes({ ...result, models: [{ ...result.models[0], inputSource: 'call' }] }, stripped, { line: 12, endLine: 12 });
+  assert.deepEqual(fixes[0].edit, {
+    range: { line: 12, column: 1, endLine: 12, endColumn: 1 },
+    newText: '# input: (1, 1, 28, 28)\n',
+  });
+  const inferred = quickFixes(
+    { ...result, models: [{ ...result.models[0], inputSource: 'call' }] },
+    stripped,
+    { line: 12, endLine: 12 },
+  );
   assert.equal(inferred[0].isPreferred, true);
   assert.match(inferred[0].title, /\(inferred\)$/);
   // Not offered inside the body, to keep the light bulb quiet.
-  assert.deepEqual(quickFixes({ ...result, models: [sym] }, stripped, { line: 25, endLine: 25 }), []);
+  assert.deepEqual(
+    quickFixes({ ...result, models: [sym] }, stripped, { line: 25, endLine: 25 }),
+    [],
+  );
 });

@@ -1,12 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forwardParams, layersAt, modelAtLine, modelExtent, modelNameAt, rangeContains, toRange0, variableAt } from '../../../src/editor/positions';
+import {
+  forwardParams,
+  layersAt,
+  modelAtLine,
+  modelExtent,
+  modelNameAt,
+  rangeContains,
+  toRange0,
+  variableAt,
+} from '../../../src/editor/positions';
 import type { ModelResult } from '../../../src/shapes/types';
 import { mnistCnnResult, readExample, shapeBugResult } from './examples';
 
 test('1-based engine ranges become 0-based vscode ranges; never negative, never inverted', () => {
-  assert.deepEqual(toRange0({ line: 23, column: 13, endLine: 23, endColumn: 26 }), { start: { line: 22, character: 12 }, end: { line: 22, character: 25 } });
-  assert.deepEqual(toRange0({ line: 0, column: 0, endLine: 0, endColumn: 0 }), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+  assert.deepEqual(toRange0({ line: 23, column: 13, endLine: 23, endColumn: 26 }), {
+    start: { line: 22, character: 12 },
+    end: { line: 22, character: 25 },
+  });
+  assert.deepEqual(toRange0({ line: 0, column: 0, endLine: 0, endColumn: 0 }), {
+    start: { line: 0, character: 0 },
+    end: { line: 0, character: 0 },
+  });
   const inverted = toRange0({ line: 5, column: 10, endLine: 5, endColumn: 3 });
   assert.deepEqual(inverted.end, inverted.start);
 });
@@ -25,15 +40,46 @@ test('a class extends over its indented body, a Sequential to its closing bracke
   const { lines, result } = mnistCnnResult();
   assert.deepEqual(modelExtent(lines, result.models[0]), { start: 12, end: 35 });
   const seqLines = readExample('sequential.py').split('\n');
-  const seq: ModelResult = { name: 'cnn', line: 5, kind: 'sequential', input: [[64, 1, 28, 28]], inputSource: 'comment', output: [64, 10], params: 225034, layers: [], variables: [], range: { line: 5, column: 1, endLine: 5, endColumn: 4 } };
+  const seq: ModelResult = {
+    name: 'cnn',
+    line: 5,
+    kind: 'sequential',
+    input: [[64, 1, 28, 28]],
+    inputSource: 'comment',
+    output: [64, 10],
+    params: 225034,
+    layers: [],
+    variables: [],
+    range: { line: 5, column: 1, endLine: 5, endColumn: 4 },
+  };
   assert.deepEqual(modelExtent(seqLines, seq), { start: 5, end: 16 });
 });
 
 test('a half-typed class (no body yet) and a never-closed Sequential stay bounded', () => {
-  const lines = ['import torch.nn as nn', 'class Half(nn.Module):', '', 'seq = nn.Sequential(', '    nn.ReLU(),'];
-  const cls: ModelResult = { name: 'Half', line: 2, kind: 'module', input: [], inputSource: 'symbolic', output: null, params: 0, layers: [], variables: [], range: { line: 2, column: 7, endLine: 2, endColumn: 11 } };
+  const lines = [
+    'import torch.nn as nn',
+    'class Half(nn.Module):',
+    '',
+    'seq = nn.Sequential(',
+    '    nn.ReLU(),',
+  ];
+  const cls: ModelResult = {
+    name: 'Half',
+    line: 2,
+    kind: 'module',
+    input: [],
+    inputSource: 'symbolic',
+    output: null,
+    params: 0,
+    layers: [],
+    variables: [],
+    range: { line: 2, column: 7, endLine: 2, endColumn: 11 },
+  };
   assert.deepEqual(modelExtent(lines, cls), { start: 2, end: 2 });
-  assert.deepEqual(modelExtent(lines, { ...cls, kind: 'sequential', line: 4 }), { start: 4, end: 5 });
+  assert.deepEqual(modelExtent(lines, { ...cls, kind: 'sequential', line: 4 }), {
+    start: 4,
+    end: 5,
+  });
 });
 
 test('the model under the cursor, by line', () => {
@@ -54,7 +100,10 @@ test('the innermost call under the cursor wins, and definitions resolve to their
   const lineText = '        x = F.max_pool2d(F.relu(self.conv2(x)), 2)';
   assert.equal(layersAt(result, 24, lineText.indexOf('self.conv2') + 6)[0].layer.name, 'conv2');
   assert.equal(layersAt(result, 24, lineText.indexOf('F.relu') + 3)[0].layer.name, 'F.relu');
-  assert.equal(layersAt(result, 24, lineText.indexOf('F.max_pool2d') + 1)[0].layer.type, 'F.max_pool2d');
+  assert.equal(
+    layersAt(result, 24, lineText.indexOf('F.max_pool2d') + 1)[0].layer.type,
+    'F.max_pool2d',
+  );
   assert.deepEqual(layersAt(result, 24, 3), []);
   const { result: mnist } = mnistCnnResult();
   const hit = layersAt(mnist, 19, 14);
@@ -78,7 +127,12 @@ test('a variable shows the shape it holds at that point: new value left of =, ol
 test('a submodule analysed on its own (symbolic) yields to the enclosing model with real numbers', () => {
   const { result } = mnistCnnResult();
   const net = result.models[0];
-  const symbolic: ModelResult = { ...net, name: 'Sym', inputSource: 'symbolic', layers: net.layers.map((l) => ({ ...l, output: ['B', 'C'] })) };
+  const symbolic: ModelResult = {
+    ...net,
+    name: 'Sym',
+    inputSource: 'symbolic',
+    layers: net.layers.map((l) => ({ ...l, output: ['B', 'C'] })),
+  };
   const hits = layersAt({ ...result, models: [symbolic, net] }, 23, 14);
   assert.equal(hits.length, 1);
   assert.equal(hits[0].model.name, 'Net');
@@ -91,11 +145,28 @@ test('forward parameters hold the model inputs, also with annotations, defaults 
     '                b=None, *rest, **kw):  # two inputs',
     '        return a + b',
   ];
-  const model: ModelResult = { name: 'Two', line: 1, kind: 'module', input: [[1, 300], [1, 200]], inputSource: 'comment', output: null, params: 0, layers: [], variables: [], range: { line: 1, column: 7, endLine: 1, endColumn: 10 } };
+  const model: ModelResult = {
+    name: 'Two',
+    line: 1,
+    kind: 'module',
+    input: [
+      [1, 300],
+      [1, 200],
+    ],
+    inputSource: 'comment',
+    output: null,
+    params: 0,
+    layers: [],
+    variables: [],
+    range: { line: 1, column: 7, endLine: 1, endColumn: 10 },
+  };
   assert.deepEqual(forwardParams(lines, model), [
     { name: 'a', line: 2, column: 23, shape: [1, 300] },
     { name: 'b', line: 3, column: 17, shape: [1, 200] },
   ]);
-  assert.deepEqual(variableAt({ file: '', models: [model], diagnostics: [] }, lines, 'b', 4, 20)[0].variable.shape, [1, 200]);
+  assert.deepEqual(
+    variableAt({ file: '', models: [model], diagnostics: [] }, lines, 'b', 4, 20)[0].variable.shape,
+    [1, 200],
+  );
   assert.deepEqual(forwardParams(lines, { ...model, kind: 'sequential' }), []);
 });

@@ -10,13 +10,19 @@ import { mnistCnnResult, readExample } from './examples';
 fake.installFakeVscode();
 // Loaded after the hook so that its `require('vscode')` gets the fake.
 const editor = require('../../../src/editor/index') as typeof import('../../../src/editor/index');
-const { registerCommands } = require('../../../src/commands') as typeof import('../../../src/commands');
+const { registerCommands } =
+  require('../../../src/commands') as typeof import('../../../src/commands');
 
 interface Provided {
   provideCodeLenses(doc: unknown, token: unknown): Promise<fake.CodeLens[]>;
   provideInlayHints(doc: unknown, range: unknown, token: unknown): Promise<fake.InlayHint[]>;
   provideHover(doc: unknown, pos: unknown, token: unknown): Promise<fake.Hover | undefined>;
-  provideCodeActions(doc: unknown, range: unknown, ctx: unknown, token: unknown): Promise<fake.CodeAction[]>;
+  provideCodeActions(
+    doc: unknown,
+    range: unknown,
+    ctx: unknown,
+    token: unknown,
+  ): Promise<fake.CodeAction[]>;
 }
 
 const logLines: string[] = [];
@@ -31,8 +37,11 @@ function setup(extra: Partial<import('../../../src/editor/index').EditorServices
   trained.length = 0;
   context = { subscriptions: [] };
   const log = {
-    trace: (m: string) => logLines.push('trace ' + m), debug: (m: string) => logLines.push('debug ' + m), info: (m: string) => logLines.push('info ' + m),
-    warn: (m: string) => logLines.push('warn ' + m), error: (m: string) => logLines.push('error ' + m),
+    trace: (m: string) => logLines.push('trace ' + m),
+    debug: (m: string) => logLines.push('debug ' + m),
+    info: (m: string) => logLines.push('info ' + m),
+    warn: (m: string) => logLines.push('warn ' + m),
+    error: (m: string) => logLines.push('error ' + m),
   };
   const commands = editor.registerEditorFeatures(context as never, {
     log: log as never,
@@ -41,14 +50,21 @@ function setup(extra: Partial<import('../../../src/editor/index').EditorServices
     ...extra,
   });
   const panelCommand = (): void => undefined;
-  registerCommands(context as never, { ...commands, 'tensorLens.compareMlpCnn': panelCommand, 'tensorLens.sampleDensity': panelCommand, 'tensorLens.stopRun': panelCommand, 'tensorLens.openPanel': panelCommand });
+  registerCommands(context as never, {
+    ...commands,
+    'tensorLens.compareMlpCnn': panelCommand,
+    'tensorLens.sampleDensity': panelCommand,
+    'tensorLens.stopRun': panelCommand,
+    'tensorLens.openPanel': panelCommand,
+  });
 }
 
 const p = (): Provided => ({
   provideCodeLenses: (d, t) => (fake.state.codeLens[0] as Provided).provideCodeLenses(d, t),
   provideInlayHints: (d, r, t) => (fake.state.inlay[0] as Provided).provideInlayHints(d, r, t),
   provideHover: (d, pos, t) => (fake.state.hover[0] as Provided).provideHover(d, pos, t),
-  provideCodeActions: (d, r, c, t) => (fake.state.codeActions[0] as Provided).provideCodeActions(d, r, c, t),
+  provideCodeActions: (d, r, c, t) =>
+    (fake.state.codeActions[0] as Provided).provideCodeActions(d, r, c, t),
 });
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -58,11 +74,20 @@ beforeEach(() => setup());
 test('CodeLens above the model: shapes and params, Train and Summary with (uri, name)', async () => {
   const doc = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
   const lenses = await p().provideCodeLenses(doc, fake.token);
-  assert.deepEqual(lenses.map((l) => l.command?.title), ['(1, 1, 28, 28) → (1, 10) · 1.2 M params', '▶ Train', 'Summary']);
-  assert.deepEqual(lenses.map((l) => l.command?.command), ['tensorLens.setInputShape', 'tensorLens.trainModel', 'tensorLens.showSummary']);
+  assert.deepEqual(
+    lenses.map((l) => l.command?.title),
+    ['(1, 1, 28, 28) → (1, 10) · 1.2 M params', '▶ Train', 'Summary'],
+  );
+  assert.deepEqual(
+    lenses.map((l) => l.command?.command),
+    ['tensorLens.setInputShape', 'tensorLens.trainModel', 'tensorLens.showSummary'],
+  );
   assert.deepEqual(lenses[1].command?.arguments, [doc.uri, 'Net']);
   // `class Net(` is on line 12 (0-based 11), the name at characters 6..9.
-  assert.deepEqual([lenses[0].range.start.line, lenses[0].range.start.character, lenses[0].range.end.character], [11, 6, 9]);
+  assert.deepEqual(
+    [lenses[0].range.start.line, lenses[0].range.start.character, lenses[0].range.end.character],
+    [11, 6, 9],
+  );
   fake.state.config.set('tensorLens.codeLens.enabled', false);
   assert.deepEqual(await p().provideCodeLenses(doc, fake.token), []);
   fake.state.config.set('tensorLens.codeLens.layers', true);
@@ -73,13 +98,23 @@ test('CodeLens above the model: shapes and params, Train and Summary with (uri, 
 
 test('inlay hints at the end of each layer line, only in the requested range, off by setting', async () => {
   const doc = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
-  const all = await p().provideInlayHints(doc, new fake.Range(0, 0, doc.lineCount - 1, 0), fake.token);
+  const all = await p().provideInlayHints(
+    doc,
+    new fake.Range(0, 0, doc.lineCount - 1, 0),
+    fake.token,
+  );
   assert.equal(all[0].label, '→ (1, 32, 26, 26)');
-  assert.deepEqual([all[0].position.line, all[0].position.character], [22, doc.lineAt(22).text.length]);
+  assert.deepEqual(
+    [all[0].position.line, all[0].position.character],
+    [22, doc.lineAt(22).text.length],
+  );
   assert.equal(all[0].paddingLeft, true);
   assert.ok(all.some((h) => h.label === '→ (1, 9216)' && h.position.line === 28));
   const some = await p().provideInlayHints(doc, new fake.Range(22, 0, 24, 0), fake.token);
-  assert.deepEqual(some.map((h) => h.position.line), [22, 23, 24]);
+  assert.deepEqual(
+    some.map((h) => h.position.line),
+    [22, 23, 24],
+  );
   fake.state.config.set('tensorLens.inlayHints.enabled', false);
   assert.deepEqual(await p().provideInlayHints(doc, new fake.Range(0, 0, 40, 0), fake.token), []);
 });
@@ -89,7 +124,8 @@ test('hover: layer formula, definition, variable, model name; nothing elsewhere'
   const at = async (line1: number, text: string, offset = 0) => {
     const ch = doc.lineAt(line1 - 1).text.indexOf(text) + offset;
     assert.ok(ch >= offset, `${text} on line ${line1}`);
-    return (await p().provideHover(doc, new fake.Position(line1 - 1, ch), fake.token))?.contents.value;
+    return (await p().provideHover(doc, new fake.Position(line1 - 1, ch), fake.token))?.contents
+      .value;
   };
   const conv = await at(23, 'conv1', 1);
   assert.match(conv ?? '', /\*\*conv1\*\*/);
@@ -150,7 +186,10 @@ test('commands: summary and training of the model under the cursor or named in t
   await fake.state.commands.get('tensorLens.trainModel')?.(doc.uri, 'Net');
   // A plain path as a string works as well as the Uri a CodeLens passes.
   await fake.state.commands.get('tensorLens.trainModel')?.('/ex/mnist_cnn.py', 'Net');
-  assert.deepEqual(trained, [{ file: '/ex/mnist_cnn.py', className: 'Net' }, { file: '/ex/mnist_cnn.py', className: 'Net' }]);
+  assert.deepEqual(trained, [
+    { file: '/ex/mnist_cnn.py', className: 'Net' },
+    { file: '/ex/mnist_cnn.py', className: 'Net' },
+  ]);
   // Not a Python editor: a message, no call.
   fake.state.activeEditor = undefined;
   await fake.state.commands.get('tensorLens.showSummary')?.();
@@ -180,7 +219,12 @@ test('Set Input Shape… validates as you type and replaces the comment above th
 test('one analysis per version shared by all providers; superseded versions never analysed', async () => {
   let calls = 0;
   const { result } = mnistCnnResult();
-  setup({ analyzer: async () => { calls++; return result; } });
+  setup({
+    analyzer: async () => {
+      calls++;
+      return result;
+    },
+  });
   const doc = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
   await Promise.all([
     p().provideCodeLenses(doc, fake.token),
@@ -202,12 +246,24 @@ test('one analysis per version shared by all providers; superseded versions neve
 });
 
 test('an engine that throws: empty results, a debug line, no exception out of any provider', async () => {
-  setup({ analyzer: async () => { throw new Error('engine exploded'); } });
+  setup({
+    analyzer: async () => {
+      throw new Error('engine exploded');
+    },
+  });
   const doc = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
   assert.deepEqual(await p().provideCodeLenses(doc, fake.token), []);
   assert.deepEqual(await p().provideInlayHints(doc, new fake.Range(0, 0, 30, 0), fake.token), []);
   assert.equal(await p().provideHover(doc, new fake.Position(22, 14), fake.token), undefined);
-  assert.deepEqual(await p().provideCodeActions(doc, new fake.Range(11, 0, 11, 0), { diagnostics: [] }, fake.token), []);
+  assert.deepEqual(
+    await p().provideCodeActions(
+      doc,
+      new fake.Range(11, 0, 11, 0),
+      { diagnostics: [] },
+      fake.token,
+    ),
+    [],
+  );
   assert.ok(logLines.some((l) => l.startsWith('debug') && l.includes('engine exploded')));
   assert.ok(!logLines.some((l) => l.startsWith('error') || l.startsWith('warn')));
 });
@@ -215,21 +271,33 @@ test('an engine that throws: empty results, a debug line, no exception out of an
 test('an invalid tensorLens.defaultInput is reported once and not used', async () => {
   const seen: unknown[] = [];
   const { result } = mnistCnnResult();
-  setup({ analyzer: async (_s, _f, d) => { seen.push(d); return result; } });
+  setup({
+    analyzer: async (_s, _f, d) => {
+      seen.push(d);
+      return result;
+    },
+  });
   fake.state.config.set('tensorLens.defaultInput', '1, x y');
   const doc = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
   await p().provideCodeLenses(doc, fake.token);
   assert.deepEqual(seen, [undefined]);
   assert.equal(logLines.filter((l) => l.startsWith('warn')).length, 1);
   fake.state.config.set('tensorLens.defaultInput', '2, 1, 28, 28');
-  fake.state.onConfig.fire({ affectsConfiguration: (s) => s === 'tensorLens.defaultInput' || s === 'tensorLens' });
+  fake.state.onConfig.fire({
+    affectsConfiguration: (s) => s === 'tensorLens.defaultInput' || s === 'tensorLens',
+  });
   await p().provideCodeLenses(doc, fake.token);
   assert.deepEqual(seen[seen.length - 1], [[2, 1, 28, 28]]);
 });
 
 test('a file over 2,000 lines is analysed by the worker analyzer, small ones in-process', async () => {
   const sent: number[] = [];
-  setup({ workerAnalyzer: async (source) => { sent.push(source.split('\n').length); return { file: 'big.py', models: [], diagnostics: [] }; } });
+  setup({
+    workerAnalyzer: async (source) => {
+      sent.push(source.split('\n').length);
+      return { file: 'big.py', models: [], diagnostics: [] };
+    },
+  });
   const small = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
   assert.equal((await p().provideCodeLenses(small, fake.token)).length, 3);
   const big = fake.openDocument('/ex/big.py', readExample('mnist_cnn.py') + '\n#'.repeat(2100));

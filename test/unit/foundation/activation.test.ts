@@ -5,17 +5,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContext, installFakeVscode, reset, state, uninstallFakeVscode } from '../../support/vscode';
+import {
+  createContext,
+  installFakeVscode,
+  reset,
+  state,
+  uninstallFakeVscode,
+} from '../../support/vscode';
 
 const root = join(__dirname, '..', '..', '..');
 const bundle = join(root, 'dist', 'extension.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
-  contributes: { commands: { command: string; category: string }[]; views: Record<string, { id: string }[]> };
+  contributes: {
+    commands: { command: string; category: string }[];
+    views: Record<string, { id: string }[]>;
+  };
 };
 
 test('activation registers every contributed command and the panel view, without tfjs or a worker', (t) => {
-  if (!existsSync(bundle)) return t.skip('dist/extension.js is missing: run npm run build (npm test does)');
+  if (!existsSync(bundle))
+    return t.skip('dist/extension.js is missing: run npm run build (npm test does)');
   reset();
   installFakeVscode();
   try {
@@ -23,19 +33,35 @@ test('activation registers every contributed command and the panel view, without
     const ext = require(bundle) as { activate(ctx: unknown): void; deactivate(): void };
     ext.activate(createContext(root));
     for (const c of pkg.contributes.commands) {
-      assert.ok(state.calls.includes(`vscode.commands.registerCommand(${c.command})`), `${c.command} is registered`);
+      assert.ok(
+        state.calls.includes(`vscode.commands.registerCommand(${c.command})`),
+        `${c.command} is registered`,
+      );
       assert.equal(c.category, 'Tensor Lens');
     }
     for (const v of Object.values(pkg.contributes.views).flat()) {
-      assert.ok(state.calls.includes(`vscode.window.registerWebviewViewProvider(${v.id})`), `${v.id} has a provider`);
+      assert.ok(
+        state.calls.includes(`vscode.window.registerWebviewViewProvider(${v.id})`),
+        `${v.id} has a provider`,
+      );
     }
-    assert.ok(state.calls.some((c) => c.startsWith('vscode.window.createOutputChannel(Tensor Lens)')), 'log channel created');
-    assert.ok(!Object.keys(require.cache).some((k) => k.includes('@tensorflow')), 'tfjs not loaded at activation');
+    assert.ok(
+      state.calls.some((c) => c.startsWith('vscode.window.createOutputChannel(Tensor Lens)')),
+      'log channel created',
+    );
+    assert.ok(
+      !Object.keys(require.cache).some((k) => k.includes('@tensorflow')),
+      'tfjs not loaded at activation',
+    );
     ext.deactivate();
   } finally {
     uninstallFakeVscode();
   }
-  assert.doesNotMatch(readFileSync(bundle, 'utf8'), /registerKernel\(/, 'no tfjs code in the extension bundle');
+  assert.doesNotMatch(
+    readFileSync(bundle, 'utf8'),
+    /registerKernel\(/,
+    'no tfjs code in the extension bundle',
+  );
 });
 
 test('activation events: python files and the views, never *', () => {

@@ -8,14 +8,21 @@ import { version } from '../../../package.json';
 function io(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), interrupted: new AbortController().signal };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    interrupted: new AbortController().signal,
+  };
 }
 
 test('--help lists the three subcommands and exits 0', async () => {
   const o = io();
   assert.equal(await main(['--help'], o), 0);
   const text = o.stdout.join('\n');
-  for (const c of ['shapes FILE.py', 'train ', 'sample EXPR']) assert.ok(text.includes(c), `help mentions ${c}`);
+  for (const c of ['shapes FILE.py', 'train ', 'sample EXPR'])
+    assert.ok(text.includes(c), `help mentions ${c}`);
 });
 
 test('no arguments prints usage and exits 2', async () => {
@@ -43,10 +50,19 @@ test('an unknown command is one line on stderr, exit 2', async () => {
   }
 });
 
-const spec = { n: { kind: 'int', min: 1 }, json: { kind: 'boolean' }, sampler: { kind: 'string', choices: ['mh', 'nuts'] }, range: { kind: 'string' } } as const;
+const spec = {
+  n: { kind: 'int', min: 1 },
+  json: { kind: 'boolean' },
+  sampler: { kind: 'string', choices: ['mh', 'nuts'] },
+  range: { kind: 'string' },
+} as const;
 
 test('flags: forms, values and positionals', () => {
-  const r = parseArgs(['x^2', '--n', '10', '--json', '--sampler=mh', '--range', '-3,3'], spec, 'sample');
+  const r = parseArgs(
+    ['x^2', '--n', '10', '--json', '--sampler=mh', '--range', '-3,3'],
+    spec,
+    'sample',
+  );
   assert.deepEqual(r.positionals, ['x^2']);
   assert.deepEqual(r.flags, { n: 10, json: true, sampler: 'mh', range: '-3,3' });
 });
@@ -64,14 +80,27 @@ test('flags: each bad input names the flag and what it accepts', () => {
     [['--json=1'], /--json takes no value/],
   ];
   for (const [argv, re] of cases) {
-    assert.throws(() => parseArgs(argv, spec, 'sample'), (e: CliError) => e instanceof CliError && e.exitCode === 2 && re.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => parseArgs(argv, spec, 'sample'),
+      (e: CliError) =>
+        e instanceof CliError &&
+        e.exitCode === 2 &&
+        re.test(e.message) &&
+        !e.message.includes('\n'),
+    );
   }
 });
 
 test('input shapes: numbers, symbols, several inputs', () => {
   assert.deepEqual(parseShapeList('1,1,28,28'), [[1, 1, 28, 28]]);
   assert.deepEqual(parseShapeList('(B, 3, H, W)'), [['B', 3, 'H', 'W']]);
-  assert.deepEqual(parseShapeList('(1, 300), (1, 300)'), [[1, 300], [1, 300]]);
-  assert.deepEqual(parseShapeList('1,300;1,300'), [[1, 300], [1, 300]]);
+  assert.deepEqual(parseShapeList('(1, 300), (1, 300)'), [
+    [1, 300],
+    [1, 300],
+  ]);
+  assert.deepEqual(parseShapeList('1,300;1,300'), [
+    [1, 300],
+    [1, 300],
+  ]);
   assert.throws(() => parseShapeList('1,-2'), /bad dimension '-2'/);
 });

@@ -14,7 +14,13 @@ const log: EngineLog = {
 };
 const workerPath = join(__dirname, 'fixtures', 'fake-worker.js');
 const make = (): EngineClient => new EngineClient({ workerPath, log, cancelGraceMs: 500 });
-const params = (n: number, chains = 1): SampleRequestParams => ({ expr: 'x', sampler: 'mh', n, chains, seed: 1 });
+const params = (n: number, chains = 1): SampleRequestParams => ({
+  expr: 'x',
+  sampler: 'mh',
+  n,
+  chains,
+  seed: 1,
+});
 
 test('the worker starts on first use, not before', async () => {
   const c = make();
@@ -40,8 +46,14 @@ test('requests are answered by id with progress streamed in order', async () => 
 
 test('a user error arrives as one line; a bug keeps its stack as the cause', async () => {
   const c = make();
-  await assert.rejects(c.request('checkExpr', { expr: 'bad' }), (e: EngineError) => e.message.includes('column 4') && e.causeText === undefined);
-  await assert.rejects(c.request('checkExpr', { expr: 'bug' }), (e: EngineError) => e.message === 'x is not a function' && /TypeError/.test(e.causeText ?? ''));
+  await assert.rejects(
+    c.request('checkExpr', { expr: 'bad' }),
+    (e: EngineError) => e.message.includes('column 4') && e.causeText === undefined,
+  );
+  await assert.rejects(
+    c.request('checkExpr', { expr: 'bug' }),
+    (e: EngineError) => e.message === 'x is not a function' && /TypeError/.test(e.causeText ?? ''),
+  );
   c.dispose();
 });
 
@@ -78,7 +90,10 @@ test('a job ended by that restart is reported as failed, not as stopped by the u
   const bystander = c.request('sample', params(1000), () => undefined);
   setTimeout(() => ac.abort(), 50);
   await assert.rejects(stuck, (e: EngineError) => e.cancelled);
-  await assert.rejects(bystander, (e: EngineError) => !e.cancelled && /restarted to stop another run/.test(e.message));
+  await assert.rejects(
+    bystander,
+    (e: EngineError) => !e.cancelled && /restarted to stop another run/.test(e.message),
+  );
   c.dispose();
 });
 
@@ -99,7 +114,9 @@ test('cancelling a slow analysis settles it at once and does not restart the wor
 
 test('a dead worker fails its requests with a message and restarts on the next one', async () => {
   const c = make();
-  await assert.rejects(c.request('checkExpr', { expr: 'crash' }), (e: EngineError) => /stopped unexpectedly \(exit code 3\)/.test(e.message));
+  await assert.rejects(c.request('checkExpr', { expr: 'crash' }), (e: EngineError) =>
+    /stopped unexpectedly \(exit code 3\)/.test(e.message),
+  );
   assert.deepEqual(await c.request('checkExpr', { expr: 'x' }), { ok: true, dims: 1 });
   c.dispose();
 });
@@ -117,12 +134,20 @@ test('after tfjs-node was loaded, the restarted worker is a child process (tfjs#
 test('a worker process exits when its parent goes away, even in the middle of a run', async () => {
   const cp = fork(workerPath, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
-  cp.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  cp.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   // A long cooperative run: 1000 batches of 10 ms.
-  await new Promise<void>((resolve) => { cp.once('message', () => resolve()); cp.send({ type: 'sample', id: 1, params: params(1000) }); });
+  await new Promise<void>((resolve) => {
+    cp.once('message', () => resolve());
+    cp.send({ type: 'sample', id: 1, params: params(1000) });
+  });
   const exited = new Promise<number | null>((resolve) => cp.once('exit', (code) => resolve(code)));
   cp.disconnect();
-  const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 3000))]);
+  const code = await Promise.race([
+    exited,
+    new Promise<string>((r) => setTimeout(() => r('still running'), 3000)),
+  ]);
   if (code === 'still running') cp.kill();
   assert.equal(code, 0);
   assert.equal(stderr, '');

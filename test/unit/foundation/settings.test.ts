@@ -4,17 +4,31 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKENDS, checkSetting, readSettings, SETTING_DEFAULTS, type SettingKey } from '../../../src/common/settings';
+import {
+  BACKENDS,
+  checkSetting,
+  readSettings,
+  SETTING_DEFAULTS,
+  type SettingKey,
+} from '../../../src/common/settings';
 import { SAMPLERS } from '../../../src/sampling/types';
 
-interface Property { default: unknown; enum?: unknown[] }
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Property> } } };
+interface Property {
+  default: unknown;
+  enum?: unknown[];
+}
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, Property> } };
+};
 const declared = pkg.contributes.configuration.properties;
 
 test('every setting in package.json is in the table with the same default, and no other', () => {
-  const keys = Object.keys(declared).map((k) => k.replace(/^tensorLens\./, '')).sort();
+  const keys = Object.keys(declared)
+    .map((k) => k.replace(/^tensorLens\./, ''))
+    .sort();
   assert.deepEqual(Object.keys(SETTING_DEFAULTS).sort(), keys);
-  for (const [k, d] of Object.entries(SETTING_DEFAULTS)) assert.deepEqual(d, declared[`tensorLens.${k}`].default, k);
+  for (const [k, d] of Object.entries(SETTING_DEFAULTS))
+    assert.deepEqual(d, declared[`tensorLens.${k}`].default, k);
 });
 
 test('the enum settings list the same values as the code accepts', () => {

@@ -2,13 +2,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ema, estimateTimeLeft, fmtCompact, fmtDuration, fmtInt, fmtNum, fmtPercent, heatmapPixels,
-  histogramDensity, lossSeries, lttb, modelColor, recentRate, rhatFlag, viridis, type Pt,
+  ema,
+  estimateTimeLeft,
+  fmtCompact,
+  fmtDuration,
+  fmtInt,
+  fmtNum,
+  fmtPercent,
+  heatmapPixels,
+  histogramDensity,
+  lossSeries,
+  lttb,
+  modelColor,
+  recentRate,
+  rhatFlag,
+  viridis,
+  type Pt,
 } from '../../../webview/chartData';
 import { decimate, SamplesAxis } from '../../../src/common/series';
 
 test('ema is debiased: a constant series stays constant from the first point', () => {
-  assert.deepEqual(ema([2, 2, 2, 2], 0.9).map((v) => Number(v.toFixed(12))), [2, 2, 2, 2]);
+  assert.deepEqual(
+    ema([2, 2, 2, 2], 0.9).map((v) => Number(v.toFixed(12))),
+    [2, 2, 2, 2],
+  );
   const s = ema([1, 0, 0, 0], 0.5);
   assert.equal(s[0], 1);
   assert.ok(s[1] < 1 && s[1] > 0 && s[3] < s[2]);
@@ -23,12 +40,18 @@ test('ema carries the last value over non-finite inputs', () => {
 });
 
 test('lttb keeps both ends, the requested size and a lone spike', () => {
-  const pts: Pt[] = Array.from({ length: 5000 }, (_, i) => ({ x: i, y: i === 2500 ? 100 : Math.sin(i / 100) }));
+  const pts: Pt[] = Array.from({ length: 5000 }, (_, i) => ({
+    x: i,
+    y: i === 2500 ? 100 : Math.sin(i / 100),
+  }));
   const out = lttb(pts, 300);
   assert.equal(out.length, 300);
   assert.deepEqual(out[0], pts[0]);
   assert.deepEqual(out[299], pts[4999]);
-  assert.ok(out.some((p) => p.y === 100), 'the spike survived');
+  assert.ok(
+    out.some((p) => p.y === 100),
+    'the spike survived',
+  );
   for (let i = 1; i < out.length; i++) assert.ok(out[i].x > out[i - 1].x, 'x stays increasing');
   assert.equal(lttb(pts.slice(0, 10), 300).length, 10);
 });
@@ -40,7 +63,10 @@ test('decimate halves a series over the cap and keeps the last point', () => {
 });
 
 test('lossSeries cuts a 60,000-image epoch (938 batches × 2 models) to the draw budget', () => {
-  const pts: [number, number][] = Array.from({ length: 938 }, (_, i) => [(i + 1) * 64, 2.3 * Math.exp(-i / 200)]);
+  const pts: [number, number][] = Array.from({ length: 938 }, (_, i) => [
+    (i + 1) * 64,
+    2.3 * Math.exp(-i / 200),
+  ]);
   const { raw, smooth } = lossSeries(pts, 0.6, 600);
   assert.equal(raw.length, 600);
   assert.equal(smooth.length, 600);
@@ -53,8 +79,14 @@ test('histogramDensity integrates to 1 over the bins', () => {
   const d = histogramDensity(edges, [10, 30, 60]);
   const area = d.reduce((a, p, i) => a + p.y * (edges[i + 1] - edges[i]), 0);
   assert.ok(Math.abs(area - 1) < 1e-12);
-  assert.deepEqual(d.map((p) => p.x), [0.25, 0.75, 1.5]);
-  assert.deepEqual(histogramDensity([0, 1], [0]).map((p) => p.y), [0]);
+  assert.deepEqual(
+    d.map((p) => p.x),
+    [0.25, 0.75, 1.5],
+  );
+  assert.deepEqual(
+    histogramDensity([0, 1], [0]).map((p) => p.y),
+    [0],
+  );
 });
 
 test('time left from a recent window; null without a rate', () => {
@@ -64,7 +96,12 @@ test('time left from a recent window; null without a rate', () => {
   const h = Array.from({ length: 11 }, (_, i) => ({ t: i * 100, seen: i * 100 }));
   assert.equal(estimateTimeLeft(h, 10000), 9);
   // A slow phase after a fast one: the recent window wins.
-  const mixed = [{ t: 0, seen: 0 }, { t: 1000, seen: 10000 }, { t: 21000, seen: 12000 }, { t: 41000, seen: 14000 }];
+  const mixed = [
+    { t: 0, seen: 0 },
+    { t: 1000, seen: 10000 },
+    { t: 21000, seen: 12000 },
+    { t: 41000, seen: 14000 },
+  ];
   assert.equal(estimateTimeLeft(mixed, 24000, 15000), 100);
   assert.equal(recentRate(h), 1000);
   assert.equal(estimateTimeLeft(h, 500), 0);
@@ -72,9 +109,15 @@ test('time left from a recent window; null without a rate', () => {
 
 test('SamplesAxis keeps x increasing whether the worker counts per epoch or cumulatively', () => {
   const a = new SamplesAxis();
-  assert.deepEqual([100, 200, 50, 100].map((s) => a.x('mlp', s)), [100, 200, 250, 300]);
+  assert.deepEqual(
+    [100, 200, 50, 100].map((s) => a.x('mlp', s)),
+    [100, 200, 250, 300],
+  );
   const b = new SamplesAxis();
-  assert.deepEqual([100, 200, 300].map((s) => b.x('cnn', s)), [100, 200, 300]);
+  assert.deepEqual(
+    [100, 200, 300].map((s) => b.x('cnn', s)),
+    [100, 200, 300],
+  );
   b.x('mlp', 10);
   assert.equal(b.total(), 310);
 });

@@ -13,25 +13,51 @@ const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 for (const sampler of SAMPLERS) {
   test(`${sampler}: progress events and the result pass the webview guards (1-D)`, async () => {
     const progress: SampleProgressEvent[] = [];
-    const r = await runSampler({ expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', sampler, n: 400, chains: 2, seed: 3, runId: `c-${sampler}` }, { onProgress: (e) => progress.push(json(e)) });
+    const r = await runSampler(
+      {
+        expr: 'exp(-x^2/2) * (1 + sin(3x)^2)',
+        sampler,
+        n: 400,
+        chains: 2,
+        seed: 3,
+        runId: `c-${sampler}`,
+      },
+      { onProgress: (e) => progress.push(json(e)) },
+    );
     assert.ok(progress.length > 0);
-    for (const e of progress) assert.ok(isHostToWebview({ type: 'sampleProgress', event: e }), JSON.stringify(e).slice(0, 200));
-    assert.ok(isHostToWebview({ type: 'sampleResult', result: json(r) }), `${sampler} result rejected`);
+    for (const e of progress)
+      assert.ok(
+        isHostToWebview({ type: 'sampleProgress', event: e }),
+        JSON.stringify(e).slice(0, 200),
+      );
+    assert.ok(
+      isHostToWebview({ type: 'sampleResult', result: json(r) }),
+      `${sampler} result rejected`,
+    );
     assert.equal(r.runId, `c-${sampler}`);
   });
 }
 
 test('2-D results (heat map, marginals, scatter) pass the guards', async () => {
   for (const sampler of ['mh', 'nuts'] as SamplerName[]) {
-    const r = await runSampler({ expr: 'exp(-(x^2 - 1.4*x*y + y^2))', sampler, n: 300, chains: 2, seed: 5 }, { onProgress: () => undefined });
+    const r = await runSampler(
+      { expr: 'exp(-(x^2 - 1.4*x*y + y^2))', sampler, n: 300, chains: 2, seed: 5 },
+      { onProgress: () => undefined },
+    );
     assert.equal(r.dims, 2);
     assert.ok(r.density2d && r.scatter && r.histogramY && r.densityY);
-    assert.ok(isHostToWebview({ type: 'sampleResult', result: json(r) }), `${sampler} 2-D result rejected`);
+    assert.ok(
+      isHostToWebview({ type: 'sampleResult', result: json(r) }),
+      `${sampler} 2-D result rejected`,
+    );
   }
 });
 
 test('one chain (R-hat undefined) still passes', async () => {
-  const r = await runSampler({ expr: 'exp(-x^2/2)', sampler: 'mh', n: 300, chains: 1, seed: 5 }, { onProgress: () => undefined });
+  const r = await runSampler(
+    { expr: 'exp(-x^2/2)', sampler: 'mh', n: 300, chains: 1, seed: 5 },
+    { onProgress: () => undefined },
+  );
   assert.ok(isHostToWebview({ type: 'sampleResult', result: json(r) }));
 });
 

@@ -11,7 +11,10 @@ function normal(r: () => number): number {
 }
 
 /** The batch/epoch/done stream of one comparison, models trained one after the other. */
-export function trainStream(runId: string, opts: { trainSize?: number; batchSize?: number; epochs?: number; every?: number } = {}): TrainEvent[] {
+export function trainStream(
+  runId: string,
+  opts: { trainSize?: number; batchSize?: number; epochs?: number; every?: number } = {},
+): TrainEvent[] {
   const trainSize = opts.trainSize ?? 60000;
   const batchSize = opts.batchSize ?? 64;
   const epochs = opts.epochs ?? 1;
@@ -22,8 +25,26 @@ export function trainStream(runId: string, opts: { trainSize?: number; batchSize
     { model: 'mlp', params: 535818 },
     { model: 'cnn', params: 225034 },
   ];
-  const ev: TrainEvent[] = [{ event: 'start', runId, backend: 'wasm', models, trainSize, testSize: 10000, epochs, batchSize }];
-  const done: { model: string; params: number; finalTestAcc: number; finalTestLoss: number; seconds: number; samplesPerSec: number }[] = [];
+  const ev: TrainEvent[] = [
+    {
+      event: 'start',
+      runId,
+      backend: 'wasm',
+      models,
+      trainSize,
+      testSize: 10000,
+      epochs,
+      batchSize,
+    },
+  ];
+  const done: {
+    model: string;
+    params: number;
+    finalTestAcc: number;
+    finalTestLoss: number;
+    seconds: number;
+    samplesPerSec: number;
+  }[] = [];
   for (const { model, params } of models) {
     const floor = model === 'cnn' ? 0.04 : 0.09;
     let seen = 0;
@@ -33,12 +54,39 @@ export function trainStream(runId: string, opts: { trainSize?: number; batchSize
         if (b % every !== 0 && b !== batches) continue;
         const t = seen / trainSize;
         const loss = floor + 2.2 * Math.exp(-6 * t) + 0.08 * Math.abs(normal(r));
-        ev.push({ event: 'batch', runId, model, epoch: e, batch: b, batches, samplesSeen: seen, loss });
+        ev.push({
+          event: 'batch',
+          runId,
+          model,
+          epoch: e,
+          batch: b,
+          batches,
+          samplesSeen: seen,
+          loss,
+        });
       }
       const testAcc = model === 'cnn' ? 0.97 + 0.005 * e : 0.93 + 0.01 * e;
-      ev.push({ event: 'epoch', runId, model, epoch: e, trainLoss: floor + 0.1 / e, trainAcc: testAcc + 0.01, testLoss: floor + 0.12 / e, testAcc, seconds: 12 * e, samplesPerSec: model === 'cnn' ? 1800 : 9000 });
+      ev.push({
+        event: 'epoch',
+        runId,
+        model,
+        epoch: e,
+        trainLoss: floor + 0.1 / e,
+        trainAcc: testAcc + 0.01,
+        testLoss: floor + 0.12 / e,
+        testAcc,
+        seconds: 12 * e,
+        samplesPerSec: model === 'cnn' ? 1800 : 9000,
+      });
     }
-    done.push({ model, params, finalTestAcc: model === 'cnn' ? 0.975 : 0.94, finalTestLoss: floor + 0.1, seconds: 30, samplesPerSec: model === 'cnn' ? 1800 : 9000 });
+    done.push({
+      model,
+      params,
+      finalTestAcc: model === 'cnn' ? 0.975 : 0.94,
+      finalTestLoss: floor + 0.1,
+      seconds: 30,
+      samplesPerSec: model === 'cnn' ? 1800 : 9000,
+    });
   }
   ev.push({ event: 'done', runId, backend: 'wasm', models: done, cancelled: false });
   return ev;
@@ -51,7 +99,18 @@ export function storedRun(runId: string, startedAt = '2026-11-25T20:00:00.000Z')
     runId,
     startedAt,
     backend: 'wasm',
-    params: { models: [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], epochs: 3, batchSize: 64, limit: 8000, dataPath: '', seed: 42, backend: 'auto' },
+    params: {
+      models: [
+        { kind: 'builtin', name: 'mlp' },
+        { kind: 'builtin', name: 'cnn' },
+      ],
+      epochs: 3,
+      batchSize: 64,
+      limit: 8000,
+      dataPath: '',
+      seed: 42,
+      backend: 'auto',
+    },
     models: [],
     batches: {},
     epochs: [],
@@ -72,13 +131,20 @@ function f1(x: number): number {
 }
 
 /** A 1-D result with the histogram binned "in the worker" from seeded rejection draws. */
-export function sampleResult1d(runId: string, sampler: SampleResult['sampler'] = 'mh', opts: { chains?: number; n?: number; rhat?: number } = {}): SampleResult {
+export function sampleResult1d(
+  runId: string,
+  sampler: SampleResult['sampler'] = 'mh',
+  opts: { chains?: number; n?: number; rhat?: number } = {},
+): SampleResult {
   const chains = opts.chains ?? 4;
   const n = opts.n ?? 5000;
   const r = rng(runId.length * 17 + 3);
   const range: [number, number] = [-4, 4];
   const bins = 60;
-  const edges = Array.from({ length: bins + 1 }, (_, i) => range[0] + ((range[1] - range[0]) * i) / bins);
+  const edges = Array.from(
+    { length: bins + 1 },
+    (_, i) => range[0] + ((range[1] - range[0]) * i) / bins,
+  );
   const counts = new Array<number>(bins).fill(0);
   const traces: number[][] = [];
   for (let c = 0; c < chains; c++) {
@@ -93,7 +159,8 @@ export function sampleResult1d(runId: string, sampler: SampleResult['sampler'] =
           break;
         }
       }
-      if (x >= range[0] && x < range[1]) counts[Math.floor(((x - range[0]) / (range[1] - range[0])) * bins)]++;
+      if (x >= range[0] && x < range[1])
+        counts[Math.floor(((x - range[0]) / (range[1] - range[0])) * bins)]++;
       if (i % Math.max(1, Math.floor(n / 2000)) === 0) tr.push(x);
     }
     traces.push(tr);
@@ -150,10 +217,15 @@ export function sampleResult2d(runId: string): SampleResult {
     sy.push(b);
   }
   const bins = 40;
-  const edges = Array.from({ length: bins + 1 }, (_, i) => range[0] + ((range[1] - range[0]) * i) / bins);
+  const edges = Array.from(
+    { length: bins + 1 },
+    (_, i) => range[0] + ((range[1] - range[0]) * i) / bins,
+  );
   const hist = (v: number[]): number[] => {
     const c = new Array<number>(bins).fill(0);
-    for (const x of v) if (x >= range[0] && x < range[1]) c[Math.floor(((x - range[0]) / (range[1] - range[0])) * bins)]++;
+    for (const x of v)
+      if (x >= range[0] && x < range[1])
+        c[Math.floor(((x - range[0]) / (range[1] - range[0])) * bins)]++;
     return c;
   };
   const gx = Array.from({ length: 101 }, (_, i) => range[0] + ((range[1] - range[0]) * i) / 100);
@@ -193,8 +265,26 @@ export function sampleResult2d(runId: string): SampleResult {
 
 export function modelSummary(): ModelResult {
   const range = { line: 5, column: 7, endLine: 5, endColumn: 10 };
-  const layer = (line: number, name: string, type: string, input: (number | string)[], output: (number | string)[], params: number, macs?: number, functional?: boolean) => ({
-    line, column: 9, range, name, type, input, output, params, macs, functional,
+  const layer = (
+    line: number,
+    name: string,
+    type: string,
+    input: (number | string)[],
+    output: (number | string)[],
+    params: number,
+    macs?: number,
+    functional?: boolean,
+  ) => ({
+    line,
+    column: 9,
+    range,
+    name,
+    type,
+    input,
+    output,
+    params,
+    macs,
+    functional,
   });
   return {
     name: 'Net',

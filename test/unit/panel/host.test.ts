@@ -12,14 +12,27 @@ import type { TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview, isWebviewToHost } from '../../../src/common/guards';
 import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
 
-const params: TrainRequestParams = { models: [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }], epochs: 3, batchSize: 64, limit: 0, dataPath: '', seed: 42, backend: 'auto', runId: 'r1' };
+const params: TrainRequestParams = {
+  models: [
+    { kind: 'builtin', name: 'mlp' },
+    { kind: 'builtin', name: 'cnn' },
+  ],
+  epochs: 3,
+  batchSize: 64,
+  limit: 0,
+  dataPath: '',
+  seed: 42,
+  backend: 'auto',
+  runId: 'r1',
+};
 
 test('the store keeps a full 60,000-image, 3-epoch comparison small and reloads it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-store-'));
   try {
     const s = new RunStore(dir, { maxLossPoints: 500 });
     s.expect('r1', params);
-    for (const e of trainStream('r1', { trainSize: 60000, epochs: 3 })) s.onTrainEvent(e, new Date('2026-11-25T21:00:00Z'));
+    for (const e of trainStream('r1', { trainSize: 60000, epochs: 3 }))
+      s.onTrainEvent(e, new Date('2026-11-25T21:00:00Z'));
     const run = s.runs()[0];
     assert.equal(run.params.seed, 42);
     assert.equal(run.trainSize, 60000);
@@ -34,7 +47,15 @@ test('the store keeps a full 60,000-image, 3-epoch comparison small and reloads 
     await again.load();
     assert.deepEqual(again.runs(), s.runs());
     // What the host replays is what the webview accepts.
-    assert.ok(isHostToWebview({ type: 'init', runs: again.runs(), samples: [], summary: null, defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' } }));
+    assert.ok(
+      isHostToWebview({
+        type: 'init',
+        runs: again.runs(),
+        samples: [],
+        summary: null,
+        defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' },
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -51,7 +72,15 @@ test('a run cut off mid-way is closed as cancelled on reload; damaged files are 
     await again.load();
     const run = again.runs()[0];
     assert.equal(run.done?.cancelled, true);
-    assert.ok(isHostToWebview({ type: 'init', runs: again.runs(), samples: [], summary: null, defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' } }));
+    assert.ok(
+      isHostToWebview({
+        type: 'init',
+        runs: again.runs(),
+        samples: [],
+        summary: null,
+        defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' },
+      }),
+    );
     writeFileSync(join(dir, 'runs.json'), '{not json');
     const errors: string[] = [];
     const broken = new RunStore(dir, {}, (m) => errors.push(m));
@@ -69,27 +98,82 @@ test('a diverged run (NaN losses) and one stopped before an epoch still reload i
     const s = new RunStore(dir);
     const [start] = trainStream('nan', { trainSize: 640, epochs: 1 });
     s.onTrainEvent(start);
-    s.onTrainEvent({ event: 'batch', runId: 'nan', model: 'mlp', epoch: 1, batch: 1, batches: 10, samplesSeen: 64, loss: 2.3 });
-    s.onTrainEvent({ event: 'batch', runId: 'nan', model: 'mlp', epoch: 1, batch: 2, batches: 10, samplesSeen: 128, loss: NaN });
-    s.onTrainEvent({ event: 'epoch', runId: 'nan', model: 'mlp', epoch: 1, trainLoss: NaN, trainAcc: 0.1, testLoss: NaN, testAcc: 0.1, seconds: 1, samplesPerSec: 640 });
+    s.onTrainEvent({
+      event: 'batch',
+      runId: 'nan',
+      model: 'mlp',
+      epoch: 1,
+      batch: 1,
+      batches: 10,
+      samplesSeen: 64,
+      loss: 2.3,
+    });
+    s.onTrainEvent({
+      event: 'batch',
+      runId: 'nan',
+      model: 'mlp',
+      epoch: 1,
+      batch: 2,
+      batches: 10,
+      samplesSeen: 128,
+      loss: NaN,
+    });
+    s.onTrainEvent({
+      event: 'epoch',
+      runId: 'nan',
+      model: 'mlp',
+      epoch: 1,
+      trainLoss: NaN,
+      trainAcc: 0.1,
+      testLoss: NaN,
+      testAcc: 0.1,
+      seconds: 1,
+      samplesPerSec: 640,
+    });
     // Stopped during the second model's first epoch: no accuracy for it.
     s.fail('nan');
     await s.flush();
     const again = new RunStore(dir);
     await again.load();
-    const msg = JSON.parse(JSON.stringify({ type: 'init', runs: again.runs(), samples: [], summary: null, defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' } })) as unknown;
+    const msg = JSON.parse(
+      JSON.stringify({
+        type: 'init',
+        runs: again.runs(),
+        samples: [],
+        summary: null,
+        defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' },
+      }),
+    ) as unknown;
     assert.ok(isHostToWebview(msg), JSON.stringify(again.runs()[0]).slice(0, 400));
-    assert.deepEqual(again.runs()[0].batches.mlp.map((p) => p[1]), [2.3]);
+    assert.deepEqual(
+      again.runs()[0].batches.mlp.map((p) => p[1]),
+      [2.3],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('the user\'s Python source is not kept in the stored run', () => {
+test("the user's Python source is not kept in the stored run", () => {
   const s = new RunStore(undefined);
-  s.expect('src', { ...params, models: [{ kind: 'source', file: '/w/net.py', source: 'class Net: ...', className: 'Net' }], runId: 'src' });
-  s.onTrainEvent({ event: 'start', runId: 'src', backend: 'cpu', models: [{ model: 'Net', params: 10 }], trainSize: 64, testSize: 10, epochs: 1, batchSize: 64 });
-  assert.deepEqual(s.runs()[0].params.models, [{ kind: 'source', file: '/w/net.py', source: '', className: 'Net' }]);
+  s.expect('src', {
+    ...params,
+    models: [{ kind: 'source', file: '/w/net.py', source: 'class Net: ...', className: 'Net' }],
+    runId: 'src',
+  });
+  s.onTrainEvent({
+    event: 'start',
+    runId: 'src',
+    backend: 'cpu',
+    models: [{ model: 'Net', params: 10 }],
+    trainSize: 64,
+    testSize: 10,
+    epochs: 1,
+    batchSize: 64,
+  });
+  assert.deepEqual(s.runs()[0].params.models, [
+    { kind: 'source', file: '/w/net.py', source: '', className: 'Net' },
+  ]);
 });
 
 test('clearRuns keeps the live run; samples are capped, compacted and removable', async () => {
@@ -97,12 +181,21 @@ test('clearRuns keeps the live run; samples are capped, compacted and removable'
   for (const e of trainStream('done', { trainSize: 640 })) s.onTrainEvent(e);
   for (const e of trainStream('live', { trainSize: 640 }).slice(0, 3)) s.onTrainEvent(e);
   s.clearRuns();
-  assert.deepEqual(s.runs().map((r) => r.runId), ['live']);
+  assert.deepEqual(
+    s.runs().map((r) => r.runId),
+    ['live'],
+  );
   for (let i = 0; i < 5; i++) s.addSample(sampleResult1d(`s${i}`, 'mh', { n: 2000 }));
-  assert.deepEqual(s.samples().map((r) => r.runId), ['s2', 's3', 's4']);
+  assert.deepEqual(
+    s.samples().map((r) => r.runId),
+    ['s2', 's3', 's4'],
+  );
   assert.ok(s.samples().every((r) => r.traces.every((t) => t.length <= 100)));
   s.removeSample('s3');
-  assert.deepEqual(s.samples().map((r) => r.runId), ['s2', 's4']);
+  assert.deepEqual(
+    s.samples().map((r) => r.runId),
+    ['s2', 's4'],
+  );
   s.clearSamples();
   assert.deepEqual(s.samples(), []);
   const c = compactSample(sampleResult2d('z'), 50);
@@ -113,16 +206,27 @@ test('clearRuns keeps the live run; samples are capped, compacted and removable'
 
 test('webview → host messages are validated', () => {
   const good = [
-    { type: 'ready' }, { type: 'stop' }, { type: 'clearRuns' }, { type: 'clearSamples' }, { type: 'removeSample', runId: 'x' },
+    { type: 'ready' },
+    { type: 'stop' },
+    { type: 'clearRuns' },
+    { type: 'clearSamples' },
+    { type: 'removeSample', runId: 'x' },
     { type: 'runSample', params: { expr: 'x', sampler: 'nuts', n: 10, chains: 1, seed: 1 } },
-    { type: 'checkExpr', expr: 'x^2' }, { type: 'compare', epochs: 1, limit: 0 },
-    { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' }, { type: 'saveDraws', runId: 'sample-1' },
+    { type: 'checkExpr', expr: 'x^2' },
+    { type: 'compare', epochs: 1, limit: 0 },
+    { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' },
+    { type: 'saveDraws', runId: 'sample-1' },
   ];
   for (const m of good) assert.ok(isWebviewToHost(m), JSON.stringify(m));
   const bad = [
-    {}, { type: 'eval' }, { type: 'compare', epochs: '3', limit: 0 }, { type: 'saveFile', name: 'a', mime: 'text/html', data: '' },
-    { type: 'runSample', params: { expr: 'x', sampler: 'gibbs', n: 10, chains: 1, seed: 1 } }, { type: 'checkExpr', expr: 'x'.repeat(5000) },
-    { type: 'saveDraws' }, { type: 'saveDraws', runId: 3 },
+    {},
+    { type: 'eval' },
+    { type: 'compare', epochs: '3', limit: 0 },
+    { type: 'saveFile', name: 'a', mime: 'text/html', data: '' },
+    { type: 'runSample', params: { expr: 'x', sampler: 'gibbs', n: 10, chains: 1, seed: 1 } },
+    { type: 'checkExpr', expr: 'x'.repeat(5000) },
+    { type: 'saveDraws' },
+    { type: 'saveDraws', runId: 3 },
   ];
   for (const m of bad) assert.equal(isWebviewToHost(m), false, JSON.stringify(m).slice(0, 80));
 });
@@ -141,7 +245,10 @@ test('data path: the setting, else data/MNIST/raw or data/FashionMNIST/raw in a 
     mkdirSync(join(root, 'data', 'FashionMNIST', 'raw'), { recursive: true });
     assert.equal(resolveDataPath('', [root], isDir), join(root, 'data', 'FashionMNIST', 'raw'));
     mkdirSync(join(root, 'data', 'MNIST', 'raw'), { recursive: true });
-    assert.equal(resolveDataPath('', ['/nonexistent', root], isDir), join(root, 'data', 'MNIST', 'raw'));
+    assert.equal(
+      resolveDataPath('', ['/nonexistent', root], isDir),
+      join(root, 'data', 'MNIST', 'raw'),
+    );
     assert.equal(resolveDataPath(' /my/data ', [root], isDir), '/my/data');
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -154,7 +261,13 @@ test('save files: CSV text, PNG data URLs checked by signature, plain names only
   const ok = decodeSaveFile('image/png', `data:image/png;base64,${png.toString('base64')}`);
   assert.ok(ok instanceof Uint8Array && ok.length === 10);
   assert.equal(typeof decodeSaveFile('image/png', 'data:text/html;base64,AAAA'), 'string');
-  assert.equal(typeof decodeSaveFile('image/png', `data:image/png;base64,${Buffer.from('GIF89a..').toString('base64')}`), 'string');
+  assert.equal(
+    typeof decodeSaveFile(
+      'image/png',
+      `data:image/png;base64,${Buffer.from('GIF89a..').toString('base64')}`,
+    ),
+    'string',
+  );
   assert.equal(safeSaveName('../../x/loss.png', 'image/png'), 'loss.png');
   assert.equal(safeSaveName('C:\\a\\b.csv', 'text/csv'), 'b.csv');
   assert.equal(safeSaveName('metrics', 'text/csv'), 'metrics.csv');
@@ -166,8 +279,17 @@ test('the page: strict CSP with a nonce, no inline styles or scripts without it'
   assert.match(nonce, /^[A-Za-z0-9_-]{20,}$/);
   assert.notEqual(makeNonce(), nonce);
   const csp = contentSecurityPolicy('vscode-resource:', nonce);
-  assert.equal(csp, `default-src 'none'; img-src vscode-resource: data:; script-src 'nonce-${nonce}'; style-src vscode-resource:; font-src vscode-resource:;`);
-  const html = panelHtml({ cspSource: 'https://x.test', nonce, scriptUri: 'https://x.test/dist/webview.js', styleUri: 'https://x.test/media/panel.css', editor: true });
+  assert.equal(
+    csp,
+    `default-src 'none'; img-src vscode-resource: data:; script-src 'nonce-${nonce}'; style-src vscode-resource:; font-src vscode-resource:;`,
+  );
+  const html = panelHtml({
+    cspSource: 'https://x.test',
+    nonce,
+    scriptUri: 'https://x.test/dist/webview.js',
+    styleUri: 'https://x.test/media/panel.css',
+    editor: true,
+  });
   assert.ok(!html.includes('unsafe-'));
   assert.ok(!/style=/.test(html));
   assert.ok(!/<style/.test(html));

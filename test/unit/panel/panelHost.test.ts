@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExprCheck, SampleProgressEvent, SampleRequestParams, SampleResult } from '../../../src/sampling/types';
+import type {
+  ExprCheck,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
+} from '../../../src/sampling/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview } from '../../../src/common/guards';
 import { sampleResult1d, trainStream } from './fixtures';
@@ -48,7 +53,8 @@ class FakeWebview {
 
 // Loaded after the hook so its `import * as vscode` gets the fake.
 const { createPanel } = require('../../../src/panel') as typeof import('../../../src/panel');
-const { EngineError } = require('../../../src/worker/client') as typeof import('../../../src/worker/client');
+const { EngineError } =
+  require('../../../src/worker/client') as typeof import('../../../src/worker/client');
 
 // ── a fake engine ──
 class FakeEngine {
@@ -56,53 +62,103 @@ class FakeEngine {
   samples: SampleRequestParams[] = [];
   /** When set, training waits here until released or aborted. */
   hold: Promise<void> | undefined;
-  async train(params: TrainRequestParams, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainDoneEvent> {
+  async train(
+    params: TrainRequestParams,
+    onEvent: (e: TrainEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<TrainDoneEvent> {
     this.trains.push(params);
     const events = trainStream(params.runId ?? 'r', { trainSize: 640, epochs: params.epochs });
     for (const e of events.slice(0, -1)) onEvent(e);
     if (this.hold) {
       if (signal?.aborted) throw new EngineError('cancelled', undefined, true);
-      await Promise.race([this.hold, new Promise((_, rej) => signal?.addEventListener('abort', () => rej(new EngineError('cancelled', undefined, true))))]);
+      await Promise.race([
+        this.hold,
+        new Promise((_, rej) =>
+          signal?.addEventListener('abort', () =>
+            rej(new EngineError('cancelled', undefined, true)),
+          ),
+        ),
+      ]);
     }
     const done = events[events.length - 1] as TrainDoneEvent;
     onEvent(done);
     return done;
   }
-  async sample(params: SampleRequestParams, onProgress: (e: SampleProgressEvent) => void): Promise<SampleResult> {
+  async sample(
+    params: SampleRequestParams,
+    onProgress: (e: SampleProgressEvent) => void,
+  ): Promise<SampleResult> {
     this.samples.push(params);
     if (params.expr === 'bad(') throw new EngineError('cannot parse bad(');
     const runId = params.runId ?? 'sample';
-    onProgress({ event: 'progress', runId, chain: 0, start: 0, x: [0.1, 0.2], done: 2, total: 10, phase: 'sampling', stride: 1 });
+    onProgress({
+      event: 'progress',
+      runId,
+      chain: 0,
+      start: 0,
+      x: [0.1, 0.2],
+      done: 2,
+      total: 10,
+      phase: 'sampling',
+      stride: 1,
+    });
     return { ...sampleResult1d(runId, params.sampler, { n: 2000 }), expr: params.expr };
   }
   draws: { params: SampleRequestParams; file: string }[] = [];
-  async sampleDraws(params: SampleRequestParams, file: string): Promise<{ draws: number; bytes: number }> {
+  async sampleDraws(
+    params: SampleRequestParams,
+    file: string,
+  ): Promise<{ draws: number; bytes: number }> {
     this.draws.push({ params, file });
     return { draws: params.n * params.chains, bytes: 1234 };
   }
   async checkExpr(expr: string): Promise<ExprCheck> {
-    return expr.includes('(') && !expr.includes(')') ? { ok: false, error: 'missing )', column: expr.length } : { ok: true, dims: 1 };
+    return expr.includes('(') && !expr.includes(')')
+      ? { ok: false, error: 'missing )', column: expr.length }
+      : { ok: true, dims: 1 };
   }
   cancelAll(): void {}
   /** The client's one entry point, dispatched to the fakes above. */
-  request(method: string, params: never, onProgress: (e: unknown) => void = () => undefined, signal?: AbortSignal): Promise<unknown> {
+  request(
+    method: string,
+    params: never,
+    onProgress: (e: unknown) => void = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     switch (method) {
-      case 'train': return this.train(params, onProgress, signal);
-      case 'sample': return this.sample(params, onProgress);
+      case 'train':
+        return this.train(params, onProgress, signal);
+      case 'sample':
+        return this.sample(params, onProgress);
       case 'sampleDraws': {
         const p: { request: SampleRequestParams; file: string } = params;
         return this.sampleDraws(p.request, p.file);
       }
-      case 'checkExpr': return this.checkExpr((params as { expr: string }).expr);
-      default: return Promise.reject(new Error(`the fake engine has no ${method}`));
+      case 'checkExpr':
+        return this.checkExpr((params as { expr: string }).expr);
+      default:
+        return Promise.reject(new Error(`the fake engine has no ${method}`));
     }
   }
 }
 
 const logLines: string[] = [];
-const log = { info: (m: string) => logLines.push(m), warn: (m: string) => logLines.push(`W ${m}`), error: (m: string) => logLines.push(`E ${m}`), debug() {}, trace() {} };
+const log = {
+  info: (m: string) => logLines.push(m),
+  warn: (m: string) => logLines.push(`W ${m}`),
+  error: (m: string) => logLines.push(`E ${m}`),
+  debug() {},
+  trace() {},
+};
 
-function setup(workspaceState = new FakeMemento()): { dir: string; engine: FakeEngine; panel: ReturnType<typeof createPanel>; page: FakeWebview; view: { webview: FakeWebview } } {
+function setup(workspaceState = new FakeMemento()): {
+  dir: string;
+  engine: FakeEngine;
+  panel: ReturnType<typeof createPanel>;
+  page: FakeWebview;
+  view: { webview: FakeWebview };
+} {
   const dir = mkdtempSync(join(tmpdir(), 'tl-panel-'));
   const engine = new FakeEngine();
   const context = createContext('/ext', join(dir, 'storage'), workspaceState);
@@ -130,12 +186,21 @@ test('serves the page under the CSP with only dist/ and media/ readable, and rep
   try {
     const opts = page.options as { enableScripts: boolean; localResourceRoots: FakeUri[] };
     assert.equal(opts.enableScripts, true);
-    assert.deepEqual(opts.localResourceRoots.map((u) => u.fsPath), ['/ext/dist', '/ext/media']);
-    assert.match(page.html, /Content-Security-Policy" content="default-src 'none'; img-src vscode-webview:\/\/fake data:; script-src 'nonce-[^']+'; style-src vscode-webview:\/\/fake; font-src vscode-webview:\/\/fake;"/);
+    assert.deepEqual(
+      opts.localResourceRoots.map((u) => u.fsPath),
+      ['/ext/dist', '/ext/media'],
+    );
+    assert.match(
+      page.html,
+      /Content-Security-Policy" content="default-src 'none'; img-src vscode-webview:\/\/fake data:; script-src 'nonce-[^']+'; style-src vscode-webview:\/\/fake; font-src vscode-webview:\/\/fake;"/,
+    );
     assert.match(page.html, /src="file:\/\/\/ext\/dist\/webview.js"/);
     page.receive({ type: 'ready' });
     await until(() => page.posted.length > 0, 'init');
-    const init = page.posted[0] as { type: string; defaults: { sampler: string; n: number; seed: number } };
+    const init = page.posted[0] as {
+      type: string;
+      defaults: { sampler: string; n: number; seed: number };
+    };
     assert.equal(init.type, 'init');
     assert.equal(init.defaults.sampler, 'mh');
     assert.equal(init.defaults.n, 1000);
@@ -152,16 +217,35 @@ test('a sampling request runs in the engine and comes back as start → progress
   try {
     page.receive({ type: 'ready' });
     await until(() => page.posted.length > 0, 'init');
-    page.receive({ type: 'runSample', params: { expr: 'exp(-x^2)', sampler: 'slice', n: 2000, chains: 4, seed: 1 } });
-    page.receive({ type: 'runSample', params: { expr: 'bad(', sampler: 'mh', n: 2000, chains: 4, seed: 1 } });
+    page.receive({
+      type: 'runSample',
+      params: { expr: 'exp(-x^2)', sampler: 'slice', n: 2000, chains: 4, seed: 1 },
+    });
+    page.receive({
+      type: 'runSample',
+      params: { expr: 'bad(', sampler: 'mh', n: 2000, chains: 4, seed: 1 },
+    });
     page.receive({ type: 'checkExpr', expr: 'sin(' });
-    page.receive({ type: 'runSample', params: { expr: 'x', sampler: 'nope', n: 1, chains: 1, seed: 1 } });
-    await until(() => types(page).includes('sampleError') && types(page).includes('init') && types(page).includes('exprCheck'), 'both jobs');
+    page.receive({
+      type: 'runSample',
+      params: { expr: 'x', sampler: 'nope', n: 1, chains: 1, seed: 1 },
+    });
+    await until(
+      () =>
+        types(page).includes('sampleError') &&
+        types(page).includes('init') &&
+        types(page).includes('exprCheck'),
+      'both jobs',
+    );
     const t = types(page);
     assert.equal(t[0], 'init');
     // Jobs run one at a time: the first one's progress may come before the second one is queued.
     assert.equal(t.filter((x) => x === 'sampleStart').length, 2, t.join());
-    assert.ok(t.indexOf('sampleProgress') < t.indexOf('sampleResult') && t.indexOf('sampleResult') < t.indexOf('sampleError'), t.join());
+    assert.ok(
+      t.indexOf('sampleProgress') < t.indexOf('sampleResult') &&
+        t.indexOf('sampleResult') < t.indexOf('sampleError'),
+      t.join(),
+    );
     const start = page.posted[t.indexOf('sampleStart')] as { params: SampleRequestParams };
     const result = page.posted[t.indexOf('sampleResult')] as { result: SampleResult };
     assert.ok(start.params.runId);
@@ -188,13 +272,18 @@ test('compare trains MLP + CNN with the settings, forwards every event and store
     await until(() => page.posted.length > 0, 'init');
     await panel.compare({ limit: 640 });
     const p = engine.trains[0];
-    assert.deepEqual(p.models, [{ kind: 'builtin', name: 'mlp' }, { kind: 'builtin', name: 'cnn' }]);
+    assert.deepEqual(p.models, [
+      { kind: 'builtin', name: 'mlp' },
+      { kind: 'builtin', name: 'cnn' },
+    ]);
     assert.equal(p.epochs, 2);
     assert.equal(p.batchSize, 32);
     assert.equal(p.limit, 640);
     assert.equal(p.backend, 'wasm');
     assert.equal(p.dataPath, '');
-    const events = page.posted.filter((m) => (m as { type: string }).type === 'trainEvent') as { event: TrainEvent }[];
+    const events = page.posted.filter((m) => (m as { type: string }).type === 'trainEvent') as {
+      event: TrainEvent;
+    }[];
     assert.equal(events[0].event.event, 'start');
     assert.equal(events[events.length - 1].event.event, 'done');
     assert.ok(page.posted.every(isHostToWebview));
@@ -205,7 +294,10 @@ test('compare trains MLP + CNN with the settings, forwards every event and store
         return false;
       }
     }, 'runs.json');
-    const saved = JSON.parse(readFileSync(join(dir, 'storage', 'runs.json'), 'utf8')) as { runId: string; params: TrainRequestParams }[];
+    const saved = JSON.parse(readFileSync(join(dir, 'storage', 'runs.json'), 'utf8')) as {
+      runId: string;
+      params: TrainRequestParams;
+    }[];
     assert.equal(saved.length, 1);
     assert.equal(saved[0].params.limit, 640);
   } finally {
@@ -241,9 +333,17 @@ test('saveFile writes CSV text and PNG bytes where the user chose', async () => 
     state.saveTo = Uri.file(join(dir, 'out.csv'));
     page.receive({ type: 'saveFile', name: 'm.csv', mime: 'text/csv', data: 'a,b\n1,2\n' });
     await until(() => state.written.length > 0, 'the CSV');
-    assert.equal(Buffer.from(state.written[state.written.length - 1].bytes).toString(), 'a,b\n1,2\n');
+    assert.equal(
+      Buffer.from(state.written[state.written.length - 1].bytes).toString(),
+      'a,b\n1,2\n',
+    );
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
-    page.receive({ type: 'saveFile', name: 'c.png', mime: 'image/png', data: `data:image/png;base64,${png.toString('base64')}` });
+    page.receive({
+      type: 'saveFile',
+      name: 'c.png',
+      mime: 'image/png',
+      data: `data:image/png;base64,${png.toString('base64')}`,
+    });
     await until(() => state.written.length > 1, 'the PNG');
     assert.deepEqual([...state.written[state.written.length - 1].bytes], [...png]);
     state.saveTo = undefined;
@@ -283,7 +383,18 @@ test('the model summary survives a window reload (a new host with the same works
   configure({});
   const memento = new FakeMemento();
   const first = setup(memento);
-  const model = { name: 'Net', line: 3, kind: 'module', input: [[1, 1, 28, 28]], inputSource: 'comment', output: [1, 10], params: 1199882, layers: [], variables: [], range: { line: 3, column: 7, endLine: 3, endColumn: 10 } } as const;
+  const model = {
+    name: 'Net',
+    line: 3,
+    kind: 'module',
+    input: [[1, 1, 28, 28]],
+    inputSource: 'comment',
+    output: [1, 10],
+    params: 1199882,
+    layers: [],
+    variables: [],
+    range: { line: 3, column: 7, endLine: 3, endColumn: 10 },
+  } as const;
   try {
     first.panel.showSummary(structuredClone(model) as never, '/w/mnist_cnn.py');
     await until(() => memento.data.size > 0, 'the summary stored');
@@ -294,7 +405,11 @@ test('the model summary survives a window reload (a new host with the same works
   try {
     second.page.receive({ type: 'ready' });
     await until(() => second.page.posted.length > 0, 'init');
-    const init = second.page.posted[0] as { type: string; summary: { name: string; params: number } | null; summaryFile?: string };
+    const init = second.page.posted[0] as {
+      type: string;
+      summary: { name: string; params: number } | null;
+      summaryFile?: string;
+    };
     assert.equal(init.type, 'init');
     assert.equal(init.summary?.name, 'Net');
     assert.equal(init.summary?.params, 1199882);
@@ -316,9 +431,14 @@ test('Draws CSV re-runs the stored request into the chosen file; a run without o
   try {
     page.receive({ type: 'ready' });
     await until(() => page.posted.length > 0, 'init');
-    page.receive({ type: 'runSample', params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 } });
+    page.receive({
+      type: 'runSample',
+      params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 },
+    });
     await until(() => types(page).includes('sampleResult'), 'the run');
-    const result = page.posted.find((m) => (m as { type: string }).type === 'sampleResult') as { result: SampleResult };
+    const result = page.posted.find((m) => (m as { type: string }).type === 'sampleResult') as {
+      result: SampleResult;
+    };
     state.saveTo = Uri.file(join(dir, 'all.csv'));
     state.errors = [];
     state.infos = [];
@@ -326,7 +446,10 @@ test('Draws CSV re-runs the stored request into the chosen file; a run without o
     await until(() => state.infos.length > 0 || state.errors.length > 0, 'the export');
     assert.deepEqual(state.errors, []);
     assert.equal(engine.draws.length, 1);
-    assert.deepEqual(engine.draws[0], { params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 }, file: join(dir, 'all.csv') });
+    assert.deepEqual(engine.draws[0], {
+      params: { expr: 'exp(-x^2)', sampler: 'mh', n: 2000, chains: 4, seed: 9 },
+      file: join(dir, 'all.csv'),
+    });
     assert.match(state.infos[0], /saved 8,000 draws to .*all\.csv/);
 
     page.receive({ type: 'saveDraws', runId: 'gone' });

@@ -1,7 +1,13 @@
 // The summary table and the CSV exports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnosticsCsv, epochsCsv, lossCsv, safeFileName, tracesCsv } from '../../../webview/csvData';
+import {
+  diagnosticsCsv,
+  epochsCsv,
+  lossCsv,
+  safeFileName,
+  tracesCsv,
+} from '../../../webview/csvData';
 import { fmtShape, summaryTable } from '../../../webview/summaryData';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun } from './fixtures';
 
@@ -11,12 +17,24 @@ test('summary rows like torchinfo: shapes, params, mult-adds, totals', () => {
   assert.equal(t.input, '[B, 1, 28, 28]');
   assert.equal(t.output, '[B, 10]');
   assert.equal(t.rows.length, 6);
-  assert.deepEqual(t.rows[0], { depth: 0, layer: 'conv1', type: 'Conv2d', line: 12, output: '[B, 32, 26, 26]', params: '320', macs: '194\u202f688', unknown: false });
+  assert.deepEqual(t.rows[0], {
+    depth: 0,
+    layer: 'conv1',
+    type: 'Conv2d',
+    line: 12,
+    output: '[B, 32, 26, 26]',
+    params: '320',
+    macs: '194\u202f688',
+    unknown: false,
+  });
   assert.equal(t.rows[1].params, '--', 'functional calls own no parameters');
   assert.equal(t.rows[4].depth, 2);
   assert.equal(t.totalParams, '225\u202f034');
   // No model-level macs: the layers' sum.
-  assert.equal(t.totalMacs, (194688 + 2230272 + 204800 + 1280).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f'));
+  assert.equal(
+    t.totalMacs,
+    (194688 + 2230272 + 204800 + 1280).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f'),
+  );
   assert.equal(fmtShape(null), 'unknown');
 });
 
@@ -32,7 +50,10 @@ test('an unknown layer output is marked, never guessed', () => {
 test('training CSVs', () => {
   const run = storedRun('r1');
   const e = epochsCsv([run]).trim().split('\n');
-  assert.equal(e[0], 'run,started,backend,model,epoch,trainLoss,trainAcc,testLoss,testAcc,seconds,samplesPerSec');
+  assert.equal(
+    e[0],
+    'run,started,backend,model,epoch,trainLoss,trainAcc,testLoss,testAcc,seconds,samplesPerSec',
+  );
   assert.equal(e.length, 1 + 6);
   assert.match(e[1], /^r1,2026-11-25T20:00:00.000Z,wasm,mlp,1,/);
   const l = lossCsv(run).trim().split('\n');
@@ -48,7 +69,9 @@ test('sampling CSVs: traces per chain (x, and y for 2-D) and diagnostics with qu
   assert.match(t[1], /^0,0,-?\d/);
   const t2 = tracesCsv(sampleResult2d('s2')).split('\n');
   assert.equal(t2[0], 'chain,i,x,y');
-  const d = diagnosticsCsv([{ ...r, expr: 'exp(-x^2), 1', rhat: NaN }]).trim().split('\n');
+  const d = diagnosticsCsv([{ ...r, expr: 'exp(-x^2), 1', rhat: NaN }])
+    .trim()
+    .split('\n');
   assert.match(d[1], /^s1,"exp\(-x\^2\), 1",mh,100,2,/);
   assert.ok(d[1].includes(',,'), 'NaN R-hat is an empty field');
 });

@@ -2,11 +2,24 @@
 // direct O(n²) implementation of the published formulas (Vehtari et al. 2021; Geyer 1992).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autocov, convergence, ess, essBulk, essTail, ksTest, mcseMean, rhat, rhatBasic, splitChains, zScale } from '../../../src/sampling/diagnostics';
+import {
+  autocov,
+  convergence,
+  ess,
+  essBulk,
+  essTail,
+  ksTest,
+  mcseMean,
+  rhat,
+  rhatBasic,
+  splitChains,
+  zScale,
+} from '../../../src/sampling/diagnostics';
 import { ksPValue, normQuantile } from '../../../src/sampling/special';
 import { Rng } from '../../../src/sampling/rng';
 
-const close = (a: number, b: number, tol: number, msg?: string): void => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg ?? ''} ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, msg?: string): void =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg ?? ''} ${a} vs ${b}`);
 
 /** Direct ĉ(t) = (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄). */
 function directAutocov(x: ArrayLike<number>, t: number): number {
@@ -25,14 +38,16 @@ function directAutocov(x: ArrayLike<number>, t: number): number {
  * (P_k ← min(P_k, P_k−1)); τ = −1 + 2 Σ_k P_k + max(0, ρ̂ after the last pair); τ ≥ 1/log10(MN).
  */
 function directEss(chains: number[][]): number {
-  const M = chains.length, N = chains[0].length;
+  const M = chains.length,
+    N = chains[0].length;
   const means = chains.map((c) => c.reduce((a, b) => a + b, 0) / N);
-  const W = chains.reduce((s, c) => s + directAutocov(c, 0), 0) / M * N / (N - 1);
+  const W = ((chains.reduce((s, c) => s + directAutocov(c, 0), 0) / M) * N) / (N - 1);
   const gm = means.reduce((a, b) => a + b, 0) / M;
   const varMeans = M > 1 ? means.reduce((s, v) => s + (v - gm) ** 2, 0) / (M - 1) : 0;
-  const varPlus = W * (N - 1) / N + varMeans;
+  const varPlus = (W * (N - 1)) / N + varMeans;
   // ρ̂_0 is 1 by definition (Stan and ArviZ set it so); the formula would give W'/var⁺ slightly below 1.
-  const rho = (t: number): number => (t === 0 ? 1 : 1 - (W - chains.reduce((s, c) => s + directAutocov(c, t), 0) / M) / varPlus);
+  const rho = (t: number): number =>
+    t === 0 ? 1 : 1 - (W - chains.reduce((s, c) => s + directAutocov(c, t), 0) / M) / varPlus;
   const P: number[] = [];
   let k = 0;
   for (; 2 * k + 1 < N - 1; k++) {
@@ -51,7 +66,10 @@ function ar1(seed: number, n: number, phi: number): Float64Array {
   const r = new Rng(seed);
   const x = new Float64Array(n);
   let v = r.normal();
-  for (let i = 0; i < n; i++) { v = phi * v + Math.sqrt(1 - phi * phi) * r.normal(); x[i] = v; }
+  for (let i = 0; i < n; i++) {
+    v = phi * v + Math.sqrt(1 - phi * phi) * r.normal();
+    x[i] = v;
+  }
   return x;
 }
 
@@ -73,7 +91,13 @@ test('ESS by hand on two chains of four draws', () => {
 });
 
 test('ESS matches the direct implementation on autocorrelated and anticorrelated chains', () => {
-  for (const [phi, n, m] of [[0.5, 200, 4], [0.9, 300, 2], [-0.3, 120, 3], [0, 150, 1], [0.95, 3000, 2]] as const) {
+  for (const [phi, n, m] of [
+    [0.5, 200, 4],
+    [0.9, 300, 2],
+    [-0.3, 120, 3],
+    [0, 150, 1],
+    [0.95, 3000, 2],
+  ] as const) {
     const chains = Array.from({ length: m }, (_, i) => ar1(10 * i + 7, n, phi));
     const mine = ess(chains);
     const ref = directEss(chains.map((c) => Array.from(c)));
@@ -82,14 +106,18 @@ test('ESS matches the direct implementation on autocorrelated and anticorrelated
   // And the ESS of a strongly autocorrelated AR(1) is near its theoretical MN(1−φ)/(1+φ).
   const chains = Array.from({ length: 4 }, (_, i) => ar1(i + 1, 5000, 0.8));
   const e = ess(chains);
-  assert.ok(e > 0.7 * 20000 / 9 && e < 1.4 * 20000 / 9, `AR(1) ESS ${e}`);
+  assert.ok(e > (0.7 * 20000) / 9 && e < (1.4 * 20000) / 9, `AR(1) ESS ${e}`);
 });
 
 test('R-hat by hand', () => {
   // Plain R-hat, chains [1,2,3,4] and [2,4,6,8] (no split): n = 4, means 2.5 and 5,
   // s² = 5/3 and 20/3 → W = 25/6; B = 4·var(2.5, 5) = 4·3.125 = 12.5;
   // R̂ = √(((3/4)·W + B/4)/W) = √((3.125 + 3.125)/4.1667) = √1.5 = 1.224745.
-  close(rhatBasic([Float64Array.of(1, 2, 3, 4), Float64Array.of(2, 4, 6, 8)]), Math.sqrt(1.5), 1e-12);
+  close(
+    rhatBasic([Float64Array.of(1, 2, 3, 4), Float64Array.of(2, 4, 6, 8)]),
+    Math.sqrt(1.5),
+    1e-12,
+  );
   // Rank-normalised split R-hat, chains [1,2,3,4] and [5,6,7,8]: split → [1,2] [3,4] [5,6] [7,8];
   // ranks 1…8, z = Φ⁻¹((r − 3/8)/8.25) = ∓1.434200, ∓0.852495, ∓0.472789, ∓0.152506
   // (Φ⁻¹ from scipy.stats.norm.ppf). Means −1.143348, −0.312648, +0.312648, +1.143348;
@@ -112,7 +140,8 @@ test('R-hat by hand', () => {
 test('ESS bulk/tail and MCSE on i.i.d. normals are about N, and MCSE ≈ sd/√N', () => {
   const chains = Array.from({ length: 4 }, (_, i) => ar1(i + 40, 2500, 0));
   const N = 10000;
-  const b = essBulk(chains), t = essTail(chains);
+  const b = essBulk(chains),
+    t = essTail(chains);
   const all = convergence(chains);
   assert.equal(all.essBulk, b);
   assert.equal(all.essTail, t);
@@ -120,7 +149,7 @@ test('ESS bulk/tail and MCSE on i.i.d. normals are about N, and MCSE ≈ sd/√N
   assert.ok(b > 0.85 * N && b < 1.15 * N, `bulk ${b}`);
   assert.ok(t > 0.8 * N && t < 1.2 * N, `tail ${t}`);
   const m = mcseMean(chains);
-  assert.ok(Math.abs(m.mcse - m.sd / Math.sqrt(N)) < 0.1 * m.sd / Math.sqrt(N));
+  assert.ok(Math.abs(m.mcse - m.sd / Math.sqrt(N)) < (0.1 * m.sd) / Math.sqrt(N));
   // MCSE is sd/√ESS with ESS of the split raw draws.
   close(m.mcse, m.sd / Math.sqrt(ess(splitChains(chains))), 1e-12);
 });
@@ -132,7 +161,14 @@ test('KS statistic by hand and the Kolmogorov p-value against scipy.special.kolm
   // For huge n, λ = (√n + 0.12 + 0.11/√n)·D ≈ √n·D, and p = Q_KS(λ). Reference values from
   // scipy.special.kolmogorov(λ).
   const n = 1e12;
-  for (const [lam, p] of [[0.5, 0.9639452436648751], [0.8, 0.5441424115741981], [1.0, 0.26999967167735456], [1.36, 0.049485876755377876], [1.63, 0.009846364888486529], [2.0, 0.0006709252557796953]]) {
+  for (const [lam, p] of [
+    [0.5, 0.9639452436648751],
+    [0.8, 0.5441424115741981],
+    [1.0, 0.26999967167735456],
+    [1.36, 0.049485876755377876],
+    [1.63, 0.009846364888486529],
+    [2.0, 0.0006709252557796953],
+  ]) {
     close(ksPValue(lam / Math.sqrt(n), n), p, 1e-6, `λ ${lam}`);
   }
 });
@@ -150,17 +186,44 @@ test('a chain that never moved fails the run; divergences alone only warn', asyn
   const still = new Float64Array(100).fill(-1);
   const ok = chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100);
   assert.deepEqual(ok, { status: 'ok', warnings: [] });
-  const stuck = chainHealth('nuts', [moving, still], null, [emptyStats(), { ...emptyStats(), divergences: 100 }], 100);
+  const stuck = chainHealth(
+    'nuts',
+    [moving, still],
+    null,
+    [emptyStats(), { ...emptyStats(), divergences: 100 }],
+    100,
+  );
   assert.equal(stuck.status, 'failed');
   assert.match(stuck.warnings[0], /chain 1 never moved/);
-  const diverged = chainHealth('hmc', [moving, moving], null, [{ ...emptyStats(), divergences: 100 }, { ...emptyStats(), divergences: 3 }], 100);
+  const diverged = chainHealth(
+    'hmc',
+    [moving, moving],
+    null,
+    [
+      { ...emptyStats(), divergences: 100 },
+      { ...emptyStats(), divergences: 3 },
+    ],
+    100,
+  );
   assert.equal(diverged.status, 'failed');
   assert.match(diverged.warnings[0], /every transition of chain 0 diverged/);
-  const some = chainHealth('hmc', [moving, moving], null, [{ ...emptyStats(), divergences: 2 }, emptyStats()], 100);
+  const some = chainHealth(
+    'hmc',
+    [moving, moving],
+    null,
+    [{ ...emptyStats(), divergences: 2 }, emptyStats()],
+    100,
+  );
   assert.equal(some.status, 'ok');
   assert.match(some.warnings[0], /2 divergent transitions/);
-  assert.match(chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).warnings[0], /R-hat 1.200 ≥ 1.05/);
-  assert.equal(chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).status, 'ok');
+  assert.match(
+    chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).warnings[0],
+    /R-hat 1.200 ≥ 1.05/,
+  );
+  assert.equal(
+    chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).status,
+    'ok',
+  );
   // In 2-D a chain that moves only in y still moves.
   assert.equal(chainHealth('slice', [still], [moving], [emptyStats()], 100).status, 'ok');
 });

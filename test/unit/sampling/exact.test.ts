@@ -18,29 +18,75 @@ for (const sampler of SAMPLERS) {
     const iid = sampler === 'inverse-cdf' || sampler === 'rejection';
     for (const t of SIGNED_TARGETS) {
       let xs: Float64Array[] = [];
-      const r = await runSampler({ expr: t.expr, sampler, n: iid ? 4000 : 2000, chains: 2, seed: 17, range: t.range }, {
-        onProgress: () => undefined, onDraws: (a) => { xs = a; },
-      });
+      const r = await runSampler(
+        { expr: t.expr, sampler, n: iid ? 4000 : 2000, chains: 2, seed: 17, range: t.range },
+        {
+          onProgress: () => undefined,
+          onDraws: (a) => {
+            xs = a;
+          },
+        },
+      );
       const ks = ksThinned(xs, t.cdf, r.essBulk, iid);
       const m = mcseMean(xs);
-      assert.ok(ks.p > 0.001, `${sampler} on ${t.name}: KS D = ${ks.D}, p = ${ks.p} (thin ${ks.thin})`);
-      assert.ok(Math.abs(m.mean - t.mean) < 4 * m.mcse, `${sampler} on ${t.name}: mean ${m.mean} vs ${t.mean}, MCSE ${m.mcse}`);
-      assert.ok(Math.abs((r.trueMean ?? NaN) - t.mean) < 1e-6, `${sampler} on ${t.name}: numeric mean ${r.trueMean} vs ${t.mean}`);
-      if (t.range) for (const c of xs) assert.ok(c.every((v) => v >= (t.range as [number, number])[0] && v <= (t.range as [number, number])[1]), `${sampler} on ${t.name}: a draw left the range`);
+      assert.ok(
+        ks.p > 0.001,
+        `${sampler} on ${t.name}: KS D = ${ks.D}, p = ${ks.p} (thin ${ks.thin})`,
+      );
+      assert.ok(
+        Math.abs(m.mean - t.mean) < 4 * m.mcse,
+        `${sampler} on ${t.name}: mean ${m.mean} vs ${t.mean}, MCSE ${m.mcse}`,
+      );
+      assert.ok(
+        Math.abs((r.trueMean ?? NaN) - t.mean) < 1e-6,
+        `${sampler} on ${t.name}: numeric mean ${r.trueMean} vs ${t.mean}`,
+      );
+      if (t.range)
+        for (const c of xs)
+          assert.ok(
+            c.every(
+              (v) => v >= (t.range as [number, number])[0] && v <= (t.range as [number, number])[1],
+            ),
+            `${sampler} on ${t.name}: a draw left the range`,
+          );
     }
   });
 }
 
 test('log f is the log of the density as typed, everywhere: NaN exactly where it is negative', () => {
-  const exprs = ['x*x*exp(-x^2)', '(-x)*(-x)*exp(-x^2)', 'exp(-x^2/2)*sin(x)*sin(x)', 'exp(-x^2/2)*x/x', 'x*exp(-x^2)',
-    'x*(1-x)^4', '(x-1)*(x-2)*exp(-x^2)', 'x^3*exp(-x)', '(-x)^3', 'sqrt(x)*exp(-x)', 'exp(-x)/x', 'abs(x)*x*exp(-x^2)',
-    '(x*exp(-x^2))^2', 'x^2*(x-1)^3/(x+2)', 'exp(-x^2)*(-1)', 'sin(x)*cos(x)/(1+x^2)', '2^x*x', 'x^0*exp(-x^2)'];
+  const exprs = [
+    'x*x*exp(-x^2)',
+    '(-x)*(-x)*exp(-x^2)',
+    'exp(-x^2/2)*sin(x)*sin(x)',
+    'exp(-x^2/2)*x/x',
+    'x*exp(-x^2)',
+    'x*(1-x)^4',
+    '(x-1)*(x-2)*exp(-x^2)',
+    'x^3*exp(-x)',
+    '(-x)^3',
+    'sqrt(x)*exp(-x)',
+    'exp(-x)/x',
+    'abs(x)*x*exp(-x^2)',
+    '(x*exp(-x^2))^2',
+    'x^2*(x-1)^3/(x+2)',
+    'exp(-x^2)*(-1)',
+    'sin(x)*cos(x)/(1+x^2)',
+    '2^x*x',
+    'x^0*exp(-x^2)',
+  ];
   for (const e of exprs) {
     const d = compileDensity(e);
     for (let x = -5; x <= 5; x += 0.0625 + 1e-9) {
-      const v = d.raw(x, 0), l = d.logf(x, 0), want = Math.log(v);
-      if (Number.isNaN(want)) assert.ok(Number.isNaN(l), `${e} at ${x}: f = ${v}, log f gave ${l}, want NaN`);
-      else assert.ok(l === want || Math.abs(l - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${e} at ${x}: log f ${l} vs log(${v}) = ${want}`);
+      const v = d.raw(x, 0),
+        l = d.logf(x, 0),
+        want = Math.log(v);
+      if (Number.isNaN(want))
+        assert.ok(Number.isNaN(l), `${e} at ${x}: f = ${v}, log f gave ${l}, want NaN`);
+      else
+        assert.ok(
+          l === want || Math.abs(l - want) <= 1e-12 * Math.max(1, Math.abs(want)),
+          `${e} at ${x}: log f ${l} vs log(${v}) = ${want}`,
+        );
     }
   }
   // Where f underflows, log f still carries the tail (the reason log f is built symbolically).

@@ -48,14 +48,19 @@ interface ExpectedError {
 }
 
 function fixtures(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.py')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.py'))
+        .sort()
+    : [];
 }
 
 function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-const fmt = (s: Shape | undefined): string => (s === undefined ? 'undefined' : s === null ? 'unknown' : `[${s.join(', ')}]`);
+const fmt = (s: Shape | undefined): string =>
+  s === undefined ? 'undefined' : s === null ? 'unknown' : `[${s.join(', ')}]`;
 
 /** One comparable line per layer; the assertion diff then points at the first layer that differs. */
 function layerRow(l: ExpectedLayer | LayerResult): string {
@@ -75,7 +80,11 @@ describe('shape corpus: every layer of every model agrees with PyTorch', () => {
   const files = fixtures(FIXTURES);
   test('the corpus holds at least 40 model files, each with recorded expectations', () => {
     assert.ok(files.length >= 40, `${files.length} fixtures`);
-    for (const f of files) assert.ok(existsSync(join(EXPECTED, f.replace(/\.py$/, '.json'))), `expected/${f} is recorded`);
+    for (const f of files)
+      assert.ok(
+        existsSync(join(EXPECTED, f.replace(/\.py$/, '.json'))),
+        `expected/${f} is recorded`,
+      );
   });
 
   for (const f of files) {
@@ -84,7 +93,11 @@ describe('shape corpus: every layer of every model agrees with PyTorch', () => {
       const result = analyzeFile(join(FIXTURES, f), expected.file);
       for (const em of expected.models) {
         const found = result.models.filter((m) => m.name === em.name);
-        assert.equal(found.length, 1, `${f}: one model named ${em.name} (engine has: ${result.models.map((m) => m.name).join(', ') || 'none'})`);
+        assert.equal(
+          found.length,
+          1,
+          `${f}: one model named ${em.name} (engine has: ${result.models.map((m) => m.name).join(', ') || 'none'})`,
+        );
         const am = found[0];
         const want = { model: modelRow(em), layers: em.layers.map(layerRow) };
         const got = {
@@ -96,7 +109,11 @@ describe('shape corpus: every layer of every model agrees with PyTorch', () => {
       }
       // PyTorch runs every model here without an exception, so an error diagnostic is a false alarm.
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      assert.deepEqual(errors.map((d) => `line ${d.line}: ${d.code}: ${d.message}`), [], `${f}: no error diagnostics on code PyTorch runs`);
+      assert.deepEqual(
+        errors.map((d) => `line ${d.line}: ${d.code}: ${d.message}`),
+        [],
+        `${f}: no error diagnostics on code PyTorch runs`,
+      );
     });
   }
 });
@@ -140,16 +157,29 @@ describe('shape corpus: a half-typed model at the end leaves the models above it
 describe('shape corpus: negative fixtures get an error where PyTorch raises', () => {
   for (const f of fixtures(NEGATIVE)) {
     test(f, () => {
-      const expected = readJson<ExpectedError>(join(EXPECTED, 'negative', f.replace(/\.py$/, '.json')));
+      const expected = readJson<ExpectedError>(
+        join(EXPECTED, 'negative', f.replace(/\.py$/, '.json')),
+      );
       const result = analyzeFile(join(NEGATIVE, f), `test/fixtures/shapes/negative/${f}`);
-      const all = result.diagnostics.map((d) => `${d.severity} line ${d.line}: ${d.code}: ${d.message}${d.fix ? ` [fix: ${d.fix.newText}]` : ''}`);
-      const here = result.diagnostics.filter((d) => d.severity === 'error' && d.line === expected.line);
-      assert.ok(here.length > 0, `${f}: an error on line ${expected.line} (PyTorch: "${expected.error}"); the engine reported:\n  ${all.join('\n  ') || 'nothing'}`);
+      const all = result.diagnostics.map(
+        (d) =>
+          `${d.severity} line ${d.line}: ${d.code}: ${d.message}${d.fix ? ` [fix: ${d.fix.newText}]` : ''}`,
+      );
+      const here = result.diagnostics.filter(
+        (d) => d.severity === 'error' && d.line === expected.line,
+      );
+      assert.ok(
+        here.length > 0,
+        `${f}: an error on line ${expected.line} (PyTorch: "${expected.error}"); the engine reported:\n  ${all.join('\n  ') || 'nothing'}`,
+      );
       if (expected.expectedValue !== undefined) {
         const value = String(expected.expectedValue);
         const token = new RegExp(`(^|[^0-9.])${value}([^0-9.]|$)`);
         const fixed = here.filter((d) => d.fix !== undefined && token.test(d.fix.newText));
-        assert.ok(fixed.length > 0, `${f}: the error on line ${expected.line} carries a fix with ${value}; the engine reported:\n  ${all.join('\n  ')}`);
+        assert.ok(
+          fixed.length > 0,
+          `${f}: the error on line ${expected.line} carries a fix with ${value}; the engine reported:\n  ${all.join('\n  ')}`,
+        );
       }
     });
   }

@@ -13,12 +13,55 @@ const SEED = 20261125;
 /** Mutated variants per file (plus one truncation per file): about 60 files x 6 = 360 cases. */
 const CASES_PER_FILE = 5;
 
-
 const SNIPPETS = [
-  '(', ')', '[', ']', ',', ':', '=', '.', '-1', '0', '*', '**', '//', ' ', '\n', '\t', '    ', '#', "'", '"',
-  'self.', 'x', 'nn.', 'nn.Conv2d(', 'nn.Linear(', 'nn.Sequential(', 'F.relu(', 'torch.cat([', '.view(',
-  'return ', 'def ', 'class ', 'if ', 'for i in range(', 'lambda', 'None', '*layers', '**kw', '@', '\\',
-  '# input: (1, 3', '# input: (', '1e9', '-0', '99999999999', 'padding="same"', 'groups=0', 'stride=0',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  '.',
+  '-1',
+  '0',
+  '*',
+  '**',
+  '//',
+  ' ',
+  '\n',
+  '\t',
+  '    ',
+  '#',
+  "'",
+  '"',
+  'self.',
+  'x',
+  'nn.',
+  'nn.Conv2d(',
+  'nn.Linear(',
+  'nn.Sequential(',
+  'F.relu(',
+  'torch.cat([',
+  '.view(',
+  'return ',
+  'def ',
+  'class ',
+  'if ',
+  'for i in range(',
+  'lambda',
+  'None',
+  '*layers',
+  '**kw',
+  '@',
+  '\\',
+  '# input: (1, 3',
+  '# input: (',
+  '1e9',
+  '-0',
+  '99999999999',
+  'padding="same"',
+  'groups=0',
+  'stride=0',
 ];
 
 /**
@@ -50,7 +93,13 @@ function insertBomb(s: string, r: () => number): string {
   const lines = s.split('\n');
   const i = Math.floor(r() * lines.length);
   const indent = /^\s*/.exec(lines[i])?.[0] ?? '';
-  lines.splice(i, 0, ...pick(BOMBS, r).split('\n').map((l) => indent + l));
+  lines.splice(
+    i,
+    0,
+    ...pick(BOMBS, r)
+      .split('\n')
+      .map((l) => indent + l),
+  );
   return lines.join('\n');
 }
 
@@ -112,7 +161,9 @@ function corpus(): { name: string; source: string }[] {
   for (const dir of ['', 'negative']) {
     const d = join(FIXTURES, dir);
     if (!existsSync(d)) continue;
-    for (const f of readdirSync(d).filter((n) => n.endsWith('.py')).sort()) {
+    for (const f of readdirSync(d)
+      .filter((n) => n.endsWith('.py'))
+      .sort()) {
       out.push({ name: dir ? `${dir}/${f}` : f, source: readFileSync(join(d, f), 'utf8') });
     }
   }
@@ -125,98 +176,128 @@ function checkShape(s: Shape | undefined, where: string): void {
   assert.ok(Array.isArray(s), `${where}: shape is an array`);
   for (const d of s) {
     if (typeof d === 'string') assert.ok(d.length > 0, `${where}: empty symbolic dimension`);
-    else assert.ok(Number.isInteger(d) && d >= 0, `${where}: dimension ${d} in ${JSON.stringify(s)}`);
+    else
+      assert.ok(Number.isInteger(d) && d >= 0, `${where}: dimension ${d} in ${JSON.stringify(s)}`);
   }
 }
 
 function checkResult(res: AnalysisResult, where: string): void {
-  assert.ok(res && Array.isArray(res.models) && Array.isArray(res.diagnostics), `${where}: a result with models and diagnostics`);
+  assert.ok(
+    res && Array.isArray(res.models) && Array.isArray(res.diagnostics),
+    `${where}: a result with models and diagnostics`,
+  );
   for (const m of res.models) {
     assert.ok(Array.isArray(m.layers), `${where}: ${m.name} has layers`);
     m.input.forEach((s) => checkShape(s, `${where}: ${m.name} input`));
     checkShape(m.output, `${where}: ${m.name} output`);
     for (const l of m.layers) {
-      assert.ok(Number.isInteger(l.line) && l.line >= 1, `${where}: ${m.name}.${l.name} line ${l.line}`);
+      assert.ok(
+        Number.isInteger(l.line) && l.line >= 1,
+        `${where}: ${m.name}.${l.name} line ${l.line}`,
+      );
       checkShape(l.input, `${where}: ${m.name}.${l.name} input`);
       checkShape(l.output, `${where}: ${m.name}.${l.name} output`);
     }
   }
-  for (const d of res.diagnostics) assert.ok(Number.isInteger(d.line) && d.line >= 1, `${where}: diagnostic line ${d.line}`);
+  for (const d of res.diagnostics)
+    assert.ok(Number.isInteger(d.line) && d.line >= 1, `${where}: diagnostic line ${d.line}`);
 }
 
-test('analyze() survives truncated and mutated corpus files (seeded fuzz)', { timeout: 120_000 }, () => {
-  const files = corpus();
-  assert.ok(files.length > 0, 'corpus files found');
-  const r = rng(SEED);
-  const names = Object.keys(MUTATIONS);
-  let cases = 0;
-  const failures: string[] = [];
-  for (const { name, source } of files) {
-    const variants: { how: string; text: string }[] = [{ how: 'truncate', text: MUTATIONS.truncate(source, r) }];
-    for (let k = 0; k < CASES_PER_FILE; k++) {
-      let text = source;
-      const how: string[] = [];
-      const edits = 1 + Math.floor(r() * 3);
-      for (let e = 0; e < edits; e++) {
-        const m = pick(names, r);
-        how.push(m);
-        text = MUTATIONS[m](text, r);
+test(
+  'analyze() survives truncated and mutated corpus files (seeded fuzz)',
+  { timeout: 120_000 },
+  () => {
+    const files = corpus();
+    assert.ok(files.length > 0, 'corpus files found');
+    const r = rng(SEED);
+    const names = Object.keys(MUTATIONS);
+    let cases = 0;
+    const failures: string[] = [];
+    for (const { name, source } of files) {
+      const variants: { how: string; text: string }[] = [
+        { how: 'truncate', text: MUTATIONS.truncate(source, r) },
+      ];
+      for (let k = 0; k < CASES_PER_FILE; k++) {
+        let text = source;
+        const how: string[] = [];
+        const edits = 1 + Math.floor(r() * 3);
+        for (let e = 0; e < edits; e++) {
+          const m = pick(names, r);
+          how.push(m);
+          text = MUTATIONS[m](text, r);
+        }
+        variants.push({ how: how.join('+'), text });
       }
-      variants.push({ how: how.join('+'), text });
+      for (const { how, text } of variants) {
+        const where = `${name} (case ${cases}, ${how}, seed ${SEED})`;
+        cases++;
+        let res: AnalysisResult;
+        try {
+          res = analyze(text, { file: name });
+        } catch (e) {
+          failures.push(
+            `${where}: analyze threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n--- source ---\n${text}`,
+          );
+          continue;
+        }
+        try {
+          checkResult(res, where);
+        } catch (e) {
+          failures.push(`${e instanceof Error ? e.message : String(e)}\n--- source ---\n${text}`);
+        }
+      }
     }
-    for (const { how, text } of variants) {
-      const where = `${name} (case ${cases}, ${how}, seed ${SEED})`;
+    assert.ok(cases >= 300, `${cases} cases`);
+    // Every failing case is counted; the first ones are shown in full (mutated source included).
+    assert.equal(
+      failures.length,
+      0,
+      `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`,
+    );
+  },
+);
+
+test(
+  'analyze() survives corpus files with runaway code inserted (seeded fuzz: allocation bombs, endless loops)',
+  { timeout: 240_000 },
+  () => {
+    const files = corpus();
+    const r = rng(SEED + 1);
+    const failures: string[] = [];
+    let cases = 0;
+    let stopped = 0;
+    for (const { name, source } of files) {
+      const text = insertBomb(source, r);
+      const where = `${name} (bomb case ${cases}, seed ${SEED + 1})`;
       cases++;
       let res: AnalysisResult;
       try {
-        res = analyze(text, { file: name });
+        // A tenth of the default budget keeps each case short; the limits are what is under test, not their size.
+        res = analyze(text, { file: name, budget: { steps: 100_000, elements: 100_000 } });
       } catch (e) {
-        failures.push(`${where}: analyze threw ${e instanceof Error ? e.stack ?? e.message : String(e)}\n--- source ---\n${text}`);
+        failures.push(
+          `${where}: analyze threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n--- source ---\n${text}`,
+        );
         continue;
       }
+      if (res.budgetExceeded) stopped++;
       try {
         checkResult(res, where);
       } catch (e) {
         failures.push(`${e instanceof Error ? e.message : String(e)}\n--- source ---\n${text}`);
       }
     }
-  }
-  assert.ok(cases >= 300, `${cases} cases`);
-  // Every failing case is counted; the first ones are shown in full (mutated source included).
-  assert.equal(failures.length, 0, `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`);
-});
-
-test('analyze() survives corpus files with runaway code inserted (seeded fuzz: allocation bombs, endless loops)', { timeout: 240_000 }, () => {
-  const files = corpus();
-  const r = rng(SEED + 1);
-  const failures: string[] = [];
-  let cases = 0;
-  let stopped = 0;
-  for (const { name, source } of files) {
-    const text = insertBomb(source, r);
-    const where = `${name} (bomb case ${cases}, seed ${SEED + 1})`;
-    cases++;
-    let res: AnalysisResult;
-    try {
-      // A tenth of the default budget keeps each case short; the limits are what is under test, not their size.
-      res = analyze(text, { file: name, budget: { steps: 100_000, elements: 100_000 } });
-    } catch (e) {
-      failures.push(`${where}: analyze threw ${e instanceof Error ? e.stack ?? e.message : String(e)}\n--- source ---\n${text}`);
-      continue;
-    }
-    if (res.budgetExceeded) stopped++;
-    try {
-      checkResult(res, where);
-    } catch (e) {
-      failures.push(`${e instanceof Error ? e.message : String(e)}\n--- source ---\n${text}`);
-    }
-  }
-  assert.ok(cases >= 60, `${cases} cases`);
-  // Most insertions land where they run (top level, __init__, forward); some budget limit must be hit.
-  assert.ok(stopped > cases / 4, `${stopped} of ${cases} cases reached a budget limit`);
-  // Every failing case is counted; the first ones are shown in full (mutated source included).
-  assert.equal(failures.length, 0, `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`);
-});
+    assert.ok(cases >= 60, `${cases} cases`);
+    // Most insertions land where they run (top level, __init__, forward); some budget limit must be hit.
+    assert.ok(stopped > cases / 4, `${stopped} of ${cases} cases reached a budget limit`);
+    // Every failing case is counted; the first ones are shown in full (mutated source included).
+    assert.equal(
+      failures.length,
+      0,
+      `${failures.length} of ${cases} cases failed:\n\n${failures.slice(0, 3).join('\n\n')}`,
+    );
+  },
+);
 
 test('analyze() survives every prefix of a small model, line by line', () => {
   const source = readFileSync(join(FIXTURES, 'mnist_net.py'), 'utf8');
@@ -227,7 +308,9 @@ test('analyze() survives every prefix of a small model, line by line', () => {
     try {
       res = analyze(text, { file: 'mnist_net.py' });
     } catch (e) {
-      assert.fail(`prefix of ${i} lines: analyze threw ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      assert.fail(
+        `prefix of ${i} lines: analyze threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
     }
     checkResult(res, `prefix of ${i} lines`);
   }

@@ -38,7 +38,10 @@ test('branches that disagree make the variable unknown, with the line of the con
   assert.equal(m.output, null);
   const fc = m.layers.find((l) => l.name === 'fc');
   assert.equal(fc?.input, null);
-  assert.match(fc?.unknownReason ?? '', /differs between the branches of the condition on line 12.*\[2, 4\] or \[2, 8\]/);
+  assert.match(
+    fc?.unknownReason ?? '',
+    /differs between the branches of the condition on line 12.*\[2, 4\] or \[2, 8\]/,
+  );
 });
 
 test('a name assigned in only one branch is unknown afterwards', () => {
@@ -49,14 +52,21 @@ test('a name assigned in only one branch is unknown afterwards', () => {
 
 test('an early return with another shape makes the model output unknown; the same shape keeps it', () => {
   assert.equal(net('if x.mean() > 0:\n    return x\nreturn self.fc(x)').output, null);
-  assert.deepEqual(net('y = self.fc(x)\nif x.mean() > 0:\n    return torch.sigmoid(y)\nreturn y').output, [2, 4]);
+  assert.deepEqual(
+    net('y = self.fc(x)\nif x.mean() > 0:\n    return torch.sigmoid(y)\nreturn y').output,
+    [2, 4],
+  );
 });
 
 test('a list appended to in both branches keeps what both agree on', () => {
-  const agree = net('outs = []\nif x.sum() > 0:\n    outs.append(x)\nelse:\n    outs.append(-x)\nreturn self.fc(torch.cat(outs, dim=0))');
+  const agree = net(
+    'outs = []\nif x.sum() > 0:\n    outs.append(x)\nelse:\n    outs.append(-x)\nreturn self.fc(torch.cat(outs, dim=0))',
+  );
   assert.deepEqual(agree.output, [2, 4]);
   // One branch appends, the other does not: the list's length is unknown, so cat is too.
-  const differ = net('outs = [x]\nif x.sum() > 0:\n    outs.append(x)\nreturn self.fc(torch.cat(outs, dim=0))');
+  const differ = net(
+    'outs = [x]\nif x.sum() > 0:\n    outs.append(x)\nreturn self.fc(torch.cat(outs, dim=0))',
+  );
   assert.equal(differ.output, null);
 });
 
@@ -76,6 +86,9 @@ class Net(nn.Module):
         return self.fc(x)
 `;
   const r = analyze(src);
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.equal(r.models[0].output, null);
 });

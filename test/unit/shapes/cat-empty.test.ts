@@ -20,10 +20,14 @@ class Net(nn.Module):
 `);
 }
 
-const errors = (r: ReturnType<typeof analyze>): string[] => r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+const errors = (r: ReturnType<typeof analyze>): string[] =>
+  r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
 
 test('an empty 1-d tensor is skipped, wherever it stands', () => {
-  const r = run('return self.fc(torch.cat([torch.empty(0), x, torch.empty(0)], dim=-1)[..., :8])', '(4, 2, 8)');
+  const r = run(
+    'return self.fc(torch.cat([torch.empty(0), x, torch.empty(0)], dim=-1)[..., :8])',
+    '(4, 2, 8)',
+  );
   assert.deepEqual(errors(r), []);
   assert.deepEqual(r.models[0].output, [4, 2, 8]);
 });
@@ -36,5 +40,8 @@ test('a 1-d tensor of symbolic size beside a 3-d one is unknown, not an error', 
 
 test('a non-empty 1-d tensor beside a 3-d one is still a dimension error', () => {
   const r = run('return self.fc(torch.cat([x, torch.zeros(3)]))', '(4, 2, 8)');
-  assert.ok(errors(r).some((m) => m.includes('same number of dimensions')), JSON.stringify(errors(r)));
+  assert.ok(
+    errors(r).some((m) => m.includes('same number of dimensions')),
+    JSON.stringify(errors(r)),
+  );
 });

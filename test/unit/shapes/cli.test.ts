@@ -10,7 +10,13 @@ import type { CliIO } from '../../../src/cli/output';
 function io(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), interrupted: new AbortController().signal };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    interrupted: new AbortController().signal,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-shapes-'));
@@ -35,22 +41,49 @@ class Net(nn.Module):
 `,
 );
 const bad = join(dir, 'bad.py');
-writeFileSync(bad, 'import torch.nn as nn\n# input: (1, 1, 28, 28)\nm = nn.Sequential(nn.Conv2d(1, 8, 3), nn.Flatten(), nn.Linear(1600, 10))\n');
+writeFileSync(
+  bad,
+  'import torch.nn as nn\n# input: (1, 1, 28, 28)\nm = nn.Sequential(nn.Conv2d(1, 8, 3), nn.Flatten(), nn.Linear(1600, 10))\n',
+);
 
 describe('tensor-lens shapes', () => {
   test('--json prints the docs/cli-contract.md object: leaf-module calls only, 1-based positions', async () => {
     const o = io();
     const code = await main(['shapes', good, '--json'], o);
     assert.equal(code, 0);
-    const j = JSON.parse(o.stdout.join('\n')) as { file: string; models: { name: string; line: number; input: unknown; output: unknown; params: number; layers: { line: number; name: string; type: string; input: unknown; output: unknown; params: number }[] }[]; diagnostics: unknown[] };
+    const j = JSON.parse(o.stdout.join('\n')) as {
+      file: string;
+      models: {
+        name: string;
+        line: number;
+        input: unknown;
+        output: unknown;
+        params: number;
+        layers: {
+          line: number;
+          name: string;
+          type: string;
+          input: unknown;
+          output: unknown;
+          params: number;
+        }[];
+      }[];
+      diagnostics: unknown[];
+    };
     assert.equal(j.file, good);
     const m = j.models[0];
-    assert.deepEqual([m.name, m.line, m.input, m.output, m.params], ['Net', 6, [[1, 1, 28, 28]], [1, 10], 320 + 54090]);
+    assert.deepEqual(
+      [m.name, m.line, m.input, m.output, m.params],
+      ['Net', 6, [[1, 1, 28, 28]], [1, 10], 320 + 54090],
+    );
     // PyTorch: conv 1→32 (3×3) on 28 gives 26; max_pool2d(2) gives 13; Linear(5408, 10).
-    assert.deepEqual(m.layers.map((l) => [l.line, l.name, l.type, l.input, l.output, l.params]), [
-      [13, 'conv', 'Conv2d', [1, 1, 28, 28], [1, 32, 26, 26], 320],
-      [15, 'fc', 'Linear', [1, 5408], [1, 10], 54090],
-    ]);
+    assert.deepEqual(
+      m.layers.map((l) => [l.line, l.name, l.type, l.input, l.output, l.params]),
+      [
+        [13, 'conv', 'Conv2d', [1, 1, 28, 28], [1, 32, 26, 26], 320],
+        [15, 'fc', 'Linear', [1, 5408], [1, 10], 54090],
+      ],
+    );
     assert.deepEqual(j.diagnostics, []);
   });
   test('--json gives each layer the layers feeding it, through functional calls and tensor arithmetic', async () => {
@@ -78,11 +111,18 @@ class Res(nn.Module):
     assert.equal(await main(['shapes', res, '--json'], o), 0);
     const fromOf = (j: J): [string, number[]][] => j.models[0].layers.map((l) => [l.name, l.from]);
     // a and b read the input; c reads relu(a) + b, i.e. both, with the functional calls left out.
-    assert.deepEqual(fromOf(JSON.parse(o.stdout.join('\n')) as J), [['a', [-1]], ['b', [-1]], ['c', [0, 1]]]);
+    assert.deepEqual(fromOf(JSON.parse(o.stdout.join('\n')) as J), [
+      ['a', [-1]],
+      ['b', [-1]],
+      ['c', [0, 1]],
+    ]);
     // The first test's Net: fc reads conv through relu, max_pool2d and flatten.
     const o2 = io();
     assert.equal(await main(['shapes', good, '--json'], o2), 0);
-    assert.deepEqual(fromOf(JSON.parse(o2.stdout.join('\n')) as J), [['conv', [-1]], ['fc', [0]]]);
+    assert.deepEqual(fromOf(JSON.parse(o2.stdout.join('\n')) as J), [
+      ['conv', [-1]],
+      ['fc', [0]],
+    ]);
   });
   test('the table lists layers, totals and diagnostics as file:line:col: severity: message; errors exit 1', async () => {
     const o = io();
@@ -101,7 +141,10 @@ class Res(nn.Module):
     writeFileSync(sym, 'import torch.nn as nn\nm = nn.Sequential(nn.Linear(4, 2))\n');
     const o = io();
     assert.equal(await main(['shapes', sym, '--input', '3,4', '--json'], o), 0);
-    assert.deepEqual((JSON.parse(o.stdout.join('')) as { models: { output: unknown }[] }).models[0].output, [3, 2]);
+    assert.deepEqual(
+      (JSON.parse(o.stdout.join('')) as { models: { output: unknown }[] }).models[0].output,
+      [3, 2],
+    );
     const e = io();
     assert.equal(await main(['shapes', join(dir, 'missing.py')], e), 2);
     assert.equal(e.stderr.length, 1);

@@ -18,7 +18,8 @@ class Net(nn.Module):
         return self.fc(x)
 `;
 
-const at = (src: string, line: number, col: number, endCol: number): string => src.split('\n')[line - 1].slice(col - 1, endCol - 1);
+const at = (src: string, line: number, col: number, endCol: number): string =>
+  src.split('\n')[line - 1].slice(col - 1, endCol - 1);
 
 test("padding='same' with a stride is flagged at padding=, for a layer forward never calls", () => {
   const r = analyze(SRC);
@@ -41,7 +42,10 @@ test('a negative size in __init__ is flagged at the argument, and the layer outp
 });
 
 test('a strided same conv that forward does call is reported once, and its output is unknown', () => {
-  const src = SRC.replace('return self.fc(x)', 'return self.unused(x)').replace('# input: (1, 3)', '# input: (1, 3, 16, 16)');
+  const src = SRC.replace('return self.fc(x)', 'return self.unused(x)').replace(
+    '# input: (1, 3)',
+    '# input: (1, 3, 16, 16)',
+  );
   const r = analyze(src);
   assert.equal(r.diagnostics.filter((x) => x.code === 'padding-same-stride').length, 1);
   const l = r.models[0].layers.find((x) => x.name === 'unused');

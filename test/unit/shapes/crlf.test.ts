@@ -35,7 +35,10 @@ describe('CRLF line endings', () => {
   test('mixed endings and a lone carriage return still give the LF result where Python reads them alike', () => {
     const src = corpus.find((c) => c.name === 'mnist_net.py')?.src ?? corpus[0].src;
     const lines = src.split('\n');
-    const mixed = lines.map((l, i) => l + (i % 2 ? '\r\n' : '\n')).join('').slice(0, -1);
+    const mixed = lines
+      .map((l, i) => l + (i % 2 ? '\r\n' : '\n'))
+      .join('')
+      .slice(0, -1);
     assert.deepEqual(analyze(mixed).models, analyze(src).models);
     // A lone \r is a line end to Python too; it is left to lezer, and must not throw.
     const old = analyze(src.replace(/\n/g, '\r'));

@@ -30,14 +30,23 @@ describe('layer producers', () => {
     assert.equal(blockInput?.length, 1);
     const add = m.layers[bn2 + 1];
     assert.equal(add.type, 'F.relu');
-    assert.deepEqual(add.producers, [...(blockInput as number[]), bn2].sort((a, b) => a - b));
+    assert.deepEqual(
+      add.producers,
+      [...(blockInput as number[]), bn2].sort((a, b) => a - b),
+    );
     // Projection shortcut (layer2.0): the sum joins bn2 with the shortcut's BatchNorm.
     const proj = at('layer2.0.shortcut.1');
     const bn2b = at('layer2.0.bn2');
     const relu = m.layers.findIndex((l, i) => i > Math.max(proj, bn2b) && l.type === 'F.relu');
-    assert.deepEqual(m.layers[relu].producers, [bn2b, proj].sort((a, b) => a - b));
+    assert.deepEqual(
+      m.layers[relu].producers,
+      [bn2b, proj].sort((a, b) => a - b),
+    );
     // The shortcut conv reads the block input, not the main branch.
-    assert.deepEqual(m.layers[at('layer2.0.shortcut.0')].producers, m.layers[at('layer2.0.conv1')].producers);
+    assert.deepEqual(
+      m.layers[at('layer2.0.shortcut.0')].producers,
+      m.layers[at('layer2.0.conv1')].producers,
+    );
     // Every producer is an earlier call or the input.
     m.layers.forEach((l, i) => {
       assert.ok(l.producers, l.name);
@@ -52,8 +61,14 @@ describe('layer producers', () => {
     const producers = m.layers[cat].producers ?? [];
     assert.equal(producers.length, 2);
     // One operand is down2's output (x3, the skip), the other the padded upsampling of down3's.
-    assert.ok(producers.some((p) => m.layers[p].name === 'down2.maxpool_conv.1.double_conv.5'), JSON.stringify(producers.map((p) => m.layers[p].name)));
-    assert.ok(producers.some((p) => m.layers[p].type === 'F.pad'), JSON.stringify(producers.map((p) => m.layers[p].type)));
+    assert.ok(
+      producers.some((p) => m.layers[p].name === 'down2.maxpool_conv.1.double_conv.5'),
+      JSON.stringify(producers.map((p) => m.layers[p].name)),
+    );
+    assert.ok(
+      producers.some((p) => m.layers[p].type === 'F.pad'),
+      JSON.stringify(producers.map((p) => m.layers[p].type)),
+    );
   });
 
   test('two forward arguments are -1 and -2; a tensor made in forward adds no producer', () => {

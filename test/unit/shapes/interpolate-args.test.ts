@@ -17,10 +17,15 @@ class Net(nn.Module):
 `);
 }
 
-const errors = (r: ReturnType<typeof analyze>): string[] => r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+const errors = (r: ReturnType<typeof analyze>): string[] =>
+  r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
 
 test('neither size nor scale_factor is an error, as in PyTorch', () => {
-  assert.ok(errors(run('F.interpolate(x)', '(1, 2, 5, 5)')).some((m) => m.includes('either size or scale_factor')));
+  assert.ok(
+    errors(run('F.interpolate(x)', '(1, 2, 5, 5)')).some((m) =>
+      m.includes('either size or scale_factor'),
+    ),
+  );
 });
 
 test('a size of symbolic dimensions is unknown, not read as None', () => {

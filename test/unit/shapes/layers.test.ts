@@ -14,7 +14,9 @@ interface TruthCase {
   params: number;
 }
 
-const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as { cases: Record<string, TruthCase> };
+const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as {
+  cases: Record<string, TruthCase>;
+};
 
 /** The constructor inside a one-layer model whose input comes from the `# input:` comment. */
 export function oneLayerModel(expr: string, inputs: number[][]): string {
@@ -41,12 +43,24 @@ describe('layer rules agree with PyTorch 1.13', () => {
       const r = analyze(oneLayerModel(c.expr, c.input));
       const m = r.models.find((x) => x.name === 'M');
       assert.ok(m, 'model M found');
-      assert.equal(m.layers.length, 1, `one layer entry, got ${m.layers.map((l) => l.type).join(', ')}`);
+      assert.equal(
+        m.layers.length,
+        1,
+        `one layer entry, got ${m.layers.map((l) => l.type).join(', ')}`,
+      );
       const l = m.layers[0];
-      assert.deepEqual(l.outputs ?? [l.output], c.outputs, `outputs (engine says ${l.unknownReason ?? 'known'})`);
+      assert.deepEqual(
+        l.outputs ?? [l.output],
+        c.outputs,
+        `outputs (engine says ${l.unknownReason ?? 'known'})`,
+      );
       assert.equal(l.params, c.params, 'layer params');
       assert.equal(m.params, c.params, 'model params');
-      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], 'no error diagnostics');
+      assert.deepEqual(
+        r.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        'no error diagnostics',
+      );
     });
   }
 });

@@ -14,13 +14,16 @@ interface ModelCase {
   outputs: number[][];
 }
 
-const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as { models: Record<string, ModelCase> };
+const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as {
+  models: Record<string, ModelCase>;
+};
 const HEADER = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n';
 
 describe('whole models agree with PyTorch', () => {
   for (const [id, c] of Object.entries(truth.models)) {
     test(id, () => {
-      const src = HEADER + c.source.replace('\nclass Net(', `\n# input: (${c.input.join(', ')})\nclass Net(`);
+      const src =
+        HEADER + c.source.replace('\nclass Net(', `\n# input: (${c.input.join(', ')})\nclass Net(`);
       const m = analyze(src).models.find((x) => x.name === 'Net');
       assert.ok(m);
       assert.equal(m.params, c.params, 'sum(p.numel() for p in model.parameters())');
@@ -50,25 +53,36 @@ class Net(nn.Module):
 
 describe('input sources, in the order docs/cli-contract.md gives', () => {
   test('a # input: comment wins over a call in the file', () => {
-    const src = NET.replace('class Net', '# input: (3, 1, 28, 28)\nclass Net') + '\nnet = Net()\nnet(torch.randn(5, 1, 28, 28))\n';
+    const src =
+      NET.replace('class Net', '# input: (3, 1, 28, 28)\nclass Net') +
+      '\nnet = Net()\nnet(torch.randn(5, 1, 28, 28))\n';
     const m = analyze(src).models[0];
     assert.equal(m.inputSource, 'comment');
     assert.deepEqual(m.output, [3, 10]);
   });
   test('a call of an instance: model(torch.randn(...)), also through .to(device)', () => {
-    const m = analyze(NET + '\nmodel = Net().to("cpu")\nout = model(torch.randn(5, 1, 28, 28))\n').models[0];
+    const m = analyze(NET + '\nmodel = Net().to("cpu")\nout = model(torch.randn(5, 1, 28, 28))\n')
+      .models[0];
     assert.equal(m.inputSource, 'call');
     assert.deepEqual(m.input, [[5, 1, 28, 28]]);
     assert.deepEqual(m.output, [5, 10]);
   });
   test('torchsummary sizes have no batch dimension; torchinfo sizes do', () => {
-    const a = analyze(NET.replace('import torch\n', 'import torch\nfrom torchsummary import summary\n') + '\nif __name__ == "__main__":\n    summary(Net(), (1, 28, 28))\n').models[0];
+    const a = analyze(
+      NET.replace('import torch\n', 'import torch\nfrom torchsummary import summary\n') +
+        '\nif __name__ == "__main__":\n    summary(Net(), (1, 28, 28))\n',
+    ).models[0];
     assert.deepEqual(a.input, [['B', 1, 28, 28]]);
-    const b = analyze(NET.replace('import torch\n', 'import torch\nfrom torchinfo import summary\n') + '\nsummary(Net(), input_size=(7, 1, 28, 28))\n').models[0];
+    const b = analyze(
+      NET.replace('import torch\n', 'import torch\nfrom torchinfo import summary\n') +
+        '\nsummary(Net(), input_size=(7, 1, 28, 28))\n',
+    ).models[0];
     assert.deepEqual(b.input, [[7, 1, 28, 28]]);
   });
   test('a torchvision dataset with a DataLoader batch size', () => {
-    const src = NET + '\nfrom torchvision import datasets\ntrain = datasets.MNIST("data", train=True, download=True)\nloader = torch.utils.data.DataLoader(train, batch_size=64, shuffle=True)\nmodel = Net()\n';
+    const src =
+      NET +
+      '\nfrom torchvision import datasets\ntrain = datasets.MNIST("data", train=True, download=True)\nloader = torch.utils.data.DataLoader(train, batch_size=64, shuffle=True)\nmodel = Net()\n';
     const m = analyze(src).models[0];
     assert.equal(m.inputSource, 'dataset');
     assert.deepEqual(m.output, [64, 10]);
@@ -89,11 +103,17 @@ describe('input sources, in the order docs/cli-contract.md gives', () => {
 describe('hover variables and positions', () => {
   test('each assignment in forward records the shape it holds', () => {
     const m = analyze(NET.replace('class Net', '# input: (1, 1, 28, 28)\nclass Net')).models[0];
-    assert.deepEqual(m.variables.map((v) => [v.name, v.line, v.shape]), [
-      ['x', 12, [1, 4, 26, 26]],
-      ['x', 13, [1, 2704]],
-    ]);
-    assert.deepEqual([m.layers[0].line, m.layers[0].column, m.layers[0].definition?.line], [12, 13, 8]);
+    assert.deepEqual(
+      m.variables.map((v) => [v.name, v.line, v.shape]),
+      [
+        ['x', 12, [1, 4, 26, 26]],
+        ['x', 13, [1, 2704]],
+      ],
+    );
+    assert.deepEqual(
+      [m.layers[0].line, m.layers[0].column, m.layers[0].definition?.line],
+      [12, 13, 8],
+    );
   });
 });
 
@@ -109,22 +129,48 @@ describe('robustness: never throws, keeps what it can', () => {
   });
   test('seeded random mutations analyse without throwing', () => {
     let seed = 12345;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const junk = ['(', ')', ':', '\n', '    ', 'self.', '*', '[', ']', ',', '=', 'nn.Conv2d(', 'x.view(', '-1', 'for i in ', 'lambda', '"', '#'];
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const junk = [
+      '(',
+      ')',
+      ':',
+      '\n',
+      '    ',
+      'self.',
+      '*',
+      '[',
+      ']',
+      ',',
+      '=',
+      'nn.Conv2d(',
+      'x.view(',
+      '-1',
+      'for i in ',
+      'lambda',
+      '"',
+      '#',
+    ];
     for (let i = 0; i < 400; i++) {
       const src = corpus[i % corpus.length];
       const at = Math.floor(rand() * src.length);
-      const mutated = src.slice(0, at) + junk[Math.floor(rand() * junk.length)] + src.slice(at + Math.floor(rand() * 5));
+      const mutated =
+        src.slice(0, at) +
+        junk[Math.floor(rand() * junk.length)] +
+        src.slice(at + Math.floor(rand() * 5));
       assert.doesNotThrow(() => analyze(mutated));
     }
   });
   test('a half-typed second class leaves the first model intact', () => {
-    const src = NET.replace('class Net', '# input: (1, 1, 28, 28)\nclass Net') + '\nclass Other(nn.Module):\n    def __init__(self):\n        self.fc = nn.Linear(3, \n';
+    const src =
+      NET.replace('class Net', '# input: (1, 1, 28, 28)\nclass Net') +
+      '\nclass Other(nn.Module):\n    def __init__(self):\n        self.fc = nn.Linear(3, \n';
     const m = analyze(src).models.find((x) => x.name === 'Net');
     assert.deepEqual(m?.output, [1, 10]);
   });
   test('unknown constructs make shapes unknown with a reason, never a guess', () => {
-    const src = HEADER + '# input: (1, 8)\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 4)\n\n    def forward(self, x):\n        x = some_library.transform(x)\n        return self.fc(x)\n';
+    const src =
+      HEADER +
+      '# input: (1, 8)\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 4)\n\n    def forward(self, x):\n        x = some_library.transform(x)\n        return self.fc(x)\n';
     const m = analyze(src).models[0];
     assert.equal(m.output, null);
     assert.equal(m.layers[0].output, null);

@@ -13,7 +13,9 @@ interface OpCase {
   output: number[];
 }
 
-const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as { ops: OpCase[] };
+const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as {
+  ops: OpCase[];
+};
 
 describe('tensor and functional operations agree with PyTorch', () => {
   for (const c of truth.ops) {
@@ -31,13 +33,25 @@ describe('tensor and functional operations agree with PyTorch', () => {
       const r = analyze(src);
       const m = r.models.find((x) => x.name === 'Net');
       assert.ok(m);
-      assert.deepEqual(m.output, c.output, m.layers.map((l) => `${l.type}: ${l.unknownReason ?? JSON.stringify(l.output)}`).join('; '));
+      assert.deepEqual(
+        m.output,
+        c.output,
+        m.layers.map((l) => `${l.type}: ${l.unknownReason ?? JSON.stringify(l.output)}`).join('; '),
+      );
       assert.deepEqual(r.diagnostics, []);
     });
   }
   test('functional entries are marked, so the JSON can keep to leaf-module calls', () => {
-    const r = analyze('import torch\nimport torch.nn.functional as F\n# input: (1, 4, 8, 8)\nclass Net(torch.nn.Module):\n    def forward(self, x):\n        return F.relu(torch.flatten(x, 1))\n');
+    const r = analyze(
+      'import torch\nimport torch.nn.functional as F\n# input: (1, 4, 8, 8)\nclass Net(torch.nn.Module):\n    def forward(self, x):\n        return F.relu(torch.flatten(x, 1))\n',
+    );
     const layers = r.models[0].layers;
-    assert.deepEqual(layers.map((l) => [l.type, l.functional]), [['torch.flatten', true], ['F.relu', true]]);
+    assert.deepEqual(
+      layers.map((l) => [l.type, l.functional]),
+      [
+        ['torch.flatten', true],
+        ['F.relu', true],
+      ],
+    );
   });
 });

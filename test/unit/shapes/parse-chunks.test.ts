@@ -5,7 +5,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Converter, parseFile, plainTree, type Stmt, type SyntaxNode } from '../../../src/shapes/ast';
+import {
+  Converter,
+  parseFile,
+  plainTree,
+  type Stmt,
+  type SyntaxNode,
+} from '../../../src/shapes/ast';
 
 type Dump = [string, number, number, Dump[]];
 function dump(n: SyntaxNode): Dump {
@@ -49,7 +55,8 @@ describe('chunked parse', () => {
       'class A:\n  def f(self):\n    x = (1,\n2)\n\n# comment\nclass B: pass\ndef h(:\n  pass\nclass D: pass',
       'x = 1 + \\\n2\nclass A: pass\ndef a():\n\n    \n  return 1\n  # trailing\n\nclass Q: pass\n',
     ];
-    for (const src of cases) assert.deepEqual(dump(plainTree(src, 1)), dump(plainTree(src, Infinity, false)));
+    for (const src of cases)
+      assert.deepEqual(dump(plainTree(src, 1)), dump(plainTree(src, Infinity, false)));
   });
 
   test('parseFile converts a long file piece by piece into the statements of one whole-file parse', () => {

@@ -39,14 +39,16 @@ function check(src: string, label: string): boolean {
   return true;
 }
 
-
 describe('pyparse', () => {
   test('every corpus file: the fast path answers with lezer’s tree', () => {
     assert.ok(corpus.length >= 60, `corpus has ${corpus.length} files`);
     let hits = 0;
     for (const f of corpus) if (check(f.src, f.name)) hits++;
     // All corpus files are valid Python the parser mirrors; a drop means the fast path stopped working.
-    assert.ok(hits >= corpus.length * 0.98, `fast path on ${hits} of ${corpus.length} corpus files`);
+    assert.ok(
+      hits >= corpus.length * 0.98,
+      `fast path on ${hits} of ${corpus.length} corpus files`,
+    );
   });
 
   test('the bench’s 5,000-line file: same tree as lezer, every chunk on the fast path', () => {
@@ -92,17 +94,70 @@ describe('pyparse', () => {
       'x = """\nmulti\nline\n"""\n',
       'class A:\n    def f(self):\n        return 1\n    # trailing\n\n\n# after\n',
     ];
-    for (const src of same) assert.ok(check(src, src), `fast path gave up on ${JSON.stringify(src)}`);
+    for (const src of same)
+      assert.ok(check(src, src), `fast path gave up on ${JSON.stringify(src)}`);
     // lezer parses these in ways the fast path does not mirror (or they are errors): it must give up.
     const giveUp = [
-      'print x\n', 'x = yield\n', 'a := 1\n', 'x = 1.\n', 'x = "abc\n', 'async def f(): await x\n', 'match x:\n    case 1: pass\n',
-      '  x = 1\n', 'def f():\n    x = 1\n      ', 'def f():\n    x = 1\n  ', 'match = 1\n', 'x = 1\r\ny = 2\r\n', 'x = a <> b\n', 'def f(:\n  pass\n', 'x = (1,\n', 'x = ×\n',
+      'print x\n',
+      'x = yield\n',
+      'a := 1\n',
+      'x = 1.\n',
+      'x = "abc\n',
+      'async def f(): await x\n',
+      'match x:\n    case 1: pass\n',
+      '  x = 1\n',
+      'def f():\n    x = 1\n      ',
+      'def f():\n    x = 1\n  ',
+      'match = 1\n',
+      'x = 1\r\ny = 2\r\n',
+      'x = a <> b\n',
+      'def f(:\n  pass\n',
+      'x = (1,\n',
+      'x = ×\n',
     ];
     for (const src of giveUp) assert.equal(fastParseStrict(src), null, JSON.stringify(src));
   });
 
   test('seeded truncations and mutations: lezer’s tree or a give-up, never another tree, never a throw', () => {
-    const pieces = ['(', ')', '[', ']', '{', '}', ':', ',', '=', '"', "'", '"""', "f'{", '}', '\n', '\n    ', '    ', '\t', '#', '\\', '\\\n', 'lambda', 'if', 'else', 'not', 'in', '.', '1.', '0x', '*', '**', '@', 'yield', ';', ' ', 'x', 'é'];
+    const pieces = [
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      ':',
+      ',',
+      '=',
+      '"',
+      "'",
+      '"""',
+      "f'{",
+      '}',
+      '\n',
+      '\n    ',
+      '    ',
+      '\t',
+      '#',
+      '\\',
+      '\\\n',
+      'lambda',
+      'if',
+      'else',
+      'not',
+      'in',
+      '.',
+      '1.',
+      '0x',
+      '*',
+      '**',
+      '@',
+      'yield',
+      ';',
+      ' ',
+      'x',
+      'é',
+    ];
     const next = rng(20240611);
     let tried = 0;
     let answered = 0;

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/shapes';
-import { add, ceilDiv, dimToString, exactDiv, floorDiv, mul, sub, sym } from '../../../src/shapes/dims';
+import {
+  add,
+  ceilDiv,
+  dimToString,
+  exactDiv,
+  floorDiv,
+  mul,
+  sub,
+  sym,
+} from '../../../src/shapes/dims';
 
 interface SymCase {
   expr: string;
@@ -13,12 +22,18 @@ interface SymCase {
   runs: { H: number; W: number; output: number[] }[];
 }
 
-const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as { symbolic: Record<string, SymCase> };
+const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as {
+  symbolic: Record<string, SymCase>;
+};
 
 /** Evaluates the engine's compact form ("⌊(H-4)/2⌋", "4*⌊(H-2)/1⌋*W") for concrete symbol values. */
 function evalDim(d: number | string, env: Record<string, number>): number {
   if (typeof d === 'number') return d;
-  assert.match(d, /^[-+*/()⌊⌋0-9A-Za-z_ ]+$/, `dimension text '${d}' uses only the documented characters`);
+  assert.match(
+    d,
+    /^[-+*/()⌊⌋0-9A-Za-z_ ]+$/,
+    `dimension text '${d}' uses only the documented characters`,
+  );
   const js = d.replace(/⌊/g, 'Math.floor(').replace(/⌋/g, ')');
   const names = Object.keys(env);
   return Function(...names, `return ${js};`)(...names.map((n) => env[n])) as number;
@@ -29,7 +44,10 @@ describe('symbolic dimensions agree with PyTorch at every size tried', () => {
     test(`${id}: ${c.expr}`, () => {
       const src = `import torch.nn as nn\n# input: (${c.input.join(', ')})\nm = ${c.expr}\n`;
       const m = analyze(src).models.find((x) => x.name === 'm');
-      assert.ok(m && m.output, `an output for ${id}: ${m?.layers.map((l) => l.unknownReason).join('; ')}`);
+      assert.ok(
+        m && m.output,
+        `an output for ${id}: ${m?.layers.map((l) => l.unknownReason).join('; ')}`,
+      );
       const out: (number | string)[] = m.output;
       for (const run of c.runs) {
         const got: number[] = out.map((d) => evalDim(d, { H: run.H, W: run.W, B: 0 }));
@@ -63,13 +81,15 @@ describe('symbolic dimension algebra', () => {
     assert.equal(exactDiv(add(H, 1), 2), null, 'H+1 is not known to be even');
   });
   test('ceil division of numbers matches Math.ceil', () => {
-    for (let a = -7; a <= 7; a++) for (const b of [1, 2, 3]) assert.equal(ceilDiv(a, b), Math.ceil(a / b));
+    for (let a = -7; a <= 7; a++)
+      for (const b of [1, 2, 3]) assert.equal(ceilDiv(a, b), Math.ceil(a / b));
   });
 });
 
 describe('products of symbolic sizes print factored', () => {
   test('flatten after conv and pool: B, 8·⌊(H-2)/2⌋·⌊(W-2)/2⌋', () => {
-    const src = 'import torch.nn as nn\nm = nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2), nn.Flatten())\n';
+    const src =
+      'import torch.nn as nn\nm = nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2), nn.Flatten())\n';
     const m = analyze(src).models[0];
     assert.deepEqual(m.output, ['B', '8*⌊(H-2)/2⌋*⌊(W-2)/2⌋']);
     // PyTorch on (2, 3, 29, 33): Conv2d(3, 8, 3) → 27×31, MaxPool2d(2) → 13×15, Flatten → 8·13·15 = 1560.

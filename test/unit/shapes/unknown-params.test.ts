@@ -28,9 +28,17 @@ test('a model holding an imported block: total null, the known part apart, the b
   const m = r.models[0];
   assert.equal(m.params, null);
   assert.equal(m.paramsKnown, 650);
-  assert.deepEqual(m.layers.map((l) => [l.name, l.params, l.output]), [['block', null, null], ['fc', 650, null]]);
+  assert.deepEqual(
+    m.layers.map((l) => [l.name, l.params, l.output]),
+    [
+      ['block', null, null],
+      ['fc', 650, null],
+    ],
+  );
   assert.deepEqual(r.diagnostics, []);
-  const json = toJson(r) as { models: { params: number | null; paramsKnown?: number; layers: { params: number | null }[] }[] };
+  const json = toJson(r) as {
+    models: { params: number | null; paramsKnown?: number; layers: { params: number | null }[] }[];
+  };
   assert.equal(json.models[0].params, null);
   assert.equal(json.models[0].paramsKnown, 650);
   assert.equal(json.models[0].layers[0].params, null);
@@ -47,14 +55,20 @@ test('the CLI table prints ? for an unknown count and the known part of the tota
   const file = join(dir, 'net.py');
   writeFileSync(file, SRC);
   let out = '';
-  const code = await shapesCommand([file, '--input', '2,3'], { out: (s) => (out += s + '\n'), err: () => undefined, interrupted: new AbortController().signal });
+  const code = await shapesCommand([file, '--input', '2,3'], {
+    out: (s) => (out += s + '\n'),
+    err: () => undefined,
+    interrupted: new AbortController().signal,
+  });
   assert.equal(code, 0);
   assert.match(out, /^block \(unknown\)\s+\? .*\s\?$/m);
   assert.match(out, /^Total params: \? \(650 known\)$/m);
 });
 
 test('a layer PyTorch refuses to build counts as unknown, never negative', () => {
-  const r = analyze('import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(8, -2))\n', { defaultInput: [[1, 8]] });
+  const r = analyze('import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(8, -2))\n', {
+    defaultInput: [[1, 8]],
+  });
   assert.equal(r.models[0].params, null);
   assert.ok(r.models[0].layers.every((l) => l.params === null || l.params >= 0));
   assert.ok(r.diagnostics.some((d) => d.severity === 'error'));

@@ -13,7 +13,13 @@ import { skip, torchPython } from './torchPython';
 function io(signal = new AbortController().signal): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), interrupted: signal };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    interrupted: signal,
+  };
 }
 
 // CRC-32C (Castagnoli, reflected 0x82F63B78), bit by bit: independent of the package the code uses.
@@ -40,16 +46,29 @@ function varint(n: number): number[] {
   return out;
 }
 const key = (field: number, wire: number): number[] => varint(field * 8 + wire);
-const lenDelim = (field: number, bytes: number[]): number[] => [...key(field, 2), ...varint(bytes.length), ...bytes];
+const lenDelim = (field: number, bytes: number[]): number[] => [
+  ...key(field, 2),
+  ...varint(bytes.length),
+  ...bytes,
+];
 const f32 = (v: number): number[] => [...new Uint8Array(new Float32Array([v]).buffer)];
 const f64 = (v: number): number[] => [...new Uint8Array(new Float64Array([v]).buffer)];
 
 /** Event{wall_time, step, summary{value{tag, simple_value}}}; `tensor` writes torch's new-style scalar. */
 function event(step: number, tag: string, value: number, tensor = false): number[] {
   const v = tensor
-    ? [...lenDelim(1, [...Buffer.from(tag)]), ...lenDelim(8, [...key(1, 0), 1, ...lenDelim(5, f32(value))])]
+    ? [
+        ...lenDelim(1, [...Buffer.from(tag)]),
+        ...lenDelim(8, [...key(1, 0), 1, ...lenDelim(5, f32(value))]),
+      ]
     : [...lenDelim(1, [...Buffer.from(tag)]), ...key(2, 5), ...f32(value)];
-  return [...key(1, 1), ...f64(1700000000.5), ...key(2, 0), ...varint(step), ...lenDelim(5, lenDelim(1, v))];
+  return [
+    ...key(1, 1),
+    ...f64(1700000000.5),
+    ...key(2, 0),
+    ...varint(step),
+    ...lenDelim(5, lenDelim(1, v)),
+  ];
 }
 
 function record(data: number[]): Buffer {
@@ -72,17 +91,30 @@ test('follow --once --json: TensorBoard scalars (simple_value and tensor) from a
   const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
   mkdirSync(join(dir, 'run1'));
   // The file-version record has no summary: it yields nothing.
-  const version = [...key(1, 1), ...f64(1700000000), ...lenDelim(3, [...Buffer.from('brain.Event:2')])];
-  writeFileSync(join(dir, 'run1', 'events.out.tfevents.1700000000.host.1.0'), Buffer.concat([
-    record(version), record(event(1, 'loss', 0.5)), record(event(2, 'loss', 0.25)), record(event(2, 'acc', 0.875, true)),
-  ]));
+  const version = [
+    ...key(1, 1),
+    ...f64(1700000000),
+    ...lenDelim(3, [...Buffer.from('brain.Event:2')]),
+  ];
+  writeFileSync(
+    join(dir, 'run1', 'events.out.tfevents.1700000000.host.1.0'),
+    Buffer.concat([
+      record(version),
+      record(event(1, 'loss', 0.5)),
+      record(event(2, 'loss', 0.25)),
+      record(event(2, 'acc', 0.875, true)),
+    ]),
+  );
   const o = io();
   assert.equal(await main(['follow', dir, '--once', '--json'], o), 0, o.stderr.join('\n'));
-  assert.deepEqual(o.stdout.map((l) => JSON.parse(l) as unknown), [
-    { event: 'scalar', run: 'run1', tag: 'loss', step: 1, value: 0.5, wallTime: 1700000000.5 },
-    { event: 'scalar', run: 'run1', tag: 'loss', step: 2, value: 0.25, wallTime: 1700000000.5 },
-    { event: 'scalar', run: 'run1', tag: 'acc', step: 2, value: 0.875, wallTime: 1700000000.5 },
-  ]);
+  assert.deepEqual(
+    o.stdout.map((l) => JSON.parse(l) as unknown),
+    [
+      { event: 'scalar', run: 'run1', tag: 'loss', step: 1, value: 0.5, wallTime: 1700000000.5 },
+      { event: 'scalar', run: 'run1', tag: 'loss', step: 2, value: 0.25, wallTime: 1700000000.5 },
+      { event: 'scalar', run: 'run1', tag: 'acc', step: 2, value: 0.875, wallTime: 1700000000.5 },
+    ],
+  );
 });
 
 test('follow: a corrupt event file is one line, exit 2', async () => {
@@ -93,7 +125,10 @@ test('follow: a corrupt event file is one line, exit 2', async () => {
   const o = io();
   assert.equal(await main(['follow', dir, '--once'], o), 2);
   assert.equal(o.stderr.length, 1);
-  assert.match(o.stderr[0], /^tensor-lens follow: .*events\.out\.tfevents\.1\.host: bad data checksum/);
+  assert.match(
+    o.stderr[0],
+    /^tensor-lens follow: .*events\.out\.tfevents\.1\.host: bad data checksum/,
+  );
 });
 
 test('follow tails: lines and records appended later (half-written ones wait) are printed once', async () => {
@@ -101,7 +136,10 @@ test('follow tails: lines and records appended later (half-written ones wait) ar
   mkdirSync(join(dir, 'r'));
   const jsonl = join(dir, 'r', 'events.jsonl');
   const tf = join(dir, 'r', 'events.out.tfevents.2.host');
-  writeFileSync(jsonl, '{"event":"start","backend":"pytorch","device":"cpu","epochs":1,"batchSize":64}\n{"event":"epo');
+  writeFileSync(
+    jsonl,
+    '{"event":"start","backend":"pytorch","device":"cpu","epochs":1,"batchSize":64}\n{"event":"epo',
+  );
   const rec = record(event(3, 'loss', 1.5));
   writeFileSync(tf, rec.subarray(0, 10));
   const ac = new AbortController();
@@ -112,32 +150,77 @@ test('follow tails: lines and records appended later (half-written ones wait) ar
     out(t);
     grew();
   };
-  const waitFor = (n: number): Promise<void> => new Promise((r) => {
-    grew = () => (o.stdout.length >= n ? r() : undefined);
-    grew();
-  });
+  const waitFor = (n: number): Promise<void> =>
+    new Promise((r) => {
+      grew = () => (o.stdout.length >= n ? r() : undefined);
+      grew();
+    });
   const running = main(['follow', dir, '--json', '--interval', '50'], o);
   await waitFor(1);
-  appendFileSync(jsonl, 'ch","model":"Net","epoch":1,"trainLoss":0.5,"trainAcc":0.8,"testLoss":0.4,"testAcc":0.9}\n');
+  appendFileSync(
+    jsonl,
+    'ch","model":"Net","epoch":1,"trainLoss":0.5,"trainAcc":0.8,"testLoss":0.4,"testAcc":0.9}\n',
+  );
   appendFileSync(tf, rec.subarray(10));
   await waitFor(3);
   ac.abort();
   assert.equal(await running, 0);
   const got = o.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
   // One scan reads the run's files in name order: events.jsonl before events.out.tfevents.*.
-  assert.deepEqual(got.map((e) => [e.event, e.run]), [['start', 'r'], ['epoch', 'r'], ['scalar', 'r']]);
+  assert.deepEqual(
+    got.map((e) => [e.event, e.run]),
+    [
+      ['start', 'r'],
+      ['epoch', 'r'],
+      ['scalar', 'r'],
+    ],
+  );
   assert.equal(got.find((e) => e.event === 'scalar')?.value, 1.5);
   assert.equal(got.find((e) => e.event === 'epoch')?.testAcc, 0.9);
 });
 
-test('train --log-dir writes DIR/<run>/events.jsonl, and follow prints the same events', { skip }, async () => {
-  const file = writeModel('small.py', SMALL_CNN);
-  const logs = mkdtempSync(join(tmpdir(), 'tl-logs-'));
-  const t = io();
-  assert.equal(await main(['train', '--model', file, '--backend', 'pytorch', '--python', torchPython as string, '--device', 'cpu', '--epochs', '1',
-    '--limit', '128', '--test-limit', '64', '--data', resolve(__dirname, '../../../media/mnist'), '--log-dir', logs, '--json'], t), 0, t.stderr.join('\n'));
-  const f = io();
-  assert.equal(await main(['follow', logs, '--once', '--json'], f), 0);
-  const runId = (JSON.parse(t.stdout[0]) as { runId: string }).runId;
-  assert.deepEqual(f.stdout.map((l) => JSON.parse(l) as unknown), t.stdout.map((l) => ({ ...(JSON.parse(l) as object), run: runId })));
-});
+test(
+  'train --log-dir writes DIR/<run>/events.jsonl, and follow prints the same events',
+  { skip },
+  async () => {
+    const file = writeModel('small.py', SMALL_CNN);
+    const logs = mkdtempSync(join(tmpdir(), 'tl-logs-'));
+    const t = io();
+    assert.equal(
+      await main(
+        [
+          'train',
+          '--model',
+          file,
+          '--backend',
+          'pytorch',
+          '--python',
+          torchPython as string,
+          '--device',
+          'cpu',
+          '--epochs',
+          '1',
+          '--limit',
+          '128',
+          '--test-limit',
+          '64',
+          '--data',
+          resolve(__dirname, '../../../media/mnist'),
+          '--log-dir',
+          logs,
+          '--json',
+        ],
+        t,
+      ),
+      0,
+      t.stderr.join('\n'),
+    );
+    const f = io();
+    assert.equal(await main(['follow', logs, '--once', '--json'], f), 0);
+    const runId = (JSON.parse(t.stdout[0]) as { runId: string }).runId;
+    assert.deepEqual(
+      f.stdout.map((l) => JSON.parse(l) as unknown),
+      t.stdout.map((l) => ({ ...(JSON.parse(l) as object), run: runId })),
+    );
+  },
+);

@@ -4,15 +4,34 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { TrainEpochEvent, TrainEvent, TrainRequestParams, TrainStartEvent } from '../../../src/training/types';
+import type {
+  TrainEpochEvent,
+  TrainEvent,
+  TrainRequestParams,
+  TrainStartEvent,
+} from '../../../src/training/types';
 import { runPytorchTraining, RunnerError } from '../../../src/training/pytorch/index';
 import { BROKEN, SMALL_CNN, writeModel } from './models';
 import { groupGone, skip, torchPython } from './torchPython';
 
 const MNIST = resolve(__dirname, '../../../media/mnist');
 
-function params(file: string, source: string, over: Partial<TrainRequestParams> = {}): TrainRequestParams {
-  return { models: [{ kind: 'source', file, source }], epochs: 2, batchSize: 64, limit: 1024, testLimit: 500, dataPath: MNIST, seed: 7, backend: 'auto', ...over };
+function params(
+  file: string,
+  source: string,
+  over: Partial<TrainRequestParams> = {},
+): TrainRequestParams {
+  return {
+    models: [{ kind: 'source', file, source }],
+    epochs: 2,
+    batchSize: 64,
+    limit: 1024,
+    testLimit: 500,
+    dataPath: MNIST,
+    seed: 7,
+    backend: 'auto',
+    ...over,
+  };
 }
 
 // Written from the documented procedure, not from the runner: seed, build, Adam, one seeded
@@ -69,59 +88,97 @@ for epoch in range(epochs):
 print(json.dumps(out))
 `;
 
-test('same model, data and seed: the runner\'s epochs equal a plain PyTorch script\'s, exactly (CPU, deterministic)', { skip }, async () => {
-  const file = writeModel('small.py', SMALL_CNN);
-  const events: TrainEvent[] = [];
-  const done = await runPytorchTraining(params(file, SMALL_CNN), { python: torchPython as string, device: 'cpu' }, { onEvent: (e) => events.push(e) });
-  assert.equal(done.cancelled, false);
-  const start = events[0] as TrainStartEvent;
-  assert.equal(start.event, 'start');
-  assert.equal(start.backend, 'pytorch');
-  assert.equal(start.device, 'cpu');
-  assert.match(start.backendDetail ?? '', /^torch \d+\.\d+/);
-  assert.equal(start.models[0].model, 'SmallNet');
-  assert.equal(start.models[0].params, 4 * 9 + 4 + 4 * 13 * 13 * 24 + 24 + 24 * 10 + 10);
-  assert.equal(events[events.length - 1].event, 'done');
-  assert.ok(events.some((e) => e.event === 'batch'));
-  const epochs = events.filter((e): e is TrainEpochEvent => e.event === 'epoch');
-  const plain = JSON.parse(execFileSync(torchPython as string, ['-c', PLAIN, file, MNIST, '7', '2', '1024', '500'], { encoding: 'utf8' })) as Record<string, number>[];
-  assert.equal(epochs.length, 2);
-  assert.deepEqual(epochs.map((e) => ({ trainLoss: e.trainLoss, trainAcc: e.trainAcc, testLoss: e.testLoss, testAcc: e.testAcc })), plain);
-  // It learned something: well above chance (10 %) after two epochs of 1,024 digits.
-  assert.ok(epochs[1].testAcc > 0.5, String(epochs[1].testAcc));
-});
+test(
+  "same model, data and seed: the runner's epochs equal a plain PyTorch script's, exactly (CPU, deterministic)",
+  { skip },
+  async () => {
+    const file = writeModel('small.py', SMALL_CNN);
+    const events: TrainEvent[] = [];
+    const done = await runPytorchTraining(
+      params(file, SMALL_CNN),
+      { python: torchPython as string, device: 'cpu' },
+      { onEvent: (e) => events.push(e) },
+    );
+    assert.equal(done.cancelled, false);
+    const start = events[0] as TrainStartEvent;
+    assert.equal(start.event, 'start');
+    assert.equal(start.backend, 'pytorch');
+    assert.equal(start.device, 'cpu');
+    assert.match(start.backendDetail ?? '', /^torch \d+\.\d+/);
+    assert.equal(start.models[0].model, 'SmallNet');
+    assert.equal(start.models[0].params, 4 * 9 + 4 + 4 * 13 * 13 * 24 + 24 + 24 * 10 + 10);
+    assert.equal(events[events.length - 1].event, 'done');
+    assert.ok(events.some((e) => e.event === 'batch'));
+    const epochs = events.filter((e): e is TrainEpochEvent => e.event === 'epoch');
+    const plain = JSON.parse(
+      execFileSync(torchPython as string, ['-c', PLAIN, file, MNIST, '7', '2', '1024', '500'], {
+        encoding: 'utf8',
+      }),
+    ) as Record<string, number>[];
+    assert.equal(epochs.length, 2);
+    assert.deepEqual(
+      epochs.map((e) => ({
+        trainLoss: e.trainLoss,
+        trainAcc: e.trainAcc,
+        testLoss: e.testLoss,
+        testAcc: e.testAcc,
+      })),
+      plain,
+    );
+    // It learned something: well above chance (10 %) after two epochs of 1,024 digits.
+    assert.ok(epochs[1].testAcc > 0.5, String(epochs[1].testAcc));
+  },
+);
 
-test('an error in the user\'s code: one line naming their file and line, the traceback kept', { skip }, async () => {
-  const file = writeModel('broken.py', BROKEN);
-  await assert.rejects(
-    runPytorchTraining(params(file, BROKEN, { epochs: 1, limit: 64, testLimit: 64 }), { python: torchPython as string, device: 'cpu' }, { onEvent: () => undefined }),
-    (e: unknown) => {
-      assert.ok(e instanceof RunnerError);
-      assert.equal(e.kind, 'user');
-      assert.equal(e.message, "broken.py:12: ValueError: boom from the user's forward");
-      assert.equal(e.line, 12);
-      assert.match(e.traceback ?? '', /Traceback \(most recent call last\)[\s\S]*broken\.py", line 12, in forward/);
-      return true;
-    },
-  );
-});
+test(
+  "an error in the user's code: one line naming their file and line, the traceback kept",
+  { skip },
+  async () => {
+    const file = writeModel('broken.py', BROKEN);
+    await assert.rejects(
+      runPytorchTraining(
+        params(file, BROKEN, { epochs: 1, limit: 64, testLimit: 64 }),
+        { python: torchPython as string, device: 'cpu' },
+        { onEvent: () => undefined },
+      ),
+      (e: unknown) => {
+        assert.ok(e instanceof RunnerError);
+        assert.equal(e.kind, 'user');
+        assert.equal(e.message, "broken.py:12: ValueError: boom from the user's forward");
+        assert.equal(e.line, 12);
+        assert.match(
+          e.traceback ?? '',
+          /Traceback \(most recent call last\)[\s\S]*broken\.py", line 12, in forward/,
+        );
+        return true;
+      },
+    );
+  },
+);
 
-test('Stop: the runner stops between batches and still ends with done (cancelled), its process group gone', { skip }, async () => {
-  const file = writeModel('small.py', SMALL_CNN);
-  const ac = new AbortController();
-  const events: TrainEvent[] = [];
-  let pid = 0;
-  const done = await runPytorchTraining(params(file, SMALL_CNN, { epochs: 50, limit: 0 }), { python: torchPython as string, device: 'cpu' }, {
-    onEvent: (e) => {
-      events.push(e);
-      if (e.event === 'batch') ac.abort();
-    },
-    onSpawn: (p) => (pid = p),
-    signal: ac.signal,
-  });
-  assert.equal(done.cancelled, true);
-  assert.equal(events[events.length - 1].event, 'done');
-  assert.ok(!events.some((e) => e.event === 'epoch'), 'stopped within the first epoch');
-  assert.ok(await groupGone(pid), `process group ${pid} still has processes`);
-});
-
+test(
+  'Stop: the runner stops between batches and still ends with done (cancelled), its process group gone',
+  { skip },
+  async () => {
+    const file = writeModel('small.py', SMALL_CNN);
+    const ac = new AbortController();
+    const events: TrainEvent[] = [];
+    let pid = 0;
+    const done = await runPytorchTraining(
+      params(file, SMALL_CNN, { epochs: 50, limit: 0 }),
+      { python: torchPython as string, device: 'cpu' },
+      {
+        onEvent: (e) => {
+          events.push(e);
+          if (e.event === 'batch') ac.abort();
+        },
+        onSpawn: (p) => (pid = p),
+        signal: ac.signal,
+      },
+    );
+    assert.equal(done.cancelled, true);
+    assert.equal(events[events.length - 1].event, 'done');
+    assert.ok(!events.some((e) => e.event === 'epoch'), 'stopped within the first epoch');
+    assert.ok(await groupGone(pid), `process group ${pid} still has processes`);
+  },
+);

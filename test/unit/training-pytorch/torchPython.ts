@@ -11,7 +11,9 @@ function importsTorch(python: string): boolean {
   }
 }
 
-const candidates = [process.env.TENSOR_LENS_TEST_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+const candidates = [process.env.TENSOR_LENS_TEST_PYTHON, 'python3', '/usr/bin/python3'].filter(
+  (p): p is string => !!p,
+);
 
 export const torchPython: string | null = candidates.find(importsTorch) ?? null;
 

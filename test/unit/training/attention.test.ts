@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { buildMultiheadAttention, buildTransformerEncoderLayer } from '../../../src/training/attention';
+import {
+  buildMultiheadAttention,
+  buildTransformerEncoderLayer,
+} from '../../../src/training/attention';
 import { loadBackend } from '../../../src/training/backend';
 import type { TorchTensor } from '../../../src/training/layers';
 import { mulberry32 } from '../../../src/training/rng';
@@ -26,7 +29,6 @@ interface Case {
 }
 const fixtures = readTorchFixtures<Case>('torch-attention.json');
 
-
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {
     test(`${c.name} on ${backend}: output and gradients equal PyTorch's`, async () => {
@@ -34,7 +36,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const before = tf.memory().numTensors;
       const vars: Variable[] = [];
       const make = (values: Float32Array, shape: number[], name: string): Variable => {
-        const v = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${backend}-${c.name}-${name}`));
+        const v = tf.tidy(() =>
+          tf.variable(tf.tensor(values, shape), true, `${backend}-${c.name}-${name}`),
+        );
         vars.push(v);
         return v;
       };
@@ -43,25 +47,54 @@ for (const backend of ['cpu', 'wasm'] as const) {
       let forward: (x: Tensor) => { output: Tensor; weights?: Tensor };
       let params: Map<string, Variable>;
       if (c.kind === 'MultiheadAttention') {
-        const m = buildMultiheadAttention(tf, { embedDim: Number(k.embed_dim), numHeads: Number(k.num_heads), bias: k.bias !== false, batchFirst: k.batch_first === true }, make, rand, 'attn.');
+        const m = buildMultiheadAttention(
+          tf,
+          {
+            embedDim: Number(k.embed_dim),
+            numHeads: Number(k.num_heads),
+            bias: k.bias !== false,
+            batchFirst: k.batch_first === true,
+          },
+          make,
+          rand,
+          'attn.',
+        );
         forward = (x) => m.forward(x);
         params = m.params;
       } else {
-        const m = buildTransformerEncoderLayer(tf, {
-          dModel: Number(k.d_model), nhead: Number(k.nhead), dimFeedforward: Number(k.dim_feedforward), dropout: Number(k.dropout),
-          activation: k.activation === 'gelu' ? 'gelu' : 'relu', layerNormEps: Number(k.layer_norm_eps ?? 1e-5), batchFirst: k.batch_first === true, normFirst: k.norm_first === true,
-        }, make, rand, 'enc.');
+        const m = buildTransformerEncoderLayer(
+          tf,
+          {
+            dModel: Number(k.d_model),
+            nhead: Number(k.nhead),
+            dimFeedforward: Number(k.dim_feedforward),
+            dropout: Number(k.dropout),
+            activation: k.activation === 'gelu' ? 'gelu' : 'relu',
+            layerNormEps: Number(k.layer_norm_eps ?? 1e-5),
+            batchFirst: k.batch_first === true,
+            normFirst: k.norm_first === true,
+          },
+          make,
+          rand,
+          'enc.',
+        );
         forward = (x) => ({ output: m.forward(x, false) });
         params = m.params;
       }
       try {
-        assert.deepEqual([...params.keys()].sort(), Object.keys(c.state).sort(), 'PyTorch\'s parameter names');
+        assert.deepEqual(
+          [...params.keys()].sort(),
+          Object.keys(c.state).sort(),
+          "PyTorch's parameter names",
+        );
         for (const [key, t] of Object.entries(c.state)) {
           const v = params.get(key) as Variable;
           assert.deepEqual(v.shape, t.shape, key);
           tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
         }
-        const x = tf.tidy(() => tf.variable(tf.tensor(c.input.data, c.input.shape), true, `${backend}-${c.name}-x`));
+        const x = tf.tidy(() =>
+          tf.variable(tf.tensor(c.input.data, c.input.shape), true, `${backend}-${c.name}-x`),
+        );
         vars.push(x);
         let out: Float32Array | null = null;
         let w: Float32Array | null = null;

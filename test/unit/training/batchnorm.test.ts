@@ -7,7 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/shapes';
 import { loadBackend } from '../../../src/training/backend';
-import { setTorchWeights, torchKey, torchToOurs, type TorchTensor } from '../../../src/training/layers';
+import {
+  setTorchWeights,
+  torchKey,
+  torchToOurs,
+  type TorchTensor,
+} from '../../../src/training/layers';
 import { buildNet } from '../../../src/training/net';
 import { translateModel } from '../../../src/training/translate';
 import { assertClose, netInput, readTorchFixtures } from './torchFixtures';
@@ -27,13 +32,13 @@ interface Case {
 }
 const fixtures = readTorchFixtures<Case>('torch-batchnorm-train.json');
 
-
-
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {
     test(`${c.name} on ${backend}: train-mode output, gradients and running statistics equal PyTorch's`, async () => {
       const { tf } = await loadBackend(backend);
-      const model = analyze(c.source, { file: `${c.name}.py` }).models.find((m) => m.name === c.name);
+      const model = analyze(c.source, { file: `${c.name}.py` }).models.find(
+        (m) => m.name === c.name,
+      );
       assert.ok(model);
       const spec = translateModel(model, c.source);
       assert.ok(spec.layers.some((l) => l.op === 'batchnorm'));
@@ -41,7 +46,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const before = tf.memory().numTensors;
       try {
         setTorchWeights(tf, net, c.state);
-        tf.tidy(() => { net.forward(netInput(tf, spec, c.x1), true); });
+        tf.tidy(() => {
+          net.forward(netInput(tf, spec, c.x1), true);
+        });
         const trainable = net.variables.filter((v) => v.trainable);
         let out: Float32Array | null = null;
         const { value, grads } = tf.variableGrads(() => {
@@ -52,7 +59,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
         assertClose(out ?? [], c.output.data, 'train-mode output');
         for (const v of trainable) {
           const key = torchKey(v);
-          assertClose(grads[v.name].dataSync(), Array.from(torchToOurs(spec, key, c.grads[key])), `d/d ${key}`, 1e-4);
+          assertClose(
+            grads[v.name].dataSync(),
+            Array.from(torchToOurs(spec, key, c.grads[key])),
+            `d/d ${key}`,
+            1e-4,
+          );
         }
         tf.dispose([value, ...Object.values(grads)]);
         for (const v of net.variables.filter((x) => !x.trainable)) {

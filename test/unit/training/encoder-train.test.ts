@@ -28,7 +28,20 @@ class RowTransformer(nn.Module):
 test('a row-reading transformer trains on the embedded MNIST subset, the same seed giving the same curve', async () => {
   const run = async (): Promise<TrainEpochEvent[]> => {
     const events: TrainEvent[] = [];
-    await runTraining({ models: [{ kind: 'source', file: 'rows.py', source: SOURCE('self.enc(x)') }], epochs: 2, batchSize: 32, limit: 128, testLimit: 50, dataPath: '', seed: 11, backend: 'wasm', threads: 1 }, { mediaRoot, onEvent: (e) => events.push(e) });
+    await runTraining(
+      {
+        models: [{ kind: 'source', file: 'rows.py', source: SOURCE('self.enc(x)') }],
+        epochs: 2,
+        batchSize: 32,
+        limit: 128,
+        testLimit: 50,
+        dataPath: '',
+        seed: 11,
+        backend: 'wasm',
+        threads: 1,
+      },
+      { mediaRoot, onEvent: (e) => events.push(e) },
+    );
     const start = events[0];
     assert.ok(start.event === 'start' && start.data === 'embedded MNIST subset');
     return events.filter((e): e is TrainEpochEvent => e.event === 'epoch');
@@ -36,16 +49,32 @@ test('a row-reading transformer trains on the embedded MNIST subset, the same se
   const a = await run();
   const b = await run();
   assert.equal(a.length, 2);
-  assert.ok(a[1].trainLoss < a[0].trainLoss, `train loss ${a.map((e) => e.trainLoss.toFixed(3)).join(' → ')}`);
-  assert.deepEqual(a.map((e) => [e.trainLoss, e.testLoss]), b.map((e) => [e.trainLoss, e.testLoss]));
+  assert.ok(
+    a[1].trainLoss < a[0].trainLoss,
+    `train loss ${a.map((e) => e.trainLoss.toFixed(3)).join(' → ')}`,
+  );
+  assert.deepEqual(
+    a.map((e) => [e.trainLoss, e.testLoss]),
+    b.map((e) => [e.trainLoss, e.testLoss]),
+  );
 });
 
 test('an encoder layer called with a mask is refused with the line of the call', () => {
-  for (const call of ['self.enc(x, src_key_padding_mask=torch.zeros(1, 28, dtype=torch.bool))', 'self.enc(x, None, is_causal=True)']) {
+  for (const call of [
+    'self.enc(x, src_key_padding_mask=torch.zeros(1, 28, dtype=torch.bool))',
+    'self.enc(x, None, is_causal=True)',
+  ]) {
     const src = SOURCE(call);
     const model = analyze(src, { file: 'rows.py' }).models[0];
-    assert.throws(() => translateModel(model, src), /TransformerEncoderLayer at line 12: it is called with more than the input/, call);
+    assert.throws(
+      () => translateModel(model, src),
+      /TransformerEncoderLayer at line 12: it is called with more than the input/,
+      call,
+    );
   }
   const ok = SOURCE('self.enc(x, )');
-  assert.equal(translateModel(analyze(ok, { file: 'rows.py' }).models[0], ok).layers[0].op, 'encoder');
+  assert.equal(
+    translateModel(analyze(ok, { file: 'rows.py' }).models[0], ok).layers[0].op,
+    'encoder',
+  );
 });

@@ -13,7 +13,14 @@ before(async () => {
 });
 
 test('the wasm backend runs our gradient kernels', () => {
-  for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum']) assert.ok(isOurKernel(tf.getKernel(k, 'wasm')), k);
+  for (const k of [
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'MaxPoolGrad',
+    'BatchMatMul',
+    'Sum',
+  ])
+    assert.ok(isOurKernel(tf.getKernel(k, 'wasm')), k);
 });
 
 function rand(shape: number[], r: () => number): { shape: number[]; values: Float32Array } {
@@ -21,7 +28,12 @@ function rand(shape: number[], r: () => number): { shape: number[]; values: Floa
   return { shape, values: Float32Array.from({ length: n }, () => r() * 2 - 1) };
 }
 
-async function runOn(backend: 'cpu' | 'wasm', kernel: string, data: Record<string, { shape: number[]; values: Float32Array }>, attrs: NamedAttrMap): Promise<{ shape: number[]; values: Float32Array }> {
+async function runOn(
+  backend: 'cpu' | 'wasm',
+  kernel: string,
+  data: Record<string, { shape: number[]; values: Float32Array }>,
+  attrs: NamedAttrMap,
+): Promise<{ shape: number[]; values: Float32Array }> {
   await tf.setBackend(backend);
   const inputs: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(data)) inputs[k] = tf.tensor(v.values, v.shape);
@@ -32,7 +44,11 @@ async function runOn(backend: 'cpu' | 'wasm', kernel: string, data: Record<strin
   return res;
 }
 
-function assertClose(a: { shape: number[]; values: Float32Array }, b: { shape: number[]; values: Float32Array }, what: string): void {
+function assertClose(
+  a: { shape: number[]; values: Float32Array },
+  b: { shape: number[]; values: Float32Array },
+  what: string,
+): void {
   assert.deepEqual(a.shape, b.shape, `${what}: shape`);
   let maxAbs = 0;
   let scale = 0;
@@ -40,22 +56,54 @@ function assertClose(a: { shape: number[]; values: Float32Array }, b: { shape: n
     maxAbs = Math.max(maxAbs, Math.abs(a.values[i] - b.values[i]));
     scale = Math.max(scale, Math.abs(b.values[i]));
   }
-  assert.ok(maxAbs <= 1e-4 * Math.max(1, scale), `${what}: max |wasm − cpu| = ${maxAbs} (scale ${scale})`);
+  assert.ok(
+    maxAbs <= 1e-4 * Math.max(1, scale),
+    `${what}: max |wasm − cpu| = ${maxAbs} (scale ${scale})`,
+  );
 }
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-const convCases: { x: [number, number, number, number]; f: [number, number, number, number]; strides: number | [number, number]; pad: Pad }[] = [
+type Pad =
+  | 'same'
+  | 'valid'
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]];
+const convCases: {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+}[] = [
   { x: [4, 28, 28, 1], f: [3, 3, 1, 32], strides: 1, pad: 'valid' },
   { x: [3, 13, 13, 32], f: [3, 3, 32, 64], strides: 1, pad: 'valid' },
   { x: [2, 9, 11, 3], f: [5, 5, 3, 5], strides: 1, pad: 'same' },
   { x: [2, 9, 11, 3], f: [5, 5, 3, 5], strides: 2, pad: 'same' },
   { x: [2, 10, 10, 2], f: [3, 3, 2, 4], strides: 3, pad: 'valid' },
-  { x: [3, 8, 7, 4], f: [3, 2, 4, 3], strides: [2, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  {
+    x: [3, 8, 7, 4],
+    f: [3, 2, 4, 3],
+    strides: [2, 1],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
   { x: [2, 7, 7, 3], f: [3, 3, 3, 2], strides: 1, pad: 1 },
   { x: [1, 6, 9, 2], f: [1, 4, 2, 3], strides: [1, 2], pad: 'same' },
   // One input channel: the filter gradient's im2col GEMM path, strided and padded too.
   { x: [2, 9, 11, 1], f: [5, 5, 1, 3], strides: 2, pad: 'same' },
-  { x: [3, 8, 7, 1], f: [3, 2, 1, 4], strides: [2, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  {
+    x: [3, 8, 7, 1],
+    f: [3, 2, 1, 4],
+    strides: [2, 1],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
   { x: [2, 10, 10, 1], f: [3, 3, 1, 2], strides: 3, pad: 'valid' },
 ];
 
@@ -68,8 +116,17 @@ test('Conv2DBackpropFilter (wasm) equals cpu', async () => {
   for (const c of convCases) {
     const info = convInfo(c);
     const data = { x: rand(c.x, r), dy: rand(info.outShape, r) };
-    const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f } as unknown as NamedAttrMap;
-    assertClose(await runOn('wasm', 'Conv2DBackpropFilter', data, attrs), await runOn('cpu', 'Conv2DBackpropFilter', data, attrs), `dW ${JSON.stringify(c)}`);
+    const attrs = {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: 'NHWC',
+      filterShape: c.f,
+    } as unknown as NamedAttrMap;
+    assertClose(
+      await runOn('wasm', 'Conv2DBackpropFilter', data, attrs),
+      await runOn('cpu', 'Conv2DBackpropFilter', data, attrs),
+      `dW ${JSON.stringify(c)}`,
+    );
   }
 });
 
@@ -78,14 +135,28 @@ test('Conv2DBackpropInput (wasm) equals cpu', async () => {
   for (const c of convCases) {
     const info = convInfo(c);
     const data = { dy: rand(info.outShape, r), filter: rand(c.f, r) };
-    const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x } as unknown as NamedAttrMap;
-    assertClose(await runOn('wasm', 'Conv2DBackpropInput', data, attrs), await runOn('cpu', 'Conv2DBackpropInput', data, attrs), `dx ${JSON.stringify(c)}`);
+    const attrs = {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: 'NHWC',
+      inputShape: c.x,
+    } as unknown as NamedAttrMap;
+    assertClose(
+      await runOn('wasm', 'Conv2DBackpropInput', data, attrs),
+      await runOn('cpu', 'Conv2DBackpropInput', data, attrs),
+      `dx ${JSON.stringify(c)}`,
+    );
   }
 });
 
 test('MaxPoolGrad (wasm) equals cpu, overlapping windows and padding included', async () => {
   const r = mulberry32(3);
-  const cases: { x: [number, number, number, number]; k: number | [number, number]; s: number | [number, number]; pad: Pad }[] = [
+  const cases: {
+    x: [number, number, number, number];
+    k: number | [number, number];
+    s: number | [number, number];
+    pad: Pad;
+  }[] = [
     { x: [4, 26, 26, 8], k: 2, s: 2, pad: 'valid' },
     { x: [2, 11, 11, 5], k: 2, s: 2, pad: 'valid' },
     { x: [2, 9, 10, 3], k: 3, s: 2, pad: 'same' },
@@ -106,7 +177,9 @@ test('MaxPoolGrad (wasm) equals cpu, overlapping windows and padding included', 
       const xt = tf.tensor(x.values, x.shape);
       const y = tf.engine().runKernel('MaxPool', { x: xt }, attrs) as Tensor;
       const dyt = tf.tensor(dy.values, dy.shape);
-      const dx = tf.engine().runKernel('MaxPoolGrad', { dy: dyt, input: xt, output: y }, attrs) as TensorInfo as Tensor;
+      const dx = tf
+        .engine()
+        .runKernel('MaxPoolGrad', { dy: dyt, input: xt, output: y }, attrs) as TensorInfo as Tensor;
       results.push({ shape: dx.shape.slice(), values: dx.dataSync() as Float32Array });
       tf.dispose([xt, y, dyt, dx]);
     }
@@ -127,7 +200,11 @@ test('BatchMatMul (wasm) equals cpu, with every transpose, rank 2 and 3, batched
   for (const c of cases) {
     const data = { a: rand(c.a, r), b: rand(c.b, r) };
     const attrs = { transposeA: c.tA, transposeB: c.tB } as unknown as NamedAttrMap;
-    assertClose(await runOn('wasm', 'BatchMatMul', data, attrs), await runOn('cpu', 'BatchMatMul', data, attrs), `matMul ${JSON.stringify(c)}`);
+    assertClose(
+      await runOn('wasm', 'BatchMatMul', data, attrs),
+      await runOn('cpu', 'BatchMatMul', data, attrs),
+      `matMul ${JSON.stringify(c)}`,
+    );
   }
 });
 
@@ -144,7 +221,11 @@ test('Sum (wasm) equals cpu over leading axes and falls back otherwise', async (
   for (const c of cases) {
     const data = { x: rand(c.x, r) };
     const attrs = { axis: c.axis, keepDims: c.keepDims } as unknown as NamedAttrMap;
-    assertClose(await runOn('wasm', 'Sum', data, attrs), await runOn('cpu', 'Sum', data, attrs), `sum ${JSON.stringify(c)}`);
+    assertClose(
+      await runOn('wasm', 'Sum', data, attrs),
+      await runOn('cpu', 'Sum', data, attrs),
+      `sum ${JSON.stringify(c)}`,
+    );
   }
 });
 
@@ -156,7 +237,11 @@ test('a conv → relu → maxpool → dense gradient on wasm equals cpu end to e
   const grads = [];
   for (const b of ['wasm', 'cpu'] as const) {
     await tf.setBackend(b);
-    const [xt, wt, dt] = [tf.tensor4d(x.values, x.shape as [number, number, number, number]), tf.tensor4d(w.values, w.shape as [number, number, number, number]), tf.tensor2d(d.values, d.shape as [number, number])];
+    const [xt, wt, dt] = [
+      tf.tensor4d(x.values, x.shape as [number, number, number, number]),
+      tf.tensor4d(w.values, w.shape as [number, number, number, number]),
+      tf.tensor2d(d.values, d.shape as [number, number]),
+    ];
     const g = tf.grads((wv: Tensor, dv: Tensor) => {
       const h = tf.maxPool(tf.relu(tf.conv2d(xt, wv as typeof wt, 1, 'valid')), 2, 2, 'valid');
       return tf.sum(tf.square(tf.matMul(tf.reshape(h, [3, 100]), dv as typeof dt)));

@@ -8,7 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/shapes';
 import { loadBackend } from '../../../src/training/backend';
-import { channelNoiseShape, interpMatrix, setTorchWeights, torchKey, torchToOurs, type TorchTensor } from '../../../src/training/layers';
+import {
+  channelNoiseShape,
+  interpMatrix,
+  setTorchWeights,
+  torchKey,
+  torchToOurs,
+  type TorchTensor,
+} from '../../../src/training/layers';
 import { buildNet } from '../../../src/training/net';
 import { countParams, type NetSpec } from '../../../src/training/spec';
 import { translateModel } from '../../../src/training/translate';
@@ -25,21 +32,23 @@ interface Case {
 }
 const fixtures = readTorchFixtures<Case>('torch-layers.json');
 
-
-
 function paramCount(state: Record<string, TorchTensor>): number {
-  return Object.entries(state).filter(([k]) => !/running_(mean|var)$/.test(k)).reduce((n, [, t]) => n + t.data.length, 0);
+  return Object.entries(state)
+    .filter(([k]) => !/running_(mean|var)$/.test(k))
+    .reduce((n, [, t]) => n + t.data.length, 0);
 }
 
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {
     test(`${c.name} on ${backend}: output and gradients equal PyTorch's`, async () => {
       const { tf } = await loadBackend(backend);
-      const model = analyze(c.source, { file: `${c.name}.py` }).models.find((m) => m.name === c.name);
+      const model = analyze(c.source, { file: `${c.name}.py` }).models.find(
+        (m) => m.name === c.name,
+      );
       assert.ok(model, 'the engine finds the model');
       const spec = translateModel(model, c.source);
-      assert.equal(countParams(spec), paramCount(c.state), 'parameter count equals PyTorch\'s');
-      assert.equal(countParams(spec), model.params, 'parameter count equals the engine\'s');
+      assert.equal(countParams(spec), paramCount(c.state), "parameter count equals PyTorch's");
+      assert.equal(countParams(spec), model.params, "parameter count equals the engine's");
       const net = buildNet(tf, spec, 1);
       const before = tf.memory().numTensors;
       try {
@@ -54,14 +63,22 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const xin = tf.tidy(() => netInput(tf, spec, c.input));
         const x = tf.variable(xin, isFloat, `${c.name}-${backend}-x`);
         xin.dispose();
-        const { grads, value } = tf.variableGrads(() => tf.sum(tf.mul(net.forward(x, false), tf.tensor(c.r.data, c.r.shape))), isFloat ? [...trainable, x] : trainable);
+        const { grads, value } = tf.variableGrads(
+          () => tf.sum(tf.mul(net.forward(x, false), tf.tensor(c.r.data, c.r.shape))),
+          isFloat ? [...trainable, x] : trainable,
+        );
         value.dispose();
         for (const v of trainable) {
           const key = torchKey(v);
           const g = grads[v.name];
           const expected = c.grads[key];
           assert.ok(g && expected, `gradient of ${key}`);
-          assertClose(g.dataSync(), Array.from(torchToOurs(spec, key, expected)), `d/d ${key}`, 1e-4);
+          assertClose(
+            g.dataSync(),
+            Array.from(torchToOurs(spec, key, expected)),
+            `d/d ${key}`,
+            1e-4,
+          );
         }
         if (isFloat) {
           const gx = grads[x.name];
@@ -81,9 +98,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
   }
 }
 
-test('Dropout2d drops whole channels, in PyTorch\'s order and in channels-last', async () => {
+test("Dropout2d drops whole channels, in PyTorch's order and in channels-last", async () => {
   const { tf } = await loadBackend('cpu');
-  const spec: NetSpec = { name: 'd2', input: [6, 5, 4], layers: [{ name: 'd', type: 'Dropout2d', op: 'dropout', p: 0.5, channelwise: true }] };
+  const spec: NetSpec = {
+    name: 'd2',
+    input: [6, 5, 4],
+    layers: [{ name: 'd', type: 'Dropout2d', op: 'dropout', p: 0.5, channelwise: true }],
+  };
   const net = buildNet(tf, spec, 3);
   // forward takes NHWC and returns PyTorch's NCHW.
   const y = tf.tidy(() => net.forward(tf.ones([4, 5, 4, 6]), true));
@@ -107,10 +128,16 @@ test('Dropout2d drops whole channels, in PyTorch\'s order and in channels-last',
   assert.deepEqual(channelNoiseShape({ t: tf.zeros([2, 3]), layout: 'plain' }), [2, 3]);
 });
 
-test('nearest resampling follows PyTorch\'s float32 index rule floor(dst · scale)', () => {
+test("nearest resampling follows PyTorch's float32 index rule floor(dst · scale)", () => {
   // 5 → 8 by scale_factor 1.7: PyTorch uses 1/1.7, not 5/8 (which would give 0 0 1 1 2 3 3 4).
-  const src = (mt: Float32Array, n: number, m: number): number[] => Array.from({ length: m }, (_, o) => Array.from({ length: n }, (_, i) => mt[i * m + o]).indexOf(1));
+  const src = (mt: Float32Array, n: number, m: number): number[] =>
+    Array.from({ length: m }, (_, o) =>
+      Array.from({ length: n }, (_, i) => mt[i * m + o]).indexOf(1),
+    );
   assert.deepEqual(src(interpMatrix('nearest', 5, 8, 1.7, false), 5, 8), [0, 0, 1, 1, 2, 2, 3, 4]);
   assert.deepEqual(src(interpMatrix('nearest', 5, 8, null, false), 5, 8), [0, 0, 1, 1, 2, 3, 3, 4]);
-  assert.deepEqual(src(interpMatrix('nearest-exact', 5, 8, null, false), 5, 8), [0, 0, 1, 2, 2, 3, 4, 4]);
+  assert.deepEqual(
+    src(interpMatrix('nearest-exact', 5, 8, null, false), 5, 8),
+    [0, 0, 1, 2, 2, 3, 4, 4],
+  );
 });

@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { loadBackend } from '../../../src/training/backend';
 import type { TorchTensor } from '../../../src/training/layers';
-import { buildRecurrent, recurrentParams, type RecurrentSpec } from '../../../src/training/recurrent';
+import {
+  buildRecurrent,
+  recurrentParams,
+  type RecurrentSpec,
+} from '../../../src/training/recurrent';
 import { mulberry32 } from '../../../src/training/rng';
 import { assertClose, readTorchFixtures } from './torchFixtures';
 
@@ -26,39 +30,84 @@ interface Case extends RecurrentSpec {
 }
 const fixtures = readTorchFixtures<Case>('torch-recurrent.json');
 
-
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {
     test(`${c.name} on ${backend}: output, states and gradients equal PyTorch's`, async () => {
       const { tf } = await loadBackend(backend);
       const vars: Variable[] = [];
       const before = tf.memory().numTensors;
-      const m = buildRecurrent(tf, c, (values, shape, name) => {
-        const v = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${backend}-${c.name}-${name}-${vars.length}`));
-        vars.push(v);
-        return v;
-      }, mulberry32(1), 'rnn.');
+      const m = buildRecurrent(
+        tf,
+        c,
+        (values, shape, name) => {
+          const v = tf.tidy(() =>
+            tf.variable(
+              tf.tensor(values, shape),
+              true,
+              `${backend}-${c.name}-${name}-${vars.length}`,
+            ),
+          );
+          vars.push(v);
+          return v;
+        },
+        mulberry32(1),
+        'rnn.',
+      );
       try {
-        assert.deepEqual([...m.params.keys()].sort(), Object.keys(c.state).sort(), 'PyTorch\'s parameter names');
-        assert.equal(recurrentParams(c), Object.values(c.state).reduce((n, t) => n + t.data.length, 0), 'parameter count');
+        assert.deepEqual(
+          [...m.params.keys()].sort(),
+          Object.keys(c.state).sort(),
+          "PyTorch's parameter names",
+        );
+        assert.equal(
+          recurrentParams(c),
+          Object.values(c.state).reduce((n, t) => n + t.data.length, 0),
+          'parameter count',
+        );
         for (const [k, t] of Object.entries(c.state)) {
           const v = m.params.get(k) as Variable;
           assert.deepEqual(v.shape, t.shape, k);
           tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
         }
-        const x = tf.tidy(() => tf.variable(tf.tensor(c.input.data, c.input.shape), true, `${backend}-${c.name}-x`));
-        const h0 = c.h0 ? tf.tidy(() => tf.variable(tf.tensor(c.h0?.data ?? [], c.h0?.shape), true, `${backend}-${c.name}-h0`)) : undefined;
-        const c0 = c.c0 ? tf.tidy(() => tf.variable(tf.tensor(c.c0?.data ?? [], c.c0?.shape), true, `${backend}-${c.name}-c0`)) : undefined;
+        const x = tf.tidy(() =>
+          tf.variable(tf.tensor(c.input.data, c.input.shape), true, `${backend}-${c.name}-x`),
+        );
+        const h0 = c.h0
+          ? tf.tidy(() =>
+              tf.variable(
+                tf.tensor(c.h0?.data ?? [], c.h0?.shape),
+                true,
+                `${backend}-${c.name}-h0`,
+              ),
+            )
+          : undefined;
+        const c0 = c.c0
+          ? tf.tidy(() =>
+              tf.variable(
+                tf.tensor(c.c0?.data ?? [], c.c0?.shape),
+                true,
+                `${backend}-${c.name}-c0`,
+              ),
+            )
+          : undefined;
         const extra = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])];
         vars.push(...extra);
         let outs: { output: Float32Array; h: Float32Array; c?: Float32Array } | null = null;
         const { value, grads } = tf.variableGrads(() => {
           const o = m.forward(x, h0, c0);
-          outs = { output: o.output.dataSync() as Float32Array, h: o.h.dataSync() as Float32Array, ...(o.c ? { c: o.c.dataSync() as Float32Array } : {}) };
+          outs = {
+            output: o.output.dataSync() as Float32Array,
+            h: o.h.dataSync() as Float32Array,
+            ...(o.c ? { c: o.c.dataSync() as Float32Array } : {}),
+          };
           assert.deepEqual(o.output.shape, c.output.shape, 'output shape');
           assert.deepEqual(o.h.shape, c.h.shape, 'h_n shape');
-          let loss: Tensor = tf.add(tf.sum(tf.mul(o.output, tf.tensor(c.r.data, c.r.shape))), tf.sum(tf.mul(o.h, tf.tensor(c.rh.data, c.rh.shape))));
-          if (o.c && c.rc) loss = tf.add(loss, tf.sum(tf.mul(o.c, tf.tensor(c.rc.data, c.rc.shape))));
+          let loss: Tensor = tf.add(
+            tf.sum(tf.mul(o.output, tf.tensor(c.r.data, c.r.shape))),
+            tf.sum(tf.mul(o.h, tf.tensor(c.rh.data, c.rh.shape))),
+          );
+          if (o.c && c.rc)
+            loss = tf.add(loss, tf.sum(tf.mul(o.c, tf.tensor(c.rc.data, c.rc.shape))));
           return loss as never;
         }, vars);
         const got = outs as unknown as { output: Float32Array; h: Float32Array; c?: Float32Array };

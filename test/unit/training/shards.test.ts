@@ -9,7 +9,15 @@ import { loadBackend, type Tf } from '../../../src/training/backend';
 import { runTraining } from '../../../src/training/index';
 import { buildNet } from '../../../src/training/net';
 import { mulberry32 } from '../../../src/training/rng';
-import { adamStep, combineShards, liveGradWorkers, shardable, shardSizes, ShardedTrainer, worthSharding } from '../../../src/training/shards';
+import {
+  adamStep,
+  combineShards,
+  liveGradWorkers,
+  shardable,
+  shardSizes,
+  ShardedTrainer,
+  worthSharding,
+} from '../../../src/training/shards';
 import { CNN, MLP, type NetSpec } from '../../../src/training/spec';
 import { join } from 'node:path';
 
@@ -21,12 +29,46 @@ const SMALL_CNN: NetSpec = {
   name: 'small-cnn',
   input: [1, 28, 28],
   layers: [
-    { name: 'conv1', type: 'Conv2d', op: 'conv2d', inChannels: 1, outChannels: 4, kernel: [3, 3], stride: [1, 1], padding: [0, 0], bias: true },
+    {
+      name: 'conv1',
+      type: 'Conv2d',
+      op: 'conv2d',
+      inChannels: 1,
+      outChannels: 4,
+      kernel: [3, 3],
+      stride: [1, 1],
+      padding: [0, 0],
+      bias: true,
+    },
     { name: 'relu1', type: 'ReLU', op: 'activation', fn: 'relu' },
-    { name: 'pool1', type: 'MaxPool2d', op: 'maxpool2d', kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
-    { name: 'conv2', type: 'Conv2d', op: 'conv2d', inChannels: 4, outChannels: 6, kernel: [3, 3], stride: [1, 1], padding: [0, 0], bias: true },
+    {
+      name: 'pool1',
+      type: 'MaxPool2d',
+      op: 'maxpool2d',
+      kernel: [2, 2],
+      stride: [2, 2],
+      padding: [0, 0],
+    },
+    {
+      name: 'conv2',
+      type: 'Conv2d',
+      op: 'conv2d',
+      inChannels: 4,
+      outChannels: 6,
+      kernel: [3, 3],
+      stride: [1, 1],
+      padding: [0, 0],
+      bias: true,
+    },
     { name: 'relu2', type: 'ReLU', op: 'activation', fn: 'relu' },
-    { name: 'pool2', type: 'MaxPool2d', op: 'maxpool2d', kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
+    {
+      name: 'pool2',
+      type: 'MaxPool2d',
+      op: 'maxpool2d',
+      kernel: [2, 2],
+      stride: [2, 2],
+      padding: [0, 0],
+    },
     { name: 'flatten', type: 'Flatten', op: 'reshape', to: [150] },
     { name: 'fc', type: 'Linear', op: 'linear', inFeatures: 150, outFeatures: 10, bias: true },
   ],
@@ -34,11 +76,18 @@ const SMALL_CNN: NetSpec = {
 
 function batch(n: number, seed: number): { x: Float32Array; labels: Int32Array } {
   const r = mulberry32(seed);
-  return { x: Float32Array.from({ length: n * 784 }, () => r() * 2 - 1), labels: Int32Array.from({ length: n }, () => Math.floor(r() * 10)) };
+  return {
+    x: Float32Array.from({ length: n * 784 }, () => r() * 2 - 1),
+    labels: Int32Array.from({ length: n }, () => Math.floor(r() * 10)),
+  };
 }
 
 /** Weights after `steps` Adam steps done the plain way: tfjs's Adam on the full batch's gradient. */
-function plainSteps(tf: Tf, spec: NetSpec, data: { x: Float32Array; labels: Int32Array }[]): Float32Array[] {
+function plainSteps(
+  tf: Tf,
+  spec: NetSpec,
+  data: { x: Float32Array; labels: Int32Array }[],
+): Float32Array[] {
   const net = buildNet(tf, spec, 3);
   const trainable = net.variables.filter((v) => v.trainable);
   const opt = tf.train.adam(ADAM.lr, ADAM.beta1, ADAM.beta2, ADAM.eps);
@@ -47,7 +96,11 @@ function plainSteps(tf: Tf, spec: NetSpec, data: { x: Float32Array; labels: Int3
     tf.tidy(() => {
       const x = tf.tensor(b.x, [n, 28, 28, 1]);
       const y = tf.oneHot(tf.tensor1d(b.labels, 'int32'), 10);
-      opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, true)) as Scalar, false, trainable);
+      opt.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, net.forward(x, true)) as Scalar,
+        false,
+        trainable,
+      );
     });
   }
   const out = trainable.map((v) => v.dataSync() as Float32Array);
@@ -56,9 +109,21 @@ function plainSteps(tf: Tf, spec: NetSpec, data: { x: Float32Array; labels: Int3
   return out;
 }
 
-async function shardedSteps(tf: Tf, spec: NetSpec, data: { x: Float32Array; labels: Int32Array }[], threads: number, wasmDir?: string): Promise<Float32Array[]> {
+async function shardedSteps(
+  tf: Tf,
+  spec: NetSpec,
+  data: { x: Float32Array; labels: Int32Array }[],
+  threads: number,
+  wasmDir?: string,
+): Promise<Float32Array[]> {
   const net = buildNet(tf, spec, 3);
-  const t = await ShardedTrainer.start(tf, net, { threads, seed: 3, adam: ADAM, wasmDir, maxRows: 64 });
+  const t = await ShardedTrainer.start(tf, net, {
+    threads,
+    seed: 3,
+    adam: ADAM,
+    wasmDir,
+    maxRows: 64,
+  });
   try {
     assert.equal(t.threads, Math.min(2, threads));
     for (const b of data) await t.step(b.x, b.labels);
@@ -92,13 +157,41 @@ test('parts: fixed sizes, no empty part; only stateless nets are split', () => {
   assert.ok(shardable(CNN) && shardable(MLP));
   // Splitting pays only where weights are reused across positions: the CNN is split, the MLP is not.
   assert.ok(worthSharding(CNN) && !worthSharding(MLP));
-  assert.ok(!shardable({ ...MLP, layers: [...MLP.layers, { name: 'd', type: 'Dropout', op: 'dropout', p: 0.5 }] }));
-  assert.ok(!shardable({ ...MLP, layers: [{ name: 'bn', type: 'BatchNorm1d', op: 'batchnorm', features: 784, eps: 1e-5, momentum: 0.1, affine: true }, ...MLP.layers] }));
+  assert.ok(
+    !shardable({
+      ...MLP,
+      layers: [...MLP.layers, { name: 'd', type: 'Dropout', op: 'dropout', p: 0.5 }],
+    }),
+  );
+  assert.ok(
+    !shardable({
+      ...MLP,
+      layers: [
+        {
+          name: 'bn',
+          type: 'BatchNorm1d',
+          op: 'batchnorm',
+          features: 784,
+          eps: 1e-5,
+          momentum: 0.1,
+          affine: true,
+        },
+        ...MLP.layers,
+      ],
+    }),
+  );
 });
 
 test('combining parts weights them by size: the full-batch mean', () => {
-  const r = (loss: number, correct: number, g: number[]) => ({ loss, correct, grads: [Float32Array.from(g)] });
-  const c = combineShards([{ n: 3, r: r(1, 2, [1, 4]) }, { n: 1, r: r(5, 1, [5, 0]) }]);
+  const r = (loss: number, correct: number, g: number[]) => ({
+    loss,
+    correct,
+    grads: [Float32Array.from(g)],
+  });
+  const c = combineShards([
+    { n: 3, r: r(1, 2, [1, 4]) },
+    { n: 1, r: r(5, 1, [5, 0]) },
+  ]);
   assert.equal(c.loss, 2);
   assert.equal(c.correct, 3);
   assert.deepEqual([...c.grads[0]], [2, 3]);
@@ -107,7 +200,11 @@ test('combining parts weights them by size: the full-batch mean', () => {
 test('adamStep follows tfjs Adam on a few steps', async () => {
   const { tf } = await loadBackend('cpu');
   const w0 = Float32Array.from([0.5, -1, 2, 0]);
-  const grads = [[0.1, -0.2, 0.3, 0], [1, 1, -1, 0.5], [-0.3, 0.01, 0, 2]].map((g) => Float32Array.from(g));
+  const grads = [
+    [0.1, -0.2, 0.3, 0],
+    [1, 1, -1, 0.5],
+    [-0.3, 0.01, 0, 2],
+  ].map((g) => Float32Array.from(g));
   const v = tf.variable(tf.tensor(w0));
   const opt = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
   const w = w0.slice();
@@ -118,7 +215,8 @@ test('adamStep follows tfjs Adam on a few steps', async () => {
     adamStep(w, g, m, s, t + 1, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
   });
   const ref = v.dataSync();
-  for (let j = 0; j < 4; j++) assert.ok(Math.abs(w[j] - ref[j]) < 1e-6, `w[${j}] ${w[j]} vs ${ref[j]}`);
+  for (let j = 0; j < 4; j++)
+    assert.ok(Math.abs(w[j] - ref[j]) < 1e-6, `w[${j}] ${w[j]} vs ${ref[j]}`);
   opt.dispose();
   v.dispose();
 });
@@ -146,19 +244,37 @@ test('wasm: two threads give exactly the weights of one, and of the plain step w
   assert.equal(liveGradWorkers(), 0, 'the sub-worker ended with dispose');
   one.forEach((w, i) => assert.deepEqual(two[i], w, `variable ${i}`));
   const plain = plainSteps(tf, SMALL_CNN, data);
-  assert.ok(maxRelDiff(two, plain) < 1e-4, `relative difference to the plain step ${maxRelDiff(two, plain)}`);
+  assert.ok(
+    maxRelDiff(two, plain) < 1e-4,
+    `relative difference to the plain step ${maxRelDiff(two, plain)}`,
+  );
   assert.equal(tf.memory().numTensors, before);
 });
 
 function params(over: Partial<TrainRequestParams>): TrainRequestParams {
-  return { models: [{ kind: 'builtin', name: 'cnn' }], epochs: 2, batchSize: 64, limit: 256, testLimit: 100, dataPath: '', seed: 11, backend: 'wasm', ...over };
+  return {
+    models: [{ kind: 'builtin', name: 'cnn' }],
+    epochs: 2,
+    batchSize: 64,
+    limit: 256,
+    testLimit: 100,
+    dataPath: '',
+    seed: 11,
+    backend: 'wasm',
+    ...over,
+  };
 }
 
 test('a CNN run repeats its curve exactly with 1 or 2 threads', async () => {
-  const curve = async (threads: number): Promise<{ ep: unknown[]; threads: number | undefined }> => {
+  const curve = async (
+    threads: number,
+  ): Promise<{ ep: unknown[]; threads: number | undefined }> => {
     const ep: unknown[] = [];
     const done = await runTraining(params({ threads }), {
-      mediaRoot, onEvent: (e: TrainEvent) => { if (e.event === 'epoch') ep.push([e.trainLoss, e.trainAcc, e.testLoss, e.testAcc]); },
+      mediaRoot,
+      onEvent: (e: TrainEvent) => {
+        if (e.event === 'epoch') ep.push([e.trainLoss, e.trainAcc, e.testLoss, e.testAcc]);
+      },
     });
     return { ep, threads: done.models[0].threads };
   };
@@ -175,7 +291,8 @@ test('cancelling a two-thread run ends its sub-worker within a second', async ()
   let abortedAt = 0;
   const evs: TrainEvent[] = [];
   await runTraining(params({ epochs: 5, limit: 0, threads: 2 }), {
-    mediaRoot, signal: ac.signal,
+    mediaRoot,
+    signal: ac.signal,
     onEvent: (e) => {
       evs.push(e);
       if (e.event === 'batch' && e.batch >= 3 && !ac.signal.aborted) {

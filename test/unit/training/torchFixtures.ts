@@ -11,7 +11,9 @@ import type { NetSpec } from '../../../src/training/spec';
 
 /** The cases of test/fixtures/training/<file>. */
 export function readTorchFixtures<C>(file: string): { cases: C[] } {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'training', file), 'utf8')) as { cases: C[] };
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'fixtures', 'training', file), 'utf8'),
+  ) as { cases: C[] };
 }
 
 /** PyTorch's [B, C, H, W] input as the net takes it (NHWC for images). */
@@ -21,7 +23,12 @@ export function netInput(tf: Tf, spec: NetSpec, x: TorchTensor): Tensor {
 }
 
 /** Equal within `tol` relative to the largest expected magnitude (at least 1); a NaN never passes. */
-export function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tol = 2e-5): void {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: number[],
+  what: string,
+  tol = 2e-5,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   const scale = Math.max(1, ...expected.map(Math.abs));
   let worst = 0;
@@ -33,5 +40,8 @@ export function assertClose(actual: ArrayLike<number>, expected: number[], what:
       at = i;
     }
   }
-  assert.ok(worst <= tol * scale, `${what}: max |diff| ${worst} at ${at} (ours ${actual[at]}, PyTorch ${expected[at]}), scale ${scale}`);
+  assert.ok(
+    worst <= tol * scale,
+    `${what}: max |diff| ${worst} at ${at} (ours ${actual[at]}, PyTorch ${expected[at]}), scale ${scale}`,
+  );
 }

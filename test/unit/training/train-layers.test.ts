@@ -58,19 +58,37 @@ class AEHead(nn.Module):
         return self.fc(x.view(x.size(0), -1))
 `;
 
-for (const [name, source] of [['Rows', ROWS], ['AEHead', AUTOENCODER]] as const) {
+for (const [name, source] of [
+  ['Rows', ROWS],
+  ['AEHead', AUTOENCODER],
+] as const) {
   test(`${name}: a translated model with the new layers trains on wasm, loss finite and falling`, async () => {
     const events: TrainEvent[] = [];
     await runTraining(
-      { models: [{ kind: 'source', file: `${name}.py`, source, className: name }], epochs: 3, batchSize: 32, limit: 320, testLimit: 100, dataPath: '', seed: 5, backend: 'wasm', learningRate: 3e-3 },
+      {
+        models: [{ kind: 'source', file: `${name}.py`, source, className: name }],
+        epochs: 3,
+        batchSize: 32,
+        limit: 320,
+        testLimit: 100,
+        dataPath: '',
+        seed: 5,
+        backend: 'wasm',
+        learningRate: 3e-3,
+      },
       { mediaRoot, onEvent: (e) => events.push(e) },
     );
     const epochs = events.filter((e): e is TrainEpochEvent => e.event === 'epoch');
     assert.equal(epochs.length, 3);
     const losses = epochs.map((e) => e.trainLoss);
     assert.ok(losses.every(Number.isFinite), `finite: ${losses.join(', ')}`);
-    for (const e of events) if (e.event === 'batch') assert.ok(Number.isFinite(e.loss), `batch ${e.epoch}/${e.batch} loss ${e.loss}`);
-    assert.ok((losses[2] ?? NaN) < (losses[0] ?? NaN) * 0.9, `train loss ${losses.map((l) => l.toFixed(3)).join(' → ')}`);
+    for (const e of events)
+      if (e.event === 'batch')
+        assert.ok(Number.isFinite(e.loss), `batch ${e.epoch}/${e.batch} loss ${e.loss}`);
+    assert.ok(
+      (losses[2] ?? NaN) < (losses[0] ?? NaN) * 0.9,
+      `train loss ${losses.map((l) => l.toFixed(3)).join(' → ')}`,
+    );
     const done = events[events.length - 1];
     assert.ok(done?.event === 'done' && done.backend === 'wasm' && !done.cancelled);
   });

@@ -5,8 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import { parser } from '@lezer/python';
 import { analyze } from '../src/shapes';
-import { plainTree } from '../src/shapes/ast';
-import { fastParse } from '../src/shapes/pyparse';
+import { plainTree } from '../src/shapes/syntax/lezer';
+import { fastParse } from '../src/shapes/syntax/pyparse';
 
 export type TimedFn = 'analyze' | 'lezer' | 'engineParse' | 'fastParse';
 
@@ -24,7 +24,7 @@ export interface TimingResult {
   ok: boolean;
   /** Models found (analyze only). */
   models: number;
-  /** The budget limit the analysis reached (analyze only; src/shapes/budget.ts), if any. */
+  /** The budget limit the analysis reached (analyze only; src/shapes/eval/budget.ts), if any. */
   exceeded?: string;
 }
 

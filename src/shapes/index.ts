@@ -1,20 +1,15 @@
 // The shape engine: `analyze(source)` finds the models in a Python file, decides each one's input and
 // traces its forward pass layer by layer. Pure and synchronous; it never throws, whatever the input.
-import { parseFile, type ParsedFile, type Span, type Stmt } from './ast';
-import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './budget';
-import type { D } from './dims';
-import {
-  assignedNames,
-  flattenTensors,
-  Interp,
-  noArgs,
-  outDim,
-  ProbeFound,
-  PROBE_WHY,
-  type CallArgs,
-  type Trace,
-} from './interp';
+import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './eval/budget';
+import { type CallArgs, noArgs } from './eval/calls';
+import { assignedNames } from './eval/dataflow';
+import { Interp, PROBE_WHY, ProbeFound, type Trace } from './eval/interp';
+import { flattenTensors, outDim } from './eval/semantics';
+import type { ClassInfo, ModuleInst, Value } from './eval/values';
+import type { D } from './library/dims';
 import { datasetInput, inputCommentAbove, toDims } from './models';
+import type { ParsedFile, Span, Stmt } from './syntax/ast';
+import { parseFile } from './syntax/lower';
 import type {
   AnalysisResult,
   AnalyzeOptions,
@@ -23,7 +18,6 @@ import type {
   ModelResult,
   Shape,
 } from './types';
-import type { ClassInfo, ModuleInst, Value } from './values';
 
 export type {
   AnalysisResult,

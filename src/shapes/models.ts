@@ -1,7 +1,7 @@
 // Which models a file holds and where each one's input comes from, in the order of docs/cli-contract.md:
 // a `# input:` comment, a call in the file, a torchvision dataset, the caller's default, symbols.
-import type { ParsedFile, Span } from './ast';
-import { dimFromInput, type D } from './dims';
+import { type D, dimFromInput } from './library/dims';
+import type { ParsedFile, Span } from './syntax/ast';
 
 /** One bracketed group of an input comment; global, so reset lastIndex before each scan. */
 const GROUP = /[([]([^()[\]]*)[)\]]/g;

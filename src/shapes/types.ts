@@ -141,7 +141,7 @@ export interface AnalysisResult {
   models: ModelResult[];
   diagnostics: ShapeDiagnostic[];
   /**
-   * Set when the analysis reached a limit of its budget (src/shapes/budget.ts): which one was reached
+   * Set when the analysis reached a limit of its budget (src/shapes/eval/budget.ts): which one was reached
    * first. What it cut short is unknown, with the reason; 'time' depends on the machine, so the editor
    * analyses such a file again in the worker, which has more time.
    */
@@ -153,7 +153,7 @@ export interface AnalyzeOptions {
   file?: string;
   /** Input used when the file gives none (`--input`, `tensorLens.defaultInput`). */
   defaultInput?: Shape[];
-  /** Limits of this analysis's budget, each defaulting to DEFAULT_BUDGET's (src/shapes/budget.ts). */
+  /** Limits of this analysis's budget, each defaulting to DEFAULT_BUDGET's (src/shapes/eval/budget.ts). */
   budget?: { steps?: number; elements?: number; timeMs?: number };
   /**
    * Tests: an internal error of the analyser is thrown instead of being contained (one statement, one

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/shapes';
-import { parseStats } from '../../../src/shapes/ast';
+import { parseStats } from '../../../src/shapes/syntax/lezer';
 import { bigFile } from '../../../bench/shapes.bench';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'shapes');

@@ -10,7 +10,7 @@ import {
   convTransposeOut,
   avgPoolOut,
   unpoolOut,
-} from '../../../src/shapes/formulas';
+} from '../../../src/shapes/library/formulas';
 
 const truth = JSON.parse(readFileSync(join(__dirname, 'pytorch-truth.json'), 'utf8')) as {
   ceilMode: number[][];

@@ -5,13 +5,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Converter,
-  parseFile,
-  plainTree,
-  type Stmt,
-  type SyntaxNode,
-} from '../../../src/shapes/ast';
+import type { Stmt } from '../../../src/shapes/syntax/ast';
+import { plainTree } from '../../../src/shapes/syntax/lezer';
+import { Converter, parseFile } from '../../../src/shapes/syntax/lower';
+import type { SyntaxNode } from '../../../src/shapes/syntax/node';
 
 type Dump = [string, number, number, Dump[]];
 function dump(n: SyntaxNode): Dump {

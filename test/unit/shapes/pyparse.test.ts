@@ -1,4 +1,4 @@
-// The fast parser (src/shapes/pyparse.ts) must give exactly lezer's tree or give up: checked on every
+// The fast parser (src/shapes/syntax/pyparse.ts) must give exactly lezer's tree or give up: checked on every
 // corpus file, the bench's generated 5,000-line file, hand-picked constructs, and seeded random
 // truncations and mutations of the corpus. It must also actually be used: the corpus has to take the
 // fast path, or the speed-up would silently disappear behind the lezer fallback.
@@ -6,8 +6,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStats, plainTree, type SyntaxNode } from '../../../src/shapes/ast';
-import { fastParseStrict } from '../../../src/shapes/pyparse';
+import { parseStats, plainTree } from '../../../src/shapes/syntax/lezer';
+import type { SyntaxNode } from '../../../src/shapes/syntax/node';
+import { fastParseStrict } from '../../../src/shapes/syntax/pyparse';
 import { bigFile } from '../../../bench/shapes.bench';
 import { mulberry32 as rng } from '../../../src/training/rng';
 

@@ -14,7 +14,7 @@ import {
   mul,
   sub,
   sym,
-} from '../../../src/shapes/dims';
+} from '../../../src/shapes/library/dims';
 
 interface SymCase {
   expr: string;

@@ -1,9 +1,9 @@
 // Conv1d/2d/3d and ConvTranspose1d/2d/3d (torch/nn/modules/conv.py).
-import { isNum, knownEqual, type D } from '../dims';
+import type { Value } from '../../eval/values';
+import { type D, isNum, knownEqual } from '../dims';
 import { axisNames, convOut, convTransposeOut } from '../formulas';
-import { REQUIRED, repeat, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
+import { type Cfg, type Fwd, type LayerRule, REQUIRED, repeat, unknownTensor } from './rule';
 import { numel, shapeStr } from './util';
-import type { Value } from '../values';
 
 function convParams(c: Cfg, n: number, transposed: boolean): number | null {
   const cin = c.int('in_channels');

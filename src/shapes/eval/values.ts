@@ -1,9 +1,9 @@
 // The abstract values the interpreter computes with: Python constants, containers, tensors (whose only
 // property we track is the shape), modules under construction, functions and classes from the file,
 // and "unknown" with the reason, which is what anything we cannot evaluate becomes.
-import type { Arg, Span, Stmt, Param, Expr, MethodBinding } from './ast';
-import type { D } from './dims';
-import type { LayerConfig } from './types';
+import type { D } from '../library/dims';
+import type { Arg, Expr, MethodBinding, Param, Span, Stmt } from '../syntax/ast';
+import type { LayerConfig } from '../types';
 import { allocate } from './budget';
 
 export interface TensorV {
@@ -30,7 +30,7 @@ export interface ClassInfo {
   methods: Map<string, FuncV>;
   attrs: Map<string, Value>;
   isModule: boolean;
-  /** Method lookups already resolved through the bases (see findMethod in interp.ts). */
+  /** Method lookups already resolved through the bases (see findMethod in calls.ts). */
   resolved?: Map<string, { fn: FuncV; cls: ClassInfo } | null>;
 }
 
@@ -142,11 +142,11 @@ export interface ModuleInst {
   config: LayerConfig;
   /**
    * A leaf's constructor call (for diagnostics at the exact argument and their quick fixes), bound to
-   * the rule's parameter names only when a diagnostic needs it (see argSite in interp.ts), so building
+   * the rule's parameter names only when a diagnostic needs it (see argSite in modules.ts), so building
    * a layer creates no per-argument objects.
    */
   ctorArgs?: CtorArgs;
-  /** Submodules. Empty leaves share one map until something is added (see ownChildren in interp.ts). */
+  /** Submodules. Empty leaves share one map until something is added (see ownChildren in modules.ts). */
   children: Map<string, ModuleInst>;
   attrs: Map<string, Value>;
   /** Parameters owned directly (nn.Parameter attributes, or a leaf layer's weights); null if unknown. */
@@ -184,9 +184,4 @@ export function modValue(m: ModuleInst): Value {
 }
 
 export const unknown = (why: string): Value => ({ k: 'unknown', why });
-export const num = (v: D, float = false): Value =>
-  float ? { k: 'num', v, float } : { k: 'num', v };
 export const none: Value = { k: 'none' };
-export const tensor = (shape: D[] | null, why?: string): TensorV =>
-  shape ? { k: 'tensor', shape } : { k: 'tensor', shape: null, why: why ?? 'unknown shape' };
-export const tuple = (items: Value[]): Value => ({ k: 'seq', kind: 'tuple', items });

@@ -1,6 +1,6 @@
 // Shape arithmetic shared by layers and tensor operations: flatten, view with -1, broadcasting,
 // concatenation. Each returns an error message instead of a shape when PyTorch would raise.
-import { add as addD, exactDiv, isNum, knownEqual, product, dimToString, type D } from './dims';
+import { type D, add as addD, dimToString, exactDiv, isNum, knownEqual, product } from './dims';
 import { normDim } from './layers/rule';
 
 export type ShapeOr = { shape: D[] } | { error: string } | { unknown: string };

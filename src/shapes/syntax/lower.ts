@@ -1,223 +1,21 @@
-// A small typed AST built from @lezer/python's concrete tree. Lezer keeps punctuation as flat children
-// and recovers from errors with "⚠" nodes; converting once into plain objects keeps the interpreter
-// free of cursor bookkeeping and lets it ignore anything the parser could not make sense of.
-import type { Tree } from '@lezer/common';
-import { fastParse } from './pyparse';
-
-type LezerPython = typeof import('@lezer/python');
-let lezer: LezerPython['parser'] | undefined;
-/**
- * @lezer/python, loaded on first use: it builds its parse tables when loaded, which was a third of
- * `tensor-lens shapes`' start-up, and most files never reach it (pyparse reads them).
- */
-function lezerParser(): LezerPython['parser'] {
-  return (lezer ??= (require('@lezer/python') as LezerPython).parser);
-}
-
-/**
- * The concrete tree as plain linked objects, built in one cursor pass. Walking lezer's SyntaxNode API
- * allocates a node object per step (firstChild/nextSibling), which cost three times the parse itself.
- */
-export interface SyntaxNode {
-  name: string;
-  from: number;
-  to: number;
-  firstChild: SyntaxNode | null;
-  nextSibling: SyntaxNode | null;
-}
-
-/**
- * The tree is built by the hand-written parser in pyparse.ts wherever it can (the same tree, several
- * times faster), else by @lezer/python: pyparse gives up on syntax errors and on anything it does not
- * mirror, so half-typed code still gets lezer's error recovery.
- */
-export function plainTree(src: string, chunkChars = CHUNK_CHARS, fast = true): SyntaxNode {
-  if (src.length > 2 * chunkChars) {
-    const chunked = chunkedTree(src, chunkChars, fast);
-    if (chunked) return chunked;
-  }
-  return wholeTree(src, fast);
-}
-
-/** One parse of the whole text: pyparse, else lezer. */
-function wholeTree(src: string, fast: boolean): SyntaxNode {
-  const quick = fast ? fastParse(src) : null;
-  if (quick) {
-    parseStats.fast++;
-    return quick;
-  }
-  parseStats.lezer++;
-  const root: SyntaxNode = {
-    name: 'Script',
-    from: 0,
-    to: src.length,
-    firstChild: null,
-    nextSibling: null,
-  };
-  appendTree(lezerParser().parse(src), 0, root, { last: null });
-  return root;
-}
-
-/** How many pieces (chunks, or whole texts) the last plainTree calls parsed with pyparse vs lezer. */
-export const parseStats = { fast: 0, lezer: 0 };
-
-/**
- * Long files are parsed as runs of top-level statements (split before a `class`, `def` or decorator
- * line at column 0) and the pieces joined: lezer's parse slows down per line as its one growing
- * buffer gets large (about 13 µs/line at 5,000 lines against 6 µs/line for a typical file), and a
- * piece pyparse gives up on costs only that piece's lezer parse. A piece that has any lezer parse
- * error (the split fell inside a string or brackets, or the file has a real error) makes the whole
- * file be parsed in one go, so the tree is always the one a single parse gives.
- */
-const CHUNK_CHARS = 2000;
-
-/** Where a long file is cut into pieces: before a column-0 `class`/`def` (never after a decorator). */
-function chunkStarts(src: string, chunkChars: number): number[] {
-  const starts = [0];
-  const re = /\n(?=(?:class|def)[ \t])/g;
-  let last = 0;
-  for (let m = re.exec(src); m; m = re.exec(src)) {
-    const at = m.index + 1;
-    // Never between a decorator and what it decorates.
-    if (src.charCodeAt(src.lastIndexOf('\n', m.index - 1) + 1) === 64) continue;
-    if (at - last >= chunkChars && src.length - at >= chunkChars / 2) {
-      starts.push(at);
-      last = at;
-    }
-  }
-  return starts;
-}
-
-/**
- * Hands each piece's tree (top-level statements as children of a piece root) to `visit`, in order,
- * pyparse first and lezer where it gives up. False, at once, when lezer reads a piece with an error
- * (or the text has no places to cut): the caller then parses the whole text in one go.
- */
-function eachPiece(
-  src: string,
-  chunkChars: number,
-  fast: boolean,
-  visit: (piece: SyntaxNode) => void,
-): boolean {
-  const starts = chunkStarts(src, chunkChars);
-  if (starts.length < 2) return false;
-  for (let i = 0; i < starts.length; i++) {
-    const from = starts[i];
-    const to = i + 1 < starts.length ? starts[i + 1] : src.length;
-    let piece = fast ? fastParse(src, from, to) : null;
-    if (piece) parseStats.fast++;
-    else {
-      parseStats.lezer++;
-      piece = { name: 'Script', from, to, firstChild: null, nextSibling: null };
-      if (!appendTree(lezerParser().parse(src.slice(from, to)), from, piece, { last: null }))
-        return false;
-    }
-    visit(piece);
-  }
-  return true;
-}
-
-function chunkedTree(src: string, chunkChars: number, fast: boolean): SyntaxNode | null {
-  const root: SyntaxNode = {
-    name: 'Script',
-    from: 0,
-    to: src.length,
-    firstChild: null,
-    nextSibling: null,
-  };
-  let last: SyntaxNode | null = null;
-  const joined = eachPiece(src, chunkChars, fast, (piece) => {
-    for (let c = piece.firstChild; c; c = c.nextSibling) {
-      if (last) last.nextSibling = c;
-      else root.firstChild = c;
-      last = c;
-    }
-  });
-  return joined ? root : null;
-}
-
-/** Adds a parsed tree's nodes (shifted by `offset`) under `root`, after `top.last`; false on a parse error. */
-function appendTree(
-  tree: Tree,
-  offset: number,
-  root: SyntaxNode,
-  top: { last: SyntaxNode | null },
-): boolean {
-  const stack: SyntaxNode[] = [];
-  const last: (SyntaxNode | null)[] = [];
-  let ok = true;
-  tree.iterate({
-    enter(n) {
-      if (stack.length === 0) {
-        stack.push(root);
-        last[0] = top.last;
-        return;
-      }
-      if (n.type.isError) ok = false;
-      const node: SyntaxNode = {
-        name: n.type.name,
-        from: n.from + offset,
-        to: n.to + offset,
-        firstChild: null,
-        nextSibling: null,
-      };
-      const depth = stack.length - 1;
-      const prev = last[depth];
-      if (prev) prev.nextSibling = node;
-      else stack[depth].firstChild = node;
-      last[depth] = node;
-      stack.push(node);
-      last[stack.length - 1] = null;
-    },
-    leave() {
-      stack.pop();
-    },
-  });
-  top.last = last[0];
-  return ok;
-}
-
-export interface Span {
-  from: number;
-  to: number;
-}
-
-export type Expr = Span &
-  (
-    | { t: 'num'; v: number; int: boolean }
-    | { t: 'str'; v: string }
-    | { t: 'name'; id: string }
-    | { t: 'const'; v: boolean | null }
-    | { t: 'ellipsis' }
-    | { t: 'attr'; obj: Expr; name: string }
-    | { t: 'sub'; obj: Expr; items: SliceItem[]; tuple: boolean }
-    | { t: 'call'; fn: Expr; args: Arg[] }
-    | { t: 'bin'; op: string; l: Expr; r: Expr; chain?: true }
-    | { t: 'unary'; op: string; e: Expr }
-    | { t: 'seq'; kind: 'tuple' | 'list' | 'set'; items: Expr[] }
-    | { t: 'starred'; e: Expr }
-    | { t: 'dict'; entries: [Expr, Expr][] }
-    | { t: 'comp'; kind: 'list' | 'gen' | 'set' | 'dict'; elt: Expr; val?: Expr; gens: CompFor[] }
-    | { t: 'ifexp'; test: Expr; body: Expr; orelse: Expr }
-    | { t: 'lambda'; params: Param[]; body: Expr }
-    | { t: 'fstr'; parts: (string | Expr)[] }
-    | { t: 'unknown'; what: string }
-  );
-
+// Lowering: the concrete tree (node.ts) into the typed AST (ast.ts). Lezer keeps punctuation as flat
+// children and recovers from errors with "⚠" nodes; converting once into plain objects keeps the
+// interpreter free of cursor bookkeeping and lets it ignore anything the parser could not make sense of.
+import type {
+  Arg,
+  CompFor,
+  Decorators,
+  Expr,
+  MethodBinding,
+  Param,
+  ParsedFile,
+  SliceItem,
+  Span,
+  Stmt,
+} from './ast';
+import { CHUNK_CHARS, eachPiece, wholeTree } from './lezer';
+import type { SyntaxNode } from './node';
 const COMPARE_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not']);
-
-/** How a method decorated with @staticmethod, @classmethod or @property is reached through an instance. */
-export type MethodBinding = 'static' | 'class' | 'property';
-
-/**
- * Decorators other than the binding ones. `unknown` lists those the analyser does not know: what they
- * return could be anything, so the decorated name is unknown (never the undecorated function). `accessor`
- * is set for `@x.setter` / `.deleter` / `.getter`, which add to a property rather than rebind its name.
- */
-export interface Decorators {
-  unknown: string[];
-  accessor: boolean;
-}
 
 /**
  * Decorators that return what they decorate, as far as shapes and parameters go: gradient and
@@ -264,58 +62,6 @@ function decoratorName(text: string): string {
   const paren = t.indexOf('(');
   return (paren >= 0 ? t.slice(0, paren) : t).replace(/\s+/g, '');
 }
-
-export type SliceItem = Span &
-  ({ t: 'index'; e: Expr } | { t: 'slice'; lo?: Expr; hi?: Expr; step?: Expr });
-
-export interface Arg {
-  name: string | undefined;
-  star: '*' | '**' | undefined;
-  value: Expr;
-}
-
-export interface CompFor {
-  target: Expr;
-  iter: Expr;
-  ifs: Expr[];
-}
-
-export interface Param {
-  name: string;
-  star?: '*' | '**';
-  def?: Expr;
-}
-
-export type Stmt = Span &
-  (
-    | { t: 'expr'; e: Expr }
-    | { t: 'assign'; targets: Expr[]; value: Expr }
-    | { t: 'aug'; target: Expr; op: string; value: Expr }
-    | { t: 'return'; value?: Expr }
-    | { t: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }
-    | { t: 'for'; target: Expr; iter: Expr; body: Stmt[] }
-    | { t: 'while'; test: Expr; body: Stmt[] }
-    | {
-        t: 'def';
-        name: string;
-        nameSpan: Span;
-        params: Param[];
-        body: Stmt[];
-        binding?: MethodBinding;
-        decorators?: Decorators;
-      }
-    | {
-        t: 'class';
-        name: string;
-        nameSpan: Span;
-        bases: Expr[];
-        body: Stmt[];
-        decorators?: Decorators;
-      }
-    | { t: 'import'; names: { path: string; alias: string }[] }
-    | { t: 'block'; body: Stmt[] }
-    | { t: 'flow'; what: 'pass' | 'break' | 'continue' | 'raise' | 'other' }
-  );
 
 const NO_NODES: SyntaxNode[] = [];
 const CHILD_ARRAY_STATEMENTS = new Set([
@@ -1047,11 +793,6 @@ export class Converter {
   }
 }
 
-export interface ParsedFile {
-  src: string;
-  stmts: Stmt[];
-}
-
 export function parseFile(src: string): ParsedFile {
   const conv = new Converter(src);
   const stmts: Stmt[] = [];
@@ -1073,30 +814,4 @@ export function parseFile(src: string): ParsedFile {
   stmts.length = 0;
   convert(wholeTree(src, true));
   return { src, stmts };
-}
-
-/** Offsets to 1-based line/column, by binary search over line starts. */
-export class LineIndex {
-  private starts: number[] = [0];
-  constructor(src: string) {
-    for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  pos(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  range(sp: Span): { line: number; column: number; endLine: number; endColumn: number } {
-    const a = this.pos(sp.from);
-    const b = this.pos(sp.to);
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-  }
-  lineStart(line: number): number {
-    return this.starts[line - 1] ?? 0;
-  }
 }

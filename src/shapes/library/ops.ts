@@ -1,31 +1,29 @@
 // Functions and methods the interpreter knows without a file defining them: Python builtins, math,
 // tensor creation, tensor methods and torch.* / F.* operations. Each maps shapes to shapes exactly as
 // PyTorch does, reports what PyTorch would raise, or returns "unknown" — never a guess.
-import type { Span } from './ast';
-import { add, isNum, mul, product, sym, type D } from './dims';
-import type { CallArgs, IndexItem, Interp } from './interp';
+import * as S from './shapeops';
+import { MAX_ITERATIONS, allocate } from '../eval/budget';
+import { type CallArgs, type IndexItem, isConstArg, noArgs, posArg } from '../eval/calls';
+import type { Interp } from '../eval/interp';
+import { displayPath } from '../eval/names';
 import {
   COMPARISONS,
-  displayPath,
-  isConstArg,
   isSane,
   iterate,
-  noArgs,
   numOf,
-  posArg,
   saneValue,
   sliceLength,
   toConfig,
   truthy,
   valueEq,
-} from './interp';
-import type { LayerConfig } from './types';
+} from '../eval/semantics';
+import { type TensorV, type Value, unknown } from '../eval/values';
+import type { Span } from '../syntax/ast';
+import type { LayerConfig } from '../types';
+import { type D, add, isNum, mul, product, sym } from './dims';
 import { LAYERS } from './layers';
 import { normDim } from './layers/rule';
 import { shapeStr } from './layers/util';
-import * as S from './shapeops';
-import { allocate, MAX_ITERATIONS } from './budget';
-import { unknown, type TensorV, type Value } from './values';
 
 const numelOf = (s: D[]): number | null => (s.every(isNum) ? (product(s) as number) : null);
 const T = (shape: D[]): TensorV => ({ k: 'tensor', shape });

@@ -1,7 +1,7 @@
 // Output-size formulas of convolution, pooling and their transposes, as PyTorch computes them,
 // each returning the size and the same formula with the numbers filled in for hovers.
-import { add, ceilDiv, dimToString, floorDiv, isNum, mul, sub, type D } from './dims';
-import type { DimFormula } from './types';
+import type { DimFormula } from '../types';
+import { type D, add, dimToString, floorDiv, isNum, mul, sub } from './dims';
 
 export interface SizeResult {
   out: D | null;
@@ -167,8 +167,6 @@ export function scaleOut(dim: string, I: D, scale: number): SizeResult {
     },
   };
 }
-
-export { ceilDiv };
 
 const AXES_1: readonly string[] = ['L'];
 const AXES_2: readonly string[] = ['H', 'W'];

@@ -1,9 +1,9 @@
 // Linear, Bilinear, Identity, Flatten, Unflatten, Embedding, EmbeddingBag.
-import { knownEqual, product, type D } from '../dims';
+import type { Value } from '../../eval/values';
+import { type D, knownEqual, product } from '../dims';
 import { flatten } from '../shapeops';
-import { REQUIRED, type LayerRule, normDim, unknownTensor } from './rule';
+import { type LayerRule, REQUIRED, normDim, unknownTensor } from './rule';
 import { numel, shapeStr } from './util';
-import type { Value } from '../values';
 
 const linear: LayerRule = {
   type: 'Linear',

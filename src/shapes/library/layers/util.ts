@@ -1,5 +1,5 @@
 // Small helpers shared by the layer families.
-import { dimToString, isNum, product, type D } from '../dims';
+import { type D, dimToString, isNum, product } from '../dims';
 
 export function shapeStr(shape: D[] | null): string {
   return shape ? `[${shape.map(dimToString).join(', ')}]` : '[?]';

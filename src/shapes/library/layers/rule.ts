@@ -1,7 +1,7 @@
 // What a layer rule is: PyTorch's constructor signature (names, order, defaults), how many parameters
 // the layer owns, and how it maps input shapes to output shapes. Families live in sibling files.
-import type { ConfigValue, DimFormula, LayerConfig, Severity } from '../types';
-import type { CtorDiag, TensorV, Value } from '../values';
+import type { CtorDiag, TensorV, Value } from '../../eval/values';
+import type { ConfigValue, DimFormula, LayerConfig, Severity } from '../../types';
 
 /** Marks a constructor argument without a default. */
 export const REQUIRED = '\u0000required';

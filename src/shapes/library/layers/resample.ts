@@ -1,10 +1,10 @@
 // Upsample, PixelShuffle/Unshuffle, ChannelShuffle and the padding layers.
-import { exactDiv, add, mul, type D } from '../dims';
+import type { Value } from '../../eval/values';
+import type { ConfigValue } from '../../types';
+import { type D, add, exactDiv, mul } from '../dims';
 import { axisNames, scaleOut } from '../formulas';
-import { REQUIRED, type Fwd, type LayerRule, unknownTensor } from './rule';
+import { type Fwd, type LayerRule, REQUIRED, unknownTensor } from './rule';
 import { shapeStr } from './util';
-import type { Value } from '../values';
-import type { ConfigValue } from '../types';
 
 /** Shared by nn.Upsample and F.interpolate: size wins over scale_factor. null is None, undefined unknown. */
 export function upsample(

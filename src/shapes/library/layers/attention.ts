@@ -2,10 +2,10 @@
 // (torch/nn/modules/transformer.py): TransformerEncoderLayer, TransformerDecoderLayer and Transformer
 // are one entry each, as the corpus and torchinfo-style summaries treat them; the stacks
 // TransformerEncoder/TransformerDecoder are containers written in Python in prelude.ts.
-import { knownEqual, type D } from '../dims';
-import { REQUIRED, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
+import type { TensorV } from '../../eval/values';
+import { type D, knownEqual } from '../dims';
+import { type Cfg, type Fwd, type LayerRule, REQUIRED, unknownTensor } from './rule';
 import { shapeStr } from './util';
-import type { TensorV } from '../values';
 
 export const multiheadAttention: LayerRule = {
   type: 'MultiheadAttention',

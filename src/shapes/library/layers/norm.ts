@@ -1,8 +1,8 @@
 // BatchNorm, LayerNorm, GroupNorm, InstanceNorm, LocalResponseNorm (torch/nn/modules/*norm*.py).
+import type { Value } from '../../eval/values';
 import { knownEqual } from '../dims';
-import { REQUIRED, type Fwd, type LayerRule, unknownTensor } from './rule';
+import { type Fwd, type LayerRule, REQUIRED, unknownTensor } from './rule';
 import { shapeStr } from './util';
-import type { Value } from '../values';
 
 function channelCheck(f: Fwd, ranks: number[], arg: string, code: string): Value | null {
   const s = f.x.shape;

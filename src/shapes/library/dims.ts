@@ -293,8 +293,3 @@ function linearToString(d: D): string {
 export function dimFromInput(x: number | string): D {
   return typeof x === 'number' ? x : sym(x);
 }
-
-/** Symbols a dimension mentions, for deciding whether a check can be made. */
-export function isSymbolic(d: D): boolean {
-  return typeof d !== 'number';
-}

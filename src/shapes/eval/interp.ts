@@ -2,36 +2,15 @@
 // module trees (constant arguments, loops, helper functions, user blocks) and runs `forward` on
 // tensors whose only property is the shape. Whatever it cannot evaluate becomes "unknown" with a
 // reason, and stays unknown downstream: the engine never guesses.
-import type { Arg, Decorators, Expr, Span, Stmt } from './ast';
-import { parseFile } from './ast';
-import { PRELUDE } from './prelude';
-import {
-  add,
-  ceilDiv,
-  dimToString,
-  floorDiv,
-  isNum,
-  knownEqual,
-  mul,
-  neg,
-  sub,
-  type D,
-} from './dims';
-import { LAYERS } from './layers';
-import { Cfg, docUrl, REQUIRED, type Fwd, type LayerRule } from './layers/rule';
-import { numel, shapeStr } from './layers/util';
-import {
-  activeBudget,
-  allocate,
-  Budget,
-  BudgetExceeded,
-  MAX_ITERATIONS,
-  spend,
-  withBudget,
-} from './budget';
-import { callOp, tensorAttr } from './ops';
+import { type D, isNum, neg } from '../library/dims';
+import { LAYERS } from '../library/layers';
+import { Cfg, type LayerRule, REQUIRED } from '../library/layers/rule';
+import { numel } from '../library/layers/util';
+import { callOp, tensorAttr } from '../library/ops';
+import { PRELUDE } from '../library/prelude';
+import type { Arg, Expr, Span, Stmt } from '../syntax/ast';
+import { parseFile } from '../syntax/lower';
 import type {
-  ConfigValue,
   DimFormula,
   LayerConfig,
   LayerResult,
@@ -39,60 +18,102 @@ import type {
   ShapeDiagnostic,
   SourceRange,
   VariableShape,
-} from './types';
+} from '../types';
 import {
-  modValue,
-  none,
-  Scope,
-  unknown,
+  Budget,
+  BudgetExceeded,
+  MAX_ITERATIONS,
+  activeBudget,
+  allocate,
+  spend,
+  withBudget,
+} from './budget';
+import {
+  type CallArgs,
+  EMPTY_VALUES,
+  type FuncWithOwner,
+  type IndexItem,
+  NO_ARGS,
+  type NamedTuple,
+  type PartialRef,
+  type SuperRef,
+  findClassAttr,
+  findMethod,
+  noArgs,
+  posArg,
+  bound,
+} from './calls';
+import {
+  NO_SOURCES,
+  addSources,
+  assignedNames,
+  lacksSource,
+  mergeSources,
+  mutatedNames,
+  tagTensors,
+} from './dataflow';
+import { execImport, extAttr } from './imports';
+import {
+  BASE_LAYER,
+  BUILDING_METHODS,
+  LeafCall,
+  type ModuleWithRule,
+  NOT_MODULES,
+  NO_ATTRS,
+  NO_CHILDREN,
+  NO_UNKNOWN_ARGS,
+  type ParamTensor,
+  SIZE_ARGS,
+  addChildren,
+  argSite,
+  badSize,
+  bindConfig,
+  decoratedWhy,
+  isFloatSize,
+  loseContents,
+  nonPositive,
+  ownAttrs,
+  ownChildren,
+  paramShape,
+  ruleDoc,
+  sigIndex,
+  sigNames,
+  someNum,
+} from './modules';
+import { displayPath, isModuleBase, nnName, torchBase } from './names';
+import {
+  BUILTINS,
+  COMPARISONS,
+  arith,
+  dictGet,
+  dictSet,
+  flattenTensors,
+  fromConfig,
+  isSane,
+  iterate,
+  mergeValues,
+  numOf,
+  repeatSeq,
+  resultShape,
+  saneValue,
+  sliceLength,
+  sliceRange,
+  strBin,
+  truthy,
+  valueEq,
+} from './semantics';
+import {
   type ClassInfo,
-  type CtorArgs,
   type CtorDiag,
   type FuncV,
   type ModuleInst,
+  Scope,
   type TensorV,
   type Value,
+  modValue,
+  none,
+  unknown,
 } from './values';
-
-/** See CtorArgs: the values are mutable here only while evalCall fills them in. */
-export interface CallArgs extends CtorArgs {
-  pos: Value[];
-  kw: Map<string, Value>;
-  /**
-   * Set when `*xs` or `**kw` unpacked something the analyser cannot enumerate: only the first `pos`
-   * positionals and the keywords written out are known; every other parameter is unknown, never its default.
-   */
-  lost?: { why: string; pos: number };
-}
-
-// Shared empty values: CallArgs built here are never mutated, and most calls have no keywords.
-const EMPTY_VALUES: ReadonlyMap<string, Value> = new Map();
-const NO_ARGS: readonly Arg[] = [];
-
-export const noArgs = (pos: Value[] = [], kw?: Map<string, Value>): CallArgs => ({
-  pos,
-  kw: kw ?? (EMPTY_VALUES as Map<string, Value>),
-  posArgs: NO_ARGS,
-  kwArgs: NO_ARGS,
-});
-
-/** The argument pos[i] was written as, if it was written. */
-export function posArg(a: CtorArgs, i: number): Arg | undefined {
-  return i < a.pos.length ? a.posArgs[i] : undefined;
-}
-
-/** The keyword argument `name` as written (the last one, as Python binding would not allow two). */
-function kwArg(a: CtorArgs, name: string): Arg | undefined {
-  const args = a.kwArgs;
-  for (let i = args.length - 1; i >= 0; i--)
-    if (args[i].name === name && args[i].star === undefined) return args[i];
-  return undefined;
-}
-
-/** Whether an argument was written as a constant; values unpacked from `*xs` never are. */
-export function isConstArg(arg: Arg | undefined): boolean {
-  return arg !== undefined && arg.star === undefined && isConstExpr(arg.value);
-}
 
 /** What a forward trace collects for one model. */
 export interface Trace {
@@ -154,175 +175,7 @@ let sharedPrelude: Scope | undefined;
 const MAX_DEPTH = 60;
 
 /**
- * A class's method bound to an instance: `{ ...fn, self }` written out (methods are built with exactly
- * these fields), which V8 does far faster than an object spread on a hot path.
- */
-function bound(fn: FuncV, self: Value, clsOwner?: ClassInfo): FuncV {
-  if (clsOwner)
-    return {
-      k: 'func',
-      name: fn.name,
-      params: fn.params,
-      body: fn.body,
-      scope: fn.scope,
-      span: fn.span,
-      self,
-      clsOwner,
-    } as FuncV;
-  return {
-    k: 'func',
-    name: fn.name,
-    params: fn.params,
-    body: fn.body,
-    scope: fn.scope,
-    span: fn.span,
-    self,
-  };
-}
-
-/** Index of parameter `name` in the signature, or −1. */
-function sigIndex(sig: LayerRule['sig'], name: string): number {
-  for (let i = 0; i < sig.length; i++) if (sig[i][0] === name) return i;
-  return -1;
-}
-
-const ruleDocs = new Map<LayerRule, string>();
-/** docUrl(rule), built once per rule rather than once per traced call. */
-function ruleDoc(rule: LayerRule): string {
-  let d = ruleDocs.get(rule);
-  if (d === undefined) ruleDocs.set(rule, (d = docUrl(rule)));
-  return d;
-}
-
-const ruleNames = new Map<LayerRule, string[]>();
-/** A rule's parameter names in order, computed once per rule. */
-function sigNames(rule: LayerRule): string[] {
-  let names = ruleNames.get(rule);
-  if (!names) ruleNames.set(rule, (names = rule.sig.map((p) => p[0])));
-  return names;
-}
-
-/** Stores the argument's config value; false when it is not a constant (the caller marks it unknown). */
-function bindConfig(values: LayerConfig, name: string, v: Value): boolean {
-  const cv = toConfig(v);
-  if (cv === undefined) return false;
-  values[name] = cv;
-  return true;
-}
-
-/** The unknown-argument set of the (many) layers whose arguments are all known; never written. */
-const NO_UNKNOWN_ARGS: ReadonlySet<string> = new Set();
-
-/** Sizes PyTorch passes to torch.empty for a weight, which takes only ints. */
-const WEIGHT_SIZES = new Set([
-  'in_features',
-  'out_features',
-  'in1_features',
-  'in2_features',
-  'in_channels',
-  'out_channels',
-  'num_features',
-  'hidden_size',
-  'input_size',
-  'embedding_dim',
-  'num_embeddings',
-  'embed_dim',
-  'proj_size',
-]);
-
-/** A float (an int-valued one too: 16.0) given for a weight's size; a conv's kernel size makes its weight too. */
-function isFloatSize(type: string, name: string, v: Value): boolean {
-  if (!(WEIGHT_SIZES.has(name) || (name === 'kernel_size' && type.startsWith('Conv'))))
-    return false;
-  if (v.k === 'num') return v.float === true;
-  return v.k === 'seq' && v.items.some((x) => x.k === 'num' && x.float === true);
-}
-
-const badSize = (x: number): boolean => x < 0 || !Number.isInteger(x);
-const nonPositive = (x: number): boolean => x <= 0;
-/** Whether a config value (a number or a list of them) has a number failing `bad`. */
-function someNum(v: ConfigValue, bad: (x: number) => boolean): boolean {
-  if (typeof v === 'number') return bad(v);
-  if (Array.isArray(v)) for (const x of v) if (typeof x === 'number' && bad(x)) return true;
-  return false;
-}
-
-/**
- * Where a leaf's constructor argument `name` was written and whether it was a constant; null when it
- * was not given. A keyword wins over a positional for the same name, as Python binding would reject
- * and the old per-argument maps resolved.
- */
-export function argSite(m: ModuleInst, name: string): { span: Span; isConst: boolean } | null {
-  const c = m.ctorArgs;
-  const rule = (m as Partial<ModuleWithRule>).rule;
-  if (!c || !rule) return null;
-  const i = sigNames(rule).indexOf(name);
-  if (i < 0) return null;
-  const byKw = c.kw.has(name);
-  const p = posArg(c, i);
-  const k = byKw ? kwArg(c, name) : undefined;
-  const found = k ?? p;
-  if (!found) return null;
-  return { span: found.value, isConst: isConstArg(byKw ? k : p) };
-}
-
-/** The shared empty maps of leaves (see newModule); ownChildren/ownAttrs replace them before a write. */
-const NO_CHILDREN: ReadonlyMap<string, ModuleInst> = new Map();
-const NO_ATTRS: ReadonlyMap<string, Value> = new Map();
-export function ownChildren(m: ModuleInst): Map<string, ModuleInst> {
-  if (m.children === NO_CHILDREN) m.children = new Map();
-  return m.children;
-}
-function ownAttrs(m: ModuleInst): Map<string, Value> {
-  if (m.attrs === NO_ATTRS) m.attrs = new Map();
-  return m.attrs;
-}
-
-/**
- * What a layer rule's forward sees for one call. A class (methods on the prototype, the label built
- * only if a message needs it) instead of an object of fresh closures per layer call. One per call:
- * reusing a long-lived one measured slower, since each call's stores into an old object pay the
- * garbage collector's write barrier.
- */
-class LeafCall implements Fwd {
-  readonly cfg: Cfg;
-  readonly args: Value[];
-  readonly kwargs: Map<string, Value>;
-  /** Created by the first formula: most layers (activations, norms, linear) have none. */
-  formulas: DimFormula[] | null = null;
-  macs: number | null = null;
-  constructor(
-    private readonly it: Interp,
-    private readonly m: ModuleWithRule,
-    private readonly site: Span,
-    a: CallArgs,
-    readonly x: TensorV,
-    private readonly name: string,
-  ) {
-    this.cfg = m.cfg;
-    this.args = a.pos;
-    this.kwargs = a.kw;
-  }
-  get label(): string {
-    return `${this.name} (${this.m.type})`;
-  }
-  diag(code: string, sev: Severity, msg: string, arg?: string, fixValue?: number | string): void {
-    this.it.argDiag(this.m, { code, severity: sev, message: msg, arg, fixValue }, this.site);
-  }
-  formula(dim: string, formula: string, worked: string): void {
-    this.addFormula({ dim, formula, worked });
-  }
-  addFormula(f: DimFormula): void {
-    if (this.formulas) this.formulas.push(f);
-    else this.formulas = [f];
-  }
-  setMacs(n: number | null): void {
-    this.macs = n;
-  }
-}
-
-/**
- * Offsets to 1-based lines and columns (ast.ts's LineIndex, specialised for the interpreter): `range`
+ * Offsets to 1-based lines and columns, specialised for the interpreter: `range`
  * builds its one result object directly, since every traced layer call asks for one or two ranges.
  */
 export class SourceLines {
@@ -996,10 +849,7 @@ export class Interp {
         return 'normal';
       }
       case 'import':
-        for (const n of s.names) {
-          scope.vars.set(n.alias, { k: 'ext', path: canonicalImport(n.path) });
-          this.imports.add(n.path);
-        }
+        execImport(s, scope, this.imports);
         return 'normal';
       case 'block':
         return this.execBlock(s.body, scope, frame);
@@ -2460,913 +2310,3 @@ export class Interp {
     }
   }
 }
-
-// ───────────────────────── helpers ─────────────────────────
-
-export interface ModuleWithRule extends ModuleInst {
-  rule: LayerRule;
-  cfg: Cfg;
-  /** Why the first constructor argument the analyser could not evaluate is unknown, for the output's reason. */
-  argWhy: string | undefined;
-}
-
-export interface ParamTensor extends TensorV {
-  param?: boolean;
-  /** A layer's own weight or bias, read as `layer.weight`. */
-  paramOf?: ModuleInst;
-  paramName?: string;
-}
-
-/** Shapes of the weight and bias PyTorch allocates, for the layers code reads them from. */
-function paramShape(m: ModuleInst, name: string): D[] | null {
-  const c = m.config;
-  const n = (k: string): number | null => (typeof c[k] === 'number' ? (c[k] as number) : null);
-  if (m.type === 'Linear') {
-    const i = n('in_features');
-    const o = n('out_features');
-    if (i === null || o === null) return null;
-    return name === 'weight' ? [o, i] : c.bias ? [o] : null;
-  }
-  if (m.type === 'Embedding') {
-    const e = n('num_embeddings');
-    const d = n('embedding_dim');
-    return name === 'weight' && e !== null && d !== null ? [e, d] : null;
-  }
-  const conv = /^Conv(Transpose)?[123]d$/.exec(m.type);
-  if (conv) {
-    const i = n('in_channels');
-    const o = n('out_channels');
-    const g = n('groups') ?? 1;
-    const k =
-      Array.isArray(c.kernel_size) && c.kernel_size.every((x) => typeof x === 'number')
-        ? (c.kernel_size as number[])
-        : null;
-    if (i === null || o === null || !k) return null;
-    if (name === 'bias') return c.bias ? [o] : null;
-    return conv[1] ? [i, o / g, ...k] : [o, i / g, ...k];
-  }
-  return null;
-}
-
-interface FuncWithOwner extends FuncV {
-  clsOwner?: ClassInfo;
-}
-
-interface PartialRef {
-  k: 'ext';
-  path: string;
-  partialArgs?: CallArgs;
-}
-
-/** A namedtuple's value: a tuple whose items are also reached by field name. */
-type NamedTuple = Value & { k: 'seq'; fields?: string[] };
-
-interface SuperRef {
-  k: 'ext';
-  path: string;
-  self?: Value;
-  classRef?: ClassInfo;
-}
-
-export type IndexItem =
-  | { t: 'index'; v: Value }
-  | { t: 'slice'; lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined }
-  | { t: 'ellipsis' };
-
-const SIZE_ARGS = new Set([
-  'in_features',
-  'out_features',
-  'in1_features',
-  'in2_features',
-  'in_channels',
-  'out_channels',
-  'num_features',
-  'num_channels',
-  'num_groups',
-  'hidden_size',
-  'input_size',
-  'num_layers',
-  'embedding_dim',
-  'num_embeddings',
-  'embed_dim',
-  'num_heads',
-  'd_model',
-  'nhead',
-  'dim_feedforward',
-  'padding',
-  'dilation',
-  'output_padding',
-  'groups',
-  'upscale_factor',
-  'downscale_factor',
-  'output_size',
-  'proj_size',
-]);
-
-function badDims(shape: D[]): boolean {
-  for (let i = 0; i < shape.length; i++) {
-    const d = shape[i];
-    if (typeof d === 'number' && (d < 0 || !Number.isInteger(d))) return true;
-  }
-  return false;
-}
-
-/**
- * True when saneValue would return `v` itself: checked first so the common case builds neither the
- * message nor a closure for it. (A sequence is always rebuilt by saneValue, so it is never "sane" here.)
- */
-export function isSane(v: Value): boolean {
-  return v.k === 'tensor' ? !v.shape || !badDims(v.shape) : v.k !== 'seq';
-}
-
-/** A tensor whose shape has a negative or fractional size is reported as unknown, never shown. */
-export function saneValue(v: Value, why: string | (() => string)): Value {
-  if (v.k === 'tensor')
-    return v.shape && badDims(v.shape)
-      ? { k: 'tensor', shape: null, why: typeof why === 'string' ? why : why() }
-      : v;
-  if (v.k === 'seq') {
-    spend(v.items.length);
-    return { ...v, items: v.items.map((x) => saneValue(x, why)) };
-  }
-  return v;
-}
-
-/**
- * External callables whose results are never modules: torch's tensor functions and data utilities,
- * Python's standard library, numpy. Anything else not understood may build one, including torch's
- * namespaces that return modules (quantization wrappers such as `QuantWrapper(nn.Linear(3, 5))`,
- * `torch.jit.script`, `torch.fx.symbolic_trace`, `torch.load`); of those, only the qconfig factories
- * (`get_default_qconfig`, `QConfig`) are known to build a config rather than a module.
- */
-const NOT_MODULES =
-  /^(?:torch\.(?!nn\.|hub\.|ao\.|quantization\.|jit\.|fx\.|package\.|load$|compile$)|torch\.(?:ao\.)?quantization\.(?:[\w.]*\.)?\w*[qQ][cC]onfig\w*$|torchvision\.(?:transforms|datasets|io|utils)\.|builtins\.|math\.|numpy\.|seq\.|dict\.|str\.|tensor\.|typing\.|collections\.|os\.|sys\.|random\.|time\.|json\.|logging\.|warnings\.|itertools\.|functools\.)/;
-
-/** The attribute holding the torch layer a user class derives from (a name no Python code can write). */
-const BASE_LAYER = '\u0000base';
-
-/** Methods that may add a module to their receiver. */
-const BUILDING_METHODS = new Set([
-  'add_module',
-  'register_module',
-  'register_parameter',
-  'append',
-  'extend',
-  'insert',
-  'update',
-  '__setattr__',
-  'setdefault',
-]);
-
-const BUILTINS = new Set([
-  'range',
-  'len',
-  'list',
-  'tuple',
-  'enumerate',
-  'zip',
-  'int',
-  'float',
-  'min',
-  'max',
-  'sum',
-  'abs',
-  'isinstance',
-  'super',
-  'print',
-  'getattr',
-  'setattr',
-  'hasattr',
-  'reversed',
-  'sorted',
-  'dict',
-  'str',
-  'round',
-  'bool',
-  'iter',
-  'next',
-  'map',
-  'any',
-  'all',
-  'OrderedDict',
-  'divmod',
-  'pow',
-  'type',
-  'ValueError',
-  'TypeError',
-  'NotImplementedError',
-  'Exception',
-  'open',
-  'format',
-]);
-
-/** torch paths normalised: `from torch.nn import Conv2d` and `torch.nn.modules.conv.Conv2d` both reach nn.Conv2d. */
-function canonicalImport(path: string): string {
-  if (path === 'collections.OrderedDict' || path === 'typing.OrderedDict')
-    return 'builtins.OrderedDict';
-  return path;
-}
-
-/**
- * `nn.Conv2d`, `torch.flatten`, `F.relu`: the value of an attribute of an external name. Ext values
- * without a receiver are never mutated, so one object per path is shared, which saves building and
- * hashing a fresh path string on every read.
- */
-const extAttrs = new Map<string, Map<string, Value>>();
-function extAttr(path: string, name: string): Value {
-  let byName = extAttrs.get(path);
-  if (!byName) {
-    if (extAttrs.size > 10_000) return { k: 'ext', path: path + '.' + name };
-    extAttrs.set(path, (byName = new Map()));
-  }
-  let v = byName.get(name);
-  if (!v) {
-    v = { k: 'ext', path: path + '.' + name };
-    if (byName.size < 10_000) byName.set(name, v);
-  }
-  return v;
-}
-
-/** A torch.nn name: its short form, and the layer rule of that name if there is one. */
-interface NnName {
-  short: string;
-  rule: LayerRule | undefined;
-}
-const nnNames = new Map<string, NnName | null>();
-
-/**
- * nn.Conv2d → 'Conv2d' with its rule; memoised with the rule, since every call of an imported name
- * asks and a layer call then needs no second lookup.
- */
-function nnName(path: string): NnName | null {
-  let r = nnNames.get(path);
-  if (r === undefined) {
-    const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
-    r = m ? { short: m[1], rule: LAYERS.get(m[1]) } : null;
-    if (nnNames.size < 10_000) nnNames.set(path, r);
-  }
-  return r;
-}
-
-/** nn.Conv2d → 'Conv2d'. */
-export function layerName(path: string): string | null {
-  const r = nnName(path);
-  return r ? r.short : null;
-}
-
-export function displayPath(path: string): string {
-  return path
-    .replace(/^torch\.nn\.functional\./, 'F.')
-    .replace(/^torch\.nn\./, 'nn.')
-    .replace(/^builtins\./, '')
-    .replace(/^tensor\./, 'Tensor.');
-}
-
-function isModuleBase(v: Value): boolean {
-  if (v.k === 'class') return v.cls.isModule;
-  if (v.k === 'ext') {
-    const n = layerName(v.path);
-    return (
-      n !== null &&
-      (n === 'Module' ||
-        n === 'Sequential' ||
-        n === 'ModuleList' ||
-        n === 'ModuleDict' ||
-        LAYERS.has(n))
-    );
-  }
-  return false;
-}
-
-/** The torch.nn container a user class ultimately derives from, if any. */
-export function torchBase(cls: ClassInfo): string | null {
-  for (const b of cls.bases) {
-    if (b.k === 'ext') {
-      const n = layerName(b.path);
-      if (n) return n;
-    }
-    if (b.k === 'class') {
-      const r = torchBase(b.cls);
-      if (r) return r;
-    }
-  }
-  return null;
-}
-
-type Resolved = { fn: FuncV; cls: ClassInfo } | null;
-/**
- * Method resolution, memoised on the class: a class's methods and bases are fixed once its statement
- * has run, and `self.conv1(x)`, `forward` and `__init__` look the same names up on every call. (On the
- * class itself rather than in a WeakMap: a WeakMap keyed by each analysis's fresh classes made the
- * garbage collector's ephemeron work dominate small files.)
- */
-export function findMethod(cls: ClassInfo, name: string): Resolved {
-  const byName = (cls.resolved ??= new Map());
-  let r = byName.get(name);
-  if (r === undefined) byName.set(name, (r = resolveMethod(cls, name)));
-  return r;
-}
-
-function resolveMethod(cls: ClassInfo, name: string): Resolved {
-  const m = cls.methods.get(name);
-  if (m) return { fn: m, cls };
-  for (const b of cls.bases)
-    if (b.k === 'class') {
-      const r = resolveMethod(b.cls, name);
-      if (r) return r;
-    }
-  return null;
-}
-
-function findClassAttr(cls: ClassInfo, name: string): Value | null {
-  const a = cls.attrs.get(name);
-  if (a) return a;
-  for (const b of cls.bases)
-    if (b.k === 'class') {
-      const r = findClassAttr(b.cls, name);
-      if (r) return r;
-    }
-  return null;
-}
-
-/**
- * Fills a container from its constructor's (or append's) arguments. An item that is not a module (an
- * unknown value: an imported class's instance, an unsupported layer) becomes the stand-in `opaque`
- * makes, so nothing after it is computed as if it were not there; a ModuleList or ModuleDict whose
- * whole contents are unknown loses its contents (see loseContents).
- */
-export function addChildren(
-  m: ModuleInst,
-  items: Value[],
-  sequential: boolean,
-  opaque: (v: Value) => ModuleInst,
-  start = 0,
-): void {
-  const first = items[0];
-  ownChildren(m);
-  if (items.length === 1 && first && first.k === 'dict') {
-    first.keys.forEach((k, i) => {
-      const v = first.vals[i];
-      if (k.k === 'str') m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
-      else loseContents(m, 'a key the analyser cannot evaluate');
-    });
-    return;
-  }
-  if (!sequential && items.length === 1 && first && first.k === 'seq') {
-    // ModuleList([...]) / ModuleDict([(name, module), ...])
-    if (m.kind === 'ModuleDict') {
-      for (const it of first.items) {
-        const [k, v] = it.k === 'seq' ? it.items : [];
-        if (k && k.k === 'str' && v) m.children.set(k.v, v.k === 'module' ? v.m : opaque(v));
-        else loseContents(m, 'an entry the analyser cannot evaluate');
-      }
-    } else
-      first.items.forEach((v, i) =>
-        m.children.set(String(start + i), v.k === 'module' ? v.m : opaque(v)),
-      );
-    return;
-  }
-  if (!sequential && items.length === 1 && first && first.k === 'unknown') {
-    loseContents(m, first.why);
-    return;
-  }
-  let i = start;
-  for (const v of items) {
-    if (v.k !== 'none') m.children.set(String(i), v.k === 'module' ? v.m : opaque(v));
-    i++;
-  }
-}
-
-/**
- * A container whose contents are not all known (filled from a list the analyser cannot enumerate, or
- * in a loop over one): its parameters are unknown, and so is what running or iterating it gives.
- */
-export function loseContents(m: ModuleInst, why: string): void {
-  m.opaque ??= why;
-  m.ownParams = null;
-}
-
-/** Why a decorated name is unknown: the decorator returns something the analyser cannot know. */
-function decoratedWhy(d: Decorators): string {
-  return `decorated with @${d.unknown[0]}, which the analyser does not know (it may return something other than what it decorates)`;
-}
-
-export function iterate(v: Value): Value[] | null {
-  if (v.k === 'seq') return v.items;
-  if (v.k === 'dict') return v.keys;
-  // Values made here are new elements: charged to the budget, and not made at all past it (null:
-  // the loop or call over them then treats the iterable as unknown).
-  if (v.k === 'str')
-    return allocate(v.v.length, 'a string')
-      ? null
-      : [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
-  const base = v.k === 'module' && v.m.kind === 'user' && v.m.cls ? torchBase(v.m.cls) : null;
-  if (v.k === 'module' && v.m.opaque) return null;
-  if (v.k === 'module') spend(v.m.children.size >> 4);
-  if (
-    v.k === 'module' &&
-    (v.m.kind === 'ModuleList' ||
-      v.m.kind === 'Sequential' ||
-      base === 'Sequential' ||
-      base === 'ModuleList')
-  )
-    return [...v.m.children.values()].map(modValue);
-  if (v.k === 'module' && (v.m.kind === 'ModuleDict' || base === 'ModuleDict'))
-    return [...v.m.children.keys()].map((s) => ({ k: 'str', v: s }) as Value);
-  if (
-    v.k === 'tensor' &&
-    v.shape &&
-    isNum(v.shape[0]) &&
-    v.shape[0] >= 0 &&
-    v.shape[0] <= 4096 &&
-    !allocate(v.shape[0], 'a tensor unpacked along its first dimension')
-  )
-    return Array.from(
-      { length: v.shape[0] },
-      () => ({ k: 'tensor', shape: (v.shape as D[]).slice(1) }) as Value,
-    );
-  return null;
-}
-
-export function truthy(v: Value): boolean | null {
-  switch (v.k) {
-    case 'bool':
-      return v.v;
-    case 'num':
-      return isNum(v.v) ? v.v !== 0 : null;
-    case 'str':
-      return v.v.length > 0;
-    case 'none':
-      return false;
-    case 'seq':
-      return v.items.length > 0;
-    case 'dict':
-      return v.keys.length > 0;
-    case 'module':
-    case 'func':
-    case 'class':
-    case 'obj':
-      return true;
-    default:
-      return null;
-  }
-}
-
-export function numOf(v: Value): D | null {
-  if (v.k === 'num') return v.v;
-  if (v.k === 'bool') return v.v ? 1 : 0;
-  return null;
-}
-
-export function valueEq(a: Value, b: Value): boolean | null {
-  if (a.k === 'unknown' || b.k === 'unknown' || a.k === 'tensor' || b.k === 'tensor') return null;
-  const x = numOf(a);
-  const y = numOf(b);
-  if (x !== null && y !== null) {
-    const d = sub(x, y);
-    return isNum(d) ? d === 0 : null;
-  }
-  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
-  if (a.k === 'none' || b.k === 'none') return a.k === b.k;
-  if (a.k === 'seq' && b.k === 'seq') {
-    if (a.items.length !== b.items.length) return false;
-    // Charged: a list can hold itself many times over (x = [x, x] in a loop), so a deep comparison
-    // may visit exponentially many items.
-    spend(a.items.length);
-    let all: boolean | null = true;
-    for (let i = 0; i < a.items.length; i++) {
-      const e = valueEq(a.items[i], b.items[i]);
-      if (e === false) return false;
-      if (e === null) all = null;
-    }
-    return all;
-  }
-  if (a.k === 'module' && b.k === 'module') return a.m === b.m;
-  if (a.k === 'ext' && b.k === 'ext' && !a.self && !b.self) return a.path === b.path;
-  if (a.k === 'class' && b.k === 'class') return a.cls === b.cls;
-  if (a.k !== b.k) return false;
-  return null;
-}
-
-function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {
-  // A linear scan per key: building a dict of n keys is O(n²), so the scans are charged.
-  spend(d.keys.length >> 2);
-  const i = d.keys.findIndex((x) => valueEq(x, k) === true);
-  if (i >= 0) d.vals[i] = v;
-  else {
-    d.keys.push(k);
-    d.vals.push(v);
-  }
-}
-
-function dictGet(d: Value & { k: 'dict' }, k: Value): Value | null {
-  spend(d.keys.length >> 2);
-  const i = d.keys.findIndex((x) => valueEq(x, k) === true);
-  return i >= 0 ? d.vals[i] : null;
-}
-
-function sliceIndices(
-  n: number,
-  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
-  countOnly: true,
-): number | null;
-function sliceIndices(
-  n: number,
-  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
-  countOnly: false,
-): number[] | null;
-function sliceIndices(
-  n: number,
-  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
-  countOnly: boolean,
-): number[] | number | null {
-  if (it.lo === null || it.hi === null || it.step === null) return null;
-  if (
-    (it.lo !== undefined && !isNum(it.lo)) ||
-    (it.hi !== undefined && !isNum(it.hi)) ||
-    (it.step !== undefined && !isNum(it.step))
-  )
-    return null;
-  const step = (it.step as number | undefined) ?? 1;
-  if (step === 0) return null;
-  const norm = (x: number): number => {
-    const v = x < 0 ? x + n : x;
-    return step > 0 ? Math.min(Math.max(v, 0), n) : Math.min(Math.max(v, -1), n - 1);
-  };
-  const lo = it.lo === undefined ? (step > 0 ? 0 : n - 1) : norm(it.lo as number);
-  const hi = it.hi === undefined ? (step > 0 ? n : -1) : norm(it.hi as number);
-  // Counted first: a tensor dimension may be 10**9, and only the count is wanted there (sliceLength).
-  const count =
-    step > 0 ? Math.max(0, Math.ceil((hi - lo) / step)) : Math.max(0, Math.ceil((lo - hi) / -step));
-  if (countOnly) return count;
-  const out: number[] = [];
-  if (step > 0) for (let i = lo; i < hi; i += step) out.push(i);
-  else for (let i = lo; i > hi; i += step) out.push(i);
-  return out;
-}
-
-/** How many indices a slice of a sequence of length n selects, without listing them. */
-export function sliceLength(
-  n: number,
-  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
-): number | null {
-  return sliceIndices(n, it, true);
-}
-
-export function sliceRange(
-  n: number,
-  it: { lo: D | null | undefined; hi: D | null | undefined; step: D | null | undefined },
-): number[] | null {
-  return sliceIndices(n, it, false);
-}
-
-function arith(op: string, a: D, b: D, float: boolean): Value {
-  const both = isNum(a) && isNum(b);
-  switch (op) {
-    case '+':
-      return { k: 'num', v: add(a, b), float };
-    case '-':
-      return { k: 'num', v: sub(a, b), float };
-    case '*':
-      return { k: 'num', v: mul(a, b), float };
-    case '/':
-      if (both) return { k: 'num', v: (a as number) / (b as number), float: true };
-      return unknown('true division of a symbolic size');
-    case '//': {
-      if (both)
-        return (b as number) === 0
-          ? unknown('division by zero')
-          : { k: 'num', v: Math.floor((a as number) / (b as number)), float };
-      if (isNum(b) && Number.isInteger(b) && b > 0) {
-        const r = floorDiv(a, b);
-        return r === null ? unknown('floor division') : { k: 'num', v: r };
-      }
-      return unknown('floor division of symbolic sizes');
-    }
-    case '%':
-      if (both)
-        return (b as number) === 0
-          ? unknown('modulo by zero')
-          : {
-              k: 'num',
-              v: (((a as number) % (b as number)) + (b as number)) % (b as number),
-              float,
-            };
-      return unknown('modulo of a symbolic size');
-    case '**':
-      if (both)
-        return {
-          k: 'num',
-          v: Math.pow(a as number, b as number),
-          float: float || (b as number) < 0,
-        };
-      return unknown('power of a symbolic size');
-    case '<<':
-      return both ? { k: 'num', v: (a as number) << (b as number) } : unknown('shift');
-    case '>>':
-      return both ? { k: 'num', v: (a as number) >> (b as number) } : unknown('shift');
-    case '&':
-      return both ? { k: 'num', v: (a as number) & (b as number) } : unknown('bitwise and');
-    case '|':
-      return both ? { k: 'num', v: (a as number) | (b as number) } : unknown('bitwise or');
-    default:
-      return unknown(`operator ${op}`);
-  }
-}
-
-export { ceilDiv };
-
-/** `list * n` and `tuple * n`, charged to the budget before anything is allocated. */
-function repeatSeq(l: Value & { k: 'seq' }, n: number): Value {
-  if (!Number.isInteger(n)) return unknown(`can't multiply a sequence by a non-integer`);
-  const times = l.items.length === 0 ? 0 : Math.max(0, n);
-  const over = allocate(l.items.length * times, `a repeated ${l.kind}`);
-  if (over) return unknown(over);
-  const items: Value[] = [];
-  for (let t = 0; t < times; t++) for (let i = 0; i < l.items.length; i++) items.push(l.items[i]);
-  return { k: 'seq', kind: l.kind, items };
-}
-
-function strBin(op: string, l: Value, r: Value): Value {
-  if (op === '+' && l.k === 'str' && r.k === 'str') {
-    const over = allocate(l.v.length + r.v.length, 'a string concatenation');
-    return over ? unknown(over) : { k: 'str', v: l.v + r.v };
-  }
-  if (op === '*' && l.k === 'str' && r.k === 'num' && isNum(r.v) && Number.isInteger(r.v)) {
-    const times = Math.max(0, r.v);
-    const over = allocate(l.v.length * times, 'a repeated string');
-    return over ? unknown(over) : { k: 'str', v: l.v.repeat(times) };
-  }
-  if (op === '%' && l.k === 'str') {
-    const args = r.k === 'seq' ? r.items : [r];
-    // At most the format and every string argument once each (`'%s%s' % (s, s)` doubles s).
-    const over = allocate(
-      args.reduce((acc, a) => acc + (a.k === 'str' ? a.v.length : 24), l.v.length),
-      'a formatted string',
-    );
-    if (over) return unknown(over);
-    let i = 0;
-    let ok = true;
-    const v = l.v.replace(/%[-+ 0#]*\d*(?:\.\d+)?([dsifr%])/g, (m, c: string) => {
-      if (c === '%') return '%';
-      const a = args[i++];
-      if (!a) {
-        ok = false;
-        return m;
-      }
-      if (a.k === 'num' && isNum(a.v))
-        return c === 'd' || c === 'i' ? String(Math.trunc(a.v)) : String(a.v);
-      if (a.k === 'str') return a.v;
-      ok = false;
-      return m;
-    });
-    return ok ? { k: 'str', v } : unknown('string formatting');
-  }
-  return unknown('string operation');
-}
-
-/** Evaluated argument → JSON-able config value; undefined when it is not a constant. */
-export function toConfig(v: Value): ConfigValue | undefined {
-  switch (v.k) {
-    case 'num':
-      return isNum(v.v) ? v.v : undefined;
-    case 'str':
-      return v.v;
-    case 'bool':
-      return v.v;
-    case 'none':
-      return null;
-    case 'seq': {
-      const items = v.items.map(toConfig);
-      return items.some((i) => i === undefined) ? undefined : (items as ConfigValue[]);
-    }
-    case 'ext':
-      // Activation classes passed as arguments (activation=nn.ReLU) and F.relu keep their name.
-      return displayPath(v.path);
-    case 'module':
-      return v.m.type;
-    default:
-      return undefined;
-  }
-}
-
-function fromConfig(c: ConfigValue): Value {
-  if (typeof c === 'number') return { k: 'num', v: c, float: !Number.isInteger(c) };
-  if (typeof c === 'string') return { k: 'str', v: c };
-  if (typeof c === 'boolean') return { k: 'bool', v: c };
-  if (c === null) return none;
-  return { k: 'seq', kind: 'tuple', items: c.map(fromConfig) };
-}
-
-function isConstExpr(e: Expr): boolean {
-  switch (e.t) {
-    case 'num':
-    case 'str':
-    case 'const':
-      return true;
-    case 'bin':
-      return isConstExpr(e.l) && isConstExpr(e.r);
-    case 'unary':
-      return isConstExpr(e.e);
-    case 'seq':
-      return e.items.every(isConstExpr);
-    default:
-      return false;
-  }
-}
-
-/** Names whose value a block changes in place: `xs.append(...)`, `xs[i] = ...`, `xs += ...` (by call or store). */
-function mutatedNames(stmts: Stmt[]): string[] {
-  const out = new Set<string>();
-  const walk = (ss: Stmt[]): void => {
-    for (const s of ss) {
-      if (s.t === 'expr' && s.e.t === 'call' && s.e.fn.t === 'attr' && s.e.fn.obj.t === 'name')
-        out.add(s.e.fn.obj.id);
-      else if (s.t === 'assign') {
-        for (const t of s.targets) if (t.t === 'sub' && t.obj.t === 'name') out.add(t.obj.id);
-      } else if (s.t === 'aug' && s.target.t === 'name') out.add(s.target.id);
-      else if (s.t === 'for' || s.t === 'while' || s.t === 'block') walk(s.body);
-      else if (s.t === 'if') {
-        walk(s.body);
-        walk(s.orelse);
-      }
-    }
-  };
-  walk(stmts);
-  return [...out];
-}
-
-export function assignedNames(stmts: Stmt[]): string[] {
-  const out = new Set<string>();
-  const visitTarget = (t: Expr): void => {
-    if (t.t === 'name') out.add(t.id);
-    else if (t.t === 'seq') t.items.forEach(visitTarget);
-    else if (t.t === 'starred') visitTarget(t.e);
-  };
-  const walk = (ss: Stmt[]): void => {
-    for (const s of ss) {
-      if (s.t === 'assign') s.targets.forEach(visitTarget);
-      else if (s.t === 'aug') visitTarget(s.target);
-      else if (s.t === 'for') {
-        visitTarget(s.target);
-        walk(s.body);
-      } else if (s.t === 'if') {
-        walk(s.body);
-        walk(s.orelse);
-      } else if (s.t === 'while' || s.t === 'block') walk(s.body);
-    }
-  };
-  walk(stmts);
-  return [...out];
-}
-
-/**
- * What a variable holds after two paths that may each have run: the value when both agree (tensors of
- * equal shape, equal constants, the same object), else unknown with `why`.
- */
-export function mergeValues(a: Value, b: Value, why: string): Value {
-  if (a === b) return a;
-  if (a.k === 'tensor' && b.k === 'tensor') {
-    if (!a.shape || !b.shape) return { k: 'tensor', shape: null, why: a.why ?? b.why ?? why };
-    if (a.shape.length !== b.shape.length)
-      return {
-        k: 'tensor',
-        shape: null,
-        why: `rank ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}`,
-      };
-    for (let i = 0; i < a.shape.length; i++) {
-      if (knownEqual(a.shape[i], b.shape[i]) !== true)
-        return {
-          k: 'tensor',
-          shape: null,
-          why: `shape ${why}: ${shapeStr(a.shape)} or ${shapeStr(b.shape)}`,
-        };
-    }
-    // Same shape either way; the data may come from either branch's producers.
-    if (a.src && b.src && a.srcTrace === b.srcTrace)
-      return { ...a, src: mergeSources(a.src, b.src) };
-    return a;
-  }
-  if (a.k === 'seq' && b.k === 'seq' && a.kind === b.kind && a.items.length === b.items.length) {
-    spend(a.items.length);
-    return {
-      k: 'seq',
-      kind: a.kind,
-      items: a.items.map((x, i) => mergeValues(x, b.items[i], why)),
-    };
-  }
-  if (
-    a.k === 'dict' &&
-    b.k === 'dict' &&
-    a.keys.length === b.keys.length &&
-    a.keys.every((k, i) => valueEq(k, b.keys[i]) === true)
-  ) {
-    return { k: 'dict', keys: a.keys, vals: a.vals.map((x, i) => mergeValues(x, b.vals[i], why)) };
-  }
-  if (a.k === 'unknown') return a;
-  if (b.k === 'unknown') return b;
-  if (a.k !== 'tensor' && b.k !== 'tensor' && valueEq(a, b) === true) return a;
-  return unknown(`value ${why}`);
-}
-
-/** Python's comparison operators, a constant rather than a list literal built on every binop. */
-export const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '>', '<=', '>=']);
-
-const NO_SOURCES: readonly number[] = [];
-
-/** `out` joined with the producers of the tensors in `v` (through tuples and lists) for `trace`. */
-function addSources(out: readonly number[], v: Value, trace: object | null): readonly number[] {
-  if (v.k === 'tensor') return v.src && v.srcTrace === trace ? mergeSources(out, v.src) : out;
-  if (v.k === 'seq') {
-    spend(v.items.length);
-    for (let i = 0; i < v.items.length; i++) out = addSources(out, v.items[i], trace);
-  }
-  return out;
-}
-
-/** Sorted union of two sorted, repeat-free index lists. */
-function mergeSources(a: readonly number[], b: readonly number[]): readonly number[] {
-  if (a.length === 0) return b;
-  if (b.length === 0 || a === b) return a;
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = i < a.length ? a[i] : Infinity;
-    const y = j < b.length ? b[j] : Infinity;
-    if (x <= y) {
-      out.push(x);
-      i++;
-      if (x === y) j++;
-    } else {
-      out.push(y);
-      j++;
-    }
-  }
-  return out;
-}
-
-function lacksSource(v: Value, trace: object): boolean {
-  if (v.k === 'tensor') return !v.src || v.srcTrace !== trace;
-  if (v.k === 'seq') {
-    spend(v.items.length);
-    return v.items.some((x) => lacksSource(x, trace));
-  }
-  return false;
-}
-
-/** Copies of the tensors in `v` (through tuples and lists) marked as coming from `src`. */
-function tagTensors(v: Value, src: readonly number[], trace: object, onlyMissing = false): Value {
-  if (v.k === 'tensor') {
-    if (onlyMissing && v.src && v.srcTrace === trace) return v;
-    // Written out (an object spread is several times slower); a parameter keeps its extra fields.
-    if ((v as ParamTensor).param !== undefined || (v as ParamTensor).paramOf !== undefined)
-      return { ...v, src, srcTrace: trace };
-    return { k: 'tensor', shape: v.shape, why: v.why, src, srcTrace: trace };
-  }
-  if (v.k === 'seq') {
-    spend(v.items.length);
-    return {
-      k: 'seq',
-      kind: v.kind,
-      items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)),
-    };
-  }
-  return v;
-}
-
-export function flattenTensors(v: Value): TensorV[] {
-  if (v.k === 'tensor') return [v];
-  if (v.k === 'seq') {
-    spend(v.items.length);
-    return v.items.flatMap(flattenTensors);
-  }
-  if (v.k === 'unknown') return [{ k: 'tensor', shape: null, why: v.why }];
-  return [];
-}
-
-/** Engine dimension → result dimension (number, or the compact string form). */
-export function outDim(d: D): number | string {
-  return isNum(d) ? d : dimToString(d);
-}
-
-/**
- * A shape's result form: `shape.map(outDim)` written out for the usual ranks, since map's generic
- * path (shapes hold numbers, sizes or both) was a third of every layer entry's cost.
- */
-export function resultShape(s: readonly D[]): (number | string)[] {
-  switch (s.length) {
-    case 1:
-      return [outDim(s[0])];
-    case 2:
-      return [outDim(s[0]), outDim(s[1])];
-    case 3:
-      return [outDim(s[0]), outDim(s[1]), outDim(s[2])];
-    case 4:
-      return [outDim(s[0]), outDim(s[1]), outDim(s[2]), outDim(s[3])];
-    default:
-      return s.map(outDim);
-  }
-}
-
-export { shapeStr };

@@ -1,5 +1,5 @@
 // A hand-written recursive-descent parser that builds, for the Python model files use, exactly the
-// plain tree (ast.ts SyntaxNode) that @lezer/python's parse gives: the same node names, ranges and
+// plain tree (node.ts's SyntaxNode) that @lezer/python's parse gives: the same node names, ranges and
 // child order, punctuation and keyword nodes where lezer keeps them, and Comment nodes where lezer's
 // LR parser leaves them. It is several times faster than lezer, whose parse was most of the engine's
 // time on long files. It gives up (returns null) on anything it does not mirror, including every
@@ -16,7 +16,7 @@
 // - Left-recursive shapes (a BinaryExpression, a call, a member access, a ContinuedString) are built
 //   by wrapping the operand just finished, so a comment between an operand and its operator lands
 //   inside the wrapper as it does in lezer.
-import type { SyntaxNode } from './ast';
+import type { SyntaxNode } from './node';
 import {
   CONV,
   DEDENT,

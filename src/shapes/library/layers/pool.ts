@@ -1,17 +1,17 @@
 // Max/Avg/LP/adaptive pooling and MaxUnpool (torch/nn/modules/pooling.py; sizes from ATen Pool.h).
-import { isNum, type D } from '../dims';
+import type { TensorV, Value } from '../../eval/values';
+import { type D, isNum } from '../dims';
 import {
+  type SizeResult,
   avgPoolOut,
   axisNames,
   ceilModeOut,
   convOut,
   unpoolOut,
-  type SizeResult,
 } from '../formulas';
-import { REQUIRED, repeat, type Cfg, type Fwd, type LayerRule, unknownTensor } from './rule';
-import { shapeStr } from './util';
 import { sizeList } from './conv';
-import type { TensorV, Value } from '../values';
+import { type Cfg, type Fwd, type LayerRule, REQUIRED, repeat, unknownTensor } from './rule';
+import { shapeStr } from './util';
 
 /** Spatial layout check shared by pools: (N, C, *spatial) or (C, *spatial). */
 function spatial(f: Fwd, n: number, op: string): { shape: D[]; lead: number } | null {

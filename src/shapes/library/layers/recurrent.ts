@@ -1,8 +1,8 @@
 // RNN, LSTM, GRU (torch/nn/modules/rnn.py). Outputs are tuples: (output, h_n) or (output, (h_n, c_n)).
-import { knownEqual, type D } from '../dims';
-import { REQUIRED, type Cfg, type Default, type LayerRule, unknownTensor } from './rule';
+import type { TensorV, Value } from '../../eval/values';
+import { type D, knownEqual } from '../dims';
+import { type Cfg, type Default, type LayerRule, REQUIRED, unknownTensor } from './rule';
 import { shapeStr } from './util';
-import type { TensorV, Value } from '../values';
 
 function rnnParams(c: Cfg, gates: number): number | null {
   const inp = c.int('input_size');

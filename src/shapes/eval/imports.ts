@@ -1,0 +1,41 @@
+// Imports: how `import` and `from ... import` bind names to external (torch, builtins, ...) paths.
+import type { Stmt } from '../syntax/ast';
+import type { Scope, Value } from './values';
+
+/** torch paths normalised: `from torch.nn import Conv2d` and `torch.nn.modules.conv.Conv2d` both reach nn.Conv2d. */
+export function canonicalImport(path: string): string {
+  if (path === 'collections.OrderedDict' || path === 'typing.OrderedDict')
+    return 'builtins.OrderedDict';
+  return path;
+}
+
+/**
+ * `nn.Conv2d`, `torch.flatten`, `F.relu`: the value of an attribute of an external name. Ext values
+ * without a receiver are never mutated, so one object per path is shared, which saves building and
+ * hashing a fresh path string on every read.
+ */
+export const extAttrs = new Map<string, Map<string, Value>>();
+export function extAttr(path: string, name: string): Value {
+  let byName = extAttrs.get(path);
+  if (!byName) {
+    if (extAttrs.size > 10_000) return { k: 'ext', path: path + '.' + name };
+    extAttrs.set(path, (byName = new Map()));
+  }
+  let v = byName.get(name);
+  if (!v) {
+    v = { k: 'ext', path: path + '.' + name };
+    if (byName.size < 10_000) byName.set(name, v);
+  }
+  return v;
+}
+
+/**
+ * `import a.b as c` / `from a import b as c`: each alias names the external path; the module paths are
+ * kept because the input a model gets may depend on them (torchsummary's summary adds the batch).
+ */
+export function execImport(s: Stmt & { t: 'import' }, scope: Scope, imports: Set<string>): void {
+  for (const n of s.names) {
+    scope.vars.set(n.alias, { k: 'ext', path: canonicalImport(n.path) });
+    imports.add(n.path);
+  }
+}

@@ -3,7 +3,8 @@
 import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './eval/budget';
 import { type CallArgs, noArgs } from './eval/calls';
 import { assignedNames } from './eval/dataflow';
-import { Interp, PROBE_WHY, ProbeFound, type Trace } from './eval/interp';
+import type { Trace } from './eval/evaluator';
+import { Interp, PROBE_WHY, ProbeFound } from './eval/interp';
 import { flattenTensors, outDim } from './eval/semantics';
 import type { ClassInfo, ModuleInst, Value } from './eval/values';
 import type { D } from './library/dims';

@@ -17,7 +17,6 @@ import type {
   Severity,
   ShapeDiagnostic,
   SourceRange,
-  VariableShape,
 } from '../types';
 import {
   Budget,
@@ -52,6 +51,7 @@ import {
   mutatedNames,
   tagTensors,
 } from './dataflow';
+import type { Evaluator, SeenCall, Trace } from './evaluator';
 import { execImport, extAttr } from './imports';
 import {
   BASE_LAYER,
@@ -114,25 +114,6 @@ import {
   none,
   unknown,
 } from './values';
-
-/** What a forward trace collects for one model. */
-export interface Trace {
-  layers: LayerResult[];
-  variables: VariableShape[];
-  /** The walk that named this model's modules (see nameTree in index.ts): a module's `path` counts only if marked by it. */
-  walk: number;
-  /** Functions whose assignments are recorded as variables (forward of traced modules). */
-  depth: number;
-  /** Source offsets already in `variables` (an offset is one line and column). */
-  varOffsets?: Set<number>;
-}
-
-/** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */
-export interface SeenCall {
-  key: string;
-  inputs: (D[] | null)[];
-  viaSummary: boolean;
-}
 
 type Flow = 'normal' | 'break' | 'continue' | 'return';
 
@@ -223,7 +204,7 @@ export class SourceLines {
   }
 }
 
-export class Interp {
+export class Interp implements Evaluator {
   readonly globals = new Scope();
   readonly lines: SourceLines;
   diagnostics: ShapeDiagnostic[] = [];

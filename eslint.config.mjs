@@ -21,6 +21,10 @@ const PAGE_ONLY_SHARED = {
   regex: '^\\.\\./src/(?!common/)',
   message: 'The page reaches src/ only through src/common.',
 };
+const SHAPES_EVALUATOR = {
+  regex: '(^|/)eval/(interp|modules|imports|dataflow)$',
+  message: "src/shapes/library sees the interpreter only through eval/evaluator.ts's Evaluator.",
+};
 const SHARED_LEAF = {
   regex: '^\\.\\./(?!(sampling|training|shapes)/types$)',
   message: "src/common imports only itself and the engines' types files.",
@@ -99,6 +103,16 @@ export default tseslint.config(
       'src/cli/**',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [NO_PAGE] }] },
+  },
+  {
+    // The shape engine's library (torch ops, layer rules): never the interpreter's implementation.
+    files: ['src/shapes/library/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [VSCODE], patterns: [NO_PAGE, SHAPES_EVALUATOR] },
+      ],
+    },
   },
   {
     // What host and page share: runs in both, so neither Node nor vscode, and nothing of either side.

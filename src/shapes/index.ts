@@ -2,22 +2,19 @@
 // traces its forward pass layer by layer. Pure and synchronous; it never throws, whatever the input.
 import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './eval/budget';
 import { type CallArgs, noArgs } from './eval/calls';
-import { assignedNames } from './eval/dataflow';
-import { Interp, PROBE_WHY, ProbeFound, type Trace } from './eval/interp';
+import type { Trace } from './eval/evaluator';
+import { Interp } from './eval/interp';
 import { flattenTensors, outDim } from './eval/semantics';
-import type { ClassInfo, ModuleInst, Value } from './eval/values';
+import type { ModuleInst, Value } from './eval/values';
 import type { D } from './library/dims';
-import { datasetInput, inputCommentAbove, toDims } from './models';
-import type { ParsedFile, Span, Stmt } from './syntax/ast';
+import { datasetInput, inputCommentAbove } from './models';
+import { SHARE, budgetNote, contained } from './phases/contain';
+import { type Candidate, discover } from './phases/discover';
+import { chooseInput } from './phases/input';
+import { traceForward } from './phases/trace';
+import type { ParsedFile } from './syntax/ast';
 import { parseFile } from './syntax/lower';
-import type {
-  AnalysisResult,
-  AnalyzeOptions,
-  CtorValue,
-  InputSource,
-  ModelResult,
-  Shape,
-} from './types';
+import type { AnalysisResult, AnalyzeOptions, CtorValue, ModelResult, Shape } from './types';
 
 export type {
   AnalysisResult,
@@ -28,17 +25,6 @@ export type {
   Shape,
   Dim,
 } from './types';
-
-interface Candidate {
-  name: string;
-  kind: 'module' | 'sequential';
-  span: Span;
-  nameSpan: Span;
-  cls?: ClassInfo;
-  seq?: ModuleInst;
-  /** A factory function's model: the module it returned. */
-  root?: ModuleInst;
-}
 
 const CRLF = /\r\n/g;
 
@@ -112,39 +98,6 @@ function definedLimits(b: AnalyzeOptions['budget']): Partial<typeof DEFAULT_BUDG
   return out;
 }
 
-/**
- * The share of the steps left that one top-level statement, one uncalled function or one model may
- * use: a runaway part of the file then costs its own values, and the parts after it are still analysed.
- */
-const SHARE = 0.5;
-
-/**
- * Where the budget stopped the analysis: one info diagnostic on `span` saying so (the values it cuts
- * short are unknown with the same reason, but may never be shown). Returns the reason.
- */
-function budgetNote(it: Interp, e: unknown, span: Span, what: string): string {
-  const why = e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error';
-  if (!(e instanceof BudgetExceeded)) return why;
-  const was = it.reporting;
-  it.reporting = true;
-  try {
-    it.diag(
-      'analysis-budget',
-      'info',
-      `Tensor Lens did not finish analysing ${what}, so what depends on it is unknown: ${why}.`,
-      span,
-    );
-  } finally {
-    it.reporting = was;
-  }
-  return why;
-}
-
-/** A caught exception that is not the budget running out is a bug: strict mode (tests) rethrows it. */
-function contained(it: Interp, e: unknown): void {
-  if (it.strict && !(e instanceof BudgetExceeded)) throw e;
-}
-
 function analyzeBudgeted(
   source: string,
   options: AnalyzeOptions,
@@ -152,63 +105,8 @@ function analyzeBudgeted(
   budget: Budget,
   parsed: ParsedFile,
 ): AnalysisResult {
-  const it = new Interp(source, budget);
-  it.strict = options.strict === true;
-  it.globals.vars.set('__name__', { k: 'str', v: '__main__' });
-  // Discovery: run the module's top level once, collecting classes, Sequentials and model calls.
-  it.discovering = true;
-  const frame = { ret: { k: 'none' } as Value, traced: false };
-  for (const st of parsed.stmts) {
-    try {
-      budget.capped(SHARE, () => it.exec(st, it.globals, frame));
-    } catch (e) {
-      contained(it, e);
-      // What was collected so far still counts; a statement stopped on its share of the budget
-      // leaves what it assigns unknown, and the file goes on.
-      const why = budgetNote(it, e, st, 'this statement');
-      if (!(e instanceof BudgetExceeded && e.partial)) break;
-      for (const name of assignedNames([st])) it.globals.vars.set(name, { k: 'unknown', why });
-    }
-  }
-  // A call like `net(torch.randn(...))` inside a test function nothing calls still states an input.
-  // A function that builds a model with no arguments (`def ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])`)
-  // is a model of its own, reported under its name.
-  const factories: Candidate[] = [];
-  it.speculative = true;
-  for (const st of parsed.stmts) {
-    if (st.t !== 'def') continue;
-    const fn = it.globals.vars.get(st.name);
-    if (!fn || fn.k !== 'func' || fn.span !== st) continue;
-    // A factory returns what it builds; a `main()` that returns nothing is not run a second time.
-    const noArgsOk =
-      st.params.every((p) => p.def !== undefined || p.star !== undefined) &&
-      st.body.some((b) => b.t === 'return' && b.value !== undefined);
-    if (it.calledFuncs.has(fn.span) && !(noArgsOk && !st.name.startsWith('_'))) continue;
-    let r: Value;
-    try {
-      r = budget.capped(SHARE, () => it.callFunc(fn, noArgs()));
-    } catch (e) {
-      contained(it, e);
-      if (!(e instanceof BudgetExceeded && e.partial)) break;
-      continue;
-    }
-    if (
-      noArgsOk &&
-      !st.name.startsWith('_') &&
-      r.k === 'module' &&
-      (r.m.kind === 'user' || r.m.kind === 'Sequential') &&
-      !r.m.opaque
-    )
-      factories.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, root: r.m });
-  }
-  it.speculative = false;
-  it.discovering = false;
-  const candidates = [
-    ...findCandidates(parsed, it),
-    ...factories.filter(
-      (f) => !it.globals.vars.has(f.name) || it.globals.vars.get(f.name)?.k === 'func',
-    ),
-  ];
+  const it = new Interp(source, budget, options.strict === true);
+  const candidates = discover(it, parsed, budget);
   // The training code is what lies outside the classes: there the images may be reshaped first.
   let outside = '';
   let at = 0;
@@ -253,37 +151,6 @@ function analyzeBudgeted(
   return { file, models, diagnostics: it.diagnostics };
 }
 
-function findCandidates(parsed: ParsedFile, it: Interp): Candidate[] {
-  const out: Candidate[] = [];
-  const seen = new Set<string>();
-  const visit = (stmts: Stmt[]): void => {
-    for (const st of stmts) {
-      if (st.t === 'class') {
-        const v = it.globals.vars.get(st.name);
-        if (v && v.k === 'class' && v.cls.isModule && v.cls.span === st && !seen.has(st.name)) {
-          seen.add(st.name);
-          out.push({ name: st.name, kind: 'module', span: st, nameSpan: st.nameSpan, cls: v.cls });
-        }
-      } else if (st.t === 'assign' && st.targets.length === 1 && st.targets[0].t === 'name') {
-        const name = st.targets[0].id;
-        const v = it.globals.vars.get(name);
-        if (
-          v &&
-          v.k === 'module' &&
-          (v.m.kind === 'Sequential' || v.m.kind === 'leaf') &&
-          v.m.origin === name &&
-          !seen.has(name)
-        ) {
-          seen.add(name);
-          out.push({ name, kind: 'sequential', span: st, nameSpan: st.targets[0], seq: v.m });
-        }
-      }
-    }
-  };
-  visit(parsed.stmts);
-  return out;
-}
-
 function analyzeModel(
   it: Interp,
   parsed: ParsedFile,
@@ -310,78 +177,21 @@ function analyzeModel(
   const failed: ModuleInst[] = [];
   nameTree(root, '', walk, failed);
   it.reportConstruction(failed);
-
-  // Input, in the order of docs/cli-contract.md.
-  let input: D[][] | null = null;
-  let source: InputSource = 'symbolic';
-  if (comment) {
-    input = comment.map(toDims);
-    source = 'comment';
-  }
-  const probe = (): (number | string)[] | null => probeInput(it, root, walk);
-  if (!input) {
-    if (call) {
-      const fromSummary =
-        call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
-      input = call.inputs.map((s) =>
-        fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[]),
-      );
-      source = 'call';
-    }
-  }
-  if (!input && fromParent) {
-    input = fromParent.inputs;
-    source = 'parent';
-  }
-  if (!input && dataset && c.kind === 'module' && it.topInstantiated.has(c.name)) {
-    input = [toDims(dataset)];
-    source = 'dataset';
-  }
-  // --input and tensorLens.defaultInput are for the file's models, not for every block they hold.
-  if (!input && !block && options.defaultInput && options.defaultInput.length) {
-    const ok = options.defaultInput.every((s): s is (number | string)[] => Array.isArray(s));
-    if (ok) {
-      input = (options.defaultInput as (number | string)[][]).map(toDims);
-      source = 'option';
-    }
-  }
-  if (!input) {
-    const p = probe();
-    if (p) input = [toDims(p)];
-    source = 'symbolic';
-  }
+  const { input, source } = chooseInput(it, root, walk, {
+    comment,
+    call,
+    fromParent,
+    dataset,
+    kind: c.kind,
+    name: c.name,
+    options,
+    block,
+  });
 
   const trace: Trace = { layers: [], variables: [], walk, depth: 0 };
-  it.trace = trace;
   // A block alone, on a guessed input, may well be fine where it is used: no diagnostics from its trace.
-  it.reporting = !(block && source === 'symbolic');
-  let result: Value;
-  try {
-    result = input
-      ? it.callModule(
-          root,
-          noArgs(
-            input.map(
-              (s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value,
-            ),
-          ),
-          c.nameSpan,
-          c.nameSpan,
-        )
-      : {
-          k: 'unknown',
-          why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model',
-        };
-  } catch (e) {
-    contained(it, e);
-    result = {
-      k: 'unknown',
-      why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error',
-    };
-  } finally {
-    it.trace = null;
-    it.reporting = false;
-  }
+  const report = !(block && source === 'symbolic');
+  let result = traceForward(it, root, input, c.nameSpan, trace, report);
   let outs: ReturnType<typeof flattenTensors>;
   try {
     outs = flattenTensors(result);
@@ -481,27 +291,6 @@ function constructArgs(a: CallArgs | undefined): ModelResult['construct'] {
     kwargs[k] = c;
   }
   return args.some((x) => x === undefined) ? null : { args: args as CtorValue[], kwargs };
-}
-
-/** Runs forward with a marker input; the first layer that receives it says what it accepts. */
-function probeInput(it: Interp, root: ModuleInst, walk: number): (number | string)[] | null {
-  it.trace = { layers: [], variables: [], walk, depth: 0 };
-  it.probing = true;
-  try {
-    it.callModule(
-      root,
-      noArgs([{ k: 'tensor', shape: null, why: PROBE_WHY }]),
-      { from: 0, to: 0 },
-      { from: 0, to: 0 },
-    );
-  } catch (e) {
-    if (e instanceof ProbeFound) return e.shape;
-    contained(it, e);
-  } finally {
-    it.trace = null;
-    it.probing = false;
-  }
-  return null;
 }
 
 /**

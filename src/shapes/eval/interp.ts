@@ -17,7 +17,6 @@ import type {
   Severity,
   ShapeDiagnostic,
   SourceRange,
-  VariableShape,
 } from '../types';
 import {
   Budget,
@@ -52,6 +51,7 @@ import {
   mutatedNames,
   tagTensors,
 } from './dataflow';
+import type { Evaluator, SeenCall, Trace } from './evaluator';
 import { execImport, extAttr } from './imports';
 import {
   BASE_LAYER,
@@ -114,25 +114,6 @@ import {
   none,
   unknown,
 } from './values';
-
-/** What a forward trace collects for one model. */
-export interface Trace {
-  layers: LayerResult[];
-  variables: VariableShape[];
-  /** The walk that named this model's modules (see nameTree in index.ts): a module's `path` counts only if marked by it. */
-  walk: number;
-  /** Functions whose assignments are recorded as variables (forward of traced modules). */
-  depth: number;
-  /** Source offsets already in `variables` (an offset is one line and column). */
-  varOffsets?: Set<number>;
-}
-
-/** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */
-export interface SeenCall {
-  key: string;
-  inputs: (D[] | null)[];
-  viaSummary: boolean;
-}
 
 type Flow = 'normal' | 'break' | 'continue' | 'return';
 
@@ -223,27 +204,56 @@ export class SourceLines {
   }
 }
 
-export class Interp {
+/**
+ * What the interpreter is doing, given to inPhase: discovering the file's models (`speculative` while
+ * it runs functions nothing calls), probing one model's input, or tracing its forward.
+ */
+export type Phase =
+  | { kind: 'idle' }
+  | { kind: 'discover'; speculative: boolean }
+  | { kind: 'probe'; trace: Trace }
+  | { kind: 'trace'; trace: Trace; report: boolean };
+const IDLE: Phase = { kind: 'idle' };
+
+export class Interp implements Evaluator {
   readonly globals = new Scope();
   readonly lines: SourceLines;
   diagnostics: ShapeDiagnostic[] = [];
   private diagKeys = new Set<string>();
-  trace: Trace | null = null;
+  /** The phase running now (see inPhase); idle between phases. */
+  private phase: Phase = IDLE;
   /** Discovery mode: module calls are recorded, not traced. */
-  discovering = false;
+  get discovering(): boolean {
+    return this.phase.kind === 'discover';
+  }
+  /** The trace being collected (a model's forward, or its input probe); null outside one. */
+  get trace(): Trace | null {
+    return this.phase.kind === 'trace' || this.phase.kind === 'probe' ? this.phase.trace : null;
+  }
+  /** Running forward on the probe marker to learn what input the model accepts (see ProbeFound). */
+  get probing(): boolean {
+    return this.phase.kind === 'probe';
+  }
+  /**
+   * Discovery running a function nothing called, with no arguments: what it builds says nothing
+   * about how the file builds its classes, so it records no instantiation.
+   */
+  get speculative(): boolean {
+    return this.phase.kind === 'discover' && this.phase.speculative;
+  }
   seenCalls: SeenCall[] = [];
   firstInstantiation = new Map<string, CallArgs>();
   imports = new Set<string>();
   /** Steps, elements and time for this file (budget.ts); free functions charge it through the active budget. */
   budget: Budget;
-  /** Tests: an internal error is thrown instead of costing one statement (or one model). */
-  strict = false;
   private depth = 0;
   private nextId = 1;
   private nextWalk = 1;
-  /** Set while a model is built for analysis, so diagnostics come only from analysed runs. */
-  reporting = false;
-  probing = false;
+  /**
+   * Whether diagnostics count: in a reporting trace (see inPhase) and in reportAnyway, so they come only
+   * from analysed runs; off inside the branches of an undecided `if`.
+   */
+  private reporting = false;
   private torchDepth = 0;
   /** Functions run during discovery, so it can also look inside the ones nothing calls. */
   calledFuncs = new Set<Span>();
@@ -252,11 +262,6 @@ export class Interp {
    * block's input is the one its parent gives it.
    */
   blockInputs = new Map<string, { m: ModuleInst; inputs: D[][] }>();
-  /**
-   * Set while discovery runs a function nothing called, with no arguments: what it builds says nothing
-   * about how the file builds its classes, so it records no instantiation.
-   */
-  speculative = false;
   /**
    * The first instantiation of each class made while `speculative`: not used for shapes (see above),
    * only as the constructor arguments the PyTorch runner builds a class with when nothing else built it
@@ -272,6 +277,8 @@ export class Interp {
   constructor(
     readonly src: string,
     budget: Budget = activeBudget(),
+    /** Tests: an internal error is thrown instead of costing one statement (or one model). */
+    readonly strict = false,
   ) {
     this.budget = budget;
     this.lines = new SourceLines(src);
@@ -629,10 +636,34 @@ export class Interp {
    * padding='same' with a stride), whether or not forward reaches them: the model cannot be built.
    */
   reportConstruction(modules: Iterable<ModuleInst>): void {
+    this.reportAnyway(() => {
+      for (const m of modules) if (m.ctorDiags) for (const d of m.ctorDiags) this.argDiag(m, d);
+    });
+  }
+
+  /**
+   * Runs `f` in `phase`: discovery (module calls recorded, not traced), a model's input probe, or a
+   * model's traced forward (diagnostics counted only if `report`). The phase before is restored after.
+   */
+  inPhase<T>(phase: Phase, f: () => T): T {
+    const saved = this.phase;
+    const wasReporting = this.reporting;
+    this.phase = phase;
+    this.reporting = phase.kind === 'trace' && phase.report;
+    try {
+      return f();
+    } finally {
+      this.phase = saved;
+      this.reporting = wasReporting;
+    }
+  }
+
+  /** Runs `f` with its diagnostics counted whatever the phase: what stops construction or the analysis. */
+  reportAnyway<T>(f: () => T): T {
     const was = this.reporting;
     this.reporting = true;
     try {
-      for (const m of modules) if (m.ctorDiags) for (const d of m.ctorDiags) this.argDiag(m, d);
+      return f();
     } finally {
       this.reporting = was;
     }

@@ -4,7 +4,7 @@
 import * as S from './shapeops';
 import { MAX_ITERATIONS, allocate } from '../eval/budget';
 import { type CallArgs, type IndexItem, isConstArg, noArgs, posArg } from '../eval/calls';
-import type { Interp } from '../eval/interp';
+import type { Evaluator } from '../eval/evaluator';
 import { displayPath } from '../eval/names';
 import {
   COMPARISONS,
@@ -69,7 +69,7 @@ function intList(v: Value | undefined): number[] | null {
 }
 
 function fromShapeOr(
-  it: Interp,
+  it: Evaluator,
   r: S.ShapeOr,
   what: string,
   site: Span,
@@ -264,7 +264,7 @@ const FUNCTIONAL_RULES: Record<string, string> = {
 };
 
 export function callOp(
-  it: Interp,
+  it: Evaluator,
   path: string,
   self: Value | null,
   a: CallArgs,
@@ -278,7 +278,7 @@ export function callOp(
 }
 
 function callOpInner(
-  it: Interp,
+  it: Evaluator,
   path: string,
   self: Value | null,
   a: CallArgs,
@@ -359,7 +359,7 @@ function callOpInner(
 }
 
 function record(
-  it: Interp,
+  it: Evaluator,
   name: string,
   x: TensorV,
   inputs: Value[],
@@ -390,7 +390,7 @@ function record(
 
 // ───────────── builtins ─────────────
 
-function builtin(it: Interp, name: string, a: CallArgs, site: Span): Value | undefined {
+function builtin(it: Evaluator, name: string, a: CallArgs, site: Span): Value | undefined {
   const p = a.pos;
   switch (name) {
     case 'range': {
@@ -931,7 +931,7 @@ const ARITHMETIC: ReadonlySet<string> = new Set([
   '^',
 ]);
 
-function binop(it: Interp, a: CallArgs, site: Span): Value {
+function binop(it: Evaluator, a: CallArgs, site: Span): Value {
   const [l, r, opv] = a.pos;
   const op = opv && opv.k === 'str' ? opv.v : '+';
   const lt = l.k === 'tensor' ? l : null;
@@ -963,7 +963,7 @@ function binop(it: Interp, a: CallArgs, site: Span): Value {
   return U(`tensor operator ${op}`);
 }
 
-function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
+function getitem(it: Evaluator, x: TensorV, idx: IndexItem[], site: Span): Value {
   const s = x.shape;
   if (!s) return U(x.why ?? 'shape unknown');
   const out: D[] = [];
@@ -1021,7 +1021,7 @@ function getitem(it: Interp, x: TensorV, idx: IndexItem[], site: Span): Value {
   return T(out);
 }
 
-function joinOp(it: Interp, name: string, a: CallArgs, site: Span): Value {
+function joinOp(it: Evaluator, name: string, a: CallArgs, site: Span): Value {
   const list = arg(a, 0, 'tensors');
   const items = list ? iterate(list) : null;
   const dimV = arg(a, 1, 'dim');
@@ -1090,7 +1090,7 @@ function funcConfig(name: string, a: CallArgs): LayerConfig {
 }
 
 function tensorFn(
-  it: Interp,
+  it: Evaluator,
   name: string,
   x: TensorV,
   a: CallArgs,
@@ -1328,7 +1328,7 @@ function tensorFn(
   return undefined;
 }
 
-function functional(it: Interp, name: string, a: CallArgs, site: Span): Value | undefined {
+function functional(it: Evaluator, name: string, a: CallArgs, site: Span): Value | undefined {
   const x0 = a.pos[0] ?? a.kw.get('input');
   const label = 'F.' + name;
   const x: TensorV =

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/shapes';
+import { analyze } from '../shapes/strictAnalyze';
 import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../../../src/shapes/types';
 
 const ROOT = join(__dirname, '..', '..', '..');

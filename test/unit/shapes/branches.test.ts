@@ -3,7 +3,8 @@
 // The agreeing cases are checked against PyTorch in the corpus (test/fixtures/shapes/unknown_condition.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, type ModelResult } from '../../../src/shapes';
+import type { ModelResult } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 function net(forward: string, init = 'self.fc = nn.Linear(8, 4)', input = '(2, 8)'): ModelResult {
   const src = `import torch

@@ -3,7 +3,7 @@
 // tensor, so a rank mismatch with it is unknown, never an error; a real mismatch stays an error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 function run(forward: string, input: string): ReturnType<typeof analyze> {
   return analyze(`import torch

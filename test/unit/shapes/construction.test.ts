@@ -2,7 +2,7 @@
 // not forward reaches the layer (checked against torch 1.13: both constructors below raise).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 const SRC = `import torch
 import torch.nn as nn

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, type ModelResult } from '../../../src/shapes';
+import type { ModelResult } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'shapes');
 const model = (file: string, name: string): ModelResult => {

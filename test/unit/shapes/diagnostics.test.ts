@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 interface DiagCase {
   code: string;

@@ -4,7 +4,7 @@
 // test/adversarial/shapes-soundness/interpolate_size.py) is not None: unknown, never that error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 function run(call: string, input: string): ReturnType<typeof analyze> {
   return analyze(`import torch.nn as nn

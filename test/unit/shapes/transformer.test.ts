@@ -2,7 +2,7 @@
 // parameter counts are compared with PyTorch in the corpus: test/fixtures/shapes/transformer_decoder.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 
 const model = (init: string, forward: string, input: string): ReturnType<typeof analyze> =>
   analyze(`import torch

@@ -2,7 +2,7 @@
 // CLI table, the CodeLens, the hovers and the summary panel; never 0, never the known part alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/shapes';
+import { analyze } from './strictAnalyze';
 import { shapesCommand, toJson } from '../../../src/cli/shapes';
 import { modelHoverMarkdown, modelLensTitle, modelLensTooltip } from '../../../src/editor/format';
 import { summaryTable } from '../../../webview/summaryData';

@@ -1,0 +1,72 @@
+// What library/ code (torch functions, tensor methods, builtins) may ask of the interpreter: the way
+// pyright's operations.ts sees its TypeEvaluator. The library imports this interface, the values and
+// the pure helpers of eval/ (semantics, calls, budget), never the interpreter itself, so the two
+// never import each other at run time.
+import type { D } from '../library/dims';
+import type { LayerRule } from '../library/layers/rule';
+import type { Span } from '../syntax/ast';
+import type { DimFormula, LayerConfig, LayerResult, Severity, VariableShape } from '../types';
+import type { CallArgs } from './calls';
+import type { ModuleInst, TensorV, Value } from './values';
+
+/** What a forward trace collects for one model. */
+export interface Trace {
+  layers: LayerResult[];
+  variables: VariableShape[];
+  /** The walk that named this model's modules (see nameTree in index.ts): a module's `path` counts only if marked by it. */
+  walk: number;
+  /** Functions whose assignments are recorded as variables (forward of traced modules). */
+  depth: number;
+  /** Source offsets already in `variables` (an offset is one line and column). */
+  varOffsets?: Set<number>;
+}
+
+/** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */
+export interface SeenCall {
+  key: string;
+  inputs: (D[] | null)[];
+  viaSummary: boolean;
+}
+
+export interface Evaluator {
+  /** The trace of the model being analysed; null outside a traced forward. */
+  readonly trace: Trace | null;
+  /** Discovery mode: calls of models are recorded (seenCalls), not traced. */
+  readonly discovering: boolean;
+  /** The inputs the file gives its models (`summary(model, (1, 28, 28))`), filled during discovery. */
+  readonly seenCalls: SeenCall[];
+  /** A diagnostic at `span`; dropped unless a model is being analysed for reporting. */
+  diag(
+    code: string,
+    severity: Severity,
+    message: string,
+    span: Span,
+    fix?: { span: Span; value: number | string; title: string },
+  ): void;
+  /** `obj.name`, as Python reads it. */
+  getAttr(obj: Value, name: string): Value;
+  /** A torch.nn layer built from its rule, as `nn.Conv2d(...)` builds it. */
+  buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value;
+  /** Calls a layer module on `a` (the functional forms, `F.conv2d`, call a leaf built for them). */
+  applyLeaf(m: ModuleInst, a: CallArgs, site: Span, fname: string): Value;
+  /** `m.name = v`, registering a module or parameter as PyTorch's __setattr__ does. */
+  setModuleAttr(m: ModuleInst, name: string, v: Value): void;
+  /** One row of the trace (a layer or a torch function call); returns `output`, tagged with its sources. */
+  recordLayer(
+    name: string,
+    type: string,
+    site: Span,
+    input: TensorV,
+    inputs: Value[],
+    output: Value,
+    params: number | null,
+    macs: number | null,
+    formulas: DimFormula[] | null,
+    def: Span | undefined,
+    config: LayerConfig | undefined,
+    doc: string | undefined,
+    functional: boolean,
+  ): Value;
+  /** `v` with the input sources of `self` and the call's arguments (data flow for the trace). */
+  inheritSources(v: Value, self: Value | null, a: CallArgs): Value;
+}

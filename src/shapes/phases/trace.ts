@@ -1,0 +1,49 @@
+// Tracing, the third phase: the model's forward runs on its input, one row per layer call into the
+// trace.
+import { BudgetExceeded } from '../eval/budget';
+import { noArgs } from '../eval/calls';
+import type { Trace } from '../eval/evaluator';
+import type { Interp } from '../eval/interp';
+import type { ModuleInst, Value } from '../eval/values';
+import type { D } from '../library/dims';
+import type { Span } from '../syntax/ast';
+import { contained } from './contain';
+
+/**
+ * The value forward returns for `input` (unknown with the reason when there is none), tracing into
+ * `trace`; its diagnostics count only when `report`.
+ */
+export function traceForward(
+  it: Interp,
+  root: ModuleInst,
+  input: D[][] | null,
+  site: Span,
+  trace: Trace,
+  report: boolean,
+): Value {
+  try {
+    return it.inPhase({ kind: 'trace', trace, report }, () =>
+      input
+        ? it.callModule(
+            root,
+            noArgs(
+              input.map(
+                (s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value,
+              ),
+            ),
+            site,
+            site,
+          )
+        : {
+            k: 'unknown',
+            why: 'no input shape: add a comment like `# input: (1, 1, 28, 28)` above the model',
+          },
+    );
+  } catch (e) {
+    contained(it, e);
+    return {
+      k: 'unknown',
+      why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error',
+    };
+  }
+}

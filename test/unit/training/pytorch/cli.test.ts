@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { main } from '../../../src/cli';
-import type { CliIO } from '../../../src/cli/output';
+import { main } from '../../../../src/cli';
+import type { CliIO } from '../../../../src/cli/output';
 import { BROKEN, SMALL_CNN, writeModel } from './models';
 import { skip, torchPython } from './torchPython';
 
-const MNIST = resolve(__dirname, '../../../media/mnist');
+const MNIST = resolve(__dirname, '../../../../media/mnist');
 
 function io(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../../src/cli';
-import type { CliIO } from '../../../src/cli/output';
+import { main } from '../../../../src/cli';
+import type { CliIO } from '../../../../src/cli/output';
 import { SMALL_CNN, writeModel } from './models';
 import { skip, torchPython } from './torchPython';
 
@@ -205,7 +205,7 @@ test(
           '--test-limit',
           '64',
           '--data',
-          resolve(__dirname, '../../../media/mnist'),
+          resolve(__dirname, '../../../../media/mnist'),
           '--log-dir',
           logs,
           '--json',

@@ -4,20 +4,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installFakeVscode, uninstallFakeVscode } from '../../support/vscode';
+import { installFakeVscode, uninstallFakeVscode } from '../support/vscode';
 
 interface Pkg {
   contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]> };
 }
-const pkg = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
-) as Pkg;
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as Pkg;
 
 test('the command table and contributes.commands name the same commands; menus name only those', () => {
   installFakeVscode();
   try {
-    const { COMMAND_IDS } =
-      require('../../../src/commands') as typeof import('../../../src/commands');
+    const { COMMAND_IDS } = require('../../src/commands') as typeof import('../../src/commands');
     const contributed = pkg.contributes.commands.map((c) => c.command);
     assert.deepEqual([...COMMAND_IDS].sort(), [...contributed].sort());
     for (const [menu, items] of Object.entries(pkg.contributes.menus)) {

@@ -2,9 +2,9 @@
 // `auto` taking PyTorch only for a file's model when the Python imports torch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ModelSpec } from '../../../src/training/types';
-import { chooseBackend, RESTRICTED_WHY } from '../../../src/training/pytorch/choose';
-import type { PythonInfo } from '../../../src/training/pytorch/python';
+import type { ModelSpec } from '../../../../src/training/types';
+import { chooseBackend, RESTRICTED_WHY } from '../../../../src/training/pytorch/choose';
+import type { PythonInfo } from '../../../../src/training/pytorch/python';
 
 const file: ModelSpec[] = [{ kind: 'source', file: 'm.py', source: '' }];
 const builtin: ModelSpec[] = [{ kind: 'builtin', name: 'cnn' }];

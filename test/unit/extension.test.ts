@@ -11,9 +11,9 @@ import {
   reset,
   state,
   uninstallFakeVscode,
-} from '../../support/vscode';
+} from '../support/vscode';
 
-const root = join(__dirname, '..', '..', '..');
+const root = join(__dirname, '..', '..');
 const bundle = join(root, 'dist', 'extension.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];

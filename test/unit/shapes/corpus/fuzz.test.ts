@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/shapes';
-import type { AnalysisResult, Shape } from '../../../src/shapes/types';
-import { mulberry32 as rng } from '../../../src/training/rng';
+import { analyze } from '../../../../src/shapes';
+import type { AnalysisResult, Shape } from '../../../../src/shapes/types';
+import { mulberry32 as rng } from '../../../../src/training/rng';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'shapes');
+const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'shapes');
 const SEED = 20261125;
 /** Mutated variants per file (plus one truncation per file): about 60 files x 6 = 360 cases. */
 const CASES_PER_FILE = 5;

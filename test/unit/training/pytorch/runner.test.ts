@@ -9,12 +9,12 @@ import type {
   TrainEvent,
   TrainRequestParams,
   TrainStartEvent,
-} from '../../../src/training/types';
-import { runPytorchTraining, RunnerError } from '../../../src/training/pytorch/index';
+} from '../../../../src/training/types';
+import { runPytorchTraining, RunnerError } from '../../../../src/training/pytorch/index';
 import { BROKEN, SMALL_CNN, writeModel } from './models';
 import { groupGone, skip, torchPython } from './torchPython';
 
-const MNIST = resolve(__dirname, '../../../media/mnist');
+const MNIST = resolve(__dirname, '../../../../media/mnist');
 
 function params(
   file: string,

@@ -5,10 +5,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../shapes/strictAnalyze';
-import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../../../src/shapes/types';
+import { analyze } from '../strictAnalyze';
+import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../../../../src/shapes/types';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'shapes');
 const EXPECTED = join(FIXTURES, 'expected');
 const NEGATIVE = join(FIXTURES, 'negative');

@@ -8,12 +8,12 @@ import type {
   TrainEvent,
   TrainRequestParams,
   TrainStartEvent,
-} from '../../../src/training/types';
-import { runPytorchTraining } from '../../../src/training/pytorch/index';
+} from '../../../../src/training/types';
+import { runPytorchTraining } from '../../../../src/training/pytorch/index';
 import { SMALL_CNN, writeModel } from './models';
 import { groupGone, skip, torchPython } from './torchPython';
 
-const MNIST = resolve(__dirname, '../../../media/mnist');
+const MNIST = resolve(__dirname, '../../../../media/mnist');
 // No dropout: its draws differ per rank, which is noise this comparison does not need.
 const SOURCE = SMALL_CNN.replace('drop=0.1)', 'drop=0.0)');
 

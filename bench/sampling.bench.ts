@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { buildCdf, fillInverseCdf } from '../src/sampling/cdf';
 import { compileDensity, type Fn2 } from '../src/sampling/expr';
 import { MhChain1D } from '../src/sampling/mh';
-import { Rng } from '../src/sampling/rng';
+import { Rng } from '../src/common/rng';
 import { findSupport1D } from '../src/sampling/support';
 import type { Target } from '../src/sampling/target';
 import { runSampler } from '../src/sampling';

@@ -2,6 +2,7 @@
 // range) and one card per result — histogram against the normalised true density, trace per chain,
 // autocorrelation, diagnostics — grouped by density so several samplers on one density sit side by
 // side. 2-D densities get a heat map with the draws on top and the two marginals.
+import { parseRange } from '../src/common/range';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -54,21 +55,6 @@ const SCATTER_POINTS = 1500;
 interface Card {
   el: HTMLElement;
   charts: Chart[];
-}
-
-/** Parses "a, b" (also "a b" or "a..b") into a range; null when empty, undefined when malformed. */
-export function parseRange(text: string): [number, number] | null | undefined {
-  const t = text.trim();
-  if (!t) return null;
-  const parts = t
-    .replace(/^[[(]|[\])]$/g, '')
-    .split(/\s*(?:,|\.\.|\s)\s*/)
-    .filter(Boolean);
-  if (parts.length !== 2) return undefined;
-  const a = Number(parts[0]);
-  const b = Number(parts[1]);
-  if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) return undefined;
-  return [a, b];
 }
 
 export class SamplingView {

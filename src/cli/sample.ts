@@ -1,5 +1,6 @@
 // `tensor-lens sample EXPR`: run one of the samplers on a typed density, print the diagnostics
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
+import { parseRange } from '../common/range';
 import { writeFileSync } from 'node:fs';
 import {
   SAMPLERS,
@@ -59,23 +60,14 @@ const SPEC: Record<string, FlagSpec> = {
   help: { kind: 'boolean' },
 };
 
-function parseBound(s: string): number {
-  const t = s.trim().toLowerCase();
-  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
-  if (t === '-inf' || t === '-infinity') return -Infinity;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return NaN;
-  return Number(t);
-}
-
-function parseRange(text: string, flag: string): [number, number] {
-  const parts = text.replace(/[[\]()\s]/g, '').split(',');
-  const r = parts.map(parseBound);
-  if (parts.length !== 2 || r.some(Number.isNaN) || !(r[0] < r[1])) {
+function parseFlagRange(text: string, flag: string): [number, number] {
+  const r = parseRange(text);
+  if (!r) {
     throw new CliError(
       `tensor-lens sample: --${flag} must be A,B with A < B (inf allowed), e.g. --${flag} 0,inf; not '${text}'`,
     );
   }
-  return [r[0], r[1]];
+  return r;
 }
 
 function fmt(v: number | null | undefined, digits = 4): string {
@@ -160,8 +152,9 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     warmup: warmup ?? defaultWarmup(n),
     runId: 'cli',
   };
-  if (typeof flags.range === 'string') params.range = parseRange(flags.range, 'range');
-  if (typeof flags['range-y'] === 'string') params.rangeY = parseRange(flags['range-y'], 'range-y');
+  if (typeof flags.range === 'string') params.range = parseFlagRange(flags.range, 'range');
+  if (typeof flags['range-y'] === 'string')
+    params.rangeY = parseFlagRange(flags['range-y'], 'range-y');
   if (check.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
     throw new CliError(
       `tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,

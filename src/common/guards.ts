@@ -3,6 +3,7 @@
 // the DOM or a chart, the host before it runs a job or writes a file (a webview is a web page; what
 // it sends is input). One guard per message type, in tables keyed by the type, so a new message does
 // not compile until it has a guard. Pure, unit-tested in Node.
+import { isRangePair } from './range';
 import type {
   ExprCheck,
   SampleProgressEvent,
@@ -142,8 +143,8 @@ export function isSampleRequestParams(v: unknown): v is SampleRequestParams {
     isNum(v.n) &&
     isNum(v.chains) &&
     isNum(v.seed) &&
-    opt(v.range, isPair) &&
-    opt(v.rangeY, isPair) &&
+    opt(v.range, isRangePair) &&
+    opt(v.rangeY, isRangePair) &&
     opt(v.logDensity, isBool) &&
     opt(v.bins, isNum) &&
     opt(v.warmup, isNum) &&

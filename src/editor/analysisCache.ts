@@ -5,6 +5,7 @@
 // Why a cache and not per-provider analysis: VS Code asks CodeLens, inlay hints, code actions and
 // the status bar for the same version within milliseconds of each other; analysing once keeps the
 // extension host under its per-keystroke budget.
+import { errorText } from '../common/errors';
 import type { AnalysisResult, Shape } from '../shapes/types';
 
 /**
@@ -281,8 +282,4 @@ function sanitize(r: AnalysisResult | undefined | null, file: string): AnalysisR
   )
     out.budgetExceeded = r.budgetExceeded;
   return out;
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

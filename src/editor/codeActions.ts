@@ -1,6 +1,6 @@
 // Quick fixes: maps the pure QuickFix data from fixes.ts to vscode.CodeAction.
 import * as vscode from 'vscode';
-import { errorText } from './analysisCache';
+import { errorText } from '../common/errors';
 import { quickFixes } from './fixes';
 import { analysisOf, defaultInput, documentLines, toVsRange, type EditorState } from './shared';
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisResult, ModelResult } from '../shapes/types';
 import type { CommandTable } from '../commands';
-import { errorText } from './analysisCache';
+import { errorText } from '../common/errors';
 import {
   formatInputShapes,
   inputCommentEdit,

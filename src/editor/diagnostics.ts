@@ -2,7 +2,7 @@
 // older version aborted as soon as the text changes, cleared when the document closes.
 import * as vscode from 'vscode';
 import type { AnalysisResult, Severity } from '../shapes/types';
-import { errorText } from './analysisCache';
+import { errorText } from '../common/errors';
 import { analysisOf, isPython, toVsRange, type EditorState } from './shared';
 
 const DEBOUNCE_MS = 250;

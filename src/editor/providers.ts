@@ -2,7 +2,7 @@
 // positions in positions.ts to vscode objects. Every provider catches its own errors (a provider
 // that throws shows an error in VS Code's log for every keystroke) and logs them at debug level.
 import * as vscode from 'vscode';
-import { errorText } from './analysisCache';
+import { errorText } from '../common/errors';
 import {
   layerHoverMarkdown,
   layerLensTitle,

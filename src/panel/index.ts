@@ -11,7 +11,8 @@ import type { ModelResult } from '../shapes/types';
 import type { ModelSpec, TrainRequestParams } from '../training/types';
 import { decodeSaveFile, resolveDataPath, safeSaveName } from './hostMessages';
 import { Jobs, type Engine } from './jobs';
-import { errText, Pages } from './pages';
+import { errorText } from '../common/errors';
+import { Pages } from './pages';
 import { route, type Routes } from './router';
 import { RunStore } from './runStore';
 
@@ -46,7 +47,7 @@ export function createPanel(
   // Past runs are read when a page or a run first needs them, not at activation.
   let loading: Promise<void> | undefined;
   const loaded = (): Promise<void> =>
-    (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errText(e)}`)));
+    (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errorText(e)}`)));
   let summary = context.workspaceState.get<{ model: ModelResult | null; file: string }>(
     SUMMARY_KEY,
   ) ?? { model: null, file: '' };
@@ -162,7 +163,7 @@ export function createPanel(
       log.info(`saved ${uri.fsPath || uri.toString()}`);
     } catch (e) {
       void vscode.window.showErrorMessage(
-        `Tensor Lens: could not save ${uri.fsPath}: ${errText(e)}`,
+        `Tensor Lens: could not save ${uri.fsPath}: ${errorText(e)}`,
       );
     }
   }
@@ -181,7 +182,7 @@ export function createPanel(
         pages.post(page, {
           type: 'exprCheck',
           expr: msg.expr,
-          result: { ok: false, error: errText(e) },
+          result: { ok: false, error: errorText(e) },
         });
       }
     },
@@ -260,7 +261,7 @@ export function createPanel(
                 ? undefined
                 : `${why}${r.column !== undefined && !/column/i.test(why) ? ` (column ${r.column})` : ''}`;
             } catch (e) {
-              return errText(e);
+              return errorText(e);
             }
           },
         });
@@ -282,7 +283,7 @@ export function createPanel(
       summary = { model, file };
       context.workspaceState
         .update(SUMMARY_KEY, summary)
-        .then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errText(e)}`));
+        .then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errorText(e)}`));
       pages.broadcast({ type: 'summary', model, file });
     },
 

@@ -7,7 +7,7 @@ import type { TrainRequestParams } from '../training/types';
 import type { EngineClient } from '../worker/client';
 import { EngineError } from '../worker/client';
 import type { Pages } from './pages';
-import { errText } from './pages';
+import { errorText } from '../common/errors';
 import type { RunStore } from './runStore';
 import { safeSaveName } from './hostMessages';
 
@@ -135,10 +135,10 @@ export class Jobs {
         const done = store.runs().find((r) => r.runId === runId)?.done;
         if (done) pages.broadcast({ type: 'trainEvent', event: done });
       } else {
-        log.error(`training failed: ${errText(e)}`);
+        log.error(`training failed: ${errorText(e)}`);
         store.fail(runId);
-        pages.broadcast({ type: 'trainError', runId, message: errText(e) });
-        void vscode.window.showErrorMessage(`Tensor Lens training failed: ${errText(e)}`);
+        pages.broadcast({ type: 'trainError', runId, message: errorText(e) });
+        void vscode.window.showErrorMessage(`Tensor Lens training failed: ${errorText(e)}`);
       }
     } finally {
       if (this.training === abort) this.training = undefined;
@@ -211,7 +211,7 @@ export class Jobs {
       );
     } catch (e) {
       if (isCancel(e)) return;
-      void vscode.window.showErrorMessage(`Tensor Lens: could not save the draws: ${errText(e)}`);
+      void vscode.window.showErrorMessage(`Tensor Lens: could not save the draws: ${errorText(e)}`);
     }
   }
 
@@ -244,7 +244,7 @@ export class Jobs {
             );
           });
         } catch (e) {
-          const message = isCancel(e) ? 'stopped' : errText(e);
+          const message = isCancel(e) ? 'stopped' : errorText(e);
           if (!isCancel(e)) log.error(`sampling failed: ${message}`);
           pages.broadcast({ type: 'sampleError', runId, message });
         } finally {

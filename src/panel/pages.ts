@@ -1,6 +1,7 @@
 // The open panel pages: the activity-bar view (tensorLens.panel) and the same page in an editor panel
 // (tensorLens.editorPanel, restored after a reload by a serializer). Serves their HTML, sends each its
 // init when it says `ready`, and forwards live messages to the pages that have had theirs.
+import { errorText } from '../common/errors';
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelTab } from '../common/messages';
 import { makeNonce, panelHtml } from './html';
@@ -60,7 +61,7 @@ export class Pages {
     // postMessage fails (resolves false) for a hidden page; the page gets a full replay on `ready`.
     page
       .postMessage(msg)
-      .then(undefined, (e: unknown) => this.log.debug(`postMessage failed: ${errText(e)}`));
+      .then(undefined, (e: unknown) => this.log.debug(`postMessage failed: ${errorText(e)}`));
   }
 
   broadcast(msg: HostToWebview): void {
@@ -99,7 +100,7 @@ export class Pages {
       void vscode.commands
         .executeCommand(`${VIEW_ID}.focus`)
         .then(undefined, (e: unknown) =>
-          this.log.warn(`could not open the Tensor Lens view: ${errText(e)}`),
+          this.log.warn(`could not open the Tensor Lens view: ${errorText(e)}`),
         );
   }
 
@@ -138,7 +139,7 @@ export class Pages {
     this.all.add(webview);
     disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {
-        this.hooks.onMessage(webview, m).catch((e) => this.log.error(`panel: ${errText(e)}`));
+        this.hooks.onMessage(webview, m).catch((e) => this.log.error(`panel: ${errorText(e)}`));
       }),
     );
   }
@@ -159,8 +160,4 @@ export class Pages {
     this.all.delete(page);
     this.initialised.delete(page);
   }
-}
-
-export function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

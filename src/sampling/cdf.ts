@@ -7,7 +7,7 @@ import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 // Local typed copies: module bindings can compile to getters, which cost in the quadrature loops.
 const GL5_NODES = Float64Array.from(NODES);
 const GL5_WEIGHTS = Float64Array.from(WEIGHTS);
-import type { Rng } from './rng';
+import type { Rng } from '../common/rng';
 
 export interface CdfTable {
   lo: number;

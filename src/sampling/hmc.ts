@@ -14,7 +14,7 @@
 //   (θ⁺−θ⁻)·M⁻¹r⁺ < 0) on the whole tree or any subtree, a divergence, or depth 10; the next state
 //   is drawn with multinomial weights (uniform within a subtree, biased progressive at the top, as
 //   in Stan and Betancourt 2017).
-import type { Rng } from './rng';
+import type { Rng } from '../common/rng';
 import { logAddExp } from './special';
 import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
 import { axisTransform, type AxisTransform } from './transform';

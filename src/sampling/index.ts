@@ -16,7 +16,7 @@ import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } f
 import { HmcChain, NutsChain } from './hmc';
 import { MhChain1D, MhChain2D } from './mh';
 import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
-import { Rng } from './rng';
+import { Rng } from '../common/rng';
 import { SliceChain } from './slice';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';

@@ -2,7 +2,7 @@
 // (Robbins–Monro on log σ toward acceptance 0.44 in 1-D, Roberts & Rosenthal 2001; in 2-D the
 // proposal shape follows the running covariance as in Haario et al. 2001, target 0.35), then is
 // frozen, so the kept chain is exactly invariant.
-import type { Rng } from './rng';
+import type { Rng } from '../common/rng';
 import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
 
 export class MhChain1D implements Chain {

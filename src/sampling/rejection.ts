@@ -7,7 +7,7 @@
 // - Runtime guard: a proposal with f(y) > c·g(y) proves the envelope wrong; c is raised and every
 //   chain restarts from zero draws (the driver catches EnvelopeRestart), so biased draws are never
 //   returned.
-import type { Rng } from './rng';
+import type { Rng } from '../common/rng';
 import { goldenMax } from './support';
 import { emptyStats, logTarget, type Chain, type Target } from './target';
 

@@ -6,7 +6,7 @@
 // below the float resolution around the current point (relative, so it also ends at x = 1e6, where
 // an absolute 1e-300 bound never would), or after MAX_SHRINK proposals. A point of zero density
 // has no slice: the update leaves it in place, and the driver reports a chain that never moves.
-import type { Rng } from './rng';
+import type { Rng } from '../common/rng';
 import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
 
 const MAX_STEPS = 32;

@@ -1,7 +1,7 @@
 // What every sampler gets: the compiled density restricted to its range, scale and mode estimates
 // from the support scan, and a common chain interface so the driver can run any sampler in batches.
 import type { Fn2 } from './expr';
-import type { Rng } from './rng';
+import type { Rng } from '../common/rng';
 
 export interface Target {
   dims: 1 | 2;

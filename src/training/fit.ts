@@ -7,7 +7,7 @@ import type { Tf } from './backend';
 import { channelsOf, type ImageSplit } from './data/types';
 import { EvalTally, type EvalSummary } from './eval';
 import type { Net } from './net';
-import { mulberry32, permutation, subSeed } from './rng';
+import { uniformStream, permutation, subSeed } from './rng';
 import { batchLoss, ShardedTrainer, shardable, worthSharding } from './shards';
 
 export const MNIST_MEAN = 0.1307;
@@ -213,7 +213,7 @@ export async function fit(
   const optimizer: Optimizer = tf.train.adam(adam.lr, adam.beta1, adam.beta2, adam.eps);
   const trainable = net.variables.filter((v) => v.trainable);
   // The shuffle stream depends on the seed only, so "compare" trains both nets on the same order.
-  const shuffleRand = mulberry32(subSeed(o.seed, 'shuffle'));
+  const shuffleRand = uniformStream(subSeed(o.seed, 'shuffle'));
   const batches = Math.ceil(train.count / o.batchSize);
   let trainSeconds = 0;
   let samplesSeen = 0;

@@ -22,7 +22,7 @@ import {
   type MakeVar,
 } from './layers';
 import { buildTransformerEncoderLayer } from './attention';
-import { mulberry32, subSeed } from './rng';
+import { uniformStream, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
 import { countParams } from './spec';
 
@@ -39,8 +39,8 @@ export interface Net {
 let buildCount = 0;
 
 export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
-  const rand = mulberry32(subSeed(seed, 'init:' + spec.name));
-  const dropRand = mulberry32(subSeed(seed, 'dropout:' + spec.name));
+  const rand = uniformStream(subSeed(seed, 'init:' + spec.name));
+  const dropRand = uniformStream(subSeed(seed, 'dropout:' + spec.name));
   const variables: Variable[] = [];
   const v = (values: Float32Array, shape: number[], name: string, trainable = true): Variable => {
     const t = tf.tensor(values, shape);

@@ -1,15 +1,12 @@
 // Seeded randomness for weights, shuffles and dropout: the same seed gives the same numbers on every
 // backend and machine (tfjs's own random ops differ between backends).
 
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+import { Rng } from '../common/rng';
+
+/** A uniform stream on (0, 1) from the project's one generator (xoshiro128**, src/common/rng.ts). */
+export function uniformStream(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.uniform();
 }
 
 /** Derives an independent stream for a purpose ("init", "shuffle", ...) from the run's seed. */

@@ -1,5 +1,6 @@
 // The host side of the worker (the panel and the editor both use it): one long-lived worker started on first use, request/response by id,
 // streamed progress, cancellation, restart when it dies. No vscode import, so it is unit-tested in Node.
+import { errorText } from '../common/errors';
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import {
@@ -141,7 +142,7 @@ export class EngineClient {
         this.ensureTransport().post(call);
       } catch (e) {
         this.settle(id)?.reject(
-          new EngineError(`could not start the Tensor Lens worker: ${errText(e)}`, errText(e)),
+          new EngineError(`could not start the Tensor Lens worker: ${errorText(e)}`, errorText(e)),
         );
       }
     });
@@ -257,7 +258,7 @@ function threadTransport(
   let killed = false;
   w.on('message', onMessage);
   w.on('error', (e) => {
-    opts.log.error(`worker error: ${errText(e)}`);
+    opts.log.error(`worker error: ${errorText(e)}`);
   });
   w.on('exit', (code) => {
     if (!killed) onExit(`exit code ${code}`);
@@ -291,7 +292,7 @@ function childTransport(
   cp.on('message', (m) => onMessage(m as WorkerMessage));
   // A send on a channel that just closed (the child died, its exit not handled yet) and a failed
   // spawn are 'error' events; unhandled, they would throw in the extension host. 'exit' follows.
-  cp.on('error', (e) => opts.log.error(`worker process error: ${errText(e)}`));
+  cp.on('error', (e) => opts.log.error(`worker process error: ${errorText(e)}`));
   cp.on('exit', (code, sig) => {
     if (!killed) onExit(sig ? `signal ${sig}` : `exit code ${code}`);
   });
@@ -302,8 +303,4 @@ function childTransport(
       cp.kill();
     },
   };
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

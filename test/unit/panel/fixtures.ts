@@ -4,7 +4,7 @@ import type { SampleResult } from '../../../src/sampling/types';
 import type { StoredTrainRun } from '../../../src/common/messages';
 import type { TrainEvent } from '../../../src/training/types';
 import type { ModelResult } from '../../../src/shapes/types';
-import { mulberry32 as rng } from '../../../src/training/rng';
+import { uniformStream as rng } from '../../../src/training/rng';
 
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());

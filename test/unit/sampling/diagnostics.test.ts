@@ -16,7 +16,7 @@ import {
   zScale,
 } from '../../../src/sampling/diagnostics';
 import { ksPValue, normQuantile } from '../../../src/sampling/special';
-import { Rng } from '../../../src/sampling/rng';
+import { Rng } from '../../../src/common/rng';
 
 const close = (a: number, b: number, tol: number, msg?: string): void =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg ?? ''} ${a} vs ${b}`);

@@ -8,7 +8,7 @@ import { compileDensity } from '../../../src/sampling/expr';
 import { findSupport1D } from '../../../src/sampling/support';
 import { buildCdf } from '../../../src/sampling/cdf';
 import { findEnvelope, RejectionChain, EnvelopeRestart } from '../../../src/sampling/rejection';
-import { Rng } from '../../../src/sampling/rng';
+import { Rng } from '../../../src/common/rng';
 import type { Target } from '../../../src/sampling/target';
 import type { SampleRequestParams, SamplerName } from '../../../src/sampling/types';
 import { NOTE_Z, Phi, TARGETS } from './truth';

@@ -10,7 +10,7 @@ import { parseStats, plainTree } from '../../../src/shapes/syntax/lezer';
 import type { SyntaxNode } from '../../../src/shapes/syntax/node';
 import { fastParseStrict } from '../../../src/shapes/syntax/pyparse';
 import { bigFile } from '../../../bench/shapes.bench';
-import { mulberry32 as rng } from '../../../src/training/rng';
+import { uniformStream as rng } from '../../../src/training/rng';
 
 type Dump = [string, number, number, Dump[]];
 function dump(n: SyntaxNode): Dump {

@@ -12,7 +12,7 @@ import {
 } from '../../../src/training/attention';
 import { loadBackend } from '../../../src/training/backend';
 import type { TorchTensor } from '../../../src/training/layers';
-import { mulberry32 } from '../../../src/training/rng';
+import { uniformStream } from '../../../src/training/rng';
 import { assertClose, readTorchFixtures } from './torchFixtures';
 
 interface Case {
@@ -43,7 +43,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         return v;
       };
       const k = c.kwargs;
-      const rand = mulberry32(2);
+      const rand = uniformStream(2);
       let forward: (x: Tensor) => { output: Tensor; weights?: Tensor };
       let params: Map<string, Variable>;
       if (c.kind === 'MultiheadAttention') {

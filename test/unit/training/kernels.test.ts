@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadBackend, type Tf } from '../../../src/training/backend';
-import { mulberry32 } from '../../../src/training/rng';
+import { uniformStream } from '../../../src/training/rng';
 import { isOurKernel } from '../../../src/training/wasmKernels';
 
 let tf: Tf;
@@ -112,7 +112,7 @@ function convInfo(c: (typeof convCases)[number]) {
 }
 
 test('Conv2DBackpropFilter (wasm) equals cpu', async () => {
-  const r = mulberry32(1);
+  const r = uniformStream(1);
   for (const c of convCases) {
     const info = convInfo(c);
     const data = { x: rand(c.x, r), dy: rand(info.outShape, r) };
@@ -131,7 +131,7 @@ test('Conv2DBackpropFilter (wasm) equals cpu', async () => {
 });
 
 test('Conv2DBackpropInput (wasm) equals cpu', async () => {
-  const r = mulberry32(2);
+  const r = uniformStream(2);
   for (const c of convCases) {
     const info = convInfo(c);
     const data = { dy: rand(info.outShape, r), filter: rand(c.f, r) };
@@ -150,7 +150,7 @@ test('Conv2DBackpropInput (wasm) equals cpu', async () => {
 });
 
 test('MaxPoolGrad (wasm) equals cpu, overlapping windows and padding included', async () => {
-  const r = mulberry32(3);
+  const r = uniformStream(3);
   const cases: {
     x: [number, number, number, number];
     k: number | [number, number];
@@ -188,7 +188,7 @@ test('MaxPoolGrad (wasm) equals cpu, overlapping windows and padding included', 
 });
 
 test('BatchMatMul (wasm) equals cpu, with every transpose, rank 2 and 3, batched or not', async () => {
-  const r = mulberry32(5);
+  const r = uniformStream(5);
   const cases: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
     { a: [64, 784], b: [784, 512], tA: false, tB: false },
     { a: [64, 512], b: [784, 512], tA: false, tB: true },
@@ -209,7 +209,7 @@ test('BatchMatMul (wasm) equals cpu, with every transpose, rank 2 and 3, batched
 });
 
 test('Sum (wasm) equals cpu over leading axes and falls back otherwise', async () => {
-  const r = mulberry32(6);
+  const r = uniformStream(6);
   const cases: { x: number[]; axis: number | number[]; keepDims: boolean }[] = [
     { x: [64, 26, 26, 32], axis: [0, 1, 2], keepDims: false },
     { x: [64, 10], axis: 0, keepDims: false },
@@ -230,7 +230,7 @@ test('Sum (wasm) equals cpu over leading axes and falls back otherwise', async (
 });
 
 test('a conv → relu → maxpool → dense gradient on wasm equals cpu end to end', async () => {
-  const r = mulberry32(4);
+  const r = uniformStream(4);
   const x = rand([3, 12, 12, 2], r);
   const w = rand([3, 3, 2, 4], r);
   const d = rand([5 * 5 * 4, 3], r);

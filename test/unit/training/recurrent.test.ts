@@ -11,7 +11,7 @@ import {
   recurrentParams,
   type RecurrentSpec,
 } from '../../../src/training/recurrent';
-import { mulberry32 } from '../../../src/training/rng';
+import { uniformStream } from '../../../src/training/rng';
 import { assertClose, readTorchFixtures } from './torchFixtures';
 
 interface Case extends RecurrentSpec {
@@ -50,7 +50,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
           vars.push(v);
           return v;
         },
-        mulberry32(1),
+        uniformStream(1),
         'rnn.',
       );
       try {

@@ -8,7 +8,7 @@ import type { TrainEpochEvent, TrainEvent, TrainRequestParams } from '../../../s
 import { loadBackend, type Tf } from '../../../src/training/backend';
 import { runTraining } from '../../../src/training/index';
 import { buildNet } from '../../../src/training/net';
-import { mulberry32 } from '../../../src/training/rng';
+import { uniformStream } from '../../../src/training/rng';
 import {
   adamStep,
   combineShards,
@@ -75,7 +75,7 @@ const SMALL_CNN: NetSpec = {
 };
 
 function batch(n: number, seed: number): { x: Float32Array; labels: Int32Array } {
-  const r = mulberry32(seed);
+  const r = uniformStream(seed);
   return {
     x: Float32Array.from({ length: n * 784 }, () => r() * 2 - 1),
     labels: Int32Array.from({ length: n }, () => Math.floor(r() * 10)),

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../../src/shapes';
 import type { AnalysisResult, Shape } from '../../../../src/shapes/types';
-import { mulberry32 as rng } from '../../../../src/training/rng';
+import { uniformStream as rng } from '../../../../src/training/rng';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'shapes');
 const SEED = 20261125;

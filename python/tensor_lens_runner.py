@@ -3,8 +3,9 @@
 
 Standard library and torch only. It imports the file as a module (its `if __name__ == "__main__":`
 block does not run), builds the named class with the constructor arguments Tensor Lens found in the
-file (or takes a module-level nn.Sequential), and trains it on MNIST IDX files with Adam, writing one
-JSON event per line on stdout: start, batch, epoch, done (the same lines as `tensor-lens train --json`).
+file (or takes a module-level nn.Sequential), and trains it with Adam on MNIST, FashionMNIST, KMNIST or
+CIFAR in torchvision's layouts (tensor_lens_data.py), writing one JSON event per line on stdout: start,
+batch, epoch, eval, done (the same lines as `tensor-lens train --json`).
 A failure in the user's code is one `error` event naming their file and line, with the traceback.
 
 Several processes: it reads RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT as torchrun
@@ -16,22 +17,22 @@ rank takes its slice of the same globally shuffled batch, so N processes follow 
 SIGINT or SIGTERM stops the run between batches (all ranks together) and still ends with `done`.
 """
 import argparse
-import gzip
 import importlib.util
 import json
 import os
 import re
 import signal
 import socket
-import struct
 import sys
 import time
 import traceback
 
-MNIST_MEAN = 0.1307
-MNIST_STD = 0.3081
+import tensor_lens_data as data
+
 BATCH_EVENTS_PER_SEC = 20
 EVAL_CHUNK = 1000
+# The most confident mistakes an eval event lists, as the tfjs path keeps them.
+MAX_MISTAKES = 16
 
 
 class UserCodeError(Exception):
@@ -84,52 +85,46 @@ class Events:
 
 # ───────────────────────────── data ─────────────────────────────
 
-def _find(dir_, prefix, kind):
-    idx = "idx3" if kind == "images" else "idx1"
-    pat = re.compile(rf"^{prefix}-{kind}[-.]{idx}-ubyte(\.gz)?$")
-    names = sorted(n for n in os.listdir(dir_) if pat.match(n))
-    # The uncompressed file first, as the TypeScript reader does: torchvision leaves both.
-    names.sort(key=lambda n: n.endswith(".gz"))
-    return os.path.join(dir_, names[0]) if names else None
+def normalised(torch, split, limit, mean, std):
+    images, labels, rows, cols, ch = split
+    count = min(len(labels), limit) if limit else len(labels)
+    x = torch.frombuffer(bytearray(images[: count * ch * rows * cols]), dtype=torch.uint8).reshape(count, ch, rows, cols)
+    y = torch.tensor(labels[:count], dtype=torch.long)
+    m = torch.tensor(mean, dtype=torch.float32).reshape(1, ch, 1, 1)
+    s = torch.tensor(std, dtype=torch.float32).reshape(1, ch, 1, 1)
+    return (x.float() / 255.0 - m) / s, y
 
 
-def read_idx(path, dims):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or raw[3] != dims:
-        raise BadInput(f"{path}: not an IDX file of unsigned bytes with {dims} dimensions; re-download it")
-    shape = struct.unpack(">" + "I" * dims, raw[4:4 + 4 * dims])
-    n = 1
-    for s in shape:
-        n *= s
-    body = raw[4 + 4 * dims:]
-    if len(body) != n:
-        raise BadInput(f"{path}: {len(body)} data bytes but the header says {n}; the file is truncated, re-download it")
-    return shape, body
+def channel_stats(torch, split):
+    """Per-channel mean and standard deviation of x/255 over the whole training split, from exact byte
+    histograms (what torchvision users put in Normalize), so any data set gets inputs of mean 0, sd 1."""
+    images, labels, rows, cols, ch = split
+    x = torch.frombuffer(bytearray(images), dtype=torch.uint8).reshape(len(labels), ch, rows * cols)
+    values = torch.arange(256, dtype=torch.float64)
+    mean, std = [], []
+    for c in range(ch):
+        h = torch.bincount(x[:, c].flatten(), minlength=256).double()
+        n = h.sum().item()
+        m = (h * values).sum().item() / n
+        sd = ((h * (values - m) ** 2).sum().item() / n) ** 0.5 / 255
+        mean.append(m / 255)
+        # A constant channel would divide by zero: leave it unscaled.
+        std.append(sd if sd > 0 else 1.0)
+    return mean, std
 
 
-def resolve_data_dir(d):
-    for sub in ("", os.path.join("MNIST", "raw"), os.path.join("FashionMNIST", "raw")):
-        cand = os.path.join(d, sub) if sub else d
-        if os.path.isdir(cand) and _find(cand, "train", "images"):
-            return cand
-    raise BadInput(f"--data {d}: no train-images-idx3-ubyte(.gz) here or in MNIST/raw or FashionMNIST/raw")
-
-
-def load_split(torch, dir_, prefix, limit):
-    img, lab = _find(dir_, prefix, "images"), _find(dir_, prefix, "labels")
-    if not img or not lab:
-        raise BadInput(f"{dir_}: {prefix} images or labels missing; give a folder with all four MNIST IDX files")
-    (n, rows, cols), pixels = read_idx(img, 3)
-    (m,), labels = read_idx(lab, 1)
-    if m != n:
-        raise BadInput(f"{img}: {n} images but {m} labels; re-download the data set")
-    count = min(n, limit) if limit else n
-    x = torch.frombuffer(bytearray(pixels[: count * rows * cols]), dtype=torch.uint8).reshape(count, 1, rows, cols)
-    y = torch.frombuffer(bytearray(labels[:count]), dtype=torch.uint8).long()
-    x = (x.float() / 255.0 - MNIST_MEAN) / MNIST_STD
-    return x, y
+def load_data(torch, args):
+    try:
+        ds = data.load(args.data, args.data_kind, args.channels or None, args.classes or None)
+    except data.DataError as e:
+        raise BadInput(str(e)) from None
+    if ds.name == "MNIST":
+        mean, std = [data.MNIST_MEAN], [data.MNIST_STD]
+    else:
+        mean, std = channel_stats(torch, ds.train)
+    train_x, train_y = normalised(torch, ds.train, args.limit, mean, std)
+    test_x, test_y = normalised(torch, ds.test, args.test_limit, mean, std)
+    return ds, train_x, train_y, test_x, test_y
 
 
 # ───────────────────────────── the user's model ─────────────────────────────
@@ -212,6 +207,8 @@ def shape_input(x, layout):
     if layout == "flat":
         return x.reshape(x.shape[0], -1)
     if layout == "hw":
+        if x.shape[1] != 1:
+            raise BadInput(f"--layout hw feeds (B, H, W) rows, which needs grey images; these have {x.shape[1]} channels")
         return x.reshape(x.shape[0], x.shape[2], x.shape[3])
     return x
 
@@ -234,9 +231,8 @@ def train(args, rank, world, local_rank, stop):
         if device == "cpu" and args.deterministic:
             torch.use_deterministic_algorithms(True)
 
-        data_dir = resolve_data_dir(args.data)
-        train_x, train_y = load_split(torch, data_dir, "train", args.limit)
-        test_x, test_y = load_split(torch, data_dir, "t10k", args.test_limit)
+        ds, train_x, train_y, test_x, test_y = load_data(torch, args)
+        data_name = args.data_name or ds.name
         train_x, train_y = shape_input(train_x, args.layout).to(device), train_y.to(device)
         test_x, test_y = shape_input(test_x, args.layout).to(device), test_y.to(device)
 
@@ -264,8 +260,8 @@ def train(args, rank, world, local_rank, stop):
             "backendDetail": f"torch {version}, {device}" + (f", {world} processes" if world > 1 else ""),
             "device": device, "models": [{"model": args.name, "params": params}],
             "trainSize": n, "testSize": test_x.shape[0], "epochs": args.epochs, "batchSize": B,
-            "data": args.data_name,
-            "hyper": {"model": [args.name], "data": args.data_name, "epochs": args.epochs, "batchSize": B, "lr": args.lr,
+            "data": data_name,
+            "hyper": {"model": [args.name], "data": data_name, "epochs": args.epochs, "batchSize": B, "lr": args.lr,
                       "seed": args.seed, "backend": "pytorch", "optimizer": "adam", "device": device, "processes": world},
         })
 
@@ -291,6 +287,11 @@ def train(args, rank, world, local_rank, stop):
                 opt.zero_grad(set_to_none=True)
                 try:
                     out = net(x)
+                except Exception as e:  # noqa: BLE001
+                    raise UserCodeError(args.file, e) from e
+                if b == 0 and epoch == 1:
+                    check_output(out, len(ds.classes), data_name, args.name)
+                try:
                     # Sum over this rank's rows; DDP averages gradients over ranks, so scale to the
                     # mean over the global batch (ranks with equal slices: identical to 1 process).
                     if world == 1:
@@ -325,11 +326,13 @@ def train(args, rank, world, local_rank, stop):
             train_time = time.perf_counter() - e0
             if rank != 0:
                 continue  # only rank 0 reports; the others wait for it in the next all-reduce
-            test_loss, test_acc = evaluate(torch, F, model, test_x, test_y, args.file)
+            test_loss, test_acc, ev = evaluate(torch, F, model, test_x, test_y, args.file, len(ds.classes))
             last = {"event": "epoch", "runId": args.run_id, "model": args.name, "epoch": epoch,
                     "trainLoss": loss_sum / n, "trainAcc": correct / n, "testLoss": test_loss, "testAcc": test_acc,
                     "seconds": time.perf_counter() - e0, "samplesPerSec": n / max(train_time, 1e-9)}
             events.emit(last)
+            events.emit({"event": "eval", "runId": args.run_id, "model": args.name, "epoch": epoch,
+                         "classes": ds.classes, **ev})
             if world == 1 and stop.stop:
                 cancelled = epoch < args.epochs
                 break
@@ -357,21 +360,43 @@ def train(args, rank, world, local_rank, stop):
             dist.destroy_process_group()
 
 
-def evaluate(torch, F, model, x, y, file):
+def check_output(out, k, data_name, name):
+    if out.dim() != 2 or out.shape[1] != k:
+        raise BadInput(f"{name} returns {tuple(out.shape)} but {data_name} has {k} classes; the model must return (batch, {k}) class scores")
+
+
+def evaluate(torch, F, model, x, y, file, k):
+    """Test loss and accuracy, and the eval event's confusion matrix (rows true, columns predicted),
+    per-class accuracy (None for a class absent from the test set) and most confident mistakes."""
     model.eval()
     loss_sum = 0.0
     correct = 0
+    confusion = torch.zeros(k * k, dtype=torch.long)
+    mistakes = []
     with torch.no_grad():
         for s in range(0, x.shape[0], EVAL_CHUNK):
             try:
                 out = model(x[s:s + EVAL_CHUNK])
             except Exception as e:  # noqa: BLE001
                 raise UserCodeError(file, e) from e
-            loss_sum += F.cross_entropy(out, y[s:s + EVAL_CHUNK], reduction="sum").item()
-            correct += (out.argmax(1) == y[s:s + EVAL_CHUNK]).sum().item()
+            yy = y[s:s + EVAL_CHUNK]
+            loss_sum += F.cross_entropy(out, yy, reduction="sum").item()
+            pred = out.argmax(1)
+            correct += (pred == yy).sum().item()
+            confusion += torch.bincount((yy * k + pred).cpu(), minlength=k * k)
+            p = torch.softmax(out.double(), 1).gather(1, pred[:, None])[:, 0]
+            wrong = (pred != yy).nonzero()[:, 0]
+            for i, pi in zip(wrong.tolist(), p[wrong].tolist()):
+                if pi == pi:  # NaN: no confidence to rank by
+                    mistakes.append({"index": s + i, "label": int(yy[i]), "pred": int(pred[i]), "p": pi})
+            # Keep the list short as it grows: by p descending, ties by index, as the tfjs path ranks them.
+            mistakes.sort(key=lambda m: (-m["p"], m["index"]))
+            del mistakes[MAX_MISTAKES:]
     model.train()
     n = max(1, x.shape[0])
-    return loss_sum / n, correct / n
+    rows = confusion.reshape(k, k).tolist()
+    per_class = [row[c] / sum(row) if sum(row) else None for c, row in enumerate(rows)]
+    return loss_sum / n, correct / n, {"confusion": rows, "perClass": per_class, "mistakes": mistakes}
 
 
 # ───────────────────────────── processes ─────────────────────────────
@@ -426,9 +451,12 @@ def parse_args(argv):
     p.add_argument("--name", required=True, help="the nn.Module class, or the module-level nn.Sequential's name")
     p.add_argument("--kind", choices=["module", "sequential"], default="module")
     p.add_argument("--ctor", default='{"args":[],"kwargs":{}}', help="constructor arguments as JSON")
-    p.add_argument("--layout", choices=["image", "flat", "hw"], default="image", help="input as (B,1,28,28), (B,784) or (B,28,28)")
-    p.add_argument("--data", required=True, help="folder with MNIST IDX files (or MNIST/raw below it)")
-    p.add_argument("--data-name", default="MNIST")
+    p.add_argument("--layout", choices=["image", "flat", "hw"], default="image", help="input as (B,C,H,W), (B,C*H*W) or (B,H,W)")
+    p.add_argument("--data", required=True, help="torchvision's root folder (MNIST/raw, FashionMNIST/raw, KMNIST/raw, cifar-10-batches-py, ...) or an IDX folder")
+    p.add_argument("--data-kind", choices=["auto", "idx"] + data.CIFAR_LAYOUTS, default="auto")
+    p.add_argument("--channels", type=int, default=0, help="the model's input channels (0: any), to choose among data sets")
+    p.add_argument("--classes", type=int, default=0, help="the model's class count (0: any), to choose among data sets")
+    p.add_argument("--data-name", default="", help="the data set's name in the events (default: what was found)")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--limit", type=int, default=0)

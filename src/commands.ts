@@ -12,6 +12,7 @@ export interface CommandArgs {
   'tensorLens.sampleDensity': [];
   'tensorLens.stopRun': [];
   'tensorLens.openPanel': [];
+  'tensorLens.followRun': [dir?: unknown];
 }
 
 export type CommandId = keyof CommandArgs;
@@ -26,6 +27,7 @@ const ID_SET: Record<CommandId, true> = {
   'tensorLens.sampleDensity': true,
   'tensorLens.stopRun': true,
   'tensorLens.openPanel': true,
+  'tensorLens.followRun': true,
 };
 /** Every command id, for registration and for the test against package.json. */
 export const COMMAND_IDS = Object.keys(ID_SET) as CommandId[];

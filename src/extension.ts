@@ -6,6 +6,7 @@ import { createPanel, type PanelController } from './panel';
 import { registerEditorFeatures } from './editor';
 import { withPytorchBackend } from './pytorchBackend';
 import { registerCommands } from './commands';
+import { RunFollowing } from './followRuns';
 
 let client: EngineClient | undefined;
 
@@ -41,12 +42,18 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
   });
 
+  const following = new RunFollowing(panel, log);
+  context.subscriptions.push({ dispose: () => following.stop() });
   registerCommands(context, {
     ...editorCommands,
     'tensorLens.compareMlpCnn': () => panel.compare(),
     'tensorLens.sampleDensity': () => panel.sample(),
-    'tensorLens.stopRun': () => panel.stop(),
+    'tensorLens.stopRun': () => {
+      panel.stop();
+      following.stop();
+    },
     'tensorLens.openPanel': () => panel.openEditorPanel(),
+    'tensorLens.followRun': (dir) => following.follow(dir),
   });
   log.info(`Tensor Lens ${String(context.extension.packageJSON.version)} activated`);
 }

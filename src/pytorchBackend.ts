@@ -5,8 +5,34 @@ import * as vscode from 'vscode';
 import type { EngineClient } from './worker/client';
 import type { Method, Params, Progress, Result } from './worker/protocol';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from './training/types';
-import { chooseBackend } from './training/pytorch/choose';
-import { choosePython, clearPythonCache, pythonInfo } from './training/pytorch/python';
+import { chooseBackend, RESTRICTED_WHY } from './training/pytorch/choose';
+import {
+  choosePython,
+  clearPythonCache,
+  DEFAULT_PYTHON,
+  pythonInfo,
+} from './training/pytorch/python';
+import { selectedInterpreter } from './training/pytorch/pythonExtension';
+
+const PYTHON_EXTENSION = 'ms-python.python';
+
+/**
+ * tensorLens.pythonPath, else the interpreter selected in the Python extension for the model's file,
+ * else python3 on PATH; with where it came from, for the output channel.
+ */
+async function whichPython(
+  setting: string,
+  file: string | undefined,
+): Promise<{ python: string; from: string }> {
+  if (setting.trim()) return { python: choosePython(setting), from: 'tensorLens.pythonPath' };
+  const ext = vscode.extensions.getExtension(PYTHON_EXTENSION);
+  if (ext) {
+    const exports: unknown = ext.isActive ? ext.exports : ext.activate();
+    const selected = await selectedInterpreter(exports, file ? vscode.Uri.file(file) : undefined);
+    if (selected) return { python: selected, from: "the Python extension's selected interpreter" };
+  }
+  return { python: DEFAULT_PYTHON, from: 'python3 on PATH (tensorLens.pythonPath is empty)' };
+}
 
 export function withPytorchBackend(
   engine: EngineClient,
@@ -25,17 +51,30 @@ export function withPytorchBackend(
     signal?: AbortSignal,
   ): Promise<TrainDoneEvent> => {
     const c = vscode.workspace.getConfiguration('tensorLens');
-    const python = choosePython(c.get<string>('pythonPath', ''));
+    const m = params.models.length === 1 ? params.models[0] : undefined;
+    let python = DEFAULT_PYTHON;
+    let from = '';
     const choice = await chooseBackend(
       c.get<string>('backend', 'auto'),
       vscode.workspace.isTrusted,
       params.models,
-      () => pythonInfo(python),
+      // Asked only when the file's model may go to PyTorch in a trusted workspace.
+      async () => {
+        ({ python, from } = await whichPython(
+          c.get<string>('pythonPath', ''),
+          m?.kind === 'source' ? m.file : undefined,
+        ));
+        return pythonInfo(python);
+      },
     );
-    if (choice.use === 'tfjs') return engine.request('train', params, onEvent, signal);
+    if (choice.use === 'tfjs') {
+      if (!vscode.workspace.isTrusted && m?.kind === 'source')
+        log.info(`training on tfjs, not PyTorch: ${RESTRICTED_WHY}`);
+      return engine.request('train', params, onEvent, signal);
+    }
     if (choice.use === 'refuse') throw new Error(choice.why);
     log.info(
-      `training on PyTorch: ${choice.info.python} (Python ${choice.info.pythonVersion ?? '?'}, torch ${choice.info.torch ?? '?'})`,
+      `training on PyTorch: ${choice.info.python}, from ${from} (Python ${choice.info.pythonVersion ?? '?'}, torch ${choice.info.torch ?? '?'})`,
     );
     const pt = await import('./training/pytorch/index');
     try {

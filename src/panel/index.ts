@@ -8,7 +8,7 @@ import type { HostToWebview, PanelTab, WebviewDefaults } from '../common/message
 import { readSettings, type Settings } from '../common/settings';
 import type { SampleRequestParams } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
-import type { ModelSpec, TrainRequestParams } from '../training/types';
+import type { ModelSpec, TrainEvent, TrainRequestParams } from '../training/types';
 import { decodeSaveFile, resolveDataPath, safeSaveName } from './hostMessages';
 import { Jobs, type Engine } from './jobs';
 import { errorText } from '../common/errors';
@@ -33,6 +33,9 @@ export interface PanelController {
   showSummary(model: ModelResult | null, file: string): void;
   /** tensorLens.stopRun */
   stop(): void;
+  /** An event of a run followed from files (tensorLens.followRun, already checked): kept and drawn
+   * like the panel's own runs. */
+  showTrainEvent(e: TrainEvent): void;
 }
 
 // The summary outlives a window reload (the host restarts then) through workspace state.
@@ -288,6 +291,14 @@ export function createPanel(
     },
 
     stop: () => jobs.stop(),
+
+    showTrainEvent(e) {
+      // After past runs load, in arrival order (every call chains on the same promise).
+      void loaded().then(() => {
+        store.onTrainEvent(e);
+        pages.broadcast({ type: 'trainEvent', event: e });
+      });
+    },
   };
   return controller;
 }

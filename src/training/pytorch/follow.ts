@@ -21,10 +21,10 @@ interface Tail {
   pending: Uint8Array;
 }
 
-function readFrom(path: string, offset: number): Uint8Array {
+function readFrom(path: string, offset: number, max: number): Uint8Array {
   const size = statSync(path).size;
   if (size <= offset) return new Uint8Array(0);
-  const buf = Buffer.alloc(size - offset);
+  const buf = Buffer.alloc(Math.min(size - offset, max));
   const fd = openSync(path, 'r');
   try {
     let got = 0;
@@ -45,6 +45,9 @@ export class Follower {
   constructor(
     readonly dir: string,
     private readonly onBadLine: (msg: string) => void = () => undefined,
+    /** Bytes read per file per scan: a long log is caught up over several scans, so no single scan
+     * holds the extension host's thread for long. */
+    private readonly maxBytesPerScan = Infinity,
   ) {}
 
   private discover(): void {
@@ -86,7 +89,7 @@ export class Follower {
     this.discover();
     const out: FollowItem[] = [];
     for (const t of this.tails.values()) {
-      const fresh = readFrom(t.path, t.offset);
+      const fresh = readFrom(t.path, t.offset, this.maxBytesPerScan);
       t.offset += fresh.length;
       const buf = t.pending.length ? Buffer.concat([t.pending, fresh]) : fresh;
       if (t.kind === 'jsonl') {

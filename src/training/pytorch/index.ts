@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { ModelSpec, TrainDoneEvent, TrainRequestParams } from '../types';
 import { analyze } from '../../shapes';
 import type { ModelResult } from '../../shapes/types';
-import { DataError, findIdxDir } from '../idx';
 import { TranslateError } from '../translate';
+import { runnerData } from './data';
 import { planRunnerModel } from './plan';
 import { choosePython, pythonInfo, type PythonInfo } from './python';
 import { runPytorch, type RunnerHooks } from './runner';
@@ -39,24 +39,6 @@ function findMediaRoot(extensionRoot?: string): string | undefined {
   return undefined;
 }
 
-/**
- * The IDX folder and its name, without reading the images: the runner reads them in Python (and says
- * what is wrong with a bad file), so the extension host never spends time decompressing 60,000 digits.
- */
-function dataFolder(dataPath: string, extensionRoot?: string): { dir: string; name: string } {
-  if (dataPath.trim()) {
-    const dir = findIdxDir(dataPath.trim());
-    return { dir, name: /fashion/i.test(dir) ? 'FashionMNIST' : 'MNIST' };
-  }
-  const media = findMediaRoot(extensionRoot);
-  const dir = media ? join(media, 'mnist') : '';
-  if (!dir || !existsSync(dir))
-    throw new DataError(
-      'the embedded MNIST subset (media/mnist) is missing; run `npm run build` (node scripts/build-mnist.mjs) or pass --data DIR',
-    );
-  return { dir, name: 'embedded MNIST subset' };
-}
-
 /** The one model of a request the runner can train: PyTorch runs one file's model per run. */
 export function sourceModel(models: ModelSpec[]): Extract<ModelSpec, { kind: 'source' }> {
   const m = models.length === 1 ? models[0] : undefined;
@@ -80,12 +62,18 @@ export async function runPytorchTraining(
   },
 ): Promise<TrainDoneEvent> {
   const m = sourceModel(params.models);
-  // Bad input fails here, before Python starts: the data, then the model.
-  const data = dataFolder(params.dataPath, hooks.extensionRoot);
+  // Bad input fails here, before Python starts: the model, then the data it takes.
   const models = hooks.analyze
     ? await hooks.analyze(m.source, m.file)
     : analyze(m.source, { file: m.file }).models;
   const model = planRunnerModel(models, m.file, m.className);
+  const media = findMediaRoot(hooks.extensionRoot);
+  const data = runnerData(
+    model,
+    params.dataPath,
+    { text: m.source, file: m.file },
+    media ? join(media, 'mnist') : undefined,
+  );
   const info = await pythonInfo(choosePython(opts.python));
   if (!info.torch) throw new PythonError(info.why ?? `${info.python}: cannot import torch`);
   const runId =
@@ -100,7 +88,10 @@ export async function runPytorchTraining(
       ctor: model.ctor,
       layout: model.layout,
       dataDir: data.dir,
+      dataKind: data.kind,
       dataName: data.name,
+      channels: model.channels,
+      classes: model.classes ?? 0,
       epochs: params.epochs,
       batchSize: params.batchSize,
       limit: params.limit,

@@ -1,6 +1,6 @@
 // Which model of a file the PyTorch runner builds, and how: the class (with the constructor arguments
 // the shape engine saw at the file's own instantiation) or the module-level nn.Sequential, and how
-// MNIST batches are shaped for it. The runner executes the real code, so nothing here needs to be
+// batches of MNIST-like (1, 28, 28) or CIFAR (3, 32, 32) images are shaped for it. The runner executes the real code, so nothing here needs to be
 // translatable to tfjs; it only has to be unambiguous.
 import type { ModelResult } from '../../shapes/types';
 import { TranslateError } from '../translate';
@@ -11,38 +11,55 @@ export interface RunnerModel {
   line: number;
   /** JSON for the runner's --ctor. */
   ctor: string;
-  /** (B, 1, 28, 28), (B, 784) or (B, 28, 28). */
+  /** (B, C, H, W), (B, C·H·W) or (B, H, W) for grey images. */
   layout: 'image' | 'flat' | 'hw';
+  /** The images it takes: grey 28×28 (the MNIST family) or colour 32×32 (CIFAR). */
+  channels: 1 | 3;
+  size: 28 | 32;
+  /** Width of its class scores; null when the shape engine could not tell (the runner checks). */
+  classes: number | null;
 }
+
+type Input = Pick<RunnerModel, 'layout' | 'channels' | 'size'>;
 
 const fits = (d: number | string | undefined, n: number): boolean =>
   d === n || typeof d === 'string';
 
-/** The input layout a model's first input accepts, or null when it takes something MNIST is not. */
-export function inputLayout(m: ModelResult): RunnerModel['layout'] | null {
+/** The images a model's first input accepts, or null when it takes neither MNIST's nor CIFAR's. */
+export function inputLayout(m: ModelResult): Input | null {
   const inp = m.input[0];
   if (!inp) return null;
   const rest = inp.slice(1);
-  if (rest.length === 1 && fits(rest[0], 784)) return 'flat';
-  if (rest.length === 3 && fits(rest[0], 1) && fits(rest[1], 28) && fits(rest[2], 28))
-    return 'image';
-  if (rest.length === 2 && fits(rest[0], 28) && fits(rest[1], 28)) return 'hw';
+  // MNIST first: a fully symbolic input keeps the digits it always trained on.
+  for (const [channels, size] of [
+    [1, 28],
+    [3, 32],
+  ] as const) {
+    if (rest.length === 1 && fits(rest[0], channels * size * size))
+      return { layout: 'flat', channels, size };
+    if (rest.length === 3 && fits(rest[0], channels) && fits(rest[1], size) && fits(rest[2], size))
+      return { layout: 'image', channels, size };
+  }
+  if (rest.length === 2 && fits(rest[0], 28) && fits(rest[1], 28))
+    return { layout: 'hw', channels: 1, size: 28 };
   return null;
 }
 
 function plan(m: ModelResult, file: string): RunnerModel {
-  const layout = inputLayout(m);
-  if (!layout) {
+  const input = inputLayout(m);
+  if (!input) {
     const shown = m.input[0] ? m.input[0].join(', ') : 'unknown';
     throw new TranslateError(
-      `${file}:${m.line}: ${m.name}'s input is (${shown}) but MNIST digits are (B, 1, 28, 28) or (B, 784); set '# input: (1, 1, 28, 28)' above it or adapt the model`,
+      `${file}:${m.line}: ${m.name}'s input is (${shown}) but the runner's images are (B, 1, 28, 28) or (B, 784) (MNIST, FashionMNIST, KMNIST) or (B, 3, 32, 32) (CIFAR); set '# input: (1, 1, 28, 28)' above it or adapt the model`,
       m.line,
     );
   }
   const out = m.output;
-  if (out && (out.length !== 2 || (typeof out[1] === 'number' && out[1] !== 10))) {
+  const k = out?.[1];
+  const allowed = input.channels === 1 ? [10] : [10, 100];
+  if (out && (out.length !== 2 || (typeof k === 'number' && !allowed.includes(k)))) {
     throw new TranslateError(
-      `${file}:${m.line}: ${m.name}'s output is (${out.join(', ')}) but MNIST training needs (B, 10) class scores`,
+      `${file}:${m.line}: ${m.name}'s output is (${out.join(', ')}) but training on ${input.channels === 1 ? 'MNIST-like digits needs (B, 10)' : 'CIFAR needs (B, 10) or (B, 100)'} class scores`,
       m.line,
     );
   }
@@ -57,11 +74,12 @@ function plan(m: ModelResult, file: string): RunnerModel {
     kind: m.kind,
     line: m.line,
     ctor: JSON.stringify(m.construct ?? { args: [], kwargs: {} }),
-    layout,
+    ...input,
+    classes: typeof k === 'number' ? k : null,
   };
 }
 
-/** The named model, else the first one whose input and output fit MNIST; else the first one's reason. */
+/** The named model, else the first one whose input and output fit the runner's data; else the first one's reason. */
 export function planRunnerModel(
   models: ModelResult[],
   file: string,

@@ -30,7 +30,12 @@ export interface RunnerArgs {
   ctor: string;
   layout: 'image' | 'flat' | 'hw';
   dataDir: string;
+  /** idx, or a CIFAR layout (python/tensor_lens_data.py reads them). */
+  dataKind: string;
   dataName: string;
+  /** The model's input channels and class count (0: not known), to choose among data sets. */
+  channels: number;
+  classes: number;
   epochs: number;
   batchSize: number;
   limit: number;
@@ -84,6 +89,12 @@ export function runnerArgv(a: RunnerArgs): string[] {
     a.layout,
     '--data',
     a.dataDir,
+    '--data-kind',
+    a.dataKind,
+    '--channels',
+    String(a.channels),
+    '--classes',
+    String(a.classes),
     '--data-name',
     a.dataName,
     '--epochs',
@@ -110,7 +121,7 @@ export function runnerArgv(a: RunnerArgs): string[] {
   return argv;
 }
 
-const KNOWN = new Set(['start', 'batch', 'epoch', 'done']);
+const KNOWN = new Set(['start', 'batch', 'epoch', 'eval', 'done']);
 
 export function runPytorch(a: RunnerArgs, hooks: RunnerHooks): Promise<TrainDoneEvent> {
   const script = runnerScript(hooks.extensionRoot);

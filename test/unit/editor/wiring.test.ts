@@ -56,6 +56,7 @@ function setup(extra: Partial<import('../../../src/editor/index').EditorServices
     'tensorLens.sampleDensity': panelCommand,
     'tensorLens.stopRun': panelCommand,
     'tensorLens.openPanel': panelCommand,
+    'tensorLens.followRun': panelCommand,
   });
 }
 

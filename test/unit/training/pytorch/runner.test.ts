@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type {
   TrainEpochEvent,
+  TrainEvalEvent,
   TrainEvent,
   TrainRequestParams,
   TrainStartEvent,
@@ -80,11 +81,27 @@ for epoch in range(epochs):
     model.eval()
     with torch.no_grad():
         tl, tc = 0.0, 0
+        outs = []
         for s in range(0, len(xt), 1000):
             o = model(xt[s:s + 1000])
+            outs.append(o)
             tl += F.cross_entropy(o, yt[s:s + 1000], reduction="sum").item()
             tc += (o.argmax(1) == yt[s:s + 1000]).sum().item()
-    out.append({"trainLoss": loss_sum / len(xs), "trainAcc": correct / len(xs), "testLoss": tl / len(xt), "testAcc": tc / len(xt)})
+    # The evaluation tallied one image at a time: confusion[true][predicted], each class's share right,
+    # and the 16 wrong answers given with the highest softmax probability (ties: lower index first).
+    probs = torch.softmax(torch.cat(outs).double(), 1)
+    confusion = [[0] * 10 for _ in range(10)]
+    wrong = []
+    for i in range(len(xt)):
+        pred = int(probs[i].argmax())
+        label = int(yt[i])
+        confusion[label][pred] += 1
+        if pred != label:
+            wrong.append({"index": i, "label": label, "pred": pred, "p": float(probs[i][pred])})
+    wrong.sort(key=lambda m: (-m["p"], m["index"]))
+    per_class = [row[c] / sum(row) if sum(row) else None for c, row in enumerate(confusion)]
+    out.append({"trainLoss": loss_sum / len(xs), "trainAcc": correct / len(xs), "testLoss": tl / len(xt), "testAcc": tc / len(xt),
+                "confusion": confusion, "perClass": per_class, "mistakes": wrong[:16]})
 print(json.dumps(out))
 `;
 
@@ -114,7 +131,8 @@ test(
       execFileSync(torchPython as string, ['-c', PLAIN, file, MNIST, '7', '2', '1024', '500'], {
         encoding: 'utf8',
       }),
-    ) as Record<string, number>[];
+    ) as (Record<'trainLoss' | 'trainAcc' | 'testLoss' | 'testAcc', number> &
+      Pick<TrainEvalEvent, 'confusion' | 'perClass' | 'mistakes'>)[];
     assert.equal(epochs.length, 2);
     assert.deepEqual(
       epochs.map((e) => ({
@@ -123,8 +141,24 @@ test(
         testLoss: e.testLoss,
         testAcc: e.testAcc,
       })),
-      plain,
+      plain.map((p) => ({
+        trainLoss: p.trainLoss,
+        trainAcc: p.trainAcc,
+        testLoss: p.testLoss,
+        testAcc: p.testAcc,
+      })),
     );
+    // The eval events (confusion, per-class accuracy, most confident mistakes) follow each epoch.
+    const evals = events.filter((e): e is TrainEvalEvent => e.event === 'eval');
+    assert.deepEqual(
+      evals.map((e) => e.epoch),
+      [1, 2],
+    );
+    assert.deepEqual(
+      evals.map((e) => ({ confusion: e.confusion, perClass: e.perClass, mistakes: e.mistakes })),
+      plain.map((p) => ({ confusion: p.confusion, perClass: p.perClass, mistakes: p.mistakes })),
+    );
+    assert.deepEqual(evals[0].classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     // It learned something: well above chance (10 %) after two epochs of 1,024 digits.
     assert.ok(epochs[1].testAcc > 0.5, String(epochs[1].testAcc));
   },

@@ -309,7 +309,8 @@ export class TrainingView {
       for (const [model, pts] of Object.entries(rv.run.batches)) {
         if (!pts.length) continue;
         const color = t.colors[modelColor(model)];
-        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS);
+        const unit = rv.run.params.batchSize > 0 ? rv.run.params.batchSize : undefined;
+        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS, unit);
         loss.push({
           label: `${model}${tag} (raw)`,
           data: raw,

@@ -19,16 +19,17 @@ import {
   fmtCompact,
   fmtDuration,
   fmtInt,
-  fmtNum,
   fmtPercent,
   lossSeries,
   modelColor,
   recentRate,
   type Pt,
 } from './chartData';
-import { epochsCsv, lossCsv } from './csvData';
+import { epochsCsv } from './csvData';
+import { runLabel } from './runsData';
+import { RunsTable } from './runsTable';
 import type { ViewContext } from './context';
-import { clear, h } from './dom';
+import { h } from './dom';
 import { epochX, runTotalSamples, type Part, type RunView } from './store';
 
 /** Points drawn per series; LTTB keeps the shape of a 3,000-batch curve at this size. */
@@ -50,6 +51,7 @@ export class TrainingView {
   );
   private readonly errorBox = h('div', { class: 'error-text', role: 'alert' });
   private readonly runsBox = h('div', { class: 'runs' });
+  private readonly runsTable: RunsTable;
   private readonly epochsField = h('vscode-textfield', {
     type: 'number',
     min: 1,
@@ -71,6 +73,7 @@ export class TrainingView {
     root: HTMLElement,
     private readonly ctx: ViewContext,
   ) {
+    this.runsTable = new RunsTable(this.runsBox, ctx);
     const epochs = this.epochsField;
     const limit = this.limitField;
     this.fillForm();
@@ -236,11 +239,17 @@ export class TrainingView {
       'Clear',
     );
     clearBtn.addEventListener('click', () => this.ctx.post({ type: 'clearRuns' }));
-    return h('span', { class: 'actions' }, csv, clearBtn);
+    const table = h(
+      'button',
+      { class: 'link-button', title: 'Save the runs table (as filtered and sorted) as CSV' },
+      'Table CSV',
+    );
+    table.addEventListener('click', () => this.runsTable.saveCsv());
+    return h('span', { class: 'actions' }, table, csv, clearBtn);
   }
 
   render(dirty: Set<Part>): void {
-    if (dirty.has('runs')) this.renderRuns();
+    if (dirty.has('runs')) this.runsTable.render();
     if (dirty.has('training') || dirty.has('runs')) {
       this.renderHeader();
       this.renderCharts();
@@ -305,7 +314,7 @@ export class TrainingView {
     const several = shown.length > 1;
     shown.forEach((rv, k) => {
       const dash = DASHES[k % DASHES.length];
-      const tag = several ? ` · ${runLabel(rv)}` : '';
+      const tag = several ? ` · ${runLabel(rv.run)}` : '';
       for (const [model, pts] of Object.entries(rv.run.batches)) {
         if (!pts.length) continue;
         const color = t.colors[modelColor(model)];
@@ -349,103 +358,4 @@ export class TrainingView {
     this.lossChart.update('none');
     this.accChart.update('none');
   }
-
-  private renderRuns(): void {
-    const m = this.ctx.model;
-    clear(this.runsBox);
-    if (!m.runs.length) {
-      this.runsBox.append(
-        h('p', { class: 'muted' }, 'Finished runs are kept here, also after a reload.'),
-      );
-      return;
-    }
-    const table = h(
-      'table',
-      { class: 'runs-table' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, ''),
-          h('th', null, 'Run'),
-          h('th', null, 'Model'),
-          h('th', { class: 'num' }, 'Test acc'),
-          h('th', { class: 'num' }, 'Params'),
-          h('th', { class: 'num' }, 'Time'),
-          h('th', { class: 'num' }, 'Samples/s'),
-        ),
-      ),
-    );
-    const body = h('tbody');
-    for (const rv of [...m.runs].reverse()) {
-      const id = rv.run.runId;
-      const box = h('vscode-checkbox', {
-        checked: m.selected.has(id),
-        title: 'Show this run in the charts',
-        'aria-label': `show run ${runLabel(rv)}`,
-      });
-      box.addEventListener('change', () => {
-        if (box.checked) m.selected.add(id);
-        else m.selected.delete(id);
-        this.ctx.ui.selected = [...m.selected];
-        this.ctx.saveUi();
-        this.ctx.invalidate('training');
-      });
-      const models = rv.run.models.length ? rv.run.models : [{ model: '?', params: 0 }];
-      models.forEach((mp, i) => {
-        const fin = rv.run.done?.models.find((x) => x.model === mp.model);
-        const lastEpoch = [...rv.run.epochs].reverse().find((e) => e.model === mp.model);
-        const acc = fin?.finalTestAcc ?? lastEpoch?.testAcc;
-        const swatch = h('span', { class: `swatch c-${modelColor(mp.model)}` });
-        const state = rv.live
-          ? ' (running)'
-          : rv.error
-            ? ' (failed)'
-            : rv.run.done?.cancelled
-              ? ' (stopped)'
-              : '';
-        body.append(
-          h(
-            'tr',
-            { class: i === 0 ? 'first' : undefined },
-            h('td', null, i === 0 ? box : ''),
-            h(
-              'td',
-              { title: rv.run.runId },
-              i === 0 ? `${runLabel(rv)} · ${rv.run.backend}${state}` : '',
-            ),
-            h('td', null, swatch, mp.model),
-            h('td', { class: 'num' }, fmtPercent(acc ?? null)),
-            h('td', { class: 'num' }, fmtInt(fin?.params ?? mp.params)),
-            h('td', { class: 'num' }, fmtDuration(fin?.seconds ?? lastEpoch?.seconds ?? null)),
-            h(
-              'td',
-              { class: 'num' },
-              fmtNum(fin?.samplesPerSec ?? lastEpoch?.samplesPerSec ?? null, 4),
-            ),
-          ),
-        );
-      });
-      const lossBtn = h(
-        'button',
-        { class: 'link-button', title: 'Save the loss per batch as CSV' },
-        'loss CSV',
-      );
-      lossBtn.addEventListener('click', () =>
-        this.ctx.saveFile(`loss-${id}.csv`, 'text/csv', lossCsv(rv.run)),
-      );
-      body.append(h('tr', { class: 'run-actions' }, h('td'), h('td', { colspan: 6 }, lossBtn)));
-    }
-    table.append(body);
-    this.runsBox.append(table);
-  }
-}
-
-function runLabel(rv: RunView): string {
-  const d = new Date(rv.run.startedAt);
-  if (Number.isNaN(d.getTime())) return rv.run.runId;
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getMonth() + 1}/${d.getDate()} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

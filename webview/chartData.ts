@@ -55,19 +55,22 @@ export function lttb(points: readonly Pt[], threshold: number): Pt[] {
 
 /**
  * Raw + smoothed loss series for one model, cut to at most `maxPoints` for drawing. Smoothing runs on
- * every stored point before the cut; `unit` is one step's x distance (see smoothing.ts).
+ * every stored point before the cut, over samples seen (`unit`: one step's samples, see
+ * smoothing.ts), whatever the x axis shown; `shownX` gives each point's x on that axis.
  */
 export function lossSeries(
   points: readonly [number, number][],
   smoothing: number,
   maxPoints: number,
   unit?: number,
+  shownX?: readonly number[],
 ): { raw: Pt[]; smooth: Pt[] } {
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
   const sm = smoothSeries(xs, ys, smoothing, unit ?? stepUnit(xs));
-  const raw = points.map((p) => ({ x: p[0], y: p[1] }));
-  const smooth = points.map((p, i) => ({ x: p[0], y: sm[i] }));
+  const at = shownX && shownX.length === points.length ? shownX : xs;
+  const raw = points.map((p, i) => ({ x: at[i], y: p[1] }));
+  const smooth = points.map((_, i) => ({ x: at[i], y: sm[i] }));
   return { raw: lttb(raw, maxPoints), smooth: lttb(smooth, maxPoints) };
 }
 

@@ -26,6 +26,7 @@ import {
   type Pt,
 } from './chartData';
 import { epochsCsv } from './csvData';
+import { batchSizeOf, epochEndX, isXAxis, lossXs, X_AXES } from './axes';
 import { runLabel } from './runsData';
 import { RunsTable } from './runsTable';
 import type { ViewContext } from './context';
@@ -52,6 +53,8 @@ export class TrainingView {
   private readonly errorBox = h('div', { class: 'error-text', role: 'alert' });
   private readonly runsBox = h('div', { class: 'runs' });
   private readonly runsTable: RunsTable;
+  /** Says which runs have no point on the chosen x axis (recorded before it was kept). */
+  private readonly axisNote = h('span', { class: 'muted axis-note' });
   private readonly epochsField = h('vscode-textfield', {
     type: 'number',
     min: 1,
@@ -112,6 +115,26 @@ export class TrainingView {
       ctx.invalidate('training');
     });
 
+    const xSelect = h('select', { 'aria-label': 'x axis', title: 'What the x axis counts' });
+    for (const a of X_AXES)
+      xSelect.append(h('option', { value: a.key, selected: a.key === ctx.ui.xAxis }, a.label));
+    xSelect.addEventListener('change', () => {
+      if (isXAxis(xSelect.value)) ctx.ui.xAxis = xSelect.value;
+      ctx.saveUi();
+      ctx.invalidate('training');
+    });
+    const logY = h('input', {
+      type: 'checkbox',
+      checked: ctx.ui.logY,
+      'aria-label': 'log-scale loss',
+      title: 'Loss on a logarithmic scale',
+    });
+    logY.addEventListener('change', () => {
+      ctx.ui.logY = logY.checked;
+      ctx.saveUi();
+      ctx.invalidate('training');
+    });
+
     const lossCanvas = h('canvas', { 'aria-label': 'training loss per batch', role: 'img' });
     const accCanvas = h('canvas', { 'aria-label': 'test accuracy per epoch', role: 'img' });
     root.append(
@@ -139,6 +162,13 @@ export class TrainingView {
         h('span', null, 'Loss per batch'),
         h('label', { class: 'smoothing' }, 'Smoothing ', smoothing),
         this.exportButton(() => this.lossChart, 'loss.png'),
+      ),
+      h(
+        'div',
+        { class: 'chart-options' },
+        h('label', null, 'x ', xSelect),
+        h('label', null, logY, ' log y'),
+        this.axisNote,
       ),
       h('div', { class: 'chart-box' }, lossCanvas),
       h(
@@ -309,17 +339,24 @@ export class TrainingView {
   private renderCharts(): void {
     const t = currentTheme();
     const shown = this.shown();
+    const axis = this.ctx.ui.xAxis;
     const loss: LineDs[] = [];
     const acc: LineDs[] = [];
     const several = shown.length > 1;
+    const missing = new Set<string>();
     shown.forEach((rv, k) => {
       const dash = DASHES[k % DASHES.length];
       const tag = several ? ` · ${runLabel(rv.run)}` : '';
       for (const [model, pts] of Object.entries(rv.run.batches)) {
         if (!pts.length) continue;
+        const xs = lossXs(rv.run, model, axis);
+        if (!xs) {
+          missing.add(runLabel(rv.run));
+          continue;
+        }
         const color = t.colors[modelColor(model)];
-        const unit = rv.run.params.batchSize > 0 ? rv.run.params.batchSize : undefined;
-        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS, unit);
+        const unit = batchSizeOf(rv.run) ?? undefined;
+        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS, unit, xs);
         loss.push({
           label: `${model}${tag} (raw)`,
           data: raw,
@@ -337,11 +374,16 @@ export class TrainingView {
         });
       }
       const byModel = new Map<string, Pt[]>();
-      for (const e of rv.run.epochs) {
+      rv.run.epochs.forEach((e, i) => {
+        const x = epochEndX(rv.run, i, axis, () => epochX(rv, e.model, e.epoch));
+        if (x === null) {
+          missing.add(runLabel(rv.run));
+          return;
+        }
         const arr = byModel.get(e.model) ?? [];
-        arr.push({ x: epochX(rv, e.model, e.epoch), y: e.testAcc * 100 });
+        arr.push({ x, y: e.testAcc * 100 });
         byModel.set(e.model, arr);
-      }
+      });
       for (const [model, pts] of byModel) {
         const color = t.colors[modelColor(model)];
         acc.push({
@@ -353,9 +395,41 @@ export class TrainingView {
         });
       }
     });
+    const name = X_AXES.find((a) => a.key === axis)?.title ?? axis;
+    this.axisNote.textContent = missing.size
+      ? `No ${name} recorded for ${[...missing].join(', ')}: not drawn`
+      : '';
+    this.applyAxes();
     this.lossChart.data.datasets = loss;
     this.accChart.data.datasets = acc;
     this.lossChart.update('none');
     this.accChart.update('none');
+  }
+
+  /** The x axis both charts share and the loss chart's y scale, from the UI state. */
+  private applyAxes(): void {
+    const axis = this.ctx.ui.xAxis;
+    const title = axisTitle(X_AXES.find((a) => a.key === axis)?.title ?? axis);
+    const tick =
+      axis === 'time'
+        ? (v: number | string): string => fmtDuration(Number(v))
+        : (v: number | string): string => fmtCompact(Number(v));
+    for (const chart of [this.lossChart, this.accChart]) {
+      const x = chart.options.scales?.x;
+      if (x && x.type === 'linear') {
+        x.title = title;
+        x.ticks = { ...x.ticks, callback: tick };
+      }
+    }
+    const scales = this.lossChart.options.scales;
+    if (scales)
+      scales.y = this.ctx.ui.logY
+        ? { type: 'logarithmic', title: axisTitle('loss (log)'), ticks: { maxTicksLimit: 6 } }
+        : {
+            type: 'linear',
+            title: axisTitle('loss'),
+            beginAtZero: true,
+            ticks: { maxTicksLimit: 6 },
+          };
   }
 }

@@ -199,6 +199,7 @@ export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
     if (!isObj(v.batchClock)) return false;
     for (const c of Object.values(v.batchClock)) if (!isArrayOf(c, isPair)) return false;
   }
+  if (!opt(v.epochClock, isNumArray)) return false;
   if (v.evals !== undefined) {
     if (!isObj(v.evals)) return false;
     for (const e of Object.values(v.evals)) if (!isEvalEvent(e)) return false;

@@ -56,6 +56,8 @@ export interface StoredTrainRun {
    * does not match its loss points has no step or time axis (unknown, not guessed).
    */
   batchClock?: Record<string, [number, number][]>;
+  /** Per entry of `epochs`, the wall seconds since the run started when it arrived (same rules). */
+  epochClock?: number[];
   /** From the start event: the hyperparameters as the engine reports them, the data set's name, the device. */
   hyper?: TrainHyper;
   data?: string;

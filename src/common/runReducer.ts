@@ -22,6 +22,7 @@ export function startRun(
     trainSize: e.trainSize,
     testSize: e.testSize,
     batchClock: Object.fromEntries(e.models.map((m) => [m.model, []])),
+    epochClock: [],
     ...(e.hyper ? { hyper: e.hyper } : {}),
     ...(e.data !== undefined ? { data: e.data } : {}),
     ...(e.device !== undefined ? { device: e.device } : {}),
@@ -65,9 +66,14 @@ export function foldTrainEvent(
       }
       return true;
     }
-    case 'epoch':
+    case 'epoch': {
+      const clock = run.epochClock;
+      if (clock && clock.length === run.epochs.length && seconds !== undefined)
+        clock.push(Math.max(0, seconds));
+      else delete run.epochClock;
       run.epochs.push(e);
       return true;
+    }
     case 'done':
       run.done = e;
       if (e.backend) run.backend = e.backend;

@@ -5,6 +5,7 @@ import type { SamplerName } from '../src/common/messages';
 import type { WebviewToHost } from '../src/common/messages';
 import { SAMPLERS } from '../src/common/messages';
 import type { Tab } from './store';
+import { isXAxis, type XAxis } from './axes';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -33,6 +34,9 @@ export interface UiState {
   smoothing: number;
   epochs: string;
   limit: string;
+  /** The training charts' x axis and the loss chart's log scale. */
+  xAxis: XAxis;
+  logY: boolean;
 }
 
 export function loadState(): Partial<UiState> {
@@ -49,6 +53,8 @@ export function loadState(): Partial<UiState> {
   if (Array.isArray(r.selected))
     out.selected = r.selected.filter((x): x is string => typeof x === 'string');
   if (typeof r.smoothing === 'number' && Number.isFinite(r.smoothing)) out.smoothing = r.smoothing;
+  if (isXAxis(r.xAxis)) out.xAxis = r.xAxis;
+  if (typeof r.logY === 'boolean') out.logY = r.logY;
   return out;
 }
 

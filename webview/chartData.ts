@@ -2,31 +2,11 @@
 // number formatting. Pure functions (no DOM) so they are unit-tested in Node and the view code only
 // has to hand the results to Chart.js.
 
+import { smoothSeries, stepUnit } from './smoothing';
+
 export interface Pt {
   x: number;
   y: number;
-}
-
-/**
- * Exponential moving average with TensorBoard's debiasing: without the division by 1 − w^(i+1) the
- * first values are dragged towards 0 and the start of a loss curve looks far too good.
- */
-export function ema(values: readonly number[], weight: number): number[] {
-  const w = Math.min(Math.max(weight, 0), 0.999);
-  const out = new Array<number>(values.length);
-  let last = 0;
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) {
-      out[i] = n ? last / (1 - Math.pow(w, n)) : NaN;
-      continue;
-    }
-    last = last * w + (1 - w) * v;
-    n++;
-    out[i] = last / (1 - Math.pow(w, n));
-  }
-  return out;
 }
 
 /**
@@ -73,16 +53,24 @@ export function lttb(points: readonly Pt[], threshold: number): Pt[] {
   return out;
 }
 
-/** Raw + smoothed loss series for one model, cut to at most `maxPoints` for drawing. */
+/**
+ * Raw + smoothed loss series for one model, cut to at most `maxPoints` for drawing. Smoothing runs on
+ * every stored point before the cut, over samples seen (`unit`: one step's samples, see
+ * smoothing.ts), whatever the x axis shown; `shownX` gives each point's x on that axis.
+ */
 export function lossSeries(
   points: readonly [number, number][],
   smoothing: number,
   maxPoints: number,
+  unit?: number,
+  shownX?: readonly number[],
 ): { raw: Pt[]; smooth: Pt[] } {
+  const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
-  const sm = ema(ys, smoothing);
-  const raw = points.map((p) => ({ x: p[0], y: p[1] }));
-  const smooth = points.map((p, i) => ({ x: p[0], y: sm[i] }));
+  const sm = smoothSeries(xs, ys, smoothing, unit ?? stepUnit(xs));
+  const at = shownX && shownX.length === points.length ? shownX : xs;
+  const raw = points.map((p, i) => ({ x: at[i], y: p[1] }));
+  const smooth = points.map((_, i) => ({ x: at[i], y: sm[i] }));
   return { raw: lttb(raw, maxPoints), smooth: lttb(smooth, maxPoints) };
 }
 

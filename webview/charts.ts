@@ -9,6 +9,7 @@ import {
   Filler,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -28,6 +29,7 @@ Chart.register(
   Filler,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -47,13 +49,26 @@ export interface Theme {
   colors: Record<ChartColorName, string>;
 }
 
-const FALLBACK: Record<ChartColorName, string> = {
-  blue: '#3794ff',
-  orange: '#d18616',
-  green: '#89d185',
-  purple: '#b180d7',
-  red: '#f14c4c',
-  yellow: '#cca700',
+/**
+ * Series colours: the Okabe–Ito palette, which stays distinguishable with every common colour-vision
+ * deficiency; the theme's --vscode-charts-* red and green differ mainly in hue, which 1 in 12 men
+ * barely sees.
+ * Its blue and yellow are too dark on a dark background and too faint on a light one, so each kind
+ * of theme takes the palette's member that reads on it. media/panel.css has the same values for
+ * the swatches.
+ */
+const OKABE_ITO_DARK: Record<ChartColorName, string> = {
+  blue: '#56B4E9',
+  orange: '#E69F00',
+  green: '#009E73',
+  purple: '#CC79A7',
+  red: '#D55E00',
+  yellow: '#F0E442',
+};
+const OKABE_ITO_LIGHT: Record<ChartColorName, string> = {
+  ...OKABE_ITO_DARK,
+  blue: '#0072B2',
+  yellow: '#56B4E9',
 };
 
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
@@ -66,6 +81,9 @@ export function readTheme(): Theme {
   const body = getComputedStyle(document.body);
   const highContrast =
     document.body.classList.contains('vscode-high-contrast') ||
+    document.body.classList.contains('vscode-high-contrast-light');
+  const light =
+    document.body.classList.contains('vscode-light') ||
     document.body.classList.contains('vscode-high-contrast-light');
   const fg = cssVar(
     s,
@@ -84,12 +102,7 @@ export function readTheme(): Theme {
         : cssVar(s, '--vscode-editor-background', '#1e1e1e'),
     font: cssVar(s, '--vscode-font-family', 'sans-serif'),
     highContrast,
-    colors: Object.fromEntries(
-      (Object.keys(FALLBACK) as ChartColorName[]).map((k) => [
-        k,
-        cssVar(s, `--vscode-charts-${k}`, FALLBACK[k]),
-      ]),
-    ) as Record<ChartColorName, string>,
+    colors: light ? OKABE_ITO_LIGHT : OKABE_ITO_DARK,
   };
 }
 

@@ -1,5 +1,5 @@
 // What every tab's view gets from main.ts: the model, the remembered UI state and the way out.
-import type { WebviewToHost } from '../src/common/messages';
+import type { SaveMime, WebviewToHost } from '../src/common/messages';
 import type { UiState } from './api';
 import type { PanelModel } from './store';
 
@@ -10,7 +10,7 @@ export interface ViewContext {
   saveUi(): void;
   post(msg: WebviewToHost): void;
   /** Ask the host to save a file (the webview cannot write files itself). */
-  saveFile(name: string, mime: 'text/csv' | 'image/png', data: string): void;
+  saveFile(name: string, mime: SaveMime, data: string): void;
   /** Ask for a redraw of these parts on the next animation frame. */
   invalidate(...parts: ('training' | 'runs' | 'sampling' | 'summary' | 'form')[]): void;
 }

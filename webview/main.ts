@@ -32,6 +32,8 @@ function defaultUi(): UiState {
     smoothing: 0.6,
     epochs: String(SETTING_DEFAULTS['training.epochs']),
     limit: String(SETTING_DEFAULTS['training.limit']),
+    xAxis: 'samples',
+    logY: false,
   };
 }
 

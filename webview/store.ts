@@ -16,7 +16,7 @@ export const MAX_LOSS_POINTS = 6000;
 export const MAX_SAMPLES = 24;
 
 export type Tab = 'training' | 'sampling' | 'summary';
-export type Part = 'training' | 'runs' | 'sampling' | 'summary' | 'form' | 'tab';
+export type Part = 'training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'tab';
 
 export interface RunView {
   run: StoredTrainRun;
@@ -138,7 +138,9 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
     dirty.add('runs');
   }
   const run = rv.run;
-  if (!foldTrainEvent(run, rv.axis, e, MAX_LOSS_POINTS)) return dirty;
+  const started = Date.parse(run.startedAt);
+  const seconds = Number.isFinite(started) ? (now - started) / 1000 : undefined;
+  if (!foldTrainEvent(run, rv.axis, e, MAX_LOSS_POINTS, seconds)) return dirty;
   switch (e.event) {
     case 'batch':
       if (!run.models.some((x) => x.model === e.model))
@@ -154,6 +156,9 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
       rv.live = false;
       rv.current = undefined;
       dirty.add('runs');
+      break;
+    case 'eval':
+      dirty.add('eval');
       break;
   }
   return dirty;

@@ -19,16 +19,18 @@ import {
   fmtCompact,
   fmtDuration,
   fmtInt,
-  fmtNum,
   fmtPercent,
   lossSeries,
   modelColor,
   recentRate,
   type Pt,
 } from './chartData';
-import { epochsCsv, lossCsv } from './csvData';
+import { epochsCsv } from './csvData';
+import { batchSizeOf, epochEndX, isXAxis, lossXs, X_AXES } from './axes';
+import { runLabel } from './runsData';
+import { RunsTable } from './runsTable';
 import type { ViewContext } from './context';
-import { clear, h } from './dom';
+import { h } from './dom';
 import { epochX, runTotalSamples, type Part, type RunView } from './store';
 
 /** Points drawn per series; LTTB keeps the shape of a 3,000-batch curve at this size. */
@@ -50,6 +52,9 @@ export class TrainingView {
   );
   private readonly errorBox = h('div', { class: 'error-text', role: 'alert' });
   private readonly runsBox = h('div', { class: 'runs' });
+  private readonly runsTable: RunsTable;
+  /** Says which runs have no point on the chosen x axis (recorded before it was kept). */
+  private readonly axisNote = h('span', { class: 'muted axis-note' });
   private readonly epochsField = h('vscode-textfield', {
     type: 'number',
     min: 1,
@@ -71,6 +76,7 @@ export class TrainingView {
     root: HTMLElement,
     private readonly ctx: ViewContext,
   ) {
+    this.runsTable = new RunsTable(this.runsBox, ctx);
     const epochs = this.epochsField;
     const limit = this.limitField;
     this.fillForm();
@@ -109,6 +115,26 @@ export class TrainingView {
       ctx.invalidate('training');
     });
 
+    const xSelect = h('select', { 'aria-label': 'x axis', title: 'What the x axis counts' });
+    for (const a of X_AXES)
+      xSelect.append(h('option', { value: a.key, selected: a.key === ctx.ui.xAxis }, a.label));
+    xSelect.addEventListener('change', () => {
+      if (isXAxis(xSelect.value)) ctx.ui.xAxis = xSelect.value;
+      ctx.saveUi();
+      ctx.invalidate('training');
+    });
+    const logY = h('input', {
+      type: 'checkbox',
+      checked: ctx.ui.logY,
+      'aria-label': 'log-scale loss',
+      title: 'Loss on a logarithmic scale',
+    });
+    logY.addEventListener('change', () => {
+      ctx.ui.logY = logY.checked;
+      ctx.saveUi();
+      ctx.invalidate('training');
+    });
+
     const lossCanvas = h('canvas', { 'aria-label': 'training loss per batch', role: 'img' });
     const accCanvas = h('canvas', { 'aria-label': 'test accuracy per epoch', role: 'img' });
     root.append(
@@ -136,6 +162,13 @@ export class TrainingView {
         h('span', null, 'Loss per batch'),
         h('label', { class: 'smoothing' }, 'Smoothing ', smoothing),
         this.exportButton(() => this.lossChart, 'loss.png'),
+      ),
+      h(
+        'div',
+        { class: 'chart-options' },
+        h('label', null, 'x ', xSelect),
+        h('label', null, logY, ' log y'),
+        this.axisNote,
       ),
       h('div', { class: 'chart-box' }, lossCanvas),
       h(
@@ -236,11 +269,17 @@ export class TrainingView {
       'Clear',
     );
     clearBtn.addEventListener('click', () => this.ctx.post({ type: 'clearRuns' }));
-    return h('span', { class: 'actions' }, csv, clearBtn);
+    const table = h(
+      'button',
+      { class: 'link-button', title: 'Save the runs table (as filtered and sorted) as CSV' },
+      'Table CSV',
+    );
+    table.addEventListener('click', () => this.runsTable.saveCsv());
+    return h('span', { class: 'actions' }, table, csv, clearBtn);
   }
 
   render(dirty: Set<Part>): void {
-    if (dirty.has('runs')) this.renderRuns();
+    if (dirty.has('runs')) this.runsTable.render();
     if (dirty.has('training') || dirty.has('runs')) {
       this.renderHeader();
       this.renderCharts();
@@ -300,16 +339,24 @@ export class TrainingView {
   private renderCharts(): void {
     const t = currentTheme();
     const shown = this.shown();
+    const axis = this.ctx.ui.xAxis;
     const loss: LineDs[] = [];
     const acc: LineDs[] = [];
     const several = shown.length > 1;
+    const missing = new Set<string>();
     shown.forEach((rv, k) => {
       const dash = DASHES[k % DASHES.length];
-      const tag = several ? ` · ${runLabel(rv)}` : '';
+      const tag = several ? ` · ${runLabel(rv.run)}` : '';
       for (const [model, pts] of Object.entries(rv.run.batches)) {
         if (!pts.length) continue;
+        const xs = lossXs(rv.run, model, axis);
+        if (!xs) {
+          missing.add(runLabel(rv.run));
+          continue;
+        }
         const color = t.colors[modelColor(model)];
-        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS);
+        const unit = batchSizeOf(rv.run) ?? undefined;
+        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS, unit, xs);
         loss.push({
           label: `${model}${tag} (raw)`,
           data: raw,
@@ -327,11 +374,16 @@ export class TrainingView {
         });
       }
       const byModel = new Map<string, Pt[]>();
-      for (const e of rv.run.epochs) {
+      rv.run.epochs.forEach((e, i) => {
+        const x = epochEndX(rv.run, i, axis, () => epochX(rv, e.model, e.epoch));
+        if (x === null) {
+          missing.add(runLabel(rv.run));
+          return;
+        }
         const arr = byModel.get(e.model) ?? [];
-        arr.push({ x: epochX(rv, e.model, e.epoch), y: e.testAcc * 100 });
+        arr.push({ x, y: e.testAcc * 100 });
         byModel.set(e.model, arr);
-      }
+      });
       for (const [model, pts] of byModel) {
         const color = t.colors[modelColor(model)];
         acc.push({
@@ -343,108 +395,41 @@ export class TrainingView {
         });
       }
     });
+    const name = X_AXES.find((a) => a.key === axis)?.title ?? axis;
+    this.axisNote.textContent = missing.size
+      ? `No ${name} recorded for ${[...missing].join(', ')}: not drawn`
+      : '';
+    this.applyAxes();
     this.lossChart.data.datasets = loss;
     this.accChart.data.datasets = acc;
     this.lossChart.update('none');
     this.accChart.update('none');
   }
 
-  private renderRuns(): void {
-    const m = this.ctx.model;
-    clear(this.runsBox);
-    if (!m.runs.length) {
-      this.runsBox.append(
-        h('p', { class: 'muted' }, 'Finished runs are kept here, also after a reload.'),
-      );
-      return;
+  /** The x axis both charts share and the loss chart's y scale, from the UI state. */
+  private applyAxes(): void {
+    const axis = this.ctx.ui.xAxis;
+    const title = axisTitle(X_AXES.find((a) => a.key === axis)?.title ?? axis);
+    const tick =
+      axis === 'time'
+        ? (v: number | string): string => fmtDuration(Number(v))
+        : (v: number | string): string => fmtCompact(Number(v));
+    for (const chart of [this.lossChart, this.accChart]) {
+      const x = chart.options.scales?.x;
+      if (x && x.type === 'linear') {
+        x.title = title;
+        x.ticks = { ...x.ticks, callback: tick };
+      }
     }
-    const table = h(
-      'table',
-      { class: 'runs-table' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, ''),
-          h('th', null, 'Run'),
-          h('th', null, 'Model'),
-          h('th', { class: 'num' }, 'Test acc'),
-          h('th', { class: 'num' }, 'Params'),
-          h('th', { class: 'num' }, 'Time'),
-          h('th', { class: 'num' }, 'Samples/s'),
-        ),
-      ),
-    );
-    const body = h('tbody');
-    for (const rv of [...m.runs].reverse()) {
-      const id = rv.run.runId;
-      const box = h('vscode-checkbox', {
-        checked: m.selected.has(id),
-        title: 'Show this run in the charts',
-        'aria-label': `show run ${runLabel(rv)}`,
-      });
-      box.addEventListener('change', () => {
-        if (box.checked) m.selected.add(id);
-        else m.selected.delete(id);
-        this.ctx.ui.selected = [...m.selected];
-        this.ctx.saveUi();
-        this.ctx.invalidate('training');
-      });
-      const models = rv.run.models.length ? rv.run.models : [{ model: '?', params: 0 }];
-      models.forEach((mp, i) => {
-        const fin = rv.run.done?.models.find((x) => x.model === mp.model);
-        const lastEpoch = [...rv.run.epochs].reverse().find((e) => e.model === mp.model);
-        const acc = fin?.finalTestAcc ?? lastEpoch?.testAcc;
-        const swatch = h('span', { class: `swatch c-${modelColor(mp.model)}` });
-        const state = rv.live
-          ? ' (running)'
-          : rv.error
-            ? ' (failed)'
-            : rv.run.done?.cancelled
-              ? ' (stopped)'
-              : '';
-        body.append(
-          h(
-            'tr',
-            { class: i === 0 ? 'first' : undefined },
-            h('td', null, i === 0 ? box : ''),
-            h(
-              'td',
-              { title: rv.run.runId },
-              i === 0 ? `${runLabel(rv)} · ${rv.run.backend}${state}` : '',
-            ),
-            h('td', null, swatch, mp.model),
-            h('td', { class: 'num' }, fmtPercent(acc ?? null)),
-            h('td', { class: 'num' }, fmtInt(fin?.params ?? mp.params)),
-            h('td', { class: 'num' }, fmtDuration(fin?.seconds ?? lastEpoch?.seconds ?? null)),
-            h(
-              'td',
-              { class: 'num' },
-              fmtNum(fin?.samplesPerSec ?? lastEpoch?.samplesPerSec ?? null, 4),
-            ),
-          ),
-        );
-      });
-      const lossBtn = h(
-        'button',
-        { class: 'link-button', title: 'Save the loss per batch as CSV' },
-        'loss CSV',
-      );
-      lossBtn.addEventListener('click', () =>
-        this.ctx.saveFile(`loss-${id}.csv`, 'text/csv', lossCsv(rv.run)),
-      );
-      body.append(h('tr', { class: 'run-actions' }, h('td'), h('td', { colspan: 6 }, lossBtn)));
-    }
-    table.append(body);
-    this.runsBox.append(table);
+    const scales = this.lossChart.options.scales;
+    if (scales)
+      scales.y = this.ctx.ui.logY
+        ? { type: 'logarithmic', title: axisTitle('loss (log)'), ticks: { maxTicksLimit: 6 } }
+        : {
+            type: 'linear',
+            title: axisTitle('loss'),
+            beginAtZero: true,
+            ticks: { maxTicksLimit: 6 },
+          };
   }
-}
-
-function runLabel(rv: RunView): string {
-  const d = new Date(rv.run.startedAt);
-  if (Number.isNaN(d.getTime())) return rv.run.runId;
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getMonth() + 1}/${d.getDate()} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -11,7 +11,14 @@ import type {
   SampleResult,
 } from '../sampling/types';
 import type { HostToWebview, StoredTrainRun, WebviewDefaults, WebviewToHost } from './messages';
-import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../training/types';
+import type {
+  MistakeImage,
+  TrainDoneEvent,
+  TrainEpochEvent,
+  TrainEvalEvent,
+  TrainEvent,
+  TrainHyper,
+} from '../training/types';
 import { SAMPLERS } from '../sampling/types';
 import type { LayerResult, ModelResult, Shape } from '../shapes/types';
 
@@ -85,6 +92,69 @@ export function isDoneEvent(v: unknown): v is TrainDoneEvent {
   );
 }
 
+/** Bytes of a small image: at most 4 channels of 256 × 256, each value an integer 0–255. */
+function isMistakeImage(v: unknown): v is MistakeImage {
+  if (!isObj(v) || !isNum(v.channels) || !isNum(v.rows) || !isNum(v.cols)) return false;
+  const { channels: c, rows: r, cols: w } = v;
+  if (![1, 3, 4].includes(c) || !Number.isInteger(r) || !Number.isInteger(w)) return false;
+  if (r < 1 || w < 1 || r > 256 || w > 256) return false;
+  const px = v.pixels;
+  if (!Array.isArray(px) || px.length !== c * r * w) return false;
+  for (const x of px)
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 255) return false;
+  return true;
+}
+
+function isMistake(v: unknown): v is TrainEvalEvent['mistakes'][number] {
+  return (
+    isObj(v) &&
+    isNum(v.index) &&
+    isNum(v.label) &&
+    isNum(v.pred) &&
+    isNum(v.p) &&
+    opt(v.image, isMistakeImage)
+  );
+}
+
+/** A k-class evaluation: a k × k matrix of counts, k accuracies, mistakes naming classes below k. */
+export function isEvalEvent(v: unknown): v is TrainEvalEvent {
+  if (
+    !isObj(v) ||
+    v.event !== 'eval' ||
+    !isStr(v.runId) ||
+    !isStr(v.model) ||
+    !isNum(v.epoch) ||
+    !isArrayOf(v.classes, isStr)
+  )
+    return false;
+  const k = v.classes.length;
+  return (
+    isArrayOf(v.confusion, (r): r is number[] => isNumArray(r) && r.length === k) &&
+    v.confusion.length === k &&
+    isArrayOf(v.perClass, (x): x is number | null => isNumOrNull(x)) &&
+    v.perClass.length === k &&
+    isArrayOf(v.mistakes, isMistake) &&
+    v.mistakes.every((m) => m.label >= 0 && m.label < k && m.pred >= 0 && m.pred < k)
+  );
+}
+
+function isHyper(v: unknown): v is TrainHyper {
+  return (
+    isObj(v) &&
+    isArrayOf(v.model, isStr) &&
+    isStr(v.data) &&
+    isNum(v.epochs) &&
+    isNum(v.batchSize) &&
+    isNum(v.lr) &&
+    isNum(v.seed) &&
+    isStr(v.backend) &&
+    opt(v.threads, isNum) &&
+    opt(v.optimizer, isStr) &&
+    opt(v.device, isStr) &&
+    opt(v.processes, isNum)
+  );
+}
+
 export function isTrainEvent(v: unknown): v is TrainEvent {
   if (!isObj(v) || !isStr(v.runId)) return false;
   switch (v.event) {
@@ -95,7 +165,10 @@ export function isTrainEvent(v: unknown): v is TrainEvent {
         isNum(v.trainSize) &&
         isNum(v.testSize) &&
         isNum(v.epochs) &&
-        isNum(v.batchSize)
+        isNum(v.batchSize) &&
+        opt(v.hyper, isHyper) &&
+        opt(v.data, isStr) &&
+        opt(v.device, isStr)
       );
     case 'batch':
       return (
@@ -111,14 +184,7 @@ export function isTrainEvent(v: unknown): v is TrainEvent {
     case 'done':
       return isDoneEvent(v);
     case 'eval':
-      return (
-        isStr(v.model) &&
-        isNum(v.epoch) &&
-        isArrayOf(v.classes, isStr) &&
-        isArrayOf(v.confusion, (r): r is number[] => isArrayOf(r, isNum)) &&
-        isArrayOf(v.perClass, (x): x is number | null => isNumOrNull(x)) &&
-        Array.isArray(v.mistakes)
-      );
+      return isEvalEvent(v);
     default:
       return false;
   }
@@ -130,7 +196,18 @@ export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
   if (!isArrayOf(v.models, isModelParams) || !isArrayOf(v.epochs, isEpochEvent)) return false;
   if (!isObj(v.batches) || !opt(v.trainSize, isNum) || !opt(v.testSize, isNum)) return false;
   for (const pts of Object.values(v.batches)) if (!isArrayOf(pts, isPair)) return false;
-  return opt(v.done, isDoneEvent);
+  if (v.batchClock !== undefined) {
+    if (!isObj(v.batchClock)) return false;
+    for (const c of Object.values(v.batchClock)) if (!isArrayOf(c, isPair)) return false;
+  }
+  if (!opt(v.epochClock, isNumArray)) return false;
+  if (v.evals !== undefined) {
+    if (!isObj(v.evals)) return false;
+    for (const e of Object.values(v.evals)) if (!isEvalEvent(e)) return false;
+  }
+  return (
+    opt(v.hyper, isHyper) && opt(v.data, isStr) && opt(v.device, isStr) && opt(v.done, isDoneEvent)
+  );
 }
 
 // ───────────── sampling ─────────────
@@ -323,7 +400,9 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
   checkExpr: (v) => isStr(v.expr) && v.expr.length <= 2000 && opt(v.logDensity, isBool),
   compare: (v) => isNum(v.epochs) && isNum(v.limit),
   saveFile: (v) =>
-    isStr(v.name) && (v.mime === 'text/csv' || v.mime === 'image/png') && isStr(v.data),
+    isStr(v.name) &&
+    (v.mime === 'text/csv' || v.mime === 'image/png' || v.mime === 'image/svg+xml') &&
+    isStr(v.data),
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
 };

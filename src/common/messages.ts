@@ -11,7 +11,9 @@ import type { ModelResult } from '../shapes/types';
 import type {
   TrainDoneEvent,
   TrainEpochEvent,
+  TrainEvalEvent,
   TrainEvent,
+  TrainHyper,
   TrainRequestParams,
 } from '../training/types';
 
@@ -25,7 +27,13 @@ export type {
 } from '../sampling/types';
 export { SAMPLERS } from '../sampling/types';
 export type { Dim, ModelResult, Shape } from '../shapes/types';
-export type { TrainDoneEvent, TrainEpochEvent, TrainEvent } from '../training/types';
+export type {
+  TrainDoneEvent,
+  TrainEpochEvent,
+  TrainEvalEvent,
+  TrainEvent,
+  TrainHyper,
+} from '../training/types';
 
 export type PanelTab = 'training' | 'sampling' | 'summary';
 
@@ -42,6 +50,20 @@ export interface StoredTrainRun {
   testSize?: number;
   epochs: TrainEpochEvent[];
   done?: TrainDoneEvent;
+  /**
+   * Per loss point of `batches`, at the same index: [optimizer step, wall seconds since the run
+   * started, as the events arrived]. Absent in runs recorded before it was kept; a model whose list
+   * does not match its loss points has no step or time axis (unknown, not guessed).
+   */
+  batchClock?: Record<string, [number, number][]>;
+  /** Per entry of `epochs`, the wall seconds since the run started when it arrived (same rules). */
+  epochClock?: number[];
+  /** From the start event: the hyperparameters as the engine reports them, the data set's name, the device. */
+  hyper?: TrainHyper;
+  data?: string;
+  device?: string;
+  /** The latest evaluation per model (confusion matrix, per-class accuracy, mistakes). */
+  evals?: Record<string, TrainEvalEvent>;
 }
 
 export type HostToWebview =
@@ -75,13 +97,16 @@ export interface WebviewDefaults {
   limit?: number;
 }
 
+/** What the page may ask the host to save: CSV text, a PNG data URL, SVG text. */
+export type SaveMime = 'text/csv' | 'image/png' | 'image/svg+xml';
+
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'runSample'; params: SampleRequestParams }
   | { type: 'checkExpr'; expr: string; logDensity?: boolean }
   | { type: 'compare'; epochs: number; limit: number }
   | { type: 'stop' }
-  | { type: 'saveFile'; name: string; mime: 'text/csv' | 'image/png'; data: string }
+  | { type: 'saveFile'; name: string; mime: SaveMime; data: string }
   /** Every draw of a stored sampling run as CSV (the host re-runs its request into a file). */
   | { type: 'saveDraws'; runId: string }
   | { type: 'clearRuns' }

@@ -21,6 +21,11 @@ export function startRun(
     epochs: [],
     trainSize: e.trainSize,
     testSize: e.testSize,
+    batchClock: Object.fromEntries(e.models.map((m) => [m.model, []])),
+    epochClock: [],
+    ...(e.hyper ? { hyper: e.hyper } : {}),
+    ...(e.data !== undefined ? { data: e.data } : {}),
+    ...(e.device !== undefined ? { device: e.device } : {}),
   };
 }
 
@@ -30,33 +35,52 @@ export function unknownParams(epochs: number, batchSize: number): TrainRequestPa
 }
 
 /**
- * Folds one batch, epoch or done event into `run`. A diverged loss (NaN) has no point on the curve:
- * it would be null after JSON, which no chart can draw and no stored run may hold. Loss points beyond
- * `maxLossPoints` per model are decimated. Returns false for an event that changed nothing.
+ * Folds one batch, epoch, eval or done event into `run`. A diverged loss (NaN) has no point on the
+ * curve: it would be null after JSON, which no chart can draw and no stored run may hold. Loss points
+ * beyond `maxLossPoints` per model are decimated. `seconds` is the wall time since the run started
+ * when the event arrived. Returns false for an event that changed nothing.
  */
 export function foldTrainEvent(
   run: StoredTrainRun,
   axis: SamplesAxis,
   e: Exclude<TrainEvent, TrainStartEvent>,
   maxLossPoints: number,
+  seconds?: number,
 ): boolean {
   switch (e.event) {
     case 'batch': {
       if (!Number.isFinite(e.loss)) return false;
       const pts = (run.batches[e.model] ??= []);
+      const clock = run.batchClock?.[e.model];
+      // The clock stays index-aligned with the losses, or is dropped for this model: a step or a time
+      // paired with the wrong loss would be a wrong number.
+      const step = e.batches > 0 ? (e.epoch - 1) * e.batches + e.batch : NaN;
+      if (clock && clock.length === pts.length && Number.isFinite(step) && seconds !== undefined)
+        clock.push([step, Math.max(0, seconds)]);
+      else if (run.batchClock && clock) delete run.batchClock[e.model];
       pts.push([axis.x(e.model, e.samplesSeen), e.loss]);
-      if (pts.length > maxLossPoints) run.batches[e.model] = decimate(pts, maxLossPoints);
+      if (pts.length > maxLossPoints) {
+        run.batches[e.model] = decimate(pts, maxLossPoints);
+        const c = run.batchClock?.[e.model];
+        if (c && run.batchClock) run.batchClock[e.model] = decimate(c, maxLossPoints);
+      }
       return true;
     }
-    case 'epoch':
+    case 'epoch': {
+      const clock = run.epochClock;
+      if (clock && clock.length === run.epochs.length && seconds !== undefined)
+        clock.push(Math.max(0, seconds));
+      else delete run.epochClock;
       run.epochs.push(e);
       return true;
+    }
     case 'done':
       run.done = e;
       if (e.backend) run.backend = e.backend;
       return true;
     case 'eval':
-      // Evaluation details are not stored with the run yet (the panel does not draw them).
-      return false;
+      // The latest epoch's evaluation is what the Evaluation view shows; older ones are not kept.
+      (run.evals ??= {})[e.model] = e;
+      return true;
   }
 }

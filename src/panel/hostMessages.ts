@@ -1,6 +1,7 @@
 // The small pure helpers the panel host needs: data-folder detection and save-file decoding (the
 // webview's messages themselves are checked by src/common/guards.ts). No vscode import, unit-tested.
 import { basename, join } from 'node:path';
+import type { SaveMime } from '../common/messages';
 
 /** Where torchvision puts MNIST and Fashion-MNIST under a project's root. */
 export const DATA_CANDIDATES = [join('data', 'MNIST', 'raw'), join('data', 'FashionMNIST', 'raw')];
@@ -22,8 +23,16 @@ export function resolveDataPath(
 }
 
 /** The bytes of a saveFile message, or an error text when the payload is not what its mime says. */
-export function decodeSaveFile(mime: 'text/csv' | 'image/png', data: string): Uint8Array | string {
+export function decodeSaveFile(mime: SaveMime, data: string): Uint8Array | string {
   if (mime === 'text/csv') return new TextEncoder().encode(data);
+  if (mime === 'image/svg+xml') {
+    // The page writes the SVG from chart data; a file that could run script when opened in a
+    // browser is refused, whoever made it.
+    if (!/^<svg[\s>]/.test(data)) return 'the chart image is not an SVG document';
+    if (/<script|<foreignObject|\son[a-z]+\s*=|javascript:/i.test(data))
+      return 'the chart image holds script; it was not saved';
+    return new TextEncoder().encode(data);
+  }
   const prefix = 'data:image/png;base64,';
   if (!data.startsWith(prefix)) return 'the chart image is not a PNG data URL';
   const bytes = Buffer.from(data.slice(prefix.length), 'base64');
@@ -35,8 +44,8 @@ export function decodeSaveFile(mime: 'text/csv' | 'image/png', data: string): Ui
 }
 
 /** A plain file name from the webview's suggestion (never a path). */
-export function safeSaveName(name: string, mime: 'text/csv' | 'image/png'): string {
-  const ext = mime === 'text/csv' ? '.csv' : '.png';
+export function safeSaveName(name: string, mime: SaveMime): string {
+  const ext = mime === 'text/csv' ? '.csv' : mime === 'image/png' ? '.png' : '.svg';
   let n = basename(name.replace(/\\/g, '/'))
     .replace(/[^A-Za-z0-9._ -]+/g, '_')
     .slice(0, 100);

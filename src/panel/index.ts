@@ -4,7 +4,7 @@
 // router (router.ts); this file wires the parts together and answers the commands.
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
-import type { HostToWebview, PanelTab, WebviewDefaults } from '../common/messages';
+import type { HostToWebview, PanelTab, SaveMime, WebviewDefaults } from '../common/messages';
 import { readSettings, type Settings } from '../common/settings';
 import type { SampleRequestParams } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
@@ -103,6 +103,8 @@ export function createPanel(
       backend: s.backend === 'pytorch' ? 'auto' : s.backend,
       runId: `train-${Date.now().toString(36)}`,
       threads: Math.max(0, Math.round(s['training.threads'])),
+      // The Evaluation view draws the most confident mistakes.
+      evalImages: true,
     };
     // Loading native code from a folder the workspace names needs trust (restrictedConfigurations
     // already hides workspace values in untrusted workspaces; this also covers the user value).
@@ -144,11 +146,7 @@ export function createPanel(
     });
   }
 
-  async function saveFile(
-    name: string,
-    mime: 'text/csv' | 'image/png',
-    data: string,
-  ): Promise<void> {
+  async function saveFile(name: string, mime: SaveMime, data: string): Promise<void> {
     const bytes = decodeSaveFile(mime, data);
     if (typeof bytes === 'string') {
       log.warn(`save: ${bytes}`);
@@ -157,7 +155,11 @@ export function createPanel(
     }
     const uri = await askSaveUri(
       safeSaveName(name, mime),
-      mime === 'text/csv' ? { CSV: ['csv'] } : { 'PNG image': ['png'] },
+      mime === 'text/csv'
+        ? { CSV: ['csv'] }
+        : mime === 'image/png'
+          ? { 'PNG image': ['png'] }
+          : { 'SVG image': ['svg'] },
       'Save',
     );
     if (!uri) return;

@@ -157,7 +157,9 @@ export class RunStore {
     if (!run) return;
     let axis = this.axes.get(e.runId);
     if (!axis) this.axes.set(e.runId, (axis = new SamplesAxis()));
-    if (!foldTrainEvent(run, axis, e, this.o.maxLossPoints)) return;
+    const started = Date.parse(run.startedAt);
+    const seconds = Number.isFinite(started) ? (now.getTime() - started) / 1000 : undefined;
+    if (!foldTrainEvent(run, axis, e, this.o.maxLossPoints, seconds)) return;
     // Batches alone are not worth a disk write; the epoch and done events save.
     if (e.event === 'batch') return;
     if (e.event === 'done') {

@@ -1,5 +1,7 @@
 // The test set's confusion matrix, per-class accuracy and most confident mistakes, tallied on the host
 // from each evaluation chunk's class probabilities. Pure arithmetic: no tfjs here.
+import { channelsOf, type ImageSplit } from './data/types';
+import type { TrainEvalEvent } from './types';
 
 export interface EvalSummary {
   correct: number;
@@ -9,6 +11,28 @@ export interface EvalSummary {
 }
 
 export const MAX_MISTAKES = 16;
+
+/** The eval event with each mistake's test image attached (a copy; the split is not kept). */
+export function withMistakeImages(e: TrainEvalEvent, split: ImageSplit): TrainEvalEvent {
+  const c = channelsOf(split);
+  const size = c * split.rows * split.cols;
+  return {
+    ...e,
+    mistakes: e.mistakes.map((m) =>
+      m.index >= 0 && m.index < split.count
+        ? {
+            ...m,
+            image: {
+              channels: c,
+              rows: split.rows,
+              cols: split.cols,
+              pixels: Array.from(split.images.subarray(m.index * size, (m.index + 1) * size)),
+            },
+          }
+        : m,
+    ),
+  };
+}
 
 export class EvalTally {
   private readonly confusion: number[][];

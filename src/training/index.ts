@@ -13,6 +13,7 @@ import { analyze } from '../shapes';
 import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';
 import { loadDataFor, needOf, type DataNeed } from './data/select';
+import { withMistakeImages } from './eval';
 import { fit, limitSplit } from './fit';
 import { buildNet } from './net';
 import { CNN, countParams, MLP, type NetSpec } from './spec';
@@ -166,7 +167,7 @@ export async function runTraining(
         signal: hooks.signal,
         onBatch: (e) => hooks.onEvent(e),
         onEpoch: (e) => hooks.onEvent(e),
-        onEval: (e) => hooks.onEvent(e),
+        onEval: (e) => hooks.onEvent(params.evalImages ? withMistakeImages(e, test) : e),
         data: { classes: data.classes, mean: data.mean, std: data.std },
         parallel,
         log,

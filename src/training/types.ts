@@ -28,6 +28,8 @@ export interface TrainRequestParams {
   /** Training threads on wasm (0 or absent = os.availableParallelism()); 1 forces one thread. The
    * curve is the same for any count (training/shards.ts), only the speed differs. */
   threads?: number;
+  /** Put each mistake's test image on the eval events (the panel draws them; the CLI leaves them out). */
+  evalImages?: boolean;
 }
 
 export interface TrainBatchEvent {
@@ -125,7 +127,22 @@ export interface TrainEvalEvent {
   confusion: number[][];
   perClass: (number | null)[];
   /** index: position in the test set; p: the probability the model gave its (wrong) prediction. */
-  mistakes: { index: number; label: number; pred: number; p: number }[];
+  mistakes: {
+    index: number;
+    label: number;
+    pred: number;
+    p: number;
+    /** The test image, when the request asked for it (evalImages). */
+    image?: MistakeImage;
+  }[];
+}
+
+/** A test image as its bytes: channels × rows × cols, channel-major (PyTorch's CHW). */
+export interface MistakeImage {
+  channels: number;
+  rows: number;
+  cols: number;
+  pixels: number[];
 }
 
 export type TrainEvent =

@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ema,
   estimateTimeLeft,
   fmtCompact,
   fmtDuration,
@@ -20,24 +19,6 @@ import {
   type Pt,
 } from '../../../webview/chartData';
 import { decimate, SamplesAxis } from '../../../src/common/series';
-
-test('ema is debiased: a constant series stays constant from the first point', () => {
-  assert.deepEqual(
-    ema([2, 2, 2, 2], 0.9).map((v) => Number(v.toFixed(12))),
-    [2, 2, 2, 2],
-  );
-  const s = ema([1, 0, 0, 0], 0.5);
-  assert.equal(s[0], 1);
-  assert.ok(s[1] < 1 && s[1] > 0 && s[3] < s[2]);
-  // Weight 0 is no smoothing at all.
-  assert.deepEqual(ema([3, 1, 4], 0), [3, 1, 4]);
-});
-
-test('ema carries the last value over non-finite inputs', () => {
-  const s = ema([1, NaN, 1], 0.5);
-  assert.equal(s[1], 1);
-  assert.equal(s[2], 1);
-});
 
 test('lttb keeps both ends, the requested size and a lone spike', () => {
   const pts: Pt[] = Array.from({ length: 5000 }, (_, i) => ({

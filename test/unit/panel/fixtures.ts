@@ -2,7 +2,7 @@
 // 1-D and 2-D sampling results shaped like what the worker sends, a model summary.
 import type { SampleResult } from '../../../src/sampling/types';
 import type { StoredTrainRun } from '../../../src/common/messages';
-import type { TrainEvent } from '../../../src/training/types';
+import type { TrainEvalEvent, TrainEvent } from '../../../src/training/types';
 import type { ModelResult } from '../../../src/shapes/types';
 import { uniformStream as rng } from '../../../src/training/rng';
 
@@ -13,7 +13,16 @@ function normal(r: () => number): number {
 /** The batch/epoch/done stream of one comparison, models trained one after the other. */
 export function trainStream(
   runId: string,
-  opts: { trainSize?: number; batchSize?: number; epochs?: number; every?: number } = {},
+  opts: {
+    trainSize?: number;
+    batchSize?: number;
+    epochs?: number;
+    every?: number;
+    /** Add the start event's hyperparameters and an eval event after each epoch, as the engine does. */
+    rich?: boolean;
+    lr?: number;
+    seed?: number;
+  } = {},
 ): TrainEvent[] {
   const trainSize = opts.trainSize ?? 60000;
   const batchSize = opts.batchSize ?? 64;
@@ -35,6 +44,21 @@ export function trainStream(
       testSize: 10000,
       epochs,
       batchSize,
+      ...(opts.rich
+        ? {
+            data: 'MNIST',
+            hyper: {
+              model: models.map((m) => m.model),
+              data: 'MNIST',
+              epochs,
+              batchSize,
+              lr: opts.lr ?? 1e-3,
+              seed: opts.seed ?? 42,
+              backend: 'wasm',
+              threads: 2,
+            },
+          }
+        : {}),
     },
   ];
   const done: {
@@ -78,6 +102,7 @@ export function trainStream(
         seconds: 12 * e,
         samplesPerSec: model === 'cnn' ? 1800 : 9000,
       });
+      if (opts.rich) ev.push(evalEvent(runId, model, e, testAcc));
     }
     done.push({
       model,
@@ -92,9 +117,53 @@ export function trainStream(
   return ev;
 }
 
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/**
+ * A 10-class evaluation of 1,000 test images per class with overall accuracy `acc`: class c keeps
+ * a share of its errors that grows with c (so per-class bars differ), all sent to class (c + 1) % 10
+ * except one to (c + 3) % 10, and 12 mistakes with 28 × 28 grey images (a bright square whose place
+ * depends on the label, so two images differ).
+ */
+export function evalEvent(
+  runId: string,
+  model: string,
+  epoch: number,
+  acc: number,
+): TrainEvalEvent {
+  const k = DIGITS.length;
+  const confusion = DIGITS.map((_, c) => {
+    const row = new Array<number>(k).fill(0);
+    const wrong = Math.round(1000 * (1 - acc) * (0.55 + 0.1 * c));
+    row[c] = 1000 - wrong;
+    row[(c + 1) % k] += wrong - 1;
+    row[(c + 3) % k] += 1;
+    return row;
+  });
+  const perClass = confusion.map((row, c) => row[c] / row.reduce((a, b) => a + b, 0));
+  const mistakes = Array.from({ length: 12 }, (_, i) => {
+    const label = i % k;
+    const pixels = new Array<number>(28 * 28).fill(0);
+    for (let y = 6; y < 14; y++)
+      for (let x = 4 + label * 2; x < 12 + label * 2; x++) pixels[y * 28 + x] = 255;
+    return {
+      index: 100 + i,
+      label,
+      pred: (label + 1) % k,
+      p: 0.99 - i * 0.01,
+      image: { channels: 1, rows: 28, cols: 28, pixels },
+    };
+  });
+  return { event: 'eval', runId, model, epoch, classes: DIGITS, confusion, perClass, mistakes };
+}
+
 /** A finished run as the host stores it. */
-export function storedRun(runId: string, startedAt = '2026-11-25T20:00:00.000Z'): StoredTrainRun {
-  const events = trainStream(runId, { trainSize: 8000, epochs: 3, every: 5 });
+export function storedRun(
+  runId: string,
+  startedAt = '2026-11-25T20:00:00.000Z',
+  opts: { rich?: boolean; lr?: number; seed?: number } = {},
+): StoredTrainRun {
+  const events = trainStream(runId, { trainSize: 8000, epochs: 3, every: 5, ...opts });
   const run: StoredTrainRun = {
     runId,
     startedAt,
@@ -116,7 +185,11 @@ export function storedRun(runId: string, startedAt = '2026-11-25T20:00:00.000Z')
     epochs: [],
   };
   for (const e of events) {
-    if (e.event === 'start') run.models = e.models;
+    if (e.event === 'start') {
+      run.models = e.models;
+      if (e.hyper) run.hyper = e.hyper;
+      if (e.data) run.data = e.data;
+    } else if (e.event === 'eval') (run.evals ??= {})[e.model] = e;
     else if (e.event === 'batch') (run.batches[e.model] ??= []).push([e.samplesSeen, e.loss]);
     else if (e.event === 'epoch') run.epochs.push(e);
     else if (e.event === 'done') run.done = e;

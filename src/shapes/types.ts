@@ -103,6 +103,11 @@ export interface ModuleNode {
   /** How many calls were seen in all (more than `calls` holds when a loop calls it many times). */
   callCount: number;
   /**
+   * Parameters this module holds itself (not its children's), a tensor tied to an earlier module's
+   * counted there; null when unknown. Summed over a subtree this is the subtree's numel.
+   */
+  params: number | null;
+  /**
    * Equal for two modules built alike: the same class, the same constructor configuration, and
    * children alike in the same order. Repeated identical blocks are collapsed on it.
    */

@@ -67,6 +67,7 @@ export function moduleTree(
       parent,
       calls: rec ? rec.kept : [],
       callCount: rec ? rec.count : 0,
+      params: ownParams(m),
       signature: signatures.of(m),
     };
     const def = range(m);
@@ -77,6 +78,12 @@ export function moduleTree(
   };
   visit(root, '', -1);
   return out;
+}
+
+/** As totalParams in index.ts counts it: tied tensors once, a count PyTorch could not have unknown. */
+function ownParams(m: ModuleInst): number | null {
+  const own = m.ownParams === null ? null : m.ownParams - (m.sharedParams ?? 0);
+  return own === null || own < 0 || !Number.isInteger(own) ? null : own;
 }
 
 /**

@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { analyze } from '../shapes';
 import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../shapes/types';
+import { DEFAULT_SUMMARY_DEPTH, type ModuleRow, moduleRows } from '../common/moduleSummary';
 import { CliError, parseArgs, parseShapeList } from './args';
 import type { CliIO } from './output';
 
-const HELP = `Usage: tensor-lens shapes FILE.py [--input 1,1,28,28] [--json]
+const HELP = `Usage: tensor-lens shapes FILE.py [--input 1,1,28,28] [--depth N] [--json]
 
 Prints every layer's output shape and parameter count for each PyTorch model in FILE.py, and the
 places where the code would fail at run time, without running Python.
@@ -19,6 +20,8 @@ only), else symbols (B, H, W). A parameter total with an unknown part prints as 
 Options:
   --input SHAPE   input used when the file gives none: 1,1,28,28 or B,3,H,W; several inputs
                   separated by ';' (1,300;1,300)
+  --depth N       the table's depth in the module tree (default ${DEFAULT_SUMMARY_DEPTH}; 1: the model's own
+                  submodules only); repeated identical blocks print once, as 'layer1 (BasicBlock ×2)'
   --json          one JSON object (file, models, diagnostics) instead of the table; a model's
                   "input" is a list with one shape per forward argument, its "layers" one entry
                   per call of a torch.nn leaf module (functional ops are left out), each with
@@ -30,6 +33,7 @@ Exit codes: 0 analysed, no errors found; 1 analysed, and at least one error-seve
 
 const SPEC = {
   input: { kind: 'string', hint: '1,1,28,28' },
+  depth: { kind: 'int', hint: 'N ≥ 1', min: 1 },
   json: { kind: 'boolean' },
   help: { kind: 'boolean' },
 } as const;
@@ -64,7 +68,8 @@ export async function shapesCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const defaultInput = typeof flags.input === 'string' ? parseShapeList(flags.input) : undefined;
   const result = analyze(source, { file: path, defaultInput });
-  io.out(flags.json ? compactJson(toJson(result)) : table(result));
+  const depth = typeof flags.depth === 'number' ? flags.depth : DEFAULT_SUMMARY_DEPTH;
+  io.out(flags.json ? compactJson(toJson(result)) : table(result, depth));
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
@@ -148,21 +153,43 @@ const thousands = (n: number): string =>
     ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
     : n.toLocaleString('en-US');
 
-function modelTable(m: ModelResult): string[] {
-  const rows: [string, string, string][] = m.layers
-    .filter((l: LayerResult) => !l.functional)
-    .map((l) => [
-      `${l.name} (${l.type})`,
-      l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(),
-      l.params === null ? '?' : thousands(l.params),
-    ]);
-  const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
+type Row = [string, string, string, string];
+
+/** One row per module down to `depth`, repeated blocks folded (src/common/moduleSummary.ts). */
+function treeRows(m: ModelResult, depth: number): Row[] {
+  const reason = (r: ModuleRow): string =>
+    m.layers.find((l) => l.name === r.path && l.unknownReason)?.unknownReason ?? '';
+  return moduleRows(m, depth).map((r) => [
+    `${'  '.repeat(r.depth - 1)}${r.name} (${r.type}${r.repeat > 1 ? ` ×${r.repeat}` : ''})${r.folded ? ' …' : ''}`,
+    r.uncalled === 'never'
+      ? 'not called'
+      : r.output
+        ? shapeText(r.output)
+        : `? ${reason(r)}`.trim(),
+    r.params === null ? '?' : thousands(r.params),
+    r.line === undefined ? '' : String(r.line),
+  ]);
+}
+
+function modelTable(m: ModelResult, depth: number): string[] {
+  const rows: Row[] = m.modules
+    ? treeRows(m, depth)
+    : m.layers
+        .filter((l: LayerResult) => !l.functional)
+        .map((l) => [
+          `${l.name} (${l.type})`,
+          l.output ? shapeText(l.output) : `? ${l.unknownReason ?? ''}`.trim(),
+          l.params === null ? '?' : thousands(l.params),
+          String(l.line),
+        ]);
+  const head: Row = ['Layer (type)', 'Output Shape', 'Param #', 'Line'];
   const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
   const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
   const w2 = Math.max(head[2].length, ...rows.map((r) => r[2].length));
-  const line = (r: [string, string, string]): string =>
-    `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}`;
-  const rule = '─'.repeat(w0 + w1 + w2 + 4);
+  const w3 = Math.max(head[3].length, ...rows.map((r) => r[3].length));
+  const line = (r: Row): string =>
+    `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}  ${r[3].padStart(w3)}`;
+  const rule = '─'.repeat(w0 + w1 + w2 + w3 + 6);
   const input = m.input.map(shapeText).join(', ');
   const out = [
     `${m.name} (line ${m.line}): input ${input} (from ${m.inputSource})`,
@@ -178,14 +205,14 @@ function modelTable(m: ModelResult): string[] {
   return out;
 }
 
-function table(r: AnalysisResult): string {
+function table(r: AnalysisResult, depth: number): string {
   const out: string[] = [];
   if (r.models.length === 0)
     out.push(
       `${r.file}: no PyTorch models found (an nn.Module subclass or an nn.Sequential assignment)`,
       '',
     );
-  for (const m of r.models) out.push(...modelTable(m));
+  for (const m of r.models) out.push(...modelTable(m, depth));
   for (const d of r.diagnostics)
     out.push(
       `${r.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.fix ? ` (fix: ${d.fix.newText})` : ''}`,

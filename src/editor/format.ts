@@ -271,15 +271,21 @@ export function layerHoverMarkdown(hits: readonly LayerHit[]): string {
     parts.push(lines.join('\n\n'));
   }
   if (distinct.length > 4) parts.push(`… and ${distinct.length - 4} more.`);
+  parts.push(...layerFacts(first, distinct[0].layer.macs));
+  return parts.join('\n\n');
+}
+
+/** Parameters, multiply-adds and the documentation link of a layer: the end of its hovers. */
+export function layerFacts(layer: LayerResult, macs = layer.macs): string[] {
+  const parts: string[] = [];
   const stats: string[] = [];
-  if (first.params === null) stats.push('? params (unknown)');
-  else if (!first.functional || first.params > 0) stats.push(`${formatExact(first.params)} params`);
-  const macs = distinct[0].layer.macs;
+  if (layer.params === null) stats.push('? params (unknown)');
+  else if (!layer.functional || layer.params > 0) stats.push(`${formatExact(layer.params)} params`);
   if (macs !== undefined && macs > 0) stats.push(`${formatCount(macs)} multiply-adds`);
   if (stats.length > 0) parts.push(stats.join(' · '));
-  if (first.docUrl && /^https:\/\//.test(first.docUrl))
-    parts.push(`[${escapeMarkdown(first.type)} documentation](${first.docUrl})`);
-  return parts.join('\n\n');
+  if (layer.docUrl && /^https:\/\//.test(layer.docUrl))
+    parts.push(`[${escapeMarkdown(layer.type)} documentation](${layer.docUrl})`);
+  return parts;
 }
 
 /** Hover on a tensor variable in forward: its shape at that line. */

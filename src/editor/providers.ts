@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { errorText } from '../common/errors';
 import {
+  layerFacts,
   layerHoverMarkdown,
   layerLensTitle,
   lineHints,
@@ -12,6 +13,7 @@ import {
   modelLensTooltip,
   variableHoverMarkdown,
 } from './format';
+import { definitionHints, definitionHoverMarkdown, definitionsAt } from './definitions';
 import { layersAt, modelExtent, modelNameAt, variableAt } from './positions';
 import { analysisOf, setting, documentLines, toVsRange, type EditorState } from './shared';
 
@@ -70,7 +72,7 @@ export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
         }
       }
       if (layerLenses) {
-        for (const hint of lineHints(result)) {
+        for (const hint of [...lineHints(result), ...definitionHints(result)]) {
           const line = Math.min(hint.line - 1, doc.lineCount - 1);
           lenses.push(
             new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
@@ -109,7 +111,8 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
       const result = await analysisOf(this.state, doc);
       if (!result || token.isCancellationRequested) return [];
       const hints: vscode.InlayHint[] = [];
-      for (const h of lineHints(result)) {
+      // The calls in forward, and the definitions in __init__ as they are called.
+      for (const h of [...lineHints(result), ...definitionHints(result)]) {
         const line = h.line - 1;
         if (line < range.start.line || line > range.end.line || line >= doc.lineCount) continue;
         // At the end of the line, after any trailing comment, so the hint never splits code.
@@ -157,6 +160,17 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
         }
       }
       const hits = layersAt(result, line, column);
+      if (hits.length === 0 || hits[0].atDefinition) {
+        const sites = definitionsAt(result, line, column);
+        if (sites.length > 0) {
+          // A leaf adds its parameters and documentation link; its formulas are at its calls.
+          const details = hits.length > 0 ? layerFacts(hits[0].layer) : [];
+          return new vscode.Hover(
+            markdown([definitionHoverMarkdown(sites), ...details].join('\n\n')),
+            toVsRange(doc, sites[0].definition),
+          );
+        }
+      }
       if (hits.length > 0) {
         const r = hits[0].atDefinition ? hits[0].layer.definition : hits[0].layer.range;
         return new vscode.Hover(

@@ -4,6 +4,7 @@ import { Budget, BudgetExceeded, DEFAULT_BUDGET, withBudget } from './eval/budge
 import { type CallArgs, noArgs } from './eval/calls';
 import type { Trace } from './eval/evaluator';
 import { Interp } from './eval/interp';
+import { CallLog, moduleTree } from './eval/moduleTree';
 import { flattenTensors, outDim } from './eval/semantics';
 import type { ModuleInst, Value } from './eval/values';
 import type { D } from './library/dims';
@@ -138,7 +139,7 @@ function analyzeBudgeted(
   for (const c of candidates) {
     try {
       const m = budget.capped(SHARE, () =>
-        analyzeModel(it, parsed, c, dataset, options, isBlock(c)),
+        analyzeModel(it, parsed, c, dataset, options, isBlock(c), budget),
       );
       if (m) models.push(m);
     } catch (e) {
@@ -158,6 +159,7 @@ function analyzeModel(
   dataset: (number | string)[] | null,
   options: AnalyzeOptions,
   block: boolean,
+  budget: Budget,
 ): ModelResult | null {
   const comment = inputCommentAbove(parsed, c.span);
   const call = comment
@@ -188,7 +190,8 @@ function analyzeModel(
     block,
   });
 
-  const trace: Trace = { layers: [], variables: [], walk, depth: 0 };
+  const trace: Trace = { layers: [], variables: [], walk, depth: 0, calls: new CallLog() };
+  const overBefore = budget.exceeded;
   // A block alone, on a guessed input, may well be fine where it is used: no diagnostics from its trace.
   const report = !(block && source === 'symbolic');
   let result = traceForward(it, root, input, c.nameSpan, trace, report);
@@ -224,6 +227,17 @@ function analyzeModel(
     range,
   };
   if (c.cls) model.construct = constructArgs(ctorArgs);
+  model.modules = moduleTree(root, trace.calls ?? new CallLog(), (m) =>
+    m.defSpan && !it.torchBuilt.has(m) ? it.lines.range(m.defSpan) : undefined,
+  );
+  // Only a forward followed to its end, every value known, can tell that a module is never called.
+  model.traceComplete =
+    input !== null &&
+    budget.exceeded === overBefore &&
+    budget.exceeded === null &&
+    outs.length > 0 &&
+    outs.every((t) => t.shape !== null) &&
+    trace.layers.every((l) => l.output !== null);
   if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
   const macs = trace.layers.reduce<number | null>(

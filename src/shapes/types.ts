@@ -72,6 +72,48 @@ export interface LayerResult {
   config?: LayerConfig;
 }
 
+/** One call of a module instance (see ModuleNode). */
+export interface ModuleCall {
+  /**
+   * The call in the file's own code: `self.conv1(x)` in a forward; for an entry of a Sequential, the
+   * call of that Sequential; for a module run by torch's own containers, the user's call of the container.
+   */
+  range: SourceRange;
+  /** Every tensor input and output, in order (a tuple output flattened). */
+  inputs: Shape[];
+  outputs: Shape[];
+}
+
+/**
+ * One module instance of a model, as `model.named_modules()` lists it (a module reachable by two
+ * paths appears once, at the first), in that order, with where it was built and how it was called.
+ */
+export interface ModuleNode {
+  /** Dotted path: "" for the model itself, "layer1.0.conv1". */
+  path: string;
+  /** PyTorch class name or the user's class name. */
+  type: string;
+  kind: 'leaf' | 'Sequential' | 'ModuleList' | 'ModuleDict' | 'user';
+  /** Index in `modules` of the module holding it; −1 for the model itself. */
+  parent: number;
+  /** The constructor call (`nn.Conv2d(...)`) in this file; absent when torch's own code built it. */
+  definition?: SourceRange;
+  /** The calls seen while tracing forward, the first MAX_MODULE_CALLS of them. */
+  calls: ModuleCall[];
+  /** How many calls were seen in all (more than `calls` holds when a loop calls it many times). */
+  callCount: number;
+  /**
+   * Parameters this module holds itself (not its children's), a tensor tied to an earlier module's
+   * counted there; null when unknown. Summed over a subtree this is the subtree's numel.
+   */
+  params: number | null;
+  /**
+   * Equal for two modules built alike: the same class, the same constructor configuration, and
+   * children alike in the same order. Repeated identical blocks are collapsed on it.
+   */
+  signature: string;
+}
+
 export type ConfigValue = number | string | boolean | null | ConfigValue[];
 export type LayerConfig = Record<string, ConfigValue>;
 
@@ -114,6 +156,10 @@ export interface ModelResult {
   construct?: { args: CtorValue[]; kwargs: Record<string, CtorValue> } | null;
   /** Range of the class name or the assigned name, where a CodeLens goes. */
   range: SourceRange;
+  /** The module tree with definitions and call sites; absent when the model could not be built. */
+  modules?: ModuleNode[];
+  /** False when the trace of forward stopped early, so a module without calls may yet be called. */
+  traceComplete?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

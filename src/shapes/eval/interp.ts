@@ -53,6 +53,7 @@ import {
 } from './dataflow';
 import type { Evaluator, SeenCall, Trace } from './evaluator';
 import { execImport, extAttr } from './imports';
+import { CallLog } from './moduleTree';
 import {
   BASE_LAYER,
   BUILDING_METHODS,
@@ -255,6 +256,10 @@ export class Interp implements Evaluator {
    */
   private reporting = false;
   private torchDepth = 0;
+  /** Modules built by torch's own Python (prelude.ts): their spans are not in the file. */
+  readonly torchBuilt = new WeakSet<ModuleInst>();
+  /** The file's own call that led into torch's code, where a module called from there was called. */
+  private userCallSite: Span | undefined;
   /** Functions run during discovery, so it can also look inside the ones nothing calls. */
   calledFuncs = new Set<Span>();
   /**
@@ -372,6 +377,7 @@ export class Interp implements Evaluator {
       cfg: undefined,
       argWhy: undefined,
     };
+    if (this.torchDepth > 0) this.torchBuilt.add(m);
     return m;
   }
 
@@ -1869,6 +1875,23 @@ export class Interp implements Evaluator {
   // ───────────────────────── module calls ─────────────────────────
 
   callModule(m: ModuleInst, a: CallArgs, site: Span, callSite: Span): Value {
+    const log = this.trace?.calls;
+    if (!log || this.discovering) return this.dispatchModule(m, a, site, callSite);
+    const outer = this.userCallSite;
+    const at = this.torchDepth > 0 && outer ? outer : callSite;
+    this.userCallSite = at;
+    // Read before the call: a Sequential refills one argument list for each of its children.
+    const ins = CallLog.inputShapes(a.pos);
+    try {
+      const out = this.dispatchModule(m, a, site, callSite);
+      log.note(m, this.lines.range(at), ins, out);
+      return out;
+    } finally {
+      this.userCallSite = outer;
+    }
+  }
+
+  private dispatchModule(m: ModuleInst, a: CallArgs, site: Span, callSite: Span): Value {
     if (this.discovering || !this.trace) {
       if (this.discovering) {
         const key = m.origin ?? m.cls?.name ?? (m.kind === 'Sequential' ? '' : m.type);

@@ -136,6 +136,53 @@ class Res(nn.Module):
     assert.ok(diagLine, text);
     assert.match(diagLine, /^[^:]+:3:\d+: error: .*in_features=1600.*5408/);
   });
+  test('the table folds repeated blocks and follows --depth; rows give the definition line', async () => {
+    const stack = join(dir, 'stack.py');
+    writeFileSync(
+      stack,
+      `import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        return self.fc(x)
+
+# input: (2, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.Sequential(*[Block() for _ in range(12)])
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.head(self.blocks(x))
+`,
+    );
+    const table = async (...extra: string[]): Promise<string[]> => {
+      const o = io();
+      assert.equal(await main(['shapes', stack, ...extra], o), 0);
+      const lines = o.stdout.join('\n').split('\n');
+      return lines.slice(lines.findIndex((l) => l.startsWith('Net (line')));
+    };
+    const one = await table('--depth', '1');
+    // 12 × Linear(8, 8) = 12 × 72 = 864 parameters.
+    assert.ok(
+      one.some((l) => /^blocks \(Block ×12\) …\s+\[2, 8\]\s+864\s+15$/.test(l)),
+      one.join('\n'),
+    );
+    assert.ok(!one.some((l) => l.includes('blocks.0–11.fc')));
+    const two = await table();
+    assert.ok(
+      two.some((l) => /^ {2}blocks\.0–11\.fc \(Linear\)\s+\[2, 8\]\s+72\s+6$/.test(l)),
+      two.join('\n'),
+    );
+    const bad = io();
+    assert.equal(await main(['shapes', stack, '--depth', '0'], bad), 2);
+    assert.match(bad.stderr[0], /--depth must be at least 1/);
+  });
   test('--input is the fallback input; unreadable files and bad flags exit 2 with one line', async () => {
     const sym = join(dir, 'sym.py');
     writeFileSync(sym, 'import torch.nn as nn\nm = nn.Sequential(nn.Linear(4, 2))\n');

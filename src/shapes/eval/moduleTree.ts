@@ -1,0 +1,116 @@
+// The module tree of a traced model: each module instance with the line that built it and the calls
+// that ran it, so the editor can show a layer's output at its definition and the Summary can fold
+// repeated blocks. The interpreter notes calls into a CallLog while it traces; moduleTree reads the
+// tree after the trace, since forward may add modules.
+import type { D } from '../library/dims';
+import type { ModuleCall, ModuleNode, Shape, SourceRange } from '../types';
+import { flattenTensors, resultShape } from './semantics';
+import type { ModuleInst, Value } from './values';
+
+/**
+ * Calls kept per module: a loop over a ModuleList calls each entry once, but a module reused in a
+ * loop of 1000 iterations would otherwise keep 1000 records nobody reads.
+ */
+export const MAX_MODULE_CALLS = 16;
+
+/** The calls of each module instance seen during one trace. */
+export class CallLog {
+  private readonly calls = new Map<ModuleInst, { kept: ModuleCall[]; count: number }>();
+
+  static inputShapes(inputs: readonly Value[]): Shape[] {
+    const ins: Shape[] = [];
+    for (const v of inputs) if (v.k === 'tensor') ins.push(shapeOf(v.shape));
+    return ins;
+  }
+
+  note(m: ModuleInst, range: SourceRange, inputs: Shape[], output: Value): void {
+    let rec = this.calls.get(m);
+    if (!rec) this.calls.set(m, (rec = { kept: [], count: 0 }));
+    rec.count++;
+    if (rec.kept.length >= MAX_MODULE_CALLS) return;
+    rec.kept.push({ range, inputs, outputs: flattenTensors(output).map((t) => shapeOf(t.shape)) });
+  }
+
+  of(m: ModuleInst): { kept: ModuleCall[]; count: number } | undefined {
+    return this.calls.get(m);
+  }
+}
+
+function shapeOf(s: readonly D[] | null): Shape {
+  if (!s) return null;
+  const r = resultShape(s);
+  // A size PyTorch could never have is no shape to show.
+  return r.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))) ? null : r;
+}
+
+/**
+ * The tree under `root` in named_modules() order (depth first, children in insertion order, a module
+ * reached twice listed once). `range` turns a definition span into a source range; modules built by
+ * torch's own code (`builtByTorch`) have no definition in the file.
+ */
+export function moduleTree(
+  root: ModuleInst,
+  log: CallLog,
+  range: (m: ModuleInst) => SourceRange | undefined,
+): ModuleNode[] {
+  const out: ModuleNode[] = [];
+  const seen = new Set<ModuleInst>();
+  const signatures = new Signatures();
+  const visit = (m: ModuleInst, path: string, parent: number): void => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    const rec = log.of(m);
+    const node: ModuleNode = {
+      path,
+      type: m.type,
+      kind: m.kind,
+      parent,
+      calls: rec ? rec.kept : [],
+      callCount: rec ? rec.count : 0,
+      params: ownParams(m),
+      signature: signatures.of(m),
+    };
+    const def = range(m);
+    if (def) node.definition = def;
+    const index = out.length;
+    out.push(node);
+    for (const [k, ch] of m.children) visit(ch, path ? `${path}.${k}` : k, index);
+  };
+  visit(root, '', -1);
+  return out;
+}
+
+/** As totalParams in index.ts counts it: tied tensors once, a count PyTorch could not have unknown. */
+function ownParams(m: ModuleInst): number | null {
+  const own = m.ownParams === null ? null : m.ownParams - (m.sharedParams ?? 0);
+  return own === null || own < 0 || !Number.isInteger(own) ? null : own;
+}
+
+/**
+ * Class, configuration, plain attributes (`self.stride = 2`) and the children's signatures, interned
+ * as short ids so a deep tree's signatures do not nest each other's text. An opaque or invalid
+ * module is alike only to itself.
+ */
+class Signatures {
+  private readonly memo = new Map<ModuleInst, string>();
+  private readonly ids = new Map<string, string>();
+
+  of(m: ModuleInst): string {
+    const known = this.memo.get(m);
+    if (known !== undefined) return known;
+    // Set before the children so a module holding itself (a cycle) ends the recursion.
+    this.memo.set(m, `#${m.id}`);
+    if (m.opaque || m.invalid) return `#${m.id}`;
+    const parts: string[] = [m.kind, m.type, JSON.stringify(m.config), String(m.ownParams)];
+    for (const [k, v] of m.attrs)
+      if (v.k === 'num' || v.k === 'str' || v.k === 'bool')
+        parts.push(`${k}:${v.k}:${String(v.v)}`);
+      else if (v.k === 'none') parts.push(`${k}:none`);
+    for (const [k, ch] of m.children) parts.push(`${k}=${this.of(ch)}`);
+    const full = parts.join('|');
+    let id = this.ids.get(full);
+    if (id === undefined) this.ids.set(full, (id = `s${this.ids.size}`));
+    this.memo.set(m, id);
+    return id;
+  }
+}

@@ -6,7 +6,7 @@ import { type D, isNum, neg } from '../library/dims';
 import { LAYERS } from '../library/layers';
 import { Cfg, type LayerRule, REQUIRED } from '../library/layers/rule';
 import { numel } from '../library/layers/util';
-import { callOp, tensorAttr } from '../library/ops';
+import { callOp, tensorAttr } from '../library/registry';
 import { PRELUDE } from '../library/prelude';
 import type { Arg, Expr, Span, Stmt } from '../syntax/ast';
 import { parseFile } from '../syntax/lower';

@@ -166,35 +166,10 @@ export interface ParamTensor extends TensorV {
   paramName?: string;
 }
 
-/** Shapes of the weight and bias PyTorch allocates, for the layers code reads them from. */
+/** The shape of a leaf's parameter `name`, as its layer rule knows it; null when not known. */
 export function paramShape(m: ModuleInst, name: string): D[] | null {
-  const c = m.config;
-  const n = (k: string): number | null => (typeof c[k] === 'number' ? (c[k] as number) : null);
-  if (m.type === 'Linear') {
-    const i = n('in_features');
-    const o = n('out_features');
-    if (i === null || o === null) return null;
-    return name === 'weight' ? [o, i] : c.bias ? [o] : null;
-  }
-  if (m.type === 'Embedding') {
-    const e = n('num_embeddings');
-    const d = n('embedding_dim');
-    return name === 'weight' && e !== null && d !== null ? [e, d] : null;
-  }
-  const conv = /^Conv(Transpose)?[123]d$/.exec(m.type);
-  if (conv) {
-    const i = n('in_channels');
-    const o = n('out_channels');
-    const g = n('groups') ?? 1;
-    const k =
-      Array.isArray(c.kernel_size) && c.kernel_size.every((x) => typeof x === 'number')
-        ? (c.kernel_size as number[])
-        : null;
-    if (i === null || o === null || !k) return null;
-    if (name === 'bias') return c.bias ? [o] : null;
-    return conv[1] ? [i, o / g, ...k] : [o, i / g, ...k];
-  }
-  return null;
+  const r = m as Partial<ModuleWithRule>;
+  return r.rule?.paramShape && r.cfg ? r.rule.paramShape(r.cfg, name) : null;
 }
 
 export const SIZE_ARGS = new Set([

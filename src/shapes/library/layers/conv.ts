@@ -8,12 +8,25 @@ import { numel, shapeStr } from './util';
 function convParams(c: Cfg, n: number, transposed: boolean): number | null {
   const cin = c.int('in_channels');
   const cout = c.int('out_channels');
-  const g = c.int('groups') ?? 1;
+  const g = c.int('groups');
   const k = c.ints('kernel_size', n);
   const bias = c.bool('bias');
-  if (cin === null || cout === null || !k || bias === null) return null;
+  if (cin === null || cout === null || g === null || !k || bias === null) return null;
   const w = transposed ? (cin * cout) / g : (cout * cin) / g;
   return w * k.reduce((a, b) => a * b, 1) + (bias ? cout : 0);
+}
+
+/** weight (out, in / groups, *kernel), transposed (in, out / groups, *kernel), and bias (out). */
+function convParamShape(c: Cfg, n: number, transposed: boolean, name: string): number[] | null {
+  const cin = c.int('in_channels');
+  const cout = c.int('out_channels');
+  const g = c.int('groups');
+  const k = c.ints('kernel_size', n);
+  if (cin === null || cout === null || g === null || g <= 0 || !k) return null;
+  if (name === 'bias') return c.bool('bias') === true ? [cout] : null;
+  if (name !== 'weight') return null;
+  const [a, b] = transposed ? [cin, cout] : [cout, cin];
+  return Number.isInteger(b / g) ? [a, b / g, ...k] : null;
 }
 
 /** Checks the input rank and channel count PyTorch checks, returning the batch-less-aware layout. */
@@ -79,6 +92,7 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       if (typeof c.raw('padding') !== 'string') c.expand('padding', n);
     },
     params: (c) => convParams(c, n, false),
+    paramShape: (c, name) => convParamShape(c, n, false, name),
     check(c) {
       // torch/nn/modules/conv.py, _ConvNd.__init__: "padding='same' is not supported for strided convolutions".
       const st = c.ints('stride', n);
@@ -190,6 +204,7 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
       for (let i = 0; i < CONV_T_TUPLES.length; i++) c.expand(CONV_T_TUPLES[i], n);
     },
     params: (c) => convParams(c, n, true),
+    paramShape: (c, name) => convParamShape(c, n, true, name),
     probe(c) {
       const cin = c.int('in_channels');
       return cin === null ? null : ['B', cin, ...axisNames(n)];

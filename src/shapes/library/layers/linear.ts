@@ -2,7 +2,7 @@
 import type { Value } from '../../eval/values';
 import { type D, knownEqual, product } from '../dims';
 import { flatten } from '../shapeops';
-import { type LayerRule, REQUIRED, normDim, unknownTensor } from './rule';
+import { type Cfg, type LayerRule, REQUIRED, normDim, unknownTensor } from './rule';
 import { numel, shapeStr } from './util';
 
 const linear: LayerRule = {
@@ -17,6 +17,13 @@ const linear: LayerRule = {
     const o = c.int('out_features');
     const b = c.bool('bias');
     return i === null || o === null || b === null ? null : i * o + (b ? o : 0);
+  },
+  paramShape(c, name) {
+    const i = c.int('in_features');
+    const o = c.int('out_features');
+    if (i === null || o === null) return null;
+    if (name === 'weight') return [o, i];
+    return name === 'bias' && c.bool('bias') === true ? [o] : null;
   },
   probe: (c) => (c.int('in_features') === null ? null : ['B', c.int('in_features') as number]),
   forward(f) {
@@ -63,6 +70,14 @@ const bilinear: LayerRule = {
     return a === null || b === null || o === null || bias === null
       ? null
       : a * b * o + (bias ? o : 0);
+  },
+  paramShape(c, name) {
+    const a = c.int('in1_features');
+    const b = c.int('in2_features');
+    const o = c.int('out_features');
+    if (a === null || b === null || o === null) return null;
+    if (name === 'weight') return [o, a, b];
+    return name === 'bias' && c.bool('bias') === true ? [o] : null;
   },
   forward(f) {
     const s = f.x.shape;
@@ -144,6 +159,12 @@ const unflatten: LayerRule = {
   },
 };
 
+function embeddingWeight(c: Cfg, name: string): number[] | null {
+  const n = c.int('num_embeddings');
+  const d = c.int('embedding_dim');
+  return name === 'weight' && n !== null && d !== null ? [n, d] : null;
+}
+
 const embedding: LayerRule = {
   type: 'Embedding',
   sig: [
@@ -160,6 +181,7 @@ const embedding: LayerRule = {
     const d = c.int('embedding_dim');
     return n === null || d === null ? null : n * d;
   },
+  paramShape: embeddingWeight,
   probe: () => ['B', 'L'],
   forward(f) {
     const s = f.x.shape;
@@ -189,6 +211,7 @@ const embeddingBag: LayerRule = {
     const d = c.int('embedding_dim');
     return n === null || d === null ? null : n * d;
   },
+  paramShape: embeddingWeight,
   forward(f) {
     const s = f.x.shape;
     const d = f.cfg.int('embedding_dim');

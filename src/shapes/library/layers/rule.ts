@@ -36,6 +36,12 @@ export interface LayerRule {
   /** Rewrites scalar-or-tuple arguments into per-axis lists, fills derived defaults. */
   normalize?(c: Cfg): void;
   params?(c: Cfg): number | null;
+  /**
+   * The shape of the parameter PyTorch allocates as attribute `name` (`weight`, `bias`), for code that
+   * reads it (`self.fc.weight`) or ties it to another layer's; null when the layer has no such
+   * parameter or its shape is unknown.
+   */
+  paramShape?(c: Cfg, name: string): number[] | null;
   forward(f: Fwd): Value;
   /**
    * What PyTorch raises in the constructor for these arguments (checked when the layer is built, so a

@@ -1,0 +1,376 @@
+// Python's builtins as model files use them: the values they give, or unknown when the analyser
+// cannot compute them. Each is an entry of the op registry under builtins.<name>.
+import { MAX_ITERATIONS, allocate } from '../../eval/budget';
+import { iterate, numOf, truthy } from '../../eval/semantics';
+import { type Value, unknown } from '../../eval/values';
+import { type D, add, isNum } from '../dims';
+import { arg, intOf, n, tup } from './args';
+import type { OpConfig, RawCall } from './config';
+
+function rangeFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const ints = p.map(intOf);
+  if (ints.some((x) => x === null) || ints.length === 0)
+    return unknown('range() with bounds the analyser cannot evaluate');
+  const [start, stop, step] =
+    ints.length === 1
+      ? [0, ints[0] as number, 1]
+      : [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
+  if (step === 0) return unknown('range() step 0');
+  // Its length first, so a long range costs nothing: it is unknown past MAX_ITERATIONS.
+  const len = Math.max(0, Math.ceil((stop - start) / step));
+  if (!(len <= MAX_ITERATIONS))
+    return unknown(
+      `range() of ${Number.isFinite(len) ? len.toLocaleString('en-US') : 'unbounded'} items is longer than the ${MAX_ITERATIONS.toLocaleString('en-US')} the analyser enumerates`,
+    );
+  const over = allocate(len, 'range()');
+  if (over) return unknown(over);
+  const items: Value[] = new Array<Value>(len);
+  for (let k = 0; k < len; k++) items[k] = n(start + k * step);
+  return { k: 'seq', kind: 'list', items };
+}
+
+function lenFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const v = p[0];
+  if (!v) return unknown('len()');
+  if (v.k === 'unknown') return v;
+  if (v.k === 'seq') return n(v.items.length);
+  if (v.k === 'dict') return n(v.keys.length);
+  if (v.k === 'str') return n(v.v.length);
+  if (v.k === 'module') return n(v.m.children.size);
+  if (v.k === 'tensor')
+    return v.shape && v.shape.length
+      ? n(v.shape[0])
+      : unknown('len() of a tensor of unknown shape');
+  return unknown('len() of an unknown value');
+}
+
+function listFn(c: RawCall): Value | undefined {
+  const { a, name } = c;
+  const p = a.pos;
+  const kind = name === 'list' ? 'list' : 'tuple';
+  if (!p[0]) return { k: 'seq', kind, items: [] };
+  const items = iterate(p[0]);
+  const over = items && allocate(items.length, `${name}()`);
+  if (over) return unknown(over);
+  return items
+    ? { k: 'seq', kind, items: [...items] }
+    : unknown(`${name}() of something the analyser cannot enumerate`);
+}
+
+function reversedFn(c: RawCall): Value | undefined {
+  const { a, name } = c;
+  const p = a.pos;
+  const items = p[0] ? iterate(p[0]) : null;
+  if (!items) return unknown(`${name}()`);
+  const over = allocate(items.length, `${name}()`);
+  if (over) return unknown(over);
+  if (name === 'reversed') return { k: 'seq', kind: 'list', items: [...items].reverse() };
+  const nums = items.map(intOf);
+  if (nums.some((x) => x === null)) return unknown('sorted() of non-numbers');
+  return {
+    k: 'seq',
+    kind: 'list',
+    items: (nums as number[]).sort((x, y) => x - y).map((x) => n(x)),
+  };
+}
+
+function enumerateFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const items = p[0] ? iterate(p[0]) : null;
+  const start = intOf(arg(a, 1, 'start')) ?? 0;
+  const over = items && allocate(3 * items.length, 'enumerate()');
+  if (over) return unknown(over);
+  return items
+    ? { k: 'seq', kind: 'list', items: items.map((v, i) => tup([n(i + start), v])) }
+    : unknown('enumerate() of something the analyser cannot enumerate');
+}
+
+function zipFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const lists = p.map(iterate);
+  if (lists.some((l) => l === null))
+    return unknown('zip() of something the analyser cannot enumerate');
+  const len = lists.reduce((m, l) => Math.min(m, (l as Value[]).length), Infinity);
+  const over = allocate((lists.length + 1) * (Number.isFinite(len) ? len : 0), 'zip()');
+  if (over) return unknown(over);
+  return {
+    k: 'seq',
+    kind: 'list',
+    items: Array.from({ length: len }, (_, i) => tup(lists.map((l) => (l as Value[])[i]))),
+  };
+}
+
+function intFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const v = p[0];
+  if (!v) return n(0);
+  if (v.k === 'num') return isNum(v.v) ? n(Math.trunc(v.v)) : { k: 'num', v: v.v };
+  if (v.k === 'str' && /^\s*-?\d+\s*$/.test(v.v)) return n(parseInt(v.v, 10));
+  if (v.k === 'bool') return n(v.v ? 1 : 0);
+  return unknown('int() of an unknown value');
+}
+
+function floatFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const v = p[0];
+  if (v && v.k === 'num' && isNum(v.v)) return { k: 'num', v: v.v, float: true };
+  if (v && v.k === 'str' && !isNaN(Number(v.v))) return { k: 'num', v: Number(v.v), float: true };
+  return unknown('float()');
+}
+
+function boolFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const t = p[0] ? truthy(p[0]) : false;
+  return t === null ? unknown('bool()') : { k: 'bool', v: t };
+}
+
+function strFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  if (p[0]?.k === 'str') return p[0];
+  if (p[0]?.k === 'num' && isNum(p[0].v)) return { k: 'str', v: String(p[0].v) };
+  return unknown('str()');
+}
+
+function minFn(c: RawCall): Value | undefined {
+  const { a, name } = c;
+  const p = a.pos;
+  const items = p.length === 1 ? iterate(p[0]) : p;
+  if (!items) return unknown(`${name}()`);
+  const nums = items.map((v) => numOf(v));
+  if (nums.some((x) => x === null || !isNum(x))) {
+    if (name === 'sum' && nums.every((x) => x !== null))
+      return n((nums as D[]).reduce<D>((acc, x) => add(acc, x), 0));
+    return unknown(`${name}() of unknown values`);
+  }
+  const ns = nums as number[];
+  if (name === 'sum') return n(ns.reduce((x, y) => x + y, intOf(p[1]) ?? 0));
+  if (ns.length === 0) return unknown(`${name}() of an empty sequence`);
+  return n(name === 'min' ? Math.min(...ns) : Math.max(...ns));
+}
+
+function absFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const x = p[0] ? numOf(p[0]) : null;
+  return x !== null && isNum(x) ? n(Math.abs(x)) : unknown('abs()');
+}
+
+function roundFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const x = p[0] ? numOf(p[0]) : null;
+  if (x === null || !isNum(x)) return unknown('round()');
+  // Python rounds half to even.
+  const r = Math.round(x);
+  return n(Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r);
+}
+
+function divmodFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const x = p[0] ? intOf(p[0]) : null;
+  const y = p[1] ? intOf(p[1]) : null;
+  if (x === null || y === null || y === 0) return unknown('divmod()');
+  return tup([n(Math.floor(x / y)), n(((x % y) + y) % y)]);
+}
+
+function powFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const x = p[0] ? intOf(p[0]) : null;
+  const y = p[1] ? intOf(p[1]) : null;
+  return x !== null && y !== null ? n(Math.pow(x, y)) : unknown('pow()');
+}
+
+function isinstanceFn(c: RawCall): Value | undefined {
+  const { a } = c;
+  const p = a.pos;
+  const v = p[0];
+  const t = p[1];
+  if (!v || !t) return unknown('isinstance()');
+  const r = isInstance(v, t);
+  return r === null
+    ? unknown('isinstance() of a value the analyser cannot classify')
+    : { k: 'bool', v: r };
+}
+
+function hasattrFn(c: RawCall): Value | undefined {
+  const { it, a } = c;
+  const p = a.pos;
+  // True when the analyser knows the attribute (set in __init__, a method); otherwise it cannot
+  // tell: nn.Module has many attributes of its own.
+  const o = p[0];
+  const nm = p[1];
+  if (o && nm && nm.k === 'str' && (o.k === 'module' || o.k === 'obj')) {
+    const r = it.getAttr(o, nm.v);
+    if (r.k !== 'unknown' && !(r.k === 'ext' && r.path.startsWith('module.')))
+      return { k: 'bool', v: true };
+  }
+  return unknown('hasattr() of an attribute the analyser does not know');
+}
+
+function unknownResultFn(c: RawCall): Value | undefined {
+  const { name } = c;
+  return unknown(`${name}()`);
+}
+
+function getattrFn(c: RawCall): Value | undefined {
+  const { it, a } = c;
+  const p = a.pos;
+  const o = p[0];
+  const nm = p[1];
+  if (o && nm && nm.k === 'str') {
+    const r = it.getAttr(o, nm.v);
+    if (r.k === 'unknown' && p[2]) return p[2];
+    return r;
+  }
+  return unknown('getattr()');
+}
+
+function setattrFn(c: RawCall): Value | undefined {
+  const { it, a } = c;
+  const p = a.pos;
+  const o = p[0];
+  const nm = p[1];
+  if (o && nm && nm.k === 'str' && p[2]) {
+    if (o.k === 'module') it.setModuleAttr(o.m, nm.v, p[2]);
+    else if (o.k === 'obj') o.attrs.set(nm.v, p[2]);
+  }
+  return { k: 'none' };
+}
+
+function printFn(): Value | undefined {
+  return { k: 'none' };
+}
+
+function dictFn(c: RawCall): Value | undefined {
+  const { a, name } = c;
+  const p = a.pos;
+  const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
+  const src = p[0];
+  if (src) {
+    const items = src.k === 'dict' ? src.keys.map((k, i) => tup([k, src.vals[i]])) : iterate(src);
+    if (!items) return unknown(`${name}() of unknown items`);
+    const over = allocate(2 * items.length, `${name}()`);
+    if (over) return unknown(over);
+    for (const item of items)
+      if (item.k === 'seq' && item.items.length === 2) {
+        d.keys.push(item.items[0]);
+        d.vals.push(item.items[1]);
+      }
+  }
+  for (const [k, v] of a.kw) {
+    d.keys.push({ k: 'str', v: k });
+    d.vals.push(v);
+  }
+  return d;
+}
+
+function exceptionFn(): Value | undefined {
+  return unknown('exception');
+}
+
+function superFn(): Value | undefined {
+  return unknown('super() outside a method');
+}
+
+/** isinstance for the types model code tests: Tensor, Python builtins, nn.Module and the file's classes. */
+function isInstance(v: Value, t: Value): boolean | null {
+  if (t.k === 'seq') {
+    let any: boolean | null = false;
+    for (const x of t.items) {
+      const r = isInstance(v, x);
+      if (r === true) return true;
+      if (r === null) any = null;
+    }
+    return any;
+  }
+  if (v.k === 'unknown') return null;
+  if (t.k === 'ext') {
+    const kinds: Record<string, (x: Value) => boolean> = {
+      'torch.Tensor': (x) => x.k === 'tensor',
+      'builtins.list': (x) => x.k === 'seq' && x.kind === 'list',
+      'builtins.tuple': (x) => x.k === 'seq' && x.kind === 'tuple',
+      'builtins.int': (x) => x.k === 'num' && !x.float,
+      'builtins.float': (x) => x.k === 'num' && !!x.float,
+      'builtins.str': (x) => x.k === 'str',
+      'builtins.bool': (x) => x.k === 'bool',
+      'builtins.dict': (x) => x.k === 'dict',
+      'torch.nn.Module': (x) => x.k === 'module',
+    };
+    const f = kinds[t.path];
+    if (f) return f(v);
+    const layer = /^torch\.nn\.(\w+)$/.exec(t.path);
+    if (layer && v.k === 'module') return v.m.type === layer[1] || v.m.kind === layer[1];
+    if (layer) return false;
+    return null;
+  }
+  if (t.k === 'class') {
+    const cls = v.k === 'module' ? v.m.cls : v.k === 'obj' ? v.cls : undefined;
+    if (!cls)
+      return v.k === 'tensor' || v.k === 'num' || v.k === 'str' || v.k === 'seq' ? false : null;
+    const derives = (c: typeof cls): boolean =>
+      c === t.cls || c.bases.some((b) => b.k === 'class' && derives(b.cls));
+    return derives(cls);
+  }
+  return null;
+}
+
+export const BUILTIN_OPS: OpConfig[] = [
+  { kind: 'raw', names: ['builtins.range'], call: rangeFn },
+  { kind: 'raw', names: ['builtins.len'], call: lenFn },
+  { kind: 'raw', names: ['builtins.list', 'builtins.tuple'], call: listFn },
+  { kind: 'raw', names: ['builtins.reversed', 'builtins.sorted'], call: reversedFn },
+  { kind: 'raw', names: ['builtins.enumerate'], call: enumerateFn },
+  { kind: 'raw', names: ['builtins.zip'], call: zipFn },
+  { kind: 'raw', names: ['builtins.int'], call: intFn },
+  { kind: 'raw', names: ['builtins.float'], call: floatFn },
+  { kind: 'raw', names: ['builtins.bool'], call: boolFn },
+  { kind: 'raw', names: ['builtins.str'], call: strFn },
+  { kind: 'raw', names: ['builtins.min', 'builtins.max', 'builtins.sum'], call: minFn },
+  { kind: 'raw', names: ['builtins.abs'], call: absFn },
+  { kind: 'raw', names: ['builtins.round'], call: roundFn },
+  { kind: 'raw', names: ['builtins.divmod'], call: divmodFn },
+  { kind: 'raw', names: ['builtins.pow'], call: powFn },
+  { kind: 'raw', names: ['builtins.isinstance'], call: isinstanceFn },
+  { kind: 'raw', names: ['builtins.hasattr'], call: hasattrFn },
+  {
+    kind: 'raw',
+    names: [
+      'builtins.type',
+      'builtins.iter',
+      'builtins.next',
+      'builtins.map',
+      'builtins.any',
+      'builtins.all',
+      'builtins.open',
+      'builtins.format',
+    ],
+    call: unknownResultFn,
+  },
+  { kind: 'raw', names: ['builtins.getattr'], call: getattrFn },
+  { kind: 'raw', names: ['builtins.setattr'], call: setattrFn },
+  { kind: 'raw', names: ['builtins.print'], call: printFn },
+  { kind: 'raw', names: ['builtins.dict', 'builtins.OrderedDict'], call: dictFn },
+  {
+    kind: 'raw',
+    names: [
+      'builtins.ValueError',
+      'builtins.TypeError',
+      'builtins.NotImplementedError',
+      'builtins.Exception',
+    ],
+    call: exceptionFn,
+  },
+  { kind: 'raw', names: ['builtins.super'], call: superFn },
+];

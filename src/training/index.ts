@@ -14,6 +14,7 @@ import type { ModelResult } from '../shapes/types';
 import { loadBackend } from './backend';
 import { loadDataFor, needOf, type DataNeed } from './data/select';
 import { fit, limitSplit } from './fit';
+import { translateGraph } from './graphTranslate';
 import { buildNet } from './net';
 import { CNN, countParams, MLP, type NetSpec } from './spec';
 import { checkParamLimit, translateModel, TranslateError } from './translate';
@@ -36,7 +37,21 @@ export interface TrainHooks {
 }
 
 function defaultAnalyze(source: string, file: string): ModelResult[] {
-  return analyze(source, { file }).models;
+  return analyze(source, { file, flow: true }).models;
+}
+
+/**
+ * A chain of layers when the forward is one (the chain translation is the older, simpler path);
+ * otherwise the engine's flow graph. When neither fits, the graph's refusal says why, since it names
+ * the construct itself rather than the chain it breaks.
+ */
+function translate(model: ModelResult, source: string): NetSpec {
+  try {
+    return translateModel(model, source);
+  } catch (e) {
+    if (!(e instanceof TranslateError) || !model.graph) throw e;
+    return translateGraph(model);
+  }
 }
 
 /** The NetSpec for a model request: a built-in net, or the named (else first trainable) model of a file. */
@@ -66,7 +81,7 @@ function resolveWithNeed(
       throw new TranslateError(
         `${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`,
       );
-    const spec = translateModel(hit, m.source);
+    const spec = translate(hit, m.source);
     checkParamLimit(spec, hit.line);
     return { spec, need: needOf(hit, spec, source) };
   }
@@ -74,7 +89,7 @@ function resolveWithNeed(
   let firstError: unknown = null;
   for (const model of models) {
     try {
-      const spec = translateModel(model, m.source);
+      const spec = translate(model, m.source);
       checkParamLimit(spec, model.line);
       return { spec, need: needOf(model, spec, source) };
     } catch (e) {

@@ -22,6 +22,7 @@ import {
   type MakeVar,
 } from './layers';
 import { buildTransformerEncoderLayer } from './attention';
+import { runGraph } from './graph';
 import { mulberry32, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
 import { countParams } from './spec';
@@ -70,6 +71,7 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
     params: countParams(spec),
     variables,
     forward(x: Tensor, training: boolean): Tensor {
+      if (spec.graph) return runGraph(tf, spec.graph, steps, x, training);
       let a: Act = { t: x, layout: x.rank === 4 ? 'nhwc' : 'plain' };
       for (const s of steps) a = s(a, training);
       return toPlain(tf, a).t;

@@ -2,6 +2,8 @@
 // (shapes are PyTorch's NCHW; the tfjs builder handles NHWC inside). Built-in nets are written here;
 // user models arrive through translate.ts.
 
+import type { GraphSpec } from './graph';
+
 export type Pair = [number, number];
 
 interface Base {
@@ -145,6 +147,8 @@ export interface NetSpec {
   /** PyTorch input shape without the batch dimension: [1, 28, 28] or [784]. */
   input: number[];
   layers: LayerSpec[];
+  /** How the layers connect when the forward is not a chain (graph.ts); absent for a chain. */
+  graph?: GraphSpec;
 }
 
 const p2 = (n: number): Pair => [n, n];

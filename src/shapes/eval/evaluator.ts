@@ -7,6 +7,7 @@ import type { LayerRule } from '../library/layers/rule';
 import type { Span } from '../syntax/ast';
 import type { DimFormula, LayerConfig, LayerResult, Severity, VariableShape } from '../types';
 import type { CallArgs } from './calls';
+import type { FlowRecorder } from './flow';
 import type { ModuleInst, TensorV, Value } from './values';
 
 /** What a forward trace collects for one model. */
@@ -19,6 +20,8 @@ export interface Trace {
   depth: number;
   /** Source offsets already in `variables` (an offset is one line and column). */
   varOffsets?: Set<number>;
+  /** Records the forward as a graph of tensor operations, when the analysis asked for it. */
+  flow?: FlowRecorder;
 }
 
 /** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */

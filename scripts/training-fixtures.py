@@ -302,6 +302,34 @@ class SharedTwice(nn.Module):
         h = h + torch.tanh(self.mid(h))
         return self.out(h)
 """),
+    ("RowLSTM", [2, 1, 6, 5], "float", """
+# input: (2, 1, 6, 5)
+class RowLSTM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(input_size=5, hidden_size=4, batch_first=True)
+        self.batchnorm = nn.BatchNorm1d(4)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, input):
+        input = input.reshape(-1, 6, 5)
+        output, hidden = self.rnn(input)
+        output = output[:, -1, :]
+        output = self.batchnorm(output)
+        return F.log_softmax(self.fc(F.relu(output)), dim=1)
+"""),
+    ("GRUStates", [2, 4, 3], "float", """
+# input: (2, 4, 3)
+class GRUStates(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 5, num_layers=2, bidirectional=True)
+        self.fc = nn.Linear(20, 2)
+
+    def forward(self, x):
+        out, h = self.gru(x)
+        return self.fc(torch.cat([h[-1], h[-2], out[-1]], dim=1))
+"""),
 ]
 
 

@@ -3,7 +3,7 @@
 // each op means what it means in PyTorch; the layers convert to NHWC inside where tfjs needs it.
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
-import { toPlain, type Step } from './layers';
+import { toPlain } from './layers';
 
 /** Output `out` of node `node`. */
 export interface GRef {
@@ -124,11 +124,14 @@ export function chunkSizes(total: number, chunks: number): number[] {
   return out;
 }
 
+/** Layer `layer` of the spec on a tensor in PyTorch's layout: every tensor it outputs. */
+export type LayerApply = (layer: number, x: Tensor, training: boolean) => Tensor[];
+
 /** The graph's forward: `x` is the batch as fit gives it (NHWC when an image). */
 export function runGraph(
   tf: Tf,
   g: GraphSpec,
-  steps: Step[],
+  apply: LayerApply,
   x: Tensor,
   training: boolean,
 ): Tensor {
@@ -143,26 +146,25 @@ export function runGraph(
   const input = toPlain(tf, { t: x, layout: x.rank === 4 ? 'nhwc' : 'plain' }).t;
   g.nodes.forEach((n, i) => {
     if (!n) return;
-    vals[i] = [node(tf, n, steps, input, operand, get, batch, training)].flat();
+    vals[i] =
+      n.op === 'layer'
+        ? apply(n.layer, get(n.x), training)
+        : [node(tf, n, input, operand, get, batch)].flat();
   });
   return get(g.output);
 }
 
 function node(
   tf: Tf,
-  n: GNode,
-  steps: Step[],
+  n: Exclude<GNode, { op: 'layer' }>,
   input: Tensor,
   operand: (o: GOperand) => Tensor | number,
   get: (r: GRef) => Tensor,
   batch: number,
-  training: boolean,
 ): Tensor | Tensor[] {
   switch (n.op) {
     case 'input':
       return input;
-    case 'layer':
-      return toPlain(tf, steps[n.layer]({ t: get(n.x), layout: 'plain' }, training)).t;
     case 'binary': {
       const a = operand(n.a);
       const b = operand(n.b);

@@ -3,7 +3,7 @@
 // and reshapes are nodes like the layers, so the net computes what the user's forward computes.
 // Whatever cannot be reproduced exactly is refused with the construct, its line and why: a model
 // trained differently from the user's code would be worse than none.
-import type { FlowArg, FlowGraph, FlowNode, LayerResult, ModelResult } from '../shapes/types';
+import type { Dim, FlowArg, FlowGraph, FlowNode, LayerResult, ModelResult } from '../shapes/types';
 import type { GIndex, GNode, GOperand, GRef, GraphSpec, GSize } from './graph';
 import { chunkSizes } from './graph';
 import type { LayerSpec, NetSpec } from './spec';
@@ -435,6 +435,56 @@ export function translateGraph(model: ModelResult): NetSpec {
   return spec;
 }
 
+const RECURRENT: Record<string, true> = { lstm: true, gru: true, rnn: true };
+
+/** nn.RNN / LSTM / GRU from the engine's constructor arguments (recurrent.ts builds it). */
+function recurrentSpec(l: LayerResult, input: Dim[], fail: (why: string) => never): LayerSpec {
+  const c = l.config ?? {};
+  const int = (k: string): number => {
+    const v = c[k];
+    return typeof v === 'number' && Number.isInteger(v)
+      ? v
+      : fail(`argument ${k} is not a known integer (${JSON.stringify(v)})`);
+  };
+  const bool = (k: string, dflt: boolean): boolean => {
+    const v = c[k];
+    return v === undefined
+      ? dflt
+      : typeof v === 'boolean'
+        ? v
+        : v === 0 || v === 1
+          ? v === 1
+          : fail(`argument ${k} is not a known boolean`);
+  };
+  const key = typeKey(l.type);
+  const nl = c.nonlinearity ?? 'tanh';
+  if (key === 'rnn' && nl !== 'tanh' && nl !== 'relu')
+    fail(`nonlinearity=${JSON.stringify(nl)} is not supported`);
+  const numLayers = int('num_layers');
+  const dropout = c.dropout ?? 0;
+  // PyTorch drops out between stacked layers only: with one layer the argument does nothing.
+  if (numLayers > 1 && dropout !== 0)
+    fail(
+      'dropout between stacked layers is not reproduced; set dropout=0 or stack the layers yourself',
+    );
+  if (c.proj_size !== undefined && c.proj_size !== 0) fail('proj_size is not supported');
+  if (input.length !== 3)
+    fail(`it receives a ${input.length}-D input; only batched (3-D) input is supported`);
+  return {
+    name: l.name,
+    type: l.type,
+    line: l.line,
+    op: 'recurrent',
+    mode: key === 'lstm' ? 'lstm' : key === 'gru' ? 'gru' : nl === 'relu' ? 'rnn_relu' : 'rnn_tanh',
+    inputSize: int('input_size'),
+    hiddenSize: int('hidden_size'),
+    numLayers,
+    bias: bool('bias', true),
+    batchFirst: bool('batch_first', false),
+    bidirectional: bool('bidirectional', false),
+  };
+}
+
 function layerNode(
   n: FlowNode,
   l: LayerResult,
@@ -444,8 +494,9 @@ function layerNode(
   const fail: (why: string) => never = (why) => {
     throw new TranslateError(`${l.type} at line ${n.line}: ${why}`, n.line);
   };
-  const seq = SEQUENCE_LAYERS[typeKey(l.type)];
-  if (seq) fail(`${seq} have no tfjs translation in graphs yet`);
+  const key = typeKey(l.type);
+  const seq = SEQUENCE_LAYERS[key];
+  if (seq && !RECURRENT[key]) fail(`${seq} have no tfjs translation in graphs yet`);
   const x = n.args[0];
   if (x?.k !== 'tensor') fail(`its input is ${describe(x)}, not a tensor the trace follows`);
   if (n.module !== undefined) {
@@ -460,7 +511,7 @@ function layerNode(
     fail(
       `its ${l.input ? 'output' : 'input'} shape is unknown${l.unknownReason ? ` (${l.unknownReason})` : ''}`,
     );
-  const spec = layerSpec(l, l.input, l.output);
+  const spec = RECURRENT[key] ? recurrentSpec(l, l.input, fail) : layerSpec(l, l.input, l.output);
   if (!spec) return { op: 'identity', x: { node: x.node, out: x.out } };
   if (n.module !== undefined) {
     // One module, one name, one set of weights (net.ts shares steps by name).

@@ -3,6 +3,7 @@
 // user models arrive through translate.ts.
 
 import type { GraphSpec } from './graph';
+import { recurrentParams, type RecurrentSpec } from './recurrent';
 
 export type Pair = [number, number];
 
@@ -140,6 +141,8 @@ export type LayerSpec = Base &
         normFirst: boolean;
       }
     | { op: 'identity' }
+    /** nn.RNN / LSTM / GRU (recurrent.ts), in graphs only: its tuple output is several tensors. */
+    | ({ op: 'recurrent' } & RecurrentSpec)
   );
 
 export interface NetSpec {
@@ -239,6 +242,7 @@ export function layerParams(l: LayerSpec): number {
   if (l.op === 'layernorm' && l.affine) return 2 * l.shape.reduce((a, b) => a * b, 1);
   if (l.op === 'groupnorm' && l.affine) return 2 * l.channels;
   if (l.op === 'embedding') return l.num * l.dim;
+  if (l.op === 'recurrent') return recurrentParams(l);
   // Packed in_proj (3E² + 3E), out_proj (E² + E), two linears, two LayerNorms.
   if (l.op === 'encoder')
     return (

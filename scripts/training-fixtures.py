@@ -21,7 +21,9 @@ them. Pixel (i, c, y, x) of image i is
 
 With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurrent.json); with
 --batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json); with
---attention: MultiheadAttention and TransformerEncoderLayer (test/fixtures/training/torch-attention.json).
+--attention: MultiheadAttention and TransformerEncoderLayer (test/fixtures/training/torch-attention.json);
+with --graph: forwards that are graphs (residual adds, skip concatenations, tensor operations between
+layers, a module called twice) in test/fixtures/training/torch-graph.json.
 """
 import json
 import os
@@ -205,12 +207,145 @@ class RowEncoder(nn.Module):
 ]
 
 
+# Forwards that are graphs, not chains (--graph): residual adds, skip concatenations, a module called
+# twice, and the tensor operations between layers (test/unit/training/graph.test.ts).
+GRAPH_CASES = [
+    ("BasicBlockNet", [2, 3, 8, 8], "float", """
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += self.shortcut(x)
+        return F.relu(out)
+
+
+# input: (2, 3, 8, 8)
+class BasicBlockNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 4, 3, padding=1)
+        self.layer1 = BasicBlock(4, 4, 1)
+        self.layer2 = BasicBlock(4, 8, 2)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = self.layer2(self.layer1(self.stem(x)))
+        x = F.adaptive_avg_pool2d(x, 1)
+        return self.fc(x.view(x.size(0), -1))
+"""),
+    ("TinyUNet", [2, 1, 8, 8], "float", """
+# input: (2, 1, 8, 8)
+class TinyUNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU())
+        self.enc2 = nn.Sequential(nn.Conv2d(4, 8, 3, padding=1), nn.ReLU())
+        self.pool = nn.MaxPool2d(2)
+        self.up = nn.ConvTranspose2d(8, 4, 2, stride=2)
+        self.dec = nn.Conv2d(8, 4, 3, padding=1)
+        self.head = nn.Conv2d(4, 3, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(self.pool(e1))
+        d = torch.cat([self.up(e2), e1], dim=1)
+        d = F.relu(self.dec(d))
+        return self.head(d).mean(dim=(2, 3))
+"""),
+    ("OpsMix", [2, 6, 8], "float", """
+# input: (2, 6, 8)
+class OpsMix(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.q = nn.Linear(8, 8)
+        self.k = nn.Linear(8, 8)
+        self.v = nn.Linear(8, 8)
+        self.fc = nn.Linear(12, 3)
+
+    def forward(self, x):
+        b = x.size(0)
+        q = self.q(x).view(b, 6, 2, 4).transpose(1, 2)
+        k = self.k(x).view(b, 6, 2, 4).permute(0, 2, 3, 1)
+        v = self.v(x).reshape(b, 6, 2, 4).transpose(1, 2)
+        att = torch.softmax(q @ k / 2.0, dim=-1)
+        h = torch.matmul(att, v).transpose(1, 2).contiguous().view(b, 6, 8)
+        a, c = h.chunk(2, dim=-1)
+        parts = h.split(3, dim=2)
+        z = torch.cat([a * c - 1, -parts[0][:, :, :1], 2 - parts[2][..., 0:2]], dim=-1)
+        s = z.sum(dim=1) + z.mean(1)
+        t = torch.stack([s, s.sigmoid()], dim=1).flatten(1)
+        u = t[:, 2:].unsqueeze(1).squeeze(1)
+        return self.fc(torch.relu(u)) + x[:, 0, :3] * 0.5
+"""),
+    ("SharedTwice", [3, 10], "float", """
+# input: (3, 10)
+class SharedTwice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(10, 6)
+        self.mid = nn.Linear(6, 6)
+        self.out = nn.Linear(6, 4)
+
+    def forward(self, x):
+        h = torch.tanh(self.inp(x))
+        h = h + torch.tanh(self.mid(h))
+        h = h + torch.tanh(self.mid(h))
+        return self.out(h)
+"""),
+    ("RowLSTM", [2, 1, 6, 5], "float", """
+# input: (2, 1, 6, 5)
+class RowLSTM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(input_size=5, hidden_size=4, batch_first=True)
+        self.batchnorm = nn.BatchNorm1d(4)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, input):
+        input = input.reshape(-1, 6, 5)
+        output, hidden = self.rnn(input)
+        output = output[:, -1, :]
+        output = self.batchnorm(output)
+        return F.log_softmax(self.fc(F.relu(output)), dim=1)
+"""),
+    ("GRUStates", [2, 4, 3], "float", """
+# input: (2, 4, 3)
+class GRUStates(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 5, num_layers=2, bidirectional=True)
+        self.fc = nn.Linear(20, 2)
+
+    def forward(self, x):
+        out, h = self.gru(x)
+        return self.fc(torch.cat([h[-1], h[-2], out[-1]], dim=1))
+"""),
+]
+
+
+def write_graph_fixtures():
+    """Like main(), for GRAPH_CASES, into test/fixtures/training/torch-graph.json."""
+    global CASES
+    CASES = GRAPH_CASES
+    main("torch-graph.json")
+
+
 def tensor_json(t):
     t = t.detach().to(torch.float32)
     return {"shape": list(t.shape), "data": [float(f"{v:.9g}") for v in t.flatten().tolist()]}
 
 
-def main():
+def main(file="torch-layers.json"):
     out = []
     for i, (name, shape, kind, body) in enumerate(CASES):
         source = HEADER + body.lstrip("\n")
@@ -246,7 +381,7 @@ def main():
             "name": name, "source": source, "input": tensor_json(x.float()), "output": tensor_json(y),
             "r": tensor_json(r), "state": state, "grads": grads,
         })
-    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-layers.json")
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", file)
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     with open(dest, "w") as f:
         json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
@@ -601,6 +736,9 @@ def write_attention_fixtures():
 
 
 if __name__ == "__main__":
+    if "--graph" in sys.argv[1:]:
+        write_graph_fixtures()
+        sys.exit(0)
     if "--attention" in sys.argv[1:]:
         write_attention_fixtures()
         sys.exit(0)

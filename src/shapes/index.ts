@@ -13,6 +13,8 @@ import { SHARE, budgetNote, contained } from './phases/contain';
 import { type Candidate, discover } from './phases/discover';
 import { chooseInput } from './phases/input';
 import { traceForward } from './phases/trace';
+import { BATCH_SYMBOL, FlowRecorder } from './eval/flow';
+import { sym } from './library/dims';
 import type { ParsedFile } from './syntax/ast';
 import { parseFile } from './syntax/lower';
 import type { AnalysisResult, AnalyzeOptions, CtorValue, ModelResult, Shape } from './types';
@@ -192,9 +194,15 @@ function analyzeModel(
 
   const trace: Trace = { layers: [], variables: [], walk, depth: 0, calls: new CallLog() };
   const overBefore = budget.exceeded;
+  // The graph is traced on a symbolic batch, so sizes read from x.size(0) keep their meaning.
+  const traced =
+    options.flow && input
+      ? input.map((s) => (s.length ? [sym(BATCH_SYMBOL), ...s.slice(1)] : s))
+      : input;
+  if (options.flow) trace.flow = new FlowRecorder();
   // A block alone, on a guessed input, may well be fine where it is used: no diagnostics from its trace.
   const report = !(block && source === 'symbolic');
-  let result = traceForward(it, root, input, c.nameSpan, trace, report);
+  let result = traceForward(it, root, traced, c.nameSpan, trace, report);
   let outs: ReturnType<typeof flattenTensors>;
   try {
     outs = flattenTensors(result);
@@ -238,6 +246,7 @@ function analyzeModel(
     outs.length > 0 &&
     outs.every((t) => t.shape !== null) &&
     trace.layers.every((l) => l.output !== null);
+  if (trace.flow) model.graph = trace.flow.graph(result);
   if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
   const macs = trace.layers.reduce<number | null>(

@@ -160,6 +160,57 @@ export interface ModelResult {
   modules?: ModuleNode[];
   /** False when the trace of forward stopped early, so a module without calls may yet be called. */
   traceComplete?: boolean;
+  /** The forward's tensor operations as a graph; only when the analysis was asked for it (`flow`). */
+  graph?: FlowGraph;
+}
+
+/**
+ * An operand of a graph node. A size that depends on the batch is `v + perBatch·batch` (the trace
+ * runs on a symbolic batch so that `x.view(x.size(0), -1)` keeps its meaning at any batch size).
+ */
+export type FlowArg =
+  | { k: 'tensor'; node: number; out: number }
+  | { k: 'num'; v: number; perBatch?: number; float?: boolean }
+  | { k: 'bool'; v: boolean }
+  | { k: 'str'; v: string }
+  | { k: 'none' }
+  | { k: 'seq'; items: FlowArg[] }
+  | { k: 'slice'; lo: FlowArg; hi: FlowArg; step: FlowArg }
+  | { k: 'ellipsis' }
+  | { k: 'unknown'; why: string };
+
+/**
+ * One tensor operation of a traced forward. `input`: the model's forward argument `index`. `layer`:
+ * a row of the model's `layers` (modules and the functional layers, `F.relu`), with `module` naming
+ * the module instance, the same for every call of one module. `op`: anything else (`+`, `torch.cat`,
+ * `x.view`, indexing), with `op` the engine's name for it ('binop:+', 'torch.cat', 'tensor.view',
+ * 'getitem', 'unary:-', 'attr:T').
+ */
+export interface FlowNode {
+  kind: 'input' | 'layer' | 'op';
+  op: string;
+  line: number;
+  /** The receiver of a tensor method (`x` in `x.view(...)`). */
+  self?: FlowArg;
+  args: FlowArg[];
+  kwargs: Record<string, FlowArg>;
+  /** Every tensor it outputs, flattened in order (LSTM: output, h, c). */
+  outputs: Shape[];
+  layer?: number;
+  module?: number;
+  index?: number;
+  /** For a layer row made by a torch function or tensor method: that call, as written. */
+  call?: { op: string; self?: FlowArg; args: FlowArg[]; kwargs: Record<string, FlowArg> };
+  /** Written in place (`out += y`, `inplace=True`): operand `self` (or args[0]) is changed, not copied. */
+  inplace?: boolean;
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  /** What forward returns. */
+  output: FlowArg;
+  /** Constructs that make the graph not the model (a run-time branch, an in-place write), with lines. */
+  refusals: { line: number; why: string }[];
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -207,4 +258,9 @@ export interface AnalyzeOptions {
    * unknown value or a budget limit.
    */
   strict?: boolean;
+  /**
+   * Record each model's forward as a graph of tensor operations (`ModelResult.graph`), traced on a
+   * symbolic batch. For training; the editor never asks for it.
+   */
+  flow?: boolean;
 }

@@ -15,6 +15,7 @@ import { loadBackend } from './backend';
 import { loadDataFor, needOf, type DataNeed } from './data/select';
 import { withMistakeImages } from './eval';
 import { fit, limitSplit } from './fit';
+import { translateGraph } from './graphTranslate';
 import { buildNet } from './net';
 import { CNN, countParams, MLP, type NetSpec } from './spec';
 import { checkParamLimit, translateModel, TranslateError } from './translate';
@@ -37,7 +38,21 @@ export interface TrainHooks {
 }
 
 function defaultAnalyze(source: string, file: string): ModelResult[] {
-  return analyze(source, { file }).models;
+  return analyze(source, { file, flow: true }).models;
+}
+
+/**
+ * A chain of layers when the forward is one (the chain translation is the older, simpler path);
+ * otherwise the engine's flow graph. When neither fits, the graph's refusal says why, since it names
+ * the construct itself rather than the chain it breaks.
+ */
+function translate(model: ModelResult, source: string): NetSpec {
+  try {
+    return translateModel(model, source);
+  } catch (e) {
+    if (!(e instanceof TranslateError) || !model.graph) throw e;
+    return translateGraph(model);
+  }
 }
 
 /** The NetSpec for a model request: a built-in net, or the named (else first trainable) model of a file. */
@@ -67,7 +82,7 @@ function resolveWithNeed(
       throw new TranslateError(
         `${m.file}: no model named ${m.className} (found: ${models.map((x) => x.name).join(', ')})`,
       );
-    const spec = translateModel(hit, m.source);
+    const spec = translate(hit, m.source);
     checkParamLimit(spec, hit.line);
     return { spec, need: needOf(hit, spec, source) };
   }
@@ -75,7 +90,7 @@ function resolveWithNeed(
   let firstError: unknown = null;
   for (const model of models) {
     try {
-      const spec = translateModel(model, m.source);
+      const spec = translate(model, m.source);
       checkParamLimit(spec, model.line);
       return { spec, need: needOf(model, spec, source) };
     } catch (e) {

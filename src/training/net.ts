@@ -22,6 +22,8 @@ import {
   type MakeVar,
 } from './layers';
 import { buildTransformerEncoderLayer } from './attention';
+import { runGraph } from './graph';
+import { buildRecurrent } from './recurrent';
 import { uniformStream, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
 import { countParams } from './spec';
@@ -56,13 +58,30 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   // A module called twice in forward (`self.hidden[-2](x)` after a loop over `self.hidden`) is one
   // module with one set of weights, so its step is built once and reused.
   const byName = new Map<string, Step>();
+  // Layers whose output is a tuple (LSTM: output, h_n, c_n), by name; graphs read every part.
+  const tuples = new Map<string, (x: Tensor) => Tensor[]>();
   const steps: Step[] = spec.layers.map((l, i): Step => {
     const shared = byName.get(l.name);
     if (shared && !/^(F|torch|Tensor)\./.test(l.type)) return shared;
-    const step = makeStep(tf, l, i, v, rand, dropRand);
+    let step: Step;
+    if (l.op === 'recurrent') {
+      const m = buildRecurrent(tf, l, v, rand, `${l.name}.`);
+      const all = (x: Tensor): Tensor[] => {
+        const r = m.forward(x);
+        return r.c ? [r.output, r.h, r.c] : [r.output, r.h];
+      };
+      tuples.set(l.name, all);
+      step = (a) => ({ t: all(toPlain(tf, a).t)[0], layout: 'plain' });
+    } else step = makeStep(tf, l, i, v, rand, dropRand);
     byName.set(l.name, step);
     return step;
   });
+  const apply = (i: number, x: Tensor, training: boolean): Tensor[] => {
+    const l = spec.layers[i];
+    const tuple = tuples.get(l.name);
+    if (tuple) return tuple(x);
+    return [toPlain(tf, steps[i]({ t: x, layout: 'plain' }, training)).t];
+  };
 
   return {
     name: spec.name,
@@ -70,6 +89,7 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
     params: countParams(spec),
     variables,
     forward(x: Tensor, training: boolean): Tensor {
+      if (spec.graph) return runGraph(tf, spec.graph, apply, x, training);
       let a: Act = { t: x, layout: x.rank === 4 ? 'nhwc' : 'plain' };
       for (const s of steps) a = s(a, training);
       return toPlain(tf, a).t;
@@ -207,6 +227,8 @@ function makeStep(
     }
     case 'identity':
       return (a) => a;
+    case 'recurrent':
+      throw new Error(`${what}: built by buildNet, which keeps its tuple output`);
     default: {
       const never: never = l;
       throw new Error(`layer ${index}: unknown op ${JSON.stringify(never)}`);

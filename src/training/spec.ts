@@ -2,6 +2,9 @@
 // (shapes are PyTorch's NCHW; the tfjs builder handles NHWC inside). Built-in nets are written here;
 // user models arrive through translate.ts.
 
+import type { GraphSpec } from './graph';
+import { recurrentParams, type RecurrentSpec } from './recurrent';
+
 export type Pair = [number, number];
 
 interface Base {
@@ -138,6 +141,8 @@ export type LayerSpec = Base &
         normFirst: boolean;
       }
     | { op: 'identity' }
+    /** nn.RNN / LSTM / GRU (recurrent.ts), in graphs only: its tuple output is several tensors. */
+    | ({ op: 'recurrent' } & RecurrentSpec)
   );
 
 export interface NetSpec {
@@ -145,6 +150,8 @@ export interface NetSpec {
   /** PyTorch input shape without the batch dimension: [1, 28, 28] or [784]. */
   input: number[];
   layers: LayerSpec[];
+  /** How the layers connect when the forward is not a chain (graph.ts); absent for a chain. */
+  graph?: GraphSpec;
 }
 
 const p2 = (n: number): Pair => [n, n];
@@ -235,6 +242,7 @@ export function layerParams(l: LayerSpec): number {
   if (l.op === 'layernorm' && l.affine) return 2 * l.shape.reduce((a, b) => a * b, 1);
   if (l.op === 'groupnorm' && l.affine) return 2 * l.channels;
   if (l.op === 'embedding') return l.num * l.dim;
+  if (l.op === 'recurrent') return recurrentParams(l);
   // Packed in_proj (3E² + 3E), out_proj (E² + E), two linears, two LayerNorms.
   if (l.op === 'encoder')
     return (

@@ -59,7 +59,7 @@ const RESHAPES = new Set([
 ]);
 
 /** Layers whose state or attention the chain translation cannot express, named in the refusal. */
-const SEQUENCE_LAYERS: Record<string, string> = {
+export const SEQUENCE_LAYERS: Record<string, string> = {
   lstm: 'recurrent layers (LSTM)',
   gru: 'recurrent layers (GRU)',
   rnn: 'recurrent layers (RNN)',
@@ -173,7 +173,7 @@ function convChannels(
   return { inChannels, outChannels, groups, bias: a.bool('bias', true) };
 }
 
-function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | null {
+export function layerSpec(l: LayerResult, input: Dim[], output: Dim[]): LayerSpec | null {
   const key = typeKey(l.type);
   const a = new Args(l, l.config ?? {});
   const base = { name: l.name, type: l.type, line: l.line };

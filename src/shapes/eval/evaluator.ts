@@ -8,6 +8,7 @@ import type { Span } from '../syntax/ast';
 import type { DimFormula, LayerConfig, LayerResult, Severity, VariableShape } from '../types';
 import type { CallArgs } from './calls';
 import type { CallLog } from './moduleTree';
+import type { FlowRecorder } from './flow';
 import type { ModuleInst, TensorV, Value } from './values';
 
 /** What a forward trace collects for one model. */
@@ -22,6 +23,8 @@ export interface Trace {
   varOffsets?: Set<number>;
   /** Every module call, for the module tree (moduleTree.ts); absent when nobody reads it (the probe). */
   calls?: CallLog;
+  /** Records the forward as a graph of tensor operations, when the analysis asked for it. */
+  flow?: FlowRecorder;
 }
 
 /** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */

@@ -757,7 +757,10 @@ export class Interp implements Evaluator {
           else cur.items.push(unknown('list extended with an unknown iterable'));
           return 'normal';
         }
-        this.assign(s.target, this.binop(s.op, cur, rhs, s), scope, frame);
+        const res = this.binop(s.op, cur, rhs, s);
+        // PyTorch writes `t += y` into t itself, which any other name for t then sees.
+        if (cur.k === 'tensor') this.trace?.flow?.markInplace(res);
+        this.assign(s.target, res, scope, frame);
         return 'normal';
       }
       case 'return':
@@ -779,6 +782,10 @@ export class Interp implements Evaluator {
         const it = this.eval(s.iter, scope, frame);
         const items = iterate(it);
         if (!items) {
+          this.trace?.flow?.refuse(
+            this.lines.pos(s.from).line,
+            'a for loop over something the analyser cannot enumerate',
+          );
           const because = it.k === 'unknown' ? `: ${it.why}` : '';
           const why = `changed in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})${because}`;
           for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
@@ -798,6 +805,10 @@ export class Interp implements Evaluator {
           const c = truthy(this.eval(s.test, scope, frame));
           if (c === false) return 'normal';
           if (c === null) {
+            this.trace?.flow?.refuse(
+              this.lines.pos(s.from).line,
+              'a while loop whose condition is only known at run time',
+            );
             for (const name of assignedNames(s.body))
               scope.vars.set(name, unknown('assigned in a loop with an unknown condition'));
             this.forgetMutations(
@@ -815,6 +826,7 @@ export class Interp implements Evaluator {
         // Still running at the cap: what the loop assigns depends on when it would end, so it is unknown
         // (the values at the cap are an artefact of the cap). Lists it appends to are replaced likewise.
         const why = `assigned in a while loop still running after ${MAX_ITERATIONS.toLocaleString('en-US')} iterations (line ${this.lines.pos(s.from).line})`;
+        this.trace?.flow?.refuse(this.lines.pos(s.from).line, 'a while loop that does not end');
         for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
         for (const name of mutatedNames(s.body))
           if (scope.vars.has(name)) scope.vars.set(name, unknown(why));
@@ -909,6 +921,10 @@ export class Interp implements Evaluator {
    */
   private execBothBranches(s: Stmt & { t: 'if' }, scope: Scope, frame: Frame): Flow {
     const line = this.lines.pos(s.from).line;
+    this.trace?.flow?.refuse(
+      line,
+      'an if whose condition is only known at run time (both branches are traced)',
+    );
     const run = (body: Stmt[]): { vars: Map<string, Value>; flow: Flow; ret: Value } => {
       const branch = scope.fork();
       const saved = frame.ret;
@@ -989,6 +1005,11 @@ export class Interp implements Evaluator {
       }
       case 'sub': {
         const obj = this.eval(t.obj, scope, frame);
+        if (obj.k === 'tensor')
+          this.trace?.flow?.refuse(
+            this.lines.pos(t.from).line,
+            'an assignment into part of a tensor (x[...] = ...)',
+          );
         const key = t.items[0]?.t === 'index' ? this.eval(t.items[0].e, scope, frame) : null;
         if (!key) return;
         if (obj.k === 'seq' && obj.kind === 'list' && key.k === 'num' && isNum(key.v)) {
@@ -1121,7 +1142,8 @@ export class Interp implements Evaluator {
               : v;
         if (v.k === 'bool')
           return e.op === '-' ? { k: 'num', v: v.v ? -1 : 0 } : { k: 'num', v: v.v ? 1 : 0 };
-        if (v.k === 'tensor') return v;
+        if (v.k === 'tensor')
+          return this.flowOp('unary:' + e.op, v, noArgs(), undefined, v, e, this.flowCount());
         return unknown(v.k === 'unknown' ? v.why : `unary ${e.op} on an unsupported value`);
       }
       case 'seq': {
@@ -1329,13 +1351,50 @@ export class Interp implements Evaluator {
 
   private tensorBin(op: string, l: Value, r: Value, site: Span): Value {
     return (
-      callOp(
-        this,
+      this.op(
         op === '@' ? 'torch.matmul' : 'tensor.__binop__',
         null,
         noArgs([l, r, { k: 'str', v: op }]),
         site,
       ) ?? unknown('tensor operation')
+    );
+  }
+
+  /** callOp, recorded in the flow graph when one is asked for. */
+  private op(path: string, self: Value | null, a: CallArgs, site: Span, idx?: IndexItem[]) {
+    const flow = this.trace?.flow;
+    if (!flow) return callOp(this, path, self, a, site, idx);
+    const before = flow.nodes.length;
+    const r = callOp(this, path, self, a, site, idx);
+    return r && this.flowOp(path, self, a, idx, r, site, before);
+  }
+
+  private flowCount(): number {
+    return this.trace?.flow?.nodes.length ?? 0;
+  }
+
+  /** `out` of a tensor operation, as a node of the flow graph (nodesBefore −1: never made inside). */
+  private flowOp(
+    path: string,
+    self: Value | null,
+    a: CallArgs,
+    idx: IndexItem[] | undefined,
+    out: Value,
+    site: Span | undefined,
+    nodesBefore: number,
+  ): Value {
+    const flow = this.trace?.flow;
+    if (!flow || this.discovering) return out;
+    const line = site ? this.lines.pos(site.from).line : 0;
+    return flow.op(
+      path,
+      self,
+      a.pos,
+      a.kw,
+      idx,
+      out,
+      line,
+      nodesBefore < 0 ? Infinity : nodesBefore,
     );
   }
 
@@ -1355,9 +1414,7 @@ export class Interp implements Evaluator {
       return { t: 'slice', lo: num(it.lo), hi: num(it.hi), step: num(it.step) };
     });
     if (obj.k === 'tensor')
-      return (
-        callOp(this, 'tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing')
-      );
+      return this.op('tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing');
     if (idx.length !== 1) return unknown('multi-dimensional index on a non-tensor');
     const it = idx[0];
     if (obj.k === 'seq') {
@@ -1476,8 +1533,13 @@ export class Interp implements Evaluator {
         if (meth) return meth.fn.binding ? this.bindSpecial(meth, null, obj.cls) : meth.fn;
         return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
       }
-      case 'tensor':
-        return tensorAttr(obj, name) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
+      case 'tensor': {
+        const r = tensorAttr(obj, name);
+        if (!r) return { k: 'ext', path: 'tensor.' + name, self: obj };
+        return this.trace?.flow
+          ? this.flowOp('attr:' + name, obj, noArgs(), undefined, r, undefined, -1)
+          : r;
+      }
       case 'seq': {
         const at = (obj as NamedTuple).fields?.indexOf(name) ?? -1;
         if (at >= 0) return obj.items[at];
@@ -2032,6 +2094,7 @@ export class Interp implements Evaluator {
         m.config,
         ruleDoc(rule),
         true,
+        this.trace?.flow ? { kw: a.kw } : undefined,
       );
     return this.recordLayer(
       name,
@@ -2047,6 +2110,7 @@ export class Interp implements Evaluator {
       m.config,
       ruleDoc(rule),
       false,
+      this.trace?.flow ? { module: m, kw: a.kw } : undefined,
     );
   }
 
@@ -2065,6 +2129,7 @@ export class Interp implements Evaluator {
     config: LayerConfig | undefined,
     doc: string | undefined,
     functional: boolean,
+    call?: { module?: object; kw: ReadonlyMap<string, Value> },
   ): Value {
     const trace = this.trace;
     if (!trace) return output;
@@ -2108,7 +2173,18 @@ export class Interp implements Evaluator {
     trace.layers.push(lr);
     // The outputs are copies that name this call as their producer: a rule may return its input
     // object itself (Identity, Dropout), whose other uses must keep their own producer.
-    return tagTensors(output, [index], trace);
+    const tagged = tagTensors(output, [index], trace);
+    if (!trace.flow || this.discovering) return tagged;
+    return trace.flow.layer(
+      index,
+      type,
+      call?.module,
+      inputs,
+      call?.kw ?? new Map<string, Value>(),
+      tagged,
+      range.line,
+      config?.inplace === true,
+    );
   }
 
   /** Union of the producers of the tensors in `vals` (and in tuples/lists among them), for this trace. */
@@ -2262,7 +2338,7 @@ export class Interp implements Evaluator {
       if (v && v.k === 'module') return modValue(this.cloneModule(v.m));
       return v ?? unknown('copy()');
     }
-    const r = callOp(this, path, fn.self ?? null, a, site);
+    const r = this.op(path, fn.self ?? null, a, site);
     if (r) return r;
     // Anything else may change what it is given, and unless it is one of torch's tensor functions it
     // may build a module (an imported class, a factory such as torchvision's resnet18()).

@@ -27,9 +27,10 @@ export function traceForward(
         ? it.callModule(
             root,
             noArgs(
-              input.map(
-                (s, k) => ({ k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace }) as Value,
-              ),
+              input.map((s, k) => {
+                const x: Value = { k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace };
+                return trace.flow ? trace.flow.input(k, x, it.lines.pos(site.from).line) : x;
+              }),
             ),
             site,
             site,

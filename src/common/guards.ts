@@ -11,7 +11,7 @@ import type {
 } from '../sampling/types';
 import type { HostToWebview, StoredTrainRun, WebviewDefaults, WebviewToHost } from './messages';
 import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../training/types';
-import { SAMPLERS } from '../sampling/types';
+import { isSamplerName } from '../sampling/samplers';
 import type { LayerResult, ModelResult, Shape } from '../shapes/types';
 
 type Rec = Record<string, unknown>;
@@ -38,7 +38,7 @@ function isArrayOf<T>(v: unknown, g: (x: unknown) => x is T): v is T[] {
 function isPair(v: unknown): v is [number, number] {
   return Array.isArray(v) && v.length === 2 && isNum(v[0]) && isNum(v[1]);
 }
-const isSampler = (v: unknown): boolean => isStr(v) && (SAMPLERS as readonly string[]).includes(v);
+const isSampler = isSamplerName;
 
 // ───────────── training ─────────────
 

@@ -26,8 +26,8 @@ const SHAPES_EVALUATOR = {
   message: "src/shapes/library sees the interpreter only through eval/evaluator.ts's Evaluator.",
 };
 const SHARED_LEAF = {
-  regex: '^\\.\\./(?!(sampling|training|shapes)/types$)',
-  message: "src/common imports only itself and the engines' types files.",
+  regex: '^\\.\\./(?!(sampling|training|shapes)/types$|sampling/samplers$)',
+  message: "src/common imports only itself, the engines' types files and the sampler registry.",
 };
 
 export default tseslint.config(

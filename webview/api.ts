@@ -3,7 +3,7 @@
 // helpers are exported.
 import type { SamplerName } from '../src/common/messages';
 import type { WebviewToHost } from '../src/common/messages';
-import { SAMPLERS } from '../src/common/messages';
+import { isSamplerName } from '../src/common/messages';
 import type { Tab } from './store';
 import { isXAxis, type XAxis } from './axes';
 
@@ -48,8 +48,7 @@ export function loadState(): Partial<UiState> {
   for (const k of ['expr', 'n', 'chains', 'seed', 'range', 'epochs', 'limit'] as const)
     if (typeof r[k] === 'string') out[k] = r[k];
   if (typeof r.logDensity === 'boolean') out.logDensity = r.logDensity;
-  if (typeof r.sampler === 'string' && (SAMPLERS as readonly string[]).includes(r.sampler))
-    out.sampler = r.sampler as SamplerName;
+  if (isSamplerName(r.sampler)) out.sampler = r.sampler;
   if (Array.isArray(r.selected))
     out.selected = r.selected.filter((x): x is string => typeof x === 'string');
   if (typeof r.smoothing === 'number' && Number.isFinite(r.smoothing)) out.smoothing = r.smoothing;

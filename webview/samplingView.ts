@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ChartDataset, ChartOptions } from 'chart.js';
 import type { SampleRequestParams, SampleResult, SamplerName } from '../src/common/messages';
-import { SAMPLERS } from '../src/common/messages';
+import { SAMPLER_TABLE, SAMPLERS } from '../src/common/messages';
 import {
   axisTitle,
   baseOptions,
@@ -29,7 +29,6 @@ import {
   heatmapPixels,
   histogramDensity,
   lttb,
-  modelColor,
   MODEL_COLORS,
   rhatFlag,
   type Pt,
@@ -39,14 +38,6 @@ import type { ViewContext } from './context';
 import { clear, h } from './dom';
 import { groupSamples, pendingFraction, type Part, type PendingSample } from './store';
 
-const SAMPLER_LABELS: Record<SamplerName, string> = {
-  'inverse-cdf': 'Inverse CDF',
-  rejection: 'Rejection',
-  mh: 'Metropolis–Hastings',
-  slice: 'Slice',
-  hmc: 'HMC',
-  nuts: 'NUTS',
-};
 /** Points drawn per chain in a trace plot. */
 const TRACE_POINTS = 800;
 /** Scatter points drawn over a 2-D heat map. */
@@ -127,7 +118,7 @@ export class SamplingView {
     private readonly ctx: ViewContext,
   ) {
     for (const s of SAMPLERS)
-      this.sampler.append(h('vscode-option', { value: s }, SAMPLER_LABELS[s]));
+      this.sampler.append(h('vscode-option', { value: s }, SAMPLER_TABLE[s].label));
     const clearBtn = h(
       'button',
       { class: 'link-button', title: 'Remove every sampling result' },
@@ -344,7 +335,7 @@ export class SamplingView {
       const f = pendingFraction(p);
       v.bar.value = f;
       const what = p.params.expr
-        ? `${SAMPLER_LABELS[p.params.sampler]} · ${fmtInt(p.params.n)} × ${p.params.chains} on ${p.params.expr}`
+        ? `${SAMPLER_TABLE[p.params.sampler].label} · ${fmtInt(p.params.n)} × ${p.params.chains} on ${p.params.expr}`
         : 'Sampling';
       v.label.textContent = `${what} — ${p.phase === 'queued' ? 'queued' : `${p.phase === 'warmup' ? 'warm-up ' : ''}${Math.round(f * 100)} %`}`;
     }
@@ -413,10 +404,7 @@ export class SamplingView {
   private makeCard(r: SampleResult): Card {
     const charts: Chart[] = [];
     const t = currentTheme();
-    const color =
-      t.colors[
-        modelColor(r.sampler === 'mh' ? 'cnn' : r.sampler === 'rejection' ? 'mlp' : r.sampler)
-      ];
+    const color = t.colors[SAMPLER_TABLE[r.sampler].color];
     const remove = h(
       'button',
       { class: 'link-button', title: 'Remove this result', 'aria-label': 'remove result' },
@@ -457,7 +445,7 @@ export class SamplingView {
       h(
         'div',
         { class: 'card-title' },
-        h('strong', null, SAMPLER_LABELS[r.sampler]),
+        h('strong', null, SAMPLER_TABLE[r.sampler].label),
         h('span', { class: 'muted' }, ` ${fmtInt(r.n)} × ${r.chains} · ${fmtDuration(r.seconds)}`),
         h('span', { class: 'actions' }, drawsCsv, remove),
       ),

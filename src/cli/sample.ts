@@ -2,12 +2,8 @@
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
 import { parseRange } from '../common/range';
 import { writeFileSync } from 'node:fs';
-import {
-  SAMPLERS,
-  type SampleRequestParams,
-  type SampleResult,
-  type SamplerName,
-} from '../sampling/types';
+import type { SampleRequestParams, SampleResult } from '../sampling/types';
+import { SAMPLERS, samplersFor, samplerSpec, type SamplerName } from '../sampling/samplers';
 import {
   checkExpression,
   defaultWarmup,
@@ -19,6 +15,16 @@ import {
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 
+/** One line per sampler, from the registry: name, label, and what it samples. */
+function samplerLines(): string {
+  const width = Math.max(...SAMPLERS.map((s) => s.length));
+  return SAMPLERS.map((s) => {
+    const spec = samplerSpec(s);
+    const what = `${spec.kind === 'iid' ? 'i.i.d.' : 'MCMC'}, ${spec.dims.join('-D and ')}-D`;
+    return `                     ${s.padEnd(width)}  ${spec.label} (${what})`;
+  }).join('\n');
+}
+
 const HELP = `Usage: tensor-lens sample EXPR [options]
 
 Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
@@ -27,8 +33,8 @@ Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
   tensor-lens sample "exp(-(x^2/2 + (y - x^2)^2))" --sampler slice --json
 
 Options:
-  --sampler S      inverse-cdf | rejection | mh | slice | hmc | nuts   (default nuts, as in the
-                   extension; inverse-cdf and rejection are 1-D only)
+  --sampler S      one of (default nuts, as in the extension):
+${samplerLines()}
   --n N            draws per chain, after warm-up (default 5000; n × chains ≤ 4,000,000)
   --chains C       number of chains, 1–64 (default 4)
   --warmup W       MCMC warm-up iterations per chain, 0–100000 (default n/2, at least 200, at
@@ -155,9 +161,10 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
   if (typeof flags.range === 'string') params.range = parseFlagRange(flags.range, 'range');
   if (typeof flags['range-y'] === 'string')
     params.rangeY = parseFlagRange(flags['range-y'], 'range-y');
-  if (check.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
+  const dims = check.dims ?? 1;
+  if (!samplerSpec(sampler).dims.includes(dims)) {
     throw new CliError(
-      `tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
+      `tensor-lens sample: --sampler ${sampler} is ${samplerSpec(sampler).dims.join('-D and ')}-D only; for a density in ${dims === 2 ? 'x and y' : 'x'} use ${samplersFor(dims)}`,
     );
   }
   const out = typeof flags.out === 'string' ? flags.out : undefined;

@@ -19,7 +19,7 @@ import type {
   TrainEvent,
   TrainHyper,
 } from '../training/types';
-import { SAMPLERS } from '../sampling/types';
+import { isSamplerName } from '../sampling/samplers';
 import type { LayerResult, ModelResult, Shape } from '../shapes/types';
 
 type Rec = Record<string, unknown>;
@@ -46,7 +46,7 @@ function isArrayOf<T>(v: unknown, g: (x: unknown) => x is T): v is T[] {
 function isPair(v: unknown): v is [number, number] {
   return Array.isArray(v) && v.length === 2 && isNum(v[0]) && isNum(v[1]);
 }
-const isSampler = (v: unknown): boolean => isStr(v) && (SAMPLERS as readonly string[]).includes(v);
+const isSampler = isSamplerName;
 
 // ───────────── training ─────────────
 

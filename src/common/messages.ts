@@ -25,7 +25,7 @@ export type {
   SampleResult,
   SamplerName,
 } from '../sampling/types';
-export { SAMPLERS } from '../sampling/types';
+export { SAMPLERS, SAMPLER_TABLE, isSamplerName } from '../sampling/samplers';
 export type { Dim, ModelResult, Shape } from '../shapes/types';
 export type {
   TrainDoneEvent,

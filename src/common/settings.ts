@@ -1,7 +1,7 @@
 // Every `tensorLens.*` setting with its default, declared once. The host reads them through
 // `readSettings`, the page starts its form from the same defaults, and a test checks this table
 // against `contributes.configuration` in package.json so the two cannot drift apart.
-import { SAMPLERS, type SamplerName } from '../sampling/types';
+import { SAMPLERS, type SamplerName } from '../sampling/samplers';
 import type { BackendName } from '../training/types';
 
 /** The backend setting: the tfjs backends, or the user's own PyTorch (src/pytorchBackend.ts). */

@@ -14,7 +14,8 @@ const { parse, derivative } = require('mathjs/number') as Pick<
 >;
 import { erf } from './special';
 
-export type Fn2 = (x: number, y: number) => number;
+import type { Fn2 } from './target';
+export type { Fn2 };
 
 /** One-line error with the 1-based column it refers to (when known). */
 export class ExprError extends SamplingInputError {

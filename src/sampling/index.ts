@@ -1,27 +1,31 @@
 // The sampling engine's front door, used by the worker and the CLI:
 //   runSampler(params, hooks) → SampleResult   (validates, finds the support, runs, diagnoses)
 //   checkExpression(expr, logDensity) → ExprCheck (what the panel asks while the user types)
-import {
-  SAMPLERS,
-  type ExprCheck,
-  type SampleDiagnostics,
-  type SampleProgressEvent,
-  type SampleRequestParams,
-  type SampleResult,
-  type SamplerName,
+import type {
+  ExprCheck,
+  SampleDiagnostics,
+  SampleProgressEvent,
+  SampleRequestParams,
+  SampleResult,
 } from './types';
-import { buildCdf, fillInverseCdf, type CdfTable } from './cdf';
+import { buildCdf, type CdfTable } from './cdf';
 import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
-import { HmcChain, NutsChain } from './hmc';
-import { MhChain1D, MhChain2D } from './mh';
-import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
+import { EnvelopeRestart, findEnvelope } from './rejection';
 import { Rng } from '../common/rng';
-import { SliceChain } from './slice';
+import {
+  isSamplerName,
+  reports,
+  SAMPLERS,
+  samplersFor,
+  samplerSpec,
+  type ChainSetup,
+  type SamplerName,
+} from './samplers';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
-import { emptyStats, type Chain, type ChainStats, type Target } from './target';
+import type { Chain, ChainStats, Target } from './target';
 import { SamplingInputError } from './errors';
 
 export { compileDensity, ExprError } from './expr';
@@ -72,7 +76,7 @@ export function checkExpression(expr: string, _logDensity = false): ExprCheck {
 }
 
 function validate(p: SampleRequestParams): void {
-  if (!SAMPLERS.includes(p.sampler))
+  if (!isSamplerName(p.sampler))
     throw new SamplingInputError(
       `unknown sampler '${String(p.sampler)}'; use one of ${SAMPLERS.join(', ')}`,
     );
@@ -186,7 +190,7 @@ function setup1D(d: CompiledDensity, p: SampleRequestParams): Setup {
     }
   }
   let table: CdfTable | undefined;
-  if (p.sampler === 'inverse-cdf') {
+  if (samplerSpec(p.sampler).needsCdfTable) {
     // The inverse-CDF sampler needs the 1e-10 u-error and the symbolic log's far tails.
     try {
       table = buildCdf(logf1, sup.lo, sup.hi, sup.logMax, { edges: sup.edges, uTarget: 1e-10 });
@@ -387,27 +391,6 @@ function interpMarginal(x: number, xs: Float64Array, vs: Float64Array): number {
   return vs[a] + t * (vs[b] - vs[a]);
 }
 
-/** The inverse-CDF sampler as a Chain: i.i.d. draws from the table. */
-class InverseCdfChain implements Chain {
-  stats = emptyStats();
-  constructor(
-    private readonly table: CdfTable,
-    private readonly rng: Rng,
-  ) {}
-  warmup(): void {
-    /* i.i.d. */
-  }
-  endWarmup(): void {
-    /* i.i.d. */
-  }
-  draw(xs: Float64Array, _ys: Float64Array | null, from: number, to: number): void {
-    fillInverseCdf(this.table, this.rng, xs, from, to);
-  }
-  position(): [number, number] {
-    return [NaN, 0];
-  }
-}
-
 /**
  * A chain that never moved did not sample the density, however good its other numbers look (its
  * KS test is thinned to a handful of draws, its mean is its starting point): the run fails.
@@ -427,8 +410,7 @@ export function chainHealth(
     for (let c = 0; c < xs.length; c++) {
       const moved = (a: Float64Array): boolean => a.some((v) => v !== a[0]);
       if (!moved(xs[c]) && !(ys && moved(ys[c]))) stuck.push(c);
-      else if ((sampler === 'hmc' || sampler === 'nuts') && st[c].divergences >= n)
-        allDivergent.push(c);
+      else if (reports(sampler, 'divergences') && st[c].divergences >= n) allDivergent.push(c);
     }
   }
   if (stuck.length)
@@ -441,7 +423,7 @@ export function chainHealth(
     );
   const failed = warnings.length > 0;
   const div = st.reduce((a, b) => a + b.divergences, 0);
-  if (!failed && div > 0 && (sampler === 'hmc' || sampler === 'nuts')) {
+  if (!failed && div > 0 && reports(sampler, 'divergences')) {
     warnings.push(
       `${div} divergent transition${div > 1 ? 's' : ''} (${((100 * div) / (n * xs.length)).toPrecision(2)}% of draws): the chains may miss part of the density`,
     );
@@ -479,37 +461,23 @@ export async function runSampler(
   const runId = params.runId ?? 'sample';
   const d = compileDensity(params.expr, params.logDensity ?? false);
   const sampler: SamplerName = params.sampler;
-  if (d.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
+  const spec = samplerSpec(sampler);
+  if (!spec.dims.includes(d.dims)) {
     throw new SamplingInputError(
-      `the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
+      `the ${sampler} sampler is ${spec.dims.join('-D and ')}-D only; for a density in ${d.dims === 2 ? 'x and y' : 'x'} use ${samplersFor(d.dims)}`,
     );
   }
   const s = d.dims === 1 ? setup1D(d, params) : setup2D(d, params);
   const target = s.target;
-  const iid = sampler === 'inverse-cdf' || sampler === 'rejection';
+  const iid = spec.kind === 'iid';
   const n = params.n,
     C = params.chains;
   const warmup = iid ? 0 : (params.warmup ?? defaultWarmup(n));
-  const envelope = sampler === 'rejection' ? findEnvelope(target, s.meanX) : undefined;
-
-  const makeChain = (c: number): Chain => {
-    const rng = new Rng(params.seed, c);
-    switch (sampler) {
-      case 'inverse-cdf':
-        return new InverseCdfChain(s.table as CdfTable, rng);
-      case 'rejection':
-        return new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
-      case 'mh':
-        return d.dims === 1 ? new MhChain1D(target, rng) : new MhChain2D(target, rng);
-      case 'slice':
-        return new SliceChain(target, rng);
-      case 'hmc':
-        return new HmcChain(target, rng);
-      case 'nuts':
-        return new NutsChain(target, rng);
-    }
-  };
-  let chains = Array.from({ length: C }, (_, c) => makeChain(c));
+  const envelope = spec.needsEnvelope ? findEnvelope(target, s.meanX) : undefined;
+  const chainSetup: ChainSetup = { target, table: s.table, envelope };
+  let chains: Chain[] = Array.from({ length: C }, (_, c) =>
+    spec.chain(chainSetup, new Rng(params.seed, c)),
+  );
   const xs: Chains = Array.from({ length: C }, () => new Float64Array(n));
   const ys: Chains | null =
     d.dims === 2 ? Array.from({ length: C }, () => new Float64Array(n)) : null;
@@ -527,10 +495,8 @@ export async function runSampler(
   // Draws never depend on batch boundaries (each chain consumes its own stream in order), except for
   // rejection: which chain first exposes a too-low envelope decides the raised c, so rejection runs
   // in fixed batches to keep same seed ⇒ same draws.
-  const fixed = sampler === 'rejection';
-  // First round: cheap i.i.d. draws and MH steps start big (per-round overhead would dominate),
-  // tree-building samplers small; the timing below adapts from there.
-  let batch = fixed ? 4096 : sampler === 'inverse-cdf' ? 1 << 16 : sampler === 'mh' ? 8192 : 256;
+  const fixed = spec.fixedBatches === true;
+  let batch = spec.firstBatch;
   const timed = (work: () => void): void => {
     const a = performance.now();
     work();
@@ -576,14 +542,8 @@ export async function runSampler(
       if (restarts > 50)
         throw new Error('rejection: the envelope kept failing; use inverse-cdf or an MCMC sampler');
       const seedShift = restarts;
-      chains = Array.from(
-        { length: C },
-        (_, c) =>
-          new RejectionChain(
-            target,
-            new Rng(params.seed + seedShift * 7919, c),
-            envelope as NonNullable<typeof envelope>,
-          ),
+      chains = Array.from({ length: C }, (_, c) =>
+        spec.chain(chainSetup, new Rng(params.seed + seedShift * 7919, c)),
       );
       done = 0;
       for (let c = 0; c < C; c++)
@@ -627,21 +587,15 @@ export async function runSampler(
   // ─── diagnostics ───
   const st = chains.map((c) => c.stats);
   const sum = (f: (x: (typeof st)[number]) => number): number => st.reduce((a, b) => a + f(b), 0);
-  let acceptance: number | null = null;
-  if (sampler === 'mh' || sampler === 'hmc' || sampler === 'rejection')
-    acceptance =
-      sum((x) => x.accepted) /
-      Math.max(
-        1,
-        sum((x) => x.proposals),
-      );
-  if (sampler === 'nuts')
-    acceptance =
-      sum((x) => x.acceptStat) /
-      Math.max(
-        1,
-        sum((x) => x.proposals),
-      );
+  const accField = spec.acceptance;
+  const acceptance =
+    accField === undefined
+      ? null
+      : sum((x) => x[accField]) /
+        Math.max(
+          1,
+          sum((x) => x.proposals),
+        );
   const cx = convergence(xs);
   const bulkX = cx.essBulk;
   let eb = cx.essBulk,
@@ -676,20 +630,17 @@ export async function runSampler(
     trueMean: s.meanX,
     ksThin: ks.thin,
   };
-  if (sampler === 'hmc' || sampler === 'nuts') {
-    diag.divergences = sum((x) => x.divergences);
-    diag.stepSize = sum((x) => x.stepSize) / C;
-    diag.leapfrogsPerDraw = sum((x) => x.leapfrogs) / (n * C);
-  }
-  if (sampler === 'nuts') diag.meanTreeDepth = sum((x) => x.treeDepth) / (n * C);
-  if (sampler === 'mh') diag.stepSize = sum((x) => x.stepSize) / C;
-  if (sampler === 'slice') diag.evalsPerDraw = sum((x) => x.evals) / (n * C);
-  if (sampler === 'rejection' && envelope) {
-    diag.proposalsPerDraw = sum((x) => x.proposals) / (n * C);
+  if (reports(sampler, 'divergences')) diag.divergences = sum((x) => x.divergences);
+  if (reports(sampler, 'stepSize')) diag.stepSize = sum((x) => x.stepSize) / C;
+  if (reports(sampler, 'leapfrogs')) diag.leapfrogsPerDraw = sum((x) => x.leapfrogs) / (n * C);
+  if (reports(sampler, 'treeDepth')) diag.meanTreeDepth = sum((x) => x.treeDepth) / (n * C);
+  if (reports(sampler, 'evals')) diag.evalsPerDraw = sum((x) => x.evals) / (n * C);
+  if (reports(sampler, 'proposals')) diag.proposalsPerDraw = sum((x) => x.proposals) / (n * C);
+  if (reports(sampler, 'envelope') && envelope) {
     diag.envelope = `${envelope.kind === 'uniform' ? `uniform(${envelope.lo}, ${envelope.hi})` : `student-t(3, ${envelope.center.toPrecision(4)}, ${envelope.scale.toPrecision(4)})`}, c = ${Math.exp(envelope.logC).toPrecision(5)}`;
     diag.restarts = restarts;
   }
-  if (sampler === 'inverse-cdf' && s.table) diag.uError = s.table.uError;
+  if (reports(sampler, 'uError') && s.table) diag.uError = s.table.uError;
   Object.assign(diag, chainHealth(sampler, xs, ys, st, n, rh));
 
   const bins = params.bins ?? 60;

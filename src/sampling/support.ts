@@ -10,7 +10,7 @@
 //    within the scan, and singularities with infinite mass (1/x at 0: every halving of the distance
 //    adds the same mass) are errors with one line that says what to change.
 import { SamplingInputError } from './errors';
-import type { Fn2 } from './expr';
+import type { Fn2 } from './target';
 import { GL5_NODES, GL5_WEIGHTS } from './special';
 
 export class DensityError extends SamplingInputError {}

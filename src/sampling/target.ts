@@ -1,7 +1,9 @@
 // What every sampler gets: the compiled density restricted to its range, scale and mode estimates
 // from the support scan, and a common chain interface so the driver can run any sampler in batches.
-import type { Fn2 } from './expr';
 import type { Rng } from '../common/rng';
+
+/** A function of x and y (1-D densities ignore y). */
+export type Fn2 = (x: number, y: number) => number;
 
 export interface Target {
   dims: 1 | 2;

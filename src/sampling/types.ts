@@ -1,15 +1,10 @@
 // What the sampling engine takes and reports: its request, its progress stream and its result. The
 // worker protocol (src/worker/protocol.ts), the panel and the CLI import these; the engine owns them.
 
-export type SamplerName = 'inverse-cdf' | 'rejection' | 'mh' | 'slice' | 'hmc' | 'nuts';
-export const SAMPLERS: readonly SamplerName[] = [
-  'inverse-cdf',
-  'rejection',
-  'mh',
-  'slice',
-  'hmc',
-  'nuts',
-];
+import type { SamplerName } from './samplers';
+
+// The samplers themselves (names, labels, colours, chains) are the registry in samplers.ts.
+export type { SamplerName };
 
 export interface SampleRequestParams {
   expr: string;

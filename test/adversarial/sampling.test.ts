@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ksThinned, mcseMean } from '../../src/sampling/diagnostics';
+import { isSamplerName, samplerSpec } from '../../src/sampling/samplers';
 import { betaCdf, erf, gammaCdf, Phi, SIGNED_TARGETS } from '../unit/sampling/truth';
 
 interface Fixture {
@@ -90,7 +91,8 @@ for (const file of readdirSync(DIR)
       const chains: number[][] = [];
       for (const [c, , x] of rows) (chains[Number(c)] ??= []).push(Number(x));
       const xs = chains.map((c) => Float64Array.from(c));
-      const iid = j.sampler === 'inverse-cdf' || j.sampler === 'rejection';
+      assert.ok(isSamplerName(j.sampler), `${file}: unknown sampler ${j.sampler}`);
+      const iid = samplerSpec(j.sampler).kind === 'iid';
       const ks = ksThinned(xs, cdf, j.essBulk, iid);
       const m = mcseMean(xs);
       assert.ok(

@@ -11,7 +11,7 @@ import {
   SETTING_DEFAULTS,
   type SettingKey,
 } from '../../../src/common/settings';
-import { SAMPLERS } from '../../../src/sampling/types';
+import { SAMPLERS } from '../../../src/sampling/samplers';
 
 interface Property {
   default: unknown;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SampleProgressEvent, SamplerName } from '../../../src/sampling/types';
-import { SAMPLERS } from '../../../src/sampling/types';
+import { SAMPLERS } from '../../../src/sampling/samplers';
 import { checkExpression, runSampler } from '../../../src/sampling';
 import { isHostToWebview } from '../../../src/common/guards';
 

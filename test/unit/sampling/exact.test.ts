@@ -8,14 +8,15 @@ import assert from 'node:assert/strict';
 import { runSampler } from '../../../src/sampling';
 import { ksThinned, mcseMean } from '../../../src/sampling/diagnostics';
 import { compileDensity } from '../../../src/sampling/expr';
-import type { SamplerName } from '../../../src/sampling/types';
+import { SAMPLERS as ALL_SAMPLERS, samplerSpec } from '../../../src/sampling/samplers';
 import { SIGNED_TARGETS } from './truth';
 
-const SAMPLERS: SamplerName[] = ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'];
+// Every registered sampler that takes a 1-D density.
+const SAMPLERS = ALL_SAMPLERS.filter((s) => samplerSpec(s).dims.includes(1));
 
 for (const sampler of SAMPLERS) {
   test(`${sampler}: exact CDF and mean on signed-factor and bounded densities`, async () => {
-    const iid = sampler === 'inverse-cdf' || sampler === 'rejection';
+    const iid = samplerSpec(sampler).kind === 'iid';
     for (const t of SIGNED_TARGETS) {
       let xs: Float64Array[] = [];
       const r = await runSampler(

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { runSampler, SampleCancelled, SamplingInputError } from '../../../src/sampling';
 import { ksThinned, mcseMean } from '../../../src/sampling/diagnostics';
 import { compileDensity } from '../../../src/sampling/expr';
+import { SAMPLERS as ALL_SAMPLERS, samplerSpec } from '../../../src/sampling/samplers';
 import { findSupport1D } from '../../../src/sampling/support';
 import { buildCdf } from '../../../src/sampling/cdf';
 import { findEnvelope, RejectionChain, EnvelopeRestart } from '../../../src/sampling/rejection';
@@ -28,11 +29,12 @@ async function draws(
   return { xs, ys, essBulk: r.essBulk };
 }
 
-const SAMPLERS: SamplerName[] = ['inverse-cdf', 'rejection', 'mh', 'slice', 'hmc', 'nuts'];
+// Every registered sampler that takes a 1-D density.
+const SAMPLERS = ALL_SAMPLERS.filter((s) => samplerSpec(s).dims.includes(1));
 
 for (const sampler of SAMPLERS) {
   test(`${sampler}: KS p > 0.001 and |mean − μ| < 4 MCSE on every 1-D target`, async () => {
-    const iid = sampler === 'inverse-cdf' || sampler === 'rejection';
+    const iid = samplerSpec(sampler).kind === 'iid';
     for (const t of TARGETS) {
       const { xs, essBulk } = await draws({
         expr: t.expr,

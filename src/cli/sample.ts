@@ -15,10 +15,12 @@ import {
   runSampler,
   SampleCancelled,
 } from '../sampling';
+import { traceSteps } from '../sampling/steps';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
+import { TUNING_SPEC, TUNING_USAGE, tuningFromFlags } from './tuningFlags';
 
-const HELP = `Usage: tensor-lens sample EXPR [options]
+const HELP = () => `Usage: tensor-lens sample EXPR [options]
 
 Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
   tensor-lens sample "exp(-x^2/2) * (1 + sin(3x)^2)"
@@ -39,6 +41,13 @@ Options:
   --log-density    EXPR is log f rather than f
   --out FILE       write the draws as CSV: chain,draw,x (and y in 2-D)
   --json           print one JSON object instead of the summary
+  --trace-steps N  record the first N moves (1–500) of chain 0 after warm-up, for mh, slice,
+                   hmc or nuts, and print them as one JSON object instead of sampling: proposals
+                   and acceptance, slice brackets, leapfrog paths with their energy error, NUTS
+                   doublings and why the tree stopped; the positions are the run's first draws
+
+Tuning (each defaults to auto: adapted in warm-up; a number is used as given, not adapted):
+${TUNING_USAGE}
 
 The KS test compares the draws with the CDF integrated numerically from the density as typed
 (thinned by ESS for MCMC). A chain that never moves (every draw the same, or every transition
@@ -57,6 +66,8 @@ const SPEC: Record<string, FlagSpec> = {
   out: { kind: 'string', hint: 'FILE.csv' },
   json: { kind: 'boolean' },
   help: { kind: 'boolean' },
+  'trace-steps': { kind: 'int', min: 1, hint: '1–500' },
+  ...TUNING_SPEC,
 };
 
 function parseBound(s: string): number {
@@ -123,7 +134,7 @@ function jsonSafe(_k: string, v: unknown): unknown {
 export async function sampleCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, SPEC, 'sample');
   if (flags.help) {
-    io.out(HELP);
+    io.out(HELP());
     return 0;
   }
   if (positionals.length !== 1) {
@@ -160,12 +171,24 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     warmup: warmup ?? defaultWarmup(n),
     runId: 'cli',
   };
+  const tuning = tuningFromFlags(flags);
+  if (tuning) params.tuning = tuning;
   if (typeof flags.range === 'string') params.range = parseRange(flags.range, 'range');
   if (typeof flags['range-y'] === 'string') params.rangeY = parseRange(flags['range-y'], 'range-y');
   if (check.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
     throw new CliError(
       `tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
     );
+  }
+  if (typeof flags['trace-steps'] === 'number') {
+    try {
+      io.out(JSON.stringify(traceSteps(params, flags['trace-steps']), jsonSafe));
+    } catch (e) {
+      throw new CliError(
+        `tensor-lens sample: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
+    }
+    return 0;
   }
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   let result: SampleResult;

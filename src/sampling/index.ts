@@ -23,6 +23,7 @@ import { checkRange, findSupport1D, findSupport2D, DensityError } from './suppor
 import { histogram, histogram2d, linspace, thin } from './summary';
 import { emptyStats, type Chain, type ChainStats, type Target } from './target';
 import { SamplingInputError } from './errors';
+import { validateTuning } from './tuning';
 
 export { compileDensity, ExprError } from './expr';
 export { DensityError } from './support';
@@ -97,6 +98,7 @@ function validate(p: SampleRequestParams): void {
     throw new SamplingInputError(
       `warmup must be a whole number from 0 to ${MAX_WARMUP}, not ${p.warmup}`,
     );
+  validateTuning(p.tuning);
   for (const r of [p.range, p.rangeY]) {
     if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1])))
       throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
@@ -105,7 +107,7 @@ function validate(p: SampleRequestParams): void {
 }
 
 /** Numeric facts about the target the samplers and diagnostics need. */
-interface Setup {
+export interface Setup {
   target: Target;
   /** 1-D: the CDF table (also the inverse-CDF sampler); 2-D: undefined. */
   table?: CdfTable;
@@ -465,6 +467,24 @@ function openEnds(r: [number, number] | undefined): [number, number] | undefined
   return [a === null ? -Infinity : a, b === null ? Infinity : b];
 }
 
+/**
+ * A request checked and its target prepared exactly as runSampler does, for the step-through
+ * recorder (src/sampling/steps.ts), whose chains must be the runs' chains.
+ */
+export function prepareTarget(params0: SampleRequestParams): {
+  params: SampleRequestParams;
+  setup: Setup;
+} {
+  const params: SampleRequestParams = {
+    ...params0,
+    range: openEnds(params0.range),
+    rangeY: openEnds(params0.rangeY),
+  };
+  validate(params);
+  const d = compileDensity(params.expr, params.logDensity ?? false);
+  return { params, setup: d.dims === 1 ? setup1D(d, params) : setup2D(d, params) };
+}
+
 export async function runSampler(
   params0: SampleRequestParams,
   hooks: SampleHooks,
@@ -494,19 +514,22 @@ export async function runSampler(
 
   const makeChain = (c: number): Chain => {
     const rng = new Rng(params.seed, c);
+    const tuning = params.tuning ?? {};
     switch (sampler) {
       case 'inverse-cdf':
         return new InverseCdfChain(s.table as CdfTable, rng);
       case 'rejection':
         return new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
       case 'mh':
-        return d.dims === 1 ? new MhChain1D(target, rng) : new MhChain2D(target, rng);
+        return d.dims === 1
+          ? new MhChain1D(target, rng, tuning.mhScale)
+          : new MhChain2D(target, rng, tuning.mhScale);
       case 'slice':
         return new SliceChain(target, rng);
       case 'hmc':
-        return new HmcChain(target, rng);
+        return new HmcChain(target, rng, tuning);
       case 'nuts':
-        return new NutsChain(target, rng);
+        return new NutsChain(target, rng, tuning);
     }
   };
   let chains = Array.from({ length: C }, (_, c) => makeChain(c));

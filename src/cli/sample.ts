@@ -29,7 +29,7 @@ Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
 
 Options:
   --sampler S      inverse-cdf | rejection | mh | slice | hmc | nuts   (default nuts, as in the
-                   extension; inverse-cdf and rejection are 1-D only)
+                   extension; inverse-cdf is 1-D only)
   --n N            draws per chain, after warm-up (default 5000; n × chains ≤ 4,000,000)
   --chains C       number of chains, 1–64 (default 4)
   --warmup W       MCMC warm-up iterations per chain, 0–100000 (default n/2, at least 200, at
@@ -175,9 +175,9 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
   if (tuning) params.tuning = tuning;
   if (typeof flags.range === 'string') params.range = parseRange(flags.range, 'range');
   if (typeof flags['range-y'] === 'string') params.rangeY = parseRange(flags['range-y'], 'range-y');
-  if (check.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
+  if (check.dims === 2 && sampler === 'inverse-cdf') {
     throw new CliError(
-      `tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
+      `tensor-lens sample: --sampler ${sampler} is 1-D only; for a density in x and y use rejection, mh, slice, hmc or nuts`,
     );
   }
   if (typeof flags['trace-steps'] === 'number') {

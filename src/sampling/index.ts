@@ -16,6 +16,7 @@ import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } f
 import { HmcChain, NutsChain } from './hmc';
 import { MhChain1D, MhChain2D } from './mh';
 import { EnvelopeRestart, findEnvelope, RejectionChain } from './rejection';
+import { findEnvelope2D, RejectionChain2D } from './rejection2d';
 import { Rng } from './rng';
 import { SliceChain } from './slice';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
@@ -499,9 +500,9 @@ export async function runSampler(
   const runId = params.runId ?? 'sample';
   const d = compileDensity(params.expr, params.logDensity ?? false);
   const sampler: SamplerName = params.sampler;
-  if (d.dims === 2 && (sampler === 'inverse-cdf' || sampler === 'rejection')) {
+  if (d.dims === 2 && sampler === 'inverse-cdf') {
     throw new SamplingInputError(
-      `the ${sampler} sampler is 1-D only; for a density in x and y use mh, slice, hmc or nuts`,
+      `the ${sampler} sampler is 1-D only; for a density in x and y use rejection, mh, slice, hmc or nuts`,
     );
   }
   const s = d.dims === 1 ? setup1D(d, params) : setup2D(d, params);
@@ -510,16 +511,20 @@ export async function runSampler(
   const n = params.n,
     C = params.chains;
   const warmup = iid ? 0 : (params.warmup ?? defaultWarmup(n));
-  const envelope = sampler === 'rejection' ? findEnvelope(target, s.meanX) : undefined;
+  const envelope =
+    sampler === 'rejection' && d.dims === 1 ? findEnvelope(target, s.meanX) : undefined;
+  const envelope2 = sampler === 'rejection' && d.dims === 2 ? findEnvelope2D(target) : undefined;
 
-  const makeChain = (c: number): Chain => {
-    const rng = new Rng(params.seed, c);
+  const makeChain = (c: number, seed = params.seed): Chain => {
+    const rng = new Rng(seed, c);
     const tuning = params.tuning ?? {};
     switch (sampler) {
       case 'inverse-cdf':
         return new InverseCdfChain(s.table as CdfTable, rng);
       case 'rejection':
-        return new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
+        return envelope2
+          ? new RejectionChain2D(target, rng, envelope2)
+          : new RejectionChain(target, rng, envelope as NonNullable<typeof envelope>);
       case 'mh':
         return d.dims === 1
           ? new MhChain1D(target, rng, tuning.mhScale)
@@ -599,15 +604,7 @@ export async function runSampler(
       if (restarts > 50)
         throw new Error('rejection: the envelope kept failing; use inverse-cdf or an MCMC sampler');
       const seedShift = restarts;
-      chains = Array.from(
-        { length: C },
-        (_, c) =>
-          new RejectionChain(
-            target,
-            new Rng(params.seed + seedShift * 7919, c),
-            envelope as NonNullable<typeof envelope>,
-          ),
-      );
+      chains = Array.from({ length: C }, (_, c) => makeChain(c, params.seed + seedShift * 7919));
       done = 0;
       for (let c = 0; c < C; c++)
         hooks.onProgress({
@@ -710,6 +707,13 @@ export async function runSampler(
   if (sampler === 'rejection' && envelope) {
     diag.proposalsPerDraw = sum((x) => x.proposals) / (n * C);
     diag.envelope = `${envelope.kind === 'uniform' ? `uniform(${envelope.lo}, ${envelope.hi})` : `student-t(3, ${envelope.center.toPrecision(4)}, ${envelope.scale.toPrecision(4)})`}, c = ${Math.exp(envelope.logC).toPrecision(5)}`;
+    diag.restarts = restarts;
+  }
+  if (sampler === 'rejection' && envelope2) {
+    const e = envelope2;
+    const r = (v: number): string => v.toPrecision(4);
+    diag.proposalsPerDraw = sum((x) => x.proposals) / (n * C);
+    diag.envelope = `uniform on [${r(e.x[0])}, ${r(e.x[1])}] × [${r(e.y[0])}, ${r(e.y[1])}], M = ${Math.exp(e.logM).toPrecision(5)}`;
     diag.restarts = restarts;
   }
   if (sampler === 'inverse-cdf' && s.table) diag.uError = s.table.uError;

@@ -13,6 +13,7 @@ import type { HostToWebview, StoredTrainRun, WebviewDefaults, WebviewToHost } fr
 import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../training/types';
 import { SAMPLERS } from '../sampling/types';
 import type { LayerResult, ModelResult, Shape } from '../shapes/types';
+import { isSamplerTuning, isStepTrace } from './stepGuards';
 
 type Rec = Record<string, unknown>;
 
@@ -147,7 +148,8 @@ export function isSampleRequestParams(v: unknown): v is SampleRequestParams {
     opt(v.logDensity, isBool) &&
     opt(v.bins, isNum) &&
     opt(v.warmup, isNum) &&
-    opt(v.runId, isStr)
+    opt(v.runId, isStr) &&
+    opt(v.tuning, isSamplerTuning)
   );
 }
 
@@ -283,7 +285,9 @@ function isDefaults(v: unknown): v is WebviewDefaults {
     isNum(v.seed) &&
     isStr(v.expr) &&
     opt(v.epochs, isNum) &&
-    opt(v.limit, isNum)
+    opt(v.limit, isNum) &&
+    opt(v.tuning, isSamplerTuning) &&
+    opt(v.warmup, isNum)
   );
 }
 
@@ -311,6 +315,8 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
   exprCheck: (v) => isStr(v.expr) && isExprCheck(v.result),
   summary: (v) => (v.model === null || isModelResult(v.model)) && isStr(v.file),
   showTab: (v) => isStr(v.tab) && TABS.includes(v.tab),
+  stepTrace: (v) => isStepTrace(v.trace),
+  stepTraceError: (v) => isStr(v.message),
 };
 
 const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
@@ -325,6 +331,7 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
     isStr(v.name) && (v.mime === 'text/csv' || v.mime === 'image/png') && isStr(v.data),
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
+  traceSteps: (v) => isSampleRequestParams(v.params) && isNum(v.steps),
 };
 
 function checkWith<U extends { type: string }>(table: GuardTable<U>, v: unknown): v is U {

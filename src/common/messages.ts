@@ -6,6 +6,8 @@ import type {
   SamplerName,
   ExprCheck,
   SampleProgressEvent,
+  SamplerTuning,
+  StepTrace,
 } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import type {
@@ -22,8 +24,13 @@ export type {
   SampleRequestParams,
   SampleResult,
   SamplerName,
+  SamplerStep,
+  SamplerTuning,
+  StepPoint,
+  StepSamplerName,
+  StepTrace,
 } from '../sampling/types';
-export { SAMPLERS } from '../sampling/types';
+export { SAMPLERS, STEP_SAMPLERS } from '../sampling/types';
 export type { Dim, ModelResult, Shape } from '../shapes/types';
 export type { TrainDoneEvent, TrainEpochEvent, TrainEvent } from '../training/types';
 
@@ -62,7 +69,10 @@ export type HostToWebview =
   | { type: 'sampleError'; runId: string; message: string }
   | { type: 'exprCheck'; expr: string; result: ExprCheck }
   | { type: 'summary'; model: ModelResult | null; file: string }
-  | { type: 'showTab'; tab: PanelTab };
+  | { type: 'showTab'; tab: PanelTab }
+  /** A recorded step-through chain for the playground, or why it could not be recorded. */
+  | { type: 'stepTrace'; trace: StepTrace }
+  | { type: 'stepTraceError'; message: string };
 
 export interface WebviewDefaults {
   sampler: SamplerName;
@@ -73,6 +83,9 @@ export interface WebviewDefaults {
   /** Training settings, shown next to the Compare button. */
   epochs?: number;
   limit?: number;
+  /** The sampling tuning settings (an absent field is auto) and warm-up (absent: auto). */
+  tuning?: SamplerTuning;
+  warmup?: number;
 }
 
 export type WebviewToHost =
@@ -86,4 +99,6 @@ export type WebviewToHost =
   | { type: 'saveDraws'; runId: string }
   | { type: 'clearRuns' }
   | { type: 'removeSample'; runId: string }
-  | { type: 'clearSamples' };
+  | { type: 'clearSamples' }
+  /** Record `steps` moves of chain 0 of this request (the playground's step-through). */
+  | { type: 'traceSteps'; params: SampleRequestParams; steps: number };

@@ -76,6 +76,7 @@ export class PlaygroundView {
   });
   private readonly canvas = h('canvas', { class: 'pg-canvas', 'aria-label': 'step-through plot' });
   private readonly why = h('div', { class: 'muted' });
+  private readonly defaults = h('div', { class: 'muted' });
   private trace: StepTrace | null = null;
   /** Moves fully shown; the one at `index` is `t` of the way through its animation. */
   private index = 0;
@@ -100,10 +101,12 @@ export class PlaygroundView {
     this.why.textContent = first.why;
     const tuningRow = h('div', { class: 'pg-row' });
     for (const f of TUNING_FIELDS) {
+      // The placeholder shows the default; the title says what auto does.
       const input = h('input', {
         type: 'text',
         class: 'pg-num',
-        placeholder: f.auto,
+        placeholder: 'auto',
+        title: f.auto,
         'aria-label': f.label,
       });
       const label = h('label', { class: 'pg-field' }, f.label, input);
@@ -126,6 +129,7 @@ export class PlaygroundView {
           h('label', { class: 'pg-field' }, 'warm-up', this.warmup),
         ),
         tuningRow,
+        this.defaults,
         h(
           'div',
           { class: 'pg-row' },
@@ -168,6 +172,10 @@ export class PlaygroundView {
       const el = this.tuning.get(f.key);
       if (el) el.label.hidden = !f.for.includes(s);
     }
+    const shown = TUNING_FIELDS.filter((f) => f.for.includes(s));
+    this.defaults.textContent = shown.length
+      ? `Defaults: ${shown.map((f) => `${f.label} ${f.auto}`).join('; ')}; warm-up auto.`
+      : 'No tuning: the slice width is adapted in warm-up (warm-up auto).';
   }
 
   private showSpeed(): void {

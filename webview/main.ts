@@ -9,6 +9,7 @@ import { loadState, post, saveState, type UiState } from './api';
 import { applyTheme } from './charts';
 import type { ViewContext } from './context';
 import { h } from './dom';
+import { PlaygroundView } from './playground';
 import { SamplingView } from './samplingView';
 import { applyMessage, emptyModel, type Part, type Tab } from './store';
 import { SummaryView } from './summaryView';
@@ -58,6 +59,7 @@ function main(): void {
       training.render(parts);
       sampling.render(parts);
       summary.render(parts);
+      playground.render(parts);
     } catch (e) {
       // One bad render must not stop later messages from being drawn.
       console.error('Tensor Lens panel: render failed', e);
@@ -109,6 +111,7 @@ function main(): void {
   const training = new TrainingView(panels[0], ctx);
   const sampling = new SamplingView(panels[1], ctx);
   const summary = new SummaryView(panels[2], ctx);
+  const playground = new PlaygroundView(panels[1], ctx);
   for (const p of ['training', 'runs', 'sampling', 'summary', 'form'] as Part[]) dirty.add(p);
   schedule();
 
@@ -166,6 +169,7 @@ function main(): void {
     applyTheme();
     training.retheme();
     sampling.retheme();
+    playground.retheme();
     for (const p of ['training', 'sampling'] as Part[]) dirty.add(p);
     schedule();
   }).observe(document.body, { attributes: true, attributeFilter: ['class'] });

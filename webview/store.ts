@@ -5,7 +5,7 @@
 import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/common/messages';
 import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/common/messages';
 import type { TrainEvent } from '../src/common/messages';
-import type { ModelResult } from '../src/common/messages';
+import type { ModelResult, StepTrace } from '../src/common/messages';
 import type { ProgressSample } from './chartData';
 import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
 import { decimate, SamplesAxis } from '../src/common/series';
@@ -16,7 +16,8 @@ export const MAX_LOSS_POINTS = 6000;
 export const MAX_SAMPLES = 24;
 
 export type Tab = 'training' | 'sampling' | 'summary';
-export type Part = 'training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'tab';
+export type Part =
+  'training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'tab' | 'playground';
 
 export interface RunView {
   run: StoredTrainRun;
@@ -53,6 +54,9 @@ export interface PanelModel {
   /** Set by a showTab message; the view applies and clears it. */
   requestedTab: Tab | null;
   initialised: boolean;
+  /** The playground's last recorded chain, or why it could not be recorded. */
+  stepTrace: StepTrace | null;
+  stepTraceError: string | null;
 }
 
 export function emptyModel(): PanelModel {
@@ -69,6 +73,8 @@ export function emptyModel(): PanelModel {
     exprCheck: null,
     requestedTab: null,
     initialised: false,
+    stepTrace: null,
+    stepTraceError: null,
   };
 }
 
@@ -291,6 +297,13 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
     case 'showTab':
       m.requestedTab = msg.tab;
       return new Set<Part>(['tab']);
+    case 'stepTrace':
+      m.stepTrace = msg.trace;
+      m.stepTraceError = null;
+      return new Set<Part>(['playground']);
+    case 'stepTraceError':
+      m.stepTraceError = msg.message;
+      return new Set<Part>(['playground']);
   }
 }
 

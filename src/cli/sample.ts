@@ -12,8 +12,10 @@ import {
   runSampler,
   SampleCancelled,
 } from '../sampling';
+import { traceSteps } from '../sampling/steps';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
+import { TUNING_SPEC, TUNING_USAGE, tuningFromFlags } from './tuningFlags';
 
 /** One line per sampler, from the registry: name, label, and what it samples. */
 function samplerLines(): string {
@@ -25,7 +27,7 @@ function samplerLines(): string {
   }).join('\n');
 }
 
-const HELP = `Usage: tensor-lens sample EXPR [options]
+const HELP = (): string => `Usage: tensor-lens sample EXPR [options]
 
 Draws from the density EXPR (in x, or in x and y for 2-D), e.g.
   tensor-lens sample "exp(-x^2/2) * (1 + sin(3x)^2)"
@@ -46,6 +48,13 @@ ${samplerLines()}
   --log-density    EXPR is log f rather than f
   --out FILE       write the draws as CSV: chain,draw,x (and y in 2-D)
   --json           print one JSON object instead of the summary
+  --trace-steps N  record the first N moves (1–500) of chain 0 after warm-up, for mh, slice,
+                   hmc or nuts, and print them as one JSON object instead of sampling: proposals
+                   and acceptance, slice brackets, leapfrog paths with their energy error, NUTS
+                   doublings and why the tree stopped; the positions are the run's first draws
+
+Tuning (each defaults to auto: adapted in warm-up; a number is used as given, not adapted):
+${TUNING_USAGE}
 
 The KS test compares the draws with the CDF integrated numerically from the density as typed
 (thinned by ESS for MCMC). A chain that never moves (every draw the same, or every transition
@@ -64,6 +73,8 @@ const SPEC: Record<string, FlagSpec> = {
   out: { kind: 'string', hint: 'FILE.csv' },
   json: { kind: 'boolean' },
   help: { kind: 'boolean' },
+  'trace-steps': { kind: 'int', min: 1, hint: '1–500' },
+  ...TUNING_SPEC,
 };
 
 function parseFlagRange(text: string, flag: string): [number, number] {
@@ -121,7 +132,7 @@ function jsonSafe(_k: string, v: unknown): unknown {
 export async function sampleCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, SPEC, 'sample');
   if (flags.help) {
-    io.out(HELP);
+    io.out(HELP());
     return 0;
   }
   if (positionals.length !== 1) {
@@ -158,6 +169,8 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     warmup: warmup ?? defaultWarmup(n),
     runId: 'cli',
   };
+  const tuning = tuningFromFlags(flags);
+  if (tuning) params.tuning = tuning;
   if (typeof flags.range === 'string') params.range = parseFlagRange(flags.range, 'range');
   if (typeof flags['range-y'] === 'string')
     params.rangeY = parseFlagRange(flags['range-y'], 'range-y');
@@ -166,6 +179,16 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
     throw new CliError(
       `tensor-lens sample: --sampler ${sampler} is ${samplerSpec(sampler).dims.join('-D and ')}-D only; for a density in ${dims === 2 ? 'x and y' : 'x'} use ${samplersFor(dims)}`,
     );
+  }
+  if (typeof flags['trace-steps'] === 'number') {
+    try {
+      io.out(JSON.stringify(traceSteps(params, flags['trace-steps']), jsonSafe));
+    } catch (e) {
+      throw new CliError(
+        `tensor-lens sample: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
+    }
+    return 0;
   }
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   let result: SampleResult;

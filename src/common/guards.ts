@@ -21,6 +21,7 @@ import type {
 } from '../training/types';
 import { isSamplerName } from '../sampling/samplers';
 import type { LayerResult, ModelResult, Shape } from '../shapes/types';
+import { isSamplerTuning, isStepTrace } from './stepGuards';
 
 type Rec = Record<string, unknown>;
 
@@ -225,7 +226,8 @@ export function isSampleRequestParams(v: unknown): v is SampleRequestParams {
     opt(v.logDensity, isBool) &&
     opt(v.bins, isNum) &&
     opt(v.warmup, isNum) &&
-    opt(v.runId, isStr)
+    opt(v.runId, isStr) &&
+    opt(v.tuning, isSamplerTuning)
   );
 }
 
@@ -361,7 +363,9 @@ function isDefaults(v: unknown): v is WebviewDefaults {
     isNum(v.seed) &&
     isStr(v.expr) &&
     opt(v.epochs, isNum) &&
-    opt(v.limit, isNum)
+    opt(v.limit, isNum) &&
+    opt(v.tuning, isSamplerTuning) &&
+    opt(v.warmup, isNum)
   );
 }
 
@@ -389,6 +393,8 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
   exprCheck: (v) => isStr(v.expr) && isExprCheck(v.result),
   summary: (v) => (v.model === null || isModelResult(v.model)) && isStr(v.file),
   showTab: (v) => isStr(v.tab) && TABS.includes(v.tab),
+  stepTrace: (v) => isStepTrace(v.trace),
+  stepTraceError: (v) => isStr(v.message),
 };
 
 const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
@@ -405,6 +411,7 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
     isStr(v.data),
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
+  traceSteps: (v) => isSampleRequestParams(v.params) && isNum(v.steps),
 };
 
 function checkWith<U extends { type: string }>(table: GuardTable<U>, v: unknown): v is U {

@@ -6,6 +6,8 @@ import type {
   SamplerName,
   ExprCheck,
   SampleProgressEvent,
+  SamplerTuning,
+  StepTrace,
 } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import type {
@@ -24,8 +26,14 @@ export type {
   SampleRequestParams,
   SampleResult,
   SamplerName,
+  SamplerStep,
+  SamplerTuning,
+  StepPoint,
+  StepSamplerName,
+  StepTrace,
 } from '../sampling/types';
 export { SAMPLERS, SAMPLER_TABLE, isSamplerName } from '../sampling/samplers';
+export { STEP_SAMPLERS } from '../sampling/types';
 export type { Dim, ModelResult, Shape } from '../shapes/types';
 export type {
   TrainDoneEvent,
@@ -84,7 +92,10 @@ export type HostToWebview =
   | { type: 'sampleError'; runId: string; message: string }
   | { type: 'exprCheck'; expr: string; result: ExprCheck }
   | { type: 'summary'; model: ModelResult | null; file: string }
-  | { type: 'showTab'; tab: PanelTab };
+  | { type: 'showTab'; tab: PanelTab }
+  /** A recorded step-through chain for the playground, or why it could not be recorded. */
+  | { type: 'stepTrace'; trace: StepTrace }
+  | { type: 'stepTraceError'; message: string };
 
 export interface WebviewDefaults {
   sampler: SamplerName;
@@ -95,6 +106,9 @@ export interface WebviewDefaults {
   /** Training settings, shown next to the Compare button. */
   epochs?: number;
   limit?: number;
+  /** The sampling tuning settings (an absent field is auto) and warm-up (absent: auto). */
+  tuning?: SamplerTuning;
+  warmup?: number;
 }
 
 /** What the page may ask the host to save: CSV text, a PNG data URL, SVG text. */
@@ -111,4 +125,6 @@ export type WebviewToHost =
   | { type: 'saveDraws'; runId: string }
   | { type: 'clearRuns' }
   | { type: 'removeSample'; runId: string }
-  | { type: 'clearSamples' };
+  | { type: 'clearSamples' }
+  /** Record `steps` moves of chain 0 of this request (the playground's step-through). */
+  | { type: 'traceSteps'; params: SampleRequestParams; steps: number };

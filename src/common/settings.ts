@@ -29,6 +29,12 @@ export const SETTING_DEFAULTS = {
   'sampling.draws': 5000,
   'sampling.chains': 4,
   'sampling.defaultDensity': 'exp(-x^2/2) * (1 + sin(3x)^2)',
+  'sampling.warmup': 'auto',
+  'sampling.mhScale': 'auto',
+  'sampling.stepSize': 'auto',
+  'sampling.leapfrogSteps': 'auto',
+  'sampling.targetAccept': 'auto',
+  'sampling.maxDepth': 'auto',
   seed: 42,
 };
 

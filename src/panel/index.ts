@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { HostToWebview, PanelTab, SaveMime, WebviewDefaults } from '../common/messages';
 import { readSettings, type Settings } from '../common/settings';
+import { tuningFromSettings } from '../common/tuningSettings';
 import type { SampleRequestParams } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import type { ModelSpec, TrainEvent, TrainRequestParams } from '../training/types';
@@ -70,6 +71,7 @@ export function createPanel(
       expr: s['sampling.defaultDensity'],
       epochs: s['training.epochs'],
       limit: s['training.limit'],
+      ...tuningFromSettings(s),
     };
   }
 
@@ -175,7 +177,14 @@ export function createPanel(
 
   const routes: Routes = {
     ready: (_msg, page) => pages.sendInit(page),
-    runSample: (msg) => jobs.enqueueSample(msg.params),
+    // The tuning settings apply to a run whose form did not set its own.
+    runSample: (msg) => {
+      const t = tuningFromSettings(settings());
+      const params = { ...msg.params };
+      if (params.tuning === undefined && t.tuning) params.tuning = t.tuning;
+      if (params.warmup === undefined && t.warmup !== undefined) params.warmup = t.warmup;
+      jobs.enqueueSample(params);
+    },
     checkExpr: async (msg, page) => {
       try {
         const result = await client.request('checkExpr', {
@@ -189,6 +198,14 @@ export function createPanel(
           expr: msg.expr,
           result: { ok: false, error: errorText(e) },
         });
+      }
+    },
+    traceSteps: async (msg, page) => {
+      try {
+        const trace = await client.request('traceSteps', { request: msg.params, steps: msg.steps });
+        pages.post(page, { type: 'stepTrace', trace });
+      } catch (e) {
+        pages.post(page, { type: 'stepTraceError', message: errorText(e) });
       }
     },
     compare: (msg) => controller.compare({ epochs: msg.epochs, limit: msg.limit }),

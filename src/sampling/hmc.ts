@@ -14,9 +14,19 @@
 //   (θ⁺−θ⁻)·M⁻¹r⁺ < 0) on the whole tree or any subtree, a divergence, or depth 10; the next state
 //   is drawn with multinomial weights (uniform within a subtree, biased progressive at the top, as
 //   in Stan and Betancourt 2017).
+// - Tuning the user gives (SamplerTuning) replaces what warm-up would adapt: a fixed step size is
+//   never changed, a fixed number of steps is not jittered.
 import type { Rng } from '../common/rng';
 import { logAddExp } from './special';
-import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
+import {
+  emptyStats,
+  initialPoint,
+  logTarget,
+  type Chain,
+  type MoveEvent,
+  type Target,
+} from './target';
+import type { SamplerTuning } from './types';
 import { axisTransform, type AxisTransform } from './transform';
 
 const MAX_DEPTH = 10;
@@ -88,12 +98,16 @@ abstract class HamiltonianChain implements Chain {
   protected cur: Point;
   protected eps: number;
   protected readonly da: DualAveraging;
+  /** A step size the user fixed: warm-up leaves it alone. */
+  private readonly fixedEps: number | undefined;
   stats = emptyStats();
+  observe?: (e: MoveEvent) => void;
 
   constructor(
     protected readonly t: Target,
     protected readonly rng: Rng,
     delta: number,
+    tuning: SamplerTuning,
   ) {
     this.d = t.dims;
     this.tr = [
@@ -115,8 +129,9 @@ abstract class HamiltonianChain implements Chain {
       return Number.isFinite(u) ? u : this.tr[i].toU(t.mode[i]);
     });
     this.cur = this.point(u0.map((u) => (Number.isFinite(u) ? u : 0)));
-    this.eps = this.initialStepSize();
-    this.da = new DualAveraging(this.eps, delta);
+    this.fixedEps = tuning.stepSize;
+    this.eps = tuning.stepSize ?? this.initialStepSize();
+    this.da = new DualAveraging(this.eps, tuning.targetAccept ?? delta);
   }
 
   protected point(q0: number[]): Point {
@@ -165,6 +180,16 @@ abstract class HamiltonianChain implements Chain {
     let k = 0;
     for (let i = 0; i < this.d; i++) k += p[i] * p[i] * this.minv[i];
     return 0.5 * k;
+  }
+
+  /** Tells the observer (if any) where a leapfrog step landed. */
+  protected observeStep(pt: Point, h0: number): void {
+    if (this.observe)
+      this.observe({
+        kind: 'leapfrog',
+        at: this.toX(pt.q),
+        energyError: this.hamiltonian(pt) - h0,
+      });
   }
 
   protected hamiltonian(pt: Point): number {
@@ -216,13 +241,13 @@ abstract class HamiltonianChain implements Chain {
   warmup(iters: number): void {
     for (let i = 0; i < iters; i++) {
       const a = this.transition(this.eps, false);
-      this.eps = this.da.update(a);
+      if (this.fixedEps === undefined) this.eps = this.da.update(a);
     }
   }
 
   endWarmup(): void {
     // Without warm-up there is no averaged step size: keep the initial heuristic one.
-    if (this.da.m > 0) this.eps = Math.exp(this.da.logEpsBar);
+    if (this.da.m > 0 && this.fixedEps === undefined) this.eps = Math.exp(this.da.logEpsBar);
     if (!(this.eps > 0 && Number.isFinite(this.eps))) this.eps = 1e-3;
     this.stats.stepSize = this.eps;
   }
@@ -242,22 +267,27 @@ abstract class HamiltonianChain implements Chain {
 }
 
 export class HmcChain extends HamiltonianChain {
-  constructor(t: Target, rng: Rng) {
-    super(t, rng, 0.65);
+  private readonly steps: number | undefined;
+  private readonly jitter: boolean;
+  constructor(t: Target, rng: Rng, tuning: SamplerTuning = {}) {
+    super(t, rng, 0.65, tuning);
+    this.steps = tuning.steps;
+    this.jitter = tuning.stepSize === undefined;
   }
 
   protected transition(eps0: number, keep: boolean): number {
     // Jitter ε by ±10% and integrate for a time drawn around π/2 (a quarter period of a unit
     // Gaussian in the scaled metric), so the path length never locks onto a resonance.
-    const eps = eps0 * (0.9 + 0.2 * this.rng.uniform());
-    const time = (Math.PI / 2) * (0.5 + this.rng.uniform());
-    const L = Math.max(1, Math.min(1000, Math.round(time / eps)));
+    const eps = this.jitter ? eps0 * (0.9 + 0.2 * this.rng.uniform()) : eps0;
+    const time = this.steps === undefined ? (Math.PI / 2) * (0.5 + this.rng.uniform()) : 0;
+    const L = this.steps ?? Math.max(1, Math.min(1000, Math.round(time / eps)));
     const pt = this.copy(this.cur);
     this.sampleMomentum(pt.p);
     const h0 = this.hamiltonian(pt);
     let divergent = false;
     for (let l = 0; l < L; l++) {
       this.leapfrog(pt, eps);
+      this.observeStep(pt, h0);
       const h = this.hamiltonian(pt);
       if (!(h - h0 <= DIVERGENCE)) {
         divergent = true;
@@ -268,6 +298,7 @@ export class HmcChain extends HamiltonianChain {
     const acceptProb = dh >= 0 ? 1 : Number.isNaN(dh) ? 0 : Math.exp(dh);
     const accept = this.rng.uniform() < acceptProb;
     if (accept) this.cur = pt;
+    this.observe?.({ kind: 'hmc-end', acceptProb, accepted: accept, divergent });
     if (keep) {
       this.stats.proposals++;
       if (accept) this.stats.accepted++;
@@ -292,8 +323,10 @@ interface Tree {
 }
 
 export class NutsChain extends HamiltonianChain {
-  constructor(t: Target, rng: Rng) {
-    super(t, rng, 0.8);
+  private readonly maxDepth: number;
+  constructor(t: Target, rng: Rng, tuning: SamplerTuning = {}) {
+    super(t, rng, 0.8, tuning);
+    this.maxDepth = tuning.maxDepth ?? MAX_DEPTH;
   }
 
   /** (θ⁺ − θ⁻)·M⁻¹r⁻ ≥ 0 and (θ⁺ − θ⁻)·M⁻¹r⁺ ≥ 0: no U-turn yet. */
@@ -312,6 +345,7 @@ export class NutsChain extends HamiltonianChain {
     if (depth === 0) {
       const pt = this.copy(from);
       this.leapfrog(pt, dir * eps);
+      this.observeStep(pt, h0);
       const h = this.hamiltonian(pt);
       const energyError = h - h0;
       const divergent = !(energyError <= DIVERGENCE);
@@ -357,22 +391,31 @@ export class NutsChain extends HamiltonianChain {
     let n = 0,
       sumAccept = 0;
     let divergent = false;
-    while (depth < MAX_DEPTH) {
+    let stop: 'u-turn' | 'subtree-u-turn' | 'divergence' | 'max-depth' = 'max-depth';
+    while (depth < this.maxDepth) {
       const dir = this.rng.uniform() < 0.5 ? -1 : 1;
+      this.observe?.({ kind: 'doubling', dir });
       const tree = this.build(dir > 0 ? plus : minus, dir, depth, eps, h0);
       n += tree.n;
       sumAccept += tree.sumAccept;
       if (tree.divergent) divergent = true;
       depth++;
-      if (!tree.valid) break;
+      if (!tree.valid) {
+        stop = tree.divergent ? 'divergence' : 'subtree-u-turn';
+        break;
+      }
       if (dir > 0) plus = tree.plus;
       else minus = tree.minus;
       // Biased progressive sampling: move to the new subtree with prob min(1, w_new / w_old).
       if (Math.log(this.rng.uniform()) < tree.logW - logW) sample = tree.proposal;
       logW = logAddExp(logW, tree.logW);
-      if (!this.noUturn(minus, plus)) break;
+      if (!this.noUturn(minus, plus)) {
+        stop = 'u-turn';
+        break;
+      }
     }
     this.cur = sample;
+    this.observe?.({ kind: 'nuts-end', depth, stop });
     const a = n > 0 ? sumAccept / n : 0;
     if (keep) {
       this.stats.proposals++;

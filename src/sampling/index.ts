@@ -22,11 +22,13 @@ import {
   type ChainSetup,
   type SamplerName,
 } from './samplers';
+import { findEnvelope2D } from './rejection2d';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
 import type { Chain, ChainStats, Target } from './target';
 import { SamplingInputError } from './errors';
+import { validateTuning } from './tuning';
 
 export { compileDensity, ExprError } from './expr';
 export { DensityError } from './support';
@@ -101,6 +103,7 @@ function validate(p: SampleRequestParams): void {
     throw new SamplingInputError(
       `warmup must be a whole number from 0 to ${MAX_WARMUP}, not ${p.warmup}`,
     );
+  validateTuning(p.tuning);
   for (const r of [p.range, p.rangeY]) {
     if (r && (r.length !== 2 || Number.isNaN(r[0]) || Number.isNaN(r[1]) || !(r[0] < r[1])))
       throw new SamplingInputError(`a range must be two numbers A < B, not ${String(r)}`);
@@ -109,7 +112,7 @@ function validate(p: SampleRequestParams): void {
 }
 
 /** Numeric facts about the target the samplers and diagnostics need. */
-interface Setup {
+export interface Setup {
   target: Target;
   /** 1-D: the CDF table (also the inverse-CDF sampler); 2-D: undefined. */
   table?: CdfTable;
@@ -447,6 +450,24 @@ function openEnds(r: [number, number] | undefined): [number, number] | undefined
   return [a === null ? -Infinity : a, b === null ? Infinity : b];
 }
 
+/**
+ * A request checked and its target prepared exactly as runSampler does, for the step-through
+ * recorder (src/sampling/steps.ts), whose chains must be the runs' chains.
+ */
+export function prepareTarget(params0: SampleRequestParams): {
+  params: SampleRequestParams;
+  setup: Setup;
+} {
+  const params: SampleRequestParams = {
+    ...params0,
+    range: openEnds(params0.range),
+    rangeY: openEnds(params0.rangeY),
+  };
+  validate(params);
+  const d = compileDensity(params.expr, params.logDensity ?? false);
+  return { params, setup: d.dims === 1 ? setup1D(d, params) : setup2D(d, params) };
+}
+
 export async function runSampler(
   params0: SampleRequestParams,
   hooks: SampleHooks,
@@ -473,8 +494,15 @@ export async function runSampler(
   const n = params.n,
     C = params.chains;
   const warmup = iid ? 0 : (params.warmup ?? defaultWarmup(n));
-  const envelope = spec.needsEnvelope ? findEnvelope(target, s.meanX) : undefined;
-  const chainSetup: ChainSetup = { target, table: s.table, envelope };
+  const envelope = spec.needsEnvelope && d.dims === 1 ? findEnvelope(target, s.meanX) : undefined;
+  const envelope2 = spec.needsEnvelope && d.dims === 2 ? findEnvelope2D(target) : undefined;
+  const chainSetup: ChainSetup = {
+    target,
+    table: s.table,
+    envelope,
+    envelope2,
+    tuning: params.tuning ?? {},
+  };
   let chains: Chain[] = Array.from({ length: C }, (_, c) =>
     spec.chain(chainSetup, new Rng(params.seed, c)),
   );
@@ -641,6 +669,12 @@ export async function runSampler(
     diag.restarts = restarts;
   }
   if (reports(sampler, 'uError') && s.table) diag.uError = s.table.uError;
+  if (envelope2) {
+    const e = envelope2;
+    const r = (v: number): string => v.toPrecision(4);
+    diag.envelope = `uniform on [${r(e.x[0])}, ${r(e.x[1])}] × [${r(e.y[0])}, ${r(e.y[1])}], M = ${Math.exp(e.logM).toPrecision(5)}`;
+    diag.restarts = restarts;
+  }
   Object.assign(diag, chainHealth(sampler, xs, ys, st, n, rh));
 
   const bins = params.bins ?? 60;

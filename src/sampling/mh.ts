@@ -1,9 +1,17 @@
 // Random-walk Metropolis–Hastings. Gaussian proposals; the step size adapts during warm-up only
 // (Robbins–Monro on log σ toward acceptance 0.44 in 1-D, Roberts & Rosenthal 2001; in 2-D the
 // proposal shape follows the running covariance as in Haario et al. 2001, target 0.35), then is
-// frozen, so the kept chain is exactly invariant.
+// frozen, so the kept chain is exactly invariant. A scale the user gives (tuning.mhScale) is an
+// isotropic proposal standard deviation that warm-up leaves alone.
 import type { Rng } from '../common/rng';
-import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
+import {
+  emptyStats,
+  initialPoint,
+  logTarget,
+  type Chain,
+  type MoveEvent,
+  type Target,
+} from './target';
 
 export class MhChain1D implements Chain {
   private x: number;
@@ -14,15 +22,18 @@ export class MhChain1D implements Chain {
 
   /** Compare densities (no logarithm per step) unless f itself would under- or overflow. */
   private readonly ratio: boolean;
+  private readonly adapt: boolean;
 
   constructor(
     private readonly t: Target,
     private readonly rng: Rng,
+    scale?: number,
   ) {
     this.ratio = !t.isLog && t.logMax > -300 && t.logMax < 300;
     this.x = initialPoint(t, rng)[0];
     this.vx = this.value(this.x);
-    this.sigma = 2.4 * t.sd[0];
+    this.adapt = scale === undefined;
+    this.sigma = scale ?? 2.4 * t.sd[0];
   }
 
   private value(x: number): number {
@@ -45,7 +56,7 @@ export class MhChain1D implements Chain {
         this.vx = vy;
       }
       // Robbins–Monro with the Rao-Blackwellised acceptance probability; gain n^-0.6.
-      this.sigma *= Math.exp(Math.pow(done + i + 1, -0.6) * (alpha - 0.44));
+      if (this.adapt) this.sigma *= Math.exp(Math.pow(done + i + 1, -0.6) * (alpha - 0.44));
     }
   }
 
@@ -130,16 +141,21 @@ export class MhChain2D implements Chain {
   private sxx = 0;
   private sxy = 0;
   private syy = 0;
+  private readonly adapt: boolean;
   stats = emptyStats();
+  observe?: (e: MoveEvent) => void;
 
   constructor(
     private readonly t: Target,
     private readonly rng: Rng,
+    scale?: number,
   ) {
     [this.x, this.y] = initialPoint(t, rng);
     this.lx = logTarget(t, this.x, this.y);
-    this.l11 = t.sd[0];
-    this.l22 = t.sd[1];
+    this.adapt = scale === undefined;
+    this.l11 = scale === undefined ? t.sd[0] : 1;
+    this.l22 = scale === undefined ? t.sd[1] : 1;
+    if (scale !== undefined) this.scale = scale;
   }
 
   private step(adapt: number): number {
@@ -152,13 +168,23 @@ export class MhChain2D implements Chain {
     const d = lp - this.lx;
     const alpha = d >= 0 ? 1 : Number.isNaN(d) ? 0 : Math.exp(d);
     let acc = 0;
+    const x0 = this.x,
+      y0 = this.y;
     if (rng.uniform() < alpha) {
       this.x = px;
       this.y = py;
       this.lx = lp;
       acc = 1;
     }
-    if (adapt > 0) this.scale *= Math.exp(Math.pow(adapt, -0.6) * (alpha - 0.35));
+    if (this.observe)
+      this.observe({
+        kind: 'proposal',
+        from: [x0, y0],
+        proposal: [px, py],
+        acceptProb: alpha,
+        accepted: acc === 1,
+      });
+    if (adapt > 0 && this.adapt) this.scale *= Math.exp(Math.pow(adapt, -0.6) * (alpha - 0.35));
     return acc;
   }
 
@@ -167,7 +193,7 @@ export class MhChain2D implements Chain {
       const it = done + i + 1;
       this.step(it);
       // Welford running covariance over the second half of warm-up (the first half is burn-in).
-      if (it > total / 4) {
+      if (this.adapt && it > total / 4) {
         this.n++;
         const dx = this.x - this.mx,
           dy = this.y - this.my;

@@ -7,9 +7,11 @@ import { fillInverseCdf, type CdfTable } from './cdf';
 import { HmcChain, NutsChain } from './hmc';
 import { MhChain1D, MhChain2D } from './mh';
 import { RejectionChain, type Envelope } from './rejection';
+import { RejectionChain2D, type Envelope2D } from './rejection2d';
 import type { Rng } from '../common/rng';
 import { SliceChain } from './slice';
 import { emptyStats, type Chain, type ChainStats, type Target } from './target';
+import type { SamplerTuning } from './types';
 
 /** A colour of the panel's palette (webview/charts.ts maps it to the theme). */
 export type PaletteColor = 'blue' | 'orange' | 'green' | 'purple' | 'red' | 'yellow';
@@ -34,6 +36,10 @@ export interface ChainSetup {
   table?: CdfTable;
   /** Rejection: the envelope found for the target. */
   envelope?: Envelope;
+  /** Rejection in 2-D: the uniform box and its bound. */
+  envelope2?: Envelope2D;
+  /** What the user fixed (proposal scale, step size, …); the rest warm-up adapts. */
+  tuning: SamplerTuning;
 }
 
 export interface SamplerSpec {
@@ -109,14 +115,17 @@ export const SAMPLER_TABLE = {
   rejection: {
     label: 'Rejection',
     color: 'blue',
-    dims: [1],
+    dims: [1, 2],
     kind: 'iid',
     stats: ['acceptance', 'proposals', 'envelope'],
     acceptance: 'accepted',
     needsEnvelope: true,
     firstBatch: 4096,
     fixedBatches: true,
-    chain: (s, rng) => new RejectionChain(s.target, rng, required(s.envelope, 'the envelope')),
+    chain: (s, rng) =>
+      s.envelope2
+        ? new RejectionChain2D(s.target, rng, s.envelope2)
+        : new RejectionChain(s.target, rng, required(s.envelope, 'the envelope')),
   },
   mh: {
     label: 'Metropolis–Hastings',
@@ -128,7 +137,9 @@ export const SAMPLER_TABLE = {
     // Cheap steps: per-batch overhead would dominate small first batches.
     firstBatch: 8192,
     chain: (s, rng) =>
-      s.target.dims === 1 ? new MhChain1D(s.target, rng) : new MhChain2D(s.target, rng),
+      s.target.dims === 1
+        ? new MhChain1D(s.target, rng, s.tuning.mhScale)
+        : new MhChain2D(s.target, rng, s.tuning.mhScale),
   },
   slice: {
     label: 'Slice',
@@ -147,7 +158,7 @@ export const SAMPLER_TABLE = {
     stats: HAMILTONIAN_STATS,
     acceptance: 'accepted',
     firstBatch: 256,
-    chain: (s, rng) => new HmcChain(s.target, rng),
+    chain: (s, rng) => new HmcChain(s.target, rng, s.tuning),
   },
   nuts: {
     label: 'NUTS',
@@ -157,7 +168,7 @@ export const SAMPLER_TABLE = {
     stats: [...HAMILTONIAN_STATS, 'treeDepth'],
     acceptance: 'acceptStat',
     firstBatch: 256,
-    chain: (s, rng) => new NutsChain(s.target, rng),
+    chain: (s, rng) => new NutsChain(s.target, rng, s.tuning),
   },
 } as const satisfies Record<string, SamplerSpec>;
 

@@ -7,7 +7,14 @@
 // an absolute 1e-300 bound never would), or after MAX_SHRINK proposals. A point of zero density
 // has no slice: the update leaves it in place, and the driver reports a chain that never moves.
 import type { Rng } from '../common/rng';
-import { emptyStats, initialPoint, logTarget, type Chain, type Target } from './target';
+import {
+  emptyStats,
+  initialPoint,
+  logTarget,
+  type Chain,
+  type MoveEvent,
+  type Target,
+} from './target';
 
 const MAX_STEPS = 32;
 const MAX_SHRINK = 2000;
@@ -21,6 +28,7 @@ export class SliceChain implements Chain {
   private jump: [number, number] = [0, 0];
   private jumps = 0;
   stats = emptyStats();
+  observe?: (e: MoveEvent) => void;
 
   constructor(
     private readonly t: Target,
@@ -46,6 +54,8 @@ export class SliceChain implements Chain {
     let J = Math.floor(MAX_STEPS * rng.uniform());
     let K = MAX_STEPS - 1 - J;
     let evals = 0;
+    const obs = this.observe;
+    obs?.({ kind: 'slice', axis, x0, logLevel: logy, L, R });
     while (J > 0 && logy < lp(L)) {
       L -= w;
       J--;
@@ -57,11 +67,13 @@ export class SliceChain implements Chain {
       evals++;
     }
     evals += 2;
+    obs?.({ kind: 'slice-out', L, R });
     const tiny = 1e-13 * (Math.abs(x0) + w);
     for (let k = 0; k < MAX_SHRINK; k++) {
       const x1 = L + rng.uniform() * (R - L);
       const l1 = lp(x1);
       evals++;
+      obs?.({ kind: 'slice-shrink', at: x1, inside: logy < l1 });
       if (logy < l1) {
         q[axis] = x1;
         this.lq = l1;

@@ -71,6 +71,30 @@ export function emptyStats(): ChainStats {
   };
 }
 
+/**
+ * What a chain tells an observer about each move (the step-through recorder, src/sampling/steps.ts).
+ * Runs never set an observer; points are in the user's coordinates.
+ */
+export type MoveEvent =
+  | {
+      kind: 'proposal';
+      from: [number, number];
+      proposal: [number, number];
+      acceptProb: number;
+      accepted: boolean;
+    }
+  | { kind: 'slice'; axis: 0 | 1; x0: number; logLevel: number; L: number; R: number }
+  | { kind: 'slice-out'; L: number; R: number }
+  | { kind: 'slice-shrink'; at: number; inside: boolean }
+  | { kind: 'leapfrog'; at: [number, number]; energyError: number }
+  | { kind: 'doubling'; dir: 1 | -1 }
+  | { kind: 'hmc-end'; acceptProb: number; accepted: boolean; divergent: boolean }
+  | {
+      kind: 'nuts-end';
+      depth: number;
+      stop: 'u-turn' | 'subtree-u-turn' | 'divergence' | 'max-depth';
+    };
+
 /** One chain of a sampler. The driver calls warmup() in batches, then draw() in batches. */
 export interface Chain {
   /** `iters` warm-up iterations; `done` is how many were already run, `total` the warm-up length. */
@@ -82,6 +106,8 @@ export interface Chain {
   /** Current position, for traces during warm-up. */
   position(): [number, number];
   stats: ChainStats;
+  /** Set only by the step-through recorder. */
+  observe?: (e: MoveEvent) => void;
 }
 
 /**

@@ -23,6 +23,25 @@ export interface SampleRequestParams {
   warmup?: number;
   /** Echoed in progress events and the result (default 'sample'). */
   runId?: string;
+  /** Fixed values for what warm-up tunes; an absent field (or no `tuning`) is "auto". */
+  tuning?: SamplerTuning;
+}
+
+/**
+ * Tuning controls. Each absent field is "auto": warm-up adapts it. A given value is used as is
+ * and not adapted, so a user can see what a bad step size or proposal scale does.
+ */
+export interface SamplerTuning {
+  /** MH: proposal standard deviation per axis (auto: adapted in warm-up). */
+  mhScale?: number;
+  /** HMC and NUTS: leapfrog step size in the sampler's scaled coordinates (auto: dual averaging). */
+  stepSize?: number;
+  /** HMC: leapfrog steps per transition (auto: about π/2 ÷ step size, jittered). */
+  steps?: number;
+  /** HMC and NUTS: dual averaging's target acceptance, 0–1 exclusive (auto: 0.65 HMC, 0.8 NUTS). */
+  targetAccept?: number;
+  /** NUTS: the deepest tree, 1–15 (auto: 10, at most 1023 leapfrogs per draw). */
+  maxDepth?: number;
 }
 
 export interface Histogram {
@@ -128,4 +147,85 @@ export interface ExprCheck {
   dims?: 1 | 2;
   error?: string;
   column?: number;
+}
+
+// ───────────── step-through (src/sampling/steps.ts) ─────────────
+
+/** A point of the chain; the second coordinate is 0 in 1-D. */
+export type StepPoint = [number, number];
+
+/** One slice update of one coordinate: the level, the bracket stepped out, the shrinking. */
+export interface SliceUpdate {
+  axis: 0 | 1;
+  /** The coordinate before the update. */
+  x0: number;
+  /** The slice height as a fraction of the density's maximum (the plotted density's units). */
+  height: number;
+  /** The first bracket [L, R] of width w around x0. */
+  initial: [number, number];
+  /** The bracket after stepping out. */
+  bracket: [number, number];
+  /** Each proposal of the shrinking phase in order; the last one inside the slice is taken. */
+  shrink: { at: number; inside: boolean }[];
+}
+
+export interface NutsDoubling {
+  /** +1 forward in time, −1 backward. */
+  dir: 1 | -1;
+  /** Leapfrog positions of this doubling, in integration order. */
+  path: StepPoint[];
+  /** H − H₀ at each of them. */
+  energyError: number[];
+}
+
+export type SamplerStep =
+  | {
+      sampler: 'mh';
+      from: StepPoint;
+      to: StepPoint;
+      proposal: StepPoint;
+      acceptProb: number;
+      accepted: boolean;
+    }
+  | { sampler: 'slice'; from: StepPoint; to: StepPoint; updates: SliceUpdate[] }
+  | {
+      sampler: 'hmc';
+      from: StepPoint;
+      to: StepPoint;
+      /** Leapfrog positions after each step (the start is `from`). */
+      path: StepPoint[];
+      energyError: number[];
+      acceptProb: number;
+      accepted: boolean;
+      divergent: boolean;
+    }
+  | {
+      sampler: 'nuts';
+      from: StepPoint;
+      to: StepPoint;
+      doublings: NutsDoubling[];
+      depth: number;
+      /** Why the tree stopped growing: a U-turn of the whole trajectory or of a new subtree, a
+       * divergence, or the depth limit. */
+      stop: 'u-turn' | 'subtree-u-turn' | 'divergence' | 'max-depth';
+    };
+
+export type StepSamplerName = SamplerStep['sampler'];
+export const STEP_SAMPLERS: readonly StepSamplerName[] = ['mh', 'slice', 'hmc', 'nuts'];
+
+/** A short chain recorded move by move (chain 0 of the same request, after the same warm-up). */
+export interface StepTrace {
+  sampler: StepSamplerName;
+  expr: string;
+  dims: 1 | 2;
+  seed: number;
+  warmup: number;
+  /** The tuned (or given) proposal scale, slice width or step size the moves used. */
+  stepSize: number;
+  range: [number, number];
+  rangeY?: [number, number];
+  /** The density relative to its maximum: a curve in 1-D, a row-major nx × ny grid in 2-D. */
+  density: { x: number[]; y: number[] };
+  density2d?: { nx: number; ny: number; values: number[] };
+  steps: SamplerStep[];
 }

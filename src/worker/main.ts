@@ -52,6 +52,11 @@ startWorkerLoop({
     const { checkExpression } = await import('../sampling');
     return checkExpression(p.expr, p.logDensity);
   },
+  traceSteps: async (p) => {
+    const { SamplingInputError } = await import('../sampling');
+    const { traceSteps } = await import('../sampling/steps');
+    return translateErrors(async () => traceSteps(p.request, p.steps), [SamplingInputError], []);
+  },
   sample: async (params, ctx) => {
     const { runSampler, SamplingInputError, SampleCancelled } = await import('../sampling');
     const result = await translateErrors(

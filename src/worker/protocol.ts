@@ -6,6 +6,7 @@ import type {
   SampleProgressEvent,
   SampleRequestParams,
   SampleResult,
+  StepTrace,
 } from '../sampling/types';
 import type { AnalysisResult, Shape } from '../shapes/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
@@ -37,6 +38,13 @@ export interface Methods {
     progress: never;
     long: false;
   };
+  /** Records a short chain move by move (src/sampling/steps.ts), for the playground. */
+  traceSteps: {
+    params: { request: SampleRequestParams; steps: number };
+    result: StepTrace;
+    progress: never;
+    long: false;
+  };
   ping: {
     params: Record<string, never>;
     result: { pid: number; memory: number };
@@ -61,6 +69,7 @@ export const LONG: { readonly [M in Method]: Methods[M]['long'] } = {
   sampleDraws: true,
   analyze: false,
   checkExpr: false,
+  traceSteps: false,
   ping: false,
 };
 

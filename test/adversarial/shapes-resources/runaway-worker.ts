@@ -19,5 +19,6 @@ startWorkerLoop({
   checkExpr: unsupported,
   sample: unsupported,
   sampleDraws: unsupported,
+  traceSteps: unsupported,
   train: unsupported,
 });

@@ -1,0 +1,132 @@
+// The sampling playground in headless Chromium under the extension's exact HTML and CSP, at the
+// sidebar's narrowest (300 px) in a dark and a high-contrast theme: the gallery and the tuning
+// controls make the request the host expects, a real recorded chain (traceSteps, in process) is
+// stepped, animated, paused and reset, every move draws on the canvas, nothing overflows the
+// width, and no console error or CSP violation occurs. Saves a screenshot per theme to look at.
+// Skips when Debian's /usr/bin/chromium is not installed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { HostToWebview, SampleRequestParams } from '../../src/common/messages';
+import { GALLERY_2D } from '../../src/common/gallery2d';
+import { traceSteps } from '../../src/sampling/steps';
+import {
+  chromiumAvailable,
+  launch,
+  openHarness,
+  settle,
+  type Harness,
+  type ThemeKind,
+} from './harness';
+
+const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
+let browser: Browser | undefined;
+const SHOTS = process.env.TL_SCREENSHOTS ?? join(tmpdir(), 'tensor-lens-playground');
+
+const init: HostToWebview = {
+  type: 'init',
+  runs: [],
+  samples: [],
+  summary: null,
+  defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'exp(-x^2/2)' },
+};
+
+/** Pixels of the canvas that are not transparent (how much is drawn), and a checksum of all. */
+async function ink(h: Harness): Promise<{ n: number; sum: number }> {
+  return h.page.locator('canvas.pg-canvas').evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d');
+    if (!ctx || !canvas.width || !canvas.height) return { n: 0, sum: 0 };
+    const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0,
+      sum = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 0) n++;
+      sum = (sum * 31 + d[i] + 3 * d[i + 1] + 7 * d[i + 2] + 11 * d[i + 3]) % 1000000007;
+    }
+    return { n, sum };
+  });
+}
+
+const caption = async (h: Harness): Promise<string> =>
+  (await h.page.locator('.pg-caption').textContent()) ?? '';
+
+before(async () => {
+  if (skip) return;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
+  test(
+    `step through a recorded NUTS chain on the banana at 300 px (${theme})`,
+    { skip },
+    async () => {
+      const h = await openHarness(browser as Browser, { theme, width: 300, height: 1000 });
+      try {
+        await h.send(init);
+        await h.send({ type: 'showTab', tab: 'sampling' });
+        await settle(h.page);
+        const pg = h.page.locator('.playground');
+        await pg.scrollIntoViewIfNeeded();
+        const banana = GALLERY_2D.find((g) => g.name === 'banana');
+        assert.ok(banana);
+        assert.equal(await h.page.locator('.pg-expr').inputValue(), banana.expr);
+        // A bad tuning value is named on the page and nothing is sent.
+        await h.page.locator('input[aria-label="step size"]').fill('fast');
+        await h.page.locator('.pg-record').click();
+        assert.match((await pg.locator('.error-text').textContent()) ?? '', /step size: a number/);
+        await h.page.locator('input[aria-label="step size"]').fill('');
+        await h.page.locator('input[aria-label="max depth"]').fill('6');
+        await h.page.locator('.pg-record').click();
+        const posted = (await h.posted()).filter(
+          (m): m is { type: 'traceSteps'; params: SampleRequestParams; steps: number } =>
+            typeof m === 'object' && m !== null && (m as { type?: string }).type === 'traceSteps',
+        );
+        assert.equal(posted.length, 1);
+        assert.equal(posted[0].params.expr, banana.expr);
+        assert.equal(posted[0].params.sampler, 'nuts');
+        assert.deepEqual(posted[0].params.tuning, { maxDepth: 6 });
+        // The host's answer: a real recorded chain for that request.
+        const trace = traceSteps({ ...posted[0].params, warmup: 300 }, posted[0].steps);
+        await h.send({ type: 'stepTrace', trace });
+        await settle(h.page);
+        const before = await ink(h);
+        assert.ok(before.n > 2000, `density drawn (${before.n} px)`);
+        assert.match(await caption(h), /NUTS on .*40 moves recorded/);
+        await h.page.locator('.pg-step').click();
+        assert.match(await caption(h), /^move 1 of 40: tree depth \d+/);
+        const afterStep = await ink(h);
+        assert.notEqual(afterStep.sum, before.sum, 'the move is drawn');
+        await h.page.locator('input[aria-label="moves per second"]').fill('30');
+        await h.page.locator('.pg-animate').click();
+        await h.page.waitForTimeout(700);
+        await h.page.locator('.pg-animate').click(); // pause
+        const paused = await caption(h);
+        const m = /^move (\d+)/.exec(paused);
+        assert.ok(m && Number(m[1]) > 2, `animated past move 2: ${paused}`);
+        await h.page.waitForTimeout(300);
+        assert.equal(await caption(h), paused, 'paused means paused');
+        await pg.screenshot({
+          path: join(mkdirSync(SHOTS, { recursive: true }) ?? SHOTS, `playground-${theme}.png`),
+        });
+        await h.page.locator('.pg-reset').click();
+        assert.match(await caption(h), /40 moves recorded/);
+        const width = await h.page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 300, `no horizontal overflow at 300 px (scrollWidth ${width})`);
+        // An error from the host shows in the playground.
+        await h.send({ type: 'stepTraceError', message: 'the density is negative at x = 1' });
+        await settle(h.page);
+        assert.match((await pg.locator('.error-text').textContent()) ?? '', /negative/);
+        assert.deepEqual(h.problems, []);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+}

@@ -138,7 +138,14 @@ export async function run(): Promise<BenchSection> {
   }
   const ratios = ours.map((o, i) => o / theirs[i]);
   const overhead = 1 - median(ratios);
-  const met = overhead <= 0.05;
+  // The runner runs the plain loop's steps plus a little; measuring it well over 5 % faster says the
+  // machine's load swamped the difference, not that the target was met.
+  const verdict =
+    overhead < -0.05
+      ? 'inconclusive (the runner measured faster than the loop it wraps: load noise, rerun on a quiet machine)'
+      : overhead <= 0.05
+        ? 'met'
+        : 'missed';
   const rows = ours.map(
     (o, i) => `| ${i + 1} | ${o.toFixed(0)} | ${theirs[i].toFixed(0)} | ${ratios[i].toFixed(3)} |`,
   );
@@ -149,7 +156,7 @@ export async function run(): Promise<BenchSection> {
     '|---:|---:|---:|---:|',
     ...rows,
     '',
-    `Median ratio ${median(ratios).toFixed(3)}: overhead ${(100 * overhead).toFixed(1)} % — target ≤ 5 %: ${met ? 'met' : 'missed'}. Side by side is not perfectly fair either: the runner starts training a few seconds later (the shape analysis, then torch's import), so part of its training overlaps the plain loop's end rather than its import; on a busy machine that favours the runner.`,
+    `Median ratio ${median(ratios).toFixed(3)}: overhead ${(100 * overhead).toFixed(1)} % — target ≤ 5 %: ${verdict}. Side by side is not perfectly fair either: the runner starts training a few seconds later (the shape analysis, then torch's import), so part of its training overlaps the plain loop's end rather than its import; on a busy machine that favours the runner.`,
     `Both count training steps only (no evaluation, no start-up) and clear gradients the same way (\`zero_grad(set_to_none=True)\`, as the runner does; torch 1.13's default zeroes them, which is slower). The runner's extra per step: a three-number stats tensor (loss, correct, stop flag) and a JSON batch line at most 20 times a second. Load average (1 min) ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`,
   ].join('\n');
   return { title, markdown };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, once, into a cache outside the repository:
-#   - Debian packages: chromium (the browser Playwright drives), ripgrep, and the headers code-server's
-#     native modules build against (libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential);
+#   - Debian packages: chromium (the browser Playwright drives), ripgrep, python3-torch (the PyTorch
+#     backend's test), and the headers code-server's native modules build against (libkrb5-dev
+#     libx11-dev libxkbfile-dev libsecret-1-dev build-essential);
 #   - code-server 4.100.3 (VS Code 1.100.3 on Node 20) under $CACHE/code-server-4.100.3.
 # Works on a machine whose only network is the npm registry and Debian's apt mirrors: code-server's own
 # post-install would download ripgrep from GitHub, so scripts are skipped and the native modules are
@@ -31,6 +32,8 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 # shellcheck source=lib/apt.sh
 source "$REPO_ROOT/scripts/lib/apt.sh"
 apt_install_missing chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential
+# The PyTorch backend's end-to-end test (test/e2e/pytorch.test.ts) trains in Debian's torch.
+apt_install_missing python3-torch
 command -v chromium >/dev/null || die "chromium not on PATH after install"
 RG="$(command -v rg)" || die "rg not on PATH after install"
 

@@ -93,6 +93,9 @@ const required = [
   'extension/dist/worker.js',
   'extension/dist/gradWorker.js',
   'extension/dist/webview.js',
+  // The PyTorch backend's runner and the data readers it imports.
+  'extension/python/tensor_lens_runner.py',
+  'extension/python/tensor_lens_data.py',
 ];
 // Every .wasm binary tfjs-backend-wasm ships (esbuild.mjs copies them to dist/); fall back to the
 // known names when node_modules is absent.

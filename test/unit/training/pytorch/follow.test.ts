@@ -1,6 +1,7 @@
 // `tensor-lens follow`: events.jsonl files and TensorBoard event files, the latter written here by
 // hand with the documented TFRecord framing and protobuf encoding (tensorboard is not installed).
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -221,6 +222,56 @@ test(
     assert.deepEqual(
       f.stdout.map((l) => JSON.parse(l) as unknown),
       t.stdout.map((l) => ({ ...(JSON.parse(l) as object), run: runId })),
+    );
+  },
+);
+
+// Truth from outside where it is installed: the files torch's own SummaryWriter writes.
+const tensorboardWhy = ((): string | false => {
+  if (!torchPython) return 'no Python with torch';
+  try {
+    execFileSync(torchPython, ['-c', 'from torch.utils.tensorboard import SummaryWriter'], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    return false;
+  } catch {
+    return `${torchPython} cannot import torch.utils.tensorboard (pip install tensorboard); the hand-written files above cover the format`;
+  }
+})();
+
+test(
+  "follow reads the scalars torch's SummaryWriter writes",
+  { skip: tensorboardWhy },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-tb-'));
+    execFileSync(
+      torchPython as string,
+      [
+        '-c',
+        [
+          'import sys',
+          'from torch.utils.tensorboard import SummaryWriter',
+          'w = SummaryWriter(sys.argv[1])',
+          'for s in range(5):',
+          '    w.add_scalar("train/loss", 1.0 / (s + 1), s)',
+          '    w.add_scalar("test/acc", 0.1 * s, s)',
+          'w.close()',
+        ].join('\n'),
+        join(dir, 'run-a'),
+      ],
+      { timeout: 120_000 },
+    );
+    const f = io();
+    assert.equal(await main(['follow', dir, '--once', '--json'], f), 0, f.stderr.join('\n'));
+    const got = f.stdout.map((l) => JSON.parse(l) as { tag: string; step: number; value: number });
+    const want = [0, 1, 2, 3, 4].flatMap((s) => [
+      { tag: 'train/loss', step: s, value: Math.fround(1 / (s + 1)) },
+      { tag: 'test/acc', step: s, value: Math.fround(0.1 * s) },
+    ]);
+    assert.deepEqual(
+      got.map((g) => ({ tag: g.tag, step: g.step, value: g.value })),
+      want,
     );
   },
 );

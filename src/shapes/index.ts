@@ -16,6 +16,7 @@ import type { ParsedFile } from './syntax/ast';
 import { parseFile } from './syntax/lower';
 import type { AnalysisResult, AnalyzeOptions, CtorValue, ModelResult, Shape } from './types';
 
+export type { ModuleHost } from './modules/host';
 export type {
   AnalysisResult,
   AnalyzeOptions,
@@ -105,7 +106,12 @@ function analyzeBudgeted(
   budget: Budget,
   parsed: ParsedFile,
 ): AnalysisResult {
-  const it = new Interp(source, budget, options.strict === true);
+  const it = new Interp(
+    source,
+    budget,
+    options.strict === true,
+    options.modules ? { host: options.modules, file: options.file } : undefined,
+  );
   const candidates = discover(it, parsed, budget);
   // The training code is what lies outside the classes: there the images may be reshaped first.
   let outside = '';

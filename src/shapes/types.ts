@@ -1,6 +1,7 @@
 // The shape engine's public result types. The CLI prints a projection of these (the JSON contract in
 // docs/cli-contract.md); the editor adapters use the extra fields (ranges, formulas, fixes).
 // All lines and columns are 1-based; end columns are exclusive.
+import type { ModuleHost } from './modules/host';
 
 /** A dimension: a number when known, a symbolic expression such as "B" or "H-2" otherwise. */
 export type Dim = number | string;
@@ -161,4 +162,9 @@ export interface AnalyzeOptions {
    * unknown value or a budget limit.
    */
   strict?: boolean;
+  /**
+   * Where imports are read from (workspace roots, the Python's site folders); `file` is then the
+   * analysed file's path, which places it in its package. Without it, imports stay external names.
+   */
+  modules?: ModuleHost;
 }

@@ -131,6 +131,7 @@ const SAME = new Set([
   'zero_',
   'normal_',
   'uniform_',
+  'bernoulli_',
   'masked_fill',
   'masked_fill_',
   'softmax',
@@ -801,6 +802,20 @@ function containerMethod(path: string, self: Value | null, a: CallArgs): Value |
     if (over) return unknown(over);
     if (name === 'lower') return { k: 'str', v: self.v.toLowerCase() };
     if (name === 'upper') return { k: 'str', v: self.v.toUpperCase() };
+    if ((name === 'startswith' || name === 'endswith') && a.pos.length === 1 && !a.kw.size) {
+      // torchvision's builders branch on their architecture's name: `arch.startswith("efficientnet_b")`.
+      const p = a.pos[0];
+      const options = p.k === 'str' ? [p] : p.k === 'seq' && p.kind === 'tuple' ? p.items : [];
+      if (options.length && options.every((o) => o.k === 'str'))
+        return {
+          k: 'bool',
+          v: options.some((o) =>
+            name === 'startswith'
+              ? self.v.startsWith((o as { v: string }).v)
+              : self.v.endsWith((o as { v: string }).v),
+          ),
+        };
+    }
   }
   return unknown(`${path}()`);
 }

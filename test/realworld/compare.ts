@@ -97,7 +97,10 @@ export function driver(f: Pick<Fact, 'construct' | 'call'>): string {
  * of other installed packages) read from `site` as the Python that installed them would.
  */
 export function runEngine(source: string, file: string, site?: string): JsonResult {
-  if (site === undefined) return toJson(analyze(source, { file })) as JsonResult;
+  // torch's own files are read alone: their imports are torch.nn itself, which the engine knows as
+  // layers, while the same classes defined in the file are traced into as the file's own.
+  if (site === undefined || file.startsWith('torch/'))
+    return toJson(analyze(source, { file })) as JsonResult;
   const modules = fsModuleHost({ roots: [], library: { roots: [site] } });
   return toJson(analyze(source, { file: join(site, file), modules })) as JsonResult;
 }

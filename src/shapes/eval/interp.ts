@@ -816,15 +816,9 @@ export class Interp implements Evaluator {
     span: Span,
     fix?: { span: Span; value: number | string; title: string },
   ): void {
-    if (!this.reporting) return;
-    if (isForeign(span.from)) {
-      // Code read from another file: said at the call that led there, naming the file's line; a fix
-      // would edit the other file, so none is offered.
-      const at = foreignPlace(span.from);
-      if (at) message += ` (in ${at.file}, line ${at.line})`;
-      span = this.anchors[this.anchors.length - 1] ?? ZERO_SPAN;
-      fix = undefined;
-    }
+    // Only the analysed file's own code is diagnosed: a problem inside an imported file is reported
+    // when that file is analysed (where a fix can be offered), and library code is not the user's.
+    if (!this.reporting || isForeign(span.from)) return;
     const key = `${code}@${span.from}:${span.to}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);

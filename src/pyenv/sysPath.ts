@@ -1,7 +1,7 @@
 // Where a Python's installed libraries are: its sys.path without the standard library (whose modules
 // the shape engine models itself, or does not need) and without the current folder. Asked once per
 // interpreter and kept; the Python is run only to print its path, never on the user's code.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 
 export interface SitePaths {
   python: string;
@@ -68,4 +68,25 @@ export function sitePathsSync(python: string): SitePaths {
     cache.set(python, r);
   }
   return r;
+}
+
+const pending = new Map<string, Promise<SitePaths>>();
+
+/** The editor's form: never blocks the extension host. */
+export function sitePaths(python: string): Promise<SitePaths> {
+  const have = cache.get(python);
+  if (have) return Promise.resolve(have);
+  let p = pending.get(python);
+  if (!p) {
+    p = new Promise<SitePaths>((resolve) => {
+      execFile(python, ['-c', SCRIPT], { timeout: 20_000, windowsHide: true }, (err, stdout) => {
+        const r = err && !stdout ? failed(python, err) : parse(python, String(stdout));
+        cache.set(python, r);
+        pending.delete(python);
+        resolve(r);
+      });
+    });
+    pending.set(python, p);
+  }
+  return p;
 }

@@ -78,9 +78,10 @@ function analyzeInner(
   // The clock starts before parsing, so the time limit covers the whole analysis.
   const budget = new Budget({ ...DEFAULT_BUDGET, ...definedLimits(options.budget) });
   let result: AnalysisResult;
+  const imported: string[] = [];
   try {
     result = withBudget(budget, () =>
-      analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)),
+      analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source), imported),
     );
   } catch (e) {
     // The time ran out outside any statement or model (while setting up): nothing is known.
@@ -88,6 +89,7 @@ function analyzeInner(
     result = { file, models: [], diagnostics: [] };
   }
   if (budget.exceeded) result.budgetExceeded = budget.exceeded;
+  if (imported.length) result.imported = imported;
   return result;
 }
 
@@ -105,6 +107,7 @@ function analyzeBudgeted(
   file: string,
   budget: Budget,
   parsed: ParsedFile,
+  imported: string[],
 ): AnalysisResult {
   const it = new Interp(
     source,
@@ -112,6 +115,8 @@ function analyzeBudgeted(
     options.strict === true,
     options.modules ? { host: options.modules, file: options.file } : undefined,
   );
+  // Filled as files are read, so a budget stop keeps what was read before it.
+  if (it.loader) it.loader.onRead = (f) => imported.push(f);
   const candidates = discover(it, parsed, budget);
   // The training code is what lies outside the classes: there the images may be reshaped first.
   let outside = '';

@@ -141,6 +141,8 @@ export interface AnalysisResult {
   file: string;
   models: ModelResult[];
   diagnostics: ShapeDiagnostic[];
+  /** Files read to follow the file's imports (workspace and installed libraries). */
+  imported?: string[];
   /**
    * Set when the analysis reached a limit of its budget (src/shapes/eval/budget.ts): which one was reached
    * first. What it cut short is unknown, with the reason; 'time' depends on the machine, so the editor

@@ -1856,7 +1856,11 @@ export class Interp implements Evaluator {
           case 'aug':
             visitExpr(st.value);
             if (st.target.t === 'name') found.push({ e: st.target, builds: false });
-            else visitTarget(st.target, st.value);
+            else {
+              visitTarget(st.target, st.value);
+              // `self.layers += [Block(...)]`: the container grows in place (maxvit's MaxVitBlock).
+              found.push({ e: st.target, builds: true });
+            }
             break;
           case 'return':
             visitExpr(st.value);

@@ -35,6 +35,8 @@ export class ModuleLoader {
   /** The package of each imported file's window, for its relative imports. */
   private readonly packages = new Map<number, string>();
   private depth = 0;
+  /** Told of each file read, in the order they are first read (the editor refreshes importers). */
+  onRead?: (file: string) => void;
 
   constructor(
     private readonly host: ModuleHost,
@@ -146,6 +148,7 @@ export class ModuleLoader {
         mod.error = `${spec.file} is too large to analyse (${r.text.length} characters)`;
       else if (this.depth >= MAX_CHAIN) mod.error = `${name}: imports nested too deep to follow`;
       if (mod.error) return mod;
+      this.onRead?.(spec.file);
       const { parsed, window } = parsedModule(spec.file, (r as { text: string }).text);
       this.packages.set(window, spec.dir ? name : name.split('.').slice(0, -1).join('.'));
       this.depth++;

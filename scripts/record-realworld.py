@@ -262,7 +262,21 @@ def is_entry(module, file_module):
     m = cls.__module__
     if m.startswith(('torch.nn.', 'torch.ao.nn.')):
         return True
+    if torch_layer_base(cls) is not None:
+        return True
     return m.startswith('torch.') and m != file_module and not any(True for _ in module.children())
+
+
+def torch_layer_base(cls):
+    """For a class of another package that is a torch.nn layer with only its constructor changed
+    (torchvision's Conv3DSimple(nn.Conv3d)): that layer, whose forward it runs. Such a module is one
+    entry, typed by the layer (the engine builds it as that layer). None for anything else."""
+    if cls.__module__.startswith('torch.'):
+        return None
+    for base in cls.__mro__[1:]:
+        if base.__module__.startswith('torch.nn.modules.') and base is not nn.Module and base not in CONTAINERS:
+            return base if cls.forward is base.forward else None
+    return None
 
 
 class fast_init:
@@ -309,7 +323,8 @@ def record(entry):
     handles = []
 
     def hook(m, _inp, out):
-        layers.append([names[id(m)], type(m).__name__, shape_of(out), sum(p.numel() for p in set(m.parameters()))])
+        kind = (torch_layer_base(type(m)) or type(m)).__name__
+        layers.append([names[id(m)], kind, shape_of(out), sum(p.numel() for p in set(m.parameters()))])
 
     def visit(m, root):
         if id(m) in hooked:

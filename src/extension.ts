@@ -31,8 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
       panel.showSummary(model, file);
       panel.reveal('summary');
     },
-    workerAnalyzer: (source, file, defaultInput, signal) =>
-      engine.request('analyze', { source, file, defaultInput }, undefined, signal),
+    workerAnalyzer: (source, file, defaultInput, signal, modules) =>
+      engine.request('analyze', { source, file, defaultInput, modules }, undefined, signal),
     trainModel: (document, className) =>
       void panel.train({
         kind: 'source',

@@ -32,6 +32,8 @@ export interface FlagSpec {
   /** Allowed values for string flags. */
   choices?: readonly string[];
   min?: number;
+  /** May be given several times (`--root a --root b`); the values are in `lists`. */
+  repeat?: boolean;
 }
 
 export type FlagValues = Record<string, string | number | boolean | undefined>;
@@ -39,6 +41,8 @@ export type FlagValues = Record<string, string | number | boolean | undefined>;
 export interface ParsedArgs {
   flags: FlagValues;
   positionals: string[];
+  /** Every value of each repeatable flag, in order. */
+  lists: Record<string, string[]>;
 }
 
 /** Parses `--flag value`, `--flag=value` and boolean `--flag`. A lone `-` and negative numbers are values. */
@@ -49,6 +53,7 @@ export function parseArgs(
 ): ParsedArgs {
   const flags: FlagValues = {};
   const positionals: string[] = [];
+  const lists: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -84,8 +89,9 @@ export function parseArgs(
     if (raw === undefined || raw === '')
       throw new CliError(`tensor-lens ${command}: --${name} needs a value (${s.hint ?? s.kind})`);
     flags[name] = convert(raw, name, s, command);
+    if (s.repeat) (lists[name] ??= []).push(String(flags[name]));
   }
-  return { flags, positionals };
+  return { flags, positionals, lists };
 }
 
 function convert(raw: string, name: string, s: FlagSpec, command: string): string | number {

@@ -1,12 +1,15 @@
-// `tensor-lens shapes FILE.py [--input 1,1,28,28] [--json]`: the shape engine from the command line.
-import { readFileSync } from 'node:fs';
+// `tensor-lens shapes FILE.py [--input 1,1,28,28] [--json] [--root DIR] [--python PATH]`: the shape
+// engine from the command line.
+import { readFileSync, statSync } from 'node:fs';
+import { fsModuleHost } from '../pyenv/moduleHost';
+import { sitePathsSync } from '../pyenv/sysPath';
 import { analyze } from '../shapes';
 import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../shapes/types';
 import { DEFAULT_SUMMARY_DEPTH, type ModuleRow, moduleRows } from '../common/moduleSummary';
 import { CliError, parseArgs, parseShapeList } from './args';
 import type { CliIO } from './output';
 
-const HELP = `Usage: tensor-lens shapes FILE.py [--input 1,1,28,28] [--depth N] [--json]
+const HELP = `Usage: tensor-lens shapes FILE.py [--input 1,1,28,28] [--depth N] [--json] [--root DIR]... [--python PATH]
 
 Prints every layer's output shape and parameter count for each PyTorch model in FILE.py, and the
 places where the code would fail at run time, without running Python.
@@ -26,6 +29,12 @@ Options:
                   "input" is a list with one shape per forward argument, its "layers" one entry
                   per call of a torch.nn leaf module (functional ops are left out), each with
                   "from": the entries whose outputs reach its inputs (-1 is the model's input)
+  --root DIR      a folder imports are found in (repeatable), as a workspace folder in the editor;
+                  its src/ is searched too. The folder above FILE's package and FILE's own folder
+                  always are. Imported files are read, never run.
+  --python PATH   the Python whose installed libraries (torchvision, timm, ...) imports are read
+                  from, in place (default python3; it is asked only for its sys.path, and only when
+                  an import is not found under the roots)
   --help          this text
 
 Exit codes: 0 analysed, no errors found; 1 analysed, and at least one error-severity diagnostic
@@ -35,6 +44,8 @@ const SPEC = {
   input: { kind: 'string', hint: '1,1,28,28' },
   depth: { kind: 'int', hint: 'N ≥ 1', min: 1 },
   json: { kind: 'boolean' },
+  root: { kind: 'string', hint: 'DIR', repeat: true },
+  python: { kind: 'string', hint: 'PATH' },
   help: { kind: 'boolean' },
 } as const;
 
@@ -43,7 +54,7 @@ export async function shapesCommand(argv: string[], io: CliIO): Promise<number> 
     io.out(HELP);
     return 0;
   }
-  const { flags, positionals } = parseArgs(argv, { ...SPEC }, 'shapes');
+  const { flags, positionals, lists } = parseArgs(argv, { ...SPEC }, 'shapes');
   if (positionals.length !== 1)
     throw new CliError(
       'tensor-lens shapes: give exactly one Python file, e.g. tensor-lens shapes model.py (see --help)',
@@ -67,7 +78,22 @@ export async function shapesCommand(argv: string[], io: CliIO): Promise<number> 
     );
   }
   const defaultInput = typeof flags.input === 'string' ? parseShapeList(flags.input) : undefined;
-  const result = analyze(source, { file: path, defaultInput });
+  const roots = lists.root ?? [];
+  for (const r of roots) {
+    let dir = false;
+    try {
+      dir = statSync(r).isDirectory();
+    } catch {
+      dir = false;
+    }
+    if (!dir)
+      throw new CliError(
+        `tensor-lens shapes: --root ${r} is not a folder; give the folder your imports start from`,
+      );
+  }
+  const python = typeof flags.python === 'string' ? flags.python : 'python3';
+  const modules = fsModuleHost({ roots, library: () => sitePathsSync(python) });
+  const result = analyze(source, { file: path, defaultInput, modules });
   const depth = typeof flags.depth === 'number' ? flags.depth : DEFAULT_SUMMARY_DEPTH;
   io.out(flags.json ? compactJson(toJson(result)) : table(result, depth));
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;

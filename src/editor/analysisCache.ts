@@ -6,6 +6,7 @@
 // the status bar for the same version within milliseconds of each other; analysing once keeps the
 // extension host under its per-keystroke budget.
 import { errorText } from '../common/errors';
+import type { ModuleHostConfig } from '../pyenv/moduleHost';
 import type { AnalysisResult, Shape } from '../shapes/types';
 
 /**
@@ -17,6 +18,8 @@ export type Analyzer = (
   file: string,
   defaultInput: Shape[] | undefined,
   signal: AbortSignal,
+  /** Where imports are read from (workspace folders, the Python's site folders, unsaved text). */
+  modules?: ModuleHostConfig,
 ) => Promise<AnalysisResult>;
 
 /** What the cache needs from a `vscode.TextDocument`. */
@@ -41,6 +44,8 @@ export interface CacheOptions {
   /** Takes over routing entirely: every analysis goes through it. */
   override?: Analyzer;
   defaultInput: () => Shape[] | undefined;
+  /** Where imports are read from, asked per analysis; without it imports stay external names. */
+  modules?: () => ModuleHostConfig | undefined;
   log: CacheLogger;
   /** Files with more lines go off the thread when `offThread` is given. */
   largeLines?: number;
@@ -215,7 +220,8 @@ export class AnalysisCache {
           : route === 'offThread'
             ? this.opts.offThread
             : this.opts.inProcess;
-      let result = await analyzer!(source, doc.fileName, defaultInput, signal);
+      const modules = this.opts.modules?.();
+      let result = await analyzer!(source, doc.fileName, defaultInput, signal, modules);
       const ms = this.now() - t0;
       if (route === 'inProcess')
         this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
@@ -233,7 +239,7 @@ export class AnalysisCache {
           `analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`,
         );
         route = 'offThread';
-        result = await this.opts.offThread(source, doc.fileName, defaultInput, signal);
+        result = await this.opts.offThread(source, doc.fileName, defaultInput, signal, modules);
       }
       this.opts.log.debug(
         `analysed ${doc.fileName} v${doc.version} (${doc.lineCount} lines) ${route} in ${ms.toFixed(1)} ms: ` +
@@ -248,7 +254,13 @@ export class AnalysisCache {
       if (route === 'offThread') {
         // The worker may be gone or busy; a slow in-process analysis beats none.
         try {
-          const result = await this.opts.inProcess(source, doc.fileName, defaultInput, signal);
+          const result = await this.opts.inProcess(
+            source,
+            doc.fileName,
+            defaultInput,
+            signal,
+            this.opts.modules?.(),
+          );
           return signal.aborted ? undefined : this.clean(result, doc.fileName);
         } catch (e2) {
           this.opts.log.debug(`in-process fallback failed too: ${errorText(e2)}`);

@@ -3,6 +3,7 @@
 // `budgetExceeded` set (what was cut short is unknown), and the analysis cache then sends it to the
 // worker, whose budget is the engine's default (DEFAULT_BUDGET): the result the user sees never
 // depends on the host's smaller limits, only on the file.
+import { fsModuleHost } from '../pyenv/moduleHost';
 import { analyze } from '../shapes';
 import type { Analyzer } from './analysisCache';
 
@@ -22,7 +23,12 @@ export const HOST_TIME_BUDGET_MS = 30;
  */
 export const HOST_BUDGET = { steps: 100_000, elements: 20_000, timeMs: HOST_TIME_BUDGET_MS };
 
-export const inProcessAnalyzer: Analyzer = async (source, file, defaultInput, signal) => {
+export const inProcessAnalyzer: Analyzer = async (source, file, defaultInput, signal, modules) => {
   if (signal.aborted) throw new Error('superseded');
-  return analyze(source, { file, defaultInput, budget: HOST_BUDGET });
+  return analyze(source, {
+    file,
+    defaultInput,
+    budget: HOST_BUDGET,
+    modules: modules ? fsModuleHost(modules) : undefined,
+  });
 };

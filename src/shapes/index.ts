@@ -14,11 +14,13 @@ import { type Candidate, discover } from './phases/discover';
 import { chooseInput } from './phases/input';
 import { traceForward } from './phases/trace';
 import { BATCH_SYMBOL, FlowRecorder } from './eval/flow';
+import { isForeign } from './modules/spans';
 import { sym } from './library/dims';
 import type { ParsedFile } from './syntax/ast';
 import { parseFile } from './syntax/lower';
 import type { AnalysisResult, AnalyzeOptions, CtorValue, ModelResult, Shape } from './types';
 
+export type { ModuleHost } from './modules/host';
 export type {
   AnalysisResult,
   AnalyzeOptions,
@@ -80,9 +82,10 @@ function analyzeInner(
   // The clock starts before parsing, so the time limit covers the whole analysis.
   const budget = new Budget({ ...DEFAULT_BUDGET, ...definedLimits(options.budget) });
   let result: AnalysisResult;
+  const imported: string[] = [];
   try {
     result = withBudget(budget, () =>
-      analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source)),
+      analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source), imported),
     );
   } catch (e) {
     // The time ran out outside any statement or model (while setting up): nothing is known.
@@ -90,6 +93,7 @@ function analyzeInner(
     result = { file, models: [], diagnostics: [] };
   }
   if (budget.exceeded) result.budgetExceeded = budget.exceeded;
+  if (imported.length) result.imported = imported;
   return result;
 }
 
@@ -107,8 +111,16 @@ function analyzeBudgeted(
   file: string,
   budget: Budget,
   parsed: ParsedFile,
+  imported: string[],
 ): AnalysisResult {
-  const it = new Interp(source, budget, options.strict === true);
+  const it = new Interp(
+    source,
+    budget,
+    options.strict === true,
+    options.modules ? { host: options.modules, file: options.file } : undefined,
+  );
+  // Filled as files are read, so a budget stop keeps what was read before it.
+  if (it.loader) it.loader.onRead = (f) => imported.push(f);
   const candidates = discover(it, parsed, budget);
   // The training code is what lies outside the classes: there the images may be reshaped first.
   let outside = '';
@@ -236,7 +248,7 @@ function analyzeModel(
   };
   if (c.cls) model.construct = constructArgs(ctorArgs);
   model.modules = moduleTree(root, trace.calls ?? new CallLog(), (m) =>
-    m.defSpan && !it.torchBuilt.has(m) ? it.lines.range(m.defSpan) : undefined,
+    m.defSpan && !isForeign(m.defSpan.from) && !it.torchBuilt.has(m) ? it.lines.range(m.defSpan) : undefined,
   );
   // Only a forward followed to its end, every value known, can tell that a module is never called.
   model.traceComplete =

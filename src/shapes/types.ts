@@ -1,6 +1,7 @@
 // The shape engine's public result types. The CLI prints a projection of these (the JSON contract in
 // docs/cli-contract.md); the editor adapters use the extra fields (ranges, formulas, fixes).
 // All lines and columns are 1-based; end columns are exclusive.
+import type { ModuleHost } from './modules/host';
 
 /** A dimension: a number when known, a symbolic expression such as "B" or "H-2" otherwise. */
 export type Dim = number | string;
@@ -237,6 +238,8 @@ export interface AnalysisResult {
   file: string;
   models: ModelResult[];
   diagnostics: ShapeDiagnostic[];
+  /** Files read to follow the file's imports (workspace and installed libraries). */
+  imported?: string[];
   /**
    * Set when the analysis reached a limit of its budget (src/shapes/eval/budget.ts): which one was reached
    * first. What it cut short is unknown, with the reason; 'time' depends on the machine, so the editor
@@ -263,4 +266,9 @@ export interface AnalyzeOptions {
    * symbolic batch. For training; the editor never asks for it.
    */
   flow?: boolean;
+  /**
+   * Where imports are read from (workspace roots, the Python's site folders); `file` is then the
+   * analysed file's path, which places it in its package. Without it, imports stay external names.
+   */
+  modules?: ModuleHost;
 }

@@ -46,7 +46,10 @@ startWorkerLoop({
   ping: async () => ({ pid: process.pid, memory: process.memoryUsage().rss }),
   analyze: async (p) => {
     const { analyze } = await import('../shapes');
-    return analyze(p.source, { file: p.file, defaultInput: p.defaultInput });
+    const modules = p.modules
+      ? (await import('../pyenv/moduleHost')).fsModuleHost(p.modules)
+      : undefined;
+    return analyze(p.source, { file: p.file, defaultInput: p.defaultInput, modules });
   },
   checkExpr: async (p) => {
     const { checkExpression } = await import('../sampling');

@@ -1,6 +1,7 @@
 // Host ↔ worker: one table of methods. Each names its parameters, its result, the progress events it
 // streams and whether it is long; the client's `request` and the loop's handlers are typed from it, so
 // a request and its answer cannot disagree without a compile error.
+import type { ModuleHostConfig } from '../pyenv/moduleHost';
 import type {
   ExprCheck,
   SampleProgressEvent,
@@ -27,7 +28,7 @@ export interface Methods {
     long: true;
   };
   analyze: {
-    params: { source: string; file: string; defaultInput?: Shape[] };
+    params: { source: string; file: string; defaultInput?: Shape[]; modules?: ModuleHostConfig };
     result: AnalysisResult;
     progress: never;
     long: false;

@@ -43,10 +43,10 @@ export interface ModelRun {
 
 export function runModel(c: Corpus, f: Fact, asIsCache: Map<string, JsonResult>): ModelRun {
   const source = readFileSync(join(c.site, f.file), 'utf8');
-  const stated = compareStated(f, runEngine(source + driver(f), f.file));
+  const stated = compareStated(f, runEngine(source + driver(f), f.file, c.site));
   let plain = asIsCache.get(f.file);
   if (!plain) {
-    plain = runEngine(source, f.file);
+    plain = runEngine(source, f.file, c.site);
     asIsCache.set(f.file, plain);
   }
   return { fact: f, stated, asIs: compareAsIs(f, plain) };

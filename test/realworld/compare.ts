@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/shapes';
 import { toJson } from '../../src/cli/shapes';
+import { fsModuleHost } from '../../src/pyenv/moduleHost';
 
 type Dims = (number | string)[] | null;
 /** [name, type, output, params], as recorded. */
@@ -91,8 +92,17 @@ export function driver(f: Pick<Fact, 'construct' | 'call'>): string {
   return `\n\n${DRIVER_MARK}\nimport torch\n_tl_model = ${f.construct}\n_tl_model(${f.call})\n`;
 }
 
-export function runEngine(source: string, file: string): JsonResult {
-  return toJson(analyze(source, { file })) as JsonResult;
+/**
+ * The engine on a file where its package lays it out: `file` under `site`, its imports (relative and
+ * of other installed packages) read from `site` as the Python that installed them would.
+ */
+export function runEngine(source: string, file: string, site?: string): JsonResult {
+  // torch's own files are read alone: their imports are torch.nn itself, which the engine knows as
+  // layers, while the same classes defined in the file are traced into as the file's own.
+  if (site === undefined || file.startsWith('torch/'))
+    return toJson(analyze(source, { file })) as JsonResult;
+  const modules = fsModuleHost({ roots: [], library: { roots: [site] } });
+  return toJson(analyze(source, { file: join(site, file), modules })) as JsonResult;
 }
 
 const shapeText = (s: Dims): string => (s ? `[${s.join(', ')}]` : '?');

@@ -423,6 +423,18 @@ export const workspace = {
   onDidCloseTextDocument: (l: Listener<FakeDocument>) => state.onClose.event(l),
   onDidChangeConfiguration: (l: Listener<{ affectsConfiguration(s: string): boolean }>) =>
     state.onConfig.event(l),
+  // Never fired here: the editor listens to refresh the importers of a changed file.
+  onDidChangeWorkspaceFolders: (l: Listener<unknown>) => new EventEmitter<unknown>().event(l),
+  onDidGrantWorkspaceTrust: (l: Listener<unknown>) => new EventEmitter<unknown>().event(l),
+  createFileSystemWatcher: () => {
+    const e = new EventEmitter<Uri>();
+    return {
+      onDidChange: (l: Listener<Uri>) => e.event(l),
+      onDidCreate: (l: Listener<Uri>) => e.event(l),
+      onDidDelete: (l: Listener<Uri>) => e.event(l),
+      dispose: () => undefined,
+    };
+  },
   openTextDocument: async (uri: Uri) => {
     const d = state.documents.find((x) => x.uri.toString() === uri.toString());
     if (!d) throw new Error('not found');
@@ -437,6 +449,11 @@ export const workspace = {
     }
     return true;
   },
+};
+
+/** No other extension is installed (the Python extension's interpreter is not asked). */
+export const extensions = {
+  getExtension: (): undefined => undefined,
 };
 
 export const commands = {
@@ -517,6 +534,7 @@ const fake = {
   languages,
   window,
   workspace,
+  extensions,
   commands,
 };
 

@@ -1,6 +1,8 @@
-// Imports: how `import` and `from ... import` bind names to external (torch, builtins, ...) paths.
+// Imports: how `import` and `from ... import` bind names, to external (torch, builtins, ...) paths or,
+// through the module loader, to what another file defines.
+import type { ModuleLoader } from '../modules/loader';
 import type { Stmt } from '../syntax/ast';
-import type { Scope, Value } from './values';
+import { type Scope, type Value, unknown } from './values';
 
 /** torch paths normalised: `from torch.nn import Conv2d` and `torch.nn.modules.conv.Conv2d` both reach nn.Conv2d. */
 export function canonicalImport(path: string): string {
@@ -30,12 +32,35 @@ export function extAttr(path: string, name: string): Value {
 }
 
 /**
- * `import a.b as c` / `from a import b as c`: each alias names the external path; the module paths are
- * kept because the input a model gets may depend on them (torchsummary's summary adds the batch).
+ * `import a.b as c` / `from a import b as c`: each alias names the external path, made absolute when
+ * relative (`from .blocks import X` in package `models` is `models.blocks.X`); the loader reads the
+ * file when the name is used. The module paths are kept because the input a model gets may depend on
+ * them (torchsummary's summary adds the batch). `from m import *` needs the module's names now: without
+ * a loader, or when it cannot read `m`, nothing is bound and what the file uses from `m` is unknown.
  */
-export function execImport(s: Stmt & { t: 'import' }, scope: Scope, imports: Set<string>): void {
+export function execImport(
+  s: Stmt & { t: 'import' },
+  scope: Scope,
+  imports: Set<string>,
+  loader: ModuleLoader | undefined,
+): void {
   for (const n of s.names) {
-    scope.vars.set(n.alias, { k: 'ext', path: canonicalImport(n.path) });
-    imports.add(n.path);
+    let path: string = n.path;
+    if (loader) {
+      const abs = loader.absolute(n.path, s.from);
+      if (typeof abs !== 'string') {
+        if (n.alias !== '*') scope.vars.set(n.alias, unknown(abs.error));
+        continue;
+      }
+      path = abs;
+    }
+    if (n.alias === '*') {
+      const names = loader?.star(path.slice(0, -2));
+      if (names && !('error' in names)) for (const [k, v] of names) scope.vars.set(k, v);
+      else loader?.lostStar(scope, path.slice(0, -2));
+      continue;
+    }
+    scope.vars.set(n.alias, { k: 'ext', path: canonicalImport(path) });
+    imports.add(path);
   }
 }

@@ -8,6 +8,12 @@ import { Cfg, type LayerRule, REQUIRED } from '../library/layers/rule';
 import { numel } from '../library/layers/util';
 import { callOp, tensorAttr } from '../library/registry';
 import { PRELUDE } from '../library/prelude';
+import { foreignPlace, foreignText } from '../modules/cache';
+import type { ModuleHost } from '../modules/host';
+import { neutralDecorators } from '../modules/decorators';
+import { dataclassInit, isPlainDataclass } from './dataclass';
+import { ModuleLoader } from '../modules/loader';
+import { isForeign } from '../modules/spans';
 import type { Arg, Expr, Span, Stmt } from '../syntax/ast';
 import { parseFile } from '../syntax/lower';
 import type {
@@ -118,6 +124,60 @@ import {
 
 type Flow = 'normal' | 'break' | 'continue' | 'return';
 
+/**
+ * copy.copy (depth 0) or copy.deepcopy of an object: its attributes in a new map; lists, dicts and
+ * objects inside copied too for a deep copy, down to `depth` levels (deeper is unknown).
+ */
+function copyObj(v: Value & { k: 'obj' }, depth: number): Value {
+  const deep = (x: Value, d: number): Value => {
+    if (x.k === 'seq' || x.k === 'dict' || x.k === 'obj') {
+      if (d < 0) return unknown('deepcopy() of a value nested too deep to follow');
+      if (x.k === 'seq') return { ...x, items: x.items.map((y) => deep(y, d - 1)) };
+      if (x.k === 'dict') return { ...x, vals: x.vals.map((y) => deep(y, d - 1)) };
+      return { ...x, attrs: new Map([...x.attrs].map(([k, y]) => [k, deep(y, d - 1)])) };
+    }
+    return x;
+  };
+  if (depth === 0) return { ...v, attrs: new Map(v.attrs) };
+  return deep(v, depth);
+}
+
+/** The names of forward's tensor arguments, for layers whose first ones are not just `input`. */
+const FORWARD_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['MultiheadAttention', ['query', 'key', 'value']],
+  ['TransformerEncoderLayer', ['src']],
+  ['TransformerDecoderLayer', ['tgt', 'memory']],
+  ['Transformer', ['src', 'tgt']],
+]);
+const INPUT_NAME: readonly string[] = ['input'];
+
+/** Keyword inputs moved to the positions forward gives them, as far as they are given in order. */
+function namedInputs(a: CallArgs, names: readonly string[]): CallArgs {
+  const pos = [...a.pos];
+  const kw = new Map(a.kw);
+  const posArgs: (Arg | undefined)[] = [];
+  for (let i = 0; i < a.pos.length; i++) posArgs.push(posArg(a, i));
+  const moved = new Set<string>();
+  for (let i = a.pos.length; i < names.length; i++) {
+    const v = kw.get(names[i]);
+    if (v === undefined) break;
+    pos.push(v);
+    kw.delete(names[i]);
+    moved.add(names[i]);
+    let arg: Arg | undefined;
+    for (const x of a.kwArgs) if (x.name === names[i]) arg = x;
+    posArgs.push(arg);
+  }
+  const out: CallArgs = {
+    pos,
+    kw,
+    posArgs,
+    kwArgs: a.kwArgs.filter((x) => x.name === undefined || !moved.has(x.name)),
+  };
+  if (a.lost) out.lost = a.lost;
+  return out;
+}
+
 interface Frame {
   ret: Value;
   cls?: ClassInfo;
@@ -155,12 +215,18 @@ const TRUE: Value = { k: 'bool', v: true };
 const FALSE: Value = { k: 'bool', v: false };
 let sharedPrelude: Scope | undefined;
 const MAX_DEPTH = 60;
+const ZERO_SPAN: Span = { from: 0, to: 0 };
 
 /**
  * Offsets to 1-based lines and columns, specialised for the interpreter: `range`
  * builds its one result object directly, since every traced layer call asks for one or two ranges.
  */
 export class SourceLines {
+  /**
+   * Where a position in an imported file is shown: the analysed file's call that led into it (see
+   * Interp.anchors). Set by the interpreter; without it such positions fall on the first line.
+   */
+  anchor: () => Span = () => ZERO_SPAN;
   // A plain array of small integers: a typed array's backing store costs more to allocate than a
   // small file's whole line table.
   private readonly starts: number[] = [0];
@@ -187,10 +253,12 @@ export class SourceLines {
     return lo;
   }
   pos(offset: number): { line: number; column: number } {
+    if (isForeign(offset)) return this.pos(this.anchor().from);
     const l = this.lineOf(offset);
     return { line: l + 1, column: offset - this.starts[l] + 1 };
   }
   range(sp: Span): SourceRange {
+    if (isForeign(sp.from)) return this.range(this.anchor());
     const a = this.lineOf(sp.from);
     const b = sp.to === sp.from ? a : this.lineOf(sp.to);
     return {
@@ -284,9 +352,23 @@ export class Interp implements Evaluator {
     budget: Budget = activeBudget(),
     /** Tests: an internal error is thrown instead of costing one statement (or one model). */
     readonly strict = false,
+    /** Where imports are read from, and the analysed file's path; without a host imports stay external. */
+    modules?: { host: ModuleHost; file?: string },
   ) {
     this.budget = budget;
     this.lines = new SourceLines(src);
+    this.lines.anchor = () => this.anchors[this.anchors.length - 1] ?? ZERO_SPAN;
+    if (modules)
+      this.loader = new ModuleLoader(
+        modules.host,
+        modules.file,
+        (stmts, scope) => this.runModule(stmts, scope),
+        (name) => {
+          const sc = new Scope();
+          sc.vars.set('__name__', { k: 'str', v: name });
+          return sc;
+        },
+      );
     for (const [alias, path] of [
       ['torch', 'torch'],
       ['nn', 'torch.nn'],
@@ -320,6 +402,63 @@ export class Interp implements Evaluator {
 
   /** torch.nn classes written in Python (prelude.ts), kept apart from the file's own names. */
   readonly prelude: Scope;
+  /** Follows imports into other files (modules/loader.ts); absent when no host was given. */
+  readonly loader?: ModuleLoader;
+  /**
+   * The analysed file's calls being evaluated, innermost last: what runs in an imported file is shown
+   * at the call that led into it.
+   */
+  private readonly anchors: Span[] = [];
+
+  /** The source text of a span, in whichever file it is. */
+  text(sp: Span): string {
+    return isForeign(sp.from) ? foreignText(sp.from, sp.to) : this.src.slice(sp.from, sp.to);
+  }
+
+  /** `line 12`, or `models/blocks.py line 12` for code read from another file. */
+  lineLabel(offset: number): string {
+    if (!isForeign(offset)) return `line ${this.lines.pos(offset).line}`;
+    const at = foreignPlace(offset);
+    return at ? `${at.file} line ${at.line}` : 'in an imported file';
+  }
+
+  /** Whether the file imports the top-level package of `path`. */
+  private importedTop(path: string): boolean {
+    const top = path.split('.')[0];
+    for (const p of this.imports) if (p === top || p.startsWith(top + '.')) return true;
+    return false;
+  }
+
+  /**
+   * An external name read from a file when the loader can (`models.blocks.Bottleneck` → the class);
+   * otherwise it stays external.
+   */
+  private resolveExt(v: Value & { k: 'ext' }): Value {
+    return (!v.self && this.loader?.lookup(v.path)) || v;
+  }
+
+  /**
+   * An imported module's top level, run once in its own scope: as discovery does for a function
+   * nothing calls, so it records no model of the analysed file, traces nothing and reports nothing.
+   */
+  private runModule(stmts: Stmt[], scope: Scope): void {
+    const frame: Frame = { ret: none, traced: false };
+    const initDepth = this.initDepth;
+    this.initDepth = 0;
+    try {
+      this.inPhase({ kind: 'discover', speculative: true }, () => {
+        for (const st of stmts) {
+          try {
+            this.exec(st, scope, frame);
+          } catch (e) {
+            if (e instanceof BudgetExceeded || e instanceof ControlSignal || this.strict) throw e;
+          }
+        }
+      });
+    } finally {
+      this.initDepth = initDepth;
+    }
+  }
 
   /** A number no module's `walk` holds yet, to mark the modules one walk over a tree reaches. */
   newWalk(): number {
@@ -520,6 +659,7 @@ export class Interp implements Evaluator {
     this.opaqueModule(v.k === 'unknown' ? v.why : `a ${v.k} where a module was expected`);
 
   instantiate(cls: ClassInfo, a: CallArgs, site: Span): Value {
+    if (isForeign(cls.span.from)) return this.instantiateInner(cls, a, site);
     if (cls.isModule && !this.speculative && !this.firstInstantiation.has(cls.name))
       this.firstInstantiation.set(cls.name, a);
     if (cls.isModule && this.speculative && !this.speculativeInstantiation.has(cls.name))
@@ -629,7 +769,7 @@ export class Interp implements Evaluator {
     if (!at) return;
     // A constant argument is replaced outright; an expression (a variable, `dim * 2`) still gets
     // the number, and the title says which expression it replaces.
-    const written = sp ? this.src.slice(sp.from, sp.to) : '';
+    const written = sp ? this.text(sp) : '';
     const title = found?.isConst
       ? `Change ${d.arg} to ${d.fixValue}`
       : `Replace ${written} (${d.arg}) with ${d.fixValue}`;
@@ -682,7 +822,9 @@ export class Interp implements Evaluator {
     span: Span,
     fix?: { span: Span; value: number | string; title: string },
   ): void {
-    if (!this.reporting) return;
+    // Only the analysed file's own code is diagnosed: a problem inside an imported file is reported
+    // when that file is analysed (where a fix can be offered), and library code is not the user's.
+    if (!this.reporting || isForeign(span.from)) return;
     const key = `${code}@${span.from}:${span.to}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);
@@ -772,7 +914,7 @@ export class Interp implements Evaluator {
         if (c === false) return this.execBlock(s.orelse, scope, frame);
         if (this.trace && !this.discovering) return this.execBothBranches(s, scope, frame);
         // Unknown condition outside a traced forward: anything either branch assigns or may change becomes unknown.
-        const why = `depends on a condition the analyser cannot evaluate (line ${this.lines.pos(s.from).line})`;
+        const why = `depends on a condition the analyser cannot evaluate (${this.lineLabel(s.from)})`;
         for (const name of assignedNames([...s.body, ...s.orelse]))
           scope.vars.set(name, unknown(why));
         this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
@@ -787,7 +929,7 @@ export class Interp implements Evaluator {
             'a for loop over something the analyser cannot enumerate',
           );
           const because = it.k === 'unknown' ? `: ${it.why}` : '';
-          const why = `changed in a loop over something the analyser cannot enumerate (line ${this.lines.pos(s.from).line})${because}`;
+          const why = `changed in a loop over something the analyser cannot enumerate (${this.lineLabel(s.from)})${because}`;
           for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
           this.forgetMutations(s.body, scope, frame, why);
           return 'normal';
@@ -825,7 +967,7 @@ export class Interp implements Evaluator {
         }
         // Still running at the cap: what the loop assigns depends on when it would end, so it is unknown
         // (the values at the cap are an artefact of the cap). Lists it appends to are replaced likewise.
-        const why = `assigned in a while loop still running after ${MAX_ITERATIONS.toLocaleString('en-US')} iterations (line ${this.lines.pos(s.from).line})`;
+        const why = `assigned in a while loop still running after ${MAX_ITERATIONS.toLocaleString('en-US')} iterations (${this.lineLabel(s.from)})`;
         this.trace?.flow?.refuse(this.lines.pos(s.from).line, 'a while loop that does not end');
         for (const name of assignedNames(s.body)) scope.vars.set(name, unknown(why));
         for (const name of mutatedNames(s.body))
@@ -835,7 +977,13 @@ export class Interp implements Evaluator {
       case 'def': {
         // A property's setter or deleter adds to the property; the name keeps its getter.
         if (s.decorators?.accessor) return 'normal';
-        if (s.decorators?.unknown.length) {
+        const refuses = s.decorators?.unknown.length
+          ? neutralDecorators(s.decorators.unknown, (n) => {
+              const v = scope.lookup(n);
+              return v && v.k === 'ext' && !v.self ? v.path : undefined;
+            })
+          : undefined;
+        if (s.decorators?.unknown.length && !refuses) {
           scope.vars.set(s.name, unknown(decoratedWhy(s.decorators)));
           return 'normal';
         }
@@ -847,11 +995,20 @@ export class Interp implements Evaluator {
           scope,
           span: s,
         };
+        if (refuses?.length) fn.refuses = refuses;
         scope.vars.set(s.name, fn);
         return 'normal';
       }
       case 'class': {
-        if (s.decorators?.unknown.length) {
+        const binding = (n: string): string | undefined => {
+          const v = scope.lookup(n);
+          return v && v.k === 'ext' && !v.self ? v.path : undefined;
+        };
+        const generated =
+          s.decorators?.unknown.length && isPlainDataclass(s.decorators.unknown, binding)
+            ? dataclassInit(s.body, s.nameSpan)
+            : null;
+        if (s.decorators?.unknown.length && !generated) {
           // `@dataclass`, a registry or a wrapper may change what the class builds: nothing is assumed.
           scope.vars.set(s.name, unknown(decoratedWhy(s.decorators)));
           return 'normal';
@@ -894,11 +1051,23 @@ export class Interp implements Evaluator {
           }
         }
         for (const [k, v] of clsScope.vars) cls.attrs.set(k, v);
+        if (generated) {
+          // The fields are instance attributes set by __init__, not class attributes.
+          for (const p of generated.params) cls.attrs.delete(p.name);
+          cls.methods.set('__init__', {
+            k: 'func',
+            name: '__init__',
+            params: generated.params,
+            body: generated.body,
+            scope,
+            span: s.nameSpan,
+          });
+        }
         scope.vars.set(s.name, { k: 'class', cls });
         return 'normal';
       }
       case 'import':
-        execImport(s, scope, this.imports);
+        execImport(s, scope, this.imports, this.loader);
         return 'normal';
       case 'block':
         return this.execBlock(s.body, scope, frame);
@@ -1115,7 +1284,7 @@ export class Interp implements Evaluator {
         return { k: 'ext', path: 'Ellipsis' };
       case 'name': {
         const v = scope.lookup(e.id) ?? this.globals.lookup(e.id);
-        if (v) return v;
+        if (v) return v.k === 'ext' && this.loader ? this.resolveExt(v) : v;
         // The shared value for the path, as for attributes of external names (see extAttr).
         if (BUILTINS.has(e.id)) return extAttr('builtins', e.id);
         return unknown(`'${e.id}' is not defined in this file`);
@@ -1478,7 +1647,9 @@ export class Interp implements Evaluator {
             self: obj.self,
             classRef: (obj as SuperRef).classRef,
           } as Value;
-        return extAttr(obj.path, name);
+        return this.loader && !obj.self
+          ? this.resolveExt(extAttr(obj.path, name) as Value & { k: 'ext' })
+          : extAttr(obj.path, name);
       case 'module': {
         const m = obj.m;
         const c = m.children.get(name);
@@ -1613,11 +1784,19 @@ export class Interp implements Evaluator {
     if (fn.k === 'ext' && fn.path === 'builtins.super') {
       return { k: 'ext', path: 'super', self: frame.self, classRef: frame.cls } as Value;
     }
-    const r = this.call(fn, a, e);
+    // A call in the analysed file is where what runs in an imported file is shown (see anchors).
+    const local = !isForeign(e.from);
+    if (local) this.anchors.push(e);
+    let r: Value;
+    try {
+      r = this.call(fn, a, e);
+    } finally {
+      if (local) this.anchors.pop();
+    }
     if (r.k === 'unknown' && r.call) {
       // A call the analyser did not understand may have changed its receiver and what it was given
       // (torchvision's `_ovewrite_named_param(kwargs, ...)`).
-      const why = `may be changed by ${this.src.slice(e.fn.from, e.fn.to)}(), which the analyser does not understand`;
+      const why = `may be changed by ${this.text(e.fn)}(), which the analyser does not understand`;
       // Modules are left as they are: such calls are mostly weight initialisers and loaders.
       if (e.fn.t === 'attr') this.forget(e.fn.obj, scope, frame, why, null);
       for (let i = 0; i < args.length; i++)
@@ -1745,7 +1924,11 @@ export class Interp implements Evaluator {
           case 'aug':
             visitExpr(st.value);
             if (st.target.t === 'name') found.push({ e: st.target, builds: false });
-            else visitTarget(st.target, st.value);
+            else {
+              visitTarget(st.target, st.value);
+              // `self.layers += [Block(...)]`: the container grows in place (maxvit's MaxVitBlock).
+              found.push({ e: st.target, builds: true });
+            }
             break;
           case 'return':
             visitExpr(st.value);
@@ -1867,6 +2050,13 @@ export class Interp implements Evaluator {
   callFunc(fn: FuncV, a: CallArgs, owner?: ClassInfo, self: Value | undefined = fn.self): Value {
     // Read only by discovery (analyzeInner's pass over functions nothing called), so only noted then.
     if (this.discovering) this.calledFuncs.add(fn.span);
+    if (fn.refuses) {
+      const kw = fn.refuses.find((k) => a.kw.has(k));
+      if (kw)
+        return unknown(
+          `${fn.name}(${kw}=...) loads pretrained weights through a decorator the analyser does not follow; pass weights= instead`,
+        );
+    }
     const scope = new Scope(fn.scope);
     const params = fn.params;
     // Positional values are `self` (for a bound method) then a.pos, read by index rather than copied.
@@ -2039,6 +2229,10 @@ export class Interp implements Evaluator {
   }
 
   private callLeaf(m: ModuleWithRule, a: CallArgs, site: Span, fname?: string): Value {
+    // `self.attn(query=x, key=x, value=x)`: the tensors given by name are the rules' positional inputs.
+    const names = FORWARD_NAMES.get(m.type) ?? INPUT_NAME;
+    if (a.kw.size && a.pos.length < names.length && a.kw.has(names[a.pos.length]))
+      a = namedInputs(a, names);
     const rule = m.rule;
     const cfg = m.cfg;
     const x0 = a.pos[0];
@@ -2158,7 +2352,7 @@ export class Interp implements Evaluator {
     if (outs && outs.length > 1)
       lr.outputs = outs.map((t) => (t.shape ? resultShape(t.shape) : null));
     if (macs !== null) lr.macs = macs;
-    if (def) lr.definition = this.lines.range(def);
+    if (def && !isForeign(def.from)) lr.definition = this.lines.range(def);
     if (formulas && formulas.length) lr.formulas = formulas;
     if (doc) lr.docUrl = doc;
     if (!first || !first.shape)
@@ -2336,15 +2530,20 @@ export class Interp implements Evaluator {
     if (path === 'copy.deepcopy' || path === 'copy.copy') {
       const v = a.pos[0];
       if (v && v.k === 'module') return modValue(this.cloneModule(v.m));
+      // A copy of an object is another object: setting an attribute of the copy leaves the original.
+      if (v && v.k === 'obj') return copyObj(v, path === 'copy.deepcopy' ? 4 : 0);
       return v ?? unknown('copy()');
     }
     const r = this.op(path, fn.self ?? null, a, site);
     if (r) return r;
     // Anything else may change what it is given, and unless it is one of torch's tensor functions it
     // may build a module (an imported class, a factory such as torchvision's resnet18()).
+    // A name from a package the loader could not find says why (no Python known, not installed).
+    const lost =
+      this.loader && !fn.self && this.importedTop(path) ? this.loader.why(path) : undefined;
     return {
       k: 'unknown',
-      why: `${displayPath(path)}() is not something the analyser understands`,
+      why: `${displayPath(path)}() is not something the analyser understands${lost ? ` (${lost})` : ''}`,
       call: NOT_MODULES.test(path) ? 'opaque' : 'module',
     };
   }

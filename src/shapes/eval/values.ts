@@ -43,6 +43,11 @@ export interface FuncV {
   self?: Value;
   span: Span;
   binding?: MethodBinding;
+  /**
+   * Keywords with which a call is unknown: a library decorator that returns the function unchanged
+   * except when given them (see modules/decorators.ts).
+   */
+  refuses?: string[];
 }
 
 export type Value =

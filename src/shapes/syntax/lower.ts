@@ -437,6 +437,16 @@ export class Converter {
             ? 'set'
             : 'dict';
     const cs = kids(n).filter((c) => !['(', ')', '[', ']', '{', '}', '⚠'].includes(c.name));
+    return this.compFrom(kind, cs, n.from, n.to);
+  }
+
+  /** A comprehension from its element, `for` and `if` nodes (also a bare generator argument's). */
+  private compFrom(
+    kind: 'list' | 'gen' | 'set' | 'dict',
+    cs: SyntaxNode[],
+    from: number,
+    to: number,
+  ): Expr {
     let i = 0;
     const elt = this.expr(cs[i++] ?? null);
     let val: Expr | undefined;
@@ -461,7 +471,7 @@ export class Converter {
       }
       gens.push({ target: tgt, iter, ifs });
     }
-    return { t: 'comp', kind, elt, val, gens, from: n.from, to: n.to };
+    return { t: 'comp', kind, elt, val, gens, from, to };
   }
 
   /** `a, b` in a for/comprehension target arrives as flat nodes with commas. */
@@ -490,11 +500,14 @@ export class Converter {
       } else if (count >= 3 && second?.name === 'AssignOp') {
         out.push({ name: this.text(first), star: undefined, value: this.expr(third) });
       } else if (count > 1 && (second?.name === 'for' || second?.name === 'async')) {
-        // A bare generator argument: f(x for x in y).
+        // A bare generator argument: f(x for x in y), its nodes those of the group.
+        const nodes: SyntaxNode[] = [];
+        for (let c: SyntaxNode | null = first; c && c.from < lastTo; c = c.nextSibling)
+          if (c.name !== '⚠' && c.name !== 'Comment') nodes.push(c);
         out.push({
           name: undefined,
           star: undefined,
-          value: { t: 'unknown', what: 'generator argument', from: first.from, to: lastTo },
+          value: this.compFrom('gen', nodes, first.from, lastTo),
         });
       } else out.push({ name: undefined, star: undefined, value: this.expr(first) });
     }
@@ -776,8 +789,12 @@ export class Converter {
     };
     if (isFrom) {
       const mod = readDotted(cs.slice(1, importIdx))[0]?.path ?? '';
+      // `from . import x` is `.x` and `from .a import x` is `.a.x`: the leading dots are the level.
+      const at = mod.endsWith('.') ? mod : `${mod}.`;
+      if (cs.slice(importIdx + 1).some((c) => c.name === '*'))
+        out.push({ path: `${at}*`, alias: '*' });
       for (const it of readDotted(cs.slice(importIdx + 1))) {
-        out.push({ path: `${mod}.${it.path}`, alias: it.alias ?? it.path });
+        out.push({ path: `${at}${it.path}`, alias: it.alias ?? it.path });
       }
     } else {
       for (const it of readDotted(cs.slice(importIdx + 1))) {

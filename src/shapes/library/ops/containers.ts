@@ -137,6 +137,22 @@ function strCase(c: RawCall): Value | undefined {
   return { k: 'str', v: name === 'lower' ? self.v.toLowerCase() : self.v.toUpperCase() };
 }
 
+// torchvision's builders branch on their architecture's name: `arch.startswith("efficientnet_b")`.
+function strAffix(c: RawCall): Value | undefined {
+  const { name, self, a } = c;
+  if (!self || self.k !== 'str' || a.pos.length !== 1 || a.kw.size) return otherContainerMethod(c);
+  const p = a.pos[0];
+  const options = p.k === 'str' ? [p] : p.k === 'seq' && p.kind === 'tuple' ? p.items : [];
+  const texts: string[] = [];
+  for (const o of options) if (o.k === 'str') texts.push(o.v);
+  if (!texts.length || texts.length !== options.length) return otherContainerMethod(c);
+  const s = self.v;
+  return {
+    k: 'bool',
+    v: texts.some((t) => (name === 'startswith' ? s.startsWith(t) : s.endsWith(t))),
+  };
+}
+
 export const CONTAINER_OPS: OpConfig[] = [
   {
     kind: 'raw',
@@ -149,4 +165,5 @@ export const CONTAINER_OPS: OpConfig[] = [
   { kind: 'raw', names: ['dict.update'], call: dictUpdate },
   { kind: 'raw', names: ['str.format'], call: strFormat },
   { kind: 'raw', names: ['str.lower', 'str.upper'], call: strCase },
+  { kind: 'raw', names: ['str.startswith', 'str.endswith'], call: strAffix },
 ];

@@ -55,6 +55,7 @@ const SAME = new Set([
   'zero_',
   'normal_',
   'uniform_',
+  'bernoulli_',
   'masked_fill',
   'masked_fill_',
   'softmax',

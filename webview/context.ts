@@ -12,5 +12,5 @@ export interface ViewContext {
   /** Ask the host to save a file (the webview cannot write files itself). */
   saveFile(name: string, mime: SaveMime, data: string): void;
   /** Ask for a redraw of these parts on the next animation frame. */
-  invalidate(...parts: ('training' | 'runs' | 'sampling' | 'summary' | 'form')[]): void;
+  invalidate(...parts: ('training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form')[]): void;
 }

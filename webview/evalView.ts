@@ -46,34 +46,43 @@ export class EvalView {
       this.empty,
       this.body,
     );
+    // Two columns in the wide editor panel (media/panel.css), one in the side bar.
     this.body.append(
       h(
         'div',
-        { class: 'chart-title' },
-        h('span', null, 'Confusion matrix'),
-        exportButtons(
-          ctx,
-          'confusion',
-          () => this.heat.toDataURL('image/png'),
-          () => sceneSvg(this.scene()),
+        { class: 'eval-col' },
+        h(
+          'div',
+          { class: 'chart-title' },
+          h('span', null, 'Confusion matrix'),
+          exportButtons(
+            ctx,
+            'confusion',
+            () => this.heat.toDataURL('image/png'),
+            () => sceneSvg(this.scene()),
+          ),
         ),
+        h(
+          'p',
+          { class: 'muted caption' },
+          'Rows: true class; columns: predicted; colour: share of the row.',
+        ),
+        this.heatBox,
       ),
-      h(
-        'p',
-        { class: 'muted caption' },
-        'Rows: true class; columns: predicted; colour: share of the row.',
-      ),
-      this.heatBox,
       h(
         'div',
-        { class: 'chart-title' },
-        h('span', null, 'Test accuracy per class'),
-        chartExportButtons(ctx, 'per-class-accuracy', () => this.bars),
+        { class: 'eval-col' },
+        h(
+          'div',
+          { class: 'chart-title' },
+          h('span', null, 'Test accuracy per class'),
+          chartExportButtons(ctx, 'per-class-accuracy', () => this.bars),
+        ),
+        h('div', { class: 'chart-box short' }, barCanvas),
+        h('div', { class: 'chart-title' }, h('span', null, 'Most confident mistakes')),
+        this.mistakesNote,
+        this.grid,
       ),
-      h('div', { class: 'chart-box short' }, barCanvas),
-      h('div', { class: 'chart-title' }, h('span', null, 'Most confident mistakes')),
-      this.mistakesNote,
-      this.grid,
     );
     this.bars = makeChart<'bar', (number | null)[]>(barCanvas, {
       type: 'bar',

@@ -103,9 +103,9 @@ test(
       await settle(page);
       assert.match((await page.locator('.axis-note').textContent()) ?? '', /No optimizer step/);
       await page.locator('select[aria-label="x axis"]').selectOption('samples');
-    await settle(page);
-    assert.equal(await page.locator('.axis-note').textContent(), '');
-    assert.ok((await ink(h, 'canvas[aria-label="training loss per batch"]')) > 300);
+      await settle(page);
+      assert.equal(await page.locator('.axis-note').textContent(), '');
+      assert.ok((await ink(h, 'canvas[aria-label="training loss per batch"]')) > 300);
 
       // Evaluation of the newest run's first model.
       assert.ok((await ink(h, 'canvas[aria-label="confusion matrix"]')) > 2000);

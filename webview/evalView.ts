@@ -100,8 +100,9 @@ export class EvalView {
     });
   }
 
+  /** The heat map paints the theme's background and the bars its colour: redraw both. */
   retheme(): void {
-    this.bars.update('none');
+    this.render();
   }
 
   render(): void {
@@ -138,7 +139,8 @@ export class EvalView {
   private scene(): ReturnType<typeof confusionScene> {
     const t = currentTheme();
     const e = this.choice?.eval;
-    const width = Math.min(Math.max(this.heatBox.clientWidth, 200), 420);
+    // A hidden tab has no width yet: 280 px fits the narrowest side bar.
+    const width = Math.min(Math.max(this.heatBox.clientWidth || 280, 200), 420);
     return confusionScene(e?.classes ?? [], e?.confusion ?? [], width, t);
   }
 

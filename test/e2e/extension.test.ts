@@ -521,7 +521,8 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
         n,
         'a mistake without its image',
       );
-      const first = ((await figs.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      // innerText: the caption's line break between "label → prediction" and p counts as a space.
+      const first = (await figs.first().innerText()).replace(/\s+/g, ' ').trim();
       assert.match(first, /^\d → \d \d+\.\d %$/, `first mistake: ${first}`);
       // Digits are light strokes on black: a drawn image has bright pixels.
       const bright = await frame

@@ -13,6 +13,6 @@ export interface ViewContext {
   saveFile(name: string, mime: SaveMime, data: string): void;
   /** Ask for a redraw of these parts on the next animation frame. */
   invalidate(
-    ...parts: ('training' | 'runs' | 'sampling' | 'summary' | 'form' | 'playground')[]
+    ...parts: ('training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'playground')[]
   ): void;
 }

@@ -5,15 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ChartDataset } from 'chart.js';
-import {
-  axisTitle,
-  baseOptions,
-  Chart,
-  chartPng,
-  currentTheme,
-  makeChart,
-  withAlpha,
-} from './charts';
+import { axisTitle, baseOptions, Chart, currentTheme, makeChart, withAlpha } from './charts';
 import {
   estimateTimeLeft,
   fmtCompact,
@@ -27,6 +19,8 @@ import {
 } from './chartData';
 import { epochsCsv } from './csvData';
 import { batchSizeOf, epochEndX, isXAxis, lossXs, X_AXES } from './axes';
+import { EvalView } from './evalView';
+import { chartExportButtons } from './export';
 import { runLabel } from './runsData';
 import { RunsTable } from './runsTable';
 import type { ViewContext } from './context';
@@ -53,6 +47,8 @@ export class TrainingView {
   private readonly errorBox = h('div', { class: 'error-text', role: 'alert' });
   private readonly runsBox = h('div', { class: 'runs' });
   private readonly runsTable: RunsTable;
+  private readonly evalBox = h('div', { class: 'eval' });
+  private readonly evalView: EvalView;
   /** Says which runs have no point on the chosen x axis (recorded before it was kept). */
   private readonly axisNote = h('span', { class: 'muted axis-note' });
   private readonly epochsField = h('vscode-textfield', {
@@ -161,7 +157,7 @@ export class TrainingView {
         { class: 'chart-title' },
         h('span', null, 'Loss per batch'),
         h('label', { class: 'smoothing' }, 'Smoothing ', smoothing),
-        this.exportButton(() => this.lossChart, 'loss.png'),
+        chartExportButtons(ctx, 'loss', () => this.lossChart),
       ),
       h(
         'div',
@@ -175,12 +171,14 @@ export class TrainingView {
         'div',
         { class: 'chart-title' },
         h('span', null, 'Test accuracy per epoch'),
-        this.exportButton(() => this.accChart, 'accuracy.png'),
+        chartExportButtons(ctx, 'accuracy', () => this.accChart),
       ),
       h('div', { class: 'chart-box short' }, accCanvas),
       h('div', { class: 'section-title' }, h('span', null, 'Runs'), this.runsActions()),
       this.runsBox,
+      this.evalBox,
     );
+    this.evalView = new EvalView(this.evalBox, ctx);
 
     const lossOpts = baseOptions();
     lossOpts.scales = {
@@ -240,15 +238,7 @@ export class TrainingView {
   retheme(): void {
     this.lossChart.update('none');
     this.accChart.update('none');
-  }
-
-  private exportButton(
-    chart: () => { toBase64Image(type?: string, quality?: unknown): string },
-    name: string,
-  ): HTMLElement {
-    const b = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');
-    b.addEventListener('click', () => this.ctx.saveFile(name, 'image/png', chartPng(chart())));
-    return b;
+    this.evalView.retheme();
   }
 
   private runsActions(): HTMLElement {
@@ -280,6 +270,7 @@ export class TrainingView {
 
   render(dirty: Set<Part>): void {
     if (dirty.has('runs')) this.runsTable.render();
+    if (dirty.has('runs') || dirty.has('eval')) this.evalView.render();
     if (dirty.has('training') || dirty.has('runs')) {
       this.renderHeader();
       this.renderCharts();

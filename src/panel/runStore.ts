@@ -70,6 +70,23 @@ function closeStale(run: StoredTrainRun): StoredTrainRun {
   return { ...run, done };
 }
 
+/** Runs whose mistakes keep their test images in storage (a CIFAR run's are about 0.4 MB of JSON). */
+const RUNS_WITH_IMAGES = 3;
+
+/** The runs with the mistake images of all but the newest `keep` removed (their mistakes stay). */
+export function dropOldImages(runs: StoredTrainRun[], keep: number): StoredTrainRun[] {
+  return runs.map((r, i) => {
+    if (i >= runs.length - keep || !r.evals) return r;
+    const evals = Object.fromEntries(
+      Object.entries(r.evals).map(([m, e]) => [
+        m,
+        { ...e, mistakes: e.mistakes.map(({ image: _image, ...rest }) => rest) },
+      ]),
+    );
+    return { ...r, evals };
+  });
+}
+
 function isRunLike(v: unknown): v is StoredTrainRun {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
@@ -150,6 +167,7 @@ export class RunStore {
       this.axes.set(e.runId, new SamplesAxis());
       if (this.runList.length > this.o.maxRuns)
         this.runList.splice(0, this.runList.length - this.o.maxRuns);
+      this.runList = dropOldImages(this.runList, RUNS_WITH_IMAGES);
       this.scheduleSave();
       return;
     }

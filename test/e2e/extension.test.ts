@@ -463,28 +463,84 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
       assert.match(rows, /mlp/i, 'the runs table lists no MLP run');
       assert.match(rows, /cnn/i, 'the runs table lists no CNN run');
 
-      // Both curves drawn: enough opaque pixels in the MLP colour and in the CNN colour.
+      // Both curves drawn: enough opaque pixels in the MLP colour and in the CNN colour (the
+      // Okabe–Ito sky blue and orange webview/charts.ts uses on a dark theme).
+      const colours = { mlp: '#56B4E9', cnn: '#E69F00' };
       const ink = await waitFor(
         'both loss curves on the canvas',
         async () => {
-          const i = await canvasInk(frame, loss, {
-            mlp: '--vscode-charts-blue',
-            cnn: '--vscode-charts-orange',
-          });
+          const i = await canvasInk(frame, loss, colours);
           return i && i.byColor.mlp > 60 && i.byColor.cnn > 60 ? i : null;
         },
         MIN,
         1000,
       ).catch(async (e: Error) => {
-        throw new Error(
-          `${e.message}: ${JSON.stringify(await canvasInk(frame, loss, { mlp: '--vscode-charts-blue', cnn: '--vscode-charts-orange' }))}`,
-        );
+        throw new Error(`${e.message}: ${JSON.stringify(await canvasInk(frame, loss, colours))}`);
       });
       console.log(
         `# loss chart ${ink.width}×${ink.height}: ${ink.inked} inked pixels, MLP colour ${ink.byColor.mlp}, CNN colour ${ink.byColor.cnn}; ${status}`,
       );
       const acc = await canvasInk(frame, 'canvas[aria-label="test accuracy per epoch"]');
       assert.ok(acc && acc.inked > 0, 'the accuracy chart is empty');
+    },
+  );
+
+  it(
+    '(d2) the evaluation of the run: confusion matrix, per-class accuracy, mistakes with images',
+    { timeout: 5 * MIN },
+    async () => {
+      const frame = trainingFrame;
+      assert.ok(frame, 'step (d) found no panel');
+      const heat = 'canvas[aria-label="confusion matrix"]';
+      await frame.locator('.eval').scrollIntoViewIfNeeded();
+      const drawn = await waitFor(
+        'the confusion matrix drawn',
+        async () => {
+          const i = await canvasInk(frame, heat);
+          return i && i.inked > 1000 ? i : null;
+        },
+        MIN,
+        1000,
+      );
+      // The picker offers this run's two models, newest first; the counts add up to the test set.
+      const options = await frame
+        .locator('select[aria-label="evaluation to show"] option')
+        .allTextContents();
+      assert.deepEqual(
+        options.map((o) => o.replace(/^.* · (\w+) · epoch (\d+)$/, '$1 $2')).slice(0, 2),
+        ['mlp 1', 'cnn 1'],
+        `picker: ${options.join(' | ')}`,
+      );
+      const bars = await canvasInk(frame, 'canvas[aria-label="test accuracy per class"]');
+      assert.ok(bars && bars.inked > 200, 'the per-class accuracy bars are empty');
+      const figs = frame.locator('.mistake');
+      const n = await figs.count();
+      assert.ok(n > 0 && n <= 16, `${n} mistakes shown`);
+      assert.equal(
+        await frame.locator('.mistake canvas').count(),
+        n,
+        'a mistake without its image',
+      );
+      // innerText: the caption's line break between "label → prediction" and p counts as a space.
+      const first = (await figs.first().innerText()).replace(/\s+/g, ' ').trim();
+      assert.match(first, /^\d → \d \d+\.\d %$/, `first mistake: ${first}`);
+      // Digits are light strokes on black: a drawn image has bright pixels.
+      const bright = await frame
+        .locator('.mistake canvas')
+        .first()
+        .evaluate((c) => {
+          const cv = c as HTMLCanvasElement;
+          const d = cv.getContext('2d')?.getImageData(0, 0, cv.width, cv.height).data ?? [];
+          let k = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 300) k++;
+          return k;
+        });
+      assert.ok(bright > 10, `the first mistake image has ${bright} bright pixels`);
+      console.log(
+        `# confusion matrix ${drawn.width}×${drawn.height}; ${n} mistakes; first ${first}`,
+      );
+      await frame.locator('.mistakes').scrollIntoViewIfNeeded();
+      await session().screenshot('d2-evaluation');
     },
   );
 

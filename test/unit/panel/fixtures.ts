@@ -145,7 +145,7 @@ export function evalEvent(
     const label = i % k;
     const pixels = new Array<number>(28 * 28).fill(0);
     for (let y = 6; y < 14; y++)
-      for (let x = 4 + label * 2; x < 12 + label * 2; x++) pixels[y * 28 + x] = 255;
+      for (let x = 2 + label * 2; x < 8 + label * 2; x++) pixels[y * 28 + x] = 255;
     return {
       index: 100 + i,
       label,

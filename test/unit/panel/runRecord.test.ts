@@ -7,6 +7,7 @@ import { foldTrainEvent, startRun } from '../../../src/common/runReducer';
 import { SamplesAxis } from '../../../src/common/series';
 import { isEvalEvent, isStoredTrainRun, isWebviewToHost } from '../../../src/common/guards';
 import { decodeSaveFile, safeSaveName } from '../../../src/panel/hostMessages';
+import { dropOldImages } from '../../../src/panel/runStore';
 import type { TrainEvent } from '../../../src/training/types';
 import { evalEvent, storedRun, trainStream } from './fixtures';
 
@@ -95,4 +96,14 @@ test('SVG saves: a document of ours passes, one that could run script does not',
   ])
     assert.equal(typeof decodeSaveFile('image/svg+xml', evil), 'string', evil);
   assert.equal(safeSaveName('../loss', 'image/svg+xml'), 'loss.svg');
+});
+
+test('stored runs keep mistake images for the newest three only; the mistakes stay', () => {
+  const runs = ['a', 'b', 'c', 'd'].map((id) => storedRun(id, undefined, { rich: true }));
+  const out = dropOldImages(runs, 3);
+  assert.equal(out[0].evals?.cnn?.mistakes.length, 12);
+  assert.ok(out[0].evals?.cnn?.mistakes.every((m) => m.image === undefined));
+  assert.ok(out[1].evals?.cnn?.mistakes.every((m) => m.image !== undefined));
+  assert.equal(out[3], runs[3]);
+  assert.ok(runs[0].evals?.cnn?.mistakes[0].image, 'the input is not changed');
 });

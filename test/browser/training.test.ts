@@ -1,0 +1,176 @@
+// The Training tab's views in headless Chromium under the extension's exact HTML and CSP: the runs
+// table (sort, filter, overlay ticks, the two-run diff, CSV), the x-axis and log-scale switches, the
+// evaluation (confusion heat map, per-class bars, mistakes with their images), PNG and SVG export, at
+// the side bar's 300 px in a dark theme and in the wide editor panel in a high-contrast theme.
+// Skips when Debian's /usr/bin/chromium is not installed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { HostToWebview } from '../../src/common/messages';
+import { decodeSaveFile } from '../../src/panel/hostMessages';
+import { storedRun } from '../unit/panel/fixtures';
+import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+
+const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
+let browser: Browser | undefined;
+
+const init: HostToWebview = {
+  type: 'init',
+  runs: [
+    storedRun('old', '2026-11-25T19:00:00.000Z'),
+    storedRun('a', '2026-11-25T20:00:00.000Z', { rich: true, lr: 0.001, seed: 42 }),
+    storedRun('b', '2026-11-25T21:00:00.000Z', { rich: true, lr: 0.01, seed: 7 }),
+  ],
+  samples: [],
+  summary: null,
+  defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'x', epochs: 3, limit: 0 },
+};
+
+/** Pixels of a canvas that differ from its corner: proof something was drawn. */
+async function ink(h: Harness, selector: string): Promise<number> {
+  return h.page
+    .locator(selector)
+    .first()
+    .evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d');
+      if (!ctx || !canvas.width || !canvas.height) return 0;
+      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+      return n;
+    });
+}
+
+type Saved = { type: string; name?: string; mime?: string; data?: string };
+async function lastSave(h: Harness): Promise<Saved | undefined> {
+  const posted = (await h.posted()) as Saved[];
+  return posted.filter((m) => m.type === 'saveFile').pop();
+}
+
+before(async () => {
+  if (!skip) browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test(
+  'side bar at 300 px (dark): runs table, diff, axes, evaluation, export',
+  { skip },
+  async () => {
+    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1800 });
+    try {
+      await h.send(init);
+      await settle(h.page);
+      const page = h.page;
+      // Nothing makes the page scroll sideways; the wide runs table scrolls in its own box.
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+
+      // 3 runs × 2 models.
+      const rows = page.locator('.runs-table tbody tr');
+      assert.equal(await rows.count(), 6);
+      assert.match((await rows.first().textContent()) ?? '', /mlp.*MNIST.*0\.01.*7/);
+      await page.locator('.runs-filter').fill('cnn lr=0.001');
+      await settle(page);
+      assert.equal(await rows.count(), 1);
+      assert.match((await rows.first().textContent()) ?? '', /cnn.*0\.001.*42/);
+      await page.locator('.runs-filter').fill('');
+      await page.locator('.sort-button', { hasText: 'LR' }).click();
+      await settle(page);
+      // Largest first; the run without a learning rate goes last.
+      assert.match((await rows.first().textContent()) ?? '', /0\.01/);
+      assert.match((await rows.last().textContent()) ?? '', /—/);
+
+      // The newest run is ticked; tick a second one: the diff names what differs.
+      assert.equal(await page.locator('.diff-table').count(), 0);
+      await page.locator('.runs-table tr[data-run="a"] vscode-checkbox').click();
+      await settle(page);
+      const diff = await page.locator('.diff-table tr.differs th').allTextContents();
+      assert.deepEqual(
+        diff.map((s) => s.replace('≠ ', '')),
+        ['LR', 'Seed'],
+      );
+
+      // Loss on steps: the run recorded without clocks is named, not drawn at a guessed x.
+      await page.locator('select[aria-label="x axis"]').selectOption('step');
+      await page.locator('input[aria-label="log-scale loss"]').check();
+      await page.locator('.runs-table tr[data-run="old"] vscode-checkbox').click();
+      await settle(page);
+      assert.match((await page.locator('.axis-note').textContent()) ?? '', /No optimizer step/);
+      await page.locator('select[aria-label="x axis"]').selectOption('samples');
+      await settle(page);
+      assert.equal(await page.locator('.axis-note').textContent(), '');
+      assert.ok((await ink(h, 'canvas[aria-label="training loss per batch"]')) > 300);
+
+      // Evaluation of the newest run's first model.
+      assert.ok((await ink(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
+      assert.ok((await ink(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
+      const figs = page.locator('.mistake');
+      assert.equal(await figs.count(), 12);
+      assert.equal(await page.locator('.mistake canvas').count(), 12);
+      assert.match((await figs.first().textContent()) ?? '', /0 → 1\s*99\.0 %/);
+      assert.ok((await ink(h, '.mistake canvas')) > 20, 'the image is drawn');
+
+      // Export: PNG and SVG of a line chart, SVG of the heat map, the table and a run as CSV.
+      await page.locator('.chart-title', { hasText: 'Loss per batch' }).getByText('SVG').click();
+      let s = await lastSave(h);
+      assert.equal(s?.mime, 'image/svg+xml');
+      assert.equal(s?.name, 'loss.svg');
+      assert.match(s?.data ?? '', /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.match(s?.data ?? '', /<path d="M[\d.]+ [\d.]+L/);
+      assert.ok(decodeSaveFile('image/svg+xml', s?.data ?? '') instanceof Uint8Array);
+      await page.locator('.chart-title', { hasText: 'Loss per batch' }).getByText('PNG').click();
+      s = await lastSave(h);
+      assert.match(s?.data ?? '', /^data:image\/png;base64,iVBORw0KGgo/);
+      await page.locator('.chart-title', { hasText: 'Confusion matrix' }).getByText('SVG').click();
+      s = await lastSave(h);
+      assert.equal((s?.data?.match(/<rect /g) ?? []).length, 1 + 100, 'background + 10 × 10 cells');
+      assert.match(s?.data ?? '', /<title>true 0, predicted 1: \d+ of 1000/);
+      await page.locator('.chart-title', { hasText: 'per class' }).getByText('SVG').click();
+      s = await lastSave(h);
+      assert.ok((s?.data?.match(/<rect /g) ?? []).length >= 11, 'background + a bar per class');
+      await page.getByText('Table CSV').click();
+      s = await lastSave(h);
+      assert.equal(s?.mime, 'text/csv');
+      assert.equal(s?.data?.trim().split('\n').length, 7);
+      await page.locator('.runs-table tr[data-run="b"] .link-button').click();
+      s = await lastSave(h);
+      assert.equal(s?.name, 'run-b.csv');
+      assert.match(s?.data ?? '', /^model,kind,epoch,step,samplesSeen,seconds,loss/);
+      await page.screenshot({ path: '/tmp/tl-training-300.png', fullPage: true });
+      assert.deepEqual(h.problems, []);
+    } finally {
+      await h.close();
+    }
+  },
+);
+
+test('editor panel (high contrast): wide layout, every view drawn', { skip }, async () => {
+  const h = await openHarness(browser as Browser, {
+    theme: 'high-contrast',
+    editor: true,
+    width: 1100,
+    height: 1600,
+  });
+  try {
+    await h.send(init);
+    await settle(h.page);
+    const page = h.page;
+    assert.ok((await ink(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
+    assert.ok((await ink(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
+    // The wide layout puts the heat map and the bars side by side with the mistakes.
+    const cols = await page
+      .locator('.eval-body')
+      .evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
+    assert.equal(cols, 2);
+    await page.screenshot({ path: '/tmp/tl-training-hc.png', fullPage: true });
+    assert.deepEqual(h.problems, []);
+  } finally {
+    await h.close();
+  }
+});

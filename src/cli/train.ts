@@ -226,7 +226,7 @@ async function autoPicksPytorch(
   const training = await import('../training/index');
   const { analyze } = await import('../shapes');
   try {
-    training.resolveModel(m, (source, file) => analyze(source, { file }).models);
+    training.resolveModel(m, (source, file) => analyze(source, { file, flow: true }).models);
     return false;
   } catch (e) {
     if (!(e instanceof training.TranslateError)) return false;

@@ -104,7 +104,7 @@ startWorkerLoop({
           },
           signal: ctx.signal,
           log: (m) => ctx.log('info', m),
-          analyze: (source, file) => analyze(source, { file }).models,
+          analyze: (source, file) => analyze(source, { file, flow: true }).models,
         }),
       [BackendError, DataError, TranslateError],
       [],

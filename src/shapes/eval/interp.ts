@@ -1289,8 +1289,14 @@ export class Interp implements Evaluator {
         if (BUILTINS.has(e.id)) return extAttr('builtins', e.id);
         return unknown(`'${e.id}' is not defined in this file`);
       }
-      case 'attr':
-        return this.getAttr(this.eval(e.obj, scope, frame), e.name);
+      case 'attr': {
+        const obj = this.eval(e.obj, scope, frame);
+        const r = this.getAttr(obj, e.name);
+        // `x.T` as written in the file; the library's own attribute reads stay inside its calls.
+        return obj.k === 'tensor' && this.trace?.flow
+          ? this.flowOp('attr:' + e.name, obj, noArgs(), undefined, r, e, -1)
+          : r;
+      }
       case 'sub':
         return this.subscript(e, scope, frame);
       case 'call':
@@ -1704,13 +1710,8 @@ export class Interp implements Evaluator {
         if (meth) return meth.fn.binding ? this.bindSpecial(meth, null, obj.cls) : meth.fn;
         return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
       }
-      case 'tensor': {
-        const r = tensorAttr(obj, name);
-        if (!r) return { k: 'ext', path: 'tensor.' + name, self: obj };
-        return this.trace?.flow
-          ? this.flowOp('attr:' + name, obj, noArgs(), undefined, r, undefined, -1)
-          : r;
-      }
+      case 'tensor':
+        return tensorAttr(obj, name) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
       case 'seq': {
         const at = (obj as NamedTuple).fields?.indexOf(name) ?? -1;
         if (at >= 0) return obj.items[at];

@@ -257,7 +257,7 @@ class M(nn.Module):
         self.fc = nn.Linear(12, 2)
 
     def forward(self, x):
-        return self.fc(x.view(x.size(0), -1)) + x[:, :1, 0]
+        return self.fc(x.view(x.size(0), -1)) + x[:, :1, 0] - x.mT[:, 0, :1]
 `,
       'M',
     ),
@@ -265,6 +265,10 @@ class M(nn.Module):
   const net = buildNet(tf, spec, 1);
   const y = tf.tidy(() => net.forward(tf.ones([5, 3, 4]), false));
   assert.deepEqual(y.shape, [5, 2]);
+  assert.ok(
+    spec.graph?.nodes.some((n) => n?.op === 'transpose'),
+    'x.mT is a node',
+  );
   y.dispose();
   net.dispose();
 });

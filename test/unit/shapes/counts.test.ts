@@ -152,3 +152,27 @@ net = nn.Sequential(nn.Linear(10, 20))
   assert.equal(m.memory?.activationBytes, null);
   assert.equal(m.memory?.paramBytes, 4 * 220);
 });
+
+test('the CLI table and the panel Summary show the uncounted part and the memory', async () => {
+  const { summaryTable } = await import('../../../webview/summaryData');
+  const { isModelResult } = await import('../../../src/common/guards');
+  const m = model(
+    HEADER +
+      `# input: (3, 7, 10)
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(10, 20, batch_first=True)
+        self.fc = nn.Linear(20, 2)
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+`,
+    'M',
+  );
+  assert.ok(isModelResult(m));
+  assert.equal(isModelResult({ ...m, memory: { activationBytes: 'x' } }), false);
+  const t = summaryTable(m);
+  assert.equal(t.totalMacs, '? (120 counted; not counted: lstm (LSTM))');
+  assert.match(t.memory, /^activations \d+\.\d KB · params 10\.2 KB · Adam state 20\.3 KB$/);
+});

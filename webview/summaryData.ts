@@ -22,6 +22,21 @@ export interface SummaryTable {
   rows: SummaryRow[];
   totalParams: string;
   totalMacs: string;
+  /** One training step at this input, float32: activations (fwd+bwd), parameters, Adam state. */
+  memory: string;
+}
+
+function fmtBytes(b: number | null): string {
+  if (b === null) return '?';
+  if (b < 1024) return `${b} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = b / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
 }
 
 export function fmtShape(s: Shape): string {
@@ -57,6 +72,13 @@ export function summaryTable(model: ModelResult): SummaryTable {
     rows,
     totalParams:
       model.params === null ? `? (${fmtInt(model.paramsKnown ?? 0)} known)` : fmtInt(model.params),
-    totalMacs: macs === undefined ? '--' : fmtInt(macs),
+    totalMacs: model.macsUncounted
+      ? `? (${fmtInt(model.macsKnown ?? 0)} counted; not counted: ${model.macsUncounted.join(', ')})`
+      : macs === undefined
+        ? '--'
+        : fmtInt(macs),
+    memory: model.memory
+      ? `activations ${fmtBytes(model.memory.activationBytes)} · params ${fmtBytes(model.memory.paramBytes)} · Adam state ${fmtBytes(model.memory.adamBytes)}`
+      : '--',
   };
 }

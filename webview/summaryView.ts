@@ -74,6 +74,12 @@ export class SummaryView {
         h('th', { colspan: 2 }, 'Total mult-adds'),
         h('td', { class: 'num', colspan: 2 }, t.totalMacs),
       ),
+      h(
+        'tr',
+        null,
+        h('th', { colspan: 2 }, 'Memory (float32)'),
+        h('td', { class: 'num', colspan: 2 }, t.memory),
+      ),
     );
     this.box.append(
       h(

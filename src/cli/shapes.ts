@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fsModuleHost } from '../pyenv/moduleHost';
 import { sitePathsSync } from '../pyenv/sysPath';
 import { analyze } from '../shapes';
-import type { AnalysisResult, LayerResult, ModelResult, Shape } from '../shapes/types';
+import type { AnalysisResult, LayerResult, ModelMemory, ModelResult, Shape } from '../shapes/types';
 import { DEFAULT_SUMMARY_DEPTH, type ModuleRow, moduleRows } from '../common/moduleSummary';
 import { CliError, parseArgs, parseShapeList } from './args';
 import type { CliIO } from './output';
@@ -112,6 +112,8 @@ export function toJson(r: AnalysisResult): object {
       params: m.params,
       ...(m.paramsKnown !== undefined ? { paramsKnown: m.paramsKnown } : {}),
       ...(m.macs !== undefined ? { macs: m.macs } : {}),
+      ...(m.macsUncounted ? { macsKnown: m.macsKnown, macsUncounted: m.macsUncounted } : {}),
+      ...(m.memory ? { memory: m.memory } : {}),
       inputSource: m.inputSource,
       layers: moduleLayers(m.layers),
     })),
@@ -227,8 +229,31 @@ function modelTable(m: ModelResult, depth: number): string[] {
     `Total params: ${m.params === null ? `? (${thousands(m.paramsKnown ?? 0)} known)` : thousands(m.params)}`,
   ];
   if (m.macs !== undefined) out.push(`Mult-adds: ${thousands(m.macs)}`);
+  else if (m.macsUncounted)
+    out.push(
+      `Mult-adds: ? (${thousands(m.macsKnown ?? 0)} counted; not counted: ${m.macsUncounted.join(', ')})`,
+    );
+  if (m.memory) out.push(memoryLine(m.memory));
   out.push(`Output: ${m.outputs ? m.outputs.map(shapeText).join(', ') : shapeText(m.output)}`, '');
   return out;
+}
+
+function bytes(b: number | null): string {
+  if (b === null) return '?';
+  if (b < 1024) return `${b} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = b / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** One training step at this input, float32 (the estimate is described in ModelMemory). */
+function memoryLine(mem: ModelMemory): string {
+  return `Memory (float32): activations fwd+bwd ${bytes(mem.activationBytes)}, params ${bytes(mem.paramBytes)}, Adam state ${bytes(mem.adamBytes)}`;
 }
 
 function table(r: AnalysisResult, depth: number): string {

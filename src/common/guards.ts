@@ -20,7 +20,7 @@ import type {
   TrainHyper,
 } from '../training/types';
 import { isSamplerName } from '../sampling/samplers';
-import type { LayerResult, ModelResult, Shape } from '../shapes/types';
+import type { LayerResult, ModelMemory, ModelResult, Shape } from '../shapes/types';
 import { isSamplerTuning, isStepTrace } from './stepGuards';
 
 type Rec = Record<string, unknown>;
@@ -338,6 +338,10 @@ function isLayer(v: unknown): v is LayerResult {
     opt(v.macs, isNum)
   );
 }
+const isBytes = (x: unknown): x is number | null => isNum(x) || x === null;
+function isMemory(v: unknown): v is ModelMemory {
+  return isObj(v) && isBytes(v.activationBytes) && isBytes(v.paramBytes) && isBytes(v.adamBytes);
+}
 export function isModelResult(v: unknown): v is ModelResult {
   return (
     isObj(v) &&
@@ -350,6 +354,9 @@ export function isModelResult(v: unknown): v is ModelResult {
     (isNum(v.params) || v.params === null) &&
     opt(v.paramsKnown, isNum) &&
     opt(v.macs, isNum) &&
+    opt(v.macsKnown, isNum) &&
+    opt(v.macsUncounted, (x): x is string[] => isArrayOf(x, isStr)) &&
+    opt(v.memory, isMemory) &&
     isArrayOf(v.layers, isLayer)
   );
 }

@@ -5,8 +5,10 @@ import { type CallArgs, noArgs } from './eval/calls';
 import type { Trace } from './eval/evaluator';
 import { Interp } from './eval/interp';
 import { CallLog, moduleTree } from './eval/moduleTree';
+import { totalParams } from './eval/params';
 import { flattenTensors, outDim } from './eval/semantics';
 import type { ModuleInst, Value } from './eval/values';
+import { macTotals, memoryEstimate } from './library/counts';
 import type { D } from './library/dims';
 import { datasetInput, inputCommentAbove } from './models';
 import { SHARE, budgetNote, contained } from './phases/contain';
@@ -248,7 +250,9 @@ function analyzeModel(
   };
   if (c.cls) model.construct = constructArgs(ctorArgs);
   model.modules = moduleTree(root, trace.calls ?? new CallLog(), (m) =>
-    m.defSpan && !isForeign(m.defSpan.from) && !it.torchBuilt.has(m) ? it.lines.range(m.defSpan) : undefined,
+    m.defSpan && !isForeign(m.defSpan.from) && !it.torchBuilt.has(m)
+      ? it.lines.range(m.defSpan)
+      : undefined,
   );
   // Only a forward followed to its end, every value known, can tell that a module is never called.
   model.traceComplete =
@@ -261,11 +265,8 @@ function analyzeModel(
   if (trace.flow) model.graph = trace.flow.graph(result);
   if (params === null) model.paramsKnown = known;
   if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
-  const macs = trace.layers.reduce<number | null>(
-    (acc, l) => (acc === null || l.macs === undefined ? acc : acc + l.macs),
-    0,
-  );
-  if (macs !== null && macs > 0) model.macs = macs;
+  Object.assign(model, macTotals(trace.layers, outs.length > 0 && outs.every((t) => !!t.shape)));
+  model.memory = memoryEstimate(trace.layers, params);
   return model;
 }
 
@@ -326,24 +327,4 @@ function constructArgs(a: CallArgs | undefined): ModelResult['construct'] {
     kwargs[k] = c;
   }
   return args.some((x) => x === undefined) ? null : { args: args as CtorValue[], kwargs };
-}
-
-/**
- * sum(p.numel() for p in model.parameters()): shared modules once. Walked after the trace (not from
- * the names taken before it), since forward may add modules (`self.fc = nn.Linear(...)` on first call).
- */
-function totalParams(root: ModuleInst, walkId: number): { total: number | null; known: number } {
-  let known = 0;
-  let complete = true;
-  const walk = (m: ModuleInst): void => {
-    if (m.walk === walkId) return;
-    m.walk = walkId;
-    const own = m.ownParams === null ? null : m.ownParams - (m.sharedParams ?? 0);
-    // A count PyTorch could never have (a layer it refuses to build) is unknown, never printed.
-    if (own === null || own < 0 || !Number.isInteger(own)) complete = false;
-    else known += own;
-    for (const ch of m.children.values()) walk(ch);
-  };
-  walk(root);
-  return { total: complete ? known : null, known };
 }

@@ -146,7 +146,14 @@ export interface ModelResult {
   params: number | null;
   /** When `params` is null: the sum of the parts that are known (a lower bound, never the total). */
   paramsKnown?: number;
+  /** Multiply-adds of one forward, when every operation that multiply-adds was counted. */
   macs?: number;
+  /** When some were not counted: the part that was (a lower bound, never the total)… */
+  macsKnown?: number;
+  /** …and what was not: `name (Type)` of each row without a count, or why the rest is unknown. */
+  macsUncounted?: string[];
+  /** Memory one training step needs at the model's input, float32. */
+  memory?: ModelMemory;
   layers: LayerResult[];
   variables: VariableShape[];
   /**
@@ -212,6 +219,16 @@ export interface FlowGraph {
   output: FlowArg;
   /** Constructs that make the graph not the model (a run-time branch, an in-place write), with lines. */
   refusals: { line: number; why: string }[];
+}
+
+/** Bytes, null where a size is unknown or symbolic. */
+export interface ModelMemory {
+  /** Every traced output kept for backward plus its gradient: 2 × 4 bytes × its elements, summed. */
+  activationBytes: number | null;
+  /** The parameters: 4 bytes each. */
+  paramBytes: number | null;
+  /** Adam's exp_avg and exp_avg_sq: 8 bytes per parameter. */
+  adamBytes: number | null;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

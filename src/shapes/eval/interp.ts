@@ -88,6 +88,7 @@ import {
   someNum,
 } from './modules';
 import { displayPath, isModuleBase, nnName, torchBase } from './names';
+import { cloneParams, isParam, isParamContainer } from './params';
 import {
   BUILTINS,
   COMPARISONS,
@@ -472,10 +473,12 @@ export class Interp implements Evaluator {
       id: this.nextId++,
       children: new Map(),
       attrs: m.attrs.size ? new Map(m.attrs) : (NO_ATTRS as Map<string, Value>),
+      paramAttrs: m.paramAttrs && cloneParams(m.paramAttrs),
       ref: undefined,
       walk: 0,
       path: undefined,
     };
+    if (c.paramAttrs) for (const [k, v] of c.paramAttrs) if (c.attrs.has(k)) c.attrs.set(k, v);
     for (const [k, ch] of m.children) c.children.set(k, this.cloneModule(ch));
     return c;
   }
@@ -505,6 +508,7 @@ export class Interp implements Evaluator {
       defSpan: site,
       origin: undefined,
       sharedParams: undefined,
+      paramAttrs: undefined,
       invalid: undefined,
       why: undefined,
       opaque: undefined,
@@ -723,20 +727,45 @@ export class Interp implements Evaluator {
     return this.callModule(b.m, a, site, site);
   }
 
+  /**
+   * nn.ParameterList / nn.ParameterDict: a list or dict of the given tensors, each made a Parameter as
+   * PyTorch does; an item that is not a tensor stays as it is, and makes the count unknown.
+   */
+  private paramContainer(kind: 'ParameterList' | 'ParameterDict', init: Value | undefined): Value {
+    const asParam = (x: Value): Value =>
+      x.k === 'tensor' && !isParam(x) ? ({ ...x, param: true, pid: {} } as ParamTensor) : x;
+    if (kind === 'ParameterDict') {
+      const d: Value & { k: 'dict' } = { k: 'dict', keys: [], vals: [] };
+      if (init && init.k === 'dict') {
+        d.keys.push(...init.keys);
+        d.vals.push(...init.vals.map(asParam));
+      } else if (init && init.k !== 'none') d.vals.push(unknown('ParameterDict items unknown'));
+      return Object.assign(d, { paramContainer: true as const });
+    }
+    const items = init ? iterate(init) : [];
+    const list: Value & { k: 'seq' } = {
+      k: 'seq',
+      kind: 'list',
+      items: items ? items.map(asParam) : [unknown('ParameterList items unknown')],
+    };
+    return Object.assign(list, { paramContainer: true as const });
+  }
+
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
     const pv = v as ParamTensor;
-    if (
-      m.kind === 'leaf' &&
-      (name === 'weight' || name === 'bias') &&
-      pv.k === 'tensor' &&
-      pv.paramOf &&
-      pv.paramOf !== m
-    ) {
-      // Weight tying (self.wte.weight = self.lm_head.weight): one tensor, counted once in the total.
-      const own = numel(paramShape(m, name));
-      if (own !== null) m.sharedParams = (m.sharedParams ?? 0) + own;
-      return;
-    }
+    if (isParam(v) || isParamContainer(v)) {
+      // A leaf's own weight replaced (tied to another layer's, or a new Parameter): the rule's count
+      // loses it, and the tensor that replaces it is counted once with the other held parameters.
+      if (m.kind === 'leaf' && (name === 'weight' || name === 'bias') && pv.paramOf !== m) {
+        if (!m.paramAttrs?.has(name)) {
+          const own = numel(paramShape(m, name));
+          if (own === null) m.ownParams = null;
+          else m.sharedParams = (m.sharedParams ?? 0) + own;
+        }
+      }
+      if (!(m.kind === 'leaf' && pv.paramOf === m)) (m.paramAttrs ??= new Map()).set(name, v);
+      if (m.kind === 'leaf' && pv.paramOf) return;
+    } else if (m.paramAttrs?.has(name)) m.paramAttrs.delete(name);
     if (v.k === 'module') {
       ownChildren(m).set(name, v.m);
       m.attrs.delete(name);
@@ -747,10 +776,6 @@ export class Interp implements Evaluator {
       ownChildren(m).set(name, this.opaqueModule(v.why));
       m.attrs.delete(name);
       return;
-    }
-    if (v.k === 'tensor' && (v as ParamTensor).param) {
-      const n = numel(v.shape);
-      m.ownParams = m.ownParams === null || n === null ? null : m.ownParams + n;
     }
     if (m.children.has(name) && v.k === 'none') {
       m.children.delete(name);
@@ -2445,6 +2470,7 @@ export class Interp implements Evaluator {
         if (t && t.k === 'tensor')
           return {
             ...t,
+            pid: {},
             param:
               (a.kw.get('requires_grad') ?? a.pos[1])?.k !== 'bool' ||
               ((a.pos[1] ?? a.kw.get('requires_grad'))?.k === 'bool' &&
@@ -2455,8 +2481,14 @@ export class Interp implements Evaluator {
           shape: null,
           why: 'parameter of unknown shape',
           param: true,
+          pid: {},
         } as ParamTensor;
       }
+      if (short === 'ParameterList' || short === 'ParameterDict')
+        return this.paramContainer(
+          short,
+          a.pos[0] ?? a.kw.get(short === 'ParameterList' ? 'values' : 'parameters'),
+        );
       if (short === 'Module') return none;
       const prelude = this.prelude.vars.get(short);
       if (prelude && prelude.k === 'class') return this.instantiate(prelude.cls, a, site);

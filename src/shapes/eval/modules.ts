@@ -164,6 +164,8 @@ export interface ParamTensor extends TensorV {
   /** A layer's own weight or bias, read as `layer.weight`. */
   paramOf?: ModuleInst;
   paramName?: string;
+  /** The identity of an nn.Parameter, shared by its copies, so two names for it count once. */
+  pid?: object;
 }
 
 /** The shape of a leaf's parameter `name`, as its layer rule knows it; null when not known. */

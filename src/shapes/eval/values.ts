@@ -162,6 +162,11 @@ export interface ModuleInst {
   origin?: string;
   /** Parameters of this module that are another module's tensors (weight tying), counted once. */
   sharedParams?: number;
+  /**
+   * Parameters held as attributes (nn.Parameter, ParameterList, a weight tied to another layer's), by
+   * attribute name, counted by identity in eval/params.ts.
+   */
+  paramAttrs?: Map<string, Value>;
   /** Set when PyTorch would refuse to construct it (negative size, zero stride). */
   invalid?: string;
   /** Why the module could not be built fully. */

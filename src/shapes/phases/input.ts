@@ -83,7 +83,11 @@ function probeInput(it: Interp, root: ModuleInst, walk: number): (number | strin
       ),
     );
   } catch (e) {
-    if (e instanceof ProbeFound) return e.shape;
+    // A layer built with a size PyTorch refuses (Conv2d(-1, …)) accepts no input: no probe from it.
+    if (e instanceof ProbeFound)
+      return e.shape?.every((d) => typeof d === 'string' || (Number.isInteger(d) && d > 0))
+        ? e.shape
+        : null;
     contained(it, e);
   }
   return null;

@@ -7,6 +7,23 @@ import { type D, knownEqual } from '../dims';
 import { type Cfg, type Fwd, type LayerRule, REQUIRED, unknownTensor } from './rule';
 import { shapeStr } from './util';
 
+/**
+ * Multiply-adds of multi-head attention over a batch of n, queries l, keys s: the q, k, v projections
+ * (n·l·e·e + n·s·kdim·e + n·s·vdim·e), QKᵀ (n·l·s·e: the heads split e) and the weighted sum of values
+ * (n·l·s·e), and out_proj (n·l·e·e). Null when any size is not a number.
+ */
+export function attentionMacs(
+  n: D,
+  l: D,
+  s: D,
+  e: number,
+  kdim: number,
+  vdim: number,
+): number | null {
+  if (typeof n !== 'number' || typeof l !== 'number' || typeof s !== 'number') return null;
+  return n * l * e * e + n * s * kdim * e + n * s * vdim * e + 2 * n * l * s * e + n * l * e * e;
+}
+
 export const multiheadAttention: LayerRule = {
   type: 'MultiheadAttention',
   sig: [
@@ -60,6 +77,15 @@ export const multiheadAttention: LayerRule = {
     const bf = f.cfg.bool('batch_first') ?? false;
     const ks = key && key.k === 'tensor' ? key.shape : q;
     const out: TensorV = { k: 'tensor', shape: q };
+    const kd = f.cfg.has('kdim') ? f.cfg.int('kdim') : null;
+    const vd = f.cfg.has('vdim') ? f.cfg.int('vdim') : null;
+    const kdim = f.cfg.raw('kdim') === null ? e : kd;
+    const vdim = f.cfg.raw('vdim') === null ? e : vd;
+    if (ks && e !== null && kdim !== null && vdim !== null && ks.length === q.length) {
+      const [n, l, sl] =
+        q.length === 2 ? [1, q[0], ks[0]] : bf ? [q[0], q[1], ks[1]] : [q[1], q[0], ks[0]];
+      f.setMacs(attentionMacs(n, l, sl, e, kdim, vdim));
+    }
     const needW = f.kwargs.get('need_weights');
     if (needW && needW.k === 'bool' && !needW.v)
       return { k: 'seq', kind: 'tuple', items: [out, { k: 'none' }] };
@@ -128,6 +154,15 @@ export const transformerEncoderLayer: LayerRule = {
         'd_model',
         typeof last === 'number' ? last : undefined,
       );
+    }
+    const ff = f.cfg.int('dim_feedforward');
+    if (d !== null && ff !== null && (s.length === 3 || s.length === 2)) {
+      const bf = f.cfg.bool('batch_first');
+      const [n, l] = s.length === 2 ? [1, s[0]] : bf ? [s[0], s[1]] : [s[1], s[0]];
+      const att = attentionMacs(n, l, l, d, d, d);
+      // Self-attention, then linear1 (d → ff) and linear2 (ff → d) on every position.
+      if (att !== null && typeof n === 'number' && typeof l === 'number')
+        f.setMacs(att + 2 * n * l * d * ff);
     }
     return f.x;
   },

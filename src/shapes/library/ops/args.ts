@@ -84,6 +84,7 @@ export function record(
   site: Span,
   show = true,
   config?: LayerConfig,
+  macs: number | null = null,
 ): Value {
   const out = isSane(out0) ? out0 : saneValue(out0, `${name} gives an invalid size`);
   if (show)
@@ -95,7 +96,7 @@ export function record(
       inputs,
       out,
       0,
-      null,
+      macs,
       null,
       undefined,
       config,
@@ -103,6 +104,17 @@ export function record(
       true,
     );
   return out;
+}
+
+/**
+ * Multiply-adds of a matrix product giving `out` from a left operand whose last dimension is the one
+ * summed over: each output element is that many products. Null unless every size is a number.
+ */
+export function matmulMacs(left: D[], out: Value): number | null {
+  if (out.k !== 'tensor' || !out.shape || left.length === 0) return null;
+  const k = left[left.length - 1];
+  const m = numelOf(out.shape);
+  return m === null || typeof k !== 'number' ? null : m * k;
 }
 
 /** The arguments after the first, for functions whose first argument is their input. */

@@ -6,7 +6,7 @@ import type { Value } from '../../eval/values';
 import { add } from '../dims';
 import { LAYERS } from '../layers';
 import * as S from '../shapeops';
-import { T, U, arg, fromShapeOr, intList, intOf, record } from './args';
+import { T, U, arg, fromShapeOr, intList, intOf, matmulMacs, record } from './args';
 import { type OpConfig, type TensorCall, tensorNames } from './config';
 
 /** F.* functions that are layer rules applied once (arguments after the input bind like the constructor's). */
@@ -75,14 +75,14 @@ function linearF(c: TensorCall): Value | undefined {
   const w = arg(a, 0, 'weight');
   if (!x.shape || !w || w.k !== 'tensor' || !w.shape || w.shape.length !== 2)
     return record(it, label, x, [x], U('F.linear weight shape unknown'), site);
-  return record(
+  const out = fromShapeOr(
     it,
+    S.matmul(x.shape, [w.shape[1], w.shape[0]]),
     label,
-    x,
-    [x],
-    fromShapeOr(it, S.matmul(x.shape, [w.shape[1], w.shape[0]]), label, site, 'linear-in-features'),
     site,
+    'linear-in-features',
   );
+  return record(it, label, x, [x], out, site, true, undefined, matmulMacs(x.shape, out));
 }
 
 function one_hotF(c: TensorCall): Value | undefined {
@@ -101,6 +101,30 @@ function embeddingF(c: TensorCall): Value | undefined {
   return record(it, label, x, [x], T([...x.shape, w.shape[w.shape.length - 1]]), site);
 }
 
+/**
+ * F.scaled_dot_product_attention(q, k, v): q (…, L, E), k (…, S, E), v (…, S, Ev) give (…, L, Ev),
+ * the leading dimensions broadcast. Multiply-adds: QKᵀ (…·L·S·E) and the weighted sum of v (…·L·S·Ev).
+ */
+function sdpaF(c: TensorCall): Value | undefined {
+  const { it, x, a, site, label } = c;
+  const k = arg(a, 0, 'key');
+  const v = arg(a, 1, 'value');
+  const q = x.shape;
+  const inputs: Value[] = [x, ...(k ? [k] : []), ...(v ? [v] : [])];
+  if (!q || !k || k.k !== 'tensor' || !k.shape || !v || v.k !== 'tensor' || !v.shape)
+    return record(it, label, x, inputs, U(x.why ?? 'attention input shape unknown'), site);
+  const kt = k.shape.length >= 2 ? S.transpose(k.shape, -2, -1) : null;
+  if (!kt || !('shape' in kt))
+    return record(it, label, x, inputs, U(`${label}: key needs at least 2 dimensions`), site);
+  const scores = fromShapeOr(it, S.matmul(q, kt.shape), label, site, 'matmul-mismatch');
+  if (!scores.shape) return record(it, label, x, inputs, scores, site);
+  const out = fromShapeOr(it, S.matmul(scores.shape, v.shape), label, site, 'matmul-mismatch');
+  const m1 = matmulMacs(q, scores);
+  const m2 = matmulMacs(scores.shape, out);
+  const macs = m1 === null || m2 === null ? null : m1 + m2;
+  return record(it, label, x, inputs, out, site, true, undefined, macs);
+}
+
 /** A loss is one number whatever the batch (reduction='mean', the default). */
 const lossF = (): Value => T([]);
 
@@ -111,6 +135,7 @@ const FUNCTIONAL_FNS: [string[], (c: TensorCall) => Value | undefined][] = [
   [['linear'], linearF],
   [['one_hot'], one_hotF],
   [['embedding'], embeddingF],
+  [['scaled_dot_product_attention'], sdpaF],
   [['cross_entropy', 'nll_loss', 'mse_loss', 'binary_cross_entropy', 'l1_loss'], lossF],
 ];
 

@@ -12,7 +12,20 @@ import { type D, isNum, mul, product } from '../dims';
 import { normDim } from '../layers/rule';
 import { shapeStr } from '../layers/util';
 import * as S from '../shapeops';
-import { T, U, arg, fromShapeOr, intList, intOf, n, numelOf, record, sizeArgs, tup } from './args';
+import {
+  T,
+  U,
+  arg,
+  fromShapeOr,
+  intList,
+  intOf,
+  matmulMacs,
+  n,
+  numelOf,
+  record,
+  sizeArgs,
+  tup,
+} from './args';
 import { type OpConfig, type RawCall, type TensorCall, tensorNames } from './config';
 
 /** Operations whose output has the input's shape. */
@@ -459,7 +472,8 @@ function matmulOp(c: TensorCall): Value | undefined {
   const show = (out: Value): Value => record(it, label, x, [x, ...p], out, site);
   const o = p[0];
   if (!s || !o || o.k !== 'tensor' || !o.shape) return show(U('matmul with an unknown shape'));
-  return show(fromShapeOr(it, S.matmul(s, o.shape), label, site, 'matmul-mismatch'));
+  const out = fromShapeOr(it, S.matmul(s, o.shape), label, site, 'matmul-mismatch');
+  return record(it, label, x, [x, ...p], out, site, true, undefined, matmulMacs(s, out));
 }
 
 function new_zerosOp(c: TensorCall): Value | undefined {

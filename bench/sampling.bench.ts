@@ -14,7 +14,7 @@ import { Rng } from '../src/common/rng';
 import { findSupport1D } from '../src/sampling/support';
 import type { Target } from '../src/sampling/target';
 import { runSampler } from '../src/sampling';
-import type { SamplerName } from '../src/sampling/types';
+import { SAMPLERS, samplerSpec } from '../src/sampling/samplers';
 import type { BenchSection } from './run';
 
 const EXPR = 'exp(-x^2/2) * (1 + sin(3x)^2)';
@@ -163,14 +163,7 @@ export async function run(): Promise<BenchSection> {
     '| sampler (note density, 4 × 20 000 draws) | draws/s | ESS bulk | ESS bulk/s | R-hat | KS p | set-up s |',
     '|---|---|---|---|---|---|---|',
   ];
-  for (const sampler of [
-    'inverse-cdf',
-    'rejection',
-    'mh',
-    'slice',
-    'hmc',
-    'nuts',
-  ] as SamplerName[]) {
+  for (const sampler of SAMPLERS.filter((s) => samplerSpec(s).dims.includes(1))) {
     const r = await runSampler(
       { expr: EXPR, sampler, n: 20000, chains: 4, seed: 1 },
       { onProgress: () => undefined },

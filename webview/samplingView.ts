@@ -25,15 +25,15 @@ import {
   fmtCompact,
   fmtDuration,
   fmtInt,
-  fmtNum,
   heatmapPixels,
   histogramDensity,
   lttb,
   MODEL_COLORS,
-  rhatFlag,
   type Pt,
 } from './chartData';
 import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
+import { divergenceMarks } from './diagnosticsData';
+import { appendDiagnostics } from './diagnosticsView';
 import type { ViewContext } from './context';
 import { clear, h } from './dom';
 import { groupSamples, pendingFraction, type Part, type PendingSample } from './store';
@@ -517,7 +517,7 @@ export class SamplingView {
     }
     charts.push(traceChart(box('Trace per chain', 'trace', true), r));
     charts.push(acfChart(box('Autocorrelation', 'acf', true), r.autocorrelation, color));
-    el.append(diagnosticsTable(r));
+    appendDiagnostics(el, r, box, charts, color);
     return { el, charts };
   }
 }
@@ -627,6 +627,17 @@ function traceChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
       borderColor: withAlpha(col, 0.8),
     };
   });
+  const marks = divergenceMarks(r);
+  if (marks.length)
+    datasets.push({
+      label: 'divergent',
+      data: marks,
+      showLine: false,
+      pointRadius: 3,
+      pointStyle: 'crossRot',
+      borderColor: t.colors.red,
+      backgroundColor: t.colors.red,
+    });
   return makeChart<'line', Pt[]>(canvas, {
     type: 'line',
     data: { datasets },
@@ -719,46 +730,4 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
     options: opts as ChartOptions<'scatter'>,
     plugins: [heatmapPlugin(img)],
   }) as unknown as Chart;
-}
-
-function diagnosticsTable(r: SampleResult): HTMLElement {
-  const row = (k: string, v: string, title?: string, bad = false): HTMLElement =>
-    h(
-      'tr',
-      { class: bad ? 'bad' : undefined, title },
-      h('th', null, k),
-      h('td', { class: 'num' }, v),
-    );
-  const rhatBad = rhatFlag(r.rhat);
-  const rows = [
-    row(
-      'acceptance',
-      r.acceptance === null ? 'n/a' : fmtNum(r.acceptance),
-      'fraction of proposals accepted (n/a for exact samplers)',
-    ),
-    row('ESS bulk', fmtInt(r.essBulk), 'effective sample size of the rank-normalised draws'),
-    row('ESS tail', fmtInt(r.essTail), 'effective sample size of the 5 % and 95 % quantiles'),
-    row(
-      'R-hat',
-      `${typeof r.rhat === 'number' && Number.isFinite(r.rhat) ? r.rhat.toFixed(3) : '—'}${rhatBad ? ' ⚠ ≥ 1.01' : ''}`,
-      'rank-normalised split R-hat; ≥ 1.01 means the chains disagree',
-      rhatBad,
-    ),
-    row(
-      'KS D',
-      r.ks ? fmtNum(r.ks.D) : 'n/a',
-      'Kolmogorov–Smirnov distance to the numerically integrated CDF',
-    ),
-    row(
-      'KS p',
-      r.ks ? fmtNum(r.ks.p) : 'n/a',
-      'p-value of the KS test (draws are autocorrelated for MCMC, so read it loosely)',
-    ),
-    row('mean ± MCSE', `${fmtNum(r.mean)} ± ${fmtNum(r.mcseMean, 2)}`),
-    row('sd', fmtNum(r.sd)),
-  ];
-  if (r.divergences !== undefined)
-    rows.push(row('divergences', fmtInt(r.divergences), undefined, r.divergences > 0));
-  rows.push(row('draws/s', fmtCompact(r.drawsPerSec ?? NaN)));
-  return h('table', { class: 'diag' }, h('tbody', null, ...rows));
 }

@@ -56,8 +56,12 @@ ${samplerLines()}
 Tuning (each defaults to auto: adapted in warm-up; a number is used as given, not adapted):
 ${TUNING_USAGE}
 
-The KS test compares the draws with the CDF integrated numerically from the density as typed
-(thinned by ESS for MCMC). A chain that never moves (every draw the same, or every transition
+Diagnostics follow Stan and ArviZ: rank-normalised split R-hat (flagged above 1.01), bulk and tail
+ESS (flagged below 100 per chain), MCSE of the mean and of the 5 % and 95 % quantiles, and for HMC
+and NUTS divergences, E-BFMI (flagged below 0.3) and, for NUTS, transitions at the maximum tree
+depth; each flag says what to change. The KS test compares the draws with the CDF integrated
+numerically from the density as typed; KS assumes independent draws, so MCMC chains are thinned by
+their estimated autocorrelation time first. A chain that never moves (every draw the same, or every transition
 divergent) fails the run: a warning line on stderr, "status": "failed" in --json, exit code 1.
 Exit codes: 0 ok, 1 failed or cancelled, 2 bad input.`;
 
@@ -99,8 +103,17 @@ function summary(r: SampleResult): string {
   const lines = [
     `${r.sampler} on ${r.expr} (${r.dims}-D): ${r.n} draws × ${r.chains} chains${r.warmup ? ` after ${r.warmup} warm-up` : ''}`,
     `  mean ${fmt(r.mean)} ± ${fmt(r.mcseMean, 2)} (MCSE)   sd ${fmt(r.sd)}${r.trueMean !== undefined ? `   numeric mean ${fmt(r.trueMean)}` : ''}`,
-    `  ESS bulk ${fmt(r.essBulk, 5)}   ESS tail ${fmt(r.essTail, 5)}   R-hat ${fmt(r.rhat, 4)}${r.rhat >= 1.01 ? '  (≥ 1.01: chains disagree, run longer)' : ''}`,
+    `  ESS bulk ${fmt(r.essBulk, 5)}   ESS tail ${fmt(r.essTail, 5)}   R-hat ${fmt(r.rhat, 4)}${r.report ? ` (bulk ${fmt(r.report.rhatBulk, 4)}, tail ${fmt(r.report.rhatTail, 4)})` : ''}`,
   ];
+  const rep = r.report;
+  if (rep)
+    lines.push(
+      `  q5% ${fmt(rep.q05)} ± ${fmt(rep.mcseQ05, 2)}   q95% ${fmt(rep.q95)} ± ${fmt(rep.mcseQ95, 2)} (MCSE)`,
+    );
+  if (rep?.ebfmi)
+    lines.push(
+      `  E-BFMI ${rep.ebfmi.map((v) => fmt(v, 3)).join(' ')}${rep.treeDepthSaturation !== undefined ? `   max tree depth hit ${fmt(100 * rep.treeDepthSaturation, 2)}%` : ''}`,
+    );
   if (r.acceptance !== null)
     lines.push(
       `  acceptance ${fmt(r.acceptance, 3)}${r.proposalsPerDraw !== undefined ? `   proposals per draw ${fmt(r.proposalsPerDraw, 3)}` : ''}${r.stepSize !== undefined ? `   step ${fmt(r.stepSize, 3)}` : ''}`,
@@ -116,10 +129,11 @@ function summary(r: SampleResult): string {
     lines.push(`  density evaluations per draw ${fmt(r.evalsPerDraw, 3)}`);
   if (r.ks)
     lines.push(
-      `  KS vs numeric CDF${r.dims === 2 ? ' (x-marginal)' : ''}: D ${fmt(r.ks.D, 3)}  p ${fmt(r.ks.p, 3)}${r.ksThin && r.ksThin > 1 ? `  (thinned by ${r.ksThin})` : ''}`,
+      `  KS vs numeric CDF${r.dims === 2 ? ' (x-marginal)' : ''}: D ${fmt(r.ks.D, 3)}  p ${fmt(r.ks.p, 3)}${r.ksThin && r.ksThin > 1 ? `  (on ${rep ? rep.ksDraws : 'the'} draws thinned by ${r.ksThin}, the autocorrelation time: KS assumes independent draws)` : ''}`,
     );
+  for (const f of rep?.flags ?? []) lines.push(`  ⚠ ${f.message}\n      try: ${f.fix}`);
   lines.push(
-    `  ${fmt(r.seconds, 3)} s sampling (+${fmt(r.setupSeconds ?? 0, 3)} s setup), ${fmt(r.drawsPerSec, 3)} draws/s`,
+    `  ${fmt(r.seconds, 3)} s sampling (+${fmt(r.setupSeconds ?? 0, 3)} s setup, ${fmt(r.diagnosticsSeconds ?? NaN, 3)} s diagnostics), ${fmt(r.drawsPerSec, 3)} draws/s`,
   );
   return lines.join('\n');
 }

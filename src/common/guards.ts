@@ -260,6 +260,42 @@ function isXY(v: unknown): v is { x: number[]; y: number[] } {
   return isObj(v) && isNumArray(v.x) && isNumArray(v.y) && v.x.length === v.y.length;
 }
 
+const FLAG_METRICS = new Set(['rhat', 'essBulk', 'essTail', 'divergences', 'treeDepth', 'ebfmi']);
+
+/** The diagnostics report; numbers may be null (NaN does not survive JSON). */
+function isDiagnosticsReport(v: unknown): v is object {
+  if (!isObj(v) || !isObj(v.thresholds) || !isObj(v.ranks)) return false;
+  const numOrNullArray = (a: unknown): a is (number | null)[] =>
+    Array.isArray(a) && a.every(isNumOrNull);
+  return (
+    ['rhatBulk', 'rhatTail', 'q05', 'q95', 'mcseQ05', 'mcseQ95'].every((k) => isNumOrNull(v[k])) &&
+    isNum(v.thresholds.rhat) &&
+    isNum(v.thresholds.essPerChain) &&
+    isNum(v.thresholds.ebfmi) &&
+    isNum(v.ranks.bins) &&
+    isArrayOf(v.ranks.counts, isNumArray) &&
+    isNum(v.ksDraws) &&
+    isNumArray(v.pit) &&
+    opt(v.ebfmi, numOrNullArray) &&
+    (v.treeDepthSaturation === undefined || isNumOrNull(v.treeDepthSaturation)) &&
+    opt(v.divergentDraws, (d): d is number[][] => isArrayOf(d, isNumArray)) &&
+    opt(
+      v.energy,
+      (e): e is object =>
+        isObj(e) && isNumArray(e.edges) && isNumArray(e.marginal) && isNumArray(e.transition),
+    ) &&
+    Array.isArray(v.flags) &&
+    v.flags.every(
+      (f: unknown) =>
+        isObj(f) &&
+        isStr(f.metric) &&
+        FLAG_METRICS.has(f.metric) &&
+        isStr(f.message) &&
+        isStr(f.fix),
+    )
+  );
+}
+
 export function isSampleResult(v: unknown): v is SampleResult {
   if (!isObj(v)) return false;
   const basic =
@@ -289,7 +325,8 @@ export function isSampleResult(v: unknown): v is SampleResult {
     isArrayOf(v.traces, isNumArray) &&
     opt(v.tracesY, (t): t is number[][] => isArrayOf(t, isNumArray)) &&
     opt(v.scatter, isXY) &&
-    opt(v.divergences, isNum);
+    opt(v.divergences, isNum) &&
+    opt(v.report, isDiagnosticsReport);
   if (!basic) return false;
   if (v.histogram2d !== undefined) {
     const h = v.histogram2d;

@@ -49,14 +49,19 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
   }
 }
 
-/** ĉ(t) = (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄) for t = 0 … N−1, via zero-padded FFT. */
-export function autocov(x: ArrayLike<number>): Float64Array {
+/**
+ * ĉ(t) = (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄) for t = 0 … maxLag (default N − 1), via
+ * zero-padded FFT. Padding to N + maxLag is enough to keep the circular wrap-around off the lags
+ * asked for, so a short maxLag halves the transform.
+ */
+export function autocov(x: ArrayLike<number>, maxLag = x.length - 1): Float64Array {
   const n = x.length;
+  const L = Math.max(0, Math.min(maxLag, n - 1));
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i];
   mean /= n;
   let m = 1;
-  while (m < 2 * n) m <<= 1;
+  while (m < n + L + 1) m <<= 1;
   const re = new Float64Array(m),
     im = new Float64Array(m);
   for (let i = 0; i < n; i++) re[i] = x[i] - mean;
@@ -66,8 +71,8 @@ export function autocov(x: ArrayLike<number>): Float64Array {
     im[i] = 0;
   }
   fft(re, im, true);
-  const out = new Float64Array(n);
-  for (let t = 0; t < n; t++) out[t] = re[t] / m / n;
+  const out = new Float64Array(L + 1);
+  for (let t = 0; t <= L; t++) out[t] = re[t] / m / n;
   return out;
 }
 
@@ -77,7 +82,7 @@ export function autocorrelation(chains: Chains, maxLag: number): number[] {
   const out = new Array<number>(Math.max(0, L + 1)).fill(0);
   let used = 0;
   for (const c of chains) {
-    const ac = autocov(c);
+    const ac = autocov(c, L);
     if (!(ac[0] > 0)) continue;
     used++;
     for (let t = 0; t <= L; t++) out[t] += ac[t] / ac[0];
@@ -102,12 +107,36 @@ function variance(a: ArrayLike<number>, ddof: number): number {
 
 const DIRECT_LAGS = 48;
 
-/** (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄), directly. */
-function lagCov(x: Float64Array, m: number, t: number): number {
+/**
+ * (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄) for the four lags t … t+3 in one pass: the pass is
+ * memory-bound, so four lags cost little more than one.
+ */
+function lagCov4(x: Float64Array, m: number, t: number, out: Float64Array): void {
   const n = x.length;
-  let s = 0;
-  for (let i = 0; i + t < n; i++) s += (x[i] - m) * (x[i + t] - m);
-  return s / n;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  const end = n - t - 3;
+  let i = 0;
+  for (; i < end; i++) {
+    const a = x[i] - m;
+    s0 += a * (x[i + t] - m);
+    s1 += a * (x[i + t + 1] - m);
+    s2 += a * (x[i + t + 2] - m);
+    s3 += a * (x[i + t + 3] - m);
+  }
+  // The last three draws of the lag-t sum (and two, one of the next lags) past the shared loop.
+  for (; i < n; i++) {
+    const a = x[i] - m;
+    if (i + t < n) s0 += a * (x[i + t] - m);
+    if (i + t + 1 < n) s1 += a * (x[i + t + 1] - m);
+    if (i + t + 2 < n) s2 += a * (x[i + t + 2] - m);
+  }
+  out[0] = s0 / n;
+  out[1] = s1 / n;
+  out[2] = s2 / n;
+  out[3] = s3 / n;
 }
 
 /**
@@ -132,13 +161,18 @@ export function ess(chains: Chains): number {
     }
     if (t < DIRECT_LAGS) {
       if (cache[t] === undefined) {
-        let s = 0;
-        for (let m = 0; m < M; m++) s += lagCov(chains[m], chainMean[m], t);
-        cache[t] = s / M;
+        const t0 = t - (t % 4);
+        const sums = new Float64Array(4),
+          four = new Float64Array(4);
+        for (let m = 0; m < M; m++) {
+          lagCov4(chains[m], chainMean[m], t0, four);
+          for (let k = 0; k < 4; k++) sums[k] += four[k];
+        }
+        for (let k = 0; k < 4; k++) cache[t0 + k] = sums[k] / M;
       }
       return cache[t];
     }
-    acov = chains.map(autocov);
+    acov = chains.map((c) => autocov(c));
     return meanAcov(t);
   };
   const meanVar = (meanAcov(0) * N) / (N - 1);
@@ -189,56 +223,75 @@ export function splitChains(chains: Chains): Chains {
 }
 
 /**
- * Indices that sort `vals` ascending: LSD radix sort on the IEEE bits (made order-preserving by
- * flipping), 8 bits per pass, keys carried along so every pass reads sequentially. A comparator
- * sort or per-value binary searches cost seconds at millions of draws (cache misses); this does not.
+ * Indices that sort `vals` ascending. An LSD radix sort on the top 32 bits of each double's
+ * order-preserving bit pattern (sign, exponent and 20 mantissa bits), 11 bits per pass, carrying
+ * the index along; then each run of equal 32-bit keys (values within about 1e-6 relative of each
+ * other, a handful at most) is put in exact order by insertion sort on the full values. A
+ * comparator sort or per-value binary searches cost seconds at millions of draws; this does not.
  */
 export function argsort(vals: Float64Array): Uint32Array {
   const n = vals.length;
-  const bits = new Uint32Array(vals.buffer.slice(vals.byteOffset, vals.byteOffset + 8 * n));
-  let lo = new Uint32Array(n),
-    hi = new Uint32Array(n),
+  const bits = new Uint32Array(vals.buffer, vals.byteOffset, 2 * n);
+  let key = new Uint32Array(n),
     idx = new Uint32Array(n);
-  let lo2 = new Uint32Array(n),
-    hi2 = new Uint32Array(n),
+  let key2 = new Uint32Array(n),
     idx2 = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const l = bits[2 * i],
-      h = bits[2 * i + 1];
+    const h = bits[2 * i + 1];
     // Negative numbers: flip every bit; positive: flip the sign bit. Then unsigned order = numeric order.
-    if (h & 0x80000000) {
-      hi[i] = ~h >>> 0;
-      lo[i] = ~l >>> 0;
-    } else {
-      hi[i] = (h | 0x80000000) >>> 0;
-      lo[i] = l;
-    }
+    key[i] = h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
     idx[i] = i;
   }
-  // 8-bit digits: 256 buckets keep the scatter targets in cache (16-bit digits thrash it).
-  const count = new Uint32Array(256);
-  for (let pass = 0; pass < 8; pass++) {
-    const src = pass < 4 ? lo : hi;
-    const shift = 8 * (pass % 4);
+  // 11-bit digits: 2048 counters stay in the L1 cache, and three passes cover 32 bits.
+  const count = new Uint32Array(2048);
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = 11 * pass;
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xff]++;
+    for (let i = 0; i < n; i++) count[(key[i] >>> shift) & 0x7ff]++;
     // A digit that is the same for every key (common in the high bits) needs no pass.
-    if (count[(src[0] >>> shift) & 0xff] === n) continue;
+    if (count[(key[0] >>> shift) & 0x7ff] === n) continue;
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
+    for (let d = 0; d < 2048; d++) {
       const c = count[d];
       count[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const j = count[(src[i] >>> shift) & 0xff]++;
-      lo2[j] = lo[i];
-      hi2[j] = hi[i];
+      const j = count[(key[i] >>> shift) & 0x7ff]++;
+      key2[j] = key[i];
       idx2[j] = idx[i];
     }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
+    [key, key2] = [key2, key];
     [idx, idx2] = [idx2, idx];
+  }
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    while (j < n && key[j] === key[i]) j++;
+    let same = true;
+    for (let q = i + 1; q < j && same; q++) same = vals[idx[q]] === vals[idx[i]];
+    if (same) {
+      i = j;
+      continue;
+    }
+    if (j - i > 32) {
+      // A long run (draws packed into a tiny interval): insertion sort would be quadratic.
+      const run = Array.from(idx.subarray(i, j)).sort((p, q) => vals[p] - vals[q] || p - q);
+      idx.set(run, i);
+      i = j;
+      continue;
+    }
+    for (let a = i + 1; a < j; a++) {
+      const t = idx[a],
+        v = vals[t];
+      let b = a - 1;
+      // Equal values keep their index order (a stable sort), as the radix passes left them.
+      while (b >= i && vals[idx[b]] > v) {
+        idx[b + 1] = idx[b];
+        b--;
+      }
+      idx[b + 1] = t;
+    }
+    i = j;
   }
   return idx;
 }
@@ -353,34 +406,58 @@ export function mcseMean(chains: Chains): { mcse: number; ess: number; mean: num
 
 // ───────────────────────────── KS ─────────────────────────────
 
+/** KS statistic of ascending draws against a CDF, and the PIT F(x) counted in `bins` equal bins. */
+function ksSorted(
+  xs: Float64Array,
+  cdf: (x: number) => number,
+  bins: number,
+): { D: number; p: number; pit: number[] } {
+  const n = xs.length;
+  const pit = new Array<number>(bins).fill(0);
+  let D = 0;
+  for (let i = 0; i < n; i++) {
+    const F = cdf(xs[i]);
+    D = Math.max(D, (i + 1) / n - F, F - i / n);
+    if (F >= 0 && F <= 1) pit[Math.min(bins - 1, Math.floor(F * bins))]++;
+  }
+  return { D, p: ksPValue(D, n), pit };
+}
+
 /** One-sample KS statistic and p-value of draws against a CDF. */
 export function ksTest(
   draws: ArrayLike<number>,
   cdf: (x: number) => number,
 ): { D: number; p: number } {
-  const xs = Float64Array.from(draws).sort();
-  const n = xs.length;
-  let D = 0;
-  for (let i = 0; i < n; i++) {
-    const F = cdf(xs[i]);
-    D = Math.max(D, (i + 1) / n - F, F - i / n);
-  }
-  return { D, p: ksPValue(D, n) };
+  const { D, p } = ksSorted(Float64Array.from(draws).sort(), cdf, 1);
+  return { D, p };
 }
 
 /**
- * KS for possibly autocorrelated chains: thin each chain by ⌈N/ESS⌉ (ESS per chain) so the kept
- * draws are close to independent, then test the pooled thinned draws. i.i.d. samplers pass thin = 1.
+ * KS for possibly autocorrelated chains. KS assumes independent draws; a chain's neighbours are
+ * not, and the test would reject good chains (or, with fewer effective draws than it thinks,
+ * mean nothing). So each chain is thinned by ⌈τ⌉, τ = N/ESS the estimated autocorrelation time,
+ * leaving draws close to independent, and the pooled thinned draws are tested. i.i.d. samplers pass
+ * thin = 1; `sorted` (every draw, ascending) then saves the sort.
  */
 export function ksThinned(
   chains: Chains,
   cdf: (x: number) => number,
   essValue: number,
   iid: boolean,
-): { D: number; p: number; thin: number; n: number } {
+  sorted?: Float64Array | null,
+  pitBins = 20,
+): { D: number; p: number; thin: number; n: number; pit: number[] } {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
-  const kept: number[] = [];
-  for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) kept.push(c[i]);
-  return { ...ksTest(kept, cdf), thin, n: kept.length };
+  let xs: Float64Array;
+  if (thin === 1 && sorted && sorted.length === total) xs = sorted;
+  else {
+    let n = 0;
+    for (const c of chains) n += Math.ceil(c.length / thin);
+    xs = new Float64Array(n);
+    let k = 0;
+    for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) xs[k++] = c[i];
+    xs.sort();
+  }
+  return { ...ksSorted(xs, cdf, pitBins), thin, n: xs.length };
 }

@@ -29,7 +29,9 @@ import {
 import type { SamplerTuning } from './types';
 import { axisTransform, type AxisTransform } from './transform';
 
-const MAX_DEPTH = 10;
+export const MAX_DEPTH = 10;
+/** Divergent draws remembered per chain for the trace; the count itself is never capped. */
+const MAX_MARKED = 1000;
 const DIVERGENCE = 1000;
 
 /** Position, momentum, gradient and log density at one point of a trajectory. */
@@ -102,6 +104,13 @@ abstract class HamiltonianChain implements Chain {
   private readonly fixedEps: number | undefined;
   stats = emptyStats();
   observe?: (e: MoveEvent) => void;
+  /** Hamiltonian of each kept state (E-BFMI, the energy plot), filled by draw(). */
+  energy: Float64Array | undefined;
+  /** Indices of the kept draws whose transition diverged (marked on the trace). */
+  divergentAt: number[] = [];
+  /** Set by transition(): the kept state's energy, and whether the trajectory diverged. */
+  protected lastEnergy = NaN;
+  protected lastDivergent = false;
 
   constructor(
     protected readonly t: Target,
@@ -253,11 +262,14 @@ abstract class HamiltonianChain implements Chain {
   }
 
   draw(xs: Float64Array, ys: Float64Array | null, from: number, to: number): void {
+    if (!this.energy || this.energy.length !== xs.length) this.energy = new Float64Array(xs.length);
     for (let k = from; k < to; k++) {
       this.transition(this.eps, true);
       const [x, y] = this.toX(this.cur.q);
       xs[k] = x;
       if (ys) ys[k] = y;
+      this.energy[k] = this.lastEnergy;
+      if (this.lastDivergent && this.divergentAt.length < MAX_MARKED) this.divergentAt.push(k);
     }
   }
 
@@ -298,6 +310,10 @@ export class HmcChain extends HamiltonianChain {
     const acceptProb = dh >= 0 ? 1 : Number.isNaN(dh) ? 0 : Math.exp(dh);
     const accept = this.rng.uniform() < acceptProb;
     if (accept) this.cur = pt;
+    // Stan's energy__: the Hamiltonian of the state kept, with its momentum (the fresh one if
+    // the proposal was rejected).
+    this.lastEnergy = accept ? this.hamiltonian(pt) : h0;
+    this.lastDivergent = divergent;
     this.observe?.({ kind: 'hmc-end', acceptProb, accepted: accept, divergent });
     if (keep) {
       this.stats.proposals++;
@@ -385,7 +401,8 @@ export class NutsChain extends HamiltonianChain {
     const h0 = this.hamiltonian(start);
     let minus = start,
       plus = start;
-    let sample = this.cur;
+    // The start carries the fresh momentum: if no subtree is taken, its energy is H0.
+    let sample = start;
     let logW = 0;
     let depth = 0;
     let n = 0,
@@ -415,9 +432,12 @@ export class NutsChain extends HamiltonianChain {
       }
     }
     this.cur = sample;
+    this.lastEnergy = this.hamiltonian(sample);
+    this.lastDivergent = divergent;
     this.observe?.({ kind: 'nuts-end', depth, stop });
     const a = n > 0 ? sumAccept / n : 0;
     if (keep) {
+      if (depth >= MAX_DEPTH) this.stats.depthHits++;
       this.stats.proposals++;
       this.stats.acceptStat += a;
       if (divergent) this.stats.divergences++;

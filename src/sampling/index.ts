@@ -9,7 +9,9 @@ import type {
   SampleResult,
 } from './types';
 import { buildCdf, type CdfTable } from './cdf';
-import { autocorrelation, convergence, ksThinned, mcseMean, type Chains } from './diagnostics';
+import { autocorrelation, ksThinned, type Chains } from './diagnostics';
+import { buildReport } from './report';
+import { summarize } from './summarize';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
 import { EnvelopeRestart, findEnvelope } from './rejection';
 import { Rng } from '../common/rng';
@@ -613,6 +615,7 @@ export async function runSampler(
   hooks.onDraws?.(xs, ys);
 
   // ─── diagnostics ───
+  const tDiag = performance.now();
   const st = chains.map((c) => c.stats);
   const sum = (f: (x: (typeof st)[number]) => number): number => st.reduce((a, b) => a + f(b), 0);
   const accField = spec.acceptance;
@@ -624,19 +627,17 @@ export async function runSampler(
           1,
           sum((x) => x.proposals),
         );
-  const cx = convergence(xs);
-  const bulkX = cx.essBulk;
+  const cx = summarize(xs);
   let eb = cx.essBulk,
     et = cx.essTail,
     rh = cx.rhat;
   if (ys) {
-    const cy = convergence(ys);
+    const cy = summarize(ys);
     eb = Math.min(eb, cy.essBulk);
     et = Math.min(et, cy.essTail);
     rh = Math.max(rh, cy.rhat);
   }
-  const mm = mcseMean(xs);
-  const ks = ksThinned(xs, s.cdfX, bulkX, iid);
+  const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.sorted);
   const diag: SampleDiagnostics = {
     sampler,
     n,
@@ -646,9 +647,9 @@ export async function runSampler(
     essBulk: eb,
     essTail: et,
     rhat: rh,
-    mcseMean: mm.mcse,
-    mean: mm.mean,
-    sd: mm.sd,
+    mcseMean: cx.mcseMean,
+    mean: cx.mean,
+    sd: cx.sd,
     // The asymptotic p-value means little below ~20 (thinned) draws.
     ks: ks.n >= 20 ? { D: ks.D, p: ks.p } : null,
     seconds,
@@ -675,6 +676,14 @@ export async function runSampler(
     diag.envelope = `uniform on [${r(e.x[0])}, ${r(e.x[1])}] × [${r(e.y[0])}, ${r(e.y[1])}], M = ${Math.exp(e.logM).toPrecision(5)}`;
     diag.restarts = restarts;
   }
+  diag.report = buildReport(
+    sampler,
+    chains,
+    n,
+    cx,
+    { rhat: rh, essBulk: eb, essTail: et, divergences: diag.divergences },
+    ks,
+  );
   Object.assign(diag, chainHealth(sampler, xs, ys, st, n, rh));
 
   const bins = params.bins ?? 60;
@@ -705,5 +714,6 @@ export async function runSampler(
       }
     result.scatter = { x: sx, y: sy };
   }
+  result.diagnosticsSeconds = (performance.now() - tDiag) / 1000;
   return result;
 }

@@ -56,6 +56,8 @@ export interface ChainStats {
   /** Sum of NUTS tree depths / leapfrog steps after warm-up. */
   treeDepth: number;
   leapfrogs: number;
+  /** NUTS transitions that stopped at the maximum tree depth rather than at a U-turn. */
+  depthHits: number;
 }
 
 export function emptyStats(): ChainStats {
@@ -68,6 +70,7 @@ export function emptyStats(): ChainStats {
     stepSize: NaN,
     treeDepth: 0,
     leapfrogs: 0,
+    depthHits: 0,
   };
 }
 
@@ -108,6 +111,10 @@ export interface Chain {
   stats: ChainStats;
   /** Set only by the step-through recorder. */
   observe?: (e: MoveEvent) => void;
+  /** Hamiltonian samplers: the energy of each kept state. */
+  energy?: Float64Array;
+  /** Hamiltonian samplers: indices of kept draws whose trajectory diverged (the first 1000). */
+  divergentAt?: number[];
 }
 
 /**

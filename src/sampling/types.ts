@@ -96,6 +96,8 @@ export interface SampleDiagnostics {
   seconds: number;
   drawsPerSec: number;
   setupSeconds?: number;
+  /** Diagnostics and summaries after the last draw (ESS, R-hat, KS, histograms, traces). */
+  diagnosticsSeconds?: number;
   /** Warm-up iterations per chain (0 for i.i.d. samplers). */
   warmup?: number;
   /** Mean of x under the numerically integrated density (1-D; x-marginal in 2-D). */
@@ -116,6 +118,49 @@ export interface SampleDiagnostics {
   status?: 'ok' | 'failed';
   /** One line each: why the run failed, or what to be wary of (divergences). */
   warnings?: string[];
+  /** Absent in runs stored before it existed. */
+  report?: DiagnosticsReport;
+}
+
+/** A diagnostic past its threshold: what it measured, and what to change. */
+export interface DiagnosticFlag {
+  metric: 'rhat' | 'essBulk' | 'essTail' | 'divergences' | 'treeDepth' | 'ebfmi';
+  /** e.g. "R-hat 1.04 > 1.01: the chains disagree". */
+  message: string;
+  /** e.g. "run a longer warm-up (--warmup) …". */
+  fix: string;
+}
+
+/**
+ * The diagnostics as Stan and ArviZ report them, beyond the headline numbers of SampleDiagnostics.
+ * Numbers that cannot be estimated are NaN (null after JSON): unknown, never a guess.
+ */
+export interface DiagnosticsReport {
+  rhatBulk: number;
+  rhatTail: number;
+  /** Quantiles of x and their Monte Carlo standard errors. */
+  q05: number;
+  q95: number;
+  mcseQ05: number;
+  mcseQ95: number;
+  /** Flag thresholds, so the panel and the CLI show what was compared. */
+  thresholds: { rhat: number; essPerChain: number; ebfmi: number };
+  /** HMC and NUTS: E-BFMI per chain. */
+  ebfmi?: number[];
+  /** NUTS: fraction of draws whose tree stopped at the maximum depth, and that depth. */
+  treeDepthSaturation?: number;
+  maxTreeDepth?: number;
+  /** HMC and NUTS: per chain, indices of divergent draws (at most 1000 each). */
+  divergentDraws?: number[][];
+  /** HMC and NUTS: histograms of the centred energy E − Ē and of the transitions ΔE, same bins. */
+  energy?: { edges: number[]; marginal: number[]; transition: number[] };
+  /** Rank plot: per chain, counts of its draws' pooled ranks in `bins` equal bins. */
+  ranks: { bins: number; counts: number[][] };
+  /** What the KS test ran on: `n` draws, every `thin`-th, thin = ⌈τ⌉ with τ = draws / ESS bulk. */
+  ksDraws: number;
+  /** PIT: counts of F(x) of the thinned draws in equal bins of [0, 1] (flat when the draws fit). */
+  pit: number[];
+  flags: DiagnosticFlag[];
 }
 
 export interface SampleResult extends SampleDiagnostics {

@@ -126,6 +126,8 @@ function modelInputs(m: CliModel): Shape[] {
 describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
   let s: Session | undefined;
   let trainingFrame: Frame | undefined;
+  /** The panel's frame once (e) found its Sampling tab; (f) steps through in the same panel. */
+  let samplingFrame: Frame | undefined;
 
   const session = (): Session => {
     assert.ok(s, 'code-server did not start (see the first failure)');
@@ -567,6 +569,7 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
         );
       }
       const f = frame;
+      samplingFrame = f;
       await f.locator('vscode-tab-header', { hasText: 'Sampling' }).first().click();
       await waitFor(
         'the sampling form',
@@ -647,6 +650,44 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
         Object.values(table).every((v) => !/NaN|undefined/.test(v)),
         `the table shows NaN/undefined: ${JSON.stringify(table)}`,
       );
+    },
+  );
+
+  it(
+    '(f) the playground records a NUTS chain on the banana and animates it move by move',
+    { timeout: 5 * MIN },
+    async () => {
+      const f = samplingFrame;
+      assert.ok(f, 'step (e) did not find the Sampling tab');
+      const caption = async (): Promise<string> =>
+        ((await f.locator('.pg-caption').textContent()) ?? '').trim();
+      await f.locator('.playground').scrollIntoViewIfNeeded();
+      await f.locator('.pg-record').click();
+      await waitFor(
+        'a recorded chain in the playground',
+        async () => {
+          const err = ((await f.locator('.playground .error-text').textContent()) ?? '').trim();
+          if (err) throw new Error(`the playground shows an error: ${err}`);
+          return /moves recorded/.test(await caption());
+        },
+        2 * MIN,
+        500,
+      );
+      await f.locator('.pg-step').click();
+      assert.match(await caption(), /^move 1 of \d+: tree depth \d+/);
+      await f.locator('input[aria-label="moves per second"]').fill('20');
+      await f.locator('.pg-animate').click();
+      await sleep(1500);
+      await session().screenshot('f-playground-animating');
+      await f.locator('.pg-animate').click();
+      const paused = await caption();
+      const m = /^move (\d+)/.exec(paused);
+      assert.ok(m && Number(m[1]) > 2, `the animation did not advance: ${paused}`);
+      const ink = await canvasInk(f, 'canvas.pg-canvas');
+      assert.ok(ink && ink.inked > 2000, `the playground canvas is empty: ${JSON.stringify(ink)}`);
+      console.log(`# playground: ${paused}; ${ink.inked} inked pixels`);
+      await f.locator('.pg-reset').click();
+      assert.match(await caption(), /moves recorded/);
     },
   );
 

@@ -12,7 +12,14 @@ import type {
 import type { HostToWebview, StoredTrainRun, WebviewDefaults, WebviewToHost } from './messages';
 import type { TrainEvent, TrainEpochEvent, TrainDoneEvent } from '../training/types';
 import { SAMPLERS } from '../sampling/types';
-import type { LayerResult, ModelResult, Shape } from '../shapes/types';
+import type {
+  LayerResult,
+  ModelResult,
+  ModuleCall,
+  ModuleNode,
+  Shape,
+  SourceRange,
+} from '../shapes/types';
 
 type Rec = Record<string, unknown>;
 
@@ -258,6 +265,30 @@ function isLayer(v: unknown): v is LayerResult {
     opt(v.macs, isNum)
   );
 }
+function isRange(v: unknown): v is SourceRange {
+  return isObj(v) && isNum(v.line) && isNum(v.column) && isNum(v.endLine) && isNum(v.endColumn);
+}
+function isModuleCall(v: unknown): v is ModuleCall {
+  return (
+    isObj(v) && isRange(v.range) && isArrayOf(v.inputs, isShape) && isArrayOf(v.outputs, isShape)
+  );
+}
+const MODULE_KINDS = ['leaf', 'Sequential', 'ModuleList', 'ModuleDict', 'user'];
+function isModuleNode(v: unknown): v is ModuleNode {
+  return (
+    isObj(v) &&
+    isStr(v.path) &&
+    isStr(v.type) &&
+    isStr(v.kind) &&
+    MODULE_KINDS.includes(v.kind) &&
+    isNum(v.parent) &&
+    opt(v.definition, isRange) &&
+    isArrayOf(v.calls, isModuleCall) &&
+    isNum(v.callCount) &&
+    (isNum(v.params) || v.params === null) &&
+    isStr(v.signature)
+  );
+}
 export function isModelResult(v: unknown): v is ModelResult {
   return (
     isObj(v) &&
@@ -270,7 +301,9 @@ export function isModelResult(v: unknown): v is ModelResult {
     (isNum(v.params) || v.params === null) &&
     opt(v.paramsKnown, isNum) &&
     opt(v.macs, isNum) &&
-    isArrayOf(v.layers, isLayer)
+    isArrayOf(v.layers, isLayer) &&
+    opt(v.modules, (x): x is ModuleNode[] => isArrayOf(x, isModuleNode)) &&
+    opt(v.traceComplete, isBool)
   );
 }
 
@@ -325,6 +358,7 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
     isStr(v.name) && (v.mime === 'text/csv' || v.mime === 'image/png') && isStr(v.data),
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
+  openSource: (v) => isNum(v.line) && Number.isInteger(v.line) && v.line >= 1,
 };
 
 function checkWith<U extends { type: string }>(table: GuardTable<U>, v: unknown): v is U {

@@ -86,4 +86,6 @@ export type WebviewToHost =
   | { type: 'saveDraws'; runId: string }
   | { type: 'clearRuns' }
   | { type: 'removeSample'; runId: string }
-  | { type: 'clearSamples' };
+  | { type: 'clearSamples' }
+  /** Open the summarised model's file at this line (a Summary row was clicked). */
+  | { type: 'openSource'; line: number };

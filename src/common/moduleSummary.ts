@@ -12,6 +12,8 @@ export interface ModuleRow {
   type: string;
   /** The path of the (first) module the row shows, as the engine's layers name it. */
   path: string;
+  /** The paths of every module the row stands for (the blocks of a folded run). */
+  paths: string[];
   /** How many identical modules the row stands for (1 unless folded). */
   repeat: number;
   /** First call's first input of the first module, first output of the last one. */
@@ -92,6 +94,7 @@ export function moduleRows(model: ModelResult, maxDepth = DEFAULT_SUMMARY_DEPTH)
       name: label,
       type: shown[0].node.type,
       path: first.node.path,
+      paths: (run ?? group).map((t) => t.node.path),
       repeat: shown.length,
       input: shapeIn(first, shown[0]),
       output: shapeOut(last, shown[shown.length - 1]),

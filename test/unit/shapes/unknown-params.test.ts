@@ -61,7 +61,7 @@ test('the CLI table prints ? for an unknown count and the known part of the tota
     interrupted: new AbortController().signal,
   });
   assert.equal(code, 0);
-  assert.match(out, /^block \(unknown\)\s+\? .*\s\?$/m);
+  assert.match(out, /^block \(unknown\)\s+\? .*\s\?(\s+\d+)?$/m);
   assert.match(out, /^Total params: \? \(650 known\)$/m);
 });
 

@@ -8,6 +8,8 @@ export interface SummaryRow {
   /** Nesting depth from the dotted name ("layer1.0.conv1" → 2), for indentation. */
   depth: number;
   layer: string;
+  /** The full dotted name, when `layer` is only its last part. */
+  path?: string;
   type: string;
   /** The definition's line (the call's for a row made from the trace), when it is in the file. */
   line?: number;
@@ -63,7 +65,9 @@ export function summaryTable(model: ModelResult, depth = DEFAULT_SUMMARY_DEPTH):
 function treeRow(model: ModelResult, r: ModuleRow): SummaryRow {
   const row: SummaryRow = {
     depth: r.depth - 1,
-    layer: r.name,
+    // The indentation shows where a row sits; its own name is the last part of the path.
+    layer: r.depth > 1 ? r.name.slice(r.name.lastIndexOf('.') + 1) : r.name,
+    path: r.name,
     type: r.repeat > 1 ? `${r.type} ×${r.repeat}` : r.type,
     output: r.uncalled === 'never' ? 'not called' : fmtShape(r.output),
     params: r.params === null ? '?' : fmtInt(r.params),
@@ -76,15 +80,18 @@ function treeRow(model: ModelResult, r: ModuleRow): SummaryRow {
 }
 
 /**
- * Multiply-adds of the traced module calls under the row's modules (every block of a folded run);
- * '--' unless every one of them has a count, so a partial sum never passes for the whole.
+ * Multiply-adds of the traced module calls under the row's modules (every block of a folded run),
+ * summed as the engine sums the model's: over the calls that define a count (a BatchNorm has none);
+ * '--' when none does.
  */
 function rowMacs(model: ModelResult, r: ModuleRow): string {
   const under = (name: string): boolean =>
     r.paths.some((p) => name === p || name.startsWith(p + '.'));
-  const calls = model.layers.filter((l) => !l.functional && under(l.name));
-  if (calls.length === 0 || calls.some((l) => l.macs === undefined)) return '--';
-  return fmtInt(calls.reduce((a, l) => a + (l.macs ?? 0), 0));
+  const counted = model.layers.filter(
+    (l) => !l.functional && l.macs !== undefined && under(l.name),
+  );
+  if (counted.length === 0) return '--';
+  return fmtInt(counted.reduce((a, l) => a + (l.macs ?? 0), 0));
 }
 
 function layerRows(model: ModelResult): SummaryRow[] {

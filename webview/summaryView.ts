@@ -57,7 +57,7 @@ export class SummaryView {
         {
           class: classes || undefined,
           tabindex: line !== undefined ? 0 : undefined,
-          title: line !== undefined ? `line ${line}: click to open` : undefined,
+          title: `${r.path ?? r.layer}${line !== undefined ? ` · line ${line}: click to open` : ''}`,
           'data-line': line,
         },
         // The type sits under the name so the table fits a narrow side bar.

@@ -286,7 +286,7 @@ function isModuleNode(v: unknown): v is ModuleNode {
     isArrayOf(v.calls, isModuleCall) &&
     isNum(v.callCount) &&
     (isNum(v.params) || v.params === null) &&
-    isStr(v.signature)
+    opt(v.signature, isStr)
   );
 }
 export function isModelResult(v: unknown): v is ModelResult {

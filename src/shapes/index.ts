@@ -227,8 +227,11 @@ function analyzeModel(
     range,
   };
   if (c.cls) model.construct = constructArgs(ctorArgs);
-  model.modules = moduleTree(root, trace.calls ?? new CallLog(), (m) =>
-    m.defSpan && !it.torchBuilt.has(m) ? it.lines.range(m.defSpan) : undefined,
+  model.modules = moduleTree(
+    root,
+    trace.calls ?? new CallLog(),
+    (sp) => it.lines.range(sp),
+    (m) => it.torchBuilt.has(m),
   );
   // Only a forward followed to its end, every value known, can tell that a module is never called.
   model.traceComplete =

@@ -216,7 +216,7 @@ function modelTable(m: ModelResult, depth: number): string[] {
   const w2 = Math.max(head[2].length, ...rows.map((r) => r[2].length));
   const w3 = Math.max(head[3].length, ...rows.map((r) => r[3].length));
   const line = (r: Row): string =>
-    `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}  ${r[3].padStart(w3)}`;
+    `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padStart(w2)}  ${r[3].padStart(w3)}`.trimEnd();
   const rule = '─'.repeat(w0 + w1 + w2 + w3 + 6);
   const input = m.input.map(shapeText).join(', ');
   const out = [

@@ -20,7 +20,15 @@ import type {
   TrainHyper,
 } from '../training/types';
 import { isSamplerName } from '../sampling/samplers';
-import type { LayerResult, ModelMemory, ModelResult, Shape } from '../shapes/types';
+import type {
+  LayerResult,
+  ModelMemory,
+  ModelResult,
+  ModuleCall,
+  ModuleNode,
+  Shape,
+  SourceRange,
+} from '../shapes/types';
 import { isSamplerTuning, isStepTrace } from './stepGuards';
 
 type Rec = Record<string, unknown>;
@@ -379,6 +387,30 @@ const isBytes = (x: unknown): x is number | null => isNum(x) || x === null;
 function isMemory(v: unknown): v is ModelMemory {
   return isObj(v) && isBytes(v.activationBytes) && isBytes(v.paramBytes) && isBytes(v.adamBytes);
 }
+function isRange(v: unknown): v is SourceRange {
+  return isObj(v) && isNum(v.line) && isNum(v.column) && isNum(v.endLine) && isNum(v.endColumn);
+}
+function isModuleCall(v: unknown): v is ModuleCall {
+  return (
+    isObj(v) && isRange(v.range) && isArrayOf(v.inputs, isShape) && isArrayOf(v.outputs, isShape)
+  );
+}
+const MODULE_KINDS = ['leaf', 'Sequential', 'ModuleList', 'ModuleDict', 'user'];
+function isModuleNode(v: unknown): v is ModuleNode {
+  return (
+    isObj(v) &&
+    isStr(v.path) &&
+    isStr(v.type) &&
+    isStr(v.kind) &&
+    MODULE_KINDS.includes(v.kind) &&
+    isNum(v.parent) &&
+    opt(v.definition, isRange) &&
+    isArrayOf(v.calls, isModuleCall) &&
+    isNum(v.callCount) &&
+    (isNum(v.params) || v.params === null) &&
+    opt(v.signature, isStr)
+  );
+}
 export function isModelResult(v: unknown): v is ModelResult {
   return (
     isObj(v) &&
@@ -394,7 +426,9 @@ export function isModelResult(v: unknown): v is ModelResult {
     opt(v.macsKnown, isNum) &&
     opt(v.macsUncounted, (x): x is string[] => isArrayOf(x, isStr)) &&
     opt(v.memory, isMemory) &&
-    isArrayOf(v.layers, isLayer)
+    isArrayOf(v.layers, isLayer) &&
+    opt(v.modules, (x): x is ModuleNode[] => isArrayOf(x, isModuleNode)) &&
+    opt(v.traceComplete, isBool)
   );
 }
 
@@ -456,6 +490,7 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
   traceSteps: (v) => isSampleRequestParams(v.params) && isNum(v.steps),
+  openSource: (v) => isNum(v.line) && Number.isInteger(v.line) && v.line >= 1,
 };
 
 function checkWith<U extends { type: string }>(table: GuardTable<U>, v: unknown): v is U {

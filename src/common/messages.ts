@@ -128,4 +128,7 @@ export type WebviewToHost =
   | { type: 'removeSample'; runId: string }
   | { type: 'clearSamples' }
   /** Record `steps` moves of chain 0 of this request (the playground's step-through). */
-  | { type: 'traceSteps'; params: SampleRequestParams; steps: number };
+  | { type: 'traceSteps'; params: SampleRequestParams; steps: number }
+
+  /** Open the summarised model's file at this line (a Summary row was clicked). */
+  | { type: 'openSource'; line: number };

@@ -12,6 +12,8 @@ export interface ModuleRow {
   type: string;
   /** The path of the (first) module the row shows, as the engine's layers name it. */
   path: string;
+  /** The paths of every module the row stands for (the blocks of a folded run). */
+  paths: string[];
   /** How many identical modules the row stands for (1 unless folded). */
   repeat: number;
   /** First call's first input of the first module, first output of the last one. */
@@ -92,6 +94,7 @@ export function moduleRows(model: ModelResult, maxDepth = DEFAULT_SUMMARY_DEPTH)
       name: label,
       type: shown[0].node.type,
       path: first.node.path,
+      paths: (run ?? group).map((t) => t.node.path),
       repeat: shown.length,
       input: shapeIn(first, shown[0]),
       output: shapeOut(last, shown[shown.length - 1]),
@@ -121,11 +124,7 @@ export function moduleRows(model: ModelResult, maxDepth = DEFAULT_SUMMARY_DEPTH)
       // Only numbered entries (a Sequential's, a ModuleList's) fold: named attributes that happen to
       // be alike (attn_dropout, resid_dropout) are different roles, not a repeated block.
       if (isIndex(kids[i].node.path))
-        while (
-          j < kids.length &&
-          isIndex(kids[j].node.path) &&
-          kids[j].node.signature === kids[i].node.signature
-        )
+        while (j < kids.length && isIndex(kids[j].node.path) && alike(kids[j].node, kids[i].node))
           j++;
       const group = kids.slice(i, j);
       const path = kids[i].node.path;
@@ -144,6 +143,10 @@ export function moduleRows(model: ModelResult, maxDepth = DEFAULT_SUMMARY_DEPTH)
 }
 
 type Rename = (path: string) => string;
+
+function alike(a: ModuleNode, b: ModuleNode): boolean {
+  return a.signature !== undefined && a.signature === b.signature;
+}
 
 function isIndex(path: string): boolean {
   return /^\d+$/.test(lastKey(path));
@@ -168,7 +171,7 @@ function wholeRun(t: Tree): Tree[] | null {
   if (kind !== 'Sequential' && kind !== 'ModuleList') return null;
   const kids = t.kids;
   if (kids.length < 2) return null;
-  return kids.every((k) => k.node.signature === kids[0].node.signature) ? kids : null;
+  return kids.every((k) => alike(k.node, kids[0].node)) ? kids : null;
 }
 
 /** The deepest row depth the tree has, for the depth control's choices. */

@@ -175,6 +175,27 @@ export function createPanel(
     }
   }
 
+  /** A Summary row's line in the summarised file; the page names the line only, never a file. */
+  async function openSummarySource(line: number): Promise<void> {
+    const file = summary.file;
+    if (!summary.model || !file) return;
+    // The editor sends a path for files on disk and a URI string for anything else (fileOf in
+    // src/editor/commands.ts).
+    const uri = /^[a-z][a-z0-9+.-]+:\/\//i.test(file)
+      ? vscode.Uri.parse(file)
+      : vscode.Uri.file(file);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const at = new vscode.Position(Math.min(line, doc.lineCount) - 1, 0);
+      await vscode.window.showTextDocument(doc, {
+        selection: new vscode.Range(at, at),
+        viewColumn: vscode.ViewColumn.One,
+      });
+    } catch (e) {
+      log.warn(`could not open ${file} at line ${line}: ${errorText(e)}`);
+    }
+  }
+
   const routes: Routes = {
     ready: (_msg, page) => pages.sendInit(page),
     // The tuning settings apply to a run whose form did not set its own.
@@ -211,6 +232,7 @@ export function createPanel(
     compare: (msg) => controller.compare({ epochs: msg.epochs, limit: msg.limit }),
     stop: () => controller.stop(),
     saveFile: (msg) => saveFile(msg.name, msg.mime, msg.data),
+    openSource: (msg) => openSummarySource(msg.line),
     saveDraws: (msg) =>
       jobs.saveDraws(msg.runId, (name) => askSaveUri(name, { CSV: ['csv'] }, 'Save draws')),
     clearRuns: async () => {

@@ -249,10 +249,12 @@ function analyzeModel(
     range,
   };
   if (c.cls) model.construct = constructArgs(ctorArgs);
-  model.modules = moduleTree(root, trace.calls ?? new CallLog(), (m) =>
-    m.defSpan && !isForeign(m.defSpan.from) && !it.torchBuilt.has(m)
-      ? it.lines.range(m.defSpan)
-      : undefined,
+  model.modules = moduleTree(
+    root,
+    trace.calls ?? new CallLog(),
+    (sp) => it.lines.range(sp),
+    // A definition in another file has no line here: its hint would land on the wrong line.
+    (m) => it.torchBuilt.has(m) || (m.defSpan !== undefined && isForeign(m.defSpan.from)),
   );
   // Only a forward followed to its end, every value known, can tell that a module is never called.
   model.traceComplete =

@@ -110,9 +110,10 @@ export interface ModuleNode {
   params: number | null;
   /**
    * Equal for two modules built alike: the same class, the same constructor configuration, and
-   * children alike in the same order. Repeated identical blocks are collapsed on it.
+   * children alike in the same order. Repeated identical blocks are collapsed on it. Set only on the
+   * numbered entries of a module holding two or more (`layer1.0`, `layer1.1`), the only ones compared.
    */
-  signature: string;
+  signature?: string;
 }
 
 export type ConfigValue = number | string | boolean | null | ConfigValue[];

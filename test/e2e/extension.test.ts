@@ -304,6 +304,68 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
   });
 
   it(
+    "(a2) the usual MNIST net shows conv1's output at its definition, and the hover lists its call",
+    { timeout: 6 * MIN },
+    async () => {
+      const page = session().page;
+      const file = join(EXAMPLES, 'mnist_basic.py');
+      const expected = shapesOf(file);
+      const conv1 = expected.models.flatMap((m) => m.layers).find((l) => l.name === 'conv1');
+      assert.ok(conv1?.output, 'the engine reports no conv1 output in mnist_basic.py');
+      // The issue's user story: the tutorial net with a batch of 64 and padding 2 (PyTorch's own
+      // answer is checked in test/unit/editor/definitions.test.ts).
+      assert.equal(shapeKey(conv1.output), '64,10,28,28');
+      const source = readFileSync(file, 'utf8').split('\n');
+      const defLine = source.findIndex((l) => /self\.conv1\s*=\s*nn\.Conv2d/.test(l)) + 1;
+      assert.ok(defLine > 0, 'no `self.conv1 = nn.Conv2d(` line in mnist_basic.py');
+      await openFile(page, 'mnist_basic.py');
+      let rendered = new Map<number, RenderedLine>();
+      await waitFor(
+        `an inlay hint at the end of line ${defLine} (self.conv1 = nn.Conv2d(...))`,
+        async () => {
+          rendered = await renderedFile(page, source.length);
+          return (rendered.get(defLine)?.inlays.length ?? 0) > 0;
+        },
+        4 * MIN,
+        2000,
+      ).catch((e: Error) => {
+        const seen = [...rendered]
+          .filter(([, l]) => l.inlays.length)
+          .map(([n, l]) => `${n}: ${l.inlays.join(' ')}`);
+        throw new Error(`${e.message}\nhints seen: ${JSON.stringify(seen)}`);
+      });
+      await gotoLine(page, defLine, 1);
+      await session().screenshot('a2-mnist-basic-definition-hints');
+      const hint = rendered.get(defLine)?.inlays ?? [];
+      assert.deepEqual(hint.flatMap(shapesInText), [shapeKey(conv1.output)], JSON.stringify(hint));
+      // The forward line keeps the output it yields: conv1 pooled.
+      const callLine = rendered.get(conv1.line)?.inlays ?? [];
+      assert.ok(callLine.length > 0, `no hint on the forward line ${conv1.line}`);
+      // The hover on the definition lists the call's line with its input and output.
+      const col = source[defLine - 1].indexOf('nn.Conv2d') + 4;
+      let shown: string | null = null;
+      await waitFor(
+        `a hover listing the call on line ${conv1.line}`,
+        async () => {
+          await gotoLine(page, defLine, col);
+          await runCommand(page, 'Show or Focus Hover', 20_000);
+          shown = await waitFor('hover', () => hoverText(page), 10_000).catch(() => null);
+          const flat = (shown ?? '').replace(/\s+/g, '');
+          return flat.includes(`line${conv1.line}:`) && flat.includes('(64,10,28,28)')
+            ? shown
+            : null;
+        },
+        3 * MIN,
+        1000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\nlast hover text: ${JSON.stringify(shown)}`);
+      });
+      await session().screenshot('a2-mnist-basic-definition-hover');
+      await page.keyboard.press('Escape');
+    },
+  );
+
+  it(
     '(c) the buggy example shows a squiggle and its quick fix corrects the number',
     { timeout: 8 * MIN },
     async () => {

@@ -267,6 +267,8 @@ export const state = {
   /** The cancel buttons of the progress notifications shown so far. */
   progressCancel: [] as (() => void)[],
   workspaceFolders: undefined as { uri: Uri }[] | undefined,
+  /** Documents shown through window.showTextDocument, with the selection's line (0-based). */
+  shown: [] as { uri: string; line: number }[],
 };
 
 export function reset(): void {
@@ -297,6 +299,7 @@ export function reset(): void {
   state.executed = [];
   state.progressCancel = [];
   state.workspaceFolders = undefined;
+  state.shown = [];
 }
 
 const record = (what: string) => {
@@ -334,7 +337,15 @@ const logChannel = () => ({
   dispose() {},
 });
 
+export enum ViewColumn {
+  One = 1,
+}
+
 export const window = {
+  showTextDocument: async (d: FakeDocument, o?: { selection?: Range }) => {
+    state.shown.push({ uri: d.uri.toString(), line: o?.selection?.start.line ?? 0 });
+    return { document: d };
+  },
   get activeTextEditor() {
     return state.activeEditor;
   },

@@ -2158,11 +2158,10 @@ export class Interp implements Evaluator {
     const outer = this.userCallSite;
     const at = this.torchDepth > 0 && outer ? outer : callSite;
     this.userCallSite = at;
-    // Read before the call: a Sequential refills one argument list for each of its children.
-    const ins = CallLog.inputShapes(a.pos);
+    const ins = log.keeps(m) ? CallLog.inputs(a.pos) : null;
     try {
       const out = this.dispatchModule(m, a, site, callSite);
-      log.note(m, this.lines.range(at), ins, out);
+      log.note(m, at, ins, out);
       return out;
     } finally {
       this.userCallSite = outer;

@@ -5,6 +5,7 @@
 import type { D } from '../library/dims';
 import type { ModuleCall, ModuleNode, Shape, SourceRange } from '../types';
 import { flattenTensors, resultShape } from './semantics';
+import type { Span } from '../syntax/ast';
 import type { ModuleInst, Value } from './values';
 
 /**
@@ -13,26 +14,62 @@ import type { ModuleInst, Value } from './values';
  */
 export const MAX_MODULE_CALLS = 16;
 
+/** One call as noted while tracing: shapes are turned into results only for the calls kept. */
+interface RawCall {
+  at: Span;
+  ins: (readonly D[] | null)[];
+  outs: (readonly D[] | null)[];
+}
+
 /** The calls of each module instance seen during one trace. */
 export class CallLog {
-  private readonly calls = new Map<ModuleInst, { kept: ModuleCall[]; count: number }>();
+  private readonly calls = new Map<ModuleInst, { kept: RawCall[]; count: number }>();
 
-  static inputShapes(inputs: readonly Value[]): Shape[] {
-    const ins: Shape[] = [];
-    for (const v of inputs) if (v.k === 'tensor') ins.push(shapeOf(v.shape));
-    return ins;
-  }
-
-  note(m: ModuleInst, range: SourceRange, inputs: Shape[], output: Value): void {
+  /**
+   * Counts a call, and keeps its shapes while fewer than MAX_MODULE_CALLS are kept. `inputs` must be
+   * read before the call (a Sequential refills one argument list for each child); the output is
+   * flattened now, since forward may append to a list a module returned.
+   */
+  note(m: ModuleInst, at: Span, inputs: (readonly D[] | null)[] | null, output: Value): void {
     let rec = this.calls.get(m);
     if (!rec) this.calls.set(m, (rec = { kept: [], count: 0 }));
     rec.count++;
-    if (rec.kept.length >= MAX_MODULE_CALLS) return;
-    rec.kept.push({ range, inputs, outputs: flattenTensors(output).map((t) => shapeOf(t.shape)) });
+    if (!inputs || rec.kept.length >= MAX_MODULE_CALLS) return;
+    const outs =
+      output.k === 'tensor' ? [output.shape] : flattenTensors(output).map((t) => t.shape);
+    rec.kept.push({ at, ins: inputs, outs });
   }
 
-  of(m: ModuleInst): { kept: ModuleCall[]; count: number } | undefined {
-    return this.calls.get(m);
+  /** Whether a call of `m` would be kept: if not, its inputs need not be read. */
+  keeps(m: ModuleInst): boolean {
+    const rec = this.calls.get(m);
+    return !rec || rec.kept.length < MAX_MODULE_CALLS;
+  }
+
+  /** The tensor inputs' shapes (null for an unknown one); a tensor's shape list is never mutated. */
+  static inputs(args: readonly Value[]): (readonly D[] | null)[] {
+    const ins: (readonly D[] | null)[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i];
+      if (v.k === 'tensor') ins.push(v.shape);
+    }
+    return ins;
+  }
+
+  of(
+    m: ModuleInst,
+    range: (sp: Span) => SourceRange,
+  ): { kept: ModuleCall[]; count: number } | undefined {
+    const rec = this.calls.get(m);
+    if (!rec) return undefined;
+    return {
+      count: rec.count,
+      kept: rec.kept.map((c) => ({
+        range: range(c.at),
+        inputs: c.ins.map(shapeOf),
+        outputs: c.outs.map(shapeOf),
+      })),
+    };
   }
 }
 
@@ -45,21 +82,22 @@ function shapeOf(s: readonly D[] | null): Shape {
 
 /**
  * The tree under `root` in named_modules() order (depth first, children in insertion order, a module
- * reached twice listed once). `range` turns a definition span into a source range; modules built by
+ * reached twice listed once). `range` turns a span of the file into a source range; modules built by
  * torch's own code (`builtByTorch`) have no definition in the file.
  */
 export function moduleTree(
   root: ModuleInst,
   log: CallLog,
-  range: (m: ModuleInst) => SourceRange | undefined,
+  range: (sp: Span) => SourceRange,
+  builtByTorch: (m: ModuleInst) => boolean,
 ): ModuleNode[] {
   const out: ModuleNode[] = [];
   const seen = new Set<ModuleInst>();
   const signatures = new Signatures();
-  const visit = (m: ModuleInst, path: string, parent: number): void => {
+  const visit = (m: ModuleInst, path: string, parent: number, twins: boolean): void => {
     if (seen.has(m)) return;
     seen.add(m);
-    const rec = log.of(m);
+    const rec = log.of(m, range);
     const node: ModuleNode = {
       path,
       type: m.type,
@@ -68,15 +106,19 @@ export function moduleTree(
       calls: rec ? rec.kept : [],
       callCount: rec ? rec.count : 0,
       params: ownParams(m),
-      signature: signatures.of(m),
     };
-    const def = range(m);
-    if (def) node.definition = def;
+    if (m.defSpan && !builtByTorch(m)) node.definition = range(m.defSpan);
+    // Only numbered siblings are ever compared (a Sequential's or ModuleList's entries), and the
+    // signature walks the whole subtree: computed for those alone.
+    if (twins) node.signature = signatures.of(m);
     const index = out.length;
     out.push(node);
-    for (const [k, ch] of m.children) visit(ch, path ? `${path}.${k}` : k, index);
+    let numbered = 0;
+    for (const k of m.children.keys()) if (/^\d+$/.test(k)) numbered++;
+    for (const [k, ch] of m.children)
+      visit(ch, path ? `${path}.${k}` : k, index, numbered > 1 && /^\d+$/.test(k));
   };
-  visit(root, '', -1);
+  visit(root, '', -1, false);
   return out;
 }
 

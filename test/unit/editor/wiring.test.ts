@@ -305,3 +305,37 @@ test('a file over 2,000 lines is analysed by the worker analyzer, small ones in-
   await p().provideCodeLenses(big, fake.token);
   assert.deepEqual(sent, [big.lineCount]);
 });
+
+test('definitions: the hint at the end of `self.conv1 = nn.Conv2d(...)`, the hover lists its call', async () => {
+  const doc = fake.openDocument('/ex/mnist_basic.py', readExample('mnist_basic.py'));
+  const line =
+    doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('self.conv1 = nn.Conv2d')) + 1;
+  const hints = await p().provideInlayHints(
+    doc,
+    new fake.Range(line - 1, 0, line - 1, 0),
+    fake.token,
+  );
+  assert.deepEqual(
+    hints.map((h) => [h.label, h.position.line, h.position.character]),
+    [['→ (64, 10, 28, 28)', line - 1, doc.lineAt(line - 1).text.length]],
+  );
+  assert.match(
+    String(hints[0].tooltip),
+    /conv1 \(Conv2d\) at line 21: \(64, 1, 28, 28\) → \(64, 10, 28, 28\)/,
+  );
+  const ch = doc.lineAt(line - 1).text.indexOf('nn.Conv2d') + 4;
+  const hover = await p().provideHover(doc, new fake.Position(line - 1, ch), fake.token);
+  const md = hover?.contents.value ?? '';
+  assert.match(md, /\*\*conv1\*\* · `nn\.Conv2d` — defined here/);
+  assert.match(md, /Called once:\n\n- line 21: `\(64, 1, 28, 28\)` → `\(64, 10, 28, 28\)`/);
+  assert.match(md, /260 params/); // Conv2d(1, 10, 5): 10·1·5·5 + 10
+  // On the assigned name, left of the constructor, too.
+  const onName = await p().provideHover(doc, new fake.Position(line - 1, 14), fake.token);
+  assert.match(onName?.contents.value ?? '', /Called once/);
+  fake.state.config.set('tensorLens.codeLens.layers', true);
+  const lenses = await p().provideCodeLenses(doc, fake.token);
+  assert.ok(lenses.some((l) => l.command?.title === 'conv1 → (64, 10, 28, 28)'));
+});

@@ -15,7 +15,14 @@ import type {
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview } from '../../../src/common/guards';
 import { sampleResult1d, trainStream } from './fixtures';
-import { createContext, FakeMemento, installFakeVscode, state, Uri } from '../../support/vscode';
+import {
+  createContext,
+  FakeMemento,
+  installFakeVscode,
+  openDocument,
+  state,
+  Uri,
+} from '../../support/vscode';
 
 // ── the vscode stand-in, and a webview for the panel to serve ──
 installFakeVscode();
@@ -458,6 +465,40 @@ test('Draws CSV re-runs the stored request into the chosen file; a run without o
     assert.equal(engine.draws.length, 1);
   } finally {
     state.saveTo = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a Summary row opens the summarised file at its line; the page cannot name another file', async () => {
+  configure({});
+  const { dir, page, panel } = setup();
+  try {
+    const doc = openDocument('/w/net.py', 'import torch\n\nclass Net:\n    pass\n', false);
+    const model = {
+      name: 'Net',
+      line: 3,
+      kind: 'module',
+      input: [[1, 4]],
+      inputSource: 'comment',
+      output: [1, 2],
+      params: 10,
+      layers: [],
+      variables: [],
+      range: { line: 3, column: 7, endLine: 3, endColumn: 10 },
+    } as const;
+    panel.showSummary(structuredClone(model) as never, '/w/net.py');
+    page.receive({ type: 'openSource', line: 3 });
+    await until(() => state.shown.length > 0, 'the file shown');
+    assert.deepEqual(state.shown, [{ uri: doc.uri.toString(), line: 2 }]);
+    // Past the end: the last line. Not a line number, or another field: dropped by the guard.
+    page.receive({ type: 'openSource', line: 99 });
+    await until(() => state.shown.length > 1, 'the file shown again');
+    assert.equal(state.shown[1].line, 4);
+    page.receive({ type: 'openSource', line: 0 });
+    page.receive({ type: 'openSource', line: 'x' });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(state.shown.length, 2);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -156,25 +156,26 @@ test(
   },
 );
 
-const RESIDUAL = `import torch.nn as nn
+const SCALED = `import torch
+import torch.nn as nn
 
 
 # input: (1, 784)
-class Residual(nn.Module):
+class Scaled(nn.Module):
     def __init__(self):
         super().__init__()
-        self.a = nn.Linear(784, 784)
+        self.scale = nn.Parameter(torch.ones(784))
         self.out = nn.Linear(784, 10)
 
     def forward(self, x):
-        return self.out(x + self.a(x))
+        return self.out(x * self.scale)
 `;
 
 test(
-  "auto: a file's model that tfjs cannot reproduce (a residual add) trains in PyTorch, and says so",
+  "auto: a file's model that tfjs cannot reproduce (a parameter used in forward) trains in PyTorch, and says so",
   { skip },
   async () => {
-    const file = writeModel('residual.py', RESIDUAL);
+    const file = writeModel('scaled.py', SCALED);
     const o = io();
     const code = await main(
       [

@@ -55,7 +55,6 @@ function isArrayOf<T>(v: unknown, g: (x: unknown) => x is T): v is T[] {
 function isPair(v: unknown): v is [number, number] {
   return Array.isArray(v) && v.length === 2 && isNum(v[0]) && isNum(v[1]);
 }
-const isSampler = isSamplerName;
 
 // ───────────── training ─────────────
 
@@ -225,7 +224,7 @@ export function isSampleRequestParams(v: unknown): v is SampleRequestParams {
   return (
     isObj(v) &&
     isStr(v.expr) &&
-    isSampler(v.sampler) &&
+    isSamplerName(v.sampler) &&
     isNum(v.n) &&
     isNum(v.chains) &&
     isNum(v.seed) &&
@@ -309,7 +308,7 @@ export function isSampleResult(v: unknown): v is SampleResult {
   const basic =
     isStr(v.runId) &&
     isStr(v.expr) &&
-    isSampler(v.sampler) &&
+    isSamplerName(v.sampler) &&
     isNum(v.n) &&
     isNum(v.chains) &&
     (v.dims === 1 || v.dims === 2) &&
@@ -435,7 +434,7 @@ export function isModelResult(v: unknown): v is ModelResult {
 function isDefaults(v: unknown): v is WebviewDefaults {
   return (
     isObj(v) &&
-    isSampler(v.sampler) &&
+    isSamplerName(v.sampler) &&
     isNum(v.n) &&
     isNum(v.chains) &&
     isNum(v.seed) &&

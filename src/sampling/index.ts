@@ -13,7 +13,7 @@ import { autocorrelation, ksThinned, type Chains } from './diagnostics';
 import { buildReport } from './report';
 import { summarize } from './summarize';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
-import { EnvelopeRestart, findEnvelope } from './rejection';
+import { describeEnvelope, EnvelopeRestart, findEnvelope } from './rejection';
 import { Rng } from '../common/rng';
 import {
   isSamplerName,
@@ -24,7 +24,7 @@ import {
   type ChainSetup,
   type SamplerName,
 } from './samplers';
-import { findEnvelope2D } from './rejection2d';
+import { describeEnvelope2D, findEnvelope2D } from './rejection2d';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, linspace, thin } from './summary';
@@ -665,17 +665,16 @@ export async function runSampler(
   if (reports(sampler, 'treeDepth')) diag.meanTreeDepth = sum((x) => x.treeDepth) / (n * C);
   if (reports(sampler, 'evals')) diag.evalsPerDraw = sum((x) => x.evals) / (n * C);
   if (reports(sampler, 'proposals')) diag.proposalsPerDraw = sum((x) => x.proposals) / (n * C);
-  if (reports(sampler, 'envelope') && envelope) {
-    diag.envelope = `${envelope.kind === 'uniform' ? `uniform(${envelope.lo}, ${envelope.hi})` : `student-t(3, ${envelope.center.toPrecision(4)}, ${envelope.scale.toPrecision(4)})`}, c = ${Math.exp(envelope.logC).toPrecision(5)}`;
+  const envelopeText = envelope
+    ? describeEnvelope(envelope)
+    : envelope2
+      ? describeEnvelope2D(envelope2)
+      : undefined;
+  if (reports(sampler, 'envelope') && envelopeText) {
+    diag.envelope = envelopeText;
     diag.restarts = restarts;
   }
   if (reports(sampler, 'uError') && s.table) diag.uError = s.table.uError;
-  if (envelope2) {
-    const e = envelope2;
-    const r = (v: number): string => v.toPrecision(4);
-    diag.envelope = `uniform on [${r(e.x[0])}, ${r(e.x[1])}] × [${r(e.y[0])}, ${r(e.y[1])}], M = ${Math.exp(e.logM).toPrecision(5)}`;
-    diag.restarts = restarts;
-  }
   diag.report = buildReport(
     sampler,
     chains,

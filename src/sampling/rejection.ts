@@ -166,3 +166,12 @@ export class RejectionChain implements Chain {
     return [NaN, 0];
   }
 }
+
+/** The envelope as the run's diagnostics name it. */
+export function describeEnvelope(e: Envelope): string {
+  const shape =
+    e.kind === 'uniform'
+      ? `uniform(${e.lo}, ${e.hi})`
+      : `student-t(3, ${e.center.toPrecision(4)}, ${e.scale.toPrecision(4)})`;
+  return `${shape}, c = ${Math.exp(e.logC).toPrecision(5)}`;
+}

@@ -103,3 +103,9 @@ export class RejectionChain2D implements Chain {
     return [NaN, NaN];
   }
 }
+
+/** The box and its bound as the run's diagnostics name them. */
+export function describeEnvelope2D(e: Envelope2D): string {
+  const r = (v: number): string => v.toPrecision(4);
+  return `uniform on [${r(e.x[0])}, ${r(e.x[1])}] × [${r(e.y[0])}, ${r(e.y[1])}], M = ${Math.exp(e.logM).toPrecision(5)}`;
+}

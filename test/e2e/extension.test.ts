@@ -724,6 +724,10 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
       const caption = async (): Promise<string> =>
         ((await f.locator('.pg-caption').textContent()) ?? '').trim();
       await f.locator('.playground').scrollIntoViewIfNeeded();
+      // Enough moves that the animation is still running when the test pauses it: the screenshot
+      // between Animate and Pause can take seconds on a loaded machine, and a finished animation
+      // disables Pause.
+      await f.locator('input[aria-label="moves"]').fill('400');
       await f.locator('.pg-record').click();
       await waitFor(
         'a recorded chain in the playground',
@@ -737,7 +741,7 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
       );
       await f.locator('.pg-step').click();
       assert.match(await caption(), /^move 1 of \d+: tree depth \d+/);
-      await f.locator('input[aria-label="moves per second"]').fill('20');
+      await f.locator('input[aria-label="moves per second"]').fill('10');
       await f.locator('.pg-animate').click();
       await sleep(1500);
       await session().screenshot('f-playground-animating');

@@ -24,6 +24,7 @@ import {
 import {
   canvasInk,
   chooseCodeAction,
+  chooseColorTheme,
   codeActionLabels,
   errorSquiggleTops,
   findWebviewFrame,
@@ -34,6 +35,7 @@ import {
   renderedFile,
   renderedLines,
   runCommand,
+  textContrast,
   type RenderedLine,
 } from './workbench';
 
@@ -754,6 +756,49 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
       console.log(`# playground: ${paused}; ${ink.inked} inked pixels`);
       await f.locator('.pg-reset').click();
       assert.match(await caption(), /moves recorded/);
+    },
+  );
+
+  it(
+    '(g) the panel stays legible in a dark and a high-contrast theme',
+    { timeout: 4 * MIN },
+    async () => {
+      const f = samplingFrame;
+      assert.ok(f, 'step (e) did not find the Sampling tab');
+      await f.locator('.card table.diag').last().scrollIntoViewIfNeeded();
+      const themes = [
+        {
+          name: 'Dark High Contrast',
+          bodyClass: 'vscode-high-contrast',
+          shot: 'g-high-contrast',
+        },
+        { name: 'Dark Modern', bodyClass: 'vscode-dark', shot: 'g-dark' },
+      ];
+      for (const t of themes) {
+        await chooseColorTheme(session().page, t.name);
+        await waitFor(
+          `the webview in the ${t.name} theme`,
+          async () =>
+            (await f.evaluate(() => document.body.className)).split(/\s+/).includes(t.bodyClass),
+          MIN,
+          500,
+        );
+        // The charts repaint on the theme change; give them a frame or two.
+        await sleep(800);
+        await session().screenshot(t.shot);
+        const c = await textContrast(f, [
+          '--vscode-sideBar-background',
+          '--vscode-editor-background',
+        ]);
+        console.log(
+          `# ${t.name}: ${c.checked} text elements, lowest contrast ${c.worst[0]?.ratio.toFixed(2)} (${JSON.stringify(c.worst[0])})`,
+        );
+        assert.ok(c.checked > 40, `only ${c.checked} text elements measured in ${t.name}`);
+        // WCAG AA for body text is 4.5:1; high-contrast themes promise more, so ask 7:1 (AAA) there.
+        const floor = t.bodyClass === 'vscode-high-contrast' ? 7 : 4.5;
+        const low = c.worst.filter((w) => w.ratio < floor);
+        assert.deepEqual(low, [], `text below ${floor}:1 in ${t.name}: ${JSON.stringify(low)}`);
+      }
     },
   );
 

@@ -111,6 +111,41 @@ async function pick(
   );
 }
 
+/**
+ * Switches the colour theme the way a user does (Preferences: Color Theme, then the theme's row):
+ * code-server does not apply a theme written to settings.json by another process.
+ */
+export async function chooseColorTheme(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await waitFor('the theme picker', () => quickInputVisible(page), 20_000);
+  await page.locator(`${QUICK_INPUT} input`).fill(name);
+  let seen: string[] = [];
+  const index = await waitFor(
+    `the theme "${name}" in the picker`,
+    async () => {
+      const rows = page.locator(QUICK_ROW);
+      const n = await rows.count();
+      seen = [];
+      for (let i = 0; i < n; i++) {
+        const label =
+          (await rows
+            .nth(i)
+            .getAttribute('aria-label')
+            .catch(() => null)) ?? '';
+        seen.push(label);
+        if (label.split(',')[0].trim() === name) return { i };
+      }
+      return null;
+    },
+    20_000,
+    300,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}; the picker showed: ${seen.join(' | ') || '(nothing)'}`);
+  });
+  await page.locator(QUICK_ROW).nth(index.i).click({ timeout: 10_000 });
+  await waitFor('the theme picker to close', async () => !(await quickInputVisible(page)), 10_000);
+}
+
 /** Opens a workspace file by name through Quick Open and waits for its tab to be active. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await pick(
@@ -412,4 +447,112 @@ export async function canvasInk(
     },
     { selector, colors },
   );
+}
+
+export interface TextContrast {
+  /** Text elements measured (visible, with their own text). */
+  checked: number;
+  /** The body's theme class (`vscode-dark`, `vscode-high-contrast`, …). */
+  themeClass: string;
+  /** The lowest contrast ratios found, worst first. */
+  worst: { text: string; ratio: number; fg: string; bg: string }[];
+}
+
+/**
+ * WCAG contrast of every visible text element in a webview against what is really behind it: the
+ * colours are composited with their alpha and the ancestors' opacity over the nearest opaque
+ * background, and where no element paints one, each of the given theme surfaces (webview documents
+ * are transparent; the workbench paints its side-bar or editor background behind them). Disabled controls are
+ * skipped, as WCAG exempts inactive UI.
+ */
+export async function textContrast(frame: Frame, surfaces: string[]): Promise<TextContrast> {
+  return frame.evaluate((surfaces) => {
+    type RGBA = [number, number, number, number];
+    const probe = document.createElement('canvas').getContext('2d');
+    const parse = (css: string): RGBA | null => {
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(css);
+      if (m)
+        return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+      if (!probe || !css.trim()) return null;
+      probe.fillStyle = '#010203';
+      probe.fillStyle = css.trim();
+      const v = String(probe.fillStyle);
+      const h = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(v);
+      if (h) return [parseInt(h[1], 16), parseInt(h[2], 16), parseInt(h[3], 16), 1];
+      return parse(v.startsWith('rgba') ? v : '');
+    };
+    const over = (top: RGBA, under: RGBA): RGBA => {
+      const a = top[3];
+      return [
+        top[0] * a + under[0] * (1 - a),
+        top[1] * a + under[1] * (1 - a),
+        top[2] * a + under[2] * (1 - a),
+        1,
+      ];
+    };
+    const lum = (c: RGBA): number => {
+      const ch = (v: number): number => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2]);
+    };
+    const root = getComputedStyle(document.documentElement);
+    const bases = surfaces.map((v) => parse(root.getPropertyValue(v)) ?? ([0, 0, 0, 1] as RGBA));
+    const background = (el: Element, base: RGBA): RGBA => {
+      // Layers from the element outwards, composited from the outermost opaque one inwards.
+      const layers: RGBA[] = [];
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const bg = parse(getComputedStyle(e).backgroundColor);
+        if (bg && bg[3] > 0) {
+          layers.push(bg);
+          if (bg[3] >= 1) break;
+        }
+      }
+      let c: RGBA = base;
+      for (let i = layers.length - 1; i >= 0; i--) c = over(layers[i], c);
+      return c;
+    };
+    const opacity = (el: Element): number => {
+      let o = 1;
+      for (let e: Element | null = el; e; e = e.parentElement)
+        o *= Number(getComputedStyle(e).opacity || '1');
+      return o;
+    };
+    const rows: { text: string; ratio: number; fg: string; bg: string }[] = [];
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const own = Array.from(el.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      if (!own || el.closest('[disabled], [hidden], script, style, option')) continue;
+      const r = el.getBoundingClientRect();
+      const st = getComputedStyle(el);
+      if (!r.width || !r.height || st.visibility === 'hidden' || st.display === 'none') continue;
+      const fg0 = parse(st.color);
+      if (!fg0) continue;
+      const hex = (c: RGBA): string =>
+        '#' +
+        c
+          .slice(0, 3)
+          .map((v) => Math.round(v).toString(16).padStart(2, '0'))
+          .join('');
+      // The same webview can sit in the side bar or an editor tab: keep the worse of the two.
+      const measured = bases.map((base) => {
+        const bg = background(el, base);
+        const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacity(el)], bg);
+        const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+        return {
+          text: own.slice(0, 40),
+          ratio: (l1 + 0.05) / (l2 + 0.05),
+          fg: hex(fg),
+          bg: hex(bg),
+        };
+      });
+      rows.push(measured.reduce((a, b) => (b.ratio < a.ratio ? b : a)));
+    }
+    rows.sort((a, b) => a.ratio - b.ratio);
+    return { checked: rows.length, themeClass: document.body.className, worst: rows.slice(0, 8) };
+  }, surfaces);
 }

@@ -516,7 +516,12 @@ export class SamplingView {
       );
     }
     charts.push(traceChart(box('Trace per chain', 'trace', true), r));
-    charts.push(acfChart(box('Autocorrelation', 'acf', true), r.autocorrelation, color));
+    // A long run's autocorrelation comes from its first draws (see autocorrelationDraws): say so.
+    const acfFrom =
+      r.autocorrelationDraws !== undefined && r.autocorrelationDraws < r.n
+        ? ` (first ${r.autocorrelationDraws.toLocaleString('en-US')} draws of each chain)`
+        : '';
+    charts.push(acfChart(box(`Autocorrelation${acfFrom}`, 'acf', true), r.autocorrelation, color));
     appendDiagnostics(el, r, box, charts, color);
     return { el, charts };
   }

@@ -329,6 +329,7 @@ export function isSampleResult(v: unknown): v is SampleResult {
     isXY(v.density) &&
     opt(v.densityY, isXY) &&
     isNumArray(v.autocorrelation) &&
+    opt(v.autocorrelationDraws, isNum) &&
     isArrayOf(v.traces, isNumArray) &&
     opt(v.tracesY, (t): t is number[][] => isArrayOf(t, isNumArray)) &&
     opt(v.scatter, isXY) &&

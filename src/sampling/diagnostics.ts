@@ -76,13 +76,38 @@ export function autocov(x: ArrayLike<number>, maxLag = x.length - 1): Float64Arr
   return out;
 }
 
-/** Autocorrelation up to maxLag, averaged over chains (ĉ_m(t)/ĉ_m(0)). */
+/**
+ * Draws per chain the autocorrelation plot reads, at most: its ~100 lags are direct sums (O(draws)
+ * per lag), so past this many the plot would cost more than a run's sampling, while its curve,
+ * already within about ±1/√ACF_DRAWS of the whole chain's, would not visibly change.
+ */
+export const ACF_DRAWS = 1 << 18;
+
+/** Draws per chain autocorrelation(chains, …) reads: every draw, or the first share of ACF_DRAWS. */
+export function acfPrefix(chains: Chains): number {
+  const n = Math.min(...chains.map((c) => c.length));
+  return Math.min(n, Math.max(4096, Math.ceil(ACF_DRAWS / chains.length)));
+}
+
+/**
+ * Autocorrelation up to maxLag, averaged over chains (ĉ_m(t)/ĉ_m(0)), of the first acfPrefix(chains)
+ * draws of each chain (all of them unless the run is long).
+ */
 export function autocorrelation(chains: Chains, maxLag: number): number[] {
-  const L = Math.min(maxLag, Math.min(...chains.map((c) => c.length)) - 1);
+  const P = acfPrefix(chains);
+  const L = Math.min(maxLag, P - 1);
   const out = new Array<number>(Math.max(0, L + 1)).fill(0);
+  if (L < 0) return out;
+  const four = new Float64Array(4);
+  const ac = new Float64Array(L + 4);
   let used = 0;
-  for (const c of chains) {
-    const ac = autocov(c, L);
+  for (const c0 of chains) {
+    const c = c0.subarray(0, P);
+    const m = mean(c);
+    for (let t = 0; t <= L; t += 4) {
+      lagCov4(c, m, t, four);
+      ac.set(four, t);
+    }
     if (!(ac[0] > 0)) continue;
     used++;
     for (let t = 0; t <= L; t++) out[t] += ac[t] / ac[0];
@@ -140,19 +165,15 @@ function lagCov4(x: Float64Array, m: number, t: number, out: Float64Array): void
 }
 
 /**
- * ESS of M chains of N draws (ArviZ `_ess`): multi-chain autocorrelation ρ̂_t = 1 − (W − mean ĉ(t))/var⁺,
- * Geyer's initial positive then initial monotone sequence on pairs, τ̂ ≥ 1/log10(MN).
+ * Mean over chains of ĉ_m(t), on demand: Geyer's sequence usually stops after a few lags, where
+ * direct sums (O(N) per lag, four lags a pass) beat FFTs of every chain by far on long runs; past
+ * DIRECT_LAGS every chain's whole autocovariance comes from one FFT.
  */
-export function ess(chains: Chains): number {
+function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number {
   const M = chains.length;
-  const N = chains[0].length;
-  if (N < 4) return NaN;
-  for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
-  const chainMean = chains.map(mean);
-  // Autocovariances on demand: Geyer's sequence usually stops after a few lags, where direct sums
-  // (O(N) per lag) beat FFTs of every chain by far on long runs; past DIRECT_LAGS switch to the FFT.
   let acov: Float64Array[] | null = null;
   const cache: number[] = [];
+  const four = new Float64Array(4);
   const meanAcov = (t: number): number => {
     if (acov) {
       let s = 0;
@@ -162,8 +183,7 @@ export function ess(chains: Chains): number {
     if (t < DIRECT_LAGS) {
       if (cache[t] === undefined) {
         const t0 = t - (t % 4);
-        const sums = new Float64Array(4),
-          four = new Float64Array(4);
+        const sums = [0, 0, 0, 0];
         for (let m = 0; m < M; m++) {
           lagCov4(chains[m], chainMean[m], t0, four);
           for (let k = 0; k < 4; k++) sums[k] += four[k];
@@ -175,12 +195,35 @@ export function ess(chains: Chains): number {
     acov = chains.map((c) => autocov(c));
     return meanAcov(t);
   };
+  return meanAcov;
+}
+
+/**
+ * ESS of M chains of N draws (ArviZ `_ess`): multi-chain autocorrelation ρ̂_t = 1 − (W − mean ĉ(t))/var⁺,
+ * Geyer's initial positive then initial monotone sequence on pairs, τ̂ ≥ 1/log10(MN).
+ */
+export function ess(chains: Chains): number {
+  const N = chains[0].length;
+  if (N < 4) return NaN;
+  for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
+  const chainMean = chains.map(mean);
+  return geyerEss(chains.length, N, chainMean, meanAutocov(chains, chainMean));
+}
+
+/** ESS from the chain means and the mean autocovariance at each lag (ĉ(t), averaged over chains). */
+function geyerEss(
+  M: number,
+  N: number,
+  chainMean: number[],
+  meanAcov: (t: number) => number,
+): number {
   const meanVar = (meanAcov(0) * N) / (N - 1);
   let varPlus = (meanVar * (N - 1)) / N;
   if (M > 1) varPlus += variance(chainMean, 1);
   // A constant chain has no variability to estimate from.
   if (!(varPlus > 0)) return NaN;
-  const rho = new Float64Array(N);
+  // ρ̂ up to the truncation lag, which is usually small: grown on demand, 0 where never written.
+  let rho = new Float64Array(Math.min(N, 256));
   let rhoEven = 1;
   rho[0] = rhoEven;
   let rhoOdd = 1 - (meanVar - meanAcov(1)) / varPlus;
@@ -189,6 +232,11 @@ export function ess(chains: Chains): number {
   while (t < N - 3 && rhoEven + rhoOdd > 0) {
     rhoEven = 1 - (meanVar - meanAcov(t + 1)) / varPlus;
     rhoOdd = 1 - (meanVar - meanAcov(t + 2)) / varPlus;
+    if (t + 3 >= rho.length) {
+      const grown = new Float64Array(Math.min(N, 2 * rho.length));
+      grown.set(rho);
+      rho = grown;
+    }
     if (rhoEven + rhoOdd >= 0) {
       rho[t + 1] = rhoEven;
       rho[t + 2] = rhoOdd;
@@ -212,6 +260,86 @@ export function ess(chains: Chains): number {
   return (M * N) / tau;
 }
 
+/** Lags added per sweep over the sparse side of an indicator series in essBelow. */
+const INDICATOR_LAGS = 64;
+
+/**
+ * ESS of the indicator 1[x ≤ q] of each chain (what tail ESS and the MCSE of a quantile use), equal
+ * to ess() of those 0/1 series but from counts: with I the sparser of the indicator and its
+ * complement (same autocovariance, since (1 − I) − (1 − m) = −(I − m)),
+ * N·ĉ(t) = P_t − m(A_t + B_t) + (N − t)m², where P_t counts the pairs I_i = I_{i+t} = 1, A_t the ones
+ * before N − t and B_t the ones from t. Each lag costs one look per one of the sparse side, a
+ * twentieth of the draws for the 5 % and 95 % quantiles, instead of a pass over every draw.
+ */
+export function essBelow(chains: Chains, q: number): number {
+  const M = chains.length;
+  const N = chains[0].length;
+  if (N < 4) return NaN;
+  let below = 0;
+  for (const c of chains) for (let i = 0; i < c.length; i++) if (c[i] <= q) below++;
+  const flip = 2 * below > M * N;
+  const bits = chains.map((c) => {
+    const b = new Uint8Array(N);
+    for (let i = 0; i < N; i++) b[i] = c[i] <= q !== flip ? 1 : 0;
+    return b;
+  });
+  const ones = bits.map((b) => {
+    let k = 0;
+    for (let i = 0; i < N; i++) k += b[i];
+    const at = new Int32Array(k);
+    k = 0;
+    for (let i = 0; i < N; i++) if (b[i]) at[k++] = i;
+    return at;
+  });
+  const m = ones.map((o) => o.length / N);
+  // Complemented chains have means 1 − m; their spread, the only way the means enter, is the same.
+  const chainMean = flip ? m.map((v) => 1 - v) : m;
+  const pairs: number[][] = ones.map((o) => [o.length]);
+  let generic: ((t: number) => number) | null = null;
+  const meanAcov = (t: number): number => {
+    if (t >= N) return 0;
+    if (t >= 16 * INDICATOR_LAGS) {
+      // A chain this slow is rare and its lags are many: the FFT of the 0/1 series is cheaper.
+      generic ??= meanAutocov(
+        bits.map((b) => Float64Array.from(b)),
+        m,
+      );
+      return generic(t);
+    }
+    while (pairs[0].length <= t) {
+      const from = pairs[0].length,
+        to = Math.min(N - 1, from + INDICATOR_LAGS - 1);
+      for (let c = 0; c < M; c++) {
+        const b = bits[c],
+          o = ones[c];
+        const add = new Float64Array(to - from + 1);
+        for (let j = 0; j < o.length; j++) {
+          const p = o[j],
+            last = Math.min(to, N - 1 - p);
+          for (let u = from; u <= last; u++) add[u - from] += b[p + u];
+        }
+        for (const v of add) pairs[c].push(v);
+      }
+    }
+    let s = 0;
+    for (let c = 0; c < M; c++) {
+      const b = bits[c],
+        K = ones[c].length;
+      let head = 0,
+        tail = 0;
+      for (let i = 0; i < t; i++) {
+        head += b[i];
+        tail += b[N - 1 - i];
+      }
+      const A = K - tail,
+        B = K - head;
+      s += (pairs[c][t] - m[c] * (A + B) + (N - t) * m[c] * m[c]) / N;
+    }
+    return s / M;
+  };
+  return geyerEss(M, N, chainMean, meanAcov);
+}
+
 /** Splits each chain into halves (dropping the middle draw of an odd chain), as ArviZ does. */
 export function splitChains(chains: Chains): Chains {
   const out: Chains = [];
@@ -223,52 +351,58 @@ export function splitChains(chains: Chains): Chains {
 }
 
 /**
- * Indices that sort `vals` ascending. An LSD radix sort on the top 32 bits of each double's
- * order-preserving bit pattern (sign, exponent and 20 mantissa bits), 11 bits per pass, carrying
- * the index along; then each run of equal 32-bit keys (values within about 1e-6 relative of each
- * other, a handful at most) is put in exact order by insertion sort on the full values. A
- * comparator sort or per-value binary searches cost seconds at millions of draws; this does not.
+ * `vals` sorted ascending, and the index of each sorted value in `vals` (equal values keep their
+ * index order). An LSD radix sort on the top 32 bits of each double's order-preserving bit pattern
+ * (sign, exponent and 20 mantissa bits), 11 bits per pass, moving the values themselves with their
+ * indices so that nothing is read back at random; then each run of equal 32-bit keys (values within
+ * about 1e-6 relative of each other, a handful at most) is put in exact order by insertion sort on
+ * the full values. A comparator sort or per-value binary searches cost seconds at millions of draws.
  */
-export function argsort(vals: Float64Array): Uint32Array {
+export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order: Uint32Array } {
   const n = vals.length;
-  const bits = new Uint32Array(vals.buffer, vals.byteOffset, 2 * n);
-  let key = new Uint32Array(n),
+  // Float64Array's own buffer may be shared or offset: the sort works on aligned copies.
+  let val = Float64Array.from(vals),
     idx = new Uint32Array(n);
-  let key2 = new Uint32Array(n),
+  let val2 = new Float64Array(n),
     idx2 = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  // Negative numbers: flip every bit; positive: flip the sign bit. Then unsigned order = numeric order.
+  const keyOf = (h: number): number => (h < 0 ? ~h : h ^ 0x80000000) >>> 0;
+  // 11-bit digits: 2048 counters stay in the L1 cache, and three passes cover 32 bits. One read
+  // counts the digits of all three passes.
+  const count = new Uint32Array(3 * 2048);
+  let words = new Int32Array(val.buffer, 0, 2 * n);
   for (let i = 0; i < n; i++) {
-    const h = bits[2 * i + 1];
-    // Negative numbers: flip every bit; positive: flip the sign bit. Then unsigned order = numeric order.
-    key[i] = h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    idx[i] = i;
+    const k = keyOf(words[2 * i + 1]);
+    count[k & 0x7ff]++;
+    count[2048 + ((k >>> 11) & 0x7ff)]++;
+    count[4096 + (k >>> 22)]++;
   }
-  // 11-bit digits: 2048 counters stay in the L1 cache, and three passes cover 32 bits.
-  const count = new Uint32Array(2048);
   for (let pass = 0; pass < 3; pass++) {
-    const shift = 11 * pass;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(key[i] >>> shift) & 0x7ff]++;
+    const shift = 11 * pass,
+      base = 2048 * pass;
     // A digit that is the same for every key (common in the high bits) needs no pass.
-    if (count[(key[0] >>> shift) & 0x7ff] === n) continue;
+    if (n === 0 || count[base + ((keyOf(words[1]) >>> shift) & 0x7ff)] === n) continue;
     let sum = 0;
     for (let d = 0; d < 2048; d++) {
-      const c = count[d];
-      count[d] = sum;
+      const c = count[base + d];
+      count[base + d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const j = count[(key[i] >>> shift) & 0x7ff]++;
-      key2[j] = key[i];
+      const j = count[base + ((keyOf(words[2 * i + 1]) >>> shift) & 0x7ff)]++;
+      val2[j] = val[i];
       idx2[j] = idx[i];
     }
-    [key, key2] = [key2, key];
+    [val, val2] = [val2, val];
     [idx, idx2] = [idx2, idx];
+    words = new Int32Array(val.buffer, 0, 2 * n);
   }
   for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && key[j] === key[i]) j++;
-    let same = true;
-    for (let q = i + 1; q < j && same; q++) same = vals[idx[q]] === vals[idx[i]];
+    const hi = words[2 * i + 1];
+    let j = i + 1,
+      same = true;
+    for (; j < n && words[2 * j + 1] === hi; j++) same &&= val[j] === val[i];
     if (same) {
       i = j;
       continue;
@@ -277,23 +411,31 @@ export function argsort(vals: Float64Array): Uint32Array {
       // A long run (draws packed into a tiny interval): insertion sort would be quadratic.
       const run = Array.from(idx.subarray(i, j)).sort((p, q) => vals[p] - vals[q] || p - q);
       idx.set(run, i);
+      for (let q = i; q < j; q++) val[q] = vals[idx[q]];
       i = j;
       continue;
     }
     for (let a = i + 1; a < j; a++) {
       const t = idx[a],
-        v = vals[t];
+        v = val[a];
       let b = a - 1;
       // Equal values keep their index order (a stable sort), as the radix passes left them.
-      while (b >= i && vals[idx[b]] > v) {
+      while (b >= i && val[b] > v) {
         idx[b + 1] = idx[b];
+        val[b + 1] = val[b];
         b--;
       }
       idx[b + 1] = t;
+      val[b + 1] = v;
     }
     i = j;
   }
-  return idx;
+  return { sorted: val, order: idx };
+}
+
+/** Indices that sort `vals` ascending (ties in index order): sortWithOrder's order. */
+export function argsort(vals: Float64Array): Uint32Array {
+  return sortWithOrder(vals).order;
 }
 
 /** Average ranks (1-based, ties averaged) of all pooled draws. */
@@ -406,7 +548,21 @@ export function mcseMean(chains: Chains): { mcse: number; ess: number; mean: num
 
 // ───────────────────────────── KS ─────────────────────────────
 
-/** KS statistic of ascending draws against a CDF, and the PIT F(x) counted in `bins` equal bins. */
+/** Draws between two exact CDF evaluations in ksSorted. */
+const KS_BLOCK = 64;
+/**
+ * How far a computed CDF may step backwards between two points and still be a CDF here: the
+ * numeric CDFs are accurate to about 1e-8, so a dip larger than this would be a defect elsewhere.
+ */
+const KS_MONOTONE_SLACK = 1e-7;
+
+/**
+ * KS statistic of ascending draws against a CDF, and the PIT F(x) counted in `bins` equal bins.
+ * F is evaluated exactly at every KS_BLOCK-th draw; between two such draws F is bracketed by their
+ * values (F is monotone), and the draws in between are evaluated only where the bracket could raise
+ * D or straddles a PIT bin edge. D and the PIT counts are then exactly those of evaluating every draw
+ * (a numeric CDF costs a quadrature each, which at millions of draws cost more than sampling them).
+ */
 function ksSorted(
   xs: Float64Array,
   cdf: (x: number) => number,
@@ -415,10 +571,32 @@ function ksSorted(
   const n = xs.length;
   const pit = new Array<number>(bins).fill(0);
   let D = 0;
-  for (let i = 0; i < n; i++) {
-    const F = cdf(xs[i]);
+  const visit = (i: number, F: number): void => {
     D = Math.max(D, (i + 1) / n - F, F - i / n);
     if (F >= 0 && F <= 1) pit[Math.min(bins - 1, Math.floor(F * bins))]++;
+  };
+  const nodes = Math.ceil(n / KS_BLOCK);
+  const Fnode = new Float64Array(nodes + 1);
+  for (let b = 0; b < nodes; b++) {
+    Fnode[b] = cdf(xs[b * KS_BLOCK]);
+    visit(b * KS_BLOCK, Fnode[b]);
+  }
+  Fnode[nodes] = n > 0 ? cdf(xs[n - 1]) : 0;
+  for (let b = 0; b < nodes; b++) {
+    const s = b * KS_BLOCK,
+      e = Math.min(n, s + KS_BLOCK);
+    if (e - s < 2) continue;
+    // Draws s+1 … e−1 lie between the draws s and min(e, n−1), so F there lies between their F.
+    const lo = Fnode[b] - KS_MONOTONE_SLACK,
+      hi = Fnode[b + 1] + KS_MONOTONE_SLACK;
+    const bin = Math.floor(lo * bins);
+    const oneBin = lo >= 0 && hi <= 1 && bin === Math.floor(hi * bins) && bin < bins;
+    // (k+1)/n − F_k ≤ e/n − lo and F_k − k/n ≤ hi − (s+1)/n for every k in the block.
+    if (oneBin && e / n - lo <= D && hi - (s + 1) / n <= D) {
+      pit[bin] += e - s - 1;
+      continue;
+    }
+    for (let k = s + 1; k < e; k++) visit(k, cdf(xs[k]));
   }
   return { D, p: ksPValue(D, n), pit };
 }
@@ -436,8 +614,9 @@ export function ksTest(
  * KS for possibly autocorrelated chains. KS assumes independent draws; a chain's neighbours are
  * not, and the test would reject good chains (or, with fewer effective draws than it thinks,
  * mean nothing). So each chain is thinned by ⌈τ⌉, τ = N/ESS the estimated autocorrelation time,
- * leaving draws close to independent, and the pooled thinned draws are tested. i.i.d. samplers pass
- * thin = 1; `sorted` (every draw, ascending) then saves the sort.
+ * leaving draws close to independent, and the pooled thinned draws are tested. `sorted` (every
+ * draw, pooled chain after chain, ascending) and `order` (its pooled indices) save the sort: i.i.d.
+ * samplers test `sorted` itself, and thinned draws are read from it in order.
  */
 export function ksThinned(
   chains: Chains,
@@ -446,18 +625,28 @@ export function ksThinned(
   iid: boolean,
   sorted?: Float64Array | null,
   pitBins = 20,
+  order?: Uint32Array | null,
 ): { D: number; p: number; thin: number; n: number; pit: number[] } {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
+  const N = chains[0]?.length ?? 0;
+  const equal = chains.every((c) => c.length === N);
   let xs: Float64Array;
   if (thin === 1 && sorted && sorted.length === total) xs = sorted;
   else {
     let n = 0;
     for (const c of chains) n += Math.ceil(c.length / thin);
     xs = new Float64Array(n);
-    let k = 0;
-    for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) xs[k++] = c[i];
-    xs.sort();
+    if (sorted && order && equal && sorted.length === total && order.length === total) {
+      // Each chain keeps the draws i with (N − 1 − i) divisible by thin: the last, and back from it.
+      let k = 0;
+      for (let j = 0; j < total; j++)
+        if ((N - 1 - (order[j] % N)) % thin === 0) xs[k++] = sorted[j];
+    } else {
+      let k = 0;
+      for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) xs[k++] = c[i];
+      xs.sort();
+    }
   }
   return { ...ksSorted(xs, cdf, pitBins), thin, n: xs.length };
 }

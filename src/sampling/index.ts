@@ -9,7 +9,7 @@ import type {
   SampleResult,
 } from './types';
 import { buildCdf, type CdfTable } from './cdf';
-import { autocorrelation, ksThinned, type Chains } from './diagnostics';
+import { acfPrefix, autocorrelation, ksThinned, type Chains } from './diagnostics';
 import { buildReport } from './report';
 import { summarize } from './summarize';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
@@ -27,7 +27,7 @@ import {
 import { describeEnvelope2D, findEnvelope2D } from './rejection2d';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
-import { histogram, histogram2d, linspace, thin } from './summary';
+import { histogram, histogram2d, histogramSorted, linspace, thin } from './summary';
 import type { Chain, ChainStats, Target } from './target';
 import { SamplingInputError } from './errors';
 import { validateTuning } from './tuning';
@@ -637,7 +637,7 @@ export async function runSampler(
     et = Math.min(et, cy.essTail);
     rh = Math.max(rh, cy.rhat);
   }
-  const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.sorted);
+  const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.sorted, undefined, cx.order);
   const diag: SampleDiagnostics = {
     sampler,
     n,
@@ -691,9 +691,12 @@ export async function runSampler(
     runId,
     expr: params.expr,
     range: s.plotX,
-    histogram: histogram(xs, s.plotX[0], s.plotX[1], bins),
+    histogram: cx.sorted
+      ? histogramSorted(cx.sorted, s.plotX[0], s.plotX[1], bins)
+      : histogram(xs, s.plotX[0], s.plotX[1], bins),
     density: s.density,
     autocorrelation: autocorrelation(xs, 100),
+    autocorrelationDraws: acfPrefix(xs),
     traces: xs.map((c) => thin(c, stride)),
   };
   if (ys && s.plotY) {

@@ -4,7 +4,15 @@
 // quantiles. diagnostics.ts holds the same formulas one at a time; this file exists because at
 // millions of draws every extra sort, copy or Φ⁻¹ costs more than the sampling did.
 import { betaQuantile } from './betaQuantile';
-import { argsort, ess, quantile, rhatBasic, splitChains, type Chains } from './diagnostics';
+import {
+  ess,
+  essBelow,
+  quantile,
+  rhatBasic,
+  sortWithOrder,
+  splitChains,
+  type Chains,
+} from './diagnostics';
 import { normQuantile } from './special';
 
 export interface ConvergenceSummary {
@@ -26,15 +34,18 @@ export interface ConvergenceSummary {
   mcseQ95: number;
   /** Rank plot: per chain, how many of its draws fall in each of `rankBins` equal bins of the pooled ranks. */
   rankCounts: number[][];
-  /** The pooled draws sorted (shared with KS when it runs unthinned). */
+  /** The pooled draws sorted (shared with KS and the histogram). */
   sorted: Float64Array | null;
+  /** Pooled index (chain × N + draw) of each value of `sorted`: where KS finds its thinned draws. */
+  order: Uint32Array | null;
 }
 
 /** ±1 sd of a standard normal, as probabilities: where the MCSE of a quantile reads its bracket. */
 const ONE_SD = [0.1586553, 0.8413447];
 
-/** Pools chains into one array, chain after chain. */
+/** Pools chains into one array, chain after chain (one chain is its own pool: no copy). */
 function pool(chains: Chains): Float64Array {
+  if (chains.length === 1) return chains[0];
   const out = new Float64Array(chains.reduce((s, c) => s + c.length, 0));
   let k = 0;
   for (const c of chains) {
@@ -56,62 +67,73 @@ function unpool(v: Float64Array, like: Chains): Chains {
 }
 
 /**
- * z = Φ⁻¹((r − 3/8)/(S + 1/4)) for the average rank r of each value, given the values in sorted
- * order (`order` indexes `key`, ascending). Integer ranks share `zOfRank` across calls: Φ⁻¹ is the
- * costly part, and Φ⁻¹(1 − p) = −Φ⁻¹(p) halves it.
+ * Φ⁻¹((r − 3/8)/(S + 1/4)) for every integer rank r = 1 … S, at index r − 1: the costly part of
+ * rank normalisation, shared by the bulk and the folded ranks. Φ⁻¹(1 − p) = −Φ⁻¹(p) halves it.
  */
-function rankZ(
+function zOfRanks(S: number): Float64Array {
+  const z = new Float64Array(S);
+  for (let i = 0; i < S; i++) {
+    const mirror = S - 1 - i;
+    z[i] = mirror < i ? -z[mirror] : normQuantile((i + 1 - 0.375) / (S + 0.25));
+  }
+  return z;
+}
+
+/** z of the average rank (i + j)/2 + 1 of a run of ties at sorted positions i … j. */
+function tiedZ(i: number, j: number, S: number, zOfRank: Float64Array): number {
+  return (i + j) % 2 === 0
+    ? zOfRank[(i + j) / 2]
+    : normQuantile(((i + j) / 2 + 1 - 0.375) / (S + 0.25));
+}
+
+/** Rank-normalised z of every value (out[order[i]] for the i-th smallest), ties averaged. */
+function bulkZ(
   order: Uint32Array,
-  sortedKeys: Float64Array,
+  sorted: Float64Array,
   zOfRank: Float64Array,
   out: Float64Array,
 ): void {
   const S = order.length;
   for (let i = 0; i < S;) {
-    const v = sortedKeys[i];
+    const v = sorted[i];
     let j = i;
-    while (j + 1 < S && sortedKeys[j + 1] === v) j++;
-    let z: number;
-    if (i === j) {
-      const r = i + 1;
-      z = zOfRank[i];
-      if (Number.isNaN(z)) {
-        const mirror = zOfRank[S - r];
-        z = Number.isNaN(mirror) ? normQuantile((r - 0.375) / (S + 0.25)) : -mirror;
-        zOfRank[i] = z;
-      }
-    } else z = normQuantile(((i + j) / 2 + 1 - 0.375) / (S + 0.25));
+    while (j + 1 < S && sorted[j + 1] === v) j++;
+    const z = i === j ? zOfRank[i] : tiedZ(i, j, S, zOfRank);
     for (let q = i; q <= j; q++) out[order[q]] = z;
     i = j + 1;
   }
 }
 
 /**
- * The order of |v − med| ascending, from v's ascending order: values at or below the median, read
- * downwards, and values above it, read upwards, are each already sorted by distance; merge them.
+ * Rank-normalised z of |v − med| for every value. Values at or below the median, read downwards
+ * from it, and values above it, read upwards, are each already in order of distance: merging the two
+ * gives the folded order without a sort.
  */
-function foldedOrder(
+function foldedZ(
   order: Uint32Array,
   sorted: Float64Array,
   med: number,
-): { order: Uint32Array; keys: Float64Array } {
+  zOfRank: Float64Array,
+  out: Float64Array,
+): void {
   const S = order.length;
   let split = 0;
   while (split < S && sorted[split] <= med) split++;
-  const out = new Uint32Array(S),
-    keys = new Float64Array(S);
+  // Sorted positions in folded order, then runs of equal distance get their average rank.
+  const pos = new Uint32Array(S);
   let a = split - 1,
     b = split;
-  for (let k = 0; k < S; k++) {
-    if (b >= S || (a >= 0 && med - sorted[a] <= sorted[b] - med)) {
-      keys[k] = med - sorted[a];
-      out[k] = order[a--];
-    } else {
-      keys[k] = sorted[b] - med;
-      out[k] = order[b++];
-    }
+  for (let k = 0; k < S; k++)
+    pos[k] = b >= S || (a >= 0 && med - sorted[a] <= sorted[b] - med) ? a-- : b++;
+  const dist = (k: number): number => Math.abs(sorted[pos[k]] - med);
+  for (let i = 0; i < S;) {
+    const v = dist(i);
+    let j = i;
+    while (j + 1 < S && dist(j + 1) === v) j++;
+    const z = i === j ? zOfRank[i] : tiedZ(i, j, S, zOfRank);
+    for (let q = i; q <= j; q++) out[order[pos[q]]] = z;
+    i = j + 1;
   }
-  return { order: out, keys };
 }
 
 /** ESS of 1[x ≤ q] on split chains (ArviZ `_ess_quantile`), and the MCSE of the quantile. */
@@ -121,12 +143,7 @@ function quantileMcse(
   prob: number,
 ): { q: number; ess: number; mcse: number } {
   const q = quantile(sorted, prob);
-  const ind = split.map((c) => {
-    const o = new Float64Array(c.length);
-    for (let i = 0; i < c.length; i++) o[i] = c[i] <= q ? 1 : 0;
-    return o;
-  });
-  const e = ess(ind);
+  const e = essBelow(split, q);
   const S = sorted.length;
   const a = e * prob + 1,
     b = e * (1 - prob) + 1;
@@ -166,12 +183,12 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
     mcseQ95: NaN,
     rankCounts: [],
     sorted: null,
+    order: null,
   };
   if (!finite || N < 4) return out;
-  const orderAll = argsort(all);
-  const sortedAll = new Float64Array(S);
-  for (let i = 0; i < S; i++) sortedAll[i] = all[orderAll[i]];
+  const { sorted: sortedAll, order: orderAll } = sortWithOrder(all);
   out.sorted = sortedAll;
+  out.order = orderAll;
   // Pooled rank i + 1 of draw orderAll[i], whose chain is its index ÷ N (chains are equally long).
   const rc = chains.map(() => new Array<number>(rankBins).fill(0));
   for (let i = 0; i < S; i++) rc[Math.floor(orderAll[i] / N)][Math.floor((i * rankBins) / S)]++;
@@ -180,17 +197,14 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   // An even chain splits into halves that together are the whole chain, in the same pooled order:
   // the one sort serves both. An odd chain drops its middle draw, so its split pool is sorted again.
   const even = N % 2 === 0;
-  const splitPool = even ? all : pool(split);
-  const orderSplit = even ? orderAll : argsort(splitPool);
-  const sortedSplit = even ? sortedAll : splitPool.map((_, i) => splitPool[orderSplit[i]]);
-  const P = splitPool.length;
-  const zOfRank = new Float64Array(P).fill(NaN);
+  const sp = even ? { sorted: sortedAll, order: orderAll } : sortWithOrder(pool(split));
+  const P = sp.order.length;
+  const zOfRank = zOfRanks(P);
   const zBulk = new Float64Array(P);
-  rankZ(orderSplit, sortedSplit, zOfRank, zBulk);
+  bulkZ(sp.order, sp.sorted, zOfRank, zBulk);
   const med = quantile(sortedAll, 0.5);
   const zTail = new Float64Array(P);
-  const folded = foldedOrder(orderSplit, sortedSplit, med);
-  rankZ(folded.order, folded.keys, zOfRank, zTail);
+  foldedZ(sp.order, sp.sorted, med, zOfRank, zTail);
   out.rhatBulk = rhatBasic(unpool(zBulk, split));
   out.rhatTail = rhatBasic(unpool(zTail, split));
   out.rhat = Math.max(out.rhatBulk, out.rhatTail);

@@ -16,6 +16,42 @@ export function histogram(chains: Float64Array[], lo: number, hi: number, bins: 
   return { edges, counts };
 }
 
+/**
+ * histogram() of draws already sorted ascending, with the same counts: a draw's bin is a
+ * non-decreasing function of the draw, so each bin's first draw is found by bisection.
+ */
+export function histogramSorted(
+  sorted: Float64Array,
+  lo: number,
+  hi: number,
+  bins: number,
+): Histogram {
+  const counts = new Array<number>(bins).fill(0);
+  const w = (hi - lo) / bins;
+  const n = sorted.length;
+  // First index at or after `from` whose draw satisfies `past` (a predicate false then true).
+  const first = (from: number, past: (v: number) => boolean): number => {
+    let a = from,
+      b = n;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (past(sorted[m])) b = m;
+      else a = m + 1;
+    }
+    return a;
+  };
+  const start = first(0, (v) => v >= lo);
+  const end = first(start, (v) => v > hi);
+  let at = start;
+  for (let k = 0; k < bins; k++) {
+    const next = first(at, (v) => v > hi || Math.min(bins - 1, Math.floor((v - lo) / w)) > k);
+    counts[k] = Math.min(next, end) - at;
+    at = Math.min(next, end);
+  }
+  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
+  return { edges, counts };
+}
+
 export function histogram2d(
   xs: Float64Array[],
   ys: Float64Array[],

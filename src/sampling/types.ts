@@ -177,6 +177,8 @@ export interface SampleResult extends SampleDiagnostics {
   /** Density on a grid for the 2-D heat map, row-major. */
   density2d?: { nx: number; ny: number; values: number[] };
   autocorrelation: number[];
+  /** Draws per chain the autocorrelation was estimated from: the first ones (all of a short run). */
+  autocorrelationDraws?: number;
   /** A thinned trace per chain (at most a few thousand points each). */
   traces: number[][];
   tracesY?: number[][];

@@ -1,0 +1,165 @@
+// The fast paths of the diagnostics (sort carrying values, ESS of indicators from counts, KS with
+// bracketed CDF evaluations, histogram by bisection, autocorrelation on a bounded prefix) against the
+// plain computations they replace: same numbers, not approximately the same.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ACF_DRAWS,
+  acfPrefix,
+  autocorrelation,
+  ess,
+  essBelow,
+  ksThinned,
+  sortWithOrder,
+} from '../../../src/sampling/diagnostics';
+import { summarize } from '../../../src/sampling/summarize';
+import { histogram, histogramSorted } from '../../../src/sampling/summary';
+import { ksPValue, normCdf } from '../../../src/sampling/special';
+import { Rng } from '../../../src/common/rng';
+
+function ar1(seed: number, n: number, phi: number, repeat = 0): Float64Array {
+  const r = new Rng(seed);
+  const x = new Float64Array(n);
+  let v = r.normal();
+  for (let i = 0; i < n; i++) {
+    // `repeat`: the chance a draw repeats the last one, as an MH rejection does.
+    if (i === 0 || r.uniform() >= repeat) v = phi * v + Math.sqrt(1 - phi * phi) * r.normal();
+    x[i] = v;
+  }
+  return x;
+}
+
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
+
+test('sortWithOrder sorts like a comparator sort, ties in index order, long runs of near-equal values too', () => {
+  const r = new Rng(5);
+  const x = new Float64Array(20000);
+  for (let i = 0; i < x.length; i++) {
+    const u = r.uniform();
+    // Exact ties, negative and positive values, and a cluster within 1e-9 (equal top 32 bits). + 0
+    // turns −0 into 0: the comparator calls them equal, the sort puts −0 first (ranks still tie them).
+    x[i] =
+      u < 0.3
+        ? Math.round(r.normal() * 4) + 0
+        : u < 0.5
+          ? 1 + r.uniform() * 1e-9
+          : r.normal() * 1e3;
+  }
+  const { sorted, order } = sortWithOrder(x);
+  const want = Array.from(x.keys()).sort((a, b) => x[a] - x[b] || a - b);
+  assert.deepEqual(Array.from(order), want);
+  assert.deepEqual(
+    Array.from(sorted),
+    want.map((i) => x[i]),
+  );
+});
+
+test('essBelow equals ess of the 0/1 indicator series, on either side of one half and past its lag blocks', () => {
+  const cases: [string, Float64Array[]][] = [
+    ['iid', [ar1(1, 3001, 0), ar1(2, 3001, 0)]],
+    ['AR(1) 0.6 with repeats', [ar1(3, 4000, 0.6, 0.5)]],
+    ['AR(1) 0.99 (lags past 64)', [ar1(4, 20000, 0.99), ar1(5, 20000, 0.99)]],
+    ['AR(1) 0.999 (lags past the count sweeps)', [ar1(6, 40000, 0.999)]],
+  ];
+  for (const [name, chains] of cases)
+    for (const q of [-1.6, -0.2, 0.3, 1.6]) {
+      const ind = chains.map((c) => c.map((v) => (v <= q ? 1 : 0)));
+      const a = essBelow(chains, q),
+        b = ess(ind);
+      assert.ok(rel(a, b) < 1e-9, `${name}, q ${q}: ${a} vs ${b}`);
+    }
+  assert.ok(Number.isNaN(essBelow([new Float64Array([1, 2, 3])], 2)));
+  assert.ok(Number.isNaN(essBelow([new Float64Array(10).fill(1)], 2)), 'constant indicator');
+});
+
+/** KS and PIT the plain way: the CDF at every draw. */
+function plainKs(xs: Float64Array, cdf: (x: number) => number, bins: number) {
+  const n = xs.length;
+  const pit = new Array<number>(bins).fill(0);
+  let D = 0;
+  for (let i = 0; i < n; i++) {
+    const F = cdf(xs[i]);
+    D = Math.max(D, (i + 1) / n - F, F - i / n);
+    if (F >= 0 && F <= 1) pit[Math.min(bins - 1, Math.floor(F * bins))]++;
+  }
+  return { D, p: ksPValue(D, n), pit };
+}
+
+test('KS reads thinned draws from the shared sort and brackets the CDF, with the same D, p and PIT', () => {
+  for (const [name, chains, cdf, iid] of [
+    ['iid normal', [ar1(7, 50000, 0)], normCdf, true],
+    [
+      'AR(1) 0.8, 3 chains, wrong CDF',
+      [0, 1, 2].map((s) => ar1(8 + s, 30001, 0.8)),
+      (x: number) => normCdf(x / 1.1),
+      false,
+    ],
+    ['repeats', [ar1(11, 40000, 0.5, 0.6)], normCdf, false],
+  ] as const) {
+    const cx = summarize(chains as Float64Array[]);
+    const fast = ksThinned(chains as Float64Array[], cdf, cx.essBulk, iid, cx.sorted, 20, cx.order);
+    const slow = ksThinned(chains as Float64Array[], cdf, cx.essBulk, iid);
+    // The thinned draws by hand, sorted, and the CDF at each.
+    const thin = slow.thin;
+    const xs: number[] = [];
+    for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) xs.push(c[i]);
+    const plain = plainKs(Float64Array.from(xs).sort(), cdf, 20);
+    for (const got of [fast, slow]) {
+      assert.equal(got.D, plain.D, name);
+      assert.equal(got.p, plain.p, name);
+      assert.deepEqual(got.pit, plain.pit, name);
+      assert.equal(got.n, xs.length, name);
+    }
+  }
+});
+
+test('KS brackets never hide a CDF that jumps, or one that is NaN somewhere', () => {
+  const xs = Float64Array.from({ length: 5000 }, (_, i) => i / 5000);
+  const step = (x: number): number => (x < 0.5003 ? x : Math.min(1, x + 0.01));
+  const nanAt = (x: number): number => (x > 0.7 && x < 0.7001 ? NaN : x);
+  for (const cdf of [step, nanAt]) {
+    const got = ksThinned([xs], cdf, NaN, true, xs);
+    const plain = plainKs(xs, cdf, 20);
+    assert.ok(Object.is(got.D, plain.D), `${got.D} vs ${plain.D}`);
+    assert.deepEqual(got.pit, plain.pit);
+  }
+});
+
+test('histogramSorted counts like histogram', () => {
+  const x = ar1(12, 100000, 0.3, 0.4);
+  const sorted = sortWithOrder(x).sorted;
+  for (const [lo, hi, bins] of [
+    [-2, 2, 60],
+    [-10, 10, 7],
+    [0.1, 0.2, 1000],
+    [5, 6, 3],
+  ])
+    assert.deepEqual(histogramSorted(sorted, lo, hi, bins), histogram([x], lo, hi, bins));
+});
+
+test('autocorrelation reads every draw of a short run and the first ACF_DRAWS of a long one', () => {
+  const direct = (c: Float64Array, t: number): number => {
+    let m = 0;
+    for (const v of c) m += v;
+    m /= c.length;
+    let s = 0,
+      s0 = 0;
+    for (let i = 0; i < c.length; i++) s0 += (c[i] - m) ** 2;
+    for (let i = 0; i + t < c.length; i++) s += (c[i] - m) * (c[i + t] - m);
+    return s / s0;
+  };
+  const short = [ar1(13, 5000, 0.7), ar1(14, 5000, 0.7)];
+  assert.equal(acfPrefix(short), 5000);
+  const a = autocorrelation(short, 100);
+  for (const t of [0, 1, 5, 37, 100])
+    assert.ok(Math.abs(a[t] - (direct(short[0], t) + direct(short[1], t)) / 2) < 1e-12, `lag ${t}`);
+  const long = [ar1(15, ACF_DRAWS + 1000, 0.7)];
+  assert.equal(acfPrefix(long), ACF_DRAWS);
+  const b = autocorrelation(long, 10);
+  const prefix = long[0].subarray(0, ACF_DRAWS);
+  for (const t of [0, 3, 10]) assert.ok(Math.abs(b[t] - direct(prefix, t)) < 1e-12, `lag ${t}`);
+  assert.equal(
+    acfPrefix([ar1(16, 100000, 0), ar1(17, 100000, 0), ar1(18, 100000, 0)]),
+    Math.ceil(ACF_DRAWS / 3),
+  );
+});

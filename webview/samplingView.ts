@@ -26,11 +26,11 @@ import {
   fmtDuration,
   fmtInt,
   heatmapPixels,
-  histogramDensity,
   lttb,
   MODEL_COLORS,
   type Pt,
 } from './chartData';
+import { histChart } from './histChart';
 import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
 import { divergenceMarks } from './diagnosticsData';
 import { appendDiagnostics } from './diagnosticsView';
@@ -520,71 +520,6 @@ export class SamplingView {
     appendDiagnostics(el, r, box, charts, color);
     return { el, charts };
   }
-}
-
-function histChart(
-  canvas: HTMLCanvasElement,
-  edges: number[],
-  counts: number[],
-  density: { x: number[]; y: number[] },
-  color: string,
-  axis: string,
-): Chart {
-  const t = currentTheme();
-  const bars = histogramDensity(edges, counts);
-  const opts = baseOptions();
-  opts.scales = {
-    x: {
-      type: 'linear',
-      min: edges[0],
-      max: edges[edges.length - 1],
-      title: axisTitle(axis),
-      ticks: { maxTicksLimit: 7 },
-    },
-    y: {
-      type: 'linear',
-      beginAtZero: true,
-      title: axisTitle('density'),
-      ticks: { maxTicksLimit: 5 },
-    },
-  };
-  const data: ChartDataset<'line', Pt[]>[] = [
-    {
-      label: 'draws',
-      data: stepPoints(edges, bars),
-      borderColor: withAlpha(color, 0.9),
-      backgroundColor: withAlpha(color, t.highContrast ? 0.5 : 0.3),
-      fill: 'origin',
-      borderWidth: 1,
-    },
-    {
-      label: 'true density',
-      data: density.x.map((x, i) => ({ x, y: density.y[i] })),
-      borderColor: t.fg,
-      borderWidth: 2,
-    },
-  ];
-  return makeChart<'line', Pt[]>(canvas, {
-    type: 'line',
-    data: { datasets: data },
-    options: opts,
-  }) as unknown as Chart;
-}
-
-/**
- * The histogram as a closed step outline (one horizontal segment per bin). A filled line is cheaper
- * than a bar chart on a linear axis and keeps the bins exactly at their edges.
- */
-export function stepPoints(edges: readonly number[], bars: readonly Pt[]): Pt[] {
-  const out: Pt[] = [];
-  if (!bars.length) return out;
-  out.push({ x: edges[0], y: 0 });
-  bars.forEach((b, i) => {
-    out.push({ x: edges[i], y: b.y });
-    out.push({ x: edges[i + 1], y: b.y });
-  });
-  out.push({ x: edges[edges.length - 1], y: 0 });
-  return out;
 }
 
 function liveTraceChart(canvas: HTMLCanvasElement): Chart<'line', Pt[]> {

@@ -26,9 +26,9 @@ import {
   revealed,
   stepCaption,
   traceRequest,
-  TUNING_FIELDS,
   type PlaygroundForm,
 } from './playgroundData';
+import { TUNING_FIELDS, tuningFieldsFor } from './tuningForm';
 import type { Part } from './store';
 
 const LABELS: Record<StepSamplerName, string> = {
@@ -201,7 +201,7 @@ export class PlaygroundView {
       const el = this.tuning.get(f.key);
       if (el) el.label.hidden = !f.for.includes(s);
     }
-    const shown = TUNING_FIELDS.filter((f) => f.for.includes(s));
+    const shown = tuningFieldsFor(s);
     this.defaults.textContent = shown.length
       ? `Defaults: ${shown.map((f) => `${f.label} ${f.auto}`).join('; ')}; warm-up auto.`
       : 'No tuning: the slice width is adapted in warm-up (warm-up auto).';

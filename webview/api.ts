@@ -6,6 +6,7 @@ import type { WebviewToHost } from '../src/common/messages';
 import { isSamplerName } from '../src/common/messages';
 import type { Tab } from './store';
 import { isXAxis, type XAxis } from './axes';
+import { emptyTuningText, type TuningText } from './tuningForm';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -37,6 +38,9 @@ export interface UiState {
   /** The training charts' x axis and the loss chart's log scale. */
   xAxis: XAxis;
   logY: boolean;
+  /** The Sampling form's tuning fields and warm-up, as typed ("" is auto). */
+  tuning: TuningText;
+  warmup: string;
 }
 
 export function loadState(): Partial<UiState> {
@@ -54,6 +58,14 @@ export function loadState(): Partial<UiState> {
   if (typeof r.smoothing === 'number' && Number.isFinite(r.smoothing)) out.smoothing = r.smoothing;
   if (isXAxis(r.xAxis)) out.xAxis = r.xAxis;
   if (typeof r.logY === 'boolean') out.logY = r.logY;
+  if (typeof r.warmup === 'string') out.warmup = r.warmup;
+  if (typeof r.tuning === 'object' && r.tuning !== null) {
+    const t = r.tuning as Record<string, unknown>;
+    const tuning = emptyTuningText();
+    for (const k of Object.keys(tuning) as (keyof TuningText)[])
+      if (typeof t[k] === 'string') tuning[k] = t[k];
+    out.tuning = tuning;
+  }
   return out;
 }
 

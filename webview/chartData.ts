@@ -74,10 +74,18 @@ export function lossSeries(
   return { raw: lttb(raw, maxPoints), smooth: lttb(smooth, maxPoints) };
 }
 
-/** Histogram counts → density (count / (N · width)), so bars and the true density share one y axis. */
-export function histogramDensity(edges: readonly number[], counts: readonly number[]): Pt[] {
+/**
+ * Histogram counts → density (count / (N · width)), so bars and the true density share one y axis.
+ * N is the sum of the counts unless `all` gives the number of draws including those outside the bins.
+ */
+export function histogramDensity(
+  edges: readonly number[],
+  counts: readonly number[],
+  all?: number,
+): Pt[] {
   let total = 0;
   for (const c of counts) total += c;
+  if (all !== undefined && all > total) total = all;
   const out: Pt[] = [];
   for (let i = 0; i < counts.length; i++) {
     const w = edges[i + 1] - edges[i];

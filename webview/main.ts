@@ -16,6 +16,7 @@ import { SummaryView } from './summaryView';
 import { TrainingView } from './trainingView';
 import { isHostToWebview, salvageInit } from '../src/common/guards';
 import { SETTING_DEFAULTS } from '../src/common/settings';
+import { emptyTuningText } from './tuningForm';
 
 const TABS: Tab[] = ['training', 'sampling', 'summary'];
 
@@ -35,6 +36,8 @@ function defaultUi(): UiState {
     limit: String(SETTING_DEFAULTS['training.limit']),
     xAxis: 'samples',
     logY: false,
+    tuning: emptyTuningText(),
+    warmup: '',
   };
 }
 

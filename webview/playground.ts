@@ -3,11 +3,22 @@
 // NUTS in the worker, and watch it move by move on the density: "Step" one move, "Animate" at a
 // chosen speed, "Pause", and "Reset" to the first move (the recorded chain is fixed by its seed,
 // so a reset replays the very same moves). Drawn on one canvas; colours are the theme's, with
-// accepted in blue and rejected in orange (a pair that colour-blind readers tell apart).
+// accepted in blue and rejected in orange (a pair that colour-blind readers tell apart). A 2-D
+// density is shaded with contour lines over it; below the plot, each axis's histogram of the moves
+// shown so far grows against the density's marginal, as the Sampling tab's cards draw theirs.
 import type { SamplerStep, StepPoint, StepSamplerName, StepTrace } from '../src/common/messages';
-import { STEP_SAMPLERS } from '../src/common/messages';
+import { SAMPLER_TABLE, STEP_SAMPLERS } from '../src/common/messages';
 import { GALLERY_2D } from '../src/common/gallery2d';
-import { currentTheme, withAlpha } from './charts';
+import { type Chart, currentTheme, withAlpha } from './charts';
+import {
+  binCounts,
+  contourSegments,
+  gridMarginal,
+  massLevels,
+  normalisedCurve,
+  type Segment,
+} from './contours';
+import { histChart, setHistogram } from './histChart';
 import type { ViewContext } from './context';
 import { h } from './dom';
 import {
@@ -15,9 +26,9 @@ import {
   revealed,
   stepCaption,
   traceRequest,
-  TUNING_FIELDS,
   type PlaygroundForm,
 } from './playgroundData';
+import { TUNING_FIELDS, tuningFieldsFor } from './tuningForm';
 import type { Part } from './store';
 
 const LABELS: Record<StepSamplerName, string> = {
@@ -27,6 +38,15 @@ const LABELS: Record<StepSamplerName, string> = {
   nuts: 'NUTS',
 };
 const PAD = 28;
+/** The contours drawn enclose these fractions of the density's mass. */
+const CONTOUR_MASS = [0.5, 0.8, 0.95];
+const MARGINAL_BINS = 20;
+
+interface Marginal {
+  axis: 0 | 1;
+  chart: Chart;
+  edges: number[];
+}
 
 export class PlaygroundView {
   private readonly gallery = h('select', { 'aria-label': 'gallery target' });
@@ -77,6 +97,13 @@ export class PlaygroundView {
   private readonly canvas = h('canvas', { class: 'pg-canvas', 'aria-label': 'step-through plot' });
   private readonly why = h('div', { class: 'muted' });
   private readonly defaults = h('div', { class: 'muted' });
+  private readonly contourNote = h('div', { class: 'muted' });
+  private readonly marginBox = h('div', { class: 'pg-marginals' });
+  private marginals: Marginal[] = [];
+  /** The moves the marginals' histograms were last drawn for. */
+  private marginalsAt = -1;
+  /** The current trace's contour lines, one list per level, in grid units. */
+  private contours: Segment[][] = [];
   private trace: StepTrace | null = null;
   /** Moves fully shown; the one at `index` is `t` of the way through its animation. */
   private index = 0;
@@ -142,6 +169,8 @@ export class PlaygroundView {
         this.error,
         this.canvas,
         this.caption,
+        this.contourNote,
+        this.marginBox,
       ),
     );
     this.gallery.addEventListener('change', () => this.pickGallery());
@@ -172,7 +201,7 @@ export class PlaygroundView {
       const el = this.tuning.get(f.key);
       if (el) el.label.hidden = !f.for.includes(s);
     }
-    const shown = TUNING_FIELDS.filter((f) => f.for.includes(s));
+    const shown = tuningFieldsFor(s);
     this.defaults.textContent = shown.length
       ? `Defaults: ${shown.map((f) => `${f.label} ${f.auto}`).join('; ')}; warm-up auto.`
       : 'No tuning: the slice width is adapted in warm-up (warm-up auto).';
@@ -223,13 +252,76 @@ export class PlaygroundView {
       this.trace = m.stepTrace;
       this.index = 0;
       this.t = 0;
+      this.contours = contoursOf(this.trace);
+      this.contourNote.textContent = this.contours.length
+        ? `Contour lines enclose ${CONTOUR_MASS.map((p) => `${p * 100} %`).join(', ')} of the density.`
+        : '';
+      this.buildMarginals();
       this.draw();
     }
     this.updateButtons();
   }
 
   retheme(): void {
+    this.buildMarginals();
     this.draw();
+  }
+
+  /** One histogram chart per axis under the plot, for the current trace. */
+  private buildMarginals(): void {
+    for (const m of this.marginals) m.chart.destroy();
+    this.marginals = [];
+    this.marginalsAt = -1;
+    this.marginBox.replaceChildren();
+    const tr = this.trace;
+    if (!tr) return;
+    const color = currentTheme().colors[SAMPLER_TABLE[tr.sampler].color];
+    const axes: [0 | 1, [number, number], { x: number[]; y: number[] } | null][] =
+      tr.dims === 2 && tr.density2d && tr.rangeY
+        ? [
+            [0, tr.range, gridMarginal(tr.density2d, 0, tr.range)],
+            [1, tr.rangeY, gridMarginal(tr.density2d, 1, tr.rangeY)],
+          ]
+        : [[0, tr.range, normalisedCurve(tr.density.y, tr.range)]];
+    for (const [axis, range, curve] of axes) {
+      const name = axis === 0 ? 'x' : 'y';
+      const canvas = h('canvas', {
+        role: 'img',
+        'aria-label': `marginal ${name}: moves so far vs the density`,
+      });
+      const edges = binCounts([], range[0], range[1], MARGINAL_BINS).edges;
+      const counts = new Array<number>(MARGINAL_BINS).fill(0);
+      // A curve that cannot be computed is left out, never drawn as zero.
+      const chart = histChart(canvas, edges, counts, curve ?? { x: [], y: [] }, color, name);
+      this.marginBox.append(
+        h(
+          'div',
+          { class: 'pg-marginal' },
+          h(
+            'div',
+            { class: 'chart-title' },
+            h('span', null, `Marginal ${name}: moves so far vs the density`),
+          ),
+          h('div', { class: 'chart-box short' }, canvas),
+        ),
+      );
+      this.marginals.push({ axis, chart, edges });
+    }
+  }
+
+  /** The histograms of the positions after each move shown, when that number changed. */
+  private updateMarginals(): void {
+    const tr = this.trace;
+    if (!tr || this.marginalsAt === this.index) return;
+    this.marginalsAt = this.index;
+    const done = tr.steps.slice(0, this.index);
+    for (const m of this.marginals) {
+      const xs = done.map((s) => s.to[m.axis]);
+      const lo = m.edges[0],
+        hi = m.edges[m.edges.length - 1];
+      const { counts } = binCounts(xs, lo, hi, MARGINAL_BINS);
+      setHistogram(m.chart, m.edges, counts, xs.length);
+    }
   }
 
   private updateButtons(): void {
@@ -344,15 +436,31 @@ export class PlaygroundView {
     // The density.
     if (tr.dims === 2 && tr.density2d) {
       const { nx, ny, values } = tr.density2d;
-      const cw = (w - 2 * PAD) / nx,
-        ch = (hh - 2 * PAD) / ny;
+      // The grid's values are at evenly spaced points including both ends, so each cell is centred
+      // on its point (the contours below interpolate between the same points).
+      const cw = (w - 2 * PAD) / (nx - 1),
+        ch = (hh - 2 * PAD) / (ny - 1);
+      g.save();
+      g.beginPath();
+      g.rect(PAD, PAD, w - 2 * PAD, hh - 2 * PAD);
+      g.clip();
       for (let j = 0; j < ny; j++)
         for (let i = 0; i < nx; i++) {
           const v = values[j * nx + i];
           if (!(v > 0.003)) continue;
           g.fillStyle = withAlpha(th.fg, 0.06 + 0.4 * Math.sqrt(v));
-          g.fillRect(PAD + i * cw, hh - PAD - (j + 1) * ch, cw + 0.5, ch + 0.5);
+          g.fillRect(PAD + (i - 0.5) * cw, hh - PAD - (j + 0.5) * ch, cw + 0.5, ch + 0.5);
         }
+      g.restore();
+      g.strokeStyle = withAlpha(th.fg, th.highContrast ? 0.9 : 0.55);
+      g.lineWidth = 1;
+      g.beginPath();
+      for (const level of this.contours)
+        for (const [a, b, c, d] of level) {
+          g.moveTo(PAD + a * cw, hh - PAD - b * ch);
+          g.lineTo(PAD + c * cw, hh - PAD - d * ch);
+        }
+      g.stroke();
     } else {
       g.strokeStyle = th.fg;
       g.lineWidth = 1.5;
@@ -402,6 +510,7 @@ export class PlaygroundView {
           ? `${LABELS[tr.sampler]} on ${tr.expr}: ${n} moves recorded after ${tr.warmup} warm-up (seed ${tr.seed}, step ${Number(tr.stepSize.toPrecision(3))}). Step or Animate.`
           : `move ${this.index} of ${n} done${this.index === n ? ' — Reset replays the same moves' : ''}`;
     }
+    this.updateMarginals();
     this.updateButtons();
   }
 
@@ -527,4 +636,11 @@ export class PlaygroundView {
       }
     }
   }
+}
+
+/** The trace's contour lines at the levels enclosing CONTOUR_MASS; none for a 1-D trace. */
+function contoursOf(tr: StepTrace): Segment[][] {
+  const grid = tr.dims === 2 ? tr.density2d : undefined;
+  if (!grid) return [];
+  return massLevels(grid.values, CONTOUR_MASS).map((level) => contourSegments(grid, level));
 }

@@ -1,12 +1,8 @@
 // Pure helpers of the playground (webview/playground.ts): what each recorded move says in words,
 // how much of a move is shown part-way through its animation, and the request the form makes.
 // No DOM, so they are unit-tested in Node.
-import type {
-  SampleRequestParams,
-  SamplerStep,
-  SamplerTuning,
-  StepSamplerName,
-} from '../src/common/messages';
+import type { SampleRequestParams, SamplerStep, StepSamplerName } from '../src/common/messages';
+import { fieldNumber, readTuning, type TuningText } from './tuningForm';
 
 const f = (v: number | null | undefined, d = 3): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(d)).toString();
@@ -67,33 +63,8 @@ export interface PlaygroundForm {
   seed: string;
   steps: string;
   warmup: string;
-  tuning: Record<keyof SamplerTuning, string>;
+  tuning: TuningText;
 }
-
-/** The tuning controls: their label and the automatic value shown as the placeholder. */
-export const TUNING_FIELDS: {
-  key: keyof SamplerTuning;
-  label: string;
-  auto: string;
-  for: StepSamplerName[];
-}[] = [
-  { key: 'mhScale', label: 'MH scale', auto: 'auto (adapted)', for: ['mh'] },
-  { key: 'stepSize', label: 'step size', auto: 'auto (dual averaging)', for: ['hmc', 'nuts'] },
-  { key: 'steps', label: 'leapfrog steps', auto: 'auto (≈ π/2 ÷ step)', for: ['hmc'] },
-  {
-    key: 'targetAccept',
-    label: 'target acceptance',
-    auto: 'auto (0.65 HMC, 0.8 NUTS)',
-    for: ['hmc', 'nuts'],
-  },
-  { key: 'maxDepth', label: 'max depth', auto: 'auto (10)', for: ['nuts'] },
-];
-
-const num = (t: string): number | undefined => {
-  const s = t.trim();
-  if (s === '' || s.toLowerCase() === 'auto') return undefined;
-  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : NaN;
-};
 
 /**
  * The request for a trace, or a one-line error naming the field. Only the chosen sampler's tuning
@@ -106,20 +77,13 @@ export function traceRequest(
 ): { params: SampleRequestParams; steps: number } | { error: string } {
   if (!form.expr.trim())
     return { error: 'type a density in x (or x and y), or pick one from the gallery' };
-  const seed = num(form.seed);
+  const seed = fieldNumber(form.seed);
   if (seed === undefined || !Number.isSafeInteger(seed)) return { error: 'seed: a whole number' };
-  const steps = num(form.steps);
+  const steps = fieldNumber(form.steps);
   if (steps === undefined || !Number.isInteger(steps) || steps < 1 || steps > 500)
     return { error: 'moves: a whole number from 1 to 500' };
-  const warmup = num(form.warmup);
-  if (Number.isNaN(warmup)) return { error: 'warm-up: a whole number, or auto' };
-  const tuning: SamplerTuning = {};
-  for (const t of TUNING_FIELDS) {
-    if (!t.for.includes(form.sampler)) continue;
-    const v = num(form.tuning[t.key]);
-    if (Number.isNaN(v)) return { error: `${t.label}: a number, or auto` };
-    if (v !== undefined) tuning[t.key] = v;
-  }
+  const t = readTuning(form.sampler, form.tuning, form.warmup);
+  if ('error' in t) return t;
   const params: SampleRequestParams = {
     expr: form.expr,
     sampler: form.sampler,
@@ -128,8 +92,8 @@ export function traceRequest(
     seed,
     runId: 'playground',
   };
-  if (warmup !== undefined) params.warmup = warmup;
-  if (Object.keys(tuning).length) params.tuning = tuning;
+  if (t.warmup !== undefined) params.warmup = t.warmup;
+  if (t.tuning) params.tuning = t.tuning;
   if (range) params.range = range;
   if (rangeY) params.rangeY = rangeY;
   return { params, steps };

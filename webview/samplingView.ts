@@ -1,7 +1,8 @@
 // The Sampling tab: the form (density with parse errors as you type, sampler, n, chains, seed,
 // range) and one card per result — histogram against the normalised true density, trace per chain,
 // autocorrelation, diagnostics — grouped by density so several samplers on one density sit side by
-// side. 2-D densities get a heat map with the draws on top and the two marginals.
+// side. 2-D densities get a heat map with the draws on top and the two marginals. The tuning
+// fields under the form are the chosen sampler's (webview/tuningForm.ts, shared with the playground).
 import { parseRange } from '../src/common/range';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -26,17 +27,25 @@ import {
   fmtDuration,
   fmtInt,
   heatmapPixels,
-  histogramDensity,
   lttb,
   MODEL_COLORS,
   type Pt,
 } from './chartData';
+import { histChart } from './histChart';
 import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
 import { divergenceMarks } from './diagnosticsData';
 import { appendDiagnostics } from './diagnosticsView';
 import type { ViewContext } from './context';
 import { clear, h } from './dom';
 import { groupSamples, pendingFraction, type Part, type PendingSample } from './store';
+import {
+  hasWarmup,
+  readTuning,
+  TUNING_FIELDS,
+  tuningFieldsFor,
+  WARMUP_AUTO,
+  withSettings,
+} from './tuningForm';
 
 /** Points drawn per chain in a trace plot. */
 const TRACE_POINTS = 800;
@@ -88,6 +97,18 @@ export class SamplingView {
     placeholder: 'auto',
     'aria-label': 'range a, b',
   });
+  private readonly warmup = h('vscode-textfield', {
+    class: 'num',
+    placeholder: 'auto',
+    title: `warm-up iterations per chain: ${WARMUP_AUTO}`,
+    'aria-label': 'warm-up per chain',
+  });
+  private readonly warmupLabel = h('label', null, h('span', null, 'Warm-up'), this.warmup);
+  private readonly tuning = new Map<
+    string,
+    { field: HTMLElement & { value: string }; label: HTMLElement }
+  >();
+  private readonly tuningNote = h('div', { class: 'field-hint tuning-note' });
   private readonly runBtn = h('vscode-button', { title: 'Run the chosen sampler' }, 'Run');
   private readonly runAllBtn = h(
     'vscode-button',
@@ -125,6 +146,18 @@ export class SamplingView {
       'Clear results',
     );
     clearBtn.addEventListener('click', () => ctx.post({ type: 'clearSamples' }));
+    const tuningRow = h('div', { class: 'form-row tuning-row' }, this.warmupLabel);
+    for (const f of TUNING_FIELDS) {
+      const field = h('vscode-textfield', {
+        class: 'num',
+        placeholder: 'auto',
+        title: `${f.label}: ${f.auto}`,
+        'aria-label': `${f.label} (sampling form)`,
+      });
+      const label = h('label', null, h('span', null, capitalise(f.label)), field);
+      this.tuning.set(f.key, { field, label });
+      tuningRow.append(label);
+    }
     root.append(
       h(
         'div',
@@ -140,6 +173,8 @@ export class SamplingView {
           h('label', null, h('span', null, 'Seed'), this.seed),
           h('label', null, h('span', null, 'Range'), this.range),
         ),
+        tuningRow,
+        this.tuningNote,
         h('div', { class: 'form-row' }, this.logBox, this.runBtn, this.runAllBtn, clearBtn),
       ),
       this.banner,
@@ -156,8 +191,9 @@ export class SamplingView {
       this.formChanged();
       this.scheduleCheck();
     });
-    for (const el of [this.n, this.chains, this.seed, this.range])
+    for (const el of [this.n, this.chains, this.seed, this.range, this.warmup])
       el.addEventListener('input', onChange);
+    for (const { field } of this.tuning.values()) field.addEventListener('input', onChange);
     this.sampler.addEventListener('change', onChange);
     this.runBtn.addEventListener('click', () => this.run([this.sampler.value as SamplerName]));
     this.runAllBtn.addEventListener('click', () => this.run([...SAMPLERS]));
@@ -176,6 +212,12 @@ export class SamplingView {
     this.chains.value = u.chains;
     this.seed.value = u.seed;
     this.range.value = u.range;
+    this.warmup.value = u.warmup;
+    for (const f of TUNING_FIELDS) {
+      const el = this.tuning.get(f.key);
+      if (el) el.field.value = u.tuning[f.key];
+    }
+    this.showTuning();
     this.scheduleCheck(0);
   }
 
@@ -189,7 +231,10 @@ export class SamplingView {
     u.chains = this.chains.value;
     u.seed = this.seed.value;
     u.range = this.range.value;
+    u.warmup = this.warmup.value;
+    for (const f of TUNING_FIELDS) u.tuning[f.key] = this.tuning.get(f.key)?.field.value ?? '';
     this.ctx.saveUi();
+    this.showTuning();
     this.validateForm();
   }
 
@@ -218,17 +263,57 @@ export class SamplingView {
     if (!Number.isFinite(seed)) return 'Seed must be a number.';
     const range = parseRange(this.range.value);
     if (range === undefined) return 'Range must look like "-5, 5" with the lower bound first.';
+    const t = readTuning(sampler, this.ctx.ui.tuning, this.ctx.ui.warmup);
+    if ('error' in t) return `${t.error}.`;
     const p: SampleRequestParams = { expr, sampler, n, chains, seed };
     if (range) p.range = range;
     if (this.logBox.checked) p.logDensity = true;
+    const d = this.ctx.model.defaults;
+    const tuning = withSettings(sampler, t.tuning, d?.tuning);
+    if (tuning) p.tuning = tuning;
+    const warmup = t.warmup ?? (hasWarmup(sampler) ? d?.warmup : undefined);
+    if (warmup !== undefined) p.warmup = warmup;
     return p;
+  }
+
+  /**
+   * Shows the chosen sampler's tuning fields, each with its automatic value (or the setting that
+   * replaces it) as the placeholder, and one line listing those defaults.
+   */
+  private showTuning(): void {
+    const s = this.ctx.ui.sampler;
+    const d = this.ctx.model.defaults;
+    const shown = new Set(tuningFieldsFor(s).map((f) => f.key));
+    const parts: string[] = [];
+    for (const f of TUNING_FIELDS) {
+      const el = this.tuning.get(f.key);
+      if (!el) continue;
+      el.label.hidden = !shown.has(f.key);
+      const set = d?.tuning?.[f.key];
+      el.field.setAttribute('placeholder', set === undefined ? 'auto' : `${set} (setting)`);
+      if (shown.has(f.key))
+        parts.push(`${f.label} ${set === undefined ? f.auto : `${set} from the settings`}`);
+    }
+    const mcmc = hasWarmup(s);
+    this.warmupLabel.hidden = !mcmc;
+    this.warmup.setAttribute(
+      'placeholder',
+      d?.warmup === undefined ? 'auto' : `${d.warmup} (setting)`,
+    );
+    if (mcmc)
+      parts.push(
+        `warm-up ${d?.warmup === undefined ? WARMUP_AUTO : `${d.warmup} from the settings`}`,
+      );
+    this.tuningNote.textContent = parts.length
+      ? `Defaults: ${parts.join('; ')}.`
+      : 'No tuning: i.i.d. draws need no warm-up.';
   }
 
   private validateForm(): void {
     const chk = this.ctx.model.exprCheck;
     const expr = this.expr.value.trim();
     const bad = chk && chk.expr === expr && !chk.result.ok;
-    const p = this.params('nuts');
+    const p = this.params(this.ctx.ui.sampler);
     this.expr.invalid = Boolean(bad);
     if (bad) {
       const text = chk.result.error ?? 'cannot parse this density';
@@ -276,7 +361,10 @@ export class SamplingView {
   }
 
   render(dirty: Set<Part>): void {
-    if (dirty.has('form')) this.validateForm();
+    if (dirty.has('form')) {
+      this.showTuning();
+      this.validateForm();
+    }
     if (!dirty.has('sampling')) return;
     this.banner.textContent = this.ctx.model.sampleError
       ? `Sampling failed: ${this.ctx.model.sampleError}`
@@ -527,71 +615,6 @@ export class SamplingView {
   }
 }
 
-function histChart(
-  canvas: HTMLCanvasElement,
-  edges: number[],
-  counts: number[],
-  density: { x: number[]; y: number[] },
-  color: string,
-  axis: string,
-): Chart {
-  const t = currentTheme();
-  const bars = histogramDensity(edges, counts);
-  const opts = baseOptions();
-  opts.scales = {
-    x: {
-      type: 'linear',
-      min: edges[0],
-      max: edges[edges.length - 1],
-      title: axisTitle(axis),
-      ticks: { maxTicksLimit: 7 },
-    },
-    y: {
-      type: 'linear',
-      beginAtZero: true,
-      title: axisTitle('density'),
-      ticks: { maxTicksLimit: 5 },
-    },
-  };
-  const data: ChartDataset<'line', Pt[]>[] = [
-    {
-      label: 'draws',
-      data: stepPoints(edges, bars),
-      borderColor: withAlpha(color, 0.9),
-      backgroundColor: withAlpha(color, t.highContrast ? 0.5 : 0.3),
-      fill: 'origin',
-      borderWidth: 1,
-    },
-    {
-      label: 'true density',
-      data: density.x.map((x, i) => ({ x, y: density.y[i] })),
-      borderColor: t.fg,
-      borderWidth: 2,
-    },
-  ];
-  return makeChart<'line', Pt[]>(canvas, {
-    type: 'line',
-    data: { datasets: data },
-    options: opts,
-  }) as unknown as Chart;
-}
-
-/**
- * The histogram as a closed step outline (one horizontal segment per bin). A filled line is cheaper
- * than a bar chart on a linear axis and keeps the bins exactly at their edges.
- */
-export function stepPoints(edges: readonly number[], bars: readonly Pt[]): Pt[] {
-  const out: Pt[] = [];
-  if (!bars.length) return out;
-  out.push({ x: edges[0], y: 0 });
-  bars.forEach((b, i) => {
-    out.push({ x: edges[i], y: b.y });
-    out.push({ x: edges[i + 1], y: b.y });
-  });
-  out.push({ x: edges[edges.length - 1], y: 0 });
-  return out;
-}
-
 function liveTraceChart(canvas: HTMLCanvasElement): Chart<'line', Pt[]> {
   const opts = baseOptions();
   opts.plugins = { ...opts.plugins, legend: { display: false }, tooltip: { enabled: false } };
@@ -735,4 +758,8 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
     options: opts as ChartOptions<'scatter'>,
     plugins: [heatmapPlugin(img)],
   }) as unknown as Chart;
+}
+
+function capitalise(t: string): string {
+  return t.charAt(0).toUpperCase() + t.slice(1);
 }

@@ -99,6 +99,24 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
         const before = await ink(h);
         assert.ok(before.n > 2000, `density drawn (${before.n} px)`);
         assert.match(await caption(h), /NUTS on .*40 moves recorded/);
+        // The contours and one marginal per axis, each with the density's curve before any move.
+        assert.match(
+          (await pg.locator('.muted', { hasText: 'Contour lines' }).textContent()) ?? '',
+          /enclose 50 %, 80 %, 95 %/,
+        );
+        const marginals = pg.locator('.pg-marginal canvas');
+        assert.equal(await marginals.count(), 2);
+        const marginalInk = async (): Promise<number[]> =>
+          marginals.evaluateAll((cs) =>
+            cs.map((c) => {
+              const canvas = c as HTMLCanvasElement;
+              const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height);
+              let sum = 0;
+              if (d) for (let i = 0; i < d.data.length; i += 4) sum = (sum * 31 + d.data[i]) % 1e9;
+              return sum;
+            }),
+          );
+        const emptyMarginals = await marginalInk();
         await h.page.locator('.pg-step').click();
         assert.match(await caption(h), /^move 1 of 40: tree depth \d+/);
         const afterStep = await ink(h);
@@ -112,6 +130,9 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
         assert.ok(m && Number(m[1]) > 2, `animated past move 2: ${paused}`);
         await h.page.waitForTimeout(300);
         assert.equal(await caption(h), paused, 'paused means paused');
+        // The histograms of the moves so far have grown on both axes.
+        const grown = await marginalInk();
+        grown.forEach((v, k) => assert.notEqual(v, emptyMarginals[k], `marginal ${k} drawn`));
         await pg.screenshot({
           path: join(mkdirSync(SHOTS, { recursive: true }) ?? SHOTS, `playground-${theme}.png`),
         });

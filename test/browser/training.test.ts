@@ -158,9 +158,37 @@ test('editor panel (high contrast): wide layout, every view drawn', { skip }, as
     height: 1600,
   });
   try {
-    await h.send(init);
+    // A run with long values (a PyTorch run on a GPU, a named model, the data's description).
+    const long = storedRun('long', '2026-11-25T22:00:00.000Z', { rich: true, lr: 0.0003, seed: 9 });
+    if (long.hyper)
+      long.hyper = {
+        ...long.hyper,
+        model: ['ResidualAttentionNet'],
+        data: 'embedded MNIST (8,000 train / 2,000 test)',
+        backend: 'pytorch',
+        device: 'cuda:0 (NVIDIA GeForce RTX 4090)',
+        optimizer: 'AdamW',
+        processes: 4,
+      };
+    await h.send({ ...init, runs: [...(init.type === 'init' ? init.runs : []), long] });
     await settle(h.page);
     const page = h.page;
+    // The wide panel fits the runs table without a sideways scroll bar of its own.
+    const box = await page
+      .locator('.table-scroll')
+      .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    assert.ok(box.scroll <= box.client, `runs table ${box.scroll}px in a ${box.client}px box`);
+    await page.locator('.table-scroll').screenshot({ path: '/tmp/tl-runs-1100.png' });
+    // As in the side bar: nothing makes the page scroll sideways, the runs table included.
+    const overflow = await page.evaluate(() => {
+      const d = document.documentElement;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > d.clientWidth + 0.5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+        .slice(0, 5);
+      return { by: d.scrollWidth - d.clientWidth, wide };
+    });
+    assert.ok(overflow.by <= 0, `page overflows by ${overflow.by}px: ${overflow.wide.join(', ')}`);
     assert.ok((await ink(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
     assert.ok((await ink(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
     // The wide layout puts the heat map and the bars side by side with the mistakes.

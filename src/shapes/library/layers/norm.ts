@@ -51,6 +51,8 @@ function batchNorm(n: number): LayerRule {
         : n === 1
           ? ['B', c.int('num_features') as number]
           : ['B', c.int('num_features') as number, ...(n === 2 ? ['H', 'W'] : ['D', 'H', 'W'])],
+    // BatchNorm1d takes (N, C) and (N, C, L) alike.
+    ...(n === 1 ? { probeRankGuessed: true as const } : {}),
     forward(f) {
       const bad = channelCheck(f, n === 1 ? [2, 3] : [n + 2], 'num_features', 'batchnorm-features');
       return bad ?? f.x;
@@ -129,6 +131,7 @@ const layerNorm: LayerRule = {
       ? ['B', ...(v as number[])]
       : null;
   },
+  probeRankGuessed: true,
   forward(f) {
     const s = f.x.shape;
     if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');

@@ -123,7 +123,8 @@ const layerNorm: LayerRule = {
     const v = c.raw('normalized_shape');
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) return null;
     const p = (v as number[]).reduce((a, b) => a * b, 1);
-    return c.bool('elementwise_affine') ? 2 * p : 0;
+    const affine = c.bool('elementwise_affine');
+    return affine === null ? null : affine ? 2 * p : 0;
   },
   probe: (c) => {
     const v = c.raw('normalized_shape');

@@ -195,7 +195,7 @@ function analyzeModel(
   const failed: ModuleInst[] = [];
   nameTree(root, '', walk, failed);
   it.reportConstruction(failed);
-  const { input, source } = chooseInput(it, root, walk, {
+  const { input, source, rankGuessed } = chooseInput(it, root, walk, {
     comment,
     call,
     fromParent,
@@ -214,8 +214,9 @@ function analyzeModel(
       ? input.map((s) => (s.length ? [sym(BATCH_SYMBOL), ...s.slice(1)] : s))
       : input;
   if (options.flow) trace.flow = new FlowRecorder();
-  // A block alone, on a guessed input, may well be fine where it is used: no diagnostics from its trace.
-  const report = !(block && source === 'symbolic');
+  // A block alone, on a guessed input, may well be fine where it is used; and a rank guessed from a
+  // layer that takes any rank may be wrong: no diagnostics from such a trace.
+  const report = !((block || rankGuessed) && source === 'symbolic');
   let result = traceForward(it, root, traced, c.nameSpan, trace, report);
   let outs: ReturnType<typeof flattenTensors>;
   try {

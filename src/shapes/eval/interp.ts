@@ -200,7 +200,10 @@ class ControlSignal {
 }
 /** Thrown when the probe input reaches its first layer; carries the input that layer accepts. */
 export class ProbeFound extends ControlSignal {
-  constructor(readonly shape: (number | string)[] | null) {
+  constructor(
+    readonly shape: (number | string)[] | null,
+    readonly rankGuessed = false,
+  ) {
     super('probe');
   }
 }
@@ -2271,7 +2274,7 @@ export class Interp implements Evaluator {
               x0 && x0.k === 'unknown' ? x0.why : 'input is not a tensor the analyser can follow',
           };
     if (this.probing && x.shape === null && x.why === PROBE_WHY)
-      throw new ProbeFound(rule.probe ? rule.probe(cfg) : null);
+      throw new ProbeFound(rule.probe ? rule.probe(cfg) : null, rule.probeRankGuessed === true);
     const trace = this.trace;
     const name = fname ?? (trace && m.walk === trace.walk ? m.path : undefined) ?? m.type;
     const f = new LeafCall(this, m, site, a, x, name);

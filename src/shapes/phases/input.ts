@@ -22,13 +22,16 @@ export interface KnownInput {
   block: boolean;
 }
 
-/** The input, in the order of docs/cli-contract.md; null (symbolic, unknown) when nothing gives one. */
+/**
+ * The input, in the order of docs/cli-contract.md; null (symbolic, unknown) when nothing gives one.
+ * `rankGuessed`: the probe's first layer takes any rank, so the input's rank is a guess.
+ */
 export function chooseInput(
   it: Interp,
   root: ModuleInst,
   walk: number,
   known: KnownInput,
-): { input: D[][] | null; source: InputSource } {
+): { input: D[][] | null; source: InputSource; rankGuessed: boolean } {
   const { comment, call, fromParent, dataset, options, block } = known;
   let input: D[][] | null = null;
   let source: InputSource = 'symbolic';
@@ -36,7 +39,6 @@ export function chooseInput(
     input = comment.map(toDims);
     source = 'comment';
   }
-  const probe = (): (number | string)[] | null => probeInput(it, root, walk);
   if (!input) {
     if (call) {
       const fromSummary =
@@ -63,16 +65,24 @@ export function chooseInput(
       source = 'option';
     }
   }
+  let rankGuessed = false;
   if (!input) {
-    const p = probe();
-    if (p) input = [toDims(p)];
+    const p = probeInput(it, root, walk);
+    if (p) {
+      input = [toDims(p.shape)];
+      rankGuessed = p.rankGuessed;
+    }
     source = 'symbolic';
   }
-  return { input, source };
+  return { input, source, rankGuessed };
 }
 
 /** Runs forward with a marker input; the first layer that receives it says what it accepts. */
-function probeInput(it: Interp, root: ModuleInst, walk: number): (number | string)[] | null {
+function probeInput(
+  it: Interp,
+  root: ModuleInst,
+  walk: number,
+): { shape: (number | string)[]; rankGuessed: boolean } | null {
   try {
     it.inPhase({ kind: 'probe', trace: { layers: [], variables: [], walk, depth: 0 } }, () =>
       it.callModule(
@@ -86,7 +96,7 @@ function probeInput(it: Interp, root: ModuleInst, walk: number): (number | strin
     // A layer built with a size PyTorch refuses (Conv2d(-1, …)) accepts no input: no probe from it.
     if (e instanceof ProbeFound)
       return e.shape?.every((d) => typeof d === 'string' || (Number.isInteger(d) && d > 0))
-        ? e.shape
+        ? { shape: e.shape, rankGuessed: e.rankGuessed }
         : null;
     contained(it, e);
   }

@@ -27,6 +27,7 @@ const NO_FIX = new Set([
   'padding-same-stride',
   'cat-mismatch',
   'broadcast-mismatch',
+  'split-sizes',
 ]);
 
 function program(c: DiagCase, v: number): string {

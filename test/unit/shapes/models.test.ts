@@ -98,6 +98,25 @@ describe('input sources, in the order docs/cli-contract.md gives', () => {
     // 4·(H−2)·(W−2) against Linear(2704): unknown until H and W are, so no diagnostic and no guess.
     assert.deepEqual(analyze(NET).diagnostics, []);
   });
+  test('a rank guessed from a layer that takes any rank raises no error diagnostic', () => {
+    // torchaudio's ConformerLayer alone: the probe from Linear(80, …) guesses [B, 80], but PyTorch
+    // runs the layer on (B, T, 80); transpose(1, 2) is only wrong on the guessed rank.
+    const block = (first: string): string =>
+      `${HEADER}class Block(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.first = ${first}\n    def forward(self, x):\n        x = self.first(x)\n        return x.transpose(1, 2)\n`;
+    for (const first of ['nn.Linear(80, 80)', 'nn.LayerNorm(80)', 'nn.Embedding(10, 80)']) {
+      const r = analyze(block(first));
+      assert.equal(r.models[0].inputSource, 'symbolic', first);
+      assert.deepEqual(r.diagnostics, [], first);
+    }
+    // Stated, the same rank is an error PyTorch raises (IndexError: Dimension out of range).
+    const stated = analyze(
+      block('nn.Linear(80, 80)').replace('class Block', '# input: (2, 80)\nclass Block'),
+    );
+    assert.deepEqual(
+      stated.diagnostics.map((d) => [d.code, d.severity]),
+      [['transpose-dims', 'error']],
+    );
+  });
 });
 
 describe('hover variables and positions', () => {

@@ -144,6 +144,7 @@ DIAGS = [
 CLASS_DIAGS = [
     ("view-numel", "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(1, 20, 5)\n\n    def forward(self, x):\n        x = F.max_pool2d(self.conv(x), 2)\n        return x.view(-1, {v})\n", (1, 1, 14, 14), 320, 500),
     ("cat-mismatch", "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Conv2d(3, 8, 3)\n        self.b = nn.Conv2d(3, 8, {v})\n\n    def forward(self, x):\n        return torch.cat([self.a(x), self.b(x)], dim=1)\n", (1, 3, 16, 16), 5, 3),
+    ("split-sizes", "class Net(nn.Module):\n    def forward(self, x):\n        return torch.split(x, [3, {v}], dim=1)[0]\n", (2, 8, 4), 4, 5),
     ("broadcast-mismatch", "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Conv2d(3, 64, 3, padding=1)\n        self.b = nn.Conv2d(3, {v}, 3, padding=1)\n\n    def forward(self, x):\n        return self.a(x) + self.b(x)\n", (1, 3, 16, 16), 32, 64),
 ]
 
@@ -214,6 +215,9 @@ OPS = [
     ("adaptive_f", "return F.adaptive_avg_pool2d(x, 1).view(x.size(0), -1)", (2, 3, 9, 11)),
     ("chunk", "a, b = x.chunk(2, dim=1)\n        return a", (2, 6, 4)),
     ("split", "return torch.split(x, 4, dim=2)[-1]", (2, 6, 10)),
+    ("split_sizes", "return torch.split(x, [3, 5], dim=1)[1]", (2, 8, 4)),
+    ("split_sizes_method", "return x.split((1, 2, 3), -1)[2]", (2, 4, 6)),
+    ("split_sizes_dim0", "return torch.split(x, [2, 1])[0]", (3, 5)),
     ("expand", "return x.expand(4, -1, 5)", (1, 3, 1)),
     ("repeat", "return x.repeat(2, 1, 3)", (1, 3, 2)),
     ("softmax", "return F.log_softmax(x, dim=1)", (2, 10)),

@@ -73,3 +73,46 @@ test('a layer PyTorch refuses to build counts as unknown, never negative', () =>
   assert.ok(r.models[0].layers.every((l) => l.params === null || l.params >= 0));
   assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
 });
+
+// Counts from PyTorch 1.13: MultiheadAttention(16, 4) 1088; (16, 4, kdim=8, vdim=12, bias=False,
+// add_bias_kv=True) 864; LayerNorm(8) 16; LSTM(4, 8, proj_size=3) 312.
+test('a layer argument given but not evaluated makes the count unknown, never its default', () => {
+  const layer = (ctor: string): number | null => {
+    const src = `import torch.nn as nn\nfrom cfg import K\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.m = ${ctor}\n\n    def forward(self, x):\n        return self.m(x)\n`;
+    const m = analyze(src).models.find((x) => x.name === 'Net');
+    assert.ok(m, ctor);
+    return m.params;
+  };
+  assert.equal(layer('nn.MultiheadAttention(16, 4, kdim=None, vdim=None)'), 1088);
+  assert.equal(
+    layer('nn.MultiheadAttention(16, 4, kdim=8, vdim=12, bias=False, add_bias_kv=True)'),
+    864,
+  );
+  assert.equal(layer('nn.LayerNorm(8)'), 16);
+  assert.equal(layer('nn.LSTM(4, 8, proj_size=3)'), 312);
+  for (const ctor of [
+    'nn.MultiheadAttention(16, 4, kdim=K)',
+    'nn.MultiheadAttention(16, 4, vdim=K)',
+    'nn.MultiheadAttention(16, 4, bias=K)',
+    'nn.MultiheadAttention(16, 4, add_bias_kv=K)',
+    'nn.LayerNorm(8, elementwise_affine=K)',
+    'nn.LSTM(4, 8, proj_size=K)',
+  ])
+    assert.equal(layer(ctor), null, ctor);
+});
+
+test('a layer argument given but not evaluated is never read as its default in forward', () => {
+  const out = (ctor: string, input: string): ReturnType<typeof analyze>['models'][number] => {
+    const src = `import torch.nn as nn\nfrom cfg import K\n\n# input: ${input}\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.m = ${ctor}\n\n    def forward(self, x):\n        return self.m(x)\n`;
+    const m = analyze(src).models.find((x) => x.name === 'Net');
+    assert.ok(m, ctor);
+    return m;
+  };
+  assert.equal(out('nn.GLU(dim=K)', '(2, 4, 6)').output, null);
+  assert.equal(out('nn.MaxPool2d(2, ceil_mode=K)', '(1, 1, 5, 5)').output, null);
+  assert.equal(out('nn.LSTM(4, 8, bidirectional=K)', '(5, 2, 4)').output, null);
+  // The output's shape does not depend on groups; its multiply-adds do.
+  const conv = out('nn.Conv2d(4, 4, 3, groups=K)', '(1, 4, 8, 8)');
+  assert.deepEqual(conv.output, [1, 4, 6, 6]);
+  assert.equal(conv.macs, undefined);
+});

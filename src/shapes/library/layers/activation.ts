@@ -60,7 +60,9 @@ export const activationRules: LayerRule[] = [
     forward(f) {
       const s = f.x.shape;
       if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
-      const d = normDim(f.cfg.int('dim') ?? -1, s.length);
+      const dim = f.cfg.int('dim');
+      if (dim === null) return unknownTensor(`${f.label}: dim could not be evaluated`);
+      const d = normDim(dim, s.length);
       if (d === null) return unknownTensor(`${f.label}: dim out of range`);
       const half = exactDiv(s[d], 2);
       if (half === null) {

@@ -39,14 +39,16 @@ export const multiheadAttention: LayerRule = {
   ],
   params(c) {
     const e = c.int('embed_dim');
-    if (e === null) return null;
-    const kd = c.int('kdim') ?? e;
-    const vd = c.int('vdim') ?? e;
-    const bias = c.bool('bias') ?? true;
+    // kdim=None (its default) means embed_dim; a kdim given but not evaluated is unknown, not e.
+    const kd = c.raw('kdim') === null ? e : c.int('kdim');
+    const vd = c.raw('vdim') === null ? e : c.int('vdim');
+    const bias = c.bool('bias');
+    const biasKv = c.bool('add_bias_kv');
+    if (e === null || kd === null || vd === null || bias === null || biasKv === null) return null;
     let p = e * e + kd * e + vd * e; // q, k, v projections (packed or separate)
     if (bias) p += 3 * e;
     p += e * e + (bias ? e : 0); // out_proj
-    if (c.bool('add_bias_kv')) p += 2 * e;
+    if (biasKv) p += 2 * e;
     return p;
   },
   forward(f) {
@@ -74,14 +76,22 @@ export const multiheadAttention: LayerRule = {
         typeof last === 'number' ? last : undefined,
       );
     }
-    const bf = f.cfg.bool('batch_first') ?? false;
+    // batch_first given but not evaluated: which axis is the batch is unknown.
+    const bf = f.cfg.bool('batch_first');
     const ks = key && key.k === 'tensor' ? key.shape : q;
     const out: TensorV = { k: 'tensor', shape: q };
     const kd = f.cfg.has('kdim') ? f.cfg.int('kdim') : null;
     const vd = f.cfg.has('vdim') ? f.cfg.int('vdim') : null;
     const kdim = f.cfg.raw('kdim') === null ? e : kd;
     const vdim = f.cfg.raw('vdim') === null ? e : vd;
-    if (ks && e !== null && kdim !== null && vdim !== null && ks.length === q.length) {
+    if (
+      ks &&
+      e !== null &&
+      kdim !== null &&
+      vdim !== null &&
+      ks.length === q.length &&
+      (bf !== null || q.length === 2)
+    ) {
       const [n, l, sl] =
         q.length === 2 ? [1, q[0], ks[0]] : bf ? [q[0], q[1], ks[1]] : [q[1], q[0], ks[0]];
       f.setMacs(attentionMacs(n, l, sl, e, kdim, vdim));
@@ -90,7 +100,7 @@ export const multiheadAttention: LayerRule = {
     if (needW && needW.k === 'bool' && !needW.v)
       return { k: 'seq', kind: 'tuple', items: [out, { k: 'none' }] };
     let weights: D[] | null = null;
-    if (ks && q.length === 3) {
+    if (ks && q.length === 3 && bf !== null) {
       const N = bf ? q[0] : q[1];
       const L = bf ? q[1] : q[0];
       const S = bf ? ks[1] : ks[0];
@@ -159,7 +169,7 @@ export const transformerEncoderLayer: LayerRule = {
     if (d !== null && ff !== null && (s.length === 3 || s.length === 2)) {
       const bf = f.cfg.bool('batch_first');
       const [n, l] = s.length === 2 ? [1, s[0]] : bf ? [s[0], s[1]] : [s[1], s[0]];
-      const att = attentionMacs(n, l, l, d, d, d);
+      const att = s.length === 3 && bf === null ? null : attentionMacs(n, l, l, d, d, d);
       // Self-attention, then linear1 (d → ff) and linear2 (ff → d) on every position.
       if (att !== null && typeof n === 'number' && typeof l === 'number')
         f.setMacs(att + 2 * n * l * d * ff);
@@ -285,8 +295,8 @@ export const transformer: LayerRule = {
     if (!tv || tv.k !== 'tensor') return unknownTensor(`${f.label}: no target tensor`);
     const tgt = tv.shape;
     if (!src || !tgt) return unknownTensor(f.x.why ?? tv.why ?? 'input shape unknown');
-    const bf = f.cfg.bool('batch_first') ?? false;
-    if (src.length === 3 && tgt.length === 3) {
+    const bf = f.cfg.bool('batch_first');
+    if (src.length === 3 && tgt.length === 3 && bf !== null) {
       const b = bf ? 0 : 1;
       if (knownEqual(src[b], tgt[b]) === false) {
         f.diag(

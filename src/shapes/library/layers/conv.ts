@@ -35,7 +35,7 @@ export function checkChannels(
   n: number,
   opName: string,
   cin: number | null,
-  groups: number,
+  groups: number | null,
   what = 'in_channels',
 ): { shape: D[]; chAxis: number } | null {
   const shape = f.x.shape;
@@ -120,15 +120,16 @@ function convRule(n: 1 | 2 | 3): LayerRule {
       const pad = c.raw('padding');
       const cin = c.int('in_channels');
       const cout = c.int('out_channels');
-      const g = c.int('groups') ?? 1;
-      if (cin !== null && cin % g !== 0)
+      // groups given but not evaluated: no check and no count from a guessed 1.
+      const g = c.int('groups');
+      if (cin !== null && g !== null && cin % g !== 0)
         f.diag(
           'conv-groups',
           'error',
           `${f.label}: in_channels (${cin}) must be divisible by groups (${g}); PyTorch raises "in_channels must be divisible by groups".`,
           'groups',
         );
-      if (cout !== null && cout % g !== 0)
+      if (cout !== null && g !== null && cout % g !== 0)
         f.diag(
           'conv-groups',
           'error',
@@ -178,7 +179,8 @@ function convRule(n: 1 | 2 | 3): LayerRule {
         out[chAxis + 1 + i] = r.out;
       }
       const outN = numel(out);
-      if (cin !== null && outN !== null) f.setMacs(outN * (cin / g) * k.reduce((a, b) => a * b, 1));
+      if (cin !== null && g !== null && outN !== null)
+        f.setMacs(outN * (cin / g) * k.reduce((a, b) => a * b, 1));
       return { k: 'tensor', shape: out };
     },
   };
@@ -218,7 +220,8 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
       const op = c.ints('output_padding', n);
       const cin = c.int('in_channels');
       const cout = c.int('out_channels');
-      const g = c.int('groups') ?? 1;
+      // groups given but not evaluated: no check and no count from a guessed 1.
+      const g = c.int('groups');
       if (op && st && dl && op.some((o, i) => o >= st[i] && o >= dl[i])) {
         f.diag(
           'output-padding',
@@ -256,7 +259,7 @@ function convTransposeRule(n: 1 | 2 | 3): LayerRule {
         else out[chAxis + 1 + i] = r.out;
       }
       const inN = numel(shape);
-      if (inN !== null) f.setMacs(inN * (cout / g) * k.reduce((a, b) => a * b, 1));
+      if (inN !== null && g !== null) f.setMacs(inN * (cout / g) * k.reduce((a, b) => a * b, 1));
       return { k: 'tensor', shape: out };
     },
   };

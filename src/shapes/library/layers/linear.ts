@@ -26,6 +26,7 @@ const linear: LayerRule = {
     return name === 'bias' && c.bool('bias') === true ? [o] : null;
   },
   probe: (c) => (c.int('in_features') === null ? null : ['B', c.int('in_features') as number]),
+  probeRankGuessed: true,
   forward(f) {
     const s = f.x.shape;
     if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
@@ -183,6 +184,7 @@ const embedding: LayerRule = {
   },
   paramShape: embeddingWeight,
   probe: () => ['B', 'L'],
+  probeRankGuessed: true,
   forward(f) {
     const s = f.x.shape;
     const d = f.cfg.int('embedding_dim');

@@ -51,6 +51,8 @@ function batchNorm(n: number): LayerRule {
         : n === 1
           ? ['B', c.int('num_features') as number]
           : ['B', c.int('num_features') as number, ...(n === 2 ? ['H', 'W'] : ['D', 'H', 'W'])],
+    // BatchNorm1d takes (N, C) and (N, C, L) alike.
+    ...(n === 1 ? { probeRankGuessed: true as const } : {}),
     forward(f) {
       const bad = channelCheck(f, n === 1 ? [2, 3] : [n + 2], 'num_features', 'batchnorm-features');
       return bad ?? f.x;
@@ -121,7 +123,8 @@ const layerNorm: LayerRule = {
     const v = c.raw('normalized_shape');
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) return null;
     const p = (v as number[]).reduce((a, b) => a * b, 1);
-    return c.bool('elementwise_affine') ? 2 * p : 0;
+    const affine = c.bool('elementwise_affine');
+    return affine === null ? null : affine ? 2 * p : 0;
   },
   probe: (c) => {
     const v = c.raw('normalized_shape');
@@ -129,6 +132,7 @@ const layerNorm: LayerRule = {
       ? ['B', ...(v as number[])]
       : null;
   },
+  probeRankGuessed: true,
   forward(f) {
     const s = f.x.shape;
     if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');

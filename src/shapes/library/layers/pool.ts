@@ -43,11 +43,11 @@ function poolForward(f: Fwd, n: number, kind: 'max' | 'avg' | 'lp'): Value {
   const st = c.ints('stride', n);
   const pd = kind === 'lp' ? repeat(0, n) : c.ints('padding', n);
   const dl = kind === 'max' ? c.ints('dilation', n) : repeat(1, n);
-  const ceil = c.bool('ceil_mode') ?? false;
+  const ceil = c.bool('ceil_mode');
   const sp = spatial(f, n, `${kind}_pool${n}d`);
   if (!f.x.shape) return unknownTensor(f.x.why ?? 'input shape unknown');
   if (!sp) return unknownTensor(`input to ${f.label} has the wrong rank`);
-  if (!k || !st || !pd || !dl)
+  if (!k || !st || !pd || !dl || ceil === null)
     return unknownTensor(`${f.label}: a constructor argument could not be evaluated`);
   for (let i = 0; i < n; i++) {
     const limit = kind === 'max' ? ((k[i] - 1) * dl[i] + 1) / 2 : k[i] / 2;

@@ -10,8 +10,17 @@ function rnnParams(c: Cfg, gates: number): number | null {
   const layers = c.int('num_layers');
   const bias = c.bool('bias');
   const bi = c.bool('bidirectional');
-  const proj = c.int('proj_size') ?? 0;
-  if (inp === null || h === null || layers === null || bias === null || bi === null) return null;
+  // proj_size exists on LSTM only; elsewhere its absence is 0, but an unevaluated one is unknown.
+  const proj = c.has('proj_size') || c.missing(['proj_size']) ? c.int('proj_size') : 0;
+  if (
+    inp === null ||
+    h === null ||
+    layers === null ||
+    bias === null ||
+    bi === null ||
+    proj === null
+  )
+    return null;
   const dirs = bi ? 2 : 1;
   const hOut = proj > 0 ? proj : h;
   let total = 0;
@@ -50,11 +59,14 @@ function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
       const h = c.int('hidden_size');
       const layers = c.int('num_layers');
       const inp = c.int('input_size');
-      const dirs = c.bool('bidirectional') ? 2 : 1;
-      const proj = c.int('proj_size') ?? 0;
+      const bi = c.bool('bidirectional');
+      const dirs = bi ? 2 : 1;
+      const proj = c.has('proj_size') || c.missing(['proj_size']) ? c.int('proj_size') : 0;
       if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
-      if (h === null || layers === null)
-        return unknownTensor(`${f.label}: hidden_size/num_layers could not be evaluated`);
+      if (h === null || layers === null || bi === null || proj === null)
+        return unknownTensor(
+          `${f.label}: hidden_size/num_layers/bidirectional/proj_size could not be evaluated`,
+        );
       if (s.length !== 2 && s.length !== 3) {
         f.diag(
           'input-rank',

@@ -50,6 +50,11 @@ export interface LayerRule {
   check?(c: Cfg): (CtorDiag & { why: string }) | null;
   /** A symbolic input this layer accepts, for models whose input nothing in the file states. */
   probe?(c: Cfg): (number | string)[] | null;
+  /**
+   * The layer takes inputs of any rank (Linear, LayerNorm, Embedding), so the probe's rank is a
+   * guess: what follows from that rank may be wrong and is never an error diagnostic.
+   */
+  probeRankGuessed?: true;
   /** Documentation page name when it differs from torch.nn.<type>. */
   doc?: string;
 }

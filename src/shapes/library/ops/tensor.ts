@@ -405,10 +405,12 @@ function splitOp(c: TensorCall): Value | undefined {
   const { x, a, name } = c;
   const s = x.shape;
   if (!s) return U(x.why ?? 'shape unknown');
-  const k = intOf(arg(a, 0, name === 'split' ? 'split_size_or_sections' : 'chunks'));
+  const first = arg(a, 0, name === 'split' ? 'split_size_or_sections' : 'chunks');
   const d = intOf(arg(a, 1, 'dim') ?? n(0));
   const nd = d === null ? null : normDim(d, s.length);
   const size = nd === null ? null : s[nd];
+  if (name === 'split' && first?.k === 'seq') return splitSections(c, s, first.items, nd);
+  const k = intOf(first);
   if (k === null || nd === null || size === null || !isNum(size))
     return unknown(`${name}() sizes unknown`);
   const piece = name === 'split' ? k : Math.ceil(size / k);
@@ -422,6 +424,35 @@ function splitOp(c: TensorCall): Value | undefined {
     parts.push(T(sh));
   }
   return tup(parts);
+}
+
+/** split(x, [3, 5], dim): one piece per size, which must add up to the dimension's size. */
+function splitSections(c: TensorCall, s: D[], items: Value[], nd: number | null): Value {
+  const sizes = sizeArgs(items);
+  if (nd === null || !sizes) return unknown('split() sizes unknown');
+  if (sizes.some((v) => typeof v === 'number' && (v < 0 || !Number.isInteger(v))))
+    return unknown('split() with a negative size');
+  const size = s[nd];
+  if (isNum(size) && sizes.every(isNum)) {
+    const sum = (sizes as number[]).reduce((p, q) => p + q, 0);
+    if (sum !== size) {
+      c.it.diag(
+        'split-sizes',
+        'error',
+        `${c.label}: the sizes [${sizes.join(', ')}] add up to ${sum}, but dimension ${nd} of ${shapeStr(s)} has ${size}; PyTorch raises "split_with_sizes expects split_sizes to sum exactly to ${size}". Make them add up to ${size}.`,
+        c.site,
+      );
+      return unknown('split() sizes do not add up to the dimension');
+    }
+  }
+  // A symbolic dimension: PyTorch runs only if the sizes add up to it, so the pieces are the sizes.
+  return tup(
+    sizes.map((v) => {
+      const sh = [...s];
+      sh[nd] = v;
+      return T(sh);
+    }),
+  );
 }
 
 function unbindOp(c: TensorCall): Value | undefined {

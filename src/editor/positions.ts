@@ -329,3 +329,22 @@ export function forwardParams(lines: readonly string[], model: ModelResult): Var
   }
   return [];
 }
+
+/**
+ * Whether a line ends in a `# comment` (a `#` outside any string on it). A hint after a comment needs
+ * more room than paddingLeft's few pixels: prose ending in a number would run into the hint's arrow.
+ */
+export function endsInComment(line: string): boolean {
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === '#') return true;
+    if (c === '"' || c === "'") {
+      const q = line.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += q.length;
+      while (i < line.length && !line.startsWith(q, i)) i += line[i] === '\\' ? 2 : 1;
+      i += q.length;
+    } else i++;
+  }
+  return false;
+}

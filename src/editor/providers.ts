@@ -14,7 +14,7 @@ import {
   variableHoverMarkdown,
 } from './format';
 import { definitionHints, definitionHoverMarkdown, definitionsAt } from './definitions';
-import { layersAt, modelExtent, modelNameAt, variableAt } from './positions';
+import { endsInComment, layersAt, modelExtent, modelNameAt, variableAt } from './positions';
 import { analysisOf, setting, documentLines, toVsRange, type EditorState } from './shared';
 
 export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
@@ -91,6 +91,9 @@ export class ShapeCodeLensProvider implements vscode.CodeLensProvider {
   }
 }
 
+/** Room between a trailing comment and a hint (no-break spaces, which the label keeps). */
+const COMMENT_GAP = '\u00a0\u00a0';
+
 export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeInlayHints = this.changed.event;
@@ -116,7 +119,9 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
         const line = h.line - 1;
         if (line < range.start.line || line > range.end.line || line >= doc.lineCount) continue;
         // At the end of the line, after any trailing comment, so the hint never splits code.
-        const hint = new vscode.InlayHint(doc.lineAt(line).range.end, h.label);
+        const { text, range: whole } = doc.lineAt(line);
+        const label = endsInComment(text) ? COMMENT_GAP + h.label : h.label;
+        const hint = new vscode.InlayHint(whole.end, label);
         hint.paddingLeft = true;
         hint.tooltip = h.tooltip;
         hints.push(hint);

@@ -363,16 +363,16 @@ export class Interp implements Evaluator {
     this.lines = new SourceLines(src);
     this.lines.anchor = () => this.anchors[this.anchors.length - 1] ?? ZERO_SPAN;
     if (modules)
-      this.loader = new ModuleLoader(
-        modules.host,
-        modules.file,
-        (stmts, scope) => this.runModule(stmts, scope),
-        (name) => {
+      this.loader = new ModuleLoader(modules.host, modules.file, {
+        run: (stmts, scope) => this.runModule(stmts, scope),
+        newScope: (name) => {
           const sc = new Scope();
           sc.vars.set('__name__', { k: 'str', v: name });
           return sc;
         },
-      );
+        prelude: () => this.prelude,
+        newId: () => this.nextId++,
+      });
     for (const [alias, path] of [
       ['torch', 'torch'],
       ['nn', 'torch.nn'],
@@ -449,6 +449,17 @@ export class Interp implements Evaluator {
     const frame: Frame = { ret: none, traced: false };
     const initDepth = this.initDepth;
     this.initDepth = 0;
+    // What the analysed file's discovery reads is the file's own: an imported top level (run once
+    // and kept, modules/loader.ts) leaves none of it, whichever analysis happened to run it.
+    const saved = [this.seenCalls, this.imports, this.calledFuncs, this.nestedClasses] as const;
+    const savedTop = this.topInstantiated;
+    const savedSpec = this.speculativeInstantiation;
+    this.speculativeInstantiation = new Map();
+    this.seenCalls = [];
+    this.imports = new Set();
+    this.calledFuncs = new Set();
+    this.nestedClasses = new Set();
+    this.topInstantiated = new Set();
     try {
       this.inPhase({ kind: 'discover', speculative: true }, () => {
         for (const st of stmts) {
@@ -461,7 +472,15 @@ export class Interp implements Evaluator {
       });
     } finally {
       this.initDepth = initDepth;
+      [this.seenCalls, this.imports, this.calledFuncs, this.nestedClasses] = saved;
+      this.topInstantiated = savedTop;
+      this.speculativeInstantiation = savedSpec;
     }
+  }
+
+  private isPreludeClass(cls: ClassInfo): boolean {
+    for (const v of this.prelude.vars.values()) if (v.k === 'class' && v.cls === cls) return true;
+    return false;
   }
 
   /** A number no module's `walk` holds yet, to mark the modules one walk over a tree reaches. */
@@ -1198,6 +1217,10 @@ export class Interp implements Evaluator {
         const obj = this.eval(t.obj, scope, frame);
         if (obj.k === 'module') this.setModuleAttr(obj.m, t.name, v);
         else if (obj.k === 'obj') obj.attrs.set(t.name, v);
+        // `Cfg.width = 9`: later reads see 9. torch's own classes are shared by every analysis, and
+        // an imported module's names live in the loader's copy of it.
+        else if (obj.k === 'class' && !this.isPreludeClass(obj.cls)) obj.cls.attrs.set(t.name, v);
+        else if (obj.k === 'ext' && !obj.self) this.loader?.assign(obj.path, t.name, v);
         return;
       }
       case 'sub': {

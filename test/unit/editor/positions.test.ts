@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  endsInComment,
   forwardParams,
   layersAt,
   modelAtLine,
@@ -169,4 +170,15 @@ test('forward parameters hold the model inputs, also with annotations, defaults 
     [1, 200],
   );
   assert.deepEqual(forwardParams(lines, { ...model, kind: 'sequential' }), []);
+});
+
+test('a line ends in a comment when a # stands outside its strings', () => {
+  assert.equal(endsInComment('        self.fc1 = nn.Linear(1600, 128)  # should be 9216'), true);
+  assert.equal(endsInComment('x = self.fc(x)#tight'), true);
+  assert.equal(endsInComment('x = self.fc(x)'), false);
+  assert.equal(endsInComment("self.tag = '#1'"), false);
+  assert.equal(endsInComment('s = "a \\" # b"'), false);
+  assert.equal(endsInComment('s = "a \\" # b"  # c'), true);
+  assert.equal(endsInComment("doc = '''# not a comment''' + x"), false);
+  assert.equal(endsInComment('open = "unterminated # still a string'), false);
 });

@@ -120,6 +120,26 @@ test('inlay hints at the end of each layer line, only in the requested range, of
   assert.deepEqual(await p().provideInlayHints(doc, new fake.Range(0, 0, 40, 0), fake.token), []);
 });
 
+test('a hint after a trailing comment keeps a gap from its text; after code, padding alone', async () => {
+  const doc = fake.openDocument('/ex/shape_bug.py', readExample('shape_bug.py'));
+  const hints = await p().provideInlayHints(
+    doc,
+    new fake.Range(0, 0, doc.lineCount - 1, 0),
+    fake.token,
+  );
+  const at = (line1: number) => hints.filter((h) => h.position.line === line1 - 1);
+  // Line 19: `self.fc1 = nn.Linear(1600, 128)  # deliberate bug: should be 9216`.
+  assert.match(doc.lineAt(18).text, /# deliberate bug: should be 9216$/);
+  assert.deepEqual(
+    at(19).map((h) => [h.label, h.paddingLeft]),
+    [['\u00a0\u00a0→ (1, 128)', true]],
+  );
+  assert.deepEqual(
+    at(17).map((h) => [h.label, h.paddingLeft]),
+    [['→ (1, 32, 26, 26)', true]],
+  );
+});
+
 test('hover: layer formula, definition, variable, model name; nothing elsewhere', async () => {
   const doc = fake.openDocument('/ex/mnist_cnn.py', readExample('mnist_cnn.py'));
   const at = async (line1: number, text: string, offset = 0) => {

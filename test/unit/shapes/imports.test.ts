@@ -129,3 +129,103 @@ test('star imports, __all__, and a relative import outside any package', () => {
   );
   assert.deepEqual(m?.output, [4, 8]);
 });
+
+test('an imported top level runs once: a later analysis reuses it, even on a budget it would not fit', () => {
+  // 40,000 loop steps at blocks' top level: more than the 20,000-step budget of the second analysis.
+  const blocks = BLOCKS.replace('WIDTH = 8', 'WIDTH = 0\nfor _ in range(40000):\n    WIDTH = 8');
+  const files = { '/ws/kept/net.py': NET, '/ws/kept/blocks.py': blocks };
+  const first = analyze(NET, { file: '/ws/kept/net.py', modules: memoryHost(files) });
+  assert.equal(first.budgetExceeded, undefined);
+  assert.equal(net(first)?.params, 3 * 8 + 8 + 8 * 2 + 2);
+  const small = { steps: 20_000 };
+  const again = analyze(NET, {
+    file: '/ws/kept/net.py',
+    modules: memoryHost(files),
+    budget: small,
+  });
+  assert.equal(again.budgetExceeded, undefined);
+  assert.equal(net(again)?.params, 3 * 8 + 8 + 8 * 2 + 2);
+  assert.deepEqual(again.imported, ['/ws/kept/blocks.py']);
+  // The same file changed is run again, and then does not fit the small budget.
+  files['/ws/kept/blocks.py'] = blocks.replace('WIDTH = 8', 'WIDTH = 7');
+  const edited = analyze(NET, {
+    file: '/ws/kept/net.py',
+    modules: memoryHost(files),
+    budget: small,
+  });
+  assert.equal(edited.budgetExceeded, 'steps');
+});
+
+test('editing a file that the imported file imports refreshes the importer', () => {
+  const consts = 'WIDTH = 8\n';
+  const blocks = BLOCKS.replace('WIDTH = 8', 'from consts import WIDTH');
+  const files = {
+    '/ws/deep/net.py': NET,
+    '/ws/deep/blocks.py': blocks,
+    '/ws/deep/consts.py': consts,
+  };
+  const run = () =>
+    analyze(NET, { file: '/ws/deep/net.py', modules: memoryHost(files), strict: true });
+  const r = run();
+  assert.equal(net(r)?.params, 3 * 8 + 8 + 8 * 2 + 2);
+  assert.deepEqual(r.imported, ['/ws/deep/blocks.py', '/ws/deep/consts.py']);
+  // Kept: the files it read are still reported, so the editor knows whom an edit concerns.
+  assert.deepEqual(run().imported, ['/ws/deep/blocks.py', '/ws/deep/consts.py']);
+  files['/ws/deep/consts.py'] = 'WIDTH = 5\n';
+  assert.equal(net(run())?.params, 3 * 5 + 5 + 5 * 2 + 2);
+  // A file that appears earlier on the path now answers the same import.
+  const shadowed = { ...files, '/ws/consts.py': 'WIDTH = 4\n' };
+  const r2 = analyze(NET, { file: '/ws/deep/net.py', modules: memoryHost(shadowed), strict: true });
+  assert.equal(net(r2)?.params, 3 * 4 + 4 + 4 * 2 + 2);
+});
+
+test("importers change their own copy of an imported list, dict or class, never each other's", () => {
+  const shared = `import torch.nn as nn\nSIZES = [4]\nTABLE = {'w': 6}\n\n\nclass Cfg:\n    width = 8\n`;
+  const writer = `import torch\nimport torch.nn as nn\nimport shared\nfrom shared import SIZES, TABLE, Cfg\n\nSIZES.append(5)\nTABLE['w'] = 7\nCfg.width = 9\nshared.SIZES.append(6)\n\n\nclass W(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Linear(len(SIZES), TABLE['w'])\n        self.b = nn.Linear(TABLE['w'], Cfg.width)\n\n    def forward(self, x):\n        return self.b(self.a(x))\n\n\nW()(torch.randn(2, 3))\n`;
+  const reader = `import torch\nimport torch.nn as nn\nfrom shared import SIZES, TABLE, Cfg\n\n\nclass R(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Linear(len(SIZES), TABLE['w'])\n        self.b = nn.Linear(TABLE['w'], Cfg.width)\n\n    def forward(self, x):\n        return self.b(self.a(x))\n\n\nR()(torch.randn(2, 1))\n`;
+  const files = { '/ws/mut/shared.py': shared, '/ws/mut/w.py': writer, '/ws/mut/r.py': reader };
+  const host = () => memoryHost(files);
+  const one = (src: string, file: string) =>
+    analyze(src, { file, modules: host(), strict: true }).models[0];
+  const readerFirst = one(reader, '/ws/mut/r.py');
+  assert.deepEqual([readerFirst.output, readerFirst.params], [[2, 8], 1 * 6 + 6 + 6 * 8 + 8]);
+  // The writer sees its own changes: three sizes, w = 7, width 9 …
+  for (let i = 0; i < 2; i++) {
+    const w = one(writer, '/ws/mut/w.py');
+    assert.deepEqual([w.input, w.output], [[[2, 3]], [2, 9]]);
+    assert.equal(w.params, 3 * 7 + 7 + 7 * 9 + 9);
+  }
+  // … and the reader, analysed after it, sees none of them.
+  const r = one(reader, '/ws/mut/r.py');
+  assert.deepEqual([r.output, r.params], [[2, 8], 1 * 6 + 6 + 6 * 8 + 8]);
+});
+
+test('an import cycle is not kept: each analysis runs it, entered from either side', () => {
+  const a = `import torch.nn as nn\nfrom . import b\nN = 3\n\n\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(N, b.M)\n\n    def forward(self, x):\n        return self.fc(x)\n`;
+  const b = `from . import a\nM = 6\nEARLY = getattr(a, 'N', 0)\n`;
+  const viaA = `import torch\nfrom pkg.a import A\n\nA()(torch.randn(2, 3))\n`;
+  const viaB = `import torch\nimport torch.nn as nn\nfrom pkg.b import M, EARLY\nfrom pkg.a import A\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = A()\n        self.fc = nn.Linear(M, 2)\n\n    def forward(self, x):\n        return self.fc(self.a(x))\n\n\nNet()(torch.randn(2, 3))\n`;
+  const files = {
+    '/ws/cyc/pkg/__init__.py': '',
+    '/ws/cyc/pkg/a.py': a,
+    '/ws/cyc/pkg/b.py': b,
+    '/ws/cyc/via_a.py': viaA,
+    '/ws/cyc/via_b.py': viaB,
+  };
+  for (let i = 0; i < 2; i++) {
+    const ra = analyze(viaA, {
+      file: '/ws/cyc/via_a.py',
+      modules: memoryHost(files),
+      strict: true,
+    });
+    assert.equal(ra.diagnostics.filter((d) => d.severity === 'error').length, 0);
+    const rb = analyze(viaB, {
+      file: '/ws/cyc/via_b.py',
+      modules: memoryHost(files),
+      strict: true,
+    });
+    const m = rb.models.find((x) => x.name === 'Net');
+    assert.deepEqual(m?.output, [2, 2]);
+    assert.equal(m?.params, 3 * 6 + 6 + 6 * 2 + 2);
+  }
+});

@@ -329,6 +329,90 @@ class GRUStates(nn.Module):
     def forward(self, x):
         out, h = self.gru(x)
         return self.fc(torch.cat([h[-1], h[-2], out[-1]], dim=1))
+"""),    ("LSTMCellLoop", [2, 5, 3], "float", """
+# input: (2, 5, 3)
+class LSTMCellLoop(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.LSTMCell(3, 4)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 4)
+        c = torch.zeros(x.size(0), 4)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h + c)
+"""),
+    ("GRUCellLoop", [3, 4, 3], "float", """
+# input: (3, 4, 3)
+class GRUCellLoop(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.GRUCell(3, 5)
+        self.cell2 = nn.RNNCell(5, 4, nonlinearity='relu', bias=False)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = self.cell(x[:, 0])
+        g = self.cell2(h)
+        outs = [g]
+        for t in range(1, 4):
+            h = self.cell(x[:, t], h)
+            g = self.cell2(h, g)
+            outs.append(g)
+        return self.fc(torch.stack(outs, 1).mean(1))
+"""),
+    ("AttentionDirect", [2, 5, 8], "float", """
+# input: (2, 5, 8)
+class AttentionDirect(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.cross = nn.MultiheadAttention(8, 4, bias=False)
+        self.kv = nn.Linear(8, 8)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, w = self.attn(x, x, x)
+        q = y.transpose(0, 1)
+        kv = self.kv(x).transpose(0, 1)[:3]
+        z, _ = self.cross(q, kv, kv, need_weights=False)
+        return self.fc(z.mean(0)) + w.sum(-1)[:, :3]
+"""),
+    ("EncoderStack", [2, 6, 8], "float", """
+# input: (2, 6, 8)
+class EncoderStack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, num_layers=2, norm=nn.LayerNorm(8))
+        pre = nn.TransformerEncoderLayer(8, 4, dim_feedforward=12, dropout=0.0, activation='gelu', norm_first=True)
+        self.enc2 = nn.TransformerEncoder(pre, 3)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        h = self.enc(x).transpose(0, 1)
+        return self.fc(self.enc2(h).mean(0))
+"""),
+    ("Conv3dNet", [2, 2, 6, 7, 5], "float", """
+# input: (2, 2, 6, 7, 5)
+class Conv3dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv3d(2, 4, 3, padding=1)
+        self.p1 = nn.MaxPool3d(2, padding=1, ceil_mode=True)
+        self.c2 = nn.Conv3d(4, 3, (1, 3, 2), stride=(1, 2, 1), padding=(0, 1, 1), bias=False)
+        self.bn = nn.BatchNorm3d(3)
+        self.p2 = nn.AvgPool3d(2, stride=1, padding=1, count_include_pad=False)
+        self.p3 = nn.AvgPool3d((2, 1, 2), ceil_mode=True, divisor_override=3)
+        self.fc = nn.Linear(3, 2)
+
+    def forward(self, x):
+        x = self.p1(F.relu(self.c1(x)))
+        x = self.p3(self.p2(self.bn(self.c2(x))))
+        x = F.max_pool3d(x, 2, ceil_mode=True)
+        return self.fc(F.adaptive_avg_pool3d(x, 1).flatten(1))
 """),
 ]
 
@@ -356,12 +440,12 @@ def main(file="torch-layers.json"):
         with torch.no_grad():
             # Non-trivial affine parameters and running statistics, so their placement is checked.
             for m in model.modules():
-                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
                     m.running_mean.uniform_(-0.5, 0.5)
                     m.running_var.uniform_(0.5, 2.0)
-                if isinstance(m, nn.MultiheadAttention):
+                if isinstance(m, nn.MultiheadAttention) and m.in_proj_bias is not None:
                     m.in_proj_bias.uniform_(-0.5, 0.5)  # zero by default: give the test something to place
-                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
                     m.weight.uniform_(0.5, 1.5)
                     m.bias.uniform_(-0.5, 0.5)
         model.eval()

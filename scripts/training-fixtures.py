@@ -23,7 +23,9 @@ With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurr
 --batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json); with
 --attention: MultiheadAttention and TransformerEncoderLayer (test/fixtures/training/torch-attention.json);
 with --graph: forwards that are graphs (residual adds, skip concatenations, tensor operations between
-layers, a module called twice) in test/fixtures/training/torch-graph.json.
+layers, a module called twice, cells in loops, attention, encoder stacks, 3-D convolution) in
+test/fixtures/training/torch-graph.json; with --graph-train: graphs with BatchNorm trained for a few SGD
+steps, then evaluated (test/fixtures/training/torch-graph-train.json).
 """
 import json
 import os
@@ -329,6 +331,90 @@ class GRUStates(nn.Module):
     def forward(self, x):
         out, h = self.gru(x)
         return self.fc(torch.cat([h[-1], h[-2], out[-1]], dim=1))
+"""),    ("LSTMCellLoop", [2, 5, 3], "float", """
+# input: (2, 5, 3)
+class LSTMCellLoop(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.LSTMCell(3, 4)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 4)
+        c = torch.zeros(x.size(0), 4)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h + c)
+"""),
+    ("GRUCellLoop", [3, 4, 3], "float", """
+# input: (3, 4, 3)
+class GRUCellLoop(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.GRUCell(3, 5)
+        self.cell2 = nn.RNNCell(5, 4, nonlinearity='relu', bias=False)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = self.cell(x[:, 0])
+        g = self.cell2(h)
+        outs = [g]
+        for t in range(1, 4):
+            h = self.cell(x[:, t], h)
+            g = self.cell2(h, g)
+            outs.append(g)
+        return self.fc(torch.stack(outs, 1).mean(1))
+"""),
+    ("AttentionDirect", [2, 5, 8], "float", """
+# input: (2, 5, 8)
+class AttentionDirect(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.cross = nn.MultiheadAttention(8, 4, bias=False)
+        self.kv = nn.Linear(8, 8)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, w = self.attn(x, x, x)
+        q = y.transpose(0, 1)
+        kv = self.kv(x).transpose(0, 1)[:3]
+        z, _ = self.cross(q, kv, kv, need_weights=False)
+        return self.fc(z.mean(0)) + w.sum(-1)[:, :3]
+"""),
+    ("EncoderStack", [2, 6, 8], "float", """
+# input: (2, 6, 8)
+class EncoderStack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, num_layers=2, norm=nn.LayerNorm(8))
+        pre = nn.TransformerEncoderLayer(8, 4, dim_feedforward=12, dropout=0.0, activation='gelu', norm_first=True)
+        self.enc2 = nn.TransformerEncoder(pre, 3)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        h = self.enc(x).transpose(0, 1)
+        return self.fc(self.enc2(h).mean(0))
+"""),
+    ("Conv3dNet", [2, 2, 6, 7, 5], "float", """
+# input: (2, 2, 6, 7, 5)
+class Conv3dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv3d(2, 4, 3, padding=1)
+        self.p1 = nn.MaxPool3d(2, padding=1, ceil_mode=True)
+        self.c2 = nn.Conv3d(4, 3, (1, 3, 2), stride=(1, 2, 1), padding=(0, 1, 1), bias=False)
+        self.bn = nn.BatchNorm3d(3)
+        self.p2 = nn.AvgPool3d(2, stride=1, padding=1, count_include_pad=False)
+        self.p3 = nn.AvgPool3d((2, 1, 2), ceil_mode=True, divisor_override=3)
+        self.fc = nn.Linear(3, 2)
+
+    def forward(self, x):
+        x = self.p1(F.relu(self.c1(x)))
+        x = self.p3(self.p2(self.bn(self.c2(x))))
+        x = F.max_pool3d(x, 2, ceil_mode=True)
+        return self.fc(F.adaptive_avg_pool3d(x, 1).flatten(1))
 """),
 ]
 
@@ -356,12 +442,12 @@ def main(file="torch-layers.json"):
         with torch.no_grad():
             # Non-trivial affine parameters and running statistics, so their placement is checked.
             for m in model.modules():
-                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
                     m.running_mean.uniform_(-0.5, 0.5)
                     m.running_var.uniform_(0.5, 2.0)
-                if isinstance(m, nn.MultiheadAttention):
+                if isinstance(m, nn.MultiheadAttention) and m.in_proj_bias is not None:
                     m.in_proj_bias.uniform_(-0.5, 0.5)  # zero by default: give the test something to place
-                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
                     m.weight.uniform_(0.5, 1.5)
                     m.bias.uniform_(-0.5, 0.5)
         model.eval()
@@ -690,6 +776,93 @@ def write_batchnorm_fixtures():
     print(f"wrote {len(out)} batch-norm cases to {os.path.normpath(dest)}")
 
 
+# Graphs with BatchNorm trained for a few SGD steps (--graph-train): train-mode batch statistics,
+# running statistics updated at every step, then an eval-mode forward that uses them
+# (test/unit/training/graph-train-steps.test.ts).
+GRAPH_TRAIN = [
+    ("BNResidual", [4, 3, 6, 6], 5, """
+# input: (4, 3, 6, 6)
+class BNResidual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.conv2 = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(4, momentum=0.3)
+        self.short = nn.Conv2d(3, 4, 1, bias=False)
+        self.fc = nn.Linear(4 * 9, 8)
+        self.bn3 = nn.BatchNorm1d(8)
+        self.out = nn.Linear(8, 5)
+
+    def forward(self, x):
+        h = F.relu(self.bn1(self.conv1(x)))
+        h = F.relu(self.bn2(self.conv2(h)) + self.short(x))
+        h = F.max_pool2d(h, 2).flatten(1)
+        return self.out(torch.tanh(self.bn3(self.fc(h))))
+"""),
+    ("BN3dNet", [3, 2, 4, 5, 4], 3, """
+# input: (3, 2, 4, 5, 4)
+class BN3dNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv3d(2, 3, 3, padding=1)
+        self.bn = nn.BatchNorm3d(3, momentum=0.2)
+        self.fc = nn.Linear(3, 3)
+
+    def forward(self, x):
+        h = F.relu(self.bn(self.conv(x)))
+        return self.fc(h.mean(dim=(2, 3, 4)))
+"""),
+]
+
+
+def write_graph_train_fixtures(steps=3, lr=0.1):
+    """For each GRAPH_TRAIN case: the initial state_dict (with set running statistics), `steps` batches
+    with labels, the cross-entropy loss PyTorch reports at each SGD step (train mode), the state_dict
+    after the last step (parameters and running statistics), and an eval-mode output on another batch."""
+    out = []
+    for i, (name, shape, classes, body) in enumerate(GRAPH_TRAIN):
+        source = HEADER + body.lstrip("\n")
+        ns = {}
+        exec(compile(source, name + ".py", "exec"), ns)
+        torch.manual_seed(900 + i)
+        model = ns[name]()
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
+                    m.running_mean.uniform_(-0.5, 0.5)
+                    m.running_var.uniform_(0.5, 2.0)
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.5, 0.5)
+        state0 = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        opt = torch.optim.SGD(model.parameters(), lr=lr)
+        batches, losses = [], []
+        model.train()
+        for _ in range(steps):
+            x = torch.randn(*shape) * 1.5 + 0.3
+            y = torch.randint(0, classes, (shape[0],))
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            batches.append({"x": tensor_json(x), "labels": y.tolist()})
+            losses.append(loss.item())
+        state = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        model.eval()
+        xe = torch.randn(*shape)
+        with torch.no_grad():
+            ye = model(xe)
+        out.append({
+            "name": name, "source": source, "classes": classes, "lr": lr, "state": state0, "batches": batches,
+            "losses": losses, "after": state, "evalInput": tensor_json(xe), "evalOutput": tensor_json(ye),
+        })
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-graph-train.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(out)} graph training cases to {os.path.normpath(dest)}")
+
+
 ATTENTION = [  # (name, class, kwargs, input shape)
     ("mha_batchfirst", "MultiheadAttention", dict(embed_dim=8, num_heads=2, batch_first=True), [2, 5, 8]),
     ("mha_timefirst_nobias", "MultiheadAttention", dict(embed_dim=6, num_heads=3, bias=False), [4, 2, 6]),
@@ -738,6 +911,9 @@ def write_attention_fixtures():
 if __name__ == "__main__":
     if "--graph" in sys.argv[1:]:
         write_graph_fixtures()
+        sys.exit(0)
+    if "--graph-train" in sys.argv[1:]:
+        write_graph_train_fixtures()
         sys.exit(0)
     if "--attention" in sys.argv[1:]:
         write_attention_fixtures()

@@ -1,6 +1,7 @@
-// nn.MultiheadAttention (self-attention, packed in_proj as PyTorch stores it when kdim = vdim = embed_dim)
+// nn.MultiheadAttention (packed in_proj as PyTorch stores it when kdim = vdim = embed_dim; queries,
+// keys and values may be different tensors)
 // and nn.TransformerEncoderLayer (post-norm or norm_first, ReLU or GELU) in tfjs with PyTorch's
-// semantics and parameter names, without masks and with dropout only in training mode. The attention
+// semantics and parameter names, without masks and with dropout only in training mode (on the attention weights too, as PyTorch). The attention
 // weights returned are averaged over heads, as PyTorch's default average_attn_weights=True gives them.
 // Checked against PyTorch 1.13's outputs and gradients in test/unit/training/attention.test.ts.
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
@@ -50,24 +51,43 @@ function registry(
   };
 }
 
-/** Self-attention on [B, T, E] (batch-first internally): output [B, T, E] and head-averaged weights [B, T, T]. */
+type MhaParams = { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null };
+
+/**
+ * Attention of queries [B, T, E] on keys and values [B, S, E] (batch-first here): output [B, T, E] and
+ * head-averaged weights [B, T, S]. `drop` is applied to the per-head weights before they meet the
+ * values, as PyTorch's dropout=p does in training; the weights returned are the dropped ones, as
+ * PyTorch returns them.
+ */
 function attend(
   tf: Tf,
-  x: Tensor,
-  p: { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null },
+  q0: Tensor,
+  k0: Tensor,
+  v0: Tensor,
+  p: MhaParams,
   E: number,
   heads: number,
+  drop: (t: Tensor) => Tensor = (t) => t,
 ): { out: Tensor; weights: Tensor } {
-  const [B, T] = x.shape;
+  const [B, T, S] = [q0.shape[0], q0.shape[1] ?? 0, k0.shape[1] ?? 0];
   const d = E / heads;
-  const qkv = tf.matMul(tf.reshape(x, [B * T, E]), p.w, false, true);
-  const packed = p.b ? tf.add(qkv, p.b) : qkv;
-  const [q, k, v] = tf
-    .split(packed, 3, 1)
-    .map((t) => tf.transpose(tf.reshape(t, [B, T, heads, d]), [0, 2, 1, 3]));
+  const proj = (x: Tensor, part: number, len: number): Tensor => {
+    const w = tf.slice(p.w, [part * E, 0], [E, E]);
+    const y = tf.matMul(tf.reshape(x, [B * len, E]), w, false, true);
+    return p.b ? tf.add(y, tf.slice(p.b, [part * E], [E])) : y;
+  };
+  let parts: Tensor[];
+  if (q0 === k0 && k0 === v0) {
+    // Self-attention: one product with the packed in_proj, as PyTorch does.
+    const qkv = tf.matMul(tf.reshape(q0, [B * T, E]), p.w, false, true);
+    parts = tf.split(p.b ? tf.add(qkv, p.b) : qkv, 3, 1);
+  } else parts = [proj(q0, 0, T), proj(k0, 1, S), proj(v0, 2, S)];
+  const [q, k, v] = parts.map((t, i) =>
+    tf.transpose(tf.reshape(t, [B, i === 0 ? T : S, heads, d]), [0, 2, 1, 3]),
+  );
   // PyTorch scales q by 1/√d before the product.
   const scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(d)), k, false, true);
-  const attn = tf.softmax(scores, -1);
+  const attn = drop(tf.softmax(scores, -1));
   const ctx = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [B * T, E]);
   const o = tf.matMul(ctx, p.ow, false, true);
   const out = tf.reshape(p.ob ? tf.add(o, p.ob) : o, [B, T, E]);
@@ -80,7 +100,7 @@ function mhaParams(
   bias: boolean,
   rand: () => number,
   pre: string,
-): { w: Variable; b: Variable | null; ow: Variable; ob: Variable | null } {
+): MhaParams {
   // PyTorch: in_proj_weight xavier_uniform_ over [3E, E] (bound √(6/(E + 3E))), biases zero,
   // out_proj.weight Linear's default (bound 1/√E).
   const w = make(`${pre}in_proj_weight`, uniform(3 * E * E, Math.sqrt(6 / (E + 3 * E)), rand), [
@@ -93,24 +113,43 @@ function mhaParams(
   return { w, b, ow, ob };
 }
 
+/**
+ * dropout: PyTorch's dropout on the attention weights, applied in training with a mask from dropSeed.
+ * forward(q, k, v): keys and values default to the queries (self-attention).
+ */
 export function buildMultiheadAttention(
   tf: Tf,
-  s: MhaSpec,
+  s: MhaSpec & { dropout?: number },
   v: MakeVar,
   rand: () => number,
   prefix: string,
-): AttentionModule & { forward(x: Tensor): { output: Tensor; weights: Tensor } } {
+  dropSeed?: () => number,
+): AttentionModule & {
+  forward(
+    q: Tensor,
+    k?: Tensor,
+    v?: Tensor,
+    training?: boolean,
+  ): { output: Tensor; weights: Tensor };
+} {
   if (s.embedDim % s.numHeads !== 0)
     throw new Error(
       `${prefix}: embed_dim ${s.embedDim} is not divisible by num_heads ${s.numHeads}`,
     );
   const { params, make } = registry(v, prefix);
   const p = mhaParams(make, s.embedDim, s.bias, rand, '');
+  const rate = s.dropout ?? 0;
   return {
     params,
-    forward(x) {
-      const xb = s.batchFirst ? x : tf.transpose(x, [1, 0, 2]);
-      const { out, weights } = attend(tf, xb, p, s.embedDim, s.numHeads);
+    forward(q, k = q, val = k, training = false) {
+      const bf = (t: Tensor): Tensor => (s.batchFirst ? t : tf.transpose(t, [1, 0, 2]));
+      // Transposed once, so the self-attention path still sees one tensor three times.
+      const qb = bf(q);
+      const kb = k === q ? qb : bf(k);
+      const vb = val === k ? kb : bf(val);
+      const drop = (t: Tensor): Tensor =>
+        training && rate > 0 ? tf.dropout(t, rate, undefined, dropSeed?.()) : t;
+      const { out, weights } = attend(tf, qb, kb, vb, p, s.embedDim, s.numHeads, drop);
       return { output: s.batchFirst ? out : tf.transpose(out, [1, 0, 2]), weights };
     },
   };
@@ -158,8 +197,9 @@ export function buildTransformerEncoderLayer(
     );
     return drop(tf.reshape(tf.add(tf.matMul(h, l2w, false, true), l2b), [B, T, E]), training);
   };
+  // The layer's self_attn drops attention weights with the layer's dropout too.
   const saBlock = (x: Tensor, training: boolean): Tensor =>
-    drop(attend(tf, x, sa, E, s.nhead).out, training);
+    drop(attend(tf, x, x, x, sa, E, s.nhead, (t) => drop(t, training)).out, training);
   return {
     params,
     forward(x, training) {

@@ -29,8 +29,10 @@ export type GIndex =
 
 export type GNode =
   | { op: 'input'; index: number }
-  /** spec.layers[layer] on one tensor. */
-  | { op: 'layer'; layer: number; x: GRef }
+  /** spec.layers[layer] on one tensor; `extra`: its further inputs (a state, keys), null where left out. */
+  | { op: 'layer'; layer: number; x: GRef; extra?: (GRef | null)[] }
+  /** torch.zeros / ones (a shape) and zeros_like / ones_like (another tensor's shape). */
+  | { op: 'fill'; shape: GSize[] | GRef; value: number }
   | { op: 'binary'; fn: 'add' | 'sub' | 'mul' | 'div'; a: GOperand; b: GOperand }
   | { op: 'neg'; x: GRef }
   | { op: 'cat' | 'stack'; xs: GRef[]; dim: number }
@@ -125,7 +127,12 @@ export function chunkSizes(total: number, chunks: number): number[] {
 }
 
 /** Layer `layer` of the spec on a tensor in PyTorch's layout: every tensor it outputs. */
-export type LayerApply = (layer: number, x: Tensor, training: boolean) => Tensor[];
+export type LayerApply = (
+  layer: number,
+  x: Tensor,
+  training: boolean,
+  extra?: (Tensor | null)[],
+) => Tensor[];
 
 /** The graph's forward: `x` is the batch as fit gives it (NHWC when an image). */
 export function runGraph(
@@ -148,7 +155,12 @@ export function runGraph(
     if (!n) return;
     vals[i] =
       n.op === 'layer'
-        ? apply(n.layer, get(n.x), training)
+        ? apply(
+            n.layer,
+            get(n.x),
+            training,
+            n.extra?.map((r) => (r ? get(r) : null)),
+          )
         : [node(tf, n, input, operand, get, batch)].flat();
   });
   return get(g.output);
@@ -261,6 +273,11 @@ function node(
     }
     case 'identity':
       return get(n.x);
+    case 'fill':
+      return tf.fill(
+        Array.isArray(n.shape) ? n.shape.map((s) => size(s, batch)) : get(n.shape).shape,
+        n.value,
+      );
   }
   throw new Error(`graph: unknown node ${JSON.stringify(n)}`);
 }

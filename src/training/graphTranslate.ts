@@ -6,6 +6,8 @@
 import type { Dim, FlowArg, FlowGraph, FlowNode, LayerResult, ModelResult } from '../shapes/types';
 import type { GIndex, GNode, GOperand, GRef, GraphSpec, GSize } from './graph';
 import { chunkSizes } from './graph';
+import { encoderCopies } from './graphOps/encoderStack';
+import { layerRule, opRule, type LayerNode } from './graphOps/rules';
 import type { LayerSpec, NetSpec } from './spec';
 import { layerSpec, SEQUENCE_LAYERS, TranslateError, typeKey } from './translate';
 
@@ -337,7 +339,7 @@ function opNode(c: Call, shapeOf: (r: GRef) => (number | string)[] | null, outs:
       return { op: 'split', x, sizes, dim };
     }
     default:
-      return a.fail('this tensor operation has no tfjs translation here');
+      return opRule(name)?.(a) ?? a.fail('this tensor operation has no tfjs translation here');
   }
 }
 
@@ -424,8 +426,17 @@ export function translateGraph(model: ModelResult): NetSpec {
     }
     const l: LayerResult | undefined = n.layer !== undefined ? model.layers[n.layer] : undefined;
     if (!l) throw new TranslateError(`line ${n.line}: ${n.op} is not in the layer table`, n.line);
-    nodes[i] = layerNode(n, l, layers, moduleNames);
+    const rule = layerRule(typeKey(l.type));
+    nodes[i] = rule
+      ? ruleNode(
+          rule(n, l, new Args({ name: l.type, line: n.line, pos: n.args, kw: n.kwargs })),
+          n.module,
+          layers,
+          moduleNames,
+        )
+      : layerNode(n, l, layers, moduleNames);
   }
+  encoderCopies(model, layers);
   const spec: NetSpec = {
     name: model.name,
     input: dims,
@@ -513,12 +524,36 @@ function layerNode(
     );
   const spec = RECURRENT[key] ? recurrentSpec(l, l.input, fail) : layerSpec(l, l.input, l.output);
   if (!spec) return { op: 'identity', x: { node: x.node, out: x.out } };
-  if (n.module !== undefined) {
-    // One module, one name, one set of weights (net.ts shares steps by name).
+  return {
+    op: 'layer',
+    layer: addLayer(spec, n.module, layers, moduleNames),
+    x: { node: x.node, out: x.out },
+  };
+}
+
+/** A layer of graphOps/ (rules.ts) as a node with all its inputs. */
+function ruleNode(
+  r: LayerNode,
+  module: number | undefined,
+  layers: LayerSpec[],
+  moduleNames: Map<string, number>,
+): GNode {
+  const layer = addLayer(r.spec, module, layers, moduleNames);
+  return { op: 'layer', layer, x: r.x, ...(r.extra?.length ? { extra: r.extra } : {}) };
+}
+
+/** Appends the spec and returns its index; one module, one name, one set of weights (net.ts shares steps by name). */
+function addLayer(
+  spec: LayerSpec,
+  module: number | undefined,
+  layers: LayerSpec[],
+  moduleNames: Map<string, number>,
+): number {
+  if (module !== undefined) {
     const owner = moduleNames.get(spec.name);
-    if (owner === undefined) moduleNames.set(spec.name, n.module);
-    else if (owner !== n.module) spec.name = `${spec.name}#${n.module}`;
+    if (owner === undefined) moduleNames.set(spec.name, module);
+    else if (owner !== module) spec.name = `${spec.name}#${module}`;
   }
   layers.push(spec);
-  return { op: 'layer', layer: layers.length - 1, x: { node: x.node, out: x.out } };
+  return layers.length - 1;
 }

@@ -23,6 +23,7 @@ import {
 } from './layers';
 import { buildTransformerEncoderLayer } from './attention';
 import { runGraph } from './graph';
+import { buildModule, type ModuleForward } from './graphOps/build';
 import { buildRecurrent } from './recurrent';
 import { uniformStream, subSeed } from './rng';
 import type { LayerSpec, NetSpec } from './spec';
@@ -60,6 +61,8 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const byName = new Map<string, Step>();
   // Layers whose output is a tuple (LSTM: output, h_n, c_n), by name; graphs read every part.
   const tuples = new Map<string, (x: Tensor) => Tensor[]>();
+  // Layers with several inputs or outputs from graphOps/ (cells, attention), by name.
+  const modules = new Map<string, ModuleForward>();
   const steps: Step[] = spec.layers.map((l, i): Step => {
     const shared = byName.get(l.name);
     if (shared && !/^(F|torch|Tensor)\./.test(l.type)) return shared;
@@ -72,12 +75,24 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
       };
       tuples.set(l.name, all);
       step = (a) => ({ t: all(toPlain(tf, a).t)[0], layout: 'plain' });
+    } else if (l.op === 'module') {
+      const m = buildModule(tf, l.m, l.name, v, rand, () => Math.floor(dropRand() * 2 ** 31));
+      modules.set(l.name, m);
+      step = (a, training) => ({ t: m([toPlain(tf, a).t], training)[0], layout: 'plain' });
     } else step = makeStep(tf, l, i, v, rand, dropRand);
     byName.set(l.name, step);
     return step;
   });
-  const apply = (i: number, x: Tensor, training: boolean): Tensor[] => {
+  copyInitialValues(spec, variables);
+  const apply = (
+    i: number,
+    x: Tensor,
+    training: boolean,
+    extra: (Tensor | null)[] = [],
+  ): Tensor[] => {
     const l = spec.layers[i];
+    const m = modules.get(l.name);
+    if (m) return m([x, ...extra], training);
     const tuple = tuples.get(l.name);
     if (tuple) return tuple(x);
     return [toPlain(tf, steps[i]({ t: x, layout: 'plain' }, training)).t];
@@ -98,6 +113,20 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
       for (const variable of variables) variable.dispose();
     },
   };
+}
+
+/** Layers with `initFrom` start as a copy of that layer's variables (matched by state_dict key). */
+function copyInitialValues(spec: NetSpec, variables: Variable[]): void {
+  const byKey = new Map(variables.map((x) => [x.name.slice(x.name.indexOf('/') + 1), x]));
+  for (const l of spec.layers) {
+    if (!l.initFrom) continue;
+    for (const [key, variable] of byKey) {
+      if (!key.startsWith(`${l.name}.`)) continue;
+      const src = byKey.get(l.initFrom + key.slice(l.name.length));
+      if (!src) throw new Error(`${l.name}: ${l.initFrom} has no ${key.slice(l.name.length + 1)}`);
+      variable.assign(src);
+    }
+  }
 }
 
 function makeStep(
@@ -212,10 +241,13 @@ function makeStep(
         }
         // Without affine parameters the normalisation is written out: tfjs's batchNorm gradient fails
         // when scale and offset are absent (affine=False in training mode).
-        const y =
+        // tfjs's batchNorm gradient handles rank ≤ 4: a BatchNorm3d's [B, D, H, W, C] goes in as [N, C].
+        const flat = x.rank > 4 ? tf.reshape(x, [-1, l.features]) : x;
+        const yf =
           gamma && beta
-            ? tf.batchNorm(x, m, s, beta, gamma, l.eps)
-            : tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(s, l.eps)));
+            ? tf.batchNorm(flat, m, s, beta, gamma, l.eps)
+            : tf.mul(tf.sub(flat, m), tf.rsqrt(tf.add(s, l.eps)));
+        const y = flat === x ? yf : tf.reshape(yf, x.shape);
         return { t: y, layout: x.rank >= 3 ? 'nhwc' : 'plain' };
       };
     }
@@ -228,6 +260,7 @@ function makeStep(
     case 'identity':
       return (a) => a;
     case 'recurrent':
+    case 'module':
       throw new Error(`${what}: built by buildNet, which keeps its tuple output`);
     default: {
       const never: never = l;

@@ -48,6 +48,46 @@ export function recurrentParams(s: RecurrentSpec): number {
   return n;
 }
 
+/** One direction of one layer: PyTorch's weight_ih [G·H, in], weight_hh [G·H, H] and their biases. */
+export interface CellWeights {
+  wih: Variable;
+  whh: Variable;
+  bih: Variable | null;
+  bhh: Variable | null;
+}
+
+/** One time step on [B, in]: the new h and c (c passes through unchanged but for an LSTM). */
+export function cellStep(
+  tf: Tf,
+  mode: RecurrentMode,
+  x: Tensor,
+  h: Tensor,
+  c: Tensor,
+  w: CellWeights,
+): [Tensor, Tensor] {
+  const lin = (t: Tensor, m: Variable, b: Variable | null): Tensor => {
+    const y = tf.matMul(t, m, false, true);
+    return b ? tf.add(y, b) : y;
+  };
+  const gi = lin(x, w.wih, w.bih);
+  const gh = lin(h, w.whh, w.bhh);
+  if (mode === 'lstm') {
+    const [i, f, g, o] = tf.split(tf.add(gi, gh), 4, 1);
+    const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+    return [tf.mul(tf.sigmoid(o), tf.tanh(c2)), c2];
+  }
+  if (mode === 'gru') {
+    const [ir, iz, inn] = tf.split(gi, 3, 1);
+    const [hr, hz, hn] = tf.split(gh, 3, 1);
+    const r = tf.sigmoid(tf.add(ir, hr));
+    const z = tf.sigmoid(tf.add(iz, hz));
+    const n = tf.tanh(tf.add(inn, tf.mul(r, hn)));
+    return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)), c];
+  }
+  const pre = tf.add(gi, gh);
+  return [mode === 'rnn_tanh' ? tf.tanh(pre) : tf.relu(pre), c];
+}
+
 /**
  * Builds the module's variables (PyTorch's init: every parameter uniform in ±1/√H) under `prefix`
  * ("lstm." gives "lstm.weight_ih_l0").
@@ -64,8 +104,7 @@ export function buildRecurrent(
   const dirs = s.bidirectional ? 2 : 1;
   const bound = 1 / Math.sqrt(H);
   const params = new Map<string, Variable>();
-  const cells: { wih: Variable; whh: Variable; bih: Variable | null; bhh: Variable | null }[][] =
-    [];
+  const cells: CellWeights[][] = [];
   for (let k = 0; k < s.numLayers; k++) {
     const inSize = k === 0 ? s.inputSize : H * dirs;
     const layer: (typeof cells)[number] = [];
@@ -85,11 +124,6 @@ export function buildRecurrent(
     }
     cells.push(layer);
   }
-
-  const lin = (x: Tensor, w: Variable, b: Variable | null): Tensor => {
-    const y = tf.matMul(x, w, false, true);
-    return b ? tf.add(y, b) : y;
-  };
 
   return {
     params,
@@ -116,23 +150,7 @@ export function buildRecurrent(
             d === 0 ? steps.map((_, t) => t) : steps.map((_, t) => steps.length - 1 - t);
           const out: Tensor[] = new Array<Tensor>(steps.length);
           for (const t of order) {
-            const gi = lin(steps[t], cell.wih, cell.bih);
-            const gh = lin(h, cell.whh, cell.bhh);
-            if (s.mode === 'lstm') {
-              const [i, f, g, o] = tf.split(tf.add(gi, gh), 4, 1);
-              c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-              h = tf.mul(tf.sigmoid(o), tf.tanh(c));
-            } else if (s.mode === 'gru') {
-              const [ir, iz, inn] = tf.split(gi, 3, 1);
-              const [hr, hz, hn] = tf.split(gh, 3, 1);
-              const r = tf.sigmoid(tf.add(ir, hr));
-              const z = tf.sigmoid(tf.add(iz, hz));
-              const n = tf.tanh(tf.add(inn, tf.mul(r, hn)));
-              h = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h));
-            } else {
-              const pre = tf.add(gi, gh);
-              h = s.mode === 'rnn_tanh' ? tf.tanh(pre) : tf.relu(pre);
-            }
+            [h, c] = cellStep(tf, s.mode, steps[t], h, c, cell);
             out[t] = h;
           }
           outs.push(out);

@@ -3,6 +3,7 @@
 // user models arrive through translate.ts.
 
 import type { GraphSpec } from './graph';
+import { moduleParams, type ModuleSpec } from './graphOps/spec';
 import { recurrentParams, type RecurrentSpec } from './recurrent';
 
 export type Pair = [number, number];
@@ -10,6 +11,11 @@ export type Pair = [number, number];
 interface Base {
   /** Dotted module name ("conv1", "features.0") or the functional op ("F.relu"). */
   name: string;
+  /**
+   * Another layer's name whose initial values this one's start from: PyTorch's TransformerEncoder
+   * deep-copies one layer, so its copies begin equal (and then train apart).
+   */
+  initFrom?: string;
   /** PyTorch type as written ("Conv2d", "F.max_pool2d"). */
   type: string;
   /** 1-based source line, for user models. */
@@ -143,6 +149,8 @@ export type LayerSpec = Base &
     | { op: 'identity' }
     /** nn.RNN / LSTM / GRU (recurrent.ts), in graphs only: its tuple output is several tensors. */
     | ({ op: 'recurrent' } & RecurrentSpec)
+    /** Cells, attention with several inputs, 3-D convolution and pooling (graphOps/), in graphs only. */
+    | { op: 'module'; m: ModuleSpec }
   );
 
 export interface NetSpec {
@@ -243,6 +251,7 @@ export function layerParams(l: LayerSpec): number {
   if (l.op === 'groupnorm' && l.affine) return 2 * l.channels;
   if (l.op === 'embedding') return l.num * l.dim;
   if (l.op === 'recurrent') return recurrentParams(l);
+  if (l.op === 'module') return moduleParams(l.m);
   // Packed in_proj (3E² + 3E), out_proj (E² + E), two linears, two LayerNorms.
   if (l.op === 'encoder')
     return (

@@ -12,7 +12,11 @@ class TransformerEncoder(nn.Module):
     def forward(self, src, mask=None, src_key_padding_mask=None):
         output = src
         for mod in self.layers:
-            output = mod(output)
+            # Masks reach the layers only when given, so a trained graph sees (and refuses) them.
+            if mask is None and src_key_padding_mask is None:
+                output = mod(output)
+            else:
+                output = mod(output, src_mask=mask, src_key_padding_mask=src_key_padding_mask)
         if self.norm is not None:
             output = self.norm(output)
         return output

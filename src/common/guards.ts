@@ -94,9 +94,10 @@ export function isDoneEvent(v: unknown): v is TrainDoneEvent {
         isNum(m.params) &&
         isNumOrNull(m.finalTestAcc) &&
         isNumOrNull(m.finalTestLoss) &&
-        isNum(m.seconds) &&
-        isNum(m.samplesPerSec),
-    )
+        isNumOrNull(m.seconds) &&
+        isNumOrNull(m.samplesPerSec),
+    ) &&
+    opt(v.incomplete, isStr)
   );
 }
 

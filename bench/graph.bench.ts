@@ -54,8 +54,9 @@ export async function run(): Promise<BenchSection> {
       { python: PYTHON, device: 'cpu' },
       { onEvent: () => undefined },
     );
-    const o = ours.models[0];
-    const t = theirs.models[0];
+    // Engines always report throughput (null only in a stored run that ended without a done event).
+    const o = { ...ours.models[0], samplesPerSec: ours.models[0].samplesPerSec ?? NaN };
+    const t = { ...theirs.models[0], samplesPerSec: theirs.models[0].samplesPerSec ?? NaN };
     const accDiff =
       o.finalTestAcc !== null && t.finalTestAcc !== null
         ? 100 * (o.finalTestAcc - t.finalTestAcc)

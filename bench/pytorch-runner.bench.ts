@@ -132,7 +132,7 @@ export async function run(): Promise<BenchSection> {
     // Both at once: on a shared machine whose load swings from minute to minute, two runs side by
     // side see the same contention, where runs one after the other do not.
     const [o, p] = await Promise.all([runner(file), plain(file)]);
-    ours.push(o.models[0].samplesPerSec);
+    ours.push(o.models[0].samplesPerSec ?? NaN);
     theirs.push(p.samplesPerSec);
     info = p;
   }

@@ -14,7 +14,12 @@ import { runTraining } from '../src/training/index';
 import type { BenchSection } from './run';
 
 /** A finished (never stopped) run always has a test accuracy. */
-type Summary = TrainModelSummary & { finalTestAcc: number; cpuSeconds: number };
+type Summary = TrainModelSummary & {
+  finalTestAcc: number;
+  cpuSeconds: number;
+  seconds: number;
+  samplesPerSec: number;
+};
 
 const ROOT = join(__dirname, '..');
 const EPOCHS = Number(process.env.TL_BENCH_EPOCHS ?? 3);
@@ -85,7 +90,13 @@ async function runOurs(
   const c = process.cpuUsage(c0);
   const m = done.models[0];
   return {
-    s: { ...m, finalTestAcc: m.finalTestAcc ?? NaN, cpuSeconds: (c.user + c.system) / 1e6 },
+    s: {
+      ...m,
+      finalTestAcc: m.finalTestAcc ?? NaN,
+      seconds: m.seconds ?? NaN,
+      samplesPerSec: m.samplesPerSec ?? NaN,
+      cpuSeconds: (c.user + c.system) / 1e6,
+    },
     backend: `${done.backend}${done.backendDetail ? ` (${done.backendDetail})` : ''}`,
   };
 }

@@ -1,13 +1,17 @@
 // Tensor Lens: Follow Training Run… — tails a folder that runs started elsewhere write to (the
 // runner's --log-dir on a cluster, a synced folder) and draws them in the panel as they grow, as if
 // they were trained here. Lines of events.jsonl are checked like any message before the panel sees
-// them; TensorBoard scalars have no place in the panel's runs, so they go to the output channel.
+// them. TensorBoard scalars are not Tensor Lens runs (a tag is whatever the user's code logged, so
+// turning it into epochs or a loss curve would invent meaning): they go to the panel as their own
+// series per run and tag, drawn as such.
 import * as vscode from 'vscode';
 import { isTrainEvent } from './common/guards';
+import { groupScalars, type ScalarSeries } from './common/scalars';
 import type { TrainEvent } from './training/types';
 
 export interface FollowSink {
   showTrainEvent(e: TrainEvent): void;
+  showScalars(series: ScalarSeries[], replace?: boolean): void;
   reveal(tab: 'training'): void;
 }
 
@@ -49,6 +53,9 @@ export class RunFollowing {
       MAX_BYTES_PER_SCAN,
     );
     this.log.info(`following training runs in ${dir}`);
+    // A new folder's scalars replace the last one's.
+    this.sink.showScalars([], true);
+    const tags = new Set<string>();
     this.sink.reveal('training');
     const scan = (): boolean => {
       let items;
@@ -61,13 +68,14 @@ export class RunFollowing {
         void vscode.window.showErrorMessage(`Tensor Lens stopped following ${dir}: ${msg}`);
         return false;
       }
-      const latest = new Map<string, string>();
+      const scalars: Extract<(typeof items)[number], { kind: 'scalar' }>[] = [];
       for (const item of items) {
         if (item.kind === 'scalar') {
-          latest.set(
-            `${item.run} ${item.tag}`,
-            `${item.run}  ${item.tag}  step ${item.step}  ${item.value}`,
-          );
+          scalars.push(item);
+          if (!tags.has(`${item.run}\u0000${item.tag}`)) {
+            tags.add(`${item.run}\u0000${item.tag}`);
+            this.log.info(`${item.run}: TensorBoard scalar ${item.tag}, drawn in the panel`);
+          }
         } else if (isTrainEvent(item.event)) {
           this.sink.showTrainEvent(item.event);
         } else if (!warned.has(item.run)) {
@@ -77,8 +85,7 @@ export class RunFollowing {
           );
         }
       }
-      // Only the newest value of each tag per scan: a TensorBoard log can hold thousands.
-      for (const line of latest.values()) this.log.info(line);
+      if (scalars.length) this.sink.showScalars(groupScalars(scalars));
       return true;
     };
     await vscode.window.withProgress(

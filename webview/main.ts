@@ -11,6 +11,7 @@ import type { ViewContext } from './context';
 import { h } from './dom';
 import { PlaygroundView } from './playground';
 import { SamplingView } from './samplingView';
+import { ScalarsView } from './scalarsView';
 import { applyMessage, emptyModel, type Part, type Tab } from './store';
 import { SummaryView } from './summaryView';
 import { TrainingView } from './trainingView';
@@ -63,6 +64,7 @@ function main(): void {
       sampling.render(parts);
       summary.render(parts);
       playground.render(parts);
+      scalars.render(parts);
     } catch (e) {
       // One bad render must not stop later messages from being drawn.
       console.error('Tensor Lens panel: render failed', e);
@@ -115,6 +117,7 @@ function main(): void {
   const sampling = new SamplingView(panels[1], ctx);
   const summary = new SummaryView(panels[2], ctx);
   const playground = new PlaygroundView(panels[1], ctx);
+  const scalars = new ScalarsView(panels[0], ctx);
   for (const p of ['training', 'runs', 'sampling', 'summary', 'form'] as Part[]) dirty.add(p);
   schedule();
 
@@ -173,6 +176,7 @@ function main(): void {
     training.retheme();
     sampling.retheme();
     playground.retheme();
+    scalars.retheme();
     for (const p of ['training', 'sampling'] as Part[]) dirty.add(p);
     schedule();
   }).observe(document.body, { attributes: true, attributeFilter: ['class'] });

@@ -14,6 +14,8 @@ export interface RunRow {
   index: number;
   status: 'running' | 'done' | 'stopped' | 'failed';
   values: Record<ColumnKey, string | number | null>;
+  /** Why a cell is unknown, where the record says (shown as the cell's tooltip). */
+  notes?: Partial<Record<ColumnKey, string>>;
 }
 
 export type ColumnKey =
@@ -111,10 +113,17 @@ export function runRows(run: StoredTrainRun, live: boolean, failed: boolean): Ru
         loss: finite(fin ? fin.finalTestLoss : lastEpoch?.testLoss),
         // An epoch event's seconds are that epoch's; only the done event has the model's total.
         time: finite(fin?.seconds),
-        rate: pos(fin?.samplesPerSec) ?? pos(lastEpoch?.samplesPerSec),
+        // A run closed without a done event has no throughput: its last epoch's is not the run's.
+        rate:
+          fin?.samplesPerSec === null
+            ? null
+            : (pos(fin?.samplesPerSec) ?? pos(lastEpoch?.samplesPerSec)),
         // 0 is what a model first seen in a batch event gets; no trained net has 0 parameters.
         params: pos(fin?.params) ?? pos(started?.params),
       },
+      ...(run.done?.incomplete
+        ? { notes: { time: run.done.incomplete, rate: run.done.incomplete } }
+        : {}),
     };
   });
 }

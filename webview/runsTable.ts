@@ -109,7 +109,11 @@ export class RunsTable {
       );
       for (const c of COLUMNS) {
         const v = r.values[c.key];
-        const td = h('td', { class: c.numeric ? 'num' : undefined }, showCell(c.key, v));
+        const td = h(
+          'td',
+          { class: c.numeric ? 'num' : undefined, title: r.notes?.[c.key] },
+          showCell(c.key, v),
+        );
         if (c.key === 'model' && typeof v === 'string')
           td.prepend(h('span', { class: `swatch c-${modelColor(v)}` }));
         tr.append(td);

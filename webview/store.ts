@@ -9,6 +9,7 @@ import type { ModelResult, StepTrace } from '../src/common/messages';
 import type { ProgressSample } from './chartData';
 import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
 import { decimate, SamplesAxis } from '../src/common/series';
+import { foldScalars, type ScalarSeries } from '../src/common/scalars';
 
 /** Loss points kept per model per run in the webview; the chart draws an LTTB cut of these. */
 export const MAX_LOSS_POINTS = 6000;
@@ -17,7 +18,7 @@ export const MAX_SAMPLES = 24;
 
 export type Tab = 'training' | 'sampling' | 'summary';
 export type Part =
-  'training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'tab' | 'playground';
+  'training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'tab' | 'playground' | 'scalars';
 
 export interface RunView {
   run: StoredTrainRun;
@@ -57,6 +58,8 @@ export interface PanelModel {
   /** The playground's last recorded chain, or why it could not be recorded. */
   stepTrace: StepTrace | null;
   stepTraceError: string | null;
+  /** TensorBoard scalars of followed runs, per run and tag (key: seriesKey). */
+  scalars: Map<string, ScalarSeries>;
 }
 
 export function emptyModel(): PanelModel {
@@ -75,6 +78,7 @@ export function emptyModel(): PanelModel {
     initialised: false,
     stepTrace: null,
     stepTraceError: null,
+    scalars: new Map(),
   };
 }
 
@@ -304,6 +308,10 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
     case 'stepTraceError':
       m.stepTraceError = msg.message;
       return new Set<Part>(['playground']);
+    case 'scalars':
+      if (msg.replace) m.scalars.clear();
+      foldScalars(m.scalars, msg.series);
+      return new Set<Part>(['scalars']);
   }
 }
 

@@ -318,9 +318,12 @@ export class TrainingView {
         : last.error
           ? 'Failed'
           : 'Stopped';
-      const sps = d?.models.length
-        ? d.models.reduce((a, x) => a + x.samplesPerSec, 0) / d.models.length
-        : null;
+      // A run that ended without a done event has no throughput (null), never 0.
+      const rates = d?.models.map((x) => x.samplesPerSec) ?? [];
+      const sps =
+        rates.length && rates.every((r) => r !== null)
+          ? rates.reduce((a: number, r) => a + (r ?? 0), 0) / rates.length
+          : null;
       this.rate.textContent = sps ? `${fmtCompact(sps)} samples/s` : '';
       this.eta.textContent = '';
       this.progress.value = d && !d.cancelled ? 1 : this.progress.value;

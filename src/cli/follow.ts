@@ -13,6 +13,7 @@ anywhere below DIR, printing what is appended until Ctrl-C.
 Options:
   --json           one JSON object per line: the run's own events with "run" added, and
                    {"event":"scalar","run","tag","step","value","wallTime"} for TensorBoard scalars
+                   (value null for NaN or ±inf, wallTime null when the file has none)
   --once           print what is there now and exit
   --interval MS    how often to look for new lines (default 500)`;
 

@@ -196,8 +196,8 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
         fmtInt(m.params),
         m.finalTestAcc === null ? '–' : `${(100 * m.finalTestAcc).toFixed(2)} %`,
         m.finalTestLoss === null ? '–' : m.finalTestLoss.toFixed(4),
-        m.seconds.toFixed(1),
-        fmtInt(m.samplesPerSec),
+        m.seconds === null ? '–' : m.seconds.toFixed(1),
+        m.samplesPerSec === null ? '–' : fmtInt(m.samplesPerSec),
       ]),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

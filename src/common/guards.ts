@@ -30,6 +30,7 @@ import type {
   SourceRange,
 } from '../shapes/types';
 import { isSamplerTuning, isStepTrace } from './stepGuards';
+import type { ScalarPoint, ScalarSeries } from './scalars';
 
 type Rec = Record<string, unknown>;
 
@@ -94,9 +95,10 @@ export function isDoneEvent(v: unknown): v is TrainDoneEvent {
         isNum(m.params) &&
         isNumOrNull(m.finalTestAcc) &&
         isNumOrNull(m.finalTestLoss) &&
-        isNum(m.seconds) &&
-        isNum(m.samplesPerSec),
-    )
+        isNumOrNull(m.seconds) &&
+        isNumOrNull(m.samplesPerSec),
+    ) &&
+    opt(v.incomplete, isStr)
   );
 }
 
@@ -216,6 +218,18 @@ export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
   return (
     opt(v.hyper, isHyper) && opt(v.data, isStr) && opt(v.device, isStr) && opt(v.done, isDoneEvent)
   );
+}
+
+// ───────────── TensorBoard scalars ─────────────
+
+function isScalarPoint(v: unknown): v is ScalarPoint {
+  return (
+    Array.isArray(v) && v.length === 3 && isNum(v[0]) && isNumOrNull(v[1]) && isNumOrNull(v[2])
+  );
+}
+
+export function isScalarSeries(v: unknown): v is ScalarSeries {
+  return isObj(v) && isStr(v.run) && isStr(v.tag) && isArrayOf(v.points, isScalarPoint);
 }
 
 // ───────────── sampling ─────────────
@@ -473,6 +487,7 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
   showTab: (v) => isStr(v.tab) && TABS.includes(v.tab),
   stepTrace: (v) => isStepTrace(v.trace),
   stepTraceError: (v) => isStr(v.message),
+  scalars: (v) => isArrayOf(v.series, isScalarSeries) && opt(v.replace, isBool),
 };
 
 const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {

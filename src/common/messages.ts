@@ -10,6 +10,7 @@ import type {
   StepTrace,
 } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
+import type { ScalarSeries } from './scalars';
 import type {
   TrainDoneEvent,
   TrainEpochEvent,
@@ -36,6 +37,7 @@ export type {
 export { SAMPLERS, SAMPLER_TABLE, isSamplerName } from '../sampling/samplers';
 export { STEP_SAMPLERS } from '../sampling/types';
 export type { Dim, ModelResult, Shape } from '../shapes/types';
+export type { ScalarSeries } from './scalars';
 export type {
   TrainDoneEvent,
   TrainEpochEvent,
@@ -96,7 +98,12 @@ export type HostToWebview =
   | { type: 'showTab'; tab: PanelTab }
   /** A recorded step-through chain for the playground, or why it could not be recorded. */
   | { type: 'stepTrace'; trace: StepTrace }
-  | { type: 'stepTraceError'; message: string };
+  | { type: 'stepTraceError'; message: string }
+  /**
+   * TensorBoard scalars of followed runs: points appended per run and tag, or (`replace`) the whole
+   * set, which is how a new followed folder or a reloaded page starts over.
+   */
+  | { type: 'scalars'; series: ScalarSeries[]; replace?: boolean };
 
 export interface WebviewDefaults {
   sampler: SamplerName;

@@ -16,6 +16,7 @@ import { errorText } from '../common/errors';
 import { Pages } from './pages';
 import { route, type Routes } from './router';
 import { RunStore } from './runStore';
+import { foldScalars, type ScalarSeries } from '../common/scalars';
 
 export type { PanelTab } from '../common/messages';
 
@@ -37,6 +38,8 @@ export interface PanelController {
   /** An event of a run followed from files (tensorLens.followRun, already checked): kept and drawn
    * like the panel's own runs. */
   showTrainEvent(e: TrainEvent): void;
+  /** TensorBoard scalars of followed runs (appended; `replace` starts over, for a new folder). */
+  showScalars(series: ScalarSeries[], replace?: boolean): void;
 }
 
 // The summary outlives a window reload (the host restarts then) through workspace state.
@@ -52,6 +55,8 @@ export function createPanel(
   let loading: Promise<void> | undefined;
   const loaded = (): Promise<void> =>
     (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errorText(e)}`)));
+  // Followed runs' TensorBoard scalars, for pages opened later; not saved (the files are the record).
+  const scalars = new Map<string, ScalarSeries>();
   let summary = context.workspaceState.get<{ model: ModelResult | null; file: string }>(
     SUMMARY_KEY,
   ) ?? { model: null, file: '' };
@@ -128,6 +133,15 @@ export function createPanel(
         },
         // Jobs still queued or running get their cards back.
         ...jobs.queuedSamples().map((params): HostToWebview => ({ type: 'sampleStart', params })),
+        ...(scalars.size
+          ? [
+              {
+                type: 'scalars',
+                series: [...scalars.values()],
+                replace: true,
+              } satisfies HostToWebview,
+            ]
+          : []),
       ];
     },
     onMessage: (page, raw) => route(routes, page, raw, (m) => log.warn(m)),
@@ -332,6 +346,12 @@ export function createPanel(
     },
 
     stop: () => jobs.stop(),
+
+    showScalars(series, replace) {
+      if (replace) scalars.clear();
+      foldScalars(scalars, series);
+      pages.broadcast({ type: 'scalars', series, replace });
+    },
 
     showTrainEvent(e) {
       // After past runs load, in arrival order (every call chains on the same promise).

@@ -44,17 +44,23 @@ export function compactSample(r: SampleResult, maxTrace: number): SampleResult {
   return c;
 }
 
+/** Why a run closed by the store has no time or throughput (shown beside the blank cells). */
+export const NO_DONE_EVENT =
+  'ended without a done event (the training process stopped or the window closed first)';
+
 /**
  * A run whose worker died mid-run (or the window closed) gets a cancelled done event on load.
- * A model with no finished epoch has no test accuracy (null), not 0 %.
+ * A model with no finished epoch has no test accuracy (null), not 0 %. The run's time and
+ * throughput are unknown (null): the last epoch's seconds are that epoch's, not the run's.
  */
-function closeStale(run: StoredTrainRun): StoredTrainRun {
+export function closeStale(run: StoredTrainRun): StoredTrainRun {
   if (run.done) return run;
   const done: TrainDoneEvent = {
     event: 'done',
     runId: run.runId,
     backend: run.backend,
     cancelled: true,
+    incomplete: NO_DONE_EVENT,
     models: run.models.map((m) => {
       const last = [...run.epochs].reverse().find((e) => e.model === m.model);
       return {
@@ -62,8 +68,8 @@ function closeStale(run: StoredTrainRun): StoredTrainRun {
         params: m.params,
         finalTestAcc: last?.testAcc ?? null,
         finalTestLoss: last?.testLoss ?? null,
-        seconds: last?.seconds ?? 0,
-        samplesPerSec: last?.samplesPerSec ?? 0,
+        seconds: null,
+        samplesPerSec: null,
       };
     }),
   };

@@ -62,8 +62,13 @@ export interface TrainModelSummary {
   /** null when the run was stopped before the model finished an epoch (nothing was evaluated). */
   finalTestAcc: number | null;
   finalTestLoss: number | null;
-  seconds: number;
-  samplesPerSec: number;
+  /**
+   * The model's training time and throughput. Engines always report them; null only in the done
+   * event the panel's store writes for a run that ended without one (the worker died or was stopped,
+   * the window closed), whose time is unknown: the last epoch's figures are not the run's.
+   */
+  seconds: number | null;
+  samplesPerSec: number | null;
   /** Threads that computed the training steps (absent in runs recorded before threads existed). */
   threads?: number;
 }
@@ -77,6 +82,8 @@ export interface TrainDoneEvent {
   backendDetail?: string;
   models: TrainModelSummary[];
   cancelled: boolean;
+  /** Set only on a done event no engine sent: why the run's time and throughput are unknown. */
+  incomplete?: string;
 }
 
 export interface TrainStartEvent {

@@ -1,12 +1,16 @@
 // Tensor Lens: Follow Training Run… against the vscode stand-in: the runs' events.jsonl lines reach
 // the panel as they are appended (lines that are not training events are skipped with one warning),
-// Stop ends the following, and a corrupt TensorBoard file stops it with one line naming the file.
+// Stop ends the following, TensorBoard scalars reach the panel as series per run and tag, and a
+// corrupt TensorBoard file stops it with one line naming the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainEvent } from '../../src/training/types';
+import { isHostToWebview } from '../../src/common/guards';
+import { foldScalars, type ScalarSeries } from '../../src/common/scalars';
+import { event, record } from '../support/tfevents';
 import { installFakeVscode, reset, state } from '../support/vscode';
 
 installFakeVscode();
@@ -58,7 +62,11 @@ test('events appended to DIR/<run>/events.jsonl reach the panel in order; Stop e
   const revealed: string[] = [];
   const { lines, log } = logger();
   const f = new RunFollowing(
-    { showTrainEvent: (e) => got.push(e), reveal: (t) => revealed.push(t) },
+    {
+      showTrainEvent: (e) => got.push(e),
+      showScalars: () => undefined,
+      reveal: (t) => revealed.push(t),
+    },
     log as never,
   );
   const following = f.follow(dir);
@@ -90,7 +98,7 @@ test('a corrupt TensorBoard file stops the following with one line naming it', a
   writeFileSync(join(dir, 'events.out.tfevents.1.host'), Buffer.alloc(40, 7));
   const { lines, log } = logger();
   const f = new RunFollowing(
-    { showTrainEvent: () => undefined, reveal: () => undefined },
+    { showTrainEvent: () => undefined, showScalars: () => undefined, reveal: () => undefined },
     log as never,
   );
   await f.follow(dir);
@@ -98,4 +106,72 @@ test('a corrupt TensorBoard file stops the following with one line naming it', a
   assert.match(err, /events\.out\.tfevents\.1\.host: bad length checksum at byte 0/);
   assert.equal(state.errors.length, 1);
   assert.match(state.errors[0], /^Tensor Lens stopped following .*bad length checksum/);
+});
+
+test('TensorBoard scalars reach the panel as series per run and tag, with their own steps and wall times', async () => {
+  reset();
+  const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
+  mkdirSync(join(dir, 'a'));
+  mkdirSync(join(dir, 'b'));
+  const fa = join(dir, 'a', 'events.out.tfevents.1.host');
+  writeFileSync(
+    fa,
+    Buffer.concat([
+      record(event(10, 'train/loss', 2.5, { wallTime: 1700000001 })),
+      record(event(10, 'lr', 0.125, { wallTime: 1700000001, tensor: true })),
+      record(event(20, 'train/loss', Number.NaN, { wallTime: 1700000002 })),
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'b', 'events.out.tfevents.2.host'),
+    record(event(5, 'train/loss', 1.75, { wallTime: null })),
+  );
+  const calls: { series: ScalarSeries[]; replace?: boolean }[] = [];
+  const { lines, log } = logger();
+  const f = new RunFollowing(
+    {
+      showTrainEvent: () => undefined,
+      showScalars: (series, replace) => calls.push({ series, replace }),
+      reveal: () => undefined,
+    },
+    log as never,
+  );
+  const following = f.follow(dir);
+  await until(() => calls.length >= 2);
+  // A new folder starts over; then one call per scan with every point read.
+  assert.deepEqual(calls[0], { series: [], replace: true });
+  assert.deepEqual(calls[1], {
+    series: [
+      {
+        run: 'a',
+        tag: 'train/loss',
+        points: [
+          [10, 2.5, 1700000001],
+          // NaN is not a value JSON can carry, nor one to draw: a gap, not 0.
+          [20, null, 1700000002],
+        ],
+      },
+      { run: 'a', tag: 'lr', points: [[10, 0.125, 1700000001]] },
+      // No wall time in the file: unknown, not 1970.
+      { run: 'b', tag: 'train/loss', points: [[5, 1.75, null]] },
+    ],
+    replace: undefined,
+  });
+  appendFileSync(fa, record(event(30, 'train/loss', 0.5, { wallTime: 1700000003 })));
+  await until(() => calls.length >= 3);
+  assert.deepEqual(calls[2].series, [
+    { run: 'a', tag: 'train/loss', points: [[30, 0.5, 1700000003]] },
+  ]);
+  f.stop();
+  await following;
+  // Each tag is named once in the output channel, not once per point.
+  assert.equal(lines.filter((l) => l.includes('TensorBoard scalar train/loss')).length, 2);
+  // What the host sends the page passes the page's guard.
+  const held = new Map<string, ScalarSeries>();
+  for (const c of calls) foldScalars(held, c.series);
+  assert.deepEqual(
+    held.get('a\u0000train/loss')?.points.map((p) => p[0]),
+    [10, 20, 30],
+  );
+  assert.ok(isHostToWebview({ type: 'scalars', series: [...held.values()], replace: true }));
 });

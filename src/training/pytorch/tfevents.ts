@@ -11,7 +11,8 @@ export interface Scalar {
   tag: string;
   step: number;
   value: number;
-  wallTime: number;
+  /** Unix seconds; null when the event has none (proto3 leaves an unset double at 0). */
+  wallTime: number | null;
 }
 
 // Field numbers from tensorflow/core/util/event.proto, framework/summary.proto, framework/tensor.proto.
@@ -91,10 +92,11 @@ export function decodeEvent(bytes: Uint8Array): Scalar[] {
   const msg = EventType.toObject(EventType.decode(bytes), { defaults: false }) as EventMsg;
   const values = msg.summary?.value ?? [];
   const step = typeof msg.step === 'object' ? msg.step.toNumber() : (msg.step ?? 0);
+  const wallTime = typeof msg.wallTime === 'number' && msg.wallTime > 0 ? msg.wallTime : null;
   const out: Scalar[] = [];
   for (const v of values) {
     const value = scalarOf(v);
-    if (value !== null && v.tag) out.push({ tag: v.tag, step, value, wallTime: msg.wallTime ?? 0 });
+    if (value !== null && v.tag) out.push({ tag: v.tag, step, value, wallTime });
   }
   return out;
 }

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/panel/html';
 import { decodeSaveFile, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
-import { compactSample, RunStore } from '../../../src/panel/runStore';
+import { compactSample, NO_DONE_EVENT, RunStore } from '../../../src/panel/runStore';
+import { runRows, showCell } from '../../../webview/runsData';
 import type { TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview, isWebviewToHost } from '../../../src/common/guards';
 import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
@@ -87,6 +88,66 @@ test('a run cut off mid-way is closed as cancelled on reload; damaged files are 
     await broken.load();
     assert.deepEqual(broken.runs(), []);
     assert.equal(errors.length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a run that ended without a done event shows its time and samples/s as unknown, not 0 or an epoch's", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-store-'));
+  try {
+    const s = new RunStore(dir);
+    const events = trainStream('r3', { trainSize: 640, epochs: 3 });
+    // Up to the first model's second epoch: an epoch event with its own seconds and samples/s exists.
+    const cut = events.findIndex((e) => e.event === 'epoch' && e.epoch === 2);
+    assert.ok(cut > 0);
+    for (const e of events.slice(0, cut + 1)) s.onTrainEvent(e);
+    await s.flush();
+    const again = new RunStore(dir);
+    await again.load();
+    const run = again.runs()[0];
+    const done = run.done;
+    assert.ok(done);
+    assert.equal(done.cancelled, true);
+    assert.equal(done.incomplete, NO_DONE_EVENT);
+    for (const m of done.models) {
+      assert.equal(m.seconds, null, `${m.model}: time unknown`);
+      assert.equal(m.samplesPerSec, null, `${m.model}: throughput unknown`);
+    }
+    // The accuracy reached is known: the last epoch's.
+    const last = [...run.epochs].reverse().find((e) => e.model === 'mlp');
+    assert.equal(done.models.find((m) => m.model === 'mlp')?.finalTestAcc, last?.testAcc);
+    const rows = runRows(run, false, false);
+    for (const r of rows) {
+      assert.equal(r.values.time, null);
+      assert.equal(r.values.rate, null);
+      assert.equal(showCell('time', r.values.time), '—');
+      assert.equal(r.notes?.time, NO_DONE_EVENT);
+      assert.equal(r.notes?.rate, NO_DONE_EVENT);
+    }
+    // The host sends this done event to the page when a run is stopped before its own: it passes.
+    assert.ok(isHostToWebview({ type: 'trainEvent', event: done }));
+    // fail() (a run that errored or was stopped before the engine's done) closes it the same way.
+    const live = new RunStore(undefined);
+    for (const e of events.slice(0, cut + 1)) live.onTrainEvent(e);
+    live.fail('r3');
+    assert.deepEqual(
+      live.runs()[0].done?.models.map((m) => [m.seconds, m.samplesPerSec]),
+      [
+        [null, null],
+        [null, null],
+      ],
+    );
+    // A run that did end with its engine's done event keeps the engine's numbers.
+    const whole = new RunStore(undefined);
+    for (const e of events) whole.onTrainEvent(e);
+    const fin = whole.runs()[0];
+    assert.equal(fin.done?.incomplete, undefined);
+    assert.ok(
+      runRows(fin, false, false).every(
+        (r) => typeof r.values.time === 'number' && r.values.time > 0,
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

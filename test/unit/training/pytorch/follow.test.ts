@@ -1,5 +1,6 @@
-// `tensor-lens follow`: events.jsonl files and TensorBoard event files, the latter written here by
-// hand with the documented TFRecord framing and protobuf encoding (tensorboard is not installed).
+// `tensor-lens follow`: events.jsonl files and TensorBoard event files, the latter written by hand
+// with the documented TFRecord framing and protobuf encoding (test/support/tfevents.ts), and by torch's
+// SummaryWriter where tensorboard is installed.
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { main } from '../../../../src/cli';
 import type { CliIO } from '../../../../src/cli/output';
 import { SMALL_CNN, writeModel } from './models';
 import { skip, torchPython } from './torchPython';
+import { crc32c, event, f64, key, lenDelim, record } from '../../../support/tfevents';
 
 function io(signal = new AbortController().signal): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -21,67 +23,6 @@ function io(signal = new AbortController().signal): CliIO & { stdout: string[]; 
     err: (t) => stderr.push(t),
     interrupted: signal,
   };
-}
-
-// CRC-32C (Castagnoli, reflected 0x82F63B78), bit by bit: independent of the package the code uses.
-function crc32c(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) {
-    c ^= x;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-const masked = (b: Uint8Array): number => {
-  const c = crc32c(b);
-  return ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
-};
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-}
-const key = (field: number, wire: number): number[] => varint(field * 8 + wire);
-const lenDelim = (field: number, bytes: number[]): number[] => [
-  ...key(field, 2),
-  ...varint(bytes.length),
-  ...bytes,
-];
-const f32 = (v: number): number[] => [...new Uint8Array(new Float32Array([v]).buffer)];
-const f64 = (v: number): number[] => [...new Uint8Array(new Float64Array([v]).buffer)];
-
-/** Event{wall_time, step, summary{value{tag, simple_value}}}; `tensor` writes torch's new-style scalar. */
-function event(step: number, tag: string, value: number, tensor = false): number[] {
-  const v = tensor
-    ? [
-        ...lenDelim(1, [...Buffer.from(tag)]),
-        ...lenDelim(8, [...key(1, 0), 1, ...lenDelim(5, f32(value))]),
-      ]
-    : [...lenDelim(1, [...Buffer.from(tag)]), ...key(2, 5), ...f32(value)];
-  return [
-    ...key(1, 1),
-    ...f64(1700000000.5),
-    ...key(2, 0),
-    ...varint(step),
-    ...lenDelim(5, lenDelim(1, v)),
-  ];
-}
-
-function record(data: number[]): Buffer {
-  const d = Uint8Array.from(data);
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(d.length));
-  const out = Buffer.alloc(12 + d.length + 4);
-  len.copy(out, 0);
-  out.writeUInt32LE(masked(len), 8);
-  Buffer.from(d).copy(out, 12);
-  out.writeUInt32LE(masked(d), 12 + d.length);
-  return out;
 }
 
 test('our CRC-32C matches the standard check value, so the files below are framed as documented', () => {
@@ -103,7 +44,7 @@ test('follow --once --json: TensorBoard scalars (simple_value and tensor) from a
       record(version),
       record(event(1, 'loss', 0.5)),
       record(event(2, 'loss', 0.25)),
-      record(event(2, 'acc', 0.875, true)),
+      record(event(2, 'acc', 0.875, { tensor: true })),
     ]),
   );
   const o = io();

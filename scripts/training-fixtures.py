@@ -23,7 +23,9 @@ With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurr
 --batchnorm: BatchNorm in training mode (test/fixtures/training/torch-batchnorm-train.json); with
 --attention: MultiheadAttention and TransformerEncoderLayer (test/fixtures/training/torch-attention.json);
 with --graph: forwards that are graphs (residual adds, skip concatenations, tensor operations between
-layers, a module called twice) in test/fixtures/training/torch-graph.json.
+layers, a module called twice) in test/fixtures/training/torch-graph.json; with --layout: graphs whose
+values are held channels-last between layers and turned to PyTorch's order only where an op needs it
+(test/fixtures/training/torch-layout.json, test/unit/training/layout.test.ts).
 """
 import json
 import os
@@ -332,6 +334,59 @@ class GRUStates(nn.Module):
 """),
 ]
 
+
+# Graphs that hold values channels-last (--layout): ops on channels (chunk, cat, softmax, a mean kept as
+# [B, C, 1, 1] and broadcast back), reductions that leave a 1-D signal for a Conv1d, and the ops that need
+# PyTorch's order (indexing, permute, flatten, view), mixed with values already in it.
+LAYOUT_CASES = [
+    ("LayoutMix", [2, 3, 8, 8], "float", """
+# input: (2, 3, 8, 8)
+class LayoutMix(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.se = nn.Conv2d(8, 8, 1)
+        self.conv2 = nn.Conv2d(4, 6, 3, stride=2, padding=1)
+        self.conv1d = nn.Conv1d(6, 4, 3, padding=1)
+        self.fc = nn.Linear(24 + 96 + 8, 5)
+
+    def forward(self, x):
+        h = F.relu(self.bn(self.conv(x)))
+        w = torch.sigmoid(self.se(h.mean((2, 3), keepdim=True)))
+        h = h * w + 0.5 * h
+        a, b = h.chunk(2, dim=1)
+        g = torch.softmax(self.conv2(a - b), dim=1)
+        r = self.conv1d(g.sum(dim=2))
+        r = torch.cat([r, g[:, :2].mean(2)], dim=1)
+        p = g.permute(0, 2, 3, 1).flatten(1)
+        s = h.sum((1, 2)).view(x.size(0), -1)
+        return self.fc(torch.cat([r.flatten(1), p, s], dim=1))
+"""),
+    ("DenseCat", [2, 1, 6, 6], "float", """
+# input: (2, 1, 6, 6)
+class DenseCat(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 3, 3, padding=1)
+        self.c2 = nn.Conv2d(4, 3, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(7 * 9, 4)
+
+    def forward(self, x):
+        y = torch.cat([x, F.relu(self.c1(x))], 1)
+        y = torch.cat([y, torch.tanh(self.c2(y))], dim=-3)
+        y = self.pool(y) - y.mean(dim=1, keepdim=True)[:, :, ::2, ::2]
+        return self.fc(y.view(y.size(0), -1))
+"""),
+]
+
+
+def write_layout_fixtures():
+    """Like main(), for LAYOUT_CASES, into test/fixtures/training/torch-layout.json."""
+    global CASES
+    CASES = LAYOUT_CASES
+    main("torch-layout.json")
 
 def write_graph_fixtures():
     """Like main(), for GRAPH_CASES, into test/fixtures/training/torch-graph.json."""
@@ -736,6 +791,9 @@ def write_attention_fixtures():
 
 
 if __name__ == "__main__":
+    if "--layout" in sys.argv[1:]:
+        write_layout_fixtures()
+        sys.exit(0)
     if "--graph" in sys.argv[1:]:
         write_graph_fixtures()
         sys.exit(0)

@@ -40,6 +40,29 @@ export interface Net {
 
 let buildCount = 0;
 
+/**
+ * Layers whose steps take a channels-last input as it is (and keep it so): a graph hands them its
+ * values in either layout. Any other layer is given PyTorch's order, so a new layer kind is safe
+ * without knowing about layouts.
+ */
+const CHANNELS_LAST_STEPS = new Set<LayerSpec['op']>([
+  'conv2d',
+  'conv1d',
+  'convtranspose2d',
+  'convtranspose1d',
+  'maxpool2d',
+  'maxpool1d',
+  'avgpool2d',
+  'avgpool1d',
+  'batchnorm',
+  'groupnorm',
+  'activation',
+  'dropout',
+  'softmax',
+  'log_softmax',
+  'identity',
+]);
+
 export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const rand = uniformStream(subSeed(seed, 'init:' + spec.name));
   const dropRand = uniformStream(subSeed(seed, 'dropout:' + spec.name));
@@ -76,11 +99,11 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
     byName.set(l.name, step);
     return step;
   });
-  const apply = (i: number, x: Tensor, training: boolean): Tensor[] => {
+  const apply = (i: number, a: Act, training: boolean): Act[] => {
     const l = spec.layers[i];
     const tuple = tuples.get(l.name);
-    if (tuple) return tuple(x);
-    return [toPlain(tf, steps[i]({ t: x, layout: 'plain' }, training)).t];
+    if (tuple) return tuple(toPlain(tf, a).t).map((t) => ({ t, layout: 'plain' }));
+    return [steps[i](CHANNELS_LAST_STEPS.has(l.op) ? a : toPlain(tf, a), training)];
   };
 
   return {

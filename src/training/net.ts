@@ -22,6 +22,7 @@ import {
   type MakeVar,
 } from './layers';
 import { buildTransformerEncoderLayer } from './attention';
+import { batchNormTrain } from './batchnormTrain';
 import { runGraph } from './graph';
 import { buildRecurrent } from './recurrent';
 import { uniformStream, subSeed } from './rng';
@@ -220,26 +221,23 @@ function makeStep(
           throw new Error(
             `${what}: expects ${l.features} features, got shape ${x.shape.join('×')}`,
           );
-        const axes = x.shape.slice(0, -1).map((_, i) => i);
-        let m: Tensor = mean;
-        let s: Tensor = variance;
+        const layout = x.rank >= 3 ? 'nhwc' : 'plain';
         if (training) {
-          const mom = tf.moments(x, axes);
-          m = mom.mean;
-          s = mom.variance;
-          // Running statistics as PyTorch keeps them: momentum-weighted, with the unbiased variance.
-          const n = x.size / l.features;
-          const unbiased = tf.mul(s, n / Math.max(1, n - 1));
-          mean.assign(tf.add(tf.mul(mean, 1 - l.momentum), tf.mul(m, l.momentum)));
-          variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
+          const affine = gamma && beta ? { gamma, beta } : null;
+          const y = batchNormTrain(tf, x, affine, l.eps, (m, s) => {
+            // Running statistics as PyTorch keeps them: momentum-weighted, with the unbiased variance.
+            const n = x.size / l.features;
+            const unbiased = tf.mul(s, n / Math.max(1, n - 1));
+            mean.assign(tf.add(tf.mul(mean, 1 - l.momentum), tf.mul(m, l.momentum)));
+            variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
+          });
+          return { t: y, layout };
         }
-        // Without affine parameters the normalisation is written out: tfjs's batchNorm gradient fails
-        // when scale and offset are absent (affine=False in training mode).
         const y =
           gamma && beta
-            ? tf.batchNorm(x, m, s, beta, gamma, l.eps)
-            : tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(s, l.eps)));
-        return { t: y, layout: x.rank >= 3 ? 'nhwc' : 'plain' };
+            ? tf.batchNorm(x, mean, variance, beta, gamma, l.eps)
+            : tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, l.eps)));
+        return { t: y, layout };
       };
     }
     case 'encoder': {

@@ -25,7 +25,9 @@ With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurr
 with --graph: forwards that are graphs (residual adds, skip concatenations, tensor operations between
 layers, a module called twice) in test/fixtures/training/torch-graph.json; with --layout: graphs whose
 values are held channels-last between layers and turned to PyTorch's order only where an op needs it
-(test/fixtures/training/torch-layout.json, test/unit/training/layout.test.ts).
+(test/fixtures/training/torch-layout.json, test/unit/training/layout.test.ts); with --init: the
+statistics of PyTorch's default initialisation of the training test models (test/fixtures/training/models/)
+over several seeds, per state_dict entry (test/fixtures/training/torch-init.json, test/unit/training/init.test.ts).
 """
 import json
 import os
@@ -387,6 +389,44 @@ def write_layout_fixtures():
     global CASES
     CASES = LAYOUT_CASES
     main("torch-layout.json")
+
+INIT_MODELS = [
+    ("resnet_cifar.py", "ResNet"),
+    ("resnet_mnist.py", "ResNet"),
+    ("mnist_rnn.py", "Net"),
+    ("unet.py", "UNet"),
+    ("encoder_classifier.py", "RowEncoder"),
+]
+INIT_SEEDS = 8
+
+
+def write_init_fixtures():
+    """Mean, standard deviation and largest magnitude of every state_dict entry of each model as PyTorch
+    initialises it, pooled over INIT_SEEDS seeds: what our initialisation must match in distribution."""
+    models = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "models")
+    out = []
+    for file, name in INIT_MODELS:
+        with open(os.path.join(models, file)) as f:
+            source = f.read()
+        ns = {}
+        exec(compile(source, file, "exec"), ns)
+        pooled = {}
+        for seed in range(INIT_SEEDS):
+            torch.manual_seed(seed)
+            for k, v in ns[name]().state_dict().items():
+                if not k.endswith("num_batches_tracked"):
+                    pooled.setdefault(k, []).append(v.detach().double().flatten())
+        stats = {}
+        for k, vs in pooled.items():
+            v = torch.cat(vs)
+            stats[k] = {"n": v.numel(), "mean": v.mean().item(), "std": v.std(unbiased=False).item(),
+                        "absmax": v.abs().max().item()}
+        out.append({"file": file, "name": name, "seeds": INIT_SEEDS, "stats": stats})
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-init.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "models": out}, f, indent=1)
+        f.write("\n")
+    print(f"wrote the init statistics of {len(out)} models to {os.path.normpath(dest)}")
 
 def write_graph_fixtures():
     """Like main(), for GRAPH_CASES, into test/fixtures/training/torch-graph.json."""
@@ -791,6 +831,9 @@ def write_attention_fixtures():
 
 
 if __name__ == "__main__":
+    if "--init" in sys.argv[1:]:
+        write_init_fixtures()
+        sys.exit(0)
     if "--layout" in sys.argv[1:]:
         write_layout_fixtures()
         sys.exit(0)

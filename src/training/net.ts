@@ -61,11 +61,16 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const byName = new Map<string, Step>();
   // Layers whose output is a tuple (LSTM: output, h_n, c_n), by name; graphs read every part.
   const tuples = new Map<string, (x: Tensor) => Tensor[]>();
-  // Layers with several inputs or outputs from graphOps/ (cells, attention), by name.
-  const modules = new Map<string, ModuleForward>();
+  // Layers with several inputs or outputs from graphOps/ (cells, attention), by layer index; a
+  // module's later calls get its first call's forward (functional calls of one name are not shared).
+  const modules: (ModuleForward | undefined)[] = [];
+  const moduleByName = new Map<string, ModuleForward>();
   const steps: Step[] = spec.layers.map((l, i): Step => {
     const shared = byName.get(l.name);
-    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) return shared;
+    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) {
+      modules[i] = moduleByName.get(l.name);
+      return shared;
+    }
     let step: Step;
     if (l.op === 'recurrent') {
       const m = buildRecurrent(tf, l, v, rand, `${l.name}.`);
@@ -77,7 +82,8 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
       step = (a) => ({ t: all(toPlain(tf, a).t)[0], layout: 'plain' });
     } else if (l.op === 'module') {
       const m = buildModule(tf, l.m, l.name, v, rand, () => Math.floor(dropRand() * 2 ** 31));
-      modules.set(l.name, m);
+      moduleByName.set(l.name, m);
+      modules[i] = m;
       step = (a, training) => ({ t: m([toPlain(tf, a).t], training)[0], layout: 'plain' });
     } else step = makeStep(tf, l, i, v, rand, dropRand);
     byName.set(l.name, step);
@@ -91,7 +97,7 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
     extra: (Tensor | null)[] = [],
   ): Tensor[] => {
     const l = spec.layers[i];
-    const m = modules.get(l.name);
+    const m = modules[i];
     if (m) return m([x, ...extra], training);
     const tuple = tuples.get(l.name);
     if (tuple) return tuple(x);

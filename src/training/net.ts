@@ -85,11 +85,16 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const byName = new Map<string, Step>();
   // Layers whose output is a tuple (LSTM: output, h_n, c_n), by name; graphs read every part.
   const tuples = new Map<string, (x: Tensor) => Tensor[]>();
-  // Layers with several inputs or outputs from graphOps/ (cells, attention), by name.
-  const modules = new Map<string, ModuleForward>();
+  // Layers with several inputs or outputs from graphOps/ (cells, attention), by layer index; a
+  // module's later calls get its first call's forward (functional calls of one name are not shared).
+  const modules: (ModuleForward | undefined)[] = [];
+  const moduleByName = new Map<string, ModuleForward>();
   const steps: Step[] = spec.layers.map((l, i): Step => {
     const shared = byName.get(l.name);
-    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) return shared;
+    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) {
+      modules[i] = moduleByName.get(l.name);
+      return shared;
+    }
     let step: Step;
     if (l.op === 'recurrent') {
       const m = buildRecurrent(tf, l, v, rand, `${l.name}.`);
@@ -101,24 +106,23 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
       step = (a) => ({ t: all(toPlain(tf, a).t)[0], layout: 'plain' });
     } else if (l.op === 'module') {
       const m = buildModule(tf, l.m, l.name, v, rand, () => Math.floor(dropRand() * 2 ** 31));
-      modules.set(l.name, m);
+      moduleByName.set(l.name, m);
+      modules[i] = m;
       step = (a, training) => ({ t: m([toPlain(tf, a).t], training)[0], layout: 'plain' });
     } else step = makeStep(tf, l, i, v, rand, dropRand);
     byName.set(l.name, step);
     return step;
   });
   copyInitialValues(spec, variables);
-  const apply = (
-    i: number,
-    a: Act,
-    training: boolean,
-    extra: (Tensor | null)[] = [],
-  ): Act[] => {
+  const apply = (i: number, a: Act, training: boolean, extra: (Tensor | null)[] = []): Act[] => {
     const l = spec.layers[i];
-    const m = modules.get(l.name);
+    const m = modules[i];
     // The graphOps modules work in PyTorch's layout, as their extra operands arrive.
     if (m)
-      return m([toPlain(tf, a).t, ...extra], training).map((t) => ({ t, layout: 'plain' as const }));
+      return m([toPlain(tf, a).t, ...extra], training).map((t) => ({
+        t,
+        layout: 'plain' as const,
+      }));
     const tuple = tuples.get(l.name);
     if (tuple) return tuple(toPlain(tf, a).t).map((t) => ({ t, layout: 'plain' }));
     return [steps[i](CHANNELS_LAST_STEPS.has(l.op) ? a : toPlain(tf, a), training)];

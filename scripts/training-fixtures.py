@@ -25,7 +25,11 @@ With --recurrent: nn.RNN / LSTM / GRU cases (test/fixtures/training/torch-recurr
 with --graph: forwards that are graphs (residual adds, skip concatenations, tensor operations between
 layers, a module called twice, cells in loops, attention, encoder stacks, 3-D convolution) in
 test/fixtures/training/torch-graph.json; with --graph-train: graphs with BatchNorm trained for a few SGD
-steps, then evaluated (test/fixtures/training/torch-graph-train.json).
+steps, then evaluated (test/fixtures/training/torch-graph-train.json); with --layout: graphs whose
+values are held channels-last between layers and turned to PyTorch's order only where an op needs it
+(test/fixtures/training/torch-layout.json, test/unit/training/layout.test.ts); with --init: the
+statistics of PyTorch's default initialisation of the training test models (test/fixtures/training/models/)
+over several seeds, per state_dict entry (test/fixtures/training/torch-init.json, test/unit/training/init.test.ts).
 """
 import json
 import os
@@ -418,6 +422,97 @@ class Conv3dNet(nn.Module):
 """),
 ]
 
+
+# Graphs that hold values channels-last (--layout): ops on channels (chunk, cat, softmax, a mean kept as
+# [B, C, 1, 1] and broadcast back), reductions that leave a 1-D signal for a Conv1d, and the ops that need
+# PyTorch's order (indexing, permute, flatten, view), mixed with values already in it.
+LAYOUT_CASES = [
+    ("LayoutMix", [2, 3, 8, 8], "float", """
+# input: (2, 3, 8, 8)
+class LayoutMix(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.se = nn.Conv2d(8, 8, 1)
+        self.conv2 = nn.Conv2d(4, 6, 3, stride=2, padding=1)
+        self.conv1d = nn.Conv1d(6, 4, 3, padding=1)
+        self.fc = nn.Linear(24 + 96 + 8, 5)
+
+    def forward(self, x):
+        h = F.relu(self.bn(self.conv(x)))
+        w = torch.sigmoid(self.se(h.mean((2, 3), keepdim=True)))
+        h = h * w + 0.5 * h
+        a, b = h.chunk(2, dim=1)
+        g = torch.softmax(self.conv2(a - b), dim=1)
+        r = self.conv1d(g.sum(dim=2))
+        r = torch.cat([r, g[:, :2].mean(2)], dim=1)
+        p = g.permute(0, 2, 3, 1).flatten(1)
+        s = h.sum((1, 2)).view(x.size(0), -1)
+        return self.fc(torch.cat([r.flatten(1), p, s], dim=1))
+"""),
+    ("DenseCat", [2, 1, 6, 6], "float", """
+# input: (2, 1, 6, 6)
+class DenseCat(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 3, 3, padding=1)
+        self.c2 = nn.Conv2d(4, 3, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(7 * 9, 4)
+
+    def forward(self, x):
+        y = torch.cat([x, F.relu(self.c1(x))], 1)
+        y = torch.cat([y, torch.tanh(self.c2(y))], dim=-3)
+        y = self.pool(y) - y.mean(dim=1, keepdim=True)[:, :, ::2, ::2]
+        return self.fc(y.view(y.size(0), -1))
+"""),
+]
+
+
+def write_layout_fixtures():
+    """Like main(), for LAYOUT_CASES, into test/fixtures/training/torch-layout.json."""
+    global CASES
+    CASES = LAYOUT_CASES
+    main("torch-layout.json")
+
+INIT_MODELS = [
+    ("resnet_cifar.py", "ResNet"),
+    ("resnet_mnist.py", "ResNet"),
+    ("mnist_rnn.py", "Net"),
+    ("unet.py", "UNet"),
+    ("encoder_classifier.py", "RowEncoder"),
+]
+INIT_SEEDS = 8
+
+
+def write_init_fixtures():
+    """Mean, standard deviation and largest magnitude of every state_dict entry of each model as PyTorch
+    initialises it, pooled over INIT_SEEDS seeds: what our initialisation must match in distribution."""
+    models = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "models")
+    out = []
+    for file, name in INIT_MODELS:
+        with open(os.path.join(models, file)) as f:
+            source = f.read()
+        ns = {}
+        exec(compile(source, file, "exec"), ns)
+        pooled = {}
+        for seed in range(INIT_SEEDS):
+            torch.manual_seed(seed)
+            for k, v in ns[name]().state_dict().items():
+                if not k.endswith("num_batches_tracked"):
+                    pooled.setdefault(k, []).append(v.detach().double().flatten())
+        stats = {}
+        for k, vs in pooled.items():
+            v = torch.cat(vs)
+            stats[k] = {"n": v.numel(), "mean": v.mean().item(), "std": v.std(unbiased=False).item(),
+                        "absmax": v.abs().max().item()}
+        out.append({"file": file, "name": name, "seeds": INIT_SEEDS, "stats": stats})
+    dest = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "training", "torch-init.json")
+    with open(dest, "w") as f:
+        json.dump({"torch": torch.__version__, "models": out}, f, indent=1)
+        f.write("\n")
+    print(f"wrote the init statistics of {len(out)} models to {os.path.normpath(dest)}")
 
 def write_graph_fixtures():
     """Like main(), for GRAPH_CASES, into test/fixtures/training/torch-graph.json."""
@@ -909,6 +1004,12 @@ def write_attention_fixtures():
 
 
 if __name__ == "__main__":
+    if "--init" in sys.argv[1:]:
+        write_init_fixtures()
+        sys.exit(0)
+    if "--layout" in sys.argv[1:]:
+        write_layout_fixtures()
+        sys.exit(0)
     if "--graph" in sys.argv[1:]:
         write_graph_fixtures()
         sys.exit(0)

@@ -1,9 +1,10 @@
-// nn.MultiheadAttention (packed in_proj as PyTorch stores it when kdim = vdim = embed_dim; queries,
-// keys and values may be different tensors)
-// and nn.TransformerEncoderLayer (post-norm or norm_first, ReLU or GELU) in tfjs with PyTorch's
-// semantics and parameter names, without masks and with dropout only in training mode (on the attention weights too, as PyTorch). The attention
-// weights returned are averaged over heads, as PyTorch's default average_attn_weights=True gives them.
-// Checked against PyTorch 1.13's outputs and gradients in test/unit/training/attention.test.ts.
+// nn.MultiheadAttention (the packed in_proj PyTorch stores when kdim = vdim = embed_dim; queries, keys
+// and values may be different tensors) and nn.TransformerEncoderLayer (post-norm or norm_first, ReLU
+// or GELU) in tfjs with PyTorch's semantics and parameter names, without masks, with dropout only in
+// training mode (on the attention weights too, as PyTorch). The attention weights returned are
+// averaged over heads, as PyTorch's default average_attn_weights=True gives them. Checked against
+// PyTorch 1.13's outputs and gradients in test/unit/training/attention.test.ts (and, called in
+// graphs, graph.test.ts).
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
 import { uniform, type MakeVar } from './layers';

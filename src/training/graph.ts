@@ -1,9 +1,12 @@
 // A network that is a graph, not a chain: the nodes graphTranslate.ts makes from the shape engine's
-// flow graph, and their forward in tfjs. Every value between nodes is in PyTorch's layout (NCHW), so
-// each op means what it means in PyTorch; the layers convert to NHWC inside where tfjs needs it.
+// flow graph, and their forward in tfjs. Every node means what it means in PyTorch on NCHW tensors, but
+// values may be held channels-last (NHWC, what tfjs convolves): a run of convolutions, pooling, batch
+// norm, activations, residual adds and channel concatenations stays NHWC, and a value is turned to
+// PyTorch's order only where an op's meaning depends on the memory order (view, flatten, permute,
+// indexing) — turning it around every convolution cost more than the convolution on small images.
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
-import { toPlain } from './layers';
+import { toPlain, type Act, type Layout } from './layers';
 
 /** Output `out` of node `node`. */
 export interface GRef {
@@ -108,14 +111,38 @@ function index(tf: Tf, x: Tensor, items: GIndex[], batch: number): Tensor {
     strides.push(1);
     outShape.push(x.shape[d]);
   }
-  const picked = strides.every((s) => s === 1)
-    ? tf.slice(
-        x,
-        begin,
-        end.map((e, i) => e - begin[i]),
-      )
-    : tf.stridedSlice(x, begin, end, strides);
+  let picked = tf.slice(
+    x,
+    begin,
+    end.map((e, i) => e - begin[i]),
+  );
+  strides.forEach((s, ax) => {
+    if (s > 1) picked = everyNth(tf, picked, ax, s);
+  });
   return tf.reshape(picked, outShape);
+}
+
+/**
+ * Every s-th element along `ax`, from the first: padded to a multiple of s, the axis split into
+ * [n, s] and the first column kept. tfjs's stridedSlice has no gradient; pad, reshape and slice do.
+ */
+function everyNth(tf: Tf, x: Tensor, ax: number, s: number): Tensor {
+  const len = x.shape[ax];
+  const n = Math.ceil(len / s);
+  const padded =
+    n * s === len
+      ? x
+      : tf.pad(
+          x,
+          x.shape.map((_, i): [number, number] => [0, i === ax ? n * s - len : 0]),
+        );
+  const split = [...x.shape.slice(0, ax), n, s, ...x.shape.slice(ax + 1)];
+  const first = tf.slice(
+    tf.reshape(padded, split),
+    split.map(() => 0),
+    split.map((d, i) => (i === ax + 1 ? 1 : d)),
+  );
+  return tf.reshape(first, [...x.shape.slice(0, ax), n, ...x.shape.slice(ax + 1)]);
 }
 
 /** The pieces along `dim` PyTorch's chunk(n) makes: ⌈size/n⌉ each, the last what remains. */
@@ -126,13 +153,75 @@ export function chunkSizes(total: number, chunks: number): number[] {
   return out;
 }
 
-/** Layer `layer` of the spec on a tensor in PyTorch's layout: every tensor it outputs. */
+/** A node that is a tensor operation (not a layer, not the input). */
+export type OpNode = Exclude<GNode, { op: 'layer' | 'input' }>;
+
+/**
+ * Layer `layer` of the spec on an activation in either layout: every output, each with its layout.
+ * `extra`: its further inputs (a state, keys) in PyTorch's layout, null where left out.
+ */
 export type LayerApply = (
   layer: number,
-  x: Tensor,
+  x: Act,
   training: boolean,
   extra?: (Tensor | null)[],
-) => Tensor[];
+) => Act[];
+
+/** Where PyTorch's axis d of a rank-r tensor lies channels-last: batch first, channels last. */
+const nhwcAxis = (d: number, r: number): number => (d === 0 ? 0 : d === 1 ? r - 1 : d - 1);
+
+/**
+ * The node to run on channels-last operands as they lie, and the layout of its result, when that
+ * computes PyTorch's op: elementwise ops as they are, cat/split/softmax/mean/sum with their dims moved.
+ * Null when the op depends on PyTorch's memory order (or an operand is in it): the caller turns the
+ * operands to NCHW. `nhwcRank(r)` is r's rank when it is held channels-last, else null.
+ */
+export function channelsLastNode(
+  n: OpNode,
+  nhwcRank: (r: GRef) => number | null,
+): { node: OpNode; layout: Layout } | null {
+  const same = { node: n, layout: 'nhwc' as const };
+  switch (n.op) {
+    case 'act':
+    case 'neg':
+    case 'identity':
+      return nhwcRank(n.x) === null ? null : same;
+    case 'binary': {
+      // Broadcasting lines up axes from the end, so both tensors must be channels-last of one rank.
+      const ranks = [n.a, n.b].filter((o) => typeof o !== 'number').map((o) => nhwcRank(o));
+      return ranks.every((r) => r !== null && r === ranks[0]) ? same : null;
+    }
+    case 'cat': {
+      const r = nhwcRank(n.xs[0]);
+      if (r === null || n.xs.some((x) => nhwcRank(x) !== r)) return null;
+      return { node: { ...n, dim: nhwcAxis(axis(n.dim, r), r) }, layout: 'nhwc' };
+    }
+    case 'split':
+    case 'softmax':
+    case 'log_softmax': {
+      const r = nhwcRank(n.x);
+      if (r === null) return null;
+      return { node: { ...n, dim: nhwcAxis(axis(n.dim, r), r) }, layout: 'nhwc' };
+    }
+    case 'mean':
+    case 'sum': {
+      const r = nhwcRank(n.x);
+      if (r === null) return null;
+      // Over every axis the order does not matter.
+      if (n.dims === null) return { node: n, layout: 'plain' };
+      const dims = n.dims.map((d) => axis(d, r));
+      if (dims.includes(0)) return null;
+      const moved = { ...n, dims: dims.map((d) => nhwcAxis(d, r)) };
+      if (n.keep) return { node: moved, layout: 'nhwc' };
+      // What remains is [B, spatial…] (channels gone) or [B, C]: both in PyTorch's order; else
+      // [B, spatial…, C], still channels-last.
+      const left = r - new Set(dims).size;
+      return { node: moved, layout: dims.includes(1) || left <= 2 ? 'plain' : 'nhwc' };
+    }
+    default:
+      return null;
+  }
+}
 
 /** The graph's forward: `x` is the batch as fit gives it (NHWC when an image). */
 export function runGraph(
@@ -142,41 +231,60 @@ export function runGraph(
   x: Tensor,
   training: boolean,
 ): Tensor {
-  const vals: Tensor[][] = [];
+  const vals: Act[][] = [];
   const batch = x.shape[0];
-  const get = (r: GRef): Tensor => {
-    const t = vals[r.node]?.[r.out];
-    if (!t) throw new Error(`graph node ${r.node} output ${r.out} is missing`);
+  const act = (r: GRef): Act => {
+    const a = vals[r.node]?.[r.out];
+    if (!a) throw new Error(`graph node ${r.node} output ${r.out} is missing`);
+    return a;
+  };
+  // Each channels-last value is turned to PyTorch's order at most once, however many ops read it.
+  const plainOf = new Map<Act, Tensor>();
+  const plain = (r: GRef): Tensor => {
+    const a = act(r);
+    if (a.layout === 'plain') return a.t;
+    let t = plainOf.get(a);
+    if (!t) {
+      t = toPlain(tf, a).t;
+      plainOf.set(a, t);
+    }
     return t;
   };
-  const operand = (o: GOperand): Tensor | number => (typeof o === 'number' ? o : get(o));
-  const input = toPlain(tf, { t: x, layout: x.rank === 4 ? 'nhwc' : 'plain' }).t;
+  const raw = (r: GRef): Tensor => act(r).t;
+  const nhwcRank = (r: GRef): number | null => {
+    const a = act(r);
+    return a.layout === 'nhwc' ? a.t.rank : null;
+  };
+  const input: Act = { t: x, layout: x.rank === 4 ? 'nhwc' : 'plain' };
   g.nodes.forEach((n, i) => {
     if (!n) return;
-    vals[i] =
-      n.op === 'layer'
-        ? apply(
-            n.layer,
-            get(n.x),
-            training,
-            n.extra?.map((r) => (r ? get(r) : null)),
-          )
-        : [node(tf, n, input, operand, get, batch)].flat();
+    if (n.op === 'input') vals[i] = [input];
+    else if (n.op === 'layer')
+      vals[i] = apply(
+        n.layer,
+        act(n.x),
+        training,
+        n.extra?.map((r) => (r ? plain(r) : null)),
+      );
+    else {
+      const cl = channelsLastNode(n, nhwcRank);
+      const get = cl ? raw : plain;
+      const operand = (o: GOperand): Tensor | number => (typeof o === 'number' ? o : get(o));
+      const out = [node(tf, cl ? cl.node : n, operand, get, batch)].flat();
+      vals[i] = out.map((t) => ({ t, layout: cl ? cl.layout : 'plain' }));
+    }
   });
-  return get(g.output);
+  return plain(g.output);
 }
 
 function node(
   tf: Tf,
-  n: Exclude<GNode, { op: 'layer' }>,
-  input: Tensor,
+  n: OpNode,
   operand: (o: GOperand) => Tensor | number,
   get: (r: GRef) => Tensor,
   batch: number,
 ): Tensor | Tensor[] {
   switch (n.op) {
-    case 'input':
-      return input;
     case 'binary': {
       const a = operand(n.a);
       const b = operand(n.b);

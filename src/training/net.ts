@@ -22,6 +22,7 @@ import {
   type MakeVar,
 } from './layers';
 import { buildTransformerEncoderLayer } from './attention';
+import { batchNormTrain } from './batchnormTrain';
 import { runGraph } from './graph';
 import { buildModule, type ModuleForward } from './graphOps/build';
 import { buildRecurrent } from './recurrent';
@@ -40,6 +41,29 @@ export interface Net {
 }
 
 let buildCount = 0;
+
+/**
+ * Layers whose steps take a channels-last input as it is (and keep it so): a graph hands them its
+ * values in either layout. Any other layer is given PyTorch's order, so a new layer kind is safe
+ * without knowing about layouts.
+ */
+const CHANNELS_LAST_STEPS = new Set<LayerSpec['op']>([
+  'conv2d',
+  'conv1d',
+  'convtranspose2d',
+  'convtranspose1d',
+  'maxpool2d',
+  'maxpool1d',
+  'avgpool2d',
+  'avgpool1d',
+  'batchnorm',
+  'groupnorm',
+  'activation',
+  'dropout',
+  'softmax',
+  'log_softmax',
+  'identity',
+]);
 
 export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const rand = uniformStream(subSeed(seed, 'init:' + spec.name));
@@ -61,11 +85,16 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
   const byName = new Map<string, Step>();
   // Layers whose output is a tuple (LSTM: output, h_n, c_n), by name; graphs read every part.
   const tuples = new Map<string, (x: Tensor) => Tensor[]>();
-  // Layers with several inputs or outputs from graphOps/ (cells, attention), by name.
-  const modules = new Map<string, ModuleForward>();
+  // Layers with several inputs or outputs from graphOps/ (cells, attention), by layer index; a
+  // module's later calls get its first call's forward (functional calls of one name are not shared).
+  const modules: (ModuleForward | undefined)[] = [];
+  const moduleByName = new Map<string, ModuleForward>();
   const steps: Step[] = spec.layers.map((l, i): Step => {
     const shared = byName.get(l.name);
-    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) return shared;
+    if (shared && !/^(F|torch|Tensor)\./.test(l.type)) {
+      modules[i] = moduleByName.get(l.name);
+      return shared;
+    }
     let step: Step;
     if (l.op === 'recurrent') {
       const m = buildRecurrent(tf, l, v, rand, `${l.name}.`);
@@ -77,25 +106,26 @@ export function buildNet(tf: Tf, spec: NetSpec, seed: number): Net {
       step = (a) => ({ t: all(toPlain(tf, a).t)[0], layout: 'plain' });
     } else if (l.op === 'module') {
       const m = buildModule(tf, l.m, l.name, v, rand, () => Math.floor(dropRand() * 2 ** 31));
-      modules.set(l.name, m);
+      moduleByName.set(l.name, m);
+      modules[i] = m;
       step = (a, training) => ({ t: m([toPlain(tf, a).t], training)[0], layout: 'plain' });
     } else step = makeStep(tf, l, i, v, rand, dropRand);
     byName.set(l.name, step);
     return step;
   });
   copyInitialValues(spec, variables);
-  const apply = (
-    i: number,
-    x: Tensor,
-    training: boolean,
-    extra: (Tensor | null)[] = [],
-  ): Tensor[] => {
+  const apply = (i: number, a: Act, training: boolean, extra: (Tensor | null)[] = []): Act[] => {
     const l = spec.layers[i];
-    const m = modules.get(l.name);
-    if (m) return m([x, ...extra], training);
+    const m = modules[i];
+    // The graphOps modules work in PyTorch's layout, as their extra operands arrive.
+    if (m)
+      return m([toPlain(tf, a).t, ...extra], training).map((t) => ({
+        t,
+        layout: 'plain' as const,
+      }));
     const tuple = tuples.get(l.name);
-    if (tuple) return tuple(x);
-    return [toPlain(tf, steps[i]({ t: x, layout: 'plain' }, training)).t];
+    if (tuple) return tuple(toPlain(tf, a).t).map((t) => ({ t, layout: 'plain' }));
+    return [steps[i](CHANNELS_LAST_STEPS.has(l.op) ? a : toPlain(tf, a), training)];
   };
 
   return {
@@ -226,29 +256,25 @@ function makeStep(
           throw new Error(
             `${what}: expects ${l.features} features, got shape ${x.shape.join('×')}`,
           );
-        const axes = x.shape.slice(0, -1).map((_, i) => i);
-        let m: Tensor = mean;
-        let s: Tensor = variance;
+        const layout = x.rank >= 3 ? 'nhwc' : 'plain';
         if (training) {
-          const mom = tf.moments(x, axes);
-          m = mom.mean;
-          s = mom.variance;
-          // Running statistics as PyTorch keeps them: momentum-weighted, with the unbiased variance.
-          const n = x.size / l.features;
-          const unbiased = tf.mul(s, n / Math.max(1, n - 1));
-          mean.assign(tf.add(tf.mul(mean, 1 - l.momentum), tf.mul(m, l.momentum)));
-          variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
+          const affine = gamma && beta ? { gamma, beta } : null;
+          const y = batchNormTrain(tf, x, affine, l.eps, (m, s) => {
+            // Running statistics as PyTorch keeps them: momentum-weighted, with the unbiased variance.
+            const n = x.size / l.features;
+            const unbiased = tf.mul(s, n / Math.max(1, n - 1));
+            mean.assign(tf.add(tf.mul(mean, 1 - l.momentum), tf.mul(m, l.momentum)));
+            variance.assign(tf.add(tf.mul(variance, 1 - l.momentum), tf.mul(unbiased, l.momentum)));
+          });
+          return { t: y, layout };
         }
-        // Without affine parameters the normalisation is written out: tfjs's batchNorm gradient fails
-        // when scale and offset are absent (affine=False in training mode).
-        // tfjs's batchNorm gradient handles rank ≤ 4: a BatchNorm3d's [B, D, H, W, C] goes in as [N, C].
+        // tfjs's batchNorm handles rank ≤ 4: a BatchNorm3d's [B, D, H, W, C] goes in as [N, C].
         const flat = x.rank > 4 ? tf.reshape(x, [-1, l.features]) : x;
         const yf =
           gamma && beta
-            ? tf.batchNorm(flat, m, s, beta, gamma, l.eps)
-            : tf.mul(tf.sub(flat, m), tf.rsqrt(tf.add(s, l.eps)));
-        const y = flat === x ? yf : tf.reshape(yf, x.shape);
-        return { t: y, layout: x.rank >= 3 ? 'nhwc' : 'plain' };
+            ? tf.batchNorm(flat, mean, variance, beta, gamma, l.eps)
+            : tf.mul(tf.sub(flat, mean), tf.rsqrt(tf.add(variance, l.eps)));
+        return { t: flat === x ? yf : tf.reshape(yf, x.shape), layout };
       };
     }
     case 'encoder': {

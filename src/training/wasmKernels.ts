@@ -176,8 +176,9 @@ function filterGradOneChannel(
 
 /**
  * dx = dy (padded by K−1−pad) convolved with the filter flipped in space and with in/out channels
- * swapped. Only stride 1 takes this path (no zero-insertion needed); other strides and paddings wider
- * than the kernel fall back to the backend's own kernel, which is correct, only slower.
+ * swapped. A stride above 1 (or a padding wider than the kernel) spreads dy with zeros between its rows
+ * and columns first (spreadGrad): s² times the multiply-adds of an exact sub-pixel scheme, but on
+ * XNNPACK's convolution, where the backend's own kernel is a naive loop many times slower.
  */
 function conv2DBackpropInput(
   ctx: Ctx,
@@ -205,17 +206,22 @@ function conv2DBackpropInput(
   const padLeft = kw - 1 - left;
   const padBottom = info.inHeight + kh - 1 - info.outHeight - padTop;
   const padRight = info.inWidth + kw - 1 - info.outWidth - padLeft;
-  if (
-    attrs.dataFormat === 'NCHW' ||
-    info.strideHeight !== 1 ||
-    info.strideWidth !== 1 ||
-    Math.min(padTop, padLeft, padBottom, padRight) < 0
-  ) {
+  if (attrs.dataFormat === 'NCHW') {
     const out = original.kernelFunc({ inputs, backend: ctx.backend, attrs });
     return Array.isArray(out) ? out[0] : out;
   }
-  const padded =
-    padTop || padLeft || padBottom || padRight
+  const plain =
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    Math.min(padTop, padLeft, padBottom, padRight) >= 0;
+  const padded = !plain
+    ? spreadGrad(ctx, dy, info.inHeight + kh - 1, info.inWidth + kw - 1, {
+        sh: info.strideHeight,
+        sw: info.strideWidth,
+        top: padTop,
+        left: padLeft,
+      })
+    : padTop || padLeft || padBottom || padRight
       ? call(
           ctx,
           'PadV2',
@@ -240,6 +246,39 @@ function conv2DBackpropInput(
   );
   free(ctx, swapped);
   if (padded) free(ctx, padded);
+  return out;
+}
+
+/**
+ * dy spread for a strided (or over-padded) convolution's input gradient: row oh lands at oh·s + top of
+ * a zero [B, H + KH − 1, W + KW − 1, C] field (columns alike), so a stride-1 valid convolution with the
+ * flipped filter gives dx. Rows that land outside only reach positions outside the input.
+ */
+function spreadGrad(
+  ctx: Ctx,
+  dy: TensorInfo,
+  hz: number,
+  wz: number,
+  at: { sh: number; sw: number; top: number; left: number },
+): TensorInfo {
+  const [b, oh, ow, c] = dy.shape;
+  const out = ctx.backend.makeOutput([b, hz, wz, c], 'float32');
+  // Views after makeOutput: allocating may grow (and move) the heap.
+  const src = ctx.backend.typedArrayFromHeap(dy) as Float32Array;
+  const dst = ctx.backend.typedArrayFromHeap(out) as Float32Array;
+  dst.fill(0);
+  for (let n = 0; n < b; n++) {
+    for (let y = 0; y < oh; y++) {
+      const p = y * at.sh + at.top;
+      if (p < 0 || p >= hz) continue;
+      for (let x = 0; x < ow; x++) {
+        const q = x * at.sw + at.left;
+        if (q < 0 || q >= wz) continue;
+        const s0 = ((n * oh + y) * ow + x) * c;
+        dst.set(src.subarray(s0, s0 + c), ((n * hz + p) * wz + q) * c);
+      }
+    }
+  }
   return out;
 }
 

@@ -142,18 +142,42 @@ function binBatch(file: string, classes: number): { images: Uint8Array; labels: 
   return { images, labels };
 }
 
-function concat(parts: { images: Uint8Array; labels: Uint8Array }[]): ImageSplit {
-  const count = parts.reduce((s, p) => s + p.labels.length, 0);
+type Part = { images: Uint8Array; labels: Uint8Array };
+
+/**
+ * The batches read one at a time into one array, so at most one batch is held beside the split (all
+ * five before the copy doubled the bytes held while loading).
+ */
+function concat(readers: (() => Part)[]): ImageSplit {
+  let images = new Uint8Array(0);
+  let labels = new Uint8Array(0);
+  let count = 0;
+  readers.forEach((read, i) => {
+    const p = read();
+    const n = p.labels.length;
+    if (count + n > labels.length) {
+      // Room for the rest at this batch's size: CIFAR's batches are all one size, so it grows once.
+      const cap = count + n * (readers.length - i);
+      const im = new Uint8Array(cap * PX);
+      im.set(images.subarray(0, count * PX));
+      const lb = new Uint8Array(cap);
+      lb.set(labels.subarray(0, count));
+      images = im;
+      labels = lb;
+    }
+    images.set(p.images, count * PX);
+    labels.set(p.labels, count);
+    count += n;
+  });
   if (count === 0) throw new DataError('a CIFAR split holds no images; re-download it');
-  const images = new Uint8Array(count * PX);
-  const labels = new Uint8Array(count);
-  let at = 0;
-  for (const p of parts) {
-    images.set(p.images, at * PX);
-    labels.set(p.labels, at);
-    at += p.labels.length;
-  }
-  return { images, labels, count, rows: 32, cols: 32, channels: 3 };
+  return {
+    images: images.subarray(0, count * PX),
+    labels: labels.subarray(0, count),
+    count,
+    rows: 32,
+    cols: 32,
+    channels: 3,
+  };
 }
 
 const TRAIN_BATCHES = [1, 2, 3, 4, 5];
@@ -173,17 +197,19 @@ export function loadCifar(dir: string, layout: CifarLayout): ImageDataset {
     );
     const k = classes.length;
     train = concat(
-      TRAIN_BATCHES.map((i) => pickleBatch(join(dir, `data_batch_${i}`), layout, 'labels', k)),
+      TRAIN_BATCHES.map(
+        (i) => () => pickleBatch(join(dir, `data_batch_${i}`), layout, 'labels', k),
+      ),
     );
-    test = concat([pickleBatch(join(dir, 'test_batch'), layout, 'labels', k)]);
+    test = concat([() => pickleBatch(join(dir, 'test_batch'), layout, 'labels', k)]);
   } else if (layout === 'cifar-100-python') {
     classes = names(
       dictGet(pickleFile(join(dir, 'meta'), layout), 'fine_label_names', join(dir, 'meta')),
       join(dir, 'meta'),
     );
     const k = classes.length;
-    train = concat([pickleBatch(join(dir, 'train'), layout, 'fine_labels', k)]);
-    test = concat([pickleBatch(join(dir, 'test'), layout, 'fine_labels', k)]);
+    train = concat([() => pickleBatch(join(dir, 'train'), layout, 'fine_labels', k)]);
+    test = concat([() => pickleBatch(join(dir, 'test'), layout, 'fine_labels', k)]);
   } else {
     const metaFile = join(dir, 'batches.meta.txt');
     classes = readFile(metaFile, layout)
@@ -193,9 +219,9 @@ export function loadCifar(dir: string, layout: CifarLayout): ImageDataset {
       .filter((s) => s !== '');
     if (classes.length === 0) throw new DataError(`${metaFile}: no class names; ${FIX[layout]}`);
     train = concat(
-      TRAIN_BATCHES.map((i) => binBatch(join(dir, `data_batch_${i}.bin`), classes.length)),
+      TRAIN_BATCHES.map((i) => () => binBatch(join(dir, `data_batch_${i}.bin`), classes.length)),
     );
-    test = concat([binBatch(join(dir, 'test_batch.bin'), classes.length)]);
+    test = concat([() => binBatch(join(dir, 'test_batch.bin'), classes.length)]);
   }
   const { mean, std } = channelStats(train);
   return {

@@ -160,3 +160,33 @@ test('a corrupt or missing CIFAR file gives one line naming it and the download'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('batches of different sizes load whole and in order (the split grows past the first guess)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-cifar-'));
+  try {
+    const bin = join(dir, 'cifar-10-batches-bin');
+    cpSync(join(root, 'cifar-10-batches-bin'), bin, { recursive: true });
+    // Record k of the whole split: label k mod 10, every pixel byte k.
+    const sizes = [1, 3, 2, 1, 3];
+    let k = 0;
+    sizes.forEach((n, b) => {
+      const buf = Buffer.alloc(n * 3073);
+      for (let i = 0; i < n; i++, k++) {
+        buf[i * 3073] = k % 10;
+        buf.fill(k, i * 3073 + 1, (i + 1) * 3073);
+      }
+      writeFileSync(join(bin, `data_batch_${b + 1}.bin`), buf);
+    });
+    const train = loadCifar(bin, 'cifar-10-batches-bin').train;
+    assert.equal(train.count, 10);
+    assert.equal(train.images.length, 10 * 3072);
+    assert.deepEqual(Array.from(train.labels), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (let i = 0; i < 10; i++)
+      assert.ok(
+        train.images.subarray(i * 3072, (i + 1) * 3072).every((v) => v === i),
+        `image ${i}`,
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

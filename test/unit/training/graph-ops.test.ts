@@ -184,3 +184,19 @@ test('what graphOps cannot reproduce is refused with the construct, its line and
   ];
   for (const [input, init, forward, re] of cases) assert.match(refusal(input, init, forward), re);
 });
+
+test('two functional 3-D poolings of different sizes are two layers, not one shared', async () => {
+  const { tf } = await loadBackend('cpu');
+  const spec = translateGraph(
+    model('(2, 1, 8, 8, 8)', 'pass', 'return F.avg_pool3d(F.max_pool3d(x, 2), 4).flatten(1)'),
+  );
+  const net = buildNet(tf, spec, 1);
+  const x = tf.tidy(() => tf.reshape(tf.range(0, 2 * 512), [2, 1, 8, 8, 8]));
+  const y = tf.tidy(() => net.forward(x, false));
+  assert.deepEqual(y.shape, [2, 1]);
+  // The max of each 2-cube is its far corner (odd coordinates); their mean over the 4×4×4 output of
+  // the first pooling is the mean of the odd coordinates: 512·b + 64·4 + 8·4 + 4 = 512·b + 292.
+  assert.deepEqual(Array.from(y.dataSync()), [292, 804]);
+  tf.dispose([x, y]);
+  net.dispose();
+});

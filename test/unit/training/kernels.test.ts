@@ -105,6 +105,13 @@ const convCases: {
     ],
   },
   { x: [2, 10, 10, 1], f: [3, 3, 1, 2], strides: 3, pad: 'valid' },
+  // A ResNet's downsampling: 3×3 stride 2 padding 1, and the 1×1 stride-2 shortcut, on odd sizes too.
+  { x: [2, 8, 8, 4], f: [3, 3, 4, 6], strides: 2, pad: 1 },
+  { x: [2, 7, 7, 4], f: [3, 3, 4, 6], strides: 2, pad: 1 },
+  { x: [2, 8, 7, 4], f: [1, 1, 4, 6], strides: 2, pad: 'valid' },
+  // Padding wider than the kernel reaches: positions that only see zeros.
+  { x: [2, 5, 5, 2], f: [1, 1, 2, 3], strides: 1, pad: 1 },
+  { x: [1, 6, 5, 2], f: [2, 2, 2, 3], strides: 2, pad: 2 },
 ];
 
 function convInfo(c: (typeof convCases)[number]) {

@@ -6,6 +6,7 @@ import {
   BarElement,
   CategoryScale,
   Chart,
+  Decimation,
   Filler,
   Legend,
   LinearScale,
@@ -26,6 +27,7 @@ Chart.register(
   BarController,
   BarElement,
   CategoryScale,
+  Decimation,
   Filler,
   Legend,
   LinearScale,
@@ -156,6 +158,16 @@ Chart.register(backgroundPlugin);
 export function axisTitle(text: string): { display: boolean; text: string } {
   return { display: true, text };
 }
+
+/**
+ * Chart.js's decimation for a line chart whose x grows with every point (a streamed series): each
+ * redraw cuts every line longer than the chart is wide to one point per pixel column by LTTB (the
+ * largest triangles keep a spike), so a redraw costs the chart's width, not the number of points.
+ * Chart.js waits until a line has 4× the width by default; a threshold of 1 cuts any longer line
+ * (it returns a line no longer than the width as is). It applies only where Chart.js allows it:
+ * line datasets on a linear x axis with parsing off (baseOptions).
+ */
+export const PIXEL_DECIMATION = { enabled: true, algorithm: 'lttb', threshold: 1 } as const;
 
 /** Common options: no animation, no per-point dots, compact ticks. */
 export function baseOptions(): NonNullable<ChartConfiguration<'line'>['options']> {

@@ -20,6 +20,7 @@ import {
   currentTheme,
   heatmapPlugin,
   makeChart,
+  PIXEL_DECIMATION,
   withAlpha,
 } from './charts';
 import {
@@ -411,10 +412,8 @@ export class SamplingView {
           .sort((a, b) => a[0] - b[0])
           .map(([c, tr]) => ({
             label: `chain ${c + 1}`,
-            data: lttb(
-              tr.map((x, i) => ({ x: i, y: x })),
-              400,
-            ),
+            // Every point the store keeps; Chart.js decimates to the pixel columns as draws stream.
+            data: tr.map((x, i) => ({ x: i, y: x })),
             borderColor: withAlpha(t.colors[MODEL_COLORS[c % MODEL_COLORS.length]], 0.8),
             borderWidth: 1,
           }));
@@ -617,7 +616,12 @@ export class SamplingView {
 
 function liveTraceChart(canvas: HTMLCanvasElement): Chart<'line', Pt[]> {
   const opts = baseOptions();
-  opts.plugins = { ...opts.plugins, legend: { display: false }, tooltip: { enabled: false } };
+  opts.plugins = {
+    ...opts.plugins,
+    decimation: PIXEL_DECIMATION,
+    legend: { display: false },
+    tooltip: { enabled: false },
+  };
   opts.scales = {
     x: { type: 'linear', ticks: { display: false }, grid: { display: false } },
     y: { type: 'linear', ticks: { maxTicksLimit: 4 } },

@@ -5,7 +5,15 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ChartDataset } from 'chart.js';
-import { axisTitle, baseOptions, Chart, currentTheme, makeChart, withAlpha } from './charts';
+import {
+  axisTitle,
+  baseOptions,
+  Chart,
+  currentTheme,
+  makeChart,
+  PIXEL_DECIMATION,
+  withAlpha,
+} from './charts';
 import {
   estimateTimeLeft,
   fmtCompact,
@@ -25,10 +33,8 @@ import { runLabel } from './runsData';
 import { RunsTable } from './runsTable';
 import type { ViewContext } from './context';
 import { h } from './dom';
-import { epochX, runTotalSamples, type Part, type RunView } from './store';
+import { epochX, MAX_LOSS_POINTS, runTotalSamples, type Part, type RunView } from './store';
 
-/** Points drawn per series; LTTB keeps the shape of a 3,000-batch curve at this size. */
-const DRAW_POINTS = 600;
 const DASHES: number[][] = [[], [6, 3], [2, 3], [10, 3, 2, 3]];
 
 type LineDs = ChartDataset<'line', Pt[]>;
@@ -195,8 +201,11 @@ export class TrainingView {
       },
     };
     // Only the smoothed lines get a legend entry; the raw ones share their colour.
+    // Every stored point goes to Chart.js (the store keeps at most MAX_LOSS_POINTS per model), which
+    // decimates to the pixel columns on each redraw while training streams in.
     lossOpts.plugins = {
       ...lossOpts.plugins,
+      decimation: PIXEL_DECIMATION,
       legend: {
         labels: { boxWidth: 12, boxHeight: 2, filter: (item) => !item.text.endsWith('(raw)') },
       },
@@ -350,7 +359,7 @@ export class TrainingView {
         }
         const color = t.colors[modelColor(model)];
         const unit = batchSizeOf(rv.run) ?? undefined;
-        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, DRAW_POINTS, unit, xs);
+        const { raw, smooth } = lossSeries(pts, this.ctx.ui.smoothing, MAX_LOSS_POINTS, unit, xs);
         loss.push({
           label: `${model}${tag} (raw)`,
           data: raw,

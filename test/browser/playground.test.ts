@@ -121,7 +121,9 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
         assert.match(await caption(h), /^move 1 of 40: tree depth \d+/);
         const afterStep = await ink(h);
         assert.notEqual(afterStep.sum, before.sum, 'the move is drawn');
-        await h.page.locator('input[aria-label="moves per second"]').fill('30');
+        // 10 moves a second: 40 moves last about 4.6 s, so the animation is still running when a
+        // loaded machine gets round to clicking Pause (at 30 a second it could finish first).
+        await h.page.locator('input[aria-label="moves per second"]').fill('10');
         await h.page.locator('.pg-animate').click();
         await h.page.waitForTimeout(700);
         await h.page.locator('.pg-animate').click(); // pause

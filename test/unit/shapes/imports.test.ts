@@ -248,3 +248,18 @@ test('a standard-library import never asks for the site folders (no Python is ru
   analyze(tv, { file: '/ws/std/net.py', modules: host });
   assert.ok(asked > 0);
 });
+
+test('a value nested too deep to copy is used as it is, by one analysis at a time', () => {
+  const deep = `x = []\nfor _ in range(3000):\n    x = [x]\nWIDTH = 6\n`;
+  const src = `import torch\nimport torch.nn as nn\nfrom deep import x, WIDTH\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(len(x) + 2, WIDTH)\n\n    def forward(self, x):\n        return self.fc(x)\n\n\nNet()(torch.randn(2, 3))\n`;
+  const files = { '/ws/deepval/net.py': src, '/ws/deepval/deep.py': deep };
+  for (let i = 0; i < 2; i++) {
+    const r = analyze(src, {
+      file: '/ws/deepval/net.py',
+      modules: memoryHost(files),
+      strict: true,
+    });
+    assert.deepEqual(net(r)?.output, [2, 6]);
+    assert.equal(net(r)?.params, 3 * 6 + 6);
+  }
+});

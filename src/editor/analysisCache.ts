@@ -22,6 +22,14 @@ export type Analyzer = (
   modules?: ModuleHostConfig,
 ) => Promise<AnalysisResult>;
 
+/**
+ * An in-process result may say it belongs in the worker: its analysis met work the host thread must
+ * not do (reading an installed library), and what that work would have given is unknown in it.
+ */
+export interface HostResult extends AnalysisResult {
+  needsWorker?: string;
+}
+
 /** What the cache needs from a `vscode.TextDocument`. */
 export interface DocLike {
   /** A stable key: `uri.toString()`. */
@@ -221,22 +229,24 @@ export class AnalysisCache {
             ? this.opts.offThread
             : this.opts.inProcess;
       const modules = this.opts.modules?.();
-      let result = await analyzer!(source, doc.fileName, defaultInput, signal, modules);
+      let result: HostResult = await analyzer!(source, doc.fileName, defaultInput, signal, modules);
       const ms = this.now() - t0;
       if (route === 'inProcess')
         this.inProcessMs.set(doc.key, [...(this.inProcessMs.get(doc.key) ?? []), ms].slice(-2));
       if (
         route === 'inProcess' &&
-        result.budgetExceeded &&
+        (result.budgetExceeded || result.needsWorker) &&
         this.opts.offThread &&
         !signal.aborted
       ) {
-        // The host's budget (src/editor/engine.ts) cut the analysis short (unknown values): the
-        // worker has the engine's full budget. The file counts as slow from now on, so its next
-        // versions go straight to the worker.
+        // The host's budget (src/editor/engine.ts) cut the analysis short (unknown values), or it
+        // needs an installed library: the worker has the engine's full budget and reads libraries.
+        // The file counts as slow from now on, so its next versions go straight to the worker.
         this.inProcessMs.set(doc.key, [Infinity, Infinity]);
         this.opts.log.debug(
-          `analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`,
+          result.needsWorker
+            ? `analysis of ${doc.fileName} v${doc.version} needs the worker (${result.needsWorker})`
+            : `analysis of ${doc.fileName} v${doc.version} reached the host's ${result.budgetExceeded} budget; analysing it in the worker`,
         );
         route = 'offThread';
         result = await this.opts.offThread(source, doc.fileName, defaultInput, signal, modules);
@@ -293,5 +303,8 @@ function sanitize(r: AnalysisResult | undefined | null, file: string): AnalysisR
     r.budgetExceeded === 'time'
   )
     out.budgetExceeded = r.budgetExceeded;
+  // The files the analysis read: editing one of them redoes this analysis (src/editor/imports.ts).
+  if (Array.isArray(r.imported) && r.imported.every((f) => typeof f === 'string'))
+    out.imported = r.imported;
   return out;
 }

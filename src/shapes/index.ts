@@ -255,7 +255,7 @@ function analyzeModel(
     trace.calls ?? new CallLog(),
     (sp) => it.lines.range(sp),
     // A definition in another file has no line here: its hint would land on the wrong line.
-    (m) => it.torchBuilt.has(m) || (m.defSpan !== undefined && isForeign(m.defSpan.from)),
+    (m) => m.torchBuilt === true || (m.defSpan !== undefined && isForeign(m.defSpan.from)),
   );
   // Only a forward followed to its end, every value known, can tell that a module is never called.
   model.traceComplete =

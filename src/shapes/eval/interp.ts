@@ -328,8 +328,6 @@ export class Interp implements Evaluator {
    */
   private reporting = false;
   private torchDepth = 0;
-  /** Modules built by torch's own Python (prelude.ts): their spans are not in the file. */
-  readonly torchBuilt = new WeakSet<ModuleInst>();
   /** The file's own call that led into torch's code, where a module called from there was called. */
   private userCallSite: Span | undefined;
   /** Functions run during discovery, so it can also look inside the ones nothing calls. */
@@ -541,8 +539,8 @@ export class Interp implements Evaluator {
       rule: undefined,
       cfg: undefined,
       argWhy: undefined,
+      torchBuilt: this.torchDepth > 0 ? true : undefined,
     };
-    if (this.torchDepth > 0) this.torchBuilt.add(m);
     return m;
   }
 

@@ -186,6 +186,11 @@ export interface ModuleInst {
    */
   walk?: number;
   path?: string;
+  /**
+   * Built by torch's own Python (prelude.ts): its spans are not in the file. A mark on the module, not
+   * a set of the analysis, so that a kept imported module's copy (modules/copy.ts) keeps it.
+   */
+  torchBuilt?: true;
 }
 
 /** The value that refers to module `m`; one per module, since module values are never mutated. */

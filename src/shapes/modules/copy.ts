@@ -7,7 +7,7 @@ import { NO_ATTRS, NO_CHILDREN } from '../eval/modules';
 import type { ClassInfo, CtorArgs, FuncV, ModuleInst, Scope, Value } from '../eval/values';
 
 /** Values nested deeper than this are not copied (the module is then re-run for the analysis). */
-const MAX_DEPTH = 4000;
+const MAX_DEPTH = 1000;
 
 export class TooDeep extends Error {}
 

@@ -216,7 +216,7 @@ export class ModuleLoader {
         this.copier ??= new Copier(this.hooks.prelude(), this.hooks.newId);
         view.scope = this.copier.scope(k.scope);
       } catch (e) {
-        if (!(e instanceof TooDeep)) throw e;
+        if (!(e instanceof TooDeep) && !(e instanceof RangeError)) throw e;
         // Too deep to copy: this analysis takes the namespace itself, and no later one will.
         if (k.kept) dropModule(k.kept.key);
       }

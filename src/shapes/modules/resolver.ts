@@ -3,6 +3,7 @@
 // package only when no root has a regular one. Relative imports are made absolute from the analysed
 // file's own package.
 import { type ModuleHost, dirName, joinPath, normPath } from './host';
+import { STDLIB } from './stdlib';
 
 export interface ModuleSpec {
   name: string;
@@ -159,6 +160,11 @@ export class Resolver {
         namespace ??= { ...m, name };
       }
       if (namespace) return namespace;
+      // Never in the site folders: no Python need be asked for them.
+      if (STDLIB.has(name))
+        return {
+          error: `${name} is in Python's standard library, which the analyser does not read`,
+        };
       if (!this.addLibrary()) break;
     }
     const why = this.host.library().error;

@@ -229,3 +229,37 @@ test('an import cycle is not kept: each analysis runs it, entered from either si
     assert.equal(m?.params, 3 * 6 + 6 + 6 * 2 + 2);
   }
 });
+
+test('a standard-library import never asks for the site folders (no Python is run for it)', () => {
+  const src = `import os\nimport json\nimport torch\nimport torch.nn as nn\n\nROOT = os.path.join(os.path.dirname(__file__), 'data')\nCFG = json.loads('{}')\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n\n\nNet()(torch.randn(3, 4))\n`;
+  let asked = 0;
+  const host = memoryHost({ '/ws/std/net.py': src });
+  host.library = () => {
+    asked++;
+    return { roots: [] };
+  };
+  const r = analyze(src, { file: '/ws/std/net.py', modules: host, strict: true });
+  assert.deepEqual(net(r)?.output, [3, 2]);
+  assert.equal(asked, 0);
+  // A package that is neither: asked (fsModuleHost runs the Python once per process).
+  const tv = src
+    .replace('import json', 'import torchvision')
+    .replace("json.loads('{}')", 'torchvision.models.resnet18()');
+  analyze(tv, { file: '/ws/std/net.py', modules: host });
+  assert.ok(asked > 0);
+});
+
+test('a value nested too deep to copy is used as it is, by one analysis at a time', () => {
+  const deep = `x = []\nfor _ in range(3000):\n    x = [x]\nWIDTH = 6\n`;
+  const src = `import torch\nimport torch.nn as nn\nfrom deep import x, WIDTH\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(len(x) + 2, WIDTH)\n\n    def forward(self, x):\n        return self.fc(x)\n\n\nNet()(torch.randn(2, 3))\n`;
+  const files = { '/ws/deepval/net.py': src, '/ws/deepval/deep.py': deep };
+  for (let i = 0; i < 2; i++) {
+    const r = analyze(src, {
+      file: '/ws/deepval/net.py',
+      modules: memoryHost(files),
+      strict: true,
+    });
+    assert.deepEqual(net(r)?.output, [2, 6]);
+    assert.equal(net(r)?.params, 3 * 6 + 6);
+  }
+});

@@ -98,15 +98,15 @@ export function autocorrelation(chains: Chains, maxLag: number): number[] {
   const L = Math.min(maxLag, P - 1);
   const out = new Array<number>(Math.max(0, L + 1)).fill(0);
   if (L < 0) return out;
-  const four = new Float64Array(4);
-  const ac = new Float64Array(L + 4);
+  const eight = new Float64Array(8);
+  const ac = new Float64Array(L + 8);
   let used = 0;
   for (const c0 of chains) {
     const c = c0.subarray(0, P);
-    const m = mean(c);
-    for (let t = 0; t <= L; t += 4) {
-      lagCov4(c, m, t, four);
-      ac.set(four, t);
+    const x = centred(c, mean(c));
+    for (let t = 0; t <= L; t += 8) {
+      lagCov8(x, t, eight);
+      ac.set(eight, t);
     }
     if (!(ac[0] > 0)) continue;
     used++;
@@ -132,36 +132,62 @@ function variance(a: ArrayLike<number>, ddof: number): number {
 
 const DIRECT_LAGS = 48;
 
+/** x − mean, once: every lag's sum then reads the same centred values. */
+function centred(x: Float64Array, m: number): Float64Array {
+  const c = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) c[i] = x[i] - m;
+  return c;
+}
+
 /**
- * (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄) for the four lags t … t+3 in one pass: the pass is
- * memory-bound, so four lags cost little more than one.
+ * (1/N) Σ_{i<N−t} c_i c_{i+t} of centred draws for the eight lags t … t+7 in one pass: the pass is
+ * memory-bound, so eight lags cost little more than one. Each lag's sum adds the same products in
+ * the same order as a pass of its own would.
  */
-function lagCov4(x: Float64Array, m: number, t: number, out: Float64Array): void {
-  const n = x.length;
+function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
+  const n = c.length;
   let s0 = 0,
     s1 = 0,
     s2 = 0,
-    s3 = 0;
-  const end = n - t - 3;
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
+  const end = n - t - 7;
   let i = 0;
   for (; i < end; i++) {
-    const a = x[i] - m;
-    s0 += a * (x[i + t] - m);
-    s1 += a * (x[i + t + 1] - m);
-    s2 += a * (x[i + t + 2] - m);
-    s3 += a * (x[i + t + 3] - m);
+    const a = c[i],
+      j = i + t;
+    s0 += a * c[j];
+    s1 += a * c[j + 1];
+    s2 += a * c[j + 2];
+    s3 += a * c[j + 3];
+    s4 += a * c[j + 4];
+    s5 += a * c[j + 5];
+    s6 += a * c[j + 6];
+    s7 += a * c[j + 7];
   }
-  // The last three draws of the lag-t sum (and two, one of the next lags) past the shared loop.
+  // The last draws of the shorter lags, past the shared loop.
   for (; i < n; i++) {
-    const a = x[i] - m;
-    if (i + t < n) s0 += a * (x[i + t] - m);
-    if (i + t + 1 < n) s1 += a * (x[i + t + 1] - m);
-    if (i + t + 2 < n) s2 += a * (x[i + t + 2] - m);
+    const a = c[i],
+      j = i + t;
+    if (j < n) s0 += a * c[j];
+    if (j + 1 < n) s1 += a * c[j + 1];
+    if (j + 2 < n) s2 += a * c[j + 2];
+    if (j + 3 < n) s3 += a * c[j + 3];
+    if (j + 4 < n) s4 += a * c[j + 4];
+    if (j + 5 < n) s5 += a * c[j + 5];
+    if (j + 6 < n) s6 += a * c[j + 6];
   }
   out[0] = s0 / n;
   out[1] = s1 / n;
   out[2] = s2 / n;
   out[3] = s3 / n;
+  out[4] = s4 / n;
+  out[5] = s5 / n;
+  out[6] = s6 / n;
+  out[7] = s7 / n;
 }
 
 /**
@@ -172,8 +198,9 @@ function lagCov4(x: Float64Array, m: number, t: number, out: Float64Array): void
 function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number {
   const M = chains.length;
   let acov: Float64Array[] | null = null;
+  let centre: Float64Array[] | null = null;
   const cache: number[] = [];
-  const four = new Float64Array(4);
+  const eight = new Float64Array(8);
   const meanAcov = (t: number): number => {
     if (acov) {
       let s = 0;
@@ -182,13 +209,14 @@ function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number
     }
     if (t < DIRECT_LAGS) {
       if (cache[t] === undefined) {
-        const t0 = t - (t % 4);
-        const sums = [0, 0, 0, 0];
+        centre ??= chains.map((c, m) => centred(c, chainMean[m]));
+        const t0 = t - (t % 8);
+        const sums = [0, 0, 0, 0, 0, 0, 0, 0];
         for (let m = 0; m < M; m++) {
-          lagCov4(chains[m], chainMean[m], t0, four);
-          for (let k = 0; k < 4; k++) sums[k] += four[k];
+          lagCov8(centre[m], t0, eight);
+          for (let k = 0; k < 8; k++) sums[k] += eight[k];
         }
-        for (let k = 0; k < 4; k++) cache[t0 + k] = sums[k] / M;
+        for (let k = 0; k < 8; k++) cache[t0 + k] = sums[k] / M;
       }
       return cache[t];
     }
@@ -373,7 +401,8 @@ export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order
   const count = new Uint32Array(3 * 2048);
   let words = new Int32Array(val.buffer, 0, 2 * n);
   for (let i = 0; i < n; i++) {
-    const k = keyOf(words[2 * i + 1]);
+    const h = words[2 * i + 1];
+    const k = (h < 0 ? ~h : h ^ 0x80000000) >>> 0;
     count[k & 0x7ff]++;
     count[2048 + ((k >>> 11) & 0x7ff)]++;
     count[4096 + (k >>> 22)]++;
@@ -390,7 +419,10 @@ export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const j = count[base + ((keyOf(words[2 * i + 1]) >>> shift) & 0x7ff)]++;
+      const h = words[2 * i + 1];
+      const d = base + ((((h < 0 ? ~h : h ^ 0x80000000) >>> 0) >>> shift) & 0x7ff);
+      const j = count[d];
+      count[d] = j + 1;
       val2[j] = val[i];
       idx2[j] = idx[i];
     }

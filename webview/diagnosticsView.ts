@@ -4,7 +4,8 @@
 // plot for HMC and NUTS, and the PIT histogram against the numeric CDF. Data preparation is in
 // diagnosticsData.ts.
 import type { ChartDataset } from 'chart.js';
-import type { SampleResult } from '../src/common/messages';
+import type { DiagnosticFlag, SampleResult } from '../src/common/messages';
+import { fixedAgainst } from '../src/common/nearThreshold';
 import { axisTitle, baseOptions, Chart, currentTheme, makeChart, withAlpha } from './charts';
 import { fmtCompact, fmtInt, fmtNum, MODEL_COLORS, rhatFlag } from './chartData';
 import { energyLines, ksNote, pitLine, rankPlotLines, type Pt } from './diagnosticsData';
@@ -129,10 +130,13 @@ function table(r: SampleResult): HTMLElement {
   const rhatLimit = rep?.thresholds.rhat ?? 1.01;
   const rhatBad = rep ? flagged.has('rhat') : rhatFlag(r.rhat);
   const essMin = (rep?.thresholds.essPerChain ?? 100) * r.chains;
+  // A whole number, unless rounding would carry it across the threshold (399.6 is not "400").
+  const essText = (v: number | null | undefined): string =>
+    num(v) && Math.round(v) >= essMin !== v >= essMin ? fixedAgainst(v, essMin, 0) : fmtInt(v);
   const rows = [
     row(
       'R-hat',
-      num(r.rhat) ? r.rhat.toFixed(3) : '—',
+      num(r.rhat) ? fixedAgainst(r.rhat, rhatLimit, 3) : '—',
       `rank-normalised split R-hat, max of bulk and tail; flagged above ${rhatLimit}`,
       rhatBad,
     ),
@@ -141,20 +145,20 @@ function table(r: SampleResult): HTMLElement {
     rows.push(
       row(
         'R-hat bulk / tail',
-        `${num(rep.rhatBulk) ? rep.rhatBulk.toFixed(3) : '—'} / ${num(rep.rhatTail) ? rep.rhatTail.toFixed(3) : '—'}`,
+        `${num(rep.rhatBulk) ? fixedAgainst(rep.rhatBulk, rhatLimit, 3) : '—'} / ${num(rep.rhatTail) ? fixedAgainst(rep.rhatTail, rhatLimit, 3) : '—'}`,
         'bulk: ranks of the draws; tail: ranks of |x − median|',
       ),
     );
   rows.push(
     row(
       'ESS bulk',
-      fmtInt(r.essBulk),
+      essText(r.essBulk),
       `effective sample size of the rank-normalised draws; flagged below ${essMin} (100 per chain)`,
       flagged.has('essBulk'),
     ),
     row(
       'ESS tail',
-      fmtInt(r.essTail),
+      essText(r.essTail),
       `effective sample size of the 5 % and 95 % quantiles; flagged below ${essMin}`,
       flagged.has('essTail'),
     ),
@@ -200,7 +204,7 @@ function table(r: SampleResult): HTMLElement {
     rows.push(
       row(
         'E-BFMI',
-        rep.ebfmi.map((v) => (num(v) ? v.toFixed(2) : '—')).join(' · '),
+        rep.ebfmi.map((v) => (num(v) ? fixedAgainst(v, rep.thresholds.ebfmi, 2) : '—')).join(' · '),
         `per chain; flagged below ${rep.thresholds.ebfmi}`,
         flagged.has('ebfmi'),
       ),
@@ -217,6 +221,16 @@ function table(r: SampleResult): HTMLElement {
   return h('div', null, h('table', { class: 'diag' }, h('tbody', null, ...rows)), note);
 }
 
+/**
+ * A flag's advice in the panel's words: each setting by the text that names its field ("more
+ * draws", "a longer warm-up"), not by its CLI flag. Runs stored before the advice had parts show
+ * the CLI's text.
+ */
+function panelAdvice(f: DiagnosticFlag): string {
+  if (!f.advice) return f.fix;
+  return f.advice.map((p) => (typeof p === 'string' ? p : p.text)).join('');
+}
+
 function flagList(r: SampleResult): HTMLElement | undefined {
   const flags = r.report?.flags ?? [];
   if (flags.length === 0) return undefined;
@@ -228,7 +242,7 @@ function flagList(r: SampleResult): HTMLElement | undefined {
         'li',
         { 'data-metric': f.metric },
         h('span', { class: 'flag-message' }, `⚠ ${f.message}.`),
-        h('span', { class: 'flag-fix' }, ` Try: ${f.fix}.`),
+        h('span', { class: 'flag-fix' }, ` Try: ${panelAdvice(f)}.`),
       ),
     ),
   );

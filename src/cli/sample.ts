@@ -13,6 +13,8 @@ import {
   SampleCancelled,
 } from '../sampling';
 import { traceSteps } from '../sampling/steps';
+import { RHAT_MAX } from '../sampling/report';
+import { fixedAgainst } from '../common/nearThreshold';
 import { CliError, parseArgs, type FlagSpec } from './args';
 import type { CliIO } from './output';
 import { TUNING_SPEC, TUNING_USAGE, tuningFromFlags } from './tuningFlags';
@@ -99,11 +101,17 @@ function fmt(v: number | null | undefined, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
+/** R-hat beside its 1.01 threshold: enough digits that 1.0104 does not print as 1.01. */
+function fmtRhat(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return fmt(v);
+  return fixedAgainst(v, RHAT_MAX, 3);
+}
+
 function summary(r: SampleResult): string {
   const lines = [
     `${r.sampler} on ${r.expr} (${r.dims}-D): ${r.n} draws × ${r.chains} chains${r.warmup ? ` after ${r.warmup} warm-up` : ''}`,
     `  mean ${fmt(r.mean)} ± ${fmt(r.mcseMean, 2)} (MCSE)   sd ${fmt(r.sd)}${r.trueMean !== undefined ? `   numeric mean ${fmt(r.trueMean)}` : ''}`,
-    `  ESS bulk ${fmt(r.essBulk, 5)}   ESS tail ${fmt(r.essTail, 5)}   R-hat ${fmt(r.rhat, 4)}${r.report ? ` (bulk ${fmt(r.report.rhatBulk, 4)}, tail ${fmt(r.report.rhatTail, 4)})` : ''}`,
+    `  ESS bulk ${fmt(r.essBulk, 5)}   ESS tail ${fmt(r.essTail, 5)}   R-hat ${fmtRhat(r.rhat)}${r.report ? ` (bulk ${fmtRhat(r.report.rhatBulk)}, tail ${fmtRhat(r.report.rhatTail)})` : ''}`,
   ];
   const rep = r.report;
   if (rep)

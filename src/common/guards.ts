@@ -283,6 +283,20 @@ function isXY(v: unknown): v is { x: number[]; y: number[] } {
 
 const FLAG_METRICS = new Set(['rhat', 'essBulk', 'essTail', 'divergences', 'treeDepth', 'ebfmi']);
 
+const ADVICE_SETTINGS = new Set(['n', 'warmup', 'range', 'logDensity']);
+
+/** A flag's advice: text, and settings each with the text that names it. */
+function isAdvice(a: unknown): a is unknown[] {
+  return (
+    Array.isArray(a) &&
+    a.every(
+      (p: unknown) =>
+        isStr(p) ||
+        (isObj(p) && isStr(p.text) && isStr(p.setting) && ADVICE_SETTINGS.has(p.setting)),
+    )
+  );
+}
+
 /** The diagnostics report; numbers may be null (NaN does not survive JSON). */
 function isDiagnosticsReport(v: unknown): v is object {
   if (!isObj(v) || !isObj(v.thresholds) || !isObj(v.ranks)) return false;
@@ -312,7 +326,8 @@ function isDiagnosticsReport(v: unknown): v is object {
         isStr(f.metric) &&
         FLAG_METRICS.has(f.metric) &&
         isStr(f.message) &&
-        isStr(f.fix),
+        isStr(f.fix) &&
+        opt(f.advice, isAdvice),
     )
   );
 }

@@ -22,6 +22,7 @@ import type {
 
 // The engines' types the page draws, re-exported so that the page imports this folder only.
 export type {
+  DiagnosticFlag,
   DiagnosticsReport,
   ExprCheck,
   SampleProgressEvent,

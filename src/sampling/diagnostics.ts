@@ -98,15 +98,15 @@ export function autocorrelation(chains: Chains, maxLag: number): number[] {
   const L = Math.min(maxLag, P - 1);
   const out = new Array<number>(Math.max(0, L + 1)).fill(0);
   if (L < 0) return out;
-  const four = new Float64Array(4);
-  const ac = new Float64Array(L + 4);
+  const eight = new Float64Array(8);
+  const ac = new Float64Array(L + 8);
   let used = 0;
   for (const c0 of chains) {
     const c = c0.subarray(0, P);
-    const m = mean(c);
-    for (let t = 0; t <= L; t += 4) {
-      lagCov4(c, m, t, four);
-      ac.set(four, t);
+    const x = centred(c, mean(c));
+    for (let t = 0; t <= L; t += 8) {
+      lagCov8(x, t, eight);
+      ac.set(eight, t);
     }
     if (!(ac[0] > 0)) continue;
     used++;
@@ -132,36 +132,62 @@ function variance(a: ArrayLike<number>, ddof: number): number {
 
 const DIRECT_LAGS = 48;
 
+/** x − mean, once: every lag's sum then reads the same centred values. */
+function centred(x: Float64Array, m: number): Float64Array {
+  const c = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) c[i] = x[i] - m;
+  return c;
+}
+
 /**
- * (1/N) Σ_{i<N−t} (x_i − x̄)(x_{i+t} − x̄) for the four lags t … t+3 in one pass: the pass is
- * memory-bound, so four lags cost little more than one.
+ * (1/N) Σ_{i<N−t} c_i c_{i+t} of centred draws for the eight lags t … t+7 in one pass: the pass is
+ * memory-bound, so eight lags cost little more than one. Each lag's sum adds the same products in
+ * the same order as a pass of its own would.
  */
-function lagCov4(x: Float64Array, m: number, t: number, out: Float64Array): void {
-  const n = x.length;
+function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
+  const n = c.length;
   let s0 = 0,
     s1 = 0,
     s2 = 0,
-    s3 = 0;
-  const end = n - t - 3;
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
+  const end = n - t - 7;
   let i = 0;
   for (; i < end; i++) {
-    const a = x[i] - m;
-    s0 += a * (x[i + t] - m);
-    s1 += a * (x[i + t + 1] - m);
-    s2 += a * (x[i + t + 2] - m);
-    s3 += a * (x[i + t + 3] - m);
+    const a = c[i],
+      j = i + t;
+    s0 += a * c[j];
+    s1 += a * c[j + 1];
+    s2 += a * c[j + 2];
+    s3 += a * c[j + 3];
+    s4 += a * c[j + 4];
+    s5 += a * c[j + 5];
+    s6 += a * c[j + 6];
+    s7 += a * c[j + 7];
   }
-  // The last three draws of the lag-t sum (and two, one of the next lags) past the shared loop.
+  // The last draws of the shorter lags, past the shared loop.
   for (; i < n; i++) {
-    const a = x[i] - m;
-    if (i + t < n) s0 += a * (x[i + t] - m);
-    if (i + t + 1 < n) s1 += a * (x[i + t + 1] - m);
-    if (i + t + 2 < n) s2 += a * (x[i + t + 2] - m);
+    const a = c[i],
+      j = i + t;
+    if (j < n) s0 += a * c[j];
+    if (j + 1 < n) s1 += a * c[j + 1];
+    if (j + 2 < n) s2 += a * c[j + 2];
+    if (j + 3 < n) s3 += a * c[j + 3];
+    if (j + 4 < n) s4 += a * c[j + 4];
+    if (j + 5 < n) s5 += a * c[j + 5];
+    if (j + 6 < n) s6 += a * c[j + 6];
   }
   out[0] = s0 / n;
   out[1] = s1 / n;
   out[2] = s2 / n;
   out[3] = s3 / n;
+  out[4] = s4 / n;
+  out[5] = s5 / n;
+  out[6] = s6 / n;
+  out[7] = s7 / n;
 }
 
 /**
@@ -172,8 +198,9 @@ function lagCov4(x: Float64Array, m: number, t: number, out: Float64Array): void
 function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number {
   const M = chains.length;
   let acov: Float64Array[] | null = null;
+  let centre: Float64Array[] | null = null;
   const cache: number[] = [];
-  const four = new Float64Array(4);
+  const eight = new Float64Array(8);
   const meanAcov = (t: number): number => {
     if (acov) {
       let s = 0;
@@ -182,13 +209,14 @@ function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number
     }
     if (t < DIRECT_LAGS) {
       if (cache[t] === undefined) {
-        const t0 = t - (t % 4);
-        const sums = [0, 0, 0, 0];
+        centre ??= chains.map((c, m) => centred(c, chainMean[m]));
+        const t0 = t - (t % 8);
+        const sums = [0, 0, 0, 0, 0, 0, 0, 0];
         for (let m = 0; m < M; m++) {
-          lagCov4(chains[m], chainMean[m], t0, four);
-          for (let k = 0; k < 4; k++) sums[k] += four[k];
+          lagCov8(centre[m], t0, eight);
+          for (let k = 0; k < 8; k++) sums[k] += eight[k];
         }
-        for (let k = 0; k < 4; k++) cache[t0 + k] = sums[k] / M;
+        for (let k = 0; k < 8; k++) cache[t0 + k] = sums[k] / M;
       }
       return cache[t];
     }
@@ -268,27 +296,26 @@ const INDICATOR_LAGS = 64;
  * to ess() of those 0/1 series but from counts: with I the sparser of the indicator and its
  * complement (same autocovariance, since (1 − I) − (1 − m) = −(I − m)),
  * N·ĉ(t) = P_t − m(A_t + B_t) + (N − t)m², where P_t counts the pairs I_i = I_{i+t} = 1, A_t the ones
- * before N − t and B_t the ones from t. Each lag costs one look per one of the sparse side, a
- * twentieth of the draws for the 5 % and 95 % quantiles, instead of a pass over every draw.
+ * before N − t and B_t the ones from t. The pairs come from the positions of the ones, each paired
+ * with the ones that follow it within the lags asked for: for the 5 % and 95 % quantiles that is a
+ * twentieth of the draws, each with a handful of neighbours, instead of a pass over every draw per lag.
  */
 export function essBelow(chains: Chains, q: number): number {
   const M = chains.length;
   const N = chains[0].length;
   if (N < 4) return NaN;
-  let below = 0;
-  for (const c of chains) for (let i = 0; i < c.length; i++) if (c[i] <= q) below++;
-  const flip = 2 * below > M * N;
-  const bits = chains.map((c) => {
-    const b = new Uint8Array(N);
-    for (let i = 0; i < N; i++) b[i] = c[i] <= q !== flip ? 1 : 0;
-    return b;
-  });
-  const ones = bits.map((b) => {
+  const below = chains.map((c) => {
     let k = 0;
-    for (let i = 0; i < N; i++) k += b[i];
-    const at = new Int32Array(k);
-    k = 0;
-    for (let i = 0; i < N; i++) if (b[i]) at[k++] = i;
+    for (let i = 0; i < N; i++) if (c[i] <= q) k++;
+    return k;
+  });
+  const flip = 2 * below.reduce((a, b) => a + b, 0) > M * N;
+  const ones = chains.map((c, m) => {
+    const at = new Int32Array(flip ? N - below[m] : below[m]);
+    let k = 0;
+    if (flip) {
+      for (let i = 0; i < N; i++) if (!(c[i] <= q)) at[k++] = i;
+    } else for (let i = 0; i < N; i++) if (c[i] <= q) at[k++] = i;
     return at;
   });
   const m = ones.map((o) => o.length / N);
@@ -301,36 +328,40 @@ export function essBelow(chains: Chains, q: number): number {
     if (t >= 16 * INDICATOR_LAGS) {
       // A chain this slow is rare and its lags are many: the FFT of the 0/1 series is cheaper.
       generic ??= meanAutocov(
-        bits.map((b) => Float64Array.from(b)),
+        ones.map((o) => {
+          const b = new Float64Array(N);
+          for (const p of o) b[p] = 1;
+          return b;
+        }),
         m,
       );
       return generic(t);
     }
     while (pairs[0].length <= t) {
       const from = pairs[0].length,
-        to = Math.min(N - 1, from + INDICATOR_LAGS - 1);
+        to = from + INDICATOR_LAGS - 1;
       for (let c = 0; c < M; c++) {
-        const b = bits[c],
-          o = ones[c];
-        const add = new Float64Array(to - from + 1);
+        const o = ones[c];
+        const add = new Float64Array(INDICATOR_LAGS);
         for (let j = 0; j < o.length; j++) {
-          const p = o[j],
-            last = Math.min(to, N - 1 - p);
-          for (let u = from; u <= last; u++) add[u - from] += b[p + u];
+          const p = o[j];
+          for (let k = j + 1; k < o.length && o[k] - p <= to; k++) {
+            const d = o[k] - p;
+            if (d >= from) add[d - from]++;
+          }
         }
         for (const v of add) pairs[c].push(v);
       }
     }
     let s = 0;
     for (let c = 0; c < M; c++) {
-      const b = bits[c],
-        K = ones[c].length;
+      const o = ones[c],
+        K = o.length;
+      // Ones before t and from N − t on: the positions are ascending.
       let head = 0,
         tail = 0;
-      for (let i = 0; i < t; i++) {
-        head += b[i];
-        tail += b[N - 1 - i];
-      }
+      while (head < K && o[head] < t) head++;
+      while (tail < K && o[K - 1 - tail] >= N - t) tail++;
       const A = K - tail,
         B = K - head;
       s += (pairs[c][t] - m[c] * (A + B) + (N - t) * m[c] * m[c]) / N;
@@ -373,7 +404,8 @@ export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order
   const count = new Uint32Array(3 * 2048);
   let words = new Int32Array(val.buffer, 0, 2 * n);
   for (let i = 0; i < n; i++) {
-    const k = keyOf(words[2 * i + 1]);
+    const h = words[2 * i + 1];
+    const k = (h < 0 ? ~h : h ^ 0x80000000) >>> 0;
     count[k & 0x7ff]++;
     count[2048 + ((k >>> 11) & 0x7ff)]++;
     count[4096 + (k >>> 22)]++;
@@ -390,7 +422,10 @@ export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const j = count[base + ((keyOf(words[2 * i + 1]) >>> shift) & 0x7ff)]++;
+      const h = words[2 * i + 1];
+      const d = base + ((((h < 0 ? ~h : h ^ 0x80000000) >>> 0) >>> shift) & 0x7ff);
+      const j = count[d];
+      count[d] = j + 1;
       val2[j] = val[i];
       idx2[j] = idx[i];
     }

@@ -5,7 +5,8 @@
 import type { ConvergenceSummary } from './summarize';
 import { ebfmi } from './energy';
 import { samplerSpec, type SamplerName } from './samplers';
-import type { DiagnosticFlag, DiagnosticsReport } from './types';
+import type { Advice, AdviceSetting, DiagnosticFlag, DiagnosticsReport } from './types';
+import { fixedAgainst } from '../common/nearThreshold';
 import type { Chain } from './target';
 
 export const RHAT_MAX = 1.01;
@@ -13,20 +14,60 @@ export const ESS_PER_CHAIN_MIN = 100;
 export const EBFMI_MIN = 0.3;
 const ENERGY_BINS = 40;
 
+/** The settings as the CLI names them. */
+const CLI_FLAGS: Record<AdviceSetting, string> = {
+  n: '--n',
+  warmup: '--warmup',
+  range: '--range',
+  logDensity: '--log-density',
+};
+
+/** Advice as the CLI prints it: each setting's text followed by its flag. */
+export function cliAdvice(advice: Advice): string {
+  return advice
+    .map((p) => (typeof p === 'string' ? p : `${p.text} (${CLI_FLAGS[p.setting]})`))
+    .join('');
+}
+
+const N = (text: string) => ({ text, setting: 'n' as const });
+const WARMUP = (text: string) => ({ text, setting: 'warmup' as const });
+const RANGE = (text: string) => ({ text, setting: 'range' as const });
+
 /** What to change when ESS is low, by sampler family. */
-function essFix(sampler: SamplerName): string {
-  if (samplerSpec(sampler).kind === 'iid') return 'draw more (--n)';
+function essFix(sampler: SamplerName): Advice {
+  if (samplerSpec(sampler).kind === 'iid') return [N('more draws')];
   switch (sampler) {
     case 'mh':
-      return 'draw more (--n) or a longer warm-up (--warmup) so the proposal scale adapts; a narrower --range helps a proposal that keeps missing';
+      return [
+        N('more draws'),
+        ' or ',
+        WARMUP('a longer warm-up'),
+        ' so the proposal scale adapts; ',
+        RANGE('a narrower range'),
+        ' helps a proposal that keeps missing',
+      ];
     case 'hmc':
-      return 'a longer warm-up (--warmup) so the step size adapts, more draws (--n), or NUTS, which sets the path length itself';
+      return [
+        WARMUP('a longer warm-up'),
+        ' so the step size adapts, ',
+        N('more draws'),
+        ', or NUTS, which sets the path length itself',
+      ];
     default:
-      return 'draw more (--n) or a longer warm-up (--warmup); if the density has separated modes, restrict --range or try another sampler';
+      return [
+        N('more draws'),
+        ' or ',
+        WARMUP('a longer warm-up'),
+        '; if the density has separated modes, ',
+        RANGE('a restricted range'),
+        ' or another sampler',
+      ];
   }
 }
 
-const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+/** ESS as the flags print it: whole numbers from 100 up, one decimal below. */
+const fmtEss = (v: number, threshold: number): string =>
+  fixedAgainst(v, threshold, Math.abs(v) >= 100 ? 0 : 1);
 
 export function diagnosticFlags(
   sampler: SamplerName,
@@ -35,44 +76,72 @@ export function diagnosticFlags(
   extra: { divergences?: number; draws: number; treeDepthSaturation?: number; ebfmi?: number[] },
 ): DiagnosticFlag[] {
   const flags: DiagnosticFlag[] = [];
+  const flag = (metric: DiagnosticFlag['metric'], message: string, advice: Advice): void => {
+    flags.push({ metric, message, fix: cliAdvice(advice), advice });
+  };
   const essMin = ESS_PER_CHAIN_MIN * chains;
   if (cv.rhat > RHAT_MAX)
-    flags.push({
-      metric: 'rhat',
-      message: `R-hat ${cv.rhat.toFixed(3)} > ${RHAT_MAX}: the chains disagree with each other or with themselves over time`,
-      fix: 'a longer warm-up (--warmup) and more draws (--n); if chains sit in different modes, restrict --range or use a sampler that crosses between them',
-    });
+    flag(
+      'rhat',
+      `R-hat ${fixedAgainst(cv.rhat, RHAT_MAX, 3)} > ${RHAT_MAX}: the chains disagree with each other or with themselves over time`,
+      [
+        WARMUP('a longer warm-up'),
+        ' and ',
+        N('more draws'),
+        '; if chains sit in different modes, ',
+        RANGE('a restricted range'),
+        ' or a sampler that crosses between them',
+      ],
+    );
   if (cv.essBulk < essMin)
-    flags.push({
-      metric: 'essBulk',
-      message: `bulk ESS ${fmt(cv.essBulk)} < ${ESS_PER_CHAIN_MIN} per chain (${essMin}): the mean and median are poorly estimated`,
-      fix: essFix(sampler),
-    });
+    flag(
+      'essBulk',
+      `bulk ESS ${fmtEss(cv.essBulk, essMin)} < ${ESS_PER_CHAIN_MIN} per chain (${essMin}): the mean and median are poorly estimated`,
+      essFix(sampler),
+    );
   if (cv.essTail < essMin)
-    flags.push({
-      metric: 'essTail',
-      message: `tail ESS ${fmt(cv.essTail)} < ${ESS_PER_CHAIN_MIN} per chain (${essMin}): the 5 % and 95 % quantiles are poorly estimated`,
-      fix: essFix(sampler),
-    });
+    flag(
+      'essTail',
+      `tail ESS ${fmtEss(cv.essTail, essMin)} < ${ESS_PER_CHAIN_MIN} per chain (${essMin}): the 5 % and 95 % quantiles are poorly estimated`,
+      essFix(sampler),
+    );
   if (extra.divergences !== undefined && extra.divergences > 0)
-    flags.push({
-      metric: 'divergences',
-      message: `${extra.divergences} divergent transition${extra.divergences > 1 ? 's' : ''} (${((100 * extra.divergences) / extra.draws).toPrecision(2)} % of draws), marked on the trace: the integrator failed where the density curves sharply, so that region may be missed`,
-      fix: 'a higher target acceptance (smaller steps) or a longer warm-up (--warmup); a sharp edge or a funnel may need a --range that cuts it off',
-    });
+    flag(
+      'divergences',
+      `${extra.divergences} divergent transition${extra.divergences > 1 ? 's' : ''} (${((100 * extra.divergences) / extra.draws).toPrecision(2)} % of draws), marked on the trace: the integrator failed where the density curves sharply, so that region may be missed`,
+      [
+        'a higher target acceptance (smaller steps) or ',
+        WARMUP('a longer warm-up'),
+        '; a sharp edge or a funnel may need ',
+        RANGE('a range'),
+        ' that cuts it off',
+      ],
+    );
   if (extra.treeDepthSaturation !== undefined && extra.treeDepthSaturation > 0)
-    flags.push({
-      metric: 'treeDepth',
-      message: `${(100 * extra.treeDepthSaturation).toPrecision(2)} % of transitions stopped at the maximum tree depth, not at a U-turn: the paths were cut short`,
-      fix: 'a longer warm-up (--warmup) so the step size grows to the scale of the density; a tighter --range if the density is very wide',
-    });
+    flag(
+      'treeDepth',
+      `${(100 * extra.treeDepthSaturation).toPrecision(2)} % of transitions stopped at the maximum tree depth, not at a U-turn: the paths were cut short`,
+      [
+        WARMUP('a longer warm-up'),
+        ' so the step size grows to the scale of the density; ',
+        RANGE('a tighter range'),
+        ' if the density is very wide',
+      ],
+    );
   const low = (extra.ebfmi ?? []).map((v, c) => ({ v, c })).filter((e) => e.v < EBFMI_MIN);
   if (low.length)
-    flags.push({
-      metric: 'ebfmi',
-      message: `E-BFMI ${low.map((e) => `${e.v.toFixed(2)} (chain ${e.c})`).join(', ')} < ${EBFMI_MIN}: momentum resampling moves between energy levels too slowly to reach the tails`,
-      fix: 'a longer warm-up (--warmup); heavy tails are easier on a transformed scale (sample log x with --log-density, or restrict --range)',
-    });
+    flag(
+      'ebfmi',
+      `E-BFMI ${low.map((e) => `${fixedAgainst(e.v, EBFMI_MIN, 2)} (chain ${e.c})`).join(', ')} < ${EBFMI_MIN}: momentum resampling moves between energy levels too slowly to reach the tails`,
+      [
+        WARMUP('a longer warm-up'),
+        '; heavy tails are easier on a transformed scale (sample log x with ',
+        { text: 'a log density', setting: 'logDensity' },
+        ', or ',
+        RANGE('restrict the range'),
+        ')',
+      ],
+    );
   return flags;
 }
 

@@ -123,12 +123,23 @@ export interface SampleDiagnostics {
 }
 
 /** A diagnostic past its threshold: what it measured, and what to change. */
+/** A setting a flag's advice points to: the CLI names it by its flag, the panel by its field. */
+export type AdviceSetting = 'n' | 'warmup' | 'range' | 'logDensity';
+
+/**
+ * What to change, as text and the settings it names (`text` reads alone in the panel, e.g. "a longer
+ * warm-up"; the CLI adds the flag, "a longer warm-up (--warmup)").
+ */
+export type Advice = (string | { text: string; setting: AdviceSetting })[];
+
 export interface DiagnosticFlag {
   metric: 'rhat' | 'essBulk' | 'essTail' | 'divergences' | 'treeDepth' | 'ebfmi';
   /** e.g. "R-hat 1.04 > 1.01: the chains disagree". */
   message: string;
-  /** e.g. "run a longer warm-up (--warmup) …". */
+  /** The advice as the CLI prints it, e.g. "a longer warm-up (--warmup) …". */
   fix: string;
+  /** The same advice with its settings apart, for wherever else it is shown (absent in older runs). */
+  advice?: Advice;
 }
 
 /**

@@ -98,10 +98,12 @@ test(
     assert.deepEqual(h.problems, []);
     assert.equal(await h.page.locator('.card').count(), 2);
     const flags = await h.page.locator('ul.diag-flags li').allTextContents();
+    // The panel names its fields (draws, warm-up), not the CLI's flags.
     assert.ok(
-      flags.some((f) => /ESS .* < 100 per chain .* Try: .*--n/.test(f)),
+      flags.some((f) => /ESS .* < 100 per chain .* Try: .*more draws/.test(f)),
       flags.join('\n'),
     );
+    assert.ok(!flags.some((f) => f.includes('--')), flags.join('\n'));
     const table = (await h.page.locator('table.diag').allTextContents()).join('\n');
     assert.match(table, /R-hat bulk \/ tail/);
     assert.match(table, /q5 % ± MCSE/);

@@ -216,14 +216,6 @@ test('a chain that never moved fails the run; divergences alone only warn', asyn
   );
   assert.equal(some.status, 'ok');
   assert.match(some.warnings[0], /2 divergent transitions/);
-  assert.match(
-    chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).warnings[0],
-    /R-hat 1.200 ≥ 1.05/,
-  );
-  assert.equal(
-    chainHealth('mh', [moving, moving], null, [emptyStats(), emptyStats()], 100, 1.2).status,
-    'ok',
-  );
   // In 2-D a chain that moves only in y still moves.
   assert.equal(chainHealth('slice', [still], [moving], [emptyStats()], 100).status, 'ok');
 });

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSampler } from '../../../src/sampling';
-import { diagnosticFlags } from '../../../src/sampling/report';
+import { cliAdvice, diagnosticFlags } from '../../../src/sampling/report';
+import { fixedAgainst } from '../../../src/common/nearThreshold';
 
 const run = (expr: string, sampler: 'hmc' | 'nuts' | 'mh', n = 2000, chains = 2) =>
   runSampler({ expr, sampler, n, chains, seed: 1 }, { onProgress: () => undefined });
@@ -75,4 +76,54 @@ test('flags at their thresholds, and never on an unknown number', () => {
     { draws: 10, ebfmi: [NaN] },
   );
   assert.deepEqual(unknown, []);
+});
+
+test('a value near its threshold shows the digits that put it on its side', () => {
+  assert.equal(fixedAgainst(1.0104, 1.01, 3), '1.0104');
+  assert.equal(fixedAgainst(1.013, 1.01, 3), '1.013');
+  assert.equal(fixedAgainst(1.00999, 1.01, 3), '1.00999');
+  assert.equal(fixedAgainst(399.6, 400, 0), '399.6');
+  assert.equal(fixedAgainst(0.2996, 0.3, 2), '0.2996');
+  assert.equal(fixedAgainst(1.01, 1.01, 3), '1.010');
+  assert.equal(fixedAgainst(1 + 1e-17, 1, 3), '1.000', 'the same double as the threshold');
+  assert.equal(fixedAgainst(1.01 + 2.3e-16, 1.01, 3), String(1.01 + 2.3e-16));
+  assert.equal(fixedAgainst(NaN, 1.01, 3), 'NaN');
+  const flags = diagnosticFlags(
+    'nuts',
+    4,
+    { rhat: 1.0104, essBulk: 399.6, essTail: 1000 },
+    { draws: 1000, ebfmi: [0.2996] },
+  );
+  const msg = flags.map((f) => f.message).join('\n');
+  assert.match(msg, /R-hat 1\.0104 > 1\.01/);
+  assert.match(msg, /bulk ESS 399\.6 < 100 per chain \(400\)/);
+  const one = diagnosticFlags(
+    'mh',
+    1,
+    { rhat: NaN, essBulk: 99.96, essTail: 250 },
+    { draws: 1000 },
+  );
+  assert.match(one[0].message, /bulk ESS 99\.96 < 100 per chain \(100\)/);
+  assert.match(msg, /E-BFMI 0\.2996 \(chain 0\) < 0\.3/);
+});
+
+test('advice names the CLI flags in the CLI and keeps each setting apart for the panel', () => {
+  const [rhat, ess] = diagnosticFlags(
+    'mh',
+    2,
+    { rhat: 1.2, essBulk: 10, essTail: 1000 },
+    { draws: 100 },
+  );
+  assert.match(rhat.fix, /a longer warm-up \(--warmup\) and more draws \(--n\)/);
+  assert.match(ess.fix, /more draws \(--n\)/);
+  for (const f of [rhat, ess]) {
+    assert.ok(f.advice, f.metric);
+    assert.equal(cliAdvice(f.advice), f.fix);
+    const panel = f.advice.map((p) => (typeof p === 'string' ? p : p.text)).join('');
+    assert.ok(!panel.includes('--'), panel);
+    assert.ok(
+      f.advice.some((p) => typeof p !== 'string' && p.setting === 'warmup'),
+      f.metric,
+    );
+  }
 });

@@ -2,8 +2,9 @@
 tensors in the runner).
 
 IDX files as torchvision downloads them (MNIST, FashionMNIST, KMNIST: DIR/<Name>/raw, or the folder
-itself) and CIFAR-10 / CIFAR-100 in torchvision's three layouts (cifar-10-batches-py, cifar-100-python,
-cifar-10-batches-bin). CIFAR's pickles are read by an unpickler that resolves no global of its own:
+itself), CIFAR-10 / CIFAR-100 in torchvision's three layouts (cifar-10-batches-py, cifar-100-python,
+cifar-10-batches-bin), and torchvision's ImageFolder layout (one subfolder of PNG/JPEG images per
+class), resized to the model's input; that one needs torchvision or, without it, Pillow. CIFAR's pickles are read by an unpickler that resolves no global of its own:
 numpy's array rebuild and `_codecs.encode` map to stand-ins here that only record their arguments, and
 any other name is refused, so a file that is not plain data cannot run code.
 
@@ -281,11 +282,123 @@ def load_cifar(dir_, layout):
     return Dataset("CIFAR-100" if layout == "cifar-100-python" else "CIFAR-10", dir_, classes, train, test)
 
 
+# ───────────────────────────── image folders ─────────────────────────────
+
+IMAGE_EXT = (".png", ".jpg", ".jpeg")
+# Every fifth image of each class (in file-name order) is a test image when there is no test/ or val/,
+# as the extension's own reader splits it.
+TEST_EVERY = 5
+
+
+def _class_folders(d):
+    """Sorted subfolders holding at least one PNG/JPEG (torchvision's find_classes, minus empty ones)."""
+    try:
+        names = sorted(n for n in os.listdir(d) if not n.startswith(".") and os.path.isdir(os.path.join(d, n)))
+    except OSError:
+        return []
+    return [n for n in names if any(f.lower().endswith(IMAGE_EXT) for f in os.listdir(os.path.join(d, n)))]
+
+
+def find_image_folder(d):
+    """(train folder, test folder or None) when d is an ImageFolder layout (train/ + test/ or val/, or
+    the class folders themselves), else None."""
+    train = os.path.join(d, "train")
+    test = next((os.path.join(d, n) for n in ("test", "val") if _class_folders(os.path.join(d, n))), None)
+    if _class_folders(train) and test:
+        return train, test
+    if _class_folders(d):
+        return d, None
+    return None
+
+
+def _listing(d, classes):
+    """[(path, label)] of d's class folders, labels by the training classes' order; torchvision's
+    ImageFolder lists them when it is installed."""
+    valid = lambda p: p.lower().endswith(IMAGE_EXT)
+    try:
+        from torchvision.datasets import ImageFolder
+    except ImportError:
+        ImageFolder = None
+    if ImageFolder is not None:
+        try:
+            ds = ImageFolder(d, is_valid_file=valid)
+            return [(p, classes.index(ds.classes[t])) for p, t in ds.samples if ds.classes[t] in classes]
+        except FileNotFoundError:
+            pass  # a class folder without images, which torchvision refuses: skip it, as below
+    out = []
+    for name in _class_folders(d):
+        if name not in classes:
+            continue
+        folder = os.path.join(d, name)
+        for f in sorted(os.listdir(folder)):
+            p = os.path.join(folder, f)
+            if valid(f) and os.path.isfile(p):
+                out.append((p, classes.index(name)))
+    return out
+
+
+def _image_reader():
+    """PIL's Image (torchvision reads with it too), or a DataError saying what to install."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise DataError(
+            "reading an image folder needs torchvision or Pillow in this Python, and neither imports; "
+            "install one (pip install pillow) or give --data a folder of MNIST or CIFAR") from None
+    return Image
+
+
+def _read_images(files, channels, rows, cols, what, root):
+    if not files:
+        raise DataError(f"{root}: no {what} images; put PNG or JPEG files in the class folders")
+    Image = _image_reader()
+    mode = "L" if channels == 1 else "RGB"
+    out = bytearray()
+    for p, _ in files:
+        try:
+            with Image.open(p) as im:
+                # convert, then PIL's antialiased bilinear resize, as the extension's reader does.
+                im = im.convert(mode).resize((cols, rows), getattr(Image, "Resampling", Image).BILINEAR)
+                raw = im.tobytes()
+        except (OSError, ValueError, Image.DecompressionBombError) as e:
+            raise DataError(f"{p}: not a readable image ({e}); remove it or re-save it as PNG or JPEG") from None
+        if channels == 3:
+            # HWC to CHW, as every loader here returns.
+            raw = b"".join(raw[c::3] for c in range(3))
+        out += raw
+    return bytes(out), [label for _, label in files], rows, cols, channels
+
+
+def load_image_folder(dir_, channels, rows, cols):
+    if channels not in (1, 3) or rows < 1 or cols < 1:
+        raise DataError(f"{dir_}: images can be resized to (1|3, H, W), not ({channels}, {rows}, {cols})")
+    found = find_image_folder(dir_)
+    if not found:
+        raise DataError(f"{dir_}: no class subfolders of PNG or JPEG images here (torchvision's ImageFolder layout)")
+    train_dir, test_dir = found
+    classes = _class_folders(train_dir)
+    if test_dir:
+        stray = [c for c in _class_folders(test_dir) if c not in classes]
+        if stray:
+            raise DataError(f"{test_dir}: class folder(s) {', '.join(stray)} not in {train_dir}; the test classes must be training classes")
+        train_files, test_files = _listing(train_dir, classes), _listing(test_dir, classes)
+    else:
+        train_files, test_files, seen = [], [], {}
+        for p, label in _listing(train_dir, classes):
+            i = seen.get(label, 0)
+            seen[label] = i + 1
+            (test_files if i % TEST_EVERY == TEST_EVERY - 1 else train_files).append((p, label))
+    train = _read_images(train_files, channels, rows, cols, "training", dir_)
+    test = _read_images(test_files, channels, rows, cols, "test", dir_)
+    return Dataset("ImageFolder", dir_, classes, train, test)
+
+
 # ───────────────────────────── choosing ─────────────────────────────
 
-def load(dir_, kind="auto", channels=None, classes=None):
-    """The data set in dir_: `kind` names it (idx, or a CIFAR layout); auto takes the first one that
-    fits the model's input channels and class count (None: any)."""
+def load(dir_, kind="auto", channels=None, classes=None, size=None):
+    """The data set in dir_: `kind` names it (idx, a CIFAR layout, imagefolder); auto takes the first one
+    that fits the model's input channels and class count (None: any). `size` (rows, cols) is what an
+    image folder's pictures are resized to; without it an image folder is not considered."""
     if not os.path.isdir(dir_):
         raise DataError(f"--data {dir_}: folder not found; give torchvision's root folder (with MNIST/raw or cifar-10-batches-py in it)")
     found = []
@@ -295,9 +408,14 @@ def load(dir_, kind="auto", channels=None, classes=None):
         for d, layout in find_cifar(dir_):
             if kind in ("auto", layout):
                 found.append((3, 100 if layout == "cifar-100-python" else 10, lambda d=d, l=layout: load_cifar(d, l)))
+    if kind in ("auto", "imagefolder") and size and channels:
+        folder = find_image_folder(dir_)
+        if folder:
+            k = len(_class_folders(folder[0]))
+            found.append((channels, k, lambda: load_image_folder(dir_, channels, size[0], size[1])))
     for ch, k, loader in found:
         if (channels is None or channels == ch) and (classes is None or classes == k):
             return loader()
     if found:
         raise DataError(f"--data {dir_}: no data set here has {channels} channel(s) and {classes} classes, as the model needs")
-    raise DataError(f"--data {dir_}: no IDX files (MNIST, FashionMNIST, KMNIST) or CIFAR folder here; download one with torchvision.datasets.MNIST(root, download=True) and give that root")
+    raise DataError(f"--data {dir_}: no IDX files (MNIST, FashionMNIST, KMNIST), CIFAR folder or image folder (class subfolders of PNG/JPEG) here; download one with torchvision.datasets.MNIST(root, download=True) and give that root")

@@ -4,7 +4,7 @@
 Standard library and torch only. It imports the file as a module (its `if __name__ == "__main__":`
 block does not run), builds the named class with the constructor arguments Tensor Lens found in the
 file (or takes a module-level nn.Sequential), and trains it with Adam on MNIST, FashionMNIST, KMNIST or
-CIFAR in torchvision's layouts (tensor_lens_data.py), writing one JSON event per line on stdout: start,
+CIFAR in torchvision's layouts, or an image folder (tensor_lens_data.py), writing one JSON event per line on stdout: start,
 batch, epoch, eval, done (the same lines as `tensor-lens train --json`).
 A failure in the user's code is one `error` event naming their file and line, with the traceback.
 
@@ -115,7 +115,8 @@ def channel_stats(torch, split):
 
 def load_data(torch, args):
     try:
-        ds = data.load(args.data, args.data_kind, args.channels or None, args.classes or None)
+        size = (args.rows, args.cols) if args.rows and args.cols else None
+        ds = data.load(args.data, args.data_kind, args.channels or None, args.classes or None, size)
     except data.DataError as e:
         raise BadInput(str(e)) from None
     if ds.name == "MNIST":
@@ -267,10 +268,14 @@ def train(args, rank, world, local_rank, stop):
 
         samples_seen = 0
         train_seconds = 0.0
+        # CPU time (user + sys, all threads) of the epochs' training loops, everything the runner does
+        # per step included: what its overhead is measured by, since wall time swings with load.
+        train_cpu = 0.0
         last = None
         cancelled = False
         t0 = time.perf_counter()
         for epoch in range(1, args.epochs + 1):
+            c0 = time.process_time()
             perm = torch.randperm(n, generator=gen).to(device)
             e0 = time.perf_counter()
             loss_sum = 0.0
@@ -321,6 +326,7 @@ def train(args, rank, world, local_rank, stop):
                 if stats[2].item() > 0:
                     cancelled = True
                     break
+            train_cpu += time.process_time() - c0
             if cancelled:
                 break
             train_time = time.perf_counter() - e0
@@ -343,7 +349,8 @@ def train(args, rank, world, local_rank, stop):
                         "finalTestAcc": last["testAcc"] if last else None,
                         "finalTestLoss": last["testLoss"] if last else None,
                         "seconds": time.perf_counter() - t0,
-                        "samplesPerSec": samples_seen / train_seconds if train_seconds > 0 else 0,
+                        "samplesPerSec": samples_seen / train_seconds if train_seconds > 0 else None,
+                        "cpuSeconds": train_cpu,
                         "threads": world}],
             "cancelled": cancelled,
         })
@@ -453,9 +460,11 @@ def parse_args(argv):
     p.add_argument("--ctor", default='{"args":[],"kwargs":{}}', help="constructor arguments as JSON")
     p.add_argument("--layout", choices=["image", "flat", "hw"], default="image", help="input as (B,C,H,W), (B,C*H*W) or (B,H,W)")
     p.add_argument("--data", required=True, help="torchvision's root folder (MNIST/raw, FashionMNIST/raw, KMNIST/raw, cifar-10-batches-py, ...) or an IDX folder")
-    p.add_argument("--data-kind", choices=["auto", "idx"] + data.CIFAR_LAYOUTS, default="auto")
+    p.add_argument("--data-kind", choices=["auto", "idx", "imagefolder"] + data.CIFAR_LAYOUTS, default="auto")
     p.add_argument("--channels", type=int, default=0, help="the model's input channels (0: any), to choose among data sets")
     p.add_argument("--classes", type=int, default=0, help="the model's class count (0: any), to choose among data sets")
+    p.add_argument("--rows", type=int, default=0, help="the model's input height: what an image folder is resized to")
+    p.add_argument("--cols", type=int, default=0, help="the model's input width")
     p.add_argument("--data-name", default="", help="the data set's name in the events (default: what was found)")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=64)

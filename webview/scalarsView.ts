@@ -15,7 +15,7 @@ type XY = { x: number; y: number | null };
 export class ScalarsView {
   private readonly section = h('div', { class: 'scalars', hidden: true });
   private readonly chartsBox = h('div', { class: 'scalar-charts' });
-  private readonly note = h('span', { class: 'muted axis-note' });
+  private readonly note = h('span', { class: 'muted scalars-note' });
   private readonly charts = new Map<string, Chart<'line', XY[]>>();
   private x: ScalarX = 'step';
 

@@ -69,6 +69,11 @@ export interface TrainModelSummary {
    */
   seconds: number | null;
   samplesPerSec: number | null;
+  /**
+   * CPU seconds (user + system, all threads of the process) of the training loops, where the engine
+   * measures them (the PyTorch runner, rank 0's process): the overhead bench compares these.
+   */
+  cpuSeconds?: number;
   /** Threads that computed the training steps (absent in runs recorded before threads existed). */
   threads?: number;
 }

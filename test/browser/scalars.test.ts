@@ -86,13 +86,13 @@ test(
       const inkStep = await ink(h, loss);
       assert.ok(inkStep > 300, `the loss chart is drawn (${inkStep} px)`);
       assert.ok((await ink(h, 'canvas[aria-label="scalar lr"]')) > 200);
-      assert.equal(await page.locator('.scalars .axis-note').textContent(), '');
+      assert.equal(await page.locator('.scalars-note').textContent(), '');
 
       // On wall time, run-b (no wall times in its file) is named and left out.
       await page.locator('select[aria-label="scalars x axis"]').selectOption('time');
       await settle(page);
       assert.match(
-        (await page.locator('.scalars .axis-note').textContent()) ?? '',
+        (await page.locator('.scalars-note').textContent()) ?? '',
         /No wall time in the event files of run-b: not drawn/,
       );
       assert.ok((await ink(h, loss)) > 300);

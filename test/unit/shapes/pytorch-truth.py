@@ -224,6 +224,9 @@ OPS = [
     ("pixel_shuffle_f", "return F.pixel_shuffle(x, 2)", (1, 8, 3, 3)),
     ("t", "return x.t()", (3, 5)),
     ("unbind", "return x.unbind(1)[0]", (2, 3, 4)),
+    ("log2", "return torch.log2(x.abs() + 1)", (2, 3)),
+    ("ne_scalar", "return x.ne(0).long().cumsum(1)", (2, 5)),
+    ("gt_broadcast", "return torch.gt(x, x[:, :1])", (2, 3, 4)),
 ]
 result["ops"] = []
 for oid, body, shape in OPS:

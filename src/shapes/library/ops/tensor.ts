@@ -129,6 +129,8 @@ const SAME = new Set([
   'detach_',
   'squeeze_',
   'exp2',
+  'log2',
+  'log10',
   'log1p',
   'expm1',
   'sigmoid',
@@ -156,6 +158,13 @@ const BINARY = new Set([
   'divide',
   'pow',
   'atan2',
+  // Comparisons broadcast like arithmetic (a bool tensor of the broadcast shape).
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
 ]);
 
 const REDUCE = new Set([

@@ -225,6 +225,8 @@ OPS = [
     ("t", "return x.t()", (3, 5)),
     ("unbind", "return x.unbind(1)[0]", (2, 3, 4)),
     ("log2", "return torch.log2(x.abs() + 1)", (2, 3)),
+    ("repeat_interleave", "return x.repeat_interleave(3, -2).repeat_interleave(2, dim=-1)", (2, 1, 4, 5)),
+    ("repeat_interleave_flat", "return torch.repeat_interleave(x, 2)", (2, 3)),
     ("ne_scalar", "return x.ne(0).long().cumsum(1)", (2, 5)),
     ("gt_broadcast", "return torch.gt(x, x[:, :1])", (2, 3, 4)),
 ]

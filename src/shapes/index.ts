@@ -189,7 +189,11 @@ function analyzeModel(
   const ctorArgs = c.cls
     ? (it.firstInstantiation.get(c.cls.name) ?? it.speculativeInstantiation.get(c.cls.name))
     : undefined;
-  const root = fromParent ? fromParent.m : buildRoot(it, c);
+  // The instance the file calls, as it left it: a factory may change a model after building it
+  // (torchvision's _replace_relu), which a fresh instance of the class would not show.
+  // One the analyser lost track of stays so: a fresh instance would hide what was done to it.
+  const called = call?.m && c.cls && call.m.cls === c.cls ? call.m : undefined;
+  const root = fromParent ? fromParent.m : (called ?? buildRoot(it, c));
   if (!root) return null;
   const walk = it.newWalk();
   const failed: ModuleInst[] = [];

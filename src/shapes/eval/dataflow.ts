@@ -53,6 +53,7 @@ export function assignedNames(stmts: Stmt[]): string[] {
     for (const s of ss) {
       if (s.t === 'assign') s.targets.forEach(visitTarget);
       else if (s.t === 'aug') visitTarget(s.target);
+      else if (s.t === 'del') s.targets.forEach(visitTarget);
       else if (s.t === 'for') {
         visitTarget(s.target);
         walk(s.body);

@@ -32,6 +32,8 @@ export interface SeenCall {
   key: string;
   inputs: (D[] | null)[];
   viaSummary: boolean;
+  /** The instance called, as the file left it (a factory may have changed it after building it). */
+  m?: ModuleInst;
 }
 
 export interface Evaluator {

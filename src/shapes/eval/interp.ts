@@ -123,7 +123,11 @@ import {
   unknown,
 } from './values';
 
-type Flow = 'normal' | 'break' | 'continue' | 'return';
+/**
+ * 'unsure': a break or continue under a condition the analyser cannot evaluate, outside a traced
+ * forward; the loop it is in cannot tell which iterations ran, so what it changes becomes unknown.
+ */
+type Flow = 'normal' | 'break' | 'continue' | 'return' | 'unsure';
 
 /**
  * copy.copy (depth 0) or copy.deepcopy of an object: its attributes in a new map; lists, dicts and
@@ -208,6 +212,19 @@ export class ProbeFound extends ControlSignal {
   }
 }
 export const PROBE_WHY = '\u0000probe';
+
+/** Whether statements hold a break or continue of the loop around them (not of a loop inside). */
+function leavesLoop(stmts: Stmt[]): boolean {
+  for (const st of stmts) {
+    if (st.t === 'flow' && (st.what === 'break' || st.what === 'continue')) return true;
+    if (st.t === 'if' && (leavesLoop(st.body) || leavesLoop(st.orelse))) return true;
+    if (st.t === 'block' && leavesLoop(st.body)) return true;
+  }
+  return false;
+}
+
+/** dict methods that leave the dict as it is. */
+const READ_ONLY_DICT = new Set(['get', 'copy', '__len__', '__contains__']);
 
 // Shared constants: numbers, booleans and None are never mutated (operations build new ones), so a
 // literal `0`, `True` or `None` need not be a fresh object each time it is evaluated.
@@ -963,7 +980,7 @@ export class Interp implements Evaluator {
         for (const name of assignedNames([...s.body, ...s.orelse]))
           scope.vars.set(name, unknown(why));
         this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
-        return 'normal';
+        return leavesLoop(s.body) || leavesLoop(s.orelse) ? 'unsure' : 'normal';
       }
       case 'for': {
         const it = this.eval(s.iter, scope, frame);
@@ -984,6 +1001,10 @@ export class Interp implements Evaluator {
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') break;
           if (f === 'return') return f;
+          if (f === 'unsure') {
+            this.forgetLoop(s, scope, frame);
+            break;
+          }
         }
         return 'normal';
       }
@@ -1009,6 +1030,10 @@ export class Interp implements Evaluator {
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') return 'normal';
           if (f === 'return') return f;
+          if (f === 'unsure') {
+            this.forgetLoop(s, scope, frame);
+            return 'normal';
+          }
         }
         // Still running at the cap: what the loop assigns depends on when it would end, so it is unknown
         // (the values at the cap are an artefact of the cap). Lists it appends to are replaced likewise.
@@ -1113,6 +1138,9 @@ export class Interp implements Evaluator {
       }
       case 'import':
         execImport(s, scope, this.imports, this.loader);
+        return 'normal';
+      case 'del':
+        for (const t of s.targets) this.del(t, scope, frame);
         return 'normal';
       case 'block':
         return this.execBlock(s.body, scope, frame);
@@ -1236,7 +1264,18 @@ export class Interp implements Evaluator {
         } else if (obj.k === 'dict') dictSet(obj, key, v);
         else if (obj.k === 'module' && key.k === 'str' && v.k === 'module')
           ownChildren(obj.m).set(key.v, v.m);
-        else if (obj.k === 'module' && key.k === 'num' && isNum(key.v) && v.k === 'module') {
+        else if (obj.k === 'ext' && obj.self?.k === 'module') {
+          // module._modules[name] = m replaces a child (torchvision's _replace_relu); any other write
+          // into a module's own dicts changes what the analyser would otherwise count or call.
+          const m = obj.self.m;
+          if (obj.path === 'module._modules' && key.k === 'str' && v.k === 'module')
+            ownChildren(m).set(key.v, v.m);
+          else if (obj.path === 'module._modules' || obj.path === 'module._parameters')
+            loseContents(
+              m,
+              `${obj.path.slice(7)}[...] set to something the analyser cannot follow`,
+            );
+        } else if (obj.k === 'module' && key.k === 'num' && isNum(key.v) && v.k === 'module') {
           // seq[0] = nn.Conv2d(...) replaces the child in place, under the same name.
           const keys = [...obj.m.children.keys()];
           const name = keys[key.v < 0 ? key.v + keys.length : key.v];
@@ -1478,6 +1517,28 @@ export class Interp implements Evaluator {
     return this.binop(e.op, this.eval(e.l, scope, frame), this.eval(e.r, scope, frame), e);
   }
 
+  /**
+   * `type(m) is nn.ReLU`: two torch layer classes are the same when their names are (nn.ReLU and
+   * torch.nn.modules.activation.ReLU); a class of the file is never a torch class, and two classes
+   * are the same object only if they are one. torch's classes written in Python (prelude.ts) are
+   * also reached as external names, by the same short name.
+   */
+  private sameClass(l: Value, r: Value): boolean | null {
+    if (l.k === 'class' && r.k === 'class') return l.cls === r.cls;
+    const torchName = (v: Value): string | null =>
+      v.k === 'ext' ? (nnName(v.path)?.short ?? null) : null;
+    const ln = torchName(l);
+    const rn = torchName(r);
+    if (ln !== null && rn !== null) return ln === rn;
+    const cls = l.k === 'class' ? l.cls : r.k === 'class' ? r.cls : null;
+    const other = l.k === 'class' ? rn : ln;
+    if (cls && other !== null) {
+      const p = this.prelude.vars.get(cls.name);
+      return p && p.k === 'class' && p.cls === cls ? cls.name === other : false;
+    }
+    return null;
+  }
+
   binop(op: string, l: Value, r: Value, site: Span): Value {
     if (op === 'is' || op === 'is not') {
       const same =
@@ -1487,7 +1548,7 @@ export class Interp implements Evaluator {
             ? false
             : l.k === 'module' && r.k === 'module'
               ? l.m === r.m
-              : null;
+              : this.sameClass(l, r);
       if (same === null) return unknown('unknown identity test');
       return { k: 'bool', v: op === 'is' ? same : !same };
     }
@@ -1658,6 +1719,16 @@ export class Interp implements Evaluator {
       }
     }
     if (obj.k === 'dict' && it.t === 'index') return dictGet(obj, it.v) ?? unknown('key not found');
+    if (
+      obj.k === 'ext' &&
+      obj.path === 'module._modules' &&
+      obj.self?.k === 'module' &&
+      it.t === 'index' &&
+      it.v.k === 'str'
+    ) {
+      const c = obj.self.m.children.get(it.v.v);
+      return c ? modValue(c) : unknown(`no submodule '${it.v.v}'`);
+    }
     if (obj.k === 'module') {
       spend(obj.m.children.size >> 4);
       const kids = [...obj.m.children.entries()];
@@ -1702,6 +1773,9 @@ export class Interp implements Evaluator {
             self: obj.self,
             classRef: (obj as SuperRef).classRef,
           } as Value;
+        // module._modules.items(): the module's own methods over its children.
+        if (obj.path === 'module._modules' && obj.self)
+          return { k: 'ext', path: 'module._modules.' + name, self: obj.self };
         return this.loader && !obj.self
           ? this.resolveExt(extAttr(obj.path, name) as Value & { k: 'ext' })
           : extAttr(obj.path, name);
@@ -1889,6 +1963,14 @@ export class Interp implements Evaluator {
       for (const k of v.attrs.keys()) v.attrs.set(k, unknown(why));
       return;
     }
+    if (
+      v.k === 'ext' &&
+      v.self?.k === 'module' &&
+      (v.path === 'module._modules' || v.path === 'module._parameters')
+    ) {
+      loseContents(v.self.m, why);
+      return;
+    }
     if (!((v.k === 'seq' && v.kind === 'list') || v.k === 'dict')) return;
     if (e.t === 'name') {
       for (let s: Scope | undefined = scope; s; s = s.parent) {
@@ -1903,6 +1985,64 @@ export class Interp implements Evaluator {
     const o = this.eval(e.obj, scope, frame);
     if (o.k === 'module' && o.m.attrs.get(e.name) === v) o.m.attrs.set(e.name, unknown(why));
     else if (o.k === 'obj') o.attrs.set(e.name, unknown(why));
+  }
+
+  /** A loop that may have stopped at any iteration: what its body assigns or changes is unknown. */
+  private forgetLoop(s: Stmt & { t: 'for' | 'while' }, scope: Scope, frame: Frame): void {
+    const why = `changed in a loop that may stop early on a condition the analyser cannot evaluate (${this.lineLabel(s.from)})`;
+    const names = assignedNames(
+      s.t === 'for'
+        ? [{ t: 'assign', targets: [s.target], value: s.target, from: s.from, to: s.to }, ...s.body]
+        : s.body,
+    );
+    for (const name of names) scope.vars.set(name, unknown(why));
+    this.forgetMutations(s.body, scope, frame, why);
+  }
+
+  /**
+   * `del d[k]`, `del seq[i]`, `del self.block`: what it removes is gone; where the analyser cannot
+   * tell what that is, the container becomes unknown instead (IntermediateLayerGetter stops building
+   * once `del return_layers[name]` has emptied its dict).
+   */
+  private del(t: Expr, scope: Scope, frame: Frame): void {
+    const why = `changed by \`del\` (${this.lineLabel(t.from)})`;
+    if (t.t === 'name') {
+      this.assign(t, unknown(`deleted (${this.lineLabel(t.from)})`), scope, frame);
+      return;
+    }
+    if (t.t === 'attr') {
+      const o = this.eval(t.obj, scope, frame);
+      if (o.k === 'module') {
+        ownChildren(o.m).delete(t.name);
+        ownAttrs(o.m).delete(t.name);
+      } else if (o.k === 'obj') o.attrs.delete(t.name);
+      return;
+    }
+    if (t.t !== 'sub') return;
+    let obj = this.eval(t.obj, scope, frame);
+    const key =
+      t.items.length === 1 && t.items[0].t === 'index'
+        ? this.eval(t.items[0].e, scope, frame)
+        : null;
+    if (obj.k === 'ext' && obj.path === 'module._modules' && obj.self) obj = obj.self;
+    if (key && obj.k === 'dict') {
+      const i = obj.keys.findIndex((x) => valueEq(x, key) === true);
+      if (i >= 0 && obj.keys.every((x, j) => j === i || valueEq(x, key) === false)) {
+        obj.keys.splice(i, 1);
+        obj.vals.splice(i, 1);
+        return;
+      }
+    } else if (key && obj.k === 'seq' && obj.kind === 'list' && key.k === 'num' && isNum(key.v)) {
+      const i = key.v < 0 ? key.v + obj.items.length : key.v;
+      if (Number.isInteger(i) && i >= 0 && i < obj.items.length) {
+        obj.items.splice(i, 1);
+        return;
+      }
+    } else if (key && obj.k === 'module' && key.k === 'str' && obj.m.children.has(key.v)) {
+      ownChildren(obj.m).delete(key.v);
+      return;
+    }
+    this.forget(t.obj, scope, frame, why, true);
   }
 
   /**
@@ -1970,6 +2110,9 @@ export class Interp implements Evaluator {
           case 'assign':
             visitExpr(st.value);
             for (const t of st.targets) visitTarget(t, st.value);
+            break;
+          case 'del':
+            for (const t of st.targets) visitTarget(t, undefined);
             break;
           case 'aug':
             visitExpr(st.value);
@@ -2201,6 +2344,7 @@ export class Interp implements Evaluator {
             key,
             inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)),
             viaSummary: false,
+            m,
           });
       }
       return unknown('module call outside a traced forward');
@@ -2607,6 +2751,16 @@ export class Interp implements Evaluator {
   private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
     if (!self || self.k !== 'module') return unknown('module method');
     const m = self.m;
+    if (name.startsWith('_modules.')) {
+      const op = name.slice(9);
+      if (op === 'items' || op === 'keys' || op === 'values') name = op;
+      else {
+        // pop, update, clear…: the children change in a way not followed.
+        if (!READ_ONLY_DICT.has(op)) loseContents(m, `_modules.${op}() is not followed`);
+        return unknown(`_modules.${op}()`);
+      }
+    }
+    if (name === 'named_children') name = 'items';
     switch (name) {
       case 'to':
       case 'cuda':

@@ -11,6 +11,14 @@ export interface NnName {
 export const nnNames = new Map<string, NnName | null>();
 
 /**
+ * Eager-mode quantization's modules, which live outside torch.nn (and only there: `nn.QuantStub` is
+ * an AttributeError). FloatFunctional is also reached as `torch.nn.quantized.FloatFunctional`.
+ */
+const QUANT =
+  /^torch\.(?:ao\.)?quantization\.(?:stubs\.)?(QuantStub|DeQuantStub|QuantWrapper)$|^torch\.(?:ao\.)?nn\.quantized\.(?:modules\.(?:functional_modules\.)?)?(FloatFunctional)$/;
+const QUANT_ONLY = new Set(['QuantStub', 'DeQuantStub', 'QuantWrapper', 'FloatFunctional']);
+
+/**
  * nn.Conv2d → 'Conv2d' with its rule; memoised with the rule, since every call of an imported name
  * asks and a layer call then needs no second lookup.
  */
@@ -18,7 +26,9 @@ export function nnName(path: string): NnName | null {
   let r = nnNames.get(path);
   if (r === undefined) {
     const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
-    r = m ? { short: m[1], rule: LAYERS.get(m[1]) } : null;
+    const q = m ? null : QUANT.exec(path);
+    const short = m && !QUANT_ONLY.has(m[1]) ? m[1] : q ? (q[1] ?? q[2]) : null;
+    r = short ? { short, rule: LAYERS.get(short) } : null;
     if (nnNames.size < 10_000) nnNames.set(path, r);
   }
   return r;

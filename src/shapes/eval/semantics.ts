@@ -77,6 +77,8 @@ export const BUILTINS = new Set([
   'Exception',
   'open',
   'format',
+  'set',
+  'frozenset',
 ]);
 
 export function iterate(v: Value): Value[] | null {
@@ -172,8 +174,15 @@ export function valueEq(a: Value, b: Value): boolean | null {
   if (a.k === 'module' && b.k === 'module') return a.m === b.m;
   if (a.k === 'ext' && b.k === 'ext' && !a.self && !b.self) return a.path === b.path;
   if (a.k === 'class' && b.k === 'class') return a.cls === b.cls;
+  // An external name the analyser did not resolve (`from cfg import STOP`, a module attribute it
+  // does not know) may hold any value; torch's and Python's own objects are none of the others.
+  if ((a.k === 'ext' && !knownExt(a)) || (b.k === 'ext' && !knownExt(b))) return null;
   if (a.k !== b.k) return false;
   return null;
+}
+
+function knownExt(v: Value & { k: 'ext' }): boolean {
+  return !v.self && /^(?:torch|builtins|math|numpy|typing|collections|functools)\./.test(v.path);
 }
 
 export function dictSet(d: Value & { k: 'dict' }, k: Value, v: Value): void {

@@ -1,5 +1,8 @@
 // torch.nn containers whose forward is plain Python over their children, written the way
-// torch/nn/modules/transformer.py writes them, so the interpreter traces them like user code.
+// torch/nn/modules/transformer.py and torch/ao/quantization/stubs.py write them, so the interpreter
+// traces them like user code. FloatFunctional's methods leave out their activation_post_process
+// (an Identity until the model is prepared): PyTorch's hooks never see that call either, since it
+// does not go through FloatFunctional's own forward.
 export const PRELUDE = `
 import copy
 class TransformerEncoder(nn.Module):
@@ -35,4 +38,40 @@ class TransformerDecoder(nn.Module):
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+class QuantWrapper(nn.Module):
+    def __init__(self, module):
+        super().__init__()
+        qconfig = module.qconfig if hasattr(module, 'qconfig') else None
+        self.add_module('quant', torch.ao.quantization.QuantStub(qconfig))
+        self.add_module('dequant', torch.ao.quantization.DeQuantStub(qconfig))
+        self.add_module('module', module)
+
+    def forward(self, X):
+        X = self.quant(X)
+        X = self.module(X)
+        return self.dequant(X)
+
+class FloatFunctional(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.activation_post_process = nn.Identity()
+
+    def add(self, x, y):
+        return torch.add(x, y)
+
+    def add_scalar(self, x, y):
+        return torch.add(x, y)
+
+    def mul(self, x, y):
+        return torch.mul(x, y)
+
+    def mul_scalar(self, x, y):
+        return torch.mul(x, y)
+
+    def cat(self, x, dim=0):
+        return torch.cat(x, dim=dim)
+
+    def add_relu(self, x, y):
+        return torch.relu(torch.add(x, y))
 `;

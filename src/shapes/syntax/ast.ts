@@ -86,6 +86,7 @@ export type Stmt = Span &
         body: Stmt[];
         decorators?: Decorators;
       }
+    | { t: 'del'; targets: Expr[] }
     | { t: 'import'; names: { path: string; alias: string }[] }
     | { t: 'block'; body: Stmt[] }
     | { t: 'flow'; what: 'pass' | 'break' | 'continue' | 'raise' | 'other' }

@@ -742,6 +742,13 @@ export class Converter {
         out.push({ t: 'block', body, from, to });
         return;
       }
+      case 'DeleteStatement': {
+        const targets: Expr[] = [];
+        for (let c = n.firstChild; c; c = c.nextSibling)
+          if (c.name !== 'del' && !SKIP.has(c.name)) targets.push(this.expr(c));
+        out.push({ t: 'del', targets, from, to });
+        return;
+      }
       case 'PassStatement':
         out.push({ t: 'flow', what: 'pass', from, to });
         return;

@@ -1,6 +1,7 @@
 # torch.testing._internal.common_quantization: layers wrapped in torch.quantization's QuantWrapper.
-# The wrapper is a module the analyser does not build (it holds the Linear plus quant/dequant stubs),
-# so its parameters and what it returns are unknown, and so is the model's total.
+# The wrapper holds the Linear plus quant/dequant stubs, which are the identity until a model is
+# converted: the analyser builds them as torch writes them, so every model here is exact. (Before it
+# knew them, the wrapper was an opaque module: unknown, never a total that left it out.)
 import torch
 from torch.quantization import QuantStub, DeQuantStub, QuantWrapper
 

@@ -27,8 +27,11 @@ describe('whole models agree with PyTorch', () => {
       const m = analyze(src).models.find((x) => x.name === 'Net');
       assert.ok(m);
       assert.equal(m.params, c.params, 'sum(p.numel() for p in model.parameters())');
-      // An empty nn.Sequential() is a hook "leaf" in PyTorch but a container, never an entry.
-      const want = c.calls.filter((x) => x[1] !== 'Sequential');
+      // An empty nn.Sequential() is a hook "leaf" in PyTorch but a container, never an entry; so is
+      // FloatFunctional, whose methods call its Identity observer outside its own forward.
+      const want = c.calls.filter(
+        (x) => x[1] !== 'Sequential' && !x[0].endsWith('.activation_post_process'),
+      );
       const got = m.layers.filter((l) => !l.functional).map((l) => [l.name, l.type, l.output]);
       assert.deepEqual(got, want);
       assert.deepEqual(m.outputs ?? [m.output], c.outputs);

@@ -224,6 +224,11 @@ OPS = [
     ("pixel_shuffle_f", "return F.pixel_shuffle(x, 2)", (1, 8, 3, 3)),
     ("t", "return x.t()", (3, 5)),
     ("unbind", "return x.unbind(1)[0]", (2, 3, 4)),
+    ("log2", "return torch.log2(x.abs() + 1)", (2, 3)),
+    ("repeat_interleave", "return x.repeat_interleave(3, -2).repeat_interleave(2, dim=-1)", (2, 1, 4, 5)),
+    ("repeat_interleave_flat", "return torch.repeat_interleave(x, 2)", (2, 3)),
+    ("ne_scalar", "return x.ne(0).long().cumsum(1)", (2, 5)),
+    ("gt_broadcast", "return torch.gt(x, x[:, :1])", (2, 3, 4)),
 ]
 result["ops"] = []
 for oid, body, shape in OPS:
@@ -304,6 +309,70 @@ class Net(nn.Module):
         for i in range(self.depth):
             x = F.relu(getattr(self, f"conv{i + 1}")(x))
         return self.head_fc(x.mean(dim=(2, 3)))
+""",
+    "quantization_stubs": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.quant = torch.ao.quantization.QuantStub()
+        self.conv = nn.Conv2d(1, 4, 3)
+        self.skip = nn.quantized.FloatFunctional()
+        self.head = torch.quantization.QuantWrapper(nn.Linear(8, 5))
+        self.dequant = torch.quantization.DeQuantStub()
+
+    def forward(self, x):
+        x = self.quant(x)
+        y = self.skip.add_relu(self.conv(x), self.conv(x))
+        y = self.skip.cat([y, self.skip.mul_scalar(y, 2.0)], dim=1)
+        return self.dequant(self.head(y.mean(dim=(2, 3))))
+""",
+    "replace_children": """
+def _replace_relu(module):
+    reassign = {}
+    for name, mod in module.named_children():
+        _replace_relu(mod)
+        if type(mod) is nn.ReLU or type(mod) is nn.ReLU6:
+            reassign[name] = nn.ReLU(inplace=False)
+    for key, value in reassign.items():
+        module._modules[key] = value
+
+
+class Getter(nn.ModuleDict):
+    def __init__(self, model, return_layers):
+        if not set(return_layers).issubset([name for name, _ in model.named_children()]):
+            raise ValueError("return_layers are not present in model")
+        return_layers = {str(k): str(v) for k, v in return_layers.items()}
+        layers = {}
+        for name, module in model.named_children():
+            layers[name] = module
+            if name in return_layers:
+                del return_layers[name]
+            if not return_layers:
+                break
+        super().__init__(layers)
+
+    def forward(self, x):
+        for name, module in self.items():
+            x = module(x)
+        return x
+
+
+class Body(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU6())
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(4, 2)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = Getter(Body(), {"pool": "out"})
+        _replace_relu(self)
+
+    def forward(self, x):
+        return self.body(x)
 """,
 }
 result["models"] = {}

@@ -44,6 +44,10 @@ export const activationRules: LayerRule[] = [
   same('Hardswish', [inplace]),
   same('Hardsigmoid', [inplace]),
   same('Threshold', [['threshold', 0], ['value', 0], inplace]),
+  // torch.ao.quantization's stubs are the identity until a model is converted, which a forward
+  // never does; their qconfig argument changes nothing the analyser shows.
+  { ...same('QuantStub'), doc: 'torch.ao.quantization.QuantStub' },
+  { ...same('DeQuantStub'), doc: 'torch.ao.quantization.DeQuantStub' },
   same('Softmax', [['dim', null]]),
   same('LogSoftmax', [['dim', null]]),
   same('Softmin', [['dim', null]]),

@@ -219,6 +219,24 @@ function hasattrFn(c: RawCall): Value | undefined {
   return unknown('hasattr() of an attribute the analyser does not know');
 }
 
+/**
+ * type(module), for `type(m) is nn.ReLU` (torchvision's _replace_relu): a torch layer's class as the
+ * name it is reached by, a user module's class. Anything else is unknown.
+ */
+function typeFn(c: RawCall): Value | undefined {
+  const v = c.a.pos[0];
+  if (c.a.pos.length !== 1 || c.a.kw.size || !v || v.k !== 'module' || v.m.opaque)
+    return unknown('type() of a value the analyser does not classify');
+  const m = v.m;
+  if (m.kind === 'user') return m.cls ? { k: 'class', cls: m.cls } : unknown('type()');
+  const name = m.kind === 'leaf' ? m.type : m.kind;
+  return {
+    k: 'ext',
+    path: QUANT_STUBS.has(name) ? `torch.ao.quantization.${name}` : `torch.nn.${name}`,
+  };
+}
+const QUANT_STUBS = new Set(['QuantStub', 'DeQuantStub']);
+
 function unknownResultFn(c: RawCall): Value | undefined {
   const { name } = c;
   return unknown(`${name}()`);
@@ -344,10 +362,13 @@ export const BUILTIN_OPS: OpConfig[] = [
   { kind: 'raw', names: ['builtins.pow'], call: powFn },
   { kind: 'raw', names: ['builtins.isinstance'], call: isinstanceFn },
   { kind: 'raw', names: ['builtins.hasattr'], call: hasattrFn },
+  { kind: 'raw', names: ['builtins.type'], call: typeFn },
   {
     kind: 'raw',
     names: [
-      'builtins.type',
+      // Sets are not modelled; set(d) reads its argument and leaves it as it is.
+      'builtins.set',
+      'builtins.frozenset',
       'builtins.iter',
       'builtins.next',
       'builtins.map',

@@ -129,6 +129,8 @@ const SAME = new Set([
   'detach_',
   'squeeze_',
   'exp2',
+  'log2',
+  'log10',
   'log1p',
   'expm1',
   'sigmoid',
@@ -156,6 +158,13 @@ const BINARY = new Set([
   'divide',
   'pow',
   'atan2',
+  // Comparisons broadcast like arithmetic (a bool tensor of the broadcast shape).
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
 ]);
 
 const REDUCE = new Set([
@@ -399,6 +408,25 @@ function repeatOp(c: TensorCall): Value | undefined {
   if (!reps || reps.length < s.length) return show(U('repeat sizes unknown'));
   const padded = [...Array(reps.length - s.length).fill(1), ...s] as D[];
   return show(T(padded.map((d, i) => mul(d, reps[i]))));
+}
+
+/** x.repeat_interleave(k, dim): dimension dim k times longer; with no dim, the flattened tensor. */
+function repeatInterleaveOp(c: TensorCall): Value | undefined {
+  const { it, x, a, site, label } = c;
+  const s = x.shape;
+  const show = (out: Value): Value => record(it, label, x, [x, ...a.pos], out, site);
+  if (!s) return show(U(x.why ?? 'shape unknown'));
+  const r = arg(a, 0, 'repeats');
+  const k = r && r.k === 'num' && !r.float ? r.v : null;
+  if (k === null || (isNum(k) && k < 0)) return show(U('repeat_interleave() repeats unknown'));
+  const dv = arg(a, 1, 'dim');
+  if (!dv || dv.k === 'none') return show(T([mul(product(s), k)]));
+  const d = intOf(dv);
+  const nd = d === null ? null : normDim(d, s.length);
+  if (nd === null) return show(U('repeat_interleave() dim unknown'));
+  const out = [...s];
+  out[nd] = mul(s[nd], k);
+  return show(T(out));
 }
 
 function splitOp(c: TensorCall): Value | undefined {
@@ -717,6 +745,7 @@ const TENSOR_FNS: [string[], (c: TensorCall) => Value | undefined][] = [
   [['squeeze'], squeezeOp],
   [['expand'], expandOp],
   [['repeat'], repeatOp],
+  [['repeat_interleave'], repeatInterleaveOp],
   [['split', 'chunk'], splitOp],
   [['unbind'], unbindOp],
   [['max', 'min', 'median', 'mode'], maxOp],

@@ -2,7 +2,7 @@
 // machine and the date. Each bench module exports `run(): Promise<BenchSection>`; targets are ratios
 // against a baseline measured in the same run, never absolute timings in tests.
 import { readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface BenchSection {
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     .sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   const sections: BenchSection[] = [];
+  const start = new Date();
+  const load0 = loadavg()[0];
   for (const f of files) {
     process.stderr.write(`bench: ${f}…\n`);
     const mod = (await import(join(__dirname, f))) as { run: () => Promise<BenchSection> };
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     `# Benchmark results`,
     '',
     `Recorded ${new Date().toISOString()} on ${machine}.`,
+    `Started ${start.toISOString()}; load average (1 min) ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`,
     'Machines here are shared, so absolute times are noisy; the targets are ratios measured in the same run.',
     '',
     ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),

@@ -21,7 +21,8 @@ export function histChart(
       min: edges[0],
       max: edges[edges.length - 1],
       title: axisTitle(axis),
-      ticks: { maxTicksLimit: 7 },
+      // The bin edges are the range's own numbers (13.02); ticks stay on round values.
+      ticks: { maxTicksLimit: 7, includeBounds: false },
     },
     y: {
       type: 'linear',

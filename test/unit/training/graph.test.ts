@@ -5,38 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/shapes';
-import type { ModelResult } from '../../../src/shapes/types';
 import { loadBackend } from '../../../src/training/backend';
 import { translateGraph } from '../../../src/training/graphTranslate';
 import { resolveModel, TranslateError } from '../../../src/training';
-import {
-  setTorchWeights,
-  torchKey,
-  torchToOurs,
-  type TorchTensor,
-} from '../../../src/training/layers';
 import { buildNet } from '../../../src/training/net';
 import { countParams } from '../../../src/training/spec';
-import { assertClose, netInput, readTorchFixtures } from './torchFixtures';
+import {
+  assertGraphMatchesTorch,
+  graphModel,
+  readTorchFixtures,
+  type GraphCase,
+} from './torchFixtures';
 
-interface Case {
-  name: string;
-  source: string;
-  input: TorchTensor;
-  output: TorchTensor;
-  r: TorchTensor;
-  state: Record<string, TorchTensor>;
-  grads: Record<string, TorchTensor>;
-}
-const fixtures = readTorchFixtures<Case>('torch-graph.json');
-
-function model(source: string, name: string): ModelResult {
-  const m = analyze(source, { file: `${name}.py`, flow: true, strict: true }).models.find(
-    (x) => x.name === name,
-  );
-  assert.ok(m, `the engine finds ${name}`);
-  return m;
-}
+const fixtures = readTorchFixtures<GraphCase>('torch-graph.json');
 
 const HEADER = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n';
 
@@ -44,50 +25,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {
     test(`${c.name} on ${backend}: graph output and gradients equal PyTorch's`, async () => {
       const { tf } = await loadBackend(backend);
-      const m = model(c.source, c.name);
-      const spec = translateGraph(m);
+      const spec = translateGraph(graphModel(c.source, c.name));
       assert.ok(spec.graph, 'translated as a graph');
       const params = Object.entries(c.state)
         .filter(([k]) => !/running_(mean|var)$/.test(k))
         .reduce((n, [, t]) => n + t.data.length, 0);
       assert.equal(countParams(spec), params, "parameter count equals PyTorch's");
       const net = buildNet(tf, spec, 1);
-      const before = tf.memory().numTensors;
       try {
-        setTorchWeights(tf, net, c.state);
-        const y = tf.tidy(() => net.forward(netInput(tf, spec, c.input), false));
-        assert.deepEqual(y.shape, c.output.shape);
-        assertClose(y.dataSync(), c.output.data, 'output', 1e-5);
-        y.dispose();
-        const trainable = net.variables.filter((v) => v.trainable);
-        const xin = tf.tidy(() => netInput(tf, spec, c.input));
-        const x = tf.variable(xin, true, `graph-${c.name}-${backend}-x`);
-        xin.dispose();
-        const { grads, value } = tf.variableGrads(
-          () => tf.sum(tf.mul(net.forward(x, false), tf.tensor(c.r.data, c.r.shape))),
-          [...trainable, x],
-        );
-        value.dispose();
-        for (const v of trainable) {
-          const key = torchKey(v);
-          const g = grads[v.name];
-          const expected = c.grads[key];
-          assert.ok(g && expected, `gradient of ${key}`);
-          assertClose(
-            g.dataSync(),
-            Array.from(torchToOurs(spec, key, expected)),
-            `d/d ${key}`,
-            1e-4,
-          );
-        }
-        const gx = grads[x.name];
-        assert.ok(gx);
-        const ours = spec.input.length === 3 ? tf.transpose(gx, [0, 3, 1, 2]) : gx;
-        assertClose(ours.dataSync(), (c.grads.input as TorchTensor).data, 'd/d input', 1e-4);
-        if (ours !== gx) ours.dispose();
-        for (const g of Object.values(grads)) g.dispose();
-        x.dispose();
-        assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+        assertGraphMatchesTorch(tf, spec, net, c);
       } finally {
         net.dispose();
       }
@@ -109,7 +55,7 @@ class Res(nn.Module):
 `;
 
 test('a residual add is a node with both operands, and the model is not trained as a chain', () => {
-  const m = model(RESIDUAL, 'Res');
+  const m = graphModel(RESIDUAL, 'Res');
   const g = m.graph;
   assert.ok(g);
   const add = g.nodes.findIndex((n) => n.op === 'tensor.__binop__');
@@ -119,7 +65,7 @@ test('a residual add is a node with both operands, and the model is not trained 
   assert.equal(l.k === 'tensor' && g.nodes[l.node].kind, 'input', 'one operand is the input');
   assert.equal(r.k === 'tensor' && g.nodes[r.node].op, 'Conv2d', 'the other is conv2');
   // The same layers in the same order, joined by cat instead of +, are a different graph.
-  const cat = model(
+  const cat = graphModel(
     RESIDUAL.replace('x + self.conv2', 'torch.cat([x, self.conv2')
       .replace('(x))))', '(x)))], 1))')
       .replace('784', '1568'),
@@ -145,7 +91,7 @@ test('a residual add is a node with both operands, and the model is not trained 
 
 test('a residual model trains: its loss falls on a fixed batch', async () => {
   const { tf } = await loadBackend('cpu');
-  const spec = translateGraph(model(RESIDUAL, 'Res'));
+  const spec = translateGraph(graphModel(RESIDUAL, 'Res'));
   const net = buildNet(tf, spec, 7);
   const x = tf.randomNormal([8, 28, 28, 1], 0, 1, 'float32', 3);
   const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10);
@@ -163,7 +109,7 @@ test('a residual model trains: its loss falls on a fixed batch', async () => {
 });
 
 function refusal(body: string, name = 'M'): TranslateError {
-  const m = model(`${HEADER}${body}`, name);
+  const m = graphModel(`${HEADER}${body}`, name);
   try {
     translateGraph(m);
   } catch (e) {
@@ -249,7 +195,7 @@ class M(nn.Module):
 test('the trace runs on a symbolic batch: x.size(0) stays the batch size at any batch', async () => {
   const { tf } = await loadBackend('cpu');
   const spec = translateGraph(
-    model(
+    graphModel(
       `${HEADER}# input: (1, 3, 4)
 class M(nn.Module):
     def __init__(self):

@@ -5,83 +5,28 @@
 // turns no tensor around at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Tensor } from '@tensorflow/tfjs-core';
-import { analyze } from '../../../src/shapes';
-import type { ModelResult } from '../../../src/shapes/types';
 import { loadBackend } from '../../../src/training/backend';
 import { channelsLastNode, type GRef, type OpNode } from '../../../src/training/graph';
 import { translateGraph } from '../../../src/training/graphTranslate';
-import {
-  setTorchWeights,
-  torchKey,
-  torchToOurs,
-  type TorchTensor,
-} from '../../../src/training/layers';
 import { buildNet } from '../../../src/training/net';
-import { assertClose, netInput, readTorchFixtures } from './torchFixtures';
+import {
+  assertGraphMatchesTorch,
+  graphModel,
+  readTorchFixtures,
+  type GraphCase,
+} from './torchFixtures';
 
-interface Case {
-  name: string;
-  source: string;
-  input: TorchTensor;
-  output: TorchTensor;
-  r: TorchTensor;
-  state: Record<string, TorchTensor>;
-  grads: Record<string, TorchTensor>;
-}
-const fixtures = readTorchFixtures<Case>('torch-layout.json');
-
-function model(source: string, name: string): ModelResult {
-  const m = analyze(source, { file: `${name}.py`, flow: true, strict: true }).models.find(
-    (x) => x.name === name,
-  );
-  assert.ok(m, `the engine finds ${name}`);
-  return m;
-}
+const fixtures = readTorchFixtures<GraphCase>('torch-layout.json');
 
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const c of fixtures.cases) {
     test(`${c.name} on ${backend}: output and gradients equal PyTorch's`, async () => {
       const { tf } = await loadBackend(backend);
-      const spec = translateGraph(model(c.source, c.name));
+      const spec = translateGraph(graphModel(c.source, c.name));
       assert.ok(spec.graph, 'translated as a graph');
       const net = buildNet(tf, spec, 1);
-      const before = tf.memory().numTensors;
       try {
-        setTorchWeights(tf, net, c.state);
-        const xin = tf.tidy(() => netInput(tf, spec, c.input));
-        const x = tf.variable(xin, true, `layout-${c.name}-${backend}-x`);
-        xin.dispose();
-        const trainable = net.variables.filter((v) => v.trainable);
-        let y: Tensor | null = null;
-        const { grads, value } = tf.variableGrads(() => {
-          const out = net.forward(x, false);
-          y = tf.keep(out.clone());
-          return tf.sum(tf.mul(out, tf.tensor(c.r.data, c.r.shape)));
-        }, [...trainable, x]);
-        value.dispose();
-        const out = y as Tensor | null;
-        assert.ok(out);
-        assert.deepEqual(out.shape, c.output.shape);
-        assertClose(out.dataSync(), c.output.data, 'output', 1e-5);
-        out.dispose();
-        for (const v of trainable) {
-          const key = torchKey(v);
-          const expected = c.grads[key];
-          assert.ok(grads[v.name] && expected, `gradient of ${key}`);
-          assertClose(
-            grads[v.name].dataSync(),
-            Array.from(torchToOurs(spec, key, expected)),
-            `d/d ${key}`,
-            1e-4,
-          );
-        }
-        const gx = tf.transpose(grads[x.name], [0, 3, 1, 2]);
-        assertClose(gx.dataSync(), (c.grads.input as TorchTensor).data, 'd/d input', 1e-4);
-        gx.dispose();
-        for (const g of Object.values(grads)) g.dispose();
-        x.dispose();
-        assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+        assertGraphMatchesTorch(tf, spec, net, c);
       } finally {
         net.dispose();
       }
@@ -126,7 +71,7 @@ class Net(nn.Module):
 
 test('a residual network turns no tensor between layouts, forward or backward', async () => {
   const { tf } = await loadBackend('cpu');
-  const spec = translateGraph(model(RESNET, 'Net'));
+  const spec = translateGraph(graphModel(RESNET, 'Net'));
   const net = buildNet(tf, spec, 1);
   try {
     const x = tf.randomNormal([4, 16, 16, 3]);

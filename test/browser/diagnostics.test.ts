@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostToWebview, SampleResult } from '../../src/common/messages';
 import { runSampler } from '../../src/sampling';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
 let browser: Browser | undefined;
@@ -16,22 +16,6 @@ let hz: Harness | undefined;
 
 async function run(p: Parameters<typeof runSampler>[0]): Promise<SampleResult> {
   return runSampler(p, { onProgress: () => undefined });
-}
-
-async function ink(h: Harness, selector: string): Promise<number> {
-  return h.page
-    .locator(selector)
-    .first()
-    .evaluate((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const ctx = canvas.getContext('2d');
-      if (!ctx || !canvas.width || !canvas.height) return 0;
-      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-      return n;
-    });
 }
 
 before(async () => {
@@ -121,7 +105,7 @@ test(
       'PIT vs numeric CDF',
     ])
       assert.ok(
-        (await ink(h, `canvas[aria-label^="${label}"][aria-label$="(nuts)"]`)) > 300,
+        (await canvasInk(h, `canvas[aria-label^="${label}"][aria-label$="(nuts)"]`)) > 300,
         `${label} drawn`,
       );
     assert.equal(

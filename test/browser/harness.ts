@@ -331,3 +331,23 @@ export async function settle(page: Page): Promise<void> {
     () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
   );
 }
+
+/**
+ * Pixels of a canvas that differ from its top-left corner: proof that something was drawn (the
+ * background plugin fills every pixel, so opaque pixels alone prove nothing).
+ */
+export async function canvasInk(h: Harness, selector: string): Promise<number> {
+  return h.page
+    .locator(selector)
+    .first()
+    .evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d');
+      if (!ctx || !canvas.width || !canvas.height) return 0;
+      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+      return n;
+    });
+}

@@ -13,7 +13,7 @@ import {
   storedRun,
   trainStream,
 } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
 let browser: Browser | undefined;
@@ -40,24 +40,6 @@ const init: HostToWebview = {
   },
 };
 
-/** Opaque pixels on a canvas: proof that Chart.js drew something. */
-async function ink(h: Harness, selector: string): Promise<number> {
-  return h.page
-    .locator(selector)
-    .first()
-    .evaluate((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const ctx = canvas.getContext('2d');
-      if (!ctx || !canvas.width || !canvas.height) return 0;
-      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      // The background plugin fills every pixel; count pixels that differ from the corner.
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-      return n;
-    });
-}
-
 before(async () => {
   if (skip) return;
   browser = await launch();
@@ -76,11 +58,11 @@ test('loads under the strict CSP and asks for its state', { skip }, async () => 
   await settle(h.page);
   assert.deepEqual(h.problems, []);
   assert.ok(
-    (await ink(h, 'canvas[aria-label="training loss per batch"]')) > 500,
+    (await canvasInk(h, 'canvas[aria-label="training loss per batch"]')) > 500,
     'loss chart drawn',
   );
   assert.ok(
-    (await ink(h, 'canvas[aria-label="test accuracy per epoch"]')) > 50,
+    (await canvasInk(h, 'canvas[aria-label="test accuracy per epoch"]')) > 50,
     'accuracy chart drawn',
   );
   assert.match((await h.page.locator('.status-text').textContent()) ?? '', /^Done: mlp .* cnn /);
@@ -164,8 +146,10 @@ test(
     await h.page.locator('vscode-tab-header', { hasText: 'Sampling' }).click();
     await settle(h.page);
     assert.equal(await h.page.locator('.card').count(), 3);
-    assert.ok((await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500);
-    assert.ok((await ink(h, 'canvas[aria-label^="Density and draws"]')) > 5000);
+    assert.ok(
+      (await canvasInk(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500,
+    );
+    assert.ok((await canvasInk(h, 'canvas[aria-label^="Density and draws"]')) > 5000);
     assert.match((await h.page.locator('tr.bad').first().textContent()) ?? '', /R-hat.*1\.013 ⚠/);
     await h.page.waitForFunction(() =>
       (window as unknown as { __tlPosted: { type: string }[] }).__tlPosted.some(
@@ -370,7 +354,7 @@ test('a theme switch re-colours the charts (light after dark)', { skip }, async 
   await h.page.locator('vscode-tab-header', { hasText: 'Sampling' }).click();
   await settle(h.page);
   assert.ok(
-    (await ink(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500,
+    (await canvasInk(h, 'canvas[aria-label^="Histogram vs true density (rejection)"]')) > 500,
     'cards rebuilt',
   );
   assert.deepEqual(h.problems, []);

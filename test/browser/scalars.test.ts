@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostToWebview, ScalarSeries } from '../../src/common/messages';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, chromiumAvailable, launch, openHarness, settle } from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
 let browser: Browser | undefined;
@@ -39,22 +39,6 @@ function curve(run: string, tag: string, n: number, f: (i: number) => number | n
   } satisfies ScalarSeries;
 }
 
-async function ink(h: Harness, selector: string): Promise<number> {
-  return h.page
-    .locator(selector)
-    .first()
-    .evaluate((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const ctx = canvas.getContext('2d');
-      if (!ctx || !canvas.width || !canvas.height) return 0;
-      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-      return n;
-    });
-}
-
 test(
   'TensorBoard scalars: a chart per tag, step or wall time, appended, replaced, exported',
   { skip },
@@ -83,9 +67,9 @@ test(
         ['train/loss', 'lr'],
       );
       const loss = 'canvas[aria-label="scalar train/loss"]';
-      const inkStep = await ink(h, loss);
+      const inkStep = await canvasInk(h, loss);
       assert.ok(inkStep > 300, `the loss chart is drawn (${inkStep} px)`);
-      assert.ok((await ink(h, 'canvas[aria-label="scalar lr"]')) > 200);
+      assert.ok((await canvasInk(h, 'canvas[aria-label="scalar lr"]')) > 200);
       assert.equal(await page.locator('.scalars-note').textContent(), '');
 
       // On wall time, run-b (no wall times in its file) is named and left out.
@@ -95,7 +79,7 @@ test(
         (await page.locator('.scalars-note').textContent()) ?? '',
         /No wall time in the event files of run-b: not drawn/,
       );
-      assert.ok((await ink(h, loss)) > 300);
+      assert.ok((await canvasInk(h, loss)) > 300);
 
       // SVG export of one tag's chart: a file named after the tag, a line per drawn run.
       await page
@@ -137,7 +121,7 @@ test(
         await page.locator('.scalars .chart-title > span:first-child').allTextContents(),
         ['val/acc'],
       );
-      assert.ok((await ink(h, 'canvas[aria-label="scalar val/acc"]')) > 200);
+      assert.ok((await canvasInk(h, 'canvas[aria-label="scalar val/acc"]')) > 200);
       // A malformed message is dropped by the guard, not drawn.
       await h.send({ type: 'scalars', series: [{ run: 'x', tag: 'y', points: [['1', 2, 3]] }] });
       await settle(page);

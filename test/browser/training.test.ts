@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import type { HostToWebview } from '../../src/common/messages';
 import { decodeSaveFile } from '../../src/panel/hostMessages';
 import { storedRun } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
 let browser: Browser | undefined;
@@ -25,23 +25,6 @@ const init: HostToWebview = {
   summary: null,
   defaults: { sampler: 'nuts', n: 5000, chains: 4, seed: 42, expr: 'x', epochs: 3, limit: 0 },
 };
-
-/** Pixels of a canvas that differ from its corner: proof something was drawn. */
-async function ink(h: Harness, selector: string): Promise<number> {
-  return h.page
-    .locator(selector)
-    .first()
-    .evaluate((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const ctx = canvas.getContext('2d');
-      if (!ctx || !canvas.width || !canvas.height) return 0;
-      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-      return n;
-    });
-}
 
 type Saved = { type: string; name?: string; mime?: string; data?: string };
 async function lastSave(h: Harness): Promise<Saved | undefined> {
@@ -105,16 +88,16 @@ test(
       await page.locator('select[aria-label="x axis"]').selectOption('samples');
       await settle(page);
       assert.equal(await page.locator('.axis-note').textContent(), '');
-      assert.ok((await ink(h, 'canvas[aria-label="training loss per batch"]')) > 300);
+      assert.ok((await canvasInk(h, 'canvas[aria-label="training loss per batch"]')) > 300);
 
       // Evaluation of the newest run's first model.
-      assert.ok((await ink(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
-      assert.ok((await ink(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
+      assert.ok((await canvasInk(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
+      assert.ok((await canvasInk(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
       const figs = page.locator('.mistake');
       assert.equal(await figs.count(), 12);
       assert.equal(await page.locator('.mistake canvas').count(), 12);
       assert.match((await figs.first().textContent()) ?? '', /0 → 1\s*99\.0 %/);
-      assert.ok((await ink(h, '.mistake canvas')) > 20, 'the image is drawn');
+      assert.ok((await canvasInk(h, '.mistake canvas')) > 20, 'the image is drawn');
 
       // Export: PNG and SVG of a line chart, SVG of the heat map, the table and a run as CSV.
       await page.locator('.chart-title', { hasText: 'Loss per batch' }).getByText('SVG').click();
@@ -189,8 +172,8 @@ test('editor panel (high contrast): wide layout, every view drawn', { skip }, as
       return { by: d.scrollWidth - d.clientWidth, wide };
     });
     assert.ok(overflow.by <= 0, `page overflows by ${overflow.by}px: ${overflow.wide.join(', ')}`);
-    assert.ok((await ink(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
-    assert.ok((await ink(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
+    assert.ok((await canvasInk(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
+    assert.ok((await canvasInk(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
     // The wide layout puts the heat map and the bars side by side with the mistakes.
     const cols = await page
       .locator('.eval-body')

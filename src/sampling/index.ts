@@ -32,8 +32,6 @@ import type { Chain, ChainStats, Target } from './target';
 import { SamplingInputError } from './errors';
 import { validateTuning } from './tuning';
 
-export { compileDensity, ExprError } from './expr';
-export { DensityError } from './support';
 export { SamplingInputError } from './errors';
 export { drawsCsv, drawsCsvChunks } from './drawsCsv';
 

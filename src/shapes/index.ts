@@ -23,15 +23,7 @@ import { parseFile } from './syntax/lower';
 import type { AnalysisResult, AnalyzeOptions, CtorValue, ModelResult, Shape } from './types';
 
 export type { ModuleHost } from './modules/host';
-export type {
-  AnalysisResult,
-  AnalyzeOptions,
-  ModelResult,
-  LayerResult,
-  ShapeDiagnostic,
-  Shape,
-  Dim,
-} from './types';
+export type { AnalysisResult, AnalyzeOptions, ModelResult } from './types';
 
 const CRLF = /\r\n/g;
 
@@ -63,31 +55,14 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
   }
 }
 
-/**
- * The analysis of an already parsed file: what `analyze` does after parsing. Exported so the
- * benchmark can time the interpreter apart from the parser.
- */
-export function analyzeParsed(
-  parsed: ParsedFile,
-  source: string,
-  options: AnalyzeOptions = {},
-): AnalysisResult {
-  return analyzeInner(source, options, options.file ?? '<input>', parsed);
-}
-
-function analyzeInner(
-  source: string,
-  options: AnalyzeOptions,
-  file: string,
-  parsed?: ParsedFile,
-): AnalysisResult {
+function analyzeInner(source: string, options: AnalyzeOptions, file: string): AnalysisResult {
   // The clock starts before parsing, so the time limit covers the whole analysis.
   const budget = new Budget({ ...DEFAULT_BUDGET, ...definedLimits(options.budget) });
   let result: AnalysisResult;
   const imported: string[] = [];
   try {
     result = withBudget(budget, () =>
-      analyzeBudgeted(source, options, file, budget, parsed ?? parseFile(source), imported),
+      analyzeBudgeted(source, options, file, budget, parseFile(source), imported),
     );
   } catch (e) {
     // The time ran out outside any statement or model (while setting up): nothing is known.

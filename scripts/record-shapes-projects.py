@@ -34,6 +34,7 @@ CATALOGUE = [
     ('torchvision-wrap', 'wrappers', 'MobileNet', 'MobileNet()', 'torch.randn(2, 3, 64, 64)'),
     ('torchvision-wrap', 'wrappers', 'EfficientNet', 'EfficientNet()', 'torch.randn(2, 3, 64, 64)'),
     ('torchvision-wrap', 'wrappers', 'ViT', 'ViT()', 'torch.randn(2, 3, 224, 224)'),
+    ('torchvision-wrap', 'wrappers', 'LegacyEncoder', 'LegacyEncoder()', 'torch.randn(2, 3, 64, 64)'),
 ]
 
 

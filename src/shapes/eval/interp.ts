@@ -2244,11 +2244,20 @@ export class Interp implements Evaluator {
     // Read only by discovery (analyzeInner's pass over functions nothing called), so only noted then.
     if (this.discovering) this.calledFuncs.add(fn.span);
     if (fn.refuses) {
-      const kw = fn.refuses.find((k) => a.kw.has(k));
-      if (kw)
+      for (const { legacy, param } of fn.refuses) {
+        const v = a.kw.get(legacy);
+        if (!v) continue;
+        // `pretrained=False` alone: the decorator calls the builder with `weights=None`, as written.
+        if (v.k === 'bool' && !v.v && !a.kw.has(param)) {
+          const kw = new Map(a.kw);
+          kw.delete(legacy);
+          kw.set(param, none);
+          return this.callFunc({ ...fn, refuses: undefined }, { ...a, kw }, owner, self);
+        }
         return unknown(
-          `${fn.name}(${kw}=...) loads pretrained weights through a decorator the analyser does not follow; pass weights= instead`,
+          `${fn.name}(${legacy}=...) loads pretrained weights through a decorator the analyser does not follow; pass ${param}= instead`,
         );
+      }
     }
     const scope = new Scope(fn.scope);
     const params = fn.params;

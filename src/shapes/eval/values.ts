@@ -34,6 +34,11 @@ export interface ClassInfo {
   resolved?: Map<string, { fn: FuncV; cls: ClassInfo } | null>;
 }
 
+export interface LegacyKeyword {
+  legacy: string;
+  param: string;
+}
+
 export interface FuncV {
   k: 'func';
   name: string;
@@ -45,9 +50,10 @@ export interface FuncV {
   binding?: MethodBinding;
   /**
    * Keywords with which a call is unknown: a library decorator that returns the function unchanged
-   * except when given them (see modules/decorators.ts).
+   * except when given them (see modules/decorators.ts). `param` is the keyword the decorator turns a
+   * false `legacy` into (`pretrained=False` becomes `weights=None`).
    */
-  refuses?: string[];
+  refuses?: readonly LegacyKeyword[];
 }
 
 export type Value =

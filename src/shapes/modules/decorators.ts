@@ -1,3 +1,5 @@
+import type { LegacyKeyword } from '../eval/values';
+
 // Decorators of installed libraries known to return the function they decorate, so a function they
 // decorate keeps its body. A decorator is trusted only when the file imports it from that library by
 // that path (`from ._api import register_model` inside torchvision.models), never by its bare name.
@@ -31,8 +33,8 @@ function split(text: string): { name: string; args: string } {
 export function neutralDecorators(
   texts: readonly string[],
   binding: (name: string) => string | undefined,
-): string[] | null {
-  const refused: string[] = [];
+): LegacyKeyword[] | null {
+  const refused: LegacyKeyword[] = [];
   for (const text of texts) {
     const { name, args } = split(text);
     const dot = name.indexOf('.');
@@ -40,7 +42,9 @@ export function neutralDecorators(
     if (head === undefined) return null;
     const kind = NEUTRAL.get(dot < 0 ? head : head + name.slice(dot));
     if (!kind) return null;
-    if (kind === 'legacy') for (const m of args.matchAll(/\(\s*["'](\w+)["']/g)) refused.push(m[1]);
+    if (kind === 'legacy')
+      for (const m of args.matchAll(/(\w+)\s*=\s*\(\s*["'](\w+)["']/g))
+        refused.push({ param: m[1], legacy: m[2] });
   }
   return refused;
 }

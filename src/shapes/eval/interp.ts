@@ -11,6 +11,7 @@ import { PRELUDE } from '../library/prelude';
 import { foreignPlace, foreignText } from '../modules/cache';
 import type { ModuleHost } from '../modules/host';
 import { neutralDecorators } from '../modules/decorators';
+import { mayBeNone } from './attrPresence';
 import { dataclassInit, isPlainDataclass } from './dataclass';
 import { ModuleLoader } from '../modules/loader';
 import { isForeign } from '../modules/spans';
@@ -1222,7 +1223,33 @@ export class Interp implements Evaluator {
       else if (va !== vb || va !== scope.vars.get(name))
         scope.vars.set(name, mergeValues(va, vb, why));
     }
+    // Both branches ran on the same objects: an attribute either one set (`self.cache = ...`) holds
+    // the last branch's value, which is only one of the two.
+    this.forgetAttributesSet([...s.body, ...s.orelse], scope, frame, why);
     return 'normal';
+  }
+
+  /** Attributes assigned anywhere in `stmts` (not modules: those are the module tree) become unknown. */
+  private forgetAttributesSet(stmts: Stmt[], scope: Scope, frame: Frame, why: string): void {
+    const walk = (ss: Stmt[]): void => {
+      for (const st of ss) {
+        if (st.t === 'assign' || st.t === 'aug')
+          for (const t of st.t === 'assign' ? st.targets : [st.target]) {
+            if (t.t !== 'attr') continue;
+            const o = this.eval(t.obj, scope, frame);
+            if (o.k === 'obj') o.attrs.set(t.name, unknown(why));
+            else if (o.k === 'module' && !o.m.children.has(t.name)) {
+              ownAttrs(o.m).set(t.name, unknown(why));
+              (o.m.maybeAttrs ??= new Set()).add(t.name);
+            }
+          }
+        else if (st.t === 'if') {
+          walk(st.body);
+          walk(st.orelse);
+        } else if (st.t === 'for' || st.t === 'while' || st.t === 'block') walk(st.body);
+      }
+    };
+    walk(stmts);
   }
 
   assign(t: Expr, v: Value, scope: Scope, frame: Frame): void {
@@ -1544,7 +1571,11 @@ export class Interp implements Evaluator {
       const same =
         l.k === 'none' && r.k === 'none'
           ? true
-          : (l.k === 'none') !== (r.k === 'none') && l.k !== 'unknown' && r.k !== 'unknown'
+          : (l.k === 'none') !== (r.k === 'none') &&
+              l.k !== 'unknown' &&
+              r.k !== 'unknown' &&
+              !mayBeNone(l) &&
+              !mayBeNone(r)
             ? false
             : l.k === 'module' && r.k === 'module'
               ? l.m === r.m
@@ -1774,8 +1805,8 @@ export class Interp implements Evaluator {
             classRef: (obj as SuperRef).classRef,
           } as Value;
         // module._modules.items(): the module's own methods over its children.
-        if (obj.path === 'module._modules' && obj.self)
-          return { k: 'ext', path: 'module._modules.' + name, self: obj.self };
+        if ((obj.path === 'module._modules' || obj.path === 'module.__dict__') && obj.self)
+          return { k: 'ext', path: `${obj.path}.${name}`, self: obj.self };
         return this.loader && !obj.self
           ? this.resolveExt(extAttr(obj.path, name) as Value & { k: 'ext' })
           : extAttr(obj.path, name);
@@ -1921,7 +1952,8 @@ export class Interp implements Evaluator {
       // A call the analyser did not understand may have changed its receiver and what it was given
       // (torchvision's `_ovewrite_named_param(kwargs, ...)`).
       const why = `may be changed by ${this.text(e.fn)}(), which the analyser does not understand`;
-      // Modules are left as they are: such calls are mostly weight initialisers and loaders.
+      // Modules keep their layers and parameters: such calls are mostly weight initialisers and
+      // loaders. They lose only the certainty that an attribute is absent.
       if (e.fn.t === 'attr') this.forget(e.fn.obj, scope, frame, why, null);
       for (let i = 0; i < args.length; i++)
         if (args[i].star !== '**') this.forget(args[i].value, scope, frame, why, null);
@@ -1940,6 +1972,10 @@ export class Interp implements Evaluator {
     if (e.t === 'starred') return this.forget(e.e, scope, frame, why, builds);
     if (e.t !== 'name' && e.t !== 'attr') return;
     const v = this.eval(e, scope, frame);
+    // Whatever else it did, the call may have set attributes on a module (or on the module whose
+    // `__dict__` it was given): none can be said to be absent any more (see attrPresence.ts).
+    if (v.k === 'module') v.m.openAttrs ??= why;
+    else if (v.k === 'ext' && v.self?.k === 'module') v.self.m.openAttrs ??= why;
     if (v.k === 'module') {
       if (builds === null) return;
       const m = v.m;
@@ -2770,6 +2806,11 @@ export class Interp implements Evaluator {
       }
     }
     if (name === 'named_children') name = 'items';
+    if (name.startsWith('__dict__.')) {
+      // `self.__dict__.update(kw)`: attributes by names the analyser may not read.
+      m.openAttrs ??= `${name}() on the module's __dict__ is not followed`;
+      return unknown(`${name}()`);
+    }
     switch (name) {
       case 'to':
       case 'cuda':
@@ -2785,17 +2826,19 @@ export class Interp implements Evaluator {
         return self;
       case 'add_module':
       case '__setattr__':
-      case 'register_module': {
-        const n = a.pos[0];
-        const v = a.pos[1];
-        if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
-        return none;
-      }
+      case 'register_module':
       case 'register_parameter': {
         const n = a.pos[0];
         const v = a.pos[1];
         if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
+        else m.openAttrs ??= `${name}() with a name the analyser cannot read`;
         return none;
+      }
+      case '__getattr__': {
+        const n = a.pos[0];
+        return n && n.k === 'str'
+          ? this.getAttr(self, n.v)
+          : unknown('__getattr__() of an unknown name');
       }
       case 'register_buffer': {
         const n = a.pos[0];

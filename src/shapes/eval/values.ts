@@ -178,6 +178,13 @@ export interface ModuleInst {
   /** Why the module could not be built fully. */
   why?: string;
   /**
+   * Set when something gave the module attributes by names the analyser could not read
+   * (`setattr(self, name, v)` with an unknown name): no attribute can then be said to be absent.
+   */
+  openAttrs?: string;
+  /** Attributes set in one branch of a condition the analyser could not decide: maybe absent. */
+  maybeAttrs?: Set<string>;
+  /**
    * Set for a stand-in the analyser could not build (an imported class, an unsupported layer, a
    * container filled from something it cannot enumerate): its output and its parameters are unknown.
    */

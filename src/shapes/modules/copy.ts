@@ -199,6 +199,7 @@ export class Copier {
     if (m.cls) c.cls = this.cls(m.cls);
     if (m.ctorArgs) c.ctorArgs = this.args(m.ctorArgs);
     if (m.ctorDiags) c.ctorDiags = [...m.ctorDiags];
+    if (m.maybeAttrs) c.maybeAttrs = new Set(m.maybeAttrs);
     this.depth--;
     return c;
   }

@@ -1,6 +1,7 @@
 // Python's builtins as model files use them: the values they give, or unknown when the analyser
 // cannot compute them. Each is an entry of the op registry under builtins.<name>.
 import { MAX_ITERATIONS, allocate } from '../../eval/budget';
+import { hasAttrKnown } from '../../eval/attrPresence';
 import { iterate, numOf, truthy } from '../../eval/semantics';
 import { type Value, unknown } from '../../eval/values';
 import { type D, add, isNum } from '../dims';
@@ -212,6 +213,8 @@ function hasattrFn(c: RawCall): Value | undefined {
   const o = p[0];
   const nm = p[1];
   if (o && nm && nm.k === 'str' && (o.k === 'module' || o.k === 'obj')) {
+    const known = hasAttrKnown(o, nm.v);
+    if (known !== null) return { k: 'bool', v: known };
     const r = it.getAttr(o, nm.v);
     if (r.k !== 'unknown' && !(r.k === 'ext' && r.path.startsWith('module.')))
       return { k: 'bool', v: true };
@@ -248,8 +251,13 @@ function getattrFn(c: RawCall): Value | undefined {
   const o = p[0];
   const nm = p[1];
   if (o && nm && nm.k === 'str') {
+    // The default only where the attribute is known to be absent: an attribute whose value is
+    // unknown, or one the analyser cannot rule out, is not the default.
+    if (p[2] && hasAttrKnown(o, nm.v) === false) return p[2];
     const r = it.getAttr(o, nm.v);
-    if (r.k === 'unknown' && p[2]) return p[2];
+    if (p[2] && r.k === 'unknown' && o.k === 'obj' && !o.attrs.has(nm.v)) return p[2];
+    if (p[2] && r.k === 'ext' && r.path === 'module.' + nm.v)
+      return unknown(`getattr() of '${nm.v}', which the analyser cannot tell is absent`);
     return r;
   }
   return unknown('getattr()');
@@ -263,7 +271,8 @@ function setattrFn(c: RawCall): Value | undefined {
   if (o && nm && nm.k === 'str' && p[2]) {
     if (o.k === 'module') it.setModuleAttr(o.m, nm.v, p[2]);
     else if (o.k === 'obj') o.attrs.set(nm.v, p[2]);
-  }
+  } else if (o && o.k === 'module')
+    o.m.openAttrs ??= 'setattr() with a name the analyser cannot read';
   return { k: 'none' };
 }
 

@@ -1,0 +1,126 @@
+// Whether a module has an attribute, for hasattr() and getattr()'s default: `self.shortcut(x) if
+// hasattr(self, 'shortcut') else x` is how many public ResNet variants skip an identity shortcut.
+// "Absent" is stated only when every place the attribute could come from is known.
+import { findClassAttr, findMethod } from './calls';
+import { BASE_LAYER } from './modules';
+import { layerName } from './names';
+import type { ClassInfo, Value } from './values';
+
+/** nn.Module's own public attributes in PyTorch 1.13 (`dir(nn.Module())` without the `_` names). */
+const MODULE_ATTRS = new Set([
+  'T_destination',
+  'add_module',
+  'apply',
+  'bfloat16',
+  'buffers',
+  'children',
+  'cpu',
+  'cuda',
+  'double',
+  'dump_patches',
+  'eval',
+  'extra_repr',
+  'float',
+  'forward',
+  'get_buffer',
+  'get_extra_state',
+  'get_parameter',
+  'get_submodule',
+  'half',
+  'ipu',
+  'load_state_dict',
+  'modules',
+  'named_buffers',
+  'named_children',
+  'named_modules',
+  'named_parameters',
+  'parameters',
+  'register_backward_hook',
+  'register_buffer',
+  'register_forward_hook',
+  'register_forward_pre_hook',
+  'register_full_backward_hook',
+  'register_load_state_dict_post_hook',
+  'register_module',
+  'register_parameter',
+  'requires_grad_',
+  'set_extra_state',
+  'share_memory',
+  'state_dict',
+  'to',
+  'to_empty',
+  'train',
+  'training',
+  'type',
+  'xpu',
+  'zero_grad',
+]);
+
+/** Every base is a class read from source or nn.Module itself: nothing else can add attributes. */
+function basesKnown(cls: ClassInfo, depth = 0): boolean {
+  if (depth > 50) return false;
+  return cls.bases.every((b) =>
+    b.k === 'class'
+      ? basesKnown(b.cls, depth + 1)
+      : b.k === 'ext' && layerName(b.path) === 'Module',
+  );
+}
+
+/**
+ * True or false when the analyser knows whether `v` has attribute `name`, null when it cannot tell.
+ * False only for a user module whose class and bases are all read from source, which nothing has
+ * given attributes by names the analyser could not read (openAttrs), and that was built fully (`why`
+ * is set when code the analyser could not follow, such as a branch on an unknown condition, may have
+ * set attributes on it).
+ */
+export function hasAttrKnown(v: Value, name: string): boolean | null {
+  if (v.k !== 'module') return null;
+  const m = v.m;
+  if (m.maybeAttrs?.has(name)) return null;
+  if (m.children.has(name) || m.attrs.has(name)) return true;
+  if (m.cls && (findMethod(m.cls, name) || findClassAttr(m.cls, name))) return true;
+  if (MODULE_ATTRS.has(name)) return true;
+  if (
+    m.kind !== 'user' ||
+    !m.cls ||
+    m.opaque ||
+    m.openAttrs ||
+    m.why ||
+    m.attrs.has(BASE_LAYER) ||
+    name.startsWith('_') ||
+    findMethod(m.cls, '__getattr__') ||
+    findMethod(m.cls, '__getattribute__') ||
+    !basesKnown(m.cls)
+  )
+    return null;
+  return false;
+}
+
+/** Namespaces whose names the analyser knows are never None (torch's API, Python's builtins). */
+const KNOWN_ROOTS = new Set([
+  'torch',
+  'builtins',
+  'math',
+  'typing',
+  'collections',
+  'functools',
+  'itertools',
+  'operator',
+  'tensor',
+  'super',
+]);
+
+/**
+ * An external name that could be None: one imported from a module the analyser did not read
+ * (`from config import NORM`), or an attribute of a module it cannot rule out (`self.extra` after
+ * an unknown call on self). `x is None` on it is unknown.
+ */
+export function mayBeNone(v: Value): boolean {
+  if (v.k !== 'ext') return false;
+  const p = v.path;
+  if (p.startsWith('module.')) {
+    const name = p.slice(7).split('.')[0];
+    return !MODULE_ATTRS.has(name) && !(v.self && hasAttrKnown(v.self, name) === false);
+  }
+  return !KNOWN_ROOTS.has(p.slice(0, p.indexOf('.') >>> 0));
+}

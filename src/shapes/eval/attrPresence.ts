@@ -124,3 +124,59 @@ export function mayBeNone(v: Value): boolean {
   }
   return !KNOWN_ROOTS.has(p.slice(0, p.indexOf('.') >>> 0));
 }
+
+/**
+ * The submodules and direct parameters of torch's composite layers, from PyTorch 1.13
+ * (`named_children()` and `named_parameters(recurse=False)`): a subclass that assigns one of these
+ * names replaces part of the layer, which the layer's parameter count cannot take out.
+ */
+const COMPOSITE_PARTS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    Transformer: ['encoder', 'decoder'],
+    TransformerEncoder: ['layers', 'norm'],
+    TransformerDecoder: ['layers', 'norm'],
+    TransformerEncoderLayer: [
+      'self_attn',
+      'linear1',
+      'dropout',
+      'linear2',
+      'norm1',
+      'norm2',
+      'dropout1',
+      'dropout2',
+    ],
+    TransformerDecoderLayer: [
+      'self_attn',
+      'multihead_attn',
+      'linear1',
+      'dropout',
+      'linear2',
+      'norm1',
+      'norm2',
+      'norm3',
+      'dropout1',
+      'dropout2',
+      'dropout3',
+    ],
+    MultiheadAttention: [
+      'out_proj',
+      'in_proj_weight',
+      'q_proj_weight',
+      'k_proj_weight',
+      'v_proj_weight',
+      'in_proj_bias',
+      'bias_k',
+      'bias_v',
+    ],
+  }).map(([k, v]) => [k, new Set(v)]),
+);
+
+/** Whether `name` may be one of torch layer `type`'s own submodules or parameters. */
+export function layerMayOwn(type: string, name: string): boolean {
+  const parts = COMPOSITE_PARTS.get(type);
+  if (parts) return parts.has(name);
+  // Leaf layers own only parameters: weight and bias, the recurrent layers' per-layer weights.
+  return (
+    /^(weight|bias)(_(ih|hh|hr)_l\d+(_reverse)?)?$/.test(name) || /^(weight|bias)_[a-z]$/.test(name)
+  );
+}

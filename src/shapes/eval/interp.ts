@@ -11,7 +11,7 @@ import { PRELUDE } from '../library/prelude';
 import { foreignPlace, foreignText } from '../modules/cache';
 import type { ModuleHost } from '../modules/host';
 import { neutralDecorators } from '../modules/decorators';
-import { mayBeNone } from './attrPresence';
+import { layerMayOwn, mayBeNone } from './attrPresence';
 import { dataclassInit, isPlainDataclass } from './dataclass';
 import { ModuleLoader } from '../modules/loader';
 import { isForeign } from '../modules/spans';
@@ -791,6 +791,17 @@ export class Interp implements Evaluator {
 
   setModuleAttr(m: ModuleInst, name: string, v: Value): void {
     const pv = v as ParamTensor;
+    const base = m.attrs.get(BASE_LAYER);
+    if (
+      base?.k === 'module' &&
+      (v.k === 'module' || isParam(v) || isParamContainer(v) || v.k === 'unknown') &&
+      layerMayOwn(base.m.type, name)
+    ) {
+      // `class TransformerModel(nn.Transformer)` assigning `self.decoder = nn.Linear(...)`: PyTorch
+      // drops the layer's own decoder, whose share of the layer's count is not known here.
+      m.ownParams = null;
+      m.why ??= `replaces the ${base.m.type}'s own ${name}, whose parameters are part of the layer's count`;
+    }
     if (isParam(v) || isParamContainer(v)) {
       // A leaf's own weight replaced (tied to another layer's, or a new Parameter): the rule's count
       // loses it, and the tensor that replaces it is counted once with the other held parameters.

@@ -156,3 +156,32 @@ T()(torch.randn(2, 3, 4, 4))
     ],
   );
 });
+
+// PyTorch 1.13: T has 2,292 parameters (the layer's 2,224 and head's 68), output (5, 3, 16); U,
+// which replaces the layer's own linear2, has 2,208 — a number the layer's count cannot give.
+const SUBCLASS = `${HEADER}class T(nn.TransformerEncoderLayer):
+    def __init__(self):
+        super().__init__(16, 2, 32)
+        self.head = nn.Linear(16, 4)
+
+
+class U(nn.TransformerEncoderLayer):
+    def __init__(self):
+        super().__init__(16, 2, 32)
+        self.linear2 = nn.Linear(32, 16, bias=False)
+
+
+T()(torch.randn(5, 3, 16))
+U()(torch.randn(5, 3, 16))
+`;
+
+test("a subclass of a torch layer that replaces one of the layer's own parts has an unknown count", () => {
+  const r = analyze(SUBCLASS);
+  const t = r.models.find((x) => x.name === 'T');
+  assert.ok(t);
+  assert.equal(t.params, 2292);
+  assert.deepEqual(t.output, [5, 3, 16]);
+  const u = r.models.find((x) => x.name === 'U');
+  assert.ok(u);
+  assert.equal(u.params, null);
+});

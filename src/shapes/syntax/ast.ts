@@ -63,7 +63,7 @@ export interface Param {
 export type Stmt = Span &
   (
     | { t: 'expr'; e: Expr }
-    | { t: 'assign'; targets: Expr[]; value: Expr }
+    | { t: 'assign'; targets: Expr[]; value: Expr; /** `x: int = 4` */ annotated?: true }
     | { t: 'aug'; target: Expr; op: string; value: Expr }
     | { t: 'return'; value?: Expr }
     | { t: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }

@@ -564,9 +564,12 @@ export class Converter {
         }
         // Segments separated by '=': every segment but the last is a target; each may be a flat tuple.
         const segs: SyntaxNode[][] = [[]];
+        let annotated = false;
         for (let c = n.firstChild; c; c = c.nextSibling) {
           if (c.name === 'AssignOp') segs.push([]);
-          else if (c.name !== 'TypeDef' && c.name !== '⚠') segs[segs.length - 1].push(c);
+          // A ClassVar or InitVar is not a plain field: left unmarked, the dataclass stays unknown.
+          else if (c.name === 'TypeDef') annotated = !/\b(ClassVar|InitVar)\b/.test(this.text(c));
+          else if (c.name !== '⚠') segs[segs.length - 1].push(c);
         }
         if (segs.length < 2) {
           if (segs[0][0]) out.push({ t: 'expr', e: this.expr(segs[0][0]), from, to });
@@ -574,7 +577,10 @@ export class Converter {
         }
         const targets: Expr[] = [];
         for (let i = 0; i < segs.length - 1; i++) targets.push(this.targetFrom(segs[i]));
-        out.push({ t: 'assign', targets, value: this.targetFrom(segs[segs.length - 1]), from, to });
+        const value = this.targetFrom(segs[segs.length - 1]);
+        // A dataclass's fields are its annotated names (see eval/dataclass.ts).
+        if (annotated) out.push({ t: 'assign', targets, value, annotated, from, to });
+        else out.push({ t: 'assign', targets, value, from, to });
         return;
       }
       case 'UpdateStatement': {

@@ -9,10 +9,11 @@ import {
   essBelow,
   quantile,
   rhatBasic,
-  sortWithOrder,
+  rhatOfMoments,
   splitChains,
   type Chains,
 } from './diagnostics';
+import { sortWithOrder } from './sortOrder';
 import { normQuantile } from './special';
 
 export interface ConvergenceSummary {
@@ -105,35 +106,69 @@ function bulkZ(
 }
 
 /**
- * Rank-normalised z of |v − med| for every value. Values at or below the median, read downwards
- * from it, and values above it, read upwards, are each already in order of distance: merging the two
- * gives the folded order without a sort.
+ * Rank-normalised z of |v − med| for every value, at the value's sorted position (out[i] for
+ * sorted[i]): the tail R-hat needs only each split chain's mean and variance of these, which a pass
+ * in sorted order gives without putting them back in draw order. Values at or below the median, read
+ * downwards from it, and values above it, read upwards, are each already in order of distance;
+ * merging the two gives the folded order without a sort, and equal distances are a run on each side.
  */
 function foldedZ(
-  order: Uint32Array,
   sorted: Float64Array,
   med: number,
   zOfRank: Float64Array,
   out: Float64Array,
 ): void {
-  const S = order.length;
-  let split = 0;
-  while (split < S && sorted[split] <= med) split++;
-  // Sorted positions in folded order, then runs of equal distance get their average rank.
-  const pos = new Uint32Array(S);
-  let a = split - 1,
-    b = split;
-  for (let k = 0; k < S; k++)
-    pos[k] = b >= S || (a >= 0 && med - sorted[a] <= sorted[b] - med) ? a-- : b++;
-  const dist = (k: number): number => Math.abs(sorted[pos[k]] - med);
-  for (let i = 0; i < S;) {
-    const v = dist(i);
-    let j = i;
-    while (j + 1 < S && dist(j + 1) === v) j++;
-    const z = i === j ? zOfRank[i] : tiedZ(i, j, S, zOfRank);
-    for (let q = i; q <= j; q++) out[order[pos[q]]] = z;
-    i = j + 1;
+  const S = sorted.length;
+  let a = 0;
+  while (a < S && sorted[a] <= med) a++;
+  // Next unread position below (a − 1, downwards) and above (b, upwards) the median.
+  a--;
+  let b = a + 1,
+    k = 0;
+  while (k < S) {
+    const da = a >= 0 ? med - sorted[a] : Infinity,
+      db = b < S ? sorted[b] - med : Infinity;
+    const d = da <= db ? da : db;
+    let a2 = a,
+      b2 = b;
+    while (a2 >= 0 && med - sorted[a2] === d) a2--;
+    while (b2 < S && sorted[b2] - med === d) b2++;
+    // Folded ranks k + 1 … k + run, shared by positions a2 + 1 … a and b … b2 − 1.
+    const run = a - a2 + (b2 - b);
+    const z = run === 1 ? zOfRank[k] : tiedZ(k, k + run - 1, S, zOfRank);
+    for (let q = a; q > a2; q--) out[q] = z;
+    for (let q = b; q < b2; q++) out[q] = z;
+    k += run;
+    a = a2;
+    b = b2;
   }
+}
+
+/**
+ * rhatBasic of split chains of `half` draws whose values are given in sorted order: zAt[i] is the
+ * value of the draw with pooled split index order[i] (chain ⌊order[i] / half⌋). Two passes in that
+ * order (means, then squared deviations) instead of scattering the values back.
+ */
+function rhatSortedOrder(
+  order: Uint32Array,
+  zAt: Float64Array,
+  chains: number,
+  half: number,
+): number {
+  const sum = new Float64Array(chains),
+    ss = new Float64Array(chains);
+  const S = order.length;
+  for (let i = 0; i < S; i++) sum[Math.floor(order[i] / half)] += zAt[i];
+  const m = Array.from(sum, (v) => v / half);
+  for (let i = 0; i < S; i++) {
+    const c = Math.floor(order[i] / half);
+    ss[c] += (zAt[i] - m[c]) ** 2;
+  }
+  return rhatOfMoments(
+    half,
+    m,
+    Array.from(ss, (v) => v / (half - 1)),
+  );
 }
 
 /** ESS of 1[x ≤ q] on split chains (ArviZ `_ess_quantile`), and the MCSE of the quantile. */
@@ -199,16 +234,18 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const even = N % 2 === 0;
   const sp = even ? { sorted: sortedAll, order: orderAll } : sortWithOrder(pool(split));
   const P = sp.order.length;
+  const half = split[0].length;
   const zOfRank = zOfRanks(P);
-  const zBulk = new Float64Array(P);
-  bulkZ(sp.order, sp.sorted, zOfRank, zBulk);
+  // One buffer of P values serves, in turn, the bulk z (centred in place for its ESS), the folded z
+  // and the centred draws of the mean's ESS: millions of draws, allocated once.
+  const work = new Float64Array(P);
+  bulkZ(sp.order, sp.sorted, zOfRank, work);
+  out.rhatBulk = rhatBasic(unpool(work, split));
+  out.essBulk = ess(unpool(work, split), work);
   const med = quantile(sortedAll, 0.5);
-  const zTail = new Float64Array(P);
-  foldedZ(sp.order, sp.sorted, med, zOfRank, zTail);
-  out.rhatBulk = rhatBasic(unpool(zBulk, split));
-  out.rhatTail = rhatBasic(unpool(zTail, split));
+  foldedZ(sp.sorted, med, zOfRank, work);
+  out.rhatTail = rhatSortedOrder(sp.order, work, split.length, half);
   out.rhat = Math.max(out.rhatBulk, out.rhatTail);
-  out.essBulk = ess(unpool(zBulk, split));
   const lo = quantileMcse(split, sortedAll, 0.05),
     hi = quantileMcse(split, sortedAll, 0.95);
   out.essTail = Math.min(lo.ess, hi.ess);
@@ -216,7 +253,7 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   out.q95 = hi.q;
   out.mcseQ05 = lo.mcse;
   out.mcseQ95 = hi.mcse;
-  out.essMean = ess(split);
+  out.essMean = ess(split, work);
   out.mcseMean = sd / Math.sqrt(out.essMean);
   return out;
 }

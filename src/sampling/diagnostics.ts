@@ -341,6 +341,16 @@ export function essBelow(chains: Chains, q: number): number {
     } else for (let i = 0; i < N; i++) if (c[i] <= q) at[k++] = i;
     return at;
   });
+  return essOfIndicator(N, ones, flip);
+}
+
+/**
+ * essBelow from where the indicator's sparser side lies: `ones[c]`, ascending, are the positions in
+ * chain c (of N draws) where I = 1, or where I = 0 when `flip`.
+ */
+export function essOfIndicator(N: number, ones: Int32Array[], flip: boolean): number {
+  const M = ones.length;
+  if (N < 4) return NaN;
   const m = ones.map((o) => o.length / N);
   // Complemented chains have means 1 − m; their spread, the only way the means enter, is the same.
   const chainMean = flip ? m.map((v) => 1 - v) : m;

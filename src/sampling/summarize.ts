@@ -8,7 +8,6 @@ import {
   ess,
   essOfIndicator,
   quantile,
-  rhatBasic,
   rhatOfMoments,
   splitChains,
   type Chains,
@@ -83,13 +82,16 @@ const BLOCK_BITS = 15;
  * straight to out[order[i]] would miss the cache on nearly every draw at millions of them, so the
  * values are first staged, in sorted order, into the block of `out` their destination lies in (each
  * block receives exactly its own size, `order` being a permutation), with the destinations beside
- * them; then each block, copied aside, is written into place within itself.
+ * them; then each block, copied aside, is written into place within itself. Each z is also added to
+ * its split chain's moments (chain ⌊order[i] / half⌋), for the bulk R-hat.
  */
 function bulkZ(
   order: Uint32Array,
   sorted: Float64Array,
   zOfRank: Float64Array,
   out: Float64Array,
+  moments: ChainMoments,
+  half: number,
 ): void {
   const S = order.length;
   const blocks = S > 0 ? ((S - 1) >>> BLOCK_BITS) + 1 : 0;
@@ -102,6 +104,7 @@ function bulkZ(
     const z = i === j ? zOfRank[i] : tiedZ(i, j, S, zOfRank);
     for (let q = i; q <= j; q++) {
       const d = order[q];
+      moments.add(Math.floor(d / half), z);
       const k = fill[d >>> BLOCK_BITS]++;
       dest[k] = d;
       out[k] = z;
@@ -118,17 +121,19 @@ function bulkZ(
 }
 
 /**
- * Rank-normalised z of |v − med| for every value, at the value's sorted position (out[i] for
- * sorted[i]): the tail R-hat needs only each split chain's mean and variance of these, which a pass
- * in sorted order gives without putting them back in draw order. Values at or below the median, read
+ * Rank-normalised z of |v − med| for every value, added to its split chain's moments (chain
+ * ⌊order[i] / half⌋ for sorted[i]): the tail R-hat needs nothing else, so these z are never put back
+ * in draw order. Values at or below the median, read
  * downwards from it, and values above it, read upwards, are each already in order of distance;
  * merging the two gives the folded order without a sort, and equal distances are a run on each side.
  */
 function foldedZ(
   sorted: Float64Array,
+  order: Uint32Array,
   med: number,
   zOfRank: Float64Array,
-  out: Float64Array,
+  moments: ChainMoments,
+  half: number,
 ): void {
   const S = sorted.length;
   let a = 0;
@@ -148,8 +153,8 @@ function foldedZ(
     // Folded ranks k + 1 … k + run, shared by positions a2 + 1 … a and b … b2 − 1.
     const run = a - a2 + (b2 - b);
     const z = run === 1 ? zOfRank[k] : tiedZ(k, k + run - 1, S, zOfRank);
-    for (let q = a; q > a2; q--) out[q] = z;
-    for (let q = b; q < b2; q++) out[q] = z;
+    for (let q = a; q > a2; q--) moments.add(Math.floor(order[q] / half), z);
+    for (let q = b; q < b2; q++) moments.add(Math.floor(order[q] / half), z);
     k += run;
     a = a2;
     b = b2;
@@ -157,30 +162,40 @@ function foldedZ(
 }
 
 /**
- * rhatBasic of split chains of `half` draws whose values are given in sorted order: zAt[i] is the
- * value of the draw with pooled split index order[i] (chain ⌊order[i] / half⌋). Two passes in that
- * order (means, then squared deviations) instead of scattering the values back.
+ * Each split chain's mean and variance (ddof 1) of values met in any order, for the R-hat of the
+ * rank-normalised draws without putting them back in draw order. One pass of shifted sums: the shift
+ * (the chain's first value met, within its range) keeps a constant chain's variance exactly 0 and
+ * the cancellation in Σd² − (Σd)²/n small.
  */
-function rhatSortedOrder(
-  order: Uint32Array,
-  zAt: Float64Array,
-  chains: number,
-  half: number,
-): number {
-  const sum = new Float64Array(chains),
-    ss = new Float64Array(chains);
-  const S = order.length;
-  for (let i = 0; i < S; i++) sum[Math.floor(order[i] / half)] += zAt[i];
-  const m = Array.from(sum, (v) => v / half);
-  for (let i = 0; i < S; i++) {
-    const c = Math.floor(order[i] / half);
-    ss[c] += (zAt[i] - m[c]) ** 2;
+class ChainMoments {
+  private readonly shift: Float64Array;
+  private readonly seen: Uint8Array;
+  private readonly s1: Float64Array;
+  private readonly s2: Float64Array;
+  constructor(
+    chains: number,
+    private readonly n: number,
+  ) {
+    this.shift = new Float64Array(chains);
+    this.seen = new Uint8Array(chains);
+    this.s1 = new Float64Array(chains);
+    this.s2 = new Float64Array(chains);
   }
-  return rhatOfMoments(
-    half,
-    m,
-    Array.from(ss, (v) => v / (half - 1)),
-  );
+  add(c: number, z: number): void {
+    if (this.seen[c] === 0) {
+      this.seen[c] = 1;
+      this.shift[c] = z;
+    }
+    const d = z - this.shift[c];
+    this.s1[c] += d;
+    this.s2[c] += d * d;
+  }
+  rhat(): number {
+    const n = this.n;
+    const mean = Array.from(this.s1, (s, c) => this.shift[c] + s / n);
+    const variance = Array.from(this.s2, (s, c) => (s - (this.s1[c] * this.s1[c]) / n) / (n - 1));
+    return rhatOfMoments(n, mean, variance);
+  }
 }
 
 /**
@@ -295,15 +310,18 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const P = sp.order.length;
   const half = split[0].length;
   const zOfRank = zOfRanks(P);
-  // One buffer of P values serves, in turn, the bulk z (centred in place for its ESS), the folded z
-  // and the centred draws of the mean's ESS: millions of draws, allocated once.
+  // One buffer of P values serves, in turn, the bulk z in draw order (centred in place for its ESS)
+  // and the centred draws of the mean's ESS: millions of draws, allocated once. The R-hats need only
+  // each split chain's moments, summed as the z are met in sorted order.
   const work = new Float64Array(P);
-  bulkZ(sp.order, sp.sorted, zOfRank, work);
-  out.rhatBulk = rhatBasic(unpool(work, split));
+  const bulk = new ChainMoments(split.length, half);
+  bulkZ(sp.order, sp.sorted, zOfRank, work, bulk, half);
+  out.rhatBulk = bulk.rhat();
   out.essBulk = ess(unpool(work, split), work);
   const med = quantile(sortedAll, 0.5);
-  foldedZ(sp.sorted, med, zOfRank, work);
-  out.rhatTail = rhatSortedOrder(sp.order, work, split.length, half);
+  const tail = new ChainMoments(split.length, half);
+  foldedZ(sp.sorted, sp.order, med, zOfRank, tail, half);
+  out.rhatTail = tail.rhat();
   out.rhat = Math.max(out.rhatBulk, out.rhatTail);
   const lo = quantileMcse(sp, half, split.length, sortedAll, 0.05),
     hi = quantileMcse(sp, half, split.length, sortedAll, 0.95);

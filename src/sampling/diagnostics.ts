@@ -153,17 +153,30 @@ function centred(
  */
 function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
   const n = c.length;
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    s4 = 0,
-    s5 = 0,
-    s6 = 0,
-    s7 = 0;
-  const end = n - t - 7;
-  let i = 0;
-  for (; i < end; i++) {
+  const end = Math.max(0, n - t - 7);
+  out.fill(0);
+  lagSums8(c, t, end, out);
+  // The last draws of the shorter lags, past the shared loop.
+  for (let i = end; i < n; i++)
+    for (let k = 0; k < 8 && i + t + k < n; k++) out[k] += c[i] * c[i + t + k];
+  for (let k = 0; k < 8; k++) out[k] /= n;
+}
+
+/**
+ * out[k] += Σ_{i<end} c_i c_{i+t+k}, k = 0 … 7. The sums start from `out`, a Float64Array, and the
+ * loop is alone in its function: V8 then keeps them as raw doubles, where sums starting from the
+ * literal 0 beside a rarely run loop were boxed on every draw (millions of allocations per pass).
+ */
+function lagSums8(c: Float64Array, t: number, end: number, out: Float64Array): void {
+  let s0 = out[0],
+    s1 = out[1],
+    s2 = out[2],
+    s3 = out[3],
+    s4 = out[4],
+    s5 = out[5],
+    s6 = out[6],
+    s7 = out[7];
+  for (let i = 0; i < end; i++) {
     const a = c[i],
       j = i + t;
     s0 += a * c[j];
@@ -175,26 +188,14 @@ function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
     s6 += a * c[j + 6];
     s7 += a * c[j + 7];
   }
-  // The last draws of the shorter lags, past the shared loop.
-  for (; i < n; i++) {
-    const a = c[i],
-      j = i + t;
-    if (j < n) s0 += a * c[j];
-    if (j + 1 < n) s1 += a * c[j + 1];
-    if (j + 2 < n) s2 += a * c[j + 2];
-    if (j + 3 < n) s3 += a * c[j + 3];
-    if (j + 4 < n) s4 += a * c[j + 4];
-    if (j + 5 < n) s5 += a * c[j + 5];
-    if (j + 6 < n) s6 += a * c[j + 6];
-  }
-  out[0] = s0 / n;
-  out[1] = s1 / n;
-  out[2] = s2 / n;
-  out[3] = s3 / n;
-  out[4] = s4 / n;
-  out[5] = s5 / n;
-  out[6] = s6 / n;
-  out[7] = s7 / n;
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+  out[4] = s4;
+  out[5] = s5;
+  out[6] = s6;
+  out[7] = s7;
 }
 
 /** Each chain minus its mean, chain after chain in `into` when given (else new arrays). */

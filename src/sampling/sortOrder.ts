@@ -24,17 +24,11 @@ const MAX_DEPTH = 6;
  */
 export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order: Uint32Array } {
   const n = vals.length;
-  let lo = Infinity,
-    hi = -Infinity,
-    finite = n > 0;
-  for (let i = 0; i < n; i++) {
-    const v = vals[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-    // NaN and ±∞ (v − v is NaN for both).
-    if (v - v !== 0) finite = false;
-  }
-  if (!finite || !(hi - lo < Infinity)) return radixSortWithOrder(vals);
+  const range = new Float64Array(2);
+  if (n === 0 || !finiteRange(vals, range) || !(range[1] - range[0] < Infinity))
+    return radixSortWithOrder(vals);
+  const lo = range[0],
+    hi = range[1];
   const sorted = new Float64Array(n),
     order = new Uint32Array(n);
   const B = Math.min(TOP_BUCKETS, Math.max(1, n >> 4));
@@ -52,6 +46,27 @@ export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order
   const scratch = new Scratch();
   for (let b = 0; b < B; b++) sortRange(sorted, order, start[b], start[b + 1], 1, scratch);
   return { sorted, order };
+}
+
+/**
+ * [min, max] of vals (at least one) into `range`, false if any is NaN or ±∞. The running min and
+ * max start from a Float64Array so that V8 keeps them as raw doubles from the first draw on.
+ */
+function finiteRange(vals: Float64Array, range: Float64Array): boolean {
+  range[0] = range[1] = vals[0];
+  let lo = range[0],
+    hi = range[1],
+    finite = true;
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    // NaN and ±∞ (v − v is NaN for both).
+    if (v - v !== 0) finite = false;
+  }
+  range[0] = lo;
+  range[1] = hi;
+  return finite;
 }
 
 /** Temporary copies of a range and per-depth bucket starts, reused by every range sorted. */
@@ -75,7 +90,9 @@ class Scratch {
 /**
  * Stable counting sort of src[from … from + len) by bucket ⌊(v − lo)·scale⌋ (at most B − 1) into
  * dst[at …]; srcIdx null means the index of src[i] is i. `start` receives each bucket's first
- * position in dst, start[B] the end.
+ * position in dst, start[B] the end. Each loop is a function of its own, always called with the
+ * same types: a loop that V8 had to deoptimise midway (a branch it had not seen yet) would run
+ * unoptimised over millions of draws.
  */
 function distribute(
   src: Float64Array,
@@ -90,13 +107,7 @@ function distribute(
   B: number,
   start: Uint32Array,
 ): void {
-  const last = B - 1;
-  start.fill(0, 0, B + 1);
-  const end = from + len;
-  for (let i = from; i < end; i++) {
-    const k = ((src[i] - lo) * scale) | 0;
-    start[k < last ? k : last]++;
-  }
+  countBuckets(src, from, from + len, lo, scale, B, start);
   let sum = at;
   for (let b = 0; b < B; b++) {
     const c = start[b];
@@ -104,17 +115,71 @@ function distribute(
     sum += c;
   }
   start[B] = sum;
-  for (let i = from; i < end; i++) {
-    const v = src[i];
-    const k = ((v - lo) * scale) | 0;
-    const b = k < last ? k : last;
-    const j = start[b]++;
-    dstVal[j] = v;
-    dstIdx[j] = srcIdx ? srcIdx[i] : i;
-  }
+  if (srcIdx) moveWithIndex(src, srcIdx, from, from + len, dstVal, dstIdx, lo, scale, B, start);
+  else moveWithPosition(src, from, from + len, dstVal, dstIdx, lo, scale, B, start);
   // The counters now hold each bucket's end, which is the next bucket's start.
   for (let b = B; b > 0; b--) start[b] = start[b - 1];
   start[0] = at;
+}
+
+function countBuckets(
+  src: Float64Array,
+  from: number,
+  end: number,
+  lo: number,
+  scale: number,
+  B: number,
+  start: Uint32Array,
+): void {
+  const last = B - 1;
+  start.fill(0, 0, B + 1);
+  for (let i = from; i < end; i++) {
+    const k = ((src[i] - lo) * scale) | 0;
+    start[k < last ? k : last]++;
+  }
+}
+
+function moveWithIndex(
+  src: Float64Array,
+  srcIdx: Uint32Array,
+  from: number,
+  end: number,
+  dstVal: Float64Array,
+  dstIdx: Uint32Array,
+  lo: number,
+  scale: number,
+  B: number,
+  start: Uint32Array,
+): void {
+  const last = B - 1;
+  for (let i = from; i < end; i++) {
+    const v = src[i];
+    const k = ((v - lo) * scale) | 0;
+    const j = start[k < last ? k : last]++;
+    dstVal[j] = v;
+    dstIdx[j] = srcIdx[i];
+  }
+}
+
+function moveWithPosition(
+  src: Float64Array,
+  from: number,
+  end: number,
+  dstVal: Float64Array,
+  dstIdx: Uint32Array,
+  lo: number,
+  scale: number,
+  B: number,
+  start: Uint32Array,
+): void {
+  const last = B - 1;
+  for (let i = from; i < end; i++) {
+    const v = src[i];
+    const k = ((v - lo) * scale) | 0;
+    const j = start[k < last ? k : last]++;
+    dstVal[j] = v;
+    dstIdx[j] = i;
+  }
 }
 
 /** Sorts val/idx[from … to) in place, stably by value. */

@@ -97,6 +97,7 @@ function bulkZ(
   const blocks = S > 0 ? ((S - 1) >>> BLOCK_BITS) + 1 : 0;
   const fill = Uint32Array.from({ length: blocks }, (_, b) => b << BLOCK_BITS);
   const dest = new Uint32Array(S);
+  const { shift, seen, s1, s2 } = moments;
   for (let i = 0; i < S;) {
     const v = sorted[i];
     let j = i;
@@ -104,7 +105,14 @@ function bulkZ(
     const z = i === j ? zOfRank[i] : tiedZ(i, j, S, zOfRank);
     for (let q = i; q <= j; q++) {
       const d = order[q];
-      moments.add(Math.floor(d / half), z);
+      const c = Math.floor(d / half);
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        shift[c] = z;
+      }
+      const dz = z - shift[c];
+      s1[c] += dz;
+      s2[c] += dz * dz;
       const k = fill[d >>> BLOCK_BITS]++;
       dest[k] = d;
       out[k] = z;
@@ -136,6 +144,7 @@ function foldedZ(
   half: number,
 ): void {
   const S = sorted.length;
+  const { shift, seen, s1, s2 } = moments;
   let a = 0;
   while (a < S && sorted[a] <= med) a++;
   // Next unread position below (a − 1, downwards) and above (b, upwards) the median.
@@ -153,8 +162,17 @@ function foldedZ(
     // Folded ranks k + 1 … k + run, shared by positions a2 + 1 … a and b … b2 − 1.
     const run = a - a2 + (b2 - b);
     const z = run === 1 ? zOfRank[k] : tiedZ(k, k + run - 1, S, zOfRank);
-    for (let q = a; q > a2; q--) moments.add(Math.floor(order[q] / half), z);
-    for (let q = b; q < b2; q++) moments.add(Math.floor(order[q] / half), z);
+    // Positions a2 + 1 … a, then b … b2 − 1.
+    for (let q = a2 < a ? a2 + 1 : b; q < b2; q = q === a ? b : q + 1) {
+      const c = Math.floor(order[q] / half);
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        shift[c] = z;
+      }
+      const dz = z - shift[c];
+      s1[c] += dz;
+      s2[c] += dz * dz;
+    }
     k += run;
     a = a2;
     b = b2;
@@ -168,10 +186,12 @@ function foldedZ(
  * the cancellation in Σd² − (Σd)²/n small.
  */
 class ChainMoments {
-  private readonly shift: Float64Array;
-  private readonly seen: Uint8Array;
-  private readonly s1: Float64Array;
-  private readonly s2: Float64Array;
+  // Public so that the loops over millions of draws add to them inline: a method call per draw
+  // boxes its double argument whenever V8 has not inlined it yet.
+  readonly shift: Float64Array;
+  readonly seen: Uint8Array;
+  readonly s1: Float64Array;
+  readonly s2: Float64Array;
   constructor(
     chains: number,
     private readonly n: number,
@@ -180,15 +200,6 @@ class ChainMoments {
     this.seen = new Uint8Array(chains);
     this.s1 = new Float64Array(chains);
     this.s2 = new Float64Array(chains);
-  }
-  add(c: number, z: number): void {
-    if (this.seen[c] === 0) {
-      this.seen[c] = 1;
-      this.shift[c] = z;
-    }
-    const d = z - this.shift[c];
-    this.s1[c] += d;
-    this.s2[c] += d * d;
   }
   rhat(): number {
     const n = this.n;

@@ -2,6 +2,7 @@
 // (2021), "Rank-normalization, folding, and localization: an improved R-hat", in the form ArviZ
 // implements (`_ess`, `_rhat`, `_z_scale`, `_split_chains`, `_mcse_mean`), plus FFT
 // autocorrelation and the Kolmogorov–Smirnov test.
+import { sortWithOrder } from './sortOrder';
 import { ksPValue, normQuantile } from './special';
 
 export type Chains = Float64Array[];
@@ -132,11 +133,17 @@ function variance(a: ArrayLike<number>, ddof: number): number {
 
 const DIRECT_LAGS = 48;
 
-/** x − mean, once: every lag's sum then reads the same centred values. */
-function centred(x: Float64Array, m: number): Float64Array {
-  const c = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) c[i] = x[i] - m;
-  return c;
+/**
+ * x − mean, once: every lag's sum then reads the same centred values. `out` (x itself, to centre in
+ * place) saves allocating another copy of millions of draws.
+ */
+function centred(
+  x: Float64Array,
+  m: number,
+  out: Float64Array = new Float64Array(x.length),
+): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] - m;
+  return out;
 }
 
 /**
@@ -146,17 +153,30 @@ function centred(x: Float64Array, m: number): Float64Array {
  */
 function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
   const n = c.length;
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    s4 = 0,
-    s5 = 0,
-    s6 = 0,
-    s7 = 0;
-  const end = n - t - 7;
-  let i = 0;
-  for (; i < end; i++) {
+  const end = Math.max(0, n - t - 7);
+  out.fill(0);
+  lagSums8(c, t, end, out);
+  // The last draws of the shorter lags, past the shared loop.
+  for (let i = end; i < n; i++)
+    for (let k = 0; k < 8 && i + t + k < n; k++) out[k] += c[i] * c[i + t + k];
+  for (let k = 0; k < 8; k++) out[k] /= n;
+}
+
+/**
+ * out[k] += Σ_{i<end} c_i c_{i+t+k}, k = 0 … 7. The sums start from `out`, a Float64Array, and the
+ * loop is alone in its function: V8 then keeps them as raw doubles, where sums starting from the
+ * literal 0 beside a rarely run loop were boxed on every draw (millions of allocations per pass).
+ */
+function lagSums8(c: Float64Array, t: number, end: number, out: Float64Array): void {
+  let s0 = out[0],
+    s1 = out[1],
+    s2 = out[2],
+    s3 = out[3],
+    s4 = out[4],
+    s5 = out[5],
+    s6 = out[6],
+    s7 = out[7];
+  for (let i = 0; i < end; i++) {
     const a = c[i],
       j = i + t;
     s0 += a * c[j];
@@ -168,26 +188,24 @@ function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
     s6 += a * c[j + 6];
     s7 += a * c[j + 7];
   }
-  // The last draws of the shorter lags, past the shared loop.
-  for (; i < n; i++) {
-    const a = c[i],
-      j = i + t;
-    if (j < n) s0 += a * c[j];
-    if (j + 1 < n) s1 += a * c[j + 1];
-    if (j + 2 < n) s2 += a * c[j + 2];
-    if (j + 3 < n) s3 += a * c[j + 3];
-    if (j + 4 < n) s4 += a * c[j + 4];
-    if (j + 5 < n) s5 += a * c[j + 5];
-    if (j + 6 < n) s6 += a * c[j + 6];
-  }
-  out[0] = s0 / n;
-  out[1] = s1 / n;
-  out[2] = s2 / n;
-  out[3] = s3 / n;
-  out[4] = s4 / n;
-  out[5] = s5 / n;
-  out[6] = s6 / n;
-  out[7] = s7 / n;
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+  out[4] = s4;
+  out[5] = s5;
+  out[6] = s6;
+  out[7] = s7;
+}
+
+/** Each chain minus its mean, chain after chain in `into` when given (else new arrays). */
+function centreAll(chains: Chains, chainMean: number[], into?: Float64Array): Float64Array[] {
+  let k = 0;
+  return chains.map((c, m) => {
+    const out = into?.subarray(k, k + c.length);
+    k += c.length;
+    return centred(c, chainMean[m], out);
+  });
 }
 
 /**
@@ -195,7 +213,11 @@ function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
  * direct sums (O(N) per lag, four lags a pass) beat FFTs of every chain by far on long runs; past
  * DIRECT_LAGS every chain's whole autocovariance comes from one FFT.
  */
-function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number {
+function meanAutocov(
+  chains: Chains,
+  chainMean: number[],
+  centreInto?: Float64Array,
+): (t: number) => number {
   const M = chains.length;
   let acov: Float64Array[] | null = null;
   let centre: Float64Array[] | null = null;
@@ -209,7 +231,7 @@ function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number
     }
     if (t < DIRECT_LAGS) {
       if (cache[t] === undefined) {
-        centre ??= chains.map((c, m) => centred(c, chainMean[m]));
+        centre ??= centreAll(chains, chainMean, centreInto);
         const t0 = t - (t % 8);
         const sums = [0, 0, 0, 0, 0, 0, 0, 0];
         for (let m = 0; m < M; m++) {
@@ -229,13 +251,15 @@ function meanAutocov(chains: Chains, chainMean: number[]): (t: number) => number
 /**
  * ESS of M chains of N draws (ArviZ `_ess`): multi-chain autocorrelation ρ̂_t = 1 − (W − mean ĉ(t))/var⁺,
  * Geyer's initial positive then initial monotone sequence on pairs, τ̂ ≥ 1/log10(MN).
+ * `centreInto` (at least M·N long) receives the centred draws, chain after chain, instead of new
+ * arrays; it may be the chains' own storage when the caller no longer needs them.
  */
-export function ess(chains: Chains): number {
+export function ess(chains: Chains, centreInto?: Float64Array): number {
   const N = chains[0].length;
   if (N < 4) return NaN;
   for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
   const chainMean = chains.map(mean);
-  return geyerEss(chains.length, N, chainMean, meanAutocov(chains, chainMean));
+  return geyerEss(chains.length, N, chainMean, meanAutocov(chains, chainMean, centreInto));
 }
 
 /** ESS from the chain means and the mean autocovariance at each lag (ĉ(t), averaged over chains). */
@@ -318,6 +342,16 @@ export function essBelow(chains: Chains, q: number): number {
     } else for (let i = 0; i < N; i++) if (c[i] <= q) at[k++] = i;
     return at;
   });
+  return essOfIndicator(N, ones, flip);
+}
+
+/**
+ * essBelow from where the indicator's sparser side lies: `ones[c]`, ascending, are the positions in
+ * chain c (of N draws) where I = 1, or where I = 0 when `flip`.
+ */
+export function essOfIndicator(N: number, ones: Int32Array[], flip: boolean): number {
+  const M = ones.length;
+  if (N < 4) return NaN;
   const m = ones.map((o) => o.length / N);
   // Complemented chains have means 1 − m; their spread, the only way the means enter, is the same.
   const chainMean = flip ? m.map((v) => 1 - v) : m;
@@ -379,93 +413,6 @@ export function splitChains(chains: Chains): Chains {
     out.push(c.subarray(0, half), c.subarray(c.length - half));
   }
   return out;
-}
-
-/**
- * `vals` sorted ascending, and the index of each sorted value in `vals` (equal values keep their
- * index order). An LSD radix sort on the top 32 bits of each double's order-preserving bit pattern
- * (sign, exponent and 20 mantissa bits), 11 bits per pass, moving the values themselves with their
- * indices so that nothing is read back at random; then each run of equal 32-bit keys (values within
- * about 1e-6 relative of each other, a handful at most) is put in exact order by insertion sort on
- * the full values. A comparator sort or per-value binary searches cost seconds at millions of draws.
- */
-export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order: Uint32Array } {
-  const n = vals.length;
-  // Float64Array's own buffer may be shared or offset: the sort works on aligned copies.
-  let val = Float64Array.from(vals),
-    idx = new Uint32Array(n);
-  let val2 = new Float64Array(n),
-    idx2 = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  // Negative numbers: flip every bit; positive: flip the sign bit. Then unsigned order = numeric order.
-  const keyOf = (h: number): number => (h < 0 ? ~h : h ^ 0x80000000) >>> 0;
-  // 11-bit digits: 2048 counters stay in the L1 cache, and three passes cover 32 bits. One read
-  // counts the digits of all three passes.
-  const count = new Uint32Array(3 * 2048);
-  let words = new Int32Array(val.buffer, 0, 2 * n);
-  for (let i = 0; i < n; i++) {
-    const h = words[2 * i + 1];
-    const k = (h < 0 ? ~h : h ^ 0x80000000) >>> 0;
-    count[k & 0x7ff]++;
-    count[2048 + ((k >>> 11) & 0x7ff)]++;
-    count[4096 + (k >>> 22)]++;
-  }
-  for (let pass = 0; pass < 3; pass++) {
-    const shift = 11 * pass,
-      base = 2048 * pass;
-    // A digit that is the same for every key (common in the high bits) needs no pass.
-    if (n === 0 || count[base + ((keyOf(words[1]) >>> shift) & 0x7ff)] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 2048; d++) {
-      const c = count[base + d];
-      count[base + d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const h = words[2 * i + 1];
-      const d = base + ((((h < 0 ? ~h : h ^ 0x80000000) >>> 0) >>> shift) & 0x7ff);
-      const j = count[d];
-      count[d] = j + 1;
-      val2[j] = val[i];
-      idx2[j] = idx[i];
-    }
-    [val, val2] = [val2, val];
-    [idx, idx2] = [idx2, idx];
-    words = new Int32Array(val.buffer, 0, 2 * n);
-  }
-  for (let i = 0; i < n;) {
-    const hi = words[2 * i + 1];
-    let j = i + 1,
-      same = true;
-    for (; j < n && words[2 * j + 1] === hi; j++) same &&= val[j] === val[i];
-    if (same) {
-      i = j;
-      continue;
-    }
-    if (j - i > 32) {
-      // A long run (draws packed into a tiny interval): insertion sort would be quadratic.
-      const run = Array.from(idx.subarray(i, j)).sort((p, q) => vals[p] - vals[q] || p - q);
-      idx.set(run, i);
-      for (let q = i; q < j; q++) val[q] = vals[idx[q]];
-      i = j;
-      continue;
-    }
-    for (let a = i + 1; a < j; a++) {
-      const t = idx[a],
-        v = val[a];
-      let b = a - 1;
-      // Equal values keep their index order (a stable sort), as the radix passes left them.
-      while (b >= i && val[b] > v) {
-        idx[b + 1] = idx[b];
-        val[b + 1] = val[b];
-        b--;
-      }
-      idx[b + 1] = t;
-      val[b + 1] = v;
-    }
-    i = j;
-  }
-  return { sorted: val, order: idx };
 }
 
 /** Indices that sort `vals` ascending (ties in index order): sortWithOrder's order. */
@@ -545,9 +492,15 @@ export function essTail(chains: Chains): number {
 
 /** Plain (non-rank) R-hat of the given chains: √(((n−1)/n·W + B/n)/W). */
 export function rhatBasic(chains: Chains): number {
-  const n = chains[0].length;
-  const chainMean = chains.map(mean);
-  const chainVar = chains.map((c) => variance(c, 1));
+  return rhatOfMoments(
+    chains[0].length,
+    chains.map(mean),
+    chains.map((c) => variance(c, 1)),
+  );
+}
+
+/** rhatBasic from each chain's mean and variance (ddof 1), chains of n draws. */
+export function rhatOfMoments(n: number, chainMean: number[], chainVar: number[]): number {
   const B = n * variance(chainMean, 1);
   const W = mean(chainVar);
   return Math.sqrt((B / W + n - 1) / n);

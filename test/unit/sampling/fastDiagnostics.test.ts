@@ -9,9 +9,17 @@ import {
   autocorrelation,
   ess,
   essBelow,
+  essBulk,
+  essTail,
   ksThinned,
-  sortWithOrder,
+  mcseMean,
+  quantile,
+  rhat,
+  rhatBasic,
+  splitChains,
+  zScale,
 } from '../../../src/sampling/diagnostics';
+import { sortWithOrder } from '../../../src/sampling/sortOrder';
 import { summarize } from '../../../src/sampling/summarize';
 import { histogram, histogramSorted } from '../../../src/sampling/summary';
 import { ksPValue, normCdf } from '../../../src/sampling/special';
@@ -52,6 +60,90 @@ test('sortWithOrder sorts like a comparator sort, ties in index order, long runs
     Array.from(sorted),
     want.map((i) => x[i]),
   );
+});
+
+/** Stable comparator order that also orders ±∞ (whose difference is NaN). */
+function comparatorOrder(x: Float64Array): number[] {
+  return Array.from(x.keys()).sort((a, b) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : a - b));
+}
+
+function assertSortedLikeComparator(name: string, x: Float64Array): void {
+  const { sorted, order } = sortWithOrder(x);
+  const want = comparatorOrder(x);
+  assert.deepEqual(Array.from(order), want, name);
+  for (let k = 0; k < want.length; k++)
+    assert.ok(Object.is(sorted[k], x[want[k]]), `${name}: value at ${k}`);
+}
+
+test('sortWithOrder matches a stable comparator sort on skewed, heavy-tailed, tiny-range and non-finite values', () => {
+  const r = new Rng(9);
+  const gen = (n: number, f: (i: number) => number): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => f(i));
+  const cases: [string, Float64Array][] = [
+    ['empty', new Float64Array(0)],
+    ['one', gen(1, () => 3)],
+    ['all equal', gen(5000, () => -2.5)],
+    // Enough draws for the full first pass (2,048 buckets) and a second pass in each.
+    ['normal, 200,000', gen(200000, () => r.normal())],
+    ['MH-like repeats', ar1(21, 100000, 0.9, 0.7)],
+    ['Cauchy', gen(50000, () => r.normal() / r.normal())],
+    [
+      'magnitudes 1e-300 … 1e300',
+      gen(30000, () => (r.uniform() < 0.5 ? -1 : 1) * 10 ** (600 * r.uniform() - 300)),
+    ],
+    ['powers of two', gen(20000, () => 2 ** -Math.floor(r.uniform() * 1000))],
+    ['subnormals', gen(3000, (i) => (i % 7) * 5e-324)],
+    ['one ulp apart', gen(3000, () => 1 + (r.uniform() < 0.5 ? 0 : 2.220446049250313e-16))],
+    ['−0 and 0', gen(3000, (i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : r.normal()))],
+    ['one outlier', gen(50000, (i) => (i === 777 ? 1e12 : r.uniform()))],
+    ['±∞', gen(5000, (i) => (i % 97 === 0 ? Infinity : i % 89 === 0 ? -Infinity : r.normal()))],
+    ['largest doubles', gen(4000, () => (r.uniform() < 0.5 ? -1.7e308 : 1.7e308) * r.uniform())],
+  ];
+  for (const [name, x] of cases) assertSortedLikeComparator(name, x);
+  // NaN has no place in a comparator order: every draw is still placed once, the others in order.
+  const withNaN = gen(5000, (i) => (i % 50 === 0 ? NaN : r.normal()));
+  const { sorted, order } = sortWithOrder(withNaN);
+  assert.deepEqual(
+    Array.from(order).sort((a, b) => a - b),
+    Array.from(withNaN.keys()),
+  );
+  const numbers = Array.from(sorted).filter((v) => !Number.isNaN(v));
+  assert.equal(numbers.length, 4900);
+  for (let k = 1; k < numbers.length; k++) assert.ok(numbers[k - 1] <= numbers[k]);
+});
+
+test('summarize gives the numbers of the one-at-a-time functions: ties across the median, odd chains, a stuck chain, slow chains', () => {
+  const r = new Rng(31);
+  // Integers −3 … 3 around a median of 0: every |v − med| ties across both sides.
+  const ints = (n: number): Float64Array =>
+    Float64Array.from({ length: n }, () => Math.round(r.normal() * 1.5));
+  const cases: [string, Float64Array[]][] = [
+    ['MH-like repeats, 1 chain', [ar1(41, 60000, 0.8, 0.6)]],
+    ['3 chains, odd length', [0, 1, 2].map((s) => ar1(42 + s, 20001, 0.5, 0.3))],
+    ['integers, ties across the median', [ints(10000), ints(10000)]],
+    ['one chain elsewhere', [ar1(45, 8000, 0.3), ar1(46, 8000, 0.3).map((v) => v + 3)]],
+    ['a stuck chain beside a moving one', [ar1(47, 5000, 0.2), new Float64Array(5000).fill(0.5)]],
+    ['slow, lags past the direct sums', [ar1(48, 40000, 0.995)]],
+  ];
+  for (const [name, chains] of cases) {
+    const s = summarize(chains);
+    const z = zScale(splitChains(chains));
+    const med = quantile(Float64Array.from(chains.flatMap((c) => Array.from(c))).sort(), 0.5);
+    const folded = zScale(splitChains(chains.map((c) => c.map((v) => Math.abs(v - med)))));
+    const m = mcseMean(chains);
+    const want: Record<string, number> = {
+      rhatBulk: rhatBasic(z),
+      rhatTail: rhatBasic(folded),
+      rhat: rhat(chains),
+      essBulk: essBulk(chains),
+      essTail: essTail(chains),
+      essMean: m.ess,
+      mcseMean: m.mcse,
+    };
+    const got = s as unknown as Record<string, number>;
+    for (const [k, v] of Object.entries(want))
+      assert.ok(Object.is(got[k], v) || rel(got[k], v) < 1e-12, `${name}: ${k} ${got[k]} vs ${v}`);
+  }
 });
 
 test('essBelow equals ess of the 0/1 indicator series, on either side of one half and past its lag blocks', () => {

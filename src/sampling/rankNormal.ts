@@ -1,0 +1,43 @@
+// The normal scores of rank normalisation, z_r = Φ⁻¹((r − 3/8)/(S + 1/4)) for r = 1 … S (Blom's
+// offsets, as ArviZ uses): the same S for the bulk and the folded ranks, so one table serves both.
+import { normQuantile } from './special';
+
+/** Below this many draws every score is Φ⁻¹ itself (the Taylor steps below need a fine grid). */
+const TAYLOR_MIN_DRAWS = 1 << 20;
+/** Scores between two exact Φ⁻¹ anchors; each anchor serves ANCHOR_STEP/2 ranks either side. */
+const ANCHOR_STEP = 16;
+/** Probabilities below this (and above 1 − this) are Φ⁻¹ itself: the tails curve too fast. */
+const TAYLOR_FROM_P = 0.02;
+
+/**
+ * z_r at index r − 1 for every rank of S draws. Φ⁻¹(1 − p) = −Φ⁻¹(p) gives the upper half from the
+ * lower. At millions of draws neighbouring ranks differ in p by h = 1/(S + 1/4), so away from the
+ * tails each score is a third-order Taylor step from an exact anchor at most 8 ranks away, using
+ * (Φ⁻¹)' = 1/φ(z), (Φ⁻¹)'' = z/φ², (Φ⁻¹)''' = (1 + 2z²)/φ³: with |z| ≤ 2.06 and a step of at most 8h
+ * ≤ 8·2⁻²⁰, the first term left out, (7z + 6z³)/φ⁴·(8h)⁴/24, stays below 2e-15, and one Φ⁻¹ and
+ * one exp serve 16 ranks.
+ */
+export function zOfRanks(S: number): Float64Array {
+  const z = new Float64Array(S);
+  const h = 1 / (S + 0.25);
+  // Ranks 1 … lower (indices 0 … lower − 1) are computed; the rest mirror them.
+  const lower = S - Math.floor(S / 2);
+  let i = 0;
+  const exactTo = S < TAYLOR_MIN_DRAWS ? lower : Math.min(lower, Math.ceil(TAYLOR_FROM_P * S));
+  for (; i < exactTo; i++) z[i] = normQuantile((i + 1 - 0.375) / (S + 0.25));
+  const SQRT_2PI = Math.sqrt(2 * Math.PI);
+  for (; i + ANCHOR_STEP <= lower; i += ANCHOR_STEP) {
+    const c = i + ANCHOR_STEP / 2;
+    const zc = normQuantile((c + 1 - 0.375) / (S + 0.25));
+    const d1 = SQRT_2PI * Math.exp((zc * zc) / 2);
+    const d2 = (zc * d1 * d1) / 2,
+      d3 = ((1 + 2 * zc * zc) * d1 * d1 * d1) / 6;
+    for (let k = i; k < i + ANCHOR_STEP; k++) {
+      const dp = (k - c) * h;
+      z[k] = zc + dp * (d1 + dp * (d2 + dp * d3));
+    }
+  }
+  for (; i < lower; i++) z[i] = normQuantile((i + 1 - 0.375) / (S + 0.25));
+  for (let j = lower; j < S; j++) z[j] = -z[S - 1 - j];
+  return z;
+}

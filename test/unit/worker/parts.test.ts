@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { analyze } from '../../../src/shapes';
+import { EngineClient } from '../../../src/worker/client';
 import { applyPart, PART_BYTES, splitResult } from '../../../src/worker/parts';
 import { bigResult } from './fixtures/bigResult';
 
@@ -74,4 +75,26 @@ test('a part that names a path the head does not own is refused, not followed', 
     /path the result does not have/,
   );
   assert.throws(() => applyPart({ a: 1 }, { path: ['a'], items: [1] }), /not a list/);
+});
+
+test('the bundled worker sends a 20,000-layer analysis in parts, equal to the analysis in process', async (t) => {
+  const workerPath = join(root, 'dist', 'worker.js');
+  if (!existsSync(workerPath))
+    return t.skip('dist/worker.js is missing: run npm run build (npm test does)');
+  const file = join(root, 'test', 'adversarial', 'shapes-resources', 'huge_modulelist.py');
+  const source = readFileSync(file, 'utf8');
+  const quiet = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
+  const c = new EngineClient({ workerPath, log: quiet });
+  try {
+    const r = await c.request('analyze', { source, file });
+    assert.notEqual(splitResult(r), null, 'large enough to go in parts');
+    assert.deepStrictEqual(r, analyze(source, { file }));
+  } finally {
+    c.dispose();
+  }
 });

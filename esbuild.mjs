@@ -38,6 +38,18 @@ const lazyCliCommands = {
   },
 };
 
+// `tensor-lens sample` requires the samplers (mathjs) from their own bundle once it has a density to
+// sample, so its --help parses none of them.
+const lazySamplingEngine = {
+  name: 'lazy-sampling-engine',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/samplingEngine$/ }, () => ({
+      path: './cli-sampling-engine.js',
+      external: true,
+    }));
+  },
+};
+
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
@@ -58,7 +70,16 @@ const builds = [
     minify: true,
     entryPoints: [`src/cli/${c}.ts`],
     outfile: `dist/cli-${c}.js`,
+    ...(c === 'sample'
+      ? { plugins: [lazySamplingEngine], supported: { 'dynamic-import': false } }
+      : {}),
   })),
+  {
+    ...node,
+    minify: true,
+    entryPoints: ['src/cli/samplingEngine.ts'],
+    outfile: 'dist/cli-sampling-engine.js',
+  },
   {
     ...common,
     entryPoints: ['webview/main.ts'],

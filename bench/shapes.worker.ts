@@ -20,6 +20,8 @@ export interface TimingJob {
 export interface TimingResult {
   /** Milliseconds per run, in run order. */
   times: number[];
+  /** The same for the warm-up runs before them (the first analyses a fresh thread runs). */
+  warmTimes: number[];
   /** Whether the function gave a result (fastParse gives up with null). */
   ok: boolean;
   /** Models found (analyze only). */
@@ -38,7 +40,12 @@ const FNS: Record<TimedFn, (s: string) => unknown> = {
 function time(job: TimingJob): TimingResult {
   const f = FNS[job.fn];
   let last: unknown = null;
-  for (let i = 0; i < job.warm; i++) last = f(job.src);
+  const warmTimes: number[] = [];
+  for (let i = 0; i < job.warm; i++) {
+    const a = performance.now();
+    last = f(job.src);
+    warmTimes.push(performance.now() - a);
+  }
   const times: number[] = [];
   for (let i = 0; i < job.runs; i++) {
     const a = performance.now();
@@ -48,7 +55,7 @@ function time(job: TimingJob): TimingResult {
   const models = job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).models.length : 0;
   const exceeded =
     job.fn === 'analyze' ? (last as ReturnType<typeof analyze>).budgetExceeded : undefined;
-  return { times, ok: last !== null, models, ...(exceeded ? { exceeded } : {}) };
+  return { times, warmTimes, ok: last !== null, models, ...(exceeded ? { exceeded } : {}) };
 }
 
 parentPort?.on('message', (jobs: TimingJob[]) => {

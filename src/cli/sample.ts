@@ -4,15 +4,7 @@ import { parseRange } from '../common/range';
 import { writeFileSync } from 'node:fs';
 import type { SampleRequestParams, SampleResult } from '../sampling/types';
 import { SAMPLERS, samplersFor, samplerSpec, type SamplerName } from '../sampling/samplers';
-import {
-  checkExpression,
-  defaultWarmup,
-  drawsCsv,
-  MAX_WARMUP,
-  runSampler,
-  SampleCancelled,
-} from '../sampling';
-import { traceSteps } from '../sampling/steps';
+import { MAX_WARMUP } from '../sampling/limits';
 import { RHAT_MAX } from '../sampling/report';
 import { fixedAgainst } from '../common/nearThreshold';
 import { CliError, parseArgs, type FlagSpec } from './args';
@@ -164,6 +156,10 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
         : `tensor-lens sample: expected one expression, got ${positionals.length}; quote it, e.g. "exp(-x^2/2) * (1 + sin(3x)^2)"`,
     );
   }
+  // Loaded only now: the samplers bring mathjs, whose loading is most of this command's start-up,
+  // and --help and bad flags need none of it.
+  const { checkExpression, defaultWarmup, drawsCsv, runSampler, SampleCancelled, traceSteps } =
+    await import('./samplingEngine');
   const expr = positionals[0];
   const logDensity = flags['log-density'] === true;
   const check = checkExpression(expr, logDensity);

@@ -145,7 +145,7 @@ function computeHints(result: AnalysisResult): LineHint[] {
     const nodes = sites.flatMap(heldNodes);
     const calls = nodes.flatMap((n) => n.calls);
     const total = nodes.reduce((n, node) => n + node.callCount, 0);
-    const names = nodes.map((n) => n.path);
+    const names = shortList(nodes.map((n) => n.path));
     const uncalled = nodes.filter((n) => n.callCount === 0);
     const complete = sites[0].model.traceComplete === true;
     if (nodes.length === 0) continue;
@@ -154,7 +154,7 @@ function computeHints(result: AnalysisResult): LineHint[] {
       hints.push({
         line,
         label: NEVER_CALLED,
-        tooltip: `${names.join(', ')} (${nodes[0].type}): built here but never called by ${sites[0].model.name}.forward`,
+        tooltip: `${names.join(', ')} (${nodes[0].type}${nodes.length > 1 ? `, ${nodes.length} instances` : ''}): built here but never called by ${sites[0].model.name}.forward`,
         names,
       });
       continue;
@@ -186,15 +186,33 @@ function computeHints(result: AnalysisResult): LineHint[] {
   return hints;
 }
 
-/** `conv1 (Conv2d) at line 23: (1, 1, 28, 28) → (1, 32, 26, 26)`, one per kept call. */
+/**
+ * A list of module paths as a hint or CodeLens shows it: a ModuleList of 20,000 layers is named by
+ * its first three and last, not by a 270 KB string on every hint request.
+ */
+function shortList(names: string[]): string[] {
+  return names.length > 4 ? [...names.slice(0, 3), '…', names[names.length - 1]] : names;
+}
+
+/**
+ * `conv1 (Conv2d) at line 23: (1, 1, 28, 28) → (1, 32, 26, 26)`, one per kept call, at most
+ * MAX_LISTED, then how many more.
+ */
 function callSummary(sites: DefinitionSite[]): string[] {
   const lines: string[] = [];
+  let more = 0;
   for (const s of sites)
     for (const n of heldNodes(s))
-      for (const c of n.calls)
+      for (const c of n.calls) {
+        if (lines.length >= MAX_LISTED) {
+          more++;
+          continue;
+        }
         lines.push(
           `${n.path} (${n.type}) at line ${c.range.line}: ${formatShapes(c.inputs)} → ${formatShapes(c.outputs)}`,
         );
+      }
+  if (more > 0) lines.push(`… ${more} more`);
   return lines;
 }
 
@@ -230,9 +248,7 @@ export function definitionHoverMarkdown(sites: readonly DefinitionSite[]): strin
   const model = sites[0].model;
   const kind = first.kind === 'user' ? first.type : `nn.${first.type}`;
   const parts: string[] = [];
-  const names = built.map((n) => n.path);
-  const shownNames =
-    names.length > 4 ? [...names.slice(0, 3), '…', names[names.length - 1]] : names;
+  const shownNames = shortList(built.map((n) => n.path));
   parts.push(
     `**${shownNames.map(escapeMarkdown).join(', ')}** · \`${kind.replace(/`/g, "'")}\` — defined here` +
       (built.length > 1 ? ` (${built.length} instances)` : '') +
@@ -265,8 +281,11 @@ export function definitionHoverMarkdown(sites: readonly DefinitionSite[]): strin
   }
   if (listed < total) rows.push(`- … ${total - listed} more`);
   parts.push(`Called ${total === 1 ? 'once' : `${total} times`}:\n\n${rows.join('\n')}`);
-  const uncalled = nodes.filter((n) => n.callCount === 0).map((n) => escapeMarkdown(n.path));
+  const uncalled = nodes.filter((n) => n.callCount === 0).map((n) => n.path);
   if (uncalled.length > 0 && model.traceComplete === true)
-    parts.push(`Never called: ${uncalled.join(', ')}.`);
+    parts.push(
+      `Never called: ${shortList(uncalled).map(escapeMarkdown).join(', ')}` +
+        (uncalled.length > 4 ? ` (${uncalled.length} modules).` : '.'),
+    );
   return parts.join('\n\n');
 }

@@ -28,6 +28,7 @@ import { describeEnvelope2D, findEnvelope2D } from './rejection2d';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
 import { histogram, histogram2d, histogramSorted, linspace, thin } from './summary';
+import { MAX_WARMUP } from './limits';
 import type { Chain, ChainStats, Target } from './target';
 import { SamplingInputError } from './errors';
 import { validateTuning } from './tuning';
@@ -57,8 +58,7 @@ export interface SampleHooks {
 // Draws are kept in memory for the diagnostics (ranks, FFTs, several copies): past a few million they
 // take longer than the sampling itself, so runs are capped.
 export const MAX_DRAWS_TOTAL = 4_000_000;
-/** Warm-up only tunes step sizes; past this it is time spent for nothing (and a typo's hour). */
-export const MAX_WARMUP = 100_000;
+export { MAX_WARMUP } from './limits';
 const TRACE_POINTS = 2000;
 const BATCH_MS = 25;
 

@@ -3,6 +3,7 @@
 import { errorText } from '../common/errors';
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { applyPart } from './parts';
 import {
   LONG,
   type Call,
@@ -66,6 +67,8 @@ interface Pending {
   onProgress?: (e: Progress<Method>) => void;
   /** Timer that hard-stops the worker when a cancelled run does not end in time. */
   killTimer?: NodeJS.Timeout;
+  /** A large result being received in parts (src/worker/parts.ts): its head and the parts to come. */
+  receiving?: { head: unknown; left: number };
 }
 
 export interface EngineClientOptions {
@@ -184,6 +187,10 @@ export class EngineClient {
       case 'result':
         this.settle(msg.id)?.resolve(msg.result);
         return;
+      case 'resultHead':
+      case 'resultPart':
+        this.receivePart(msg);
+        return;
       case 'error': {
         const p = this.settle(msg.id);
         if (!msg.cancelled)
@@ -200,6 +207,33 @@ export class EngineClient {
         this.opts.log[msg.level](msg.message);
         return;
     }
+  }
+
+  /**
+   * One step of a result sent in parts. The next part is asked for only now, after this one was
+   * handled, so each arrives in its own turn of the host's event loop. A request settled meanwhile
+   * (cancelled, superseded) asks for nothing more; its cancel message told the worker to drop the rest.
+   */
+  private receivePart(
+    msg: Extract<WorkerMessage, { type: 'resultHead' } | { type: 'resultPart' }>,
+  ): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'resultHead') p.receiving = { head: msg.head, left: msg.parts };
+    else if (p.receiving) {
+      try {
+        applyPart(p.receiving.head, msg.part);
+      } catch (e) {
+        this.settle(msg.id)?.reject(new EngineError(errorText(e)));
+        this.transport?.post({ type: 'cancel', id: msg.id });
+        return;
+      }
+      p.receiving.left--;
+    }
+    if (!p.receiving) return;
+    // The one place a result in parts becomes its method's result: the worker split exactly that.
+    if (p.receiving.left <= 0) this.settle(msg.id)?.resolve(p.receiving.head as Result<Method>);
+    else this.transport?.post({ type: 'nextPart', id: msg.id });
   }
 
   private ensureTransport(): Transport {

@@ -2,6 +2,7 @@
 // IPC channel, runs each with its own AbortController, streams progress and answers by id.
 // Engines are passed in as handlers so this loop is tested on its own with fake jobs.
 import { parentPort } from 'node:worker_threads';
+import { splitResult, type ResultPart } from './parts';
 import type {
   Call,
   Method,
@@ -40,6 +41,23 @@ export function startWorkerLoop(handlers: Handlers): void {
     else process.send?.(m);
   };
   const running = new Map<number, AbortController>();
+  /** Parts of large results the host has not asked for yet, by call id. */
+  const outgoing = new Map<number, ResultPart[]>();
+
+  const answer = (id: number, result: Result<Method>): void => {
+    const split = splitResult(result);
+    if (!split) return send({ type: 'result', id, result });
+    outgoing.set(id, split.parts);
+    send({ type: 'resultHead', id, head: split.head, parts: split.parts.length });
+  };
+
+  const nextPart = (id: number): void => {
+    const parts = outgoing.get(id);
+    const part = parts?.shift();
+    if (!parts || !part) return;
+    if (parts.length === 0) outgoing.delete(id);
+    send({ type: 'resultPart', id, part });
+  };
 
   function run<M extends Method>(call: Call<M>): void {
     const ac = new AbortController();
@@ -54,7 +72,7 @@ export function startWorkerLoop(handlers: Handlers): void {
     Promise.resolve()
       .then(() => handler(call.params, ctx))
       .then(
-        (result) => send({ type: 'result', id: call.id, result }),
+        (result) => answer(call.id, result),
         (e: unknown) => {
           const cancelled = ac.signal.aborted || e instanceof CancelledError;
           const message = cancelled
@@ -75,7 +93,10 @@ export function startWorkerLoop(handlers: Handlers): void {
   }
 
   const onRequest = (req: WorkerRequest): void => {
-    if (req.type === 'cancel') running.get(req.id)?.abort();
+    if (req.type === 'cancel') {
+      running.get(req.id)?.abort();
+      outgoing.delete(req.id);
+    } else if (req.type === 'nextPart') nextPart(req.id);
     else run(req);
   };
 

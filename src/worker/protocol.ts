@@ -11,6 +11,7 @@ import type {
 } from '../sampling/types';
 import type { AnalysisResult, Shape } from '../shapes/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
+import type { ResultPart } from './parts';
 
 export interface Methods {
   train: { params: TrainRequestParams; result: TrainDoneEvent; progress: TrainEvent; long: true };
@@ -82,11 +83,18 @@ export interface Call<M extends Method> {
   params: Params<M>;
 }
 
-export type WorkerRequest = Call<Method> | { type: 'cancel'; id: number };
+export type WorkerRequest =
+  | Call<Method>
+  | { type: 'cancel'; id: number }
+  /** The host has handled a result's head or last part and takes the next (src/worker/parts.ts). */
+  | { type: 'nextPart'; id: number };
 
 export type WorkerMessage =
   | { type: 'progress'; id: number; event: Progress<Method> }
   | { type: 'result'; id: number; result: Result<Method> }
+  /** A large result: its head, then `parts` parts, each sent when the host asks (nextPart). */
+  | { type: 'resultHead'; id: number; head: unknown; parts: number }
+  | { type: 'resultPart'; id: number; part: ResultPart }
   | { type: 'error'; id: number; message: string; cause?: string; cancelled?: boolean }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   /** The worker loaded tfjs-node: a restart must then use a child process (tfjs#8388). */

@@ -71,6 +71,28 @@ test(
 );
 
 test(
+  'sample --help and a bad flag load the sample bundle without the samplers (mathjs); a run loads them',
+  { skip: !built && 'dist/ is not built' },
+  () => {
+    const help = runCli(['sample', '--help']);
+    assert.equal(help.code, 0);
+    // Generated from the sampler registry, which the light bundle holds.
+    assert.match(help.stdout, /nuts +NUTS \(MCMC, 1-D and 2-D\)/);
+    assert.deepEqual(help.loaded, [join('dist', 'cli.js'), join('dist', 'cli-sample.js')]);
+    const bad = runCli(['sample', 'x', '--warmup', 'many']);
+    assert.equal(bad.code, 2);
+    assert.deepEqual(bad.loaded, [join('dist', 'cli.js'), join('dist', 'cli-sample.js')]);
+    assert.equal(
+      /mathjs|typed-function/.test(readFileSync(join(dist, 'cli-sample.js'), 'utf8')),
+      false,
+    );
+    const run = runCli(['sample', 'exp(-x^2/2)', '--n', '50', '--chains', '1', '--json']);
+    assert.equal(run.code, 0);
+    assert.ok(run.loaded.includes(join('dist', 'cli-sampling-engine.js')));
+  },
+);
+
+test(
   'each subcommand runs from its bundle through bin/tensor-lens.js; errors cross bundles as one line',
   { skip: !built && 'dist/ is not built' },
   () => {

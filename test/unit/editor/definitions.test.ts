@@ -191,3 +191,44 @@ test('the hover on a definition lists every call site with its input and output'
   assert.equal(definitionsAt(result, line, 10)[0]?.nodes.length, 8);
   assert.deepEqual(definitionsAt(result, 1, 1), []);
 });
+
+const HUGE_LOOP = `import torch
+import torch.nn as nn
+
+
+class Deep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(10, 10) for _ in range(20000)])
+        self.spare = nn.ModuleList([nn.Linear(10, 10) for _ in range(20000)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+Deep()(torch.randn(1, 10))
+`;
+
+test('a ModuleList of 20,000 layers: the hint counts them, its names and tooltip stay short', () => {
+  const result = analyze(HUGE_LOOP, { file: 'huge.py', strict: true });
+  assert.equal(result.models[0].modules?.length, 40003);
+  const hints = definitionHints(result);
+  const used = hints.find((h) => h.line === 8);
+  const spare = hints.find((h) => h.line === 9);
+  // Each layer is called once with (1, 10) → (1, 10); the calls kept per module are all there are.
+  assert.equal(used?.label, '×20000 → (1, 10)');
+  assert.deepEqual(used?.names, ['layers.0', 'layers.1', 'layers.2', '…', 'layers.19999']);
+  assert.equal(used?.tooltip.split('\n').length, 13);
+  assert.match(used?.tooltip ?? '', /^layers\.0 \(Linear\) at line 13: \(1, 10\) → \(1, 10\)\n/);
+  assert.match(used?.tooltip ?? '', /\n… 19988 more$/);
+  assert.equal(spare?.label, NEVER_CALLED);
+  assert.deepEqual(spare?.names, ['spare.0', 'spare.1', 'spare.2', '…', 'spare.19999']);
+  assert.match(spare?.tooltip ?? '', /\(Linear, 20000 instances\): built here but never called/);
+  const hover = definitionHoverMarkdown(definitionsAt(result, 8, 40));
+  assert.ok(hover.length < 2000, `hover of ${hover.length} characters`);
+  assert.match(hover, /\(20000 instances\)/);
+  assert.match(hover, /Called 20000 times/);
+  assert.match(hover, /- … 19988 more/);
+});

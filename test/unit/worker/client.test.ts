@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { EngineClient, EngineError, type EngineLog } from '../../../src/worker/client';
+import { splitResult } from '../../../src/worker/parts';
 import type { SampleRequestParams } from '../../../src/sampling/types';
+import { bigResult } from './fixtures/bigResult';
 
 const logs: string[] = [];
 const log: EngineLog = {
@@ -112,6 +114,42 @@ test('cancelling a slow analysis settles it at once and does not restart the wor
   c.dispose();
 });
 
+test('a large result arrives in parts, one per turn of the event loop, equal to what the worker made', async () => {
+  const c = make();
+  const expected = bigResult(20000);
+  const parts = splitResult(expected)?.parts.length ?? 0;
+  assert.ok(parts > 10, `${parts} parts`);
+  // setImmediate runs once per turn of the loop: had the parts come queued in one message burst,
+  // they would all be handled in one turn.
+  let turns = 0;
+  let on = true;
+  const tick = (): void => {
+    turns++;
+    if (on) setImmediate(tick);
+  };
+  await c.request('ping', {});
+  setImmediate(tick);
+  const r = await c.request('analyze', { source: 'big:20000', file: 'big.py' });
+  on = false;
+  assert.deepStrictEqual(r, expected);
+  assert.ok(turns >= parts, `${turns} turns for ${parts} parts`);
+  // The worker is free for the next request, and small results still go whole.
+  assert.deepEqual(await c.request('checkExpr', { expr: 'x' }), { ok: true, dims: 1 });
+  c.dispose();
+});
+
+test('an analysis cancelled while its parts arrive settles at once; the worker drops the rest', async () => {
+  const c = make();
+  const ac = new AbortController();
+  const big = c.request('analyze', { source: 'big:20000', file: 'big.py' }, undefined, ac.signal);
+  const next = c.request('analyze', { source: 'big:5000', file: 'big.py' });
+  // Abort after the first part has been handled, in the middle of the transfer.
+  setTimeout(() => ac.abort(), 0);
+  await assert.rejects(big, (e: EngineError) => e.cancelled);
+  assert.deepStrictEqual(await next, bigResult(5000));
+  c.dispose();
+});
+
 test('a dead worker fails its requests with a message and restarts on the next one', async () => {
   const c = make();
   await assert.rejects(c.request('checkExpr', { expr: 'crash' }), (e: EngineError) =>
@@ -128,6 +166,10 @@ test('after tfjs-node was loaded, the restarted worker is a child process (tfjs#
   const pid = (await c.request('ping', {})).pid;
   assert.notEqual(pid, process.pid, 'the new worker runs in its own process');
   assert.deepEqual(await c.request('checkExpr', { expr: 'x' }), { ok: true, dims: 1 });
+  // Parts travel over the process's channel too (as JSON there, so NaN arrives as null).
+  const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+  const got = await c.request('analyze', { source: 'big:20000', file: 'b' });
+  assert.deepStrictEqual(json(got), json(bigResult(20000)));
   c.dispose();
 });
 

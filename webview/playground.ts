@@ -28,7 +28,7 @@ import {
   traceRequest,
   type PlaygroundForm,
 } from './playgroundData';
-import { TUNING_FIELDS, tuningFieldsFor } from './tuningForm';
+import { TUNING_FIELDS, tuningFieldsFor, tuningPlaceholder } from './tuningForm';
 import type { Part } from './store';
 
 const LABELS: Record<StepSamplerName, string> = {
@@ -195,16 +195,24 @@ export class PlaygroundView {
     this.rangeY = g.rangeY;
   }
 
+  /** The sampler's fields, each placeholder "auto" or the setting the host will fill in. */
   private showTuning(): void {
     const s = this.sampler.value as StepSamplerName;
+    const d = this.ctx.model.defaults;
     for (const f of TUNING_FIELDS) {
       const el = this.tuning.get(f.key);
-      if (el) el.label.hidden = !f.for.includes(s);
+      if (!el) continue;
+      el.label.hidden = !f.for.includes(s);
+      el.input.setAttribute('placeholder', tuningPlaceholder(d?.tuning?.[f.key]));
     }
+    this.warmup.setAttribute('placeholder', tuningPlaceholder(d?.warmup));
+    const fromSettings = (v: number | undefined, auto: string): string =>
+      v === undefined ? auto : `${v} from the settings`;
+    const warmup = `warm-up ${fromSettings(d?.warmup, 'auto')}`;
     const shown = tuningFieldsFor(s);
     this.defaults.textContent = shown.length
-      ? `Defaults: ${shown.map((f) => `${f.label} ${f.auto}`).join('; ')}; warm-up auto.`
-      : 'No tuning: the slice width is adapted in warm-up (warm-up auto).';
+      ? `Defaults: ${shown.map((f) => `${f.label} ${fromSettings(d?.tuning?.[f.key], f.auto)}`).join('; ')}; ${warmup}.`
+      : `No tuning: the slice width is adapted in warm-up (${warmup}).`;
   }
 
   private showSpeed(): void {
@@ -244,6 +252,7 @@ export class PlaygroundView {
   }
 
   render(parts: Set<Part>): void {
+    if (parts.has('form')) this.showTuning();
     if (!parts.has('playground')) return;
     const m = this.ctx.model;
     this.error.textContent = m.stepTraceError ?? '';

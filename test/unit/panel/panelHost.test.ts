@@ -271,6 +271,31 @@ test('a sampling request runs in the engine and comes back as start → progress
   }
 });
 
+test('the tuning settings fill the fields a sampling request left on auto, one by one', async () => {
+  configure({ 'sampling.stepSize': '0.1', 'sampling.maxDepth': '8', 'sampling.warmup': '300' });
+  const { dir, engine, page } = setup();
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > 0, 'init');
+    page.receive({
+      type: 'runSample',
+      params: {
+        expr: 'exp(-x^2)',
+        sampler: 'nuts',
+        n: 500,
+        chains: 1,
+        seed: 1,
+        tuning: { maxDepth: 4 },
+      },
+    });
+    await until(() => engine.samples.length > 0, 'the engine request');
+    assert.deepEqual(engine.samples[0].tuning, { stepSize: 0.1, maxDepth: 4 });
+    assert.equal(engine.samples[0].warmup, 300);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('compare trains MLP + CNN with the settings, forwards every event and stores the run', async () => {
   configure({ 'training.epochs': 2, 'training.batchSize': 32, backend: 'wasm' });
   const { dir, engine, page, panel } = setup();

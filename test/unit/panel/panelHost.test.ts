@@ -319,6 +319,21 @@ test('compare trains MLP + CNN with the settings, forwards every event and store
     assert.equal(events[0].event.event, 'start');
     assert.equal(events[events.length - 1].event.event, 'done');
     assert.ok(page.posted.every(isHostToWebview));
+    // Every event reaches the page once and in order; the batch events of a burst share a message.
+    const sent = trainStream(p.runId ?? 'r', { trainSize: 640, epochs: 2 });
+    const messages = page.posted.filter((m) =>
+      ['trainEvent', 'trainBatches'].includes((m as { type: string }).type),
+    ) as (
+      { type: 'trainEvent'; event: TrainEvent } | { type: 'trainBatches'; events: TrainEvent[] }
+    )[];
+    assert.deepEqual(
+      messages.flatMap((m) => (m.type === 'trainEvent' ? [m.event] : m.events)),
+      sent,
+    );
+    assert.ok(
+      messages.length < sent.length / 2,
+      `${sent.length} events in ${messages.length} messages`,
+    );
     await until(() => {
       try {
         return readFileSync(join(dir, 'storage', 'runs.json'), 'utf8').includes('"done"');

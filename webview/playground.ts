@@ -449,17 +449,26 @@ export class PlaygroundView {
       // on its point (the contours below interpolate between the same points).
       const cw = (w - 2 * PAD) / (nx - 1),
         ch = (hh - 2 * PAD) / (ny - 1);
+      // Cells are filled in device pixels between rounded edges that neighbours share: no two
+      // translucent cells overlap (a darker line) and none leaves a gap (a lighter one).
       g.save();
+      g.setTransform(1, 0, 0, 1, 0, 0);
       g.beginPath();
-      g.rect(PAD, PAD, w - 2 * PAD, hh - 2 * PAD);
+      g.rect(PAD * dpr, PAD * dpr, (w - 2 * PAD) * dpr, (hh - 2 * PAD) * dpr);
       g.clip();
-      for (let j = 0; j < ny; j++)
+      const ex = (i: number): number => Math.round((PAD + (i - 0.5) * cw) * dpr);
+      const ey = (j: number): number => Math.round((hh - PAD - (j - 0.5) * ch) * dpr);
+      for (let j = 0; j < ny; j++) {
+        const top = ey(j + 1),
+          bottom = ey(j);
         for (let i = 0; i < nx; i++) {
           const v = values[j * nx + i];
           if (!(v > 0.003)) continue;
+          const left = ex(i);
           g.fillStyle = withAlpha(th.fg, 0.06 + 0.4 * Math.sqrt(v));
-          g.fillRect(PAD + (i - 0.5) * cw, hh - PAD - (j + 0.5) * ch, cw + 0.5, ch + 0.5);
+          g.fillRect(left, top, ex(i + 1) - left, bottom - top);
         }
+      }
       g.restore();
       g.strokeStyle = withAlpha(th.fg, th.highContrast ? 0.9 : 0.55);
       g.lineWidth = 1;

@@ -77,6 +77,9 @@ export class TrainingView {
   /** What the accuracy chart last drew, and the axes last set (see renderCharts, applyAxes). */
   private accSig = '';
   private axesKey = '';
+  /** When the charts were last drawn and what that took, in ms (see render). */
+  private chartsAt = -Infinity;
+  private chartsCost = 0;
 
   constructor(
     root: HTMLElement,
@@ -287,7 +290,17 @@ export class TrainingView {
     if (dirty.has('runs') || dirty.has('eval')) this.evalView.render();
     if (dirty.has('training') || dirty.has('runs')) {
       this.renderHeader();
+      // Streaming points may not hold the page: the charts take at most half of the frames' time
+      // (a chart that took 25 ms waits 50 ms from its start before the next redraw; one that
+      // takes 5 ms redraws every frame). A change of runs is drawn at once.
+      const now = performance.now();
+      if (!dirty.has('runs') && now - this.chartsAt < 2 * this.chartsCost) {
+        this.ctx.invalidate('training');
+        return;
+      }
       this.renderCharts();
+      this.chartsAt = now;
+      this.chartsCost = performance.now() - now;
     }
   }
 

@@ -263,7 +263,8 @@ def train(args, rank, world, local_rank, stop):
             "trainSize": n, "testSize": test_x.shape[0], "epochs": args.epochs, "batchSize": B,
             "data": data_name,
             "hyper": {"model": [args.name], "data": data_name, "epochs": args.epochs, "batchSize": B, "lr": args.lr,
-                      "seed": args.seed, "backend": "pytorch", "optimizer": "adam", "device": device, "processes": world},
+                      "seed": args.seed, "backend": "pytorch", "optimizer": "adam", "device": device, "processes": world,
+                      "threads": torch.get_num_threads()},
         })
 
         samples_seen = 0
@@ -351,7 +352,9 @@ def train(args, rank, world, local_rank, stop):
                         "seconds": time.perf_counter() - t0,
                         "samplesPerSec": samples_seen / train_seconds if train_seconds > 0 else None,
                         "cpuSeconds": train_cpu,
-                        "threads": world}],
+                        # Torch's intra-op threads in each process (rank 0's count; the ranks start
+                        # alike), not the process count, which the start event's hyper carries.
+                        "threads": torch.get_num_threads()}],
             "cancelled": cancelled,
         })
         return 130 if cancelled else 0

@@ -17,6 +17,7 @@ import {
   ScatterController,
   Tooltip,
   type ChartConfiguration,
+  type ChartDataset,
   type ChartType,
   type DefaultDataPoint,
   type Plugin,
@@ -217,4 +218,16 @@ export function heatmapPlugin(image: HTMLCanvasElement): Plugin<'scatter'> {
       ctx.restore();
     },
   };
+}
+
+/**
+ * Puts `next` into a line chart, keeping the dataset objects already there when the list has the
+ * same labels (their fields are overwritten): Chart.js resolves a dataset's options per object, so
+ * a new object at every streamed frame would cost that work again each time.
+ */
+export function setDatasets<D>(chart: Chart<'line', D>, next: ChartDataset<'line', D>[]): void {
+  const cur = chart.data.datasets;
+  if (cur.length === next.length && cur.every((d, i) => d.label === next[i].label))
+    cur.forEach((d, i) => Object.assign(d, next[i]));
+  else chart.data.datasets = next;
 }

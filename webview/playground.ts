@@ -28,7 +28,7 @@ import {
   traceRequest,
   type PlaygroundForm,
 } from './playgroundData';
-import { TUNING_FIELDS, tuningFieldsFor } from './tuningForm';
+import { TUNING_FIELDS, tuningFieldsFor, tuningPlaceholder } from './tuningForm';
 import type { Part } from './store';
 
 const LABELS: Record<StepSamplerName, string> = {
@@ -195,16 +195,24 @@ export class PlaygroundView {
     this.rangeY = g.rangeY;
   }
 
+  /** The sampler's fields, each placeholder "auto" or the setting the host will fill in. */
   private showTuning(): void {
     const s = this.sampler.value as StepSamplerName;
+    const d = this.ctx.model.defaults;
     for (const f of TUNING_FIELDS) {
       const el = this.tuning.get(f.key);
-      if (el) el.label.hidden = !f.for.includes(s);
+      if (!el) continue;
+      el.label.hidden = !f.for.includes(s);
+      el.input.setAttribute('placeholder', tuningPlaceholder(d?.tuning?.[f.key]));
     }
+    this.warmup.setAttribute('placeholder', tuningPlaceholder(d?.warmup));
+    const fromSettings = (v: number | undefined, auto: string): string =>
+      v === undefined ? auto : `${v} from the settings`;
+    const warmup = `warm-up ${fromSettings(d?.warmup, 'auto')}`;
     const shown = tuningFieldsFor(s);
     this.defaults.textContent = shown.length
-      ? `Defaults: ${shown.map((f) => `${f.label} ${f.auto}`).join('; ')}; warm-up auto.`
-      : 'No tuning: the slice width is adapted in warm-up (warm-up auto).';
+      ? `Defaults: ${shown.map((f) => `${f.label} ${fromSettings(d?.tuning?.[f.key], f.auto)}`).join('; ')}; ${warmup}.`
+      : `No tuning: the slice width is adapted in warm-up (${warmup}).`;
   }
 
   private showSpeed(): void {
@@ -244,6 +252,7 @@ export class PlaygroundView {
   }
 
   render(parts: Set<Part>): void {
+    if (parts.has('form')) this.showTuning();
     if (!parts.has('playground')) return;
     const m = this.ctx.model;
     this.error.textContent = m.stepTraceError ?? '';
@@ -440,17 +449,26 @@ export class PlaygroundView {
       // on its point (the contours below interpolate between the same points).
       const cw = (w - 2 * PAD) / (nx - 1),
         ch = (hh - 2 * PAD) / (ny - 1);
+      // Cells are filled in device pixels between rounded edges that neighbours share: no two
+      // translucent cells overlap (a darker line) and none leaves a gap (a lighter one).
       g.save();
+      g.setTransform(1, 0, 0, 1, 0, 0);
       g.beginPath();
-      g.rect(PAD, PAD, w - 2 * PAD, hh - 2 * PAD);
+      g.rect(PAD * dpr, PAD * dpr, (w - 2 * PAD) * dpr, (hh - 2 * PAD) * dpr);
       g.clip();
-      for (let j = 0; j < ny; j++)
+      const ex = (i: number): number => Math.round((PAD + (i - 0.5) * cw) * dpr);
+      const ey = (j: number): number => Math.round((hh - PAD - (j - 0.5) * ch) * dpr);
+      for (let j = 0; j < ny; j++) {
+        const top = ey(j + 1),
+          bottom = ey(j);
         for (let i = 0; i < nx; i++) {
           const v = values[j * nx + i];
           if (!(v > 0.003)) continue;
+          const left = ex(i);
           g.fillStyle = withAlpha(th.fg, 0.06 + 0.4 * Math.sqrt(v));
-          g.fillRect(PAD + (i - 0.5) * cw, hh - PAD - (j + 0.5) * ch, cw + 0.5, ch + 0.5);
+          g.fillRect(left, top, ex(i + 1) - left, bottom - top);
         }
+      }
       g.restore();
       g.strokeStyle = withAlpha(th.fg, th.highContrast ? 0.9 : 0.55);
       g.lineWidth = 1;

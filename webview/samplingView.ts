@@ -44,8 +44,8 @@ import {
   readTuning,
   TUNING_FIELDS,
   tuningFieldsFor,
+  tuningPlaceholder,
   WARMUP_AUTO,
-  withSettings,
 } from './tuningForm';
 
 /** Points drawn per chain in a trace plot. */
@@ -269,11 +269,8 @@ export class SamplingView {
     const p: SampleRequestParams = { expr, sampler, n, chains, seed };
     if (range) p.range = range;
     if (this.logBox.checked) p.logDensity = true;
-    const d = this.ctx.model.defaults;
-    const tuning = withSettings(sampler, t.tuning, d?.tuning);
-    if (tuning) p.tuning = tuning;
-    const warmup = t.warmup ?? (hasWarmup(sampler) ? d?.warmup : undefined);
-    if (warmup !== undefined) p.warmup = warmup;
+    if (t.tuning) p.tuning = t.tuning;
+    if (t.warmup !== undefined) p.warmup = t.warmup;
     return p;
   }
 
@@ -291,16 +288,13 @@ export class SamplingView {
       if (!el) continue;
       el.label.hidden = !shown.has(f.key);
       const set = d?.tuning?.[f.key];
-      el.field.setAttribute('placeholder', set === undefined ? 'auto' : `${set} (setting)`);
+      el.field.setAttribute('placeholder', tuningPlaceholder(set));
       if (shown.has(f.key))
         parts.push(`${f.label} ${set === undefined ? f.auto : `${set} from the settings`}`);
     }
     const mcmc = hasWarmup(s);
     this.warmupLabel.hidden = !mcmc;
-    this.warmup.setAttribute(
-      'placeholder',
-      d?.warmup === undefined ? 'auto' : `${d.warmup} (setting)`,
-    );
+    this.warmup.setAttribute('placeholder', tuningPlaceholder(d?.warmup));
     if (mcmc)
       parts.push(
         `warm-up ${d?.warmup === undefined ? WARMUP_AUTO : `${d.warmup} from the settings`}`,

@@ -29,6 +29,8 @@ export interface RunView {
   history: ProgressSample[];
   current?: { model: string; epoch: number; batch: number; batches: number };
   error?: string;
+  /** run.startedAt in ms, parsed once: a burst of batch events must not parse it per event. */
+  startedMs?: number;
 }
 
 export interface PendingSample {
@@ -148,7 +150,7 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
     dirty.add('runs');
   }
   const run = rv.run;
-  const started = Date.parse(run.startedAt);
+  const started = (rv.startedMs ??= Date.parse(run.startedAt));
   const seconds = Number.isFinite(started) ? (now - started) / 1000 : undefined;
   if (!foldTrainEvent(run, rv.axis, e, MAX_LOSS_POINTS, seconds)) return dirty;
   switch (e.event) {
@@ -156,8 +158,13 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
       if (!run.models.some((x) => x.model === e.model))
         run.models.push({ model: e.model, params: 0 });
       rv.current = { model: e.model, epoch: e.epoch, batch: e.batch, batches: e.batches };
-      rv.history.push({ t: now, seen: rv.axis.total() });
-      if (rv.history.length > 400) rv.history.splice(0, rv.history.length - 400);
+      {
+        // Events of one burst share their arrival time: the last count at a time stands for it.
+        const last = rv.history[rv.history.length - 1];
+        if (last?.t === now) last.seen = rv.axis.total();
+        else rv.history.push({ t: now, seen: rv.axis.total() });
+        if (rv.history.length > 400) rv.history.splice(0, rv.history.length - 400);
+      }
       break;
     case 'epoch':
       dirty.add('runs');
@@ -224,6 +231,11 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
     }
     case 'trainEvent':
       return trainEvent(m, msg.event, now);
+    case 'trainBatches': {
+      const dirty = new Set<Part>();
+      for (const e of msg.events) for (const p of trainEvent(m, e, now)) dirty.add(p);
+      return dirty;
+    }
     case 'trainError': {
       m.trainError = msg.message;
       // The host always names the run. One that failed before its start event has no row here; then

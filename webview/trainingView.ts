@@ -12,6 +12,7 @@ import {
   currentTheme,
   makeChart,
   PIXEL_DECIMATION,
+  setDatasets,
   withAlpha,
 } from './charts';
 import {
@@ -73,6 +74,12 @@ export class TrainingView {
   });
   private readonly lossChart: Chart<'line', Pt[]>;
   private readonly accChart: Chart<'line', Pt[]>;
+  /** What the accuracy chart last drew, and the axes last set (see renderCharts, applyAxes). */
+  private accSig = '';
+  private axesKey = '';
+  /** When the charts were last drawn and what that took, in ms (see render). */
+  private chartsAt = -Infinity;
+  private chartsCost = 0;
 
   constructor(
     root: HTMLElement,
@@ -245,6 +252,7 @@ export class TrainingView {
 
   /** Datasets take their colours at render time; the axes pick up Chart.defaults on update. */
   retheme(): void {
+    this.accSig = '';
     this.lossChart.update('none');
     this.accChart.update('none');
     this.evalView.retheme();
@@ -282,7 +290,17 @@ export class TrainingView {
     if (dirty.has('runs') || dirty.has('eval')) this.evalView.render();
     if (dirty.has('training') || dirty.has('runs')) {
       this.renderHeader();
+      // Streaming points may not hold the page: the charts take at most half of the frames' time
+      // (a chart that took 25 ms waits 50 ms from its start before the next redraw; one that
+      // takes 5 ms redraws every frame). A change of runs is drawn at once.
+      const now = performance.now();
+      if (!dirty.has('runs') && now - this.chartsAt < 2 * this.chartsCost) {
+        this.ctx.invalidate('training');
+        return;
+      }
       this.renderCharts();
+      this.chartsAt = now;
+      this.chartsCost = performance.now() - now;
     }
   }
 
@@ -402,16 +420,27 @@ export class TrainingView {
     this.axisNote.textContent = missing.size
       ? `No ${name} recorded for ${[...missing].join(', ')}: not drawn`
       : '';
-    this.applyAxes();
-    this.lossChart.data.datasets = loss;
-    this.accChart.data.datasets = acc;
+    const axesChanged = this.applyAxes();
+    setDatasets(this.lossChart, loss);
     this.lossChart.update('none');
-    this.accChart.update('none');
+    // Accuracy changes once an epoch, while loss points stream in many times a second: its chart
+    // is laid out and drawn again only when what it shows changed.
+    const accSig = JSON.stringify([acc, t]);
+    if (axesChanged || accSig !== this.accSig) {
+      this.accSig = accSig;
+      setDatasets(this.accChart, acc);
+      this.accChart.update('none');
+    }
   }
 
   /** The x axis both charts share and the loss chart's y scale, from the UI state. */
-  private applyAxes(): void {
+  /** Sets the charts' axes for the chosen x and log y; false (nothing touched) when unchanged,
+   * since a new scale object makes Chart.js build the scale again. */
+  private applyAxes(): boolean {
     const axis = this.ctx.ui.xAxis;
+    const key = `${axis}|${this.ctx.ui.logY}`;
+    if (key === this.axesKey) return false;
+    this.axesKey = key;
     const title = axisTitle(X_AXES.find((a) => a.key === axis)?.title ?? axis);
     const tick =
       axis === 'time'
@@ -434,5 +463,6 @@ export class TrainingView {
             beginAtZero: true,
             ticks: { maxTicksLimit: 6 },
           };
+    return true;
   }
 }

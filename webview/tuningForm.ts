@@ -2,8 +2,11 @@
 // fields each sampler has, the automatic value each shows, and the one reading of their text into
 // the request's `tuning` and `warmup` (the same params the CLI's --mh-scale, --step-size, --steps,
 // --target-accept, --max-depth and --warmup set). Blank or "auto" is auto; the engine checks ranges.
+// The form sends only what the user typed: the host puts the tensorLens.sampling.* settings under
+// it field by field, so a setting shows here only as a field's placeholder.
 import type { SamplerName, SamplerTuning } from '../src/common/messages';
 import { SAMPLER_TABLE } from '../src/common/messages';
+import { TUNING_SAMPLERS } from '../src/common/tuningSettings';
 
 /** The tuning controls: their label, the automatic value shown, and the samplers that use them. */
 export const TUNING_FIELDS: {
@@ -12,17 +15,32 @@ export const TUNING_FIELDS: {
   auto: string;
   for: readonly SamplerName[];
 }[] = [
-  { key: 'mhScale', label: 'MH scale', auto: 'auto (adapted)', for: ['mh'] },
-  { key: 'stepSize', label: 'step size', auto: 'auto (dual averaging)', for: ['hmc', 'nuts'] },
-  { key: 'steps', label: 'leapfrog steps', auto: 'auto (≈ π/2 ÷ step)', for: ['hmc'] },
+  { key: 'mhScale', label: 'MH scale', auto: 'auto (adapted)', for: TUNING_SAMPLERS.mhScale },
+  {
+    key: 'stepSize',
+    label: 'step size',
+    auto: 'auto (dual averaging)',
+    for: TUNING_SAMPLERS.stepSize,
+  },
+  {
+    key: 'steps',
+    label: 'leapfrog steps',
+    auto: 'auto (≈ π/2 ÷ step)',
+    for: TUNING_SAMPLERS.steps,
+  },
   {
     key: 'targetAccept',
     label: 'target acceptance',
     auto: 'auto (0.65 HMC, 0.8 NUTS)',
-    for: ['hmc', 'nuts'],
+    for: TUNING_SAMPLERS.targetAccept,
   },
-  { key: 'maxDepth', label: 'max depth', auto: 'auto (10)', for: ['nuts'] },
+  { key: 'maxDepth', label: 'max depth', auto: 'auto (10)', for: TUNING_SAMPLERS.maxDepth },
 ];
+
+/** A field's placeholder: "auto", or "auto (setting: 0.8)" when a setting will fill it. */
+export function tuningPlaceholder(setting: number | undefined): string {
+  return setting === undefined ? 'auto' : `auto (setting: ${setting})`;
+}
 
 /** The warm-up field's automatic value, as the engine chooses it. */
 export const WARMUP_AUTO = 'auto (n/2, at least 200)';
@@ -75,22 +93,4 @@ export function readTuning(
   }
   if (Object.keys(tuning).length) out.tuning = tuning;
   return out;
-}
-
-/**
- * The form's tuning with the tensorLens.sampling.* settings filling the fields left on auto, for
- * the sampler's own fields only. The host applies the settings only to a request without tuning,
- * so a form that sets one field must carry the settings' others itself.
- */
-export function withSettings(
-  sampler: SamplerName,
-  form: SamplerTuning | undefined,
-  settings: SamplerTuning | undefined,
-): SamplerTuning | undefined {
-  const out: SamplerTuning = { ...form };
-  for (const f of tuningFieldsFor(sampler)) {
-    const v = settings?.[f.key];
-    if (out[f.key] === undefined && v !== undefined) out[f.key] = v;
-  }
-  return Object.keys(out).length ? out : undefined;
 }

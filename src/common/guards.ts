@@ -492,6 +492,9 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
     isDefaults(v.defaults) &&
     opt(v.summaryFile, isStr),
   trainEvent: (v) => isTrainEvent(v.event),
+  trainBatches: (v) =>
+    Array.isArray(v.events) &&
+    v.events.every((e) => isObj(e) && e.event === 'batch' && isTrainEvent(e)),
   trainError: (v) => isStr(v.runId) && isStr(v.message),
   sampleError: (v) => isStr(v.runId) && isStr(v.message),
   sampleStart: (v) => isSampleRequestParams(v.params),

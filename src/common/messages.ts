@@ -12,6 +12,7 @@ import type {
 import type { ModelResult } from '../shapes/types';
 import type { ScalarSeries } from './scalars';
 import type {
+  TrainBatchEvent,
   TrainDoneEvent,
   TrainEpochEvent,
   TrainEvalEvent,
@@ -88,6 +89,8 @@ export type HostToWebview =
       summaryFile?: string;
     }
   | { type: 'trainEvent'; event: TrainEvent }
+  /** Batch events that arrived together, in order: the host sends a burst as one message. */
+  | { type: 'trainBatches'; events: TrainBatchEvent[] }
   | { type: 'trainError'; runId: string; message: string }
   /** A sampling job was queued (the runId is only known from its first progress event). */
   | { type: 'sampleStart'; params: SampleRequestParams }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { HostToWebview, PanelTab, SaveMime, WebviewDefaults } from '../common/messages';
 import { readSettings, type Settings } from '../common/settings';
-import { tuningFromSettings } from '../common/tuningSettings';
+import { tuningFromSettings, withTuningSettings } from '../common/tuningSettings';
 import type { SampleRequestParams } from '../sampling/types';
 import type { ModelResult } from '../shapes/types';
 import type { ModelSpec, TrainEvent, TrainRequestParams } from '../training/types';
@@ -212,14 +212,8 @@ export function createPanel(
 
   const routes: Routes = {
     ready: (_msg, page) => pages.sendInit(page),
-    // The tuning settings apply to a run whose form did not set its own.
-    runSample: (msg) => {
-      const t = tuningFromSettings(settings());
-      const params = { ...msg.params };
-      if (params.tuning === undefined && t.tuning) params.tuning = t.tuning;
-      if (params.warmup === undefined && t.warmup !== undefined) params.warmup = t.warmup;
-      jobs.enqueueSample(params);
-    },
+    // The page sends only what the user typed; the settings fill each field left on auto.
+    runSample: (msg) => jobs.enqueueSample(withTuningSettings(msg.params, settings())),
     checkExpr: async (msg, page) => {
       try {
         const result = await client.request('checkExpr', {
@@ -237,7 +231,10 @@ export function createPanel(
     },
     traceSteps: async (msg, page) => {
       try {
-        const trace = await client.request('traceSteps', { request: msg.params, steps: msg.steps });
+        const trace = await client.request('traceSteps', {
+          request: withTuningSettings(msg.params, settings()),
+          steps: msg.steps,
+        });
         pages.post(page, { type: 'stepTrace', trace });
       } catch (e) {
         pages.post(page, { type: 'stepTraceError', message: errorText(e) });

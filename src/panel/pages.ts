@@ -4,9 +4,12 @@
 import { errorText } from '../common/errors';
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelTab } from '../common/messages';
+import type { TrainBatchEvent } from '../training/types';
 import { makeNonce, panelHtml } from './html';
 
 const VIEW_ID = 'tensorLens.panel';
+/** How long a batch event may wait to travel with the ones after it (about one frame). */
+const BATCH_COALESCE_MS = 16;
 const EDITOR_VIEW_TYPE = 'tensorLens.editorPanel';
 
 export interface PageHooks {
@@ -23,6 +26,13 @@ export class Pages {
   private editorPanel: vscode.WebviewPanel | undefined;
   /** A tab asked for before the page was ready; sent right after its init. */
   private pendingTab: PanelTab | undefined;
+  /**
+   * Batch events not yet broadcast. A followed run's backlog or a fast run sends thousands at once,
+   * and each message costs the page its own task, clone and check: a burst travels as one
+   * trainBatches message. Any other message sends them first, so the order never changes.
+   */
+  private batches: TrainBatchEvent[] = [];
+  private batchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -65,6 +75,26 @@ export class Pages {
   }
 
   broadcast(msg: HostToWebview): void {
+    if (msg.type === 'trainEvent' && msg.event.event === 'batch') {
+      this.batches.push(msg.event);
+      this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_COALESCE_MS);
+      return;
+    }
+    this.flushBatches();
+    for (const p of this.initialised) this.post(p, msg);
+  }
+
+  /** Sends the waiting batch events to the pages that have had their init. */
+  private flushBatches(): void {
+    if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (!this.batches.length) return;
+    const events = this.batches;
+    this.batches = [];
+    const msg: HostToWebview =
+      events.length === 1
+        ? { type: 'trainEvent', event: events[0] }
+        : { type: 'trainBatches', events };
     for (const p of this.initialised) this.post(p, msg);
   }
 
@@ -72,6 +102,8 @@ export class Pages {
     this.initialised.delete(page);
     const messages = await this.hooks.initMessages();
     if (!this.all.has(page)) return;
+    // Events already waiting are in the store, so in this page's init: they go to the others only.
+    this.flushBatches();
     this.initialised.add(page);
     for (const m of messages) this.post(page, m);
     if (this.pendingTab) {

@@ -223,11 +223,11 @@ export async function fit(
   let sharded: ShardedTrainer | null = null;
   let threads = 1;
   try {
-    // The sub-workers' loss is written for ten classes (shards.ts), so other class counts train on one thread.
-    if (o.parallel && bat.classes === 10 && shardable(net.spec) && worthSharding(net.spec)) {
+    if (o.parallel && shardable(net.spec) && worthSharding(net.spec)) {
       sharded = await ShardedTrainer.start(tf, net, {
         threads: o.parallel.threads,
         seed: o.seed,
+        classes: bat.classes,
         adam,
         wasmDir: o.parallel.wasmDir,
         maxRows: o.batchSize,

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       const x = tf.tensor(input.subarray(0, n * rowSize), [n, ...d.rowShape]);
       const lab = tf.tensor1d(labels.subarray(0, n), 'int32');
       try {
-        const r = shardGradients(tf, net, trainable, x, lab);
+        const r = shardGradients(tf, net, trainable, x, lab, d.classes);
         off = 0;
         for (const g of r.grads) {
           grads.set(g, off);

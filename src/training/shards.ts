@@ -101,16 +101,18 @@ export function batchLoss(
   return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
 }
 
-/** Gradient of one part on this thread. x: the part's input tensor; labels: int32 [n]. */
+/** Gradient of one part on this thread. x: the part's input tensor; labels: int32 [n] in
+ * [0, classes), classes being the data's class count (the net's output width). */
 export function shardGradients(
   tf: Tf,
   net: Net,
   trainable: Variable[],
   x: Tensor,
   labels: Tensor,
+  classes: number,
 ): ShardResult {
   let ok: Tensor | null = null;
-  const y = tf.oneHot(labels, 10);
+  const y = tf.oneHot(labels, classes);
   const keep: Tensor[] = [y];
   try {
     const { value, grads } = tf.variableGrads(
@@ -201,6 +203,8 @@ export const ERROR_BYTES = 1024;
 export interface GradWorkerData {
   spec: NetSpec;
   seed: number;
+  /** The data's class count: the width of the one-hot targets. */
+  classes: number;
   wasmDir?: string;
   /** The part's input shape without the batch axis, as the net takes it (NHWC for images). */
   rowShape: number[];
@@ -343,6 +347,7 @@ export class ShardedTrainer {
     weights: Float32Array,
     private readonly rowShape: number[],
     private readonly adam: AdamConfig,
+    private readonly classes: number,
   ) {
     let off = 0;
     this.w = trainable.map((v) => {
@@ -369,6 +374,8 @@ export class ShardedTrainer {
     o: {
       threads: number;
       seed: number;
+      /** The data's class count. */
+      classes: number;
       adam: AdamConfig;
       wasmDir?: string;
       maxRows: number;
@@ -383,7 +390,16 @@ export class ShardedTrainer {
     const total = trainable.reduce((s, v) => s + v.size, 0);
     const want = Math.max(0, Math.min(SHARDS, Math.floor(o.threads)) - 1);
     if (want === 0)
-      return new ShardedTrainer(tf, net, trainable, [], new Float32Array(total), rowShape, o.adam);
+      return new ShardedTrainer(
+        tf,
+        net,
+        trainable,
+        [],
+        new Float32Array(total),
+        rowShape,
+        o.adam,
+        o.classes,
+      );
     const weightsBuf = new SharedArrayBuffer(4 * total);
     const made: Child[] = [];
     try {
@@ -391,6 +407,7 @@ export class ShardedTrainer {
         const data: GradWorkerData = {
           spec: net.spec,
           seed: o.seed,
+          classes: o.classes,
           wasmDir: o.wasmDir,
           rowShape,
           maxRows,
@@ -418,7 +435,16 @@ export class ShardedTrainer {
         `training threads: 1 instead of ${1 + want} (a gradient worker failed to start: ${e instanceof Error ? e.message : String(e)})`,
       );
       await Promise.all(made.map((c) => c.worker.terminate()));
-      return new ShardedTrainer(tf, net, trainable, [], new Float32Array(total), rowShape, o.adam);
+      return new ShardedTrainer(
+        tf,
+        net,
+        trainable,
+        [],
+        new Float32Array(total),
+        rowShape,
+        o.adam,
+        o.classes,
+      );
     }
     return new ShardedTrainer(
       tf,
@@ -428,6 +454,7 @@ export class ShardedTrainer {
       new Float32Array(weightsBuf),
       rowShape,
       o.adam,
+      o.classes,
     );
   }
 
@@ -457,7 +484,7 @@ export class ShardedTrainer {
       ]);
       const lt = tf.tensor1d(labels.subarray(starts[k], starts[k] + n), 'int32');
       try {
-        return shardGradients(tf, this.net, this.trainable, xt, lt);
+        return shardGradients(tf, this.net, this.trainable, xt, lt, this.classes);
       } finally {
         tf.dispose([xt, lt]);
       }

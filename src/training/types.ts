@@ -120,7 +120,7 @@ export interface TrainHyper {
   lr: number;
   seed: number;
   backend: string;
-  /** tfjs wasm: threads per step. */
+  /** Threads per step: tfjs wasm's, or torch's intra-op threads in each PyTorch process. */
   threads?: number;
   /** PyTorch runner: the optimizer, the device and the number of data-parallel processes. */
   optimizer?: string;

@@ -153,3 +153,60 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
     },
   );
 }
+
+test(
+  'equal density cells are drawn as one even shade: no seam between cells',
+  { skip },
+  async () => {
+    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1000 });
+    try {
+      await h.send(init);
+      await h.send({ type: 'showTab', tab: 'sampling' });
+      const banana = GALLERY_2D.find((g) => g.name === 'banana');
+      assert.ok(banana);
+      const trace = traceSteps(
+        {
+          expr: banana.expr,
+          sampler: 'mh',
+          n: 100,
+          chains: 1,
+          seed: 1,
+          warmup: 100,
+          range: banana.range,
+          rangeY: banana.rangeY,
+        },
+        5,
+      );
+      assert.ok(trace.density2d);
+      // Every cell the same value: the plot's inside must be one colour, but for the chain's start.
+      const flat = {
+        ...trace,
+        density2d: { ...trace.density2d, values: trace.density2d.values.map(() => 0.5) },
+      };
+      await h.send({ type: 'stepTrace', trace: flat });
+      await settle(h.page);
+      await h.page.locator('.playground').scrollIntoViewIfNeeded();
+      const r = await h.page.locator('canvas.pg-canvas').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const ctx = canvas.getContext('2d');
+        if (!ctx) return { share: 0, px: 0, cells: 0 };
+        // Inside the plot area (28 px padding), away from its frame.
+        const pad = Math.ceil(30 * (canvas.width / canvas.clientWidth));
+        const d = ctx.getImageData(pad, pad, canvas.width - 2 * pad, canvas.height - 2 * pad).data;
+        const counts = new Map<number, number>();
+        for (let i = 0; i < d.length; i += 4) {
+          const k = ((d[i] * 256 + d[i + 1]) * 256 + d[i + 2]) * 256 + d[i + 3];
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        const most = Math.max(...counts.values());
+        return { share: most / (d.length / 4), px: d.length / 4, cells: counts.size };
+      });
+      assert.ok(r.px > 10000, `plot area read (${r.px} px)`);
+      // A seam at every cell edge would leave a quarter of the pixels another shade.
+      assert.ok(r.share > 0.97, `${(r.share * 100).toFixed(1)} % of the plot one shade`);
+      assert.deepEqual(h.problems, []);
+    } finally {
+      await h.close();
+    }
+  },
+);

@@ -1,7 +1,8 @@
 // The Sampling form's tuning fields in headless Chromium under the extension's HTML and CSP, in
 // the 300 px sidebar (dark and high-contrast): only the chosen sampler's fields show, each with its
-// default; the settings' values show as placeholders and fill the request where the form says auto;
-// "Run all six" gives each sampler only its own tuning and warm-up; a bad value is named and Run is
+// default; the settings' values show only as placeholders, and the request carries only what was
+// typed (the host fills the rest from the settings); "Run all six" gives each sampler only its own
+// tuning and warm-up; a bad value is named and Run is
 // disabled; nothing overflows the width; no console error or CSP violation. Saves a screenshot of
 // the form per theme to look at.
 // Skips when Debian's /usr/bin/chromium is not installed.
@@ -78,7 +79,7 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
       assert.equal(await field(h, 'leapfrog steps (sampling form)').isVisible(), false);
       assert.equal(
         await field(h, 'step size (sampling form)').getAttribute('placeholder'),
-        '0.2 (setting)',
+        'auto (setting: 0.2)',
       );
       const note = (await h.page.locator('.tuning-note').textContent()) ?? '';
       assert.match(note, /step size 0\.2 from the settings/);
@@ -99,8 +100,8 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
       await run.click();
       let sent = await runRequests(h);
       assert.equal(sent.length, 1);
-      // The form's max depth, the setting's step size, the form's warm-up.
-      assert.deepEqual(sent[0].tuning, { maxDepth: 6, stepSize: 0.2 });
+      // The form's max depth and warm-up only: the host puts the step size setting under them.
+      assert.deepEqual(sent[0].tuning, { maxDepth: 6 });
       assert.equal(sent[0].warmup, 300);
       // MH: its own field appears; typing a scale there and running all six gives each sampler
       // only its own tuning, and the i.i.d. samplers no warm-up.
@@ -119,8 +120,8 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
       const by = new Map(sent.map((p) => [p.sampler, p]));
       assert.deepEqual(by.get('mh')?.tuning, { mhScale: 0.8 });
       assert.equal(by.get('mh')?.warmup, 300);
-      assert.deepEqual(by.get('nuts')?.tuning, { maxDepth: 6, stepSize: 0.2 });
-      assert.deepEqual(by.get('hmc')?.tuning, { stepSize: 0.2 });
+      assert.deepEqual(by.get('nuts')?.tuning, { maxDepth: 6 });
+      assert.equal(by.get('hmc')?.tuning, undefined);
       assert.equal(by.get('slice')?.tuning, undefined);
       assert.equal(by.get('rejection')?.tuning, undefined);
       assert.equal(by.get('rejection')?.warmup, undefined);

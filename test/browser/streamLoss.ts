@@ -1,6 +1,8 @@
 // Streams loss points into the Training tab of a harness page and measures its frames, for the
 // streaming browser test and the panel bench: the page makes the batch events itself and posts
-// `perFrame` of them per animation frame, recording each frame's duration and, per redraw of the
+// `perFrame` of them per animation frame, as the host sends a burst (one trainBatches message per
+// frame; the host coalesces what arrives within 16 ms) or, with `oneByOne`, as one message each,
+// recording each frame's duration and, per redraw of the
 // loss chart, the line segments it drew (Chart.js strokes Path2D objects; their segments count too).
 import type { HostToWebview } from '../../src/common/messages';
 import type { TrainEvent } from '../../src/training/types';
@@ -23,6 +25,7 @@ export async function streamLoss(
   points: number,
   perFrame: number,
   runId = 'stream',
+  oneByOne = false,
 ): Promise<StreamResult> {
   const init: HostToWebview = {
     type: 'init',
@@ -45,7 +48,7 @@ export async function streamLoss(
   await h.send({ type: 'trainEvent', event: start });
   await settle(h.page);
   const r = await h.page.evaluate(
-    ({ points, perFrame, batch, runId }) => {
+    ({ points, perFrame, batch, runId, oneByOne }) => {
       // Count the loss chart's line segments per redraw: each clearRect starts one.
       const c = document.querySelector(
         'canvas[aria-label="training loss per batch"]',
@@ -84,28 +87,26 @@ export async function streamLoss(
         const frame = (now: number): void => {
           frames.push(now - last);
           last = now;
+          const events = [];
           for (let k = 0; k < perFrame && sent < points; k++) {
             sent++;
             // A decaying loss with noise and a spike now and then, like a real curve.
             loss = 0.1 + (loss - 0.1) * 0.9999;
             const y = loss * (1 + 0.3 * Math.sin(sent * 12.9898)) + (sent % 997 === 0 ? 2 : 0);
-            window.postMessage(
-              {
-                type: 'trainEvent',
-                event: {
-                  event: 'batch',
-                  runId,
-                  model: 'mlp',
-                  epoch: 1,
-                  batch: sent,
-                  batches: points,
-                  samplesSeen: sent * batch,
-                  loss: y,
-                },
-              },
-              '*',
-            );
+            events.push({
+              event: 'batch',
+              runId,
+              model: 'mlp',
+              epoch: 1,
+              batch: sent,
+              batches: points,
+              samplesSeen: sent * batch,
+              loss: y,
+            });
           }
+          if (oneByOne)
+            for (const event of events) window.postMessage({ type: 'trainEvent', event }, '*');
+          else window.postMessage({ type: 'trainBatches', events }, '*');
           if (sent < points) requestAnimationFrame(frame);
           else
             // Two more frames for the last messages to be drawn.
@@ -119,7 +120,7 @@ export async function streamLoss(
         });
       });
     },
-    { points, perFrame, batch: BATCH, runId },
+    { points, perFrame, batch: BATCH, runId, oneByOne },
   );
   await settle(h.page);
   return r;

@@ -186,6 +186,28 @@ test('a live comparison: 938 batches per model, epochs, done; x in samples seen'
   assert.ok(m.selected.has('live'));
 });
 
+test('a burst of batch events in one trainBatches message folds as the same events one by one', () => {
+  const events = trainStream('burst', { trainSize: 6400, epochs: 1 });
+  const batches = events.filter((e) => e.event === 'batch');
+  const rest = events.filter((e) => e.event !== 'batch');
+  const one = emptyModel();
+  const many = emptyModel();
+  applyMessage(one, { type: 'trainEvent', event: rest[0] }, 5);
+  applyMessage(many, { type: 'trainEvent', event: rest[0] }, 5);
+  for (const e of batches) applyMessage(one, { type: 'trainEvent', event: e }, 50);
+  const msg: HostToWebview = { type: 'trainBatches', events: batches };
+  assert.ok(isHostToWebview(msg));
+  assert.ok(applyMessage(many, msg, 50).has('training'));
+  assert.deepEqual(many.runs[0].run, one.runs[0].run);
+  assert.deepEqual(many.runs[0].current, one.runs[0].current);
+  // One arrival time: one rate sample standing for the burst's last count.
+  assert.deepEqual(many.runs[0].history, one.runs[0].history);
+  assert.equal(many.runs[0].history.length, 2);
+  // Only batch events travel this way; anything else in the list drops the message.
+  assert.equal(isHostToWebview({ type: 'trainBatches', events: [...batches, rest[1]] }), false);
+  assert.equal(isHostToWebview({ type: 'trainBatches', events: 'x' }), false);
+});
+
 test('loss points per model stay bounded on a very long run', () => {
   const m = emptyModel();
   for (const e of trainStream('long', { trainSize: 60000, epochs: 8 }))

@@ -271,6 +271,31 @@ test('a sampling request runs in the engine and comes back as start → progress
   }
 });
 
+test('the tuning settings fill the fields a sampling request left on auto, one by one', async () => {
+  configure({ 'sampling.stepSize': '0.1', 'sampling.maxDepth': '8', 'sampling.warmup': '300' });
+  const { dir, engine, page } = setup();
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => page.posted.length > 0, 'init');
+    page.receive({
+      type: 'runSample',
+      params: {
+        expr: 'exp(-x^2)',
+        sampler: 'nuts',
+        n: 500,
+        chains: 1,
+        seed: 1,
+        tuning: { maxDepth: 4 },
+      },
+    });
+    await until(() => engine.samples.length > 0, 'the engine request');
+    assert.deepEqual(engine.samples[0].tuning, { stepSize: 0.1, maxDepth: 4 });
+    assert.equal(engine.samples[0].warmup, 300);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('compare trains MLP + CNN with the settings, forwards every event and stores the run', async () => {
   configure({ 'training.epochs': 2, 'training.batchSize': 32, backend: 'wasm' });
   const { dir, engine, page, panel } = setup();
@@ -294,6 +319,21 @@ test('compare trains MLP + CNN with the settings, forwards every event and store
     assert.equal(events[0].event.event, 'start');
     assert.equal(events[events.length - 1].event.event, 'done');
     assert.ok(page.posted.every(isHostToWebview));
+    // Every event reaches the page once and in order; the batch events of a burst share a message.
+    const sent = trainStream(p.runId ?? 'r', { trainSize: 640, epochs: 2 });
+    const messages = page.posted.filter((m) =>
+      ['trainEvent', 'trainBatches'].includes((m as { type: string }).type),
+    ) as (
+      { type: 'trainEvent'; event: TrainEvent } | { type: 'trainBatches'; events: TrainEvent[] }
+    )[];
+    assert.deepEqual(
+      messages.flatMap((m) => (m.type === 'trainEvent' ? [m.event] : m.events)),
+      sent,
+    );
+    assert.ok(
+      messages.length < sent.length / 2,
+      `${sent.length} events in ${messages.length} messages`,
+    );
     await until(() => {
       try {
         return readFileSync(join(dir, 'storage', 'runs.json'), 'utf8').includes('"done"');

@@ -1,7 +1,7 @@
 // The tuning fields' one reading, shared by the Sampling form and the playground: each sampler
 // reads only its own fields, blank and "auto" stay auto, bad text names its field, warm-up applies
-// to Markov chains only, the settings fill what the form leaves on auto, and the result equals what
-// the CLI's tuning flags give for the same text.
+// to Markov chains only, a setting is only a placeholder (the host fills the fields left on auto),
+// and the result equals what the CLI's tuning flags give for the same text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SAMPLERS } from '../../../src/common/messages';
@@ -12,7 +12,7 @@ import {
   readTuning,
   TUNING_FIELDS,
   tuningFieldsFor,
-  withSettings,
+  tuningPlaceholder,
   type TuningText,
 } from '../../../webview/tuningForm';
 
@@ -76,10 +76,12 @@ test('the form gives the request what the CLI flags give for the same text', () 
   }
 });
 
-test('the settings fill the sampler’s fields the form leaves on auto, and nothing else', () => {
-  const settings = { stepSize: 0.1, mhScale: 2, maxDepth: 8 };
-  assert.deepEqual(withSettings('nuts', { maxDepth: 4 }, settings), { maxDepth: 4, stepSize: 0.1 });
-  assert.deepEqual(withSettings('mh', undefined, settings), { mhScale: 2 });
-  assert.equal(withSettings('slice', undefined, settings), undefined);
-  assert.equal(withSettings('hmc', undefined, undefined), undefined);
+test('a field shows its setting only as the placeholder; the form sends only what was typed', () => {
+  assert.equal(tuningPlaceholder(undefined), 'auto');
+  assert.equal(tuningPlaceholder(0.8), 'auto (setting: 0.8)');
+  // Left blank, a field is absent from the request, whatever the settings say: the host fills it.
+  assert.deepEqual(readTuning('nuts', { ...emptyTuningText(), maxDepth: '4' }, ''), {
+    tuning: { maxDepth: 4 },
+  });
+  assert.deepEqual(readTuning('hmc', emptyTuningText(), ''), {});
 });

@@ -74,11 +74,11 @@ const SMALL_CNN: NetSpec = {
   ],
 };
 
-function batch(n: number, seed: number): { x: Float32Array; labels: Int32Array } {
+function batch(n: number, seed: number, classes = 10): { x: Float32Array; labels: Int32Array } {
   const r = uniformStream(seed);
   return {
     x: Float32Array.from({ length: n * 784 }, () => r() * 2 - 1),
-    labels: Int32Array.from({ length: n }, () => Math.floor(r() * 10)),
+    labels: Int32Array.from({ length: n }, () => Math.floor(r() * classes)),
   };
 }
 
@@ -87,6 +87,7 @@ function plainSteps(
   tf: Tf,
   spec: NetSpec,
   data: { x: Float32Array; labels: Int32Array }[],
+  classes = 10,
 ): Float32Array[] {
   const net = buildNet(tf, spec, 3);
   const trainable = net.variables.filter((v) => v.trainable);
@@ -95,7 +96,7 @@ function plainSteps(
     const n = b.labels.length;
     tf.tidy(() => {
       const x = tf.tensor(b.x, [n, 28, 28, 1]);
-      const y = tf.oneHot(tf.tensor1d(b.labels, 'int32'), 10);
+      const y = tf.oneHot(tf.tensor1d(b.labels, 'int32'), classes);
       opt.minimize(
         () => tf.losses.softmaxCrossEntropy(y, net.forward(x, true)) as Scalar,
         false,
@@ -115,11 +116,13 @@ async function shardedSteps(
   data: { x: Float32Array; labels: Int32Array }[],
   threads: number,
   wasmDir?: string,
+  classes = 10,
 ): Promise<Float32Array[]> {
   const net = buildNet(tf, spec, 3);
   const t = await ShardedTrainer.start(tf, net, {
     threads,
     seed: 3,
+    classes,
     adam: ADAM,
     wasmDir,
     maxRows: 64,
@@ -249,6 +252,25 @@ test('wasm: two threads give exactly the weights of one, and of the plain step w
     `relative difference to the plain step ${maxRelDiff(two, plain)}`,
   );
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('wasm: a three-class net splits as well (targets as wide as the data has classes)', async () => {
+  const loaded = await loadBackend('wasm');
+  const { tf } = loaded;
+  const last = SMALL_CNN.layers[SMALL_CNN.layers.length - 1];
+  const three: NetSpec = {
+    ...SMALL_CNN,
+    name: 'small-cnn-3',
+    layers: [...SMALL_CNN.layers.slice(0, -1), { ...last, outFeatures: 3 } as typeof last],
+  };
+  const data = [batch(64, 8, 3), batch(64, 9, 3), batch(9, 10, 3)];
+  const two = await shardedSteps(tf, three, data, 2, loaded.wasmDir, 3);
+  assert.equal(liveGradWorkers(), 0);
+  const plain = plainSteps(tf, three, data, 3);
+  assert.ok(
+    maxRelDiff(two, plain) < 1e-4,
+    `relative difference to the plain step ${maxRelDiff(two, plain)}`,
+  );
 });
 
 function params(over: Partial<TrainRequestParams>): TrainRequestParams {

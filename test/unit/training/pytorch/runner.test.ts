@@ -216,3 +216,29 @@ test(
     assert.ok(await groupGone(pid), `process group ${pid} still has processes`);
   },
 );
+
+test(
+  "threads: torch's own thread count (OMP_NUM_THREADS here), not the number of processes",
+  { skip },
+  async () => {
+    const file = writeModel('small.py', SMALL_CNN);
+    const events: TrainEvent[] = [];
+    const before = process.env.OMP_NUM_THREADS;
+    // 3 on one process: a count neither the process count (1) nor this machine's cores decide.
+    process.env.OMP_NUM_THREADS = '3';
+    try {
+      const done = await runPytorchTraining(
+        params(file, SMALL_CNN, { epochs: 1, limit: 64, testLimit: 64 }),
+        { python: torchPython as string, device: 'cpu' },
+        { onEvent: (e) => events.push(e) },
+      );
+      assert.equal(done.models[0].threads, 3);
+      const start = events[0] as TrainStartEvent;
+      assert.equal(start.hyper?.threads, 3);
+      assert.equal(start.hyper?.processes, 1);
+    } finally {
+      if (before === undefined) delete process.env.OMP_NUM_THREADS;
+      else process.env.OMP_NUM_THREADS = before;
+    }
+  },
+);

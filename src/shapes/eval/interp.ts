@@ -2355,7 +2355,7 @@ export class Interp implements Evaluator {
         if (key)
           this.seenCalls.push({
             key,
-            inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)),
+            inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : p.k === 'none' ? 'None' : null)),
             viaSummary: false,
             m,
           });

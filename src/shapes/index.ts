@@ -190,7 +190,7 @@ function analyzeModel(
   // The graph is traced on a symbolic batch, so sizes read from x.size(0) keep their meaning.
   const traced =
     options.flow && input
-      ? input.map((s) => (s.length ? [sym(BATCH_SYMBOL), ...s.slice(1)] : s))
+      ? input.map((s) => (s !== 'None' && s.length ? [sym(BATCH_SYMBOL), ...s.slice(1)] : s))
       : input;
   if (options.flow) trace.flow = new FlowRecorder();
   // A block alone, on a guessed input, may well be fine where it is used; and a rank guessed from a
@@ -220,7 +220,8 @@ function analyzeModel(
     name: c.name,
     line,
     kind: c.kind,
-    input: input ? input.map(toShape) : [null],
+    // None, given as an argument, has no shape.
+    input: input ? input.map((s) => (s === 'None' ? null : toShape(s))) : [null],
     inputSource: source,
     output: outs[0] ? toShape(outs[0].shape) : null,
     params,

@@ -28,9 +28,16 @@ export interface Trace {
 }
 
 /** Inputs seen in the file for a model: `model(torch.randn(...))`, `summary(model, (1, 28, 28))`. */
+/**
+ * A model's argument as a call gives it: a tensor's shape, or `None` written as the argument
+ * (torchaudio's `layer(x, None)` for an optional mask), which forward then receives.
+ */
+export type ModelArg = D[] | 'None';
+
 export interface SeenCall {
   key: string;
-  inputs: (D[] | null)[];
+  /** null: an argument that is neither a tensor nor None, which makes the call no input. */
+  inputs: (ModelArg | null)[];
   viaSummary: boolean;
   /** The instance called, as the file left it (a factory may have changed it after building it). */
   m?: ModuleInst;

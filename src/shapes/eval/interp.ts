@@ -60,6 +60,7 @@ import {
 } from './dataflow';
 import type { Evaluator, SeenCall, Trace } from './evaluator';
 import { execImport, extAttr } from './imports';
+import { tensorsMayHaveChanged } from './tensorData';
 import { CallLog } from './moduleTree';
 import {
   BASE_LAYER,
@@ -975,7 +976,12 @@ export class Interp implements Evaluator {
         }
         const res = this.binop(s.op, cur, rhs, s);
         // PyTorch writes `t += y` into t itself, which any other name for t then sees.
-        if (cur.k === 'tensor') this.trace?.flow?.markInplace(res);
+        if (cur.k === 'tensor') {
+          this.trace?.flow?.markInplace(res);
+          tensorsMayHaveChanged();
+        }
+        // `s |= other` changes the set itself, seen by every name for it.
+        if (cur.k === 'ext' && cur.path === 'set()') cur.self = unknown('a set changed in place');
         this.assign(s.target, res, scope, frame);
         return 'normal';
       }
@@ -1289,6 +1295,8 @@ export class Interp implements Evaluator {
       }
       case 'sub': {
         const obj = this.eval(t.obj, scope, frame);
+        // x[...] = v writes into x and into whatever x is a view of.
+        if (obj.k === 'tensor' || obj.k === 'unknown') tensorsMayHaveChanged();
         if (obj.k === 'tensor')
           this.trace?.flow?.refuse(
             this.lines.pos(t.from).line,
@@ -1961,7 +1969,8 @@ export class Interp implements Evaluator {
     }
     if (r.k === 'unknown' && r.call) {
       // A call the analyser did not understand may have changed its receiver and what it was given
-      // (torchvision's `_ovewrite_named_param(kwargs, ...)`).
+      // (torchvision's `_ovewrite_named_param(kwargs, ...)`), tensors among them.
+      tensorsMayHaveChanged();
       const why = `may be changed by ${this.text(e.fn)}(), which the analyser does not understand`;
       // Modules keep their layers and parameters: such calls are mostly weight initialisers and
       // loaders. They lose only the certainty that an attribute is absent.
@@ -2018,7 +2027,10 @@ export class Interp implements Evaluator {
       loseContents(v.self.m, why);
       return;
     }
-    if (!((v.k === 'seq' && v.kind === 'list') || v.k === 'dict')) return;
+    const set = v.k === 'ext' && v.path === 'set()';
+    // A set is changed in place, so every name for it sees the change: its items become unknown.
+    if (set) v.self = unknown(why);
+    if (!((v.k === 'seq' && v.kind === 'list') || v.k === 'dict' || set)) return;
     if (e.t === 'name') {
       for (let s: Scope | undefined = scope; s; s = s.parent) {
         if (s.vars.has(e.id)) {
@@ -2098,6 +2110,7 @@ export class Interp implements Evaluator {
    * receivers of method calls, what calls are given, targets of item and attribute assignments.
    */
   private forgetMutations(stmts: Stmt[], scope: Scope, frame: Frame, why: string): void {
+    tensorsMayHaveChanged();
     const found: { e: Expr; builds: boolean }[] = [];
     const visitExpr = (e: Expr | undefined): void => {
       if (!e) return;
@@ -2398,7 +2411,7 @@ export class Interp implements Evaluator {
         if (key)
           this.seenCalls.push({
             key,
-            inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)),
+            inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : p.k === 'none' ? 'None' : null)),
             viaSummary: false,
             m,
           });

@@ -7,6 +7,7 @@ import { allocate, spend } from './budget';
 import { mergeSources } from './dataflow';
 import { displayPath, torchBase } from './names';
 import { type TensorV, type Value, modValue, none, unknown } from './values';
+import { dataOf } from './tensorData';
 
 export function badDims(shape: D[]): boolean {
   for (let i = 0; i < shape.length; i++) {
@@ -418,7 +419,8 @@ export function mergeValues(a: Value, b: Value, why: string): Value {
     // Same shape either way; the data may come from either branch's producers.
     if (a.src && b.src && a.srcTrace === b.srcTrace)
       return { ...a, src: mergeSources(a.src, b.src) };
-    return a;
+    // A copy has no known values (tensorData.ts): either branch's may be the ones.
+    return dataOf(a) ? { ...a } : a;
   }
   if (a.k === 'seq' && b.k === 'seq' && a.kind === b.kind && a.items.length === b.items.length) {
     spend(a.items.length);

@@ -17,6 +17,7 @@ import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { MATH_OPS, otherMath } from './ops/math';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
+import { withValues } from './ops/values';
 
 export { tensorAttr } from './ops/tensor';
 
@@ -93,7 +94,7 @@ export function callOp(
   site: Span,
   index?: IndexItem[],
 ): Value | undefined {
-  const r = dispatch(it, path, self, a, site, index);
+  const r = withValues(path, self, a, dispatch(it, path, self, a, site, index));
   if (r === undefined) return r;
   const v = isSane(r) ? r : saneValue(r, `${displayPath(path)}() gives an invalid size`);
   return it.trace ? it.inheritSources(v, self, a) : v;

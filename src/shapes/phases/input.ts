@@ -1,7 +1,7 @@
 // Choosing the input, the second phase: what a model is traced on, from what the file states (a
 // comment, a call, the parent block's call, the dataset), the caller's option, or a probe of forward.
 import { noArgs } from '../eval/calls';
-import type { SeenCall } from '../eval/evaluator';
+import type { ModelArg, SeenCall } from '../eval/evaluator';
 import { type Interp, PROBE_WHY, ProbeFound } from '../eval/interp';
 import type { ModuleInst } from '../eval/values';
 import type { D } from '../library/dims';
@@ -31,9 +31,9 @@ export function chooseInput(
   root: ModuleInst,
   walk: number,
   known: KnownInput,
-): { input: D[][] | null; source: InputSource; rankGuessed: boolean } {
+): { input: ModelArg[] | null; source: InputSource; rankGuessed: boolean } {
   const { comment, call, fromParent, dataset, options, block } = known;
-  let input: D[][] | null = null;
+  let input: ModelArg[] | null = null;
   let source: InputSource = 'symbolic';
   if (comment) {
     input = comment.map(toDims);
@@ -44,7 +44,7 @@ export function chooseInput(
       const fromSummary =
         call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
       input = call.inputs.map((s) =>
-        fromSummary ? [...toDims(['B']), ...(s as D[])] : (s as D[]),
+        fromSummary && s !== 'None' ? [...toDims(['B']), ...(s as D[])] : (s as ModelArg),
       );
       source = 'call';
     }

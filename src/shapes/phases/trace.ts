@@ -2,10 +2,9 @@
 // trace.
 import { BudgetExceeded } from '../eval/budget';
 import { noArgs } from '../eval/calls';
-import type { Trace } from '../eval/evaluator';
+import type { ModelArg, Trace } from '../eval/evaluator';
 import type { Interp } from '../eval/interp';
 import type { ModuleInst, Value } from '../eval/values';
-import type { D } from '../library/dims';
 import type { Span } from '../syntax/ast';
 import { contained } from './contain';
 
@@ -16,7 +15,7 @@ import { contained } from './contain';
 export function traceForward(
   it: Interp,
   root: ModuleInst,
-  input: D[][] | null,
+  input: ModelArg[] | null,
   site: Span,
   trace: Trace,
   report: boolean,
@@ -28,6 +27,7 @@ export function traceForward(
             root,
             noArgs(
               input.map((s, k) => {
+                if (s === 'None') return { k: 'none' };
                 const x: Value = { k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace };
                 return trace.flow ? trace.flow.input(k, x, it.lines.pos(site.from).line) : x;
               }),

@@ -796,6 +796,8 @@ export class Converter {
             expectAlias = false;
           } else cur += this.text(c);
         } else if (c.name === '.') cur += '.';
+        // `from ...ops import x`: three dots are one Ellipsis token.
+        else if (c.name === 'Ellipsis') cur += '...';
       }
       if (cur) res.push({ path: cur, alias });
       return res;

@@ -2,7 +2,7 @@
 // cannot compute them. Each is an entry of the op registry under builtins.<name>.
 import { MAX_ITERATIONS, allocate } from '../../eval/budget';
 import { hasAttrKnown } from '../../eval/attrPresence';
-import { iterate, numOf, truthy } from '../../eval/semantics';
+import { iterate, numOf, truthy, valueEq } from '../../eval/semantics';
 import { type Value, unknown } from '../../eval/values';
 import { type D, add, isNum } from '../dims';
 import { arg, intOf, n, tup } from './args';
@@ -42,6 +42,7 @@ function lenFn(c: RawCall): Value | undefined {
   if (v.k === 'dict') return n(v.keys.length);
   if (v.k === 'str') return n(v.v.length);
   if (v.k === 'module') return n(v.m.children.size);
+  if (v.k === 'ext' && v.path === 'set()' && v.self?.k === 'seq') return n(v.self.items.length);
   if (v.k === 'tensor')
     return v.shape && v.shape.length
       ? n(v.shape[0])
@@ -240,6 +241,25 @@ function typeFn(c: RawCall): Value | undefined {
 }
 const QUANT_STUBS = new Set(['QuantStub', 'DeQuantStub']);
 
+/**
+ * `set(items)` of constants: only its size is modelled (len()), since the order a set iterates in
+ * is not the order of its items. Anything else about it is unknown.
+ */
+function setFn(c: RawCall): Value | undefined {
+  const p = c.a.pos;
+  const items = p.length === 0 ? [] : p.length === 1 ? iterate(p[0]) : null;
+  if (!items || c.a.kw.size > 0) return unknown(`${c.name}()`);
+  const distinct: Value[] = [];
+  for (const x of items) {
+    if (!(x.k === 'num' || x.k === 'str' || x.k === 'bool' || x.k === 'none'))
+      return unknown(`${c.name}() of values the analyser cannot compare`);
+    const seen = distinct.map((y) => valueEq(x, y));
+    if (seen.includes(null)) return unknown(`${c.name}() of values the analyser cannot compare`);
+    if (!seen.includes(true)) distinct.push(x);
+  }
+  return { k: 'ext', path: 'set()', self: { k: 'seq', kind: 'tuple', items: distinct } };
+}
+
 function unknownResultFn(c: RawCall): Value | undefined {
   const { name } = c;
   return unknown(`${name}()`);
@@ -375,9 +395,6 @@ export const BUILTIN_OPS: OpConfig[] = [
   {
     kind: 'raw',
     names: [
-      // Sets are not modelled; set(d) reads its argument and leaves it as it is.
-      'builtins.set',
-      'builtins.frozenset',
       'builtins.iter',
       'builtins.next',
       'builtins.map',
@@ -388,6 +405,7 @@ export const BUILTIN_OPS: OpConfig[] = [
     ],
     call: unknownResultFn,
   },
+  { kind: 'raw', names: ['builtins.set', 'builtins.frozenset'], call: setFn },
   { kind: 'raw', names: ['builtins.getattr'], call: getattrFn },
   { kind: 'raw', names: ['builtins.setattr'], call: setattrFn },
   { kind: 'raw', names: ['builtins.print'], call: printFn },

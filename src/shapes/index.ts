@@ -271,7 +271,7 @@ function analyzeModel(
     trace.layers.every((l) => l.output !== null);
   if (trace.flow) model.graph = trace.flow.graph(result);
   if (params === null) model.paramsKnown = known;
-  if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
+  if (result.k === 'seq' || result.k === 'dict') model.outputs = outs.map((t) => toShape(t.shape));
   Object.assign(model, macTotals(trace.layers, outs.length > 0 && outs.every((t) => !!t.shape)));
   model.memory = memoryEstimate(trace.layers, params);
   return model;

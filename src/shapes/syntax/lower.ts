@@ -790,6 +790,8 @@ export class Converter {
             expectAlias = false;
           } else cur += this.text(c);
         } else if (c.name === '.') cur += '.';
+        // Python reads `from ...ops import x` with the dots as one `...` token: three levels.
+        else if (c.name === 'Ellipsis') cur += '...';
       }
       if (cur) res.push({ path: cur, alias });
       return res;

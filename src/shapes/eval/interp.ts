@@ -1700,6 +1700,9 @@ export class Interp implements Evaluator {
     });
     if (obj.k === 'tensor')
       return this.op('tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing');
+    // `List[Tensor]`: typing's generic kept as its origin, for torch.jit.isinstance (library/ops/jit.ts).
+    if (obj.k === 'ext' && !obj.self && /^typing\.\w+$/.test(obj.path))
+      return { k: 'ext', path: `${obj.path}[...]` };
     if (idx.length !== 1) return unknown('multi-dimensional index on a non-tensor');
     const it = idx[0];
     if (obj.k === 'seq') {

@@ -221,7 +221,8 @@ function analyzeModel(
   // A block alone, on a guessed input, may well be fine where it is used; and a rank guessed from a
   // layer that takes any rank may be wrong: no diagnostics from such a trace.
   const report = !((block || rankGuessed) && source === 'symbolic');
-  let result = traceForward(it, root, traced, c.nameSpan, trace, report);
+  const kw = source === 'call' ? call?.kw : undefined;
+  let result = traceForward(it, root, traced, c.nameSpan, trace, report, kw);
   let outs: ReturnType<typeof flattenTensors>;
   try {
     outs = flattenTensors(result);

@@ -2348,6 +2348,7 @@ export class Interp implements Evaluator {
             inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : null)),
             viaSummary: false,
             m,
+            kw: constantKw(a.kw),
           });
       }
       return unknown('module call outside a traced forward');
@@ -2851,4 +2852,15 @@ export class Interp implements Evaluator {
         return unknown(`${m.type}.${name}() is not supported by the analyser`);
     }
   }
+}
+
+/**
+ * A call's keyword arguments when each is a constant (number, string, bool, None), else undefined:
+ * a tensor or any other keyword makes the call's input something the trace cannot restate.
+ */
+function constantKw(kw: ReadonlyMap<string, Value>): Map<string, Value> | undefined {
+  if (!kw.size) return undefined;
+  for (const v of kw.values())
+    if (v.k !== 'num' && v.k !== 'str' && v.k !== 'bool' && v.k !== 'none') return undefined;
+  return new Map(kw);
 }

@@ -14,6 +14,7 @@ import { BUILTIN_OPS } from './ops/builtins';
 import { type OpConfig, PREFIX, type RawCall, type TensorCall, type Via } from './ops/config';
 import { CONTAINER_OPS, otherContainerMethod } from './ops/containers';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
+import { GRID_OPS } from './ops/grid';
 import { JIT_OPS } from './ops/jit';
 import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
@@ -80,6 +81,7 @@ const OPS = build([
   ...TORCH_OPS,
   ...SPLIT_OPS,
   ...JIT_OPS,
+  ...GRID_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
 ]);

@@ -196,7 +196,8 @@ function analyzeModel(
   // A block alone, on a guessed input, may well be fine where it is used; and a rank guessed from a
   // layer that takes any rank may be wrong: no diagnostics from such a trace.
   const report = !((block || rankGuessed) && source === 'symbolic');
-  let result = traceForward(it, root, traced, c.nameSpan, trace, report);
+  const kw = source === 'call' ? call?.kw : undefined;
+  let result = traceForward(it, root, traced, c.nameSpan, trace, report, kw);
   let outs: ReturnType<typeof flattenTensors>;
   try {
     outs = flattenTensors(result);
@@ -247,7 +248,7 @@ function analyzeModel(
     trace.layers.every((l) => l.output !== null);
   if (trace.flow) model.graph = trace.flow.graph(result);
   if (params === null) model.paramsKnown = known;
-  if (result.k === 'seq') model.outputs = outs.map((t) => toShape(t.shape));
+  if (result.k === 'seq' || result.k === 'dict') model.outputs = outs.map((t) => toShape(t.shape));
   Object.assign(model, macTotals(trace.layers, outs.length > 0 && outs.every((t) => !!t.shape)));
   model.memory = memoryEstimate(trace.layers, params);
   return model;

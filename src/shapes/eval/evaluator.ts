@@ -41,6 +41,11 @@ export interface SeenCall {
   viaSummary: boolean;
   /** The instance called, as the file left it (a factory may have changed it after building it). */
   m?: ModuleInst;
+  /**
+   * The call's keyword arguments that are plain constants (`num_flow_updates=2`), given to forward
+   * when it is traced on this call's input: forward's defaults would trace another model.
+   */
+  kw?: Map<string, Value>;
 }
 
 export interface Evaluator {

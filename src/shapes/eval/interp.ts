@@ -1750,6 +1750,9 @@ export class Interp implements Evaluator {
     });
     if (obj.k === 'tensor')
       return this.op('tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing');
+    // `List[Tensor]`: typing's generic kept as its origin, for torch.jit.isinstance (library/ops/jit.ts).
+    if (obj.k === 'ext' && !obj.self && /^typing\.\w+$/.test(obj.path))
+      return { k: 'ext', path: `${obj.path}[...]` };
     if (idx.length !== 1) return unknown('multi-dimensional index on a non-tensor');
     const it = idx[0];
     if (obj.k === 'seq') {
@@ -2414,6 +2417,7 @@ export class Interp implements Evaluator {
             inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : p.k === 'none' ? 'None' : null)),
             viaSummary: false,
             m,
+            kw: constantKw(a.kw),
           });
       }
       return unknown('module call outside a traced forward');
@@ -2924,4 +2928,15 @@ export class Interp implements Evaluator {
         return unknown(`${m.type}.${name}() is not supported by the analyser`);
     }
   }
+}
+
+/**
+ * A call's keyword arguments when each is a constant (number, string, bool, None), else undefined:
+ * a tensor or any other keyword makes the call's input something the trace cannot restate.
+ */
+function constantKw(kw: ReadonlyMap<string, Value>): Map<string, Value> | undefined {
+  if (!kw.size) return undefined;
+  for (const v of kw.values())
+    if (v.k !== 'num' && v.k !== 'str' && v.k !== 'bool' && v.k !== 'none') return undefined;
+  return new Map(kw);
 }

@@ -447,11 +447,19 @@ export function mergeValues(a: Value, b: Value, why: string): Value {
 /** Python's comparison operators, a constant rather than a list literal built on every binop. */
 export const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
+/**
+ * Every tensor a value holds, in order. A dict's values count in insertion order, as a model that
+ * returns `OrderedDict(out=..., aux=...)` (torchvision's segmentation models) gives them.
+ */
 export function flattenTensors(v: Value): TensorV[] {
   if (v.k === 'tensor') return [v];
   if (v.k === 'seq') {
     spend(v.items.length);
     return v.items.flatMap(flattenTensors);
+  }
+  if (v.k === 'dict') {
+    spend(v.vals.length);
+    return v.vals.flatMap(flattenTensors);
   }
   if (v.k === 'unknown') return [{ k: 'tensor', shape: null, why: v.why }];
   return [];

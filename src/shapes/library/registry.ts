@@ -14,7 +14,10 @@ import { BUILTIN_OPS } from './ops/builtins';
 import { type OpConfig, PREFIX, type RawCall, type TensorCall, type Via } from './ops/config';
 import { CONTAINER_OPS, otherContainerMethod } from './ops/containers';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
+import { GRID_OPS } from './ops/grid';
+import { JIT_OPS } from './ops/jit';
 import { MATH_OPS, otherMath } from './ops/math';
+import { SPLIT_OPS } from './ops/split';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
 import { withValues } from './ops/values';
@@ -77,6 +80,9 @@ const OPS = build([
   ...MATH_OPS,
   ...CONTAINER_OPS,
   ...TORCH_OPS,
+  ...SPLIT_OPS,
+  ...JIT_OPS,
+  ...GRID_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
 ]);

@@ -9,8 +9,8 @@ import type { Span } from '../syntax/ast';
 import { contained } from './contain';
 
 /**
- * The value forward returns for `input` (unknown with the reason when there is none), tracing into
- * `trace`; its diagnostics count only when `report`.
+ * The value forward returns for `input` (unknown with the reason when there is none) and the
+ * keyword arguments `kw`, tracing into `trace`; its diagnostics count only when `report`.
  */
 export function traceForward(
   it: Interp,
@@ -19,6 +19,7 @@ export function traceForward(
   site: Span,
   trace: Trace,
   report: boolean,
+  kw?: Map<string, Value>,
 ): Value {
   try {
     return it.inPhase({ kind: 'trace', trace, report }, () =>
@@ -31,6 +32,7 @@ export function traceForward(
                 const x: Value = { k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace };
                 return trace.flow ? trace.flow.input(k, x, it.lines.pos(site.from).line) : x;
               }),
+              kw,
             ),
             site,
             site,

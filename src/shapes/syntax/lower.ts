@@ -13,6 +13,7 @@ import type {
   Span,
   Stmt,
 } from './ast';
+import { regroupBoolOps, swallowsBoolOp } from './boolops';
 import { CHUNK_CHARS, eachPiece, wholeTree } from './lezer';
 import type { SyntaxNode } from './node';
 const COMPARE_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not']);
@@ -239,8 +240,9 @@ export class Converter {
         return { t: 'call', fn, args: argList ? this.args(argList) : [], from, to };
       }
       case 'BinaryExpression':
-        return this.binary(n);
+        return swallowsBoolOp(n) ? regroupBoolOps(n, (k) => this.expr(k)) : this.binary(n);
       case 'UnaryExpression': {
+        if (swallowsBoolOp(n)) return regroupBoolOps(n, (k) => this.expr(k));
         const opNode = n.firstChild;
         const op = opNode ? this.text(opNode) : '-';
         return { t: 'unary', op, e: this.expr(opNode ? opNode.nextSibling : null), from, to };

@@ -52,6 +52,8 @@ interface JsonLayer {
   /** null: the engine does not know it (never a number it states). */
   params: number | null;
   unknownReason?: string;
+  /** Traced under a condition known only at run time: not a claim that PyTorch makes this call. */
+  conditional?: boolean;
 }
 interface JsonModel {
   name: string;
@@ -194,9 +196,14 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
     const eng = m.layers[i] ? `${m.layers[i].name} (${m.layers[i].type})` : 'no more entries';
     const tru = f.layers[i] ? `${f.layers[i][0]} (${f.layers[i][1]})` : 'no more entries';
     const what = `entries differ from entry ${i} on: engine ${eng}, PyTorch ${tru} (engine ${m.layers.length} entries, PyTorch ${f.layers.length})`;
-    // A sequence the engine fully stated is a claim; one it lost track of before is not.
-    if (firstUnknown < 0 && outputKnown) wrong.push(what);
-    else unknown.push(what);
+    // A sequence the engine fully stated is a claim; one it lost track of before is not, nor one
+    // whose calls from here on may not happen (a branch of an `if` decided at run time).
+    const undecided = m.layers.slice(0, i + 1).some((l) => l.conditional === true);
+    if (firstUnknown < 0 && outputKnown && !undecided) wrong.push(what);
+    else
+      unknown.push(
+        undecided ? `${what}; the engine's calls from here depend on a run-time condition` : what,
+      );
   }
   if (f.output !== null) {
     if (!outputKnown) {

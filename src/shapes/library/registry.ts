@@ -15,6 +15,7 @@ import { type OpConfig, PREFIX, type RawCall, type TensorCall, type Via } from '
 import { CONTAINER_OPS, otherContainerMethod } from './ops/containers';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { MATH_OPS, otherMath } from './ops/math';
+import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
 
@@ -76,6 +77,7 @@ const OPS = build([
   ...MATH_OPS,
   ...CONTAINER_OPS,
   ...TORCH_OPS,
+  ...REPARAM_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
 ]);

@@ -81,6 +81,72 @@ class Net(nn.Module):
     def forward(self, x):
         return F.conv_transpose1d(x, self.w, None, 3, 0, 0, 1, 2)
 """, (2, 3, 10)),
+    ("weight_norm_conv1d_dim2", """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(8, 8, kernel_size=5, padding=2, groups=4)
+        self.conv = nn.utils.weight_norm(self.conv, name="weight", dim=2)
+        self.out = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.out(F.gelu(self.conv(x)).transpose(1, 2))
+""", (2, 8, 11)),
+    ("weight_norm_default_dim_and_none", """
+from torch.nn.utils import weight_norm
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = weight_norm(nn.Linear(6, 5))
+        self.b = weight_norm(nn.Linear(5, 4), dim=None)
+        self.c = nn.utils.weight_norm(nn.Conv2d(4, 3, 3), dim=-2)
+        self.d = nn.utils.weight_norm(nn.Linear(4, 2, bias=False), dim=-1)
+
+    def forward(self, x):
+        x = self.b(self.a(x))
+        return self.d(self.c(x[:, :, None, None].expand(-1, -1, 5, 5)).mean((2, 3)).repeat(1, 2)[:, :4])
+""", (2, 6)),
+    ("weight_norm_parameter_attribute", """
+class Scale(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n, 3))
+
+    def forward(self, x):
+        return x @ self.weight
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.s = nn.utils.weight_norm(Scale(4), dim=1)
+
+    def forward(self, x):
+        return self.s(x)
+""", (2, 4)),
+    ("weight_norm_removed", """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.utils.weight_norm(nn.Linear(6, 5))
+        self.b = nn.utils.weight_norm(nn.Linear(5, 4), "weight", 1)
+        nn.utils.remove_weight_norm(self.a)
+
+    def forward(self, x):
+        return self.b(self.a(x))
+""", (2, 6)),
+    ("spectral_norm", """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.utils.spectral_norm(nn.Linear(6, 5))
+        self.b = nn.utils.spectral_norm(nn.Conv1d(5, 4, 3), dim=1)
+
+    def forward(self, x):
+        return self.b(self.a(x).unsqueeze(-1).expand(-1, -1, 7))
+""", (2, 6)),
 ]
 
 result = []

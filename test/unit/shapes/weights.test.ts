@@ -26,8 +26,7 @@ describe('layers with given or re-parametrised weights agree with PyTorch', () =
         'import torch',
         'import torch.nn as nn',
         'import torch.nn.functional as F',
-        `# input: (${c.input.join(', ')})`,
-        c.source,
+        c.source.replace('class Net(', `# input: (${c.input.join(', ')})\nclass Net(`),
       ].join('\n');
       const r = analyze(src);
       const m = r.models.find((x) => x.name === 'Net');
@@ -74,4 +73,26 @@ describe('what the weight does not say stays unknown', () => {
       assert.ok(m);
       assert.equal(m.output, null, JSON.stringify(m.output));
     });
+});
+
+test('weight_norm of a parameter whose shape the engine does not hold leaves the count unknown', () => {
+  // PyTorch: weight_g (4,) and weight_v (4,) replace the bias; the engine does not read a layer's
+  // bias as a tensor, so the total is unknown rather than a guess.
+  const r = analyze(
+    [
+      'import torch.nn as nn',
+      '# input: (2, 5)',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      "        self.b = nn.utils.weight_norm(nn.Linear(5, 4), name='bias')",
+      '    def forward(self, x):',
+      '        return self.b(x)',
+      '',
+    ].join('\n'),
+  );
+  const m = r.models.find((x) => x.name === 'Net');
+  assert.ok(m);
+  assert.deepEqual(m.output, [2, 4]);
+  assert.equal(m.params, null);
 });

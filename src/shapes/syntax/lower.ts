@@ -15,6 +15,7 @@ import type {
 } from './ast';
 import { CHUNK_CHARS, eachPiece, wholeTree } from './lezer';
 import type { SyntaxNode } from './node';
+const BOOL_OPS = new Set(['and', 'or']);
 const COMPARE_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not']);
 
 /**
@@ -243,7 +244,9 @@ export class Converter {
       case 'UnaryExpression': {
         const opNode = n.firstChild;
         const op = opNode ? this.text(opNode) : '-';
-        return { t: 'unary', op, e: this.expr(opNode ? opNode.nextSibling : null), from, to };
+        const operand = opNode ? opNode.nextSibling : null;
+        if (op === 'not') return this.not(operand, from);
+        return { t: 'unary', op, e: this.expr(operand), from, to };
       }
       case 'TupleExpression':
       case 'ArrayExpression':
@@ -389,6 +392,32 @@ export class Converter {
     }
     flush();
     return { t: 'sub', obj, items, tuple: sawComma, from, to };
+  }
+
+  /**
+   * `not a and b`: lezer gives `not` everything after it, but Python's `not` binds tighter than `and`
+   * and `or`, so it is `(not a) and b`: the `not` goes down to the leftmost operand of an unparenthesised
+   * and/or (a parenthesised one is another node and stays whole).
+   */
+  private not(operand: SyntaxNode | null, from: number): Expr {
+    const e = this.expr(operand);
+    // `not not a and b`: the inner `not` already took `a` alone, so this one takes `not a`.
+    if (
+      operand &&
+      operand.name === 'UnaryExpression' &&
+      e.t === 'bin' &&
+      !e.chain &&
+      BOOL_OPS.has(e.op)
+    )
+      return { ...e, l: { t: 'unary', op: 'not', e: e.l, from, to: e.l.to }, from };
+    return this.notOf(e, operand, from);
+  }
+
+  private notOf(e: Expr, node: SyntaxNode | null, from: number): Expr {
+    // A chained comparison (`a < b < c`) is lowered to an `and` too, but binds tighter than `not`.
+    if (node && node.name === 'BinaryExpression' && e.t === 'bin' && !e.chain && BOOL_OPS.has(e.op))
+      return { ...e, l: this.notOf(e.l, node.firstChild, from), from };
+    return { t: 'unary', op: 'not', e, from, to: e.to };
   }
 
   private binary(n: SyntaxNode): Expr {

@@ -163,6 +163,7 @@ function moduleLayers(layers: LayerResult[]): object[] {
       params: l.params,
       from: [...new Set((l.producers ?? []).flatMap(feeds))].sort((a, b) => a - b),
       ...(l.unknownReason ? { unknownReason: l.unknownReason } : {}),
+      ...(l.conditional ? { conditional: true } : {}),
     }));
 }
 

@@ -65,6 +65,8 @@ export interface LayerResult {
   unknownReason?: string;
   /** True for F.* and tensor methods, which do not appear in `named_modules()`. */
   functional?: boolean;
+  /** Traced in a branch of an `if` whose condition is known only at run time: the call may not happen. */
+  conditional?: boolean;
   /**
    * The evaluated constructor (or functional call) arguments, normalised to PyTorch's parameter names
    * with defaults filled in: { in_channels: 1, out_channels: 32, kernel_size: [3, 3], stride: [1, 1], ... }.

@@ -52,6 +52,8 @@ interface JsonLayer {
   /** null: the engine does not know it (never a number it states). */
   params: number | null;
   unknownReason?: string;
+  /** Traced under a condition known only at run time: not a claim that PyTorch makes this call. */
+  conditional?: boolean;
 }
 interface JsonModel {
   name: string;
@@ -97,10 +99,9 @@ export function driver(f: Pick<Fact, 'construct' | 'call'>): string {
  * of other installed packages) read from `site` as the Python that installed them would.
  */
 export function runEngine(source: string, file: string, site?: string): JsonResult {
-  // torch's own files are read alone: their imports are torch.nn itself, which the engine knows as
-  // layers, while the same classes defined in the file are traced into as the file's own.
-  if (site === undefined || file.startsWith('torch/'))
-    return toJson(analyze(source, { file })) as JsonResult;
+  // torch's own files too: their relative imports (`from .module import Module`) then name torch.nn
+  // itself, which the engine knows and never reads, while the classes the file defines are its own.
+  if (site === undefined) return toJson(analyze(source, { file })) as JsonResult;
   const modules = fsModuleHost({ roots: [], library: { roots: [site] } });
   return toJson(analyze(source, { file: join(site, file), modules })) as JsonResult;
 }
@@ -194,9 +195,21 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
     const eng = m.layers[i] ? `${m.layers[i].name} (${m.layers[i].type})` : 'no more entries';
     const tru = f.layers[i] ? `${f.layers[i][0]} (${f.layers[i][1]})` : 'no more entries';
     const what = `entries differ from entry ${i} on: engine ${eng}, PyTorch ${tru} (engine ${m.layers.length} entries, PyTorch ${f.layers.length})`;
-    // A sequence the engine fully stated is a claim; one it lost track of before is not.
-    if (firstUnknown < 0 && outputKnown) wrong.push(what);
-    else unknown.push(what);
+    // A sequence the engine fully stated is a claim; one it lost track of before is not, nor one
+    // whose calls from here on may not happen (a branch of an `if` decided at run time).
+    const undecided = m.layers.slice(0, i + 1).some((l) => l.conditional === true);
+    // Nor one that traced into a module PyTorch records as one entry (torch.nn's own
+    // TransformerEncoderLayer, read from torch's file as that file's class): a finer claim.
+    const inside = f.layers[i] !== undefined && m.layers[i]?.name.startsWith(`${f.layers[i][0]}.`);
+    if (inside)
+      unknown.push(
+        `${what}; the engine traced into ${f.layers[i][0]}, which PyTorch records as one entry`,
+      );
+    else if (firstUnknown < 0 && outputKnown && !undecided) wrong.push(what);
+    else
+      unknown.push(
+        undecided ? `${what}; the engine's calls from here depend on a run-time condition` : what,
+      );
   }
   if (f.output !== null) {
     if (!outputKnown) {

@@ -346,6 +346,8 @@ export class Interp implements Evaluator {
    * from analysed runs; off inside the branches of an undecided `if`.
    */
   private reporting = false;
+  /** How many branches of undecided `if`s the interpreter is in: their layer calls may not happen. */
+  private undecided = 0;
   private torchDepth = 0;
   /** The file's own call that led into torch's code, where a module called from there was called. */
   private userCallSite: Span | undefined;
@@ -1190,10 +1192,12 @@ export class Interp implements Evaluator {
       const saved = frame.ret;
       const was = this.reporting;
       this.reporting = false;
+      this.undecided++;
       try {
         const flow = this.execBlock(body, branch, frame);
         return { vars: branch.vars, flow, ret: frame.ret };
       } finally {
+        this.undecided--;
         this.reporting = was;
         frame.ret = saved;
       }
@@ -2624,6 +2628,7 @@ export class Interp implements Evaluator {
     if (!first || !first.shape)
       lr.unknownReason = first?.why ?? (output.k === 'unknown' ? output.why : 'output unknown');
     if (functional) lr.functional = true;
+    if (this.undecided > 0) lr.conditional = true;
     if (config) lr.config = config;
     // A copy: the tensors' own lists are shared between values, results must not be.
     let src = NO_SOURCES;

@@ -18,6 +18,7 @@ import { GRID_OPS } from './ops/grid';
 import { JIT_OPS } from './ops/jit';
 import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
+import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
 import { withValues } from './ops/values';
@@ -83,6 +84,7 @@ const OPS = build([
   ...SPLIT_OPS,
   ...JIT_OPS,
   ...GRID_OPS,
+  ...REPARAM_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
 ]);

@@ -188,6 +188,18 @@ class M(nn.Module):
 `,
       /^line 12: .*the operator \*\* on tensors is not supported/,
     ],
+    [
+      `# input: (2, 3, 8, 8)
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(4, 3, 3, 3))
+
+    def forward(self, x):
+        return F.conv2d(x, self.w, None, 1, 1).flatten(1)
+`,
+      /^F\.conv2d at line 12: a functional layer with explicit weight tensors cannot be trained here/,
+    ],
   ];
   for (const [body, re] of cases) assert.match(refusal(body).message, re);
 });

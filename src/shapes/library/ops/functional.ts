@@ -8,6 +8,7 @@ import { LAYERS } from '../layers';
 import * as S from '../shapeops';
 import { T, U, arg, fromShapeOr, intList, intOf, matmulMacs, record } from './args';
 import { type OpConfig, type TensorCall, tensorNames } from './config';
+import { CONV_FUNCTIONAL } from './convFunctional';
 
 /** F.* functions that are layer rules applied once (arguments after the input bind like the constructor's). */
 const FUNCTIONAL_RULES: Record<string, string> = {
@@ -141,8 +142,16 @@ const FUNCTIONAL_FNS: [string[], (c: TensorCall) => Value | undefined][] = [
 
 export const FUNCTIONAL_NAMES: readonly string[] = FUNCTIONAL_FNS.flatMap(([ns]) => ns);
 
-export const FUNCTIONAL_OPS: OpConfig[] = FUNCTIONAL_FNS.map(([ns, call]) => ({
-  kind: 'tensor',
-  names: tensorNames(ns, ['functional']),
-  call,
-}));
+export const FUNCTIONAL_OPS: OpConfig[] = [
+  ...FUNCTIONAL_FNS.map(([ns, call]): OpConfig => ({
+    kind: 'tensor',
+    names: tensorNames(ns, ['functional']),
+    call,
+  })),
+  // torch.conv2d is the same function as F.conv2d.
+  ...CONV_FUNCTIONAL.map(([ns, call]): OpConfig => ({
+    kind: 'tensor',
+    names: tensorNames(ns, ['functional', 'torch']),
+    call,
+  })),
+];

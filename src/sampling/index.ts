@@ -58,7 +58,6 @@ export interface SampleHooks {
 // Draws are kept in memory for the diagnostics (ranks, FFTs, several copies): past a few million they
 // take longer than the sampling itself, so runs are capped.
 export const MAX_DRAWS_TOTAL = 4_000_000;
-export { MAX_WARMUP } from './limits';
 const TRACE_POINTS = 2000;
 const BATCH_MS = 25;
 

@@ -1,6 +1,7 @@
 // `tensor-lens train --backend pytorch` from the command line: the JSON events, the one-line errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { main } from '../../../../src/cli';
 import type { CliIO } from '../../../../src/cli/output';
@@ -101,6 +102,16 @@ test(
       optimizer: 'adam',
       device: 'cpu',
       processes: 1,
+      // Torch's own thread count in this environment, asked of the same Python.
+      threads: Number(
+        execFileSync(
+          torchPython as string,
+          ['-c', 'import torch; print(torch.get_num_threads())'],
+          {
+            encoding: 'utf8',
+          },
+        ).trim(),
+      ),
     });
     const epoch = events.find((e) => e.event === 'epoch');
     for (const k of [

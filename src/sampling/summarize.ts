@@ -131,9 +131,9 @@ function bulkZ(
 /**
  * Rank-normalised z of |v − med| for every value, added to its split chain's moments (chain
  * ⌊order[i] / half⌋ for sorted[i]): the tail R-hat needs nothing else, so these z are never put back
- * in draw order. Values at or below the median, read
- * downwards from it, and values above it, read upwards, are each already in order of distance;
- * merging the two gives the folded order without a sort, and equal distances are a run on each side.
+ * in draw order. Values at or below the median, read downwards from it, and values above it, read
+ * upwards, are each already in order of distance; merging the two gives the folded order without a
+ * sort, and equal distances are a run on each side.
  */
 function foldedZ(
   sorted: Float64Array,

@@ -101,7 +101,7 @@ function measure(cli: string, typical: string, lines: number, dir: string): Benc
       target: true,
     },
     {
-      name: '`tensor-lens sample --help` (for comparison)',
+      name: '`tensor-lens sample --help` (the samplers and mathjs are not loaded)',
       args: [cli, 'sample', '--help'],
       target: false,
     },
@@ -162,6 +162,6 @@ function measure(cli: string, typical: string, lines: number, dir: string): Benc
       return `| ${c.name} | ${m.toFixed(0)} ms | ${k === 0 ? '' : `${(m - base).toFixed(0)} ms`} | ${ratio.toFixed(2)} | ${verdict} |`;
     }),
   ];
-  const note = `Load average at the start: ${load.toFixed(2)}. dist/cli.js holds only the usage and the dispatch; each subcommand is its own bundle (dist/cli-shapes.js, cli-train.js, cli-sample.js), required when it runs, so \`--help\` and \`shapes\` never parse tfjs. The import rows have no target: stdlib_net.py is given a --python that does not exist, and would print its reason had it been asked (standard-library names are never looked for in the site folders, src/shapes/modules/stdlib.ts); wrap_resnet.py pays the Python's start-up once (its sys.path, kept for the process, not on disk: which interpreter \`python3\` is and what its sys.path holds depend on PATH, the current folder (pyenv's .python-version), an activated virtualenv, PYTHONPATH and .pth files, none of which a cache could check without running Python) and reads, parses and runs torchvision's files in place.`;
+  const note = `Load average at the start: ${load.toFixed(2)}. dist/cli.js holds only the usage and the dispatch; each subcommand is its own bundle (dist/cli-shapes.js, cli-train.js, cli-sample.js), required when it runs, so \`--help\` and \`shapes\` never parse tfjs; cli-sample.js requires the samplers (dist/cli-sampling-engine.js, with mathjs) only once it has a density to sample. The import rows have no target: stdlib_net.py is given a --python that does not exist, and would print its reason had it been asked (standard-library names are never looked for in the site folders, src/shapes/modules/stdlib.ts); wrap_resnet.py pays the Python's start-up once (its sys.path, kept for the process, not on disk: which interpreter \`python3\` is and what its sys.path holds depend on PATH, the current folder (pyenv's .python-version), an activated virtualenv, PYTHONPATH and .pth files, none of which a cache could check without running Python) and reads, parses and runs torchvision's files in place.`;
   return { title: 'Command-line start-up', markdown: rows.join('\n') + '\n\n' + note };
 }

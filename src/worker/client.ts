@@ -154,6 +154,9 @@ export class EngineClient {
   private cancel(id: number): void {
     const p = this.pending.get(id);
     if (!p || p.killTimer) return;
+    // A long run whose result is already arriving in parts has finished: stopping it now would only
+    // drop its result, and waiting for parts that no longer come would restart the worker.
+    if (p.receiving && LONG[p.method]) return;
     this.transport?.post({ type: 'cancel', id });
     if (!LONG[p.method]) {
       // A quick request (an analysis superseded by typing): answer the caller now and let the worker

@@ -1855,7 +1855,15 @@ export class Interp implements Evaluator {
         const base = m.attrs.get(BASE_LAYER);
         if (base) return this.getAttr(base, name);
         if (m.kind === 'leaf') {
-          const cv = m.config[name];
+          // `self.conv.bias` is the parameter or None, never the constructor's `bias=False` flag.
+          if (name === 'weight' || name === 'bias') {
+            const flags = [m.config.affine, m.config.elementwise_affine];
+            if (name === 'bias') flags.push(m.config.bias);
+            if (flags.includes(false)) return none;
+            if (flags.some((f) => f !== undefined && typeof f !== 'boolean'))
+              return unknown(`${m.type}.${name}: whether the layer has one is not known`);
+          }
+          const cv = name === 'weight' || name === 'bias' ? undefined : m.config[name];
           if (cv !== undefined) return fromConfig(cv);
           if (name === 'weight' || name === 'bias') {
             const shape = paramShape(m, name);

@@ -185,3 +185,39 @@ test("a subclass of a torch layer that replaces one of the layer's own parts has
   assert.ok(u);
   assert.equal(u.params, null);
 });
+
+test("a layer's weight and bias are the parameter or None, never its constructor flag", () => {
+  // PyTorch 1.13: Conv2d(bias=False).bias, BatchNorm2d(affine=False).weight,
+  // LayerNorm(elementwise_affine=False).bias, InstanceNorm2d's default weight, GroupNorm(affine=False)
+  // are None; Linear's bias and Conv2d's weight are not.
+  const checks: [string, boolean][] = [
+    ['nn.Conv2d(3, 4, 1, bias=False).bias', true],
+    ['nn.Conv2d(3, 4, 1, bias=False).weight', false],
+    ['nn.Linear(3, 4).bias', false],
+    ['nn.BatchNorm2d(4, affine=False).weight', true],
+    ['nn.LayerNorm(4, elementwise_affine=False).bias', true],
+    ['nn.InstanceNorm2d(4).weight', true],
+    ['nn.GroupNorm(2, 4, affine=False).bias', true],
+  ];
+  for (const [expr, isNone] of checks) {
+    const src = `${HEADER}class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer = ${expr.slice(0, expr.lastIndexOf('.'))}
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.fc(x).sum(1) if self.layer.${expr.slice(expr.lastIndexOf('.') + 1)} is None else self.fc(x)
+
+
+B()(torch.randn(2, 4))
+`;
+    const m = analyze(src).models.find((x) => x.name === 'B');
+    assert.deepEqual(m?.output, isNone ? [2] : [2, 4], expr);
+  }
+  // A flag the analyser cannot read leaves the test unknown.
+  assert.equal(
+    outputOf('self.n = nn.Conv2d(3, 3, 1, bias=names)', 'y.sum(1) if self.n.bias is None else y'),
+    null,
+  );
+});

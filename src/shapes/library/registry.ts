@@ -15,6 +15,7 @@ import { type OpConfig, PREFIX, type RawCall, type TensorCall, type Via } from '
 import { CONTAINER_OPS, otherContainerMethod } from './ops/containers';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { MATH_OPS, otherMath } from './ops/math';
+import { MESHGRID_OPS } from './ops/meshgrid';
 import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
@@ -78,6 +79,7 @@ const OPS = build([
   ...CONTAINER_OPS,
   ...TORCH_OPS,
   ...REPARAM_OPS,
+  ...MESHGRID_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
 ]);

@@ -16,7 +16,8 @@
 //   symbolic dimension where PyTorch has a number. Exact: everything equal and nothing unknown.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../src/shapes';
+import { type AnalysisResult, analyze } from '../../src/shapes';
+import type { ModuleNode } from '../../src/shapes/types';
 import { toJson } from '../../src/cli/shapes';
 import { fsModuleHost } from '../../src/pyenv/moduleHost';
 
@@ -63,6 +64,8 @@ interface JsonModel {
   params: number | null;
   inputSource: string;
   layers: JsonLayer[];
+  /** The engine's module tree (not in `--json`): a module's own calls, for entries PyTorch takes whole. */
+  modules?: ModuleNode[];
 }
 interface JsonDiag {
   line: number;
@@ -101,9 +104,56 @@ export function driver(f: Pick<Fact, 'construct' | 'call'>): string {
 export function runEngine(source: string, file: string, site?: string): JsonResult {
   // torch's own files too: their relative imports (`from .module import Module`) then name torch.nn
   // itself, which the engine knows and never reads, while the classes the file defines are its own.
-  if (site === undefined) return toJson(analyze(source, { file })) as JsonResult;
+  if (site === undefined) return withModules(analyze(source, { file }));
   const modules = fsModuleHost({ roots: [], library: { roots: [site] } });
-  return toJson(analyze(source, { file: join(site, file), modules })) as JsonResult;
+  return withModules(analyze(source, { file: join(site, file), modules }));
+}
+
+function withModules(r: AnalysisResult): JsonResult {
+  const j = toJson(r) as JsonResult;
+  j.models.forEach((m, k) => (m.modules = r.models[k].modules));
+  return j;
+}
+
+/**
+ * The engine's entries with those inside a module PyTorch records as one entry (torch's own file
+ * read as written defines TransformerEncoderLayer, a torch.nn class to the recorder) folded into one:
+ * that module's call from the module tree, its output, and its subtree's parameters. Entries are
+ * folded only where PyTorch's entry at the same position names the module they are inside.
+ */
+function foldInside(m: JsonModel, f: Fact): JsonLayer[] {
+  const out: JsonLayer[] = [];
+  const calls = new Map<string, number>();
+  let j = 0;
+  for (let i = 0; j < m.layers.length; i++) {
+    const e = m.layers[j];
+    const p = f.layers[i];
+    const prefix = p ? `${p[0]}.` : '';
+    const node = p && e.name.startsWith(prefix) && m.modules?.find((x) => x.path === p[0]);
+    if (!p || !node) {
+      out.push(e);
+      j++;
+      continue;
+    }
+    const k = calls.get(p[0]) ?? 0;
+    calls.set(p[0], k + 1);
+    const inside = [];
+    while (j < m.layers.length && m.layers[j].name.startsWith(prefix)) inside.push(m.layers[j++]);
+    const sub = (m.modules ?? []).filter((x) => x.path === p[0] || x.path.startsWith(prefix));
+    const params = sub.some((x) => x.params === null)
+      ? null
+      : sub.reduce((s, x) => s + (x.params as number), 0);
+    const output = node.calls[k]?.outputs[0] ?? null;
+    out.push({
+      name: p[0],
+      type: node.type,
+      output,
+      params,
+      ...(output === null ? { unknownReason: `${p[0]}: call ${k} not in the module tree` } : {}),
+      ...(inside.some((l) => l.conditional === true) ? { conditional: true } : {}),
+    });
+  }
+  return out;
 }
 
 const shapeText = (s: Dims): string => (s ? `[${s.join(', ')}]` : '?');
@@ -140,22 +190,23 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
     );
     return out(0);
   }
-  const m = named[0];
+  const m0 = named[0];
   const tookInput =
-    m.inputSource === 'call' &&
-    m.input.length === f.inputs.length &&
-    m.input.every(
+    m0.inputSource === 'call' &&
+    m0.input.length === f.inputs.length &&
+    m0.input.every(
       (s, i) => f.inputs[i] === null || (numeric(s) && sameShape(s, f.inputs[i] as number[])),
     );
   if (!tookInput) {
     unknown.push(
-      `the engine did not take the driver's call as ${f.class}'s input (input ${m.input.map(shapeText).join(', ')} from ${m.inputSource})`,
+      `the engine did not take the driver's call as ${f.class}'s input (input ${m0.input.map(shapeText).join(', ')} from ${m0.inputSource})`,
     );
     return out(0);
   }
-  if (m.params === null) unknown.push(`parameter total unknown (PyTorch ${f.params})`);
-  else if (m.params !== f.params)
-    wrong.push(`parameter total: engine ${m.params}, PyTorch ${f.params}`);
+  if (m0.params === null) unknown.push(`parameter total unknown (PyTorch ${f.params})`);
+  else if (m0.params !== f.params)
+    wrong.push(`parameter total: engine ${m0.params}, PyTorch ${f.params}`);
+  const m = { ...m0, layers: foldInside(m0, f) };
   let matched = 0;
   let firstUnknown = -1;
   const n = Math.min(m.layers.length, f.layers.length);

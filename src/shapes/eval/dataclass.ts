@@ -1,7 +1,7 @@
-// `@dataclass` on a class whose fields are all declared without defaults (`kernel: int`): the
-// __init__ Python generates, assigning each field in order. Any other form (defaults, field(),
-// options such as frozen=True, a ClassVar) is left unknown, since the fields and their order could
-// then not be told from the syntax the analyser keeps.
+// `@dataclass` on a class whose fields are declared `kernel: int` or `kernel: int = 3`: the
+// __init__ Python generates, assigning each field in order, a default where one is written. Any
+// other form (field(), a mutable default, options such as frozen=True, a ClassVar or InitVar, a
+// __post_init__, a default before a field without one, which Python refuses) is left unknown.
 import type { Expr, Param, Span, Stmt } from '../syntax/ast';
 
 /** Decorator texts that are the plain dataclass decorator, given how the name was imported. */
@@ -23,26 +23,53 @@ export function isPlainDataclass(
  * declarations, methods and a docstring.
  */
 export function dataclassInit(body: Stmt[], at: Span): { params: Param[]; body: Stmt[] } | null {
-  const fields: string[] = [];
+  const fields: Param[] = [];
   for (const st of body) {
     if (st.t === 'def' || (st.t === 'flow' && st.what === 'pass')) continue;
     if (st.t === 'expr' && st.e.t === 'str') continue;
     if (st.t === 'expr' && st.e.t === 'name') {
-      fields.push(st.e.id);
+      // A field without a default after one with a default: Python raises TypeError.
+      if (fields.some((f) => f.def)) return null;
+      fields.push({ name: st.e.id });
+      continue;
+    }
+    if (st.t === 'assign' && st.annotation !== undefined && isPlainDefault(st)) {
+      fields.push({ name: (st.targets[0] as Expr & { t: 'name' }).id, def: st.value });
       continue;
     }
     return null;
   }
-  if (body.some((st) => st.t === 'def' && st.name === '__init__')) return null;
+  if (body.some((st) => st.t === 'def' && (st.name === '__init__' || st.name === '__post_init__')))
+    return null;
   const sp = { from: at.from, to: at.to };
   const name = (id: string): Expr => ({ t: 'name', id, ...sp });
   return {
-    params: [{ name: 'self' }, ...fields.map((f) => ({ name: f }))],
+    params: [{ name: 'self' }, ...fields],
     body: fields.map((f): Stmt => ({
       t: 'assign',
-      targets: [{ t: 'attr', obj: name('self'), name: f, ...sp }],
-      value: name(f),
+      targets: [{ t: 'attr', obj: name('self'), name: f.name, ...sp }],
+      value: name(f.name),
       ...sp,
     })),
   };
+}
+
+/**
+ * `name: T = value` with one name, a type that makes it a field (not ClassVar or InitVar) and a
+ * constant or name as the default: field(...), a call, and mutable literals (which dataclasses
+ * refuses) are not followed.
+ */
+function isPlainDefault(st: Stmt & { t: 'assign' }): boolean {
+  const ann = st.annotation ?? '';
+  if (/\b(?:ClassVar|InitVar)\b/.test(ann)) return false;
+  if (st.targets.length !== 1 || st.targets[0].t !== 'name') return false;
+  const v = st.value;
+  return (
+    v.t === 'num' ||
+    v.t === 'str' ||
+    v.t === 'const' ||
+    v.t === 'name' ||
+    v.t === 'attr' ||
+    (v.t === 'unary' && v.e.t === 'num')
+  );
 }

@@ -566,9 +566,11 @@ export class Converter {
         }
         // Segments separated by '=': every segment but the last is a target; each may be a flat tuple.
         const segs: SyntaxNode[][] = [[]];
+        let typeDef: SyntaxNode | null = null;
         for (let c = n.firstChild; c; c = c.nextSibling) {
           if (c.name === 'AssignOp') segs.push([]);
-          else if (c.name !== 'TypeDef' && c.name !== '⚠') segs[segs.length - 1].push(c);
+          else if (c.name === 'TypeDef') typeDef ??= c;
+          else if (c.name !== '⚠') segs[segs.length - 1].push(c);
         }
         if (segs.length < 2) {
           if (segs[0][0]) out.push({ t: 'expr', e: this.expr(segs[0][0]), from, to });
@@ -576,7 +578,11 @@ export class Converter {
         }
         const targets: Expr[] = [];
         for (let i = 0; i < segs.length - 1; i++) targets.push(this.targetFrom(segs[i]));
-        out.push({ t: 'assign', targets, value: this.targetFrom(segs[segs.length - 1]), from, to });
+        const value = this.targetFrom(segs[segs.length - 1]);
+        if (typeDef && segs.length === 2) {
+          const annotation = this.text(typeDef).replace(/^\s*:\s*/, '');
+          out.push({ t: 'assign', targets, value, annotation, from, to });
+        } else out.push({ t: 'assign', targets, value, from, to });
         return;
       }
       case 'UpdateStatement': {

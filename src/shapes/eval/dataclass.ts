@@ -1,7 +1,7 @@
-// `@dataclass` on a class whose fields are declared bare (`kernel: int`) or with a literal default
-// (`n_embd: int = 768`): the __init__ Python generates, assigning each field in order. Any other
-// form (field(), a default that is a name or a call, options such as frozen=True, a ClassVar) is
-// left unknown.
+// `@dataclass` on a class whose fields are declared `kernel: int` or `kernel: int = 3`: the
+// __init__ Python generates, assigning each field in order, a default where one is written. Any
+// other form (field(), a mutable default, options such as frozen=True, a ClassVar or InitVar, a
+// __post_init__, a default before a field without one, which Python refuses) is left unknown.
 import type { Expr, Param, Span, Stmt } from '../syntax/ast';
 
 /** Decorator texts that are the plain dataclass decorator, given how the name was imported. */
@@ -28,26 +28,19 @@ export function dataclassInit(body: Stmt[], at: Span): { params: Param[]; body: 
     if (st.t === 'def' || (st.t === 'flow' && st.what === 'pass')) continue;
     if (st.t === 'expr' && st.e.t === 'str') continue;
     if (st.t === 'expr' && st.e.t === 'name') {
+      // A field without a default after one with a default: Python raises TypeError.
+      if (fields.some((f) => f.def)) return null;
       fields.push({ name: st.e.id });
       continue;
     }
-    // `n_embd: int = 768`: a field with a default. A literal only: a default that is a call (such
-    // as `field(default_factory=list)`) or a name is not followed.
-    if (
-      st.t === 'assign' &&
-      st.annotated &&
-      st.targets.length === 1 &&
-      st.targets[0].t === 'name' &&
-      isLiteral(st.value)
-    ) {
-      fields.push({ name: st.targets[0].id, def: st.value });
+    if (st.t === 'assign' && st.annotation !== undefined && isPlainDefault(st)) {
+      fields.push({ name: (st.targets[0] as Expr & { t: 'name' }).id, def: st.value });
       continue;
     }
     return null;
   }
-  // Python refuses a field without a default after one with a default.
-  if (fields.some((f, i) => !f.def && fields.slice(0, i).some((g) => g.def))) return null;
-  if (body.some((st) => st.t === 'def' && st.name === '__init__')) return null;
+  if (body.some((st) => st.t === 'def' && (st.name === '__init__' || st.name === '__post_init__')))
+    return null;
   const sp = { from: at.from, to: at.to };
   const name = (id: string): Expr => ({ t: 'name', id, ...sp });
   return {
@@ -61,8 +54,22 @@ export function dataclassInit(body: Stmt[], at: Span): { params: Param[]; body: 
   };
 }
 
-/** Numbers, strings, booleans, None, and a minus sign before a number: values that are never shared. */
-function isLiteral(e: Expr): boolean {
-  if (e.t === 'num' || e.t === 'str' || e.t === 'const') return true;
-  return e.t === 'unary' && e.op === '-' && e.e.t === 'num';
+/**
+ * `name: T = value` with one name, a type that makes it a field (not ClassVar or InitVar) and a
+ * constant or name as the default: field(...), a call, and mutable literals (which dataclasses
+ * refuses) are not followed.
+ */
+function isPlainDefault(st: Stmt & { t: 'assign' }): boolean {
+  const ann = st.annotation ?? '';
+  if (/\b(?:ClassVar|InitVar)\b/.test(ann)) return false;
+  if (st.targets.length !== 1 || st.targets[0].t !== 'name') return false;
+  const v = st.value;
+  return (
+    v.t === 'num' ||
+    v.t === 'str' ||
+    v.t === 'const' ||
+    v.t === 'name' ||
+    v.t === 'attr' ||
+    (v.t === 'unary' && v.e.t === 'num')
+  );
 }

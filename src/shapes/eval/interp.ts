@@ -1144,6 +1144,7 @@ export class Interp implements Evaluator {
         if (generated) {
           // The fields are instance attributes set by __init__, not class attributes.
           for (const p of generated.params) cls.attrs.delete(p.name);
+          cls.dataclassFields = generated.params.slice(1).map((p) => p.name);
           cls.methods.set('__init__', {
             k: 'func',
             name: '__init__',

@@ -32,6 +32,8 @@ export interface ClassInfo {
   isModule: boolean;
   /** Method lookups already resolved through the bases (see findMethod in calls.ts). */
   resolved?: Map<string, { fn: FuncV; cls: ClassInfo } | null>;
+  /** A `@dataclass`'s fields in order (eval/dataclass.ts), for `dataclasses.asdict`. */
+  dataclassFields?: string[];
 }
 
 export interface LegacyKeyword {

@@ -13,6 +13,7 @@ import { U, afterFirst } from './ops/args';
 import { BUILTIN_OPS } from './ops/builtins';
 import { type OpConfig, PREFIX, type RawCall, type TensorCall, type Via } from './ops/config';
 import { CONTAINER_OPS, otherContainerMethod } from './ops/containers';
+import { DATACLASS_OPS } from './ops/dataclasses';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { GRID_OPS } from './ops/grid';
 import { JIT_OPS } from './ops/jit';
@@ -49,6 +50,7 @@ const NAMESPACES: readonly {
   { prefix: PREFIX.method, via: 'method' },
   { prefix: PREFIX.torch, via: 'torch', other: otherTorch },
   { prefix: 'builtins.', via: null },
+  { prefix: 'dataclasses.', via: null },
   { prefix: 'math.', via: null, other: otherMath },
   { prefix: 'numpy.', via: null, other: otherMath },
   { prefix: 'seq.', via: null, other: otherContainerMethod },
@@ -85,6 +87,7 @@ const OPS = build([
   ...JIT_OPS,
   ...GRID_OPS,
   ...REPARAM_OPS,
+  ...DATACLASS_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
 ]);

@@ -63,7 +63,8 @@ export interface Param {
 export type Stmt = Span &
   (
     | { t: 'expr'; e: Expr }
-    | { t: 'assign'; targets: Expr[]; value: Expr; /** `x: int = 4` */ annotated?: true }
+    /** `annotation`: the text after the colon of `x: int = 5` (a dataclass field has one). */
+    | { t: 'assign'; targets: Expr[]; value: Expr; annotation?: string }
     | { t: 'aug'; target: Expr; op: string; value: Expr }
     | { t: 'return'; value?: Expr }
     | { t: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }

@@ -566,11 +566,10 @@ export class Converter {
         }
         // Segments separated by '=': every segment but the last is a target; each may be a flat tuple.
         const segs: SyntaxNode[][] = [[]];
-        let annotated = false;
+        let typeDef: SyntaxNode | null = null;
         for (let c = n.firstChild; c; c = c.nextSibling) {
           if (c.name === 'AssignOp') segs.push([]);
-          // A ClassVar or InitVar is not a plain field: left unmarked, the dataclass stays unknown.
-          else if (c.name === 'TypeDef') annotated = !/\b(ClassVar|InitVar)\b/.test(this.text(c));
+          else if (c.name === 'TypeDef') typeDef ??= c;
           else if (c.name !== '⚠') segs[segs.length - 1].push(c);
         }
         if (segs.length < 2) {
@@ -580,9 +579,10 @@ export class Converter {
         const targets: Expr[] = [];
         for (let i = 0; i < segs.length - 1; i++) targets.push(this.targetFrom(segs[i]));
         const value = this.targetFrom(segs[segs.length - 1]);
-        // A dataclass's fields are its annotated names (see eval/dataclass.ts).
-        if (annotated) out.push({ t: 'assign', targets, value, annotated, from, to });
-        else out.push({ t: 'assign', targets, value, from, to });
+        if (typeDef && segs.length === 2) {
+          const annotation = this.text(typeDef).replace(/^\s*:\s*/, '');
+          out.push({ t: 'assign', targets, value, annotation, from, to });
+        } else out.push({ t: 'assign', targets, value, from, to });
         return;
       }
       case 'UpdateStatement': {

@@ -127,8 +127,10 @@ import {
 /**
  * 'unsure': a break or continue under a condition the analyser cannot evaluate, outside a traced
  * forward; the loop it is in cannot tell which iterations ran, so what it changes becomes unknown.
+ * 'unsureReturn': likewise a return: what the function returns is unknown, and so is what anything
+ * after that point (in its block, the loops around it, their blocks) changes, since it may not run.
  */
-type Flow = 'normal' | 'break' | 'continue' | 'return' | 'unsure';
+type Flow = 'normal' | 'break' | 'continue' | 'return' | 'unsure' | 'unsureReturn';
 
 /**
  * copy.copy (depth 0) or copy.deepcopy of an object: its attributes in a new map; lists, dicts and
@@ -220,6 +222,16 @@ function leavesLoop(stmts: Stmt[]): boolean {
     if (st.t === 'flow' && (st.what === 'break' || st.what === 'continue')) return true;
     if (st.t === 'if' && (leavesLoop(st.body) || leavesLoop(st.orelse))) return true;
     if (st.t === 'block' && leavesLoop(st.body)) return true;
+  }
+  return false;
+}
+
+/** Whether statements hold a return of their function (not of a function defined inside). */
+function mayReturn(stmts: Stmt[]): boolean {
+  for (const st of stmts) {
+    if (st.t === 'return') return true;
+    if (st.t === 'if' && (mayReturn(st.body) || mayReturn(st.orelse))) return true;
+    if ((st.t === 'block' || st.t === 'for' || st.t === 'while') && mayReturn(st.body)) return true;
   }
   return false;
 }
@@ -912,6 +924,12 @@ export class Interp implements Evaluator {
     // allocation whenever the function is not optimised.
     for (let i = 0; i < stmts.length; i++) {
       const f = this.exec(stmts[i], scope, frame);
+      if (f === 'unsureReturn' && i + 1 < stmts.length) {
+        const rest = stmts.slice(i + 1);
+        const why = `may not run: the function may have returned before, on a condition the analyser cannot evaluate (${this.lineLabel(stmts[i].from)})`;
+        for (const name of assignedNames(rest)) scope.vars.set(name, unknown(why));
+        this.forgetMutations(rest, scope, frame, why);
+      }
       if (f !== 'normal') return f;
     }
     return 'normal';
@@ -986,6 +1004,7 @@ export class Interp implements Evaluator {
         for (const name of assignedNames([...s.body, ...s.orelse]))
           scope.vars.set(name, unknown(why));
         this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
+        if (mayReturn(s.body) || mayReturn(s.orelse)) return 'unsureReturn';
         return leavesLoop(s.body) || leavesLoop(s.orelse) ? 'unsure' : 'normal';
       }
       case 'for': {
@@ -1007,8 +1026,9 @@ export class Interp implements Evaluator {
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') break;
           if (f === 'return') return f;
-          if (f === 'unsure') {
+          if (f === 'unsure' || f === 'unsureReturn') {
             this.forgetLoop(s, scope, frame);
+            if (f === 'unsureReturn') return f;
             break;
           }
         }
@@ -1036,9 +1056,9 @@ export class Interp implements Evaluator {
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') return 'normal';
           if (f === 'return') return f;
-          if (f === 'unsure') {
+          if (f === 'unsure' || f === 'unsureReturn') {
             this.forgetLoop(s, scope, frame);
-            return 'normal';
+            return f === 'unsureReturn' ? f : 'normal';
           }
         }
         // Still running at the cap: what the loop assigns depends on when it would end, so it is unknown
@@ -1212,7 +1232,7 @@ export class Interp implements Evaluator {
           name,
           unknown(`depends on a condition the analyser cannot evaluate (line ${line})`),
         );
-      return 'normal';
+      return a.flow === 'unsureReturn' || b.flow === 'unsureReturn' ? 'unsureReturn' : 'normal';
     }
     // Every local either branch may have changed: assigned names, and lists/dicts mutated in place.
     for (const name of new Set([...a.vars.keys(), ...b.vars.keys()])) {
@@ -2317,6 +2337,8 @@ export class Interp implements Evaluator {
     // model's input shape already covers them.
     if (Array.isArray(fn.body)) {
       const flow = this.execBlock(fn.body, scope, frame);
+      if (flow === 'unsureReturn')
+        return unknown(`${fn.name}() may return early on a condition the analyser cannot evaluate`);
       let ret: Value = flow === 'return' ? frame.ret : none;
       if (frame.altRets)
         for (const alt of frame.altRets)

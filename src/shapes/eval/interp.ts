@@ -2783,6 +2783,19 @@ export class Interp implements Evaluator {
     };
   }
 
+  /**
+   * `module.apply(fn)` as PyTorch runs it: on each child's subtree first (children() in order, a
+   * module held twice by one parent once), then on the module itself. A function the analyser does
+   * not understand is treated as any such call given a module: a weight initialiser, which may write
+   * into tensors.
+   */
+  private applyFn(m: ModuleInst, fn: Value, site: Span, depth: number): void {
+    if (depth > 200) return;
+    for (const c of new Set(m.children.values())) this.applyFn(c, fn, site, depth + 1);
+    const r = this.call(fn, noArgs([modValue(m)]), site);
+    if (r.k === 'unknown' && r.call) tensorsMayHaveChanged();
+  }
+
   private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
     if (!self || self.k !== 'module') return unknown('module method');
     const m = self.m;
@@ -2806,9 +2819,13 @@ export class Interp implements Evaluator {
       case 'double':
       case 'half':
       case 'requires_grad_':
-      case 'apply':
       case 'type':
         return self;
+      case 'apply': {
+        const fn = a.pos[0] ?? a.kw.get('fn');
+        if (fn) this.applyFn(m, fn, site, 0);
+        return self;
+      }
       case 'add_module':
       case '__setattr__':
       case 'register_module': {

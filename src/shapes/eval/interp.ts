@@ -980,6 +980,25 @@ export class Interp implements Evaluator {
           else cur.items.push(unknown('list extended with an unknown iterable'));
           return 'normal';
         }
+        if (
+          cur.k === 'module' &&
+          s.op === '+' &&
+          (cur.m.kind === 'ModuleList' || cur.m.kind === 'Sequential')
+        ) {
+          // `self.layers += [Block(...)]` extends a ModuleList in place (maxvit's MaxVitBlock), and
+          // `seq += other_sequential` a Sequential; PyTorch raises for anything else.
+          if (cur.m.kind === 'ModuleList') this.moduleMethod(cur, 'extend', noArgs([rhs]), s);
+          else if (rhs.k === 'module' && rhs.m.kind === 'Sequential')
+            addChildren(
+              cur.m,
+              [...rhs.m.children.values()].map(modValue),
+              true,
+              this.opaqueChild,
+              cur.m.children.size,
+            );
+          else loseContents(cur.m, 'extended with something the analyser cannot follow');
+          return 'normal';
+        }
         const res = this.binop(s.op, cur, rhs, s);
         // PyTorch writes `t += y` into t itself, which any other name for t then sees.
         if (cur.k === 'tensor') {

@@ -17,7 +17,7 @@ import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { MATH_OPS, otherMath } from './ops/math';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
-import { withValues } from './ops/values';
+import { VALUE_OPS, withValues } from './ops/values';
 
 export { tensorAttr } from './ops/tensor';
 
@@ -79,6 +79,7 @@ const OPS = build([
   ...TORCH_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
+  ...VALUE_OPS,
 ]);
 
 /** The entry a qualified name resolves to; aliases resolve to the same object. */

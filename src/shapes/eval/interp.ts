@@ -1595,7 +1595,10 @@ export class Interp implements Evaluator {
             ? false
             : l.k === 'module' && r.k === 'module'
               ? l.m === r.m
-              : this.sameClass(l, r);
+              : // True and False are one object each (`last_freq is True`, torchaudio's HDemucs).
+                l.k === 'bool' && r.k === 'bool'
+                ? l.v === r.v
+                : this.sameClass(l, r);
       if (same === null) return unknown('unknown identity test');
       return { k: 'bool', v: op === 'is' ? same : !same };
     }

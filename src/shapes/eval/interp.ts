@@ -128,8 +128,10 @@ import {
 /**
  * 'unsure': a break or continue under a condition the analyser cannot evaluate, outside a traced
  * forward; the loop it is in cannot tell which iterations ran, so what it changes becomes unknown.
+ * 'unsureReturn': likewise a return: what the function returns is unknown, and so is what anything
+ * after that point (in its block, the loops around it, their blocks) changes, since it may not run.
  */
-type Flow = 'normal' | 'break' | 'continue' | 'return' | 'unsure';
+type Flow = 'normal' | 'break' | 'continue' | 'return' | 'unsure' | 'unsureReturn';
 
 /**
  * copy.copy (depth 0) or copy.deepcopy of an object: its attributes in a new map; lists, dicts and
@@ -221,6 +223,16 @@ function leavesLoop(stmts: Stmt[]): boolean {
     if (st.t === 'flow' && (st.what === 'break' || st.what === 'continue')) return true;
     if (st.t === 'if' && (leavesLoop(st.body) || leavesLoop(st.orelse))) return true;
     if (st.t === 'block' && leavesLoop(st.body)) return true;
+  }
+  return false;
+}
+
+/** Whether statements hold a return of their function (not of a function defined inside). */
+function mayReturn(stmts: Stmt[]): boolean {
+  for (const st of stmts) {
+    if (st.t === 'return') return true;
+    if (st.t === 'if' && (mayReturn(st.body) || mayReturn(st.orelse))) return true;
+    if ((st.t === 'block' || st.t === 'for' || st.t === 'while') && mayReturn(st.body)) return true;
   }
   return false;
 }
@@ -926,6 +938,12 @@ export class Interp implements Evaluator {
     // allocation whenever the function is not optimised.
     for (let i = 0; i < stmts.length; i++) {
       const f = this.exec(stmts[i], scope, frame);
+      if (f === 'unsureReturn' && i + 1 < stmts.length) {
+        const rest = stmts.slice(i + 1);
+        const why = `may not run: the function may have returned before, on a condition the analyser cannot evaluate (${this.lineLabel(stmts[i].from)})`;
+        for (const name of assignedNames(rest)) scope.vars.set(name, unknown(why));
+        this.forgetMutations(rest, scope, frame, why);
+      }
       if (f !== 'normal') return f;
     }
     return 'normal';
@@ -976,6 +994,25 @@ export class Interp implements Evaluator {
           else cur.items.push(unknown('list extended with an unknown iterable'));
           return 'normal';
         }
+        if (
+          cur.k === 'module' &&
+          s.op === '+' &&
+          (cur.m.kind === 'ModuleList' || cur.m.kind === 'Sequential')
+        ) {
+          // `self.layers += [Block(...)]` extends a ModuleList in place (maxvit's MaxVitBlock), and
+          // `seq += other_sequential` a Sequential; PyTorch raises for anything else.
+          if (cur.m.kind === 'ModuleList') this.moduleMethod(cur, 'extend', noArgs([rhs]), s);
+          else if (rhs.k === 'module' && rhs.m.kind === 'Sequential')
+            addChildren(
+              cur.m,
+              [...rhs.m.children.values()].map(modValue),
+              true,
+              this.opaqueChild,
+              cur.m.children.size,
+            );
+          else loseContents(cur.m, 'extended with something the analyser cannot follow');
+          return 'normal';
+        }
         const res = this.binop(s.op, cur, rhs, s);
         // PyTorch writes `t += y` into t itself, which any other name for t then sees.
         if (cur.k === 'tensor') {
@@ -1000,6 +1037,7 @@ export class Interp implements Evaluator {
         for (const name of assignedNames([...s.body, ...s.orelse]))
           scope.vars.set(name, unknown(why));
         this.forgetMutations([...s.body, ...s.orelse], scope, frame, why);
+        if (mayReturn(s.body) || mayReturn(s.orelse)) return 'unsureReturn';
         return leavesLoop(s.body) || leavesLoop(s.orelse) ? 'unsure' : 'normal';
       }
       case 'for': {
@@ -1021,8 +1059,9 @@ export class Interp implements Evaluator {
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') break;
           if (f === 'return') return f;
-          if (f === 'unsure') {
+          if (f === 'unsure' || f === 'unsureReturn') {
             this.forgetLoop(s, scope, frame);
+            if (f === 'unsureReturn') return f;
             break;
           }
         }
@@ -1050,9 +1089,9 @@ export class Interp implements Evaluator {
           const f = this.execBlock(s.body, scope, frame);
           if (f === 'break') return 'normal';
           if (f === 'return') return f;
-          if (f === 'unsure') {
+          if (f === 'unsure' || f === 'unsureReturn') {
             this.forgetLoop(s, scope, frame);
-            return 'normal';
+            return f === 'unsureReturn' ? f : 'normal';
           }
         }
         // Still running at the cap: what the loop assigns depends on when it would end, so it is unknown
@@ -1229,7 +1268,7 @@ export class Interp implements Evaluator {
           name,
           unknown(`depends on a condition the analyser cannot evaluate (line ${line})`),
         );
-      return 'normal';
+      return a.flow === 'unsureReturn' || b.flow === 'unsureReturn' ? 'unsureReturn' : 'normal';
     }
     // Every local either branch may have changed: assigned names, and lists/dicts mutated in place.
     for (const name of new Set([...a.vars.keys(), ...b.vars.keys()])) {
@@ -1603,7 +1642,10 @@ export class Interp implements Evaluator {
             ? false
             : l.k === 'module' && r.k === 'module'
               ? l.m === r.m
-              : this.sameClass(l, r);
+              : // True and False are one object each (`last_freq is True`, torchaudio's HDemucs).
+                l.k === 'bool' && r.k === 'bool'
+                ? l.v === r.v
+                : this.sameClass(l, r);
       if (same === null) return unknown('unknown identity test');
       return { k: 'bool', v: op === 'is' ? same : !same };
     }
@@ -2389,6 +2431,8 @@ export class Interp implements Evaluator {
     // model's input shape already covers them.
     if (Array.isArray(fn.body)) {
       const flow = this.execBlock(fn.body, scope, frame);
+      if (flow === 'unsureReturn')
+        return unknown(`${fn.name}() may return early on a condition the analyser cannot evaluate`);
       let ret: Value = flow === 'return' ? frame.ret : none;
       if (frame.altRets)
         for (const alt of frame.altRets)
@@ -2835,6 +2879,19 @@ export class Interp implements Evaluator {
     };
   }
 
+  /**
+   * `module.apply(fn)` as PyTorch runs it: on each child's subtree first (children() in order, a
+   * module held twice by one parent once), then on the module itself. A function the analyser does
+   * not understand is treated as any such call given a module: a weight initialiser, which may write
+   * into tensors.
+   */
+  private applyFn(m: ModuleInst, fn: Value, site: Span, depth: number): void {
+    if (depth > 200) return;
+    for (const c of new Set(m.children.values())) this.applyFn(c, fn, site, depth + 1);
+    const r = this.call(fn, noArgs([modValue(m)]), site);
+    if (r.k === 'unknown' && r.call) tensorsMayHaveChanged();
+  }
+
   private moduleMethod(self: Value | undefined, name: string, a: CallArgs, site: Span): Value {
     if (!self || self.k !== 'module') return unknown('module method');
     const m = self.m;
@@ -2863,9 +2920,13 @@ export class Interp implements Evaluator {
       case 'double':
       case 'half':
       case 'requires_grad_':
-      case 'apply':
       case 'type':
         return self;
+      case 'apply': {
+        const fn = a.pos[0] ?? a.kw.get('fn');
+        if (fn) this.applyFn(m, fn, site, 0);
+        return self;
+      }
       case 'add_module':
       case '__setattr__':
       case 'register_module':

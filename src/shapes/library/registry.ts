@@ -22,7 +22,7 @@ import { SPLIT_OPS } from './ops/split';
 import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
-import { withValues } from './ops/values';
+import { VALUE_OPS, withValues } from './ops/values';
 
 export { tensorAttr } from './ops/tensor';
 
@@ -90,6 +90,7 @@ const OPS = build([
   ...DATACLASS_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
+  ...VALUE_OPS,
 ]);
 
 /** The entry a qualified name resolves to; aliases resolve to the same object. */

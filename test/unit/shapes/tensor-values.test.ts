@@ -94,3 +94,15 @@ test('set(): its size, unknown once changed in place under any name', () => {
   assert.equal(outputOf('s = set([1, 2])\ns2 = s\ns2.add(3)\nk = len(s)'), null);
   assert.equal(outputOf('s = set([1, 2])\ns2 = s\ns2 |= {3}\nk = len(s)'), null);
 });
+
+test('numpy.linspace(...).tolist(): the values numpy computes', () => {
+  // PyTorch/numpy: np.linspace(0, 0.2, 5).tolist() has 5 items, the last exactly 0.2; int(x * 10) of
+  // the third (0.1) is 1. maxvit reads its per-layer drop rates so.
+  assert.deepEqual(
+    outputOf(
+      'import numpy as np\np = np.linspace(0, 0.2, 5).tolist()\nk = len(p) + int(p[2] * 10)',
+    ),
+    [2, 6],
+  );
+  assert.equal(outputOf('import numpy as np\nk = len(np.linspace(0, 1, n).tolist())'), null);
+});

@@ -3,7 +3,9 @@
 import { MAX_ITERATIONS, allocate } from '../../eval/budget';
 import { hasAttrKnown } from '../../eval/attrPresence';
 import { iterate, numOf, truthy, valueEq } from '../../eval/semantics';
-import { type Value, unknown } from '../../eval/values';
+import { nnName } from '../../eval/names';
+import { type ClassInfo, type ModuleInst, type Value, unknown } from '../../eval/values';
+import { layerIsA } from '../layers/bases';
 import { type D, add, isNum } from '../dims';
 import { arg, intOf, n, tup } from './args';
 import type { OpConfig, RawCall } from './config';
@@ -332,6 +334,33 @@ function superFn(): Value | undefined {
 }
 
 /** isinstance for the types model code tests: Tensor, Python builtins, nn.Module and the file's classes. */
+/**
+ * isinstance(m, nn.<name>): a torch layer by its class and the classes it derives from; a module of
+ * a class written in Python by that class's bases, followed to torch's classes (a subclass of
+ * nn.Conv2d is an nn.Conv2d). Null when a base is something the analyser does not know.
+ */
+function moduleIsA(m: ModuleInst, name: string): boolean | null {
+  if (m.opaque) return null;
+  if (m.kind !== 'user') return layerIsA(m.kind === 'leaf' ? m.type : m.kind, name);
+  return m.cls ? classIsA(m.cls, name, 0) : null;
+}
+
+function classIsA(cls: ClassInfo, name: string, depth: number): boolean | null {
+  if (depth > 50) return null;
+  let unsure = false;
+  for (const b of cls.bases) {
+    const r =
+      b.k === 'class'
+        ? classIsA(b.cls, name, depth + 1)
+        : b.k === 'ext' && nnName(b.path)
+          ? layerIsA((nnName(b.path) as { short: string }).short, name)
+          : null;
+    if (r === true) return true;
+    if (r === null) unsure = true;
+  }
+  return unsure ? null : false;
+}
+
 function isInstance(v: Value, t: Value): boolean | null {
   if (t.k === 'seq') {
     let any: boolean | null = false;
@@ -358,8 +387,10 @@ function isInstance(v: Value, t: Value): boolean | null {
     const f = kinds[t.path];
     if (f) return f(v);
     const layer = /^torch\.nn\.(\w+)$/.exec(t.path);
-    if (layer && v.k === 'module') return v.m.type === layer[1] || v.m.kind === layer[1];
-    if (layer) return false;
+    if (layer && v.k === 'module') return moduleIsA(v.m, layer[1]);
+    // An object of a class whose bases are not all known may still be a module.
+    if (layer && v.k === 'obj') return v.cls ? classIsA(v.cls, layer[1], 0) : null;
+    if (layer) return v.k === 'ext' ? null : false;
     return null;
   }
   if (t.k === 'class') {

@@ -19,6 +19,7 @@ import {
 } from '../../eval/tensorData';
 import { type TensorV, type Value, unknown } from '../../eval/values';
 import { isNum } from '../dims';
+import type { OpConfig, RawCall } from './config';
 
 interface Operand {
   v: number[];
@@ -337,3 +338,24 @@ function toPython(x: TensorV, d: TensorData, name: string): Value | undefined {
   if (x.shape.length !== 1) return undefined;
   return { k: 'seq', kind: 'list', items: d.v.map(py) };
 }
+
+/**
+ * numpy.linspace(start, stop, num) as numpy computes it in float64 (i * step + start, the last
+ * element `stop` itself), for configuration such as per-layer drop rates read back with .tolist().
+ * The array stands as a 1-d tensor with those elements.
+ */
+function linspace({ a }: RawCall): Value {
+  const [s, e, k] = [a.pos[0], a.pos[1], a.pos[2] ?? a.kw.get('num')];
+  const start = s && s.k === 'num' && isNum(s.v) ? s.v : null;
+  const stop = e && e.k === 'num' && isNum(e.v) ? e.v : null;
+  const num = k && k.k === 'num' && !k.float && isNum(k.v) ? k.v : null;
+  const others = [...a.kw.keys()].filter((x) => x !== 'num');
+  if (start === null || stop === null || num === null || num < 0 || num > MAX_DATA || others.length)
+    return unknown('numpy.linspace() with arguments the analyser cannot evaluate');
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  const v: number[] = [];
+  for (let i = 0; i < num; i++) v.push(i === num - 1 && num > 1 ? stop : i * step + start);
+  return setData({ k: 'tensor', shape: [num] }, v, true, true);
+}
+
+export const VALUE_OPS: OpConfig[] = [{ kind: 'raw', names: ['numpy.linspace'], call: linspace }];

@@ -6,8 +6,32 @@ import { BASE_LAYER } from './modules';
 import { layerName } from './names';
 import type { ClassInfo, Value } from './values';
 
-/** nn.Module's own public attributes in PyTorch 1.13 (`dir(nn.Module())` without the `_` names). */
+/** nn.Module's own attributes in PyTorch 1.13 (`dir(nn.Module())` and its `vars()`, without dunders). */
 const MODULE_ATTRS = new Set([
+  '_apply',
+  '_backward_hooks',
+  '_buffers',
+  '_call_impl',
+  '_forward_hooks',
+  '_forward_pre_hooks',
+  '_get_backward_hooks',
+  '_get_name',
+  '_is_full_backward_hook',
+  '_load_from_state_dict',
+  '_load_state_dict_post_hooks',
+  '_load_state_dict_pre_hooks',
+  '_maybe_warn_non_full_backward_hook',
+  '_modules',
+  '_named_members',
+  '_non_persistent_buffers_set',
+  '_parameters',
+  '_register_load_state_dict_pre_hook',
+  '_register_state_dict_hook',
+  '_replicate_for_data_parallel',
+  '_save_to_state_dict',
+  '_slow_forward',
+  '_state_dict_hooks',
+  '_version',
   'T_destination',
   'add_module',
   'apply',
@@ -87,7 +111,7 @@ export function hasAttrKnown(v: Value, name: string): boolean | null {
     m.openAttrs ||
     m.why ||
     m.attrs.has(BASE_LAYER) ||
-    name.startsWith('_') ||
+    name.startsWith('__') ||
     findMethod(m.cls, '__getattr__') ||
     findMethod(m.cls, '__getattribute__') ||
     !basesKnown(m.cls)

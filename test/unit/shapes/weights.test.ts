@@ -75,9 +75,8 @@ describe('what the weight does not say stays unknown', () => {
     });
 });
 
-test('weight_norm of a parameter whose shape the engine does not hold leaves the count unknown', () => {
-  // PyTorch: weight_g (4,) and weight_v (4,) replace the bias; the engine does not read a layer's
-  // bias as a tensor, so the total is unknown rather than a guess.
+test("weight_norm of a layer's bias replaces it with bias_g and bias_v", () => {
+  // PyTorch 1.13: weight (4, 5), bias_g (4,), bias_v (4,): 28 parameters.
   const r = analyze(
     [
       'import torch.nn as nn',
@@ -94,5 +93,5 @@ test('weight_norm of a parameter whose shape the engine does not hold leaves the
   const m = r.models.find((x) => x.name === 'Net');
   assert.ok(m);
   assert.deepEqual(m.output, [2, 4]);
-  assert.equal(m.params, null);
+  assert.equal(m.params, 28);
 });

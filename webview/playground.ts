@@ -21,7 +21,7 @@ import {
 import { histChart, setHistogram } from './histChart';
 import type { ViewContext } from './context';
 import { h } from './dom';
-import { plotFrame } from './plotFrame';
+import { MAX_PLOT_HEIGHT, plotFrame } from './plotFrame';
 import {
   moveParts,
   revealed,
@@ -39,8 +39,6 @@ const LABELS: Record<StepSamplerName, string> = {
   nuts: 'NUTS',
 };
 const PAD = 28;
-/** The tallest a 2-D plot area is drawn: a square one in the editor tab is this wide, centred. */
-const MAX_PLOT_2D = 480;
 /** The contours drawn enclose these fractions of the density's mass. */
 const CONTOUR_MASS = [0.5, 0.8, 0.95];
 const MARGINAL_BINS = 20;
@@ -410,7 +408,7 @@ export class PlaygroundView {
     // A 2-D plot keeps equal scales on x and y (see plotFrame), so its height follows its width;
     // a 1-D curve takes the height the stylesheet gives.
     const frame =
-      tr?.dims === 2 && tr.rangeY ? plotFrame(w, tr.range, tr.rangeY, PAD, MAX_PLOT_2D) : null;
+      tr?.dims === 2 && tr.rangeY ? plotFrame(w, tr.range, tr.rangeY, PAD, MAX_PLOT_HEIGHT) : null;
     const wantHeight = frame ? `${Math.round(frame.outerHeight)}px` : '';
     if (c.style.height !== wantHeight) c.style.height = wantHeight;
     const hh = Math.max(120, c.clientHeight);

@@ -6,6 +6,8 @@
 
 /** A plot area never wider than this many times its height, nor taller than this times its width. */
 export const MAX_ASPECT = 3;
+/** The tallest a 2-D plot area is drawn: a square one wider than this is this wide, centred. */
+export const MAX_PLOT_HEIGHT = 480;
 
 export interface PlotFrame {
   /** The plot area's left and top edge and size, in CSS pixels from the drawing's corner. */

@@ -18,6 +18,7 @@ import {
   Chart,
   chartPng,
   currentTheme,
+  equalScalesPlugin,
   heatmapPlugin,
   makeChart,
   PIXEL_DECIMATION,
@@ -754,7 +755,7 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
       ],
     },
     options: opts as ChartOptions<'scatter'>,
-    plugins: [heatmapPlugin(img)],
+    plugins: [heatmapPlugin(img), equalScalesPlugin(r.range, ry)],
   }) as unknown as Chart;
 }
 

@@ -21,7 +21,7 @@ import {
 import { histChart, setHistogram } from './histChart';
 import type { ViewContext } from './context';
 import { h } from './dom';
-import { MAX_PLOT_HEIGHT, plotFrame } from './plotFrame';
+import { MAX_PLOT_HEIGHT, plotFrame, scalesEqual, UNEQUAL_SCALES_NOTE } from './plotFrame';
 import {
   moveParts,
   revealed,
@@ -678,8 +678,5 @@ function contoursOf(tr: StepTrace): Segment[][] {
 /** Said under a 2-D plot whose range is too far from square to draw at equal scales. */
 function scalesNote(tr: StepTrace): string {
   if (tr.dims !== 2 || !tr.rangeY) return '';
-  const f = plotFrame(1000, tr.range, tr.rangeY, 0, 1000);
-  return f.equalScales
-    ? ''
-    : ' x and y are drawn at different scales (the range is far from square).';
+  return scalesEqual(tr.range, tr.rangeY) ? '' : ` ${UNEQUAL_SCALES_NOTE}`;
 }

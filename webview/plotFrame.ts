@@ -52,3 +52,15 @@ export function plotFrame(
     equalScales: aspect === wanted,
   };
 }
+
+/** True when the ranges are close enough to square to be drawn at equal scales on x and y. */
+export function scalesEqual(
+  xRange: readonly [number, number],
+  yRange: readonly [number, number],
+): boolean {
+  return plotFrame(1, xRange, yRange, 0, Infinity).equalScales;
+}
+
+/** Said under a 2-D plot whose scales differ. */
+export const UNEQUAL_SCALES_NOTE =
+  'x and y are drawn at different scales (the range is far from square).';

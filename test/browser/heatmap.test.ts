@@ -29,7 +29,7 @@ for (const [width, editor] of [
   [300, false],
   [1100, true],
 ] as const) {
-  test(`the 2-D card draws a square range square at ${width} px`, { skip }, async () => {
+  test(`the 2-D card draws a square range square at ${width} px`, { skip }, async (t) => {
     const h = await openHarness(browser as Browser, { theme: 'dark', width, height: 1000, editor });
     try {
       const r = sampleResult2d('sq');
@@ -98,6 +98,7 @@ for (const [width, editor] of [
       assert.ok(box.w > 120 && box.h > 120, `heat map drawn (${box.w} × ${box.h} device px)`);
       // x-range / y-range is 1: the drawn area's width / height within 10 % of it.
       const ratio = box.w / box.h;
+      t.diagnostic(`heat map ${box.w} × ${box.h} device px (ratio ${ratio.toFixed(3)})`);
       assert.ok(Math.abs(ratio - 1) <= 0.1, `heat map ${box.w} × ${box.h}: ratio ${ratio}`);
       assert.ok(box.right <= width, `the chart ends inside the page (${box.right} px)`);
       const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);

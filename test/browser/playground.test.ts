@@ -221,7 +221,7 @@ for (const [width, editor] of [
   test(
     `a square range is drawn square at ${width} px: equal scales on x and y, within the width`,
     { skip },
-    async () => {
+    async (t) => {
       const h = await openHarness(browser as Browser, {
         theme: 'dark',
         width,
@@ -300,6 +300,7 @@ for (const [width, editor] of [
         assert.ok(r.w > 150 && r.h > 150, `density area drawn (${r.w} × ${r.h} device px)`);
         // x-range / y-range is 1: the drawn area's width / height within 10 % of it.
         const ratio = r.w / r.h;
+        t.diagnostic(`density area ${r.w} × ${r.h} device px (ratio ${ratio.toFixed(3)})`);
         assert.ok(Math.abs(ratio - 1) <= 0.1, `density area ${r.w} × ${r.h}: ratio ${ratio}`);
         assert.ok(r.right <= width, `the plot ends inside the page (${r.right} px)`);
         const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);

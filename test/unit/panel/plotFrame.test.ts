@@ -3,7 +3,7 @@
 // to be so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_ASPECT, plotFrame } from '../../../webview/plotFrame';
+import { MAX_ASPECT, plotFrame, scalesEqual } from '../../../webview/plotFrame';
 
 const perUnit = (f: ReturnType<typeof plotFrame>, x: [number, number], y: [number, number]) => ({
   x: f.width / (x[1] - x[0]),
@@ -58,4 +58,11 @@ test('an empty or infinite range is drawn square, never NaN', () => {
     assert.equal(f.width, f.height);
     assert.ok(Number.isFinite(f.outerHeight));
   }
+});
+
+test('the gallery’s ranges: banana and donut at equal scales, the funnel not', () => {
+  // The banana's and donut's ranges as the sampler chooses them; the funnel's as the gallery sets.
+  assert.equal(scalesEqual([-3.63, 3.63], [-2.74, 13.02]), true);
+  assert.equal(scalesEqual([-2.75, 2.75], [-2.75, 2.75]), true);
+  assert.equal(scalesEqual([-30, 30], [-4, 4]), false);
 });

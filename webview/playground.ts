@@ -181,7 +181,9 @@ export class PlaygroundView {
     this.animateBtn.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
     this.resetBtn.addEventListener('click', () => this.reset());
     this.speed.addEventListener('input', () => this.showSpeed());
-    new ResizeObserver(() => this.draw()).observe(this.canvas);
+    // Drawn in the next frame, not in the observer's callback: a 2-D plot's height follows its
+    // width, and a size changed inside the callback is reported as a ResizeObserver loop error.
+    new ResizeObserver(() => requestAnimationFrame(() => this.draw())).observe(this.canvas);
     this.showTuning();
     this.showSpeed();
     this.updateButtons();

@@ -70,7 +70,7 @@ for (const [width, editor] of [
         const cv = c as HTMLCanvasElement;
         const ctx = cv.getContext('2d');
         const rect = cv.getBoundingClientRect();
-        const none = { w: 0, h: 0, right: rect.right };
+        const none = { w: 0, h: 0, right: rect.right, cssHeight: rect.height };
         if (!ctx || !cv.width || !cv.height) return none;
         const d = ctx.getImageData(0, 0, cv.width, cv.height).data;
         const key = (i: number): number =>
@@ -93,7 +93,7 @@ for (const [width, editor] of [
               y0 = Math.min(y0, y);
               y1 = Math.max(y1, y);
             }
-        return { w: x1 - x0 + 1, h: y1 - y0 + 1, right: rect.right };
+        return { w: x1 - x0 + 1, h: y1 - y0 + 1, right: rect.right, cssHeight: rect.height };
       });
       assert.ok(box.w > 120 && box.h > 120, `heat map drawn (${box.w} × ${box.h} device px)`);
       // x-range / y-range is 1: the drawn area's width / height within 10 % of it.
@@ -103,6 +103,23 @@ for (const [width, editor] of [
       assert.ok(box.right <= width, `the chart ends inside the page (${box.right} px)`);
       const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scroll <= width, `no horizontal overflow at ${width} px (scrollWidth ${scroll})`);
+      // Narrowed and widened again, the box follows without a ResizeObserver loop error.
+      await h.page.evaluate(() => {
+        const w = window as unknown as { tlErrors: string[] };
+        w.tlErrors = [];
+        window.addEventListener('error', (e) => w.tlErrors.push(e.message));
+      });
+      for (const w of [Math.round(width * 0.7), width]) {
+        await h.page.setViewportSize({ width: w, height: 1000 });
+        await h.page.waitForTimeout(300);
+        await settle(h.page);
+      }
+      const errors = await h.page.evaluate(
+        () => (window as unknown as { tlErrors: string[] }).tlErrors,
+      );
+      assert.deepEqual(errors, []);
+      const again = await canvas.evaluate((c) => c.getBoundingClientRect().height);
+      assert.ok(Math.abs(again - box.cssHeight) <= 2, `same height after (${again} px)`);
       assert.deepEqual(h.problems, []);
     } finally {
       await h.close();

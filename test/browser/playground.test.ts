@@ -305,6 +305,22 @@ for (const [width, editor] of [
         assert.ok(r.right <= width, `the plot ends inside the page (${r.right} px)`);
         const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(scroll <= width, `no horizontal overflow at ${width} px (scrollWidth ${scroll})`);
+        // Narrowed and widened again, the plot's height follows without a ResizeObserver loop
+        // error (one that changes a size in its own callback gets one per change).
+        await h.page.evaluate(() => {
+          const w = window as unknown as { tlErrors: string[] };
+          w.tlErrors = [];
+          window.addEventListener('error', (e) => w.tlErrors.push(e.message));
+        });
+        for (const w of [Math.round(width * 0.7), width]) {
+          await h.page.setViewportSize({ width: w, height: 1000 });
+          await h.page.waitForTimeout(300);
+          await settle(h.page);
+        }
+        const errors = await h.page.evaluate(
+          () => (window as unknown as { tlErrors: string[] }).tlErrors,
+        );
+        assert.deepEqual(errors, []);
         assert.deepEqual(h.problems, []);
       } finally {
         await h.close();

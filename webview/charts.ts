@@ -23,6 +23,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import { fmtCompact, type ChartColorName } from './chartData';
+import { MAX_PLOT_HEIGHT, plotFrame } from './plotFrame';
 
 Chart.register(
   BarController,
@@ -216,6 +217,42 @@ export function heatmapPlugin(image: HTMLCanvasElement): Plugin<'scatter'> {
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(image, a.left, a.top, a.right - a.left, a.bottom - a.top);
       ctx.restore();
+    },
+  };
+}
+
+/**
+ * Sizes a chart's box so that its plot area keeps one unit of x and of y the same pixels (see
+ * plotFrame): the box's height follows its width, and a range too tall for MAX_PLOT_HEIGHT makes
+ * the box narrower, centred. Chart.js lays the axes out first, so the box is resized after each
+ * layout from the space the axes took; the chart's own resize observer then lays it out again,
+ * and a size within a pixel of the wanted one stops there.
+ */
+export function equalScalesPlugin(
+  xRange: readonly [number, number],
+  yRange: readonly [number, number],
+): Plugin<'scatter'> {
+  return {
+    id: 'tlEqualScales',
+    afterLayout(chart) {
+      const box = chart.canvas.parentElement;
+      const parent = box?.parentElement;
+      if (!box || !parent) return;
+      const a = chart.chartArea;
+      const axesW = chart.width - (a.right - a.left),
+        axesH = chart.height - (a.bottom - a.top);
+      const cs = getComputedStyle(parent);
+      const room =
+        parent.clientWidth - parseFloat(cs.paddingLeft || '0') - parseFloat(cs.paddingRight || '0');
+      if (!(room > axesW + 40)) return;
+      const f = plotFrame(room - axesW, xRange, yRange, 0, MAX_PLOT_HEIGHT);
+      const height = Math.round(f.height + axesH),
+        width = Math.round(f.width + axesW);
+      if (Math.abs(box.clientHeight - height) > 1) box.style.height = `${height}px`;
+      // Only a capped height narrows the box; otherwise it keeps the card's width, so that a wider
+      // card reaches the chart's resize observer.
+      const maxWidth = width < room - 1 ? `${width}px` : '';
+      if (box.style.maxWidth !== maxWidth) box.style.maxWidth = maxWidth;
     },
   };
 }

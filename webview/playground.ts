@@ -21,6 +21,7 @@ import {
 import { histChart, setHistogram } from './histChart';
 import type { ViewContext } from './context';
 import { h } from './dom';
+import { MAX_PLOT_HEIGHT, plotFrame, scalesEqual, UNEQUAL_SCALES_NOTE } from './plotFrame';
 import {
   moveParts,
   revealed,
@@ -180,7 +181,9 @@ export class PlaygroundView {
     this.animateBtn.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
     this.resetBtn.addEventListener('click', () => this.reset());
     this.speed.addEventListener('input', () => this.showSpeed());
-    new ResizeObserver(() => this.draw()).observe(this.canvas);
+    // Drawn in the next frame, not in the observer's callback: a 2-D plot's height follows its
+    // width, and a size changed inside the callback is reported as a ResizeObserver loop error.
+    new ResizeObserver(() => requestAnimationFrame(() => this.draw())).observe(this.canvas);
     this.showTuning();
     this.showSpeed();
     this.updateButtons();
@@ -263,7 +266,7 @@ export class PlaygroundView {
       this.t = 0;
       this.contours = contoursOf(this.trace);
       this.contourNote.textContent = this.contours.length
-        ? `Contour lines enclose ${CONTOUR_MASS.map((p) => `${p * 100} %`).join(', ')} of the density.`
+        ? `Contour lines enclose ${CONTOUR_MASS.map((p) => `${p * 100} %`).join(', ')} of the density.${scalesNote(this.trace)}`
         : '';
       this.buildMarginals();
       this.draw();
@@ -402,8 +405,20 @@ export class PlaygroundView {
   private draw(): void {
     const c = this.canvas;
     const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(120, c.clientWidth),
-      hh = Math.max(120, c.clientHeight);
+    const tr = this.trace;
+    const w = Math.max(120, c.clientWidth);
+    // A 2-D plot keeps equal scales on x and y (see plotFrame), so its height follows its width;
+    // a 1-D curve takes the height the stylesheet gives.
+    const frame =
+      tr?.dims === 2 && tr.rangeY ? plotFrame(w, tr.range, tr.rangeY, PAD, MAX_PLOT_HEIGHT) : null;
+    const wantHeight = frame ? `${Math.round(frame.outerHeight)}px` : '';
+    if (c.style.height !== wantHeight) c.style.height = wantHeight;
+    const hh = Math.max(120, c.clientHeight);
+    // The plot area: left, top, width, height.
+    const L = frame ? frame.left : PAD,
+      T = PAD,
+      PW = frame ? frame.width : w - 2 * PAD,
+      PH = frame ? frame.height : Math.max(1, hh - 2 * PAD);
     if (c.width !== Math.round(w * dpr) || c.height !== Math.round(hh * dpr)) {
       c.width = Math.round(w * dpr);
       c.height = Math.round(hh * dpr);
@@ -413,7 +428,6 @@ export class PlaygroundView {
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     const th = currentTheme();
     g.clearRect(0, 0, w, hh);
-    const tr = this.trace;
     if (!tr) {
       g.fillStyle = th.muted;
       g.font = th.font ? `12px ${th.font}` : '12px sans-serif';
@@ -423,8 +437,8 @@ export class PlaygroundView {
     }
     const [x0, x1] = tr.range;
     const [y0, y1] = tr.dims === 2 && tr.rangeY ? tr.rangeY : [0, 1.12];
-    const X = (x: number): number => PAD + ((x - x0) / (x1 - x0)) * (w - 2 * PAD);
-    const Y = (y: number): number => hh - PAD - ((y - y0) / (y1 - y0)) * (hh - 2 * PAD);
+    const X = (x: number): number => L + ((x - x0) / (x1 - x0)) * PW;
+    const Y = (y: number): number => T + PH - ((y - y0) / (y1 - y0)) * PH;
     const dens = (x: number): number => {
       // Linear interpolation of the 1-D curve, for placing points on it.
       const xs = tr.density.x,
@@ -447,17 +461,17 @@ export class PlaygroundView {
       const { nx, ny, values } = tr.density2d;
       // The grid's values are at evenly spaced points including both ends, so each cell is centred
       // on its point (the contours below interpolate between the same points).
-      const cw = (w - 2 * PAD) / (nx - 1),
-        ch = (hh - 2 * PAD) / (ny - 1);
+      const cw = PW / (nx - 1),
+        ch = PH / (ny - 1);
       // Cells are filled in device pixels between rounded edges that neighbours share: no two
       // translucent cells overlap (a darker line) and none leaves a gap (a lighter one).
       g.save();
       g.setTransform(1, 0, 0, 1, 0, 0);
       g.beginPath();
-      g.rect(PAD * dpr, PAD * dpr, (w - 2 * PAD) * dpr, (hh - 2 * PAD) * dpr);
+      g.rect(L * dpr, T * dpr, PW * dpr, PH * dpr);
       g.clip();
-      const ex = (i: number): number => Math.round((PAD + (i - 0.5) * cw) * dpr);
-      const ey = (j: number): number => Math.round((hh - PAD - (j - 0.5) * ch) * dpr);
+      const ex = (i: number): number => Math.round((L + (i - 0.5) * cw) * dpr);
+      const ey = (j: number): number => Math.round((T + PH - (j - 0.5) * ch) * dpr);
       for (let j = 0; j < ny; j++) {
         const top = ey(j + 1),
           bottom = ey(j);
@@ -475,8 +489,8 @@ export class PlaygroundView {
       g.beginPath();
       for (const level of this.contours)
         for (const [a, b, c, d] of level) {
-          g.moveTo(PAD + a * cw, hh - PAD - b * ch);
-          g.lineTo(PAD + c * cw, hh - PAD - d * ch);
+          g.moveTo(L + a * cw, T + PH - b * ch);
+          g.lineTo(L + c * cw, T + PH - d * ch);
         }
       g.stroke();
     } else {
@@ -490,7 +504,7 @@ export class PlaygroundView {
     }
     g.strokeStyle = th.grid;
     g.lineWidth = 1;
-    g.strokeRect(PAD, PAD, w - 2 * PAD, hh - 2 * PAD);
+    g.strokeRect(L, T, PW, PH);
     // The chain so far.
     const done = tr.steps.slice(0, this.index);
     g.fillStyle = withAlpha(th.muted, 0.8);
@@ -506,7 +520,7 @@ export class PlaygroundView {
       g.stroke();
     }
     for (const s of done) {
-      const [a, b] = tr.dims === 2 ? P(s.to) : [X(s.to[0]), hh - PAD + 6];
+      const [a, b] = tr.dims === 2 ? P(s.to) : [X(s.to[0]), T + PH + 6];
       g.fillRect(a - 1.5, b - 1.5, 3, 3);
     }
     // The move in progress.
@@ -661,4 +675,10 @@ function contoursOf(tr: StepTrace): Segment[][] {
   const grid = tr.dims === 2 ? tr.density2d : undefined;
   if (!grid) return [];
   return massLevels(grid.values, CONTOUR_MASS).map((level) => contourSegments(grid, level));
+}
+
+/** Said under a 2-D plot whose range is too far from square to draw at equal scales. */
+function scalesNote(tr: StepTrace): string {
+  if (tr.dims !== 2 || !tr.rangeY) return '';
+  return scalesEqual(tr.range, tr.rangeY) ? '' : ` ${UNEQUAL_SCALES_NOTE}`;
 }

@@ -18,6 +18,7 @@ import {
   Chart,
   chartPng,
   currentTheme,
+  equalScalesPlugin,
   heatmapPlugin,
   makeChart,
   PIXEL_DECIMATION,
@@ -33,6 +34,7 @@ import {
   type Pt,
 } from './chartData';
 import { histChart } from './histChart';
+import { scalesEqual, UNEQUAL_SCALES_NOTE } from './plotFrame';
 import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
 import { divergenceMarks } from './diagnosticsData';
 import { appendDiagnostics } from './diagnosticsView';
@@ -563,6 +565,8 @@ export class SamplingView {
     };
     if (r.dims === 2 && r.density2d) {
       charts.push(heatmapChart(box('Density and draws', 'heatmap'), r));
+      if (!scalesEqual(r.range, r.rangeY ?? r.range))
+        el.append(h('div', { class: 'muted caption' }, UNEQUAL_SCALES_NOTE));
       charts.push(
         histChart(
           box('Marginal x', 'marginal-x', true),
@@ -754,7 +758,7 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
       ],
     },
     options: opts as ChartOptions<'scatter'>,
-    plugins: [heatmapPlugin(img)],
+    plugins: [heatmapPlugin(img), equalScalesPlugin(r.range, ry)],
   }) as unknown as Chart;
 }
 

@@ -3,6 +3,8 @@
 // controls make the request the host expects, a real recorded chain (traceSteps, in process) is
 // stepped, animated, paused and reset, every move draws on the canvas, nothing overflows the
 // width, and no console error or CSP violation occurs. Saves a screenshot per theme to look at.
+// A square range is drawn square at 300 px and in the 1100 px editor tab (equal scales on x and
+// y: the wide tab once stretched it to about 1018 × 242 device pixels).
 // Skips when Debian's /usr/bin/chromium is not installed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,8 +174,9 @@ test(
           chains: 1,
           seed: 1,
           warmup: 100,
-          range: banana.range,
-          rangeY: banana.rangeY,
+          // Square, so the plot area fills the width less its 28 px padding (read below).
+          range: [-3, 3],
+          rangeY: [-3, 3],
         },
         5,
       );
@@ -210,3 +213,118 @@ test(
     }
   },
 );
+
+for (const [width, editor] of [
+  [300, false],
+  [1100, true],
+] as const) {
+  test(
+    `a square range is drawn square at ${width} px: equal scales on x and y, within the width`,
+    { skip },
+    async (t) => {
+      const h = await openHarness(browser as Browser, {
+        theme: 'dark',
+        width,
+        height: 1000,
+        editor,
+      });
+      try {
+        await h.send(init);
+        await h.send({ type: 'showTab', tab: 'sampling' });
+        const banana = GALLERY_2D.find((g) => g.name === 'banana');
+        assert.ok(banana);
+        const trace = traceSteps(
+          {
+            expr: banana.expr,
+            sampler: 'mh',
+            n: 100,
+            chains: 1,
+            seed: 1,
+            warmup: 100,
+            range: [-3, 3],
+            rangeY: [-3, 3],
+          },
+          5,
+        );
+        assert.ok(trace.density2d);
+        assert.deepEqual(
+          [trace.range, trace.rangeY],
+          [
+            [-3, 3],
+            [-3, 3],
+          ],
+        );
+        // Every cell one value: the drawn density area is the block of that one shade.
+        const flat = {
+          ...trace,
+          density2d: { ...trace.density2d, values: trace.density2d.values.map(() => 0.5) },
+        };
+        await h.send({ type: 'stepTrace', trace: flat });
+        await settle(h.page);
+        await h.page.locator('.playground').scrollIntoViewIfNeeded();
+        await h.page.locator('.playground').screenshot({
+          path: join(
+            mkdirSync(SHOTS, { recursive: true }) ?? SHOTS,
+            `playground-square-${width}.png`,
+          ),
+        });
+        const r = await h.page.locator('canvas.pg-canvas').evaluate((c) => {
+          const canvas = c as HTMLCanvasElement;
+          const ctx = canvas.getContext('2d');
+          const none = { w: 0, h: 0, cssWidth: 0, right: 0 };
+          if (!ctx || !canvas.width || !canvas.height) return none;
+          const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          const key = (i: number): number =>
+            ((d[i] * 256 + d[i + 1]) * 256 + d[i + 2]) * 256 + d[i + 3];
+          const counts = new Map<number, number>();
+          for (let i = 0; i < d.length; i += 4)
+            if (d[i + 3] > 0) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
+          let shade = -1,
+            most = 0;
+          for (const [k, n] of counts) if (n > most) [shade, most] = [k, n];
+          let x0 = Infinity,
+            x1 = -Infinity,
+            y0 = Infinity,
+            y1 = -Infinity;
+          for (let y = 0; y < canvas.height; y++)
+            for (let x = 0; x < canvas.width; x++)
+              if (key((y * canvas.width + x) * 4) === shade) {
+                x0 = Math.min(x0, x);
+                x1 = Math.max(x1, x);
+                y0 = Math.min(y0, y);
+                y1 = Math.max(y1, y);
+              }
+          const box = canvas.getBoundingClientRect();
+          return { w: x1 - x0 + 1, h: y1 - y0 + 1, cssWidth: box.width, right: box.right };
+        });
+        assert.ok(r.w > 150 && r.h > 150, `density area drawn (${r.w} × ${r.h} device px)`);
+        // x-range / y-range is 1: the drawn area's width / height within 10 % of it.
+        const ratio = r.w / r.h;
+        t.diagnostic(`density area ${r.w} × ${r.h} device px (ratio ${ratio.toFixed(3)})`);
+        assert.ok(Math.abs(ratio - 1) <= 0.1, `density area ${r.w} × ${r.h}: ratio ${ratio}`);
+        assert.ok(r.right <= width, `the plot ends inside the page (${r.right} px)`);
+        const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scroll <= width, `no horizontal overflow at ${width} px (scrollWidth ${scroll})`);
+        // Narrowed and widened again, the plot's height follows without a ResizeObserver loop
+        // error (one that changes a size in its own callback gets one per change).
+        await h.page.evaluate(() => {
+          const w = window as unknown as { tlErrors: string[] };
+          w.tlErrors = [];
+          window.addEventListener('error', (e) => w.tlErrors.push(e.message));
+        });
+        for (const w of [Math.round(width * 0.7), width]) {
+          await h.page.setViewportSize({ width: w, height: 1000 });
+          await h.page.waitForTimeout(300);
+          await settle(h.page);
+        }
+        const errors = await h.page.evaluate(
+          () => (window as unknown as { tlErrors: string[] }).tlErrors,
+        );
+        assert.deepEqual(errors, []);
+        assert.deepEqual(h.problems, []);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+}

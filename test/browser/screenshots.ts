@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { HostToWebview } from '../../src/common/messages';
 import type { SampleResult, SamplerName } from '../../src/sampling/types';
 import { runSampler } from '../../src/sampling';
+import { traceSteps } from '../../src/sampling/steps';
+import { GALLERY_2D } from '../../src/common/gallery2d';
 import {
   modelSummary,
   sampleResult1d,
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
         const hz = await openHarness(browser, {
           theme,
           editor,
-          width: editor ? 1200 : 380,
+          width: editor ? 1100 : 300,
           height: 1000,
         });
         const init: HostToWebview = {
@@ -137,8 +139,33 @@ async function main(): Promise<void> {
         // The first screenful at full resolution, for reading the form and the first card.
         await hz.page.screenshot({
           path: join(out, `sampling-${tag}-top.png`),
-          clip: { x: 0, y: 0, width: editor ? 1200 : 380, height: 1000 },
+          clip: { x: 0, y: 0, width: editor ? 1100 : 300, height: 1000 },
         });
+        // The playground on two gallery targets: the banana at equal scales on x and y, and the
+        // funnel, whose 60 × 8 range is drawn at the capped aspect.
+        for (const name of ['banana', 'funnel']) {
+          const g = GALLERY_2D.find((t) => t.name === name);
+          if (!g) continue;
+          const trace = traceSteps(
+            {
+              expr: g.expr,
+              sampler: 'nuts',
+              n: 100,
+              chains: 1,
+              seed: 1,
+              warmup: 200,
+              range: g.range,
+              rangeY: g.rangeY,
+            },
+            20,
+          );
+          await hz.send({ type: 'stepTrace', trace });
+          await settle(hz.page);
+          for (let i = 0; i < 8; i++) await hz.page.locator('.pg-step').click();
+          await hz.page.locator('.playground').screenshot({
+            path: join(out, `playground-${name}-${tag}.png`),
+          });
+        }
         await hz.page.locator('vscode-tab-header').nth(2).click();
         await settle(hz.page);
         await hz.page.screenshot({ path: join(out, `summary-${tag}.png`), fullPage: true });

@@ -333,6 +333,24 @@ export async function settle(page: Page): Promise<void> {
 }
 
 /**
+ * Narrows the page to 70 % of `width` and widens it back, returning the page's error events
+ * meanwhile: a ResizeObserver that changes a size in its own callback raises one per change.
+ */
+export async function errorsWhileResizing(page: Page, width: number): Promise<string[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { tlErrors: string[] };
+    w.tlErrors = [];
+    window.addEventListener('error', (e) => w.tlErrors.push(e.message));
+  });
+  for (const w of [Math.round(width * 0.7), width]) {
+    await page.setViewportSize({ width: w, height: 1000 });
+    await page.waitForTimeout(300);
+    await settle(page);
+  }
+  return page.evaluate(() => (window as unknown as { tlErrors: string[] }).tlErrors);
+}
+
+/**
  * Pixels of a canvas that differ from its top-left corner: proof that something was drawn (the
  * background plugin fills every pixel, so opaque pixels alone prove nothing).
  */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { sampleResult2d } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle } from './harness';
+import { chromiumAvailable, errorsWhileResizing, launch, openHarness, settle } from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
 let browser: Browser | undefined;
@@ -104,19 +104,7 @@ for (const [width, editor] of [
       const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scroll <= width, `no horizontal overflow at ${width} px (scrollWidth ${scroll})`);
       // Narrowed and widened again, the box follows without a ResizeObserver loop error.
-      await h.page.evaluate(() => {
-        const w = window as unknown as { tlErrors: string[] };
-        w.tlErrors = [];
-        window.addEventListener('error', (e) => w.tlErrors.push(e.message));
-      });
-      for (const w of [Math.round(width * 0.7), width]) {
-        await h.page.setViewportSize({ width: w, height: 1000 });
-        await h.page.waitForTimeout(300);
-        await settle(h.page);
-      }
-      const errors = await h.page.evaluate(
-        () => (window as unknown as { tlErrors: string[] }).tlErrors,
-      );
+      const errors = await errorsWhileResizing(h.page, width);
       assert.deepEqual(errors, []);
       const again = await canvas.evaluate((c) => c.getBoundingClientRect().height);
       assert.ok(Math.abs(again - box.cssHeight) <= 2, `same height after (${again} px)`);

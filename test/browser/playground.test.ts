@@ -17,6 +17,7 @@ import { GALLERY_2D } from '../../src/common/gallery2d';
 import { traceSteps } from '../../src/sampling/steps';
 import {
   chromiumAvailable,
+  errorsWhileResizing,
   launch,
   openHarness,
   settle,
@@ -305,21 +306,8 @@ for (const [width, editor] of [
         assert.ok(r.right <= width, `the plot ends inside the page (${r.right} px)`);
         const scroll = await h.page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(scroll <= width, `no horizontal overflow at ${width} px (scrollWidth ${scroll})`);
-        // Narrowed and widened again, the plot's height follows without a ResizeObserver loop
-        // error (one that changes a size in its own callback gets one per change).
-        await h.page.evaluate(() => {
-          const w = window as unknown as { tlErrors: string[] };
-          w.tlErrors = [];
-          window.addEventListener('error', (e) => w.tlErrors.push(e.message));
-        });
-        for (const w of [Math.round(width * 0.7), width]) {
-          await h.page.setViewportSize({ width: w, height: 1000 });
-          await h.page.waitForTimeout(300);
-          await settle(h.page);
-        }
-        const errors = await h.page.evaluate(
-          () => (window as unknown as { tlErrors: string[] }).tlErrors,
-        );
+        // Narrowed and widened again, the box follows without a ResizeObserver loop error.
+        const errors = await errorsWhileResizing(h.page, width);
         assert.deepEqual(errors, []);
         assert.deepEqual(h.problems, []);
       } finally {

@@ -2911,11 +2911,24 @@ export class Interp implements Evaluator {
       return unknown(`${name}()`);
     }
     switch (name) {
+      case 'eval':
+      case 'train': {
+        // `model.eval()`: `self.training` is False in every submodule, which forwards branch on.
+        const arg = a.pos[0] ?? a.kw.get('mode');
+        const mode: Value =
+          name === 'eval'
+            ? FALSE
+            : arg === undefined
+              ? TRUE
+              : arg.k === 'bool'
+                ? arg
+                : unknown('train(mode) with a mode the analyser cannot evaluate');
+        setTraining(m, mode);
+        return self;
+      }
       case 'to':
       case 'cuda':
       case 'cpu':
-      case 'eval':
-      case 'train':
       case 'float':
       case 'double':
       case 'half':
@@ -3014,4 +3027,24 @@ function constantKw(kw: ReadonlyMap<string, Value>): Map<string, Value> | undefi
   for (const v of kw.values())
     if (v.k !== 'num' && v.k !== 'str' && v.k !== 'bool' && v.k !== 'none') return undefined;
   return new Map(kw);
+}
+
+/**
+ * Module.train(mode) / eval(): the mode of the module and of every module below it. The model is
+ * traced once, in the mode the file leaves it in, while a call may have run in another: a module
+ * switched both ways (`model.eval()`, a call, `model.train()`) has an unknown mode.
+ */
+function setTraining(m: ModuleInst, mode: Value, seen = new Set<ModuleInst>()): void {
+  if (seen.has(m)) return;
+  seen.add(m);
+  const prev = m.attrs.get('training');
+  const same =
+    prev === undefined ||
+    (prev.k === 'bool' && mode.k === 'bool' && prev.v === mode.v) ||
+    (prev.k === 'unknown' && mode.k === 'unknown');
+  ownAttrs(m).set(
+    'training',
+    same ? mode : unknown('the module is switched between train() and eval() in this file'),
+  );
+  for (const c of m.children.values()) setTraining(c, mode, seen);
 }

@@ -109,7 +109,7 @@ export function runEngine(source: string, file: string, site?: string): JsonResu
   return withModules(analyze(source, { file: join(site, file), modules }));
 }
 
-function withModules(r: AnalysisResult): JsonResult {
+export function withModules(r: AnalysisResult): JsonResult {
   const j = toJson(r) as JsonResult;
   j.models.forEach((m, k) => (m.modules = r.models[k].modules));
   return j;
@@ -206,7 +206,11 @@ export function compareStated(f: Fact, r: JsonResult): Outcome {
   if (m0.params === null) unknown.push(`parameter total unknown (PyTorch ${f.params})`);
   else if (m0.params !== f.params)
     wrong.push(`parameter total: engine ${m0.params}, PyTorch ${f.params}`);
-  const m = { ...m0, layers: foldInside(m0, f) };
+  // A module built inside forward (`nn.ReLU(inplace=True)(x)`) is no submodule: PyTorch's hooks,
+  // which record only the model's own modules, never see it, so it is not compared.
+  const tree = m0.modules && new Set(m0.modules.map((x) => x.path));
+  const own = tree ? { ...m0, layers: m0.layers.filter((l) => tree.has(l.name)) } : m0;
+  const m = { ...own, layers: foldInside(own, f) };
   let matched = 0;
   let firstUnknown = -1;
   const n = Math.min(m.layers.length, f.layers.length);

@@ -4,10 +4,16 @@
 // are not on a fresh machine. Usage is in test/realworld/README.md.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { toJson } from '../../src/cli/shapes';
 import { fsModuleHost } from '../../src/pyenv/moduleHost';
 import { analyze } from '../../src/shapes';
-import { compareAsIs, compareStated, driver, type Fact, type JsonResult } from './compare';
+import {
+  compareAsIs,
+  compareStated,
+  driver,
+  withModules,
+  type Fact,
+  type JsonResult,
+} from './compare';
 
 const SITE = '/usr/lib/python3/dist-packages';
 const [, , catalogueArg, checkoutArg, recordedArg] = process.argv;
@@ -22,7 +28,7 @@ const facts = (JSON.parse(readFileSync(recordedArg, 'utf8')) as { models: Fact[]
 
 function run(source: string, file: string): JsonResult {
   const modules = fsModuleHost({ roots: [checkout], library: { roots: [SITE] } });
-  return toJson(analyze(source, { file: join(checkout, file), modules })) as JsonResult;
+  return withModules(analyze(source, { file: join(checkout, file), modules }));
 }
 
 const tally: Record<string, number> = {};

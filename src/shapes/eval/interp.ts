@@ -653,7 +653,9 @@ export class Interp implements Evaluator {
     for (const name in values) {
       const v = values[name];
       // PyTorch rejects negative sizes when it allocates the weights ("negative dimension").
-      if (SIZE_ARGS.has(name) && someNum(v, badSize)) {
+      // Padding layers take negative padding: they crop (NASNet's `ConstantPad2d((-1, 0, -1, 0), 0)`).
+      const crops = name === 'padding' && /Pad[123]d$/.test(rule.type);
+      if (SIZE_ARGS.has(name) && !crops && someNum(v, badSize)) {
         const why = `${rule.type}: ${name}=${JSON.stringify(v)} is not a valid size`;
         this.ctorFail(
           m,
@@ -1939,7 +1941,11 @@ export class Interp implements Evaluator {
       case 'class': {
         const meth = findMethod(obj.cls, name);
         if (meth) return meth.fn.binding ? this.bindSpecial(meth, null, obj.cls) : meth.fn;
-        return findClassAttr(obj.cls, name) ?? unknown(`attribute '${name}' is not known`);
+        const ca = findClassAttr(obj.cls, name);
+        if (ca) return ca;
+        // `block.__name__` names submodules in model zoos ("{}_{}".format(block.__name__, i)).
+        if (name === '__name__' || name === '__qualname__') return { k: 'str', v: obj.cls.name };
+        return unknown(`attribute '${name}' is not known`);
       }
       case 'tensor':
         return tensorAttr(obj, name) ?? { k: 'ext', path: 'tensor.' + name, self: obj };
@@ -2947,7 +2953,13 @@ export class Interp implements Evaluator {
         const n = a.pos[0];
         const v = a.pos[1];
         if (n && n.k === 'str' && v) this.setModuleAttr(m, n.v, v);
-        else m.openAttrs ??= `${name}() with a name the analyser cannot read`;
+        else {
+          // A submodule or parameter the analyser cannot name: the module's contents are unknown
+          // (a Sequential would otherwise run as if empty).
+          const why = `${name}() with a name the analyser cannot read`;
+          m.openAttrs ??= why;
+          loseContents(m, why);
+        }
         return none;
       }
       case '__getattr__': {

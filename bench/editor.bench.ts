@@ -14,30 +14,12 @@ import type { ModuleHostConfig } from '../src/pyenv/moduleHost';
 import { EngineClient } from '../src/worker/client';
 import type { BenchSection } from './run';
 import { bigFile } from './shapes.bench';
+import { DEBIAN_SITE as SITE, WRAP_RESNET } from './wrapResnet';
 
 const ROOT = join(__dirname, '..');
 const TARGET_MS = 50;
 /** Versions analysed per file: the first run of a file is the coldest, later ones show a steady state. */
 const VERSIONS = 3;
-const SITE = '/usr/lib/python3/dist-packages';
-
-const WRAP_RESNET = `import torch
-import torch.nn as nn
-import torchvision
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.m = torchvision.models.resnet18(weights=None)
-        self.m.fc = nn.Linear(512, 10)
-
-    def forward(self, x):
-        return self.m(x)
-
-
-Net()(torch.randn(1, 3, 224, 224))
-`;
 
 function pyFiles(dir: string, prefix: string): { name: string; source: string }[] {
   if (!existsSync(dir)) return [];

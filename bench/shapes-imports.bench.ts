@@ -10,27 +10,9 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import type { BenchSection } from './run';
 import type { ImportsJob, ImportsResult } from './shapes-imports.worker';
+import { DEBIAN_SITE as SITE, WRAP_RESNET } from './wrapResnet';
 
-const SITE = '/usr/lib/python3/dist-packages';
 const RUNS = 15;
-
-const WRAP_RESNET = `import torch
-import torch.nn as nn
-import torchvision
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.m = torchvision.models.resnet18(weights=None)
-        self.m.fc = nn.Linear(512, 10)
-
-    def forward(self, x):
-        return self.m(x)
-
-
-Net()(torch.randn(1, 3, 224, 224))
-`;
 
 const OTHER = `import torch
 import torch.nn as nn

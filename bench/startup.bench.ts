@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchSection } from './run';
+import { WRAP_RESNET } from './wrapResnet';
 
 const root = join(__dirname, '..');
 const RUNS = 21;
@@ -45,24 +46,6 @@ class Net(nn.Module):
 Net()(torch.randn(3, 4))
 `;
 
-const RESNET_FILE = `import torch
-import torch.nn as nn
-import torchvision
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.m = torchvision.models.resnet18(weights=None)
-        self.m.fc = nn.Linear(512, 10)
-
-    def forward(self, x):
-        return self.m(x)
-
-
-Net()(torch.randn(1, 3, 224, 224))
-`;
-
 export async function run(): Promise<BenchSection> {
   const cli = join(root, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing; run npm run build');
@@ -90,7 +73,7 @@ function measure(cli: string, typical: string, lines: number, dir: string): Benc
   const stdlibFile = join(dir, 'stdlib_net.py');
   writeFileSync(stdlibFile, STDLIB_FILE);
   const resnetFile = join(dir, 'wrap_resnet.py');
-  writeFileSync(resnetFile, RESNET_FILE);
+  writeFileSync(resnetFile, WRAP_RESNET);
   const tv = existsSync('/usr/lib/python3/dist-packages/torchvision/models/resnet.py');
   const cases: Case[] = [
     { name: '`node -e 0` (baseline)', args: ['-e', '0'], target: false },

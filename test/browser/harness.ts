@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { makeNonce, panelHtml } from '../../src/panel/html';
 import type { HostToWebview } from '../../src/common/messages';
 
@@ -330,6 +330,43 @@ export async function settle(page: Page): Promise<void> {
   await page.evaluate(
     () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
   );
+}
+
+/**
+ * The bounding box, in device pixels, of a canvas's most common opaque colour (a plot filled with one
+ * shade: its drawn area), with the canvas's CSS size and right edge.
+ */
+export async function dominantShadeBox(
+  canvas: Locator,
+): Promise<{ w: number; h: number; right: number; cssWidth: number; cssHeight: number }> {
+  return canvas.evaluate((c) => {
+    const cv = c as HTMLCanvasElement;
+    const ctx = cv.getContext('2d');
+    const rect = cv.getBoundingClientRect();
+    const css = { right: rect.right, cssWidth: rect.width, cssHeight: rect.height };
+    if (!ctx || !cv.width || !cv.height) return { w: 0, h: 0, ...css };
+    const d = ctx.getImageData(0, 0, cv.width, cv.height).data;
+    const key = (i: number): number => ((d[i] * 256 + d[i + 1]) * 256 + d[i + 2]) * 256 + d[i + 3];
+    const counts = new Map<number, number>();
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 0) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
+    let shade = -1,
+      most = 0;
+    for (const [k, n] of counts) if (n > most) [shade, most] = [k, n];
+    let x0 = Infinity,
+      x1 = -Infinity,
+      y0 = Infinity,
+      y1 = -Infinity;
+    for (let y = 0; y < cv.height; y++)
+      for (let x = 0; x < cv.width; x++)
+        if (key((y * cv.width + x) * 4) === shade) {
+          x0 = Math.min(x0, x);
+          x1 = Math.max(x1, x);
+          y0 = Math.min(y0, y);
+          y1 = Math.max(y1, y);
+        }
+    return { w: x1 - x0 + 1, h: y1 - y0 + 1, ...css };
+  });
 }
 
 /**

@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { sampleResult2d } from '../unit/panel/fixtures';
-import { chromiumAvailable, errorsWhileResizing, launch, openHarness, settle } from './harness';
+import {
+  chromiumAvailable,
+  dominantShadeBox,
+  errorsWhileResizing,
+  launch,
+  openHarness,
+  settle,
+} from './harness';
 
 const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
 let browser: Browser | undefined;
@@ -66,35 +73,7 @@ for (const [width, editor] of [
         .screenshot({
           path: join(mkdirSync(SHOTS, { recursive: true }) ?? SHOTS, `heatmap-${width}.png`),
         });
-      const box = await canvas.evaluate((c) => {
-        const cv = c as HTMLCanvasElement;
-        const ctx = cv.getContext('2d');
-        const rect = cv.getBoundingClientRect();
-        const none = { w: 0, h: 0, right: rect.right, cssHeight: rect.height };
-        if (!ctx || !cv.width || !cv.height) return none;
-        const d = ctx.getImageData(0, 0, cv.width, cv.height).data;
-        const key = (i: number): number =>
-          ((d[i] * 256 + d[i + 1]) * 256 + d[i + 2]) * 256 + d[i + 3];
-        const counts = new Map<number, number>();
-        for (let i = 0; i < d.length; i += 4)
-          if (d[i + 3] > 0) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
-        let shade = -1,
-          most = 0;
-        for (const [k, n] of counts) if (n > most) [shade, most] = [k, n];
-        let x0 = Infinity,
-          x1 = -Infinity,
-          y0 = Infinity,
-          y1 = -Infinity;
-        for (let y = 0; y < cv.height; y++)
-          for (let x = 0; x < cv.width; x++)
-            if (key((y * cv.width + x) * 4) === shade) {
-              x0 = Math.min(x0, x);
-              x1 = Math.max(x1, x);
-              y0 = Math.min(y0, y);
-              y1 = Math.max(y1, y);
-            }
-        return { w: x1 - x0 + 1, h: y1 - y0 + 1, right: rect.right, cssHeight: rect.height };
-      });
+      const box = await dominantShadeBox(canvas);
       assert.ok(box.w > 120 && box.h > 120, `heat map drawn (${box.w} × ${box.h} device px)`);
       // x-range / y-range is 1: the drawn area's width / height within 10 % of it.
       const ratio = box.w / box.h;

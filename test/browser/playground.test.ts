@@ -17,6 +17,7 @@ import { GALLERY_2D } from '../../src/common/gallery2d';
 import { traceSteps } from '../../src/sampling/steps';
 import {
   chromiumAvailable,
+  dominantShadeBox,
   errorsWhileResizing,
   launch,
   openHarness,
@@ -157,6 +158,33 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
   );
 }
 
+/**
+ * The banana's MH step trace over the square range [-3, 3]² with every density cell one value, so
+ * the plot's inside is one shade (the plot area fills the width less its 28 px padding).
+ */
+function flatBananaTrace(): ReturnType<typeof traceSteps> {
+  const banana = GALLERY_2D.find((g) => g.name === 'banana');
+  assert.ok(banana);
+  const trace = traceSteps(
+    {
+      expr: banana.expr,
+      sampler: 'mh',
+      n: 100,
+      chains: 1,
+      seed: 1,
+      warmup: 100,
+      range: [-3, 3],
+      rangeY: [-3, 3],
+    },
+    5,
+  );
+  assert.ok(trace.density2d);
+  return {
+    ...trace,
+    density2d: { ...trace.density2d, values: trace.density2d.values.map(() => 0.5) },
+  };
+}
+
 test(
   'equal density cells are drawn as one even shade: no seam between cells',
   { skip },
@@ -165,28 +193,8 @@ test(
     try {
       await h.send(init);
       await h.send({ type: 'showTab', tab: 'sampling' });
-      const banana = GALLERY_2D.find((g) => g.name === 'banana');
-      assert.ok(banana);
-      const trace = traceSteps(
-        {
-          expr: banana.expr,
-          sampler: 'mh',
-          n: 100,
-          chains: 1,
-          seed: 1,
-          warmup: 100,
-          // Square, so the plot area fills the width less its 28 px padding (read below).
-          range: [-3, 3],
-          rangeY: [-3, 3],
-        },
-        5,
-      );
-      assert.ok(trace.density2d);
       // Every cell the same value: the plot's inside must be one colour, but for the chain's start.
-      const flat = {
-        ...trace,
-        density2d: { ...trace.density2d, values: trace.density2d.values.map(() => 0.5) },
-      };
+      const flat = flatBananaTrace();
       await h.send({ type: 'stepTrace', trace: flat });
       await settle(h.page);
       await h.page.locator('.playground').scrollIntoViewIfNeeded();
@@ -232,34 +240,15 @@ for (const [width, editor] of [
       try {
         await h.send(init);
         await h.send({ type: 'showTab', tab: 'sampling' });
-        const banana = GALLERY_2D.find((g) => g.name === 'banana');
-        assert.ok(banana);
-        const trace = traceSteps(
-          {
-            expr: banana.expr,
-            sampler: 'mh',
-            n: 100,
-            chains: 1,
-            seed: 1,
-            warmup: 100,
-            range: [-3, 3],
-            rangeY: [-3, 3],
-          },
-          5,
-        );
-        assert.ok(trace.density2d);
+        // Every cell one value: the drawn density area is the block of that one shade.
+        const flat = flatBananaTrace();
         assert.deepEqual(
-          [trace.range, trace.rangeY],
+          [flat.range, flat.rangeY],
           [
             [-3, 3],
             [-3, 3],
           ],
         );
-        // Every cell one value: the drawn density area is the block of that one shade.
-        const flat = {
-          ...trace,
-          density2d: { ...trace.density2d, values: trace.density2d.values.map(() => 0.5) },
-        };
         await h.send({ type: 'stepTrace', trace: flat });
         await settle(h.page);
         await h.page.locator('.playground').scrollIntoViewIfNeeded();
@@ -269,35 +258,7 @@ for (const [width, editor] of [
             `playground-square-${width}.png`,
           ),
         });
-        const r = await h.page.locator('canvas.pg-canvas').evaluate((c) => {
-          const canvas = c as HTMLCanvasElement;
-          const ctx = canvas.getContext('2d');
-          const none = { w: 0, h: 0, cssWidth: 0, right: 0 };
-          if (!ctx || !canvas.width || !canvas.height) return none;
-          const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-          const key = (i: number): number =>
-            ((d[i] * 256 + d[i + 1]) * 256 + d[i + 2]) * 256 + d[i + 3];
-          const counts = new Map<number, number>();
-          for (let i = 0; i < d.length; i += 4)
-            if (d[i + 3] > 0) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
-          let shade = -1,
-            most = 0;
-          for (const [k, n] of counts) if (n > most) [shade, most] = [k, n];
-          let x0 = Infinity,
-            x1 = -Infinity,
-            y0 = Infinity,
-            y1 = -Infinity;
-          for (let y = 0; y < canvas.height; y++)
-            for (let x = 0; x < canvas.width; x++)
-              if (key((y * canvas.width + x) * 4) === shade) {
-                x0 = Math.min(x0, x);
-                x1 = Math.max(x1, x);
-                y0 = Math.min(y0, y);
-                y1 = Math.max(y1, y);
-              }
-          const box = canvas.getBoundingClientRect();
-          return { w: x1 - x0 + 1, h: y1 - y0 + 1, cssWidth: box.width, right: box.right };
-        });
+        const r = await dominantShadeBox(h.page.locator('canvas.pg-canvas'));
         assert.ok(r.w > 150 && r.h > 150, `density area drawn (${r.w} × ${r.h} device px)`);
         // x-range / y-range is 1: the drawn area's width / height within 10 % of it.
         const ratio = r.w / r.h;

@@ -389,8 +389,9 @@ export class ShardedTrainer {
     const maxRows = Math.max(...shardSizes(o.maxRows).slice(1), 1);
     const total = trainable.reduce((s, v) => s + v.size, 0);
     const want = Math.max(0, Math.min(SHARDS, Math.floor(o.threads)) - 1);
-    if (want === 0)
-      return new ShardedTrainer(
+    // One thread: the same trainer with no children.
+    const alone = (): ShardedTrainer =>
+      new ShardedTrainer(
         tf,
         net,
         trainable,
@@ -400,6 +401,7 @@ export class ShardedTrainer {
         o.adam,
         o.classes,
       );
+    if (want === 0) return alone();
     const weightsBuf = new SharedArrayBuffer(4 * total);
     const made: Child[] = [];
     try {
@@ -435,16 +437,7 @@ export class ShardedTrainer {
         `training threads: 1 instead of ${1 + want} (a gradient worker failed to start: ${e instanceof Error ? e.message : String(e)})`,
       );
       await Promise.all(made.map((c) => c.worker.terminate()));
-      return new ShardedTrainer(
-        tf,
-        net,
-        trainable,
-        [],
-        new Float32Array(total),
-        rowShape,
-        o.adam,
-        o.classes,
-      );
+      return alone();
     }
     return new ShardedTrainer(
       tf,

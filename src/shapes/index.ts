@@ -96,6 +96,7 @@ function analyzeBudgeted(
     options.strict === true,
     options.modules ? { host: options.modules, file: options.file } : undefined,
   );
+  it.alwaysTraining = options.flow === true;
   // Filled as files are read, so a budget stop keeps what was read before it.
   if (it.loader) it.loader.onRead = (f) => imported.push(f);
   const candidates = discover(it, parsed, budget);

@@ -381,6 +381,11 @@ export class Interp implements Evaluator {
   /** Classes instantiated outside any module's __init__ (the file's own models). */
   topInstantiated = new Set<string>();
   private initDepth = 0;
+  /**
+   * Training translates the forward as PyTorch trains it: in train mode, whatever mode the file
+   * leaves its model in, so `eval()`/`train(mode)` are not followed (set for `flow`).
+   */
+  alwaysTraining = false;
 
   constructor(
     readonly src: string,
@@ -2929,7 +2934,7 @@ export class Interp implements Evaluator {
               : arg.k === 'bool'
                 ? arg
                 : unknown('train(mode) with a mode the analyser cannot evaluate');
-        setTraining(m, mode);
+        if (!this.alwaysTraining) setTraining(m, mode);
         return self;
       }
       case 'to':

@@ -50,3 +50,11 @@ test('a model switched between train() and eval() has an unknown mode', () => {
     null,
   );
 });
+
+test('the graph for training is traced in train mode, whatever mode the file leaves', () => {
+  const src = `${NET}model.eval()\nout = model(torch.randn(2, 4))\n`;
+  const trained = analyze(src, { flow: true }).models.find((m) => m.name === 'Net');
+  // PyTorch trains in train mode: (batch, 3), not the eval branch's (batch,). The graph is traced on
+  // a symbolic batch.
+  assert.deepEqual(trained?.output, ['batch', 3]);
+});

@@ -15,10 +15,11 @@ const TAYLOR_FROM_P = 0.02;
  * tails each score is a third-order Taylor step from an exact anchor at most 8 ranks away, using
  * (Φ⁻¹)' = 1/φ(z), (Φ⁻¹)'' = z/φ², (Φ⁻¹)''' = (1 + 2z²)/φ³: with |z| ≤ 2.06 and a step of at most 8h
  * ≤ 8·2⁻²⁰, the first term left out, (7z + 6z³)/φ⁴·(8h)⁴/24, stays below 2e-15, and one Φ⁻¹ and
- * one exp serve 16 ranks.
+ * one exp serve 16 ranks. `into` (S long) receives them instead of a new array: a shared buffer
+ * when another thread computes the table.
  */
-export function zOfRanks(S: number): Float64Array {
-  const z = new Float64Array(S);
+export function zOfRanks(S: number, into?: Float64Array): Float64Array {
+  const z = into ?? new Float64Array(S);
   const h = 1 / (S + 0.25);
   // Ranks 1 … lower (indices 0 … lower − 1) are computed; the rest mirror them.
   const lower = S - Math.floor(S / 2);

@@ -20,17 +20,28 @@ const MAX_DEPTH = 6;
  * then distributed again over its own [min, max] and finished by insertion sort. A bucket's number
  * floor((v − min)·scale) never decreases as v grows (each floating-point step rounds monotonically),
  * and every pass is stable, so the result is exactly that of a stable comparator sort. Non-finite
- * values go through radixSortWithOrder instead.
+ * values go through radixSortWithOrder instead. `shared`: the result lives in SharedArrayBuffers, for
+ * a second thread to read without a copy (src/sampling/summarizeThreads.ts).
  */
-export function sortWithOrder(vals: Float64Array): { sorted: Float64Array; order: Uint32Array } {
+export function sortWithOrder(
+  vals: Float64Array,
+  shared = false,
+): { sorted: Float64Array; order: Uint32Array } {
   const n = vals.length;
   const range = new Float64Array(2);
-  if (n === 0 || !finiteRange(vals, range) || !(range[1] - range[0] < Infinity))
-    return radixSortWithOrder(vals);
+  if (n === 0 || !finiteRange(vals, range) || !(range[1] - range[0] < Infinity)) {
+    const r = radixSortWithOrder(vals);
+    if (!shared) return r;
+    const sorted = new Float64Array(new SharedArrayBuffer(8 * n)),
+      order = new Uint32Array(new SharedArrayBuffer(4 * n));
+    sorted.set(r.sorted);
+    order.set(r.order);
+    return { sorted, order };
+  }
   const lo = range[0],
     hi = range[1];
-  const sorted = new Float64Array(n),
-    order = new Uint32Array(n);
+  const sorted = new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n)),
+    order = new Uint32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
   const B = Math.min(TOP_BUCKETS, Math.max(1, n >> 4));
   const start = new Uint32Array(B + 1);
   const scale = B / (hi - lo);

@@ -56,17 +56,6 @@ function pool(chains: Chains): Float64Array {
   return out;
 }
 
-/** Cuts a pooled array back into chains of the given lengths (views, no copy). */
-function unpool(v: Float64Array, like: Chains): Chains {
-  const out: Chains = [];
-  let k = 0;
-  for (const c of like) {
-    out.push(v.subarray(k, k + c.length));
-    k += c.length;
-  }
-  return out;
-}
-
 /** z of the average rank (i + j)/2 + 1 of a run of ties at sorted positions i … j. */
 function tiedZ(i: number, j: number, S: number, zOfRank: Float64Array): number {
   return (i + j) % 2 === 0
@@ -275,7 +264,15 @@ function quantileMcse(
   return { q, ess: e, mcse: (th2 - th1) / 2 };
 }
 
-export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
+/**
+ * The pooled draws, their mean and sd, and the summary before any rank statistic; `ranked` is false
+ * when those do not apply (a non-finite draw, or fewer than 4 per chain), and the summary is final.
+ */
+export function summaryStart(chains: Chains): {
+  out: ConvergenceSummary;
+  all: Float64Array;
+  ranked: boolean;
+} {
   const all = pool(chains);
   const S = all.length;
   let mean = 0;
@@ -286,7 +283,6 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const sd = Math.sqrt(ss / (S - 1));
   let finite = true;
   for (let i = 0; i < S && finite; i++) finite = Number.isFinite(all[i]);
-  const N = chains[0].length;
   const out: ConvergenceSummary = {
     rhat: NaN,
     rhatBulk: NaN,
@@ -305,43 +301,125 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
     sorted: null,
     order: null,
   };
-  if (!finite || N < 4) return out;
-  const { sorted: sortedAll, order: orderAll } = sortWithOrder(all);
-  out.sorted = sortedAll;
-  out.order = orderAll;
-  // Pooled rank i + 1 of draw orderAll[i], whose chain is its index ÷ N (chains are equally long).
-  const rc = chains.map(() => new Array<number>(rankBins).fill(0));
-  for (let i = 0; i < S; i++) rc[Math.floor(orderAll[i] / N)][Math.floor((i * rankBins) / S)]++;
-  out.rankCounts = rc;
+  return { out, all, ranked: finite && chains[0].length >= 4 };
+}
+
+/** The split chains' pooled draws sorted with their split-pool indices, and the split's shape. */
+export interface SplitPool {
+  sorted: Float64Array;
+  order: Uint32Array;
+  /** Draws per split chain. */
+  half: number;
+  /** Split chains: twice the chains. */
+  count: number;
+}
+
+/**
+ * The split pool from the sort of all draws. An even chain splits into halves that together are the
+ * whole chain, in the same pooled order: the one sort serves both. An odd chain drops its middle
+ * draw, so its split pool is sorted again.
+ */
+export function splitPool(
+  chains: Chains,
+  sorted: Float64Array,
+  order: Uint32Array,
+  shared = false,
+): SplitPool {
   const split = splitChains(chains);
-  // An even chain splits into halves that together are the whole chain, in the same pooled order:
-  // the one sort serves both. An odd chain drops its middle draw, so its split pool is sorted again.
-  const even = N % 2 === 0;
-  const sp = even ? { sorted: sortedAll, order: orderAll } : sortWithOrder(pool(split));
-  const P = sp.order.length;
   const half = split[0].length;
-  const zOfRank = zOfRanks(P);
-  // One buffer of P values serves, in turn, the bulk z in draw order (centred in place for its ESS)
-  // and the centred draws of the mean's ESS: millions of draws, allocated once. The R-hats need only
-  // each split chain's moments, summed as the z are met in sorted order.
-  const work = new Float64Array(P);
-  const bulk = new ChainMoments(split.length, half);
-  bulkZ(sp.order, sp.sorted, zOfRank, work, bulk, half);
-  out.rhatBulk = bulk.rhat();
-  out.essBulk = ess(unpool(work, split), work);
+  if (chains[0].length % 2 === 0) return { sorted, order, half, count: split.length };
+  return { ...sortWithOrder(pool(split), shared), half, count: split.length };
+}
+
+/** Rank plot: per chain (index ÷ N), its draws in each of rankBins equal bins of the pooled ranks. */
+export function rankCounts(
+  order: Uint32Array,
+  chains: number,
+  N: number,
+  rankBins: number,
+): number[][] {
+  const S = order.length;
+  const rc = Array.from({ length: chains }, () => new Array<number>(rankBins).fill(0));
+  for (let i = 0; i < S; i++) rc[Math.floor(order[i] / N)][Math.floor((i * rankBins) / S)]++;
+  return rc;
+}
+
+/**
+ * Bulk R-hat and bulk ESS from the rank-normalised split draws. `work` (as long as the split pool)
+ * receives the z in draw order, centred in place for the ESS; the R-hat needs only each split
+ * chain's moments, summed as the z are met in sorted order.
+ */
+export function bulkPart(
+  sp: SplitPool,
+  zOfRank: Float64Array,
+  work: Float64Array,
+): { rhatBulk: number; essBulk: number } {
+  const bulk = new ChainMoments(sp.count, sp.half);
+  bulkZ(sp.order, sp.sorted, zOfRank, work, bulk, sp.half);
+  const rhatBulk = bulk.rhat();
+  const split: Chains = [];
+  for (let c = 0; c < sp.count; c++) split.push(work.subarray(c * sp.half, (c + 1) * sp.half));
+  return { rhatBulk, essBulk: ess(split, work) };
+}
+
+/** The tail: folded R-hat, and the 5 % and 95 % quantiles with their ESS and MCSE. */
+export interface TailPart {
+  rhatTail: number;
+  lo: { q: number; ess: number; mcse: number };
+  hi: { q: number; ess: number; mcse: number };
+}
+
+export function tailPart(sp: SplitPool, sortedAll: Float64Array, zOfRank: Float64Array): TailPart {
   const med = quantile(sortedAll, 0.5);
-  const tail = new ChainMoments(split.length, half);
-  foldedZ(sp.sorted, sp.order, med, zOfRank, tail, half);
-  out.rhatTail = tail.rhat();
+  const tail = new ChainMoments(sp.count, sp.half);
+  foldedZ(sp.sorted, sp.order, med, zOfRank, tail, sp.half);
+  return {
+    rhatTail: tail.rhat(),
+    lo: quantileMcse(sp, sp.half, sp.count, sortedAll, 0.05),
+    hi: quantileMcse(sp, sp.half, sp.count, sortedAll, 0.95),
+  };
+}
+
+/** ESS of the raw split draws (the MCSE of the mean's); `work` as long as the split pool. */
+export function essOfMean(chains: Chains, work: Float64Array): number {
+  return ess(splitChains(chains), work);
+}
+
+/** Puts the parts into the summary (whichever thread computed them). */
+export function summaryFinish(
+  out: ConvergenceSummary,
+  bulk: { rhatBulk: number; essBulk: number },
+  t: TailPart,
+  essMean: number,
+): ConvergenceSummary {
+  out.rhatBulk = bulk.rhatBulk;
+  out.essBulk = bulk.essBulk;
+  out.rhatTail = t.rhatTail;
   out.rhat = Math.max(out.rhatBulk, out.rhatTail);
-  const lo = quantileMcse(sp, half, split.length, sortedAll, 0.05),
-    hi = quantileMcse(sp, half, split.length, sortedAll, 0.95);
-  out.essTail = Math.min(lo.ess, hi.ess);
-  out.q05 = lo.q;
-  out.q95 = hi.q;
-  out.mcseQ05 = lo.mcse;
-  out.mcseQ95 = hi.mcse;
-  out.essMean = ess(split, work);
-  out.mcseMean = sd / Math.sqrt(out.essMean);
+  out.essTail = Math.min(t.lo.ess, t.hi.ess);
+  out.q05 = t.lo.q;
+  out.q95 = t.hi.q;
+  out.mcseQ05 = t.lo.mcse;
+  out.mcseQ95 = t.hi.mcse;
+  out.essMean = essMean;
+  out.mcseMean = out.sd / Math.sqrt(essMean);
   return out;
+}
+
+/** Every number of the summary on this thread (summarizeThreads.ts splits the same parts in two). */
+export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
+  const { out, all, ranked } = summaryStart(chains);
+  if (!ranked) return out;
+  const { sorted, order } = sortWithOrder(all);
+  out.sorted = sorted;
+  out.order = order;
+  out.rankCounts = rankCounts(order, chains.length, chains[0].length, rankBins);
+  const sp = splitPool(chains, sorted, order);
+  const zOfRank = zOfRanks(sp.order.length);
+  // One buffer of P values serves, in turn, the bulk z in draw order (centred in place for its ESS)
+  // and the centred draws of the mean's ESS: millions of draws, allocated once.
+  const work = new Float64Array(sp.order.length);
+  const bulk = bulkPart(sp, zOfRank, work);
+  const tail = tailPart(sp, sorted, zOfRank);
+  return summaryFinish(out, bulk, tail, essOfMean(chains, work));
 }

@@ -55,6 +55,14 @@ const builds = [
   { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
   // Gradient sub-workers of a training run (src/training/shards.ts starts them next to worker.js).
   { ...node, entryPoints: ['src/training/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
+  // The helper thread of a sampling run's diagnostics (src/sampling/summarizeThreads.ts starts it
+  // next to the CLI's engine bundle or worker.js). Minified: it is parsed at every large run.
+  {
+    ...node,
+    minify: true,
+    entryPoints: ['src/sampling/summaryWorker.ts'],
+    outfile: 'dist/summaryWorker.js',
+  },
   // No native import(): esbuild writes the subcommand loads as require(), which skips Node's ESM loader.
   {
     ...node,

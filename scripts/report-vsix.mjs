@@ -92,6 +92,7 @@ const required = [
   'extension/dist/extension.js',
   'extension/dist/worker.js',
   'extension/dist/gradWorker.js',
+  'extension/dist/summaryWorker.js',
   'extension/dist/webview.js',
   // The PyTorch backend's runner and the data readers it imports.
   'extension/python/tensor_lens_runner.py',

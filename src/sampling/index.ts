@@ -11,7 +11,7 @@ import type {
 import { buildCdf, type CdfTable } from './cdf';
 import { acfPrefix, autocorrelation, ksThinned, type Chains } from './diagnostics';
 import { buildReport } from './report';
-import { summarize } from './summarize';
+import { MIN_THREADED_DRAWS, SummaryThread } from './summarizeThreads';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
 import { describeEnvelope, EnvelopeRestart, findEnvelope } from './rejection';
 import { Rng } from '../common/rng';
@@ -464,6 +464,21 @@ export async function runSampler(
   params0: SampleRequestParams,
   hooks: SampleHooks,
 ): Promise<SampleResult> {
+  // Started once the request is known to be large, so that it boots while the chains run; closed
+  // however the run ends (a cancel, a bad density).
+  const helper = new SummaryThread();
+  try {
+    return await sampleAndDiagnose(params0, hooks, helper);
+  } finally {
+    helper.close();
+  }
+}
+
+async function sampleAndDiagnose(
+  params0: SampleRequestParams,
+  hooks: SampleHooks,
+  helper: SummaryThread,
+): Promise<SampleResult> {
   const params: SampleRequestParams = {
     ...params0,
     range: openEnds(params0.range),
@@ -498,9 +513,9 @@ export async function runSampler(
   let chains: Chain[] = Array.from({ length: C }, (_, c) =>
     spec.chain(chainSetup, new Rng(params.seed, c)),
   );
-  const xs: Chains = Array.from({ length: C }, () => new Float64Array(n));
-  const ys: Chains | null =
-    d.dims === 2 ? Array.from({ length: C }, () => new Float64Array(n)) : null;
+  if (n * C >= MIN_THREADED_DRAWS) helper.start();
+  const xs: Chains = Array.from({ length: C }, () => helper.draws(n));
+  const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => helper.draws(n)) : null;
   const setupSeconds = (performance.now() - t0) / 1000;
   const tSample = performance.now();
   const stride = Math.max(1, Math.ceil(n / TRACE_POINTS));
@@ -617,12 +632,12 @@ export async function runSampler(
           1,
           sum((x) => x.proposals),
         );
-  const cx = summarize(xs);
+  const cx = await helper.summarize(xs);
   let eb = cx.essBulk,
     et = cx.essTail,
     rh = cx.rhat;
   if (ys) {
-    const cy = summarize(ys);
+    const cy = await helper.summarize(ys);
     eb = Math.min(eb, cy.essBulk);
     et = Math.min(et, cy.essTail);
     rh = Math.max(rh, cy.rhat);

@@ -1,0 +1,242 @@
+// The convergence summary (summarize.ts) on two threads, for runs of millions of draws: the draws,
+// the sort and the rank-score table live in SharedArrayBuffers, so nothing large is copied between
+// threads. This module owns the split and both of its sides:
+//
+//   this thread                         the helper thread
+//   moments, sort of the pool ───┐      rank-score table Φ⁻¹ (written into shared memory)
+//                                │      ESS of the raw split draws (the mean's MCSE)
+//   bulk z, bulk R-hat, bulk ESS ├────→ rank plot counts, folded z and tail R-hat,
+//   (waits for the table)        │      5 % / 95 % quantiles with their ESS and MCSE
+//   joins the parts ←────────────┘
+//
+// Each part is the same function on the same inputs as on one thread, so the summary is identical
+// bit for bit. Where a worker cannot start (or dies), and below MIN_THREADED_DRAWS, where starting a
+// thread costs more than it saves, the summary runs on this thread.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { parentPort, Worker } from 'node:worker_threads';
+import type { Chains } from './diagnostics';
+import { zOfRanks } from './rankNormal';
+import { sortWithOrder } from './sortOrder';
+import {
+  bulkPart,
+  essOfMean,
+  rankCounts,
+  splitPool,
+  summarize,
+  summaryFinish,
+  summaryStart,
+  tailPart,
+  type ConvergenceSummary,
+  type SplitPool,
+  type TailPart,
+} from './summarize';
+
+/** Pooled draws below which one thread is faster (a worker takes tens of milliseconds to start). */
+export const MIN_THREADED_DRAWS = 1 << 19;
+
+/** The first message of a job: the draws (one shared buffer per chain) and where the table goes. */
+interface JobMessage {
+  kind: 'job';
+  chains: SharedArrayBuffer[];
+  zOfRank: SharedArrayBuffer;
+  rankBins: number;
+}
+
+/** The second: the sorted pool and the split pool (the same buffers when the chains are even). */
+interface SortedMessage {
+  kind: 'sorted';
+  sorted: SharedArrayBuffer;
+  order: SharedArrayBuffer;
+  spSorted: SharedArrayBuffer;
+  spOrder: SharedArrayBuffer;
+  half: number;
+  count: number;
+}
+
+type Reply =
+  | { kind: 'table' }
+  | { kind: 'parts'; rankCounts: number[][]; tail: TailPart; essMean: number }
+  | { kind: 'failed'; message: string };
+
+/** The helper thread's side: answers jobs until it is terminated. */
+export function serveSummaryThread(): void {
+  const port = parentPort;
+  if (!port) return;
+  let job: { chains: Chains; zOfRank: Float64Array; rankBins: number; essMean: number } | null =
+    null;
+  port.on('message', (m: JobMessage | SortedMessage) => {
+    try {
+      if (m.kind === 'job') {
+        const chains = m.chains.map((b) => new Float64Array(b));
+        const zOfRank = zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
+        port.postMessage({ kind: 'table' } satisfies Reply);
+        // While the other thread sorts.
+        const essMean = essOfMean(chains, new Float64Array(zOfRank.length));
+        job = { chains, zOfRank, rankBins: m.rankBins, essMean };
+        return;
+      }
+      if (!job) throw new Error('sorted draws before a job');
+      const sorted = new Float64Array(m.sorted),
+        order = new Uint32Array(m.order);
+      const sp: SplitPool = {
+        sorted: new Float64Array(m.spSorted),
+        order: new Uint32Array(m.spOrder),
+        half: m.half,
+        count: m.count,
+      };
+      const N = job.chains[0].length;
+      port.postMessage({
+        kind: 'parts',
+        rankCounts: rankCounts(order, job.chains.length, N, job.rankBins),
+        tail: tailPart(sp, sorted, job.zOfRank),
+        essMean: job.essMean,
+      } satisfies Reply);
+      job = null;
+    } catch (e) {
+      job = null;
+      port.postMessage({
+        kind: 'failed',
+        message: e instanceof Error ? e.message : String(e),
+      } satisfies Reply);
+    }
+  });
+}
+
+function spawn(): Worker {
+  // Bundled: dist/summaryWorker.js sits next to the bundle running this (esbuild.mjs builds it).
+  const js = join(__dirname, 'summaryWorker.js');
+  if (existsSync(js)) return new Worker(js);
+  // From sources (tests, the bench, tsx): the TypeScript entry through tsx's require hook, since a
+  // worker does not inherit the parent's --import loader for its entry file.
+  const tsx = createRequire(__filename).resolve('tsx/cjs');
+  const ts = join(__dirname, 'summaryWorker.ts');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, {
+    eval: true,
+  });
+}
+
+const sharedOf = (a: Float64Array | Uint32Array): SharedArrayBuffer | null =>
+  a.buffer instanceof SharedArrayBuffer &&
+  a.byteOffset === 0 &&
+  a.byteLength === a.buffer.byteLength
+    ? a.buffer
+    : null;
+
+function toShared<T extends Float64Array | Uint32Array>(a: T): SharedArrayBuffer {
+  const s = sharedOf(a);
+  if (s) return s;
+  const b = new SharedArrayBuffer(a.byteLength);
+  new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return b;
+}
+
+/**
+ * A helper thread for one sampling run: started before the sampling (it boots meanwhile), handed
+ * each dimension's draws after it, closed when the run ends however it ends.
+ */
+export class SummaryThread {
+  private worker: Worker | null = null;
+  private failed: Error | null = null;
+  private readonly waiting: ((r: Reply | Error) => void)[] = [];
+  /** Summaries that both threads computed (not a fallback): what tests check the split by. */
+  twoThreadRuns = 0;
+
+  /** Starts the worker; without worker_threads (or if it cannot start) every summary runs here. */
+  start(): void {
+    if (this.worker) return;
+    try {
+      const w = spawn();
+      // Never what keeps a process alive.
+      w.unref();
+      w.on('message', (r: Reply) => this.waiting.shift()?.(r));
+      const die = (e: Error): void => {
+        this.failed = e;
+        for (const f of this.waiting.splice(0)) f(e);
+      };
+      w.on('error', die);
+      w.on('exit', (code) => die(new Error(`summary thread exited (code ${code})`)));
+      this.worker = w;
+    } catch (e) {
+      this.failed = e instanceof Error ? e : new Error(String(e));
+    }
+  }
+
+  /** Storage for one chain's draws: shared when a helper will read them. */
+  draws(n: number): Float64Array {
+    return this.worker && !this.failed
+      ? new Float64Array(new SharedArrayBuffer(8 * n))
+      : new Float64Array(n);
+  }
+
+  async summarize(chains: Chains, rankBins = 20): Promise<ConvergenceSummary> {
+    if (!this.worker || this.failed) return summarize(chains, rankBins);
+    try {
+      return await this.twoThreads(this.worker, chains, rankBins);
+    } catch {
+      // The helper died midway: the whole summary again, here (the same numbers, later).
+      return summarize(chains, rankBins);
+    }
+  }
+
+  close(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
+  }
+
+  private reply(): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      if (this.failed) return reject(this.failed);
+      this.waiting.push((r) => {
+        if (r instanceof Error) reject(r);
+        else if (r.kind === 'failed') reject(new Error(r.message));
+        else resolve(r);
+      });
+    });
+  }
+
+  private async twoThreads(
+    w: Worker,
+    chains: Chains,
+    rankBins: number,
+  ): Promise<ConvergenceSummary> {
+    const { out, all, ranked } = summaryStart(chains);
+    if (!ranked) return out;
+    const N = chains[0].length;
+    // The split pool drops each odd chain's middle draw.
+    const P = chains.length * 2 * Math.floor(N / 2);
+    const zBuf = new SharedArrayBuffer(8 * P);
+    const table = this.reply();
+    const parts = this.reply();
+    // Awaited below; until then a failure must not count as unhandled.
+    parts.catch(() => undefined);
+    w.postMessage({
+      kind: 'job',
+      chains: chains.map(toShared),
+      zOfRank: zBuf,
+      rankBins,
+    } satisfies JobMessage);
+    const { sorted, order } = sortWithOrder(all, true);
+    out.sorted = sorted;
+    out.order = order;
+    const sp = splitPool(chains, sorted, order, true);
+    w.postMessage({
+      kind: 'sorted',
+      sorted: toShared(sorted),
+      order: toShared(order),
+      spSorted: toShared(sp.sorted),
+      spOrder: toShared(sp.order),
+      half: sp.half,
+      count: sp.count,
+    } satisfies SortedMessage);
+    await table;
+    const bulk = bulkPart(sp, new Float64Array(zBuf), new Float64Array(P));
+    const r = await parts;
+    if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');
+    out.rankCounts = r.rankCounts;
+    this.twoThreadRuns++;
+    return summaryFinish(out, bulk, r.tail, r.essMean);
+  }
+}

@@ -1,0 +1,95 @@
+// The convergence summary split over two threads (src/sampling/summarizeThreads.ts) against the same
+// summary on one thread: every number bit for bit, whatever the chains (odd lengths drop a middle
+// draw, MH-like repeats make ties, a constant chain has no variance, a non-finite draw stops the rank
+// statistics), and the fallback to one thread when the helper is gone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../../src/common/rng';
+import type { Chains } from '../../../src/sampling/diagnostics';
+import { summarize, type ConvergenceSummary } from '../../../src/sampling/summarize';
+import { SummaryThread } from '../../../src/sampling/summarizeThreads';
+
+/** AR(1) chains; `repeat` is the chance a draw repeats the last one, as an MH rejection does. */
+function chains(
+  thread: SummaryThread,
+  seed: number,
+  M: number,
+  N: number,
+  repeat: number,
+  shift = 0,
+): Chains {
+  const r = new Rng(seed);
+  return Array.from({ length: M }, (_, c) => {
+    const x = thread.draws(N);
+    let v = r.normal();
+    for (let i = 0; i < N; i++) {
+      if (i === 0 || r.uniform() >= repeat) v = 0.9 * v + Math.sqrt(1 - 0.81) * r.normal();
+      x[i] = v + c * shift;
+    }
+    return x;
+  });
+}
+
+const same = (a: number, b: number): boolean => Object.is(a, b);
+
+function assertIdentical(two: ConvergenceSummary, one: ConvergenceSummary, what: string): void {
+  for (const k of Object.keys(one) as (keyof ConvergenceSummary)[]) {
+    const a = two[k],
+      b = one[k];
+    if (typeof b === 'number') assert.ok(same(a as number, b), `${what}: ${k} ${String(a)} ≠ ${b}`);
+  }
+  assert.deepEqual(two.rankCounts, one.rankCounts, `${what}: rank counts`);
+  assert.deepEqual(
+    two.sorted ? Array.from(two.sorted) : null,
+    one.sorted ? Array.from(one.sorted) : null,
+  );
+  assert.deepEqual(
+    two.order ? Array.from(two.order) : null,
+    one.order ? Array.from(one.order) : null,
+  );
+}
+
+test('two threads give the summary of one thread, bit for bit', async () => {
+  const thread = new SummaryThread();
+  thread.start();
+  try {
+    const cases: [string, Chains][] = [
+      ['1 chain, MH-like repeats', chains(thread, 1, 1, 60_000, 0.5)],
+      ['4 chains of odd length, one shifted', chains(thread, 2, 4, 20_001, 0.3, 0.5)],
+      [
+        '3 chains on a coarse grid (many ties)',
+        chains(thread, 3, 3, 30_000, 0).map((c) => c.map((v) => Math.round(v * 4) / 4)),
+      ],
+      // Plain (not shared) arrays are copied into shared memory: the same numbers.
+      ['2 plain chains', chains(new SummaryThread(), 4, 2, 40_000, 0.2)],
+      // Over 2^20 pooled draws: the rank-score table takes its Taylor steps.
+      ['1 chain of 1.2 M draws', chains(thread, 5, 1, 1_200_000, 0.5)],
+    ];
+    for (const [what, c] of cases) {
+      const before = thread.twoThreadRuns;
+      assertIdentical(await thread.summarize(c), summarize(c), what);
+      assert.equal(thread.twoThreadRuns, before + 1, `${what}: the helper thread took part`);
+    }
+    // No rank statistics to split: answered here, the same as on one thread.
+    const constant = [new Float64Array(1000).fill(2), new Float64Array(1000).fill(2)];
+    assertIdentical(await thread.summarize(constant), summarize(constant), 'constant chains');
+    const nan = chains(thread, 6, 2, 1000, 0);
+    nan[1][500] = NaN;
+    assertIdentical(await thread.summarize(nan), summarize(nan), 'a NaN draw');
+  } finally {
+    thread.close();
+  }
+});
+
+test('without its helper (never started, or closed) the summary runs on this thread', async () => {
+  const never = new SummaryThread();
+  const c = chains(never, 7, 2, 5000, 0.4);
+  assert.ok(!(c[0].buffer instanceof SharedArrayBuffer), 'no helper, no shared memory');
+  assertIdentical(await never.summarize(c), summarize(c), 'never started');
+  assert.equal(never.twoThreadRuns, 0);
+  const closed = new SummaryThread();
+  closed.start();
+  closed.close();
+  assertIdentical(await closed.summarize(c), summarize(c), 'closed');
+  assert.equal(closed.twoThreadRuns, 0);
+});

@@ -112,6 +112,24 @@ test('sortWithOrder matches a stable comparator sort on skewed, heavy-tailed, ti
   for (let k = 1; k < numbers.length; k++) assert.ok(numbers[k - 1] <= numbers[k]);
 });
 
+test('sortWithOrder on runs of repeats (MH rejections), −0 beside 0, one value throughout: a stable sort', () => {
+  const r = new Rng(11);
+  const cases: [string, Float64Array][] = [];
+  // Half the draws repeat the last one, as at MH's usual acceptance; values on a coarse grid, so
+  // equal values also come in runs far apart.
+  const mh = new Float64Array(30000);
+  for (let i = 0; i < mh.length; i++)
+    mh[i] = i > 0 && r.uniform() < 0.5 ? mh[i - 1] : Math.round(r.normal() * 50) / 10;
+  cases.push(['MH-like repeats on a grid', mh]);
+  // −0 and 0 side by side share a run: each keeps its own sign in the sorted values.
+  const signed = new Float64Array(4000);
+  for (let i = 0; i < signed.length; i++)
+    signed[i] = i % 7 < 4 ? (i % 2 === 0 ? -0 : 0) : i % 7 === 4 ? r.normal() : signed[i - 1];
+  cases.push(['−0 and 0 in one run', signed]);
+  cases.push(['one value throughout', new Float64Array(5000).fill(3)]);
+  for (const [name, x] of cases) assertSortedLikeComparator(name, x);
+});
+
 test('summarize gives the numbers of the one-at-a-time functions: ties across the median, odd chains, a stuck chain, slow chains', () => {
   const r = new Rng(31);
   // Integers −3 … 3 around a median of 0: every |v − med| ties across both sides.

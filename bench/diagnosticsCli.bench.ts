@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { BenchSection } from './run';
 
 const root = join(__dirname, '..');
-const CLI = join(root, 'bin', 'tensor-lens.js');
+// Another build's CLI (a before/after comparison) through TENSOR_LENS_BENCH_CLI.
+const CLI = process.env.TENSOR_LENS_BENCH_CLI ?? join(root, 'bin', 'tensor-lens.js');
 const EXPR = 'exp(-x^2/2) * (1 + sin(3x)^2)';
 const N = 4_000_000;
 const RUNS = 5;
@@ -57,7 +58,7 @@ function runOnce(sampler: string, preload: string): Run {
 }
 
 export async function run(): Promise<BenchSection> {
-  if (!existsSync(join(root, 'dist', 'cli.js')))
+  if (!existsSync(join(CLI, '..', '..', 'dist', 'cli.js')))
     return {
       title: 'Sampling diagnostics, fresh CLI process',
       markdown: 'dist/ missing: run `npm run build` first.',

@@ -104,6 +104,12 @@ export function serveSummaryThread(): void {
   });
 }
 
+/** Helper threads alive right now: tests check that a run, finished or cancelled, leaves none. */
+const live = new Set<Worker>();
+export function liveSummaryThreads(): number {
+  return live.size;
+}
+
 function spawn(): Worker {
   // Bundled: dist/summaryWorker.js sits next to the bundle running this (esbuild.mjs builds it).
   const js = join(__dirname, 'summaryWorker.js');
@@ -156,7 +162,11 @@ export class SummaryThread {
         for (const f of this.waiting.splice(0)) f(e);
       };
       w.on('error', die);
-      w.on('exit', (code) => die(new Error(`summary thread exited (code ${code})`)));
+      w.on('exit', (code) => {
+        live.delete(w);
+        die(new Error(`summary thread exited (code ${code})`));
+      });
+      live.add(w);
       this.worker = w;
     } catch (e) {
       this.failed = e instanceof Error ? e : new Error(String(e));

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../src/common/rng';
 import type { Chains } from '../../../src/sampling/diagnostics';
 import { summarize, type ConvergenceSummary } from '../../../src/sampling/summarize';
-import { SummaryThread } from '../../../src/sampling/summarizeThreads';
+import { runSampler, SampleCancelled } from '../../../src/sampling';
+import {
+  liveSummaryThreads,
+  MIN_THREADED_DRAWS,
+  SummaryThread,
+} from '../../../src/sampling/summarizeThreads';
 
 /** AR(1) chains; `repeat` is the chance a draw repeats the last one, as an MH rejection does. */
 function chains(
@@ -92,4 +97,45 @@ test('without its helper (never started, or closed) the summary runs on this thr
   closed.close();
   assertIdentical(await closed.summarize(c), summarize(c), 'closed');
   assert.equal(closed.twoThreadRuns, 0);
+});
+
+/** Waits (terminate is asynchronous) until no helper thread is alive, or fails after 20 s. */
+async function noHelperLeft(what: string): Promise<void> {
+  for (let t = 0; t < 200 && liveSummaryThreads() > 0; t++)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal(liveSummaryThreads(), 0, `${what}: a helper thread outlived its run`);
+}
+
+test('a large run starts a helper thread and ends it, finished or cancelled', async () => {
+  const params = {
+    expr: 'exp(-x^2/2)',
+    sampler: 'mh' as const,
+    n: MIN_THREADED_DRAWS,
+    chains: 1,
+    seed: 3,
+  };
+  let during = 0;
+  const r = await runSampler(params, {
+    onProgress: () => (during = Math.max(during, liveSummaryThreads())),
+  });
+  assert.equal(during, 1, 'the helper runs beside the chains');
+  assert.ok(Number.isFinite(r.essBulk) && Number.isFinite(r.rhat));
+  await noHelperLeft('finished');
+  const ac = new AbortController();
+  let events = 0;
+  await assert.rejects(
+    runSampler(
+      { ...params, n: 4 * MIN_THREADED_DRAWS },
+      { signal: ac.signal, onProgress: () => void (++events === 2 && ac.abort()) },
+    ),
+    (e: unknown) => e instanceof SampleCancelled,
+  );
+  await noHelperLeft('cancelled');
+  // Below the threshold, no thread at all.
+  let small = 0;
+  await runSampler(
+    { ...params, n: 10_000 },
+    { onProgress: () => (small = Math.max(small, liveSummaryThreads())) },
+  );
+  assert.equal(small, 0);
 });

@@ -2,11 +2,23 @@
 // --chains 1` runs them (runSampler: everything after the last draw — R-hat, ESS, MCSE, KS, PIT, rank
 // plot, histograms, autocorrelation, traces — is diagnosticsSeconds). Target: diagnostics ≤ 1× the
 // sampling time of the same run. Both are measured in the same run, so a busy machine slows both;
-// the CPU columns (this process's CPU time, split where the draws are handed over) are what a
-// shared machine disturbs least.
-import { prepareTarget, runSampler } from '../src/sampling';
+// the CPU columns (this process's CPU time, every thread's, so the diagnostics' helper thread too,
+// split where the draws are handed over) are what a shared machine disturbs least.
+//
+// runSampler comes from the CLI's bundle when it is built (`npm run bench` builds it): from sources,
+// each run's diagnostics helper thread would start by compiling TypeScript through tsx, a cost the
+// CLI and the extension never pay.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as sources from '../src/sampling';
 import type { SamplerName } from '../src/sampling/samplers';
 import type { BenchSection } from './run';
+
+const { prepareTarget } = sources;
+const BUILT = join(__dirname, '..', 'dist', 'cli-sampling-engine.js');
+const runSampler: typeof sources.runSampler = existsSync(BUILT)
+  ? (require(BUILT) as typeof sources).runSampler
+  : sources.runSampler;
 
 const EXPR = 'exp(-x^2/2) * (1 + sin(3x)^2)';
 const N = 4_000_000;

@@ -5,7 +5,7 @@
 import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/common/messages';
 import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/common/messages';
 import type { TrainEvent } from '../src/common/messages';
-import type { ModelResult, StepTrace } from '../src/common/messages';
+import type { StepTrace, SummaryPage } from '../src/common/messages';
 import type { ProgressSample } from './chartData';
 import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
 import { decimate, SamplesAxis } from '../src/common/series';
@@ -50,8 +50,8 @@ export interface PanelModel {
   sampleError: string | null;
   /** The last training failure, also when it came before the run's start event. */
   trainError: string | null;
-  summary: ModelResult | null;
-  summaryFile: string;
+  /** The Summary's rows in view; the host holds the model and answers for other views. */
+  summary: SummaryPage | null;
   defaults: WebviewDefaults | null;
   exprCheck: { expr: string; result: ExprCheck } | null;
   /** Set by a showTab message; the view applies and clears it. */
@@ -73,7 +73,6 @@ export function emptyModel(): PanelModel {
     sampleError: null,
     trainError: null,
     summary: null,
-    summaryFile: '',
     defaults: null,
     exprCheck: null,
     requestedTab: null,
@@ -216,7 +215,6 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       m.runs = msg.runs.map(viewFromStored);
       m.samples = msg.samples.slice(-MAX_SAMPLES);
       m.summary = msg.summary;
-      m.summaryFile = msg.summaryFile ?? '';
       m.defaults = msg.defaults;
       m.pending = [];
       const ids = new Set(m.runs.map((r) => r.run.runId));
@@ -307,8 +305,7 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       m.exprCheck = { expr: msg.expr, result: msg.result };
       return new Set<Part>(['form']);
     case 'summary':
-      m.summary = msg.model;
-      m.summaryFile = msg.file;
+      m.summary = msg.page;
       return new Set<Part>(['summary']);
     case 'showTab':
       m.requestedTab = msg.tab;

@@ -8,8 +8,9 @@ import type { TrainEvent } from '../src/common/messages';
 import type { StepTrace, SummaryPage } from '../src/common/messages';
 import type { ProgressSample } from './chartData';
 import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
-import { decimate, SamplesAxis } from '../src/common/series';
+import { SamplesAxis } from '../src/common/series';
 import { foldScalars, type ScalarSeries } from '../src/common/scalars';
+import { foldProgress, type LiveSample } from '../src/common/liveSample';
 
 /** Loss points kept per model per run in the webview; the chart draws an LTTB cut of these. */
 export const MAX_LOSS_POINTS = 6000;
@@ -33,13 +34,9 @@ export interface RunView {
   startedMs?: number;
 }
 
-export interface PendingSample {
+export interface PendingSample extends LiveSample {
   params: SampleRequestParams;
   runId?: string;
-  chains: Map<number, { done: number; total: number }>;
-  /** A thinned live trace per chain, from the progress events. */
-  trace: Map<number, number[]>;
-  phase: 'queued' | 'warmup' | 'sampling';
 }
 
 export interface PanelModel {
@@ -82,9 +79,6 @@ export function emptyModel(): PanelModel {
     scalars: new Map(),
   };
 }
-
-/** Points kept per live trace in a pending card. */
-const LIVE_TRACE_POINTS = 2000;
 
 function viewFromStored(run: StoredTrainRun): RunView {
   const trainSize = run.trainSize ?? (run.params.limit > 0 ? run.params.limit : 0);
@@ -271,13 +265,7 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
         m.pending.push(p);
       }
       p.runId = e.runId;
-      p.phase = e.phase ?? 'sampling';
-      p.chains.set(e.chain, { done: e.done, total: e.total });
-      // Rejection sampling raised its envelope and started over: the draws so far are void.
-      if (e.restarted) p.trace.clear();
-      const tr = p.trace.get(e.chain) ?? [];
-      for (const x of e.x) tr.push(x);
-      p.trace.set(e.chain, tr.length > LIVE_TRACE_POINTS ? decimate(tr, LIVE_TRACE_POINTS) : tr);
+      foldProgress(p, e);
       return new Set<Part>(['sampling']);
     }
     case 'sampleResult': {

@@ -130,8 +130,8 @@ export function createPanel(
   }
 
   const pages: Pages = new Pages(context, log, {
-    async initMessages(): Promise<HostToWebview[]> {
-      await loaded();
+    prepare: loaded,
+    initMessages(): HostToWebview[] {
       return [
         {
           type: 'init',
@@ -141,7 +141,7 @@ export function createPanel(
           defaults: defaults(),
         },
         // Jobs still queued or running get their cards back.
-        ...jobs.queuedSamples().map((params): HostToWebview => ({ type: 'sampleStart', params })),
+        ...jobs.liveSamples(),
         ...(scalars.size
           ? [
               {

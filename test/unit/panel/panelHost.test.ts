@@ -16,6 +16,8 @@ import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../sr
 import { isHostToWebview } from '../../../src/common/guards';
 import { sampleResult1d, trainStream } from './fixtures';
 import { alternating, hugeModuleList } from './bigModels';
+import { applyMessage, emptyModel, type PanelModel } from '../../../webview/store';
+import type { HostToWebview } from '../../../src/common/messages';
 import {
   createContext,
   FakeMemento,
@@ -93,6 +95,9 @@ class FakeEngine {
     onEvent(done);
     return done;
   }
+  /** When set, sampling waits here after its first event; `progress` sends more meanwhile. */
+  sampleHold: Promise<void> | undefined;
+  progress: ((e: SampleProgressEvent) => void) | undefined;
   async sample(
     params: SampleRequestParams,
     onProgress: (e: SampleProgressEvent) => void,
@@ -111,6 +116,10 @@ class FakeEngine {
       phase: 'sampling',
       stride: 1,
     });
+    if (this.sampleHold) {
+      this.progress = onProgress;
+      await this.sampleHold;
+    }
     return { ...sampleResult1d(runId, params.sampler, { n: 2000 }), expr: params.expr };
   }
   draws: { params: SampleRequestParams; file: string }[] = [];
@@ -554,6 +563,92 @@ test('a 20,000-module model: pages get the rows in view, workspace state the pag
     assert.ok(JSON.stringify(p).length < 5_000);
   } finally {
     state.saveTo = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A page's model from the messages it got since its last init (what it draws). */
+function pageModel(p: FakeWebview): PanelModel {
+  const inits = p.posted.flatMap((m, i) => ((m as { type: string }).type === 'init' ? [i] : []));
+  const from = inits[inits.length - 1] ?? 0;
+  const m = emptyModel();
+  for (const msg of p.posted.slice(from)) applyMessage(m, msg as HostToWebview, 0);
+  return m;
+}
+
+test('a page that says ready while a followed run streams gets every event once', async () => {
+  configure({});
+  const { dir, page, panel } = setup();
+  try {
+    const events = trainStream('followed', { trainSize: 640, epochs: 2 });
+    // Past runs load when the first page asks; the followed events wait on the same load.
+    page.receive({ type: 'ready' });
+    for (const e of events.slice(0, 5)) panel.showTrainEvent(e);
+    await tick(0);
+    for (const e of events.slice(5)) panel.showTrainEvent(e);
+    await until(() => types(page).includes('init'), 'init');
+    await tick(50);
+    const run = pageModel(page).runs.find((r) => r.run.runId === 'followed');
+    const epochs = events.filter((e) => e.event === 'epoch').length;
+    assert.ok(run, 'the page has the followed run');
+    assert.equal(run.run.epochs.length, epochs);
+    assert.ok(run.run.done, 'and its end');
+    assert.equal(run.live, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a page that reloads while a sampling job streams gets its progress so far, and no event twice', async () => {
+  configure({});
+  const { dir, engine, page, panel } = setup();
+  let release = (): void => undefined;
+  engine.sampleHold = new Promise((r) => (release = r));
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => types(page).includes('init'), 'init');
+    void panel.sample({ expr: 'exp(-x^2/2)', sampler: 'mh', n: 10, chains: 2, seed: 1 });
+    await until(() => engine.progress !== undefined, 'the job running');
+    const send = engine.progress as (e: SampleProgressEvent) => void;
+    const runId = engine.samples[0].runId ?? '';
+    const ev = (chain: number, x: number[], done: number): SampleProgressEvent => ({
+      event: 'progress',
+      runId,
+      chain,
+      start: 0,
+      x,
+      done,
+      total: 10,
+      phase: 'sampling',
+    });
+    send(ev(1, [1, 2, 3], 3));
+    // The page is hidden and shown again: VS Code reloads it and it says ready.
+    page.receive({ type: 'ready' });
+    await until(() => types(page).filter((t) => t === 'init').length === 2, 'the second init');
+    send(ev(0, [0.3], 3));
+    await tick(30);
+    const card = pageModel(page).pending;
+    assert.equal(card.length, 1);
+    assert.equal(card[0].runId, runId);
+    assert.deepEqual(
+      [...card[0].chains].sort((a, b) => a[0] - b[0]),
+      [
+        [0, { done: 3, total: 10 }],
+        [1, { done: 3, total: 10 }],
+      ],
+    );
+    assert.deepEqual(
+      [...card[0].trace].sort((a, b) => a[0] - b[0]),
+      [
+        [0, [0.1, 0.2, 0.3]],
+        [1, [1, 2, 3]],
+      ],
+    );
+    release();
+    await until(() => types(page).includes('sampleResult'), 'the result');
+    assert.equal(pageModel(page).pending.length, 0);
+  } finally {
+    release();
     rmSync(dir, { recursive: true, force: true });
   }
 });

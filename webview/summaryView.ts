@@ -4,7 +4,7 @@ import type { ViewContext } from './context';
 import { clear, h } from './dom';
 import type { Part } from './store';
 import type { SummaryPage } from '../src/common/messages';
-import { SUMMARY_ROW_STEP } from '../src/common/summaryTable';
+import { MAX_SUMMARY_ROWS, SUMMARY_ROW_STEP } from '../src/common/summaryTable';
 
 export class SummaryView {
   private readonly box = h('div', { class: 'summary' });
@@ -186,6 +186,16 @@ export class SummaryView {
 
   /** "… N more": the next rows, asked of the host (the page never holds them all). */
   private moreRow(m: SummaryPage): HTMLElement {
+    if (m.limit >= MAX_SUMMARY_ROWS)
+      return h(
+        'tr',
+        null,
+        h(
+          'td',
+          { colspan: 4, class: 'muted summary-more-cap' },
+          `… ${m.more.toLocaleString('en-US')} more rows (the Summary shows ${MAX_SUMMARY_ROWS.toLocaleString('en-US')} at most): pick a smaller depth, or save the CSV`,
+        ),
+      );
     const more = h(
       'button',
       { class: 'link-button summary-more' },

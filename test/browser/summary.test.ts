@@ -190,6 +190,36 @@ test(
       assert.equal(await rows.count(), 401);
       assert.match((await rows.nth(399).textContent()) ?? '', /^398Linear\[1, 10\]110100$/);
 
+      // At the cap the page stops offering more and says what to do instead.
+      await h.send({
+        type: 'summary',
+        page: summaryPage(model, file, { depth: 2, limit: 1000, open: [] }),
+      });
+      await settle(h.page);
+      assert.equal(await rows.count(), 1001);
+      assert.equal(await h.page.locator('button.summary-more').count(), 0);
+      assert.match(
+        (await h.page.locator('.summary-more-cap').textContent()) ?? '',
+        /^… 19,001 more rows \(the Summary shows 1,000 at most\): pick a smaller depth, or save the CSV$/,
+      );
+
+      // Depth 1 folds the 20,000 rows into one; its ▸ opens them again, 200 at a time; ▾ closes.
+      let asked = (await h.posted()).length;
+      await h.page.locator('select.summary-depth').selectOption('1');
+      assert.deepEqual(await answerView(h, model, file, asked), { depth: 1, limit: 200, open: [] });
+      assert.deepEqual(await rowTexts(h), ['▸bodySequential']);
+      asked = (await h.posted()).length;
+      await h.page.locator('button.summary-toggle').click();
+      assert.deepEqual((await answerView(h, model, file, asked)).open, ['body']);
+      assert.equal(await rows.count(), 201);
+      assert.equal(await h.page.locator('button.summary-toggle').textContent(), '▾');
+      asked = (await h.posted()).length;
+      await h.page.locator('button.summary-toggle').click();
+      assert.deepEqual((await answerView(h, model, file, asked)).open, []);
+      assert.equal(await rows.count(), 1);
+      // The page stayed responsive throughout: a script runs at once.
+      assert.equal(await h.page.evaluate(() => 1 + 1), 2);
+
       // The ModuleList of 20,000 Linear is one row.
       await h.send({
         type: 'summary',

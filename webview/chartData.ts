@@ -149,13 +149,7 @@ export function fmtNum(v: number | null | undefined, digits = 3): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-export function fmtInt(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  // Thin spaces group the digits the same way in every locale.
-  return Math.round(v)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-}
+export { fmtInt } from '../src/common/numberText';
 
 /** 1.2 M, 35 k, 812: compact counts for headers and axis ticks. */
 export function fmtCompact(v: number): string {

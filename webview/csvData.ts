@@ -1,9 +1,7 @@
-// CSV exports of training metrics, sampling draws/diagnostics and the model summary. Pure,
+// CSV exports of training metrics and sampling draws/diagnostics (the Summary's is the host's). Pure,
 // unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
 import type { SampleResult, StoredTrainRun } from '../src/common/messages';
 import { toCsv, type CsvValue } from '../src/common/csv';
-import type { ModelResult } from '../src/common/messages';
-import { fmtShape } from './summaryData';
 
 /** One row per model per epoch, for every given run. */
 export function epochsCsv(runs: readonly StoredTrainRun[]): string {
@@ -166,20 +164,6 @@ export function diagnosticsCsv(results: readonly SampleResult[]): string {
  * not count) as an empty cell, never 0. Layer names come from the user's file (`add_module` takes
  * any string), so they go through the writer's formula guard like every other cell.
  */
-export function summaryCsv(model: ModelResult): string {
-  return toCsv(
-    ['layer', 'type', 'line', 'output', 'params', 'multAdds'],
-    model.layers.map((l) => [
-      l.name || '(anonymous)',
-      l.type,
-      l.line,
-      fmtShape(l.output),
-      l.functional ? null : l.params,
-      l.macs ?? null,
-    ]),
-  );
-}
-
 /** A file name from free text (a density), safe on every OS. */
 export function safeFileName(s: string, fallback = 'export'): string {
   const t = s

@@ -5,11 +5,12 @@
 import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/common/messages';
 import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/common/messages';
 import type { TrainEvent } from '../src/common/messages';
-import type { ModelResult, StepTrace } from '../src/common/messages';
+import type { StepTrace, SummaryPage } from '../src/common/messages';
 import type { ProgressSample } from './chartData';
 import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
-import { decimate, SamplesAxis } from '../src/common/series';
+import { SamplesAxis } from '../src/common/series';
 import { foldScalars, type ScalarSeries } from '../src/common/scalars';
+import { foldProgress, type LiveSample } from '../src/common/liveSample';
 
 /** Loss points kept per model per run in the webview; the chart draws an LTTB cut of these. */
 export const MAX_LOSS_POINTS = 6000;
@@ -33,13 +34,9 @@ export interface RunView {
   startedMs?: number;
 }
 
-export interface PendingSample {
+export interface PendingSample extends LiveSample {
   params: SampleRequestParams;
   runId?: string;
-  chains: Map<number, { done: number; total: number }>;
-  /** A thinned live trace per chain, from the progress events. */
-  trace: Map<number, number[]>;
-  phase: 'queued' | 'warmup' | 'sampling';
 }
 
 export interface PanelModel {
@@ -50,8 +47,8 @@ export interface PanelModel {
   sampleError: string | null;
   /** The last training failure, also when it came before the run's start event. */
   trainError: string | null;
-  summary: ModelResult | null;
-  summaryFile: string;
+  /** The Summary's rows in view; the host holds the model and answers for other views. */
+  summary: SummaryPage | null;
   defaults: WebviewDefaults | null;
   exprCheck: { expr: string; result: ExprCheck } | null;
   /** Set by a showTab message; the view applies and clears it. */
@@ -73,7 +70,6 @@ export function emptyModel(): PanelModel {
     sampleError: null,
     trainError: null,
     summary: null,
-    summaryFile: '',
     defaults: null,
     exprCheck: null,
     requestedTab: null,
@@ -83,9 +79,6 @@ export function emptyModel(): PanelModel {
     scalars: new Map(),
   };
 }
-
-/** Points kept per live trace in a pending card. */
-const LIVE_TRACE_POINTS = 2000;
 
 function viewFromStored(run: StoredTrainRun): RunView {
   const trainSize = run.trainSize ?? (run.params.limit > 0 ? run.params.limit : 0);
@@ -216,7 +209,6 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       m.runs = msg.runs.map(viewFromStored);
       m.samples = msg.samples.slice(-MAX_SAMPLES);
       m.summary = msg.summary;
-      m.summaryFile = msg.summaryFile ?? '';
       m.defaults = msg.defaults;
       m.pending = [];
       const ids = new Set(m.runs.map((r) => r.run.runId));
@@ -273,13 +265,7 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
         m.pending.push(p);
       }
       p.runId = e.runId;
-      p.phase = e.phase ?? 'sampling';
-      p.chains.set(e.chain, { done: e.done, total: e.total });
-      // Rejection sampling raised its envelope and started over: the draws so far are void.
-      if (e.restarted) p.trace.clear();
-      const tr = p.trace.get(e.chain) ?? [];
-      for (const x of e.x) tr.push(x);
-      p.trace.set(e.chain, tr.length > LIVE_TRACE_POINTS ? decimate(tr, LIVE_TRACE_POINTS) : tr);
+      foldProgress(p, e);
       return new Set<Part>(['sampling']);
     }
     case 'sampleResult': {
@@ -307,8 +293,7 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       m.exprCheck = { expr: msg.expr, result: msg.result };
       return new Set<Part>(['form']);
     case 'summary':
-      m.summary = msg.model;
-      m.summaryFile = msg.file;
+      m.summary = msg.page;
       return new Set<Part>(['summary']);
     case 'showTab':
       m.requestedTab = msg.tab;

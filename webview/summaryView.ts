@@ -1,15 +1,13 @@
-// The Summary tab: a torchinfo-like table for the model under the cursor.
+// The Summary tab: a torchinfo-like table for the model under the cursor. The host builds the rows
+// in view (src/common/summaryTable.ts); the depth, opening a folded row and "more" ask it for others.
 import type { ViewContext } from './context';
 import { clear, h } from './dom';
 import type { Part } from './store';
-import { DEFAULT_SUMMARY_DEPTH, treeDepth } from '../src/common/moduleSummary';
-import { summaryTable } from './summaryData';
-import { summaryCsv } from './csvData';
+import type { SummaryPage } from '../src/common/messages';
+import { MAX_SUMMARY_ROWS, SUMMARY_ROW_STEP } from '../src/common/summaryTable';
 
 export class SummaryView {
   private readonly box = h('div', { class: 'summary' });
-  /** How deep the module tree is shown; kept while the page lives, for every model. */
-  private depth = DEFAULT_SUMMARY_DEPTH;
 
   constructor(
     root: HTMLElement,
@@ -32,19 +30,32 @@ export class SummaryView {
       );
       return;
     }
-    const deepest = treeDepth(m);
-    const depth = Math.min(this.depth, Math.max(1, deepest));
-    const t = summaryTable(m, depth);
-    const csv = h('button', { class: 'link-button', title: 'Save this table as CSV' }, 'CSV');
-    csv.addEventListener('click', () =>
-      this.ctx.saveFile(`${m.name}-summary.csv`, 'text/csv', summaryCsv(m)),
+    const t = m;
+    const csv = h(
+      'button',
+      {
+        class: 'link-button',
+        title: m.live
+          ? 'Save every layer call as CSV'
+          : 'Run "Show Model Summary" again to save this summary as CSV',
+        disabled: !m.live,
+      },
+      'CSV',
     );
-    const file = this.ctx.model.summaryFile;
+    csv.addEventListener('click', () => this.ctx.post({ type: 'saveSummaryCsv' }));
+    const file = m.file;
     this.box.append(
       h('div', { class: 'section-title' }, h('strong', null, t.title), csv),
       file ? h('div', { class: 'muted file' }, file) : '',
       h('div', { class: 'muted' }, `input ${t.input} → output ${t.output}`),
-      deepest > 1 ? this.depthControl(depth, deepest) : '',
+      m.deepest > 1 ? this.depthControl(m) : '',
+      m.live
+        ? ''
+        : h(
+            'div',
+            { class: 'muted summary-stale' },
+            'Kept from the last session: run "Show Model Summary" again to change the depth or open rows.',
+          ),
     );
     const body = h('tbody');
     for (const r of t.rows) {
@@ -64,7 +75,7 @@ export class SummaryView {
         h(
           'td',
           { class: `layer depth-${Math.min(r.depth, 6)}` },
-          h('div', null, r.folded ? `${r.layer} …` : r.layer),
+          h('div', null, this.toggle(m, r.path, r.folded, r.opened), r.layer),
           r.type !== r.layer ? h('div', { class: 'type' }, r.type) : '',
         ),
         h('td', { class: 'shape' }, r.output),
@@ -80,6 +91,7 @@ export class SummaryView {
       }
       body.append(tr);
     }
+    if (m.more > 0) body.append(this.moreRow(m));
     const foot = h(
       'tfoot',
       null,
@@ -129,17 +141,72 @@ export class SummaryView {
   }
 
   /** Depth 1 … the tree's deepest level: a native select, which needs no script of its own. */
-  private depthControl(depth: number, deepest: number): HTMLElement {
-    const select = h('select', { class: 'summary-depth', 'aria-label': 'Depth' });
-    for (let d = 1; d <= deepest; d++) {
-      const o = h('option', { value: d }, d === deepest ? `${d} (all)` : String(d));
-      if (d === depth) o.selected = true;
+  private depthControl(m: SummaryPage): HTMLElement {
+    const select = h('select', {
+      class: 'summary-depth',
+      'aria-label': 'Depth',
+      disabled: !m.live,
+    });
+    for (let d = 1; d <= m.deepest; d++) {
+      const o = h('option', { value: d }, d === m.deepest ? `${d} (all)` : String(d));
+      if (d === m.depth) o.selected = true;
       select.append(o);
     }
-    select.addEventListener('change', () => {
-      this.depth = Number(select.value);
-      this.ctx.invalidate('summary');
-    });
+    // A new depth starts over: rows opened below the old one and extra rows are let go.
+    select.addEventListener('change', () => this.ask(Number(select.value), SUMMARY_ROW_STEP, []));
     return h('label', { class: 'muted summary-depth-label' }, 'Depth ', select);
+  }
+
+  /** The open/close button of a row with rows below it past the depth (none for other rows). */
+  private toggle(
+    m: SummaryPage,
+    path: string | undefined,
+    folded: boolean | undefined,
+    opened: boolean | undefined,
+  ): HTMLElement | string {
+    if (path === undefined || !m.live || !(folded || opened)) return folded ? '… ' : '';
+    const b = h(
+      'button',
+      {
+        class: 'link-button summary-toggle',
+        'aria-expanded': opened ? 'true' : 'false',
+        title: opened ? `Close ${path}` : `Open ${path}`,
+      },
+      opened ? '▾' : '▸',
+    );
+    b.addEventListener('click', (ev) => {
+      // The row itself opens the source line; this button only opens or closes the row.
+      ev.stopPropagation();
+      const inside = (p: string): boolean => p === path || p.startsWith(path + '.');
+      this.ask(m.depth, m.limit, opened ? m.open.filter((p) => !inside(p)) : [...m.open, path]);
+    });
+    b.addEventListener('keydown', (ev) => ev.stopPropagation());
+    return b;
+  }
+
+  /** "… N more": the next rows, asked of the host (the page never holds them all). */
+  private moreRow(m: SummaryPage): HTMLElement {
+    if (m.limit >= MAX_SUMMARY_ROWS)
+      return h(
+        'tr',
+        null,
+        h(
+          'td',
+          { colspan: 4, class: 'muted summary-more-cap' },
+          `… ${m.more.toLocaleString('en-US')} more rows (the Summary shows ${MAX_SUMMARY_ROWS.toLocaleString('en-US')} at most): pick a smaller depth, or save the CSV`,
+        ),
+      );
+    const more = h(
+      'button',
+      { class: 'link-button summary-more' },
+      `… ${m.more.toLocaleString('en-US')} more rows: show ${Math.min(m.more, SUMMARY_ROW_STEP)} more`,
+    );
+    more.disabled = !m.live;
+    more.addEventListener('click', () => this.ask(m.depth, m.limit + SUMMARY_ROW_STEP, m.open));
+    return h('tr', null, h('td', { colspan: 4, class: 'muted' }, more));
+  }
+
+  private ask(depth: number, limit: number, open: string[]): void {
+    this.ctx.post({ type: 'summaryView', depth, limit, open });
   }
 }

@@ -31,6 +31,7 @@ import type {
 } from '../shapes/types';
 import { isSamplerTuning, isStepTrace } from './stepGuards';
 import type { ScalarPoint, ScalarSeries } from './scalars';
+import { MAX_OPEN_ROWS, MAX_SUMMARY_ROWS, type SummaryPage, type SummaryRow } from './summaryTable';
 
 type Rec = Record<string, unknown>;
 
@@ -461,6 +462,50 @@ export function isModelResult(v: unknown): v is ModelResult {
   );
 }
 
+function isSummaryRow(v: unknown): v is SummaryRow {
+  return (
+    isObj(v) &&
+    isNum(v.depth) &&
+    isStr(v.layer) &&
+    opt(v.path, isStr) &&
+    isStr(v.type) &&
+    opt(v.line, isNum) &&
+    isStr(v.output) &&
+    isStr(v.params) &&
+    isStr(v.macs) &&
+    isBool(v.unknown) &&
+    opt(v.folded, isBool) &&
+    opt(v.opened, isBool)
+  );
+}
+const isStrList = (x: unknown): x is string[] => isArrayOf(x, isStr);
+/** Also what the host reads back from workspace state. */
+export function isSummaryPage(v: unknown): v is SummaryPage {
+  return (
+    isObj(v) &&
+    isStr(v.title) &&
+    isStr(v.input) &&
+    isStr(v.output) &&
+    Array.isArray(v.rows) &&
+    v.rows.length <= MAX_SUMMARY_ROWS &&
+    v.rows.every(isSummaryRow) &&
+    isStr(v.totalParams) &&
+    isStr(v.totalMacs) &&
+    isStr(v.memory) &&
+    isStr(v.name) &&
+    isStr(v.file) &&
+    isNum(v.depth) &&
+    isNum(v.deepest) &&
+    isNum(v.limit) &&
+    isStrList(v.open) &&
+    isNum(v.more) &&
+    isBool(v.live)
+  );
+}
+/** A row count or depth the page may ask for: a whole number in range. */
+const isCount = (v: unknown, max: number): boolean =>
+  isNum(v) && Number.isInteger(v) && v >= 1 && v <= max;
+
 function isDefaults(v: unknown): v is WebviewDefaults {
   return (
     isObj(v) &&
@@ -488,9 +533,8 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
   init: (v) =>
     isArrayOf(v.runs, isStoredTrainRun) &&
     isArrayOf(v.samples, isSampleResult) &&
-    (v.summary === null || isModelResult(v.summary)) &&
-    isDefaults(v.defaults) &&
-    opt(v.summaryFile, isStr),
+    (v.summary === null || isSummaryPage(v.summary)) &&
+    isDefaults(v.defaults),
   trainEvent: (v) => isTrainEvent(v.event),
   trainBatches: (v) =>
     Array.isArray(v.events) &&
@@ -501,7 +545,7 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
   sampleProgress: (v) => isSampleProgress(v.event),
   sampleResult: (v) => isSampleResult(v.result),
   exprCheck: (v) => isStr(v.expr) && isExprCheck(v.result),
-  summary: (v) => (v.model === null || isModelResult(v.model)) && isStr(v.file),
+  summary: (v) => v.page === null || isSummaryPage(v.page),
   showTab: (v) => isStr(v.tab) && TABS.includes(v.tab),
   stepTrace: (v) => isStepTrace(v.trace),
   stepTraceError: (v) => isStr(v.message),
@@ -524,6 +568,13 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
   saveDraws: (v) => isStr(v.runId),
   traceSteps: (v) => isSampleRequestParams(v.params) && isNum(v.steps),
   openSource: (v) => isNum(v.line) && Number.isInteger(v.line) && v.line >= 1,
+  summaryView: (v) =>
+    isCount(v.depth, 1000) &&
+    isCount(v.limit, MAX_SUMMARY_ROWS) &&
+    Array.isArray(v.open) &&
+    v.open.length <= MAX_OPEN_ROWS &&
+    v.open.every((p) => isStr(p) && p.length <= 1000),
+  saveSummaryCsv: () => true,
 };
 
 function checkWith<U extends { type: string }>(table: GuardTable<U>, v: unknown): v is U {

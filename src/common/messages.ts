@@ -9,8 +9,8 @@ import type {
   SamplerTuning,
   StepTrace,
 } from '../sampling/types';
-import type { ModelResult } from '../shapes/types';
 import type { ScalarSeries } from './scalars';
+import type { SummaryPage } from './summaryTable';
 import type {
   TrainBatchEvent,
   TrainDoneEvent,
@@ -38,8 +38,8 @@ export type {
 } from '../sampling/types';
 export { SAMPLERS, SAMPLER_TABLE, isSamplerName } from '../sampling/samplers';
 export { STEP_SAMPLERS } from '../sampling/types';
-export type { Dim, ModelResult, Shape } from '../shapes/types';
 export type { ScalarSeries } from './scalars';
+export type { SummaryPage } from './summaryTable';
 export type {
   TrainDoneEvent,
   TrainEpochEvent,
@@ -84,9 +84,9 @@ export type HostToWebview =
       type: 'init';
       runs: StoredTrainRun[];
       samples: SampleResult[];
-      summary: ModelResult | null;
+      /** The Summary as it is in view (the host keeps the model; see summaryTable.ts). */
+      summary: SummaryPage | null;
       defaults: WebviewDefaults;
-      summaryFile?: string;
     }
   | { type: 'trainEvent'; event: TrainEvent }
   /** Batch events that arrived together, in order: the host sends a burst as one message. */
@@ -98,7 +98,8 @@ export type HostToWebview =
   | { type: 'sampleResult'; result: SampleResult }
   | { type: 'sampleError'; runId: string; message: string }
   | { type: 'exprCheck'; expr: string; result: ExprCheck }
-  | { type: 'summary'; model: ModelResult | null; file: string }
+  /** The Summary for a new model, or the answer to a `summaryView` request. */
+  | { type: 'summary'; page: SummaryPage | null }
   | { type: 'showTab'; tab: PanelTab }
   /** A recorded step-through chain for the playground, or why it could not be recorded. */
   | { type: 'stepTrace'; trace: StepTrace }
@@ -142,4 +143,8 @@ export type WebviewToHost =
   | { type: 'traceSteps'; params: SampleRequestParams; steps: number }
 
   /** Open the summarised model's file at this line (a Summary row was clicked). */
-  | { type: 'openSource'; line: number };
+  | { type: 'openSource'; line: number }
+  /** Show the Summary at this depth, this many rows, these rows opened below the depth. */
+  | { type: 'summaryView'; depth: number; limit: number; open: string[] }
+  /** Every layer call of the summarised model as CSV (the host holds them, the page does not). */
+  | { type: 'saveSummaryCsv' };

@@ -30,6 +30,8 @@ export interface ModuleRow {
    * module's input and the last one's output, which is the run's when its modules are chained.
    */
   folded: boolean;
+  /** The row was opened below the depth limit (its path was in `open`); never set without `open`. */
+  opened?: boolean;
 }
 
 /** The depth the Summary starts at, as torchinfo's default. */
@@ -70,9 +72,14 @@ function lastKey(path: string): string {
 
 /**
  * The rows of `model`'s module tree down to `maxDepth` (1 = the model's children only), with runs
- * of identical siblings folded. Empty when the engine gave no module tree.
+ * of identical siblings folded. Rows whose name is in `open` show their inside past `maxDepth` (the
+ * panel opens a folded row on demand). Empty when the engine gave no module tree.
  */
-export function moduleRows(model: ModelResult, maxDepth = DEFAULT_SUMMARY_DEPTH): ModuleRow[] {
+export function moduleRows(
+  model: ModelResult,
+  maxDepth = DEFAULT_SUMMARY_DEPTH,
+  open?: ReadonlySet<string>,
+): ModuleRow[] {
   const root = buildTree(model.modules ?? []);
   if (!root) return [];
   const rows: ModuleRow[] = [];
@@ -108,7 +115,9 @@ export function moduleRows(model: ModelResult, maxDepth = DEFAULT_SUMMARY_DEPTH)
     // One representative's inside, named after the run.
     const inside = shown[0];
     const insideName = run ? runLabel(label, run) : rename;
-    row.folded = inside.kids.length > 0 && depth >= maxDepth;
+    const past = inside.kids.length > 0 && depth >= maxDepth;
+    if (past && open?.has(label)) row.opened = true;
+    else row.folded = past;
     if (!row.folded) children(inside, depth + 1, insideName);
   };
   /** Inside a run, the first module's paths renamed: `layer1.0.conv1` → `layer1.0–1.conv1`. */

@@ -17,6 +17,8 @@ import { Pages } from './pages';
 import { route, type Routes } from './router';
 import { RunStore } from './runStore';
 import { foldScalars, type ScalarSeries } from '../common/scalars';
+import { isSummaryPage } from '../common/guards';
+import { SummaryState } from './summaryState';
 
 export type { PanelTab } from '../common/messages';
 
@@ -42,8 +44,9 @@ export interface PanelController {
   showScalars(series: ScalarSeries[], replace?: boolean): void;
 }
 
-// The summary outlives a window reload (the host restarts then) through workspace state.
-const SUMMARY_KEY = 'tensorLens.summary';
+// The Summary in view outlives a window reload (the host restarts then) through workspace state:
+// the page as shown, not the model (a 20,000-module model is megabytes).
+const SUMMARY_KEY = 'tensorLens.summaryPage';
 
 export function createPanel(
   context: vscode.ExtensionContext,
@@ -57,9 +60,16 @@ export function createPanel(
     (loading ??= store.load().catch((e) => log.warn(`could not load past runs: ${errorText(e)}`)));
   // Followed runs' TensorBoard scalars, for pages opened later; not saved (the files are the record).
   const scalars = new Map<string, ScalarSeries>();
-  let summary = context.workspaceState.get<{ model: ModelResult | null; file: string }>(
-    SUMMARY_KEY,
-  ) ?? { model: null, file: '' };
+  const stored: unknown = context.workspaceState.get(SUMMARY_KEY);
+  const summary = new SummaryState(isSummaryPage(stored) ? stored : null);
+  // Earlier versions kept the whole model under another key: drop it rather than carry megabytes.
+  if (context.workspaceState.get('tensorLens.summary') !== undefined)
+    void context.workspaceState.update('tensorLens.summary', undefined);
+  const keepSummary = (): void => {
+    context.workspaceState
+      .update(SUMMARY_KEY, summary.page ?? undefined)
+      .then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errorText(e)}`));
+  };
 
   const settings = (): Settings => {
     const c = vscode.workspace.getConfiguration('tensorLens');
@@ -120,19 +130,18 @@ export function createPanel(
   }
 
   const pages: Pages = new Pages(context, log, {
-    async initMessages(): Promise<HostToWebview[]> {
-      await loaded();
+    prepare: loaded,
+    initMessages(): HostToWebview[] {
       return [
         {
           type: 'init',
           runs: store.runs(),
           samples: store.samples(),
-          summary: summary.model,
-          summaryFile: summary.file,
+          summary: summary.page,
           defaults: defaults(),
         },
         // Jobs still queued or running get their cards back.
-        ...jobs.queuedSamples().map((params): HostToWebview => ({ type: 'sampleStart', params })),
+        ...jobs.liveSamples(),
         ...(scalars.size
           ? [
               {
@@ -191,8 +200,8 @@ export function createPanel(
 
   /** A Summary row's line in the summarised file; the page names the line only, never a file. */
   async function openSummarySource(line: number): Promise<void> {
-    const file = summary.file;
-    if (!summary.model || !file) return;
+    const file = summary.page?.file;
+    if (!file) return;
     // The editor sends a path for files on disk and a URI string for anything else (fileOf in
     // src/editor/commands.ts).
     const uri = /^[a-z][a-z0-9+.-]+:\/\//i.test(file)
@@ -244,6 +253,25 @@ export function createPanel(
     stop: () => controller.stop(),
     saveFile: (msg) => saveFile(msg.name, msg.mime, msg.data),
     openSource: (msg) => openSummarySource(msg.line),
+    summaryView: (msg, page) => {
+      if (!summary.change(msg)) {
+        // Kept from an earlier session: the model is gone, the page says so and stays as it was.
+        pages.post(page, { type: 'summary', page: summary.page });
+        return;
+      }
+      keepSummary();
+      pages.broadcast({ type: 'summary', page: summary.page });
+    },
+    saveSummaryCsv: async () => {
+      const csv = summary.csv();
+      if (csv === null) {
+        void vscode.window.showWarningMessage(
+          'Tensor Lens: run "Show Model Summary" again to save this summary as CSV (the model is not kept across reloads).',
+        );
+        return;
+      }
+      await saveFile(`${csv.name}-summary.csv`, 'text/csv', csv.text);
+    },
     saveDraws: (msg) =>
       jobs.saveDraws(msg.runId, (name) => askSaveUri(name, { CSV: ['csv'] }, 'Save draws')),
     clearRuns: async () => {
@@ -335,11 +363,9 @@ export function createPanel(
     },
 
     showSummary(model, file) {
-      summary = { model, file };
-      context.workspaceState
-        .update(SUMMARY_KEY, summary)
-        .then(undefined, (e: unknown) => log.warn(`could not keep the summary: ${errorText(e)}`));
-      pages.broadcast({ type: 'summary', model, file });
+      summary.show(model, file);
+      keepSummary();
+      pages.broadcast({ type: 'summary', page: summary.page });
     },
 
     stop: () => jobs.stop(),

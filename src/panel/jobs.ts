@@ -10,6 +10,8 @@ import type { Pages } from './pages';
 import { errorText } from '../common/errors';
 import type { RunStore } from './runStore';
 import { safeSaveName } from './hostMessages';
+import type { HostToWebview } from '../common/messages';
+import { foldProgress, replayProgress, type LiveSample } from '../common/liveSample';
 
 /** What the jobs need of the engine client (a fake in tests). */
 export type Engine = Pick<EngineClient, 'request'>;
@@ -47,6 +49,8 @@ const percent = (done: number, total: number): number =>
 interface SampleJob {
   params: SampleRequestParams;
   abort: AbortController;
+  /** Its progress so far, for a page that opens mid-run. */
+  live: LiveSample;
 }
 
 export class Jobs {
@@ -64,9 +68,18 @@ export class Jobs {
     private readonly loaded: () => Promise<void>,
   ) {}
 
-  /** Sampling jobs queued or running, for a page that asks for its init. */
-  queuedSamples(): SampleRequestParams[] {
-    return this.sampleQueue.map((j) => j.params);
+  /**
+   * Sampling jobs queued or running as a page that saw every event has them: each job's start and
+   * its progress so far (a page that opens mid-run would otherwise start from the next event).
+   */
+  liveSamples(): HostToWebview[] {
+    return this.sampleQueue.flatMap((j): HostToWebview[] => [
+      { type: 'sampleStart', params: j.params },
+      ...replayProgress(j.params.runId ?? '', j.live).map((event): HostToWebview => ({
+        type: 'sampleProgress',
+        event,
+      })),
+    ]);
   }
 
   async train(params: TrainRequestParams, title: string): Promise<void> {
@@ -152,6 +165,7 @@ export class Jobs {
         runId: params.runId ?? `sample-${Date.now().toString(36)}-${this.nextSample++}`,
       },
       abort: new AbortController(),
+      live: { chains: new Map(), trace: new Map(), phase: 'queued' },
     };
     this.sampleQueue.push(job);
     this.pages.broadcast({ type: 'sampleStart', params: job.params });
@@ -232,6 +246,7 @@ export class Jobs {
               'sample',
               p,
               (e) => {
+                foldProgress(job.live, e);
                 pages.broadcast({ type: 'sampleProgress', event: e });
                 if (e.chain === 0) report(percent(e.done, e.total));
               },

@@ -13,8 +13,13 @@ const BATCH_COALESCE_MS = 16;
 const EDITOR_VIEW_TYPE = 'tensorLens.editorPanel';
 
 export interface PageHooks {
-  /** What a page gets on `ready`: its init message first, then anything still in flight. */
-  initMessages(): Promise<HostToWebview[]>;
+  /** Resolves when the state the init is built from is there (past runs loaded). */
+  prepare(): Promise<void>;
+  /**
+   * What a page gets on `ready`: its init message first, then anything still in flight. Synchronous
+   * on purpose: see sendInit.
+   */
+  initMessages(): HostToWebview[];
   onMessage(page: vscode.Webview, raw: unknown): Promise<void>;
 }
 
@@ -100,10 +105,14 @@ export class Pages {
 
   async sendInit(page: vscode.Webview): Promise<void> {
     this.initialised.delete(page);
-    const messages = await this.hooks.initMessages();
+    await this.hooks.prepare();
     if (!this.all.has(page)) return;
-    // Events already waiting are in the store, so in this page's init: they go to the others only.
+    // From the snapshot to joining the live pages nothing may run in between: an event applied to
+    // the store after the snapshot but before the page joins would reach neither (a followed run's
+    // events wait on the same load as this init, and ran in that gap). Events already waiting are in
+    // the store, so in this page's init: they go to the others only.
     this.flushBatches();
+    const messages = this.hooks.initMessages();
     this.initialised.add(page);
     for (const m of messages) this.post(page, m);
     if (this.pendingTab) {

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { DEFAULT_SUMMARY_VIEW, summaryPage } from '../../src/common/summaryTable';
 import type { HostToWebview } from '../../src/common/messages';
 import {
   modelSummary,
@@ -27,8 +28,7 @@ const init: HostToWebview = {
     sampleResult1d('s2', 'mh', { rhat: 1.03 }),
     sampleResult2d('s3'),
   ],
-  summary: modelSummary(),
-  summaryFile: '/ws/net.py',
+  summary: summaryPage(modelSummary(), '/ws/net.py', DEFAULT_SUMMARY_VIEW),
   defaults: {
     sampler: 'nuts',
     n: 5000,

@@ -2,6 +2,7 @@
 // (to look at by eye). Usage: npx tsx test/browser/screenshots.ts [outDir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_SUMMARY_VIEW, summaryPage } from '../../src/common/summaryTable';
 import type { HostToWebview } from '../../src/common/messages';
 import type { SampleResult, SamplerName } from '../../src/sampling/types';
 import { runSampler } from '../../src/sampling';
@@ -74,8 +75,11 @@ async function main(): Promise<void> {
             sampleResult1d('s2', 'mh', { rhat: 1.03 }),
             sampleResult2d('s3'),
           ],
-          summary: modelSummary(),
-          summaryFile: '/home/user/project/examples/mnist_cnn.py',
+          summary: summaryPage(
+            modelSummary(),
+            '/home/user/project/examples/mnist_cnn.py',
+            DEFAULT_SUMMARY_VIEW,
+          ),
           defaults: {
             sampler: 'nuts',
             n: 5000,

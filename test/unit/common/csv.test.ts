@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { csvCell, csvNumber, csvRow, toCsv } from '../../../src/common/csv';
 import { drawsCsv } from '../../../src/sampling/drawsCsv';
 import { analyze } from '../../../src/shapes';
-import { diagnosticsCsv, epochsCsv, summaryCsv } from '../../../webview/csvData';
+import { diagnosticsCsv, epochsCsv } from '../../../webview/csvData';
+import { summaryCsv } from '../../../src/common/summaryTable';
 import { modelSummary, sampleResult1d, storedRun } from '../panel/fixtures';
 
 /** Reads one CSV line back per RFC 4180 (quoted fields, doubled quotes), to check the writer round-trips. */

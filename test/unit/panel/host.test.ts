@@ -277,6 +277,8 @@ test('webview → host messages are validated', () => {
     { type: 'compare', epochs: 1, limit: 0 },
     { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' },
     { type: 'saveDraws', runId: 'sample-1' },
+    { type: 'summaryView', depth: 2, limit: 400, open: ['layers.0–19999'] },
+    { type: 'saveSummaryCsv' },
   ];
   for (const m of good) assert.ok(isWebviewToHost(m), JSON.stringify(m));
   const bad = [
@@ -288,6 +290,13 @@ test('webview → host messages are validated', () => {
     { type: 'checkExpr', expr: 'x'.repeat(5000) },
     { type: 'saveDraws' },
     { type: 'saveDraws', runId: 3 },
+    // The page asks for a bounded view: whole counts in range, a short list of short names.
+    { type: 'summaryView', depth: 0, limit: 200, open: [] },
+    { type: 'summaryView', depth: 2.5, limit: 200, open: [] },
+    { type: 'summaryView', depth: 2, limit: 1e9, open: [] },
+    { type: 'summaryView', depth: 2, limit: 200, open: Array(10_000).fill('a') },
+    { type: 'summaryView', depth: 2, limit: 200, open: ['a'.repeat(5000)] },
+    { type: 'summaryView', depth: 2, limit: 200 },
   ];
   for (const m of bad) assert.equal(isWebviewToHost(m), false, JSON.stringify(m).slice(0, 80));
 });

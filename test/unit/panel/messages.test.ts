@@ -2,6 +2,7 @@
 // dropped), and folding messages into the webview's model gives the right runs, cards and tabs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_SUMMARY_VIEW, summaryPage } from '../../../src/common/summaryTable';
 import type { HostToWebview } from '../../../src/common/messages';
 import {
   applyMessage,
@@ -28,7 +29,7 @@ const init = (): HostToWebview => ({
   type: 'init',
   runs: [storedRun('a')],
   samples: [sampleResult1d('s1'), sampleResult2d('s2')],
-  summary: modelSummary(),
+  summary: summaryPage(modelSummary(), '/a.py', DEFAULT_SUMMARY_VIEW),
   defaults,
 });
 
@@ -61,8 +62,8 @@ test('every valid variant passes the guard', () => {
     { type: 'sampleResult', result: sampleResult1d('s3', 'nuts') },
     { type: 'sampleError', runId: 'q', message: 'bad' },
     { type: 'exprCheck', expr: 'x', result: { ok: false, error: 'unexpected )', column: 3 } },
-    { type: 'summary', model: modelSummary(), file: '/a.py' },
-    { type: 'summary', model: null, file: '' },
+    { type: 'summary', page: summaryPage(modelSummary(), '/a.py', DEFAULT_SUMMARY_VIEW) },
+    { type: 'summary', page: null },
     { type: 'showTab', tab: 'sampling' },
   ];
   for (const m of good)
@@ -98,7 +99,11 @@ test('damaged messages are rejected', () => {
     { type: 'sampleResult', result: { ...r1, sampler: 'gibbs' } },
     { type: 'sampleResult', result: { ...r1, density2d: { nx: 2, ny: 2, values: [1] } } },
     { type: 'sampleStart', params: { expr: 'x', sampler: 'mh', n: '10', chains: 1, seed: 1 } },
-    { type: 'summary', model: { ...modelSummary(), layers: [{ name: 'x' }] }, file: '' },
+    { type: 'summary', model: modelSummary(), file: '' },
+    {
+      type: 'summary',
+      page: { ...summaryPage(modelSummary(), '', DEFAULT_SUMMARY_VIEW), rows: [{ layer: 'x' }] },
+    },
     { type: 'exprCheck', expr: 'x', result: { ok: 'yes' } },
     { ...init(), defaults: { ...defaults, sampler: 'x' } },
   ];
@@ -374,9 +379,13 @@ test('results group by density in first-seen order', () => {
 test('summary and showTab', () => {
   const m = emptyModel();
   assert.ok(
-    applyMessage(m, { type: 'summary', model: modelSummary(), file: '/x.py' }, 0).has('summary'),
+    applyMessage(
+      m,
+      { type: 'summary', page: summaryPage(modelSummary(), '/x.py', DEFAULT_SUMMARY_VIEW) },
+      0,
+    ).has('summary'),
   );
-  assert.equal(m.summaryFile, '/x.py');
+  assert.equal(m.summary?.file, '/x.py');
   assert.ok(applyMessage(m, { type: 'showTab', tab: 'summary' }, 0).has('tab'));
   assert.equal(m.requestedTab, 'summary');
 });

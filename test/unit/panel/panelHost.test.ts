@@ -15,6 +15,9 @@ import type {
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview } from '../../../src/common/guards';
 import { sampleResult1d, trainStream } from './fixtures';
+import { alternating, hugeModuleList } from './bigModels';
+import { applyMessage, emptyModel, type PanelModel } from '../../../webview/store';
+import type { HostToWebview } from '../../../src/common/messages';
 import {
   createContext,
   FakeMemento,
@@ -92,6 +95,9 @@ class FakeEngine {
     onEvent(done);
     return done;
   }
+  /** When set, sampling waits here after its first event; `progress` sends more meanwhile. */
+  sampleHold: Promise<void> | undefined;
+  progress: ((e: SampleProgressEvent) => void) | undefined;
   async sample(
     params: SampleRequestParams,
     onProgress: (e: SampleProgressEvent) => void,
@@ -110,6 +116,10 @@ class FakeEngine {
       phase: 'sampling',
       stride: 1,
     });
+    if (this.sampleHold) {
+      this.progress = onProgress;
+      await this.sampleHold;
+    }
     return { ...sampleResult1d(runId, params.sampler, { n: 2000 }), expr: params.expr };
   }
   draws: { params: SampleRequestParams; file: string }[] = [];
@@ -454,15 +464,192 @@ test('the model summary survives a window reload (a new host with the same works
     await until(() => second.page.posted.length > 0, 'init');
     const init = second.page.posted[0] as {
       type: string;
-      summary: { name: string; params: number } | null;
-      summaryFile?: string;
+      summary: { name: string; totalParams: string; file: string; live: boolean } | null;
     };
     assert.equal(init.type, 'init');
     assert.equal(init.summary?.name, 'Net');
-    assert.equal(init.summary?.params, 1199882);
-    assert.equal(init.summaryFile, '/w/mnist_cnn.py');
+    assert.equal(init.summary?.totalParams, '1\u202f199\u202f882');
+    assert.equal(init.summary?.file, '/w/mnist_cnn.py');
+    // The model itself is not kept: the page says it cannot change its view until shown again.
+    assert.equal(init.summary?.live, false);
+    second.page.receive({ type: 'summaryView', depth: 2, limit: 200, open: [] });
+    await until(() => second.page.posted.length > 1, 'the answer');
+    assert.deepEqual(second.page.posted[1], { type: 'summary', page: init.summary });
   } finally {
     rmSync(second.dir, { recursive: true, force: true });
+  }
+});
+
+test('a 20,000-module model: pages get the rows in view, workspace state the page, the CSV every call', async () => {
+  configure({});
+  const memento = new FakeMemento();
+  const { dir, page, panel } = setup(memento);
+  const lastSummary = (): { rows: Record<string, unknown>[]; more: number; [k: string]: unknown } =>
+    (
+      page.posted.filter((m) => (m as { type: string }).type === 'summary').pop() as never as {
+        page: { rows: Record<string, unknown>[]; more: number };
+      }
+    ).page;
+  const answered = async (n: number): Promise<void> =>
+    until(() => types(page).filter((t) => t === 'summary').length >= n, `summary ${n}`);
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => types(page).includes('init'), 'init');
+    const model = alternating();
+    // 10,000 Linear(10, 10) and 10,000 ReLU: nothing folds, 20,001 rows at the default depth.
+    panel.showSummary(model, '/w/alternating.py');
+    await answered(1);
+    const sent = JSON.stringify(page.posted[page.posted.length - 1]);
+    assert.ok(sent.length < 100_000, `the summary message is ${sent.length} bytes`);
+    assert.ok(JSON.stringify(model).length > 5_000_000, 'the model itself is megabytes');
+    let p = lastSummary();
+    assert.equal(p.rows.length, 200);
+    assert.equal(p.more, 20_001 - 200);
+    // 10,000 × (10·10 + 10) parameters; 10,000 × 100 multiply-adds at input (1, 10).
+    assert.deepEqual(
+      [p.rows[0].path, p.rows[0].type, p.rows[0].params, p.rows[0].macs],
+      ['body', 'Sequential', '1\u202f100\u202f000', '1\u202f000\u202f000'],
+    );
+    assert.deepEqual(
+      [p.rows[1].path, p.rows[1].type, p.rows[1].output, p.rows[1].params, p.rows[1].macs],
+      ['body.0', 'Linear', '[1, 10]', '110', '100'],
+    );
+    assert.deepEqual([p.rows[2].type, p.rows[2].params], ['ReLU', '0']);
+    await until(() => memento.data.size > 0, 'the page stored');
+    const kept = JSON.stringify([...memento.data.values()]);
+    assert.ok(kept.length < 100_000, `workspace state holds ${kept.length} bytes`);
+    assert.doesNotMatch(kept, /"modules"|"layers"/);
+
+    // Depth 1 folds the body; opening it shows its rows again, 200 at a time.
+    page.receive({ type: 'summaryView', depth: 1, limit: 200, open: [] });
+    await answered(2);
+    p = lastSummary();
+    assert.deepEqual(
+      p.rows.map((r) => [r.path, r.folded]),
+      [['body', true]],
+    );
+    page.receive({ type: 'summaryView', depth: 1, limit: 200, open: ['body'] });
+    await answered(3);
+    p = lastSummary();
+    assert.equal(p.rows[0].opened, true);
+    assert.equal(p.rows.length, 200);
+    assert.equal(p.more, 20_001 - 200);
+    page.receive({ type: 'summaryView', depth: 1, limit: 400, open: ['body'] });
+    await answered(4);
+    p = lastSummary();
+    assert.equal(p.rows.length, 400);
+    assert.equal(p.rows[399].path, 'body.398');
+
+    // The CSV is every traced call, written by the host.
+    state.saveTo = Uri.file(join(dir, 'summary.csv'));
+    page.receive({ type: 'saveSummaryCsv' });
+    await until(() => state.written.length > 0, 'the CSV');
+    const csv = Buffer.from(state.written[state.written.length - 1].bytes).toString();
+    assert.equal(csv.trim().split('\n').length, 1 + 20_000);
+
+    // The ModuleList of 20,000 Linear reads as one row (2,200,033 parameters in PyTorch 1.13).
+    panel.showSummary(hugeModuleList(), '/w/huge_modulelist.py');
+    await answered(5);
+    p = lastSummary();
+    assert.deepEqual(
+      p.rows.map((r) => [r.path, r.type, r.params]),
+      [
+        ['layers', 'Linear ×20000', '2\u202f200\u202f000'],
+        ['head', 'Linear', '33'],
+      ],
+    );
+    assert.equal(p.totalParams, '2\u202f200\u202f033');
+    assert.equal(p.depth, 1, 'the depth in use, kept in range of the new tree');
+    assert.ok(JSON.stringify(p).length < 5_000);
+  } finally {
+    state.saveTo = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A page's model from the messages it got since its last init (what it draws). */
+function pageModel(p: FakeWebview): PanelModel {
+  const inits = p.posted.flatMap((m, i) => ((m as { type: string }).type === 'init' ? [i] : []));
+  const from = inits[inits.length - 1] ?? 0;
+  const m = emptyModel();
+  for (const msg of p.posted.slice(from)) applyMessage(m, msg as HostToWebview, 0);
+  return m;
+}
+
+test('a page that says ready while a followed run streams gets every event once', async () => {
+  configure({});
+  const { dir, page, panel } = setup();
+  try {
+    const events = trainStream('followed', { trainSize: 640, epochs: 2 });
+    // Past runs load when the first page asks; the followed events wait on the same load.
+    page.receive({ type: 'ready' });
+    for (const e of events.slice(0, 5)) panel.showTrainEvent(e);
+    await tick(0);
+    for (const e of events.slice(5)) panel.showTrainEvent(e);
+    await until(() => types(page).includes('init'), 'init');
+    await tick(50);
+    const run = pageModel(page).runs.find((r) => r.run.runId === 'followed');
+    const epochs = events.filter((e) => e.event === 'epoch').length;
+    assert.ok(run, 'the page has the followed run');
+    assert.equal(run.run.epochs.length, epochs);
+    assert.ok(run.run.done, 'and its end');
+    assert.equal(run.live, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a page that reloads while a sampling job streams gets its progress so far, and no event twice', async () => {
+  configure({});
+  const { dir, engine, page, panel } = setup();
+  let release = (): void => undefined;
+  engine.sampleHold = new Promise((r) => (release = r));
+  try {
+    page.receive({ type: 'ready' });
+    await until(() => types(page).includes('init'), 'init');
+    void panel.sample({ expr: 'exp(-x^2/2)', sampler: 'mh', n: 10, chains: 2, seed: 1 });
+    await until(() => engine.progress !== undefined, 'the job running');
+    const send = engine.progress as (e: SampleProgressEvent) => void;
+    const runId = engine.samples[0].runId ?? '';
+    const ev = (chain: number, x: number[], done: number): SampleProgressEvent => ({
+      event: 'progress',
+      runId,
+      chain,
+      start: 0,
+      x,
+      done,
+      total: 10,
+      phase: 'sampling',
+    });
+    send(ev(1, [1, 2, 3], 3));
+    // The page is hidden and shown again: VS Code reloads it and it says ready.
+    page.receive({ type: 'ready' });
+    await until(() => types(page).filter((t) => t === 'init').length === 2, 'the second init');
+    send(ev(0, [0.3], 3));
+    await tick(30);
+    const card = pageModel(page).pending;
+    assert.equal(card.length, 1);
+    assert.equal(card[0].runId, runId);
+    assert.deepEqual(
+      [...card[0].chains].sort((a, b) => a[0] - b[0]),
+      [
+        [0, { done: 3, total: 10 }],
+        [1, { done: 3, total: 10 }],
+      ],
+    );
+    assert.deepEqual(
+      [...card[0].trace].sort((a, b) => a[0] - b[0]),
+      [
+        [0, [0.1, 0.2, 0.3]],
+        [1, [1, 2, 3]],
+      ],
+    );
+    release();
+    await until(() => types(page).includes('sampleResult'), 'the result');
+    assert.equal(pageModel(page).pending.length, 0);
+  } finally {
+    release();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -8,7 +8,7 @@ import {
   safeFileName,
   tracesCsv,
 } from '../../../webview/csvData';
-import { fmtShape, summaryTable } from '../../../webview/summaryData';
+import { fmtShape, summaryTable } from '../../../src/common/summaryTable';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun } from './fixtures';
 
 test('summary rows like torchinfo: shapes, params, mult-adds, totals', () => {

@@ -154,7 +154,7 @@ net = nn.Sequential(nn.Linear(10, 20))
 });
 
 test('the CLI table and the panel Summary show the uncounted part and the memory', async () => {
-  const { summaryTable } = await import('../../../webview/summaryData');
+  const { summaryTable } = await import('../../../src/common/summaryTable');
   const { isModelResult } = await import('../../../src/common/guards');
   const m = model(
     HEADER +

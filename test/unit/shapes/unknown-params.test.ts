@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { analyze } from './strictAnalyze';
 import { shapesCommand, toJson } from '../../../src/cli/shapes';
 import { modelHoverMarkdown, modelLensTitle, modelLensTooltip } from '../../../src/editor/format';
-import { summaryTable } from '../../../webview/summaryData';
+import { summaryTable } from '../../../src/common/summaryTable';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';

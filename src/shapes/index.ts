@@ -155,22 +155,40 @@ function analyzeBudgeted(
 const WORD = /^\w+$/;
 
 /**
- * Each word (a maximal run of \w) of each class's text, with the classes holding it: `\bName\b`
- * matches a class's text exactly when Name, all \w, is one of its words.
+ * The classes whose text holds each class name as a word (a maximal run of \w, bounded by the
+ * class's own text as a slice of it would be): `\bName\b` matches a class's text exactly when Name,
+ * all \w, is one of its words. Only words that are some class's name are kept.
  */
 function classesByWord(source: string, classes: Candidate[]): Map<string, Candidate[]> {
+  const names = new Set(classes.map((c) => c.name));
+  const lengths = new Set([...names].map((n) => n.length));
   const out = new Map<string, Candidate[]>();
-  const words = /\w+/g;
   for (const o of classes) {
-    const text = source.slice(o.span.from, o.span.to);
-    words.lastIndex = 0;
-    for (let m = words.exec(text); m; m = words.exec(text)) {
-      const list = out.get(m[0]);
-      if (!list) out.set(m[0], [o]);
-      else if (list[list.length - 1] !== o) list.push(o);
+    const end = o.span.to;
+    for (let i = o.span.from; i < end;) {
+      if (!isWordChar(source.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < end && isWordChar(source.charCodeAt(j))) j++;
+      if (lengths.has(j - i)) {
+        const w = source.slice(i, j);
+        if (names.has(w)) {
+          const list = out.get(w);
+          if (!list) out.set(w, [o]);
+          else if (list[list.length - 1] !== o) list.push(o);
+        }
+      }
+      i = j;
     }
   }
   return out;
+}
+
+/** \w: [A-Za-z0-9_]. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 function analyzeModel(

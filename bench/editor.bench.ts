@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { AnalysisCache, type Analyzer, type DocLike } from '../src/editor/analysisCache';
+import { definitionHints, definitionHintsIn } from '../src/editor/definitions';
 import { HOST_BUDGET, inProcessAnalyzer } from '../src/editor/engine';
+import { lineHints, lineHintsIn } from '../src/editor/format';
+import type { AnalysisResult } from '../src/shapes/types';
 import type { ModuleHostConfig } from '../src/pyenv/moduleHost';
 import { EngineClient } from '../src/worker/client';
 import type { BenchSection } from './run';
@@ -92,6 +95,7 @@ export async function run(): Promise<BenchSection> {
   const rows: FileRow[] = [];
   const load0 = loadavg()[0];
   let coldMs = 0;
+  let generated: AnalysisResult | undefined;
   // The noise floor of this run: the longest delay while the host does nothing for a second (other
   // processes on a shared machine delay its timers too).
   const idle = monitorEventLoopDelay({ resolution: 1 });
@@ -127,7 +131,8 @@ export async function run(): Promise<BenchSection> {
         };
         if (routes.length === 0 || v > 1)
           routes.push(cache.route(doc) === 'inProcess' ? 'host' : 'worker');
-        await cache.get(doc);
+        const got = await cache.get(doc);
+        if (f.name.startsWith('generated/') && got) generated = got;
         // Let the histogram's timer fire after the analysis, so a block at the end is recorded.
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -146,6 +151,7 @@ export async function run(): Promise<BenchSection> {
     client.dispose();
     rmSync(workspace, { recursive: true, force: true });
   }
+  const hints = generated ? firstHintRequest(generated) : undefined;
   const load1 = loadavg()[0];
   const worst = Math.max(...rows.map((r) => Math.max(r.syncMs, r.loopMs)));
   const adv = rows.filter((r) => r.name.startsWith('adversarial/'));
@@ -174,10 +180,44 @@ export async function run(): Promise<BenchSection> {
     '',
     ...table,
     '',
+    ...(hints
+      ? [
+          `The first inlay-hint request on the generated file's result (${HINT_ROUNDS} rounds, each on a fresh copy of the result so nothing is cached, median): every line's call and definition hints, as the provider formatted them before, **${ms(hints.all)}**; the ${HINT_WINDOW} lines of one screen (lines ${HINT_FIRST}–${HINT_FIRST + HINT_WINDOW - 1}, lineHintsIn and definitionHintsIn) **${ms(hints.window)}**, ${(hints.all / hints.window).toFixed(1)}× less (same run, interleaved).`,
+          '',
+        ]
+      : []),
     `Each file is analysed through \`AnalysisCache\` as the editor wires it: in-process with \`inProcessAnalyzer\` (src/editor/engine.ts, budget ${HOST_BUDGET.timeMs} ms, ${HOST_BUDGET.steps.toLocaleString('en-US')} steps, ${HOST_BUDGET.elements.toLocaleString('en-US')} elements) and the engine worker (dist/worker.js behind EngineClient) for large files and for files whose in-process analysis reached that budget; ${VERSIONS} versions per file, the first one cold. imports/wrap_resnet.py (analysed first, nothing of torchvision read yet) has the imports of a workspace with Debian's torchvision: its host analysis stops at the first installed library (src/editor/engine.ts reads none on the host thread) and the worker analyses it. "Longest in-process analysis" times the analyzer's synchronous call; "longest event-loop delay" is the maximum of \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) while the file was analysed, which also covers the cache's own work and GC pauses. The host side runs from the TypeScript sources through tsx (the extension runs them bundled). Load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${cpus().length} cores.`,
   ];
   return {
     title: 'Editor: longest host-thread block per file (adversarial and corpus)',
     markdown: md.join('\n'),
   };
+}
+
+const HINT_ROUNDS = 15;
+const HINT_WINDOW = 60;
+const HINT_FIRST = 2500;
+
+/**
+ * The host's work for the first inlay-hint request on a result: every line formatted (the provider
+ * before it asked for its range only) vs the lines of one screen, each round on its own copy.
+ */
+function firstHintRequest(result: AnalysisResult): { all: number; window: number } {
+  const all: number[] = [];
+  const window: number[] = [];
+  const last = HINT_FIRST + HINT_WINDOW - 1;
+  for (let i = 0; i < HINT_ROUNDS; i++) {
+    const a = structuredClone(result);
+    const b = structuredClone(result);
+    let t = performance.now();
+    lineHints(a);
+    definitionHints(a);
+    all.push(performance.now() - t);
+    t = performance.now();
+    lineHintsIn(b, HINT_FIRST, last);
+    definitionHintsIn(b, HINT_FIRST, last);
+    window.push(performance.now() - t);
+  }
+  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+  return { all: median(all), window: median(window) };
 }

@@ -9,7 +9,14 @@ import type {
   Shape,
   SourceRange,
 } from '../shapes/types';
-import { escapeMarkdown, formatShape, formatShapes, type LineHint, lineHints } from './format';
+import {
+  escapeMarkdown,
+  formatShape,
+  formatShapes,
+  hasCallHint,
+  type LineHint,
+  linesWithin,
+} from './format';
 import { rangeContains } from './positions';
 
 /** The modules of one model built by one constructor call (several in a loop or a comprehension). */
@@ -118,72 +125,110 @@ function firstOutput(call: ModuleCall): Shape {
  *   the trace stopped early, since the module may yet be called.
  */
 export function definitionHints(result: AnalysisResult): LineHint[] {
-  let hints = hintMemo.get(result);
-  if (!hints) hintMemo.set(result, (hints = computeHints(result)));
-  return hints;
+  const index = definitionIndex(result);
+  if (index.all) return index.all;
+  const out: LineHint[] = [];
+  for (const line of index.lines) {
+    const hint = definitionHintAt(index, line);
+    if (hint) out.push(hint);
+  }
+  return (index.all = out);
 }
 
-const hintMemo = new WeakMap<AnalysisResult, LineHint[]>();
+/**
+ * The hints of lines `first` to `last` (1-based, inclusive), as definitionHints gives them: only the
+ * lines VS Code shows are formatted, each once per result (a 5,000-line file's every definition
+ * hint took 11–17 ms of the host's first inlay-hint request).
+ */
+export function definitionHintsIn(result: AnalysisResult, first: number, last: number): LineHint[] {
+  const index = definitionIndex(result);
+  const out: LineHint[] = [];
+  for (const line of linesWithin(index.lines, first, last)) {
+    const hint = definitionHintAt(index, line);
+    if (hint) out.push(hint);
+  }
+  return out;
+}
 
-function computeHints(result: AnalysisResult): LineHint[] {
-  const callLines = new Set(lineHints(result).map((h) => h.line));
+/** A result's definition sites by line, and each line's hint (null: none) once it was asked for. */
+interface DefinitionIndex {
+  /** Lines with a definition site and no call hint of their own, ascending. */
+  lines: number[];
+  byLine: Map<number, DefinitionSite[]>;
+  hints: Map<number, LineHint | null>;
+  /** Every line's hint, once asked for (the CodeLens reads the whole list on each request). */
+  all?: LineHint[];
+}
+
+const indexMemo = new WeakMap<AnalysisResult, DefinitionIndex>();
+
+function definitionIndex(result: AnalysisResult): DefinitionIndex {
+  let index = indexMemo.get(result);
+  if (index) return index;
   const byLine = new Map<number, DefinitionSite[]>();
   for (const site of definitionSites(result)) {
     const line = site.definition.line;
-    if (callLines.has(line)) continue;
+    if (hasCallHint(result, line)) continue;
     let list = byLine.get(line);
     if (!list) byLine.set(line, (list = []));
     list.push(site);
   }
-  const hints: LineHint[] = [];
-  for (const [line, onLine] of byLine) {
-    // `nn.Sequential(Block(3), Block(4))` on one line: the outermost constructor is what the line builds.
-    const all = onLine.filter(
-      (s) => !onLine.some((o) => o.model === s.model && strictlyInside(s.definition, o.definition)),
-    );
-    const sites = bestSites(all);
-    const nodes = sites.flatMap(heldNodes);
-    const calls = nodes.flatMap((n) => n.calls);
-    const total = nodes.reduce((n, node) => n + node.callCount, 0);
-    const names = shortList(nodes.map((n) => n.path));
-    const uncalled = nodes.filter((n) => n.callCount === 0);
-    const complete = sites[0].model.traceComplete === true;
-    if (nodes.length === 0) continue;
-    if (total === 0) {
-      if (!complete) continue;
-      hints.push({
-        line,
-        label: NEVER_CALLED,
-        tooltip: `${names.join(', ')} (${nodes[0].type}${nodes.length > 1 ? `, ${nodes.length} instances` : ''}): built here but never called by ${sites[0].model.name}.forward`,
-        names,
-      });
-      continue;
-    }
-    const outputs: string[] = [];
-    for (const c of calls) {
-      const text = formatShape(firstOutput(c));
-      if (!outputs.includes(text)) outputs.push(text);
-    }
-    // Calls beyond the ones kept (a module reused in a long loop) are not shown: their shapes are
-    // not known here, so a single shape is only claimed when every call was kept.
-    const allKept = calls.length === total;
-    let label: string;
-    if (outputs.length === 1 && allKept)
-      label = total > 1 ? `×${total} → ${outputs[0]}` : `→ ${outputs[0]}`;
-    else {
-      const shown = outputs.length > 3 ? [outputs[0], '…', outputs[outputs.length - 1]] : outputs;
-      label = `×${total} → ${shown.join(' | ')}${allKept ? '' : ' | …'}`;
-    }
-    if (complete && uncalled.length > 0) label += ` · ${uncalled.length} never called`;
-    hints.push({
+  const lines = [...byLine.keys()].sort((a, b) => a - b);
+  indexMemo.set(result, (index = { lines, byLine, hints: new Map() }));
+  return index;
+}
+
+function definitionHintAt(index: DefinitionIndex, line: number): LineHint | null {
+  let hint = index.hints.get(line);
+  if (hint === undefined)
+    index.hints.set(line, (hint = computeHint(line, index.byLine.get(line) ?? [])));
+  return hint;
+}
+
+function computeHint(line: number, onLine: DefinitionSite[]): LineHint | null {
+  // `nn.Sequential(Block(3), Block(4))` on one line: the outermost constructor is what the line builds.
+  const all = onLine.filter(
+    (s) => !onLine.some((o) => o.model === s.model && strictlyInside(s.definition, o.definition)),
+  );
+  const sites = bestSites(all);
+  const nodes = sites.flatMap(heldNodes);
+  const calls = nodes.flatMap((n) => n.calls);
+  const total = nodes.reduce((n, node) => n + node.callCount, 0);
+  const names = shortList(nodes.map((n) => n.path));
+  const uncalled = nodes.filter((n) => n.callCount === 0);
+  const complete = sites[0].model.traceComplete === true;
+  if (nodes.length === 0) return null;
+  if (total === 0) {
+    if (!complete) return null;
+    return {
       line,
-      label,
-      tooltip: callSummary(sites).join('\n'),
+      label: NEVER_CALLED,
+      tooltip: `${names.join(', ')} (${nodes[0].type}${nodes.length > 1 ? `, ${nodes.length} instances` : ''}): built here but never called by ${sites[0].model.name}.forward`,
       names,
-    });
+    };
   }
-  hints.sort((a, b) => a.line - b.line);
-  return hints;
+  const outputs: string[] = [];
+  for (const c of calls) {
+    const text = formatShape(firstOutput(c));
+    if (!outputs.includes(text)) outputs.push(text);
+  }
+  // Calls beyond the ones kept (a module reused in a long loop) are not shown: their shapes are
+  // not known here, so a single shape is only claimed when every call was kept.
+  const allKept = calls.length === total;
+  let label: string;
+  if (outputs.length === 1 && allKept)
+    label = total > 1 ? `×${total} → ${outputs[0]}` : `→ ${outputs[0]}`;
+  else {
+    const shown = outputs.length > 3 ? [outputs[0], '…', outputs[outputs.length - 1]] : outputs;
+    label = `×${total} → ${shown.join(' | ')}${allKept ? '' : ' | …'}`;
+  }
+  if (complete && uncalled.length > 0) label += ` · ${uncalled.length} never called`;
+  return {
+    line,
+    label,
+    tooltip: callSummary(sites).join('\n'),
+    names,
+  };
 }
 
 /**

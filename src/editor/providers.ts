@@ -8,12 +8,18 @@ import {
   layerHoverMarkdown,
   layerLensTitle,
   lineHints,
+  lineHintsIn,
   modelHoverMarkdown,
   modelLensTitle,
   modelLensTooltip,
   variableHoverMarkdown,
 } from './format';
-import { definitionHints, definitionHoverMarkdown, definitionsAt } from './definitions';
+import {
+  definitionHints,
+  definitionHintsIn,
+  definitionHoverMarkdown,
+  definitionsAt,
+} from './definitions';
 import { endsInComment, layersAt, modelExtent, modelNameAt, variableAt } from './positions';
 import { analysisOf, setting, documentLines, toVsRange, type EditorState } from './shared';
 
@@ -114,10 +120,16 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
       const result = await analysisOf(this.state, doc);
       if (!result || token.isCancellationRequested) return [];
       const hints: vscode.InlayHint[] = [];
-      // The calls in forward, and the definitions in __init__ as they are called.
-      for (const h of [...lineHints(result), ...definitionHints(result)]) {
+      // The calls in forward, and the definitions in __init__ as they are called: only the lines
+      // asked for are formatted (1-based lines, the range's are 0-based).
+      const first = range.start.line + 1;
+      const last = range.end.line + 1;
+      for (const h of [
+        ...lineHintsIn(result, first, last),
+        ...definitionHintsIn(result, first, last),
+      ]) {
         const line = h.line - 1;
-        if (line < range.start.line || line > range.end.line || line >= doc.lineCount) continue;
+        if (line >= doc.lineCount) continue;
         // At the end of the line, after any trailing comment, so the hint never splits code.
         const { text, range: whole } = doc.lineAt(line);
         const label = endsInComment(text) ? COMMENT_GAP + h.label : h.label;

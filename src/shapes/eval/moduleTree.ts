@@ -113,13 +113,30 @@ export function moduleTree(
     if (twins) node.signature = signatures.of(m);
     const index = out.length;
     out.push(node);
+    const kids = m.children;
     let numbered = 0;
-    for (const k of m.children.keys()) if (/^\d+$/.test(k)) numbered++;
-    for (const [k, ch] of m.children)
-      visit(ch, path ? `${path}.${k}` : k, index, numbered > 1 && /^\d+$/.test(k));
+    for (const k of kids.keys()) if (isIndex(k)) numbered++;
+    // Keys then get: an entries loop would build a [key, value] pair per child.
+    for (const k of kids.keys())
+      visit(
+        kids.get(k) as ModuleInst,
+        path ? `${path}.${k}` : k,
+        index,
+        numbered > 1 && isIndex(k),
+      );
   };
   visit(root, '', -1, false);
   return out;
+}
+
+/** Whether a child's name is an index (`/^\d+$/`), without a regex per child of every module. */
+function isIndex(k: string): boolean {
+  if (k.length === 0) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** As totalParams in index.ts counts it: tied tensors once, a count PyTorch could not have unknown. */

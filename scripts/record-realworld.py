@@ -148,9 +148,12 @@ add(TA + 'rnnt.py', 'emformer_rnnt_base(num_symbols=100)', 'torch.randn(2, 40, 8
 for n in ['hdemucs_low', 'hdemucs_medium']:
     add(TA + '_hdemucs.py', f"{n}(sources=['bass', 'drums', 'other', 'vocals'])", 'torch.randn(1, 2, 4096)')
 W2V = TA + 'wav2vec2/model.py'
+# Those with LayerDrop (layer_drop > 0) are recorded in eval mode because training mode drops layers
+# at random (each runs only if torch.rand(1).item() > layer_drop), so which layers ran is chance.
+LAYER_DROP = {'wav2vec2_base', 'wav2vec2_large', 'wav2vec2_large_lv60k', 'hubert_base'}
 for n in ['wav2vec2_base', 'wav2vec2_large', 'wav2vec2_large_lv60k', 'hubert_base', 'hubert_large', 'hubert_xlarge']:
-    add(W2V, f'{n}()', 'torch.randn(2, 4000)')
-add(W2V, 'wav2vec2_base(aux_num_out=32)', 'torch.randn(2, 4000)', id='wav2vec2_base_ctc')
+    add(W2V, f'{n}()', 'torch.randn(2, 4000)', mode='eval' if n in LAYER_DROP else 'train')
+add(W2V, 'wav2vec2_base(aux_num_out=32)', 'torch.randn(2, 4000)', id='wav2vec2_base_ctc', mode='eval')
 
 # ------------------------------------------------------------------------------------------------
 # torchtext (its package __init__ does not import on Debian; load_module loads the files alone)

@@ -238,7 +238,7 @@ function analyzeModel(
   // The graph is traced on a symbolic batch, so sizes read from x.size(0) keep their meaning.
   const traced =
     options.flow && input
-      ? input.map((s) => (s !== 'None' && s.length ? [sym(BATCH_SYMBOL), ...s.slice(1)] : s))
+      ? input.map((s) => (Array.isArray(s) && s.length ? [sym(BATCH_SYMBOL), ...s.slice(1)] : s))
       : input;
   if (options.flow) trace.flow = new FlowRecorder();
   // A block alone, on a guessed input, may well be fine where it is used; and a rank guessed from a
@@ -270,7 +270,8 @@ function analyzeModel(
     line,
     kind: c.kind,
     // None, given as an argument, has no shape.
-    input: input ? input.map((s) => (s === 'None' ? null : toShape(s))) : [null],
+    // None and a tuple of tensors have no one shape.
+    input: input ? input.map((s) => (Array.isArray(s) ? toShape(s) : null)) : [null],
     inputSource: source,
     output: outs[0] ? toShape(outs[0].shape) : null,
     params,

@@ -93,8 +93,10 @@ export interface Outcome {
 
 export const DRIVER_MARK = '# tensor-lens real-world corpus: the model and the call under test';
 
-export function driver(f: Pick<Fact, 'construct' | 'call'>): string {
-  return `\n\n${DRIVER_MARK}\nimport torch\n_tl_model = ${f.construct}\n_tl_model(${f.call})\n`;
+export function driver(f: Pick<Fact, 'construct' | 'call'> & { mode?: Fact['mode'] }): string {
+  // The recorder calls model.train(mode == 'train'); the engine follows .eval() the same way.
+  const mode = f.mode === 'eval' ? '_tl_model.eval()\n' : '';
+  return `\n\n${DRIVER_MARK}\nimport torch\n_tl_model = ${f.construct}\n${mode}_tl_model(${f.call})\n`;
 }
 
 /**

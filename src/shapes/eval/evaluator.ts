@@ -32,7 +32,11 @@ export interface Trace {
  * A model's argument as a call gives it: a tensor's shape, or `None` written as the argument
  * (torchaudio's `layer(x, None)` for an optional mask), which forward then receives.
  */
-export type ModelArg = D[] | 'None';
+/**
+ * A model argument as the file's own call gives it: a tensor's shape, None, or a tuple or list of
+ * those (an LSTM's `(h0, c0)`), which forward receives as that tuple or list.
+ */
+export type ModelArg = D[] | 'None' | { seq: 'tuple' | 'list'; items: ModelArg[] };
 
 export interface SeenCall {
   key: string;
@@ -65,6 +69,8 @@ export interface Evaluator {
   ): void;
   /** `obj.name`, as Python reads it. */
   getAttr(obj: Value, name: string): Value;
+  /** A fresh id for one walk over a module tree (see ModuleInst.walk). */
+  newWalk(): number;
   /** A torch.nn layer built from its rule, as `nn.Conv2d(...)` builds it. */
   buildLeaf(rule: LayerRule, a: CallArgs, site: Span): Value;
   /** Calls a layer module on `a` (the functional forms, `F.conv2d`, call a leaf built for them). */

@@ -58,7 +58,7 @@ import {
   mutatedNames,
   tagTensors,
 } from './dataflow';
-import type { Evaluator, SeenCall, Trace } from './evaluator';
+import type { Evaluator, ModelArg, SeenCall, Trace } from './evaluator';
 import { execImport, extAttr } from './imports';
 import { tensorsMayHaveChanged } from './tensorData';
 import { CallLog } from './moduleTree';
@@ -2482,7 +2482,7 @@ export class Interp implements Evaluator {
         if (key)
           this.seenCalls.push({
             key,
-            inputs: a.pos.map((p) => (p.k === 'tensor' ? p.shape : p.k === 'none' ? 'None' : null)),
+            inputs: a.pos.map((p) => modelArg(p, 0)),
             viaSummary: false,
             m,
             kw: constantKw(a.kw),
@@ -3023,6 +3023,8 @@ export class Interp implements Evaluator {
       case 'forward':
         return this.callModule(m, a, site, site);
       case 'parameters':
+        // An iterator the analyser does not enumerate; next() of it is a parameter (params.ts).
+        return { k: 'ext', path: 'parameters()', self: modValue(m) };
       case 'named_parameters':
       case 'modules':
       case 'named_modules':
@@ -3064,4 +3066,21 @@ function setTraining(m: ModuleInst, mode: Value, seen = new Set<ModuleInst>()): 
     same ? mode : unknown('the module is switched between train() and eval() in this file'),
   );
   for (const c of m.children.values()) setTraining(c, mode, seen);
+}
+
+/** How deep a tuple of tuples given to a model is followed (hostile nesting stays cheap). */
+const MODEL_ARG_DEPTH = 4;
+
+/** A call's argument as a model input: null when it is neither a known tensor, None, nor a tuple or list of those. */
+function modelArg(v: Value, depth: number): ModelArg | null {
+  if (v.k === 'tensor') return v.shape;
+  if (v.k === 'none') return 'None';
+  if (v.k !== 'seq' || depth >= MODEL_ARG_DEPTH) return null;
+  const items: ModelArg[] = [];
+  for (const x of v.items) {
+    const m = modelArg(x, depth + 1);
+    if (m === null) return null;
+    items.push(m);
+  }
+  return { seq: v.kind, items };
 }

@@ -19,6 +19,7 @@ import { GRID_OPS } from './ops/grid';
 import { JIT_OPS } from './ops/jit';
 import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
+import { EINSUM_OPS } from './ops/einsum';
 import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
@@ -84,6 +85,7 @@ const OPS = build([
   ...CONTAINER_OPS,
   ...TORCH_OPS,
   ...SPLIT_OPS,
+  ...EINSUM_OPS,
   ...JIT_OPS,
   ...GRID_OPS,
   ...REPARAM_OPS,

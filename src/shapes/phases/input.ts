@@ -44,7 +44,7 @@ export function chooseInput(
       const fromSummary =
         call.viaSummary && [...it.imports].some((p) => p.startsWith('torchsummary'));
       input = call.inputs.map((s) =>
-        fromSummary && s !== 'None' ? [...toDims(['B']), ...(s as D[])] : (s as ModelArg),
+        fromSummary && Array.isArray(s) ? [...toDims(['B']), ...s] : (s as ModelArg),
       );
       source = 'call';
     }

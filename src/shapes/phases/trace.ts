@@ -29,6 +29,7 @@ export function traceForward(
             noArgs(
               input.map((s, k) => {
                 if (s === 'None') return { k: 'none' };
+                if (!Array.isArray(s)) return argValue(s);
                 const x: Value = { k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace };
                 return trace.flow ? trace.flow.input(k, x, it.lines.pos(site.from).line) : x;
               }),
@@ -49,4 +50,11 @@ export function traceForward(
       why: e instanceof BudgetExceeded ? e.message : 'analysis stopped: internal analyser error',
     };
   }
+}
+
+/** A tuple or list argument as forward receives it; its tensors are inputs of no traced row. */
+function argValue(s: ModelArg): Value {
+  if (s === 'None') return { k: 'none' };
+  if (Array.isArray(s)) return { k: 'tensor', shape: s };
+  return { k: 'seq', kind: s.seq, items: s.items.map(argValue) };
 }

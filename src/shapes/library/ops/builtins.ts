@@ -4,6 +4,7 @@ import { MAX_ITERATIONS, allocate } from '../../eval/budget';
 import { hasAttrKnown } from '../../eval/attrPresence';
 import { iterate, numOf, truthy, valueEq } from '../../eval/semantics';
 import { nnName } from '../../eval/names';
+import { totalParams } from '../../eval/params';
 import { type ClassInfo, type ModuleInst, type Value, unknown } from '../../eval/values';
 import { layerIsA } from '../layers/bases';
 import { type D, add, isNum } from '../dims';
@@ -267,6 +268,22 @@ function unknownResultFn(c: RawCall): Value | undefined {
   return unknown(`${name}()`);
 }
 
+/**
+ * next(model.parameters()), which code uses to reach the model's device and dtype
+ * (`weight.new_zeros(...)` for an LSTM's initial state): a parameter, whose shape is not needed there
+ * and is left unknown. A module without parameters makes PyTorch raise StopIteration: unknown.
+ */
+function nextFn(c: RawCall): Value | undefined {
+  const { it, a } = c;
+  const v = a.pos[0];
+  if (!v || v.k !== 'ext' || v.path !== 'parameters()' || v.self?.k !== 'module')
+    return unknown('next()');
+  const { total, known } = totalParams(v.self.m, it.newWalk());
+  if (known > 0 || (total !== null && total > 0))
+    return { k: 'tensor', shape: null, why: "a parameter's shape (next(model.parameters()))" };
+  return unknown('next() of the parameters of a module that may have none');
+}
+
 function getattrFn(c: RawCall): Value | undefined {
   const { it, a } = c;
   const p = a.pos;
@@ -427,7 +444,6 @@ export const BUILTIN_OPS: OpConfig[] = [
     kind: 'raw',
     names: [
       'builtins.iter',
-      'builtins.next',
       'builtins.map',
       'builtins.any',
       'builtins.all',
@@ -436,6 +452,7 @@ export const BUILTIN_OPS: OpConfig[] = [
     ],
     call: unknownResultFn,
   },
+  { kind: 'raw', names: ['builtins.next'], call: nextFn },
   { kind: 'raw', names: ['builtins.set', 'builtins.frozenset'], call: setFn },
   { kind: 'raw', names: ['builtins.getattr'], call: getattrFn },
   { kind: 'raw', names: ['builtins.setattr'], call: setattrFn },

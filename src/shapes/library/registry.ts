@@ -19,6 +19,7 @@ import { GRID_OPS } from './ops/grid';
 import { JIT_OPS } from './ops/jit';
 import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
+import { SPECTRAL_OPS } from './ops/spectral';
 import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
@@ -86,6 +87,7 @@ const OPS = build([
   ...SPLIT_OPS,
   ...JIT_OPS,
   ...GRID_OPS,
+  ...SPECTRAL_OPS,
   ...REPARAM_OPS,
   ...DATACLASS_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),

@@ -80,14 +80,36 @@ const MODULE_ATTRS = new Set([
   'zero_grad',
 ]);
 
-/** Every base is a class read from source or nn.Module itself: nothing else can add attributes. */
-function basesKnown(cls: ClassInfo, depth = 0): boolean {
-  if (depth > 50) return false;
-  return cls.bases.every((b) =>
-    b.k === 'class'
-      ? basesKnown(b.cls, depth + 1)
-      : b.k === 'ext' && layerName(b.path) === 'Module',
-  );
+/**
+ * The containers' attributes beyond nn.Module's in PyTorch 1.13 (`dir()` and `vars()` of an empty
+ * one, without dunders): a subclass of one (torchvision's `Conv2dNormActivation(nn.Sequential)`)
+ * has these and its children, and nothing else its own code does not set.
+ */
+const CONTAINER_ATTRS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    Module: [],
+    Sequential: ['_get_item_by_idx', 'append', 'extend', 'insert', 'pop'],
+    ModuleList: ['_get_abs_string_index', 'append', 'extend', 'insert', 'pop'],
+    ModuleDict: ['clear', 'items', 'keys', 'pop', 'update', 'values'],
+  }).map(([k, v]) => [k, new Set(v)]),
+);
+
+/**
+ * The torch bases of `cls` when every base is a class read from source, nn.Module or one of its
+ * containers (nothing else can add attributes); null otherwise.
+ */
+function torchBases(cls: ClassInfo, out: Set<string> = new Set(), depth = 0): Set<string> | null {
+  if (depth > 50) return null;
+  for (const b of cls.bases) {
+    if (b.k === 'class') {
+      if (!torchBases(b.cls, out, depth + 1)) return null;
+      continue;
+    }
+    const name = b.k === 'ext' ? layerName(b.path) : null;
+    if (name === null || !CONTAINER_ATTRS.has(name)) return null;
+    out.add(name);
+  }
+  return out;
 }
 
 /**
@@ -104,6 +126,7 @@ export function hasAttrKnown(v: Value, name: string): boolean | null {
   if (m.children.has(name) || m.attrs.has(name)) return true;
   if (m.cls && (findMethod(m.cls, name) || findClassAttr(m.cls, name))) return true;
   if (MODULE_ATTRS.has(name)) return true;
+  const bases = m.cls ? torchBases(m.cls) : null;
   if (
     m.kind !== 'user' ||
     !m.cls ||
@@ -114,10 +137,10 @@ export function hasAttrKnown(v: Value, name: string): boolean | null {
     name.startsWith('__') ||
     findMethod(m.cls, '__getattr__') ||
     findMethod(m.cls, '__getattribute__') ||
-    !basesKnown(m.cls)
+    !bases
   )
     return null;
-  return false;
+  return [...bases].some((b) => CONTAINER_ATTRS.get(b)?.has(name));
 }
 
 /** Namespaces whose names the analyser knows are never None (torch's API, Python's builtins). */

@@ -20,6 +20,7 @@ import { JIT_OPS } from './ops/jit';
 import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
 import { EINSUM_OPS } from './ops/einsum';
+import { SPECTRAL_OPS } from './ops/spectral';
 import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
@@ -88,6 +89,7 @@ const OPS = build([
   ...EINSUM_OPS,
   ...JIT_OPS,
   ...GRID_OPS,
+  ...SPECTRAL_OPS,
   ...REPARAM_OPS,
   ...DATACLASS_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),

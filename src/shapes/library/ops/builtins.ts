@@ -394,7 +394,8 @@ function isInstance(v: Value, t: Value): boolean | null {
       'torch.Tensor': (x) => x.k === 'tensor',
       'builtins.list': (x) => x.k === 'seq' && x.kind === 'list',
       'builtins.tuple': (x) => x.k === 'seq' && x.kind === 'tuple',
-      'builtins.int': (x) => x.k === 'num' && !x.float,
+      // bool is a subclass of int in Python: isinstance(True, int) is True.
+      'builtins.int': (x) => (x.k === 'num' && !x.float) || x.k === 'bool',
       'builtins.float': (x) => x.k === 'num' && !!x.float,
       'builtins.str': (x) => x.k === 'str',
       'builtins.bool': (x) => x.k === 'bool',
@@ -403,6 +404,8 @@ function isInstance(v: Value, t: Value): boolean | null {
     };
     const f = kinds[t.path];
     if (f) return f(v);
+    const callable = callableKind(v, t.path);
+    if (callable !== undefined) return callable;
     const layer = /^torch\.nn\.(\w+)$/.exec(t.path);
     if (layer && v.k === 'module') return moduleIsA(v.m, layer[1]);
     // An object of a class whose bases are not all known may still be a module.
@@ -419,6 +422,30 @@ function isInstance(v: Value, t: Value): boolean | null {
     return derives(cls);
   }
   return null;
+}
+
+/**
+ * isinstance against the kinds of callables library code sorts its layer arguments by (timm's
+ * get_norm_layer asserts `isinstance(x, (type, str, types.FunctionType, functools.partial))`):
+ * undefined for other types; null where the value's kind is not certain (a library name may be a
+ * Python function or a builtin, a bound method is no FunctionType).
+ */
+function callableKind(v: Value, path: string): boolean | null | undefined {
+  const layerClass = v.k === 'ext' && !!nnName(v.path)?.rule;
+  const partial = v.k === 'ext' && v.path === 'functools.partial()';
+  const plain = ['num', 'str', 'bool', 'none', 'seq', 'dict', 'tensor', 'module'].includes(v.k);
+  const known = plain || layerClass || partial || v.k === 'class';
+  switch (path) {
+    case 'builtins.type':
+      return v.k === 'class' || layerClass ? true : known || v.k === 'func' ? false : null;
+    case 'functools.partial':
+      return partial ? true : known || v.k === 'func' ? false : null;
+    case 'types.FunctionType':
+      if (v.k === 'func') return v.self ? null : true;
+      return known ? false : null;
+    default:
+      return undefined;
+  }
 }
 
 export const BUILTIN_OPS: OpConfig[] = [

@@ -64,7 +64,9 @@ export function createPanel(
   const summary = new SummaryState(isSummaryPage(stored) ? stored : null);
   // Earlier versions kept the whole model under another key: drop it rather than carry megabytes.
   if (context.workspaceState.get('tensorLens.summary') !== undefined)
-    void context.workspaceState.update('tensorLens.summary', undefined);
+    context.workspaceState
+      .update('tensorLens.summary', undefined)
+      .then(undefined, (e: unknown) => log.warn(`could not drop the old summary: ${errorText(e)}`));
   const keepSummary = (): void => {
     context.workspaceState
       .update(SUMMARY_KEY, summary.page ?? undefined)

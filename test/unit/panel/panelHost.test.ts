@@ -653,6 +653,22 @@ test('a page that reloads while a sampling job streams gets its progress so far,
   }
 });
 
+test('an old stored summary (the whole model) is dropped, a malformed page ignored', async () => {
+  configure({});
+  const memento = new FakeMemento();
+  await memento.update('tensorLens.summary', { model: { name: 'Net', layers: [] }, file: '/a.py' });
+  await memento.update('tensorLens.summaryPage', { title: 'x', rows: 'not rows' });
+  const { dir, page } = setup(memento);
+  try {
+    assert.equal(memento.get('tensorLens.summary'), undefined);
+    page.receive({ type: 'ready' });
+    await until(() => types(page).includes('init'), 'init');
+    assert.equal((page.posted[0] as { summary: unknown }).summary, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Draws CSV re-runs the stored request into the chosen file; a run without one gets a clear error', async () => {
   configure({});
   const { dir, engine, page } = setup();

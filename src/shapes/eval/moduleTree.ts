@@ -3,7 +3,14 @@
 // repeated blocks. The interpreter notes calls into a CallLog while it traces; moduleTree reads the
 // tree after the trace, since forward may add modules.
 import type { D } from '../library/dims';
-import type { ModuleCall, ModuleNode, Shape, SourceRange } from '../types';
+import type {
+  ConfigValue,
+  LayerConfig,
+  ModuleCall,
+  ModuleNode,
+  Shape,
+  SourceRange,
+} from '../types';
 import { flattenTensors, resultShape } from './semantics';
 import type { Span } from '../syntax/ast';
 import type { ModuleInst, Value } from './values';
@@ -160,7 +167,7 @@ class Signatures {
     // Set before the children so a module holding itself (a cycle) ends the recursion.
     this.memo.set(m, `#${m.id}`);
     if (m.opaque || m.invalid) return `#${m.id}`;
-    const parts: string[] = [m.kind, m.type, JSON.stringify(m.config), String(m.ownParams)];
+    const parts: string[] = [m.kind, m.type, configJson(m.config), String(m.ownParams)];
     for (const [k, v] of m.attrs)
       if (v.k === 'num' || v.k === 'str' || v.k === 'bool')
         parts.push(`${k}:${v.k}:${String(v.v)}`);
@@ -172,4 +179,56 @@ class Signatures {
     this.memo.set(m, id);
     return id;
   }
+}
+
+/**
+ * `JSON.stringify(config)`, written out for a config's value types (numbers, strings, booleans, null,
+ * arrays of them): the generic serializer was half of the signatures' time on a 5,000-line file.
+ * Anything else (a value outside ConfigValue) goes to JSON.stringify whole, so the text is the same.
+ */
+export function configJson(config: LayerConfig): string {
+  let out = '{';
+  for (const k of Object.keys(config)) {
+    const v = valueJson(config[k]);
+    if (v === null) return JSON.stringify(config);
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${stringJson(k)}:${v}`;
+  }
+  return out + '}';
+}
+
+/** A value's JSON; undefined where JSON.stringify leaves an object's key out; null: not handled here. */
+function valueJson(v: ConfigValue | undefined): string | undefined | null {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'string':
+      return stringJson(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return undefined;
+    case 'object': {
+      if (v === null) return 'null';
+      if (!Array.isArray(v)) return null;
+      let out = '[';
+      for (let i = 0; i < v.length; i++) {
+        const e = valueJson(v[i] as ConfigValue | undefined);
+        if (e === null) return null;
+        out += `${i > 0 ? ',' : ''}${e ?? 'null'}`;
+      }
+      return out + ']';
+    }
+    default:
+      return null;
+  }
+}
+
+/** A string as JSON: quoted as is when it holds only printable ASCII other than `"` and `\`. */
+function stringJson(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }

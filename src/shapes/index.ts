@@ -245,7 +245,8 @@ function analyzeModel(
   // layer that takes any rank may be wrong: no diagnostics from such a trace.
   const report = !((block || rankGuessed) && source === 'symbolic');
   const kw = source === 'call' ? call?.kw : undefined;
-  let result = traceForward(it, root, traced, c.nameSpan, trace, report, kw);
+  const data = source === 'call' ? call?.data : undefined;
+  let result = traceForward(it, root, traced, c.nameSpan, trace, report, kw, data);
   let outs: ReturnType<typeof flattenTensors>;
   try {
     outs = flattenTensors(result);

@@ -81,8 +81,11 @@ export interface PartialRef {
   partialArgs?: CallArgs;
 }
 
-/** A namedtuple's value: a tuple whose items are also reached by field name. */
-export type NamedTuple = Value & { k: 'seq'; fields?: string[] };
+/**
+ * A namedtuple's value: a tuple whose items are also reached by field name. `packed`: a
+ * PackedSequence (library/packedSequence.ts), with its number of sequences.
+ */
+export type NamedTuple = Value & { k: 'seq'; fields?: string[]; packed?: { batch: D } };
 
 export interface SuperRef {
   k: 'ext';

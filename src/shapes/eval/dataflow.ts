@@ -2,6 +2,7 @@
 import type { Expr, Stmt } from '../syntax/ast';
 import { spend } from './budget';
 import type { ParamTensor } from './modules';
+import type { NamedTuple } from './calls';
 import type { Value } from './values';
 
 export function isConstExpr(e: Expr): boolean {
@@ -130,11 +131,16 @@ export function tagTensors(
   }
   if (v.k === 'seq') {
     spend(v.items.length);
-    return {
+    const out: NamedTuple = {
       k: 'seq',
       kind: v.kind,
       items: v.items.map((x) => tagTensors(x, src, trace, onlyMissing)),
     };
+    // A namedtuple (a PackedSequence) stays one.
+    const { fields, packed } = v as NamedTuple;
+    if (fields) out.fields = fields;
+    if (packed) out.packed = packed;
+    return out;
   }
   return v;
 }

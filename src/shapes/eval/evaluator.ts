@@ -9,6 +9,7 @@ import type { DimFormula, LayerConfig, LayerResult, Severity, VariableShape } fr
 import type { CallArgs } from './calls';
 import type { CallLog } from './moduleTree';
 import type { FlowRecorder } from './flow';
+import type { TensorData } from './tensorData';
 import type { ModuleInst, TensorV, Value } from './values';
 
 /** What a forward trace collects for one model. */
@@ -50,7 +51,15 @@ export interface SeenCall {
    * when it is traced on this call's input: forward's defaults would trace another model.
    */
   kw?: Map<string, Value>;
+  /**
+   * The elements of the call's small constant tensor arguments (`torch.tensor([20, 15])` given as
+   * lengths), by position, null where not known: forward sees the values PyTorch runs it with.
+   */
+  data?: (InputData | null)[];
 }
+
+/** A tensor argument's known elements (eval/tensorData.ts, without its epoch). */
+export type InputData = Omit<TensorData, 'epoch'>;
 
 export interface Evaluator {
   /** The trace of the model being analysed; null outside a traced forward. */

@@ -58,9 +58,9 @@ import {
   mutatedNames,
   tagTensors,
 } from './dataflow';
-import type { Evaluator, ModelArg, SeenCall, Trace } from './evaluator';
+import type { Evaluator, InputData, ModelArg, SeenCall, Trace } from './evaluator';
 import { execImport, extAttr } from './imports';
-import { tensorsMayHaveChanged } from './tensorData';
+import { dataOf, tensorsMayHaveChanged } from './tensorData';
 import { CallLog } from './moduleTree';
 import {
   BASE_LAYER,
@@ -2483,6 +2483,7 @@ export class Interp implements Evaluator {
           this.seenCalls.push({
             key,
             inputs: a.pos.map((p) => modelArg(p, 0)),
+            data: a.pos.map(inputData),
             viaSummary: false,
             m,
             kw: constantKw(a.kw),
@@ -3083,4 +3084,10 @@ function modelArg(v: Value, depth: number): ModelArg | null {
     items.push(m);
   }
   return { seq: v.kind, items };
+}
+
+/** A tensor argument's known elements, copied as they are at the call. */
+function inputData(v: Value): InputData | null {
+  const d = v.k === 'tensor' ? dataOf(v) : null;
+  return d ? { v: [...d.v], float: d.float, exact: d.exact } : null;
 }

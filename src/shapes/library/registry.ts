@@ -21,6 +21,7 @@ import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
 import { EINSUM_OPS } from './ops/einsum';
 import { SPECTRAL_OPS } from './ops/spectral';
+import { PACKED_OPS } from './ops/packed';
 import { REPARAM_OPS } from './ops/reparam';
 import { TORCH_OPS } from './ops/torch';
 import { sameShapeOp, tensorOps } from './ops/tensor';
@@ -87,6 +88,7 @@ const OPS = build([
   ...TORCH_OPS,
   ...SPLIT_OPS,
   ...EINSUM_OPS,
+  ...PACKED_OPS,
   ...JIT_OPS,
   ...GRID_OPS,
   ...SPECTRAL_OPS,

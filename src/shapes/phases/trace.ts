@@ -2,9 +2,10 @@
 // trace.
 import { BudgetExceeded } from '../eval/budget';
 import { noArgs } from '../eval/calls';
-import type { ModelArg, Trace } from '../eval/evaluator';
+import type { InputData, ModelArg, Trace } from '../eval/evaluator';
+import { setData } from '../eval/tensorData';
 import type { Interp } from '../eval/interp';
-import type { ModuleInst, Value } from '../eval/values';
+import type { ModuleInst, TensorV, Value } from '../eval/values';
 import type { Span } from '../syntax/ast';
 import { contained } from './contain';
 
@@ -20,6 +21,7 @@ export function traceForward(
   trace: Trace,
   report: boolean,
   kw?: Map<string, Value>,
+  data?: (InputData | null)[],
 ): Value {
   try {
     return it.inPhase({ kind: 'trace', trace, report }, () =>
@@ -30,7 +32,9 @@ export function traceForward(
               input.map((s, k) => {
                 if (s === 'None') return { k: 'none' };
                 if (!Array.isArray(s)) return argValue(s);
-                const x: Value = { k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace };
+                const x: TensorV = { k: 'tensor', shape: s, src: [-1 - k], srcTrace: trace };
+                const d = data?.[k];
+                if (d) setData(x, d.v, d.float, d.exact);
                 return trace.flow ? trace.flow.input(k, x, it.lines.pos(site.from).line) : x;
               }),
               kw,

@@ -1,7 +1,8 @@
 // RNN, LSTM, GRU (torch/nn/modules/rnn.py). Outputs are tuples: (output, h_n) or (output, (h_n, c_n)).
 import type { TensorV, Value } from '../../eval/values';
 import { type D, knownEqual } from '../dims';
-import { type Cfg, type Default, type LayerRule, REQUIRED, unknownTensor } from './rule';
+import { makePacked, packedParts } from '../packedSequence';
+import { type Cfg, type Default, type Fwd, type LayerRule, REQUIRED, unknownTensor } from './rule';
 import { shapeStr } from './util';
 
 function rnnParams(c: Cfg, gates: number): number | null {
@@ -62,6 +63,8 @@ function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
       const bi = c.bool('bidirectional');
       const dirs = bi ? 2 : 1;
       const proj = c.has('proj_size') || c.missing(['proj_size']) ? c.int('proj_size') : 0;
+      const packed = packedParts(f.args[0]);
+      if (packed) return packedForward(f, type, packed, { h, layers, inp, dirs, proj, bi });
       if (!s) return unknownTensor(f.x.why ?? 'input shape unknown');
       if (h === null || layers === null || bi === null || proj === null)
         return unknownTensor(
@@ -104,6 +107,47 @@ function rnnRule(type: 'RNN' | 'LSTM' | 'GRU'): LayerRule {
       return { k: 'seq', kind: 'tuple', items: res };
     },
   };
+}
+
+/**
+ * A PackedSequence in: the layer runs over its data rows (sum of the lengths, features) and gives a
+ * PackedSequence of the same batch sizes, and states for every sequence of the batch.
+ */
+function packedForward(
+  f: Fwd,
+  type: 'RNN' | 'LSTM' | 'GRU',
+  p: NonNullable<ReturnType<typeof packedParts>>,
+  k: {
+    h: number | null;
+    layers: number | null;
+    inp: number | null;
+    dirs: number;
+    proj: number | null;
+    bi: boolean | null;
+  },
+): Value {
+  const s = p.data.shape;
+  const { h, layers, inp, dirs, proj, bi } = k;
+  if (!s || s.length !== 2) return unknownTensor('packed data of an unknown or unexpected shape');
+  if (h === null || layers === null || bi === null || proj === null)
+    return unknownTensor(
+      `${f.label}: hidden_size/num_layers/bidirectional/proj_size could not be evaluated`,
+    );
+  if (inp !== null && knownEqual(s[1], inp) === false)
+    return unknownTensor(`${f.label}: the packed data's features differ from input_size`);
+  const hOut = proj > 0 ? proj : h;
+  const data: TensorV = { k: 'tensor', shape: [s[0], dirs * hOut] };
+  const out = makePacked(data, p.batchSizes, p.sorted, p.unsorted, p.batch);
+  const hn: TensorV = { k: 'tensor', shape: [dirs * layers, p.batch, hOut] };
+  const state: Value =
+    type === 'LSTM'
+      ? {
+          k: 'seq',
+          kind: 'tuple',
+          items: [hn, { k: 'tensor', shape: [dirs * layers, p.batch, h] }],
+        }
+      : hn;
+  return { k: 'seq', kind: 'tuple', items: [out, state] };
 }
 
 /** One time step: LSTMCell gives (h', c'), GRUCell and RNNCell h', each (N, hidden_size) or (hidden_size,). */

@@ -66,6 +66,7 @@ const UNARY = new Set([
   'clone',
   'contiguous',
   'detach',
+  'cpu',
 ]);
 
 /**
@@ -276,6 +277,7 @@ function unary(name: string, d: TensorData): Omit<TensorData, 'epoch'> | null {
     case 'clone':
     case 'contiguous':
     case 'detach':
+    case 'cpu':
       return same;
     case 'abs':
       return { ...same, v: d.v.map(Math.abs) };

@@ -17,6 +17,7 @@ import { DATACLASS_OPS } from './ops/dataclasses';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { GRID_OPS } from './ops/grid';
 import { JIT_OPS } from './ops/jit';
+import { ITERTOOLS_OPS } from './ops/itertools';
 import { MATH_OPS, otherMath } from './ops/math';
 import { SPLIT_OPS } from './ops/split';
 import { EINSUM_OPS } from './ops/einsum';
@@ -56,6 +57,7 @@ const NAMESPACES: readonly {
   { prefix: 'dataclasses.', via: null },
   { prefix: 'math.', via: null, other: otherMath },
   { prefix: 'numpy.', via: null, other: otherMath },
+  { prefix: 'itertools.', via: null },
   { prefix: 'seq.', via: null, other: otherContainerMethod },
   { prefix: 'dict.', via: null, other: otherContainerMethod },
   { prefix: 'str.', via: null, other: otherContainerMethod },
@@ -97,6 +99,7 @@ const OPS = build([
   ...tensorOps(FUNCTIONAL_NAMES),
   ...FUNCTIONAL_OPS,
   ...VALUE_OPS,
+  ...ITERTOOLS_OPS,
 ]);
 
 /** The entry a qualified name resolves to; aliases resolve to the same object. */

@@ -127,7 +127,7 @@ export class ModuleLoader {
     const dot = path.lastIndexOf('.');
     if (dot < 0) return undefined;
     const self = this.find(path);
-    if (!('error' in self)) return undefined;
+    if (!('error' in self)) return this.shadowing(path, dot);
     const parent = path.slice(0, dot);
     const name = path.slice(dot + 1);
     const mod = this.load(parent);
@@ -143,6 +143,22 @@ export class ModuleLoader {
       return unknown(`${parent} has no name '${name}' the analyser can find`);
     }
     if (v.k === 'ext' && !v.self && v.path !== path) return this.lookup(v.path) ?? v;
+    return v;
+  }
+
+  /**
+   * A package whose __init__ binds a name over its submodule of that name (`from .create_attn import
+   * create_attn`, as timm.layers does): once the package is imported, Python's `pkg.create_attn` is
+   * that binding, not the module. Undefined (the module) when the __init__ binds no such name, binds
+   * the module itself, cannot be read, or is still running (an import cycle).
+   */
+  private shadowing(path: string, dot: number): Value | undefined {
+    if (dot < 0) return undefined;
+    const mod = this.load(path.slice(0, dot));
+    if (!mod || mod.error || mod.running) return undefined;
+    const v = mod.scope.vars.get(path.slice(dot + 1));
+    if (v === undefined || (v.k === 'ext' && !v.self && v.path === path)) return undefined;
+    if (v.k === 'ext' && !v.self) return this.lookup(v.path) ?? v;
     return v;
   }
 

@@ -345,6 +345,11 @@ export class Converter {
     const second = objNode ? objNode.nextSibling : null;
     if (second?.name === '.') {
       const prop = second.nextSibling;
+      // `0.` is a float in Python (timm: `x if rate > 0. else None`); the parser reads it as the
+      // int 0 followed by a dot with no name after it.
+      if (obj.t === 'num' && obj.int && objNode?.name === 'Number' && second.from === objNode.to)
+        if (!prop || prop.name !== 'PropertyName')
+          return { t: 'num', v: obj.v, int: false, from: obj.from, to: second.to };
       return { t: 'attr', obj, name: prop ? this.text(prop) : '', from, to };
     }
     // Subscript: children between [ and ] are flat; commas split items, colons split slice parts.

@@ -117,7 +117,8 @@ test('an import cycle is safe: names are looked up when used, after both modules
   assert.equal(r.diagnostics.filter((d) => d.severity === 'error').length, 0);
   // A is imported, not a model of main.py.
   assert.equal(r.models.length, 0);
-  assert.deepEqual(r.imported, ['/ws/pkg/a.py', '/ws/pkg/b.py']);
+  // pkg/__init__.py is read too: a name it binds would shadow the submodule `pkg.b`.
+  assert.deepEqual(r.imported, ['/ws/pkg/a.py', '/ws/pkg/__init__.py', '/ws/pkg/b.py']);
 });
 
 test('star imports, __all__, and a relative import outside any package', () => {

@@ -425,7 +425,7 @@ function isInstance(v: Value, t: Value): boolean | null {
 }
 
 /**
- * isinstance against the kinds of callables library code sorts its layer arguments by (timm's
+ * isinstance against the kinds of values library code sorts its layer arguments by (timm's
  * get_norm_layer asserts `isinstance(x, (type, str, types.FunctionType, functools.partial))`):
  * undefined for other types; null where the value's kind is not certain (a library name may be a
  * Python function or a builtin, a bound method is no FunctionType).
@@ -443,6 +443,13 @@ function callableKind(v: Value, path: string): boolean | null | undefined {
     case 'types.FunctionType':
       if (v.k === 'func') return v.self ? null : true;
       return known ? false : null;
+    case 'collections.abc.Iterable':
+    case 'typing.Iterable':
+      // torch's and timm's _ntuple: `isinstance(x, Iterable)` before repeating x. A module may be a
+      // container (iterable); a class other than a module's may have an iterating metaclass (Enum).
+      if (['seq', 'dict', 'str', 'tensor'].includes(v.k)) return true;
+      if (['num', 'bool', 'none', 'func'].includes(v.k) || layerClass || partial) return false;
+      return v.k === 'class' && v.cls.isModule ? false : null;
     default:
       return undefined;
   }

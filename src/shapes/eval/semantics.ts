@@ -307,6 +307,8 @@ export function arith(op: string, a: D, b: D, float: boolean): Value {
       return both ? { k: 'num', v: (a as number) & (b as number) } : unknown('bitwise and');
     case '|':
       return both ? { k: 'num', v: (a as number) | (b as number) } : unknown('bitwise or');
+    case '^':
+      return both ? { k: 'num', v: (a as number) ^ (b as number) } : unknown('bitwise xor');
     default:
       return unknown(`operator ${op}`);
   }

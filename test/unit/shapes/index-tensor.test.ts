@@ -30,6 +30,8 @@ y = m(torch.zeros(5, 4, 3))
 
 const PYTORCH: [string, string, number[] | null][] = [
   ['torch.arange(3)', 'i', [3, 4, 3]],
+  ['torch.zeros(3, dtype=torch.arange(2).dtype)', 'i', [3, 4, 3]],
+  ['torch.zeros(3, dtype=torch.randn(2).dtype)', 'i', null],
   ['torch.tensor([[0, 1], [1, 2]])', 'i', [2, 2, 4, 3]],
   ['torch.tensor([0, 1])', 'i, i', [2, 3]],
   ['torch.randn(3, 4).argmax(1)', 'i', [3, 4, 3]],
@@ -105,3 +107,37 @@ for (const [call, shape] of FUNCTIONS)
   test(`${call} -> ${JSON.stringify(shape)}`, () => {
     assert.deepEqual(returned(call), shape);
   });
+
+// torchvision's Swin relative position bias, reduced: the index is built in __init__ from
+// torch.arange through meshgrid, stack, flatten, broadcasting subtraction, an in-place += on a slice
+// and sum, then registered as a buffer, and indexes a Parameter in forward. PyTorch 1.13: output
+// (2, 4, 4, 4), 36 parameters.
+const SWIN_BIAS = `import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros(9, 4))
+        coords = torch.stack(torch.meshgrid(torch.arange(2), torch.arange(2), indexing="ij"))
+        f = torch.flatten(coords, 1)
+        rel = f[:, :, None] - f[:, None, :]
+        rel = rel.permute(1, 2, 0).contiguous()
+        rel[:, :, 0] += 1
+        self.register_buffer("index", rel.sum(-1).flatten())
+
+    def forward(self, x):
+        b = self.table[self.index]
+        return x + b.view(4, 4, -1).permute(2, 0, 1).unsqueeze(0)
+
+
+m = Net()
+y = m(torch.randn(2, 4, 4, 4))
+`;
+
+test('a registered int64 buffer indexes a table (Swin relative position bias)', () => {
+  const m = analyze(SWIN_BIAS).models[0];
+  assert.deepEqual(m.output, [2, 4, 4, 4]);
+  assert.equal(m.params, 36);
+});

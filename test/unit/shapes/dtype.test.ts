@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { noArgs } from '../../../src/shapes/eval/calls';
 import type { TensorV, Value } from '../../../src/shapes/eval/values';
 import { withDtype } from '../../../src/shapes/library/ops/dtypes';
+import { analyze } from './strictAnalyze';
 
 interface Result {
   dtype: string;
@@ -126,4 +127,34 @@ test('the calls the rules are written for have a known dtype', () => {
     `${known} of ${known + unknown.length} calls typed; unknown: ${unknown.slice(0, 40).join('; ')}`,
   );
   assert.deepEqual(unknown, []);
+});
+
+test('dtypes compare by what they name: torch.float == torch.float32, x.dtype == torch.long', () => {
+  // Python with PyTorch 1.13: True, True, True, False, False.
+  const size = (cond: string): unknown =>
+    analyze(`import torch
+import torch.nn as nn
+
+k = 3 if ${cond} else 5
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, k)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+model = Net()
+y = model(torch.randn(2, 4))
+`).models[0].output?.[1];
+  assert.equal(size('torch.float == torch.float32'), 3);
+  assert.equal(size('torch.arange(2).dtype == torch.long'), 3);
+  assert.equal(size('torch.zeros(1).dtype == torch.float'), 3);
+  assert.equal(size('torch.zeros(1).dtype == torch.half'), 5);
+  assert.equal(size('torch.long == torch.int'), 5);
+  // A dtype the analyser does not know decides nothing.
+  assert.equal(size('torch.clamp(torch.arange(2), 0, 1).dtype == torch.long'), undefined);
 });

@@ -1506,8 +1506,11 @@ export class Interp implements Evaluator {
           const i = v.v ? 1 : 0;
           return { k: 'num', v: e.op === '-' ? -i : e.op === '~' ? ~i : i };
         }
-        if (v.k === 'tensor')
-          return this.flowOp('unary:' + e.op, v, noArgs(), undefined, v, e, this.flowCount());
+        if (v.k === 'tensor') {
+          // -x and ~x are other tensors: x's known values (eval/tensorData.ts) are not theirs.
+          const out = e.op === '+' ? v : { ...v };
+          return this.flowOp('unary:' + e.op, v, noArgs(), undefined, out, e, this.flowCount());
+        }
         return unknown(v.k === 'unknown' ? v.why : `unary ${e.op} on an unsupported value`);
       }
       case 'seq': {

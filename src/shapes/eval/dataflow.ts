@@ -127,7 +127,7 @@ export function tagTensors(
     // Written out (an object spread is several times slower); a parameter keeps its extra fields.
     if ((v as ParamTensor).param !== undefined || (v as ParamTensor).paramOf !== undefined)
       return { ...v, src, srcTrace: trace };
-    return { k: 'tensor', shape: v.shape, why: v.why, src, srcTrace: trace };
+    return { k: 'tensor', shape: v.shape, why: v.why, dtype: v.dtype, src, srcTrace: trace };
   }
   if (v.k === 'seq') {
     spend(v.items.length);

@@ -6,6 +6,7 @@ import { type D, isNum, neg } from '../library/dims';
 import { LAYERS } from '../library/layers';
 import { Cfg, type LayerRule, REQUIRED } from '../library/layers/rule';
 import { numel } from '../library/layers/util';
+import { keyItems } from '../library/ops/indexing';
 import { callOp, tensorAttr } from '../library/registry';
 import { PRELUDE } from '../library/prelude';
 import { foreignPlace, foreignText } from '../modules/cache';
@@ -1500,10 +1501,16 @@ export class Interp implements Evaluator {
             : e.op === '~' && isNum(v.v)
               ? { k: 'num', v: ~v.v }
               : v;
-        if (v.k === 'bool')
-          return e.op === '-' ? { k: 'num', v: v.v ? -1 : 0 } : { k: 'num', v: v.v ? 1 : 0 };
-        if (v.k === 'tensor')
-          return this.flowOp('unary:' + e.op, v, noArgs(), undefined, v, e, this.flowCount());
+        if (v.k === 'bool') {
+          // A bool is the int 0 or 1 here: -True is -1, ~True is -2, +True is 1.
+          const i = v.v ? 1 : 0;
+          return { k: 'num', v: e.op === '-' ? -i : e.op === '~' ? ~i : i };
+        }
+        if (v.k === 'tensor') {
+          // -x and ~x are other tensors: x's known values (eval/tensorData.ts) are not theirs.
+          const out = e.op === '+' ? v : { ...v };
+          return this.flowOp('unary:' + e.op, v, noArgs(), undefined, out, e, this.flowCount());
+        }
         return unknown(v.k === 'unknown' ? v.why : `unary ${e.op} on an unsupported value`);
       }
       case 'seq': {
@@ -1724,6 +1731,9 @@ export class Interp implements Evaluator {
       );
       return modValue(m);
     }
+    // Between two bools, & | ^ give a bool (True & True is True); with an int they give an int.
+    if (l.k === 'bool' && r.k === 'bool' && (op === '&' || op === '|' || op === '^'))
+      return { k: 'bool', v: op === '&' ? l.v && r.v : op === '|' ? l.v || r.v : l.v !== r.v };
     const a = numOf(l);
     const b = numOf(r);
     if (a === null || b === null)
@@ -1803,7 +1813,10 @@ export class Interp implements Evaluator {
       return { t: 'slice', lo: num(it.lo), hi: num(it.hi), step: num(it.step) };
     });
     if (obj.k === 'tensor')
-      return this.op('tensor.__getitem__', obj, noArgs(), e, idx) ?? unknown('tensor indexing');
+      return (
+        this.op('tensor.__getitem__', obj, noArgs(), e, keyItems(idx, e.tuple)) ??
+        unknown('tensor indexing')
+      );
     // `List[Tensor]`: typing's generic kept as its origin, for torch.jit.isinstance (library/ops/jit.ts).
     if (obj.k === 'ext' && !obj.self && /^typing\.\w+$/.test(obj.path))
       return { k: 'ext', path: `${obj.path}[...]` };

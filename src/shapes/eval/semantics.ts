@@ -5,6 +5,7 @@ import { shapeStr } from '../library/layers/util';
 import type { ConfigValue } from '../types';
 import { allocate, spend } from './budget';
 import { mergeSources } from './dataflow';
+import { dtypeOfValue } from './dtype';
 import { displayPath, torchBase } from './names';
 import { type TensorV, type Value, modValue, none, unknown } from './values';
 import { dataOf } from './tensorData';
@@ -173,7 +174,12 @@ export function valueEq(a: Value, b: Value): boolean | null {
     return all;
   }
   if (a.k === 'module' && b.k === 'module') return a.m === b.m;
-  if (a.k === 'ext' && b.k === 'ext' && !a.self && !b.self) return a.path === b.path;
+  if (a.k === 'ext' && b.k === 'ext' && !a.self && !b.self) {
+    // torch.float is torch.float32 (and x.dtype names the latter).
+    const da = dtypeOfValue(a);
+    const db = dtypeOfValue(b);
+    return da && db ? da === db : a.path === b.path;
+  }
   if (a.k === 'class' && b.k === 'class') return a.cls === b.cls;
   // An external name the analyser did not resolve (`from cfg import STOP`, a module attribute it
   // does not know) may hold any value; torch's and Python's own objects are none of the others.
@@ -307,6 +313,8 @@ export function arith(op: string, a: D, b: D, float: boolean): Value {
       return both ? { k: 'num', v: (a as number) & (b as number) } : unknown('bitwise and');
     case '|':
       return both ? { k: 'num', v: (a as number) | (b as number) } : unknown('bitwise or');
+    case '^':
+      return both ? { k: 'num', v: (a as number) ^ (b as number) } : unknown('bitwise xor');
     default:
       return unknown(`operator ${op}`);
   }

@@ -1,16 +1,19 @@
-// The abstract values the interpreter computes with: Python constants, containers, tensors (whose only
-// property we track is the shape), modules under construction, functions and classes from the file,
+// The abstract values the interpreter computes with: Python constants, containers, tensors (whose
+// shape, and dtype where known, we track), modules under construction, functions and classes from the file,
 // and "unknown" with the reason, which is what anything we cannot evaluate becomes.
 import type { D } from '../library/dims';
 import type { Arg, Expr, MethodBinding, Param, Span, Stmt } from '../syntax/ast';
 import type { LayerConfig } from '../types';
 import { allocate } from './budget';
+import type { DType } from './dtype';
 
 export interface TensorV {
   k: 'tensor';
   /** null when unknown; `why` then says where knowledge was lost. */
   shape: D[] | null;
   why?: string;
+  /** The element type where it is known (eval/dtype.ts); absent when it is not. */
+  dtype?: DType;
   /**
    * Data flow while a forward is traced: the layer calls (indices in the trace's layer list; −1 − k
    * for the model's k-th input) whose outputs this tensor comes from, through any untraced tensor

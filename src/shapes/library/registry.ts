@@ -14,8 +14,10 @@ import { BUILTIN_OPS } from './ops/builtins';
 import { type OpConfig, PREFIX, type RawCall, type TensorCall, type Via } from './ops/config';
 import { CONTAINER_OPS, otherContainerMethod } from './ops/containers';
 import { DATACLASS_OPS } from './ops/dataclasses';
+import { withDtype } from './ops/dtypes';
 import { FUNCTIONAL_NAMES, FUNCTIONAL_OPS } from './ops/functional';
 import { GRID_OPS } from './ops/grid';
+import { INDEX_OPS } from './ops/indexing';
 import { JIT_OPS } from './ops/jit';
 import { ITERTOOLS_OPS } from './ops/itertools';
 import { MATH_OPS, otherMath } from './ops/math';
@@ -94,6 +96,7 @@ const OPS = build([
   ...JIT_OPS,
   ...GRID_OPS,
   ...SPECTRAL_OPS,
+  ...INDEX_OPS,
   ...REPARAM_OPS,
   ...DATACLASS_OPS,
   ...tensorOps(FUNCTIONAL_NAMES),
@@ -115,7 +118,12 @@ export function callOp(
   site: Span,
   index?: IndexItem[],
 ): Value | undefined {
-  const r = withValues(path, self, a, dispatch(it, path, self, a, site, index));
+  const r = withDtype(
+    path,
+    self,
+    a,
+    withValues(path, self, a, dispatch(it, path, self, a, site, index)),
+  );
   if (r === undefined) return r;
   const v = isSane(r) ? r : saneValue(r, `${displayPath(path)}() gives an invalid size`);
   return it.trace ? it.inheritSources(v, self, a) : v;

@@ -106,3 +106,10 @@ test('numpy.linspace(...).tolist(): the values numpy computes', () => {
   );
   assert.equal(outputOf('import numpy as np\nk = len(np.linspace(0, 1, n).tolist())'), null);
 });
+
+test('-x and ~x do not carry the values of x', () => {
+  // PyTorch: (-torch.arange(3)).tolist()[2] is -2 (k = 3) and (~torch.arange(3)).tolist()[1] is -2
+  // (k = 7); the values of x would give 7 and 10. The operators' values are not followed: unknown.
+  assert.equal(outputOf('k = 5 + (-torch.arange(3)).tolist()[2]'), null);
+  assert.equal(outputOf('k = 9 + (~torch.arange(3)).tolist()[1]'), null);
+});

@@ -27,6 +27,7 @@ import {
   tup,
 } from './args';
 import { type OpConfig, type RawCall, type TensorCall, tensorNames } from './config';
+import { advancedIndex } from './indexing';
 
 /** Operations whose output has the input's shape. */
 const SAME = new Set([
@@ -124,7 +125,6 @@ const SAME = new Set([
   'triu_',
   'flip',
   'roll',
-  'sort',
   'nan_to_num',
   'detach_',
   'squeeze_',
@@ -524,6 +524,13 @@ function topkOp(c: TensorCall): Value | undefined {
   return tup([T(sh), T(sh)]);
 }
 
+/** sort gives (values, indices) and argsort the indices, each of its input's shape. */
+function sortOp(c: TensorCall): Value | undefined {
+  const s = c.x.shape;
+  if (!s) return U(c.x.why ?? 'shape unknown');
+  return c.name === 'argsort' ? T(s) : tup([T(s), T(s)]);
+}
+
 function matmulOp(c: TensorCall): Value | undefined {
   const { it, x, a, site, label } = c;
   const s = x.shape;
@@ -587,18 +594,20 @@ export function tensorAttr(self: Value | null, name: string): Value | undefined 
     case 'ndim':
       return s ? n(s.length) : unknown(self.why ?? 'shape unknown');
     case 'T':
-      return s ? T([...s].reverse()) : self;
+      return s ? { ...T([...s].reverse()), dtype: self.dtype } : self;
     case 'mT':
     case 'mH':
       // The last two dimensions swapped (batched matrix transpose).
       if (!s) return self;
       return s.length >= 2
-        ? T([...s.slice(0, -2), s[s.length - 1], s[s.length - 2]])
+        ? { ...T([...s.slice(0, -2), s[s.length - 1], s[s.length - 2]]), dtype: self.dtype }
         : unknown(`tensor.${name} needs at least 2 dimensions`);
     case 'data':
     case 'real':
       return self;
     case 'dtype':
+      // `torch.zeros(n, dtype=x.dtype)`: the name of a known dtype, as torch.<name> evaluates to.
+      return self.dtype ? { k: 'ext', path: 'torch.' + self.dtype } : unknown('tensor.dtype');
     case 'device':
     case 'is_cuda':
     case 'requires_grad':
@@ -658,6 +667,8 @@ function binop(it: Evaluator, a: CallArgs, site: Span): Value {
 function getitem(it: Evaluator, x: TensorV, idx: IndexItem[], site: Span): Value {
   const s = x.shape;
   if (!s) return U(x.why ?? 'shape unknown');
+  const advanced = advancedIndex(s, idx);
+  if (advanced) return advanced;
   const out: D[] = [];
   let d = 0;
   const consumed = idx.filter(
@@ -750,6 +761,7 @@ const TENSOR_FNS: [string[], (c: TensorCall) => Value | undefined][] = [
   [['unbind'], unbindOp],
   [['max', 'min', 'median', 'mode'], maxOp],
   [['topk'], topkOp],
+  [['sort', 'argsort'], sortOp],
   [['matmul', 'mm', 'spmm', 'bmm'], matmulOp],
   [['new_zeros', 'new_ones', 'new_empty', 'new_full'], new_zerosOp],
 ];

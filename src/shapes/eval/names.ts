@@ -25,7 +25,9 @@ const QUANT_ONLY = new Set(['QuantStub', 'DeQuantStub', 'QuantWrapper', 'FloatFu
 export function nnName(path: string): NnName | null {
   let r = nnNames.get(path);
   if (r === undefined) {
-    const m = /^torch\.nn\.(?:modules\.[a-z_]+\.)?([A-Za-z0-9_]+)$/.exec(path);
+    const m = /^torch\.nn\.(?:modules\.[a-z_]+\.|parameter\.(?=Parameter$))?([A-Za-z0-9_]+)$/.exec(
+      path,
+    );
     const q = m ? null : QUANT.exec(path);
     const short = m && !QUANT_ONLY.has(m[1]) ? m[1] : q ? (q[1] ?? q[2]) : null;
     r = short ? { short, rule: LAYERS.get(short) } : null;

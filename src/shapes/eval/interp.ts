@@ -13,7 +13,7 @@ import { foreignPlace, foreignText } from '../modules/cache';
 import type { ModuleHost } from '../modules/host';
 import { neutralDecorators } from '../modules/decorators';
 import { layerMayOwn, mayBeNone } from './attrPresence';
-import { dataclassInit, isPlainDataclass } from './dataclass';
+import { DATACLASS_FIELDS, dataclassInit, inheritedFields, isPlainDataclass } from './dataclass';
 import { ModuleLoader } from '../modules/loader';
 import { isForeign } from '../modules/spans';
 import type { Arg, Expr, Span, Stmt } from '../syntax/ast';
@@ -1141,16 +1141,25 @@ export class Interp implements Evaluator {
           const v = scope.lookup(n);
           return v && v.k === 'ext' && !v.self ? v.path : undefined;
         };
-        const generated =
-          s.decorators?.unknown.length && isPlainDataclass(s.decorators.unknown, binding)
-            ? dataclassInit(s.body, s.nameSpan)
-            : null;
+        const bases = s.bases.map((b) => this.eval(b, scope, frame));
+        const plain =
+          !!s.decorators?.unknown.length && isPlainDataclass(s.decorators.unknown, binding);
+        const inherited = plain
+          ? inheritedFields(bases, scope, (b) => {
+              const v = b as Value;
+              if (v.k === 'class') return v.cls;
+              // object and torch's classes are no dataclasses; anything else may be one.
+              return v.k === 'ext' && (v.path === 'builtins.object' || v.path.startsWith('torch.'))
+                ? 'object'
+                : null;
+            })
+          : null;
+        const generated = inherited ? dataclassInit(s.body, s.nameSpan, inherited) : null;
         if (s.decorators?.unknown.length && !generated) {
           // `@dataclass`, a registry or a wrapper may change what the class builds: nothing is assumed.
           scope.vars.set(s.name, unknown(decoratedWhy(s.decorators)));
           return 'normal';
         }
-        const bases = s.bases.map((b) => this.eval(b, scope, frame));
         const cls: ClassInfo = {
           name: s.name,
           span: s,
@@ -1192,6 +1201,7 @@ export class Interp implements Evaluator {
           // The fields are instance attributes set by __init__, not class attributes.
           for (const p of generated.params) cls.attrs.delete(p.name);
           cls.dataclassFields = generated.params.slice(1).map((p) => p.name);
+          DATACLASS_FIELDS.set(cls, { fields: generated.params.slice(1), scope });
           cls.methods.set('__init__', {
             k: 'func',
             name: '__init__',

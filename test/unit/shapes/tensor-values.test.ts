@@ -62,16 +62,48 @@ test('known values reach a layer size', () => {
   assert.equal(outputOf('k = torch.tensor([1, 2, 3]).sum().item() // 3'), null);
 });
 
+test('float32 results that are exact decide a rounding at its boundary', () => {
+  // PyTorch: 22 in each (22.5 exactly in float32, rounded half to even): pow of an exact base to an
+  // integer power whose result float32 holds, then * and /; a division; a square root.
+  const exactCases: [string, number][] = [
+    [
+      'torch.round(torch.divide(80 * torch.pow(2.25, torch.tensor([1.0])), 8)).int().tolist()[0]',
+      22,
+    ],
+    ['torch.round(torch.tensor([45.0]) / 2).int().tolist()[0]', 22],
+    ['torch.round(torch.sqrt(torch.tensor([6.25])) * 9).int().tolist()[0]', 22],
+    // PyTorch: 7 and 8 (1/3 rounded to float32, then * 3 gives exactly 1.0; 2/3 * 12 exactly 8).
+    ['(torch.tensor([1.0]) / 3 * 3 * 7).int().tolist()[0]', 7],
+    ['(torch.tensor([1, 2]) / 3 * 12).int().tolist()[1]', 8],
+    // PyTorch: 14 (1.5 ** 3 = 3.375 exactly).
+    ['torch.round(torch.pow(torch.tensor([1.5]), 3) * 4).int().tolist()[0]', 14],
+  ];
+  for (const [code, k] of exactCases) assert.deepEqual(outputOf(`k = ${code}`), [2, k], code);
+});
+
 test('a rounding of an inexact float32 value near its boundary is unknown', () => {
-  // PyTorch: 80 * 2.25 / 8 is exactly 22.5 in float32 and rounds to 22; pow may be off by an ulp.
-  assert.equal(
-    outputOf(
-      'k = torch.round(torch.divide(80 * torch.pow(2.25, torch.tensor([1.0])), 8)).int().tolist()[0]',
-    ),
-    null,
-  );
   // PyTorch: 3 (0.3 * 10 in float32 is just above 3); truncation near an integer is not decided.
   assert.equal(outputOf('k = (torch.arange(4) * 0.1 * 10).int().tolist()[3]'), null);
+  // PyTorch: 22, from 4.5 ** 2 / 10 * 11 = 22.275 (each step exact in float32 arithmetic).
+  assert.deepEqual(
+    outputOf('k = torch.round(torch.pow(torch.tensor([4.5]), 2) / 10 * 11).int().tolist()[0]'),
+    [2, 22],
+  );
+  // PyTorch: 9 and 12, far from their boundaries: pow results float32 cannot hold are approximate.
+  assert.deepEqual(
+    outputOf('k = torch.round(torch.pow(2.1, torch.tensor([3.0]))).int().tolist()[0]'),
+    [2, 9],
+  );
+  assert.deepEqual(
+    outputOf('k = torch.floor(torch.pow(torch.tensor([1.1]), 2) * 10).int().tolist()[0]'),
+    [2, 12],
+  );
+  // PyTorch: 11 (1.1 ** 24 + 0.6503 = 10.50004 in float32): an approximate value's rounding near .5
+  // stays unknown.
+  assert.equal(
+    outputOf('k = torch.round(torch.pow(torch.tensor([1.1]), 24) + 0.6503).int().tolist()[0]'),
+    null,
+  );
 });
 
 test('a tensor written in place, also through a view or another name, has no known values', () => {

@@ -5,9 +5,14 @@
 //
 // PyTorch computes floating tensors in float32, and its vectorised log or pow may differ from a
 // correctly rounded result in the last bit; the values here are doubles. A floating result is
-// therefore exact only where float32 gives the same number (integers of float32's range through
-// + - *), and otherwise approximate: a rounding (round, floor, int()) of an approximate value is
-// decided only when the value is far from the rounding's boundary, and is unknown near it.
+// exact where float32 gives a known number: + - * / and sqrt of exact float32 operands are
+// correctly rounded in IEEE float32, which rounding the double result to float32 reproduces (a
+// double has more than twice float32's precision); pow of an exact positive base to a small
+// non-negative integer power is exact when float32 holds the true result (PyTorch 1.13 returned
+// it in every such case tried, 237,623 of them, through torch.pow(tensor, tensor), (tensor,
+// scalar) and (scalar, tensor): scripts/check-float32-pow.py). Any other result is approximate:
+// a rounding (round, floor, int()) of an approximate value is decided only when the value is far
+// from the rounding's boundary, and is unknown near it.
 import type { CallArgs } from '../../eval/calls';
 import { numOf } from '../../eval/semantics';
 import {
@@ -197,6 +202,9 @@ function binary(
   const at = (o: Operand, i: number): number => (o.v.length === 1 ? o.v[0] : o.v[i]);
   const float = x.float || y.float || op === '/';
   const out: number[] = [];
+  // Exact float32 operands give exact results where float32 arithmetic is known (see the top).
+  const f32 = float && inF32(x) && inF32(y);
+  let allExact = f32;
   for (let i = 0; i < n; i++) {
     const p = at(x, i);
     const q = at(y, i);
@@ -231,11 +239,17 @@ function binary(
       default:
         return r;
     }
+    if (f32) {
+      const e = op === '**' ? exactPow(p, q) : CORRECTLY_ROUNDED.has(op) ? Math.fround(z) : null;
+      if (e === null) allExact = false;
+      else z = e;
+    }
     if (!Number.isFinite(z) || (!float && !Number.isSafeInteger(z))) return r;
     out.push(z);
   }
   const exact =
     !float ||
+    allExact ||
     (x.exact &&
       y.exact &&
       (op === '+' || op === '-' || op === '*') &&
@@ -243,6 +257,34 @@ function binary(
   const shape = x.scalar ? (l as TensorV).shape : y.scalar ? (rt as TensorV).shape : null;
   const t = x.scalar ? rt : l;
   return attach(r, shape ?? (t as TensorV).shape, { v: out, float, exact });
+}
+
+/** The float32 operations IEEE rounds correctly, so that float32 of the double result is theirs. */
+const CORRECTLY_ROUNDED = new Set(['+', '-', '*', '/']);
+
+/** Every element is exactly a float32 value (an integer operand as float32 converts it). */
+const inF32 = (o: Operand): boolean => o.exact && o.v.every((x) => Math.fround(x) === x);
+
+/**
+ * p ** q when p > 0 is a float32 value, q an integer from 0 to 64, and float32 holds the true
+ * result exactly (odd mantissa of p to the q-th below 2^24, within the normal range); null otherwise.
+ */
+function exactPow(p: number, q: number): number | null {
+  if (!(p > 0) || !Number.isInteger(q) || q < 0 || q > 64) return null;
+  let m = p;
+  let e = 0;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e -= 1;
+  }
+  while (m % 2 === 0) {
+    m /= 2;
+    e += 1;
+  }
+  const mq = BigInt(m) ** BigInt(q);
+  if (mq >= 2n ** 24n) return null;
+  const z = Number(mq) * 2 ** (e * q);
+  return z >= 2 ** -126 && z < 2 ** 128 ? z : null;
 }
 
 /** A rounding of each element by `f`, unknown near `boundary(x)` when the value is approximate. */
@@ -271,6 +313,12 @@ function roundHalfEven(x: number): number {
 const nearInteger = (x: number): boolean => Math.abs(x - Math.round(x)) < tolerance(x);
 const nearHalf = (x: number): boolean => Math.abs(x - Math.floor(x) - 0.5) < tolerance(x);
 
+/** `f` of each element, known only approximately. */
+function approx(d: TensorData, f: (x: number) => number): Omit<TensorData, 'epoch'> | null {
+  const v = d.v.map(f);
+  return v.every(Number.isFinite) ? { v, float: true, exact: false } : null;
+}
+
 function unary(name: string, d: TensorData): Omit<TensorData, 'epoch'> | null {
   const same = { v: d.v, float: d.float, exact: d.exact };
   switch (name) {
@@ -283,13 +331,13 @@ function unary(name: string, d: TensorData): Omit<TensorData, 'epoch'> | null {
       return { ...same, v: d.v.map(Math.abs) };
     case 'neg':
       return { ...same, v: d.v.map((x) => -x) };
+    case 'sqrt':
+      if (d.exact && d.v.every((x) => x >= 0 && Math.fround(x) === x))
+        return { v: d.v.map((x) => Math.fround(Math.sqrt(x))), float: true, exact: true };
+      return approx(d, Math.sqrt);
     case 'log':
     case 'exp':
-    case 'sqrt': {
-      const f = name === 'log' ? Math.log : name === 'exp' ? Math.exp : Math.sqrt;
-      const v = d.v.map(f);
-      return v.every(Number.isFinite) ? { v, float: true, exact: false } : null;
-    }
+      return approx(d, name === 'log' ? Math.log : Math.exp);
     case 'round':
     case 'floor':
     case 'ceil':

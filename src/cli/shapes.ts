@@ -6,6 +6,7 @@ import { sitePathsSync } from '../pyenv/sysPath';
 import { analyze } from '../shapes';
 import type { AnalysisResult, LayerResult, ModelMemory, ModelResult, Shape } from '../shapes/types';
 import { DEFAULT_SUMMARY_DEPTH, type ModuleRow, moduleRows } from '../common/moduleSummary';
+import { fmtBytes } from '../common/numberText';
 import { CliError, parseArgs, parseShapeList } from './args';
 import type { CliIO } from './output';
 
@@ -239,22 +240,9 @@ function modelTable(m: ModelResult, depth: number): string[] {
   return out;
 }
 
-function bytes(b: number | null): string {
-  if (b === null) return '?';
-  if (b < 1024) return `${b} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = b / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
-
 /** One training step at this input, float32 (the estimate is described in ModelMemory). */
 function memoryLine(mem: ModelMemory): string {
-  return `Memory (float32): activations fwd+bwd ${bytes(mem.activationBytes)}, params ${bytes(mem.paramBytes)}, Adam state ${bytes(mem.adamBytes)}`;
+  return `Memory (float32): activations fwd+bwd ${fmtBytes(mem.activationBytes)}, params ${fmtBytes(mem.paramBytes)}, Adam state ${fmtBytes(mem.adamBytes)}`;
 }
 
 function table(r: AnalysisResult, depth: number): string {

@@ -5,7 +5,7 @@
 import type { Dim, ModelResult, Shape } from '../shapes/types';
 import { toCsv } from './csv';
 import { DEFAULT_SUMMARY_DEPTH, type ModuleRow, moduleRows, treeDepth } from './moduleSummary';
-import { fmtInt } from './numberText';
+import { fmtBytes, fmtInt } from './numberText';
 
 export interface SummaryRow {
   /** Nesting depth from the dotted name ("layer1.0.conv1" → 2), for indentation. */
@@ -78,19 +78,6 @@ export const DEFAULT_SUMMARY_VIEW: SummaryViewState = {
   limit: SUMMARY_ROW_STEP,
   open: [],
 };
-
-function fmtBytes(b: number | null): string {
-  if (b === null) return '?';
-  if (b < 1024) return `${b} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = b / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
 
 export function fmtShape(s: Shape): string {
   if (s === null) return 'unknown';

@@ -126,6 +126,8 @@ function distribute(
     sum += c;
   }
   start[B] = sum;
+  // Two loops rather than one with `srcIdx ? srcIdx[i] : i` inside: the 4 M-element hot loop stays
+  // branch-free and monomorphic.
   if (srcIdx) moveWithIndex(src, srcIdx, from, from + len, dstVal, dstIdx, lo, scale, B, start);
   else moveWithPosition(src, from, from + len, dstVal, dstIdx, lo, scale, B, start);
   // The counters now hold each bucket's end, which is the next bucket's start.

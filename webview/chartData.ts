@@ -2,6 +2,7 @@
 // number formatting. Pure functions (no DOM) so they are unit-tested in Node and the view code only
 // has to hand the results to Chart.js.
 
+import type { ProgressSample } from '../src/common/liveTrain';
 import { smoothSeries, stepUnit } from './smoothing';
 
 export interface Pt {
@@ -95,14 +96,6 @@ export function histogramDensity(
     });
   }
   return out;
-}
-
-/** Tracks where in a run training is, for the header's samples/s and time left. */
-export interface ProgressSample {
-  /** Wall-clock milliseconds. */
-  t: number;
-  /** Samples seen so far summed over every model in the run. */
-  seen: number;
 }
 
 /**

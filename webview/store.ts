@@ -6,8 +6,8 @@ import type { ExprCheck, SampleRequestParams, SampleResult } from '../src/common
 import type { HostToWebview, StoredTrainRun, WebviewDefaults } from '../src/common/messages';
 import type { TrainEvent } from '../src/common/messages';
 import type { StepTrace, SummaryPage } from '../src/common/messages';
-import type { ProgressSample } from './chartData';
 import { foldTrainEvent, startRun, unknownParams } from '../src/common/runReducer';
+import { foldBatchProgress, restoreLive, startLive, type LiveTrain } from '../src/common/liveTrain';
 import { SamplesAxis } from '../src/common/series';
 import { foldScalars, type ScalarSeries } from '../src/common/scalars';
 import { foldProgress, type LiveSample } from '../src/common/liveSample';
@@ -21,14 +21,13 @@ export type Tab = 'training' | 'sampling' | 'summary';
 export type Part =
   'training' | 'runs' | 'eval' | 'sampling' | 'summary' | 'form' | 'tab' | 'playground' | 'scalars';
 
-export interface RunView {
+/** A run as drawn; `current` and `history` (LiveTrain) are its progress line while it is live. */
+export interface RunView extends LiveTrain {
   run: StoredTrainRun;
   live: boolean;
   trainSize: number;
   epochs: number;
   axis: SamplesAxis;
-  history: ProgressSample[];
-  current?: { model: string; epoch: number; batch: number; batches: number };
   error?: string;
   /** run.startedAt in ms, parsed once: a burst of batch events must not parse it per event. */
   startedMs?: number;
@@ -112,7 +111,7 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
       trainSize: e.trainSize,
       epochs: e.epochs,
       axis: new SamplesAxis(),
-      history: [{ t: now, seen: 0 }],
+      ...startLive(now),
     };
     m.runs = m.runs.filter((r) => r.run.runId !== e.runId);
     m.runs.push(rv);
@@ -150,14 +149,7 @@ function trainEvent(m: PanelModel, e: TrainEvent, now: number): Set<Part> {
     case 'batch':
       if (!run.models.some((x) => x.model === e.model))
         run.models.push({ model: e.model, params: 0 });
-      rv.current = { model: e.model, epoch: e.epoch, batch: e.batch, batches: e.batches };
-      {
-        // Events of one burst share their arrival time: the last count at a time stands for it.
-        const last = rv.history[rv.history.length - 1];
-        if (last?.t === now) last.seen = rv.axis.total();
-        else rv.history.push({ t: now, seen: rv.axis.total() });
-        if (rv.history.length > 400) rv.history.splice(0, rv.history.length - 400);
-      }
+      foldBatchProgress(rv, e, rv.axis.total(), now);
       break;
     case 'epoch':
       dirty.add('runs');
@@ -227,6 +219,17 @@ export function applyMessage(m: PanelModel, msg: HostToWebview, now: number): Se
       const dirty = new Set<Part>();
       for (const e of msg.events) for (const p of trainEvent(m, e, now)) dirty.add(p);
       return dirty;
+    }
+    case 'trainProgress': {
+      // Only for a run the init just gave as still going; one that ended since has its done event.
+      const rv = findRun(m, msg.progress.runId);
+      if (!rv || rv.run.done) return new Set<Part>();
+      const { live, axis } = restoreLive(msg.progress, now);
+      rv.live = true;
+      rv.current = live.current;
+      rv.history = live.history;
+      rv.axis = axis;
+      return new Set<Part>(['training']);
     }
     case 'trainError': {
       m.trainError = msg.message;

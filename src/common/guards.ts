@@ -31,6 +31,7 @@ import type {
 } from '../shapes/types';
 import { isSamplerTuning, isStepTrace } from './stepGuards';
 import type { ScalarPoint, ScalarSeries } from './scalars';
+import type { LiveTrainSnapshot } from './liveTrain';
 import { MAX_OPEN_ROWS, MAX_SUMMARY_ROWS, type SummaryPage, type SummaryRow } from './summaryTable';
 
 type Rec = Record<string, unknown>;
@@ -218,6 +219,28 @@ export function isStoredTrainRun(v: unknown): v is StoredTrainRun {
   }
   return (
     opt(v.hyper, isHyper) && opt(v.data, isStr) && opt(v.device, isStr) && opt(v.done, isDoneEvent)
+  );
+}
+
+function isAxisCount(v: unknown): v is LiveTrainSnapshot['axis'][number] {
+  return isObj(v) && isStr(v.model) && isNum(v.raw) && isNum(v.offset);
+}
+
+function isPosition(v: unknown): v is NonNullable<LiveTrainSnapshot['current']> {
+  return isObj(v) && isStr(v.model) && isNum(v.epoch) && isNum(v.batch) && isNum(v.batches);
+}
+
+function isAgoSample(v: unknown): v is LiveTrainSnapshot['history'][number] {
+  return isObj(v) && isNum(v.ago) && isNum(v.seen);
+}
+
+function isLiveTrainSnapshot(v: unknown): v is LiveTrainSnapshot {
+  return (
+    isObj(v) &&
+    isStr(v.runId) &&
+    opt(v.current, isPosition) &&
+    isArrayOf(v.axis, isAxisCount) &&
+    isArrayOf(v.history, isAgoSample)
   );
 }
 
@@ -540,6 +563,7 @@ const HOST_TO_WEBVIEW: GuardTable<HostToWebview> = {
     Array.isArray(v.events) &&
     v.events.every((e) => isObj(e) && e.event === 'batch' && isTrainEvent(e)),
   trainError: (v) => isStr(v.runId) && isStr(v.message),
+  trainProgress: (v) => isLiveTrainSnapshot(v.progress),
   sampleError: (v) => isStr(v.runId) && isStr(v.message),
   sampleStart: (v) => isSampleRequestParams(v.params),
   sampleProgress: (v) => isSampleProgress(v.event),

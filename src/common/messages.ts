@@ -9,6 +9,7 @@ import type {
   SamplerTuning,
   StepTrace,
 } from '../sampling/types';
+import type { LiveTrainSnapshot } from './liveTrain';
 import type { ScalarSeries } from './scalars';
 import type { SummaryPage } from './summaryTable';
 import type {
@@ -92,6 +93,11 @@ export type HostToWebview =
   /** Batch events that arrived together, in order: the host sends a burst as one message. */
   | { type: 'trainBatches'; events: TrainBatchEvent[] }
   | { type: 'trainError'; runId: string; message: string }
+  /**
+   * Right after an init: a live run's progress line (its position, rate and time left) as a page
+   * that saw every event has it. Its curves so far are in the init's run.
+   */
+  | { type: 'trainProgress'; progress: LiveTrainSnapshot }
   /** A sampling job was queued (the runId is only known from its first progress event). */
   | { type: 'sampleStart'; params: SampleRequestParams }
   | { type: 'sampleProgress'; event: SampleProgressEvent }

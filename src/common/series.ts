@@ -13,12 +13,28 @@ export function decimate<T>(points: T[], max: number): T[] {
   return out;
 }
 
+/** One model's count on a SamplesAxis: the last raw count and the offset added to it. */
+export interface AxisCount {
+  model: string;
+  raw: number;
+  offset: number;
+}
+
 /**
  * Samples seen as a monotone x value per model. The worker may count per epoch or cumulatively; when
  * the raw count drops, the previous count is added as an offset so the axis keeps going up.
  */
 export class SamplesAxis {
   private readonly last = new Map<string, { raw: number; offset: number }>();
+  /** An axis that goes on from `counts` (another axis's `counts()`). */
+  static from(counts: readonly AxisCount[]): SamplesAxis {
+    const a = new SamplesAxis();
+    for (const c of counts) a.last.set(c.model, { raw: c.raw, offset: c.offset });
+    return a;
+  }
+  counts(): AxisCount[] {
+    return [...this.last].map(([model, s]) => ({ model, raw: s.raw, offset: s.offset }));
+  }
   x(model: string, samplesSeen: number): number {
     const s = this.last.get(model) ?? { raw: 0, offset: 0 };
     if (samplesSeen < s.raw) s.offset += s.raw;

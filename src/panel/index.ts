@@ -142,6 +142,10 @@ export function createPanel(
           summary: summary.page,
           defaults: defaults(),
         },
+        // A run still going gets its progress line back (its curves are in its record above).
+        ...store
+          .liveProgress()
+          .map((progress): HostToWebview => ({ type: 'trainProgress', progress })),
         // Jobs still queued or running get their cards back.
         ...jobs.liveSamples(),
         ...(scalars.size

@@ -8,6 +8,13 @@ import type { StoredTrainRun } from '../common/messages';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
 import { foldTrainEvent, startRun } from '../common/runReducer';
 import { SamplesAxis } from '../common/series';
+import {
+  foldBatchProgress,
+  snapshotLive,
+  startLive,
+  type LiveTrain,
+  type LiveTrainSnapshot,
+} from '../common/liveTrain';
 
 export interface RunStoreOptions {
   /** Runs kept (oldest dropped first). */
@@ -121,6 +128,8 @@ export class RunStore {
   private runList: StoredTrainRun[] = [];
   private sampleList: SampleResult[] = [];
   private readonly axes = new Map<string, SamplesAxis>();
+  /** Each live run's progress line, in memory only: for a page that opens mid-run. */
+  private readonly live = new Map<string, LiveTrain>();
   private readonly params = new Map<string, TrainRequestParams>();
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -166,14 +175,30 @@ export class RunStore {
     this.params.set(runId, { ...params, models });
   }
 
+  /**
+   * The progress of every run still going, as a page that saw each of its events has it. With the
+   * runs themselves (their curves so far) it is all a page opened mid-run needs.
+   */
+  liveProgress(now = Date.now()): LiveTrainSnapshot[] {
+    return this.runList.flatMap((r) => {
+      const p = this.live.get(r.runId);
+      const axis = this.axes.get(r.runId);
+      return p && axis && !r.done ? [snapshotLive(r.runId, p, axis, now)] : [];
+    });
+  }
+
   onTrainEvent(e: TrainEvent, now = new Date()): void {
     if (e.event === 'start') {
       this.runList = this.runList.filter((r) => r.runId !== e.runId);
       this.runList.push(startRun(e, this.params.get(e.runId), now.toISOString()));
       this.axes.set(e.runId, new SamplesAxis());
+      this.live.set(e.runId, startLive(now.getTime()));
       if (this.runList.length > this.o.maxRuns)
         this.runList.splice(0, this.runList.length - this.o.maxRuns);
       this.runList = dropOldImages(this.runList, RUNS_WITH_IMAGES);
+      // A followed run that never sent its done event keeps nothing here once it is dropped.
+      const kept = new Set(this.runList.map((r) => r.runId));
+      for (const id of [...this.axes.keys()]) if (!kept.has(id)) this.forgetLive(id);
       this.scheduleSave();
       return;
     }
@@ -185,18 +210,28 @@ export class RunStore {
     const seconds = Number.isFinite(started) ? (now.getTime() - started) / 1000 : undefined;
     if (!foldTrainEvent(run, axis, e, this.o.maxLossPoints, seconds)) return;
     // Batches alone are not worth a disk write; the epoch and done events save.
-    if (e.event === 'batch') return;
-    if (e.event === 'done') {
-      this.axes.delete(e.runId);
-      this.params.delete(e.runId);
+    if (e.event === 'batch') {
+      let p = this.live.get(e.runId);
+      // A run whose start this store did not see (its progress from here on).
+      if (!p) this.live.set(e.runId, (p = { history: [] }));
+      foldBatchProgress(p, e, axis.total(), now.getTime());
+      return;
     }
+    if (e.event === 'done') this.forgetLive(e.runId);
     this.scheduleSave();
+  }
+
+  private forgetLive(runId: string): void {
+    this.axes.delete(runId);
+    this.live.delete(runId);
+    this.params.delete(runId);
   }
 
   /** A run that failed before or during training: close it so it is not shown as running. */
   fail(runId: string): void {
     const i = this.runList.findIndex((r) => r.runId === runId);
     if (i >= 0) this.runList[i] = closeStale(this.runList[i]);
+    this.live.delete(runId);
     this.scheduleSave();
   }
 

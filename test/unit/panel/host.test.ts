@@ -1,5 +1,6 @@
-// Host-side pure parts: the run store (accumulate, subsample, save, reload), webview → host message
-// checks, data-folder detection, save-file decoding and the page's CSP.
+// Host-side pure parts: the run store (accumulate, subsample, save, reload, a live run's progress for
+// a page opened mid-run), webview → host message checks, data-folder detection, save-file decoding
+// and the page's CSP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,9 +10,11 @@ import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/panel/
 import { decodeSaveFile, resolveDataPath, safeSaveName } from '../../../src/panel/hostMessages';
 import { compactSample, NO_DONE_EVENT, RunStore } from '../../../src/panel/runStore';
 import { runRows, showCell } from '../../../webview/runsData';
-import type { TrainRequestParams } from '../../../src/training/types';
+import type { TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview, isWebviewToHost } from '../../../src/common/guards';
-import { sampleResult1d, sampleResult2d, trainStream } from './fixtures';
+import type { HostToWebview } from '../../../src/common/messages';
+import { applyMessage, emptyModel } from '../../../webview/store';
+import { sampleResult1d, sampleResult2d, storedRun, trainStream } from './fixtures';
 
 const params: TrainRequestParams = {
   models: [
@@ -213,6 +216,74 @@ test('a diverged run (NaN losses) and one stopped before an epoch still reload i
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a live run’s progress: a page opened mid-run has its line at once, and the next batch lands where the host’s would', () => {
+  // A stream that counts samples per epoch (the axis adds the last epoch's count): 2 epochs of 5.
+  const batch = (epoch: number, b: number): TrainEvent => ({
+    event: 'batch',
+    runId: 'r',
+    model: 'mlp',
+    epoch,
+    batch: b,
+    batches: 5,
+    samplesSeen: 64 * b,
+    loss: 1 / (epoch * 5 + b),
+  });
+  const [start] = trainStream('r', { trainSize: 320, epochs: 2 });
+  const events = [start, ...[1, 2, 3, 4, 5].map((b) => batch(1, b)), batch(2, 1), batch(2, 2)];
+  const msg = (event: TrainEvent): HostToWebview => ({ type: 'trainEvent', event });
+  // A page that watched from the start, events 100 ms apart.
+  const watched = emptyModel();
+  events.forEach((e, i) => applyMessage(watched, msg(e), 1000 + 100 * i));
+  const want = watched.runs[0];
+  // The host got the same events on a clock 5 s ahead; a page opens at the page's 1750.
+  const store = new RunStore(undefined);
+  events.forEach((e, i) => store.onTrainEvent(e, new Date(6000 + 100 * i)));
+  const progress = store.liveProgress(6750);
+  assert.equal(progress.length, 1);
+  const joined = emptyModel();
+  const wire = (m: HostToWebview): HostToWebview => {
+    const copy: unknown = JSON.parse(JSON.stringify(m));
+    assert.ok(isHostToWebview(copy));
+    return copy;
+  };
+  const init: HostToWebview = {
+    type: 'init',
+    runs: [storedRun('old'), ...store.runs()],
+    samples: [],
+    summary: null,
+    defaults: { sampler: 'nuts', n: 1, chains: 1, seed: 1, expr: 'x' },
+  };
+  applyMessage(joined, wire(init), 1750);
+  const dirty = applyMessage(joined, wire({ type: 'trainProgress', progress: progress[0] }), 1750);
+  assert.ok(dirty.has('training'));
+  const got = joined.runs.find((r) => r.run.runId === 'r');
+  assert.ok(got?.live);
+  assert.deepEqual(got.current, want.current);
+  assert.deepEqual(got.history, want.history);
+  assert.equal(got.axis.total(), 320 + 128);
+  // The next batch continues both curves at the same x: 320 + 192, not 448 + 192.
+  for (const m of [watched, joined]) applyMessage(m, msg(batch(2, 3)), 1800);
+  assert.deepEqual(got.run.batches.mlp, want.run.batches.mlp);
+  assert.equal(got.run.batches.mlp[got.run.batches.mlp.length - 1][0], 320 + 192);
+  // Progress for a run the page does not have, or has as ended, changes nothing.
+  for (const runId of ['nope', 'old']) {
+    const d = applyMessage(
+      joined,
+      { type: 'trainProgress', progress: { ...progress[0], runId } },
+      0,
+    );
+    assert.equal(d.size, 0);
+  }
+  assert.equal(joined.runs.find((r) => r.run.runId === 'old')?.live, false);
+  // A run that ended, failed or was never started has none.
+  store.onTrainEvent({ event: 'done', runId: 'r', backend: 'wasm', models: [], cancelled: false });
+  assert.deepEqual(store.liveProgress(), []);
+  store.onTrainEvent({ ...start, runId: 'f' });
+  assert.equal(store.liveProgress().length, 1);
+  store.fail('f');
+  assert.deepEqual(store.liveProgress(), []);
 });
 
 test("the user's Python source is not kept in the stored run", () => {

@@ -42,6 +42,19 @@ test('every valid variant passes the guard', () => {
     })),
     { type: 'trainError', runId: 'r', message: 'boom' },
     {
+      type: 'trainProgress',
+      progress: {
+        runId: 'r',
+        current: { model: 'mlp', epoch: 1, batch: 2, batches: 10 },
+        axis: [{ model: 'mlp', raw: 128, offset: 0 }],
+        history: [
+          { ago: 40, seen: 0 },
+          { ago: 0, seen: 128 },
+        ],
+      },
+    },
+    { type: 'trainProgress', progress: { runId: 'r', axis: [], history: [] } },
+    {
       type: 'sampleStart',
       params: { expr: 'x', sampler: 'mh', n: 10, chains: 1, seed: 1, runId: 'q' },
     },
@@ -91,6 +104,18 @@ test('damaged messages are rejected', () => {
       },
     },
     { type: 'trainEvent', event: { event: 'explode', runId: 'r' } },
+    {
+      type: 'trainProgress',
+      progress: { runId: 'r', axis: [{ model: 'mlp', raw: 1 }], history: [] },
+    },
+    {
+      type: 'trainProgress',
+      progress: { runId: 'r', axis: [], history: [{ ago: 0, seen: null }] },
+    },
+    {
+      type: 'trainProgress',
+      progress: { runId: 'r', current: { model: 'mlp' }, axis: [], history: [] },
+    },
     {
       type: 'sampleProgress',
       event: { event: 'progress', runId: 'q', chain: 0, start: 0, x: [1, 'a'], done: 2, total: 10 },

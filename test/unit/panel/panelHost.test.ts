@@ -72,6 +72,13 @@ class FakeEngine {
   samples: SampleRequestParams[] = [];
   /** When set, training waits here until released or aborted. */
   hold: Promise<void> | undefined;
+  /**
+   * With `hold`: training sends only this many of its events before it waits, and `trainSend`
+   * passes on what the test sends meanwhile (the rest of `trainEvents`).
+   */
+  trainFirst: number | undefined;
+  trainSend: ((e: TrainEvent) => void) | undefined;
+  trainEvents: TrainEvent[] = [];
   async train(
     params: TrainRequestParams,
     onEvent: (e: TrainEvent) => void,
@@ -79,7 +86,9 @@ class FakeEngine {
   ): Promise<TrainDoneEvent> {
     this.trains.push(params);
     const events = trainStream(params.runId ?? 'r', { trainSize: 640, epochs: params.epochs });
-    for (const e of events.slice(0, -1)) onEvent(e);
+    this.trainEvents = events;
+    this.trainSend = onEvent;
+    for (const e of events.slice(0, this.trainFirst ?? -1)) onEvent(e);
     if (this.hold) {
       if (signal?.aborted) throw new EngineError('cancelled', undefined, true);
       await Promise.race([
@@ -647,6 +656,53 @@ test('a page that reloads while a sampling job streams gets its progress so far,
     release();
     await until(() => types(page).includes('sampleResult'), 'the result');
     assert.equal(pageModel(page).pending.length, 0);
+  } finally {
+    release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a page that says ready, then reloads, mid-training gets the progress line as it is, and each batch once', async () => {
+  configure({});
+  const { dir, engine, page, panel } = setup();
+  let release = (): void => undefined;
+  engine.hold = new Promise((r) => (release = r));
+  // The start, the MLP's first epoch (10 batches and its end) and 3 batches of its second.
+  engine.trainFirst = 15;
+  try {
+    const running = panel.compare({ epochs: 2, limit: 640 });
+    await until(() => engine.trainSend !== undefined, 'the run going');
+    const events = engine.trainEvents;
+    const send = engine.trainSend as (e: TrainEvent) => void;
+    const model = (): PanelModel => pageModel(page);
+    page.receive({ type: 'ready' });
+    await until(() => types(page).includes('init'), 'init');
+    const first = model().runs[0];
+    assert.ok(first?.live, 'the run is live on the page');
+    assert.deepEqual(first.current, { model: 'mlp', epoch: 2, batch: 3, batches: 10 });
+    assert.equal(first.axis.total(), 640 + 3 * 64);
+    assert.equal(first.history[first.history.length - 1].seen, 640 + 3 * 64);
+    assert.equal(first.run.batches.mlp.length, 13);
+    for (const e of events.slice(15, 20)) send(e);
+    // The page is hidden and shown again: VS Code reloads it and it says ready.
+    page.receive({ type: 'ready' });
+    await until(() => types(page).filter((t) => t === 'init').length === 2, 'the second init');
+    for (const e of events.slice(20, 30)) send(e);
+    await tick(50);
+    // As a page that saw every event from the start has it.
+    const all = emptyModel();
+    for (const event of events.slice(0, 30)) applyMessage(all, { type: 'trainEvent', event }, 0);
+    const want = all.runs[0];
+    const got = model().runs[0];
+    assert.deepEqual(got.run.batches, want.run.batches);
+    assert.deepEqual(got.run.epochs, want.run.epochs);
+    assert.deepEqual(got.current, want.current);
+    assert.deepEqual(got.axis.counts(), want.axis.counts());
+    assert.equal(got.history[got.history.length - 1].seen, want.axis.total());
+    assert.ok(got.history.every((h, i) => i === 0 || h.seen >= got.history[i - 1].seen));
+    release();
+    await running;
+    assert.equal(model().runs[0].live, false);
   } finally {
     release();
     rmSync(dir, { recursive: true, force: true });

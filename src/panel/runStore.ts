@@ -1,6 +1,7 @@
 // Keeps training runs and sampling results for the panel: accumulates the event stream of the live
 // run, subsamples the loss so the JSON stays small, and saves to the extension's global storage so
-// past runs survive a window reload. No vscode import (plain fs), so it is unit-tested in Node.
+// past runs survive a window reload. The live run's progress line is kept in memory only, for a page
+// opened mid-run. No vscode import (plain fs), so it is unit-tested in Node.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SampleResult } from '../sampling/types';

@@ -26,6 +26,7 @@ import {
   moveParts,
   revealed,
   stepCaption,
+  traceCaption,
   traceRequest,
   type PlaygroundForm,
 } from './playgroundData';
@@ -539,7 +540,7 @@ export class PlaygroundView {
       g.fill();
       this.caption.textContent =
         this.index === 0
-          ? `${LABELS[tr.sampler]} on ${tr.expr}: ${n} moves recorded after ${tr.warmup} warm-up (seed ${tr.seed}, step ${Number(tr.stepSize.toPrecision(3))}). Step or Animate.`
+          ? traceCaption(tr, LABELS[tr.sampler])
           : `move ${this.index} of ${n} done${this.index === n ? ' — Reset replays the same moves' : ''}`;
     }
     this.updateMarginals();

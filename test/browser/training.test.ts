@@ -179,6 +179,34 @@ test('editor panel (high contrast): wide layout, every view drawn', { skip }, as
       .locator('.eval-body')
       .evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
     assert.equal(cols, 2);
+    // Every slider's filled part (its accent colour) stands out from the page: WCAG's 3:1 for the
+    // parts of a control. The smoothing slider once took the button colour, black in this theme.
+    const sliders = await page.evaluate(() => {
+      const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+      const rgb = (c: string): number[] => {
+        if (!probe) return [];
+        probe.clearRect(0, 0, 1, 1);
+        probe.fillStyle = c;
+        probe.fillRect(0, 0, 1, 1);
+        return [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      };
+      const lum = (c: number[]): number => {
+        const [r, g, b] = c.map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const bg = rgb(getComputedStyle(document.body).backgroundColor);
+      return [...document.querySelectorAll<HTMLInputElement>('input[type="range"]')].map((el) => {
+        const accent = getComputedStyle(el).accentColor;
+        const [a, b] = [lum(rgb(accent)), lum(bg)].sort((x, y) => y - x);
+        return { label: el.getAttribute('aria-label'), accent, ratio: (a + 0.05) / (b + 0.05) };
+      });
+    });
+    assert.equal(sliders.length, 2, JSON.stringify(sliders));
+    for (const sl of sliders)
+      assert.ok(sl.accent !== 'auto' && sl.ratio >= 3, `slider ${JSON.stringify(sl)}`);
     await page.screenshot({ path: '/tmp/tl-training-hc.png', fullPage: true });
     assert.deepEqual(h.problems, []);
   } finally {

@@ -21,7 +21,13 @@ import {
 import { histChart, setHistogram } from './histChart';
 import type { ViewContext } from './context';
 import { h } from './dom';
-import { MAX_PLOT_HEIGHT, plotFrame, scalesEqual, UNEQUAL_SCALES_NOTE } from './plotFrame';
+import {
+  axisTicks,
+  MAX_PLOT_HEIGHT,
+  plotFrame,
+  scalesEqual,
+  UNEQUAL_SCALES_NOTE,
+} from './plotFrame';
 import {
   moveParts,
   revealed,
@@ -506,6 +512,26 @@ export class PlaygroundView {
     g.strokeStyle = th.grid;
     g.lineWidth = 1;
     g.strokeRect(L, T, PW, PH);
+    // Ticks and their values on x and, in 2-D, on y (a 1-D curve's height is relative).
+    g.fillStyle = th.muted;
+    g.font = `10px ${th.font || 'sans-serif'}`;
+    g.beginPath();
+    g.textAlign = 'center';
+    for (const t of axisTicks(x0, x1, Math.max(2, Math.min(7, Math.floor(PW / 55))))) {
+      g.moveTo(X(t.value), T + PH);
+      g.lineTo(X(t.value), T + PH + 3);
+      g.fillText(t.label, X(t.value), T + PH + (tr.dims === 2 ? 14 : 20));
+    }
+    if (tr.dims === 2) {
+      g.textAlign = 'right';
+      for (const t of axisTicks(y0, y1, Math.max(2, Math.min(7, Math.floor(PH / 40))))) {
+        g.moveTo(L - 3, Y(t.value));
+        g.lineTo(L, Y(t.value));
+        g.fillText(t.label, L - 5, Y(t.value) + 3.5);
+      }
+    }
+    g.stroke();
+    g.textAlign = 'start';
     // The chain so far.
     const done = tr.steps.slice(0, this.index);
     g.fillStyle = withAlpha(th.muted, 0.8);

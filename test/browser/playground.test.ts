@@ -1,8 +1,8 @@
 // The sampling playground in headless Chromium under the extension's exact HTML and CSP, at the
 // sidebar's narrowest (300 px) in a dark and a high-contrast theme: the gallery and the tuning
 // controls make the request the host expects, a real recorded chain (traceSteps, in process) is
-// stepped, animated, paused and reset, every move draws on the canvas, nothing overflows the
-// width, and no console error or CSP violation occurs. Saves a screenshot per theme to look at.
+// stepped, animated, paused and reset, every move draws on the canvas, the axes show their values,
+// nothing overflows the width, and no console error or CSP violation occurs. Saves a screenshot per theme to look at.
 // A square range is drawn square at 300 px and in the 1100 px editor tab (equal scales on x and
 // y: the wide tab once stretched it to about 1018 × 242 device pixels).
 // Skips when Debian's /usr/bin/chromium is not installed.
@@ -55,6 +55,30 @@ async function ink(h: Harness): Promise<{ n: number; sum: number }> {
   });
 }
 
+/**
+ * Drawn pixels in the canvas's margins: the 26 CSS px left of the plot (where y's values go in
+ * 2-D) and the 24 CSS px at its foot (x's values).
+ */
+async function marginInk(h: Harness): Promise<{ left: number; below: number }> {
+  return h.page.locator('canvas.pg-canvas').evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d');
+    const k = canvas.width / canvas.clientWidth;
+    if (!ctx || !canvas.width || !canvas.height) return { left: 0, below: 0 };
+    const count = (x: number, y: number, w: number, hh: number): number => {
+      const d = ctx.getImageData(x, y, w, hh).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    };
+    const strip = Math.round(24 * k);
+    return {
+      left: count(0, 0, Math.round(26 * k), canvas.height - strip),
+      below: count(0, canvas.height - strip, canvas.width, strip),
+    };
+  });
+}
+
 const caption = async (h: Harness): Promise<string> =>
   (await h.page.locator('.pg-caption').textContent()) ?? '';
 
@@ -103,6 +127,12 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
         const before = await ink(h);
         assert.ok(before.n > 2000, `density drawn (${before.n} px)`);
         assert.match(await caption(h), /NUTS on .*40 moves recorded/);
+        // The axes carry their values: x's below the plot, y's at its left.
+        const margins = await marginInk(h);
+        assert.ok(
+          margins.left > 40 && margins.below > 40,
+          `axis values: ${JSON.stringify(margins)}`,
+        );
         // The contours and one marginal per axis, each with the density's curve before any move.
         assert.match(
           (await pg.locator('.muted', { hasText: 'Contour lines' }).textContent()) ?? '',

@@ -12,9 +12,9 @@ import { GALLERY_2D } from '../src/common/gallery2d';
 import { type Chart, currentTheme, withAlpha } from './charts';
 import {
   binCounts,
-  contourSegments,
+  CONTOUR_NOTE,
   gridMarginal,
-  massLevels,
+  massContours,
   normalisedCurve,
   type Segment,
 } from './contours';
@@ -46,8 +46,6 @@ const LABELS: Record<StepSamplerName, string> = {
   nuts: 'NUTS',
 };
 const PAD = 28;
-/** The contours drawn enclose these fractions of the density's mass. */
-const CONTOUR_MASS = [0.5, 0.8, 0.95];
 const MARGINAL_BINS = 20;
 
 interface Marginal {
@@ -273,7 +271,7 @@ export class PlaygroundView {
       this.t = 0;
       this.contours = contoursOf(this.trace);
       this.contourNote.textContent = this.contours.length
-        ? `Contour lines enclose ${CONTOUR_MASS.map((p) => `${p * 100} %`).join(', ')} of the density.${scalesNote(this.trace)}`
+        ? `${CONTOUR_NOTE}${scalesNote(this.trace)}`
         : '';
       this.buildMarginals();
       this.draw();
@@ -700,8 +698,7 @@ export class PlaygroundView {
 /** The trace's contour lines at the levels enclosing CONTOUR_MASS; none for a 1-D trace. */
 function contoursOf(tr: StepTrace): Segment[][] {
   const grid = tr.dims === 2 ? tr.density2d : undefined;
-  if (!grid) return [];
-  return massLevels(grid.values, CONTOUR_MASS).map((level) => contourSegments(grid, level));
+  return grid ? massContours(grid) : [];
 }
 
 /** Said under a 2-D plot whose range is too far from square to draw at equal scales. */

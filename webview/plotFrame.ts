@@ -67,8 +67,8 @@ export const UNEQUAL_SCALES_NOTE =
 
 /**
  * Round tick values across [lo, hi] for an axis drawn by hand (the playground's canvas): at most
- * `maxCount` of them, spaced 1, 2, 2.5 or 5 times a power of ten, each with its label at the
- * decimals that spacing needs ("-0" written 0). None for an empty or non-finite range.
+ * `maxCount` of them, spaced 1, 2, 2.5 or 5 times a power of ten, each with its label (no float
+ * noise, no trailing zeros, "-0" written 0). None for an empty or non-finite range.
  */
 export function axisTicks(
   lo: number,
@@ -87,8 +87,8 @@ export function axisTicks(
   // Multiples of the step, so 0 falls on a tick whenever the range holds it.
   for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
     const value = k * step;
-    const label = value.toFixed(decimals);
-    out.push({ value, label: Number(label) === 0 ? (0).toFixed(decimals) : label });
+    // Written as the charts' axes write theirs: no trailing zeros (0, 2.5, not 0.0, 2.5).
+    out.push({ value, label: String(Number(value.toFixed(decimals)) || 0) });
   }
   return out;
 }

@@ -2,8 +2,9 @@
 // sidebar's narrowest (300 px) in a dark and a high-contrast theme: the gallery and the tuning
 // controls make the request the host expects, a real recorded chain (traceSteps, in process) is
 // stepped, animated, paused and reset, every move draws on the canvas, the axes show their values,
-// nothing overflows the width, and no console error or CSP violation occurs. MH, slice and HMC moves
-// are drawn in their colours (accepted blue, rejected orange, paths green) in 1-D and 2-D. Saves a screenshot per theme to look at.
+// nothing overflows the width, and no console error or CSP violation occurs. MH, slice and HMC
+// moves are drawn in their colours (accepted blue, rejected orange, paths green) in 1-D and 2-D.
+// Saves a screenshot per theme to look at.
 // A square range is drawn square at 300 px and in the 1100 px editor tab (equal scales on x and
 // y: the wide tab once stretched it to about 1018 × 242 device pixels).
 // Skips when Debian's /usr/bin/chromium is not installed.

@@ -90,6 +90,47 @@ test(
       assert.equal(await page.locator('.axis-note').textContent(), '');
       assert.ok((await canvasInk(h, 'canvas[aria-label="training loss per batch"]')) > 300);
 
+      // The loss chart as saved (the SVG is read back from what Chart.js laid out): log y and x as
+      // wall time reach the chart; each smoothed line keeps its raw line beside it, faint; the
+      // slider runs from 0 (the raw curve itself) to 0.99.
+      const lossSvg = async (): Promise<string> => {
+        await page.locator('.chart-title', { hasText: 'Loss per batch' }).getByText('SVG').click();
+        return (await lastSave(h))?.data ?? '';
+      };
+      assert.match(await lossSvg(), />loss \(log\)</);
+      await page.locator('select[aria-label="x axis"]').selectOption('time');
+      await settle(page);
+      assert.match(await lossSvg(), />wall time since the run started</);
+      await page.locator('select[aria-label="x axis"]').selectOption('samples');
+      await page.locator('input[aria-label="log-scale loss"]').uncheck();
+      const slider = page.locator('input[aria-label="smoothing"]');
+      assert.deepEqual(
+        await slider.evaluate((el) => [el.getAttribute('min'), el.getAttribute('max')]),
+        ['0', '0.99'],
+      );
+      const mlpLines = async (weight: number): Promise<{ raw: string[]; smooth: string[] }> => {
+        await slider.evaluate((el, w) => {
+          (el as HTMLInputElement).value = String(w);
+          el.dispatchEvent(new Event('input'));
+        }, weight);
+        await settle(page);
+        const svg = await lossSvg();
+        const d = (stroke: string): string[] =>
+          [
+            ...svg.matchAll(new RegExp(`<path d="([^"]+)" fill="none" stroke="${stroke}"`, 'g')),
+          ].map((m) => m[1]);
+        return { raw: d('rgba\\(86, 180, 233, 0\\.25\\)'), smooth: d('#56B4E9') };
+      };
+      const heavy = await mlpLines(0.99);
+      assert.ok(
+        heavy.raw.length >= 1 && heavy.raw.length === heavy.smooth.length,
+        'raw beside smooth',
+      );
+      assert.notDeepEqual(heavy.smooth, heavy.raw);
+      const none = await mlpLines(0);
+      assert.deepEqual(none.smooth, none.raw, 'smoothing 0 is the raw curve');
+      assert.deepEqual(none.raw, heavy.raw, 'the raw curve does not move with the slider');
+
       // Evaluation of the newest run's first model.
       assert.ok((await canvasInk(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
       assert.ok((await canvasInk(h, 'canvas[aria-label="test accuracy per class"]')) > 300);

@@ -135,6 +135,12 @@ test(
         /Contour lines enclose 50 %, 80 %, 95 % of the density/,
       );
 
+      // The KS test of a 2-D run is of x's marginal, and says so.
+      assert.match(
+        (await h.page.locator('.card table.diag').first().textContent()) ?? '',
+        /KS D \/ p \(x\)/,
+      );
+
       // With the draws: the SVG holds the density as a PNG image, the contours and a dot per draw.
       await h.send({ type: 'sampleResult', result: { ...r, runId: 'contours-draws' } });
       await settle(h.page);

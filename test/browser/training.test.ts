@@ -158,6 +158,20 @@ test(
       await page.locator('.chart-title', { hasText: 'per class' }).getByText('SVG').click();
       s = await lastSave(h);
       assert.ok((s?.data?.match(/<rect /g) ?? []).length >= 11, 'background + a bar per class');
+      // Another evaluation from the picker: the heat map and the bars follow it.
+      const picker = page.locator('select[aria-label="evaluation to show"]');
+      const choices = await picker.locator('option').allTextContents();
+      assert.ok(choices.length >= 2, choices.join(' | '));
+      const saved = async (title: string): Promise<string> => {
+        await page.locator('.chart-title', { hasText: title }).getByText('SVG').click();
+        return (await lastSave(h))?.data ?? '';
+      };
+      const [heat, bars] = [await saved('Confusion matrix'), await saved('per class')];
+      await picker.selectOption({ index: 1 });
+      await settle(page);
+      assert.match(choices[1], /cnn/);
+      assert.notEqual(await saved('Confusion matrix'), heat, 'the heat map shows the pick');
+      assert.notEqual(await saved('per class'), bars, 'the bars show the pick');
       await page.getByText('Table CSV').click();
       s = await lastSave(h);
       assert.equal(s?.mime, 'text/csv');

@@ -23,6 +23,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import { fmtCompact, type ChartColorName } from './chartData';
+import type { Segment } from './contours';
 import { MAX_PLOT_HEIGHT, plotFrame } from './plotFrame';
 
 Chart.register(
@@ -204,18 +205,85 @@ export function chartPng(chart: {
 }
 
 /**
- * Draws a pre-rendered heat map into the chart area before the datasets, so the scatter of draws
- * sits on top and the axes map exactly onto the grid (the scales' min/max are the grid's range).
+ * What a 2-D card draws under its scatter of draws: the density's grid as a pre-rendered image (one
+ * pixel per grid point) and its contour lines, in grid units. The grid's values sit at evenly
+ * spaced points including both ends of each range, so each pixel is a cell centred on its point.
  */
-export function heatmapPlugin(image: HTMLCanvasElement): Plugin<'scatter'> {
+export interface DensityLayer {
+  image: HTMLCanvasElement;
+  nx: number;
+  ny: number;
+  contours: readonly Segment[][];
+}
+
+const DENSITY_LAYERS = new WeakMap<object, DensityLayer>();
+
+/** The density layer a chart draws (the SVG export redraws it), if it has one. */
+export function densityLayerOf(chart: object): DensityLayer | undefined {
+  return DENSITY_LAYERS.get(chart);
+}
+
+/**
+ * Where a density layer lands in a chart area: the image's rectangle, half a cell past each edge
+ * (clipped to the area), and a grid point's pixel position.
+ */
+export function densityPlacement(
+  layer: DensityLayer,
+  area: { left: number; top: number; right: number; bottom: number },
+): {
+  image: { x: number; y: number; w: number; h: number };
+  at: (gx: number, gy: number) => [number, number];
+} {
+  const W = area.right - area.left,
+    H = area.bottom - area.top;
+  const cw = W / Math.max(1, layer.nx - 1),
+    ch = H / Math.max(1, layer.ny - 1);
   return {
-    id: 'tlHeatmap',
+    image: { x: area.left - cw / 2, y: area.top - ch / 2, w: W + cw, h: H + ch },
+    at: (gx, gy) => [area.left + gx * cw, area.bottom - gy * ch],
+  };
+}
+
+/**
+ * The contour lines drawn twice, a dark wide stroke under a light narrow one, so they read on both
+ * ends of viridis (dark purple and yellow).
+ */
+export const CONTOUR_STROKES = [
+  { color: 'rgba(0, 0, 0, 0.55)', width: 2.5 },
+  { color: 'rgba(255, 255, 255, 0.85)', width: 1 },
+] as const;
+
+/**
+ * Draws a density layer into the chart area before the datasets, so the scatter of draws sits on
+ * top and the axes map exactly onto the grid (the scales' min/max are the grid's range).
+ */
+export function densityPlugin(layer: DensityLayer): Plugin<'scatter'> {
+  return {
+    id: 'tlDensity',
+    install(chart) {
+      DENSITY_LAYERS.set(chart, layer);
+    },
     beforeDatasetsDraw(chart) {
       const a = chart.chartArea;
+      const { image, at } = densityPlacement(layer, a);
       const ctx = chart.ctx;
       ctx.save();
+      ctx.beginPath();
+      ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
+      ctx.clip();
       ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(image, a.left, a.top, a.right - a.left, a.bottom - a.top);
+      ctx.drawImage(layer.image, image.x, image.y, image.w, image.h);
+      for (const stroke of CONTOUR_STROKES) {
+        ctx.strokeStyle = stroke.color;
+        ctx.lineWidth = stroke.width;
+        ctx.beginPath();
+        for (const level of layer.contours)
+          for (const [x1, y1, x2, y2] of level) {
+            ctx.moveTo(...at(x1, y1));
+            ctx.lineTo(...at(x2, y2));
+          }
+        ctx.stroke();
+      }
       ctx.restore();
     },
   };

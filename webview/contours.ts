@@ -1,4 +1,5 @@
-// Contour lines and marginals of a density sampled on a grid, for the playground's 2-D plot. Pure
+// Contour lines and marginals of a density sampled on a grid, for the playground's 2-D plot and the
+// Sampling tab's 2-D cards. Pure
 // geometry on the grid the step trace carries (row-major, nx × ny values at evenly spaced points
 // that include both ends of each range), so it is unit-tested in Node against closed forms.
 
@@ -67,6 +68,17 @@ export function contourSegments(grid: Grid, level: number): Segment[] {
     }
   }
   return out;
+}
+
+/** The shares of the density's mass the drawn contour lines enclose. */
+export const CONTOUR_MASS: readonly number[] = [0.5, 0.8, 0.95];
+
+/** Said under a plot with the contour lines of CONTOUR_MASS. */
+export const CONTOUR_NOTE = `Contour lines enclose ${CONTOUR_MASS.map((p) => `${p * 100} %`).join(', ')} of the density.`;
+
+/** The contour lines enclosing CONTOUR_MASS of the grid's mass, one list per level. */
+export function massContours(grid: Grid): Segment[][] {
+  return massLevels(grid.values, CONTOUR_MASS).map((level) => contourSegments(grid, level));
 }
 
 /**

@@ -158,12 +158,6 @@ export function diagnosticsCsv(results: readonly SampleResult[]): string {
   );
 }
 
-/**
- * The Summary tab's table as data: counts as plain numbers (the table's thin-space grouping would
- * make them text), and what is not known (a functional call's parameters, mult-adds the engine could
- * not count) as an empty cell, never 0. Layer names come from the user's file (`add_module` takes
- * any string), so they go through the writer's formula guard like every other cell.
- */
 /** A file name from free text (a density), safe on every OS. */
 export function safeFileName(s: string, fallback = 'export'): string {
   const t = s

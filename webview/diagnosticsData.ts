@@ -78,12 +78,19 @@ export function divergenceMarks(r: SampleResult): Pt[] {
   return marks;
 }
 
+/** 2 → "2nd", 3 → "3rd", 11 → "11th", 23 → "23rd". */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
 /** The KS note shown beside the p-value: what it ran on, and why. */
 export function ksNote(r: SampleResult): string {
   const thin = r.ksThin ?? 1;
   const n = r.report?.ksDraws;
   const on = n !== undefined ? `${n} draws` : 'the draws';
   if (thin > 1)
-    return `on ${on}, every ${thin}th: KS assumes independent draws, so each chain is thinned by its autocorrelation time`;
+    return `on ${on}, every ${ordinal(thin)}: KS assumes independent draws, so each chain is thinned by its autocorrelation time`;
   return `on ${on} (independent draws, no thinning)`;
 }

@@ -209,11 +209,13 @@ function table(r: SampleResult): HTMLElement {
         flagged.has('ebfmi'),
       ),
     );
+  // In 2-D the test is of x's marginal (the CLI says so too).
+  const two = r.dims === 2;
   rows.push(
     row(
-      'KS D / p',
+      two ? 'KS D / p (x)' : 'KS D / p',
       r.ks ? `${fmtNum(r.ks.D)} / ${fmtNum(r.ks.p)}` : 'n/a',
-      'Kolmogorov–Smirnov test against the numerically integrated CDF',
+      `Kolmogorov–Smirnov test against the numerically integrated CDF${two ? ' of x’s marginal' : ''}`,
     ),
   );
   rows.push(row('draws/s', fmtCompact(r.drawsPerSec ?? NaN)));
@@ -266,5 +268,11 @@ export function appendDiagnostics(
   if (r.report.ranks.counts.length) add(rankChart(box('Rank plot per chain', 'ranks', true), r));
   if (r.report.energy) add(energyChart(box('Energy: marginal vs transition', 'energy', true), r));
   if (r.report.pit.length)
-    add(pitChart(box('PIT vs numeric CDF (KS draws)', 'pit', true), r, color));
+    add(
+      pitChart(
+        box(`PIT${r.dims === 2 ? ' of x' : ''} vs numeric CDF (KS draws)`, 'pit', true),
+        r,
+        color,
+      ),
+    );
 }

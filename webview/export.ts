@@ -2,12 +2,26 @@
 // scales' ticks, each dataset's points or bars), so the vector copy matches the screen. The host
 // writes the file (the page cannot).
 import type { Chart } from 'chart.js';
-import { chartPng, currentTheme } from './charts';
+import {
+  chartPng,
+  CONTOUR_STROKES,
+  currentTheme,
+  densityLayerOf,
+  densityPlacement,
+} from './charts';
 import type { ViewContext } from './context';
 import { h } from './dom';
-import { sceneSvg, type SvgRect, type SvgScene, type SvgSeries, type SvgText } from './svg';
+import {
+  sceneSvg,
+  type SvgDot,
+  type SvgImage,
+  type SvgRect,
+  type SvgScene,
+  type SvgSeries,
+  type SvgText,
+} from './svg';
 
-type AnyChart = Chart<'line' | 'bar' | 'scatter', unknown[]>;
+type AnyChart = Chart<'line' | 'bar' | 'scatter', unknown[]> | Chart;
 
 function tickLabel(l: unknown): string {
   return Array.isArray(l)
@@ -19,7 +33,10 @@ function tickLabel(l: unknown): string {
 
 const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
 
-/** The chart as a vector scene: grid, ticks, axis titles, series and bars, a legend row on top. */
+/**
+ * The chart as a vector scene: grid, ticks, axis titles, series (filled where the chart fills),
+ * bars, points drawn without a line, a 2-D card's density layer, and a legend row on top.
+ */
 export function chartScene(chart: AnyChart): SvgScene {
   const t = currentTheme();
   const a = chart.chartArea;
@@ -27,6 +44,26 @@ export function chartScene(chart: AnyChart): SvgScene {
   const texts: SvgText[] = [];
   const rects: SvgRect[] = [];
   const series: SvgSeries[] = [];
+  const dots: SvgDot[] = [];
+  const images: SvgImage[] = [];
+  const layer = densityLayerOf(chart);
+  if (layer) {
+    // A 2-D card's density under its draws, as the screen shows it (densityPlugin).
+    const { image, at } = densityPlacement(layer, a);
+    images.push({
+      ...image,
+      href: layer.image.toDataURL('image/png'),
+      clip: { x: a.left, y: a.top, w: a.right - a.left, h: a.bottom - a.top },
+    });
+    for (const stroke of CONTOUR_STROKES)
+      series.push({
+        color: stroke.color,
+        width: stroke.width,
+        points: layer.contours.flatMap((level) =>
+          level.flatMap(([x1, y1, x2, y2]) => [at(x1, y1), at(x2, y2), null]),
+        ),
+      });
+  }
   for (const scale of Object.values(chart.scales)) {
     const horizontal = scale.isHorizontal();
     scale.ticks.forEach((tick, i) => {
@@ -79,25 +116,41 @@ export function chartScene(chart: AnyChart): SvgScene {
         });
       });
     } else {
-      const dash =
-        'borderDash' in ds && Array.isArray(ds.borderDash)
-          ? ds.borderDash.filter((d): d is number => typeof d === 'number')
-          : [];
-      const width =
-        'borderWidth' in ds && typeof ds.borderWidth === 'number' ? ds.borderWidth : 1.5;
-      series.push({
-        color: stroke,
-        width,
-        dash,
-        points: meta.data.map((el) => {
-          const p = el.getProps(['x', 'y'], true) as Record<string, number>;
-          return Number.isFinite(p.x) && Number.isFinite(p.y) ? [p.x, p.y] : null;
-        }),
+      const points = meta.data.map((el): [number, number] | null => {
+        const p = el.getProps(['x', 'y'], true) as Record<string, number>;
+        return Number.isFinite(p.x) && Number.isFinite(p.y) ? [p.x, p.y] : null;
       });
+      // A scatter, or a line dataset drawn as marks only (divergences on a trace): dots.
+      if (meta.type === 'scatter' || ('showLine' in ds && ds.showLine === false)) {
+        const r = 'pointRadius' in ds && typeof ds.pointRadius === 'number' ? ds.pointRadius : 2;
+        const fill = str(ds.backgroundColor, stroke);
+        // Chart.js clips its datasets to the plot area: a draw outside the range is not shown.
+        for (const p of points)
+          if (p && p[0] >= a.left && p[0] <= a.right && p[1] >= a.top && p[1] <= a.bottom)
+            dots.push({ x: p[0], y: p[1], r: Math.max(r, 0.5), fill });
+      } else {
+        const dash =
+          'borderDash' in ds && Array.isArray(ds.borderDash)
+            ? ds.borderDash.filter((d): d is number => typeof d === 'number')
+            : [];
+        const width =
+          'borderWidth' in ds && typeof ds.borderWidth === 'number' ? ds.borderWidth : 1.5;
+        // A filled line (a histogram's outline, closed on the axis) keeps its fill.
+        const filled = 'fill' in ds && ds.fill !== undefined && ds.fill !== false;
+        series.push({
+          color: stroke,
+          width,
+          dash,
+          points,
+          ...(filled && typeof ds.backgroundColor === 'string' ? { fill: ds.backgroundColor } : {}),
+        });
+      }
     }
     // The legend shows what the chart's own legend shows (its filter hides the raw loss lines).
     const label = ds.label ?? '';
-    const shown = chart.legend?.legendItems?.some((it) => it.text === label) ?? false;
+    const shown =
+      chart.options.plugins?.legend?.display !== false &&
+      (chart.legend?.legendItems?.some((it) => it.text === label) ?? false);
     if (label && shown) {
       rects.push({ x: legendX, y: 6, w: 12, h: 3, fill: stroke });
       texts.push({ x: legendX + 16, y: 11, text: label });
@@ -111,8 +164,10 @@ export function chartScene(chart: AnyChart): SvgScene {
     font: t.font,
     color: t.fg,
     lines,
+    images,
     rects,
     series,
+    dots,
     texts,
   };
 }

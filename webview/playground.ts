@@ -12,20 +12,27 @@ import { GALLERY_2D } from '../src/common/gallery2d';
 import { type Chart, currentTheme, withAlpha } from './charts';
 import {
   binCounts,
-  contourSegments,
+  CONTOUR_NOTE,
   gridMarginal,
-  massLevels,
+  massContours,
   normalisedCurve,
   type Segment,
 } from './contours';
 import { histChart, setHistogram } from './histChart';
 import type { ViewContext } from './context';
 import { h } from './dom';
-import { MAX_PLOT_HEIGHT, plotFrame, scalesEqual, UNEQUAL_SCALES_NOTE } from './plotFrame';
+import {
+  axisTicks,
+  MAX_PLOT_HEIGHT,
+  plotFrame,
+  scalesEqual,
+  UNEQUAL_SCALES_NOTE,
+} from './plotFrame';
 import {
   moveParts,
   revealed,
   stepCaption,
+  traceCaption,
   traceRequest,
   type PlaygroundForm,
 } from './playgroundData';
@@ -39,8 +46,6 @@ const LABELS: Record<StepSamplerName, string> = {
   nuts: 'NUTS',
 };
 const PAD = 28;
-/** The contours drawn enclose these fractions of the density's mass. */
-const CONTOUR_MASS = [0.5, 0.8, 0.95];
 const MARGINAL_BINS = 20;
 
 interface Marginal {
@@ -266,7 +271,7 @@ export class PlaygroundView {
       this.t = 0;
       this.contours = contoursOf(this.trace);
       this.contourNote.textContent = this.contours.length
-        ? `Contour lines enclose ${CONTOUR_MASS.map((p) => `${p * 100} %`).join(', ')} of the density.${scalesNote(this.trace)}`
+        ? `${CONTOUR_NOTE}${scalesNote(this.trace)}`
         : '';
       this.buildMarginals();
       this.draw();
@@ -505,6 +510,26 @@ export class PlaygroundView {
     g.strokeStyle = th.grid;
     g.lineWidth = 1;
     g.strokeRect(L, T, PW, PH);
+    // Ticks and their values on x and, in 2-D, on y (a 1-D curve's height is relative).
+    g.fillStyle = th.muted;
+    g.font = `10px ${th.font || 'sans-serif'}`;
+    g.beginPath();
+    g.textAlign = 'center';
+    for (const t of axisTicks(x0, x1, Math.max(2, Math.min(7, Math.floor(PW / 55))))) {
+      g.moveTo(X(t.value), T + PH);
+      g.lineTo(X(t.value), T + PH + 3);
+      g.fillText(t.label, X(t.value), T + PH + (tr.dims === 2 ? 14 : 20));
+    }
+    if (tr.dims === 2) {
+      g.textAlign = 'right';
+      for (const t of axisTicks(y0, y1, Math.max(2, Math.min(7, Math.floor(PH / 40))))) {
+        g.moveTo(L - 3, Y(t.value));
+        g.lineTo(L, Y(t.value));
+        g.fillText(t.label, L - 5, Y(t.value) + 3.5);
+      }
+    }
+    g.stroke();
+    g.textAlign = 'start';
     // The chain so far.
     const done = tr.steps.slice(0, this.index);
     g.fillStyle = withAlpha(th.muted, 0.8);
@@ -539,7 +564,7 @@ export class PlaygroundView {
       g.fill();
       this.caption.textContent =
         this.index === 0
-          ? `${LABELS[tr.sampler]} on ${tr.expr}: ${n} moves recorded after ${tr.warmup} warm-up (seed ${tr.seed}, step ${Number(tr.stepSize.toPrecision(3))}). Step or Animate.`
+          ? traceCaption(tr, LABELS[tr.sampler])
           : `move ${this.index} of ${n} done${this.index === n ? ' — Reset replays the same moves' : ''}`;
     }
     this.updateMarginals();
@@ -673,8 +698,7 @@ export class PlaygroundView {
 /** The trace's contour lines at the levels enclosing CONTOUR_MASS; none for a 1-D trace. */
 function contoursOf(tr: StepTrace): Segment[][] {
   const grid = tr.dims === 2 ? tr.density2d : undefined;
-  if (!grid) return [];
-  return massLevels(grid.values, CONTOUR_MASS).map((level) => contourSegments(grid, level));
+  return grid ? massContours(grid) : [];
 }
 
 /** Said under a 2-D plot whose range is too far from square to draw at equal scales. */

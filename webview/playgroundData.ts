@@ -1,11 +1,19 @@
 // Pure helpers of the playground (webview/playground.ts): what each recorded move says in words,
 // how much of a move is shown part-way through its animation, and the request the form makes.
 // No DOM, so they are unit-tested in Node.
-import type { SampleRequestParams, SamplerStep, StepSamplerName } from '../src/common/messages';
+import type {
+  SampleRequestParams,
+  SamplerStep,
+  StepSamplerName,
+  StepTrace,
+} from '../src/common/messages';
 import { fieldNumber, readTuning, type TuningText } from './tuningForm';
 
 const f = (v: number | null | undefined, d = 3): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(d)).toString();
+
+/** "1 leapfrog step", "3 leapfrog steps". */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** One line saying what a move did, beside the plot. */
 export function stepCaption(s: SamplerStep, dims: 1 | 2): string {
@@ -17,12 +25,12 @@ export function stepCaption(s: SamplerStep, dims: 1 | 2): string {
       return s.updates
         .map(
           (u) =>
-            `${dims === 2 ? (u.axis === 0 ? 'x: ' : 'y: ') : ''}slice at ${f(u.height, 2)} of the peak, stepped out to [${f(u.bracket[0])}, ${f(u.bracket[1])}], ${u.shrink.length - 1} shrink${u.shrink.length === 2 ? '' : 's'}`,
+            `${dims === 2 ? (u.axis === 0 ? 'x: ' : 'y: ') : ''}slice at ${f(u.height, 2)} of the peak, stepped out to [${f(u.bracket[0])}, ${f(u.bracket[1])}], ${count(u.shrink.length - 1, 'shrink')}`,
         )
         .join('; ');
     case 'hmc': {
       const worst = Math.max(...s.energyError.map((e) => Math.abs(e ?? Infinity)));
-      return `${s.path.length} leapfrog steps, largest energy error ${f(worst, 2)}${s.divergent ? ' (divergent)' : ''}, acceptance probability ${f(s.acceptProb, 2)}: ${s.accepted ? 'accepted' : 'rejected'}`;
+      return `${count(s.path.length, 'leapfrog step')}, largest energy error ${f(worst, 2)}${s.divergent ? ' (divergent)' : ''}, acceptance probability ${f(s.acceptProb, 2)}: ${s.accepted ? 'accepted' : 'rejected'}`;
     }
     case 'nuts': {
       const n = s.doublings.reduce((a, d) => a + d.path.length, 0);
@@ -32,9 +40,18 @@ export function stepCaption(s: SamplerStep, dims: 1 | 2): string {
         divergence: 'a leapfrog step diverged',
         'max-depth': 'it reached the maximum depth',
       }[s.stop];
-      return `tree depth ${s.depth} (${n} leapfrog steps); stopped because ${why}`;
+      return `tree depth ${s.depth} (${count(n, 'leapfrog step')}); stopped because ${why}`;
     }
   }
+}
+
+/** The caption before the first move: what was recorded, and how. */
+export function traceCaption(tr: StepTrace, label: string): string {
+  // The trace's one tuned scale is each sampler's own: MH's proposal, slice's width, HMC's step.
+  const scale = { mh: 'proposal scale', slice: 'slice width', hmc: 'step size', nuts: 'step size' }[
+    tr.sampler
+  ];
+  return `${label} on ${tr.expr}: ${count(tr.steps.length, 'move')} recorded after ${count(tr.warmup, 'warm-up iteration')} (seed ${tr.seed}, ${scale} ${f(tr.stepSize)}). Step or Animate.`;
 }
 
 /** How many of `total` items are shown a fraction t ∈ [0, 1] into a move's animation. */

@@ -64,3 +64,31 @@ export function scalesEqual(
 /** Said under a 2-D plot whose scales differ. */
 export const UNEQUAL_SCALES_NOTE =
   'x and y are drawn at different scales (the range is far from square).';
+
+/**
+ * Round tick values across [lo, hi] for an axis drawn by hand (the playground's canvas): at most
+ * `maxCount` of them, spaced 1, 2, 2.5 or 5 times a power of ten, each with its label (no float
+ * noise, no trailing zeros, "-0" written 0). None for an empty or non-finite range.
+ */
+export function axisTicks(
+  lo: number,
+  hi: number,
+  maxCount: number,
+): { value: number; label: string }[] {
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span) || maxCount < 1) return [];
+  const raw = span / Math.max(1, maxCount - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  const nice = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10;
+  const step = nice * mag;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (nice === 2.5 ? 1 : 0));
+  const out: { value: number; label: string }[] = [];
+  // Multiples of the step, so 0 falls on a tick whenever the range holds it.
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+    const value = k * step;
+    // Written as the charts' axes write theirs: no trailing zeros (0, 2.5, not 0.0, 2.5).
+    out.push({ value, label: String(Number(value.toFixed(decimals)) || 0) });
+  }
+  return out;
+}

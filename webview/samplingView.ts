@@ -16,10 +16,9 @@ import {
   axisTitle,
   baseOptions,
   Chart,
-  chartPng,
   currentTheme,
+  densityPlugin,
   equalScalesPlugin,
-  heatmapPlugin,
   makeChart,
   PIXEL_DECIMATION,
   withAlpha,
@@ -33,6 +32,8 @@ import {
   MODEL_COLORS,
   type Pt,
 } from './chartData';
+import { CONTOUR_NOTE, massContours } from './contours';
+import { chartExportButtons } from './export';
 import { histChart } from './histChart';
 import { scalesEqual, UNEQUAL_SCALES_NOTE } from './plotFrame';
 import { diagnosticsCsv, safeFileName, tracesCsv } from './csvData';
@@ -548,25 +549,33 @@ export class SamplingView {
       el.append(h('div', { class: 'warn-text' }, ...warnings.map((w) => h('div', null, `⚠ ${w}`))));
     const box = (title: string, name: string, short = false): HTMLCanvasElement => {
       const canvas = h('canvas', { role: 'img', 'aria-label': `${title} (${r.sampler})` });
-      const png = h('button', { class: 'link-button', title: 'Save this chart as a PNG' }, 'PNG');
+      // The chart this box holds is the next one pushed onto `charts`.
       const idx = charts.length;
-      png.addEventListener('click', () =>
-        this.ctx.saveFile(
-          `${name}-${r.sampler}-${safeFileName(r.expr, 'density')}.png`,
-          'image/png',
-          chartPng(charts[idx]),
-        ),
-      );
       el.append(
-        h('div', { class: 'chart-title' }, h('span', null, title), png),
+        h(
+          'div',
+          { class: 'chart-title' },
+          h('span', null, title),
+          chartExportButtons(
+            this.ctx,
+            `${name}-${r.sampler}-${safeFileName(r.expr, 'density')}`,
+            () => charts[idx],
+          ),
+        ),
         h('div', { class: short ? 'chart-box short' : 'chart-box' }, canvas),
       );
       return canvas;
     };
     if (r.dims === 2 && r.density2d) {
       charts.push(heatmapChart(box('Density and draws', 'heatmap'), r));
-      if (!scalesEqual(r.range, r.rangeY ?? r.range))
-        el.append(h('div', { class: 'muted caption' }, UNEQUAL_SCALES_NOTE));
+      const equal = scalesEqual(r.range, r.rangeY ?? r.range);
+      el.append(
+        h(
+          'div',
+          { class: 'muted caption' },
+          `${CONTOUR_NOTE}${equal ? '' : ` ${UNEQUAL_SCALES_NOTE}`}`,
+        ),
+      );
       charts.push(
         histChart(
           box('Marginal x', 'marginal-x', true),
@@ -713,14 +722,15 @@ function acfChart(canvas: HTMLCanvasElement, acf: number[], color: string): Char
 }
 
 function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
-  const d = r.density2d;
+  const d = r.density2d ?? { nx: 0, ny: 0, values: [] };
   const img = document.createElement('canvas');
-  if (d) {
+  if (d.nx > 0 && d.ny > 0) {
     img.width = d.nx;
     img.height = d.ny;
     const c2 = img.getContext('2d');
     if (c2) c2.putImageData(new ImageData(heatmapPixels(d.nx, d.ny, d.values), d.nx, d.ny), 0, 0);
   }
+  const layer = { image: img, nx: d.nx, ny: d.ny, contours: massContours(d) };
   const ry = r.rangeY ?? r.range;
   const sc = r.scatter ?? { x: [], y: [] };
   const stride = Math.max(1, Math.ceil(sc.x.length / SCATTER_POINTS));
@@ -758,7 +768,7 @@ function heatmapChart(canvas: HTMLCanvasElement, r: SampleResult): Chart {
       ],
     },
     options: opts as ChartOptions<'scatter'>,
-    plugins: [heatmapPlugin(img), equalScalesPlugin(r.range, ry)],
+    plugins: [densityPlugin(layer), equalScalesPlugin(r.range, ry)],
   }) as unknown as Chart;
 }
 

@@ -21,6 +21,26 @@ export interface SvgSeries {
   dash?: readonly number[];
   /** Pixel positions; a null breaks the line. */
   points: readonly ([number, number] | null)[];
+  /** A colour for the area the line encloses, closed from its last point to its first. */
+  fill?: string;
+}
+
+export interface SvgDot {
+  x: number;
+  y: number;
+  r: number;
+  fill: string;
+}
+
+/** A raster drawn as is (a density's grid), shown only inside `clip`. */
+export interface SvgImage {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** A PNG data URL; anything else is left out. */
+  href: string;
+  clip: { x: number; y: number; w: number; h: number };
 }
 
 export interface SvgRect {
@@ -40,8 +60,12 @@ export interface SvgScene {
   color: string;
   /** Grid lines and axes, as pixel segments. */
   lines?: readonly { x1: number; y1: number; x2: number; y2: number; color: string }[];
+  /** Drawn over the grid lines (as a chart plugin paints over Chart.js's grid), under the rest. */
+  images?: readonly SvgImage[];
   rects?: readonly SvgRect[];
   series?: readonly SvgSeries[];
+  /** Points drawn without a line (a scatter, marks on a trace), over the series. */
+  dots?: readonly SvgDot[];
   texts?: readonly SvgText[];
 }
 
@@ -71,6 +95,17 @@ export function sceneSvg(s: SvgScene): string {
     out.push(
       `<line x1="${n(l.x1)}" y1="${n(l.y1)}" x2="${n(l.x2)}" y2="${n(l.y2)}" stroke="${color(l.color)}" stroke-width="1"/>`,
     );
+  for (const im of s.images ?? []) {
+    if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(im.href)) continue;
+    const c = im.clip;
+    // A nested viewport clips without ids (two charts' files never clash); the grid's cells stay
+    // square-edged as on screen.
+    out.push(
+      `<svg x="${n(c.x)}" y="${n(c.y)}" width="${n(c.w)}" height="${n(c.h)}" viewBox="${n(c.x)} ${n(c.y)} ${n(c.w)} ${n(c.h)}" overflow="hidden">`,
+      `<image x="${n(im.x)}" y="${n(im.y)}" width="${n(im.w)}" height="${n(im.h)}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${im.href}"/>`,
+      '</svg>',
+    );
+  }
   for (const r of s.rects ?? []) {
     const rect = `<rect x="${n(r.x)}" y="${n(r.y)}" width="${n(Math.max(0, r.w))}" height="${n(Math.max(0, r.h))}" fill="${color(r.fill)}"`;
     out.push(r.title ? `${rect}><title>${escapeXml(r.title)}</title></rect>` : `${rect}/>`);
@@ -87,11 +122,14 @@ export function sceneSvg(s: SvgScene): string {
       pen = true;
     }
     if (!d) continue;
+    if (se.fill) out.push(`<path d="${d}Z" fill="${color(se.fill)}" stroke="none"/>`);
     const dash = se.dash?.length ? ` stroke-dasharray="${se.dash.map(n).join(' ')}"` : '';
     out.push(
       `<path d="${d}" fill="none" stroke="${color(se.color)}" stroke-width="${n(se.width)}" stroke-linejoin="round"${dash}/>`,
     );
   }
+  for (const p of s.dots ?? [])
+    out.push(`<circle cx="${n(p.x)}" cy="${n(p.y)}" r="${n(p.r)}" fill="${color(p.fill)}"/>`);
   for (const t of s.texts ?? []) {
     const rot = t.rotate ? ` transform="rotate(${n(t.rotate)} ${n(t.x)} ${n(t.y)})"` : '';
     const size = t.size ? ` font-size="${n(t.size)}"` : '';

@@ -307,7 +307,7 @@ function isXY(v: unknown): v is { x: number[]; y: number[] } {
 
 const FLAG_METRICS = new Set(['rhat', 'essBulk', 'essTail', 'divergences', 'treeDepth', 'ebfmi']);
 
-const ADVICE_SETTINGS = new Set(['n', 'warmup', 'range', 'logDensity']);
+const ADVICE_SETTINGS = new Set(['n', 'warmup', 'range', 'logDensity', 'targetAccept', 'maxDepth']);
 
 /** A flag's advice: text, and settings each with the text that names it. */
 function isAdvice(a: unknown): a is unknown[] {

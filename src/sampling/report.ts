@@ -20,6 +20,8 @@ const CLI_FLAGS: Record<AdviceSetting, string> = {
   warmup: '--warmup',
   range: '--range',
   logDensity: '--log-density',
+  targetAccept: '--target-accept',
+  maxDepth: '--max-depth',
 };
 
 /** Advice as the CLI prints it: each setting's text followed by its flag. */
@@ -32,6 +34,8 @@ export function cliAdvice(advice: Advice): string {
 const N = (text: string) => ({ text, setting: 'n' as const });
 const WARMUP = (text: string) => ({ text, setting: 'warmup' as const });
 const RANGE = (text: string) => ({ text, setting: 'range' as const });
+const TARGET_ACCEPT = (text: string) => ({ text, setting: 'targetAccept' as const });
+const MAX_DEPTH = (text: string) => ({ text, setting: 'maxDepth' as const });
 
 /** What to change when ESS is low, by sampler family. */
 function essFix(sampler: SamplerName): Advice {
@@ -110,7 +114,8 @@ export function diagnosticFlags(
       'divergences',
       `${extra.divergences} divergent transition${extra.divergences > 1 ? 's' : ''} (${((100 * extra.divergences) / extra.draws).toPrecision(2)} % of draws), marked on the trace: the integrator failed where the density curves sharply, so that region may be missed`,
       [
-        'a higher target acceptance (smaller steps) or ',
+        TARGET_ACCEPT('a higher target acceptance'),
+        ' (smaller steps) or ',
         WARMUP('a longer warm-up'),
         '; a sharp edge or a funnel may need ',
         RANGE('a range'),
@@ -122,6 +127,8 @@ export function diagnosticFlags(
       'treeDepth',
       `${(100 * extra.treeDepthSaturation).toPrecision(2)} % of transitions stopped at the maximum tree depth, not at a U-turn: the paths were cut short`,
       [
+        MAX_DEPTH('a larger max depth'),
+        ', or ',
         WARMUP('a longer warm-up'),
         ' so the step size grows to the scale of the density; ',
         RANGE('a tighter range'),

@@ -122,9 +122,8 @@ export interface SampleDiagnostics {
   report?: DiagnosticsReport;
 }
 
-/** A diagnostic past its threshold: what it measured, and what to change. */
 /** A setting a flag's advice points to: the CLI names it by its flag, the panel by its field. */
-export type AdviceSetting = 'n' | 'warmup' | 'range' | 'logDensity';
+export type AdviceSetting = 'n' | 'warmup' | 'range' | 'logDensity' | 'targetAccept' | 'maxDepth';
 
 /**
  * What to change, as text and the settings it names (`text` reads alone in the panel, e.g. "a longer
@@ -132,6 +131,7 @@ export type AdviceSetting = 'n' | 'warmup' | 'range' | 'logDensity';
  */
 export type Advice = (string | { text: string; setting: AdviceSetting })[];
 
+/** A diagnostic past its threshold: what it measured, and what to change. */
 export interface DiagnosticFlag {
   metric: 'rhat' | 'essBulk' | 'essTail' | 'divergences' | 'treeDepth' | 'ebfmi';
   /** e.g. "R-hat 1.04 > 1.01: the chains disagree". */

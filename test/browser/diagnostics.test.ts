@@ -1,12 +1,14 @@
 // The sampling diagnostics views in headless Chromium under the extension's exact HTML and CSP, fed
 // with real engine results: the flags with what to change, the table (R-hat bulk/tail, MCSE of the
 // quantiles, E-BFMI, tree depth), the KS note, rank plots, the energy plot for NUTS, the PIT
-// histogram, a trace with divergences (where marks land: test/unit/panel/diagnosticsData.test.ts).
+// histogram, a trace with divergences (where marks land: test/unit/panel/diagnosticsData.test.ts),
+// each chart saved as SVG.
 // No console error, no CSP violation; at 320 px in a high-contrast theme.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostToWebview, SampleResult } from '../../src/common/messages';
+import { decodeSaveFile } from '../../src/panel/hostMessages';
 import { runSampler } from '../../src/sampling';
 import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
 
@@ -96,7 +98,7 @@ test(
     assert.match(table, /divergences2 ⚠/);
     const notes = await h.page.locator('.ks-note').allTextContents();
     assert.ok(
-      notes.some((n) => /every \d+th: KS assumes independent draws/.test(n)),
+      notes.some((n) => /every \d+(st|nd|rd|th): KS assumes independent draws/.test(n)),
       notes.join('\n'),
     );
     for (const label of [
@@ -113,6 +115,21 @@ test(
       0,
       'no energy plot for MH',
     );
+    // Every card chart saves as SVG too: the trace with its two divergences as dots, the
+    // histogram with its filled outline.
+    const card = h.page.locator('.card', { hasText: 'NUTS' });
+    const svgOf = async (title: string): Promise<string> => {
+      await card.locator('.chart-title', { hasText: title }).getByText('SVG').click();
+      const posted = (await h.posted()) as { type: string; mime?: string; data?: string }[];
+      const saved = posted.filter((m) => m.type === 'saveFile').pop();
+      assert.equal(saved?.mime, 'image/svg+xml', title);
+      assert.ok(decodeSaveFile('image/svg+xml', saved?.data ?? '') instanceof Uint8Array, title);
+      return saved?.data ?? '';
+    };
+    assert.equal(((await svgOf('Trace per chain')).match(/<circle /g) ?? []).length, 2);
+    assert.match(await svgOf('Histogram vs true density'), /<path d="M[^"]+Z" fill="rgba\(/);
+    for (const title of ['Autocorrelation', 'Rank plot per chain', 'Energy', 'PIT'])
+      assert.match(await svgOf(title), /<path d="M[\d.]+ [\d.]+L/, title);
     assert.deepEqual(h.problems, []);
   },
 );

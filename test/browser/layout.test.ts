@@ -3,7 +3,7 @@
 // no control, heading or picker runs past its container (scrollWidth ≤ clientWidth + 1, and nothing
 // past the page's right edge) except inside the boxes meant to scroll sideways (the runs table);
 // every heading fits on at most two lines without being cut; a picker is as wide as its longest
-// choice. Saves a screenshot of each tab at 300 px and in the 1100 px editor tab to look at.
+// choice; nothing marked hidden is shown. Saves a screenshot of each tab at 300 px and in the 1100 px editor tab to look at.
 // Skips when Debian's /usr/bin/chromium is not installed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +57,10 @@ async function layoutProblems(h: Harness): Promise<string[]> {
       }
       return false;
     };
+    // An element marked hidden is not drawn, whatever display a layout rule gives its class.
+    for (const el of document.querySelectorAll<HTMLElement>('[hidden]'))
+      if (el.getClientRects().length > 0 && el.parentElement?.closest('[hidden]') === null)
+        out.push(`${name(el)} is marked hidden but shown`);
     const pageRight = document.documentElement.clientWidth;
     for (const el of document.querySelectorAll<HTMLElement>('body *')) {
       if (!visible(el) || el instanceof HTMLCanvasElement || scrolls(el)) continue;
@@ -146,6 +150,32 @@ test(
       assert.deepEqual(await layoutProblems(h), [], 'Sampling tab and playground');
       await h.page.screenshot({ path: join(SHOTS, 'sampling-300.png'), fullPage: true });
       await h.page.locator('.playground').screenshot({ path: join(SHOTS, 'playground-300.png') });
+      assert.deepEqual(h.problems, []);
+    } finally {
+      await h.close();
+    }
+  },
+);
+
+test(
+  'the editor tab at 1100 px before any evaluation or result: only the empty notes show',
+  { skip },
+  async () => {
+    const h = await openHarness(browser as Browser, {
+      theme: 'dark',
+      width: 1100,
+      editor: true,
+      height: 900,
+    });
+    try {
+      // A run recorded before evaluations were sent, no sampling results, no recorded chain.
+      await h.send({ ...init, runs: [storedRun('plain')], samples: [] });
+      await settle(h.page);
+      assert.ok(await h.page.getByText('After each epoch, the test set').isVisible());
+      assert.equal(await h.page.locator('.eval-body').isVisible(), false);
+      assert.deepEqual(await layoutProblems(h), [], 'Training tab');
+      await tab(h, 1);
+      assert.deepEqual(await layoutProblems(h), [], 'Sampling tab and playground');
       assert.deepEqual(h.problems, []);
     } finally {
       await h.close();

@@ -1,8 +1,10 @@
 // The sampling playground in headless Chromium under the extension's exact HTML and CSP, at the
 // sidebar's narrowest (300 px) in a dark and a high-contrast theme: the gallery and the tuning
 // controls make the request the host expects, a real recorded chain (traceSteps, in process) is
-// stepped, animated, paused and reset, every move draws on the canvas, nothing overflows the
-// width, and no console error or CSP violation occurs. Saves a screenshot per theme to look at.
+// stepped, animated, paused and reset, every move draws on the canvas, the axes show their values,
+// nothing overflows the width, and no console error or CSP violation occurs. MH, slice and HMC
+// moves are drawn in their colours (accepted blue, rejected orange, paths green) in 1-D and 2-D.
+// Saves a screenshot per theme to look at.
 // A square range is drawn square at 300 px and in the 1100 px editor tab (equal scales on x and
 // y: the wide tab once stretched it to about 1018 × 242 device pixels).
 // Skips when Debian's /usr/bin/chromium is not installed.
@@ -55,6 +57,30 @@ async function ink(h: Harness): Promise<{ n: number; sum: number }> {
   });
 }
 
+/**
+ * Drawn pixels in the canvas's margins: the 26 CSS px left of the plot (where y's values go in
+ * 2-D) and the 24 CSS px at its foot (x's values).
+ */
+async function marginInk(h: Harness): Promise<{ left: number; below: number }> {
+  return h.page.locator('canvas.pg-canvas').evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d');
+    const k = canvas.width / canvas.clientWidth;
+    if (!ctx || !canvas.width || !canvas.height) return { left: 0, below: 0 };
+    const count = (x: number, y: number, w: number, hh: number): number => {
+      const d = ctx.getImageData(x, y, w, hh).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    };
+    const strip = Math.round(24 * k);
+    return {
+      left: count(0, 0, Math.round(26 * k), canvas.height - strip),
+      below: count(0, canvas.height - strip, canvas.width, strip),
+    };
+  });
+}
+
 const caption = async (h: Harness): Promise<string> =>
   (await h.page.locator('.pg-caption').textContent()) ?? '';
 
@@ -103,6 +129,12 @@ for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
         const before = await ink(h);
         assert.ok(before.n > 2000, `density drawn (${before.n} px)`);
         assert.match(await caption(h), /NUTS on .*40 moves recorded/);
+        // The axes carry their values: x's below the plot, y's at its left.
+        const margins = await marginInk(h);
+        assert.ok(
+          margins.left > 40 && margins.below > 40,
+          `axis values: ${JSON.stringify(margins)}`,
+        );
         // The contours and one marginal per axis, each with the density's curve before any move.
         assert.match(
           (await pg.locator('.muted', { hasText: 'Contour lines' }).textContent()) ?? '',
@@ -277,3 +309,80 @@ for (const [width, editor] of [
     },
   );
 }
+
+/** Pixels of the playground canvas within 12 of each channel of `hex` (a move's colour). */
+async function colourCount(h: Harness, hex: string): Promise<number> {
+  return h.page.locator('canvas.pg-canvas').evaluate((c, want) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(want.slice(i, i + 2), 16));
+    let n = 0;
+    if (d)
+      for (let i = 0; i < d.length; i += 4)
+        if (
+          d[i + 3] > 200 &&
+          Math.abs(d[i] - r) <= 12 &&
+          Math.abs(d[i + 1] - g) <= 12 &&
+          Math.abs(d[i + 2] - b) <= 12
+        )
+          n++;
+    return n;
+  }, hex);
+}
+
+// The dark theme's Okabe–Ito accept, reject and path colours (webview/charts.ts).
+const ACCEPT = '#56b4e9',
+  REJECT = '#e69f00',
+  PATH = '#009e73';
+
+test('MH, slice and HMC moves are drawn in their colours, in 1-D and 2-D', { skip }, async () => {
+  const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1000 });
+  try {
+    await h.send(init);
+    await h.send({ type: 'showTab', tab: 'sampling' });
+    await h.page.locator('.playground').scrollIntoViewIfNeeded();
+    const show = async (trace: ReturnType<typeof traceSteps>, move: number): Promise<void> => {
+      await h.send({ type: 'stepTrace', trace });
+      await settle(h.page);
+      for (let i = 0; i <= move; i++) await h.page.locator('.pg-step').click();
+      assert.match(await caption(h), new RegExp(`^move ${move + 1} of`));
+    };
+    for (const expr of ['exp(-x^2/2) * (1 + sin(3x)^2)', 'exp(-x^2/2 - (y - x^2)^2)']) {
+      const dims = expr.includes('y') ? '2-D' : '1-D';
+      // MH: an accepted proposal in blue, a rejected one in orange, nothing else in either.
+      const mh = traceSteps({ expr, sampler: 'mh', n: 40, chains: 1, seed: 3, warmup: 200 }, 40);
+      const acc = mh.steps.findIndex((s) => s.sampler === 'mh' && s.accepted);
+      const rej = mh.steps.findIndex((s) => s.sampler === 'mh' && !s.accepted);
+      assert.ok(acc >= 0 && rej >= 0, `${dims} MH has both kinds of move`);
+      await show(mh, acc);
+      assert.match(await caption(h), /: accepted$/);
+      assert.ok((await colourCount(h, ACCEPT)) > 20, `${dims} MH accepted in blue`);
+      assert.equal(await colourCount(h, REJECT), 0, `${dims} MH accepted: no orange`);
+      await show(mh, rej);
+      assert.match(await caption(h), /: rejected, the chain stays$/);
+      assert.ok((await colourCount(h, REJECT)) > 20, `${dims} MH rejected in orange`);
+      assert.equal(await colourCount(h, ACCEPT), 0, `${dims} MH rejected: no blue`);
+      // Slice: the stepped-out bracket in green, the point kept in blue.
+      const slice = traceSteps(
+        { expr, sampler: 'slice', n: 5, chains: 1, seed: 3, warmup: 200 },
+        5,
+      );
+      await show(slice, 2);
+      assert.ok((await colourCount(h, PATH)) > 60, `${dims} slice bracket in green`);
+      assert.ok((await colourCount(h, ACCEPT)) > 20, `${dims} slice's new point in blue`);
+      // HMC: the leapfrog path in green, its end in the colour of its fate.
+      const hmc = traceSteps({ expr, sampler: 'hmc', n: 5, chains: 1, seed: 3, warmup: 200 }, 5);
+      const step = hmc.steps[2];
+      assert.ok(step.sampler === 'hmc');
+      await show(hmc, 2);
+      assert.ok((await colourCount(h, PATH)) > 20, `${dims} HMC path in green`);
+      assert.ok(
+        (await colourCount(h, step.accepted ? ACCEPT : REJECT)) > 20,
+        `${dims} HMC end drawn`,
+      );
+    }
+    assert.deepEqual(h.problems, []);
+  } finally {
+    await h.close();
+  }
+});

@@ -69,7 +69,8 @@ async function main(): Promise<void> {
         });
         const init: HostToWebview = {
           type: 'init',
-          runs: [storedRun('run-a')],
+          // A finished run with its evaluation (confusion matrix, per-class bars, mistakes).
+          runs: [storedRun('run-a', undefined, { rich: true, lr: 0.001, seed: 42 })],
           samples: real ?? [
             sampleResult1d('s1', 'rejection'),
             sampleResult1d('s2', 'mh', { rhat: 1.03 }),
@@ -148,8 +149,11 @@ async function main(): Promise<void> {
         // The playground on two gallery targets: the banana at equal scales on x and y, and the
         // funnel, whose 60 × 8 range is drawn at the capped aspect.
         for (const name of ['banana', 'funnel']) {
-          const g = GALLERY_2D.find((t) => t.name === name);
+          const gi = GALLERY_2D.findIndex((t) => t.name === name);
+          const g = GALLERY_2D[gi];
           if (!g) continue;
+          // The form shows the target the trace is of, as after a Record.
+          await hz.page.locator('select[aria-label="gallery target"]').selectOption(String(gi));
           const trace = traceSteps(
             {
               expr: g.expr,

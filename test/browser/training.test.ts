@@ -90,6 +90,47 @@ test(
       assert.equal(await page.locator('.axis-note').textContent(), '');
       assert.ok((await canvasInk(h, 'canvas[aria-label="training loss per batch"]')) > 300);
 
+      // The loss chart as saved (the SVG is read back from what Chart.js laid out): log y and x as
+      // wall time reach the chart; each smoothed line keeps its raw line beside it, faint; the
+      // slider runs from 0 (the raw curve itself) to 0.99.
+      const lossSvg = async (): Promise<string> => {
+        await page.locator('.chart-title', { hasText: 'Loss per batch' }).getByText('SVG').click();
+        return (await lastSave(h))?.data ?? '';
+      };
+      assert.match(await lossSvg(), />loss \(log\)</);
+      await page.locator('select[aria-label="x axis"]').selectOption('time');
+      await settle(page);
+      assert.match(await lossSvg(), />wall time since the run started</);
+      await page.locator('select[aria-label="x axis"]').selectOption('samples');
+      await page.locator('input[aria-label="log-scale loss"]').uncheck();
+      const slider = page.locator('input[aria-label="smoothing"]');
+      assert.deepEqual(
+        await slider.evaluate((el) => [el.getAttribute('min'), el.getAttribute('max')]),
+        ['0', '0.99'],
+      );
+      const mlpLines = async (weight: number): Promise<{ raw: string[]; smooth: string[] }> => {
+        await slider.evaluate((el, w) => {
+          (el as HTMLInputElement).value = String(w);
+          el.dispatchEvent(new Event('input'));
+        }, weight);
+        await settle(page);
+        const svg = await lossSvg();
+        const d = (stroke: string): string[] =>
+          [
+            ...svg.matchAll(new RegExp(`<path d="([^"]+)" fill="none" stroke="${stroke}"`, 'g')),
+          ].map((m) => m[1]);
+        return { raw: d('rgba\\(86, 180, 233, 0\\.25\\)'), smooth: d('#56B4E9') };
+      };
+      const heavy = await mlpLines(0.99);
+      assert.ok(
+        heavy.raw.length >= 1 && heavy.raw.length === heavy.smooth.length,
+        'raw beside smooth',
+      );
+      assert.notDeepEqual(heavy.smooth, heavy.raw);
+      const none = await mlpLines(0);
+      assert.deepEqual(none.smooth, none.raw, 'smoothing 0 is the raw curve');
+      assert.deepEqual(none.raw, heavy.raw, 'the raw curve does not move with the slider');
+
       // Evaluation of the newest run's first model.
       assert.ok((await canvasInk(h, 'canvas[aria-label="confusion matrix"]')) > 2000);
       assert.ok((await canvasInk(h, 'canvas[aria-label="test accuracy per class"]')) > 300);
@@ -117,6 +158,20 @@ test(
       await page.locator('.chart-title', { hasText: 'per class' }).getByText('SVG').click();
       s = await lastSave(h);
       assert.ok((s?.data?.match(/<rect /g) ?? []).length >= 11, 'background + a bar per class');
+      // Another evaluation from the picker: the heat map and the bars follow it.
+      const picker = page.locator('select[aria-label="evaluation to show"]');
+      const choices = await picker.locator('option').allTextContents();
+      assert.ok(choices.length >= 2, choices.join(' | '));
+      const saved = async (title: string): Promise<string> => {
+        await page.locator('.chart-title', { hasText: title }).getByText('SVG').click();
+        return (await lastSave(h))?.data ?? '';
+      };
+      const [heat, bars] = [await saved('Confusion matrix'), await saved('per class')];
+      await picker.selectOption({ index: 1 });
+      await settle(page);
+      assert.match(choices[1], /cnn/);
+      assert.notEqual(await saved('Confusion matrix'), heat, 'the heat map shows the pick');
+      assert.notEqual(await saved('per class'), bars, 'the bars show the pick');
       await page.getByText('Table CSV').click();
       s = await lastSave(h);
       assert.equal(s?.mime, 'text/csv');
@@ -179,6 +234,34 @@ test('editor panel (high contrast): wide layout, every view drawn', { skip }, as
       .locator('.eval-body')
       .evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
     assert.equal(cols, 2);
+    // Every slider's filled part (its accent colour) stands out from the page: WCAG's 3:1 for the
+    // parts of a control. The smoothing slider once took the button colour, black in this theme.
+    const sliders = await page.evaluate(() => {
+      const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+      const rgb = (c: string): number[] => {
+        if (!probe) return [];
+        probe.clearRect(0, 0, 1, 1);
+        probe.fillStyle = c;
+        probe.fillRect(0, 0, 1, 1);
+        return [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      };
+      const lum = (c: number[]): number => {
+        const [r, g, b] = c.map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const bg = rgb(getComputedStyle(document.body).backgroundColor);
+      return [...document.querySelectorAll<HTMLInputElement>('input[type="range"]')].map((el) => {
+        const accent = getComputedStyle(el).accentColor;
+        const [a, b] = [lum(rgb(accent)), lum(bg)].sort((x, y) => y - x);
+        return { label: el.getAttribute('aria-label'), accent, ratio: (a + 0.05) / (b + 0.05) };
+      });
+    });
+    assert.equal(sliders.length, 2, JSON.stringify(sliders));
+    for (const sl of sliders)
+      assert.ok(sl.accent !== 'auto' && sl.ratio >= 3, `slider ${JSON.stringify(sl)}`);
     await page.screenshot({ path: '/tmp/tl-training-hc.png', fullPage: true });
     assert.deepEqual(h.problems, []);
   } finally {

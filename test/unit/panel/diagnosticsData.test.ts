@@ -78,4 +78,20 @@ test('the KS note says what the test ran on and why it was thinned', () => {
   const r = sampleResult1d('k', 'mh');
   assert.match(ksNote({ ...r, ksThin: 6 }), /every 6th: KS assumes independent draws/);
   assert.match(ksNote({ ...r, ksThin: 1 }), /no thinning/);
+  // Ordinals as written: "every 3rd", never "every 3th".
+  const every = (k: number): string =>
+    /every (\d+\w+):/.exec(ksNote({ ...r, ksThin: k }))?.[1] ?? '';
+  assert.deepEqual([2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(every), [
+    '2nd',
+    '3rd',
+    '4th',
+    '11th',
+    '12th',
+    '13th',
+    '21st',
+    '22nd',
+    '23rd',
+    '101st',
+    '111th',
+  ]);
 });

@@ -108,3 +108,47 @@ test('SVG: user text escaped, colours checked, a gap breaks the line', () => {
   assert.match(svg, /font-family="&quot;Segoe UI&quot;, sans-serif"/);
   assert.equal(escapeXml(`'`), '&apos;');
 });
+
+test('SVG: a filled outline, dots, and a clipped PNG image (any other image is left out)', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==';
+  const svg = sceneSvg({
+    width: 100,
+    height: 50,
+    background: '#000',
+    font: 'sans-serif',
+    color: '#fff',
+    lines: [{ x1: 0, y1: 10, x2: 100, y2: 10, color: '#333' }],
+    images: [
+      { x: -2, y: -2, w: 54, h: 44, href: png, clip: { x: 0, y: 0, w: 50, h: 40 } },
+      { x: 0, y: 0, w: 5, h: 5, href: 'javascript:alert(1)', clip: { x: 0, y: 0, w: 5, h: 5 } },
+      { x: 0, y: 0, w: 5, h: 5, href: `${png}" onload="x`, clip: { x: 0, y: 0, w: 5, h: 5 } },
+    ],
+    series: [
+      {
+        color: '#56B4E9',
+        width: 1,
+        fill: 'rgba(86, 180, 233, 0.3)',
+        points: [
+          [0, 40],
+          [0, 20],
+          [10, 20],
+          [10, 40],
+        ],
+      },
+    ],
+    dots: [{ x: 3, y: 4.5, r: 1.2, fill: 'rgba(255, 255, 255, 0.55)' }],
+  });
+  assert.equal((svg.match(/<image /g) ?? []).length, 1);
+  assert.ok(!svg.includes('javascript:') && !svg.includes('onload'));
+  // The image sits in a viewport the size of the plot area, after the grid lines.
+  assert.match(
+    svg,
+    /<line [^\n]*\n<svg x="0" y="0" width="50" height="40" viewBox="0 0 50 40" overflow="hidden">\n<image x="-2" y="-2" width="54" height="44" preserveAspectRatio="none"[^>]* href="data:image\/png;base64,iVBORw0KGgoAAAANSUhEUg=="\/>\n<\/svg>/,
+  );
+  assert.match(
+    svg,
+    /<path d="M0 40L0 20L10 20L10 40Z" fill="rgba\(86, 180, 233, 0.3\)" stroke="none"\/>/,
+  );
+  assert.match(svg, /<path d="M0 40L0 20L10 20L10 40" fill="none" stroke="#56B4E9"/);
+  assert.match(svg, /<circle cx="3" cy="4.5" r="1.2" fill="rgba\(255, 255, 255, 0.55\)"\/>/);
+});

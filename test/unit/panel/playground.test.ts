@@ -12,6 +12,7 @@ import {
   moveParts,
   revealed,
   stepCaption,
+  traceCaption,
   traceRequest,
   type PlaygroundForm,
 } from '../../../webview/playgroundData';
@@ -74,6 +75,51 @@ test('a real trace passes the guards and every move gets words and parts', () =>
       assert.ok(moveParts(s) >= 1);
     }
   }
+});
+
+test('counts read as English: 1 leapfrog step, 1 move, 2 moves; each sampler names its scale', () => {
+  const one = traceSteps(
+    {
+      expr: 'exp(-x^2/2)',
+      sampler: 'hmc',
+      n: 1,
+      chains: 1,
+      seed: 2,
+      warmup: 1,
+      tuning: { stepSize: 0.1, steps: 1 },
+    },
+    1,
+  );
+  const hmc = one.steps[0];
+  assert.ok(hmc.sampler === 'hmc');
+  assert.match(stepCaption(hmc, 1), /^1 leapfrog step, /);
+  assert.match(stepCaption({ ...hmc, path: [hmc.path[0], hmc.path[0]] }, 1), /^2 leapfrog steps, /);
+  assert.match(
+    stepCaption(
+      {
+        sampler: 'nuts',
+        from: [0, 0],
+        to: [0.1, 0],
+        depth: 1,
+        stop: 'u-turn',
+        doublings: [{ dir: 1, path: [[0.1, 0]], energyError: [0.01] }],
+      },
+      1,
+    ),
+    /^tree depth 1 \(1 leapfrog step\); stopped/,
+  );
+  assert.match(
+    traceCaption(one, 'HMC'),
+    /: 1 move recorded after 1 warm-up iteration \(seed 2, step size 0\.1\)/,
+  );
+  const mh = traceSteps(
+    { expr: 'exp(-x^2/2)', sampler: 'mh', n: 2, chains: 1, seed: 2, warmup: 50 },
+    2,
+  );
+  assert.match(
+    traceCaption(mh, 'MH'),
+    /: 2 moves recorded after 50 warm-up iterations \(seed 2, proposal scale /,
+  );
 });
 
 test('damaged traces and requests are refused', () => {

@@ -3,7 +3,7 @@
 // to be so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_ASPECT, plotFrame, scalesEqual } from '../../../webview/plotFrame';
+import { axisTicks, MAX_ASPECT, plotFrame, scalesEqual } from '../../../webview/plotFrame';
 
 const perUnit = (f: ReturnType<typeof plotFrame>, x: [number, number], y: [number, number]) => ({
   x: f.width / (x[1] - x[0]),
@@ -65,4 +65,29 @@ test('the gallery’s ranges: banana and donut at equal scales, the funnel not',
   assert.equal(scalesEqual([-3.63, 3.63], [-2.74, 13.02]), true);
   assert.equal(scalesEqual([-2.75, 2.75], [-2.75, 2.75]), true);
   assert.equal(scalesEqual([-30, 30], [-4, 4]), false);
+});
+
+test('axis ticks are round numbers within the range, 0 included, labelled without float noise', () => {
+  const labels = (lo: number, hi: number, n: number): string[] =>
+    axisTicks(lo, hi, n).map((t) => t.label);
+  assert.deepEqual(labels(-3, 3, 7), ['-3', '-2', '-1', '0', '1', '2', '3']);
+  assert.deepEqual(labels(-3, 3, 4), ['-2', '0', '2']);
+  assert.deepEqual(labels(-30, 30, 5), ['-20', '0', '20']);
+  assert.deepEqual(labels(-0.5, 0.5, 3), ['-0.5', '0', '0.5']);
+  assert.deepEqual(labels(0, 1, 5), ['0', '0.25', '0.5', '0.75', '1']);
+  assert.deepEqual(labels(-3.5, 3.5, 4), ['-2.5', '0', '2.5']);
+  assert.deepEqual(labels(0.1, 0.35, 6), ['0.1', '0.15', '0.2', '0.25', '0.3', '0.35']);
+  assert.deepEqual(labels(-4, 13, 6), ['0', '5', '10']);
+  assert.deepEqual(labels(1e-3, 3e-3, 3), ['0.001', '0.002', '0.003']);
+  for (const [lo, hi, n] of [
+    [-3.6, 3.6, 7],
+    [-12.5, 3.1, 4],
+    [2, 2000, 6],
+  ]) {
+    const t = axisTicks(lo, hi, n);
+    assert.ok(t.length >= 2 && t.length <= n + 1, `${lo}…${hi}: ${t.length} ticks`);
+    for (const { value } of t) assert.ok(value >= lo - 1e-9 && value <= hi + 1e-9, `${value}`);
+  }
+  assert.deepEqual(axisTicks(1, 1, 5), []);
+  assert.deepEqual(axisTicks(0, Infinity, 5), []);
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { runSampler } from '../../../src/sampling';
 import { cliAdvice, diagnosticFlags } from '../../../src/sampling/report';
 import { fixedAgainst } from '../../../src/common/nearThreshold';
+import { isSampleResult } from '../../../src/common/guards';
 
 const run = (expr: string, sampler: 'hmc' | 'nuts' | 'mh', n = 2000, chains = 2) =>
   runSampler({ expr, sampler, n, chains, seed: 1 }, { onProgress: () => undefined });
@@ -126,4 +127,27 @@ test('advice names the CLI flags in the CLI and keeps each setting apart for the
       f.metric,
     );
   }
+});
+
+test('divergences and saturated trees name the tuning controls that fix them', async () => {
+  const flags = diagnosticFlags(
+    'nuts',
+    2,
+    { rhat: 1, essBulk: 1000, essTail: 1000 },
+    { draws: 1000, divergences: 3, treeDepthSaturation: 0.2 },
+  );
+  const div = flags.find((f) => f.metric === 'divergences');
+  const depth = flags.find((f) => f.metric === 'treeDepth');
+  assert.ok(div?.advice && depth?.advice);
+  const settings = (a: NonNullable<typeof div.advice>): string[] =>
+    a.flatMap((p) => (typeof p === 'string' ? [] : [p.setting]));
+  assert.deepEqual(settings(div.advice), ['targetAccept', 'warmup', 'range']);
+  assert.match(div.fix, /a higher target acceptance \(--target-accept\) \(smaller steps\)/);
+  assert.deepEqual(settings(depth.advice), ['maxDepth', 'warmup', 'range']);
+  assert.match(depth.fix, /^a larger max depth \(--max-depth\), or a longer warm-up \(--warmup\)/);
+  // A result's flags cross to the page: its guard knows every setting the advice names.
+  const r = await run('exp(-x^2/2)', 'nuts', 200);
+  assert.ok(r.report);
+  const wire = JSON.parse(JSON.stringify({ ...r, report: { ...r.report, flags } })) as unknown;
+  assert.ok(isSampleResult(wire));
 });

@@ -1,4 +1,4 @@
-// Runs every test file under the given folders with Node's own test runner (TypeScript through tsx).
+// Runs every test file under the given folders (or the given files) with Node's own test runner (TypeScript through tsx).
 // Node 20's `--test` does not expand globs, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,10 @@ function walk(dir) {
     } else if (/\.test\.(ts|mjs|js)$/.test(name)) files.push(p);
   }
 }
-for (const r of roots.length ? roots : ['test/unit']) walk(r);
+for (const r of roots.length ? roots : ['test/unit']) {
+  if (statSync(r).isFile()) files.push(r);
+  else walk(r);
+}
 if (files.length === 0) {
   console.error('no test files found under ' + roots.join(', '));
   process.exit(1);

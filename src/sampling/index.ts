@@ -9,7 +9,7 @@ import type {
   SampleResult,
 } from './types';
 import { buildCdf, type CdfTable } from './cdf';
-import { acfPrefix, autocorrelation, ksThinned, type Chains } from './diagnostics';
+import { acfPrefix, autocorrelation, ksThinned, PLOT_LAGS, type Chains } from './diagnostics';
 import { buildReport } from './report';
 import { MIN_THREADED_DRAWS, SummaryThread } from './summarizeThreads';
 import { compileDensity, exprDims, ExprError, type CompiledDensity, type Fn2 } from './expr';
@@ -632,7 +632,8 @@ async function sampleAndDiagnose(
           1,
           sum((x) => x.proposals),
         );
-  const cx = await helper.summarize(xs);
+  // The helper thread also draws the autocorrelation plot, of x, while this one sorts.
+  const cx = await helper.summarize(xs, undefined, true);
   let eb = cx.essBulk,
     et = cx.essTail,
     rh = cx.rhat;
@@ -701,7 +702,7 @@ async function sampleAndDiagnose(
       ? histogramSorted(cx.sorted, s.plotX[0], s.plotX[1], bins)
       : histogram(xs, s.plotX[0], s.plotX[1], bins),
     density: s.density,
-    autocorrelation: autocorrelation(xs, 100),
+    autocorrelation: cx.autocorrelation ?? autocorrelation(xs, PLOT_LAGS),
     autocorrelationDraws: acfPrefix(xs),
     traces: xs.map((c) => thin(c, stride)),
   };

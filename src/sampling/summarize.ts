@@ -13,8 +13,7 @@ import {
   type Chains,
 } from './diagnostics';
 import { sortWithOrder } from './sortOrder';
-import { zOfRanks } from './rankNormal';
-import { normQuantile } from './special';
+import { tiedZ, zOfRanks } from './rankNormal';
 
 export interface ConvergenceSummary {
   /** max of bulk and tail rank-normalised split R-hat. */
@@ -39,6 +38,8 @@ export interface ConvergenceSummary {
   sorted: Float64Array | null;
   /** Pooled index (chain × N + draw) of each value of `sorted`: where KS finds its thinned draws. */
   order: Uint32Array | null;
+  /** The autocorrelation plot, when the helper thread computed it (summarizeThreads.ts). */
+  autocorrelation?: number[];
 }
 
 /** ±1 sd of a standard normal, as probabilities: where the MCSE of a quantile reads its bracket. */
@@ -54,13 +55,6 @@ function pool(chains: Chains): Float64Array {
     k += c.length;
   }
   return out;
-}
-
-/** z of the average rank (i + j)/2 + 1 of a run of ties at sorted positions i … j. */
-function tiedZ(i: number, j: number, S: number, zOfRank: Float64Array): number {
-  return (i + j) % 2 === 0
-    ? zOfRank[(i + j) / 2]
-    : normQuantile(((i + j) / 2 + 1 - 0.375) / (S + 0.25));
 }
 
 /** Destinations per block of the bulk scatter: 32,768 doubles (256 KB) stay in the L2 cache. */
@@ -340,6 +334,13 @@ export function rankCounts(
 ): number[][] {
   const S = order.length;
   const rc = Array.from({ length: chains }, () => new Array<number>(rankBins).fill(0));
+  if (chains === 1) {
+    // Every rank is the one chain's: bin b holds the ranks i with ⌊i·bins/S⌋ = b, counted without
+    // reading millions of indices.
+    for (let b = 0; b < rankBins; b++)
+      rc[0][b] = Math.ceil(((b + 1) * S) / rankBins) - Math.ceil((b * S) / rankBins);
+    return rc;
+  }
   for (let i = 0; i < S; i++) rc[Math.floor(order[i] / N)][Math.floor((i * rankBins) / S)]++;
   return rc;
 }

@@ -4,7 +4,8 @@
 //
 //   this thread                         the helper thread
 //   moments, sort of the pool ───┐      rank-score table Φ⁻¹ (written into shared memory)
-//                                │      ESS of the raw split draws (the mean's MCSE)
+//                                │      ESS of the raw split draws (the mean's MCSE), and the
+//                                │      autocorrelation plot when asked
 //   bulk z, bulk R-hat, bulk ESS ├────→ rank plot counts, folded z and tail R-hat,
 //   (waits for the table)        │      5 % / 95 % quantiles with their ESS and MCSE
 //   joins the parts ←────────────┘
@@ -16,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
-import type { Chains } from './diagnostics';
+import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
 import { zOfRanks } from './rankNormal';
 import { sortWithOrder } from './sortOrder';
 import {
@@ -42,6 +43,8 @@ interface JobMessage {
   chains: SharedArrayBuffer[];
   zOfRank: SharedArrayBuffer;
   rankBins: number;
+  /** Also the autocorrelation plot (diagnostics.ts's `autocorrelation` of the chains). */
+  acf: boolean;
 }
 
 /** The second: the sorted pool and the split pool (the same buffers when the chains are even). */
@@ -57,15 +60,26 @@ interface SortedMessage {
 
 type Reply =
   | { kind: 'table' }
-  | { kind: 'parts'; rankCounts: number[][]; tail: TailPart; essMean: number }
+  | {
+      kind: 'parts';
+      rankCounts: number[][];
+      tail: TailPart;
+      essMean: number;
+      acf: number[] | null;
+    }
   | { kind: 'failed'; message: string };
 
 /** The helper thread's side: answers jobs until it is terminated. */
 export function serveSummaryThread(): void {
   const port = parentPort;
   if (!port) return;
-  let job: { chains: Chains; zOfRank: Float64Array; rankBins: number; essMean: number } | null =
-    null;
+  let job: {
+    chains: Chains;
+    zOfRank: Float64Array;
+    rankBins: number;
+    essMean: number;
+    acf: number[] | null;
+  } | null = null;
   port.on('message', (m: JobMessage | SortedMessage) => {
     try {
       if (m.kind === 'job') {
@@ -74,7 +88,8 @@ export function serveSummaryThread(): void {
         port.postMessage({ kind: 'table' } satisfies Reply);
         // While the other thread sorts.
         const essMean = essOfMean(chains, new Float64Array(zOfRank.length));
-        job = { chains, zOfRank, rankBins: m.rankBins, essMean };
+        const acf = m.acf ? autocorrelation(chains, PLOT_LAGS) : null;
+        job = { chains, zOfRank, rankBins: m.rankBins, essMean, acf };
         return;
       }
       if (!job) throw new Error('sorted draws before a job');
@@ -92,6 +107,7 @@ export function serveSummaryThread(): void {
         rankCounts: rankCounts(order, job.chains.length, N, job.rankBins),
         tail: tailPart(sp, sorted, job.zOfRank),
         essMean: job.essMean,
+        acf: job.acf,
       } satisfies Reply);
       job = null;
     } catch (e) {
@@ -180,10 +196,11 @@ export class SummaryThread {
       : new Float64Array(n);
   }
 
-  async summarize(chains: Chains, rankBins = 20): Promise<ConvergenceSummary> {
+  /** `acf`: the helper also computes the autocorrelation plot (`autocorrelation` of the result). */
+  async summarize(chains: Chains, rankBins = 20, acf = false): Promise<ConvergenceSummary> {
     if (!this.worker || this.failed) return summarize(chains, rankBins);
     try {
-      return await this.twoThreads(this.worker, chains, rankBins);
+      return await this.twoThreads(this.worker, chains, rankBins, acf);
     } catch {
       // The helper died midway: the whole summary again, here (the same numbers, later).
       return summarize(chains, rankBins);
@@ -211,6 +228,7 @@ export class SummaryThread {
     w: Worker,
     chains: Chains,
     rankBins: number,
+    acf: boolean,
   ): Promise<ConvergenceSummary> {
     const { out, all, ranked } = summaryStart(chains);
     if (!ranked) return out;
@@ -227,6 +245,7 @@ export class SummaryThread {
       chains: chains.map(toShared),
       zOfRank: zBuf,
       rankBins,
+      acf,
     } satisfies JobMessage);
     const { sorted, order } = sortWithOrder(all, true);
     out.sorted = sorted;
@@ -246,6 +265,7 @@ export class SummaryThread {
     const r = await parts;
     if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');
     out.rankCounts = r.rankCounts;
+    if (r.acf) out.autocorrelation = r.acf;
     this.twoThreadRuns++;
     return summaryFinish(out, bulk, r.tail, r.essMean);
   }

@@ -20,7 +20,7 @@ import {
   zScale,
 } from '../../../src/sampling/diagnostics';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
-import { summarize } from '../../../src/sampling/summarize';
+import { rankCounts, summarize } from '../../../src/sampling/summarize';
 import { histogram, histogramSorted } from '../../../src/sampling/summary';
 import { ksPValue, normCdf } from '../../../src/sampling/special';
 import { Rng } from '../../../src/common/rng';
@@ -272,4 +272,14 @@ test('autocorrelation reads every draw of a short run and the first ACF_DRAWS of
     acfPrefix([ar1(16, 100000, 0), ar1(17, 100000, 0), ar1(18, 100000, 0)]),
     Math.ceil(ACF_DRAWS / 3),
   );
+});
+
+test('rank plot counts of one chain (counted from the bin edges) equal counting every rank', () => {
+  for (const S of [1, 2, 7, 19, 20, 21, 999, 1001, 60_000, 123_457, 4_000_000 - 1])
+    for (const bins of [1, 3, 7, 20, 100]) {
+      const order = Uint32Array.from({ length: S }, (_, i) => i);
+      const want = new Array<number>(bins).fill(0);
+      for (let i = 0; i < S; i++) want[Math.floor((i * bins) / S)]++;
+      assert.deepEqual(rankCounts(order, 1, S, bins), [want], `S ${S}, ${bins} bins`);
+    }
 });

@@ -2,7 +2,7 @@
 // anchors (millions of draws) must agree with it to 1e-12, and small runs are Φ⁻¹ itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { zOfRanks } from '../../../src/sampling/rankNormal';
+import { zOfHalfRank, zOfRanks } from '../../../src/sampling/rankNormal';
 import { normQuantile } from '../../../src/sampling/special';
 
 /**
@@ -29,5 +29,22 @@ test('z of every rank equals Φ⁻¹((r − 3/8)/(S + 1/4)) to 1e-12, on both si
           r - 1 > S - r ? -direct(S + 1 - r, S) : direct(r, S),
           `S ${S} r ${r}`,
         );
+  }
+});
+
+test('z of a half rank (a tie of two) equals Φ⁻¹ there to 1e-12, with the table or without', () => {
+  for (const S of [1000, (1 << 20) - 1, 1 << 20, 4_000_000]) {
+    const z = zOfRanks(S);
+    let worst = 0;
+    for (let k = 0; k + 1 < S; k++) {
+      // Rank k + 3/2, from the mirrored side in the upper half (see `direct`).
+      const r = k + 1.5;
+      const want =
+        r - 1 > S - r
+          ? -normQuantile((S + 1 - r - 0.375) / (S + 0.25))
+          : normQuantile((r - 0.375) / (S + 0.25));
+      worst = Math.max(worst, Math.abs(zOfHalfRank(k, S, z) - want));
+    }
+    assert.ok(worst <= 1e-12, `S = ${S}: worst difference ${worst}`);
   }
 });

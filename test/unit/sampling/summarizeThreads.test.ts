@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src/common/rng';
-import type { Chains } from '../../../src/sampling/diagnostics';
+import { autocorrelation, PLOT_LAGS, type Chains } from '../../../src/sampling/diagnostics';
 import { summarize, type ConvergenceSummary } from '../../../src/sampling/summarize';
 import { runSampler, SampleCancelled } from '../../../src/sampling';
 import {
@@ -72,8 +72,11 @@ test('two threads give the summary of one thread, bit for bit', async () => {
     ];
     for (const [what, c] of cases) {
       const before = thread.twoThreadRuns;
-      assertIdentical(await thread.summarize(c), summarize(c), what);
+      const got = await thread.summarize(c, 20, true);
+      assertIdentical(got, summarize(c), what);
       assert.equal(thread.twoThreadRuns, before + 1, `${what}: the helper thread took part`);
+      // Asked for, the helper also drew the autocorrelation plot: the one this thread would draw.
+      assert.deepEqual(got.autocorrelation, autocorrelation(c, PLOT_LAGS), `${what}: plot`);
     }
     // No rank statistics to split: answered here, the same as on one thread.
     const constant = [new Float64Array(1000).fill(2), new Float64Array(1000).fill(2)];

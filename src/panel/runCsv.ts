@@ -2,7 +2,7 @@
 // and a row per epoch. The host writes it (the page holds a capped curve, the host's point log every
 // point), through the shared writer that neutralises formula-like text. Pure, no Node.
 import type { StoredTrainRun, TrainEpochEvent } from '../common/messages';
-import { csvRow, type CsvValue } from '../common/csv';
+import { csvCell, csvNumber, csvRow, type CsvValue } from '../common/csv';
 
 const COLUMNS = [
   'model',
@@ -23,9 +23,12 @@ const COLUMNS = [
 /** The header line, as the first line of every run CSV and of every point log. */
 export const RUN_CSV_HEADER = `${csvRow(COLUMNS)}\n`;
 
-const EPOCH_BLANKS: null[] = [null, null, null, null, null, null];
+const cell = (v: number | null): string => (v === null ? '' : csvNumber(v));
 
-/** One loss point's line; an unknown step or time is an empty cell, never 0. */
+/**
+ * One loss point's line; an unknown step or time is an empty cell, never 0. Written per batch on
+ * the host's thread, so it builds the line itself: the same cells as `csvRow` gives.
+ */
 export function batchLine(
   model: string,
   step: number | null,
@@ -33,7 +36,7 @@ export function batchLine(
   seconds: number | null,
   loss: number,
 ): string {
-  return `${csvRow([model, 'batch', null, step, samplesSeen, seconds, loss, ...EPOCH_BLANKS])}\n`;
+  return `${csvCell(model)},batch,,${cell(step)},${csvNumber(samplesSeen)},${cell(seconds)},${csvNumber(loss)},,,,,,\n`;
 }
 
 function epochLine(e: TrainEpochEvent): string {

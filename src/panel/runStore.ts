@@ -35,12 +35,13 @@ const RUNS_FILE = 'runs.json';
 const SAMPLES_FILE = 'samples.json';
 const POINTS_DIR = 'points';
 
-/** A run as CSV, and whether it holds every loss point or only those its record kept. */
-export interface RunCsv {
-  bytes: Uint8Array;
-  lossPoints: number;
-  thinned: boolean;
-}
+/**
+ * A run as CSV: every loss point, or (`thinned`) only those its record kept, `lossPoints` of them,
+ * which the file's first line says.
+ */
+export type RunCsv = { bytes: Uint8Array } & (
+  { thinned: false } | { thinned: true; lossPoints: number }
+);
 
 /** A copy of a result with traces and scatter thinned, so a stored result is tens of kB, not MB. */
 export function compactSample(r: SampleResult, maxTrace: number): SampleResult {
@@ -263,21 +264,13 @@ export class RunStore {
   async runCsv(runId: string): Promise<RunCsv | undefined> {
     const run = this.runList.find((r) => r.runId === runId);
     if (!run) return undefined;
-    const log = await this.points?.read(runId);
     const encoder = new TextEncoder();
-    if (!log) {
-      return {
-        bytes: encoder.encode(recordCsv(run, this.o.maxLossPoints)),
-        lossPoints: storedPointCount(run),
-        thinned: true,
-      };
-    }
-    let lines = 0;
-    for (let i = log.indexOf(10); i >= 0; i = log.indexOf(10, i + 1)) lines++;
+    const all = await this.points?.read(runId, encoder.encode(epochLines(run)));
+    if (all) return { bytes: all, thinned: false };
     return {
-      bytes: Buffer.concat([log, encoder.encode(epochLines(run))]),
-      lossPoints: lines - 1,
-      thinned: false,
+      bytes: encoder.encode(recordCsv(run, this.o.maxLossPoints)),
+      thinned: true,
+      lossPoints: storedPointCount(run),
     };
   }
 

@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../../src/panel/runStore';
-import { recordCsv } from '../../../src/panel/runCsv';
+import { batchLine, recordCsv } from '../../../src/panel/runCsv';
+import { csvRow } from '../../../src/common/csv';
 import type { TrainBatchEvent, TrainEvent } from '../../../src/training/types';
 import { trainStream } from './fixtures';
 
@@ -213,4 +214,18 @@ test('a live run exports what has arrived so far; a diverged (NaN) batch has no 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a loss line has the cells the shared writer gives them (it is built by hand, per batch)', () => {
+  const cases: [string, number | null, number, number | null, number][] = [
+    ['mlp', 1, 64, 0.5, 2.302585092994046],
+    ['=cmd|x', null, 0, null, -1e-7],
+    ['a, "b"', 3, 1e21, 12.25, NaN],
+    ['-net', 0, 5, 0, Infinity],
+  ];
+  for (const [model, step, x, seconds, loss] of cases)
+    assert.equal(
+      batchLine(model, step, x, seconds, loss),
+      `${csvRow([model, 'batch', null, step, x, seconds, loss, null, null, null, null, null, null])}\n`,
+    );
 });

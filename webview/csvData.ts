@@ -1,7 +1,8 @@
-// CSV exports of training metrics and sampling draws/diagnostics (the Summary's is the host's). Pure,
-// unit-tested; every cell goes through the shared writer, which neutralises formula-like text.
+// CSV exports of training metrics and sampling draws/diagnostics (the Summary's and a run's every
+// point are the host's: it holds what the page does not). Pure, unit-tested; every cell goes
+// through the shared writer, which neutralises formula-like text.
 import type { SampleResult, StoredTrainRun } from '../src/common/messages';
-import { toCsv, type CsvValue } from '../src/common/csv';
+import { toCsv } from '../src/common/csv';
 
 /** One row per model per epoch, for every given run. */
 export function epochsCsv(runs: readonly StoredTrainRun[]): string {
@@ -32,67 +33,6 @@ export function epochsCsv(runs: readonly StoredTrainRun[]): string {
       'testLoss',
       'testAcc',
       'seconds',
-      'samplesPerSec',
-    ],
-    rows,
-  );
-}
-
-/**
- * One run's every stored point in one file: a row per loss point (with its optimizer step and wall
- * seconds when the record has them) and a row per epoch. Long runs are stored thinned (every other
- * point once a model passes the cap), so these are the points the panel has, as drawn.
- */
-const EPOCH_BLANKS: null[] = [null, null, null, null, null, null];
-
-export function runDataCsv(run: StoredTrainRun): string {
-  const rows: CsvValue[][] = [];
-  for (const [model, pts] of Object.entries(run.batches)) {
-    const clock = run.batchClock?.[model];
-    const aligned = clock !== undefined && clock.length === pts.length;
-    pts.forEach(([x, loss], i) =>
-      rows.push([
-        model,
-        'batch',
-        null,
-        aligned ? clock[i][0] : null,
-        x,
-        aligned ? clock[i][1] : null,
-        loss,
-        ...EPOCH_BLANKS,
-      ]),
-    );
-  }
-  for (const e of run.epochs)
-    rows.push([
-      e.model,
-      'epoch',
-      e.epoch,
-      null,
-      null,
-      null,
-      null,
-      e.trainLoss,
-      e.trainAcc,
-      e.testLoss,
-      e.testAcc,
-      e.seconds,
-      e.samplesPerSec,
-    ]);
-  return toCsv(
-    [
-      'model',
-      'kind',
-      'epoch',
-      'step',
-      'samplesSeen',
-      'seconds',
-      'loss',
-      'trainLoss',
-      'trainAcc',
-      'testLoss',
-      'testAcc',
-      'epochSeconds',
       'samplesPerSec',
     ],
     rows,

@@ -4,7 +4,6 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { modelColor } from './chartData';
 import type { ViewContext } from './context';
-import { runDataCsv } from './csvData';
 import { clear, h } from './dom';
 import {
   COLUMNS,
@@ -172,12 +171,11 @@ export class RunsTable {
   private dataButton(rv: RunView): HTMLElement {
     const b = h(
       'button',
-      { class: 'link-button', title: 'Save every stored point of this run as CSV' },
+      { class: 'link-button', title: 'Save every point of this run as CSV' },
       'CSV',
     );
-    b.addEventListener('click', () =>
-      this.ctx.saveFile(`run-${rv.run.runId}.csv`, 'text/csv', runDataCsv(rv.run)),
-    );
+    // The host writes it: it keeps every loss point, the page only the curve it draws.
+    b.addEventListener('click', () => this.ctx.post({ type: 'saveRunCsv', runId: rv.run.runId }));
     return b;
   }
 

@@ -590,6 +590,7 @@ const WEBVIEW_TO_HOST: GuardTable<WebviewToHost> = {
     isStr(v.data),
   removeSample: (v) => isStr(v.runId),
   saveDraws: (v) => isStr(v.runId),
+  saveRunCsv: (v) => isStr(v.runId),
   traceSteps: (v) => isSampleRequestParams(v.params) && isNum(v.steps),
   openSource: (v) => isNum(v.line) && Number.isInteger(v.line) && v.line >= 1,
   summaryView: (v) =>

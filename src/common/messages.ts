@@ -140,6 +140,11 @@ export type WebviewToHost =
   | { type: 'compare'; epochs: number; limit: number }
   | { type: 'stop' }
   | { type: 'saveFile'; name: string; mime: SaveMime; data: string }
+  /**
+   * One stored training run as CSV with every loss point (the host keeps them; the page holds a
+   * capped curve), or, for a run recorded without them, its stored points under a note saying so.
+   */
+  | { type: 'saveRunCsv'; runId: string }
   /** Every draw of a stored sampling run as CSV (the host re-runs its request into a file). */
   | { type: 'saveDraws'; runId: string }
   | { type: 'clearRuns' }

@@ -2,7 +2,12 @@
 // and replayed) and the page (what is drawn live) both use it, so a run looks the same whether the page
 // watched it live or got it back after a reload.
 import type { StoredTrainRun } from './messages';
-import type { TrainEvent, TrainRequestParams, TrainStartEvent } from '../training/types';
+import type {
+  TrainBatchEvent,
+  TrainEvent,
+  TrainRequestParams,
+  TrainStartEvent,
+} from '../training/types';
 import { decimate, type SamplesAxis } from './series';
 
 /** A run's record from its start event. `params` is what the host asked for; unknown on the page. */
@@ -34,6 +39,11 @@ export function unknownParams(epochs: number, batchSize: number): TrainRequestPa
   return { models: [], epochs, batchSize, limit: 0, dataPath: '', seed: 0, backend: 'auto' };
 }
 
+/** The optimizer step of a batch event, or NaN when the event does not say how many an epoch has. */
+export function batchStep(e: TrainBatchEvent): number {
+  return e.batches > 0 ? (e.epoch - 1) * e.batches + e.batch : NaN;
+}
+
 /**
  * Folds one batch, epoch, eval or done event into `run`. A diverged loss (NaN) has no point on the
  * curve: it would be null after JSON, which no chart can draw and no stored run may hold. Loss points
@@ -54,7 +64,7 @@ export function foldTrainEvent(
       const clock = run.batchClock?.[e.model];
       // The clock stays index-aligned with the losses, or is dropped for this model: a step or a time
       // paired with the wrong loss would be a wrong number.
-      const step = e.batches > 0 ? (e.epoch - 1) * e.batches + e.batch : NaN;
+      const step = batchStep(e);
       if (clock && clock.length === pts.length && Number.isFinite(step) && seconds !== undefined)
         clock.push([step, Math.max(0, seconds)]);
       else if (run.batchClock && clock) delete run.batchClock[e.model];

@@ -177,6 +177,19 @@ export function createPanel(
     });
   }
 
+  async function writeChosen(uri: vscode.Uri, bytes: Uint8Array): Promise<boolean> {
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      log.info(`saved ${uri.fsPath || uri.toString()}`);
+      return true;
+    } catch (e) {
+      void vscode.window.showErrorMessage(
+        `Tensor Lens: could not save ${uri.fsPath}: ${errorText(e)}`,
+      );
+      return false;
+    }
+  }
+
   async function saveFile(name: string, mime: SaveMime, data: string): Promise<void> {
     const bytes = decodeSaveFile(mime, data);
     if (typeof bytes === 'string') {
@@ -193,15 +206,29 @@ export function createPanel(
           : { 'SVG image': ['svg'] },
       'Save',
     );
-    if (!uri) return;
-    try {
-      await vscode.workspace.fs.writeFile(uri, bytes);
-      log.info(`saved ${uri.fsPath || uri.toString()}`);
-    } catch (e) {
+    if (uri) await writeChosen(uri, bytes);
+  }
+
+  /** A training run as CSV, built by the store once the user has chosen where (a live run: so far). */
+  async function saveRunCsv(runId: string): Promise<void> {
+    await loaded();
+    const gone = (): void =>
       void vscode.window.showErrorMessage(
-        `Tensor Lens: could not save ${uri.fsPath}: ${errorText(e)}`,
+        'Tensor Lens: that training run is no longer stored, so there is nothing to save.',
       );
-    }
+    if (!store.runs().some((r) => r.runId === runId)) return gone();
+    const uri = await askSaveUri(
+      safeSaveName(`run-${runId}.csv`, 'text/csv'),
+      { CSV: ['csv'] },
+      'Save',
+    );
+    if (!uri) return;
+    const csv = await store.runCsv(runId);
+    if (!csv) return gone();
+    if (!(await writeChosen(uri, csv.bytes)) || !csv.thinned) return;
+    void vscode.window.showWarningMessage(
+      `Tensor Lens: saved the ${csv.lossPoints.toLocaleString('en-US')} loss points stored for this run's chart, not every batch: it was recorded without its every-point log (by an earlier version, or the log could not be written). The file's first line says so.`,
+    );
   }
 
   /** A Summary row's line in the summarised file; the page names the line only, never a file. */
@@ -258,6 +285,7 @@ export function createPanel(
     compare: (msg) => controller.compare({ epochs: msg.epochs, limit: msg.limit }),
     stop: () => controller.stop(),
     saveFile: (msg) => saveFile(msg.name, msg.mime, msg.data),
+    saveRunCsv: (msg) => saveRunCsv(msg.runId),
     openSource: (msg) => openSummarySource(msg.line),
     summaryView: (msg, page) => {
       if (!summary.change(msg)) {

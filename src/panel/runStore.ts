@@ -1,13 +1,14 @@
 // Keeps training runs and sampling results for the panel: accumulates the event stream of the live
 // run, subsamples the loss so the JSON stays small, and saves to the extension's global storage so
-// past runs survive a window reload. The live run's progress line is kept in memory only, for a page
-// opened mid-run. No vscode import (plain fs), so it is unit-tested in Node.
+// past runs survive a window reload. Every loss point goes to the run's point log beside it (read
+// only to export the run). The live run's progress line is kept in memory only, for a page opened
+// mid-run. No vscode import (plain fs), so it is unit-tested in Node.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SampleResult } from '../sampling/types';
 import type { StoredTrainRun } from '../common/messages';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../training/types';
-import { foldTrainEvent, startRun } from '../common/runReducer';
+import { batchStep, foldTrainEvent, startRun } from '../common/runReducer';
 import { SamplesAxis } from '../common/series';
 import {
   foldBatchProgress,
@@ -16,6 +17,8 @@ import {
   type LiveTrain,
   type LiveTrainSnapshot,
 } from '../common/liveTrain';
+import { PointLog } from './pointLog';
+import { batchLine, epochLines, recordCsv, storedPointCount } from './runCsv';
 
 export interface RunStoreOptions {
   /** Runs kept (oldest dropped first). */
@@ -30,6 +33,15 @@ export interface RunStoreOptions {
 
 const RUNS_FILE = 'runs.json';
 const SAMPLES_FILE = 'samples.json';
+const POINTS_DIR = 'points';
+
+/**
+ * A run as CSV: every loss point, or (`thinned`) only those its record kept, `lossPoints` of them,
+ * which the file's first line says.
+ */
+export type RunCsv = { bytes: Uint8Array } & (
+  { thinned: false } | { thinned: true; lossPoints: number }
+);
 
 /** A copy of a result with traces and scatter thinned, so a stored result is tens of kB, not MB. */
 export function compactSample(r: SampleResult, maxTrace: number): SampleResult {
@@ -135,6 +147,8 @@ export class RunStore {
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private readonly o: Required<RunStoreOptions>;
+  /** Every loss point of the runs recorded with a folder to keep them in. */
+  private readonly points: PointLog | undefined;
 
   constructor(
     private readonly dir: string | undefined,
@@ -142,6 +156,7 @@ export class RunStore {
     private readonly onError: (message: string) => void = () => undefined,
   ) {
     this.o = { maxRuns: 30, maxLossPoints: 2000, maxSamples: 12, maxTracePoints: 1000, ...opts };
+    this.points = dir === undefined ? undefined : new PointLog(join(dir, POINTS_DIR), onError);
   }
 
   async load(): Promise<void> {
@@ -158,6 +173,7 @@ export class RunStore {
     };
     this.runList = (await read(RUNS_FILE)).filter(isRunLike).map(closeStale).slice(-this.o.maxRuns);
     this.sampleList = (await read(SAMPLES_FILE)).filter(isSampleLike).slice(-this.o.maxSamples);
+    await this.points?.prune(this.runList.map((r) => r.runId));
   }
 
   runs(): StoredTrainRun[] {
@@ -194,8 +210,11 @@ export class RunStore {
       this.runList.push(startRun(e, this.params.get(e.runId), now.toISOString()));
       this.axes.set(e.runId, new SamplesAxis());
       this.live.set(e.runId, startLive(now.getTime()));
-      if (this.runList.length > this.o.maxRuns)
-        this.runList.splice(0, this.runList.length - this.o.maxRuns);
+      this.points?.start(e.runId);
+      if (this.runList.length > this.o.maxRuns) {
+        const gone = this.runList.splice(0, this.runList.length - this.o.maxRuns);
+        this.points?.forget(gone.map((r) => r.runId));
+      }
       this.runList = dropOldImages(this.runList, RUNS_WITH_IMAGES);
       // A followed run that never sent its done event keeps nothing here once it is dropped.
       const kept = new Set(this.runList.map((r) => r.runId));
@@ -212,14 +231,47 @@ export class RunStore {
     if (!foldTrainEvent(run, axis, e, this.o.maxLossPoints, seconds)) return;
     // Batches alone are not worth a disk write; the epoch and done events save.
     if (e.event === 'batch') {
+      // The fold always keeps the newest point: its x is this batch's on the samples axis.
+      const pts = run.batches[e.model];
+      const step = batchStep(e);
+      this.points?.append(
+        e.runId,
+        batchLine(
+          e.model,
+          Number.isFinite(step) ? step : null,
+          pts[pts.length - 1][0],
+          seconds === undefined ? null : Math.max(0, seconds),
+          e.loss,
+        ),
+      );
       let p = this.live.get(e.runId);
       // A run whose start this store did not see (its progress from here on).
       if (!p) this.live.set(e.runId, (p = { history: [] }));
       foldBatchProgress(p, e, axis.total(), now.getTime());
       return;
     }
-    if (e.event === 'done') this.forgetLive(e.runId);
+    if (e.event === 'done') {
+      this.forgetLive(e.runId);
+      this.points?.finish(e.runId);
+    }
     this.scheduleSave();
+  }
+
+  /**
+   * A stored run as CSV: every loss point from its log, or, for a run recorded without one, the
+   * points its record kept under a first line saying so. Undefined for a run no longer stored.
+   */
+  async runCsv(runId: string): Promise<RunCsv | undefined> {
+    const run = this.runList.find((r) => r.runId === runId);
+    if (!run) return undefined;
+    const encoder = new TextEncoder();
+    const all = await this.points?.read(runId, encoder.encode(epochLines(run)));
+    if (all) return { bytes: all, thinned: false };
+    return {
+      bytes: encoder.encode(recordCsv(run, this.o.maxLossPoints)),
+      thinned: true,
+      lossPoints: storedPointCount(run),
+    };
   }
 
   private forgetLive(runId: string): void {
@@ -233,11 +285,13 @@ export class RunStore {
     const i = this.runList.findIndex((r) => r.runId === runId);
     if (i >= 0) this.runList[i] = closeStale(this.runList[i]);
     this.live.delete(runId);
+    this.points?.finish(runId);
     this.scheduleSave();
   }
 
   clearRuns(): void {
     // The live run stays: its events keep coming.
+    this.points?.forget(this.runList.filter((r) => r.done).map((r) => r.runId));
     this.runList = this.runList.filter((r) => !r.done);
     this.scheduleSave();
   }
@@ -271,7 +325,7 @@ export class RunStore {
     }, 200);
   }
 
-  /** Writes both files now (also used on deactivate and by tests). */
+  /** Writes both files and the waiting loss points now (also used on deactivate and by tests). */
   flush(): Promise<void> {
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
@@ -281,7 +335,9 @@ export class RunStore {
     if (!dir) return Promise.resolve();
     const runs = JSON.stringify(this.runList);
     const samples = JSON.stringify(this.sampleList);
+    const points = this.points?.flush();
     this.saving = this.saving.then(async () => {
+      await points;
       try {
         await mkdir(dir, { recursive: true });
         // Write-then-rename, so a crash mid-write never leaves a truncated file behind.

@@ -13,6 +13,7 @@ import type { TrainEvent, TrainRequestParams } from '../../src/training/types';
 import { createContext, FakeMemento, installFakeVscode, state } from '../support/vscode';
 import { sampleResult1d } from '../unit/panel/fixtures';
 import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { BrowserWebview } from './hostBridge';
 
 installFakeVscode();
 // Loaded after the stand-in so that its `import * as vscode` gets it.
@@ -27,39 +28,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A webview whose content is a harness page; VS Code reloading it is a new page behind it. */
-class BrowserWebview {
-  options: unknown;
-  html = '';
-  readonly cspSource = 'vscode-webview://fake';
-  page: Harness | undefined;
-  private listener: ((m: unknown) => void) | undefined;
-  private sending: Promise<void> = Promise.resolve();
-  asWebviewUri<T>(u: T): T {
-    return u;
-  }
-  postMessage(m: unknown): Promise<boolean> {
-    const page = this.page;
-    // A hidden page is gone: VS Code drops what is posted to it.
-    if (!page) return Promise.resolve(false);
-    const copy: unknown = JSON.parse(JSON.stringify(m));
-    this.sending = this.sending.then(() => page.send(copy as never));
-    return this.sending.then(() => true);
-  }
-  onDidReceiveMessage(l: (m: unknown) => void): { dispose(): void } {
-    this.listener = l;
-    return { dispose: () => (this.listener = undefined) };
-  }
-  /** The page's `ready` (and whatever else it posted) reaches the host. */
-  async load(page: Harness): Promise<void> {
-    this.page = page;
-    for (const m of await page.posted()) this.listener?.(m);
-  }
-  delivered(): Promise<void> {
-    return this.sending;
-  }
-}
 
 /** The worker's sampling, held after each event until the test sends the next. */
 class HeldEngine {

@@ -262,6 +262,7 @@ export const state = {
   written: [] as { path: string; bytes: Uint8Array }[],
   errors: [] as string[],
   infos: [] as string[],
+  warnings: [] as string[],
   /** Commands run through executeCommand. */
   executed: [] as string[],
   /** The cancel buttons of the progress notifications shown so far. */
@@ -296,6 +297,7 @@ export function reset(): void {
   state.written = [];
   state.errors = [];
   state.infos = [];
+  state.warnings = [];
   state.executed = [];
   state.progressCancel = [];
   state.workspaceFolders = undefined;
@@ -370,7 +372,10 @@ export const window = {
     ) => Promise<T>,
   ): Promise<T> =>
     task({ report() {} }, { onCancellationRequested: (cb) => void state.progressCancel.push(cb) }),
-  showWarningMessage: async () => undefined,
+  showWarningMessage: async (m: string) => {
+    state.warnings.push(m);
+    return undefined;
+  },
   showSaveDialog: async () => state.saveTo,
   createStatusBarItem: () => {
     const item = {

@@ -348,6 +348,7 @@ test('webview → host messages are validated', () => {
     { type: 'compare', epochs: 1, limit: 0 },
     { type: 'saveFile', name: 'a.csv', mime: 'text/csv', data: 'a\n' },
     { type: 'saveDraws', runId: 'sample-1' },
+    { type: 'saveRunCsv', runId: 'train-1' },
     { type: 'summaryView', depth: 2, limit: 400, open: ['layers.0–19999'] },
     { type: 'saveSummaryCsv' },
   ];
@@ -361,6 +362,8 @@ test('webview → host messages are validated', () => {
     { type: 'checkExpr', expr: 'x'.repeat(5000) },
     { type: 'saveDraws' },
     { type: 'saveDraws', runId: 3 },
+    { type: 'saveRunCsv' },
+    { type: 'saveRunCsv', runId: null },
     // The page asks for a bounded view: whole counts in range, a short list of short names.
     { type: 'summaryView', depth: 0, limit: 200, open: [] },
     { type: 'summaryView', depth: 2.5, limit: 200, open: [] },

@@ -3,7 +3,7 @@
 // message it posts passes the webview's own validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -14,7 +14,7 @@ import type {
 } from '../../../src/sampling/types';
 import type { TrainDoneEvent, TrainEvent, TrainRequestParams } from '../../../src/training/types';
 import { isHostToWebview } from '../../../src/common/guards';
-import { sampleResult1d, trainStream } from './fixtures';
+import { sampleResult1d, storedRun, trainStream } from './fixtures';
 import { alternating, hugeModuleList } from './bigModels';
 import { applyMessage, emptyModel, type PanelModel } from '../../../webview/store';
 import type { HostToWebview } from '../../../src/common/messages';
@@ -762,6 +762,98 @@ test('Draws CSV re-runs the stored request into the chosen file; a run without o
     await until(() => state.errors.length > 0, 'the error');
     assert.match(state.errors[0], /no longer stored; run it again/);
     assert.equal(engine.draws.length, 1);
+  } finally {
+    state.saveTo = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a run's CSV: the page asks, the host writes every one of 20,000 losses the page never held, also after a reload", async () => {
+  configure({});
+  const first = setup();
+  const { dir, page, panel } = first;
+  state.errors = [];
+  state.warnings = [];
+  state.written = [];
+  try {
+    // A followed run of 10,000 batches per model (two models), as the Follow command feeds it.
+    const events = trainStream('long', { trainSize: 640_000, batchSize: 64, epochs: 1 });
+    const batches = events.filter((e) => e.event === 'batch').length;
+    assert.equal(batches, 20_000);
+    page.receive({ type: 'ready' });
+    for (const e of events) panel.showTrainEvent(e);
+    await until(() => pageModel(page).runs.some((r) => r.run.done), 'the run on the page');
+    const onPage = pageModel(page).runs[0].run.batches;
+    assert.ok(onPage.mlp.length + onPage.cnn.length < batches / 2, 'the page holds a capped curve');
+
+    const lossRows = (): number => {
+      const text = Buffer.from(state.written[state.written.length - 1].bytes).toString('utf8');
+      const lines = text.trim().split('\n');
+      assert.equal(
+        lines[0],
+        'model,kind,epoch,step,samplesSeen,seconds,loss,trainLoss,trainAcc,testLoss,testAcc,epochSeconds,samplesPerSec',
+      );
+      assert.equal(lines.filter((l) => l.split(',')[1] === 'epoch').length, 2);
+      return lines.filter((l) => l.split(',')[1] === 'batch').length;
+    };
+    state.saveTo = Uri.file(join(dir, 'run.csv'));
+    page.receive({ type: 'saveRunCsv', runId: 'long' });
+    await until(() => state.written.length > 0, 'the CSV', 20_000);
+    assert.equal(state.written[0].path, join(dir, 'run.csv'));
+    assert.equal(lossRows(), 20_000);
+    assert.deepEqual([state.errors, state.warnings], [[], []]);
+
+    // A window reload: a new host on the same storage still has every point.
+    await until(() => {
+      try {
+        return readFileSync(join(dir, 'storage', 'runs.json'), 'utf8').includes('"long"');
+      } catch {
+        return false;
+      }
+    }, 'runs.json');
+    const context = createContext('/ext', join(dir, 'storage'), new FakeMemento());
+    createPanel(context as never, first.engine as never, log as never);
+    const page2 = new FakeWebview();
+    state.viewProvider?.resolveWebviewView({ webview: page2, show() {}, onDidDispose() {} });
+    page2.receive({ type: 'ready' });
+    await until(() => types(page2).includes('init'), 'init');
+    page2.receive({ type: 'saveRunCsv', runId: 'long' });
+    await until(() => state.written.length > 1, 'the CSV after a reload', 20_000);
+    assert.equal(lossRows(), 20_000);
+
+    // A cancelled dialog writes nothing; a run no longer stored says so.
+    state.saveTo = undefined;
+    page2.receive({ type: 'saveRunCsv', runId: 'long' });
+    page2.receive({ type: 'saveRunCsv', runId: 'gone' });
+    await until(() => state.errors.length > 0, 'the error');
+    assert.match(state.errors[0], /no longer stored/);
+    assert.equal(state.written.length, 2);
+  } finally {
+    state.saveTo = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a run stored without its every-point log: its CSV's first line and a warning say it holds the stored points only", async () => {
+  configure({});
+  const { dir, page } = setup();
+  state.warnings = [];
+  state.written = [];
+  try {
+    const run = storedRun('old');
+    mkdirSync(join(dir, 'storage'), { recursive: true });
+    writeFileSync(join(dir, 'storage', 'runs.json'), JSON.stringify([run]));
+    page.receive({ type: 'ready' });
+    await until(() => types(page).includes('init'), 'init');
+    state.saveTo = Uri.file(join(dir, 'old.csv'));
+    page.receive({ type: 'saveRunCsv', runId: 'old' });
+    await until(() => state.written.length > 0 && state.warnings.length > 0, 'the CSV');
+    const lines = Buffer.from(state.written[0].bytes).toString('utf8').trim().split('\n');
+    const n = run.batches.mlp.length + run.batches.cnn.length;
+    assert.match(lines[0], /^# Stored points only: /);
+    assert.match(lines[1], /^model,kind,epoch,step,/);
+    assert.equal(lines.length, 2 + n + run.epochs.length);
+    assert.match(state.warnings[0], new RegExp(`saved the ${n} loss points stored for this run`));
   } finally {
     state.saveTo = undefined;
     rmSync(dir, { recursive: true, force: true });

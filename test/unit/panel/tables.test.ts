@@ -1,13 +1,7 @@
 // The summary table and the CSV exports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  diagnosticsCsv,
-  epochsCsv,
-  runDataCsv,
-  safeFileName,
-  tracesCsv,
-} from '../../../webview/csvData';
+import { diagnosticsCsv, epochsCsv, safeFileName, tracesCsv } from '../../../webview/csvData';
 import { fmtShape, summaryTable } from '../../../src/common/summaryTable';
 import { modelSummary, sampleResult1d, sampleResult2d, storedRun } from './fixtures';
 
@@ -47,7 +41,7 @@ test('an unknown layer output is marked, never guessed', () => {
   assert.equal(t.totalMacs, '--');
 });
 
-test('training CSVs', () => {
+test('the training metrics CSV: a row per model per epoch', () => {
   const run = storedRun('r1');
   const e = epochsCsv([run]).trim().split('\n');
   assert.equal(
@@ -56,15 +50,6 @@ test('training CSVs', () => {
   );
   assert.equal(e.length, 1 + 6);
   assert.match(e[1], /^r1,2026-11-25T20:00:00.000Z,wasm,mlp,1,/);
-  const l = runDataCsv(run).trim().split('\n');
-  assert.equal(
-    l[0],
-    'model,kind,epoch,step,samplesSeen,seconds,loss,trainLoss,trainAcc,testLoss,testAcc,epochSeconds,samplesPerSec',
-  );
-  assert.equal(l.length, 1 + run.batches.mlp.length + run.batches.cnn.length + run.epochs.length);
-  // The fixture has no clock: step and seconds are unknown (empty), never 0.
-  assert.equal(l[1], `mlp,batch,,,${run.batches.mlp[0][0]},,${run.batches.mlp[0][1]},,,,,,`);
-  assert.match(l[l.length - 1], /^cnn,epoch,3,,,,,/);
 });
 
 test('sampling CSVs: traces per chain (x, and y for 2-D) and diagnostics with quoted densities', () => {

@@ -513,7 +513,11 @@ async function sampleAndDiagnose(
   let chains: Chain[] = Array.from({ length: C }, (_, c) =>
     spec.chain(chainSetup, new Rng(params.seed, c)),
   );
-  if (n * C >= MIN_THREADED_DRAWS) helper.start();
+  if (n * C >= MIN_THREADED_DRAWS) {
+    helper.start();
+    // x's summary buffers, mapped by the helper while the chains run.
+    if (n % 2 === 0) helper.reserve(n * C);
+  }
   const xs: Chains = Array.from({ length: C }, () => helper.draws(n));
   const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => helper.draws(n)) : null;
   const setupSeconds = (performance.now() - t0) / 1000;

@@ -21,27 +21,33 @@ const MAX_DEPTH = 6;
  * floor((v − min)·scale) never decreases as v grows (each floating-point step rounds monotonically),
  * and every pass is stable, so the result is exactly that of a stable comparator sort. Non-finite
  * values go through radixSortWithOrder instead. `shared`: the result lives in SharedArrayBuffers, for
- * a second thread to read without a copy (src/sampling/summarizeThreads.ts).
+ * a second thread to read without a copy (src/sampling/summarizeThreads.ts); `into`: arrays (n long)
+ * to write the result to instead of new ones.
  */
 export function sortWithOrder(
   vals: Float64Array,
   shared = false,
+  into?: { sorted: Float64Array; order: Uint32Array },
 ): { sorted: Float64Array; order: Uint32Array } {
   const n = vals.length;
   const range = new Float64Array(2);
   if (n === 0 || !finiteRange(vals, range) || !(range[1] - range[0] < Infinity)) {
     const r = radixSortWithOrder(vals);
-    if (!shared) return r;
-    const sorted = new Float64Array(new SharedArrayBuffer(8 * n)),
-      order = new Uint32Array(new SharedArrayBuffer(4 * n));
+    if (!shared && !into) return r;
+    const sorted = into?.sorted ?? new Float64Array(new SharedArrayBuffer(8 * n)),
+      order = into?.order ?? new Uint32Array(new SharedArrayBuffer(4 * n));
     sorted.set(r.sorted);
     order.set(r.order);
     return { sorted, order };
   }
   const lo = range[0],
     hi = range[1];
-  const sorted = new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n)),
-    order = new Uint32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+  const sorted =
+      into?.sorted ??
+      new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n)),
+    order =
+      into?.order ??
+      new Uint32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
   const B = Math.min(TOP_BUCKETS, Math.max(1, n >> 4));
   const start = new Uint32Array(B + 1);
   const scale = B / (hi - lo);

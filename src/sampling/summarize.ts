@@ -75,11 +75,11 @@ function bulkZ(
   out: Float64Array,
   moments: ChainMoments,
   half: number,
+  dest: Uint32Array = new Uint32Array(order.length),
 ): void {
   const S = order.length;
   const blocks = S > 0 ? ((S - 1) >>> BLOCK_BITS) + 1 : 0;
   const fill = Uint32Array.from({ length: blocks }, (_, b) => b << BLOCK_BITS);
-  const dest = new Uint32Array(S);
   const { shift, seen, s1, s2 } = moments;
   for (let i = 0; i < S;) {
     const v = sorted[i];
@@ -348,15 +348,17 @@ export function rankCounts(
 /**
  * Bulk R-hat and bulk ESS from the rank-normalised split draws. `work` (as long as the split pool)
  * receives the z in draw order, centred in place for the ESS; the R-hat needs only each split
- * chain's moments, summed as the z are met in sorted order.
+ * chain's moments, summed as the z are met in sorted order. `dest` (as long, optional): the
+ * scatter's scratch, when the caller has one ready.
  */
 export function bulkPart(
   sp: SplitPool,
   zOfRank: Float64Array,
   work: Float64Array,
+  dest?: Uint32Array,
 ): { rhatBulk: number; essBulk: number } {
   const bulk = new ChainMoments(sp.count, sp.half);
-  bulkZ(sp.order, sp.sorted, zOfRank, work, bulk, sp.half);
+  bulkZ(sp.order, sp.sorted, zOfRank, work, bulk, sp.half, dest);
   const rhatBulk = bulk.rhat();
   const split: Chains = [];
   for (let c = 0; c < sp.count; c++) split.push(work.subarray(c * sp.half, (c + 1) * sp.half));

@@ -45,6 +45,8 @@ interface JobMessage {
   rankBins: number;
   /** Also the autocorrelation plot (diagnostics.ts's `autocorrelation` of the chains). */
   acf: boolean;
+  /** A mapped buffer (P doubles) for the mean's ESS, when one was reserved. */
+  essWork: SharedArrayBuffer | null;
 }
 
 /** The second: the sorted pool and the split pool (the same buffers when the chains are even). */
@@ -56,6 +58,18 @@ interface SortedMessage {
   spOrder: SharedArrayBuffer;
   half: number;
   count: number;
+}
+
+/**
+ * Buffers for the summary of P pooled draws, allocated when the sampling starts: the helper writes
+ * a byte in every page so that the kernel maps them while the chains run (a fresh buffer costs
+ * about half a millisecond per megabyte to map, on whichever thread first writes it), and fills in
+ * the rank-score table, which needs only P.
+ */
+interface ReserveMessage {
+  kind: 'reserve';
+  buffers: SharedArrayBuffer[];
+  table: SharedArrayBuffer;
 }
 
 type Reply =
@@ -80,14 +94,31 @@ export function serveSummaryThread(): void {
     essMean: number;
     acf: number[] | null;
   } | null = null;
-  port.on('message', (m: JobMessage | SortedMessage) => {
+  // The rank-score table computed ahead (ReserveMessage), and the buffer it is in.
+  let readyTable: SharedArrayBuffer | null = null;
+  port.on('message', (m: JobMessage | SortedMessage | ReserveMessage) => {
     try {
+      if (m.kind === 'reserve') {
+        for (const b of [...m.buffers, m.table]) {
+          const bytes = new Uint8Array(b);
+          for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
+        }
+        zOfRanks(m.table.byteLength / 8, new Float64Array(m.table));
+        readyTable = m.table;
+        return;
+      }
       if (m.kind === 'job') {
         const chains = m.chains.map((b) => new Float64Array(b));
-        const zOfRank = zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
+        const zOfRank =
+          m.zOfRank === readyTable
+            ? new Float64Array(m.zOfRank)
+            : zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
         port.postMessage({ kind: 'table' } satisfies Reply);
         // While the other thread sorts.
-        const essMean = essOfMean(chains, new Float64Array(zOfRank.length));
+        const essMean = essOfMean(
+          chains,
+          m.essWork ? new Float64Array(m.essWork) : new Float64Array(zOfRank.length),
+        );
         const acf = m.acf ? autocorrelation(chains, PLOT_LAGS) : null;
         job = { chains, zOfRank, rankBins: m.rankBins, essMean, acf };
         return;
@@ -118,6 +149,17 @@ export function serveSummaryThread(): void {
       } satisfies Reply);
     }
   });
+}
+
+/** The buffers of SummaryThread.reserve. */
+interface Reserved {
+  P: number;
+  sorted: SharedArrayBuffer;
+  order: SharedArrayBuffer;
+  table: SharedArrayBuffer;
+  work: SharedArrayBuffer;
+  dest: SharedArrayBuffer;
+  essWork: SharedArrayBuffer;
 }
 
 /** Helper threads alive right now: tests check that a run, finished or cancelled, leaves none. */
@@ -164,6 +206,8 @@ export class SummaryThread {
   private readonly waiting: ((r: Reply | Error) => void)[] = [];
   /** Summaries that both threads computed (not a fallback): what tests check the split by. */
   twoThreadRuns = 0;
+  /** Buffers from `reserve`, until a summary of their size takes them. */
+  private reserved: Reserved | null = null;
 
   /** Starts the worker; without worker_threads (or if it cannot start) every summary runs here. */
   start(): void {
@@ -197,6 +241,30 @@ export class SummaryThread {
   }
 
   /** `acf`: the helper also computes the autocorrelation plot (`autocorrelation` of the result). */
+  /**
+   * Buffers for the summary of `P` pooled draws (even chains), mapped by the helper while the
+   * chains run; the next summary of that size uses them. Only worth it at millions of draws.
+   */
+  reserve(P: number): void {
+    const w = this.worker;
+    if (!w || this.failed) return;
+    const r: Reserved = {
+      P,
+      sorted: new SharedArrayBuffer(8 * P),
+      order: new SharedArrayBuffer(4 * P),
+      table: new SharedArrayBuffer(8 * P),
+      work: new SharedArrayBuffer(8 * P),
+      dest: new SharedArrayBuffer(4 * P),
+      essWork: new SharedArrayBuffer(8 * P),
+    };
+    this.reserved = r;
+    w.postMessage({
+      kind: 'reserve',
+      buffers: [r.sorted, r.order, r.work, r.dest, r.essWork],
+      table: r.table,
+    } satisfies ReserveMessage);
+  }
+
   async summarize(chains: Chains, rankBins = 20, acf = false): Promise<ConvergenceSummary> {
     if (!this.worker || this.failed) return summarize(chains, rankBins);
     try {
@@ -235,7 +303,10 @@ export class SummaryThread {
     const N = chains[0].length;
     // The split pool drops each odd chain's middle draw.
     const P = chains.length * 2 * Math.floor(N / 2);
-    const zBuf = new SharedArrayBuffer(8 * P);
+    // Reserved buffers fit even chains of this size (the pool is then the split pool).
+    const res = this.reserved?.P === P && P === chains.length * N ? this.reserved : null;
+    if (res) this.reserved = null;
+    const zBuf = res?.table ?? new SharedArrayBuffer(8 * P);
     const table = this.reply();
     const parts = this.reply();
     // Awaited below; until then a failure must not count as unhandled.
@@ -246,8 +317,13 @@ export class SummaryThread {
       zOfRank: zBuf,
       rankBins,
       acf,
+      essWork: res?.essWork ?? null,
     } satisfies JobMessage);
-    const { sorted, order } = sortWithOrder(all, true);
+    const { sorted, order } = sortWithOrder(
+      all,
+      true,
+      res ? { sorted: new Float64Array(res.sorted), order: new Uint32Array(res.order) } : undefined,
+    );
     out.sorted = sorted;
     out.order = order;
     const sp = splitPool(chains, sorted, order, true);
@@ -261,7 +337,9 @@ export class SummaryThread {
       count: sp.count,
     } satisfies SortedMessage);
     await table;
-    const bulk = bulkPart(sp, new Float64Array(zBuf), new Float64Array(P));
+    const bulk = res
+      ? bulkPart(sp, new Float64Array(zBuf), new Float64Array(res.work), new Uint32Array(res.dest))
+      : bulkPart(sp, new Float64Array(zBuf), new Float64Array(P));
     const r = await parts;
     if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');
     out.rankCounts = r.rankCounts;

@@ -47,6 +47,8 @@ interface JobMessage {
   acf: boolean;
   /** A mapped buffer (P doubles) for the mean's ESS, when one was reserved. */
   essWork: SharedArrayBuffer | null;
+  /** zOfRank holds the table already (a reserved one). */
+  tableReady: boolean;
 }
 
 /** The second: the sorted pool and the split pool (the same buffers when the chains are even). */
@@ -70,6 +72,8 @@ interface ReserveMessage {
   kind: 'reserve';
   buffers: SharedArrayBuffer[];
   table: SharedArrayBuffer;
+  /** Set to 1 (Atomics) once every page is written and the table is complete. */
+  ready: SharedArrayBuffer;
 }
 
 type Reply =
@@ -94,8 +98,6 @@ export function serveSummaryThread(): void {
     essMean: number;
     acf: number[] | null;
   } | null = null;
-  // The rank-score table computed ahead (ReserveMessage), and the buffer it is in.
-  let readyTable: SharedArrayBuffer | null = null;
   port.on('message', (m: JobMessage | SortedMessage | ReserveMessage) => {
     try {
       if (m.kind === 'reserve') {
@@ -104,15 +106,14 @@ export function serveSummaryThread(): void {
           for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
         }
         zOfRanks(m.table.byteLength / 8, new Float64Array(m.table));
-        readyTable = m.table;
+        Atomics.store(new Int32Array(m.ready), 0, 1);
         return;
       }
       if (m.kind === 'job') {
         const chains = m.chains.map((b) => new Float64Array(b));
-        const zOfRank =
-          m.zOfRank === readyTable
-            ? new Float64Array(m.zOfRank)
-            : zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
+        const zOfRank = m.tableReady
+          ? new Float64Array(m.zOfRank)
+          : zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
         port.postMessage({ kind: 'table' } satisfies Reply);
         // While the other thread sorts.
         const essMean = essOfMean(
@@ -160,6 +161,8 @@ interface Reserved {
   work: SharedArrayBuffer;
   dest: SharedArrayBuffer;
   essWork: SharedArrayBuffer;
+  /** 1 once the helper has mapped them all (until then the helper is writing to them). */
+  ready: SharedArrayBuffer;
 }
 
 /** Helper threads alive right now: tests check that a run, finished or cancelled, leaves none. */
@@ -256,12 +259,14 @@ export class SummaryThread {
       work: new SharedArrayBuffer(8 * P),
       dest: new SharedArrayBuffer(4 * P),
       essWork: new SharedArrayBuffer(8 * P),
+      ready: new SharedArrayBuffer(4),
     };
     this.reserved = r;
     w.postMessage({
       kind: 'reserve',
       buffers: [r.sorted, r.order, r.work, r.dest, r.essWork],
       table: r.table,
+      ready: r.ready,
     } satisfies ReserveMessage);
   }
 
@@ -303,9 +308,14 @@ export class SummaryThread {
     const N = chains[0].length;
     // The split pool drops each odd chain's middle draw.
     const P = chains.length * 2 * Math.floor(N / 2);
-    // Reserved buffers fit even chains of this size (the pool is then the split pool).
-    const res = this.reserved?.P === P && P === chains.length * N ? this.reserved : null;
-    if (res) this.reserved = null;
+    // Reserved buffers fit even chains of this size (the pool is then the split pool), and only
+    // once the helper is done with them: never wait for that, take fresh buffers instead.
+    const r0 = this.reserved;
+    const res =
+      r0?.P === P && P === chains.length * N && Atomics.load(new Int32Array(r0.ready), 0) === 1
+        ? r0
+        : null;
+    this.reserved = null;
     const zBuf = res?.table ?? new SharedArrayBuffer(8 * P);
     const table = this.reply();
     const parts = this.reply();
@@ -318,6 +328,7 @@ export class SummaryThread {
       rankBins,
       acf,
       essWork: res?.essWork ?? null,
+      tableReady: res !== null,
     } satisfies JobMessage);
     const { sorted, order } = sortWithOrder(
       all,

@@ -89,6 +89,31 @@ test('two threads give the summary of one thread, bit for bit', async () => {
   }
 });
 
+test('buffers reserved before the sampling (mapped, with the table, by the helper) give the same summary', async () => {
+  const thread = new SummaryThread();
+  thread.start();
+  try {
+    for (const [what, M, N] of [
+      ['1 chain of 1.2 M draws', 1, 1_200_000],
+      ['3 chains of 40,000', 3, 40_000],
+    ] as const) {
+      thread.reserve(M * N);
+      const c = chains(thread, 21 + M, M, N, 0.5);
+      // Straight away (the helper may still be mapping the buffers: they are not used then) and
+      // once the helper has surely finished with them.
+      assertIdentical(await thread.summarize(c), summarize(c), `${what}, at once`);
+      thread.reserve(M * N);
+      await new Promise((r) => setTimeout(r, 1500));
+      const got = await thread.summarize(c);
+      assertIdentical(got, summarize(c), what);
+      // The result lives in the reserved buffers: shared memory of exactly the pool's size.
+      assert.ok(got.sorted?.buffer instanceof SharedArrayBuffer, `${what}: reserved sort`);
+    }
+  } finally {
+    thread.close();
+  }
+});
+
 test('without its helper (never started, or closed) the summary runs on this thread', async () => {
   const never = new SummaryThread();
   const c = chains(never, 7, 2, 5000, 0.4);

@@ -10,9 +10,9 @@ import type { Browser } from 'playwright-core';
 import type { HostToWebview, SampleResult } from '../../src/common/messages';
 import { decodeSaveFile } from '../../src/panel/hostMessages';
 import { runSampler } from '../../src/sampling';
-import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, browserSkip, launch, openHarness, settle, type Harness } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
+const skip = browserSkip;
 let browser: Browser | undefined;
 let hz: Harness | undefined;
 

@@ -2,6 +2,7 @@
 // serves, with a fake acquireVsCodeApi, and records console errors, page errors and CSP violations.
 // Requests to https://tensor-lens.test/ are answered from disk by Playwright's router, so no server
 // and no network are involved.
+import { after, before } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -309,6 +310,29 @@ export async function openHarness(
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
+}
+
+/** Why a browser test is skipped on this machine (no Chromium), or false: a test's `skip`. */
+export const browserSkip: string | false = chromiumAvailable()
+  ? false
+  : 'needs /usr/bin/chromium (Debian package chromium)';
+
+/**
+ * The test file's Chromium: launched before its tests (where there is one), closed after them. The
+ * returned function gives it inside a test, which `browserSkip` has skipped if there is none.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    if (!browserSkip) browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('no browser: the test should have been skipped');
+    return browser;
+  };
 }
 
 export async function launch(): Promise<Browser> {

@@ -5,41 +5,32 @@
 // once took its box's 300 px height in a card twice as wide (a circle drawn as an ellipse).
 // Saves a screenshot of the card at each width to look at.
 // Skips when Debian's /usr/bin/chromium is not installed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { decodeSaveFile } from '../../src/panel/hostMessages';
 import { sampleResult2d } from '../unit/panel/fixtures';
 import {
-  chromiumAvailable,
+  browserSkip,
   dominantShadeBox,
   errorsWhileResizing,
-  launch,
+  useBrowser,
   openHarness,
   settle,
 } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
+const skip = browserSkip;
+const browser = useBrowser();
 const SHOTS = process.env.TL_SCREENSHOTS ?? join(tmpdir(), 'tensor-lens-heatmap');
-
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
 
 for (const [width, editor] of [
   [300, false],
   [1100, true],
 ] as const) {
   test(`the 2-D card draws a square range square at ${width} px`, { skip }, async (t) => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width, height: 1000, editor });
+    const h = await openHarness(browser(), { theme: 'dark', width, height: 1000, editor });
     try {
       const r = sampleResult2d('sq');
       assert.deepEqual(
@@ -100,7 +91,7 @@ test(
   'the 2-D card draws the density’s contours under the draws, and saves all of it as SVG',
   { skip },
   async () => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1000 });
+    const h = await openHarness(browser(), { theme: 'dark', width: 300, height: 1000 });
     try {
       const r = sampleResult2d('contours');
       await h.send({

@@ -44,3 +44,15 @@ export class BrowserWebview {
     return this.sending;
   }
 }
+
+/** The panel host's logger, silent. */
+export const quietLog = { info() {}, warn() {}, error() {}, debug() {}, trace() {} };
+
+/** Waits until `cond` holds, polling every 10 ms; fails after `ms` naming `what`. */
+export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

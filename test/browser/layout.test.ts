@@ -5,28 +5,19 @@
 // every heading fits on at most two lines without being cut; a picker is as wide as its longest
 // choice; nothing marked hidden is shown. Saves a screenshot of each tab at 300 px and in the 1100 px editor tab to look at.
 // Skips when Debian's /usr/bin/chromium is not installed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { HostToWebview, SampleRequestParams } from '../../src/common/messages';
 import { traceSteps } from '../../src/sampling/steps';
 import { sampleResult1d, sampleResult2d, storedRun, trainStream } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { browserSkip, useBrowser, openHarness, settle, type Harness } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
+const skip = browserSkip;
+const browser = useBrowser();
 const SHOTS = process.env.TL_SCREENSHOTS ?? join(tmpdir(), 'tensor-lens-layout');
-
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
 
 const EXPR = 'exp(-x^2/2) * (1 + sin(3x)^2)';
 const init: HostToWebview = {
@@ -136,7 +127,7 @@ test(
   'the side bar at 300 px: nothing runs past its box, headings fit, pickers show their text',
   { skip },
   async () => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 900 });
+    const h = await openHarness(browser(), { theme: 'dark', width: 300, height: 900 });
     try {
       await filled(h);
       mkdirSync(SHOTS, { recursive: true });
@@ -161,7 +152,7 @@ test(
   'the editor tab at 1100 px before any evaluation or result: only the empty notes show',
   { skip },
   async () => {
-    const h = await openHarness(browser as Browser, {
+    const h = await openHarness(browser(), {
       theme: 'dark',
       width: 1100,
       editor: true,
@@ -184,7 +175,7 @@ test(
 );
 
 test('the editor tab at 1100 px: the wide layout, nothing past its box', { skip }, async () => {
-  const h = await openHarness(browser as Browser, {
+  const h = await openHarness(browser(), {
     theme: 'dark',
     width: 1100,
     editor: true,

@@ -6,28 +6,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import type { SampleProgressEvent, SampleRequestParams } from '../../src/sampling/types';
 import type { TrainEvent, TrainRequestParams } from '../../src/training/types';
 import { createContext, FakeMemento, installFakeVscode, state } from '../support/vscode';
 import { sampleResult1d } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
-import { BrowserWebview } from './hostBridge';
+import { browserSkip, useBrowser, openHarness, settle, type Harness } from './harness';
+import { BrowserWebview, quietLog, until } from './hostBridge';
 
 installFakeVscode();
 // Loaded after the stand-in so that its `import * as vscode` gets it.
 const { createPanel } = require('../../src/panel') as typeof import('../../src/panel');
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (!skip) browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const skip = browserSkip;
+const browser = useBrowser();
 
 /** The worker's sampling, held after each event until the test sends the next. */
 class HeldEngine {
@@ -65,16 +57,6 @@ class HeldTrainer {
   }
 }
 
-const log = { info() {}, warn() {}, error() {}, debug() {}, trace() {} };
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 test(
   'a page created, then hidden and shown, while a sampling job streams draws it as far as it got',
   { skip },
@@ -82,7 +64,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'tl-midrun-'));
     const engine = new HeldEngine();
     const context = createContext('/ext', join(dir, 'storage'), new FakeMemento());
-    const panel = createPanel(context as never, engine as never, log as never);
+    const panel = createPanel(context as never, engine as never, quietLog as never);
     const webview = new BrowserWebview();
     const pages: Harness[] = [];
     try {
@@ -120,7 +102,7 @@ test(
 
       // The view is opened now: its page loads and says ready.
       state.viewProvider?.resolveWebviewView({ webview, show() {}, onDidDispose() {} });
-      const first = await openHarness(browser as Browser, { theme: 'dark', width: 420 });
+      const first = await openHarness(browser(), { theme: 'dark', width: 420 });
       pages.push(first);
       await first.send({ type: 'showTab', tab: 'sampling' });
       await webview.load(first);
@@ -134,7 +116,7 @@ test(
       webview.page = undefined;
       send(1, [0.125], 6);
       // Shown again: a new page behind the same webview says ready.
-      const second = await openHarness(browser as Browser, { theme: 'dark', width: 420 });
+      const second = await openHarness(browser(), { theme: 'dark', width: 420 });
       pages.push(second);
       await second.send({ type: 'showTab', tab: 'sampling' });
       await webview.load(second);
@@ -160,7 +142,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'tl-midrun-'));
     const engine = new HeldTrainer();
     const context = createContext('/ext', join(dir, 'storage'), new FakeMemento());
-    const panel = createPanel(context as never, engine as never, log as never);
+    const panel = createPanel(context as never, engine as never, quietLog as never);
     const webview = new BrowserWebview();
     const pages: Harness[] = [];
     try {
@@ -248,7 +230,7 @@ test(
 
       // The view is opened now: its page loads and says ready.
       state.viewProvider?.resolveWebviewView({ webview, show() {}, onDidDispose() {} });
-      const first = await openHarness(browser as Browser, { theme: 'dark', width: 420 });
+      const first = await openHarness(browser(), { theme: 'dark', width: 420 });
       pages.push(first);
       await webview.load(first);
       // Before any further event: where the run is, its rate and time left, and its curves so far
@@ -268,7 +250,7 @@ test(
       webview.page = undefined;
       batch(2, 5);
       // Shown again: a new page behind the same webview says ready.
-      const second = await openHarness(browser as Browser, { theme: 'dark', width: 420 });
+      const second = await openHarness(browser(), { theme: 'dark', width: 420 });
       pages.push(second);
       await webview.load(second);
       await header(second, /^mlp · epoch 2\/2 · batch 5\/10$/);

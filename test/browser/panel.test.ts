@@ -14,9 +14,9 @@ import {
   storedRun,
   trainStream,
 } from '../unit/panel/fixtures';
-import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, browserSkip, launch, openHarness, settle, type Harness } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
+const skip = browserSkip;
 let browser: Browser | undefined;
 let hz: Harness | undefined;
 

@@ -8,28 +8,27 @@
 // A square range is drawn square at 300 px and in the 1100 px editor tab (equal scales on x and
 // y: the wide tab once stretched it to about 1018 × 242 device pixels).
 // Skips when Debian's /usr/bin/chromium is not installed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { HostToWebview, SampleRequestParams } from '../../src/common/messages';
 import { GALLERY_2D } from '../../src/common/gallery2d';
 import { traceSteps } from '../../src/sampling/steps';
 import {
-  chromiumAvailable,
+  browserSkip,
   dominantShadeBox,
   errorsWhileResizing,
-  launch,
+  useBrowser,
   openHarness,
   settle,
   type Harness,
   type ThemeKind,
 } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
+const skip = browserSkip;
+const browser = useBrowser();
 const SHOTS = process.env.TL_SCREENSHOTS ?? join(tmpdir(), 'tensor-lens-playground');
 
 const init: HostToWebview = {
@@ -84,20 +83,12 @@ async function marginInk(h: Harness): Promise<{ left: number; below: number }> {
 const caption = async (h: Harness): Promise<string> =>
   (await h.page.locator('.pg-caption').textContent()) ?? '';
 
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
 for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
   test(
     `step through a recorded NUTS chain on the banana at 300 px (${theme})`,
     { skip },
     async () => {
-      const h = await openHarness(browser as Browser, { theme, width: 300, height: 1000 });
+      const h = await openHarness(browser(), { theme, width: 300, height: 1000 });
       try {
         await h.send(init);
         await h.send({ type: 'showTab', tab: 'sampling' });
@@ -221,7 +212,7 @@ test(
   'equal density cells are drawn as one even shade: no seam between cells',
   { skip },
   async () => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1000 });
+    const h = await openHarness(browser(), { theme: 'dark', width: 300, height: 1000 });
     try {
       await h.send(init);
       await h.send({ type: 'showTab', tab: 'sampling' });
@@ -263,7 +254,7 @@ for (const [width, editor] of [
     `a square range is drawn square at ${width} px: equal scales on x and y, within the width`,
     { skip },
     async (t) => {
-      const h = await openHarness(browser as Browser, {
+      const h = await openHarness(browser(), {
         theme: 'dark',
         width,
         height: 1000,
@@ -336,7 +327,7 @@ const ACCEPT = '#56b4e9',
   PATH = '#009e73';
 
 test('MH, slice and HMC moves are drawn in their colours, in 1-D and 2-D', { skip }, async () => {
-  const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1000 });
+  const h = await openHarness(browser(), { theme: 'dark', width: 300, height: 1000 });
   try {
     await h.send(init);
     await h.send({ type: 'showTab', tab: 'sampling' });

@@ -6,36 +6,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { createContext, FakeMemento, installFakeVscode, state, Uri } from '../support/vscode';
 import { trainStream } from '../unit/panel/fixtures';
-import { chromiumAvailable, launch, openHarness, settle } from './harness';
-import { BrowserWebview } from './hostBridge';
+import { browserSkip, useBrowser, openHarness, settle } from './harness';
+import { BrowserWebview, quietLog, until } from './hostBridge';
 
 installFakeVscode();
 // Loaded after the stand-in so that its `import * as vscode` gets it.
 const { createPanel } = require('../../src/panel') as typeof import('../../src/panel');
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (!skip) browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-const log = { info() {}, warn() {}, error() {}, debug() {}, trace() {} };
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > 30_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const skip = browserSkip;
+const browser = useBrowser();
 
 test(
   "the runs table's CSV button saves every loss point of a 20,000-batch run",
@@ -43,11 +25,11 @@ test(
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-runcsv-'));
     const context = createContext('/ext', join(dir, 'storage'), new FakeMemento());
-    const panel = createPanel(context as never, {} as never, log as never);
+    const panel = createPanel(context as never, {} as never, quietLog as never);
     const webview = new BrowserWebview();
     state.written = [];
     state.errors = [];
-    const h = await openHarness(browser as Browser, { theme: 'dark', width: 420 });
+    const h = await openHarness(browser(), { theme: 'dark', width: 420 });
     try {
       // A followed run: 10,000 batches for each of two models, then their epochs and the done event.
       const events = trainStream('long', { trainSize: 640_000, batchSize: 64, epochs: 1 });
@@ -65,7 +47,7 @@ test(
       assert.deepEqual(posted[posted.length - 1], { type: 'saveRunCsv', runId: 'long' });
       assert.ok(!posted.some((m) => m.type === 'saveFile'), 'the page builds no CSV itself');
       await webview.forward();
-      await until(() => state.written.length > 0, 'the file');
+      await until(() => state.written.length > 0, 'the file', 30_000);
 
       assert.equal(state.written[0].path, join(dir, 'long.csv'));
       const lines = Buffer.from(state.written[0].bytes).toString('utf8').trim().split('\n');

@@ -6,24 +6,24 @@
 // disabled; nothing overflows the width; no console error or CSP violation. Saves a screenshot of
 // the form per theme to look at.
 // Skips when Debian's /usr/bin/chromium is not installed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import type { HostToWebview, SampleRequestParams } from '../../src/common/messages';
 import {
-  chromiumAvailable,
-  launch,
+  browserSkip,
+  useBrowser,
   openHarness,
   settle,
   type Harness,
   type ThemeKind,
 } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
+const skip = browserSkip;
+const browser = useBrowser();
 const SHOTS = process.env.TL_SCREENSHOTS ?? join(tmpdir(), 'tensor-lens-sampling-form');
 
 const EXPR = 'exp(-x^2/2)';
@@ -42,14 +42,6 @@ const init: HostToWebview = {
   },
 };
 
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
 /** The inner input of the form's text field with this aria-label. */
 const field = (h: Harness, label: string): Locator =>
   h.page.locator(`.sample-form vscode-textfield[aria-label="${label}"]`);
@@ -65,7 +57,7 @@ async function runRequests(h: Harness): Promise<SampleRequestParams[]> {
 
 for (const theme of ['dark', 'high-contrast'] as ThemeKind[]) {
   test(`the sampling form's tuning fields at 300 px (${theme})`, { skip }, async () => {
-    const h = await openHarness(browser as Browser, { theme, width: 300, height: 900 });
+    const h = await openHarness(browser(), { theme, width: 300, height: 900 });
     try {
       await h.send(init);
       await h.send({ type: 'showTab', tab: 'sampling' });

@@ -2,21 +2,13 @@
 // extension's exact HTML and CSP: hidden until scalars arrive, one chart per tag with a line per run,
 // step or wall time on x (a run without wall times is named, not drawn at a guessed time), appended
 // points redraw, a new folder replaces the charts, SVG export. Skips without /usr/bin/chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { HostToWebview, ScalarSeries } from '../../src/common/messages';
-import { canvasInk, chromiumAvailable, launch, openHarness, settle } from './harness';
+import { canvasInk, browserSkip, useBrowser, openHarness, settle } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (!skip) browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const skip = browserSkip;
+const browser = useBrowser();
 
 const init: HostToWebview = {
   type: 'init',
@@ -43,7 +35,7 @@ test(
   'TensorBoard scalars: a chart per tag, step or wall time, appended, replaced, exported',
   { skip },
   async () => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1600 });
+    const h = await openHarness(browser(), { theme: 'dark', width: 300, height: 1600 });
     try {
       const page = h.page;
       await h.send(init);

@@ -7,32 +7,23 @@
 // segment per pixel column for each line (Chart.js's decimation), not one per point stored (up to
 // 6,000 per model).
 // Skips when Debian's /usr/bin/chromium is not installed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launch, openHarness } from './harness';
+import { browserSkip, useBrowser, openHarness } from './harness';
 import { frameStats, streamLoss } from './streamLoss';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
+const skip = browserSkip;
+const browser = useBrowser();
 
 const POINTS = 100_000;
 const PER_FRAME = 1000;
-
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
 
 for (const [label, width, editor] of [
   ['side bar, 300 px', 300, false],
   ['editor tab, 1100 px', 1100, true],
 ] as const) {
   test(`streaming ${POINTS} loss points (${label})`, { skip }, async () => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width, editor, height: 900 });
+    const h = await openHarness(browser(), { theme: 'dark', width, editor, height: 900 });
     try {
       const r = await streamLoss(h, POINTS, PER_FRAME);
       assert.match(

@@ -17,9 +17,9 @@ import {
 import type { ModelResult } from '../../src/shapes/types';
 import { analyze } from '../../src/shapes';
 import { alternating, hugeModuleList } from '../unit/panel/bigModels';
-import { chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { browserSkip, launch, openHarness, settle, type Harness } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
+const skip = browserSkip;
 const ROOT = join(__dirname, '..', '..');
 const FILE = 'test/fixtures/shapes/resnet18.py';
 const resnet = analyze(readFileSync(join(ROOT, FILE), 'utf8'), { file: FILE }).models.find(

@@ -3,16 +3,15 @@
 // evaluation (confusion heat map, per-class bars, mistakes with their images), PNG and SVG export, at
 // the side bar's 300 px in a dark theme and in the wide editor panel in a high-contrast theme.
 // Skips when Debian's /usr/bin/chromium is not installed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { HostToWebview } from '../../src/common/messages';
 import { decodeSaveFile } from '../../src/panel/hostMessages';
 import { storedRun } from '../unit/panel/fixtures';
-import { canvasInk, chromiumAvailable, launch, openHarness, settle, type Harness } from './harness';
+import { canvasInk, browserSkip, useBrowser, openHarness, settle, type Harness } from './harness';
 
-const skip = chromiumAvailable() ? false : 'needs /usr/bin/chromium (Debian package chromium)';
-let browser: Browser | undefined;
+const skip = browserSkip;
+const browser = useBrowser();
 
 const init: HostToWebview = {
   type: 'init',
@@ -32,18 +31,11 @@ async function lastSave(h: Harness): Promise<Saved | undefined> {
   return posted.filter((m) => m.type === 'saveFile').pop();
 }
 
-before(async () => {
-  if (!skip) browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
 test(
   'side bar at 300 px (dark): runs table, diff, axes, evaluation, export',
   { skip },
   async () => {
-    const h = await openHarness(browser as Browser, { theme: 'dark', width: 300, height: 1800 });
+    const h = await openHarness(browser(), { theme: 'dark', width: 300, height: 1800 });
     try {
       await h.send(init);
       await settle(h.page);
@@ -188,7 +180,7 @@ test(
 );
 
 test('editor panel (high contrast): wide layout, every view drawn', { skip }, async () => {
-  const h = await openHarness(browser as Browser, {
+  const h = await openHarness(browser(), {
     theme: 'high-contrast',
     editor: true,
     width: 1100,

@@ -220,10 +220,11 @@ function meanAutocov(
   chains: Chains,
   chainMean: number[],
   centreInto?: Float64Array,
+  centred = false,
 ): (t: number) => number {
   const M = chains.length;
   let acov: Float64Array[] | null = null;
-  let centre: Float64Array[] | null = null;
+  let centre: Float64Array[] | null = centred ? chains : null;
   const cache: number[] = [];
   const eight = new Float64Array(8);
   const meanAcov = (t: number): number => {
@@ -263,6 +264,16 @@ export function ess(chains: Chains, centreInto?: Float64Array): number {
   for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
   const chainMean = chains.map(mean);
   return geyerEss(chains.length, N, chainMean, meanAutocov(chains, chainMean, centreInto));
+}
+
+/**
+ * ess() of finite chains already less their means `chainMean`, as a pass that had to write every
+ * draw anyway left them: the same sums without the passes that check and centre them.
+ */
+export function essCentred(centred: Chains, chainMean: number[]): number {
+  const N = centred[0].length;
+  if (N < 4) return NaN;
+  return geyerEss(centred.length, N, chainMean, meanAutocov(centred, chainMean, undefined, true));
 }
 
 /** ESS from the chain means and the mean autocovariance at each lag (ĉ(t), averaged over chains). */

@@ -515,8 +515,9 @@ async function sampleAndDiagnose(
   );
   if (n * C >= MIN_THREADED_DRAWS) {
     helper.start();
-    // x's summary buffers, mapped by the helper while the chains run.
-    if (n % 2 === 0) helper.reserve(n * C);
+    // x's summary buffers, mapped by the helper while the chains run; with room for the runs of
+    // repeated draws where a rejected proposal repeats the last draw (MH, HMC).
+    if (n % 2 === 0) helper.reserve(n * C, spec.kind === 'mcmc' && spec.acceptance === 'accepted');
   }
   const xs: Chains = Array.from({ length: C }, () => helper.draws(n));
   const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => helper.draws(n)) : null;
@@ -648,6 +649,7 @@ async function sampleAndDiagnose(
     rh = Math.max(rh, cy.rhat);
   }
   const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.sorted, undefined, cx.order);
+  if (process.env.TL_TRACE) console.error('m:ks', (performance.timeOrigin + performance.now()) % 100000);
   const diag: SampleDiagnostics = {
     sampler,
     n,
@@ -728,5 +730,6 @@ async function sampleAndDiagnose(
     result.scatter = { x: sx, y: sy };
   }
   result.diagnosticsSeconds = (performance.now() - tDiag) / 1000;
+  if (process.env.TL_TRACE) console.error('m:end', (performance.timeOrigin + performance.now()) % 100000);
   return result;
 }

@@ -22,17 +22,21 @@ const MAX_DEPTH = 6;
  * and every pass is stable, so the result is exactly that of a stable comparator sort. Non-finite
  * values go through radixSortWithOrder instead. `shared`: the result lives in SharedArrayBuffers, for
  * a second thread to read without a copy (src/sampling/summarizeThreads.ts); `into`: arrays (n long)
- * to write the result to instead of new ones.
+ * to write the result to instead of new ones. `payload` (n long, ascending): what `order` carries for
+ * each value instead of its index, e.g. the packed start and length of a run of repeated draws
+ * (drawRuns.ts); ties stay in payload order.
  */
 export function sortWithOrder(
   vals: Float64Array,
   shared = false,
   into?: { sorted: Float64Array; order: Uint32Array },
+  payload?: Uint32Array,
 ): { sorted: Float64Array; order: Uint32Array } {
   const n = vals.length;
   const range = new Float64Array(2);
   if (n === 0 || !finiteRange(vals, range) || !(range[1] - range[0] < Infinity)) {
     const r = radixSortWithOrder(vals);
+    if (payload) for (let i = 0; i < n; i++) r.order[i] = payload[r.order[i]];
     if (!shared && !into) return r;
     const sorted = into?.sorted ?? new Float64Array(new SharedArrayBuffer(8 * n)),
       order = into?.order ?? new Uint32Array(new SharedArrayBuffer(4 * n));
@@ -55,11 +59,12 @@ export function sortWithOrder(
     // One value throughout, or a range too narrow to divide: already in order, or left to the
     // fallback below.
     sorted.set(vals);
-    for (let i = 0; i < n; i++) order[i] = i;
+    if (payload) order.set(payload.subarray(0, n));
+    else for (let i = 0; i < n; i++) order[i] = i;
     if (lo !== hi) comparatorSort(sorted, order, 0, n);
     return { sorted, order };
   }
-  distribute(vals, null, 0, n, sorted, order, 0, lo, scale, B, start);
+  distribute(vals, payload ?? null, 0, n, sorted, order, 0, lo, scale, B, start);
   const scratch = new Scratch();
   for (let b = 0; b < B; b++) sortRange(sorted, order, start[b], start[b + 1], 1, scratch);
   return { sorted, order };

@@ -6,6 +6,7 @@
 import { betaQuantile } from './betaQuantile';
 import {
   ess,
+  essCentred,
   essOfIndicator,
   quantile,
   rhatOfMoments,
@@ -13,7 +14,8 @@ import {
   type Chains,
 } from './diagnostics';
 import { sortWithOrder } from './sortOrder';
-import { tiedZ, zOfRanks } from './rankNormal';
+import { TieScores, zOfRanks } from './rankNormal';
+import { drawRuns, expandEntries, type DrawRuns, type RankEntries } from './drawRuns';
 
 export interface ConvergenceSummary {
   /** max of bulk and tail rank-normalised split R-hat. */
@@ -60,105 +62,181 @@ function pool(chains: Chains): Float64Array {
 /** Destinations per block of the bulk scatter: 32,768 doubles (256 KB) stay in the L2 cache. */
 const BLOCK_BITS = 15;
 
+/** Where each block of destinations starts among the staged entries, and its scratch. */
+export interface BulkScratch {
+  /** Staged z, one per entry (`out` itself when every entry is one draw). */
+  z: Float64Array;
+  /** Staged packed entries, one per entry. */
+  packed: Uint32Array;
+}
+
 /**
- * Rank-normalised z of every value (out[order[i]] for the i-th smallest), ties averaged. Writing
- * straight to out[order[i]] would miss the cache on nearly every draw at millions of them, so the
- * values are first staged, in sorted order, into the block of `out` their destination lies in (each
- * block receives exactly its own size, `order` being a permutation), with the destinations beside
- * them; then each block, copied aside, is written into place within itself. Each z is also added to
- * its split chain's moments (chain ⌊order[i] / half⌋), for the bulk R-hat.
+ * Rank-normalised z of every draw (out[p] for the draws p an entry stands for), ties averaged.
+ * Writing straight to out[p] would miss the cache on nearly every entry at millions of them, so
+ * the entries are first staged, in sorted order, by the block of `out` their draws start in, then
+ * each block's entries are written into place within it. Each z is also added, once per draw, to
+ * its split chain's moments (chain ⌊p / half⌋), for the bulk R-hat. With one draw per entry each
+ * block receives exactly its own size, so `out` itself holds the staged z (each block copied aside
+ * before it is written); runs need `scratch.z` of their own.
  */
 function bulkZ(
-  order: Uint32Array,
-  sorted: Float64Array,
+  e: RankEntries,
+  S: number,
   zOfRank: Float64Array,
   out: Float64Array,
   moments: ChainMoments,
   half: number,
-  dest: Uint32Array = new Uint32Array(order.length),
+  scratch: BulkScratch,
 ): void {
-  const S = order.length;
+  const { sorted, packed, lenBits } = e;
+  const R = sorted.length;
+  const mask = (1 << lenBits) - 1;
   const blocks = S > 0 ? ((S - 1) >>> BLOCK_BITS) + 1 : 0;
-  const fill = Uint32Array.from({ length: blocks }, (_, b) => b << BLOCK_BITS);
+  const first = new Uint32Array(blocks + 1);
+  if (lenBits === 0) for (let b = 0; b <= blocks; b++) first[b] = Math.min(S, b << BLOCK_BITS);
+  else {
+    for (let k = 0; k < R; k++) first[(packed[k] >>> lenBits >>> BLOCK_BITS) + 1]++;
+    for (let b = 0; b < blocks; b++) first[b + 1] += first[b];
+  }
+  const fill = first.slice(0, blocks);
   const { shift, seen, s1, s2 } = moments;
-  for (let i = 0; i < S;) {
-    const v = sorted[i];
-    let j = i;
-    while (j + 1 < S && sorted[j + 1] === v) j++;
-    const z = i === j ? zOfRank[i] : tiedZ(i, j, S, zOfRank);
-    for (let q = i; q <= j; q++) {
-      const d = order[q];
-      const c = Math.floor(d / half);
+  const stagedZ = scratch.z,
+    stagedP = scratch.packed;
+  const ties = new TieScores(S, zOfRank);
+  let pos = 0;
+  for (let k = 0; k < R;) {
+    const v = sorted[k];
+    let l = k,
+      w = (packed[k] & mask) + 1;
+    while (l + 1 < R && sorted[l + 1] === v) w += (packed[++l] & mask) + 1;
+    const z = ties.z(pos, w);
+    for (let q = k; q <= l; q++) {
+      const pk = packed[q];
+      const p = pk >>> lenBits,
+        L = (pk & mask) + 1;
+      const c = Math.floor(p / half);
       if (seen[c] === 0) {
         seen[c] = 1;
         shift[c] = z;
       }
       const dz = z - shift[c];
-      s1[c] += dz;
-      s2[c] += dz * dz;
-      const k = fill[d >>> BLOCK_BITS]++;
-      dest[k] = d;
-      out[k] = z;
+      s1[c] += L * dz;
+      s2[c] += L * dz * dz;
+      const at = fill[p >>> BLOCK_BITS]++;
+      stagedP[at] = pk;
+      stagedZ[at] = z;
     }
-    i = j + 1;
+    pos += w;
+    k = l + 1;
   }
-  const staged = new Float64Array(Math.min(S, 1 << BLOCK_BITS));
+  place(first, blocks, lenBits, stagedZ, stagedP, out, moments.means(), half);
+}
+
+/**
+ * bulkZ's second step: each block's staged entries written into their draws, less their split
+ * chain's mean (the ESS reads them centred, and this pass writes every draw anyway).
+ */
+function place(
+  first: Uint32Array,
+  blocks: number,
+  lenBits: number,
+  stagedZ: Float64Array,
+  stagedP: Uint32Array,
+  out: Float64Array,
+  means: Float64Array,
+  half: number,
+): void {
+  const mask = (1 << lenBits) - 1;
+  const inPlace = stagedZ === out;
+  const aside = inPlace ? new Float64Array(1 << BLOCK_BITS) : stagedZ;
   for (let b = 0; b < blocks; b++) {
-    const from = b << BLOCK_BITS,
-      to = Math.min(S, from + (1 << BLOCK_BITS));
-    staged.set(out.subarray(from, to));
-    for (let k = from; k < to; k++) out[dest[k]] = staged[k - from];
+    const from = first[b],
+      to = first[b + 1];
+    if (inPlace) aside.set(out.subarray(from, to));
+    const off = inPlace ? from : 0;
+    for (let s = from; s < to; s++) {
+      const pk = stagedP[s];
+      const p = pk >>> lenBits,
+        end = p + (pk & mask) + 1;
+      const z = aside[s - off] - means[Math.floor(p / half)];
+      for (let j = p; j < end; j++) out[j] = z;
+    }
   }
 }
 
 /**
- * Rank-normalised z of |v − med| for every value, added to its split chain's moments (chain
- * ⌊order[i] / half⌋ for sorted[i]): the tail R-hat needs nothing else, so these z are never put back
- * in draw order. Values at or below the median, read downwards from it, and values above it, read
- * upwards, are each already in order of distance; merging the two gives the folded order without a
- * sort, and equal distances are a run on each side.
+ * Rank-normalised z of |v − med| for every draw, added to its split chain's moments (chain ⌊p /
+ * half⌋ for the draws p of an entry): the tail R-hat needs nothing else, so these z are never put
+ * back in draw order. Entries at or below the median, read downwards from it, and entries above it,
+ * read upwards, are each already in order of distance; merging the two gives the folded order
+ * without a sort, and equal distances are a run on each side.
  */
 function foldedZ(
-  sorted: Float64Array,
-  order: Uint32Array,
+  e: RankEntries,
+  S: number,
   med: number,
   zOfRank: Float64Array,
   moments: ChainMoments,
   half: number,
 ): void {
-  const S = sorted.length;
-  const { shift, seen, s1, s2 } = moments;
-  let a = 0;
-  while (a < S && sorted[a] <= med) a++;
-  // Next unread position below (a − 1, downwards) and above (b, upwards) the median.
+  const { sorted, packed, lenBits } = e;
+  const R = sorted.length;
+  const mask = (1 << lenBits) - 1;
+  // a = the first entry above the median.
+  let a = 0,
+    hiA = R;
+  while (a < hiA) {
+    const mid = (a + hiA) >>> 1;
+    if (sorted[mid] <= med) a = mid + 1;
+    else hiA = mid;
+  }
+  // Next unread entry below (a − 1, downwards) and above (b, upwards) the median.
   a--;
   let b = a + 1,
     k = 0;
-  while (k < S) {
+  const ties = new TieScores(S, zOfRank);
+  while (a >= 0 || b < R) {
     const da = a >= 0 ? med - sorted[a] : Infinity,
-      db = b < S ? sorted[b] - med : Infinity;
+      db = b < R ? sorted[b] - med : Infinity;
     const d = da <= db ? da : db;
     let a2 = a,
-      b2 = b;
-    while (a2 >= 0 && med - sorted[a2] === d) a2--;
-    while (b2 < S && sorted[b2] - med === d) b2++;
-    // Folded ranks k + 1 … k + run, shared by positions a2 + 1 … a and b … b2 − 1.
-    const run = a - a2 + (b2 - b);
-    const z = run === 1 ? zOfRank[k] : tiedZ(k, k + run - 1, S, zOfRank);
-    // Positions a2 + 1 … a, then b … b2 − 1.
-    for (let q = a2 < a ? a2 + 1 : b; q < b2; q = q === a ? b : q + 1) {
-      const c = Math.floor(order[q] / half);
-      if (seen[c] === 0) {
-        seen[c] = 1;
-        shift[c] = z;
-      }
-      const dz = z - shift[c];
-      s1[c] += dz;
-      s2[c] += dz * dz;
-    }
-    k += run;
+      b2 = b,
+      w = 0;
+    while (a2 >= 0 && med - sorted[a2] === d) w += (packed[a2--] & mask) + 1;
+    while (b2 < R && sorted[b2] - med === d) w += (packed[b2++] & mask) + 1;
+    // Folded ranks k + 1 … k + w, shared by entries a2 + 1 … a and b … b2 − 1.
+    const z = ties.z(k, w);
+    addFolded(packed, lenBits, a2 + 1, a + 1, z, moments, half);
+    addFolded(packed, lenBits, b, b2, z, moments, half);
+    k += w;
     a = a2;
     b = b2;
+  }
+}
+
+/** Adds z once per draw of entries from … to − 1 to their split chains' moments. */
+function addFolded(
+  packed: Uint32Array,
+  lenBits: number,
+  from: number,
+  to: number,
+  z: number,
+  moments: ChainMoments,
+  half: number,
+): void {
+  const { shift, seen, s1, s2 } = moments;
+  const mask = (1 << lenBits) - 1;
+  for (let q = from; q < to; q++) {
+    const pk = packed[q];
+    const c = Math.floor((pk >>> lenBits) / half),
+      L = (pk & mask) + 1;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      shift[c] = z;
+    }
+    const dz = z - shift[c];
+    s1[c] += L * dz;
+    s2[c] += L * dz * dz;
   }
 }
 
@@ -184,9 +262,13 @@ class ChainMoments {
     this.s1 = new Float64Array(chains);
     this.s2 = new Float64Array(chains);
   }
+  /** Each chain's mean. */
+  means(): Float64Array {
+    return this.s1.map((s, c) => this.shift[c] + s / this.n);
+  }
   rhat(): number {
     const n = this.n;
-    const mean = Array.from(this.s1, (s, c) => this.shift[c] + s / n);
+    const mean = Array.from(this.means());
     const variance = Array.from(this.s2, (s, c) => (s - (this.s1[c] * this.s1[c]) / n) / (n - 1));
     return rhatOfMoments(n, mean, variance);
   }
@@ -298,8 +380,17 @@ export function summaryStart(chains: Chains): {
   return { out, all, ranked: finite && chains[0].length >= 4 };
 }
 
-/** The split chains' pooled draws sorted with their split-pool indices, and the split's shape. */
+/** The split chains' pooled draws sorted, and the split's shape. */
 export interface SplitPool {
+  /**
+   * The sorted entries ranks are read from: the runs of repeated draws where they pay (drawRuns.ts),
+   * else every draw (lenBits 0, the same arrays as `sorted` and `order`).
+   */
+  entries: RankEntries;
+  /**
+   * Every draw sorted with its split-pool index. Rebuilt from runs by expandEntries; on two threads
+   * the helper rebuilds them, so the other thread reads them only after the helper's reply.
+   */
   sorted: Float64Array;
   order: Uint32Array;
   /** Draws per split chain. */
@@ -308,21 +399,85 @@ export interface SplitPool {
   count: number;
 }
 
+/** Arrays for sortDraws to write to instead of new ones (SummaryThread.reserve maps them early). */
+export interface SortBuffers {
+  /** P long each: every draw sorted, and its index. */
+  sorted: Float64Array;
+  order: Uint32Array;
+  /** runCapacity(P) long each: the runs in draw order, then in sorted order. */
+  runVals: Float64Array;
+  runPacked: Uint32Array;
+  runSorted: Float64Array;
+  runOrder: Uint32Array;
+}
+
+/** sortDraws' result: the split pool, and what bulkZ may stage into. */
+export interface DrawSort {
+  sp: SplitPool;
+  /** True when sp.sorted/sp.order still have to be rebuilt from the runs (expandEntries). */
+  toExpand: boolean;
+  /** The runs' input arrays, free once they are sorted: bulkZ's staging (null without runs). */
+  staging: BulkScratch | null;
+}
+
 /**
- * The split pool from the sort of all draws. An even chain splits into halves that together are the
- * whole chain, in the same pooled order: the one sort serves both. An odd chain drops its middle
- * draw, so its split pool is sorted again.
+ * The sort behind every rank statistic. Even chains split into halves that together are the whole
+ * chain, in the same pooled order, so the pool is the split pool; where its draws repeat enough
+ * (MH's rejections) the runs are sorted instead of the draws, and the sort of the draws is left to
+ * be rebuilt from them. An odd chain drops its middle draw, so its split pool is sorted apart.
  */
-export function splitPool(
+export function sortDraws(
   chains: Chains,
-  sorted: Float64Array,
-  order: Uint32Array,
+  all: Float64Array,
   shared = false,
-): SplitPool {
+  into?: SortBuffers,
+): DrawSort {
+  const N = chains[0].length;
   const split = splitChains(chains);
-  const half = split[0].length;
-  if (chains[0].length % 2 === 0) return { sorted, order, half, count: split.length };
-  return { ...sortWithOrder(pool(split), shared), half, count: split.length };
+  const half = split[0].length,
+    count = split.length;
+  const P = count * half;
+  const runs: DrawRuns | null =
+    N % 2 === 0
+      ? drawRuns(all, half, into ? { vals: into.runVals, packed: into.runPacked } : undefined)
+      : null;
+  if (runs) {
+    const r = sortWithOrder(
+      runs.vals,
+      shared,
+      into
+        ? {
+            sorted: into.runSorted.subarray(0, runs.vals.length),
+            order: into.runOrder.subarray(0, runs.vals.length),
+          }
+        : undefined,
+      runs.packed,
+    );
+    const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+      shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    return {
+      sp: {
+        entries: { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits },
+        sorted: into?.sorted ?? new Float64Array(alloc(8 * P)),
+        order: into?.order ?? new Uint32Array(alloc(4 * P)),
+        half,
+        count,
+      },
+      toExpand: true,
+      staging: { z: runs.vals, packed: runs.packed },
+    };
+  }
+  const pooled = N % 2 === 0 ? all : pool(split);
+  const { sorted, order } = sortWithOrder(
+    pooled,
+    shared,
+    into && N % 2 === 0 ? { sorted: into.sorted, order: into.order } : undefined,
+  );
+  return {
+    sp: { entries: { sorted, packed: order, lenBits: 0 }, sorted, order, half, count },
+    toExpand: false,
+    staging: null,
+  };
 }
 
 /** Rank plot: per chain (index ÷ N), its draws in each of rankBins equal bins of the pooled ranks. */
@@ -347,22 +502,29 @@ export function rankCounts(
 
 /**
  * Bulk R-hat and bulk ESS from the rank-normalised split draws. `work` (as long as the split pool)
- * receives the z in draw order, centred in place for the ESS; the R-hat needs only each split
- * chain's moments, summed as the z are met in sorted order. `dest` (as long, optional): the
- * scatter's scratch, when the caller has one ready.
+ * receives the z in draw order, each less its split chain's mean, for the ESS; the R-hat needs only each split
+ * chain's moments, summed as the z are met in sorted order. `staging`: the scatter's scratch, when
+ * the caller has one ready (runs: at least one per entry; single draws: `packed` as long as the
+ * pool, and the z are staged in `work` itself).
  */
 export function bulkPart(
   sp: SplitPool,
   zOfRank: Float64Array,
   work: Float64Array,
-  dest?: Uint32Array,
+  staging?: BulkScratch | null,
 ): { rhatBulk: number; essBulk: number } {
   const bulk = new ChainMoments(sp.count, sp.half);
-  bulkZ(sp.order, sp.sorted, zOfRank, work, bulk, sp.half, dest);
-  const rhatBulk = bulk.rhat();
+  const P = sp.count * sp.half,
+    R = sp.entries.sorted.length;
+  const scratch =
+    staging ??
+    (sp.entries.lenBits === 0
+      ? { z: work, packed: new Uint32Array(P) }
+      : { z: new Float64Array(R), packed: new Uint32Array(R) });
+  bulkZ(sp.entries, P, zOfRank, work, bulk, sp.half, scratch);
   const split: Chains = [];
   for (let c = 0; c < sp.count; c++) split.push(work.subarray(c * sp.half, (c + 1) * sp.half));
-  return { rhatBulk, essBulk: ess(split, work) };
+  return { rhatBulk: bulk.rhat(), essBulk: essCentred(split, Array.from(bulk.means())) };
 }
 
 /** The tail: folded R-hat, and the 5 % and 95 % quantiles with their ESS and MCSE. */
@@ -375,7 +537,7 @@ export interface TailPart {
 export function tailPart(sp: SplitPool, sortedAll: Float64Array, zOfRank: Float64Array): TailPart {
   const med = quantile(sortedAll, 0.5);
   const tail = new ChainMoments(sp.count, sp.half);
-  foldedZ(sp.sorted, sp.order, med, zOfRank, tail, sp.half);
+  foldedZ(sp.entries, sp.count * sp.half, med, zOfRank, tail, sp.half);
   return {
     rhatTail: tail.rhat(),
     lo: quantileMcse(sp, sp.half, sp.count, sortedAll, 0.05),
@@ -413,16 +575,19 @@ export function summaryFinish(
 export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const { out, all, ranked } = summaryStart(chains);
   if (!ranked) return out;
-  const { sorted, order } = sortWithOrder(all);
+  const { sp, toExpand, staging } = sortDraws(chains, all);
+  if (toExpand) expandEntries(sp.entries, sp.sorted, sp.order);
+  // The sort of all draws: the split pool's, unless an odd chain's middle draw was dropped.
+  const { sorted, order } =
+    chains[0].length % 2 === 0 ? { sorted: sp.sorted, order: sp.order } : sortWithOrder(all);
   out.sorted = sorted;
   out.order = order;
   out.rankCounts = rankCounts(order, chains.length, chains[0].length, rankBins);
-  const sp = splitPool(chains, sorted, order);
-  const zOfRank = zOfRanks(sp.order.length);
+  const zOfRank = zOfRanks(sp.count * sp.half);
   // One buffer of P values serves, in turn, the bulk z in draw order (centred in place for its ESS)
   // and the centred draws of the mean's ESS: millions of draws, allocated once.
-  const work = new Float64Array(sp.order.length);
-  const bulk = bulkPart(sp, zOfRank, work);
+  const work = new Float64Array(sp.count * sp.half);
+  const bulk = bulkPart(sp, zOfRank, work, staging);
   const tail = tailPart(sp, sorted, zOfRank);
   return summaryFinish(out, bulk, tail, essOfMean(chains, work));
 }

@@ -3,28 +3,31 @@
 // threads. This module owns the split and both of its sides:
 //
 //   this thread                         the helper thread
-//   moments, sort of the pool ───┐      rank-score table Φ⁻¹ (written into shared memory)
-//                                │      ESS of the raw split draws (the mean's MCSE), and the
-//                                │      autocorrelation plot when asked
-//   bulk z, bulk R-hat, bulk ESS ├────→ rank plot counts, folded z and tail R-hat,
-//   (waits for the table)        │      5 % / 95 % quantiles with their ESS and MCSE
+//   moments, sort of the pool    ┐      rank-score table Φ⁻¹ (written into shared memory)
+//   (of its runs of repeats,     │      ESS of the raw split draws (the mean's MCSE), and the
+//   where they pay: drawRuns.ts) │      autocorrelation plot when asked
+//   bulk z, bulk R-hat, bulk ESS ├────→ the sort of every draw rebuilt from the runs, rank plot
+//   (waits for the table)        │      counts, folded z and tail R-hat, 5 % / 95 % quantiles
+//                                │      with their ESS and MCSE
 //   joins the parts ←────────────┘
 //
 // Each part is the same function on the same inputs as on one thread, so the summary is identical
 // bit for bit. Where a worker cannot start (or dies), and below MIN_THREADED_DRAWS, where starting a
 // thread costs more than it saves, the summary runs on this thread.
 import { existsSync } from 'node:fs';
+const TT = (k: string): void => { if (process.env.TL_TRACE) console.error(k, (performance.timeOrigin + performance.now()) % 100000); };
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
 import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
+import { expandEntries, runCapacity } from './drawRuns';
 import { zOfRanks } from './rankNormal';
 import { sortWithOrder } from './sortOrder';
 import {
   bulkPart,
   essOfMean,
   rankCounts,
-  splitPool,
+  sortDraws,
   summarize,
   summaryFinish,
   summaryStart,
@@ -51,13 +54,27 @@ interface JobMessage {
   tableReady: boolean;
 }
 
-/** The second: the sorted pool and the split pool (the same buffers when the chains are even). */
+/** A shared array's buffer and the length used of it (reserved buffers are longer). */
+interface SharedPart {
+  buffer: SharedArrayBuffer;
+  length: number;
+}
+
+/**
+ * The second: the sorted pool and the split pool (the same buffers when the chains are even), and
+ * the split pool's sorted entries. `expand`: sorted/order are still to be rebuilt from the entries
+ * (runs of repeats), here, before anything reads them.
+ */
 interface SortedMessage {
   kind: 'sorted';
-  sorted: SharedArrayBuffer;
-  order: SharedArrayBuffer;
-  spSorted: SharedArrayBuffer;
-  spOrder: SharedArrayBuffer;
+  sorted: SharedPart;
+  order: SharedPart;
+  spSorted: SharedPart;
+  spOrder: SharedPart;
+  entrySorted: SharedPart;
+  entryPacked: SharedPart;
+  lenBits: number;
+  expand: boolean;
   half: number;
   count: number;
 }
@@ -120,19 +137,27 @@ export function serveSummaryThread(): void {
           chains,
           m.essWork ? new Float64Array(m.essWork) : new Float64Array(zOfRank.length),
         );
+        TT('h:essMean');
         const acf = m.acf ? autocorrelation(chains, PLOT_LAGS) : null;
+        TT('h:acf');
         job = { chains, zOfRank, rankBins: m.rankBins, essMean, acf };
         return;
       }
       if (!job) throw new Error('sorted draws before a job');
-      const sorted = new Float64Array(m.sorted),
-        order = new Uint32Array(m.order);
+      const f64 = (p: SharedPart): Float64Array => new Float64Array(p.buffer, 0, p.length);
+      const u32 = (p: SharedPart): Uint32Array => new Uint32Array(p.buffer, 0, p.length);
       const sp: SplitPool = {
-        sorted: new Float64Array(m.spSorted),
-        order: new Uint32Array(m.spOrder),
+        entries: { sorted: f64(m.entrySorted), packed: u32(m.entryPacked), lenBits: m.lenBits },
+        sorted: f64(m.spSorted),
+        order: u32(m.spOrder),
         half: m.half,
         count: m.count,
       };
+      TT('h:sortedmsg');
+      if (m.expand) expandEntries(sp.entries, sp.sorted, sp.order);
+      TT('h:expanded');
+      const sorted = f64(m.sorted),
+        order = u32(m.order);
       const N = job.chains[0].length;
       port.postMessage({
         kind: 'parts',
@@ -141,6 +166,7 @@ export function serveSummaryThread(): void {
         essMean: job.essMean,
         acf: job.acf,
       } satisfies Reply);
+      TT('h:parts');
       job = null;
     } catch (e) {
       job = null;
@@ -161,6 +187,8 @@ interface Reserved {
   work: SharedArrayBuffer;
   dest: SharedArrayBuffer;
   essWork: SharedArrayBuffer;
+  /** runCapacity(P) each, for the runs of repeated draws (null when the sampler never repeats). */
+  runs: { vals: SharedArrayBuffer; sorted: SharedArrayBuffer; order: SharedArrayBuffer } | null;
   /** 1 once the helper has mapped them all (until then the helper is writing to them). */
   ready: SharedArrayBuffer;
 }
@@ -197,6 +225,12 @@ function toShared<T extends Float64Array | Uint32Array>(a: T): SharedArrayBuffer
   const b = new SharedArrayBuffer(a.byteLength);
   new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return b;
+}
+
+/** A's shared buffer when it starts one (a prefix of a reserved buffer), else a shared copy. */
+function sharedPart(a: Float64Array | Uint32Array): SharedPart {
+  const shared = a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0;
+  return { buffer: shared ? (a.buffer as SharedArrayBuffer) : toShared(a), length: a.length };
 }
 
 /**
@@ -247,10 +281,12 @@ export class SummaryThread {
   /**
    * Buffers for the summary of `P` pooled draws (even chains), mapped by the helper while the
    * chains run; the next summary of that size uses them. Only worth it at millions of draws.
+   * `repeats`: the sampler repeats its last draw at a rejection, so buffers for the runs too.
    */
-  reserve(P: number): void {
+  reserve(P: number, repeats = false): void {
     const w = this.worker;
     if (!w || this.failed) return;
+    const cap = runCapacity(P);
     const r: Reserved = {
       P,
       sorted: new SharedArrayBuffer(8 * P),
@@ -259,12 +295,20 @@ export class SummaryThread {
       work: new SharedArrayBuffer(8 * P),
       dest: new SharedArrayBuffer(4 * P),
       essWork: new SharedArrayBuffer(8 * P),
+      runs: repeats
+        ? {
+            vals: new SharedArrayBuffer(8 * cap),
+            sorted: new SharedArrayBuffer(8 * cap),
+            order: new SharedArrayBuffer(4 * cap),
+          }
+        : null,
       ready: new SharedArrayBuffer(4),
     };
     this.reserved = r;
+    const runs = r.runs ? [r.runs.vals, r.runs.sorted, r.runs.order] : [];
     w.postMessage({
       kind: 'reserve',
-      buffers: [r.sorted, r.order, r.work, r.dest, r.essWork],
+      buffers: [r.sorted, r.order, r.work, r.dest, r.essWork, ...runs],
       table: r.table,
       ready: r.ready,
     } satisfies ReserveMessage);
@@ -303,7 +347,9 @@ export class SummaryThread {
     rankBins: number,
     acf: boolean,
   ): Promise<ConvergenceSummary> {
+    TT('m:begin');
     const { out, all, ranked } = summaryStart(chains);
+    TT('m:start');
     if (!ranked) return out;
     const N = chains[0].length;
     // The split pool drops each odd chain's middle draw.
@@ -330,28 +376,51 @@ export class SummaryThread {
       essWork: res?.essWork ?? null,
       tableReady: res !== null,
     } satisfies JobMessage);
-    const { sorted, order } = sortWithOrder(
+    const cap = runCapacity(P);
+    const d = sortDraws(
+      chains,
       all,
       true,
-      res ? { sorted: new Float64Array(res.sorted), order: new Uint32Array(res.order) } : undefined,
+      res
+        ? {
+            sorted: new Float64Array(res.sorted),
+            order: new Uint32Array(res.order),
+            // In runs' place, `dest` (the staging of single draws) is free.
+            runPacked: new Uint32Array(res.dest, 0, cap),
+            runVals: res.runs ? new Float64Array(res.runs.vals) : new Float64Array(cap),
+            runSorted: res.runs ? new Float64Array(res.runs.sorted) : new Float64Array(cap),
+            runOrder: res.runs ? new Uint32Array(res.runs.order) : new Uint32Array(cap),
+          }
+        : undefined,
     );
+    const sp = d.sp;
+    TT('m:sorted');
+    // The sort of all draws: the split pool's, unless an odd chain's middle draw was dropped.
+    const { sorted, order } = N % 2 === 0 ? sp : sortWithOrder(all, true);
     out.sorted = sorted;
     out.order = order;
-    const sp = splitPool(chains, sorted, order, true);
     w.postMessage({
       kind: 'sorted',
-      sorted: toShared(sorted),
-      order: toShared(order),
-      spSorted: toShared(sp.sorted),
-      spOrder: toShared(sp.order),
+      sorted: sharedPart(sorted),
+      order: sharedPart(order),
+      spSorted: sharedPart(sp.sorted),
+      spOrder: sharedPart(sp.order),
+      entrySorted: sharedPart(sp.entries.sorted),
+      entryPacked: sharedPart(sp.entries.packed),
+      lenBits: sp.entries.lenBits,
+      expand: d.toExpand,
       half: sp.half,
       count: sp.count,
     } satisfies SortedMessage);
     await table;
-    const bulk = res
-      ? bulkPart(sp, new Float64Array(zBuf), new Float64Array(res.work), new Uint32Array(res.dest))
-      : bulkPart(sp, new Float64Array(zBuf), new Float64Array(P));
+    const work = res ? new Float64Array(res.work) : new Float64Array(P);
+    const staging =
+      d.staging ?? (res ? { z: work, packed: new Uint32Array(res.dest) } : undefined);
+    TT('m:table');
+    const bulk = bulkPart(sp, new Float64Array(zBuf), work, staging);
+    TT('m:bulk');
     const r = await parts;
+    TT('m:parts');
     if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');
     out.rankCounts = r.rankCounts;
     if (r.acf) out.autocorrelation = r.acf;

@@ -125,6 +125,9 @@ function body(): number[] {
       ...simdOp(simd.f64x2ReplaceLane, 1),
       ...set(L_ACC + k),
     );
+  // Byte addresses (index << 3): past 2^31 bytes they are negative i32s, which loads read as the
+  // same bits unsigned, so the whole 4 GiB is reachable. (i32.const's immediate is signed LEB128;
+  // the small constants here, 3 and 8, are one byte each.)
   const bytes = (a: number[]): number[] => [...a, op.i32Const, 3, op.i32Shl];
   code.push(...bytes(get(P_BASE)), ...set(L_P));
   code.push(...bytes([...get(P_BASE), ...get(P_END), op.i32Add]), ...set(L_STOP));
@@ -246,7 +249,6 @@ export function lagKernel(memory: LagMemory): LagKernel | null {
           `lag sums: base ${base}, lag ${t}, end ${end} read past the memory's ${doubles} doubles; pass non-negative integers with base + end + t + 7 ≤ ${doubles}`,
         );
       if (end === 0) return;
-      // Addresses past 2^31 bytes wrap to negative i32s, which wasm reads as the same unsigned bits.
       const s = run(base, t, end, out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7]);
       for (let k = 0; k < 8; k++) out[k] = s[k];
     },

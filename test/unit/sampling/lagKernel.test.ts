@@ -103,7 +103,7 @@ test('both module variants (unshared and shared memory) are valid WebAssembly', 
   assert.notDeepEqual(lagModuleBytes(false), lagModuleBytes(true));
 });
 
-test('real MH draws: the kernel gives lagSums8 bit for bit, and ess() with it the same ESS', async () => {
+test('real MH draws: the kernel gives lagSums8 bit for bit, and ess() with it the same ESS (shared and unshared)', async () => {
   let xs: Float64Array[] = [];
   await runSampler(
     { expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', sampler: 'mh', n: 60_000, chains: 3, seed: 11 },
@@ -111,37 +111,39 @@ test('real MH draws: the kernel gives lagSums8 bit for bit, and ess() with it th
   );
   assert.equal(xs.length, 3);
   const total = xs.reduce((s, c) => s + c.length, 0);
-  const memory = lagMemory(total + 8, false);
-  const k = kernelOf(memory);
-  // The draws centred as ess() centres them, chain after chain, at an odd offset into the memory.
-  const v = new Float64Array(memory.buffer);
-  let at = 3;
-  for (const c of xs) {
-    let m = 0;
-    for (const x of c) m += x;
-    m /= c.length;
-    for (let i = 0; i < c.length; i++) v[at + i] = c[i] - m;
-    for (const t of [0, 8, 16, 40]) compare(k, v, at, t, c.length - t - 7);
-    at += c.length;
-  }
   const plain = ess(xs);
   assert.ok(Number.isFinite(plain) && plain > 100);
-  const into = new Float64Array(memory.buffer, 8 * 5, total);
-  assert.ok(k.holds(into));
-  let kernelPasses = 0;
-  const counted: LagKernel = {
-    holds: (view) => k.holds(view),
-    sums8: (base, t, end, out) => {
-      kernelPasses++;
-      k.sums8(base, t, end, out);
-    },
-  };
-  assert.ok(Object.is(ess(xs, into, counted), plain));
-  assert.ok(kernelPasses >= xs.length, 'ess() ran its lagged sums in the kernel');
-  // A kernel whose memory does not hold `centreInto` is not used: still the same ESS.
-  kernelPasses = 0;
-  assert.ok(Object.is(ess(xs, new Float64Array(total), counted), plain));
-  assert.equal(kernelPasses, 0);
+  for (const shared of [false, true]) {
+    const memory = lagMemory(total + 8, shared);
+    const k = kernelOf(memory);
+    // The draws centred as ess() centres them, chain after chain, at an odd offset into the memory.
+    const v = new Float64Array(memory.buffer);
+    let at = 3;
+    for (const c of xs) {
+      let m = 0;
+      for (const x of c) m += x;
+      m /= c.length;
+      for (let i = 0; i < c.length; i++) v[at + i] = c[i] - m;
+      for (const t of [0, 8, 16, 40]) compare(k, v, at, t, c.length - t - 7);
+      at += c.length;
+    }
+    const into = new Float64Array(memory.buffer, 8 * 5, total);
+    assert.ok(k.holds(into));
+    let kernelPasses = 0;
+    const counted: LagKernel = {
+      holds: (view) => k.holds(view),
+      sums8: (base, t, end, out) => {
+        kernelPasses++;
+        k.sums8(base, t, end, out);
+      },
+    };
+    assert.ok(Object.is(ess(xs, into, counted), plain), `shared ${shared}`);
+    assert.ok(kernelPasses >= xs.length, 'ess() ran its lagged sums in the kernel');
+    // A kernel whose memory does not hold `centreInto` is not used: still the same ESS.
+    kernelPasses = 0;
+    assert.ok(Object.is(ess(xs, new Float64Array(total), counted), plain));
+    assert.equal(kernelPasses, 0);
+  }
 });
 
 test('in a worker thread: its own compiled module, over a memory shared with this thread', async () => {

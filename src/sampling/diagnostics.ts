@@ -2,6 +2,7 @@
 // (2021), "Rank-normalization, folding, and localization: an improved R-hat", in the form ArviZ
 // implements (`_ess`, `_rhat`, `_z_scale`, `_split_chains`, `_mcse_mean`), plus FFT
 // autocorrelation and the Kolmogorov–Smirnov test.
+import type { LagKernel } from './lagKernel';
 import { sortWithOrder } from './sortOrder';
 import { ksPValue, normQuantile } from './special';
 
@@ -154,11 +155,12 @@ function centred(
  * memory-bound, so eight lags cost little more than one. Each lag's sum adds the same products in
  * the same order as a pass of its own would.
  */
-function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
+function lagCov8(c: Float64Array, t: number, out: Float64Array, kernel?: LagKernel): void {
   const n = c.length;
   const end = Math.max(0, n - t - 7);
   out.fill(0);
-  lagSums8(c, t, end, out);
+  if (kernel?.holds(c)) kernel.sums8(c.byteOffset / 8, t, end, out);
+  else lagSums8(c, t, end, out);
   // The last draws of the shorter lags, past the shared loop.
   for (let i = end; i < n; i++)
     for (let k = 0; k < 8 && i + t + k < n; k++) out[k] += c[i] * c[i + t + k];
@@ -170,7 +172,7 @@ function lagCov8(c: Float64Array, t: number, out: Float64Array): void {
  * loop is alone in its function: V8 then keeps them as raw doubles, where sums starting from the
  * literal 0 beside a rarely run loop were boxed on every draw (millions of allocations per pass).
  */
-function lagSums8(c: Float64Array, t: number, end: number, out: Float64Array): void {
+export function lagSums8(c: Float64Array, t: number, end: number, out: Float64Array): void {
   let s0 = out[0],
     s1 = out[1],
     s2 = out[2],
@@ -220,6 +222,7 @@ function meanAutocov(
   chains: Chains,
   chainMean: number[],
   centreInto?: Float64Array,
+  kernel?: LagKernel,
   centred = false,
 ): (t: number) => number {
   const M = chains.length;
@@ -239,7 +242,7 @@ function meanAutocov(
         const t0 = t - (t % 8);
         const sums = [0, 0, 0, 0, 0, 0, 0, 0];
         for (let m = 0; m < M; m++) {
-          lagCov8(centre[m], t0, eight);
+          lagCov8(centre[m], t0, eight, kernel);
           for (let k = 0; k < 8; k++) sums[k] += eight[k];
         }
         for (let k = 0; k < 8; k++) cache[t0 + k] = sums[k] / M;
@@ -256,24 +259,32 @@ function meanAutocov(
  * ESS of M chains of N draws (ArviZ `_ess`): multi-chain autocorrelation ρ̂_t = 1 − (W − mean ĉ(t))/var⁺,
  * Geyer's initial positive then initial monotone sequence on pairs, τ̂ ≥ 1/log10(MN).
  * `centreInto` (at least M·N long) receives the centred draws, chain after chain, instead of new
- * arrays; it may be the chains' own storage when the caller no longer needs them.
+ * arrays; it may be the chains' own storage when the caller no longer needs them. When it is a view
+ * of `kernel`'s memory, the lagged sums run in that WebAssembly kernel (the same doubles, faster);
+ * otherwise `kernel` is not used.
  */
-export function ess(chains: Chains, centreInto?: Float64Array): number {
+export function ess(chains: Chains, centreInto?: Float64Array, kernel?: LagKernel): number {
   const N = chains[0].length;
   if (N < 4) return NaN;
   for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return NaN;
   const chainMean = chains.map(mean);
-  return geyerEss(chains.length, N, chainMean, meanAutocov(chains, chainMean, centreInto));
+  return geyerEss(chains.length, N, chainMean, meanAutocov(chains, chainMean, centreInto, kernel));
 }
 
 /**
  * ess() of finite chains already less their means `chainMean`, as a pass that had to write every
- * draw anyway left them: the same sums without the passes that check and centre them.
+ * draw anyway left them: the same sums without the passes that check and centre them. `kernel`: as
+ * for ess(), used where the chains lie in its memory.
  */
-export function essCentred(centred: Chains, chainMean: number[]): number {
+export function essCentred(centred: Chains, chainMean: number[], kernel?: LagKernel): number {
   const N = centred[0].length;
   if (N < 4) return NaN;
-  return geyerEss(centred.length, N, chainMean, meanAutocov(centred, chainMean, undefined, true));
+  return geyerEss(
+    centred.length,
+    N,
+    chainMean,
+    meanAutocov(centred, chainMean, undefined, kernel, true),
+  );
 }
 
 /** ESS from the chain means and the mean autocovariance at each lag (ĉ(t), averaged over chains). */

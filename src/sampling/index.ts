@@ -649,7 +649,6 @@ async function sampleAndDiagnose(
     rh = Math.max(rh, cy.rhat);
   }
   const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.sorted, undefined, cx.order);
-  if (process.env.TL_TRACE) console.error('m:ks', (performance.timeOrigin + performance.now()) % 100000);
   const diag: SampleDiagnostics = {
     sampler,
     n,
@@ -730,6 +729,5 @@ async function sampleAndDiagnose(
     result.scatter = { x: sx, y: sy };
   }
   result.diagnosticsSeconds = (performance.now() - tDiag) / 1000;
-  if (process.env.TL_TRACE) console.error('m:end', (performance.timeOrigin + performance.now()) % 100000);
   return result;
 }

@@ -16,6 +16,7 @@ import {
 import { sortWithOrder } from './sortOrder';
 import { TieScores, zOfRanks } from './rankNormal';
 import { drawRuns, expandEntries, type DrawRuns, type RankEntries } from './drawRuns';
+import { lagWork, type LagKernel } from './lagKernel';
 
 export interface ConvergenceSummary {
   /** max of bulk and tail rank-normalised split R-hat. */
@@ -43,6 +44,12 @@ export interface ConvergenceSummary {
   /** The autocorrelation plot, when the helper thread computed it (summarizeThreads.ts). */
   autocorrelation?: number[];
 }
+
+/**
+ * Pooled draws from which the ESS's lagged sums run in the WebAssembly kernel: below, the JS loop
+ * takes about as long as making the kernel's memory and instance.
+ */
+export const KERNEL_MIN_DRAWS = 1 << 16;
 
 /** ±1 sd of a standard normal, as probabilities: where the MCSE of a quantile reads its bracket. */
 const ONE_SD = [0.1586553, 0.8413447];
@@ -512,6 +519,7 @@ export function bulkPart(
   zOfRank: Float64Array,
   work: Float64Array,
   staging?: BulkScratch | null,
+  kernel?: LagKernel | null,
 ): { rhatBulk: number; essBulk: number } {
   const bulk = new ChainMoments(sp.count, sp.half);
   const P = sp.count * sp.half,
@@ -524,7 +532,8 @@ export function bulkPart(
   bulkZ(sp.entries, P, zOfRank, work, bulk, sp.half, scratch);
   const split: Chains = [];
   for (let c = 0; c < sp.count; c++) split.push(work.subarray(c * sp.half, (c + 1) * sp.half));
-  return { rhatBulk: bulk.rhat(), essBulk: essCentred(split, Array.from(bulk.means())) };
+  const essBulk = essCentred(split, Array.from(bulk.means()), kernel ?? undefined);
+  return { rhatBulk: bulk.rhat(), essBulk };
 }
 
 /** The tail: folded R-hat, and the 5 % and 95 % quantiles with their ESS and MCSE. */
@@ -545,9 +554,12 @@ export function tailPart(sp: SplitPool, sortedAll: Float64Array, zOfRank: Float6
   };
 }
 
-/** ESS of the raw split draws (the MCSE of the mean's); `work` as long as the split pool. */
-export function essOfMean(chains: Chains, work: Float64Array): number {
-  return ess(splitChains(chains), work);
+/**
+ * ESS of the raw split draws (the MCSE of the mean's); `work` as long as the split pool, in
+ * `kernel`'s memory when there is one.
+ */
+export function essOfMean(chains: Chains, work: Float64Array, kernel?: LagKernel | null): number {
+  return ess(splitChains(chains), work, kernel ?? undefined);
 }
 
 /** Puts the parts into the summary (whichever thread computed them). */
@@ -583,11 +595,14 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   out.sorted = sorted;
   out.order = order;
   out.rankCounts = rankCounts(order, chains.length, chains[0].length, rankBins);
-  const zOfRank = zOfRanks(sp.count * sp.half);
-  // One buffer of P values serves, in turn, the bulk z in draw order (centred in place for its ESS)
-  // and the centred draws of the mean's ESS: millions of draws, allocated once.
-  const work = new Float64Array(sp.count * sp.half);
-  const bulk = bulkPart(sp, zOfRank, work, staging);
+  const P = sp.count * sp.half;
+  const zOfRank = zOfRanks(P);
+  // One buffer of P values serves, in turn, the bulk z in draw order (centred for its ESS) and the
+  // centred draws of the mean's ESS: millions of draws, allocated once, in the memory of the
+  // lagged sums' WebAssembly kernel where the run is long enough to be worth it.
+  const { values: work, kernel } =
+    P >= KERNEL_MIN_DRAWS ? lagWork(P, false) : { values: new Float64Array(P), kernel: null };
+  const bulk = bulkPart(sp, zOfRank, work, staging, kernel);
   const tail = tailPart(sp, sorted, zOfRank);
-  return summaryFinish(out, bulk, tail, essOfMean(chains, work));
+  return summaryFinish(out, bulk, tail, essOfMean(chains, work, kernel));
 }

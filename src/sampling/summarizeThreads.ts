@@ -15,12 +15,12 @@
 // bit for bit. Where a worker cannot start (or dies), and below MIN_THREADED_DRAWS, where starting a
 // thread costs more than it saves, the summary runs on this thread.
 import { existsSync } from 'node:fs';
-const TT = (k: string): void => { if (process.env.TL_TRACE) console.error(k, (performance.timeOrigin + performance.now()) % 100000); };
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
 import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
 import { expandEntries, runCapacity } from './drawRuns';
+import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
 import { sortWithOrder } from './sortOrder';
 import {
@@ -50,6 +50,8 @@ interface JobMessage {
   acf: boolean;
   /** A mapped buffer (P doubles) for the mean's ESS, when one was reserved. */
   essWork: SharedArrayBuffer | null;
+  /** essWork's WebAssembly memory, when it is one: the lagged sums then run in the kernel. */
+  essMemory: LagMemory | null;
   /** zOfRank holds the table already (a reserved one). */
   tableReady: boolean;
 }
@@ -133,13 +135,17 @@ export function serveSummaryThread(): void {
           : zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
         port.postMessage({ kind: 'table' } satisfies Reply);
         // While the other thread sorts.
-        const essMean = essOfMean(
-          chains,
-          m.essWork ? new Float64Array(m.essWork) : new Float64Array(zOfRank.length),
-        );
-        TT('h:essMean');
+        const P = zOfRank.length;
+        const essWork = m.essMemory
+          ? {
+              values: new Float64Array(m.essMemory.buffer, 0, P),
+              kernel: lagKernel(m.essMemory),
+            }
+          : m.essWork
+            ? { values: new Float64Array(m.essWork), kernel: null }
+            : lagWork(P, false);
+        const essMean = essOfMean(chains, essWork.values, essWork.kernel);
         const acf = m.acf ? autocorrelation(chains, PLOT_LAGS) : null;
-        TT('h:acf');
         job = { chains, zOfRank, rankBins: m.rankBins, essMean, acf };
         return;
       }
@@ -153,9 +159,7 @@ export function serveSummaryThread(): void {
         half: m.half,
         count: m.count,
       };
-      TT('h:sortedmsg');
       if (m.expand) expandEntries(sp.entries, sp.sorted, sp.order);
-      TT('h:expanded');
       const sorted = f64(m.sorted),
         order = u32(m.order);
       const N = job.chains[0].length;
@@ -166,7 +170,6 @@ export function serveSummaryThread(): void {
         essMean: job.essMean,
         acf: job.acf,
       } satisfies Reply);
-      TT('h:parts');
       job = null;
     } catch (e) {
       job = null;
@@ -184,9 +187,10 @@ interface Reserved {
   sorted: SharedArrayBuffer;
   order: SharedArrayBuffer;
   table: SharedArrayBuffer;
-  work: SharedArrayBuffer;
+  /** In the lagged sums' kernel memory where WebAssembly allows (lagWork). */
+  work: { values: Float64Array; kernel: LagKernel | null };
   dest: SharedArrayBuffer;
-  essWork: SharedArrayBuffer;
+  essWork: { values: Float64Array; memory: LagMemory | null };
   /** runCapacity(P) each, for the runs of repeated draws (null when the sampler never repeats). */
   runs: { vals: SharedArrayBuffer; sorted: SharedArrayBuffer; order: SharedArrayBuffer } | null;
   /** 1 once the helper has mapped them all (until then the helper is writing to them). */
@@ -225,6 +229,12 @@ function toShared<T extends Float64Array | Uint32Array>(a: T): SharedArrayBuffer
   const b = new SharedArrayBuffer(a.byteLength);
   new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return b;
+}
+
+/** The shared buffer under lagWork(…, true)'s values (a kernel's memory, or a plain one). */
+function shareOf(a: Float64Array): SharedArrayBuffer {
+  if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error('summary thread: unshared work');
+  return a.buffer;
 }
 
 /** A's shared buffer when it starts one (a prefix of a reserved buffer), else a shared copy. */
@@ -292,9 +302,9 @@ export class SummaryThread {
       sorted: new SharedArrayBuffer(8 * P),
       order: new SharedArrayBuffer(4 * P),
       table: new SharedArrayBuffer(8 * P),
-      work: new SharedArrayBuffer(8 * P),
+      work: lagWork(P, true),
       dest: new SharedArrayBuffer(4 * P),
-      essWork: new SharedArrayBuffer(8 * P),
+      essWork: lagWork(P, true),
       runs: repeats
         ? {
             vals: new SharedArrayBuffer(8 * cap),
@@ -308,7 +318,14 @@ export class SummaryThread {
     const runs = r.runs ? [r.runs.vals, r.runs.sorted, r.runs.order] : [];
     w.postMessage({
       kind: 'reserve',
-      buffers: [r.sorted, r.order, r.work, r.dest, r.essWork, ...runs],
+      buffers: [
+        r.sorted,
+        r.order,
+        shareOf(r.work.values),
+        r.dest,
+        shareOf(r.essWork.values),
+        ...runs,
+      ],
       table: r.table,
       ready: r.ready,
     } satisfies ReserveMessage);
@@ -347,9 +364,7 @@ export class SummaryThread {
     rankBins: number,
     acf: boolean,
   ): Promise<ConvergenceSummary> {
-    TT('m:begin');
     const { out, all, ranked } = summaryStart(chains);
-    TT('m:start');
     if (!ranked) return out;
     const N = chains[0].length;
     // The split pool drops each odd chain's middle draw.
@@ -373,7 +388,8 @@ export class SummaryThread {
       zOfRank: zBuf,
       rankBins,
       acf,
-      essWork: res?.essWork ?? null,
+      essWork: res ? shareOf(res.essWork.values) : null,
+      essMemory: res?.essWork.memory ?? null,
       tableReady: res !== null,
     } satisfies JobMessage);
     const cap = runCapacity(P);
@@ -394,7 +410,6 @@ export class SummaryThread {
         : undefined,
     );
     const sp = d.sp;
-    TT('m:sorted');
     // The sort of all draws: the split pool's, unless an odd chain's middle draw was dropped.
     const { sorted, order } = N % 2 === 0 ? sp : sortWithOrder(all, true);
     out.sorted = sorted;
@@ -413,14 +428,11 @@ export class SummaryThread {
       count: sp.count,
     } satisfies SortedMessage);
     await table;
-    const work = res ? new Float64Array(res.work) : new Float64Array(P);
+    const { values: work, kernel } = res ? res.work : lagWork(P, false);
     const staging =
       d.staging ?? (res ? { z: work, packed: new Uint32Array(res.dest) } : undefined);
-    TT('m:table');
-    const bulk = bulkPart(sp, new Float64Array(zBuf), work, staging);
-    TT('m:bulk');
+    const bulk = bulkPart(sp, new Float64Array(zBuf), work, staging, kernel);
     const r = await parts;
-    TT('m:parts');
     if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');
     out.rankCounts = r.rankCounts;
     if (r.acf) out.autocorrelation = r.acf;

@@ -3,6 +3,7 @@
 // implements (`_ess`, `_rhat`, `_z_scale`, `_split_chains`, `_mcse_mean`), plus FFT
 // autocorrelation and the Kolmogorov–Smirnov test.
 import type { LagKernel } from './lagKernel';
+import type { RankEntries } from './drawRuns';
 import { sortWithOrder } from './sortOrder';
 import { ksPValue, normQuantile } from './special';
 
@@ -627,46 +628,76 @@ export function ksTest(
  * KS for possibly autocorrelated chains. KS assumes independent draws; a chain's neighbours are
  * not, and the test would reject good chains (or, with fewer effective draws than it thinks,
  * mean nothing). So each chain is thinned by ⌈τ⌉, τ = N/ESS the estimated autocorrelation time,
- * leaving draws close to independent, and the pooled thinned draws are tested. `sorted` (every
- * draw, pooled chain after chain, ascending) and `order` (its pooled indices) save the sort: i.i.d.
- * samplers test `sorted` itself, and thinned draws are read from it in order.
+ * leaving draws close to independent, and the pooled thinned draws are tested. `draws` (every draw,
+ * pooled chain after chain, sorted as entries carrying their pooled index: drawRuns.ts) saves the
+ * sort: i.i.d. samplers test every draw, and thinned draws are read from it in order.
  */
 export function ksThinned(
   chains: Chains,
   cdf: (x: number) => number,
   essValue: number,
   iid: boolean,
-  sorted?: Float64Array | null,
+  draws?: RankEntries | null,
   pitBins = 20,
-  order?: Uint32Array | null,
 ): { D: number; p: number; thin: number; n: number; pit: number[] } {
   const total = chains.reduce((s, c) => s + c.length, 0);
   const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
   const N = chains[0]?.length ?? 0;
   const equal = chains.every((c) => c.length === N);
+  const sorted = draws && drawsOf(draws) === total && equal ? draws : null;
   let xs: Float64Array;
-  if (thin === 1 && sorted && sorted.length === total) xs = sorted;
+  if (thin === 1 && sorted) xs = sorted.lenBits === 0 ? sorted.sorted : valuesOf(sorted, total);
   else {
     let n = 0;
     for (const c of chains) n += Math.ceil(c.length / thin);
-    xs = new Float64Array(n);
-    if (sorted && order && equal && sorted.length === total && order.length === total) {
+    if (sorted) {
       // Each chain keeps the draws i with (N − 1 − i) divisible by thin: the last, and back from it.
       // Marked in a bitmap of pooled indices (an eighth of a megabyte per million draws, so it stays
       // in the cache), where two integer divisions per draw took longer than the whole test.
       const keep = new Int32Array((total + 31) >>> 5);
       for (let c = 0; c < chains.length; c++)
         for (let i = c * N + N - 1; i >= c * N; i -= thin) keep[i >>> 5] |= 1 << (i & 31);
-      let k = 0;
-      for (let j = 0; j < total; j++) {
-        const p = order[j];
-        if ((keep[p >>> 5] & (1 << (p & 31))) !== 0) xs[k++] = sorted[j];
-      }
+      xs = pickKept(sorted, keep, n);
     } else {
+      xs = new Float64Array(n);
       let k = 0;
       for (const c of chains) for (let i = c.length - 1; i >= 0; i -= thin) xs[k++] = c[i];
       xs.sort();
     }
   }
   return { ...ksSorted(xs, cdf, pitBins), thin, n: xs.length };
+}
+
+/** Draws the entries stand for. */
+function drawsOf(e: RankEntries): number {
+  if (e.lenBits === 0) return e.sorted.length;
+  const mask = (1 << e.lenBits) - 1;
+  let n = 0;
+  for (let k = 0; k < e.packed.length; k++) n += (e.packed[k] & mask) + 1;
+  return n;
+}
+
+/** Every draw's value, in sorted order. */
+function valuesOf(e: RankEntries, total: number): Float64Array {
+  const out = new Float64Array(total);
+  const mask = (1 << e.lenBits) - 1;
+  let i = 0;
+  for (let k = 0; k < e.packed.length; k++)
+    out.fill(e.sorted[k], i, (i += (e.packed[k] & mask) + 1));
+  return out;
+}
+
+/** The n draws whose pooled index is marked in `keep`, in sorted order. */
+function pickKept(e: RankEntries, keep: Int32Array, n: number): Float64Array {
+  const { sorted, packed, lenBits } = e;
+  const mask = (1 << lenBits) - 1;
+  const xs = new Float64Array(n);
+  let k = 0;
+  for (let j = 0; j < packed.length; j++) {
+    const pk = packed[j];
+    const p0 = pk >>> lenBits,
+      end = p0 + (pk & mask) + 1;
+    for (let p = p0; p < end; p++) if ((keep[p >>> 5] & (1 << (p & 31))) !== 0) xs[k++] = sorted[j];
+  }
+  return xs;
 }

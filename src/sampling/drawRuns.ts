@@ -200,3 +200,79 @@ export function expandEntries(e: RankEntries, sorted: Float64Array, order: Uint3
     }
   }
 }
+
+/**
+ * Sorted positions over entries: where each entry's draws start among all the draws sorted, for the
+ * order statistics (quantiles, counts at or below a value) without rebuilding every draw. With one
+ * draw per entry the position is the index itself and nothing is computed.
+ */
+export class EntryRanks {
+  /** starts[k]: draws before entry k (R + 1 long); null with one draw per entry. */
+  private readonly starts: Float64Array | null;
+  /** Every draw the entries stand for. */
+  readonly draws: number;
+
+  constructor(readonly entries: RankEntries) {
+    const { packed, lenBits } = entries;
+    const R = packed.length;
+    if (lenBits === 0) {
+      this.starts = null;
+      this.draws = R;
+      return;
+    }
+    const mask = (1 << lenBits) - 1;
+    const starts = new Float64Array(R + 1);
+    let s = 0;
+    for (let k = 0; k < R; k++) {
+      starts[k] = s;
+      s += (packed[k] & mask) + 1;
+    }
+    starts[R] = s;
+    this.starts = starts;
+    this.draws = s;
+  }
+
+  /** Draws before entry k in sorted order (k = R: all of them). */
+  startOf(k: number): number {
+    return this.starts ? this.starts[k] : k;
+  }
+
+  /** The pos-th smallest draw (0-based). */
+  valueAt(pos: number): number {
+    const { sorted } = this.entries;
+    const starts = this.starts;
+    if (!starts) return sorted[pos];
+    // The last entry starting at or before pos.
+    let a = 0,
+      b = sorted.length - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >>> 1;
+      if (starts[mid] <= pos) a = mid;
+      else b = mid - 1;
+    }
+    return sorted[a];
+  }
+
+  /** The first entry whose value is above q (R when none is). */
+  firstAbove(q: number): number {
+    const { sorted } = this.entries;
+    let a = 0,
+      b = sorted.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (sorted[mid] <= q) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  }
+
+  /** Quantile with linear interpolation between order statistics (NumPy's default). */
+  quantile(q: number): number {
+    const pos = (this.draws - 1) * q;
+    const lo = Math.floor(pos),
+      hi = Math.ceil(pos);
+    const a = this.valueAt(lo),
+      b = this.valueAt(hi);
+    return a + (b - a) * (pos - lo);
+  }
+}

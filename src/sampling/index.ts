@@ -27,7 +27,7 @@ import {
 import { describeEnvelope2D, findEnvelope2D } from './rejection2d';
 import { GL5_NODES as NODES, GL5_WEIGHTS as WEIGHTS } from './special';
 import { checkRange, findSupport1D, findSupport2D, DensityError } from './support';
-import { histogram, histogram2d, histogramSorted, linspace, thin } from './summary';
+import { histogram, histogram2d, histogramOfEntries, linspace, thin } from './summary';
 import { MAX_WARMUP } from './limits';
 import type { Chain, ChainStats, Target } from './target';
 import { SamplingInputError } from './errors';
@@ -648,7 +648,7 @@ async function sampleAndDiagnose(
     et = Math.min(et, cy.essTail);
     rh = Math.max(rh, cy.rhat);
   }
-  const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.sorted, undefined, cx.order);
+  const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.draws);
   const diag: SampleDiagnostics = {
     sampler,
     n,
@@ -703,8 +703,8 @@ async function sampleAndDiagnose(
     runId,
     expr: params.expr,
     range: s.plotX,
-    histogram: cx.sorted
-      ? histogramSorted(cx.sorted, s.plotX[0], s.plotX[1], bins)
+    histogram: cx.draws
+      ? histogramOfEntries(cx.draws, s.plotX[0], s.plotX[1], bins)
       : histogram(xs, s.plotX[0], s.plotX[1], bins),
     density: s.density,
     autocorrelation: cx.autocorrelation ?? autocorrelation(xs, PLOT_LAGS),

@@ -15,7 +15,7 @@ import {
 } from './diagnostics';
 import { sortWithOrder } from './sortOrder';
 import { TieScores, zOfRanks } from './rankNormal';
-import { drawRuns, expandEntries, type DrawRuns, type RankEntries } from './drawRuns';
+import { drawRuns, EntryRanks, type DrawRuns, type RankEntries } from './drawRuns';
 import { lagWork, type LagKernel } from './lagKernel';
 
 export interface ConvergenceSummary {
@@ -37,10 +37,11 @@ export interface ConvergenceSummary {
   mcseQ95: number;
   /** Rank plot: per chain, how many of its draws fall in each of `rankBins` equal bins of the pooled ranks. */
   rankCounts: number[][];
-  /** The pooled draws sorted (shared with KS and the histogram). */
-  sorted: Float64Array | null;
-  /** Pooled index (chain × N + draw) of each value of `sorted`: where KS finds its thinned draws. */
-  order: Uint32Array | null;
+  /**
+   * Every pooled draw sorted, as entries (drawRuns.ts: runs of repeated draws, or one draw each)
+   * carrying their pooled index (chain × N + draw): shared with KS and the histogram.
+   */
+  draws: RankEntries | null;
   /** The autocorrelation plot, when the helper thread computed it (summarizeThreads.ts). */
   autocorrelation?: number[];
 }
@@ -102,7 +103,7 @@ function bulkZ(
   const first = new Uint32Array(blocks + 1);
   if (lenBits === 0) for (let b = 0; b <= blocks; b++) first[b] = Math.min(S, b << BLOCK_BITS);
   else {
-    for (let k = 0; k < R; k++) first[(packed[k] >>> lenBits >>> BLOCK_BITS) + 1]++;
+    for (let k = 0; k < R; k++) first[((packed[k] >>> lenBits) >>> BLOCK_BITS) + 1]++;
     for (let b = 0; b < blocks; b++) first[b + 1] += first[b];
   }
   const fill = first.slice(0, blocks);
@@ -284,31 +285,31 @@ class ChainMoments {
 /**
  * Where 1[x ≤ q] has its sparser side, per split chain (ascending positions), from the sorted split
  * pool: the draws at or below q are a prefix of the sort and the others the rest, so the positions
- * come from marking that part's indices in a bitmap (a twentieth of the draws for the 5 % and 95 %
+ * come from marking that part's draws in a bitmap (a twentieth of the draws for the 5 % and 95 %
  * quantiles) instead of comparing every draw with q.
  */
 function indicatorSide(
-  sp: { sorted: Float64Array; order: Uint32Array },
+  sp: EntryRanks,
   half: number,
   chains: number,
   q: number,
 ): { ones: Int32Array[]; flip: boolean } {
-  const P = sp.sorted.length;
-  // k = how many draws are ≤ q (q may fall between two of them).
-  let k = 0,
-    hiK = P;
-  while (k < hiK) {
-    const mid = (k + hiK) >>> 1;
-    if (sp.sorted[mid] <= q) k = mid + 1;
-    else hiK = mid;
-  }
+  const P = sp.draws;
+  const { packed, lenBits } = sp.entries;
+  const mask = (1 << lenBits) - 1;
+  // Entries up to kE hold the draws ≤ q (q may fall between two of them): k of them.
+  const kE = sp.firstAbove(q),
+    k = sp.startOf(kE);
   const flip = 2 * k > P;
   const bits = new Int32Array((P + 31) >>> 5);
   const count = new Int32Array(chains);
-  for (let j = flip ? k : 0, end = flip ? P : k; j < end; j++) {
-    const p = sp.order[j];
-    bits[p >>> 5] |= 1 << (p & 31);
-    count[Math.floor(p / half)]++;
+  for (let j = flip ? kE : 0, end = flip ? packed.length : kE; j < end; j++) {
+    const pk = packed[j];
+    const p0 = pk >>> lenBits,
+      L = (pk & mask) + 1;
+    // An entry lies within one split chain.
+    count[Math.floor(p0 / half)] += L;
+    for (let p = p0; p < p0 + L; p++) bits[p >>> 5] |= 1 << (p & 31);
   }
   const ones = Array.from(count, (c) => new Int32Array(c));
   const filled = new Int32Array(chains);
@@ -325,25 +326,29 @@ function indicatorSide(
   return { ones, flip };
 }
 
-/** ESS of 1[x ≤ q] on split chains (ArviZ `_ess_quantile`), and the MCSE of the quantile. */
+/**
+ * ESS of 1[x ≤ q] on split chains (ArviZ `_ess_quantile`), and the MCSE of the quantile; q and its
+ * bracket from all the draws (`all`: the split pool too, unless an odd chain's middle draw was
+ * dropped from it).
+ */
 function quantileMcse(
-  sp: { sorted: Float64Array; order: Uint32Array },
+  sp: EntryRanks,
   half: number,
   chains: number,
-  sorted: Float64Array,
+  all: EntryRanks,
   prob: number,
 ): { q: number; ess: number; mcse: number } {
-  const q = quantile(sorted, prob);
+  const q = all.quantile(prob);
   const { ones, flip } = indicatorSide(sp, half, chains, q);
   const e = essOfIndicator(half, ones, flip);
-  const S = sorted.length;
+  const S = all.draws;
   const a = e * prob + 1,
     b = e * (1 - prob) + 1;
   const lo = betaQuantile(ONE_SD[0], a, b) * S - 1,
     hi = betaQuantile(ONE_SD[1], a, b) * S - 1;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { q, ess: e, mcse: NaN };
-  const th1 = sorted[Math.min(S - 1, Math.max(0, Math.floor(lo)))];
-  const th2 = sorted[Math.min(S - 1, Math.max(0, Math.ceil(hi)))];
+  const th1 = all.valueAt(Math.min(S - 1, Math.max(0, Math.floor(lo))));
+  const th2 = all.valueAt(Math.min(S - 1, Math.max(0, Math.ceil(hi))));
   return { q, ess: e, mcse: (th2 - th1) / 2 };
 }
 
@@ -381,8 +386,7 @@ export function summaryStart(chains: Chains): {
     mcseQ05: NaN,
     mcseQ95: NaN,
     rankCounts: [],
-    sorted: null,
-    order: null,
+    draws: null,
   };
   return { out, all, ranked: finite && chains[0].length >= 4 };
 }
@@ -391,15 +395,9 @@ export function summaryStart(chains: Chains): {
 export interface SplitPool {
   /**
    * The sorted entries ranks are read from: the runs of repeated draws where they pay (drawRuns.ts),
-   * else every draw (lenBits 0, the same arrays as `sorted` and `order`).
+   * else every draw (lenBits 0).
    */
   entries: RankEntries;
-  /**
-   * Every draw sorted with its split-pool index. Rebuilt from runs by expandEntries; on two threads
-   * the helper rebuilds them, so the other thread reads them only after the helper's reply.
-   */
-  sorted: Float64Array;
-  order: Uint32Array;
   /** Draws per split chain. */
   half: number;
   /** Split chains: twice the chains. */
@@ -408,21 +406,16 @@ export interface SplitPool {
 
 /** Arrays for sortDraws to write to instead of new ones (SummaryThread.reserve maps them early). */
 export interface SortBuffers {
-  /** P long each: every draw sorted, and its index. */
+  /** P long each: every draw sorted, and its index (where the runs do not pay). */
   sorted: Float64Array;
   order: Uint32Array;
-  /** runCapacity(P) long each: the runs in draw order, then in sorted order. */
-  runVals: Float64Array;
-  runPacked: Uint32Array;
-  runSorted: Float64Array;
-  runOrder: Uint32Array;
+  /** runCapacity(P) long each: the runs in draw order, then in sorted order (shared when asked). */
+  runs?: { vals: Float64Array; packed: Uint32Array; sorted: Float64Array; order: Uint32Array };
 }
 
 /** sortDraws' result: the split pool, and what bulkZ may stage into. */
 export interface DrawSort {
   sp: SplitPool;
-  /** True when sp.sorted/sp.order still have to be rebuilt from the runs (expandEntries). */
-  toExpand: boolean;
   /** The runs' input arrays, free once they are sorted: bulkZ's staging (null without runs). */
   staging: BulkScratch | null;
 }
@@ -430,8 +423,8 @@ export interface DrawSort {
 /**
  * The sort behind every rank statistic. Even chains split into halves that together are the whole
  * chain, in the same pooled order, so the pool is the split pool; where its draws repeat enough
- * (MH's rejections) the runs are sorted instead of the draws, and the sort of the draws is left to
- * be rebuilt from them. An odd chain drops its middle draw, so its split pool is sorted apart.
+ * (MH's rejections) the runs are sorted instead of the draws. An odd chain drops its middle draw, so
+ * its split pool is sorted apart (allDraws sorts the pool itself).
  */
 export function sortDraws(
   chains: Chains,
@@ -443,34 +436,21 @@ export function sortDraws(
   const split = splitChains(chains);
   const half = split[0].length,
     count = split.length;
-  const P = count * half;
-  const runs: DrawRuns | null =
-    N % 2 === 0
-      ? drawRuns(all, half, into ? { vals: into.runVals, packed: into.runPacked } : undefined)
-      : null;
+  const runs: DrawRuns | null = N % 2 === 0 ? drawRuns(all, half, into?.runs) : null;
   if (runs) {
     const r = sortWithOrder(
       runs.vals,
       shared,
-      into
+      into?.runs
         ? {
-            sorted: into.runSorted.subarray(0, runs.vals.length),
-            order: into.runOrder.subarray(0, runs.vals.length),
+            sorted: into.runs.sorted.subarray(0, runs.vals.length),
+            order: into.runs.order.subarray(0, runs.vals.length),
           }
         : undefined,
       runs.packed,
     );
-    const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
-      shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
     return {
-      sp: {
-        entries: { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits },
-        sorted: into?.sorted ?? new Float64Array(alloc(8 * P)),
-        order: into?.order ?? new Uint32Array(alloc(4 * P)),
-        half,
-        count,
-      },
-      toExpand: true,
+      sp: { entries: { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits }, half, count },
       staging: { z: runs.vals, packed: runs.packed },
     };
   }
@@ -480,21 +460,31 @@ export function sortDraws(
     shared,
     into && N % 2 === 0 ? { sorted: into.sorted, order: into.order } : undefined,
   );
-  return {
-    sp: { entries: { sorted, packed: order, lenBits: 0 }, sorted, order, half, count },
-    toExpand: false,
-    staging: null,
-  };
+  return { sp: { entries: { sorted, packed: order, lenBits: 0 }, half, count }, staging: null };
+}
+
+/** Every pooled draw sorted, as entries: the split pool's, unless an odd chain dropped a draw. */
+export function allDraws(
+  chains: Chains,
+  all: Float64Array,
+  sp: SplitPool,
+  shared = false,
+): RankEntries {
+  if (chains[0].length % 2 === 0) return sp.entries;
+  const { sorted, order } = sortWithOrder(all, shared);
+  return { sorted, packed: order, lenBits: 0 };
 }
 
 /** Rank plot: per chain (index ÷ N), its draws in each of rankBins equal bins of the pooled ranks. */
 export function rankCounts(
-  order: Uint32Array,
+  draws: RankEntries,
   chains: number,
   N: number,
   rankBins: number,
 ): number[][] {
-  const S = order.length;
+  const { packed, lenBits } = draws;
+  const mask = (1 << lenBits) - 1;
+  const S = chains * N;
   const rc = Array.from({ length: chains }, () => new Array<number>(rankBins).fill(0));
   if (chains === 1) {
     // Every rank is the one chain's: bin b holds the ranks i with ⌊i·bins/S⌋ = b, counted without
@@ -503,7 +493,13 @@ export function rankCounts(
       rc[0][b] = Math.ceil(((b + 1) * S) / rankBins) - Math.ceil((b * S) / rankBins);
     return rc;
   }
-  for (let i = 0; i < S; i++) rc[Math.floor(order[i] / N)][Math.floor((i * rankBins) / S)]++;
+  // Entries in sorted order: the i-th draw has rank i, its chain from its pooled index.
+  let i = 0;
+  for (let k = 0; k < packed.length; k++) {
+    const pk = packed[k];
+    const row = rc[Math.floor((pk >>> lenBits) / N)];
+    for (let end = i + (pk & mask) + 1; i < end; i++) row[Math.floor((i * rankBins) / S)]++;
+  }
   return rc;
 }
 
@@ -543,14 +539,17 @@ export interface TailPart {
   hi: { q: number; ess: number; mcse: number };
 }
 
-export function tailPart(sp: SplitPool, sortedAll: Float64Array, zOfRank: Float64Array): TailPart {
-  const med = quantile(sortedAll, 0.5);
+/** `all`: every pooled draw sorted (allDraws), where the quantiles are read. */
+export function tailPart(sp: SplitPool, all: RankEntries, zOfRank: Float64Array): TailPart {
+  const spRanks = new EntryRanks(sp.entries);
+  const allRanks = all === sp.entries ? spRanks : new EntryRanks(all);
+  const med = allRanks.quantile(0.5);
   const tail = new ChainMoments(sp.count, sp.half);
   foldedZ(sp.entries, sp.count * sp.half, med, zOfRank, tail, sp.half);
   return {
     rhatTail: tail.rhat(),
-    lo: quantileMcse(sp, sp.half, sp.count, sortedAll, 0.05),
-    hi: quantileMcse(sp, sp.half, sp.count, sortedAll, 0.95),
+    lo: quantileMcse(spRanks, sp.half, sp.count, allRanks, 0.05),
+    hi: quantileMcse(spRanks, sp.half, sp.count, allRanks, 0.95),
   };
 }
 
@@ -587,14 +586,10 @@ export function summaryFinish(
 export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const { out, all, ranked } = summaryStart(chains);
   if (!ranked) return out;
-  const { sp, toExpand, staging } = sortDraws(chains, all);
-  if (toExpand) expandEntries(sp.entries, sp.sorted, sp.order);
-  // The sort of all draws: the split pool's, unless an odd chain's middle draw was dropped.
-  const { sorted, order } =
-    chains[0].length % 2 === 0 ? { sorted: sp.sorted, order: sp.order } : sortWithOrder(all);
-  out.sorted = sorted;
-  out.order = order;
-  out.rankCounts = rankCounts(order, chains.length, chains[0].length, rankBins);
+  const { sp, staging } = sortDraws(chains, all);
+  const draws = allDraws(chains, all, sp);
+  out.draws = draws;
+  out.rankCounts = rankCounts(draws, chains.length, chains[0].length, rankBins);
   const P = sp.count * sp.half;
   const zOfRank = zOfRanks(P);
   // One buffer of P values serves, in turn, the bulk z in draw order (centred for its ESS) and the
@@ -603,6 +598,6 @@ export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const { values: work, kernel } =
     P >= KERNEL_MIN_DRAWS ? lagWork(P, false) : { values: new Float64Array(P), kernel: null };
   const bulk = bulkPart(sp, zOfRank, work, staging, kernel);
-  const tail = tailPart(sp, sorted, zOfRank);
+  const tail = tailPart(sp, draws, zOfRank);
   return summaryFinish(out, bulk, tail, essOfMean(chains, work, kernel));
 }

@@ -19,11 +19,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
 import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
-import { expandEntries, runCapacity } from './drawRuns';
+import { runCapacity, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
 import { sortWithOrder } from './sortOrder';
 import {
+  allDraws,
   bulkPart,
   essOfMean,
   rankCounts,
@@ -62,21 +63,21 @@ interface SharedPart {
   length: number;
 }
 
+/** Sorted entries (drawRuns.ts's RankEntries) in shared memory. */
+interface EntriesPart {
+  sorted: SharedPart;
+  packed: SharedPart;
+  lenBits: number;
+}
+
 /**
- * The second: the sorted pool and the split pool (the same buffers when the chains are even), and
- * the split pool's sorted entries. `expand`: sorted/order are still to be rebuilt from the entries
- * (runs of repeats), here, before anything reads them.
+ * The second: the split pool's sorted entries, and every pooled draw's when they differ (an odd
+ * chain's middle draw is not in the split pool).
  */
 interface SortedMessage {
   kind: 'sorted';
-  sorted: SharedPart;
-  order: SharedPart;
-  spSorted: SharedPart;
-  spOrder: SharedPart;
-  entrySorted: SharedPart;
-  entryPacked: SharedPart;
-  lenBits: number;
-  expand: boolean;
+  split: EntriesPart;
+  all: EntriesPart | null;
   half: number;
   count: number;
 }
@@ -150,23 +151,13 @@ export function serveSummaryThread(): void {
         return;
       }
       if (!job) throw new Error('sorted draws before a job');
-      const f64 = (p: SharedPart): Float64Array => new Float64Array(p.buffer, 0, p.length);
-      const u32 = (p: SharedPart): Uint32Array => new Uint32Array(p.buffer, 0, p.length);
-      const sp: SplitPool = {
-        entries: { sorted: f64(m.entrySorted), packed: u32(m.entryPacked), lenBits: m.lenBits },
-        sorted: f64(m.spSorted),
-        order: u32(m.spOrder),
-        half: m.half,
-        count: m.count,
-      };
-      if (m.expand) expandEntries(sp.entries, sp.sorted, sp.order);
-      const sorted = f64(m.sorted),
-        order = u32(m.order);
+      const sp: SplitPool = { entries: entriesOf(m.split), half: m.half, count: m.count };
+      const all = m.all ? entriesOf(m.all) : sp.entries;
       const N = job.chains[0].length;
       port.postMessage({
         kind: 'parts',
-        rankCounts: rankCounts(order, job.chains.length, N, job.rankBins),
-        tail: tailPart(sp, sorted, job.zOfRank),
+        rankCounts: rankCounts(all, job.chains.length, N, job.rankBins),
+        tail: tailPart(sp, all, job.zOfRank),
         essMean: job.essMean,
         acf: job.acf,
       } satisfies Reply);
@@ -235,6 +226,18 @@ function toShared<T extends Float64Array | Uint32Array>(a: T): SharedArrayBuffer
 function shareOf(a: Float64Array): SharedArrayBuffer {
   if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error('summary thread: unshared work');
   return a.buffer;
+}
+
+function entriesPart(e: RankEntries): EntriesPart {
+  return { sorted: sharedPart(e.sorted), packed: sharedPart(e.packed), lenBits: e.lenBits };
+}
+
+function entriesOf(p: EntriesPart): RankEntries {
+  return {
+    sorted: new Float64Array(p.sorted.buffer, 0, p.sorted.length),
+    packed: new Uint32Array(p.packed.buffer, 0, p.packed.length),
+    lenBits: p.lenBits,
+  };
 }
 
 /** A's shared buffer when it starts one (a prefix of a reserved buffer), else a shared copy. */
@@ -401,36 +404,31 @@ export class SummaryThread {
         ? {
             sorted: new Float64Array(res.sorted),
             order: new Uint32Array(res.order),
-            // In runs' place, `dest` (the staging of single draws) is free.
-            runPacked: new Uint32Array(res.dest, 0, cap),
-            runVals: res.runs ? new Float64Array(res.runs.vals) : new Float64Array(cap),
-            runSorted: res.runs ? new Float64Array(res.runs.sorted) : new Float64Array(cap),
-            runOrder: res.runs ? new Uint32Array(res.runs.order) : new Uint32Array(cap),
+            runs: res.runs
+              ? {
+                  vals: new Float64Array(res.runs.vals),
+                  // In runs' place, `dest` (the staging of single draws) is free.
+                  packed: new Uint32Array(res.dest, 0, cap),
+                  sorted: new Float64Array(res.runs.sorted),
+                  order: new Uint32Array(res.runs.order),
+                }
+              : undefined,
           }
         : undefined,
     );
     const sp = d.sp;
-    // The sort of all draws: the split pool's, unless an odd chain's middle draw was dropped.
-    const { sorted, order } = N % 2 === 0 ? sp : sortWithOrder(all, true);
-    out.sorted = sorted;
-    out.order = order;
+    const draws = allDraws(chains, all, sp, true);
+    out.draws = draws;
     w.postMessage({
       kind: 'sorted',
-      sorted: sharedPart(sorted),
-      order: sharedPart(order),
-      spSorted: sharedPart(sp.sorted),
-      spOrder: sharedPart(sp.order),
-      entrySorted: sharedPart(sp.entries.sorted),
-      entryPacked: sharedPart(sp.entries.packed),
-      lenBits: sp.entries.lenBits,
-      expand: d.toExpand,
+      split: entriesPart(sp.entries),
+      all: draws === sp.entries ? null : entriesPart(draws),
       half: sp.half,
       count: sp.count,
     } satisfies SortedMessage);
     await table;
     const { values: work, kernel } = res ? res.work : lagWork(P, false);
-    const staging =
-      d.staging ?? (res ? { z: work, packed: new Uint32Array(res.dest) } : undefined);
+    const staging = d.staging ?? (res ? { z: work, packed: new Uint32Array(res.dest) } : undefined);
     const bulk = bulkPart(sp, new Float64Array(zBuf), work, staging, kernel);
     const r = await parts;
     if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');

@@ -1,5 +1,6 @@
 // Turning draws into what the panel plots: histograms, density overlays, thinned traces. Done in
 // the worker so the webview only draws.
+import type { RankEntries } from './drawRuns';
 import type { Histogram, Histogram2D } from './types';
 
 export function histogram(chains: Float64Array[], lo: number, hi: number, bins: number): Histogram {
@@ -11,6 +12,29 @@ export function histogram(chains: Float64Array[], lo: number, hi: number, bins: 
       if (!(v >= lo && v <= hi)) continue;
       counts[Math.min(bins - 1, Math.floor((v - lo) / w))]++;
     }
+  }
+  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
+  return { edges, counts };
+}
+
+/**
+ * histogram() of draws sorted as entries (drawRuns.ts): each entry's draws share its value, so its
+ * bin gets them all; one draw per entry is histogramSorted.
+ */
+export function histogramOfEntries(
+  e: RankEntries,
+  lo: number,
+  hi: number,
+  bins: number,
+): Histogram {
+  if (e.lenBits === 0) return histogramSorted(e.sorted, lo, hi, bins);
+  const counts = new Array<number>(bins).fill(0);
+  const w = (hi - lo) / bins;
+  const mask = (1 << e.lenBits) - 1;
+  for (let k = 0; k < e.sorted.length; k++) {
+    const v = e.sorted[k];
+    if (!(v >= lo && v <= hi)) continue;
+    counts[Math.min(bins - 1, Math.floor((v - lo) / w))] += (e.packed[k] & mask) + 1;
   }
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
   return { edges, counts };

@@ -204,10 +204,12 @@ test('KS reads thinned draws from the shared sort and brackets the CDF, with the
       (x: number) => normCdf(x / 1.1),
       false,
     ],
-    ['repeats', [ar1(11, 40000, 0.5, 0.6)], normCdf, false],
+    ['repeats (read from their runs)', [ar1(11, 40000, 0.5, 0.6)], normCdf, false],
+    ['repeats, 2 chains', [ar1(12, 40000, 0.5, 0.6), ar1(13, 40000, 0.5, 0.6)], normCdf, false],
+    ['repeats, i.i.d. test of every draw', [ar1(14, 20000, 0, 0.6)], normCdf, true],
   ] as const) {
     const cx = summarize(chains as Float64Array[]);
-    const fast = ksThinned(chains as Float64Array[], cdf, cx.essBulk, iid, cx.sorted, 20, cx.order);
+    const fast = ksThinned(chains as Float64Array[], cdf, cx.essBulk, iid, cx.draws, 20);
     const slow = ksThinned(chains as Float64Array[], cdf, cx.essBulk, iid);
     // The thinned draws by hand, sorted, and the CDF at each.
     const thin = slow.thin;
@@ -228,7 +230,11 @@ test('KS brackets never hide a CDF that jumps, or one that is NaN somewhere', ()
   const step = (x: number): number => (x < 0.5003 ? x : Math.min(1, x + 0.01));
   const nanAt = (x: number): number => (x > 0.7 && x < 0.7001 ? NaN : x);
   for (const cdf of [step, nanAt]) {
-    const got = ksThinned([xs], cdf, NaN, true, xs);
+    const got = ksThinned([xs], cdf, NaN, true, {
+      sorted: xs,
+      packed: Uint32Array.from(xs, (_, i) => i),
+      lenBits: 0,
+    });
     const plain = plainKs(xs, cdf, 20);
     assert.ok(Object.is(got.D, plain.D), `${got.D} vs ${plain.D}`);
     assert.deepEqual(got.pit, plain.pit);
@@ -280,6 +286,7 @@ test('rank plot counts of one chain (counted from the bin edges) equal counting 
       const order = Uint32Array.from({ length: S }, (_, i) => i);
       const want = new Array<number>(bins).fill(0);
       for (let i = 0; i < S; i++) want[Math.floor((i * bins) / S)]++;
-      assert.deepEqual(rankCounts(order, 1, S, bins), [want], `S ${S}, ${bins} bins`);
+      const draws = { sorted: new Float64Array(S), packed: order, lenBits: 0 };
+      assert.deepEqual(rankCounts(draws, 1, S, bins), [want], `S ${S}, ${bins} bins`);
     }
 });

@@ -1,6 +1,6 @@
 // Turning draws into what the panel plots: histograms, density overlays, thinned traces. Done in
 // the worker so the webview only draws.
-import type { RankEntries } from './drawRuns';
+import { EntryRanks, type RankEntries } from './drawRuns';
 import type { Histogram, Histogram2D } from './types';
 
 export function histogram(chains: Float64Array[], lo: number, hi: number, bins: number): Histogram {
@@ -18,8 +18,8 @@ export function histogram(chains: Float64Array[], lo: number, hi: number, bins: 
 }
 
 /**
- * histogram() of draws sorted as entries (drawRuns.ts): each entry's draws share its value, so its
- * bin gets them all; one draw per entry is histogramSorted.
+ * histogram() of draws sorted as entries (drawRuns.ts): histogramSorted over the entries' values,
+ * each bin's count the draws between its first entry and the next bin's.
  */
 export function histogramOfEntries(
   e: RankEntries,
@@ -28,16 +28,8 @@ export function histogramOfEntries(
   bins: number,
 ): Histogram {
   if (e.lenBits === 0) return histogramSorted(e.sorted, lo, hi, bins);
-  const counts = new Array<number>(bins).fill(0);
-  const w = (hi - lo) / bins;
-  const mask = (1 << e.lenBits) - 1;
-  for (let k = 0; k < e.sorted.length; k++) {
-    const v = e.sorted[k];
-    if (!(v >= lo && v <= hi)) continue;
-    counts[Math.min(bins - 1, Math.floor((v - lo) / w))] += (e.packed[k] & mask) + 1;
-  }
-  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
-  return { edges, counts };
+  const ranks = new EntryRanks(e);
+  return histogramSorted(e.sorted, lo, hi, bins, (k) => ranks.startOf(k));
 }
 
 /**
@@ -49,6 +41,8 @@ export function histogramSorted(
   lo: number,
   hi: number,
   bins: number,
+  /** Draws before the k-th sorted value, when each value stands for several. */
+  drawsBefore: (k: number) => number = (k) => k,
 ): Histogram {
   const counts = new Array<number>(bins).fill(0);
   const w = (hi - lo) / bins;
@@ -69,7 +63,7 @@ export function histogramSorted(
   let at = start;
   for (let k = 0; k < bins; k++) {
     const next = first(at, (v) => v > hi || Math.min(bins - 1, Math.floor((v - lo) / w)) > k);
-    counts[k] = Math.min(next, end) - at;
+    counts[k] = drawsBefore(Math.min(next, end)) - drawsBefore(at);
     at = Math.min(next, end);
   }
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);

@@ -21,7 +21,7 @@ import {
 } from '../../../src/sampling/diagnostics';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
 import { rankCounts, summarize } from '../../../src/sampling/summarize';
-import { histogram, histogramSorted } from '../../../src/sampling/summary';
+import { histogram, histogramOfEntries, histogramSorted } from '../../../src/sampling/summary';
 import { ksPValue, normCdf } from '../../../src/sampling/special';
 import { Rng } from '../../../src/common/rng';
 
@@ -241,16 +241,22 @@ test('KS brackets never hide a CDF that jumps, or one that is NaN somewhere', ()
   }
 });
 
-test('histogramSorted counts like histogram', () => {
+test('histogramSorted and histogramOfEntries (runs of repeats) count like histogram', () => {
   const x = ar1(12, 100000, 0.3, 0.4);
   const sorted = sortWithOrder(x).sorted;
+  // Half the draws repeat: the summary sorts their runs, and the histogram reads those.
+  const repeats = ar1(13, 100000, 0.3, 0.6);
+  const draws = summarize([repeats]).draws;
+  assert.ok(draws && draws.lenBits > 0, 'the summary sorted runs');
   for (const [lo, hi, bins] of [
     [-2, 2, 60],
     [-10, 10, 7],
     [0.1, 0.2, 1000],
     [5, 6, 3],
-  ])
+  ]) {
     assert.deepEqual(histogramSorted(sorted, lo, hi, bins), histogram([x], lo, hi, bins));
+    assert.deepEqual(histogramOfEntries(draws, lo, hi, bins), histogram([repeats], lo, hi, bins));
+  }
 });
 
 test('autocorrelation reads every draw of a short run and the first ACF_DRAWS of a long one', () => {

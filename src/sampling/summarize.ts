@@ -8,7 +8,6 @@ import {
   ess,
   essCentred,
   essOfIndicator,
-  quantile,
   rhatOfMoments,
   splitChains,
   type Chains,
@@ -369,8 +368,13 @@ export function summaryStart(chains: Chains): {
   let ss = 0;
   for (let i = 0; i < S; i++) ss += (all[i] - mean) ** 2;
   const sd = Math.sqrt(ss / (S - 1));
-  let finite = true;
-  for (let i = 0; i < S && finite; i++) finite = Number.isFinite(all[i]);
+  // NaN or ±∞ in any draw makes the sum of squares NaN, and finite draws give a finite one unless
+  // it overflowed: only then are the draws read again.
+  let finite = Number.isFinite(ss);
+  if (!finite) {
+    finite = true;
+    for (let i = 0; i < S && finite; i++) finite = Number.isFinite(all[i]);
+  }
   const out: ConvergenceSummary = {
     rhat: NaN,
     rhatBulk: NaN,

@@ -6,9 +6,8 @@
 //   moments, sort of the pool    ┐      rank-score table Φ⁻¹ (written into shared memory)
 //   (of its runs of repeats,     │      ESS of the raw split draws (the mean's MCSE), and the
 //   where they pay: drawRuns.ts) │      autocorrelation plot when asked
-//   bulk z, bulk R-hat, bulk ESS ├────→ the sort of every draw rebuilt from the runs, rank plot
-//   (waits for the table)        │      counts, folded z and tail R-hat, 5 % / 95 % quantiles
-//                                │      with their ESS and MCSE
+//   bulk z, bulk R-hat, bulk ESS ├────→ rank plot counts, folded z and tail R-hat,
+//   (waits for the table)        │      5 % / 95 % quantiles with their ESS and MCSE
 //   joins the parts ←────────────┘
 //
 // Each part is the same function on the same inputs as on one thread, so the summary is identical
@@ -22,7 +21,6 @@ import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
 import { runCapacity, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
-import { sortWithOrder } from './sortOrder';
 import {
   allDraws,
   bulkPart,

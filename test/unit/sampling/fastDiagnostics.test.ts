@@ -296,3 +296,14 @@ test('rank plot counts of one chain (counted from the bin edges) equal counting 
       assert.deepEqual(rankCounts(draws, 1, S, bins), [want], `S ${S}, ${bins} bins`);
     }
 });
+
+test('rank statistics of finite draws too large to square are those of the draws scaled down', () => {
+  // Their sum of squares overflows to ∞, which must not be taken for a non-finite draw.
+  const x = ar1(15, 20000, 0.5, 0.3);
+  // A power of two scales every draw and every distance exactly.
+  const big = x.map((v) => v * 2 ** 600);
+  const a = summarize([big]),
+    b = summarize([x]);
+  for (const k of ['rhat', 'rhatBulk', 'rhatTail', 'essBulk', 'essTail'] as const)
+    assert.ok(Number.isFinite(a[k]) && a[k] === b[k], `${k}: ${a[k]} vs ${b[k]}`);
+});

@@ -638,7 +638,11 @@ async function sampleAndDiagnose(
           sum((x) => x.proposals),
         );
   // The helper thread also draws the autocorrelation plot, of x, while this one sorts.
-  const cx = await helper.summarize(xs, undefined, true);
+  // KS needs only the bulk ESS and the sort: on two threads it runs while the helper finishes.
+  let ksEarly: ReturnType<typeof ksThinned> | null = null;
+  const cx = await helper.summarize(xs, undefined, true, (essBulk, draws) => {
+    ksEarly = ksThinned(xs, s.cdfX, essBulk, iid, draws);
+  });
   let eb = cx.essBulk,
     et = cx.essTail,
     rh = cx.rhat;
@@ -648,7 +652,7 @@ async function sampleAndDiagnose(
     et = Math.min(et, cy.essTail);
     rh = Math.max(rh, cy.rhat);
   }
-  const ks = ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.draws);
+  const ks = ksEarly ?? ksThinned(xs, s.cdfX, cx.essBulk, iid, cx.draws);
   const diag: SampleDiagnostics = {
     sampler,
     n,

@@ -332,10 +332,20 @@ export class SummaryThread {
     } satisfies ReserveMessage);
   }
 
-  async summarize(chains: Chains, rankBins = 20, acf = false): Promise<ConvergenceSummary> {
+  /**
+   * `whileWaiting`: work of the caller's that needs only the bulk ESS and the sorted draws (KS),
+   * run on this thread while the helper finishes its side; called at most once, and not at all
+   * when the summary runs on one thread (the caller then does that work after it).
+   */
+  async summarize(
+    chains: Chains,
+    rankBins = 20,
+    acf = false,
+    whileWaiting?: (essBulk: number, draws: RankEntries) => void,
+  ): Promise<ConvergenceSummary> {
     if (!this.worker || this.failed) return summarize(chains, rankBins);
     try {
-      return await this.twoThreads(this.worker, chains, rankBins, acf);
+      return await this.twoThreads(this.worker, chains, rankBins, acf, whileWaiting);
     } catch {
       // The helper died midway: the whole summary again, here (the same numbers, later).
       return summarize(chains, rankBins);
@@ -364,6 +374,7 @@ export class SummaryThread {
     chains: Chains,
     rankBins: number,
     acf: boolean,
+    whileWaiting?: (essBulk: number, draws: RankEntries) => void,
   ): Promise<ConvergenceSummary> {
     const { out, all, ranked } = summaryStart(chains);
     if (!ranked) return out;
@@ -428,6 +439,7 @@ export class SummaryThread {
     const { values: work, kernel } = res ? res.work : lagWork(P, false);
     const staging = d.staging ?? (res ? { z: work, packed: new Uint32Array(res.dest) } : undefined);
     const bulk = bulkPart(sp, new Float64Array(zBuf), work, staging, kernel);
+    whileWaiting?.(bulk.essBulk, draws);
     const r = await parts;
     if (r.kind !== 'parts') throw new Error('summary thread: unexpected reply');
     out.rankCounts = r.rankCounts;

@@ -1,6 +1,6 @@
 // Turning draws into what the panel plots: histograms, density overlays, thinned traces. Done in
 // the worker so the webview only draws.
-import { EntryRanks, type RankEntries } from './drawRuns';
+import type { RankEntries } from './drawRuns';
 import type { Histogram, Histogram2D } from './types';
 
 export function histogram(chains: Float64Array[], lo: number, hi: number, bins: number): Histogram {
@@ -18,8 +18,9 @@ export function histogram(chains: Float64Array[], lo: number, hi: number, bins: 
 }
 
 /**
- * histogram() of draws sorted as entries (drawRuns.ts): histogramSorted over the entries' values,
- * each bin's count the draws between its first entry and the next bin's.
+ * histogram() of draws sorted as entries (drawRuns.ts): histogramSorted's bisection over the
+ * entries' values gives each bin's entries, and their draws are added up (one pass over the
+ * entries in range, nothing allocated).
  */
 export function histogramOfEntries(
   e: RankEntries,
@@ -28,8 +29,13 @@ export function histogramOfEntries(
   bins: number,
 ): Histogram {
   if (e.lenBits === 0) return histogramSorted(e.sorted, lo, hi, bins);
-  const ranks = new EntryRanks(e);
-  return histogramSorted(e.sorted, lo, hi, bins, (k) => ranks.startOf(k));
+  const mask = (1 << e.lenBits) - 1;
+  const packed = e.packed;
+  return histogramSorted(e.sorted, lo, hi, bins, (from, to) => {
+    let d = 0;
+    for (let k = from; k < to; k++) d += (packed[k] & mask) + 1;
+    return d;
+  });
 }
 
 /**
@@ -41,8 +47,8 @@ export function histogramSorted(
   lo: number,
   hi: number,
   bins: number,
-  /** Draws before the k-th sorted value, when each value stands for several. */
-  drawsBefore: (k: number) => number = (k) => k,
+  /** Draws the sorted values from … to − 1 stand for, when each may stand for several. */
+  drawsIn: (from: number, to: number) => number = (from, to) => to - from,
 ): Histogram {
   const counts = new Array<number>(bins).fill(0);
   const w = (hi - lo) / bins;
@@ -63,7 +69,7 @@ export function histogramSorted(
   let at = start;
   for (let k = 0; k < bins; k++) {
     const next = first(at, (v) => v > hi || Math.min(bins - 1, Math.floor((v - lo) / w)) > k);
-    counts[k] = drawsBefore(Math.min(next, end)) - drawsBefore(at);
+    counts[k] = drawsIn(at, Math.min(next, end));
     at = Math.min(next, end);
   }
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);

@@ -1,0 +1,274 @@
+// The runs of repeated draws (src/sampling/drawRuns.ts) against the draws they stand for: each entry
+// decodes to a stretch of equal draws within one split chain, the entries tile the pool exactly as
+// maximal runs cut into pieces of 2^lenBits would, and the sorted runs expanded are the sort of the
+// draws themselves (values and order). Also sortWithOrder's payload, which carries the runs through
+// the sort.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../../src/common/rng';
+import {
+  drawRuns,
+  expandEntries,
+  runCapacity,
+  type DrawRuns,
+} from '../../../src/sampling/drawRuns';
+import { sortWithOrder } from '../../../src/sampling/sortOrder';
+
+/** MH-like draws: each repeats the last one with chance `repeat`; `grid` > 0 rounds the values to it. */
+function mhLike(seed: number, n: number, repeat: number, grid = 0): Float64Array {
+  const r = new Rng(seed);
+  const x = new Float64Array(n);
+  let v = r.normal();
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && r.uniform() >= repeat) v = 0.9 * v + Math.sqrt(1 - 0.81) * r.normal();
+    // + 0: a grid value of −0 would make runs of zeros of both signs, which drawRuns refuses.
+    x[i] = grid > 0 ? Math.round(v / grid) * grid + 0 : v;
+  }
+  return x;
+}
+
+/**
+ * The entries drawRuns should give, in draw order: maximal runs of draws equal by `===` within each
+ * split chain of `half` draws, each cut from its start into pieces of at most 2^lenBits.
+ */
+function expectedEntries(pool: Float64Array, half: number, lenBits: number): number[] {
+  const maxLen = 2 ** lenBits;
+  const out: number[] = [];
+  for (let from = 0; from < pool.length; from += half) {
+    let s = from;
+    for (let i = from + 1; i <= from + half; i++) {
+      if (i < from + half && pool[i] === pool[i - 1]) continue;
+      for (let p = s; p < i; p += maxLen) out.push(p * maxLen + (Math.min(i, p + maxLen) - p - 1));
+      s = i;
+    }
+  }
+  return out;
+}
+
+/** a and b equal element by element (Object.is); one message at the first difference. */
+function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++)
+    if (!Object.is(a[i], b[i])) assert.fail(`${what}: at ${i}, ${a[i]} ≠ ${b[i]}`);
+}
+
+/** start and length of a packed entry. */
+function decode(pk: number, lenBits: number): { start: number; len: number } {
+  return { start: Math.floor(pk / 2 ** lenBits), len: (pk % 2 ** lenBits) + 1 };
+}
+
+/** The pool's length gives lenBits: at most 10, fewer where start · 2^lenBits would pass 2^32. */
+function lenBitsOf(P: number): number {
+  return Math.min(10, 32 - Math.ceil(Math.log2(P)));
+}
+
+/** Every check of one pool's runs; returns them. */
+function checkRuns(what: string, pool: Float64Array, half: number): DrawRuns {
+  const runs = drawRuns(pool, half);
+  assert.ok(runs, `${what}: runs expected`);
+  const P = pool.length;
+  assert.equal(runs.lenBits, lenBitsOf(P), `${what}: lenBits`);
+  assert.equal(runs.vals.length, runs.packed.length);
+  assert.ok(runs.vals.length <= runCapacity(P), `${what}: within the capacity`);
+  // Each entry decodes to a stretch of draws inside one split chain, all equal to its value (with
+  // its sign), and the entries tile the pool in order.
+  let next = 0;
+  for (let k = 0; k < runs.vals.length; k++) {
+    const { start, len } = decode(runs.packed[k], runs.lenBits);
+    assert.equal(start, next, `${what}: entry ${k} starts where the last ended`);
+    assert.ok(len >= 1 && len <= 2 ** runs.lenBits, `${what}: entry ${k} length ${len}`);
+    assert.equal(
+      Math.floor(start / half),
+      Math.floor((start + len - 1) / half),
+      `${what}: entry ${k} crosses a split-chain boundary`,
+    );
+    for (let i = start; i < start + len; i++)
+      if (!Object.is(pool[i], runs.vals[k])) assert.fail(`${what}: draw ${i} in entry ${k}`);
+    next = start + len;
+  }
+  assert.equal(next, P, `${what}: the entries cover every draw`);
+  sameNumbers(
+    runs.packed,
+    expectedEntries(pool, half, runs.lenBits),
+    `${what}: maximal runs, cut at 2^lenBits`,
+  );
+  // The sorted runs, expanded, are the sort of the draws.
+  const e = sortWithOrder(runs.vals, false, undefined, runs.packed);
+  const sorted = new Float64Array(P),
+    order = new Uint32Array(P);
+  expandEntries({ sorted: e.sorted, packed: e.order, lenBits: runs.lenBits }, sorted, order);
+  const want = sortWithOrder(pool);
+  sameNumbers(order, want.order, `${what}: order`);
+  sameNumbers(sorted, want.sorted, `${what}: sorted values`);
+  return runs;
+}
+
+test('drawRuns: the entries decode to maximal runs, and the sorted runs expand to the sort of the draws', () => {
+  // MH at its usual acceptance, one split chain pair.
+  checkRuns('MH-like, 1 chain', mhLike(1, 100_000, 0.5), 50_000);
+  // Four chains, eight split chains, each shorter than the probe.
+  const four = new Float64Array(4 * 30_000);
+  for (let c = 0; c < 4; c++) four.set(mhLike(10 + c, 30_000, 0.6), c * 30_000);
+  checkRuns('MH-like, 4 chains', four, 15_000);
+  // A repeat straddling every split-chain boundary: the last draws of one split chain and the first
+  // of the next are equal; each side is a run of its own.
+  const straddle = mhLike(2, 8 * 2_500, 0.5);
+  for (let b = 2_500; b < straddle.length; b += 2_500)
+    for (let i = b - 3; i < b + 4; i++) straddle[i] = straddle[b - 4];
+  const r = checkRuns('repeats straddling split boundaries', straddle, 2_500);
+  for (let k = 0; k < r.vals.length; k++) {
+    const { start } = decode(r.packed[k], r.lenBits);
+    if (start > 0 && start % 2_500 === 0)
+      assert.ok(Object.is(r.vals[k], r.vals[k - 1]), 'the boundary splits one run in two');
+  }
+  // A stuck stretch of 5,000 equal draws (past 2^10: it continues in further entries), another of
+  // exactly 2^10 and one of 2^10 + 1, between ordinary MH draws.
+  const stuck = mhLike(3, 200_000, 0.5);
+  stuck.fill(0.25, 1_000, 6_000);
+  stuck.fill(-1.5, 50_000, 51_024);
+  stuck.fill(2.5, 120_000, 121_025);
+  const s = checkRuns('stuck stretches', stuck, 100_000);
+  let pieces = 0;
+  for (let k = 0; k < s.vals.length; k++) if (s.vals[k] === 0.25) pieces++;
+  assert.equal(pieces, Math.ceil(5_000 / 1_024), 'the 5,000 draws in five entries');
+  // The long runs only after short ones (the in-place move of the later entries) and first of all.
+  const longFirst = mhLike(4, 40_000, 0.5);
+  longFirst.fill(7, 0, 3_000);
+  checkRuns('a long run first', longFirst, 20_000);
+  // A stuck chain: every split chain one run, in pieces; beside a moving chain.
+  const stuckChain = new Float64Array(2 * 20_000);
+  stuckChain.fill(0.5, 0, 20_000);
+  stuckChain.set(mhLike(5, 20_000, 0.5), 20_000);
+  checkRuns('a stuck chain beside a moving one', stuckChain, 10_000);
+  checkRuns('one stuck chain', new Float64Array(30_000).fill(-3), 15_000);
+  // Values on a coarse grid: equal values in runs far apart, which the sort must keep in start order.
+  const grid = new Float64Array(3 * 40_000);
+  for (let c = 0; c < 3; c++) grid.set(mhLike(20 + c, 40_000, 0.5, 0.25), c * 40_000);
+  checkRuns('a coarse grid', grid, 20_000);
+  // Runs of −0 alone, and of 0 alone, keep their signs.
+  const zeros = mhLike(6, 20_000, 0.5);
+  zeros.fill(-0, 100, 140);
+  zeros[140] = 0.75;
+  zeros.fill(0, 141, 150);
+  zeros.fill(-0, 3_000, 3_001);
+  zeros.fill(-0, 15_000, 17_000);
+  checkRuns('runs of −0 and of 0', zeros, 10_000);
+});
+
+test('drawRuns: lenBits shrinks for pools past 2^22 draws, and runs still decode', () => {
+  // 2^22 + 2 draws: positions need 23 bits, leaving 9 for lengths.
+  const P = (1 << 22) + 2;
+  const x = mhLike(7, P, 0.5);
+  x.fill(1.25, 10_000, 12_000);
+  const runs = checkRuns('2^22 + 2 draws', x, P / 2);
+  assert.equal(runs.lenBits, 9);
+});
+
+test('drawRuns gives null where runs do not pay or cannot stand for the draws', () => {
+  // Too few repeats: the probe over the first split chain gives up.
+  assert.equal(drawRuns(mhLike(8, 200_000, 0), 100_000), null, 'no repeats');
+  assert.equal(drawRuns(mhLike(8, 200_000, 0.2), 100_000), null, 'too few repeats');
+  // The first split chain repeats enough for the probe, the rest do not: past the capacity.
+  const late = mhLike(9, 4 * 50_000, 0);
+  late.set(mhLike(10, 50_000, 0.9), 0);
+  assert.equal(drawRuns(late, 50_000), null, 'runs beyond the capacity');
+  // A pool that is not whole split chains, or empty.
+  const mh = mhLike(11, 30_001, 0.5);
+  assert.equal(drawRuns(mh, 10_000), null, 'P % half ≠ 0');
+  assert.equal(drawRuns(new Float64Array(0), 1), null, 'no draws');
+  assert.equal(drawRuns(mh, 0), null, 'half 0');
+  // One run of zeros holding −0 and 0: the sort of the draws keeps each sign, the runs could not.
+  const mixed = mhLike(12, 20_000, 0.5);
+  mixed.fill(-0, 500, 510);
+  mixed.fill(0, 510, 520);
+  assert.equal(drawRuns(mixed, 10_000), null, '−0 then 0 in one run');
+  mixed.fill(0, 500, 510);
+  mixed[515] = -0;
+  assert.equal(drawRuns(mixed, 10_000), null, '−0 inside a run of 0');
+  // The same after a run long enough to be cut in pieces (the second pass over the runs).
+  const afterLong = mhLike(13, 20_000, 0.5);
+  afterLong.fill(3, 100, 2_000);
+  afterLong.fill(0, 5_000, 5_010);
+  afterLong[5_009] = -0;
+  assert.equal(drawRuns(afterLong, 10_000), null, 'mixed zeros after a long run');
+  // A long run of zeros of mixed sign: joined by ===, refused.
+  const longZeros = mhLike(14, 20_000, 0.5);
+  longZeros.fill(0, 100, 3_000);
+  longZeros[2_500] = -0;
+  assert.equal(drawRuns(longZeros, 10_000), null, 'mixed zeros in a long run');
+});
+
+test('drawRuns writes into the arrays given, which need only runCapacity(P) entries', () => {
+  const x = mhLike(15, 60_000, 0.5);
+  const cap = runCapacity(x.length);
+  assert.equal(cap, Math.floor(0.75 * x.length));
+  const into = { vals: new Float64Array(cap), packed: new Uint32Array(cap) };
+  const runs = drawRuns(x, 30_000, into);
+  assert.ok(runs);
+  assert.equal(runs.vals.buffer, into.vals.buffer);
+  assert.equal(runs.packed.buffer, into.packed.buffer);
+  const fresh = drawRuns(x, 30_000);
+  assert.ok(fresh);
+  assert.deepEqual(Array.from(runs.packed), Array.from(fresh.packed));
+  assert.deepEqual(Array.from(runs.vals), Array.from(fresh.vals));
+});
+
+/** Stable comparator order (ties by index), ±∞ included. */
+function comparatorOrder(x: Float64Array): number[] {
+  return Array.from(x.keys()).sort((a, b) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : a - b));
+}
+
+/** sortWithOrder with `payload` must order as without it, with payload[index] in place of each index. */
+function checkPayload(what: string, x: Float64Array, payload: Uint32Array): void {
+  const want = comparatorOrder(x);
+  for (const variant of ['plain', 'shared', 'into'] as const) {
+    const into =
+      variant === 'into'
+        ? { sorted: new Float64Array(x.length), order: new Uint32Array(x.length) }
+        : undefined;
+    const got = sortWithOrder(x, variant === 'shared', into, payload);
+    assert.deepEqual(
+      Array.from(got.order),
+      want.map((i) => payload[i]),
+      `${what} (${variant}): order carries the payload, ties in payload order`,
+    );
+    for (let k = 0; k < want.length; k++)
+      assert.ok(Object.is(got.sorted[k], x[want[k]]), `${what} (${variant}): value ${k}`);
+    if (variant === 'shared') assert.ok(got.order.buffer instanceof SharedArrayBuffer);
+    if (into) assert.equal(got.order, into.order, `${what}: written into the arrays given`);
+  }
+}
+
+test('sortWithOrder carries a payload in place of the index, ties in payload order, on every path', () => {
+  const r = new Rng(17);
+  // An ascending payload with gaps, as packed runs are (start · 2^lenBits + length − 1).
+  const payloadOf = (n: number): Uint32Array => {
+    const p = new Uint32Array(n);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      p[i] = at;
+      at += 1 + Math.floor(r.uniform() * 2_000);
+    }
+    return p;
+  };
+  const gen = (n: number, f: (i: number) => number): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => f(i));
+  const cases: [string, Float64Array][] = [
+    // The distribution passes, with ties on a grid far apart.
+    ['grid values', gen(50_000, () => Math.round(r.normal() * 20) / 4 + 0)],
+    ['normal', gen(20_000, () => r.normal())],
+    ['a few, insertion sort only', gen(20, () => Math.round(r.normal() * 2) + 0)],
+    // Non-finite values: the radix sort. (+ 0 above: it puts −0 before 0, a comparator ties them.)
+    [
+      '±∞ among grid values',
+      gen(5_000, (i) =>
+        i % 97 === 0 ? Infinity : i % 89 === 0 ? -Infinity : Math.round(r.normal() * 8) + 0,
+      ),
+    ],
+    // One value throughout: no pass at all.
+    ['one value throughout', new Float64Array(3_000).fill(0.5)],
+    // Two values one subnormal step apart: a range too narrow to divide (the comparator fallback).
+    ['a range too narrow to divide', gen(3_000, () => (r.uniform() < 0.5 ? 0 : 5e-324))],
+  ];
+  for (const [what, x] of cases) checkPayload(what, x, payloadOf(x.length));
+});

@@ -2,7 +2,8 @@
 // anchors (millions of draws) must agree with it to 1e-12, and small runs are Φ⁻¹ itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { zOfHalfRank, zOfRanks } from '../../../src/sampling/rankNormal';
+import { Rng } from '../../../src/common/rng';
+import { TieScores, tiedZ, zOfHalfRank, zOfRanks } from '../../../src/sampling/rankNormal';
 import { normQuantile } from '../../../src/sampling/special';
 
 /**
@@ -46,5 +47,30 @@ test('z of a half rank (a tie of two) equals Φ⁻¹ there to 1e-12, with the ta
       worst = Math.max(worst, Math.abs(zOfHalfRank(k, S, z) - want));
     }
     assert.ok(worst <= 1e-12, `S = ${S}: worst difference ${worst}`);
+  }
+});
+
+test('TieScores.z(pos, w) is tiedZ(pos, pos + w − 1) bit for bit, at and around the Taylor bounds', () => {
+  // Below 2^20 (no Taylor steps), at it, and above with 0.02·S whole and not.
+  for (const S of [1000, 50_001, (1 << 20) - 1, 1 << 20, (1 << 20) + 17, 2_000_000, 4_000_001]) {
+    const z = zOfRanks(S);
+    const ties = new TieScores(S, z);
+    // Middle positions (pos + ⌊w/2⌋ − 1, the half rank of an even tie) around 0.02·S and 0.98·S,
+    // reached from both sides by every w, the ends, and spread over the range.
+    const centres = [0, Math.floor(0.02 * S), Math.ceil(0.02 * S), Math.floor(0.98 * S) - 1];
+    centres.push(Math.floor(S / 2), S - 1);
+    const r = new Rng(S);
+    for (let n = 0; n < 200; n++) centres.push(Math.floor(r.uniform() * S));
+    let checked = 0;
+    for (const c of centres)
+      for (const w of [1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 1000, 1001])
+        for (let pos = c - (w >> 1) - 40; pos <= c - (w >> 1) + 40; pos++) {
+          if (pos < 0 || pos + w > S) continue;
+          const got = ties.z(pos, w),
+            want = tiedZ(pos, pos + w - 1, S, z);
+          if (!Object.is(got, want)) assert.fail(`S ${S}, pos ${pos}, w ${w}: ${got} ≠ ${want}`);
+          checked++;
+        }
+    assert.ok(checked > 10_000, `S ${S}: ${checked} ties checked`);
   }
 });

@@ -172,6 +172,20 @@ test('drawRuns gives null where runs do not pay or cannot stand for the draws', 
   const late = mhLike(9, 4 * 50_000, 0);
   late.set(mhLike(10, 50_000, 0.9), 0);
   assert.equal(drawRuns(late, 50_000), null, 'runs beyond the capacity');
+  // The probe decides on the first 2^16 draws alone: without repeats there, runs that would fit
+  // later on are not looked for.
+  const lateRepeats = mhLike(16, 200_000, 0.95);
+  lateRepeats.set(mhLike(17, 1 << 16, 0), 0);
+  assert.equal(drawRuns(lateRepeats, 100_000), null, 'the probe gives up');
+  assert.ok(drawRuns(lateRepeats.subarray(1 << 16), (200_000 - (1 << 16)) / 2), 'runs past it');
+  // Runs within the capacity, until a long one cut into pieces passes it.
+  const P = 200_000,
+    cap = runCapacity(P);
+  const cut = mhLike(18, P, 0);
+  const L = P - cap + 11;
+  cut.fill(0.5, 0, L);
+  assert.ok(P - L + 1 <= cap && P - L + Math.ceil(L / 1024) > cap, 'the pieces pass it');
+  assert.equal(drawRuns(cut, P / 2), null, 'pieces beyond the capacity');
   // A pool that is not whole split chains, or empty.
   const mh = mhLike(11, 30_001, 0.5);
   assert.equal(drawRuns(mh, 10_000), null, 'P % half ≠ 0');

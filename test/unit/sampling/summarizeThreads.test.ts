@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src/common/rng';
 import { autocorrelation, PLOT_LAGS, type Chains } from '../../../src/sampling/diagnostics';
+import { drawRuns } from '../../../src/sampling/drawRuns';
+import { sortWithOrder } from '../../../src/sampling/sortOrder';
 import { summarize, type ConvergenceSummary } from '../../../src/sampling/summarize';
 import { runSampler, SampleCancelled } from '../../../src/sampling';
 import {
@@ -90,25 +92,106 @@ test('two threads give the summary of one thread, bit for bit', async () => {
   }
 });
 
+/** SummaryThread's reserved buffers, a private field: read here to tell whether a summary used them. */
+interface ReservedView {
+  sorted: SharedArrayBuffer;
+  runs: { vals: SharedArrayBuffer; sorted: SharedArrayBuffer; order: SharedArrayBuffer } | null;
+  ready: SharedArrayBuffer;
+}
+
+function reservedOf(thread: SummaryThread): ReservedView {
+  const r = (thread as unknown as { reserved: ReservedView | null }).reserved;
+  assert.ok(r, 'reserve() kept its buffers');
+  return r;
+}
+
+/**
+ * Until the helper has mapped the reserved buffers and filled in the table (its ready flag), so
+ * that the next summary surely takes them; fails after two minutes rather than hang.
+ */
+async function untilReady(r: ReservedView): Promise<void> {
+  const flag = new Int32Array(r.ready);
+  for (let t = 0; t < 6000 && Atomics.load(flag, 0) !== 1; t++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(Atomics.load(flag, 0), 1, 'the helper never finished with the reserved buffers');
+}
+
 test('buffers reserved before the sampling (mapped, with the table, by the helper) give the same summary', async () => {
   const thread = new SummaryThread();
   thread.start();
   try {
-    for (const [what, M, N] of [
-      ['1 chain of 1.2 M draws', 1, 1_200_000],
-      ['3 chains of 40,000', 3, 40_000],
+    for (const [what, M, N, repeat] of [
+      ['1 chain of 1.2 M draws', 1, 1_200_000, 0],
+      ['3 chains of 40,000', 3, 40_000, 0],
+      ['3 chains of 40,000 with MH-like repeats', 3, 40_000, 0.5],
     ] as const) {
       thread.reserve(M * N);
-      const c = chains(thread, 21 + M, M, N, 0.5);
+      const c = chains(thread, 21 + M, M, N, repeat);
       // Straight away (the helper may still be mapping the buffers: they are not used then) and
-      // once the helper has surely finished with them.
+      // once the helper has finished with them.
       assertIdentical(await thread.summarize(c), summarize(c), `${what}, at once`);
       thread.reserve(M * N);
-      await new Promise((r) => setTimeout(r, 1500));
+      const r = reservedOf(thread);
+      await untilReady(r);
       const got = await thread.summarize(c);
       assertIdentical(got, summarize(c), what);
-      // The result lives in the reserved buffers: shared memory of exactly the pool's size.
-      assert.ok(got.draws?.sorted.buffer instanceof SharedArrayBuffer, `${what}: reserved sort`);
+      // Without repeats the sort of every draw is the result, in the reserved buffer; with them the
+      // runs are sorted into buffers of their own, for which this reserve() took no room.
+      if (repeat === 0)
+        assert.equal(
+          got.draws?.sorted.buffer,
+          r.sorted,
+          `${what}: the sort in the reserved buffer`,
+        );
+    }
+  } finally {
+    thread.close();
+  }
+});
+
+test('buffers reserved with room for the runs of repeats give the same summary, and hold the runs', async () => {
+  const thread = new SummaryThread();
+  thread.start();
+  try {
+    for (const [what, M, N] of [
+      ['1 chain of 1.2 M MH-like draws', 1, 1_200_000],
+      ['3 chains of 40,000', 3, 40_000],
+    ] as const) {
+      thread.reserve(M * N, true);
+      const r = reservedOf(thread);
+      const runBuffers = r.runs;
+      assert.ok(runBuffers, `${what}: room for the runs`);
+      const c = chains(thread, 31 + M, M, N, 0.5);
+      await untilReady(r);
+      const before = thread.twoThreadRuns;
+      const got = await thread.summarize(c, 20, true);
+      assert.equal(thread.twoThreadRuns, before + 1, `${what}: the helper thread took part`);
+      assertIdentical(got, summarize(c), what);
+      // The result is the runs, sorted into the reserved buffers (where the helper read them
+      // from); the buffer of their values in draw order then staged the bulk z.
+      assert.equal(got.draws?.sorted.buffer, runBuffers.sorted, `${what}: sorted runs reserved`);
+      assert.equal(got.draws?.packed.buffer, runBuffers.order, `${what}: packed runs reserved`);
+      const all = new Float64Array(M * N);
+      c.forEach((x, m) => all.set(x, m * N));
+      const runs = drawRuns(all, N / 2);
+      assert.ok(runs, `${what}: MH-like draws have runs`);
+      const want = sortWithOrder(runs.vals, false, undefined, runs.packed);
+      const R = runs.vals.length;
+      assert.deepEqual(
+        Array.from(new Float64Array(runBuffers.sorted, 0, R)),
+        Array.from(want.sorted),
+        `${what}: the sorted runs in the reserved buffer`,
+      );
+      assert.deepEqual(
+        Array.from(new Uint32Array(runBuffers.order, 0, R)),
+        Array.from(want.order),
+        `${what}: their packed starts and lengths in the reserved buffer`,
+      );
+      const staged = new Float64Array(runBuffers.vals, 0, R);
+      assert.ok(
+        staged.some((v) => v !== 0),
+        `${what}: the reserved values' buffer was written`,
+      );
     }
   } finally {
     thread.close();

@@ -1,13 +1,15 @@
 // The runs of repeated draws (src/sampling/drawRuns.ts) against the draws they stand for: each entry
 // decodes to a stretch of equal draws within one split chain, the entries tile the pool exactly as
 // maximal runs cut into pieces of 2^lenBits would, and the sorted runs expanded are the sort of the
-// draws themselves (values and order). Also sortWithOrder's payload, which carries the runs through
-// the sort.
+// draws themselves (values and order), whose order statistics EntryRanks reads off the entries.
+// Also sortWithOrder's payload, which carries the runs through the sort.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src/common/rng';
+import { quantile } from '../../../src/sampling/diagnostics';
 import {
   drawRuns,
+  EntryRanks,
   expandEntries,
   runCapacity,
   type DrawRuns,
@@ -100,6 +102,21 @@ function checkRuns(what: string, pool: Float64Array, half: number): DrawRuns {
   const want = sortWithOrder(pool);
   sameNumbers(order, want.order, `${what}: order`);
   sameNumbers(sorted, want.sorted, `${what}: sorted values`);
+  // Order statistics read off the entries, without expanding them.
+  const ranks = new EntryRanks({ sorted: e.sorted, packed: e.order, lenBits: runs.lenBits });
+  assert.equal(ranks.draws, P, `${what}: draws`);
+  const step = Math.max(1, Math.floor(P / 20_000));
+  for (let pos = 0; pos < P; pos += step)
+    if (!Object.is(ranks.valueAt(pos), want.sorted[pos])) assert.fail(`${what}: valueAt(${pos})`);
+  assert.ok(Object.is(ranks.valueAt(P - 1), want.sorted[P - 1]), `${what}: the largest`);
+  for (const q of [0, 0.05, 0.3, 0.5, 0.95, 1])
+    assert.ok(Object.is(ranks.quantile(q), quantile(want.sorted, q)), `${what}: quantile ${q}`);
+  for (let k = 0; k < 50; k++) {
+    const v = want.sorted[Math.floor((k / 50) * P)];
+    let below = 0;
+    while (below < P && want.sorted[below] <= v) below++;
+    assert.equal(ranks.startOf(ranks.firstAbove(v)), below, `${what}: draws ≤ ${v}`);
+  }
   return runs;
 }
 

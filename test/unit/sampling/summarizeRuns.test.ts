@@ -17,7 +17,7 @@ import {
   zScale,
   type Chains,
 } from '../../../src/sampling/diagnostics';
-import { drawRuns } from '../../../src/sampling/drawRuns';
+import { drawRuns, expandEntries } from '../../../src/sampling/drawRuns';
 import { lagWork, type LagKernel } from '../../../src/sampling/lagKernel';
 import { zOfRanks } from '../../../src/sampling/rankNormal';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
@@ -114,19 +114,16 @@ function plainSummary(chains: Chains, rankBins = 20): ConvergenceSummary {
   const { sorted, order } = sortWithOrder(all);
   const sp: SplitPool = {
     entries: { sorted, packed: order, lenBits: 0 },
-    sorted,
-    order,
     half: N / 2,
     count: 2 * chains.length,
   };
-  out.sorted = sorted;
-  out.order = order;
-  out.rankCounts = rankCounts(order, chains.length, N, rankBins);
+  out.draws = sp.entries;
+  out.rankCounts = rankCounts(sp.entries, chains.length, N, rankBins);
   const P = all.length;
   const zOfRank = zOfRanks(P);
   const work = new Float64Array(P);
   const bulk = bulkPart(sp, zOfRank, work);
-  const tail = tailPart(sp, sorted, zOfRank);
+  const tail = tailPart(sp, sp.entries, zOfRank);
   return summaryFinish(out, bulk, tail, essOfMean(chains, work));
 }
 
@@ -164,11 +161,15 @@ function checkRunsSummary(what: string, chains: Chains, slowToo: boolean): void 
   const got = s as unknown as Record<string, number>;
   const plain = plainSummary(chains);
   const p = plain as unknown as Record<string, number>;
-  // The sort of every draw, rebuilt from the runs.
+  // The result's entries: the runs, which expanded are the sort of every draw.
+  const P = chains.length * N;
+  assert.ok(s.draws && s.draws.lenBits > 0, `${what}: the result holds runs`);
+  const sorted = new Float64Array(P),
+    order = new Uint32Array(P);
+  expandEntries(s.draws, sorted, order);
   const want = sortWithOrder(pooled(chains));
-  assert.ok(s.sorted && s.order);
-  assert.deepEqual(Array.from(s.order), Array.from(want.order), `${what}: order`);
-  assert.deepEqual(Array.from(s.sorted), Array.from(want.sorted), `${what}: sorted`);
+  assert.deepEqual(Array.from(order), Array.from(want.order), `${what}: order`);
+  assert.deepEqual(Array.from(sorted), Array.from(want.sorted), `${what}: sorted`);
   assert.deepEqual(s.rankCounts, plain.rankCounts, `${what}: rank counts`);
   for (const k of Object.keys(p)) {
     if (typeof p[k] !== 'number') continue;

@@ -644,13 +644,16 @@ export function ksThinned(
   const thin = iid || !(essValue > 0) ? 1 : Math.max(1, Math.ceil(total / essValue));
   const N = chains[0]?.length ?? 0;
   const equal = chains.every((c) => c.length === N);
-  const sorted = draws && drawsOf(draws) === total && equal ? draws : null;
+  // Entries of one draw each are checked against the chains; runs are taken on trust (counting
+  // their draws would be a pass of its own).
+  const sorted =
+    draws && equal && (draws.lenBits > 0 || draws.sorted.length === total) ? draws : null;
   let xs: Float64Array;
   if (thin === 1 && sorted) xs = sorted.lenBits === 0 ? sorted.sorted : valuesOf(sorted, total);
   else {
     let n = 0;
     for (const c of chains) n += Math.ceil(c.length / thin);
-    if (sorted) xs = pickKept(sorted, N, thin, n);
+    if (sorted) xs = pickKept(sorted, chains.length, N, thin, n);
     else {
       xs = new Float64Array(n);
       let k = 0;
@@ -659,15 +662,6 @@ export function ksThinned(
     }
   }
   return { ...ksSorted(xs, cdf, pitBins), thin, n: xs.length };
-}
-
-/** Draws the entries stand for. */
-function drawsOf(e: RankEntries): number {
-  if (e.lenBits === 0) return e.sorted.length;
-  const mask = (1 << e.lenBits) - 1;
-  let n = 0;
-  for (let k = 0; k < e.packed.length; k++) n += (e.packed[k] & mask) + 1;
-  return n;
 }
 
 /** Every draw's value, in sorted order. */
@@ -681,12 +675,18 @@ function valuesOf(e: RankEntries, total: number): Float64Array {
 }
 
 /**
- * The n draws each chain (of N) keeps, in sorted order: the draws i with (N − 1 − i) divisible by
+ * The n draws each of the chains (N draws each) keeps, in sorted order: the draws i with (N − 1 − i) divisible by
  * thin, the last and back from it. An entry's draws are consecutive in one chain, so how many it
  * keeps is a difference of two floors, and the value is written once and the count added: no branch
  * on which draws are kept (a fifth or so, at random, which a branch mispredicts).
  */
-function pickKept(e: RankEntries, N: number, thin: number, n: number): Float64Array {
+function pickKept(
+  e: RankEntries,
+  chains: number,
+  N: number,
+  thin: number,
+  n: number,
+): Float64Array {
   const { sorted, packed, lenBits } = e;
   const mask = (1 << lenBits) - 1;
   // Kept: i ≡ r (mod thin). Kept indices ≤ j: ⌊(j − r + thin)/thin⌋ (j ≥ −1).
@@ -697,13 +697,14 @@ function pickKept(e: RankEntries, N: number, thin: number, n: number): Float64Ar
   for (let j = 0; j < packed.length; j++) {
     const pk = packed[j];
     const p = pk >>> lenBits;
-    const a = p - Math.floor(p / N) * N,
+    // The index within its chain (one chain: the pooled index itself).
+    const a = chains === 1 ? p : p - Math.floor(p / N) * N,
       b = a + (pk & mask);
     const kept = Math.floor((b - r + thin) / thin) - Math.floor((a - 1 - r + thin) / thin);
     const v = sorted[j];
     xs[k] = v;
     // A run longer than thin keeps several.
-    for (let q = 1; q < kept; q++) xs[k + q] = v;
+    if (kept > 1) xs.fill(v, k + 1, k + kept);
     k += kept;
   }
   return xs.subarray(0, n);

@@ -221,7 +221,10 @@ function foldedZ(
   }
 }
 
-/** Adds z once per draw of entries from … to − 1 to their split chains' moments. */
+/**
+ * Adds z once per draw of entries from … to − 1 to their split chains' moments. bulkZ's loop adds
+ * to its moments in the same lines, inline, for the reason ChainMoments gives.
+ */
 function addFolded(
   packed: Uint32Array,
   lenBits: number,

@@ -9,33 +9,14 @@ import {
   autocorrelation,
   ess,
   essBelow,
-  essBulk,
-  essTail,
   ksThinned,
-  mcseMean,
-  quantile,
-  rhat,
-  rhatBasic,
-  splitChains,
-  zScale,
 } from '../../../src/sampling/diagnostics';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
 import { rankCounts, summarize } from '../../../src/sampling/summarize';
 import { histogram, histogramOfEntries, histogramSorted } from '../../../src/sampling/summary';
 import { ksPValue, normCdf } from '../../../src/sampling/special';
 import { Rng } from '../../../src/common/rng';
-
-function ar1(seed: number, n: number, phi: number, repeat = 0): Float64Array {
-  const r = new Rng(seed);
-  const x = new Float64Array(n);
-  let v = r.normal();
-  for (let i = 0; i < n; i++) {
-    // `repeat`: the chance a draw repeats the last one, as an MH rejection does.
-    if (i === 0 || r.uniform() >= repeat) v = phi * v + Math.sqrt(1 - phi * phi) * r.normal();
-    x[i] = v;
-  }
-  return x;
-}
+import { ar1, oneAtATime } from './referenceChains';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
@@ -145,19 +126,7 @@ test('summarize gives the numbers of the one-at-a-time functions: ties across th
   ];
   for (const [name, chains] of cases) {
     const s = summarize(chains);
-    const z = zScale(splitChains(chains));
-    const med = quantile(Float64Array.from(chains.flatMap((c) => Array.from(c))).sort(), 0.5);
-    const folded = zScale(splitChains(chains.map((c) => c.map((v) => Math.abs(v - med)))));
-    const m = mcseMean(chains);
-    const want: Record<string, number> = {
-      rhatBulk: rhatBasic(z),
-      rhatTail: rhatBasic(folded),
-      rhat: rhat(chains),
-      essBulk: essBulk(chains),
-      essTail: essTail(chains),
-      essMean: m.ess,
-      mcseMean: m.mcse,
-    };
+    const want = oneAtATime(chains);
     const got = s as unknown as Record<string, number>;
     for (const [k, v] of Object.entries(want))
       assert.ok(Object.is(got[k], v) || rel(got[k], v) < 1e-12, `${name}: ${k} ${got[k]} vs ${v}`);

@@ -3,20 +3,7 @@
 // every draw; and essCentred, which the bulk ESS reads the centred z through, against ess.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../src/common/rng';
-import {
-  ess,
-  essBulk,
-  essCentred,
-  essTail,
-  mcseMean,
-  quantile,
-  rhat,
-  rhatBasic,
-  splitChains,
-  zScale,
-  type Chains,
-} from '../../../src/sampling/diagnostics';
+import { ess, essCentred, type Chains } from '../../../src/sampling/diagnostics';
 import { drawRuns, expandEntries } from '../../../src/sampling/drawRuns';
 import { lagWork, type LagKernel } from '../../../src/sampling/lagKernel';
 import { zOfRanks } from '../../../src/sampling/rankNormal';
@@ -32,18 +19,7 @@ import {
   type ConvergenceSummary,
   type SplitPool,
 } from '../../../src/sampling/summarize';
-
-/** AR(1) draws; `repeat`: the chance a draw repeats the last one, as an MH rejection does. */
-function ar1(seed: number, n: number, phi: number, repeat = 0, shift = 0): Float64Array {
-  const r = new Rng(seed);
-  const x = new Float64Array(n);
-  let v = r.normal();
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && r.uniform() >= repeat) v = phi * v + Math.sqrt(1 - phi * phi) * r.normal();
-    x[i] = v + shift;
-  }
-  return x;
-}
+import { ar1, oneAtATime, pooled } from './referenceChains';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 const close = (a: number, b: number): boolean => Object.is(a, b) || rel(a, b) < 1e-12;
@@ -125,30 +101,6 @@ function plainSummary(chains: Chains, rankBins = 20): ConvergenceSummary {
   const bulk = bulkPart(sp, zOfRank, work);
   const tail = tailPart(sp, sp.entries, zOfRank);
   return summaryFinish(out, bulk, tail, essOfMean(chains, work));
-}
-
-/** The pool of the chains, chain after chain. */
-function pooled(chains: Chains): Float64Array {
-  const all = new Float64Array(chains.reduce((s, c) => s + c.length, 0));
-  chains.forEach((c, m) => all.set(c, m * c.length));
-  return all;
-}
-
-/** Every number of the summary the one-at-a-time functions give (fastDiagnostics.test.ts's list). */
-function oneAtATime(chains: Chains): Record<string, number> {
-  const z = zScale(splitChains(chains));
-  const med = quantile(pooled(chains).sort(), 0.5);
-  const folded = zScale(splitChains(chains.map((c) => c.map((v) => Math.abs(v - med)))));
-  const m = mcseMean(chains);
-  return {
-    rhatBulk: rhatBasic(z),
-    rhatTail: rhatBasic(folded),
-    rhat: rhat(chains),
-    essBulk: essBulk(chains),
-    essTail: essTail(chains),
-    essMean: m.ess,
-    mcseMean: m.mcse,
-  };
 }
 
 /** Numbers read only off the sorted draws and their order: the same doubles on either path. */

@@ -181,7 +181,11 @@ interface Reserved {
   dest: SharedArrayBuffer;
   essWork: { values: Float64Array; memory: LagMemory | null };
   /** runCapacity(P) each, for the runs of repeated draws (null when the sampler never repeats). */
-  runs: { vals: SharedArrayBuffer; sorted: SharedArrayBuffer; order: SharedArrayBuffer } | null;
+  /**
+   * runCapacity(P) doubles for the runs' values, when the sampler repeats draws; the runs sort into
+   * `sorted` and `order` (the sort of every draw, unused when the runs pay) and pack into `dest`.
+   */
+  runs: { vals: SharedArrayBuffer } | null;
   /** 1 once the helper has mapped them all (until then the helper is writing to them). */
   ready: SharedArrayBuffer;
 }
@@ -306,17 +310,11 @@ export class SummaryThread {
       work: lagWork(P, true),
       dest: new SharedArrayBuffer(4 * P),
       essWork: lagWork(P, true),
-      runs: repeats
-        ? {
-            vals: new SharedArrayBuffer(8 * cap),
-            sorted: new SharedArrayBuffer(8 * cap),
-            order: new SharedArrayBuffer(4 * cap),
-          }
-        : null,
+      runs: repeats ? { vals: new SharedArrayBuffer(8 * cap) } : null,
       ready: new SharedArrayBuffer(4),
     };
     this.reserved = r;
-    const runs = r.runs ? [r.runs.vals, r.runs.sorted, r.runs.order] : [];
+    const runs = r.runs ? [r.runs.vals] : [];
     w.postMessage({
       kind: 'reserve',
       buffers: [
@@ -416,10 +414,10 @@ export class SummaryThread {
             runs: res.runs
               ? {
                   vals: new Float64Array(res.runs.vals),
-                  // In runs' place, `dest` (the staging of single draws) is free.
+                  // Where runs pay, the buffers of the draws' sort and of their staging are free.
                   packed: new Uint32Array(res.dest, 0, cap),
-                  sorted: new Float64Array(res.runs.sorted),
-                  order: new Uint32Array(res.runs.order),
+                  sorted: new Float64Array(res.sorted, 0, cap),
+                  order: new Uint32Array(res.order, 0, cap),
                 }
               : undefined,
           }

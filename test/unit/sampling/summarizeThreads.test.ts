@@ -95,7 +95,8 @@ test('two threads give the summary of one thread, bit for bit', async () => {
 /** SummaryThread's reserved buffers, a private field: read here to tell whether a summary used them. */
 interface ReservedView {
   sorted: SharedArrayBuffer;
-  runs: { vals: SharedArrayBuffer; sorted: SharedArrayBuffer; order: SharedArrayBuffer } | null;
+  order: SharedArrayBuffer;
+  runs: { vals: SharedArrayBuffer } | null;
   ready: SharedArrayBuffer;
 }
 
@@ -167,10 +168,10 @@ test('buffers reserved with room for the runs of repeats give the same summary, 
       const got = await thread.summarize(c, 20, true);
       assert.equal(thread.twoThreadRuns, before + 1, `${what}: the helper thread took part`);
       assertIdentical(got, summarize(c), what);
-      // The result is the runs, sorted into the reserved buffers (where the helper read them
-      // from); the buffer of their values in draw order then staged the bulk z.
-      assert.equal(got.draws?.sorted.buffer, runBuffers.sorted, `${what}: sorted runs reserved`);
-      assert.equal(got.draws?.packed.buffer, runBuffers.order, `${what}: packed runs reserved`);
+      // The result is the runs, sorted into the reserved buffers of the draws' sort (where the
+      // helper read them from); the buffer of their values in draw order then staged the bulk z.
+      assert.equal(got.draws?.sorted.buffer, r.sorted, `${what}: sorted runs reserved`);
+      assert.equal(got.draws?.packed.buffer, r.order, `${what}: packed runs reserved`);
       const all = new Float64Array(M * N);
       c.forEach((x, m) => all.set(x, m * N));
       const runs = drawRuns(all, N / 2);
@@ -178,12 +179,12 @@ test('buffers reserved with room for the runs of repeats give the same summary, 
       const want = sortWithOrder(runs.vals, false, undefined, runs.packed);
       const R = runs.vals.length;
       assert.deepEqual(
-        Array.from(new Float64Array(runBuffers.sorted, 0, R)),
+        Array.from(new Float64Array(r.sorted, 0, R)),
         Array.from(want.sorted),
         `${what}: the sorted runs in the reserved buffer`,
       );
       assert.deepEqual(
-        Array.from(new Uint32Array(runBuffers.order, 0, R)),
+        Array.from(new Uint32Array(r.order, 0, R)),
         Array.from(want.order),
         `${what}: their packed starts and lengths in the reserved buffer`,
       );

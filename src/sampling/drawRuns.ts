@@ -33,7 +33,7 @@ const MAX_RUN_SHARE = 0.75;
 const PROBE = 1 << 16;
 /** Longest run one entry holds (longer ones continue in the next entry, as a tie). */
 const MAX_LEN_BITS = 10;
-/** Fewer length bits than this leave runs too short to be worth it (pools beyond 2^28 draws). */
+/** Fewer length bits than this leave runs too short to be worth it (pools beyond 2^27 draws). */
 const MIN_LEN_BITS = 3;
 
 /** Entries `drawRuns` may write for a pool of P draws: the capacity of its `into` arrays. */
@@ -56,7 +56,9 @@ export function drawRuns(
   const P = pool.length;
   if (P === 0 || half === 0 || P % half !== 0) return null;
   const posBits = 32 - Math.clz32(P - 1);
-  const lenBits = Math.min(MAX_LEN_BITS, 32 - posBits);
+  // Packed values below 2^31: V8 then reads them as int32, where one above would deoptimise a
+  // loop midway through millions of entries (the first time it meets one).
+  const lenBits = Math.min(MAX_LEN_BITS, 31 - posBits);
   if (lenBits < MIN_LEN_BITS) return null;
   const cap = runCapacity(P);
   const vals = into?.vals ?? new Float64Array(cap),

@@ -61,7 +61,8 @@ function decode(pk: number, lenBits: number): { start: number; len: number } {
 
 /** The pool's length gives lenBits: at most 10, fewer where start · 2^lenBits would pass 2^32. */
 function lenBitsOf(P: number): number {
-  return Math.min(10, 32 - Math.ceil(Math.log2(P)));
+  // Packed values stay below 2^31.
+  return Math.min(10, 31 - Math.ceil(Math.log2(P)));
 }
 
 /** Every check of one pool's runs; returns them. */
@@ -172,13 +173,15 @@ test('drawRuns: the entries decode to maximal runs, and the sorted runs expand t
   checkRuns('runs of −0 and of 0', zeros, 10_000);
 });
 
-test('drawRuns: lenBits shrinks for pools past 2^22 draws, and runs still decode', () => {
-  // 2^22 + 2 draws: positions need 23 bits, leaving 9 for lengths.
+test('drawRuns: lenBits shrinks for pools past 2^21 draws, and runs still decode', () => {
+  // 2^22 + 2 draws: positions need 23 bits, leaving 8 for lengths below 2^31.
   const P = (1 << 22) + 2;
   const x = mhLike(7, P, 0.5);
   x.fill(1.25, 10_000, 12_000);
   const runs = checkRuns('2^22 + 2 draws', x, P / 2);
-  assert.equal(runs.lenBits, 9);
+  assert.equal(runs.lenBits, 8);
+  // Every packed value fits an int32 (V8 reads them without a deoptimisation).
+  assert.ok(runs.packed.every((pk) => pk < 2 ** 31));
 });
 
 test('drawRuns gives null where runs do not pay or cannot stand for the draws', () => {

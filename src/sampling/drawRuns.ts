@@ -209,8 +209,11 @@ export function expandEntries(e: RankEntries, sorted: Float64Array, order: Uint3
  * draw per entry the position is the index itself and nothing is computed.
  */
 export class EntryRanks {
-  /** starts[k]: draws before entry k (R + 1 long); null with one draw per entry. */
-  private readonly starts: Float64Array | null;
+  /**
+   * starts[k]: draws before entry k (R + 1 long; pools stay below 2^32 draws, and a uint32 is half
+   * the memory to map); null with one draw per entry.
+   */
+  private readonly starts: Uint32Array | null;
   /** Every draw the entries stand for. */
   readonly draws: number;
 
@@ -223,7 +226,7 @@ export class EntryRanks {
       return;
     }
     const mask = (1 << lenBits) - 1;
-    const starts = new Float64Array(R + 1);
+    const starts = new Uint32Array(R + 1);
     let s = 0;
     for (let k = 0; k < R; k++) {
       starts[k] = s;

@@ -180,7 +180,6 @@ interface Reserved {
   work: { values: Float64Array; kernel: LagKernel | null };
   dest: SharedArrayBuffer;
   essWork: { values: Float64Array; memory: LagMemory | null };
-  /** runCapacity(P) each, for the runs of repeated draws (null when the sampler never repeats). */
   /**
    * runCapacity(P) doubles for the runs' values, when the sampler repeats draws; the runs sort into
    * `sorted` and `order` (the sort of every draw, unused when the runs pay) and pack into `dest`.

@@ -420,9 +420,11 @@ export interface SortBuffers {
   runs?: { vals: Float64Array; packed: Uint32Array; sorted: Float64Array; order: Uint32Array };
 }
 
-/** sortDraws' result: the split pool, and what bulkZ may stage into. */
+/** sortDraws' result: the split pool, every pooled draw, and what bulkZ may stage into. */
 export interface DrawSort {
   sp: SplitPool;
+  /** Every pooled draw sorted: the split pool's entries, unless an odd chain dropped a draw. */
+  all: RankEntries;
   /** The runs' input arrays, free once they are sorted: bulkZ's staging (null without runs). */
   staging: BulkScratch | null;
 }
@@ -431,7 +433,7 @@ export interface DrawSort {
  * The sort behind every rank statistic. Even chains split into halves that together are the whole
  * chain, in the same pooled order, so the pool is the split pool; where its draws repeat enough
  * (MH's rejections) the runs are sorted instead of the draws. An odd chain drops its middle draw, so
- * its split pool is sorted apart (allDraws sorts the pool itself).
+ * the split pool's sort is the pool's without the middle draws, read off it in one pass.
  */
 export function sortDraws(
   chains: Chains,
@@ -456,29 +458,52 @@ export function sortDraws(
         : undefined,
       runs.packed,
     );
+    const entries = { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits };
     return {
-      sp: { entries: { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits }, half, count },
+      sp: { entries, half, count },
+      all: entries,
       staging: { z: runs.vals, packed: runs.packed },
     };
   }
-  const pooled = N % 2 === 0 ? all : pool(split);
   const { sorted, order } = sortWithOrder(
-    pooled,
+    all,
     shared,
     into && N % 2 === 0 ? { sorted: into.sorted, order: into.order } : undefined,
   );
-  return { sp: { entries: { sorted, packed: order, lenBits: 0 }, half, count }, staging: null };
+  const pooled = { sorted, packed: order, lenBits: 0 };
+  if (N % 2 === 0) return { sp: { entries: pooled, half, count }, all: pooled, staging: null };
+  return {
+    sp: { entries: withoutMiddles(pooled, N, half, shared), half, count },
+    all: pooled,
+    staging: null,
+  };
 }
 
-/** Every pooled draw sorted, as entries: the split pool's, unless an odd chain dropped a draw. */
-export function allDraws(
-  chains: Chains,
-  all: Float64Array,
-  sp: SplitPool,
-  shared = false,
+/**
+ * The sort of the split pool from the sort of the pool (one draw per entry): each odd chain's
+ * middle draw (index `half` of N) left out, and the pooled index c·N + i renumbered to the split
+ * pool's c·2·half + i (before the middle) or c·2·half + i − 1 (after it). The renumbering keeps the
+ * order of indices, so ties stay in index order, as a sort of the split pool gives them.
+ */
+function withoutMiddles(
+  pooled: RankEntries,
+  N: number,
+  half: number,
+  shared: boolean,
 ): RankEntries {
-  if (chains[0].length % 2 === 0) return sp.entries;
-  const { sorted, order } = sortWithOrder(all, shared);
+  const chains = pooled.sorted.length / N;
+  const P = chains * 2 * half;
+  const sorted = new Float64Array(shared ? new SharedArrayBuffer(8 * P) : new ArrayBuffer(8 * P)),
+    order = new Uint32Array(shared ? new SharedArrayBuffer(4 * P) : new ArrayBuffer(4 * P));
+  let k = 0;
+  for (let j = 0; j < pooled.sorted.length; j++) {
+    const p = pooled.packed[j];
+    const c = Math.floor(p / N),
+      i = p - c * N;
+    if (i === half) continue;
+    sorted[k] = pooled.sorted[j];
+    order[k++] = c * 2 * half + (i < half ? i : i - 1);
+  }
   return { sorted, packed: order, lenBits: 0 };
 }
 
@@ -546,7 +571,7 @@ export interface TailPart {
   hi: { q: number; ess: number; mcse: number };
 }
 
-/** `all`: every pooled draw sorted (allDraws), where the quantiles are read. */
+/** `all`: every pooled draw sorted (sortDraws' `all`), where the quantiles are read. */
 export function tailPart(sp: SplitPool, all: RankEntries, zOfRank: Float64Array): TailPart {
   const spRanks = new EntryRanks(sp.entries);
   const allRanks = all === sp.entries ? spRanks : new EntryRanks(all);
@@ -593,8 +618,7 @@ export function summaryFinish(
 export function summarize(chains: Chains, rankBins = 20): ConvergenceSummary {
   const { out, all, ranked } = summaryStart(chains);
   if (!ranked) return out;
-  const { sp, staging } = sortDraws(chains, all);
-  const draws = allDraws(chains, all, sp);
+  const { sp, all: draws, staging } = sortDraws(chains, all);
   out.draws = draws;
   out.rankCounts = rankCounts(draws, chains.length, chains[0].length, rankBins);
   const P = sp.count * sp.half;

@@ -22,7 +22,6 @@ import { runCapacity, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
 import {
-  allDraws,
   bulkPart,
   essOfMean,
   rankCounts,
@@ -423,7 +422,7 @@ export class SummaryThread {
         : undefined,
     );
     const sp = d.sp;
-    const draws = allDraws(chains, all, sp, true);
+    const draws = d.all;
     out.draws = draws;
     w.postMessage({
       kind: 'sorted',

@@ -37,6 +37,9 @@ export async function focusEditor(page: Page): Promise<void> {
   }
 }
 
+/** How long reading one quick-input row may wait for it (the rows are polled again anyway). */
+const ROW_READ_MS = 1000;
+
 /**
  * Opens the quick input with `key`, types `text`, waits for a row matching `match` and accepts it.
  * Retries the whole sequence: the first keystrokes after a reload are sometimes dropped.
@@ -72,14 +75,16 @@ async function pick(
         const n = await rows.count();
         lastRows = [];
         for (let i = 0; i < n; i++) {
+          // The list re-renders as results arrive: a row counted a moment ago may be gone, and
+          // Playwright's default wait for it (30 s) once used up a whole attempt's time.
           const label =
             (await rows
               .nth(i)
-              .getAttribute('aria-label')
+              .getAttribute('aria-label', { timeout: ROW_READ_MS })
               .catch(() => null)) ??
             (await rows
               .nth(i)
-              .textContent()
+              .textContent({ timeout: ROW_READ_MS })
               .catch(() => '')) ??
             '';
           lastRows.push(label);
@@ -130,7 +135,7 @@ export async function chooseColorTheme(page: Page, name: string): Promise<void> 
         const label =
           (await rows
             .nth(i)
-            .getAttribute('aria-label')
+            .getAttribute('aria-label', { timeout: ROW_READ_MS })
             .catch(() => null)) ?? '';
         seen.push(label);
         if (label.split(',')[0].trim() === name) return { i };

@@ -3,7 +3,7 @@
 // implements (`_ess`, `_rhat`, `_z_scale`, `_split_chains`, `_mcse_mean`), plus FFT
 // autocorrelation and the Kolmogorov–Smirnov test.
 import type { LagKernel } from './lagKernel';
-import type { RankEntries } from './drawRuns';
+import { entryValues, type RankEntries } from './drawRuns';
 import { sortWithOrder } from './sortOrder';
 import { ksPValue, normQuantile } from './special';
 
@@ -649,7 +649,7 @@ export function ksThinned(
   const sorted =
     draws && equal && (draws.lenBits > 0 || draws.sorted.length === total) ? draws : null;
   let xs: Float64Array;
-  if (thin === 1 && sorted) xs = sorted.lenBits === 0 ? sorted.sorted : valuesOf(sorted, total);
+  if (thin === 1 && sorted) xs = sorted.lenBits === 0 ? sorted.sorted : entryValues(sorted, total);
   else {
     let n = 0;
     for (const c of chains) n += Math.ceil(c.length / thin);
@@ -664,19 +664,9 @@ export function ksThinned(
   return { ...ksSorted(xs, cdf, pitBins), thin, n: xs.length };
 }
 
-/** Every draw's value, in sorted order. */
-function valuesOf(e: RankEntries, total: number): Float64Array {
-  const out = new Float64Array(total);
-  const mask = (1 << e.lenBits) - 1;
-  let i = 0;
-  for (let k = 0; k < e.packed.length; k++)
-    out.fill(e.sorted[k], i, (i += (e.packed[k] & mask) + 1));
-  return out;
-}
-
 /**
- * The n draws each of the chains (N draws each) keeps, in sorted order: the draws i with (N − 1 − i) divisible by
- * thin, the last and back from it. An entry's draws are consecutive in one chain, so how many it
+ * The n draws the chains (N draws each) keep, in sorted order: the draws i with (N − 1 − i)
+ * divisible by thin, the last and back from it. An entry's draws are consecutive in one chain, so how many it
  * keeps is a difference of two floors, and the value is written once and the count added: no branch
  * on which draws are kept (a fifth or so, at random, which a branch mispredicts).
  */

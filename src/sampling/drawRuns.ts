@@ -26,7 +26,7 @@ export interface DrawRuns {
 
 /**
  * Runs only pay where they are at most this share of the draws: below it the sort and the scatter
- * shrink by more than the pass that finds the runs and the one that expands them cost.
+ * shrink by more than the pass that finds the runs costs.
  */
 const MAX_RUN_SHARE = 0.75;
 /** Draws read before deciding that the runs will not pay (a chain without repeats gives up here). */
@@ -183,24 +183,14 @@ function oneSign(pool: Float64Array, from: number, to: number): boolean {
   return true;
 }
 
-/**
- * Every draw of the sorted entries, with its split-pool index: the sort of the draws themselves
- * (ties in index order, as sortWithOrder gives them), rebuilt in one sequential pass.
- */
-export function expandEntries(e: RankEntries, sorted: Float64Array, order: Uint32Array): void {
+/** Every draw's value in sorted order (`draws` of them): each entry's value, as often as it stands. */
+export function entryValues(e: RankEntries, draws: number): Float64Array {
+  const out = new Float64Array(draws);
   const mask = (1 << e.lenBits) - 1;
-  const R = e.sorted.length;
   let i = 0;
-  for (let k = 0; k < R; k++) {
-    const v = e.sorted[k],
-      pk = e.packed[k];
-    const p = pk >>> e.lenBits,
-      L = (pk & mask) + 1;
-    for (let q = 0; q < L; q++) {
-      sorted[i] = v;
-      order[i++] = p + q;
-    }
-  }
+  for (let k = 0; k < e.packed.length; k++)
+    out.fill(e.sorted[k], i, (i += (e.packed[k] & mask) + 1));
+  return out;
 }
 
 /**

@@ -54,12 +54,15 @@ export function zOfRanks(S: number, into?: Float64Array): Float64Array {
  */
 export function zOfHalfRank(k: number, S: number, zOfRank: Float64Array): number {
   if (S >= TAYLOR_MIN_DRAWS && k >= TAYLOR_FROM_P * S && k + 1 <= (1 - TAYLOR_FROM_P) * S) {
-    const a = zOfRank[k],
-      b = zOfRank[k + 1];
-    const mid = (a + b) / 2;
-    return mid - (mid * (b - a) * (b - a)) / 8;
+    return betweenScores(zOfRank[k], zOfRank[k + 1]);
   }
   return halfRankExact(k, S);
+}
+
+/** The Taylor step between two neighbouring scores a and b (zOfHalfRank's comment). */
+function betweenScores(a: number, b: number): number {
+  const mid = (a + b) / 2;
+  return mid - (mid * (b - a) * (b - a)) / 8;
 }
 
 /**
@@ -106,12 +109,7 @@ export class TieScores {
     const t = this.zOfRank;
     if ((w & 1) === 1) return t[m];
     const k = m - 1;
-    if (k >= this.lo && k <= this.hi) {
-      const a = t[k],
-        b = t[m];
-      const mid = (a + b) / 2;
-      return mid - (mid * (b - a) * (b - a)) / 8;
-    }
+    if (k >= this.lo && k <= this.hi) return betweenScores(t[k], t[m]);
     return halfRankExact(k, this.S);
   }
 }

@@ -69,7 +69,7 @@ function pool(chains: Chains): Float64Array {
 /** Destinations per block of the bulk scatter: 32,768 doubles (256 KB) stay in the L2 cache. */
 const BLOCK_BITS = 15;
 
-/** Where each block of destinations starts among the staged entries, and its scratch. */
+/** Where bulkZ stages each entry's z and packed draws before writing them into place. */
 export interface BulkScratch {
   /** Staged z, one per entry (`out` itself when every entry is one draw). */
   z: Float64Array;
@@ -442,9 +442,9 @@ export function sortDraws(
   into?: SortBuffers,
 ): DrawSort {
   const N = chains[0].length;
-  const split = splitChains(chains);
-  const half = split[0].length,
-    count = split.length;
+  // splitChains' shape: two halves of ⌊N/2⌋ per chain.
+  const half = Math.floor(N / 2),
+    count = 2 * chains.length;
   const runs: DrawRuns | null = N % 2 === 0 ? drawRuns(all, half, into?.runs) : null;
   if (runs) {
     const r = sortWithOrder(

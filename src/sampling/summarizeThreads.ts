@@ -222,12 +222,6 @@ function toShared<T extends Float64Array | Uint32Array>(a: T): SharedArrayBuffer
   return b;
 }
 
-/** The shared buffer under lagWork(…, true)'s values (a kernel's memory, or a plain one). */
-function shareOf(a: Float64Array): SharedArrayBuffer {
-  if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error('summary thread: unshared work');
-  return a.buffer;
-}
-
 function entriesPart(e: RankEntries): EntriesPart {
   return { sorted: sharedPart(e.sorted), packed: sharedPart(e.packed), lenBits: e.lenBits };
 }
@@ -318,9 +312,9 @@ export class SummaryThread {
       buffers: [
         r.sorted,
         r.order,
-        shareOf(r.work.values),
+        sharedPart(r.work.values).buffer,
         r.dest,
-        shareOf(r.essWork.values),
+        sharedPart(r.essWork.values).buffer,
         ...runs,
       ],
       table: r.table,
@@ -396,7 +390,7 @@ export class SummaryThread {
       zOfRank: zBuf,
       rankBins,
       acf,
-      essWork: res ? shareOf(res.essWork.values) : null,
+      essWork: res ? sharedPart(res.essWork.values).buffer : null,
       essMemory: res?.essWork.memory ?? null,
       tableReady: res !== null,
     } satisfies JobMessage);

@@ -7,14 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src/common/rng';
 import { quantile } from '../../../src/sampling/diagnostics';
-import {
-  drawRuns,
-  EntryRanks,
-  expandEntries,
-  runCapacity,
-  type DrawRuns,
-} from '../../../src/sampling/drawRuns';
+import { drawRuns, EntryRanks, runCapacity, type DrawRuns } from '../../../src/sampling/drawRuns';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
+import { expandEntries } from './referenceChains';
 
 /** MH-like draws: each repeats the last one with chance `repeat`; `grid` > 0 rounds the values to it. */
 function mhLike(seed: number, n: number, repeat: number, grid = 0): Float64Array {

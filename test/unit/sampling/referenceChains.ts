@@ -1,5 +1,6 @@
-// Draws and reference numbers shared by the summary's tests: AR(1) chains with MH-like repeats, and
-// every number of the summary as diagnostics.ts's one-at-a-time functions give it.
+// Draws and reference numbers shared by the summary's tests: AR(1) chains with MH-like repeats,
+// every number of the summary as diagnostics.ts's one-at-a-time functions give it, and the sort of
+// every draw rebuilt from sorted runs.
 import { Rng } from '../../../src/common/rng';
 import {
   essBulk,
@@ -12,6 +13,7 @@ import {
   zScale,
   type Chains,
 } from '../../../src/sampling/diagnostics';
+import type { RankEntries } from '../../../src/sampling/drawRuns';
 
 /**
  * AR(1) draws with unit variance. `repeat`: the chance a draw repeats the last one, as an MH
@@ -54,4 +56,24 @@ export function oneAtATime(chains: Chains): Record<string, number> {
     essMean: m.ess,
     mcseMean: m.mcse,
   };
+}
+
+/**
+ * Every draw of the sorted entries, with its split-pool index: the sort of the draws themselves
+ * (ties in index order, as sortWithOrder gives them), rebuilt in one sequential pass.
+ */
+export function expandEntries(e: RankEntries, sorted: Float64Array, order: Uint32Array): void {
+  const mask = (1 << e.lenBits) - 1;
+  const R = e.sorted.length;
+  let i = 0;
+  for (let k = 0; k < R; k++) {
+    const v = e.sorted[k],
+      pk = e.packed[k];
+    const p = pk >>> e.lenBits,
+      L = (pk & mask) + 1;
+    for (let q = 0; q < L; q++) {
+      sorted[i] = v;
+      order[i++] = p + q;
+    }
+  }
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ess, essCentred, type Chains } from '../../../src/sampling/diagnostics';
-import { drawRuns, expandEntries } from '../../../src/sampling/drawRuns';
+import { drawRuns } from '../../../src/sampling/drawRuns';
 import { lagWork, type LagKernel } from '../../../src/sampling/lagKernel';
 import { zOfRanks } from '../../../src/sampling/rankNormal';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
@@ -19,7 +19,7 @@ import {
   type ConvergenceSummary,
   type SplitPool,
 } from '../../../src/sampling/summarize';
-import { ar1, oneAtATime, pooled } from './referenceChains';
+import { ar1, expandEntries, oneAtATime, pooled } from './referenceChains';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 const close = (a: number, b: number): boolean => Object.is(a, b) || rel(a, b) < 1e-12;

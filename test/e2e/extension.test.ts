@@ -746,6 +746,8 @@ describe('Tensor Lens in code-server', { timeout: 45 * MIN }, () => {
       await f.locator('input[aria-label="moves per second"]').fill('10');
       await f.locator('.pg-animate').click();
       await sleep(1500);
+      // The screenshot shows the moving plot itself, not the controls above it.
+      await f.locator('canvas.pg-canvas').scrollIntoViewIfNeeded();
       await session().screenshot('f-playground-animating');
       await f.locator('.pg-animate').click();
       const paused = await caption();

@@ -2,6 +2,7 @@
 // (a readable summary, or one JSON object with --json) and optionally write the draws as CSV.
 import { parseRange } from '../common/range';
 import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { SampleRequestParams, SampleResult } from '../sampling/types';
 import { SAMPLERS, samplersFor, samplerSpec, type SamplerName } from '../sampling/samplers';
 import { MAX_WARMUP } from '../sampling/limits';
@@ -143,6 +144,18 @@ function jsonSafe(_k: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? null : v;
 }
 
+/**
+ * A run's diagnostics are a dozen loops over millions of draws, each run once in this short-lived
+ * process, so each is optimised mid-loop (on-stack replacement). V8 compiles that code on a
+ * background thread by default while the loop goes on unoptimised; with the summary's helper
+ * thread busy on the machine's other core, the compile waits its turn, and a fresh process spent
+ * about a tenth more on its diagnostics than with the compile done at once (bench/RESULTS.md).
+ * The flag is process-wide, and nothing else this command runs is long enough to mind.
+ */
+function preferSynchronousOsr(): void {
+  setFlagsFromString('--no-concurrent-osr');
+}
+
 export async function sampleCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, SPEC, 'sample');
   if (flags.help) {
@@ -156,6 +169,7 @@ export async function sampleCommand(argv: string[], io: CliIO): Promise<number> 
         : `tensor-lens sample: expected one expression, got ${positionals.length}; quote it, e.g. "exp(-x^2/2) * (1 + sin(3x)^2)"`,
     );
   }
+  preferSynchronousOsr();
   // Loaded only now: the samplers bring mathjs, whose loading is most of this command's start-up,
   // and --help and bad flags need none of it.
   const { checkExpression, defaultWarmup, drawsCsv, runSampler, SampleCancelled, traceSteps } =

@@ -513,13 +513,12 @@ async function sampleAndDiagnose(
   let chains: Chain[] = Array.from({ length: C }, (_, c) =>
     spec.chain(chainSetup, new Rng(params.seed, c)),
   );
-  if (n * C >= MIN_THREADED_DRAWS) {
-    helper.start();
-    // x's summary buffers, mapped by the helper while the chains run; with room for the runs of
-    // repeated draws where a rejected proposal repeats the last draw (MH, HMC).
-    if (n % 2 === 0) helper.reserve(n * C, spec.kind === 'mcmc' && spec.acceptance === 'accepted');
-  }
+  if (n * C >= MIN_THREADED_DRAWS) helper.start();
   const xs: Chains = Array.from({ length: C }, () => helper.draws(n));
+  // x's summary buffers, mapped by the helper while the chains run; where a rejected proposal
+  // repeats the last draw (MH, HMC), the helper also finds the runs of repeats as they are drawn.
+  if (n * C >= MIN_THREADED_DRAWS && n % 2 === 0)
+    helper.reserve(n * C, spec.kind === 'mcmc' && spec.acceptance === 'accepted', xs);
   const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => helper.draws(n)) : null;
   const setupSeconds = (performance.now() - t0) / 1000;
   const tSample = performance.now();
@@ -579,6 +578,7 @@ async function sampleAndDiagnose(
       if (!(e instanceof EnvelopeRestart)) throw e;
       // The envelope was too low somewhere: discard every draw and start again with the larger c.
       restarts++;
+      helper.drawn(-1);
       if (restarts > 50)
         throw new Error('rejection: the envelope kept failing; use inverse-cdf or an MCMC sampler');
       const seedShift = restarts;
@@ -619,6 +619,7 @@ async function sampleAndDiagnose(
       hooks.onProgress(ev);
     }
     done += k;
+    helper.drawn(done);
     await checkCancel();
   }
   const seconds = (performance.now() - tSample) / 1000;

@@ -107,9 +107,13 @@ export class TieScores {
   z(pos: number, w: number): number {
     const m = pos + (w >> 1);
     const t = this.zOfRank;
-    if ((w & 1) === 1) return t[m];
-    const k = m - 1;
-    if (k >= this.lo && k <= this.hi) return betweenScores(t[k], t[m]);
+    // An odd tie's score is t[m] itself, which is betweenScores(t[m], t[m]) exactly: one path for
+    // both parities, with no branch on the run lengths, which come in random order.
+    const k = m - 1 + (w & 1);
+    const between = betweenScores(t[k], t[m]);
+    // Both bounds are compared every time (no short circuit): a comparison first met after V8 has
+    // optimised the loop would throw that code away midway through it.
+    if (((w & 1) | (+(k >= this.lo) & +(k <= this.hi))) !== 0) return between;
     return halfRankExact(k, this.S);
   }
 }

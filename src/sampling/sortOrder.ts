@@ -24,17 +24,25 @@ const MAX_DEPTH = 6;
  * a second thread to read without a copy (src/sampling/summarizeThreads.ts); `into`: arrays (n long)
  * to write the result to instead of new ones. `payload` (n long, ascending): what `order` carries for
  * each value instead of its index, e.g. the packed start and length of a run of repeated draws
- * (drawRuns.ts); ties stay in payload order.
+ * (drawRuns.ts); ties stay in payload order. `known`: the values' [min, max] when the caller has
+ * it already (NaN for both if any value is NaN or ±∞), which saves a pass over them.
  */
 export function sortWithOrder(
   vals: Float64Array,
   shared = false,
   into?: { sorted: Float64Array; order: Uint32Array },
   payload?: Uint32Array,
+  known?: readonly [number, number],
 ): { sorted: Float64Array; order: Uint32Array } {
   const n = vals.length;
   const range = new Float64Array(2);
-  if (n === 0 || !finiteRange(vals, range) || !(range[1] - range[0] < Infinity)) {
+  let finite: boolean;
+  if (known) {
+    range[0] = known[0];
+    range[1] = known[1];
+    finite = !Number.isNaN(known[0]);
+  } else finite = n > 0 && finiteRange(vals, range);
+  if (n === 0 || !finite || !(range[1] - range[0] < Infinity)) {
     const r = radixSortWithOrder(vals);
     if (payload) for (let i = 0; i < n; i++) r.order[i] = payload[r.order[i]];
     if (!shared && !into) return r;

@@ -14,7 +14,7 @@ import {
 } from './diagnostics';
 import { sortWithOrder } from './sortOrder';
 import { TieScores, zOfRanks } from './rankNormal';
-import { drawRuns, EntryRanks, type DrawRuns, type RankEntries } from './drawRuns';
+import { drawRuns, EntryRanks, type DrawRuns, type FoundRuns, type RankEntries } from './drawRuns';
 import { lagWork, type LagKernel } from './lagKernel';
 
 export interface ConvergenceSummary {
@@ -433,19 +433,26 @@ export interface DrawSort {
  * The sort behind every rank statistic. Even chains split into halves that together are the whole
  * chain, in the same pooled order, so the pool is the split pool; where its draws repeat enough
  * (MH's rejections) the runs are sorted instead of the draws. An odd chain drops its middle draw, so
- * the split pool's sort is the pool's without the middle draws, read off it in one pass.
+ * the split pool's sort is the pool's without the middle draws, read off it in one pass. `found`:
+ * the runs already found (RunFinder, while the chains were drawn), or null where they did not pay.
  */
 export function sortDraws(
   chains: Chains,
   all: Float64Array,
   shared = false,
   into?: SortBuffers,
+  found?: FoundRuns | null,
 ): DrawSort {
   const N = chains[0].length;
   // splitChains' shape: two halves of ⌊N/2⌋ per chain.
   const half = Math.floor(N / 2),
     count = 2 * chains.length;
-  const runs: DrawRuns | null = N % 2 === 0 ? drawRuns(all, half, into?.runs) : null;
+  const runs: DrawRuns | null =
+    found !== undefined
+      ? (found?.runs ?? null)
+      : N % 2 === 0
+        ? drawRuns(all, half, into?.runs)
+        : null;
   if (runs) {
     const r = sortWithOrder(
       runs.vals,
@@ -457,6 +464,7 @@ export function sortDraws(
           }
         : undefined,
       runs.packed,
+      found?.range,
     );
     const entries = { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits };
     return {

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
 import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
-import { runCapacity, type RankEntries } from './drawRuns';
+import { RunFinder, runCapacity, type FoundRuns, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
 import {
@@ -52,6 +52,8 @@ interface JobMessage {
   essMemory: LagMemory | null;
   /** zOfRank holds the table already (a reserved one). */
   tableReady: boolean;
+  /** These are the chains whose runs the helper found while they were drawn (`stream`). */
+  streamed: boolean;
 }
 
 /** A shared array's buffer and the length used of it (reserved buffers are longer). */
@@ -91,10 +93,37 @@ interface ReserveMessage {
   table: SharedArrayBuffer;
   /** Set to 1 (Atomics) once every page is written and the table is complete. */
   ready: SharedArrayBuffer;
+  /** The chains to find runs in as they are drawn (DrawnMessage), when the sampler repeats draws. */
+  stream: StreamSpec | null;
+}
+
+/**
+ * Chains being drawn, whose runs of repeats the helper finds a segment at a time while the sampling
+ * goes on (RunFinder), into `vals` and `packed` (P long each: segments may finish out of pool order).
+ */
+interface StreamSpec {
+  chains: SharedArrayBuffer[];
+  N: number;
+  vals: SharedArrayBuffer;
+  packed: SharedArrayBuffer;
+}
+
+/** Every chain holds its first `done` draws (−1: the draws were thrown away; stop looking). */
+interface DrawnMessage {
+  kind: 'drawn';
+  done: number;
+}
+
+/** What the helper found, sent before the summary's parts: the runs in the stream's buffers. */
+interface FoundMessage {
+  R: number;
+  lenBits: number;
+  range: [number, number];
 }
 
 type Reply =
   | { kind: 'table' }
+  | { kind: 'runs'; found: FoundMessage | null }
   | {
       kind: 'parts';
       rankCounts: number[][];
@@ -115,7 +144,8 @@ export function serveSummaryThread(): void {
     essMean: number;
     acf: number[] | null;
   } | null = null;
-  port.on('message', (m: JobMessage | SortedMessage | ReserveMessage) => {
+  let stream: RunStream | null = null;
+  port.on('message', (m: JobMessage | SortedMessage | ReserveMessage | DrawnMessage) => {
     try {
       if (m.kind === 'reserve') {
         for (const b of [...m.buffers, m.table]) {
@@ -123,7 +153,13 @@ export function serveSummaryThread(): void {
           for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
         }
         zOfRanks(m.table.byteLength / 8, new Float64Array(m.table));
+        stream = m.stream ? RunStream.start(m.stream) : null;
         Atomics.store(new Int32Array(m.ready), 0, 1);
+        return;
+      }
+      if (m.kind === 'drawn') {
+        if (m.done < 0) stream = null;
+        else stream?.drawn(m.done);
         return;
       }
       if (m.kind === 'job') {
@@ -132,6 +168,11 @@ export function serveSummaryThread(): void {
           ? new Float64Array(m.zOfRank)
           : zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
         port.postMessage({ kind: 'table' } satisfies Reply);
+        if (m.streamed) {
+          if (!stream) throw new Error('streamed runs without a stream');
+          port.postMessage({ kind: 'runs', found: stream.finish() } satisfies Reply);
+        }
+        stream = null;
         // While the other thread sorts.
         const P = zOfRank.length;
         const essWork = m.essMemory
@@ -169,6 +210,44 @@ export function serveSummaryThread(): void {
   });
 }
 
+/** The helper's side of a stream: the runs of each segment once every chain has drawn it. */
+class RunStream {
+  private constructor(
+    private readonly finder: RunFinder,
+    private readonly chains: Float64Array[],
+    private readonly N: number,
+  ) {}
+
+  static start(spec: StreamSpec): RunStream | null {
+    const chains = spec.chains.map((b) => new Float64Array(b));
+    const P = chains.length * spec.N;
+    const finder = RunFinder.create(
+      P,
+      spec.N / 2,
+      new Float64Array(spec.vals),
+      new Uint32Array(spec.packed),
+    );
+    return finder ? new RunStream(finder, chains, spec.N) : null;
+  }
+
+  /** Finds the runs of every segment within the first `done` draws of its chain. */
+  drawn(done: number): void {
+    for (const k of this.finder.missing()) {
+      if (this.finder.failed) return;
+      const [from, to] = this.finder.segment(k);
+      const c = Math.floor(from / this.N);
+      if (to - c * this.N <= done) this.finder.add(k, this.chains[c], c * this.N);
+    }
+  }
+
+  /** The runs of all the draws (every chain drawn in full), null where they do not pay. */
+  finish(): FoundMessage | null {
+    this.drawn(this.N);
+    const f = this.finder.finish();
+    return f ? { R: f.runs.vals.length, lenBits: f.runs.lenBits, range: f.range } : null;
+  }
+}
+
 /** The buffers of SummaryThread.reserve. */
 interface Reserved {
   P: number;
@@ -180,10 +259,13 @@ interface Reserved {
   dest: SharedArrayBuffer;
   essWork: { values: Float64Array; memory: LagMemory | null };
   /**
-   * runCapacity(P) doubles for the runs' values, when the sampler repeats draws; the runs sort into
-   * `sorted` and `order` (the sort of every draw, unused when the runs pay) and pack into `dest`.
+   * Doubles for the runs' values, when the sampler repeats draws (P of them when the helper finds
+   * the runs as the chains are drawn, else runCapacity(P)); the runs sort into `sorted` and `order`
+   * (the sort of every draw, unused when the runs pay) and pack into `dest`.
    */
   runs: { vals: SharedArrayBuffer } | null;
+  /** The chains whose runs the helper finds while they are drawn, if any. */
+  streamed: Float64Array[] | null;
   /** 1 once the helper has mapped them all (until then the helper is writing to them). */
   ready: SharedArrayBuffer;
 }
@@ -290,10 +372,12 @@ export class SummaryThread {
    * chains run; the next summary of that size uses them. Only worth it at millions of draws.
    * `repeats`: the sampler repeats its last draw at a rejection, so buffers for the runs too.
    */
-  reserve(P: number, repeats = false): void {
+  reserve(P: number, repeats = false, chains?: Chains): void {
     const w = this.worker;
     if (!w || this.failed) return;
-    const cap = runCapacity(P);
+    // The helper finds the runs as they are drawn when it can read the chains where they are drawn.
+    const streamed =
+      repeats && chains && chains.every((c) => sharedOf(c) !== null) ? [...chains] : null;
     const r: Reserved = {
       P,
       sorted: new SharedArrayBuffer(8 * P),
@@ -302,7 +386,8 @@ export class SummaryThread {
       work: lagWork(P, true),
       dest: new SharedArrayBuffer(4 * P),
       essWork: lagWork(P, true),
-      runs: repeats ? { vals: new SharedArrayBuffer(8 * cap) } : null,
+      runs: repeats ? { vals: new SharedArrayBuffer(8 * (streamed ? P : runCapacity(P))) } : null,
+      streamed,
       ready: new SharedArrayBuffer(4),
     };
     this.reserved = r;
@@ -319,7 +404,26 @@ export class SummaryThread {
       ],
       table: r.table,
       ready: r.ready,
+      stream:
+        streamed && r.runs
+          ? {
+              chains: streamed.map((c) => sharedPart(c).buffer),
+              N: streamed[0].length,
+              vals: r.runs.vals,
+              packed: r.dest,
+            }
+          : null,
     } satisfies ReserveMessage);
+  }
+
+  /**
+   * Every chain passed to `reserve` now holds its first `done` draws; −1 when they were thrown away
+   * (a sampler that starts again), so that the helper stops finding their runs.
+   */
+  drawn(done: number): void {
+    if (!this.reserved?.streamed || !this.worker || this.failed) return;
+    this.worker.postMessage({ kind: 'drawn', done } satisfies DrawnMessage);
+    if (done < 0) this.reserved.streamed = null;
   }
 
   /**
@@ -379,8 +483,12 @@ export class SummaryThread {
         ? r0
         : null;
     this.reserved = null;
+    // The runs were found as these very chains were drawn.
+    const streamed =
+      res?.streamed?.length === chains.length && res.streamed.every((c, i) => c === chains[i]);
     const zBuf = res?.table ?? new SharedArrayBuffer(8 * P);
     const table = this.reply();
+    const runsFound = streamed ? this.reply() : null;
     const parts = this.reply();
     // Awaited below; until then a failure must not count as unhandled.
     parts.catch(() => undefined);
@@ -393,8 +501,23 @@ export class SummaryThread {
       essWork: res ? sharedPart(res.essWork.values).buffer : null,
       essMemory: res?.essWork.memory ?? null,
       tableReady: res !== null,
+      streamed,
     } satisfies JobMessage);
     const cap = runCapacity(P);
+    let found: FoundRuns | null | undefined;
+    if (runsFound && res?.runs) {
+      const reply = await runsFound;
+      if (reply.kind !== 'runs') throw new Error('summary thread: unexpected reply');
+      const f = reply.found;
+      found = f && {
+        runs: {
+          vals: new Float64Array(res.runs.vals, 0, f.R),
+          packed: new Uint32Array(res.dest, 0, f.R),
+          lenBits: f.lenBits,
+        },
+        range: f.range,
+      };
+    }
     const d = sortDraws(
       chains,
       all,
@@ -414,6 +537,7 @@ export class SummaryThread {
               : undefined,
           }
         : undefined,
+      found,
     );
     const sp = d.sp;
     const draws = d.all;

@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src/common/rng';
 import { quantile } from '../../../src/sampling/diagnostics';
-import { drawRuns, EntryRanks, runCapacity, type DrawRuns } from '../../../src/sampling/drawRuns';
+import {
+  drawRuns,
+  EntryRanks,
+  RUN_SEGMENT,
+  runCapacity,
+  type DrawRuns,
+} from '../../../src/sampling/drawRuns';
 import { sortWithOrder } from '../../../src/sampling/sortOrder';
 import { expandEntries } from './referenceChains';
 
@@ -26,19 +32,23 @@ function mhLike(seed: number, n: number, repeat: number, grid = 0): Float64Array
 
 /**
  * The entries drawRuns should give, in draw order: maximal runs of draws equal by `===` within each
- * split chain of `half` draws, each cut from its start into pieces of at most 2^lenBits.
+ * segment (a split chain of `half` draws, cut into pieces of RUN_SEGMENT from its start), each cut
+ * from its start into pieces of at most 2^lenBits.
  */
 function expectedEntries(pool: Float64Array, half: number, lenBits: number): number[] {
   const maxLen = 2 ** lenBits;
   const out: number[] = [];
-  for (let from = 0; from < pool.length; from += half) {
-    let s = from;
-    for (let i = from + 1; i <= from + half; i++) {
-      if (i < from + half && pool[i] === pool[i - 1]) continue;
-      for (let p = s; p < i; p += maxLen) out.push(p * maxLen + (Math.min(i, p + maxLen) - p - 1));
-      s = i;
+  for (let chain = 0; chain < pool.length; chain += half)
+    for (let from = chain; from < chain + half; from += RUN_SEGMENT) {
+      const to = Math.min(from + RUN_SEGMENT, chain + half);
+      let s = from;
+      for (let i = from + 1; i <= to; i++) {
+        if (i < to && pool[i] === pool[i - 1]) continue;
+        for (let p = s; p < i; p += maxLen)
+          out.push(p * maxLen + (Math.min(i, p + maxLen) - p - 1));
+        s = i;
+      }
     }
-  }
   return out;
 }
 

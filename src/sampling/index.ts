@@ -515,10 +515,11 @@ async function sampleAndDiagnose(
   );
   if (n * C >= MIN_THREADED_DRAWS) helper.start();
   const xs: Chains = Array.from({ length: C }, () => helper.draws(n));
-  // x's summary buffers, mapped by the helper while the chains run; where a rejected proposal
-  // repeats the last draw (MH, HMC), the helper also finds the runs of repeats as they are drawn.
+  // x's summary buffers, mapped by the helper while the chains run; it also draws the
+  // autocorrelation plot once the chains hold its prefix and, where a rejected proposal repeats the
+  // last draw (MH, HMC), finds the runs of repeats as they are drawn.
   if (n * C >= MIN_THREADED_DRAWS && n % 2 === 0)
-    helper.reserve(n * C, spec.kind === 'mcmc' && spec.acceptance === 'accepted', xs);
+    helper.reserve(n * C, spec.kind === 'mcmc' && spec.acceptance === 'accepted', xs, true);
   const ys: Chains | null = d.dims === 2 ? Array.from({ length: C }, () => helper.draws(n)) : null;
   const setupSeconds = (performance.now() - t0) / 1000;
   const tSample = performance.now();

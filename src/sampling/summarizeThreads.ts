@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
-import { autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
+import { acfPrefix, autocorrelation, PLOT_LAGS, type Chains } from './diagnostics';
 import { RunFinder, runCapacity, type FoundRuns, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
@@ -52,7 +52,7 @@ interface JobMessage {
   essMemory: LagMemory | null;
   /** zOfRank holds the table already (a reserved one). */
   tableReady: boolean;
-  /** These are the chains whose runs the helper found while they were drawn (`stream`). */
+  /** These are the chains the helper worked on while they were drawn (ReserveMessage's `stream`). */
   streamed: boolean;
 }
 
@@ -93,19 +93,21 @@ interface ReserveMessage {
   table: SharedArrayBuffer;
   /** Set to 1 (Atomics) once every page is written and the table is complete. */
   ready: SharedArrayBuffer;
-  /** The chains to find runs in as they are drawn (DrawnMessage), when the sampler repeats draws. */
+  /** Chains to work on as they are drawn (DrawnMessage). */
   stream: StreamSpec | null;
 }
 
 /**
- * Chains being drawn, whose runs of repeats the helper finds a segment at a time while the sampling
- * goes on (RunFinder), into `vals` and `packed` (P long each: segments may finish out of pool order).
+ * Chains being drawn, and the summary's work that the helper does while the sampling goes on: the
+ * autocorrelation plot once its prefix of every chain is drawn (`acf`), and, when the sampler
+ * repeats draws, their runs a segment at a time (RunFinder) into `runs` (P long each: segments may
+ * finish out of pool order).
  */
 interface StreamSpec {
   chains: SharedArrayBuffer[];
   N: number;
-  vals: SharedArrayBuffer;
-  packed: SharedArrayBuffer;
+  acf: boolean;
+  runs: { vals: SharedArrayBuffer; packed: SharedArrayBuffer } | null;
 }
 
 /** Every chain holds its first `done` draws (−1: the draws were thrown away; stop looking). */
@@ -144,7 +146,7 @@ export function serveSummaryThread(): void {
     essMean: number;
     acf: number[] | null;
   } | null = null;
-  let stream: RunStream | null = null;
+  let stream: DrawnWork | null = null;
   port.on('message', (m: JobMessage | SortedMessage | ReserveMessage | DrawnMessage) => {
     try {
       if (m.kind === 'reserve') {
@@ -153,7 +155,7 @@ export function serveSummaryThread(): void {
           for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
         }
         zOfRanks(m.table.byteLength / 8, new Float64Array(m.table));
-        stream = m.stream ? RunStream.start(m.stream) : null;
+        stream = m.stream ? new DrawnWork(m.stream) : null;
         Atomics.store(new Int32Array(m.ready), 0, 1);
         return;
       }
@@ -168,10 +170,10 @@ export function serveSummaryThread(): void {
           ? new Float64Array(m.zOfRank)
           : zOfRanks(m.zOfRank.byteLength / 8, new Float64Array(m.zOfRank));
         port.postMessage({ kind: 'table' } satisfies Reply);
-        if (m.streamed) {
-          if (!stream) throw new Error('streamed runs without a stream');
-          port.postMessage({ kind: 'runs', found: stream.finish() } satisfies Reply);
-        }
+        const early = m.streamed ? stream : null;
+        if (m.streamed && !early) throw new Error('a streamed job without its stream');
+        if (early?.findsRuns)
+          port.postMessage({ kind: 'runs', found: early.runs() } satisfies Reply);
         stream = null;
         // While the other thread sorts.
         const P = zOfRank.length;
@@ -184,7 +186,7 @@ export function serveSummaryThread(): void {
             ? { values: new Float64Array(m.essWork), kernel: null }
             : lagWork(P, false);
         const essMean = essOfMean(chains, essWork.values, essWork.kernel);
-        const acf = m.acf ? autocorrelation(chains, PLOT_LAGS) : null;
+        const acf = m.acf ? (early?.autocorrelation() ?? autocorrelation(chains, PLOT_LAGS)) : null;
         job = { chains, zOfRank, rankBins: m.rankBins, essMean, acf };
         return;
       }
@@ -210,41 +212,63 @@ export function serveSummaryThread(): void {
   });
 }
 
-/** The helper's side of a stream: the runs of each segment once every chain has drawn it. */
-class RunStream {
-  private constructor(
-    private readonly finder: RunFinder,
-    private readonly chains: Float64Array[],
-    private readonly N: number,
-  ) {}
+/**
+ * The helper's side of a stream: the runs of each segment once every chain has drawn it, and the
+ * autocorrelation plot once every chain has drawn the prefix it reads; the same numbers as after
+ * the sampling, earlier, while the helper's core would otherwise wait.
+ */
+class DrawnWork {
+  private readonly chains: Float64Array[];
+  private readonly N: number;
+  private readonly finder: RunFinder | null;
+  private acf: number[] | null = null;
+  private readonly wantsAcf: boolean;
 
-  static start(spec: StreamSpec): RunStream | null {
-    const chains = spec.chains.map((b) => new Float64Array(b));
-    const P = chains.length * spec.N;
-    const finder = RunFinder.create(
-      P,
-      spec.N / 2,
-      new Float64Array(spec.vals),
-      new Uint32Array(spec.packed),
-    );
-    return finder ? new RunStream(finder, chains, spec.N) : null;
+  constructor(spec: StreamSpec) {
+    this.chains = spec.chains.map((b) => new Float64Array(b));
+    this.N = spec.N;
+    this.wantsAcf = spec.acf;
+    this.findsRuns = spec.runs !== null;
+    this.finder = spec.runs
+      ? RunFinder.create(
+          this.chains.length * spec.N,
+          spec.N / 2,
+          new Float64Array(spec.runs.vals),
+          new Uint32Array(spec.runs.packed),
+        )
+      : null;
   }
 
-  /** Finds the runs of every segment within the first `done` draws of its chain. */
+  /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
+  readonly findsRuns: boolean;
+
+  /** Every chain now holds its first `done` draws. */
   drawn(done: number): void {
-    for (const k of this.finder.missing()) {
-      if (this.finder.failed) return;
-      const [from, to] = this.finder.segment(k);
+    if (this.wantsAcf && !this.acf && done >= acfPrefix(this.chains))
+      this.acf = autocorrelation(this.chains, PLOT_LAGS);
+    const f = this.finder;
+    if (!f) return;
+    for (const k of f.missing()) {
+      if (f.failed) return;
+      const [from, to] = f.segment(k);
       const c = Math.floor(from / this.N);
-      if (to - c * this.N <= done) this.finder.add(k, this.chains[c], c * this.N);
+      if (to - c * this.N <= done) f.add(k, this.chains[c], c * this.N);
     }
   }
 
-  /** The runs of all the draws (every chain drawn in full), null where they do not pay. */
-  finish(): FoundMessage | null {
+  /**
+   * The runs of all the draws (every chain drawn in full), null where they do not pay or cannot be
+   * packed for a pool this size.
+   */
+  runs(): FoundMessage | null {
     this.drawn(this.N);
-    const f = this.finder.finish();
+    const f = this.finder?.finish();
     return f ? { R: f.runs.vals.length, lenBits: f.runs.lenBits, range: f.range } : null;
+  }
+
+  /** The autocorrelation plot, if it was computed already. */
+  autocorrelation(): number[] | null {
+    return this.acf;
   }
 }
 
@@ -372,12 +396,12 @@ export class SummaryThread {
    * chains run; the next summary of that size uses them. Only worth it at millions of draws.
    * `repeats`: the sampler repeats its last draw at a rejection, so buffers for the runs too.
    */
-  reserve(P: number, repeats = false, chains?: Chains): void {
+  reserve(P: number, repeats = false, chains?: Chains, acf = false): void {
     const w = this.worker;
     if (!w || this.failed) return;
-    // The helper finds the runs as they are drawn when it can read the chains where they are drawn.
+    // The helper works on the chains as they are drawn when it can read them where they are drawn.
     const streamed =
-      repeats && chains && chains.every((c) => sharedOf(c) !== null) ? [...chains] : null;
+      (repeats || acf) && chains && chains.every((c) => sharedOf(c) !== null) ? [...chains] : null;
     const r: Reserved = {
       P,
       sorted: new SharedArrayBuffer(8 * P),
@@ -404,15 +428,14 @@ export class SummaryThread {
       ],
       table: r.table,
       ready: r.ready,
-      stream:
-        streamed && r.runs
-          ? {
-              chains: streamed.map((c) => sharedPart(c).buffer),
-              N: streamed[0].length,
-              vals: r.runs.vals,
-              packed: r.dest,
-            }
-          : null,
+      stream: streamed
+        ? {
+            chains: streamed.map((c) => sharedPart(c).buffer),
+            N: streamed[0].length,
+            acf,
+            runs: r.runs ? { vals: r.runs.vals, packed: r.dest } : null,
+          }
+        : null,
     } satisfies ReserveMessage);
   }
 
@@ -488,7 +511,7 @@ export class SummaryThread {
       res?.streamed?.length === chains.length && res.streamed.every((c, i) => c === chains[i]);
     const zBuf = res?.table ?? new SharedArrayBuffer(8 * P);
     const table = this.reply();
-    const runsFound = streamed ? this.reply() : null;
+    const runsFound = streamed && res.runs ? this.reply() : null;
     const parts = this.reply();
     // Awaited below; until then a failure must not count as unhandled.
     parts.catch(() => undefined);

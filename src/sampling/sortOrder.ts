@@ -3,7 +3,7 @@
 // searches cost seconds at millions of draws, more than the sampling did.
 
 /** Buckets of the first pass over all draws: about 2,000 draws each at 4 M, 2,048 write streams. */
-const TOP_BUCKETS = 2048;
+export const TOP_BUCKETS = 2048;
 /** Ranges this short are finished by insertion sort. */
 const INSERTION = 24;
 /**
@@ -73,9 +73,44 @@ export function sortWithOrder(
     return { sorted, order };
   }
   distribute(vals, payload ?? null, 0, n, sorted, order, 0, lo, scale, B, start);
-  const scratch = new Scratch();
-  for (let b = 0; b < B; b++) sortRange(sorted, order, start[b], start[b + 1], 1, scratch);
+  sortBuckets(sorted, order, start, 0, B);
   return { sorted, order };
+}
+
+/**
+ * sortWithOrder in two steps, for two threads to share: this first pass distributes the values
+ * (finite, at least 16 of them, with their known [min, max]) into `into` by buckets of equal width,
+ * and returns the buckets' starts (B + 1 of them); sortBuckets then finishes any buckets, in any
+ * order, on any thread. The result is sortWithOrder's. Null where the values need sortWithOrder's
+ * other paths (nothing is written then). `starts`: where the starts go (TOP_BUCKETS + 1 long).
+ */
+export function distributeForSort(
+  vals: Float64Array,
+  into: { sorted: Float64Array; order: Uint32Array },
+  payload: Uint32Array,
+  known: readonly [number, number],
+  starts?: Uint32Array,
+): Uint32Array | null {
+  const n = vals.length;
+  const [lo, hi] = known;
+  const B = Math.min(TOP_BUCKETS, Math.max(1, n >> 4));
+  const scale = B / (hi - lo);
+  if (n < 16 || !(hi - lo < Infinity) || !(scale < Infinity) || lo === hi) return null;
+  const start = starts ? starts.subarray(0, B + 1) : new Uint32Array(B + 1);
+  distribute(vals, payload, 0, n, into.sorted, into.order, 0, lo, scale, B, start);
+  return start;
+}
+
+/** Finishes buckets b0 … b1 − 1 of a distribution (their starts in `start`), in place. */
+export function sortBuckets(
+  sorted: Float64Array,
+  order: Uint32Array,
+  start: Uint32Array,
+  b0: number,
+  b1: number,
+): void {
+  const scratch = new Scratch();
+  for (let b = b0; b < b1; b++) sortRange(sorted, order, start[b], start[b + 1], 1, scratch);
 }
 
 /**

@@ -466,12 +466,12 @@ export function sortDraws(
       runs.packed,
       found?.range,
     );
-    const entries = { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits };
-    return {
-      sp: { entries, half, count },
-      all: entries,
-      staging: { z: runs.vals, packed: runs.packed },
-    };
+    return sortedRuns(
+      { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits },
+      runs,
+      N,
+      chains.length,
+    );
   }
   const { sorted, order } = sortWithOrder(
     all,
@@ -484,6 +484,23 @@ export function sortDraws(
     sp: { entries: withoutMiddles(pooled, N, half, shared), half, count },
     all: pooled,
     staging: null,
+  };
+}
+
+/**
+ * sortDraws' result for runs sorted elsewhere (even chains of N draws: the pool is the split pool);
+ * their draw-order arrays, free once sorted, are bulkZ's staging.
+ */
+export function sortedRuns(
+  entries: RankEntries,
+  runs: DrawRuns,
+  N: number,
+  chains: number,
+): DrawSort {
+  return {
+    sp: { entries, half: N / 2, count: 2 * chains },
+    all: entries,
+    staging: { z: runs.vals, packed: runs.packed },
   };
 }
 

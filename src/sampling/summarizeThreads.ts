@@ -21,16 +21,19 @@ import { acfPrefix, autocorrelation, PLOT_LAGS, type Chains } from './diagnostic
 import { RunFinder, runCapacity, type FoundRuns, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
+import { distributeForSort, sortBuckets, TOP_BUCKETS } from './sortOrder';
 import {
   bulkPart,
   essOfMean,
   rankCounts,
   sortDraws,
+  sortedRuns,
   summarize,
   summaryFinish,
   summaryStart,
   tailPart,
   type ConvergenceSummary,
+  type DrawSort,
   type SplitPool,
   type TailPart,
 } from './summarize';
@@ -54,6 +57,16 @@ interface JobMessage {
   tableReady: boolean;
   /** These are the chains the helper worked on while they were drawn (ReserveMessage's `stream`). */
   streamed: boolean;
+  /** Where the runs found while the chains were drawn are sorted, by both threads (SharedSort). */
+  sort: SortBuffersMessage | null;
+}
+
+/** The buffers of a SharedSort: entries sorted into sorted/order, its state in ctl and starts. */
+interface SortBuffersMessage {
+  sorted: SharedArrayBuffer;
+  order: SharedArrayBuffer;
+  ctl: SharedArrayBuffer;
+  starts: SharedArrayBuffer;
 }
 
 /** A shared array's buffer and the length used of it (reserved buffers are longer). */
@@ -125,7 +138,13 @@ interface FoundMessage {
 
 type Reply =
   | { kind: 'table' }
-  | { kind: 'runs'; found: FoundMessage | null }
+  /**
+   * `shared`: the helper has distributed the runs (distributeForSort) and both threads now sort
+   * the buckets (SharedSort); otherwise this thread sorts them.
+   */
+  | { kind: 'runs'; found: FoundMessage | null; shared: boolean }
+  /** The helper finished the shared sort's last chunk. */
+  | { kind: 'allSorted' }
   | {
       kind: 'parts';
       rankCounts: number[][];
@@ -172,8 +191,12 @@ export function serveSummaryThread(): void {
         port.postMessage({ kind: 'table' } satisfies Reply);
         const early = m.streamed ? stream : null;
         if (m.streamed && !early) throw new Error('a streamed job without its stream');
-        if (early?.findsRuns)
-          port.postMessage({ kind: 'runs', found: early.runs() } satisfies Reply);
+        if (early?.findsRuns) {
+          const found = early.runs();
+          const sort = found && m.sort ? early.distribute(found, m.sort) : null;
+          port.postMessage({ kind: 'runs', found, shared: sort !== null } satisfies Reply);
+          if (sort?.sortChunks()) port.postMessage({ kind: 'allSorted' } satisfies Reply);
+        }
         stream = null;
         // While the other thread sorts.
         const P = zOfRank.length;
@@ -212,6 +235,64 @@ export function serveSummaryThread(): void {
   });
 }
 
+/** Chunks the shared sort's buckets are claimed in, of about equal numbers of entries. */
+const SORT_CHUNKS = 32;
+/** SharedSort's ctl: three counters, then the chunks' first buckets and the end. */
+const SORT_CTL_INTS = 3 + SORT_CHUNKS + 1;
+
+/**
+ * A sort that both threads finish: after distributeForSort's first pass (the helper's, on the runs
+ * it found), each thread claims chunks of buckets (Atomics on `ctl`) and sorts them until none is
+ * left, so that neither waits while the other has work. ctl = [next chunk, chunks done, chunks,
+ * then each chunk's first bucket and the end]. Each bucket is sorted as sortWithOrder sorts it, so
+ * the result is the same whoever sorts what.
+ */
+class SharedSort {
+  private constructor(
+    readonly sorted: Float64Array,
+    readonly order: Uint32Array,
+    private readonly ctl: Int32Array,
+    readonly starts: Uint32Array,
+  ) {}
+
+  static of(b: SortBuffersMessage, R: number): SharedSort {
+    return new SharedSort(
+      new Float64Array(b.sorted, 0, R),
+      new Uint32Array(b.order, 0, R),
+      new Int32Array(b.ctl),
+      new Uint32Array(b.starts),
+    );
+  }
+
+  /** Cuts the buckets (their starts, from distributeForSort) into chunks of about equal entries. */
+  plan(starts: Uint32Array): void {
+    const B = starts.length - 1,
+      n = starts[B];
+    const ctl = this.ctl;
+    let c = 0;
+    ctl[3] = 0;
+    for (let b = 1; b < B && c < SORT_CHUNKS - 1; b++)
+      if (starts[b] >= ((c + 1) * n) / SORT_CHUNKS) ctl[3 + ++c] = b;
+    ctl[3 + ++c] = B;
+    ctl[2] = c;
+    Atomics.store(ctl, 1, 0);
+    Atomics.store(ctl, 0, 0);
+  }
+
+  /** Sorts chunks until none is left to claim; true if this thread finished the last of them. */
+  sortChunks(): boolean {
+    const ctl = this.ctl;
+    const chunks = ctl[2];
+    let last = false;
+    for (;;) {
+      const i = Atomics.add(ctl, 0, 1);
+      if (i >= chunks) return last;
+      sortBuckets(this.sorted, this.order, this.starts, ctl[3 + i], ctl[4 + i]);
+      last = Atomics.add(ctl, 1, 1) === chunks - 1;
+    }
+  }
+}
+
 /**
  * The helper's side of a stream: the runs of each segment once every chain has drawn it, and the
  * autocorrelation plot once every chain has drawn the prefix it reads; the same numbers as after
@@ -221,6 +302,7 @@ class DrawnWork {
   private readonly chains: Float64Array[];
   private readonly N: number;
   private readonly finder: RunFinder | null;
+  private readonly runBuffers: { vals: Float64Array; packed: Uint32Array } | null;
   private acf: number[] | null = null;
   private readonly wantsAcf: boolean;
 
@@ -229,14 +311,36 @@ class DrawnWork {
     this.N = spec.N;
     this.wantsAcf = spec.acf;
     this.findsRuns = spec.runs !== null;
-    this.finder = spec.runs
+    this.runBuffers = spec.runs
+      ? { vals: new Float64Array(spec.runs.vals), packed: new Uint32Array(spec.runs.packed) }
+      : null;
+    this.finder = this.runBuffers
       ? RunFinder.create(
           this.chains.length * spec.N,
           spec.N / 2,
-          new Float64Array(spec.runs.vals),
-          new Uint32Array(spec.runs.packed),
+          this.runBuffers.vals,
+          this.runBuffers.packed,
         )
       : null;
+  }
+
+  /**
+   * The first pass of the runs' sort (distributeForSort) into the job's buffers, and the sort's
+   * chunks planned for both threads; null where the runs need sortWithOrder's other paths.
+   */
+  distribute(found: FoundMessage, buffers: SortBuffersMessage): SharedSort | null {
+    if (!this.runBuffers) return null;
+    const sort = SharedSort.of(buffers, found.R);
+    const starts = distributeForSort(
+      this.runBuffers.vals.subarray(0, found.R),
+      sort,
+      this.runBuffers.packed.subarray(0, found.R),
+      found.range,
+      sort.starts,
+    );
+    if (!starts) return null;
+    sort.plan(starts);
+    return sort;
   }
 
   /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
@@ -354,6 +458,8 @@ export class SummaryThread {
   private worker: Worker | null = null;
   private failed: Error | null = null;
   private readonly waiting: ((r: Reply | Error) => void)[] = [];
+  /** Replies that came before anything waited for them. */
+  private readonly inbox: Reply[] = [];
   /** Summaries that both threads computed (not a fallback): what tests check the split by. */
   twoThreadRuns = 0;
   /** Buffers from `reserve`, until a summary of their size takes them. */
@@ -366,7 +472,11 @@ export class SummaryThread {
       const w = spawn();
       // Never what keeps a process alive.
       w.unref();
-      w.on('message', (r: Reply) => this.waiting.shift()?.(r));
+      w.on('message', (r: Reply) => {
+        const f = this.waiting.shift();
+        if (f) f(r);
+        else this.inbox.push(r);
+      });
       const die = (e: Error): void => {
         this.failed = e;
         for (const f of this.waiting.splice(0)) f(e);
@@ -475,14 +585,18 @@ export class SummaryThread {
     if (w) void w.terminate();
   }
 
+  /** The helper's next reply, in the order it sends them. */
   private reply(): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      if (this.failed) return reject(this.failed);
-      this.waiting.push((r) => {
+      const take = (r: Reply | Error): void => {
         if (r instanceof Error) reject(r);
         else if (r.kind === 'failed') reject(new Error(r.message));
         else resolve(r);
-      });
+      };
+      const early = this.inbox.shift();
+      if (early) return take(early);
+      if (this.failed) return reject(this.failed);
+      this.waiting.push(take);
     });
   }
 
@@ -511,10 +625,18 @@ export class SummaryThread {
       res?.streamed?.length === chains.length && res.streamed.every((c, i) => c === chains[i]);
     const zBuf = res?.table ?? new SharedArrayBuffer(8 * P);
     const table = this.reply();
-    const runsFound = streamed && res.runs ? this.reply() : null;
-    const parts = this.reply();
     // Awaited below; until then a failure must not count as unhandled.
-    parts.catch(() => undefined);
+    table.catch(() => undefined);
+    const runsFound = streamed && res.runs ? this.reply() : null;
+    const sortBuffers: SortBuffersMessage | null =
+      runsFound && res
+        ? {
+            sorted: res.sorted,
+            order: res.order,
+            ctl: new SharedArrayBuffer(4 * SORT_CTL_INTS),
+            starts: new SharedArrayBuffer(4 * (TOP_BUCKETS + 1)),
+          }
+        : null;
     w.postMessage({
       kind: 'job',
       chains: chains.map(toShared),
@@ -525,10 +647,12 @@ export class SummaryThread {
       essMemory: res?.essWork.memory ?? null,
       tableReady: res !== null,
       streamed,
+      sort: sortBuffers,
     } satisfies JobMessage);
     const cap = runCapacity(P);
     let found: FoundRuns | null | undefined;
-    if (runsFound && res?.runs) {
+    let d: DrawSort | null = null;
+    if (runsFound && res?.runs && sortBuffers) {
       const reply = await runsFound;
       if (reply.kind !== 'runs') throw new Error('summary thread: unexpected reply');
       const f = reply.found;
@@ -540,8 +664,22 @@ export class SummaryThread {
         },
         range: f.range,
       };
+      if (found && reply.shared) {
+        // The helper has distributed the runs: sort buckets beside it, then wait for its last.
+        const sort = SharedSort.of(sortBuffers, found.runs.vals.length);
+        if (!sort.sortChunks()) {
+          const done = await this.reply();
+          if (done.kind !== 'allSorted') throw new Error('summary thread: unexpected reply');
+        }
+        d = sortedRuns(
+          { sorted: sort.sorted, packed: sort.order, lenBits: found.runs.lenBits },
+          found.runs,
+          N,
+          chains.length,
+        );
+      }
     }
-    const d = sortDraws(
+    d ??= sortDraws(
       chains,
       all,
       true,
@@ -573,6 +711,8 @@ export class SummaryThread {
       count: sp.count,
     } satisfies SortedMessage);
     await table;
+    const parts = this.reply();
+    parts.catch(() => undefined);
     const { values: work, kernel } = res ? res.work : lagWork(P, false);
     const staging = d.staging ?? (res ? { z: work, packed: new Uint32Array(res.dest) } : undefined);
     const bulk = bulkPart(sp, new Float64Array(zBuf), work, staging, kernel);

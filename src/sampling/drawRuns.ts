@@ -205,6 +205,16 @@ export class RunFinder {
     }
   }
 
+  /** Where segment k's entries are now, and how many: [first, count] (count −1: not added). */
+  placed(k: number): [number, number] {
+    return [this.base[k], this.count[k]];
+  }
+
+  /** The smallest and largest value of the entries so far (NaN for both if one is not finite). */
+  rangeSoFar(): [number, number] {
+    return this.finite ? [this.lo, this.hi] : [NaN, NaN];
+  }
+
   /** Which segments are still to add, in pool order. */
   missing(): number[] {
     const out: number[] = [];
@@ -222,7 +232,7 @@ export class RunFinder {
         packed: this.packed.subarray(0, R),
         lenBits: this.lenBits,
       },
-      range: [this.finite ? this.lo : NaN, this.finite ? this.hi : NaN],
+      range: this.rangeSoFar(),
     };
   }
 }

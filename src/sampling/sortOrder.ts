@@ -78,31 +78,163 @@ export function sortWithOrder(
 }
 
 /**
- * sortWithOrder in two steps, for two threads to share: this first pass distributes the values
- * (finite, at least 16 of them, with their known [min, max]) into `into` by buckets of equal width,
- * and returns the buckets' starts (B + 1 of them); sortBuckets then finishes any buckets, in any
- * order, on any thread. The result is sortWithOrder's. Null where the values need sortWithOrder's
- * other paths (nothing is written then). `starts`: where the starts go (TOP_BUCKETS + 1 long).
+ * A fixed bucket function for a first pass done a piece at a time (a segment of draws, as soon as
+ * it is drawn), when the values' range is not known yet: equal-width buckets over a range guessed
+ * from the first piece, widened, with values outside it in the end buckets. Any bucket function
+ * that never decreases as the value grows gives sortWithOrder's result once each bucket is sorted;
+ * a poor guess only makes the end buckets bigger.
  */
-export function distributeForSort(
+export class PieceBuckets {
+  readonly B = TOP_BUCKETS;
+  private constructor(
+    readonly lo: number,
+    readonly scale: number,
+  ) {}
+
+  /** Buckets over [lo, hi] (the first piece's range) widened by an eighth of it on each side. */
+  static around(lo: number, hi: number): PieceBuckets {
+    const w = hi - lo;
+    const scale = TOP_BUCKETS / (1.25 * w);
+    // One value throughout (or no usable width): every value in bucket 0, sorted there.
+    return w > 0 && scale < Infinity
+      ? new PieceBuckets(lo - w / 8, scale)
+      : new PieceBuckets(Number.isFinite(lo) ? lo : 0, 0);
+  }
+}
+
+/**
+ * The first pass over one piece: vals/payload[from, from + len) distributed, stably, into
+ * dstVal/dstIdx[at …] by `plan`'s buckets; `starts` (B + 1 long) receives each bucket's start
+ * within the piece (from 0).
+ */
+export function distributePiece(
   vals: Float64Array,
-  into: { sorted: Float64Array; order: Uint32Array },
   payload: Uint32Array,
-  known: readonly [number, number],
-  starts?: Uint32Array,
-): Uint32Array | null {
-  const n = vals.length;
-  const [lo, hi] = known;
-  const B = Math.min(TOP_BUCKETS, Math.max(1, n >> 4));
-  const scale = B / (hi - lo);
-  if (n < 16 || !(hi - lo < Infinity) || !(scale < Infinity) || lo === hi) return null;
-  const start = starts ? starts.subarray(0, B + 1) : new Uint32Array(B + 1);
-  distribute(vals, payload, 0, n, into.sorted, into.order, 0, lo, scale, B, start);
-  return start;
+  from: number,
+  len: number,
+  dstVal: Float64Array,
+  dstIdx: Uint32Array,
+  at: number,
+  plan: PieceBuckets,
+  starts: Uint32Array,
+): void {
+  const B = plan.B;
+  countClamped(vals, from, from + len, plan.lo, plan.scale, B, starts);
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    const c = starts[b];
+    starts[b] = sum;
+    sum += c;
+  }
+  starts[B] = sum;
+  moveClamped(vals, payload, from, from + len, dstVal, dstIdx, at, plan.lo, plan.scale, B, starts);
+  for (let b = B; b > 0; b--) starts[b] = starts[b - 1] - at;
+  starts[0] = 0;
+}
+
+/**
+ * countBuckets for values that may lie outside [lo, lo + B/scale]: the bucket number is clamped as
+ * a double, before it is cut to an integer (a value far out would overflow the int32).
+ */
+function countClamped(
+  src: Float64Array,
+  from: number,
+  end: number,
+  lo: number,
+  scale: number,
+  B: number,
+  start: Uint32Array,
+): void {
+  const last = B - 1;
+  start.fill(0, 0, B + 1);
+  for (let i = from; i < end; i++) {
+    const x = (src[i] - lo) * scale;
+    start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
+  }
+}
+
+/** moveWithIndex with countClamped's buckets; `start` holds the destinations' starts (from `at`). */
+function moveClamped(
+  src: Float64Array,
+  srcIdx: Uint32Array,
+  from: number,
+  end: number,
+  dstVal: Float64Array,
+  dstIdx: Uint32Array,
+  at: number,
+  lo: number,
+  scale: number,
+  B: number,
+  start: Uint32Array,
+): void {
+  const last = B - 1;
+  for (let b = 0; b <= B; b++) start[b] += at;
+  for (let i = from; i < end; i++) {
+    const v = src[i];
+    const x = (v - lo) * scale;
+    const j = start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
+    dstVal[j] = v;
+    dstIdx[j] = srcIdx[i];
+  }
+}
+
+/**
+ * Buckets b0 … b1 − 1 of pieces distributed by distributePiece, brought together and sorted: bucket
+ * b is every piece's bucket b, pieces in order (piece p at srcVal/srcIdx[bases[p] …], its bucket
+ * starts at pieceStarts[p·(B + 1) …]), written to dstVal/dstIdx from starts[b] on, then sorted. The
+ * pieces in order keep equal values in payload order, as sortWithOrder does.
+ */
+export function gatherBuckets(
+  srcVal: Float64Array,
+  srcIdx: Uint32Array,
+  bases: Uint32Array,
+  pieceStarts: Uint32Array,
+  dstVal: Float64Array,
+  dstIdx: Uint32Array,
+  starts: Uint32Array,
+  b0: number,
+  b1: number,
+): void {
+  const B = starts.length - 1;
+  const pieces = bases.length;
+  const scratch = new Scratch();
+  for (let b = b0; b < b1; b++) {
+    let at = starts[b];
+    for (let p = 0; p < pieces; p++) {
+      const row = p * (B + 1);
+      at = copyRange(
+        srcVal,
+        srcIdx,
+        bases[p] + pieceStarts[row + b],
+        bases[p] + pieceStarts[row + b + 1],
+        dstVal,
+        dstIdx,
+        at,
+      );
+    }
+    sortRange(dstVal, dstIdx, starts[b], starts[b + 1], 1, scratch);
+  }
+}
+
+/** src[from … to) copied to dst[at …]; returns where the copy ends. */
+function copyRange(
+  srcVal: Float64Array,
+  srcIdx: Uint32Array,
+  from: number,
+  to: number,
+  dstVal: Float64Array,
+  dstIdx: Uint32Array,
+  at: number,
+): number {
+  for (let i = from; i < to; i++, at++) {
+    dstVal[at] = srcVal[i];
+    dstIdx[at] = srcIdx[i];
+  }
+  return at;
 }
 
 /** Finishes buckets b0 … b1 − 1 of a distribution (their starts in `start`), in place. */
-export function sortBuckets(
+function sortBuckets(
   sorted: Float64Array,
   order: Uint32Array,
   start: Uint32Array,

@@ -468,7 +468,7 @@ export function sortDraws(
     );
     return sortedRuns(
       { sorted: r.sorted, packed: r.order, lenBits: runs.lenBits },
-      runs,
+      { z: runs.vals, packed: runs.packed },
       N,
       chains.length,
     );
@@ -488,20 +488,16 @@ export function sortDraws(
 }
 
 /**
- * sortDraws' result for runs sorted elsewhere (even chains of N draws: the pool is the split pool);
- * their draw-order arrays, free once sorted, are bulkZ's staging.
+ * sortDraws' result for runs sorted into `entries` (even chains of N draws: the pool is the split
+ * pool), with arrays free once they are sorted (at least one per entry) as bulkZ's staging.
  */
 export function sortedRuns(
   entries: RankEntries,
-  runs: DrawRuns,
+  staging: BulkScratch,
   N: number,
   chains: number,
 ): DrawSort {
-  return {
-    sp: { entries, half: N / 2, count: 2 * chains },
-    all: entries,
-    staging: { z: runs.vals, packed: runs.packed },
-  };
+  return { sp: { entries, half: N / 2, count: 2 * chains }, all: entries, staging };
 }
 
 /**

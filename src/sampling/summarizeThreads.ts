@@ -21,7 +21,7 @@ import { acfPrefix, autocorrelation, PLOT_LAGS, type Chains } from './diagnostic
 import { RunFinder, runCapacity, type FoundRuns, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
-import { distributeForSort, sortBuckets, TOP_BUCKETS } from './sortOrder';
+import { distributePiece, gatherBuckets, PieceBuckets } from './sortOrder';
 import {
   bulkPart,
   essOfMean,
@@ -57,16 +57,18 @@ interface JobMessage {
   tableReady: boolean;
   /** These are the chains the helper worked on while they were drawn (ReserveMessage's `stream`). */
   streamed: boolean;
-  /** Where the runs found while the chains were drawn are sorted, by both threads (SharedSort). */
-  sort: SortBuffersMessage | null;
 }
 
-/** The buffers of a SharedSort: entries sorted into sorted/order, its state in ctl and starts. */
-interface SortBuffersMessage {
-  sorted: SharedArrayBuffer;
-  order: SharedArrayBuffer;
+/**
+ * A SharedSort's state: the pieces (one per segment of runs, distributed by distributePiece as it
+ * was drawn, at `bases` in the stream's sorted/order, their buckets' starts in `pieceStarts`), each
+ * bucket's start in the result (`starts`), and the chunks' claims and plan (`ctl`).
+ */
+interface SharedSortMessage {
   ctl: SharedArrayBuffer;
   starts: SharedArrayBuffer;
+  pieceStarts: SharedArrayBuffer;
+  bases: SharedArrayBuffer;
 }
 
 /** A shared array's buffer and the length used of it (reserved buffers are longer). */
@@ -120,7 +122,16 @@ interface StreamSpec {
   chains: SharedArrayBuffer[];
   N: number;
   acf: boolean;
-  runs: { vals: SharedArrayBuffer; packed: SharedArrayBuffer } | null;
+  /**
+   * Where the runs go, each P long: found into vals/packed, each segment's then distributed into
+   * sorted/order (a SharedSort's pieces), and the sorted runs gathered back into vals/packed.
+   */
+  runs: {
+    vals: SharedArrayBuffer;
+    packed: SharedArrayBuffer;
+    sorted: SharedArrayBuffer;
+    order: SharedArrayBuffer;
+  } | null;
 }
 
 /** Every chain holds its first `done` draws (−1: the draws were thrown away; stop looking). */
@@ -139,10 +150,10 @@ interface FoundMessage {
 type Reply =
   | { kind: 'table' }
   /**
-   * `shared`: the helper has distributed the runs (distributeForSort) and both threads now sort
-   * the buckets (SharedSort); otherwise this thread sorts them.
+   * `sort`: both threads now finish the runs' sort (SharedSort), into the stream's vals/packed;
+   * null: this thread sorts them.
    */
-  | { kind: 'runs'; found: FoundMessage | null; shared: boolean }
+  | { kind: 'runs'; found: FoundMessage | null; sort: SharedSortMessage | null }
   /** The helper finished the shared sort's last chunk. */
   | { kind: 'allSorted' }
   | {
@@ -193,8 +204,8 @@ export function serveSummaryThread(): void {
         if (m.streamed && !early) throw new Error('a streamed job without its stream');
         if (early?.findsRuns) {
           const found = early.runs();
-          const sort = found && m.sort ? early.distribute(found, m.sort) : null;
-          port.postMessage({ kind: 'runs', found, shared: sort !== null } satisfies Reply);
+          const sort = found ? early.sharedSort() : null;
+          port.postMessage({ kind: 'runs', found, sort: sort?.message ?? null } satisfies Reply);
           if (sort?.sortChunks()) port.postMessage({ kind: 'allSorted' } satisfies Reply);
         }
         stream = null;
@@ -241,53 +252,89 @@ const SORT_CHUNKS = 32;
 const SORT_CTL_INTS = 3 + SORT_CHUNKS + 1;
 
 /**
- * A sort that both threads finish: after distributeForSort's first pass (the helper's, on the runs
- * it found), each thread claims chunks of buckets (Atomics on `ctl`) and sorts them until none is
- * left, so that neither waits while the other has work. ctl = [next chunk, chunks done, chunks,
- * then each chunk's first bucket and the end]. Each bucket is sorted as sortWithOrder sorts it, so
- * the result is the same whoever sorts what.
+ * The runs' sort, finished by both threads. While the chains were drawn, the helper distributed
+ * each segment's runs on its own (distributePiece, one bucket function for all); now each thread
+ * claims chunks of buckets (Atomics on `ctl`) and, for each bucket, gathers its part of every piece
+ * and sorts it (gatherBuckets), until no chunk is left, so that neither thread waits while the
+ * other has work. ctl = [next chunk, chunks done, chunks, then each chunk's first bucket and the
+ * end]. Every bucket ends up as sortWithOrder would sort it, whoever sorts what.
  */
 class SharedSort {
   private constructor(
-    readonly sorted: Float64Array,
-    readonly order: Uint32Array,
-    private readonly ctl: Int32Array,
-    readonly starts: Uint32Array,
+    readonly message: SharedSortMessage,
+    private readonly src: { vals: Float64Array; packed: Uint32Array },
+    private readonly dst: { vals: Float64Array; packed: Uint32Array },
   ) {}
 
-  static of(b: SortBuffersMessage, R: number): SharedSort {
-    return new SharedSort(
-      new Float64Array(b.sorted, 0, R),
-      new Uint32Array(b.order, 0, R),
-      new Int32Array(b.ctl),
-      new Uint32Array(b.starts),
-    );
+  /** `src`: the pieces' sorted/order; `dst`: where the sorted runs go (vals/packed). */
+  static of(
+    m: SharedSortMessage,
+    src: { vals: Float64Array; packed: Uint32Array },
+    dst: { vals: Float64Array; packed: Uint32Array },
+  ): SharedSort {
+    return new SharedSort(m, src, dst);
   }
 
-  /** Cuts the buckets (their starts, from distributeForSort) into chunks of about equal entries. */
-  plan(starts: Uint32Array): void {
-    const B = starts.length - 1,
-      n = starts[B];
-    const ctl = this.ctl;
+  /**
+   * The sort of `pieces` pieces (their buckets' starts in pieceStarts, at `bases`): each bucket's
+   * start in the result, and the buckets cut into chunks of about equal entries.
+   */
+  static plan(
+    pieceStarts: Uint32Array,
+    bases: Uint32Array,
+    B: number,
+    src: { vals: Float64Array; packed: Uint32Array },
+    dst: { vals: Float64Array; packed: Uint32Array },
+  ): SharedSort {
+    const starts = new Uint32Array(new SharedArrayBuffer(4 * (B + 1)));
+    const pieces = bases.length;
+    let n = 0;
+    for (let b = 0; b < B; b++) {
+      starts[b] = n;
+      for (let p = 0; p < pieces; p++)
+        n += pieceStarts[p * (B + 1) + b + 1] - pieceStarts[p * (B + 1) + b];
+    }
+    starts[B] = n;
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * SORT_CTL_INTS));
     let c = 0;
-    ctl[3] = 0;
     for (let b = 1; b < B && c < SORT_CHUNKS - 1; b++)
       if (starts[b] >= ((c + 1) * n) / SORT_CHUNKS) ctl[3 + ++c] = b;
     ctl[3 + ++c] = B;
     ctl[2] = c;
-    Atomics.store(ctl, 1, 0);
-    Atomics.store(ctl, 0, 0);
+    return new SharedSort(
+      {
+        ctl: ctl.buffer as SharedArrayBuffer,
+        starts: starts.buffer as SharedArrayBuffer,
+        pieceStarts: pieceStarts.buffer as SharedArrayBuffer,
+        bases: bases.buffer as SharedArrayBuffer,
+      },
+      src,
+      dst,
+    );
   }
 
   /** Sorts chunks until none is left to claim; true if this thread finished the last of them. */
   sortChunks(): boolean {
-    const ctl = this.ctl;
+    const ctl = new Int32Array(this.message.ctl);
+    const starts = new Uint32Array(this.message.starts);
+    const pieceStarts = new Uint32Array(this.message.pieceStarts);
+    const bases = new Uint32Array(this.message.bases);
     const chunks = ctl[2];
     let last = false;
     for (;;) {
       const i = Atomics.add(ctl, 0, 1);
       if (i >= chunks) return last;
-      sortBuckets(this.sorted, this.order, this.starts, ctl[3 + i], ctl[4 + i]);
+      gatherBuckets(
+        this.src.vals,
+        this.src.packed,
+        bases,
+        pieceStarts,
+        this.dst.vals,
+        this.dst.packed,
+        starts,
+        ctl[3 + i],
+        ctl[4 + i],
+      );
       last = Atomics.add(ctl, 1, 1) === chunks - 1;
     }
   }
@@ -302,7 +349,14 @@ class DrawnWork {
   private readonly chains: Float64Array[];
   private readonly N: number;
   private readonly finder: RunFinder | null;
-  private readonly runBuffers: { vals: Float64Array; packed: Uint32Array } | null;
+  private readonly runBuffers: {
+    vals: Float64Array;
+    packed: Uint32Array;
+    sorted: Float64Array;
+    order: Uint32Array;
+  } | null;
+  /** Each segment's runs distributed as it is found: SharedSort's pieces. */
+  private pieces: { plan: PieceBuckets; starts: Uint32Array; bases: Uint32Array } | null = null;
   private acf: number[] | null = null;
   private readonly wantsAcf: boolean;
 
@@ -312,7 +366,12 @@ class DrawnWork {
     this.wantsAcf = spec.acf;
     this.findsRuns = spec.runs !== null;
     this.runBuffers = spec.runs
-      ? { vals: new Float64Array(spec.runs.vals), packed: new Uint32Array(spec.runs.packed) }
+      ? {
+          vals: new Float64Array(spec.runs.vals),
+          packed: new Uint32Array(spec.runs.packed),
+          sorted: new Float64Array(spec.runs.sorted),
+          order: new Uint32Array(spec.runs.order),
+        }
       : null;
     this.finder = this.runBuffers
       ? RunFinder.create(
@@ -325,22 +384,54 @@ class DrawnWork {
   }
 
   /**
-   * The first pass of the runs' sort (distributeForSort) into the job's buffers, and the sort's
-   * chunks planned for both threads; null where the runs need sortWithOrder's other paths.
+   * The runs' sort for both threads to finish, when every segment's runs were distributed as they
+   * were found; null otherwise (this thread then sorts them).
    */
-  distribute(found: FoundMessage, buffers: SortBuffersMessage): SharedSort | null {
-    if (!this.runBuffers) return null;
-    const sort = SharedSort.of(buffers, found.R);
-    const starts = distributeForSort(
-      this.runBuffers.vals.subarray(0, found.R),
-      sort,
-      this.runBuffers.packed.subarray(0, found.R),
-      found.range,
-      sort.starts,
+  sharedSort(): SharedSort | null {
+    const rb = this.runBuffers,
+      pc = this.pieces;
+    if (!rb || !pc || !this.finder?.finish()) return null;
+    return SharedSort.plan(
+      pc.starts,
+      pc.bases,
+      pc.plan.B,
+      { vals: rb.sorted, packed: rb.order },
+      { vals: rb.vals, packed: rb.packed },
     );
-    if (!starts) return null;
-    sort.plan(starts);
-    return sort;
+  }
+
+  /** Distributes segment k's runs, just found (SharedSort's piece k). */
+  private distributeSegment(k: number): void {
+    const f = this.finder,
+      rb = this.runBuffers;
+    if (!f || !rb || f.failed) return;
+    const [base, count] = f.placed(k);
+    if (!this.pieces) {
+      // The bucket function, for every piece: from the range of the first segment found.
+      const [lo, hi] = f.rangeSoFar();
+      const plan = PieceBuckets.around(lo, hi);
+      this.pieces = {
+        plan,
+        starts: new Uint32Array(new SharedArrayBuffer(4 * f.segments * (plan.B + 1))),
+        bases: new Uint32Array(new SharedArrayBuffer(4 * f.segments)),
+      };
+    }
+    const pc = this.pieces;
+    // Each piece at its segment's own place in the pool: the runs of a segment that came early
+    // move down later (RunFinder), and pieces must never overlap.
+    const at = f.segment(k)[0];
+    pc.bases[k] = at;
+    distributePiece(
+      rb.vals,
+      rb.packed,
+      base,
+      count,
+      rb.sorted,
+      rb.order,
+      at,
+      pc.plan,
+      pc.starts.subarray(k * (pc.plan.B + 1), (k + 1) * (pc.plan.B + 1)),
+    );
   }
 
   /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
@@ -356,7 +447,10 @@ class DrawnWork {
       if (f.failed) return;
       const [from, to] = f.segment(k);
       const c = Math.floor(from / this.N);
-      if (to - c * this.N <= done) f.add(k, this.chains[c], c * this.N);
+      if (to - c * this.N <= done) {
+        f.add(k, this.chains[c], c * this.N);
+        this.distributeSegment(k);
+      }
     }
   }
 
@@ -543,7 +637,9 @@ export class SummaryThread {
             chains: streamed.map((c) => sharedPart(c).buffer),
             N: streamed[0].length,
             acf,
-            runs: r.runs ? { vals: r.runs.vals, packed: r.dest } : null,
+            runs: r.runs
+              ? { vals: r.runs.vals, packed: r.dest, sorted: r.sorted, order: r.order }
+              : null,
           }
         : null,
     } satisfies ReserveMessage);
@@ -628,15 +724,6 @@ export class SummaryThread {
     // Awaited below; until then a failure must not count as unhandled.
     table.catch(() => undefined);
     const runsFound = streamed && res.runs ? this.reply() : null;
-    const sortBuffers: SortBuffersMessage | null =
-      runsFound && res
-        ? {
-            sorted: res.sorted,
-            order: res.order,
-            ctl: new SharedArrayBuffer(4 * SORT_CTL_INTS),
-            starts: new SharedArrayBuffer(4 * (TOP_BUCKETS + 1)),
-          }
-        : null;
     w.postMessage({
       kind: 'job',
       chains: chains.map(toShared),
@@ -647,12 +734,11 @@ export class SummaryThread {
       essMemory: res?.essWork.memory ?? null,
       tableReady: res !== null,
       streamed,
-      sort: sortBuffers,
     } satisfies JobMessage);
     const cap = runCapacity(P);
     let found: FoundRuns | null | undefined;
     let d: DrawSort | null = null;
-    if (runsFound && res?.runs && sortBuffers) {
+    if (runsFound && res?.runs) {
       const reply = await runsFound;
       if (reply.kind !== 'runs') throw new Error('summary thread: unexpected reply');
       const f = reply.found;
@@ -664,16 +750,21 @@ export class SummaryThread {
         },
         range: f.range,
       };
-      if (found && reply.shared) {
-        // The helper has distributed the runs: sort buckets beside it, then wait for its last.
-        const sort = SharedSort.of(sortBuffers, found.runs.vals.length);
+      if (found && reply.sort) {
+        // Sort buckets beside the helper, then wait for its last chunk if it has it. The sorted
+        // runs replace the runs in vals/packed, and the pieces' buffers are bulkZ's staging.
+        const pieces = { vals: new Float64Array(res.sorted), packed: new Uint32Array(res.order) };
+        const sort = SharedSort.of(reply.sort, pieces, {
+          vals: new Float64Array(res.runs.vals),
+          packed: new Uint32Array(res.dest),
+        });
         if (!sort.sortChunks()) {
           const done = await this.reply();
           if (done.kind !== 'allSorted') throw new Error('summary thread: unexpected reply');
         }
         d = sortedRuns(
-          { sorted: sort.sorted, packed: sort.order, lenBits: found.runs.lenBits },
-          found.runs,
+          { sorted: found.runs.vals, packed: found.runs.packed, lenBits: found.runs.lenBits },
+          { z: pieces.vals, packed: pieces.packed },
           N,
           chains.length,
         );

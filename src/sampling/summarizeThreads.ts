@@ -202,13 +202,14 @@ export function serveSummaryThread(): void {
         port.postMessage({ kind: 'table' } satisfies Reply);
         const early = m.streamed ? stream : null;
         if (m.streamed && !early) throw new Error('a streamed job without its stream');
+        // Another summary's job (say of y while x is drawn) leaves the stream to its own.
+        if (m.streamed) stream = null;
         if (early?.findsRuns) {
           const found = early.runs();
           const sort = found ? early.sharedSort() : null;
           port.postMessage({ kind: 'runs', found, sort: sort?.message ?? null } satisfies Reply);
           if (sort?.sortChunks()) port.postMessage({ kind: 'allSorted' } satisfies Reply);
         }
-        stream = null;
         // While the other thread sorts.
         const P = zOfRank.length;
         const essWork = m.essMemory
@@ -652,7 +653,8 @@ export class SummaryThread {
   drawn(done: number): void {
     if (!this.reserved?.streamed || !this.worker || this.failed) return;
     this.worker.postMessage({ kind: 'drawn', done } satisfies DrawnMessage);
-    if (done < 0) this.reserved.streamed = null;
+    // Until the helper reads this, it may still be writing the buffers: none of them is used.
+    if (done < 0) this.reserved = null;
   }
 
   /**
@@ -711,19 +713,25 @@ export class SummaryThread {
     // Reserved buffers fit even chains of this size (the pool is then the split pool), and only
     // once the helper is done with them: never wait for that, take fresh buffers instead.
     const r0 = this.reserved;
+    // The helper works on these very chains as they are drawn.
+    const streamed =
+      r0?.streamed?.length === chains.length && r0.streamed.every((c, i) => c === chains[i]);
+    // While it works on others, the buffers are its: keep them for those, take fresh ones here.
     const res =
-      r0?.P === P && P === chains.length * N && Atomics.load(new Int32Array(r0.ready), 0) === 1
+      r0?.P === P &&
+      P === chains.length * N &&
+      (streamed || !r0.streamed) &&
+      Atomics.load(new Int32Array(r0.ready), 0) === 1
         ? r0
         : null;
-    this.reserved = null;
-    // The runs were found as these very chains were drawn.
-    const streamed =
-      res?.streamed?.length === chains.length && res.streamed.every((c, i) => c === chains[i]);
+    if (res || streamed || !r0?.streamed) this.reserved = null;
+    // Ready, the helper has the stream's work (it set up the stream before the flag).
+    const useStream = streamed && res !== null;
     const zBuf = res?.table ?? new SharedArrayBuffer(8 * P);
     const table = this.reply();
     // Awaited below; until then a failure must not count as unhandled.
     table.catch(() => undefined);
-    const runsFound = streamed && res.runs ? this.reply() : null;
+    const runsFound = useStream && res.runs ? this.reply() : null;
     w.postMessage({
       kind: 'job',
       chains: chains.map(toShared),
@@ -733,7 +741,7 @@ export class SummaryThread {
       essWork: res ? sharedPart(res.essWork.values).buffer : null,
       essMemory: res?.essWork.memory ?? null,
       tableReady: res !== null,
-      streamed,
+      streamed: useStream,
     } satisfies JobMessage);
     const cap = runCapacity(P);
     let found: FoundRuns | null | undefined;

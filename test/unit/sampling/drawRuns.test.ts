@@ -12,9 +12,16 @@ import {
   EntryRanks,
   RUN_SEGMENT,
   runCapacity,
+  RunFinder,
+  runSegments,
   type DrawRuns,
 } from '../../../src/sampling/drawRuns';
-import { sortWithOrder } from '../../../src/sampling/sortOrder';
+import {
+  distributePiece,
+  gatherBuckets,
+  PieceBuckets,
+  sortWithOrder,
+} from '../../../src/sampling/sortOrder';
 import { expandEntries } from './referenceChains';
 
 /** MH-like draws: each repeats the last one with chance `repeat`; `grid` > 0 rounds the values to it. */
@@ -310,4 +317,134 @@ test('sortWithOrder carries a payload in place of the index, ties in payload ord
     ['a range too narrow to divide', gen(3_000, () => (r.uniform() < 0.5 ? 0 : 5e-324))],
   ];
   for (const [what, x] of cases) checkPayload(what, x, payloadOf(x.length));
+});
+
+test('RunFinder: segments found in any order give drawRuns’ entries for the whole pool, and their range', () => {
+  // Three chains of 700,000 draws: split chains of 350,000, each one segment; then one chain of
+  // 1.5 M (split chains of 750,000: a segment of 2^19 draws and the rest each).
+  for (const [what, M, N] of [
+    ['3 chains', 3, 700_000],
+    ['1 chain of 1.5 M', 1, 1_500_000],
+  ] as const) {
+    const pool = new Float64Array(M * N);
+    for (let c = 0; c < M; c++) pool.set(mhLike(30 + c, N, 0.5), c * N);
+    // A run across a segment boundary (the first split chain's 2^19-th draw) is cut there.
+    if (N / 2 > RUN_SEGMENT) pool.fill(0.125, RUN_SEGMENT - 5, RUN_SEGMENT + 5);
+    const want = drawRuns(pool, N / 2);
+    assert.ok(want, `${what}: runs`);
+    const segments = runSegments(pool.length, N / 2).length / 2;
+    const orders = [
+      Array.from({ length: segments }, (_, k) => segments - 1 - k),
+      Array.from({ length: segments }, (_, k) => (k * 5) % segments),
+    ];
+    for (const order of orders) {
+      if (new Set(order).size !== segments) continue;
+      const P = pool.length;
+      const finder = RunFinder.create(P, N / 2, new Float64Array(P), new Uint32Array(P));
+      assert.ok(finder, `${what}: a finder`);
+      assert.equal(finder.segments, segments);
+      for (const k of order) {
+        assert.equal(finder.finish(), null, `${what}: not before every segment is in`);
+        const [from] = finder.segment(k);
+        const c = Math.floor(from / N);
+        finder.add(k, pool.subarray(c * N, (c + 1) * N), c * N);
+      }
+      const got = finder.finish();
+      assert.ok(got, `${what}: found`);
+      sameNumbers(got.runs.packed, want.packed, `${what}, order ${order.join(',')}: packed`);
+      sameNumbers(got.runs.vals, want.vals, `${what}, order ${order.join(',')}: values`);
+      let lo = Infinity,
+        hi = -Infinity;
+      for (const v of pool) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      assert.deepEqual(got.range, [lo, hi], `${what}: range`);
+    }
+  }
+  // The same refusals as drawRuns: no repeats (the first segment's probe).
+  const plain = mhLike(40, 600_000, 0);
+  const f = RunFinder.create(600_000, 300_000, new Float64Array(600_000), new Uint32Array(600_000));
+  assert.ok(f);
+  f.add(0, plain, 0);
+  assert.ok(f.failed, 'the probe gives up');
+  f.add(1, plain, 0);
+  assert.equal(f.finish(), null);
+  // A non-finite value: the range says so.
+  const nan = mhLike(41, 600_000, 0.5);
+  nan[400_000] = NaN;
+  const g = RunFinder.create(600_000, 300_000, new Float64Array(600_000), new Uint32Array(600_000));
+  assert.ok(g);
+  g.add(1, nan, 0);
+  g.add(0, nan, 0);
+  const found = g.finish();
+  assert.ok(found && Number.isNaN(found.range[0]) && Number.isNaN(found.range[1]), 'NaN range');
+});
+
+test('distributePiece and gatherBuckets: pieces distributed on their own, gathered in any order, give sortWithOrder’s result', () => {
+  const r = new Rng(77);
+  // Runs-like values (payload ascending), with ties, values far outside the first piece's range,
+  // −0 beside 0, and one piece holding a single value throughout.
+  const n = 200_000;
+  const vals = new Float64Array(n);
+  for (let i = 0; i < n; i++) vals[i] = Math.round(r.normal() * 64) / 64 + 0;
+  vals[150_000] = 1e300;
+  vals[150_001] = -1e300;
+  vals[160_000] = -0;
+  vals.fill(2.5, 170_000, 180_000);
+  const payload = Uint32Array.from({ length: n }, (_, i) => 3 * i + 1);
+  const bounds = [0, 50_000, 90_000, 170_000, 180_000, n];
+  const want = sortWithOrder(vals, false, undefined, payload);
+  for (const firstPiece of [0, 3]) {
+    const [a, b] = [bounds[firstPiece], bounds[firstPiece + 1]];
+    let lo = Infinity,
+      hi = -Infinity;
+    for (let i = a; i < b; i++) {
+      lo = Math.min(lo, vals[i]);
+      hi = Math.max(hi, vals[i]);
+    }
+    const plan = PieceBuckets.around(lo, hi);
+    const B = plan.B;
+    const pieces = bounds.length - 1;
+    const srcVal = new Float64Array(n),
+      srcIdx = new Uint32Array(n);
+    const pieceStarts = new Uint32Array(pieces * (B + 1));
+    // Each piece somewhere else than where it came from, as a segment found early is.
+    const bases = Uint32Array.from({ length: pieces }, (_, p) => bounds[p]);
+    for (let p = 0; p < pieces; p++)
+      distributePiece(
+        vals,
+        payload,
+        bounds[p],
+        bounds[p + 1] - bounds[p],
+        srcVal,
+        srcIdx,
+        bases[p],
+        plan,
+        pieceStarts.subarray(p * (B + 1), (p + 1) * (B + 1)),
+      );
+    const starts = new Uint32Array(B + 1);
+    let total = 0;
+    for (let bk = 0; bk < B; bk++) {
+      starts[bk] = total;
+      for (let p = 0; p < pieces; p++)
+        total += pieceStarts[p * (B + 1) + bk + 1] - pieceStarts[p * (B + 1) + bk];
+    }
+    starts[B] = total;
+    assert.equal(total, n);
+    const dstVal = new Float64Array(n),
+      dstIdx = new Uint32Array(n);
+    // Buckets gathered in chunks, last chunk first.
+    for (const [b0, b1] of [
+      [1500, B],
+      [0, 700],
+      [700, 1500],
+    ])
+      gatherBuckets(srcVal, srcIdx, bases, pieceStarts, dstVal, dstIdx, starts, b0, b1);
+    sameNumbers(dstIdx, want.order, `buckets from piece ${firstPiece}: order`);
+    sameNumbers(dstVal, want.sorted, `buckets from piece ${firstPiece}: values`);
+  }
+  // One value throughout the first piece: every value in one bucket, still sorted.
+  const flat = PieceBuckets.around(2.5, 2.5);
+  assert.equal(flat.scale, 0);
 });

@@ -254,3 +254,128 @@ test('a large run starts a helper thread and ends it, finished or cancelled', as
   );
   assert.equal(small, 0);
 });
+
+/** The reserved buffers a stream uses, beyond ReservedView's. */
+interface StreamedView extends ReservedView {
+  dest: SharedArrayBuffer;
+  streamed: Float64Array[] | null;
+}
+
+/**
+ * Chains filled the way runSampler fills them, `batch` draws of every chain at a time with the
+ * helper told after each (SummaryThread.drawn), from `values` (one array per chain); `dropAt`: the
+ * batch after which the draws count as thrown away (drawn(−1)), as a sampler that starts again.
+ */
+function drawInBatches(
+  thread: SummaryThread,
+  values: Float64Array[],
+  batch: number,
+  repeats: boolean,
+  dropAt = -1,
+): { c: Chains; r: StreamedView } {
+  const N = values[0].length;
+  const c = values.map(() => thread.draws(N));
+  thread.reserve(values.length * N, repeats, c, true);
+  const r = reservedOf(thread) as StreamedView;
+  let b = 0;
+  for (let done = 0; done < N; b++) {
+    const next = Math.min(N, done + batch);
+    c.forEach((x, m) => x.set(values[m].subarray(done, next), done));
+    done = next;
+    if (b === dropAt) thread.drawn(-1);
+    else thread.drawn(done);
+  }
+  return { c, r };
+}
+
+/** AR(1) values with MH-like repeats (`repeat`), chain m shifted by m · shift. */
+function values(seed: number, M: number, N: number, repeat: number, shift = 0): Float64Array[] {
+  return chains(new SummaryThread(), seed, M, N, repeat, shift);
+}
+
+test('chains worked on as they are drawn give the summary of one thread, bit for bit', async () => {
+  const thread = new SummaryThread();
+  thread.start();
+  try {
+    const late = values(44, 1, 1_200_000, 0.5)[0];
+    // Far outside every bucket guessed from the first segment, late in the chain.
+    late[1_000_000] = 1e12;
+    late[1_100_000] = -1e12;
+    const cases: [string, Float64Array[], number][] = [
+      // Two segments per split chain (2^19 draws and the rest), found in pool order.
+      ['1 chain of 1.2 M MH-like draws', values(41, 1, 1_200_000, 0.5), 50_000],
+      // Chains side by side: chain 1's first segment is found before chain 0's second, so the
+      // runs of early segments wait at their place in the pool and move down later.
+      ['3 chains of 600,000', values(42, 3, 600_000, 0.5), 37_000],
+      // Chains 1 … 3 lie beyond the buckets guessed from chain 0's first segment.
+      ['4 chains of 300,000, each shifted by 3', values(43, 4, 300_000, 0.5, 3), 64_000],
+      ['an outlier on each side, drawn late', [late], 100_000],
+    ];
+    for (const [what, v, batch] of cases) {
+      const { c, r } = drawInBatches(thread, v, batch, true);
+      await untilReady(r);
+      const before = thread.twoThreadRuns;
+      const got = await thread.summarize(c, 20, true);
+      assert.equal(thread.twoThreadRuns, before + 1, `${what}: the helper thread took part`);
+      assertIdentical(got, summarize(c), what);
+      assert.deepEqual(got.autocorrelation, autocorrelation(c, PLOT_LAGS), `${what}: plot`);
+      // The runs found while drawing, sorted by both threads back into the runs' own buffers.
+      assert.equal(got.draws?.sorted.buffer, r.runs?.vals, `${what}: sorted where they were found`);
+      assert.equal(got.draws?.packed.buffer, r.dest, `${what}: packed where they were found`);
+    }
+  } finally {
+    thread.close();
+  }
+});
+
+test('a stream that cannot be used falls back to the sort after the sampling, with the same summary', async () => {
+  const thread = new SummaryThread();
+  thread.start();
+  try {
+    // Without repeats the runs do not pay: the helper gives up on them, and every draw is sorted.
+    const plain = drawInBatches(thread, values(51, 2, 400_000, 0), 50_000, true);
+    await untilReady(plain.r);
+    const got = await thread.summarize(plain.c, 20, true);
+    assertIdentical(got, summarize(plain.c), 'no repeats');
+    assert.equal(got.draws?.sorted.buffer, plain.r.sorted, 'no repeats: the sort of every draw');
+    // Draws thrown away midway: the helper stops, and the runs are found after the sampling, in
+    // fresh buffers (the helper may still be writing the reserved ones when the summary starts).
+    const dropped = drawInBatches(thread, values(52, 2, 400_000, 0.5), 50_000, true, 3);
+    assert.equal(
+      (thread as unknown as { reserved: unknown }).reserved,
+      null,
+      'the reservation is dropped',
+    );
+    await untilReady(dropped.r);
+    const got2 = await thread.summarize(dropped.c, 20, true);
+    assertIdentical(got2, summarize(dropped.c), 'thrown away');
+    assert.notEqual(got2.draws?.sorted.buffer, dropped.r.sorted, 'thrown away: fresh buffers');
+    // A summary of other chains than the stream's (the stream is for x, not y) ignores it.
+    const xs = drawInBatches(thread, values(53, 1, 600_000, 0.5), 100_000, true);
+    await untilReady(xs.r);
+    const ys = values(54, 1, 600_000, 0.5).map((y) => {
+      const s = thread.draws(y.length);
+      s.set(y);
+      return s;
+    });
+    assertIdentical(await thread.summarize(ys), summarize(ys), 'other chains');
+    const got3 = await thread.summarize(xs.c);
+    assertIdentical(got3, summarize(xs.c), 'then the streamed ones');
+    assert.equal(got3.draws?.sorted.buffer, xs.r.runs?.vals, 'the stream served its own chains');
+  } finally {
+    thread.close();
+  }
+});
+
+test('runSampler: MH and HMC diagnostics over chains drawn side by side are those of the summary on one thread', async () => {
+  for (const sampler of ['mh', 'hmc'] as const) {
+    let drawn: Chains = [];
+    const r = await runSampler(
+      { expr: 'exp(-x^2/2) * (1 + sin(3x)^2)', sampler, n: 300_000, chains: 3, seed: 5 },
+      { onProgress: () => undefined, onDraws: (xs) => (drawn = xs) },
+    );
+    const one = summarize(drawn);
+    for (const k of ['essBulk', 'essTail', 'rhat', 'mcseMean', 'mean', 'sd'] as const)
+      assert.ok(same(r[k] as number, one[k]), `${sampler}: ${k} ${String(r[k])} ≠ ${one[k]}`);
+  }
+});

@@ -1,13 +1,19 @@
 // The convergence summary (summarize.ts) on two threads, for runs of millions of draws: the draws,
 // the sort and the rank-score table live in SharedArrayBuffers, so nothing large is copied between
-// threads. This module owns the split and both of its sides:
+// threads. This module owns the split and both of its sides.
+//
+// While the chains are drawn (runSampler tells it after each batch: `drawn`), the helper maps the
+// summary's buffers, fills in the rank-score table, draws the autocorrelation plot once the chains
+// hold its prefix and, where the sampler repeats draws (MH, HMC), finds the runs of each segment of
+// 2^19 draws and distributes them into buckets (DrawnWork). A fresh process runs each of these
+// loops once, unoptimised at first, and the helper's core is otherwise idle then. After:
 //
 //   this thread                         the helper thread
-//   moments, sort of the pool    ┐      rank-score table Φ⁻¹ (written into shared memory)
-//   (of its runs of repeats,     │      ESS of the raw split draws (the mean's MCSE), and the
-//   where they pay: drawRuns.ts) │      autocorrelation plot when asked
-//   bulk z, bulk R-hat, bulk ESS ├────→ rank plot counts, folded z and tail R-hat,
-//   (waits for the table)        │      5 % / 95 % quantiles with their ESS and MCSE
+//   moments                             the runs of the last segment
+//   sort: both threads gather and sort chunks of buckets (SharedSort), or this thread sorts alone
+//   bulk z, bulk R-hat, bulk ESS ┐      ESS of the raw split draws (the mean's MCSE)
+//   KS (the caller's, on the     ├────→ rank plot counts, folded z and tail R-hat,
+//   bulk ESS and the sort)       │      5 % / 95 % quantiles with their ESS and MCSE
 //   joins the parts ←────────────┘
 //
 // Each part is the same function on the same inputs as on one thread, so the summary is identical

@@ -366,6 +366,8 @@ class DrawnWork {
   private pieces: { plan: PieceBuckets; starts: Uint32Array; bases: Uint32Array } | null = null;
   private acf: number[] | null = null;
   private readonly wantsAcf: boolean;
+  /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
+  readonly findsRuns: boolean;
 
   constructor(spec: StreamSpec) {
     this.chains = spec.chains.map((b) => new Float64Array(b));
@@ -440,9 +442,6 @@ class DrawnWork {
       pc.starts.subarray(k * (pc.plan.B + 1), (k + 1) * (pc.plan.B + 1)),
     );
   }
-
-  /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
-  readonly findsRuns: boolean;
 
   /** Every chain now holds its first `done` draws. */
   drawn(done: number): void {

@@ -3,7 +3,7 @@
 // searches cost seconds at millions of draws, more than the sampling did.
 
 /** Buckets of the first pass over all draws: about 2,000 draws each at 4 M, 2,048 write streams. */
-export const TOP_BUCKETS = 2048;
+const TOP_BUCKETS = 2048;
 /** Ranges this short are finished by insertion sort. */
 const INSERTION = 24;
 /**
@@ -73,7 +73,8 @@ export function sortWithOrder(
     return { sorted, order };
   }
   distribute(vals, payload ?? null, 0, n, sorted, order, 0, lo, scale, B, start);
-  sortBuckets(sorted, order, start, 0, B);
+  const scratch = new Scratch();
+  for (let b = 0; b < B; b++) sortRange(sorted, order, start[b], start[b + 1], 1, scratch);
   return { sorted, order };
 }
 
@@ -119,63 +120,23 @@ export function distributePiece(
   starts: Uint32Array,
 ): void {
   const B = plan.B;
-  countClamped(vals, from, from + len, plan.lo, plan.scale, B, starts);
-  let sum = 0;
-  for (let b = 0; b < B; b++) {
-    const c = starts[b];
-    starts[b] = sum;
-    sum += c;
-  }
-  starts[B] = sum;
-  moveClamped(vals, payload, from, from + len, dstVal, dstIdx, at, plan.lo, plan.scale, B, starts);
-  for (let b = B; b > 0; b--) starts[b] = starts[b - 1] - at;
-  starts[0] = 0;
+  distribute(vals, payload, from, len, dstVal, dstIdx, at, plan.lo, plan.scale, B, starts);
+  for (let b = 0; b <= B; b++) starts[b] -= at;
 }
 
 /**
- * countBuckets for values that may lie outside [lo, lo + B/scale]: the bucket number is clamped as
- * a double, before it is cut to an integer (a value far out would overflow the int32).
+ * Where each bucket starts once the pieces (their buckets' starts in pieceStarts, B + 1 per piece)
+ * are gathered, into `starts` (B + 1 long): gatherBuckets' `starts`.
  */
-function countClamped(
-  src: Float64Array,
-  from: number,
-  end: number,
-  lo: number,
-  scale: number,
-  B: number,
-  start: Uint32Array,
-): void {
-  const last = B - 1;
-  start.fill(0, 0, B + 1);
-  for (let i = from; i < end; i++) {
-    const x = (src[i] - lo) * scale;
-    start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
+export function gatheredStarts(pieceStarts: Uint32Array, B: number, starts: Uint32Array): void {
+  const pieces = pieceStarts.length / (B + 1);
+  let n = 0;
+  for (let b = 0; b < B; b++) {
+    starts[b] = n;
+    for (let p = 0; p < pieces; p++)
+      n += pieceStarts[p * (B + 1) + b + 1] - pieceStarts[p * (B + 1) + b];
   }
-}
-
-/** moveWithIndex with countClamped's buckets; `start` holds the destinations' starts (from `at`). */
-function moveClamped(
-  src: Float64Array,
-  srcIdx: Uint32Array,
-  from: number,
-  end: number,
-  dstVal: Float64Array,
-  dstIdx: Uint32Array,
-  at: number,
-  lo: number,
-  scale: number,
-  B: number,
-  start: Uint32Array,
-): void {
-  const last = B - 1;
-  for (let b = 0; b <= B; b++) start[b] += at;
-  for (let i = from; i < end; i++) {
-    const v = src[i];
-    const x = (v - lo) * scale;
-    const j = start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
-    dstVal[j] = v;
-    dstIdx[j] = srcIdx[i];
-  }
+  starts[B] = n;
 }
 
 /**
@@ -233,18 +194,6 @@ function copyRange(
   return at;
 }
 
-/** Finishes buckets b0 … b1 − 1 of a distribution (their starts in `start`), in place. */
-function sortBuckets(
-  sorted: Float64Array,
-  order: Uint32Array,
-  start: Uint32Array,
-  b0: number,
-  b1: number,
-): void {
-  const scratch = new Scratch();
-  for (let b = b0; b < b1; b++) sortRange(sorted, order, start[b], start[b + 1], 1, scratch);
-}
-
 /**
  * [min, max] of vals (at least one) into `range`, false if any is NaN or ±∞. The running min and
  * max start from a Float64Array so that V8 keeps them as raw doubles from the first draw on.
@@ -285,8 +234,9 @@ class Scratch {
 }
 
 /**
- * Stable counting sort of src[from … from + len) by bucket ⌊(v − lo)·scale⌋ (at most B − 1) into
- * dst[at …]; srcIdx null means the index of src[i] is i. `start` receives each bucket's first
+ * Stable counting sort of src[from … from + len) by bucket ⌊(v − lo)·scale⌋, clamped to 0 … B − 1
+ * as a double before it is cut to an integer (a piece's values may lie beyond its buckets, and one
+ * far out would overflow the int32), into dst[at …]; srcIdx null means the index of src[i] is i. `start` receives each bucket's first
  * position in dst, start[B] the end. Each loop is a function of its own, always called with the
  * same types: a loop that V8 had to deoptimise midway (a branch it had not seen yet) would run
  * unoptimised over millions of draws.
@@ -333,8 +283,8 @@ function countBuckets(
   const last = B - 1;
   start.fill(0, 0, B + 1);
   for (let i = from; i < end; i++) {
-    const k = ((src[i] - lo) * scale) | 0;
-    start[k < last ? k : last]++;
+    const x = (src[i] - lo) * scale;
+    start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
   }
 }
 
@@ -353,8 +303,8 @@ function moveWithIndex(
   const last = B - 1;
   for (let i = from; i < end; i++) {
     const v = src[i];
-    const k = ((v - lo) * scale) | 0;
-    const j = start[k < last ? k : last]++;
+    const x = (v - lo) * scale;
+    const j = start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
     dstVal[j] = v;
     dstIdx[j] = srcIdx[i];
   }
@@ -374,8 +324,8 @@ function moveWithPosition(
   const last = B - 1;
   for (let i = from; i < end; i++) {
     const v = src[i];
-    const k = ((v - lo) * scale) | 0;
-    const j = start[k < last ? k : last]++;
+    const x = (v - lo) * scale;
+    const j = start[x < last ? (x > 0 ? x | 0 : 0) : last]++;
     dstVal[j] = v;
     dstIdx[j] = i;
   }

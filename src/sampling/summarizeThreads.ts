@@ -27,7 +27,7 @@ import { acfPrefix, autocorrelation, PLOT_LAGS, type Chains } from './diagnostic
 import { RunFinder, runCapacity, type FoundRuns, type RankEntries } from './drawRuns';
 import { lagKernel, lagWork, type LagKernel, type LagMemory } from './lagKernel';
 import { zOfRanks } from './rankNormal';
-import { distributePiece, gatherBuckets, PieceBuckets } from './sortOrder';
+import { distributePiece, gatherBuckets, gatheredStarts, PieceBuckets } from './sortOrder';
 import {
   bulkPart,
   essOfMean,
@@ -267,20 +267,12 @@ const SORT_CTL_INTS = 3 + SORT_CHUNKS + 1;
  * end]. Every bucket ends up as sortWithOrder would sort it, whoever sorts what.
  */
 class SharedSort {
-  private constructor(
+  /** `src`: the pieces' sorted/order; `dst`: where the sorted runs go (vals/packed). */
+  constructor(
     readonly message: SharedSortMessage,
     private readonly src: { vals: Float64Array; packed: Uint32Array },
     private readonly dst: { vals: Float64Array; packed: Uint32Array },
   ) {}
-
-  /** `src`: the pieces' sorted/order; `dst`: where the sorted runs go (vals/packed). */
-  static of(
-    m: SharedSortMessage,
-    src: { vals: Float64Array; packed: Uint32Array },
-    dst: { vals: Float64Array; packed: Uint32Array },
-  ): SharedSort {
-    return new SharedSort(m, src, dst);
-  }
 
   /**
    * The sort of `pieces` pieces (their buckets' starts in pieceStarts, at `bases`): each bucket's
@@ -294,14 +286,8 @@ class SharedSort {
     dst: { vals: Float64Array; packed: Uint32Array },
   ): SharedSort {
     const starts = new Uint32Array(new SharedArrayBuffer(4 * (B + 1)));
-    const pieces = bases.length;
-    let n = 0;
-    for (let b = 0; b < B; b++) {
-      starts[b] = n;
-      for (let p = 0; p < pieces; p++)
-        n += pieceStarts[p * (B + 1) + b + 1] - pieceStarts[p * (B + 1) + b];
-    }
-    starts[B] = n;
+    gatheredStarts(pieceStarts, B, starts);
+    const n = starts[B];
     const ctl = new Int32Array(new SharedArrayBuffer(4 * SORT_CTL_INTS));
     let c = 0;
     for (let b = 1; b < B && c < SORT_CHUNKS - 1; b++)
@@ -366,14 +352,11 @@ class DrawnWork {
   private pieces: { plan: PieceBuckets; starts: Uint32Array; bases: Uint32Array } | null = null;
   private acf: number[] | null = null;
   private readonly wantsAcf: boolean;
-  /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
-  readonly findsRuns: boolean;
 
   constructor(spec: StreamSpec) {
     this.chains = spec.chains.map((b) => new Float64Array(b));
     this.N = spec.N;
     this.wantsAcf = spec.acf;
-    this.findsRuns = spec.runs !== null;
     this.runBuffers = spec.runs
       ? {
           vals: new Float64Array(spec.runs.vals),
@@ -390,6 +373,11 @@ class DrawnWork {
           this.runBuffers.packed,
         )
       : null;
+  }
+
+  /** Whether the stream asked for the runs: `runs()` is then the job's first reply after the table. */
+  get findsRuns(): boolean {
+    return this.runBuffers !== null;
   }
 
   /**
@@ -767,7 +755,7 @@ export class SummaryThread {
         // Sort buckets beside the helper, then wait for its last chunk if it has it. The sorted
         // runs replace the runs in vals/packed, and the pieces' buffers are bulkZ's staging.
         const pieces = { vals: new Float64Array(res.sorted), packed: new Uint32Array(res.order) };
-        const sort = SharedSort.of(reply.sort, pieces, {
+        const sort = new SharedSort(reply.sort, pieces, {
           vals: new Float64Array(res.runs.vals),
           packed: new Uint32Array(res.dest),
         });

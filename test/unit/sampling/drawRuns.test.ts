@@ -19,6 +19,7 @@ import {
 import {
   distributePiece,
   gatherBuckets,
+  gatheredStarts,
   PieceBuckets,
   sortWithOrder,
 } from '../../../src/sampling/sortOrder';
@@ -424,14 +425,8 @@ test('distributePiece and gatherBuckets: pieces distributed on their own, gather
         pieceStarts.subarray(p * (B + 1), (p + 1) * (B + 1)),
       );
     const starts = new Uint32Array(B + 1);
-    let total = 0;
-    for (let bk = 0; bk < B; bk++) {
-      starts[bk] = total;
-      for (let p = 0; p < pieces; p++)
-        total += pieceStarts[p * (B + 1) + bk + 1] - pieceStarts[p * (B + 1) + bk];
-    }
-    starts[B] = total;
-    assert.equal(total, n);
+    gatheredStarts(pieceStarts, B, starts);
+    assert.equal(starts[B], n);
     const dstVal = new Float64Array(n),
       dstIdx = new Uint32Array(n);
     // Buckets gathered in chunks, last chunk first.

@@ -588,11 +588,12 @@ export class SummaryThread {
       : new Float64Array(n);
   }
 
-  /** `acf`: the helper also computes the autocorrelation plot (`autocorrelation` of the result). */
   /**
    * Buffers for the summary of `P` pooled draws (even chains), mapped by the helper while the
    * chains run; the next summary of that size uses them. Only worth it at millions of draws.
    * `repeats`: the sampler repeats its last draw at a rejection, so buffers for the runs too.
+   * `chains` (in shared memory, from `draws`): the helper works on them as they are drawn (`drawn`
+   * says how far): their runs when `repeats`, and their autocorrelation plot when `acf`.
    */
   reserve(P: number, repeats = false, chains?: Chains, acf = false): void {
     const w = this.worker;
